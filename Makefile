@@ -1,0 +1,39 @@
+# FSM Desktop. `make run` opens the program on demo data; `make test` runs the whole suite.
+# Both create .venv when it is missing and install the package (editable) with what it needs.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench deps screenshots clean
+
+run: deps $(STAMP)
+	$(BIN)/fsm-desktop --demo
+
+test: deps $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: deps $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+# Qt's system libraries on Debian/Ubuntu: installed with apt-get as root, otherwise the exact
+# command is printed. Elsewhere nothing is checked.
+deps:
+	@sh packaging/debian-deps.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# Screenshots of the main window under Xvfb at the two sizes we check (needs xvfb, xauth).
+screenshots: deps $(STAMP)
+	@mkdir -p shots
+	$(BIN)/fsm-desktop demo --db shots/demo.fsm --citizens 600 --seed 1 --force
+	xvfb-run -a -s '-screen 0 1366x768x24' $(BIN)/fsm-desktop --db shots/demo.fsm --size 1366x768 --screenshot shots/main-1366x768.png
+	xvfb-run -a -s '-screen 0 1920x1080x24' $(BIN)/fsm-desktop --db shots/demo.fsm --size 1920x1080 --screenshot shots/main-1920x1080.png
+
+clean:
+	rm -rf $(VENV) build *.egg-info shots bench/.cache

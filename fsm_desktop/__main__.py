@@ -1,0 +1,3 @@
+from fsm_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""Builds the QApplication and the main window (``fsm-desktop`` without a sub-command)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtWidgets import QApplication
+
+from fsm_desktop import __version__
+from fsm_desktop.domain.errors import KnownError
+
+ORGANIZATION = "fsm-desktop"
+APPLICATION = "FSM Desktop"
+
+
+def _setup_logging() -> None:
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / "fsm-desktop.log", encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("fsm_desktop").addHandler(handler)
+
+
+def _has_display() -> bool:
+    """False on Linux without X11/Wayland and without an explicit Qt platform (Qt would abort)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    style = resources.files("fsm_desktop.resources").joinpath("style.qss").read_text("utf-8")
+    app.setStyleSheet(style)
+    return app
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the main window. ``args`` comes from fsm_desktop.cli."""
+    from fsm_desktop.views.main_window import MainWindow, demo_path
+    from fsm_desktop.views.messages import install_excepthook
+
+    # Open --db before Qt starts: an unusable file is one line on stderr and exit code 2.
+    project = None
+    if args.db:
+        from fsm_desktop.storage.project import Project
+
+        try:
+            project = Project.open(args.db)
+        except KnownError as error:
+            print(f"fsm-desktop: {error.message}", file=sys.stderr)
+            return 2
+    if not _has_display():
+        print(
+            "fsm-desktop: der er ingen skærm (DISPLAY er ikke sat). Start programmet fra et "
+            "skrivebord, eller sæt QT_QPA_PLATFORM=offscreen.",
+            file=sys.stderr,
+        )
+        if project is not None:
+            project.close()
+        return 2
+
+    app = create_application()
+    _setup_logging()
+    if args.screenshot or args.exit_after_show:
+        # A one-off run must not change the user's remembered files and window geometry.
+        scratch = tempfile.mkdtemp(prefix="fsm-desktop-")
+        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+    else:
+        settings = QSettings()
+    window = MainWindow(settings)
+    install_excepthook(lambda: window)
+
+    # What to open: --db, --demo, or the last file (if it still exists).
+    if project is not None:
+        window.set_project(project)
+    elif args.demo:
+        if not window.open_demo():
+            return 2
+    else:
+        last = settings.value("project/last")
+        if last and Path(str(last)).exists():
+            window.open_project(str(last))
+
+    if args.page and not window.show_page_key(args.page.lower()):
+        print(f"fsm-desktop: fejl: ukendt side »{args.page}«", file=sys.stderr)
+        return 2
+    if args.size:
+        window.resize(*args.size)
+    elif not window.restore_geometry():
+        window.resize(1280, 800)
+
+    if args.screenshot:
+        target = Path(args.screenshot)
+
+        def grab() -> None:
+            ok = window.grab().save(str(target))
+            if not ok:
+                print(f"fsm-desktop: billedet kunne ikke gemmes i {target}", file=sys.stderr)
+            app.exit(0 if ok else 2)
+
+        QTimer.singleShot(0, grab)
+    elif args.exit_after_show:
+        QTimer.singleShot(0, app.quit)
+
+    window.show()
+    code = app.exec()
+    if window.project is not None:
+        window.project.close()
+    return code

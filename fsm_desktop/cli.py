@@ -1,0 +1,162 @@
+"""The command line. Shares every rule with the GUI; has no logic of its own.
+
+    fsm-desktop [--db FILE]                       open the window
+    fsm-desktop init --db FILE --program NAME     a new, empty project
+    fsm-desktop demo --db FILE [--program NAME] [--citizens N] [--seed S]
+    fsm-desktop --version
+
+Qt is imported only when the window is opened, so the sub-commands start fast. A usage error
+or a file that cannot be used gives one line on stderr and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from fsm_desktop import __version__
+from fsm_desktop.domain.errors import KnownError
+
+PROG = "fsm-desktop"
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line (and exit code 2) instead of the
+    usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« er ikke et heltal") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"»{text}« skal være mindst 1")
+    return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« er ikke en størrelse som 1366x768") from None
+    if width < 200 or height < 200:
+        raise argparse.ArgumentTypeError(f"»{text}« er for lille")
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from fsm_desktop.domain.program import BUILTIN
+
+    parser = _Parser(
+        prog=PROG,
+        description="FSM Desktop: følg en beskæftigelsesindsats (Flere skal med, BIR, HIR) "
+        "måned for måned – også uden netværk.",
+        epilog="Uden underkommando åbnes vinduet. Underkommandoer: init, demo. "
+        "Se '%(prog)s KOMMANDO --help'.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--db", metavar="FIL", help="projektfilen (.fsm), der skal åbnes")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="åbn demoprojektet i brugerens datamappe (oprettes, hvis det mangler)",
+    )
+    parser.add_argument("--screenshot", metavar="FIL.png", help="gem et billede af vinduet og afslut")
+    parser.add_argument(
+        "--exit-after-show", action="store_true", help="afslut, så snart vinduet er vist (til målinger)"
+    )
+    parser.add_argument("--size", type=_size, metavar="BxH", help="vinduets størrelse, fx 1366x768")
+    parser.add_argument("--page", metavar="SIDE", help="siden der vises først (tavle, borgere, …)")
+
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+
+    init = sub.add_parser("init", help="opret et nyt, tomt projekt for en indsats")
+    init.add_argument("--db", required=True, metavar="FIL", help="den nye projektfil (.fsm)")
+    init.add_argument("--program", required=True, choices=BUILTIN, help="indsatsens skabelon")
+    init.add_argument("--name", help="projektets navn (standard: indsatsens navn)")
+    init.add_argument("--municipality", default="", metavar="KOMMUNE", help="kommunens navn")
+    init.add_argument("--grant", type=float, metavar="KR", help="tilsagnsbeløbet i kroner")
+    init.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+
+    demo = sub.add_parser("demo", help="skriv en syntetisk demokommune (ingen rigtige personer)")
+    demo.add_argument("--db", required=True, metavar="FIL", help="projektfilen der skrives (.fsm)")
+    demo.add_argument("--program", default="fsm2", choices=BUILTIN, help="indsatsens skabelon")
+    demo.add_argument("--citizens", type=_positive_int, default=600, metavar="N", help="antal borgere")
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="tilfældighedsfrø (samme frø, samme data)")
+    demo.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    return parser
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from fsm_desktop.domain.program import builtin_template
+    from fsm_desktop.storage.project import Project
+
+    if args.grant is not None and args.grant < 0:
+        raise UsageError("--grant skal være et positivt beløb")
+    project = Project.create(
+        args.db,
+        builtin_template(args.program),
+        name=args.name,
+        municipality=args.municipality,
+        grant_amount=args.grant,
+        overwrite=args.force,
+    )
+    with project:
+        print(f"Oprettede {project.path} ({project.initiative.name}).")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import time
+
+    from fsm_desktop.storage.demo import write_demo
+
+    started = time.perf_counter()
+    summary = write_demo(
+        args.db, program=args.program, citizens=args.citizens, seed=args.seed, overwrite=args.force
+    )
+    print(
+        f"Skrev {summary.path}: {summary.citizens} borgere, {summary.staff} medarbejdere, "
+        f"{summary.periods} forløb, {summary.paid_hour_months} måneder med løntimer, "
+        f"{summary.contacts} kontakter, {summary.moves} flytninger, {summary.meetings} step-up-møder "
+        f"({time.perf_counter() - started:.1f} s)."
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "init":
+            return _cmd_init(args)
+        if args.command == "demo":
+            return _cmd_demo(args)
+        if args.db and args.demo:
+            raise UsageError("brug enten --db eller --demo, ikke begge")
+    except UsageError as exc:
+        print(f"{PROG}: fejl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KnownError as exc:
+        print(f"{PROG}: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+    from fsm_desktop.app import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

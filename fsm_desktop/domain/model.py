@@ -1,0 +1,365 @@
+"""The data model every feature uses (domain.md). Plain dataclasses, no behaviour beyond
+small derived values. Dates are ``datetime.date``; an open end is ``None``.
+
+Stored values are the enum values (ASCII, Danish words); the Danish labels shown to the user
+live in ``LABELS`` (the GUI passes them through ``tr``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+def new_id() -> str:
+    """Ids of rows that can be created on several machines (offline laptops) are UUIDs."""
+    return str(uuid.uuid4())
+
+
+class Gender(StrEnum):
+    FEMALE = "K"
+    MALE = "M"
+
+
+class Origin(StrEnum):
+    DANISH = "dansk"
+    WESTERN = "vestlig"
+    NON_WESTERN = "ikke_vestlig"
+
+
+class ExitReason(StrEnum):
+    MOVED_AWAY = "fraflyttet"
+    RETIRED = "folkepension"
+    DIED = "doed"
+    OTHER = "andet"
+
+
+#: Exit reasons that take a citizen out of a target group (domain.md: moving away, death,
+#: folkepension). "andet" (a closed case, a new benefit) does not.
+LEAVING_REASONS = frozenset({ExitReason.MOVED_AWAY, ExitReason.RETIRED, ExitReason.DIED})
+
+
+class PeriodCategory(StrEnum):
+    BENEFIT = "ydelse"
+    OFFER = "tilbud"
+    OUTCOME = "resultat"
+    MARKING = "markering"
+
+
+class PeriodKind(StrEnum):
+    # benefits
+    KONTANTHJAELP_AP = "kontanthjaelp_ap"
+    INTEGRATIONSYDELSE_AP = "integrationsydelse_ap"
+    RESSOURCEFORLOEB = "ressourceforloeb"
+    REVALIDERING = "revalidering"
+    # offers
+    VIRKSOMHEDSPRAKTIK = "virksomhedspraktik"
+    LOENTILSKUD = "loentilskud"
+    MENTOR = "mentor"
+    ANDET_AKTIVT_TILBUD = "andet_aktivt_tilbud"
+    # outcomes
+    ORDINAER_BESKAEFTIGELSE = "ordinaer_beskaeftigelse"
+    FLEKSJOB = "fleksjob"
+    UDDANNELSE_SU = "uddannelse_su"
+    # markings
+    FRITAGELSE = "fritagelse"
+    FRAVAER = "fravaer"
+
+    @property
+    def category(self) -> PeriodCategory:
+        return _CATEGORY[self]
+
+    @property
+    def label(self) -> str:
+        return PERIOD_LABELS[self]
+
+
+_CATEGORY = {
+    PeriodKind.KONTANTHJAELP_AP: PeriodCategory.BENEFIT,
+    PeriodKind.INTEGRATIONSYDELSE_AP: PeriodCategory.BENEFIT,
+    PeriodKind.RESSOURCEFORLOEB: PeriodCategory.BENEFIT,
+    PeriodKind.REVALIDERING: PeriodCategory.BENEFIT,
+    PeriodKind.VIRKSOMHEDSPRAKTIK: PeriodCategory.OFFER,
+    PeriodKind.LOENTILSKUD: PeriodCategory.OFFER,
+    PeriodKind.MENTOR: PeriodCategory.OFFER,
+    PeriodKind.ANDET_AKTIVT_TILBUD: PeriodCategory.OFFER,
+    PeriodKind.ORDINAER_BESKAEFTIGELSE: PeriodCategory.OUTCOME,
+    PeriodKind.FLEKSJOB: PeriodCategory.OUTCOME,
+    PeriodKind.UDDANNELSE_SU: PeriodCategory.OUTCOME,
+    PeriodKind.FRITAGELSE: PeriodCategory.MARKING,
+    PeriodKind.FRAVAER: PeriodCategory.MARKING,
+}
+
+#: The Danish names used in the case systems' extracts and in the interface.
+PERIOD_LABELS = {
+    PeriodKind.KONTANTHJAELP_AP: "kontanthjælp aktivitetsparat",
+    PeriodKind.INTEGRATIONSYDELSE_AP: "integrationsydelse aktivitetsparat",
+    PeriodKind.RESSOURCEFORLOEB: "ressourceforløb",
+    PeriodKind.REVALIDERING: "revalidering",
+    PeriodKind.VIRKSOMHEDSPRAKTIK: "virksomhedspraktik",
+    PeriodKind.LOENTILSKUD: "løntilskud",
+    PeriodKind.MENTOR: "mentor",
+    PeriodKind.ANDET_AKTIVT_TILBUD: "andet aktivt tilbud",
+    PeriodKind.ORDINAER_BESKAEFTIGELSE: "ordinær beskæftigelse",
+    PeriodKind.FLEKSJOB: "fleksjob",
+    PeriodKind.UDDANNELSE_SU: "uddannelse SU",
+    PeriodKind.FRITAGELSE: "fritagelse",
+    PeriodKind.FRAVAER: "fravær",
+}
+
+#: A qualifying source in a measure that is not a period: a month with paid hours > 0.
+PAID_HOURS = "loentimer"
+
+
+class ExemptionKind(StrEnum):
+    """Kinds of fritagelse named in STAR's FSM2 FAQ (domain.md); free text is allowed too."""
+
+    MATERNITY = "barsel"
+    ILLNESS = "sygdom_forvaerret"
+    PENSION_OR_JOB = "pension_eller_job_6_uger"
+    TREATMENT = "behandlingsdom"
+
+
+class StaffRole(StrEnum):
+    JOB_BROKER = "jobformidler"
+    CASEWORKER = "sagsbehandler"
+    LEADER = "leder"
+    #: HIR's invented caseworkers ("Barsel/fængsel", "Sag overdraget til pensionsnævnet"), 0 hours.
+    PSEUDO = "pseudo"
+
+
+class AssignmentRole(StrEnum):
+    JOB_BROKER = "jobformidler"
+    CASEWORKER = "sagsbehandler"
+
+
+class BoardColumn(StrEnum):
+    I_GANG = "i_gang"
+    PAA_SPRING = "paa_spring"
+    PAA_VEJ = "paa_vej"
+    PAA_LAENGERE_SIGT = "paa_laengere_sigt"
+
+    @property
+    def label(self) -> str:
+        return BOARD_LABELS[self]
+
+
+BOARD_LABELS = {
+    BoardColumn.I_GANG: "i gang",
+    BoardColumn.PAA_SPRING: "på spring",
+    BoardColumn.PAA_VEJ: "på vej",
+    BoardColumn.PAA_LAENGERE_SIGT: "på længere sigt",
+}
+
+
+class ContactKind(StrEnum):
+    IN_PERSON = "personligt"
+    PHONE = "telefon"
+    COMPANY_VISIT = "virksomhedsbesoeg"
+
+
+class StatusKind(StrEnum):
+    """Dated yes/no-and-text facts about a citizen that the status sheet counts."""
+
+    CV_JOBNET = "cv_jobnet"
+    JOB_GOAL = "jobmaal"
+
+
+class Barrier(StrEnum):
+    HEALTH = "helbred"
+    SOCIAL = "socialt"
+    FAMILY = "familie"
+    OTHER = "andet"
+
+
+class ParticipantRole(StrEnum):
+    CITIZEN = "borger"
+    CASEWORKER = "sagsbehandler"
+    JOB_BROKER = "jobformidler"
+    LEADER = "leder"
+    HEALTH = "sundhedsfaglig"
+    SOCIAL = "socialforvaltning"
+    FAMILY = "familieafdeling"
+    NETWORK = "netvaerk"
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A status-sheet goal: a share (0–1) or a count, for a date; editable per project."""
+
+    measure: str
+    label: str
+    targets: dict[str, float]  # "YYYY-MM" -> share or count
+    unit: str = "share"  # "share" | "count"
+
+
+@dataclass(slots=True)
+class Initiative:
+    """One project database follows one initiative (the single row of ``initiative``)."""
+
+    program: str  # template key: fsm2, frontrunner, bir, hir, or a user's copy
+    name: str
+    municipality: str
+    start: dt.date
+    end: dt.date
+    baseline_date: dt.date
+    grant_amount: float | None = None  # kroner; None until entered
+
+
+@dataclass(slots=True)
+class Citizen:
+    cpr: str  # 10 digits, normalised
+    name: str
+    gender: Gender | None = None
+    origin: Origin | None = None
+    group: int | None = None  # 1 or 2; None for initiatives without groups
+    entry_date: dt.date | None = None
+    exit_date: dt.date | None = None
+    exit_reason: ExitReason | None = None
+    note: str = ""
+    id: str = field(default_factory=new_id)
+
+    @property
+    def birth_date(self) -> dt.date:
+        from fsm_desktop.domain.cpr import birth_date
+
+        return birth_date(self.cpr)
+
+    def has_left(self, on: dt.date) -> bool:
+        """Left the target group by ``on`` (moved away, retired, died): domain.md."""
+        return (
+            self.exit_date is not None
+            and self.exit_reason in LEAVING_REASONS
+            and self.exit_date <= on
+        )
+
+
+@dataclass(slots=True)
+class Period:
+    """A typed period: a benefit, an offer, an outcome or a marking. ``end`` None = ongoing."""
+
+    citizen_id: str
+    kind: PeriodKind
+    start: dt.date
+    end: dt.date | None = None
+    note: str = ""  # for fritagelse: its kind (barsel …)
+    id: str = field(default_factory=new_id)
+
+    def overlaps(self, first: dt.date, last: dt.date) -> bool:
+        """Touches [first, last] by at least one day."""
+        return self.start <= last and (self.end is None or self.end >= first)
+
+
+@dataclass(frozen=True, slots=True)
+class PaidHours:
+    citizen_id: str
+    month: str  # "YYYY-MM"
+    hours: float
+
+
+@dataclass(slots=True)
+class Staff:
+    initials: str
+    name: str
+    role: StaffRole
+    hours_per_week: float = 37.0
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class Assignment:
+    """Citizen → staff, dated (HIR registration §3: a change ends one row, starts another)."""
+
+    citizen_id: str
+    staff_id: str
+    role: AssignmentRole
+    start: dt.date
+    end: dt.date | None = None
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class BoardMove:
+    """One move on the four-way board; from_column None = first placement."""
+
+    citizen_id: str
+    to_column: BoardColumn
+    at: dt.datetime
+    by: str
+    from_column: BoardColumn | None = None
+    reason: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class Contact:
+    citizen_id: str
+    date: dt.date
+    kind: ContactKind
+    staff_id: str | None = None
+    note: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class StatusEntry:
+    """CV on Jobnet (value "ja"/"nej") or job goal (value = the goal's text), from a date."""
+
+    citizen_id: str
+    kind: StatusKind
+    date: dt.date
+    value: str
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class NetworkPerson:
+    citizen_id: str
+    name: str
+    relation: str = ""
+    phone: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class Participant:
+    role: ParticipantRole
+    name: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class PlanLine:
+    offer: PeriodKind
+    planned_start: dt.date
+    responsible: str = ""
+    note: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class StepUpMeeting:
+    citizen_id: str
+    date: dt.date
+    participants: list[Participant] = field(default_factory=list)
+    barriers: list[Barrier] = field(default_factory=list)
+    plan: list[PlanLine] = field(default_factory=list)
+    note: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """Append-only: who changed what on which citizen, old → new."""
+
+    at: dt.datetime
+    user: str
+    action: str  # "create" | "update" | "delete" | "reveal_cpr" | "move" …
+    entity: str  # table name
+    entity_id: str
+    citizen_id: str | None = None
+    field_name: str = ""
+    old: str | None = None
+    new: str | None = None
+    id: str = field(default_factory=new_id)

@@ -1,0 +1,321 @@
+"""Initiative templates as data (resources/programs/*.json): parsing and validation.
+
+A template is the general mechanism of domain.md ("A changing field"): a target group, groups
+and markings, typed periods, and measures counted per month, rolling quarter or the whole period
+against thresholds. A user's copy with other dates and thresholds is the same JSON, stored in the
+project database, so a new initiative needs no new release. The measures themselves are
+computed elsewhere (the measures engine); here a template is only read and checked, with a
+Danish message naming the field that is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from fsm_desktop.domain.errors import ValidationError
+from fsm_desktop.domain.model import PAID_HOURS, ExitReason, Goal, PeriodKind
+
+FORMAT = 1
+BUILTIN = ("fsm2", "frontrunner", "bir", "hir")
+
+UNITS = ("month", "rolling_quarter", "period")
+KINDS = ("share", "passive_share", "caseload")
+AGGREGATES = ("any", "last")
+DIRECTIONS = ("at_least", "at_most")
+POPULATION_RULES = ("target_group", "bir_rolling_quarter", "seniority_one_year", "caseload")
+ENTRY_RULES = ("benefit_in_period", "benefit_since_baseline")
+#: Sources a measure may count besides period kinds: paid hours, and "had a job broker".
+EXTRA_SOURCES = (PAID_HOURS, "jobformidler")
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    value: float  # a share 0–1, or a count for caseload
+    payout_share: float | None  # share of the grant it releases; None = no payout tied to it
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    rule: str
+    groups: tuple[int, ...]
+    exclude_markings: tuple[PeriodKind, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureSpec:
+    id: str
+    name: str
+    kind: str
+    unit: str
+    aggregate: str
+    population: Population
+    qualifying: tuple[str, ...]
+    never_qualifying: tuple[PeriodKind, ...]
+    direction: str
+    thresholds: tuple[Threshold, ...]
+    window: tuple[dt.date, dt.date] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSpec:
+    id: int
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TargetGroupSpec:
+    description: str
+    benefits: tuple[PeriodKind, ...]
+    min_age: int | None
+    entry: str
+    leaving_reasons: tuple[ExitReason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramTemplate:
+    key: str
+    name: str
+    source: str
+    start: dt.date
+    end: dt.date
+    baseline_date: dt.date
+    target_group: TargetGroupSpec
+    groups: tuple[GroupSpec, ...]
+    measures: tuple[MeasureSpec, ...]
+    goals: tuple[Goal, ...]
+    raw: dict[str, Any]
+
+    def measure(self, measure_id: str) -> MeasureSpec:
+        for spec in self.measures:
+            if spec.id == measure_id:
+                return spec
+        raise KeyError(measure_id)
+
+    def to_json(self) -> str:
+        return json.dumps(self.raw, ensure_ascii=False, indent=2)
+
+
+def _err(where: str, problem: str) -> ValidationError:
+    return ValidationError("Skabelonen er ugyldig ved »{where}«: {problem}", where=where, problem=problem)
+
+
+def _get(obj: Any, key: str, where: str, kind: type | tuple[type, ...], optional: bool = False):
+    if not isinstance(obj, dict):
+        raise _err(where, "forventede et objekt")
+    if key not in obj or obj[key] is None:
+        if optional:
+            return None
+        raise _err(f"{where}.{key}", "mangler")
+    value = obj[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise _err(f"{where}.{key}", "har forkert type")
+    return value
+
+
+def _date(obj: Any, key: str, where: str) -> dt.date:
+    text = _get(obj, key, where, str)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _err(f"{where}.{key}", f"»{text}« er ikke en dato (ÅÅÅÅ-MM-DD)") from None
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise _err(where, "»{}« er ikke en af {}".format(value, ", ".join(allowed)))
+    return value
+
+
+def _period_kind(value: Any, where: str) -> PeriodKind:
+    try:
+        return PeriodKind(value)
+    except ValueError:
+        raise _err(where, f"ukendt forløbstype »{value}«") from None
+
+
+def _month_key(value: str, where: str) -> str:
+    try:
+        dt.date.fromisoformat(value + "-01")
+    except (TypeError, ValueError):
+        raise _err(where, f"»{value}« er ikke en måned (ÅÅÅÅ-MM)") from None
+    return value
+
+
+def parse_template(data: Any) -> ProgramTemplate:
+    """Check a template (parsed JSON) and return it; raises ValidationError naming the field."""
+    if not isinstance(data, dict):
+        raise _err("(rod)", "forventede et objekt")
+    fmt = _get(data, "format", "(rod)", int)
+    if fmt > FORMAT:
+        raise _err("format", f"skabelonformat {fmt} er nyere end programmet kan læse ({FORMAT})")
+    key = _get(data, "key", "(rod)", str)
+    if not key or not key.replace("_", "").replace("-", "").isalnum():
+        raise _err("key", "må kun indeholde bogstaver, tal, - og _")
+    name = _get(data, "name", "(rod)", str)
+    period = _get(data, "period", "(rod)", dict)
+    start = _date(period, "start", "period")
+    end = _date(period, "end", "period")
+    if end < start:
+        raise _err("period", "slutdatoen ligger før startdatoen")
+    baseline = _date(data, "baseline_date", "(rod)")
+
+    tg = _get(data, "target_group", "(rod)", dict)
+    benefits = tuple(
+        _period_kind(b, f"target_group.benefits[{i}]")
+        for i, b in enumerate(_get(tg, "benefits", "target_group", list))
+    )
+    min_age = _get(tg, "min_age", "target_group", int, optional=True)
+    leaving = []
+    for i, reason in enumerate(_get(tg, "leaving_reasons", "target_group", list)):
+        try:
+            leaving.append(ExitReason(reason))
+        except ValueError:
+            raise _err(f"target_group.leaving_reasons[{i}]", f"ukendt afgangsårsag »{reason}«") from None
+    target_group = TargetGroupSpec(
+        description=_get(tg, "description", "target_group", str),
+        benefits=benefits,
+        min_age=min_age,
+        entry=_choice(_get(tg, "entry", "target_group", str), ENTRY_RULES, "target_group.entry"),
+        leaving_reasons=tuple(leaving),
+    )
+
+    groups = []
+    for i, g in enumerate(_get(data, "groups", "(rod)", list)):
+        where = f"groups[{i}]"
+        groups.append(
+            GroupSpec(
+                id=_get(g, "id", where, int),
+                name=_get(g, "name", where, str),
+                description=_get(g, "description", where, str, optional=True) or "",
+            )
+        )
+    group_ids = {g.id for g in groups}
+    if len(group_ids) != len(groups):
+        raise _err("groups", "to grupper har samme id")
+
+    measures = []
+    for i, m in enumerate(_get(data, "measures", "(rod)", list)):
+        where = f"measures[{i}]"
+        pop = _get(m, "population", where, dict)
+        pop_groups = tuple(_get(pop, "groups", f"{where}.population", list))
+        for g in pop_groups:
+            if g not in group_ids:
+                raise _err(f"{where}.population.groups", f"gruppe {g} findes ikke i skabelonen")
+        qualifying = []
+        for j, q in enumerate(_get(m, "qualifying", where, list)):
+            if q not in EXTRA_SOURCES:
+                _period_kind(q, f"{where}.qualifying[{j}]")
+            qualifying.append(q)
+        thresholds = []
+        for j, t in enumerate(_get(m, "thresholds", where, list)):
+            twhere = f"{where}.thresholds[{j}]"
+            value = _get(t, "value", twhere, float)
+            payout = _get(t, "payout_share", twhere, float, optional=True)
+            if value < 0 or (payout is not None and not 0 <= payout <= 1):
+                raise _err(twhere, "tærskel og udbetalingsandel skal være positive (andel 0–1)")
+            thresholds.append(Threshold(value, payout, _get(t, "label", twhere, str)))
+        kind = _choice(_get(m, "kind", where, str), KINDS, f"{where}.kind")
+        if kind == "share" and any(t.value > 1 for t in thresholds):
+            raise _err(f"{where}.thresholds", "en andel skal ligge mellem 0 og 1")
+        window = None
+        if m.get("window") is not None:
+            w = _get(m, "window", where, dict)
+            window = (_date(w, "start", f"{where}.window"), _date(w, "end", f"{where}.window"))
+            if window[1] < window[0]:
+                raise _err(f"{where}.window", "slutdatoen ligger før startdatoen")
+        measures.append(
+            MeasureSpec(
+                id=_get(m, "id", where, str),
+                name=_get(m, "name", where, str),
+                kind=kind,
+                unit=_choice(_get(m, "unit", where, str), UNITS, f"{where}.unit"),
+                aggregate=_choice(_get(m, "aggregate", where, str), AGGREGATES, f"{where}.aggregate"),
+                population=Population(
+                    rule=_choice(
+                        _get(pop, "rule", f"{where}.population", str),
+                        POPULATION_RULES,
+                        f"{where}.population.rule",
+                    ),
+                    groups=pop_groups,
+                    exclude_markings=tuple(
+                        _period_kind(k, f"{where}.population.exclude_markings[{j}]")
+                        for j, k in enumerate(_get(pop, "exclude_markings", f"{where}.population", list))
+                    ),
+                ),
+                qualifying=tuple(qualifying),
+                never_qualifying=tuple(
+                    _period_kind(k, f"{where}.never_qualifying[{j}]")
+                    for j, k in enumerate(_get(m, "never_qualifying", where, list))
+                ),
+                direction=_choice(_get(m, "direction", where, str), DIRECTIONS, f"{where}.direction"),
+                thresholds=tuple(sorted(thresholds, key=lambda t: t.value)),
+                window=window,
+            )
+        )
+    ids = [m.id for m in measures]
+    if len(set(ids)) != len(ids):
+        raise _err("measures", "to mål har samme id")
+
+    goals = []
+    for i, g in enumerate(_get(data, "goals", "(rod)", list)):
+        where = f"goals[{i}]"
+        targets = _get(g, "targets", where, dict)
+        clean: dict[str, float] = {}
+        for month, value in targets.items():
+            _month_key(month, f"{where}.targets")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise _err(f"{where}.targets.{month}", "skal være et tal")
+            clean[month] = float(value)
+        goals.append(
+            Goal(
+                measure=_get(g, "measure", where, str),
+                label=_get(g, "label", where, str),
+                targets=clean,
+                unit=_choice(_get(g, "unit", where, str), ("share", "count"), f"{where}.unit"),
+            )
+        )
+
+    return ProgramTemplate(
+        key=key,
+        name=name,
+        source=_get(data, "source", "(rod)", str, optional=True) or "",
+        start=start,
+        end=end,
+        baseline_date=baseline,
+        target_group=target_group,
+        groups=tuple(groups),
+        measures=tuple(measures),
+        goals=tuple(goals),
+        raw=data,
+    )
+
+
+def parse_template_json(text: str) -> ProgramTemplate:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            "Skabelonen er ikke gyldig JSON (linje {line}, kolonne {col}).", line=exc.lineno, col=exc.colno
+        ) from None
+    return parse_template(data)
+
+
+def builtin_template(key: str) -> ProgramTemplate:
+    """One of the shipped templates: fsm2, frontrunner, bir, hir."""
+    if key not in BUILTIN:
+        raise ValidationError(
+            "Ukendt indsats »{key}«. Vælg en af: {choices}.", key=key, choices=", ".join(BUILTIN)
+        )
+    text = resources.files("fsm_desktop.resources").joinpath("programs", f"{key}.json").read_text("utf-8")
+    return parse_template_json(text)
+
+
+def builtin_templates() -> list[ProgramTemplate]:
+    return [builtin_template(key) for key in BUILTIN]

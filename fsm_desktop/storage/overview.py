@@ -1,0 +1,73 @@
+"""Counts for the status bar and the pages' summaries: cheap aggregate queries only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fsm_desktop.domain.model import Goal, LEAVING_REASONS
+from fsm_desktop.storage.project import Project
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    citizens: int  # all citizens ever in the project
+    active: int  # not left the target group (moved away, retired, died) by the date
+    group1: int  # active, group 1
+    group2: int  # active, group 2
+    left: int  # left the target group by the date
+    staff: int
+    periods: int
+    paid_hour_months: int
+    contacts: int
+    stepup_meetings: int
+    moves: int
+
+
+class OverviewRepository:
+    def __init__(self, project: Project) -> None:
+        self.db = project.db
+
+    def summary(self, on: dt.date | None = None) -> Summary:
+        day = (on or dt.date.today()).isoformat()
+        leaving = sorted(reason.value for reason in LEAVING_REASONS)
+        marks = ",".join("?" * len(leaving))
+        left_expr = f"(exit_date IS NOT NULL AND exit_date <= ? AND exit_reason IN ({marks}))"
+        row = self.db.execute(
+            "SELECT count(*), "
+            f"sum(CASE WHEN {left_expr} THEN 0 ELSE 1 END), "
+            f"sum(CASE WHEN NOT {left_expr} AND grp = 1 THEN 1 ELSE 0 END), "
+            f"sum(CASE WHEN NOT {left_expr} AND grp = 2 THEN 1 ELSE 0 END) "
+            "FROM citizen",
+            [day, *leaving] * 3,
+        ).fetchone()
+        total = row[0]
+        active = row[1] or 0
+
+        def count(table: str) -> int:
+            return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+        return Summary(
+            citizens=total,
+            active=active,
+            group1=row[2] or 0,
+            group2=row[3] or 0,
+            left=total - active,
+            staff=count("staff"),
+            periods=count("period"),
+            paid_hour_months=count("paid_hours"),
+            contacts=count("contact"),
+            stepup_meetings=count("stepup_meeting"),
+            moves=count("board_move"),
+        )
+
+    def goals(self) -> list[Goal]:
+        """The project's editable status-sheet goals, in the template's order of insertion."""
+        rows = self.db.execute(
+            "SELECT measure, label, unit, month, target FROM goal ORDER BY rowid"
+        ).fetchall()
+        goals: dict[str, Goal] = {}
+        for measure, label, unit, month, target in rows:
+            goal = goals.setdefault(measure, Goal(measure=measure, label=label, targets={}, unit=unit))
+            goal.targets[month] = target
+        return list(goals.values())

@@ -1,0 +1,315 @@
+"""The project file: one SQLite database per initiative (``.fsm``).
+
+Opening checks, in order, before anything is written: the file exists and is an SQLite file,
+it is an FSM Desktop project (``application_id``), and it was not written by a newer version
+(``user_version`` and the names of applied migrations). Pending migrations run after a backup
+copy has been made next to the file. Connections use WAL, ``foreign_keys=ON`` and
+``synchronous=FULL``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from fsm_desktop.domain.errors import ProjectFileError
+from fsm_desktop.domain.model import Initiative
+from fsm_desktop.domain.program import ProgramTemplate, parse_template_json
+from fsm_desktop.storage.schema import (
+    APPLICATION_ID,
+    MIGRATION_SET,
+    SCHEMA_VERSION,
+    known_migration_names,
+    migrations,
+)
+
+SUFFIX = ".fsm"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+#: How long to wait for another program's lock before saying the file is locked.
+BUSY_TIMEOUT_MS = 3000
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): still record something
+        return "ukendt"
+
+
+def _file_error(exc: sqlite3.Error, path: Path) -> ProjectFileError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return ProjectFileError(
+            "Projektfilen {path} er låst af et andet program. Luk det andet program (eller den "
+            "anden FSM Desktop) og prøv igen.",
+            path=str(path),
+        )
+    if "not a database" in text or "malformed" in text:
+        return ProjectFileError(
+            "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.", path=str(path)
+        )
+    if "readonly" in text or "read-only" in text:
+        return ProjectFileError(
+            "Projektfilen {path} er skrivebeskyttet. Kopiér den til en mappe, hvor du må skrive.",
+            path=str(path),
+        )
+    if "disk" in text and ("full" in text or "i/o" in text):
+        return ProjectFileError(
+            "Der kunne ikke skrives til {path}: disken er fuld eller utilgængelig.", path=str(path)
+        )
+    return ProjectFileError(
+        "Projektfilen {path} kunne ikke åbnes: {reason}.", path=str(path), reason=str(exc)
+    )
+
+
+def _connect(path: Path) -> Database:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    db = Database(conn, execute_plugins=False)
+    return db
+
+
+def _configure(db: Database) -> None:
+    with db.ensure_autocommit_on():
+        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise sqlite3.OperationalError("database is locked")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _check_is_project(path: Path) -> None:
+    if not path.exists():
+        raise ProjectFileError("Projektfilen {path} findes ikke.", path=str(path))
+    if path.is_dir():
+        raise ProjectFileError("{path} er en mappe, ikke en projektfil.", path=str(path))
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(_SQLITE_HEADER))
+    except PermissionError:
+        raise ProjectFileError("Du har ikke adgang til at læse {path}.", path=str(path)) from None
+    except OSError as exc:
+        raise ProjectFileError(
+            "Projektfilen {path} kunne ikke læses: {reason}.", path=str(path), reason=exc.strerror or str(exc)
+        ) from None
+    if header != _SQLITE_HEADER:
+        raise ProjectFileError(
+            "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.", path=str(path)
+        )
+
+
+class Project:
+    """An open project file. Use :meth:`open` or :meth:`create`; close with :meth:`close`."""
+
+    def __init__(self, path: Path, db: Database) -> None:
+        self.path = path
+        self.db = db
+        self.user = current_user()
+        self.backup_made: Path | None = None
+        self._initiative: Initiative | None = None
+        self._template: ProgramTemplate | None = None
+
+    # --- opening and creating --------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> Project:
+        path = Path(path).expanduser().absolute()
+        _check_is_project(path)
+        try:
+            db = _connect(path)
+        except sqlite3.Error as exc:
+            raise _file_error(exc, path) from None
+        try:
+            version = cls._check_version(db, path)
+            _configure(db)
+            project = cls(path, db)
+            if migrations.pending(db):
+                if version > 0:
+                    project.backup_made = project._backup_before_migrating(version)
+                migrations.apply(db)
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if not db["initiative"].exists() or db.execute("SELECT count(*) FROM initiative").fetchone()[0] != 1:
+                raise ProjectFileError(
+                    "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.", path=str(path)
+                )
+            project.initiative  # noqa: B018 - validates the row and the stored template
+            return project
+        except sqlite3.Error as exc:
+            db.close()
+            raise _file_error(exc, path) from None
+        except BaseException:
+            db.close()
+            raise
+
+    @staticmethod
+    def _check_version(db: Database, path: Path) -> int:
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise ProjectFileError(
+                "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.", path=str(path)
+            )
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        applied: list[str] = []
+        if db["_sqlite_migrations"].exists():
+            applied = [
+                row[0]
+                for row in db.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+                ).fetchall()
+            ]
+        unknown = sorted(set(applied) - set(known_migration_names()))
+        if version > SCHEMA_VERSION or unknown:
+            raise ProjectFileError(
+                "Projektfilen {path} er gemt af en nyere version af FSM Desktop (databaseversion "
+                "{found}, denne version kan læse op til {known}). Opdatér programmet for at åbne den.",
+                path=str(path),
+                found=max(version, len(applied)),
+                known=SCHEMA_VERSION,
+            )
+        return version
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike,
+        template: ProgramTemplate,
+        *,
+        name: str | None = None,
+        municipality: str = "",
+        grant_amount: float | None = None,
+        overwrite: bool = False,
+    ) -> Project:
+        """A new project file for ``template``. Built under a temporary name and moved into
+        place when complete, so a failure never leaves half a project."""
+        path = Path(path).expanduser().absolute()
+        if path.exists() and not overwrite:
+            raise ProjectFileError("Filen {path} findes allerede.", path=str(path))
+        if not path.parent.is_dir():
+            raise ProjectFileError("Mappen {folder} findes ikke.", folder=str(path.parent))
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+        try:
+            db = _connect(tmp)
+            try:
+                db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                _configure(db)
+                migrations.apply(db)
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                with db.atomic():
+                    db["initiative"].insert(
+                        {
+                            "id": 1,
+                            "program": template.key,
+                            "name": name or template.name,
+                            "municipality": municipality,
+                            "start": template.start.isoformat(),
+                            "end": template.end.isoformat(),
+                            "baseline_date": template.baseline_date.isoformat(),
+                            "grant_amount": grant_amount,
+                            "template_json": template.to_json(),
+                            "created_at": _now(),
+                        }
+                    )
+                    db["goal"].insert_all(
+                        {
+                            "measure": goal.measure,
+                            "month": month,
+                            "label": goal.label,
+                            "unit": goal.unit,
+                            "target": target,
+                        }
+                        for goal in template.goals
+                        for month, target in goal.targets.items()
+                    )
+                # Fold the WAL into the file before it is moved into place.
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                db.close()
+            os.replace(tmp, path)
+        except sqlite3.Error as exc:
+            raise _file_error(exc, path) from None
+        except OSError as exc:
+            raise ProjectFileError(
+                "Projektfilen {path} kunne ikke oprettes: {reason}.",
+                path=str(path),
+                reason=exc.strerror or str(exc),
+            ) from None
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
+        for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+        return cls.open(path)
+
+    # --- backups ----------------------------------------------------------------------------
+    def _backup_before_migrating(self, version: int) -> Path:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.bak-v{version}-{stamp}")
+        self.backup_to(target)
+        return target
+
+    def backup_to(self, target: str | os.PathLike) -> Path:
+        """A consistent copy of the whole project (SQLite's online backup), safe while open."""
+        target = Path(target).expanduser().absolute()
+        if target == self.path:
+            raise ProjectFileError("Sikkerhedskopien kan ikke gemmes oven i selve projektfilen.")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            dest = sqlite3.connect(str(tmp))
+            try:
+                self.db.conn.backup(dest)
+                dest.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dest.close()
+            os.replace(tmp, target)
+        except (sqlite3.Error, OSError) as exc:
+            tmp.unlink(missing_ok=True)
+            raise ProjectFileError(
+                "Sikkerhedskopien {path} kunne ikke gemmes: {reason}.",
+                path=str(target),
+                reason=getattr(exc, "strerror", None) or str(exc),
+            ) from None
+        return target
+
+    # --- the initiative -----------------------------------------------------------------------
+    @property
+    def initiative(self) -> Initiative:
+        if self._initiative is None:
+            row = self.db.execute(
+                "SELECT program, name, municipality, start, end, baseline_date, grant_amount, "
+                "template_json FROM initiative WHERE id = 1"
+            ).fetchone()
+            self._template = parse_template_json(row[7])
+            self._initiative = Initiative(
+                program=row[0],
+                name=row[1],
+                municipality=row[2],
+                start=dt.date.fromisoformat(row[3]),
+                end=dt.date.fromisoformat(row[4]),
+                baseline_date=dt.date.fromisoformat(row[5]),
+                grant_amount=row[6],
+            )
+        return self._initiative
+
+    @property
+    def template(self) -> ProgramTemplate:
+        self.initiative  # noqa: B018 - loads both
+        assert self._template is not None
+        return self._template
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

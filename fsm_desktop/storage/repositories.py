@@ -1,0 +1,224 @@
+"""Repositories: take and return domain objects; the only place that knows the tables.
+
+Writes are transactions (``db.atomic()``); changes to citizens go to the audit log in the same
+transaction as the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from fsm_desktop.domain.model import (
+    AuditEntry,
+    BoardColumn,
+    Citizen,
+    ExitReason,
+    Gender,
+    Origin,
+    Staff,
+    StaffRole,
+)
+from fsm_desktop.storage.project import Project
+
+
+def _d(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+_CITIZEN_COLUMNS = (
+    "id, cpr, name, gender, origin, grp, entry_date, exit_date, exit_reason, note"
+)
+
+
+def _citizen(row: tuple) -> Citizen:
+    return Citizen(
+        id=row[0],
+        cpr=row[1],
+        name=row[2],
+        gender=Gender(row[3]) if row[3] else None,
+        origin=Origin(row[4]) if row[4] else None,
+        group=row[5],
+        entry_date=_d(row[6]),
+        exit_date=_d(row[7]),
+        exit_reason=ExitReason(row[8]) if row[8] else None,
+        note=row[9],
+    )
+
+
+def citizen_row(citizen: Citizen, updated_at: dt.datetime | None = None) -> dict:
+    """The ``citizen`` table's row for a domain object (shared with bulk writers)."""
+    return {
+        "id": citizen.id,
+        "cpr": citizen.cpr,
+        "name": citizen.name,
+        "birth_date": citizen.birth_date.isoformat(),
+        "gender": citizen.gender.value if citizen.gender else None,
+        "origin": citizen.origin.value if citizen.origin else None,
+        "grp": citizen.group,
+        "entry_date": _iso(citizen.entry_date),
+        "exit_date": _iso(citizen.exit_date),
+        "exit_reason": citizen.exit_reason.value if citizen.exit_reason else None,
+        "note": citizen.note,
+        "updated_at": (updated_at or _now()).isoformat(),
+    }
+
+
+def audit_row(entry: AuditEntry) -> dict:
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "user": entry.user,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "citizen_id": entry.citizen_id,
+        "field": entry.field_name,
+        "old": entry.old,
+        "new": entry.new,
+    }
+
+
+class AuditLog:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.db = project.db
+
+    def record(self, entries: Iterable[AuditEntry]) -> None:
+        """Append entries; call inside the transaction of the change they describe."""
+        self.db["audit_log"].insert_all(audit_row(e) for e in entries)
+
+    def for_citizen(self, citizen_id: str) -> list[AuditEntry]:
+        rows = self.db.execute(
+            "SELECT id, at, user, action, entity, entity_id, citizen_id, field, old, new "
+            "FROM audit_log WHERE citizen_id = ? ORDER BY at, rowid",
+            [citizen_id],
+        ).fetchall()
+        return [
+            AuditEntry(
+                id=r[0],
+                at=dt.datetime.fromisoformat(r[1]),
+                user=r[2],
+                action=r[3],
+                entity=r[4],
+                entity_id=r[5],
+                citizen_id=r[6],
+                field_name=r[7],
+                old=r[8],
+                new=r[9],
+            )
+            for r in rows
+        ]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+
+class StaffRepository:
+    def __init__(self, project: Project) -> None:
+        self.db = project.db
+
+    def list(self) -> list[Staff]:
+        rows = self.db.execute(
+            "SELECT id, initials, name, role, hours_per_week FROM staff ORDER BY role, initials"
+        ).fetchall()
+        return [Staff(id=r[0], initials=r[1], name=r[2], role=StaffRole(r[3]), hours_per_week=r[4]) for r in rows]
+
+    def add(self, staff: Staff) -> None:
+        with self.db.atomic():
+            self.db["staff"].insert(
+                {
+                    "id": staff.id,
+                    "initials": staff.initials,
+                    "name": staff.name,
+                    "role": staff.role.value,
+                    "hours_per_week": staff.hours_per_week,
+                }
+            )
+
+    def caseload(self, on: dt.date) -> dict[str, int]:
+        """Open assignments per staff id on a date (citizens still in the target group)."""
+        day = on.isoformat()
+        rows = self.db.execute(
+            "SELECT a.staff_id, count(DISTINCT a.citizen_id) FROM assignment a "
+            "JOIN citizen c ON c.id = a.citizen_id "
+            "WHERE a.start <= ? AND (a.end IS NULL OR a.end >= ?) "
+            "AND (c.exit_date IS NULL OR c.exit_date > ?) GROUP BY a.staff_id",
+            [day, day, day],
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+
+class CitizenRepository:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.db = project.db
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM citizen").fetchone()[0]
+
+    def count_active(self, on: dt.date) -> int:
+        """Citizens who have not left by ``on`` (any exit reason)."""
+        return self.db.execute(
+            "SELECT count(*) FROM citizen WHERE exit_date IS NULL OR exit_date > ?", [on.isoformat()]
+        ).fetchone()[0]
+
+    def get(self, citizen_id: str) -> Citizen | None:
+        row = self.db.execute(
+            f"SELECT {_CITIZEN_COLUMNS} FROM citizen WHERE id = ?", [citizen_id]
+        ).fetchone()
+        return _citizen(row) if row else None
+
+    def by_cpr(self, cpr: str) -> Citizen | None:
+        row = self.db.execute(f"SELECT {_CITIZEN_COLUMNS} FROM citizen WHERE cpr = ?", [cpr]).fetchone()
+        return _citizen(row) if row else None
+
+    def list(self) -> list[Citizen]:
+        rows = self.db.execute(f"SELECT {_CITIZEN_COLUMNS} FROM citizen ORDER BY name").fetchall()
+        return [_citizen(r) for r in rows]
+
+    def add(self, citizen: Citizen) -> None:
+        """Insert a citizen and its audit entry in one transaction."""
+        now = _now()
+        with self.db.atomic():
+            self.db["citizen"].insert(citizen_row(citizen, now))
+            AuditLog(self.project).record(
+                [
+                    AuditEntry(
+                        at=now,
+                        user=self.project.user,
+                        action="create",
+                        entity="citizen",
+                        entity_id=citizen.id,
+                        citizen_id=citizen.id,
+                        new=citizen.name,
+                    )
+                ]
+            )
+
+
+class BoardRepository:
+    def __init__(self, project: Project) -> None:
+        self.db = project.db
+
+    def counts(self) -> dict[BoardColumn | None, int]:
+        """Citizens per board column; ``None`` = not placed. Citizens who left are not shown."""
+        today = dt.date.today().isoformat()
+        rows = self.db.execute(
+            "SELECT p.board_column, count(*) FROM citizen c "
+            "LEFT JOIN placement p ON p.citizen_id = c.id "
+            "WHERE c.exit_date IS NULL OR c.exit_date > ? GROUP BY p.board_column",
+            [today],
+        ).fetchall()
+        counts: dict[BoardColumn | None, int] = {column: 0 for column in BoardColumn}
+        counts[None] = 0
+        for column, n in rows:
+            counts[BoardColumn(column) if column else None] = n
+        return counts

@@ -1,0 +1,207 @@
+"""The project database's schema: numbered, one-way migrations (sqlite-utils' Migrations).
+
+Each migration runs in one transaction together with the record that it ran. ``user_version``
+holds the number of the newest migration applied, so a file written by a newer version of the
+program is recognised (and refused) before anything is touched. ``application_id`` marks the
+file as an FSM Desktop project.
+
+Rules (conventions.md §3-4): every table has an explicit primary key; rows that can be created
+on several machines (citizens, periods, assignments, moves, contacts, meetings, audit entries …)
+use UUID text keys, so offline changes from several laptops can be merged later."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+#: 'FSMD' as a 32-bit integer.
+APPLICATION_ID = 0x46534D44
+MIGRATION_SET = "fsm_desktop"
+
+migrations = Migrations(MIGRATION_SET)
+
+
+def _run(db: Database, *statements: str) -> None:
+    for sql in statements:
+        db.execute(sql)
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    _run(
+        db,
+        # --- the initiative: exactly one row -----------------------------------------------
+        """CREATE TABLE initiative (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            program TEXT NOT NULL,
+            name TEXT NOT NULL,
+            municipality TEXT NOT NULL DEFAULT '',
+            start TEXT NOT NULL,
+            end TEXT NOT NULL,
+            baseline_date TEXT NOT NULL,
+            grant_amount REAL,
+            template_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            CHECK (end >= start)
+        )""",
+        """CREATE TABLE goal (
+            measure TEXT NOT NULL,
+            month TEXT NOT NULL,
+            label TEXT NOT NULL,
+            unit TEXT NOT NULL CHECK (unit IN ('share', 'count')),
+            target REAL NOT NULL,
+            PRIMARY KEY (measure, month)
+        )""",
+        # --- people ---------------------------------------------------------------------------
+        """CREATE TABLE staff (
+            id TEXT PRIMARY KEY,
+            initials TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('jobformidler', 'sagsbehandler', 'leder', 'pseudo')),
+            hours_per_week REAL NOT NULL DEFAULT 37 CHECK (hours_per_week >= 0),
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+        )""",
+        """CREATE TABLE citizen (
+            id TEXT PRIMARY KEY,
+            cpr TEXT NOT NULL UNIQUE CHECK (length(cpr) = 10),
+            name TEXT NOT NULL,
+            birth_date TEXT NOT NULL,
+            gender TEXT CHECK (gender IN ('K', 'M')),
+            origin TEXT CHECK (origin IN ('dansk', 'vestlig', 'ikke_vestlig')),
+            grp INTEGER CHECK (grp IN (1, 2)),
+            entry_date TEXT,
+            exit_date TEXT,
+            exit_reason TEXT CHECK (exit_reason IN ('fraflyttet', 'folkepension', 'doed', 'andet')),
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            CHECK (exit_date IS NULL OR entry_date IS NULL OR exit_date >= entry_date),
+            CHECK ((exit_date IS NULL) = (exit_reason IS NULL))
+        )""",
+        "CREATE INDEX citizen_name ON citizen(name)",
+        # --- typed periods: benefits, offers, outcomes, markings ------------------------------
+        """CREATE TABLE period (
+            id TEXT PRIMARY KEY,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN (
+                'kontanthjaelp_ap', 'integrationsydelse_ap', 'ressourceforloeb', 'revalidering',
+                'virksomhedspraktik', 'loentilskud', 'mentor', 'andet_aktivt_tilbud',
+                'ordinaer_beskaeftigelse', 'fleksjob', 'uddannelse_su',
+                'fritagelse', 'fravaer')),
+            start TEXT NOT NULL,
+            end TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            CHECK (end IS NULL OR end >= start)
+        )""",
+        "CREATE INDEX period_citizen ON period(citizen_id, kind, start)",
+        """CREATE TABLE paid_hours (
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            month TEXT NOT NULL CHECK (month GLOB '[12][0-9][0-9][0-9]-[01][0-9]'),
+            hours REAL NOT NULL CHECK (hours >= 0),
+            PRIMARY KEY (citizen_id, month)
+        )""",
+        """CREATE TABLE assignment (
+            id TEXT PRIMARY KEY,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            staff_id TEXT NOT NULL REFERENCES staff(id),
+            role TEXT NOT NULL CHECK (role IN ('jobformidler', 'sagsbehandler')),
+            start TEXT NOT NULL,
+            end TEXT,
+            CHECK (end IS NULL OR end >= start)
+        )""",
+        "CREATE INDEX assignment_citizen ON assignment(citizen_id, role, start)",
+        "CREATE INDEX assignment_staff ON assignment(staff_id)",
+        # --- the four-way board: current placement + the move log -----------------------------
+        """CREATE TABLE placement (
+            citizen_id TEXT PRIMARY KEY REFERENCES citizen(id) ON DELETE CASCADE,
+            board_column TEXT NOT NULL CHECK (board_column IN
+                ('i_gang', 'paa_spring', 'paa_vej', 'paa_laengere_sigt')),
+            since TEXT NOT NULL
+        )""",
+        """CREATE TABLE board_move (
+            id TEXT PRIMARY KEY,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            by_user TEXT NOT NULL,
+            from_column TEXT CHECK (from_column IN
+                ('i_gang', 'paa_spring', 'paa_vej', 'paa_laengere_sigt')),
+            to_column TEXT NOT NULL CHECK (to_column IN
+                ('i_gang', 'paa_spring', 'paa_vej', 'paa_laengere_sigt')),
+            reason TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX board_move_citizen ON board_move(citizen_id, at)",
+        # --- contacts, status facts, network --------------------------------------------------
+        """CREATE TABLE contact (
+            id TEXT PRIMARY KEY,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('personligt', 'telefon', 'virksomhedsbesoeg')),
+            staff_id TEXT REFERENCES staff(id),
+            note TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX contact_citizen ON contact(citizen_id, date)",
+        """CREATE TABLE status_entry (
+            id TEXT PRIMARY KEY,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('cv_jobnet', 'jobmaal')),
+            date TEXT NOT NULL,
+            value TEXT NOT NULL
+        )""",
+        "CREATE INDEX status_entry_citizen ON status_entry(citizen_id, kind, date)",
+        """CREATE TABLE network_person (
+            id TEXT PRIMARY KEY,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            relation TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT ''
+        )""",
+        # --- step-up meetings ------------------------------------------------------------------
+        """CREATE TABLE stepup_meeting (
+            id TEXT PRIMARY KEY,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            barriers TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX stepup_meeting_citizen ON stepup_meeting(citizen_id, date)",
+        """CREATE TABLE stepup_participant (
+            id TEXT PRIMARY KEY,
+            meeting_id TEXT NOT NULL REFERENCES stepup_meeting(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('borger', 'sagsbehandler', 'jobformidler', 'leder',
+                'sundhedsfaglig', 'socialforvaltning', 'familieafdeling', 'netvaerk')),
+            name TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE stepup_plan_line (
+            id TEXT PRIMARY KEY,
+            meeting_id TEXT NOT NULL REFERENCES stepup_meeting(id) ON DELETE CASCADE,
+            offer TEXT NOT NULL,
+            planned_start TEXT NOT NULL,
+            responsible TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        )""",
+        # --- the audit log: append only -------------------------------------------------------
+        """CREATE TABLE audit_log (
+            id TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            citizen_id TEXT,
+            field TEXT NOT NULL DEFAULT '',
+            old TEXT,
+            new TEXT
+        )""",
+        "CREATE INDEX audit_log_citizen ON audit_log(citizen_id, at)",
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    )
+
+
+def known_migration_names() -> list[str]:
+    return [m.name for m in migrations._migrations]
+
+
+#: The schema version this program writes: the number of migrations it knows.
+SCHEMA_VERSION = len(known_migration_names())

@@ -1,0 +1,357 @@
+"""The main window: left navigation, the pages, the File menu, title and status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.storage.overview import OverviewRepository
+from fsm_desktop.storage.project import SUFFIX, Project
+from fsm_desktop.views.messages import show_known_error
+from fsm_desktop.views.new_project_dialog import NewProjectDialog
+from fsm_desktop.views.pages import PAGE_CLASSES, Page
+
+MAX_RECENT = 8
+DEMO_FILE = "demo.fsm"
+
+
+def demo_path() -> Path:
+    """The demo project in the user's data folder (QStandardPaths.AppDataLocation)."""
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    return folder / DEMO_FILE
+
+
+class WelcomePage(QWidget):
+    """The empty state: no project is open."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("welcome")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        title = QLabel(self.tr("Intet projekt er åbent"), self)
+        title.setObjectName("pageTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel(
+            self.tr(
+                "Et projekt er én fil (.fsm) med målgruppen for én indsats. Opret et nyt, åbn et "
+                "eksisterende, eller se programmet med en demokommune."
+            ),
+            self,
+        )
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setMaximumWidth(560)
+        layout.addWidget(title)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for label, slot in (
+            (self.tr("Nyt projekt…"), window.new_project),
+            (self.tr("Åbn projekt…"), window.open_dialog),
+            (self.tr("Åbn demoprojekt"), window.open_demo),
+        ):
+            button = QPushButton(label, self)
+            button.setMinimumWidth(160)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addSpacing(12)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+
+
+class MainWindow(QMainWindow):
+    project_changed = Signal(object)  # Project | None
+
+    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.project: Project | None = None
+        self.setObjectName("mainWindow")
+        self.setMinimumSize(QSize(900, 560))
+
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.nav = QListWidget(central)
+        self.nav.setObjectName("nav")
+        self.nav.setAccessibleName(self.tr("Sider"))
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.welcome = WelcomePage(self)
+        self.stack.addWidget(self.welcome)
+        self.pages: list[Page] = []
+        for number, page_class in enumerate(PAGE_CLASSES, start=1):
+            page = page_class(self.stack)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page.title_label.text(), self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=page.title_label.text(), n=number))
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, n=number - 1: self.show_page(n))
+            self.addAction(action)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        self.status_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._build_menus()
+        self._update_for_project()
+
+    # --- menus --------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&Filer"))
+        self.new_action = file_menu.addAction(self.tr("&Nyt projekt…"), self.new_project)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.open_action = file_menu.addAction(self.tr("&Åbn…"), self.open_dialog)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.recent_menu = QMenu(self.tr("Seneste &filer"), self)
+        file_menu.addMenu(self.recent_menu)
+        self.demo_action = file_menu.addAction(self.tr("Åbn &demoprojekt"), self.open_demo)
+        file_menu.addSeparator()
+        self.backup_action = file_menu.addAction(self.tr("Gem &sikkerhedskopi…"), self.save_backup)
+        self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.close_action = file_menu.addAction(self.tr("&Luk projekt"), self.close_project)
+        self.close_action.setShortcut(QKeySequence.StandardKey.Close)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction(self.tr("&Afslut"), self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu(self.tr("&Hjælp"))
+        help_menu.addAction(self.tr("&Om FSM Desktop"), self.about)
+        self._rebuild_recent_menu()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("project/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self.recent_files() if p != str(path)]
+        self.settings.setValue("project/recent", recent[:MAX_RECENT])
+        self.settings.setValue("project/last", str(path))
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for number, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{number}  {Path(path).name} — {Path(path).parent}")
+            action.setData(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        if not recent:
+            empty = self.recent_menu.addAction(self.tr("(ingen)"))
+            empty.setEnabled(False)
+
+    # --- pages ----------------------------------------------------------------------------------
+    def show_page(self, index: int) -> None:
+        if self.project is not None and 0 <= index < len(self.pages):
+            self.nav.setCurrentRow(index)
+
+    def show_page_key(self, key: str) -> bool:
+        for index, page in enumerate(self.pages):
+            if page.key == key:
+                self.show_page(index)
+                return True
+        return False
+
+    def _nav_changed(self, row: int) -> None:
+        if self.project is not None and 0 <= row < len(self.pages):
+            self.stack.setCurrentWidget(self.pages[row])
+
+    # --- the project ------------------------------------------------------------------------------
+    def warn(self, title: str, error: KnownError) -> None:
+        """Tell the user about a known error (tests replace this)."""
+        show_known_error(self, title, error)
+
+    def open_project(self, path: str | Path) -> bool:
+        try:
+            project = Project.open(path)
+        except KnownError as error:
+            self.warn(self.tr("Projektet kunne ikke åbnes"), error)
+            return False
+        self.set_project(project)
+        return True
+
+    def set_project(self, project: Project | None) -> None:
+        if self.project is not None and self.project is not project:
+            self.project.close()
+        self.project = project
+        if project is not None:
+            self._remember(project.path)
+        for page in self.pages:
+            page.set_project(project)
+        self._update_for_project()
+        self.project_changed.emit(project)
+
+    def close_project(self) -> None:
+        self.set_project(None)
+
+    def _update_for_project(self) -> None:
+        project = self.project
+        has_project = project is not None
+        self.nav.setEnabled(has_project)
+        self.backup_action.setEnabled(has_project)
+        self.close_action.setEnabled(has_project)
+        if project is None:
+            self.setWindowTitle("FSM Desktop")
+            self.stack.setCurrentWidget(self.welcome)
+            self.nav.clearSelection()
+            self.status_label.setText(self.tr("Intet projekt åbent"))
+            return
+        initiative = project.initiative
+        self.setWindowTitle(
+            self.tr("{name} — {file} — FSM Desktop").format(name=initiative.name, file=project.path.name)
+        )
+        if self.nav.currentRow() < 0:
+            self.nav.setCurrentRow(0)
+        else:
+            self._nav_changed(self.nav.currentRow())
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        if self.project is None:
+            return
+        s = OverviewRepository(self.project).summary()
+        parts = [self.tr("{n} borgere i målgruppen").format(n=f"{s.active:,}".replace(",", "."))]
+        if self.project.template.groups:
+            parts.append(self.tr("gruppe 1: {g1} · gruppe 2: {g2}").format(g1=s.group1, g2=s.group2))
+        parts.append(self.tr("{n} medarbejdere").format(n=s.staff))
+        if s.left:
+            parts.append(self.tr("{n} gået ud").format(n=s.left))
+        self.status_label.setText("   ·   ".join(parts))
+
+    # --- File menu actions --------------------------------------------------------------------
+    def _start_folder(self) -> str:
+        if self.project is not None:
+            return str(self.project.path.parent)
+        return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Åbn projekt"), self._start_folder(), self.tr("FSM-projekter (*.fsm);;Alle filer (*)")
+        )
+        if path:
+            self.open_project(path)
+
+    def new_project(self) -> None:
+        dialog = NewProjectDialog(self)
+        if dialog.exec() != NewProjectDialog.DialogCode.Accepted:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Gem det nye projekt"),
+            str(Path(self._start_folder()) / f"{dialog.template.key}{SUFFIX}"),
+            self.tr("FSM-projekter (*.fsm)"),
+        )
+        if not path:
+            return
+        self.create_project(path, dialog.template, dialog.name_edit.text().strip(), dialog.municipality_edit.text().strip(), dialog.grant)
+
+    def create_project(self, path: str | Path, template, name: str = "", municipality: str = "", grant: float | None = None) -> bool:
+        path = Path(path)
+        if path.suffix.lower() != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+        if self.project is not None and path == self.project.path:
+            self.close_project()
+        try:
+            project = Project.create(
+                path, template, name=name or None, municipality=municipality, grant_amount=grant, overwrite=path.exists()
+            )
+        except KnownError as error:
+            self.warn(self.tr("Projektet kunne ikke oprettes"), error)
+            return False
+        self.set_project(project)
+        return True
+
+    def open_demo(self) -> bool:
+        path = demo_path()
+        if not path.exists():
+            from fsm_desktop.storage.demo import write_demo
+
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    write_demo(path, program="fsm2", citizens=600, seed=1)
+                finally:
+                    QGuiApplication.restoreOverrideCursor()
+            except KnownError as error:
+                self.warn(self.tr("Demoprojektet kunne ikke oprettes"), error)
+                return False
+            except OSError as error:
+                self.warn(
+                    self.tr("Demoprojektet kunne ikke oprettes"),
+                    KnownError("Mappen {folder} kunne ikke oprettes: {reason}.", folder=str(path.parent), reason=error.strerror or str(error)),
+                )
+                return False
+        return self.open_project(path)
+
+    def save_backup(self) -> None:
+        if self.project is None:
+            return
+        suggestion = self.project.path.with_name(self.project.path.stem + "-kopi" + SUFFIX)
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Gem sikkerhedskopi"), str(suggestion), self.tr("FSM-projekter (*.fsm)")
+        )
+        if path:
+            self.backup_to(path)
+
+    def backup_to(self, path: str | Path) -> bool:
+        assert self.project is not None
+        try:
+            target = self.project.backup_to(path)
+        except KnownError as error:
+            self.warn(self.tr("Sikkerhedskopien kunne ikke gemmes"), error)
+            return False
+        self.statusBar().showMessage(self.tr("Sikkerhedskopi gemt i {path}").format(path=str(target)), 8000)
+        return True
+
+    def about(self) -> None:
+        from fsm_desktop import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("Om FSM Desktop"),
+            self.tr(
+                "FSM Desktop {version}\n\nFølg en beskæftigelsesindsats måned for måned: tavlen, "
+                "step-up, resultatkravene og statusskemaet – også uden netværk."
+            ).format(version=__version__),
+        )
+
+    # --- window state -------------------------------------------------------------------------------
+    def restore_geometry(self) -> bool:
+        geometry = self.settings.value("window/geometry")
+        return bool(geometry) and self.restoreGeometry(geometry)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        if self.project is not None:
+            self.settings.setValue("project/last", str(self.project.path))
+            self.project.close()
+            self.project = None
+        super().closeEvent(event)

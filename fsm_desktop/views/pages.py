@@ -1,0 +1,388 @@
+"""The pages of the main window's navigation.
+
+Each page loads its data the first time it is shown after a project was opened (start-up must
+not wait for pages nobody looks at). Pages whose feature has not landed yet say what will come
+and show only real facts from the project, never invented figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fsm_desktop.domain.model import BOARD_LABELS, BoardColumn
+from fsm_desktop.storage.overview import OverviewRepository
+from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.repositories import BoardRepository, StaffRepository
+from fsm_desktop.views.staff_model import StaffTableModel
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f}".replace(".", ",").replace(",0", "") + " %"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
+
+
+class Page(QWidget):
+    """A page: a title, an introduction, a body. ``load`` runs on the first show."""
+
+    key = ""
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self._loaded = False
+        self.setObjectName(f"page_{self.key}")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 20, 28, 20)
+        outer.setSpacing(10)
+        self.title_label = QLabel(title, self)
+        self.title_label.setObjectName("pageTitle")
+        self.intro_label = QLabel(intro, self)
+        self.intro_label.setObjectName("pageIntro")
+        self.intro_label.setWordWrap(True)
+        outer.addWidget(self.title_label)
+        outer.addWidget(self.intro_label)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(12)
+        outer.addLayout(self.body, 1)
+
+    def set_project(self, project: Project | None) -> None:
+        self.project = project
+        self._loaded = False
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._loaded:
+            self.reload()
+
+    def reload(self) -> None:
+        self._loaded = True
+        if self.project is not None:
+            self.load(self.project)
+
+    def load(self, project: Project) -> None:
+        """Fill the page from the project (override)."""
+
+    def coming(self, items: list[str]) -> QFrame:
+        """A framed note of what this page will do when its feature lands."""
+        frame = QFrame(self)
+        frame.setObjectName("comingBox")
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(16, 12, 16, 12)
+        heading = QLabel(QCoreApplication.translate("Page", "Kommer i en senere version"), frame)
+        heading.setObjectName("comingHeading")
+        layout.addWidget(heading)
+        text = QLabel("\n".join(f"•  {item}" for item in items), frame)
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(text)
+        frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        return frame
+
+
+def _fact_table(parent: QWidget, headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, len(headers)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], right_from: int = 1) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            if c >= right_from:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+    table.resizeRowsToContents()
+
+
+class BoardPage(Page):
+    key = "tavle"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Tavle"),
+            self.tr(
+                "4-delingsskemaet til det månedlige teammøde: hver borger står i én kolonne – "
+                "i gang, på spring, på vej eller på længere sigt – sorteret efter sagsbehandler."
+            ),
+            parent,
+        )
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        self.count_labels: dict[BoardColumn | None, QLabel] = {}
+        columns: list[BoardColumn | None] = [*BoardColumn, None]
+        for i, column in enumerate(columns):
+            box = QFrame(self)
+            box.setObjectName("columnBox")
+            layout = QVBoxLayout(box)
+            name = QCoreApplication.translate("Board", BOARD_LABELS[column]) if column else self.tr("Ikke placeret")
+            caption = QLabel(name, box)
+            caption.setObjectName("columnCaption")
+            count = QLabel("–", box)
+            count.setObjectName("columnCount")
+            count.setAccessibleName(self.tr("Antal borgere i {column}").format(column=name))
+            layout.addWidget(caption)
+            layout.addWidget(count)
+            self.count_labels[column] = count
+            grid.addWidget(box, 0, i)
+        self.body.addLayout(grid)
+        self.body.addWidget(
+            self.coming(
+                [
+                    self.tr("Kort for hver borger med kontakt, løntimer og markeringer"),
+                    self.tr("Flyt kort med træk, tastatur eller menu – med fortryd og flyttelog"),
+                    self.tr("Filtre, svømmebaner pr. sagsbehandler og mødetilstand til projektoren"),
+                ]
+            )
+        )
+        self.body.addStretch(1)
+
+    def load(self, project: Project) -> None:
+        for column, n in BoardRepository(project).counts().items():
+            self.count_labels[column].setText(_number(n))
+
+
+class CitizensPage(Page):
+    key = "borgere"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Borgere"),
+            self.tr(
+                "Målgruppen og hver borgers stamdata, forløb, løntimer, kontakter og revisionslog."
+            ),
+            parent,
+        )
+        self.facts = _fact_table(self, [self.tr("I projektet i dag"), self.tr("Antal")])
+        self.facts.setMaximumHeight(260)
+        self.body.addWidget(self.facts)
+        self.body.addWidget(
+            self.coming(
+                [
+                    self.tr("Tabel over målgruppen med søgning, sortering og eksport til Excel"),
+                    self.tr("Borgerens side: forløb, løntimer, kontakter, CV og jobmål, netværk"),
+                    self.tr("Revisionslog over hver ændring; CPR-nummeret vises kun efter valg"),
+                ]
+            )
+        )
+        self.body.addStretch(1)
+
+    def load(self, project: Project) -> None:
+        s = OverviewRepository(project).summary()
+        rows = [
+            [self.tr("Borgere i målgruppen"), _number(s.active)],
+            [self.tr("Gruppe 1 (indsatsgruppe)"), _number(s.group1)],
+            [self.tr("Gruppe 2 (målgruppe for rehab)"), _number(s.group2)],
+            [self.tr("Gået ud af målgruppen (fraflyttet, folkepension, død)"), _number(s.left)],
+            [self.tr("Registrerede forløb"), _number(s.periods)],
+            [self.tr("Måneder med løntimer"), _number(s.paid_hour_months)],
+            [self.tr("Kontakter"), _number(s.contacts)],
+        ]
+        if not project.template.groups:
+            rows = [row for i, row in enumerate(rows) if i not in (1, 2)]
+        _fill(self.facts, rows)
+
+
+class StepUpPage(Page):
+    key = "stepup"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Step-up"),
+            self.tr(
+                "Tværfaglige step-up-møder for borgere, hvor jobmatchet trækker ud på grund af "
+                "helbred, sociale forhold eller familie."
+            ),
+            parent,
+        )
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("factLine")
+        self.body.addWidget(self.count_label)
+        self.body.addWidget(
+            self.coming(
+                [
+                    self.tr("Liste over hvem der skal have et møde, og hvorfor – sorteret efter hvor længe det er overskredet"),
+                    self.tr("Mødereferat med deltagere, barrierer og en plan med datoer"),
+                    self.tr("Opfølgning: en plan, der ikke er sat i gang til tiden, vises på listen og tavlen"),
+                ]
+            )
+        )
+        self.body.addStretch(1)
+
+    def load(self, project: Project) -> None:
+        n = OverviewRepository(project).summary().stepup_meetings
+        self.count_label.setText(self.tr("Registrerede step-up-møder i projektet: {n}").format(n=_number(n)))
+
+
+class MeasuresPage(Page):
+    key = "maal"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Mål"),
+            self.tr("Indsatsens resultatkrav, som STAR opgør dem, og deres tærskler."),
+            parent,
+        )
+        self.table = _fact_table(
+            self, [self.tr("Resultatkrav"), self.tr("Opgøres"), self.tr("Tærskel"), self.tr("Udbetaling")]
+        )
+        self.body.addWidget(self.table, 1)
+        self.body.addWidget(
+            self.coming(
+                [
+                    self.tr("Tæller og nævner pr. måned eller rullende kvartal – med borgerne bag tallene"),
+                    self.tr("Grafer mod tærsklerne og en prognose for udbetalingen i kroner"),
+                ]
+            )
+        )
+
+    def load(self, project: Project) -> None:
+        units = {
+            "month": self.tr("pr. måned"),
+            "rolling_quarter": self.tr("rullende kvartal"),
+            "period": self.tr("hele perioden"),
+        }
+        grant = project.initiative.grant_amount
+        rows = []
+        for spec in project.template.measures:
+            when = units[spec.unit]
+            if spec.window:
+                when += " " + self.tr("({start} – {end})").format(
+                    start=spec.window[0].strftime("%d.%m.%Y"), end=spec.window[1].strftime("%d.%m.%Y")
+                )
+            if not spec.thresholds:
+                rows.append([spec.name, when, self.tr("sættes lokalt"), "–"])
+            for threshold in spec.thresholds:
+                value = _pct(threshold.value) if spec.kind != "caseload" else _number(threshold.value)
+                if threshold.payout_share is None:
+                    payout = "–"
+                else:
+                    payout = self.tr("{share} af tilsagnet").format(share=_pct(threshold.payout_share))
+                    if grant:
+                        payout += " = " + self.tr("{kr} kr.").format(kr=_number(grant * threshold.payout_share))
+                rows.append([spec.name, when, value, payout])
+        _fill(self.table, rows)
+
+
+class StatusSheetPage(Page):
+    key = "statusskema"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Statusskema"),
+            self.tr(
+                "Det månedlige statusskema til teamet, styregruppen og STAR. Målene herunder kan "
+                "tilpasses lokalt."
+            ),
+            parent,
+        )
+        self.table = _fact_table(self, [self.tr("Måltal"), self.tr("Mål")])
+        self.body.addWidget(self.table, 1)
+        self.body.addWidget(
+            self.coming(
+                [
+                    self.tr("0-punkt og en kolonne pr. måned med antal og andel for hvert måltal"),
+                    self.tr("Eksport til Excel"),
+                ]
+            )
+        )
+
+    def load(self, project: Project) -> None:
+        rows = []
+        for goal in OverviewRepository(project).goals():
+            parts = []
+            for month, target in sorted(goal.targets.items()):
+                label = dt.date.fromisoformat(month + "-01").strftime("%m.%Y")
+                value = _pct(target) if goal.unit == "share" else _number(target)
+                parts.append(self.tr("{value} i {month}").format(value=value, month=label))
+            rows.append([goal.label, ", ".join(parts) or "–"])
+        _fill(self.table, rows)
+
+
+class StaffPage(Page):
+    key = "medarbejdere"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Medarbejdere"),
+            self.tr("Jobformidlere, sagsbehandlere og ledere i projektet, med antal borgere i dag."),
+            parent,
+        )
+        self.model = StaffTableModel(self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.verticalHeader().setVisible(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSortingEnabled(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(StaffTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.empty_label = QLabel(self.tr("Projektet har endnu ingen medarbejdere."), self)
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.hide()
+        self.body.addWidget(self.empty_label)
+        self.body.addWidget(self.view, 1)
+
+    def load(self, project: Project) -> None:
+        repo = StaffRepository(project)
+        staff = repo.list()
+        self.model.set_staff(staff, repo.caseload(dt.date.today()))
+        self.empty_label.setVisible(not staff)
+        self.view.setVisible(bool(staff))
+
+
+class ImportPage(Page):
+    key = "import"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Import"),
+            self.tr(
+                "Indlæs målgruppen og dens historik fra udtræk fra Momentum, Fasit og "
+                "jobindsats.dk (Excel og CSV)."
+            ),
+            parent,
+        )
+        self.body.addWidget(
+            self.coming(
+                [
+                    self.tr("En importskabelon, du kan gemme og udfylde"),
+                    self.tr("Kontrol før noget skrives: fejl vises med ark, række og kolonne"),
+                    self.tr("Alt eller intet – og hver import kan fortrydes som helhed"),
+                ]
+            )
+        )
+        self.body.addStretch(1)
+
+
+PAGE_CLASSES = (BoardPage, CitizensPage, StepUpPage, MeasuresPage, StatusSheetPage, StaffPage, ImportPage)

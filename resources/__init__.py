@@ -1,0 +1,1 @@
+"""Assets read through importlib.resources: program templates, style sheet, icons."""
