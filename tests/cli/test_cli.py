@@ -1,0 +1,140 @@
+"""The command line, run as a user runs it: in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from fsm_desktop import __version__
+
+
+@pytest.fixture
+def env(tmp_path):
+    """An environment whose settings and data folders are inside tmp_path."""
+    values = dict(os.environ)
+    values["HOME"] = str(tmp_path / "home")
+    values["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    values["XDG_DATA_HOME"] = str(tmp_path / "data")
+    values["QT_QPA_PLATFORM"] = "offscreen"
+    return values
+
+
+def run(env, *args, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "fsm_desktop", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def test_version(env):
+    result = run(env, "--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"fsm-desktop {__version__}"
+
+
+def test_help_lists_every_subcommand(env):
+    result = run(env, "--help")
+    assert result.returncode == 0
+    for word in ("init", "demo", "--db", "--screenshot", "--exit-after-show"):
+        assert word in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bogus"],
+        ["init", "--db", "x.fsm"],  # --program missing
+        ["init", "--db", "x.fsm", "--program", "fsm9"],
+        ["demo", "--db", "x.fsm", "--citizens", "nul"],
+        ["demo", "--db", "x.fsm", "--citizens", "0"],
+        ["--size", "stor"],
+        ["--db", "a.fsm", "--demo"],
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(env, tmp_path, args):
+    result = subprocess.run(
+        [sys.executable, "-m", "fsm_desktop", *args],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("fsm-desktop: ")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.fsm").exists()
+
+
+def test_init_creates_a_project_and_refuses_to_overwrite(env, tmp_path):
+    path = tmp_path / "bir.fsm"
+    result = run(env, "init", "--db", str(path), "--program", "bir", "--municipality", "Testrup", "--grant", "1500000")
+    assert result.returncode == 0, result.stderr
+    assert "Bedre indsats for borgere i ressourceforløb" in result.stdout
+
+    from fsm_desktop.storage.project import Project
+
+    with Project.open(path) as project:
+        assert project.initiative.program == "bir"
+        assert project.initiative.municipality == "Testrup"
+        assert project.initiative.grant_amount == 1_500_000
+    again = run(env, "init", "--db", str(path), "--program", "fsm2")
+    assert again.returncode == 2
+    assert again.stderr.strip() == f"fsm-desktop: Filen {path} findes allerede."
+    forced = run(env, "init", "--db", str(path), "--program", "fsm2", "--force")
+    assert forced.returncode == 0
+
+
+@pytest.mark.parametrize("content", [None, b"hello", b""])
+def test_unreadable_db_is_one_line_exit_2(env, tmp_path, content):
+    path = tmp_path / "x.fsm"
+    if content is not None:
+        path.write_bytes(content)
+    result = run(env, "--db", str(path), "--exit-after-show")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_window_opens_and_screenshot_is_written(env, tmp_path):
+    path = tmp_path / "p.fsm"
+    assert run(env, "init", "--db", str(path), "--program", "fsm2").returncode == 0
+    shot = tmp_path / "shot.png"
+    result = run(env, "--db", str(path), "--size", "1366x768", "--page", "maal", "--screenshot", str(shot))
+    assert result.returncode == 0, result.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1366, 768)
+
+
+def test_exit_after_show(env, tmp_path):
+    path = tmp_path / "p.fsm"
+    assert run(env, "init", "--db", str(path), "--program", "hir").returncode == 0
+    result = run(env, "--db", str(path), "--exit-after-show")
+    assert result.returncode == 0, result.stderr
+
+
+def test_unknown_page_is_a_usage_error(env, tmp_path):
+    path = tmp_path / "p.fsm"
+    assert run(env, "init", "--db", str(path), "--program", "fsm2").returncode == 0
+    result = run(env, "--db", str(path), "--page", "nowhere", "--exit-after-show")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "fsm-desktop: fejl: ukendt side »nowhere«"
+
+
+def test_no_display_is_one_line(env, tmp_path):
+    path = tmp_path / "p.fsm"
+    assert run(env, "init", "--db", str(path), "--program", "fsm2").returncode == 0
+    env = {k: v for k, v in env.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    result = run(env, "--db", str(path), "--exit-after-show")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "skærm" in result.stderr

@@ -1,0 +1,54 @@
+"""Fixtures for the views: an isolated QSettings file, Qt's test-mode standard paths, and a
+small project with real rows written through the repositories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths
+
+from fsm_desktop.app import create_application
+from fsm_desktop.domain.model import Citizen, ExitReason, Staff, StaffRole
+from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
+
+
+@pytest.fixture
+def app(qapp):
+    QStandardPaths.setTestModeEnabled(True)
+    create_application()
+    return qapp
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def small_project_path(tmp_path):
+    """An fsm2 project with 3 staff and 4 citizens (one moved away), written and closed."""
+    path = tmp_path / "lille.fsm"
+    project = Project.create(path, builtin_template("fsm2"), municipality="Testrup Kommune", grant_amount=2_000_000)
+    with project:
+        staff = StaffRepository(project)
+        staff.add(Staff(initials="AB", name="Anna Berg", role=StaffRole.JOB_BROKER))
+        staff.add(Staff(initials="CD", name="Carl Dahl", role=StaffRole.CASEWORKER, hours_per_week=30))
+        staff.add(Staff(initials="EF", name="Eva Frost", role=StaffRole.LEADER))
+        citizens = CitizenRepository(project)
+        citizens.add(Citizen(cpr="0101701234", name="Hans Hansen", group=1))
+        citizens.add(Citizen(cpr="0202802345", name="Grete Jensen", group=1))
+        citizens.add(Citizen(cpr="0303753456", name="Ali Khan", group=2))
+        citizens.add(
+            Citizen(
+                cpr="0404654567",
+                name="Bo Nielsen",
+                group=1,
+                entry_date=dt.date(2019, 11, 1),
+                exit_date=dt.date(2020, 6, 30),
+                exit_reason=ExitReason.MOVED_AWAY,
+            )
+        )
+    return path

@@ -1,0 +1,184 @@
+"""The main window on a real project: every page, the File menu's actions, errors."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from fsm_desktop.domain.errors import KnownError, ProjectFileError
+from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.storage.project import Project
+from fsm_desktop.views.main_window import MainWindow
+from fsm_desktop.views.pages import PAGE_CLASSES, StaffPage
+
+
+@pytest.fixture
+def window(app, qtbot, settings):
+    win = MainWindow(settings)
+    win.warnings = []
+    win.warn = lambda title, error: win.warnings.append((title, error))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    if win.project is not None:
+        win.project.close()
+
+
+def test_without_project_shows_the_start_page(window):
+    assert window.project is None
+    assert window.stack.currentWidget() is window.welcome
+    assert not window.nav.isEnabled()
+    assert not window.backup_action.isEnabled()
+    assert window.windowTitle() == "FSM Desktop"
+    assert window.status_label.text() == "Intet projekt åbent"
+
+
+def test_opening_a_project_sets_title_status_and_recent(window, small_project_path, settings):
+    with pytest.raises(AssertionError):
+        assert window.project is not None
+    assert window.open_project(small_project_path)
+    assert window.warnings == []
+    assert "Flere skal med 2" in window.windowTitle()
+    assert "lille.fsm" in window.windowTitle()
+    # Three active citizens (one moved away), two in group 1 and one in group 2.
+    status = window.status_label.text()
+    assert "3 borgere i målgruppen" in status
+    assert "gruppe 1: 2 · gruppe 2: 1" in status
+    assert "3 medarbejdere" in status
+    assert "1 gået ud" in status
+    assert window.recent_files() == [str(small_project_path)]
+    assert settings.value("project/last") == str(small_project_path)
+    assert [a.data() for a in window.recent_menu.actions()] == [str(small_project_path)]
+
+
+def test_every_page_can_be_visited(window, qtbot, small_project_path):
+    window.open_project(small_project_path)
+    titles = []
+    for row in range(window.nav.count()):
+        window.nav.setCurrentRow(row)
+        page = window.stack.currentWidget()
+        assert page is window.pages[row]
+        assert page.isVisible()
+        assert page._loaded
+        titles.append(page.title_label.text())
+    assert titles == ["Tavle", "Borgere", "Step-up", "Mål", "Statusskema", "Medarbejdere", "Import"]
+    assert len(titles) == len(PAGE_CLASSES)
+
+
+def test_pages_show_real_figures(window, small_project_path):
+    window.open_project(small_project_path)
+    window.show_page_key("tavle")
+    board = window.stack.currentWidget()
+    # Nobody is placed yet: all three active citizens are "Ikke placeret".
+    assert board.count_labels[None].text() == "3"
+    assert {label.text() for column, label in board.count_labels.items() if column} == {"0"}
+
+    window.show_page_key("borgere")
+    facts = window.stack.currentWidget().facts
+    rows = {facts.item(r, 0).text(): facts.item(r, 1).text() for r in range(facts.rowCount())}
+    assert rows["Borgere i målgruppen"] == "3"
+    assert rows["Gået ud af målgruppen (fraflyttet, folkepension, død)"] == "1"
+
+    window.show_page_key("maal")
+    table = window.stack.currentWidget().table
+    cells = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    assert cells[0][2] == "15 %" and cells[0][3] == "40 % af tilsagnet = 800.000 kr."
+    assert cells[1][2] == "20 %" and cells[1][3] == "10 % af tilsagnet = 200.000 kr."
+
+    window.show_page_key("statusskema")
+    table = window.stack.currentWidget().table
+    labels = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert labels[0] == "Bruttomålgruppen"
+    assert table.item(labels.index("Løntimer"), 1).text() == "20 % i 10.2020, 25 % i 10.2021"
+
+
+def test_staff_page_model(window, qtbot, small_project_path):
+    window.open_project(small_project_path)
+    window.show_page_key("medarbejdere")
+    page = window.stack.currentWidget()
+    assert isinstance(page, StaffPage)
+    model = page.model
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    assert model.rowCount() == 3
+    names = {model.index(r, model.NAME).data() for r in range(3)}
+    assert names == {"Anna Berg", "Carl Dahl", "Eva Frost"}
+    hours = {model.index(r, model.INITIALS).data(): model.index(r, model.HOURS).data() for r in range(3)}
+    assert hours["CD"] == "30"
+    assert model.headerData(model.CITIZENS, Qt.Orientation.Horizontal) == "Borgere nu"
+    # A reload keeps the model consistent (checked by the tester on every signal).
+    page.reload()
+    assert model.rowCount() == 3
+    assert isinstance(model, QAbstractItemModel)
+
+
+def test_shortcuts_switch_pages(window, qtbot, small_project_path):
+    window.open_project(small_project_path)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget().key == "maal"
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget().key == "medarbejdere"
+
+
+@pytest.mark.parametrize("kind", ["missing", "text", "sqlite", "directory"])
+def test_bad_files_give_a_danish_message(window, tmp_path, kind):
+    path = tmp_path / "bad.fsm"
+    if kind == "text":
+        path.write_text("ikke en database", encoding="utf-8")
+    elif kind == "sqlite":
+        import sqlite3
+
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)")
+        conn.commit()
+        conn.close()
+    elif kind == "directory":
+        path.mkdir()
+    assert not window.open_project(path)
+    assert window.project is None
+    (title, error), = window.warnings
+    assert title == "Projektet kunne ikke åbnes"
+    assert isinstance(error, ProjectFileError)
+    assert str(path) in error.message
+    assert window.stack.currentWidget() is window.welcome
+
+
+def test_create_project_and_backup(window, tmp_path):
+    assert window.create_project(tmp_path / "ny", builtin_template("bir"), name="BIR i Testrup", grant=1_000_000)
+    assert window.project.path == tmp_path / "ny.fsm"
+    assert "BIR i Testrup" in window.windowTitle()
+    # No groups in BIR: the status bar does not mention them.
+    assert "gruppe 1" not in window.status_label.text()
+    assert window.backup_to(tmp_path / "kopi.fsm")
+    with Project.open(tmp_path / "kopi.fsm") as copy:
+        assert copy.initiative.name == "BIR i Testrup"
+    # The project's own file is refused as a backup target, with a message.
+    assert not window.backup_to(window.project.path)
+    assert window.warnings and window.warnings[-1][0] == "Sikkerhedskopien kunne ikke gemmes"
+
+
+def test_close_project_and_geometry_is_remembered(window, small_project_path, settings):
+    window.open_project(small_project_path)
+    window.close_project()
+    assert window.project is None
+    assert window.stack.currentWidget() is window.welcome
+    window.close()
+    assert settings.value("window/geometry") is not None
+    assert settings.value("project/last") == str(small_project_path)
+
+
+def test_switching_project_closes_the_previous(window, small_project_path, tmp_path):
+    window.open_project(small_project_path)
+    first = window.project
+    window.create_project(tmp_path / "anden.fsm", builtin_template("hir"))
+    with pytest.raises(Exception):
+        first.db.execute("SELECT 1")
+    assert window.recent_files()[:2] == [str(tmp_path / "anden.fsm"), str(small_project_path)]
+
+
+def test_known_error_message_is_translated_text(app):
+    from fsm_desktop.views.messages import translate_error
+
+    error = KnownError("Filen {path} findes ikke.", path="/x.fsm")
+    assert translate_error(error) == "Filen /x.fsm findes ikke."
