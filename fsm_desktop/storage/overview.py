@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from fsm_desktop.domain.model import Goal, LEAVING_REASONS
@@ -62,12 +63,9 @@ class OverviewRepository:
         )
 
     def goals(self) -> list[Goal]:
-        """The project's editable status-sheet goals, in the template's order of insertion."""
-        rows = self.db.execute(
-            "SELECT measure, label, unit, month, target FROM goal ORDER BY rowid"
-        ).fetchall()
-        goals: dict[str, Goal] = {}
-        for measure, label, unit, month, target in rows:
-            goal = goals.setdefault(measure, Goal(measure=measure, label=label, targets={}, unit=unit))
-            goal.targets[month] = target
-        return list(goals.values())
+        """The project's editable status-sheet goals, in the template's order."""
+        rows = self.db.execute("SELECT measure, label, unit, targets FROM goal ORDER BY position").fetchall()
+        return [
+            Goal(measure=measure, label=label, targets=json.loads(targets), unit=unit)
+            for measure, label, unit, targets in rows
+        ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -44,7 +45,7 @@ def current_user() -> str:
         return "ukendt"
 
 
-def _file_error(exc: sqlite3.Error, path: Path) -> ProjectFileError:
+def _file_error(exc: sqlite3.Error, path: Path, creating: bool = False) -> ProjectFileError:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return ProjectFileError(
@@ -64,6 +65,10 @@ def _file_error(exc: sqlite3.Error, path: Path) -> ProjectFileError:
     if "disk" in text and ("full" in text or "i/o" in text):
         return ProjectFileError(
             "Der kunne ikke skrives til {path}: disken er fuld eller utilgængelig.", path=str(path)
+        )
+    if creating:
+        return ProjectFileError(
+            "Projektfilen {path} kunne ikke oprettes: {reason}.", path=str(path), reason=str(exc)
         )
     return ProjectFileError(
         "Projektfilen {path} kunne ikke åbnes: {reason}.", path=str(path), reason=str(exc)
@@ -129,6 +134,10 @@ class Project:
         try:
             version = cls._check_version(db, path)
             _configure(db)
+            # WAL lets readers past another program's write lock; find it now, not at the
+            # user's first save.
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ROLLBACK")
             project = cls(path, db)
             if migrations.pending(db):
                 if version > 0:
@@ -221,13 +230,12 @@ class Project:
                     db["goal"].insert_all(
                         {
                             "measure": goal.measure,
-                            "month": month,
+                            "position": position,
                             "label": goal.label,
                             "unit": goal.unit,
-                            "target": target,
+                            "targets": json.dumps(goal.targets, sort_keys=True),
                         }
-                        for goal in template.goals
-                        for month, target in goal.targets.items()
+                        for position, goal in enumerate(template.goals)
                     )
                 # Fold the WAL into the file before it is moved into place.
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -235,7 +243,7 @@ class Project:
                 db.close()
             os.replace(tmp, path)
         except sqlite3.Error as exc:
-            raise _file_error(exc, path) from None
+            raise _file_error(exc, path, creating=True) from None
         except OSError as exc:
             raise ProjectFileError(
                 "Projektfilen {path} kunne ikke oprettes: {reason}.",
@@ -259,7 +267,9 @@ class Project:
     def backup_to(self, target: str | os.PathLike) -> Path:
         """A consistent copy of the whole project (SQLite's online backup), safe while open."""
         target = Path(target).expanduser().absolute()
-        if target == self.path:
+        # samefile also catches "sub/../x.fsm", symlinks and other spellings of the same file:
+        # replacing the open file would detach it from its WAL and lose later writes.
+        if target == self.path or (target.exists() and os.path.samefile(target, self.path)):
             raise ProjectFileError("Sikkerhedskopien kan ikke gemmes oven i selve projektfilen.")
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from fsm_desktop.domain.model import (
+    LEAVING_REASONS,
     AuditEntry,
     BoardColumn,
     Citizen,
@@ -27,6 +28,13 @@ def _d(value: str | None) -> dt.date | None:
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+#: SQL for "the citizen has not left the target group by ?" (moved away, retired, died; a
+#: closed case, exit reason "andet", does not take anyone out: domain.md). One parameter: the day.
+NOT_LEFT_SQL = "(c.exit_date IS NULL OR c.exit_date > ? OR c.exit_reason NOT IN ({}))".format(
+    ", ".join(f"'{reason.value}'" for reason in sorted(LEAVING_REASONS))
+)
 
 
 def _now() -> dt.datetime:
@@ -144,7 +152,8 @@ class StaffRepository:
             )
 
     def caseload(self, on: dt.date) -> dict[str, int]:
-        """Open assignments per staff id on a date (citizens still in the target group)."""
+        """Open assignments per staff id on a date. A citizen whose case ended (any exit by
+        the date, "andet" included) is in nobody's caseload."""
         day = on.isoformat()
         rows = self.db.execute(
             "SELECT a.staff_id, count(DISTINCT a.citizen_id) FROM assignment a "
@@ -165,9 +174,9 @@ class CitizenRepository:
         return self.db.execute("SELECT count(*) FROM citizen").fetchone()[0]
 
     def count_active(self, on: dt.date) -> int:
-        """Citizens who have not left by ``on`` (any exit reason)."""
+        """Citizens who have not left the target group by ``on`` (Citizen.has_left)."""
         return self.db.execute(
-            "SELECT count(*) FROM citizen WHERE exit_date IS NULL OR exit_date > ?", [on.isoformat()]
+            f"SELECT count(*) FROM citizen c WHERE {NOT_LEFT_SQL}", [on.isoformat()]
         ).fetchone()[0]
 
     def get(self, citizen_id: str) -> Citizen | None:
@@ -209,12 +218,13 @@ class BoardRepository:
         self.db = project.db
 
     def counts(self) -> dict[BoardColumn | None, int]:
-        """Citizens per board column; ``None`` = not placed. Citizens who left are not shown."""
+        """Citizens per board column; ``None`` = not placed. Citizens who left the target group
+        are not on the board; a closed case ("andet") stays (domain.md)."""
         today = dt.date.today().isoformat()
         rows = self.db.execute(
             "SELECT p.board_column, count(*) FROM citizen c "
             "LEFT JOIN placement p ON p.citizen_id = c.id "
-            "WHERE c.exit_date IS NULL OR c.exit_date > ? GROUP BY p.board_column",
+            f"WHERE {NOT_LEFT_SQL} GROUP BY p.board_column",
             [today],
         ).fetchall()
         counts: dict[BoardColumn | None, int] = {column: 0 for column in BoardColumn}

@@ -44,13 +44,13 @@ def m0001_initial(db: Database) -> None:
             created_at TEXT NOT NULL,
             CHECK (end >= start)
         )""",
+        # Status-sheet goals, editable per project; targets = {"YYYY-MM": value} as JSON.
         """CREATE TABLE goal (
-            measure TEXT NOT NULL,
-            month TEXT NOT NULL,
+            measure TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
             label TEXT NOT NULL,
             unit TEXT NOT NULL CHECK (unit IN ('share', 'count')),
-            target REAL NOT NULL,
-            PRIMARY KEY (measure, month)
+            targets TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(targets))
         )""",
         # --- people ---------------------------------------------------------------------------
         """CREATE TABLE staff (
@@ -196,6 +196,8 @@ def m0001_initial(db: Database) -> None:
            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
         """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        # Inside the migration's transaction, so it never lags behind the applied migrations.
+        "PRAGMA user_version = 1",
     )
 
 

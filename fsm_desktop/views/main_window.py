@@ -58,7 +58,9 @@ class WelcomePage(QWidget):
         )
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(560)
+        text.setFixedWidth(560)
+        # A word-wrapped label placed with an alignment gets no height-for-width: fix it.
+        text.setMinimumHeight(text.heightForWidth(560))
         layout.addWidget(title)
         layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
         buttons = QHBoxLayout()

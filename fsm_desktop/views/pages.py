@@ -122,6 +122,11 @@ def _fill(table: QTableWidget, rows: list[list[str]], right_from: int = 1) -> No
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
     table.resizeRowsToContents()
+    # As tall as its rows (no empty white box below them); the page scrolls nothing itself,
+    # so a long table still gets its own scroll bar once the page is full.
+    height = table.horizontalHeader().height() + 2 * table.frameWidth()
+    height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+    table.setMaximumHeight(height + 2)
 
 
 class BoardPage(Page):
@@ -183,7 +188,6 @@ class CitizensPage(Page):
             parent,
         )
         self.facts = _fact_table(self, [self.tr("I projektet i dag"), self.tr("Antal")])
-        self.facts.setMaximumHeight(260)
         self.body.addWidget(self.facts)
         self.body.addWidget(
             self.coming(
@@ -264,6 +268,7 @@ class MeasuresPage(Page):
                 ]
             )
         )
+        self.body.addStretch(1)
 
     def load(self, project: Project) -> None:
         units = {
@@ -315,6 +320,7 @@ class StatusSheetPage(Page):
                 ]
             )
         )
+        self.body.addStretch(1)
 
     def load(self, project: Project) -> None:
         rows = []

@@ -1,0 +1,33 @@
+"""Shared fixtures: a fresh project database per test, and a template's JSON as a dict."""
+
+from __future__ import annotations
+
+import copy
+import json
+from importlib import resources
+
+import pytest
+
+from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.storage.project import Project
+
+
+def _builtin_json(key: str) -> dict:
+    text = resources.files("fsm_desktop.resources").joinpath("programs", f"{key}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@pytest.fixture
+def template_data() -> dict:
+    """A deep copy of the shipped fsm2 template as parsed JSON; tests may change it freely."""
+    return copy.deepcopy(_builtin_json("fsm2"))
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A new, empty fsm2 project in a temporary folder; closed at teardown."""
+    opened = Project.create(tmp_path / "test.fsm", builtin_template("fsm2"))
+    try:
+        yield opened
+    finally:
+        opened.close()
