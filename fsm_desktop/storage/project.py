@@ -45,7 +45,7 @@ def current_user() -> str:
         return "ukendt"
 
 
-def _file_error(exc: sqlite3.Error, path: Path, creating: bool = False) -> ProjectFileError:
+def file_error(exc: sqlite3.Error, path: Path, creating: bool = False) -> ProjectFileError:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return ProjectFileError(
@@ -130,7 +130,7 @@ class Project:
         try:
             db = _connect(path)
         except sqlite3.Error as exc:
-            raise _file_error(exc, path) from None
+            raise file_error(exc, path) from None
         try:
             version = cls._check_version(db, path)
             _configure(db)
@@ -152,7 +152,7 @@ class Project:
             return project
         except sqlite3.Error as exc:
             db.close()
-            raise _file_error(exc, path) from None
+            raise file_error(exc, path) from None
         except BaseException:
             db.close()
             raise
@@ -243,7 +243,7 @@ class Project:
                 db.close()
             os.replace(tmp, path)
         except sqlite3.Error as exc:
-            raise _file_error(exc, path, creating=True) from None
+            raise file_error(exc, path, creating=True) from None
         except OSError as exc:
             raise ProjectFileError(
                 "Projektfilen {path} kunne ikke oprettes: {reason}.",

@@ -138,3 +138,36 @@ def test_no_display_is_one_line(env, tmp_path):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "skærm" in result.stderr
+
+
+def test_demo_writes_a_municipality(env, tmp_path):
+    path = tmp_path / "demo.fsm"
+    result = run(env, "demo", "--db", str(path), "--program", "bir", "--citizens", "50", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    assert "50 borgere" in result.stdout
+    from fsm_desktop.storage.overview import OverviewRepository
+    from fsm_desktop.storage.project import Project
+
+    with Project.open(path) as project:
+        assert project.initiative.program == "bir"
+        assert OverviewRepository(project).summary().citizens == 50
+    again = run(env, "demo", "--db", str(path))
+    assert again.returncode == 2 and "findes allerede" in again.stderr
+
+
+def test_demo_flag_creates_the_demo_project_in_the_data_folder(env, tmp_path):
+    result = run(env, "--demo", "--exit-after-show")
+    assert result.returncode == 0, result.stderr
+    created = list((tmp_path / "data").rglob("demo.fsm"))
+    assert len(created) == 1
+    from fsm_desktop.storage.overview import OverviewRepository
+    from fsm_desktop.storage.project import Project
+
+    with Project.open(created[0]) as project:
+        assert project.initiative.program == "fsm2"
+        assert 550 <= OverviewRepository(project).summary().citizens <= 650
+    # A second start opens the same file instead of writing a new one.
+    inode = created[0].stat().st_ino
+    assert run(env, "--demo", "--exit-after-show").returncode == 0
+    assert list((tmp_path / "data").rglob("demo.fsm")) == created
+    assert created[0].stat().st_ino == inode

@@ -1,0 +1,922 @@
+"""A synthetic demo municipality: a complete project file with invented citizens and staff.
+
+Used by ``fsm-desktop --demo``, the screenshots, the benchmarks and tests. Everything is
+derived from one seeded ``random.Random`` (ids too: ``uuid.UUID(int=rng.getrandbits(128),
+version=4)``) and the reference date ``today``: the same arguments give the same table contents,
+row for row (only ``initiative.created_at`` and the migration log carry the real clock). No real person is described; CPR numbers are synthetic but well formed (valid
+birth date and century digit, gender in the last digit).
+
+The rates follow the seeds where they give one: paid hours for roughly 10-15 % of the
+indsatsgruppe in a month (Jobindsats, Hedensted 11.3-14.6 %), about 40 citizens per job broker,
+30-35 per caseworker, virksomhedspraktik for about a fifth of the indsatsgruppe in a month.
+
+Speed matters (20,000 citizens must take well under 30 s on a slow laptop): dates are handled
+as ordinals, rows are built as tuples in chunks of citizens and written with ``executemany`` in
+one transaction, with the secondary indexes rebuilt once at the end. The file is built under a
+temporary name and moved into place when complete, so a failure never leaves half a project and
+never destroys an existing file that was to be overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import random
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from fsm_desktop.domain.cpr import birth_date as cpr_birth_date
+from fsm_desktop.domain.cpr import normalize
+from fsm_desktop.domain.errors import ProjectFileError, ValidationError
+from fsm_desktop.domain.model import (
+    AssignmentRole,
+    Barrier,
+    BoardColumn,
+    ContactKind,
+    ExemptionKind,
+    ExitReason,
+    Gender,
+    Origin,
+    ParticipantRole,
+    PeriodKind,
+    StaffRole,
+    StatusKind,
+)
+from fsm_desktop.domain.program import BUILTIN, ProgramTemplate, builtin_template
+from fsm_desktop.storage.project import Project, file_error
+
+MAX_CITIZENS = 200_000
+MUNICIPALITY = "Skovbjerg Kommune"
+#: The user recorded in the audit log for generated rows.
+DEMO_USER = "demo"
+#: Kroner of grant per citizen in the target group (FSM2 grants were a few million kroner).
+GRANT_PER_CITIZEN = 8_500
+#: Citizens generated and written per round (bounds memory for large demos).
+CHUNK = 2_000
+#: The reference dates for which synthetic CPR numbers (born 1900-2057) can be made.
+_EARLIEST_TODAY = dt.date(1970, 1, 1)
+_LATEST_TODAY = dt.date(2075, 12, 31)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    path: Path
+    program: str
+    citizens: int
+    staff: int
+    periods: int
+    paid_hour_months: int
+    contacts: int
+    moves: int
+    meetings: int
+
+
+# --- rates per program ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rates:
+    hours_share: float  # stationary share of a month with paid hours (group 1 / everyone)
+    praktik_never: float  # share of citizens who never get a virksomhedspraktik
+    praktik_gap_months: float  # mean time between two praktik periods for the others
+    broker_share: float  # share with a job broker where the template has no groups
+    ordinary: float  # share ending in ordinary employment
+    flex: float  # share ending in fleksjob
+    education: float  # share ending in SU-eligible education
+    revalidering: float  # share switching from ressourceforløb to revalidering
+    stepup: float  # share with a step-up meeting
+
+
+_RATES = {
+    "fsm2": _Rates(0.105, 0.45, 6.0, 1.0, 0.06, 0.01, 0.02, 0.0, 0.03),
+    "frontrunner": _Rates(0.105, 0.45, 6.0, 1.0, 0.06, 0.01, 0.02, 0.0, 0.03),
+    "bir": _Rates(0.065, 0.50, 7.0, 1.0, 0.02, 0.10, 0.01, 0.03, 0.04),
+    # HIR is about coordinating caseworkers; step-up meetings belong to FSM2, Frontrunner, BIR.
+    "hir": _Rates(0.055, 0.55, 8.0, 0.4, 0.02, 0.08, 0.01, 0.0, 0.0),
+}
+
+#: Group 2 (headed for rehabilitation) is further from the labour market.
+_GROUP2_FACTOR = 0.3
+_HOURS_STAY = 0.82  # chance that a month with paid hours is followed by another
+
+# --- names ------------------------------------------------------------------------------------
+
+_DK_FEMALE = (
+    "Anne Kirsten Mette Hanne Helle Anna Susanne Lene Maria Marianne Lone Camilla Pia Louise "
+    "Inge Charlotte Bente Tina Gitte Karen Jette Rikke Julie Sara Heidi Dorthe Malene Jytte "
+    "Birgitte Trine Janni Stine Signe Line Nanna Ditte Tanja Connie Winnie Annette"
+).split()
+_DK_MALE = (
+    "Peter Jens Lars Michael Henrik Thomas Søren Jan Niels Christian Martin Jørgen Rasmus "
+    "Jesper Morten Anders Mads Mikkel Kim Hans Per Ole Steen Brian Jakob Kasper Torben Bo "
+    "Carsten Allan René Dennis Kenneth Claus Flemming Finn Erik Frank Bjarne Jonas"
+).split()
+_DK_SURNAMES = (
+    "Nielsen Jensen Hansen Pedersen Andersen Christensen Larsen Sørensen Rasmussen Jørgensen "
+    "Petersen Madsen Kristensen Olsen Thomsen Christiansen Poulsen Johansen Møller Mortensen "
+    "Knudsen Jakobsen Mikkelsen Olesen Frederiksen Laursen Henriksen Lund Schmidt Eriksen Holm "
+    "Kristiansen Clausen Simonsen Svendsen Andreasen Iversen Jeppesen Mogensen Vestergaard "
+    "Nissen Lauridsen Kjær Dam Bak Overgaard Bruun Hedegaard"
+).split()
+_DK_MIDDLE = "Holm Lund Dam Bech Skov Krogh Juul Vinther Bach Lind Friis Berg Kjær Munk".split()
+_NW_FEMALE = (
+    "Fatima Amina Aisha Zeynep Leyla Hodan Maryam Nour Samira Yasmin Hawa Sahra Rania Elif "
+    "Shirin Farida"
+).split()
+_NW_MALE = (
+    "Mohammad Ali Ahmad Hassan Omar Mustafa Abdi Ibrahim Yusuf Mehmet Karim Tariq Jamal Hamid "
+    "Reza Bilal"
+).split()
+_NW_SURNAMES = (
+    "Hussein Ali Mohamed Ahmed Yilmaz Hassan Abdullah Khan Omar Nguyen Rahimi Farah Öztürk Kaya "
+    "Ibrahim Abdi Jama Karimi Demir Haidari"
+).split()
+_W_FEMALE = "Agnieszka Katarzyna Ingrid Sofia Elena Julia Anja Monika".split()
+_W_MALE = "Piotr Tomasz Lukas Johan Markus Andrzej Stefan Marek".split()
+_W_SURNAMES = (
+    "Nowak Wójcik Schneider Müller Andersson Johansson Lindqvist Fischer Novák Horváth "
+    "Svensson Weber Petrović Jovanović"
+).split()
+
+_JOB_GOALS = (
+    "Lager", "Rengøring", "Butik", "Pædagogmedhjælper", "Køkkenmedhjælper", "Chauffør",
+    "Social- og sundhedshjælper", "Landbrug", "Produktion", "Kantine", "Gartner", "Pedel",
+    "Kontor", "Frisør", "Byggeri", "Café", "Hotel", "Ejendomsservice", "Tankstation",
+)
+_RELATIONS = (
+    "mor", "far", "søster", "bror", "datter", "søn", "ven", "kæreste", "nabo",
+    "støttekontaktperson", "bostøtte",
+)
+_CONTACT_NOTES = (
+    "Opfølgning på praktik", "Drøftet jobmål", "Aftale om løntimer", "Samtale om CV",
+    "Opfølgning på helbred", "Jobsøgning",
+)
+_MOVE_REASONS = {
+    BoardColumn.I_GANG: ("Startet i virksomhedspraktik", "Løntimer aftalt med virksomhed", "Startet i job"),
+    BoardColumn.PAA_SPRING: ("Klar til job", "Jobparat efter praktik"),
+    BoardColumn.PAA_VEJ: ("Mentor bevilget", "Afklaring i gang", "Praktik afsluttet"),
+    BoardColumn.PAA_LAENGERE_SIGT: ("Helbred forværret", "Afventer rehabiliteringsmøde", "Barsel"),
+}
+_COLUMNS = tuple(BoardColumn)
+# Stored values used in the per-citizen loop (an enum's ``.value`` is a slow descriptor).
+_PRAKTIK = PeriodKind.VIRKSOMHEDSPRAKTIK.value
+_WAGE_SUBSIDY = PeriodKind.LOENTILSKUD.value
+_MENTOR = PeriodKind.MENTOR.value
+_OTHER_OFFER = PeriodKind.ANDET_AKTIVT_TILBUD.value
+_CONTACT_VALUES = {kind: kind.value for kind in ContactKind}
+#: Kinds of fritagelse (maternity only for women under about 42) and their length in days.
+_EXEMPTION_DAYS = {
+    ExemptionKind.MATERNITY: (180, 365),
+    ExemptionKind.ILLNESS: (60, 180),
+    ExemptionKind.PENSION_OR_JOB: (30, 42),
+    ExemptionKind.TREATMENT: (120, 365),
+}
+_EXEMPTIONS = tuple(_EXEMPTION_DAYS)
+_STEPUP_OFFERS = (
+    PeriodKind.VIRKSOMHEDSPRAKTIK, PeriodKind.MENTOR, PeriodKind.ANDET_AKTIVT_TILBUD, PeriodKind.LOENTILSKUD,
+)
+_BARRIER_ODDS = ((Barrier.HEALTH, 0.65), (Barrier.SOCIAL, 0.4), (Barrier.FAMILY, 0.25), (Barrier.OTHER, 0.1))
+
+#: The version (4) and variant (RFC 4122) bits that ``uuid.UUID(..., version=4)`` sets.
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID_SET = (4 << 76) | (0x8000 << 48)
+
+_PSEUDO_STAFF = (("BF", "Barsel/fængsel"), ("PN", "Sag overdraget til pensionsnævnet"))
+
+
+# --- the public function -------------------------------------------------------------------
+
+
+def write_demo(
+    path: str | os.PathLike,
+    *,
+    program: str = "fsm2",
+    citizens: int = 600,
+    seed: int = 1,
+    overwrite: bool = False,
+    today: dt.date | None = None,
+) -> DemoSummary:
+    """Write a demo project for ``program`` with ``citizens`` invented citizens to ``path``.
+
+    ``today`` is the reference date: nothing happens after it. By default it is the
+    initiative's end date when that lies in the past, else the real date. Raises
+    ValidationError for bad arguments and ProjectFileError when the file cannot be written
+    (or exists and ``overwrite`` is false); in both cases no file is left behind."""
+    if isinstance(citizens, bool) or not isinstance(citizens, int) or not 1 <= citizens <= MAX_CITIZENS:
+        raise ValidationError(
+            "Antallet af borgere skal være et helt tal fra 1 til 200.000; fik »{value}«.", value=citizens
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValidationError("Startværdien (seed) skal være et helt tal; fik »{value}«.", value=seed)
+    if program not in BUILTIN:
+        raise ValidationError(
+            "Ukendt indsats »{key}«. Vælg en af: {choices}.", key=program, choices=", ".join(BUILTIN)
+        )
+    template = builtin_template(program)
+    if today is None:
+        real = dt.date.today()
+        today = template.end if template.end < real else real
+    elif isinstance(today, dt.datetime):
+        today = today.date()
+    elif not isinstance(today, dt.date):
+        raise ValidationError("Datoen »{value}« er ikke en dato.", value=today)
+    if not _EARLIEST_TODAY <= today <= _LATEST_TODAY:
+        # Synthetic CPR numbers need birth years the CPR century digit can express.
+        raise ValidationError(
+            "Datoen {value} ligger uden for det, demodata kan laves for (1970–2075).",
+            value=today.isoformat(),
+        )
+
+    path = Path(path).expanduser().absolute()
+    if path.exists() and not overwrite:
+        raise ProjectFileError("Filen {path} findes allerede.", path=str(path))
+    if path.is_dir():
+        raise ProjectFileError("{path} er en mappe, ikke en projektfil.", path=str(path))
+    if not path.parent.is_dir():
+        raise ProjectFileError("Mappen {folder} findes ikke.", folder=str(path.parent))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.demo")
+    _remove_database(tmp)
+
+    try:
+        project = Project.create(
+            tmp,
+            template,
+            name=f"{template.name} (demo)",
+            municipality=MUNICIPALITY,
+            grant_amount=float(round(citizens * GRANT_PER_CITIZEN, -5)) or 100_000.0,
+            overwrite=True,
+        )
+        try:
+            counts = _Builder(template, citizens, seed, today).write(project.db.conn, project.db)
+            project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            project.close()
+        os.replace(tmp, path)
+    except sqlite3.OperationalError as exc:
+        _remove_database(tmp)
+        if _is_environment_error(exc):  # disk full, read-only folder, locked …
+            raise file_error(exc, path) from None
+        raise
+    except OSError as exc:
+        _remove_database(tmp)
+        raise ProjectFileError(
+            "Projektfilen {path} kunne ikke oprettes: {reason}.",
+            path=str(path),
+            reason=exc.strerror or str(exc),
+        ) from None
+    except BaseException:
+        _remove_database(tmp)
+        raise
+    _remove_database(path, keep_main=True)
+    return DemoSummary(path=path, program=program, **counts)
+
+
+def _is_environment_error(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    words = ("disk", "full", "i/o", "readonly", "read-only", "locked", "busy", "unable to open")
+    return any(word in text for word in words)
+
+
+def _remove_database(path: Path, *, keep_main: bool = False) -> None:
+    files = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    if not keep_main:
+        files.insert(0, path)
+    for file in files:
+        file.unlink(missing_ok=True)
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """One bulk insert (module level so a test can make it fail midway)."""
+    if rows:
+        marks = ", ".join("?" * len(columns))
+        names = ", ".join(f'"{column}"' for column in columns)
+        conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+_TABLES: dict[str, tuple[str, ...]] = {
+    "staff": ("id", "initials", "name", "role", "hours_per_week", "active"),
+    "citizen": (
+        "id", "cpr", "name", "birth_date", "gender", "origin", "grp", "entry_date",
+        "exit_date", "exit_reason", "note", "updated_at",
+    ),
+    "audit_log": ("id", "at", "user", "action", "entity", "entity_id", "citizen_id", "field", "old", "new"),
+    "period": ("id", "citizen_id", "kind", "start", "end", "note"),
+    "paid_hours": ("citizen_id", "month", "hours"),
+    "assignment": ("id", "citizen_id", "staff_id", "role", "start", "end"),
+    "board_move": ("id", "citizen_id", "at", "by_user", "from_column", "to_column", "reason"),
+    "placement": ("citizen_id", "board_column", "since"),
+    "contact": ("id", "citizen_id", "date", "kind", "staff_id", "note"),
+    "status_entry": ("id", "citizen_id", "kind", "date", "value"),
+    "network_person": ("id", "citizen_id", "name", "relation", "phone"),
+    "stepup_meeting": ("id", "citizen_id", "date", "barriers", "note"),
+    "stepup_participant": ("id", "meeting_id", "role", "name"),
+    "stepup_plan_line": ("id", "meeting_id", "offer", "planned_start", "responsible", "note"),
+}
+
+
+# --- the generator ----------------------------------------------------------------------------
+
+
+class _FastRandom(random.Random):
+    """``random.Random`` with float-based ``randint``, ``randrange(n)`` and ``choice``: several
+    times faster than the exact integer versions, which matters for 20,000 citizens. Still
+    fully determined by the seed."""
+
+    def randint(self, a: int, b: int) -> int:
+        if b < a:
+            raise ValueError(f"empty range for randint({a}, {b})")
+        return a + int(self.random() * (b - a + 1))
+
+    def randrange(self, n: int) -> int:  # type: ignore[override] - only the one-argument form
+        return int(self.random() * n)
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+
+class _Citizen:
+    """The base facts drawn for every citizen before staff and details."""
+
+    __slots__ = (
+        "id", "cpr", "name", "birth", "gender", "origin", "group", "entry", "exit", "reason", "broker",
+    )
+
+
+class _StaffMember:
+    __slots__ = ("id", "initials", "name", "role", "load")
+
+    def __init__(self, id_: str, initials: str, name: str, role: StaffRole) -> None:
+        self.id, self.initials, self.name, self.role, self.load = id_, initials, name, role, 0
+
+
+class _Builder:
+    def __init__(self, template: ProgramTemplate, n: int, seed: int, today: dt.date) -> None:
+        self.template = template
+        self.n = n
+        self.rng = _FastRandom(seed)
+        self.rates = _RATES[template.key]
+        self.has_groups = bool(template.groups)
+        self.benefits = template.target_group.benefits
+        self.min_age = template.target_group.min_age or 20
+        self.today = today.toordinal()
+        self.p_start = template.start.toordinal()
+        self.p_end = template.end.toordinal()
+        self._iso_cache: dict[int, str] = {}
+        self._month_cache: dict[int, int] = {}
+        # The last month whose paid hours are known: the current one only on its last day.
+        self.last_month = self._month(self.today) - (0 if (today + dt.timedelta(days=1)).day == 1 else 1)
+        self.counts = dict.fromkeys(
+            ("staff", "citizens", "periods", "paid_hour_months", "contacts", "moves", "meetings"), 0
+        )
+
+    # -- small helpers ----------------------------------------------------------------------
+    def uid(self) -> str:
+        """``str(uuid.UUID(int=rng.getrandbits(128), version=4))``, about twice as fast."""
+        h = "%032x" % (self.rng.getrandbits(128) & _UUID_CLEAR | _UUID_SET)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def iso(self, ordinal: int) -> str:
+        text = self._iso_cache.get(ordinal)
+        if text is None:
+            text = self._iso_cache[ordinal] = dt.date.fromordinal(ordinal).isoformat()
+        return text
+
+    def _month(self, ordinal: int) -> int:
+        month = self._month_cache.get(ordinal)
+        if month is None:
+            day = dt.date.fromordinal(ordinal)
+            month = self._month_cache[ordinal] = day.year * 12 + day.month - 1
+        return month
+
+    @staticmethod
+    def month_key(month: int) -> str:
+        return f"{month // 12:04d}-{month % 12 + 1:02d}"
+
+    def stamp(self, ordinal: int) -> str:
+        """A plausible office-hours time on a day, as an ISO datetime."""
+        rng = self.rng
+        return f"{self.iso(ordinal)}T{rng.randint(8, 15):02d}:{rng.randrange(60):02d}:00"
+
+    def person_name(self, origin: Origin, gender: Gender) -> str:
+        rng = self.rng
+        female = gender is Gender.FEMALE
+        if origin is Origin.NON_WESTERN:
+            return f"{rng.choice(_NW_FEMALE if female else _NW_MALE)} {rng.choice(_NW_SURNAMES)}"
+        if origin is Origin.WESTERN:
+            return f"{rng.choice(_W_FEMALE if female else _W_MALE)} {rng.choice(_W_SURNAMES)}"
+        first = rng.choice(_DK_FEMALE if female else _DK_MALE)
+        if rng.random() < 0.2:
+            return f"{first} {rng.choice(_DK_MIDDLE)} {rng.choice(_DK_SURNAMES)}"
+        return f"{first} {rng.choice(_DK_SURNAMES)}"
+
+    # -- the whole run ----------------------------------------------------------------------
+    def write(self, conn: sqlite3.Connection, db: Database) -> dict[str, int]:
+        people = self.draw_citizens()
+        staff = self.draw_staff(people)
+        with db.atomic():
+            # Secondary indexes cost less built once at the end than kept up to date row by row
+            # (about a fifth of the insert time); their own SQL recreates them unchanged.
+            indexes = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid"
+            ).fetchall()
+            for name, _ in indexes:
+                conn.execute(f'DROP INDEX "{name}"')
+            _insert(conn, "staff", _TABLES["staff"], staff)
+            self.counts["staff"] = len(staff)
+            for first in range(0, len(people), CHUNK):
+                rows: dict[str, list[tuple]] = {table: [] for table in _TABLES if table != "staff"}
+                for person in people[first : first + CHUNK]:
+                    self.details(person, rows)
+                for table, table_rows in rows.items():
+                    _insert(conn, table, _TABLES[table], table_rows)
+                self.counts["citizens"] += len(rows["citizen"])
+                self.counts["periods"] += len(rows["period"])
+                self.counts["paid_hour_months"] += len(rows["paid_hours"])
+                self.counts["contacts"] += len(rows["contact"])
+                self.counts["moves"] += len(rows["board_move"])
+                self.counts["meetings"] += len(rows["stepup_meeting"])
+            for _, sql in indexes:
+                conn.execute(sql)
+        return self.counts
+
+    # -- citizens' base facts ------------------------------------------------------------------
+    def draw_citizens(self) -> list[_Citizen]:
+        rng = self.rng
+        today, p_start = self.today, self.p_start
+        anchor = min(p_start, today)
+        inflow_last = min(self.p_end, today) - 30
+        leaving = (ExitReason.MOVED_AWAY, ExitReason.OTHER, ExitReason.RETIRED, ExitReason.DIED)
+        leaving_weights = (0.40, 0.30, 0.15, 0.15)
+        seen: set[str] = set()
+        people = []
+        for _ in range(self.n):
+            c = _Citizen()
+            c.id = self.uid()
+            r = rng.random()
+            c.origin = Origin.WESTERN if r < 0.05 else Origin.NON_WESTERN if r < 0.18 else Origin.DANISH
+            c.gender = Gender.FEMALE if rng.random() < 0.48 else Gender.MALE
+            c.group = (1 if rng.random() < 0.88 else 2) if self.has_groups else None
+            if self.has_groups:
+                c.broker = c.group == 1
+            else:
+                c.broker = rng.random() < self.rates.broker_share
+            # About a third enter during the initiative; the rest were there before it began.
+            if inflow_last > p_start and rng.random() < 0.35:
+                c.entry = rng.randint(p_start, inflow_last)
+            else:
+                c.entry = rng.randint(anchor - 730, anchor - 1)
+            c.exit = c.reason = None
+            if rng.random() < 0.08 and today - c.entry >= 31:
+                c.exit = rng.randint(c.entry + 30, today)
+                c.reason = rng.choices(leaving, leaving_weights)[0]
+            if c.reason is ExitReason.RETIRED:
+                # Turns about 66 (folkepension) on the exit date.
+                c.birth = c.exit - 66 * 365 - 17 - rng.randrange(150)
+            else:
+                lo = self.min_age
+                hi = min(64.0, 65.0 - (today - c.entry) / 365.25)
+                hi = max(hi, lo + 1.0)
+                age = lo + (hi - lo) * rng.betavariate(1.6, 2.2)
+                c.birth = c.entry - math.ceil(age * 365.25) - 2
+            c.cpr = self.cpr_for(c.birth, c.gender, seen)
+            c.name = self.person_name(c.origin, c.gender)
+            people.append(c)
+        return people
+
+    def cpr_for(self, birth: int, gender: Gender, seen: set[str]) -> str:
+        rng = self.rng
+        born = dt.date.fromordinal(birth)
+        yy = born.year % 100
+        if 1900 <= born.year <= 1999:
+            sevenths = (0, 1, 2, 3, 4, 9) if yy >= 37 else (0, 1, 2, 3)
+        elif 2000 <= born.year <= 2036:
+            sevenths = (4, 5, 6, 7, 8, 9)
+        elif 2037 <= born.year <= 2057:
+            sevenths = (5, 6, 7, 8)
+        else:  # pragma: no cover - ages are 20-66
+            raise AssertionError(f"no CPR century digit for {born.year}")
+        parity = 0 if gender is Gender.FEMALE else 1
+        head = f"{born.day:02d}{born.month:02d}{yy:02d}"
+        while True:
+            number = f"{head}{rng.choice(sevenths)}{rng.randrange(100):02d}{rng.randrange(5) * 2 + parity}"
+            if number not in seen:
+                break
+        number = normalize(number)
+        if cpr_birth_date(number) != born:  # pragma: no cover - guards the century table above
+            raise AssertionError(f"synthetic CPR {number} does not encode {born}")
+        seen.add(number)
+        return number
+
+    # -- staff -----------------------------------------------------------------------------------
+    def draw_staff(self, people: list[_Citizen]) -> list[tuple]:
+        rng = self.rng
+        broker_clients = sum(1 for c in people if c.broker)
+        n_brokers = max(2, round(broker_clients / 40))
+        # Ressourceforløb initiatives have a caseload limit of 30-35 per coordinating caseworker
+        # (seeds/003); FSM's beskæftigelsesrådgivere carry larger, mixed caseloads, so the
+        # 600-citizen FSM2 demo has about twenty staff rather than forty.
+        per_caseworker = 35 if self.template.key in ("bir", "hir") else 100
+        n_caseworkers = max(2, math.ceil(self.n / per_caseworker))
+        n_leaders = 1 if self.n < 300 else 2
+        taken: set[str] = set()
+        rows: list[tuple] = []
+        self.brokers: list[_StaffMember] = []
+        self.caseworkers: list[_StaffMember] = []
+        self.leaders: list[_StaffMember] = []
+        self.pseudo: list[_StaffMember] = []
+        if self.template.key == "hir":
+            for initials, name in _PSEUDO_STAFF:
+                member = _StaffMember(self.uid(), initials, name, StaffRole.PSEUDO)
+                taken.add(initials)
+                self.pseudo.append(member)
+        for role, count, bucket in (
+            (StaffRole.JOB_BROKER, n_brokers, self.brokers),
+            (StaffRole.CASEWORKER, n_caseworkers, self.caseworkers),
+            (StaffRole.LEADER, n_leaders, self.leaders),
+        ):
+            for _ in range(count):
+                origin = Origin.NON_WESTERN if rng.random() < 0.08 else Origin.DANISH
+                gender = Gender.FEMALE if rng.random() < 0.7 else Gender.MALE
+                name, initials = self.staff_name(origin, gender, taken)
+                bucket.append(_StaffMember(self.uid(), initials, name, role))
+        for member in self.brokers + self.caseworkers + self.leaders + self.pseudo:
+            if member.role is StaffRole.PSEUDO:
+                hours = 0.0
+            elif member.role is StaffRole.CASEWORKER and rng.random() < 0.1:
+                hours = 30.0  # a meeting-chair role reduces the caseload (seeds/003)
+            elif rng.random() < 0.15:
+                hours = rng.choice((30.0, 32.0))
+            else:
+                hours = 37.0
+            rows.append((member.id, member.initials, member.name, member.role.value, hours, 1))
+        return rows
+
+    def staff_name(self, origin: Origin, gender: Gender, taken: set[str]) -> tuple[str, str]:
+        rng = self.rng
+        for _ in range(40):
+            name = self.person_name(origin, gender)
+            parts = [p.upper() for p in name.split()]
+            first, last = parts[0], parts[-1]
+            candidates = [first[0] + last[0]]
+            if len(parts) == 3:
+                candidates.append(first[0] + parts[1][0] + last[0])
+            candidates += [first[:2] + last[0], first[0] + last[:2], first[:2] + last[:2]]
+            for initials in candidates:
+                if initials.isalpha() and initials not in taken:
+                    taken.add(initials)
+                    return name, initials
+        letters = "ABCDEFGHIJKLMNOPRSTUVY"
+        while True:  # pragma: no cover - only with thousands of staff
+            initials = name.upper()[0] + "".join(rng.choice(letters) for _ in range(3))
+            if initials.isalpha() and initials not in taken:
+                taken.add(initials)
+                return name, initials
+
+    def pick(self, members: list[_StaffMember], avoid: _StaffMember | None = None) -> _StaffMember:
+        """The less loaded of two random staff members (keeps caseloads even)."""
+        rng = self.rng
+        a = rng.choice(members)
+        b = rng.choice(members)
+        if len(members) > 1:
+            while a is avoid:
+                a = rng.choice(members)
+            while b is avoid:
+                b = rng.choice(members)
+        chosen = a if a.load <= b.load else b
+        chosen.load += 1
+        return chosen
+
+    # -- one citizen's history ----------------------------------------------------------------
+    def details(self, c: _Citizen, out: dict[str, list[tuple]]) -> None:
+        rng, rates, iso, uid = self.rng, self.rates, self.iso, self.uid
+        today = self.today
+        cid = c.id
+        a = c.entry
+        exited = c.exit is not None
+        b = c.exit if exited else today  # the last day in the target group (so far)
+        end_b = iso(b) if exited else None
+        updated = self.stamp(b if exited else a)
+        out["citizen"].append(
+            (
+                cid, c.cpr, c.name, iso(c.birth), c.gender.value, c.origin.value, c.group, iso(a),
+                end_b, c.reason.value if exited else None, "", updated,
+            )
+        )
+        out["audit_log"].append(
+            (uid(), self.stamp(a), DEMO_USER, "create", "citizen", cid, cid, "", None, c.name)
+        )
+        periods = out["period"]
+        group2 = c.group == 2
+        factor = _GROUP2_FACTOR if group2 else 1.0
+        if c.origin is Origin.NON_WESTERN and c.gender is Gender.FEMALE:
+            factor *= 0.6  # the seeds single out non-western women as harder to reach
+
+        # Benefit, maybe revalidering (BIR), maybe an outcome that ends the benefit.
+        if len(self.benefits) == 1:
+            benefit = self.benefits[0]
+        else:
+            share_iy = {Origin.DANISH: 0.01, Origin.WESTERN: 0.3, Origin.NON_WESTERN: 0.55}[c.origin]
+            benefit = PeriodKind.INTEGRATIONSYDELSE_AP if rng.random() < share_iy else self.benefits[0]
+        outcome_kind = outcome = None
+        revalidering = None
+        if rates.revalidering and b - a > 120 and rng.random() < rates.revalidering:
+            revalidering = rng.randint(a + 60, b)
+        elif b - a >= 120:
+            r = rng.random() / (1.0 if not group2 else 0.5)
+            if r < rates.ordinary:
+                outcome_kind = PeriodKind.ORDINAER_BESKAEFTIGELSE
+            elif r < rates.ordinary + rates.flex:
+                outcome_kind = PeriodKind.FLEKSJOB
+            elif r < rates.ordinary + rates.flex + rates.education:
+                outcome_kind = PeriodKind.UDDANNELSE_SU
+            if outcome_kind is not None:
+                outcome = rng.randint(a + 90, b)
+        w_end = outcome - 1 if outcome is not None else b  # offers and hours stop here
+        closed = exited or outcome is not None
+        benefit_end = iso(w_end) if closed else None
+        if revalidering is not None:
+            periods.append((uid(), cid, benefit.value, iso(a), iso(revalidering - 1), ""))
+            periods.append((uid(), cid, PeriodKind.REVALIDERING.value, iso(revalidering), end_b, ""))
+        else:
+            periods.append((uid(), cid, benefit.value, iso(a), benefit_end, ""))
+        if outcome_kind is not None:
+            periods.append((uid(), cid, outcome_kind.value, iso(outcome), end_b, ""))
+
+        def clip(end: int, last: int, is_closed: bool) -> str | None:
+            if end <= last:
+                return iso(end)
+            return iso(last) if is_closed else None
+
+        # Offers inside [a, w_end].
+        ongoing: set[PeriodKind] = set()
+        praktik_ends: list[int] = []
+        if w_end - a >= 14:
+            wage = None
+            if rng.random() < 0.05 * factor:
+                s = rng.randint(a, max(a, w_end - 30))
+                e = s + rng.randint(91, 182)
+                wage = (s, e)
+                periods.append((uid(), cid, _WAGE_SUBSIDY, iso(s), clip(e, w_end, closed), ""))
+                if e > w_end and not closed:
+                    ongoing.add(PeriodKind.LOENTILSKUD)
+            if rng.random() >= rates.praktik_never + (1 - rates.praktik_never) * (1 - factor):
+                gap = rates.praktik_gap_months * 30.4
+                t = a + int(rng.expovariate(1 / gap))
+                while t <= w_end:
+                    e = t + rng.randint(28, 91) - 1
+                    if wage is None or e < wage[0] or t > wage[1]:
+                        periods.append(
+                            (uid(), cid, _PRAKTIK, iso(t), clip(e, w_end, closed), "")
+                        )
+                        if e > w_end and not closed:
+                            ongoing.add(PeriodKind.VIRKSOMHEDSPRAKTIK)
+                        praktik_ends.append(min(e, w_end))
+                    t = e + 1 + int(rng.expovariate(1 / gap))
+            if rng.random() < 0.15:
+                s = rng.randint(a, w_end)
+                e = s + rng.randint(91, 365)
+                periods.append((uid(), cid, _MENTOR, iso(s), clip(e, w_end, closed), ""))
+            if rng.random() < 0.2:
+                for _ in range(rng.randint(1, 2)):
+                    s = rng.randint(a, w_end)
+                    e = s + rng.randint(28, 120)
+                    periods.append(
+                        (uid(), cid, _OTHER_OFFER, iso(s), clip(e, w_end, closed), "")
+                    )
+
+        # Markings inside [a, b].
+        if b - a >= 30 and rng.random() < 0.05:
+            young_woman = c.gender is Gender.FEMALE and a - c.birth < 42 * 365
+            kind = rng.choice(_EXEMPTIONS if young_woman else _EXEMPTIONS[1:])
+            length = _EXEMPTION_DAYS[kind]
+            s = rng.randint(a, b - 14)
+            e = s + rng.randint(*length)
+            periods.append((uid(), cid, PeriodKind.FRITAGELSE.value, iso(s), clip(e, b, exited), kind.value))
+        if b - a >= 30 and rng.random() < 0.03:
+            s = rng.randint(a, b - 14)
+            e = s + rng.randint(14, 60)
+            periods.append((uid(), cid, PeriodKind.FRAVAER.value, iso(s), clip(e, b, exited), ""))
+
+        # Paid hours: a two-state chain per month with growing hours while it lasts.
+        hours_rows = out["paid_hours"]
+        m0 = self._month(a)
+        m1 = min(self._month(w_end), self.last_month)
+        last_hours_month = -1
+        if m0 <= m1:
+            share = rates.hours_share
+            p_on = share * (1 - _HOURS_STAY) / (1 - share) * factor
+            boost = {self._month(e) + k for e in praktik_ends for k in (1, 2)}
+            forced = (
+                {self._month(outcome) - k for k in (1, 2, 3)}
+                if outcome_kind is PeriodKind.ORDINAER_BESKAEFTIGELSE
+                else ()
+            )
+            month_key = self.month_key
+            h = rng.uniform(10.0, 60.0) if rng.random() < share * factor * 0.8 else 0.0
+            for m in range(m0, m1 + 1):
+                if m in forced:
+                    p = 1.0
+                elif h > 0:
+                    p = _HOURS_STAY
+                else:
+                    p = p_on * (4.0 if m in boost else 1.0)
+                if rng.random() < p:
+                    if h > 0:
+                        grown = h * rng.uniform(1.0, 1.3) + rng.uniform(0.0, 6.0)
+                        h = min(grown, 80.0 + rng.uniform(0.0, 20.0))
+                    else:
+                        h = rng.uniform(8.0, 30.0)
+                    hours_rows.append((cid, month_key(m), round(h * 2) / 2))
+                    last_hours_month = m
+                else:
+                    h = 0.0
+
+        # Assignments: every citizen a caseworker, the indsatsgruppe a job broker.
+        assignments = out["assignment"]
+        cw_role, jb_role = AssignmentRole.CASEWORKER.value, AssignmentRole.JOB_BROKER.value
+        caseworker = self.pick(self.caseworkers)
+        caseworkers = [(caseworker, a)]  # (member, from) in order
+        r = rng.random()
+        parked = None
+        if b - a > 90:
+            if r < 0.10:
+                change = rng.randint(a + 60, b)
+                caseworker.load -= 1
+                caseworkers.append((self.pick(self.caseworkers, avoid=caseworker), change))
+            elif self.pseudo and r < 0.13:  # maternity leave or prison (HIR)
+                d = rng.randint(a + 30, b)
+                back = d + rng.randint(120, 300)
+                caseworkers.append((self.pseudo[0], d))
+                if back < b:
+                    caseworkers.append((caseworker, back + 1))
+                else:
+                    parked = self.pseudo[0]
+            elif self.pseudo and r < 0.15:  # the case went to the pension board (HIR)
+                caseworkers.append((self.pseudo[1], rng.randint(a + 30, b)))
+                parked = self.pseudo[1]
+        for i, (member, start) in enumerate(caseworkers):
+            end = iso(caseworkers[i + 1][1] - 1) if i + 1 < len(caseworkers) else end_b
+            assignments.append((uid(), cid, member.id, cw_role, iso(start), end))
+        brokers: list[tuple[_StaffMember, int]] = []
+        if c.broker:
+            s = a + rng.randint(0, 45)
+            if s <= b:
+                broker = self.pick(self.brokers)
+                brokers.append((broker, s))
+                if b - s > 90 and rng.random() < 0.05:
+                    broker.load -= 1
+                    brokers.append((self.pick(self.brokers, avoid=broker), rng.randint(s + 60, b)))
+        for i, (member, start) in enumerate(brokers):
+            end = iso(brokers[i + 1][1] - 1) if i + 1 < len(brokers) else end_b
+            assignments.append((uid(), cid, member.id, jb_role, iso(start), end))
+        if exited:
+            for member, _ in caseworkers[-1:] + brokers[-1:]:
+                member.load -= 1
+
+        def at(segments: list[tuple[_StaffMember, int]], day: int) -> _StaffMember | None:
+            found = None
+            for member, start in segments:
+                if start <= day:
+                    found = member
+            return found
+
+        # The four-way board: current column and the moves that led there. A closed case
+        # ("andet") stays in the target group and on the board; the other exits leave both.
+        if (not exited or c.reason is ExitReason.OTHER) and rng.random() < 0.95:
+            first = min(max(a, min(self.p_start, today)) + rng.randint(0, 20), today)
+            busy = bool(ongoing) or outcome is not None or last_hours_month >= self.last_month
+            if parked is not None:
+                weights = (0.0, 0.0, 0.1, 0.9)
+            elif busy:
+                weights = (0.70, 0.15, 0.10, 0.05)
+            elif group2:
+                weights = (0.02, 0.05, 0.28, 0.65)
+            else:
+                weights = (0.06, 0.22, 0.42, 0.30)
+            column = rng.choices(_COLUMNS, weights)[0]
+            k = min(rng.choices((0, 1, 2, 3, 4), (0.3, 0.3, 0.2, 0.12, 0.08))[0], today - first)
+            days = [first] + sorted(rng.sample(range(first + 1, today + 1), k))
+            columns = [column]
+            for _ in range(k):
+                columns.append(rng.choice([x for x in _COLUMNS if x is not columns[-1]]))
+            columns.reverse()
+            previous = None
+            stamp = ""
+            for day, to in zip(days, columns):
+                stamp = self.stamp(day)
+                if rng.random() < 0.3:
+                    by = rng.choice(self.leaders).initials
+                else:
+                    by = (at(brokers, day) or at(caseworkers, day) or caseworker).initials
+                reason = rng.choice(_MOVE_REASONS[to]) if previous is not None and rng.random() < 0.35 else ""
+                out["board_move"].append(
+                    (uid(), cid, stamp, by, previous.value if previous else None, to.value, reason)
+                )
+                previous = to
+            out["placement"].append((cid, column.value, stamp))
+
+        # Contacts in the last three months: weekly-ish with the job broker, rare otherwise.
+        contacts = out["contact"]
+        c0 = max(a, today - 90)
+        if c0 <= b:
+            praktik_now = PeriodKind.VIRKSOMHEDSPRAKTIK in ongoing or PeriodKind.LOENTILSKUD in ongoing
+            visit = 0.3 if praktik_now else 0.08
+            if brokers and brokers[0][1] <= b:
+                c0 = max(c0, brokers[0][1])
+                p_week = 0.6 if self.template.key == "bir" else 0.5
+                days = [
+                    w + rng.randrange(min(7, b - w + 1)) for w in range(c0, b + 1, 7) if rng.random() < p_week
+                ]
+            else:
+                days = sorted(rng.randint(c0, b) for _ in range(rng.choice((0, 1, 1, 2))))
+            for day in days:
+                weekday = (day - 1) % 7  # ordinal 1 was a Monday
+                if weekday >= 5:
+                    day -= weekday - 4  # weekends move to Friday
+                    if day < c0:
+                        continue
+                staff = at(brokers, day) or at(caseworkers, day) or caseworker
+                if staff.role is StaffRole.PSEUDO:
+                    continue  # parked on maternity leave, in prison or with the pension board
+                r = rng.random()
+                if r < visit:
+                    kind = ContactKind.COMPANY_VISIT
+                elif r < visit + 0.35:
+                    kind = ContactKind.PHONE
+                else:
+                    kind = ContactKind.IN_PERSON
+                note = rng.choice(_CONTACT_NOTES) if rng.random() < 0.3 else ""
+                contacts.append((uid(), cid, iso(day), _CONTACT_VALUES[kind], staff.id, note))
+
+        # Status facts: CV on Jobnet and a job goal.
+        status = out["status_entry"]
+        cv_kind, goal_kind = StatusKind.CV_JOBNET.value, StatusKind.JOB_GOAL.value
+        if rng.random() < 0.97:
+            d = a + rng.randint(0, 60)
+            if d <= b:
+                has_cv = rng.random() < 0.8
+                status.append((uid(), cid, cv_kind, iso(d), "ja" if has_cv else "nej"))
+                if not has_cv and rng.random() < 0.4:
+                    d2 = rng.randint(d, b)
+                    if d2 > d:
+                        status.append((uid(), cid, cv_kind, iso(d2), "ja"))
+        if rng.random() < 0.85:
+            d = a + rng.randint(0, 90)
+            if d <= b:
+                goal = rng.choice(_JOB_GOALS)
+                status.append((uid(), cid, goal_kind, iso(d), goal))
+                if rng.random() < 0.1:
+                    d2 = rng.randint(d, b)
+                    if d2 > d:
+                        status.append((uid(), cid, goal_kind, iso(d2), rng.choice(_JOB_GOALS)))
+
+        # The network circle.
+        if rng.random() < 0.10:
+            surname = c.name.split()[-1]
+            for _ in range(rng.randint(1, 2)):
+                relation = rng.choice(_RELATIONS)
+                name = self.person_name(c.origin, Gender.FEMALE if rng.random() < 0.5 else Gender.MALE)
+                if relation in ("mor", "far", "søster", "bror", "datter", "søn"):
+                    name = f"{name.split()[0]} {surname}"
+                out["network_person"].append((uid(), cid, name, relation, ""))
+
+        # A step-up meeting with participants, barriers and a plan.
+        if rates.stepup and rng.random() < rates.stepup / (1 if not group2 else 0.5):
+            lo = max(a + 60, min(self.p_start, today))
+            if lo <= b:
+                day = rng.randint(lo, b)
+                meeting = uid()
+                barriers = [barrier for barrier, p in _BARRIER_ODDS if rng.random() < p] or [Barrier.HEALTH]
+                barrier_text = ",".join(x.value for x in barriers)
+                out["stepup_meeting"].append((meeting, cid, iso(day), barrier_text, ""))
+                parts = out["stepup_participant"]
+                cw_now = at(caseworkers, day) or caseworker
+                jb_now = at(brokers, day)
+                parts.append((uid(), meeting, ParticipantRole.CITIZEN.value, c.name))
+                parts.append((uid(), meeting, ParticipantRole.CASEWORKER.value, cw_now.name))
+                if jb_now is not None:
+                    parts.append((uid(), meeting, ParticipantRole.JOB_BROKER.value, jb_now.name))
+                parts.append((uid(), meeting, ParticipantRole.LEADER.value, rng.choice(self.leaders).name))
+                if Barrier.HEALTH in barriers:
+                    # For ressourceforløb only the clinical function's health coordinator or the GP.
+                    if self.template.key == "bir":
+                        health = "Sundhedskoordinator, klinisk funktion"
+                    else:
+                        health = "Egen læge"
+                    parts.append((uid(), meeting, ParticipantRole.HEALTH.value, health))
+                if Barrier.SOCIAL in barriers:
+                    social = "Socialrådgiver, voksenområdet"
+                    parts.append((uid(), meeting, ParticipantRole.SOCIAL.value, social))
+                if Barrier.FAMILY in barriers:
+                    parts.append((uid(), meeting, ParticipantRole.FAMILY.value, "Familierådgiver"))
+                if rng.random() < 0.3:
+                    relative = self.person_name(c.origin, Gender.FEMALE)
+                    parts.append((uid(), meeting, ParticipantRole.NETWORK.value, relative))
+                responsible = (jb_now or cw_now).initials
+                for offer in rng.sample(_STEPUP_OFFERS, rng.randint(1, 2)):
+                    out["stepup_plan_line"].append(
+                        (uid(), meeting, offer.value, iso(day + rng.randint(7, 45)), responsible, "")
+                    )
