@@ -26,7 +26,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
+from fsm_desktop.storage.sqlite import Database
 
 from fsm_desktop.domain.cpr import birth_date as cpr_birth_date
 from fsm_desktop.domain.cpr import normalize

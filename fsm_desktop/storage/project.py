@@ -15,7 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
+from fsm_desktop.storage.sqlite import Database
 
 from fsm_desktop.domain.errors import ProjectFileError
 from fsm_desktop.domain.model import Initiative

@@ -11,8 +11,7 @@ use UUID text keys, so offline changes from several laptops can be merged later.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from fsm_desktop.storage.sqlite import Database, Migrations
 
 #: 'FSMD' as a 32-bit integer.
 APPLICATION_ID = 0x46534D44

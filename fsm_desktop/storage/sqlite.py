@@ -1,0 +1,25 @@
+"""sqlite-utils, imported without its optional numpy and pandas support.
+
+``sqlite_utils.db`` imports numpy (and pandas) when they are installed, only to accept their
+scalar types in inserts. We never insert them, and numpy — installed for matplotlib — costs
+0.1–0.2 s at start-up (bench: startup.*; conventions.md §14 "Start fast"). Hiding the two
+modules while sqlite_utils loads keeps them out; matplotlib still imports numpy normally later."""
+
+from __future__ import annotations
+
+import sys
+
+_HIDDEN = ("numpy", "pandas")
+_saved = {name: sys.modules.get(name) for name in _HIDDEN}
+try:
+    for _name in _HIDDEN:
+        if _saved[_name] is None:
+            sys.modules[_name] = None  # type: ignore[assignment]  # makes "import numpy" fail
+    from sqlite_utils import Database  # noqa: E402
+    from sqlite_utils.migrations import Migrations  # noqa: E402
+finally:
+    for _name in _HIDDEN:
+        if _saved[_name] is None:
+            sys.modules.pop(_name, None)
+
+__all__ = ["Database", "Migrations"]
