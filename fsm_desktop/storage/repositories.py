@@ -135,7 +135,8 @@ class StaffRepository:
 
     def list(self) -> list[Staff]:
         rows = self.db.execute(
-            "SELECT id, initials, name, role, hours_per_week FROM staff ORDER BY role, initials"
+            "SELECT id, initials, name, role, hours_per_week FROM staff ORDER BY CASE role "
+            "WHEN 'jobformidler' THEN 0 WHEN 'sagsbehandler' THEN 1 WHEN 'leder' THEN 2 ELSE 3 END, initials"
         ).fetchall()
         return [Staff(id=r[0], initials=r[1], name=r[2], role=StaffRole(r[3]), hours_per_week=r[4]) for r in rows]
 

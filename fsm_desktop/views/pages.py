@@ -98,8 +98,15 @@ class Page(QWidget):
         return frame
 
 
+#: Fact tables are as tall as their rows up to this, then scroll; and no wider than this, so
+#: label and figure stay close together on a wide screen.
+MAX_FACT_TABLE_HEIGHT = 470
+MAX_FACT_TABLE_WIDTH = 1000
+
+
 def _fact_table(parent: QWidget, headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers), parent)
+    table.setMaximumWidth(MAX_FACT_TABLE_WIDTH)
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -126,7 +133,7 @@ def _fill(table: QTableWidget, rows: list[list[str]], right_from: int = 1) -> No
     # so a long table still gets its own scroll bar once the page is full.
     height = table.horizontalHeader().height() + 2 * table.frameWidth()
     height += sum(table.rowHeight(r) for r in range(table.rowCount()))
-    table.setMaximumHeight(height + 2)
+    table.setFixedHeight(min(height + 2, MAX_FACT_TABLE_HEIGHT))
 
 
 class BoardPage(Page):
