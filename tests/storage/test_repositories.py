@@ -172,8 +172,8 @@ def test_staff_add_and_list(project):
     for s in people:
         repo.add(s)
     listed = repo.list()
-    # ordered by role value, then initials
-    assert [s.initials for s in listed] == ["AB", "ZZ", "PN", "CD"]
+    # ordered by role (job brokers, caseworkers, leaders, pseudo), then initials
+    assert [s.initials for s in listed] == ["AB", "ZZ", "CD", "PN"]
     assert {s.id: s for s in listed} == {s.id: s for s in people}
 
 
