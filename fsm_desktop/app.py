@@ -10,7 +10,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtCore import QSettings, QStandardPaths, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from fsm_desktop import __version__
@@ -113,7 +113,13 @@ def run(args: argparse.Namespace) -> int:
                 print(f"fsm-desktop: billedet kunne ikke gemmes i {target}", file=sys.stderr)
             app.exit(0 if ok else 2)
 
-        QTimer.singleShot(0, grab)
+        def settle_then_grab() -> None:
+            # Pages compute in the background: wait for that work, let its results arrive
+            # (queued to this thread), then grab.
+            QThreadPool.globalInstance().waitForDone()
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, grab))
+
+        QTimer.singleShot(0, settle_then_grab)
     elif args.exit_after_show:
         QTimer.singleShot(0, app.quit)
 

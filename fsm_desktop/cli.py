@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="FSM Desktop: følg en beskæftigelsesindsats (Flere skal med, BIR, HIR) "
         "måned for måned – også uden netværk.",
-        epilog="Uden underkommando åbnes vinduet. Underkommandoer: init, demo. "
+        epilog="Uden underkommando åbnes vinduet. Underkommandoer: init, demo, measures. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -93,7 +93,38 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--citizens", type=_positive_int, default=600, metavar="N", help="antal borgere")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="tilfældighedsfrø (samme frø, samme data)")
     demo.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    measures = sub.add_parser("measures", help="beregn indsatsens resultatkrav som STAR opgør dem")
+    measures.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    measures.add_argument("--from", dest="first", type=_month, metavar="ÅÅÅÅ-MM", help="første måned (standard: projektets start)")
+    measures.add_argument("--to", dest="last", type=_month, metavar="ÅÅÅÅ-MM", help="sidste måned (standard: projektets slut)")
+    measures.add_argument("--format", choices=("table", "json", "csv"), default="table", help="udskriftens form")
     return parser
+
+
+def _month(text: str):
+    from fsm_desktop.domain.measures import Month
+
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« er ikke en måned (ÅÅÅÅ-MM)") from None
+
+
+def _cmd_measures(args: argparse.Namespace) -> int:
+    from fsm_desktop.domain.measures import Month, compute
+    from fsm_desktop.exchange.measures_output import render
+    from fsm_desktop.storage.facts import load_facts
+    from fsm_desktop.storage.project import Project
+
+    with Project.open(args.db) as project:
+        template = project.template
+        first = args.first or Month.of(project.initiative.start)
+        last = args.last or Month.of(project.initiative.end)
+        if last < first:
+            raise UsageError(f"--to {last} ligger før --from {first}")
+        report = compute(template, load_facts(project), first, last, project.initiative.grant_amount)
+        sys.stdout.write(render(report, args.format, project.initiative.name))
+    return 0
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -142,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_init(args)
         if args.command == "demo":
             return _cmd_demo(args)
+        if args.command == "measures":
+            return _cmd_measures(args)
         if args.db and args.demo:
             raise UsageError("brug enten --db eller --demo, ikke begge")
     except UsageError as exc:

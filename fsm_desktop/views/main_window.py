@@ -26,7 +26,7 @@ from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import SUFFIX, Project
 from fsm_desktop.views.messages import show_known_error
 from fsm_desktop.views.new_project_dialog import NewProjectDialog
-from fsm_desktop.views.pages import PAGE_CLASSES, Page
+from fsm_desktop.views.pages import Page, page_classes
 
 MAX_RECENT = 8
 DEMO_FILE = "demo.fsm"
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(self)
         self.stack.addWidget(self.welcome)
         self.pages: list[Page] = []
-        for number, page_class in enumerate(PAGE_CLASSES, start=1):
+        for number, page_class in enumerate(page_classes(), start=1):
             page = page_class(self.stack)
             self.pages.append(page)
             self.stack.addWidget(page)

@@ -254,57 +254,6 @@ class StepUpPage(Page):
         self.count_label.setText(self.tr("Registrerede step-up-møder i projektet: {n}").format(n=_number(n)))
 
 
-class MeasuresPage(Page):
-    key = "maal"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            self.tr("Mål"),
-            self.tr("Indsatsens resultatkrav, som STAR opgør dem, og deres tærskler."),
-            parent,
-        )
-        self.table = _fact_table(
-            self, [self.tr("Resultatkrav"), self.tr("Opgøres"), self.tr("Tærskel"), self.tr("Udbetaling")]
-        )
-        self.body.addWidget(self.table, 1)
-        self.body.addWidget(
-            self.coming(
-                [
-                    self.tr("Tæller og nævner pr. måned eller rullende kvartal – med borgerne bag tallene"),
-                    self.tr("Grafer mod tærsklerne og en prognose for udbetalingen i kroner"),
-                ]
-            )
-        )
-        self.body.addStretch(1)
-
-    def load(self, project: Project) -> None:
-        units = {
-            "month": self.tr("pr. måned"),
-            "rolling_quarter": self.tr("rullende kvartal"),
-            "period": self.tr("hele perioden"),
-        }
-        grant = project.initiative.grant_amount
-        rows = []
-        for spec in project.template.measures:
-            when = units[spec.unit]
-            if spec.window:
-                when += " " + self.tr("({start} – {end})").format(
-                    start=spec.window[0].strftime("%d.%m.%Y"), end=spec.window[1].strftime("%d.%m.%Y")
-                )
-            if not spec.thresholds:
-                rows.append([spec.name, when, self.tr("sættes lokalt"), "–"])
-            for threshold in spec.thresholds:
-                value = _pct(threshold.value) if spec.kind != "caseload" else _number(threshold.value)
-                if threshold.payout_share is None:
-                    payout = "–"
-                else:
-                    payout = self.tr("{share} af tilsagnet").format(share=_pct(threshold.payout_share))
-                    if grant:
-                        payout += " = " + self.tr("{kr} kr.").format(kr=_number(grant * threshold.payout_share))
-                rows.append([spec.name, when, value, payout])
-        _fill(self.table, rows)
-
-
 class StatusSheetPage(Page):
     key = "statusskema"
 
@@ -398,4 +347,8 @@ class ImportPage(Page):
         self.body.addStretch(1)
 
 
-PAGE_CLASSES = (BoardPage, CitizensPage, StepUpPage, MeasuresPage, StatusSheetPage, StaffPage, ImportPage)
+def page_classes() -> tuple[type[Page], ...]:
+    """The navigation's pages, in order."""
+    from fsm_desktop.views.measures_page import MeasuresPage
+
+    return (BoardPage, CitizensPage, StepUpPage, MeasuresPage, StatusSheetPage, StaffPage, ImportPage)

@@ -15,6 +15,14 @@ from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 
 
+@pytest.fixture(autouse=True)
+def synchronous_tasks(monkeypatch):
+    """Background tasks run at once in tests (conventions.md §7)."""
+    from fsm_desktop.views import tasks
+
+    monkeypatch.setattr(tasks, "runner", tasks.SynchronousRunner())
+
+
 @pytest.fixture
 def app(qapp):
     QStandardPaths.setTestModeEnabled(True)

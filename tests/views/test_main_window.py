@@ -10,7 +10,7 @@ from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.main_window import MainWindow
-from fsm_desktop.views.pages import PAGE_CLASSES, StaffPage
+from fsm_desktop.views.pages import StaffPage, page_classes
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_every_page_can_be_visited(window, qtbot, small_project_path):
         assert page._loaded
         titles.append(page.title_label.text())
     assert titles == ["Tavle", "Borgere", "Step-up", "Mål", "Statusskema", "Medarbejdere", "Import"]
-    assert len(titles) == len(PAGE_CLASSES)
+    assert len(titles) == len(page_classes())
 
 
 def test_pages_show_real_figures(window, small_project_path):
@@ -82,10 +82,9 @@ def test_pages_show_real_figures(window, small_project_path):
     assert rows["Gået ud af målgruppen (fraflyttet, folkepension, død)"] == "1"
 
     window.show_page_key("maal")
-    table = window.stack.currentWidget().table
-    cells = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
-    assert cells[0][2] == "15 %" and cells[0][3] == "40 % af tilsagnet = 800.000 kr."
-    assert cells[1][2] == "20 %" and cells[1][3] == "10 % af tilsagnet = 200.000 kr."
+    page = window.stack.currentWidget()
+    # FSM2's period Nov 2019 - Oct 2021: one row per month.
+    assert page.model.rowCount() == 24
 
     window.show_page_key("statusskema")
     table = window.stack.currentWidget().table

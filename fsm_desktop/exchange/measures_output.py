@@ -1,0 +1,112 @@
+"""The measures as text: a terminal table (Danish labels), JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from fsm_desktop.domain.measures import MeasureResult, Report
+
+UNIT_LABELS = {"month": "pr. måned", "rolling_quarter": "rullende kvartal", "period": "hele perioden"}
+
+
+def as_dict(result: MeasureResult) -> dict:
+    return {
+        "measure": result.measure,
+        "name": result.spec.name,
+        "unit": result.spec.unit,
+        "period_start": str(result.period_start),
+        "period_end": str(result.period_end),
+        "numerator": result.numerator,
+        "denominator": result.denominator,
+        "share": None if result.share is None else round(result.share, 6),
+        "threshold": result.threshold,
+        "met": result.met,
+        "thresholds": [
+            {
+                "value": t.threshold.value,
+                "met": t.met,
+                "payout_share": t.threshold.payout_share,
+                "label": t.threshold.label,
+            }
+            for t in result.thresholds
+        ],
+    }
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value * 100:.1f} %".replace(".", ",")
+
+
+def _num(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _kr(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".") + " kr."
+
+
+def _period(result: MeasureResult) -> str:
+    if result.period_start == result.period_end:
+        return str(result.period_start)
+    return f"{result.period_start}–{result.period_end}"
+
+
+def render_table(report: Report, title: str = "") -> str:
+    out = io.StringIO()
+    if title:
+        out.write(f"{title}: resultatkrav {report.first} – {report.last}\n")
+    measure_ids = list(dict.fromkeys(r.measure for r in report.results))
+    if not report.results:
+        out.write("Ingen måleperioder i det valgte tidsrum.\n")
+    for measure_id in measure_ids:
+        rows = report.for_measure(measure_id)
+        spec = rows[0].spec
+        caseload = spec.kind == "caseload"
+        out.write(f"\n{spec.name} [{spec.id}, {UNIT_LABELS[spec.unit]}]\n")
+        headers = ["Periode", "Tæller", "Nævner", "Sager pr. fuldtid" if caseload else "Andel", "Tærskel", "Opfyldt"]
+        table = []
+        for r in rows:
+            # Every threshold, in order, with whether it is met: "15,0 % / 20,0 %", "ja / nej".
+            threshold = " / ".join(
+                _num(t.threshold.value) if caseload else _pct(t.threshold.value) for t in r.thresholds
+            ) or "–"
+            share = ("–" if r.share is None else _num(round(r.share, 1))) if caseload else _pct(r.share)
+            met = " / ".join("ja" if t.met else "nej" for t in r.thresholds) or "–"
+            denominator = _num(round(r.denominator, 2)) if caseload else _num(r.denominator)
+            table.append([_period(r), _num(r.numerator), denominator, share, threshold, met])
+        widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+        out.write("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))) + "\n")
+        for row in table:
+            out.write("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))) + "\n")
+    if report.payouts:
+        out.write("\nUdbetalingsprognose\n")
+        for p in report.payouts:
+            status = "opfyldt" if p.met else "ikke opfyldt endnu"
+            line = f"- {p.threshold.label}: {status}"
+            if p.best is not None:
+                best = f"{_period(p.best)} ({_pct(p.best.share)}, {_num(p.best.numerator)} af {_num(p.best.denominator)})"
+                line += f"; {'første periode' if p.met else 'bedste periode'} {best}"
+                if not p.met:
+                    line += f"; manglede {p.needed} borger{'e' if p.needed != 1 else ''}"
+            if p.amount is not None:
+                line += f"; beløb {_kr(p.amount)}"
+            out.write(line + "\n")
+    return out.getvalue()
+
+
+def render(report: Report, fmt: str, title: str = "") -> str:
+    if fmt == "json":
+        return json.dumps([as_dict(r) for r in report.results], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        fields = ["measure", "period_start", "period_end", "numerator", "denominator", "share", "threshold", "met"]
+        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for r in report.results:
+            writer.writerow(as_dict(r))
+        return out.getvalue()
+    return render_table(report, title)
