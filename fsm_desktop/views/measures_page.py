@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.measures import Member, MeasureResult, Report, compute
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.project import Project
+from fsm_desktop.views.measures_chart import MeasuresChart
 from fsm_desktop.views.pages import Page
 from fsm_desktop.views.tasks import run_in_background
 
@@ -214,6 +216,7 @@ class MeasuresPage(Page):
         self.measure_box = QComboBox(self)
         self.measure_box.setAccessibleName(self.tr("Resultatkrav"))
         self.measure_box.setMinimumWidth(420)
+        self.measure_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         top.addWidget(QLabel(self.tr("Resultatkrav:"), self))
         top.addWidget(self.measure_box)
         top.addStretch(1)
@@ -228,11 +231,18 @@ class MeasuresPage(Page):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setMaximumWidth(1000)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(self.open_members)
-        self.body.addWidget(self.view, 1)
+        self.chart = MeasuresChart(self)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.view)
+        split.addWidget(self.chart)
+        self.view.setMaximumWidth(780)  # the rest goes to the chart on a wide screen
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2)
+        self.body.addWidget(split, 1)
         self.payout_heading = QLabel(self.tr("Udbetalingsprognose"), self)
         self.payout_heading.setObjectName("comingHeading")
         self.payout_label = QLabel(self)
@@ -287,6 +297,7 @@ class MeasuresPage(Page):
         measure_id = self.measure_box.currentData()
         rows = self.report.for_measure(measure_id) if measure_id else []
         self.model.set_results(rows)
+        self.chart.plot(rows)
         if not rows:
             self.status_label.setText(self.tr("Ingen måleperioder i projektets periode."))
             return

@@ -116,3 +116,14 @@ def test_background_runner_delivers_the_report(app, qtbot, project_with_hours, m
         assert page.model.rowCount() == 24
     finally:
         project.close()
+
+
+def test_chart_shows_share_and_thresholds(page):
+    axes = page.chart.figure.axes
+    assert len(axes) == 1
+    lines = axes[0].get_lines()
+    # the share, and one dashed line per threshold (15 % and 20 %)
+    assert len(lines) == 3
+    share = list(lines[0].get_ydata())
+    assert len(share) == 24 and share[4] == pytest.approx(40.0)  # March 2020, in percent
+    assert [list(line.get_ydata())[0] for line in lines[1:]] == [pytest.approx(15.0), pytest.approx(20.0)]
