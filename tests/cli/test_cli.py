@@ -171,3 +171,18 @@ def test_demo_flag_creates_the_demo_project_in_the_data_folder(env, tmp_path):
     assert run(env, "--demo", "--exit-after-show").returncode == 0
     assert list((tmp_path / "data").rglob("demo.fsm")) == created
     assert created[0].stat().st_ino == inode
+
+
+def test_start_up_imports_neither_matplotlib_nor_openpyxl(env, tmp_path):
+    """conventions.md §14: the window does not wait for them (matplotlib alone costs ~0.6 s)."""
+    path = tmp_path / "p.fsm"
+    assert run(env, "init", "--db", str(path), "--program", "fsm2").returncode == 0
+    code = (
+        "import sys\n"
+        "from fsm_desktop.cli import main\n"
+        f"rc = main(['--db', {str(path)!r}, '--exit-after-show'])\n"
+        "print(rc, 'matplotlib' in sys.modules, 'openpyxl' in sys.modules, 'numpy' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "False", "False", "False"]
