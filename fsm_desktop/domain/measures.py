@@ -488,6 +488,8 @@ class _MeasureRun:
         if not self._in_groups(citizen):
             return 0
         entry = _target_group_entry(self.ctx.template, citizen)
+        if entry is not None and citizen.left_by(entry - dt.timedelta(days=1)):
+            return 0  # left before entering (a benefit registered after the exit): never inside
         excluded_kinds = self._excluded
         if self.spec.unit == "period":
             mask = 0
@@ -613,7 +615,7 @@ class _MeasureRun:
         }
         p = len(bounds)
         staff_masks: dict[str, int] = {}
-        num_counts = [0] * p
+        num_counter: Counter[int] = Counter()
         for citizen in self.ctx.facts.citizens:
             citizen_mask = 0
             for span in citizen.assignments:
@@ -625,8 +627,8 @@ class _MeasureRun:
                     staff_masks[span.staff_id] = staff_masks.get(span.staff_id, 0) | months
             if citizen_mask:
                 self.masks[citizen.id] = (citizen_mask, 0)
-                for k in _iter_bits(citizen_mask):
-                    num_counts[k] += 1
+                num_counter[citizen_mask] += 1
+        num_counts = _count_bits(num_counter, p)
         hours = [0.0] * p
         for sid, mask in staff_masks.items():
             for k in _iter_bits(mask):
@@ -813,7 +815,9 @@ def forecast(template: ProgramTemplate, results: Sequence[MeasureResult], grant:
             if met_rows:
                 best, needed = met_rows[0], 0
             elif rows:
-                best = min(rows, key=lambda r: (_needed(r, threshold), -(r.share or 0)))
+                # A period without citizens "needs 0 more" but can never be met: not the best.
+                candidates = [r for r in rows if r.denominator] or rows
+                best = min(candidates, key=lambda r: (_needed(r, threshold), -(r.share or 0)))
                 needed = _needed(best, threshold)
             else:
                 best, needed = None, 0

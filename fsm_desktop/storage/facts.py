@@ -8,11 +8,17 @@ from fsm_desktop.domain.measures import CitizenFacts, Facts, Span, StaffFacts
 from fsm_desktop.domain.model import ExitReason, StaffRole
 from fsm_desktop.storage.project import Project
 
-_date = dt.date.fromisoformat
-
-
 def load_facts(project: Project) -> Facts:
     db = project.db
+    # A project has a few thousand distinct dates among 100,000s of rows: parse each once.
+    dates: dict[str, dt.date] = {}
+
+    def _date(text: str) -> dt.date:
+        day = dates.get(text)
+        if day is None:
+            day = dates[text] = dt.date.fromisoformat(text)
+        return day
+
     citizens: dict[str, CitizenFacts] = {}
     for cid, name, grp, entry, exit_date, reason in db.execute(
         "SELECT id, name, grp, entry_date, exit_date, exit_reason FROM citizen ORDER BY rowid"
@@ -25,8 +31,8 @@ def load_facts(project: Project) -> Facts:
             exit_date=_date(exit_date) if exit_date else None,
             exit_reason=ExitReason(reason) if reason else None,
         )
-    for cid, kind, start, end, note in db.execute("SELECT citizen_id, kind, start, end, note FROM period"):
-        citizens[cid].periods.append(Span(kind, _date(start), _date(end) if end else None, None, note))
+    for cid, kind, start, end in db.execute("SELECT citizen_id, kind, start, end FROM period"):
+        citizens[cid].periods.append(Span(kind, _date(start), _date(end) if end else None))
     for cid, month, hours in db.execute("SELECT citizen_id, month, hours FROM paid_hours"):
         citizens[cid].paid_hours[month] = hours
     for cid, staff_id, role, start, end in db.execute(
@@ -46,7 +52,7 @@ def read_rows(project: Project) -> int:
     total = 0
     for sql in (
         "SELECT id, name, grp, entry_date, exit_date, exit_reason FROM citizen ORDER BY rowid",
-        "SELECT citizen_id, kind, start, end, note FROM period",
+        "SELECT citizen_id, kind, start, end FROM period",
         "SELECT citizen_id, month, hours FROM paid_hours",
         "SELECT citizen_id, staff_id, role, start, end FROM assignment",
         "SELECT id, initials, role, hours_per_week FROM staff",
