@@ -107,6 +107,9 @@ def render(report: Report, fmt: str, title: str = "") -> str:
         writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for r in report.results:
-            writer.writerow(as_dict(r))
+            row = as_dict(r)
+            # As in the JSON: true/false, and an empty cell for "no value".
+            row["met"] = "" if row["met"] is None else str(row["met"]).lower()
+            writer.writerow(row)
         return out.getvalue()
     return render_table(report, title)

@@ -131,9 +131,9 @@ def test_csv_header_and_rows(env, tiny):
     assert lines[0] == CSV_HEADER
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["period_start"], r["numerator"], r["denominator"], r["met"]) for r in rows] == [
-        ("2020-01", "2", "4", "True"),
-        ("2020-02", "1", "4", "True"),
-        ("2020-03", "0", "5", "False"),
+        ("2020-01", "2", "4", "true"),
+        ("2020-02", "1", "4", "true"),
+        ("2020-03", "0", "5", "false"),
     ]
 
 
