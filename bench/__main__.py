@@ -121,6 +121,7 @@ def bench_measures(runs: int, citizens: int) -> None:
         figure(f"measures.{program}.read_rows", read, "s", "(the floor)")
         figure(f"measures.{program}.load_and_compute", total, "s", f"(limit 0.5 s; load {load:.3f} + compute {calc:.3f})")
         figure(f"measures.{program}.ratio", total / read, "x", "(limit 3x)")
+        figure(f"measures.{program}.compute_only", calc, "s", f"({calc / read:.2f}x the read)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -170,13 +170,20 @@ def _target_group(template, spec, citizen: CitizenFacts, lo: dt.date, hi: dt.dat
     return True, qualifying and not never
 
 
-def _bir(template, spec, citizen: CitizenFacts, lo: dt.date, hi: dt.date, f: Month, l: Month) -> tuple[bool, bool]:
+def bir_weeks(template, f: Month, l: Month) -> tuple[dt.date, dt.date, dt.date]:
+    """For the quarter F..L: the baseline week's Monday, the last day a ressourceforløb brings a
+    citizen in (the Sunday of F−1's last ISO week, at the earliest the baseline week's Sunday),
+    and the Sunday of L's last ISO week (leaving by then takes a citizen out)."""
     baseline = iso_weeks_of(Month(template.baseline_date.year, template.baseline_date.month))[0]
     week_before = iso_weeks_of(previous_month(f))[-1]
     last_week = iso_weeks_of(l)[-1]
-    until = max(week_before[1], baseline[1])
-    in_rf = any(touches_on(citizen, "ressourceforloeb", day) for day in days(baseline[0], until))
-    if not in_rf or has_left_by(citizen, last_week[1]):
+    return baseline[0], max(week_before[1], baseline[1]), last_week[1]
+
+
+def _bir(spec, citizen: CitizenFacts, lo: dt.date, hi: dt.date, weeks: tuple[dt.date, dt.date, dt.date]) -> tuple[bool, bool]:
+    since, until, last_sunday = weeks
+    in_rf = any(touches_on(citizen, "ressourceforloeb", day) for day in days(since, until))
+    if not in_rf or has_left_by(citizen, last_sunday):
         return False, False
     qualifying = touches(citizen, spec.qualifying, lo, hi)
     never = touches(citizen, [str(k) for k in spec.never_qualifying], lo, hi)
@@ -235,10 +242,11 @@ def reference(template, facts: Facts, first: Month | None = None, last: Month | 
                 out[key] = _caseload(facts, hi)
                 continue
             numerator, denominator = set(), set()
+            rule = spec.population.rule
+            weeks = bir_weeks(template, f, l) if rule == "bir_rolling_quarter" else None
             for citizen in facts.citizens:
-                rule = spec.population.rule
-                if rule == "bir_rolling_quarter":
-                    den, num = _bir(template, spec, citizen, lo, hi, f, l)
+                if weeks is not None:
+                    den, num = _bir(spec, citizen, lo, hi, weeks)
                 elif rule == "seniority_one_year":
                     den, num = _passive(spec, citizen, hi)
                 else:

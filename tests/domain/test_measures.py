@@ -2,7 +2,8 @@
 
 Each test builds a few citizens, computes the measures and compares with numbers worked out in
 the comments. Every report is also checked for its drill-down (``members()``): the citizens
-behind each number, with a reason, match the counts.
+behind each number, with a reason, match the counts; and against the day-by-day reference
+implementation (measures_reference.py), so the hand counts check the reference too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import copy
 import datetime as dt
 
 import pytest
+from measures_reference import full_time_equivalents, reference
 
 from fsm_desktop.domain.measures import (
     CitizenFacts,
@@ -78,15 +80,25 @@ def citizen(
 
 
 def run(template, citizens, first=None, last=None, staff=None, grant=None) -> Report:
-    report = compute(
-        template,
-        Facts(citizens=list(citizens), staff=staff or {}),
-        m(first) if first else None,
-        m(last) if last else None,
-        grant,
-    )
+    facts = Facts(citizens=list(citizens), staff=staff or {})
+    report = compute(template, facts, m(first) if first else None, m(last) if last else None, grant)
     check_drill_down(report)
+    check_reference(report, template, facts)
     return report
+
+
+def check_reference(report: Report, template, facts: Facts) -> None:
+    """The same citizens as the day-by-day reference, period by period."""
+    expected = reference(template, facts, report.first, report.last)
+    assert {(r.measure, str(r.period_start), str(r.period_end)) for r in report.results} == set(expected)
+    for result in report.results:
+        numerator_ids, denominator_ids = expected[(result.measure, str(result.period_start), str(result.period_end))]
+        numerator, denominator = result.members()
+        assert {x.citizen_id for x in numerator} == numerator_ids
+        if result.spec.kind == "caseload":
+            assert result.denominator == pytest.approx(float(full_time_equivalents(facts, denominator_ids)), abs=1e-4)
+        else:
+            assert {x.citizen_id for x in denominator} == denominator_ids
 
 
 def check_drill_down(report: Report) -> None:
