@@ -634,7 +634,8 @@ class _MeasureRun:
             for k in _iter_bits(mask):
                 hours[k] += staff[sid].hours_per_week
         self.numerators = num_counts
-        self.denominators = [round(h / FULL_TIME_HOURS, 4) for h in hours]
+        # Exact (met is compared on this); the outputs round it for display.
+        self.denominators = [h / FULL_TIME_HOURS for h in hours]
 
     # --- drill-down ---------------------------------------------------------------------------------
     def members(self, k: int) -> tuple[list[Member], list[Member]]:

@@ -19,7 +19,7 @@ def as_dict(result: MeasureResult) -> dict:
         "period_start": str(result.period_start),
         "period_end": str(result.period_end),
         "numerator": result.numerator,
-        "denominator": result.denominator,
+        "denominator": round(result.denominator, 4) if isinstance(result.denominator, float) else result.denominator,
         "share": None if result.share is None else round(result.share, 6),
         "threshold": result.threshold,
         "met": result.met,
