@@ -17,7 +17,9 @@ counting is counting bits. The masks are kept, so a drill-down uses exactly the 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
+import gc
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -737,6 +739,19 @@ def _month_name(day: dt.date) -> str:
 # --- the public entry points ------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def no_gc_pauses():
+    """Building 100,000s of small objects that all stay alive makes the cyclic garbage collector
+    scan them again and again (none of them is garbage yet): pause it for the duration."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass(slots=True)
 class PayoutForecast:
     """One payout rule (a threshold with a payout share) of one measure."""
@@ -778,6 +793,11 @@ def compute(
     last = last or Month.of(template.end)
     if last < first:
         raise ValueError("last before first")
+    with no_gc_pauses():
+        return _compute(template, facts, first, last, grant)
+
+
+def _compute(template: ProgramTemplate, facts: Facts, first: Month, last: Month, grant: float | None) -> Report:
     ctx = _Context(template, facts, first, last)
     results: list[MeasureResult] = []
     for spec in template.measures:

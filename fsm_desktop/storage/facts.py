@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fsm_desktop.domain.measures import CitizenFacts, Facts, Span, StaffFacts
+from fsm_desktop.domain.measures import CitizenFacts, Facts, Span, StaffFacts, no_gc_pauses
 from fsm_desktop.domain.model import ExitReason, StaffRole
 from fsm_desktop.storage.project import Project
 
 def load_facts(project: Project) -> Facts:
+    with no_gc_pauses():
+        return _load_facts(project)
+
+
+def _load_facts(project: Project) -> Facts:
     db = project.db
     # A project has a few thousand distinct dates among 100,000s of rows: parse each once.
     dates: dict[str, dt.date] = {}
