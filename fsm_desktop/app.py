@@ -78,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
     _setup_logging()
     if args.screenshot or args.exit_after_show:
         # A one-off run must not change the user's remembered files and window geometry.
-        scratch = tempfile.mkdtemp(prefix="fsm-desktop-")
-        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+        scratch = tempfile.TemporaryDirectory(prefix="fsm-desktop-")  # removed at exit
+        settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
     else:
         settings = QSettings()
     window = MainWindow(settings)

@@ -104,10 +104,6 @@ def last_iso_week(month: Month) -> tuple[dt.date, dt.date]:
     return thursday - dt.timedelta(days=3), thursday + dt.timedelta(days=3)
 
 
-def months_between(first: Month, last: Month) -> list[Month]:
-    return [Month.from_index(i) for i in range(first.index, last.index + 1)]
-
-
 # --- the facts the engine needs -----------------------------------------------------------------
 
 
@@ -194,6 +190,13 @@ class MeasureResult:
         return self.spec.id
 
     @property
+    def label(self) -> str:
+        """"2020-03" for a month, "2020-01 – 2020-03" for a quarter or a period."""
+        if self.period_start == self.period_end:
+            return str(self.period_start)
+        return f"{self.period_start} – {self.period_end}"
+
+    @property
     def share(self) -> float | None:
         """numerator / denominator (for caseload: citizens per full-time caseworker); None
         when the denominator is 0."""
@@ -266,6 +269,30 @@ def _count_bits(masks: Counter[int], width: int) -> list[int]:
     return counts
 
 
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _span_bits(span: Span, base: int, n: int) -> int:
+    """Months base..base+n-1 that the span touches (bit 0 = month ``base``)."""
+    last = _month_index(span.end) - base if span.end is not None else n - 1
+    return _bits(_month_index(span.start) - base, last, n)
+
+
+def _paid_hours_bits(citizen: CitizenFacts, base: int, n: int) -> int:
+    """Months base..base+n-1 with paid hours > 0."""
+    mask = 0
+    for month, hours in citizen.paid_hours.items():
+        if hours > 0:
+            index = _MONTH_INDEX.get(month)
+            if index is None:
+                index = _MONTH_INDEX[month] = int(month[:4]) * 12 + int(month[5:7]) - 1
+            i = index - base
+            if 0 <= i < n:
+                mask |= 1 << i
+    return mask
+
+
 def _iter_bits(mask: int) -> Iterator[int]:
     while mask:
         low = mask & -mask
@@ -285,10 +312,6 @@ class _Context:
         self.n = last.index - first.index + 1
         self._touch: dict[str, dict[str, int]] = {}
 
-    def month_bit_range(self, start: dt.date, end: dt.date | None) -> int:
-        end_index = (end.year * 12 + end.month - 1) if end else self.base + self.n
-        return _bits(start.year * 12 + start.month - 1 - self.base, end_index - self.base, self.n)
-
     def kind_masks(self, citizen: CitizenFacts) -> dict[str, int]:
         """Months of the range touched by each source, in one pass over the citizen's facts:
         every period kind, paid hours > 0 (``loentimer``) and job-broker assignments."""
@@ -297,32 +320,17 @@ class _Context:
             masks = {}
             base, n = self.base, self.n
             for span in citizen.periods:
-                start = span.start
-                first = start.year * 12 + start.month - 1 - base
-                end = span.end
-                last = (end.year * 12 + end.month - 1 - base) if end is not None else n - 1
-                if last >= 0 and first < n:
-                    masks[span.kind] = masks.get(span.kind, 0) | _bits(first, last, n)
-            hours_mask = 0
-            month_index = _MONTH_INDEX
-            for month, hours in citizen.paid_hours.items():
-                if hours > 0:
-                    index = month_index.get(month)
-                    if index is None:
-                        index = month_index[month] = int(month[:4]) * 12 + int(month[5:7]) - 1
-                    i = index - base
-                    if 0 <= i < n:
-                        hours_mask |= 1 << i
+                bits = _span_bits(span, base, n)
+                if bits:
+                    masks[span.kind] = masks.get(span.kind, 0) | bits
+            hours_mask = _paid_hours_bits(citizen, base, n)
             if hours_mask:
                 masks[PAID_HOURS] = hours_mask
             for span in citizen.assignments:
                 if span.kind == JOB_BROKER:
-                    masks[JOB_BROKER] = masks.get(JOB_BROKER, 0) | self.month_bit_range(span.start, span.end)
+                    masks[JOB_BROKER] = masks.get(JOB_BROKER, 0) | _span_bits(span, base, n)
             self._touch[citizen.id] = masks
         return masks
-
-    def touched(self, citizen: CitizenFacts, source: str) -> int:
-        return self.kind_masks(citizen).get(source, 0)
 
     def touched_any(self, citizen: CitizenFacts, sources: Iterable[str]) -> int:
         masks = self.kind_masks(citizen)
@@ -419,7 +427,7 @@ class _MeasureRun:
             if not den:
                 continue
             if self.spec.kind == "passive_share":
-                num = den & ~self._active_last_12_months(citizen, den, bounds)
+                num = den & ~self._active_last_12_months(citizen, bounds)
             else:
                 num = den & self._qualifying_periods(citizen, bounds)
             self.masks[citizen.id] = (num, den)
@@ -570,21 +578,17 @@ class _MeasureRun:
             mask |= _bits(first, min(last, stop - 1), n)
         return self._month_mask_to_periods(mask, bounds)
 
-    def _active_last_12_months(self, citizen: CitizenFacts, den: int, bounds: list[tuple[int, int]]) -> int:
+    def _active_last_12_months(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
         """HIR: months in which the citizen had an active offer or a mentor in the 12 months
         ending with the month's last day (the month and the 11 before it)."""
         base = self.ctx.base - 11
         n = self.ctx.n + 11
         active = 0
         for s in citizen.periods:
-            if s.kind in self.spec.qualifying:
-                end = _month_index(s.end) - base if s.end else n - 1
-                active |= _bits(_month_index(s.start) - base, end, n)
-        if PAID_HOURS in self.spec.qualifying:
-            for month, hours in citizen.paid_hours.items():
-                i = int(month[:4]) * 12 + int(month[5:7]) - 1 - base
-                if hours > 0 and 0 <= i < n:
-                    active |= 1 << i
+            if s.kind in self._qualifying:
+                active |= _span_bits(s, base, n)
+        if PAID_HOURS in self._qualifying:
+            active |= _paid_hours_bits(citizen, base, n)
         if not active:
             return 0
         spread = 0
@@ -712,10 +716,6 @@ class _MeasureRun:
                         end = _d(s.end) if s.end else "…"
                         return "{kind} {a} – {b}".format(kind=PERIOD_LABELS[PeriodKind(source)], a=_d(s.start), b=end)
         return ""
-
-
-def _month_index(day: dt.date) -> int:
-    return day.year * 12 + day.month - 1
 
 
 def _covers_month_end_until(end: dt.date) -> int:

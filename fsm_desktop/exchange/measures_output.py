@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from fsm_desktop.domain.danish import kroner, number, percent
 from fsm_desktop.domain.measures import MeasureResult, Report
 
 UNIT_LABELS = {"month": "pr. måned", "rolling_quarter": "rullende kvartal", "period": "hele perioden"}
@@ -35,26 +36,6 @@ def as_dict(result: MeasureResult) -> dict:
     }
 
 
-def _pct(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value * 100:.1f} %".replace(".", ",")
-
-
-def _num(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
-
-
-def _kr(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".") + " kr."
-
-
-def _period(result: MeasureResult) -> str:
-    if result.period_start == result.period_end:
-        return str(result.period_start)
-    return f"{result.period_start}–{result.period_end}"
-
-
 def render_table(report: Report, title: str = "") -> str:
     out = io.StringIO()
     if title:
@@ -72,12 +53,12 @@ def render_table(report: Report, title: str = "") -> str:
         for r in rows:
             # Every threshold, in order, with whether it is met: "15,0 % / 20,0 %", "ja / nej".
             threshold = " / ".join(
-                _num(t.threshold.value) if caseload else _pct(t.threshold.value) for t in r.thresholds
+                number(t.threshold.value) if caseload else percent(t.threshold.value) for t in r.thresholds
             ) or "–"
-            share = ("–" if r.share is None else _num(round(r.share, 1))) if caseload else _pct(r.share)
+            share = ("–" if r.share is None else number(round(r.share, 1))) if caseload else percent(r.share)
             met = " / ".join("ja" if t.met else "nej" for t in r.thresholds) or "–"
-            denominator = _num(round(r.denominator, 2)) if caseload else _num(r.denominator)
-            table.append([_period(r), _num(r.numerator), denominator, share, threshold, met])
+            denominator = number(round(r.denominator, 2)) if caseload else number(r.denominator)
+            table.append([r.label, number(r.numerator), denominator, share, threshold, met])
         widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
         out.write("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))) + "\n")
         for row in table:
@@ -88,12 +69,12 @@ def render_table(report: Report, title: str = "") -> str:
             status = "opfyldt" if p.met else "ikke opfyldt endnu"
             line = f"- {p.threshold.label}: {status}"
             if p.best is not None:
-                best = f"{_period(p.best)} ({_pct(p.best.share)}, {_num(p.best.numerator)} af {_num(p.best.denominator)})"
+                best = f"{p.best.label} ({percent(p.best.share)}, {number(p.best.numerator)} af {number(p.best.denominator)})"
                 line += f"; {'første periode' if p.met else 'bedste periode'} {best}"
                 if not p.met:
                     line += f"; manglede {p.needed} borger{'e' if p.needed != 1 else ''}"
             if p.amount is not None:
-                line += f"; beløb {_kr(p.amount)}"
+                line += f"; beløb {kroner(p.amount)}"
             out.write(line + "\n")
     return out.getvalue()
 

@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from fsm_desktop.domain.model import Goal, LEAVING_REASONS
+from fsm_desktop.domain.model import Goal
 from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.repositories import NOT_LEFT_SQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,16 +32,13 @@ class OverviewRepository:
 
     def summary(self, on: dt.date | None = None) -> Summary:
         day = (on or dt.date.today()).isoformat()
-        leaving = sorted(reason.value for reason in LEAVING_REASONS)
-        marks = ",".join("?" * len(leaving))
-        left_expr = f"(exit_date IS NOT NULL AND exit_date <= ? AND exit_reason IN ({marks}))"
         row = self.db.execute(
             "SELECT count(*), "
-            f"sum(CASE WHEN {left_expr} THEN 0 ELSE 1 END), "
-            f"sum(CASE WHEN NOT {left_expr} AND grp = 1 THEN 1 ELSE 0 END), "
-            f"sum(CASE WHEN NOT {left_expr} AND grp = 2 THEN 1 ELSE 0 END) "
-            "FROM citizen",
-            [day, *leaving] * 3,
+            f"sum(CASE WHEN {NOT_LEFT_SQL} THEN 1 ELSE 0 END), "
+            f"sum(CASE WHEN {NOT_LEFT_SQL} AND c.grp = 1 THEN 1 ELSE 0 END), "
+            f"sum(CASE WHEN {NOT_LEFT_SQL} AND c.grp = 2 THEN 1 ELSE 0 END) "
+            "FROM citizen c",
+            [day] * 3,
         ).fetchone()
         total = row[0]
         active = row[1] or 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from fsm_desktop.domain.danish import number, percent
 from fsm_desktop.domain.measures import MeasureResult
 
 
@@ -57,7 +58,7 @@ class MeasuresChart(QWidget):
         colors = ("#b3261e", "#1b6e3a", "#8a3ffc")
         for i, threshold in enumerate(spec.thresholds):
             value = threshold.value * scale
-            text = f"{value:g}" if caseload else f"{value:g} %".replace(".", ",")
+            text = number(threshold.value) if caseload else percent(threshold.value, trim=True)
             ax.axhline(value, color=colors[i % len(colors)], linestyle="--", linewidth=1.2,
                        label=_t("Tærskel {value}").format(value=text))
         step = max(1, len(xs) // 8)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsm_desktop.domain.danish import kroner, number, percent
 from fsm_desktop.domain.measures import Member, MeasureResult, Report, compute
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.project import Project
@@ -41,20 +42,6 @@ NOT_MET_COLOR = QColor("#8a1c14")
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MeasuresPage", text)
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f} %".replace(".", ",")
-
-
-def _num(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", "X").replace(".", ",").replace("X", ".") if value % 1 else f"{value:,.0f}".replace(",", ".")
-
-
-def _period(result: MeasureResult) -> str:
-    if result.period_start == result.period_end:
-        return str(result.period_start)
-    return f"{result.period_start} – {result.period_end}"
 
 
 class ResultsModel(QAbstractTableModel):
@@ -99,17 +86,17 @@ class ResultsModel(QAbstractTableModel):
         caseload = r.spec.kind == "caseload"
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.PERIOD:
-                return _period(r)
+                return r.label
             if column == self.NUMERATOR:
-                return _num(r.numerator)
+                return number(r.numerator)
             if column == self.DENOMINATOR:
-                return _num(r.denominator)
+                return number(r.denominator)
             if column == self.SHARE:
                 if caseload:
-                    return "–" if r.share is None else _num(round(r.share, 1))
-                return _pct(r.share)
+                    return "–" if r.share is None else number(round(r.share, 1))
+                return percent(r.share)
             if column == self.THRESHOLD:
-                values = [_num(t.threshold.value) if caseload else _pct(t.threshold.value) for t in r.thresholds]
+                values = [number(t.threshold.value) if caseload else percent(t.threshold.value) for t in r.thresholds]
                 return " / ".join(values) or _t("sættes lokalt")
             if column == self.MET:
                 return " / ".join(_t("ja") if t.met else _t("nej") for t in r.thresholds) or "–"
@@ -168,17 +155,17 @@ class MembersDialog(QDialog):
 
     def __init__(self, result: MeasureResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_t("{measure}: {period}").format(measure=result.spec.name, period=_period(result)))
+        self.setWindowTitle(_t("{measure}: {period}").format(measure=result.spec.name, period=result.label))
         numerator, denominator = result.members()
         layout = QVBoxLayout(self)
         summary = QLabel(
-            _t("Tæller {n} af {d} borgere i nævneren.").format(n=_num(result.numerator), d=_num(result.denominator)),
+            _t("Tæller {n} af {d} borgere i nævneren.").format(n=number(result.numerator), d=number(result.denominator)),
             self,
         )
         if result.spec.kind == "caseload":
             summary.setText(
                 _t("{n} borgere hos koordinerende sagsbehandlere svarende til {d} fuldtidsstillinger.").format(
-                    n=_num(result.numerator), d=_num(result.denominator)
+                    n=number(result.numerator), d=number(result.denominator)
                 )
             )
         layout.addWidget(summary)
@@ -319,7 +306,7 @@ class MeasuresPage(Page):
                 label=p.threshold.label, status=self.tr("opfyldt") if p.met else self.tr("ikke opfyldt endnu")
             )
             if p.best is not None:
-                best = "{period} ({share})".format(period=_period(p.best), share=_pct(p.best.share))
+                best = "{period} ({share})".format(period=p.best.label, share=percent(p.best.share))
                 if p.met:
                     line += self.tr(" – første gang {best}").format(best=best)
                 else:
@@ -328,7 +315,7 @@ class MeasuresPage(Page):
                     else:
                         line += self.tr(" – bedste periode {best} manglede {n} borgere").format(best=best, n=p.needed)
             if p.amount is not None:
-                line += self.tr(" – {kr} kr.").format(kr=_num(round(p.amount)))
+                line += " – " + kroner(p.amount)
             lines.append("•  " + line)
         self.payout_heading.setVisible(bool(lines))
         self.payout_label.setVisible(bool(lines))

@@ -23,19 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsm_desktop.domain.danish import number, percent
 from fsm_desktop.domain.model import BOARD_LABELS, BoardColumn
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import BoardRepository, StaffRepository
 from fsm_desktop.views.staff_model import StaffTableModel
-
-
-def _pct(value: float) -> str:
-    return f"{value * 100:.1f}".replace(".", ",").replace(",0", "") + " %"
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".")
 
 
 class Page(QWidget):
@@ -180,7 +173,7 @@ class BoardPage(Page):
 
     def load(self, project: Project) -> None:
         for column, n in BoardRepository(project).counts().items():
-            self.count_labels[column].setText(_number(n))
+            self.count_labels[column].setText(number(n))
 
 
 class CitizensPage(Page):
@@ -210,13 +203,13 @@ class CitizensPage(Page):
     def load(self, project: Project) -> None:
         s = OverviewRepository(project).summary()
         rows = [
-            [self.tr("Borgere i målgruppen"), _number(s.active)],
-            [self.tr("Gruppe 1 (indsatsgruppe)"), _number(s.group1)],
-            [self.tr("Gruppe 2 (målgruppe for rehab)"), _number(s.group2)],
-            [self.tr("Gået ud af målgruppen (fraflyttet, folkepension, død)"), _number(s.left)],
-            [self.tr("Registrerede forløb"), _number(s.periods)],
-            [self.tr("Måneder med løntimer"), _number(s.paid_hour_months)],
-            [self.tr("Kontakter"), _number(s.contacts)],
+            [self.tr("Borgere i målgruppen"), number(s.active)],
+            [self.tr("Gruppe 1 (indsatsgruppe)"), number(s.group1)],
+            [self.tr("Gruppe 2 (målgruppe for rehab)"), number(s.group2)],
+            [self.tr("Gået ud af målgruppen (fraflyttet, folkepension, død)"), number(s.left)],
+            [self.tr("Registrerede forløb"), number(s.periods)],
+            [self.tr("Måneder med løntimer"), number(s.paid_hour_months)],
+            [self.tr("Kontakter"), number(s.contacts)],
         ]
         if not project.template.groups:
             rows = [row for i, row in enumerate(rows) if i not in (1, 2)]
@@ -251,7 +244,7 @@ class StepUpPage(Page):
 
     def load(self, project: Project) -> None:
         n = OverviewRepository(project).summary().stepup_meetings
-        self.count_label.setText(self.tr("Registrerede step-up-møder i projektet: {n}").format(n=_number(n)))
+        self.count_label.setText(self.tr("Registrerede step-up-møder i projektet: {n}").format(n=number(n)))
 
 
 class StatusSheetPage(Page):
@@ -284,7 +277,7 @@ class StatusSheetPage(Page):
             parts = []
             for month, target in sorted(goal.targets.items()):
                 label = dt.date.fromisoformat(month + "-01").strftime("%m.%Y")
-                value = _pct(target) if goal.unit == "share" else _number(target)
+                value = percent(target, trim=True) if goal.unit == "share" else number(target)
                 parts.append(self.tr("{value} i {month}").format(value=value, month=label))
             rows.append([goal.label, ", ".join(parts) or "–"])
         _fill(self.table, rows)
