@@ -11,6 +11,7 @@ or a file that cannot be used gives one line on stderr and exit code 2, never a 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
@@ -30,7 +31,25 @@ class _Parser(argparse.ArgumentParser):
     usage block."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
+        raise UsageError(_danish_usage(message))
+
+
+_ARGPARSE_DANISH = (
+    (re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"), "{0}: »{1}« er ikke et af valgene {2}"),
+    (re.compile(r"the following arguments are required: (.*)"), "mangler: {0}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "ukendt argument: {0}"),
+    (re.compile(r"argument (\S+): expected one argument"), "{0} skal have en værdi"),
+    (re.compile(r"argument (\S+): (.*)"), "{0}: {1}"),
+)
+
+
+def _danish_usage(message: str) -> str:
+    """argparse's own messages (English) in Danish, like the rest of the program."""
+    for pattern, template in _ARGPARSE_DANISH:
+        match = pattern.fullmatch(message)
+        if match:
+            return template.format(*match.groups())
+    return message
 
 
 def _positive_int(text: str) -> int:

@@ -186,3 +186,20 @@ def test_start_up_imports_neither_matplotlib_nor_openpyxl(env, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0", "False", "False", "False"]
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--bogus"], "fsm-desktop: fejl: ukendt argument: --bogus"),
+        (["init", "--db", "x.fsm"], "fsm-desktop: fejl: mangler: --program"),
+        (["init", "--db", "x.fsm", "--program", "fsm9"], "fsm-desktop: fejl: --program: »fsm9« er ikke et af valgene 'fsm2', 'frontrunner', 'bir', 'hir'"),
+        (["demo", "--db"], "fsm-desktop: fejl: --db skal have en værdi"),
+    ],
+)
+def test_usage_errors_are_in_danish(env, tmp_path, args, expected):
+    result = subprocess.run(
+        [sys.executable, "-m", "fsm_desktop", *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == expected
