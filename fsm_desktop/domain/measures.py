@@ -1,7 +1,7 @@
 """The measures engine: the initiative's target measures, counted the way STAR counts them.
 
-Pure Python. Storage hands it the facts (:class:`Facts`: citizens with their periods, paid
-hours and assignments, and the staff); :func:`compute` returns, for every measure of the
+Pure Python. Storage hands it the facts (:class:`FactRows`, or :class:`Facts` as objects:
+citizens with their periods, paid hours and assignments, and the staff); :func:`compute` returns, for every measure of the
 template and every measurement period in a range, numerator, denominator, share, thresholds
 and whether they are met — and, on demand, the citizens behind both numbers with the reason
 each counts (:meth:`MeasureResult.members`).
@@ -9,17 +9,16 @@ each counts (:meth:`MeasureResult.members`).
 Every rule is written down, with its source, in docs/measures.md; the tests check each one by
 hand and against a slow day-by-day reference implementation (tests/domain/measures_reference.py).
 
-How it is fast: every citizen's facts become bit masks over the months of the range (bit i =
-the i-th month, or the quarter starting at it), numerator and denominator are masks too, and
+How it is fast: storage hands over plain rows (:class:`FactRows`), not an object per row. One
+pass over them turns every citizen's facts into bit masks over the months of the range (bit i =
+the i-th month, or the quarter starting at it); numerator and denominator are masks too, and
 counting is counting bits. The masks are kept, so a drill-down uses exactly the numbers shown.
 """
 
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
-import gc
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,6 +39,7 @@ from fsm_desktop.domain.program import MeasureSpec, ProgramTemplate, Threshold
 FULL_TIME_HOURS = 37.0
 #: The source "had a job broker assigned" (FSM Frontrunner).
 JOB_BROKER = "jobformidler"
+_RESSOURCEFORLOEB = PeriodKind.RESSOURCEFORLOEB.value
 
 
 # --- months, quarters and ISO weeks -------------------------------------------------------------
@@ -152,8 +152,118 @@ class StaffFacts:
 
 @dataclass(slots=True)
 class Facts:
+    """The facts as objects with dates: readable, and how tests state a history."""
+
     citizens: list[CitizenFacts]
     staff: dict[str, StaffFacts] = field(default_factory=dict)
+
+    def rows(self) -> FactRows:
+        """The same facts as plain rows (the engine's working form)."""
+
+        def iso(day: dt.date | None) -> str | None:
+            return day.isoformat() if day is not None else None
+
+        citizens = self.citizens
+        return FactRows(
+            citizens=[
+                (c.id, c.name, c.group, iso(c.entry_date), iso(c.exit_date), c.exit_reason) for c in citizens
+            ],
+            periods=[(c.id, s.kind, iso(s.start), iso(s.end)) for c in citizens for s in c.periods],
+            paid_hours=[(c.id, month, hours) for c in citizens for month, hours in c.paid_hours.items()],
+            assignments=[
+                (c.id, s.staff_id, s.kind, iso(s.start), iso(s.end)) for c in citizens for s in c.assignments
+            ],
+            staff=self.staff,
+            objects={c.id: c for c in citizens},
+        )
+
+
+@dataclass(slots=True)
+class FactRows:
+    """The facts as plain rows, the form storage reads them in: at 20,000 citizens, making an
+    object per row would cost as much again as reading the rows. Dates are ISO text
+    ("YYYY-MM-DD", which sorts as the dates do), months "YYYY-MM", an open end None.
+
+    - citizens: (id, name, group, entry, exit, exit_reason)
+    - periods: (citizen_id, kind, start, end)
+    - paid_hours: (citizen_id, month, hours)
+    - assignments: (citizen_id, staff_id, role, start, end)
+    """
+
+    citizens: Sequence[tuple]
+    periods: Sequence[tuple] = ()
+    paid_hours: Sequence[tuple] = ()
+    assignments: Sequence[tuple] = ()
+    staff: dict[str, StaffFacts] = field(default_factory=dict)
+    #: citizen id → CitizenFacts, built on first use (drill-down reasons, windows that start or
+    #: end mid-month); given when the rows were made from objects.
+    objects: dict[str, CitizenFacts] | None = field(default=None, repr=False)
+
+    def citizen_facts(self) -> dict[str, CitizenFacts]:
+        if self.objects is None:
+            dates: dict[str, dt.date] = {}
+
+            def day(text: str | None) -> dt.date | None:
+                if text is None:
+                    return None
+                found = dates.get(text)
+                if found is None:
+                    found = dates[text] = dt.date.fromisoformat(text)
+                return found
+
+            objects = {
+                cid: CitizenFacts(cid, name, group, day(entry), day(exit_date), ExitReason(reason) if reason else None)
+                for cid, name, group, entry, exit_date, reason in self.citizens
+            }
+            for cid, kind, start, end in self.periods:
+                objects[cid].periods.append(Span(kind, day(start), day(end)))
+            for cid, month, hours in self.paid_hours:
+                objects[cid].paid_hours[month] = hours
+            for cid, staff_id, role, start, end in self.assignments:
+                objects[cid].assignments.append(Span(role, day(start), day(end), staff_id))
+            self.objects = objects
+        return self.objects
+
+
+@dataclass(frozen=True, slots=True)
+class FactsNeeded:
+    """What a template's measures read, so that storage fetches nothing else (a 20,000-citizen
+    project holds some 200,000 rows; FSM2 needs under half of them). Every citizen is always
+    handed over, with group, entry and exit."""
+
+    #: Periods of these kinds, for every citizen.
+    period_kinds: frozenset[str]
+    #: Periods of these kinds, needed only when some citizen has no entry date: then the first
+    #: of them is the entry into the target group (:func:`_target_group_entry`).
+    entry_benefits: frozenset[str]
+    paid_hours: bool
+    #: Assignments in these roles (jobformidler / sagsbehandler).
+    assignment_roles: frozenset[str]
+
+
+def facts_needed(template: ProgramTemplate) -> FactsNeeded:
+    kinds: set[str] = set()
+    entry_benefits: set[str] = set()
+    roles: set[str] = set()
+    paid_hours = False
+    for spec in template.measures:
+        rule = spec.population.rule
+        if spec.kind == "caseload" or rule == "caseload":
+            roles.add("sagsbehandler")
+        if rule == "target_group":
+            entry_benefits.update(kind.value for kind in template.target_group.benefits)
+        elif rule in ("bir_rolling_quarter", "seniority_one_year"):
+            kinds.add(PeriodKind.RESSOURCEFORLOEB.value)
+        kinds.update(kind.value for kind in spec.population.exclude_markings)
+        kinds.update(kind.value for kind in spec.never_qualifying)
+        for source in spec.qualifying:
+            if source == PAID_HOURS:
+                paid_hours = True
+            elif source == JOB_BROKER:
+                roles.add(JOB_BROKER)
+            else:
+                kinds.add(source)
+    return FactsNeeded(frozenset(kinds), frozenset(entry_benefits - kinds), paid_hours, frozenset(roles))
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -244,53 +354,30 @@ def _meets(spec: MeasureSpec, numerator: float, denominator: float, value: float
 
 # --- the engine --------------------------------------------------------------------------------
 
+#: Months before the range that a measure looks back at (HIR: active in the last 12 months).
+_LOOKBACK = 11
+
 
 def _bits(first_index: int, last_index: int, n: int) -> int:
     """A mask with bits first..last set, clipped to 0..n-1."""
-    first_index = max(first_index, 0)
-    last_index = min(last_index, n - 1)
+    if first_index < 0:
+        first_index = 0
+    if last_index > n - 1:
+        last_index = n - 1
     if last_index < first_index:
         return 0
-    return ((1 << (last_index - first_index + 1)) - 1) << first_index
-
-
-#: "YYYY-MM" -> month index, shared by all runs (paid hours are keyed by month text).
-_MONTH_INDEX: dict[str, int] = {}
+    return (2 << last_index) - (1 << first_index)
 
 
 def _count_bits(masks: Counter[int], width: int) -> list[int]:
     """How many citizens have bit i set, for each i (masks counted with multiplicity)."""
     counts = [0] * width
     for mask, count in masks.items():
-        while mask:
+        while mask > 0:
             low = mask & -mask
             counts[low.bit_length() - 1] += count
             mask ^= low
     return counts
-
-
-def _month_index(day: dt.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def _span_bits(span: Span, base: int, n: int) -> int:
-    """Months base..base+n-1 that the span touches (bit 0 = month ``base``)."""
-    last = _month_index(span.end) - base if span.end is not None else n - 1
-    return _bits(_month_index(span.start) - base, last, n)
-
-
-def _paid_hours_bits(citizen: CitizenFacts, base: int, n: int) -> int:
-    """Months base..base+n-1 with paid hours > 0."""
-    mask = 0
-    for month, hours in citizen.paid_hours.items():
-        if hours > 0:
-            index = _MONTH_INDEX.get(month)
-            if index is None:
-                index = _MONTH_INDEX[month] = int(month[:4]) * 12 + int(month[5:7]) - 1
-            i = index - base
-            if 0 <= i < n:
-                mask |= 1 << i
-    return mask
 
 
 def _iter_bits(mask: int) -> Iterator[int]:
@@ -300,44 +387,142 @@ def _iter_bits(mask: int) -> Iterator[int]:
         mask ^= low
 
 
-class _Context:
-    """Per-citizen month masks over the range [base, base + n), computed once per run."""
+class _MonthOf(dict):
+    """ISO date or month text → month index (year × 12 + month − 1), each text parsed once."""
 
-    def __init__(self, template: ProgramTemplate, facts: Facts, first: Month, last: Month) -> None:
+    def __missing__(self, text: str) -> int:
+        index = self[text] = int(text[:4]) * 12 + int(text[5:7]) - 1
+        return index
+
+
+class _LastMonthEndBy(dict):
+    """ISO date → index of the last month whose last day is on or before it."""
+
+    def __missing__(self, text: str) -> int:
+        day = dt.date.fromisoformat(text)
+        index = day.year * 12 + day.month - 1
+        if (day + dt.timedelta(days=1)).day != 1:
+            index -= 1
+        self[text] = index
+        return index
+
+
+class _Context:
+    """What the measures of one run share, made in one pass over the rows: the range
+    [base, base + n) and, per citizen (in the order of ``rows.citizens``), the months touched
+    by each source the measures count — period kinds, paid hours > 0, job-broker assignments —
+    as bit masks over the range and the ``_LOOKBACK`` months before it (bit j = month
+    ``base - _LOOKBACK + j``); the first benefit (the entry when no entry date is given); the
+    ressourceforløb periods; and denominators that several measures share."""
+
+    def __init__(self, template: ProgramTemplate, rows: FactRows, first: Month, last: Month) -> None:
         self.template = template
-        self.facts = facts
+        self.rows = rows
         self.first = first
         self.last = last
         self.base = first.index
         self.n = last.index - first.index + 1
-        self._touch: dict[str, dict[str, int]] = {}
+        self.ext_base = self.base - _LOOKBACK
+        self.width = self.n + _LOOKBACK
+        self.month_of = _MonthOf()
+        self.last_month_end_by = _LastMonthEndBy()
+        self.shared: dict[tuple, list[int]] = {}
+        self.index = {row[0]: i for i, row in enumerate(rows.citizens)}
+        count = len(rows.citizens)
+        sources: set[str] = set()
+        for spec in template.measures:
+            sources.update(spec.qualifying)
+            sources.update(kind.value for kind in spec.never_qualifying)
+            sources.update(kind.value for kind in spec.population.exclude_markings)
+        rules = {spec.population.rule for spec in template.measures}
+        benefits = (
+            {kind.value for kind in template.target_group.benefits} if "target_group" in rules else set()
+        )
+        #: source → month mask, or None when nothing is touched.
+        self.touch: list[dict[str, int] | None] = [None] * count
+        #: The start of the first benefit period (ISO), for citizens without an entry date.
+        self.first_benefit: list[str | None] = [None] * count
+        #: (start, end) of each ressourceforløb period (ISO).
+        self.ressourceforloeb: list[list[tuple[str, str | None]] | None] = [None] * count
+        self._scan_periods(
+            rows.periods, sources, benefits, bool(rules & {"bir_rolling_quarter", "seniority_one_year"})
+        )
+        if PAID_HOURS in sources:
+            self._scan_paid_hours()
+        if JOB_BROKER in sources:  # a job-broker assignment touches months as a period does
+            brokers = ((cid, role, start, end) for cid, _staff, role, start, end in rows.assignments)
+            self._scan_periods(brokers, {JOB_BROKER}, set(), False)
 
-    def kind_masks(self, citizen: CitizenFacts) -> dict[str, int]:
-        """Months of the range touched by each source, in one pass over the citizen's facts:
-        every period kind, paid hours > 0 (``loentimer``) and job-broker assignments."""
-        masks = self._touch.get(citizen.id)
-        if masks is None:
-            masks = {}
-            base, n = self.base, self.n
-            for span in citizen.periods:
-                bits = _span_bits(span, base, n)
-                if bits:
-                    masks[span.kind] = masks.get(span.kind, 0) | bits
-            hours_mask = _paid_hours_bits(citizen, base, n)
-            if hours_mask:
-                masks[PAID_HOURS] = hours_mask
-            for span in citizen.assignments:
-                if span.kind == JOB_BROKER:
-                    masks[JOB_BROKER] = masks.get(JOB_BROKER, 0) | _span_bits(span, base, n)
-            self._touch[citizen.id] = masks
-        return masks
+    def _add(self, i: int, source: str, mask: int) -> None:
+        touch = self.touch[i]
+        if touch is None:
+            self.touch[i] = {source: mask}
+        else:
+            touch[source] = touch.get(source, 0) | mask
 
-    def touched_any(self, citizen: CitizenFacts, sources: Iterable[str]) -> int:
-        masks = self.kind_masks(citizen)
-        mask = 0
-        for source in sources:
-            mask |= masks.get(source, 0)
-        return mask
+    def _scan_periods(
+        self, periods: Iterable[tuple], sources: set[str], benefits: set[str], ressourceforloeb: bool
+    ) -> None:
+        """One pass over (citizen_id, kind, start, end) rows."""
+        index, touch, month_of = self.index, self.touch, self.month_of
+        first_benefit, rf_spans = self.first_benefit, self.ressourceforloeb
+        ext_base, top = self.ext_base, self.width - 1
+        rf = _RESSOURCEFORLOEB
+        for cid, kind, start, end in periods:
+            if kind in sources:
+                lo = month_of[start] - ext_base
+                hi = top if end is None else month_of[end] - ext_base
+                if lo < 0:
+                    lo = 0
+                if hi > top:
+                    hi = top
+                if hi >= lo:
+                    i = index[cid]
+                    masks = touch[i]
+                    if masks is None:
+                        touch[i] = {kind: (2 << hi) - (1 << lo)}
+                    else:
+                        masks[kind] = masks.get(kind, 0) | ((2 << hi) - (1 << lo))
+            if kind in benefits:
+                i = index[cid]
+                if first_benefit[i] is None or start < first_benefit[i]:
+                    first_benefit[i] = start
+            if ressourceforloeb and kind == rf:
+                i = index[cid]
+                if rf_spans[i] is None:
+                    rf_spans[i] = [(start, end)]
+                else:
+                    rf_spans[i].append((start, end))
+
+    def _scan_paid_hours(self) -> None:
+        index, month_of, ext_base, width = self.index, self.month_of, self.ext_base, self.width
+        months: dict[int, int] = {}
+        for cid, month, hours in self.rows.paid_hours:
+            if hours > 0:
+                j = month_of[month] - ext_base
+                if 0 <= j < width:
+                    i = index[cid]
+                    months[i] = months.get(i, 0) | (1 << j)
+        for i, mask in months.items():
+            self._add(i, PAID_HOURS, mask)
+
+    def objects(self) -> list[CitizenFacts]:
+        """The citizens as objects with dates, in row order."""
+        by_id = self.rows.citizen_facts()
+        return [by_id[row[0]] for row in self.rows.citizens]
+
+
+def _union(touch: dict[str, int], sources: Iterable[str]) -> int:
+    """The months touched by any of the sources."""
+    mask = 0
+    for source in sources:
+        mask |= touch.get(source, 0)
+    return mask
+
+
+def _leaves(exit_date: object, exit_reason: object) -> bool:
+    """An exit that takes the citizen out of the target group (moved away, retired, died)."""
+    return exit_date is not None and exit_reason in LEAVING_REASONS
 
 
 def _target_group_entry(template: ProgramTemplate, citizen: CitizenFacts) -> dt.date | None:
@@ -359,11 +544,10 @@ class _MeasureRun:
         self.periods: list[tuple[Month, Month]] = []
         self.numerators: list[float] = []
         self.denominators: list[float] = []
-        # citizen id -> (numerator mask, denominator mask) over self.periods
-        self.masks: dict[str, tuple[int, int]] = {}
-        self.by_id = {c.id: c for c in ctx.facts.citizens}
+        # Per citizen (in row order): bit k set = in the numerator / denominator of period k.
+        self.nums: list[int] = []
+        self.dens: list[int] = []
         self._date_cache: dict[tuple[int, int], tuple[dt.date, dt.date]] = {}
-        self._bir_cache: tuple[dt.date, list[dt.date], list[dt.date]] | None = None
         # Plain strings once, not enum attribute lookups per citizen.
         self._qualifying = tuple(spec.qualifying)
         self._never = tuple(kind.value for kind in spec.never_qualifying)
@@ -393,16 +577,45 @@ class _MeasureRun:
     def _dates(self, bounds: tuple[int, int]) -> tuple[dt.date, dt.date]:
         found = self._date_cache.get(bounds)
         if found is None:
-            found = self._date_cache[bounds] = self._compute_dates(bounds)
+            first = Month.from_index(self.ctx.base + bounds[0]).first
+            last = Month.from_index(self.ctx.base + bounds[1]).last
+            if self.spec.unit == "period" and self.spec.window:
+                first = max(first, self.spec.window[0])
+                last = min(last, self.spec.window[1])
+            found = self._date_cache[bounds] = (first, last)
         return found
 
-    def _compute_dates(self, bounds: tuple[int, int]) -> tuple[dt.date, dt.date]:
-        first = Month.from_index(self.ctx.base + bounds[0]).first
-        last = Month.from_index(self.ctx.base + bounds[1]).last
-        if self.spec.unit == "period" and self.spec.window:
-            first = max(first, self.spec.window[0])
-            last = min(last, self.spec.window[1])
-        return first, last
+    def _month_aligned(self, bounds: list[tuple[int, int]]) -> bool:
+        """Every measurement period runs from a month's first day to a month's last day, so
+        "touches the period" is the same at month and at day precision. Only a window that
+        starts or ends mid-month (a user's copy of Frontrunner) needs the day-by-day path."""
+        if self.spec.unit != "period":
+            return True
+        for b in bounds:
+            first, last = self._dates(b)
+            if first.day != 1 or (last + dt.timedelta(days=1)).day != 1:
+                return False
+        return True
+
+    def _to_periods(self, bounds: list[tuple[int, int]], offset: int):
+        """The function month mask → period mask (bit k: the mask touches period k), for
+        masks whose bit 0 is month ``base - offset``."""
+        lo = bounds[0][0] + offset
+        period_mask = (1 << len(bounds)) - 1
+        if self.spec.unit == "month":
+            return lambda mask: (mask >> lo) & period_mask
+        if self.spec.unit == "rolling_quarter":
+            return lambda mask: ((mask | (mask >> 1) | (mask >> 2)) >> lo) & period_mask
+        period_masks = [(k, _bits(a + offset, b + offset, self.ctx.n + offset)) for k, (a, b) in enumerate(bounds)]
+
+        def to_periods(mask: int) -> int:
+            result = 0
+            for k, months in period_masks:
+                if mask & months:
+                    result |= 1 << k
+            return result
+
+        return to_periods
 
     # --- evaluation -------------------------------------------------------------------------------
     def _evaluate(self) -> None:
@@ -414,63 +627,151 @@ class _MeasureRun:
         if self.spec.kind == "caseload":
             self._evaluate_caseload(bounds)
             return
+        if not bounds:
+            return
         rule = self.spec.population.rule
-        num_counter: Counter[int] = Counter()
-        den_counter: Counter[int] = Counter()
-        for citizen in self.ctx.facts.citizens:
-            if rule == "bir_rolling_quarter":
-                den = self._den_bir(citizen, bounds)
-            elif rule == "seniority_one_year":
-                den = self._den_seniority(citizen, bounds)
-            else:
-                den = self._den_target_group(citizen, bounds)
-            if not den:
+        aligned = self._month_aligned(bounds)
+        key = (rule, self.spec.unit, tuple(bounds))
+        if rule == "bir_rolling_quarter":
+            dens = self._shared(key, lambda: self._dens_bir(bounds))
+        elif rule == "seniority_one_year":
+            dens = self._shared(key, lambda: self._dens_seniority(bounds))
+        elif aligned:
+            dens = self._dens_target_group(bounds)
+        else:
+            dens = [self._den_target_group_by_date(c, bounds) for c in self.ctx.objects()]
+        if self.spec.kind == "passive_share":
+            nums = self._passive(dens, bounds)
+        elif aligned:
+            nums = self._qualifying_by_month(dens, bounds)
+        else:
+            nums = [
+                den & self._qualifying_by_date(citizen, bounds) if den else 0
+                for citizen, den in zip(self.ctx.objects(), dens)
+            ]
+        self.nums, self.dens = nums, dens
+        self.numerators = _count_bits(Counter(nums), p)
+        self.denominators = _count_bits(Counter(dens), p)
+
+    def _shared(self, key: tuple, make) -> list[int]:
+        """A denominator computed once per run for every measure with the same rule."""
+        found = self.ctx.shared.get(key)
+        if found is None:
+            found = self.ctx.shared[key] = make()
+        return found
+
+    def _qualifying_by_month(self, dens: list[int], bounds: list[tuple[int, int]]) -> list[int]:
+        """Numerators: the denominator's periods touched by a qualifying source and not by a
+        never-qualifying one."""
+        to_periods = self._to_periods(bounds, _LOOKBACK)
+        qualifying, never = self._qualifying, self._never
+        nums = []
+        for den, touch in zip(dens, self.ctx.touch):
+            if not den or touch is None:
+                nums.append(0)
                 continue
-            if self.spec.kind == "passive_share":
-                num = den & ~self._active_last_12_months(citizen, bounds)
-            else:
-                num = den & self._qualifying_periods(citizen, bounds)
-            self.masks[citizen.id] = (num, den)
-            den_counter[den] += 1
-            if num:
-                num_counter[num] += 1
-        self.numerators = _count_bits(num_counter, p)
-        self.denominators = _count_bits(den_counter, p)
+            mask = _union(touch, qualifying)
+            if not mask:
+                nums.append(0)
+                continue
+            num = den & to_periods(mask)
+            if num and never:
+                bad = _union(touch, never)
+                if bad:
+                    num &= ~to_periods(bad)
+            nums.append(num)
+        return nums
 
-    def _month_mask_to_periods(self, month_mask: int, bounds: list[tuple[int, int]]) -> int:
-        """Bit k set when the month mask touches measurement period k (any of its months)."""
-        if self.spec.unit == "month":
-            lo = bounds[0][0] if bounds else 0
-            return (month_mask >> lo) & ((1 << len(bounds)) - 1)
-        if self.spec.unit == "rolling_quarter":
-            lo = bounds[0][0] if bounds else 0
-            spread = month_mask | (month_mask >> 1) | (month_mask >> 2)
-            return (spread >> lo) & ((1 << len(bounds)) - 1)
-        result = 0
-        for k, (a, b) in enumerate(bounds):
-            if month_mask & _bits(a, b, self.ctx.n):
-                result |= 1 << k
-        return result
+    def _passive(self, dens: list[int], bounds: list[tuple[int, int]]) -> list[int]:
+        """HIR: the denominator's months in which the citizen had no active offer and no
+        mentor in the 12 months ending with the month's last day (the month and the 11
+        before it)."""
+        to_periods = self._to_periods(bounds, 0)
+        full = (1 << self.ctx.n) - 1
+        qualifying = self._qualifying
+        nums = []
+        for den, touch in zip(dens, self.ctx.touch):
+            if not den:
+                nums.append(0)
+                continue
+            active = _union(touch, qualifying) if touch is not None else 0
+            if not active:
+                nums.append(den)
+                continue
+            # Bit j of active: month base - 11 + j; bit i of spread: any of the months
+            # base + i - 11 … base + i, i.e. range month i and the 11 before it.
+            two = active | (active >> 1)
+            four = two | (two >> 2)
+            eight = four | (four >> 4)
+            spread = eight | (four >> 8)  # months j … j + 11
+            nums.append(den & ~to_periods(spread & full))
+        return nums
 
-    def _qualifying_periods(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
+    # --- denominators ---------------------------------------------------------------------------
+    def _dens_target_group(self, bounds: list[tuple[int, int]]) -> list[int]:
+        """FSM2 / Frontrunner, for every citizen: the periods in which they are in the group
+        and in the target group (entered by the period's last day, not left before its first
+        day; leaving on any day of a month still touches that month), minus the periods an
+        exemption marking touches."""
         ctx = self.ctx
-        if self.spec.unit == "period" and self.spec.window:
-            # Day precision at the window's edges: a period must touch the window itself.
-            mask = 0
-            for k, b in enumerate(bounds):
-                first, last = self._dates(b)
-                if self._touches_by_date(citizen, self.spec.qualifying, first, last):
-                    mask |= 1 << k
-            never = 0
-            for k, b in enumerate(bounds):
-                first, last = self._dates(b)
-                if self._touches_by_date(citizen, self._never, first, last):
-                    never |= 1 << k
-            return mask & ~never
-        touched = self._month_mask_to_periods(ctx.touched_any(citizen, self._qualifying), bounds)
-        if touched and self._never:
-            touched &= ~self._month_mask_to_periods(ctx.touched_any(citizen, self._never), bounds)
-        return touched
+        groups = self.spec.population.groups
+        excluded_kinds = self._excluded
+        month_of, ext_base, width = ctx.month_of, ctx.ext_base, ctx.width
+        to_periods = self._to_periods(bounds, _LOOKBACK)
+        leaving = LEAVING_REASONS
+        dens = []
+        for (_cid, _name, group, entry, exit_date, reason), first_benefit, touch in zip(
+            ctx.rows.citizens, ctx.first_benefit, ctx.touch
+        ):
+            if groups and group not in groups:
+                dens.append(0)
+                continue
+            if entry is None:
+                entry = first_benefit
+            last_index = width
+            if exit_date is not None and reason in leaving:
+                if entry is not None and exit_date < entry:
+                    dens.append(0)  # left before entering (a benefit registered after the exit)
+                    continue
+                last_index = month_of[exit_date] - ext_base
+            first_index = -1 if entry is None else month_of[entry] - ext_base
+            inside = to_periods(_bits(first_index, last_index, width))
+            if inside and excluded_kinds and touch is not None:
+                excluded = _union(touch, excluded_kinds)
+                if excluded:
+                    inside &= ~to_periods(excluded)
+            dens.append(inside)
+        return dens
+
+    def _den_target_group_by_date(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
+        """As :meth:`_dens_target_group`, day by day (a window that starts or ends mid-month)."""
+        groups = self.spec.population.groups
+        if groups and citizen.group not in groups:
+            return 0
+        entry = _target_group_entry(self.ctx.template, citizen)
+        if entry is not None and _leaves(citizen.exit_date, citizen.exit_reason) and citizen.exit_date < entry:
+            return 0
+        mask = 0
+        for k, b in enumerate(bounds):
+            first, last = self._dates(b)
+            if entry is not None and entry > last:
+                continue
+            if citizen.left_by(first - dt.timedelta(days=1)):
+                continue
+            if any(s.kind in self._excluded and s.overlaps(first, last) for s in citizen.periods):
+                continue
+            mask |= 1 << k
+        return mask
+
+    def _qualifying_by_date(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
+        mask = 0
+        for k, b in enumerate(bounds):
+            first, last = self._dates(b)
+            if self._touches_by_date(citizen, self._qualifying, first, last) and not (
+                self._never and self._touches_by_date(citizen, self._never, first, last)
+            ):
+                mask |= 1 << k
+        return mask
 
     def _touches_by_date(self, citizen: CitizenFacts, sources: Iterable[str], first: dt.date, last: dt.date) -> bool:
         for source in sources:
@@ -487,190 +788,161 @@ class _MeasureRun:
                 return True
         return False
 
-    # --- denominators ---------------------------------------------------------------------------
-    def _in_groups(self, citizen: CitizenFacts) -> bool:
-        groups = self.spec.population.groups
-        return not groups or citizen.group in groups
-
-    def _den_target_group(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
-        """FSM2 / Frontrunner: in the group, in the target group during the period (entered by
-        its last day, not left before its first day), minus exemption markings touching it."""
-        if not self._in_groups(citizen):
-            return 0
-        entry = _target_group_entry(self.ctx.template, citizen)
-        if entry is not None and citizen.left_by(entry - dt.timedelta(days=1)):
-            return 0  # left before entering (a benefit registered after the exit): never inside
-        excluded_kinds = self._excluded
-        if self.spec.unit == "period":
-            mask = 0
-            for k, b in enumerate(bounds):
-                first, last = self._dates(b)
-                if entry is not None and entry > last:
-                    continue
-                if citizen.left_by(first - dt.timedelta(days=1)):
-                    continue
-                if any(s.kind in excluded_kinds and s.overlaps(first, last) for s in citizen.periods):
-                    continue
-                mask |= 1 << k
-            return mask
-        ctx = self.ctx
-        first_index = -1 if entry is None else entry.year * 12 + entry.month - 1 - ctx.base
-        last_index = ctx.n
-        if citizen.exit_date is not None and citizen.exit_reason in LEAVING_REASONS:
-            # Leaving on any day of a month still touches that month.
-            last_index = citizen.exit_date.year * 12 + citizen.exit_date.month - 1 - ctx.base
-        inside = self._month_mask_to_periods(_bits(first_index, last_index, ctx.n), bounds)
-        if excluded_kinds:
-            inside &= ~self._month_mask_to_periods(ctx.touched_any(citizen, excluded_kinds), bounds)
-        return inside
-
-    def _bir_weeks(self, bounds: list[tuple[int, int]]) -> tuple[dt.date, list[dt.date], list[dt.date]]:
+    def _bir_weeks(self, bounds: list[tuple[int, int]]) -> tuple[str, list[str], list[str]]:
         """The baseline week's first day, and per quarter: the end of the time in which being
-        in ressourceforløb brings a citizen in, and the end of the quarter's last ISO week."""
-        if self._bir_cache is None:
-            baseline_start, baseline_end = first_iso_week(Month.of(self.ctx.template.baseline_date))
-            until, last_week = [], []
-            for a, b in bounds:
-                quarter_first = Month.from_index(self.ctx.base + a)
-                quarter_last = Month.from_index(self.ctx.base + b)
-                until.append(max(last_iso_week(quarter_first - 1)[1], baseline_end))
-                last_week.append(last_iso_week(quarter_last)[1])
-            self._bir_cache = (baseline_start, until, last_week)
-        return self._bir_cache
+        in ressourceforløb brings a citizen in, and the end of the quarter's last ISO week
+        (ISO text, as the rows hold dates)."""
+        baseline_start, baseline_end = first_iso_week(Month.of(self.ctx.template.baseline_date))
+        until, last_week = [], []
+        for a, b in bounds:
+            quarter_first = Month.from_index(self.ctx.base + a)
+            quarter_last = Month.from_index(self.ctx.base + b)
+            until.append(max(last_iso_week(quarter_first - 1)[1], baseline_end).isoformat())
+            last_week.append(last_iso_week(quarter_last)[1].isoformat())
+        return baseline_start.isoformat(), until, last_week
 
-    def _den_bir(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
+    def _dens_bir(self, bounds: list[tuple[int, int]]) -> list[int]:
         """BIR (seed 002 §11): in ressourceforløb in the baseline's first ISO week, or at any
         time from then to the last ISO week before the quarter; minus those who moved away,
         retired or died by the end of the quarter's last ISO week."""
-        rf = PeriodKind.RESSOURCEFORLOEB.value
         baseline_start, until, last_week = self._bir_weeks(bounds)
-        earliest = None
-        for s in citizen.periods:
-            if s.kind == rf and (s.end is None or s.end >= baseline_start):
-                if earliest is None or s.start < earliest:
-                    earliest = s.start
-        if earliest is None:
-            return 0
-        # until[] and last_week[] grow with k: the quarters in are one contiguous run.
-        k_first = bisect.bisect_left(until, earliest)
-        k_stop = len(bounds)
-        if citizen.exit_date is not None and citizen.exit_reason in LEAVING_REASONS:
-            k_stop = bisect.bisect_left(last_week, citizen.exit_date)
-        return _bits(k_first, k_stop - 1, len(bounds))
+        p = len(bounds)
+        dens = []
+        for (_cid, _name, _group, _entry, exit_date, reason), spans in zip(
+            self.ctx.rows.citizens, self.ctx.ressourceforloeb
+        ):
+            earliest = None
+            if spans is not None:
+                for start, end in spans:
+                    if (end is None or end >= baseline_start) and (earliest is None or start < earliest):
+                        earliest = start
+            if earliest is None:
+                dens.append(0)
+                continue
+            # until[] and last_week[] grow with k: the quarters in are one contiguous run.
+            k_first = bisect.bisect_left(until, earliest)
+            k_stop = bisect.bisect_left(last_week, exit_date) if _leaves(exit_date, reason) else p
+            dens.append(_bits(k_first, k_stop - 1, p))
+        return dens
 
-    def _den_seniority(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
+    def _dens_seniority(self, bounds: list[tuple[int, int]]) -> list[int]:
         """HIR passive share: in ressourceforløb on the month's last day D, in a course that
         began no later than the last day of the same month a year earlier; not left by D."""
         if self.spec.unit != "month":
             raise ValueError("seniority_one_year is counted per month")
-        rf = PeriodKind.RESSOURCEFORLOEB.value
-        base, n = self.ctx.base, self.ctx.n
-        stop = n
-        if citizen.exit_date is not None and citizen.exit_reason in LEAVING_REASONS:
-            stop = _month_index(citizen.exit_date) - base  # left by D from the exit's month on
-        mask = 0
-        for s in citizen.periods:
-            if s.kind != rf:
+        ctx = self.ctx
+        base, n = ctx.base, ctx.n
+        month_of, last_month_end_by = ctx.month_of, ctx.last_month_end_by
+        to_periods = self._to_periods(bounds, 0)
+        dens = []
+        for (_cid, _name, _group, _entry, exit_date, reason), spans in zip(ctx.rows.citizens, ctx.ressourceforloeb):
+            if spans is None:
+                dens.append(0)
                 continue
-            # (M-12).last >= start  <=>  M >= month(start) + 12
-            first = _month_index(s.start) + 12 - base
-            last = n - 1 if s.end is None else _covers_month_end_until(s.end) - base
-            mask |= _bits(first, min(last, stop - 1), n)
-        return self._month_mask_to_periods(mask, bounds)
-
-    def _active_last_12_months(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
-        """HIR: months in which the citizen had an active offer or a mentor in the 12 months
-        ending with the month's last day (the month and the 11 before it)."""
-        base = self.ctx.base - 11
-        n = self.ctx.n + 11
-        active = 0
-        for s in citizen.periods:
-            if s.kind in self._qualifying:
-                active |= _span_bits(s, base, n)
-        if PAID_HOURS in self._qualifying:
-            active |= _paid_hours_bits(citizen, base, n)
-        if not active:
-            return 0
-        spread = 0
-        for shift in range(12):
-            spread |= active >> shift
-        # bit i of spread: any active month among i..i+11 (lookback coordinates), i.e. among
-        # the 11 months before range month i and month i itself.
-        return self._month_mask_to_periods(spread & ((1 << self.ctx.n) - 1), bounds)
+            # Left by D from the exit's month on.
+            stop = month_of[exit_date] - base if _leaves(exit_date, reason) else n
+            mask = 0
+            for start, end in spans:
+                # (M-12).last >= start  <=>  M >= month(start) + 12
+                first = month_of[start] + 12 - base
+                last = n - 1 if end is None else last_month_end_by[end] - base
+                mask |= _bits(first, min(last, stop - 1), n)
+            dens.append(to_periods(mask) if mask else 0)
+        return dens
 
     # --- caseload -------------------------------------------------------------------------------
-    def _caseload_months(self, citizen: CitizenFacts, span: Span) -> int:
-        """Months (of the range) whose last day the assignment covers while the citizen has
-        not left."""
-        base, n = self.ctx.base, self.ctx.n
-        stop = n
-        if citizen.exit_date is not None and citizen.exit_reason in LEAVING_REASONS:
-            stop = _month_index(citizen.exit_date) - base
-        last = n - 1 if span.end is None else _covers_month_end_until(span.end) - base
-        return _bits(_month_index(span.start) - base, min(last, stop - 1), n)
+    def _caseload_months(self, start: str, end: str | None, stop: int) -> int:
+        """Months (of the range) whose last day an assignment from start to end covers, before
+        the month index ``stop`` (the month the citizen left in, or n)."""
+        ctx = self.ctx
+        last = ctx.n - 1 if end is None else ctx.last_month_end_by[end] - ctx.base
+        if last > stop - 1:
+            last = stop - 1
+        return _bits(ctx.month_of[start] - ctx.base, last, ctx.n)
+
+    def _counted_caseworkers(self) -> set[str]:
+        """Coordinating caseworkers with hours: pseudo-caseworkers (role pseudo, or 0 hours)
+        and their citizens are left out."""
+        return {
+            sid
+            for sid, s in self.ctx.rows.staff.items()
+            if s.role == StaffRole.CASEWORKER and s.hours_per_week > 0
+        }
+
+    def _stops(self) -> dict[str, int]:
+        """Citizen id → the month index (of the range) from which they have left."""
+        ctx = self.ctx
+        return {
+            cid: ctx.month_of[exit_date] - ctx.base
+            for cid, _name, _group, _entry, exit_date, reason in ctx.rows.citizens
+            if _leaves(exit_date, reason)
+        }
 
     def _evaluate_caseload(self, bounds: list[tuple[int, int]]) -> None:
-        """HIR: citizens per full-time coordinating caseworker on the month's last day.
-        Pseudo-caseworkers (role pseudo, or 0 hours) and their citizens are left out; a citizen
-        counts once."""
+        """HIR: citizens per full-time coordinating caseworker on the month's last day; a
+        citizen counts once."""
         if self.spec.unit != "month":
             raise ValueError("caseload is counted per month")
-        staff = self.ctx.facts.staff
-        counted = {
-            sid for sid, s in staff.items() if s.role == StaffRole.CASEWORKER and s.hours_per_week > 0
-        }
         p = len(bounds)
+        if not p:
+            return
+        staff = self.ctx.rows.staff
+        counted = self._counted_caseworkers()
+        stops = self._stops()
+        n = self.ctx.n
+        lo = bounds[0][0]
+        period_mask = (1 << p) - 1
+        caseload_months = self._caseload_months
         staff_masks: dict[str, int] = {}
-        num_counter: Counter[int] = Counter()
-        for citizen in self.ctx.facts.citizens:
-            citizen_mask = 0
-            for span in citizen.assignments:
-                if span.kind != "sagsbehandler" or span.staff_id not in counted:
-                    continue
-                months = self._month_mask_to_periods(self._caseload_months(citizen, span), bounds)
-                if months:
-                    citizen_mask |= months
-                    staff_masks[span.staff_id] = staff_masks.get(span.staff_id, 0) | months
-            if citizen_mask:
-                self.masks[citizen.id] = (citizen_mask, 0)
-                num_counter[citizen_mask] += 1
-        num_counts = _count_bits(num_counter, p)
+        citizen_masks: dict[str, int] = {}
+        for cid, staff_id, role, start, end in self.ctx.rows.assignments:
+            if role != "sagsbehandler" or staff_id not in counted:
+                continue
+            months = (caseload_months(start, end, stops.get(cid, n)) >> lo) & period_mask
+            if months:
+                citizen_masks[cid] = citizen_masks.get(cid, 0) | months
+                staff_masks[staff_id] = staff_masks.get(staff_id, 0) | months
+        index = self.ctx.index
+        self.nums = [0] * len(index)
+        for cid, mask in citizen_masks.items():
+            self.nums[index[cid]] = mask
+        self.numerators = _count_bits(Counter(citizen_masks.values()), p)
         hours = [0.0] * p
         for sid, mask in staff_masks.items():
             for k in _iter_bits(mask):
                 hours[k] += staff[sid].hours_per_week
-        self.numerators = num_counts
         # Exact (met is compared on this); the outputs round it for display.
         self.denominators = [h / FULL_TIME_HOURS for h in hours]
 
     # --- drill-down ---------------------------------------------------------------------------------
     def members(self, k: int) -> tuple[list[Member], list[Member]]:
-        first, last = self._dates(self._period_bounds()[k])
+        bounds = self._period_bounds()
+        first, last = self._dates(bounds[k])
+        by_id = self.ctx.rows.citizen_facts()
         if self.spec.kind == "caseload":
-            staff = self.ctx.facts.staff
-            rows = []
-            bounds = self._period_bounds()
-            for cid, (mask, _) in self.masks.items():
-                if not mask >> k & 1:
-                    continue
-                citizen = self.by_id[cid]
-                initials = sorted(
-                    staff[span.staff_id].initials
-                    for span in citizen.assignments
-                    if span.kind == "sagsbehandler"
-                    and span.staff_id in staff
-                    and self._month_mask_to_periods(self._caseload_months(citizen, span), bounds) >> k & 1
-                    and staff[span.staff_id].role == StaffRole.CASEWORKER
-                    and staff[span.staff_id].hours_per_week > 0
-                )
-                rows.append(Member(cid, citizen.name, "sagsbehandler {initials}".format(initials=", ".join(initials))))
+            staff = self.ctx.rows.staff
+            counted = self._counted_caseworkers()
+            stops = self._stops()
+            to_periods = self._to_periods(bounds, 0)
+            initials: dict[str, set[str]] = {}
+            for cid, staff_id, role, start, end in self.ctx.rows.assignments:
+                if (
+                    role == "sagsbehandler"
+                    and staff_id in counted
+                    and to_periods(self._caseload_months(start, end, stops.get(cid, self.ctx.n))) >> k & 1
+                ):
+                    initials.setdefault(cid, set()).add(staff[staff_id].initials)
+            rows = [
+                Member(cid, by_id[cid].name, "sagsbehandler {initials}".format(initials=", ".join(sorted(found))))
+                for cid, found in initials.items()
+            ]
             rows.sort(key=lambda m: (m.reason, m.name))
             return rows, []
         numerator, denominator = [], []
-        for cid, (num, den) in self.masks.items():
+        for (cid, *_), num, den in zip(self.ctx.rows.citizens, self.nums, self.dens):
             if not den >> k & 1:
                 continue
-            citizen = self.by_id[cid]
+            citizen = by_id[cid]
             denominator.append(Member(cid, citizen.name, self._den_reason(citizen, first, last)))
             if num >> k & 1:
                 numerator.append(Member(cid, citizen.name, self._num_reason(citizen, first, last)))
@@ -718,12 +990,6 @@ class _MeasureRun:
         return ""
 
 
-def _covers_month_end_until(end: dt.date) -> int:
-    """The last month whose last day is on or before ``end``."""
-    index = _month_index(end)
-    return index if (end + dt.timedelta(days=1)).day == 1 else index - 1
-
-
 def _d(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
 
@@ -737,19 +1003,6 @@ def _month_name(day: dt.date) -> str:
 
 
 # --- the public entry points ------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def no_gc_pauses():
-    """Building 100,000s of small objects that all stay alive makes the cyclic garbage collector
-    scan them again and again (none of them is garbage yet): pause it for the duration."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(slots=True)
@@ -781,7 +1034,7 @@ class Report:
 
 def compute(
     template: ProgramTemplate,
-    facts: Facts,
+    facts: Facts | FactRows,
     first: Month | None = None,
     last: Month | None = None,
     grant: float | None = None,
@@ -793,12 +1046,13 @@ def compute(
     last = last or Month.of(template.end)
     if last < first:
         raise ValueError("last before first")
-    with no_gc_pauses():
-        return _compute(template, facts, first, last, grant)
+    return _compute(template, facts, first, last, grant)
 
 
-def _compute(template: ProgramTemplate, facts: Facts, first: Month, last: Month, grant: float | None) -> Report:
-    ctx = _Context(template, facts, first, last)
+def _compute(
+    template: ProgramTemplate, facts: Facts | FactRows, first: Month, last: Month, grant: float | None
+) -> Report:
+    ctx = _Context(template, facts.rows() if isinstance(facts, Facts) else facts, first, last)
     results: list[MeasureResult] = []
     for spec in template.measures:
         run = _MeasureRun(ctx, spec)
