@@ -1081,6 +1081,9 @@ def forecast(template: ProgramTemplate, results: Sequence[MeasureResult], grant:
     payouts = []
     for spec in template.measures:
         rows = [r for r in results if r.spec is spec]
+        if spec.payout_window:
+            start, end = spec.payout_window
+            rows = [r for r in rows if r.period_start.first >= start and r.period_end.last <= end]
         if spec.aggregate == "last":
             rows = rows[-1:]
         for threshold in spec.thresholds:

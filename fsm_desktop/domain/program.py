@@ -58,6 +58,8 @@ class MeasureSpec:
     direction: str
     thresholds: tuple[Threshold, ...]
     window: tuple[dt.date, dt.date] | None = None
+    #: The periods that release a payout, when not all do (BIR: "i et kvartal i 2021").
+    payout_window: tuple[dt.date, dt.date] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,17 @@ def _month_key(value: str, where: str) -> str:
     return value
 
 
+def _window(obj: dict, key: str, where: str) -> tuple[dt.date, dt.date] | None:
+    """An optional {start, end} of ISO dates."""
+    if obj.get(key) is None:
+        return None
+    w = _get(obj, key, where, dict)
+    window = (_date(w, "start", f"{where}.{key}"), _date(w, "end", f"{where}.{key}"))
+    if window[1] < window[0]:
+        raise _err(f"{where}.{key}", "slutdatoen ligger før startdatoen")
+    return window
+
+
 def parse_template(data: Any) -> ProgramTemplate:
     """Check a template (parsed JSON) and return it; raises ValidationError naming the field."""
     if not isinstance(data, dict):
@@ -224,12 +237,8 @@ def parse_template(data: Any) -> ProgramTemplate:
         kind = _choice(_get(m, "kind", where, str), KINDS, f"{where}.kind")
         if kind == "share" and any(t.value > 1 for t in thresholds):
             raise _err(f"{where}.thresholds", "en andel skal ligge mellem 0 og 1")
-        window = None
-        if m.get("window") is not None:
-            w = _get(m, "window", where, dict)
-            window = (_date(w, "start", f"{where}.window"), _date(w, "end", f"{where}.window"))
-            if window[1] < window[0]:
-                raise _err(f"{where}.window", "slutdatoen ligger før startdatoen")
+        window = _window(m, "window", where)
+        payout_window = _window(m, "payout_window", where)
         measures.append(
             MeasureSpec(
                 id=_get(m, "id", where, str),
@@ -257,6 +266,7 @@ def parse_template(data: Any) -> ProgramTemplate:
                 direction=_choice(_get(m, "direction", where, str), DIRECTIONS, f"{where}.direction"),
                 thresholds=tuple(sorted(thresholds, key=lambda t: t.value)),
                 window=window,
+                payout_window=payout_window,
             )
         )
     ids = [m.id for m in measures]

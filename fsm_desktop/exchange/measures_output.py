@@ -73,6 +73,11 @@ def render_table(report: Report, title: str = "") -> str:
                 line += f"; {'første periode' if p.met else 'bedste periode'} {best}"
                 if not p.met:
                     line += f"; manglede {p.needed} borger{'e' if p.needed != 1 else ''}"
+            if p.spec.payout_window:
+                start, end = p.spec.payout_window
+                line += f"; kun perioder {start:%d.%m.%Y} – {end:%d.%m.%Y} tæller"
+                if p.best is None:
+                    line += " (ingen i det valgte interval)"
             if p.amount is not None:
                 line += f"; beløb {kroner(p.amount)}"
             out.write(line + "\n")

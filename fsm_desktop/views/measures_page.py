@@ -314,6 +314,13 @@ class MeasuresPage(Page):
                         line += self.tr(" – bedste periode {best} manglede 1 borger").format(best=best)
                     else:
                         line += self.tr(" – bedste periode {best} manglede {n} borgere").format(best=best, n=p.needed)
+            if p.spec.payout_window:
+                start, end = p.spec.payout_window
+                line += self.tr(" – kun perioder {start} – {end} tæller").format(
+                    start=start.strftime("%d.%m.%Y"), end=end.strftime("%d.%m.%Y")
+                )
+                if p.best is None:
+                    line += self.tr(" (ingen i det viste interval)")
             if p.amount is not None:
                 line += " – " + kroner(p.amount)
             lines.append("•  " + line)

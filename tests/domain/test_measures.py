@@ -495,22 +495,45 @@ def test_bir_measures_and_revalidering():
     assert "r1" in ids(report, BIR1, "2020-01..2020-03")[1]  # in the denominator, not the numerator
 
 
-def test_bir_payout_forecast():
-    # 20 citizens in ressourceforløb; Jan–Mar 2020: 6 in praktik (measure 1: 30 % < 35 %),
-    # 3 of those in a job too (measure 2: 15 % ≥ 15 %).
+def _bir_people(months: str) -> list:
+    """20 citizens in ressourceforløb; in the quarter starting with ``months`` ("2021-01"):
+    6 in praktik in its second month (measure 1: 30 % < 35 %), 3 of those in a job in its third
+    month too (measure 2: 15 % ≥ 15 %)."""
+    first = m(months)
     people = [citizen(f"c{i:02d}", group=None, periods=[rf("2019-01-01")]) for i in range(20)]
     for i in range(6):
-        people[i].periods.append(span("virksomhedspraktik", "2020-02-01", "2020-02-28"))
+        people[i].periods.append(span("virksomhedspraktik", str((first + 1).first), str((first + 1).last)))
     for i in range(3):
-        people[i].periods.append(span("ordinaer_beskaeftigelse", "2020-03-01", "2020-03-31"))
-    report = run(BIR, people, "2020-01", "2020-03", grant=800_000)
-    assert counts(report, BIR1) == {"2020-01..2020-03": (6, 20)}
-    assert counts(report, BIR2) == {"2020-01..2020-03": (3, 20)}
+        people[i].periods.append(span("ordinaer_beskaeftigelse", str((first + 2).first), str((first + 2).last)))
+    return people
+
+
+def test_bir_payout_forecast():
+    report = run(BIR, _bir_people("2021-01"), "2021-01", "2021-03", grant=800_000)
+    assert counts(report, BIR1) == {"2021-01..2021-03": (6, 20)}
+    assert counts(report, BIR2) == {"2021-01..2021-03": (3, 20)}
     one, two = report.payouts
     # Measure 1: ⌈0.35 × 20⌉ = 7, 7 − 6 = 1 more; 12.5 % of 800,000 = 100,000.
     assert (one.measure, one.met, one.needed, one.amount) == (BIR1, False, 1, 100_000)
+    assert one.best.label == "2021-01 – 2021-03"
     # Measure 2: 3/20 = 15 % exactly → met.
     assert (two.measure, two.met, two.needed, two.amount) == (BIR2, True, 0, 100_000)
+
+
+def test_bir_payout_counts_only_quarters_in_2021():
+    # Seeds 001 and 002 §5: "… i et kvartal i 2021". The same 15 % in Jan–Mar 2020 is shown
+    # as met for that quarter, but releases no payout; nor does Nov 2020 – Jan 2021, which
+    # reaches into 2021 but is not a quarter in 2021.
+    for start, last in (("2020-01", "2020-03"), ("2020-11", "2021-01")):
+        report = run(BIR, _bir_people(start), start, last, grant=800_000)
+        (result,) = report.for_measure(BIR2)
+        assert (result.numerator, result.denominator, result.met) == (3, 20, True)
+        one, two = report.payouts
+        assert (two.measure, two.met, two.best, two.needed) == (BIR2, False, None, 0), start
+    # Over the whole project period the 2021 quarter pays.
+    report = run(BIR, _bir_people("2021-10"), None, None, grant=800_000)
+    two = report.payouts[1]
+    assert (two.met, two.best.label) == (True, "2021-10 – 2021-12")
 
 
 # --- HIR ------------------------------------------------------------------------------------------

@@ -231,6 +231,22 @@ def test_window_end_before_start(template_data):
     _expect_error(template_data, "measures[0].window")
 
 
+def test_payout_window(template_data):
+    template_data["measures"][0]["payout_window"] = {"start": "2021-01-01", "end": "2021-12-31"}
+    assert parse_template(template_data).measures[0].payout_window == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    template_data["measures"][0]["payout_window"] = {"start": "2021-12-31", "end": "2021-01-01"}
+    _expect_error(template_data, "measures[0].payout_window")
+    template_data["measures"][0]["payout_window"] = {"start": "2021-13-01", "end": "2021-12-31"}
+    _expect_error(template_data, "measures[0].payout_window.start")
+
+
+def test_bir_pays_for_quarters_in_2021_only():
+    # Seeds 001 and 002 §5: "… i et kvartal i 2021".
+    t = builtin_template("bir")
+    for measure in ("bir.measure1", "bir.measure2"):
+        assert t.measure(measure).payout_window == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+
+
 def test_unknown_period_kind_in_qualifying(template_data):
     template_data["measures"][0]["qualifying"].append("selvforsoergelse")
     err = _expect_error(template_data, "measures[0].qualifying[3]")
