@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="FSM Desktop: følg en beskæftigelsesindsats (Flere skal med, BIR, HIR) "
         "måned for måned – også uden netværk.",
-        epilog="Uden underkommando åbnes vinduet. Underkommandoer: init, demo, measures. "
+        epilog="Uden underkommando åbnes vinduet. Underkommandoer: init, demo, measures, import, "
+        "imports, template. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -117,6 +118,30 @@ def build_parser() -> argparse.ArgumentParser:
     measures.add_argument("--from", dest="first", type=_month, metavar="ÅÅÅÅ-MM", help="første måned (standard: projektets start)")
     measures.add_argument("--to", dest="last", type=_month, metavar="ÅÅÅÅ-MM", help="sidste måned (standard: projektets slut)")
     measures.add_argument("--format", choices=("table", "json", "csv"), default="table", help="udskriftens form")
+    imp = sub.add_parser(
+        "import",
+        help="importér borgere, forløb, løntimer og medarbejdere fra et Excel- eller CSV-udtræk",
+        description="Læser filen, kontrollerer hver række og skriver alt i én transaktion. "
+        "Afslutningskode 0: importeret; 1: fejl i filen stoppede importen (intet er skrevet); "
+        "2: forkert brug, eller filen er ikke et regneark.",
+    )
+    imp.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    imp.add_argument("path", metavar="STI", help="udtrækket (.xlsx eller .csv)")
+    imp.add_argument("--dry-run", action="store_true", help="vis kun, hvad importen ville gøre")
+    imp.add_argument(
+        "--valid-rows-only",
+        action="store_true",
+        help="importér de gyldige rækker; de afviste skrives i en fejlrapport ved siden af filen",
+    )
+    imp.add_argument("--mapping", metavar="NAVN", help="en gemt tilknytning af kolonner (eller en .json-fil)")
+
+    imports = sub.add_parser("imports", help="vis tidligere importer, eller fortryd den seneste")
+    imports.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    imports.add_argument("--undo", action="store_true", help="fortryd den seneste import")
+
+    template = sub.add_parser("template", help="gem importskabelonen (Excel), tom eller med projektets data")
+    template.add_argument("--out", required=True, metavar="FIL.xlsx", help="filen der skrives")
+    template.add_argument("--db", metavar="FIL", help="udfyld skabelonen med projektets data (eksport)")
     return parser
 
 
@@ -143,6 +168,97 @@ def _cmd_measures(args: argparse.Namespace) -> int:
             raise UsageError(f"--to {last} ligger før --from {first}")
         report = compute(template, load_facts(project), first, last, project.initiative.grant_amount)
         sys.stdout.write(render(report, args.format, project.initiative.name))
+    return 0
+
+
+def _load_mapping(project, name: str | None):
+    from pathlib import Path
+
+    from fsm_desktop.domain.imports import Mapping
+    from fsm_desktop.storage.imports import ImportRepository
+
+    if name is None:
+        return None
+    found = ImportRepository(project).mapping(name)
+    if found is not None:
+        return found
+    path = Path(name)
+    if path.suffix.lower() == ".json" and path.is_file():
+        try:
+            return Mapping.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"tilknytningen {path} kunne ikke læses: {exc}") from None
+    known = ImportRepository(project).mapping_names()
+    hint = f" (gemte: {', '.join(known)})" if known else " (projektet har ingen gemte tilknytninger)"
+    raise UsageError(f"ukendt tilknytning »{name}«{hint}")
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from fsm_desktop.exchange.importer import commit, prepare
+    from fsm_desktop.storage.project import Project
+
+    with Project.open(args.db) as project:
+        prepared = prepare(project, args.path, _load_mapping(project, args.mapping))
+        plan = prepared.plan
+        for error in plan.errors:
+            print(f"{PROG}: {error}", file=sys.stderr)
+        if plan.ignored_sheets:
+            print(f"{PROG}: ignorerede ark: {', '.join(plan.ignored_sheets)}", file=sys.stderr)
+        if args.dry_run:
+            print(f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}.")
+            return 1 if plan.errors else 0
+        if plan.errors and not args.valid_rows_only:
+            print(
+                f"{PROG}: importen er stoppet: {len(plan.errors)} fejl i {prepared.path.name}. Intet er skrevet. "
+                "Ret fejlene, eller brug --valid-rows-only.",
+                file=sys.stderr,
+            )
+            return 1
+        result = commit(project, prepared, valid_rows_only=args.valid_rows_only)
+        line = f"Importerede {prepared.path.name}: {plan.summary()}."
+        if result.error_report is not None:
+            line += f" Afviste rækker: {result.error_report}."
+        print(line)
+    return 0
+
+
+def _cmd_imports(args: argparse.Namespace) -> int:
+    from fsm_desktop.domain.danish import number
+    from fsm_desktop.storage.imports import ImportRepository
+    from fsm_desktop.storage.project import Project
+
+    with Project.open(args.db) as project:
+        repository = ImportRepository(project)
+        if args.undo:
+            latest = repository.latest_undoable()
+            if latest is None:
+                raise UsageError("projektet har ingen import at fortryde")
+            record = repository.undo(latest.id)
+            print(f"Fortrød importen af {record.file} fra {record.at:%d-%m-%Y %H:%M}.")
+            return 0
+        for record in repository.batches():
+            c = record.counts
+            state = f"fortrudt {record.undone_at:%d-%m-%Y %H:%M}" if record.undone else "aktiv"
+            print(
+                f"{record.at:%d-%m-%Y %H:%M}  {record.file}  {record.user}  "
+                f"{number(c.get('citizens_new', 0))} nye borgere, {number(c.get('periods_new', 0))} forløb, "
+                f"{number(c.get('hours_new', 0))} løntimer  ({state})"
+            )
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from fsm_desktop.exchange.template import write_template
+
+    rows = None
+    if args.db:
+        from fsm_desktop.storage.imports import ImportRepository
+        from fsm_desktop.storage.project import Project
+
+        with Project.open(args.db) as project:
+            rows = ImportRepository(project).template_rows()
+    path = write_template(args.out, rows)
+    print(f"Skrev {path}.")
     return 0
 
 
@@ -194,6 +310,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_demo(args)
         if args.command == "measures":
             return _cmd_measures(args)
+        if args.command == "import":
+            return _cmd_import(args)
+        if args.command == "imports":
+            return _cmd_imports(args)
+        if args.command == "template":
+            return _cmd_template(args)
         if args.db and args.demo:
             raise UsageError("brug enten --db eller --demo, ikke begge")
     except UsageError as exc:

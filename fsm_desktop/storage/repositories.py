@@ -41,12 +41,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-_CITIZEN_COLUMNS = (
+CITIZEN_COLUMNS = (
     "id, cpr, name, gender, origin, grp, entry_date, exit_date, exit_reason, note"
 )
 
 
-def _citizen(row: tuple) -> Citizen:
+def citizen_from_row(row: tuple) -> Citizen:
+    """A Citizen from a row of CITIZEN_COLUMNS."""
     return Citizen(
         id=row[0],
         cpr=row[1],
@@ -182,17 +183,17 @@ class CitizenRepository:
 
     def get(self, citizen_id: str) -> Citizen | None:
         row = self.db.execute(
-            f"SELECT {_CITIZEN_COLUMNS} FROM citizen WHERE id = ?", [citizen_id]
+            f"SELECT {CITIZEN_COLUMNS} FROM citizen WHERE id = ?", [citizen_id]
         ).fetchone()
-        return _citizen(row) if row else None
+        return citizen_from_row(row) if row else None
 
     def by_cpr(self, cpr: str) -> Citizen | None:
-        row = self.db.execute(f"SELECT {_CITIZEN_COLUMNS} FROM citizen WHERE cpr = ?", [cpr]).fetchone()
-        return _citizen(row) if row else None
+        row = self.db.execute(f"SELECT {CITIZEN_COLUMNS} FROM citizen WHERE cpr = ?", [cpr]).fetchone()
+        return citizen_from_row(row) if row else None
 
     def list(self) -> list[Citizen]:
-        rows = self.db.execute(f"SELECT {_CITIZEN_COLUMNS} FROM citizen ORDER BY name").fetchall()
-        return [_citizen(r) for r in rows]
+        rows = self.db.execute(f"SELECT {CITIZEN_COLUMNS} FROM citizen ORDER BY name").fetchall()
+        return [citizen_from_row(r) for r in rows]
 
     def add(self, citizen: Citizen) -> None:
         """Insert a citizen and its audit entry in one transaction."""

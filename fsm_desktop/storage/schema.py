@@ -200,6 +200,46 @@ def m0001_initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_imports")
+def m0002_imports(db: Database) -> None:
+    _run(
+        db,
+        # Every import: the file, its hash, who and when, what it did (counts as JSON), and
+        # whether it was undone. audit_rowid: the audit log's last row when it was written, so
+        # an undo can see whether anyone has changed the same citizens since.
+        """CREATE TABLE import_batch (
+            id TEXT PRIMARY KEY,
+            file TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            counts TEXT NOT NULL CHECK (json_valid(counts)),
+            audit_rowid INTEGER NOT NULL DEFAULT 0,
+            undone_at TEXT,
+            undone_by TEXT
+        )""",
+        # What an import changed, for undoing it: per table, the keys of the rows it inserted
+        # and the complete earlier rows it updated (JSON).
+        """CREATE TABLE import_journal (
+            batch_id TEXT NOT NULL REFERENCES import_batch(id) ON DELETE CASCADE,
+            tbl TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('insert', 'update')),
+            payload TEXT NOT NULL,
+            PRIMARY KEY (batch_id, tbl, action)
+        )""",
+        # Saved mappings of other file layouts (column → field, date format …), by name and by
+        # the layout's signature.
+        """CREATE TABLE import_mapping (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            signature TEXT NOT NULL,
+            mapping TEXT NOT NULL CHECK (json_valid(mapping)),
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX import_mapping_signature ON import_mapping(signature)",
+        "PRAGMA user_version = 2",
+    )
+
+
 def known_migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 
 import pytest
@@ -157,11 +158,21 @@ def test_paid_hours_source_is_not_a_period_kind():
 # --- ids -----------------------------------------------------------------------------------
 
 
-def test_new_id_is_a_random_uuid():
-    a, b = model.new_id(), model.new_id()
-    assert a != b
-    assert uuid.UUID(a).version == 4
-    assert str(uuid.UUID(a)) == a
+def test_new_id_is_a_time_ordered_uuid():
+    before = int(time.time() * 1000)
+    ids = [model.new_id() for _ in range(5000)]
+    after = int(time.time() * 1000)
+    assert len(set(ids)) == len(ids)
+    assert ids == sorted(ids), "ids made one after the other sort in that order"
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122)
+        assert str(parsed) == text
+    # The first 48 bits are the time in milliseconds (a burst may borrow a few from the future).
+    first, last = (uuid.UUID(ids[0]).int >> 80, uuid.UUID(ids[-1]).int >> 80)
+    assert before <= first <= last <= after + 10
+    # 62 random bits: the last 12 hex digits differ from id to id.
+    assert len({text[-12:] for text in ids}) == len(ids)
 
 
 def test_rows_made_on_several_machines_get_uuid_ids():
@@ -183,4 +194,4 @@ def test_rows_made_on_several_machines_get_uuid_ids():
     ids = [obj.id for obj in objects]
     assert len(set(ids)) == len(ids)
     for obj in objects:
-        assert uuid.UUID(obj.id).version == 4, type(obj).__name__
+        assert uuid.UUID(obj.id).version == 7, type(obj).__name__

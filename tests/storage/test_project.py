@@ -27,7 +27,6 @@ from fsm_desktop.storage.schema import (
     MIGRATION_SET,
     SCHEMA_VERSION,
     known_migration_names,
-    m0001_initial,
     migrations,
 )
 
@@ -44,6 +43,7 @@ MULTI_MACHINE_TABLES = (
     "stepup_participant",
     "stepup_plan_line",
     "audit_log",
+    "import_batch",
 )
 
 
@@ -93,14 +93,22 @@ def _applied(conn) -> list[str]:
     ]
 
 
-def _patch_migrations(monkeypatch, extra) -> Migrations:
-    """The program's migrations plus ``extra`` (name -> function), as if a newer version."""
+#: The program's own migrations, and the name the next one would have.
+CURRENT = known_migration_names()
+NEXT = f"{len(CURRENT) + 1:04d}_test"
+
+
+def _patch_migrations(monkeypatch, extra, keep=None) -> Migrations:
+    """The program's first ``keep`` migrations (default: all) plus ``extra`` (name -> function):
+    as if a newer version (or, with ``keep``, an older one)."""
     patched = Migrations(MIGRATION_SET)
-    patched(name="0001_initial")(m0001_initial)
+    kept = migrations._migrations[: len(CURRENT) if keep is None else keep]
+    for migration in kept:
+        patched(name=migration.name)(migration.fn)
     for name, fn in extra.items():
         patched(name=name)(fn)
     monkeypatch.setattr(project_module, "migrations", patched)
-    monkeypatch.setattr(project_module, "SCHEMA_VERSION", 1 + len(extra))
+    monkeypatch.setattr(project_module, "SCHEMA_VERSION", len(kept) + len(extra))
     return patched
 
 
@@ -316,23 +324,23 @@ def test_pending_migration_makes_a_backup_first(tmp_path, monkeypatch):
     def m0002_test(db):
         db.execute("CREATE TABLE test_extra (id TEXT PRIMARY KEY, note TEXT NOT NULL DEFAULT '')")
 
-    patched = _patch_migrations(monkeypatch, {"0002_test": m0002_test})
+    patched = _patch_migrations(monkeypatch, {NEXT: m0002_test})
     with Project.open(path) as project:
         backup = project.backup_made
         assert backup is not None
         assert backup.parent == path.parent
-        assert re.fullmatch(r"test\.fsm\.bak-v1-\d{8}-\d{6}", backup.name), backup.name
-        assert project.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert re.fullmatch(rf"test\.fsm\.bak-v{len(CURRENT)}-\d{{8}}-\d{{6}}", backup.name), backup.name
+        assert project.db.execute("PRAGMA user_version").fetchone()[0] == len(CURRENT) + 1
         assert "test_extra" in _tables(project.db.conn)
         assert patched.pending(project.db) == []
-        assert _applied(project.db.conn) == ["0001_initial", "0002_test"]
+        assert _applied(project.db.conn) == [*CURRENT, NEXT]
 
-    # the backup is the file as it was: version 1, without the new table
+    # the backup is the file as it was: the current version, without the new table
     with _raw(backup, readonly=True) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(CURRENT)
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert "test_extra" not in _tables(conn)
-        assert _applied(conn) == ["0001_initial"]
+        assert _applied(conn) == CURRENT
 
     monkeypatch.undo()
     with Project.open(backup) as old:
@@ -341,6 +349,21 @@ def test_pending_migration_makes_a_backup_first(tmp_path, monkeypatch):
     # and this version of the program now refuses the migrated file
     with pytest.raises(ProjectFileError, match="nyere version"):
         Project.open(path)
+
+
+def test_a_file_of_the_first_version_is_migrated_with_a_backup(tmp_path, monkeypatch):
+    """A project written before the import tables existed opens, and its rows survive."""
+    _patch_migrations(monkeypatch, {}, keep=1)
+    path = tmp_path / "old.fsm"
+    with Project.create(path, builtin_template("fsm2")) as old:
+        CitizenRepository(old).add(_citizen("0101801234", "Anna"))
+        assert _applied(old.db.conn) == ["0001_initial"]
+    monkeypatch.undo()
+    with Project.open(path) as project:
+        assert re.fullmatch(r"old\.fsm\.bak-v1-\d{8}-\d{6}", project.backup_made.name)
+        assert _applied(project.db.conn) == CURRENT
+        assert {"import_batch", "import_journal", "import_mapping"} <= set(_tables(project.db.conn))
+        assert [c.name for c in CitizenRepository(project).list()] == ["Anna"]
 
 
 def test_a_failing_migration_rolls_back_completely(tmp_path, monkeypatch):
@@ -352,14 +375,14 @@ def test_a_failing_migration_rolls_back_completely(tmp_path, monkeypatch):
         db.execute("UPDATE initiative SET name = 'changed'")
         raise RuntimeError("boom")
 
-    _patch_migrations(monkeypatch, {"0002_broken": m0002_broken})
+    _patch_migrations(monkeypatch, {NEXT: m0002_broken})
     with pytest.raises(RuntimeError, match="boom"):
         Project.open(path)
 
     with _raw(path, readonly=True) as conn:
         assert "broken" not in _tables(conn)
-        assert _applied(conn) == ["0001_initial"]
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert _applied(conn) == CURRENT
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(CURRENT)
         assert conn.execute("SELECT name FROM initiative").fetchone()[0] == "Flere skal med 2"
 
     monkeypatch.undo()
@@ -450,7 +473,7 @@ def test_a_write_lock_during_a_pending_migration(tmp_path, monkeypatch):
     def m0002_test(db):
         db.execute("CREATE TABLE test_extra (id TEXT PRIMARY KEY)")
 
-    _patch_migrations(monkeypatch, {"0002_test": m0002_test})
+    _patch_migrations(monkeypatch, {NEXT: m0002_test})
     monkeypatch.setattr(project_module, "BUSY_TIMEOUT_MS", 50)
     other = sqlite3.connect(str(path), isolation_level=None)
     try:
@@ -460,7 +483,7 @@ def test_a_write_lock_during_a_pending_migration(tmp_path, monkeypatch):
         other.execute("ROLLBACK")
         other.close()
     with _raw(path, readonly=True) as conn:
-        assert _applied(conn) == ["0001_initial"]
+        assert _applied(conn) == CURRENT
         assert "test_extra" not in _tables(conn)
 
 
@@ -517,7 +540,7 @@ def test_a_failing_migration_during_create_leaves_nothing(tmp_path, monkeypatch)
     def m0002_broken(db):
         raise RuntimeError("boom")
 
-    _patch_migrations(monkeypatch, {"0002_broken": m0002_broken})
+    _patch_migrations(monkeypatch, {NEXT: m0002_broken})
     with pytest.raises(RuntimeError, match="boom"):
         Project.create(tmp_path / "x.fsm", builtin_template("fsm2"))
     assert list(tmp_path.iterdir()) == []

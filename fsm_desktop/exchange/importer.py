@@ -1,0 +1,166 @@
+"""An import from start to end, shared by the command line and the window: read the file,
+recognise its layout (or use a mapping), validate every row against the project, and — when
+the user says so — write it in one transaction.
+
+    prepared = prepare(project, "udtraek.xlsx")      # reads and validates; writes nothing
+    prepared.plan.errors, prepared.plan.summary()
+    result = commit(project, prepared)                 # all or nothing
+
+Reading and validating may run on a worker thread: they report progress and stop when asked
+(:class:`domain.imports.ImportCancelled`), and they write nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.imports import (
+    Binding,
+    ImportCancelled,
+    ImportPlan,
+    Mapping,
+    RowError,
+    SourceTable,
+    bind,
+    layout_signature,
+    plan_import,
+)
+from fsm_desktop.exchange.spreadsheet import read_source
+from fsm_desktop.exchange.template import error_report_path, write_error_report
+from fsm_desktop.storage.imports import Ending, ImportRecord, ImportRepository
+from fsm_desktop.storage.project import Project
+
+#: progress(fraction 0–1, what is being done, in Danish)
+Progress = Callable[[float, str], None]
+#: Reading the file is most of the time; validating the rest.
+_READ_SHARE = 0.8
+
+
+class ImportRefused(KnownError):
+    """The file has errors and the user did not ask to import only the valid rows."""
+
+
+@dataclass(slots=True)
+class Prepared:
+    path: Path
+    sha256: str
+    signature: str
+    mapping: Mapping | None
+    #: The sheets as read, their rows let go (kept for the mapping dialog's headers).
+    sheets: list[SourceTable]
+    binding: Binding
+    plan: ImportPlan
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    record: ImportRecord
+    error_report: Path | None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_sheets(
+    path: str | Path, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+) -> list[SourceTable]:
+    def reading(done: int, expected: int) -> None:
+        if progress is not None:
+            fraction = min(done / expected, 1.0) if expected else 0.0
+            progress(_READ_SHARE * fraction, "Læser filen …")
+
+    return read_source(path, reading, cancelled)
+
+
+def prepare(
+    project: Project,
+    path: str | Path,
+    mapping: Mapping | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    sheets: list[SourceTable] | None = None,
+) -> Prepared:
+    """Read and validate; writes nothing. Without ``mapping``, a mapping saved for the file's
+    layout is used, else the standard template's headers. ``sheets``: already read (their rows
+    are used up: the plan holds what it needs)."""
+    path = Path(path)
+    sources = sheets if sheets is not None else read_sheets(path, progress, cancelled)
+    sha256 = file_sha256(path)
+    signature = layout_signature(sources)
+    repository = ImportRepository(project)
+    if mapping is None:
+        mapping = repository.mapping_for(signature)
+    binding = bind(sources, mapping)
+    total = sum(len(t.source.rows) for t in binding.tables) or 1
+    done = 0
+
+    def validating(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress is not None:
+            progress(_READ_SHARE + (1 - _READ_SHARE) * min(done / total, 1.0), "Kontrollerer rækkerne …")
+
+    plan = plan_import(binding, repository.existing(), today or dt.date.today(), validating, cancelled)
+    _whole_file_errors(plan, binding, sources, path)
+    # The rows are in the plan now (rejected rows keep their cells): the sheets' rows are let
+    # go, which halves the memory an import of 300,000 rows needs while it writes.
+    for source in sources:
+        source.rows = []
+    return Prepared(path, sha256, signature, mapping, list(sources), binding, plan)
+
+
+def _whole_file_errors(plan: ImportPlan, binding: Binding, sources: Sequence[SourceTable], path: Path) -> None:
+    """A file with nothing to import is an error too, with a message that says why."""
+    if not binding.tables and not binding.errors:
+        names = ", ".join(f"»{s}«" for s in binding.ignored) or "ingen ark med indhold"
+        plan.errors.insert(
+            0,
+            RowError(
+                path.name,
+                1,
+                "",
+                "ingen ark kunne genkendes som Borgere, Forløb, Løntimer eller Medarbejdere ({names}); "
+                "brug skabelonens overskrifter eller en tilknytning af kolonnerne".format(names=names),
+            ),
+        )
+    elif binding.tables and plan.rows_read == 0:
+        plan.errors.insert(
+            0,
+            RowError(binding.tables[0].source.sheet, binding.tables[0].source.header_row + 1, "", "filen har kun overskrifter, ingen rækker med data"),
+        )
+
+
+def commit(
+    project: Project,
+    prepared: Prepared,
+    valid_rows_only: bool = False,
+    endings: Sequence[Ending] = (),
+    progress: Callable[[str], None] | None = None,
+) -> Committed:
+    """Write the prepared import in one transaction. With errors, only when ``valid_rows_only``:
+    then the rejected rows are first written to an error report next to the source file."""
+    plan = prepared.plan
+    if plan.errors and not valid_rows_only:
+        raise ImportRefused(
+            "Importen er stoppet: {n} fejl i filen {file}. Intet er skrevet.", n=len(plan.errors), file=prepared.path.name
+        )
+    if valid_rows_only and not plan.rows_read:
+        raise ImportRefused("Filen {file} har ingen gyldige rækker at importere. Intet er skrevet.", file=prepared.path.name)
+    report = None
+    if plan.rejected:
+        report = write_error_report(error_report_path(prepared.path), plan.rejected)
+    record = ImportRepository(project).apply(plan, prepared.path.name, prepared.sha256, endings, progress)
+    return Committed(record, report)
+
+
+__all__ = ["Committed", "ImportCancelled", "ImportRefused", "Prepared", "commit", "prepare", "read_sheets"]

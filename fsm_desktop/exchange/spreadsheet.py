@@ -1,0 +1,211 @@
+"""Reading a source file into sheets (domain.imports.SourceTable): Excel (.xlsx, .xlsm) through
+openpyxl in read-only mode, and CSV separated by ";", "," or tab, in UTF-8 (with or without
+BOM), UTF-16 or Windows-1252 (what Danish Excel writes).
+
+A file that is not a spreadsheet at all — empty, random bytes, a broken or truncated .xlsx,
+the old .xls format — raises ImportFileError with a Danish message; nothing else escapes."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from fsm_desktop.domain.imports import ImportCancelled, ImportFileError, SourceTable
+
+#: The largest CSV field read (a bigger one is a broken file, not data).
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+#: Rows between progress reports and checks for "cancel".
+STEP = 2000
+
+Progress = Callable[[int, int], None]  # (rows read so far, rows expected or 0)
+
+
+def _is_blank(row: tuple) -> bool:
+    for cell in row:
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
+
+
+def _trim(row: tuple) -> tuple:
+    """Without the empty cells at the end (Excel pads rows to the sheet's width)."""
+    end = len(row)
+    while end and (row[end - 1] is None or (isinstance(row[end - 1], str) and not row[end - 1].strip())):
+        end -= 1
+    return row[:end] if end != len(row) else row
+
+
+def read_source(
+    path: str | Path,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[SourceTable]:
+    path = Path(path)
+    cancelled = cancelled or (lambda: False)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise ImportFileError("Filen {path} findes ikke.", path=str(path)) from None
+    except IsADirectoryError:
+        raise ImportFileError("{path} er en mappe, ikke en fil.", path=str(path)) from None
+    except PermissionError:
+        raise ImportFileError("Du har ikke adgang til at læse {path}.", path=str(path)) from None
+    except OSError as exc:
+        raise ImportFileError("Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=exc.strerror or str(exc)) from None
+    if not head:
+        raise ImportFileError("Filen {path} er tom.", path=str(path))
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            "Filen {path} er i det gamle Excel-format (.xls) eller beskyttet med adgangskode. "
+            "Åbn den i Excel og gem den som Excel-projektmappe (.xlsx) eller CSV.",
+            path=str(path),
+        )
+    if head.startswith(b"PK"):
+        return _read_xlsx(path, progress, cancelled)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise ImportFileError(
+            "Filen {path} er ikke et Excel-regneark (den er beskadiget eller af en anden type).", path=str(path)
+        )
+    return [_read_csv(path, progress, cancelled)]
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+
+def _broken(path: Path, exc: BaseException) -> ImportFileError:
+    return ImportFileError(
+        "Filen {path} kunne ikke læses som Excel-regneark; den er beskadiget eller ufuldstændig ({reason}).",
+        path=str(path),
+        reason=type(exc).__name__,
+    )
+
+
+def _read_xlsx(path: Path, progress: Progress | None, cancelled: Callable[[], bool]) -> list[SourceTable]:
+    from openpyxl import load_workbook  # imported when a file is first read (start-up stays fast)
+
+    try:
+        if not zipfile.is_zipfile(path):
+            raise ImportFileError("Filen {path} er ikke et Excel-regneark (den er beskadiget).", path=str(path))
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a broken file (zip, XML, KeyError …)
+        raise _broken(path, exc) from None
+    try:
+        sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+        expected = 0
+        for ws in sheets:
+            try:
+                expected += min(ws.max_row or 0, 2_000_000)
+            except Exception:  # a missing or odd dimension: progress without a total
+                pass
+        tables = []
+        done = 0
+        for ws in sheets:
+            # The stored dimension can be wrong (A1:XFD1048576); read the cells that exist.
+            ws.reset_dimensions()
+            header: list[str] | None = None
+            header_row = 0
+            rows: list[tuple[int, tuple]] = []
+            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                if number % STEP == 0:
+                    if cancelled():
+                        raise ImportCancelled()
+                    if progress is not None:
+                        progress(done + number, expected)
+                if not row or _is_blank(row):
+                    continue
+                if header is None:
+                    header = ["" if cell is None else str(cell).strip() for cell in _trim(row)]
+                    header_row = number
+                    continue
+                rows.append((number, _trim(row)))
+            done += len(rows) + (1 if header is not None else 0)
+            tables.append(SourceTable(ws.title, header or [], rows, header_row or 1))
+        if progress is not None:
+            progress(done, done)
+        return tables
+    except (ImportCancelled, ImportFileError):
+        raise
+    except Exception as exc:  # a truncated or corrupt sheet part shows only while reading
+        raise _broken(path, exc) from None
+    finally:
+        workbook.close()
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError("Filen {path} kunne ikke læses som UTF-16-tekst.", path=str(path)) from None
+    if b"\x00" in data:
+        raise ImportFileError(
+            "Filen {path} er hverken et Excel-regneark eller en CSV-fil (den indeholder binære data).", path=str(path)
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Danish Excel saves "CSV (semikolonsepareret)" in Windows-1252.
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
+    best = max(counts, key=lambda sep: (counts[sep], sep == ";"))
+    return best if counts[best] else ";"
+
+
+def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], bool]) -> SourceTable:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError("Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=exc.strerror or str(exc)) from None
+    text = _decode(data, path)
+    if not text.strip():
+        raise ImportFileError("Filen {path} indeholder ingen tekst.", path=str(path))
+    previous = csv.field_size_limit()
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        header: list[str] | None = None
+        header_row = 1
+        rows: list[tuple[int, tuple]] = []
+        expected = text.count("\n") + 1
+        for number, record in enumerate(reader, start=1):
+            if number % STEP == 0:
+                if cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(number, expected)
+            row = tuple(cell if cell.strip() else None for cell in record)
+            if not row or _is_blank(row):
+                continue
+            if header is None:
+                header = [cell.strip() if cell else "" for cell in record]
+                header_row = number
+                continue
+            rows.append((number, _trim(row)))
+    except csv.Error as exc:
+        raise ImportFileError(
+            "Filen {path} er ikke en gyldig CSV-fil (række {row}: {reason}).",
+            path=str(path),
+            row=reader.line_num,
+            reason=str(exc),
+        ) from None
+    finally:
+        csv.field_size_limit(previous)
+    if progress is not None:
+        progress(len(rows), len(rows))
+    return SourceTable(path.stem, header or [], rows, header_row)

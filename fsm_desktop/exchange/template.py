@@ -1,0 +1,199 @@
+"""The standard import template as an Excel file, the project exported in the same form, and
+the error report of rejected rows (openpyxl, imported when first used)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.imports import CHOICES, TABLES, RejectedRow, TableSpec
+
+DATE_FORMAT = "dd-mm-yyyy"
+_HEADER_FILL = "1F3A5F"
+_WIDTHS = {"cpr": 14, "navn": 28, "type": 32, "note": 30, "jobmål": 28, "afgangsårsag": 15, "timer_pr_uge": 14}
+_KIND_OF_CHOICE = {
+    "period_type": "period_type",
+    "gender": "gender",
+    "origin": "origin",
+    "exit_reason": "exit_reason",
+    "role": "role",
+    "yes_no": "yes_no",
+}
+
+
+class ExportError(KnownError):
+    """A file that cannot be written (folder missing, no permission, disk full, file open)."""
+
+
+def _save(workbook, path: Path) -> None:
+    """Save under a temporary name, then move into place: never half a file."""
+    path = Path(path)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise ExportError("Filen {path} kunne ikke gemmes: {reason}.", path=str(path), reason=exc.strerror or str(exc)) from None
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise ExportError(
+            "Filen {path} kunne ikke gemmes (er den åben i Excel?): {reason}.", path=str(path), reason=exc.strerror or str(exc)
+        ) from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _sheet(workbook, spec: TableSpec, rows: Sequence[tuple], lists_sheet: str | None):
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws = workbook.create_sheet(spec.sheet)
+    ws.append([f.key for f in spec.fields])
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        cell.alignment = Alignment(vertical="center")
+    ws.freeze_panes = "A2"
+    for row in rows:
+        ws.append(list(row))
+    last_row = max(ws.max_row, 1000)
+    for index, f in enumerate(spec.fields, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = _WIDTHS.get(f.key, 14)
+        number_format = None
+        if f.kind == "date":
+            number_format = DATE_FORMAT
+        elif f.kind in ("cpr", "month", "initials", "staff_initials"):
+            # Text, so that Excel keeps a CPR number's leading zero and "2020-03" as written.
+            number_format = "@"
+        if number_format:
+            ws.column_dimensions[letter].number_format = number_format  # for the rows a user adds
+            for (cell,) in ws.iter_rows(min_row=2, max_row=ws.max_row, min_col=index, max_col=index):
+                cell.number_format = number_format
+        choice = _KIND_OF_CHOICE.get(f.kind)
+        if choice and lists_sheet:
+            column = list(_KIND_OF_CHOICE).index(choice) + 1
+            values = CHOICES[choice]
+            source = f"'{lists_sheet}'!${get_column_letter(column)}$2:${get_column_letter(column)}${len(values) + 1}"
+            validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True)
+            validation.error = "Vælg en værdi fra listen (se arket Vejledning)."
+            validation.errorTitle = "Ukendt værdi"
+            validation.showErrorMessage = True
+            ws.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last_row}")
+    return ws
+
+
+def _guide(workbook) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws = workbook.create_sheet("Vejledning", 0)
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = 12
+    ws.column_dimensions["D"].width = 80
+    ws.append(["FSM Desktop – importskabelon"])
+    ws["A1"].font = Font(bold=True, size=14)
+    lines = [
+        "Udfyld arkene Borgere, Forløb, Løntimer og Medarbejdere, og importér filen i FSM Desktop (Import → Importér fil).",
+        "Overskrifterne i første række skal blive stående; store og små bogstaver er ligegyldige, og ekstra kolonner ignoreres.",
+        "Datoer: Excel-datoer, 2020-03-16, 16-03-2020 eller 16.03.2020. CPR-numre med eller uden bindestreg.",
+        "En tom celle ændrer intet ved en borger, der allerede findes i projektet. Borgere slettes aldrig af en import.",
+    ]
+    for line in lines:
+        ws.append([line])
+    ws.append([])
+    ws.append(["Ark", "Kolonne", "Krævet", "Indhold"])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for spec in TABLES:
+        for f in spec.fields:
+            ws.append([spec.sheet, f.key, "ja" if f.required else "", f.help])
+    ws.append([])
+    ws.append(["Forløbstyper"])
+    ws[ws.max_row][0].font = Font(bold=True)
+    for value in CHOICES["period_type"]:
+        ws.append(["", value])
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=False, vertical="top")
+
+
+def _lists(workbook) -> str:
+    """The allowed values, for the drop-down lists (a hidden sheet)."""
+    ws = workbook.create_sheet("Lister")
+    for column, choice in enumerate(_KIND_OF_CHOICE, start=1):
+        ws.cell(row=1, column=column, value=choice)
+        for row, value in enumerate(CHOICES[choice], start=2):
+            ws.cell(row=row, column=column, value=value)
+    ws.sheet_state = "hidden"
+    return ws.title
+
+
+def write_template(path: str | Path, rows: dict[str, Sequence[tuple]] | None = None) -> Path:
+    """The standard template (empty, or with ``rows`` per table key: the export)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    lists = _lists(workbook)
+    for spec in TABLES:
+        _sheet(workbook, spec, (rows or {}).get(spec.key, ()), lists)
+    _guide(workbook)
+    workbook.active = 1
+    _save(workbook, Path(path))
+    return Path(path)
+
+
+def error_report_path(source: str | Path) -> Path:
+    source = Path(source)
+    return source.with_name(f"{source.stem}-fejl-{dt.datetime.now():%Y%m%d-%H%M%S}.xlsx")
+
+
+def write_error_report(path: str | Path, rejected: Sequence[RejectedRow]) -> Path:
+    """The rejected rows as they were in the source, with the row number and what was wrong."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheets: dict[str, object] = {}
+    for row in rejected:
+        ws = sheets.get(row.sheet)
+        if ws is None:
+            ws = workbook.create_sheet(_safe_title(row.sheet, sheets))
+            ws.append(["Række", "Fejl", *row.headers])
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+                cell.fill = PatternFill("solid", fgColor="F4CCCC")
+            ws.freeze_panes = "C2"
+            ws.column_dimensions["B"].width = 60
+            sheets[row.sheet] = ws
+        ws.append([row.row, "; ".join(row.messages), *(_cell(v) for v in row.values)])
+    if not sheets:
+        workbook.create_sheet("Fejl").append(["Ingen afviste rækker"])
+    _save(workbook, Path(path))
+    return Path(path)
+
+
+def _safe_title(title: str, taken: dict) -> str:
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(title))[:31] or "Ark"
+    name, n = cleaned, 2
+    existing = {getattr(ws, "title", "") for ws in taken.values()}
+    while name in existing:
+        name = f"{cleaned[:28]} {n}"
+        n += 1
+    return name
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and len(value) > 32_000:
+        return value[:32_000] + " …"  # Excel's limit for a cell is 32,767 characters
+    return value
