@@ -10,7 +10,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, QThreadPool, QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QStandardPaths, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from fsm_desktop import __version__
@@ -46,7 +46,21 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setStyle("Fusion")
     style = resources.files("fsm_desktop.resources").joinpath("style.qss").read_text("utf-8")
     app.setStyleSheet(style)
+    _install_qt_danish(app)
     return app
+
+
+def _install_qt_danish(app: QApplication) -> None:
+    """Qt's own texts and formats in Danish (the standard buttons "Annuller", "Ja", "Nej", the
+    file dialogs, month names in the date picker): the interface speaks Danish throughout."""
+    if getattr(app, "_fsm_qt_danish", None) is not None:
+        return
+    QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark), "qtbase", "_", folder):
+        app.installTranslator(translator)
+    app._fsm_qt_danish = translator
 
 
 def run(args: argparse.Namespace) -> int:

@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
             page = page_class(self.stack)
             self.pages.append(page)
             self.stack.addWidget(page)
+            changed = getattr(page, "data_changed", None)
+            if changed is not None:
+                changed.connect(self.data_changed)
             item = QListWidgetItem(page.title_label.text(), self.nav)
             item.setData(Qt.ItemDataRole.UserRole, page.key)
             item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=page.title_label.text(), n=number))
@@ -233,6 +236,12 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(0)
         else:
             self._nav_changed(self.nav.currentRow())
+        self.refresh_status()
+
+    def data_changed(self) -> None:
+        """A page wrote to the project (an import, an undo): every page shows fresh data."""
+        for page in self.pages:
+            page.set_project(self.project)
         self.refresh_status()
 
     def refresh_status(self) -> None:

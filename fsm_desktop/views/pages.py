@@ -316,32 +316,9 @@ class StaffPage(Page):
         self.view.setVisible(bool(staff))
 
 
-class ImportPage(Page):
-    key = "import"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            self.tr("Import"),
-            self.tr(
-                "Indlæs målgruppen og dens historik fra udtræk fra Momentum, Fasit og "
-                "jobindsats.dk (Excel og CSV)."
-            ),
-            parent,
-        )
-        self.body.addWidget(
-            self.coming(
-                [
-                    self.tr("En importskabelon, du kan gemme og udfylde"),
-                    self.tr("Kontrol før noget skrives: fejl vises med ark, række og kolonne"),
-                    self.tr("Alt eller intet – og hver import kan fortrydes som helhed"),
-                ]
-            )
-        )
-        self.body.addStretch(1)
-
-
 def page_classes() -> tuple[type[Page], ...]:
     """The navigation's pages, in order."""
+    from fsm_desktop.views.import_page import ImportPage
     from fsm_desktop.views.measures_page import MeasuresPage
 
     return (BoardPage, CitizensPage, StepUpPage, MeasuresPage, StatusSheetPage, StaffPage, ImportPage)

@@ -2,8 +2,9 @@
 
 ``run_in_background(fn, on_done, on_error, owner)`` runs ``fn()`` in Qt's global thread pool
 and calls ``on_done(result)`` or ``on_error(exc)`` on the GUI thread — unless ``owner`` (the
-widget that asked) has been deleted meanwhile. Workers never touch widgets. Tests install
-:class:`SynchronousRunner` to run tasks at once."""
+widget that asked) has been deleted meanwhile. With ``on_progress``, the task is called as
+``fn(report)``, and each ``report(value)`` reaches ``on_progress(value)`` on the GUI thread.
+Workers never touch widgets. Tests install :class:`SynchronousRunner` to run tasks at once."""
 
 from __future__ import annotations
 
@@ -37,18 +38,22 @@ class ThreadPoolRunner:
 
     def run(
         self,
-        fn: Callable[[], Any],
+        fn: Callable[..., Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
         owner: QObject | None,
+        on_progress: Callable[[Any], None] | None = None,
     ) -> None:
         if self._relay is None:
             self._relay = _Relay()  # created on first use, on the GUI thread
         relay = self._relay
 
+        def report(value: Any) -> None:
+            relay.finished.emit(owner, on_progress, value)
+
         def work() -> None:
             try:
-                result = fn()
+                result = fn(report) if on_progress is not None else fn()
             except BaseException as exc:  # handed to the GUI thread, which decides what to show
                 relay.finished.emit(owner, on_error, exc)
             else:
@@ -58,9 +63,9 @@ class ThreadPoolRunner:
 
 
 class SynchronousRunner:
-    def run(self, fn, on_done, on_error, owner) -> None:
+    def run(self, fn, on_done, on_error, owner, on_progress=None) -> None:
         try:
-            result = fn()
+            result = fn(on_progress) if on_progress is not None else fn()
         except BaseException as exc:
             on_error(exc)
         else:
@@ -70,5 +75,5 @@ class SynchronousRunner:
 runner: ThreadPoolRunner | SynchronousRunner = ThreadPoolRunner()
 
 
-def run_in_background(fn, on_done, on_error, owner: QObject | None) -> None:
-    runner.run(fn, on_done, on_error, owner)
+def run_in_background(fn, on_done, on_error, owner: QObject | None, on_progress=None) -> None:
+    runner.run(fn, on_done, on_error, owner, on_progress)

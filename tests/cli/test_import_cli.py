@@ -1,0 +1,162 @@
+"""fsm-desktop import / imports / template, run as a user runs them: in a subprocess."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import pytest
+
+from fsm_desktop.domain.imports import Mapping, SheetMapping
+
+
+@pytest.fixture
+def env(tmp_path):
+    values = dict(os.environ)
+    values["HOME"] = str(tmp_path / "home")
+    values["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    values["XDG_DATA_HOME"] = str(tmp_path / "data")
+    return values
+
+
+def run(env, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "fsm_desktop", *map(str, args)], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+@pytest.fixture
+def db(env, tmp_path):
+    path = tmp_path / "p.fsm"
+    assert run(env, "init", "--db", path, "--program", "fsm2").returncode == 0
+    return path
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _csvs(tmp_path):
+    staff = tmp_path / "medarbejdere.csv"
+    staff.write_text("initialer;navn;rolle;timer_pr_uge\nJF;Jonna;jobformidler;37\n", encoding="utf-8")
+    citizens = tmp_path / "borgere.csv"
+    citizens.write_text(
+        "cpr;navn;gruppe;indgang;jobformidler\n010180-1234;Anna;1;01-11-2019;JF\n0202802345;Bo;2;01.11.2019;\n",
+        encoding="utf-8-sig",
+    )
+    return staff, citizens
+
+
+def test_import_prints_one_line_and_exits_0(env, db, tmp_path):
+    staff, citizens = _csvs(tmp_path)
+    assert run(env, "import", "--db", db, staff).returncode == 0
+    result = run(env, "import", "--db", db, citizens)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    assert result.stdout.startswith("Importerede borgere.csv: borgere: 2 nye, 0 ændrede, 0 uændrede;")
+    again = run(env, "import", "--db", db, citizens)
+    assert "borgere: 0 nye, 0 ændrede, 2 uændrede" in again.stdout
+
+
+def test_validation_errors_exit_1_with_sheet_row_and_column_and_write_nothing(env, db, tmp_path):
+    bad = tmp_path / "fejl.csv"
+    bad.write_text("cpr;navn;gruppe;indgang\n010180-1234;Anna;1;31-02-2020\n0202802345;;3;\n", encoding="utf-8")
+    before = _sha(db)
+    result = run(env, "import", "--db", db, bad)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[:3] == [
+        "fsm-desktop: fejl, række 2, kolonne D (indgang): »31-02-2020« er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)",
+        "fsm-desktop: fejl, række 3, kolonne B (navn): skal udfyldes",
+        "fsm-desktop: fejl, række 3, kolonne C (gruppe): gruppe 3 findes ikke (brug 1 eller 2)",
+    ]
+    assert "Intet er skrevet" in lines[-1]
+    assert "Traceback" not in result.stderr
+    assert _sha(db) == before
+
+
+def test_dry_run_writes_nothing(env, db, tmp_path):
+    staff, _ = _csvs(tmp_path)
+    before = _sha(db)
+    result = run(env, "import", "--db", db, staff, "--dry-run")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Prøvekørsel af medarbejdere.csv (intet er skrevet):")
+    assert "medarbejdere: 1 nye" in result.stdout
+    assert _sha(db) == before
+
+
+def test_valid_rows_only(env, db, tmp_path):
+    staff, _ = _csvs(tmp_path)
+    mixed = tmp_path / "blandet.csv"
+    mixed.write_text("cpr;navn\n010180-1234;Anna\nabc;Bo\n", encoding="utf-8")
+    result = run(env, "import", "--db", db, mixed, "--valid-rows-only")
+    assert result.returncode == 0, result.stderr
+    assert "1 afviste rækker" in result.stdout and "Afviste rækker:" in result.stdout
+    reports = list(tmp_path.glob("blandet-fejl-*.xlsx"))
+    assert len(reports) == 1
+    assert "fsm-desktop: blandet, række 3, kolonne A (cpr)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content, name, message",
+    [
+        (b"", "tom.xlsx", "er tom"),
+        (bytes(range(256)) * 8, "stoej.xlsx", "ikke et Excel-regneark"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "gammel.xls", "gamle Excel-format"),
+    ],
+)
+def test_a_file_that_is_not_a_spreadsheet_exits_2(env, db, tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = _sha(db)
+    result = run(env, "import", "--db", db, path)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert _sha(db) == before
+
+
+@pytest.mark.parametrize("args", [["import", "--db"], ["import", "x.csv"], ["import", "--db", "p.fsm", "a", "b"]])
+def test_usage_errors_exit_2(env, tmp_path, args):
+    result = run(env, *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_mapping_by_name_or_file(env, db, tmp_path):
+    csv = tmp_path / "fasit.csv"
+    csv.write_text("Personnummer;Fulde navn\n0101801234;Anna\n", encoding="utf-8")
+    unknown = run(env, "import", "--db", db, csv, "--mapping", "Fasit")
+    assert unknown.returncode == 2 and "ukendt tilknytning »Fasit«" in unknown.stderr
+    mapping = Mapping("Fasit", {"*": SheetMapping("borgere", {"cpr": "Personnummer", "navn": "Fulde navn"})})
+    path = tmp_path / "fasit.json"
+    path.write_text(mapping.to_json(), encoding="utf-8")
+    result = run(env, "import", "--db", db, csv, "--mapping", path)
+    assert result.returncode == 0, result.stderr
+    assert "borgere: 1 nye" in result.stdout
+
+
+def test_imports_lists_and_undoes(env, db, tmp_path):
+    staff, citizens = _csvs(tmp_path)
+    run(env, "import", "--db", db, staff)
+    run(env, "import", "--db", db, citizens)
+    listing = run(env, "imports", "--db", db)
+    assert listing.returncode == 0
+    assert [line.split("  ")[1] for line in listing.stdout.splitlines()] == ["borgere.csv", "medarbejdere.csv"]
+    undo = run(env, "imports", "--db", db, "--undo")
+    assert undo.returncode == 0 and undo.stdout.startswith("Fortrød importen af borgere.csv")
+    assert "(fortrudt" in run(env, "imports", "--db", db).stdout.splitlines()[0]
+
+
+def test_template_empty_and_with_the_project(env, db, tmp_path):
+    empty = run(env, "template", "--out", tmp_path / "skabelon.xlsx")
+    assert empty.returncode == 0 and (tmp_path / "skabelon.xlsx").stat().st_size > 1000
+    staff, citizens = _csvs(tmp_path)
+    run(env, "import", "--db", db, staff)
+    run(env, "import", "--db", db, citizens)
+    full = run(env, "template", "--out", tmp_path / "eksport.xlsx", "--db", db)
+    assert full.returncode == 0
+    reimport = run(env, "import", "--db", db, tmp_path / "eksport.xlsx", "--dry-run")
+    assert reimport.returncode == 0, reimport.stderr
+    assert "borgere: 0 nye, 0 ændrede, 2 uændrede" in reimport.stdout

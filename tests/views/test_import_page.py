@@ -1,0 +1,242 @@
+"""The Import page and dialog under pytest-qt: save the template, import with a preview,
+errors with sheet/row/column, valid rows only, cancel, mapping another layout, ending missing
+citizens, undo — and every model checked with QAbstractItemModelTester."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from fsm_desktop.exchange.template import write_template
+from fsm_desktop.storage.imports import ImportRepository
+from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.repositories import CitizenRepository
+from fsm_desktop.views.import_page import ImportDialog, ImportPage, MappingDialog
+from fsm_desktop.views.main_window import MainWindow
+
+FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
+
+
+@pytest.fixture
+def window(app, qtbot, settings, small_project_path):
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(small_project_path)
+    win.show_page_key("import")
+    yield win
+    if win.project is not None:
+        win.project.close()
+
+
+@pytest.fixture
+def page(window) -> ImportPage:
+    current = window.stack.currentWidget()
+    assert isinstance(current, ImportPage)
+    return current
+
+
+def _filled(tmp_path, citizens=(), periods=(), hours=(), staff=()):
+    path = write_template(tmp_path / "udtraek.xlsx")
+    workbook = load_workbook(path)
+    for name, rows in (("Medarbejdere", staff), ("Borgere", citizens), ("Forløb", periods), ("Løntimer", hours)):
+        for row in rows:
+            workbook[name].append(list(row))
+    workbook.save(path)
+    return path
+
+
+NEW = [
+    ("050580-5678", "Eva Eriksen", 1, "K", "ikke-vestlig", dt.datetime(2020, 1, 1), None, None, "AB", "CD", "ja", "Butik"),
+    ("060680-6789", "Finn Friis", 2, "M", "dansk", dt.datetime(2020, 2, 1)),
+]
+PERIODS = [("050580-5678", "virksomhedspraktik", dt.datetime(2020, 3, 1), dt.datetime(2020, 5, 31))]
+HOURS = [("050580-5678", "2020-06", 12.5)]
+
+
+def test_the_page_without_imports_and_its_models(page):
+    QAbstractItemModelTester(page.model, FATAL)
+    assert page.model.rowCount() == 0
+    assert page.empty_label.isVisible() and not page.view.isVisible()
+    assert not page.undo_button.isEnabled()
+    assert [page.import_button.text(), page.template_button.text()] == ["Importér fil …", "Gem skabelon …"]
+
+
+def test_save_the_template(page, tmp_path):
+    assert page.write_template(tmp_path / "skabelon")  # the .xlsx is added
+    workbook = load_workbook(tmp_path / "skabelon.xlsx")
+    assert ["Vejledning", "Borgere", "Forløb", "Løntimer", "Medarbejdere"] == [
+        name for name in workbook.sheetnames if name != "Lister"
+    ]
+    assert [c.value for c in workbook["Borgere"][1]][:3] == ["cpr", "navn", "gruppe"]
+
+
+def test_import_with_preview_then_write(window, page, qtbot, tmp_path):
+    source = _filled(tmp_path, NEW, PERIODS, HOURS)
+    dialog = page.import_file(source)
+    QAbstractItemModelTester(dialog.errors_model, FATAL)
+    QAbstractItemModelTester(dialog.changes_model, FATAL)
+    QAbstractItemModelTester(dialog.missing_model, FATAL)
+    assert dialog.stack.currentIndex() == ImportDialog.PREVIEW
+    assert dialog.count_labels["citizens_new"].text() == "2"
+    assert dialog.count_labels["periods_new"].text() == "1"
+    assert dialog.count_labels["hours_new"].text() == "1"
+    assert dialog.import_button.isVisible() and dialog.import_button.isEnabled()
+    assert not dialog.valid_button.isVisible()
+    # Nothing is written by the preview.
+    assert CitizenRepository(window.project).count() == 4
+    # The small project's citizens are not in the extract: listed, not deleted.
+    assert dialog.missing_model.rowCount() == 4 - 1  # Bo Nielsen has already left
+    with qtbot.waitSignal(dialog.imported):
+        dialog.import_button.click()
+    assert dialog.stack.currentIndex() == ImportDialog.DONE
+    assert "Importeret: borgere: 2 nye" in dialog.done_label.text()
+    assert CitizenRepository(window.project).count() == 6
+    assert "5 borgere i målgruppen" in window.status_label.text()  # the window refreshed
+    assert page.model.rowCount() == 1 and page.undo_button.isEnabled()
+    assert page.model.index(0, 1).data() == "udtraek.xlsx"
+
+
+def test_errors_are_listed_with_sheet_row_and_column(page, tmp_path):
+    bad = [NEW[0], ("060680-6789", "Finn", 9)]
+    dialog = page.import_file(_filled(tmp_path, bad, [("050580-5678", "ferie", dt.datetime(2020, 1, 1))]))
+    model = dialog.errors_model
+    rows = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
+    assert rows == [
+        ["Borgere", "3", "C (gruppe)", "gruppe 9 findes ikke (brug 1 eller 2)"],
+        ["Forløb", "2", "B (type)", "»ferie« er ikke en kendt forløbstype (se arket Vejledning)"],
+    ]
+    assert dialog.tabs.tabText(0) == "Fejl (2)" and dialog.tabs.currentIndex() == 0
+    assert not dialog.import_button.isEnabled()
+    assert dialog.valid_button.isVisible()
+
+
+def test_valid_rows_only(window, page, qtbot, tmp_path):
+    dialog = page.import_file(_filled(tmp_path, [NEW[0], ("060680-6789", "Finn", 9)]))
+    with qtbot.waitSignal(dialog.imported):
+        dialog.valid_button.click()
+    assert CitizenRepository(window.project).by_cpr("0505805678") is not None
+    assert CitizenRepository(window.project).by_cpr("0606806789") is None
+    assert "De afviste rækker står i" in dialog.done_label.text()
+    assert list(tmp_path.glob("udtraek-fejl-*.xlsx"))
+
+
+def test_cancelling_while_reading_writes_nothing(window, page, tmp_path):
+    rows = [(f"0101{80 + i // 1000:02d}{1000 + i % 1000:04d}", f"Borger {i}") for i in range(2500)]
+    dialog = ImportDialog(window.project, _filled(tmp_path, rows), page)
+    shown = dialog._progress
+
+    def press_cancel_at_the_first_report(value):
+        shown(value)
+        dialog.cancel()  # "Annullér" while the file is being read
+
+    dialog._progress = press_cancel_at_the_first_report
+    dialog.start()
+    assert dialog.stack.currentIndex() == ImportDialog.DONE
+    assert dialog.done_label.text() == "Importen er annulleret. Intet er skrevet."
+    assert CitizenRepository(window.project).count() == 4
+    assert ImportRepository(window.project).batches() == []
+
+
+def test_cancel_button_while_reading_sets_the_flag(window, page, tmp_path):
+    dialog = ImportDialog(window.project, _filled(tmp_path, NEW), page)
+    assert dialog.stack.currentIndex() == ImportDialog.PROGRESS and not dialog.cancel_button.isHidden()
+    dialog.cancel_button.click()
+    assert dialog.cancel_event.is_set()
+    assert dialog.progress_label.text() == "Annullerer …"
+
+
+def test_a_file_that_is_not_a_spreadsheet(window, page, tmp_path):
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"noget helt andet" * 50)
+    dialog = page.import_file(junk)
+    assert dialog.stack.currentIndex() == ImportDialog.DONE
+    assert "ikke et Excel-regneark" in dialog.done_label.text() and "Intet er skrevet." in dialog.done_label.text()
+    assert dialog.close_button.isVisible() and not dialog.import_button.isVisible()
+
+
+def test_mapping_another_layout_is_saved_and_used_again(window, page, qtbot, tmp_path):
+    csv = tmp_path / "fasit.csv"
+    csv.write_text("Personnr;Fulde navn;Målgruppe\n0505805678;Eva;1\n", encoding="cp1252")
+    dialog = page.import_file(csv)
+    assert "fasit" in dialog.notes_label.text()  # the sheet was not recognised
+    mapping_dialog = dialog.edit_mapping()
+    assert isinstance(mapping_dialog, MappingDialog)
+    (name, table_box, _host, state) = mapping_dialog.sheets[0]
+    table_box.setCurrentIndex(table_box.findData("borgere"))
+    fields = state["fields"]
+    fields["cpr"].setCurrentIndex(fields["cpr"].findData("Personnr"))
+    fields["navn"].setCurrentIndex(fields["navn"].findData("Fulde navn"))
+    fields["gruppe"].setCurrentIndex(fields["gruppe"].findData("Målgruppe"))
+    mapping_dialog.accept()  # no name yet: refused with a message
+    assert "Giv tilknytningen et navn" in mapping_dialog.error_label.text()
+    mapping_dialog.name_edit.setText("Fasit borgere")
+    mapping_dialog.accept()
+    assert dialog.stack.currentIndex() == ImportDialog.PREVIEW
+    assert dialog.count_labels["citizens_new"].text() == "1"
+    assert ImportRepository(window.project).mapping_names() == ["Fasit borgere"]
+    # The next file in the same layout is read with it at once.
+    second = page.import_file(csv)
+    assert second.mapping is not None and second.mapping.name == "Fasit borgere"
+    assert "»Fasit borgere«" in second.notes_label.text()
+
+
+def test_ending_missing_citizens_with_the_import(window, page, qtbot, tmp_path):
+    dialog = page.import_file(_filled(tmp_path, NEW))
+    model = dialog.missing_model
+    names = [model.index(r, 1).data() for r in range(model.rowCount())]
+    row = names.index("Grete Jensen")
+    assert model.setData(model.index(row, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert model.index(row, 2).data() == "020280-xxxx"  # CPR masked
+    dialog.end_date.setDate(QDate(2021, 6, 30))
+    dialog.end_reason.setCurrentIndex(dialog.end_reason.findData("folkepension"))
+    with qtbot.waitSignal(dialog.imported):
+        dialog.import_button.click()
+    grete = CitizenRepository(window.project).by_cpr("0202802345")
+    assert (grete.exit_date, grete.exit_reason.value) == (dt.date(2021, 6, 30), "folkepension")
+    assert "1 borger er afsluttet" in dialog.done_label.text()
+
+
+def test_select_all_missing(page, tmp_path):
+    dialog = page.import_file(_filled(tmp_path, NEW))
+    dialog.select_all.setChecked(True)
+    assert len(dialog.missing_model.checked()) == dialog.missing_model.rowCount() == 3
+    dialog.select_all.setChecked(False)
+    assert dialog.missing_model.checked() == []
+    assert not dialog.missing_model.setData(QModelIndex(), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+
+
+def test_undo_the_latest_import(window, page, qtbot, tmp_path):
+    dialog = page.import_file(_filled(tmp_path, NEW, PERIODS, HOURS))
+    with qtbot.waitSignal(dialog.imported):
+        dialog.import_button.click()
+    assert CitizenRepository(window.project).count() == 6
+    assert page.undo_latest(confirm=False)
+    assert CitizenRepository(window.project).count() == 4
+    assert page.model.index(0, 8).data().startswith("fortrudt")
+    assert not page.undo_button.isEnabled()
+    assert "3 borgere i målgruppen" in window.status_label.text()
+
+
+def test_the_preview_says_when_nothing_would_change(window, page, qtbot, tmp_path):
+    source = _filled(tmp_path, NEW)
+    first = page.import_file(source)
+    with qtbot.waitSignal(first.imported):
+        first.import_button.click()
+    second = page.import_file(source)
+    assert "projektet har allerede alt i filen" in second.preview_title.text()
+    assert second.count_labels["citizens_unchanged"].text() == "2"
+
+
+def test_another_connection_sees_the_import(window, page, qtbot, tmp_path):
+    """The import is written on its own connection and committed: any reader sees it."""
+    dialog = page.import_file(_filled(tmp_path, NEW))
+    with qtbot.waitSignal(dialog.imported):
+        dialog.import_button.click()
+    with Project.open(window.project.path) as other:
+        assert CitizenRepository(other).by_cpr("0606806789").name == "Finn Friis"
