@@ -5,6 +5,8 @@ Figures:
 - demo.write_20000: writing the 20,000-citizen demo database (issue limit: 30 s).
 - startup.*: process start → main window shown on the 20,000-citizen database, against a bare
   QApplication + empty QMainWindow in the same run (issue limit: at most 0.5 s slower).
+- measures.*: all measures of each initiative over 36 months, against reading the same rows.
+- import.*: importing a 20,000-citizen template file, against iterating it with openpyxl.
 """
 
 from __future__ import annotations
@@ -142,11 +144,118 @@ def bench_measures(runs: int, citizens: int) -> None:
         )
 
 
+IMPORT_FLOOR = """
+import sys, time
+t = time.perf_counter()
+from openpyxl import load_workbook
+workbook = load_workbook(sys.argv[1], read_only=True)
+rows = 0
+for ws in workbook.worksheets:
+    for row in ws.iter_rows(values_only=True):
+        rows += 1
+workbook.close()
+print(time.perf_counter() - t, rows)
+"""
+
+IMPORT_RUN = """
+import resource, sys, time
+t = time.perf_counter()
+from fsm_desktop.cli import main
+code = main(["import", "--db", sys.argv[1], sys.argv[2]])
+elapsed = time.perf_counter() - t
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, code)
+"""
+
+
+def import_file(citizens: int, periods: int, hours: int) -> Path:
+    """A filled standard template (cached): valid, unique rows, as a case-system extract."""
+    import datetime as dt
+    import random
+
+    from openpyxl import Workbook
+
+    from fsm_desktop.domain.imports import TABLES
+    from fsm_desktop.domain.model import PERIOD_LABELS, PeriodKind
+
+    path = CACHE / f"import-{citizens}-{periods}-{hours}.xlsx"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(1)
+    workbook = Workbook(write_only=True)
+    sheets = {spec.key: workbook.create_sheet(spec.sheet) for spec in TABLES}
+    for spec in TABLES:
+        sheets[spec.key].append([f.key for f in spec.fields])
+    staff = [(f"JF{i}", f"Jobformidler {i}", "jobformidler", 37) for i in range(500)]
+    staff += [(f"SB{i}", f"Sagsbehandler {i}", "sagsbehandler", 37) for i in range(570)]
+    for row in staff:
+        sheets["medarbejdere"].append(list(row))
+    cprs: list[str] = []
+    seen: set[str] = set()
+    while len(cprs) < citizens:
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15_000))
+        cpr = f"{born:%d%m%y}-{rng.randrange(4)}{rng.randrange(1000):03d}"
+        if cpr not in seen:
+            seen.add(cpr)
+            cprs.append(cpr)
+    for i, cpr in enumerate(cprs):
+        sheets["borgere"].append([
+            cpr, f"Borger {i}", 1 + (i % 7 == 0), "KM"[i % 2], ("dansk", "vestlig", "ikke-vestlig")[i % 3],
+            dt.datetime(2019, 11, 1), None, None, f"JF{i % 500}", f"SB{i % 570}", "ja", "Lager",
+        ])
+    kinds = [PERIOD_LABELS[k] for k in (PeriodKind.VIRKSOMHEDSPRAKTIK, PeriodKind.LOENTILSKUD, PeriodKind.MENTOR,
+                                        PeriodKind.ANDET_AKTIVT_TILBUD, PeriodKind.ORDINAER_BESKAEFTIGELSE)]
+    per_citizen = periods // citizens
+    for i, cpr in enumerate(cprs):
+        start = dt.datetime(2019, 1, 1)
+        for k in range(per_citizen):
+            start += dt.timedelta(days=rng.randrange(20, 90))
+            end = start + dt.timedelta(days=rng.randrange(10, 60))
+            sheets["forloeb"].append([cpr, kinds[(i + k) % len(kinds)], start, end, None])
+    per_citizen = hours // citizens
+    for cpr in cprs:
+        for m in range(per_citizen):
+            sheets["loentimer"].append([cpr, f"{2019 + m // 12}-{m % 12 + 1:02d}", rng.choice((4, 7.5, 12.5, 30))])
+    workbook.save(path)
+    return path
+
+
+def bench_import(runs: int) -> None:
+    """Importing a template file with 20,000 citizens, 100,000 periods and 200,000 paid-hours
+    rows into a new project, against merely iterating the same file with openpyxl's read-only
+    mode (issue limits: ≤ 1.5× the iteration, under 400 MB). Each in its own process, timed
+    inside it (interpreter start-up left out), alternating; the peak memory is the import
+    process's own."""
+    path = import_file(20_000, 100_000, 200_000)
+    env = _env()
+    floors, ours, memory = [], [], []
+    for run in range(runs):
+        floor = subprocess.run([sys.executable, "-c", IMPORT_FLOOR, str(path)], env=env, capture_output=True, text=True)
+        if floor.returncode:
+            raise SystemExit(f"bench: iterating {path} failed:\n{floor.stderr}")
+        floors.append(float(floor.stdout.split()[0]))
+        db = CACHE / "import-target.fsm"
+        for leftover in CACHE.glob("import-target.fsm*"):
+            leftover.unlink()
+        subprocess.run([sys.executable, "-m", "fsm_desktop", "init", "--db", str(db), "--program", "fsm2"], env=env, check=True, capture_output=True)
+        result = subprocess.run([sys.executable, "-c", IMPORT_RUN, str(db), str(path)], env=env, capture_output=True, text=True)
+        elapsed, peak_kb, code = result.stdout.split()[-3:]
+        if code != "0":
+            raise SystemExit(f"bench: the import failed:\n{result.stdout}\n{result.stderr}")
+        ours.append(float(elapsed))
+        memory.append(int(peak_kb) / 1024)
+    floor, own = statistics.median(floors), statistics.median(ours)
+    figure("import.openpyxl_iterate", floor, "s", f"(the floor; median of {runs})")
+    figure("import.template_20000", own, "s", f"(median of {runs}; 20,000 citizens, 100,000 periods, 200,000 hours)")
+    figure("import.ratio", own / floor, "x", f"(limit 1.5x; per run {', '.join(f'{o / f:.2f}' for o, f in zip(ours, floors))})")
+    figure("import.peak_memory", max(memory), "MB", "(limit 400 MB)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--citizens", type=int, default=20_000)
-    parser.add_argument("--only", choices=("startup", "measures"), help="run one group of figures")
+    parser.add_argument("--only", choices=("startup", "measures", "import"), help="run one group of figures")
     args = parser.parse_args(argv)
     if args.only in (None, "startup"):
         db, written = demo_database(args.citizens)
@@ -157,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_startup(db, args.runs)
     if args.only in (None, "measures"):
         bench_measures(args.runs, args.citizens)
+    if args.only in (None, "import"):
+        bench_import(max(1, args.runs // 3))
     return 0
 
 

@@ -1,5 +1,6 @@
 """Reading a source file into sheets (domain.imports.SourceTable): Excel (.xlsx, .xlsm) through
-openpyxl in read-only mode, and CSV separated by ";", "," or tab, in UTF-8 (with or without
+the fast cell reader of exchange.xlsx (openpyxl's read-only mode for a package it does not
+expect), and CSV separated by ";", "," or tab, in UTF-8 (with or without
 BOM), UTF-16 or Windows-1252 (what Danish Excel writes).
 
 A file that is not a spreadsheet at all — empty, random bytes, a broken or truncated .xlsx,
@@ -10,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -86,12 +88,71 @@ def _broken(path: Path, exc: BaseException) -> ImportFileError:
 
 
 def _read_xlsx(path: Path, progress: Progress | None, cancelled: Callable[[], bool]) -> list[SourceTable]:
+    """The fast reader (exchange.xlsx); a package it does not expect goes to openpyxl."""
+    from xml.parsers import expat
+
+    from fsm_desktop.exchange import xlsx
+
+    try:
+        if not zipfile.is_zipfile(path):
+            raise ImportFileError("Filen {path} er ikke et Excel-regneark (den er beskadiget).", path=str(path))
+        workbook = xlsx.Workbook(str(path))
+    except ImportFileError:
+        raise
+    except xlsx.Unsupported:
+        return _read_xlsx_openpyxl(path, progress, cancelled)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, expat.ExpatError, KeyError, ValueError, IndexError, EOFError, OSError) as exc:
+        raise _broken(path, exc) from None
+    try:
+        expected = sum(workbook.size(part) for _, part in workbook.sheets) or 1
+        done_bytes = 0
+        tables = []
+        for title, part in workbook.sheets:
+            base = done_bytes
+
+            def report(done: int, base: int = base) -> None:
+                if progress is not None:
+                    # Bytes of XML, as rows: a sheet's rows are not counted before they are read.
+                    progress(base + done, expected)
+
+            header: list[str] | None = None
+            header_row = 0
+            rows: list[tuple[int, tuple]] = []
+            for number, cells in workbook.rows(part, report, cancelled):
+                row = tuple(cells)
+                if _is_blank(row):
+                    continue
+                if header is None:
+                    header = ["" if cell is None else str(cell).strip() for cell in _trim(row)]
+                    header_row = number
+                    continue
+                rows.append((number, _trim(row)))
+            done_bytes += workbook.size(part)
+            tables.append(SourceTable(title, header or [], rows, header_row or 1))
+        if progress is not None:
+            progress(expected, expected)
+        return tables
+    except xlsx.Cancelled:
+        raise ImportCancelled() from None
+    except xlsx.Unsupported:
+        return _read_xlsx_openpyxl(path, progress, cancelled)
+    except (zipfile.BadZipFile, expat.ExpatError, KeyError, ValueError, IndexError, EOFError, OSError, TypeError, OverflowError) as exc:
+        raise _broken(path, exc) from None
+    finally:
+        workbook.close()
+
+
+def _read_xlsx_openpyxl(path: Path, progress: Progress | None, cancelled: Callable[[], bool]) -> list[SourceTable]:
     from openpyxl import load_workbook  # imported when a file is first read (start-up stays fast)
 
     try:
         if not zipfile.is_zipfile(path):
             raise ImportFileError("Filen {path} er ikke et Excel-regneark (den er beskadiget).", path=str(path))
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # openpyxl warns of what it does not keep ("Data Validation extension is not
+            # supported …"); only the values are read, so that is no news for the user.
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(path, read_only=True, data_only=True)
     except ImportFileError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a broken file (zip, XML, KeyError …)

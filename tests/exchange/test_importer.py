@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from fsm_desktop.domain.imports import ImportCancelled, ImportFileError, Mapping, SheetMapping
@@ -276,3 +278,49 @@ def test_citizens_missing_from_the_extract_can_be_ended_with_the_import(project,
     ]
     ImportRepository(project).undo(result.record.id)
     assert CitizenRepository(project).get(old.id).exit_date is None
+
+
+def test_a_sheet_with_1000_unknown_columns_and_a_1_mb_cell_write_nothing(project, tmp_path):
+    before = dump(project)
+    wide = tmp_path / "bred.csv"
+    wide.write_text(";".join(f"kolonne {i}" for i in range(1000)) + "\n" + ";".join("x" * 3 for _ in range(1000)) + "\n", encoding="utf-8")
+    prepared = prepare(project, wide)
+    assert "ingen ark kunne genkendes" in str(prepared.plan.errors[0])
+    with pytest.raises(ImportRefused):
+        commit(project, prepared)
+    huge = tmp_path / "stor.csv"
+    huge.write_text("cpr;navn\n0101801234;" + "x" * 1_048_576 + "\n", encoding="utf-8")
+    prepared = prepare(project, huge)
+    assert [str(e) for e in prepared.plan.errors] == ["stor, række 2, kolonne B (navn): cellen er for lang (1.048.576 tegn)"]
+    with pytest.raises(ImportRefused):
+        commit(project, prepared)
+    assert dump(project) == before
+
+
+_TEXT = st.text(alphabet="0123456789-;.,aæøå KM\n\"", max_size=24)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.sampled_from(["cpr;navn;gruppe;indgang", "cpr;type;fra;til", "cpr;måned;timer", "initialer;navn;rolle"]),
+       rows=st.lists(_TEXT, max_size=8))
+def test_any_malformed_rows_give_messages_never_a_crash_and_errors_write_nothing(project, tmp_path, header, rows):
+    path = tmp_path / "tilfaeldig.csv"
+    path.write_text(header + "\n" + "\n".join(rows), encoding="utf-8")
+    before = dump(project)
+    try:
+        prepared = prepare(project, path)
+    except ImportFileError as exc:
+        assert exc.message
+        assert dump(project) == before
+        return
+    plan = prepared.plan
+    for error in plan.errors:
+        assert error.sheet and error.row >= 1 and error.message
+    if plan.errors:
+        with pytest.raises(ImportRefused):
+            commit(project, prepared)
+        assert dump(project) == before
+    else:
+        commit(project, prepared)
+        again = prepare(project, path)
+        assert again.plan.changes == 0  # a second import of the same rows changes nothing
