@@ -109,11 +109,15 @@ class TableSpec:
         return tuple(f.key for f in self.fields if f.required)
 
 
+def _cpr(help_text: str) -> FieldSpec:
+    return FieldSpec("cpr", "cpr", True, help_text, ("cpr nr", "cprnr", "cpr nummer", "personnummer"))
+
+
 CITIZENS = TableSpec(
     "borgere",
     "Borgere",
     (
-        FieldSpec("cpr", "cpr", True, "CPR-nummer, med eller uden bindestreg", ("cpr nr", "cprnr", "cpr nummer", "personnummer")),
+        _cpr("CPR-nummer, med eller uden bindestreg"),
         FieldSpec("navn", "text", True, "Borgerens navn", ("borger", "borgernavn", "fulde navn"), 200),
         FieldSpec("gruppe", "group", help="1 (indsatsgruppe) eller 2 (målgruppe for rehab); tom for indsatser uden grupper"),
         FieldSpec("køn", "gender", help="K eller M", aliases=("koen", "kon")),
@@ -132,7 +136,7 @@ PERIODS = TableSpec(
     "forloeb",
     "Forløb",
     (
-        FieldSpec("cpr", "cpr", True, "Borgerens CPR-nummer (i Borgere eller allerede i projektet)", ("cpr nr", "cprnr", "cpr nummer", "personnummer")),
+        _cpr("Borgerens CPR-nummer (i Borgere eller allerede i projektet)"),
         FieldSpec("type", "period_type", True, "Forløbets type (se listen)", ("forloebstype", "ydelse", "tilbud")),
         FieldSpec("fra", "date", True, "Første dag", ("startdato", "fra dato", "start")),
         FieldSpec("til", "date", help="Sidste dag; tom = i gang", aliases=("slutdato", "til dato", "slut")),
@@ -144,7 +148,7 @@ PAID_HOURS = TableSpec(
     "loentimer",
     "Løntimer",
     (
-        FieldSpec("cpr", "cpr", True, "Borgerens CPR-nummer", ("cpr nr", "cprnr", "cpr nummer", "personnummer")),
+        _cpr("Borgerens CPR-nummer"),
         FieldSpec("måned", "month", True, "Måneden som ÅÅÅÅ-MM", ("maaned", "periode")),
         FieldSpec("timer", "hours", True, "Ordinære løntimer i måneden (decimalkomma er fint)", ("loentimer", "antal timer")),
     ),

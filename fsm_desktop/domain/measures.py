@@ -30,6 +30,7 @@ from fsm_desktop.domain.model import (
     PAID_HOURS,
     PERIOD_LABELS,
     ExitReason,
+    IsoDates,
     PeriodKind,
     StaffRole,
 )
@@ -201,16 +202,7 @@ class FactRows:
 
     def citizen_facts(self) -> dict[str, CitizenFacts]:
         if self.objects is None:
-            dates: dict[str, dt.date] = {}
-
-            def day(text: str | None) -> dt.date | None:
-                if text is None:
-                    return None
-                found = dates.get(text)
-                if found is None:
-                    found = dates[text] = dt.date.fromisoformat(text)
-                return found
-
+            day = IsoDates().of
             objects = {
                 cid: CitizenFacts(cid, name, group, day(entry), day(exit_date), ExitReason(reason) if reason else None)
                 for cid, name, group, entry, exit_date, reason in self.citizens

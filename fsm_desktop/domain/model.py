@@ -38,6 +38,18 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+class IsoDates(dict):
+    """ISO text → date, each distinct text parsed once: a project has a few thousand distinct
+    dates among 100,000s of rows. ``dates.of(text)`` gives None for None."""
+
+    def __missing__(self, text: str) -> dt.date:
+        day = self[text] = dt.date.fromisoformat(text)
+        return day
+
+    def of(self, text: str | None) -> dt.date | None:
+        return None if text is None else self[text]
+
+
 class Gender(StrEnum):
     FEMALE = "K"
     MALE = "M"

@@ -13,7 +13,7 @@ import csv
 import io
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from fsm_desktop.domain.imports import ImportCancelled, ImportFileError, SourceTable
@@ -39,6 +39,24 @@ def _trim(row: tuple) -> tuple:
     while end and (row[end - 1] is None or (isinstance(row[end - 1], str) and not row[end - 1].strip())):
         end -= 1
     return row[:end] if end != len(row) else row
+
+
+def _sheet(title: str, numbered: Iterable[tuple[int, Sequence]]) -> SourceTable:
+    """A sheet from its (row number, cells): the first row with a value is the header; blank
+    rows are skipped, and empty cells at the end of a row dropped."""
+    header: list[str] | None = None
+    header_row = 1
+    rows: list[tuple[int, tuple]] = []
+    for number, cells in numbered:
+        row = tuple(cells)
+        if not row or _is_blank(row):
+            continue
+        if header is None:
+            header = ["" if cell is None else str(cell).strip() for cell in _trim(row)]
+            header_row = number
+            continue
+        rows.append((number, _trim(row)))
+    return SourceTable(title, header or [], rows, header_row)
 
 
 def read_source(
@@ -115,20 +133,8 @@ def _read_xlsx(path: Path, progress: Progress | None, cancelled: Callable[[], bo
                     # Bytes of XML, as rows: a sheet's rows are not counted before they are read.
                     progress(base + done, expected)
 
-            header: list[str] | None = None
-            header_row = 0
-            rows: list[tuple[int, tuple]] = []
-            for number, cells in workbook.rows(part, report, cancelled):
-                row = tuple(cells)
-                if _is_blank(row):
-                    continue
-                if header is None:
-                    header = ["" if cell is None else str(cell).strip() for cell in _trim(row)]
-                    header_row = number
-                    continue
-                rows.append((number, _trim(row)))
+            tables.append(_sheet(title, workbook.rows(part, report, cancelled)))
             done_bytes += workbook.size(part)
-            tables.append(SourceTable(title, header or [], rows, header_row or 1))
         if progress is not None:
             progress(expected, expected)
         return tables
@@ -167,27 +173,22 @@ def _read_xlsx_openpyxl(path: Path, progress: Progress | None, cancelled: Callab
                 pass
         tables = []
         done = 0
-        for ws in sheets:
-            # The stored dimension can be wrong (A1:XFD1048576); read the cells that exist.
-            ws.reset_dimensions()
-            header: list[str] | None = None
-            header_row = 0
-            rows: list[tuple[int, tuple]] = []
+
+        def numbered(ws) -> Iterator[tuple[int, tuple]]:
             for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
                 if number % STEP == 0:
                     if cancelled():
                         raise ImportCancelled()
                     if progress is not None:
                         progress(done + number, expected)
-                if not row or _is_blank(row):
-                    continue
-                if header is None:
-                    header = ["" if cell is None else str(cell).strip() for cell in _trim(row)]
-                    header_row = number
-                    continue
-                rows.append((number, _trim(row)))
-            done += len(rows) + (1 if header is not None else 0)
-            tables.append(SourceTable(ws.title, header or [], rows, header_row or 1))
+                yield number, row
+
+        for ws in sheets:
+            # The stored dimension can be wrong (A1:XFD1048576); read the cells that exist.
+            ws.reset_dimensions()
+            table = _sheet(ws.title, numbered(ws))
+            done += len(table.rows) + 1
+            tables.append(table)
         if progress is not None:
             progress(done, done)
         return tables
@@ -240,24 +241,18 @@ def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], boo
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-        header: list[str] | None = None
-        header_row = 1
-        rows: list[tuple[int, tuple]] = []
         expected = text.count("\n") + 1
-        for number, record in enumerate(reader, start=1):
-            if number % STEP == 0:
-                if cancelled():
-                    raise ImportCancelled()
-                if progress is not None:
-                    progress(number, expected)
-            row = tuple(cell if cell.strip() else None for cell in record)
-            if not row or _is_blank(row):
-                continue
-            if header is None:
-                header = [cell.strip() if cell else "" for cell in record]
-                header_row = number
-                continue
-            rows.append((number, _trim(row)))
+
+        def numbered() -> Iterator[tuple[int, tuple]]:
+            for number, record in enumerate(reader, start=1):
+                if number % STEP == 0:
+                    if cancelled():
+                        raise ImportCancelled()
+                    if progress is not None:
+                        progress(number, expected)
+                yield number, tuple(cell if cell.strip() else None for cell in record)
+
+        table = _sheet(path.stem, numbered())
     except csv.Error as exc:
         raise ImportFileError(
             "Filen {path} er ikke en gyldig CSV-fil (række {row}: {reason}).",
@@ -268,5 +263,5 @@ def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], boo
     finally:
         csv.field_size_limit(previous)
     if progress is not None:
-        progress(len(rows), len(rows))
-    return SourceTable(path.stem, header or [], rows, header_row)
+        progress(len(table.rows), len(table.rows))
+    return table

@@ -25,6 +25,7 @@ from fsm_desktop.domain.model import (
     AssignmentRole,
     Citizen,
     ExitReason,
+    IsoDates,
     Period,
     PeriodKind,
     Staff,
@@ -106,15 +107,7 @@ class ImportRepository:
     # --- what the project holds ---------------------------------------------------------------
     def existing(self) -> Existing:
         conn = self.conn
-        dates: dict[str, dt.date] = {}
-
-        def day(text: str | None) -> dt.date | None:
-            if text is None:
-                return None
-            found = dates.get(text)
-            if found is None:
-                found = dates[text] = dt.date.fromisoformat(text)
-            return found
+        day = IsoDates().of
 
         citizens = {
             row[1]: citizen_from_row(row) for row in conn.execute(f"SELECT {CITIZEN_COLUMNS} FROM citizen")

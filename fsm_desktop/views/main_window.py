@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import SUFFIX, Project
@@ -248,12 +249,12 @@ class MainWindow(QMainWindow):
         if self.project is None:
             return
         s = OverviewRepository(self.project).summary()
-        parts = [self.tr("{n} borgere i målgruppen").format(n=f"{s.active:,}".replace(",", "."))]
+        parts = [self.tr("{n} borgere i målgruppen").format(n=number(s.active))]
         if self.project.template.groups:
-            parts.append(self.tr("gruppe 1: {g1} · gruppe 2: {g2}").format(g1=s.group1, g2=s.group2))
-        parts.append(self.tr("{n} medarbejdere").format(n=s.staff))
+            parts.append(self.tr("gruppe 1: {g1} · gruppe 2: {g2}").format(g1=number(s.group1), g2=number(s.group2)))
+        parts.append(self.tr("{n} medarbejdere").format(n=number(s.staff)))
         if s.left:
-            parts.append(self.tr("{n} gået ud").format(n=s.left))
+            parts.append(self.tr("{n} gået ud").format(n=number(s.left)))
         self.status_label.setText("   ·   ".join(parts))
 
     # --- File menu actions --------------------------------------------------------------------

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
+from cli_run import run
 
 from fsm_desktop import __version__
-
-
-@pytest.fixture
-def env(tmp_path):
-    """An environment whose settings and data folders are inside tmp_path."""
-    values = dict(os.environ)
-    values["HOME"] = str(tmp_path / "home")
-    values["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-    values["XDG_DATA_HOME"] = str(tmp_path / "data")
-    values["QT_QPA_PLATFORM"] = "offscreen"
-    return values
-
-
-def run(env, *args, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "fsm_desktop", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
 
 
 def test_version(env):

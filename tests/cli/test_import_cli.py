@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 
 import pytest
+from cli_run import run
 
 from fsm_desktop.domain.imports import Mapping, SheetMapping
-
-
-@pytest.fixture
-def env(tmp_path):
-    values = dict(os.environ)
-    values["HOME"] = str(tmp_path / "home")
-    values["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-    values["XDG_DATA_HOME"] = str(tmp_path / "data")
-    return values
-
-
-def run(env, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "fsm_desktop", *map(str, args)], capture_output=True, text=True, env=env, timeout=120
-    )
 
 
 @pytest.fixture

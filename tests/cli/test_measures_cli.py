@@ -6,12 +6,10 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
+from cli_run import isolated_env, run
 
 from fsm_desktop.domain.model import Citizen
 from fsm_desktop.domain.program import BUILTIN, builtin_template
@@ -26,23 +24,11 @@ CSV_HEADER = "measure,period_start,period_end,numerator,denominator,share,thresh
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     """An environment whose settings and data folders are inside a temporary folder."""
-    home = tmp_path_factory.mktemp("home")
-    values = dict(os.environ)
-    values["HOME"] = str(home)
-    values["XDG_CONFIG_HOME"] = str(home / "config")
-    values["XDG_DATA_HOME"] = str(home / "data")
-    values["QT_QPA_PLATFORM"] = "offscreen"
-    return values
+    return isolated_env(tmp_path_factory.mktemp("home"))
 
 
 def measures(env, *args, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "fsm_desktop", "measures", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
+    return run(env, "measures", *args, timeout=timeout)
 
 
 def _add(project: Project, n: int, name: str, group: int | None, entry: str, *, periods=(), hours=None) -> None:

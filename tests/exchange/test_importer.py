@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from import_helpers import fill_template
 from openpyxl import load_workbook
 
 from fsm_desktop.domain.imports import ImportCancelled, ImportFileError, Mapping, SheetMapping
@@ -39,14 +40,7 @@ HOURS = [("010180-1234", "2020-05", 12.5), ("010180-1234", "2020-06", 30), ("030
 
 
 def _fill(path, citizens=CITIZENS, periods=PERIODS, hours=HOURS, staff=STAFF):
-    """The saved template, filled in as a user would (openpyxl, not our writer)."""
-    write_template(path)
-    workbook = load_workbook(path)
-    for name, rows in (("Medarbejdere", staff), ("Borgere", citizens), ("Forløb", periods), ("Løntimer", hours)):
-        for row in rows:
-            workbook[name].append(list(row))
-    workbook.save(path)
-    return path
+    return fill_template(path, citizens, periods, hours, staff)
 
 
 def dump(project) -> dict[str, list[tuple]]:

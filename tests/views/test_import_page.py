@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from import_helpers import fill_template
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
@@ -42,13 +43,7 @@ def page(window) -> ImportPage:
 
 
 def _filled(tmp_path, citizens=(), periods=(), hours=(), staff=()):
-    path = write_template(tmp_path / "udtraek.xlsx")
-    workbook = load_workbook(path)
-    for name, rows in (("Medarbejdere", staff), ("Borgere", citizens), ("Forløb", periods), ("Løntimer", hours)):
-        for row in rows:
-            workbook[name].append(list(row))
-    workbook.save(path)
-    return path
+    return fill_template(tmp_path / "udtraek.xlsx", citizens, periods, hours, staff)
 
 
 NEW = [
