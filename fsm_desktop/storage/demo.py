@@ -19,6 +19,7 @@ never destroys an existing file that was to be overwritten."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 import random
@@ -71,7 +72,8 @@ class DemoSummary:
     paid_hour_months: int
     contacts: int
     moves: int
-    meetings: int
+    meetings: int  # step-up meetings
+    board_meetings: int = 0  # team meetings with a snapshot of the board
 
 
 # --- rates per program ----------------------------------------------------------------------
@@ -369,7 +371,7 @@ class _Builder:
         # The last month whose paid hours are known: the current one only on its last day.
         self.last_month = self._month(self.today) - (0 if (today + dt.timedelta(days=1)).day == 1 else 1)
         self.counts = dict.fromkeys(
-            ("staff", "citizens", "periods", "paid_hour_months", "contacts", "moves", "meetings"), 0
+            ("staff", "citizens", "periods", "paid_hour_months", "contacts", "moves", "meetings", "board_meetings"), 0
         )
 
     # -- small helpers ----------------------------------------------------------------------
@@ -440,7 +442,37 @@ class _Builder:
                 self.counts["meetings"] += len(rows["stepup_meeting"])
             for _, sql in indexes:
                 conn.execute(sql)
+            self.board_meetings(conn, staff)
         return self.counts
+
+    def board_meetings(self, conn: sqlite3.Connection, staff: list[tuple]) -> None:
+        """The last two monthly team meetings (about five and one week ago), each with the
+        board as it stood then, rebuilt from the move log: the board then shows what moved."""
+        from fsm_desktop.storage.repositories import NOT_LEFT_SQL
+
+        leaders = [row[1] for row in staff if row[3] == StaffRole.LEADER.value]
+        others = [row[1] for row in staff if row[3] in (StaffRole.JOB_BROKER.value, StaffRole.CASEWORKER.value)]
+        for days_ago in (35, 7):
+            ordinal = self.today - days_ago
+            if ordinal < self.p_start:
+                continue
+            day = self.iso(ordinal)
+            at = f"{day}T15:30:00"
+            meeting = self.uid()
+            attendees = leaders[:1] + others[: min(len(others), 8)]
+            conn.execute(
+                "INSERT INTO board_meeting (id, date, at, by_user, attendees, note, move_rowid) "
+                "VALUES (?, ?, ?, ?, ?, '', (SELECT ifnull(max(rowid), 0) FROM board_move))",
+                [meeting, day, at, DEMO_USER, json.dumps(attendees)],
+            )
+            conn.execute(
+                "INSERT INTO board_snapshot (meeting_id, citizen_id, board_column) "
+                "SELECT ?, c.id, (SELECT m.to_column FROM board_move m WHERE m.citizen_id = c.id AND m.at <= ? "
+                "ORDER BY m.at DESC, m.rowid DESC LIMIT 1) "
+                f"FROM citizen c WHERE {NOT_LEFT_SQL} AND (c.entry_date IS NULL OR c.entry_date <= ?)",
+                [meeting, at, day, day],
+            )
+            self.counts["board_meetings"] += 1
 
     # -- citizens' base facts ------------------------------------------------------------------
     def draw_citizens(self) -> list[_Citizen]:

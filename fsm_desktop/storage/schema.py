@@ -240,6 +240,36 @@ def m0002_imports(db: Database) -> None:
     )
 
 
+@migrations(name="0003_board_meetings")
+def m0003_board_meetings(db: Database) -> None:
+    _run(
+        db,
+        # "Afslut møde" on the board: the meeting (date, who was there) and every placement at
+        # that moment, so the next meeting shows what moved and the board's history can be
+        # charted (seeds/004: the monthly cross-team meeting).
+        """CREATE TABLE board_meeting (
+            id TEXT PRIMARY KEY,
+            date TEXT NOT NULL,
+            at TEXT NOT NULL,
+            by_user TEXT NOT NULL,
+            attendees TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(attendees)),
+            note TEXT NOT NULL DEFAULT '',
+            -- the move log's last row at the meeting: a move in the meeting's own second
+            -- with a later row came after it (the clock has only seconds)
+            move_rowid INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX board_meeting_at ON board_meeting(at)",
+        """CREATE TABLE board_snapshot (
+            meeting_id TEXT NOT NULL REFERENCES board_meeting(id) ON DELETE CASCADE,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            board_column TEXT CHECK (board_column IN
+                ('i_gang', 'paa_spring', 'paa_vej', 'paa_laengere_sigt')),
+            PRIMARY KEY (meeting_id, citizen_id)
+        )""",
+        "PRAGMA user_version = 3",
+    )
+
+
 def known_migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

@@ -1,7 +1,9 @@
 """The board card: a painting delegate over an item model (conventions.md §6).
 
 One ``CardData`` per citizen lives in the model under ``CARD_ROLE``; the delegate paints it
-and gives a fixed size hint, so a list of 20,000 cards costs only the visible ones."""
+and gives a fixed size hint, so a list of 20,000 cards costs only the visible ones. A row
+without a card is an empty place in a swimlane (``SLOT_ROLE``: a faint line where a new lane
+begins) or a collapsed lane's cell (``SUMMARY_ROLE``: "12 borgere")."""
 
 from __future__ import annotations
 
@@ -11,7 +13,15 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QRect, QRectF, QSize, 
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from fsm_desktop.domain.danish import number
+
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
+#: On an empty row: True when it is the first row of its lane (a line is drawn above it).
+SLOT_ROLE = Qt.ItemDataRole.UserRole + 2
+#: On a collapsed lane's row: how many cards the cell holds.
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 3
+#: True on every row that begins a lane (cards too).
+LANE_START_ROLE = Qt.ItemDataRole.UserRole + 4
 
 #: After this many days without contact the card shows it (BIR asks for weekly contact).
 CONTACT_WARNING_DAYS = 7
@@ -23,6 +33,7 @@ class CardData:
     name: str
     masked_cpr: str
     job_broker: str = ""  # initials
+    caseworker: str = ""  # initials
     days_in_column: int | None = None
     days_since_contact: int | None = None
     hours_last_month: float | None = None
@@ -50,14 +61,33 @@ class CardDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         card = index.data(CARD_ROLE)
-        if not isinstance(card, CardData):
-            super().paint(painter, option, index)
-            return
         painter.save()
         try:
-            self._paint_card(painter, option, card)
+            if index.data(LANE_START_ROLE) and index.row() > 0:
+                painter.setPen(QPen(QColor("#aab3c0"), 1))
+                painter.drawLine(option.rect.topLeft(), option.rect.topRight())
+            if isinstance(card, CardData):
+                self._paint_card(painter, option, card)
+            else:
+                count = index.data(SUMMARY_ROLE)
+                if count is not None:
+                    self._paint_summary(painter, option, count)
         finally:
             painter.restore()
+
+    def _paint_summary(self, painter: QPainter, option: QStyleOptionViewItem, count: int) -> None:
+        z = self.zoom
+        rect = QRectF(option.rect).adjusted(3 * z, 3 * z, -3 * z, -3 * z)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(QColor("#c9ced6"), 1, Qt.PenStyle.DashLine))
+        painter.setBrush(QColor("#eef1f5"))
+        painter.drawRoundedRect(rect, 6 * z, 6 * z)
+        font = QFont(option.font)
+        font.setPointSizeF(max(6.0, font.pointSizeF() * z))
+        painter.setFont(font)
+        painter.setPen(QColor("#4a5361"))
+        text = _t("1 borger") if count == 1 else _t("{n} borgere").format(n=count)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_card(self, painter: QPainter, option: QStyleOptionViewItem, card: CardData) -> None:
         z = self.zoom
@@ -100,35 +130,57 @@ class CardDelegate(QStyledItemDelegate):
                 card.job_broker,
             )
 
-        # Line 2: masked CPR and days in the column; line 3: contact and paid hours.
+        # Line 2: masked CPR and caseworker; days in the column at the right. Line 3: contact
+        # and paid hours.
         fm = QFontMetrics(small)
         painter.setFont(small)
         y = inner.top() + fm_bold.height() + round(2 * z)
+        # What fits: the caseworker and the words "i kolonnen" go first on a narrow card.
         line2 = card.masked_cpr
+        days = ""
         if card.days_in_column is not None:
-            line2 += "  ·  " + _t("{n} d. i kolonnen").format(n=card.days_in_column)
+            days = _t("{n} d. i kolonnen").format(n=card.days_in_column)
+            if fm.horizontalAdvance(line2 + days) + 12 > inner.width():
+                days = _t("{n} d.").format(n=card.days_in_column)
+        days_width = fm.horizontalAdvance(days) + 4 if days else 0
+        if card.caseworker:
+            with_caseworker = line2 + "  ·  " + _t("sb. {initials}").format(initials=card.caseworker)
+            if fm.horizontalAdvance(with_caseworker) + days_width + 8 <= inner.width():
+                line2 = with_caseworker
         painter.setPen(QColor("#4a5361"))
         painter.drawText(
-            QRect(inner.left(), y, inner.width(), fm.height()),
+            QRect(inner.left(), y, inner.width() - days_width, fm.height()),
             Qt.AlignmentFlag.AlignLeft,
-            fm.elidedText(line2, Qt.TextElideMode.ElideRight, inner.width()),
+            fm.elidedText(line2, Qt.TextElideMode.ElideRight, inner.width() - days_width),
         )
+        if days:
+            painter.drawText(QRect(inner.right() - days_width, y, days_width, fm.height()), Qt.AlignmentFlag.AlignRight, days)
         y += fm.height()
+        # Paid hours at the right first; the contact takes the room that is left.
+        hours = ""
+        if card.hours_last_month is not None:
+            hours = _t("{h} t.").format(h=number(card.hours_last_month, 1))
+            if card.hours_change:
+                hours += " ({sign}{d})".format(sign="+" if card.hours_change > 0 else "−", d=number(abs(card.hours_change), 1))
+        hours_width = fm.horizontalAdvance(hours) + 6 if hours else 0
+        room = inner.width() - hours_width
         if card.days_since_contact is None:
             contact = _t("ingen kontakt")
         else:
             contact = _t("kontakt for {n} d.").format(n=card.days_since_contact)
+            if fm.horizontalAdvance(contact) > room:
+                contact = _t("kontakt {n} d.").format(n=card.days_since_contact)
         late = card.days_since_contact is None or card.days_since_contact > CONTACT_WARNING_DAYS
         painter.setPen(QColor("#b3261e") if late else QColor("#4a5361"))
-        contact_width = fm.horizontalAdvance(contact)
-        painter.drawText(QRect(inner.left(), y, contact_width + 2, fm.height()), Qt.AlignmentFlag.AlignLeft, contact)
-        if card.hours_last_month is not None:
-            hours = _t("{h:g} t.").format(h=card.hours_last_month)
-            if card.hours_change:
-                hours += " ({sign}{d:g})".format(sign="+" if card.hours_change > 0 else "−", d=abs(card.hours_change))
+        painter.drawText(
+            QRect(inner.left(), y, room, fm.height()),
+            Qt.AlignmentFlag.AlignLeft,
+            fm.elidedText(contact, Qt.TextElideMode.ElideRight, room),
+        )
+        if hours:
             painter.setPen(QColor("#1b6e3a"))
             painter.drawText(
-                QRect(inner.left(), y, inner.width(), fm.height()), Qt.AlignmentFlag.AlignRight, hours
+                QRect(inner.right() - hours_width, y, hours_width, fm.height()), Qt.AlignmentFlag.AlignRight, hours
             )
         y += fm.height() + round(3 * z)
 

@@ -12,7 +12,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QGridLayout,
     QHeaderView,
     QLabel,
     QSizePolicy,
@@ -24,10 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from fsm_desktop.domain.danish import number, percent
-from fsm_desktop.domain.model import BOARD_LABELS, BoardColumn
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.repositories import BoardRepository, StaffRepository
+from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.views.staff_model import StaffTableModel
 
 
@@ -127,53 +125,6 @@ def _fill(table: QTableWidget, rows: list[list[str]], right_from: int = 1) -> No
     height = table.horizontalHeader().height() + 2 * table.frameWidth()
     height += sum(table.rowHeight(r) for r in range(table.rowCount()))
     table.setFixedHeight(min(height + 2, MAX_FACT_TABLE_HEIGHT))
-
-
-class BoardPage(Page):
-    key = "tavle"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            self.tr("Tavle"),
-            self.tr(
-                "4-delingsskemaet til det månedlige teammøde: hver borger står i én kolonne – "
-                "i gang, på spring, på vej eller på længere sigt – sorteret efter sagsbehandler."
-            ),
-            parent,
-        )
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
-        self.count_labels: dict[BoardColumn | None, QLabel] = {}
-        columns: list[BoardColumn | None] = [*BoardColumn, None]
-        for i, column in enumerate(columns):
-            box = QFrame(self)
-            box.setObjectName("columnBox")
-            layout = QVBoxLayout(box)
-            name = QCoreApplication.translate("Board", BOARD_LABELS[column]) if column else self.tr("Ikke placeret")
-            caption = QLabel(name, box)
-            caption.setObjectName("columnCaption")
-            count = QLabel("–", box)
-            count.setObjectName("columnCount")
-            count.setAccessibleName(self.tr("Antal borgere i {column}").format(column=name))
-            layout.addWidget(caption)
-            layout.addWidget(count)
-            self.count_labels[column] = count
-            grid.addWidget(box, 0, i)
-        self.body.addLayout(grid)
-        self.body.addWidget(
-            self.coming(
-                [
-                    self.tr("Kort for hver borger med kontakt, løntimer og markeringer"),
-                    self.tr("Flyt kort med træk, tastatur eller menu – med fortryd og flyttelog"),
-                    self.tr("Filtre, svømmebaner pr. sagsbehandler og mødetilstand til projektoren"),
-                ]
-            )
-        )
-        self.body.addStretch(1)
-
-    def load(self, project: Project) -> None:
-        for column, n in BoardRepository(project).counts().items():
-            self.count_labels[column].setText(number(n))
 
 
 class CitizensPage(Page):
@@ -318,6 +269,7 @@ class StaffPage(Page):
 
 def page_classes() -> tuple[type[Page], ...]:
     """The navigation's pages, in order."""
+    from fsm_desktop.views.board_page import BoardPage
     from fsm_desktop.views.import_page import ImportPage
     from fsm_desktop.views.measures_page import MeasuresPage
 

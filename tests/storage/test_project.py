@@ -44,6 +44,7 @@ MULTI_MACHINE_TABLES = (
     "stepup_plan_line",
     "audit_log",
     "import_batch",
+    "board_meeting",
 )
 
 

@@ -18,9 +18,9 @@ from fsm_desktop.domain.model import (
     StaffRole,
     new_id,
 )
+from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.repositories import (
     AuditLog,
-    BoardRepository,
     CitizenRepository,
     StaffRepository,
 )

@@ -1,0 +1,368 @@
+"""The four-way board in the project file: the cards (one query per fact, for 20,000 citizens
+at once), moves with their log, undoing them, handing a citizen to another caseworker or job
+broker from the board, and meeting snapshots.
+
+A move writes, in one transaction: a row in the move log (``board_move``: who, when, from,
+to, reason), the citizen's current column (``placement``), and an audit entry. Undoing a move
+deletes the log rows it wrote and puts the placement back as it was (days in a column are
+counted from the log, so a mistaken drag must leave no trace there); the audit log keeps both."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from fsm_desktop.domain.board import NOT_AT_MEETING, BoardCard
+from fsm_desktop.domain.model import BOARD_LABELS, AssignmentRole, BoardColumn, IsoDates, PeriodKind, new_id
+from fsm_desktop.domain.stepup import COMPANY_DIRECTED, due_since
+from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.repositories import NOT_LEFT_SQL
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _column(value: str | None) -> BoardColumn | None:
+    return BoardColumn(value) if value else None
+
+
+def _label(column: BoardColumn | None) -> str:
+    return BOARD_LABELS[column] if column else "ikke placeret"
+
+
+@dataclass(frozen=True, slots=True)
+class MoveRecord:
+    """One citizen's move as written: enough to undo it exactly."""
+
+    citizen_id: str
+    move_id: str
+    from_column: BoardColumn | None
+    to_column: BoardColumn | None
+    previous_since: str | None  # the placement's "since" before the move (None: not placed)
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Reassignment:
+    """A citizen handed to another caseworker or job broker from the board (undoable)."""
+
+    citizen_id: str
+    role: AssignmentRole
+    new_id: str | None  # the assignment started (None: an assignment of today taken over)
+    ended_id: str | None  # the assignment ended (or taken over)
+    ended_old_end: str | None
+    taken_over_from: str | None  # staff id, when an assignment of today was taken over
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    id: str
+    date: dt.date
+    at: dt.datetime
+    by_user: str
+    attendees: list[str]
+    note: str
+    counts: dict[BoardColumn | None, int]
+
+
+class BoardRepository:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.db = project.db
+        self.conn = project.db.conn
+
+    # --- reading ------------------------------------------------------------------------------
+    def counts(self, today: dt.date | None = None) -> dict[BoardColumn | None, int]:
+        """Citizens per board column; ``None`` = not placed. Citizens who left the target group
+        are not on the board; a closed case ("andet") stays (domain.md)."""
+        day = (today or dt.date.today()).isoformat()
+        rows = self.conn.execute(
+            "SELECT p.board_column, count(*) FROM citizen c "
+            "LEFT JOIN placement p ON p.citizen_id = c.id "
+            f"WHERE {NOT_LEFT_SQL} GROUP BY p.board_column",
+            [day],
+        ).fetchall()
+        counts: dict[BoardColumn | None, int] = {column: 0 for column in BoardColumn}
+        counts[None] = 0
+        for column, n in rows:
+            counts[_column(column)] = n
+        return counts
+
+    def cards(self, today: dt.date) -> list[BoardCard]:
+        """Every citizen on the board today (not left the target group), with what a card says."""
+        conn = self.conn
+        day = today.isoformat()
+        first_of_month = today.replace(day=1)
+        last_month = (first_of_month - dt.timedelta(days=1)).strftime("%Y-%m")
+        month_before = (first_of_month - dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
+        month_before_key = month_before.strftime("%Y-%m")
+        cards: dict[str, BoardCard] = {}
+        for cid, name, cpr, grp, column in conn.execute(
+            "SELECT c.id, c.name, c.cpr, c.grp, p.board_column FROM citizen c "
+            f"LEFT JOIN placement p ON p.citizen_id = c.id WHERE {NOT_LEFT_SQL}",
+            [day],
+        ):
+            cards[cid] = BoardCard(cid, name, cpr, grp, _column(column))
+        # When each came into the current column: the newest move in the log.
+        for cid, at, to in conn.execute(
+            "SELECT citizen_id, max(at), to_column FROM board_move GROUP BY citizen_id"
+        ):
+            card = cards.get(cid)
+            if card is not None and card.column is not None and to == card.column.value:
+                card.since = dt.datetime.fromisoformat(at)
+        for cid, role, staff_id, initials, _start in conn.execute(
+            "SELECT a.citizen_id, a.role, a.staff_id, s.initials, max(a.start) FROM assignment a "
+            "JOIN staff s ON s.id = a.staff_id WHERE a.start <= ? AND (a.end IS NULL OR a.end >= ?) "
+            "GROUP BY a.citizen_id, a.role",
+            [day, day],
+        ):
+            card = cards.get(cid)
+            if card is None:
+                continue
+            if role == "jobformidler":
+                card.job_broker_id, card.job_broker = staff_id, initials
+            else:
+                card.caseworker_id, card.caseworker = staff_id, initials
+        for cid, last in conn.execute(
+            "SELECT citizen_id, max(date) FROM contact WHERE date <= ? GROUP BY citizen_id", [day]
+        ):
+            card = cards.get(cid)
+            if card is not None:
+                card.last_contact = dt.date.fromisoformat(last)
+        for cid, month, hours in conn.execute(
+            "SELECT citizen_id, month, hours FROM paid_hours WHERE month IN (?, ?)", [last_month, month_before_key]
+        ):
+            card = cards.get(cid)
+            if card is not None:
+                if month == last_month:
+                    card.hours_last_month = hours
+                else:
+                    card.hours_month_before = hours
+        status: dict[tuple[str, str], str] = {}
+        for cid, kind, value in conn.execute(
+            "SELECT citizen_id, kind, value FROM status_entry WHERE date <= ? ORDER BY date, rowid", [day]
+        ):
+            status[(cid, kind)] = value
+        for cid, card in cards.items():
+            card.no_cv = status.get((cid, "cv_jobnet"), "nej").lower() != "ja"
+            card.no_job_goal = not status.get((cid, "jobmaal"), "").strip()
+        for (cid,) in conn.execute(
+            "SELECT DISTINCT citizen_id FROM period WHERE kind IN ('fravaer', 'fritagelse') "
+            "AND start <= ? AND (end IS NULL OR end >= ?)",
+            [day, day],
+        ):
+            card = cards.get(cid)
+            if card is not None:
+                card.absent = True
+        self._stepup(cards, today)
+        self._meeting(cards)
+        return list(cards.values())
+
+    def _stepup(self, cards: dict[str, BoardCard], today: dt.date) -> None:
+        """Step-up due (domain.stepup) for citizens in ressourceforløb today."""
+        day = today.isoformat()
+        dates = IsoDates()
+        granted: dict[str, dt.date] = {}
+        for cid, start in self.conn.execute(
+            "SELECT citizen_id, max(start) FROM period WHERE kind = ? AND start <= ? AND (end IS NULL OR end >= ?) "
+            "GROUP BY citizen_id",
+            [PeriodKind.RESSOURCEFORLOEB.value, day, day],
+        ):
+            if cid in cards:
+                granted[cid] = dates[start]
+        if not granted:
+            return
+        offers: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+        marks = ", ".join("?" * len(COMPANY_DIRECTED))
+        for cid, start, end in self.conn.execute(
+            f"SELECT citizen_id, start, end FROM period WHERE kind IN ({marks})", sorted(COMPANY_DIRECTED)
+        ):
+            if cid in granted:
+                offers.setdefault(cid, []).append((dates[start], dates.of(end)))
+        meetings: dict[str, list[dt.date]] = {}
+        for cid, date in self.conn.execute("SELECT citizen_id, date FROM stepup_meeting"):
+            if cid in granted:
+                meetings.setdefault(cid, []).append(dates[date])
+        for cid, start in granted.items():
+            cards[cid].stepup_due = due_since(start, offers.get(cid, ()), meetings.get(cid, ()), today) is not None
+
+    def _meeting(self, cards: dict[str, BoardCard]) -> None:
+        meeting = self.conn.execute(
+            "SELECT id, at, move_rowid FROM board_meeting ORDER BY at DESC, rowid DESC LIMIT 1"
+        ).fetchone()
+        if meeting is None:
+            for card in cards.values():
+                card.meeting_column = card.column  # nothing to compare with: nothing changed
+            return
+        meeting_id, at, move_rowid = meeting
+        for cid, column in self.conn.execute(
+            "SELECT citizen_id, board_column FROM board_snapshot WHERE meeting_id = ?", [meeting_id]
+        ):
+            card = cards.get(cid)
+            if card is not None:
+                card.meeting_column = _column(column)
+        # Later than the meeting; in the meeting's own second, written after it (the clock has
+        # only seconds). By time first: moves merged from a laptop keep their own times.
+        for (cid,) in self.conn.execute(
+            "SELECT DISTINCT citizen_id FROM board_move WHERE at > ? OR (at = ? AND rowid > ?)", [at, at, move_rowid]
+        ):
+            card = cards.get(cid)
+            if card is not None:
+                card.moved_since_meeting = True
+
+    def has_meeting(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM board_meeting LIMIT 1").fetchone() is not None
+
+    def moves(self, citizen_id: str) -> list[tuple[dt.datetime, str, BoardColumn | None, BoardColumn, str]]:
+        """A citizen's move log: (when, who, from, to, reason), oldest first."""
+        return [
+            (dt.datetime.fromisoformat(at), by, _column(f), BoardColumn(t), reason)
+            for at, by, f, t, reason in self.conn.execute(
+                "SELECT at, by_user, from_column, to_column, reason FROM board_move WHERE citizen_id = ? ORDER BY at, rowid",
+                [citizen_id],
+            )
+        ]
+
+    # --- moving ---------------------------------------------------------------------------------
+    def move(self, citizen_ids: Sequence[str], to: BoardColumn, reason: str = "", at: dt.datetime | None = None) -> list[MoveRecord]:
+        """Move citizens to a column in one transaction: the move log, the placement, the audit
+        log. A citizen already in the column is left alone (no log row)."""
+        at = at or _now()
+        stamp = at.isoformat()
+        user = self.project.user
+        records: list[MoveRecord] = []
+        current = self._placements(citizen_ids)
+        with self.db.atomic():
+            for cid in citizen_ids:
+                column, since = current.get(cid, (None, None))
+                if column == to:
+                    continue
+                move_id = new_id()
+                self.conn.execute(
+                    "INSERT INTO board_move (id, citizen_id, at, by_user, from_column, to_column, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [move_id, cid, stamp, user, column.value if column else None, to.value, reason],
+                )
+                self.conn.execute(
+                    "INSERT INTO placement (citizen_id, board_column, since) VALUES (?, ?, ?) "
+                    "ON CONFLICT(citizen_id) DO UPDATE SET board_column = excluded.board_column, since = excluded.since",
+                    [cid, to.value, stamp],
+                )
+                self._audit(cid, "move", "board_move", move_id, "kolonne", _label(column), _label(to) + (f" ({reason})" if reason else ""), stamp)
+                records.append(MoveRecord(cid, move_id, column, to, since, at))
+        return records
+
+    def undo_moves(self, records: Iterable[MoveRecord]) -> None:
+        """Put the placements back as they were and take the moves out of the log."""
+        stamp = _now().isoformat()
+        with self.db.atomic():
+            for r in records:
+                self.conn.execute("DELETE FROM board_move WHERE id = ?", [r.move_id])
+                if r.from_column is None:
+                    self.conn.execute("DELETE FROM placement WHERE citizen_id = ?", [r.citizen_id])
+                else:
+                    self.conn.execute(
+                        "UPDATE placement SET board_column = ?, since = ? WHERE citizen_id = ?",
+                        [r.from_column.value, r.previous_since, r.citizen_id],
+                    )
+                self._audit(r.citizen_id, "undo_move", "board_move", r.move_id, "kolonne", _label(r.to_column), _label(r.from_column), stamp)
+
+    def _placements(self, citizen_ids: Sequence[str]) -> dict[str, tuple[BoardColumn | None, str | None]]:
+        found = {}
+        for start in range(0, len(citizen_ids), 900):
+            chunk = list(citizen_ids[start : start + 900])
+            marks = ", ".join("?" * len(chunk))
+            for cid, column, since in self.conn.execute(
+                f"SELECT citizen_id, board_column, since FROM placement WHERE citizen_id IN ({marks})", chunk
+            ):
+                found[cid] = (_column(column), since)
+        return found
+
+    def _audit(self, citizen_id: str, action: str, entity: str, entity_id: str, field: str, old: str | None, new: str | None, at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [new_id(), at, self.project.user, action, entity, entity_id, citizen_id, field, old, new],
+        )
+
+    # --- handing over from the board ----------------------------------------------------------
+    def reassign(self, citizen_id: str, role: AssignmentRole, staff_id: str, day: dt.date) -> Reassignment | None:
+        """From ``day`` the citizen has ``staff_id`` as caseworker / job broker: the open
+        assignment ends the day before and a new one starts (seeds/003 registration §3); one
+        that began on ``day`` is taken over instead. None when nothing changes."""
+        stamp = _now().isoformat()
+        open_row = self.conn.execute(
+            "SELECT id, staff_id, start, end FROM assignment WHERE citizen_id = ? AND role = ? AND start <= ? "
+            "AND (end IS NULL OR end >= ?) ORDER BY start DESC, rowid DESC LIMIT 1",
+            [citizen_id, role.value, day.isoformat(), day.isoformat()],
+        ).fetchone()
+        initials = dict(self.conn.execute("SELECT id, initials FROM staff"))
+        with self.db.atomic():
+            if open_row is not None:
+                aid, old_staff, start, end = open_row
+                if old_staff == staff_id:
+                    return None
+                if start >= day.isoformat():
+                    self.conn.execute("UPDATE assignment SET staff_id = ? WHERE id = ?", [staff_id, aid])
+                    self._audit(citizen_id, "reassign", "assignment", aid, role.value, initials.get(old_staff), initials.get(staff_id), stamp)
+                    return Reassignment(citizen_id, role, None, aid, end, old_staff)
+                previous = (day - dt.timedelta(days=1)).isoformat()
+                self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [previous, aid])
+            new = new_id()
+            self.conn.execute(
+                "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, NULL)",
+                [new, citizen_id, staff_id, role.value, day.isoformat()],
+            )
+            old_initials = initials.get(open_row[1]) if open_row else None
+            self._audit(citizen_id, "reassign", "assignment", new, role.value, old_initials, f"{initials.get(staff_id)} fra {day.isoformat()}", stamp)
+        return Reassignment(citizen_id, role, new, open_row[0] if open_row else None, open_row[3] if open_row else None, None)
+
+    def undo_reassign(self, change: Reassignment) -> None:
+        stamp = _now().isoformat()
+        with self.db.atomic():
+            if change.taken_over_from is not None:
+                self.conn.execute("UPDATE assignment SET staff_id = ? WHERE id = ?", [change.taken_over_from, change.ended_id])
+            else:
+                self.conn.execute("DELETE FROM assignment WHERE id = ?", [change.new_id])
+                if change.ended_id is not None:
+                    self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [change.ended_old_end, change.ended_id])
+            self._audit(change.citizen_id, "undo_reassign", "assignment", change.new_id or change.ended_id or "", change.role.value, None, None, stamp)
+
+    # --- meetings -------------------------------------------------------------------------------
+    def finish_meeting(self, day: dt.date, attendees: Sequence[str], note: str = "", today: dt.date | None = None) -> Meeting:
+        """Record the meeting and every placement of the citizens on the board now."""
+        at = _now()
+        meeting_id = new_id()
+        with self.db.atomic():
+            self.conn.execute(
+                "INSERT INTO board_meeting (id, date, at, by_user, attendees, note, move_rowid) "
+                "VALUES (?, ?, ?, ?, ?, ?, (SELECT ifnull(max(rowid), 0) FROM board_move))",
+                [meeting_id, day.isoformat(), at.isoformat(), self.project.user, json.dumps(list(attendees), ensure_ascii=False), note],
+            )
+            self.conn.execute(
+                "INSERT INTO board_snapshot (meeting_id, citizen_id, board_column) "
+                "SELECT ?, c.id, p.board_column FROM citizen c LEFT JOIN placement p ON p.citizen_id = c.id "
+                f"WHERE {NOT_LEFT_SQL}",
+                [meeting_id, (today or day).isoformat()],
+            )
+        return next(m for m in self.meetings() if m.id == meeting_id)
+
+    def meetings(self) -> list[Meeting]:
+        """Every meeting, newest first, with its counts per column (the board's history)."""
+        counts: dict[str, dict[BoardColumn | None, int]] = {}
+        for mid, column, n in self.conn.execute(
+            "SELECT meeting_id, board_column, count(*) FROM board_snapshot GROUP BY meeting_id, board_column"
+        ):
+            counts.setdefault(mid, {})[_column(column)] = n
+        return [
+            Meeting(mid, dt.date.fromisoformat(date), dt.datetime.fromisoformat(at), by, json.loads(attendees), note,
+                    {c: counts.get(mid, {}).get(c, 0) for c in (*BoardColumn, None)})
+            for mid, date, at, by, attendees, note in self.conn.execute(
+                "SELECT id, date, at, by_user, attendees, note FROM board_meeting ORDER BY at DESC, rowid DESC"
+            )
+        ]
+
+
+__all__ = ["NOT_AT_MEETING", "BoardRepository", "Meeting", "MoveRecord", "Reassignment"]

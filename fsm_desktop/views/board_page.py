@@ -1,0 +1,1020 @@
+"""Tavle: the four-way board for the monthly team meeting and for job brokers.
+
+Five columns (i gang, på spring, på vej, på længere sigt, ikke placeret) as list views over
+item models with a painting delegate; optional swimlanes by caseworker or job broker; filters
+that are always visible; moves by drag and drop, keyboard (Ctrl+←/→) or the "Flyt til" menu,
+each written to the move log and undoable (Ctrl+Z / Ctrl+Shift+Z); meeting mode (F11) with a
+large zoom, one lane at a time (PgDn/PgUp) and the cards moved since the last meeting
+highlighted; "Afslut møde" records a snapshot of the board."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fsm_desktop.domain.board import COLUMNS, BoardCard, BoardFilter, BoardLayout
+from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.model import AssignmentRole, BoardColumn, StaffRole
+from fsm_desktop.storage.board import BoardRepository
+from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.repositories import StaffRepository
+from fsm_desktop.views.board_models import BOARD_CARD_ROLE, BoardColumnModel, LaneLabelModel, column_label
+from fsm_desktop.views.card_delegate import CardDelegate
+from fsm_desktop.views.messages import translate_error
+from fsm_desktop.views.pages import Page
+from fsm_desktop.views.tasks import run_in_background
+
+MEETING_ZOOM = 1.4
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.4, 1.6, 1.8, 2.0)
+FLAG_CHOICES = (
+    ("", "Alle markeringer"),
+    ("stepup_due", "Step-up skal holdes"),
+    ("no_cv", "Intet CV på Jobnet"),
+    ("no_job_goal", "Intet jobmål"),
+    ("absent", "Fravær eller fritagelse"),
+)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("BoardPage", text)
+
+
+class BoardListView(QListView):
+    """One column. Up/Down skip the empty places; Left/Right go to the next column; Ctrl+←/→
+    move the selected cards; Enter opens the citizen; PgDn/PgUp step lane by lane."""
+
+    neighbour = Signal(int)  # -1 / +1: focus the column to the left / right
+    move_cards = Signal(int)  # -1 / +1: move the selected cards one column
+    open_card = Signal()
+    lane_step = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setObjectName("boardColumn")
+
+    def _card_row(self, start: int, step: int) -> int | None:
+        model = self.model()
+        row = start
+        while 0 <= row < model.rowCount():
+            if model.index(row, 0).data(BOARD_CARD_ROLE) is not None:
+                return row
+            row += step
+        return None
+
+    def moveCursor(self, action, modifiers):  # noqa: N802
+        current = self.currentIndex()
+        if action in (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MoveDown):
+            step = -1 if action == QAbstractItemView.CursorAction.MoveUp else 1
+            start = (current.row() + step) if current.isValid() else 0
+            row = self._card_row(start, step)
+            return self.model().index(row, 0) if row is not None else current
+        return super().moveCursor(action, modifiers)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            step = -1 if key == Qt.Key.Key_Left else 1
+            (self.move_cards if ctrl else self.neighbour).emit(step)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_card.emit()
+            return
+        if key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+            self.lane_step.emit(1 if key == Qt.Key.Key_PageDown else -1)
+            return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and index.data(BOARD_CARD_ROLE) is not None:
+            self.setCurrentIndex(index)
+            self.open_card.emit()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def selected_cards(self) -> list[BoardCard]:
+        cards = []
+        for index in sorted(self.selectionModel().selectedIndexes(), key=lambda i: i.row()):
+            card = index.data(BOARD_CARD_ROLE)
+            if card is not None:
+                cards.append(card)
+        current = self.currentIndex().data(BOARD_CARD_ROLE) if self.currentIndex().isValid() else None
+        if not cards and current is not None:
+            cards.append(current)
+        return cards
+
+
+class MoveCommand(QUndoCommand):
+    """Cards moved to a column (and, with lanes, to another caseworker or job broker). The
+    first write happens before the command is pushed, so a failed write leaves nothing to undo."""
+
+    def __init__(self, page: BoardPage, cards: list[BoardCard], to: BoardColumn, to_lane: str | None, reason: str) -> None:
+        super().__init__()
+        self.page = page
+        self.cards = cards
+        self.to = to
+        self.to_lane = to_lane
+        self.reason = reason
+        self.records = []
+        self.reassignments = []
+        self.before: dict[str, tuple] = {}
+        n = len(cards)
+        target = column_label(to)
+        self.setText(_t("flyt {name} til {column}").format(name=cards[0].name, column=target) if n == 1
+                     else _t("flyt {n} kort til {column}").format(n=n, column=target))
+        self._written = False
+
+    def write(self) -> bool:
+        page = self.page
+        repository = BoardRepository(page.project)
+        for card in self.cards:
+            self.before[card.citizen_id] = (card.column, card.since, card.moved_since_meeting,
+                                            card.caseworker_id, card.caseworker, card.job_broker_id, card.job_broker)
+        self.records = repository.move([c.citizen_id for c in self.cards], self.to, self.reason)
+        self.reassignments = []
+        if self.to_lane is not None and page.lane_by:
+            role = AssignmentRole(page.lane_by)
+            for card in self.cards:
+                if card.lane(page.lane_by) != self.to_lane:
+                    change = repository.reassign(card.citizen_id, role, self.to_lane, page.today)
+                    if change is not None:
+                        self.reassignments.append(change)
+        self._written = True
+        return bool(self.records or self.reassignments)
+
+    def redo(self) -> None:
+        if not self._written:
+            self.write()
+        self._written = False  # the next redo (after an undo) writes again
+        moved_at = {r.citizen_id: r.at for r in self.records}
+        changed_lane = {r.citizen_id for r in self.reassignments}
+        self.page.place(self.cards, self.to, self.to_lane, moved_at, changed_lane)
+
+    def undo(self) -> None:
+        repository = BoardRepository(self.page.project)
+        for change in reversed(self.reassignments):
+            repository.undo_reassign(change)
+        repository.undo_moves(self.records)
+        self.page.restore(self.cards, self.before)
+
+
+class BoardPage(Page):
+    key = "tavle"
+    #: The board shows the data (loaded, filtered, moved): for tests and the screenshot.
+    board_ready = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Tavle"),
+            self.tr(
+                "4-delingsskemaet til det månedlige teammøde: hver borger står i én kolonne. Flyt kort med "
+                "musen, med Ctrl+←/→ eller med højreklik »Flyt til«. Dobbeltklik åbner borgeren."
+            ),
+            parent,
+        )
+        self.cards: list[BoardCard] = []
+        self.layout_: BoardLayout | None = None
+        self.filter = BoardFilter()
+        self.lane_by = ""
+        self.collapsed: set[str] = set()
+        self.labels: dict[str, str] = {}
+        self.staff_names: dict[str, str] = {}
+        self.today = dt.date.today()
+        self.has_meeting = False
+        self.meeting_mode = False
+        self.confirm_lane_change = True
+        self.zoom = 1.0
+        self._generation = 0
+        self.undo_stack = QUndoStack(self)
+        self._build_filters()
+        self._build_actions()
+        self._build_board()
+
+    # --- building ---------------------------------------------------------------------------------
+    def _build_filters(self) -> None:
+        row1 = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Søg navn eller CPR"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Søg navn eller CPR"))
+        self.search.setMinimumWidth(180)
+        self.broker_box = QComboBox(self)
+        self.broker_box.setAccessibleName(self.tr("Jobformidler"))
+        self.caseworker_box = QComboBox(self)
+        self.caseworker_box.setAccessibleName(self.tr("Sagsbehandler"))
+        self.group_box = QComboBox(self)
+        self.group_box.setAccessibleName(self.tr("Gruppe"))
+        self.flag_box = QComboBox(self)
+        self.flag_box.setAccessibleName(self.tr("Markering"))
+        for key, label in FLAG_CHOICES:
+            self.flag_box.addItem(_t(label), key)
+        self.lane_box = QComboBox(self)
+        self.lane_box.setAccessibleName(self.tr("Svømmebaner"))
+        self.lane_box.addItem(self.tr("Ingen svømmebaner"), "")
+        self.lane_box.addItem(self.tr("Baner pr. sagsbehandler"), "sagsbehandler")
+        self.lane_box.addItem(self.tr("Baner pr. jobformidler"), "jobformidler")
+        for widget in (self.search, self.broker_box, self.caseworker_box, self.group_box, self.flag_box, self.lane_box):
+            row1.addWidget(widget)
+        row1.addStretch(1)
+        row2 = QHBoxLayout()
+        self.mine_button = QToolButton(self)
+        self.mine_button.setText(self.tr("Mine borgere"))
+        self.mine_button.setCheckable(True)
+        self.mine_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.me_menu = QMenu(self.mine_button)
+        self.mine_button.setMenu(self.me_menu)
+        self.changed_button = QToolButton(self)
+        self.changed_button.setText(self.tr("Ændret siden sidste møde"))
+        self.changed_button.setCheckable(True)
+        self.days_button = QToolButton(self)
+        self.days_button.setText(self.tr("Over"))
+        self.days_button.setCheckable(True)
+        self.days_spin = QSpinBox(self)
+        self.days_spin.setRange(1, 3650)
+        self.days_spin.setValue(90)
+        self.days_spin.setSuffix(self.tr(" dage i kolonnen"))
+        self.days_spin.setAccessibleName(self.tr("Antal dage i kolonnen"))
+        self.hours_button = QToolButton(self)
+        self.hours_button.setText(self.tr("Timer steget"))
+        self.hours_button.setCheckable(True)
+        for widget in (self.mine_button, self.changed_button, self.days_button, self.days_spin, self.hours_button):
+            row2.addWidget(widget)
+        row2.addSpacing(12)
+        self.filter_label = QLabel(self)
+        self.filter_label.setObjectName("dialogHint")
+        self.filter_label.setWordWrap(True)
+        row2.addWidget(self.filter_label, 1)
+        self.reset_button = QPushButton(self.tr("Nulstil filter"), self)
+        row2.addWidget(self.reset_button)
+        self.body.addLayout(row1)
+        self.body.addLayout(row2)
+        self.search.textChanged.connect(lambda _: self._filter_changed())
+        for box in (self.broker_box, self.caseworker_box, self.group_box, self.flag_box):
+            box.currentIndexChanged.connect(lambda _: self._filter_changed())
+        for button in (self.mine_button, self.changed_button, self.days_button, self.hours_button):
+            button.toggled.connect(lambda _: self._filter_changed())
+        self.days_spin.valueChanged.connect(lambda _: self.days_button.isChecked() and self._filter_changed())
+        self.lane_box.currentIndexChanged.connect(self._lanes_changed)
+        self.reset_button.clicked.connect(self.reset_filter)
+        self.mine_button.clicked.connect(self._mine_clicked)
+
+    def _build_actions(self) -> None:
+        row = QHBoxLayout()
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Fortryd"))
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Gentag"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.meeting_action = QAction(self.tr("Mødetilstand (F11)"), self)
+        self.meeting_action.setCheckable(True)
+        self.meeting_action.setShortcut(QKeySequence("F11"))
+        self.meeting_action.toggled.connect(self.set_meeting_mode)
+        self.zoom_in_action = QAction(self.tr("Større"), self)
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self.zoom_in_action.triggered.connect(lambda: self.step_zoom(1))
+        self.zoom_out_action = QAction(self.tr("Mindre"), self)
+        self.zoom_out_action.setShortcut(QKeySequence("Ctrl+-"))
+        self.zoom_out_action.triggered.connect(lambda: self.step_zoom(-1))
+        self.leave_action = QAction(self.tr("Forlad mødetilstand"), self)
+        self.leave_action.setShortcut(QKeySequence("Esc"))
+        self.leave_action.triggered.connect(lambda: self.meeting_action.setChecked(False))
+        self.leave_action.setEnabled(False)
+        for action in (self.undo_action, self.redo_action, self.meeting_action, self.zoom_in_action,
+                       self.zoom_out_action, self.leave_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        for action in (self.undo_action, self.redo_action, self.meeting_action):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            row.addWidget(button)
+        for action in (self.zoom_out_action, self.zoom_in_action):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            row.addWidget(button)
+        row.addStretch(1)
+        self.as_of_label = QLabel(self)
+        self.as_of_label.setObjectName("dialogHint")
+        row.addWidget(self.as_of_label)
+        self.finish_button = QPushButton(self.tr("Afslut møde …"), self)
+        self.history_button = QPushButton(self.tr("Møder …"), self)
+        row.addWidget(self.finish_button)
+        row.addWidget(self.history_button)
+        self.finish_button.clicked.connect(self.finish_meeting)
+        self.history_button.clicked.connect(self.show_meetings)
+        self.body.addLayout(row)
+
+    def _build_board(self) -> None:
+        self.delegate = CardDelegate(self)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        self.lane_model = LaneLabelModel(self)
+        self.lane_view = QListView(self)
+        self.lane_view.setModel(self.lane_model)
+        self.lane_view.setUniformItemSizes(True)
+        self.lane_view.setItemDelegate(_LaneDelegate(self))
+        self.lane_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lane_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lane_view.setFixedWidth(150)
+        self.lane_view.setObjectName("laneLabels")
+        self.lane_view.clicked.connect(self._lane_clicked)
+        self.lane_header = QLabel(self.tr("Bane"), self)
+        self.lane_header.setObjectName("columnCaption")
+        grid.addWidget(self.lane_header, 0, 0)
+        grid.addWidget(self.lane_view, 1, 0)
+        self.models: list[BoardColumnModel] = []
+        self.views: list[BoardListView] = []
+        self.headers: list[QLabel] = []
+        for i, column in enumerate(COLUMNS):
+            header = QLabel(column_label(column), self)
+            header.setObjectName("columnCaption")
+            header.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            model = BoardColumnModel(column, self)
+            view = BoardListView(self)
+            view.setModel(model)
+            view.setItemDelegate(self.delegate)
+            view.setAccessibleName(column_label(column))
+            if i < len(COLUMNS) - 1:
+                view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            model.drop_requested.connect(self._dropped)
+            view.neighbour.connect(lambda step, i=i: self.focus_column(i + step))
+            view.move_cards.connect(lambda step, i=i: self.move_selected_by(i, step))
+            view.open_card.connect(lambda i=i: self.open_current(i))
+            view.lane_step.connect(self.step_lane)
+            view.customContextMenuRequested.connect(lambda point, i=i: self._context_menu(i, point))
+            view.selectionModel().selectionChanged.connect(lambda *_, i=i: self._selection_changed(i))
+            grid.addWidget(header, 0, i + 1)
+            grid.addWidget(view, 1, i + 1)
+            grid.setColumnStretch(i + 1, 1)
+            self.models.append(model)
+            self.views.append(view)
+            self.headers.append(header)
+        grid.setRowStretch(1, 1)
+        # One scroll bar (the last column's) moves every column and the lane labels; scrolling
+        # any of them (wheel, keys) moves that one. A guard keeps the echoes out.
+        self._syncing = False
+        master = self.views[-1].verticalScrollBar()
+        master.valueChanged.connect(self._sync_scroll)
+        for view in [*self.views[:-1], self.lane_view]:
+            view.verticalScrollBar().valueChanged.connect(self._follow_scroll)
+        self.empty_label = QLabel(self)
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+        self.body.addWidget(self.empty_label)
+        self.body.addLayout(grid, 1)
+        self._set_lane_view_visible(False)
+
+    def _sync_scroll(self, value: int) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            for view in [*self.views[:-1], self.lane_view]:
+                view.verticalScrollBar().setValue(value)
+        finally:
+            self._syncing = False
+
+    def _follow_scroll(self, value: int) -> None:
+        if not self._syncing:
+            self.views[-1].verticalScrollBar().setValue(value)
+
+    # --- loading -----------------------------------------------------------------------------------
+    def load(self, project: Project) -> None:
+        self.undo_stack.clear()
+        self.today = min(dt.date.today(), project.initiative.end)
+        if self.today < dt.date.today():
+            self.as_of_label.setText(self.tr("Tavlen pr. {date} (indsatsens slutdato)").format(date=self.today.strftime("%d-%m-%Y")))
+        else:
+            self.as_of_label.setText("")
+        staff = StaffRepository(project).list()
+        self.staff_names = {s.id: f"{s.initials} – {s.name}" for s in staff}
+        self.labels = {s.id: f"{s.initials} {s.name}" for s in staff}
+        self._fill_staff_boxes(staff, project)
+        self.empty_label.setText(self.tr("Henter tavlen …"))
+        self._generation += 1
+        generation, database, today = self._generation, project.path, self.today
+
+        def work():
+            with Project.open(database) as own:
+                repository = BoardRepository(own)
+                return repository.cards(today), repository.has_meeting()
+
+        run_in_background(work, lambda result: self._cards_loaded(result, generation), self._load_failed, self)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, KnownError):
+            self.empty_label.setText(translate_error(exc))
+            self.empty_label.show()
+            return
+        raise exc
+
+    def _cards_loaded(self, result, generation: int) -> None:
+        if generation != self._generation:
+            return
+        cards, self.has_meeting = result
+        cards.sort(key=lambda c: (c.name.lower(), c.cpr))
+        self.cards = cards
+        self.changed_button.setEnabled(self.has_meeting)
+        self.changed_button.setToolTip("" if self.has_meeting else self.tr("Der er endnu ikke afsluttet et møde"))
+        self.rebuild()
+
+    def _fill_staff_boxes(self, staff, project: Project) -> None:
+        for box, role, everyone in (
+            (self.broker_box, StaffRole.JOB_BROKER, self.tr("Alle jobformidlere")),
+            (self.caseworker_box, StaffRole.CASEWORKER, self.tr("Alle sagsbehandlere")),
+        ):
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(everyone, "")
+            for member in staff:
+                if member.role in (role, StaffRole.PSEUDO if role == StaffRole.CASEWORKER else role):
+                    box.addItem(f"{member.initials} – {member.name}", member.id)
+            box.blockSignals(False)
+        self.group_box.blockSignals(True)
+        self.group_box.clear()
+        self.group_box.addItem(self.tr("Alle grupper"), None)
+        for group in project.template.groups:
+            self.group_box.addItem(self.tr("Gruppe {id}: {name}").format(id=group.id, name=group.name), group.id)
+        self.group_box.setVisible(bool(project.template.groups))
+        self.group_box.blockSignals(False)
+        self.me_menu.clear()
+        me = self._me()
+        for member in staff:
+            if member.role in (StaffRole.JOB_BROKER, StaffRole.CASEWORKER):
+                action = self.me_menu.addAction(self.tr("Jeg er {who}").format(who=f"{member.initials} – {member.name}"))
+                action.setCheckable(True)
+                action.setChecked(member.id == me)
+                action.triggered.connect(lambda _=False, sid=member.id: self.set_me(sid))
+        self._update_mine_button()
+
+    # --- "mine" ----------------------------------------------------------------------------------
+    def _settings_key(self) -> str:
+        return f"board/me/{self.project.path}" if self.project is not None else "board/me"
+
+    def _me(self) -> str:
+        return str(QSettings().value(self._settings_key(), "") or "")
+
+    def set_me(self, staff_id: str) -> None:
+        QSettings().setValue(self._settings_key(), staff_id)
+        for action in self.me_menu.actions():
+            action.setChecked(False)
+        self._update_mine_button()
+        if self.mine_button.isChecked():
+            self._filter_changed()
+        else:
+            self.mine_button.setChecked(True)
+
+    def _update_mine_button(self) -> None:
+        me = self._me()
+        who = self.staff_names.get(me, "")
+        self.mine_button.setToolTip(self.tr("Borgere med {who} som jobformidler eller sagsbehandler").format(who=who)
+                                    if who else self.tr("Vælg først, hvem du er (pilen)"))
+
+    def _mine_clicked(self, checked: bool) -> None:
+        if checked and not self._me():
+            self.mine_button.setChecked(False)
+            self.mine_button.showMenu()
+
+    # --- filters and lanes ----------------------------------------------------------------------
+    def current_filter(self) -> BoardFilter:
+        return BoardFilter(
+            text=self.search.text(),
+            job_broker_id=self.broker_box.currentData() or "",
+            caseworker_id=self.caseworker_box.currentData() or "",
+            group=self.group_box.currentData(),
+            flag=self.flag_box.currentData() or "",
+            mine=self._me() if self.mine_button.isChecked() else "",
+            changed_since_meeting=self.changed_button.isChecked(),
+            min_days_in_column=self.days_spin.value() if self.days_button.isChecked() else None,
+            hours_up=self.hours_button.isChecked(),
+        )
+
+    def _filter_changed(self) -> None:
+        self.filter = self.current_filter()
+        self.rebuild()
+
+    def reset_filter(self) -> None:
+        widgets = (self.search, self.broker_box, self.caseworker_box, self.group_box, self.flag_box,
+                   self.mine_button, self.changed_button, self.days_button, self.hours_button)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.clear()
+        for box in (self.broker_box, self.caseworker_box, self.group_box, self.flag_box):
+            box.setCurrentIndex(0)
+        for button in (self.mine_button, self.changed_button, self.days_button, self.hours_button):
+            button.setChecked(False)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._filter_changed()
+
+    def _lanes_changed(self) -> None:
+        self.lane_by = self.lane_box.currentData() or ""
+        self.collapsed.clear()
+        self.rebuild()
+
+    def _set_lane_view_visible(self, visible: bool) -> None:
+        self.lane_view.setVisible(visible)
+        self.lane_header.setVisible(visible)
+
+    def rebuild(self) -> None:
+        """Filter, lay out and show every column (one reset per model)."""
+        matches = self.filter.matcher(self.today, self.has_meeting)
+        shown = [card for card in self.cards if matches(card)]
+        self.layout_ = BoardLayout(shown, self.lane_by, self.labels, self.collapsed, presorted=True)
+        for model in self.models:
+            model.lane_labels = self.labels
+            model.reset(self.layout_, self.today)
+        self.lane_model.labels = self.labels
+        self.lane_model.reset(self.layout_)
+        self._set_lane_view_visible(bool(self.lane_by))
+        self._update_counts()
+        self.board_ready.emit()
+
+    def _update_counts(self) -> None:
+        layout = self.layout_
+        if layout is None:
+            return
+        for header, column in zip(self.headers, COLUMNS):
+            header.setText(self.tr("{column} ({n})").format(column=column_label(column), n=number(layout.count(column))))
+        shown = sum(layout.count(c) for c in COLUMNS)
+        parts = self._filter_words()
+        text = self.tr("Viser {shown} af {total} borgere").format(shown=number(shown), total=number(len(self.cards)))
+        if parts:
+            text += " · " + self.tr("filter: {parts}").format(parts=", ".join(parts))
+        self.filter_label.setText(text)
+        self.reset_button.setEnabled(self.filter.active)
+        empty = not self.cards
+        self.empty_label.setVisible(empty)
+        if empty:
+            self.empty_label.setText(self.tr("Ingen borgere på tavlen endnu. Importér målgruppen på siden Import."))
+
+    def _filter_words(self) -> list[str]:
+        f, words = self.filter, []
+        if f.text.strip():
+            words.append(self.tr("»{text}«").format(text=f.text.strip()))
+        if f.job_broker_id:
+            words.append(self.tr("jobformidler {who}").format(who=self.staff_names.get(f.job_broker_id, "?").split(" – ")[0]))
+        if f.caseworker_id:
+            words.append(self.tr("sagsbehandler {who}").format(who=self.staff_names.get(f.caseworker_id, "?").split(" – ")[0]))
+        if f.group is not None:
+            words.append(self.tr("gruppe {g}").format(g=f.group))
+        if f.flag:
+            words.append(_t(dict(FLAG_CHOICES)[f.flag]).lower())
+        if f.mine:
+            words.append(self.tr("mine borgere"))
+        if f.changed_since_meeting:
+            words.append(self.tr("ændret siden sidste møde"))
+        if f.min_days_in_column is not None:
+            words.append(self.tr("over {n} dage i kolonnen").format(n=f.min_days_in_column))
+        if f.hours_up:
+            words.append(self.tr("timer steget"))
+        return words
+
+    def _lane_clicked(self, index: QModelIndex) -> None:
+        key = self.lane_model.lane_key(index.row())
+        if key is None or not index.data(Qt.ItemDataRole.DisplayRole):
+            return
+        self.collapsed ^= {key}
+        self.rebuild()
+
+    # --- moving -----------------------------------------------------------------------------------
+    def move(self, cards: list[BoardCard], to: BoardColumn | None, to_lane: str | None = None, reason: str = "") -> bool:
+        """Move cards (written, logged, undoable). Not placed is not a column a card can be
+        moved to; a lane change hands the citizens to that caseworker or job broker."""
+        if self.project is None or not cards or to is None:
+            return False
+        if to_lane is not None and (not self.lane_by or to_lane == "" or all(c.lane(self.lane_by) == to_lane for c in cards)):
+            to_lane = None
+        if to_lane is not None and self.confirm_lane_change:
+            who = self.staff_names.get(to_lane, "?")
+            role = self.tr("sagsbehandler") if self.lane_by == "sagsbehandler" else self.tr("jobformidler")
+            answer = QMessageBox.question(
+                self, self.tr("Skift {role}").format(role=role),
+                self.tr("Skal {n} borger(e) have {who} som {role} fra i dag?").format(n=len(cards), who=who, role=role),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        command = MoveCommand(self, cards, to, to_lane, reason)
+        try:
+            changed = command.write()
+        except KnownError as error:
+            QMessageBox.warning(self, self.tr("Kortet kunne ikke flyttes"), translate_error(error))
+            return False
+        if not changed:
+            return False
+        self.undo_stack.push(command)  # redo() shows it
+        return True
+
+    def place(self, cards: list[BoardCard], to: BoardColumn, to_lane: str | None, moved_at: dict, changed_lane: set[str]) -> None:
+        """Show cards in their new column (and lane): a few row changes per model."""
+        by = self.lane_by
+        incremental = self.layout_ is not None
+        for card in cards:
+            if card.citizen_id not in moved_at and card.citizen_id not in changed_lane:
+                continue
+            lane_target = to_lane if (to_lane is not None and card.citizen_id in changed_lane) else None
+            if incremental and self.layout_.position(card) is not None and (lane_target is None or self.layout_.lane(lane_target)):
+                changes = self.layout_.move(card, to, lane_target)
+                for model, column in zip(self.models, COLUMNS):
+                    model.apply(changes[column])
+            else:
+                incremental = False
+            if card.citizen_id in moved_at:
+                card.column = to
+                card.since = moved_at[card.citizen_id]
+                card.moved_since_meeting = self.has_meeting or card.moved_since_meeting
+            if lane_target is not None:
+                self._set_lane_staff(card, lane_target)
+        self._after_change(cards, incremental)
+
+    def restore(self, cards: list[BoardCard], before: dict[str, tuple]) -> None:
+        incremental = self.layout_ is not None
+        for card in cards:
+            column, since, moved, cw_id, cw, jf_id, jf = before[card.citizen_id]
+            lane_before = {"sagsbehandler": cw_id, "jobformidler": jf_id}.get(self.lane_by)
+            lane_target = lane_before if (self.lane_by and lane_before != card.lane(self.lane_by) and lane_before) else None
+            if column != card.column or lane_target is not None:
+                if incremental and self.layout_.position(card) is not None and column is not None and (
+                    lane_target is None or self.layout_.lane(lane_target)
+                ):
+                    changes = self.layout_.move(card, column, lane_target)
+                    for model, col in zip(self.models, COLUMNS):
+                        model.apply(changes[col])
+                else:
+                    incremental = False
+            card.column, card.since, card.moved_since_meeting = column, since, moved
+            card.caseworker_id, card.caseworker, card.job_broker_id, card.job_broker = cw_id, cw, jf_id, jf
+        self._after_change(cards, incremental)
+
+    def _set_lane_staff(self, card: BoardCard, staff_id: str) -> None:
+        initials = self.staff_names.get(staff_id, "").split(" – ")[0]
+        if self.lane_by == "sagsbehandler":
+            card.caseworker_id, card.caseworker = staff_id, initials
+        else:
+            card.job_broker_id, card.job_broker = staff_id, initials
+
+    def _after_change(self, cards: list[BoardCard], incremental: bool) -> None:
+        if not incremental:
+            self.rebuild()
+        else:
+            for card in cards:
+                for model in self.models:
+                    model.refresh_card(card.citizen_id)
+            self.lane_model.sync(self.layout_)
+            self._update_counts()
+            self.board_ready.emit()
+        self._select(cards)
+
+    def _select(self, cards: list[BoardCard]) -> None:
+        """Focus follows the moved cards."""
+        if not cards:
+            return
+        ids = {c.citizen_id for c in cards}
+        for i, (model, view) in enumerate(zip(self.models, self.views)):
+            rows = [r for r in (model.row_of(cid) for cid in ids) if r is not None]
+            if not rows:
+                view.selectionModel().clearSelection()
+                continue
+            selection = view.selectionModel()
+            selection.clearSelection()
+            for row in rows:
+                selection.select(model.index(row), QItemSelectionModel.SelectionFlag.Select)
+            view.setCurrentIndex(model.index(rows[0]))
+            selection.select(model.index(rows[0]), QItemSelectionModel.SelectionFlag.Select)
+            view.scrollTo(model.index(rows[0]))
+            if self.isVisible():
+                view.setFocus()
+
+    def _dropped(self, ids: list[str], column: BoardColumn | None, lane: str) -> None:
+        by_id = {c.citizen_id: c for c in self.cards}
+        cards = [by_id[i] for i in ids if i in by_id]
+        # After the drag has finished (the model's drop must return first).
+        QTimer.singleShot(0, lambda: self.move(cards, column, lane if self.lane_by else None))
+
+    def move_selected_by(self, column_index: int, step: int) -> bool:
+        target = column_index + step
+        if not 0 <= target < len(COLUMNS) or COLUMNS[target] is None:
+            return False
+        cards = self.views[column_index].selected_cards()
+        return self.move(cards, COLUMNS[target])
+
+    def move_selected_to(self, column_index: int, to: BoardColumn, ask_reason: bool = False) -> bool:
+        cards = self.views[column_index].selected_cards()
+        reason = ""
+        if ask_reason:
+            reason, ok = QInputDialog.getText(self, self.tr("Flyt med begrundelse"), self.tr("Begrundelse (valgfri):"))
+            if not ok:
+                return False
+        return self.move(cards, to, None, reason.strip())
+
+    def _context_menu(self, column_index: int, point) -> None:
+        view = self.views[column_index]
+        index = view.indexAt(point)
+        if index.isValid() and index.data(BOARD_CARD_ROLE) is not None and not view.selectionModel().isSelected(index):
+            view.setCurrentIndex(index)
+        cards = view.selected_cards()
+        if not cards:
+            return
+        menu = QMenu(self)
+        open_action = menu.addAction(self.tr("Åbn borgeren"))
+        open_action.triggered.connect(lambda: self.open_current(column_index))
+        move_menu = menu.addMenu(self.tr("Flyt til"))
+        reason_menu = menu.addMenu(self.tr("Flyt til med begrundelse"))
+        for column in COLUMNS:
+            if column is None:
+                continue
+            for target_menu, ask in ((move_menu, False), (reason_menu, True)):
+                action = target_menu.addAction(column_label(column))
+                action.setEnabled(any(c.column != column for c in cards))
+                action.triggered.connect(lambda _=False, col=column, ask=ask: self.move_selected_to(column_index, col, ask))
+        menu.popup(view.viewport().mapToGlobal(point))
+        self._menu = menu
+
+    # --- focus and keys ------------------------------------------------------------------------
+    def _selection_changed(self, column_index: int) -> None:
+        """A selection lives in one column at a time (a multi-move starts from one column)."""
+        view = self.views[column_index]
+        if not view.selectionModel().hasSelection():
+            return
+        for i, other in enumerate(self.views):
+            if i != column_index and other.selectionModel().hasSelection():
+                other.selectionModel().clearSelection()
+
+    def focus_column(self, index: int) -> None:
+        if not 0 <= index < len(self.views):
+            return
+        source = next((v for v in self.views if v.hasFocus()), None)
+        row = source.currentIndex().row() if source is not None and source.currentIndex().isValid() else 0
+        view, model = self.views[index], self.models[index]
+        target = view._card_row(row, -1)
+        if target is None or (self.layout_ and self.layout_.lane_at(target) is not self.layout_.lane_at(row)):
+            target = view._card_row(row, 1) or view._card_row(row, -1)
+        view.setFocus()
+        if target is not None:
+            view.setCurrentIndex(model.index(target))
+
+    def step_lane(self, step: int) -> None:
+        """PgDn / PgUp: the next or previous lane at the top (one lane at a time)."""
+        layout = self.layout_
+        if layout is None or not layout.lanes:
+            return
+        view = self.views[-1]
+        first_visible = view.indexAt(view.viewport().rect().topLeft()).row()
+        starts, row = [], 0
+        for lane in layout.lanes:
+            starts.append(row)
+            row += lane.rows
+        current = max((i for i, start in enumerate(starts) if start <= max(first_visible, 0)), default=0)
+        target = min(max(current + step, 0), len(starts) - 1)
+        if not self.lane_by:
+            bar = view.verticalScrollBar()
+            bar.setValue(bar.value() + step * bar.pageStep())
+            return
+        view.scrollTo(self.models[-1].index(starts[target]), QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def open_current(self, column_index: int) -> None:
+        view = self.views[column_index]
+        index = view.currentIndex()
+        card = index.data(BOARD_CARD_ROLE) if index.isValid() else None
+        if card is None or self.project is None:
+            return
+        from fsm_desktop.views.citizen_dialog import CitizenDialog
+
+        dialog = CitizenDialog(self.project, card.citizen_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.citizen_dialog = dialog
+
+    # --- meeting mode -------------------------------------------------------------------------------
+    def set_meeting_mode(self, on: bool) -> None:
+        if on == self.meeting_mode:
+            return
+        self.meeting_mode = on
+        window = self.window()
+        nav = getattr(window, "nav", None)
+        if isinstance(window, QMainWindow):
+            if on:
+                self._was_maximized = window.isMaximized()
+                window.showFullScreen()
+            elif getattr(self, "_was_maximized", False):
+                window.showMaximized()
+            else:
+                window.showNormal()
+        if nav is not None:
+            nav.setVisible(not on)
+        self.intro_label.setVisible(not on)
+        self.leave_action.setEnabled(on)
+        self.set_zoom(MEETING_ZOOM if on else 1.0)
+        if self.meeting_action.isChecked() != on:
+            self.meeting_action.setChecked(on)
+
+    def step_zoom(self, step: int) -> None:
+        steps = list(ZOOM_STEPS)
+        current = min(range(len(steps)), key=lambda i: abs(steps[i] - self.zoom))
+        self.set_zoom(steps[min(max(current + step, 0), len(steps) - 1)])
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = zoom
+        self.delegate.zoom = zoom
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * (1.0 + (zoom - 1.0) * 0.8))
+        font.setBold(True)
+        for header in (*self.headers, self.lane_header):
+            header.setFont(font)
+        for view in (*self.views, self.lane_view):
+            view.doItemsLayout()
+            view.viewport().update()
+
+    # --- meetings ----------------------------------------------------------------------------------
+    def finish_meeting(self) -> None:
+        if self.project is None:
+            return
+        dialog = FinishMeetingDialog(StaffRepository(self.project).list(), self.today, self)
+        dialog.accepted.connect(lambda: self.record_meeting(dialog.meeting_date(), dialog.attendees(), dialog.note()))
+        dialog.open()
+        self.meeting_dialog = dialog
+
+    def record_meeting(self, day: dt.date, attendees: list[str], note: str = "") -> None:
+        try:
+            BoardRepository(self.project).finish_meeting(day, attendees, note, today=self.today)
+        except KnownError as error:
+            QMessageBox.warning(self, self.tr("Mødet kunne ikke gemmes"), translate_error(error))
+            return
+        self.undo_stack.clear()  # the snapshot is what it is: earlier moves are history now
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(self.tr("Mødet {date} er gemt med tavlens placeringer.").format(date=day.strftime("%d-%m-%Y")), 8000)
+        self.load(self.project)
+
+    def show_meetings(self) -> None:
+        if self.project is None:
+            return
+        dialog = MeetingsDialog(BoardRepository(self.project).meetings(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.meetings_dialog = dialog
+
+    def set_project(self, project: Project | None) -> None:
+        self.undo_stack.clear()
+        super().set_project(project)
+
+
+class _LaneDelegate(CardDelegate):
+    """Lane names at the height of a card (the same zoom as the board)."""
+
+    def __init__(self, page: BoardPage) -> None:
+        super().__init__(page)
+        self.page = page
+
+    def sizeHint(self, option, index):  # noqa: N802
+        self.zoom = self.page.zoom
+        return super().sizeHint(option, index)
+
+    def paint(self, painter, option, index) -> None:
+        from PySide6.QtGui import QColor, QPen
+
+        painter.save()
+        try:
+            if index.data(Qt.ItemDataRole.UserRole + 4) and index.row() > 0:
+                painter.setPen(QPen(QColor("#aab3c0"), 1))
+                painter.drawLine(option.rect.topLeft(), option.rect.topRight())
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            if text:
+                font = QFont(option.font)
+                font.setPointSizeF(max(6.0, font.pointSizeF() * self.page.zoom))
+                painter.setFont(font)
+                painter.setPen(QColor("#1d2430"))
+                painter.drawText(option.rect.adjusted(6, 6, -4, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, text)
+        finally:
+            painter.restore()
+
+
+class FinishMeetingDialog(QDialog):
+    """"Afslut møde": the date, who was there, a note; the board's placements are saved."""
+
+    def __init__(self, staff, today: dt.date, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Afslut møde"))
+        layout = QVBoxLayout(self)
+        hint = QLabel(self.tr("Tavlens placeringer gemmes, så næste møde kan se, hvad der er flyttet siden."), self)
+        hint.setWordWrap(True)
+        hint.setObjectName("dialogHint")
+        layout.addWidget(hint)
+        form = QFormLayout()
+        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day), self)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd-MM-yyyy")
+        form.addRow(self.tr("Dato"), self.date_edit)
+        self.others = QLineEdit(self)
+        self.others.setPlaceholderText(self.tr("Andre deltagere, adskilt af komma"))
+        self.note_edit = QLineEdit(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("Deltagere"), self))
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        inner = QWidget(scroll)
+        box = QVBoxLayout(inner)
+        self.checks: list[tuple[QCheckBox, str]] = []
+        for member in staff:
+            if member.role == StaffRole.PSEUDO:
+                continue
+            check = QCheckBox(f"{member.initials} – {member.name}", inner)
+            box.addWidget(check)
+            self.checks.append((check, member.initials))
+        box.addStretch(1)
+        scroll.setWidget(inner)
+        scroll.setMinimumHeight(180)
+        layout.addWidget(scroll, 1)
+        form2 = QFormLayout()
+        form2.addRow(self.tr("Andre"), self.others)
+        form2.addRow(self.tr("Note"), self.note_edit)
+        layout.addLayout(form2)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Afslut møde"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(420, 480)
+
+    def meeting_date(self) -> dt.date:
+        return self.date_edit.date().toPython()
+
+    def attendees(self) -> list[str]:
+        found = [initials for check, initials in self.checks if check.isChecked()]
+        found += [part.strip() for part in self.others.text().split(",") if part.strip()]
+        return found
+
+    def note(self) -> str:
+        return self.note_edit.text().strip()
+
+
+class MeetingsDialog(QDialog):
+    """The board at each meeting: the history the charts are drawn from."""
+
+    def __init__(self, meetings, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Møder"))
+        layout = QVBoxLayout(self)
+        headers = [self.tr("Dato"), self.tr("Deltagere")] + [column_label(c) for c in COLUMNS]
+        self.table = QTableWidget(len(meetings), len(headers), self)
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for r, meeting in enumerate(meetings):
+            values = [meeting.date.strftime("%d-%m-%Y"), ", ".join(meeting.attendees) or "–"]
+            values += [number(meeting.counts.get(c, 0)) for c in COLUMNS]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        if not meetings:
+            layout.addWidget(QLabel(self.tr("Der er endnu ikke afsluttet et møde."), self))
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(760, 400)

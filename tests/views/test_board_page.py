@@ -1,0 +1,322 @@
+"""The board under pytest-qt: drag and drop, keyboard and menu moves (each writes the log and
+updates the counts), undo/redo of a multi-move, every filter, lanes and a lane change, the
+meeting snapshot and "changed since", days in the column from the log, opening a citizen;
+every model checked with QAbstractItemModelTester."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QAbstractItemModelTester, QTest
+
+from fsm_desktop.domain.board import COLUMNS
+from fsm_desktop.domain.model import BoardColumn, Citizen, Staff, StaffRole, new_id
+from fsm_desktop.domain.program import builtin_template, parse_template
+from fsm_desktop.storage.board import BoardRepository
+from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.views.board_models import BOARD_CARD_ROLE, MIME_TYPE
+from fsm_desktop.views.board_page import BoardPage
+from fsm_desktop.views.main_window import MainWindow
+
+FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
+I, S, V, L = BoardColumn.I_GANG, BoardColumn.PAA_SPRING, BoardColumn.PAA_VEJ, BoardColumn.PAA_LAENGERE_SIGT
+TODAY = dt.date.today()
+
+
+def _insert(project, table, **row):
+    with project.db.atomic():
+        project.db[table].insert(row)
+
+
+@pytest.fixture
+def board_path(tmp_path):
+    """Six citizens, two caseworkers and a job broker; four placed, two not."""
+    path = tmp_path / "tavle.fsm"
+    # An initiative still running, so the board is "as of today" (a finished one shows its end).
+    data = copy.deepcopy(builtin_template("fsm2").raw)
+    data["period"]["end"] = "2099-12-31"
+    with Project.create(path, parse_template(data)) as project:
+        staff = StaffRepository(project)
+        members = {m.initials: m for m in (Staff("JF", "Jonna Formidler", StaffRole.JOB_BROKER),
+                                          Staff("SB", "Sara Berg", StaffRole.CASEWORKER),
+                                          Staff("SC", "Søren Ceder", StaffRole.CASEWORKER))}
+        for member in members.values():
+            staff.add(member)
+        specs = [
+            ("Anna Hansen", "0101801234", 1, I, "SB"),
+            ("Bo Berg", "0202802345", 1, V, "SB"),
+            ("Cai Hansen", "0303803456", 2, V, "SC"),
+            ("Dorte Dahl", "0404804567", 1, L, "SC"),
+            ("Eva Eriksen", "0505805678", 1, None, "SB"),
+            ("Finn Friis", "0606806789", 2, None, None),
+        ]
+        repo = BoardRepository(project)
+        for name, cpr, group, column, caseworker in specs:
+            citizen = Citizen(cpr=cpr, name=name, group=group, entry_date=dt.date(2019, 11, 1))
+            CitizenRepository(project).add(citizen)
+            if caseworker:
+                _insert(project, "assignment", id=new_id(), citizen_id=citizen.id, staff_id=members[caseworker].id,
+                        role="sagsbehandler", start="2019-11-01", end=None)
+            if name == "Anna Hansen":
+                _insert(project, "assignment", id=new_id(), citizen_id=citizen.id, staff_id=members["JF"].id,
+                        role="jobformidler", start="2019-11-01", end=None)
+                _insert(project, "status_entry", id=new_id(), citizen_id=citizen.id, kind="cv_jobnet", date="2020-01-01", value="ja")
+                last = (TODAY.replace(day=1) - dt.timedelta(days=1))
+                before = last.replace(day=1) - dt.timedelta(days=1)
+                _insert(project, "paid_hours", citizen_id=citizen.id, month=last.strftime("%Y-%m"), hours=20)
+                _insert(project, "paid_hours", citizen_id=citizen.id, month=before.strftime("%Y-%m"), hours=10)
+            if column is not None:
+                repo.move([citizen.id], column, at=dt.datetime.combine(TODAY - dt.timedelta(days=40), dt.time(9)))
+    return path
+
+
+@pytest.fixture
+def window(app, qtbot, settings, board_path, monkeypatch):
+    monkeypatch.setattr("fsm_desktop.views.board_page.QSettings", lambda: settings)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(board_path)
+    win.show_page_key("tavle")
+    yield win
+    if win.project is not None:
+        win.project.close()
+
+
+@pytest.fixture
+def page(window) -> BoardPage:
+    current = window.stack.currentWidget()
+    assert isinstance(current, BoardPage)
+    current.confirm_lane_change = False
+    return current
+
+
+def names(page: BoardPage, column: BoardColumn | None) -> list[str]:
+    model = page.models[COLUMNS.index(column)]
+    return [model.index(r).data(BOARD_CARD_ROLE).name for r in range(model.rowCount()) if model.index(r).data(BOARD_CARD_ROLE)]
+
+
+def counts(page: BoardPage) -> list[str]:
+    return [header.text() for header in page.headers]
+
+
+def card(page: BoardPage, name: str):
+    return next(c for c in page.cards if c.name == name)
+
+
+def moves_in_log(window) -> int:
+    return window.project.db.execute("SELECT count(*) FROM board_move").fetchone()[0]
+
+
+def check_models(page: BoardPage) -> None:
+    for model in (*page.models, page.lane_model):
+        QAbstractItemModelTester(model, FATAL)
+    lengths = {model.rowCount() for model in page.models}
+    assert len(lengths) == 1, "every column has the same rows (lanes line up)"
+
+
+def test_the_board_shows_every_citizen_with_counts(page):
+    check_models(page)
+    assert counts(page) == ["i gang (1)", "på spring (0)", "på vej (2)", "på længere sigt (1)", "Ikke placeret (2)"]
+    assert names(page, V) == ["Bo Berg", "Cai Hansen"]
+    anna = card(page, "Anna Hansen")
+    assert (anna.job_broker, anna.caseworker, anna.days_in_column(TODAY)) == ("JF", "SB", 40)  # from the move log
+    assert (anna.hours_last_month, anna.hours_change) == (20, 10)
+    model = page.models[0]
+    data = model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert data == "Anna Hansen, i gang"
+
+
+def test_a_drop_moves_writes_the_log_and_updates_counts(window, page, qtbot):
+    source = page.models[COLUMNS.index(V)]
+    mime = source.mimeData([source.index(0)])  # Bo Berg
+    target = page.models[COLUMNS.index(S)]
+    before = moves_in_log(window)
+    with qtbot.waitSignal(page.board_ready):
+        assert target.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False  # the page moves
+    assert names(page, S) == ["Bo Berg"] and names(page, V) == ["Cai Hansen"]
+    assert counts(page)[1:3] == ["på spring (1)", "på vej (1)"]
+    assert moves_in_log(window) == before + 1
+    assert card(page, "Bo Berg").days_in_column(TODAY) == 0
+    check_models(page)
+
+
+def test_keyboard_moves_and_focus_follows(window, page):
+    view = page.views[COLUMNS.index(V)]
+    view.setFocus()
+    view.setCurrentIndex(page.models[COLUMNS.index(V)].index(1))  # Cai Hansen
+    QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert names(page, L) == ["Cai Hansen", "Dorte Dahl"]
+    target = page.views[COLUMNS.index(L)]
+    assert target.currentIndex().data(BOARD_CARD_ROLE).name == "Cai Hansen"
+    QTest.keyClick(target, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(page.views[COLUMNS.index(V)], Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    assert names(page, S) == ["Cai Hansen"]
+    # Without Ctrl the arrows move the focus, not the card.
+    QTest.keyClick(page.views[COLUMNS.index(S)], Qt.Key.Key_Left)
+    assert page.views[COLUMNS.index(I)].currentIndex().data(BOARD_CARD_ROLE).name == "Anna Hansen"
+    assert names(page, S) == ["Cai Hansen"]
+    # "Not placed" is no column to move to.
+    assert not page.move_selected_by(COLUMNS.index(L), 1)
+
+
+def test_the_menu_moves_with_a_reason(window, page, monkeypatch):
+    view = page.views[COLUMNS.index(None)]
+    view.setCurrentIndex(page.models[COLUMNS.index(None)].index(0))  # Eva Eriksen
+    monkeypatch.setattr("fsm_desktop.views.board_page.QInputDialog.getText", lambda *a, **k: ("fik job på lager", True))
+    assert page.move_selected_to(COLUMNS.index(None), I, ask_reason=True)
+    assert names(page, I) == ["Anna Hansen", "Eva Eriksen"]
+    eva = card(page, "Eva Eriksen")
+    log = BoardRepository(window.project).moves(eva.citizen_id)
+    assert [(m[2], m[3], m[4]) for m in log] == [(None, I, "fik job på lager")]
+
+
+def test_a_multi_move_is_one_undo_step(window, page):
+    view = page.views[COLUMNS.index(V)]
+    model = page.models[COLUMNS.index(V)]
+    view.selectionModel().select(model.index(0), view.selectionModel().SelectionFlag.Select)
+    view.selectionModel().select(model.index(1), view.selectionModel().SelectionFlag.Select)
+    before = moves_in_log(window)
+    assert page.move_selected_by(COLUMNS.index(V), -1)
+    assert names(page, S) == ["Bo Berg", "Cai Hansen"] and names(page, V) == []
+    assert page.undo_stack.count() == 1 and page.undo_action.text() == "Fortryd flyt 2 kort til på spring"
+    assert moves_in_log(window) == before + 2
+    page.undo_action.trigger()
+    assert names(page, V) == ["Bo Berg", "Cai Hansen"] and names(page, S) == []
+    assert moves_in_log(window) == before  # an undone move leaves no trace in the log …
+    assert card(page, "Bo Berg").days_in_column(TODAY) == 40  # … so the days come back
+    assert [e.action for e in AuditLog(window.project).for_citizen(card(page, "Bo Berg").citizen_id)][-2:] == ["move", "undo_move"]
+    page.redo_action.trigger()
+    assert names(page, S) == ["Bo Berg", "Cai Hansen"]
+    assert moves_in_log(window) == before + 2
+    check_models(page)
+
+
+@pytest.mark.parametrize(
+    "setup, expected",
+    [
+        (lambda p: p.search.setText("hansen"), ["Anna Hansen", "Cai Hansen"]),
+        (lambda p: p.search.setText("0202"), ["Bo Berg"]),
+        (lambda p: p.broker_box.setCurrentIndex(p.broker_box.findText("JF – Jonna Formidler")), ["Anna Hansen"]),
+        (lambda p: p.caseworker_box.setCurrentIndex(p.caseworker_box.findText("SC – Søren Ceder")), ["Cai Hansen", "Dorte Dahl"]),
+        (lambda p: p.group_box.setCurrentIndex(p.group_box.findData(2)), ["Cai Hansen", "Finn Friis"]),
+        (lambda p: p.flag_box.setCurrentIndex(p.flag_box.findData("no_cv")), ["Bo Berg", "Cai Hansen", "Dorte Dahl", "Eva Eriksen", "Finn Friis"]),
+        (lambda p: p.hours_button.setChecked(True), ["Anna Hansen"]),
+        (lambda p: (p.days_spin.setValue(39), p.days_button.setChecked(True)), ["Anna Hansen", "Bo Berg", "Cai Hansen", "Dorte Dahl"]),
+        (lambda p: (p.days_spin.setValue(40), p.days_button.setChecked(True)), []),
+    ],
+)
+def test_every_filter_and_the_counts_follow(page, setup, expected):
+    setup(page)
+    shown = sorted(name for column in COLUMNS for name in names(page, column))
+    assert shown == expected
+    total = sum(int(h.split("(")[1].rstrip(")")) for h in counts(page))
+    assert total == len(expected)
+    assert page.filter.active and page.reset_button.isEnabled()
+    assert page.filter_label.text().startswith(f"Viser {len(expected)} af 6 borgere")
+    page.reset_filter()
+    assert sum(len(names(page, c)) for c in COLUMNS) == 6 and not page.filter.active
+
+
+def test_mine_borgere(page):
+    sara = next(sid for sid, label in page.staff_names.items() if label.startswith("SB"))
+    page.set_me(sara)
+    assert page.mine_button.isChecked()
+    assert sorted(n for c in COLUMNS for n in names(page, c)) == ["Anna Hansen", "Bo Berg", "Eva Eriksen"]
+
+
+def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(window, page, qtbot):
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+    check_models(page)
+    lanes = [lane.label for lane in page.layout_.lanes]
+    assert lanes == ["SB Sara Berg", "SC Søren Ceder", ""]
+    assert page.lane_model.index(0).data().startswith("▾ SB Sara Berg\n3 borgere")
+    # Drop Anna (lane SB, i gang) on "på vej" in Søren's lane.
+    source = page.models[COLUMNS.index(I)]
+    target = page.models[COLUMNS.index(V)]
+    sc_row = page.layout_.offset(page.layout_.lanes[1].key)
+    with qtbot.waitSignal(page.board_ready):  # the move runs once the drop has returned
+        target.dropMimeData(source.mimeData([source.index(0)]), Qt.DropAction.MoveAction, -1, 0, target.index(sc_row))
+    anna = card(page, "Anna Hansen")
+    assert (anna.column, anna.caseworker) == (V, "SC")
+    assert page.layout_.position(anna)[0] == page.layout_.lanes[1].key
+    check_models(page)
+    page.undo_action.trigger()
+    assert (anna.column, anna.caseworker) == (I, "SB")
+    # Collapsing a lane shows its counts in one row.
+    page._lane_clicked(page.lane_model.index(0))
+    assert page.models[COLUMNS.index(V)].index(0).data(Qt.ItemDataRole.DisplayRole) == "SB Sara Berg, på vej: 1 borgere (sammenklappet)"
+    check_models(page)
+
+
+def test_finish_meeting_and_what_changed_since(window, page):
+    assert not page.changed_button.isEnabled()  # no meeting yet
+    page.record_meeting(TODAY, ["SB", "SC"])
+    assert page.changed_button.isEnabled()
+    assert not any(c.changed_since_meeting for c in page.cards)
+    page.views[COLUMNS.index(V)].setCurrentIndex(page.models[COLUMNS.index(V)].index(0))
+    page.move_selected_by(COLUMNS.index(V), -1)  # Bo to "på spring"
+    bo = card(page, "Bo Berg")
+    assert bo.changed_since_meeting
+    page.changed_button.setChecked(True)
+    assert [n for c in COLUMNS for n in names(page, c)] == ["Bo Berg"]
+    meetings = BoardRepository(window.project).meetings()
+    assert len(meetings) == 1 and meetings[0].counts[V] == 2 and meetings[0].attendees == ["SB", "SC"]
+
+
+def test_meeting_mode_zoom_and_lane_steps(window, page, qtbot):
+    size = page.delegate.sizeHint(None, page.models[0].index(0))
+    page.meeting_action.setChecked(True)
+    assert page.meeting_mode and not window.nav.isVisible() and page.zoom == 1.4
+    assert page.delegate.sizeHint(None, page.models[0].index(0)).height() > size.height()
+    page.step_zoom(1)
+    assert page.zoom == 1.6
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+    page.meeting_action.setChecked(False)
+    window.resize(1000, 560)  # the three lanes do not fit: there is something to step through
+    page.set_zoom(1.6)
+    view = page.views[-1]
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0)
+    QTest.keyClick(page.views[0], Qt.Key.Key_PageDown)
+    # The next lane is scrolled up as far as the board goes (its first row in view).
+    row = page.layout_.offset(page.layout_.lanes[1].key)
+    assert view.verticalScrollBar().value() == min(view.verticalScrollBar().maximum(), row * view.sizeHintForRow(0))
+    assert view.verticalScrollBar().value() > 0
+    QTest.keyClick(page.views[0], Qt.Key.Key_PageUp)
+    assert view.verticalScrollBar().value() == 0
+    page.meeting_action.setChecked(True)
+    page.leave_action.trigger()
+    assert not page.meeting_mode and window.nav.isVisible() and page.zoom == 1.0
+    # The columns scroll together.
+    assert {v.verticalScrollBar().value() for v in page.views} == {0}
+
+
+def test_enter_opens_the_citizen_and_the_cpr_is_revealed_on_purpose(window, page):
+    view = page.views[COLUMNS.index(I)]
+    view.setFocus()
+    view.setCurrentIndex(page.models[COLUMNS.index(I)].index(0))
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    dialog = page.citizen_dialog
+    assert dialog.windowTitle() == "Anna Hansen"
+    assert dialog.cpr_label.text() == "010180-xxxx"
+    anna = card(page, "Anna Hansen")
+    dialog.reveal_button.click()
+    assert dialog.cpr_label.text() == "010180-1234"
+    assert [e.action for e in AuditLog(window.project).for_citizen(anna.citizen_id)][-1] == "reveal_cpr"
+    dialog.close()
+
+
+def test_a_bad_drop_is_ignored(page):
+    target = page.models[0]
+    from PySide6.QtCore import QByteArray, QMimeData
+
+    junk = QMimeData()
+    junk.setData(MIME_TYPE, QByteArray(b"not json"))
+    assert target.dropMimeData(junk, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False
+    assert not target.canDropMimeData(QMimeData(), Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    assert counts(page)[0] == "i gang (1)"
