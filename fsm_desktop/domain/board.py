@@ -9,6 +9,7 @@ changes a handful of rows: :meth:`BoardLayout.move` says which."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,13 @@ class BoardCard:
     meeting_column: BoardColumn | str | None = NOT_AT_MEETING
     #: Moved since the last meeting (also to the same column and back).
     moved_since_meeting: bool = False
+    #: The name in lower case (what the search box compares with), and the sort key.
+    search: str = field(init=False, default="", repr=False, compare=False)
+    key: tuple = field(init=False, default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.search = self.name.lower()
+        self.key = (self.search, self.cpr)
 
     @property
     def masked_cpr(self) -> str:
@@ -113,17 +121,20 @@ class BoardFilter:
     def active(self) -> bool:
         return self != BoardFilter()
 
-    def matcher(self, today: dt.date, has_meeting: bool = True) -> Callable[[BoardCard], bool]:
-        """A test for one card (the checks that apply, once)."""
+    def matcher(self, today: dt.date, has_meeting: bool = True) -> Callable[[BoardCard], bool] | None:
+        """A test for one card (only the checks that apply); None when nothing is filtered."""
         checks: list[Callable[[BoardCard], bool]] = []
         text = self.text.strip().lower()
         if text:
             digits = "".join(ch for ch in text if ch.isdigit())
             words = text.split()
             if digits and len(digits) == len(text.replace("-", "").replace(" ", "")):
-                checks.append(lambda c: c.cpr.startswith(digits) or digits in c.cpr)
+                checks.append(lambda c: digits in c.cpr)
+            elif len(words) == 1:
+                word = words[0]
+                checks.append(lambda c: word in c.search)
             else:
-                checks.append(lambda c: all(word in c.name.lower() for word in words))
+                checks.append(lambda c: all(word in c.search for word in words))
         if self.job_broker_id:
             checks.append(lambda c: c.job_broker_id == self.job_broker_id)
         if self.caseworker_id:
@@ -144,8 +155,15 @@ class BoardFilter:
         if self.hours_up:
             checks.append(lambda c: c.hours_up)
         if not checks:
-            return lambda c: True
+            return None
+        if len(checks) == 1:
+            return checks[0]
         return lambda c: all(check(c) for check in checks)
+
+    def apply(self, cards: Sequence[BoardCard], today: dt.date, has_meeting: bool = True) -> list[BoardCard]:
+        """The cards the filter lets through, in their order."""
+        test = self.matcher(today, has_meeting)
+        return list(cards) if test is None else [card for card in cards if test(card)]
 
 
 # --- the layout ---------------------------------------------------------------------------------
@@ -197,7 +215,7 @@ Change = tuple[str, int, object]
 
 
 def _sort_key(card: BoardCard) -> tuple:
-    return (card.name.lower(), card.cpr)
+    return card.key
 
 
 class BoardLayout:
@@ -217,7 +235,13 @@ class BoardLayout:
         ordered = list(cards) if presorted else sorted(cards, key=_sort_key)
         lanes: dict[str, Lane] = {}
         by = lane_by
-        for card in ordered:
+        if not by:  # one lane: no lane to look up per card
+            cells: dict[BoardColumn | None, list[BoardCard]] = {c: [] for c in COLUMNS}
+            for card in ordered:
+                cells[card.column].append(card)
+            if ordered:
+                lanes[""] = Lane("", labels.get("", ""), "" in collapsed, cells)
+        for card in ordered if by else ():
             key = card.lane(by)
             lane = lanes.get(key)
             if lane is None:
@@ -312,10 +336,7 @@ class BoardLayout:
         changes[a].append(("insert", self.offset(source_key) + source.rows - 1, Slot(source_key)))
         # 2. Into the target cell, in name order; a slot goes, or the lane grows everywhere.
         cells = target.cells[to]
-        j = 0
-        key = _sort_key(card)
-        while j < len(cells) and _sort_key(cells[j]) <= key:
-            j += 1
+        j = bisect.bisect_right(cells, card.key, key=_sort_key)
         cells.insert(j, card)
         base = self.offset(target_key)
         if target.collapsed:

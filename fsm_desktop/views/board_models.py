@@ -103,14 +103,11 @@ class BoardColumnModel(QAbstractListModel):
         if changes:
             self._recount_starts()
 
-    def refresh_card(self, citizen_id: str) -> None:
+    def refresh_row(self, row: int, citizen_id: str) -> None:
         """A card's text changed (days in the column after a move, an undo …)."""
         self._card_cache.pop(citizen_id, None)
-        for row, entry in enumerate(self._rows):
-            if isinstance(entry, BoardCard) and entry.citizen_id == citizen_id:
-                index = self.index(row)
-                self.dataChanged.emit(index, index)
-                return
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
 
     def entry(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None

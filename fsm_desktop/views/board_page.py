@@ -81,6 +81,9 @@ class BoardListView(QListView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setUniformItemSizes(True)
+        # Lay out the visible part first and the rest in steps: 20,000 cards show at once.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(500)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
@@ -559,8 +562,7 @@ class BoardPage(Page):
 
     def rebuild(self) -> None:
         """Filter, lay out and show every column (one reset per model)."""
-        matches = self.filter.matcher(self.today, self.has_meeting)
-        shown = [card for card in self.cards if matches(card)]
+        shown = self.filter.apply(self.cards, self.today, self.has_meeting)
         self.layout_ = BoardLayout(shown, self.lane_by, self.labels, self.collapsed, presorted=True)
         for model in self.models:
             model.lane_labels = self.labels
@@ -699,30 +701,42 @@ class BoardPage(Page):
             self.rebuild()
         else:
             for card in cards:
-                for model in self.models:
-                    model.refresh_card(card.citizen_id)
+                shown = self._shown_at(card)
+                if shown is not None:
+                    model = self.models[COLUMNS.index(card.column)]
+                    model.refresh_row(shown, card.citizen_id)
             self.lane_model.sync(self.layout_)
             self._update_counts()
             self.board_ready.emit()
         self._select(cards)
 
+    def _shown_at(self, card: BoardCard) -> int | None:
+        """The card's row in its column (from the layout: no search through 20,000 rows)."""
+        if self.layout_ is None:
+            return None
+        position = self.layout_.position(card)
+        return None if position is None else position[1]
+
     def _select(self, cards: list[BoardCard]) -> None:
-        """Focus follows the moved cards."""
-        if not cards:
-            return
-        ids = {c.citizen_id for c in cards}
-        for i, (model, view) in enumerate(zip(self.models, self.views)):
-            rows = [r for r in (model.row_of(cid) for cid in ids) if r is not None]
-            if not rows:
-                view.selectionModel().clearSelection()
-                continue
+        """Focus follows the moved cards (they are in one column after a move)."""
+        rows: dict[int, list[int]] = {}
+        for card in cards:
+            row = self._shown_at(card)
+            if row is not None:
+                rows.setdefault(COLUMNS.index(card.column), []).append(row)
+        for i, view in enumerate(self.views):
             selection = view.selectionModel()
+            if i not in rows:
+                if selection.hasSelection():
+                    selection.clearSelection()
+                continue
+            model = self.models[i]
             selection.clearSelection()
-            for row in rows:
+            for row in sorted(rows[i]):
                 selection.select(model.index(row), QItemSelectionModel.SelectionFlag.Select)
-            view.setCurrentIndex(model.index(rows[0]))
-            selection.select(model.index(rows[0]), QItemSelectionModel.SelectionFlag.Select)
-            view.scrollTo(model.index(rows[0]))
+            first = model.index(min(rows[i]))
+            selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            view.scrollTo(first)
             if self.isVisible():
                 view.setFocus()
 

@@ -66,8 +66,7 @@ CARDS = [
 
 
 def shown(f: BoardFilter, has_meeting: bool = True) -> list[str]:
-    test = f.matcher(TODAY, has_meeting)
-    return [c.citizen_id for c in CARDS if test(c)]
+    return [c.citizen_id for c in f.apply(CARDS, TODAY, has_meeting)]
 
 
 @pytest.mark.parametrize(
