@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QCoreApplication, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from fsm_desktop.domain.board import BoardCard, BoardLayout, Change, Lane, Slot, Summary
+from fsm_desktop.domain.board import COLUMNS, BoardCard, BoardLayout, Change, Lane, Slot, Summary
 from fsm_desktop.domain.model import BOARD_LABELS, BoardColumn
 from fsm_desktop.views.card_delegate import CARD_ROLE, LANE_START_ROLE, SLOT_ROLE, SUMMARY_ROLE, CardData
 
@@ -296,7 +296,11 @@ class LaneLabelModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             count = lane.count() if lane is not None else 0
             marker = "▸" if lane is not None and lane.collapsed else "▾"
-            return f"{marker} {name}\n" + (_t("1 borger") if count == 1 else _t("{n} borgere").format(n=count))
+            text = f"{marker} {name}\n" + (_t("1 borger") if count == 1 else _t("{n} borgere").format(n=count))
+            if lane is not None:
+                # Per cell, in the columns' order (i gang · på spring · på vej · længere sigt · ikke placeret).
+                text += "\n" + " · ".join(str(lane.count(column)) for column in COLUMNS)
+            return text
         if role == Qt.ItemDataRole.ToolTipRole:
             return _t("Klik for at klappe banen sammen eller ud")
         return None
