@@ -60,3 +60,27 @@ def small_project_path(tmp_path):
             )
         )
     return path
+
+
+@pytest.fixture
+def open_window(app, qtbot, settings):
+    """``open_window(path, page)``: the main window shown on a project and one of its pages;
+    the project is closed at teardown."""
+    from fsm_desktop.views.main_window import MainWindow
+
+    windows = []
+
+    def open_(path, page_key: str):
+        win = MainWindow(settings)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        assert win.open_project(path)
+        win.show_page_key(page_key)
+        windows.append(win)
+        return win
+
+    yield open_
+    for win in windows:
+        if win.project is not None:
+            win.project.close()

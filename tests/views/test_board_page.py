@@ -20,7 +20,6 @@ from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
 from fsm_desktop.views.board_models import BOARD_CARD_ROLE, MIME_TYPE
 from fsm_desktop.views.board_page import BoardPage
-from fsm_desktop.views.main_window import MainWindow
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 I, S, V, L = BoardColumn.I_GANG, BoardColumn.PAA_SPRING, BoardColumn.PAA_VEJ, BoardColumn.PAA_LAENGERE_SIGT
@@ -75,17 +74,9 @@ def board_path(tmp_path):
 
 
 @pytest.fixture
-def window(app, qtbot, settings, board_path, monkeypatch):
+def window(open_window, settings, board_path, monkeypatch):
     monkeypatch.setattr("fsm_desktop.views.board_page.QSettings", lambda: settings)
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(board_path)
-    win.show_page_key("tavle")
-    yield win
-    if win.project is not None:
-        win.project.close()
+    return open_window(board_path, "tavle")
 
 
 @pytest.fixture

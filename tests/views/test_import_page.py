@@ -17,22 +17,13 @@ from fsm_desktop.storage.imports import ImportRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.views.import_page import ImportDialog, ImportPage, MappingDialog
-from fsm_desktop.views.main_window import MainWindow
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
 
 @pytest.fixture
-def window(app, qtbot, settings, small_project_path):
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(small_project_path)
-    win.show_page_key("import")
-    yield win
-    if win.project is not None:
-        win.project.close()
+def window(open_window, small_project_path):
+    return open_window(small_project_path, "import")
 
 
 @pytest.fixture
