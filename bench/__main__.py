@@ -7,6 +7,7 @@ Figures:
   QApplication + empty QMainWindow in the same run (issue limit: at most 0.5 s slower).
 - measures.*: all measures of each initiative over 36 months, against reading the same rows.
 - board.*: the four-way board with 20,000 citizens: shown, a move, a filter keystroke.
+- register.*: the Borgere table with 20,000 citizens: shown, a filter keystroke, a sort.
 - import.*: importing a 20,000-citizen template file, against iterating it with openpyxl.
 """
 
@@ -262,10 +263,10 @@ def bench_board(runs: int, citizens: int) -> None:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings, QStringListModel
-    from PySide6.QtWidgets import QApplication, QListView
+    from PySide6.QtWidgets import QListView
 
     from fsm_desktop.app import create_application
-    from fsm_desktop.domain.model import BoardColumn, new_id
+    from fsm_desktop.domain.model import new_id
     from fsm_desktop.storage.board import BoardRepository
     from fsm_desktop.storage.project import Project
     from fsm_desktop.views import tasks
@@ -348,11 +349,120 @@ def bench_board(runs: int, citizens: int) -> None:
     figure("board.filter_keystroke", statistics.median(keys), "s", f"(limit 0.050 s; {statistics.median(keys) / floor:.1f}x the plain list)")
 
 
+def bench_register(runs: int, citizens: int) -> None:
+    """The Borgere table on the 20,000-citizen demo (issue limits: shown ≤ 200 ms after the
+    data is loaded, a filter keystroke ≤ 50 ms). Floors in the same run: a QTableView of the
+    same size over a model whose every cell is a fixed text, shown and painted; and its
+    repaint alone (what any keystroke must at least pay to show its result)."""
+    import datetime as dt
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QSettings, Qt
+    from PySide6.QtWidgets import QTableView
+
+    from fsm_desktop.app import create_application
+    from fsm_desktop.storage.board import BoardRepository
+    from fsm_desktop.storage.project import Project
+    from fsm_desktop.views import tasks
+    from fsm_desktop.views.citizens_page import CitizensModel, CitizensPage
+
+    db, _ = demo_database(citizens)
+    app = create_application()
+    tasks.runner = tasks.SynchronousRunner()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    project = Project.open(db)
+    today = min(dt.date.today(), project.initiative.end)
+    started = time.perf_counter()
+    cards = BoardRepository(project).cards(today, include_left=True)
+    cards.sort(key=lambda c: c.key)
+    load = time.perf_counter() - started
+    page = CitizensPage()
+    page.resize(1600, 1000)
+    page.project = project
+    page.today = today
+    page.show()
+    app.processEvents()
+
+    def painted(widget) -> None:
+        app.processEvents()
+        widget.grab()
+
+    class PaintCounter(QObject):
+        n = 0
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.n += 1
+            return False
+
+    paints = PaintCounter()
+    page.view.viewport().installEventFilter(paints)
+    class PlainTable(QAbstractTableModel):
+        """The floor: the same rows and columns, every cell a fixed text."""
+
+        def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+            return 0 if parent.isValid() else len(cards)
+
+        def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+            return 0 if parent.isValid() else CitizensModel.EXIT + 1
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            return "Borger 12345" if role == Qt.ItemDataRole.DisplayRole else None
+
+    floors, floor_paints, shows, keys, sorts = [], [], [], [], []
+    for _ in range(runs):
+        view = QTableView()
+        view.resize(1600, 900)
+        view.show()
+        started = time.perf_counter()
+        view.setModel(PlainTable())
+        painted(view)
+        floors.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        view.viewport().repaint()
+        floor_paints.append(time.perf_counter() - started)
+        view.close()
+        fresh = [dataclasses.replace(c) for c in cards]
+        page._generation += 1
+        started = time.perf_counter()
+        page._cards_loaded(fresh, page._generation)
+        painted(page)
+        shows.append(time.perf_counter() - started)
+        # A keystroke as the user sees it: the filter, then the events up to and including the
+        # table's one repaint (counted, so a run without a paint cannot pass as fast).
+        paints.n = 0
+        started = time.perf_counter()
+        page.search.setText("a")
+        app.processEvents()
+        keys.append(time.perf_counter() - started)
+        if paints.n < 1:
+            raise SystemExit("bench: the table did not repaint after the keystroke")
+        page.search.setText("")
+        app.processEvents()
+        started = time.perf_counter()
+        page.view.sortByColumn(CitizensModel.AGE, Qt.SortOrder.DescendingOrder)
+        painted(page)
+        sorts.append(time.perf_counter() - started)
+        page.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    project.close()
+    page.close()
+    floor, floor_paint = statistics.median(floors), statistics.median(floor_paints)
+    key = statistics.median(keys)
+    figure("register.load_cards_20000", load, "s", "(reading the rows; not part of the limits)")
+    figure("register.floor_plain_table", floor, "s", f"(the same 20,000 x 14 table over a fixed-text model, shown; median of {runs})")
+    figure("register.floor_repaint", floor_paint, "s", "(that table's repaint alone)")
+    figure("register.shown", statistics.median(shows), "s", f"(limit 0.200 s; {statistics.median(shows) / floor:.1f}x the plain table)")
+    figure("register.filter_keystroke", key, "s",
+           f"(limit 0.050 s: filter + the repaint; {key / floor_paint:.1f}x the plain repaint, "
+           f"{key - floor_paint:.3f} s more)")
+    figure("register.sort_by_age", statistics.median(sorts), "s", "(a click on a heading; no limit)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--citizens", type=int, default=20_000)
-    parser.add_argument("--only", choices=("startup", "measures", "import", "board"), help="run one group of figures")
+    parser.add_argument("--only", choices=("startup", "measures", "import", "board", "register"), help="run one group of figures")
     args = parser.parse_args(argv)
     if args.only in (None, "startup"):
         db, written = demo_database(args.citizens)
@@ -365,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_measures(args.runs, args.citizens)
     if args.only in (None, "board"):
         bench_board(args.runs, args.citizens)
+    if args.only in (None, "register"):
+        bench_register(args.runs, args.citizens)
     if args.only in (None, "import"):
         bench_import(max(1, args.runs // 3))
     return 0

@@ -65,7 +65,7 @@ def _install_qt_danish(app: QApplication) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the main window. ``args`` comes from fsm_desktop.cli."""
-    from fsm_desktop.views.main_window import MainWindow, demo_path
+    from fsm_desktop.views.main_window import MainWindow
     from fsm_desktop.views.messages import install_excepthook
 
     # Open --db before Qt starts: an unusable file is one line on stderr and exit code 2.

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from fsm_desktop.domain.cpr import mask
+from fsm_desktop.domain.cpr import age_on, mask
 from fsm_desktop.domain.model import BoardColumn
 
 #: The board's columns, left to right: the four of the seed, then "not placed yet".
@@ -59,6 +59,12 @@ class BoardCard:
     meeting_column: BoardColumn | str | None = NOT_AT_MEETING
     #: Moved since the last meeting (also to the same column and back).
     moved_since_meeting: bool = False
+    #: For the citizen register: the entry date and the offer under way (a PeriodKind value).
+    entry_date: dt.date | None = None
+    current_offer: str = ""
+    #: Set only for a citizen who has left the target group (the register can show them).
+    exit_date: dt.date | None = None
+    exit_reason: str = ""
     #: The name in lower case (what the search box compares with), and the sort key.
     search: str = field(init=False, default="", repr=False, compare=False)
     key: tuple = field(init=False, default=(), repr=False, compare=False)
@@ -70,6 +76,12 @@ class BoardCard:
     @property
     def masked_cpr(self) -> str:
         return mask(self.cpr)
+
+    def age(self, today: dt.date) -> int | None:
+        try:
+            return age_on(self.cpr, today)
+        except ValueError:
+            return None
 
     def days_in_column(self, today: dt.date) -> int | None:
         return None if self.since is None else max(0, (today - self.since.date()).days)

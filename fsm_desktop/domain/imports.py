@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fsm_desktop.domain import cpr as cpr_rules
+from fsm_desktop.domain.citizen_edit import plan_handover
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError, ValidationError
 from fsm_desktop.domain.model import (
@@ -1101,17 +1102,18 @@ class _Planner:
                 continue
             member = staff.get(initials) or self.existing.staff[initials]
             current = None if new else self.existing.assignments.get((citizen.id, role.value))
-            if current is not None and current.staff_id == member.id:
+            plan = plan_handover((current.id, current.staff_id, current.start) if current else None, member.id, self.today)
+            if plan is None:
                 continue
-            start = self.today
-            if current is None and citizen.entry_date is not None and citizen.entry_date <= self.today:
-                start = citizen.entry_date
-            if current is not None and current.start >= self.today:
+            if plan.take_over_id is not None:
                 # Started today (or later): the other person takes it over; nothing to end.
                 self.result.assignments_moved.append((current, replace(current, staff_id=member.id)))
                 continue
-            if current is not None:
+            if plan.end_id is not None:
                 self.result.assignments_ended.append((current, self.today - dt.timedelta(days=1)))
+            start = self.today
+            if current is None and citizen.entry_date is not None and citizen.entry_date <= self.today:
+                start = citizen.entry_date  # a citizen's first: from the entry date
             self.result.assignments_new.append(Assignment(citizen.id, member.id, role, start))
 
     def _status(self, citizen: Citizen, v: _Row) -> None:

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fsm_desktop.domain.board import NOT_AT_MEETING, BoardCard
-from fsm_desktop.domain.model import BOARD_LABELS, AssignmentRole, BoardColumn, IsoDates, PeriodKind, new_id
+from fsm_desktop.domain.model import BOARD_LABELS, AssignmentRole, BoardColumn, IsoDates, PeriodCategory, PeriodKind, new_id
+from fsm_desktop.domain.citizen_edit import plan_handover
 from fsm_desktop.domain.stepup import COMPANY_DIRECTED, due_since
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import NOT_LEFT_SQL
@@ -91,8 +92,10 @@ class BoardRepository:
             counts[_column(column)] = n
         return counts
 
-    def cards(self, today: dt.date) -> list[BoardCard]:
-        """Every citizen on the board today (not left the target group), with what a card says."""
+    def cards(self, today: dt.date, include_left: bool = False) -> list[BoardCard]:
+        """Every citizen on the board today (not left the target group), with what a card says;
+        with ``include_left`` (the citizen register) also those who left, with exit date and
+        reason."""
         conn = self.conn
         day = today.isoformat()
         first_of_month = today.replace(day=1)
@@ -100,12 +103,17 @@ class BoardRepository:
         month_before = (first_of_month - dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
         month_before_key = month_before.strftime("%Y-%m")
         cards: dict[str, BoardCard] = {}
-        for cid, name, cpr, grp, column in conn.execute(
-            "SELECT c.id, c.name, c.cpr, c.grp, p.board_column FROM citizen c "
-            f"LEFT JOIN placement p ON p.citizen_id = c.id WHERE {NOT_LEFT_SQL}",
-            [day],
+        dates = IsoDates()
+        left = f"NOT ({NOT_LEFT_SQL})"
+        for cid, name, cpr, grp, column, entry, gone, exit_date, reason in conn.execute(
+            f"SELECT c.id, c.name, c.cpr, c.grp, p.board_column, c.entry_date, {left}, c.exit_date, c.exit_reason "
+            "FROM citizen c LEFT JOIN placement p ON p.citizen_id = c.id"
+            + ("" if include_left else f" WHERE {NOT_LEFT_SQL}"),
+            [day] if include_left else [day, day],
         ):
-            cards[cid] = BoardCard(cid, name, cpr, grp, _column(column))
+            card = cards[cid] = BoardCard(cid, name, cpr, grp, _column(column), entry_date=dates.of(entry))
+            if gone:
+                card.exit_date, card.exit_reason = dates.of(exit_date), reason or ""
         # When each came into the current column: the newest move in the log.
         for cid, at, to in conn.execute(
             "SELECT citizen_id, max(at), to_column FROM board_move GROUP BY citizen_id"
@@ -149,6 +157,16 @@ class BoardRepository:
         for cid, card in cards.items():
             card.no_cv = status.get((cid, "cv_jobnet"), "nej").lower() != "ja"
             card.no_job_goal = not status.get((cid, "jobmaal"), "").strip()
+        offers = [kind.value for kind in PeriodKind if kind.category is PeriodCategory.OFFER]
+        marks = ", ".join("?" * len(offers))
+        for cid, kind in conn.execute(
+            f"SELECT citizen_id, kind FROM period WHERE kind IN ({marks}) AND start <= ? AND (end IS NULL OR end >= ?) "
+            "ORDER BY start",
+            [*offers, day, day],
+        ):
+            card = cards.get(cid)
+            if card is not None:
+                card.current_offer = kind
         for (cid,) in conn.execute(
             "SELECT DISTINCT citizen_id FROM period WHERE kind IN ('fravaer', 'fritagelse') "
             "AND start <= ? AND (end IS NULL OR end >= ?)",
@@ -299,17 +317,19 @@ class BoardRepository:
             [citizen_id, role.value, day.isoformat(), day.isoformat()],
         ).fetchone()
         initials = dict(self.conn.execute("SELECT id, initials FROM staff"))
+        current = (open_row[0], open_row[1], dt.date.fromisoformat(open_row[2])) if open_row else None
+        plan = plan_handover(current, staff_id, day)
+        if plan is None:
+            return None
         with self.db.atomic():
-            if open_row is not None:
-                aid, old_staff, start, end = open_row
-                if old_staff == staff_id:
-                    return None
-                if start >= day.isoformat():
-                    self.conn.execute("UPDATE assignment SET staff_id = ? WHERE id = ?", [staff_id, aid])
-                    self._audit(citizen_id, "reassign", "assignment", aid, role.value, initials.get(old_staff), initials.get(staff_id), stamp)
-                    return Reassignment(citizen_id, role, None, aid, end, old_staff)
+            if plan.take_over_id is not None:
+                aid, old_staff, _start, end = open_row
+                self.conn.execute("UPDATE assignment SET staff_id = ? WHERE id = ?", [staff_id, aid])
+                self._audit(citizen_id, "reassign", "assignment", aid, role.value, initials.get(old_staff), initials.get(staff_id), stamp)
+                return Reassignment(citizen_id, role, None, aid, end, old_staff)
+            if plan.end_id is not None:
                 previous = (day - dt.timedelta(days=1)).isoformat()
-                self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [previous, aid])
+                self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [previous, plan.end_id])
             new = new_id()
             self.conn.execute(
                 "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, NULL)",

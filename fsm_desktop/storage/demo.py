@@ -443,6 +443,8 @@ class _Builder:
             for _, sql in indexes:
                 conn.execute(sql)
             self.board_meetings(conn, staff)
+            # The network circle is recorded only for citizens who wish it.
+            conn.execute("UPDATE citizen SET network_consent = 1 WHERE id IN (SELECT citizen_id FROM network_person)")
         return self.counts
 
     def board_meetings(self, conn: sqlite3.Connection, staff: list[tuple]) -> None:

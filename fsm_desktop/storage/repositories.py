@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
     AuditEntry,
-    BoardColumn,
     Citizen,
     ExitReason,
     Gender,
     Origin,
-    PeriodKind,
     Staff,
     StaffRole,
 )
@@ -169,23 +166,6 @@ class StaffRepository:
         return {r[0]: r[1] for r in rows}
 
 
-@dataclass(frozen=True, slots=True)
-class CitizenSummary:
-    """What the citizen's page shows (read-only until the citizen register lands)."""
-
-    citizen: Citizen
-    job_broker: str  # "AB – Anna Berg", or ""
-    caseworker: str
-    column: BoardColumn | None
-    column_since: dt.datetime | None
-    cv_jobnet: str | None
-    job_goal: str | None
-    periods: list[tuple[PeriodKind, dt.date, dt.date | None, str]]
-    paid_hours: list[tuple[str, float]]  # (month, hours), newest first
-    contacts: list[tuple[dt.date, str, str, str]]  # (date, kind, staff initials, note), newest first
-    moves: list[tuple[dt.datetime, str, BoardColumn | None, BoardColumn, str]]  # oldest first
-
-
 class CitizenRepository:
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -213,53 +193,6 @@ class CitizenRepository:
     def list(self) -> list[Citizen]:
         rows = self.db.execute(f"SELECT {CITIZEN_COLUMNS} FROM citizen ORDER BY name").fetchall()
         return [citizen_from_row(r) for r in rows]
-
-    def summary(self, citizen_id: str, today: dt.date) -> CitizenSummary | None:
-        citizen = self.get(citizen_id)
-        if citizen is None:
-            return None
-        db, day = self.db, today.isoformat()
-        staff = {}
-        for role, initials, name in db.execute(
-            "SELECT a.role, s.initials, s.name FROM assignment a JOIN staff s ON s.id = a.staff_id "
-            "WHERE a.citizen_id = ? AND a.start <= ? AND (a.end IS NULL OR a.end >= ?) ORDER BY a.start, a.rowid",
-            [citizen_id, day, day],
-        ):
-            staff[role] = f"{initials} – {name}"
-        placement = db.execute("SELECT board_column FROM placement WHERE citizen_id = ?", [citizen_id]).fetchone()
-        column = BoardColumn(placement[0]) if placement else None
-        moves = [
-            (dt.datetime.fromisoformat(at), by, BoardColumn(f) if f else None, BoardColumn(t), reason)
-            for at, by, f, t, reason in db.execute(
-                "SELECT at, by_user, from_column, to_column, reason FROM board_move WHERE citizen_id = ? ORDER BY at, rowid",
-                [citizen_id],
-            )
-        ]
-        since = moves[-1][0] if moves and moves[-1][3] == column else None
-        status = {kind: value for kind, value in db.execute(
-            "SELECT kind, value FROM status_entry WHERE citizen_id = ? AND date <= ? ORDER BY date, rowid", [citizen_id, day]
-        )}
-        periods = [
-            (PeriodKind(kind), dt.date.fromisoformat(start), _d(end), note)
-            for kind, start, end, note in db.execute(
-                "SELECT kind, start, end, note FROM period WHERE citizen_id = ? ORDER BY start DESC, kind", [citizen_id]
-            )
-        ]
-        hours = db.execute(
-            "SELECT month, hours FROM paid_hours WHERE citizen_id = ? ORDER BY month DESC LIMIT 12", [citizen_id]
-        ).fetchall()
-        contacts = [
-            (dt.date.fromisoformat(date), kind, initials or "", note)
-            for date, kind, initials, note in db.execute(
-                "SELECT c.date, c.kind, s.initials, c.note FROM contact c LEFT JOIN staff s ON s.id = c.staff_id "
-                "WHERE c.citizen_id = ? ORDER BY c.date DESC, c.rowid DESC LIMIT 10",
-                [citizen_id],
-            )
-        ]
-        return CitizenSummary(
-            citizen, staff.get("jobformidler", ""), staff.get("sagsbehandler", ""), column, since,
-            status.get("cv_jobnet"), status.get("jobmaal"), periods, [(m, h) for m, h in hours], contacts, moves,
-        )
 
     def reveal_cpr(self, citizen_id: str) -> str:
         """The full CPR number, shown on purpose: the reveal is written to the audit log."""

@@ -270,6 +270,17 @@ def m0003_board_meetings(db: Database) -> None:
     )
 
 
+@migrations(name="0004_network_consent")
+def m0004_network_consent(db: Database) -> None:
+    _run(
+        db,
+        # The network circle is recorded only when the citizen wishes it (seeds/002 §20,
+        # domain.md "Network involvement"): the wish, on the citizen.
+        "ALTER TABLE citizen ADD COLUMN network_consent INTEGER NOT NULL DEFAULT 0 CHECK (network_consent IN (0, 1))",
+        "PRAGMA user_version = 4",
+    )
+
+
 def known_migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

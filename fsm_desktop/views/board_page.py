@@ -206,6 +206,8 @@ class BoardPage(Page):
     key = "tavle"
     #: The board shows the data (loaded, filtered, moved): for tests and the screenshot.
     board_ready = Signal()
+    #: A citizen's page opened from the board saved changes: every page reloads.
+    data_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -650,7 +652,6 @@ class BoardPage(Page):
 
     def place(self, cards: list[BoardCard], to: BoardColumn, to_lane: str | None, moved_at: dict, changed_lane: set[str]) -> None:
         """Show cards in their new column (and lane): a few row changes per model."""
-        by = self.lane_by
         incremental = self.layout_ is not None
         for card in cards:
             if card.citizen_id not in moved_at and card.citizen_id not in changed_lane:
@@ -833,12 +834,13 @@ class BoardPage(Page):
         card = index.data(BOARD_CARD_ROLE) if index.isValid() else None
         if card is None or self.project is None:
             return
-        from fsm_desktop.views.citizen_dialog import CitizenDialog
+        from fsm_desktop.views.citizen_page import CitizenWindow
 
-        dialog = CitizenDialog(self.project, card.citizen_id, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self.citizen_dialog = dialog
+        window = CitizenWindow(self.project, card.citizen_id, self)
+        window.saved.connect(self.data_changed)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.open()
+        self.citizen_window = window
 
     # --- meeting mode -------------------------------------------------------------------------------
     def set_meeting_mode(self, on: bool) -> None:

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -65,6 +64,7 @@ from fsm_desktop.storage.imports import Ending, ImportRecord, ImportRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
+from fsm_desktop.views.tables import read_only_table
 from fsm_desktop.views.tasks import run_in_background
 
 
@@ -75,15 +75,7 @@ def _t(text: str) -> str:
 def _table_view(parent: QWidget, model: QAbstractTableModel, stretch: int) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
-    view.verticalHeader().setVisible(False)
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
+    return read_only_table(view, stretch)
 
 
 class _ListModel(QAbstractTableModel):

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(self)
         self.stack.addWidget(self.welcome)
         self.pages: list[Page] = []
-        for number, page_class in enumerate(page_classes(), start=1):
+        for position, page_class in enumerate(page_classes(), start=1):
             page = page_class(self.stack)
             self.pages.append(page)
             self.stack.addWidget(page)
@@ -116,10 +116,10 @@ class MainWindow(QMainWindow):
                 changed.connect(self.data_changed)
             item = QListWidgetItem(page.title_label.text(), self.nav)
             item.setData(Qt.ItemDataRole.UserRole, page.key)
-            item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=page.title_label.text(), n=number))
+            item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=page.title_label.text(), n=position))
             action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _=False, n=number - 1: self.show_page(n))
+            action.setShortcut(QKeySequence(f"Ctrl+{position}"))
+            action.triggered.connect(lambda _=False, n=position - 1: self.show_page(n))
             self.addAction(action)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
@@ -146,6 +146,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("&Afslut"), self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        citizen_menu = self.menuBar().addMenu(self.tr("&Borger"))
+        self.find_action = citizen_menu.addAction(self.tr("&Find borger …"), self.find_citizen)
+        self.find_action.setShortcut(QKeySequence("Ctrl+G"))
         help_menu = self.menuBar().addMenu(self.tr("&Hjælp"))
         help_menu.addAction(self.tr("&Om FSM Desktop"), self.about)
         self._rebuild_recent_menu()
@@ -165,8 +168,8 @@ class MainWindow(QMainWindow):
     def _rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
         recent = self.recent_files()
-        for number, path in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{number}  {Path(path).name} — {Path(path).parent}")
+        for position, path in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{position}  {Path(path).name} — {Path(path).parent}")
             action.setData(path)
             action.triggered.connect(lambda _=False, p=path: self.open_project(p))
         if not recent:
@@ -185,6 +188,11 @@ class MainWindow(QMainWindow):
                 return True
         return False
 
+    def find_citizen(self) -> None:
+        """The Borgere page with the cursor in its search: type a name or CPR, Enter opens."""
+        if self.project is not None and self.show_page_key("borgere"):
+            self.stack.currentWidget().focus_search()
+
     def _nav_changed(self, row: int) -> None:
         if self.project is not None and 0 <= row < len(self.pages):
             self.stack.setCurrentWidget(self.pages[row])
@@ -200,11 +208,26 @@ class MainWindow(QMainWindow):
         except KnownError as error:
             self.warn(self.tr("Projektet kunne ikke åbnes"), error)
             return False
-        self.set_project(project)
+        return self.set_project(project)
+
+    def close_citizen_windows(self) -> bool:
+        """Close the open citizen pages (each asks about unsaved changes); False when the user
+        chose to stay on one."""
+        from fsm_desktop.views.citizen_page import CitizenWindow
+
+        for window in self.findChildren(CitizenWindow):
+            if window.isVisible() and not window.close():
+                return False
         return True
 
-    def set_project(self, project: Project | None) -> None:
+    def set_project(self, project: Project | None) -> bool:
+        """Show ``project``; False (and ``project`` closed) when an open citizen page with unsaved
+        changes kept the current one."""
         if self.project is not None and self.project is not project:
+            if not self.close_citizen_windows():
+                if project is not None:
+                    project.close()
+                return False
             self.project.close()
         self.project = project
         if project is not None:
@@ -213,6 +236,7 @@ class MainWindow(QMainWindow):
             page.set_project(project)
         self._update_for_project()
         self.project_changed.emit(project)
+        return True
 
     def close_project(self) -> None:
         self.set_project(None)
@@ -222,6 +246,7 @@ class MainWindow(QMainWindow):
         has_project = project is not None
         self.nav.setEnabled(has_project)
         self.backup_action.setEnabled(has_project)
+        self.find_action.setEnabled(has_project)
         self.close_action.setEnabled(has_project)
         if project is None:
             self.setWindowTitle("FSM Desktop")
@@ -361,6 +386,9 @@ class MainWindow(QMainWindow):
         return bool(geometry) and self.restoreGeometry(geometry)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.close_citizen_windows():
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         if self.project is not None:
             self.settings.setValue("project/last", str(self.project.path))

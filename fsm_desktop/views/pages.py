@@ -127,46 +127,6 @@ def _fill(table: QTableWidget, rows: list[list[str]], right_from: int = 1) -> No
     table.setFixedHeight(min(height + 2, MAX_FACT_TABLE_HEIGHT))
 
 
-class CitizensPage(Page):
-    key = "borgere"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            self.tr("Borgere"),
-            self.tr(
-                "Målgruppen og hver borgers stamdata, forløb, løntimer, kontakter og revisionslog."
-            ),
-            parent,
-        )
-        self.facts = _fact_table(self, [self.tr("I projektet i dag"), self.tr("Antal")])
-        self.body.addWidget(self.facts)
-        self.body.addWidget(
-            self.coming(
-                [
-                    self.tr("Tabel over målgruppen med søgning, sortering og eksport til Excel"),
-                    self.tr("Borgerens side: forløb, løntimer, kontakter, CV og jobmål, netværk"),
-                    self.tr("Revisionslog over hver ændring; CPR-nummeret vises kun efter valg"),
-                ]
-            )
-        )
-        self.body.addStretch(1)
-
-    def load(self, project: Project) -> None:
-        s = OverviewRepository(project).summary()
-        rows = [
-            [self.tr("Borgere i målgruppen"), number(s.active)],
-            [self.tr("Gruppe 1 (indsatsgruppe)"), number(s.group1)],
-            [self.tr("Gruppe 2 (målgruppe for rehab)"), number(s.group2)],
-            [self.tr("Gået ud af målgruppen (fraflyttet, folkepension, død)"), number(s.left)],
-            [self.tr("Registrerede forløb"), number(s.periods)],
-            [self.tr("Måneder med løntimer"), number(s.paid_hour_months)],
-            [self.tr("Kontakter"), number(s.contacts)],
-        ]
-        if not project.template.groups:
-            rows = [row for i, row in enumerate(rows) if i not in (1, 2)]
-        _fill(self.facts, rows)
-
-
 class StepUpPage(Page):
     key = "stepup"
 
@@ -270,6 +230,7 @@ class StaffPage(Page):
 def page_classes() -> tuple[type[Page], ...]:
     """The navigation's pages, in order."""
     from fsm_desktop.views.board_page import BoardPage
+    from fsm_desktop.views.citizens_page import CitizensPage
     from fsm_desktop.views.import_page import ImportPage
     from fsm_desktop.views.measures_page import MeasuresPage
 

@@ -23,6 +23,19 @@ def synchronous_tasks(monkeypatch):
     monkeypatch.setattr(tasks, "runner", tasks.SynchronousRunner())
 
 
+@pytest.fixture(autouse=True)
+def no_blocking_message_boxes(monkeypatch):
+    """A real message box would block the test run: one that a test did not expect fails it.
+    Tests that expect one replace the function again."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError(f"unexpected message box: {args[1:3]}")
+
+    for name in ("question", "warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, unexpected)
+
+
 @pytest.fixture
 def app(qapp):
     QStandardPaths.setTestModeEnabled(True)

@@ -293,7 +293,8 @@ def test_enter_opens_the_citizen_and_the_cpr_is_revealed_on_purpose(window, page
     view.setFocus()
     view.setCurrentIndex(page.models[COLUMNS.index(I)].index(0))
     QTest.keyClick(view, Qt.Key.Key_Return)
-    dialog = page.citizen_dialog
+    dialog = page.citizen_window
+    dialog.ask_before_closing = False
     assert dialog.windowTitle() == "Anna Hansen"
     assert dialog.cpr_label.text() == "010180-xxxx"
     anna = card(page, "Anna Hansen")

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from fsm_desktop.exchange.template import write_template
 from fsm_desktop.storage.imports import ImportRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository

@@ -1,0 +1,52 @@
+"""A table as shown on screen, written to an Excel file: the visible rows and columns, a bold
+frozen header, an auto-filter, sensible widths (openpyxl, imported when first used)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from fsm_desktop.exchange.template import _save
+
+
+def write_table(path: str | Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]], title: str = "") -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet[:31]
+    start = 1
+    if title:
+        ws.append([title])
+        ws["A1"].font = Font(bold=True, size=12)
+        ws.append([f"Udskrevet {dt.datetime.now():%d-%m-%Y %H:%M}"])
+        ws.append([])
+        start = 4
+    ws.append(list(headers))
+    for cell in ws[start]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E9ECF1")
+    widths = [len(str(h)) for h in headers]
+    count = 0
+    for row in rows:
+        values = list(row)
+        ws.append(values)
+        count += 1
+        for i, value in enumerate(values):
+            if isinstance(value, (dt.date, dt.datetime)):
+                ws.cell(row=start + count, column=i + 1).number_format = "dd-mm-yyyy"
+                text = 10
+            else:
+                text = len(str(value)) if value is not None else 0
+            if i < len(widths):
+                widths[i] = max(widths[i], min(text, 50))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width + 2
+    ws.freeze_panes = ws.cell(row=start + 1, column=1)
+    if count:
+        ws.auto_filter.ref = f"A{start}:{get_column_letter(len(headers))}{start + count}"
+    _save(workbook, Path(path))
+    return Path(path)

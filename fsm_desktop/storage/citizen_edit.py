@@ -1,0 +1,287 @@
+"""A citizen's whole record for the citizen's page, and saving the page's changes in one
+transaction with an audit entry for every change (who, when, field, old → new)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+from fsm_desktop.domain.citizen_edit import CitizenChanges, plan_handover
+from fsm_desktop.domain.errors import ValidationError
+from fsm_desktop.domain.model import (
+    PERIOD_LABELS,
+    Assignment,
+    AssignmentRole,
+    AuditEntry,
+    BoardColumn,
+    Citizen,
+    Contact,
+    ContactKind,
+    IsoDates,
+    NetworkPerson,
+    PaidHours,
+    Period,
+    PeriodKind,
+    Staff,
+    StaffRole,
+    StatusEntry,
+    StatusKind,
+    new_id,
+)
+from fsm_desktop.storage.project import Project, file_error
+from fsm_desktop.storage.repositories import CITIZEN_COLUMNS, AuditLog, citizen_from_row
+
+#: Citizen attributes the page edits → their stored column and their name in the audit log.
+MASTER_FIELDS = {
+    "name": ("name", "navn"),
+    "gender": ("gender", "køn"),
+    "origin": ("origin", "herkomst"),
+    "group": ("grp", "gruppe"),
+    "entry_date": ("entry_date", "indgang"),
+    "exit_date": ("exit_date", "afgang"),
+    "exit_reason": ("exit_reason", "afgangsårsag"),
+    "note": ("note", "note"),
+}
+
+
+def _stored(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+def _text(value: object) -> str | None:
+    stored = _stored(value)
+    return None if stored is None else str(stored)
+
+
+def _dk(day: dt.date | None) -> str:
+    return day.strftime("%d-%m-%Y") if day else "i gang"
+
+
+def _period_text(p: Period) -> str:
+    text = f"{PERIOD_LABELS[p.kind]} {_dk(p.start)} – {_dk(p.end)}"
+    return f"{text} ({p.note})" if p.note else text
+
+
+@dataclass(slots=True)
+class CitizenRecord:
+    citizen: Citizen
+    network_consent: bool
+    periods: list[Period]
+    hours: list[PaidHours]  # by month
+    contacts: list[Contact]  # newest first
+    status: list[StatusEntry]  # oldest first
+    network: list[NetworkPerson]
+    assignments: list[Assignment]  # oldest first
+    column: BoardColumn | None
+    audit: list[AuditEntry]
+    staff: dict[str, Staff]
+
+    def current(self, role: AssignmentRole, day: dt.date) -> Assignment | None:
+        found = None
+        for a in self.assignments:
+            if a.role is role and a.start <= day and (a.end is None or a.end >= day):
+                found = a
+        return found
+
+    def latest_status(self, kind: StatusKind) -> StatusEntry | None:
+        found = [s for s in self.status if s.kind is kind]
+        return found[-1] if found else None
+
+
+class CitizenEditor:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.db = project.db
+        self.conn = project.db.conn
+
+    def load(self, citizen_id: str) -> CitizenRecord | None:
+        conn = self.conn
+        row = conn.execute(f"SELECT {CITIZEN_COLUMNS}, network_consent FROM citizen WHERE id = ?", [citizen_id]).fetchone()
+        if row is None:
+            return None
+        citizen = citizen_from_row(row[:-1])
+        day = IsoDates().of
+        periods = [
+            Period(citizen_id, PeriodKind(kind), day(start), day(end), note, id=pid)
+            for pid, kind, start, end, note in conn.execute(
+                "SELECT id, kind, start, end, note FROM period WHERE citizen_id = ? ORDER BY start, kind", [citizen_id]
+            )
+        ]
+        hours = [
+            PaidHours(citizen_id, month, value)
+            for month, value in conn.execute("SELECT month, hours FROM paid_hours WHERE citizen_id = ? ORDER BY month", [citizen_id])
+        ]
+        contacts = [
+            Contact(citizen_id, day(date), ContactKind(kind), staff_id, note, id=cid)
+            for cid, date, kind, staff_id, note in conn.execute(
+                "SELECT id, date, kind, staff_id, note FROM contact WHERE citizen_id = ? ORDER BY date DESC, rowid DESC", [citizen_id]
+            )
+        ]
+        status = [
+            StatusEntry(citizen_id, StatusKind(kind), day(date), value, id=sid)
+            for sid, kind, date, value in conn.execute(
+                "SELECT id, kind, date, value FROM status_entry WHERE citizen_id = ? ORDER BY date, rowid", [citizen_id]
+            )
+        ]
+        network = [
+            NetworkPerson(citizen_id, name, relation, phone, id=nid)
+            for nid, name, relation, phone in conn.execute(
+                "SELECT id, name, relation, phone FROM network_person WHERE citizen_id = ? ORDER BY rowid", [citizen_id]
+            )
+        ]
+        assignments = [
+            Assignment(citizen_id, staff_id, AssignmentRole(role), day(start), day(end), id=aid)
+            for aid, staff_id, role, start, end in conn.execute(
+                "SELECT id, staff_id, role, start, end FROM assignment WHERE citizen_id = ? ORDER BY start, rowid", [citizen_id]
+            )
+        ]
+        placement = conn.execute("SELECT board_column FROM placement WHERE citizen_id = ?", [citizen_id]).fetchone()
+        staff = {
+            sid: Staff(initials, name, StaffRole(role), hours_per_week, id=sid)
+            for sid, initials, name, role, hours_per_week in conn.execute(
+                "SELECT id, initials, name, role, hours_per_week FROM staff ORDER BY initials"
+            )
+        }
+        return CitizenRecord(
+            citizen, bool(row[-1]), periods, hours, contacts, status, network, assignments,
+            BoardColumn(placement[0]) if placement else None, AuditLog(self.project).for_citizen(citizen_id), staff,
+        )
+
+    # --- saving ---------------------------------------------------------------------------------
+    def save(self, citizen_id: str, changes: CitizenChanges) -> None:
+        """Everything or nothing; an audit entry per change."""
+        now = dt.datetime.now().replace(microsecond=0)
+        user = self.project.user
+        audit: list[AuditEntry] = []
+
+        def note(action: str, entity: str, entity_id: str, field: str = "", old: object = None, new: object = None) -> None:
+            audit.append(AuditEntry(now, user, action, entity, entity_id, citizen_id, field, _text(old), _text(new)))
+
+        conn = self.conn
+        try:
+            with self.db.atomic():
+                before = self.load(citizen_id)
+                if before is None:
+                    raise ValidationError("Borgeren findes ikke længere i projektet (slettet af en import, der er fortrudt?).")
+                if changes.citizen is not None:
+                    updates = {}
+                    for attribute, (column, name) in MASTER_FIELDS.items():
+                        old, new = getattr(before.citizen, attribute), getattr(changes.citizen, attribute)
+                        if old != new:
+                            updates[column] = _stored(new)
+                            note("update", "citizen", citizen_id, name, old, new)
+                    if updates:
+                        updates["updated_at"] = now.isoformat()
+                        sets = ", ".join(f'"{c}" = ?' for c in updates)
+                        conn.execute(f"UPDATE citizen SET {sets} WHERE id = ?", [*updates.values(), citizen_id])
+                if changes.network_consent is not None and changes.network_consent != before.network_consent:
+                    conn.execute("UPDATE citizen SET network_consent = ? WHERE id = ?", [int(changes.network_consent), citizen_id])
+                    note("update", "citizen", citizen_id, "netværk ønsket", "ja" if before.network_consent else "nej",
+                         "ja" if changes.network_consent else "nej")
+                self._periods(citizen_id, before, changes, note)
+                self._hours(citizen_id, before, changes, note)
+                self._contacts(citizen_id, before, changes, note)
+                for entry in changes.status_added:
+                    conn.execute(
+                        "INSERT INTO status_entry (id, citizen_id, kind, date, value) VALUES (?, ?, ?, ?, ?)",
+                        [entry.id, citizen_id, entry.kind.value, entry.date.isoformat(), entry.value],
+                    )
+                    previous = before.latest_status(entry.kind)
+                    note("create", "status_entry", entry.id, entry.kind.value, previous.value if previous else None,
+                         f"{entry.value} fra {entry.date.isoformat()}")
+                self._network(citizen_id, before, changes, note)
+                for role, staff_id, day in changes.handovers:
+                    self._handover(citizen_id, AssignmentRole(role), staff_id, day, before, note)
+                AuditLog(self.project).record(audit)
+        except sqlite3.Error as exc:
+            raise file_error(exc, self.project.path) from None
+
+    def _periods(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
+        old = {p.id: p for p in before.periods}
+        for period in changes.periods_saved:
+            row = [period.kind.value, period.start.isoformat(), period.end.isoformat() if period.end else None, period.note]
+            if period.id in old:
+                self.conn.execute("UPDATE period SET kind = ?, start = ?, end = ?, note = ? WHERE id = ?", [*row, period.id])
+                note("update", "period", period.id, "forløb", _period_text(old[period.id]), _period_text(period))
+            else:
+                self.conn.execute(
+                    "INSERT INTO period (kind, start, end, note, id, citizen_id) VALUES (?, ?, ?, ?, ?, ?)",
+                    [*row, period.id, citizen_id],
+                )
+                note("create", "period", period.id, "forløb", None, _period_text(period))
+        for period_id in changes.periods_deleted:
+            if period_id in old:
+                self.conn.execute("DELETE FROM period WHERE id = ? AND citizen_id = ?", [period_id, citizen_id])
+                note("delete", "period", period_id, "forløb", _period_text(old[period_id]), None)
+
+    def _hours(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
+        old = {h.month: h.hours for h in before.hours}
+        for hours in changes.hours_saved:
+            self.conn.execute(
+                "INSERT INTO paid_hours (citizen_id, month, hours) VALUES (?, ?, ?) "
+                "ON CONFLICT(citizen_id, month) DO UPDATE SET hours = excluded.hours",
+                [citizen_id, hours.month, hours.hours],
+            )
+            if old.get(hours.month) != hours.hours:
+                note("update" if hours.month in old else "create", "paid_hours", f"{citizen_id}/{hours.month}",
+                     f"løntimer {hours.month}", old.get(hours.month), hours.hours)
+        for month in changes.hours_deleted:
+            if month in old:
+                self.conn.execute("DELETE FROM paid_hours WHERE citizen_id = ? AND month = ?", [citizen_id, month])
+                note("delete", "paid_hours", f"{citizen_id}/{month}", f"løntimer {month}", old[month], None)
+
+    def _contacts(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
+        old = {c.id: c for c in before.contacts}
+        for contact in changes.contacts_added:
+            self.conn.execute(
+                "INSERT INTO contact (id, citizen_id, date, kind, staff_id, note) VALUES (?, ?, ?, ?, ?, ?)",
+                [contact.id, citizen_id, contact.date.isoformat(), contact.kind.value, contact.staff_id, contact.note],
+            )
+            note("create", "contact", contact.id, "kontakt", None, f"{contact.kind.value} {contact.date.isoformat()}")
+        for contact_id in changes.contacts_deleted:
+            if contact_id in old:
+                c = old[contact_id]
+                self.conn.execute("DELETE FROM contact WHERE id = ? AND citizen_id = ?", [contact_id, citizen_id])
+                note("delete", "contact", contact_id, "kontakt", f"{c.kind.value} {c.date.isoformat()}", None)
+
+    def _network(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
+        old = {p.id: p for p in before.network}
+        for person in changes.network_saved:
+            values = [person.name, person.relation, person.phone]
+            if person.id in old:
+                self.conn.execute("UPDATE network_person SET name = ?, relation = ?, phone = ? WHERE id = ?", [*values, person.id])
+                note("update", "network_person", person.id, "netværk", old[person.id].name, person.name)
+            else:
+                self.conn.execute(
+                    "INSERT INTO network_person (name, relation, phone, id, citizen_id) VALUES (?, ?, ?, ?, ?)",
+                    [*values, person.id, citizen_id],
+                )
+                note("create", "network_person", person.id, "netværk", None, person.name)
+        for person_id in changes.network_deleted:
+            if person_id in old:
+                self.conn.execute("DELETE FROM network_person WHERE id = ? AND citizen_id = ?", [person_id, citizen_id])
+                note("delete", "network_person", person_id, "netværk", old[person_id].name, None)
+
+    def _handover(self, citizen_id, role: AssignmentRole, staff_id: str, day: dt.date, before: CitizenRecord, note) -> None:
+        current = before.current(role, day)
+        plan = plan_handover((current.id, current.staff_id, current.start) if current else None, staff_id, day)
+        if plan is None:
+            return
+        initials = {sid: s.initials for sid, s in before.staff.items()}
+        old_initials = initials.get(current.staff_id) if current else None
+        if plan.take_over_id is not None:
+            self.conn.execute("UPDATE assignment SET staff_id = ? WHERE id = ?", [staff_id, plan.take_over_id])
+            note("update", "assignment", plan.take_over_id, role.value, old_initials, initials.get(staff_id))
+            return
+        if plan.end_id is not None:
+            end = (day - dt.timedelta(days=1)).isoformat()
+            self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [end, plan.end_id])
+        new = new_id()
+        self.conn.execute(
+            "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, NULL)",
+            [new, citizen_id, staff_id, role.value, day.isoformat()],
+        )
+        note("create", "assignment", new, role.value, old_initials, f"{initials.get(staff_id)} fra {day.isoformat()}")

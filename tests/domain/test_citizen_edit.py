@@ -1,0 +1,226 @@
+"""The rules of editing a citizen (hand-worked cases) and the assignment history rule of
+seeds/003 registration §3 (a property test over sequences of changes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fsm_desktop.domain.citizen_edit import (
+    CitizenChanges,
+    contact_check,
+    plan_handover,
+    validate_contact,
+    validate_hours,
+    validate_master,
+    validate_network,
+    validate_period,
+    validate_status,
+)
+from fsm_desktop.domain.model import (
+    Citizen,
+    Contact,
+    ContactKind,
+    ExitReason,
+    NetworkPerson,
+    PaidHours,
+    Period,
+    PeriodKind,
+    StatusEntry,
+    StatusKind,
+)
+
+D = dt.date
+CID = "c1"
+
+
+def period(kind: PeriodKind, start: D, end: D | None = None, note: str = "") -> Period:
+    return Period(CID, kind, start, end, note)
+
+
+# --- master data ------------------------------------------------------------------------------------
+def test_good_master_data_has_no_problems():
+    citizen = Citizen(cpr="0101801234", name="Anna", group=1, entry_date=D(2020, 1, 1),
+                      exit_date=D(2021, 1, 31), exit_reason=ExitReason.MOVED_AWAY)
+    assert validate_master(citizen, [1, 2]) == {}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"name": "  "}, "name", "Navnet skal udfyldes."),
+        ({"name": "x" * 201}, "name", "Navnet er for langt (højst 200 tegn)."),
+        ({"group": 3}, "group", "Indsatsen har ikke gruppe 3."),
+        ({"exit_date": D(2021, 1, 31)}, "exit_reason", "Vælg en afgangsårsag."),
+        ({"exit_reason": ExitReason.DIED}, "exit_date", "En afgangsårsag kræver en afgangsdato."),
+        ({"exit_date": D(2019, 12, 31), "exit_reason": ExitReason.RETIRED}, "exit_date",
+         "Afgangen 31-12-2019 ligger før indgangen 01-01-2020."),
+        ({"note": "n" * 2001}, "note", "Noten er for lang (højst 2000 tegn)."),
+    ],
+)
+def test_each_master_rule_names_its_field(changes, field, message):
+    values = {"cpr": "0101801234", "name": "Anna", "group": 1, "entry_date": D(2020, 1, 1)} | changes
+    assert validate_master(Citizen(**values), [1, 2]) == {field: message}
+
+
+def test_exit_on_the_entry_day_is_allowed():
+    citizen = Citizen(cpr="0101801234", name="A", entry_date=D(2020, 1, 1), exit_date=D(2020, 1, 1),
+                      exit_reason=ExitReason.OTHER)
+    assert validate_master(citizen, []) == {}
+
+
+# --- periods ------------------------------------------------------------------------------------------
+def test_end_before_start():
+    p = period(PeriodKind.MENTOR, D(2020, 3, 1), D(2020, 2, 29))
+    assert validate_period(p, []) == {"end": "Slutdatoen 29-02-2020 ligger før startdatoen 01-03-2020."}
+
+
+def test_one_day_period_is_fine():
+    assert validate_period(period(PeriodKind.FLEKSJOB, D(2020, 3, 1), D(2020, 3, 1)), []) == {}
+
+
+def test_two_of_the_same_kind_cannot_overlap_but_may_touch_end_to_start():
+    first = period(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2020, 1, 1), D(2020, 1, 31))
+    overlapping = period(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2020, 1, 31), D(2020, 2, 28))
+    after = period(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2020, 2, 1), None)
+    assert validate_period(overlapping, [first]) == {
+        "start": "Overlapper et andet forløb af samme type (01-01-2020 – 31-01-2020)."
+    }
+    assert validate_period(after, [first]) == {}
+
+
+def test_an_ongoing_period_overlaps_everything_after_it():
+    ongoing = period(PeriodKind.MENTOR, D(2020, 1, 1))
+    later = period(PeriodKind.MENTOR, D(2025, 6, 1), D(2025, 6, 30))
+    assert "start" in validate_period(later, [ongoing])
+    assert validate_period(later, [ongoing])["start"].endswith("(01-01-2020 – i gang).")
+
+
+def test_two_benefits_cannot_overlap_but_an_offer_during_a_benefit_can():
+    benefit = period(PeriodKind.KONTANTHJAELP_AP, D(2020, 1, 1), D(2020, 12, 31))
+    second = period(PeriodKind.RESSOURCEFORLOEB, D(2020, 6, 1))
+    assert validate_period(second, [benefit]) == {
+        "start": "Overlapper ydelsen kontanthjælp aktivitetsparat (01-01-2020 – 31-12-2020); en borger har én ydelse ad gangen."
+    }
+    praktik = period(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2020, 6, 1), D(2020, 6, 30))
+    exemption = period(PeriodKind.FRITAGELSE, D(2020, 6, 1), D(2020, 8, 31), "barsel")
+    assert validate_period(praktik, [benefit, exemption]) == {}
+    assert validate_period(exemption, [benefit, praktik]) == {}
+
+
+def test_editing_a_period_is_not_an_overlap_with_itself():
+    p = period(PeriodKind.MENTOR, D(2020, 1, 1), D(2020, 3, 31))
+    changed = Period(CID, PeriodKind.MENTOR, D(2020, 1, 1), D(2020, 4, 30), id=p.id)
+    assert validate_period(changed, [p]) == {}
+
+
+def test_an_exemption_names_its_kind():
+    assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1)), []) == {
+        "note": "Skriv fritagelsens art i noten (fx barsel)."
+    }
+    assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1), note="barsel"), []) == {}
+
+
+# --- hours, contacts, status, network ------------------------------------------------------------
+@pytest.mark.parametrize(("hours", "ok"), [(0, True), (0.5, True), (744, True), (744.5, False), (-1, False)])
+def test_hours_in_a_month(hours, ok):
+    assert (validate_hours(PaidHours(CID, "2020-03", hours)) == {}) is ok
+
+
+def test_a_contact_cannot_lie_in_the_future():
+    today = D(2021, 5, 10)
+    assert validate_contact(Contact(CID, today, ContactKind.PHONE), today) == {}
+    assert validate_contact(Contact(CID, D(2021, 5, 11), ContactKind.PHONE), today) == {"date": "Datoen ligger i fremtiden."}
+
+
+def test_status_entries():
+    today = D(2021, 5, 10)
+    assert validate_status(StatusEntry(CID, StatusKind.CV_JOBNET, today, "ja"), today) == {}
+    assert validate_status(StatusEntry(CID, StatusKind.CV_JOBNET, today, "måske"), today) == {"value": "Vælg ja eller nej."}
+    assert validate_status(StatusEntry(CID, StatusKind.JOB_GOAL, D(2021, 6, 1), "lager"), today) == {
+        "date": "Datoen ligger i fremtiden."
+    }
+
+
+def test_network_person_needs_a_name():
+    assert validate_network(NetworkPerson(CID, " ", "søster", "12345678")) == {"name": "Navnet skal udfyldes."}
+    assert validate_network(NetworkPerson(CID, "Lis", "søster", "1" * 41)) == {"phone": "Telefonnummeret er for langt."}
+
+
+# --- the weekly contact check ----------------------------------------------------------------------
+def test_contact_check_counts_days_since_the_newest_contact():
+    today = D(2021, 3, 15)
+    contacts = [Contact(CID, D(2021, 3, 8), ContactKind.PHONE), Contact(CID, D(2021, 2, 1), ContactKind.IN_PERSON)]
+    check = contact_check(contacts, today)
+    assert (check.last, check.days, check.late) == (D(2021, 3, 8), 7, False)
+    assert check.text() == "Seneste kontakt for 7 dage siden (08-03-2021)."
+    late = contact_check(contacts, D(2021, 3, 16))
+    assert (late.days, late.late) == (8, True)
+    assert late.text().endswith("der skal være kontakt mindst én gang om ugen.")
+
+
+def test_no_contact_is_late_and_a_future_contact_does_not_count():
+    today = D(2021, 3, 15)
+    assert contact_check([], today).late
+    check = contact_check([Contact(CID, D(2021, 3, 20), ContactKind.PHONE)], today)
+    assert check.last is None and check.late
+    assert check.text().startswith("Ingen kontakt registreret")
+
+
+# --- the assignment history rule -------------------------------------------------------------------
+def test_handover_plans():
+    day = D(2021, 3, 1)
+    assert plan_handover(None, "B", day).start
+    assert plan_handover(("a1", "B", D(2020, 1, 1)), "B", day) is None
+    plan = plan_handover(("a1", "A", D(2020, 1, 1)), "B", day)
+    assert (plan.end_id, plan.take_over_id, plan.start) == ("a1", None, True)
+    same_day = plan_handover(("a1", "A", day), "B", day)
+    assert (same_day.end_id, same_day.take_over_id, same_day.start) == (None, "a1", False)
+
+
+def apply(history: list[list], staff: str, day: D) -> None:
+    """Apply a handover to a history of [id, staff, start, end] the way storage does."""
+    open_rows = [a for a in history if a[2] <= day and (a[3] is None or a[3] >= day)]
+    current = open_rows[-1] if open_rows else None
+    plan = plan_handover((current[0], current[1], current[2]) if current else None, staff, day)
+    if plan is None:
+        return
+    if plan.take_over_id is not None:
+        next(a for a in history if a[0] == plan.take_over_id)[1] = staff
+        return
+    if plan.end_id is not None:
+        next(a for a in history if a[0] == plan.end_id)[3] = day - dt.timedelta(days=1)
+    history.append([f"a{len(history)}", staff, day, None])
+
+
+@given(st.lists(st.tuples(st.sampled_from("ABC"), st.integers(0, 30)), min_size=1, max_size=12))
+def test_a_history_of_handovers_never_overlaps_and_ends_with_the_last_person(changes):
+    """Changes in date order: every day has at most one person, and from each change's day the
+    person changed to is the one in charge until the next change."""
+    history: list[list] = []
+    start = D(2021, 1, 1)
+    days = sorted((start + dt.timedelta(days=offset), staff) for staff, offset in changes)
+    # The last change on a day wins.
+    for day, staff in days:
+        apply(history, staff, day)
+    for a in history:
+        assert a[3] is None or a[3] >= a[2], "an assignment never ends before it starts"
+    for offset in range(0, 32):
+        day = start + dt.timedelta(days=offset)
+        in_charge = [a for a in history if a[2] <= day and (a[3] is None or a[3] >= day)]
+        assert len(in_charge) <= 1
+        expected = [staff for d, staff in days if d <= day]
+        if expected:
+            assert in_charge and in_charge[0][1] == expected[-1]
+        else:
+            assert not in_charge
+
+
+def test_changes_know_when_they_are_empty():
+    changes = CitizenChanges()
+    assert changes.empty
+    changes.hours_deleted.append("2020-01")
+    assert not changes.empty
