@@ -1,3 +1,3 @@
-from fsm_desktop.cli import main
+from fsm_desktop.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -63,8 +63,9 @@ def _install_qt_danish(app: QApplication) -> None:
     app._fsm_qt_danish = translator
 
 
-def run(args: argparse.Namespace) -> int:
-    """Open the main window. ``args`` comes from fsm_desktop.cli."""
+def run(args: argparse.Namespace, standalone: bool = False) -> int:
+    """Open the main window. ``args`` comes from fsm_desktop.cli; ``standalone`` when the
+    process is just this program (then ``--exit-after-show`` ends it without waiting)."""
     from fsm_desktop.views.main_window import MainWindow
     from fsm_desktop.views.messages import install_excepthook
 
@@ -141,4 +142,10 @@ def run(args: argparse.Namespace) -> int:
     code = app.exec()
     if window.project is not None:
         window.project.close()
+    if args.exit_after_show and standalone:
+        # Only reads can be under way (a page loading its data on a worker): do not wait for
+        # them at interpreter exit — the measurement is "start until the window is shown".
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     return code

@@ -299,7 +299,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, standalone: bool = False) -> int:
+    """The command line; ``standalone`` when this is the whole process (see :func:`entry`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
@@ -329,7 +330,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from fsm_desktop.app import run
 
-    return run(args)
+    return run(args, standalone)
+
+
+def entry() -> None:
+    """The ``fsm-desktop`` program and ``python -m fsm_desktop``."""
+    raise SystemExit(main(standalone=True))
 
 
 if __name__ == "__main__":
