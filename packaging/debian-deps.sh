@@ -23,9 +23,12 @@ done
 if [ "$(id -u)" = "0" ]; then
     echo "Installing Qt's system libraries:$missing"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
+    # Wait for another apt (unattended upgrades, a second shell) instead of failing at once.
+    lock="-o DPkg::Lock::Timeout=300"
     # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $missing
+    apt-get $lock update -qq
+    # shellcheck disable=SC2086
+    apt-get $lock install -y -qq --no-install-recommends $missing
 else
     echo "Qt needs system libraries that are missing. Run:" >&2
     echo "  sudo apt-get install -y --no-install-recommends$missing" >&2
