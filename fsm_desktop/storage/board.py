@@ -114,9 +114,12 @@ class BoardRepository:
             card = cards[cid] = BoardCard(cid, name, cpr, grp, _column(column), entry_date=dates.of(entry))
             if gone:
                 card.exit_date, card.exit_reason = dates.of(exit_date), reason or ""
-        # When each came into the current column: the newest move in the log.
+        # When each placed citizen came into the current column: the newest move in the log —
+        # by time, then by the order written (two moves in one second have the same time). One
+        # index look-up per citizen (faster than a window over the whole log).
         for cid, at, to in conn.execute(
-            "SELECT citizen_id, max(at), to_column FROM board_move GROUP BY citizen_id"
+            "SELECT p.citizen_id, m.at, m.to_column FROM placement p JOIN board_move m ON m.rowid = "
+            "(SELECT rowid FROM board_move WHERE citizen_id = p.citizen_id ORDER BY at DESC, rowid DESC LIMIT 1)"
         ):
             card = cards.get(cid)
             if card is not None and card.column is not None and to == card.column.value:

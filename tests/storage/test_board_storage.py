@@ -93,6 +93,24 @@ def test_a_move_writes_the_log_the_placement_and_the_audit_and_undo_removes_them
                                                                                     ("undo_move", "ikke placeret")}
 
 
+def test_two_moves_in_one_second_count_from_the_newer(project):
+    """Ctrl+→ twice within a second: both log rows have the same time; the newest written
+    (the column the citizen is in) gives the days in the column."""
+    jf, sb, sb2, anna, bo, *_ = _people(project)
+    repo = BoardRepository(project)
+    repo.move([anna.id, bo.id], I, at=dt.datetime(2021, 1, 1, 9))
+    t = dt.datetime(2021, 5, 1, 9)
+    repo.move([anna.id], S, at=t)
+    repo.move([anna.id], V, at=t)
+    # And the other way round for Bo (row order, not column order, decides).
+    repo.move([bo.id], V, at=t)
+    repo.move([bo.id], S, at=t)
+    cards = {c.name: c for c in repo.cards(TODAY)}
+    assert (cards["Anna"].column, cards["Anna"].since) == (V, t)
+    assert (cards["Bo"].column, cards["Bo"].since) == (S, t)
+    assert cards["Anna"].days_in_column(TODAY) == 45
+
+
 def test_handing_a_citizen_to_another_caseworker_and_back(project):
     jf, sb, sb2, anna, *_ = _people(project)
     repo = BoardRepository(project)
@@ -124,10 +142,12 @@ def test_a_meeting_snapshot_and_what_moved_since(project):
     assert {c.name for c in repo.cards(TODAY) if c.changed_since_meeting} == set()
     repo.move([bo.id], I)
     repo.move([anna.id], S)
-    repo.move([anna.id], V)  # and back: still "moved since the meeting"
+    back = repo.move([anna.id], V)  # and back: still "moved since the meeting"
     changed = {c.name: c for c in repo.cards(TODAY) if c.changed_since_meeting}
     assert set(changed) == {"Anna", "Bo"}
     assert changed["Anna"].meeting_column == V and changed["Bo"].meeting_column is None
+    # The two moves were (most likely) in the same second: the days count from the newer.
+    assert changed["Anna"].since == back[0].at
     assert [m.id for m in repo.meetings()] == [meeting.id]
 
 
