@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="FSM Desktop: følg en beskæftigelsesindsats (Flere skal med, BIR, HIR) "
         "måned for måned – også uden netværk.",
         epilog="Uden underkommando åbnes vinduet. Underkommandoer: init, demo, measures, import, "
-        "imports, template. "
+        "imports, template, stepup. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -139,6 +139,19 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
     imports.add_argument("--undo", action="store_true", help="fortryd den seneste import")
 
+    stepup = sub.add_parser(
+        "stepup",
+        help="step-up: hvem skal have et møde, og møderne med opfølgning",
+        description="Uden --due: møder pr. måned (og i alt) efter udfald, og hvert møde med planens "
+        "opfølgning. Med --due: borgerne, der skal have et step-up-møde, mest forsinkede først. "
+        "Opgørelsesdatoen er i dag, dog højst indsatsens slutdato.",
+    )
+    stepup.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    stepup.add_argument("--due", action="store_true", help="vis borgerne, der skal have et møde")
+    stepup.add_argument("--exempt", action="store_true", help="med --due: vis også de fritagne")
+    stepup.add_argument("--date", dest="as_of", type=_day, metavar="ÅÅÅÅ-MM-DD", help="opgør pr. denne dato")
+    stepup.add_argument("--format", choices=("table", "json"), default="table", help="udskriftens form")
+
     template = sub.add_parser("template", help="gem importskabelonen (Excel), tom eller med projektets data")
     template.add_argument("--out", required=True, metavar="FIL.xlsx", help="filen der skrives")
     template.add_argument("--db", metavar="FIL", help="udfyld skabelonen med projektets data (eksport)")
@@ -152,6 +165,35 @@ def _month(text: str):
         return Month.parse(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"»{text}« er ikke en måned (ÅÅÅÅ-MM)") from None
+
+
+def _day(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"»{text}« er ikke en dato (ÅÅÅÅ-MM-DD)") from None
+
+
+def _cmd_stepup(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from fsm_desktop.domain.stepup import due_list, monthly_counts
+    from fsm_desktop.exchange.stepup_output import render_due, render_overview
+    from fsm_desktop.storage.project import Project
+    from fsm_desktop.storage.stepup import StepUpRepository
+
+    with Project.open(args.db) as project:
+        initiative = project.initiative
+        today = args.as_of or min(dt.date.today(), initiative.end)
+        cases = StepUpRepository(project).cases(today)
+        if args.due:
+            sys.stdout.write(render_due(due_list(cases, today, include_exempt=args.exempt), today, args.format))
+        else:
+            counts = monthly_counts(cases, initiative.start, max(today, initiative.start), today)
+            sys.stdout.write(render_overview(cases, counts, today, args.format))
+    return 0
 
 
 def _cmd_measures(args: argparse.Namespace) -> int:
@@ -315,6 +357,8 @@ def main(argv: Sequence[str] | None = None, standalone: bool = False) -> int:
             return _cmd_import(args)
         if args.command == "imports":
             return _cmd_imports(args)
+        if args.command == "stepup":
+            return _cmd_stepup(args)
         if args.command == "template":
             return _cmd_template(args)
         if args.db and args.demo:

@@ -1,29 +1,163 @@
-"""Step-up meetings: when a citizen in ressourceforløb is due (seeds/002 §18-19).
+"""Step-up meetings: who is due, the meeting record's required roles, and the plan's follow-up
+(seeds/000 §2-3, seeds/002 §18-20; domain.md "The step-up meeting"). Pure Python: storage hands
+in one :class:`StepUpCase` per citizen, the page, the board and the command line read the
+results. docs/stepup.md states every rule and decision below with its source.
 
-"Hvis der ikke er igangsat en virksomhedsrettet indsats senest 6 måneder efter, at
-ressourceforløbet er bevilget, skal sagen i step-up; reglen gentages hver 6. måned for passive
-forløb." The board shows the result as a flag; the Step-up page (issue 7) builds on it.
+Rules
+- **Ressourceforløb** (seeds/002 §19): "hvis der ikke er igangsat en virksomhedsrettet indsats
+  inden for 6 måneder efter ressourceforløbet er bevilget, skal sagen behandles ved en step
+  up-indsats"; "et kontinuerligt krav … hver 6. måned". The marks are 6, 12, 18 … months after
+  the grant. At the newest mark that has come, the citizen is due when no company-directed
+  activity touched the 6 months before it or the time since, and no step-up meeting has been
+  held since the mark.
+- **Marked by the user** (FSM2, Frontrunner; seeds/000 §2-3): the job match stalls on health,
+  social or family barriers. Due from the marking's first day until a meeting is held on or
+  after it, or the marking is ended.
+- **Exemptions** (seeds/002 §18), always with dates: the rehabilitation team's recommendation
+  says no company-directed offer can start within 6 months, or a concrete company-directed offer
+  (or fleksjob) is agreed. An exemption postpones: a citizen whose due day falls inside one is
+  due the day after it ends, unless the rule no longer holds by then.
+- **Follow-up** (seeds/002 §20: "en klar plan … med angivelse af tidspunktet for igangsættelse"):
+  a plan line is *started* when a period of its kind starts between the meeting and today (or
+  was already running at the meeting); *overdue* when its planned start has passed without that;
+  otherwise *pending*. Only the citizen's latest meeting's plan is followed up on the due list;
+  every meeting keeps its own outcome for the counts.
 
-Decisions (docs/measures.md has none of these; they are stated here and tested):
-- *Granted* is the start of the ressourceforløb the citizen is in today.
-- A *company-directed offer* is virksomhedspraktik or løntilskud (virksomhedsrettet tilbud).
-- The marks are 6, 12, 18 … months after the grant (the same day of the month, or the month's
-  last day). At the newest mark that has come, the citizen is due when no company-directed
-  offer touched the 6 months before it, none has touched the time since, and no step-up
-  meeting has been held since the mark."""
+Decisions
+- *Granted* is the first day of the chain of ressourceforløb periods the citizen is in today
+  (a period starting the day after another ends continues it).
+- *Company-directed* (virksomhedsrettet) is virksomhedspraktik, løntilskud, fleksjob (seeds/002
+  §18 "og/eller fleksjob"), ordinary employment and a month with paid hours: a citizen at work
+  is not passive.
+- A citizen who has left (any exit date up to today) is never due: there is no case to meet on.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
 
-from fsm_desktop.domain.model import PeriodKind
+from fsm_desktop.domain.model import Barrier, ParticipantRole, PeriodKind
 
-COMPANY_DIRECTED = frozenset({PeriodKind.VIRKSOMHEDSPRAKTIK.value, PeriodKind.LOENTILSKUD.value})
+#: Company-directed activity (virksomhedsrettet indsats) for the ressourceforløb rule.
+COMPANY_DIRECTED = frozenset(
+    {
+        PeriodKind.VIRKSOMHEDSPRAKTIK.value,
+        PeriodKind.LOENTILSKUD.value,
+        PeriodKind.FLEKSJOB.value,
+        PeriodKind.ORDINAER_BESKAEFTIGELSE.value,
+    }
+)
 INTERVAL_MONTHS = 6
 
+#: What a plan line can start: the offers and outcomes the program can see start.
+PLAN_OFFERS = (
+    PeriodKind.VIRKSOMHEDSPRAKTIK,
+    PeriodKind.LOENTILSKUD,
+    PeriodKind.MENTOR,
+    PeriodKind.ANDET_AKTIVT_TILBUD,
+    PeriodKind.ORDINAER_BESKAEFTIGELSE,
+    PeriodKind.FLEKSJOB,
+    PeriodKind.UDDANNELSE_SU,
+)
 
+
+class MarkingKind(StrEnum):
+    #: The user marks a citizen for step-up: the job match stalls (FSM2, Frontrunner).
+    MARKED = "markeret"
+    #: Exemption: the rehabilitation team recommends no company-directed offer within 6 months.
+    REHAB_RECOMMENDATION = "rehab_indstilling"
+    #: Exemption: a concrete company-directed offer (or fleksjob) is agreed.
+    OFFER_AGREED = "tilbud_aftalt"
+
+    @property
+    def is_exemption(self) -> bool:
+        return self is not MarkingKind.MARKED
+
+
+MARKING_LABELS = {
+    MarkingKind.MARKED: "markeret til step-up",
+    MarkingKind.REHAB_RECOMMENDATION: "fritaget: rehabiliteringsteamets indstilling",
+    MarkingKind.OFFER_AGREED: "fritaget: konkret virksomhedsrettet tilbud aftalt",
+}
+
+
+class HealthFunction(StrEnum):
+    """Who the health professional is. For ressourceforløb only the clinical function's health
+    coordinator or the citizen's GP may advise (seeds/002 §20-21)."""
+
+    NONE = ""
+    COORDINATOR = "sundhedskoordinator"
+    GP = "egen_laege"
+    OTHER = "anden"
+
+
+HEALTH_FUNCTION_LABELS = {
+    HealthFunction.NONE: "",
+    HealthFunction.COORDINATOR: "sundhedskoordinator, klinisk funktion",
+    HealthFunction.GP: "egen læge",
+    HealthFunction.OTHER: "anden sundhedsfaglig",
+}
+
+ROLE_LABELS = {
+    ParticipantRole.CITIZEN: "borgeren",
+    ParticipantRole.CASEWORKER: "koordinerende sagsbehandler",
+    ParticipantRole.JOB_BROKER: "jobformidler",
+    ParticipantRole.LEADER: "team- eller afdelingsleder",
+    ParticipantRole.HEALTH: "sundhedsfaglig",
+    ParticipantRole.SOCIAL: "socialforvaltningen",
+    ParticipantRole.FAMILY: "familieafdelingen",
+    ParticipantRole.NETWORK: "borgerens netværk",
+}
+
+BARRIER_LABELS = {
+    Barrier.HEALTH: "helbred",
+    Barrier.SOCIAL: "sociale forhold",
+    Barrier.FAMILY: "familieforhold",
+    Barrier.OTHER: "andet",
+}
+
+
+class DueReason(StrEnum):
+    RESSOURCEFORLOEB = "ressourceforloeb"  # 6 months without a company-directed offer
+    MARKED = "markeret"  # marked by the user
+    FOLLOW_UP = "opfoelgning"  # a plan's start date has passed
+
+
+DUE_LABELS = {
+    DueReason.RESSOURCEFORLOEB: "ressourceforløb: ingen virksomhedsrettet indsats i 6 måneder",
+    DueReason.MARKED: "markeret: jobmatchet går i stå",
+    DueReason.FOLLOW_UP: "planen er ikke holdt: et tilbud er ikke startet",
+}
+
+
+class LineStatus(StrEnum):
+    STARTED = "startet"
+    PENDING = "afventer"
+    OVERDUE = "overskredet"
+
+
+class Outcome(StrEnum):
+    """A meeting's outcome as seen today, from its plan's follow-up."""
+
+    KEPT = "plan_holdt"  # every planned offer started
+    PENDING = "afventer"  # none overdue, some not yet started
+    OVERDUE = "plan_overskredet"  # a planned start passed without the offer
+    NO_PLAN = "uden_plan"
+
+
+OUTCOME_LABELS = {
+    Outcome.KEPT: "plan holdt",
+    Outcome.PENDING: "afventer start",
+    Outcome.OVERDUE: "plan overskredet",
+    Outcome.NO_PLAN: "uden plan",
+}
+
+
+# --- dates -------------------------------------------------------------------------------------
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later; the month's last day when it has no such day."""
     index = day.year * 12 + day.month - 1 + months
@@ -43,14 +177,31 @@ def latest_mark(granted: dt.date, today: dt.date) -> dt.date | None:
     return None
 
 
+def granted_on(spans: Iterable[tuple[dt.date, dt.date | None]], today: dt.date) -> dt.date | None:
+    """The first day of the chain of (ressourceforløb) periods that contains today, or None.
+    A period that starts on or before the day after the previous one ends continues it."""
+    ordered = sorted((s, e) for s, e in spans if s <= today)
+    chain_start: dt.date | None = None
+    chain_end: dt.date | None = dt.date.min
+    for start, end in ordered:
+        if chain_start is None or (chain_end is not None and start > chain_end + dt.timedelta(days=1)):
+            chain_start, chain_end = start, end
+        elif chain_end is not None:
+            chain_end = None if end is None else max(chain_end, end)
+    if chain_start is None or (chain_end is not None and chain_end < today):
+        return None
+    return chain_start
+
+
 def due_since(
     granted: dt.date,
     offers: Iterable[tuple[dt.date, dt.date | None]],
     meetings: Iterable[dt.date],
     today: dt.date,
 ) -> dt.date | None:
-    """The mark since which a citizen in ressourceforløb is due for a step-up meeting, or None.
-    ``offers``: the company-directed offers (start, end or None = ongoing)."""
+    """The mark since which a citizen in ressourceforløb is due for a step-up meeting, or None
+    (exemptions not applied; :func:`assess` applies them). ``offers``: the company-directed
+    activity (start, end or None = ongoing)."""
     mark = latest_mark(granted, today)
     if mark is None:
         return None
@@ -61,3 +212,296 @@ def due_since(
     if any(mark <= day <= today for day in meetings):
         return None
     return mark
+
+
+# --- the citizen's facts ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Marking:
+    kind: MarkingKind
+    start: dt.date
+    end: dt.date | None = None
+    note: str = ""
+    id: str = ""
+
+    def active(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedOffer:
+    offer: PeriodKind
+    planned_start: dt.date
+    responsible: str = ""
+    note: str = ""
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    date: dt.date
+    roles: tuple[tuple[ParticipantRole, HealthFunction], ...] = ()
+    barriers: tuple[Barrier, ...] = ()
+    plan: tuple[PlannedOffer, ...] = ()
+    id: str = ""
+
+
+@dataclass(slots=True)
+class StepUpCase:
+    """What the rules read about one citizen."""
+
+    citizen_id: str
+    name: str = ""
+    cpr: str = ""
+    job_broker: str = ""  # initials today
+    caseworker: str = ""
+    exit_date: dt.date | None = None
+    ressourceforloeb: list[tuple[dt.date, dt.date | None]] = field(default_factory=list)
+    #: start/end of every period by kind (offers and outcomes), for passivity and follow-up
+    periods: dict[str, list[tuple[dt.date, dt.date | None]]] = field(default_factory=dict)
+    #: first days of the months with paid hours > 0
+    paid_months: list[dt.date] = field(default_factory=list)
+    meetings: list[MeetingRecord] = field(default_factory=list)
+    markings: list[Marking] = field(default_factory=list)
+    network_wish: bool = False
+
+    def spans(self, kind: str) -> list[tuple[dt.date, dt.date | None]]:
+        spans = list(self.periods.get(kind, ()))
+        if kind == PeriodKind.ORDINAER_BESKAEFTIGELSE.value:
+            spans += [(m, _month_end(m)) for m in self.paid_months]
+        return spans
+
+    def company_directed(self) -> list[tuple[dt.date, dt.date | None]]:
+        out: list[tuple[dt.date, dt.date | None]] = []
+        for kind in sorted(COMPANY_DIRECTED):
+            out += self.spans(kind)
+        return out
+
+    def in_ressourceforloeb(self, day: dt.date) -> bool:
+        return any(s <= day and (e is None or day <= e) for s, e in self.ressourceforloeb)
+
+    def latest_meeting(self) -> MeetingRecord | None:
+        return max(self.meetings, key=lambda m: (m.date, m.id), default=None)
+
+
+def _month_end(first: dt.date) -> dt.date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+# --- follow-up -------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LineFollowUp:
+    line: PlannedOffer
+    status: LineStatus
+    started: dt.date | None = None
+    days_overdue: int = 0  # days since the planned start, when overdue
+
+
+def follow_up(case: StepUpCase, meeting: MeetingRecord, today: dt.date) -> list[LineFollowUp]:
+    """Each plan line of ``meeting``: started (and when), pending or overdue, as of ``today``."""
+    out = []
+    for line in meeting.plan:
+        started = None
+        for start, end in case.spans(line.offer.value):
+            if meeting.date <= start <= today:
+                started = start if started is None else min(started, start)
+            elif start < meeting.date and (end is None or end >= meeting.date):
+                started = meeting.date  # already running at the meeting
+        if started is not None:
+            status = LineStatus.STARTED
+        elif line.planned_start < today:
+            status = LineStatus.OVERDUE
+        else:
+            status = LineStatus.PENDING
+        overdue = (today - line.planned_start).days if status is LineStatus.OVERDUE else 0
+        out.append(LineFollowUp(line, status, started, overdue))
+    return out
+
+
+def outcome(lines: Sequence[LineFollowUp]) -> Outcome:
+    if not lines:
+        return Outcome.NO_PLAN
+    statuses = {f.status for f in lines}
+    if LineStatus.OVERDUE in statuses:
+        return Outcome.OVERDUE
+    if LineStatus.PENDING in statuses:
+        return Outcome.PENDING
+    return Outcome.KEPT
+
+
+# --- who is due --------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Where one citizen stands today. ``due`` is the day since which a meeting is due (the
+    reason says why); ``exempt_until`` is set when an exemption holds the rule off."""
+
+    case: StepUpCase
+    reason: DueReason | None = None
+    due: dt.date | None = None
+    exempt_until: dt.date | None = None
+    exemption: Marking | None = None
+    overdue_lines: tuple[LineFollowUp, ...] = ()
+    today: dt.date = dt.date.min
+
+    @property
+    def is_due(self) -> bool:
+        return self.due is not None
+
+    @property
+    def days_overdue(self) -> int:
+        return 0 if self.due is None else (self.today - self.due).days
+
+
+def _postpone(day: dt.date, exemptions: Sequence[Marking]) -> tuple[dt.date, Marking | None]:
+    """``day``, or the day after the exemptions covering it end (chained), and the last of them."""
+    last = None
+    moved = True
+    while moved:
+        moved = False
+        for ex in exemptions:
+            if ex.active(day):
+                if ex.end is None:
+                    return dt.date.max, ex
+                day, last, moved = ex.end + dt.timedelta(days=1), ex, True
+    return day, last
+
+
+def assess(case: StepUpCase, today: dt.date) -> Assessment:
+    """Is the citizen due for a step-up meeting today, why, and since when."""
+    if case.exit_date is not None and case.exit_date <= today:
+        return Assessment(case, today=today)
+    exemptions = [m for m in case.markings if m.kind.is_exemption]
+    meetings = [m.date for m in case.meetings]
+    candidates: list[tuple[DueReason, dt.date]] = []
+    granted = granted_on(case.ressourceforloeb, today)
+    if granted is not None:
+        mark = due_since(granted, case.company_directed(), meetings, today)
+        if mark is not None:
+            candidates.append((DueReason.RESSOURCEFORLOEB, mark))
+    for marking in case.markings:
+        if marking.kind is MarkingKind.MARKED and marking.active(today):
+            if not any(marking.start <= day <= today for day in meetings):
+                candidates.append((DueReason.MARKED, marking.start))
+    held_off: tuple[dt.date, Marking | None] | None = None
+    for reason, since in sorted(candidates, key=lambda c: c[1]):
+        day, exemption = _postpone(since, exemptions)
+        if day <= today:
+            if any(day <= m <= today for m in meetings):
+                continue
+            return Assessment(case, reason, day, today=today, overdue_lines=_overdue(case, today))
+        if held_off is None or day < held_off[0]:
+            held_off = (day, exemption)
+    overdue = _overdue(case, today)
+    if overdue:
+        return Assessment(case, DueReason.FOLLOW_UP, min(f.line.planned_start for f in overdue) + dt.timedelta(days=1),
+                          overdue_lines=overdue, today=today)
+    if held_off is not None:
+        until = None if held_off[0] == dt.date.max else held_off[0] - dt.timedelta(days=1)
+        return Assessment(case, None, None, exempt_until=until, exemption=held_off[1], today=today)
+    return Assessment(case, today=today)
+
+
+def _overdue(case: StepUpCase, today: dt.date) -> tuple[LineFollowUp, ...]:
+    latest = case.latest_meeting()
+    if latest is None:
+        return ()
+    return tuple(f for f in follow_up(case, latest, today) if f.status is LineStatus.OVERDUE)
+
+
+def due_list(cases: Iterable[StepUpCase], today: dt.date, include_exempt: bool = False) -> list[Assessment]:
+    """The due citizens, most overdue first (then by name); with ``include_exempt`` also those an
+    exemption holds off, after them."""
+    due, exempt = [], []
+    for case in cases:
+        a = assess(case, today)
+        if a.is_due:
+            due.append(a)
+        elif include_exempt and a.exemption is not None:
+            exempt.append(a)
+    due.sort(key=lambda a: (-a.days_overdue, a.case.name, a.case.citizen_id))
+    exempt.sort(key=lambda a: (a.exempt_until or dt.date.max, a.case.name, a.case.citizen_id))
+    return due + exempt
+
+
+# --- the meeting record ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RoleWarning:
+    role: ParticipantRole
+    message: str  # Danish
+    required: bool  # "skal" (seeds/002 §20) rather than "kan"/"bør"
+
+
+def missing_roles(
+    roles: Iterable[tuple[ParticipantRole, HealthFunction]],
+    barriers: Iterable[Barrier],
+    ressourceforloeb: bool,
+    network_wish: bool = False,
+) -> list[RoleWarning]:
+    """Warnings for the roles a meeting lacks (seeds/002 §20): always the citizen, the
+    coordinating caseworker, the job broker and a team or department leader; a health
+    professional when health is a barrier — for ressourceforløb only the clinical function's
+    health coordinator or the GP; social or family services when those are barriers; the
+    network when the citizen wishes it."""
+    roles = list(roles)
+    present = {role for role, _ in roles}
+    barriers = set(barriers)
+    out = []
+    for role in (ParticipantRole.CITIZEN, ParticipantRole.CASEWORKER, ParticipantRole.JOB_BROKER, ParticipantRole.LEADER):
+        if role not in present:
+            out.append(RoleWarning(role, f"{ROLE_LABELS[role].capitalize()} skal deltage.", True))
+    if Barrier.HEALTH in barriers:
+        health = [fn for role, fn in roles if role is ParticipantRole.HEALTH]
+        if not health:
+            out.append(RoleWarning(ParticipantRole.HEALTH,
+                                   "Helbredet er en barriere: en sundhedsfaglig skal deltage.", True))
+        elif ressourceforloeb and not any(fn in (HealthFunction.COORDINATOR, HealthFunction.GP) for fn in health):
+            out.append(RoleWarning(ParticipantRole.HEALTH,
+                                   "Borgeren er i ressourceforløb: kun sundhedskoordinatoren fra klinisk funktion "
+                                   "eller borgerens egen læge kan give den sundhedsfaglige rådgivning.", True))
+    if Barrier.SOCIAL in barriers and ParticipantRole.SOCIAL not in present:
+        out.append(RoleWarning(ParticipantRole.SOCIAL,
+                               "Sociale forhold er en barriere: socialforvaltningen bør deltage.", False))
+    if Barrier.FAMILY in barriers and ParticipantRole.FAMILY not in present:
+        out.append(RoleWarning(ParticipantRole.FAMILY,
+                               "Familieforhold er en barriere: familieafdelingen bør deltage.", False))
+    if network_wish and ParticipantRole.NETWORK not in present:
+        out.append(RoleWarning(ParticipantRole.NETWORK,
+                               "Borgeren ønsker sit netværk inddraget: inviter netværket.", False))
+    return out
+
+
+# --- counts ------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    month: str  # YYYY-MM
+    held: int
+    cumulative: int
+    by_outcome: dict[Outcome, int]
+
+
+def monthly_counts(cases: Iterable[StepUpCase], first: dt.date, last: dt.date, today: dt.date) -> list[MonthCount]:
+    """Meetings held per calendar month from ``first``'s month to ``last``'s, the running total
+    (meetings before ``first`` included, so the total is the project's), and each month's
+    meetings by outcome as seen today."""
+    per_month: dict[str, dict[Outcome, int]] = {}
+    before = 0
+    start_key = f"{first.year:04d}-{first.month:02d}"
+    for case in cases:
+        for meeting in case.meetings:
+            key = f"{meeting.date.year:04d}-{meeting.date.month:02d}"
+            if key < start_key:
+                before += 1
+                continue
+            result = outcome(follow_up(case, meeting, today))
+            bucket = per_month.setdefault(key, {})
+            bucket[result] = bucket.get(result, 0) + 1
+    out = []
+    total = before
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        key = f"{year:04d}-{month:02d}"
+        bucket = per_month.get(key, {})
+        held = sum(bucket.values())
+        total += held
+        out.append(MonthCount(key, held, total, {o: bucket.get(o, 0) for o in Outcome}))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out

@@ -281,6 +281,33 @@ def m0004_network_consent(db: Database) -> None:
     )
 
 
+@migrations(name="0005_stepup")
+def m0005_stepup(db: Database) -> None:
+    _run(
+        db,
+        # Step-up markings with dates (seeds/000 §2-3, seeds/002 §18): a citizen marked for
+        # step-up by the user, and the two exemptions, which always have an end date.
+        """CREATE TABLE stepup_marking (
+            id TEXT PRIMARY KEY,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('markeret', 'rehab_indstilling', 'tilbud_aftalt')),
+            start TEXT NOT NULL,
+            end TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            CHECK (end IS NULL OR end >= start),
+            CHECK (kind = 'markeret' OR end IS NOT NULL)
+        )""",
+        "CREATE INDEX stepup_marking_citizen ON stepup_marking(citizen_id, start)",
+        # For ressourceforløb only the clinical function's health coordinator or the GP may give
+        # health advice (seeds/002 §20-21): which kind of health professional took part.
+        "ALTER TABLE stepup_participant ADD COLUMN health_function TEXT NOT NULL DEFAULT '' "
+        "CHECK (health_function IN ('', 'sundhedskoordinator', 'egen_laege', 'anden'))",
+        "CREATE INDEX stepup_participant_meeting ON stepup_participant(meeting_id)",
+        "CREATE INDEX stepup_plan_line_meeting ON stepup_plan_line(meeting_id)",
+        "PRAGMA user_version = 5",
+    )
+
+
 def known_migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 
