@@ -55,6 +55,8 @@ class BoardCard:
     no_cv: bool = False
     no_job_goal: bool = False
     absent: bool = False
+    #: A step-up plan's planned start has passed without the offer started (set by storage).
+    stepup_overdue: bool = False
     #: The column at the last meeting (None = not placed, NOT_AT_MEETING = not on the board).
     meeting_column: BoardColumn | str | None = NOT_AT_MEETING
     #: Moved since the last meeting (also to the same column and back).
@@ -112,7 +114,8 @@ class BoardCard:
         return ""
 
 
-FLAGS = ("stepup_due", "no_cv", "no_job_goal", "absent")
+#: The flags a card can carry (BoardCard's bool fields), in the order a card shows them.
+FLAGS = ("stepup_due", "no_cv", "no_job_goal", "absent", "stepup_overdue")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QCoreApplication, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from fsm_desktop.domain.board import COLUMNS, BoardCard, BoardLayout, Change, Lane, Slot, Summary
+from fsm_desktop.domain.board import COLUMNS, FLAGS, BoardCard, BoardLayout, Change, Lane, Slot, Summary
 from fsm_desktop.domain.model import BOARD_LABELS, BoardColumn
 from fsm_desktop.views.card_delegate import CARD_ROLE, LANE_START_ROLE, SLOT_ROLE, SUMMARY_ROLE, CardData
 
@@ -23,8 +23,23 @@ LANE_ROLE = Qt.ItemDataRole.UserRole + 10
 BOARD_CARD_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
+#: What each flag means, in the order of domain.board.FLAGS (the filter, tooltip, screen reader).
+FLAG_LABELS = {
+    "stepup_due": "Step-up skal holdes",
+    "no_cv": "Intet CV på Jobnet",
+    "no_job_goal": "Intet jobmål",
+    "absent": "Fravær eller fritagelse",
+    "stepup_overdue": "Step-up-opfølgning overskredet",
+}
+
+
 def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
+
+
+def flag_labels(card: BoardCard) -> list[str]:
+    """The card's flags in words (translated)."""
+    return [_t(FLAG_LABELS[flag]) for flag in FLAGS if getattr(card, flag)]
 
 
 def column_label(column: BoardColumn | None) -> str:
@@ -47,6 +62,7 @@ def card_data(card: BoardCard, today: dt.date) -> CardData:
         no_job_goal=card.no_job_goal,
         absent=card.absent,
         changed_since_meeting=card.changed_since_meeting,
+        stepup_overdue=card.stepup_overdue,
     )
 
 
@@ -175,7 +191,9 @@ class BoardColumnModel(QAbstractListModel):
     def _accessible(self, card: BoardCard) -> str:
         lane = self._lane_name(self._lane_key(card))
         text = _t("{name}, {column}").format(name=card.name, column=column_label(self.column))
-        return text + (_t(", bane {lane}").format(lane=lane) if lane else "")
+        text += _t(", bane {lane}").format(lane=lane) if lane else ""
+        flags = flag_labels(card)
+        return text + (_t(". Markeringer: {flags}").format(flags=", ".join(flags)) if flags else "")
 
     def _tooltip(self, card: BoardCard) -> str:
         parts = [card.name, card.masked_cpr]
@@ -183,6 +201,7 @@ class BoardColumnModel(QAbstractListModel):
             parts.append(_t("Jobformidler: {initials}").format(initials=card.job_broker))
         if card.caseworker:
             parts.append(_t("Sagsbehandler: {initials}").format(initials=card.caseworker))
+        parts.extend(flag_labels(card))
         if card.changed_since_meeting:
             parts.append(_t("Flyttet siden sidste møde"))
         return "\n".join(parts)

@@ -48,7 +48,7 @@ from fsm_desktop.domain.model import AssignmentRole, BoardColumn, StaffRole
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import StaffRepository
-from fsm_desktop.views.board_models import BOARD_CARD_ROLE, BoardColumnModel, LaneLabelModel, column_label
+from fsm_desktop.views.board_models import BOARD_CARD_ROLE, FLAG_LABELS, BoardColumnModel, LaneLabelModel, column_label
 from fsm_desktop.views.card_delegate import CardDelegate
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
@@ -56,13 +56,7 @@ from fsm_desktop.views.tasks import run_in_background
 
 MEETING_ZOOM = 1.4
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.4, 1.6, 1.8, 2.0)
-FLAG_CHOICES = (
-    ("", "Alle markeringer"),
-    ("stepup_due", "Step-up skal holdes"),
-    ("no_cv", "Intet CV på Jobnet"),
-    ("no_job_goal", "Intet jobmål"),
-    ("absent", "Fravær eller fritagelse"),
-)
+FLAG_CHOICES = (("", "Alle markeringer"), *FLAG_LABELS.items())
 
 
 def _t(text: str) -> str:

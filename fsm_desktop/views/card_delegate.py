@@ -43,6 +43,20 @@ class CardData:
     no_job_goal: bool = False
     absent: bool = False
     changed_since_meeting: bool = False
+    stepup_overdue: bool = False
+
+
+#: The flag badges in the order drawn: (CardData field, badge, short badge, colour). The short
+#: badges are used when the full ones do not all fit; what still does not fit is a "+n" badge
+#: (the tooltip and the accessible text name every flag).
+FLAG_BADGES = (
+    ("stepup_due", "Step-up", "Step-up", "#8a3ffc"),
+    ("no_cv", "Intet CV", "÷CV", "#b3261e"),
+    ("no_job_goal", "Intet jobmål", "÷Jobmål", "#b3261e"),
+    ("absent", "Fravær", "Fravær", "#6b7280"),
+    ("stepup_overdue", "Opfølgning", "Opf.", "#a15c00"),
+)
+MORE_COLOUR = "#4a5361"
 
 
 def _t(text: str) -> str:
@@ -185,20 +199,9 @@ class CardDelegate(QStyledItemDelegate):
         y += fm.height() + round(3 * z)
 
         # Line 4: flags as small badges.
-        flags = []
-        if card.stepup_due:
-            flags.append((_t("Step-up"), "#8a3ffc"))
-        if card.no_cv:
-            flags.append((_t("Intet CV"), "#b3261e"))
-        if card.no_job_goal:
-            flags.append((_t("Intet jobmål"), "#b3261e"))
-        if card.absent:
-            flags.append((_t("Fravær"), "#6b7280"))
         x = inner.left()
-        for text, color in flags:
+        for text, color in self.badges(card, fm, inner.width()):
             width = fm.horizontalAdvance(text) + round(8 * z)
-            if x + width > inner.right():
-                break
             badge = QRectF(x, y, width, fm.height())
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(color))
@@ -206,3 +209,23 @@ class CardDelegate(QStyledItemDelegate):
             painter.setPen(QColor("#ffffff"))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
             x += width + round(4 * z)
+
+    def badges(self, card: CardData, fm: QFontMetrics, room: int) -> list[tuple[str, str]]:
+        """The flag badges (text, colour) that fit in ``room`` pixels: every flag in full words,
+        or else in short ones, or else as many short ones as fit and "+n" for the rest."""
+        flags = [(_t(text), _t(short), color) for field, text, short, color in FLAG_BADGES if getattr(card, field)]
+        pad, gap = round(8 * self.zoom), round(4 * self.zoom)
+
+        def width(texts: list[str]) -> int:
+            return sum(fm.horizontalAdvance(t) + pad for t in texts) + gap * max(0, len(texts) - 1)
+
+        colors = [color for *_, color in flags]
+        for texts in ([text for text, _, _ in flags], [short for _, short, _ in flags]):
+            if width(texts) <= room:
+                return list(zip(texts, colors))
+        shorts = [short for _, short, _ in flags]
+        for shown in range(len(flags) - 1, -1, -1):
+            more = f"+{len(flags) - shown}"
+            if width([*shorts[:shown], more]) <= room:
+                return [*zip(shorts[:shown], colors[:shown]), (more, MORE_COLOUR)]
+        return []

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from fsm_desktop.domain.board import (
     COLUMNS,
+    FLAGS,
     NOT_AT_MEETING,
     BoardCard,
     BoardFilter,
@@ -61,7 +62,7 @@ CARDS = [
     card("2", "Bo Berg", S, "cw2", "jf1", group=2, cpr="0202802345", no_cv=True, since=dt.datetime(2026, 11, 20), meeting_column=S),
     card("3", "Cai Hansen", V, "cw1", "jf2", group=1, cpr="0303803456", absent=True, hours_last_month=8, hours_month_before=9,
          since=dt.datetime(2026, 11, 1), meeting_column=V, moved_since_meeting=True),
-    card("4", "Dorte Dahl", None, "", "", group=1, cpr="0404804567", no_job_goal=True, meeting_column=None),
+    card("4", "Dorte Dahl", None, "", "", group=1, cpr="0404804567", no_job_goal=True, stepup_overdue=True, meeting_column=None),
 ]
 
 
@@ -84,6 +85,7 @@ def shown(f: BoardFilter, has_meeting: bool = True) -> list[str]:
         (BoardFilter(flag="no_cv"), ["2"]),
         (BoardFilter(flag="no_job_goal"), ["4"]),
         (BoardFilter(flag="absent"), ["3"]),
+        (BoardFilter(flag="stepup_overdue"), ["4"]),
         (BoardFilter(mine="jf2"), ["3"]),
         (BoardFilter(mine="cw2"), ["2"]),
         (BoardFilter(changed_since_meeting=True), ["1", "3"]),
@@ -97,6 +99,13 @@ def shown(f: BoardFilter, has_meeting: bool = True) -> list[str]:
 def test_every_filter(f, expected):
     assert shown(f) == expected
     assert f.active == (f != BoardFilter())
+
+
+def test_every_flag_is_a_field_a_filter_can_test():
+    assert FLAGS == ("stepup_due", "no_cv", "no_job_goal", "absent", "stepup_overdue")
+    for flag in FLAGS:
+        assert getattr(card("x", "X"), flag) is False
+        assert shown(BoardFilter(flag=flag)) == [c.citizen_id for c in CARDS if getattr(c, flag)]
 
 
 def test_changed_since_meeting_without_any_meeting_shows_nobody():

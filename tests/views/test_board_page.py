@@ -12,13 +12,13 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 
-from fsm_desktop.domain.board import COLUMNS
+from fsm_desktop.domain.board import COLUMNS, FLAGS
 from fsm_desktop.domain.model import BoardColumn, Citizen, Staff, StaffRole, new_id
 from fsm_desktop.domain.program import builtin_template, parse_template
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
-from fsm_desktop.views.board_models import BOARD_CARD_ROLE, MIME_TYPE
+from fsm_desktop.views.board_models import BOARD_CARD_ROLE, FLAG_LABELS, MIME_TYPE
 from fsm_desktop.views.board_page import BoardPage
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
@@ -120,7 +120,19 @@ def test_the_board_shows_every_citizen_with_counts(page):
     assert (anna.hours_last_month, anna.hours_change) == (20, 10)
     model = page.models[0]
     data = model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
-    assert data == "Anna Hansen, i gang"
+    assert data == "Anna Hansen, i gang. Markeringer: Intet jobmål"
+
+
+def test_every_flag_is_named_in_the_tooltip_and_the_accessible_text(page):
+    anna = card(page, "Anna Hansen")
+    for flag in FLAGS:
+        setattr(anna, flag, True)
+    index = page.models[0].index(0)
+    tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
+    spoken = index.data(Qt.ItemDataRole.AccessibleTextRole)
+    for label in FLAG_LABELS.values():
+        assert label in tooltip.split("\n") and label in spoken
+    assert page.flag_box.findText("Step-up-opfølgning overskredet") > 0
 
 
 def test_a_drop_moves_writes_the_log_and_updates_counts(window, page, qtbot):

@@ -7,6 +7,7 @@ PySide6-Essentials <6.12 (pyproject.toml). This test paints a card 20,000 times 
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import sys
 
@@ -90,3 +91,43 @@ def test_painting_20000_cards_keeps_none_refcount(card_index):
     # The 6.12.0 bug loses at least one reference per paint (20,000 here); allow small noise
     # from unrelated objects being freed.
     assert after >= before - 100, f"None lost {before - after} references in 20,000 paints"
+
+
+def _represented(badges) -> int:
+    """How many flags the badges stand for ("+n" stands for n)."""
+    return sum(int(text[1:]) if text.startswith("+") else 1 for text, _ in badges)
+
+
+@pytest.mark.parametrize("zoom", [0.8, 1.0, 1.4, 2.0])
+@pytest.mark.parametrize("flags", [4, 5])
+def test_no_flag_is_lost_however_many_and_whatever_the_zoom(app, zoom, flags):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from fsm_desktop.views.card_delegate import FLAG_BADGES
+
+    card = dataclasses.replace(CARD, stepup_overdue=flags == 5)
+    delegate = CardDelegate()
+    delegate.zoom = zoom
+    font = QFont(app.font())
+    font.setPointSizeF(font.pointSizeF() * zoom * 0.9)
+    fm = QFontMetrics(font)
+    room = round(CardDelegate.BASE_SIZE.width() * zoom - 22 * zoom)  # the card's inner width
+    badges = delegate.badges(card, fm, room)
+    assert _represented(badges) == flags
+    pad, gap = round(8 * zoom), round(4 * zoom)
+    assert sum(fm.horizontalAdvance(t) + pad for t, _ in badges) + gap * (len(badges) - 1) <= room
+    # Narrower than any badge: still every flag counted in one "+n".
+    assert _represented(delegate.badges(card, fm, 60)) == flags
+    assert len(FLAG_BADGES) == 5
+
+
+def test_the_step_up_follow_up_badge_is_drawn(app):
+    model = QStandardItemModel()
+    item = QStandardItem()
+    item.setData(CardData(citizen_id="c2", name="Ole", masked_cpr="010180-xxxx", stepup_overdue=True), CARD_ROLE)
+    model.appendRow(item)
+    image = QImage(QSize(300, 120), QImage.Format.Format_ARGB32)
+    image.fill(QColor("#000000"))
+    _paint(CardDelegate(), model.index(0, 0), image, 1)
+    colours = {image.pixelColor(x, y).name() for x in range(0, 250) for y in range(60, 92)}
+    assert "#a15c00" in colours
