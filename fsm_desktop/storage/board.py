@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from fsm_desktop.domain.board import NOT_AT_MEETING, BoardCard
 from fsm_desktop.domain.model import BOARD_LABELS, AssignmentRole, BoardColumn, IsoDates, PeriodCategory, PeriodKind, new_id
 from fsm_desktop.domain.citizen_edit import plan_handover
-from fsm_desktop.domain.stepup import COMPANY_DIRECTED, due_since
+from fsm_desktop.domain.stepup import DueReason, assess
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import NOT_LEFT_SQL
+from fsm_desktop.storage.stepup import StepUpRepository
 
 
 def _now() -> dt.datetime:
@@ -183,32 +184,15 @@ class BoardRepository:
         return list(cards.values())
 
     def _stepup(self, cards: dict[str, BoardCard], today: dt.date) -> None:
-        """Step-up due (domain.stepup) for citizens in ressourceforløb today."""
-        day = today.isoformat()
-        dates = IsoDates()
-        granted: dict[str, dt.date] = {}
-        for cid, start in self.conn.execute(
-            "SELECT citizen_id, max(start) FROM period WHERE kind = ? AND start <= ? AND (end IS NULL OR end >= ?) "
-            "GROUP BY citizen_id",
-            [PeriodKind.RESSOURCEFORLOEB.value, day, day],
-        ):
-            if cid in cards:
-                granted[cid] = dates[start]
-        if not granted:
-            return
-        offers: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
-        marks = ", ".join("?" * len(COMPANY_DIRECTED))
-        for cid, start, end in self.conn.execute(
-            f"SELECT citizen_id, start, end FROM period WHERE kind IN ({marks})", sorted(COMPANY_DIRECTED)
-        ):
-            if cid in granted:
-                offers.setdefault(cid, []).append((dates[start], dates.of(end)))
-        meetings: dict[str, list[dt.date]] = {}
-        for cid, date in self.conn.execute("SELECT citizen_id, date FROM stepup_meeting"):
-            if cid in granted:
-                meetings.setdefault(cid, []).append(dates[date])
-        for cid, start in granted.items():
-            cards[cid].stepup_due = due_since(start, offers.get(cid, ()), meetings.get(cid, ()), today) is not None
+        """Step-up due (ressourceforløb rule or marked) and a plan's start passed without the
+        offer (domain.stepup), for the citizens on the board."""
+        for case in StepUpRepository(self.project).cases(today):
+            card = cards.get(case.citizen_id)
+            if card is None:
+                continue
+            found = assess(case, today)
+            card.stepup_due = found.reason in (DueReason.RESSOURCEFORLOEB, DueReason.MARKED)
+            card.stepup_overdue = bool(found.overdue_lines)
 
     def _meeting(self, cards: dict[str, BoardCard]) -> None:
         meeting = self.conn.execute(

@@ -127,37 +127,6 @@ def _fill(table: QTableWidget, rows: list[list[str]], right_from: int = 1) -> No
     table.setFixedHeight(min(height + 2, MAX_FACT_TABLE_HEIGHT))
 
 
-class StepUpPage(Page):
-    key = "stepup"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            self.tr("Step-up"),
-            self.tr(
-                "Tværfaglige step-up-møder for borgere, hvor jobmatchet trækker ud på grund af "
-                "helbred, sociale forhold eller familie."
-            ),
-            parent,
-        )
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("factLine")
-        self.body.addWidget(self.count_label)
-        self.body.addWidget(
-            self.coming(
-                [
-                    self.tr("Liste over hvem der skal have et møde, og hvorfor – sorteret efter hvor længe det er overskredet"),
-                    self.tr("Mødereferat med deltagere, barrierer og en plan med datoer"),
-                    self.tr("Opfølgning: en plan, der ikke er sat i gang til tiden, vises på listen og tavlen"),
-                ]
-            )
-        )
-        self.body.addStretch(1)
-
-    def load(self, project: Project) -> None:
-        n = OverviewRepository(project).summary().stepup_meetings
-        self.count_label.setText(self.tr("Registrerede step-up-møder i projektet: {n}").format(n=number(n)))
-
-
 class StatusSheetPage(Page):
     key = "statusskema"
 
@@ -233,5 +202,6 @@ def page_classes() -> tuple[type[Page], ...]:
     from fsm_desktop.views.citizens_page import CitizensPage
     from fsm_desktop.views.import_page import ImportPage
     from fsm_desktop.views.measures_page import MeasuresPage
+    from fsm_desktop.views.stepup_page import StepUpPage
 
     return (BoardPage, CitizensPage, StepUpPage, MeasuresPage, StatusSheetPage, StaffPage, ImportPage)
