@@ -236,32 +236,66 @@ def _load_mapping(project, name: str | None):
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from fsm_desktop.exchange.importer import commit, prepare
+    from fsm_desktop.exchange import importer
     from fsm_desktop.storage.project import Project
 
-    with Project.open(args.db) as project:
-        prepared = prepare(project, args.path, _load_mapping(project, args.mapping))
-        plan = prepared.plan
-        for error in plan.errors:
-            print(f"{PROG}: {error}", file=sys.stderr)
-        if plan.ignored_sheets:
-            print(f"{PROG}: ignorerede ark: {', '.join(plan.ignored_sheets)}", file=sys.stderr)
-        if args.dry_run:
-            print(f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}.")
-            return 1 if plan.errors else 0
-        if plan.errors and not args.valid_rows_only:
-            print(
-                f"{PROG}: importen er stoppet: {len(plan.errors)} fejl i {prepared.path.name}. Intet er skrevet. "
-                "Ret fejlene, eller brug --valid-rows-only.",
-                file=sys.stderr,
-            )
-            return 1
-        result = commit(project, prepared, valid_rows_only=args.valid_rows_only)
-        line = f"Importerede {prepared.path.name}: {plan.summary()}."
-        if result.error_report is not None:
-            line += f" Afviste rækker: {result.error_report}."
-        print(line)
-    return 0
+    committed = False
+    try:
+        with Project.open(args.db) as project:
+            prepared = importer.prepare(project, args.path, _load_mapping(project, args.mapping))
+            plan = prepared.plan
+            for error in plan.errors:
+                print(f"{PROG}: {error}", file=sys.stderr)
+            if plan.ignored_sheets:
+                print(f"{PROG}: ignorerede ark: {', '.join(plan.ignored_sheets)}", file=sys.stderr)
+            if args.dry_run:
+                print(f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}.")
+                return 1 if plan.errors else 0
+            if plan.errors and not args.valid_rows_only:
+                print(
+                    f"{PROG}: importen er stoppet: {len(plan.errors)} fejl i {prepared.path.name}. Intet er skrevet. "
+                    "Ret fejlene, eller brug --valid-rows-only.",
+                    file=sys.stderr,
+                )
+                return 1
+            result = importer.commit(project, prepared, valid_rows_only=args.valid_rows_only)
+            committed = True
+            line = f"Importerede {prepared.path.name}: {plan.summary()}."
+            if result.error_report is not None:
+                line += f" Afviste rækker: {result.error_report}."
+            print(line)
+        return 0
+    except (KnownError, UsageError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a program error: one line here, the traceback in the log
+        import datetime as dt
+        import traceback
+        from pathlib import Path
+
+        where = f" ({type(exc).__name__}: {exc})"
+        try:
+            from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+            from fsm_desktop.app import APPLICATION, ORGANIZATION
+
+            QCoreApplication.setOrganizationName(ORGANIZATION)
+            QCoreApplication.setApplicationName(APPLICATION)
+            folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+            folder.mkdir(parents=True, exist_ok=True)
+            log = folder / "fsm-desktop.log"
+            with log.open("a", encoding="utf-8") as fh:
+                fh.write(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} ERROR fsm_desktop: Program error in '{PROG} import'\n")
+                fh.write(traceback.format_exc())
+            where = f" Detaljerne står i {log}."
+        except Exception:  # no log to write: the error's name on the line instead
+            pass
+        state = "Importen er skrevet." if committed else "Intet er skrevet."
+        print(
+            f"{PROG}: importen mislykkedes på grund af en fejl i programmet. {state}{where} "
+            "Send detaljerne til den, der supporterer programmet.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
 
 def _cmd_imports(args: argparse.Namespace) -> int:

@@ -62,7 +62,7 @@ def _sheet(workbook, spec: TableSpec, rows: Sequence[tuple], lists_sheet: str | 
         cell.alignment = Alignment(vertical="center")
     ws.freeze_panes = "A2"
     for row in rows:
-        ws.append(list(row))
+        ws.append([_cell(value) for value in row])
     last_row = max(ws.max_row, 1000)
     for index, f in enumerate(spec.fields, start=1):
         letter = get_column_letter(index)
@@ -169,14 +169,14 @@ def write_error_report(path: str | Path, rejected: Sequence[RejectedRow]) -> Pat
         ws = sheets.get(row.sheet)
         if ws is None:
             ws = workbook.create_sheet(_safe_title(row.sheet, sheets))
-            ws.append(["Række", "Fejl", *row.headers])
+            ws.append(["Række", "Fejl", *(_cell(h) for h in row.headers)])
             for cell in ws[1]:
                 cell.font = Font(bold=True)
                 cell.fill = PatternFill("solid", fgColor="F4CCCC")
             ws.freeze_panes = "C2"
             ws.column_dimensions["B"].width = 60
             sheets[row.sheet] = ws
-        ws.append([row.row, "; ".join(row.messages), *(_cell(v) for v in row.values)])
+        ws.append([row.row, _cell("; ".join(row.messages)), *(_cell(v) for v in row.values)])
     if not sheets:
         workbook.create_sheet("Fejl").append(["Ingen afviste rækker"])
     _save(workbook, Path(path))
@@ -184,7 +184,7 @@ def write_error_report(path: str | Path, rejected: Sequence[RejectedRow]) -> Pat
 
 
 def _safe_title(title: str, taken: dict) -> str:
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(title))[:31] or "Ark"
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in _cell(str(title)))[:31] or "Ark"
     name, n = cleaned, 2
     existing = {getattr(ws, "title", "") for ws in taken.values()}
     while name in existing:
@@ -194,6 +194,12 @@ def _safe_title(title: str, taken: dict) -> str:
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, str) and len(value) > 32_000:
-        return value[:32_000] + " …"  # Excel's limit for a cell is 32,767 characters
+    """A value as a sheet can hold it: without the control characters a worksheet cannot
+    hold (openpyxl refuses them), and within Excel's 32,767 characters."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(value) > 32_000:
+            return value[:32_000] + " …"
     return value

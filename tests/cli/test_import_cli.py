@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 
 import pytest
 from cli_run import run
@@ -80,6 +82,36 @@ def test_valid_rows_only(env, db, tmp_path):
     reports = list(tmp_path.glob("blandet-fejl-*.xlsx"))
     assert len(reports) == 1
     assert "fsm-desktop: blandet, række 3, kolonne A (cpr)" in result.stderr
+
+
+def test_a_control_character_in_a_rejected_row_is_no_traceback(env, db, tmp_path):
+    path = tmp_path / "styr.csv"
+    path.write_bytes(b"cpr;navn\nabc;Bo\x01\n")
+    result = run(env, "import", "--db", db, path, "--valid-rows-only")
+    assert "Traceback" not in result.stderr and result.returncode in (0, 1)
+    assert "styr, række 2, kolonne B (navn): teksten indeholder et kontroltegn (U+0001)" in result.stderr
+
+
+def test_a_program_error_is_one_line_that_names_the_log_and_exits_2(env, db, tmp_path):
+    staff, _ = _csvs(tmp_path)
+    code = (
+        "import sys\n"
+        "import fsm_desktop.exchange.importer as importer\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise RuntimeError('en fejl i programmet')\n"
+        "importer.commit = broken\n"
+        "from fsm_desktop.cli import main\n"
+        f"raise SystemExit(main(['import', '--db', {str(db)!r}, {str(staff)!r}]))\n"
+    )
+    before = _sha(db)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert "fejl i programmet" in result.stderr and "Intet er skrevet" in result.stderr
+    (log,) = (tmp_path / "data").rglob("fsm-desktop.log")
+    assert str(log) in result.stderr
+    assert "RuntimeError: en fejl i programmet" in log.read_text(encoding="utf-8")
+    assert _sha(db) == before
 
 
 @pytest.mark.parametrize(

@@ -201,6 +201,17 @@ def test_text_length_limits():
         read_cell(CITIZENS.field("cpr"), "1" * 1_048_576)  # a 1 MB cell
 
 
+def test_control_characters_in_text_are_refused_tab_and_newline_are_not():
+    # A control character would make a later export (fsm-desktop template --db) unwritable.
+    with pytest.raises(CellProblem, match=r"kontroltegn \(U\+0001\)"):
+        read_cell(CITIZENS.field("navn"), "Bo\x01")
+    with pytest.raises(CellProblem, match="kontroltegn"):
+        read_cell(PERIODS.field("note"), "barsel\x1b[0m")
+    assert read_cell(PERIODS.field("note"), "to\nlinjer\tmed tab") == "to\nlinjer\tmed tab"
+    result = plan(sheet("Borgere", ["cpr", "navn"], ("010180-1234", "Bo\x07")))
+    assert only_error(result) == "Borgere, række 2, kolonne B (navn): teksten indeholder et kontroltegn (U+0007); ret cellen"
+
+
 def test_value_translation_from_a_mapping():
     options = ReadOptions(values={"type": {"praktik i virksomhed": "virksomhedspraktik"}})
     assert read_cell(PERIODS.field("type"), "Praktik i virksomhed", options) is PeriodKind.VIRKSOMHEDSPRAKTIK

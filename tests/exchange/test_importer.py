@@ -137,6 +137,16 @@ def test_valid_rows_only_writes_an_error_report_next_to_the_source(project, tmp_
     assert rows[2][0] == 6 and "findes hverken i Borgere eller i projektet" in rows[2][1]
 
 
+def test_the_error_report_takes_cells_with_control_characters(project, tmp_path):
+    source = tmp_path / "styr.csv"
+    source.write_bytes("cpr;navn;no\x02te\n010180-1234;Anna;\nabc;Bo\x01;x\x1fy\n".encode())
+    result = _import(project, source, valid_rows_only=True)
+    rows = list(load_workbook(result.error_report)["styr"].iter_rows(values_only=True))
+    assert rows[0] == ("Række", "Fejl", "cpr", "navn", "note")
+    assert rows[1][0] == 3 and rows[1][2:] == ("abc", "Bo", "xy")
+    assert CitizenRepository(project).count() == 1
+
+
 def test_reimporting_the_same_file_changes_nothing(project, tmp_path):
     source = _fill(tmp_path / "a.xlsx")
     _import(project, source)
