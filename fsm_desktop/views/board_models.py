@@ -312,16 +312,20 @@ class LaneLabelModel(QAbstractListModel):
         name = self.labels.get(key) or _t("Uden {role}").format(role=self.role_name)
         if role == self.LANE_HEADER_ROLE:
             return lane
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            count = lane.count() if lane is not None else 0
-            marker = "▸" if lane is not None and lane.collapsed else "▾"
-            text = f"{marker} {name}\n" + (_t("1 borger") if count == 1 else _t("{n} borgere").format(n=count))
+        count = lane.count() if lane is not None else 0
+        citizens = _t("1 borger") if count == 1 else _t("{n} borgere").format(n=count)
+        collapsed = lane is not None and lane.collapsed
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = f"{'▸' if collapsed else '▾'} {name}\n{citizens}"
             if lane is not None:
                 # Per cell, in the columns' order (i gang · på spring · på vej · længere sigt · ikke placeret).
                 text += "\n" + " · ".join(str(lane.count(column)) for column in COLUMNS)
             return text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            state = _t("sammenklappet") if collapsed else _t("udfoldet")
+            return _t("Bane {name}, {citizens}, {state}").format(name=name, citizens=citizens, state=state)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _t("Klik for at klappe banen sammen eller ud")
+            return _t("Klik, Enter eller mellemrum klapper banen sammen eller ud")
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -49,7 +50,7 @@ from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.views.board_models import BOARD_CARD_ROLE, FLAG_LABELS, BoardColumnModel, LaneLabelModel, column_label
-from fsm_desktop.views.card_delegate import CardDelegate
+from fsm_desktop.views.card_delegate import LANE_START_ROLE, CardDelegate
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
 from fsm_desktop.views.tasks import run_in_background
@@ -140,6 +141,59 @@ class BoardListView(QListView):
         if not cards and current is not None:
             cards.append(current)
         return cards
+
+
+class LaneListView(QListView):
+    """The lane names beside the board. A click, Enter or Space on a lane's name collapses or
+    opens the lane; ↑/↓ go from lane to lane; → goes to the cards (a meeting needs no mouse)."""
+
+    toggle_lane = Signal(int)  # the row of the lane's name
+    neighbour = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setObjectName("laneLabels")
+        # Mouse clicks only: Enter and Space are handled below (activated would come twice
+        # on a style that activates on a single click).
+        self.clicked.connect(lambda index: self.toggle_lane.emit(index.row()))
+
+    def header_row(self, start: int, step: int) -> int | None:
+        model = self.model()
+        row = start
+        while 0 <= row < model.rowCount():
+            if model.index(row, 0).data(LANE_START_ROLE):
+                return row
+            row += step
+        return None
+
+    def moveCursor(self, action, modifiers):  # noqa: N802
+        current = self.currentIndex()
+        if action in (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MoveDown):
+            step = -1 if action == QAbstractItemView.CursorAction.MoveUp else 1
+            row = self.header_row((current.row() + step) if current.isValid() else 0, step)
+            return self.model().index(row, 0) if row is not None else current
+        return super().moveCursor(action, modifiers)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            current = self.currentIndex()
+            if current.isValid():
+                self.toggle_lane.emit(current.row())
+            return
+        if key == Qt.Key.Key_Right:
+            self.neighbour.emit(1)
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        if not self.currentIndex().isValid() and self.model().rowCount():
+            self.setCurrentIndex(self.model().index(0, 0))
 
 
 class MoveCommand(QUndoCommand):
@@ -348,15 +402,13 @@ class BoardPage(Page):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
         self.lane_model = LaneLabelModel(self)
-        self.lane_view = QListView(self)
+        self.lane_view = LaneListView(self)
         self.lane_view.setModel(self.lane_model)
-        self.lane_view.setUniformItemSizes(True)
         self.lane_view.setItemDelegate(_LaneDelegate(self))
-        self.lane_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.lane_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.lane_view.setFixedWidth(150)
-        self.lane_view.setObjectName("laneLabels")
-        self.lane_view.clicked.connect(self._lane_clicked)
+        self.lane_view.setAccessibleName(self.tr("Baner"))
+        self.lane_view.toggle_lane.connect(self.toggle_lane)
+        self.lane_view.neighbour.connect(lambda step: self.focus_column(step - 1))
         self.lane_header = QLabel(self.tr("Bane"), self)
         self.lane_header.setObjectName("columnCaption")
         grid.addWidget(self.lane_header, 0, 0)
@@ -609,12 +661,16 @@ class BoardPage(Page):
             words.append(self.tr("timer steget"))
         return words
 
-    def _lane_clicked(self, index: QModelIndex) -> None:
-        key = self.lane_model.lane_key(index.row())
-        if key is None or not index.data(Qt.ItemDataRole.DisplayRole):
+    def toggle_lane(self, row: int) -> None:
+        """Collapse or open the lane whose name is on this row of the lane names; the lane's
+        name keeps the focus (Enter or Space again opens it again)."""
+        key = self.lane_model.lane_key(row)
+        if key is None or not self.lane_model.index(row).data(LANE_START_ROLE):
             return
         self.collapsed ^= {key}
         self.rebuild()
+        if self.layout_ is not None and self.layout_.lane(key) is not None:
+            self.lane_view.setCurrentIndex(self.lane_model.index(self.layout_.offset(key)))
 
     # --- moving -----------------------------------------------------------------------------------
     def move(self, cards: list[BoardCard], to: BoardColumn | None, to_lane: str | None = None, reason: str = "") -> bool:
@@ -791,10 +847,18 @@ class BoardPage(Page):
                 other.selectionModel().clearSelection()
 
     def focus_column(self, index: int) -> None:
+        """Focus a column (-1: the lane names, when lanes are shown) at the row nearest the
+        focused one, in the same lane."""
+        source = next((v for v in (*self.views, self.lane_view) if v.hasFocus()), None)
+        row = source.currentIndex().row() if source is not None and source.currentIndex().isValid() else 0
+        if index == -1 and self.lane_view.isVisible():
+            header = self.lane_view.header_row(row, -1)
+            self.lane_view.setFocus()
+            if header is not None:
+                self.lane_view.setCurrentIndex(self.lane_model.index(header))
+            return
         if not 0 <= index < len(self.views):
             return
-        source = next((v for v in self.views if v.hasFocus()), None)
-        row = source.currentIndex().row() if source is not None and source.currentIndex().isValid() else 0
         view, model = self.views[index], self.models[index]
         target = view._card_row(row, -1)
         if target is None or (self.layout_ and self.layout_.lane_at(target) is not self.layout_.lane_at(row)):
@@ -926,7 +990,7 @@ class _LaneDelegate(CardDelegate):
 
         painter.save()
         try:
-            if index.data(Qt.ItemDataRole.UserRole + 4) and index.row() > 0:
+            if index.data(LANE_START_ROLE) and index.row() > 0:
                 painter.setPen(QPen(QColor("#aab3c0"), 1))
                 painter.drawLine(option.rect.topLeft(), option.rect.topRight())
             text = index.data(Qt.ItemDataRole.DisplayRole)
@@ -936,6 +1000,10 @@ class _LaneDelegate(CardDelegate):
                 painter.setFont(font)
                 painter.setPen(QColor("#1d2430"))
                 painter.drawText(option.rect.adjusted(6, 6, -4, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, text)
+            if option.state & QStyle.StateFlag.State_HasFocus:  # the keyboard is on this lane's name
+                painter.setPen(QPen(QColor("#2f6fca"), 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
         finally:
             painter.restore()
 

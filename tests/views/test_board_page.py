@@ -253,7 +253,7 @@ def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(windo
     page.undo_action.trigger()
     assert (anna.column, anna.caseworker) == (I, "SB")
     # Collapsing a lane shows its counts in one row.
-    page._lane_clicked(page.lane_model.index(0))
+    page.lane_view.clicked.emit(page.lane_model.index(0))
     assert page.models[COLUMNS.index(V)].index(0).data(Qt.ItemDataRole.DisplayRole) == "SB Sara Berg, på vej: 1 borgere (sammenklappet)"
     check_models(page)
 
@@ -325,3 +325,33 @@ def test_a_bad_drop_is_ignored(page):
     assert target.dropMimeData(junk, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False
     assert not target.canDropMimeData(QMimeData(), Qt.DropAction.MoveAction, 0, 0, QModelIndex())
     assert counts(page)[0] == "i gang (1)"
+
+
+def test_lanes_collapse_and_open_by_keyboard(window, page, qtbot):
+    """A meeting without a mouse: ← from the first column goes to the lane names, Enter and
+    Space collapse and open a lane, ↑/↓ go from lane to lane, → back to the cards."""
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+    window.activateWindow()
+    view = page.views[COLUMNS.index(I)]
+    view.setFocus()
+    view.setCurrentIndex(page.models[COLUMNS.index(I)].index(0))  # Anna, lane SB
+    qtbot.waitUntil(view.hasFocus)
+    QTest.keyClick(view, Qt.Key.Key_Left)
+    lanes = page.lane_view
+    assert lanes.hasFocus() and lanes.currentIndex().row() == 0
+    sb, sc = (lane.key for lane in page.layout_.lanes[:2])
+    QTest.keyClick(lanes, Qt.Key.Key_Return)
+    assert page.collapsed == {sb} and page.layout_.lane(sb).collapsed
+    assert lanes.hasFocus() and page.lane_model.lane_key(lanes.currentIndex().row()) == sb
+    assert "sammenklappet" in lanes.currentIndex().data(Qt.ItemDataRole.AccessibleTextRole)
+    QTest.keyClick(lanes, Qt.Key.Key_Down)  # to the next lane's name
+    assert page.lane_model.lane_key(lanes.currentIndex().row()) == sc
+    QTest.keyClick(lanes, Qt.Key.Key_Space)
+    assert page.collapsed == {sb, sc}
+    QTest.keyClick(lanes, Qt.Key.Key_Up)
+    QTest.keyClick(lanes, Qt.Key.Key_Space)
+    assert page.collapsed == {sc}
+    QTest.keyClick(lanes, Qt.Key.Key_Right)  # back to the cards, in lane SB
+    column = page.views[COLUMNS.index(I)]
+    assert column.hasFocus() and column.currentIndex().data(BOARD_CARD_ROLE).name == "Anna Hansen"
+    check_models(page)
