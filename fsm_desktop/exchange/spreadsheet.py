@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -222,11 +223,46 @@ def _decode(data: bytes, path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
+#: Characters no text file of a spreadsheet holds: control characters (tab and line ends
+#: excepted) and the replacement for bytes that are no character at all.
+_NOISE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+#: How much of a file's start is looked at to tell text from binary data.
+_SAMPLE = 65_536
+
+
+def _first_line(text: str) -> str:
+    """The first line with something on it: the header, as the CSV reader sees lines."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if line.strip():
+            return line
+        if end < 0:
+            break
+        start = end + 1
+    return ""
+
+
+def _check_text(text: str, path: Path) -> str:
+    """The delimiter of a text that looks like a CSV file; raises ImportFileError for binary
+    data (random bytes without a NUL decode as Windows-1252) and for text without headers
+    separated by ";", "," or tab (a letter, a list of numbers): not a spreadsheet at all."""
+    first = _first_line(text)
+    noise = len(_NOISE.findall(text, 0, _SAMPLE))
+    if _NOISE.search(first) or (noise >= 16 and noise > min(len(text), _SAMPLE) // 50):
+        raise ImportFileError(
+            "Filen {path} er hverken et Excel-regneark eller en CSV-fil (den indeholder binære data).", path=str(path)
+        )
     counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
     best = max(counts, key=lambda sep: (counts[sep], sep == ";"))
-    return best if counts[best] else ";"
+    if not counts[best]:
+        raise ImportFileError(
+            "Filen {path} er ikke en CSV-fil: den første linje har ingen overskrifter adskilt af semikolon, "
+            "komma eller tabulator.",
+            path=str(path),
+        )
+    return best
 
 
 def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], bool]) -> SourceTable:
@@ -237,10 +273,11 @@ def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], boo
     text = _decode(data, path)
     if not text.strip():
         raise ImportFileError("Filen {path} indeholder ingen tekst.", path=str(path))
+    delimiter = _check_text(text, path)
     previous = csv.field_size_limit()
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         expected = text.count("\n") + 1
 
         def numbered() -> Iterator[tuple[int, tuple]]:

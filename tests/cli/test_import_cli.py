@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import subprocess
 import sys
 
@@ -120,6 +121,9 @@ def test_a_program_error_is_one_line_that_names_the_log_and_exits_2(env, db, tmp
         (b"", "tom.xlsx", "er tom"),
         (bytes(range(256)) * 8, "stoej.xlsx", "ikke et Excel-regneark"),
         (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "gammel.xls", "gamle Excel-format"),
+        (random.Random(1).randbytes(5000).replace(b"\x00", b""), "stoej.csv", "hverken et Excel-regneark eller en CSV-fil"),
+        (random.Random(2).randbytes(5000).replace(b"\x00", b""), "stoej", "hverken et Excel-regneark eller en CSV-fil"),
+        ("Hej\nHer er filen.\n".encode(), "brev.txt", "ikke en CSV-fil"),
     ],
 )
 def test_a_file_that_is_not_a_spreadsheet_exits_2(env, db, tmp_path, content, name, message):

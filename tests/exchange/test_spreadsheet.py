@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import random
 import string
 import zipfile
 
@@ -112,6 +113,36 @@ def test_files_that_are_not_spreadsheets(tmp_path, content, name, message):
     path.write_bytes(content)
     with pytest.raises(ImportFileError, match=message):
         read_source(path)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("size", [200, 4096, 100_000])
+def test_random_bytes_without_nul_are_not_a_spreadsheet(tmp_path, seed, size):
+    """Without a NUL byte, random bytes decode as Windows-1252: refused by their control
+    characters, not read as a sheet whose headers are not recognised."""
+    data = random.Random(seed).randbytes(size).replace(b"\x00", b"")
+    path = tmp_path / "tilfaeldig.csv"
+    path.write_bytes(data)
+    with pytest.raises(ImportFileError, match="hverken et Excel-regneark eller en CSV-fil|ikke en CSV-fil"):
+        read_source(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kære kollega\nHer er udtrækket, som du bad om.\nMvh. Jonna\n", "010180-1234\n020280-2345\n", "   \n\nen linje"],
+)
+def test_text_without_separated_headers_is_not_a_csv_file(tmp_path, text):
+    path = tmp_path / "brev.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportFileError, match="ikke en CSV-fil"):
+        read_source(path)
+
+
+def test_a_stray_control_character_in_a_cell_is_left_to_validation(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("cpr;navn\r\n0101801234;Bo\x01\r\n0202802345;Åse\r\n".encode("cp1252"))
+    (table,) = read_source(path)
+    assert table.rows == [(2, ("0101801234", "Bo\x01")), (3, ("0202802345", "Åse"))]
 
 
 def test_a_truncated_and_a_corrupt_xlsx(tmp_path):
