@@ -627,8 +627,12 @@ class StepUpPage(Page):
         marking = self._active_marking(case)
         if marking is None or self.project is None:
             return
+        if marking.start >= self.today:
+            self.show_error(KnownError("Markeringen begynder i dag; den kan afsluttes fra i morgen."))
+            return
         try:
-            StepUpRepository(self.project).end_marking(marking.id, self.today)
+            # Ended yesterday: it no longer applies today.
+            StepUpRepository(self.project).end_marking(marking.id, self.today - dt.timedelta(days=1))
         except KnownError as error:
             self.show_error(error)
             return
