@@ -64,7 +64,32 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
 
 
-class BoardListView(QListView):
+class _SteppingView(QListView):
+    """A list whose ↑/↓ stop only on the rows that have ``stop_role`` (cards, lane names)."""
+
+    stop_role = BOARD_CARD_ROLE
+
+    def stop_row(self, start: int, step: int) -> int | None:
+        """The first row from ``start`` in direction ``step`` that has ``stop_role``."""
+        model = self.model()
+        row = start
+        while 0 <= row < model.rowCount():
+            if model.index(row, 0).data(self.stop_role):
+                return row
+            row += step
+        return None
+
+    def moveCursor(self, action, modifiers):  # noqa: N802
+        current = self.currentIndex()
+        if action in (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MoveDown):
+            step = -1 if action == QAbstractItemView.CursorAction.MoveUp else 1
+            start = (current.row() + step) if current.isValid() else 0
+            row = self.stop_row(start, step)
+            return self.model().index(row, 0) if row is not None else current
+        return super().moveCursor(action, modifiers)
+
+
+class BoardListView(_SteppingView):
     """One column. Up/Down skip the empty places; Left/Right go to the next column; Ctrl+←/→
     move the selected cards; Enter opens the citizen; PgDn/PgUp step lane by lane."""
 
@@ -89,24 +114,6 @@ class BoardListView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setObjectName("boardColumn")
-
-    def _card_row(self, start: int, step: int) -> int | None:
-        model = self.model()
-        row = start
-        while 0 <= row < model.rowCount():
-            if model.index(row, 0).data(BOARD_CARD_ROLE) is not None:
-                return row
-            row += step
-        return None
-
-    def moveCursor(self, action, modifiers):  # noqa: N802
-        current = self.currentIndex()
-        if action in (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MoveDown):
-            step = -1 if action == QAbstractItemView.CursorAction.MoveUp else 1
-            start = (current.row() + step) if current.isValid() else 0
-            row = self._card_row(start, step)
-            return self.model().index(row, 0) if row is not None else current
-        return super().moveCursor(action, modifiers)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         key, mods = event.key(), event.modifiers()
@@ -143,10 +150,11 @@ class BoardListView(QListView):
         return cards
 
 
-class LaneListView(QListView):
+class LaneListView(_SteppingView):
     """The lane names beside the board. A click, Enter or Space on a lane's name collapses or
     opens the lane; ↑/↓ go from lane to lane; → goes to the cards (a meeting needs no mouse)."""
 
+    stop_role = LANE_START_ROLE
     toggle_lane = Signal(int)  # the row of the lane's name
     neighbour = Signal(int)
 
@@ -160,23 +168,6 @@ class LaneListView(QListView):
         # Mouse clicks only: Enter and Space are handled below (activated would come twice
         # on a style that activates on a single click).
         self.clicked.connect(lambda index: self.toggle_lane.emit(index.row()))
-
-    def header_row(self, start: int, step: int) -> int | None:
-        model = self.model()
-        row = start
-        while 0 <= row < model.rowCount():
-            if model.index(row, 0).data(LANE_START_ROLE):
-                return row
-            row += step
-        return None
-
-    def moveCursor(self, action, modifiers):  # noqa: N802
-        current = self.currentIndex()
-        if action in (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MoveDown):
-            step = -1 if action == QAbstractItemView.CursorAction.MoveUp else 1
-            row = self.header_row((current.row() + step) if current.isValid() else 0, step)
-            return self.model().index(row, 0) if row is not None else current
-        return super().moveCursor(action, modifiers)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         key = event.key()
@@ -852,7 +843,7 @@ class BoardPage(Page):
         source = next((v for v in (*self.views, self.lane_view) if v.hasFocus()), None)
         row = source.currentIndex().row() if source is not None and source.currentIndex().isValid() else 0
         if index == -1 and self.lane_view.isVisible():
-            header = self.lane_view.header_row(row, -1)
+            header = self.lane_view.stop_row(row, -1)
             self.lane_view.setFocus()
             if header is not None:
                 self.lane_view.setCurrentIndex(self.lane_model.index(header))
@@ -860,9 +851,9 @@ class BoardPage(Page):
         if not 0 <= index < len(self.views):
             return
         view, model = self.views[index], self.models[index]
-        target = view._card_row(row, -1)
+        target = view.stop_row(row, -1)
         if target is None or (self.layout_ and self.layout_.lane_at(target) is not self.layout_.lane_at(row)):
-            target = view._card_row(row, 1) or view._card_row(row, -1)
+            target = view.stop_row(row, 1) or view.stop_row(row, -1)
         view.setFocus()
         if target is not None:
             view.setCurrentIndex(model.index(target))
