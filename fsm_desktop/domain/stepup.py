@@ -9,19 +9,21 @@ Rules
   up-indsats"; "et kontinuerligt krav … hver 6. måned". The marks are 6, 12, 18 … months after
   the grant. At the newest mark that has come, the citizen is due when no company-directed
   activity touched the 6 months before it or the time since, and no step-up meeting has been
-  held since the mark.
+  held since the mark; due *since* the earliest mark from which that has held without a break
+  (a citizen passed over at 6 months is 6 months more overdue at 12, not due afresh).
 - **Marked by the user** (FSM2, Frontrunner; seeds/000 §2-3): the job match stalls on health,
   social or family barriers. Due from the marking's first day until a meeting is held on or
   after it, or the marking is ended.
 - **Exemptions** (seeds/002 §18), always with dates: the rehabilitation team's recommendation
   says no company-directed offer can start within 6 months, or a concrete company-directed offer
-  (or fleksjob) is agreed. An exemption postpones: a citizen whose due day falls inside one is
+  (or fleksjob) is agreed. An exemption postpones: a citizen whose due day falls inside one, or
+  who gets one between the due day and today (the review after the mark agreed an offer), is
   due the day after it ends, unless the rule no longer holds by then.
 - **Follow-up** (seeds/002 §20: "en klar plan … med angivelse af tidspunktet for igangsættelse"):
   a plan line is *started* when a period of its kind starts between the meeting and today (or
   was already running at the meeting); *overdue* when its planned start has passed without that;
-  otherwise *pending*. Only the citizen's latest meeting's plan is followed up on the due list;
-  every meeting keeps its own outcome for the counts.
+  otherwise *pending*. Only the citizen's latest meeting (on or before the day assessed) has
+  its plan followed up on the due list; every meeting keeps its own outcome for the counts.
 
 Decisions
 - *Granted* is the first day of the chain of ressourceforløb periods the citizen is in today
@@ -180,7 +182,7 @@ def latest_mark(granted: dt.date, today: dt.date) -> dt.date | None:
 def granted_on(spans: Iterable[tuple[dt.date, dt.date | None]], today: dt.date) -> dt.date | None:
     """The first day of the chain of (ressourceforløb) periods that contains today, or None.
     A period that starts on or before the day after the previous one ends continues it."""
-    ordered = sorted((s, e) for s, e in spans if s <= today)
+    ordered = sorted(((s, e) for s, e in spans if s <= today), key=lambda span: span[0])
     chain_start: dt.date | None = None
     chain_end: dt.date | None = dt.date.min
     for start, end in ordered:
@@ -201,17 +203,27 @@ def due_since(
 ) -> dt.date | None:
     """The mark since which a citizen in ressourceforløb is due for a step-up meeting, or None
     (exemptions not applied; :func:`assess` applies them). ``offers``: the company-directed
-    activity (start, end or None = ongoing)."""
-    mark = latest_mark(granted, today)
-    if mark is None:
-        return None
-    window_start = add_months(mark, -INTERVAL_MONTHS)
-    for start, end in offers:
-        if start <= today and (end is None or end >= window_start):
-            return None  # not passive: an offer in the window or since
-    if any(mark <= day <= today for day in meetings):
-        return None
-    return mark
+    activity (start, end or None = ongoing).
+
+    Due at the newest mark when no offer touched the 6 months before it or the time since and no
+    meeting has been held since it; *since* the earliest mark from which that has held without a
+    break, so a citizen passed over at 6 months is still overdue from then at 12."""
+    offers = [(start, end) for start, end in offers if start <= today]
+    meetings = [day for day in meetings if day <= today]
+    k = ((today.year - granted.year) * 12 + today.month - granted.month) // INTERVAL_MONTHS + 1
+    since = None
+    while k >= 1:
+        mark = add_months(granted, INTERVAL_MONTHS * k)
+        k -= 1
+        if mark > today:
+            continue
+        window_start = add_months(mark, -INTERVAL_MONTHS)
+        if any(end is None or end >= window_start for _, end in offers):
+            break  # not passive: an offer in the window or since
+        if any(mark <= day for day in meetings):
+            break  # a meeting has been held since this mark
+        since = mark
+    return since
 
 
 # --- the citizen's facts ---------------------------------------------------------------------------
@@ -279,8 +291,10 @@ class StepUpCase:
     def in_ressourceforloeb(self, day: dt.date) -> bool:
         return any(s <= day and (e is None or day <= e) for s, e in self.ressourceforloeb)
 
-    def latest_meeting(self) -> MeetingRecord | None:
-        return max(self.meetings, key=lambda m: (m.date, m.id), default=None)
+    def latest_meeting(self, today: dt.date | None = None) -> MeetingRecord | None:
+        """The newest meeting (on or before ``today``, when given)."""
+        held = [m for m in self.meetings if today is None or m.date <= today]
+        return max(held, key=lambda m: (m.date, m.id), default=None)
 
 
 def _month_end(first: dt.date) -> dt.date:
@@ -351,14 +365,20 @@ class Assessment:
         return 0 if self.due is None else (self.today - self.due).days
 
 
-def _postpone(day: dt.date, exemptions: Sequence[Marking]) -> tuple[dt.date, Marking | None]:
-    """``day``, or the day after the exemptions covering it end (chained), and the last of them."""
+def _postpone(
+    day: dt.date, exemptions: Sequence[Marking], today: dt.date
+) -> tuple[dt.date, Marking | None]:
+    """``day``, or the day after the exemptions that fall between it and today end (chained),
+    and the last of them. An exemption agreed after the due day holds the citizen off as well
+    (seeds/002 §18: the review after the mark agrees a concrete offer): the obligation comes
+    back the day after it ends."""
     last = None
     moved = True
     while moved:
         moved = False
         for ex in exemptions:
-            if ex.active(day):
+            # covers the day, or begins between the day and today
+            if ex.start <= max(day, today) and (ex.end is None or ex.end >= day):
                 if ex.end is None:
                     return dt.date.max, ex
                 day, last, moved = ex.end + dt.timedelta(days=1), ex, True
@@ -383,7 +403,7 @@ def assess(case: StepUpCase, today: dt.date) -> Assessment:
                 candidates.append((DueReason.MARKED, marking.start))
     held_off: tuple[dt.date, Marking | None] | None = None
     for reason, since in sorted(candidates, key=lambda c: c[1]):
-        day, exemption = _postpone(since, exemptions)
+        day, exemption = _postpone(since, exemptions, today)
         if day <= today:
             if any(day <= m <= today for m in meetings):
                 continue
@@ -392,8 +412,8 @@ def assess(case: StepUpCase, today: dt.date) -> Assessment:
             held_off = (day, exemption)
     overdue = _overdue(case, today)
     if overdue:
-        return Assessment(case, DueReason.FOLLOW_UP, min(f.line.planned_start for f in overdue) + dt.timedelta(days=1),
-                          overdue_lines=overdue, today=today)
+        since = min(f.line.planned_start for f in overdue) + dt.timedelta(days=1)
+        return Assessment(case, DueReason.FOLLOW_UP, since, overdue_lines=overdue, today=today)
     if held_off is not None:
         until = None if held_off[0] == dt.date.max else held_off[0] - dt.timedelta(days=1)
         return Assessment(case, None, None, exempt_until=until, exemption=held_off[1], today=today)
@@ -401,7 +421,7 @@ def assess(case: StepUpCase, today: dt.date) -> Assessment:
 
 
 def _overdue(case: StepUpCase, today: dt.date) -> tuple[LineFollowUp, ...]:
-    latest = case.latest_meeting()
+    latest = case.latest_meeting(today)
     if latest is None:
         return ()
     return tuple(f for f in follow_up(case, latest, today) if f.status is LineStatus.OVERDUE)
@@ -445,7 +465,8 @@ def missing_roles(
     present = {role for role, _ in roles}
     barriers = set(barriers)
     out = []
-    for role in (ParticipantRole.CITIZEN, ParticipantRole.CASEWORKER, ParticipantRole.JOB_BROKER, ParticipantRole.LEADER):
+    always = (ParticipantRole.CITIZEN, ParticipantRole.CASEWORKER, ParticipantRole.JOB_BROKER, ParticipantRole.LEADER)
+    for role in always:
         if role not in present:
             out.append(RoleWarning(role, f"{ROLE_LABELS[role].capitalize()} skal deltage.", True))
     if Barrier.HEALTH in barriers:
@@ -494,6 +515,8 @@ def monthly_counts(cases: Iterable[StepUpCase], first: dt.date, last: dt.date, t
             result = outcome(follow_up(case, meeting, today))
             bucket = per_month.setdefault(key, {})
             bucket[result] = bucket.get(result, 0) + 1
+            if meeting.date > today:
+                continue  # not held yet as of today
     out = []
     total = before
     year, month = first.year, first.month
