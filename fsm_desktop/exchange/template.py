@@ -62,7 +62,7 @@ def _sheet(workbook, spec: TableSpec, rows: Sequence[tuple], lists_sheet: str | 
         cell.alignment = Alignment(vertical="center")
     ws.freeze_panes = "A2"
     for row in rows:
-        ws.append([_cell(value) for value in row])
+        _append(ws, row)
     last_row = max(ws.max_row, 1000)
     for index, f in enumerate(spec.fields, start=1):
         letter = get_column_letter(index)
@@ -169,14 +169,14 @@ def write_error_report(path: str | Path, rejected: Sequence[RejectedRow]) -> Pat
         ws = sheets.get(row.sheet)
         if ws is None:
             ws = workbook.create_sheet(_safe_title(row.sheet, sheets))
-            ws.append(["Række", "Fejl", *(_cell(h) for h in row.headers)])
+            _append(ws, ["Række", "Fejl", *row.headers])
             for cell in ws[1]:
                 cell.font = Font(bold=True)
                 cell.fill = PatternFill("solid", fgColor="F4CCCC")
             ws.freeze_panes = "C2"
             ws.column_dimensions["B"].width = 60
             sheets[row.sheet] = ws
-        ws.append([row.row, _cell("; ".join(row.messages)), *(_cell(v) for v in row.values)])
+        _append(ws, [row.row, "; ".join(row.messages), *row.values])
     if not sheets:
         workbook.create_sheet("Fejl").append(["Ingen afviste rækker"])
     _save(workbook, Path(path))
@@ -191,6 +191,18 @@ def _safe_title(title: str, taken: dict) -> str:
         name = f"{cleaned[:28]} {n}"
         n += 1
     return name
+
+
+def _append(ws, values: Sequence) -> None:
+    """A row of values, each as the text or value it is: text that starts with "=" is text,
+    not a formula (a rejected cell "=HYPERLINK(…)" shows as it was, and runs nothing)."""
+    cells = [_cell(value) for value in values]
+    ws.append(cells)
+    for column, value in enumerate(cells, start=1):
+        if isinstance(value, str) and value.startswith("="):
+            cell = ws.cell(row=ws.max_row, column=column)
+            cell.data_type = "s"
+            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
 
 
 def _cell(value: object) -> object:

@@ -147,6 +147,24 @@ def test_the_error_report_takes_cells_with_control_characters(project, tmp_path)
     assert CitizenRepository(project).count() == 1
 
 
+def test_formulas_in_the_error_report_and_the_export_stay_text(project, tmp_path):
+    source = tmp_path / "formler.csv"
+    source.write_text(
+        'cpr;navn;note\n010180-1234;=2+3;\n=1+1;Bo;"=HYPERLINK(""http://x.dk"";""klik"")"\n', encoding="utf-8"
+    )
+    result = _import(project, source, valid_rows_only=True)
+    ws = load_workbook(result.error_report)["formler"]
+    assert [(c.value, c.data_type) for c in ws[2]][2:] == [
+        ("=1+1", "s"), ("Bo", "s"), ('=HYPERLINK("http://x.dk";"klik")', "s")
+    ]
+    # A name that looks like a formula is exported as the text it is, and reads back the same.
+    exported = write_template(tmp_path / "eksport.xlsx", ImportRepository(project).template_rows())
+    cell = load_workbook(exported)["Borgere"]["B2"]
+    assert (cell.value, cell.data_type) == ("=2+3", "s")
+    again = prepare(project, exported)
+    assert (again.plan.errors, again.plan.changes) == ([], 0)
+
+
 def test_reimporting_the_same_file_changes_nothing(project, tmp_path):
     source = _fill(tmp_path / "a.xlsx")
     _import(project, source)
