@@ -227,9 +227,12 @@ class StepUpRepository:
             raise ValidationError("{message}", message=" ".join(message for _, message in errors))
         if self.conn.execute("SELECT 1 FROM citizen WHERE id = ?", [meeting.citizen_id]).fetchone() is None:
             raise ValidationError("Borgeren findes ikke længere i projektet.")
-        existing = bool(meeting.id) and self.conn.execute(
-            "SELECT 1 FROM stepup_meeting WHERE id = ?", [meeting.id]
-        ).fetchone() is not None
+        owner = meeting.id and self.conn.execute(
+            "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting.id]
+        ).fetchone()
+        existing = bool(owner)
+        if existing and owner[0] != meeting.citizen_id:
+            raise ValidationError("Mødet er registreret på en anden borger og kan ikke flyttes.")
         meeting_id = meeting.id or new_id()
         summary = describe(meeting)
         old = None
@@ -339,9 +342,25 @@ def _span_text(marking: Marking) -> str:
     return f"{marking.start:%d-%m-%Y} – {end}"
 
 
+def _describe_participant(p: Participant) -> str:
+    parts = [p.role.value, p.name.strip()]
+    if p.health_function is not HealthFunction.NONE:
+        parts.append(f"({p.health_function.value})")
+    return " ".join(part for part in parts if part)
+
+
+def _describe_line(line: PlannedOffer) -> str:
+    extra = [f"ansvarlig {line.responsible.strip()}" if line.responsible.strip() else "", line.note.strip()]
+    details = ", ".join(part for part in extra if part)
+    text = f"{line.offer.label} fra {line.planned_start:%d-%m-%Y}"
+    return f"{text} ({details})" if details else text
+
+
 def describe(meeting: Meeting) -> str:
-    """A meeting in one line, for the audit log."""
-    roles = ", ".join(p.role.value for p in meeting.participants) or "ingen"
-    plan = "; ".join(f"{line.offer.label} fra {line.planned_start:%d-%m-%Y}" for line in meeting.plan) or "ingen plan"
+    """A meeting in one line, for the audit log: everything the dialog can change, so an edit's
+    old and new text always differ."""
+    roles = ", ".join(_describe_participant(p) for p in meeting.participants) or "ingen"
+    plan = "; ".join(_describe_line(line) for line in meeting.plan) or "ingen plan"
     barriers = _barrier_text(meeting.barriers) or "ingen"
-    return f"{meeting.date:%d-%m-%Y}; barrierer: {barriers}; deltagere: {roles}; plan: {plan}"
+    text = f"{meeting.date:%d-%m-%Y}; barrierer: {barriers}; deltagere: {roles}; plan: {plan}"
+    return f"{text}; note: {meeting.note.strip()}" if meeting.note.strip() else text
