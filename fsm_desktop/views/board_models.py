@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QCoreApplication, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
@@ -266,6 +266,8 @@ class LaneLabelModel(QAbstractListModel):
     name and counts; clicking it collapses or opens the lane."""
 
     LANE_HEADER_ROLE = Qt.ItemDataRole.UserRole + 20
+    #: True on every row of the current lane (the one PgDn / PgUp brought up).
+    CURRENT_LANE_ROLE = Qt.ItemDataRole.UserRole + 21
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -273,7 +275,7 @@ class LaneLabelModel(QAbstractListModel):
         self._lanes: dict[str, Lane] = {}
         self.labels: dict[str, str] = {}
         self.role_name = ""
-        self.counts: Callable[[str], int] = lambda key: 0
+        self.current: str | None = None
 
     def reset(self, layout: BoardLayout) -> None:
         self.beginResetModel()
@@ -292,6 +294,13 @@ class LaneLabelModel(QAbstractListModel):
             return
         self.reset(layout)
 
+    def set_current(self, key: str | None) -> None:
+        """Mark a lane as the current one (None: none)."""
+        if key != self.current:
+            self.current = key
+            if self._rows:
+                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [self.CURRENT_LANE_ROLE])
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
@@ -306,6 +315,8 @@ class LaneLabelModel(QAbstractListModel):
             return first
         if role == LANE_ROLE:
             return key
+        if role == self.CURRENT_LANE_ROLE:
+            return key == self.current
         if not first:
             return None
         lane = self._lanes.get(key)
@@ -323,7 +334,8 @@ class LaneLabelModel(QAbstractListModel):
             return text
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = _t("sammenklappet") if collapsed else _t("udfoldet")
-            return _t("Bane {name}, {citizens}, {state}").format(name=name, citizens=citizens, state=state)
+            text = _t("Bane {name}, {citizens}, {state}").format(name=name, citizens=citizens, state=state)
+            return text + (_t(", aktuel bane") if key == self.current else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             return _t("Klik, Enter eller mellemrum klapper banen sammen eller ud")
         return None

@@ -91,12 +91,11 @@ class _SteppingView(QListView):
 
 class BoardListView(_SteppingView):
     """One column. Up/Down skip the empty places; Left/Right go to the next column; Ctrl+←/→
-    move the selected cards; Enter opens the citizen; PgDn/PgUp step lane by lane."""
+    move the selected cards; Enter opens the citizen (PgDn/PgUp are the page's: lane by lane)."""
 
     neighbour = Signal(int)  # -1 / +1: focus the column to the left / right
     move_cards = Signal(int)  # -1 / +1: move the selected cards one column
     open_card = Signal()
-    lane_step = Signal(int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -124,9 +123,6 @@ class BoardListView(_SteppingView):
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_card.emit()
-            return
-        if key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-            self.lane_step.emit(1 if key == Qt.Key.Key_PageDown else -1)
             return
         super().keyPressEvent(event)
 
@@ -267,6 +263,7 @@ class BoardPage(Page):
         self.today = dt.date.today()
         self.has_meeting = False
         self.meeting_mode = False
+        self.current_lane: str | None = None  # the lane PgDn / PgUp brought up (its key)
         self.confirm_lane_change = True
         self.zoom = 1.0
         self._generation = 0
@@ -363,8 +360,15 @@ class BoardPage(Page):
         self.leave_action.setShortcut(QKeySequence("Esc"))
         self.leave_action.triggered.connect(lambda: self.meeting_action.setChecked(False))
         self.leave_action.setEnabled(False)
+        # PgDn / PgUp from anywhere on the page (a card, the lane names, the filters).
+        self.next_lane_action = QAction(self.tr("Næste bane"), self)
+        self.next_lane_action.setShortcut(QKeySequence(Qt.Key.Key_PageDown))
+        self.next_lane_action.triggered.connect(lambda: self.step_lane(1))
+        self.previous_lane_action = QAction(self.tr("Forrige bane"), self)
+        self.previous_lane_action.setShortcut(QKeySequence(Qt.Key.Key_PageUp))
+        self.previous_lane_action.triggered.connect(lambda: self.step_lane(-1))
         for action in (self.undo_action, self.redo_action, self.meeting_action, self.zoom_in_action,
-                       self.zoom_out_action, self.leave_action):
+                       self.zoom_out_action, self.leave_action, self.next_lane_action, self.previous_lane_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
         for action in (self.undo_action, self.redo_action, self.meeting_action):
@@ -422,7 +426,6 @@ class BoardPage(Page):
             view.neighbour.connect(lambda step, i=i: self.focus_column(i + step))
             view.move_cards.connect(lambda step, i=i: self.move_selected_by(i, step))
             view.open_card.connect(lambda i=i: self.open_current(i))
-            view.lane_step.connect(self.step_lane)
             view.customContextMenuRequested.connect(lambda point, i=i: self._context_menu(i, point))
             view.selectionModel().selectionChanged.connect(lambda *_, i=i: self._selection_changed(i))
             grid.addWidget(header, 0, i + 1)
@@ -593,6 +596,8 @@ class BoardPage(Page):
     def _lanes_changed(self) -> None:
         self.lane_by = self.lane_box.currentData() or ""
         self.collapsed.clear()
+        self.current_lane = None
+        self.lane_model.set_current(None)
         self.rebuild()
 
     def _set_lane_view_visible(self, visible: bool) -> None:
@@ -859,23 +864,56 @@ class BoardPage(Page):
             view.setCurrentIndex(model.index(target))
 
     def step_lane(self, step: int) -> None:
-        """PgDn / PgUp: the next or previous lane at the top (one lane at a time)."""
+        """PgDn / PgUp: the next or previous lane becomes the current one — marked beside the
+        board, at the top as far as the board scrolls, the focus on its first card (on its
+        name when it has none shown). Without lanes: a page down or up."""
         layout = self.layout_
         if layout is None or not layout.lanes:
             return
-        view = self.views[-1]
-        first_visible = view.indexAt(view.viewport().rect().topLeft()).row()
-        starts, row = [], 0
-        for lane in layout.lanes:
-            starts.append(row)
-            row += lane.rows
-        current = max((i for i, start in enumerate(starts) if start <= max(first_visible, 0)), default=0)
-        target = min(max(current + step, 0), len(starts) - 1)
         if not self.lane_by:
-            bar = view.verticalScrollBar()
+            bar = self.views[-1].verticalScrollBar()
             bar.setValue(bar.value() + step * bar.pageStep())
             return
-        view.scrollTo(self.models[-1].index(starts[target]), QAbstractItemView.ScrollHint.PositionAtTop)
+        keys = [lane.key for lane in layout.lanes]
+        current = self._focused_lane()
+        if current not in keys:
+            current = self.current_lane
+        if current in keys:
+            target = min(max(keys.index(current) + step, 0), len(keys) - 1)
+        else:  # nothing chosen yet: from the lane at the top
+            view = self.views[-1]
+            top = layout.lane_at(max(view.indexAt(view.viewport().rect().topLeft()).row(), 0))
+            target = min(max(keys.index(top.key) + step, 0), len(keys) - 1) if top is not None else 0
+        self.show_lane(keys[target])
+
+    def show_lane(self, key: str) -> None:
+        """Make a lane the current one (see step_lane)."""
+        layout = self.layout_
+        lane = layout.lane(key) if layout is not None else None
+        if lane is None:
+            return
+        self.current_lane = key
+        self.lane_model.set_current(key)
+        start = layout.offset(key)
+        self.views[-1].scrollTo(self.models[-1].index(start), QAbstractItemView.ScrollHint.PositionAtTop)
+        column = next((i for i, c in enumerate(COLUMNS) if not lane.collapsed and lane.cells[c]), None)
+        if column is None:
+            self.lane_view.setFocus()
+            self.lane_view.setCurrentIndex(self.lane_model.index(start))
+            return
+        view = self.views[column]
+        view.setFocus()
+        view.selectionModel().setCurrentIndex(self.models[column].index(start), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def _focused_lane(self) -> str | None:
+        """The lane of the card or lane name that has the keyboard focus."""
+        if self.layout_ is None:
+            return None
+        for view in (*self.views, self.lane_view):
+            if view.hasFocus() and view.currentIndex().isValid():
+                lane = self.layout_.lane_at(view.currentIndex().row())
+                return lane.key if lane is not None else None
+        return None
 
     def open_current(self, column_index: int) -> None:
         view = self.views[column_index]
@@ -981,6 +1019,9 @@ class _LaneDelegate(CardDelegate):
 
         painter.save()
         try:
+            if index.data(LaneLabelModel.CURRENT_LANE_ROLE):  # the lane PgDn / PgUp brought up
+                painter.fillRect(option.rect, QColor("#dbe8fb"))
+                painter.fillRect(option.rect.adjusted(0, 0, -(option.rect.width() - 5), 0), QColor("#2f6fca"))
             if index.data(LANE_START_ROLE) and index.row() > 0:
                 painter.setPen(QPen(QColor("#aab3c0"), 1))
                 painter.drawLine(option.rect.topLeft(), option.rect.topRight())

@@ -286,12 +286,15 @@ def test_meeting_mode_zoom_and_lane_steps(window, page, qtbot):
     page.set_zoom(1.6)
     view = page.views[-1]
     qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0)
-    QTest.keyClick(page.views[0], Qt.Key.Key_PageDown)
+    window.activateWindow()
+    page.search.setFocus()  # PgDn works from anywhere on the page
+    qtbot.waitUntil(page.search.hasFocus)
+    QTest.keyClick(page.search, Qt.Key.Key_PageDown)
     # The next lane is scrolled up as far as the board goes (its first row in view).
     row = page.layout_.offset(page.layout_.lanes[1].key)
     assert view.verticalScrollBar().value() == min(view.verticalScrollBar().maximum(), row * view.sizeHintForRow(0))
     assert view.verticalScrollBar().value() > 0
-    QTest.keyClick(page.views[0], Qt.Key.Key_PageUp)
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_PageUp)
     assert view.verticalScrollBar().value() == 0
     page.meeting_action.setChecked(True)
     page.leave_action.trigger()
@@ -355,3 +358,47 @@ def test_lanes_collapse_and_open_by_keyboard(window, page, qtbot):
     column = page.views[COLUMNS.index(I)]
     assert column.hasFocus() and column.currentIndex().data(BOARD_CARD_ROLE).name == "Anna Hansen"
     check_models(page)
+
+
+def _focused_card(window):
+    focus = window.focusWidget()
+    index = focus.currentIndex() if hasattr(focus, "currentIndex") else None
+    return focus, (index.data(BOARD_CARD_ROLE) if index is not None and index.isValid() else None)
+
+
+def test_page_down_and_up_step_through_every_lane_and_back(window, page, qtbot):
+    """PgDn / PgUp: a current lane, marked beside the board, with the focus on its first card;
+    from the last lanes too (they cannot scroll to the top) and back."""
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+    window.resize(1000, 560)
+    page.set_zoom(1.6)
+    qtbot.waitUntil(lambda: page.views[-1].verticalScrollBar().maximum() > 0)
+    keys = [lane.key for lane in page.layout_.lanes]  # SB, SC, none
+    first_card = {keys[0]: "Anna Hansen", keys[1]: "Cai Hansen", keys[2]: "Finn Friis"}
+    window.activateWindow()
+    view = page.views[COLUMNS.index(I)]
+    view.setFocus()
+    view.setCurrentIndex(page.models[COLUMNS.index(I)].index(0))  # Anna, lane SB
+    qtbot.waitUntil(view.hasFocus)
+    lanes_seen = []
+    for key_pressed, expected in [(Qt.Key.Key_PageDown, 1), (Qt.Key.Key_PageDown, 2), (Qt.Key.Key_PageDown, 2),
+                                  (Qt.Key.Key_PageUp, 1), (Qt.Key.Key_PageUp, 0), (Qt.Key.Key_PageUp, 0)]:
+        QTest.keyClick(window.focusWidget(), key_pressed)
+        lane = keys[expected]
+        assert page.current_lane == lane
+        header = page.lane_model.index(page.layout_.offset(lane))
+        assert header.data(page.lane_model.CURRENT_LANE_ROLE) and "aktuel bane" in header.data(Qt.ItemDataRole.AccessibleTextRole)
+        others = [page.lane_model.index(page.layout_.offset(k)) for k in keys if k != lane]
+        assert not any(i.data(page.lane_model.CURRENT_LANE_ROLE) for i in others)
+        focus, focused = _focused_card(window)
+        assert focused is not None and focused.name == first_card[lane]
+        lanes_seen.append(expected)
+    assert lanes_seen == [1, 2, 2, 1, 0, 0]
+    # A collapsed lane has no card to focus: its name gets the focus.
+    page.collapsed = {keys[1]}
+    page.rebuild()
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_PageDown)
+    assert page.current_lane == keys[1] and page.lane_view.hasFocus()
+    assert page.lane_model.lane_key(page.lane_view.currentIndex().row()) == keys[1]
+    QTest.keyClick(page.lane_view, Qt.Key.Key_Return)  # and Enter opens it
+    assert page.collapsed == set()
