@@ -47,6 +47,8 @@ from fsm_desktop.domain.model import (
     StatusKind,
 )
 from fsm_desktop.domain.program import BUILTIN, ProgramTemplate, builtin_template
+from fsm_desktop.domain.stepup import COMPANY_DIRECTED as _COMPANY_DIRECTED
+from fsm_desktop.domain.stepup import add_months
 from fsm_desktop.storage.project import Project, file_error
 
 MAX_CITIZENS = 200_000
@@ -314,7 +316,8 @@ _TABLES: dict[str, tuple[str, ...]] = {
     "status_entry": ("id", "citizen_id", "kind", "date", "value"),
     "network_person": ("id", "citizen_id", "name", "relation", "phone"),
     "stepup_meeting": ("id", "citizen_id", "date", "barriers", "note"),
-    "stepup_participant": ("id", "meeting_id", "role", "name"),
+    "stepup_participant": ("id", "meeting_id", "role", "name", "health_function"),
+    "stepup_marking": ("id", "citizen_id", "kind", "start", "end", "note"),
     "stepup_plan_line": ("id", "meeting_id", "offer", "planned_start", "responsible", "note"),
 }
 
@@ -359,6 +362,7 @@ class _Builder:
         self.template = template
         self.n = n
         self.rng = _FastRandom(seed)
+        self.srng = _FastRandom(seed * 7919 + 1)  # step-up's own stream
         self.rates = _RATES[template.key]
         self.has_groups = bool(template.groups)
         self.benefits = template.target_group.benefits
@@ -378,6 +382,10 @@ class _Builder:
     def uid(self) -> str:
         """``str(uuid.UUID(int=rng.getrandbits(128), version=4))``, about twice as fast."""
         h = "%032x" % (self.rng.getrandbits(128) & _UUID_CLEAR | _UUID_SET)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def stepup_uid(self) -> str:
+        h = "%032x" % (self.srng.getrandbits(128) & _UUID_CLEAR | _UUID_SET)
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def iso(self, ordinal: int) -> str:
@@ -643,6 +651,7 @@ class _Builder:
             (uid(), self.stamp(a), DEMO_USER, "create", "citizen", cid, cid, "", None, c.name)
         )
         periods = out["period"]
+        first_period = len(periods)
         group2 = c.group == 2
         factor = _GROUP2_FACTOR if group2 else 1.0
         if c.origin is Origin.NON_WESTERN and c.gender is Gender.FEMALE:
@@ -736,6 +745,7 @@ class _Builder:
 
         # Paid hours: a two-state chain per month with growing hours while it lasts.
         hours_rows = out["paid_hours"]
+        first_hours = len(hours_rows)
         m0 = self._month(a)
         m1 = min(self._month(w_end), self.last_month)
         last_hours_month = -1
@@ -917,40 +927,99 @@ class _Builder:
                     name = f"{name.split()[0]} {surname}"
                 out["network_person"].append((uid(), cid, name, relation, ""))
 
-        # A step-up meeting with participants, barriers and a plan.
-        if rates.stepup and rng.random() < rates.stepup / (1 if not group2 else 0.5):
-            lo = max(a + 60, min(self.p_start, today))
-            if lo <= b:
-                day = rng.randint(lo, b)
-                meeting = uid()
-                barriers = [barrier for barrier, p in _BARRIER_ODDS if rng.random() < p] or [Barrier.HEALTH]
-                barrier_text = ",".join(x.value for x in barriers)
-                out["stepup_meeting"].append((meeting, cid, iso(day), barrier_text, ""))
-                parts = out["stepup_participant"]
-                cw_now = at(caseworkers, day) or caseworker
-                jb_now = at(brokers, day)
-                parts.append((uid(), meeting, ParticipantRole.CITIZEN.value, c.name))
-                parts.append((uid(), meeting, ParticipantRole.CASEWORKER.value, cw_now.name))
-                if jb_now is not None:
-                    parts.append((uid(), meeting, ParticipantRole.JOB_BROKER.value, jb_now.name))
-                parts.append((uid(), meeting, ParticipantRole.LEADER.value, rng.choice(self.leaders).name))
-                if Barrier.HEALTH in barriers:
-                    # For ressourceforløb only the clinical function's health coordinator or the GP.
-                    if self.template.key == "bir":
-                        health = "Sundhedskoordinator, klinisk funktion"
-                    else:
-                        health = "Egen læge"
-                    parts.append((uid(), meeting, ParticipantRole.HEALTH.value, health))
-                if Barrier.SOCIAL in barriers:
-                    social = "Socialrådgiver, voksenområdet"
-                    parts.append((uid(), meeting, ParticipantRole.SOCIAL.value, social))
-                if Barrier.FAMILY in barriers:
-                    parts.append((uid(), meeting, ParticipantRole.FAMILY.value, "Familierådgiver"))
-                if rng.random() < 0.3:
-                    relative = self.person_name(c.origin, Gender.FEMALE)
-                    parts.append((uid(), meeting, ParticipantRole.NETWORK.value, relative))
-                responsible = (jb_now or cw_now).initials
-                for offer in rng.sample(_STEPUP_OFFERS, rng.randint(1, 2)):
-                    out["stepup_plan_line"].append(
-                        (uid(), meeting, offer.value, iso(day + rng.randint(7, 45)), responsible, "")
-                    )
+        # Step-up: meetings, markings and exemptions, on their own random stream.
+        if rates.stepup:
+            self.stepup(c, a, b, w_end, closed, benefit, first_period, first_hours, out, at, caseworkers, brokers,
+                        caseworker, group2)
+
+    def stepup(self, c: _Citizen, a: int, b: int, w_end: int, closed: bool, benefit: PeriodKind, first_period: int,
+               first_hours: int, out: dict[str, list[tuple]], at, caseworkers, brokers, caseworker, group2: bool) -> None:
+        """Step-up as a municipality practises it (seeds/002 §18-20): in ressourceforløb, most
+        passive citizens get a meeting soon after each 6-month mark, a few have an exemption; in
+        FSM2 and Frontrunner the job broker marks a few citizens whose job match stalls, and most
+        of them get a meeting. Meetings end with a plan, which is mostly kept: the planned offer
+        starts near its date. Its own random stream leaves every other table as it was."""
+        srng, iso, cid = self.srng, self.iso, c.id
+        today = self.today
+        uid = self.stepup_uid
+        mine = out["period"][first_period:]
+        company: list[tuple[int, int]] = []
+        for row in mine:
+            if row[2] in _COMPANY_DIRECTED:
+                company.append((dt.date.fromisoformat(row[3]).toordinal(),
+                                dt.date.fromisoformat(row[4]).toordinal() if row[4] else 10**7))
+        for _, month, _hours in out["paid_hours"][first_hours:]:
+            first = dt.date.fromisoformat(month + "-01")
+            company.append((first.toordinal(), add_months(first, 1).toordinal() - 1))
+        held: list[int] = []
+
+        def hold(day: int, barriers: list[Barrier]) -> None:
+            meeting = uid()
+            held.append(day)
+            out["stepup_meeting"].append((meeting, cid, iso(day), ",".join(x.value for x in barriers), ""))
+            parts = out["stepup_participant"]
+            cw_now = at(caseworkers, day) or caseworker
+            jb_now = at(brokers, day)
+            parts.append((uid(), meeting, ParticipantRole.CITIZEN.value, c.name, ""))
+            parts.append((uid(), meeting, ParticipantRole.CASEWORKER.value, cw_now.name, ""))
+            if jb_now is not None:
+                parts.append((uid(), meeting, ParticipantRole.JOB_BROKER.value, jb_now.name, ""))
+            parts.append((uid(), meeting, ParticipantRole.LEADER.value, srng.choice(self.leaders).name, ""))
+            if Barrier.HEALTH in barriers:
+                # For ressourceforløb only the clinical function's health coordinator or the GP.
+                if benefit is PeriodKind.RESSOURCEFORLOEB or srng.random() < 0.3:
+                    parts.append((uid(), meeting, ParticipantRole.HEALTH.value, "Sundhedskoordinator, klinisk funktion",
+                                  "sundhedskoordinator"))
+                else:
+                    parts.append((uid(), meeting, ParticipantRole.HEALTH.value, "Egen læge", "egen_laege"))
+            if Barrier.SOCIAL in barriers:
+                parts.append((uid(), meeting, ParticipantRole.SOCIAL.value, "Socialrådgiver, voksenområdet", ""))
+            if Barrier.FAMILY in barriers:
+                parts.append((uid(), meeting, ParticipantRole.FAMILY.value, "Familierådgiver", ""))
+            if srng.random() < 0.3:
+                parts.append((uid(), meeting, ParticipantRole.NETWORK.value, "Pårørende", ""))
+            responsible = (jb_now or cw_now).initials
+            for offer in srng.sample(_STEPUP_OFFERS, srng.randint(1, 2)):
+                planned = day + srng.randint(7, 45)
+                out["stepup_plan_line"].append((uid(), meeting, offer.value, iso(planned), responsible, ""))
+                # Mostly kept: the offer starts near its planned date, if nothing of its kind runs.
+                start = planned + srng.randint(-5, 10)
+                if srng.random() < 0.7 and start <= min(w_end, today):
+                    end = start + srng.randint(28, 91)
+                    spans = [(r[3], r[4]) for r in out["period"][first_period:] if r[2] == offer.value]
+                    if all(not (s <= iso(end) and (e is None or e >= iso(start))) for s, e in spans):
+                        end_text = iso(end) if end <= w_end else (iso(w_end) if closed else None)
+                        out["period"].append((uid(), cid, offer.value, iso(start), end_text, "step-up-plan"))
+                        if offer.value in _COMPANY_DIRECTED:
+                            company.append((start, min(end, w_end) if end_text else 10**7))
+
+        def barriers() -> list[Barrier]:
+            return [barrier for barrier, p in _BARRIER_ODDS if srng.random() < p] or [Barrier.HEALTH]
+
+        if benefit is PeriodKind.RESSOURCEFORLOEB:
+            granted = dt.date.fromordinal(a)
+            if srng.random() < 0.05 and b - a > 60:
+                s = srng.randint(a, b - 30)
+                e = add_months(dt.date.fromordinal(s), 6).toordinal()
+                out["stepup_marking"].append((uid(), cid, "rehab_indstilling", iso(s), iso(e),
+                                              "Rehabiliteringsteamet: behandling først"))
+            last = min(w_end, today)
+            k = 1
+            while True:
+                mark = add_months(granted, 6 * k).toordinal()
+                if mark > last:
+                    break
+                window = add_months(granted, 6 * (k - 1)).toordinal()
+                passive = not any(s <= mark and e >= window for s, e in company)
+                if passive and not any(day >= mark for day in held) and srng.random() < 0.8:
+                    day = mark + srng.randint(0, 40)
+                    if day <= last:
+                        hold(day, barriers())
+                k += 1
+        elif b - a > 120 and srng.random() < self.rates.stepup * (2 if group2 else 1.5):
+            s = srng.randint(a + 60, b)
+            out["stepup_marking"].append((uid(), cid, "markeret", iso(s), None, "Jobmatchet går i stå"))
+            if srng.random() < 0.7:
+                day = s + srng.randint(7, 45)
+                if day <= b:
+                    hold(day, barriers())

@@ -565,7 +565,17 @@ def test_status_entries_and_network(build, program):
 def test_stepup_meetings_have_participants_barriers_and_a_plan(build, program):
     built = build(program, citizens=600)
     meetings = built.rows("SELECT id, citizen_id, date, barriers FROM stepup_meeting")
-    assert 0.015 <= len(meetings) / 600 <= 0.08
+    if program == "bir":
+        # Most passive citizens in ressourceforløb get a meeting after each 6-month mark.
+        assert 0.3 <= len(meetings) / 600 <= 2.0
+        assert built.one("SELECT count(*) FROM stepup_marking WHERE kind = 'rehab_indstilling' AND end IS NOT NULL") > 0
+    else:
+        # The job broker marks a few citizens; most of them get a meeting.
+        assert 0.01 <= len(meetings) / 600 <= 0.08
+        marked = built.one("SELECT count(*) FROM stepup_marking WHERE kind = 'markeret'")
+        assert marked >= len(meetings)
+    health = built.rows("SELECT health_function FROM stepup_participant WHERE role = 'sundhedsfaglig'")
+    assert health and all(fn in ("sundhedskoordinator", "egen_laege") for (fn,) in health)
     participants = defaultdict(list)
     for meeting_id, role in built.rows("SELECT meeting_id, role FROM stepup_participant"):
         participants[meeting_id].append(ParticipantRole(role))
