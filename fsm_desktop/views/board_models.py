@@ -207,17 +207,14 @@ class BoardColumnModel(QAbstractListModel):
         return "\n".join(parts)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        # "Ikke placeret" is no column to move to: nothing can be dropped there.
+        drop = Qt.ItemFlag.ItemIsDropEnabled if self.column is not None else Qt.ItemFlag.NoItemFlags
         if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled
+            return drop
         entry = self._rows[index.row()] if index.row() < len(self._rows) else None
         if isinstance(entry, BoardCard):
-            return (
-                Qt.ItemFlag.ItemIsEnabled
-                | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsDragEnabled
-                | Qt.ItemFlag.ItemIsDropEnabled
-            )
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled | drop
+        return Qt.ItemFlag.ItemIsEnabled | drop
 
     # --- drag and drop -----------------------------------------------------------------------------
     def mimeTypes(self) -> list[str]:  # noqa: N802
@@ -240,12 +237,12 @@ class BoardColumnModel(QAbstractListModel):
         return Qt.DropAction.MoveAction
 
     def canDropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
-        return data is not None and data.hasFormat(MIME_TYPE)
+        return self.column is not None and data is not None and data.hasFormat(MIME_TYPE)
 
     def dropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
         """A drop asks for a move (written, undoable); it never lets the view delete the dragged
         rows itself, so the answer is False and the page moves the cards."""
-        if data is None or not data.hasFormat(MIME_TYPE):
+        if not self.canDropMimeData(data, action, row, column, parent):
             return False
         try:
             ids = json.loads(bytes(data.data(MIME_TYPE)).decode("utf-8"))

@@ -402,3 +402,20 @@ def test_page_down_and_up_step_through_every_lane_and_back(window, page, qtbot):
     assert page.lane_model.lane_key(page.lane_view.currentIndex().row()) == keys[1]
     QTest.keyClick(page.lane_view, Qt.Key.Key_Return)  # and Enter opens it
     assert page.collapsed == set()
+
+
+def test_ikke_placeret_refuses_a_drop(window, page, qtbot):
+    """Not placed is no column to move to: the drag shows it cannot drop there, and a drop
+    asks for no move (rather than being accepted and silently ignored)."""
+    source = page.models[COLUMNS.index(V)]
+    target = page.models[COLUMNS.index(None)]
+    mime = source.mimeData([source.index(0)])
+    assert not target.canDropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    assert not target.flags(QModelIndex()) & Qt.ItemFlag.ItemIsDropEnabled
+    assert not target.flags(target.index(0)) & Qt.ItemFlag.ItemIsDropEnabled
+    assert target.flags(target.index(0)) & Qt.ItemFlag.ItemIsDragEnabled  # its cards can leave
+    assert source.canDropMimeData(target.mimeData([target.index(0)]), Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    before = moves_in_log(window)
+    with qtbot.assertNotEmitted(target.drop_requested):
+        assert target.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False
+    assert moves_in_log(window) == before and names(page, V) == ["Bo Berg", "Cai Hansen"]
