@@ -494,6 +494,9 @@ class SourceTable:
     headers: list[str]
     rows: list[tuple[int, tuple]]
     header_row: int = 1
+    #: Read from a CSV file: the sheet's name is the file's, and a row's cells can shift (an
+    #: unquoted separator), so a cell beyond the headers is an error, not an unknown column.
+    csv: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -846,7 +849,8 @@ class _Row:
         self.row = row
         self.raw = raw
         self.values = values
-        self.problems: list[tuple[str | None, str]] | None = None
+        #: (field key, or the index of a column that is no field, or None; message)
+        self.problems: list[tuple[str | int | None, str]] | None = None
 
     def __getitem__(self, key: str) -> Any:
         return self.values[_FIELD_INDEX[self.table.spec.key][key]]
@@ -854,7 +858,7 @@ class _Row:
     def get(self, key: str) -> Any:
         return self.values[_FIELD_INDEX[self.table.spec.key][key]]
 
-    def error(self, key: str | None, message: str) -> None:
+    def error(self, key: str | int | None, message: str) -> None:
         if self.problems is None:
             self.problems = []
         self.problems.append((key, message))
@@ -879,6 +883,8 @@ def _parse_table(table: BoundTable, progress: Callable[[int], None] | None) -> l
             readers.append((i, f.key, f.required, table.columns[f.key], reader(f, table.options), cache))
     missing = [f.key for f in spec.fields if f.required and f.key not in table.columns]
     width = len(spec.fields)
+    # Rows come without their empty cells at the end: a longer row has a cell beyond the headers.
+    headed = len(source.headers) if source.csv else None
     rows = []
     for count, (number_, raw) in enumerate(source.rows, start=1):
         if progress is not None and count % 2000 == 0:
@@ -886,6 +892,13 @@ def _parse_table(table: BoundTable, progress: Callable[[int], None] | None) -> l
         values = [None] * width
         row = _Row(table, number_, raw, values)
         size = len(raw)
+        if headed is not None and size > headed:
+            extra = next(i for i in range(headed, size) if raw[i] is not None)
+            row.error(
+                extra,
+                f"rækken har flere celler end overskrifter (»{_show(raw[extra])}«); "
+                "står der et skilletegn, fx et decimalkomma, i en celle uden anførselstegn?",
+            )
         for i, key, required, index, read, cache in readers:
             cell = raw[index] if index < size else None
             if cell is None:
@@ -976,8 +989,8 @@ class _Planner:
         source = row.table.source
         messages = []
         for key, message in row.problems:
-            index = row.table.columns.get(key) if key else None
-            column = _column_name(source, index, key or "")
+            index = key if type(key) is int else row.table.columns.get(key) if key else None
+            column = _column_name(source, index, key if type(key) is str else "")
             self.result.errors.append(RowError(source.sheet, row.row, column, message))
             messages.append(f"{column}: {message}" if column else message)
         self.result.rejected.append(RejectedRow(source.sheet, row.row, list(source.headers), row.raw, messages))

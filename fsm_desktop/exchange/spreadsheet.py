@@ -292,6 +292,7 @@ def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], boo
                 yield number, tuple(cell if cell.strip() else None for cell in record)
 
         table = _sheet(path.stem, numbered())
+        table.csv = True
     except csv.Error as exc:
         raise ImportFileError(
             "Filen {path} er ikke en gyldig CSV-fil (række {row}: {reason}).",

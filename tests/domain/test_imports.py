@@ -448,6 +448,23 @@ def test_a_group_for_an_initiative_without_groups():
     assert only_error(result) == "Borgere, række 2, kolonne C (gruppe): indsatsen har ingen grupper; lad cellen være tom"
 
 
+def test_a_csv_row_with_more_cells_than_headers_is_rejected():
+    # "12,5" unquoted in a comma-separated file: two cells, "12" and "5"; not 12 hours.
+    source = sheet("timer", HOURS_HEADERS, ("0101801234", "2020-03", "12", "5"), ("0101801234", "2020-04", "7"))
+    source.csv = True
+    existing = Existing(group_ids=FSM2_GROUPS, citizens={"0101801234": Citizen(cpr="0101801234", name="Anna")})
+    result = plan(source, existing=existing)
+    assert errors(result) == [
+        "timer, række 2, kolonne D: rækken har flere celler end overskrifter (»5«); "
+        "står der et skilletegn, fx et decimalkomma, i en celle uden anførselstegn?"
+    ]
+    assert [h.month for h in result.hours_new] == ["2020-04"]
+    assert [r.row for r in result.rejected] == [2]
+    # In Excel nothing shifts: a value in a column without a header is ignored.
+    source.csv = False
+    assert errors(plan(source, existing=existing)) == []
+
+
 def test_impossible_hours():
     result = plan(sheet("Løntimer", HOURS_HEADERS, ("0101801234", "2020-03", 800), ("0101801234", "2020-04", "-1")),
                   existing=_existing_with_anna())

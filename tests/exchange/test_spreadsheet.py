@@ -44,6 +44,12 @@ def test_csv_dialects_and_encodings(tmp_path, sep, encoding):
     assert table.rows == [(2, tuple(ROWS[1])), (3, tuple(ROWS[2]))]
 
 
+def test_a_csv_file_is_marked_as_one(tmp_path):
+    (table,) = read_source(_csv(tmp_path / "a.csv", ROWS))
+    assert table.csv
+    assert not any(t.csv for t in read_source(write_template(tmp_path / "s.xlsx")))
+
+
 def test_csv_with_quoted_separators_line_breaks_and_empty_lines(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text('cpr;navn;note\n\n0101801234;"Hansen; Anna";"to\nlinjer"\n;;\n0202802345;Bo;\n', encoding="utf-8")
