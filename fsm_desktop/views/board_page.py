@@ -524,13 +524,13 @@ class BoardPage(Page):
         self.group_box.setVisible(bool(project.template.groups))
         self.group_box.blockSignals(False)
         self.me_menu.clear()
-        me = self._me()
         for member in staff:
             if member.role in (StaffRole.JOB_BROKER, StaffRole.CASEWORKER):
                 action = self.me_menu.addAction(self.tr("Jeg er {who}").format(who=f"{member.initials} – {member.name}"))
                 action.setCheckable(True)
-                action.setChecked(member.id == me)
+                action.setData(member.id)
                 action.triggered.connect(lambda _=False, sid=member.id: self.set_me(sid))
+        self._tick_me()
         self._update_mine_button()
 
     # --- "mine" ----------------------------------------------------------------------------------
@@ -542,13 +542,18 @@ class BoardPage(Page):
 
     def set_me(self, staff_id: str) -> None:
         QSettings().setValue(self._settings_key(), staff_id)
-        for action in self.me_menu.actions():
-            action.setChecked(False)
+        self._tick_me()
         self._update_mine_button()
         if self.mine_button.isChecked():
             self._filter_changed()
         else:
             self.mine_button.setChecked(True)
+
+    def _tick_me(self) -> None:
+        """The "Jeg er …" menu ticks the one chosen, and only that one."""
+        me = self._me()
+        for action in self.me_menu.actions():
+            action.setChecked(action.data() == me)
 
     def _update_mine_button(self) -> None:
         me = self._me()

@@ -233,6 +233,26 @@ def test_mine_borgere(page):
     assert sorted(n for c in COLUMNS for n in names(page, c)) == ["Anna Hansen", "Bo Berg", "Eva Eriksen"]
 
 
+def ticked(page) -> list[str]:
+    return [a.text() for a in page.me_menu.actions() if a.isChecked()]
+
+
+def test_the_jeg_er_menu_ticks_the_one_chosen(page):
+    actions = {a.text(): a for a in page.me_menu.actions()}
+    assert set(actions) == {"Jeg er JF – Jonna Formidler", "Jeg er SB – Sara Berg", "Jeg er SC – Søren Ceder"}
+    assert ticked(page) == []
+    actions["Jeg er SB – Sara Berg"].trigger()  # as a click in the menu does
+    assert ticked(page) == ["Jeg er SB – Sara Berg"] and page.mine_button.isChecked()
+    actions["Jeg er SC – Søren Ceder"].trigger()
+    assert ticked(page) == ["Jeg er SC – Søren Ceder"]
+    assert sorted(n for c in COLUMNS for n in names(page, c)) == ["Cai Hansen", "Dorte Dahl"]
+    actions["Jeg er SC – Søren Ceder"].trigger()  # choosing the same again keeps the tick
+    assert ticked(page) == ["Jeg er SC – Søren Ceder"]
+    # Remembered: the menu is built again on the next load, with the tick.
+    page.load(page.project)
+    assert ticked(page) == ["Jeg er SC – Søren Ceder"]
+
+
 def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(window, page, qtbot):
     page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
     check_models(page)
