@@ -1011,13 +1011,14 @@ class _Builder:
                     break
                 window = add_months(granted, 6 * (k - 1)).toordinal()
                 passive = not any(s <= mark and e >= window for s, e in company)
-                if passive and not any(day >= mark for day in held) and srng.random() < 0.8:
+                # Step-up is part of the initiative: meetings from the project's start.
+                if passive and mark >= self.p_start and not any(day >= mark for day in held) and srng.random() < 0.8:
                     day = mark + srng.randint(0, 40)
                     if day <= last:
                         hold(day, barriers())
                 k += 1
-        elif b - a > 120 and srng.random() < self.rates.stepup * (2 if group2 else 1.5):
-            s = srng.randint(a + 60, b)
+        elif b - max(a, self.p_start) > 120 and srng.random() < self.rates.stepup * (2 if group2 else 1.5):
+            s = srng.randint(max(a, self.p_start) + 60, b)
             out["stepup_marking"].append((uid(), cid, "markeret", iso(s), None, "Jobmatchet går i stå"))
             if srng.random() < 0.7:
                 day = s + srng.randint(7, 45)

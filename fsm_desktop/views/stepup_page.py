@@ -501,11 +501,11 @@ class StepUpPage(Page):
                 self.tr("Ingen borgere passer til filteret.") if filtered
                 else self.tr("Ingen borgere skal have et step-up-møde lige nu.")
             )
+        chosen = 0 if rows else None
         if current is not None:
-            for r, a in enumerate(rows):
-                if a.case.citizen_id == current.citizen_id:
-                    self.due_view.selectRow(r)
-                    break
+            chosen = next((r for r, a in enumerate(rows) if a.case.citizen_id == current.citizen_id), chosen)
+        if chosen is not None:
+            self.due_view.setCurrentIndex(self.due_model.index(chosen, 0))
         self._fit_columns()
         self._update_detail()
 
