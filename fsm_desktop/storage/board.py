@@ -293,6 +293,24 @@ class BoardRepository:
         )
 
     # --- handing over from the board ----------------------------------------------------------
+    def move_and_hand_over(
+        self, citizen_ids: Sequence[str], to: BoardColumn, role: AssignmentRole, staff_id: str, day: dt.date,
+        reason: str = "", at: dt.datetime | None = None,
+    ) -> tuple[list[MoveRecord], list[Reassignment]]:
+        """A drop in another lane: move the citizens to a column and hand them to ``staff_id``
+        as ``role`` from ``day`` — in one transaction, so both are written or neither."""
+        with self.db.atomic():
+            records = self.move(citizen_ids, to, reason, at)
+            changes = [self.reassign(cid, role, staff_id, day) for cid in citizen_ids]
+        return records, [change for change in changes if change is not None]
+
+    def undo_move_and_hand_over(self, records: Iterable[MoveRecord], changes: Sequence[Reassignment]) -> None:
+        """Take back a move and its hand-overs in one transaction."""
+        with self.db.atomic():
+            for change in reversed(changes):
+                self.undo_reassign(change)
+            self.undo_moves(records)
+
     def reassign(self, citizen_id: str, role: AssignmentRole, staff_id: str, day: dt.date) -> Reassignment | None:
         """From ``day`` the citizen has ``staff_id`` as caseworker / job broker: the open
         assignment ends the day before and a new one starts (seeds/003 registration §3); one

@@ -209,15 +209,13 @@ class MoveCommand(QUndoCommand):
         for card in self.cards:
             self.before[card.citizen_id] = (card.column, card.since, card.moved_since_meeting,
                                             card.caseworker_id, card.caseworker, card.job_broker_id, card.job_broker)
-        self.records = repository.move([c.citizen_id for c in self.cards], self.to, self.reason)
-        self.reassignments = []
-        if self.to_lane is not None and page.lane_by:
-            role = AssignmentRole(page.lane_by)
-            for card in self.cards:
-                if card.lane(page.lane_by) != self.to_lane:
-                    change = repository.reassign(card.citizen_id, role, self.to_lane, page.today)
-                    if change is not None:
-                        self.reassignments.append(change)
+        ids = [c.citizen_id for c in self.cards]
+        if self.to_lane is not None and page.lane_by:  # into another lane: one transaction
+            self.records, self.reassignments = repository.move_and_hand_over(
+                ids, self.to, AssignmentRole(page.lane_by), self.to_lane, page.today, self.reason
+            )
+        else:
+            self.records, self.reassignments = repository.move(ids, self.to, self.reason), []
         self._written = True
         return bool(self.records or self.reassignments)
 
@@ -230,10 +228,7 @@ class MoveCommand(QUndoCommand):
         self.page.place(self.cards, self.to, self.to_lane, moved_at, changed_lane)
 
     def undo(self) -> None:
-        repository = BoardRepository(self.page.project)
-        for change in reversed(self.reassignments):
-            repository.undo_reassign(change)
-        repository.undo_moves(self.records)
+        BoardRepository(self.page.project).undo_move_and_hand_over(self.records, self.reassignments)
         self.page.restore(self.cards, self.before)
 
 

@@ -4,6 +4,7 @@ handing over from the board, meeting snapshots."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 
@@ -128,6 +129,31 @@ def test_handing_a_citizen_to_another_caseworker_and_back(project):
     repo.undo_reassign(again)
     repo.undo_reassign(change)
     assert rows() == before
+
+
+def test_a_move_into_another_lane_is_one_transaction(project):
+    """A drop in another lane moves and hands over together: written together, undone
+    together, and when the hand-over fails, the move is not written either."""
+    jf, sb, sb2, anna, bo, *_ = _people(project)
+    repo = BoardRepository(project)
+    _insert(project, "assignment", id="a1", citizen_id=anna.id, staff_id=sb.id, role="sagsbehandler", start="2020-01-01", end=None)
+    repo.move([anna.id], I, at=dt.datetime(2021, 1, 4, 9))
+    state = lambda: (  # noqa: E731
+        project.db.execute("SELECT count(*) FROM board_move").fetchone()[0],
+        project.db.execute("SELECT board_column FROM placement WHERE citizen_id = ?", [anna.id]).fetchone(),
+        project.db.execute("SELECT staff_id, start, end FROM assignment WHERE citizen_id = ? ORDER BY start", [anna.id]).fetchall(),
+    )
+    before = state()
+    # An unknown caseworker: the hand-over fails (foreign key), and the move goes with it.
+    with pytest.raises(sqlite3.IntegrityError):
+        repo.move_and_hand_over([anna.id], V, AssignmentRole.CASEWORKER, "nobody", TODAY)
+    assert state() == before
+    records, changes = repo.move_and_hand_over([anna.id, bo.id], V, AssignmentRole.CASEWORKER, sb2.id, TODAY, "ny sb")
+    assert [r.citizen_id for r in records] == [anna.id, bo.id] and [c.citizen_id for c in changes] == [anna.id, bo.id]
+    assert state()[1:] == (("paa_vej",), [(sb.id, "2020-01-01", "2021-06-14"), (sb2.id, "2021-06-15", None)])
+    repo.undo_move_and_hand_over(records, changes)
+    assert state() == before
+    assert project.db.execute("SELECT count(*) FROM assignment WHERE citizen_id = ?", [bo.id]).fetchone()[0] == 0
 
 
 def test_a_meeting_snapshot_and_what_moved_since(project):

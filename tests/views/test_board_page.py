@@ -439,3 +439,28 @@ def test_ikke_placeret_refuses_a_drop(window, page, qtbot):
     with qtbot.assertNotEmitted(target.drop_requested):
         assert target.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False
     assert moves_in_log(window) == before and names(page, V) == ["Bo Berg", "Cai Hansen"]
+
+
+def test_a_failed_hand_over_leaves_the_move_unwritten(window, page, qtbot, monkeypatch):
+    """A drop in another lane is one transaction: when handing over fails, no move is written
+    and the board stays as it was."""
+    from fsm_desktop.domain.errors import KnownError
+    from fsm_desktop.storage.board import BoardRepository as Repository
+
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+
+    def refuse(*args, **kwargs):
+        raise KnownError("Projektfilen {path} er låst af et andet program", path="x")
+
+    warnings = []
+    monkeypatch.setattr(Repository, "reassign", refuse)
+    monkeypatch.setattr("fsm_desktop.views.board_page.QMessageBox.warning", lambda *a: warnings.append(a[1]))
+    source, target = page.models[COLUMNS.index(I)], page.models[COLUMNS.index(V)]
+    before = moves_in_log(window)
+    sc_row = page.layout_.offset(page.layout_.lanes[1].key)
+    target.dropMimeData(source.mimeData([source.index(0)]), Qt.DropAction.MoveAction, -1, 0, target.index(sc_row))
+    qtbot.waitUntil(lambda: warnings == ["Kortet kunne ikke flyttes"])
+    anna = card(page, "Anna Hansen")
+    assert moves_in_log(window) == before and (anna.column, anna.caseworker) == (I, "SB")
+    assert BoardRepository(window.project).moves(anna.citizen_id)[-1][3] == I
+    assert page.undo_stack.count() == 0 and names(page, I) == ["Anna Hansen"]
