@@ -31,7 +31,9 @@ Decisions
 - *Company-directed* (virksomhedsrettet) is virksomhedspraktik, løntilskud, fleksjob (seeds/002
   §18 "og/eller fleksjob"), ordinary employment and a month with paid hours: a citizen at work
   is not passive.
-- A citizen who has left (any exit date up to today) is never due: there is no case to meet on.
+- A citizen who has left (any exit date up to today) is never due: there is no case to meet on;
+  nor is one who has not entered the project yet. A ressourceforløb granted before the citizen
+  entered the project is due from the entry day at the earliest (the project's obligation).
 """
 
 from __future__ import annotations
@@ -275,6 +277,8 @@ class StepUpCase:
     meetings: list[MeetingRecord] = field(default_factory=list)
     markings: list[Marking] = field(default_factory=list)
     network_wish: bool = False
+    #: the day the citizen entered the project (None: not known)
+    entry_date: dt.date | None = None
 
     def spans(self, kind: str) -> list[tuple[dt.date, dt.date | None]]:
         spans = list(self.periods.get(kind, ()))
@@ -387,6 +391,8 @@ def _postpone(
 
 def assess(case: StepUpCase, today: dt.date) -> Assessment:
     """Is the citizen due for a step-up meeting today, why, and since when."""
+    if case.entry_date is not None and case.entry_date > today:
+        return Assessment(case, today=today)  # not in the project yet
     if case.exit_date is not None and case.exit_date <= today:
         return Assessment(case, today=today)
     exemptions = [m for m in case.markings if m.kind.is_exemption]
@@ -396,7 +402,8 @@ def assess(case: StepUpCase, today: dt.date) -> Assessment:
     if granted is not None:
         mark = due_since(granted, case.company_directed(), meetings, today)
         if mark is not None:
-            candidates.append((DueReason.RESSOURCEFORLOEB, mark))
+            # A course granted before the citizen joined the project is due from the entry on.
+            candidates.append((DueReason.RESSOURCEFORLOEB, max(mark, case.entry_date or mark)))
     for marking in case.markings:
         if marking.kind is MarkingKind.MARKED and marking.active(today):
             if not any(marking.start <= day <= today for day in meetings):
@@ -508,6 +515,8 @@ def monthly_counts(cases: Iterable[StepUpCase], first: dt.date, last: dt.date, t
     start_key = f"{first.year:04d}-{first.month:02d}"
     for case in cases:
         for meeting in case.meetings:
+            if meeting.date > today:
+                continue  # not held yet as of today
             key = f"{meeting.date.year:04d}-{meeting.date.month:02d}"
             if key < start_key:
                 before += 1
@@ -515,8 +524,6 @@ def monthly_counts(cases: Iterable[StepUpCase], first: dt.date, last: dt.date, t
             result = outcome(follow_up(case, meeting, today))
             bucket = per_month.setdefault(key, {})
             bucket[result] = bucket.get(result, 0) + 1
-            if meeting.date > today:
-                continue  # not held yet as of today
     out = []
     total = before
     year, month = first.year, first.month

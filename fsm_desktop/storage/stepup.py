@@ -106,10 +106,11 @@ class StepUpRepository:
             ids = list(citizen_ids)
             where, params = f" WHERE id IN ({', '.join('?' * len(ids))})", ids
         cases: dict[str, StepUpCase] = {}
-        for cid, name, cpr, exit_date, consent in self.conn.execute(
-            f"SELECT id, name, cpr, exit_date, network_consent FROM citizen{where}", params
+        for cid, name, cpr, entry_date, exit_date, consent in self.conn.execute(
+            f"SELECT id, name, cpr, entry_date, exit_date, network_consent FROM citizen{where}", params
         ):
-            cases[cid] = StepUpCase(cid, name, cpr, exit_date=dates.of(exit_date), network_wish=bool(consent))
+            cases[cid] = StepUpCase(cid, name, cpr, exit_date=dates.of(exit_date), network_wish=bool(consent),
+                                    entry_date=dates.of(entry_date))
         if not cases:
             return []
         for cid, role, initials in self.conn.execute(

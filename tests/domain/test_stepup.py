@@ -213,6 +213,19 @@ def test_a_citizen_who_left_is_never_due():
     assert due(case, D(2021, 1, 1)) is None
 
 
+def test_a_course_granted_before_the_project_is_due_from_the_entry_at_the_earliest():
+    # Granted 15 Jan 2019, passive ever since; joined the project on 1 Feb 2020. Without the entry
+    # day the citizen would be due since 15 Jul 2019. 1 Feb → 1 Mar 2020: 29 days (leap year).
+    case = rf(D(2019, 1, 15), entry_date=D(2020, 2, 1))
+    assert due(case, D(2020, 3, 1)) == (DueReason.RESSOURCEFORLOEB, D(2020, 2, 1), 29)
+    assert due(rf(D(2019, 1, 15)), D(2020, 3, 1))[1] == D(2019, 7, 15)
+    # Not yet in the project: not due at all (not by a marking either).
+    case.markings.append(Marking(MarkingKind.MARKED, D(2020, 1, 10)))
+    assert due(case, D(2020, 1, 31)) is None
+    # An entry before the mark changes nothing.
+    assert due(rf(entry_date=D(2020, 1, 1)), D(2020, 8, 1)) == (DueReason.RESSOURCEFORLOEB, D(2020, 7, 15), 17)
+
+
 # --- exemptions --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", [MarkingKind.REHAB_RECOMMENDATION, MarkingKind.OFFER_AGREED])
 def test_an_exemption_over_the_due_day_moves_it_to_the_day_after_it_ends(kind):
@@ -460,6 +473,13 @@ def test_monthly_counts_per_month_cumulative_and_by_outcome():
     assert counts[1].by_outcome == dict.fromkeys(Outcome, 0)
 
 
+def test_monthly_counts_leave_out_meetings_after_today():
+    # Seen on 15 Mar 2020 (fsm-desktop stepup --date), the meeting of 20 Mar is not held yet.
+    case = fsm2(meeting(D(2020, 3, 2)), meeting(D(2020, 3, 20)))
+    counts = monthly_counts([case], D(2020, 3, 1), D(2020, 3, 31), D(2020, 3, 15))
+    assert [(c.month, c.held, c.cumulative) for c in counts] == [("2020-03", 1, 1)]
+
+
 def test_monthly_counts_across_a_year_end():
     case = fsm2(meeting(D(2020, 12, 31)), meeting(D(2021, 1, 1)))
     counts = monthly_counts([case], D(2020, 11, 15), D(2021, 2, 1), D(2021, 2, 1))
@@ -505,6 +525,7 @@ def cases(draw):
     periods = {k.value: draw(spans()) for k in (K.VIRKSOMHEDSPRAKTIK, K.LOENTILSKUD, K.MENTOR, K.FLEKSJOB)}
     return StepUpCase(
         "c1", "Anna",
+        entry_date=draw(st.none() | days),
         exit_date=draw(st.none() | days),
         ressourceforloeb=draw(spans(2)),
         periods=periods,

@@ -322,7 +322,9 @@ def test_cases_reads_periods_hours_assignments_and_exit(setup):
     cases = {c.citizen_id: c for c in repo.cases(TODAY)}
     assert set(cases) == {anna.id, bo.id}
     a = cases[anna.id]
-    assert (a.name, a.cpr, a.job_broker, a.caseworker, a.exit_date) == ("Anna Ager", "0101801234", "BB", "CC", None)
+    assert (a.name, a.cpr, a.job_broker, a.caseworker, a.entry_date, a.exit_date) == (
+        "Anna Ager", "0101801234", "BB", "CC", D(2020, 1, 1), None
+    )
     assert a.ressourceforloeb == [(D(2020, 1, 15), None)]
     assert a.periods == {"virksomhedspraktik": [(D(2020, 3, 1), D(2020, 3, 31))], "mentor": [(D(2020, 6, 1), None)]}
     assert a.paid_months == [D(2020, 4, 1)]  # May had 0 hours
