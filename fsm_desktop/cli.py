@@ -184,6 +184,8 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
     from fsm_desktop.storage.project import Project
     from fsm_desktop.storage.stepup import StepUpRepository
 
+    if args.exempt and not args.due:
+        raise UsageError("--exempt kan kun bruges sammen med --due")
     with Project.open(args.db) as project:
         initiative = project.initiative
         today = args.as_of or min(dt.date.today(), initiative.end)

@@ -10,12 +10,13 @@ from collections.abc import Sequence
 
 from fsm_desktop.domain.cpr import mask
 from fsm_desktop.domain.danish import number
-from fsm_desktop.domain.model import Barrier
+from fsm_desktop.domain.model import Barrier, ParticipantRole, PeriodKind
 from fsm_desktop.domain.stepup import (
     BARRIER_LABELS,
     DUE_LABELS,
     MARKING_LABELS,
     OUTCOME_LABELS,
+    ROLE_LABELS,
     Assessment,
     MonthCount,
     Outcome,
@@ -52,9 +53,10 @@ def due_as_dict(a: Assessment) -> dict:
 
 
 def meetings_as_dicts(cases: Sequence[StepUpCase], today: dt.date) -> list[dict]:
+    """Every meeting held on or before ``today``, oldest first, with its plan's follow-up."""
     out = []
     for case in cases:
-        for m in sorted(case.meetings, key=lambda m: (m.date, m.id)):
+        for m in sorted((m for m in case.meetings if m.date <= today), key=lambda m: (m.date, m.id)):
             lines = follow_up(case, m, today)
             warnings = missing_roles(m.roles, m.barriers, case.in_ressourceforloeb(m.date), case.network_wish)
             out.append(
@@ -97,7 +99,8 @@ def render_due(due: Sequence[Assessment], today: dt.date, fmt: str) -> str:
         return json.dumps({"as_of": today.isoformat(), "due": [due_as_dict(a) for a in due]}, ensure_ascii=False, indent=2) + "\n"
     out = io.StringIO()
     now_due = [a for a in due if a.is_due]
-    out.write(f"Step-up pr. {today:%d-%m-%Y}: {number(len(now_due))} borgere skal have et møde\n\n")
+    citizens = "borger" if len(now_due) == 1 else "borgere"
+    out.write(f"Step-up pr. {today:%d-%m-%Y}: {number(len(now_due))} {citizens} skal have et møde\n\n")
     if not due:
         out.write("Ingen borgere skal have et step-up-møde.\n")
         return out.getvalue()
@@ -140,11 +143,11 @@ def render_overview(
     mrows = []
     for m in meetings:
         plan = "; ".join(
-            f"{p['offer'].replace('_', ' ')} {dt.date.fromisoformat(p['planned_start']):%d-%m-%Y}: {p['status']}"
+            f"{PeriodKind(p['offer']).label} {dt.date.fromisoformat(p['planned_start']):%d-%m-%Y}: {p['status']}"
             for p in m["plan"]
         )
         barriers = ", ".join(BARRIER_LABELS[Barrier(b)] for b in m["barriers"])
-        missing = ", ".join(w["role"] for w in m["missing_roles"]) or "–"
+        missing = ", ".join(ROLE_LABELS[ParticipantRole(w["role"])] for w in m["missing_roles"]) or "–"
         mrows.append((dt.date.fromisoformat(m["date"]).strftime("%d-%m-%Y"), m["name"], m["cpr"], barriers,
                       OUTCOME_LABELS[Outcome(m["outcome"])], missing, plan))
     _table(out, ("Dato", "Borger", "CPR", "Barrierer", "Udfald", "Mangler", "Plan"), mrows)
