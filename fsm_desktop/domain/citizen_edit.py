@@ -6,24 +6,63 @@ Pure Python; storage.citizen_edit writes a checked set of changes in one transac
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
+    LEAVING_REASONS,
+    Assignment,
+    AssignmentRole,
     Citizen,
     Contact,
+    ExemptionKind,
     NetworkPerson,
     PaidHours,
     Period,
     PeriodCategory,
     PeriodKind,
     StatusEntry,
+    StatusKind,
 )
 
 #: After this many days without contact the page warns (BIR: weekly contact, seeds/002 §13-14).
 CONTACT_DAYS = 7
 MAX_NAME = 200
 MAX_NOTE = 2000
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+#: The kinds of fritagelse the FSM2 rules name (domain.md; STAR's FAQ): code → label. A
+#: fritagelse keeps its kind's code in the period's note, as the demo and the import write it.
+EXEMPTION_KINDS: dict[str, str] = {
+    ExemptionKind.MATERNITY.value: "barsel",
+    ExemptionKind.ILLNESS.value: "sygdom forværret af aktivering",
+    "paa_vej_til_pension": "på vej til pension",
+    "job_inden_6_uger": "job inden for 6 uger",
+    ExemptionKind.TREATMENT.value: "dom til behandling",
+    "andet": "andet",
+}
+#: Kinds still read but no longer offered (the demo's combined kind).
+_FORMER_EXEMPTION_KINDS = {ExemptionKind.PENSION_OR_JOB.value: "på vej til pension eller job inden for 6 uger"}
+
+
+def exemption_code(note: str) -> str | None:
+    """The kind a fritagelse's note names, by its code or its label (any case); None: none of them."""
+    text = note.strip().lower()
+    for kinds in (EXEMPTION_KINDS, _FORMER_EXEMPTION_KINDS):
+        for code, label in kinds.items():
+            if text in (code, label):
+                return code
+    return None
+
+
+def exemption_label(note: str) -> str:
+    """How a fritagelse's kind reads (the note as it is when it names none of them)."""
+    code = exemption_code(note)
+    if code is None:
+        return note
+    return EXEMPTION_KINDS.get(code) or _FORMER_EXEMPTION_KINDS[code]
 
 
 def _dk(day: dt.date | None) -> str:
@@ -70,8 +109,11 @@ def validate_period(period: Period, others: Sequence[Period], today: dt.date | N
         return problems
     if len(period.note) > MAX_NOTE:
         problems["note"] = f"Noten er for lang (højst {MAX_NOTE} tegn)."
-    if period.kind is PeriodKind.FRITAGELSE and not period.note.strip():
-        problems["note"] = "Skriv fritagelsens art i noten (fx barsel)."
+    if period.kind is PeriodKind.FRITAGELSE and exemption_code(period.note) is None:
+        if period.note.strip():
+            problems["exemption"] = "»{note}« er ikke en af fritagelsens arter; vælg en på listen.".format(note=period.note.strip())
+        else:
+            problems["exemption"] = "Vælg fritagelsens art."
     benefit = period.kind.category is PeriodCategory.BENEFIT
     for other in others:
         if other.id == period.id or not _overlaps(period, other):
@@ -88,9 +130,12 @@ def validate_period(period: Period, others: Sequence[Period], today: dt.date | N
 
 
 def validate_hours(hours: PaidHours) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not _MONTH.fullmatch(hours.month):
+        problems["month"] = "»{month}« er ikke en måned (åååå-mm).".format(month=hours.month)
     if not 0 <= hours.hours <= 744:
-        return {"hours": "Timerne i en måned skal ligge mellem 0 og 744."}
-    return {}
+        problems["hours"] = "Timerne i en måned skal ligge mellem 0 og 744."
+    return problems
 
 
 def validate_contact(contact: Contact, today: dt.date) -> dict[str, str]:
@@ -106,8 +151,10 @@ def validate_status(entry: StatusEntry, today: dt.date) -> dict[str, str]:
     problems: dict[str, str] = {}
     if entry.date > today:
         problems["date"] = "Datoen ligger i fremtiden."
-    if entry.kind.value == "cv_jobnet" and entry.value not in ("ja", "nej"):
+    if entry.kind is StatusKind.CV_JOBNET and entry.value not in ("ja", "nej"):
         problems["value"] = "Vælg ja eller nej."
+    if entry.kind is StatusKind.JOB_GOAL and not entry.value.strip():
+        problems["value"] = "Skriv jobmålet (fx lagermedarbejder)."
     if len(entry.value) > 500:
         problems["value"] = "Teksten er for lang (højst 500 tegn)."
     return problems
@@ -147,28 +194,122 @@ def contact_check(contacts: Iterable[Contact], today: dt.date) -> ContactCheck:
     return ContactCheck(last, days, days > CONTACT_DAYS)
 
 
+# --- the assignment history (seeds/003 registration §3) ------------------------------------------
+def leaving_date(citizen: Citizen) -> dt.date | None:
+    """The day the citizen left the target group (moved away, folkepension, died), or None."""
+    return citizen.exit_date if citizen.exit_reason in LEAVING_REASONS else None
+
+
+def newest_assignment(history: Iterable[Assignment]) -> Assignment | None:
+    """The assignment that began last (of equal starts, the last given)."""
+    newest = None
+    for a in history:
+        if newest is None or a.start >= newest.start:
+            newest = a
+    return newest
+
+
 @dataclass(slots=True)
 class Handover:
-    """A change of job broker or caseworker on a day (seeds/003 registration §3): the open
+    """A change of job broker or caseworker on a day (seeds/003 registration §3): the current
     assignment ends the day before and a new one starts; one that began on the day is taken
     over instead (it cannot end before it began)."""
 
     end_id: str | None = None  # the assignment ended the day before
     take_over_id: str | None = None  # the assignment (begun on the day) given to the new person
     start: bool = False  # a new assignment starts on the day
+    end: dt.date | None = None  # the new assignment's end: that of the one it follows (None: open)
+
+
+def _plan(newest: Assignment | None, staff_id: str, day: dt.date) -> Handover | None:
+    if newest is None or (newest.end is not None and newest.end < day):
+        return Handover(start=True)  # none, or the last one ended before the day
+    if newest.staff_id == staff_id:
+        return None
+    if newest.start >= day:
+        return Handover(take_over_id=newest.id)
+    return Handover(end_id=newest.id, start=True, end=newest.end)
 
 
 def plan_handover(open_assignment: tuple[str, str, dt.date] | None, staff_id: str, day: dt.date) -> Handover | None:
     """``open_assignment``: (id, staff id, start) of the one open on the day, or None. None
-    back: nothing to change (the same person)."""
+    back: nothing to change (the same person). Knows only that row: :func:`plan_change`, which
+    sees the whole history, also refuses a day before a later assignment began."""
     if open_assignment is None:
-        return Handover(start=True)
+        return _plan(None, staff_id, day)
     assignment_id, current_staff, start = open_assignment
-    if current_staff == staff_id:
-        return None
-    if start >= day:
-        return Handover(take_over_id=assignment_id)
-    return Handover(end_id=assignment_id, start=True)
+    return _plan(Assignment("", current_staff, AssignmentRole.JOB_BROKER, start, id=assignment_id), staff_id, day)
+
+
+def _refusal(newest: Assignment | None, day: dt.date, left_on: dt.date | None) -> str | None:
+    if left_on is not None and day > left_on:
+        return "Borgeren gik ud {d}; et skift kan ikke ligge efter afgangen.".format(d=_dk(left_on))
+    if newest is not None and day < newest.start:
+        return "Datoen ligger før den seneste tilknytning, der begyndte {d}; et skift kan tidligst gælde fra den dag.".format(
+            d=_dk(newest.start)
+        )
+    return None
+
+
+def handover_problem(history: Sequence[Assignment], staff_id: str, day: dt.date, left_on: dt.date | None = None) -> str | None:
+    """What stands in the way of a change to ``staff_id`` on ``day`` (``history``: the role's
+    assignments; ``left_on``: the citizen's leaving date), or None."""
+    newest = newest_assignment(history)
+    refusal = _refusal(newest, day, left_on)
+    if refusal is not None:
+        return refusal
+    if _plan(newest, staff_id, day) is None:
+        return "Medarbejderen er allerede tilknyttet fra den dato."
+    return None
+
+
+def plan_change(history: Sequence[Assignment], staff_id: str, day: dt.date, left_on: dt.date | None = None) -> Handover | None:
+    """The change to ``staff_id`` on ``day`` against the role's whole history: a day before the
+    newest assignment began (it would leave that one open beside the new one) or after the
+    citizen left is refused with ValidationError. A change inside the newest assignment ends it
+    the day before and the new one takes over its end; after it ended, a new one starts. None:
+    nothing to change (the same person)."""
+    newest = newest_assignment(history)
+    refusal = _refusal(newest, day, left_on)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    return _plan(newest, staff_id, day)
+
+
+def validate_exit(citizen: Citizen, assignments: Iterable[Assignment]) -> dict[str, str]:
+    """A leaving date ends the open assignments (storage does it): none may begin after it."""
+    left_on = leaving_date(citizen)
+    if left_on is None:
+        return {}
+    later = [a.start for a in assignments if a.start > left_on]
+    if later:
+        return {"exit_date": "Afgangen {a} ligger før en tilknytning, der begynder {b}; ret afgangsdatoen.".format(
+            a=_dk(left_on), b=_dk(min(later)))}
+    return {}
+
+
+def ends_at_exit(history: Iterable[Assignment], before: dt.date | None, after: dt.date | None) -> list[tuple[Assignment, dt.date | None]]:
+    """The assignments whose end follows the citizen's leaving date, as (assignment, new end).
+
+    ``before``/``after``: the leaving date before and after the change (None: not left). Open
+    assignments that began by the leaving date end on it (seeds/003: a move gives an end date);
+    the newest of a role that ended on the former leaving date follows it to the new one, or is
+    open again when the exit is taken back."""
+    rows = list(history)
+    changes: list[tuple[Assignment, dt.date | None]] = []
+    for role in AssignmentRole:
+        newest = newest_assignment(a for a in rows if a.role is role)
+        for a in rows:
+            if a.role is not role:
+                continue
+            if after is not None and a.end is None and a.start <= after:
+                changes.append((a, after))
+            elif a is newest and before is not None and a.end == before and after != before:
+                if after is None:
+                    changes.append((a, None))
+                elif a.start <= after:
+                    changes.append((a, after))
+    return changes
 
 
 @dataclass(slots=True)

@@ -7,7 +7,20 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from fsm_desktop.domain.citizen_edit import CitizenChanges, plan_handover
+from fsm_desktop.domain.citizen_edit import (
+    CitizenChanges,
+    ends_at_exit,
+    exemption_label,
+    leaving_date,
+    plan_change,
+    validate_contact,
+    validate_exit,
+    validate_hours,
+    validate_master,
+    validate_network,
+    validate_period,
+    validate_status,
+)
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     PERIOD_LABELS,
@@ -43,6 +56,11 @@ MASTER_FIELDS = {
     "exit_reason": ("exit_reason", "afgangsårsag"),
     "note": ("note", "note"),
 }
+#: Status kinds by their name in the audit log.
+STATUS_LABELS = {StatusKind.CV_JOBNET: "CV på Jobnet", StatusKind.JOB_GOAL: "Jobmål"}
+#: What each part of the changes is called when a rule stops the save.
+_PARTS = {"citizen": "stamdata", "period": "forløb", "hours": "løntimer", "contact": "kontakt", "status": "CV og jobmål",
+          "network": "netværk", "assignment": "jobformidler og sagsbehandler"}
 
 
 def _stored(value: object) -> object:
@@ -62,7 +80,12 @@ def _dk(day: dt.date | None) -> str:
 
 def _period_text(p: Period) -> str:
     text = f"{PERIOD_LABELS[p.kind]} {_dk(p.start)} – {_dk(p.end)}"
-    return f"{text} ({p.note})" if p.note else text
+    note = exemption_label(p.note) if p.kind is PeriodKind.FRITAGELSE else p.note
+    return f"{text} ({note})" if note else text
+
+
+def _assignment_text(initials: str | None, a: Assignment, end: dt.date | None) -> str:
+    return f"{initials} fra {a.start.isoformat()}" + (f" til {end.isoformat()}" if end else "")
 
 
 @dataclass(slots=True)
@@ -151,8 +174,10 @@ class CitizenEditor:
         )
 
     # --- saving ---------------------------------------------------------------------------------
-    def save(self, citizen_id: str, changes: CitizenChanges) -> None:
-        """Everything or nothing; an audit entry per change."""
+    def save(self, citizen_id: str, changes: CitizenChanges, today: dt.date | None = None) -> None:
+        """Everything or nothing; an audit entry per change. The rules are checked again here
+        (``today``: the day contacts and status entries may not lie after): a change that breaks
+        one raises ValidationError and nothing is written."""
         now = dt.datetime.now().replace(microsecond=0)
         user = self.project.user
         audit: list[AuditEntry] = []
@@ -166,6 +191,7 @@ class CitizenEditor:
                 before = self.load(citizen_id)
                 if before is None:
                     raise ValidationError("Borgeren findes ikke længere i projektet (slettet af en import, der er fortrudt?).")
+                self._check(before, changes, today or dt.date.today())
                 if changes.citizen is not None:
                     updates = {}
                     for attribute, (column, name) in MASTER_FIELDS.items():
@@ -190,14 +216,45 @@ class CitizenEditor:
                         [entry.id, citizen_id, entry.kind.value, entry.date.isoformat(), entry.value],
                     )
                     previous = before.latest_status(entry.kind)
-                    note("create", "status_entry", entry.id, entry.kind.value, previous.value if previous else None,
+                    note("create", "status_entry", entry.id, STATUS_LABELS[entry.kind], previous.value if previous else None,
                          f"{entry.value} fra {entry.date.isoformat()}")
                 self._network(citizen_id, before, changes, note)
+                citizen = changes.citizen or before.citizen
                 for role, staff_id, day in changes.handovers:
-                    self._handover(citizen_id, AssignmentRole(role), staff_id, day, before, note)
+                    self._handover(citizen_id, AssignmentRole(role), staff_id, day, leaving_date(citizen), before, note)
+                self._follow_exit(citizen_id, leaving_date(before.citizen), leaving_date(citizen), before, note)
                 AuditLog(self.project).record(audit)
         except sqlite3.Error as exc:
             raise file_error(exc, self.project.path) from None
+
+    def _check(self, before: CitizenRecord, changes: CitizenChanges, today: dt.date) -> None:
+        """The page's rules once more, on what would be stored (another window or a program may
+        have sent the changes): the first broken one stops the save."""
+        problems: list[tuple[str, dict[str, str]]] = []
+        if changes.citizen is not None:
+            groups = [g.id for g in self.project.template.groups]
+            problems.append(("citizen", validate_master(changes.citizen, groups)))
+            old, new = before.citizen, changes.citizen
+            if (old.exit_date, old.exit_reason) != (new.exit_date, new.exit_reason):
+                problems.append(("citizen", validate_exit(new, before.assignments)))
+        deleted = set(changes.periods_deleted)
+        saved = {p.id: p for p in changes.periods_saved}
+        periods = [p for p in before.periods if p.id not in deleted and p.id not in saved] + list(saved.values())
+        problems.extend(("period", validate_period(p, periods)) for p in saved.values())
+        problems.extend(("hours", validate_hours(h)) for h in changes.hours_saved)
+        problems.extend(("contact", validate_contact(c, today)) for c in changes.contacts_added)
+        problems.extend(("status", validate_status(e, today)) for e in changes.status_added)
+        problems.extend(("network", validate_network(n)) for n in changes.network_saved)
+        consent = before.network_consent if changes.network_consent is None else changes.network_consent
+        if changes.network_saved and not consent:
+            problems.append(("network", {"consent": "Netværket registreres kun, når borgeren ønsker det."}))
+        roles = {r.value for r in AssignmentRole}
+        for role, staff_id, _day in changes.handovers:
+            if role not in roles or staff_id not in before.staff:
+                problems.append(("assignment", {"staff": "Vælg en medarbejder, der findes i projektet."}))
+        for part, found in problems:
+            if found:
+                raise ValidationError("Ændringerne er ikke gemt – {part}: {problem}", part=_PARTS[part], problem=next(iter(found.values())))
 
     def _periods(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
         old = {p.id: p for p in before.periods}
@@ -265,11 +322,24 @@ class CitizenEditor:
                 self.conn.execute("DELETE FROM network_person WHERE id = ? AND citizen_id = ?", [person_id, citizen_id])
                 note("delete", "network_person", person_id, "netværk", old[person_id].name, None)
 
-    def _handover(self, citizen_id, role: AssignmentRole, staff_id: str, day: dt.date, before: CitizenRecord, note) -> None:
-        current = before.current(role, day)
-        plan = plan_handover((current.id, current.staff_id, current.start) if current else None, staff_id, day)
+    def _history(self, citizen_id: str) -> list[Assignment]:
+        day = IsoDates().of
+        return [
+            Assignment(citizen_id, staff_id, AssignmentRole(role), day(start), day(end), id=aid)
+            for aid, staff_id, role, start, end in self.conn.execute(
+                "SELECT id, staff_id, role, start, end FROM assignment WHERE citizen_id = ? ORDER BY start, rowid", [citizen_id]
+            )
+        ]
+
+    def _handover(self, citizen_id, role: AssignmentRole, staff_id: str, day: dt.date, left_on: dt.date | None,
+                  before: CitizenRecord, note) -> None:
+        """A change of ``role`` on ``day`` against the role's history as it is now (an earlier
+        change in the same save included): refused before the newest assignment began."""
+        history = [a for a in self._history(citizen_id) if a.role is role]
+        plan = plan_change(history, staff_id, day, left_on)
         if plan is None:
             return
+        current = next((a for a in history if a.id in (plan.end_id, plan.take_over_id)), None)
         initials = {sid: s.initials for sid, s in before.staff.items()}
         old_initials = initials.get(current.staff_id) if current else None
         if plan.take_over_id is not None:
@@ -281,7 +351,17 @@ class CitizenEditor:
             self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [end, plan.end_id])
         new = new_id()
         self.conn.execute(
-            "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, NULL)",
-            [new, citizen_id, staff_id, role.value, day.isoformat()],
+            "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, ?)",
+            [new, citizen_id, staff_id, role.value, day.isoformat(), plan.end.isoformat() if plan.end else None],
         )
-        note("create", "assignment", new, role.value, old_initials, f"{initials.get(staff_id)} fra {day.isoformat()}")
+        created = f"{initials.get(staff_id)} fra {day.isoformat()}" + (f" til {plan.end.isoformat()}" if plan.end else "")
+        note("create", "assignment", new, role.value, old_initials, created)
+
+    def _follow_exit(self, citizen_id, before_left: dt.date | None, left: dt.date | None, before: CitizenRecord, note) -> None:
+        """The assignments end on the leaving date (seeds/003 §3 and §5: a move gives an end
+        date); a changed or withdrawn exit moves the ends it gave."""
+        initials = {sid: s.initials for sid, s in before.staff.items()}
+        for a, end in ends_at_exit(self._history(citizen_id), before_left, left):
+            self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [end.isoformat() if end else None, a.id])
+            who = initials.get(a.staff_id)
+            note("update", "assignment", a.id, a.role.value, _assignment_text(who, a, a.end), _assignment_text(who, a, end))

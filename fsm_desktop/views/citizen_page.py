@@ -39,9 +39,15 @@ from PySide6.QtWidgets import (
 )
 
 from fsm_desktop.domain.citizen_edit import (
+    EXEMPTION_KINDS,
     CitizenChanges,
     contact_check,
+    exemption_code,
+    exemption_label,
+    handover_problem,
+    leaving_date,
     validate_contact,
+    validate_exit,
     validate_hours,
     validate_master,
     validate_network,
@@ -54,6 +60,7 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import (
     BOARD_LABELS,
     PERIOD_LABELS,
+    Assignment,
     AssignmentRole,
     BoardColumn,
     Citizen,
@@ -93,9 +100,6 @@ CATEGORY_LABELS = {
 CONTACT_LABELS = {ContactKind.IN_PERSON: "personligt", ContactKind.PHONE: "telefon", ContactKind.COMPANY_VISIT: "virksomhedsbesøg"}
 EXIT_LABELS = {ExitReason.MOVED_AWAY: "fraflyttet", ExitReason.RETIRED: "folkepension", ExitReason.DIED: "død",
                ExitReason.OTHER: "andet (sagen er lukket; bliver i målgruppen)"}
-#: The kinds of exemption the FSM2 rules name (domain.md; STAR's FAQ), offered for a fritagelse.
-EXEMPTION_KINDS = ("barsel", "sygdom forværret af aktivering", "på vej til pension", "job inden for 6 uger",
-                   "dom til behandling")
 AUDIT_ACTIONS = {
     "create": "oprettet", "update": "ændret", "delete": "slettet", "reveal_cpr": "CPR vist", "import": "import",
     "undo_import": "import fortrudt", "move": "flyttet på tavlen", "undo_move": "flytning fortrudt",
@@ -157,6 +161,13 @@ def _error_label(parent) -> QLabel:
 def _show_error(label: QLabel, message: str | None) -> None:
     label.setText(message or "")
     label.setVisible(bool(message))
+
+
+def _period_note(period: Period) -> str:
+    """A period's note as shown: a fritagelse's kind by its label."""
+    if period.kind is PeriodKind.FRITAGELSE:
+        return _t(exemption_label(period.note))
+    return period.note
 
 
 def _table(parent, headers: list[str], stretch: int) -> QTableWidget:
@@ -317,7 +328,9 @@ def last_months(month: str, n: int = 12) -> list[str]:
 
 
 class PeriodDialog(QDialog):
-    """Add or edit one period; checked against the citizen's other periods before it is taken."""
+    """Add or edit one period; checked against the citizen's other periods before it is taken,
+    each message under its own field. A fritagelse names its kind from a fixed list (kept in the
+    period's note, as the import and the demo keep it); other periods have a free note."""
 
     def __init__(self, period: Period | None, others: list[Period], citizen_id: str, today: dt.date, parent=None) -> None:
         super().__init__(parent)
@@ -327,66 +340,99 @@ class PeriodDialog(QDialog):
         self.today = today
         self.original = period
         layout = QVBoxLayout(self)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         self.kind_box = QComboBox(self)
         for kind in PeriodKind:
             self.kind_box.addItem(PERIOD_LABELS[kind], kind.value)
         self.start_field = DateField(period.start if period else today, optional=False, parent=self)
         self.end_field = DateField(period.end if period else None, parent=self)
         self.end_field.setPlaceholderText(_t("tom = i gang"))
-        self.note_field = QComboBox(self)
-        self.note_field.setEditable(True)
-        self.note_field.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.note_field.lineEdit().setPlaceholderText(_t("fx fritagelsens art"))
-        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self.exemption_box = QComboBox(self)
+        self.exemption_box.setAccessibleName(_t("Fritagelsens art"))
+        self.exemption_box.setPlaceholderText(_t("vælg fritagelsens art"))
+        for code, label in EXEMPTION_KINDS.items():
+            self.exemption_box.addItem(_t(label), code)
+        self.note_field = QLineEdit(self)
+        self.note_field.setPlaceholderText(_t("fx arbejdsstedet"))
+        self.start_error, self.end_error, self.exemption_error, self.note_error = (_error_label(self) for _ in range(4))
         if period is not None:
             self.kind_box.setCurrentIndex(self.kind_box.findData(period.kind.value))
-        self._kind_changed()
-        self.note_field.setEditText(period.note if period else "")
-        self.error = _error_label(self)
+            self._set_note(period)
+        else:
+            self.exemption_box.setCurrentIndex(-1)
         form.addRow(_t("Type"), self.kind_box)
         form.addRow(_t("Fra"), self.start_field)
+        form.addRow("", self.start_error)
         form.addRow(_t("Til"), self.end_field)
+        form.addRow("", self.end_error)
+        form.addRow(_t("Art"), self.exemption_box)
+        form.addRow("", self.exemption_error)
         form.addRow(_t("Note"), self.note_field)
+        form.addRow("", self.note_error)
         layout.addLayout(form)
-        layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def _set_note(self, period: Period) -> None:
+        if period.kind is not PeriodKind.FRITAGELSE:
+            self.note_field.setText(period.note)
+            return
+        code = exemption_code(period.note)
+        if code is not None and self.exemption_box.findData(code) < 0:
+            self.exemption_box.addItem(_t(exemption_label(code)), code)  # a kind no longer offered
+        elif code is None and period.note.strip():
+            self.exemption_box.addItem(period.note, period.note)  # not a kind: shown, refused when taken
+        self.exemption_box.setCurrentIndex(self.exemption_box.findData(code or period.note))
+
+    @property
+    def is_exemption(self) -> bool:
+        return self.kind_box.currentData() == PeriodKind.FRITAGELSE.value
 
     def _kind_changed(self, _=None) -> None:
-        """A fritagelse names its kind (FSM2: barsel, sygdom …): the note offers them."""
-        text = self.note_field.currentText()
-        self.note_field.clear()
-        if self.kind_box.currentData() == PeriodKind.FRITAGELSE.value:
-            self.note_field.addItems([_t(kind) for kind in EXEMPTION_KINDS])
-        self.note_field.setEditText(text)
+        """A fritagelse shows the choice of its kind; the others the free note."""
+        exemption = self.is_exemption
+        self.form.setRowVisible(self.exemption_box, exemption)
+        self.form.setRowVisible(self.note_field, not exemption)
+        if not exemption:
+            _show_error(self.exemption_error, None)
+        if exemption:
+            _show_error(self.note_error, None)
+
+    def _show(self, problems: dict[str, str]) -> None:
+        for key, label in (("start", self.start_error), ("end", self.end_error), ("exemption", self.exemption_error),
+                           ("note", self.note_error)):
+            _show_error(label, problems.get(key))
 
     def period(self) -> Period | None:
-        """The period as entered, or None (and the message shown) when it cannot be."""
-        try:
-            start = self.start_field.date()
-        except ValueError:
-            _show_error(self.error, _t("»{text}« i Fra er ikke en dato (dd-mm-åååå).").format(text=self.start_field.text()))
-            return None
-        if start is None:
-            _show_error(self.error, _t("Fra skal udfyldes."))
-            return None
-        try:
-            end = self.end_field.date()
-        except ValueError:
-            _show_error(self.error, _t("»{text}« i Til er ikke en dato (dd-mm-åååå).").format(text=self.end_field.text()))
+        """The period as entered, or None (and the messages shown by their fields) when it cannot be."""
+        problems: dict[str, str] = {}
+        dates: dict[str, dt.date | None] = {}
+        for key, name, date_field in (("start", _t("Fra"), self.start_field), ("end", _t("Til"), self.end_field)):
+            try:
+                dates[key] = date_field.date()
+            except ValueError:
+                problems[key] = _t("»{text}« i {field} er ikke en dato (dd-mm-åååå).").format(text=date_field.text(), field=name)
+                dates[key] = None
+        if dates["start"] is None and "start" not in problems:
+            problems["start"] = _t("Fra skal udfyldes.")
+        if problems:
+            self._show(problems)
             return None
         kind = PeriodKind(self.kind_box.currentData())
-        period = Period(self.citizen_id, kind, start, end, self.note_field.currentText().strip())
+        if self.is_exemption:
+            note = self.exemption_box.currentData() or ""
+        else:
+            note = self.note_field.text().strip()
+        period = Period(self.citizen_id, kind, dates["start"], dates["end"], note)
         if self.original is not None:
             period.id = self.original.id
-        problems = validate_period(period, self.others, self.today)
-        if problems:
-            _show_error(self.error, _t(next(iter(problems.values()))))
-            return None
-        return period
+        problems = {key: _t(message) for key, message in validate_period(period, self.others, self.today).items()}
+        self._show(problems)
+        return None if problems else period
 
     def accept(self) -> None:  # noqa: D102 - only a valid period closes the dialog
         if self.period() is not None:
@@ -485,6 +531,7 @@ class CitizenWindow(QDialog):
         self.group_box.addItem("–", None)
         for group in self.project.template.groups:
             self.group_box.addItem(_t("Gruppe {id}: {name}").format(id=group.id, name=group.name), group.id)
+        self.group_error = _error_label(page)
         self.entry_field = DateField(parent=page)
         self.entry_error = _error_label(page)
         exit_row = QHBoxLayout()
@@ -505,6 +552,7 @@ class CitizenWindow(QDialog):
         grid.addRow(_t("Herkomst"), self.origin_box)
         if self.group_ids:
             grid.addRow(_t("Gruppe"), self.group_box)
+            grid.addRow("", self.group_error)
         grid.addRow(_t("Indgang"), self.entry_field)
         grid.addRow("", self.entry_error)
         grid.addRow(_t("Afgang og årsag"), exit_row)
@@ -530,7 +578,9 @@ class CitizenWindow(QDialog):
         grid = QGridLayout()
         self.handover_boxes: dict[AssignmentRole, QComboBox] = {}
         self.handover_dates: dict[AssignmentRole, DateField] = {}
-        for row, role in enumerate((AssignmentRole.JOB_BROKER, AssignmentRole.CASEWORKER)):
+        self.handover_errors: dict[AssignmentRole, QLabel] = {}
+        for i, role in enumerate((AssignmentRole.JOB_BROKER, AssignmentRole.CASEWORKER)):
+            row = 2 * i
             label = _t("Ny jobformidler") if role is AssignmentRole.JOB_BROKER else _t("Ny sagsbehandler")
             box = QComboBox(page)
             box.setAccessibleName(label)
@@ -543,9 +593,9 @@ class CitizenWindow(QDialog):
             grid.addWidget(button, row, 3)
             self.handover_boxes[role] = box
             self.handover_dates[role] = date
-        self.handover_error = _error_label(page)
+            self.handover_errors[role] = _error_label(page)
+            grid.addWidget(self.handover_errors[role], row + 1, 1, 1, 3)
         layout.addLayout(grid)
-        layout.addWidget(self.handover_error)
         hint = QLabel(_t("Et skift afslutter den nuværende tilknytning dagen før og starter en ny på datoen."), page)
         hint.setObjectName("dialogHint")
         layout.addWidget(hint)
@@ -668,6 +718,7 @@ class CitizenWindow(QDialog):
         layout = QVBoxLayout(page)
         self.consent_box = QCheckBox(_t("Borgeren ønsker, at netværket inddrages"), page)
         self.consent_box.toggled.connect(self._consent_toggled)
+        self._withdrawn: list[NetworkPerson] = []  # deleted with the consent; back if it is given again
         layout.addWidget(self.consent_box)
         hint = QLabel(_t("Netværket registreres kun, når borgeren ønsker det."), page)
         hint.setObjectName("dialogHint")
@@ -716,6 +767,7 @@ class CitizenWindow(QDialog):
         self.status = list(record.status)
         self.network = list(record.network)
         self.handovers: list[tuple[str, str, dt.date]] = []
+        self._withdrawn = []
         c = record.citizen
         self._loading = True
         self.setWindowTitle(c.name)
@@ -731,6 +783,11 @@ class CitizenWindow(QDialog):
         self.exit_reason_box.setCurrentIndex(max(0, self.exit_reason_box.findData(c.exit_reason.value if c.exit_reason else "")))
         self.note_field.setPlainText(c.note)
         self.column_box.setCurrentIndex(max(0, self.column_box.findData(record.column.value if record.column else "")))
+        # A card on the board moves between columns but is not taken off it (the board has no
+        # such move): "ikke placeret" is offered only to a citizen not yet placed.
+        not_placed = self.column_box.model().item(0)
+        not_placed.setEnabled(record.column is None)
+        not_placed.setToolTip("" if record.column is None else _t("Kortet står på tavlen; det kan flyttes til en anden kolonne, men ikke tages af tavlen."))
         self.consent_box.setChecked(record.network_consent)
         for role, box in self.handover_boxes.items():
             box.clear()
@@ -764,11 +821,12 @@ class CitizenWindow(QDialog):
         _fill(self.assignment_table, rows)
         ordered = sorted(self.periods, key=lambda p: (p.start, p.kind.value), reverse=True)
         markings = [p for p in ordered if p.kind.category is PeriodCategory.MARKING]
+        notes = {p.id: _period_note(p) for p in ordered}
         self.markings_label.setText(
-            "\n".join(f"{PERIOD_LABELS[p.kind]}{f' ({p.note})' if p.note else ''}: {_dk(p.start)} – {_dk(p.end) or _t('i gang')}"
+            "\n".join(f"{PERIOD_LABELS[p.kind]}{f' ({notes[p.id]})' if notes[p.id] else ''}: {_dk(p.start)} – {_dk(p.end) or _t('i gang')}"
                       for p in markings) or _t("ingen (fritagelser og fravær registreres under Forløb)")
         )
-        _fill(self.period_table, [[PERIOD_LABELS[p.kind], _dk(p.start), _dk(p.end) or _t("i gang"), p.note] for p in ordered],
+        _fill(self.period_table, [[PERIOD_LABELS[p.kind], _dk(p.start), _dk(p.end) or _t("i gang"), notes[p.id]] for p in ordered],
               [p.id for p in ordered])
         self.timeline.set_periods(self.periods, self.today)
         months = sorted(self.hours)
@@ -784,7 +842,7 @@ class CitizenWindow(QDialog):
         _fill(self.status_table, [[_t("CV på Jobnet") if s.kind is StatusKind.CV_JOBNET else _t("Jobmål"), _dk(s.date), s.value]
                                   for s in reversed(self.status)])
         _fill(self.network_table, [[p.name, p.relation, p.phone] for p in self.network], [p.id for p in self.network])
-        self._consent_toggled(self.consent_box.isChecked())
+        self._enable_network(self.consent_box.isChecked())
         audit = list(reversed(record.audit))
         _fill(self.audit_table, [[e.at.strftime("%d-%m-%Y %H:%M"), e.user, _t(AUDIT_ACTIONS.get(e.action, e.action)), e.field_name,
                                   e.old or "", e.new or ""] for e in audit])
@@ -827,13 +885,18 @@ class CitizenWindow(QDialog):
         )
         for key, message in validate_master(citizen, self.group_ids).items():
             problems.setdefault(key, _t(message))
+        if (citizen.exit_date, citizen.exit_reason) != (base.exit_date, base.exit_reason):
+            staged = [Assignment(base.id, staff_id, AssignmentRole(role), day) for role, staff_id, day in self.handovers]
+            for key, message in validate_exit(citizen, [*self.record.assignments, *staged]).items():
+                problems.setdefault(key, _t(message))
         return citizen, problems
 
     def _changed(self) -> None:
         if getattr(self, "_loading", True) or self.record is None:
             return
         citizen, problems = self.master()
-        _show_error(self.name_error, problems.get("name") or problems.get("group"))
+        _show_error(self.name_error, problems.get("name"))
+        _show_error(self.group_error, problems.get("group"))
         _show_error(self.entry_error, problems.get("entry_date"))
         _show_error(self.exit_error, problems.get("exit_date") or problems.get("exit_reason"))
         _show_error(self.note_error, problems.get("note"))
@@ -865,23 +928,25 @@ class CitizenWindow(QDialog):
 
     # --- assignments ---------------------------------------------------------------------------------
     def stage_handover(self, role: AssignmentRole) -> bool:
+        """Stage a change of ``role`` from the chosen day (saved with the rest); the rule of the
+        assignment history is checked against the saved history, the message under the row."""
+        error = self.handover_errors[role]
         staff_id = self.handover_boxes[role].currentData()
         try:
             day = self.handover_dates[role].date()
         except ValueError:
-            _show_error(self.handover_error, _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=self.handover_dates[role].text()))
+            _show_error(error, _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=self.handover_dates[role].text()))
             return False
         if staff_id is None or day is None:
-            _show_error(self.handover_error, _t("Vælg en medarbejder og en dato."))
+            _show_error(error, _t("Vælg en medarbejder og en dato."))
             return False
-        current = self.record.current(role, day)
-        if current is not None and current.staff_id == staff_id:
-            _show_error(self.handover_error, _t("Medarbejderen er allerede tilknyttet fra den dato."))
+        citizen, _ = self.master()
+        history = [a for a in self.record.assignments if a.role is role]
+        problem = handover_problem(history, staff_id, day, leaving_date(citizen))
+        if problem is not None:
+            _show_error(error, _t(problem))
             return False
-        if current is not None and day < current.start:
-            _show_error(self.handover_error, _t("Datoen ligger før den nuværende tilknytning begyndte ({date}).").format(date=_dk(current.start)))
-            return False
-        _show_error(self.handover_error, None)
+        _show_error(error, None)
         self.handovers = [h for h in self.handovers if h[0] != role.value] + [(role.value, staff_id, day)]
         self.changes.handovers = list(self.handovers)
         self._refresh_lists()
@@ -1041,12 +1106,41 @@ class CitizenWindow(QDialog):
         return True
 
     # --- network -------------------------------------------------------------------------------------
-    def _consent_toggled(self, on: bool) -> None:
+    def _enable_network(self, on: bool) -> None:
         for widget in (self.network_name, self.network_relation, self.network_phone, self.network_add):
             widget.setEnabled(on)
-        if not getattr(self, "_loading", True) and self.record is not None:
-            self.changes.network_consent = on if on != self.record.network_consent else None
-            self._changed()
+
+    def _consent_toggled(self, on: bool) -> None:
+        """Withdrawing the consent asks whether the people registered go too (deleted when the
+        page is saved, with the rest); giving it again before saving brings them back."""
+        self._enable_network(on)
+        if getattr(self, "_loading", True) or self.record is None:
+            return
+        self.changes.network_consent = on if on != self.record.network_consent else None
+        if not on and self.network:
+            answer = QMessageBox.question(
+                self,
+                _t("Netværket"),
+                _t("Borgeren ønsker ikke længere, at netværket inddrages. Skal de {n} registrerede personer i netværket "
+                   "slettes, når der gemmes?").format(n=len(self.network)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self._withdrawn = list(self.network)
+                for person in self._withdrawn:
+                    self._forget_network(person.id)
+        elif on and self._withdrawn:
+            stored = {p.id for p in self.record.network}
+            for person in self._withdrawn:
+                self.network.append(person)
+                if person.id in stored:
+                    self.changes.network_deleted.remove(person.id)
+                else:
+                    self.changes.network_saved.append(person)
+            self._withdrawn = []
+        self._refresh_lists()
+        self._changed()
 
     def add_network(self) -> bool:
         person = NetworkPerson(self.citizen_id, self.network_name.text().strip(), self.network_relation.text().strip(),
@@ -1068,13 +1162,16 @@ class CitizenWindow(QDialog):
         person_id = self._selected_key(self.network_table)
         if person_id is None:
             return False
+        self._forget_network(person_id)
+        self._refresh_lists()
+        self._changed()
+        return True
+
+    def _forget_network(self, person_id: str) -> None:
         self.network = [p for p in self.network if p.id != person_id]
         self.changes.network_saved = [p for p in self.changes.network_saved if p.id != person_id]
         if any(p.id == person_id for p in self.record.network):
             self.changes.network_deleted.append(person_id)
-        self._refresh_lists()
-        self._changed()
-        return True
 
     # --- saving and closing --------------------------------------------------------------------------
     def save(self) -> bool:
@@ -1089,7 +1186,7 @@ class CitizenWindow(QDialog):
         column = self.board_column
         try:
             with self.project.db.atomic():
-                CitizenEditor(self.project).save(self.citizen_id, self.changes)
+                CitizenEditor(self.project).save(self.citizen_id, self.changes, self.real_today)
                 if column is not None and column != self.record.column:
                     BoardRepository(self.project).move([self.citizen_id], column)
         except KnownError as error:

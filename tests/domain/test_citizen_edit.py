@@ -10,17 +10,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fsm_desktop.domain.citizen_edit import (
+    EXEMPTION_KINDS,
     CitizenChanges,
     contact_check,
+    ends_at_exit,
+    exemption_code,
+    exemption_label,
+    handover_problem,
+    leaving_date,
+    newest_assignment,
+    plan_change,
     plan_handover,
     validate_contact,
+    validate_exit,
     validate_hours,
     validate_master,
     validate_network,
     validate_period,
     validate_status,
 )
+from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
+    Assignment,
+    AssignmentRole,
     Citizen,
     Contact,
     ContactKind,
@@ -117,17 +129,36 @@ def test_editing_a_period_is_not_an_overlap_with_itself():
     assert validate_period(changed, [p]) == {}
 
 
-def test_an_exemption_names_its_kind():
-    assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1)), []) == {
-        "note": "Skriv fritagelsens art i noten (fx barsel)."
+def test_an_exemption_names_one_of_the_fixed_kinds():
+    assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1)), []) == {"exemption": "Vælg fritagelsens art."}
+    assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1), note="ferie"), []) == {
+        "exemption": "»ferie« er ikke en af fritagelsens arter; vælg en på listen."
     }
-    assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1), note="barsel"), []) == {}
+    for code in EXEMPTION_KINDS:
+        assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1), note=code), []) == {}
+    # Another kind of period keeps its free note.
+    assert validate_period(period(PeriodKind.MENTOR, D(2020, 1, 1), note="ferie"), []) == {}
+
+
+def test_the_exemption_kinds_are_the_fsm2_ones_and_read_by_code_or_label():
+    assert list(EXEMPTION_KINDS.values()) == ["barsel", "sygdom forværret af aktivering", "på vej til pension",
+                                              "job inden for 6 uger", "dom til behandling", "andet"]
+    assert exemption_code("Sygdom forværret af aktivering") == exemption_code("sygdom_forvaerret") == "sygdom_forvaerret"
+    assert exemption_label("behandlingsdom") == "dom til behandling"
+    # The demo's combined kind is still read, though no longer offered.
+    assert exemption_label("pension_eller_job_6_uger") == "på vej til pension eller job inden for 6 uger"
+    assert exemption_code("noget andet") is None and exemption_label("noget andet") == "noget andet"
 
 
 # --- hours, contacts, status, network ------------------------------------------------------------
 @pytest.mark.parametrize(("hours", "ok"), [(0, True), (0.5, True), (744, True), (744.5, False), (-1, False)])
 def test_hours_in_a_month(hours, ok):
     assert (validate_hours(PaidHours(CID, "2020-03", hours)) == {}) is ok
+
+
+@pytest.mark.parametrize("month", ["2020-13", "2020-3", "marts", ""])
+def test_hours_need_a_month(month):
+    assert validate_hours(PaidHours(CID, month, 10)) == {"month": f"»{month}« er ikke en måned (åååå-mm)."}
 
 
 def test_a_contact_cannot_lie_in_the_future():
@@ -142,6 +173,14 @@ def test_status_entries():
     assert validate_status(StatusEntry(CID, StatusKind.CV_JOBNET, today, "måske"), today) == {"value": "Vælg ja eller nej."}
     assert validate_status(StatusEntry(CID, StatusKind.JOB_GOAL, D(2021, 6, 1), "lager"), today) == {
         "date": "Datoen ligger i fremtiden."
+    }
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_a_job_goal_needs_its_text(text):
+    today = D(2021, 5, 10)
+    assert validate_status(StatusEntry(CID, StatusKind.JOB_GOAL, today, text), today) == {
+        "value": "Skriv jobmålet (fx lagermedarbejder)."
     }
 
 
@@ -217,6 +256,135 @@ def test_a_history_of_handovers_never_overlaps_and_ends_with_the_last_person(cha
             assert in_charge and in_charge[0][1] == expected[-1]
         else:
             assert not in_charge
+
+
+def row(staff: str, start: D, end: D | None = None, role: AssignmentRole = AssignmentRole.JOB_BROKER) -> Assignment:
+    return Assignment(CID, staff, role, start, end, id=f"{staff}{start.isoformat()}")
+
+
+def test_a_change_before_the_newest_assignment_began_is_refused():
+    """The audit's case: AA 2020, BB from 2021 (open); a change to CC on 1 June 2020 would end AA
+    and leave BB open beside CC."""
+    history = [row("AA", D(2020, 1, 1), D(2020, 12, 31)), row("BB", D(2021, 1, 1))]
+    message = "Datoen ligger før den seneste tilknytning, der begyndte 01-01-2021; et skift kan tidligst gælde fra den dag."
+    assert handover_problem(history, "CC", D(2020, 6, 1)) == message
+    with pytest.raises(ValidationError, match="før den seneste tilknytning"):
+        plan_change(history, "CC", D(2020, 6, 1))
+    # On the day BB began, CC takes that row over; later, BB's row ends the day before.
+    assert plan_change(history, "CC", D(2021, 1, 1)).take_over_id == "BB2021-01-01"
+    later = plan_change(history, "CC", D(2021, 3, 1))
+    assert (later.end_id, later.start, later.end) == ("BB2021-01-01", True, None)
+    assert handover_problem(history, "BB", D(2021, 3, 1)) == "Medarbejderen er allerede tilknyttet fra den dato."
+    assert plan_change(history, "BB", D(2021, 3, 1)) is None
+
+
+def test_a_change_inside_a_closed_newest_row_keeps_its_end_and_after_it_starts_anew():
+    history = [row("AA", D(2020, 1, 1), D(2020, 12, 31))]
+    inside = plan_change(history, "BB", D(2020, 6, 1))
+    assert (inside.end_id, inside.start, inside.end) == ("AA2020-01-01", True, D(2020, 12, 31))
+    after = plan_change(history, "AA", D(2021, 2, 1))
+    assert (after.end_id, after.take_over_id, after.start, after.end) == (None, None, True, None)
+
+
+def test_no_change_after_the_citizen_left():
+    history = [row("AA", D(2020, 1, 1), D(2021, 4, 30))]
+    assert handover_problem(history, "BB", D(2021, 5, 1), left_on=D(2021, 4, 30)) == (
+        "Borgeren gik ud 30-04-2021; et skift kan ikke ligge efter afgangen."
+    )
+    assert handover_problem(history, "BB", D(2021, 4, 30), left_on=D(2021, 4, 30)) is None
+    with pytest.raises(ValidationError):
+        plan_change(history, "BB", D(2021, 5, 1), left_on=D(2021, 4, 30))
+
+
+def test_newest_assignment_and_leaving_date():
+    assert newest_assignment([]) is None
+    a, b = row("AA", D(2020, 1, 1), D(2020, 12, 31)), row("BB", D(2021, 1, 1))
+    assert newest_assignment([b, a]) is b
+    moved = Citizen(cpr="0101801234", name="A", exit_date=D(2021, 4, 30), exit_reason=ExitReason.MOVED_AWAY)
+    closed = Citizen(cpr="0101801234", name="A", exit_date=D(2021, 4, 30), exit_reason=ExitReason.OTHER)
+    assert leaving_date(moved) == D(2021, 4, 30)
+    assert leaving_date(closed) is None, "a closed case stays in the target group"
+
+
+def test_an_exit_may_not_lie_before_an_assignment_began():
+    moved = Citizen(cpr="0101801234", name="A", exit_date=D(2021, 4, 30), exit_reason=ExitReason.DIED)
+    assert validate_exit(moved, [row("AA", D(2020, 1, 1)), row("BB", D(2021, 4, 30), role=AssignmentRole.CASEWORKER)]) == {}
+    assert validate_exit(moved, [row("AA", D(2021, 5, 1))]) == {
+        "exit_date": "Afgangen 30-04-2021 ligger før en tilknytning, der begynder 01-05-2021; ret afgangsdatoen."
+    }
+
+
+def test_an_exit_ends_the_open_assignments_and_a_changed_exit_moves_the_end():
+    broker_old = row("AA", D(2020, 1, 1), D(2020, 12, 31))
+    broker = row("BB", D(2021, 1, 1))
+    caseworker = row("CC", D(2020, 1, 1), role=AssignmentRole.CASEWORKER)
+    ends = ends_at_exit([broker_old, broker, caseworker], None, D(2021, 4, 30))
+    assert {(a.staff_id, end) for a, end in ends} == {("BB", D(2021, 4, 30)), ("CC", D(2021, 4, 30))}
+    # The exit moved to 31 May: the ends it gave follow; a row ended earlier stays.
+    moved = [broker_old, row("BB", D(2021, 1, 1), D(2021, 4, 30)), row("CC", D(2020, 1, 1), D(2021, 4, 30), AssignmentRole.CASEWORKER)]
+    assert {(a.staff_id, end) for a, end in ends_at_exit(moved, D(2021, 4, 30), D(2021, 5, 31))} == {
+        ("BB", D(2021, 5, 31)), ("CC", D(2021, 5, 31))
+    }
+    # The exit taken back: open again.
+    assert {(a.staff_id, end) for a, end in ends_at_exit(moved, D(2021, 4, 30), None)} == {("BB", None), ("CC", None)}
+    # Unchanged and already ended: nothing to do.
+    assert ends_at_exit(moved, D(2021, 4, 30), D(2021, 4, 30)) == []
+
+
+def apply_change(history: list[Assignment], staff: str, day: D) -> bool:
+    """Apply a change to a role's history the way storage does; False when it is refused or
+    changes nothing (the same person)."""
+    try:
+        plan = plan_change(history, staff, day)
+    except ValidationError:
+        return False
+    if plan is None:
+        return False
+    if plan.take_over_id is not None:
+        next(a for a in history if a.id == plan.take_over_id).staff_id = staff
+        return True
+    if plan.end_id is not None:
+        next(a for a in history if a.id == plan.end_id).end = day - dt.timedelta(days=1)
+    history.append(Assignment(CID, staff, AssignmentRole.JOB_BROKER, day, plan.end, id=f"a{len(history)}"))
+    return True
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=3),
+    st.lists(st.tuples(st.sampled_from("ABC"), st.integers(0, 60)), min_size=1, max_size=12),
+)
+def test_changes_in_any_order_never_overlap_nor_leave_two_open(closed, changes):
+    """Changes in random order on a history that may begin with closed rows: at most one row is
+    open, no two rows share a day, none ends before it starts; the changes that took effect
+    come in date order, and from each one's day its person is in charge until the next."""
+    start = D(2021, 1, 1)
+    history: list[Assignment] = []
+    day = start
+    for gap, length in closed:  # earlier closed rows, one after the other
+        first = day + dt.timedelta(days=gap)
+        history.append(Assignment(CID, "Z", AssignmentRole.JOB_BROKER, first, first + dt.timedelta(days=length), id=f"z{len(history)}"))
+        day = first + dt.timedelta(days=length + 1)
+    accepted = []
+    for staff, offset in changes:
+        when = start + dt.timedelta(days=offset)
+        if apply_change(history, staff, when):
+            accepted.append((when, staff))
+    assert sum(1 for a in history if a.end is None) <= 1
+    for a in history:
+        assert a.end is None or a.end >= a.start, "an assignment never ends before it starts"
+    for i, a in enumerate(history):
+        for b in history[i + 1:]:
+            assert (a.end or D.max) < b.start or (b.end or D.max) < a.start, f"{a} overlaps {b}"
+    assert [d for d, _ in accepted] == sorted(d for d, _ in accepted)
+    for (when, staff), nxt in zip(accepted, [*accepted[1:], None]):
+        last = (nxt[0] - dt.timedelta(days=1)) if nxt else when + dt.timedelta(days=90)
+        for offset in range(0, (last - when).days + 1, 7):
+            on = when + dt.timedelta(days=offset)
+            in_charge = [a.staff_id for a in history if a.start <= on and (a.end is None or a.end >= on)]
+            assert len(in_charge) <= 1
+            if nxt is None or nxt[0] > on:
+                if in_charge:
+                    assert in_charge == [staff]
 
 
 def test_changes_know_when_they_are_empty():

@@ -7,9 +7,11 @@ import datetime as dt
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fsm_desktop.domain.citizen_edit import CitizenChanges
-from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.errors import KnownError, ValidationError
 from fsm_desktop.domain.model import (
     AssignmentRole,
     Citizen,
@@ -80,7 +82,9 @@ def test_master_data_changes_are_audited_field_by_field(setup):
     assert ("update", "gruppe", "1", "2") in entries
     assert ("update", "afgang", None, "2021-03-31") in entries
     assert ("update", "afgangsårsag", None, "fraflyttet") in entries
-    assert len(entries) == 4
+    # The move ends the open assignment on the exit date (seeds/003 §3, §5).
+    assert ("update", "jobformidler", "AA fra 2020-01-01", "AA fra 2020-01-01 til 2021-03-31") in entries
+    assert len(entries) == 5
     assert all(e.user == project.user for e in AuditLog(project).for_citizen(citizen.id))
 
 
@@ -120,7 +124,8 @@ def test_every_record_kind_is_written_and_audited(setup):
     assert ("create", "løntimer 2021-02", None, "37.5") in entries
     assert ("update", "løntimer 2020-05", "10.0", "12.0") in entries
     assert ("create", "kontakt", None, "virksomhedsbesoeg 2021-03-02") in entries
-    assert ("create", "cv_jobnet", None, "ja fra 2021-03-02") in entries
+    assert ("create", "CV på Jobnet", None, "ja fra 2021-03-02") in entries
+    assert ("create", "Jobmål", None, "butiksassistent fra 2021-03-02") in entries
     assert ("create", "netværk", None, "Lis Hansen") in entries
 
     # Deleting is audited with the old value.
@@ -165,6 +170,147 @@ def test_a_handover_ends_the_current_row_the_day_before_and_starts_a_new_one(set
                               "AND start = '2021-05-01' AND end IS NULL", [citizen.id]).fetchone()[0] == 1
 
 
+def assignments(project, citizen_id, role="jobformidler"):
+    return project.db.execute(
+        "SELECT s.initials, a.start, a.end FROM assignment a JOIN staff s ON s.id = a.staff_id "
+        "WHERE a.citizen_id = ? AND a.role = ? ORDER BY a.start, a.rowid", [citizen_id, role]
+    ).fetchall()
+
+
+def test_a_change_before_the_newest_assignment_began_is_refused_and_writes_nothing(setup):
+    """The audit's case: AA in 2020, BB from 2021; a change to CC on 1 June 2020 would leave BB
+    open beside CC."""
+    project, citizen, staff = setup
+    editor = CitizenEditor(project)
+    project.db.execute("UPDATE assignment SET end = '2020-12-31' WHERE id = 'as1'")
+    editor.save(citizen.id, CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 1, 1))]))
+    before = assignments(project, citizen.id)
+    audit_before = AuditLog(project).count()
+    with pytest.raises(ValidationError, match="før den seneste tilknytning, der begyndte 01-01-2021"):
+        editor.save(citizen.id, CitizenChanges(hours_saved=[PaidHours(citizen.id, "2020-06", 5.0)],
+                                               handovers=[("jobformidler", staff["CC"].id, D(2020, 6, 1))]))
+    assert assignments(project, citizen.id) == before == [("AA", "2020-01-01", "2020-12-31"), ("BB", "2021-01-01", None)]
+    assert AuditLog(project).count() == audit_before
+    assert [h.month for h in editor.load(citizen.id).hours] == ["2020-05"], "the hours of the refused save are not written"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["AA", "BB", "CC"]), st.integers(0, 400)), min_size=1, max_size=8))
+def test_changes_saved_in_any_order_leave_one_open_row_and_no_overlap(setup, changes):
+    """Changes of job broker saved one by one in random order (the refused ones refused): at
+    most one open row, and no two rows of the role share a day."""
+    project, citizen, staff = setup
+    project.db.execute("DELETE FROM assignment WHERE citizen_id = ?", [citizen.id])
+    project.db.execute("INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES "
+                       "('z1', ?, ?, 'jobformidler', '2020-01-01', '2020-03-31')", [citizen.id, staff["AA"].id])
+    editor = CitizenEditor(project)
+    for initials, offset in changes:
+        day = D(2020, 1, 1) + dt.timedelta(days=offset)
+        try:
+            editor.save(citizen.id, CitizenChanges(handovers=[("jobformidler", staff[initials].id, day)]))
+        except ValidationError:
+            pass
+    rows = [(D.fromisoformat(start), D.fromisoformat(end) if end else D.max) for _, start, end in assignments(project, citizen.id)]
+    assert sum(1 for _, end in rows if end == D.max) <= 1
+    for i, (start, end) in enumerate(rows):
+        assert start <= end
+        for other_start, other_end in rows[i + 1:]:
+            assert end < other_start or other_end < start, f"{rows} overlap"
+
+
+def test_an_exit_ends_the_open_assignments_on_the_exit_date(setup):
+    project, citizen, staff = setup
+    editor = CitizenEditor(project)
+    editor.save(citizen.id, CitizenChanges(handovers=[("sagsbehandler", staff["CC"].id, D(2020, 2, 1))]))
+    moved = Citizen(cpr=citizen.cpr, name=citizen.name, group=1, entry_date=D(2020, 1, 1), exit_date=D(2021, 4, 30),
+                    exit_reason=ExitReason.MOVED_AWAY, id=citizen.id)
+    editor.save(citizen.id, CitizenChanges(citizen=moved))
+    assert assignments(project, citizen.id) == [("AA", "2020-01-01", "2021-04-30")]
+    assert assignments(project, citizen.id, "sagsbehandler") == [("CC", "2020-02-01", "2021-04-30")]
+    entries = audit(project, citizen.id)
+    assert ("update", "jobformidler", "AA fra 2020-01-01", "AA fra 2020-01-01 til 2021-04-30") in entries
+    assert ("update", "sagsbehandler", "CC fra 2020-02-01", "CC fra 2020-02-01 til 2021-04-30") in entries
+    # The exit date corrected: the ends follow it. A change after the exit is refused.
+    later = Citizen(cpr=citizen.cpr, name=citizen.name, group=1, entry_date=D(2020, 1, 1), exit_date=D(2021, 5, 31),
+                    exit_reason=ExitReason.MOVED_AWAY, id=citizen.id)
+    editor.save(citizen.id, CitizenChanges(citizen=later))
+    assert assignments(project, citizen.id) == [("AA", "2020-01-01", "2021-05-31")]
+    with pytest.raises(ValidationError, match="gik ud 31-05-2021"):
+        editor.save(citizen.id, CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 6, 1))]))
+    # A change before the exit keeps the end the exit gave.
+    editor.save(citizen.id, CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 5, 1))]))
+    assert assignments(project, citizen.id) == [("AA", "2020-01-01", "2021-04-30"), ("BB", "2021-05-01", "2021-05-31")]
+    # The exit taken back: the newest rows are open again.
+    back = Citizen(cpr=citizen.cpr, name=citizen.name, group=1, entry_date=D(2020, 1, 1), id=citizen.id)
+    editor.save(citizen.id, CitizenChanges(citizen=back))
+    assert assignments(project, citizen.id) == [("AA", "2020-01-01", "2021-04-30"), ("BB", "2021-05-01", None)]
+    assert assignments(project, citizen.id, "sagsbehandler") == [("CC", "2020-02-01", None)]
+
+
+def test_a_closed_case_does_not_end_the_assignments(setup):
+    project, citizen, _ = setup
+    closed = Citizen(cpr=citizen.cpr, name=citizen.name, group=1, entry_date=D(2020, 1, 1), exit_date=D(2021, 4, 30),
+                     exit_reason=ExitReason.OTHER, id=citizen.id)
+    CitizenEditor(project).save(citizen.id, CitizenChanges(citizen=closed))
+    assert assignments(project, citizen.id) == [("AA", "2020-01-01", None)]
+
+
+def test_an_exit_before_an_assignment_began_is_refused(setup):
+    project, citizen, _ = setup
+    early = Citizen(cpr=citizen.cpr, name=citizen.name, group=1, entry_date=D(2019, 1, 1), exit_date=D(2019, 12, 31),
+                    exit_reason=ExitReason.DIED, id=citizen.id)
+    with pytest.raises(ValidationError, match="ligger før en tilknytning, der begynder 01-01-2020"):
+        CitizenEditor(project).save(citizen.id, CitizenChanges(citizen=early))
+    assert CitizenRepository(project).get(citizen.id).exit_date is None
+
+
+TODAY = D(2021, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda c, s: CitizenChanges(citizen=Citizen(cpr=c.cpr, name=" ", group=1, id=c.id)),
+         "Ændringerne er ikke gemt – stamdata: Navnet skal udfyldes."),
+        (lambda c, s: CitizenChanges(citizen=Citizen(cpr=c.cpr, name="Hans", group=7, id=c.id)),
+         "Ændringerne er ikke gemt – stamdata: Indsatsen har ikke gruppe 7."),
+        (lambda c, s: CitizenChanges(periods_saved=[Period(c.id, PeriodKind.RESSOURCEFORLOEB, D(2021, 1, 1))]),
+         "Ændringerne er ikke gemt – forløb: Overlapper ydelsen kontanthjælp aktivitetsparat (01-01-2020 – i gang); "
+         "en borger har én ydelse ad gangen."),
+        (lambda c, s: CitizenChanges(periods_saved=[Period(c.id, PeriodKind.FRITAGELSE, D(2021, 1, 1), None, "")]),
+         "Ændringerne er ikke gemt – forløb: Vælg fritagelsens art."),
+        (lambda c, s: CitizenChanges(hours_saved=[PaidHours(c.id, "2021-05", 800)]),
+         "Ændringerne er ikke gemt – løntimer: Timerne i en måned skal ligge mellem 0 og 744."),
+        (lambda c, s: CitizenChanges(hours_saved=[PaidHours(c.id, "maj", 8)]),
+         "Ændringerne er ikke gemt – løntimer: »maj« er ikke en måned (åååå-mm)."),
+        (lambda c, s: CitizenChanges(contacts_added=[Contact(c.id, D(2021, 6, 2), ContactKind.PHONE)]),
+         "Ændringerne er ikke gemt – kontakt: Datoen ligger i fremtiden."),
+        (lambda c, s: CitizenChanges(status_added=[StatusEntry(c.id, StatusKind.JOB_GOAL, D(2021, 5, 1), "  ")]),
+         "Ændringerne er ikke gemt – CV og jobmål: Skriv jobmålet (fx lagermedarbejder)."),
+        (lambda c, s: CitizenChanges(network_consent=True, network_saved=[NetworkPerson(c.id, "", "søster", "")]),
+         "Ændringerne er ikke gemt – netværk: Navnet skal udfyldes."),
+        (lambda c, s: CitizenChanges(network_saved=[NetworkPerson(c.id, "Lis", "søster", "")]),
+         "Ændringerne er ikke gemt – netværk: Netværket registreres kun, når borgeren ønsker det."),
+        (lambda c, s: CitizenChanges(handovers=[("jobformidler", "ukendt", D(2021, 1, 1))]),
+         "Ændringerne er ikke gemt – jobformidler og sagsbehandler: Vælg en medarbejder, der findes i projektet."),
+    ],
+)
+def test_storage_checks_the_rules_again_and_writes_nothing(setup, make, message):
+    """Changes that did not come through the page's checks: refused with the rule's message,
+    together with a valid change sent with them."""
+    project, citizen, staff = setup
+    changes = make(citizen, staff)
+    changes.hours_saved.append(PaidHours(citizen.id, "2021-04", 3.0))
+    audit_before = AuditLog(project).count()
+    with pytest.raises(ValidationError) as raised:
+        CitizenEditor(project).save(citizen.id, changes, today=TODAY)
+    assert raised.value.message == message
+    record = CitizenEditor(project).load(citizen.id)
+    assert (record.citizen.name, [h.month for h in record.hours], len(record.periods)) == ("Hans Hansen", ["2020-05"], 1)
+    assert record.network == [] and record.contacts == [] and record.status == []
+    assert AuditLog(project).count() == audit_before
+
+
 def test_saving_is_all_or_nothing(setup, monkeypatch):
     project, citizen, _ = setup
     before = project.db.execute("SELECT count(*) FROM period").fetchone()[0]
@@ -174,7 +320,8 @@ def test_saving_is_all_or_nothing(setup, monkeypatch):
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(AuditLog, "record", fail)
-    changed = Citizen(cpr=citizen.cpr, name="Nyt Navn", group=1, entry_date=D(2020, 1, 1), id=citizen.id)
+    changed = Citizen(cpr=citizen.cpr, name="Nyt Navn", group=1, entry_date=D(2020, 1, 1), exit_date=D(2021, 3, 31),
+                      exit_reason=ExitReason.DIED, id=citizen.id)
     with pytest.raises(KnownError):
         CitizenEditor(project).save(citizen.id, CitizenChanges(
             citizen=changed, periods_saved=[Period(citizen.id, PeriodKind.MENTOR, D(2021, 1, 1))],
@@ -183,6 +330,7 @@ def test_saving_is_all_or_nothing(setup, monkeypatch):
     assert CitizenRepository(project).get(citizen.id).name == "Hans Hansen"
     assert project.db.execute("SELECT count(*) FROM period").fetchone()[0] == before
     assert AuditLog(project).count() == audit_before
+    assert assignments(project, citizen.id) == [("AA", "2020-01-01", None)], "the exit's end is not written either"
 
 
 def test_a_citizen_removed_meanwhile_is_a_clear_error(setup):

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import Month, compute
-from fsm_desktop.domain.model import AssignmentRole, BoardColumn, ContactKind, PeriodKind, StatusKind
+from fsm_desktop.domain.model import AssignmentRole, BoardColumn, ContactKind, PeriodKind, Staff, StaffRole, StatusKind
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.facts import load_facts
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository
+from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
 from fsm_desktop.views.citizen_page import CitizenWindow, parse_date
 
 # The small project's initiative (FSM2) ended 31-10-2021: the page works "as of" that day.
@@ -130,27 +130,39 @@ def test_periods_are_added_edited_ended_and_deleted(window, page, hans):
     dialog.start_field.setText("01-06-2021")
     dialog.accept()
     assert dialog.isVisible()
-    assert dialog.error.text().startswith("Overlapper ydelsen kontanthjælp aktivitetsparat (01-01-2020 – i gang)")
+    # Each message stands under its own field.
+    assert dialog.start_error.text().startswith("Overlapper ydelsen kontanthjælp aktivitetsparat (01-01-2020 – i gang)")
+    assert not dialog.end_error.isVisible()
     dialog.end_field.setText("01-05-2021")
     dialog.accept()
-    assert dialog.error.text() == "Slutdatoen 01-05-2021 ligger før startdatoen 01-06-2021."
+    assert dialog.end_error.text() == "Slutdatoen 01-05-2021 ligger før startdatoen 01-06-2021."
+    assert dialog.end_error.isVisible() and not dialog.start_error.isVisible()
+    dialog.start_field.setText("1/6")
+    dialog.end_field.setText("31-02-2021")
+    dialog.accept()
+    assert dialog.start_error.text() == "»1/6« i Fra er ikke en dato (dd-mm-åååå)."
+    assert dialog.end_error.text() == "»31-02-2021« i Til er ikke en dato (dd-mm-åååå)."
     dialog.reject()
-    # A praktik during the benefit is fine.
+    # A praktik during the benefit is fine; its note is free text.
     dialog = page.add_period()
     dialog.kind_box.setCurrentIndex(dialog.kind_box.findData(PeriodKind.VIRKSOMHEDSPRAKTIK.value))
+    assert dialog.note_field.isVisible() and not dialog.exemption_box.isVisible()
     dialog.start_field.setText("01-09-2021")
-    dialog.note_field.setEditText("Netto Vestergade")
+    dialog.note_field.setText("Netto Vestergade")
     dialog.accept()
-    # A fritagelse names its kind; the dialog offers the kinds.
+    # A fritagelse names its kind from a fixed list (no free text).
     dialog = page.add_period()
     dialog.kind_box.setCurrentIndex(dialog.kind_box.findData(PeriodKind.FRITAGELSE.value))
-    assert dialog.note_field.count() == 5
+    assert dialog.exemption_box.isVisible() and not dialog.note_field.isVisible()
+    assert not dialog.exemption_box.isEditable()
+    assert [dialog.exemption_box.itemText(i) for i in range(dialog.exemption_box.count())] == [
+        "barsel", "sygdom forværret af aktivering", "på vej til pension", "job inden for 6 uger", "dom til behandling", "andet"
+    ]
     dialog.start_field.setText("01-02-2020")
     dialog.end_field.setText("30-04-2020")
-    dialog.note_field.setEditText("")
     dialog.accept()
-    assert dialog.error.text() == "Skriv fritagelsens art i noten (fx barsel)."
-    dialog.note_field.setCurrentIndex(0)
+    assert dialog.exemption_error.text() == "Vælg fritagelsens art."
+    dialog.exemption_box.setCurrentIndex(0)
     dialog.accept()
     assert not dialog.isVisible()
     assert "fritagelse (barsel): 01-02-2020 – 30-04-2020" in page.markings_label.text()
@@ -168,6 +180,9 @@ def test_periods_are_added_edited_ended_and_deleted(window, page, hans):
     select_row(page.period_table, "virksomhedspraktik")
     assert page.end_period()
     select_row(page.period_table, "fritagelse")
+    dialog = page.edit_period()
+    assert dialog.exemption_box.currentText() == "barsel"
+    dialog.reject()
     assert page.delete_period()
     assert page.save()
     stored = {(p.kind, p.start, p.end, p.note) for p in CitizenEditor(window.project).load(hans.id).periods}
@@ -297,11 +312,17 @@ def test_a_change_of_job_broker_ends_the_current_row_on_the_chosen_day(window, p
     page.handover_dates[AssignmentRole.CASEWORKER].setText("01-04-2021")
     assert page.stage_handover(AssignmentRole.CASEWORKER)
     assert page.save()
-    # The same person again is refused with a message; a day before the current row too.
+    # The same person again is refused with a message under the row; a day before the
+    # newest assignment began too.
+    error = page.handover_errors[AssignmentRole.JOB_BROKER]
     box.setCurrentIndex(box.findData(ab))
     date.setText("01-06-2021")
     assert not page.stage_handover(AssignmentRole.JOB_BROKER)
-    assert page.handover_error.text() == "Medarbejderen er allerede tilknyttet fra den dato."
+    assert error.text() == "Medarbejderen er allerede tilknyttet fra den dato."
+    assert not page.handover_errors[AssignmentRole.CASEWORKER].isVisible()
+    date.setText("01-02-2021")
+    assert not page.stage_handover(AssignmentRole.JOB_BROKER)
+    assert error.text() == "Datoen ligger før den seneste tilknytning, der begyndte 01-03-2021; et skift kan tidligst gælde fra den dag."
     rows = window.project.db.execute(
         "SELECT s.initials, a.role, a.start, a.end FROM assignment a JOIN staff s ON s.id = a.staff_id "
         "WHERE a.citizen_id = ? ORDER BY a.start", [hans.id]
@@ -311,17 +332,160 @@ def test_a_change_of_job_broker_ends_the_current_row_on_the_chosen_day(window, p
     assert "Jobformidler: AB" in page.summary.text()
 
 
-def test_closing_with_unsaved_changes_asks(window, page, hans, monkeypatch):
-    page.name_field.setText("Hans Ændret")
-    assert page.dirty
-    answers = []
+def assignment_rows(window, citizen_id, role="jobformidler"):
+    return window.project.db.execute(
+        "SELECT s.initials, a.start, a.end FROM assignment a JOIN staff s ON s.id = a.staff_id "
+        "WHERE a.citizen_id = ? AND a.role = ? ORDER BY a.start", [citizen_id, role]
+    ).fetchall()
 
-    def ask(answer):
+
+def test_a_back_dated_change_inside_an_earlier_row_is_refused(window, page, hans):
+    """The audit's case: AB in 2020, GH from 2021 (open); a change to IJ on 1 June 2020 would end
+    AB's row and leave GH open beside IJ. It is refused next to the field; nothing is staged."""
+    staff = StaffRepository(window.project)
+    for initials, name in (("GH", "Gitte Holm"), ("IJ", "Ib Juul")):
+        staff.add(Staff(initials, name, StaffRole.JOB_BROKER))
+    with window.project.db.atomic():
+        for initials, start, end in (("AB", "2020-01-01", "2020-12-31"), ("GH", "2021-01-01", None)):
+            window.project.db["assignment"].insert({"id": f"a-{initials}", "citizen_id": hans.id, "staff_id": staff_id(window, initials),
+                                                    "role": "jobformidler", "start": start, "end": end})
+    page.reload()
+    page.tabs.setCurrentIndex(1)
+    box, date = page.handover_boxes[AssignmentRole.JOB_BROKER], page.handover_dates[AssignmentRole.JOB_BROKER]
+    box.setCurrentIndex(box.findData(staff_id(window, "IJ")))
+    date.setText("01-06-2020")
+    assert not page.stage_handover(AssignmentRole.JOB_BROKER)
+    error = page.handover_errors[AssignmentRole.JOB_BROKER]
+    assert error.isVisible()
+    assert error.text() == "Datoen ligger før den seneste tilknytning, der begyndte 01-01-2021; et skift kan tidligst gælde fra den dag."
+    assert page.handovers == [] and not page.dirty
+    date.setText("01-02-2021")
+    assert page.stage_handover(AssignmentRole.JOB_BROKER)
+    assert not error.isVisible()
+    assert page.save()
+    assert assignment_rows(window, hans.id) == [("AB", "2020-01-01", "2020-12-31"), ("GH", "2021-01-01", "2021-01-31"),
+                                                 ("IJ", "2021-02-01", None)]
+
+
+def test_an_exit_ends_the_assignments_and_cannot_lie_before_one(window, page, hans):
+    ab = staff_id(window, "AB")
+    page.tabs.setCurrentIndex(1)
+    box = page.handover_boxes[AssignmentRole.JOB_BROKER]
+    box.setCurrentIndex(box.findData(ab))
+    page.handover_dates[AssignmentRole.JOB_BROKER].setText("01-03-2021")
+    assert page.stage_handover(AssignmentRole.JOB_BROKER)
+    assert page.save()
+    page.exit_reason_box.setCurrentIndex(page.exit_reason_box.findData("fraflyttet"))
+    page.exit_field.setText("28-02-2021")
+    assert page.exit_error.text() == "Afgangen 28-02-2021 ligger før en tilknytning, der begynder 01-03-2021; ret afgangsdatoen."
+    assert not page.save_button.isEnabled()
+    page.exit_field.setText("30-06-2021")
+    assert not page.exit_error.isVisible()
+    # No change of job broker after the exit.
+    page.handover_dates[AssignmentRole.JOB_BROKER].setText("01-07-2021")
+    assert not page.stage_handover(AssignmentRole.JOB_BROKER)
+    assert page.handover_errors[AssignmentRole.JOB_BROKER].text() == "Borgeren gik ud 30-06-2021; et skift kan ikke ligge efter afgangen."
+    assert page.save()
+    assert assignment_rows(window, hans.id) == [("AB", "2021-03-01", "2021-06-30")]
+    assert ("update", "jobformidler", "AB fra 2021-03-01", "AB fra 2021-03-01 til 2021-06-30") in audit(window, hans.id)
+    assert table_rows(page.assignment_table)[0][2:4] == ["01-03-2021", "30-06-2021"]
+
+
+def test_the_group_has_its_own_message(page):
+    page.group_box.addItem("Gruppe 3", 3)  # a group the initiative does not have
+    page.group_box.setCurrentIndex(page.group_box.count() - 1)
+    assert page.group_error.isVisible() and page.group_error.text() == "Indsatsen har ikke gruppe 3."
+    assert not page.name_error.isVisible()
+    assert not page.save_button.isEnabled()
+    page.group_box.setCurrentIndex(page.group_box.findData(2))
+    assert not page.group_error.isVisible() and page.save_button.isEnabled()
+    page.ask_before_closing = False
+
+
+def test_not_placed_is_offered_only_to_a_citizen_not_on_the_board(window, page, hans):
+    not_placed = page.column_box.model().item(0)
+    assert page.column_box.currentText() == "ikke placeret" and not_placed.isEnabled()
+    page.column_box.setCurrentIndex(page.column_box.findData(BoardColumn.PAA_VEJ.value))
+    assert page.save()
+    assert page.column_box.model().item(0).isEnabled() is False
+    assert "ikke tages af tavlen" in page.column_box.model().item(0).toolTip()
+    # The keyboard skips the disabled choice: Home lands on the first column of the board.
+    page.column_box.setFocus()
+    QTest.keyClick(page.column_box, Qt.Key.Key_Home)
+    assert page.column_box.currentIndex() == 1
+    page.ask_before_closing = False  # moved to "i gang" on purpose, not saved
+
+
+def test_a_job_goal_needs_text(page):
+    page.tabs.setCurrentIndex(5)
+    page.goal_field.setText("   ")
+    assert not page.add_status(StatusKind.JOB_GOAL)
+    assert page.status_error.text() == "Skriv jobmålet (fx lagermedarbejder)."
+    assert page.status == [] and not page.dirty
+
+
+@pytest.fixture
+def questions(monkeypatch):
+    """``(asked, answer)``: the questions put, and ``answer(button)`` to answer every next one."""
+    asked: list[str] = []
+
+    def answer(button):
         def question(*args, **kwargs):
-            answers.append(args[2])
-            return answer
+            asked.append(args[2])
+            return button
         monkeypatch.setattr(QMessageBox, "question", question)
 
+    return asked, answer
+
+
+@pytest.fixture
+def with_network(window, page, hans, questions):
+    page.tabs.setCurrentIndex(6)
+    page.consent_box.setChecked(True)
+    for name in ("Lis Hansen", "Ole Hansen"):
+        page.network_name.setText(name)
+        assert page.add_network()
+    assert page.save()
+    return questions
+
+
+def test_withdrawing_the_network_consent_deletes_the_people_when_asked(window, page, hans, with_network):
+    asked, answer = with_network
+    answer(QMessageBox.StandardButton.Yes)
+    page.consent_box.setChecked(False)
+    assert asked == ["Borgeren ønsker ikke længere, at netværket inddrages. Skal de 2 registrerede personer i netværket "
+                     "slettes, når der gemmes?"]
+    assert table_rows(page.network_table) == []
+    assert [p.name for p in CitizenEditor(window.project).load(hans.id).network] == ["Lis Hansen", "Ole Hansen"], "not before the save"
+    # Given again before saving: they come back; withdrawn again: asked again.
+    page.consent_box.setChecked(True)
+    assert [r[0] for r in table_rows(page.network_table)] == ["Lis Hansen", "Ole Hansen"]
+    assert not page.dirty
+    page.consent_box.setChecked(False)
+    assert len(asked) == 2
+    assert page.save()
+    record = CitizenEditor(window.project).load(hans.id)
+    assert not record.network_consent and record.network == []
+    entries = audit(window, hans.id)
+    assert ("update", "netværk ønsket", "ja", "nej") in entries
+    assert ("delete", "netværk", "Lis Hansen", None) in entries and ("delete", "netværk", "Ole Hansen", None) in entries
+
+
+def test_withdrawing_the_consent_may_keep_the_people(window, page, hans, with_network):
+    asked, answer = with_network
+    answer(QMessageBox.StandardButton.No)
+    page.consent_box.setChecked(False)
+    assert len(asked) == 1
+    assert len(table_rows(page.network_table)) == 2
+    assert page.save()
+    record = CitizenEditor(window.project).load(hans.id)
+    assert not record.network_consent and len(record.network) == 2
+
+
+def test_closing_with_unsaved_changes_asks(window, page, hans, questions):
+    page.name_field.setText("Hans Ændret")
+    assert page.dirty
+    answers, ask = questions
     ask(QMessageBox.StandardButton.Cancel)
     assert not page.close()
     assert page.isVisible()
