@@ -260,7 +260,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 1
-            result = importer.commit(project, prepared, valid_rows_only=args.valid_rows_only)
+            try:
+                result = importer.commit(project, prepared, valid_rows_only=args.valid_rows_only)
+            except importer.ImportRefused as refused:  # nothing to import: a problem of the file
+                print(f"{PROG}: {refused.message}", file=sys.stderr)
+                return 1
             committed = True
             line = f"Importerede {prepared.path.name}: {plan.summary()}."
             if result.error_report is not None:

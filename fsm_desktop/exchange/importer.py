@@ -41,7 +41,12 @@ _READ_SHARE = 0.8
 
 
 class ImportRefused(KnownError):
-    """The file has errors and the user did not ask to import only the valid rows."""
+    """The file has errors and the user did not ask to import only the valid rows, or no
+    valid row would change anything. Nothing is written; ``error_report``: the rejected rows."""
+
+    def __init__(self, template: str, error_report: Path | None = None, **params: object) -> None:
+        super().__init__(template, **params)
+        self.error_report = error_report
 
 
 @dataclass(slots=True)
@@ -147,18 +152,31 @@ def commit(
     endings: Sequence[Ending] = (),
     progress: Callable[[str], None] | None = None,
 ) -> Committed:
-    """Write the prepared import in one transaction. With errors, only when ``valid_rows_only``:
-    then the rejected rows are first written to an error report next to the source file."""
+    """Write the prepared import in one transaction. With errors, only when ``valid_rows_only``
+    and the valid rows (or ``endings``) change something: then the rejected rows are first
+    written to an error report next to the source file (also when that is all there is)."""
     plan = prepared.plan
     if plan.errors and not valid_rows_only:
         raise ImportRefused(
             "Importen er stoppet: {n} fejl i filen {file}. Intet er skrevet.", n=len(plan.errors), file=prepared.path.name
         )
-    if valid_rows_only and not plan.rows_read:
-        raise ImportRefused("Filen {file} har ingen gyldige rækker at importere. Intet er skrevet.", file=prepared.path.name)
     report = None
     if plan.rejected:
         report = write_error_report(error_report_path(prepared.path), plan.rejected)
+    if plan.errors and not plan.changes and not endings:
+        # Recording an import that changes nothing would only hide that nothing was imported.
+        if report is None:
+            raise ImportRefused(
+                "Filen {file} har ingen gyldige rækker at importere. Intet er skrevet.", file=prepared.path.name
+            )
+        raise ImportRefused(
+            "Filen {file} har ingen gyldige rækker, der ændrer noget i projektet ({n} afviste rækker). "
+            "Intet er skrevet. De afviste rækker står i {report}.",
+            report,
+            file=prepared.path.name,
+            n=len(plan.rejected),
+            report=str(report),
+        )
     record = ImportRepository(project).apply(plan, prepared.path.name, prepared.sha256, endings, progress)
     return Committed(record, report)
 

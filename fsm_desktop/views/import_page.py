@@ -591,7 +591,8 @@ class ImportDialog(QDialog):
         preview = index == self.PREVIEW and plan is not None
         self.mapping_button.setVisible(preview)
         self.import_button.setVisible(preview)
-        self.valid_button.setVisible(preview and bool(plan.errors) and plan.rows_read > len(plan.rejected))
+        # Only the valid rows: when they change something, or there are citizens to end.
+        self.valid_button.setVisible(preview and bool(plan.errors) and bool(plan.changes or plan.missing))
         self.import_button.setEnabled(preview and not plan.errors)
         for button in (self.mapping_button, self.valid_button, self.cancel_button, self.close_button):
             button.setAutoDefault(False)
@@ -760,8 +761,14 @@ class ImportDialog(QDialog):
         self.imported.emit(result)
 
     def _write_failed(self, exc: BaseException) -> None:
+        from fsm_desktop.exchange.importer import ImportRefused
+
         self.progress_bar.setRange(0, 1000)
         self.cancel_button.setEnabled(True)
+        if isinstance(exc, ImportRefused):  # its message says that nothing is written
+            self.done_label.setText(translate_error(exc))
+            self._show(self.DONE)
+            return
         if isinstance(exc, KnownError):
             self.done_label.setText(translate_error(exc) + "\n\n" + self.tr("Intet er skrevet."))
             self._show(self.DONE)

@@ -89,8 +89,40 @@ def test_a_control_character_in_a_rejected_row_is_no_traceback(env, db, tmp_path
     path = tmp_path / "styr.csv"
     path.write_bytes(b"cpr;navn\nabc;Bo\x01\n")
     result = run(env, "import", "--db", db, path, "--valid-rows-only")
-    assert "Traceback" not in result.stderr and result.returncode in (0, 1)
+    assert "Traceback" not in result.stderr and result.returncode == 1
     assert "styr, række 2, kolonne B (navn): teksten indeholder et kontroltegn (U+0001)" in result.stderr
+
+
+@pytest.mark.parametrize("valid_rows_only", [[], ["--valid-rows-only"]])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("overskrifter.csv", "cpr;navn\n", "filen har kun overskrifter"),
+        ("ukendt.csv", "a;b\n1;2\n", "ingen ark kunne genkendes"),
+    ],
+)
+def test_a_spreadsheet_with_nothing_to_import_exits_1_with_either_flag(env, db, tmp_path, valid_rows_only, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    before = _sha(db)
+    result = run(env, "import", "--db", db, path, *valid_rows_only)
+    assert result.returncode == 1, result.stderr
+    assert message in result.stderr and "Intet er skrevet" in result.stderr.splitlines()[-1]
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert _sha(db) == before
+
+
+def test_only_rejected_rows_with_valid_rows_only_exits_1_and_records_nothing(env, db, tmp_path):
+    path = tmp_path / "alle-fejl.csv"
+    path.write_text("cpr;navn\nabc;Bo\n0101801234;\n", encoding="utf-8")
+    before = _sha(db)
+    result = run(env, "import", "--db", db, path, "--valid-rows-only")
+    assert result.returncode == 1, result.stderr
+    (report,) = tmp_path.glob("alle-fejl-fejl-*.xlsx")
+    last = result.stderr.splitlines()[-1]
+    assert "ingen gyldige rækker" in last and "Intet er skrevet" in last and str(report) in last
+    assert _sha(db) == before
+    assert run(env, "imports", "--db", db).stdout == ""
 
 
 def test_a_program_error_is_one_line_that_names_the_log_and_exits_2(env, db, tmp_path):

@@ -165,6 +165,29 @@ def test_formulas_in_the_error_report_and_the_export_stay_text(project, tmp_path
     assert (again.plan.errors, again.plan.changes) == ([], 0)
 
 
+def test_valid_rows_only_refuses_when_no_valid_row_changes_anything(project, tmp_path):
+    _import(project, _fill(tmp_path / "a.xlsx"))
+    before = dump(project)
+    batches = ImportRepository(project).batches()
+    # Every row rejected; then the valid rows already in the project and one row rejected.
+    for name, hours in (("alle-fejl.xlsx", [("0101801234", "2020-13", 5)]), ("uaendret.xlsx", HOURS + [("x", "2020-01", 1)])):
+        prepared = prepare(project, _fill(tmp_path / name, citizens=(), periods=(), staff=(), hours=hours))
+        with pytest.raises(ImportRefused, match="ingen gyldige rækker, der ændrer noget") as refused:
+            commit(project, prepared, valid_rows_only=True)
+        report = refused.value.error_report
+        assert report is not None and report.name.startswith(name[:-5] + "-fejl-")
+        assert [r[0] for r in load_workbook(report)["Løntimer"].iter_rows(min_row=2, values_only=True)] == [len(hours) + 1]
+        assert str(report) in refused.value.message
+    assert dump(project) == before
+    assert ImportRepository(project).batches() == batches
+    # Ending a citizen missing from the extract is a change: then the valid rows are imported.
+    CitizenRepository(project).add(Citizen(cpr="0909809999", name="Gammel Borger", group=1))
+    prepared = prepare(project, _fill(tmp_path / "b.xlsx", hours=HOURS + [("x", "2020-01", 1)]))
+    (old,) = prepared.plan.missing
+    result = commit(project, prepared, valid_rows_only=True, endings=[Ending(old.id, dt.date(2020, 12, 31), ExitReason.OTHER)])
+    assert result.record.counts["ended"] == 1 and result.error_report is not None
+
+
 def test_reimporting_the_same_file_changes_nothing(project, tmp_path):
     source = _fill(tmp_path / "a.xlsx")
     _import(project, source)

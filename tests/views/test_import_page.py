@@ -111,6 +111,25 @@ def test_valid_rows_only(window, page, qtbot, tmp_path):
     assert list(tmp_path.glob("udtraek-fejl-*.xlsx"))
 
 
+def test_valid_rows_only_is_offered_only_when_valid_rows_change_something(window, page, qtbot, tmp_path):
+    first = page.import_file(_filled(tmp_path, NEW, hours=HOURS))
+    with qtbot.waitSignal(first.imported):
+        first.import_button.click()
+    bad_hours = [("050580-5678", "2020-13", 1)]
+    unchanged = page.import_file(fill_template(tmp_path / "timer.xlsx", hours=HOURS + bad_hours))
+    assert unchanged.errors_model.rowCount() == 1
+    assert not unchanged.valid_button.isVisible() and not unchanged.import_button.isEnabled()
+    # With citizens missing from the extract there is something to do: ending them. Without
+    # any marked, the import is refused, the rejected rows still reported.
+    missing = page.import_file(fill_template(tmp_path / "borgere.xlsx", NEW, hours=HOURS + bad_hours))
+    assert missing.valid_button.isVisible()
+    missing.valid_button.click()
+    text = missing.done_label.text()
+    assert "ingen gyldige rækker, der ændrer noget" in text and text.count("Intet er skrevet") == 1
+    assert list(tmp_path.glob("borgere-fejl-*.xlsx"))
+    assert len(ImportRepository(window.project).batches()) == 1
+
+
 def test_cancelling_while_reading_writes_nothing(window, page, tmp_path):
     rows = [(f"0101{80 + i // 1000:02d}{1000 + i % 1000:04d}", f"Borger {i}") for i in range(2500)]
     dialog = ImportDialog(window.project, _filled(tmp_path, rows), page)
