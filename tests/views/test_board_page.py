@@ -1,7 +1,7 @@
 """The board under pytest-qt: drag and drop, keyboard and menu moves (each writes the log and
 updates the counts), undo/redo of a multi-move, every filter, lanes and a lane change, the
 meeting snapshot and "changed since", days in the column from the log, opening a citizen;
-every model checked with QAbstractItemModelTester."""
+every model checked by a QAbstractItemModelTester for the whole of every test."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 
-from fsm_desktop.domain.board import COLUMNS, FLAGS
+from fsm_desktop.domain.board import COLUMNS, FLAGS, BoardLayout
 from fsm_desktop.domain.model import BoardColumn, Citizen, Staff, StaffRole, new_id
 from fsm_desktop.domain.program import builtin_template, parse_template
 from fsm_desktop.storage.board import BoardRepository
@@ -20,8 +20,10 @@ from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
 from fsm_desktop.views.board_models import BOARD_CARD_ROLE, FLAG_LABELS, MIME_TYPE
 from fsm_desktop.views.board_page import BoardPage
+from fsm_desktop.views.card_delegate import CARD_ROLE
 
-FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
+#: A tester's complaint is a Qt warning, and a Qt warning fails the test (qt_log_level_fail).
+WARN = QAbstractItemModelTester.FailureReportingMode.Warning
 I, S, V, L = BoardColumn.I_GANG, BoardColumn.PAA_SPRING, BoardColumn.PAA_VEJ, BoardColumn.PAA_LAENGERE_SIGT
 TODAY = dt.date.today()
 
@@ -80,11 +82,15 @@ def window(open_window, settings, board_path, monkeypatch):
 
 
 @pytest.fixture
-def page(window) -> BoardPage:
+def page(window):
+    """The board page, with a QAbstractItemModelTester on every model for the whole test: each
+    reset, insert, remove and data change is checked as it happens."""
     current = window.stack.currentWidget()
     assert isinstance(current, BoardPage)
     current.confirm_lane_change = False
-    return current
+    testers = [QAbstractItemModelTester(model, WARN) for model in (*current.models, current.lane_model)]
+    yield current
+    testers.clear()
 
 
 def names(page: BoardPage, column: BoardColumn | None) -> list[str]:
@@ -105,10 +111,13 @@ def moves_in_log(window) -> int:
 
 
 def check_models(page: BoardPage) -> None:
-    for model in (*page.models, page.lane_model):
-        QAbstractItemModelTester(model, FATAL)
+    """The models' rows (after any moves, undos, redos) are those of a layout built afresh."""
     lengths = {model.rowCount() for model in page.models}
     assert len(lengths) == 1, "every column has the same rows (lanes line up)"
+    fresh = BoardLayout(page.filter.apply(page.cards, page.today, page.has_meeting), page.lane_by, page.labels,
+                        page.collapsed, presorted=True)
+    for model, column in zip(page.models, COLUMNS):
+        assert [model.entry(r) for r in range(model.rowCount())] == fresh.entries(column)
 
 
 def test_the_board_shows_every_citizen_with_counts(page):
@@ -153,13 +162,20 @@ def test_keyboard_moves_and_focus_follows(window, page):
     view = page.views[COLUMNS.index(V)]
     view.setFocus()
     view.setCurrentIndex(page.models[COLUMNS.index(V)].index(1))  # Cai Hansen
+    before = moves_in_log(window)
     QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
     assert names(page, L) == ["Cai Hansen", "Dorte Dahl"]
+    assert counts(page) == ["i gang (1)", "på spring (0)", "på vej (1)", "på længere sigt (2)", "Ikke placeret (2)"]
+    assert moves_in_log(window) == before + 1
     target = page.views[COLUMNS.index(L)]
     assert target.currentIndex().data(BOARD_CARD_ROLE).name == "Cai Hansen"
     QTest.keyClick(target, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(page.views[COLUMNS.index(V)], Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
     assert names(page, S) == ["Cai Hansen"]
+    assert counts(page) == ["i gang (1)", "på spring (1)", "på vej (1)", "på længere sigt (1)", "Ikke placeret (2)"]
+    cai = card(page, "Cai Hansen")
+    log = BoardRepository(window.project).moves(cai.citizen_id)
+    assert [(m[2], m[3]) for m in log[-3:]] == [(V, L), (L, V), (V, S)] and moves_in_log(window) == before + 3
     # Without Ctrl the arrows move the focus, not the card.
     QTest.keyClick(page.views[COLUMNS.index(S)], Qt.Key.Key_Left)
     assert page.views[COLUMNS.index(I)].currentIndex().data(BOARD_CARD_ROLE).name == "Anna Hansen"
@@ -168,15 +184,38 @@ def test_keyboard_moves_and_focus_follows(window, page):
     assert not page.move_selected_by(COLUMNS.index(L), 1)
 
 
-def test_the_menu_moves_with_a_reason(window, page, monkeypatch):
+def _menu_action(menu, *path):
+    for text in path:
+        action = next(a for a in menu.actions() if a.text() == text)
+        menu = action.menu()
+    return action
+
+
+def test_the_menu_moves_with_and_without_a_reason(window, page, monkeypatch):
     view = page.views[COLUMNS.index(None)]
     view.setCurrentIndex(page.models[COLUMNS.index(None)].index(0))  # Eva Eriksen
     monkeypatch.setattr("fsm_desktop.views.board_page.QInputDialog.getText", lambda *a, **k: ("fik job på lager", True))
-    assert page.move_selected_to(COLUMNS.index(None), I, ask_reason=True)
+    before = moves_in_log(window)
+    page._context_menu(COLUMNS.index(None), view.visualRect(view.currentIndex()).center())
+    _menu_action(page._menu, "Flyt til med begrundelse", "i gang").trigger()
     assert names(page, I) == ["Anna Hansen", "Eva Eriksen"]
+    assert counts(page) == ["i gang (2)", "på spring (0)", "på vej (2)", "på længere sigt (1)", "Ikke placeret (1)"]
+    assert moves_in_log(window) == before + 1
     eva = card(page, "Eva Eriksen")
     log = BoardRepository(window.project).moves(eva.citizen_id)
     assert [(m[2], m[3], m[4]) for m in log] == [(None, I, "fik job på lager")]
+    # Without a reason; the column the card is in cannot be chosen.
+    bo_view = page.views[COLUMNS.index(V)]
+    bo_view.setCurrentIndex(page.models[COLUMNS.index(V)].index(0))  # Bo Berg
+    page._context_menu(COLUMNS.index(V), bo_view.visualRect(bo_view.currentIndex()).center())
+    assert not _menu_action(page._menu, "Flyt til", "på vej").isEnabled()
+    assert [a.text() for a in _menu_action(page._menu, "Flyt til").menu().actions()] == [
+        "i gang", "på spring", "på vej", "på længere sigt"]  # not "Ikke placeret"
+    _menu_action(page._menu, "Flyt til", "på længere sigt").trigger()
+    assert names(page, L) == ["Bo Berg", "Dorte Dahl"]
+    assert counts(page) == ["i gang (2)", "på spring (0)", "på vej (1)", "på længere sigt (2)", "Ikke placeret (1)"]
+    assert moves_in_log(window) == before + 2
+    assert BoardRepository(window.project).moves(card(page, "Bo Berg").citizen_id)[-1][2:] == (V, L, "")
 
 
 def test_a_multi_move_is_one_undo_step(window, page):
@@ -464,3 +503,42 @@ def test_a_failed_hand_over_leaves_the_move_unwritten(window, page, qtbot, monke
     assert moves_in_log(window) == before and (anna.column, anna.caseworker) == (I, "SB")
     assert BoardRepository(window.project).moves(anna.citizen_id)[-1][3] == I
     assert page.undo_stack.count() == 0 and names(page, I) == ["Anna Hansen"]
+
+
+def test_f11_goes_full_screen_and_back(window, page, qtbot):
+    window.activateWindow()
+    view = page.views[COLUMNS.index(I)]
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    assert not window.isFullScreen()
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_F11)
+    assert page.meeting_mode and page.meeting_action.isChecked()
+    qtbot.waitUntil(window.isFullScreen)
+    assert not window.nav.isVisible() and page.zoom == 1.4
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    assert not page.meeting_mode and window.nav.isVisible() and page.zoom == 1.0
+    # Esc leaves it too.
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    assert not page.meeting_mode and not page.meeting_action.isChecked()
+
+
+def test_two_moves_in_one_second_keep_the_days_in_the_column(window, page, monkeypatch):
+    """Ctrl+→ twice within a second: the card counts its days from the second move, also
+    when the board is read again from the file."""
+    second = dt.datetime.combine(TODAY, dt.time(10, 15, 30))
+    monkeypatch.setattr("fsm_desktop.storage.board._now", lambda: second)
+    view = page.views[COLUMNS.index(I)]
+    view.setFocus()
+    view.setCurrentIndex(page.models[COLUMNS.index(I)].index(0))  # Anna
+    QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(page.views[COLUMNS.index(S)], Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert names(page, V) == ["Anna Hansen", "Bo Berg", "Cai Hansen"]
+    page.load(window.project)  # read again from the file
+    anna = card(page, "Anna Hansen")
+    assert (anna.column, anna.since, anna.days_in_column(TODAY)) == (V, second, 0)
+    row = page.models[COLUMNS.index(V)].row_of(anna.citizen_id)
+    assert page.models[COLUMNS.index(V)].index(row).data(CARD_ROLE).days_in_column == 0
