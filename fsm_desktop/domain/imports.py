@@ -531,6 +531,14 @@ class Mapping:
     def for_sheet(self, sheet: str) -> SheetMapping | None:
         return self.sheets.get(norm(sheet)) or self.sheets.get("*")
 
+    def for_source(self, source: SourceTable) -> SheetMapping | None:
+        """The sheet's mapping; a CSV file is named by its file, so a renamed extract
+        (momentum-2024-02.csv) takes the one sheet of a mapping saved for another name."""
+        found = self.for_sheet(source.sheet)
+        if found is None and source.csv and len(self.sheets) == 1:
+            found = next(iter(self.sheets.values()))
+        return found
+
     def to_json(self) -> str:
         return json.dumps(
             {
@@ -598,9 +606,11 @@ class Mapping:
 
 
 def layout_signature(tables: Sequence[SourceTable]) -> str:
-    """The same sheets with the same headers give the same signature (a file layout)."""
+    """The same sheets with the same headers give the same signature (a file layout). A CSV
+    file's one sheet is named by the file, which changes with every extract: its name is left out."""
     text = "\n".join(
-        norm(t.sheet) + ":" + "|".join(sorted(norm(h) for h in t.headers if str(h).strip())) for t in tables
+        ("" if t.csv else norm(t.sheet)) + ":" + "|".join(sorted(norm(h) for h in t.headers if str(h).strip()))
+        for t in tables
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -676,7 +686,7 @@ def bind(sources: Sequence[SourceTable], mapping: Mapping | None = None) -> Bind
     ignored: list[str] = []
     seen: dict[str, str] = {}
     for source in sources:
-        sheet_mapping = mapping.for_sheet(source.sheet) if mapping else None
+        sheet_mapping = mapping.for_source(source) if mapping else None
         if sheet_mapping is not None:
             if not sheet_mapping.table:
                 ignored.append(source.sheet)

@@ -313,7 +313,7 @@ class MappingDialog(QDialog):
         for sheet in sheets:
             if norm(sheet.sheet) in GUIDE_SHEETS:
                 continue  # the template's own guide and lists hold no data
-            self._add_sheet(inner, sheet, current.for_sheet(sheet.sheet) if current else None)
+            self._add_sheet(inner, sheet, current.for_source(sheet) if current else None)
         self.sheet_layout.addStretch(1)
         name_row = QHBoxLayout()
         name_row.addWidget(QLabel(self.tr("Gem som:"), self))
@@ -397,7 +397,8 @@ class MappingDialog(QDialog):
         for name, table_box, _host, state in self.sheets:
             table_key = table_box.currentData()
             columns = {key: combo.currentData() for key, combo in state["fields"].items() if combo.currentData()}
-            sheets[norm(name)] = SheetMapping(
+            # A CSV file's sheet is named by the file: "*", so that a renamed extract matches.
+            sheets["*" if state["sheet"].csv else norm(name)] = SheetMapping(
                 table_key or "",
                 columns if table_key else {},
                 state["date"].currentData() if table_key else "auto",

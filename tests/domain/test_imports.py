@@ -294,6 +294,22 @@ def test_the_layout_signature_ignores_order_and_case():
     assert layout_signature(a) == layout_signature(b) != layout_signature(c)
 
 
+def test_a_csv_files_name_is_not_part_of_its_layout():
+    january = sheet("momentum-2024-01", ["CPR", "Navn"])
+    february = sheet("Momentum-2024-02", ["navn", "cpr"])
+    january.csv = february.csv = True
+    assert layout_signature([january]) == layout_signature([february])
+    # Sheets of a workbook are named by their author: their names are part of the layout.
+    assert layout_signature([sheet("Ark1", ["cpr", "navn"])]) != layout_signature([sheet("Ark2", ["cpr", "navn"])])
+
+
+def test_a_mapping_saved_for_a_csv_file_reads_the_renamed_file():
+    mapping = Mapping("m", {norm("momentum-2024-01"): SheetMapping("borgere", {"cpr": "Personnr", "navn": "Navn"})})
+    renamed = sheet("momentum-2024-02", ["Personnr", "Navn"], ("0101801234", "Anna"))
+    renamed.csv = True
+    assert [c.name for c in plan(renamed, mapping=mapping).citizens_new] == ["Anna"]
+
+
 # --- validation: every rule, with its message ----------------------------------------------------
 
 

@@ -307,6 +307,12 @@ def test_a_saved_mapping_is_remembered_for_the_layout(project, tmp_path):
     commit(project, again)
     bo = CitizenRepository(project).by_cpr("0202802345")
     assert (bo.group, bo.entry_date) == (2, dt.date(2020, 4, 1))
+    # Next month's extract, under its own name: the same layout.
+    renamed = tmp_path / "momentum-2024-02.csv"
+    renamed.write_text("Personnummer;Borgers navn;Målgr.;Start\n0303803456;Cai;Indsats;01.05.2020\n", encoding="cp1252")
+    february = prepare(project, renamed)
+    assert february.signature == first.signature and february.mapping == mapping
+    assert [str(e) for e in february.plan.errors] == [] and [c.name for c in february.plan.citizens_new] == ["Cai"]
 
 
 def test_citizens_missing_from_the_extract_can_be_ended_with_the_import(project, tmp_path):

@@ -184,10 +184,13 @@ def test_mapping_another_layout_is_saved_and_used_again(window, page, qtbot, tmp
     assert dialog.stack.currentIndex() == ImportDialog.PREVIEW
     assert dialog.count_labels["citizens_new"].text() == "1"
     assert ImportRepository(window.project).mapping_names() == ["Fasit borgere"]
-    # The next file in the same layout is read with it at once.
-    second = page.import_file(csv)
+    # The next file in the same layout is read with it at once, also under another name.
+    renamed = tmp_path / "fasit-2024-02.csv"
+    renamed.write_text("Personnr;Fulde navn;Målgruppe\n0606806789;Finn;2\n", encoding="cp1252")
+    second = page.import_file(renamed)
     assert second.mapping is not None and second.mapping.name == "Fasit borgere"
     assert "»Fasit borgere«" in second.notes_label.text()
+    assert second.count_labels["citizens_new"].text() == "1" and second.errors_model.rowCount() == 0
 
 
 def test_ending_missing_citizens_with_the_import(window, page, qtbot, tmp_path):
