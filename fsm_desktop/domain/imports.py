@@ -671,6 +671,8 @@ class Binding:
     tables: list[BoundTable]
     errors: list[RowError]
     ignored: list[str]  # sheets not read (not recognised, or the mapping says ignore)
+    #: A second sheet with a table already found, with the message: its rows are rejected.
+    duplicates: list[tuple[SourceTable, str]] = field(default_factory=list)
 
 
 #: Sheets of our own that hold no data (the template's guide).
@@ -680,10 +682,12 @@ GUIDE_SHEETS = {norm("Vejledning"), norm("Lister")}
 def bind(sources: Sequence[SourceTable], mapping: Mapping | None = None) -> Binding:
     """Which table each sheet holds and which column is which field: from the mapping when it
     names the sheet, else from the headers (the standard template, headers in any case, extra
-    columns ignored). A table found twice, or a mapped column missing, is an error."""
+    columns ignored). A mapped column missing is an error; so is a table found twice: the
+    second sheet's rows are rejected (Binding.duplicates), each with the reason."""
     bound: list[BoundTable] = []
     errors: list[RowError] = []
     ignored: list[str] = []
+    duplicates: list[tuple[SourceTable, str]] = []
     seen: dict[str, str] = {}
     for source in sources:
         sheet_mapping = mapping.for_source(source) if mapping else None
@@ -719,13 +723,15 @@ def bind(sources: Sequence[SourceTable], mapping: Mapping | None = None) -> Bind
             spec, columns = found
             options = ReadOptions()
         if spec.key in seen:
-            errors.append(
-                RowError(source.sheet, source.header_row, "", f"arket indeholder {spec.sheet} ligesom arket »{seen[spec.key]}«")
-            )
+            message = f"arket indeholder {spec.sheet} ligesom arket »{seen[spec.key]}«; kun det første læses"
+            if source.rows:
+                duplicates.append((source, message))  # every row rejected with the message
+            else:
+                errors.append(RowError(source.sheet, source.header_row, "", message))
             continue
         seen[spec.key] = source.sheet
         bound.append(BoundTable(source, spec, columns, options))
-    return Binding(bound, errors, ignored)
+    return Binding(bound, errors, ignored, duplicates)
 
 
 # --- what the project holds, and the plan ------------------------------------------------------
@@ -981,6 +987,11 @@ class _Planner:
         tables = {t.spec.key: t for t in self.binding.tables}
         parsed = {key: _parse_table(table, self._tick) for key, table in tables.items()}
         self.result.rows_read = sum(len(rows) for rows in parsed.values())
+        for source, message in self.binding.duplicates:
+            self.result.rows_read += len(source.rows)
+            for number_, raw in source.rows:
+                self.result.errors.append(RowError(source.sheet, number_, "", message))
+                self.result.rejected.append(RejectedRow(source.sheet, number_, list(source.headers), raw, [message]))
         self.result.has_citizen_sheet = CITIZENS.key in parsed
         staff = self._staff(parsed.get(STAFF.key, []))
         citizens = self._citizens(parsed.get(CITIZENS.key, []), staff)

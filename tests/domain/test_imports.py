@@ -236,7 +236,21 @@ def test_the_standard_template_is_recognised_in_any_case_with_extra_columns():
 
 def test_two_sheets_with_the_same_table_is_an_error():
     binding = bind([sheet("A", ["cpr", "navn"]), sheet("B", ["cpr", "navn"])])
-    assert [str(e) for e in binding.errors] == ["B, række 1: arket indeholder Borgere ligesom arket »A«"]
+    assert [str(e) for e in binding.errors] == ["B, række 1: arket indeholder Borgere ligesom arket »A«; kun det første læses"]
+
+
+def test_the_rows_of_a_second_sheet_with_the_same_table_are_rejected_not_dropped():
+    result = plan(
+        sheet("A", ["cpr", "navn"], ("0101801234", "Anna")),
+        sheet("B", ["CPR", "Navn", "x"], ("0202802345", "Bo", "noget"), ("0303803456", "Cai")),
+    )
+    message = "arket indeholder Borgere ligesom arket »A«; kun det første læses"
+    assert errors(result) == [f"B, række 2: {message}", f"B, række 3: {message}"]
+    assert [(r.sheet, r.row, r.headers, r.values, r.messages) for r in result.rejected] == [
+        ("B", 2, ["CPR", "Navn", "x"], ("0202802345", "Bo", "noget"), [message]),
+        ("B", 3, ["CPR", "Navn", "x"], ("0303803456", "Cai"), [message]),
+    ]
+    assert [c.name for c in result.citizens_new] == ["Anna"] and result.rows_read == 3
 
 
 def test_a_mapping_reads_another_layout():

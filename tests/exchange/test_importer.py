@@ -188,6 +188,23 @@ def test_valid_rows_only_refuses_when_no_valid_row_changes_anything(project, tmp
     assert result.record.counts["ended"] == 1 and result.error_report is not None
 
 
+def test_a_second_sheet_of_citizens_goes_to_the_error_report(project, tmp_path):
+    source = _fill(tmp_path / "to-ark.xlsx")
+    workbook = load_workbook(source)
+    extra = workbook.create_sheet("Flere borgere")
+    extra.append(["cpr", "navn"])
+    extra.append(["050580-5678", "Eva"])
+    workbook.save(source)
+    prepared = prepare(project, source)
+    assert [str(e) for e in prepared.plan.errors] == [
+        "Flere borgere, række 2: arket indeholder Borgere ligesom arket »Borgere«; kun det første læses"
+    ]
+    result = commit(project, prepared, valid_rows_only=True)
+    assert result.record.counts["citizens_new"] == 3 and CitizenRepository(project).by_cpr("0505805678") is None
+    rows = list(load_workbook(result.error_report)["Flere borgere"].iter_rows(values_only=True))
+    assert rows[1] == (2, "arket indeholder Borgere ligesom arket »Borgere«; kun det første læses", "050580-5678", "Eva")
+
+
 def test_reimporting_the_same_file_changes_nothing(project, tmp_path):
     source = _fill(tmp_path / "a.xlsx")
     _import(project, source)
