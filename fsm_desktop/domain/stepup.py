@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -55,6 +56,8 @@ COMPANY_DIRECTED = frozenset(
         PeriodKind.ORDINAER_BESKAEFTIGELSE.value,
     }
 )
+_COMPANY_DIRECTED_KINDS = tuple(sorted(COMPANY_DIRECTED))
+_ORDINARY = PeriodKind.ORDINAER_BESKAEFTIGELSE.value
 INTERVAL_MONTHS = 6
 
 #: What a plan line can start: the offers and outcomes the program can see start.
@@ -132,9 +135,9 @@ class DueReason(StrEnum):
 
 
 DUE_LABELS = {
-    DueReason.RESSOURCEFORLOEB: "ressourceforløb: ingen virksomhedsrettet indsats i 6 måneder",
+    DueReason.RESSOURCEFORLOEB: "6 mdr. uden virksomhedsrettet indsats",
     DueReason.MARKED: "markeret: jobmatchet går i stå",
-    DueReason.FOLLOW_UP: "planen er ikke holdt: et tilbud er ikke startet",
+    DueReason.FOLLOW_UP: "plan ikke holdt",
 }
 
 
@@ -162,6 +165,7 @@ OUTCOME_LABELS = {
 
 
 # --- dates -------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1 << 16)
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later; the month's last day when it has no such day."""
     index = day.year * 12 + day.month - 1 + months
@@ -282,13 +286,13 @@ class StepUpCase:
 
     def spans(self, kind: str) -> list[tuple[dt.date, dt.date | None]]:
         spans = list(self.periods.get(kind, ()))
-        if kind == PeriodKind.ORDINAER_BESKAEFTIGELSE.value:
+        if kind == _ORDINARY:
             spans += [(m, _month_end(m)) for m in self.paid_months]
         return spans
 
     def company_directed(self) -> list[tuple[dt.date, dt.date | None]]:
         out: list[tuple[dt.date, dt.date | None]] = []
-        for kind in sorted(COMPANY_DIRECTED):
+        for kind in _COMPANY_DIRECTED_KINDS:
             out += self.spans(kind)
         return out
 
@@ -301,6 +305,7 @@ class StepUpCase:
         return max(held, key=lambda m: (m.date, m.id), default=None)
 
 
+@functools.lru_cache(maxsize=4096)
 def _month_end(first: dt.date) -> dt.date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
@@ -393,7 +398,9 @@ def assess(case: StepUpCase, today: dt.date) -> Assessment:
     """Is the citizen due for a step-up meeting today, why, and since when."""
     if case.entry_date is not None and case.entry_date > today:
         return Assessment(case, today=today)  # not in the project yet
-    if case.exit_date is not None and case.exit_date <= today:
+    if (case.exit_date is not None and case.exit_date <= today) or not (
+        case.ressourceforloeb or case.markings or case.meetings
+    ):
         return Assessment(case, today=today)
     exemptions = [m for m in case.markings if m.kind.is_exemption]
     meetings = [m.date for m in case.meetings]

@@ -42,6 +42,7 @@ MULTI_MACHINE_TABLES = (
     "stepup_meeting",
     "stepup_participant",
     "stepup_plan_line",
+    "stepup_marking",
     "audit_log",
     "import_batch",
     "board_meeting",
