@@ -238,8 +238,25 @@ def _load_mapping(project, name: str | None):
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from fsm_desktop.domain.cpr import mask
+    from fsm_desktop.domain.danish import number
     from fsm_desktop.exchange import importer
     from fsm_desktop.storage.project import Project
+
+    def tell_missing(missing) -> None:
+        """Citizens in the project but not in the extract: never changed here (the window can end them)."""
+        if not missing:
+            return
+        who = "1 borger står" if len(missing) == 1 else f"{number(len(missing))} borgere står"
+        print(
+            f"{PROG}: {who} i projektet, men ikke i udtrækket (de er ikke ændret; afslut dem i vinduet, "
+            "Import → Importér fil):",
+            file=sys.stderr,
+        )
+        for citizen in missing[:20]:
+            print(f"{PROG}:   {mask(citizen.cpr)} {citizen.name}", file=sys.stderr)
+        if len(missing) > 20:
+            print(f"{PROG}:   og {number(len(missing) - 20)} flere", file=sys.stderr)
 
     committed = False
     try:
@@ -252,6 +269,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 print(f"{PROG}: ignorerede ark: {', '.join(plan.ignored_sheets)}", file=sys.stderr)
             if args.dry_run:
                 print(f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}.")
+                tell_missing(plan.missing)
                 return 1 if plan.errors else 0
             if plan.errors and not args.valid_rows_only:
                 print(
@@ -270,6 +288,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             if result.error_report is not None:
                 line += f" Afviste rækker: {result.error_report}."
             print(line)
+            tell_missing(plan.missing)
         return 0
     except (KnownError, UsageError, KeyboardInterrupt):
         raise

@@ -154,7 +154,8 @@ def commit(
 ) -> Committed:
     """Write the prepared import in one transaction. With errors, only when ``valid_rows_only``
     and the valid rows (or ``endings``) change something: then the rejected rows are first
-    written to an error report next to the source file (also when that is all there is)."""
+    written to an error report next to the source file (also when that is all there is),
+    which is removed again if the transaction fails."""
     plan = prepared.plan
     if plan.errors and not valid_rows_only:
         raise ImportRefused(
@@ -177,7 +178,13 @@ def commit(
             n=len(plan.rejected),
             report=str(report),
         )
-    record = ImportRepository(project).apply(plan, prepared.path.name, prepared.sha256, endings, progress)
+    try:
+        record = ImportRepository(project).apply(plan, prepared.path.name, prepared.sha256, endings, progress)
+    except BaseException:
+        # Nothing was imported: a report of rows "not imported" beside it would mislead.
+        if report is not None:
+            report.unlink(missing_ok=True)
+        raise
     return Committed(record, report)
 
 

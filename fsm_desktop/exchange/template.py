@@ -29,8 +29,9 @@ class ExportError(KnownError):
     """A file that cannot be written (folder missing, no permission, disk full, file open)."""
 
 
-def _save(workbook, path: Path) -> None:
-    """Save under a temporary name, then move into place: never half a file."""
+def _save(workbook, path: Path, new_name: bool = False) -> Path:
+    """Save under a temporary name, then move into place: never half a file. With
+    ``new_name``, an existing file is never replaced: the name gets "-2", "-3" … instead."""
     path = Path(path)
     try:
         fd, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
@@ -39,7 +40,10 @@ def _save(workbook, path: Path) -> None:
         raise ExportError("Filen {path} kunne ikke gemmes: {reason}.", path=str(path), reason=exc.strerror or str(exc)) from None
     try:
         workbook.save(temporary)
-        os.replace(temporary, path)
+        if new_name:
+            path = _move_to_new_name(temporary, path)
+        else:
+            os.replace(temporary, path)
     except OSError as exc:
         raise ExportError(
             "Filen {path} kunne ikke gemmes (er den åben i Excel?): {reason}.", path=str(path), reason=exc.strerror or str(exc)
@@ -47,6 +51,26 @@ def _save(workbook, path: Path) -> None:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+    return path
+
+
+def _move_to_new_name(temporary: str, path: Path) -> Path:
+    """The complete file under ``path``, or the first free "NAME-2", "NAME-3" …: a hard link
+    is made only where no file is (two imports in one second, even in two processes, keep
+    both reports). Where the disk has no hard links, the name is checked first instead."""
+    for n in range(1, 1000):
+        candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            os.link(temporary, candidate)
+            return candidate
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (some network and FAT drives)
+            if candidate.exists():
+                continue
+            os.replace(temporary, candidate)
+            return candidate
+    raise FileExistsError(f"{path} (and 999 more)")
 
 
 def _sheet(workbook, spec: TableSpec, rows: Sequence[tuple], lists_sheet: str | None):
@@ -158,7 +182,8 @@ def error_report_path(source: str | Path) -> Path:
 
 
 def write_error_report(path: str | Path, rejected: Sequence[RejectedRow]) -> Path:
-    """The rejected rows as they were in the source, with the row number and what was wrong."""
+    """The rejected rows as they were in the source, with the row number and what was wrong.
+    Returns the file written: ``path``, or "NAME-2" … where ``path`` exists already."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -179,8 +204,7 @@ def write_error_report(path: str | Path, rejected: Sequence[RejectedRow]) -> Pat
         _append(ws, [row.row, "; ".join(row.messages), *row.values])
     if not sheets:
         workbook.create_sheet("Fejl").append(["Ingen afviste rækker"])
-    _save(workbook, Path(path))
-    return Path(path)
+    return _save(workbook, Path(path), new_name=True)
 
 
 def _safe_title(title: str, taken: dict) -> str:

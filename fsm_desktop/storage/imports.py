@@ -47,6 +47,14 @@ TABLES: dict[str, tuple[str, ...]] = {
 }
 #: SQLite's default limit of host parameters is 32766; stay well below it.
 _CHUNK = 900
+#: In a journal's earlier row: the row as the import wrote it (staff), to see later changes.
+AFTER = "__written__"
+#: The staff columns an import writes, in the order of a journal's inserted row after its id.
+_STAFF_WRITTEN = ("initials", "name", "role", "hours_per_week")
+
+
+def _staff_written(staff: Staff) -> dict[str, object]:
+    return dict(zip(_STAFF_WRITTEN, (staff.initials, staff.name, staff.role.value, staff.hours_per_week)))
 
 
 class ImportUndoError(KnownError):
@@ -214,6 +222,7 @@ class ImportRepository:
         }
         citizens = _touched_citizens(journal)
         self._refuse_if_changed_since(batch_id, citizens)
+        self._refuse_if_staff_changed(journal)
         now = dt.datetime.now().replace(microsecond=0)
         user = self.project.user
         try:
@@ -261,6 +270,33 @@ class ImportRepository:
                     at=dt.datetime.fromisoformat(row[1]).strftime("%d-%m-%Y %H:%M"),
                 )
 
+    def _refuse_if_staff_changed(self, journal: dict[tuple[str, str], list]) -> None:
+        """Staff rows are not in the audit log: compare them with the rows as the import wrote
+        them (journals written before these were kept have none, and are not checked)."""
+        written: dict[str, dict] = {}
+        for row in journal.get(("staff", "insert"), []):
+            if len(row) == 1 + len(_STAFF_WRITTEN):
+                written[row[0]] = dict(zip(_STAFF_WRITTEN, row[1:]))
+        for row in journal.get(("staff", "update"), []):
+            if AFTER in row:
+                written[row["id"]] = row[AFTER]
+        if not written:
+            return
+        now = {}
+        for chunk in _chunks(list(written)):
+            cursor = self.conn.execute(
+                f"SELECT id, {', '.join(_STAFF_WRITTEN)} FROM staff WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            now.update((r[0], dict(zip(_STAFF_WRITTEN, r[1:]))) for r in cursor)
+        for staff_id, values in written.items():
+            if now.get(staff_id) != values:
+                raise ImportUndoError(
+                    "Importen kan ikke fortrydes: medarbejderen {initials} ({name}) er ændret efter importen. "
+                    "Ret ændringerne i hånden, eller fortryd dem først.",
+                    initials=values["initials"],
+                    name=values["name"],
+                )
+
     def _delete(self, table: str, keys: list) -> None:
         pk = TABLES[table]
         where = " AND ".join(f'"{column}" = ?' for column in pk)
@@ -272,7 +308,7 @@ class ImportRepository:
         if not rows:
             return
         pk = TABLES[table]
-        columns = [c for c in rows[0] if c not in pk]
+        columns = [c for c in rows[0] if c not in pk and c != AFTER]
         assignments = ", ".join(f'"{c}" = ?' for c in columns)
         where = " AND ".join(f'"{c}" = ?' for c in pk)
         self.conn.executemany(
@@ -434,9 +470,12 @@ class _Writer:
             "INSERT INTO staff (id, initials, name, role, hours_per_week) VALUES (?, ?, ?, ?, ?)",
             [(s.id, s.initials, s.name, s.role.value, s.hours_per_week) for s in plan.staff_new],
         )
-        self._journal("staff", "insert", [[s.id] for s in plan.staff_new])
+        # With the rows as written (after the key), so that an undo can see later changes.
+        self._journal("staff", "insert", [[s.id, *_staff_written(s).values()] for s in plan.staff_new])
         if plan.staff_updated:
-            self._journal("staff", "update", self._old_rows("staff", [(old.id,) for old, _ in plan.staff_updated]))
+            written = {new.id: _staff_written(new) for _, new in plan.staff_updated}
+            old_rows = self._old_rows("staff", [(old.id,) for old, _ in plan.staff_updated])
+            self._journal("staff", "update", [row | {AFTER: written[row["id"]]} for row in old_rows])
             conn.executemany(
                 "UPDATE staff SET name = ?, role = ?, hours_per_week = ? WHERE id = ?",
                 [(new.name, new.role.value, new.hours_per_week, old.id) for old, new in plan.staff_updated],

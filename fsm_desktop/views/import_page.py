@@ -454,6 +454,8 @@ class ImportDialog(QDialog):
         self.mapping: Mapping | None = None
         self.prepared = None
         self.result = None
+        #: The import is being written (a transaction on a worker): the dialog cannot be closed.
+        self.writing = False
         self.cancel_event = threading.Event()
         self.setWindowTitle(self.tr("Importér {file}").format(file=self.source.name))
         self.resize(980, 640)
@@ -693,6 +695,9 @@ class ImportDialog(QDialog):
         self.reject()
 
     def reject(self) -> None:  # noqa: D102 - Esc while reading cancels the reading too
+        if self.writing:
+            # The transaction runs to its end; closing now would lose what it did.
+            return
         self.cancel_event.set()
         super().reject()
 
@@ -733,6 +738,7 @@ class ImportDialog(QDialog):
         self.progress_note.setText(self.tr("Alt skrives i én transaktion: enten det hele eller intet."))
         self._show(self.PROGRESS)
         self.cancel_button.setEnabled(False)
+        self.writing = True
 
         def work(report):
             from fsm_desktop.exchange.importer import commit
@@ -746,6 +752,7 @@ class ImportDialog(QDialog):
         self.progress_label.setText(self.tr("Skriver {what} …").format(what=QCoreApplication.translate("ImportPage", step)))
 
     def _written(self, result) -> None:
+        self.writing = False
         self.result = result
         self.progress_bar.setRange(0, 1000)
         self.cancel_button.setEnabled(True)
@@ -764,6 +771,7 @@ class ImportDialog(QDialog):
     def _write_failed(self, exc: BaseException) -> None:
         from fsm_desktop.exchange.importer import ImportRefused
 
+        self.writing = False
         self.progress_bar.setRange(0, 1000)
         self.cancel_button.setEnabled(True)
         if isinstance(exc, ImportRefused):  # its message says that nothing is written

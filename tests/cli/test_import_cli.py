@@ -125,6 +125,21 @@ def test_only_rejected_rows_with_valid_rows_only_exits_1_and_records_nothing(env
     assert run(env, "imports", "--db", db).stdout == ""
 
 
+def test_citizens_missing_from_the_extract_are_listed_masked_at_most_20(env, db, tmp_path):
+    everyone = tmp_path / "alle.csv"
+    everyone.write_text("cpr;navn\n" + "".join(f"{d:02d}0180-{1000 + d};Borger {d:02d}\n" for d in range(1, 24)), encoding="utf-8")
+    assert run(env, "import", "--db", db, everyone).returncode == 0
+    one = tmp_path / "en.csv"
+    one.write_text("cpr;navn\n2401801024;Borger 24\n", encoding="utf-8")
+    for extra in ([], ["--dry-run"]):
+        result = run(env, "import", "--db", db, one, *extra)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.count("\n") == 1 and "23 borgere mangler i udtrækket" in result.stdout
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith("fsm-desktop: 23 borgere står i projektet, men ikke i udtrækket")
+        assert lines[1:] == [f"fsm-desktop:   {d:02d}0180-xxxx Borger {d:02d}" for d in range(1, 21)] + ["fsm-desktop:   og 3 flere"]
+
+
 def test_a_program_error_is_one_line_that_names_the_log_and_exits_2(env, db, tmp_path):
     staff, _ = _csvs(tmp_path)
     code = (

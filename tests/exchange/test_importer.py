@@ -205,6 +205,55 @@ def test_a_second_sheet_of_citizens_goes_to_the_error_report(project, tmp_path):
     assert rows[1] == (2, "arket indeholder Borgere ligesom arket »Borgere«; kun det første læses", "050580-5678", "Eva")
 
 
+def test_the_error_report_is_removed_when_the_transaction_fails(project, tmp_path, monkeypatch):
+    source = _fill(tmp_path / "delvis.xlsx", hours=HOURS + [("0101801234", "2020-13", 5)])
+    prepared = prepare(project, source)
+    before = dump(project)
+
+    def failing(*args, **kwargs):
+        raise ImportUndoError("Disken er fuld.")  # any error while writing
+
+    monkeypatch.setattr(ImportRepository, "apply", failing)
+    with pytest.raises(ImportUndoError):
+        commit(project, prepared, valid_rows_only=True)
+    assert list(tmp_path.glob("delvis-fejl-*")) == [] and dump(project) == before
+
+
+def test_error_reports_in_the_same_second_do_not_overwrite_each_other(tmp_path):
+    from fsm_desktop.domain.imports import RejectedRow
+    from fsm_desktop.exchange.template import write_error_report
+
+    path = tmp_path / "udtraek-fejl-20260101-120000.xlsx"
+    first = write_error_report(path, [RejectedRow("Ark", 2, ["cpr"], ("a",), ["fejl a"])])
+    second = write_error_report(path, [RejectedRow("Ark", 2, ["cpr"], ("b",), ["fejl b"])])
+    assert first == path and second == tmp_path / "udtraek-fejl-20260101-120000-2.xlsx"
+    assert [load_workbook(p)["Ark"]["C2"].value for p in (first, second)] == ["a", "b"]
+    assert {p.name for p in tmp_path.iterdir()} == {first.name, second.name}  # no temporary left
+
+
+def test_undo_refuses_when_staff_it_would_revert_were_changed_since(project, tmp_path):
+    first = _import(project, _fill(tmp_path / "a.xlsx")).record
+    staff = [("JF", "Jonna Formidler", "jobformidler", 37), ("SB", "Sara Sagsbehandler", "sagsbehandler", 20)] + STAFF[2:]
+    second = _import(project, _fill(tmp_path / "b.xlsx", staff=staff)).record
+    assert second.counts["staff_updated"] == 1
+    repository = ImportRepository(project)
+    with project.db.atomic():
+        project.db.execute("UPDATE staff SET name = 'Sara Berg' WHERE initials = 'SB'")  # edited after the import
+    before = dump(project)
+    with pytest.raises(ImportUndoError, match=r"medarbejderen SB \(Sara Sagsbehandler\) er ændret efter importen"):
+        repository.undo(second.id)
+    assert dump(project) == before
+    with project.db.atomic():
+        project.db.execute("UPDATE staff SET name = 'Sara Sagsbehandler' WHERE initials = 'SB'")
+    repository.undo(second.id)
+    # A staff member the import added, changed since: undoing would delete the change.
+    with project.db.atomic():
+        project.db.execute("DELETE FROM assignment")  # (so that only the change stands in the way)
+        project.db.execute("UPDATE staff SET hours_per_week = 25 WHERE initials = 'BF'")
+    with pytest.raises(ImportUndoError, match=r"medarbejderen BF \(Barsel/fængsel\) er ændret efter importen"):
+        repository.undo(first.id)
+
+
 def test_reimporting_the_same_file_changes_nothing(project, tmp_path):
     source = _fill(tmp_path / "a.xlsx")
     _import(project, source)

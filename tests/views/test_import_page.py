@@ -130,6 +130,26 @@ def test_valid_rows_only_is_offered_only_when_valid_rows_change_something(window
     assert len(ImportRepository(window.project).batches()) == 1
 
 
+def test_closing_while_writing_is_ignored_and_the_result_shown(window, page, qtbot, tmp_path):
+    dialog = page.import_file(_filled(tmp_path, NEW))
+    shown = dialog._write_step
+    closed = []
+
+    def close_while_writing(step):
+        closed.append(dialog.close())  # Esc, or the window's close button, while the import is written
+        shown(step)
+
+    dialog._write_step = close_while_writing
+    with qtbot.waitSignal(dialog.imported):
+        dialog.import_button.click()
+    assert closed and not any(closed)
+    assert dialog.isVisible() and dialog.stack.currentIndex() == ImportDialog.DONE
+    assert "Importeret: borgere: 2 nye" in dialog.done_label.text()
+    assert page.model.rowCount() == 1
+    dialog.close_button.click()  # once written, the dialog closes as usual
+    assert not dialog.isVisible()
+
+
 def test_cancelling_while_reading_writes_nothing(window, page, tmp_path):
     rows = [(f"0101{80 + i // 1000:02d}{1000 + i % 1000:04d}", f"Borger {i}") for i in range(2500)]
     dialog = ImportDialog(window.project, _filled(tmp_path, rows), page)
