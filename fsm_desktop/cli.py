@@ -150,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     stepup.add_argument("--due", action="store_true", help="vis borgerne, der skal have et møde")
     stepup.add_argument("--exempt", action="store_true", help="med --due: vis også de fritagne")
     stepup.add_argument("--date", dest="as_of", type=_day, metavar="ÅÅÅÅ-MM-DD", help="opgør pr. denne dato")
+    stepup.add_argument("--job-broker", metavar="INITIALER", help="med --due: kun denne jobformidlers borgere")
+    stepup.add_argument("--caseworker", metavar="INITIALER", help="med --due: kun denne sagsbehandlers borgere")
     stepup.add_argument("--format", choices=("table", "json"), default="table", help="udskriftens form")
 
     template = sub.add_parser("template", help="gem importskabelonen (Excel), tom eller med projektets data")
@@ -182,14 +184,27 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.stepup import due_list, monthly_counts
     from fsm_desktop.exchange.stepup_output import render_due, render_overview
     from fsm_desktop.storage.project import Project
+    from fsm_desktop.storage.repositories import StaffRepository
     from fsm_desktop.storage.stepup import StepUpRepository
 
     if args.exempt and not args.due:
         raise UsageError("--exempt kan kun bruges sammen med --due")
+    if (args.job_broker or args.caseworker) and not args.due:
+        raise UsageError("--job-broker og --caseworker kan kun bruges sammen med --due")
     with Project.open(args.db) as project:
         initiative = project.initiative
         today = args.as_of or min(dt.date.today(), initiative.end)
         cases = StepUpRepository(project).cases(today)
+        if args.job_broker or args.caseworker:
+            known = {s.initials.upper() for s in StaffRepository(project).list()}
+            for option, initials in (("--job-broker", args.job_broker), ("--caseworker", args.caseworker)):
+                if initials and initials.upper() not in known:
+                    raise UsageError(f"{option}: ingen medarbejder har initialerne »{initials}«")
+            cases = [
+                c for c in cases
+                if (not args.job_broker or c.job_broker.upper() == args.job_broker.upper())
+                and (not args.caseworker or c.caseworker.upper() == args.caseworker.upper())
+            ]
         if args.due:
             sys.stdout.write(render_due(due_list(cases, today, include_exempt=args.exempt), today, args.format))
         else:

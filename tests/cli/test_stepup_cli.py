@@ -160,6 +160,15 @@ def test_exempt_citizens_follow_with_exempt(env, bir):
     }]
 
 
+def test_the_due_list_filtered_by_job_broker_and_caseworker(env, bir):
+    path, ids = bir
+    by_broker = json.loads(stepup(env, "--db", path, "--due", "--job-broker", "aa", "--format", "json", "--date", AS_OF).stdout)
+    assert [d["name"] for d in by_broker["due"]] == ["Anna Ager", "Dan Dam"]
+    both = json.loads(stepup(env, "--db", path, "--due", "--job-broker", "AA", "--caseworker", "CC", "--format", "json",
+                             "--date", AS_OF).stdout)
+    assert [d["name"] for d in both["due"]] == ["Anna Ager"]
+
+
 def test_the_due_list_moves_with_the_date(env, bir):
     path, ids = bir
     # 14 Jul 2020: Anna's mark has not come, Dan is not marked yet; Cia's plan (1 Jul) is
@@ -242,6 +251,8 @@ def _one_line_usage_error(result, *fragments):
         (["--date", "1. september"], "fsm-desktop: fejl: --date: »1. september« er ikke en dato (ÅÅÅÅ-MM-DD)"),
         (["--format", "xml"], "fsm-desktop: fejl: --format: »xml« er ikke et af valgene 'table', 'json'"),
         (["--exempt"], "fsm-desktop: fejl: --exempt kan kun bruges sammen med --due"),
+        (["--job-broker", "AA"], "fsm-desktop: fejl: --job-broker og --caseworker kan kun bruges sammen med --due"),
+        (["--due", "--caseworker", "ZZ"], "fsm-desktop: fejl: --caseworker: ingen medarbejder har initialerne »ZZ«"),
     ],
 )
 def test_usage_errors_are_one_danish_line(env, bir, args, expected):
