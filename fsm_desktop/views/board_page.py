@@ -10,6 +10,8 @@ highlighted; "Afslut møde" records a snapshot of the board."""
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoCommand, QUndoStack
@@ -64,10 +66,35 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
 
 
+def read_board(database: Path, today: dt.date) -> tuple[list[BoardCard], bool]:
+    """What the page shows, read off the GUI thread: the cards in board order (by name, then
+    CPR: sorted here, not on the GUI thread) and whether a meeting has been held."""
+    with Project.open(database) as own:
+        repository = BoardRepository(own)
+        cards, has_meeting = repository.cards(today), repository.has_meeting()
+    cards.sort(key=attrgetter("key"))
+    return cards, has_meeting
+
+
 class _SteppingView(QListView):
     """A list whose ↑/↓ stop only on the rows that have ``stop_role`` (cards, lane names)."""
 
     stop_role = BOARD_CARD_ROLE
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)
+        # Lay out the visible part first and the rest in steps: 20,000 rows show at once.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(500)
+        # By pixel in every list: the lists scroll together by the same scroll bar value.
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def dataChanged(self, top_left, bottom_right, roles=()) -> None:  # noqa: N802
+        # Every row has the same size, so changed data never changes the layout: repaint only.
+        # (QListView lays every row out again, in batches, and meanwhile the scroll range is
+        # short and clamps the scroll position that the lists share.)
+        QAbstractItemView.dataChanged(self, top_left, bottom_right, roles)
 
     def stop_row(self, start: int, step: int) -> int | None:
         """The first row from ``start`` in direction ``step`` that has ``stop_role``."""
@@ -99,10 +126,6 @@ class BoardListView(_SteppingView):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setUniformItemSizes(True)
-        # Lay out the visible part first and the rest in steps: 20,000 cards show at once.
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(500)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
@@ -110,7 +133,6 @@ class BoardListView(_SteppingView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setObjectName("boardColumn")
 
@@ -156,7 +178,6 @@ class LaneListView(_SteppingView):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setUniformItemSizes(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -430,13 +451,17 @@ class BoardPage(Page):
             self.views.append(view)
             self.headers.append(header)
         grid.setRowStretch(1, 1)
-        # One scroll bar (the last column's) moves every column and the lane labels; scrolling
-        # any of them (wheel, keys) moves that one. A guard keeps the echoes out.
+        # One scroll position for every column and the lane names: scrolling any of them (wheel,
+        # keys) moves them all; a guard keeps the echoes out. A list laid out again (after a
+        # move; in batches) has a short range for a moment, which clamps its position: that is
+        # no scroll, and the position comes back as the range grows.
         self._syncing = False
-        master = self.views[-1].verticalScrollBar()
-        master.valueChanged.connect(self._sync_scroll)
-        for view in [*self.views[:-1], self.lane_view]:
-            view.verticalScrollBar().valueChanged.connect(self._follow_scroll)
+        self._scroll_position = 0
+        self._clamped: set[int] = set()  # ids of the bars whose next value is a clamp
+        for view in (*self.views, self.lane_view):
+            bar = view.verticalScrollBar()
+            bar.valueChanged.connect(lambda value, bar=bar: self._scrolled(bar, value))
+            bar.rangeChanged.connect(lambda _low, high, bar=bar: self._range_changed(bar, high))
         self.empty_label = QLabel(self)
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setWordWrap(True)
@@ -445,19 +470,30 @@ class BoardPage(Page):
         self.body.addLayout(grid, 1)
         self._set_lane_view_visible(False)
 
-    def _sync_scroll(self, value: int) -> None:
+    def _scrolled(self, bar, value: int) -> None:
+        if id(bar) in self._clamped:
+            self._clamped.discard(id(bar))
+            return
         if self._syncing:
             return
+        self._scroll_position = value
         self._syncing = True
         try:
-            for view in [*self.views[:-1], self.lane_view]:
-                view.verticalScrollBar().setValue(value)
+            for view in (*self.views, self.lane_view):
+                if view.verticalScrollBar() is not bar:
+                    view.verticalScrollBar().setValue(value)
         finally:
             self._syncing = False
 
-    def _follow_scroll(self, value: int) -> None:
-        if not self._syncing:
-            self.views[-1].verticalScrollBar().setValue(value)
+    def _range_changed(self, bar, maximum: int) -> None:
+        if bar.value() > maximum:  # Qt clamps the value next
+            self._clamped.add(id(bar))
+        elif bar.value() < min(self._scroll_position, maximum):  # grown back
+            self._syncing = True
+            try:
+                bar.setValue(min(self._scroll_position, maximum))
+            finally:
+                self._syncing = False
 
     # --- loading -----------------------------------------------------------------------------------
     def load(self, project: Project) -> None:
@@ -475,12 +511,8 @@ class BoardPage(Page):
         self._generation += 1
         generation, database, today = self._generation, project.path, self.today
 
-        def work():
-            with Project.open(database) as own:
-                repository = BoardRepository(own)
-                return repository.cards(today), repository.has_meeting()
-
-        run_in_background(work, lambda result: self._cards_loaded(result, generation), self._load_failed, self)
+        run_in_background(lambda: read_board(database, today), lambda result: self._cards_loaded(result, generation),
+                          self._load_failed, self)
 
     def _load_failed(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError):
@@ -492,9 +524,7 @@ class BoardPage(Page):
     def _cards_loaded(self, result, generation: int) -> None:
         if generation != self._generation:
             return
-        cards, self.has_meeting = result
-        cards.sort(key=lambda c: (c.name.lower(), c.cpr))
-        self.cards = cards
+        self.cards, self.has_meeting = result
         self.changed_button.setEnabled(self.has_meeting)
         self.changed_button.setToolTip("" if self.has_meeting else self.tr("Der er endnu ikke afsluttet et møde"))
         self.rebuild()
@@ -608,6 +638,7 @@ class BoardPage(Page):
         """Filter, lay out and show every column (one reset per model)."""
         shown = self.filter.apply(self.cards, self.today, self.has_meeting)
         self.layout_ = BoardLayout(shown, self.lane_by, self.labels, self.collapsed, presorted=True)
+        self._scroll_position = 0  # a new board starts at the top
         for model in self.models:
             model.lane_labels = self.labels
             model.reset(self.layout_, self.today)

@@ -542,3 +542,30 @@ def test_two_moves_in_one_second_keep_the_days_in_the_column(window, page, monke
     assert (anna.column, anna.since, anna.days_in_column(TODAY)) == (V, second, 0)
     row = page.models[COLUMNS.index(V)].row_of(anna.citizen_id)
     assert page.models[COLUMNS.index(V)].index(row).data(CARD_ROLE).days_in_column == 0
+
+
+def test_the_lists_keep_their_shared_position_while_laid_out_again(window, page, qtbot):
+    """A move lays the lists out again in batches (as with 20,000 cards); meanwhile a list's
+    range is short and clamps its position. The board must not jump: every list comes back to
+    the shared position."""
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+    window.resize(1000, 560)
+    page.set_zoom(1.6)
+    lists = [*page.views, page.lane_view]
+    for view in lists:
+        view.setBatchSize(1)  # a batch per row: a 6-citizen board laid out like a big one
+    bars = [view.verticalScrollBar() for view in lists]
+    qtbot.waitUntil(lambda: bars[-1].maximum() > 0 and len({bar.maximum() for bar in bars}) == 1)
+    page.show_lane(page.layout_.lanes[-1].key)  # the last lane: the board scrolled down
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
+    position = bars[0].value()
+    assert position > 0 and {bar.value() for bar in bars} == {position}
+    seen = set()
+    for bar in bars:
+        bar.valueChanged.connect(seen.add)
+    focused = next(view for view in page.views if view.hasFocus())
+    QTest.keyClick(focused, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)  # Finn to "på længere sigt"
+    assert names(page, L) == ["Dorte Dahl", "Finn Friis"]
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1 and {bar.value() for bar in bars} == {position})
+    assert min(seen, default=position) < position  # the lists were clamped meanwhile …
+    qtbot.waitUntil(lambda: {bar.value() for bar in bars} == {position})  # … and came back
