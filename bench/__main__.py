@@ -364,7 +364,7 @@ def bench_register(runs: int, citizens: int) -> None:
     from fsm_desktop.storage.board import BoardRepository
     from fsm_desktop.storage.project import Project
     from fsm_desktop.views import tasks
-    from fsm_desktop.views.citizens_page import CitizensModel, CitizensPage
+    from fsm_desktop.views.citizens_page import CitizenRows, CitizensModel, CitizensPage
 
     db, _ = demo_database(citizens)
     app = create_application()
@@ -372,9 +372,12 @@ def bench_register(runs: int, citizens: int) -> None:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     project = Project.open(db)
     today = min(dt.date.today(), project.initiative.end)
+    # What the page's loading thread does: read the rows, put them in name order, and build
+    # what the search compares (CitizenRows).
     started = time.perf_counter()
     cards = BoardRepository(project).cards(today, include_left=True)
     cards.sort(key=lambda c: c.key)
+    CitizenRows(cards)
     load = time.perf_counter() - started
     page = CitizensPage()
     page.resize(1600, 1000)
@@ -422,21 +425,23 @@ def bench_register(runs: int, citizens: int) -> None:
         view.viewport().repaint()
         floor_paints.append(time.perf_counter() - started)
         view.close()
-        fresh = [dataclasses.replace(c) for c in cards]
+        fresh = CitizenRows([dataclasses.replace(c) for c in cards])  # loaded: read in the loading thread
         page._generation += 1
         started = time.perf_counter()
         page._cards_loaded(fresh, page._generation)
         painted(page)
         shows.append(time.perf_counter() - started)
         # A keystroke as the user sees it: the filter, then the events up to and including the
-        # table's one repaint (counted, so a run without a paint cannot pass as fast).
+        # table's repaint (the view lays out its rows on a zero timer and paints in the event
+        # loop's next round: the events are processed until the paint has been counted).
         paints.n = 0
         started = time.perf_counter()
         page.search.setText("a")
-        app.processEvents()
+        while paints.n < 1:
+            app.processEvents()
+            if time.perf_counter() - started > 5:
+                raise SystemExit("bench: the table did not repaint after the keystroke")
         keys.append(time.perf_counter() - started)
-        if paints.n < 1:
-            raise SystemExit("bench: the table did not repaint after the keystroke")
         page.search.setText("")
         app.processEvents()
         started = time.perf_counter()
@@ -447,15 +452,20 @@ def bench_register(runs: int, citizens: int) -> None:
     project.close()
     page.close()
     floor, floor_paint = statistics.median(floors), statistics.median(floor_paints)
-    key = statistics.median(keys)
-    figure("register.load_cards_20000", load, "s", "(reading the rows; not part of the limits)")
+    shown, key = statistics.median(shows), statistics.median(keys)
+    figure("register.load_cards_20000", load, "s", "(reading the rows in the loading thread; not part of the limits)")
     figure("register.floor_plain_table", floor, "s", f"(the same 20,000 x 14 table over a fixed-text model, shown; median of {runs})")
     figure("register.floor_repaint", floor_paint, "s", "(that table's repaint alone)")
-    figure("register.shown", statistics.median(shows), "s", f"(limit 0.200 s; {statistics.median(shows) / floor:.1f}x the plain table)")
+    figure("register.shown", shown, "s", f"({_limit(shown, 0.200)}; median of {runs}; {shown / floor:.1f}x the plain table)")
     figure("register.filter_keystroke", key, "s",
-           f"(limit 0.050 s: filter + the repaint; {key / floor_paint:.1f}x the plain repaint, "
+           f"({_limit(key, 0.050)}: filter + the repaint; median of {runs}; {key / floor_paint:.1f}x the plain repaint, "
            f"{key - floor_paint:.3f} s more)")
     figure("register.sort_by_age", statistics.median(sorts), "s", "(a click on a heading; no limit)")
+
+
+def _limit(value: float, limit: float) -> str:
+    """The register's figure against the issue's limit: pass or FAIL."""
+    return f"limit {limit:.3f} s: {'pass' if value <= limit else 'FAIL'}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,8 @@ filter, choose the columns, sort, export the visible rows to Excel, open a citiz
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
+from operator import attrgetter
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -55,6 +57,22 @@ EXIT_LABELS = {"fraflyttet": QT_TRANSLATE_NOOP("CitizensPage", "fraflyttet"),
                "doed": QT_TRANSLATE_NOOP("CitizensPage", "død")}
 
 
+class CitizenRows:
+    """The register's citizens in one order, with what the search compares for each: the name
+    in lower case, the CPR number and its date part, and the places of those still in the
+    target group. Built where the rows are read (the loading thread), so that showing 20,000
+    citizens costs the GUI thread no pass over them; a sort builds it anew."""
+
+    __slots__ = ("cards", "names", "cprs", "dates", "staying")
+
+    def __init__(self, cards: list[BoardCard]) -> None:
+        self.cards = cards
+        self.names = [c.search for c in cards]
+        self.cprs = [c.cpr for c in cards]
+        self.dates = [cpr[:6] for cpr in self.cprs]
+        self.staying = [i for i, c in enumerate(cards) if c.exit_date is None]
+
+
 class CitizensModel(QAbstractTableModel):
     (NAME, CPR, AGE, GROUP, JOB_BROKER, CASEWORKER, COLUMN, ENTRY, OFFER, HOURS, CONTACT, CV_GOAL, STEPUP, EXIT) = range(14)
     HEADERS = (
@@ -75,82 +93,122 @@ class CitizensModel(QAbstractTableModel):
     )
     CARD_ROLE = Qt.ItemDataRole.UserRole.value + 1
     RIGHT = (AGE, GROUP, HOURS)
+    #: Display texts kept at the most (the visible cells are a few hundred; scrolling adds more).
+    TEXTS_KEPT = 50_000
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._all: list[BoardCard] = []  # every citizen, in the current sort order
-        self._rows: list[BoardCard] = []  # those that pass the filter: the model's rows
+        self._data = CitizenRows([])  # every citizen, in the current sort order
+        self._by_name: list[BoardCard] = []  # every citizen in name order (what a sort starts from)
+        self._rows: list[int] = []  # places in _data of those that pass the filter, ascending: the rows
         self.today = dt.date.today()
-        self._texts: dict[tuple[int, int], str] = {}
-        self.left = 0
+        self._texts: dict[tuple[int, int], str] = {}  # display text by (place in _data, column)
         self.words: list[str] = []
         self.digits = ""
         self.show_left = False
 
     @property
+    def left(self) -> int:
+        return len(self._data.cards) - len(self._data.staying)
+
+    @property
     def total(self) -> int:
         """How many the filter chooses among: everyone, or everyone still in the target group."""
-        return len(self._all) if self.show_left else len(self._all) - self.left
+        return len(self._data.cards) if self.show_left else len(self._data.staying)
 
-    def set_cards(self, cards: list[BoardCard], today: dt.date) -> None:
+    def set_cards(self, rows: CitizenRows | list[BoardCard], today: dt.date, column: int = -1,
+                  order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """New rows in name order (a reset), sorted by ``column`` (-1: left in name order) and
+        filtered as before."""
+        if not isinstance(rows, CitizenRows):
+            rows = CitizenRows(sorted(rows, key=_KEY))
         self.beginResetModel()
-        self._all = cards
         self.today = today
-        self.left = sum(1 for c in cards if c.exit_date is not None)
-        self._rows = self._passing(cards)
+        self._by_name = rows.cards
+        if 0 <= column < len(self.HEADERS):
+            rows = CitizenRows(self._ordered(column, order))
+        self._data = rows
         self._texts.clear()
+        self._rows = self._passing()
         self.endResetModel()
 
     def set_filter(self, words: list[str], digits: str, show_left: bool) -> None:
-        """Only the citizens whose name has every word, or whose CPR has the digits; those who
-        left only with ``show_left``. One Python pass, then a reset (see CitizenFilter)."""
-        self.beginResetModel()
+        """Only the citizens whose name has every word, or whose CPR number has the digits in
+        its date part (all ten digits: the whole number); those who left only with
+        ``show_left``. One substring test per citizen and word, then one layout change that
+        keeps the current and selected rows that still show (see CitizenFilter)."""
         self.words, self.digits, self.show_left = words, digits, show_left
-        self._rows = self._passing(self._all)
-        self._texts.clear()
-        self.endResetModel()
+        rows = self._passing()
+        if rows == self._rows:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old, self._rows = self._rows, rows
+        self._follow(self.persistentIndexList(), old)
+        self.layoutChanged.emit()
 
-    def _passing(self, cards: list[BoardCard]) -> list[BoardCard]:
-        words, digits, everyone = self.words, self.digits, self.show_left
-        if digits:
-            return [c for c in cards if digits in c.cpr and (everyone or c.exit_date is None)]
-        if len(words) == 1:
-            word = words[0]
-            if everyone:
-                return [c for c in cards if word in c.search]
-            return [c for c in cards if word in c.search and c.exit_date is None]
-        if words:
-            return [c for c in cards if all(w in c.search for w in words) and (everyone or c.exit_date is None)]
-        return list(cards) if everyone else [c for c in cards if c.exit_date is None]
+    def _passing(self) -> list[int]:
+        data = self._data
+        rows = range(len(data.cards)) if self.show_left else data.staying
+        if self.digits:
+            digits = self.digits
+            if len(digits) == 10:
+                cprs = data.cprs
+                return [i for i in rows if cprs[i] == digits]
+            dates = data.dates  # not the last four digits: a search is not logged as a CPR reveal
+            return [i for i in rows if digits in dates[i]]
+        names = data.names
+        for word in self.words:
+            rows = [i for i in rows if word in names[i]]
+        return list(rows)
+
+    def _follow(self, persistent: list, old_rows: list[int], moved: dict[int, int] | None = None) -> None:
+        """Persistent indexes (the view's current and selected cells) follow their citizen to
+        its new row, or become invalid when it is filtered away. ``moved``: old place → new
+        place, when the citizens were reordered."""
+        if not persistent:
+            return
+        rows = self._rows
+        size = len(rows)
+        targets = []
+        for index in persistent:
+            place = old_rows[index.row()]
+            if moved is not None:
+                place = moved[place]
+            row = bisect_left(rows, place)
+            targets.append(self.index(row, index.column()) if row < size and rows[row] == place else QModelIndex())
+        self.changePersistentIndexList(persistent, targets)
 
     def card(self, row: int) -> BoardCard:
-        return self._rows[row]
+        return self._data.cards[self._rows[row]]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column's value (empty values last either way; equal values by name); -1
         puts the rows back in name order. The filtered rows keep their filter."""
-        if not self._all:
+        before = self._data.cards
+        if not before:
             return
+        ordered = CitizenRows(self._ordered(column, order))
         self.layoutAboutToBeChanged.emit()
-        everyone = self._all
-        if column < 0:
-            ordered = sorted(everyone, key=lambda c: c.key)
-        else:
-            keys = [self.sort_key(c, column) for c in everyone]
-            present = [i for i, k in enumerate(keys) if k is not None]
-            present.sort(key=lambda i: (keys[i], everyone[i].key), reverse=order == Qt.SortOrder.DescendingOrder)
-            missing = sorted((i for i, k in enumerate(keys) if k is None), key=lambda i: everyone[i].key)
-            ordered = [everyone[i] for i in present + missing]
         old_rows = self._rows
-        self._all = ordered
-        self._rows = self._passing(ordered)
+        self._data = ordered
         self._texts.clear()
-        new_row = {id(c): r for r, c in enumerate(self._rows)}
+        self._rows = self._passing()
         persistent = self.persistentIndexList()
-        self.changePersistentIndexList(
-            persistent, [self.index(new_row[id(old_rows[i.row()])], i.column()) for i in persistent]
-        )
+        if persistent:
+            place = {id(c): i for i, c in enumerate(ordered.cards)}
+            self._follow(persistent, old_rows, {p: place[id(before[p])] for p in {old_rows[i.row()] for i in persistent}})
         self.layoutChanged.emit()
+
+    def _ordered(self, column: int, order: Qt.SortOrder) -> list[BoardCard]:
+        """The citizens by a column: a stable sort of the name order by one key per citizen, so
+        equal values stay in name order (either way); empty values last, in name order."""
+        cards = self._by_name
+        if not 0 <= column < len(self.HEADERS):
+            return cards
+        keys = [self.sort_key(c, column) for c in cards]
+        present = [i for i, k in enumerate(keys) if k is not None]
+        present.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        return [cards[i] for i in present] + [c for c, k in zip(cards, keys) if k is None]
 
     def sort_key(self, card: BoardCard, column: int):
         """What a column sorts by (None: empty, sorts last)."""
@@ -174,7 +232,7 @@ class CitizensModel(QAbstractTableModel):
 
     def value(self, row: int, column: int):
         """The cell's value as it sorts and as it is exported."""
-        return self.value_of(self._rows[row], column)
+        return self.value_of(self.card(row), column)
 
     def value_of(self, c: BoardCard, column: int):
         if column == self.NAME:
@@ -215,34 +273,66 @@ class CitizensModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        # Called for every role of every visible cell on each paint: the roles not served
-        # return at once, and the display texts are kept until the rows change.
-        if role == _DISPLAY:
-            key = (index.row(), index.column())
-            text = self._texts.get(key)
-            if text is None:
-                text = self._texts[key] = self._display(*key)
-            return text
-        if role == _FOREGROUND:
-            row = index.row()
-            card = self._rows[row]
-            if card.exit_date is not None:
-                return _GREY
-            if index.column() == self.CONTACT:
-                days = card.days_since_contact(self.today)
-                if days is None or days > CONTACT_DAYS:
-                    return _RED
+        row = index.row()
+        if not 0 <= row < len(self._rows):
             return None
+        place = self._rows[row]
+        if role == _DISPLAY:
+            return self._text(place, index.column())
+        if role == _FOREGROUND:
+            return self._color(place, index.column())
         if role == _ALIGNMENT:
             return _RIGHT if index.column() in self.RIGHT else None
         if role == self.CARD_ROLE:
-            return self._rows[index.row()]
+            return self._data.cards[place]
         return None
 
-    def _display(self, row: int, column: int) -> str:
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roles) -> None:  # noqa: N802
+        self.fill(index.row(), index.column(), roles)
+
+    def fill(self, row: int, column: int, roles) -> None:
+        """Every role a view asks for a cell in one call (QModelRoleDataSpan): the item delegate
+        asks for seven roles per cell on each paint, and one call into Python instead of seven
+        (with the index lookups between them) is most of the time a repaint takes."""
         if not 0 <= row < len(self._rows):
-            return ""
-        value = self.value(row, column)
+            return
+        place = self._rows[row]
+        for item in roles:
+            role = item.role()
+            if role == _DISPLAY:
+                item.setData(self._text(place, column))
+            elif role == _FOREGROUND:
+                color = self._color(place, column)
+                if color is not None:
+                    item.setData(color)
+            elif role == _ALIGNMENT:
+                if column in self.RIGHT:
+                    item.setData(_RIGHT)
+            elif role == self.CARD_ROLE:
+                item.setData(self._data.cards[place])
+
+    def _text(self, place: int, column: int) -> str:
+        """The display text, kept until the rows are sorted or loaded anew."""
+        key = (place, column)
+        text = self._texts.get(key)
+        if text is None:
+            if len(self._texts) >= self.TEXTS_KEPT:
+                self._texts.clear()
+            text = self._texts[key] = self._display(self._data.cards[place], column)
+        return text
+
+    def _color(self, place: int, column: int) -> QColor | None:
+        card = self._data.cards[place]
+        if card.exit_date is not None:
+            return _GREY
+        if column == self.CONTACT:
+            days = card.days_since_contact(self.today)
+            if days is None or days > CONTACT_DAYS:
+                return _RED
+        return None
+
+    def _display(self, card: BoardCard, column: int) -> str:
+        value = self.value_of(card, column)
         if value is None:
             return "–" if column in (self.ENTRY, self.CONTACT, self.HOURS, self.AGE, self.GROUP) else ""
         if isinstance(value, dt.date):
@@ -259,6 +349,7 @@ _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _GREY = QColor("#6b7280")
 _RED = QColor("#b3261e")
+_KEY = attrgetter("key")
 
 
 class CitizenFilter(QSortFilterProxyModel):
@@ -269,7 +360,10 @@ class CitizenFilter(QSortFilterProxyModel):
     Python once per row on every keystroke (about 25 ms here, over the 50 ms limit with the
     repaint), and its sorting calls back into Python n·log n times (3 s). So the proxy hands
     both to the source model, which filters in one Python pass and sorts with one key per row,
-    then resets or re-lays out its rows; the proxy passes them through."""
+    then re-lays out its rows; the proxy passes them through, row for row. That lets the proxy
+    answer a view's request for all roles of a cell (``multiData``) with one call to the model:
+    Qt's proxy would ask the model role by role (7 calls into Python per cell and paint, each
+    with an index lookup that calls rowCount and columnCount in Python too)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -296,6 +390,11 @@ class CitizenFilter(QSortFilterProxyModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._model.sort(column, order)
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roles) -> None:  # noqa: N802
+        # Rows pass through unchanged (no filter or sort of the proxy's own), so a proxy row is
+        # the model's row.
+        self._model.fill(index.row(), index.column(), roles)
 
 
 class CitizensPage(Page):
@@ -382,13 +481,13 @@ class CitizensPage(Page):
         generation, database, today = self._generation, project.path, self.today
         self.count_label.setText(self.tr("Henter borgerne …"))
 
-        def work():
+        def work() -> CitizenRows:
             with Project.open(database) as own:
                 cards = BoardRepository(own).cards(today, include_left=True)
-            cards.sort(key=lambda c: c.key)
-            return cards
+            cards.sort(key=_KEY)
+            return CitizenRows(cards)
 
-        run_in_background(work, lambda cards: self._cards_loaded(cards, generation), self._load_failed, self)
+        run_in_background(work, lambda rows: self._cards_loaded(rows, generation), self._load_failed, self)
 
     def _fit_headers(self) -> None:
         """Each column at least as wide as its heading (with the style sheet's font, known once
@@ -397,13 +496,15 @@ class CitizensPage(Page):
         for column, width in enumerate(self._widths):
             header.resizeSection(column, max(width, header.sectionSizeHint(column) + 6))
 
-    def _cards_loaded(self, cards: list[BoardCard], generation: int) -> None:
+    def _cards_loaded(self, rows: CitizenRows, generation: int) -> None:
         if generation != self._generation:
             return
-        self.model.set_cards(cards, self.today)
+        # The order the heading shows stays (a reload after a save keeps the user's sort).
+        header = self.view.horizontalHeader()
+        self.model.set_cards(rows, self.today, header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._fit_headers()
         self._update_count()
-        empty = not cards
+        empty = not rows.cards
         self.empty_label.setVisible(empty)
         self.view.setVisible(not empty)
         self.empty_label.setText(self.tr("Projektet har endnu ingen borgere. Importér målgruppen på siden Import."))

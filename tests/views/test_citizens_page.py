@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 from PySide6.QtTest import QAbstractItemModelTester, QTest
+from PySide6.QtWidgets import QHeaderView
 
 from fsm_desktop.domain.model import BoardColumn, new_id
 from fsm_desktop.storage.board import BoardRepository
@@ -66,6 +67,42 @@ def test_the_models_pass_the_model_tester(page):
     page.view.sortByColumn(M.AGE, Qt.SortOrder.DescendingOrder)
 
 
+ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
+         Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.BackgroundRole, M.CARD_ROLE]
+
+
+def test_all_roles_of_a_cell_in_one_call_give_what_data_gives(page):
+    """The view asks the proxy for every role of a cell at once (multiData); the proxy passes the
+    rows through, so it asks the model directly: the answers must be data()'s, row for row,
+    also after a filter and a sort."""
+    page.left_box.setChecked(True)
+    page.view.sortByColumn(M.AGE, Qt.SortOrder.AscendingOrder)
+    page.search.setText("e")
+    assert shown(page) == ["Grete Jensen", "Hans Hansen", "Bo Nielsen"]
+    for r in range(page.proxy.rowCount()):
+        assert page.proxy.mapToSource(page.proxy.index(r, 0)).row() == r
+        for c in range(page.model.columnCount()):
+            index = page.proxy.index(r, c)
+            for role in ROLES:
+                item = QModelRoleData(int(role))
+                page.proxy.multiData(index, QModelRoleDataSpan(item))
+                assert item.data() == page.model.index(r, c).data(role), (r, c, role)
+    assert page.proxy.index(2, M.EXIT).data(Qt.ItemDataRole.ForegroundRole) is not None, "those who left are grey"
+
+
+def test_a_repaint_asks_the_model_once_per_cell_and_no_row_sizes(page, monkeypatch):
+    calls = []
+    fill = page.model.fill
+    monkeypatch.setattr(page.model, "fill", lambda row, column, roles: (calls.append((row, column)), fill(row, column, roles)))
+    page.view.viewport().repaint()
+    shown = page.proxy.rowCount() * sum(not page.view.isColumnHidden(c) for c in range(page.model.columnCount()))
+    assert 0 < len(calls) and len(set(calls)) == len(calls) <= shown
+    # Every row the same height and no column sized to its contents: nothing measures 20,000 rows.
+    assert page.view.verticalHeader().sectionResizeMode(0) is QHeaderView.ResizeMode.Fixed
+    header = page.view.horizontalHeader()
+    assert all(header.sectionResizeMode(c) is not QHeaderView.ResizeMode.ResizeToContents for c in range(header.count()))
+
+
 def test_the_columns_show_what_the_issue_names(page):
     headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
     assert headers == ["Navn", "CPR", "Alder", "Gruppe", "Jobformidler", "Sagsbehandler", "Tavle", "Indgang", "Tilbud nu",
@@ -92,6 +129,15 @@ def test_type_to_filter_on_name_and_cpr(page):
     assert shown(page) == ["Grete Jensen"]
     page.search.setText("0202 80")
     assert shown(page) == ["Grete Jensen"]
+    # Digits match the date part only; the last four digits only with the whole number.
+    page.search.setText("2345")
+    assert shown(page) == []
+    page.search.setText("02028023")
+    assert shown(page) == []
+    page.search.setText("020280-2345")
+    assert shown(page) == ["Grete Jensen"]
+    page.search.setText("0202802346")
+    assert shown(page) == []
     page.search.setText("ingen")
     assert shown(page) == []
     assert page.count_label.text().startswith("0 af 3 borgere")
@@ -104,8 +150,49 @@ def test_sorting_by_a_column(page):
     assert shown(page) == ["Ali Khan", "Grete Jensen", "Hans Hansen"]
     page.view.sortByColumn(M.AGE, Qt.SortOrder.DescendingOrder)
     assert shown(page) == ["Hans Hansen", "Ali Khan", "Grete Jensen"]  # born 1970, 1975, 1980
+    # Empty values last either way, in name order; equal values in name order either way.
     page.view.sortByColumn(M.HOURS, Qt.SortOrder.DescendingOrder)
-    assert shown(page)[0] == "Hans Hansen"
+    assert shown(page) == ["Hans Hansen", "Ali Khan", "Grete Jensen"]
+    page.view.sortByColumn(M.HOURS, Qt.SortOrder.AscendingOrder)
+    assert shown(page) == ["Hans Hansen", "Ali Khan", "Grete Jensen"]
+    page.view.sortByColumn(M.GROUP, Qt.SortOrder.AscendingOrder)
+    assert shown(page) == ["Grete Jensen", "Hans Hansen", "Ali Khan"]
+    page.view.sortByColumn(M.GROUP, Qt.SortOrder.DescendingOrder)
+    assert shown(page) == ["Ali Khan", "Grete Jensen", "Hans Hansen"]
+    # -1: back to name order.
+    page.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    assert shown(page) == ["Ali Khan", "Grete Jensen", "Hans Hansen"]
+
+
+def test_a_filter_keeps_the_current_citizen_while_shown(page):
+    page.view.setCurrentIndex(page.proxy.index(shown(page).index("Grete Jensen"), M.AGE))
+    page.search.setText("e")
+    current = page.view.currentIndex()
+    assert current.data() != "Grete Jensen" and page.proxy.index(current.row(), M.NAME).data() == "Grete Jensen"
+    assert current.column() == M.AGE
+    assert page.view.selectionModel().isRowSelected(current.row())
+    page.search.setText("han")
+    assert not page.view.currentIndex().isValid()
+    page.view.sortByColumn(M.NAME, Qt.SortOrder.DescendingOrder)
+    page.view.setCurrentIndex(page.proxy.index(shown(page).index("Ali Khan"), M.NAME))
+    page.view.sortByColumn(M.NAME, Qt.SortOrder.AscendingOrder)
+    assert page.view.currentIndex().data() == "Ali Khan", "a sort keeps it too"
+
+
+def test_the_sort_stays_after_a_reload(window, page, qtbot):
+    """A save on a citizen's page reloads the register: the rows stay in the order the heading
+    shows."""
+    page.view.sortByColumn(M.AGE, Qt.SortOrder.AscendingOrder)
+    ordered = ["Grete Jensen", "Ali Khan", "Hans Hansen"]  # born 1980, 1975, 1970
+    assert shown(page) == ordered
+    citizen_window = page.open_citizen_id(CitizenRepository(window.project).by_cpr("0303753456").id)
+    citizen_window.name_field.setText("Ali Khan Berg")
+    with qtbot.waitSignal(page.table_ready):
+        assert citizen_window.save()
+    header = page.view.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (M.AGE, Qt.SortOrder.AscendingOrder)
+    assert shown(page) == ["Grete Jensen", "Ali Khan Berg", "Hans Hansen"]
+    citizen_window.close()
 
 
 def test_the_one_who_left_shows_on_request(page):
