@@ -308,6 +308,58 @@ def m0005_stepup(db: Database) -> None:
     )
 
 
+@migrations(name="0006_status_sheet")
+def m0006_status_sheet(db: Database) -> None:
+    _run(
+        db,
+        # The status sheet's last row (seeds/004 Bilag 2): the cross-organisational coordination
+        # group met in a month — a mark per month, set by hand.
+        """CREATE TABLE coordination_meeting (
+            month TEXT PRIMARY KEY CHECK (month GLOB '[12][0-9][0-9][0-9]-[01][0-9]'),
+            note TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            by_user TEXT NOT NULL
+        )""",
+        # Small per-project settings the user edits (e.g. the status sheet's "ordinary hours
+        # above x hours a month"): key → JSON value.
+        """CREATE TABLE project_setting (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL CHECK (json_valid(value))
+        )""",
+        "PRAGMA user_version = 6",
+    )
+
+
+@migrations(name="0007_staff_history")
+def m0007_staff_history(db: Database) -> None:
+    _run(
+        db,
+        # The staff register with dates (issue 9): when a person joined and left the project.
+        "ALTER TABLE staff ADD COLUMN active_from TEXT",
+        "ALTER TABLE staff ADD COLUMN active_to TEXT",
+        # A reassignment of citizens from one person to others in one step, so it can be undone
+        # as a whole: which assignment rows it ended (with their earlier end) and started.
+        """CREATE TABLE reassignment (
+            id TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            by_user TEXT NOT NULL,
+            day TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('jobformidler', 'sagsbehandler')),
+            note TEXT NOT NULL DEFAULT '',
+            undone_at TEXT,
+            undone_by TEXT
+        )""",
+        """CREATE TABLE reassignment_row (
+            reassignment_id TEXT NOT NULL REFERENCES reassignment(id) ON DELETE CASCADE,
+            assignment_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('ended', 'started')),
+            previous_end TEXT,
+            PRIMARY KEY (reassignment_id, assignment_id)
+        )""",
+        "PRAGMA user_version = 7",
+    )
+
+
 def known_migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

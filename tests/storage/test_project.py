@@ -43,6 +43,7 @@ MULTI_MACHINE_TABLES = (
     "stepup_participant",
     "stepup_plan_line",
     "stepup_marking",
+    "reassignment",
     "audit_log",
     "import_batch",
     "board_meeting",
