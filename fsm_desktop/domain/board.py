@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from fsm_desktop.domain.cpr import age_on, mask
 from fsm_desktop.domain.model import BoardColumn
@@ -31,6 +32,8 @@ CONTACT_WARNING_DAYS = 7
 NOT_AT_MEETING = "-"
 
 LANE_BY = ("", "sagsbehandler", "jobformidler")  # no lanes, by caseworker, by job broker
+#: The card's field that names its lane, per way of making lanes.
+LANE_FIELDS = {"sagsbehandler": "caseworker_id", "jobformidler": "job_broker_id"}
 
 
 @dataclass(slots=True)
@@ -107,11 +110,7 @@ class BoardCard:
         return self.meeting_column != self.column or self.moved_since_meeting
 
     def lane(self, by: str) -> str:
-        if by == "sagsbehandler":
-            return self.caseworker_id
-        if by == "jobformidler":
-            return self.job_broker_id
-        return ""
+        return getattr(self, LANE_FIELDS[by]) if by else ""
 
 
 #: The flags a card can carry (BoardCard's bool fields), in the order a card shows them.
@@ -136,14 +135,24 @@ class BoardFilter:
     def active(self) -> bool:
         return self != BoardFilter()
 
+    def _terms(self) -> tuple[str, list[str]] | None:
+        """The search text: ("cpr", [digits]) or ("name", [words]); None when empty."""
+        text = self.text.strip().lower()
+        if not text:
+            return None
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if digits and len(digits) == len(text.replace("-", "").replace(" ", "")):
+            return "cpr", [digits]
+        return "name", text.split()
+
     def matcher(self, today: dt.date, has_meeting: bool = True) -> Callable[[BoardCard], bool] | None:
         """A test for one card (only the checks that apply); None when nothing is filtered."""
         checks: list[Callable[[BoardCard], bool]] = []
-        text = self.text.strip().lower()
-        if text:
-            digits = "".join(ch for ch in text if ch.isdigit())
-            words = text.split()
-            if digits and len(digits) == len(text.replace("-", "").replace(" ", "")):
+        terms = self._terms()
+        if terms is not None:
+            kind, words = terms
+            if kind == "cpr":
+                digits = words[0]
                 checks.append(lambda c: digits in c.cpr)
             elif len(words) == 1:
                 word = words[0]
@@ -175,10 +184,23 @@ class BoardFilter:
             return checks[0]
         return lambda c: all(check(c) for check in checks)
 
+    def selector(self, today: dt.date, has_meeting: bool = True) -> Callable[[list[BoardCard]], list[BoardCard]] | None:
+        """What picks the cards the filter lets through out of a list, in order; None when
+        nothing is filtered. Typing in the search box is the common case: one word or CPR
+        digits alone are tested inline, with no function called per card."""
+        terms = self._terms()
+        if terms is not None and len(terms[1]) == 1 and replace(self, text="") == BoardFilter():
+            kind, (term,) = terms
+            if kind == "cpr":
+                return lambda cards: [c for c in cards if term in c.cpr]
+            return lambda cards: [c for c in cards if term in c.search]
+        test = self.matcher(today, has_meeting)
+        return None if test is None else (lambda cards: [c for c in cards if test(c)])
+
     def apply(self, cards: Sequence[BoardCard], today: dt.date, has_meeting: bool = True) -> list[BoardCard]:
         """The cards the filter lets through, in their order."""
-        test = self.matcher(today, has_meeting)
-        return list(cards) if test is None else [card for card in cards if test(card)]
+        select = self.selector(today, has_meeting)
+        return list(cards) if select is None else select(list(cards))
 
 
 # --- the layout ---------------------------------------------------------------------------------
@@ -233,6 +255,60 @@ def _sort_key(card: BoardCard) -> tuple:
     return card.key
 
 
+#: Cards by lane key ("" without lanes, or for those without one) and column, in board order.
+Groups = dict[str, dict[BoardColumn | None, list[BoardCard]]]
+
+
+def group_cards(cards: Iterable[BoardCard], lane_by: str) -> Groups:
+    """The cards by lane and column, each cell in the cards' order (one pass)."""
+    if not lane_by:  # one lane: no lane to look up per card
+        cells: dict[BoardColumn | None, list[BoardCard]] = {c: [] for c in COLUMNS}
+        for card in cards:
+            cells[card.column].append(card)
+        return {"": cells} if any(cells.values()) else {}
+    lane_of = attrgetter(LANE_FIELDS[lane_by])
+    groups: Groups = {}
+    for card in cards:
+        key = lane_of(card)
+        cells = groups.get(key)
+        if cells is None:
+            cells = groups[key] = {c: [] for c in COLUMNS}
+        cells[card.column].append(card)
+    return groups
+
+
+def filter_groups(groups: Groups, select: Callable[[list[BoardCard]], list[BoardCard]] | None) -> Groups:
+    """The cards ``select`` (BoardFilter.selector) picks from each cell, all for None, still
+    grouped — a filter without grouping the cards again; a lane left empty goes, as when grouped
+    afresh. The cells are new lists (a layout changes its cells as cards move)."""
+    kept: Groups = {}
+    for key, cells in groups.items():
+        if select is None:
+            kept[key] = {column: cards.copy() for column, cards in cells.items()}
+            continue
+        shown = {column: select(cards) for column, cards in cells.items()}
+        if any(shown.values()):
+            kept[key] = shown
+    return kept
+
+
+def move_in_groups(groups: Groups, card: BoardCard, lane_by: str, was: tuple[str, BoardColumn | None]) -> None:
+    """Keep grouped cards (group_cards) in step with a card that has moved: ``was`` is its lane
+    key and column before. It goes to its place in name order; a lane left empty goes."""
+    now = (card.lane(lane_by), card.column)
+    if now == was:
+        return
+    cells = groups[was[0]][was[1]]
+    i = bisect.bisect_left(cells, card.key, key=_sort_key)
+    while cells[i] is not card:  # cards with the same name and CPR: the very one
+        i += 1
+    del cells[i]
+    if not any(groups[was[0]].values()):
+        del groups[was[0]]
+    target = groups.setdefault(now[0], {c: [] for c in COLUMNS})[now[1]]
+    target.insert(bisect.bisect_right(target, card.key, key=_sort_key), card)
+
+
 class BoardLayout:
     """Lanes of cards per column, in order, and the rows they take."""
 
@@ -243,27 +319,19 @@ class BoardLayout:
         lane_labels: dict[str, str] | None = None,
         collapsed: Iterable[str] = (),
         presorted: bool = False,
+        groups: Groups | None = None,
     ) -> None:
+        """The layout of ``cards`` (sorted here unless ``presorted``) — or of ``groups``, the
+        cards already grouped by lane and column (group_cards, filter_groups; then ``cards`` is
+        not read). The layout owns the groups' lists from then on."""
         self.lane_by = lane_by
         collapsed = set(collapsed)
         labels = lane_labels or {}
-        ordered = list(cards) if presorted else sorted(cards, key=_sort_key)
-        lanes: dict[str, Lane] = {}
-        by = lane_by
-        if not by:  # one lane: no lane to look up per card
-            cells: dict[BoardColumn | None, list[BoardCard]] = {c: [] for c in COLUMNS}
-            for card in ordered:
-                cells[card.column].append(card)
-            if ordered:
-                lanes[""] = Lane("", labels.get("", ""), "" in collapsed, cells)
-        for card in ordered if by else ():
-            key = card.lane(by)
-            lane = lanes.get(key)
-            if lane is None:
-                lane = lanes[key] = Lane(key, labels.get(key, ""), key in collapsed, {c: [] for c in COLUMNS})
-            lane.cells[card.column].append(card)
+        if groups is None:
+            groups = group_cards(cards if presorted else sorted(cards, key=_sort_key), lane_by)
+        lanes = [Lane(key, labels.get(key, ""), key in collapsed, cells) for key, cells in groups.items()]
         # Lanes in the order of their labels, "none" last.
-        self.lanes: list[Lane] = sorted(lanes.values(), key=lambda lane: (lane.key == "", lane.label.lower(), lane.key))
+        self.lanes: list[Lane] = sorted(lanes, key=lambda lane: (lane.key == "", lane.label.lower(), lane.key))
         for lane in self.lanes:
             lane.rows = lane.needed
         self._index = {lane.key: i for i, lane in enumerate(self.lanes)}

@@ -5,6 +5,7 @@ lane choice as one reset."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -268,26 +269,38 @@ class LaneLabelModel(QAbstractListModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[str, bool]] = []  # (lane key, is its first row)
+        # The lanes top to bottom: their keys and first rows (a row's lane by bisection: no
+        # list of thousands of rows to build on every filter keystroke).
+        self._keys: list[str] = []
+        self._starts: list[int] = []
+        self._row_count = 0
         self._lanes: dict[str, Lane] = {}
         self.labels: dict[str, str] = {}
         self.role_name = ""
         self.current: str | None = None
 
+    @staticmethod
+    def _shape(layout: BoardLayout) -> tuple[list[str], list[int], int]:
+        keys, starts, row = [], [], 0
+        for lane in layout.lanes if layout.lane_by else ():
+            keys.append(lane.key)
+            starts.append(row)
+            row += lane.rows
+        return keys, starts, row
+
     def reset(self, layout: BoardLayout) -> None:
         self.beginResetModel()
         self._lanes = {lane.key: lane for lane in layout.lanes}
-        self._rows = [(lane.key, i == 0) for lane in layout.lanes for i in range(lane.rows)] if layout.lane_by else []
+        self._keys, self._starts, self._row_count = self._shape(layout)
         self.role_name = layout.lane_by
         self.endResetModel()
 
     def sync(self, layout: BoardLayout) -> None:
         """After a move: rows follow the lanes' heights (inserted and removed at lane ends)."""
-        wanted = [(lane.key, i == 0) for lane in layout.lanes for i in range(lane.rows)] if layout.lane_by else []
-        if wanted == self._rows:
+        if self._shape(layout) == (self._keys, self._starts, self._row_count):
             self._lanes = {lane.key: lane for lane in layout.lanes}
-            if self._rows:
-                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+            if self._row_count:
+                self.dataChanged.emit(self.index(0), self.index(self._row_count - 1))
             return
         self.reset(layout)
 
@@ -295,19 +308,28 @@ class LaneLabelModel(QAbstractListModel):
         """Mark a lane as the current one (None: none)."""
         if key != self.current:
             self.current = key
-            if self._rows:
-                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [self.CURRENT_LANE_ROLE])
+            if self._row_count:
+                self.dataChanged.emit(self.index(0), self.index(self._row_count - 1), [self.CURRENT_LANE_ROLE])
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._row_count
+
+    def _at(self, row: int) -> tuple[str, bool] | None:
+        """(lane key, whether the row is the lane's first) of a row."""
+        if not 0 <= row < self._row_count:
+            return None
+        i = bisect.bisect_right(self._starts, row) - 1
+        return self._keys[i], self._starts[i] == row
 
     def lane_key(self, row: int) -> str | None:
-        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+        found = self._at(row)
+        return found[0] if found else None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        found = self._at(index.row()) if index.isValid() else None
+        if found is None:
             return None
-        key, first = self._rows[index.row()]
+        key, first = found
         if role == LANE_START_ROLE:
             return first
         if role == LANE_ROLE:

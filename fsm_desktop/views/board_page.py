@@ -44,7 +44,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.board import COLUMNS, BoardCard, BoardFilter, BoardLayout
+from fsm_desktop.domain.board import (
+    COLUMNS,
+    BoardCard,
+    BoardFilter,
+    BoardLayout,
+    Groups,
+    filter_groups,
+    group_cards,
+    move_in_groups,
+)
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import AssignmentRole, BoardColumn, StaffRole
@@ -270,6 +279,8 @@ class BoardPage(Page):
             parent,
         )
         self.cards: list[BoardCard] = []
+        #: (lane_by, the cards grouped by lane and column), until the cards change.
+        self._groups: tuple[str, Groups] | None = None
         self.layout_: BoardLayout | None = None
         self.filter = BoardFilter()
         self.lane_by = ""
@@ -525,6 +536,7 @@ class BoardPage(Page):
         if generation != self._generation:
             return
         self.cards, self.has_meeting = result
+        self._groups = None
         self.changed_button.setEnabled(self.has_meeting)
         self.changed_button.setToolTip("" if self.has_meeting else self.tr("Der er endnu ikke afsluttet et møde"))
         self.rebuild()
@@ -635,9 +647,12 @@ class BoardPage(Page):
         self.lane_header.setVisible(visible)
 
     def rebuild(self) -> None:
-        """Filter, lay out and show every column (one reset per model)."""
-        shown = self.filter.apply(self.cards, self.today, self.has_meeting)
-        self.layout_ = BoardLayout(shown, self.lane_by, self.labels, self.collapsed, presorted=True)
+        """Filter, lay out and show every column (one reset per model). The cards are grouped
+        by lane and column once (until they change) and a filter only picks from the groups."""
+        if self._groups is None or self._groups[0] != self.lane_by:
+            self._groups = (self.lane_by, group_cards(self.cards, self.lane_by))
+        shown = filter_groups(self._groups[1], self.filter.selector(self.today, self.has_meeting))
+        self.layout_ = BoardLayout((), self.lane_by, self.labels, self.collapsed, groups=shown)
         self._scroll_position = 0  # a new board starts at the top
         for model in self.models:
             model.lane_labels = self.labels
@@ -652,9 +667,10 @@ class BoardPage(Page):
         layout = self.layout_
         if layout is None:
             return
-        for header, column in zip(self.headers, COLUMNS):
-            header.setText(self.tr("{column} ({n})").format(column=column_label(column), n=number(layout.count(column))))
-        shown = sum(layout.count(c) for c in COLUMNS)
+        counts = [layout.count(column) for column in COLUMNS]
+        for header, column, count in zip(self.headers, COLUMNS, counts):
+            header.setText(self.tr("{column} ({n})").format(column=column_label(column), n=number(count)))
+        shown = sum(counts)
         parts = self._filter_words()
         text = self.tr("Viser {shown} af {total} borgere").format(shown=number(shown), total=number(len(self.cards)))
         if parts:
@@ -733,6 +749,7 @@ class BoardPage(Page):
         for card in cards:
             if card.citizen_id not in moved_at and card.citizen_id not in changed_lane:
                 continue
+            was = self._grouped_at(card)
             lane_target = to_lane if (to_lane is not None and card.citizen_id in changed_lane) else None
             if incremental and self.layout_.position(card) is not None and (lane_target is None or self.layout_.lane(lane_target)):
                 changes = self.layout_.move(card, to, lane_target)
@@ -746,11 +763,13 @@ class BoardPage(Page):
                 card.moved_since_meeting = self.has_meeting or card.moved_since_meeting
             if lane_target is not None:
                 self._set_lane_staff(card, lane_target)
+            self._regroup(card, was)
         self._after_change(cards, incremental)
 
     def restore(self, cards: list[BoardCard], before: dict[str, tuple]) -> None:
         incremental = self.layout_ is not None
         for card in cards:
+            was = self._grouped_at(card)
             column, since, moved, cw_id, cw, jf_id, jf = before[card.citizen_id]
             lane_before = {"sagsbehandler": cw_id, "jobformidler": jf_id}.get(self.lane_by)
             lane_target = lane_before if (self.lane_by and lane_before != card.lane(self.lane_by) and lane_before) else None
@@ -765,7 +784,17 @@ class BoardPage(Page):
                     incremental = False
             card.column, card.since, card.moved_since_meeting = column, since, moved
             card.caseworker_id, card.caseworker, card.job_broker_id, card.job_broker = cw_id, cw, jf_id, jf
+            self._regroup(card, was)
         self._after_change(cards, incremental)
+
+    def _grouped_at(self, card: BoardCard) -> tuple[str, BoardColumn | None] | None:
+        return None if self._groups is None else (card.lane(self._groups[0]), card.column)
+
+    def _regroup(self, card: BoardCard, was: tuple[str, BoardColumn | None] | None) -> None:
+        """Keep the grouped cards in step with a card's new column or lane (a filter keystroke
+        after a move then groups nothing again)."""
+        if self._groups is not None and was is not None:
+            move_in_groups(self._groups[1], card, self._groups[0], was)
 
     def _set_lane_staff(self, card: BoardCard, staff_id: str) -> None:
         initials = self.staff_names.get(staff_id, "").split(" – ")[0]

@@ -7,10 +7,11 @@ begins) or a collapsed lane's cell (``SUMMARY_ROLE``: "12 borgere")."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from fsm_desktop.domain.danish import number
@@ -65,10 +66,15 @@ def _t(text: str) -> str:
 
 class CardDelegate(QStyledItemDelegate):
     BASE_SIZE = QSize(250, 92)
+    #: How many drawn cards are kept as pixmaps: a repaint (scrolling, the selection, the
+    #: projector's window) copies them instead of laying out their text again.
+    CACHE_SIZE = 240
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.zoom = 1.0
+        self._drawn: OrderedDict[tuple, QPixmap] = OrderedDict()
+        self._fonts: dict[tuple, tuple[QFont, QFont, QFontMetrics, QFontMetrics]] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         return QSize(round(self.BASE_SIZE.width() * self.zoom), round(self.BASE_SIZE.height() * self.zoom))
@@ -104,10 +110,47 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_card(self, painter: QPainter, option: QStyleOptionViewItem, card: CardData) -> None:
-        z = self.zoom
-        rect = QRectF(option.rect).adjusted(3 * z, 3 * z, -3 * z, -3 * z)
+        """The card from the cache of drawn cards, drawn first when it is not there (a card's
+        look depends only on its data, size, zoom, font and state)."""
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        size = option.rect.size()
+        ratio = painter.device().devicePixelRatioF()
+        key = (card, size.width(), size.height(), selected, focused, self.zoom, option.font.key(), ratio)
+        pixmap = self._drawn.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(size * ratio)
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            own = QPainter(pixmap)
+            try:
+                self._draw_card(own, QRect(QPoint(0, 0), size), option.font, card, selected, focused)
+            finally:
+                own.end()
+            self._drawn[key] = pixmap
+            if len(self._drawn) > self.CACHE_SIZE:
+                self._drawn.popitem(last=False)  # the one drawn longest ago
+        else:
+            self._drawn.move_to_end(key)
+        painter.drawPixmap(option.rect.topLeft(), pixmap)
+
+    def _text_fonts(self, font: QFont) -> tuple[QFont, QFont, QFontMetrics, QFontMetrics]:
+        """The name's bold font and the small one at this zoom, with their metrics."""
+        key = (font.key(), self.zoom)
+        found = self._fonts.get(key)
+        if found is None:
+            base = QFont(font)
+            base.setPointSizeF(max(6.0, base.pointSizeF() * self.zoom))
+            bold = QFont(base)
+            bold.setBold(True)
+            small = QFont(base)
+            small.setPointSizeF(base.pointSizeF() * 0.9)
+            found = self._fonts[key] = (bold, small, QFontMetrics(bold), QFontMetrics(small))
+        return found
+
+    def _draw_card(self, painter: QPainter, frame: QRect, font: QFont, card: CardData, selected: bool, focused: bool) -> None:
+        z = self.zoom
+        rect = QRectF(frame).adjusted(3 * z, 3 * z, -3 * z, -3 * z)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         background = QColor("#fff8d6") if card.changed_since_meeting else QColor("#ffffff")
         if selected:
@@ -118,15 +161,9 @@ class CardDelegate(QStyledItemDelegate):
 
         pad = 8 * z
         inner = rect.adjusted(pad, pad * 0.75, -pad, -pad * 0.75).toRect()
-        base = QFont(option.font)
-        base.setPointSizeF(max(6.0, base.pointSizeF() * z))
-        bold = QFont(base)
-        bold.setBold(True)
-        small = QFont(base)
-        small.setPointSizeF(base.pointSizeF() * 0.9)
+        bold, small, fm_bold, fm = self._text_fonts(font)
 
         # Line 1: name, job broker's initials at the right.
-        fm_bold = QFontMetrics(bold)
         painter.setFont(bold)
         painter.setPen(QColor("#1d2430"))
         initials_width = fm_bold.horizontalAdvance(card.job_broker) + 4 if card.job_broker else 0
@@ -146,7 +183,6 @@ class CardDelegate(QStyledItemDelegate):
 
         # Line 2: masked CPR and caseworker; days in the column at the right. Line 3: contact
         # and paid hours.
-        fm = QFontMetrics(small)
         painter.setFont(small)
         y = inner.top() + fm_bold.height() + round(2 * z)
         # What fits: the caseworker and the words "i kolonnen" go first on a narrow card.

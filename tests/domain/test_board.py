@@ -19,6 +19,9 @@ from fsm_desktop.domain.board import (
     Slot,
     Summary,
     apply_changes,
+    filter_groups,
+    group_cards,
+    move_in_groups,
 )
 from fsm_desktop.domain.model import BoardColumn
 
@@ -197,6 +200,45 @@ def test_any_moves_keep_the_views_equal_to_a_fresh_layout(data):
         for column in COLUMNS:
             assert views[column] == layout.entries(column) == expected.entries(column), column
         assert len({len(v) for v in views.values()}) == 1, "every column has the same rows"
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_grouped_cards_kept_in_step_with_moves_equal_grouping_afresh(data):
+    """The page groups the cards once and keeps the groups in step with moves (a filter then
+    only picks from them): after any moves and lane changes, the groups, filtered or not, and
+    the layouts made from them equal what grouping afresh gives."""
+    lane_by = data.draw(st.sampled_from(["", "sagsbehandler", "jobformidler"]), label="lanes")
+    staff = ["s1", "s2", ""]
+    names = ["Anna", "Bo", "Cai", "Anna"]  # the same name (and CPR) twice: the very card moves
+    cards = sorted((card(str(i), data.draw(st.sampled_from(names)), data.draw(st.sampled_from(COLUMNS)),
+                         data.draw(st.sampled_from(staff)), data.draw(st.sampled_from(staff)))
+                    for i in range(data.draw(st.integers(1, 12), label="cards"))), key=lambda c: c.key)
+    groups = group_cards(cards, lane_by)
+    for _ in range(data.draw(st.integers(1, 10), label="moves")):
+        moving = data.draw(st.sampled_from(cards), label="card")
+        was = (moving.lane(lane_by), moving.column)
+        moving.column = data.draw(st.sampled_from(COLUMNS), label="to")
+        if data.draw(st.booleans(), label="other lane"):
+            moving.caseworker_id = data.draw(st.sampled_from(staff))
+            moving.job_broker_id = data.draw(st.sampled_from(staff))
+        move_in_groups(groups, moving, lane_by, was)
+        cards.sort(key=lambda c: c.key)
+        fresh = group_cards(cards, lane_by)
+        assert _shape(groups) == _shape(fresh)
+        f = BoardFilter(text="anna")
+        assert _shape(filter_groups(groups, f.selector(TODAY))) == _shape(group_cards(f.apply(cards, TODAY), lane_by))
+        layout = BoardLayout((), lane_by, groups=filter_groups(groups, None))
+        expected = BoardLayout(cards, lane_by)
+        by_key = lambda lay: [[getattr(e, "key", e) for e in lay.entries(c)] for c in COLUMNS]  # noqa: E731
+        assert by_key(layout) == by_key(expected)
+
+
+def _shape(groups) -> dict:
+    """Each cell's cards: their order by name and CPR, and which cards (cards with the same
+    name and CPR may stand in either order)."""
+    return {key: {column: ([c.key for c in cards], {id(c) for c in cards}) for column, cards in cells.items()}
+            for key, cells in groups.items()}
 
 
 def test_moving_within_the_same_cell_changes_nothing():

@@ -237,6 +237,9 @@ def test_a_multi_move_is_one_undo_step(window, page):
     assert names(page, S) == ["Bo Berg", "Cai Hansen"]
     assert moves_in_log(window) == before + 2
     check_models(page)
+    page.search.setText("b")  # Bo Berg (and Eva Eriksen? no "b"): where the moves put him
+    assert names(page, S) == ["Bo Berg"] and names(page, V) == []
+    check_models(page)
 
 
 @pytest.mark.parametrize(
@@ -309,8 +312,17 @@ def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(windo
     assert (anna.column, anna.caseworker) == (V, "SC")
     assert page.layout_.position(anna)[0] == page.layout_.lanes[1].key
     check_models(page)
+    sb, sc = (lane.key for lane in page.layout_.lanes[:2])
+    page.search.setText("hansen")  # a filter after the moves: picks from the cards as they are now
+    assert [lane.key for lane in page.layout_.lanes] == [sc] and names(page, V) == ["Anna Hansen", "Cai Hansen"]
+    check_models(page)
+    page.search.setText("")
     page.undo_action.trigger()
     assert (anna.column, anna.caseworker) == (I, "SB")
+    page.search.setText("hansen")
+    assert [lane.key for lane in page.layout_.lanes] == [sb, sc] and page.layout_.position(anna) == (sb, 0)
+    check_models(page)
+    page.search.setText("")
     # Collapsing a lane shows its counts in one row.
     page.lane_view.clicked.emit(page.lane_model.index(0))
     assert page.models[COLUMNS.index(V)].index(0).data(Qt.ItemDataRole.DisplayRole) == "SB Sara Berg, på vej: 1 borgere (sammenklappet)"
