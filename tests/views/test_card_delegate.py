@@ -131,3 +131,39 @@ def test_the_step_up_follow_up_badge_is_drawn(app):
     _paint(CardDelegate(), model.index(0, 0), image, 1)
     colours = {image.pixelColor(x, y).name() for x in range(0, 250) for y in range(60, 92)}
     assert "#a15c00" in colours
+
+
+def test_drawn_cards_are_cached_by_their_look_and_the_cache_is_bounded(app):
+    """A repaint copies a drawn card; a card whose data or state changed is drawn anew."""
+    from PySide6.QtWidgets import QStyle
+
+    delegate = CardDelegate()
+    model = QStandardItemModel()
+    for days in (1, 2):
+        item = QStandardItem()
+        item.setData(dataclasses.replace(CARD, days_in_column=days, changed_since_meeting=days == 2), CARD_ROLE)
+        model.appendRow(item)
+
+    def picture(row: int, selected: bool = False) -> QImage:
+        image = QImage(QSize(260, 100), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor("#000000"))
+        option = QStyleOptionViewItem()
+        option.rect = QRect(0, 0, 250, 92)
+        if selected:
+            option.state |= QStyle.StateFlag.State_Selected
+        painter = QPainter(image)
+        try:
+            delegate.paint(painter, option, model.index(row, 0))
+        finally:
+            painter.end()
+        return image
+
+    first = picture(0)
+    assert picture(0) == first and len(delegate._drawn) == 1  # the copy looks the same
+    assert picture(1) != first and picture(1).pixelColor(20, 5).name() == "#fff8d6"  # moved since the meeting
+    assert picture(0, selected=True).pixelColor(20, 5).name() == "#dbe8fb"
+    assert len(delegate._drawn) == 3
+    for days in range(CardDelegate.CACHE_SIZE + 10):
+        model.item(0).setData(dataclasses.replace(CARD, days_in_column=100 + days), CARD_ROLE)
+        picture(0)
+    assert len(delegate._drawn) == CardDelegate.CACHE_SIZE
