@@ -389,5 +389,14 @@ class BoardRepository:
             )
         ]
 
+    def history(self) -> list[tuple[dt.date, dict[BoardColumn | None, int]]]:
+        """The board's history for a chart (the Mål page, issue 8): per meeting date, oldest
+        first, how many citizens stood in each column (None: not placed). Two meetings on one
+        date: the one recorded last."""
+        by_date = {}
+        for meeting in reversed(self.meetings()):  # oldest first: a later one replaces
+            by_date[meeting.date] = meeting.counts
+        return sorted(by_date.items())
+
 
 __all__ = ["NOT_AT_MEETING", "BoardRepository", "Meeting", "MoveRecord", "Reassignment"]

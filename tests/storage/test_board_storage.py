@@ -4,6 +4,7 @@ handing over from the board, meeting snapshots."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sqlite3
 
 import pytest
@@ -175,6 +176,27 @@ def test_a_meeting_snapshot_and_what_moved_since(project):
     # The two moves were (most likely) in the same second: the days count from the newer.
     assert changed["Anna"].since == back[0].at
     assert [m.id for m in repo.meetings()] == [meeting.id]
+
+
+def test_the_board_history_per_meeting_date(project, monkeypatch):
+    """What the Mål page's chart draws: per meeting date, oldest first, the count per column."""
+    jf, sb, sb2, anna, bo, gone, closed = _people(project)
+    repo = BoardRepository(project)
+    assert repo.history() == []
+    clock = (dt.datetime(2021, 6, 1, 10) + dt.timedelta(minutes=n) for n in itertools.count())
+    monkeypatch.setattr("fsm_desktop.storage.board._now", lambda: next(clock))  # a minute apart
+    repo.move([anna.id], V)
+    repo.finish_meeting(D("2021-03-01"), ["SB"], today=TODAY)
+    repo.move([bo.id], I)
+    repo.finish_meeting(D("2021-05-03"), ["SB"], today=TODAY)
+    repo.move([anna.id], I)
+    repo.finish_meeting(D("2021-05-03"), ["SB"], "igen", today=TODAY)  # the same date again: this one counts
+    repo.finish_meeting(D("2021-04-06"), ["SB"], "indtastet bagefter", today=TODAY)  # entered late
+    assert repo.history() == [
+        (D("2021-03-01"), {I: 0, S: 0, V: 1, L: 0, None: 2}),
+        (D("2021-04-06"), {I: 2, S: 0, V: 0, L: 0, None: 1}),
+        (D("2021-05-03"), {I: 2, S: 0, V: 0, L: 0, None: 1}),
+    ]
 
 
 def test_step_up_due_in_ressourceforloeb(tmp_path):
