@@ -332,6 +332,15 @@ class MeasureResult:
             return [], []
         return self._run.members(self._position)
 
+    def bits(self) -> tuple[Sequence[tuple], Sequence[int], Sequence[int], int]:
+        """The counts as bits, to count them by group (domain/breakdown.py): the citizen rows
+        (id first), each citizen's numerator and denominator masks over all the measure's
+        periods (shared by its results; bit k = period k), and this result's k. Caseload has
+        numerator masks only (its denominator is full-time caseworkers)."""
+        if self._run is None:
+            return (), (), (), 0
+        return self._run.ctx.rows.citizens, self._run.nums, self._run.dens, self._position
+
 
 def _meets(spec: MeasureSpec, numerator: float, denominator: float, value: float) -> bool:
     """Exact comparison (no float rounding: 3/20 is exactly 15 %)."""
