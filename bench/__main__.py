@@ -111,7 +111,7 @@ def bench_measures(runs: int, citizens: int) -> None:
         path = CACHE / f"demo-{program}-{citizens}-seed1.fsm"
         if not path.exists():
             write_demo(path, program=program, citizens=citizens, seed=1)
-        reads, loads, calcs = [], [], []
+        reads, loads, calcs, cpus = [], [], [], []
         with Project.open(path) as project:
             template = project.template
             first = Month.of(template.start)
@@ -123,12 +123,14 @@ def bench_measures(runs: int, citizens: int) -> None:
                 started = time.perf_counter()
                 read_rows(project)
                 reads.append(time.perf_counter() - started)
+                cpu = time.process_time()
                 started = time.perf_counter()
                 facts = load_facts(project)
                 loads.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 compute(template, facts, first, last)
                 calcs.append(time.perf_counter() - started)
+                cpus.append(time.process_time() - cpu)
         totals = [load + calc for load, calc in zip(loads, calcs)]
         ratios = [total / read for total, read in zip(totals, reads)]
         fastest = min(range(runs), key=totals.__getitem__)
@@ -140,6 +142,9 @@ def bench_measures(runs: int, citizens: int) -> None:
             f"(limit 0.5 s; median of {runs}: load {statistics.median(loads):.3f} + compute "
             f"{statistics.median(calcs):.3f}; fastest {totals[fastest]:.3f})",
         )
+        # The process's own CPU time: what the load and computation cost when other programs
+        # share the machine (their wall time then includes waiting for a core).
+        figure(f"measures.{program}.load_and_compute_cpu", statistics.median(cpus), "s", "(CPU time; median)")
         figure(
             f"measures.{program}.ratio",
             statistics.median(ratios),
