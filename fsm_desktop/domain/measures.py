@@ -25,6 +25,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+# The caseload arithmetic (a full-time week of 37 hours; who counts) is shared with the
+# Medarbejdere page (docs/caseload.md).
+from fsm_desktop.domain.caseload import FULL_TIME_HOURS, counts_in_caseload
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
     PAID_HOURS,
@@ -36,8 +39,6 @@ from fsm_desktop.domain.model import (
 )
 from fsm_desktop.domain.program import MeasureSpec, ProgramTemplate, Threshold
 
-#: A full-time week for the caseload measure (Danish public-sector standard: 37 hours).
-FULL_TIME_HOURS = 37.0
 #: The source "had a job broker assigned" (FSM Frontrunner).
 JOB_BROKER = "jobformidler"
 _RESSOURCEFORLOEB = PeriodKind.RESSOURCEFORLOEB.value
@@ -867,7 +868,7 @@ class _MeasureRun:
         return {
             sid
             for sid, s in self.ctx.rows.staff.items()
-            if s.role == StaffRole.CASEWORKER and s.hours_per_week > 0
+            if s.role == StaffRole.CASEWORKER and counts_in_caseload(s.role, s.hours_per_week)
         }
 
     def _stops(self) -> dict[str, int]:
