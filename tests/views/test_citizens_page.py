@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtTest import QAbstractItemModelTester, QTest
-from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionViewItem
 
 from fsm_desktop.domain.model import BoardColumn, new_id
 from fsm_desktop.storage.board import BoardRepository
@@ -67,14 +68,9 @@ def test_the_models_pass_the_model_tester(page):
     page.view.sortByColumn(M.AGE, Qt.SortOrder.DescendingOrder)
 
 
-ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
-         Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.BackgroundRole, M.CARD_ROLE]
-
-
-def test_all_roles_of_a_cell_in_one_call_give_what_data_gives(page):
-    """The view asks the proxy for every role of a cell at once (multiData); the proxy passes the
-    rows through, so it asks the model directly: the answers must be data()'s, row for row,
-    also after a filter and a sort."""
+def test_the_delegate_paints_what_data_gives(page):
+    """The register's delegate takes a cell's text and colour from the model's row (the proxy
+    passes rows through): the same as data() gives, also after a filter and a sort."""
     page.left_box.setChecked(True)
     page.view.sortByColumn(M.AGE, Qt.SortOrder.AscendingOrder)
     page.search.setText("e")
@@ -83,20 +79,50 @@ def test_all_roles_of_a_cell_in_one_call_give_what_data_gives(page):
         assert page.proxy.mapToSource(page.proxy.index(r, 0)).row() == r
         for c in range(page.model.columnCount()):
             index = page.proxy.index(r, c)
-            for role in ROLES:
-                item = QModelRoleData(int(role))
-                page.proxy.multiData(index, QModelRoleDataSpan(item))
-                assert item.data() == page.model.index(r, c).data(role), (r, c, role)
-    assert page.proxy.index(2, M.EXIT).data(Qt.ItemDataRole.ForegroundRole) is not None, "those who left are grey"
+            assert page.model.cell(r, c) == (index.data(), index.data(Qt.ItemDataRole.ForegroundRole)), (r, c)
+    assert page.model.cell(2, M.EXIT)[1] is not None, "those who left are grey"
+
+
+def paint_cell(page, row: int, column: int, selected: bool = False) -> QImage:
+    image = QImage(120, 26, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    option = QStyleOptionViewItem()
+    option.initFrom(page.view)
+    option.rect = QRect(0, 0, 120, 26)
+    option.state |= QStyle.StateFlag.State_Active
+    if selected:
+        option.state |= QStyle.StateFlag.State_Selected
+    painter = QPainter(image)
+    page.view.itemDelegate().paint(painter, option, page.proxy.index(row, column))
+    painter.end()
+    return image
+
+
+def ink(image: QImage, left: int, right: int, predicate) -> int:
+    return sum(predicate(image.pixelColor(x, y)) for x in range(left, right) for y in range(image.height()))
+
+
+def test_the_delegate_aligns_numbers_right_colours_and_selects(page):
+    dark = lambda c: c.value() < 100  # noqa: E731
+    red = lambda c: c.red() > 120 and c.green() < 100 and c.blue() < 100  # noqa: E731
+    row = shown(page).index("Grete Jensen")
+    name, age = paint_cell(page, row, M.NAME), paint_cell(page, row, M.AGE)
+    assert ink(name, 0, 60, dark) > 0 and ink(name, 90, 120, dark) == 0, "text left"
+    assert ink(age, 0, 60, dark) == 0 and ink(age, 90, 120, dark) > 0, "numbers right"
+    # Grete has no contact: the cell is red; Hans's contact is recent: not red.
+    assert ink(paint_cell(page, row, M.CONTACT), 0, 120, red) > 0
+    assert ink(paint_cell(page, shown(page).index("Hans Hansen"), M.CONTACT), 0, 120, red) == 0
+    highlight = page.view.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+    assert paint_cell(page, row, M.NAME, selected=True).pixelColor(1, 1) == highlight
 
 
 def test_a_repaint_asks_the_model_once_per_cell_and_no_row_sizes(page, monkeypatch):
     calls = []
-    fill = page.model.fill
-    monkeypatch.setattr(page.model, "fill", lambda row, column, roles: (calls.append((row, column)), fill(row, column, roles)))
+    cell = page.model.cell
+    monkeypatch.setattr(page.model, "cell", lambda row, column: (calls.append((row, column)), cell(row, column))[1])
     page.view.viewport().repaint()
-    shown = page.proxy.rowCount() * sum(not page.view.isColumnHidden(c) for c in range(page.model.columnCount()))
-    assert 0 < len(calls) and len(set(calls)) == len(calls) <= shown
+    shown_cells = page.proxy.rowCount() * sum(not page.view.isColumnHidden(c) for c in range(page.model.columnCount()))
+    assert 0 < len(calls) and len(set(calls)) == len(calls) <= shown_cells
     # Every row the same height and no column sized to its contents: nothing measures 20,000 rows.
     assert page.view.verticalHeader().sectionResizeMode(0) is QHeaderView.ResizeMode.Fixed
     header = page.view.horizontalHeader()
