@@ -139,6 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
     imports.add_argument("--undo", action="store_true", help="fortryd den seneste import")
 
+    caseload = sub.add_parser(
+        "caseload",
+        help="sagsstammer pr. medarbejder og pr. fuldtid mod indsatsens grænser",
+        description="Borgere pr. medarbejder og pr. fuldtidsstilling (37 timer) på månedens sidste dag "
+        "(i indeværende måned: i dag, dog højst indsatsens slutdato), med grænserne og advarslerne fra "
+        "siden Medarbejdere. Pseudo-sagsbehandlere og deres borgere tæller ikke med (docs/caseload.md).",
+    )
+    caseload.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    caseload.add_argument("--month", type=_month, metavar="ÅÅÅÅ-MM", help="måneden (standard: i dag)")
+    caseload.add_argument("--format", choices=("table", "json"), default="table", help="udskriftens form")
+
     stepup = sub.add_parser(
         "stepup",
         help="step-up: hvem skal have et møde, og møderne med opfølgning",
@@ -176,6 +187,24 @@ def _day(text: str):
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"»{text}« er ikke en dato (ÅÅÅÅ-MM-DD)") from None
+
+
+def _cmd_caseload(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from fsm_desktop.domain.caseload import caseload_report, count_day
+    from fsm_desktop.exchange.caseload_output import render
+    from fsm_desktop.storage.project import Project
+    from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
+
+    with Project.open(args.db) as project:
+        today = min(dt.date.today(), project.initiative.end)
+        day = count_day(args.month.first, today) if args.month else today
+        register = StaffRegister(project)
+        report = caseload_report(register.records(), CaseloadRepository(project).rows(), register.settings(),
+                                 [(str(args.month) if args.month else day.isoformat(), day)])
+        sys.stdout.write(render(report, 0, args.format, project.initiative.name))
+    return 0
 
 
 def _cmd_stepup(args: argparse.Namespace) -> int:
@@ -431,6 +460,8 @@ def main(argv: Sequence[str] | None = None, standalone: bool = False) -> int:
             return _cmd_import(args)
         if args.command == "imports":
             return _cmd_imports(args)
+        if args.command == "caseload":
+            return _cmd_caseload(args)
         if args.command == "stepup":
             return _cmd_stepup(args)
         if args.command == "template":
