@@ -1,0 +1,720 @@
+"""The monthly status sheet (statusskema, seeds/004 Bilag 2): rows are measures, columns the
+baseline (0-punkt), one column per month and one per goal date; each cell a count and a share.
+
+Pure Python. Storage hands over plain rows (:class:`SheetFacts`, ISO text dates as SQLite
+returns them); :func:`build` makes one pass over them into per-citizen bit masks over the
+sheet's columns (bit 0 = the baseline day, bit j = the j-th month), and every row is a count of
+bits. Every row's definition, with its source and the decisions taken, is in
+docs/status_sheet.md; the one-line Danish version is :attr:`RowSpec.definition`.
+
+"In the target group in a month" is the measures engine's rule (docs/measures.md, FSM2): entered
+on or before the month's last day (the entry date; without one, the first benefit of the
+template's target group; without that, from the start) and not left (moved away, retired, died)
+before its first day. The baseline is one day: in the target group on that day, touched on that
+day. The tests check that the sheet's target group equals the engine's denominator.
+
+The initiative's own measures (the Mål page: :func:`domain.measures.compute`) are added as rows
+as the engine counts them, so the sheet and the Mål page show the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from operator import itemgetter
+
+from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.errors import ValidationError
+from fsm_desktop.domain.measures import FactRows, FactsNeeded, Month, Report, facts_needed
+from fsm_desktop.domain.model import LEAVING_REASONS, PAID_HOURS, ExemptionKind, Goal, PeriodKind, StatusKind
+from fsm_desktop.domain.program import ProgramTemplate
+from fsm_desktop.domain.stepup import StepUpCase, monthly_counts
+
+#: Default of "citizens with ordinary hours above x hours a month" (a project setting).
+DEFAULT_HOURS_OVER = 10.0
+#: The most hours a month can hold (31 × 24): the upper limit of x.
+MAX_MONTH_HOURS = 744.0
+#: The seed's groups: gruppe 1 = indsatsgruppen (a personal job broker), gruppe 2 = rehab.
+INDSATS_GROUP = 1
+REHAB_GROUP = 2
+
+# Row ids: the goal table's measure ids (resources/programs/*.json "goals").
+GROSS = "gross_target_group"
+JOB_BROKER = "job_broker_group1"
+REHAB = "rehab_group2"
+ABSENCE = "absence"
+EXEMPT_225 = "exempt_225"
+PASSIVE = "passive_share"
+CV = "cv_jobnet"
+JOB_GOAL = "job_goal"
+STEPUP = "stepup_meetings"
+PAID = "paid_hours"
+PRAKTIK = "praktik"
+LOENTILSKUD = "loentilskud"
+COMPANY = "company_directed"
+HOURS_OVER = "hours_over"
+ENDED = "ended_job_education"
+COORDINATION = "coordination_meetings"
+
+# Row units: a count of citizens with its share; a count of meetings (running total); a mark
+# per month; citizens per full-time caseworker (HIR's caseload).
+SHARE, COUNT, MARK, RATIO = "share", "count", "mark", "ratio"
+# Availability of a row.
+OK, NO_DATA, NOT_RELEVANT = "ok", "no_data", "not_relevant"
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    id: str
+    label: str
+    unit: str
+    definition: str  # one line in Danish, for the user (tooltip, the export's notes)
+    direction: str = "at_least"
+    about_groups: bool = False  # "ikke relevant" for an initiative without groups
+
+
+_OFFERS = (
+    PeriodKind.VIRKSOMHEDSPRAKTIK.value,
+    PeriodKind.LOENTILSKUD.value,
+    PeriodKind.MENTOR.value,
+    PeriodKind.ANDET_AKTIVT_TILBUD.value,
+)
+_OUTCOMES = (
+    PeriodKind.ORDINAER_BESKAEFTIGELSE.value,
+    PeriodKind.FLEKSJOB.value,
+    PeriodKind.UDDANNELSE_SU.value,
+)
+#: Period kinds the sheet reads (besides the benefits that date an entry).
+PERIOD_KINDS = (*_OFFERS, *_OUTCOMES, PeriodKind.FRAVAER.value, PeriodKind.FRITAGELSE.value)
+#: The source "fravær or fritagelse of kind barsel" (one mask).
+_ABSENT = "absent"
+_OVER = "over_x"
+_JOB_BROKER = "jobformidler"
+_CV = StatusKind.CV_JOBNET.value
+_GOAL = StatusKind.JOB_GOAL.value
+_COMPANY_SOURCES = (
+    PeriodKind.VIRKSOMHEDSPRAKTIK.value,
+    PeriodKind.LOENTILSKUD.value,
+    PAID_HOURS,
+    *_OUTCOMES,
+)
+_ACTIVE_SOURCES = (*_OFFERS, *_OUTCOMES, PAID_HOURS)
+
+ROWS: tuple[RowSpec, ...] = (
+    RowSpec(GROSS, "Bruttomålgruppen", SHARE,
+            "Borgere i målgruppen i måneden (indgået og ikke fraflyttet, pensioneret eller død); andel af sig selv."),
+    RowSpec(JOB_BROKER, "Personlig jobformidler - gr. 1", SHARE,
+            "Gruppe 1 med en jobformidler tilknyttet på mindst én dag i måneden, af gruppe 1 i målgruppen.",
+            about_groups=True),
+    RowSpec(REHAB, "Målgruppe for rehab - gr. 2", SHARE,
+            "Gruppe 2 i målgruppen, af hele målgruppen.", about_groups=True),
+    RowSpec(ABSENCE, "Fravær (barsel, indlæggelse mv.)", SHARE,
+            "Fravær eller fritagelse for barsel på mindst én dag i måneden, af indsatsgruppen. Højst målet.",
+            direction="at_most"),
+    RowSpec(EXEMPT_225, "Undtaget 225 timer", SHARE,
+            "Projektet registrerer ikke undtagelse fra 225-timersreglen: ingen data."),
+    RowSpec(PASSIVE, "Passivandel (inkluderer alle tilbud)", SHARE,
+            "Hverken tilbud, ordinær beskæftigelse, fleksjob, SU-uddannelse eller løntimer i måneden, "
+            "af indsatsgruppen. Højst målet.", direction="at_most"),
+    RowSpec(CV, "CV på Jobnet", SHARE,
+            "Seneste registrering af CV på Jobnet til og med månedens sidste dag er »ja«, af indsatsgruppen."),
+    RowSpec(JOB_GOAL, "Jobmål", SHARE,
+            "Seneste registrerede jobmål til og med månedens sidste dag er udfyldt, af indsatsgruppen."),
+    RowSpec(STEPUP, "Antal step-up-møder (akkumuleret)", COUNT,
+            "Step-up-møder holdt i måneden og i alt siden projektets start; målet gælder det samlede antal."),
+    RowSpec(PAID, "Løntimer", SHARE, "Løntimer (over 0 timer) i måneden, af indsatsgruppen."),
+    RowSpec(PRAKTIK, "Virksomhedspraktik", SHARE,
+            "Virksomhedspraktik på mindst én dag i måneden, af indsatsgruppen."),
+    RowSpec(LOENTILSKUD, "Løntilskud", SHARE, "Løntilskud på mindst én dag i måneden, af indsatsgruppen."),
+    RowSpec(COMPANY, "Samlet antal og andel i virksomhedsrettet tilbud", SHARE,
+            "Virksomhedspraktik, løntilskud, løntimer, ordinær beskæftigelse, fleksjob eller SU-uddannelse "
+            "i måneden, af indsatsgruppen."),
+    RowSpec(HOURS_OVER, "Borgere med ordinære timer over {x} timer pr. md.", SHARE,
+            "Løntimer over {x} timer i måneden, af indsatsgruppen."),
+    RowSpec(ENDED, "Borgere afsluttet til job, fleksjob, uddannelse", SHARE,
+            "Akkumuleret: ordinær beskæftigelse, fleksjob eller SU-uddannelse begyndt siden projektets start, "
+            "af alle i indsatsgruppen siden projektets start."),
+    RowSpec(COORDINATION, "Tværorganisatoriske koordineringsgruppemøder", MARK,
+            "Et kryds for hver måned, koordineringsgruppen har holdt møde (sættes i skemaet)."),
+)
+ROW_IDS = frozenset(spec.id for spec in ROWS)
+
+_MONTH_NAMES = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+
+
+def month_label(month: str) -> str:
+    """"2019-11" → "nov. 2019"."""
+    return f"{_MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
+
+
+# --- what storage hands over --------------------------------------------------------------------
+
+
+def facts_needed_for_sheet(template: ProgramTemplate) -> FactsNeeded:
+    """What the sheet and the initiative's measures read together, so that storage reads each
+    row once (storage.facts.load_facts with this): the template's own needs, and the sheet's
+    period kinds, paid hours, job-broker assignments and the target group's benefits (the
+    entry of a citizen without an entry date)."""
+    needed = facts_needed(template)
+    kinds = needed.period_kinds | frozenset(PERIOD_KINDS)
+    benefits = needed.entry_benefits | {kind.value for kind in template.target_group.benefits}
+    return FactsNeeded(kinds, frozenset(benefits - kinds), True, needed.assignment_roles | {_JOB_BROKER})
+
+
+@dataclass(slots=True)
+class SheetFacts:
+    """The rows the sheet counts, as storage reads them (dates ISO text, months "YYYY-MM").
+
+    - rows: the measures engine's rows (:class:`FactRows`) read with
+      :func:`facts_needed_for_sheet`: citizens, periods, paid hours > 0, assignments
+    - maternity: (citizen_id, start, end) of fritagelse periods of kind barsel
+    - status: (citizen_id, kind, date, value), in entry order
+    - stepup: step-up cases with their meetings (only the dates are counted here)
+    - coordination: the months marked with a coordination-group meeting
+    - recorded: which kinds of data the project holds at all ("paid_hours", "cv_jobnet",
+      "jobmaal", "jobformidler"): a row whose data the project never recorded says so
+    """
+
+    rows: FactRows
+    maternity: Sequence[tuple] = ()
+    status: Sequence[tuple] = ()
+    stepup: Sequence[StepUpCase] = ()
+    coordination: frozenset[str] = frozenset()
+    goals: Sequence[Goal] = ()
+    hours_over: float = DEFAULT_HOURS_OVER
+    recorded: frozenset[str] = frozenset({"paid_hours", _CV, _GOAL, _JOB_BROKER})
+
+
+# --- the result ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    kind: str  # "baseline", "month" or "goal"
+    month: str  # YYYY-MM (the baseline's: the month of its day)
+    day: dt.date | None = None  # the baseline's day
+
+    @property
+    def label(self) -> str:
+        if self.kind == "baseline":
+            return f"0-punkt {self.day:%d.%m.%Y}" if self.day else "0-punkt"
+        if self.kind == "goal":
+            return f"Mål {month_label(self.month)}"
+        return month_label(self.month)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A count and what it is a share of. Step-up: meetings held and the running total; a mark:
+    1 or 0; caseload: citizens and full-time caseworkers."""
+
+    count: float
+    denominator: float | None = None
+    cumulative: int | None = None
+
+    @property
+    def share(self) -> float | None:
+        if not self.denominator:
+            return None
+        return self.count / self.denominator
+
+
+@dataclass(slots=True)
+class Row:
+    id: str
+    label: str
+    unit: str
+    definition: str
+    direction: str = "at_least"
+    availability: str = OK
+    cells: list[Cell | None] = field(default_factory=list)  # one per data column; None: nothing
+    goals: dict[str, float] = field(default_factory=dict)  # goal month → share (0–1) or count
+    goal_unit: str = "share"  # how the goal is entered: share or count
+    goal_editable: bool = True
+    engine: bool = False  # one of the initiative's own measures (the Mål page)
+    #: Compared with when the row has no goal: an engine measure's threshold (the easiest).
+    threshold: float | None = None
+
+    @property
+    def note(self) -> str:
+        """Why the row has no numbers (Danish), or ""."""
+        if self.availability == NOT_RELEVANT:
+            return "ikke relevant for indsatsen"
+        if self.availability == NO_DATA:
+            return "ingen data"
+        return ""
+
+    def goal_for(self, month: str) -> float | None:
+        """The goal a column is compared with: the first goal dated in or after its month (the
+        goal being worked towards); after the last goal date, the last goal."""
+        if not self.goals:
+            return self.threshold
+        months = sorted(self.goals)
+        for goal_month in months:
+            if goal_month >= month:
+                return self.goals[goal_month]
+        return self.goals[months[-1]]
+
+    def value(self, cell: Cell | None) -> Fraction | None:
+        """What is compared with the goal: the share, the running total, citizens per caseworker."""
+        if cell is None:
+            return None
+        if self.unit == COUNT:
+            return Fraction(cell.cumulative if cell.cumulative is not None else int(cell.count))
+        if self.unit in (SHARE, RATIO):
+            if not cell.denominator:
+                return None
+            return Fraction(str(cell.count)) / Fraction(str(cell.denominator))
+        return None
+
+    def met(self, k: int, month: str) -> bool | None:
+        """Data column k (of ``month``) against its goal: True met, False not, None nothing to
+        compare (no goal, no number, or nobody in the denominator). Exact: 3 of 20 meets 15 %."""
+        if self.availability != OK or self.unit == MARK:
+            return None
+        goal = self.goal_for(month)
+        value = self.value(self.cells[k]) if k < len(self.cells) else None
+        if goal is None or value is None:
+            return None
+        limit = Fraction(str(goal))
+        return value <= limit if self.direction == "at_most" else value >= limit
+
+
+@dataclass(slots=True)
+class StatusSheet:
+    initiative_start: dt.date
+    baseline: dt.date
+    last: Month
+    as_of: dt.date
+    hours_over: float
+    columns: list[Column]  # data columns (baseline, months) then goal columns
+    rows: list[Row]
+    report: Report | None = None  # the measures engine's report for the same months
+
+    @property
+    def data_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.kind != "goal"]
+
+    @property
+    def goal_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.kind == "goal"]
+
+    def row(self, row_id: str) -> Row:
+        for row in self.rows:
+            if row.id == row_id:
+                return row
+        raise KeyError(row_id)
+
+
+# --- validation of what the user edits -------------------------------------------------------------
+
+
+def _parse_number(text: str) -> float:
+    cleaned = text.strip().replace("%", "").replace("\u00a0", "").replace(" ", "")
+    if cleaned.count(",") == 1 and "." in cleaned:  # "1.234,5"
+        cleaned = cleaned.replace(".", "")
+    cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValidationError("»{text}« er ikke et tal.", text=text.strip()) from None
+    if not math.isfinite(value):
+        raise ValidationError("»{text}« er ikke et tal.", text=text.strip())
+    return value
+
+
+def check_goal(value: float, unit: str) -> float:
+    """A goal as stored: a share 0–1, or a count ≥ 0; raises ValidationError (Danish)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValidationError("Målet skal være et tal.")
+    if unit == SHARE and not 0 <= value <= 1:
+        raise ValidationError("Målet skal være en andel mellem 0 og 100 %.")
+    if unit == COUNT and value < 0:
+        raise ValidationError("Målet skal være et antal på mindst 0.")
+    return float(value)
+
+
+def parse_goal(text: str, unit: str) -> float | None:
+    """What the user typed in a goal cell: "15", "15 %" or "15,5" (percent) for a share → 0.15;
+    "10" for a count; empty → None (no goal). Raises ValidationError with a Danish message."""
+    if not text.strip() or text.strip() in ("-", "–"):
+        return None
+    value = _parse_number(text)
+    if unit == SHARE:
+        if not 0 <= value <= 100:
+            raise ValidationError("Målet skal være en andel mellem 0 og 100 %.")
+        return check_goal(round(value / 100, 6), unit)
+    return check_goal(value, unit)
+
+
+def check_hours_over(value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_MONTH_HOURS:
+        raise ValidationError("Timegrænsen skal være et tal mellem 0 og 744 timer.")
+    return float(value)
+
+
+def parse_hours_over(text: str) -> float:
+    return check_hours_over(_parse_number(text))
+
+
+def check_month(template: ProgramTemplate, last: Month) -> None:
+    """The sheet's last month must lie in the initiative's period."""
+    first, end = Month.of(template.start), Month.of(template.end)
+    if not first <= last <= end:
+        raise ValidationError(
+            "Måneden {month} ligger uden for indsatsens periode ({first} – {last}).",
+            month=str(last), first=str(first), last=str(end),
+        )
+
+
+# --- counting ------------------------------------------------------------------------------------
+
+
+class _Counts:
+    """Counts, per column, how many of many masks have the column's bit set: each distinct mask
+    is spread so that bit k becomes a field of ``field`` bits at k × field, and the spread
+    masks are added up (one big-integer addition per distinct mask instead of one per bit)."""
+
+    def __init__(self, width: int, most: int) -> None:
+        self.width = width
+        self.field = max(most, 1).bit_length() + 1
+        f = self.field
+        self.tables = [
+            [sum(1 << ((8 * chunk + j) * f) for j in range(8) if byte >> j & 1) for byte in range(256)]
+            for chunk in range((width + 7) // 8)
+        ]
+
+    def __call__(self, masks: Iterable[int]) -> list[int]:
+        tables = self.tables
+        total = 0
+        for mask, times in Counter(masks).items():
+            spread, chunk = 0, 0
+            while mask:
+                spread |= tables[chunk][mask & 255]
+                mask >>= 8
+                chunk += 1
+            total += spread * times
+        f, low = self.field, (1 << self.field) - 1
+        return [(total >> (k * f)) & low for k in range(self.width)]
+
+
+class _MonthBits(dict):
+    """ISO date or month text → the sheet's month bits from that month on (``after``) or up to
+    and including it (``until``), clipped to the sheet; each distinct text is worked out once."""
+
+    def __init__(self, grid: _Grid, after: bool) -> None:
+        super().__init__()
+        self.grid = grid
+        self.after = after
+
+    def __missing__(self, text: str) -> int:
+        m = int(text[:4]) * 12 + int(text[5:7]) - 1 - self.grid.base
+        bits = self[text] = self.grid.bits(m, self.grid.n) if self.after else self.grid.bits(-1, m)
+        return bits
+
+
+class _Grid:
+    """The sheet's data columns as bits: bit 0 the baseline day, bit 1 + i the i-th month."""
+
+    def __init__(self, first: Month, last: Month, baseline: dt.date) -> None:
+        self.base = first.index
+        self.n = last.index - first.index + 1
+        self.width = self.n + 1
+        self.months = ((1 << self.width) - 1) & ~1
+        self.b = baseline.isoformat()
+        self.after = _MonthBits(self, after=True)
+        self.until = _MonthBits(self, after=False)
+
+    def bits(self, lo: int, hi: int) -> int:
+        """Months lo..hi (indices from the first month, clipped to the sheet) as column bits."""
+        if lo < 0:
+            lo = 0
+        if hi > self.n - 1:
+            hi = self.n - 1
+        return ((2 << hi) - (1 << lo)) << 1 if hi >= lo else 0
+
+    def so_far(self, mask: int) -> int:
+        """Month bits set from the first month set onwards (in any month so far)."""
+        months = mask & self.months
+        shift = 1
+        while shift < self.width:
+            months |= months << shift
+            shift *= 2
+        return months & self.months
+
+
+def _status_masks(grid: _Grid, status: Iterable[tuple], index: dict[str, int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Per citizen, the columns whose last day has a CV on Jobnet ("ja") and a job goal (not
+    empty), from the latest entry on or before that day. ``status`` in entry order (of two
+    entries on the same day, the later one holds)."""
+    by_kind: dict[str, dict[str, tuple | list[tuple]]] = {_CV: {}, _GOAL: {}}
+    for row in status:
+        entries = by_kind.get(row[1])
+        if entries is None:
+            continue
+        found = entries.get(row[0])
+        if found is None:
+            entries[row[0]] = row  # most citizens have one entry of a kind
+        elif type(found) is list:
+            found.append(row)
+        else:
+            entries[row[0]] = [found, row]
+    after, b = grid.after, grid.b
+    out: list[dict[int, int]] = []
+    for kind, holds in ((_CV, _cv_holds), (_GOAL, _goal_holds)):
+        masks: dict[int, int] = {}
+        for cid, found in by_kind[kind].items():
+            i = index.get(cid)
+            if i is None:
+                continue
+            if type(found) is tuple:
+                if holds(found[3]):
+                    day = found[2]
+                    masks[i] = after[day] | 1 if day <= b else after[day]
+                continue
+            found.sort(key=itemgetter(2))  # stable: the entry order stays within a day
+            bits = 0
+            for j, (_cid, _kind, day, value) in enumerate(found):
+                upto = found[j + 1][2] if j + 1 < len(found) else None
+                if not holds(value) or (upto is not None and upto <= day):
+                    continue  # not held, or replaced the same day
+                # Months whose last day d has day <= d < upto: from day's month to the month
+                # before upto's; the baseline day when day <= b < upto.
+                bits |= after[day] if upto is None else after[day] & ~after[upto]
+                if day <= b and (upto is None or b < upto):
+                    bits |= 1
+            if bits:
+                masks[i] = bits
+        out.append(masks)
+    return out[0], out[1]
+
+
+def _cv_holds(value: str) -> bool:
+    return value.strip().lower() == "ja"
+
+
+def _goal_holds(value: str) -> bool:
+    return bool(value.strip())
+
+
+def build(
+    template: ProgramTemplate,
+    facts: SheetFacts,
+    last: Month,
+    today: dt.date,
+    report: Report | None = None,
+) -> StatusSheet:
+    """The status sheet from the initiative's first month to ``last``; ``today``: meetings after
+    it are not counted yet (step-up). ``report``: the measures engine's report for the same
+    months (its measures become rows, as on the Mål page)."""
+    check_month(template, last)
+    first = Month.of(template.start)
+    baseline = template.baseline_date
+    grid = _Grid(first, last, baseline)
+    counts = _count_columns(template, facts, grid)
+    months = [str(first + i) for i in range(grid.n)]
+    data_columns = [Column("baseline", f"{baseline:%Y-%m}", baseline)] + [Column("month", m) for m in months]
+    goals = {g.measure: g for g in facts.goals}
+    goal_months = sorted({month for g in facts.goals for month in g.targets})
+    columns = data_columns + [Column("goal", m) for m in goal_months]
+
+    def share_cells(numerator: str, denominator: str) -> list[Cell | None]:
+        return [Cell(counts[numerator][k], counts[denominator][k]) for k in range(grid.width)]
+
+    numerators = {
+        GROSS: ("tg", "tg"), JOB_BROKER: (JOB_BROKER, "g1"), REHAB: ("g2", "tg"), ENDED: (ENDED, "cum"),
+    }
+    needs = {PAID: "paid_hours", HOURS_OVER: "paid_hours", CV: _CV, JOB_GOAL: _GOAL, JOB_BROKER: _JOB_BROKER}
+    has_groups = bool(template.groups)
+    x = number(facts.hours_over)
+    rows: list[Row] = []
+    for spec in ROWS:
+        goal = goals.get(spec.id)
+        row = Row(spec.id, goal.label if goal is not None else spec.label.format(x=x),
+                  spec.unit, spec.definition.format(x=x), spec.direction,
+                  goals=dict(goal.targets) if goal is not None else {},
+                  goal_unit=goal.unit if goal is not None else (COUNT if spec.unit == COUNT else SHARE),
+                  goal_editable=spec.unit != MARK)
+        if spec.id == HOURS_OVER:
+            row.label = spec.label.format(x=x)  # x is the project's setting, whatever the label says
+        if spec.about_groups and not has_groups:
+            row.availability, row.goal_editable = NOT_RELEVANT, False
+            row.cells = [None] * grid.width
+        elif spec.id == EXEMPT_225 or (spec.id in needs and needs[spec.id] not in facts.recorded):
+            row.availability = NO_DATA
+            row.cells = [None] * grid.width
+        elif spec.id == STEPUP:
+            row.cells = _stepup_cells(facts.stepup, template.start, last, baseline, today)
+        elif spec.id == COORDINATION:
+            row.cells = [None] + [Cell(1 if m in facts.coordination else 0) for m in months]
+        else:
+            numerator, denominator = numerators.get(spec.id, (spec.id, "ins"))
+            row.cells = share_cells(numerator, denominator)
+        rows.append(row)
+    if report is not None:
+        rows.extend(_engine_rows(template, report, months, goals))
+    # A goal of a user's template that names no row the program counts: kept, and said so.
+    known = {row.id for row in rows} | {spec.id for spec in template.measures}
+    for goal in facts.goals:
+        if goal.measure not in known:
+            rows.append(Row(goal.measure, goal.label, SHARE if goal.unit == SHARE else COUNT,
+                            "Programmet opgør ikke dette mål: ingen data.", availability=NO_DATA,
+                            cells=[None] * grid.width, goals=dict(goal.targets), goal_unit=goal.unit))
+    return StatusSheet(template.start, baseline, last, today, facts.hours_over, columns, rows, report)
+
+
+def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) -> dict[str, list[int]]:
+    """One pass over the rows into per-citizen column masks, then the counts per column of
+    every numerator and denominator."""
+    rows = facts.rows
+    citizens = rows.citizens
+    index = {row[0]: i for i, row in enumerate(citizens)}
+    count = len(citizens)
+    after, until, b, everything = grid.after, grid.until, grid.b, grid.months
+    start_iso = template.start.isoformat()
+
+    # Per source, per citizen: the columns touched by at least one day (an open end: ongoing).
+    lists = {kind: [0] * count for kind in (*_OFFERS, *_OUTCOMES, PeriodKind.FRAVAER.value)}
+    absent = lists[PeriodKind.FRAVAER.value]
+    began = [0] * count  # outcome begun since the project's start, by the column's last day
+    outcomes = frozenset(_OUTCOMES)
+    benefits = frozenset(kind.value for kind in template.target_group.benefits)
+    no_entry = {row[0] for row in citizens if row[3] is None}
+    first_benefit: dict[str, str] = {}
+    for cid, kind, start, end in rows.periods:
+        target = lists.get(kind)
+        if target is not None:
+            i = index[cid]
+            if end is None:
+                target[i] |= after[start] | 1 if start <= b else after[start]
+            else:
+                target[i] |= after[start] & until[end] | 1 if start <= b <= end else after[start] & until[end]
+            if kind in outcomes and start >= start_iso:
+                began[i] |= after[start] | 1 if start <= b else after[start]
+        elif kind in benefits and cid in no_entry:
+            found = first_benefit.get(cid)
+            if found is None or start < found:
+                first_benefit[cid] = start
+    for cid, start, end in facts.maternity:
+        i = index.get(cid)
+        if i is not None:
+            absent[i] |= after[start] & (everything if end is None else until[end]) | (
+                1 if start <= b and (end is None or b <= end) else 0)
+    paid, over = [0] * count, [0] * count
+    b_month, x = b[:7], facts.hours_over
+    for cid, paid_month, hours in rows.paid_hours:
+        if not hours > 0:
+            continue
+        bits = after[paid_month] & until[paid_month] | 1 if paid_month == b_month else after[paid_month] & until[paid_month]
+        i = index[cid]
+        paid[i] |= bits
+        if hours > x:
+            over[i] |= bits
+    broker = [0] * count
+    for cid, _staff, role, start, end in rows.assignments:
+        if role == _JOB_BROKER:
+            broker[index[cid]] |= after[start] & (everything if end is None else until[end]) | (
+                1 if start <= b and (end is None or b <= end) else 0)
+    cv, job_goal = _status_masks(grid, facts.status, index)
+
+    # One pass over the citizens: each row's numerator and denominator masks.
+    names = ("tg", "g1", "g2", "ins", "cum", JOB_BROKER, ABSENCE, PASSIVE, CV, JOB_GOAL, PAID, PRAKTIK,
+             LOENTILSKUD, COMPANY, HOURS_OVER, ENDED)
+    masks: dict[str, list[int]] = {name: [] for name in names}
+    add = {name: masks[name].append for name in names}
+    has_groups = bool(template.groups)
+    since = min(start_iso, b)
+    praktik, loentilskud = lists[_OFFERS[0]], lists[_OFFERS[1]]
+    mentor, other = lists[_OFFERS[2]], lists[_OFFERS[3]]
+    ordinary, flex, education = (lists[kind] for kind in _OUTCOMES)
+    leaving_reasons = LEAVING_REASONS
+    for i, (cid, _name, group, entry, exit_date, reason) in enumerate(citizens):
+        # In the target group per column, and on some day since the project's start (the
+        # engine's rule, docs/measures.md): entered by the column's last day, not left (moved
+        # away, retired, died) before its first day; an exit before the entry keeps them out.
+        if entry is None:
+            entry = first_benefit.get(cid)
+        leaving = exit_date is not None and reason in leaving_reasons
+        if leaving and entry is not None and exit_date < entry:
+            continue
+        tg = (everything if entry is None else after[entry]) & (until[exit_date] if leaving else everything)
+        entered = entry is None or entry <= b
+        if entered and not (leaving and exit_date < b):
+            tg |= 1
+        cum = grid.so_far(tg)
+        if entered and not (leaving and exit_date < since):
+            cum |= 1
+        if not tg and not cum:
+            continue
+        add["tg"](tg)
+        if group == INDSATS_GROUP:
+            add["g1"](tg)
+            add[JOB_BROKER](tg & broker[i])
+        elif group == REHAB_GROUP:
+            add["g2"](tg)
+        if has_groups and group != INDSATS_GROUP:
+            continue
+        # Indsatsgruppen: gruppe 1, or everyone in an initiative without groups.
+        add["cum"](cum)
+        add[ENDED](cum & began[i])
+        ins = tg
+        if not ins:
+            continue
+        add["ins"](ins)
+        company = praktik[i] | loentilskud[i] | paid[i] | ordinary[i] | flex[i] | education[i]
+        add[ABSENCE](ins & absent[i])
+        add[PASSIVE](ins & ~(company | mentor[i] | other[i]))
+        add[CV](ins & cv.get(i, 0))
+        add[JOB_GOAL](ins & job_goal.get(i, 0))
+        add[PAID](ins & paid[i])
+        add[PRAKTIK](ins & praktik[i])
+        add[LOENTILSKUD](ins & loentilskud[i])
+        add[COMPANY](ins & company)
+        add[HOURS_OVER](ins & over[i])
+    counter = _Counts(grid.width, count)
+    return {name: counter(values) for name, values in masks.items()}
+
+
+def _stepup_cells(cases: Sequence[StepUpCase], start: dt.date, last: Month, baseline: dt.date,
+                  today: dt.date) -> list[Cell | None]:
+    """Meetings held per month and the running total (domain.stepup.monthly_counts); at the
+    baseline, the meetings held on or before its day."""
+    first_day = dt.date(start.year, start.month, 1)
+    months = monthly_counts(cases, first_day, last.last, today)
+    by_baseline = sum(1 for case in cases for m in case.meetings if m.date <= min(baseline, today))
+    return [Cell(by_baseline, None, by_baseline)] + [Cell(m.held, None, m.cumulative) for m in months]
+
+
+def _engine_rows(template: ProgramTemplate, report: Report, months: list[str], goals: dict[str, Goal]) -> list[Row]:
+    """The initiative's own measures as the Mål page shows them: for a month column, the
+    measurement period that ends in it (the month, the rolling quarter ending with it, or the
+    whole window counted up to it); nothing at the baseline."""
+    rows = []
+    for spec in template.measures:
+        by_end = {str(r.period_end): r for r in report.for_measure(spec.id)}
+        goal = goals.get(spec.id)
+        caseload = spec.kind == "caseload"
+        cells: list[Cell | None] = [None]
+        for month in months:
+            r = by_end.get(month)
+            cells.append(None if r is None else Cell(r.numerator, r.denominator))
+        unit_text = {"month": "pr. måned", "rolling_quarter": "i rullende kvartaler (kvartalet, der slutter i måneden)",
+                     "period": "for hele perioden til og med måneden"}[spec.unit]
+        values = [t.value for t in spec.thresholds]
+        threshold = (min(values) if spec.direction == "at_least" else max(values)) if values else None
+        rows.append(Row(
+            spec.id,
+            goal.label if goal is not None else f"Resultatkrav: {spec.name}",
+            RATIO if caseload else SHARE,
+            f"Som på siden Mål, {unit_text}" + (": sager pr. fuldtids koordinerende sagsbehandler." if caseload else "."),
+            spec.direction,
+            cells=cells,
+            goals=dict(goal.targets) if goal is not None else {},
+            goal_unit=goal.unit if goal is not None else (COUNT if caseload else SHARE),
+            engine=True,
+            threshold=threshold,
+        ))
+    return rows
