@@ -165,6 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
     stepup.add_argument("--caseworker", metavar="INITIALER", help="med --due: kun denne sagsbehandlers borgere")
     stepup.add_argument("--format", choices=("table", "json"), default="table", help="udskriftens form")
 
+    export = sub.add_parser(
+        "export",
+        help="statusskemaet til Excel: skemaet klar til udskrift, resultatkravene med grafer og data",
+        description="Skriver statusskemaet fra indsatsens første måned til --month (0-punkt, én kolonne "
+        "pr. måned og målene), resultatkravene som STAR opgør dem med grafer, og tallene på et dataark.",
+    )
+    export.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    export.add_argument("--month", type=_month, metavar="ÅÅÅÅ-MM",
+                        help="skemaets sidste måned (standard: denne måned, højst indsatsens sidste)")
+    export.add_argument("--out", required=True, metavar="FIL.xlsx", help="Excel-filen der skrives")
+
     template = sub.add_parser("template", help="gem importskabelonen (Excel), tom eller med projektets data")
     template.add_argument("--out", required=True, metavar="FIL.xlsx", help="filen der skrives")
     template.add_argument("--db", metavar="FIL", help="udfyld skabelonen med projektets data (eksport)")
@@ -392,6 +403,26 @@ def _cmd_imports(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from fsm_desktop.domain.measures import Month
+    from fsm_desktop.exchange.status_export import export_status, summary
+    from fsm_desktop.storage.project import Project
+
+    if Path(args.out).suffix.lower() != ".xlsx":
+        raise UsageError(f"--out skal være en Excel-fil (.xlsx), ikke »{args.out}«")
+    if not Path(args.out).absolute().parent.is_dir():
+        raise UsageError(f"--out: mappen {Path(args.out).absolute().parent} findes ikke")
+    with Project.open(args.db) as project:
+        initiative = project.initiative
+        last = args.month or max(Month.of(min(dt.date.today(), initiative.end)), Month.of(initiative.start))
+        path, sheet = export_status(project, last, args.out)
+        print(summary(path, sheet, initiative))
+    return 0
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from fsm_desktop.exchange.template import write_template
 
@@ -464,6 +495,8 @@ def main(argv: Sequence[str] | None = None, standalone: bool = False) -> int:
             return _cmd_caseload(args)
         if args.command == "stepup":
             return _cmd_stepup(args)
+        if args.command == "export":
+            return _cmd_export(args)
         if args.command == "template":
             return _cmd_template(args)
         if args.db and args.demo:

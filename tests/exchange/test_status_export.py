@@ -1,0 +1,179 @@
+"""exchange.status_export: the workbook opened again with openpyxl holds exactly the numbers of
+the status sheet and of the measures engine (computed here independently, as the Mål page and
+`fsm-desktop measures` do), for all four initiatives; it is set up for printing; and, when
+LibreOffice is installed, it converts to PDF without a repair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from fsm_desktop.domain.measures import Month, compute
+from fsm_desktop.domain.status_sheet import COUNT, MARK, OK, RATIO
+from fsm_desktop.exchange.status_export import (
+    DATA_HEADERS,
+    FIRST_COLUMN,
+    HEADER_ROW,
+    export_status,
+    summary,
+    write_status_workbook,
+)
+from fsm_desktop.storage.demo import write_demo
+from fsm_desktop.storage.facts import load_facts
+from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.status_sheet import StatusSheetRepository
+
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def demos(tmp_path_factory):
+    """One small demo project per initiative (read only here)."""
+    folder = tmp_path_factory.mktemp("demos")
+    paths = {}
+    for program in ("fsm2", "frontrunner", "bir", "hir"):
+        paths[program] = folder / f"{program}.fsm"
+        write_demo(paths[program], program=program, citizens=120, seed=3)
+    return paths
+
+
+def _export(path, tmp_path, last: Month | None = None):
+    with Project.open(path) as project:
+        last = last or Month.of(project.initiative.end)
+        today = min(TODAY, project.initiative.end)
+        sheet = StatusSheetRepository(project).sheet(last, today)
+        out = write_status_workbook(tmp_path / "status.xlsx", sheet, project.initiative, TODAY)
+        report = compute(project.template, load_facts(project), Month.of(project.initiative.start), last)
+        return out, sheet, report, project.initiative
+
+
+@pytest.mark.parametrize("program", ["fsm2", "frontrunner", "bir", "hir"])
+def test_every_number_equals_the_sheet_and_the_engine(demos, tmp_path, program):
+    out, sheet, report, initiative = _export(demos[program], tmp_path)
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == ["Statusskema", "Resultatkrav", "Data"]
+
+    # Statusskema: two lines per measure (the count, then the share / running total / ratio).
+    ws = workbook["Statusskema"]
+    headings = [ws.cell(row=HEADER_ROW, column=FIRST_COLUMN + j).value for j in range(len(sheet.columns))]
+    assert headings == [c.label.replace("0-punkt ", "0-punkt\n") for c in sheet.columns]
+    data_count = len(sheet.data_columns)
+    checked = 0
+    for i, row in enumerate(sheet.rows):
+        r = HEADER_ROW + 1 + 2 * i
+        assert ws.cell(row=r, column=1).value == row.label
+        for k, cell in enumerate(row.cells):
+            top = ws.cell(row=r, column=FIRST_COLUMN + k)
+            bottom = ws.cell(row=r + 1, column=FIRST_COLUMN + k)
+            if row.availability != OK:
+                continue
+            if cell is None:
+                assert top.value is None and bottom.value is None
+            elif row.unit == MARK:
+                assert top.value == ("x" if cell.count else None)
+            else:
+                assert top.value == cell.count
+                expected = cell.cumulative if row.unit == COUNT else cell.share
+                # Counts exactly; shares to Excel's 15 significant digits (openpyxl writes floats so).
+                assert bottom.value == (expected if expected is None else pytest.approx(expected, rel=1e-14)), (row.id, k)
+                checked += 1
+        if row.availability != OK:
+            assert ws.cell(row=r, column=FIRST_COLUMN).value == row.note
+        for g, column in enumerate(sheet.goal_columns):
+            j = FIRST_COLUMN + data_count + g
+            values = [ws.cell(row=r, column=j).value, ws.cell(row=r + 1, column=j).value]
+            target = row.goals.get(column.month)
+            assert (target in values) if target is not None else values == [None, None]
+    assert checked > 0
+
+    # Resultatkrav: every period of every measure, as the engine counts it.
+    ws = workbook["Resultatkrav"]
+    values = {}
+    for row in ws.iter_rows(min_row=HEADER_ROW, values_only=True):
+        values.setdefault(row[0], []).append(row[1:4])
+    assert report.results
+    for result in report.results:
+        numerator, denominator, share = values[result.label].pop(0)
+        assert (numerator, denominator) == (result.numerator, result.denominator)
+        assert share == (None if result.share is None else pytest.approx(result.share, rel=1e-14))
+    assert len(ws._charts) == len(project_measures := {r.spec.id for r in report.results})
+    for chart, spec_id in zip(ws._charts, dict.fromkeys(r.spec.id for r in report.results)):
+        spec = next(r.spec for r in report.results if r.spec.id == spec_id)
+        assert len(chart.series) == 1 + len(spec.thresholds)  # the measure and one line per threshold
+    assert project_measures
+
+    # Data: one line per measure and data column.
+    ws = workbook["Data"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == DATA_HEADERS
+    lines = iter(rows[1:])
+    for row in sheet.rows:
+        for k, column in enumerate(sheet.data_columns):
+            line = next(lines)
+            cell = row.cells[k]
+            assert line[:4] == (row.id, row.label, column.label, column.month)
+            if cell is None:
+                assert line[4:8] == (None, None, None, None)
+            else:
+                assert (line[4], line[5], line[7]) == (cell.count, cell.denominator, cell.cumulative)
+                share = cell.share if row.unit in ("share", RATIO) else None
+                assert line[6] == (share if share is None else pytest.approx(share, rel=1e-14))
+    assert next(lines, None) is None
+
+
+def test_printing_and_colours(demos, tmp_path):
+    out, sheet, _, initiative = _export(demos["fsm2"], tmp_path, Month(2020, 10))
+    ws = load_workbook(out)["Statusskema"]
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.freeze_panes == "C5"
+    assert ws.print_title_rows == "$4:$4" and ws.print_title_cols == "$A:$B"
+    assert ws.oddHeader.left.text == initiative.name
+    assert ws.oddHeader.center.text == initiative.municipality
+    assert "okt. 2020" in ws.oddHeader.right.text and "01.12.2026" in ws.oddHeader.right.text
+    # Every compared cell: filled and marked by whether its goal is met.
+    seen = set()
+    for i, row in enumerate(sheet.rows):
+        r = HEADER_ROW + 2 + 2 * i
+        for k, column in enumerate(sheet.data_columns):
+            met = row.met(k, column.month)
+            cell = ws.cell(row=r, column=FIRST_COLUMN + k)
+            if met is None:
+                assert not cell.number_format.startswith(('"✓', '"✗'))
+                continue
+            seen.add(met)
+            assert cell.fill.fgColor.rgb.endswith("C6EFCE" if met else "FFC7CE")
+            assert cell.number_format.startswith('"✓ "' if met else '"✗ "')
+            if row.unit == "share":
+                assert cell.number_format.endswith("0.0%")
+    assert seen == {True, False}
+
+
+def test_export_status_and_summary(demos, tmp_path):
+    with Project.open(demos["bir"]) as project:
+        path, sheet = export_status(project, Month(2020, 6), tmp_path / "bir.xlsx", dt.date(2020, 6, 30))
+        line = summary(path, sheet, project.initiative)
+    assert path.exists()
+    assert line.startswith(f"Skrev {path}: statusskema for ")
+    assert "dec. 2019 – jun. 2020" in line and "7 måneder" in line
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_workbook_without_repair(demos, tmp_path):
+    out, *_ = _export(demos["fsm2"], tmp_path)
+    result = subprocess.run(
+        ["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(out)],
+        capture_output=True, text=True, timeout=240,
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "status.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    assert "repair" not in (result.stdout + result.stderr).lower()
