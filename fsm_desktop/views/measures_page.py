@@ -1,7 +1,14 @@
 """Mål: the initiative's measures as STAR counts them, period by period, with the payout
-forecast and a drill-down to the citizens behind every number."""
+forecast, a drill-down to the citizens behind every number, the measures for a group of
+citizens (gender, origin, age band) side by side, and the board over time.
+
+The first opening pays for matplotlib's import (about 0.6–1 s): it runs on a worker while the
+facts are read and counted, so the chart is drawn as soon as both are done
+(``python -m bench --only maal``; docs/measures.md, "The Mål page")."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -12,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -28,11 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsm_desktop.domain.breakdown import ALL, GROUPS, CitizenGroup, GroupCount, GroupResult, Person, breakdown, restrict_report
+from fsm_desktop.domain.breakdown import group as group_by_key
 from fsm_desktop.domain.danish import kroner, number, percent
 from fsm_desktop.domain.measures import Member, MeasureResult, Report, compute
+from fsm_desktop.storage.board import BoardRepository
+from fsm_desktop.storage.breakdown import load_people
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.project import Project
-from fsm_desktop.views.measures_chart import MeasuresChart
+from fsm_desktop.views.measures_chart import BoardHistoryChart, MeasureChart, preload
 from fsm_desktop.views.pages import Page
 from fsm_desktop.views.tasks import run_in_background
 
@@ -44,23 +56,16 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("MeasuresPage", text)
 
 
-class ResultsModel(QAbstractTableModel):
-    PERIOD, NUMERATOR, DENOMINATOR, SHARE, THRESHOLD, MET = range(6)
-    HEADERS = (
-        QT_TRANSLATE_NOOP("MeasuresPage", "Periode"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Tæller"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Nævner"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Andel"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Tærskel"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Opfyldt"),
-    )
-    RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
+class _RowsModel(QAbstractTableModel):
+    """A table of rows replaced all at once (one reset), with translated column headers."""
+
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[MeasureResult] = []
+        self._rows: list = []
 
-    def set_results(self, rows: list[MeasureResult]) -> None:
+    def set_rows(self, rows: list) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
@@ -73,10 +78,32 @@ class ResultsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            if section == self.SHARE and self._rows and self._rows[0].spec.kind == "caseload":
-                return _t("Sager pr. fuldtid")
             return _t(self.HEADERS[section])
         return None
+
+
+class ResultsModel(_RowsModel):
+    PERIOD, NUMERATOR, DENOMINATOR, SHARE, THRESHOLD, MET = range(6)
+    HEADERS = (
+        QT_TRANSLATE_NOOP("MeasuresPage", "Periode"),
+        QT_TRANSLATE_NOOP("MeasuresPage", "Tæller"),
+        QT_TRANSLATE_NOOP("MeasuresPage", "Nævner"),
+        QT_TRANSLATE_NOOP("MeasuresPage", "Andel"),
+        QT_TRANSLATE_NOOP("MeasuresPage", "Tærskel"),
+        QT_TRANSLATE_NOOP("MeasuresPage", "Opfyldt"),
+    )
+    RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def set_results(self, rows: list[MeasureResult]) -> None:
+        self.set_rows(rows)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if (
+            section == self.SHARE and orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+            and self._rows and self._rows[0].spec.kind == "caseload"
+        ):
+            return _t("Sager pr. fuldtid")
+        return super().headerData(section, orientation, role)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -109,29 +136,18 @@ class ResultsModel(QAbstractTableModel):
         return None
 
 
-class MembersModel(QAbstractTableModel):
+class MembersModel(_RowsModel):
     NAME, REASON = range(2)
     HEADERS = (QT_TRANSLATE_NOOP("MeasuresPage", "Borger"), QT_TRANSLATE_NOOP("MeasuresPage", "Tæller med, fordi"))
 
     def __init__(self, members: list[Member], parent=None) -> None:
         super().__init__(parent)
-        self._members = list(members)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._members)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else 2
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 2:
-            return _t(self.HEADERS[section])
-        return None
+        self._rows = list(members)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._members):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        member = self._members[index.row()]
+        member = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return member.name if index.column() == self.NAME else member.reason
         if role == Qt.ItemDataRole.UserRole:
@@ -139,12 +155,18 @@ class MembersModel(QAbstractTableModel):
         return None
 
 
-def _members_view(model: QAbstractTableModel, parent: QWidget) -> QTableView:
+def _table(model: QAbstractTableModel, parent: QWidget) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
     view.verticalHeader().setVisible(False)
     view.setAlternatingRowColors(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return view
+
+
+def _members_view(model: QAbstractTableModel, parent: QWidget) -> QTableView:
+    view = _table(model, parent)
     view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     return view
@@ -155,7 +177,10 @@ class MembersDialog(QDialog):
 
     def __init__(self, result: MeasureResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_t("{measure}: {period}").format(measure=result.spec.name, period=result.label))
+        title = _t("{measure}: {period}").format(measure=result.spec.name, period=result.label)
+        if isinstance(result, GroupResult):
+            title += " – " + _t(result.group.label)
+        self.setWindowTitle(title)
         numerator, denominator = result.members()
         layout = QVBoxLayout(self)
         summary = QLabel(
@@ -184,63 +209,203 @@ class MembersDialog(QDialog):
         self.resize(760, 560)
 
 
+class BreakdownModel(_RowsModel):
+    """One period of a measure for each group of citizens, side by side."""
+
+    GROUP, NUMERATOR, DENOMINATOR, SHARE = range(4)
+    HEADERS = (
+        QT_TRANSLATE_NOOP("MeasuresPage", "Gruppe"),
+        QT_TRANSLATE_NOOP("MeasuresPage", "Tæller"),
+        QT_TRANSLATE_NOOP("MeasuresPage", "Nævner"),
+        QT_TRANSLATE_NOOP("MeasuresPage", "Andel"),
+    )
+    COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.GROUP:
+                return _t(row.group.label)
+            if column == self.NUMERATOR:
+                return number(row.numerator)
+            if column == self.DENOMINATOR:
+                return number(row.denominator)
+            if column == self.SHARE:
+                return percent(row.share)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column != self.GROUP:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.SHARE and row.met and row.denominator:
+            return MET_COLOR if row.met[0] else NOT_MET_COLOR
+        if role == Qt.ItemDataRole.FontRole and row.group.is_all:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == self.COUNT_ROLE:
+            return row
+        return None
+
+
+def _default_period(rows: list[MeasureResult], today: dt.date) -> int:
+    """The newest period that has ended by today (else the last): what a breakdown shows first."""
+    ended = [k for k, r in enumerate(rows) if r.period_end.last <= today]
+    return ended[-1] if ended else len(rows) - 1
+
+
 class MeasuresPage(Page):
     key = "maal"
-    results_ready = Signal()
+    results_ready = Signal()  # the numbers on screen are up to date (a load, or a new group)
+    breakdown_ready = Signal()
+    board_ready = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             self.tr("Mål"),
             self.tr(
                 "Resultatkravene opgjort som STAR opgør dem, måned for måned eller i rullende "
-                "kvartaler. Dobbeltklik på en periode for at se borgerne bag tallene."
+                "kvartaler. Klik på en periode i diagrammet, eller dobbeltklik i tabellen, for at se "
+                "borgerne bag tallene."
             ),
             parent,
         )
-        self.report: Report | None = None
+        self.report: Report | None = None  # the whole target group's
+        self.shown: Report | None = None  # for the group chosen in "Vis for"
+        self.people: dict[str, Person] | None = None  # read when a group is first asked for
+        self.today = dt.date.today()
         self._generation = 0  # a result for an earlier project or load is dropped
+        self._board_loaded = False
+        self._selected = -1  # the chosen period (index into the measure's periods)
+        self._selected_measure = None
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.body.addWidget(self.tabs, 1)
+
+        # --- the measures ---------------------------------------------------------------------
+        measures = QWidget(self.tabs)
+        layout = QVBoxLayout(measures)
+        layout.setContentsMargins(0, 10, 0, 0)
+        layout.setSpacing(8)
         top = QHBoxLayout()
-        self.measure_box = QComboBox(self)
+        self.measure_box = QComboBox(measures)
         self.measure_box.setAccessibleName(self.tr("Resultatkrav"))
-        self.measure_box.setMinimumWidth(420)
+        self.measure_box.setMinimumWidth(300)
         self.measure_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        top.addWidget(QLabel(self.tr("Resultatkrav:"), self))
-        top.addWidget(self.measure_box)
-        top.addStretch(1)
-        self.body.addLayout(top)
-        self.status_label = QLabel(self)
+        self.group_box = QComboBox(measures)
+        self.group_box.setAccessibleName(self.tr("Vis for"))
+        for group in GROUPS:
+            self.group_box.addItem(_t(group.label), group.key)
+        self.group_box.setToolTip(self.tr(
+            "Tæller og nævner for den valgte gruppe alene. Alder regnes på periodens sidste dag. "
+            "Sagsstammen gælder altid alle borgere."
+        ))
+        self.save_button = QPushButton(self.tr("Gem diagram …"), measures)
+        measure_label = QLabel(self.tr("&Resultatkrav:"), measures)
+        measure_label.setBuddy(self.measure_box)
+        group_label = QLabel(self.tr("&Vis for:"), measures)
+        group_label.setBuddy(self.group_box)
+        top.addWidget(measure_label)
+        top.addWidget(self.measure_box, 1)
+        top.addSpacing(12)
+        top.addWidget(group_label)
+        top.addWidget(self.group_box)
+        top.addStretch(0)
+        top.addWidget(self.save_button)
+        layout.addLayout(top)
+        self.status_label = QLabel(measures)
         self.status_label.setObjectName("factLine")
-        self.body.addWidget(self.status_label)
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+
+        self.chart = MeasureChart(measures)
         self.model = ResultsModel(self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view = _table(self.model, measures)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ResultsModel.PERIOD, QHeaderView.ResizeMode.Stretch)
+        # The thresholds are the chart's dashed lines; the table stays narrow beside it.
+        self.view.setColumnHidden(ResultsModel.THRESHOLD, True)
         self.view.doubleClicked.connect(self.open_members)
-        self.chart = MeasuresChart(self)
-        split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.side = QTabWidget(measures)
+        self.side.addTab(self.view, self.tr("Perioder"))
+        breakdown = QWidget(self.side)
+        b_layout = QVBoxLayout(breakdown)
+        b_layout.setContentsMargins(6, 6, 6, 6)
+        period_row = QHBoxLayout()
+        self.period_box = QComboBox(breakdown)
+        self.period_box.setAccessibleName(self.tr("Periode"))
+        period_label = QLabel(self.tr("&Periode:"), breakdown)
+        period_label.setBuddy(self.period_box)
+        period_row.addWidget(period_label)
+        period_row.addWidget(self.period_box, 1)
+        b_layout.addLayout(period_row)
+        self.breakdown_model = BreakdownModel(self)
+        self.breakdown_view = _table(self.breakdown_model, breakdown)
+        self.breakdown_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        b_header = self.breakdown_view.horizontalHeader()
+        b_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        b_header.setSectionResizeMode(BreakdownModel.GROUP, QHeaderView.ResizeMode.Stretch)
+        # Thirteen groups fit without scrolling on a 768-pixel screen.
+        self.breakdown_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        b_layout.addWidget(self.breakdown_view, 1)
+        self.breakdown_note = QLabel(breakdown)
+        self.breakdown_note.setWordWrap(True)
+        self.breakdown_note.setObjectName("dialogHint")
+        b_layout.addWidget(self.breakdown_note)
+        self.side.addTab(breakdown, self.tr("Fordeling på grupper"))
+
+        split = QSplitter(Qt.Orientation.Horizontal, measures)
         split.setChildrenCollapsible(False)
-        split.addWidget(self.view)
         split.addWidget(self.chart)
-        self.view.setMaximumWidth(780)  # the rest goes to the chart on a wide screen
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 2)
-        self.body.addWidget(split, 1)
-        self.payout_heading = QLabel(self.tr("Udbetalingsprognose"), self)
+        split.addWidget(self.side)
+        self.side.setMinimumWidth(360)
+        self.side.setMaximumWidth(520)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+        self.payout_heading = QLabel(self.tr("Udbetalingsprognose"), measures)
         self.payout_heading.setObjectName("comingHeading")
-        self.payout_label = QLabel(self)
+        self.payout_label = QLabel(measures)
         self.payout_label.setWordWrap(True)
         self.payout_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.body.addWidget(self.payout_heading)
-        self.body.addWidget(self.payout_label)
+        layout.addWidget(self.payout_heading)
+        layout.addWidget(self.payout_label)
         self.payout_heading.hide()
         self.payout_label.hide()
-        self.measure_box.currentIndexChanged.connect(self._show_measure)
+        self.tabs.addTab(measures, self.tr("Resultatkrav"))
 
+        # --- the board over time -----------------------------------------------------------------
+        board = QWidget(self.tabs)
+        b = QVBoxLayout(board)
+        b.setContentsMargins(0, 10, 0, 0)
+        row = QHBoxLayout()
+        self.board_note = QLabel(self.tr(
+            "Antal borgere i hver kolonne på Tavlen ved hvert tavlemøde (gemt, når mødet afsluttes med »Afslut møde …«)."
+        ), board)
+        self.board_note.setWordWrap(True)
+        self.board_note.setObjectName("factLine")
+        self.board_save_button = QPushButton(self.tr("Gem diagram …"), board)
+        row.addWidget(self.board_note, 1)
+        row.addWidget(self.board_save_button)
+        b.addLayout(row)
+        self.board_chart = BoardHistoryChart(board)
+        b.addWidget(self.board_chart, 1)
+        self.tabs.addTab(board, self.tr("Tavlen over tid"))
+
+        self.measure_box.currentIndexChanged.connect(self._show_measure)
+        self.group_box.currentIndexChanged.connect(self._apply_group)
+        self.view.selectionModel().currentRowChanged.connect(lambda current, _previous: self.select_period(current.row()))
+        self.period_box.currentIndexChanged.connect(self.select_period)
+        self.chart.period_clicked.connect(self.period_clicked)
+        self.save_button.clicked.connect(self.chart.save_as)
+        self.board_save_button.clicked.connect(self.board_chart.save_as)
+        self.side.currentChanged.connect(lambda _i: self._update_breakdown())
+        self.tabs.currentChanged.connect(lambda _i: self._load_board())
+        self._update_save_buttons()
+
+    # --- loading --------------------------------------------------------------------------------
     def load(self, project: Project) -> None:
         self.status_label.setText(self.tr("Beregner …"))
         self.measure_box.blockSignals(True)
@@ -248,59 +413,213 @@ class MeasuresPage(Page):
         for spec in project.template.measures:
             self.measure_box.addItem(spec.name, spec.id)
         self.measure_box.blockSignals(False)
+        self._generation += 1
+        generation = self._generation
+        self.people = None
+        self._board_loaded = False
+        self._selected_measure = None
+        # matplotlib's import (the first chart's cost) runs while the facts are read and counted.
+        run_in_background(preload, lambda _none: None, self._failed, self)
         facts = load_facts(project)  # SQLite stays on the GUI thread; the counting does not
         template = project.template
         grant = project.initiative.grant_amount
-        self._generation += 1
-        generation = self._generation
         run_in_background(
             lambda: compute(template, facts, grant=grant),
             lambda report: self._computed(report, generation),
             self._failed,
             self,
         )
+        self._load_board()
 
     def set_project(self, project: Project | None) -> None:
         self._generation += 1
-        self.report = None
+        self.report = self.shown = None
+        self.people = None
         self.model.set_results([])
+        self.breakdown_model.set_rows([])
+        self._board_loaded = False
         super().set_project(project)
 
     def _computed(self, report: Report, generation: int | None = None) -> None:
         if generation is not None and generation != self._generation:
             return
         self.report = report
-        self._show_measure()
+        if self.group.is_all:
+            self._grouped(report, generation)
+        else:
+            self._apply_group()
         self._show_payouts()
-        self.results_ready.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self.status_label.setText(self.tr("Målene kunne ikke beregnes."))
         raise exc
 
-    def _show_measure(self) -> None:
+    # --- the group ("Vis for") -----------------------------------------------------------------------
+    @property
+    def group(self) -> CitizenGroup:
+        return group_by_key(self.group_box.currentData() or ALL.key)
+
+    def _ensure_people(self) -> dict[str, Person]:
+        if self.people is None and self.project is not None:
+            self.people = load_people(self.project)
+        return self.people or {}
+
+    def _apply_group(self) -> None:
+        """Count the measures again for the group chosen in "Vis for" (off the GUI thread)."""
         if self.report is None:
             return
+        report, group, generation = self.report, self.group, self._generation
+        if group.is_all:
+            self._grouped(report, generation)
+            return
+        people = self._ensure_people()
+        self.status_label.setText(self.tr("Beregner for {group} …").format(group=_t(group.label)))
+        run_in_background(
+            lambda: restrict_report(report, group, people),
+            lambda shown: self._grouped(shown, generation, group.key),
+            self._failed,
+            self,
+        )
+
+    def _grouped(self, shown: Report, generation: int | None, group_key: str | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return
+        if group_key is not None and group_key != self.group.key:
+            return  # the user chose another group meanwhile; its result follows
+        self.shown = shown
+        self._show_measure()
+        self._show_payouts()
+        self.results_ready.emit()
+
+    # --- showing ------------------------------------------------------------------------------------
+    def rows(self) -> list[MeasureResult]:
         measure_id = self.measure_box.currentData()
-        rows = self.report.for_measure(measure_id) if measure_id else []
+        return self.shown.for_measure(measure_id) if self.shown is not None and measure_id else []
+
+    def _show_measure(self) -> None:
+        if self.shown is None:
+            return
+        rows = self.rows()
+        measure_id = self.measure_box.currentData()
+        if measure_id == self._selected_measure and 0 <= self._selected < len(rows):
+            selected = self._selected  # another group: the same period stays chosen
+        else:
+            selected = _default_period(rows, self.today) if rows else -1
+        self._selected_measure = measure_id
         self.model.set_results(rows)
-        self.chart.plot(rows)
+        self.period_box.blockSignals(True)
+        self.period_box.clear()
+        for r in rows:
+            self.period_box.addItem(r.label)
+        self.period_box.blockSignals(False)
+        self._selected = selected
+        self._plot()
+        if rows:
+            self.view.selectRow(selected)  # → select_period: the breakdown follows
+            self.view.scrollTo(self.model.index(selected, 0))
+        self._update_save_buttons()
         if not rows:
             self.status_label.setText(self.tr("Ingen måleperioder i projektets periode."))
             return
         spec = rows[0].spec
+        group = self.group
         if spec.kind == "caseload":
             text = self.tr("Sager pr. fuldtids koordinerende sagsbehandler på månedens sidste dag.")
+            if not group.is_all:
+                text += " " + self.tr("Sagsstammen tælles altid for alle borgere: »Vis for« ændrer den ikke.")
         elif spec.kind == "passive_share":
             text = self.tr("Andel passive: mindst 1 år i ressourceforløb og hverken aktivt tilbud eller mentor de seneste 12 måneder. Lavere er bedre.")
         else:
             met = sum(1 for r in rows if r.met)
             text = self.tr("Opfyldt i {met} af {n} perioder.").format(met=met, n=len(rows))
+        if not group.is_all and spec.kind != "caseload":
+            text += " " + self.tr("Vist for {group}: både tæller og nævner omfatter kun gruppens borgere.").format(
+                group=_t(group.label).lower() if group.key != "under_30" and not group.by_age else _t(group.label))
         self.status_label.setText(text)
 
+    def _plot(self) -> None:
+        rows = self.rows()
+        if self.shown is None:
+            return
+        group = self.group
+        payouts = [p for p in self.shown.payouts if rows and p.spec.id == rows[0].spec.id] if group.is_all else []
+        title = rows[0].spec.name if rows else ""
+        if rows and not group.is_all and rows[0].spec.kind != "caseload":
+            title += " – " + _t(group.label)
+        self.chart.plot(rows, payouts, title=title, selected=self._selected if rows else None)
+
+    def select_period(self, k: int) -> None:
+        """Show period k as chosen: in the table, the chart and the breakdown."""
+        rows = self.rows()
+        if not 0 <= k < len(rows):
+            return
+        changed = k != self._selected
+        self._selected = k
+        if self.view.currentIndex().row() != k:
+            self.view.selectRow(k)
+        if self.period_box.currentIndex() != k:
+            self.period_box.blockSignals(True)
+            self.period_box.setCurrentIndex(k)
+            self.period_box.blockSignals(False)
+        if changed and self.chart.rows:
+            self._plot()
+        self._update_breakdown()
+
+    def period_clicked(self, k: int) -> MembersDialog | None:
+        """A click on a period in the chart: choose it, and list its citizens."""
+        self.select_period(k)
+        return self.open_members(self.model.index(k, 0))
+
+    def _update_breakdown(self) -> None:
+        """The chosen period for every group (only while the breakdown is on screen)."""
+        if self.side.currentIndex() != 1 or self.report is None:
+            return
+        rows = self.report.for_measure(self.measure_box.currentData() or "")
+        k = self._selected
+        if not 0 <= k < len(rows):
+            self.breakdown_model.set_rows([])
+            return
+        result = rows[k]
+        if result.spec.kind == "caseload":
+            self.breakdown_model.set_rows([])
+            self.breakdown_note.setText(self.tr(
+                "Sagsstammen er borgere pr. fuldtids sagsbehandler og fordeles ikke på grupper af borgere."
+            ))
+            self.breakdown_ready.emit()
+            return
+        people = self._ensure_people()
+        generation = self._generation
+        self.breakdown_note.setText(self.tr("Beregner …"))
+        run_in_background(
+            lambda: breakdown(result, people),
+            lambda counts: self._breakdown_done(counts, generation, result),
+            self._failed,
+            self,
+        )
+
+    def _breakdown_done(self, counts: list[GroupCount], generation: int, result: MeasureResult) -> None:
+        if generation != self._generation:
+            return
+        rows = self.report.for_measure(self.measure_box.currentData() or "") if self.report else []
+        k = self._selected
+        if not (0 <= k < len(rows) and rows[k] is result):
+            return  # another period was chosen meanwhile
+        self.breakdown_model.set_rows(counts)
+        thresholds = " / ".join(percent(t.value, trim=True) for t in result.spec.thresholds)
+        note = self.tr("{period}, hele målgruppen fordelt på grupper. Alder på periodens sidste dag.").format(
+            period=result.label)
+        if thresholds:
+            note += " " + self.tr("Andelen er grøn, når gruppen når {threshold}.").format(
+                threshold=percent(result.spec.thresholds[0].value, trim=True)
+                if result.spec.direction == "at_least" else thresholds)
+        self.breakdown_note.setText(note)
+        self.breakdown_ready.emit()
+
     def _show_payouts(self) -> None:
-        assert self.report is not None
+        if self.report is None:
+            return
         lines = []
+        released = at_stake = 0.0
         for p in self.report.payouts:
             line = "{label}: {status}".format(
                 label=p.threshold.label, status=self.tr("opfyldt") if p.met else self.tr("ikke opfyldt endnu")
@@ -322,11 +641,41 @@ class MeasuresPage(Page):
                 if p.best is None:
                     line += self.tr(" (ingen i det viste interval)")
             if p.amount is not None:
-                line += " – " + kroner(p.amount)
+                if p.met:
+                    line += " – " + self.tr("{amount} udløst").format(amount=kroner(p.amount))
+                    released += p.amount
+                else:
+                    line += " – " + self.tr("{amount} i spil").format(amount=kroner(p.amount))
+                    at_stake += p.amount
             lines.append("•  " + line)
+        if lines:
+            if self.report.payouts and self.report.payouts[0].amount is not None:
+                lines.append(self.tr("I alt: {released} udløst, {stake} endnu i spil.").format(
+                    released=kroner(released), stake=kroner(at_stake)))
+            else:
+                lines.append(self.tr("Tilsagnets beløb er ikke indtastet i projektet, så prognosen vises ikke i kroner."))
+        heading = self.tr("Udbetalingsprognose")
+        if not self.group.is_all:
+            heading = self.tr("Udbetalingsprognose (for hele målgruppen – tilsagnet udbetales efter alle borgeres tal)")
+        self.payout_heading.setText(heading)
         self.payout_heading.setVisible(bool(lines))
         self.payout_label.setVisible(bool(lines))
         self.payout_label.setText("\n".join(lines))
+
+    def _update_save_buttons(self) -> None:
+        self.save_button.setEnabled(self.chart.has_chart and bool(self.chart.rows))
+        self.board_save_button.setEnabled(self.board_chart.has_chart)
+
+    # --- the board over time ---------------------------------------------------------------------------
+    def _load_board(self) -> None:
+        """Read the meetings when the tab is first shown (the first chart drawn is the visible one)."""
+        if self._board_loaded or self.project is None or self.tabs.currentIndex() != 1:
+            return
+        self._board_loaded = True
+        history = BoardRepository(self.project).history()
+        self.board_chart.plot(history, title=self.tr("Tavlen over tid"))
+        self._update_save_buttons()
+        self.board_ready.emit()
 
     def open_members(self, index: QModelIndex) -> MembersDialog | None:
         result = index.data(ResultsModel.RESULT_ROLE) if index.isValid() else None

@@ -1,30 +1,50 @@
-"""The Mål page: results per period, the payout forecast, the drill-down, and its models."""
+"""The Mål page: results per period, the chart (size, click, save), the payout forecast, the
+drill-down, "Vis for" and the breakdown by group, the board over time, and the models."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from fsm_desktop.domain.model import Period, PeriodKind
+from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.model import BoardColumn, Citizen, Gender, Origin, Period, PeriodKind
 from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.views import tasks
-from fsm_desktop.views.measures_page import MeasuresPage, MembersDialog, MembersModel, ResultsModel
+from fsm_desktop.views.measures_page import BreakdownModel, MeasuresPage, MembersDialog, MembersModel, ResultsModel
+
+FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
+MARCH = 4  # 2020-03 is the fifth month of FSM2's period (from November 2019)
+
+#: Five citizens of group 1, born 1 January 1970–1974 (50, 49, 48, 47, 46 years at the end of
+#: March 2020): who they are, and what touches March 2020.
+PEOPLE = (
+    ("Borger 0", Gender.FEMALE, Origin.NON_WESTERN),  # paid hours in March: counts
+    ("Borger 1", Gender.MALE, Origin.DANISH),  # SU education 31 March – 30 April: counts
+    ("Borger 2", Gender.FEMALE, Origin.NON_WESTERN),  # løntilskud: does not count for FSM2
+    ("Borger 3", Gender.FEMALE, Origin.DANISH),
+    ("Borger 4", Gender.MALE, Origin.WESTERN),
+)
 
 
 @pytest.fixture
 def project_with_hours(tmp_path):
-    """FSM2, group 1: five citizens; in March 2020 one has paid hours and one SU education,
-    one has løntilskud (does not count). 2 of 5 = 40 % in March 2020."""
+    """FSM2, group 1: 2 of 5 = 40 % in March 2020, 1 of 5 in April (see PEOPLE)."""
     path = tmp_path / "maal.fsm"
     with Project.create(path, builtin_template("fsm2"), grant_amount=1_000_000) as project:
         repo = CitizenRepository(project)
-        from fsm_desktop.domain.model import Citizen
-
-        people = [Citizen(cpr=f"01017{i}1234", name=f"Borger {i}", group=1) for i in range(5)]
+        people = [
+            Citizen(cpr=f"01017{i}1234", name=name, group=1, gender=gender, origin=origin)
+            for i, (name, gender, origin) in enumerate(PEOPLE)
+        ]
         for c in people:
             repo.add(c)
         with project.db.atomic():
@@ -42,9 +62,12 @@ def page(app, qtbot, project_with_hours):
     project = Project.open(project_with_hours)
     page = MeasuresPage()
     qtbot.addWidget(page)
-    QAbstractItemModelTester(page.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    page.set_project(project)
-    page.show()
+    # Kept alive for the whole test: a tester checks every change of its model.
+    page.testers = [QAbstractItemModelTester(m, FATAL) for m in (page.model, page.breakdown_model)]
+    page.resize(1200, 700)
+    with qtbot.waitSignal(page.results_ready):
+        page.set_project(project)
+        page.show()
     qtbot.waitExposed(page)
     yield page
     project.close()
@@ -57,33 +80,61 @@ def _row(page, period: str) -> int:
     raise AssertionError(period)
 
 
+def _cells(page, period: str) -> list[str]:
+    row = _row(page, period)
+    return [page.model.index(row, c).data() for c in range(page.model.columnCount())]
+
+
+def _line(page, label: str):
+    (line,) = [line for line in page.chart.ax.get_lines() if line.get_label().startswith(label)]
+    return line
+
+
+def _choose_group(page, qtbot, key: str) -> None:
+    with qtbot.waitSignal(page.results_ready):
+        page.group_box.setCurrentIndex(page.group_box.findData(key))
+
+
+# --- numbers, forecast, drill-down -----------------------------------------------------------------
+
+
 def test_results_per_month_with_thresholds(page):
     assert page.measure_box.count() == 1
     assert page.model.rowCount() == 24
-    march = _row(page, "2020-03")
-    cells = [page.model.index(march, c).data() for c in range(page.model.columnCount())]
-    assert cells == ["2020-03", "2", "5", "40,0 %", "15,0 % / 20,0 %", "ja / ja"]
+    assert _cells(page, "2020-03") == ["2020-03", "2", "5", "40,0 %", "15,0 % / 20,0 %", "ja / ja"]
     # April: only the SU education goes on (the paid hours were March only).
-    april = [page.model.index(_row(page, "2020-04"), c).data() for c in range(6)]
-    assert april[1:4] == ["1", "5", "20,0 %"]
-    may = [page.model.index(_row(page, "2020-05"), c).data() for c in range(6)]
-    assert may[1:6] == ["0", "5", "0,0 %", "15,0 % / 20,0 %", "nej / nej"]
+    assert _cells(page, "2020-04")[1:4] == ["1", "5", "20,0 %"]
+    assert _cells(page, "2020-05")[1:6] == ["0", "5", "0,0 %", "15,0 % / 20,0 %", "nej / nej"]
     assert page.status_label.text() == "Opfyldt i 2 af 24 perioder."
+    assert page.view.isColumnHidden(ResultsModel.THRESHOLD)  # the chart's dashed lines say it
 
 
-def test_payout_forecast_is_shown(page):
+def test_payout_forecast_in_kroner(page):
     text = page.payout_label.text()
-    assert "15 % udløser 40 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 400.000 kr." in text
-    assert "20 % udløser de sidste 10 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 100.000 kr." in text
+    assert "15 % udløser 40 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 400.000 kr. udløst" in text
+    assert "20 % udløser de sidste 10 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 100.000 kr. udløst" in text
+    assert "I alt: 500.000 kr. udløst, 0 kr. endnu i spil." in text
+    assert page.payout_heading.text() == "Udbetalingsprognose"
+
+
+def test_forecast_without_a_grant_says_so(app, qtbot, tmp_path):
+    path = tmp_path / "uden.fsm"
+    Project.create(path, builtin_template("fsm2")).close()
+    with Project.open(path) as project:
+        page = MeasuresPage()
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(page.results_ready):
+            page.set_project(project)
+            page.show()
+        assert "Tilsagnets beløb er ikke indtastet" in page.payout_label.text()
+        assert "kr." not in page.payout_label.text()
 
 
 def test_drill_down_lists_the_citizens_with_reasons(page, qtbot):
-    index = page.model.index(_row(page, "2020-03"), 0)
-    dialog = page.open_members(index)
+    dialog = page.open_members(page.model.index(_row(page, "2020-03"), 0))
     qtbot.addWidget(dialog)
     assert isinstance(dialog, MembersDialog)
-    for model in (dialog.numerator_model, dialog.denominator_model):
-        QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    testers = [QAbstractItemModelTester(m, FATAL) for m in (dialog.numerator_model, dialog.denominator_model)]
     numerator = {dialog.numerator_model.index(r, 0).data(): dialog.numerator_model.index(r, 1).data() for r in range(2)}
     assert numerator == {
         "Borger 0": "løntimer i 2020-03 (12.5 t.)",
@@ -92,38 +143,284 @@ def test_drill_down_lists_the_citizens_with_reasons(page, qtbot):
     assert dialog.numerator_model.rowCount() == 2
     assert dialog.denominator_model.rowCount() == 5
     assert dialog.tabs.tabText(0) == "Tæller (2)" and dialog.tabs.tabText(1) == "Nævner (5)"
+    assert testers
 
 
 def test_members_model_is_a_valid_model():
     from fsm_desktop.domain.measures import Member
 
     model = MembersModel([Member("a", "Anna", "grund"), Member("b", "Bo", "grund 2")])
-    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    tester = QAbstractItemModelTester(model, FATAL)
     assert model.rowCount() == 2 and model.columnCount() == 2
     assert model.index(1, 0).data() == "Bo"
+    assert tester
 
 
 def test_background_runner_delivers_the_report(app, qtbot, project_with_hours, monkeypatch):
-    """With the real thread pool the page gets its report by signal."""
+    """With the real thread pool (matplotlib's import on one worker, the counting on
+    another) the page gets its numbers and its chart by signal."""
     monkeypatch.setattr(tasks, "runner", tasks.ThreadPoolRunner())
     project = Project.open(project_with_hours)
     try:
         page = MeasuresPage()
         qtbot.addWidget(page)
-        with qtbot.waitSignal(page.results_ready, timeout=10_000):
+        with qtbot.waitSignals([page.results_ready, page.chart.drawn], timeout=20_000):
             page.set_project(project)
             page.show()
         assert page.model.rowCount() == 24
+        assert list(_line(page, "Andel").get_ydata())[MARCH] == pytest.approx(40.0)
     finally:
         project.close()
 
 
-def test_chart_shows_share_and_thresholds(page):
-    axes = page.chart.figure.axes
-    assert len(axes) == 1
-    lines = axes[0].get_lines()
-    # the share, and one dashed line per threshold (15 % and 20 %)
-    assert len(lines) == 3
-    share = list(lines[0].get_ydata())
-    assert len(share) == 24 and share[4] == pytest.approx(40.0)  # March 2020, in percent
-    assert [list(line.get_ydata())[0] for line in lines[1:]] == [pytest.approx(15.0), pytest.approx(20.0)]
+# --- the chart -----------------------------------------------------------------------------------------
+
+
+def test_chart_shows_share_thresholds_and_best_period(page):
+    share = list(_line(page, "Andel").get_ydata())
+    assert len(share) == 24 and share[MARCH] == pytest.approx(40.0) and share[MARCH + 1] == pytest.approx(20.0)
+    # A dashed line per threshold, labelled with what it releases and the amount.
+    low, high = _line(page, "Krav 15 %"), _line(page, "Krav 20 %")
+    assert list(low.get_ydata()) == [15.0, 15.0] and list(high.get_ydata()) == [20.0, 20.0]
+    assert low.get_label() == "Krav 15 %: opfyldt mar 2020 – udløser 400.000 kr."
+    assert high.get_label() == "Krav 20 %: opfyldt mar 2020 – udløser 100.000 kr."
+    texts = [t.get_text() for t in page.chart.ax.texts]
+    assert "15 %" in texts and "20 %" in texts  # the values beside the lines too
+    # The best period: March 2020, 40 %.
+    best = _line(page, "Bedste periode")
+    assert list(best.get_xdata()) == [MARCH] and list(best.get_ydata()) == [pytest.approx(40.0)]
+    assert "mar 2020\n40,0 %" in texts
+    assert page.chart.ax.get_title(loc="left") == "Løntimer eller uddannelse i en måned"
+
+
+def test_chart_follows_the_widget_size(page, qtbot):
+    """A resize draws the figure again at the new size, in device pixels."""
+    canvas = page.chart.canvas
+    ratio = canvas.devicePixelRatioF()
+    sizes = []
+    for width, height in ((1500, 900), (900, 600)):
+        with qtbot.waitSignal(page.chart.drawn):
+            page.resize(width, height)
+        assert page.chart.pixel_size() == (round(canvas.width() * ratio), round(canvas.height() * ratio))
+        renderer = canvas.get_renderer()
+        assert (renderer.width, renderer.height) == page.chart.pixel_size()
+        sizes.append(page.chart.pixel_size())
+    (wide_w, wide_h), (small_w, small_h) = sizes
+    assert wide_w - small_w >= 500 and wide_h - small_h >= 250  # the chart takes what the page gains
+    # Narrower: fewer period labels (each needs room).
+    narrow = len(page.chart.ax.get_xticks())
+    with qtbot.waitSignal(page.chart.drawn):
+        page.resize(1900, 900)
+    assert len(page.chart.ax.get_xticks()) > narrow
+
+
+HIGH_DPI = """
+import json, os, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from fsm_desktop.views.measures_chart import BoardHistoryChart
+import datetime as dt
+chart = BoardHistoryChart()
+chart.resize(600, 400)
+chart.plot([(dt.date(2021, 1, 4), {None: 3}), (dt.date(2021, 2, 1), {None: 2})])
+chart.show()
+app.processEvents()
+chart.canvas.draw()
+print(json.dumps({"ratio": chart.canvas.devicePixelRatioF(), "logical": [chart.canvas.width(), chart.canvas.height()],
+                  "pixels": list(chart.pixel_size()), "dpi": chart.figure.dpi}))
+"""
+
+
+def test_chart_is_drawn_at_the_screens_pixel_ratio():
+    """On a screen with twice the pixels (QT_SCALE_FACTOR=2) the figure has twice the pixels
+    and twice the dpi: text and lines keep their size and stay sharp."""
+    import os
+
+    def run(scale: str) -> dict:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR=scale)
+        out = subprocess.run([sys.executable, "-c", HIGH_DPI], capture_output=True, text=True, env=env, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    normal, double = run("1"), run("2")
+    assert normal["ratio"] == 1 and double["ratio"] == 2
+    assert double["pixels"] == [2 * w for w in double["logical"]]
+    assert normal["pixels"] == normal["logical"]
+    assert double["dpi"] == 2 * normal["dpi"]
+
+
+def test_click_on_a_period_opens_its_citizens(page, qtbot):
+    """A click on March in the chart chooses March and lists its citizens."""
+    chart = page.chart
+    with qtbot.waitSignal(chart.drawn):
+        chart.canvas.draw()
+    x, y = chart.ax.transData.transform((MARCH, 40.0))  # device pixels from the bottom left
+    ratio = chart.canvas.devicePixelRatioF()
+    pos = QPoint(round(x / ratio), round(chart.canvas.height() - y / ratio))
+    with qtbot.waitSignal(chart.period_clicked) as clicked:
+        qtbot.mouseClick(chart.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert clicked.args == [MARCH]
+    (dialog,) = page.findChildren(MembersDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Løntimer eller uddannelse i en måned: 2020-03"
+    assert (dialog.numerator_model.rowCount(), dialog.denominator_model.rowCount()) == (2, 5)
+    assert page.view.currentIndex().row() == MARCH and page.period_box.currentText() == "2020-03"
+    assert _line(page, "Valgt periode").get_xdata()[0] == MARCH
+
+
+def test_period_at_is_the_nearest_period(page):
+    chart = page.chart
+    assert [chart.period_at(x) for x in (-0.6, -0.4, 3.6, 4.4, 23.2, 23.6, None)] == [None, 0, 4, 4, 23, None, None]
+
+
+# --- saving ------------------------------------------------------------------------------------------------
+
+
+def test_save_as_png_and_pdf(page, tmp_path):
+    png = page.chart.save(tmp_path / "maal.png")
+    pdf = page.chart.save(tmp_path / "maal.pdf")
+    bare = page.chart.save(tmp_path / "uden-endelse")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert bare.name == "uden-endelse.png" and bare.read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(KnownError, match="kunne ikke gemmes"):
+        page.chart.save(tmp_path / "findes-ikke" / "maal.png")
+
+
+def test_the_save_button_asks_where(page, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "valgt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF-dokument (*.pdf)"))
+    assert page.save_button.isEnabled()
+    page.save_button.click()
+    assert (tmp_path / "valgt.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+# --- "Vis for" and the breakdown -----------------------------------------------------------------------
+
+
+def test_a_group_counts_numerator_and_denominator_again(page, qtbot):
+    _choose_group(page, qtbot, "kvinder")  # Borger 0, 2, 3
+    assert _cells(page, "2020-03")[1:4] == ["1", "3", "33,3 %"]
+    assert _cells(page, "2020-04")[1:4] == ["0", "3", "0,0 %"]  # the SU education is Borger 1's
+    assert list(_line(page, "Andel").get_ydata())[MARCH] == pytest.approx(100 / 3)
+    assert page.chart.ax.get_title(loc="left") == "Løntimer eller uddannelse i en måned – Kvinder"
+    assert "Vist for kvinder" in page.status_label.text()
+    assert page.payout_heading.text().startswith("Udbetalingsprognose (for hele målgruppen")
+    assert _line(page, "Krav 15 %").get_label() == "Krav 15 %"  # the payout is the whole group's
+
+    _choose_group(page, qtbot, "ikke_vestlige_kvinder")  # Borger 0, 2
+    assert _cells(page, "2020-03")[1:4] == ["1", "2", "50,0 %"]
+    _choose_group(page, qtbot, "50_plus")  # Borger 0 (50 on 1 January 2020)
+    assert _cells(page, "2020-03")[1:4] == ["1", "1", "100,0 %"]
+    _choose_group(page, qtbot, "40_49")  # Borger 1–4
+    assert _cells(page, "2020-03")[1:4] == ["1", "4", "25,0 %"]
+    dialog = page.open_members(page.model.index(MARCH, 0))
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle().endswith("– 40–49 år")
+    assert dialog.denominator_model.rowCount() == 4 and dialog.numerator_model.rowCount() == 1
+    assert dialog.numerator_model.index(0, 0).data() == "Borger 1"
+    _choose_group(page, qtbot, "alle")
+    assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"]
+
+
+def test_the_breakdown_of_a_period(page, qtbot):
+    with qtbot.waitSignal(page.breakdown_ready):
+        page.side.setCurrentIndex(1)
+    with qtbot.waitSignal(page.breakdown_ready):
+        page.period_box.setCurrentIndex(MARCH)
+    model = page.breakdown_model
+    rows = {model.index(r, 0).data(): [model.index(r, c).data() for c in (1, 2, 3)] for r in range(model.rowCount())}
+    assert rows == {
+        "Alle": ["2", "5", "40,0 %"],
+        "Kvinder": ["1", "3", "33,3 %"],
+        "Mænd": ["1", "2", "50,0 %"],
+        "Dansk": ["1", "2", "50,0 %"],
+        "Vestlig": ["0", "1", "0,0 %"],
+        "Ikke-vestlig": ["1", "2", "50,0 %"],
+        "Ikke-vestlige kvinder": ["1", "2", "50,0 %"],
+        "Under 30 år": ["0", "0", "–"],
+        "30–39 år": ["0", "0", "–"],
+        "40–49 år": ["1", "4", "25,0 %"],
+        "50 år og derover": ["1", "1", "100,0 %"],
+    }
+    assert page.view.currentIndex().row() == MARCH  # the table follows the chosen period
+    assert page.breakdown_note.text().startswith("2020-03, hele målgruppen fordelt på grupper")
+    # The breakdown is the whole group's, whatever "Vis for" shows.
+    with qtbot.waitSignal(page.breakdown_ready):
+        _choose_group(page, qtbot, "maend")
+    assert page.period_box.currentIndex() == MARCH  # the chosen period stays
+    assert [model.index(0, c).data() for c in range(3)] == ["Alle", "2", "5"]
+    assert _cells(page, "2020-03")[1:3] == ["1", "2"]
+
+
+def test_breakdown_model_is_exact():
+    from fsm_desktop.domain.breakdown import ALL, WOMEN, GroupCount
+
+    model = BreakdownModel()
+    tester = QAbstractItemModelTester(model, FATAL)
+    model.set_rows([GroupCount(ALL, 2, 5, (True,)), GroupCount(WOMEN, 0, 3, (False,))])
+    assert model.rowCount() == 2 and model.columnCount() == 4
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
+    assert model.index(1, 3).data() == "0,0 %" and model.index(1, 3).data(Qt.ItemDataRole.ForegroundRole).name() == "#8a1c14"
+    model.set_rows([])
+    assert model.rowCount() == 0 and tester
+
+
+# --- the board over time -----------------------------------------------------------------------------------
+
+
+def test_board_over_time_without_meetings(page, qtbot):
+    with qtbot.waitSignal(page.board_ready):
+        page.tabs.setCurrentIndex(1)
+    assert page.board_chart.empty_label.isVisible()
+    assert "ikke holdt tavlemøder endnu" in page.board_chart.empty_label.text()
+    assert not page.board_chart.has_chart and not page.board_save_button.isEnabled()
+
+
+def test_board_over_time_counts_each_column_per_meeting(app, qtbot, project_with_hours, monkeypatch, tmp_path):
+    import itertools
+
+    clock = (dt.datetime(2021, 6, 1, 10) + dt.timedelta(minutes=n) for n in itertools.count())
+    monkeypatch.setattr("fsm_desktop.storage.board._now", lambda: next(clock))
+    project = Project.open(project_with_hours)
+    try:
+        repo = BoardRepository(project)
+        ids = [c.id for c in CitizenRepository(project).list()]
+        repo.move(ids[:2], BoardColumn.PAA_VEJ)
+        repo.finish_meeting(dt.date(2021, 3, 1), ["SB"], today=dt.date(2021, 3, 1))
+        repo.move(ids[:1], BoardColumn.I_GANG)
+        repo.move(ids[2:3], BoardColumn.PAA_SPRING)
+        repo.finish_meeting(dt.date(2021, 4, 6), ["SB"], today=dt.date(2021, 4, 6))
+        page = MeasuresPage()
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(page.results_ready):
+            page.set_project(project)
+            page.show()
+        with qtbot.waitSignal(page.board_ready):
+            page.tabs.setCurrentIndex(1)
+        lines = {line.get_label(): list(line.get_ydata()) for line in page.board_chart.figure.axes[0].get_lines()}
+        assert lines == {
+            "I gang": [0, 1],
+            "På spring": [0, 1],
+            "På vej": [2, 1],
+            "På længere sigt": [0, 0],
+            "Ikke placeret": [3, 2],
+        }
+        dates = list(page.board_chart.figure.axes[0].get_lines()[0].get_xdata())
+        assert dates == [dt.date(2021, 3, 1), dt.date(2021, 4, 6)]
+        assert page.board_save_button.isEnabled()
+        assert page.board_chart.save(tmp_path / "tavle.pdf").read_bytes()[:5] == b"%PDF-"
+    finally:
+        project.close()
+
+
+def test_label_spread_keeps_labels_apart():
+    from fsm_desktop.views.measures_chart import spread
+
+    assert spread([106, 194, 25], 10) == [106, 194, 25]  # far apart: where they are
+    assert spread([10, 10, 10], 2) == [8, 10, 12]  # on top of each other: centred on their value
+    placed = spread([106, 122, 119, 25], 10)
+    ordered = sorted(placed)
+    assert all(b - a >= 10 - 1e-9 for a, b in zip(ordered, ordered[1:]))
