@@ -293,6 +293,7 @@ class StatusSheet:
     columns: list[Column]  # data columns (baseline, months) then goal columns
     rows: list[Row]
     report: Report | None = None  # the measures engine's report for the same months
+    citizens: int = 0  # citizens in the project (none: the page shows how to import them)
 
     @property
     def data_columns(self) -> list[Column]:
@@ -563,7 +564,8 @@ def build(
             rows.append(Row(goal.measure, goal.label, SHARE if goal.unit == SHARE else COUNT,
                             "Programmet opgør ikke dette mål: ingen data.", availability=NO_DATA,
                             cells=[None] * grid.width, goals=dict(goal.targets), goal_unit=goal.unit))
-    return StatusSheet(template.start, baseline, last, today, facts.hours_over, columns, rows, report)
+    return StatusSheet(template.start, baseline, last, today, facts.hours_over, columns, rows, report,
+                       len(facts.rows.citizens))
 
 
 def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) -> dict[str, list[int]]:

@@ -89,80 +89,6 @@ class Page(QWidget):
         return frame
 
 
-#: Fact tables are as tall as their rows up to this, then scroll; and no wider than this, so
-#: label and figure stay close together on a wide screen.
-MAX_FACT_TABLE_HEIGHT = 470
-MAX_FACT_TABLE_WIDTH = 1000
-
-
-def _fact_table(parent: QWidget, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setMaximumWidth(MAX_FACT_TABLE_WIDTH)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for column in range(1, len(headers)):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]], right_from: int = 1) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if c >= right_from:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
-    table.resizeRowsToContents()
-    # As tall as its rows (no empty white box below them); the page scrolls nothing itself,
-    # so a long table still gets its own scroll bar once the page is full.
-    height = table.horizontalHeader().height() + 2 * table.frameWidth()
-    height += sum(table.rowHeight(r) for r in range(table.rowCount()))
-    table.setFixedHeight(min(height + 2, MAX_FACT_TABLE_HEIGHT))
-
-
-class StatusSheetPage(Page):
-    key = "statusskema"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            self.tr("Statusskema"),
-            self.tr(
-                "Det månedlige statusskema til teamet, styregruppen og STAR. Målene herunder kan "
-                "tilpasses lokalt."
-            ),
-            parent,
-        )
-        self.table = _fact_table(self, [self.tr("Måltal"), self.tr("Mål")])
-        self.body.addWidget(self.table, 1)
-        self.body.addWidget(
-            self.coming(
-                [
-                    self.tr("0-punkt og en kolonne pr. måned med antal og andel for hvert måltal"),
-                    self.tr("Eksport til Excel"),
-                ]
-            )
-        )
-        self.body.addStretch(1)
-
-    def load(self, project: Project) -> None:
-        rows = []
-        for goal in OverviewRepository(project).goals():
-            parts = []
-            for month, target in sorted(goal.targets.items()):
-                label = dt.date.fromisoformat(month + "-01").strftime("%m.%Y")
-                value = percent(target, trim=True) if goal.unit == "share" else number(target)
-                parts.append(self.tr("{value} i {month}").format(value=value, month=label))
-            rows.append([goal.label, ", ".join(parts) or "–"])
-        _fill(self.table, rows)
-
-
 class StaffPage(Page):
     key = "medarbejdere"
 
@@ -202,6 +128,7 @@ def page_classes() -> tuple[type[Page], ...]:
     from fsm_desktop.views.citizens_page import CitizensPage
     from fsm_desktop.views.import_page import ImportPage
     from fsm_desktop.views.measures_page import MeasuresPage
+    from fsm_desktop.views.status_page import StatusSheetPage
     from fsm_desktop.views.stepup_page import StepUpPage
 
     return (BoardPage, CitizensPage, StepUpPage, MeasuresPage, StatusSheetPage, StaffPage, ImportPage)

@@ -1,0 +1,209 @@
+"""The Statusskema page under pytest-qt: the sheet shown with its numbers, colours and marks, a
+goal edited in place (double-click, typed, Enter) and refused with a Danish message, the
+coordination row's marks, the last month and the hours setting, the export, the empty state and
+an initiative without groups. The model is checked by a QAbstractItemModelTester for the whole
+of every test (qt_log_level_fail makes its warnings failures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester, QTest
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QLineEdit
+
+from fsm_desktop.domain.model import Citizen, new_id
+from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.domain.status_sheet import COORDINATION, EXEMPT_225, HOURS_OVER, JOB_BROKER, PAID, PRAKTIK, REHAB
+from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.repositories import CitizenRepository
+from fsm_desktop.storage.status_sheet import StatusSheetRepository
+from fsm_desktop.views.status_page import MET_BACKGROUND, NO_DATA_BACKGROUND, NOT_MET_BACKGROUND, StatusSheetModel
+
+WARN = QAbstractItemModelTester.FailureReportingMode.Warning
+TODAY = min(dt.date.today(), dt.date(2021, 10, 31))
+
+
+def _project(path, program="fsm2", citizens=4):
+    """Citizens of group 1 (entered 1 Nov 2019): the first with praktik from 1 Dec 2019 and 12
+    paid hours in December 2019."""
+    with Project.create(path, builtin_template(program), municipality="Testrup Kommune") as project:
+        people = [Citizen(cpr=f"01017{i}1234", name=f"Borger {i}", group=1 if program == "fsm2" else None,
+                          entry_date=dt.date(2019, 11, 1)) for i in range(citizens)]
+        for person in people:
+            CitizenRepository(project).add(person)
+        if people:
+            with project.db.atomic():
+                project.db["period"].insert({"id": new_id(), "citizen_id": people[0].id, "kind": "virksomhedspraktik",
+                                             "start": "2019-12-01", "end": None, "note": ""})
+                project.db["paid_hours"].insert({"citizen_id": people[0].id, "month": "2019-12", "hours": 12.0})
+    return path
+
+
+@pytest.fixture
+def page_on(open_window, qtbot):
+    """``page_on(path)``: the main window on the Statusskema page, its sheet loaded and its
+    model under a QAbstractItemModelTester for the rest of the test."""
+    testers = []
+
+    def open_(path):
+        win = open_window(path, "statusskema")
+        page = win.stack.currentWidget()
+        qtbot.waitUntil(lambda: page.sheet is not None)
+        testers.append(QAbstractItemModelTester(page.model, WARN))
+        return page
+
+    yield open_
+    testers.clear()
+
+
+def _row(page, row_id: str) -> int:
+    return page.model.row_of(row_id)
+
+
+def _column(page, month: str, kind: str = "month") -> int:
+    return next(j for j, c in enumerate(page.model.sheet.columns) if c.month == month and c.kind == kind)
+
+
+def test_the_sheet_shows_counts_shares_marks_and_colours(app, tmp_path, page_on):
+    page = page_on(_project(tmp_path / "p.fsm"))
+    model = page.model
+    sheet = model.sheet
+    assert model.rowCount() == len(sheet.rows) >= 17
+    assert model.columnCount() == len(sheet.columns)
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "0-punkt\n01.11.2019"
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "nov.\n2019"
+    assert model.headerData(model.columnCount() - 1, Qt.Orientation.Horizontal) == "Mål\nokt. 2021"
+    # Praktik in December 2019: 1 of 4 = 25,0 %, against the goal of 20 % (October 2020): met.
+    dec = model.index(_row(page, PRAKTIK), _column(page, "2019-12"))
+    assert dec.data() == "1\n✓ 25,0 %"
+    assert dec.data(Qt.ItemDataRole.BackgroundRole) == MET_BACKGROUND
+    assert dec.data(StatusSheetModel.MET_ROLE) is True
+    nov = model.index(_row(page, PRAKTIK), _column(page, "2019-11"))
+    assert nov.data() == "0\n✗ 0,0 %"
+    assert nov.data(Qt.ItemDataRole.BackgroundRole) == NOT_MET_BACKGROUND
+    assert "1 af 4" in dec.data(Qt.ItemDataRole.ToolTipRole)
+    # A row without data says so, greyed, in every month.
+    missing = model.index(_row(page, EXEMPT_225), _column(page, "2019-12"))
+    assert missing.data() == "ingen data"
+    assert missing.data(Qt.ItemDataRole.BackgroundRole) == NO_DATA_BACKGROUND
+    # No job-broker assignments at all in this project: no data, not 0 %.
+    assert model.index(_row(page, JOB_BROKER), 1).data() == "ingen data"
+    assert model.index(_row(page, PAID), _column(page, "2019-12")).data() == "1\n✓ 25,0 %"
+    assert page.view.isVisible() and not page.empty_label.isVisible()
+    assert page.export_button.isEnabled()
+
+
+def test_a_goal_is_edited_in_place_and_a_bad_one_refused(app, tmp_path, page_on, qtbot):
+    path = _project(tmp_path / "p.fsm")
+    page = page_on(path)
+    model, view = page.model, page.view
+    goal = model.index(_row(page, PRAKTIK), _column(page, "2020-10", "goal"))
+    assert goal.data() == "20 %"
+    assert goal.flags() & Qt.ItemFlag.ItemIsEditable
+    dec = model.index(_row(page, PRAKTIK), _column(page, "2019-12"))
+
+    def type_goal(text: str) -> None:
+        view.scrollTo(goal)
+        rect = view.visualRect(goal)
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        editors = lambda: [w for w in view.viewport().findChildren(QLineEdit) if w.isVisible()]  # noqa: E731
+        qtbot.waitUntil(lambda: len(editors()) == 1)
+        editor = editors()[0]
+        editor.selectAll()
+        QTest.keyClicks(editor, text)
+        QTest.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits in the next round of events
+        qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
+
+    type_goal("30")
+    assert goal.data() == "30 %"
+    assert dec.data() == "1\n✗ 25,0 %"  # 25 % no longer meets the goal
+    assert "er gemt" in page.message_label.text()
+    with Project.open(path) as project:
+        targets = {g.measure: g.targets for g in StatusSheetRepository(project).facts().goals}
+    assert targets["praktik"] == {"2020-10": 0.3, "2021-10": 0.2}
+
+    type_goal("150")
+    assert page.message_label.text() == "Målet skal være en andel mellem 0 og 100 %."
+    assert page.message_label.isVisible()
+    assert goal.data() == "30 %"
+    with Project.open(path) as project:
+        assert {g.measure: g.targets for g in StatusSheetRepository(project).facts().goals}["praktik"]["2020-10"] == 0.3
+
+
+def test_coordination_marks_are_ticked_per_month(app, tmp_path, page_on):
+    path = _project(tmp_path / "p.fsm")
+    page = page_on(path)
+    model = page.model
+    index = model.index(_row(page, COORDINATION), _column(page, "2020-02"))
+    assert index.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    assert not model.index(_row(page, COORDINATION), 0).flags() & Qt.ItemFlag.ItemIsUserCheckable  # 0-punkt
+    model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    with Project.open(path) as project:
+        assert StatusSheetRepository(project).coordination() == frozenset({"2020-02"})
+    model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    with Project.open(path) as project:
+        assert StatusSheetRepository(project).coordination() == frozenset()
+
+
+def test_last_month_and_hours_setting(app, tmp_path, page_on, qtbot):
+    path = _project(tmp_path / "p.fsm")
+    page = page_on(path)
+    page.month_box.setCurrentIndex(page.month_box.findData("2020-01"))
+    qtbot.waitUntil(lambda: page.model.sheet is not None and str(page.model.sheet.last) == "2020-01")
+    assert [c.month for c in page.model.sheet.data_columns] == ["2019-11", "2019-11", "2019-12", "2020-01"]
+    assert page.model.columnCount() == 4 + 2
+    row = _row(page, HOURS_OVER)
+    assert page.model.index(row, 2).data() == "1\n25,0 %"  # 12 hours in December > 10
+    page.hours_box.setValue(15)
+    qtbot.waitUntil(lambda: page.model.sheet.hours_over == 15)
+    row = _row(page, HOURS_OVER)
+    assert page.model.headerData(row, Qt.Orientation.Vertical).replace("\n", " ") == \
+        "Borgere med ordinære timer over 15 timer pr. md."
+    assert page.model.index(row, 2).data() == "0\n0,0 %"
+    with Project.open(path) as project:
+        value = project.db.execute("SELECT value FROM project_setting").fetchone()[0]
+    assert json.loads(value) == 15
+
+
+def test_export_writes_what_is_shown(app, tmp_path, page_on, qtbot, monkeypatch):
+    page = page_on(_project(tmp_path / "p.fsm"))
+    target = tmp_path / "ud" / "skema"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    with qtbot.waitSignal(page.exported) as blocker:
+        page.export_button.click()
+    assert blocker.args == [str(target) + ".xlsx"]
+    workbook = load_workbook(str(target) + ".xlsx")
+    assert workbook.sheetnames == ["Statusskema", "Resultatkrav", "Data"]
+    assert "er gemt" in page.status_label.text()
+    # A folder that disappeared: a Danish message, the button usable again.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / "væk" / "x.xlsx"), ""))
+    page.export_button.click()
+    qtbot.waitUntil(lambda: page.export_button.isEnabled())
+    assert "kunne ikke gemmes" in page.message_label.text()
+
+
+def test_empty_project_shows_how_to_start(app, tmp_path, page_on):
+    page = page_on(_project(tmp_path / "tom.fsm", citizens=0))
+    assert page.empty_label.isVisible()
+    assert not page.view.isVisible()
+    assert not page.export_button.isEnabled()
+
+
+def test_an_initiative_without_groups(app, tmp_path, page_on):
+    page = page_on(_project(tmp_path / "bir.fsm", program="bir"))
+    model = page.model
+    for row_id in (JOB_BROKER, REHAB):
+        index = model.index(_row(page, row_id), 1)
+        assert index.data() == "ikke relevant for indsatsen"
+        goal = model.index(_row(page, row_id), model.columnCount() - 1)
+        assert not goal.flags() & Qt.ItemFlag.ItemIsEditable
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "0-punkt\n01.01.2020"
