@@ -278,7 +278,7 @@ class MeasureChart(ChartView):
         if not rows:
             ax.set_axis_off()
             ax.text(0.5, 0.5, _t("Ingen måleperioder i projektets periode"), ha="center", va="center", fontsize=FONT + 1)
-            self.canvas.draw()  # now: the page says "ready" when the chart is on screen
+            self.canvas.draw_idle()
             return
         spec = rows[0].spec
         caseload = spec.kind == "caseload"
@@ -301,7 +301,10 @@ class MeasureChart(ChartView):
         payout_by_value = {p.threshold.value: p for p in payouts}
         for i, threshold in enumerate(spec.thresholds):
             text = threshold_text(spec.kind, threshold.value)
-            label = _t("Krav {value}").format(value=text)
+            if caseload:
+                label = _t("Højst {value} sager pr. fuldtid").format(value=text)
+            else:
+                label = _t("Krav {value}").format(value=text)
             p = payout_by_value.get(threshold.value)
             if p is not None:
                 label += ": " + payout_text(p)
@@ -312,7 +315,8 @@ class MeasureChart(ChartView):
             ax.annotate(text, xy=(1, value), xycoords=("axes fraction", "data"), xytext=(4, 0),
                         textcoords="offset points", ha="left", va="center", fontsize=FONT, color=colour,
                         fontweight="bold", annotation_clip=False)
-        self.best = best_index(rows)
+        # Caseload is a ceiling to stay under, not a result to reach: no "best" month.
+        self.best = None if caseload else best_index(rows)
         if self.best is not None:
             b = self.best
             ax.plot([b], [values[b]], marker="o", markersize=11, markerfacecolor="none", markeredgecolor=BEST_COLOUR,
@@ -324,7 +328,7 @@ class MeasureChart(ChartView):
                         ha=ha, va="bottom", fontsize=FONT, color=BEST_COLOUR, fontweight="bold", zorder=5)
         finite = [v for v in values if v == v]
         top = max(finite + [t.value * scale for t in spec.thresholds] + [1])
-        ax.set_ylim(0, top * 1.25)
+        ax.set_ylim(0, top * 1.25 if caseload else min(top * 1.25, 112))  # a share stops at 100 %
         ax.set_xlim(-0.6, len(rows) - 0.4)
         if not caseload:
             from matplotlib.ticker import FuncFormatter
@@ -337,7 +341,7 @@ class MeasureChart(ChartView):
             ax.spines[side].set_visible(False)
         self._legend()
         self._ticks()
-        self.canvas.draw()  # now: the page says "ready" when the chart is on screen
+        self.canvas.draw_idle()
 
     def _ticks(self) -> None:
         """As many period labels as the width has room for (again after a resize)."""
@@ -451,7 +455,7 @@ class BoardHistoryChart(ChartView):
         self._ax = ax
         self._ticks()
         figure.legend(loc="outside lower center", ncols=5, fontsize=FONT, frameon=False)
-        self.canvas.draw()  # now: the page says "ready" when the chart is on screen
+        self.canvas.draw_idle()
 
     def _ticks(self) -> None:
         if not self.history:

@@ -531,7 +531,10 @@ class MeasuresPage(Page):
             text = self.tr("Andel passive: mindst 1 år i ressourceforløb og hverken aktivt tilbud eller mentor de seneste 12 måneder. Lavere er bedre.")
         else:
             met = sum(1 for r in rows if r.met)
-            text = self.tr("Opfyldt i {met} af {n} perioder.").format(met=met, n=len(rows))
+            if len(rows) == 1:
+                text = self.tr("Opfyldt.") if met else self.tr("Ikke opfyldt.")
+            else:
+                text = self.tr("Opfyldt i {met} af {n} perioder.").format(met=met, n=len(rows))
         if not group.is_all and spec.kind != "caseload":
             text += " " + self.tr("Vist for {group}: både tæller og nævner omfatter kun gruppens borgere.").format(
                 group=_t(group.label).lower() if group.key != "under_30" and not group.by_age else _t(group.label))
@@ -580,6 +583,7 @@ class MeasuresPage(Page):
             self.breakdown_model.set_rows([])
             return
         result = rows[k]
+        self.breakdown_view.setVisible(result.spec.kind != "caseload")
         if result.spec.kind == "caseload":
             self.breakdown_model.set_rows([])
             self.breakdown_note.setText(self.tr(

@@ -424,3 +424,39 @@ def test_label_spread_keeps_labels_apart():
     placed = spread([106, 122, 119, 25], 10)
     ordered = sorted(placed)
     assert all(b - a >= 10 - 1e-9 for a, b in zip(ordered, ordered[1:]))
+
+
+def test_caseload_is_the_same_for_every_group_and_says_so(app, qtbot, tmp_path):
+    """HIR: 2 citizens with one full-time caseworker = 2 per full-time caseworker, whatever
+    group "Vis for" shows; the page says why, and the breakdown does not split it."""
+    from fsm_desktop.domain.model import Staff, StaffRole, new_id
+    from fsm_desktop.storage.repositories import StaffRepository
+
+    path = tmp_path / "hir.fsm"
+    with Project.create(path, builtin_template("hir")) as project:
+        worker = Staff(initials="SB", name="Sara", role=StaffRole.CASEWORKER, hours_per_week=37)
+        StaffRepository(project).add(worker)
+        for i, gender in enumerate((Gender.FEMALE, Gender.MALE)):
+            citizen = Citizen(cpr=f"0101{80 + i}1234", name=f"B{i}", group=1, gender=gender)
+            CitizenRepository(project).add(citizen)
+            project.db["assignment"].insert({"id": new_id(), "citizen_id": citizen.id, "staff_id": worker.id,
+                                             "role": "sagsbehandler", "start": "2018-01-01", "end": None})
+    with Project.open(path) as project:
+        page = MeasuresPage()
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(page.results_ready):
+            page.set_project(project)
+            page.show()
+        page.measure_box.setCurrentIndex(page.measure_box.findData("hir.caseload"))
+        assert _cells(page, "2018-03")[1:4] == ["2", "1", "2"]
+        _choose_group(page, qtbot, "kvinder")
+        assert _cells(page, "2018-03")[1:4] == ["2", "1", "2"]
+        assert "Sagsstammen tælles altid for alle borgere" in page.status_label.text()
+        assert page.chart.best is None and _line(page, "Højst 35 sager pr. fuldtid")
+        with qtbot.waitSignal(page.breakdown_ready):
+            page.side.setCurrentIndex(1)
+        assert page.breakdown_model.rowCount() == 0 and page.breakdown_view.isHidden()
+        assert "fordeles ikke på grupper" in page.breakdown_note.text()
+        # The passive share is about citizens: a group restricts it (no one passive here: 0 of 0).
+        page.measure_box.setCurrentIndex(page.measure_box.findData("hir.passive_share"))
+        assert "Vist for kvinder" in page.status_label.text()
