@@ -73,6 +73,16 @@ def page(app, qtbot, project_with_hours):
     project.close()
 
 
+def _open(qtbot, project: Project) -> MeasuresPage:
+    """A Mål page shown on the project, its numbers counted."""
+    page = MeasuresPage()
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.results_ready):
+        page.set_project(project)
+        page.show()
+    return page
+
+
 def _row(page, period: str) -> int:
     for row in range(page.model.rowCount()):
         if page.model.index(row, ResultsModel.PERIOD).data() == period:
@@ -121,11 +131,7 @@ def test_forecast_without_a_grant_says_so(app, qtbot, tmp_path):
     path = tmp_path / "uden.fsm"
     Project.create(path, builtin_template("fsm2")).close()
     with Project.open(path) as project:
-        page = MeasuresPage()
-        qtbot.addWidget(page)
-        with qtbot.waitSignal(page.results_ready):
-            page.set_project(project)
-            page.show()
+        page = _open(qtbot, project)
         assert "Tilsagnets beløb er ikke indtastet" in page.payout_label.text()
         assert "kr." not in page.payout_label.text()
 
@@ -393,11 +399,7 @@ def test_board_over_time_counts_each_column_per_meeting(app, qtbot, project_with
         repo.move(ids[:1], BoardColumn.I_GANG)
         repo.move(ids[2:3], BoardColumn.PAA_SPRING)
         repo.finish_meeting(dt.date(2021, 4, 6), ["SB"], today=dt.date(2021, 4, 6))
-        page = MeasuresPage()
-        qtbot.addWidget(page)
-        with qtbot.waitSignal(page.results_ready):
-            page.set_project(project)
-            page.show()
+        page = _open(qtbot, project)
         with qtbot.waitSignal(page.board_ready):
             page.tabs.setCurrentIndex(1)
         lines = {line.get_label(): list(line.get_ydata()) for line in page.board_chart.figure.axes[0].get_lines()}
@@ -442,11 +444,7 @@ def test_caseload_is_the_same_for_every_group_and_says_so(app, qtbot, tmp_path):
             project.db["assignment"].insert({"id": new_id(), "citizen_id": citizen.id, "staff_id": worker.id,
                                              "role": "sagsbehandler", "start": "2018-01-01", "end": None})
     with Project.open(path) as project:
-        page = MeasuresPage()
-        qtbot.addWidget(page)
-        with qtbot.waitSignal(page.results_ready):
-            page.set_project(project)
-            page.show()
+        page = _open(qtbot, project)
         page.measure_box.setCurrentIndex(page.measure_box.findData("hir.caseload"))
         assert _cells(page, "2018-03")[1:4] == ["2", "1", "2"]
         _choose_group(page, qtbot, "kvinder")
