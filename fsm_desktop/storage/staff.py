@@ -138,7 +138,7 @@ class StaffRegister(_Repository):
         today = today or dt.date.today()
         staff = record.staff
         clean = StaffRecord(
-            Staff(staff.initials.strip(), " ".join(staff.name.split()), staff.role, float(staff.hours_per_week), id=staff.id),
+            Staff(staff.initials.strip(), " ".join(staff.name.split()), StaffRole(staff.role), float(staff.hours_per_week), id=staff.id),
             record.active_from,
             record.active_to,
         )

@@ -6,8 +6,6 @@ and show only real facts from the project, never invented figures."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QSizePolicy,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,8 +22,6 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.danish import number, percent
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.repositories import StaffRepository
-from fsm_desktop.views.staff_model import StaffTableModel
 
 
 class Page(QWidget):
@@ -89,39 +84,6 @@ class Page(QWidget):
         return frame
 
 
-class StaffPage(Page):
-    key = "medarbejdere"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            self.tr("Medarbejdere"),
-            self.tr("Jobformidlere, sagsbehandlere og ledere i projektet, med antal borgere i dag."),
-            parent,
-        )
-        self.model = StaffTableModel(self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.verticalHeader().setVisible(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSortingEnabled(False)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(StaffTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        self.empty_label = QLabel(self.tr("Projektet har endnu ingen medarbejdere."), self)
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.hide()
-        self.body.addWidget(self.empty_label)
-        self.body.addWidget(self.view, 1)
-
-    def load(self, project: Project) -> None:
-        repo = StaffRepository(project)
-        staff = repo.list()
-        self.model.set_staff(staff, repo.caseload(dt.date.today()))
-        self.empty_label.setVisible(not staff)
-        self.view.setVisible(bool(staff))
-
-
 def page_classes() -> tuple[type[Page], ...]:
     """The navigation's pages, in order."""
     from fsm_desktop.views.board_page import BoardPage
@@ -129,6 +91,7 @@ def page_classes() -> tuple[type[Page], ...]:
     from fsm_desktop.views.import_page import ImportPage
     from fsm_desktop.views.measures_page import MeasuresPage
     from fsm_desktop.views.status_page import StatusSheetPage
+    from fsm_desktop.views.staff_page import StaffPage
     from fsm_desktop.views.stepup_page import StepUpPage
 
     return (BoardPage, CitizensPage, StepUpPage, MeasuresPage, StatusSheetPage, StaffPage, ImportPage)

@@ -1,9 +1,29 @@
-"""Staff as a table model (Medarbejdere page)."""
+"""The Medarbejdere page's item models: the staff register with each person's caseload on the
+chosen day, and the caseloads month by month (domain.caseload has every rule).
+
+Over the limit is shown by colour *and* text (colour-blind safe: the Okabe–Ito vermillion and
+orange as light tints, dark text on them, bold, and the status in words or a ▲ mark)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+import datetime as dt
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from fsm_desktop.domain.caseload import (
+    ROLE_PLURAL,
+    STATUS_LABELS,
+    CaseloadReport,
+    PersonLoad,
+    StaffRecord,
+    Status,
+    judge,
+    per_fte,
+    person_loads,
+    shown,
+)
+from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.model import Staff, StaffRole
 
 ROLE_LABELS = {
@@ -12,59 +32,359 @@ ROLE_LABELS = {
     StaffRole.LEADER: QT_TRANSLATE_NOOP("StaffModel", "Leder"),
     StaffRole.PSEUDO: QT_TRANSLATE_NOOP("StaffModel", "Pseudo-sagsbehandler"),
 }
+#: Light tints of the Okabe–Ito palette with dark text: over the limit (vermillion), inside the
+#: range (orange). A legend and the words say the same.
+OVER_BACKGROUND = QColor("#f6c9b3")
+RANGE_BACKGROUND = QColor("#fbe3b0")
+MUTED = QColor("#5f5f5f")
+MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+#: The register's status column (the limit stands in its own column; the tooltip has it all).
+SHORT_STATUS = {
+    Status.OVER: QT_TRANSLATE_NOOP("StaffModel", "▲ over grænsen"),
+    Status.IN_RANGE: QT_TRANSLATE_NOOP("StaffModel", "inden for intervallet"),
+    Status.OK: QT_TRANSLATE_NOOP("StaffModel", "under grænsen"),
+    Status.NO_LIMIT: QT_TRANSLATE_NOOP("StaffModel", "ingen grænse"),
+    Status.NOT_COUNTED: QT_TRANSLATE_NOOP("StaffModel", "tæller ikke"),
+}
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("StaffModel", text)
+
+
+def _dk(day: dt.date | None) -> str:
+    return day.strftime("%d-%m-%Y") if day else ""
+
+
+def load_text(value) -> str:
+    return "–" if value is None else number(float(value), 1)
+
+
+def status_words(status: Status, limit) -> str:
+    return _t(STATUS_LABELS[status]).format(limit=limit.label() if limit else "")
+
+
+def month_label(label: str) -> str:
+    """"2019-03" → "mar 19"; anything else as it is."""
+    if len(label) == 7 and label[4] == "-":
+        return f"{MONTHS[int(label[5:]) - 1]} {label[2:4]}"
+    return label
+
+
+def _right() -> int:
+    return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class StaffTableModel(QAbstractTableModel):
-    INITIALS, NAME, ROLE, HOURS, CITIZENS = range(5)
+    """The register: one row per person, with their caseload on the chosen day."""
+
+    # What a team leader looks for first comes first (visible beside the chart at 1366 pixels).
+    INITIALS, NAME, ROLE, CITIZENS, PER_FTE, LIMIT, STATUS, HOURS, FTE, ACTIVE, BAND = range(11)
     HEADERS = (
         QT_TRANSLATE_NOOP("StaffModel", "Initialer"),
         QT_TRANSLATE_NOOP("StaffModel", "Navn"),
         QT_TRANSLATE_NOOP("StaffModel", "Rolle"),
-        QT_TRANSLATE_NOOP("StaffModel", "Timer pr. uge"),
         QT_TRANSLATE_NOOP("StaffModel", "Borgere nu"),
+        QT_TRANSLATE_NOOP("StaffModel", "Pr. fuldtid"),
+        QT_TRANSLATE_NOOP("StaffModel", "Grænse"),
+        QT_TRANSLATE_NOOP("StaffModel", "Status"),
+        QT_TRANSLATE_NOOP("StaffModel", "Timer/uge"),
+        QT_TRANSLATE_NOOP("StaffModel", "Fuldtid"),
+        QT_TRANSLATE_NOOP("StaffModel", "Aktiv"),
+        QT_TRANSLATE_NOOP("StaffModel", "IPS-bånd"),
     )
-    STAFF_ROLE = Qt.ItemDataRole.UserRole + 1
+    NUMERIC = (HOURS, FTE, CITIZENS, PER_FTE, LIMIT)
+    STAFF_ROLE = Qt.ItemDataRole.UserRole + 1  # the Staff
+    RECORD_ROLE = Qt.ItemDataRole.UserRole + 2  # the StaffRecord
+    LOAD_ROLE = Qt.ItemDataRole.UserRole + 3  # the PersonLoad
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 4  # a value that sorts as the column should
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._staff: list[Staff] = []
-        self._caseload: dict[str, int] = {}
+        self._loads: list[PersonLoad] = []
+        self._today = True
 
-    def set_staff(self, staff: list[Staff], caseload: dict[str, int]) -> None:
+    @property
+    def loads(self) -> list[PersonLoad]:
+        return list(self._loads)
+
+    def set_loads(self, loads: list[PersonLoad], today: bool = True) -> None:
         self.beginResetModel()
-        self._staff = list(staff)
-        self._caseload = dict(caseload)
+        self._loads = list(loads)
+        self._today = today
         self.endResetModel()
 
+    def row_of(self, staff_id: str) -> int:
+        return next((r for r, p in enumerate(self._loads) if p.record.id == staff_id), -1)
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._staff)
+        return 0 if parent.isValid() else len(self._loads)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return QCoreApplication.translate("StaffModel", self.HEADERS[section])
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == self.CITIZENS and not self._today:
+                return _t("Borgere")
+            return _t(self.HEADERS[section])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == self.PER_FTE:
+                return _t("Borgere pr. fuldtidsstilling: borgere × 37 ÷ timer pr. uge")
+            if section == self.CITIZENS:
+                return _t("Borgere i sagsstammen på dagen; borgere parkeret hos en pseudo-sagsbehandler står i parentes")
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
+            return _right()
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._staff):
+        if not index.isValid() or not 0 <= index.row() < len(self._loads):
             return None
-        staff = self._staff[index.row()]
+        load = self._loads[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.INITIALS:
-                return staff.initials
-            if column == self.NAME:
-                return staff.name
-            if column == self.ROLE:
-                return QCoreApplication.translate("StaffModel", ROLE_LABELS[staff.role])
-            if column == self.HOURS:
-                return f"{staff.hours_per_week:g}".replace(".", ",")
-            if column == self.CITIZENS:
-                return str(self._caseload.get(staff.id, 0))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.HOURS, self.CITIZENS):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return self._text(load, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column in (self.STATUS, self.PER_FTE, self.CITIZENS):
+                return self._tooltip(load)
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMERIC:
+            return _right()
+        if role == Qt.ItemDataRole.BackgroundRole and column in (self.PER_FTE, self.STATUS):
+            if load.status is Status.OVER:
+                return OVER_BACKGROUND
+            if load.status is Status.IN_RANGE:
+                return RANGE_BACKGROUND
+            return None
+        if role == Qt.ItemDataRole.FontRole and load.status is Status.OVER and column in (self.PER_FTE, self.STATUS, self.INITIALS):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if load.status in (Status.OVER, Status.IN_RANGE) and column in (self.PER_FTE, self.STATUS):
+                return QColor("#1f1f1f")
+            if not load.record.active_on(load.day) or (column == self.STATUS and load.status is Status.NOT_COUNTED):
+                return MUTED
+            return None
         if role == self.STAFF_ROLE:
-            return staff
+            return load.record.staff
+        if role == self.RECORD_ROLE:
+            return load.record
+        if role == self.LOAD_ROLE:
+            return load
+        if role == self.SORT_ROLE:
+            return self._sort_value(load, column)
         return None
+
+    def _text(self, load: PersonLoad, column: int) -> str:
+        record = load.record
+        if column == self.INITIALS:
+            return record.initials
+        if column == self.NAME:
+            return record.name
+        if column == self.ROLE:
+            return _t(ROLE_LABELS[record.role])
+        if column == self.HOURS:
+            return number(record.hours, 1)
+        if column == self.FTE:
+            return number(load.fte, 2)
+        if column == self.CITIZENS:
+            if not record.counted:
+                return number(load.parked) if load.parked else ("" if record.role is StaffRole.LEADER else "0")
+            return number(load.citizens) + (f" (+{number(load.parked)})" if load.parked else "")
+        if column == self.PER_FTE:
+            return load_text(load.per_fte)
+        if column == self.LIMIT:
+            return load.limit.label() if load.limit else ""
+        if column == self.STATUS:
+            return self._status(load)
+        if column == self.ACTIVE:
+            return self._active(record)
+        if column == self.BAND:
+            return load.band.value if load.band else ""
+        return ""
+
+    def _status(self, load: PersonLoad) -> str:
+        record = load.record
+        if load.gone_with_citizens:
+            return _t("ikke aktiv – har {n} borgere").format(n=number(load.citizens + load.parked))
+        if record.role is StaffRole.LEADER:
+            return ""
+        if not record.counted:
+            return _t("parkeret – tæller ikke") if record.role is StaffRole.PSEUDO else _t("0 timer – tæller ikke")
+        return _t(SHORT_STATUS[load.status])
+
+    @staticmethod
+    def _active(record: StaffRecord) -> str:
+        if record.active_from and record.active_to:
+            return f"{_dk(record.active_from)} – {_dk(record.active_to)}"
+        if record.active_from:
+            return _t("fra {d}").format(d=_dk(record.active_from))
+        if record.active_to:
+            return _t("til {d}").format(d=_dk(record.active_to))
+        return ""
+
+    def _tooltip(self, load: PersonLoad) -> str:
+        record = load.record
+        if not record.counted:
+            return _t("{n} borgere parkeret; de tæller ikke med i nogens sagsstamme.").format(n=number(load.parked))
+        text = _t("{n} borgere på {h} timer = {fte} fuldtid → {load} pr. fuldtid").format(
+            n=number(load.citizens), h=number(record.hours, 1), fte=number(load.fte, 2), load=load_text(load.per_fte))
+        if load.limit:
+            text += " · " + status_words(load.status, load.limit)
+        if load.parked:
+            text += " · " + _t("{n} af borgerne er parkeret og tæller ikke med").format(n=number(load.parked))
+        return text
+
+    def _sort_value(self, load: PersonLoad, column: int):
+        record = load.record
+        if column == self.HOURS:
+            return record.hours
+        if column == self.FTE:
+            return load.fte
+        if column == self.CITIZENS:
+            return load.citizens if record.counted else -1 - load.parked
+        if column == self.PER_FTE:
+            return -1.0 if load.per_fte is None else float(load.per_fte)
+        if column == self.LIMIT:
+            return load.limit.high if load.limit else -1.0
+        if column == self.ROLE:
+            return list(ROLE_LABELS).index(record.role)
+        if column == self.STATUS:
+            return [Status.OVER, Status.IN_RANGE, Status.OK, Status.NO_LIMIT, Status.NOT_COUNTED].index(load.status)
+        if column == self.ACTIVE:
+            return (record.active_from or dt.date.min, record.active_to or dt.date.max)
+        return self._text(load, column).casefold()
+
+
+class HistoryModel(QAbstractTableModel):
+    """Caseloads month by month: one row per person (and a row per role as a whole), one
+    column per month; per full-time equivalent or citizens."""
+
+    INITIALS, NAME = 0, 1
+    FIRST_MONTH = 2
+    TEAM_ROLE = Qt.ItemDataRole.UserRole + 1  # the role of a team row, None for a person
+    STATUS_ROLE = Qt.ItemDataRole.UserRole + 2  # a cell's Status
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._report: CaseloadReport | None = None
+        self._rows: list[tuple[StaffRecord | None, StaffRole | None]] = []
+        self._cells: list[list[tuple[int, object, Status, int]]] = []  # citizens, load, status, parked
+        self.per_fte = True
+
+    def set_report(self, report: CaseloadReport | None) -> None:
+        self.beginResetModel()
+        self._report = report
+        self._rows, self._cells = [], []
+        if report is not None:
+            n = len(report.history.days)
+            per_day = [report.people(k) for k in range(n)]
+            for i, record in enumerate(report.staff):
+                loads = [day[i] for day in per_day]
+                if any(shown(p) for p in loads) and record.role is not StaffRole.LEADER or any(p.citizens or p.parked for p in loads):
+                    self._rows.append((record, None))
+                    self._cells.append([(p.citizens if record.counted else p.parked, p.per_fte, p.status, p.parked) for p in loads])
+            for role in ROLE_PLURAL:
+                cells = []
+                for k in range(n):
+                    citizens, hours = report.history.team[role][k]
+                    load = per_fte(citizens, hours) if hours else None
+                    cells.append((citizens, load, judge(load, report.settings.limit(role)) if hours else Status.NOT_COUNTED, 0))
+                if any(c[0] for c in cells):
+                    self._rows.append((None, role))
+                    self._cells.append(cells)
+        self.endResetModel()
+
+    def set_per_fte(self, on: bool) -> None:
+        if on == self.per_fte:
+            return
+        self.per_fte = on
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.FIRST_MONTH), self.index(len(self._rows) - 1, self.columnCount() - 1))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        if parent.isValid() or self._report is None:
+            return 0
+        return self.FIRST_MONTH + len(self._report.labels)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or self._report is None or not 0 <= section < self.columnCount():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == self.INITIALS:
+                return _t("Initialer")
+            if section == self.NAME:
+                return _t("Navn")
+            return month_label(self._report.labels[section - self.FIRST_MONTH])
+        if role == Qt.ItemDataRole.ToolTipRole and section >= self.FIRST_MONTH:
+            return _t("Opgjort {d}").format(d=_dk(self._report.history.days[section - self.FIRST_MONTH]))
+        if role == Qt.ItemDataRole.TextAlignmentRole and section >= self.FIRST_MONTH:
+            return _right()
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or self._report is None:
+            return None
+        record, team = self._rows[index.row()]
+        column = index.column()
+        if column < self.FIRST_MONTH:
+            if role == Qt.ItemDataRole.DisplayRole:
+                if record is None:
+                    return _t("I alt") if column == self.INITIALS else _t(ROLE_PLURAL[team]).lower().capitalize()
+                return record.initials if column == self.INITIALS else record.name
+            if role == Qt.ItemDataRole.FontRole and record is None:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == self.TEAM_ROLE:
+                return team
+            return None
+        if not 0 <= column - self.FIRST_MONTH < len(self._cells[index.row()]):
+            return None
+        citizens, load, status, parked = self._cells[index.row()][column - self.FIRST_MONTH]
+        counted = team is not None or (record is not None and record.counted)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if self.per_fte and counted:
+                text = load_text(load) if citizens else ""
+            else:
+                text = number(citizens) if citizens else ""
+            return ("▲ " + text) if status is Status.OVER and text else text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if not counted:
+                return _t("{n} borgere parkeret").format(n=number(citizens))
+            limit = self._report.settings.limit(team or record.role)
+            return _t("{n} borgere, {load} pr. fuldtid").format(n=number(citizens), load=load_text(load)) + (
+                " · " + status_words(status, limit) if limit else "")
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _right()
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return OVER_BACKGROUND if status is Status.OVER else RANGE_BACKGROUND if status is Status.IN_RANGE else None
+        if role == Qt.ItemDataRole.FontRole and (status is Status.OVER or record is None):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if status in (Status.OVER, Status.IN_RANGE):
+                return QColor("#1f1f1f")
+            return MUTED if not counted else None
+        if role == self.STATUS_ROLE:
+            return status
+        if role == self.TEAM_ROLE:
+            return team
+        return None
+
+
+def loads_for(report: CaseloadReport, k: int) -> list[PersonLoad]:
+    """Everyone in the register on the k-th day (the register shows leaders too)."""
+    return person_loads(report.history, report.staff, report.settings, k)
+
+
+__all__ = ["HistoryModel", "ROLE_LABELS", "Staff", "StaffTableModel", "loads_for", "month_label"]

@@ -10,7 +10,8 @@ from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.main_window import MainWindow
-from fsm_desktop.views.pages import StaffPage, page_classes
+from fsm_desktop.views.pages import page_classes
+from fsm_desktop.views.staff_page import StaffPage
 
 
 @pytest.fixture
