@@ -485,7 +485,8 @@ class _PlanDialog(QDialog):
         self._cases: dict[dt.date, list[OpenCase]] = {}
         self.date_edit = _date_edit(self, day)
         self.preview = QTableWidget(0, 4, self)
-        self.preview.setHorizontalHeaderLabels([_t("Medarbejder"), _t("Borgere før → efter"), _t("Pr. fuldtid før → efter"), _t("Status efter")])
+        self.preview.setHorizontalHeaderLabels([_t("Medarbejder"), _t("Borgere"), _t("Pr. fuldtid"), _t("Status efter")])
+        self.preview.setWordWrap(False)
         self.preview.verticalHeader().setVisible(False)
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -519,8 +520,7 @@ class _PlanDialog(QDialog):
         return self._cases[day]
 
     def who(self, sid: str) -> str:
-        record = self.staff[sid]
-        return f"{record.initials} – {record.name}"
+        return self.staff[sid].initials
 
     def load_words(self, sid: str, citizens: int) -> tuple[str, str]:
         """(per full-time equivalent, status) of a person with ``citizens``."""
@@ -550,6 +550,7 @@ class _PlanDialog(QDialog):
             cells = [self.who(sid), f"{number(before.get(sid, 0))} → {number(after.get(sid, 0))}", f"{old_load} → {new_load}", status]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(self.staff[sid].name)
                 if status.startswith("▲") and c >= 2:
                     item.setBackground(OVER_BACKGROUND)
                 self.preview.setItem(r, c, item)
@@ -707,8 +708,8 @@ class SpreadDialog(_PlanDialog):
         right = QVBoxLayout()
         right.addWidget(QLabel(_t("Borgerne"), self))
         right.addWidget(self.moves)
-        split.addLayout(left, 3)
-        split.addLayout(right, 2)
+        split.addLayout(left, 2)
+        split.addLayout(right, 1)
         layout.addLayout(split, 1)
         layout.addWidget(self.skipped)
         layout.addWidget(self.error)
