@@ -6,6 +6,8 @@ Figures:
 - startup.*: process start → main window shown on the 20,000-citizen database, against a bare
   QApplication + empty QMainWindow in the same run (issue limit: at most 0.5 s slower).
 - measures.*: all measures of each initiative over 36 months, against reading the same rows.
+- export.*: the status sheet exported to Excel for 20,000 citizens, against openpyxl writing as
+  many plain cells (issue limit: 1.5 s).
 - board.*: the four-way board with 20,000 citizens, without lanes and with lanes by caseworker:
   shown, a move, a filter keystroke, each against its limit (pass / FAIL).
 - register.*: the Borgere table with 20,000 citizens: shown, a filter keystroke, a sort.
@@ -260,6 +262,75 @@ def bench_import(runs: int) -> None:
     figure("import.template_20000", own, "s", f"(median of {runs}; 20,000 citizens, 100,000 periods, 200,000 hours)")
     figure("import.ratio", own / floor, "x", f"(limit 1.5x; per run {', '.join(f'{o / f:.2f}' for o, f in zip(ours, floors))})")
     figure("import.peak_memory", max(memory), "MB", "(limit 400 MB)")
+
+
+EXPORT_FLOOR_NOTE = "openpyxl writing the same number of plain cells"
+
+
+def bench_export(runs: int, citizens: int) -> None:
+    """The status sheet exported to Excel for the 20,000-citizen demo, as `fsm-desktop export`
+    does it (issue limit: 1.5 s): the project opened, its rows read, the sheet and the measures
+    counted, the workbook written. Floor in the same run: openpyxl writing a workbook with the
+    same number of cells, plain values without styles or charts. openpyxl is imported before
+    either is timed (a window imports it once; `python -X importtime` shows its import)."""
+    import datetime as dt
+    import tempfile
+
+    from openpyxl import Workbook, load_workbook
+
+    from fsm_desktop.domain.measures import Month
+    from fsm_desktop.exchange.status_export import export_status
+    from fsm_desktop.storage.project import Project
+
+    db, _ = demo_database(citizens)
+    folder = Path(tempfile.mkdtemp(prefix="bench-export-"))
+    out = folder / "status.xlsx"
+    with Project.open(db) as project:
+        last = Month.of(project.initiative.end)
+        today = project.initiative.end
+
+    def ours() -> tuple[float, float]:
+        started = _clock()
+        with Project.open(db) as project:
+            export_status(project, last, out, today)
+        return _since(started)
+
+    ours()  # warm-up: file cache, imports
+    workbook = load_workbook(out)
+    shape = [(ws.title, ws.max_row, ws.max_column) for ws in workbook.worksheets]
+    cells = sum(1 for ws in workbook.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None)
+
+    def floor() -> tuple[float, float]:
+        started = _clock()
+        plain = Workbook()
+        plain.remove(plain.active)
+        left = cells
+        for title, rows, columns in shape:
+            sheet = plain.create_sheet(title)
+            for r in range(1, rows + 1):
+                if left <= 0:
+                    break
+                width = min(columns, left)
+                sheet.append([r * 1000 + c for c in range(width)])
+                left -= width
+        plain.save(folder / "floor.xlsx")
+        return _since(started)
+
+    samples, floors = [], []
+    for _ in range(runs):
+        gc.collect()
+        floors.append(floor())
+        gc.collect()
+        samples.append(ours())
+    (wall, cpu), (floor_wall, floor_cpu) = _medians(samples), _medians(floors)
+    figure("export.floor_openpyxl_cells", floor_wall, "s",
+           f"(cpu {floor_cpu:.3f} s; {EXPORT_FLOOR_NOTE}: {cells:,}; median of {runs})")
+    figure(f"export.status_sheet_{citizens}", wall, "s",
+           f"({_limit(wall, 1.5)}; cpu {cpu:.3f} s; median of {runs}; fastest {min(s[0] for s in samples):.3f} s; "
+           f"{wall - floor_wall:+.3f} s against the floor)")
+    for leftover in folder.iterdir():
+        leftover.unlink()
+    folder.rmdir()
 
 
 def bench_board(runs: int, citizens: int) -> None:
@@ -642,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--citizens", type=int, default=20_000)
-    parser.add_argument("--only", choices=("startup", "measures", "import", "board", "register", "maal"), help="run one group of figures")
+    parser.add_argument("--only", choices=("startup", "measures", "import", "board", "register", "export", "maal"), help="run one group of figures")
     args = parser.parse_args(argv)
     if args.only in (None, "startup"):
         db, written = demo_database(args.citizens)
@@ -657,6 +728,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_board(args.runs, args.citizens)
     if args.only in (None, "register"):
         bench_register(args.runs, args.citizens)
+    if args.only in (None, "export"):
+        bench_export(args.runs, args.citizens)
     if args.only in (None, "maal"):
         bench_maal(args.runs, args.citizens)
     if args.only in (None, "import"):

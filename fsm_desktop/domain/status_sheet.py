@@ -607,10 +607,13 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
                 1 if start <= b and (end is None or b <= end) else 0)
     paid, over = [0] * count, [0] * count
     b_month, x = b[:7], facts.hours_over
+    month_bits: dict[str, int] = {}  # the month's column, and the baseline's when it is its month
     for cid, paid_month, hours in rows.paid_hours:
         if not hours > 0:
             continue
-        bits = after[paid_month] & until[paid_month] | 1 if paid_month == b_month else after[paid_month] & until[paid_month]
+        bits = month_bits.get(paid_month)
+        if bits is None:
+            bits = month_bits[paid_month] = after[paid_month] & until[paid_month] | (paid_month == b_month)
         i = index[cid]
         paid[i] |= bits
         if hours > x:
@@ -622,23 +625,27 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
                 1 if start <= b and (end is None or b <= end) else 0)
     cv, job_goal = _status_masks(grid, facts.status, index)
 
-    # One pass over the citizens: each row's numerator and denominator masks.
+    # One pass over the citizens: each row's numerator and denominator masks (appended to one
+    # list per row, counted per column at the end).
     names = ("tg", "g1", "g2", "ins", "cum", JOB_BROKER, ABSENCE, PASSIVE, CV, JOB_GOAL, PAID, PRAKTIK,
              LOENTILSKUD, COMPANY, HOURS_OVER, ENDED)
     masks: dict[str, list[int]] = {name: [] for name in names}
-    add = {name: masks[name].append for name in names}
+    (add_tg, add_g1, add_g2, add_ins, add_cum, add_broker, add_absence, add_passive, add_cv, add_goal, add_paid,
+     add_praktik, add_loentilskud, add_company, add_over, add_ended) = (masks[name].append for name in names)
     has_groups = bool(template.groups)
     since = min(start_iso, b)
     praktik, loentilskud = lists[_OFFERS[0]], lists[_OFFERS[1]]
     mentor, other = lists[_OFFERS[2]], lists[_OFFERS[3]]
     ordinary, flex, education = (lists[kind] for kind in _OUTCOMES)
     leaving_reasons = LEAVING_REASONS
+    so_far = grid.so_far
+    cv_get, goal_get, benefit_get = cv.get, job_goal.get, first_benefit.get
     for i, (cid, _name, group, entry, exit_date, reason) in enumerate(citizens):
         # In the target group per column, and on some day since the project's start (the
         # engine's rule, docs/measures.md): entered by the column's last day, not left (moved
         # away, retired, died) before its first day; an exit before the entry keeps them out.
         if entry is None:
-            entry = first_benefit.get(cid)
+            entry = benefit_get(cid)
         leaving = exit_date is not None and reason in leaving_reasons
         if leaving and entry is not None and exit_date < entry:
             continue
@@ -646,36 +653,37 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
         entered = entry is None or entry <= b
         if entered and not (leaving and exit_date < b):
             tg |= 1
-        cum = grid.so_far(tg)
+        cum = so_far(tg)
         if entered and not (leaving and exit_date < since):
             cum |= 1
         if not tg and not cum:
             continue
-        add["tg"](tg)
+        add_tg(tg)
         if group == INDSATS_GROUP:
-            add["g1"](tg)
-            add[JOB_BROKER](tg & broker[i])
+            add_g1(tg)
+            add_broker(tg & broker[i])
         elif group == REHAB_GROUP:
-            add["g2"](tg)
+            add_g2(tg)
         if has_groups and group != INDSATS_GROUP:
             continue
         # Indsatsgruppen: gruppe 1, or everyone in an initiative without groups.
-        add["cum"](cum)
-        add[ENDED](cum & began[i])
+        add_cum(cum)
+        add_ended(cum & began[i])
         ins = tg
         if not ins:
             continue
-        add["ins"](ins)
-        company = praktik[i] | loentilskud[i] | paid[i] | ordinary[i] | flex[i] | education[i]
-        add[ABSENCE](ins & absent[i])
-        add[PASSIVE](ins & ~(company | mentor[i] | other[i]))
-        add[CV](ins & cv.get(i, 0))
-        add[JOB_GOAL](ins & job_goal.get(i, 0))
-        add[PAID](ins & paid[i])
-        add[PRAKTIK](ins & praktik[i])
-        add[LOENTILSKUD](ins & loentilskud[i])
-        add[COMPANY](ins & company)
-        add[HOURS_OVER](ins & over[i])
+        add_ins(ins)
+        p, lt, paid_i = praktik[i], loentilskud[i], paid[i]
+        company = p | lt | paid_i | ordinary[i] | flex[i] | education[i]
+        add_absence(ins & absent[i])
+        add_passive(ins & ~(company | mentor[i] | other[i]))
+        add_cv(ins & cv_get(i, 0))
+        add_goal(ins & goal_get(i, 0))
+        add_paid(ins & paid_i)
+        add_praktik(ins & p)
+        add_loentilskud(ins & lt)
+        add_company(ins & company)
+        add_over(ins & over[i])
     counter = _Counts(grid.width, count)
     return {name: counter(values) for name, values in masks.items()}
 

@@ -114,113 +114,158 @@ def _title(ws, text: str, sheet: StatusSheet, initiative: Initiative, printed: d
     ws["A2"].font = Font(size=10, color="404040")
 
 
+class _Styles:
+    """The status sheet's looks as named styles, each made once: one style per cell is set by
+    name, which costs openpyxl far less than setting font, fill, border and format one by one
+    (a 24-month sheet has about a thousand cells)."""
+
+    def __init__(self, workbook) -> None:
+        from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
+        self.workbook = workbook
+        self._made: set[str] = set()
+        self._NamedStyle = NamedStyle
+        thin = Side(style="thin", color="BFBFBF")
+        self.box = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.Font, self.PatternFill, self.Alignment = Font, PatternFill, Alignment
+
+    def name(self, key: str, **parts) -> str:
+        """The style ``key`` (made from ``parts`` the first time: font, fill, alignment, number_format)."""
+        name = f"FSM {key}"
+        if name not in self._made:
+            style = self._NamedStyle(name=name, border=self.box, **parts)
+            self.workbook.add_named_style(style)
+            self._made.add(name)
+        return name
+
+    def header(self, left: bool = False) -> str:
+        return self.name("overskrift venstre" if left else "overskrift",
+                         font=self.Font(bold=True, color="FFFFFF", size=10),
+                         fill=self.PatternFill("solid", fgColor=_HEADER_FILL),
+                         alignment=self.Alignment(horizontal="left" if left else "center", vertical="center",
+                                                  wrap_text=True))
+
+    def label(self) -> str:
+        return self.name("mål", font=self.Font(bold=True, size=10),
+                         alignment=self.Alignment(vertical="center", wrap_text=True))
+
+    def grey(self) -> str:
+        return self.name("forklaring", font=self.Font(italic=True, color=_GREY, size=9),
+                         alignment=self.Alignment(vertical="center"))
+
+    def number(self, fmt: str, met: bool | None, mark: bool = True) -> str:
+        """A number, filled (and with ``mark`` marked ✓ / ✗) by whether its goal is met."""
+        key = {None: "", True: " nået", False: " ikke nået"}[met] + ("" if mark or met is None else " uden mærke")
+        fill = {True: _MET_FILL, False: _NOT_MET_FILL}.get(met)
+        return self.name(
+            f"tal {fmt}{key}",
+            font=self.Font(size=10, color={True: _MET_FONT, False: _NOT_MET_FONT}.get(met)),
+            fill=self.PatternFill("solid", fgColor=fill) if fill else self.PatternFill(),
+            alignment=self.Alignment(horizontal="right", vertical="center"),
+            number_format=_marked(fmt, met) if mark else fmt,
+        )
+
+    def goal(self, fmt: str | None) -> str:
+        return self.name(
+            f"mål {fmt or 'tomt'}", font=self.Font(bold=True, size=10),
+            fill=self.PatternFill("solid", fgColor=_GOAL_FILL),
+            alignment=self.Alignment(horizontal="right", vertical="center"),
+            number_format=fmt or "General",
+        )
+
+    def empty(self) -> str:
+        return self.name("tom", font=self.Font(size=10))
+
+
 def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     _title(ws, "Målopfølgning – statusskema", sheet, initiative, printed)
-    thin = Side(style="thin", color="BFBFBF")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_font = Font(bold=True, color="FFFFFF", size=10)
-    header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    goal_fill = PatternFill("solid", fgColor=_GOAL_FILL)
-    fills = {True: PatternFill("solid", fgColor=_MET_FILL), False: PatternFill("solid", fgColor=_NOT_MET_FILL)}
-    fonts = {True: Font(color=_MET_FONT, size=10), False: Font(color=_NOT_MET_FONT, size=10), None: Font(size=10)}
-    grey = Font(italic=True, color=_GREY, size=9)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    right = Alignment(horizontal="right", vertical="center")
+    styles = _Styles(ws.parent)
     columns = sheet.columns
     data_count = len(sheet.data_columns)
+    last_column = FIRST_COLUMN + len(columns) - 1
 
     heading = ["Mål / status (antal borgere / pct.)", ""] + [c.label.replace("0-punkt ", "0-punkt\n") for c in columns]
     for j, text in enumerate(heading, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=j, value=text)
-        cell.font, cell.fill, cell.alignment, cell.border = header_font, header_fill, center, box
-    ws.cell(row=HEADER_ROW, column=1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        ws.cell(row=HEADER_ROW, column=j, value=text).style = styles.header(left=j == 1)
     ws.row_dimensions[HEADER_ROW].height = 30
 
     r = HEADER_ROW + 1
     for row in sheet.rows:
         first_label, second_label = _sub_labels(row)
-        ws.cell(row=r, column=1, value=row.label).alignment = Alignment(vertical="center", wrap_text=True)
-        ws.cell(row=r, column=1).font = Font(bold=True, size=10)
+        ws.cell(row=r, column=1, value=row.label).style = styles.label()
+        ws.cell(row=r + 1, column=1).style = styles.label()
         ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
-        ws.cell(row=r, column=2, value=first_label).font = grey
-        ws.cell(row=r + 1, column=2, value=second_label).font = grey
+        ws.cell(row=r, column=2, value=first_label).style = styles.grey()
+        ws.cell(row=r + 1, column=2, value=second_label).style = styles.grey()
         if row.availability != OK:
-            ws.cell(row=r, column=FIRST_COLUMN, value=row.note).font = grey
-            ws.cell(row=r, column=FIRST_COLUMN).alignment = Alignment(vertical="center")
+            for rr in (r, r + 1):
+                for j in range(FIRST_COLUMN, FIRST_COLUMN + data_count):
+                    ws.cell(row=rr, column=j).style = styles.grey()
+            ws.cell(row=r, column=FIRST_COLUMN, value=row.note)
             ws.merge_cells(start_row=r, start_column=FIRST_COLUMN, end_row=r + 1, end_column=FIRST_COLUMN + data_count - 1)
         else:
             for k, column in enumerate(sheet.data_columns):
-                _status_cell(ws, r, FIRST_COLUMN + k, row, k, column.month, fills, fonts, right)
+                _status_cell(ws, r, FIRST_COLUMN + k, row, k, column.month, styles)
         for g, column in enumerate(sheet.goal_columns):
             j = FIRST_COLUMN + data_count + g
             target = row.goals.get(column.month)
+            share_goal = row.goal_unit == SHARE
+            fmt = _PERCENT if share_goal else (_RATIO if row.unit == RATIO else _COUNT)
+            at = r + 1 if share_goal or row.unit == RATIO else r  # beside the number it is compared with
             for rr in (r, r + 1):
-                ws.cell(row=rr, column=j).fill = goal_fill
+                cell = ws.cell(row=rr, column=j)
+                cell.style = styles.goal(fmt if rr == at and target is not None else None)
             if target is not None:
-                share_goal = row.goal_unit == SHARE
-                cell = ws.cell(row=r + 1 if share_goal else r, column=j, value=target)
-                cell.number_format = _PERCENT if share_goal else (_RATIO if row.unit == RATIO else _COUNT)
-                cell.font = Font(bold=True, size=10)
-                cell.alignment = right
-        for rr in (r, r + 1):
-            for j in range(1, FIRST_COLUMN + len(columns)):
-                ws.cell(row=rr, column=j).border = box
+                ws.cell(row=at, column=j, value=target)
         r += 2
 
     legend = r + 1
+    small = Font(size=8, color="404040")
     ws.cell(row=legend, column=1, value=(
         "✓ grøn: målet er nået · ✗ rød: målet er ikke nået (hver måned sammenlignes med det næste mål; "
         "fravær og passivandel: højst målet) · gul: mål, sat lokalt · 0-punkt: status på dagen."
-    )).font = Font(size=8, color="404040")
+    )).font = small
     ws.cell(row=legend + 1, column=1, value="Sådan tælles hver række (indsatsgruppen: gruppe 1 i målgruppen, i en "
             "indsats uden grupper hele målgruppen; se også docs/status_sheet.md):").font = Font(
         size=8, bold=True, color="404040")
     end = legend + 1
     for row in sheet.rows:
         end += 1
-        ws.cell(row=end, column=1, value=f"{row.label}: {row.definition}").font = Font(size=8, color="404040")
+        ws.cell(row=end, column=1, value=f"{row.label}: {row.definition}").font = small
 
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 9
-    for j in range(FIRST_COLUMN, FIRST_COLUMN + len(columns)):
+    for j in range(FIRST_COLUMN, last_column + 1):
         ws.column_dimensions[get_column_letter(j)].width = 11 if j >= FIRST_COLUMN + data_count else 9.5
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=FIRST_COLUMN)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_title_cols = "A:B"
-    ws.print_area = f"A1:{get_column_letter(FIRST_COLUMN + len(columns) - 1)}{end}"
+    ws.print_area = f"A1:{get_column_letter(last_column)}{end}"
     _page(ws, initiative, sheet, printed)
 
 
-def _status_cell(ws, r: int, j: int, row: Row, k: int, month: str, fills, fonts, right) -> None:
+def _status_cell(ws, r: int, j: int, row: Row, k: int, month: str, styles: _Styles) -> None:
     cell_value = row.cells[k]
+    top, bottom = ws.cell(row=r, column=j), ws.cell(row=r + 1, column=j)
     if cell_value is None:
+        top.style = bottom.style = styles.empty()
         return
     met = row.met(k, month)
-    top, bottom = ws.cell(row=r, column=j), ws.cell(row=r + 1, column=j)
     if row.unit == MARK:
         top.value = "x" if cell_value.count else None
-        top.alignment = right
+        top.style = bottom.style = styles.number(_COUNT, None)
         return
     top.value = cell_value.count
-    top.number_format = _COUNT
+    top.style = styles.number(_COUNT, met, mark=False)
     if row.unit == COUNT:
         bottom.value = cell_value.cumulative
-        bottom.number_format = _marked(_COUNT, met)
-    elif row.unit == RATIO:
-        share = cell_value.share
-        bottom.value = None if share is None else share
-        bottom.number_format = _marked(_RATIO, met)
+        bottom.style = styles.number(_COUNT, met)
     else:
         bottom.value = cell_value.share
-        bottom.number_format = _marked(_PERCENT, met)
-    for cell in (top, bottom):
-        cell.alignment = right
-        cell.font = fonts[met]
-        if met is not None:
-            cell.fill = fills[met]
+        bottom.style = styles.number(_RATIO if row.unit == RATIO else _PERCENT, met)
 
 
 def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> None:
@@ -328,43 +373,59 @@ def _measure_row(ws, r: int, result: MeasureResult, caseload: bool) -> None:
         ws.cell(row=r, column=j, value=threshold.threshold.value).number_format = _RATIO if caseload else _PERCENT
 
 
-DATA_HEADERS = ("Række", "Mål", "Kolonne", "Måned", "Antal", "Nævner", "Andel", "I alt", "Mål for kolonnen",
-                "Opfyldt", "Status")
+DATA_HEADERS = ("Række", "Mål", "Tal")
 
 
 def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> None:
-    """Every number of the status sheet, one row per measure and data column."""
+    """Every number of the status sheet as plain numbers: per measure a line each for the count,
+    the denominator, the share and (step-up) the running total, one column per sheet column
+    (0-punkt as its day, months as ÅÅÅÅ-MM, goals as "Mål ÅÅÅÅ-MM")."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    ws.append(list(DATA_HEADERS))
+    data_columns = sheet.data_columns
+    heading = list(DATA_HEADERS) + [
+        f"{c.day:%Y-%m-%d}" if c.kind == "baseline" else (f"Mål {c.month}" if c.kind == "goal" else c.month)
+        for c in sheet.columns
+    ]
+    ws.append(heading)
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    first = len(DATA_HEADERS) + 1
+    goal_first = first + len(data_columns)
+    r = 1
     for row in sheet.rows:
-        for k, column in enumerate(sheet.data_columns):
-            cell = row.cells[k] if k < len(row.cells) else None
-            met = row.met(k, column.month)
-            ws.append([
-                row.id,
-                row.label,
-                column.label,
-                column.month,
-                None if cell is None else cell.count,
-                None if cell is None else cell.denominator,
-                None if cell is None or row.unit not in (SHARE, RATIO) else cell.share,
-                None if cell is None else cell.cumulative,
-                row.goal_for(column.month),
-                None if met is None else ("ja" if met else "nej"),
-                row.note or "ok",
-            ])
-    for r in range(2, ws.max_row + 1):
-        ws.cell(row=r, column=7).number_format = "0.0000%"
-    widths = (22, 44, 18, 9, 9, 9, 10, 8, 14, 8, 24)
-    for j, width in enumerate(widths, start=1):
+        lines: list[tuple[str, list]] = []
+        if row.availability != OK:
+            lines.append((row.note, []))
+        elif row.unit == MARK:
+            lines.append(("møde", [None if c is None else c.count for c in row.cells]))
+        else:
+            lines.append(("antal", [None if c is None else c.count for c in row.cells]))
+            if row.unit == COUNT:
+                lines.append(("i alt", [None if c is None else c.cumulative for c in row.cells]))
+            else:
+                lines.append(("nævner", [None if c is None else c.denominator for c in row.cells]))
+                lines.append(("andel" if row.unit == SHARE else "pr. fuldtid",
+                              [None if c is None else c.share for c in row.cells]))
+        for n, (what, values) in enumerate(lines):
+            r += 1
+            line = {1: row.id, 2: row.label, 3: what}
+            line.update({first + k: v for k, v in enumerate(values) if v is not None})
+            if n == len(lines) - 1:  # the goals beside the share (or the count)
+                line.update({goal_first + g: row.goals[c.month] for g, c in enumerate(sheet.goal_columns)
+                             if c.month in row.goals})
+            ws.append(line)
+            if what == "andel":
+                for j in range(first, first + len(sheet.columns)):
+                    ws.cell(row=r, column=j).number_format = "0.0000%"
+    for j, width in enumerate((22, 44, 10), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(DATA_HEADERS))}{ws.max_row}"
+    for j in range(first, first + len(sheet.columns)):
+        ws.column_dimensions[get_column_letter(j)].width = 11
+    ws.freeze_panes = ws.cell(row=2, column=first)
     ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:C"
     _page(ws, initiative, sheet, printed)
 
 

@@ -106,23 +106,32 @@ def test_every_number_equals_the_sheet_and_the_engine(demos, tmp_path, program):
         assert len(chart.series) == 1 + len(spec.thresholds)  # the measure and one line per threshold
     assert project_measures
 
-    # Data: one line per measure and data column.
+    # Data: per measure a line for each number, one column per sheet column.
     ws = workbook["Data"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == DATA_HEADERS
-    lines = iter(rows[1:])
+    assert rows[0][:3] == DATA_HEADERS
+    assert len(rows[0]) == 3 + len(sheet.columns)
+    lines = {(line[0], line[2]): line[3:] for line in rows[1:]}
+    approx = lambda v: v if v is None or isinstance(v, int) else pytest.approx(v, rel=1e-14)  # noqa: E731
     for row in sheet.rows:
-        for k, column in enumerate(sheet.data_columns):
-            line = next(lines)
-            cell = row.cells[k]
-            assert line[:4] == (row.id, row.label, column.label, column.month)
-            if cell is None:
-                assert line[4:8] == (None, None, None, None)
-            else:
-                assert (line[4], line[5], line[7]) == (cell.count, cell.denominator, cell.cumulative)
-                share = cell.share if row.unit in ("share", RATIO) else None
-                assert line[6] == (share if share is None else pytest.approx(share, rel=1e-14))
-    assert next(lines, None) is None
+        if row.availability != OK:
+            assert (row.id, row.note) in lines
+            continue
+        if row.unit == MARK:
+            assert list(lines[(row.id, "møde")][:data_count]) == [None if c is None else c.count for c in row.cells]
+            continue
+        assert list(lines[(row.id, "antal")][:data_count]) == [None if c is None else c.count for c in row.cells]
+        if row.unit == COUNT:
+            expected = {"i alt": [None if c is None else c.cumulative for c in row.cells]}
+        else:
+            expected = {"nævner": [None if c is None else approx(c.denominator) for c in row.cells],
+                        ("andel" if row.unit == "share" else "pr. fuldtid"):
+                            [None if c is None else approx(c.share) for c in row.cells]}
+        for what, values in expected.items():
+            assert list(lines[(row.id, what)][:data_count]) == values, (row.id, what)
+        last = lines[(row.id, list(expected)[-1])]
+        assert [last[data_count + g] for g in range(len(sheet.goal_columns))] == [
+            row.goals.get(c.month) for c in sheet.goal_columns]
 
 
 def test_printing_and_colours(demos, tmp_path):
