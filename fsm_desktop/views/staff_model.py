@@ -151,6 +151,8 @@ class StaffTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (self.STATUS, self.PER_FTE, self.CITIZENS):
                 return self._tooltip(load)
+            if column in (self.NAME, self.ROLE):  # may be elided in a narrow column
+                return self._text(load, column)
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.NUMERIC:
             return _right()

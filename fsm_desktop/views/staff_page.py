@@ -136,9 +136,12 @@ def fit_columns(view: QTableView, model, caps: dict[int, int]) -> None:
     for column in range(model.columnCount()):
         width = header_metrics.horizontalAdvance(str(model.headerData(column, Qt.Orientation.Horizontal) or "")) + 20
         for row in range(min(rows, 400)):
-            text = model.data(model.index(row, column))
+            index = model.index(row, column)
+            text = model.data(index)
             if text:
-                width = max(width, metrics.horizontalAdvance(str(text)) + 14)
+                font = model.data(index, Qt.ItemDataRole.FontRole)
+                measure = header_metrics if font is not None and font.bold() else metrics
+                width = max(width, measure.horizontalAdvance(str(text)) + 14)
         view.horizontalHeader().resizeSection(column, min(width, caps.get(column, 10_000)))
 
 
