@@ -7,20 +7,8 @@ and show only real facts from the project, never invented figures."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHeaderView,
-    QLabel,
-    QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from fsm_desktop.domain.danish import number, percent
-from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import Project
 
 
