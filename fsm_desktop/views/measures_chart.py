@@ -167,6 +167,9 @@ class ChartView(QWidget):
         self.figure = Figure(figsize=(6, 3.4), layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setParent(self)
+        # The size it is about to get: the first draw is then at the right size, not at the
+        # figure's default and once more when the layout places it.
+        self.canvas.resize(self.contentsRect().size())
         self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.canvas.customContextMenuRequested.connect(lambda pos: self._menu(self.canvas.mapTo(self, pos)))
         self.canvas.mpl_connect("draw_event", lambda _event: self.drawn.emit())

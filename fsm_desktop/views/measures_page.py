@@ -487,8 +487,8 @@ class MeasuresPage(Page):
         if group_key is not None and group_key != self.group.key:
             return  # the user chose another group meanwhile; its result follows
         self.shown = shown
+        self._show_payouts()  # first: the chart is drawn once, at the size left for it
         self._show_measure()
-        self._show_payouts()
         self.results_ready.emit()
 
     # --- showing ------------------------------------------------------------------------------------
@@ -506,6 +506,7 @@ class MeasuresPage(Page):
         else:
             selected = _default_period(rows, self.today) if rows else -1
         self._selected_measure = measure_id
+        self.status_label.setText(self._status(rows))
         self.model.set_results(rows)
         self.period_box.blockSignals(True)
         self.period_box.clear()
@@ -513,21 +514,28 @@ class MeasuresPage(Page):
             self.period_box.addItem(r.label)
         self.period_box.blockSignals(False)
         self._selected = selected
+        # The labels above and below are set: place the chart now, so that its one draw is at
+        # its final size (a resize after it would draw it again).
+        self.layout().activate()
+        self.tabs.currentWidget().layout().activate()
         self._plot()
         if rows:
             self.view.selectRow(selected)  # → select_period: the breakdown follows
             self.view.scrollTo(self.model.index(selected, 0))
         self._update_save_buttons()
+
+    def _status(self, rows: list[MeasureResult]) -> str:
+        """The line above the chart: how often met, what the measure is, and the group."""
         if not rows:
-            self.status_label.setText(self.tr("Ingen måleperioder i projektets periode."))
-            return
+            return self.tr("Ingen måleperioder i projektets periode.")
         spec = rows[0].spec
         group = self.group
         if spec.kind == "caseload":
             text = self.tr("Sager pr. fuldtids koordinerende sagsbehandler på månedens sidste dag.")
             if not group.is_all:
                 text += " " + self.tr("Sagsstammen tælles altid for alle borgere: »Vis for« ændrer den ikke.")
-        elif spec.kind == "passive_share":
+            return text
+        if spec.kind == "passive_share":
             text = self.tr("Andel passive: mindst 1 år i ressourceforløb og hverken aktivt tilbud eller mentor de seneste 12 måneder. Lavere er bedre.")
         else:
             met = sum(1 for r in rows if r.met)
@@ -535,10 +543,10 @@ class MeasuresPage(Page):
                 text = self.tr("Opfyldt.") if met else self.tr("Ikke opfyldt.")
             else:
                 text = self.tr("Opfyldt i {met} af {n} perioder.").format(met=met, n=len(rows))
-        if not group.is_all and spec.kind != "caseload":
+        if not group.is_all:
             text += " " + self.tr("Vist for {group}: både tæller og nævner omfatter kun gruppens borgere.").format(
-                group=_t(group.label).lower() if group.key != "under_30" and not group.by_age else _t(group.label))
-        self.status_label.setText(text)
+                group=_t(group.label) if group.by_age else _t(group.label).lower())
+        return text
 
     def _plot(self) -> None:
         rows = self.rows()
