@@ -16,7 +16,7 @@ from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.domain.stepup import DueReason, HealthFunction, Marking, MarkingKind, PlannedOffer, assess
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
-from fsm_desktop.storage.schema import MIGRATION_SET, migrations
+from fsm_desktop.storage.schema import MIGRATION_SET, SCHEMA_VERSION, migrations
 from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository
 
 D = dt.date
@@ -373,7 +373,7 @@ def test_a_version_4_file_gets_markings_and_health_functions(tmp_path, monkeypat
     monkeypatch.undo()
     with Project.open(path) as project:
         assert project.backup_made is not None
-        assert project.db.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert project.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         (meeting,) = StepUpRepository(project).meetings(anna.id)
         assert people_of(meeting) == [(R.HEALTH, "Dr. Holm", HealthFunction.NONE)]
         assert plan_of(meeting) == [(K.MENTOR, D(2020, 9, 1), "CC", "")]
