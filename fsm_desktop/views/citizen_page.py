@@ -78,9 +78,11 @@ from fsm_desktop.domain.model import (
     StatusEntry,
     StatusKind,
 )
+from fsm_desktop.domain.stepup import DUE_LABELS, MARKING_LABELS, LineStatus, assess, follow_up
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor, CitizenRecord
 from fsm_desktop.storage.repositories import CitizenRepository
+from fsm_desktop.storage.stepup import StepUpRepository
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.tables import read_only_table
 
@@ -496,6 +498,7 @@ class CitizenWindow(QDialog):
         self._build_contacts()
         self._build_status()
         self._build_network()
+        self._build_stepup()
         self._build_audit()
         bottom = QHBoxLayout()
         self.state_label = QLabel(self)
@@ -743,6 +746,50 @@ class CitizenWindow(QDialog):
         layout.addWidget(self.network_error)
         self.tabs.addTab(page, _t("Netværk"))
 
+    def _build_stepup(self) -> None:
+        """Step-up (read here, recorded on the Step-up page): due or not and why, markings, and
+        each meeting's plan with its follow-up (an overdue planned start shows here)."""
+        page = QWidget(self.tabs)
+        layout = QVBoxLayout(page)
+        self.stepup_label = QLabel(page)
+        self.stepup_label.setWordWrap(True)
+        layout.addWidget(self.stepup_label)
+        self.stepup_table = _table(page, [_t("Møde"), _t("Tilbud"), _t("Planlagt start"), _t("Ansvarlig"), _t("Opfølgning")], 4)
+        layout.addWidget(self.stepup_table, 1)
+        self.tabs.addTab(page, _t("Step-up"))
+
+    def _fill_stepup(self) -> None:
+        case = StepUpRepository(self.project).case(self.citizen_id, self.today)
+        if case is None:
+            return
+        found = assess(case, self.today)
+        lines = []
+        if found.is_due:
+            lines.append(_t("Skal have et step-up-møde siden {date}: {why}.").format(
+                date=_dk(found.due), why=_t(DUE_LABELS[found.reason])))
+        elif found.exemption is not None:
+            lines.append(_t("Fritaget for step-up til {date}.").format(date=_dk(found.exempt_until)))
+        else:
+            lines.append(_t("Skal ikke have et step-up-møde nu."))
+        for m in case.markings:
+            lines.append(f"• {_t(MARKING_LABELS[m.kind])}: {_dk(m.start)} – {_dk(m.end) or '…'}")
+        self.stepup_label.setText("\n".join(lines))
+        rows, overdue_rows = [], []
+        for meeting in sorted(case.meetings, key=lambda m: m.date, reverse=True):
+            for f in follow_up(case, meeting, self.today):
+                state = {
+                    LineStatus.STARTED: _t("startet {date}").format(date=_dk(f.started)),
+                    LineStatus.PENDING: _t("afventer"),
+                    LineStatus.OVERDUE: _t("overskredet med {n} dage").format(n=f.days_overdue),
+                }[f.status]
+                if f.status is LineStatus.OVERDUE:
+                    overdue_rows.append(len(rows))
+                rows.append([_dk(meeting.date), f.line.offer.label, _dk(f.line.planned_start), f.line.responsible, state])
+        _fill(self.stepup_table, rows)
+        for r in overdue_rows:
+            item = self.stepup_table.item(r, 4)
+            item.setForeground(QColor("#a2191f"))
+
     def _build_audit(self) -> None:
         page = QWidget(self.tabs)
         layout = QVBoxLayout(page)
@@ -805,6 +852,7 @@ class CitizenWindow(QDialog):
             self.contact_staff.setCurrentIndex(max(0, self.contact_staff.findData(current.staff_id)))
         self._loading = False
         self._refresh_lists()
+        self._fill_stepup()
         self._changed()
 
     def _refresh_lists(self) -> None:

@@ -79,7 +79,7 @@ def test_the_page_shows_the_citizen_with_the_cpr_masked(page, hans):
     assert page.name_field.text() == "Hans Hansen"
     assert page.state_label.text() == "Alt er gemt."
     assert not page.save_button.isEnabled()
-    assert page.tabs.count() == 8
+    assert page.tabs.count() == 9  # Stamdata … Netværk, Step-up, Revisionslog
 
 
 def test_vis_cpr_reveals_and_is_logged(window, page, hans):

@@ -246,3 +246,21 @@ def test_the_detail_explains_the_selected_citizen(page):
     assert "Dorte Dam (040480-xxxx)" in text
     assert "Seneste møde 10-10-2021" in text
     assert "løntilskud, planlagt 01-11-2021: overskredet med 60 dage" in text
+
+
+def test_the_citizen_page_shows_step_up_and_the_overdue_plan(page, qtbot):
+    from fsm_desktop.views.citizen_page import CitizenWindow
+
+    window = CitizenWindow(page.project, page.people["Dorte"], page)
+    qtbot.addWidget(window)
+    assert "plan ikke holdt" in window.stepup_label.text()
+    assert "02-11-2021" in window.stepup_label.text()
+    table = window.stepup_table
+    assert table.rowCount() == 1
+    assert [table.item(0, c).text() for c in range(5)] == [
+        "10-10-2021", "løntilskud", "01-11-2021", "KL", "overskredet med 60 dage"]
+    exempt = CitizenWindow(page.project, page.people["Cille"], page)
+    qtbot.addWidget(exempt)
+    assert "Fritaget for step-up til 28-02-2022" in exempt.stepup_label.text()
+    assert "rehabiliteringsteamets indstilling" in exempt.stepup_label.text()
+    assert exempt.stepup_table.rowCount() == 0
