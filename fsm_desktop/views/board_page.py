@@ -75,14 +75,15 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
 
 
-def read_board(database: Path, today: dt.date) -> tuple[list[BoardCard], bool]:
+def read_board(database: Path, today: dt.date, lane_by: str = "") -> tuple[list[BoardCard], bool, tuple[str, Groups]]:
     """What the page shows, read off the GUI thread: the cards in board order (by name, then
-    CPR: sorted here, not on the GUI thread) and whether a meeting has been held."""
+    CPR), whether a meeting has been held, and the cards grouped for the lanes shown (lane_by,
+    group_cards) — sorted and grouped here, not on the GUI thread."""
     with Project.open(database) as own:
         repository = BoardRepository(own)
         cards, has_meeting = repository.cards(today), repository.has_meeting()
     cards.sort(key=attrgetter("key"))
-    return cards, has_meeting
+    return cards, has_meeting, (lane_by, group_cards(cards, lane_by))
 
 
 class _SteppingView(QListView):
@@ -520,10 +521,12 @@ class BoardPage(Page):
         self._fill_staff_boxes(staff, project)
         self.empty_label.setText(self.tr("Henter tavlen …"))
         self._generation += 1
-        generation, database, today = self._generation, project.path, self.today
+        generation, database, today, lane_by = self._generation, project.path, self.today, self.lane_by
 
-        run_in_background(lambda: read_board(database, today), lambda result: self._cards_loaded(result, generation),
-                          self._load_failed, self)
+        run_in_background(
+            lambda: read_board(database, today, lane_by), lambda result: self._cards_loaded(result, generation),
+            self._load_failed, self,
+        )
 
     def _load_failed(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError):
@@ -535,8 +538,7 @@ class BoardPage(Page):
     def _cards_loaded(self, result, generation: int) -> None:
         if generation != self._generation:
             return
-        self.cards, self.has_meeting = result
-        self._groups = None
+        self.cards, self.has_meeting, self._groups = result  # regrouped if the lanes changed meanwhile
         self.changed_button.setEnabled(self.has_meeting)
         self.changed_button.setToolTip("" if self.has_meeting else self.tr("Der er endnu ikke afsluttet et møde"))
         self.rebuild()

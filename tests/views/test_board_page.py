@@ -300,6 +300,9 @@ def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(windo
     check_models(page)
     lanes = [lane.label for lane in page.layout_.lanes]
     assert lanes == ["SB Sara Berg", "SC Søren Ceder", ""]
+    page.load(window.project)  # read again: grouped by caseworker in the loading thread
+    assert page._groups[0] == "sagsbehandler" and [lane.label for lane in page.layout_.lanes] == lanes
+    check_models(page)
     # The lane's name, its count, and its count per cell (i gang · på spring · på vej · …).
     assert page.lane_model.index(0).data() == "▾ SB Sara Berg\n3 borgere\n1 · 0 · 1 · 0 · 1"
     # Drop Anna (lane SB, i gang) on "på vej" in Søren's lane.
