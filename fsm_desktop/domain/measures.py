@@ -382,6 +382,23 @@ def _count_bits(masks: Counter[int], width: int) -> list[int]:
     return counts
 
 
+def _column_counts(masks: Iterable[int], width: int) -> list[int]:
+    """How many of the masks have bit i set, for each i < width (masks must be < 2**width).
+
+    The masks are laid side by side in one long integer, ``width`` rounded up to whole bytes
+    apart, so a bit's count is one shift, one AND and one popcount over all citizens at once
+    — some 50 times faster than visiting every citizen's bits in Python."""
+    if width <= 0:
+        return []
+    size = (width + 7) // 8
+    present = [mask.to_bytes(size, "little") for mask in masks if mask]
+    if not present:
+        return [0] * width
+    together = int.from_bytes(b"".join(present), "little")
+    ones = int.from_bytes((b"\x01" + bytes(size - 1)) * len(present), "little")
+    return [((together >> i) & ones).bit_count() for i in range(width)]
+
+
 def _iter_bits(mask: int) -> Iterator[int]:
     while mask:
         low = mask & -mask
@@ -412,10 +429,15 @@ class _LastMonthEndBy(dict):
 class _Context:
     """What the measures of one run share, made in one pass over the rows: the range
     [base, base + n) and, per citizen (in the order of ``rows.citizens``), the months touched
-    by each source the measures count — period kinds, paid hours > 0, job-broker assignments —
-    as bit masks over the range and the ``_LOOKBACK`` months before it (bit j = month
+    by each set of sources a measure counts (its qualifying sources, its never-qualifying ones,
+    its excluding markings) — period kinds, paid hours > 0, job-broker assignments — as bit
+    masks over the range and the ``_LOOKBACK`` months before it (bit j = month
     ``base - _LOOKBACK + j``); the first benefit (the entry when no entry date is given); the
-    ressourceforløb periods; and denominators that several measures share."""
+    ressourceforløb periods; and denominators that several measures share.
+
+    A row ORs its months straight into the mask list of every source set its kind belongs to
+    (:meth:`masks`), so a measure reads one integer per citizen instead of uniting the sources
+    citizen by citizen."""
 
     def __init__(self, template: ProgramTemplate, rows: FactRows, first: Month, last: Month) -> None:
         self.template = template
@@ -431,47 +453,57 @@ class _Context:
         self.shared: dict[tuple, list[int]] = {}
         self.index = {row[0]: i for i, row in enumerate(rows.citizens)}
         count = len(rows.citizens)
-        sources: set[str] = set()
+        self._zeros = [0] * count
+        #: source set → per citizen, the months any of the sources touches.
+        self._masks: dict[frozenset[str], list[int]] = {}
+        #: source → the mask lists it adds to.
+        slots: dict[str, list[list[int]]] = {}
         for spec in template.measures:
-            sources.update(spec.qualifying)
-            sources.update(kind.value for kind in spec.never_qualifying)
-            sources.update(kind.value for kind in spec.population.exclude_markings)
+            for sources in (
+                spec.qualifying,
+                [kind.value for kind in spec.never_qualifying],
+                [kind.value for kind in spec.population.exclude_markings],
+            ):
+                key = frozenset(sources)
+                if key and key not in self._masks:
+                    masks = self._masks[key] = [0] * count
+                    for source in key:
+                        slots.setdefault(source, []).append(masks)
         rules = {spec.population.rule for spec in template.measures}
         benefits = (
             {kind.value for kind in template.target_group.benefits} if "target_group" in rules else set()
         )
-        #: source → month mask, or None when nothing is touched.
-        self.touch: list[dict[str, int] | None] = [None] * count
         #: The start of the first benefit period (ISO), for citizens without an entry date.
         self.first_benefit: list[str | None] = [None] * count
         #: (start, end) of each ressourceforløb period (ISO).
         self.ressourceforloeb: list[list[tuple[str, str | None]] | None] = [None] * count
         self._scan_periods(
-            rows.periods, sources, benefits, bool(rules & {"bir_rolling_quarter", "seniority_one_year"})
+            rows.periods, slots, benefits, bool(rules & {"bir_rolling_quarter", "seniority_one_year"})
         )
-        if PAID_HOURS in sources:
-            self._scan_paid_hours()
-        if JOB_BROKER in sources:  # a job-broker assignment touches months as a period does
+        if PAID_HOURS in slots:
+            self._scan_paid_hours(slots[PAID_HOURS])
+        if JOB_BROKER in slots:  # a job-broker assignment touches months as a period does
             brokers = ((cid, role, start, end) for cid, _staff, role, start, end in rows.assignments)
-            self._scan_periods(brokers, {JOB_BROKER}, set(), False)
+            self._scan_periods(brokers, {JOB_BROKER: slots[JOB_BROKER]}, set(), False)
 
-    def _add(self, i: int, source: str, mask: int) -> None:
-        touch = self.touch[i]
-        if touch is None:
-            self.touch[i] = {source: mask}
-        else:
-            touch[source] = touch.get(source, 0) | mask
+    def masks(self, sources: Iterable[str]) -> list[int]:
+        """Per citizen, the months (bit masks) touched by any of ``sources``."""
+        return self._masks.get(frozenset(sources), self._zeros)
 
     def _scan_periods(
-        self, periods: Iterable[tuple], sources: set[str], benefits: set[str], ressourceforloeb: bool
+        self, periods: Iterable[tuple], slots: dict[str, list[list[int]]], benefits: set[str], ressourceforloeb: bool
     ) -> None:
         """One pass over (citizen_id, kind, start, end) rows."""
-        index, touch, month_of = self.index, self.touch, self.month_of
+        index, month_of = self.index, self.month_of
         first_benefit, rf_spans = self.first_benefit, self.ressourceforloeb
         ext_base, top = self.ext_base, self.width - 1
         rf = _RESSOURCEFORLOEB
+        slots_of = slots.get
+        # Rows mostly come citizen by citizen: look the citizen up only when it changes.
+        last_cid, i = None, -1
         for cid, kind, start, end in periods:
-            if kind in sources:
+            targets = slots_of(kind)
+            if targets is not None:
                 lo = month_of[start] - ext_base
                 hi = top if end is None else month_of[end] - ext_base
                 if lo < 0:
@@ -479,47 +511,41 @@ class _Context:
                 if hi > top:
                     hi = top
                 if hi >= lo:
-                    i = index[cid]
-                    masks = touch[i]
-                    if masks is None:
-                        touch[i] = {kind: (2 << hi) - (1 << lo)}
-                    else:
-                        masks[kind] = masks.get(kind, 0) | ((2 << hi) - (1 << lo))
+                    if cid != last_cid:
+                        last_cid, i = cid, index[cid]
+                    mask = (2 << hi) - (1 << lo)
+                    for masks in targets:
+                        masks[i] |= mask
             if kind in benefits:
-                i = index[cid]
+                if cid != last_cid:
+                    last_cid, i = cid, index[cid]
                 if first_benefit[i] is None or start < first_benefit[i]:
                     first_benefit[i] = start
             if ressourceforloeb and kind == rf:
-                i = index[cid]
+                if cid != last_cid:
+                    last_cid, i = cid, index[cid]
                 if rf_spans[i] is None:
                     rf_spans[i] = [(start, end)]
                 else:
                     rf_spans[i].append((start, end))
 
-    def _scan_paid_hours(self) -> None:
+    def _scan_paid_hours(self, targets: list[list[int]]) -> None:
         index, month_of, ext_base, width = self.index, self.month_of, self.ext_base, self.width
-        months: dict[int, int] = {}
+        last_cid, i = None, -1
         for cid, month, hours in self.rows.paid_hours:
             if hours > 0:
                 j = month_of[month] - ext_base
                 if 0 <= j < width:
-                    i = index[cid]
-                    months[i] = months.get(i, 0) | (1 << j)
-        for i, mask in months.items():
-            self._add(i, PAID_HOURS, mask)
+                    if cid != last_cid:
+                        last_cid, i = cid, index[cid]
+                    bit = 1 << j
+                    for masks in targets:
+                        masks[i] |= bit
 
     def objects(self) -> list[CitizenFacts]:
         """The citizens as objects with dates, in row order."""
         by_id = self.rows.citizen_facts()
         return [by_id[row[0]] for row in self.rows.citizens]
-
-
-def _union(touch: dict[str, int], sources: Iterable[str]) -> int:
-    """The months touched by any of the sources."""
-    mask = 0
-    for source in sources:
-        mask |= touch.get(source, 0)
-    return mask
 
 
 def _leaves(exit_date: object, exit_reason: object) -> bool:
@@ -609,6 +635,9 @@ class _MeasureRun:
         if self.spec.unit == "rolling_quarter":
             return lambda mask: ((mask | (mask >> 1) | (mask >> 2)) >> lo) & period_mask
         period_masks = [(k, _bits(a + offset, b + offset, self.ctx.n + offset)) for k, (a, b) in enumerate(bounds)]
+        if len(period_masks) == 1:  # one measurement over the window (Frontrunner's year)
+            only = period_masks[0][1]
+            return lambda mask: 1 if mask & only else 0
 
         def to_periods(mask: int) -> int:
             result = 0
@@ -652,8 +681,8 @@ class _MeasureRun:
                 for citizen, den in zip(self.ctx.objects(), dens)
             ]
         self.nums, self.dens = nums, dens
-        self.numerators = _count_bits(Counter(nums), p)
-        self.denominators = _count_bits(Counter(dens), p)
+        self.numerators = _column_counts(nums, p)
+        self.denominators = _column_counts(dens, p)
 
     def _shared(self, key: tuple, make) -> list[int]:
         """A denominator computed once per run for every measure with the same rule."""
@@ -666,22 +695,19 @@ class _MeasureRun:
         """Numerators: the denominator's periods touched by a qualifying source and not by a
         never-qualifying one."""
         to_periods = self._to_periods(bounds, _LOOKBACK)
-        qualifying, never = self._qualifying, self._never
-        nums = []
-        for den, touch in zip(dens, self.ctx.touch):
-            if not den or touch is None:
-                nums.append(0)
-                continue
-            mask = _union(touch, qualifying)
-            if not mask:
-                nums.append(0)
-                continue
-            num = den & to_periods(mask)
-            if num and never:
-                bad = _union(touch, never)
-                if bad:
-                    num &= ~to_periods(bad)
-            nums.append(num)
+        qualifying = self.ctx.masks(self._qualifying)
+        never = self.ctx.masks(self._never) if self._never else None
+        nums = [0] * len(dens)
+        for i, den in enumerate(dens):
+            if den:
+                mask = qualifying[i]
+                if mask:
+                    num = den & to_periods(mask)
+                    if num and never is not None:
+                        bad = never[i]
+                        if bad:
+                            num &= ~to_periods(bad)
+                    nums[i] = num
         return nums
 
     def _passive(self, dens: list[int], bounds: list[tuple[int, int]]) -> list[int]:
@@ -690,13 +716,12 @@ class _MeasureRun:
         before it)."""
         to_periods = self._to_periods(bounds, 0)
         full = (1 << self.ctx.n) - 1
-        qualifying = self._qualifying
+        actives = self.ctx.masks(self._qualifying)
         nums = []
-        for den, touch in zip(dens, self.ctx.touch):
+        for den, active in zip(dens, actives):
             if not den:
                 nums.append(0)
                 continue
-            active = _union(touch, qualifying) if touch is not None else 0
             if not active:
                 nums.append(den)
                 continue
@@ -718,30 +743,35 @@ class _MeasureRun:
         ctx = self.ctx
         groups = self.spec.population.groups
         excluded_kinds = self._excluded
-        month_of, ext_base, width = ctx.month_of, ctx.ext_base, ctx.width
+        month_of, ext_base, top = ctx.month_of, ctx.ext_base, ctx.width - 1
         to_periods = self._to_periods(bounds, _LOOKBACK)
         leaving = LEAVING_REASONS
         dens = []
-        for (_cid, _name, group, entry, exit_date, reason), first_benefit, touch in zip(
-            ctx.rows.citizens, ctx.first_benefit, ctx.touch
+        for (_cid, _name, group, entry, exit_date, reason), first_benefit, excluded in zip(
+            ctx.rows.citizens, ctx.first_benefit, ctx.masks(excluded_kinds)
         ):
             if groups and group not in groups:
                 dens.append(0)
                 continue
             if entry is None:
                 entry = first_benefit
-            last_index = width
+            last_index = top
             if exit_date is not None and reason in leaving:
                 if entry is not None and exit_date < entry:
                     dens.append(0)  # left before entering (a benefit registered after the exit)
                     continue
                 last_index = month_of[exit_date] - ext_base
-            first_index = -1 if entry is None else month_of[entry] - ext_base
-            inside = to_periods(_bits(first_index, last_index, width))
-            if inside and excluded_kinds and touch is not None:
-                excluded = _union(touch, excluded_kinds)
-                if excluded:
-                    inside &= ~to_periods(excluded)
+            first_index = 0 if entry is None else month_of[entry] - ext_base
+            if first_index < 0:
+                first_index = 0
+            if last_index > top:
+                last_index = top
+            if last_index < first_index:
+                dens.append(0)
+                continue
+            inside = to_periods((2 << last_index) - (1 << first_index))
+            if inside and excluded:
+                inside &= ~to_periods(excluded)
             dens.append(inside)
         return dens
 
@@ -836,20 +866,27 @@ class _MeasureRun:
         base, n = ctx.base, ctx.n
         month_of, last_month_end_by = ctx.month_of, ctx.last_month_end_by
         to_periods = self._to_periods(bounds, 0)
-        dens = []
-        for (_cid, _name, _group, _entry, exit_date, reason), spans in zip(ctx.rows.citizens, ctx.ressourceforloeb):
+        leaving = LEAVING_REASONS
+        dens = [0] * len(ctx.rows.citizens)
+        for i, spans in enumerate(ctx.ressourceforloeb):
             if spans is None:
-                dens.append(0)
                 continue
+            _cid, _name, _group, _entry, exit_date, reason = ctx.rows.citizens[i]
             # Left by D from the exit's month on.
-            stop = month_of[exit_date] - base if _leaves(exit_date, reason) else n
+            top = n - 1
+            if exit_date is not None and reason in leaving:
+                top = min(top, month_of[exit_date] - base - 1)
             mask = 0
             for start, end in spans:
                 # (M-12).last >= start  <=>  M >= month(start) + 12
                 first = month_of[start] + 12 - base
-                last = n - 1 if end is None else last_month_end_by[end] - base
-                mask |= _bits(first, min(last, stop - 1), n)
-            dens.append(to_periods(mask) if mask else 0)
+                last = top if end is None else min(last_month_end_by[end] - base, top)
+                if first < 0:
+                    first = 0
+                if last >= first:
+                    mask |= (2 << last) - (1 << first)
+            if mask:
+                dens[i] = to_periods(mask)
         return dens
 
     # --- caseload -------------------------------------------------------------------------------
@@ -894,27 +931,48 @@ class _MeasureRun:
         n = self.ctx.n
         lo = bounds[0][0]
         period_mask = (1 << p) - 1
-        caseload_months = self._caseload_months
+        ctx = self.ctx
+        base, top = ctx.base, n - 1
+        month_of, last_month_end_by, index = ctx.month_of, ctx.last_month_end_by, ctx.index
+        nums = [0] * len(index)
         staff_masks: dict[str, int] = {}
-        citizen_masks: dict[str, int] = {}
-        for cid, staff_id, role, start, end in self.ctx.rows.assignments:
+        # Rows mostly come citizen by citizen: look the citizen up only when it changes.
+        last_cid, i, stop = None, -1, n
+        for cid, staff_id, role, start, end in ctx.rows.assignments:
             if role != "sagsbehandler" or staff_id not in counted:
                 continue
-            months = (caseload_months(start, end, stops.get(cid, n)) >> lo) & period_mask
+            if cid != last_cid:
+                last_cid, i, stop = cid, index[cid], stops.get(cid, n)
+            # The months whose last day the assignment covers, before the month they left in
+            # (as _caseload_months).
+            last = top if end is None else last_month_end_by[end] - base
+            if last > stop - 1:
+                last = stop - 1
+            if last > top:
+                last = top
+            first = month_of[start] - base
+            if first < 0:
+                first = 0
+            if last < first:
+                continue
+            months = (((2 << last) - (1 << first)) >> lo) & period_mask
             if months:
-                citizen_masks[cid] = citizen_masks.get(cid, 0) | months
+                nums[i] |= months
                 staff_masks[staff_id] = staff_masks.get(staff_id, 0) | months
-        index = self.ctx.index
-        self.nums = [0] * len(index)
-        for cid, mask in citizen_masks.items():
-            self.nums[index[cid]] = mask
-        self.numerators = _count_bits(Counter(citizen_masks.values()), p)
-        hours = [0.0] * p
+        self.nums = nums
+        self.numerators = _column_counts(nums, p)
+        # Each month's hours, exactly: staff grouped by weekly hours, counted per month.
+        by_hours: dict[float, list[int]] = {}
         for sid, mask in staff_masks.items():
-            for k in _iter_bits(mask):
-                hours[k] += staff[sid].hours_per_week
-        # Exact (met is compared on this); the outputs round it for display.
-        self.denominators = [h / FULL_TIME_HOURS for h in hours]
+            by_hours.setdefault(staff[sid].hours_per_week, []).append(mask)
+        hours = [Fraction(0)] * p
+        for weekly, masks in by_hours.items():
+            exact = Fraction(str(weekly))
+            for k, count in enumerate(_column_counts(masks, p)):
+                if count:
+                    hours[k] += exact * count
+        # Full-time equivalents (met is compared on this); the outputs round it for display.
+        self.denominators = [float(h / FULL_TIME_HOURS) for h in hours]
 
     # --- drill-down ---------------------------------------------------------------------------------
     def members(self, k: int) -> tuple[list[Member], list[Member]]:

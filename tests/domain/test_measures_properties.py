@@ -319,3 +319,16 @@ def test_one_more_qualifying_day_never_lowers_a_numerator(key, data):
     assert after.keys() == before.keys()
     for k in before:
         assert after[k] >= before[k], k
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=80).flatmap(
+    lambda width: st.tuples(st.just(width), st.lists(st.integers(min_value=0, max_value=2**width - 1), max_size=60))
+))
+def test_counting_bits_side_by_side_equals_counting_them_one_by_one(case):
+    from fsm_desktop.domain.measures import _column_counts
+
+    width, masks = case
+    expected = [sum(1 for mask in masks if mask >> i & 1) for i in range(width)]
+    assert _column_counts(masks, width) == expected
+    assert _column_counts(iter(masks), width) == expected  # any iterable, read once
