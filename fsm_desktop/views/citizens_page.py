@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
+from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
@@ -34,7 +36,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
@@ -43,7 +44,7 @@ from fsm_desktop.domain.board import BoardCard
 from fsm_desktop.domain.citizen_edit import CONTACT_DAYS
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS, PeriodKind
+from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.messages import translate_error
@@ -51,8 +52,25 @@ from fsm_desktop.views.pages import Page
 from fsm_desktop.views.tasks import run_in_background
 
 
+@lru_cache(maxsize=256)
 def _t(text: str) -> str:
+    """The Danish text of the register (kept: the table asks for the same few per cell)."""
     return QCoreApplication.translate("CitizensPage", text)
+
+
+@lru_cache(maxsize=8192)
+def _date_text(day: dt.date) -> str:
+    """dd-mm-yyyy (strftime costs more than the rest of a cell; dates repeat from row to row)."""
+    return f"{day.day:02d}-{day.month:02d}-{day.year:04d}"
+
+
+#: Period kind value → its label (no enum call per cell).
+_OFFER_LABELS = {kind.value: label for kind, label in PERIOD_LABELS.items()}
+
+
+@lru_cache(maxsize=16)
+def _board_label(column: str) -> str:
+    return QCoreApplication.translate("Board", BOARD_LABELS[column])
 
 
 EXIT_LABELS = {"fraflyttet": QT_TRANSLATE_NOOP("CitizensPage", "fraflyttet"),
@@ -251,11 +269,11 @@ class CitizensModel(QAbstractTableModel):
         if column == self.CASEWORKER:
             return c.caseworker
         if column == self.COLUMN:
-            return QCoreApplication.translate("Board", BOARD_LABELS[c.column]) if c.column else _t("ikke placeret")
+            return _board_label(c.column) if c.column else _t("ikke placeret")
         if column == self.ENTRY:
             return c.entry_date
         if column == self.OFFER:
-            return PERIOD_LABELS[PeriodKind(c.current_offer)] if c.current_offer else ""
+            return _OFFER_LABELS.get(c.current_offer, c.current_offer) if c.current_offer else ""
         if column == self.HOURS:
             return c.hours_last_month
         if column == self.CONTACT:
@@ -272,7 +290,7 @@ class CitizensModel(QAbstractTableModel):
         if column == self.EXIT:
             if c.exit_date is None:
                 return ""
-            return f"{c.exit_date.strftime('%d-%m-%Y')} {_t(EXIT_LABELS.get(c.exit_reason, c.exit_reason))}"
+            return f"{_date_text(c.exit_date)} {_t(EXIT_LABELS.get(c.exit_reason, c.exit_reason))}"
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -320,7 +338,7 @@ class CitizensModel(QAbstractTableModel):
         if value is None:
             return "–" if column in (self.ENTRY, self.CONTACT, self.HOURS, self.AGE, self.GROUP) else ""
         if isinstance(value, dt.date):
-            return value.strftime("%d-%m-%Y")
+            return _date_text(value)
         if isinstance(value, float):
             return number(value, 1)
         return str(value)
@@ -338,50 +356,75 @@ _FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.
 # Plain ints: Qt's flags are Python enums, and & on them costs microseconds per cell.
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
-_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
 _LEFT = (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value
 _RIGHT_ALIGN = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 _ELIDE = Qt.TextElideMode.ElideRight
 _PADDING = 4
 _GROUPS = (QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Active)
 _HIGHLIGHT, _HIGHLIGHTED_TEXT = QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText
-_ALTERNATE_BASE, _TEXT = QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Text
+_TEXT = QPalette.ColorRole.Text
 
 
 class CellDelegate(QStyledItemDelegate):
-    """Paints a register cell: the row's background (alternate rows, the selection), the text
-    in its colour, right-aligned for numbers, elided when it does not fit.
+    """Paints a register cell: the selection, the text in its colour, right-aligned for
+    numbers, elided when it does not fit. The view itself paints the alternate rows' colour.
 
     The register repaints 400-odd cells on every keystroke. Qt's delegate asks the model for
     seven roles per cell and lays every text out through the style sheet's style (measured
     in bench/: a quarter of the repaint more); this one takes the text and colour from the
-    model's row in one call. Rows pass through the proxy unchanged, so the proxy row is the
+    model's row in one call, and keeps what is the same from cell to cell: the text colour
+    (until the palette changes) and whether a text fits its column's width (until the font
+    or the width changes). Rows pass through the proxy unchanged, so the proxy row is the
     model's row."""
+
+    #: (text, column width) pairs remembered, at most.
+    FITS_KEPT = 20_000
 
     def __init__(self, model: CitizensModel, parent=None) -> None:
         super().__init__(parent)
         self._model = model
+        #: Active? → the palette's text colour.
+        self._text_colors: dict[bool, QColor] = {}
+        #: (text, width) → the text as shown in that width (elided or not).
+        self._fits: dict[tuple[str, int], str] = {}
+        if parent is not None:
+            parent.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.PaletteChange:
+            self._text_colors.clear()
+        elif kind == QEvent.Type.FontChange:
+            self._fits.clear()
+        return False
 
     def paint(self, painter, option, index) -> None:
         column = index.column()
         text, color = self._model.cell(index.row(), column)
         rect = option.rect
         state = option.state.value
-        palette = option.palette
-        group = _GROUPS[bool(state & _ACTIVE)]
         if state & _SELECTED:
+            palette = option.palette
+            group = _GROUPS[bool(state & _ACTIVE)]
             painter.fillRect(rect, palette.color(group, _HIGHLIGHT))
             color = palette.color(group, _HIGHLIGHTED_TEXT)
-        elif option.features.value & _ALTERNATE:
-            painter.fillRect(rect, palette.color(group, _ALTERNATE_BASE))
-        painter.setPen(color if color is not None else palette.color(group, _TEXT))
+        elif color is None:
+            active = bool(state & _ACTIVE)
+            color = self._text_colors.get(active)
+            if color is None:
+                color = self._text_colors[active] = option.palette.color(_GROUPS[active], _TEXT)
+        painter.setPen(color)
         inner = rect.adjusted(_PADDING, 0, -_PADDING, 0)
-        width = inner.width()
-        metrics = option.fontMetrics
-        # Measured only when it might not fit (the widest glyph times the length).
-        if len(text) * metrics.maxWidth() > width and metrics.horizontalAdvance(text) > width:
-            text = metrics.elidedText(text, _ELIDE, width)
-        painter.drawText(inner, _RIGHT_ALIGN if column in CitizensModel.RIGHT else _LEFT, text)
+        key = (text, rect.width())
+        shown = self._fits.get(key)
+        if shown is None:
+            width = inner.width()
+            metrics = option.fontMetrics
+            shown = metrics.elidedText(text, _ELIDE, width) if metrics.horizontalAdvance(text) > width else text
+            if len(self._fits) >= self.FITS_KEPT:
+                self._fits.clear()
+            self._fits[key] = shown
+        painter.drawText(inner, _RIGHT_ALIGN if column in CitizensModel.RIGHT else _LEFT, shown)
 
 
 class CitizenFilter(QSortFilterProxyModel):

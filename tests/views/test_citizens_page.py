@@ -116,6 +116,46 @@ def test_the_delegate_aligns_numbers_right_colours_and_selects(page):
     assert paint_cell(page, row, M.NAME, selected=True).pixelColor(1, 1) == highlight
 
 
+def test_the_delegate_follows_a_new_palette_and_a_narrow_column(page):
+    """The delegate keeps the text colour and whether a text fits: a palette change gives the
+    new colour, a narrower column the elided text, a new font measures again."""
+    row = shown(page).index("Hans Hansen")
+    dark = lambda c: c.value() < 100  # noqa: E731
+    green = lambda c: c.green() > 120 and c.red() < 80 and c.blue() < 80  # noqa: E731
+    assert ink(paint_cell(page, row, M.NAME), 0, 120, dark) > 0
+    palette = page.view.palette()
+    palette.setColor(QPalette.ColorRole.Text, QColor("#00a000"))
+    page.view.setPalette(palette)
+    assert ink(paint_cell(page, row, M.NAME), 0, 120, green) > 0, "the new text colour"
+    texts = []
+    delegate = page.view.itemDelegate()
+
+    class Recorder(QPainter):
+        def drawText(self, *args):  # noqa: N802
+            texts.append(args[-1])
+            super().drawText(*args)
+
+    def drawn(width: int) -> str:
+        texts.clear()
+        image = QImage(width, 26, QImage.Format.Format_ARGB32)
+        option = QStyleOptionViewItem()
+        option.initFrom(page.view)
+        option.rect = QRect(0, 0, width, 26)
+        painter = Recorder(image)
+        delegate.paint(painter, option, page.proxy.index(row, M.NAME))
+        painter.end()
+        return texts[-1]
+
+    assert drawn(200) == "Hans Hansen"
+    narrow = drawn(40)
+    assert narrow != "Hans Hansen" and narrow.endswith("…")
+    assert drawn(200) == "Hans Hansen", "the wide column shows the whole name again"
+    font = page.view.font()
+    font.setPointSize(font.pointSize() * 4)
+    page.view.setFont(font)
+    assert drawn(200) != "Hans Hansen", "four times the type does not fit: measured again"
+
+
 def test_a_repaint_asks_the_model_once_per_cell_and_no_row_sizes(page, monkeypatch):
     calls = []
     cell = page.model.cell
