@@ -71,6 +71,7 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import Staff, StaffRole
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.staff import CaseloadRepository, ReassignmentRecord, StaffRegister
+from fsm_desktop.views.measures_chart import preload
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
 from fsm_desktop.views.staff_model import (
@@ -172,6 +173,7 @@ class CaseloadChart(QWidget):
     def _ensure_canvas(self) -> None:
         if self.canvas is not None:
             return
+        preload()  # matplotlib as every chart of the program imports it
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
