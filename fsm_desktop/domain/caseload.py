@@ -22,6 +22,7 @@ from typing import Any
 
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import AssignmentRole, Staff, StaffRole
+from fsm_desktop.domain.text import control_problem
 
 #: A full-time week (Danish public sector: 37 hours). One full-time equivalent = 37 hours a week.
 FULL_TIME_HOURS = 37.0
@@ -144,6 +145,8 @@ def validate_staff(record: StaffRecord, others: Iterable[StaffRecord]) -> dict[s
         problems["hours"] = "En pseudo-sagsbehandler registreres med 0 timer pr. uge, så borgerne ikke tæller med i nogens sagsstamme."
     if record.active_from and record.active_to and record.active_to < record.active_from:
         problems["active_to"] = "»Aktiv til« {a} ligger før »aktiv fra« {b}.".format(a=_dk(record.active_to), b=_dk(record.active_from))
+    if "name" not in problems and (problem := control_problem(staff.name)) is not None:
+        problems["name"] = problem
     return problems
 
 

@@ -26,6 +26,7 @@ from fsm_desktop.domain.model import (
     StatusEntry,
     StatusKind,
 )
+from fsm_desktop.domain.text import control_problem
 
 #: After this many days without contact the page warns (BIR: weekly contact, seeds/002 §13-14).
 CONTACT_DAYS = 7
@@ -69,6 +70,15 @@ def _dk(day: dt.date | None) -> str:
     return day.strftime("%d-%m-%Y") if day else "i gang"
 
 
+def _text_fields(problems: dict[str, str], **fields: str) -> None:
+    """A control character in a text field is that field's problem (unless it has one)."""
+    for name, text in fields.items():
+        if name not in problems:
+            problem = control_problem(text)
+            if problem is not None:
+                problems[name] = problem
+
+
 def validate_master(citizen: Citizen, group_ids: Iterable[int]) -> dict[str, str]:
     """Field → message for what is wrong with the master data (empty: all is well)."""
     problems: dict[str, str] = {}
@@ -87,6 +97,7 @@ def validate_master(citizen: Citizen, group_ids: Iterable[int]) -> dict[str, str
         problems["exit_date"] = "Afgangen {a} ligger før indgangen {b}.".format(a=_dk(citizen.exit_date), b=_dk(citizen.entry_date))
     if len(citizen.note) > MAX_NOTE:
         problems["note"] = f"Noten er for lang (højst {MAX_NOTE} tegn)."
+    _text_fields(problems, name=citizen.name, note=citizen.note)
     return problems
 
 
@@ -109,6 +120,7 @@ def validate_period(period: Period, others: Sequence[Period], today: dt.date | N
         return problems
     if len(period.note) > MAX_NOTE:
         problems["note"] = f"Noten er for lang (højst {MAX_NOTE} tegn)."
+    _text_fields(problems, note=period.note)
     if period.kind is PeriodKind.FRITAGELSE and exemption_code(period.note) is None:
         if period.note.strip():
             problems["exemption"] = "»{note}« er ikke en af fritagelsens arter; vælg en på listen.".format(note=period.note.strip())
@@ -144,6 +156,7 @@ def validate_contact(contact: Contact, today: dt.date) -> dict[str, str]:
         problems["date"] = "Datoen ligger i fremtiden."
     if len(contact.note) > MAX_NOTE:
         problems["note"] = f"Noten er for lang (højst {MAX_NOTE} tegn)."
+    _text_fields(problems, note=contact.note)
     return problems
 
 
@@ -157,6 +170,7 @@ def validate_status(entry: StatusEntry, today: dt.date) -> dict[str, str]:
         problems["value"] = "Skriv jobmålet (fx lagermedarbejder)."
     if len(entry.value) > 500:
         problems["value"] = "Teksten er for lang (højst 500 tegn)."
+    _text_fields(problems, value=entry.value)
     return problems
 
 
@@ -166,6 +180,7 @@ def validate_network(person: NetworkPerson) -> dict[str, str]:
         problems["name"] = "Navnet skal udfyldes."
     if len(person.phone) > 40:
         problems["phone"] = "Telefonnummeret er for langt."
+    _text_fields(problems, name=person.name, relation=person.relation, phone=person.phone)
     return problems
 
 

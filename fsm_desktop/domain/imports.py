@@ -43,6 +43,7 @@ from fsm_desktop.domain.model import (
     StatusEntry,
     StatusKind,
 )
+from fsm_desktop.domain.text import control_character
 
 
 class ImportFileError(KnownError):
@@ -344,9 +345,6 @@ def read_number(value: object, options: ReadOptions = ReadOptions()) -> float | 
     return number_value
 
 
-#: Control characters (tab, line feed and carriage return excepted): invisible, and a sheet
-#: cannot hold them (openpyxl refuses them, so a later export would fail).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def read_text(value: object, max_length: int) -> str | None:
@@ -362,9 +360,9 @@ def read_text(value: object, max_length: int) -> str | None:
     limit = max_length or MAX_CELL_TEXT
     if len(text) > limit:
         raise CellProblem(f"teksten er for lang ({number(len(text))} tegn; højst {number(limit)})")
-    control = CONTROL_CHARACTERS.search(text)
+    control = control_character(text)
     if control is not None:
-        raise CellProblem(f"teksten indeholder et kontroltegn (U+{ord(control.group()):04X}); ret cellen")
+        raise CellProblem(f"teksten indeholder et kontroltegn ({control}); ret cellen")
     return text
 
 

@@ -29,6 +29,7 @@ from fsm_desktop.domain.stepup import (
     PlannedOffer,
     StepUpCase,
 )
+from fsm_desktop.domain.text import control_problem
 from fsm_desktop.storage.project import Project, file_error
 from fsm_desktop.storage.repositories import AuditLog
 
@@ -78,6 +79,17 @@ def validate_meeting(meeting: Meeting, today: dt.date) -> list[tuple[str, str]]:
             errors.append(("plan", f"Planens linje {i}: den planlagte start ligger før mødet."))
     if not meeting.plan:
         errors.append(("plan", "Mødet skal slutte med en plan: mindst ét tilbud med en startdato."))
+    # Free text: no control characters (a pasted text can hold them; an export could not).
+    for i, p in enumerate(meeting.participants, start=1):
+        if (problem := control_problem(p.name)) is not None:
+            errors.append(("participants", f"Deltager {i}: {problem}"))
+    for i, line in enumerate(meeting.plan, start=1):
+        for text in (line.responsible, line.note):
+            if (problem := control_problem(text)) is not None:
+                errors.append(("plan", f"Planens linje {i}: {problem}"))
+                break
+    if (problem := control_problem(meeting.note)) is not None:
+        errors.append(("plan", f"Noten: {problem}"))
     return errors
 
 
@@ -87,6 +99,8 @@ def validate_marking(marking: Marking) -> list[tuple[str, str]]:
         errors.append(("end", "Slutdatoen ligger før startdatoen."))
     if marking.kind.is_exemption and marking.end is None:
         errors.append(("end", "En fritagelse skal have en slutdato (fx 6 måneder efter indstillingen)."))
+    if (problem := control_problem(marking.note)) is not None:
+        errors.append(("note", f"Noten: {problem}"))
     return errors
 
 

@@ -242,6 +242,10 @@ def test_staff_validation_in_danish():
         "active_to": "»Aktiv til« 01-01-2020 ligger før »aktiv fra« 01-02-2020.",
     }
     assert "hours" in validate_staff(person("n", StaffRole.CASEWORKER, -1), [])
+    bell = StaffRecord(Staff("KL", "Karen\x1bLund", StaffRole.CASEWORKER, 37, id="k"))
+    assert validate_staff(bell, []) == {
+        "name": "Teksten indeholder et usynligt kontroltegn (U+001B), fx fra en kopieret tekst; fjern det."
+    }
     assert "hours" in validate_staff(person("n", StaffRole.CASEWORKER, float("nan")), [])
     assert "hours" in validate_staff(person("n", StaffRole.CASEWORKER, 49), [])
     assert "initials" in validate_staff(person("n", StaffRole.CASEWORKER, initials="A B"), [])

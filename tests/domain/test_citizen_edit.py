@@ -189,6 +189,30 @@ def test_network_person_needs_a_name():
     assert validate_network(NetworkPerson(CID, "Lis", "søster", "1" * 41)) == {"phone": "Telefonnummeret er for langt."}
 
 
+BELL = "\x07"
+MESSAGE = "Teksten indeholder et usynligt kontroltegn (U+0007), fx fra en kopieret tekst; fjern det."
+
+
+def test_a_control_character_in_any_text_field_is_that_fields_problem():
+    """Refused where it is typed, not later by the Excel export (tab and line ends are fine)."""
+    today = D(2021, 5, 10)
+    good = Citizen("0101901234", "Anna Hansen", group=1, id=CID)
+    assert validate_master(good, [1, 2]) == {}
+    assert validate_master(Citizen("0101901234", f"Anna{BELL}", group=1, id=CID), [1, 2]) == {"name": MESSAGE}
+    assert validate_master(Citizen("0101901234", "Anna", group=1, note=f"a{BELL}b", id=CID), [1, 2]) == {
+        "note": MESSAGE
+    }
+    assert validate_master(Citizen("0101901234", "Anna", group=1, note="linje 1\n\tlinje 2", id=CID), [1, 2]) == {}
+    assert validate_period(period(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2021, 1, 1), note=f"Netto{BELL}"), []) == {"note": MESSAGE}
+    assert validate_contact(Contact(CID, today, ContactKind.PHONE, note=f"ring{BELL}"), today) == {"note": MESSAGE}
+    assert validate_status(StatusEntry(CID, StatusKind.JOB_GOAL, today, f"lager{BELL}"), today) == {"value": MESSAGE}
+    assert validate_network(NetworkPerson(CID, "Lis", f"søster{BELL}", "")) == {"relation": MESSAGE}
+    assert validate_network(NetworkPerson(CID, "Lis", "søster", f"12{BELL}")) == {"phone": MESSAGE}
+    assert validate_network(NetworkPerson(CID, f"Lis{BELL}", "søster", "")) == {"name": MESSAGE}
+    # The first problem of a field stays the one shown: an empty name is said as such.
+    assert validate_network(NetworkPerson(CID, " ", "", "")) == {"name": "Navnet skal udfyldes."}
+
+
 # --- the weekly contact check ----------------------------------------------------------------------
 def test_contact_check_counts_days_since_the_newest_contact():
     today = D(2021, 3, 15)

@@ -5,6 +5,7 @@ nothing; markings with audit; the facts the rules read; migration 0005 on a vers
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlite_utils.migrations import Migrations
@@ -217,10 +218,25 @@ def _health_without_function(m):
     m.participants[4].health_function = HealthFunction.NONE
 
 
+def _bell_in_a_name(m):
+    m.participants[1].name = "Lise\x07"
+
+
+def _bell_in_the_plan(m):
+    m.plan[0] = PlannedOffer(m.plan[0].offer, m.plan[0].planned_start, "JF", "ring\x07")
+
+
+def _bell_in_the_note(m):
+    m.note = "aftalt\x0b"
+
+
 @pytest.mark.parametrize(
     "spoil, field, text",
     [(_future, "date", "efter i dag"), (_plan_before, "plan", "Planens linje 2"), (_no_plan, "plan", "mindst ét tilbud"),
-     (_health_without_function, "participants", "Deltager 5")],
+     (_health_without_function, "participants", "Deltager 5"),
+     (_bell_in_a_name, "participants", "Deltager 2: Teksten indeholder et usynligt kontroltegn (U+0007)"),
+     (_bell_in_the_plan, "plan", "Planens linje 1: Teksten indeholder et usynligt kontroltegn (U+0007)"),
+     (_bell_in_the_note, "plan", "Noten: Teksten indeholder et usynligt kontroltegn (U+000B)")],
 )
 def test_a_refused_meeting_writes_nothing(setup, spoil, field, text):
     from fsm_desktop.storage.stepup import validate_meeting
@@ -230,7 +246,7 @@ def test_a_refused_meeting_writes_nothing(setup, spoil, field, text):
     spoil(meeting)
     assert [(f, text in message) for f, message in validate_meeting(meeting, TODAY)] == [(field, True)]
     before = counts(project)
-    with pytest.raises(ValidationError, match=text):
+    with pytest.raises(ValidationError, match=re.escape(text)):
         StepUpRepository(project).save_meeting(meeting, today=TODAY)
     assert counts(project) == before
 
@@ -294,6 +310,15 @@ def test_an_exemption_needs_an_end_date(setup, kind):
     assert counts(project) == before
     mid = repo.add_marking(anna.id, Marking(kind, D(2020, 6, 1), D(2020, 11, 30)))
     assert repo.markings(anna.id) == [Marking(kind, D(2020, 6, 1), D(2020, 11, 30), "", mid)]
+
+
+def test_a_marking_note_with_a_control_character_is_refused(setup):
+    project, anna, _ = setup
+    repo = StepUpRepository(project)
+    before = counts(project)
+    with pytest.raises(ValidationError, match=re.escape("Noten: Teksten indeholder et usynligt kontroltegn (U+001F)")):
+        repo.add_marking(anna.id, Marking(MarkingKind.MARKED, D(2020, 3, 1), note="helbred\x1f"))
+    assert counts(project) == before
 
 
 def test_refused_markings_write_nothing(setup):
