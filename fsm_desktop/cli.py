@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="FSM Desktop: følg en beskæftigelsesindsats (Flere skal med, BIR, HIR) "
         "måned for måned – også uden netværk.",
         epilog="Uden underkommando åbnes vinduet. Underkommandoer: init, demo, measures, import, "
-        "imports, template, stepup. "
+        "imports, template, stepup, caseload, export. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
