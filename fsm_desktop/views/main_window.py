@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -83,6 +83,10 @@ class WelcomePage(QWidget):
 
 class MainWindow(QMainWindow):
     project_changed = Signal(object)  # Project | None
+    #: Idle time after a project is opened or changed before hidden pages work ahead (ms),
+    #: and the wait when the shown page is still loading.
+    PREFETCH_AFTER_MS = 1500
+    PREFETCH_RETRY_MS = 500
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +126,13 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=position - 1: self.show_page(n))
             self.addAction(action)
         self.nav.currentRowChanged.connect(self._nav_changed)
+
+        # When the window has been idle a moment after a project was opened or changed, pages
+        # that can work ahead (the Mål page counts the measures) do so in the background.
+        self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.setInterval(self.PREFETCH_AFTER_MS)
+        self._prefetch_timer.timeout.connect(self._prefetch_pages)
 
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
@@ -236,7 +247,26 @@ class MainWindow(QMainWindow):
             page.set_project(project)
         self._update_for_project()
         self.project_changed.emit(project)
+        self._schedule_prefetch()
         return True
+
+    def _schedule_prefetch(self) -> None:
+        if self.project is None:
+            self._prefetch_timer.stop()
+        else:
+            self._prefetch_timer.start(self.PREFETCH_AFTER_MS)
+
+    def _prefetch_pages(self) -> None:
+        """Let hidden pages work ahead, once the pages being shown have finished loading."""
+        if self.project is None:
+            return
+        if QThreadPool.globalInstance().activeThreadCount() > 0:
+            self._prefetch_timer.start(self.PREFETCH_RETRY_MS)  # the shown page is still loading
+            return
+        for page in self.pages:
+            prefetch = getattr(page, "prefetch", None)
+            if prefetch is not None and not page.isVisible():
+                prefetch()
 
     def close_project(self) -> None:
         self.set_project(None)
@@ -269,6 +299,7 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.set_project(self.project)
         self.refresh_status()
+        self._schedule_prefetch()
 
     def refresh_status(self) -> None:
         if self.project is None:

@@ -254,6 +254,20 @@ def _default_period(rows: list[MeasureResult], today: dt.date) -> int:
     return ended[-1] if ended else len(rows) - 1
 
 
+def _counter(project: Project):
+    """The work of counting the project's measures, for a worker thread: it reads the facts
+    over its own connection (SQLite connections stay on their thread), so the GUI thread
+    neither reads nor counts."""
+    database, template, grant = project.path, project.template, project.initiative.grant_amount
+
+    def work() -> Report:
+        with Project.open(database) as own:
+            facts = load_facts(own)
+        return compute(template, facts, grant=grant)
+
+    return work
+
+
 class MeasuresPage(Page):
     key = "maal"
     results_ready = Signal()  # the numbers on screen are up to date (a load, or a new group)
@@ -275,6 +289,11 @@ class MeasuresPage(Page):
         self.people: dict[str, Person] | None = None  # read when a group is first asked for
         self.today = dt.date.today()
         self._generation = 0  # a result for an earlier project or load is dropped
+        #: The project's data as last set (set_project): a count made for another is dropped.
+        self._token = 0
+        #: (token, report) counted before the first show; report None while counting.
+        self._prefetch: tuple[int, Report | None] | None = None
+        self._awaiting: int | None = None  # shown while the prefetch was counting
         self._board_loaded = False
         self._selected = -1  # the chosen period (index into the measure's periods)
         self._selected_measure = None
@@ -420,19 +439,59 @@ class MeasuresPage(Page):
         self._selected_measure = None
         # matplotlib's import (the first chart's cost) runs while the facts are read and counted.
         run_in_background(preload, lambda _none: None, self._failed, self)
-        facts = load_facts(project)  # SQLite stays on the GUI thread; the counting does not
-        template = project.template
-        grant = project.initiative.grant_amount
+        token = self._token
+        if self._prefetch is not None and self._prefetch[0] == token:
+            report = self._prefetch[1]
+            if report is not None:
+                self._computed(report, generation)  # counted in the background before the first show
+            else:
+                self._awaiting = token  # still counting: _prefetched delivers it
+        else:
+            run_in_background(
+                _counter(project), lambda report: self._computed(report, generation), self._failed, self
+            )
+        self._load_board()
+
+    def prefetch(self) -> None:
+        """Count the measures in the background before the page is first shown (the main
+        window asks when it is idle after a project was opened or changed), so that the first
+        opening only draws. A failure is not shown here: the page counts again when shown and
+        says what went wrong then."""
+        if self.project is None or self._loaded or self._prefetch is not None:
+            return
+        token = self._token
+        self._prefetch = (token, None)
         run_in_background(
-            lambda: compute(template, facts, grant=grant),
-            lambda report: self._computed(report, generation),
-            self._failed,
+            _counter(self.project),
+            lambda report: self._prefetched(report, token),
+            lambda _exc: self._prefetch_failed(token),
             self,
         )
-        self._load_board()
+
+    def _prefetched(self, report: Report, token: int) -> None:
+        if token != self._token:
+            return
+        self._prefetch = (token, report)
+        if self._awaiting == token:
+            self._awaiting = None
+            self._computed(report, self._generation)
+
+    def _prefetch_failed(self, token: int) -> None:
+        if token != self._token:
+            return
+        self._prefetch = None
+        if self._awaiting == token and self.project is not None:
+            self._awaiting = None
+            generation = self._generation
+            run_in_background(
+                _counter(self.project), lambda report: self._computed(report, generation), self._failed, self
+            )
 
     def set_project(self, project: Project | None) -> None:
         self._generation += 1
+        self._token += 1  # the project or its data changed: a prefetched count is stale
+        self._prefetch = None
+        self._awaiting = None
         self.report = self.shown = None
         self.people = None
         self.model.set_results([])

@@ -179,6 +179,123 @@ def test_background_runner_delivers_the_report(app, qtbot, project_with_hours, m
         project.close()
 
 
+class DeferredRunner:
+    """Holds the tasks until the test lets them run (a worker that has not finished yet)."""
+
+    def __init__(self) -> None:
+        self.tasks: list = []
+
+    def run(self, fn, on_done, on_error, owner, on_progress=None) -> None:
+        self.tasks.append((fn, on_done, on_error))
+
+    def finish(self) -> None:
+        while self.tasks:
+            fn, on_done, on_error = self.tasks.pop(0)
+            try:
+                result = fn()
+            except BaseException as exc:  # noqa: BLE001 - handed on as the real runner does
+                on_error(exc)
+            else:
+                on_done(result)
+
+
+def _counting(monkeypatch) -> list:
+    from fsm_desktop.views import measures_page
+
+    calls = []
+    real = measures_page.compute
+    monkeypatch.setattr(measures_page, "compute", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    return calls
+
+
+@pytest.fixture
+def hidden_page(app, qtbot, project_with_hours):
+    """A Mål page on the project, not shown yet (as the main window's hidden pages are)."""
+    project = Project.open(project_with_hours)
+    page = MeasuresPage()
+    qtbot.addWidget(page)
+    page.set_project(project)
+    yield page
+    project.close()
+
+
+def test_a_prefetched_count_is_used_by_the_first_opening(hidden_page, qtbot, monkeypatch):
+    """Counted in the background before the page is shown: the first opening only draws."""
+    calls, page = _counting(monkeypatch), hidden_page
+    page.prefetch()
+    assert calls == [1] and page.report is None, "counted, not shown yet"
+    page.prefetch()  # asked again: nothing more to do
+    with qtbot.waitSignal(page.results_ready):
+        page.show()
+    assert calls == [1], "the opening used the prefetched count"
+    assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"]
+
+
+def test_a_change_after_the_prefetch_counts_again(hidden_page, qtbot, monkeypatch):
+    calls, page = _counting(monkeypatch), hidden_page
+    page.prefetch()
+    project = page.project
+    with project.db.atomic():  # one more citizen with hours in March: 3 of 6
+        citizen = Citizen(cpr="0101751234", name="Borger 5", group=1)
+        CitizenRepository(project).add(citizen)
+        project.db["paid_hours"].insert({"citizen_id": citizen.id, "month": "2020-03", "hours": 3})
+    page.set_project(project)  # what the main window does after a change
+    with qtbot.waitSignal(page.results_ready):
+        page.show()
+    assert calls == [1, 1]
+    assert _cells(page, "2020-03")[1:4] == ["3", "6", "50,0 %"]
+
+
+def test_shown_while_the_prefetch_counts_the_page_waits_for_it(hidden_page, qtbot, monkeypatch):
+    calls, page = _counting(monkeypatch), hidden_page
+    runner = DeferredRunner()
+    monkeypatch.setattr(tasks, "runner", runner)
+    page.prefetch()
+    page.show()
+    assert page.report is None and calls == []
+    with qtbot.waitSignal(page.results_ready):
+        runner.finish()
+    assert calls == [1], "one count for the prefetch and the opening together"
+    assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"]
+
+
+def test_a_failed_prefetch_is_silent_and_the_opening_counts_again(hidden_page, qtbot, monkeypatch):
+    from fsm_desktop.views import measures_page
+
+    page, runner = hidden_page, DeferredRunner()
+    monkeypatch.setattr(tasks, "runner", runner)
+    real = measures_page.compute
+    attempts = []
+
+    def flaky(*args, **kwargs):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OSError("the disk went away for a moment")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(measures_page, "compute", flaky)
+    page.prefetch()
+    page.show()  # while the prefetch runs
+    with qtbot.waitSignal(page.results_ready):
+        runner.finish()  # the prefetch fails; the page counts anew and shows the numbers
+    assert len(attempts) == 2
+    assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"]
+
+
+def test_the_main_window_lets_the_hidden_mal_page_count_ahead(open_window, project_with_hours, qtbot, monkeypatch):
+    from fsm_desktop.views.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "PREFETCH_AFTER_MS", 10)
+    calls = _counting(monkeypatch)
+    window = open_window(project_with_hours, "tavle")
+    page = next(p for p in window.pages if p.key == "maal")
+    qtbot.waitUntil(lambda: page._prefetch is not None and page._prefetch[1] is not None, timeout=10_000)
+    assert calls == [1] and not page.isVisible()
+    with qtbot.waitSignal(page.results_ready):
+        window.show_page_key("maal")
+    assert calls == [1]
+
+
 # --- the chart -----------------------------------------------------------------------------------------
 
 
