@@ -255,9 +255,9 @@ def _default_period(rows: list[MeasureResult], today: dt.date) -> int:
 
 
 def _counter(project: Project):
-    """The work of counting the project's measures, for a worker thread: it reads the facts
-    over its own connection (SQLite connections stay on their thread), so the GUI thread
-    neither reads nor counts."""
+    """The work of counting the project's measures ahead, for a worker thread: it reads the
+    facts over its own connection (SQLite connections stay on their thread), so the GUI
+    thread neither reads nor counts while the user works on another page."""
     database, template, grant = project.path, project.template, project.initiative.grant_amount
 
     def work() -> Report:
@@ -447,8 +447,17 @@ class MeasuresPage(Page):
             else:
                 self._awaiting = token  # still counting: _prefetched delivers it
         else:
+            # Shown before anything was counted ahead: the facts are read here, on the GUI
+            # thread, which then leaves the import and the counting to the workers (a read on
+            # a worker would compete with them and with the board's layout for Python's one
+            # running thread: measured slower, bench --only maal).
+            facts = load_facts(project)
+            template, grant = project.template, project.initiative.grant_amount
             run_in_background(
-                _counter(project), lambda report: self._computed(report, generation), self._failed, self
+                lambda: compute(template, facts, grant=grant),
+                lambda report: self._computed(report, generation),
+                self._failed,
+                self,
             )
         self._load_board()
 
