@@ -715,7 +715,7 @@ def bench_maal(runs: int, citizens: int) -> None:
            f"({_limit(later['drawn'], 1.0)}: opened after the window was idle {PREFETCH_S:g} s, the measures counted "
            f"ahead: matplotlib's import and the drawing; cpu {later['drawn_cpu']:.3f} s; median of {n}; "
            f"{later['drawn'] - bare:+.3f} s against the floor; matplotlib imported at {later['matplotlib_imported']:.3f} s)")
-    figure("maal.first_open.facts_read", mark["facts_read"], "s", "(read on a worker over its own connection, while matplotlib imports on another)")
+    figure("maal.first_open.facts_read", mark["facts_read"], "s", "(read on the GUI thread, while matplotlib imports on a worker)")
     figure("maal.first_open.counted", mark["counted"], "s", "(the measures counted, on a worker)")
     figure("maal.first_open.mpl_imported", mark["matplotlib_imported"], "s", "(matplotlib imported, on a worker)")
     figure("maal.vis_for_group", mark["vis_for_group"], "s", "(Vis for: ikke-vestlige kvinder, first time, redrawn; no limit)")
