@@ -591,7 +591,7 @@ page = next(p for p in window.pages if p.key == "maal")
 assert "matplotlib" not in sys.modules, "the window imported matplotlib"
 if sys.argv[3] == "after_prefetch":  # the window idle a moment: the Mål page counts ahead
     waited = time.perf_counter()
-    while page._prefetch is None or page._prefetch[1] is None:
+    while page._ahead is None:
         QThreadPool.globalInstance().waitForDone(50)
         app.processEvents()
         if time.perf_counter() - waited > 60:

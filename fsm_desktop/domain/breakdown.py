@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 # The engine's exact threshold test and bit counting, so a group is judged as the whole is.
-from fsm_desktop.domain.measures import Member, MeasureResult, Report, ThresholdResult, _count_bits, _meets
+from fsm_desktop.domain.measures import Member, MeasureResult, Report, ThresholdResult, _column_counts, _meets
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,12 +203,12 @@ def restrict_measure(
     get = people.get
     for row, num, den in zip(rows, nums, dens):
         if den:
-            inside = mask_of(get(row[0]), ends)
+            inside = mask_of(get(row[0]), ends)  # bits < width
             if inside & den:
                 in_den.append(den & inside)
                 if num & inside:
                     in_num.append(num & inside)
-    numerators, denominators = _count_bits(Counter(in_num), width), _count_bits(Counter(in_den), width)
+    numerators, denominators = _column_counts(in_num, width), _column_counts(in_den, width)
     out = []
     for r in results:
         k = r.bits()[3]

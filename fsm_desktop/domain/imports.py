@@ -345,8 +345,6 @@ def read_number(value: object, options: ReadOptions = ReadOptions()) -> float | 
     return number_value
 
 
-
-
 def read_text(value: object, max_length: int) -> str | None:
     if value is None:
         return None

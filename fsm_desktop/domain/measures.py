@@ -20,8 +20,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -371,17 +370,6 @@ def _bits(first_index: int, last_index: int, n: int) -> int:
     return (2 << last_index) - (1 << first_index)
 
 
-def _count_bits(masks: Counter[int], width: int) -> list[int]:
-    """How many citizens have bit i set, for each i (masks counted with multiplicity)."""
-    counts = [0] * width
-    for mask, count in masks.items():
-        while mask > 0:
-            low = mask & -mask
-            counts[low.bit_length() - 1] += count
-            mask ^= low
-    return counts
-
-
 def _column_counts(masks: Iterable[int], width: int) -> list[int]:
     """How many of the masks have bit i set, for each i < width (masks must be < 2**width).
 
@@ -397,13 +385,6 @@ def _column_counts(masks: Iterable[int], width: int) -> list[int]:
     together = int.from_bytes(b"".join(present), "little")
     ones = int.from_bytes((b"\x01" + bytes(size - 1)) * len(present), "little")
     return [((together >> i) & ones).bit_count() for i in range(width)]
-
-
-def _iter_bits(mask: int) -> Iterator[int]:
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
 
 
 class _MonthOf(dict):
@@ -743,7 +724,7 @@ class _MeasureRun:
         ctx = self.ctx
         groups = self.spec.population.groups
         excluded_kinds = self._excluded
-        month_of, ext_base, top = ctx.month_of, ctx.ext_base, ctx.width - 1
+        month_of, ext_base, width = ctx.month_of, ctx.ext_base, ctx.width
         to_periods = self._to_periods(bounds, _LOOKBACK)
         leaving = LEAVING_REASONS
         dens = []
@@ -755,21 +736,14 @@ class _MeasureRun:
                 continue
             if entry is None:
                 entry = first_benefit
-            last_index = top
+            last_index = width
             if exit_date is not None and reason in leaving:
                 if entry is not None and exit_date < entry:
                     dens.append(0)  # left before entering (a benefit registered after the exit)
                     continue
                 last_index = month_of[exit_date] - ext_base
-            first_index = 0 if entry is None else month_of[entry] - ext_base
-            if first_index < 0:
-                first_index = 0
-            if last_index > top:
-                last_index = top
-            if last_index < first_index:
-                dens.append(0)
-                continue
-            inside = to_periods((2 << last_index) - (1 << first_index))
+            first_index = -1 if entry is None else month_of[entry] - ext_base
+            inside = to_periods(_bits(first_index, last_index, width))
             if inside and excluded:
                 inside &= ~to_periods(excluded)
             dens.append(inside)
@@ -866,25 +840,19 @@ class _MeasureRun:
         base, n = ctx.base, ctx.n
         month_of, last_month_end_by = ctx.month_of, ctx.last_month_end_by
         to_periods = self._to_periods(bounds, 0)
-        leaving = LEAVING_REASONS
         dens = [0] * len(ctx.rows.citizens)
         for i, spans in enumerate(ctx.ressourceforloeb):
             if spans is None:
                 continue
             _cid, _name, _group, _entry, exit_date, reason = ctx.rows.citizens[i]
             # Left by D from the exit's month on.
-            top = n - 1
-            if exit_date is not None and reason in leaving:
-                top = min(top, month_of[exit_date] - base - 1)
+            stop = month_of[exit_date] - base if _leaves(exit_date, reason) else n
             mask = 0
             for start, end in spans:
                 # (M-12).last >= start  <=>  M >= month(start) + 12
                 first = month_of[start] + 12 - base
-                last = top if end is None else min(last_month_end_by[end] - base, top)
-                if first < 0:
-                    first = 0
-                if last >= first:
-                    mask |= (2 << last) - (1 << first)
+                last = n - 1 if end is None else last_month_end_by[end] - base
+                mask |= _bits(first, min(last, stop - 1), n)
             if mask:
                 dens[i] = to_periods(mask)
         return dens
@@ -931,31 +899,17 @@ class _MeasureRun:
         n = self.ctx.n
         lo = bounds[0][0]
         period_mask = (1 << p) - 1
-        ctx = self.ctx
-        base, top = ctx.base, n - 1
-        month_of, last_month_end_by, index = ctx.month_of, ctx.last_month_end_by, ctx.index
+        caseload_months, index = self._caseload_months, self.ctx.index
         nums = [0] * len(index)
         staff_masks: dict[str, int] = {}
         # Rows mostly come citizen by citizen: look the citizen up only when it changes.
         last_cid, i, stop = None, -1, n
-        for cid, staff_id, role, start, end in ctx.rows.assignments:
+        for cid, staff_id, role, start, end in self.ctx.rows.assignments:
             if role != "sagsbehandler" or staff_id not in counted:
                 continue
             if cid != last_cid:
                 last_cid, i, stop = cid, index[cid], stops.get(cid, n)
-            # The months whose last day the assignment covers, before the month they left in
-            # (as _caseload_months).
-            last = top if end is None else last_month_end_by[end] - base
-            if last > stop - 1:
-                last = stop - 1
-            if last > top:
-                last = top
-            first = month_of[start] - base
-            if first < 0:
-                first = 0
-            if last < first:
-                continue
-            months = (((2 << last) - (1 << first)) >> lo) & period_mask
+            months = (caseload_months(start, end, stop) >> lo) & period_mask
             if months:
                 nums[i] |= months
                 staff_masks[staff_id] = staff_masks.get(staff_id, 0) | months

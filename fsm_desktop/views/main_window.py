@@ -131,7 +131,6 @@ class MainWindow(QMainWindow):
         # that can work ahead (the Mål page counts the measures) do so in the background.
         self._prefetch_timer = QTimer(self)
         self._prefetch_timer.setSingleShot(True)
-        self._prefetch_timer.setInterval(self.PREFETCH_AFTER_MS)
         self._prefetch_timer.timeout.connect(self._prefetch_pages)
 
         self.status_label = QLabel(self)

@@ -291,9 +291,9 @@ class MeasuresPage(Page):
         self._generation = 0  # a result for an earlier project or load is dropped
         #: The project's data as last set (set_project): a count made for another is dropped.
         self._token = 0
-        #: (token, report) counted before the first show; report None while counting.
-        self._prefetch: tuple[int, Report | None] | None = None
-        self._awaiting: int | None = None  # shown while the prefetch was counting
+        #: The measures counted ahead for the current data, and whether that count is running.
+        self._ahead: Report | None = None
+        self._counting_ahead = False
         self._board_loaded = False
         self._selected = -1  # the chosen period (index into the measure's periods)
         self._selected_measure = None
@@ -439,37 +439,36 @@ class MeasuresPage(Page):
         self._selected_measure = None
         # matplotlib's import (the first chart's cost) runs while the facts are read and counted.
         run_in_background(preload, lambda _none: None, self._failed, self)
-        token = self._token
-        if self._prefetch is not None and self._prefetch[0] == token:
-            report = self._prefetch[1]
-            if report is not None:
-                self._computed(report, generation)  # counted in the background before the first show
-            else:
-                self._awaiting = token  # still counting: _prefetched delivers it
-        else:
-            # Shown before anything was counted ahead: the facts are read here, on the GUI
-            # thread, which then leaves the import and the counting to the workers (a read on
-            # a worker would compete with them and with the board's layout for Python's one
-            # running thread: measured slower, bench --only maal).
-            facts = load_facts(project)
-            template, grant = project.template, project.initiative.grant_amount
-            run_in_background(
-                lambda: compute(template, facts, grant=grant),
-                lambda report: self._computed(report, generation),
-                self._failed,
-                self,
-            )
+        if self._ahead is not None:
+            self._computed(self._ahead, generation)  # counted before the first show
+        elif not self._counting_ahead:
+            self._count(project, generation)
+        # else: still counting ahead; _prefetched delivers it (the page is loaded now)
         self._load_board()
+
+    def _count(self, project: Project, generation: int) -> None:
+        """Count now, for the page shown: the facts are read here, on the GUI thread, which
+        then leaves the import and the counting to the workers (a read on a worker would
+        compete with them and with the board's layout for Python's one running thread:
+        measured slower, bench --only maal)."""
+        facts = load_facts(project)
+        template, grant = project.template, project.initiative.grant_amount
+        run_in_background(
+            lambda: compute(template, facts, grant=grant),
+            lambda report: self._computed(report, generation),
+            self._failed,
+            self,
+        )
 
     def prefetch(self) -> None:
         """Count the measures in the background before the page is first shown (the main
         window asks when it is idle after a project was opened or changed), so that the first
         opening only draws. A failure is not shown here: the page counts again when shown and
         says what went wrong then."""
-        if self.project is None or self._loaded or self._prefetch is not None:
+        if self.project is None or self._loaded or self._counting_ahead or self._ahead is not None:
             return
         token = self._token
-        self._prefetch = (token, None)
+        self._counting_ahead = True
         run_in_background(
             _counter(self.project),
             lambda report: self._prefetched(report, token),
@@ -477,30 +476,26 @@ class MeasuresPage(Page):
             self,
         )
 
+    # A count ahead for the current data (the token) that ends after the page was shown (it
+    # is loaded: set_project clears that and changes the token) is the page's count.
     def _prefetched(self, report: Report, token: int) -> None:
         if token != self._token:
             return
-        self._prefetch = (token, report)
-        if self._awaiting == token:
-            self._awaiting = None
+        self._counting_ahead, self._ahead = False, report
+        if self._loaded:
             self._computed(report, self._generation)
 
     def _prefetch_failed(self, token: int) -> None:
         if token != self._token:
             return
-        self._prefetch = None
-        if self._awaiting == token and self.project is not None:
-            self._awaiting = None
-            generation = self._generation
-            run_in_background(
-                _counter(self.project), lambda report: self._computed(report, generation), self._failed, self
-            )
+        self._counting_ahead = False
+        if self._loaded and self.project is not None:
+            self._count(self.project, self._generation)
 
     def set_project(self, project: Project | None) -> None:
         self._generation += 1
-        self._token += 1  # the project or its data changed: a prefetched count is stale
-        self._prefetch = None
-        self._awaiting = None
+        self._token += 1  # the project or its data changed: a count ahead is stale
+        self._ahead, self._counting_ahead = None, False
         self.report = self.shown = None
         self.people = None
         self.model.set_results([])

@@ -58,19 +58,26 @@ def project_with_hours(tmp_path):
 
 
 @pytest.fixture
-def page(app, qtbot, project_with_hours):
+def hidden_page(app, qtbot, project_with_hours):
+    """A Mål page on the project, not shown yet (as the main window's hidden pages are)."""
     project = Project.open(project_with_hours)
     page = MeasuresPage()
     qtbot.addWidget(page)
+    page.set_project(project)
+    yield page
+    project.close()
+
+
+@pytest.fixture
+def page(hidden_page, qtbot):
+    page = hidden_page
     # Kept alive for the whole test: a tester checks every change of its model.
     page.testers = [QAbstractItemModelTester(m, FATAL) for m in (page.model, page.breakdown_model)]
     page.resize(1200, 700)
     with qtbot.waitSignal(page.results_ready):
-        page.set_project(project)
         page.show()
     qtbot.waitExposed(page)
-    yield page
-    project.close()
+    return page
 
 
 def _open(qtbot, project: Project) -> MeasuresPage:
@@ -208,17 +215,6 @@ def _counting(monkeypatch) -> list:
     return calls
 
 
-@pytest.fixture
-def hidden_page(app, qtbot, project_with_hours):
-    """A Mål page on the project, not shown yet (as the main window's hidden pages are)."""
-    project = Project.open(project_with_hours)
-    page = MeasuresPage()
-    qtbot.addWidget(page)
-    page.set_project(project)
-    yield page
-    project.close()
-
-
 def test_a_prefetched_count_is_used_by_the_first_opening(hidden_page, qtbot, monkeypatch):
     """Counted in the background before the page is shown: the first opening only draws."""
     calls, page = _counting(monkeypatch), hidden_page
@@ -289,7 +285,7 @@ def test_the_main_window_lets_the_hidden_mal_page_count_ahead(open_window, proje
     calls = _counting(monkeypatch)
     window = open_window(project_with_hours, "tavle")
     page = next(p for p in window.pages if p.key == "maal")
-    qtbot.waitUntil(lambda: page._prefetch is not None and page._prefetch[1] is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: page._ahead is not None, timeout=10_000)
     assert calls == [1] and not page.isVisible()
     with qtbot.waitSignal(page.results_ready):
         window.show_page_key("maal")
