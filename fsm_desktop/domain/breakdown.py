@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 # The engine's exact threshold test and bit counting, so a group is judged as the whole is.
 from fsm_desktop.domain.measures import Member, MeasureResult, Report, ThresholdResult, _column_counts, _meets
+from fsm_desktop.domain.model import age_on, reaches
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +37,6 @@ class Person:
     gender: str | None = None
     origin: str | None = None
     birth_date: dt.date | None = None
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Whole years on ``day`` (the birthday itself counts as the new year)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-def reaches(birth_date: dt.date, years: int) -> dt.date:
-    """The day someone born on ``birth_date`` turns ``years`` (born 29 February: 1 March in a
-    year without one, as :func:`age_on` counts)."""
-    year = birth_date.year + years
-    try:
-        return birth_date.replace(year=year)
-    except ValueError:
-        return dt.date(year, 3, 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,3 +24,28 @@ def percent(share: float | None, decimals: int = 1, trim: bool = False) -> str:
 
 def kroner(amount: float) -> str:
     return number(round(amount)) + " kr."
+
+
+#: The operating system's reasons a file cannot be read or written, in Danish (the system's own
+#: text is in English on most machines).
+_OS_REASONS = {
+    "EACCES": "adgang nægtet",
+    "EPERM": "adgang nægtet",
+    "ENOENT": "filen eller mappen findes ikke",
+    "ENOTDIR": "en del af stien er ikke en mappe",
+    "EISDIR": "der er en mappe med det navn",
+    "ENOSPC": "disken er fuld",
+    "EROFS": "drevet er skrivebeskyttet",
+    "EEXIST": "filen findes allerede",
+    "ENAMETOOLONG": "navnet er for langt",
+    "EBUSY": "filen er i brug",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Danish where the reason is a common one; else the
+    system's own text."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_REASONS.get(name) or exc.strerror or str(exc)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -35,6 +35,7 @@ from fsm_desktop.domain.model import (
     IsoDates,
     PeriodKind,
     StaffRole,
+    reaches,
 )
 from fsm_desktop.domain.program import MeasureSpec, ProgramTemplate, Threshold
 
@@ -133,6 +134,7 @@ class CitizenFacts:
     periods: list[Span] = field(default_factory=list)
     paid_hours: dict[str, float] = field(default_factory=dict)  # "YYYY-MM" -> hours
     assignments: list[Span] = field(default_factory=list)  # kind = jobformidler / sagsbehandler
+    birth_date: dt.date | None = None  # for a target group with a minimum age (FSM2: over 30)
 
     def left_by(self, day: dt.date) -> bool:
         """Left the target group (moved away, retired, died) on or before ``day``."""
@@ -175,6 +177,7 @@ class Facts:
                 (c.id, s.staff_id, s.kind, iso(s.start), iso(s.end)) for c in citizens for s in c.assignments
             ],
             staff=self.staff,
+            births={c.id: c.birth_date.isoformat() for c in citizens if c.birth_date is not None},
             objects={c.id: c for c in citizens},
         )
 
@@ -189,6 +192,7 @@ class FactRows:
     - periods: (citizen_id, kind, start, end)
     - paid_hours: (citizen_id, month, hours)
     - assignments: (citizen_id, staff_id, role, start, end)
+    - births: citizen id → birth date, when the target group has a minimum age
     """
 
     citizens: Sequence[tuple]
@@ -196,6 +200,7 @@ class FactRows:
     paid_hours: Sequence[tuple] = ()
     assignments: Sequence[tuple] = ()
     staff: dict[str, StaffFacts] = field(default_factory=dict)
+    births: Mapping[str, str] | None = None
     #: citizen id → CitizenFacts, built on first use (drill-down reasons, windows that start or
     #: end mid-month); given when the rows were made from objects.
     objects: dict[str, CitizenFacts] | None = field(default=None, repr=False)
@@ -213,6 +218,9 @@ class FactRows:
                 objects[cid].paid_hours[month] = hours
             for cid, staff_id, role, start, end in self.assignments:
                 objects[cid].assignments.append(Span(role, day(start), day(end), staff_id))
+            for cid, born in (self.births or {}).items():
+                if cid in objects:
+                    objects[cid].birth_date = day(born)
             self.objects = objects
         return self.objects
 
@@ -226,24 +234,28 @@ class FactsNeeded:
     #: Periods of these kinds, for every citizen.
     period_kinds: frozenset[str]
     #: Periods of these kinds, needed only when some citizen has no entry date: then the first
-    #: of them is the entry into the target group (:func:`_target_group_entry`).
+    #: of them is the entry into the target group (:func:`target_group_entries`).
     entry_benefits: frozenset[str]
     paid_hours: bool
     #: Assignments in these roles (jobformidler / sagsbehandler).
     assignment_roles: frozenset[str]
+    #: The citizens' birth dates (the target group has a minimum age).
+    births: bool = False
 
 
 def facts_needed(template: ProgramTemplate) -> FactsNeeded:
     kinds: set[str] = set()
     entry_benefits: set[str] = set()
     roles: set[str] = set()
-    paid_hours = False
+    paid_hours = births = False
     for spec in template.measures:
         rule = spec.population.rule
         if spec.kind == "caseload" or rule == "caseload":
             roles.add("sagsbehandler")
         if rule == "target_group":
-            entry_benefits.update(kind.value for kind in template.target_group.benefits)
+            for_all, with_births = target_group_needs(template)
+            (kinds if for_all else entry_benefits).update(kind.value for kind in template.target_group.benefits)
+            births = births or with_births
         elif rule in ("bir_rolling_quarter", "seniority_one_year"):
             kinds.add(PeriodKind.RESSOURCEFORLOEB.value)
         kinds.update(kind.value for kind in spec.population.exclude_markings)
@@ -255,7 +267,15 @@ def facts_needed(template: ProgramTemplate) -> FactsNeeded:
                 roles.add(JOB_BROKER)
             else:
                 kinds.add(source)
-    return FactsNeeded(frozenset(kinds), frozenset(entry_benefits - kinds), paid_hours, frozenset(roles))
+    return FactsNeeded(frozenset(kinds), frozenset(entry_benefits - kinds), paid_hours, frozenset(roles), births)
+
+
+def target_group_needs(template: ProgramTemplate) -> tuple[bool, bool]:
+    """What :func:`target_group_entries` reads besides the citizens: whether it needs the
+    target group's benefit periods of every citizen (else only of those without an entry
+    date), and whether the birth dates."""
+    tg = template.target_group
+    return tg.entry == SINCE_BASELINE, bool(tg.min_age)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -413,7 +433,7 @@ class _Context:
     by each set of sources a measure counts (its qualifying sources, its never-qualifying ones,
     its excluding markings) — period kinds, paid hours > 0, job-broker assignments — as bit
     masks over the range and the ``_LOOKBACK`` months before it (bit j = month
-    ``base - _LOOKBACK + j``); the first benefit (the entry when no entry date is given); the
+    ``base - _LOOKBACK + j``); the entries into the target group (:attr:`entries`); the
     ressourceforløb periods; and denominators that several measures share.
 
     A row ORs its months straight into the mask list of every source set its kind belongs to
@@ -451,32 +471,35 @@ class _Context:
                     for source in key:
                         slots.setdefault(source, []).append(masks)
         rules = {spec.population.rule for spec in template.measures}
-        benefits = (
-            {kind.value for kind in template.target_group.benefits} if "target_group" in rules else set()
-        )
-        #: The start of the first benefit period (ISO), for citizens without an entry date.
-        self.first_benefit: list[str | None] = [None] * count
+        self._entries: list[str | None] | None = None
         #: (start, end) of each ressourceforløb period (ISO).
         self.ressourceforloeb: list[list[tuple[str, str | None]] | None] = [None] * count
         self._scan_periods(
-            rows.periods, slots, benefits, bool(rules & {"bir_rolling_quarter", "seniority_one_year"})
+            rows.periods, slots, bool(rules & {"bir_rolling_quarter", "seniority_one_year"})
         )
         if PAID_HOURS in slots:
             self._scan_paid_hours(slots[PAID_HOURS])
         if JOB_BROKER in slots:  # a job-broker assignment touches months as a period does
             brokers = ((cid, role, start, end) for cid, _staff, role, start, end in rows.assignments)
-            self._scan_periods(brokers, {JOB_BROKER: slots[JOB_BROKER]}, set(), False)
+            self._scan_periods(brokers, {JOB_BROKER: slots[JOB_BROKER]}, False)
+
+    @property
+    def entries(self) -> list[str | None]:
+        """Per citizen, the entry into the target group (:func:`target_group_entries`)."""
+        if self._entries is None:
+            self._entries = target_group_entries(self.template, self.rows)
+        return self._entries
 
     def masks(self, sources: Iterable[str]) -> list[int]:
         """Per citizen, the months (bit masks) touched by any of ``sources``."""
         return self._masks.get(frozenset(sources), self._zeros)
 
     def _scan_periods(
-        self, periods: Iterable[tuple], slots: dict[str, list[list[int]]], benefits: set[str], ressourceforloeb: bool
+        self, periods: Iterable[tuple], slots: dict[str, list[list[int]]], ressourceforloeb: bool
     ) -> None:
         """One pass over (citizen_id, kind, start, end) rows."""
         index, month_of = self.index, self.month_of
-        first_benefit, rf_spans = self.first_benefit, self.ressourceforloeb
+        rf_spans = self.ressourceforloeb
         ext_base, top = self.ext_base, self.width - 1
         rf = _RESSOURCEFORLOEB
         slots_of = slots.get
@@ -497,11 +520,6 @@ class _Context:
                     mask = (2 << hi) - (1 << lo)
                     for masks in targets:
                         masks[i] |= mask
-            if kind in benefits:
-                if cid != last_cid:
-                    last_cid, i = cid, index[cid]
-                if first_benefit[i] is None or start < first_benefit[i]:
-                    first_benefit[i] = start
             if ressourceforloeb and kind == rf:
                 if cid != last_cid:
                     last_cid, i = cid, index[cid]
@@ -534,14 +552,66 @@ def _leaves(exit_date: object, exit_reason: object) -> bool:
     return exit_date is not None and exit_reason in LEAVING_REASONS
 
 
-def _target_group_entry(template: ProgramTemplate, citizen: CitizenFacts) -> dt.date | None:
-    """When the citizen entered the target group: the entry date; without one, the start of
-    the first period of one of the template's benefits; without that, None (= always)."""
-    if citizen.entry_date is not None:
-        return citizen.entry_date
-    benefits = {kind.value for kind in template.target_group.benefits}
-    starts = [span.start for span in citizen.periods if span.kind in benefits]
-    return min(starts) if starts else None
+#: The entry of a citizen who never enters the target group: after every day.
+NEVER = "9999-12-31"
+#: The target group's entry rule (``target_group.entry``) of BIR: in receipt in the baseline's
+#: first ISO week, or entering later.
+SINCE_BASELINE = "benefit_since_baseline"
+
+
+def target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str | None]:
+    """Per citizen (in the order of ``rows.citizens``), the day (ISO) they enter the target
+    group; None: from the start; :data:`NEVER`: not at all. The one rule of "in the target
+    group" for the measures (rule ``target_group``) and the status sheet (docs/measures.md):
+
+    - the entry date; without one, the start of the first period of one of the target group's
+      benefits; without that, from the start (None);
+    - entry ``benefit_since_baseline`` (BIR: in ressourceforløb in the first week of January
+      2020, or entering later): only a benefit period that lasts into the baseline month's first
+      ISO week or begins later brings a citizen in. A citizen whose benefit periods all ended
+      before that week never enters, whatever the entry date says; without an entry date the
+      first such period's start is the entry. A citizen without any benefit period is taken as
+      above (the extract may not hold the periods);
+    - ``min_age`` (FSM2: over 30, i.e. 30 or older): not before the day the citizen turns that
+      age (:func:`reaches`); a citizen without a known birth date is not held back.
+
+    Leaving (moved away, retired, died) is the callers' part, as it ends the time inside."""
+    tg = template.target_group
+    citizens = rows.citizens
+    benefits = {kind.value for kind in tg.benefits}
+    since_baseline = tg.entry == SINCE_BASELINE
+    first: dict[str, str] = {}  # the first benefit period that brings the citizen in
+    had: set[str] = set()  # citizens with a benefit period (since_baseline)
+    if benefits and (since_baseline or any(row[3] is None for row in citizens)):
+        week = first_iso_week(Month.of(template.baseline_date))[0].isoformat() if since_baseline else ""
+        for cid, kind, start, end in rows.periods:
+            if kind in benefits:
+                if since_baseline:
+                    had.add(cid)
+                    if end is not None and end < week:
+                        continue
+                found = first.get(cid)
+                if found is None or start < found:
+                    first[cid] = start
+    births = rows.births if tg.min_age and rows.births else None
+    turns: dict[str, str] = {}
+    entries: list[str | None] = []
+    for cid, _name, _group, entry, _exit, _reason in citizens:
+        if since_baseline and cid in had and cid not in first:
+            entries.append(NEVER)
+            continue
+        if entry is None:
+            entry = first.get(cid)
+        if births is not None:
+            born = births.get(cid)
+            if born is not None:
+                day = turns.get(born)
+                if day is None:
+                    day = turns[born] = reaches(dt.date.fromisoformat(born), tg.min_age).isoformat()
+                if entry is None or day > entry:
+                    entry = day
+        entries.append(entry)
+    return entries
 
 
 class _MeasureRun:
@@ -651,7 +721,10 @@ class _MeasureRun:
         elif aligned:
             dens = self._dens_target_group(bounds)
         else:
-            dens = [self._den_target_group_by_date(c, bounds) for c in self.ctx.objects()]
+            dens = [
+                self._den_target_group_by_date(c, entry, bounds)
+                for c, entry in zip(self.ctx.objects(), self.ctx.entries)
+            ]
         if self.spec.kind == "passive_share":
             nums = self._passive(dens, bounds)
         elif aligned:
@@ -728,14 +801,12 @@ class _MeasureRun:
         to_periods = self._to_periods(bounds, _LOOKBACK)
         leaving = LEAVING_REASONS
         dens = []
-        for (_cid, _name, group, entry, exit_date, reason), first_benefit, excluded in zip(
-            ctx.rows.citizens, ctx.first_benefit, ctx.masks(excluded_kinds)
+        for (_cid, _name, group, _entry, exit_date, reason), entry, excluded in zip(
+            ctx.rows.citizens, ctx.entries, ctx.masks(excluded_kinds)
         ):
-            if groups and group not in groups:
+            if (groups and group not in groups) or entry == NEVER:
                 dens.append(0)
                 continue
-            if entry is None:
-                entry = first_benefit
             last_index = width
             if exit_date is not None and reason in leaving:
                 if entry is not None and exit_date < entry:
@@ -749,12 +820,14 @@ class _MeasureRun:
             dens.append(inside)
         return dens
 
-    def _den_target_group_by_date(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
+    def _den_target_group_by_date(
+        self, citizen: CitizenFacts, entry_iso: str | None, bounds: list[tuple[int, int]]
+    ) -> int:
         """As :meth:`_dens_target_group`, day by day (a window that starts or ends mid-month)."""
         groups = self.spec.population.groups
-        if groups and citizen.group not in groups:
+        if (groups and citizen.group not in groups) or entry_iso == NEVER:
             return 0
-        entry = _target_group_entry(self.ctx.template, citizen)
+        entry = None if entry_iso is None else dt.date.fromisoformat(entry_iso)
         if entry is not None and _leaves(citizen.exit_date, citizen.exit_reason) and citizen.exit_date < entry:
             return 0
         mask = 0

@@ -73,6 +73,21 @@ class ExitReason(StrEnum):
 LEAVING_REASONS = frozenset({ExitReason.MOVED_AWAY, ExitReason.RETIRED, ExitReason.DIED})
 
 
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years on ``day`` (the birthday itself counts as the new year)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def reaches(birth_date: dt.date, years: int) -> dt.date:
+    """The day someone born on ``birth_date`` turns ``years`` (born 29 February: 1 March in a
+    year without one, as :func:`age_on` counts)."""
+    year = birth_date.year + years
+    try:
+        return birth_date.replace(year=year)
+    except ValueError:
+        return dt.date(year, 3, 1)
+
+
 class PeriodCategory(StrEnum):
     BENEFIT = "ydelse"
     OFFER = "tilbud"

@@ -8,9 +8,11 @@ bits. Every row's definition, with its source and the decisions taken, is in
 docs/status_sheet.md; the one-line Danish version is :attr:`RowSpec.definition`.
 
 "In the target group in a month" is the measures engine's rule (docs/measures.md, FSM2): entered
-on or before the month's last day (the entry date; without one, the first benefit of the
-template's target group; without that, from the start) and not left (moved away, retired, died)
-before its first day. The baseline is one day: in the target group on that day, touched on that
+on or before the month's last day (:func:`domain.measures.target_group_entries`: the entry date;
+without one, the first benefit of the template's target group; without that, from the start;
+never before the minimum age, FSM2's 30; for BIR only a benefit lasting into the first week of
+January 2020 or later brings a citizen in) and not left (moved away, retired, died) before its
+first day. The baseline is one day: in the target group on that day, touched on that
 day. The tests check that the sheet's target group equals the engine's denominator.
 
 The initiative's own measures (the Mål page: :func:`domain.measures.compute`) are added as rows
@@ -18,6 +20,7 @@ as the engine counts them, so the sheet and the Mål page show the same numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import Counter
@@ -28,7 +31,16 @@ from operator import itemgetter
 
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import ValidationError
-from fsm_desktop.domain.measures import FactRows, FactsNeeded, Month, Report, facts_needed
+from fsm_desktop.domain.measures import (
+    NEVER,
+    FactRows,
+    FactsNeeded,
+    Month,
+    Report,
+    facts_needed,
+    target_group_entries,
+    target_group_needs,
+)
 from fsm_desktop.domain.model import LEAVING_REASONS, PAID_HOURS, ExemptionKind, Goal, PeriodKind, StatusKind
 from fsm_desktop.domain.program import ProgramTemplate
 from fsm_desktop.domain.stepup import StepUpCase, monthly_counts
@@ -161,7 +173,11 @@ def facts_needed_for_sheet(template: ProgramTemplate) -> FactsNeeded:
     needed = facts_needed(template)
     kinds = needed.period_kinds | frozenset(PERIOD_KINDS)
     benefits = needed.entry_benefits | {kind.value for kind in template.target_group.benefits}
-    return FactsNeeded(kinds, frozenset(benefits - kinds), True, needed.assignment_roles | {_JOB_BROKER})
+    for_all, births = target_group_needs(template)
+    if for_all:
+        kinds |= benefits
+    return FactsNeeded(kinds, frozenset(benefits - kinds), True, needed.assignment_roles | {_JOB_BROKER},
+                       needed.births or births)
 
 
 @dataclass(slots=True)
@@ -583,9 +599,6 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
     absent = lists[PeriodKind.FRAVAER.value]
     began = [0] * count  # outcome begun since the project's start, by the column's last day
     outcomes = frozenset(_OUTCOMES)
-    benefits = frozenset(kind.value for kind in template.target_group.benefits)
-    no_entry = {row[0] for row in citizens if row[3] is None}
-    first_benefit: dict[str, str] = {}
     for cid, kind, start, end in rows.periods:
         target = lists.get(kind)
         if target is not None:
@@ -596,10 +609,6 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
                 target[i] |= after[start] & until[end] | 1 if start <= b <= end else after[start] & until[end]
             if kind in outcomes and start >= start_iso:
                 began[i] |= after[start] | 1 if start <= b else after[start]
-        elif kind in benefits and cid in no_entry:
-            found = first_benefit.get(cid)
-            if found is None or start < found:
-                first_benefit[cid] = start
     for cid, start, end in facts.maternity:
         i = index.get(cid)
         if i is not None:
@@ -639,13 +648,17 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
     ordinary, flex, education = (lists[kind] for kind in _OUTCOMES)
     leaving_reasons = LEAVING_REASONS
     so_far = grid.so_far
-    cv_get, goal_get, benefit_get = cv.get, job_goal.get, first_benefit.get
-    for i, (cid, _name, group, entry, exit_date, reason) in enumerate(citizens):
+    cv_get, goal_get = cv.get, job_goal.get
+    for i, ((cid, _name, group, _entry, exit_date, reason), entry) in enumerate(
+        zip(citizens, target_group_entries(template, rows))
+    ):
         # In the target group per column, and on some day since the project's start (the
-        # engine's rule, docs/measures.md): entered by the column's last day, not left (moved
-        # away, retired, died) before its first day; an exit before the entry keeps them out.
-        if entry is None:
-            entry = benefit_get(cid)
+        # engine's rule, docs/measures.md): entered by the column's last day (the entry of
+        # measures.target_group_entries: entry date or first benefit, BIR's baseline week, FSM2's
+        # age), not left (moved away, retired, died) before its first day; an exit before the
+        # entry keeps them out.
+        if entry == NEVER:
+            continue
         leaving = exit_date is not None and reason in leaving_reasons
         if leaving and entry is not None and exit_date < entry:
             continue
@@ -690,9 +703,14 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
 
 def _stepup_cells(cases: Sequence[StepUpCase], start: dt.date, last: Month, baseline: dt.date,
                   today: dt.date) -> list[Cell | None]:
-    """Meetings held per month and the running total (domain.stepup.monthly_counts); at the
-    baseline, the meetings held on or before its day."""
+    """Meetings held per month and the running total since the project's start
+    (domain.stepup.monthly_counts); at the baseline, the meetings held from the start to its
+    day. A meeting before the project's start is not the project's: it is left out (the Step-up
+    page's own total counts every meeting)."""
     first_day = dt.date(start.year, start.month, 1)
+    cases = [
+        dataclasses.replace(case, meetings=[m for m in case.meetings if m.date >= start]) for case in cases
+    ]
     months = monthly_counts(cases, first_day, last.last, today)
     by_baseline = sum(1 for case in cases for m in case.meetings if m.date <= min(baseline, today))
     return [Cell(by_baseline, None, by_baseline)] + [Cell(m.held, None, m.cumulative) for m in months]

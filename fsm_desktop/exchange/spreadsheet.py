@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.imports import ImportCancelled, ImportFileError, SourceTable
 
 #: The largest CSV field read (a bigger one is a broken file, not data).
@@ -77,7 +78,7 @@ def read_source(
     except PermissionError:
         raise ImportFileError("Du har ikke adgang til at læse {path}.", path=str(path)) from None
     except OSError as exc:
-        raise ImportFileError("Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=exc.strerror or str(exc)) from None
+        raise ImportFileError("Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)) from None
     if not head:
         raise ImportFileError("Filen {path} er tom.", path=str(path))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -271,7 +272,7 @@ def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], boo
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportFileError("Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=exc.strerror or str(exc)) from None
+        raise ImportFileError("Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)) from None
     text = _decode(data, path)
     if not text.strip():
         raise ImportFileError("Filen {path} indeholder ingen tekst.", path=str(path))

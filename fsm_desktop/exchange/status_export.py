@@ -16,6 +16,7 @@ the file again and compares)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -65,11 +66,15 @@ def _sub_labels(row: Row) -> tuple[str, str]:
 
 
 def write_status_workbook(path: str | Path, sheet: StatusSheet, initiative: Initiative,
-                          printed: dt.date | None = None) -> Path:
-    """Write the workbook (under a temporary name, then moved into place); returns the path."""
+                          printed: dt.date | None = None, program_name: str = "") -> Path:
+    """Write the workbook (under a temporary name, then moved into place); returns the path.
+    ``program_name``: the initiative's own name (the template's, e.g. "Flere skal med 2"),
+    added to the project's name in the headers when that does not already say it."""
     from openpyxl import Workbook
 
     printed = printed or dt.date.today()
+    if program_name and program_name.casefold() not in initiative.name.casefold():
+        initiative = dataclasses.replace(initiative, name=f"{initiative.name} ({program_name})")
     workbook = Workbook()
     ws = workbook.active
     ws.title = SHEET
@@ -214,7 +219,8 @@ def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) ->
             target = row.goals.get(column.month)
             share_goal = row.goal_unit == SHARE
             fmt = _PERCENT if share_goal else (_RATIO if row.unit == RATIO else _COUNT)
-            at = r + 1 if share_goal or row.unit == RATIO else r  # beside the number it is compared with
+            # Beside the number it is compared with: the share, the ratio, the running total.
+            at = r + 1 if share_goal or row.unit in (RATIO, COUNT) else r
             for rr in (r, r + 1):
                 cell = ws.cell(row=rr, column=j)
                 cell.style = styles.goal(fmt if rr == at and target is not None else None)
@@ -419,6 +425,9 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
             if what == "andel":
                 for j in range(first, first + len(sheet.columns)):
                     ws.cell(row=r, column=j).number_format = "0.0000%"
+            elif n == len(lines) - 1 and row.goal_unit == SHARE:  # a share goal beside a count or a note
+                for j in range(goal_first, first + len(sheet.columns)):
+                    ws.cell(row=r, column=j).number_format = "0.0000%"
     for j, width in enumerate((22, 44, 10), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     for j in range(first, first + len(sheet.columns)):
@@ -436,7 +445,7 @@ def export_status(project: Project, last: Month, path: str | Path, today: dt.dat
     initiative = project.initiative
     today = today or min(dt.date.today(), initiative.end)
     sheet = StatusSheetRepository(project).sheet(last, today)
-    return write_status_workbook(path, sheet, initiative), sheet
+    return write_status_workbook(path, sheet, initiative, program_name=project.template.name), sheet
 
 
 def summary(path: Path, sheet: StatusSheet, initiative: Initiative) -> str:

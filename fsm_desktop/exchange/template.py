@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import CHOICES, TABLES, RejectedRow, TableSpec
 
@@ -37,7 +38,7 @@ def _save(workbook, path: Path, new_name: bool = False) -> Path:
         fd, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise ExportError("Filen {path} kunne ikke gemmes: {reason}.", path=str(path), reason=exc.strerror or str(exc)) from None
+        raise ExportError("Filen {path} kunne ikke gemmes: {reason}.", path=str(path), reason=os_reason(exc)) from None
     try:
         workbook.save(temporary)
         if new_name:
@@ -46,7 +47,7 @@ def _save(workbook, path: Path, new_name: bool = False) -> Path:
             os.replace(temporary, path)
     except OSError as exc:
         raise ExportError(
-            "Filen {path} kunne ikke gemmes (er den åben i Excel?): {reason}.", path=str(path), reason=exc.strerror or str(exc)
+            "Filen {path} kunne ikke gemmes (er den åben i Excel?): {reason}.", path=str(path), reason=os_reason(exc)
         ) from None
     finally:
         if os.path.exists(temporary):

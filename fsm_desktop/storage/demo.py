@@ -27,6 +27,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.storage.sqlite import Database
 
 from fsm_desktop.domain.cpr import birth_date as cpr_birth_date
@@ -269,7 +270,7 @@ def write_demo(
         raise ProjectFileError(
             "Projektfilen {path} kunne ikke oprettes: {reason}.",
             path=str(path),
-            reason=exc.strerror or str(exc),
+            reason=os_reason(exc),
         ) from None
     except BaseException:
         _remove_database(tmp)

@@ -14,6 +14,7 @@ from fsm_desktop.storage.project import Project
 
 _CITIZENS = "SELECT id, name, grp, entry_date, exit_date, exit_reason FROM citizen ORDER BY rowid"
 _STAFF = "SELECT id, initials, role, hours_per_week FROM staff"
+_BIRTHS = "SELECT id, birth_date FROM citizen"
 
 
 def _in(values: frozenset[str]) -> tuple[str, list[str]]:
@@ -36,6 +37,8 @@ def _queries(needed: FactsNeeded, entry_missing: bool) -> dict[str, tuple[str, l
     if needed.paid_hours:
         # A month with 0 hours is not touched; the engine checks it too.
         queries["paid_hours"] = ("SELECT citizen_id, month, hours FROM paid_hours WHERE hours > 0", [])
+    if needed.births:
+        queries["births"] = (_BIRTHS, [])
     if needed.assignment_roles:
         marks, params = _in(needed.assignment_roles)
         queries["assignments"] = (
@@ -52,6 +55,8 @@ def load_facts(project: Project, needed: FactsNeeded | None = None) -> FactRows:
     citizens = db.execute(_CITIZENS).fetchall()
     entry_missing = any(row[3] is None for row in citizens)
     rows = {name: db.execute(sql, params).fetchall() for name, (sql, params) in _queries(needed, entry_missing).items()}
+    if "births" in rows:
+        rows["births"] = dict(rows["births"])
     staff = {
         sid: StaffFacts(sid, initials, StaffRole(role), hours)
         for sid, initials, role, hours in db.execute(_STAFF)

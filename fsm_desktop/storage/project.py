@@ -15,6 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.storage.sqlite import Database
 
 from fsm_desktop.domain.errors import ProjectFileError
@@ -103,7 +104,7 @@ def _check_is_project(path: Path) -> None:
         raise ProjectFileError("Du har ikke adgang til at læse {path}.", path=str(path)) from None
     except OSError as exc:
         raise ProjectFileError(
-            "Projektfilen {path} kunne ikke læses: {reason}.", path=str(path), reason=exc.strerror or str(exc)
+            "Projektfilen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)
         ) from None
     if header != _SQLITE_HEADER:
         raise ProjectFileError(
@@ -248,7 +249,7 @@ class Project:
             raise ProjectFileError(
                 "Projektfilen {path} kunne ikke oprettes: {reason}.",
                 path=str(path),
-                reason=exc.strerror or str(exc),
+                reason=os_reason(exc),
             ) from None
         finally:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):

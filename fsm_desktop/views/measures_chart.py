@@ -20,7 +20,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, Sign
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox, QToolTip, QVBoxLayout, QWidget
 
-from fsm_desktop.domain.danish import kroner, number, percent
+from fsm_desktop.domain.danish import kroner, number, os_reason, percent
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import MeasureResult, PayoutForecast
 from fsm_desktop.domain.model import BoardColumn
@@ -217,9 +217,9 @@ class ChartView(QWidget):
         return self.canvas is not None and not self.canvas.isHidden()
 
     def pixel_size(self) -> tuple[int, int]:
-        """The figure's size in device pixels (follows the widget × device pixel ratio)."""
-        width, height = self.figure.canvas.get_width_height(physical=True)
-        return int(width), int(height)
+        """The figure's size in device pixels (follows the widget × device pixel ratio),
+        rounded: inches × dpi can come out as 919.99… for 920 pixels."""
+        return round(self.figure.bbox.width), round(self.figure.bbox.height)
 
     def resized(self) -> None:
         """Called after the canvas took a new size, before it draws again (override)."""
@@ -241,7 +241,7 @@ class ChartView(QWidget):
             raise KnownError(
                 "Diagrammet kunne ikke gemmes i {path}: {reason}. Vælg en anden mappe eller et andet navn.",
                 path=str(path),
-                reason=exc.strerror or str(exc),
+                reason=os_reason(exc),
             ) from exc
         return path
 

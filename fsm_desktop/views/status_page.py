@@ -504,6 +504,7 @@ class StatusSheetPage(Page):
         if self.project is None or self.sheet is None:
             return
         initiative = self.project.initiative
+        program_name = self.project.template.name
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         suggested = str(Path(folder) / f"Statusskema {initiative.name} {self.sheet.last}.xlsx")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Eksportér statusskemaet"), suggested, self.tr("Excel-fil (*.xlsx)"))
@@ -518,7 +519,7 @@ class StatusSheetPage(Page):
         def work() -> Path:
             from fsm_desktop.exchange.status_export import write_status_workbook
 
-            return write_status_workbook(path, sheet, initiative)
+            return write_status_workbook(path, sheet, initiative, program_name=program_name)
 
         run_in_background(work, self._export_done, self._export_failed, self)
 

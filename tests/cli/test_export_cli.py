@@ -62,3 +62,12 @@ def test_missing_files_and_folders(env, demo, tmp_path):
     result = run(env, "export", "--out", tmp_path / "x.xlsx")
     assert (result.returncode, result.stderr.splitlines()) == (2, ["fsm-desktop: fejl: mangler: --db"])
     assert "Traceback" not in result.stderr
+    # A folder where the file should go: the reason in Danish, the folder untouched.
+    folder = tmp_path / "status.xlsx"
+    folder.mkdir()
+    result = run(env, "export", "--db", demo, "--month", "2020-10", "--out", folder)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"fsm-desktop: Filen {folder} kunne ikke gemmes (er den åben i Excel?): der er en mappe med det navn."
+    ]
+    assert folder.is_dir() and not any(folder.iterdir())

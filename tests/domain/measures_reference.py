@@ -114,12 +114,35 @@ def has_left_by(citizen: CitizenFacts, day: dt.date) -> bool:
     )
 
 
+def turns(birth_date: dt.date, years: int) -> dt.date:
+    """The day someone turns ``years``: the birthday in that year (born 29 February: the day
+    after 28 February, i.e. 1 March in a year without a leap day)."""
+    return dt.date(birth_date.year + years, birth_date.month, 1) + (birth_date.day - 1) * ONE_DAY
+
+
 def entry_day(template, citizen: CitizenFacts) -> dt.date | None:
+    """The day the citizen enters the target group; None: from the start; dt.date.max: never.
+    BIR's rule (entry "benefit_since_baseline"): only a benefit reaching the baseline month's
+    first ISO week brings a citizen in; one whose benefits all ended before it never enters.
+    FSM2's minimum age (30): not before the 30th birthday."""
+    target_group = template.target_group
+    benefits = [p for p in citizen.periods if p.kind in {str(kind) for kind in target_group.benefits}]
+    if target_group.entry == "benefit_since_baseline":
+        monday = iso_weeks_of(Month(template.baseline_date.year, template.baseline_date.month))[0][0]
+        reaching = [p for p in benefits if any(covers(p, day) for day in days(monday, monday + 6 * ONE_DAY))
+                    or p.start > monday]
+        if benefits and not reaching:
+            return dt.date.max
+        benefits = reaching
     if citizen.entry_date is not None:
-        return citizen.entry_date
-    benefits = {str(kind) for kind in template.target_group.benefits}
-    starts = [p.start for p in citizen.periods if p.kind in benefits]
-    return min(starts) if starts else None
+        entry = citizen.entry_date
+    else:
+        entry = min(p.start for p in benefits) if benefits else None
+    if target_group.min_age and citizen.birth_date is not None:
+        birthday = turns(citizen.birth_date, target_group.min_age)
+        if entry is None or birthday > entry:
+            entry = birthday
+    return entry
 
 
 def in_target_group_on(template, citizen: CitizenFacts, day: dt.date) -> bool:

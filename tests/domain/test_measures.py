@@ -22,8 +22,10 @@ from fsm_desktop.domain.measures import (
     Span,
     StaffFacts,
     compute,
+    NEVER,
     first_iso_week,
     last_iso_week,
+    target_group_entries,
 )
 from fsm_desktop.domain.model import StaffRole
 from fsm_desktop.domain.program import builtin_template, parse_template
@@ -65,8 +67,10 @@ def citizen(
     periods: tuple[Span, ...] = (),
     hours: dict[str, float] | None = None,
     assignments: tuple[Span, ...] = (),
+    born: str | None = None,
 ) -> CitizenFacts:
     return CitizenFacts(
+        birth_date=d(born) if born else None,
         id=cid,
         name=f"Borger {cid}",
         group=group,
@@ -217,6 +221,51 @@ def test_fsm2_entries_and_exits_around_month_edges():
     }
     assert ids(report, FSM2_ID, "2020-01")[1] == {"e1", "x1", "x2", "x3", "x4", "b2", "n1", "r1"}
     assert ids(report, FSM2_ID, "2020-03")[1] == {"e1", "e2", "x4", "b1", "b2", "n1", "r1"}
+
+
+def test_fsm2_counts_a_citizen_from_the_day_they_turn_30():
+    """FSM2's target group is 30 and over (domain.md: "over 30"; kontanthjælp from 30, the
+    younger get uddannelseshjælp): a citizen enters on the later of the entry date and the 30th
+    birthday, and a month counts when that day falls in it."""
+    people = [
+        citizen("o", entry="2019-11-01", born="1985-06-01", hours={"2020-01": 3}),  # 34: from the start
+        citizen("t1", entry="2019-11-01", born="1990-01-31", hours={"2020-01": 3}),  # 30 on 31 Jan: in Jan
+        citizen("t2", entry="2019-11-01", born="1990-02-01", hours={"2020-01": 3}),  # 30 on 1 Feb: from Feb
+        citizen("t3", entry="2020-03-10", born="1990-02-01"),  # 30 first, enters 10 Mar: from Mar
+        citizen("y", entry="2019-11-01", born="1995-05-05", hours={"2020-02": 3}),  # 24: never
+        citizen("g", entry="2019-11-01", born="1990-03-15", exit="2020-03-01", reason="fraflyttet"),
+        citizen("u", entry="2019-11-01"),  # birth date unknown: not held back
+    ]
+    report = run(FSM2, people, "2020-01", "2020-04")
+    # Jan: o t1 u (numerator: o, t1 with hours in Jan; t2's hours fall before his 30th birthday).
+    # Feb: o t1 t2 u. Mar: o t1 t2 t3 u (g moved away on 1 Mar, before turning 30 on 15 Mar:
+    # never in). Apr: the same 5.
+    assert counts(report, FSM2_ID) == {
+        "2020-01": (2, 3),
+        "2020-02": (0, 4),
+        "2020-03": (0, 5),
+        "2020-04": (0, 5),
+    }
+    assert ids(report, FSM2_ID, "2020-01") == ({"o", "t1"}, {"o", "t1", "u"})
+    assert ids(report, FSM2_ID, "2020-03")[1] == {"o", "t1", "t2", "t3", "u"}
+
+
+def test_target_group_entries_of_bir_start_at_the_baseline_week():
+    """BIR's target group (domain.md): in ressourceforløb in the first week of January 2020
+    (ISO week 1: Monday 30 December 2019 – Sunday 5 January), plus everyone entering later."""
+    people = [
+        citizen("old", periods=(span("ressourceforloeb", "2018-05-01", "2019-12-29"),)),  # ended the Sunday before
+        citizen("edge", periods=(span("ressourceforloeb", "2018-05-01", "2019-12-30"),)),  # its Monday: in
+        citizen("late", periods=(span("ressourceforloeb", "2019-01-01", "2019-06-30"),
+                                 span("ressourceforloeb", "2020-06-01", None))),  # again from June
+        citizen("dated", entry="2018-05-01", periods=(span("ressourceforloeb", "2018-05-01", "2019-06-30"),)),
+        citizen("none", entry="2020-02-03"),  # no period at all: the entry date
+        citizen("free"),  # neither: from the start
+    ]
+    rows = Facts(citizens=people).rows()
+    assert target_group_entries(BIR, rows) == [NEVER, "2018-05-01", "2020-06-01", NEVER, "2020-02-03", None]
+    # FSM2's rule for the same facts: the first benefit, whenever it ended (no FSM2 benefit here).
+    assert target_group_entries(FSM2, rows) == [None, None, None, "2018-05-01", "2020-02-03", None]
 
 
 def test_fsm2_a_citizen_who_left_before_entering_is_never_counted():

@@ -43,6 +43,14 @@ def _copy(key: str, new_key: str, start: str, end: str, baseline: str, window: d
     return parse_template(data)
 
 
+def _with_target_group_rule(key: str):
+    data = copy.deepcopy(TEMPLATES[key].raw)
+    data["key"] = key + "_target_group"
+    for measure in data["measures"]:
+        measure["population"] = {"rule": "target_group", "groups": [], "exclude_markings": []}
+    return parse_template(data)
+
+
 #: The builtin templates, plus copies whose dates reach the leap day (HIR's seniority: the end
 #: of February 2020 and 2021), another baseline week (BIR: 1 January 2021 is a Friday, so the
 #: first ISO week of January 2021 is 4-10 January), and a job-broker window that starts and ends
@@ -51,6 +59,9 @@ VARIANTS = {
     **TEMPLATES,
     "hir_leap": _copy("hir", "hir_leap", "2019-12-01", "2021-03-31", "2019-12-01"),
     "bir_2021": _copy("bir", "bir_2021", "2020-12-15", "2022-06-30", "2021-01-01"),
+    # BIR's target group rule (the baseline week) counted by the target_group population rule
+    # (as the status sheet does): a user's template with BIR's group and FSM2's counting.
+    "bir_target_group": _with_target_group_rule("bir"),
     "frontrunner_mid": _copy(
         "frontrunner", "frontrunner_mid", "2018-12-01", "2019-12-31", "2019-01-01",
         window={"start": "2019-01-15", "end": "2019-12-15"},
@@ -208,8 +219,15 @@ def facts_for(draw, template, max_citizens=6):
         assignments = [
             _span(draw, days, pool, ["jobformidler", "sagsbehandler"], staff_ids) for _ in range(draw(_CHOICE) % 4)
         ]
+        birth = None
+        if draw(_CHOICE) % 4:  # around the day of the target group's minimum age, or long before
+            day = days.near(draw, pool)
+            years = (template.target_group.min_age or 30) + _pick(draw, (0, 0, 0, 10))
+            birth = dt.date(day.year - years, day.month, 28 if (day.month, day.day) == (2, 29) else day.day)
+            birth += dt.timedelta(days=_pick(draw, (-1, 0, 0, 1, 40)))
         citizens.append(
             CitizenFacts(
+                birth_date=birth,
                 id=f"c{i}",
                 name=f"Borger {i}",
                 group=_pick(draw, (1, 1, 2, None)),

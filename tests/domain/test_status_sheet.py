@@ -153,8 +153,9 @@ def test_every_row_counted_by_hand():
     # Cumulative: everyone in group 1 since the start (D stays counted after moving away);
     # B's ordinary job began 20 Jan.
     assert counts(sheet, ENDED) == [(0, 3), (0, 3), (0, 5), (1, 5)]
+    # Step-up since the project's start (1 Nov): D's meeting of 10 Oct is not the project's.
     stepup = sheet.row(STEPUP).cells
-    assert [(c.count, c.cumulative) for c in stepup] == [(2, 2), (1, 2), (1, 3), (0, 3)]
+    assert [(c.count, c.cumulative) for c in stepup] == [(1, 1), (1, 1), (1, 2), (0, 2)]
     assert [None if c is None else c.count for c in sheet.row(COORDINATION).cells] == [None, 0, 1, 0]
     assert sheet.row(EXEMPT_225).availability == NO_DATA
     assert sheet.row(EXEMPT_225).cells == [None] * 4
@@ -188,14 +189,14 @@ def test_goals_are_compared_with_the_next_goal_and_with_direction():
     sheet = hand_sheet(goals=[
         Goal(JOB_BROKER, "Jobformidler", {"2019-11": 0.6, "2020-01": 0.5}),
         Goal(PASSIVE, "Passiv", {"2019-12": 0.5}),
-        Goal(STEPUP, "Step-up", {"2019-12": 3}, unit="count"),
+        Goal(STEPUP, "Step-up", {"2019-12": 2}, unit="count"),
     ])
     broker = sheet.row(JOB_BROKER)
     # 2/3 ≥ 60 % (baseline and Nov against Nov's goal), 1/5 < 50 % (Dec against Jan's), 1/4 < 50 %.
     assert [broker.met(k, c.month) for k, c in enumerate(sheet.data_columns)] == [True, True, False, False]
     passive = sheet.row(PASSIVE)  # at most 50 %: 2/3 no, 1/3 yes, 3/5 no, 2/4 yes (after the last goal: the last)
     assert [passive.met(k, c.month) for k, c in enumerate(sheet.data_columns)] == [False, True, False, True]
-    stepup = sheet.row(STEPUP)  # the running total against 3
+    stepup = sheet.row(STEPUP)  # the running total (1, 1, 2, 2) against 2
     assert [stepup.met(k, c.month) for k, c in enumerate(sheet.data_columns)] == [False, False, True, True]
     assert sheet.row(PRAKTIK).met(1, "2019-11") is None  # no goal
     assert [c.month for c in sheet.goal_columns] == ["2019-11", "2019-12", "2020-01"]
@@ -223,6 +224,31 @@ def test_initiatives_without_groups_have_no_group_rows_and_count_everyone():
     assert counts(sheet, GROSS) == [(5, 5), (6, 6), (5, 5)]
     # Without groups the denominators are the whole target group.
     assert counts(sheet, PRAKTIK) == [(0, 5), (1, 6), (0, 5)]
+
+
+def test_the_target_group_follows_fsm2s_age_and_birs_baseline_week():
+    """FSM2: 30 and over, counted from the 30th birthday (a birthday on the baseline day counts
+    there). BIR: in ressourceforløb in the first ISO week of January 2020 (30 Dec 2019 – 5 Jan
+    2020) or later; a citizen whose ressourceforløb ended before that week never enters, even
+    with an entry date."""
+    born = {"o": D(1980, 1, 1), "t": D(1989, 12, 15), "b": D(1989, 11, 1), "y": D(1995, 1, 1)}
+    fsm2 = [CitizenFacts(cid, cid, 1, D(2019, 11, 1), birth_date=day) for cid, day in born.items()]
+    sheet = build(FSM2, SheetFacts(Facts(fsm2).rows()), Month(2020, 1), D(2020, 1, 31))
+    # 0-punkt 1 Nov: o b; Nov: o b; Dec: o b t (30 on 15 Dec); Jan: the same three; y never.
+    assert counts(sheet, GROSS) == [(2, 2), (2, 2), (3, 3), (3, 3)]
+
+    bir = builtin_template("bir")
+    rf = PeriodKind.RESSOURCEFORLOEB
+    people = [
+        CitizenFacts("old", "old", None, periods=[_span(rf, D(2019, 3, 1), D(2019, 12, 29))]),  # the Sunday before
+        CitizenFacts("edge", "edge", None, periods=[_span(rf, D(2019, 3, 1), D(2019, 12, 30))]),  # its Monday
+        CitizenFacts("new", "new", None, periods=[_span(rf, D(2020, 1, 20))]),
+        CitizenFacts("dated", "dated", None, D(2019, 6, 1), periods=[_span(rf, D(2019, 6, 1), D(2019, 8, 31))]),
+    ]
+    sheet = build(bir, SheetFacts(Facts(people).rows(), goals=bir.goals), Month(2020, 1), D(2020, 1, 31))
+    # Columns: 0-punkt 1 Jan 2020, Dec 2019, Jan 2020. "edge" from the start of its course;
+    # "new" from 20 January; "old" and "dated" never.
+    assert counts(sheet, GROSS) == [(1, 1), (1, 1), (2, 2)]
 
 
 def test_engine_measures_are_rows_with_the_engine_numbers():
@@ -280,11 +306,13 @@ def test_check_goal_and_hours():
 # --- properties -------------------------------------------------------------------------------------
 
 _DAYS = [D(2019, 9, 1) + dt.timedelta(days=n) for n in range(0, 330, 7)] + [
-    D(2019, 10, 31), D(2019, 11, 1), D(2019, 11, 30), D(2019, 12, 1), D(2020, 1, 31), D(2020, 2, 29)]
+    D(2019, 10, 31), D(2019, 11, 1), D(2019, 11, 30), D(2019, 12, 1), D(2019, 12, 30), D(2020, 1, 31), D(2020, 2, 29)]
 _KINDS = [PeriodKind.VIRKSOMHEDSPRAKTIK, PeriodKind.LOENTILSKUD, PeriodKind.MENTOR, PeriodKind.ORDINAER_BESKAEFTIGELSE,
           PeriodKind.FLEKSJOB, PeriodKind.UDDANNELSE_SU, PeriodKind.FRAVAER, PeriodKind.FRITAGELSE,
-          PeriodKind.KONTANTHJAELP_AP]
+          PeriodKind.KONTANTHJAELP_AP, PeriodKind.RESSOURCEFORLOEB]
 day = st.sampled_from(_DAYS)
+#: Around FSM2's 30th birthdays in the sheet's months, and long before.
+_BIRTHS = [None, D(1970, 5, 5), D(1989, 11, 1), D(1989, 12, 31), D(1990, 1, 1), D(1990, 3, 14), D(1995, 1, 1)]
 
 
 @st.composite
@@ -308,7 +336,8 @@ def histories(draw):
         brokers = [_span("jobformidler", draw(day), draw(st.none() | st.just(D(2020, 6, 30))))
                    for _ in range(draw(st.integers(0, 1)))]
         citizens.append(CitizenFacts(f"c{n}", "", draw(st.sampled_from([1, 2, None])), entry, exit_date, reason,
-                                     periods=periods, paid_hours=hours, assignments=brokers))
+                                     periods=periods, paid_hours=hours, assignments=brokers,
+                                     birth_date=draw(st.sampled_from(_BIRTHS))))
     status = [(f"c{draw(st.integers(0, 11))}", draw(st.sampled_from(["cv_jobnet", "jobmaal"])), draw(day).isoformat(),
                draw(st.sampled_from(["ja", "nej", "", "Lager"]))) for _ in range(draw(st.integers(0, 10)))]
     return Facts(citizens), status
@@ -339,17 +368,21 @@ def test_shares_lie_in_0_1_and_counts_within_denominators(history, key):
 
 
 @PROPERTY
-@given(histories())
-def test_the_target_group_is_the_engines(history):
+@given(histories(), st.sampled_from(["fsm2", "bir"]))
+def test_the_target_group_is_the_engines(history, key):
     """The sheet's target group per month and its company-directed row are the measures engine's
-    denominator and numerator for the same rule (the Mål page's FSM2 and Frontrunner measures)."""
+    denominator and numerator for the same rule (the Mål page's FSM2 and Frontrunner measures),
+    with FSM2's minimum age and BIR's baseline week."""
     facts, _ = history
     sources = ["virksomhedspraktik", "loentilskud", "loentimer", "ordinaer_beskaeftigelse", "fleksjob", "uddannelse_su"]
-    template = dataclasses.replace(FSM2, measures=(_spec((), []), _spec((1,), sources)))
-    first, last = Month(2019, 11), Month(2020, 6)
+    initiative = builtin_template(key)
+    groups = (1,) if initiative.groups else ()
+    template = dataclasses.replace(initiative, measures=(_spec((), []), _spec(groups, sources)))
+    first = Month.of(initiative.start)
+    last = first + 7
     report = compute(template, facts.rows(), first, last)
     everyone, group1 = (report.results[: 8], report.results[8:])
-    sheet = build(FSM2, SheetFacts(facts.rows()), last, last.last)
+    sheet = build(initiative, SheetFacts(facts.rows()), last, last.last)
     assert [c.count for c in sheet.row(GROSS).cells[1:]] == [r.denominator for r in everyone]
     assert [(c.count, c.denominator) for c in sheet.row(COMPANY).cells[1:]] == [
         (r.numerator, r.denominator) for r in group1]

@@ -5,6 +5,7 @@ LibreOffice is installed, it converts to PDF without a repair."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fsm_desktop.domain.measures import Month, compute
-from fsm_desktop.domain.status_sheet import COUNT, MARK, OK, RATIO
+from fsm_desktop.domain.status_sheet import COUNT, EXEMPT_225, MARK, OK, RATIO, STEPUP
 from fsm_desktop.exchange.status_export import (
     DATA_HEADERS,
     FIRST_COLUMN,
@@ -162,6 +163,30 @@ def test_printing_and_colours(demos, tmp_path):
             if row.unit == "share":
                 assert cell.number_format.endswith("0.0%")
     assert seen == {True, False}
+
+
+def test_headers_name_the_initiative_and_goals_sit_beside_what_they_judge(demos, tmp_path):
+    with Project.open(demos["fsm2"]) as project:
+        sheet = StatusSheetRepository(project).sheet(Month(2020, 10), dt.date(2020, 10, 31))
+        team = dataclasses.replace(project.initiative, name="Team Nord")
+        out = write_status_workbook(tmp_path / "s.xlsx", sheet, team, TODAY, program_name="Flere skal med 2")
+    workbook = load_workbook(out)
+    ws = workbook["Statusskema"]
+    # A project named by the team still says which initiative it is.
+    assert ws.oddHeader.left.text == "Team Nord (Flere skal med 2)"
+    assert "Team Nord (Flere skal med 2)" in ws["A2"].value
+    # Step-up's goals (10 and 20, cumulative) beside the running total ("i alt"), not the month.
+    i = next(i for i, row in enumerate(sheet.rows) if row.id == STEPUP)
+    first_line, total_line = HEADER_ROW + 1 + 2 * i, HEADER_ROW + 2 + 2 * i
+    goal_columns = range(FIRST_COLUMN + len(sheet.data_columns), FIRST_COLUMN + len(sheet.columns))
+    assert ws.cell(row=total_line, column=2).value == "i alt"
+    assert [ws.cell(row=total_line, column=j).value for j in goal_columns] == [10, 20]
+    assert [ws.cell(row=first_line, column=j).value for j in goal_columns] == [None, None]
+    # Data: a row without data keeps its share goals as percentages.
+    data = workbook["Data"]
+    line = next(r for r in data.iter_rows(min_row=2) if r[0].value == EXEMPT_225)
+    goals = [cell for cell in line[len(DATA_HEADERS) + len(sheet.data_columns):] if cell.value is not None]
+    assert [g.value for g in goals] == [0.25, 0.25] and all(g.number_format.endswith("%") for g in goals)
 
 
 def test_export_status_and_summary(demos, tmp_path):

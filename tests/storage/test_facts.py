@@ -66,7 +66,11 @@ def test_fsm2_reads_only_what_its_measure_counts(project):
     )
     assert list(rows.paid_hours) == [(bo.id, "2019-12", 12.0)]
     assert list(rows.assignments) == []
-    assert read_rows(project) == len(rows.citizens) + len(rows.staff) + len(rows.periods) + len(rows.paid_hours)
+    # FSM2's target group is 30 and over: the birth dates are read.
+    assert rows.births == {anna.id: "1980-01-01", bo.id: "1980-02-02"}
+    assert read_rows(project) == (
+        len(rows.citizens) + len(rows.staff) + len(rows.periods) + len(rows.paid_hours) + len(rows.births)
+    )
 
 
 def test_benefits_are_read_when_a_citizen_has_no_entry_date(project):
