@@ -12,6 +12,8 @@ import copy
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from measures_reference import full_time_equivalents, reference
 
 from fsm_desktop.domain.measures import (
@@ -26,8 +28,9 @@ from fsm_desktop.domain.measures import (
     first_iso_week,
     last_iso_week,
     target_group_entries,
+    turns_iso,
 )
-from fsm_desktop.domain.model import StaffRole
+from fsm_desktop.domain.model import StaffRole, reaches
 from fsm_desktop.domain.program import builtin_template, parse_template
 
 FSM2 = builtin_template("fsm2")
@@ -248,6 +251,17 @@ def test_fsm2_counts_a_citizen_from_the_day_they_turn_30():
     }
     assert ids(report, FSM2_ID, "2020-01") == ({"o", "t1"}, {"o", "t1", "u"})
     assert ids(report, FSM2_ID, "2020-03")[1] == {"o", "t1", "t2", "t3", "u"}
+
+
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2050, 12, 31)), st.integers(0, 80))
+def test_turning_an_age_on_iso_text_is_reaches(born, years):
+    assert turns_iso(born.isoformat(), years) == reaches(born, years).isoformat()
+
+
+def test_turning_30_from_a_leap_day():
+    assert turns_iso("1992-02-29", 30) == "2022-03-01"
+    assert turns_iso("1992-02-29", 28) == "2020-02-29"
+    assert turns_iso("1990-01-31", 30) == "2020-01-31"
 
 
 def test_target_group_entries_of_bir_start_at_the_baseline_week():
