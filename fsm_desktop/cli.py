@@ -204,12 +204,17 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from fsm_desktop.domain.caseload import caseload_report, count_day
+    from fsm_desktop.domain.measures import Month, check_in_period
     from fsm_desktop.exchange.caseload_output import render
     from fsm_desktop.storage.project import Project
     from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
 
     with Project.open(args.db) as project:
         today = min(dt.date.today(), project.initiative.end)
+        if args.month is not None:
+            # The initiative's months, or any month up to this one (staff keep working after it).
+            check_in_period(args.month, Month.of(project.initiative.start),
+                            max(Month.of(project.initiative.end), Month.of(dt.date.today())))
         day = count_day(args.month.first, today) if args.month else today
         register = StaffRegister(project)
         report = caseload_report(register.records(), CaseloadRepository(project).rows(), register.settings(),
@@ -233,6 +238,12 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
         raise UsageError("--job-broker og --caseworker kan kun bruges sammen med --due")
     with Project.open(args.db) as project:
         initiative = project.initiative
+        if args.as_of is not None:
+            # From the initiative's start to its end, or to today (cases go on after it).
+            latest = max(initiative.end, dt.date.today())
+            if not initiative.start <= args.as_of <= latest:
+                raise UsageError(f"--date {args.as_of.isoformat()} ligger uden for indsatsens periode "
+                                 f"({initiative.start.isoformat()} – {latest.isoformat()})")
         today = args.as_of or min(dt.date.today(), initiative.end)
         cases = StepUpRepository(project).cases(today)
         if args.job_broker or args.caseworker:
@@ -254,19 +265,25 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
 
 
 def _cmd_measures(args: argparse.Namespace) -> int:
-    from fsm_desktop.domain.measures import Month, compute
+    import datetime as dt
+
+    from fsm_desktop.domain.measures import Month, check_in_period, compute
     from fsm_desktop.exchange.measures_output import render
     from fsm_desktop.storage.facts import load_facts
     from fsm_desktop.storage.project import Project
 
     with Project.open(args.db) as project:
         template = project.template
-        first = args.first or Month.of(project.initiative.start)
-        last = args.last or Month.of(project.initiative.end)
+        start, end = Month.of(project.initiative.start), Month.of(project.initiative.end)
+        for month in (args.first, args.last):
+            if month is not None:
+                check_in_period(month, start, end)
+        first, last = args.first or start, args.last or end
         if last < first:
             raise UsageError(f"--to {last} ligger før --from {first}")
         report = compute(template, load_facts(project), first, last, project.initiative.grant_amount)
-        sys.stdout.write(render(report, args.format, project.initiative.name))
+        finished = dt.date.today() > project.initiative.end
+        sys.stdout.write(render(report, args.format, project.initiative.name, finished))
     return 0
 
 

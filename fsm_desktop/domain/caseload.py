@@ -548,10 +548,12 @@ def warnings(people: Sequence[PersonLoad], teams: Sequence[TeamLoad] = ()) -> li
         if p.gone_with_citizens:
             when = p.record.active_to if p.record.active_to and p.record.active_to < p.day else p.record.active_from
             verb = "fratrådt" if p.record.active_to and p.record.active_to < p.day else "først aktiv fra"
-            other.append("{who} er {verb} {d}, men har {n} borgere – fordel sagsstammen.".format(
-                who=who, verb=verb, d=_dk(when), n=p.citizens + p.parked))
+            n = p.citizens + p.parked
+            other.append("{who} er {verb} {d}, men har {n} – fordel sagsstammen.".format(
+                who=who, verb=verb, d=_dk(when), n="1 borger" if n == 1 else f"{n} borgere"))
         if not p.record.counted and p.record.role is not StaffRole.PSEUDO and p.record.role is not StaffRole.LEADER and p.parked:
-            other.append("{who} har 0 timer om ugen; de {n} borgere tæller ikke med i nogens sagsstamme.".format(who=who, n=p.parked))
+            whose = "borgeren" if p.parked == 1 else f"de {p.parked} borgere"
+            other.append("{who} har 0 timer om ugen; {whose} tæller ikke med i nogens sagsstamme.".format(who=who, whose=whose))
     for t in teams:
         if t.status is Status.OVER:
             over.insert(0, "{role} har i alt {load} borgere pr. fuldtid – over grænsen på {limit}.".format(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fsm_desktop.domain import cpr as cpr_rules
+from fsm_desktop.domain.caseload import FULL_TIME_HOURS, MAX_HOURS
 from fsm_desktop.domain.citizen_edit import plan_handover
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError, ValidationError
@@ -163,7 +164,7 @@ STAFF = TableSpec(
         FieldSpec("initialer", "staff_initials", True, "Unikke initialer", ("init",)),
         FieldSpec("navn", "text", True, "Medarbejderens navn", (), 200),
         FieldSpec("rolle", "role", True, "jobformidler, sagsbehandler, leder eller pseudo", ("funktion",)),
-        FieldSpec("timer_pr_uge", "week_hours", help="Timer om ugen (tom = 37)", aliases=("timer", "ugentlige timer")),
+        FieldSpec("timer_pr_uge", "week_hours", help="Timer om ugen (tom = 37; pseudo: 0)", aliases=("timer", "ugentlige timer")),
     ),
     "Én række pr. medarbejder; pseudo-sagsbehandlere (Barsel/fængsel …) har 0 timer.",
 )
@@ -415,8 +416,8 @@ def _hours(value: object, options: ReadOptions, key: str) -> float | None:
 
 def _week_hours(value: object, options: ReadOptions, key: str) -> float | None:
     found = read_number(value, options)
-    if found is not None and not 0 <= found <= 80:
-        raise CellProblem(f"{number(found)} timer om ugen er ikke muligt (0–80)")
+    if found is not None and not 0 <= found <= MAX_HOURS:  # the staff register's limit
+        raise CellProblem(f"{number(found)} timer om ugen er ikke muligt (0–{number(MAX_HOURS)})")
     return found
 
 
@@ -1028,6 +1029,12 @@ class _Planner:
         """Initials (upper case) → Staff, for every valid row of the sheet."""
         self._duplicates(rows, lambda r: (r["initialer"],), "Initialerne", "initialer")
         found: dict[str, Staff] = {}
+        for row in rows:
+            # The register's rule (docs/caseload.md): a pseudo-caseworker has 0 hours a week, so
+            # the citizens parked there count in nobody's caseload.
+            if not row.problems and row["rolle"] is StaffRole.PSEUDO and row.get("timer_pr_uge") not in (None, 0):
+                row.error("timer_pr_uge", "en pseudo-sagsbehandler har 0 timer om ugen (borgerne hos den tæller ikke "
+                                          "med i nogens sagsstamme)")
         self._rejected_initials = {r["initialer"]: r.row for r in rows if r.problems and r["initialer"]}
         for row in rows:
             if row.problems:
@@ -1036,11 +1043,16 @@ class _Planner:
             initials = v["initialer"]
             old = self.existing.staff.get(initials)
             if old is None:
-                staff = Staff(initials, v["navn"], v["rolle"], v.get("timer_pr_uge") if v.get("timer_pr_uge") is not None else 37.0)
+                hours = v.get("timer_pr_uge")
+                if hours is None:  # empty: a full week, a pseudo-caseworker none
+                    hours = 0.0 if v["rolle"] is StaffRole.PSEUDO else FULL_TIME_HOURS
+                staff = Staff(initials, v["navn"], v["rolle"], hours)
                 self.result.staff_new.append(staff)
             else:
                 hours = v.get("timer_pr_uge")
-                staff = replace(old, name=v["navn"], role=v["rolle"], hours_per_week=old.hours_per_week if hours is None else hours)
+                if hours is None:  # empty: unchanged (a pseudo-caseworker has none)
+                    hours = 0.0 if v["rolle"] is StaffRole.PSEUDO else old.hours_per_week
+                staff = replace(old, name=v["navn"], role=v["rolle"], hours_per_week=hours)
                 if (staff.name, staff.role, staff.hours_per_week) != (old.name, old.role, old.hours_per_week):
                     self.result.staff_updated.append((old, staff))
                 else:

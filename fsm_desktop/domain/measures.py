@@ -28,6 +28,7 @@ from fractions import Fraction
 # The caseload arithmetic (a full-time week of 37 hours; who counts) is shared with the
 # Medarbejdere page (docs/caseload.md).
 from fsm_desktop.domain.caseload import FULL_TIME_HOURS, counts_in_caseload
+from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
     PAID_HOURS,
@@ -204,6 +205,9 @@ class FactRows:
     #: citizen id → CitizenFacts, built on first use (drill-down reasons, windows that start or
     #: end mid-month); given when the rows were made from objects.
     objects: dict[str, CitizenFacts] | None = field(default=None, repr=False)
+    #: target_group_entries per target-group rule: the engine and the status sheet count the
+    #: same rows.
+    entries: dict[tuple, list[str | None]] = field(default_factory=dict, repr=False)
 
     def citizen_facts(self) -> dict[str, CitizenFacts]:
         if self.objects is None:
@@ -559,6 +563,17 @@ NEVER = "9999-12-31"
 SINCE_BASELINE = "benefit_since_baseline"
 
 
+def check_in_period(month: Month, first: Month, last: Month) -> None:
+    """A month asked for (the command line's --from/--to/--month, the status sheet's month)
+    must lie in the initiative's months ``first``..``last``: outside them nothing is counted
+    for the initiative (a payout rule is met only in the project's period)."""
+    if not first <= month <= last:
+        raise ValidationError(
+            "Måneden {month} ligger uden for indsatsens periode ({first} – {last}).",
+            month=str(month), first=str(first), last=str(last),
+        )
+
+
 def turns_iso(born: str, years: int) -> str:
     """:func:`domain.model.reaches` on ISO text (20,000 citizens at a time): the day someone
     born on ``born`` turns ``years``; born 29 February, 1 March in a year without one."""
@@ -586,6 +601,15 @@ def target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str 
       citizen without a known birth date is not held back.
 
     Leaving (moved away, retired, died) is the callers' part, as it ends the time inside."""
+    tg = template.target_group
+    key = (tg.entry, tg.min_age, tuple(tg.benefits), template.baseline_date)
+    found = rows.entries.get(key)
+    if found is None:
+        found = rows.entries[key] = _target_group_entries(template, rows)
+    return found
+
+
+def _target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str | None]:
     tg = template.target_group
     citizens = rows.citizens
     benefits = {kind.value for kind in tg.benefits}

@@ -37,6 +37,7 @@ from fsm_desktop.domain.measures import (
     FactsNeeded,
     Month,
     Report,
+    check_in_period,
     facts_needed,
     target_group_entries,
     target_group_needs,
@@ -379,12 +380,7 @@ def parse_hours_over(text: str) -> float:
 
 def check_month(template: ProgramTemplate, last: Month) -> None:
     """The sheet's last month must lie in the initiative's period."""
-    first, end = Month.of(template.start), Month.of(template.end)
-    if not first <= last <= end:
-        raise ValidationError(
-            "Måneden {month} ligger uden for indsatsens periode ({first} – {last}).",
-            month=str(last), first=str(first), last=str(end),
-        )
+    check_in_period(last, Month.of(template.start), Month.of(template.end))
 
 
 # --- counting ------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def as_dict(result: MeasureResult) -> dict:
     }
 
 
-def render_table(report: Report, title: str = "") -> str:
+def render_table(report: Report, title: str = "", finished: bool = False) -> str:
     out = io.StringIO()
     if title:
         out.write(f"{title}: resultatkrav {report.first} – {report.last}\n")
@@ -66,7 +66,7 @@ def render_table(report: Report, title: str = "") -> str:
     if report.payouts:
         out.write("\nUdbetalingsprognose\n")
         for p in report.payouts:
-            status = "opfyldt" if p.met else "ikke opfyldt endnu"
+            status = "opfyldt" if p.met else ("ikke opfyldt" if finished else "ikke opfyldt endnu")
             line = f"- {p.threshold.label}: {status}"
             if p.best is not None:
                 best = f"{p.best.label} ({percent(p.best.share)}, {number(p.best.numerator)} af {number(p.best.denominator)})"
@@ -84,7 +84,8 @@ def render_table(report: Report, title: str = "") -> str:
     return out.getvalue()
 
 
-def render(report: Report, fmt: str, title: str = "") -> str:
+def render(report: Report, fmt: str, title: str = "", finished: bool = False) -> str:
+    """``finished``: the initiative has ended (a rule not met is then not met, not "not yet")."""
     if fmt == "json":
         return json.dumps([as_dict(r) for r in report.results], ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
@@ -98,4 +99,4 @@ def render(report: Report, fmt: str, title: str = "") -> str:
             row["met"] = "" if row["met"] is None else str(row["met"]).lower()
             writer.writerow(row)
         return out.getvalue()
-    return render_table(report, title)
+    return render_table(report, title, finished)

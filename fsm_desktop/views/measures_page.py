@@ -695,10 +695,10 @@ class MeasuresPage(Page):
             return
         lines = []
         released = at_stake = 0.0
+        finished = self.project is not None and self.today > self.project.initiative.end
         for p in self.report.payouts:
-            line = "{label}: {status}".format(
-                label=p.threshold.label, status=self.tr("opfyldt") if p.met else self.tr("ikke opfyldt endnu")
-            )
+            not_met = self.tr("ikke opfyldt") if finished else self.tr("ikke opfyldt endnu")
+            line = "{label}: {status}".format(label=p.threshold.label, status=self.tr("opfyldt") if p.met else not_met)
             if p.best is not None:
                 best = "{period} ({share})".format(period=p.best.label, share=percent(p.best.share))
                 if p.met:
@@ -720,13 +720,15 @@ class MeasuresPage(Page):
                     line += " – " + self.tr("{amount} udløst").format(amount=kroner(p.amount))
                     released += p.amount
                 else:
-                    line += " – " + self.tr("{amount} i spil").format(amount=kroner(p.amount))
+                    lost = self.tr("{amount} ikke udløst") if finished else self.tr("{amount} i spil")
+                    line += " – " + lost.format(amount=kroner(p.amount))
                     at_stake += p.amount
             lines.append("•  " + line)
         if lines:
             if self.report.payouts and self.report.payouts[0].amount is not None:
-                lines.append(self.tr("I alt: {released} udløst, {stake} endnu i spil.").format(
-                    released=kroner(released), stake=kroner(at_stake)))
+                total = (self.tr("I alt: {released} udløst, {stake} ikke udløst.") if finished
+                         else self.tr("I alt: {released} udløst, {stake} endnu i spil."))
+                lines.append(total.format(released=kroner(released), stake=kroner(at_stake)))
             else:
                 lines.append(self.tr("Tilsagnets beløb er ikke indtastet i projektet, så prognosen vises ikke i kroner."))
         heading = self.tr("Udbetalingsprognose")

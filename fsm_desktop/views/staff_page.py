@@ -560,7 +560,8 @@ class _PlanDialog(QDialog):
                     item.setBackground(OVER_BACKGROUND)
                 self.preview.setItem(r, c, item)
         if plan.skipped:
-            lines = [_t("{n} borgere flyttes ikke:").format(n=len(plan.skipped))]
+            lines = [_t("1 borger flyttes ikke:") if len(plan.skipped) == 1
+                     else _t("{n} borgere flyttes ikke:").format(n=len(plan.skipped))]
             lines += [f"• {case.name}: {_t(reason)}" for case, reason in plan.skipped[:6]]
             if len(plan.skipped) > 6:
                 lines.append(_t("… og {n} flere").format(n=len(plan.skipped) - 6))
@@ -675,7 +676,7 @@ class ReassignDialog(_PlanDialog):
             return
         plan = plan_reassignment([c for c in self.cases(self.day) if c.citizen_id in chosen], receiver, self.day, self.role)
         self.show_preview(plan)
-        self.apply_button.setText(_t("Flyt {n} borgere").format(n=len(plan.moves)))
+        self.apply_button.setText(_t("Flyt 1 borger") if len(plan.moves) == 1 else _t("Flyt {n} borgere").format(n=len(plan.moves)))
 
     def note(self) -> str:
         return _t("Omfordelt fra {who}").format(who=self.record.initials)
@@ -764,7 +765,7 @@ class SpreadDialog(_PlanDialog):
         for r, move in enumerate(plan.moves):
             self.moves.setItem(r, 0, QTableWidgetItem(move.case.name))
             self.moves.setItem(r, 1, QTableWidgetItem(self.staff[move.to_staff_id].initials))
-        self.apply_button.setText(_t("Fordel {n} borgere").format(n=len(plan.moves)))
+        self.apply_button.setText(_t("Fordel 1 borger") if len(plan.moves) == 1 else _t("Fordel {n} borgere").format(n=len(plan.moves)))
 
     def note(self) -> str:
         return _t("Sagsstammen fra {who} fordelt").format(who=self.record.initials)

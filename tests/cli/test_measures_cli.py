@@ -141,6 +141,10 @@ def test_table_in_danish_with_the_payout_forecast(env, tiny):
         ["--to", "2020"],
         ["--from", "2020-03", "--to", "2020-02"],  # --to before --from
         ["--format", "xml"],
+        ["--from", "0001-01", "--to", "0001-06"],  # outside the initiative: nothing to count
+        ["--from", "9999-10", "--to", "9999-12"],
+        ["--to", "2022-01"],  # after FSM2's last month: a payout is met only in the project
+        ["--from", "2019-10"],
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(env, tiny, args):
@@ -149,6 +153,13 @@ def test_usage_errors_are_one_line_and_exit_2(env, tiny, args):
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_month_outside_the_initiative_is_named(env, tiny):
+    result = measures(env, "--db", tiny, "--to", "2022-01")
+    assert result.stderr.splitlines() == [
+        "fsm-desktop: Måneden 2022-01 ligger uden for indsatsens periode (2019-11 – 2021-10)."
+    ]
 
 
 def test_a_missing_project_file_is_exit_2(env, tmp_path):

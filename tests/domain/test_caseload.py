@@ -223,7 +223,7 @@ def test_report_people_and_warnings():
         "Sagsbehandlere har i alt 1,7 borgere pr. fuldtid – over grænsen på 1,5.",
         "CD (Person cd) har 2,5 borgere pr. fuldtid – over grænsen på 1,5.",
         "CD (Person cd) er fratrådt 15-02-2020, men har 2 borgere – fordel sagsstammen.",
-        "GH (Person gh) har 0 timer om ugen; de 1 borgere tæller ikke med i nogens sagsstamme.",
+        "GH (Person gh) har 0 timer om ugen; borgeren tæller ikke med i nogens sagsstamme.",
     ]
     assert warnings([]) == []
 

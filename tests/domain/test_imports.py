@@ -625,6 +625,24 @@ def test_the_summary_line():
     )
 
 
+def test_staff_rows_follow_the_register_rules():
+    """As on the Medarbejdere page (docs/caseload.md): at most 48 hours a week, and a
+    pseudo-caseworker has 0 (empty gives 0, also when a known person becomes one)."""
+    existing = Existing(group_ids=FSM2_GROUPS, staff={"KL": Staff("KL", "Karl", StaffRole.CASEWORKER, 37.0)})
+    result = plan(sheet("Medarbejdere", STAFF_HEADERS,
+                        ("P1", "Barsel/fængsel", "pseudo", 10), ("S1", "Sanne", "sagsbehandler", 60),
+                        ("P2", "Pensionsnævnet", "pseudo", None), ("KL", "Karl", "pseudo", None)),
+                  existing=existing)
+    assert errors(result) == [
+        "Medarbejdere, række 2, kolonne D (timer_pr_uge): en pseudo-sagsbehandler har 0 timer om ugen (borgerne hos "
+        "den tæller ikke med i nogens sagsstamme)",
+        "Medarbejdere, række 3, kolonne D (timer_pr_uge): 60 timer om ugen er ikke muligt (0–48)",
+    ]
+    assert [(s.initials, s.hours_per_week) for s in result.staff_new] == [("P2", 0.0)]
+    assert [(new.initials, new.role, new.hours_per_week) for _old, new in result.staff_updated] == [
+        ("KL", StaffRole.PSEUDO, 0.0)]
+
+
 def test_staff_rows_update_name_role_and_hours():
     existing = Existing(group_ids=FSM2_GROUPS, staff={"AB": Staff("AB", "Anne", StaffRole.JOB_BROKER, 37.0)})
     result = plan(sheet("Medarbejdere", STAFF_HEADERS, ("ab", "Anne B", "jobformidler", None), ("BF", "Barsel/fængsel", "pseudo", 0)),

@@ -130,8 +130,12 @@ def test_payout_forecast_in_kroner(page):
     text = page.payout_label.text()
     assert "15 % udløser 40 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 400.000 kr. udløst" in text
     assert "20 % udløser de sidste 10 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 100.000 kr. udløst" in text
-    assert "I alt: 500.000 kr. udløst, 0 kr. endnu i spil." in text
+    # The initiative ended in October 2021: what was not released is not "still at stake".
+    assert "I alt: 500.000 kr. udløst, 0 kr. ikke udløst." in text
     assert page.payout_heading.text() == "Udbetalingsprognose"
+    page.today = dt.date(2020, 6, 1)  # while it runs
+    page._show_payouts()
+    assert "I alt: 500.000 kr. udløst, 0 kr. endnu i spil." in page.payout_label.text()
 
 
 def test_forecast_without_a_grant_says_so(app, qtbot, tmp_path):

@@ -265,7 +265,7 @@ def _drive_reassign(to: str, n: int):
         preview = {dialog.preview.item(r, 0).text(): dialog.preview.item(r, 1).text() for r in range(dialog.preview.rowCount())}
         drive.preview = preview
         drive.status = {dialog.preview.item(r, 0).text(): dialog.preview.item(r, 3).text() for r in range(dialog.preview.rowCount())}
-        assert dialog.apply_button.text() == f"Flyt {n} borgere"
+        assert dialog.apply_button.text() == ("Flyt 1 borger" if n == 1 else f"Flyt {n} borgere")
         dialog.apply()
         return dialog.result() == QDialog.DialogCode.Accepted
 
