@@ -839,6 +839,8 @@ class ImportPlan:
             "løntimer: {} nye, {} ændrede".format(number(c["hours_new"]), number(c["hours_updated"])),
             "medarbejdere: {} nye, {} ændrede".format(number(c["staff_new"]), number(c["staff_updated"])),
         ]
+        if c["status_new"]:  # a new CV-on-Jobnet or job-goal value (the citizen row may be unchanged)
+            parts.append("cv/jobmål: {} nye registreringer".format(number(c["status_new"])))
         if c["leaving"]:
             parts.append("{} går ud af målgruppen".format(number(c["leaving"])))
         if c["rejected_rows"]:

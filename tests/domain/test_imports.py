@@ -615,6 +615,7 @@ def test_status_entries_only_when_the_value_changes():
     existing.status[(anna.id, "cv_jobnet")] = "ja"
     result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(cv="Ja", jobmål="Pædagogmedhjælper")), existing=existing)
     assert [(s.kind.value, s.value) for s in result.status_new] == [("jobmaal", "Pædagogmedhjælper")]
+    assert "; cv/jobmål: 1 nye registreringer" in result.summary()
 
 
 def test_the_summary_line():
