@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from fsm_desktop import __version__
-from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.errors import KnownError, ValidationError
 
 PROG = "fsm-desktop"
 EXIT_USAGE = 2
@@ -242,8 +242,9 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
             # From the initiative's start to its end, or to today (cases go on after it).
             latest = max(initiative.end, dt.date.today())
             if not initiative.start <= args.as_of <= latest:
-                raise UsageError(f"--date {args.as_of.isoformat()} ligger uden for indsatsens periode "
-                                 f"({initiative.start.isoformat()} – {latest.isoformat()})")
+                raise ValidationError("Datoen {day} ligger uden for indsatsens periode ({first} – {last}).",
+                                      day=args.as_of.isoformat(), first=initiative.start.isoformat(),
+                                      last=latest.isoformat())
         today = args.as_of or min(dt.date.today(), initiative.end)
         cases = StepUpRepository(project).cases(today)
         if args.job_broker or args.caseworker:

@@ -99,6 +99,11 @@ def first_iso_week(month: Month) -> tuple[dt.date, dt.date]:
     return thursday - dt.timedelta(days=3), thursday + dt.timedelta(days=3)
 
 
+def baseline_week(template: ProgramTemplate) -> tuple[dt.date, dt.date]:
+    """The baseline month's first ISO week (BIR: 30 December 2019 – 5 January 2020)."""
+    return first_iso_week(Month.of(template.baseline_date))
+
+
 def last_iso_week(month: Month) -> tuple[dt.date, dt.date]:
     """The month's last ISO week: the week whose Thursday is the month's last Thursday.
     March 2020 → 23–29 March (the week of 31 March has its Thursday in April)."""
@@ -204,10 +209,10 @@ class FactRows:
     births: Mapping[str, str] | None = None
     #: citizen id → CitizenFacts, built on first use (drill-down reasons, windows that start or
     #: end mid-month); given when the rows were made from objects.
-    objects: dict[str, CitizenFacts] | None = field(default=None, repr=False)
+    objects: dict[str, CitizenFacts] | None = field(default=None, repr=False, compare=False)
     #: target_group_entries per target-group rule: the engine and the status sheet count the
     #: same rows.
-    entries: dict[tuple, list[str | None]] = field(default_factory=dict, repr=False)
+    entries: dict[tuple, list[str | None]] = field(default_factory=dict, repr=False, compare=False)
 
     def citizen_facts(self) -> dict[str, CitizenFacts]:
         if self.objects is None:
@@ -591,11 +596,10 @@ def target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str 
     - the entry date; without one, the start of the first period of one of the target group's
       benefits; without that, from the start (None);
     - entry ``benefit_since_baseline`` (BIR: in ressourceforløb in the first week of January
-      2020, or entering later): only a benefit period that lasts into the baseline month's first
-      ISO week or begins later brings a citizen in. A citizen whose benefit periods all ended
-      before that week never enters, whatever the entry date says; without an entry date the
-      first such period's start is the entry. A citizen without any benefit period is taken as
-      above (the extract may not hold the periods);
+      2020, or entering later; seed 002 §11): the benefit periods alone decide, as in BIR's own
+      denominator. The entry is the start of the first period that lasts into the baseline
+      month's first ISO week or begins later; a citizen without such a period (all ended
+      before that week, or none registered) never enters. The entry date is not used;
     - ``min_age`` (FSM2: over 30, i.e. 30 or older): not before the day the citizen turns that
       age (as :func:`domain.model.reaches`: born 29 February, 1 March in a year without one); a
       citizen without a known birth date is not held back.
@@ -615,15 +619,12 @@ def _target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str
     benefits = {kind.value for kind in tg.benefits}
     since_baseline = tg.entry == SINCE_BASELINE
     first: dict[str, str] = {}  # the first benefit period that brings the citizen in
-    had: set[str] = set()  # citizens with a benefit period (since_baseline)
     if benefits and (since_baseline or any(row[3] is None for row in citizens)):
-        week = first_iso_week(Month.of(template.baseline_date))[0].isoformat() if since_baseline else ""
+        week = baseline_week(template)[0].isoformat() if since_baseline else ""
         for cid, kind, start, end in rows.periods:
             if kind in benefits:
-                if since_baseline:
-                    had.add(cid)
-                    if end is not None and end < week:
-                        continue
+                if since_baseline and end is not None and end < week:
+                    continue
                 found = first.get(cid)
                 if found is None or start < found:
                     first[cid] = start
@@ -631,10 +632,12 @@ def _target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str
     years = tg.min_age or 0
     entries: list[str | None] = []
     for cid, _name, _group, entry, _exit, _reason in citizens:
-        if since_baseline and cid in had and cid not in first:
-            entries.append(NEVER)
-            continue
-        if entry is None:
+        if since_baseline:
+            entry = first.get(cid)
+            if entry is None:
+                entries.append(NEVER)
+                continue
+        elif entry is None:
             entry = first.get(cid)
         if births is not None:
             born = births.get(cid)
@@ -903,7 +906,7 @@ class _MeasureRun:
         """The baseline week's first day, and per quarter: the end of the time in which being
         in ressourceforløb brings a citizen in, and the end of the quarter's last ISO week
         (ISO text, as the rows hold dates)."""
-        baseline_start, baseline_end = first_iso_week(Month.of(self.ctx.template.baseline_date))
+        baseline_start, baseline_end = baseline_week(self.ctx.template)
         until, last_week = [], []
         for a, b in bounds:
             quarter_first = Month.from_index(self.ctx.base + a)
@@ -1072,7 +1075,7 @@ class _MeasureRun:
     def _den_reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
         rule = self.spec.population.rule
         if rule == "bir_rolling_quarter":
-            baseline_start, baseline_end = first_iso_week(Month.of(self.ctx.template.baseline_date))
+            baseline_start, baseline_end = baseline_week(self.ctx.template)
             rf = [s for s in citizen.periods if s.kind == PeriodKind.RESSOURCEFORLOEB.value]
             if any(s.overlaps(baseline_start, baseline_end) for s in rf):
                 return "i ressourceforløb i første uge af {month}".format(month=_month_name(baseline_start + dt.timedelta(days=3)))

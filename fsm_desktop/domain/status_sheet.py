@@ -10,8 +10,8 @@ docs/status_sheet.md; the one-line Danish version is :attr:`RowSpec.definition`.
 "In the target group in a month" is the measures engine's rule (docs/measures.md, FSM2): entered
 on or before the month's last day (:func:`domain.measures.target_group_entries`: the entry date;
 without one, the first benefit of the template's target group; without that, from the start;
-never before the minimum age, FSM2's 30; for BIR only a benefit lasting into the first week of
-January 2020 or later brings a citizen in) and not left (moved away, retired, died) before its
+never before the minimum age, FSM2's 30; for BIR only a benefit lasting into the baseline
+month's first ISO week, or beginning later, brings a citizen in) and not left (moved away, retired, died) before its
 first day. The baseline is one day: in the target group on that day, touched on that
 day. The tests check that the sheet's target group equals the engine's denominator.
 
@@ -20,7 +20,6 @@ as the engine counts them, so the sheet and the Mål page show the same numbers.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from collections import Counter
@@ -700,15 +699,10 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
 def _stepup_cells(cases: Sequence[StepUpCase], start: dt.date, last: Month, baseline: dt.date,
                   today: dt.date) -> list[Cell | None]:
     """Meetings held per month and the running total since the project's start
-    (domain.stepup.monthly_counts); at the baseline, the meetings held from the start to its
-    day. A meeting before the project's start is not the project's: it is left out (the Step-up
-    page's own total counts every meeting)."""
-    first_day = dt.date(start.year, start.month, 1)
-    cases = [
-        dataclasses.replace(case, meetings=[m for m in case.meetings if m.date >= start]) for case in cases
-    ]
-    months = monthly_counts(cases, first_day, last.last, today)
-    by_baseline = sum(1 for case in cases for m in case.meetings if m.date <= min(baseline, today))
+    (domain.stepup.monthly_counts: a meeting before the start is not the project's); at the
+    baseline, the meetings held from the start to its day."""
+    months = monthly_counts(cases, start, last.last, today)
+    by_baseline = sum(1 for case in cases for m in case.meetings if start <= m.date <= min(baseline, today))
     return [Cell(by_baseline, None, by_baseline)] + [Cell(m.held, None, m.cumulative) for m in months]
 
 

@@ -514,25 +514,21 @@ class MonthCount:
 
 
 def monthly_counts(cases: Iterable[StepUpCase], first: dt.date, last: dt.date, today: dt.date) -> list[MonthCount]:
-    """Meetings held per calendar month from ``first``'s month to ``last``'s, the running total
-    (meetings before ``first`` included, so the total is the project's), and each month's
-    meetings by outcome as seen today."""
+    """Meetings held per calendar month from ``first``'s month to ``last``'s, the running total,
+    and each month's meetings by outcome as seen today. ``first`` is the project's start: a
+    meeting before it is not the project's and is left out (status sheet, Step-up page and
+    `fsm-desktop stepup` count the same)."""
     per_month: dict[str, dict[Outcome, int]] = {}
-    before = 0
-    start_key = f"{first.year:04d}-{first.month:02d}"
     for case in cases:
         for meeting in case.meetings:
-            if meeting.date > today:
-                continue  # not held yet as of today
+            if meeting.date > today or meeting.date < first:
+                continue  # not held yet as of today, or before the project
             key = f"{meeting.date.year:04d}-{meeting.date.month:02d}"
-            if key < start_key:
-                before += 1
-                continue
             result = outcome(follow_up(case, meeting, today))
             bucket = per_month.setdefault(key, {})
             bucket[result] = bucket.get(result, 0) + 1
     out = []
-    total = before
+    total = 0
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
         key = f"{year:04d}-{month:02d}"

@@ -286,7 +286,7 @@ class Project:
             raise ProjectFileError(
                 "Sikkerhedskopien {path} kunne ikke gemmes: {reason}.",
                 path=str(target),
-                reason=getattr(exc, "strerror", None) or str(exc),
+                reason=os_reason(exc) if isinstance(exc, OSError) else str(exc),
             ) from None
         return target
 

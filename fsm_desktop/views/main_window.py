@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import SUFFIX, Project
@@ -304,7 +304,9 @@ class MainWindow(QMainWindow):
         if self.project is None:
             return
         s = OverviewRepository(self.project).summary()
-        parts = [self.tr("{n} borgere i målgruppen").format(n=number(s.active))]
+        # Citizens who have not left (the target group month by month is the Mål page's and the
+        # status sheet's: it also weighs entry dates, FSM2's age and BIR's baseline week).
+        parts = [self.tr("{n} borgere").format(n=number(s.active))]
         if self.project.template.groups:
             parts.append(self.tr("gruppe 1: {g1} · gruppe 2: {g2}").format(g1=number(s.group1), g2=number(s.group2)))
         parts.append(self.tr("{n} medarbejdere").format(n=number(s.staff)))
@@ -373,7 +375,7 @@ class MainWindow(QMainWindow):
             except OSError as error:
                 self.warn(
                     self.tr("Demoprojektet kunne ikke oprettes"),
-                    KnownError("Mappen {folder} kunne ikke oprettes: {reason}.", folder=str(path.parent), reason=error.strerror or str(error)),
+                    KnownError("Mappen {folder} kunne ikke oprettes: {reason}.", folder=str(path.parent), reason=os_reason(error)),
                 )
                 return False
         return self.open_project(path)

@@ -114,21 +114,24 @@ def threshold_text(result_or_spec_kind: str, value: float) -> str:
     return number(value) if result_or_spec_kind == "caseload" else percent(value, trim=True)
 
 
-def payout_text(p: PayoutForecast) -> str:
-    """One payout rule in a line: met or how many citizens short, and the amount."""
+def payout_text(p: PayoutForecast, finished: bool = False) -> str:
+    """One payout rule in a line: met or how many citizens short, and the amount.
+    ``finished``: the initiative has ended (short, not "still" short; not released, not at stake)."""
     if p.met:
         text = _t("opfyldt {period}").format(period=period_label(p.best)) if p.best else _t("opfyldt")
         if p.amount is not None:
             text += " – " + _t("udløser {amount}").format(amount=kroner(p.amount))
         return text
     if p.best is None:
-        text = _t("ingen periode endnu")
+        text = _t("ingen periode") if finished else _t("ingen periode endnu")
     elif p.needed == 1:
-        text = _t("mangler 1 borger i {period}").format(period=period_label(p.best))
+        text = (_t("manglede 1 borger i {period}") if finished else _t("mangler 1 borger i {period}")).format(
+            period=period_label(p.best))
     else:
-        text = _t("mangler {n} borgere i {period}").format(n=number(p.needed), period=period_label(p.best))
+        text = (_t("manglede {n} borgere i {period}") if finished else _t("mangler {n} borgere i {period}")).format(
+            n=number(p.needed), period=period_label(p.best))
     if p.amount is not None:
-        text += " – " + _t("{amount} i spil").format(amount=kroner(p.amount))
+        text += " – " + (_t("{amount} ikke udløst") if finished else _t("{amount} i spil")).format(amount=kroner(p.amount))
     return text
 
 
@@ -296,7 +299,9 @@ class MeasureChart(ChartView):
         payouts: Sequence[PayoutForecast] = (),
         title: str = "",
         selected: int | None = None,
+        finished: bool = False,
     ) -> None:
+        """``finished``: the initiative has ended (the payouts' wording, :func:`payout_text`)."""
         self._show_canvas()
         self.rows = list(rows)
         figure = self.figure
@@ -334,7 +339,7 @@ class MeasureChart(ChartView):
                 label = _t("Krav {value}").format(value=text)
             p = payout_by_value.get(threshold.value)
             if p is not None:
-                label += ": " + payout_text(p)
+                label += ": " + payout_text(p, finished)
             colour = THRESHOLD_COLOURS[i % len(THRESHOLD_COLOURS)]
             value = threshold.value * scale
             ax.axhline(value, color=colour, linestyle="--", linewidth=1.3, zorder=2, label=label)

@@ -620,7 +620,8 @@ class MeasuresPage(Page):
         title = rows[0].spec.name if rows else ""
         if rows and not group.is_all and rows[0].spec.kind != "caseload":
             title += " – " + _t(group.label)
-        self.chart.plot(rows, payouts, title=title, selected=self._selected if rows else None)
+        self.chart.plot(rows, payouts, title=title, selected=self._selected if rows else None,
+                        finished=self._finished())
 
     def select_period(self, k: int) -> None:
         """Show period k as chosen: in the table, the chart and the breakdown."""
@@ -690,12 +691,16 @@ class MeasuresPage(Page):
         self.breakdown_note.setText(note)
         self.breakdown_ready.emit()
 
+    def _finished(self) -> bool:
+        """The initiative has ended: a payout rule not met is lost, not still at stake."""
+        return self.project is not None and self.today > self.project.initiative.end
+
     def _show_payouts(self) -> None:
         if self.report is None:
             return
         lines = []
         released = at_stake = 0.0
-        finished = self.project is not None and self.today > self.project.initiative.end
+        finished = self._finished()
         for p in self.report.payouts:
             not_met = self.tr("ikke opfyldt") if finished else self.tr("ikke opfyldt endnu")
             line = "{label}: {status}".format(label=p.threshold.label, status=self.tr("opfyldt") if p.met else not_met)

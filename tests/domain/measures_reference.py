@@ -122,19 +122,20 @@ def turns(birth_date: dt.date, years: int) -> dt.date:
 
 def entry_day(template, citizen: CitizenFacts) -> dt.date | None:
     """The day the citizen enters the target group; None: from the start; dt.date.max: never.
-    BIR's rule (entry "benefit_since_baseline"): only a benefit reaching the baseline month's
-    first ISO week brings a citizen in; one whose benefits all ended before it never enters.
-    FSM2's minimum age (30): not before the 30th birthday."""
+    BIR's rule (entry "benefit_since_baseline"): only the benefit periods decide: the first one
+    reaching the baseline month's first ISO week (or beginning later) brings the citizen in;
+    without one the citizen never enters (the entry date is not used). FSM2's minimum age
+    (30): not before the 30th birthday."""
     target_group = template.target_group
     benefits = [p for p in citizen.periods if p.kind in {str(kind) for kind in target_group.benefits}]
     if target_group.entry == "benefit_since_baseline":
         monday = iso_weeks_of(Month(template.baseline_date.year, template.baseline_date.month))[0][0]
         reaching = [p for p in benefits if any(covers(p, day) for day in days(monday, monday + 6 * ONE_DAY))
                     or p.start > monday]
-        if benefits and not reaching:
+        if not reaching:
             return dt.date.max
-        benefits = reaching
-    if citizen.entry_date is not None:
+        entry = min(p.start for p in reaching)
+    elif citizen.entry_date is not None:
         entry = citizen.entry_date
     else:
         entry = min(p.start for p in benefits) if benefits else None

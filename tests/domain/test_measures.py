@@ -273,13 +273,16 @@ def test_target_group_entries_of_bir_start_at_the_baseline_week():
         citizen("late", periods=(span("ressourceforloeb", "2019-01-01", "2019-06-30"),
                                  span("ressourceforloeb", "2020-06-01", None))),  # again from June
         citizen("dated", entry="2018-05-01", periods=(span("ressourceforloeb", "2018-05-01", "2019-06-30"),)),
-        citizen("none", entry="2020-02-03"),  # no period at all: the entry date
-        citizen("free"),  # neither: from the start
+        # The entry date is not used: the course reaching the week decides (as BIR's measures).
+        citizen("again", entry="2018-05-01", periods=(span("ressourceforloeb", "2018-05-01", "2019-06-30"),
+                                                      span("ressourceforloeb", "2020-06-01", None))),
+        citizen("none", entry="2020-02-03"),  # no course registered: never
+        citizen("free"),
     ]
     rows = Facts(citizens=people).rows()
-    assert target_group_entries(BIR, rows) == [NEVER, "2018-05-01", "2020-06-01", NEVER, "2020-02-03", None]
-    # FSM2's rule for the same facts: the first benefit, whenever it ended (no FSM2 benefit here).
-    assert target_group_entries(FSM2, rows) == [None, None, None, "2018-05-01", "2020-02-03", None]
+    assert target_group_entries(BIR, rows) == [NEVER, "2018-05-01", "2020-06-01", NEVER, "2020-06-01", NEVER, NEVER]
+    # FSM2's rule for the same facts: the entry date, else the first benefit (none of FSM2's here).
+    assert target_group_entries(FSM2, rows) == [None, None, None, "2018-05-01", "2018-05-01", "2020-02-03", None]
 
 
 def test_fsm2_a_citizen_who_left_before_entering_is_never_counted():

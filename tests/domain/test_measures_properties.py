@@ -10,14 +10,17 @@ towards a few shared days per example so that entries, exits and periods coincid
 * one more qualifying day (a one-day ordinary job, an hour of paid hours) never lowers a
   numerator;
 * the engine agrees exactly with the day-by-day reference (measures_reference.py) for all four
-  builtin templates and three copies with other dates: counts per period and the drill-down's
-  citizen ids (caseload: the citizens, and the full-time equivalents).
+  builtin templates, three copies with other dates and copies with other target-group rules
+  (BIR's baseline week counted month by month, FSM2 with it, the age limit at day precision,
+  an age that leap-day births reach in the period): counts per period and the drill-down's citizen
+  ids (caseload: the citizens, and the full-time equivalents).
 
 A thorough run (a few minutes): FSM_MEASURES_EXAMPLES=3000 pytest tests/domain/test_measures_properties.py
 """
 
 from __future__ import annotations
 
+import calendar
 import copy
 import datetime as dt
 import os
@@ -51,6 +54,14 @@ def _with_target_group_rule(key: str):
     return parse_template(data)
 
 
+def _with_target_group(template, new_key: str, **rule):
+    """A copy whose target group has another minimum age or entry rule."""
+    data = copy.deepcopy(template.raw)
+    data["key"] = new_key
+    data["target_group"].update(rule)
+    return parse_template(data)
+
+
 #: The builtin templates, plus copies whose dates reach the leap day (HIR's seniority: the end
 #: of February 2020 and 2021), another baseline week (BIR: 1 January 2021 is a Friday, so the
 #: first ISO week of January 2021 is 4-10 January), and a job-broker window that starts and ends
@@ -67,6 +78,15 @@ VARIANTS = {
         window={"start": "2019-01-15", "end": "2019-12-15"},
     ),
 }
+# The target group's rules on the other paths: FSM2 with BIR's baseline week; an age limit at
+# day precision (Frontrunner's window starting mid-month) and with BIR's week; and an age of 29,
+# which people born on 29 February 1992 reach on 1 March 2021, inside FSM2's period.
+VARIANTS.update({
+    "fsm2_since_baseline": _with_target_group(TEMPLATES["fsm2"], "fsm2_since_baseline", entry="benefit_since_baseline"),
+    "frontrunner_mid_30": _with_target_group(VARIANTS["frontrunner_mid"], "frontrunner_mid_30", min_age=30),
+    "bir_target_group_30": _with_target_group(VARIANTS["bir_target_group"], "bir_target_group_30", min_age=30),
+    "fsm2_29": _with_target_group(TEMPLATES["fsm2"], "fsm2_29", min_age=29),
+})
 DAY = dt.timedelta(days=1)
 
 #: Examples per template for the comparison with the reference; the engine-only properties
@@ -220,9 +240,14 @@ def facts_for(draw, template, max_citizens=6):
             _span(draw, days, pool, ["jobformidler", "sagsbehandler"], staff_ids) for _ in range(draw(_CHOICE) % 4)
         ]
         birth = None
-        if draw(_CHOICE) % 4:  # around the day of the target group's minimum age, or long before
+        age = template.target_group.min_age or 30
+        kind = draw(_CHOICE) % 8
+        if kind == 7:  # born on a leap day: the birthday falls on 1 March in other years
+            years = [y for y in range(days.lo.year - age - 3, days.hi.year - age + 1) if calendar.isleap(y)]
+            birth = dt.date(_pick(draw, years), 2, 29)
+        elif kind > 1:  # around the day of the target group's minimum age, or long before
             day = days.near(draw, pool)
-            years = (template.target_group.min_age or 30) + _pick(draw, (0, 0, 0, 10))
+            years = age + _pick(draw, (0, 0, 0, 10))
             birth = dt.date(day.year - years, day.month, 28 if (day.month, day.day) == (2, 29) else day.day)
             birth += dt.timedelta(days=_pick(draw, (-1, 0, 0, 1, 40)))
         citizens.append(

@@ -211,15 +211,19 @@ def test_met_is_exact():
 
 def test_initiatives_without_groups_have_no_group_rows_and_count_everyone():
     bir = builtin_template("bir")
-    facts = hand_facts(goals=bir.goals)
+    # BIR's target group is decided by ressourceforløb: each hand citizen gets one from the
+    # entry (E from its kontanthjælp's start).
+    people = [dataclasses.replace(c, periods=[*c.periods, _span(PeriodKind.RESSOURCEFORLOEB, c.entry_date or D(2019, 12, 15))])
+              for c in hand_facts().rows.citizen_facts().values()]
+    facts = hand_facts(goals=bir.goals, rows=Facts(people).rows())
     sheet = build(bir, facts, Month(2020, 1), D(2020, 1, 31))
     for row_id in (JOB_BROKER, REHAB):
         row = sheet.row(row_id)
         assert row.availability == NOT_RELEVANT
         assert row.note == "ikke relevant for indsatsen"
         assert not row.goal_editable
-    # BIR's period starts 15 Dec 2019 (first month December), baseline 1 Jan 2020; the target
-    # group's benefit is ressourceforløb, so E (kontanthjælp, no entry date) counts from the start.
+    # BIR's period starts 15 Dec 2019 (first month December), baseline 1 Jan 2020. December: all
+    # six (D moved away on 1 Dec, E's course began 15 Dec); the 0-punkt and January: D has left.
     assert [c.label for c in sheet.data_columns] == ["0-punkt 01.01.2020", "dec. 2019", "jan. 2020"]
     assert counts(sheet, GROSS) == [(5, 5), (6, 6), (5, 5)]
     # Without groups the denominators are the whole target group.

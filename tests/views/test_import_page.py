@@ -82,7 +82,7 @@ def test_import_with_preview_then_write(window, page, qtbot, tmp_path):
     assert dialog.stack.currentIndex() == ImportDialog.DONE
     assert "Importeret: borgere: 2 nye" in dialog.done_label.text()
     assert CitizenRepository(window.project).count() == 6
-    assert "5 borgere i målgruppen" in window.status_label.text()  # the window refreshed
+    assert window.status_label.text().startswith("5 borgere")  # the window refreshed
     assert page.model.rowCount() == 1 and page.undo_button.isEnabled()
     assert page.model.index(0, 1).data() == "udtraek.xlsx"
 
@@ -247,7 +247,7 @@ def test_undo_the_latest_import(window, page, qtbot, tmp_path):
     assert CitizenRepository(window.project).count() == 4
     assert page.model.index(0, 8).data().startswith("fortrudt")
     assert not page.undo_button.isEnabled()
-    assert "3 borgere i målgruppen" in window.status_label.text()
+    assert window.status_label.text().startswith("3 borgere")
 
 
 def test_the_preview_says_when_nothing_would_change(window, page, qtbot, tmp_path):

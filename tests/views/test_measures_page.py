@@ -7,18 +7,21 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import types
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.measures import Month, PayoutForecast
 from fsm_desktop.domain.model import BoardColumn, Citizen, Gender, Origin, Period, PeriodKind
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.views import tasks
+from fsm_desktop.views.measures_chart import payout_text
 from fsm_desktop.views.measures_page import BreakdownModel, MeasuresPage, MembersDialog, MembersModel, ResultsModel
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
@@ -314,6 +317,16 @@ def test_chart_shows_share_thresholds_and_best_period(page):
     assert list(best.get_xdata()) == [MARCH] and list(best.get_ydata()) == [pytest.approx(40.0)]
     assert "mar 2020\n40,0 %" in texts
     assert page.chart.ax.get_title(loc="left") == "Løntimer eller uddannelse i en måned"
+
+
+def test_a_payout_not_met_is_short_while_running_and_lost_when_ended():
+    spec = builtin_template("fsm2").measures[0]
+    best = types.SimpleNamespace(period_start=Month(2020, 3), period_end=Month(2020, 3))
+    short = PayoutForecast(spec, spec.thresholds[1], False, best, 2, 100_000.0)
+    assert payout_text(short) == "mangler 2 borgere i mar 2020 – 100.000 kr. i spil"
+    assert payout_text(short, finished=True) == "manglede 2 borgere i mar 2020 – 100.000 kr. ikke udløst"
+    none = PayoutForecast(spec, spec.thresholds[1], False, None, 0, None)
+    assert (payout_text(none), payout_text(none, finished=True)) == ("ingen periode endnu", "ingen periode")
 
 
 def test_chart_follows_the_widget_size(page, qtbot):
