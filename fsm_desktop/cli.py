@@ -183,9 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _month(text: str):
+    import re
+
     from fsm_desktop.domain.measures import Month
 
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}", text, re.ASCII):  # only the form the help names
+            raise ValueError(text)
         return Month.parse(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"»{text}« er ikke en måned (ÅÅÅÅ-MM)") from None
@@ -193,8 +197,11 @@ def _month(text: str):
 
 def _day(text: str):
     import datetime as dt
+    import re
 
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):  # not 20201110 or 2020-W46-2
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"»{text}« er ikke en dato (ÅÅÅÅ-MM-DD)") from None
@@ -213,8 +220,10 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
         today = min(dt.date.today(), project.initiative.end)
         if args.month is not None:
             # The initiative's months, or any month up to this one (staff keep working after it).
-            check_in_period(args.month, Month.of(project.initiative.start),
-                            max(Month.of(project.initiative.end), Month.of(dt.date.today())))
+            if args.month > max(Month.of(project.initiative.end), Month.of(dt.date.today())):
+                raise ValidationError("Måneden {month} ligger efter både indsatsens slut ({last}) og denne måned.",
+                                      month=str(args.month), last=str(Month.of(project.initiative.end)))
+            check_in_period(args.month, Month.of(project.initiative.start), max(args.month, Month.of(project.initiative.end)))
         day = count_day(args.month.first, today) if args.month else today
         register = StaffRegister(project)
         report = caseload_report(register.records(), CaseloadRepository(project).rows(), register.settings(),
@@ -234,28 +243,29 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
 
     if args.exempt and not args.due:
         raise UsageError("--exempt kan kun bruges sammen med --due")
-    if (args.job_broker or args.caseworker) and not args.due:
+    if (args.job_broker is not None or args.caseworker is not None) and not args.due:
         raise UsageError("--job-broker og --caseworker kan kun bruges sammen med --due")
     with Project.open(args.db) as project:
         initiative = project.initiative
         if args.as_of is not None:
             # From the initiative's start to its end, or to today (cases go on after it).
-            latest = max(initiative.end, dt.date.today())
-            if not initiative.start <= args.as_of <= latest:
-                raise ValidationError("Datoen {day} ligger uden for indsatsens periode ({first} – {last}).",
-                                      day=args.as_of.isoformat(), first=initiative.start.isoformat(),
-                                      last=latest.isoformat())
+            if args.as_of < initiative.start:
+                raise ValidationError("Datoen {day} ligger før indsatsens start ({first}).",
+                                      day=args.as_of.isoformat(), first=initiative.start.isoformat())
+            if args.as_of > max(initiative.end, dt.date.today()):
+                raise ValidationError("Datoen {day} ligger efter både indsatsens slut ({last}) og i dag.",
+                                      day=args.as_of.isoformat(), last=initiative.end.isoformat())
         today = args.as_of or min(dt.date.today(), initiative.end)
         cases = StepUpRepository(project).cases(today)
-        if args.job_broker or args.caseworker:
+        if args.job_broker is not None or args.caseworker is not None:
             known = {s.initials.upper() for s in StaffRepository(project).list()}
             for option, initials in (("--job-broker", args.job_broker), ("--caseworker", args.caseworker)):
-                if initials and initials.upper() not in known:
+                if initials is not None and initials.upper() not in known:
                     raise UsageError(f"{option}: ingen medarbejder har initialerne »{initials}«")
             cases = [
                 c for c in cases
-                if (not args.job_broker or c.job_broker.upper() == args.job_broker.upper())
-                and (not args.caseworker or c.caseworker.upper() == args.caseworker.upper())
+                if (args.job_broker is None or c.job_broker.upper() == args.job_broker.upper())
+                and (args.caseworker is None or c.caseworker.upper() == args.caseworker.upper())
             ]
         if args.due:
             sys.stdout.write(render_due(due_list(cases, today, include_exempt=args.exempt), today, args.format))

@@ -120,11 +120,15 @@ class StepUpRepository:
             ids = list(citizen_ids)
             where, params = f" WHERE id IN ({', '.join('?' * len(ids))})", ids
         cases: dict[str, StepUpCase] = {}
+        # The project's duty begins with the project: a citizen who entered before it (or whose
+        # entry date is not known) is in it from its first day.
+        start = self.project.initiative.start
         for cid, name, cpr, entry_date, exit_date, consent in self.conn.execute(
             f"SELECT id, name, cpr, entry_date, exit_date, network_consent FROM citizen{where}", params
         ):
+            entered = dates.of(entry_date)
             cases[cid] = StepUpCase(cid, name, cpr, exit_date=dates.of(exit_date), network_wish=bool(consent),
-                                    entry_date=dates.of(entry_date))
+                                    entry_date=start if entered is None or entered < start else entered)
         if not cases:
             return []
         for cid, role, initials in self.conn.execute(

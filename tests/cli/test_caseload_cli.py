@@ -143,7 +143,8 @@ def test_without_month_it_is_today_or_the_initiatives_end(env, hir_path):
         (("--month", "2018-13"), "--month: »2018-13« er ikke en måned (ÅÅÅÅ-MM)"),
         (("--format", "csv"), "--format: »csv« er ikke et af valgene"),
         (("--month", "0000-01"), "Måneden 0000-01 ligger uden for indsatsens periode (2018-03 – "),
-        (("--month", "9999-12"), "Måneden 9999-12 ligger uden for indsatsens periode (2018-03 – "),
+        (("--month", "9999-12"), "Måneden 9999-12 ligger efter både indsatsens slut (2019-"),
+        (("--month", "2019-3"), "--month: »2019-3« er ikke en måned (ÅÅÅÅ-MM)"),
         ((), None),
     ],
 )

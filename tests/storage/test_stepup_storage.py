@@ -405,3 +405,29 @@ def test_a_version_4_file_gets_markings_and_health_functions(tmp_path, monkeypat
         mid = StepUpRepository(project).add_marking(anna.id, Marking(MarkingKind.OFFER_AGREED, D(2020, 8, 1),
                                                                      D(2020, 10, 31)))
         assert [m.id for m in StepUpRepository(project).markings(anna.id)] == [mid]
+
+
+def test_the_projects_duty_starts_with_the_project(tmp_path):
+    """BIR from 15 Dec 2019: a citizen without an entry date whose ressourceforløb began on
+    1 Mar 2019 (6-month mark 1 Sep 2019) is due from the project's first day, not from before it;
+    one who entered before the project likewise; one who entered later from the entry."""
+    with Project.create(tmp_path / "bir.fsm", builtin_template("bir")) as project:
+        people = {
+            "karl": Citizen(cpr="0101801234", name="Karl"),
+            "erik": Citizen(cpr="0202802345", name="Erik", entry_date=D(2019, 6, 1)),
+            "lis": Citizen(cpr="0303803456", name="Lis", entry_date=D(2020, 1, 10)),
+        }
+        for citizen in people.values():
+            CitizenRepository(project).add(citizen)
+            _insert(project, "period", id=f"rf-{citizen.name}", citizen_id=citizen.id, kind="ressourceforloeb",
+                    start="2019-03-01", end=None, note="")
+        first_day = D(2019, 12, 15)
+        cases = {c.name: c for c in StepUpRepository(project).cases(D(2020, 1, 20))}
+        assert {name: case.entry_date for name, case in cases.items()} == {
+            "Karl": first_day, "Erik": first_day, "Lis": D(2020, 1, 10)}
+        seen = {name: assess(case, D(2020, 1, 20)) for name, case in cases.items()}
+        assert {name: (a.reason, a.due) for name, a in seen.items()} == {
+            "Karl": (DueReason.RESSOURCEFORLOEB, first_day),
+            "Erik": (DueReason.RESSOURCEFORLOEB, first_day),
+            "Lis": (DueReason.RESSOURCEFORLOEB, D(2020, 1, 10)),
+        }
