@@ -220,10 +220,12 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
         today = min(dt.date.today(), project.initiative.end)
         if args.month is not None:
             # The initiative's months, or any month up to this one (staff keep working after it).
-            if args.month > max(Month.of(project.initiative.end), Month.of(dt.date.today())):
+            start, end = Month.of(project.initiative.start), Month.of(project.initiative.end)
+            if args.month > max(end, Month.of(dt.date.today())):
                 raise ValidationError("Måneden {month} ligger efter både indsatsens slut ({last}) og denne måned.",
-                                      month=str(args.month), last=str(Month.of(project.initiative.end)))
-            check_in_period(args.month, Month.of(project.initiative.start), max(args.month, Month.of(project.initiative.end)))
+                                      month=str(args.month), last=str(end))
+            if args.month < start:
+                check_in_period(args.month, start, end)
         day = count_day(args.month.first, today) if args.month else today
         register = StaffRegister(project)
         report = caseload_report(register.records(), CaseloadRepository(project).rows(), register.settings(),

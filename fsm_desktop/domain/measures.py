@@ -480,7 +480,6 @@ class _Context:
                     for source in key:
                         slots.setdefault(source, []).append(masks)
         rules = {spec.population.rule for spec in template.measures}
-        self._entries: list[str | None] | None = None
         #: (start, end) of each ressourceforløb period (ISO).
         self.ressourceforloeb: list[list[tuple[str, str | None]] | None] = [None] * count
         self._scan_periods(
@@ -494,10 +493,9 @@ class _Context:
 
     @property
     def entries(self) -> list[str | None]:
-        """Per citizen, the entry into the target group (:func:`target_group_entries`)."""
-        if self._entries is None:
-            self._entries = target_group_entries(self.template, self.rows)
-        return self._entries
+        """Per citizen, the entry into the target group (:func:`target_group_entries`, worked
+        out once per rows)."""
+        return target_group_entries(self.template, self.rows)
 
     def masks(self, sources: Iterable[str]) -> list[int]:
         """Per citizen, the months (bit masks) touched by any of ``sources``."""

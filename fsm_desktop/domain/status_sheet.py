@@ -11,9 +11,9 @@ docs/status_sheet.md; the one-line Danish version is :attr:`RowSpec.definition`.
 on or before the month's last day (:func:`domain.measures.target_group_entries`: the entry date;
 without one, the first benefit of the template's target group; without that, from the start;
 never before the minimum age, FSM2's 30; for BIR only a benefit lasting into the baseline
-month's first ISO week, or beginning later, brings a citizen in) and not left (moved away, retired, died) before its
-first day. The baseline is one day: in the target group on that day, touched on that
-day. The tests check that the sheet's target group equals the engine's denominator.
+month's first ISO week, or beginning later, brings a citizen in) and not left (moved away,
+retired, died) before its first day. The baseline is one day: in the target group on that day,
+touched on that day. The tests check that the sheet's target group equals the engine's denominator.
 
 The initiative's own measures (the Mål page: :func:`domain.measures.compute`) are added as rows
 as the engine counts them, so the sheet and the Mål page show the same numbers."""

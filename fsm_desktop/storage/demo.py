@@ -27,11 +27,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.storage.sqlite import Database
 
 from fsm_desktop.domain.cpr import birth_date as cpr_birth_date
 from fsm_desktop.domain.cpr import normalize
+from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import ProjectFileError, ValidationError
 from fsm_desktop.domain.model import (
     AssignmentRole,

@@ -15,9 +15,9 @@ import os
 import sqlite3
 from pathlib import Path
 
-from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.storage.sqlite import Database
 
+from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import ProjectFileError
 from fsm_desktop.domain.model import Initiative
 from fsm_desktop.domain.program import ProgramTemplate, parse_template_json
