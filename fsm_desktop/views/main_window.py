@@ -83,10 +83,11 @@ class WelcomePage(QWidget):
 
 class MainWindow(QMainWindow):
     project_changed = Signal(object)  # Project | None
-    #: Idle time after a project is opened or changed before hidden pages work ahead (ms),
-    #: and the wait when the shown page is still loading.
-    PREFETCH_AFTER_MS = 1500
-    PREFETCH_RETRY_MS = 500
+    #: After a project is opened or changed, hidden pages work ahead as soon as the shown page
+    #: has loaded (ms: the first look, then the wait while the shown page is still loading).
+    #: The Mål page's count then takes about 0.3 s on a worker, for 20,000 citizens.
+    PREFETCH_AFTER_MS = 100
+    PREFETCH_RETRY_MS = 100
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,8 +128,8 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
-        # When the window has been idle a moment after a project was opened or changed, pages
-        # that can work ahead (the Mål page counts the measures) do so in the background.
+        # Once the shown page has loaded after a project was opened or changed, pages that can
+        # work ahead (the Mål page counts the measures) do so in the background.
         self._prefetch_timer = QTimer(self)
         self._prefetch_timer.setSingleShot(True)
         self._prefetch_timer.timeout.connect(self._prefetch_pages)

@@ -20,7 +20,7 @@ from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
-from fsm_desktop.views import tasks
+from fsm_desktop.views import measures_page, tasks
 from fsm_desktop.views.measures_chart import payout_text
 from fsm_desktop.views.measures_page import BreakdownModel, MeasuresPage, MembersDialog, MembersModel, ResultsModel
 
@@ -256,9 +256,33 @@ def test_shown_while_the_prefetch_counts_the_page_waits_for_it(hidden_page, qtbo
     page.prefetch()
     page.show()
     assert page.report is None and calls == []
+    # matplotlib's import waits for the count: beside the count's read it would hold Python's
+    # lock while the read waits for it after every row (the chart imports it when it draws).
+    assert [fn for fn, _done, _error in runner.tasks if fn is measures_page.preload] == []
     with qtbot.waitSignal(page.results_ready):
         runner.finish()
     assert calls == [1], "one count for the prefetch and the opening together"
+    assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"]
+
+
+def test_counted_on_opening_the_facts_are_read_before_matplotlib_imports(hidden_page, qtbot, monkeypatch):
+    """Opened with nothing counted ahead: the facts are read on the GUI thread first, and only
+    then do the import and the counting go to the workers, side by side."""
+    page, runner, steps = hidden_page, DeferredRunner(), []
+    monkeypatch.setattr(tasks, "runner", runner)
+    real_read = measures_page.load_facts
+    monkeypatch.setattr(measures_page, "load_facts", lambda *a, **k: (steps.append("read"), real_read(*a, **k))[1])
+    real_run = runner.run
+
+    def run(fn, *args, **kwargs):
+        steps.append("import" if fn is measures_page.preload else "count")
+        real_run(fn, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "run", run)
+    page.show()
+    assert steps == ["read", "count", "import"]
+    with qtbot.waitSignal(page.results_ready):
+        runner.finish()
     assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"]
 
 
