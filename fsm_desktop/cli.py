@@ -26,9 +26,24 @@ class UsageError(Exception):
     pass
 
 
+class _DanishHelp(argparse.HelpFormatter):
+    """argparse's help with its own words in Danish ("brug:" for "usage:")."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "brug: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error as one line (and exit code 2) instead of the
-    usage block."""
+    """argparse that speaks Danish in its help (headings, -h) and reports a usage error as one
+    line (and exit code 2) instead of the usage block."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _DanishHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenter"
+        self._optionals.title = "tilvalg"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="vis denne hjælp og afslut")
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(_danish_usage(message))
@@ -83,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         "imports, template, stepup, caseload, export. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}",
+                        help="vis programmets version og afslut")
     parser.add_argument("--db", metavar="FIL", help="projektfilen (.fsm), der skal åbnes")
     parser.add_argument(
         "--demo",

@@ -22,6 +22,12 @@ def percent(share: float | None, decimals: int = 1, trim: bool = False) -> str:
     return text + " %"
 
 
+def count(n: int, one: str, many: str) -> str:
+    """A count with its noun or adjective in the right number: (1, "borger", "borgere") →
+    "1 borger"; 2 → "2 borgere"; 1.530 → "1.530 borgere"."""
+    return f"{number(n)} {one if n == 1 else many}"
+
+
 def kroner(amount: float) -> str:
     return number(round(amount)) + " kr."
 

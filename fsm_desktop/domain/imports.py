@@ -25,7 +25,7 @@ from typing import Any
 from fsm_desktop.domain import cpr as cpr_rules
 from fsm_desktop.domain.caseload import FULL_TIME_HOURS, MAX_HOURS
 from fsm_desktop.domain.citizen_edit import plan_handover
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import count, number
 from fsm_desktop.domain.errors import KnownError, ValidationError
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
@@ -176,7 +176,8 @@ PERIOD_TYPES: dict[str, PeriodKind] = {}
 for _kind, _label in PERIOD_LABELS.items():
     PERIOD_TYPES[norm(_label)] = _kind
     PERIOD_TYPES[norm(_kind.value)] = _kind
-PERIOD_TYPES[norm("uddannelse")] = PeriodKind.UDDANNELSE_SU
+# "praktik" alone is a virksomhedspraktik in the case systems. Plain "uddannelse" is no alias:
+# only SU-eligible education counts for the measures, and an AMU course is education too.
 PERIOD_TYPES[norm("praktik")] = PeriodKind.VIRKSOMHEDSPRAKTIK
 
 GENDERS = {"k": Gender.FEMALE, "kvinde": Gender.FEMALE, "m": Gender.MALE, "mand": Gender.MALE}
@@ -831,22 +832,24 @@ class ImportPlan:
     def summary(self) -> str:
         """One Danish line."""
         c = self.counts()
+        def new_changed(new: str, changed: str) -> str:
+            return f"{count(c[new], 'ny', 'nye')}, {count(c[changed], 'ændret', 'ændrede')}"
+
         parts = [
-            "borgere: {} nye, {} ændrede, {} uændrede".format(
-                number(c["citizens_new"]), number(c["citizens_updated"]), number(c["citizens_unchanged"])
-            ),
-            "forløb: {} nye, {} ændrede".format(number(c["periods_new"]), number(c["periods_updated"])),
-            "løntimer: {} nye, {} ændrede".format(number(c["hours_new"]), number(c["hours_updated"])),
-            "medarbejdere: {} nye, {} ændrede".format(number(c["staff_new"]), number(c["staff_updated"])),
+            "borgere: {}, {}".format(new_changed("citizens_new", "citizens_updated"),
+                                     count(c["citizens_unchanged"], "uændret", "uændrede")),
+            "forløb: " + new_changed("periods_new", "periods_updated"),
+            "løntimer: " + new_changed("hours_new", "hours_updated"),
+            "medarbejdere: " + new_changed("staff_new", "staff_updated"),
         ]
         if c["status_new"]:  # a new CV-on-Jobnet or job-goal value (the citizen row may be unchanged)
-            parts.append("cv/jobmål: {} nye registreringer".format(number(c["status_new"])))
+            parts.append("cv/jobmål: " + count(c["status_new"], "ny registrering", "nye registreringer"))
         if c["leaving"]:
             parts.append("{} går ud af målgruppen".format(number(c["leaving"])))
         if c["rejected_rows"]:
-            parts.append("{} afviste rækker".format(number(c["rejected_rows"])))
+            parts.append(count(c["rejected_rows"], "afvist række", "afviste rækker"))
         if c["missing"]:
-            parts.append("{} borgere mangler i udtrækket".format(number(c["missing"])))
+            parts.append(count(c["missing"], "borger", "borgere") + " mangler i udtrækket")
         return "; ".join(parts)
 
 

@@ -592,7 +592,9 @@ def target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str 
     group" for the measures (rule ``target_group``) and the status sheet (docs/measures.md):
 
     - the entry date; without one, the start of the first period of one of the target group's
-      benefits; without that, from the start (None);
+      benefits that lasts into the initiative's start or begins later; a citizen whose benefit
+      periods all ended before the start never enters (:data:`NEVER`: they received none of
+      it in the initiative); without any such period, from the start (None);
     - entry ``benefit_since_baseline`` (BIR: in ressourceforløb in the first week of January
       2020, or entering later; seed 002 §11): the benefit periods alone decide, as in BIR's own
       denominator. The entry is the start of the first period that lasts into the baseline
@@ -617,11 +619,14 @@ def _target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str
     benefits = {kind.value for kind in tg.benefits}
     since_baseline = tg.entry == SINCE_BASELINE
     first: dict[str, str] = {}  # the first benefit period that brings the citizen in
+    ended: set[str] = set()  # citizens with a benefit period that ended before it counts
     if benefits and (since_baseline or any(row[3] is None for row in citizens)):
-        week = baseline_week(template)[0].isoformat() if since_baseline else ""
+        # BIR: from the baseline month's first ISO week; the others: from the initiative's start.
+        cutoff = baseline_week(template)[0].isoformat() if since_baseline else template.start.isoformat()
         for cid, kind, start, end in rows.periods:
             if kind in benefits:
-                if since_baseline and end is not None and end < week:
+                if end is not None and end < cutoff:
+                    ended.add(cid)
                     continue
                 found = first.get(cid)
                 if found is None or start < found:
@@ -637,6 +642,9 @@ def _target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str
                 continue
         elif entry is None:
             entry = first.get(cid)
+            if entry is None and cid in ended:  # received the benefit only before the initiative
+                entries.append(NEVER)
+                continue
         if births is not None:
             born = births.get(cid)
             if born is not None:

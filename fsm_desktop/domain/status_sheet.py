@@ -9,7 +9,8 @@ docs/status_sheet.md; the one-line Danish version is :attr:`RowSpec.definition`.
 
 "In the target group in a month" is the measures engine's rule (docs/measures.md, FSM2): entered
 on or before the month's last day (:func:`domain.measures.target_group_entries`: the entry date;
-without one, the first benefit of the template's target group; without that, from the start;
+without one, the first benefit of the template's target group lasting into the initiative
+(only ended before it: never); without any, from the start;
 never before the minimum age, FSM2's 30; for BIR only a benefit lasting into the baseline
 month's first ISO week, or beginning later, brings a citizen in) and not left (moved away,
 retired, died) before its first day. The baseline is one day: in the target group on that day,
@@ -148,7 +149,7 @@ ROWS: tuple[RowSpec, ...] = (
             "Løntimer over {x} timer i måneden, af indsatsgruppen."),
     RowSpec(ENDED, "Borgere afsluttet til job, fleksjob, uddannelse", SHARE,
             "Akkumuleret: ordinær beskæftigelse, fleksjob eller SU-uddannelse begyndt siden projektets start, "
-            "af alle i indsatsgruppen siden projektets start."),
+            "mens borgeren var i målgruppen, af alle i indsatsgruppen siden projektets start."),
     RowSpec(COORDINATION, "Tværorganisatoriske koordineringsgruppemøder", MARK,
             "Et kryds for hver måned, koordineringsgruppen har holdt møde (sættes i skemaet)."),
 )
@@ -592,7 +593,9 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
     # Per source, per citizen: the columns touched by at least one day (an open end: ongoing).
     lists = {kind: [0] * count for kind in (*_OFFERS, *_OUTCOMES, PeriodKind.FRAVAER.value)}
     absent = lists[PeriodKind.FRAVAER.value]
-    began = [0] * count  # outcome begun since the project's start, by the column's last day
+    # Per citizen, the start days of the outcomes begun since the project's start; which count
+    # (begun in the target group) is decided with the citizen's entry and exit below.
+    outcome_starts: dict[int, list[str]] = {}
     outcomes = frozenset(_OUTCOMES)
     for cid, kind, start, end in rows.periods:
         target = lists.get(kind)
@@ -603,7 +606,7 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
             else:
                 target[i] |= after[start] & until[end] | 1 if start <= b <= end else after[start] & until[end]
             if kind in outcomes and start >= start_iso:
-                began[i] |= after[start] | 1 if start <= b else after[start]
+                outcome_starts.setdefault(i, []).append(start)
     for cid, start, end in facts.maternity:
         i = index.get(cid)
         if i is not None:
@@ -676,7 +679,17 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
             continue
         # Indsatsgruppen: gruppe 1, or everyone in an initiative without groups.
         add_cum(cum)
-        add_ended(cum & began[i])
+        # Ended into job, fleksjob or education: an outcome that began while the citizen was in
+        # the target group (from the project's start or their entry, to their exit day): a job
+        # taken after moving away is not the project's.
+        began = 0
+        starts = outcome_starts.get(i)
+        if starts:
+            lowest = entry if entry is not None and entry > start_iso else start_iso
+            for start in starts:
+                if start >= lowest and not (leaving and start > exit_date):
+                    began |= after[start] | 1 if start <= b else after[start]
+        add_ended(cum & began)
         ins = tg
         if not ins:
             continue

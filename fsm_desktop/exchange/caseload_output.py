@@ -8,7 +8,7 @@ import io
 import json
 
 from fsm_desktop.domain.caseload import ROLE_PLURAL, CaseloadReport, PersonLoad, Status, fte, shown, status_text
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import count, number
 
 ROLE_WORDS = {"jobformidler": "jobformidler", "sagsbehandler": "sagsbehandler", "leder": "leder", "pseudo": "pseudo"}
 
@@ -81,8 +81,8 @@ def render(report: CaseloadReport, k: int, fmt: str, title: str) -> str:
     if teams:
         out.write("\n")
         for t in teams:
-            out.write("{role} i alt: {n} borgere på {fte} fuldtid = {load} pr. fuldtid{limit}\n".format(
-                role=ROLE_PLURAL[t.role], n=number(t.citizens), fte=number(fte(t.hours), 2),
+            out.write("{role} i alt: {n} på {fte} fuldtid = {load} pr. fuldtid{limit}\n".format(
+                role=ROLE_PLURAL[t.role], n=count(t.citizens, "borger", "borgere"), fte=number(fte(t.hours), 2),
                 load=number(float(t.per_fte), 1), limit=f" (grænse {t.limit.label()})" if t.limit else ""))
     found = report.warnings(k)
     if found:

@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from fsm_desktop.domain.danish import number, percent
+from fsm_desktop.domain.danish import count, number, percent
 from fsm_desktop.domain.measures import MeasureResult, Month
 from fsm_desktop.domain.model import Initiative
 from fsm_desktop.domain.status_sheet import COUNT, MARK, OK, RATIO, SHARE, Row, StatusSheet, month_label
@@ -454,6 +454,6 @@ def summary(path: Path, sheet: StatusSheet, initiative: Initiative) -> str:
     return (
         f"Skrev {path}: statusskema for {initiative.name}, "
         f"{month_label(f'{initiative.start:%Y-%m}')} – {month_label(str(sheet.last))} "
-        f"({number(len(sheet.rows))} mål, {number(months)} måneder), resultatkrav og data."
+        f"({number(len(sheet.rows))} mål, {count(months, 'måned', 'måneder')}), resultatkrav og data."
     )
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractListModel, QByteArray, QCoreApplication, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from fsm_desktop.domain.board import COLUMNS, FLAGS, BoardCard, BoardLayout, Change, Lane, Slot, Summary
+from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.model import BOARD_LABELS, BoardColumn
 from fsm_desktop.views.card_delegate import CARD_ROLE, LANE_START_ROLE, SLOT_ROLE, SUMMARY_ROLE, CardData
 
@@ -176,9 +177,10 @@ class BoardColumnModel(QAbstractListModel):
             if role == SUMMARY_ROLE:
                 return entry.count
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return _t("{lane}, {column}: {n} borgere (sammenklappet)").format(
-                    lane=self._lane_name(entry.lane), column=column_label(self.column), n=entry.count
-                )
+                text = (_t("{lane}, {column}: 1 borger (sammenklappet)") if entry.count == 1
+                        else _t("{lane}, {column}: {n} borgere (sammenklappet)"))
+                return text.format(lane=self._lane_name(entry.lane), column=column_label(self.column),
+                                   n=number(entry.count))
             return None
         if role == SLOT_ROLE:
             return True

@@ -441,8 +441,6 @@ class MeasuresPage(Page):
             self._computed(self._ahead, generation)  # counted before the first show
         elif not self._counting_ahead:
             self._count(project, generation)
-            # matplotlib's import (the first chart's cost) on a worker while another counts.
-            run_in_background(preload, lambda _none: None, self._failed, self)
         # else: still counting ahead; _prefetched delivers it (the page is loaded now), and the
         # chart then imports matplotlib. Not meanwhile: the count's read would wait for Python's
         # lock after each row it steps (SQLite lets it go) while the import holds it (bench
@@ -464,6 +462,8 @@ class MeasuresPage(Page):
             self._failed,
             self,
         )
+        # matplotlib's import (the first chart's cost) on a worker while the other counts.
+        run_in_background(preload, lambda _none: None, self._failed, self)
 
     def prefetch(self) -> None:
         """Count the measures in the background before the page is first shown (the main
@@ -482,19 +482,25 @@ class MeasuresPage(Page):
         )
 
     # A count ahead for the current data (the token) that ends after the page was shown (it
-    # is loaded: set_project clears that and changes the token) is the page's count.
+    # is loaded: set_project clears that and changes the token) is the page's count. Shown and
+    # left again before it ended: kept for the next showing, which draws it (drawing now would
+    # import matplotlib on the GUI thread while the user works on another page).
     def _prefetched(self, report: Report, token: int) -> None:
         if token != self._token:
             return
         self._counting_ahead, self._ahead = False, report
-        if self._loaded:
+        if self._loaded and not self.isVisible():
+            self._loaded = False
+        elif self._loaded:
             self._computed(report, self._generation)
 
     def _prefetch_failed(self, token: int) -> None:
         if token != self._token:
             return
         self._counting_ahead = False
-        if self._loaded and self.project is not None:
+        if self._loaded and not self.isVisible():
+            self._loaded = False  # the next showing counts
+        elif self._loaded and self.project is not None:
             self._count(self.project, self._generation)
 
     def set_project(self, project: Project | None) -> None:

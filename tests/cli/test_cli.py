@@ -24,6 +24,16 @@ def test_help_lists_every_subcommand(env):
         assert word in result.stdout
 
 
+@pytest.mark.parametrize("args", [["--help"], ["export", "--help"], ["measures", "-h"]])
+def test_help_speaks_danish(env, args):
+    """argparse's own words too: the headings, -h and --version."""
+    result = run(env, *args)
+    assert result.returncode == 0 and result.stdout.startswith("brug: fsm-desktop")
+    assert "tilvalg:" in result.stdout and "vis denne hjælp og afslut" in result.stdout
+    for english in ("usage:", "options:", "positional arguments", "show this help", "show program"):
+        assert english not in result.stdout
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -69,7 +69,7 @@ def test_dry_run_writes_nothing(env, db, tmp_path):
     result = run(env, "import", "--db", db, staff, "--dry-run")
     assert result.returncode == 0
     assert result.stdout.startswith("Prøvekørsel af medarbejdere.csv (intet er skrevet):")
-    assert "medarbejdere: 1 nye" in result.stdout
+    assert "medarbejdere: 1 ny" in result.stdout
     assert _sha(db) == before
 
 
@@ -79,7 +79,7 @@ def test_valid_rows_only(env, db, tmp_path):
     mixed.write_text("cpr;navn\n010180-1234;Anna\nabc;Bo\n", encoding="utf-8")
     result = run(env, "import", "--db", db, mixed, "--valid-rows-only")
     assert result.returncode == 0, result.stderr
-    assert "1 afviste rækker" in result.stdout and "Afviste rækker:" in result.stdout
+    assert "1 afvist række" in result.stdout and "Afviste rækker:" in result.stdout
     reports = list(tmp_path.glob("blandet-fejl-*.xlsx"))
     assert len(reports) == 1
     assert "fsm-desktop: blandet, række 3, kolonne A (cpr)" in result.stderr
@@ -200,7 +200,7 @@ def test_mapping_by_name_or_file(env, db, tmp_path):
     path.write_text(mapping.to_json(), encoding="utf-8")
     result = run(env, "import", "--db", db, csv, "--mapping", path)
     assert result.returncode == 0, result.stderr
-    assert "borgere: 1 nye" in result.stdout
+    assert "borgere: 1 ny," in result.stdout
 
 
 def test_imports_lists_and_undoes(env, db, tmp_path):

@@ -124,8 +124,10 @@ def entry_day(template, citizen: CitizenFacts) -> dt.date | None:
     """The day the citizen enters the target group; None: from the start; dt.date.max: never.
     BIR's rule (entry "benefit_since_baseline"): only the benefit periods decide: the first one
     reaching the baseline month's first ISO week (or beginning later) brings the citizen in;
-    without one the citizen never enters (the entry date is not used). FSM2's minimum age
-    (30): not before the 30th birthday."""
+    without one the citizen never enters (the entry date is not used). The others: the entry
+    date; without one, the first benefit period that lasts into the initiative's start (all
+    ended before it: never; none: from the start). FSM2's minimum age (30): not before the
+    30th birthday."""
     target_group = template.target_group
     benefits = [p for p in citizen.periods if p.kind in {str(kind) for kind in target_group.benefits}]
     if target_group.entry == "benefit_since_baseline":
@@ -137,8 +139,13 @@ def entry_day(template, citizen: CitizenFacts) -> dt.date | None:
         entry = min(p.start for p in reaching)
     elif citizen.entry_date is not None:
         entry = citizen.entry_date
+    elif benefits:  # the first benefit period lasting into the initiative (else: never)
+        reaching = [p for p in benefits if p.end is None or p.end >= template.start]
+        if not reaching:
+            return dt.date.max
+        entry = min(p.start for p in reaching)
     else:
-        entry = min(p.start for p in benefits) if benefits else None
+        entry = None
     if target_group.min_age and citizen.birth_date is not None:
         birthday = turns(citizen.birth_date, target_group.min_age)
         if entry is None or birthday > entry:

@@ -384,6 +384,20 @@ def test_an_unknown_period_type():
     )
 
 
+def test_plain_uddannelse_is_refused_and_praktik_is_virksomhedspraktik():
+    """Only SU-eligible education counts for the measures: "uddannelse" alone (an AMU course
+    is education too) must say which, while "praktik" is the case systems' virksomhedspraktik."""
+    result = plan(sheet("Forløb", PERIOD_HEADERS, ("0101801234", "Uddannelse", "2020-01-01", None, None)),
+                  existing=_existing_with_anna())
+    assert only_error(result) == (
+        "Forløb, række 2, kolonne B (type): »Uddannelse« er ikke en kendt forløbstype (se arket Vejledning)"
+    )
+    result = plan(sheet("Forløb", PERIOD_HEADERS, ("0101801234", "Praktik", "2020-01-01", None, None),
+                        ("0101801234", "uddannelse SU", "2020-03-01", None, None)),
+                  existing=_existing_with_anna())
+    assert [p.kind for p in result.periods_new] == [PeriodKind.VIRKSOMHEDSPRAKTIK, PeriodKind.UDDANNELSE_SU]
+
+
 def test_an_end_before_its_start():
     result = plan(sheet("Forløb", PERIOD_HEADERS, ("0101801234", "mentor", "2020-03-01", "2020-02-28", None)),
                   existing=_existing_with_anna())
@@ -615,15 +629,18 @@ def test_status_entries_only_when_the_value_changes():
     existing.status[(anna.id, "cv_jobnet")] = "ja"
     result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(cv="Ja", jobmål="Pædagogmedhjælper")), existing=existing)
     assert [(s.kind.value, s.value) for s in result.status_new] == [("jobmaal", "Pædagogmedhjælper")]
-    assert "; cv/jobmål: 1 nye registreringer" in result.summary()
+    assert "; cv/jobmål: 1 ny registrering" in result.summary()
 
 
 def test_the_summary_line():
     result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(), citizen_row(cpr="x")))
     assert result.summary() == (
-        "borgere: 1 nye, 0 ændrede, 0 uændrede; forløb: 0 nye, 0 ændrede; løntimer: 0 nye, 0 ændrede; "
-        "medarbejdere: 0 nye, 0 ændrede; 1 afviste rækker"
+        "borgere: 1 ny, 0 ændrede, 0 uændrede; forløb: 0 nye, 0 ændrede; løntimer: 0 nye, 0 ændrede; "
+        "medarbejdere: 0 nye, 0 ændrede; 1 afvist række"
     )
+    two = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(), citizen_row(cpr="0202802345"),
+                     citizen_row(cpr="x"), citizen_row(cpr="y")))
+    assert two.summary().startswith("borgere: 2 nye, 0 ændrede") and two.summary().endswith("; 2 afviste rækker")
 
 
 def test_staff_rows_follow_the_register_rules():

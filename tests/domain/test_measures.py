@@ -226,6 +226,26 @@ def test_fsm2_entries_and_exits_around_month_edges():
     assert ids(report, FSM2_ID, "2020-03")[1] == {"e1", "e2", "x4", "b1", "b2", "n1", "r1"}
 
 
+def test_a_benefit_that_ended_before_the_initiative_brings_no_one_in():
+    """Without an entry date, the first target-group benefit that lasts into the initiative's
+    start (FSM2: 1 Nov 2019) or begins later is the entry; someone whose benefit ended before
+    the start received none of it in the initiative and never enters (seed 000 §1:
+    recipients are the target group)."""
+    people = [
+        citizen("o1", periods=(span("kontanthjaelp_ap", "2018-01-01", "2018-06-30"),), hours={"2020-01": 5}),
+        citizen("o2", periods=(span("kontanthjaelp_ap", "2018-01-01", "2019-10-31"),)),  # the day before
+        citizen("o3", periods=(span("kontanthjaelp_ap", "2018-01-01", "2019-10-31"),
+                               span("integrationsydelse_ap", "2020-02-10", None))),  # back on 10 Feb
+        citizen("o4", periods=(span("kontanthjaelp_ap", "2019-01-01", "2019-11-01"),)),  # ends on the start day
+        citizen("o5", entry="2019-11-01", periods=(span("kontanthjaelp_ap", "2018-01-01", "2018-06-30"),)),
+    ]
+    report = run(FSM2, people, "2020-01", "2020-03")
+    # o1, o2: never. o3: from 10 Feb. o4: in (its benefit reached 1 Nov 2019). o5: its entry date.
+    assert counts(report, FSM2_ID) == {"2020-01": (0, 2), "2020-02": (0, 3), "2020-03": (0, 3)}
+    assert ids(report, FSM2_ID, "2020-01")[1] == {"o4", "o5"}
+    assert ids(report, FSM2_ID, "2020-02")[1] == {"o3", "o4", "o5"}
+
+
 def test_fsm2_counts_a_citizen_from_the_day_they_turn_30():
     """FSM2's target group is 30 and over (domain.md: "over 30"; kontanthjælp from 30, the
     younger get uddannelseshjælp): a citizen enters on the later of the entry date and the 30th

@@ -117,6 +117,28 @@ def counts(sheet, row_id: str) -> list[tuple[float, float | None]]:
     return [(c.count, c.denominator) for c in sheet.row(row_id).cells]
 
 
+def test_ended_counts_outcomes_begun_while_in_the_target_group():
+    """"Borgere afsluttet til job, fleksjob, uddannelse": an outcome that began while the
+    citizen was in the target group, from the project's start or their entry to their exit day;
+    a job taken after moving away, or begun before the citizen entered, is not the project's."""
+    citizens = [
+        CitizenFacts("G", "G", 1, D(2019, 11, 1), D(2019, 12, 1), ExitReason.MOVED_AWAY,
+                     periods=[_span(PeriodKind.ORDINAER_BESKAEFTIGELSE, D(2019, 12, 10))]),  # after moving
+        CitizenFacts("H", "H", 1, D(2019, 11, 1), D(2019, 12, 10), ExitReason.MOVED_AWAY,
+                     periods=[_span(PeriodKind.FLEKSJOB, D(2019, 12, 10))]),  # on the exit day: counts
+        CitizenFacts("I", "I", 1, D(2019, 12, 15),
+                     periods=[_span(PeriodKind.UDDANNELSE_SU, D(2019, 12, 1))]),  # before the entry
+        CitizenFacts("J", "J", 1, D(2019, 11, 1),
+                     periods=[_span(PeriodKind.UDDANNELSE_SU, D(2019, 11, 20))]),
+        CitizenFacts("K", "K", 1, D(2019, 11, 1), D(2020, 1, 31), ExitReason.DIED,
+                     periods=[_span(PeriodKind.ORDINAER_BESKAEFTIGELSE, D(2019, 10, 1))]),  # before the start
+    ]
+    sheet = hand_sheet(rows=Facts(citizens).rows(), maternity=[], status=[], stepup=[])
+    # Denominator (everyone in group 1 since the start): baseline G H J K; Nov G H J K; then I too.
+    # Numerator: J from November (20 Nov), H from December (its exit day).
+    assert counts(sheet, ENDED) == [(0, 4), (1, 4), (2, 5), (2, 5)]
+
+
 def test_columns_are_the_baseline_the_months_and_the_goal_dates():
     sheet = hand_sheet()
     assert [(c.kind, c.month) for c in sheet.columns] == [

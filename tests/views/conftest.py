@@ -24,6 +24,16 @@ def synchronous_tasks(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def no_counting_ahead(monkeypatch):
+    """The main window does not let hidden pages count ahead (with the synchronous runner that
+    would be a whole count on the GUI thread in the middle of another test); the tests of
+    counting ahead switch it on again."""
+    from fsm_desktop.views.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "PREFETCH_AFTER_MS", 10**9)
+
+
+@pytest.fixture(autouse=True)
 def no_blocking_message_boxes(monkeypatch):
     """A real message box would block the test run: one that a test did not expect fails it.
     Tests that expect one replace the function again."""

@@ -328,7 +328,7 @@ def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(windo
     page.search.setText("")
     # Collapsing a lane shows its counts in one row.
     page.lane_view.clicked.emit(page.lane_model.index(0))
-    assert page.models[COLUMNS.index(V)].index(0).data(Qt.ItemDataRole.DisplayRole) == "SB Sara Berg, på vej: 1 borgere (sammenklappet)"
+    assert page.models[COLUMNS.index(V)].index(0).data(Qt.ItemDataRole.DisplayRole) == "SB Sara Berg, på vej: 1 borger (sammenklappet)"
     check_models(page)
 
 

@@ -301,12 +301,34 @@ def test_a_failed_prefetch_is_silent_and_the_opening_counts_again(hidden_page, q
         return real(*args, **kwargs)
 
     monkeypatch.setattr(measures_page, "compute", flaky)
+    ran = []
+    real_run = runner.run
+    monkeypatch.setattr(runner, "run", lambda fn, *a, **k: (ran.append(fn), real_run(fn, *a, **k)))
     page.prefetch()
     page.show()  # while the prefetch runs
     with qtbot.waitSignal(page.results_ready):
         runner.finish()  # the prefetch fails; the page counts anew and shows the numbers
     assert len(attempts) == 2
     assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"]
+    assert ran.count(measures_page.preload) == 1, "the count anew imports matplotlib beside it"
+    assert page.chart.has_chart
+
+
+def test_shown_and_left_while_counting_ahead_the_count_waits_for_the_next_showing(hidden_page, qtbot, monkeypatch):
+    """Not drawn while the user is on another page (drawing would import matplotlib on the
+    GUI thread then): the next showing draws the count without counting again."""
+    calls, page, runner = _counting(monkeypatch), hidden_page, DeferredRunner()
+    monkeypatch.setattr(tasks, "runner", runner)
+    page.prefetch()
+    page.show()
+    page.hide()
+    runner.finish()
+    assert calls == [1] and page.report is None and not page.chart.has_chart
+    with qtbot.waitSignal(page.results_ready):
+        page.show()
+    runner.finish()
+    assert calls == [1], "the count ahead was used"
+    assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"] and page.chart.has_chart
 
 
 def test_the_main_window_lets_the_hidden_mal_page_count_ahead(open_window, project_with_hours, qtbot, monkeypatch):
@@ -321,6 +343,30 @@ def test_the_main_window_lets_the_hidden_mal_page_count_ahead(open_window, proje
     with qtbot.waitSignal(page.results_ready):
         window.show_page_key("maal")
     assert calls == [1]
+
+
+def test_the_main_window_counts_ahead_after_two_idle_looks(open_window, project_with_hours, qtbot, monkeypatch):
+    """Hidden pages work ahead once no worker was busy at two looks in a row (the shown page
+    has loaded and had a moment to paint), not while a worker is still busy."""
+    from PySide6.QtCore import QThreadPool
+
+    from fsm_desktop.views.main_window import MainWindow
+
+    calls = _counting(monkeypatch)
+    window = open_window(project_with_hours, "tavle")  # counting ahead is off in the tests
+    page = next(p for p in window.pages if p.key == "maal")
+    window._schedule_prefetch()
+    window._prefetch_timer.stop()
+    busy = [True]
+    monkeypatch.setattr(QThreadPool, "activeThreadCount", lambda _self: 1 if busy[0] else 0)
+    window._prefetch_pages()
+    assert calls == [] and window._prefetch_timer.isActive(), "a worker is busy: look again"
+    busy[0] = False
+    window._prefetch_pages()
+    assert calls == [], "one idle look is not enough"
+    window._prefetch_pages()
+    assert calls == [1] and page._ahead is not None
+    assert window._prefetch_timer.interval() == MainWindow.PREFETCH_RETRY_MS <= 200
 
 
 # --- the chart -----------------------------------------------------------------------------------------
