@@ -54,6 +54,10 @@ _ARGPARSE_DANISH = (
     (re.compile(r"the following arguments are required: (.*)"), "mangler: {0}"),
     (re.compile(r"unrecognized arguments: (.*)"), "ukendt argument: {0}"),
     (re.compile(r"argument (\S+): expected one argument"), "{0} skal have en værdi"),
+    (re.compile(r"argument (\S+): invalid int value: '([^']*)'"), "{0}: »{1}« er ikke et helt tal"),
+    (re.compile(r"argument (\S+): invalid float value: '([^']*)'"), "{0}: »{1}« er ikke et tal"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "{0} kan ikke bruges sammen med {1}"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"), "{0} er tvetydig: mener du {1}?"),
     (re.compile(r"argument (\S+): (.*)"), "{0}: {1}"),
 )
 
@@ -118,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="opret et nyt, tomt projekt for en indsats")
     init.add_argument("--db", required=True, metavar="FIL", help="den nye projektfil (.fsm)")
     init.add_argument("--program", required=True, choices=BUILTIN, help="indsatsens skabelon")
-    init.add_argument("--name", help="projektets navn (standard: indsatsens navn)")
+    init.add_argument("--name", metavar="NAVN", help="projektets navn (standard: indsatsens navn)")
     init.add_argument("--municipality", default="", metavar="KOMMUNE", help="kommunens navn")
     init.add_argument("--grant", type=float, metavar="KR", help="tilsagnsbeløbet i kroner")
     init.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")

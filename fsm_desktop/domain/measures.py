@@ -594,7 +594,7 @@ def target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str 
     - the entry date; without one, the start of the first period of one of the target group's
       benefits that lasts into the initiative's start or begins later; a citizen whose benefit
       periods all ended before the start never enters (:data:`NEVER`: they received none of
-      it in the initiative); without any such period, from the start (None);
+      it in the initiative); without any period of those benefits, from the start (None);
     - entry ``benefit_since_baseline`` (BIR: in ressourceforløb in the first week of January
       2020, or entering later; seed 002 §11): the benefit periods alone decide, as in BIR's own
       denominator. The entry is the start of the first period that lasts into the baseline
@@ -606,7 +606,7 @@ def target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str 
 
     Leaving (moved away, retired, died) is the callers' part, as it ends the time inside."""
     tg = template.target_group
-    key = (tg.entry, tg.min_age, tuple(tg.benefits), template.baseline_date)
+    key = (tg.entry, tg.min_age, tuple(tg.benefits), template.baseline_date, template.start)
     found = rows.entries.get(key)
     if found is None:
         found = rows.entries[key] = _target_group_entries(template, rows)

@@ -184,6 +184,9 @@ def test_start_up_imports_neither_matplotlib_nor_openpyxl(env, tmp_path):
         (["init", "--db", "x.fsm"], "fsm-desktop: fejl: mangler: --program"),
         (["init", "--db", "x.fsm", "--program", "fsm9"], "fsm-desktop: fejl: --program: »fsm9« er ikke et af valgene 'fsm2', 'frontrunner', 'bir', 'hir'"),
         (["demo", "--db"], "fsm-desktop: fejl: --db skal have en værdi"),
+        (["demo", "--db", "x.fsm", "--seed", "q"], "fsm-desktop: fejl: --seed: »q« er ikke et helt tal"),
+        (["init", "--db", "x.fsm", "--program", "fsm2", "--grant", "abc"], "fsm-desktop: fejl: --grant: »abc« er ikke et tal"),
+        (["--d", "x.fsm"], "fsm-desktop: fejl: --d er tvetydig: mener du --db, --demo?"),
     ],
 )
 def test_usage_errors_are_in_danish(env, tmp_path, args, expected):

@@ -246,6 +246,18 @@ def test_a_benefit_that_ended_before_the_initiative_brings_no_one_in():
     assert ids(report, FSM2_ID, "2020-02")[1] == {"o3", "o4", "o5"}
 
 
+def test_the_entries_kept_on_the_rows_follow_the_initiatives_start():
+    """The entries are kept once per rule on the rows; the start is part of the rule now."""
+    import dataclasses
+
+    from fsm_desktop.domain.measures import NEVER, target_group_entries
+
+    rows = Facts([citizen("o", periods=(span("kontanthjaelp_ap", "2019-01-01", "2019-06-30"),))], {}).rows()
+    assert target_group_entries(FSM2, rows) == [NEVER]  # ended before 1 Nov 2019
+    earlier = dataclasses.replace(FSM2, start=d("2019-01-01"))
+    assert target_group_entries(earlier, rows) == ["2019-01-01"]
+
+
 def test_fsm2_counts_a_citizen_from_the_day_they_turn_30():
     """FSM2's target group is 30 and over (domain.md: "over 30"; kontanthjælp from 30, the
     younger get uddannelseshjælp): a citizen enters on the later of the entry date and the 30th
