@@ -153,11 +153,13 @@ def validate_staff(record: StaffRecord, others: Iterable[StaffRecord]) -> dict[s
 def role_change_problem(new_role: StaffRole, open_cases: Mapping[AssignmentRole, int]) -> str | None:
     """A new role that cannot hold the person's open assignments (``open_cases``: count per
     assignment role, open today or later) is refused: the citizens are moved first."""
-    for role, count in open_cases.items():
-        if count and new_role not in HOLDERS[role]:
-            return (
-                "Medarbejderen har {n} borgere som {role}; en {new} kan ikke have dem. Omfordel borgerne først."
-            ).format(n=count, role=role.value, new=_ROLE_WORDS[new_role])
+    for role, cases in open_cases.items():
+        if cases and new_role not in HOLDERS[role]:
+            if cases == 1:
+                text = "Medarbejderen har 1 borger som {role}; en {new} kan ikke have borgeren. Omfordel borgeren først."
+            else:
+                text = "Medarbejderen har {n} borgere som {role}; en {new} kan ikke have dem. Omfordel borgerne først."
+            return text.format(n=cases, role=role.value, new=_ROLE_WORDS[new_role])
     return None
 
 

@@ -414,7 +414,9 @@ def assess(case: StepUpCase, today: dt.date) -> Assessment:
     for marking in case.markings:
         if marking.kind is MarkingKind.MARKED and marking.active(today):
             if not any(marking.start <= day <= today for day in meetings):
-                candidates.append((DueReason.MARKED, marking.start))
+                # Marked before the citizen joined the project (or before it began): due from
+                # the entry on, as a course granted before it.
+                candidates.append((DueReason.MARKED, max(marking.start, case.entry_date or marking.start)))
     held_off: tuple[dt.date, Marking | None] | None = None
     for reason, since in sorted(candidates, key=lambda c: c[1]):
         day, exemption = _postpone(since, exemptions, today)

@@ -207,7 +207,10 @@ def _read_xlsx_openpyxl(path: Path, progress: Progress | None, cancelled: Callab
 
 def _decode(data: bytes, path: Path) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:
+            raise _mixed(data, exc.start + len(codecs.BOM_UTF8), path) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
@@ -219,9 +222,29 @@ def _decode(data: bytes, path: Path) -> str:
         )
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         # Danish Excel saves "CSV (semikolonsepareret)" in Windows-1252.
-        return data.decode("cp1252", errors="replace")
+        text = data.decode("cp1252", errors="replace")
+        if _UTF8_DANISH.search(data) and not _NOISE.search(text, 0, _SAMPLE):
+            # Text with "ø" as UTF-8 elsewhere in it: read as Windows-1252 that would be "Ã¸".
+            # (Binary data is refused by its control characters afterwards.)
+            raise _mixed(data, exc.start, path) from None
+        return text
+
+
+#: A Danish or accented letter written as UTF-8 (Ã¦ Ã¸ Ã¥ Ã© … read as Windows-1252).
+_UTF8_DANISH = re.compile(rb"\xc3[\x80-\xbf]")
+
+
+def _mixed(data: bytes, position: int, path: Path) -> ImportFileError:
+    """A file that is UTF-8 in part and another encoding elsewhere: read either way some names
+    would come out wrong, so it is refused with the line that breaks it."""
+    line = data.count(b"\n", 0, position) + 1
+    return ImportFileError(
+        "Filen {path} blander to tegnkodninger: linje {line} er ikke UTF-8, men resten af filen er. "
+        "Gem filen igen som »CSV UTF-8« (i Excel: Gem som → CSV UTF-8), og importér den igen.",
+        path=str(path), line=line,
+    )
 
 
 #: Characters no text file of a spreadsheet holds: control characters (tab and line ends

@@ -669,7 +669,9 @@ class CitizensPage(Page):
             return None
         window = self.window()
         if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(self.tr("{n} borgere eksporteret til {path}").format(n=number(len(rows)), path=str(path)), 8000)
+            text = (self.tr("1 borger eksporteret til {path}") if len(rows) == 1
+                    else self.tr("{n} borgere eksporteret til {path}"))
+            window.statusBar().showMessage(text.format(n=number(len(rows)), path=str(path)), 8000)
         return path
 
     # --- the citizen's page -------------------------------------------------------------------------

@@ -54,6 +54,11 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("StaffModel", text)
 
 
+def citizens_text(n: int) -> str:
+    """"1 borger", "2 borgere", "1.530 borgere"."""
+    return _t("1 borger") if n == 1 else _t("{n} borgere").format(n=number(n))
+
+
 def _dk(day: dt.date | None) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
 
@@ -213,7 +218,7 @@ class StaffTableModel(QAbstractTableModel):
     def _status(self, load: PersonLoad) -> str:
         record = load.record
         if load.gone_with_citizens:
-            return _t("ikke aktiv – har {n} borgere").format(n=number(load.citizens + load.parked))
+            return _t("ikke aktiv – har {citizens}").format(citizens=citizens_text(load.citizens + load.parked))
         if record.role is StaffRole.LEADER:
             return ""
         if not record.counted:
@@ -233,9 +238,9 @@ class StaffTableModel(QAbstractTableModel):
     def _tooltip(self, load: PersonLoad) -> str:
         record = load.record
         if not record.counted:
-            return _t("{n} borgere parkeret; de tæller ikke med i nogens sagsstamme.").format(n=number(load.parked))
-        text = _t("{n} borgere på {h} timer = {fte} fuldtid → {load} pr. fuldtid").format(
-            n=number(load.citizens), h=number(record.hours, 1), fte=number(load.fte, 2), load=load_text(load.per_fte))
+            return _t("{citizens} parkeret; tæller ikke med i nogens sagsstamme.").format(citizens=citizens_text(load.parked))
+        text = _t("{citizens} på {h} timer = {fte} fuldtid → {load} pr. fuldtid").format(
+            citizens=citizens_text(load.citizens), h=number(record.hours, 1), fte=number(load.fte, 2), load=load_text(load.per_fte))
         if load.limit:
             text += " · " + status_words(load.status, load.limit)
         if load.parked:
@@ -361,9 +366,9 @@ class HistoryModel(QAbstractTableModel):
             return ("▲ " + text) if status is Status.OVER and text else text
         if role == Qt.ItemDataRole.ToolTipRole:
             if not counted:
-                return _t("{n} borgere parkeret").format(n=number(citizens))
+                return _t("{citizens} parkeret").format(citizens=citizens_text(citizens))
             limit = self._report.settings.limit(team or record.role)
-            return _t("{n} borgere, {load} pr. fuldtid").format(n=number(citizens), load=load_text(load)) + (
+            return _t("{citizens}, {load} pr. fuldtid").format(citizens=citizens_text(citizens), load=load_text(load)) + (
                 " · " + status_words(status, limit) if limit else "")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _right()

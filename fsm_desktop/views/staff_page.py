@@ -79,6 +79,7 @@ from fsm_desktop.views.staff_model import (
     ROLE_LABELS,
     HistoryModel,
     StaffTableModel,
+    citizens_text,
     load_text,
     loads_for,
     month_label,
@@ -656,7 +657,7 @@ class ReassignDialog(_PlanDialog):
             if record.id == self.record.id or record.role not in HOLDERS[self.role] or not record.active_on(day):
                 continue
             load, _ = self.load_words(record.id, loads.get(record.id, 0))
-            extra = _t("{n} borgere · {load} pr. fuldtid").format(n=number(loads.get(record.id, 0)), load=load) if record.counted else _t("parkering")
+            extra = _t("{citizens} · {load} pr. fuldtid").format(citizens=citizens_text(loads.get(record.id, 0)), load=load) if record.counted else _t("parkering")
             self.receiver.addItem(f"{record.initials} – {record.name} ({extra})", record.id)
         if chosen is not None and self.receiver.findData(chosen) >= 0:
             self.receiver.setCurrentIndex(self.receiver.findData(chosen))
@@ -977,8 +978,8 @@ class StaffPage(Page):
         self.tabs.setVisible(has_staff)
         latest_record = data.latest
         if latest_record is not None:
-            self.undo_button.setText(self.tr("Fortryd seneste omfordeling ({n} borgere pr. {d})").format(
-                n=number(latest_record.citizens), d=_dk(latest_record.day)))
+            self.undo_button.setText(self.tr("Fortryd seneste omfordeling ({citizens} pr. {d})").format(
+                citizens=citizens_text(latest_record.citizens), d=_dk(latest_record.day)))
         else:
             self.undo_button.setText(self.tr("Fortryd seneste omfordeling"))
         self.show_month()
@@ -1011,8 +1012,8 @@ class StaffPage(Page):
         for team in report.teams(k):
             limit = self.tr(" (grænse {limit})").format(limit=team.limit.label()) if team.limit else ""
             mark = "▲ " if team.status is Status.OVER else ""
-            parts.append(self.tr("{mark}{role}: {n} borgere på {fte} fuldtid = {load} pr. fuldtid{limit}").format(
-                mark=mark, role=ROLE_PLURAL[team.role], n=number(team.citizens), fte=number(team.hours / 37, 2),
+            parts.append(self.tr("{mark}{role}: {citizens} på {fte} fuldtid = {load} pr. fuldtid{limit}").format(
+                mark=mark, role=ROLE_PLURAL[team.role], citizens=citizens_text(team.citizens), fte=number(team.hours / 37, 2),
                 load=load_text(team.per_fte), limit=limit))
         people = [p for p in report.people(k) if shown(p)]
         over = [p.record.initials for p in people if p.status is Status.OVER]
@@ -1164,7 +1165,7 @@ class StaffPage(Page):
         dialog = ReassignDialog(self, record, self.today)
         if self._run(dialog) and dialog.applied is not None:
             done = dialog.applied
-            self.tell(self.tr("{n} borgere er flyttet fra {who} pr. {d}.").format(n=number(done.citizens), who=record.initials,
+            self.tell(self.tr("{citizens} er flyttet fra {who} pr. {d}.").format(citizens=citizens_text(done.citizens), who=record.initials,
                                                                                    d=_dk(done.day)))
             self._changed()
             self.select_staff(record.id)
@@ -1182,7 +1183,7 @@ class StaffPage(Page):
         dialog = SpreadDialog(self, record, self.spread_day(record))
         if self._run(dialog) and dialog.applied is not None:
             done = dialog.applied
-            self.tell(self.tr("{who}s {n} borgere er fordelt pr. {d}.").format(who=record.initials, n=number(done.citizens),
+            self.tell(self.tr("{who}s {citizens} er fordelt pr. {d}.").format(who=record.initials, citizens=citizens_text(done.citizens),
                                                                                 d=_dk(done.day)))
             self._changed()
             self.select_staff(record.id)
@@ -1195,7 +1196,7 @@ class StaffPage(Page):
         except KnownError as error:
             self.tell(translate_error(error), error=True)
             return
-        self.tell(self.tr("Omfordelingen pr. {d} ({n} borgere) er fortrudt.").format(d=_dk(undone.day), n=number(undone.citizens)))
+        self.tell(self.tr("Omfordelingen pr. {d} ({citizens}) er fortrudt.").format(d=_dk(undone.day), citizens=citizens_text(undone.citizens)))
         self._changed()
 
 

@@ -427,7 +427,8 @@ class StatusSheetPage(Page):
         self.export_button.setEnabled(not empty)
         months = len(sheet.data_columns) - 1
         self.status_label.setText(
-            self.tr("{n} borgere i projektet · {months} måneder til og med {last} · opgjort {today}").format(
+            (self.tr("{n} borgere i projektet · 1 måned til og med {last} · opgjort {today}") if months == 1 else
+             self.tr("{n} borgere i projektet · {months} måneder til og med {last} · opgjort {today}")).format(
                 n=number(sheet.citizens), months=months, last=month_label(str(sheet.last)),
                 today=f"{sheet.as_of:%d.%m.%Y}")
         )

@@ -255,6 +255,9 @@ def test_a_role_that_cannot_hold_the_open_cases_is_refused():
     assert role_change_problem(StaffRole.JOB_BROKER, {CW: 3}) == (
         "Medarbejderen har 3 borgere som sagsbehandler; en jobformidler kan ikke have dem. Omfordel borgerne først."
     )
+    assert role_change_problem(StaffRole.JOB_BROKER, {CW: 1}) == (
+        "Medarbejderen har 1 borger som sagsbehandler; en jobformidler kan ikke have borgeren. Omfordel borgeren først."
+    )
     assert role_change_problem(StaffRole.PSEUDO, {CW: 3}) is None
     assert role_change_problem(StaffRole.LEADER, {CW: 0}) is None
 

@@ -294,6 +294,17 @@ def test_a_marked_citizen_is_due_until_a_meeting_on_or_after_the_marking():
     assert due(case, D(2020, 3, 11)) is None
 
 
+def test_a_marking_before_the_entry_is_due_from_the_entry():
+    """Marked before the citizen joined the project (the storage gives the entry, at least the
+    project's first day): due from the entry, as a ressourceforløb granted before it."""
+    case = StepUpCase("c1", "Anna", entry_date=D(2020, 6, 1), markings=[Marking(MarkingKind.MARKED, D(2020, 3, 1))])
+    assert due(case, D(2020, 5, 31)) is None  # not in the project yet
+    assert due(case, D(2020, 6, 10)) == (DueReason.MARKED, D(2020, 6, 1), 9)
+    # A meeting between the marking and the entry settles it.
+    case.meetings.append(meeting(D(2020, 4, 15)))
+    assert due(case, D(2020, 6, 10)) is None
+
+
 def test_an_ended_marking_is_not_due():
     case = StepUpCase("c1", "Anna", markings=[Marking(MarkingKind.MARKED, D(2020, 3, 1), D(2020, 3, 5))])
     assert due(case, D(2020, 3, 5)) == (DueReason.MARKED, D(2020, 3, 1), 4)

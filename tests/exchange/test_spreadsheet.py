@@ -44,6 +44,25 @@ def test_csv_dialects_and_encodings(tmp_path, sep, encoding):
     assert table.rows == [(2, tuple(ROWS[1])), (3, tuple(ROWS[2]))]
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_csv_that_mixes_utf8_and_windows_1252_is_refused_with_its_line(tmp_path, bom):
+    """Read as Windows-1252 the UTF-8 names would come out as "SÃ¸s"; read as UTF-8 the other
+    line fails: the file is refused, naming the line that is not UTF-8."""
+    path = tmp_path / "blandet.csv"
+    path.write_bytes(bom + "cpr;navn\n0101801234;Søs Ærø\n".encode() + "0202802345;Åse\n".encode("cp1252"))
+    with pytest.raises(ImportFileError) as caught:
+        read_source(path)
+    assert "blander to tegnkodninger: linje 3 er ikke UTF-8" in caught.value.message
+    assert "CSV UTF-8" in caught.value.message
+
+
+def test_a_windows_1252_csv_alone_is_read_as_such(tmp_path):
+    path = tmp_path / "ansi.csv"
+    path.write_bytes("cpr;navn\n0101801234;Søs Ærø\n".encode("cp1252"))
+    (table,) = read_source(path)
+    assert table.rows == [(2, ("0101801234", "Søs Ærø"))]
+
+
 def test_a_csv_file_is_marked_as_one(tmp_path):
     (table,) = read_source(_csv(tmp_path / "a.csv", ROWS))
     assert table.csv

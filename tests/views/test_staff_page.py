@@ -94,6 +94,12 @@ def staff_id(page: StaffPage, initials: str) -> str:
 
 
 # --- what the page shows ---------------------------------------------------------------------------
+
+def test_citizen_counts_in_the_singular_for_one():
+    from fsm_desktop.views.staff_model import citizens_text
+
+    assert [citizens_text(n) for n in (0, 1, 2, 1530)] == ["0 borgere", "1 borger", "2 borgere", "1.530 borgere"]
+
 def test_register_with_caseloads_and_limits(page):
     assert page.month_box.currentText() == "marts 2019"
     assert page.model.rowCount() == 6
