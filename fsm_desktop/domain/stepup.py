@@ -394,6 +394,13 @@ def _postpone(
     return day, last
 
 
+def _from_entry(case: StepUpCase, day: dt.date) -> dt.date:
+    """A duty that arose before the citizen joined the project (a course granted, a marking
+    made before the entry, which is at the earliest the project's first day) holds from the
+    entry on."""
+    return max(day, case.entry_date or day)
+
+
 def assess(case: StepUpCase, today: dt.date) -> Assessment:
     """Is the citizen due for a step-up meeting today, why, and since when."""
     if case.entry_date is not None and case.entry_date > today:
@@ -409,14 +416,11 @@ def assess(case: StepUpCase, today: dt.date) -> Assessment:
     if granted is not None:
         mark = due_since(granted, case.company_directed(), meetings, today)
         if mark is not None:
-            # A course granted before the citizen joined the project is due from the entry on.
-            candidates.append((DueReason.RESSOURCEFORLOEB, max(mark, case.entry_date or mark)))
+            candidates.append((DueReason.RESSOURCEFORLOEB, _from_entry(case, mark)))
     for marking in case.markings:
         if marking.kind is MarkingKind.MARKED and marking.active(today):
             if not any(marking.start <= day <= today for day in meetings):
-                # Marked before the citizen joined the project (or before it began): due from
-                # the entry on, as a course granted before it.
-                candidates.append((DueReason.MARKED, max(marking.start, case.entry_date or marking.start)))
+                candidates.append((DueReason.MARKED, _from_entry(case, marking.start)))
     held_off: tuple[dt.date, Marking | None] | None = None
     for reason, since in sorted(candidates, key=lambda c: c[1]):
         day, exemption = _postpone(since, exemptions, today)

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractListModel, QByteArray, QCoreApplication, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from fsm_desktop.domain.board import COLUMNS, FLAGS, BoardCard, BoardLayout, Change, Lane, Slot, Summary
-from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.model import BOARD_LABELS, BoardColumn
 from fsm_desktop.views.card_delegate import CARD_ROLE, LANE_START_ROLE, SLOT_ROLE, SUMMARY_ROLE, CardData
+from fsm_desktop.views.wording import citizens_text
 
 #: The dragged cards: a JSON list of citizen ids.
 MIME_TYPE = "application/x-fsm-board-cards"
@@ -177,10 +177,9 @@ class BoardColumnModel(QAbstractListModel):
             if role == SUMMARY_ROLE:
                 return entry.count
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                text = (_t("{lane}, {column}: 1 borger (sammenklappet)") if entry.count == 1
-                        else _t("{lane}, {column}: {n} borgere (sammenklappet)"))
-                return text.format(lane=self._lane_name(entry.lane), column=column_label(self.column),
-                                   n=number(entry.count))
+                return _t("{lane}, {column}: {citizens} (sammenklappet)").format(
+                    lane=self._lane_name(entry.lane), column=column_label(self.column),
+                    citizens=citizens_text(entry.count))
             return None
         if role == SLOT_ROLE:
             return True
@@ -345,7 +344,7 @@ class LaneLabelModel(QAbstractListModel):
         if role == self.LANE_HEADER_ROLE:
             return lane
         count = lane.count() if lane is not None else 0
-        citizens = _t("1 borger") if count == 1 else _t("{n} borgere").format(n=count)
+        citizens = citizens_text(count)
         collapsed = lane is not None and lane.collapsed
         if role == Qt.ItemDataRole.DisplayRole:
             text = f"{'▸' if collapsed else '▾'} {name}\n{citizens}"

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from fsm_desktop.domain.danish import number
+from fsm_desktop.views.wording import citizens_text
 
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
 #: On an empty row: True when it is the first row of its lane (a line is drawn above it).
@@ -106,8 +107,7 @@ class CardDelegate(QStyledItemDelegate):
         font.setPointSizeF(max(6.0, font.pointSizeF() * z))
         painter.setFont(font)
         painter.setPen(QColor("#4a5361"))
-        text = _t("1 borger") if count == 1 else _t("{n} borgere").format(n=count)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, citizens_text(count))
 
     def _paint_card(self, painter: QPainter, option: QStyleOptionViewItem, card: CardData) -> None:
         """The card from the cache of drawn cards, drawn first when it is not there (a card's

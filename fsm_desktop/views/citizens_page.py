@@ -50,6 +50,7 @@ from fsm_desktop.storage.project import Project
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
 from fsm_desktop.views.tasks import run_in_background
+from fsm_desktop.views.wording import citizens_text
 
 
 @lru_cache(maxsize=256)
@@ -669,9 +670,8 @@ class CitizensPage(Page):
             return None
         window = self.window()
         if isinstance(window, QMainWindow):
-            text = (self.tr("1 borger eksporteret til {path}") if len(rows) == 1
-                    else self.tr("{n} borgere eksporteret til {path}"))
-            window.statusBar().showMessage(text.format(n=number(len(rows)), path=str(path)), 8000)
+            window.statusBar().showMessage(self.tr("{citizens} eksporteret til {path}").format(
+                citizens=citizens_text(len(rows)), path=str(path)), 8000)
         return path
 
     # --- the citizen's page -------------------------------------------------------------------------

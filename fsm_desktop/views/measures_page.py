@@ -489,19 +489,22 @@ class MeasuresPage(Page):
         if token != self._token:
             return
         self._counting_ahead, self._ahead = False, report
-        if self._loaded and not self.isVisible():
-            self._loaded = False
-        elif self._loaded:
+        if self._still_shown():
             self._computed(report, self._generation)
 
     def _prefetch_failed(self, token: int) -> None:
         if token != self._token:
             return
         self._counting_ahead = False
-        if self._loaded and not self.isVisible():
-            self._loaded = False  # the next showing counts
-        elif self._loaded and self.project is not None:
+        if self._still_shown() and self.project is not None:
             self._count(self.project, self._generation)
+
+    def _still_shown(self) -> bool:
+        """After a count ahead ended: whether the page shown while it ran is shown still. One
+        left again meanwhile loads afresh at its next showing."""
+        if self._loaded and not self.isVisible():
+            self._loaded = False
+        return self._loaded
 
     def set_project(self, project: Project | None) -> None:
         self._generation += 1

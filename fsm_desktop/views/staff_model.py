@@ -25,6 +25,7 @@ from fsm_desktop.domain.caseload import (
 )
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.model import Staff, StaffRole
+from fsm_desktop.views.wording import citizens_text
 
 ROLE_LABELS = {
     StaffRole.JOB_BROKER: QT_TRANSLATE_NOOP("StaffModel", "Jobformidler"),
@@ -52,11 +53,6 @@ SHORT_STATUS = {
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StaffModel", text)
-
-
-def citizens_text(n: int) -> str:
-    """"1 borger", "2 borgere", "1.530 borgere"."""
-    return _t("1 borger") if n == 1 else _t("{n} borgere").format(n=number(n))
 
 
 def _dk(day: dt.date | None) -> str:

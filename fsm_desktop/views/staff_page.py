@@ -79,13 +79,13 @@ from fsm_desktop.views.staff_model import (
     ROLE_LABELS,
     HistoryModel,
     StaffTableModel,
-    citizens_text,
     load_text,
     loads_for,
     month_label,
     status_words,
 )
 from fsm_desktop.views.tasks import run_in_background
+from fsm_desktop.views.wording import citizens_text
 
 ERROR_STYLE = "color: #a2191f;"
 WARNING_STYLE = "background: #fff8e1; border: 1px solid #c98a00; padding: 6px; color: #3d2a00;"
