@@ -1,4 +1,5 @@
-# FSM Desktop. `make run` opens the program on demo data; `make test` runs the whole suite.
+# FSM Desktop. `make run` opens the program on demo data; `make test` runs the suite but for the
+# tests marked slow (20,000-citizen projects, LibreOffice), which `make test-slow` runs.
 # Both create .venv when it is missing and install the package (editable) with what it needs.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -6,13 +7,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench deps screenshots clean
+.PHONY: run test test-slow bench deps screenshots clean
 
 run: deps $(STAMP)
 	$(BIN)/fsm-desktop --demo
 
 test: deps $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" --durations=20 $(PYTEST_ARGS)
+
+test-slow: deps $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m slow --durations=10 $(PYTEST_ARGS)
 
 bench: deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench

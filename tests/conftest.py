@@ -31,3 +31,27 @@ def project(tmp_path):
         yield opened
     finally:
         opened.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The run fails if windows from finished tests are still alive at its end (each view test
+    checks its own; this catches what escapes a fixture, such as a module-level window)."""
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    from qt_cleanup import flush_deletions, live_windows, describe
+
+    flush_deletions()
+    alive = live_windows(app)
+    if alive:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        line = f"windows from finished tests still alive at the end of the run: {', '.join(describe(w) for w in alive)}"
+        if reporter is not None:
+            reporter.write_line(line, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

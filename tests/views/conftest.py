@@ -1,5 +1,10 @@
-"""Fixtures for the views: an isolated QSettings file, Qt's test-mode standard paths, and a
-small project with real rows written through the repositories."""
+"""Fixtures for the views: the application (created and styled once per run), an isolated
+QSettings file, Qt's test-mode standard paths, and a small project with real rows written
+through the repositories.
+
+Every test leaves the application as it found it: its windows deleted and its style and locale
+unchanged (``application_left_clean``). Restyling or laying out widgets left over from earlier
+tests is what made the suite slow down as it went on."""
 
 from __future__ import annotations
 
@@ -46,11 +51,33 @@ def no_blocking_message_boxes(monkeypatch):
         monkeypatch.setattr(QMessageBox, name, unexpected)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def app(qapp):
+    """The application as the program builds it (Fusion, the style sheet, Danish), once per run:
+    setting the style sheet again restyles every live widget. A test that needs another style
+    or locale sets it and restores it; ``application_left_clean`` checks that it did."""
     QStandardPaths.setTestModeEnabled(True)
     create_application()
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def application_left_clean(app):
+    """After every view test: the windows it made are deleted, and its style and locale are
+    those it found. Leftover windows are deleted and fail the test, naming their classes."""
+    from qt_cleanup import application_state, delete_leftover_windows
+
+    before = application_state(app)
+    yield
+    leftovers = delete_leftover_windows(app)
+    changed = application_state(app) != before
+    if changed:  # put it back, so that only this test fails
+        create_application()
+    assert not leftovers, (
+        f"the test left {len(leftovers)} window(s) alive: {', '.join(leftovers)} "
+        "(qtbot.addWidget, close the project, or give it a parent that is deleted)"
+    )
+    assert not changed, "the test changed the application's style, style sheet, font, palette or locale"
 
 
 @pytest.fixture
