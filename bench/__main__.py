@@ -367,7 +367,7 @@ def bench_board(runs: int, citizens: int) -> None:
     today = min(dt.date.today(), project.initiative.end)
     # What the page's loading thread does: read the cards and put them in board order.
     started = time.perf_counter()
-    cards, _, _ = read_board(work, today)
+    cards, _, _ = read_board(project.connector(), today)
     load = time.perf_counter() - started
     page = BoardPage()
     page.resize(1600, 1000)

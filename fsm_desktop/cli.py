@@ -236,7 +236,7 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
     from fsm_desktop.storage.project import Project
     from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
 
-    with Project.open(args.db) as project:
+    with Project.open(args.db, read_only=True) as project:
         today = min(dt.date.today(), project.initiative.end)
         if args.month is not None:
             # The initiative's months, or any month up to this one (staff keep working after it).
@@ -267,7 +267,7 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
         raise UsageError("--exempt kan kun bruges sammen med --due")
     if (args.job_broker is not None or args.caseworker is not None) and not args.due:
         raise UsageError("--job-broker og --caseworker kan kun bruges sammen med --due")
-    with Project.open(args.db) as project:
+    with Project.open(args.db, read_only=True) as project:
         initiative = project.initiative
         if args.as_of is not None:
             # From the initiative's start to its end, or to today (cases go on after it).
@@ -305,7 +305,7 @@ def _cmd_measures(args: argparse.Namespace) -> int:
     from fsm_desktop.storage.facts import load_facts
     from fsm_desktop.storage.project import Project
 
-    with Project.open(args.db) as project:
+    with Project.open(args.db, read_only=True) as project:
         template = project.template
         start, end = Month.of(project.initiative.start), Month.of(project.initiative.end)
         for month in (args.first, args.last):
@@ -365,7 +365,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     committed = False
     try:
-        with Project.open(args.db) as project:
+        with Project.open(args.db, read_only=args.dry_run) as project:
             prepared = importer.prepare(project, args.path, _load_mapping(project, args.mapping))
             plan = prepared.plan
             for error in plan.errors:
@@ -433,7 +433,7 @@ def _cmd_imports(args: argparse.Namespace) -> int:
     from fsm_desktop.storage.imports import ImportRepository
     from fsm_desktop.storage.project import Project
 
-    with Project.open(args.db) as project:
+    with Project.open(args.db, read_only=not args.undo) as project:
         repository = ImportRepository(project)
         if args.undo:
             latest = repository.latest_undoable()
@@ -465,7 +465,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"--out skal være en Excel-fil (.xlsx), ikke »{args.out}«")
     if not Path(args.out).absolute().parent.is_dir():
         raise UsageError(f"--out: mappen {Path(args.out).absolute().parent} findes ikke")
-    with Project.open(args.db) as project:
+    with Project.open(args.db, read_only=True) as project:
         initiative = project.initiative
         last = args.month or max(Month.of(min(dt.date.today(), initiative.end)), Month.of(initiative.start))
         path, sheet = export_status(project, last, args.out)
@@ -481,7 +481,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
         from fsm_desktop.storage.imports import ImportRepository
         from fsm_desktop.storage.project import Project
 
-        with Project.open(args.db) as project:
+        with Project.open(args.db, read_only=True) as project:
             rows = ImportRepository(project).template_rows()
     path = write_template(args.out, rows)
     print(f"Skrev {path}.")

@@ -50,7 +50,8 @@ from fsm_desktop.domain.model import (
 from fsm_desktop.domain.program import BUILTIN, ProgramTemplate, builtin_template
 from fsm_desktop.domain.stepup import COMPANY_DIRECTED as _COMPANY_DIRECTED
 from fsm_desktop.domain.stepup import add_months
-from fsm_desktop.storage.project import Project, file_error
+from fsm_desktop.storage.project import Project, current_user, file_error
+from fsm_desktop.storage.writer_lock import replacing
 
 MAX_CITIZENS = 200_000
 MUNICIPALITY = "Skovbjerg Kommune"
@@ -259,7 +260,9 @@ def write_demo(
             project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             project.close()
-        os.replace(tmp, path)
+        with replacing(path, current_user()):
+            os.replace(tmp, path)
+            _remove_database(path, keep_main=True)
     except sqlite3.OperationalError as exc:
         _remove_database(tmp)
         if _is_environment_error(exc):  # disk full, read-only folder, locked …
@@ -275,7 +278,6 @@ def write_demo(
     except BaseException:
         _remove_database(tmp)
         raise
-    _remove_database(path, keep_main=True)
     return DemoSummary(path=path, program=program, **counts)
 
 

@@ -16,9 +16,10 @@ import sqlite3
 from pathlib import Path
 
 from fsm_desktop.storage.sqlite import Database
+from fsm_desktop.storage.writer_lock import ProjectInUse, WriterLock, lock_error, replacing
 
 from fsm_desktop.domain.danish import os_reason
-from fsm_desktop.domain.errors import ProjectFileError
+from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.model import Initiative
 from fsm_desktop.domain.program import ProgramTemplate, parse_template_json
 from fsm_desktop.storage.schema import (
@@ -30,7 +31,6 @@ from fsm_desktop.storage.schema import (
 )
 
 SUFFIX = ".fsm"
-_SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long to wait for another program's lock before saying the file is locked.
 BUSY_TIMEOUT_MS = 3000
 
@@ -92,55 +92,122 @@ def _configure(db: Database) -> None:
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
-def _check_is_project(path: Path) -> None:
+def _check_path(path: Path) -> None:
+    """What can be said before SQLite opens the file, without opening it: any descriptor this
+    process opens and closes on the project drops SQLite's POSIX locks on it (SQLite's "How To
+    Corrupt", 2.2), so the header is read by SQLite itself (``_check_version``)."""
     if not path.exists():
         raise ProjectFileError("Projektfilen {path} findes ikke.", path=str(path))
     if path.is_dir():
         raise ProjectFileError("{path} er en mappe, ikke en projektfil.", path=str(path))
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(_SQLITE_HEADER))
-    except PermissionError:
-        raise ProjectFileError("Du har ikke adgang til at læse {path}.", path=str(path)) from None
-    except OSError as exc:
-        raise ProjectFileError(
-            "Projektfilen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)
-        ) from None
-    if header != _SQLITE_HEADER:
-        raise ProjectFileError(
-            "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.", path=str(path)
-        )
+    if not os.access(path, os.R_OK):
+        raise ProjectFileError("Du har ikke adgang til at læse {path}.", path=str(path))
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user may write the file and make files beside it (the WAL, the lock)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _connect_read_only(path: Path) -> Database:
+    """A connection that cannot write. In a folder where SQLite cannot make the ``-shm`` file
+    (read-only media), the file is opened as immutable: nobody can be writing it there."""
+    uri = path.as_uri() + "?mode=ro"
+    if not os.access(path.parent, os.W_OK | os.X_OK) and not Path(f"{path}-shm").exists():
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    return Database(conn, execute_plugins=False)
+
+
+class ReadOnlyProject(ProjectFileError):
+    """A write in a project opened read-only; says why it is read-only."""
 
 
 class Project:
     """An open project file. Use :meth:`open` or :meth:`create`; close with :meth:`close`."""
 
-    def __init__(self, path: Path, db: Database) -> None:
+    def __init__(
+        self,
+        path: Path,
+        db: Database,
+        *,
+        lock: WriterLock | None = None,
+        read_only_reason: KnownError | None = None,
+    ) -> None:
         self.path = path
         self.db = db
         self.user = current_user()
         self.backup_made: Path | None = None
+        self.lock = lock
+        self.damage: list[str] = []
+        self.read_only_reason: KnownError | None = None
         self._initiative: Initiative | None = None
         self._template: ProgramTemplate | None = None
+        if read_only_reason is not None:
+            self._set_read_only(read_only_reason)
 
     # --- opening and creating --------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike) -> Project:
+    def open(
+        cls, path: str | os.PathLike, *, read_only: bool = False, take_over: bool = False, upgraded: bool = False
+    ) -> Project:
+        """Open for writing, holding the writer lock (:mod:`writer_lock`), or with ``read_only``
+        without it. A project someone else writes raises :class:`ProjectInUse`; ``take_over``
+        replaces that lock (only after the user was warned that it is stale). A file or folder
+        this user cannot write, and a damaged file, open read-only with the reason kept in
+        :attr:`read_only_reason`."""
         path = Path(path).expanduser().absolute()
-        _check_is_project(path)
+        _check_path(path)
+        lock: WriterLock | None = None
+        reason: KnownError | None = None
+        if not read_only and not _writable(path):
+            read_only = True
+            reason = ReadOnlyProject(
+                "Projektet {path} er åbnet skrivebeskyttet: du kan ikke skrive i filen eller dens mappe.",
+                path=str(path),
+            )
+        if not read_only:
+            lock = WriterLock(path, current_user())
+            try:
+                lock.acquire(take_over=take_over)
+            except OSError as exc:
+                raise lock_error(exc, path) from None
+        elif reason is None:
+            reason = ReadOnlyProject("Projektet {path} er åbnet skrivebeskyttet.", path=str(path))
         try:
-            db = _connect(path)
+            db = _connect_read_only(path) if read_only else _connect(path)
         except sqlite3.Error as exc:
+            if lock is not None:
+                lock.release()
             raise file_error(exc, path) from None
         try:
             version = cls._check_version(db, path)
-            _configure(db)
-            # WAL lets readers past another program's write lock; find it now, not at the
-            # user's first save.
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("ROLLBACK")
-            project = cls(path, db)
-            if migrations.pending(db):
+            if read_only:
+                db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                if migrations.pending(db) and not upgraded and _writable(path):
+                    # Made by an older version: bring it up to date once (which needs the
+                    # writer lock, so not while someone writes it), then read.
+                    db.close()
+                    cls.open(path).close()
+                    return cls.open(path, read_only=True, upgraded=True)
+                if migrations.pending(db):
+                    raise ProjectFileError(
+                        "Projektfilen {path} er gemt af en ældre version af FSM Desktop og skal "
+                        "opdateres, før den kan læses. Åbn den, når du kan skrive i den, og ingen "
+                        "andre har den åben.",
+                        path=str(path),
+                    )
+            else:
+                _configure(db)
+                # WAL lets readers past another program's write lock; find it now, not at the
+                # user's first save.
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("ROLLBACK")
+            project = cls(path, db, lock=lock, read_only_reason=reason)
+            damage = project.quick_check()
+            if damage:
+                project._mark_damaged(damage)
+            if not read_only and not project.read_only and migrations.pending(db):
                 if version > 0:
                     project.backup_made = project._backup_before_migrating(version)
                 migrations.apply(db)
@@ -153,10 +220,56 @@ class Project:
             return project
         except sqlite3.Error as exc:
             db.close()
+            if lock is not None:
+                lock.release()
             raise file_error(exc, path) from None
         except BaseException:
             db.close()
+            if lock is not None:
+                lock.release()
             raise
+
+    def connector(self) -> ProjectConnector:
+        """How a worker thread opens its own connection to this project (SQLite connections stay
+        on their thread): no checks again, no lock of its own, read-only when this is."""
+        return ProjectConnector(self.path, self.read_only_reason)
+
+    # --- checks -------------------------------------------------------------------------------
+    def quick_check(self) -> list[str]:
+        """SQLite's ``quick_check``: [] when the file is whole, else what it found (at most 10)."""
+        rows = [row[0] for row in self.db.execute("PRAGMA quick_check(10)").fetchall()]
+        return [] if rows == ["ok"] else rows
+
+    def integrity_check(self) -> list[str]:
+        """The full ``integrity_check`` (indexes against their tables too): [] when whole."""
+        rows = [row[0] for row in self.db.execute("PRAGMA integrity_check(10)").fetchall()]
+        return [] if rows == ["ok"] else rows
+
+    def _mark_damaged(self, damage: list[str]) -> None:
+        self.damage = damage
+        self._set_read_only(
+            ReadOnlyProject(
+                "Projektfilen {path} er beskadiget, og der bliver ikke skrevet i den. Gendan en "
+                "sikkerhedskopi, eller få den repareret.",
+                path=str(self.path),
+            )
+        )
+
+    def _set_read_only(self, reason: KnownError) -> None:
+        self.read_only_reason = reason
+        self.db.read_only_error = reason
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def require_writable(self) -> None:
+        """Raise the reason this project is read-only, if it is."""
+        if self.read_only_reason is not None:
+            raise self.read_only_reason
 
     @staticmethod
     def _check_version(db: Database, path: Path) -> int:
@@ -242,7 +355,10 @@ class Project:
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 db.close()
-            os.replace(tmp, path)
+            with replacing(path, current_user()):
+                os.replace(tmp, path)
+                for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    stale.unlink(missing_ok=True)
         except sqlite3.Error as exc:
             raise file_error(exc, path, creating=True) from None
         except OSError as exc:
@@ -254,8 +370,6 @@ class Project:
         finally:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 leftover.unlink(missing_ok=True)
-        for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-            stale.unlink(missing_ok=True)
         return cls.open(path)
 
     # --- backups ----------------------------------------------------------------------------
@@ -316,11 +430,52 @@ class Project:
         assert self._template is not None
         return self._template
 
+    def checkpoint(self) -> bool:
+        """Fold the WAL into the project file and empty it (``TRUNCATE``), so that a copy of the
+        ``.fsm`` alone holds every confirmed save. False when a reader kept it from finishing
+        (it is tried again later); nothing is lost either way."""
+        if self.read_only:
+            return False
+        try:
+            busy, _log, _done = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            return False
+        return busy == 0
+
     def close(self) -> None:
-        self.db.close()
+        try:
+            if self.lock is not None:
+                self.checkpoint()
+            self.db.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
 
     def __enter__(self) -> Project:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class ProjectConnector:
+    """Opens another connection to a project that is open already (:meth:`Project.connector`),
+    for a worker thread. It shares the opened project's checks: the file is neither checked nor
+    locked again, and nothing but SQLite opens it."""
+
+    def __init__(self, path: Path, read_only_reason: KnownError | None) -> None:
+        self.path = path
+        self.read_only_reason = read_only_reason
+
+    def __call__(self) -> Project:
+        read_only = self.read_only_reason is not None
+        try:
+            db = _connect_read_only(self.path) if read_only else _connect(self.path)
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except sqlite3.Error as exc:
+            raise file_error(exc, self.path) from None
+        return Project(self.path, db, read_only_reason=self.read_only_reason)
+

@@ -7,6 +7,7 @@ modules while sqlite_utils loads keeps them out; matplotlib still imports numpy 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 _HIDDEN = ("numpy", "pandas")
@@ -15,7 +16,7 @@ try:
     for _name in _HIDDEN:
         if _saved[_name] is None:
             sys.modules[_name] = None  # type: ignore[assignment]  # makes "import numpy" fail
-    from sqlite_utils import Database  # noqa: E402
+    from sqlite_utils import Database as _Database  # noqa: E402
     from sqlite_utils.migrations import Migrations  # noqa: E402
 finally:
     for _name in _HIDDEN:
@@ -23,3 +24,34 @@ finally:
             sys.modules.pop(_name, None)
 
 __all__ = ["Database", "Migrations"]
+
+
+class Database(_Database):
+    """sqlite-utils' database whose ``atomic()`` begins with ``BEGIN IMMEDIATE``: a transaction
+    that reads and then writes holds the write lock from its first read, so what it decides on
+    is still current when it writes (a deferred ``BEGIN`` reads an older snapshot and then
+    fails, or worse, writes over a colleague's newer rows). A project open read-only refuses
+    every transaction with ``read_only_error`` before anything is written."""
+
+    read_only_error: Exception | None = None
+
+    @contextlib.contextmanager
+    def atomic(self):
+        if self.read_only_error is not None:
+            raise self.read_only_error
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from operator import attrgetter
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoCommand, QUndoStack
@@ -58,7 +57,7 @@ from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import AssignmentRole, BoardColumn, StaffRole
 from fsm_desktop.storage.board import BoardRepository
-from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.project import Project, ProjectConnector
 from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.views.board_models import BOARD_CARD_ROLE, FLAG_LABELS, BoardColumnModel, LaneLabelModel, column_label
 from fsm_desktop.views.card_delegate import LANE_START_ROLE, CardDelegate
@@ -75,11 +74,11 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
 
 
-def read_board(database: Path, today: dt.date, lane_by: str = "") -> tuple[list[BoardCard], bool, tuple[str, Groups]]:
+def read_board(connect: ProjectConnector, today: dt.date, lane_by: str = "") -> tuple[list[BoardCard], bool, tuple[str, Groups]]:
     """What the page shows, read off the GUI thread: the cards in board order (by name, then
     CPR), whether a meeting has been held, and the cards grouped for the lanes shown (lane_by,
     group_cards) — sorted and grouped here, not on the GUI thread."""
-    with Project.open(database) as own:
+    with connect() as own:
         repository = BoardRepository(own)
         cards, has_meeting = repository.cards(today), repository.has_meeting()
     cards.sort(key=attrgetter("key"))
@@ -521,10 +520,10 @@ class BoardPage(Page):
         self._fill_staff_boxes(staff, project)
         self.empty_label.setText(self.tr("Henter tavlen …"))
         self._generation += 1
-        generation, database, today, lane_by = self._generation, project.path, self.today, self.lane_by
+        generation, connect, today, lane_by = self._generation, project.connector(), self.today, self.lane_by
 
         run_in_background(
-            lambda: read_board(database, today, lane_by), lambda result: self._cards_loaded(result, generation),
+            lambda: read_board(connect, today, lane_by), lambda result: self._cards_loaded(result, generation),
             self._load_failed, self,
         )
 

@@ -25,7 +25,6 @@ from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -47,6 +46,7 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
+from fsm_desktop.views import file_dialogs
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
 from fsm_desktop.views.tasks import run_in_background
@@ -553,11 +553,11 @@ class CitizensPage(Page):
         self.view.setColumnHidden(CitizensModel.GROUP, not project.template.groups or self._hidden(CitizensModel.GROUP))
         self.view.setColumnHidden(CitizensModel.EXIT, not self.left_box.isChecked() or self._hidden(CitizensModel.EXIT))
         self._generation += 1
-        generation, database, today = self._generation, project.path, self.today
+        generation, connect, today = self._generation, project.connector(), self.today
         self.count_label.setText(self.tr("Henter borgerne …"))
 
         def work() -> CitizenRows:
-            with Project.open(database) as own:
+            with connect() as own:
                 cards = BoardRepository(own).cards(today, include_left=True)
             cards.sort(key=_KEY)
             return CitizenRows(cards)
@@ -649,7 +649,7 @@ class CitizensPage(Page):
 
     def export_dialog(self) -> None:
         folder = str(self.project.path.parent) if self.project else ""
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, self.tr("Eksportér borgere"), str(Path(folder) / self.tr("borgere.xlsx")), self.tr("Excel-projektmappe (*.xlsx)")
         )
         if path:

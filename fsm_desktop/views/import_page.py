@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -62,6 +61,7 @@ from fsm_desktop.domain.imports import (
 from fsm_desktop.domain.model import Citizen, ExitReason
 from fsm_desktop.storage.imports import Ending, ImportRecord, ImportRepository
 from fsm_desktop.storage.project import Project
+from fsm_desktop.views import file_dialogs
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
 from fsm_desktop.views.tables import read_only_table
@@ -612,12 +612,12 @@ class ImportDialog(QDialog):
         self.progress_bar.setValue(0)
         self.progress_label.setText(self.tr("Læser filen …"))
         self._show(self.PROGRESS)
-        database, source, mapping, cancelled = self.project.path, self.source, self.mapping, self.cancel_event.is_set
+        connect, source, mapping, cancelled = self.project.connector(), self.source, self.mapping, self.cancel_event.is_set
 
         def work(report):
             from fsm_desktop.exchange.importer import prepare
 
-            with Project.open(database) as project:
+            with connect() as project:
                 return prepare(project, source, mapping, progress=lambda f, text: report((f, text)), cancelled=cancelled)
 
         run_in_background(work, self._prepared, self._failed, self, self._progress)
@@ -732,7 +732,7 @@ class ImportDialog(QDialog):
                     "Afgangsdatoen {date} ligger før {name}s indgang {entry}. Vælg en senere dato."
                 ).format(date=ending.exit_date.strftime("%d-%m-%Y"), name=citizen.name, entry=citizen.entry_date.strftime("%d-%m-%Y")))
                 return
-        prepared, database = self.prepared, self.project.path
+        prepared, connect = self.prepared, self.project.connector()
         self.progress_bar.setRange(0, 0)  # busy: one transaction, no steps to count
         self.progress_label.setText(self.tr("Skriver i projektet …"))
         self.progress_note.setText(self.tr("Alt skrives i én transaktion: enten det hele eller intet."))
@@ -743,7 +743,7 @@ class ImportDialog(QDialog):
         def work(report):
             from fsm_desktop.exchange.importer import commit
 
-            with Project.open(database) as project:
+            with connect() as project:
                 return commit(project, prepared, valid_rows_only, endings, progress=lambda step: report(step))
 
         run_in_background(work, self._written, self._write_failed, self, self._write_step)
@@ -861,7 +861,7 @@ class ImportPage(Page):
     def choose_file(self) -> None:
         if self.project is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self, self.tr("Importér udtræk"), self._folder(),
             self.tr("Regneark (*.xlsx *.xlsm *.csv *.txt);;Alle filer (*)"),
         )
@@ -884,7 +884,7 @@ class ImportPage(Page):
         self.data_changed.emit()
 
     def save_template(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, self.tr("Gem importskabelon"), str(Path(self._folder()) / self.tr("FSM-importskabelon.xlsx")),
             self.tr("Excel-projektmappe (*.xlsx)"),
         )
@@ -909,7 +909,7 @@ class ImportPage(Page):
     def export_project(self) -> None:
         if self.project is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, self.tr("Eksportér projektet"), str(Path(self._folder()) / f"{self.project.path.stem}-eksport.xlsx"),
             self.tr("Excel-projektmappe (*.xlsx)"),
         )
@@ -933,11 +933,11 @@ class ImportPage(Page):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        database = self.project.path
+        connect = self.project.connector()
         self.undo_button.setEnabled(False)
 
         def work():
-            with Project.open(database) as project:
+            with connect() as project:
                 return ImportRepository(project).undo(latest.id)
 
         run_in_background(work, self._undone, self._undo_failed, self)

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,6 +24,7 @@ from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import SUFFIX, Project
+from fsm_desktop.views import file_dialogs
 from fsm_desktop.views.messages import show_known_error
 from fsm_desktop.views.new_project_dialog import NewProjectDialog
 from fsm_desktop.views.pages import Page, page_classes
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.get_open_file_name(
             self, self.tr("Åbn projekt"), self._start_folder(), self.tr("FSM-projekter (*.fsm);;Alle filer (*)")
         )
         if path:
@@ -337,7 +337,7 @@ class MainWindow(QMainWindow):
         dialog = NewProjectDialog(self)
         if dialog.exec() != NewProjectDialog.DialogCode.Accepted:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self,
             self.tr("Gem det nye projekt"),
             str(Path(self._start_folder()) / f"{dialog.template.key}{SUFFIX}"),
@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
         if self.project is None:
             return
         suggestion = self.project.path.with_name(self.project.path.stem + "-kopi" + SUFFIX)
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.get_save_file_name(
             self, self.tr("Gem sikkerhedskopi"), str(suggestion), self.tr("FSM-projekter (*.fsm)")
         )
         if path:

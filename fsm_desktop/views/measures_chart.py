@@ -18,12 +18,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QToolTip, QVBoxLayout, QWidget
 
 from fsm_desktop.domain.danish import kroner, number, os_reason, percent
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import MeasureResult, PayoutForecast
 from fsm_desktop.domain.model import BoardColumn
+from fsm_desktop.views import file_dialogs
 
 SHARE_COLOUR = "#2f6fca"
 BEST_COLOUR = "#c25e00"
@@ -253,7 +254,7 @@ class ChartView(QWidget):
         if not self.has_chart:
             return None
         png, pdf = _t("PNG-billede (*.png)"), _t("PDF-dokument (*.pdf)")
-        path, chosen = QFileDialog.getSaveFileName(self, _t("Gem diagram"), self.file_stem + ".png", f"{png};;{pdf}")
+        path, chosen = file_dialogs.get_save_file_name(self, _t("Gem diagram"), self.file_stem + ".png", f"{png};;{pdf}")
         if not path:
             return None
         if Path(path).suffix.lower() not in SAVE_FORMATS:

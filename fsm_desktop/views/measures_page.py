@@ -258,10 +258,10 @@ def _counter(project: Project):
     """The work of counting the project's measures ahead, for a worker thread: it reads the
     facts over its own connection (SQLite connections stay on their thread), so the GUI
     thread neither reads nor counts while the user works on another page."""
-    database, template, grant = project.path, project.template, project.initiative.grant_amount
+    connect, template, grant = project.connector(), project.template, project.initiative.grant_amount
 
     def work() -> Report:
-        with Project.open(database) as own:
+        with connect() as own:
             facts = load_facts(own)
         return compute(template, facts, grant=grant)
 

@@ -931,10 +931,10 @@ class StaffPage(Page):
         initiative = project.initiative
         self.today = min(dt.date.today(), initiative.end)
         self._generation += 1
-        generation, path, today, first = self._generation, project.path, self.today, initiative.start
+        generation, connect, today, first = self._generation, project.connector(), self.today, initiative.start
 
         def work() -> StaffData:
-            with Project.open(path) as own:
+            with connect() as own:
                 register = StaffRegister(own)
                 repository = CaseloadRepository(own)
                 rows = repository.rows()

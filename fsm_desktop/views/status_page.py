@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -52,6 +51,7 @@ from fsm_desktop.domain.status_sheet import (
 )
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
+from fsm_desktop.views import file_dialogs
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
 from fsm_desktop.views.tasks import run_in_background
@@ -406,12 +406,12 @@ class StatusSheetPage(Page):
     def _compute(self, project: Project) -> None:
         last = Month.parse(self.month_box.currentData())
         self._generation += 1
-        generation, database, today = self._generation, project.path, self.today
+        generation, connect, today = self._generation, project.connector(), self.today
         self.status_label.setText(self.tr("Beregner statusskemaet …"))
         self.export_button.setEnabled(False)
 
         def work() -> StatusSheet:
-            with Project.open(database) as own:
+            with connect() as own:
                 return StatusSheetRepository(own).sheet(last, today)
 
         run_in_background(work, lambda sheet: self._sheet_loaded(sheet, generation), self._failed, self)
@@ -508,7 +508,7 @@ class StatusSheetPage(Page):
         program_name = self.project.template.name
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         suggested = str(Path(folder) / f"Statusskema {initiative.name} {self.sheet.last}.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Eksportér statusskemaet"), suggested, self.tr("Excel-fil (*.xlsx)"))
+        path, _ = file_dialogs.get_save_file_name(self, self.tr("Eksportér statusskemaet"), suggested, self.tr("Excel-fil (*.xlsx)"))
         if not path:
             return
         if not path.lower().endswith(".xlsx"):

@@ -421,10 +421,10 @@ class StepUpPage(Page):
         self.as_of_label.setText(self.tr("Pr. {date}").format(date=_dk(self.today))
                                  + (self.tr(" (indsatsens slutdato)") if self.today < dt.date.today() else ""))
         self._generation += 1
-        generation, path, today, first = self._generation, project.path, self.today, initiative.start
+        generation, connect, today, first = self._generation, project.connector(), self.today, initiative.start
 
         def work() -> StepUpData:
-            with Project.open(path) as own:
+            with connect() as own:
                 repository = StepUpRepository(own)
                 return StepUpData(repository.cases(today), repository.meetings(), today, first,
                                   StaffRepository(own).list())

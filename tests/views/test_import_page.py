@@ -265,5 +265,5 @@ def test_another_connection_sees_the_import(window, page, qtbot, tmp_path):
     dialog = page.import_file(_filled(tmp_path, NEW))
     with qtbot.waitSignal(dialog.imported):
         dialog.import_button.click()
-    with Project.open(window.project.path) as other:
+    with Project.open(window.project.path, read_only=True) as other:
         assert CitizenRepository(other).by_cpr("0606806789").name == "Finn Friis"

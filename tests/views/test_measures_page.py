@@ -522,10 +522,10 @@ def test_save_as_png_and_pdf(page, tmp_path):
 
 
 def test_the_save_button_asks_where(page, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
+    from fsm_desktop.views import file_dialogs
 
     target = tmp_path / "valgt"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF-dokument (*.pdf)"))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(target), "PDF-dokument (*.pdf)"))
     assert page.save_button.isEnabled()
     page.save_button.click()
     assert (tmp_path / "valgt.pdf").read_bytes()[:5] == b"%PDF-"

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester, QTest
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
 from fsm_desktop.domain.model import Citizen, new_id
 from fsm_desktop.domain.program import builtin_template
@@ -21,6 +21,7 @@ from fsm_desktop.domain.status_sheet import COORDINATION, EXEMPT_225, HOURS_OVER
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
+from fsm_desktop.views import file_dialogs
 from fsm_desktop.views.status_page import MET_BACKGROUND, NO_DATA_BACKGROUND, NOT_MET_BACKGROUND, StatusSheetModel
 
 WARN = QAbstractItemModelTester.FailureReportingMode.Warning
@@ -123,7 +124,7 @@ def test_a_goal_is_edited_in_place_and_a_bad_one_refused(app, tmp_path, page_on,
     assert goal.data() == "30 %"
     assert dec.data() == "1\n✗ 25,0 %"  # 25 % no longer meets the goal
     assert "er gemt" in page.message_label.text()
-    with Project.open(path) as project:
+    with Project.open(path, read_only=True) as project:
         targets = {g.measure: g.targets for g in StatusSheetRepository(project).facts().goals}
     assert targets["praktik"] == {"2020-10": 0.3, "2021-10": 0.2}
 
@@ -131,7 +132,7 @@ def test_a_goal_is_edited_in_place_and_a_bad_one_refused(app, tmp_path, page_on,
     assert page.message_label.text() == "Målet skal være en andel mellem 0 og 100 %."
     assert page.message_label.isVisible()
     assert goal.data() == "30 %"
-    with Project.open(path) as project:
+    with Project.open(path, read_only=True) as project:
         assert {g.measure: g.targets for g in StatusSheetRepository(project).facts().goals}["praktik"]["2020-10"] == 0.3
 
 
@@ -145,11 +146,11 @@ def test_coordination_marks_are_ticked_per_month(app, tmp_path, page_on):
     assert not model.index(_row(page, COORDINATION), 0).flags() & Qt.ItemFlag.ItemIsUserCheckable  # 0-punkt
     model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
-    with Project.open(path) as project:
+    with Project.open(path, read_only=True) as project:
         assert StatusSheetRepository(project).coordination() == frozenset({"2020-02"})
     model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
-    with Project.open(path) as project:
+    with Project.open(path, read_only=True) as project:
         assert StatusSheetRepository(project).coordination() == frozenset()
 
 
@@ -168,7 +169,7 @@ def test_last_month_and_hours_setting(app, tmp_path, page_on, qtbot):
     assert page.model.headerData(row, Qt.Orientation.Vertical).replace("\n", " ") == \
         "Borgere med ordinære timer over 15 timer pr. md."
     assert page.model.index(row, 2).data() == "0\n0,0 %"
-    with Project.open(path) as project:
+    with Project.open(path, read_only=True) as project:
         value = project.db.execute("SELECT value FROM project_setting").fetchone()[0]
     assert json.loads(value) == 15
 
@@ -177,7 +178,7 @@ def test_export_writes_what_is_shown(app, tmp_path, page_on, qtbot, monkeypatch)
     page = page_on(_project(tmp_path / "p.fsm"))
     target = tmp_path / "ud" / "skema"
     target.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *args, **kwargs: (str(target), ""))
     with qtbot.waitSignal(page.exported) as blocker:
         page.export_button.click()
     assert blocker.args == [str(target) + ".xlsx"]
@@ -185,7 +186,7 @@ def test_export_writes_what_is_shown(app, tmp_path, page_on, qtbot, monkeypatch)
     assert workbook.sheetnames == ["Statusskema", "Resultatkrav", "Data"]
     assert "er gemt" in page.status_label.text()
     # A folder that disappeared: a Danish message, the button usable again.
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / "væk" / "x.xlsx"), ""))
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *args, **kwargs: (str(tmp_path / "væk" / "x.xlsx"), ""))
     page.export_button.click()
     qtbot.waitUntil(lambda: page.export_button.isEnabled())
     assert "kunne ikke gemmes" in page.message_label.text()

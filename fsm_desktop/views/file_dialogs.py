@@ -1,0 +1,78 @@
+"""The program's file dialogs: Qt's own dialog, which never reads the files it lists.
+
+Qt's default icon provider guesses the type of a file with an unknown suffix (``.fsm``, its
+``-wal`` and ``-shm``, the lock) by reading its first bytes, and GTK's and macOS's native dialogs
+do the same inside the process. On Linux and macOS closing any descriptor on a file drops all of
+the process's POSIX locks on it, SQLite's included: listing the project's folder would leave the
+open project unlocked, and another program could then checkpoint and delete the WAL that this
+window is still writing into ("How To Corrupt An SQLite Database File", 2.2). The provider here
+gives icons and types by name only. On Windows, where locks belong to the handle, the native
+dialog is kept."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication, QFileInfo
+from PySide6.QtGui import QAbstractFileIconProvider
+from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
+
+_provider: NameOnlyIconProvider | None = None
+
+
+class NameOnlyIconProvider(QFileIconProvider):
+    """A folder or a file icon, and a type from the suffix: nothing is opened."""
+
+    def icon(self, what):  # noqa: D102 - Qt's overloads: an IconType or a QFileInfo
+        if isinstance(what, QFileInfo):
+            kind = QAbstractFileIconProvider.IconType.Folder if what.isDir() else QAbstractFileIconProvider.IconType.File
+            return super().icon(kind)
+        return super().icon(what)
+
+    def type(self, info: QFileInfo) -> str:  # noqa: A003 - Qt's name
+        if info.isDir():
+            return QCoreApplication.translate("FileDialogs", "Mappe")
+        suffix = info.suffix()
+        if not suffix:
+            return QCoreApplication.translate("FileDialogs", "Fil")
+        return QCoreApplication.translate("FileDialogs", "{suffix}-fil").format(suffix=suffix.upper())
+
+
+def name_only_provider() -> NameOnlyIconProvider:
+    global _provider
+    if _provider is None:
+        _provider = NameOnlyIconProvider()
+    return _provider
+
+
+def make_dialog(parent: QWidget | None, caption: str, folder: str, filters: str) -> QFileDialog:
+    dialog = QFileDialog(parent, caption, folder, filters)
+    if sys.platform != "win32":
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setIconProvider(name_only_provider())
+    return dialog
+
+
+def _run(dialog: QFileDialog) -> tuple[str, str]:
+    try:
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return "", ""
+        return dialog.selectedFiles()[0], dialog.selectedNameFilter()
+    finally:
+        dialog.deleteLater()
+
+
+def get_open_file_name(parent: QWidget | None, caption: str, folder: str = "", filters: str = "") -> tuple[str, str]:
+    """Like ``QFileDialog.getOpenFileName``: (path, chosen filter), or ("", "") when cancelled."""
+    dialog = make_dialog(parent, caption, folder, filters)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    return _run(dialog)
+
+
+def get_save_file_name(parent: QWidget | None, caption: str, folder: str = "", filters: str = "") -> tuple[str, str]:
+    """Like ``QFileDialog.getSaveFileName`` (it asks before replacing a file)."""
+    dialog = make_dialog(parent, caption, folder, filters)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    return _run(dialog)
