@@ -149,13 +149,19 @@ class Project:
     # --- opening and creating --------------------------------------------------------------
     @classmethod
     def open(
-        cls, path: str | os.PathLike, *, read_only: bool = False, take_over: bool = False, upgraded: bool = False
+        cls,
+        path: str | os.PathLike,
+        *,
+        read_only: bool = False,
+        take_over: bool = False,
+        why: KnownError | None = None,
+        upgraded: bool = False,
     ) -> Project:
         """Open for writing, holding the writer lock (:mod:`writer_lock`), or with ``read_only``
         without it. A project someone else writes raises :class:`ProjectInUse`; ``take_over``
         replaces that lock (only after the user was warned that it is stale). A file or folder
         this user cannot write, and a damaged file, open read-only with the reason kept in
-        :attr:`read_only_reason`."""
+        :attr:`read_only_reason` (``why`` says it for a project opened read-only on purpose)."""
         path = Path(path).expanduser().absolute()
         _check_path(path)
         lock: WriterLock | None = None
@@ -173,7 +179,7 @@ class Project:
             except OSError as exc:
                 raise lock_error(exc, path) from None
         elif reason is None:
-            reason = ReadOnlyProject("Projektet {path} er åbnet skrivebeskyttet.", path=str(path))
+            reason = why or ReadOnlyProject("Projektet {path} er åbnet skrivebeskyttet.", path=str(path))
         try:
             db = _connect_read_only(path) if read_only else _connect(path)
         except sqlite3.Error as exc:
@@ -189,7 +195,7 @@ class Project:
                     # writer lock, so not while someone writes it), then read.
                     db.close()
                     cls.open(path).close()
-                    return cls.open(path, read_only=True, upgraded=True)
+                    return cls.open(path, read_only=True, why=why, upgraded=True)
                 if migrations.pending(db):
                     raise ProjectFileError(
                         "Projektfilen {path} er gemt af en ældre version af FSM Desktop og skal "

@@ -414,6 +414,7 @@ class BoardPage(Page):
         self.history_button = QPushButton(self.tr("Møder …"), self)
         row.addWidget(self.finish_button)
         row.addWidget(self.history_button)
+        self.writes(self.finish_button)
         self.finish_button.clicked.connect(self.finish_meeting)
         self.history_button.clicked.connect(self.show_meetings)
         self.body.addLayout(row)
@@ -720,7 +721,7 @@ class BoardPage(Page):
     def move(self, cards: list[BoardCard], to: BoardColumn | None, to_lane: str | None = None, reason: str = "") -> bool:
         """Move cards (written, logged, undoable). Not placed is not a column a card can be
         moved to; a lane change hands the citizens to that caseworker or job broker."""
-        if self.project is None or not cards or to is None:
+        if self.project is None or not cards or to is None or self.refuse_if_read_only():
             return False
         if to_lane is not None and (not self.lane_by or to_lane == "" or all(c.lane(self.lane_by) == to_lane for c in cards)):
             to_lane = None
@@ -883,6 +884,8 @@ class BoardPage(Page):
         open_action.triggered.connect(lambda: self.open_current(column_index))
         move_menu = menu.addMenu(self.tr("Flyt til"))
         reason_menu = menu.addMenu(self.tr("Flyt til med begrundelse"))
+        move_menu.setEnabled(not self.read_only)
+        reason_menu.setEnabled(not self.read_only)
         for column in COLUMNS:
             if column is None:
                 continue
@@ -1062,6 +1065,12 @@ class BoardPage(Page):
     def set_project(self, project: Project | None) -> None:
         self.undo_stack.clear()
         super().set_project(project)
+
+    def apply_read_only(self) -> None:
+        super().apply_read_only()
+        mode = QAbstractItemView.DragDropMode.DragOnly if self.read_only else QAbstractItemView.DragDropMode.DragDrop
+        for view in self.views:
+            view.setDragDropMode(mode)
 
 
 class _LaneDelegate(CardDelegate):

@@ -462,6 +462,28 @@ class CitizenWindow(QDialog):
         self.record: CitizenRecord | None = None
         self._build()
         self.reload()
+        if project.read_only:
+            self._make_read_only()
+
+    def _make_read_only(self) -> None:
+        """A project open read-only: the page shows everything and changes nothing. Buttons
+        that write are hidden, fields cannot be edited, and "Vis CPR" is gone too (a revealed
+        number is written to the audit log, which cannot be written now)."""
+        from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QRadioButton, QTabBar, QTextEdit
+
+        for button in self.findChildren(QAbstractButton):
+            if isinstance(button, (QCheckBox, QRadioButton)):
+                button.setEnabled(False)  # it shows a fact: kept, but cannot be changed
+            elif button is not self.close_button and not isinstance(button.parent(), QTabBar):
+                button.setVisible(False)
+        for field in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit) + self.findChildren(QTextEdit):
+            field.setReadOnly(True)
+        for box in self.findChildren(QComboBox) + self.findChildren(QAbstractSpinBox):
+            box.setEnabled(False)
+        self.ask_before_closing = False
+        self.state_label.setText(
+            _t("Skrivebeskyttet: {reason}").format(reason=translate_error(self.project.read_only_reason))
+        )
 
     # --- building ----------------------------------------------------------------------------------
     def _build(self) -> None:

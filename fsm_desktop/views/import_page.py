@@ -814,6 +814,7 @@ class ImportPage(Page):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.undo_button)
+        self.writes(self.import_button, self.undo_button)
         self.body.addLayout(buttons)
         self.import_button.clicked.connect(self.choose_file)
         self.template_button.clicked.connect(self.save_template)

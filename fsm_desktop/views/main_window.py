@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.overview import OverviewRepository
-from fsm_desktop.storage.project import SUFFIX, Project
+from fsm_desktop.storage.project import SUFFIX, Project, ReadOnlyProject
+from fsm_desktop.storage.writer_lock import ProjectInUse
 from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.messages import show_known_error
+from fsm_desktop.views.messages import show_known_error, translate_error
 from fsm_desktop.views.new_project_dialog import NewProjectDialog
 from fsm_desktop.views.pages import Page, page_classes
 
@@ -81,6 +82,37 @@ class WelcomePage(QWidget):
         layout.addStretch(2)
 
 
+class ReadOnlyBar(QWidget):
+    """Above the pages while the project is open read-only: why, and a way to write again."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("readOnlyBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(28, 8, 20, 8)
+        self.label = QLabel(self)
+        self.label.setObjectName("readOnlyText")
+        self.label.setWordWrap(True)
+        self.retry_button = QPushButton(self.tr("Åbn til skrivning"), self)
+        self.retry_button.setToolTip(self.tr("Åbn projektet igen til skrivning, hvis ingen anden har det åbent nu"))
+        self.retry_button.clicked.connect(window.reopen_for_writing)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.retry_button)
+        self.hide()
+
+    def show_for(self, project: Project | None) -> None:
+        if project is None or not project.read_only:
+            self.hide()
+            return
+        reason = translate_error(project.read_only_reason)
+        self.label.setText(
+            self.tr("Skrivebeskyttet: {reason} Du kan se alt, men ikke ændre noget.").format(reason=reason)
+        )
+        self.retry_button.setVisible(not project.damage)
+        self.show()
+
+
 class MainWindow(QMainWindow):
     project_changed = Signal(object)  # Project | None
     #: After a project is opened or changed, hidden pages work ahead as soon as the shown page
@@ -107,8 +139,19 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.stack = QStackedWidget(central)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.read_only_bar = ReadOnlyBar(self)
+        right.addWidget(self.read_only_bar)
+        right.addWidget(self.stack, 1)
+        row.addLayout(right, 1)
         self.setCentralWidget(central)
+        # After writes, once the window has been idle a moment, the WAL is folded into the
+        # project file, so that a copy of the .fsm alone holds every save (Project.checkpoint).
+        self._checkpoint_timer = QTimer(self)
+        self._checkpoint_timer.setSingleShot(True)
+        self._checkpoint_timer.timeout.connect(self._checkpoint)
 
         self.welcome = WelcomePage(self)
         self.stack.addWidget(self.welcome)
@@ -215,11 +258,84 @@ class MainWindow(QMainWindow):
         """Tell the user about a known error (tests replace this)."""
         show_known_error(self, title, error)
 
-    def open_project(self, path: str | Path) -> bool:
+    def open_project(self, path: str | Path, read_only: bool = False) -> bool:
+        """Open for writing; when someone else writes, ask whether to open it read-only (or, when
+        their lock is stale, to take it over)."""
+        try:
+            project = Project.open(path, read_only=read_only)
+        except ProjectInUse as error:
+            choice = self.ask_how_to_open(error)
+            if choice is None:
+                return False
+            try:
+                why = ReadOnlyProject("{sentence}.", sentence=error.holder.sentence()) if error.holder else None
+                project = Project.open(
+                    path, read_only=choice == "read_only", take_over=choice == "take_over", why=why
+                )
+            except KnownError as again:
+                self.warn(self.tr("Projektet kunne ikke åbnes"), again)
+                return False
+        except KnownError as error:
+            self.warn(self.tr("Projektet kunne ikke åbnes"), error)
+            return False
+        return self.set_project(project)
+
+    def ask_how_to_open(self, error: ProjectInUse) -> str | None:
+        """"read_only", "take_over" (a stale lock, after a warning) or None (tests replace this)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("Projektet er i brug"))
+        holder = error.holder
+        if holder is not None:
+            box.setText(self.tr("{sentence}.").format(sentence=holder.sentence()))
+        else:
+            box.setText(self.tr("Projektet er åbent i et andet vindue eller program."))
+        text = self.tr(
+            "Kun én kan skrive i et projekt ad gangen. Du kan åbne det skrivebeskyttet: du ser alt, "
+            "men kan ikke ændre noget."
+        )
+        if error.stale:
+            text += "\n\n" + self.tr(
+                "Låsen ser ud til at være efterladt (programmet kører ikke længere hos den, der har "
+                "den, eller den er mere end et døgn gammel). Du kan overtage projektet."
+            )
+        box.setInformativeText(text)
+        read_only = box.addButton(self.tr("Åbn skrivebeskyttet"), QMessageBox.ButtonRole.AcceptRole)
+        take_over = box.addButton(self.tr("Overtag projektet …"), QMessageBox.ButtonRole.DestructiveRole) if error.stale else None
+        box.addButton(self.tr("Annuller"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(read_only)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is read_only:
+            return "read_only"
+        if take_over is not None and clicked is take_over:
+            sure = QMessageBox.warning(
+                self,
+                self.tr("Overtag projektet"),
+                self.tr(
+                    "Overtag kun projektet, hvis du er sikker på, at ingen længere arbejder i det. "
+                    "Arbejder de stadig, bliver deres næste ændringer ikke gemt. Overtag projektet?"
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            return "take_over" if sure == QMessageBox.StandardButton.Yes else None
+        return None
+
+    def reopen_for_writing(self) -> bool:
+        """The read-only bar's button: open the project again for writing, if it is free now."""
+        if self.project is None or not self.project.read_only:
+            return False
+        path = self.project.path
         try:
             project = Project.open(path)
         except KnownError as error:
-            self.warn(self.tr("Projektet kunne ikke åbnes"), error)
+            self.warn(self.tr("Projektet kan stadig ikke åbnes til skrivning"), error)
+            return False
+        if project.read_only:  # still read-only for its own reason (folder, damage)
+            project.close()
+            self.warn(self.tr("Projektet kan stadig ikke åbnes til skrivning"), project.read_only_reason)
             return False
         return self.set_project(project)
 
@@ -252,6 +368,10 @@ class MainWindow(QMainWindow):
         self._schedule_prefetch()
         return True
 
+    def _checkpoint(self) -> None:
+        if self.project is not None:
+            self.project.checkpoint()
+
     def _schedule_prefetch(self) -> None:
         self._idle_looks = 0
         if self.project is None:
@@ -283,6 +403,7 @@ class MainWindow(QMainWindow):
         self.backup_action.setEnabled(has_project)
         self.find_action.setEnabled(has_project)
         self.close_action.setEnabled(has_project)
+        self.read_only_bar.show_for(project)
         if project is None:
             self.setWindowTitle("FSM Desktop")
             self.stack.setCurrentWidget(self.welcome)
@@ -299,12 +420,21 @@ class MainWindow(QMainWindow):
             self._nav_changed(self.nav.currentRow())
         self.refresh_status()
 
+    #: How long after the last write the WAL is folded into the project file (ms).
+    CHECKPOINT_AFTER_MS = 3000
+
     def data_changed(self) -> None:
         """A page wrote to the project (an import, an undo): every page shows fresh data."""
         for page in self.pages:
             page.set_project(self.project)
         self.refresh_status()
         self._schedule_prefetch()
+        self.wrote()
+
+    def wrote(self) -> None:
+        """Something was written: fold the WAL into the file once the window is idle."""
+        if self.project is not None and not self.project.read_only:
+            self._checkpoint_timer.start(self.CHECKPOINT_AFTER_MS)
 
     def refresh_status(self) -> None:
         if self.project is None:

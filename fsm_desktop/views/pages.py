@@ -7,9 +7,14 @@ and show only real facts from the project, never invented figures."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from fsm_desktop.storage.project import Project
+
+
+#: The dynamic property that marks a control as one that writes (:meth:`Page.writes`).
+WRITES_PROPERTY = "fsmWrites"
 
 
 class Page(QWidget):
@@ -39,8 +44,42 @@ class Page(QWidget):
     def set_project(self, project: Project | None) -> None:
         self.project = project
         self._loaded = False
+        self.apply_read_only()
         if self.isVisible():
             self.reload()
+
+    # --- read-only projects ---------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return self.project is not None and self.project.read_only
+
+    def writes(self, *controls):
+        """Mark buttons and actions that write to the project: hidden while it is read-only
+        (the main window's bar says why). Returns the first."""
+        for control in controls:
+            control.setProperty(WRITES_PROPERTY, True)
+        return controls[0]
+
+    def apply_read_only(self) -> None:
+        """Show or hide the controls marked with :meth:`writes`; pages with other ways of writing
+        (drag and drop, editable cells) extend this."""
+        hidden = self.read_only
+        for control in self.findChildren(QWidget) + self.findChildren(QAction):
+            if control.property(WRITES_PROPERTY):
+                control.setVisible(not hidden)
+
+    def refuse_if_read_only(self) -> bool:
+        """True (and the reason shown in the status bar) when the project is read-only: for the
+        ways of writing that are not a button (a key, a drop)."""
+        if not self.read_only:
+            return False
+        from fsm_desktop.views.messages import translate_error
+
+        window = self.window()
+        status = getattr(window, "statusBar", None)
+        if status is not None:
+            status().showMessage(translate_error(self.project.read_only_reason), 8000)
+        return True
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

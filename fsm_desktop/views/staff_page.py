@@ -819,6 +819,7 @@ class StaffPage(Page):
         self.limits_button = QPushButton(self.tr("Grænser …"), self)
         for button in (self.new_button, self.edit_button, self.limits_button):
             top.addWidget(button)
+        self.writes(self.ips_box, self.new_button, self.edit_button, self.limits_button)
         self.body.addLayout(top)
 
         self.summary = QLabel(self)
@@ -909,6 +910,7 @@ class StaffPage(Page):
         self.undo_button = QPushButton(self.tr("Fortryd seneste omfordeling"), self)
         for button in (self.reassign_button, self.spread_button, self.undo_button):
             bottom.addWidget(button)
+        self.writes(self.reassign_button, self.spread_button, self.undo_button)
         bottom.addStretch(1)
         self.body.addLayout(bottom)
 

@@ -91,6 +91,8 @@ class StatusSheetModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        #: A project open read-only: goals and coordination marks cannot be changed.
+        self.read_only = False
         self.sheet: StatusSheet | None = None
         self._rows: list[Row] = []
         self._data_count = 0
@@ -148,6 +150,8 @@ class StatusSheetModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         row = self._rows[index.row()]
+        if self.read_only:
+            return flags
         if self.is_goal_column(index.column()):
             if row.goal_editable:
                 flags |= Qt.ItemFlag.ItemIsEditable
@@ -378,6 +382,11 @@ class StatusSheetPage(Page):
         self.model.invalid.connect(self._tell)
 
     # --- loading --------------------------------------------------------------------------------
+    def apply_read_only(self) -> None:
+        super().apply_read_only()
+        self.hours_box.setEnabled(not self.read_only)
+        self.model.read_only = self.read_only  # flags() is asked at each edit and click
+
     def set_project(self, project: Project | None) -> None:
         self._generation += 1
         self.sheet = None
