@@ -71,11 +71,23 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
 
     # Open --db before Qt starts: an unusable file is one line on stderr and exit code 2.
     project = None
+    in_use = None  # someone else writes --db: the window asks (a one-off run reads it)
     if args.db:
-        from fsm_desktop.storage.project import Project
+        from fsm_desktop.storage.project import Project, ProjectInUse, ReadOnlyProject
 
         try:
-            project = Project.open(args.db)
+            # The window checks the file on a worker (quick_check would hold up the start).
+            project = Project.open(args.db, check=False)
+        except ProjectInUse as error:
+            in_use = error
+            if args.screenshot or args.exit_after_show:
+                why = ReadOnlyProject("{sentence}.", sentence=error.holder.sentence()) if error.holder else None
+                try:
+                    project = Project.open(args.db, read_only=True, why=why, check=False)
+                except KnownError as again:
+                    print(f"fsm-desktop: {again.message}", file=sys.stderr)
+                    return 2
+                in_use = None
         except KnownError as error:
             print(f"fsm-desktop: {error.message}", file=sys.stderr)
             return 2
@@ -103,6 +115,9 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
     # What to open: --db, --demo, or the last file (if it still exists).
     if project is not None:
         window.set_project(project)
+    elif in_use is not None:
+        window.show()
+        window.open_project(args.db)
     elif args.demo:
         if not window.open_demo():
             return 2

@@ -34,6 +34,12 @@ class Database(_Database):
     every transaction with ``read_only_error`` before anything is written."""
 
     read_only_error: Exception | None = None
+    #: Called before each outermost transaction: raises when this window may no longer write
+    #: (its writer lock was taken over).
+    write_guard = None
+    #: Called after each outermost transaction that committed (the main window checkpoints
+    #: when it has been idle a moment after writes).
+    after_commit = None
 
     @contextlib.contextmanager
     def atomic(self):
@@ -43,6 +49,8 @@ class Database(_Database):
             with super().atomic():
                 yield self
             return
+        if self.write_guard is not None:
+            self.write_guard()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
@@ -55,3 +63,5 @@ class Database(_Database):
             except BaseException:
                 self.rollback()
                 raise
+        if self.after_commit is not None:
+            self.after_commit()

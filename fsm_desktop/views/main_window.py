@@ -29,6 +29,7 @@ from fsm_desktop.views import file_dialogs
 from fsm_desktop.views.messages import show_known_error, translate_error
 from fsm_desktop.views.new_project_dialog import NewProjectDialog
 from fsm_desktop.views.pages import Page, page_classes
+from fsm_desktop.views.tasks import run_in_background
 
 MAX_RECENT = 8
 DEMO_FILE = "demo.fsm"
@@ -262,7 +263,7 @@ class MainWindow(QMainWindow):
         """Open for writing; when someone else writes, ask whether to open it read-only (or, when
         their lock is stale, to take it over)."""
         try:
-            project = Project.open(path, read_only=read_only)
+            project = Project.open(path, read_only=read_only, check=False)
         except ProjectInUse as error:
             choice = self.ask_how_to_open(error)
             if choice is None:
@@ -270,7 +271,7 @@ class MainWindow(QMainWindow):
             try:
                 why = ReadOnlyProject("{sentence}.", sentence=error.holder.sentence()) if error.holder else None
                 project = Project.open(
-                    path, read_only=choice == "read_only", take_over=choice == "take_over", why=why
+                    path, read_only=choice == "read_only", take_over=choice == "take_over", why=why, check=False
                 )
             except KnownError as again:
                 self.warn(self.tr("Projektet kunne ikke åbnes"), again)
@@ -329,7 +330,7 @@ class MainWindow(QMainWindow):
             return False
         path = self.project.path
         try:
-            project = Project.open(path)
+            project = Project.open(path, check=False)
         except KnownError as error:
             self.warn(self.tr("Projektet kan stadig ikke åbnes til skrivning"), error)
             return False
@@ -361,12 +362,42 @@ class MainWindow(QMainWindow):
         self.project = project
         if project is not None:
             self._remember(project.path)
+            project.db.after_commit = self.wrote
         for page in self.pages:
             page.set_project(project)
         self._update_for_project()
         self.project_changed.emit(project)
         self._schedule_prefetch()
+        if project is not None and not project.checked:
+            self._check_in_background(project)
         return True
+
+    def _check_in_background(self, project: Project) -> None:
+        """The full integrity_check on a worker's connection (about 1.1 s for 20,000 citizens).
+        A damaged file turns read-only and the user is told; a write before the check has
+        finished runs quick_check first (Project.verify)."""
+        connect = project.connector()
+
+        def work() -> list[str]:
+            with connect() as own:
+                return own.integrity_check()
+
+        def failed(error: BaseException) -> None:
+            self._checked(project, [str(error)])
+
+        run_in_background(work, lambda damage: self._checked(project, damage), failed, self)
+
+    def _checked(self, project: Project, damage: list[str]) -> None:
+        if project is not self.project:
+            return  # closed or replaced meanwhile
+        project.checked = True
+        if not damage:
+            return
+        project.mark_damaged(damage)
+        self._update_for_project()
+        for page in self.pages:
+            page.apply_read_only()
+        self.warn(self.tr("Projektfilen er beskadiget"), project.read_only_reason)
 
     def _checkpoint(self) -> None:
         if self.project is not None:

@@ -1,0 +1,61 @@
+"""The command line beside a window that writes the project (issue 17): reading commands work,
+writing commands refuse with exit code 2 and say who has the project."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+from cli_run import run
+
+from fsm_desktop.storage.demo import write_demo
+from fsm_desktop.storage.project import Project
+
+
+@pytest.fixture
+def db(tmp_path):
+    return write_demo(tmp_path / "demo.fsm", citizens=40, seed=2).path
+
+
+@pytest.fixture
+def window(db):
+    """The project held open for writing, as a window holds it."""
+    with Project.open(db) as project:
+        yield project
+
+
+def test_reading_commands_work_while_a_window_writes(env, db, window, tmp_path):
+    measures = run(env, "measures", "--db", db, "--format", "json")
+    assert measures.returncode == 0, measures.stderr
+    assert json.loads(measures.stdout)
+    for args in (
+        ("caseload", "--db", db),
+        ("stepup", "--db", db),
+        ("stepup", "--db", db, "--due"),
+        ("imports", "--db", db),
+        ("export", "--db", db, "--out", tmp_path / "status.xlsx"),
+        ("template", "--out", tmp_path / "skabelon.xlsx", "--db", db),
+    ):
+        result = run(env, *args)
+        assert result.returncode == 0, (args, result.stderr)
+    assert (tmp_path / "status.xlsx").exists()
+    dry = run(env, "import", "--db", db, tmp_path / "skabelon.xlsx", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+
+
+def test_writing_commands_refuse_with_exit_2_and_name_the_writer(env, db, window, tmp_path):
+    run(env, "template", "--out", tmp_path / "skabelon.xlsx", "--db", db)
+    sentence = f"Projektet er åbent hos {window.user} på {socket.gethostname()} siden kl. "
+    for args in (
+        ("import", "--db", db, tmp_path / "skabelon.xlsx"),
+        ("imports", "--db", db, "--undo"),
+        ("init", "--db", db, "--program", "bir", "--force"),
+        ("demo", "--db", db, "--citizens", "5", "--force"),
+    ):
+        result = run(env, *args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert sentence in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert window.initiative.program == "fsm2"
+    assert window.integrity_check() == []

@@ -1,0 +1,187 @@
+"""Two windows on one project (issue 17): the second is told who has it and reads; read-only
+mode writes nothing and says why; the first window's moves all reach the file; the file dialog
+leaves the project's locks alone; damage found in the background turns the window read-only."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from damage_helpers import damage_an_index, held_locks
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileSystemModel, QLineEdit
+
+from fsm_desktop.domain.model import BoardColumn
+from fsm_desktop.storage.board import BoardRepository
+from fsm_desktop.storage.project import Project
+from fsm_desktop.views import file_dialogs
+from fsm_desktop.views.board_page import BoardPage
+from fsm_desktop.views.citizen_page import CitizenWindow
+from fsm_desktop.views.main_window import MainWindow
+
+
+@pytest.fixture
+def new_window(app, qtbot, settings):
+    """``new_window()``: a main window whose questions and warnings are recorded; each answers
+    the "in use" question with ``window.answer`` (default: read-only)."""
+    windows = []
+
+    def make() -> MainWindow:
+        win = MainWindow(settings)
+        win.warnings, win.asked, win.answer = [], [], "read_only"
+        win.warn = lambda title, error: win.warnings.append((title, error.message))
+        win.ask_how_to_open = lambda error: (win.asked.append(error), win.answer)[1]
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        windows.append(win)
+        return win
+
+    yield make
+    for win in windows:
+        if win.project is not None:
+            win.project.close()
+
+
+def board(win: MainWindow) -> BoardPage:
+    win.show_page_key("tavle")
+    page = win.stack.currentWidget()
+    assert isinstance(page, BoardPage)
+    page.confirm_lane_change = False
+    return page
+
+
+def card(page: BoardPage, name: str):
+    return next(c for c in page.cards if c.name == name)
+
+
+def column_of(path: Path, name: str) -> BoardColumn | None:
+    with Project.open(path, read_only=True) as project:
+        cards = BoardRepository(project).cards(project.initiative.end)
+    return next(c.column for c in cards if c.name == name)
+
+
+def test_the_walk_two_windows_moves_close_reopen(new_window, small_project_path, qtbot):
+    first = new_window()
+    assert first.open_project(small_project_path)
+    page = board(first)
+    qtbot.waitUntil(lambda: bool(page.cards))
+    assert page.move([card(page, "Hans Hansen")], BoardColumn.I_GANG)
+
+    second = new_window()
+    assert second.open_project(small_project_path)
+    assert len(second.asked) == 1
+    assert second.asked[0].message.startswith(f"Projektet er åbent hos {first.project.user} på {socket.gethostname()} siden kl. ")
+    assert second.project.read_only
+    assert second.read_only_bar.isVisible()
+    text = second.read_only_bar.label.text()
+    assert text.startswith(f"Skrivebeskyttet: Projektet er åbent hos {first.project.user} på {socket.gethostname()} siden kl. ")
+    assert text.endswith("Du kan se alt, men ikke ændre noget.")
+    other = board(second)
+    qtbot.waitUntil(lambda: bool(other.cards))
+    assert card(other, "Hans Hansen").column is BoardColumn.I_GANG  # it reads the first's move
+    assert not other.move([card(other, "Grete Jensen")], BoardColumn.PAA_VEJ)  # refused, and said
+    assert "Projektet er åbent hos" in second.statusBar().currentMessage()
+    second.close()
+
+    assert page.move([card(page, "Grete Jensen")], BoardColumn.PAA_VEJ)
+    first.close()
+
+    third = new_window()
+    assert third.open_project(small_project_path)
+    assert third.asked == [] and not third.project.read_only
+    assert third.project.integrity_check() == []
+    third.close()
+    assert column_of(small_project_path, "Hans Hansen") is BoardColumn.I_GANG
+    assert column_of(small_project_path, "Grete Jensen") is BoardColumn.PAA_VEJ
+
+
+def test_cancel_opens_nothing(new_window, small_project_path):
+    first = new_window()
+    first.open_project(small_project_path)
+    second = new_window()
+    second.answer = None
+    assert not second.open_project(small_project_path)
+    assert second.project is None and second.warnings == []
+
+
+def test_read_only_hides_what_writes_and_opens_for_writing_when_free(new_window, small_project_path, qtbot):
+    first = new_window()
+    first.open_project(small_project_path)
+    second = new_window()
+    second.open_project(small_project_path)
+    pages = {page.key: page for page in second.pages}
+    for key, name in (("tavle", "finish_button"), ("import", "import_button"), ("import", "undo_button"),
+                      ("medarbejdere", "new_button"), ("medarbejdere", "reassign_button"), ("stepup", "record_button")):
+        second.show_page_key(key)
+        assert not getattr(pages[key], name).isVisible(), (key, name)
+    second.show_page_key("tavle")
+    assert pages["tavle"].finish_button.isHidden()
+    assert pages["tavle"].history_button.isVisible()  # reading stays
+    status = pages["statusskema"]
+    second.show_page_key("statusskema")
+    qtbot.waitUntil(lambda: status.model.rowCount() > 0)
+    assert not status.hours_box.isEnabled()
+    assert not any(
+        status.model.flags(status.model.index(r, c)) & (Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
+        for r in range(status.model.rowCount()) for c in range(status.model.columnCount())
+    )
+
+    assert not second.reopen_for_writing()  # the first still has it
+    assert second.warnings[-1][1].startswith("Projektet er åbent hos")
+    first.close()
+    assert second.reopen_for_writing()
+    assert not second.project.read_only and not second.read_only_bar.isVisible()
+    second.show_page_key("tavle")
+    assert pages["tavle"].finish_button.isVisible()
+
+
+def test_the_citizen_page_of_a_read_only_project_shows_and_changes_nothing(new_window, small_project_path, qtbot):
+    first = new_window()
+    first.open_project(small_project_path)
+    second = new_window()
+    second.open_project(small_project_path)
+    hans = second.project.db.execute("SELECT id FROM citizen WHERE name = 'Hans Hansen'").fetchone()[0]
+    window = CitizenWindow(second.project, hans, second)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.save_button.isHidden() and window.reveal_button.isHidden()
+    assert window.close_button.isVisible()
+    assert all(field.isReadOnly() for field in window.findChildren(QLineEdit))
+    assert window.state_label.text().startswith("Skrivebeskyttet: Projektet er åbent hos")
+    window.close()  # no question about unsaved changes
+    assert not window.isVisible()
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="/proc/locks is Linux's")
+def test_listing_the_projects_folder_in_the_file_dialog_keeps_its_locks(new_window, small_project_path, qtbot):
+    win = new_window()
+    win.open_project(small_project_path)
+    win.project.db.execute("SELECT count(*) FROM citizen").fetchone()
+    assert "POSIX" in held_locks(small_project_path).get(small_project_path.name, set())
+    dialog = file_dialogs.make_dialog(win, "Åbn projekt", str(small_project_path.parent), "Alle filer (*)")
+    qtbot.addWidget(dialog)
+    model = dialog.findChild(QFileSystemModel)
+    with qtbot.waitSignal(model.directoryLoaded, timeout=10_000):
+        dialog.show()
+    index = model.index(str(small_project_path))
+    qtbot.waitUntil(lambda: model.type(index) != "")
+    for row in range(model.rowCount(index.parent())):  # icons and types of every file shown
+        model.data(model.index(row, 0, index.parent()), Qt.ItemDataRole.DecorationRole)
+        model.type(model.index(row, 0, index.parent()))
+    dialog.close()
+    locks = held_locks(small_project_path)
+    assert "POSIX" in locks.get(small_project_path.name, set()), locks
+    assert "POSIX" in locks.get(small_project_path.name + "-shm", set()), locks
+    assert model.type(index) == "FSM-fil"  # by name: nothing was read
+
+
+def test_damage_found_in_the_background_makes_the_window_read_only(new_window, small_project_path):
+    damage_an_index(small_project_path)
+    win = new_window()
+    assert win.open_project(small_project_path)  # the check runs on a worker (here: at once)
+    assert win.project.read_only and win.project.damage
+    assert win.warnings == [("Projektfilen er beskadiget", win.project.read_only_reason.message)]
+    assert "beskadiget" in win.read_only_bar.label.text()
+    assert not win.read_only_bar.retry_button.isVisible()
