@@ -20,6 +20,7 @@ from pathlib import Path
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import (
     Binding,
+    Existing,
     ImportCancelled,
     ImportPlan,
     Mapping,
@@ -59,6 +60,8 @@ class Prepared:
     sheets: list[SourceTable]
     binding: Binding
     plan: ImportPlan
+    #: The project's rows the plan was made from: the commit writes only if they are unchanged.
+    existing: Existing | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +118,14 @@ def prepare(
         if progress is not None:
             progress(_READ_SHARE + (1 - _READ_SHARE) * min(done / total, 1.0), "Kontrollerer rækkerne …")
 
-    plan = plan_import(binding, repository.existing(), today or dt.date.today(), validating, cancelled)
+    existing = repository.existing()
+    plan = plan_import(binding, existing, today or dt.date.today(), validating, cancelled)
     _whole_file_errors(plan, binding, sources, path)
     # The rows are in the plan now (rejected rows keep their cells): the sheets' rows are let
     # go, which halves the memory an import of 300,000 rows needs while it writes.
     for source in sources:
         source.rows = []
-    return Prepared(path, sha256, signature, mapping, list(sources), binding, plan)
+    return Prepared(path, sha256, signature, mapping, list(sources), binding, plan, existing)
 
 
 def _whole_file_errors(plan: ImportPlan, binding: Binding, sources: Sequence[SourceTable], path: Path) -> None:
@@ -181,7 +185,9 @@ def commit(
             report=str(report),
         )
     try:
-        record = ImportRepository(project).apply(plan, prepared.path.name, prepared.sha256, endings, progress)
+        record = ImportRepository(project).apply(
+            plan, prepared.path.name, prepared.sha256, endings, progress, planned_on=prepared.existing
+        )
     except BaseException:
         # Nothing was imported: a report of rows "not imported" beside it would mislead.
         if report is not None:

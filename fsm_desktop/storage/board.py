@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fsm_desktop.domain.board import NOT_AT_MEETING, BoardCard
 from fsm_desktop.domain.model import BOARD_LABELS, AssignmentRole, BoardColumn, IsoDates, PeriodCategory, PeriodKind, new_id
 from fsm_desktop.domain.citizen_edit import plan_handover
+from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.stepup import DueReason, assess
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import NOT_LEFT_SQL
@@ -33,6 +34,10 @@ def _column(value: str | None) -> BoardColumn | None:
 
 def _label(column: BoardColumn | None) -> str:
     return BOARD_LABELS[column] if column else "ikke placeret"
+
+
+class MovedSince(KnownError):
+    """An undo of a board move refused: the card was moved again since (by anyone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +244,8 @@ class BoardRepository:
         stamp = at.isoformat()
         user = self.project.user
         records: list[MoveRecord] = []
-        current = self._placements(citizen_ids)
         with self.db.atomic():
+            current = self._placements(citizen_ids)  # read under the write lock: current
             for cid in citizen_ids:
                 column, since = current.get(cid, (None, None))
                 if column == to:
@@ -260,9 +265,13 @@ class BoardRepository:
         return records
 
     def undo_moves(self, records: Iterable[MoveRecord]) -> None:
-        """Put the placements back as they were and take the moves out of the log."""
+        """Put the placements back as they were and take the moves out of the log. Refused
+        (nothing written) when a card was moved since, by anyone: its placement is no longer
+        the move being undone, and putting it back would undo a colleague's later move."""
         stamp = _now().isoformat()
+        records = list(records)
         with self.db.atomic():
+            self._refuse_if_moved_since(records)
             for r in records:
                 self.conn.execute("DELETE FROM board_move WHERE id = ?", [r.move_id])
                 if r.from_column is None:
@@ -273,6 +282,32 @@ class BoardRepository:
                         [r.from_column.value, r.previous_since, r.citizen_id],
                     )
                 self._audit(r.citizen_id, "undo_move", "board_move", r.move_id, "kolonne", _label(r.to_column), _label(r.from_column), stamp)
+
+    def _refuse_if_moved_since(self, records: Sequence[MoveRecord]) -> None:
+        for r in records:
+            newest = self.conn.execute(
+                "SELECT m.id, m.by_user, m.at, c.name FROM board_move m JOIN citizen c ON c.id = m.citizen_id "
+                "WHERE m.citizen_id = ? ORDER BY m.at DESC, m.rowid DESC LIMIT 1",
+                [r.citizen_id],
+            ).fetchone()
+            placed = self._placements([r.citizen_id]).get(r.citizen_id, (None, None))[0]
+            if newest is None or newest[0] != r.move_id or placed != r.to_column:
+                name = newest[3] if newest else self._name(r.citizen_id)
+                if newest is not None and newest[0] != r.move_id:
+                    at = dt.datetime.fromisoformat(newest[2])
+                    raise MovedSince(
+                        "{name} er flyttet igen siden ({user} {date} kl. {clock}). Flytningen kan ikke "
+                        "fortrydes; flyt kortet, hvis det skal et andet sted hen.",
+                        name=name, user=newest[1], date=at.strftime("%d-%m-%Y"), clock=at.strftime("%H.%M"),
+                    )
+                raise MovedSince(
+                    "{name} står ikke længere, hvor flytningen satte kortet. Flytningen kan ikke fortrydes.",
+                    name=name,
+                )
+
+    def _name(self, citizen_id: str) -> str:
+        row = self.conn.execute("SELECT name FROM citizen WHERE id = ?", [citizen_id]).fetchone()
+        return row[0] if row else "Borgeren"
 
     def _placements(self, citizen_ids: Sequence[str]) -> dict[str, tuple[BoardColumn | None, str | None]]:
         found = {}

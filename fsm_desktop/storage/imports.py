@@ -61,6 +61,10 @@ class ImportUndoError(KnownError):
     """An import that cannot be undone (a later import, later changes, already undone)."""
 
 
+class ImportConflict(KnownError):
+    """The project changed between preparing an import and writing it: nothing is written."""
+
+
 @dataclass(frozen=True, slots=True)
 class ImportRecord:
     id: str
@@ -156,13 +160,24 @@ class ImportRepository:
         sha256: str,
         endings: Sequence[Ending] = (),
         progress=None,
+        planned_on: Existing | None = None,
     ) -> ImportRecord:
-        """Write the plan's valid rows in one transaction (nothing on any error)."""
+        """Write the plan's valid rows in one transaction (nothing on any error). With
+        ``planned_on`` (the rows the plan was made from), only if the project's rows are still
+        those, read again once the transaction holds the write lock: a colleague's save between
+        preparing and writing is never overwritten with the extract's older values."""
         now = dt.datetime.now().replace(microsecond=0)
         batch = ImportRecord(new_id(), file, sha256, now, self.project.user, plan.counts() | {"ended": len(endings)})
         writer = _Writer(self.conn, batch, progress)
         try:
             with self.db.atomic():
+                if planned_on is not None and self.existing() != planned_on:
+                    raise ImportConflict(
+                        "Projektet er ændret, siden importen af {file} blev forberedt (nogen har gemt "
+                        "noget imens). Intet er skrevet. Forbered importen igen, så bygger den på det "
+                        "nye.",
+                        file=file,
+                    )
                 writer.write(plan, endings)
                 self.conn.execute(
                     "INSERT INTO import_batch (id, file, sha256, at, user, counts, audit_rowid) "
@@ -201,7 +216,19 @@ class ImportRepository:
     # --- undo -------------------------------------------------------------------------------------
     def undo(self, batch_id: str) -> ImportRecord:
         """Restore every table the import wrote exactly as it was before. Only the newest import
-        that is not undone can be undone, and only while nobody has changed its citizens since."""
+        that is not undone can be undone, and only while nobody has changed its citizens since:
+        checked inside the write transaction, so a save that lands meanwhile is never undone."""
+        try:
+            with self.db.atomic():
+                record = self._undo(batch_id)
+        except sqlite3.IntegrityError:
+            raise ImportUndoError(
+                "Importen kan ikke fortrydes, fordi der siden er registreret oplysninger, der bygger på den "
+                "(fx en medarbejder, der er tilknyttet borgere)."
+            ) from None
+        return next(r for r in self.batches() if r.id == record.id)
+
+    def _undo(self, batch_id: str) -> ImportRecord:
         record = next((r for r in self.batches() if r.id == batch_id), None)
         if record is None:
             raise ImportUndoError("Importen findes ikke i projektet.")
@@ -225,30 +252,23 @@ class ImportRepository:
         self._refuse_if_staff_changed(journal)
         now = dt.datetime.now().replace(microsecond=0)
         user = self.project.user
-        try:
-            with self.db.atomic():
-                for table in reversed(TABLES):
-                    if table in ("citizen", "staff"):
-                        continue
-                    self._delete(table, journal.get((table, "insert"), []))
-                for table in TABLES:
-                    self._restore(table, journal.get((table, "update"), []))
-                self._delete("citizen", journal.get(("citizen", "insert"), []))
-                self._delete("staff", journal.get(("staff", "insert"), []))
-                self.conn.executemany(
-                    "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
-                    "VALUES (?, ?, ?, 'undo_import', 'import_batch', ?, ?, '', NULL, ?)",
-                    [(new_id(), now.isoformat(), user, batch_id, cid, record.file) for cid in sorted(citizens)],
-                )
-                self.conn.execute(
-                    "UPDATE import_batch SET undone_at = ?, undone_by = ? WHERE id = ?", [now.isoformat(), user, batch_id]
-                )
-        except sqlite3.IntegrityError:
-            raise ImportUndoError(
-                "Importen kan ikke fortrydes, fordi der siden er registreret oplysninger, der bygger på den "
-                "(fx en medarbejder, der er tilknyttet borgere)."
-            ) from None
-        return next(r for r in self.batches() if r.id == batch_id)
+        for table in reversed(TABLES):
+            if table in ("citizen", "staff"):
+                continue
+            self._delete(table, journal.get((table, "insert"), []))
+        for table in TABLES:
+            self._restore(table, journal.get((table, "update"), []))
+        self._delete("citizen", journal.get(("citizen", "insert"), []))
+        self._delete("staff", journal.get(("staff", "insert"), []))
+        self.conn.executemany(
+            "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
+            "VALUES (?, ?, ?, 'undo_import', 'import_batch', ?, ?, '', NULL, ?)",
+            [(new_id(), now.isoformat(), user, batch_id, cid, record.file) for cid in sorted(citizens)],
+        )
+        self.conn.execute(
+            "UPDATE import_batch SET undone_at = ?, undone_by = ? WHERE id = ?", [now.isoformat(), user, batch_id]
+        )
+        return record
 
     def _refuse_if_changed_since(self, batch_id: str, citizens: set[str]) -> None:
         since = self.conn.execute("SELECT audit_rowid FROM import_batch WHERE id = ?", [batch_id]).fetchone()[0]

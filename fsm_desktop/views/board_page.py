@@ -258,7 +258,13 @@ class MoveCommand(QUndoCommand):
         self.page.place(self.cards, self.to, self.to_lane, moved_at, changed_lane)
 
     def undo(self) -> None:
-        BoardRepository(self.page.project).undo_move_and_hand_over(self.records, self.reassignments)
+        try:
+            BoardRepository(self.page.project).undo_move_and_hand_over(self.records, self.reassignments)
+        except KnownError as error:
+            # Moved since by someone (or unwritable): nothing was undone. The stack cannot be
+            # changed from inside its own undo, so the page clears it and tells the user next.
+            QTimer.singleShot(0, lambda refused=error: self.page.undo_refused(refused))
+            return
         self.page.restore(self.cards, self.before)
 
 
@@ -767,6 +773,14 @@ class BoardPage(Page):
                 self._set_lane_staff(card, lane_target)
             self._regroup(card, was)
         self._after_change(cards, incremental)
+
+    def undo_refused(self, error: KnownError) -> None:
+        """An undo of a move was refused (the card was moved since): the undo history no longer
+        matches the board, so it is cleared, and the board shows what is stored."""
+        self.undo_stack.clear()
+        QMessageBox.warning(self, self.tr("Flytningen kan ikke fortrydes"), translate_error(error))
+        if self.project is not None:
+            self.load(self.project)
 
     def restore(self, cards: list[BoardCard], before: dict[str, tuple]) -> None:
         incremental = self.layout_ is not None

@@ -453,6 +453,8 @@ class ImportDialog(QDialog):
         self.source = Path(source)
         self.mapping: Mapping | None = None
         self.prepared = None
+        #: The last write found the project changed since preparing: the preview says so.
+        self.prepared_again = False
         self.result = None
         #: The import is being written (a transaction on a worker): the dialog cannot be closed.
         self.writing = False
@@ -642,6 +644,12 @@ class ImportDialog(QDialog):
         for key, value in values.items():
             self.count_labels[key].setText(number(value))
         notes = []
+        if self.prepared_again:
+            self.prepared_again = False
+            notes.append(self.tr(
+                "Projektet blev ændret, mens importen ventede, så intet blev skrevet. Forhåndsvisningen "
+                "er lavet igen ud fra det, der er gemt nu: tjek den, og importér igen."
+            ))
         if plan.leaving:
             n = len(plan.leaving)
             text = self.tr("1 borger går ud af målgruppen") if n == 1 else self.tr("{n} borgere går ud af målgruppen").format(n=number(n))
@@ -770,10 +778,15 @@ class ImportDialog(QDialog):
 
     def _write_failed(self, exc: BaseException) -> None:
         from fsm_desktop.exchange.importer import ImportRefused
+        from fsm_desktop.storage.imports import ImportConflict
 
         self.writing = False
         self.progress_bar.setRange(0, 1000)
         self.cancel_button.setEnabled(True)
+        if isinstance(exc, ImportConflict):  # prepared on rows that changed since: again
+            self.prepared_again = True
+            self.start()
+            return
         if isinstance(exc, ImportRefused):  # its message says that nothing is written
             self.done_label.setText(translate_error(exc))
             self._show(self.DONE)

@@ -185,3 +185,25 @@ def test_damage_found_in_the_background_makes_the_window_read_only(new_window, s
     assert win.warnings == [("Projektfilen er beskadiget", win.project.read_only_reason.message)]
     assert "beskadiget" in win.read_only_bar.label.text()
     assert not win.read_only_bar.retry_button.isVisible()
+
+
+def test_undo_of_a_move_made_since_elsewhere_is_refused_and_said(new_window, small_project_path, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    win = new_window()
+    win.open_project(small_project_path)
+    page = board(win)
+    qtbot.waitUntil(lambda: bool(page.cards))
+    hans = card(page, "Hans Hansen")
+    assert page.move([hans], BoardColumn.I_GANG)
+    with win.project.connector()() as other:  # a later move, not through this page
+        BoardRepository(other).move([hans.citizen_id], BoardColumn.PAA_VEJ)
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: said.append((title, text)))
+    page.undo_stack.undo()
+    qtbot.waitUntil(lambda: bool(said))
+    assert said[0][0] == "Flytningen kan ikke fortrydes"
+    assert said[0][1].startswith("Hans Hansen er flyttet igen siden")
+    assert page.undo_stack.count() == 0
+    qtbot.waitUntil(lambda: card(page, "Hans Hansen").column is BoardColumn.PAA_VEJ)
+    assert column_of(small_project_path, "Hans Hansen") is BoardColumn.PAA_VEJ
