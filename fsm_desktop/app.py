@@ -73,7 +73,8 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
     project = None
     in_use = None  # someone else writes --db: the window asks (a one-off run reads it)
     if args.db:
-        from fsm_desktop.storage.project import Project, ProjectInUse, ReadOnlyProject
+        from fsm_desktop.storage.project import Project, ReadOnlyProject
+        from fsm_desktop.storage.writer_lock import ProjectInUse
 
         try:
             # The window checks the file on a worker (quick_check would hold up the start).

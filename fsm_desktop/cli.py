@@ -227,16 +227,33 @@ def _day(text: str):
         raise argparse.ArgumentTypeError(f"»{text}« er ikke en dato (ÅÅÅÅ-MM-DD)") from None
 
 
+def _open_project(path, write: bool = False):
+    """A reading command opens the project read-only, so it works while a window writes it; a
+    writing command takes the writer lock (refused, naming who has it, exit 2). Neither works on
+    a file that fails SQLite's quick_check: figures from a damaged file cannot be trusted."""
+    from fsm_desktop.domain.errors import ProjectFileError
+    from fsm_desktop.storage.project import Project
+
+    project = Project.open(path, read_only=not write)
+    if project.damage:
+        project.close()
+        raise ProjectFileError(
+            "Projektfilen {path} er beskadiget, så intet læses eller skrives i den. Gendan en "
+            "sikkerhedskopi, eller åbn projektet i programmets vindue for at få det repareret.",
+            path=str(project.path),
+        )
+    return project
+
+
 def _cmd_caseload(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from fsm_desktop.domain.caseload import caseload_report, count_day
     from fsm_desktop.domain.measures import Month, check_in_period
     from fsm_desktop.exchange.caseload_output import render
-    from fsm_desktop.storage.project import Project
     from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
 
-    with Project.open(args.db, read_only=True) as project:
+    with _open_project(args.db) as project:
         today = min(dt.date.today(), project.initiative.end)
         if args.month is not None:
             # The initiative's months, or any month up to this one (staff keep working after it).
@@ -259,7 +276,6 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
 
     from fsm_desktop.domain.stepup import due_list, monthly_counts
     from fsm_desktop.exchange.stepup_output import render_due, render_overview
-    from fsm_desktop.storage.project import Project
     from fsm_desktop.storage.repositories import StaffRepository
     from fsm_desktop.storage.stepup import StepUpRepository
 
@@ -267,7 +283,7 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
         raise UsageError("--exempt kan kun bruges sammen med --due")
     if (args.job_broker is not None or args.caseworker is not None) and not args.due:
         raise UsageError("--job-broker og --caseworker kan kun bruges sammen med --due")
-    with Project.open(args.db, read_only=True) as project:
+    with _open_project(args.db) as project:
         initiative = project.initiative
         if args.as_of is not None:
             # From the initiative's start to its end, or to today (cases go on after it).
@@ -303,9 +319,8 @@ def _cmd_measures(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.measures import Month, check_in_period, compute
     from fsm_desktop.exchange.measures_output import render
     from fsm_desktop.storage.facts import load_facts
-    from fsm_desktop.storage.project import Project
 
-    with Project.open(args.db, read_only=True) as project:
+    with _open_project(args.db) as project:
         template = project.template
         start, end = Month.of(project.initiative.start), Month.of(project.initiative.end)
         for month in (args.first, args.last):
@@ -346,7 +361,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.cpr import mask
     from fsm_desktop.domain.danish import number
     from fsm_desktop.exchange import importer
-    from fsm_desktop.storage.project import Project
 
     def tell_missing(missing) -> None:
         """Citizens in the project but not in the extract: never changed here (the window can end them)."""
@@ -365,7 +379,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     committed = False
     try:
-        with Project.open(args.db, read_only=args.dry_run) as project:
+        with _open_project(args.db, write=not args.dry_run) as project:
             prepared = importer.prepare(project, args.path, _load_mapping(project, args.mapping))
             plan = prepared.plan
             for error in plan.errors:
@@ -431,9 +445,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_imports(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.danish import number
     from fsm_desktop.storage.imports import ImportRepository
-    from fsm_desktop.storage.project import Project
 
-    with Project.open(args.db, read_only=not args.undo) as project:
+    with _open_project(args.db, write=args.undo) as project:
         repository = ImportRepository(project)
         if args.undo:
             latest = repository.latest_undoable()
@@ -459,13 +472,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     from fsm_desktop.domain.measures import Month
     from fsm_desktop.exchange.status_export import export_status, summary
-    from fsm_desktop.storage.project import Project
 
     if Path(args.out).suffix.lower() != ".xlsx":
         raise UsageError(f"--out skal være en Excel-fil (.xlsx), ikke »{args.out}«")
     if not Path(args.out).absolute().parent.is_dir():
         raise UsageError(f"--out: mappen {Path(args.out).absolute().parent} findes ikke")
-    with Project.open(args.db, read_only=True) as project:
+    with _open_project(args.db) as project:
         initiative = project.initiative
         last = args.month or max(Month.of(min(dt.date.today(), initiative.end)), Month.of(initiative.start))
         path, sheet = export_status(project, last, args.out)
@@ -479,9 +491,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
     rows = None
     if args.db:
         from fsm_desktop.storage.imports import ImportRepository
-        from fsm_desktop.storage.project import Project
-
-        with Project.open(args.db, read_only=True) as project:
+    
+        with _open_project(args.db) as project:
             rows = ImportRepository(project).template_rows()
     path = write_template(args.out, rows)
     print(f"Skrev {path}.")

@@ -102,6 +102,7 @@ def prepare(
     layout is used, else the standard template's headers. ``sheets``: already read (their rows
     are used up: the plan holds what it needs)."""
     path = Path(path)
+    project.require_whole()  # a damaged file's rows would make a plan of nonsense
     sources = sheets if sheets is not None else read_sheets(path, progress, cancelled)
     sha256 = file_sha256(path)
     signature = layout_signature(sources)

@@ -32,7 +32,7 @@ from fsm_desktop.domain.model import (
     StaffRole,
     new_id,
 )
-from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.project import ConstraintError, Project
 from fsm_desktop.storage.repositories import CITIZEN_COLUMNS, citizen_from_row, citizen_row
 
 #: Each table an import writes: its primary key columns. In the order rows are inserted
@@ -221,7 +221,7 @@ class ImportRepository:
         try:
             with self.db.atomic():
                 record = self._undo(batch_id)
-        except sqlite3.IntegrityError:
+        except ConstraintError:
             raise ImportUndoError(
                 "Importen kan ikke fortrydes, fordi der siden er registreret oplysninger, der bygger på den "
                 "(fx en medarbejder, der er tilknyttet borgere)."

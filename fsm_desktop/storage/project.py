@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import logging
 import os
 import sqlite3
 from pathlib import Path
 
 from fsm_desktop.storage.sqlite import Database
-from fsm_desktop.storage.writer_lock import ProjectInUse, WriterLock, lock_error, read_holder, replacing
+from fsm_desktop.storage.writer_lock import WriterLock, lock_error, read_holder, replacing
 
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
@@ -31,6 +32,7 @@ from fsm_desktop.storage.schema import (
 )
 
 SUFFIX = ".fsm"
+log = logging.getLogger("fsm_desktop")
 #: How long to wait for another program's lock before saying the file is locked.
 BUSY_TIMEOUT_MS = 3000
 
@@ -46,12 +48,19 @@ def current_user() -> str:
         return "ukendt"
 
 
+class ConstraintError(ProjectFileError):
+    """A write that breaks one of the database's rules (a unique key, a reference, a check)."""
+
+
 def file_error(exc: sqlite3.Error, path: Path, creating: bool = False) -> ProjectFileError:
+    """SQLite's error as the Danish message the user gets: what happened and what to do, never
+    SQLite's own English text (which is logged, without personal data: it names tables and
+    columns, never values)."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return ProjectFileError(
             "Projektfilen {path} er låst af et andet program. Luk det andet program (eller den "
-            "anden FSM Desktop) og prøv igen.",
+            "anden FSM Desktop) og prøv igen. Intet er gemt.",
             path=str(path),
         )
     if "not a database" in text or "malformed" in text:
@@ -63,16 +72,31 @@ def file_error(exc: sqlite3.Error, path: Path, creating: bool = False) -> Projec
             "Projektfilen {path} er skrivebeskyttet. Kopiér den til en mappe, hvor du må skrive.",
             path=str(path),
         )
-    if "disk" in text and ("full" in text or "i/o" in text):
+    if ("disk" in text and ("full" in text or "i/o" in text)) or "full" in text:
         return ProjectFileError(
-            "Der kunne ikke skrives til {path}: disken er fuld eller utilgængelig.", path=str(path)
+            "Der kunne ikke skrives til {path}: disken er fuld eller utilgængelig. Intet er gemt. "
+            "Frigør plads (eller tjek forbindelsen til netværksdrevet), og prøv igen.",
+            path=str(path),
+        )
+    log.warning("SQLite error on a project file: %s (%s)", type(exc).__name__, exc)
+    if isinstance(exc, sqlite3.IntegrityError):
+        return ConstraintError(
+            "Ændringen kunne ikke gemmes, fordi den strider mod det, der allerede står i projektet "
+            "(fx findes borgeren eller medarbejderen allerede, eller andre oplysninger bygger på det, "
+            "der skulle ændres). Intet er gemt."
+        )
+    if "unable to open" in text or "cannot open" in text:
+        return ProjectFileError(
+            "Projektfilen {path} kan ikke nås lige nu: er den flyttet, eller er forbindelsen til "
+            "netværksdrevet væk?",
+            path=str(path),
         )
     if creating:
-        return ProjectFileError(
-            "Projektfilen {path} kunne ikke oprettes: {reason}.", path=str(path), reason=str(exc)
-        )
+        return ProjectFileError("Projektfilen {path} kunne ikke oprettes: databasen svarede med en fejl.", path=str(path))
     return ProjectFileError(
-        "Projektfilen {path} kunne ikke åbnes: {reason}.", path=str(path), reason=str(exc)
+        "Projektfilen {path} kunne ikke læses eller skrives: databasen svarede med en fejl. Intet er "
+        "gemt. Luk projektet, og åbn det igen.",
+        path=str(path),
     )
 
 
@@ -145,6 +169,7 @@ class Project:
         self.read_only_reason: KnownError | None = None
         self._initiative: Initiative | None = None
         self._template: ProgramTemplate | None = None
+        db.error_for = lambda exc: file_error(exc, path)
         if read_only_reason is not None:
             self._set_read_only(read_only_reason)
         elif lock is not None:
@@ -266,12 +291,19 @@ class Project:
     # --- checks -------------------------------------------------------------------------------
     def quick_check(self) -> list[str]:
         """SQLite's ``quick_check``: [] when the file is whole, else what it found (at most 10)."""
-        rows = [row[0] for row in self.db.execute("PRAGMA quick_check(10)").fetchall()]
-        return [] if rows == ["ok"] else rows
+        return self._check("quick_check")
 
     def integrity_check(self) -> list[str]:
         """The full ``integrity_check`` (indexes against their tables too): [] when whole."""
-        rows = [row[0] for row in self.db.execute("PRAGMA integrity_check(10)").fetchall()]
+        return self._check("integrity_check")
+
+    def _check(self, pragma: str) -> list[str]:
+        try:
+            rows = [row[0] for row in self.db.execute(f"PRAGMA {pragma}(10)").fetchall()]
+        except sqlite3.DatabaseError as exc:  # too damaged to be checked: damaged all the same
+            if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc).lower():
+                raise
+            return [str(exc)]
         return [] if rows == ["ok"] else rows
 
     def verify(self) -> list[str]:

@@ -8,6 +8,7 @@ modules while sqlite_utils loads keeps them out; matplotlib still imports numpy 
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 
 _HIDDEN = ("numpy", "pandas")
@@ -40,6 +41,9 @@ class Database(_Database):
     #: Called after each outermost transaction that committed (the main window checkpoints
     #: when it has been idle a moment after writes).
     after_commit = None
+    #: SQLite's error → the Danish known error the user gets (a locked file, a full disk …),
+    #: for every transaction alike; the project sets it.
+    error_for = None
 
     @contextlib.contextmanager
     def atomic(self):
@@ -51,17 +55,21 @@ class Database(_Database):
             return
         if self.write_guard is not None:
             self.write_guard()
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self
-        except BaseException:
-            self.rollback()
-            raise
-        else:
+            self.conn.execute("BEGIN IMMEDIATE")  # waits busy_timeout for another writer
+            try:
+                yield self
+            except BaseException:
+                self.rollback()
+                raise
             try:
                 self.conn.execute("COMMIT")
             except BaseException:
                 self.rollback()
                 raise
+        except sqlite3.Error as exc:
+            if self.error_for is None:
+                raise
+            raise self.error_for(exc) from exc
         if self.after_commit is not None:
             self.after_commit()

@@ -1268,7 +1268,11 @@ class CitizenWindow(QDialog):
         return True
 
     def reveal(self) -> None:
-        cpr = CitizenRepository(self.project).reveal_cpr(self.citizen_id)
+        try:
+            cpr = CitizenRepository(self.project).reveal_cpr(self.citizen_id)
+        except KnownError as error:  # the reveal is audited: no audit row, no number shown
+            QMessageBox.warning(self, _t("CPR-nummeret kan ikke vises"), translate_error(error))
+            return
         self.cpr_label.setText(format_cpr(cpr))
         self.reveal_button.setEnabled(False)
         self.record.audit = CitizenEditor(self.project).load(self.citizen_id).audit

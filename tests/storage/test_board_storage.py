@@ -12,7 +12,7 @@ import pytest
 from fsm_desktop.domain.model import AssignmentRole, BoardColumn, Citizen, ExitReason, Staff, StaffRole, new_id
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.board import BoardRepository
-from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.project import ConstraintError, Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
 
 D = dt.date.fromisoformat
@@ -146,8 +146,9 @@ def test_a_move_into_another_lane_is_one_transaction(project):
     )
     before = state()
     # An unknown caseworker: the hand-over fails (foreign key), and the move goes with it.
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ConstraintError) as refused:  # in Danish; SQLite's error is its cause
         repo.move_and_hand_over([anna.id], V, AssignmentRole.CASEWORKER, "nobody", TODAY)
+    assert isinstance(refused.value.__cause__, sqlite3.IntegrityError)
     assert state() == before
     records, changes = repo.move_and_hand_over([anna.id, bo.id], V, AssignmentRole.CASEWORKER, sb2.id, TODAY, "ny sb")
     assert [r.citizen_id for r in records] == [anna.id, bo.id] and [c.citizen_id for c in changes] == [anna.id, bo.id]

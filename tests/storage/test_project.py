@@ -20,7 +20,7 @@ import fsm_desktop.storage.project as project_module
 from fsm_desktop.domain.errors import ProjectFileError
 from fsm_desktop.domain.model import AuditEntry, Citizen, Staff, StaffRole
 from fsm_desktop.domain.program import builtin_template
-from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.project import ConstraintError, Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
 from fsm_desktop.storage.schema import (
     APPLICATION_ID,
@@ -146,7 +146,7 @@ def test_identity_is_in_the_file_itself(tmp_path):
 
 
 def test_foreign_keys_are_enforced(project):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ConstraintError, match="strider mod det, der allerede står i projektet"):
         with project.db.atomic():
             project.db.execute(
                 "INSERT INTO period (id, citizen_id, kind, start) VALUES (?, ?, ?, ?)",
@@ -235,12 +235,14 @@ def test_audit_log_is_append_only(project):
     citizen = _citizen("0101901234", "Anna")
     CitizenRepository(project).add(citizen)
     assert AuditLog(project).count() == 1
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(ConstraintError) as refused:
         with project.db.atomic():
             project.db.execute("UPDATE audit_log SET user = 'someone else'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    assert "append-only" in str(refused.value.__cause__)
+    with pytest.raises(ConstraintError) as refused:
         with project.db.atomic():
             project.db.execute("DELETE FROM audit_log")
+    assert "append-only" in str(refused.value.__cause__)
     (entry,) = AuditLog(project).for_citizen(citizen.id)
     assert entry.user == project.user
     assert AuditLog(project).count() == 1

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from fsm_desktop.domain.errors import ProjectFileError
 from fsm_desktop.domain.model import (
     AuditEntry,
     BoardColumn,
@@ -19,6 +20,7 @@ from fsm_desktop.domain.model import (
     new_id,
 )
 from fsm_desktop.storage.board import BoardRepository
+from fsm_desktop.storage.project import ConstraintError
 from fsm_desktop.storage.repositories import (
     AuditLog,
     CitizenRepository,
@@ -107,8 +109,9 @@ def test_duplicate_cpr_writes_neither_citizen_nor_audit_entry(project):
     first = _citizen("0101901234", "Anna")
     repo.add(first)
     second = _citizen("0101901234", "Anden Anna")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ConstraintError) as refused:
         repo.add(second)
+    assert "UNIQUE" in str(refused.value.__cause__) and "0101901234" not in refused.value.message
     assert repo.count() == 1
     assert repo.get(second.id) is None
     assert AuditLog(project).count() == 1
@@ -123,7 +126,7 @@ def test_a_failing_audit_write_rolls_back_the_citizen(project, monkeypatch):
 
     monkeypatch.setattr(AuditLog, "record", broken)
     citizen = _citizen("0101901234", "Anna")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(ProjectFileError, match="disken er fuld eller utilgængelig. Intet er gemt"):
         CitizenRepository(project).add(citizen)
     monkeypatch.undo()
     assert CitizenRepository(project).count() == 0
@@ -180,8 +183,9 @@ def test_staff_add_and_list(project):
 def test_staff_initials_are_unique_regardless_of_case(project):
     repo = StaffRepository(project)
     repo.add(Staff("AB", "Anne", StaffRole.JOB_BROKER))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ConstraintError) as refused:
         repo.add(Staff("ab", "Anders", StaffRole.CASEWORKER))
+    assert isinstance(refused.value.__cause__, sqlite3.IntegrityError)
     assert [s.name for s in repo.list()] == ["Anne"]
 
 

@@ -267,7 +267,8 @@ WRITER = textwrap.dedent("""
 
 READER = textwrap.dedent("""
     import sys
-    from fsm_desktop.storage.project import Project, ProjectInUse
+    from fsm_desktop.storage.project import Project
+    from fsm_desktop.storage.writer_lock import ProjectInUse
     path, rounds = sys.argv[1], int(sys.argv[2])
     refused = seen = 0
     for _ in range(rounds):
