@@ -130,17 +130,54 @@ def _check_path(path: Path) -> None:
 
 def _writable(path: Path) -> bool:
     """Whether this user may write the file and make files beside it (the WAL, the lock)."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    return os.access(path, os.W_OK) and _folder_writable(path)
+
+
+def _folder_writable(path: Path) -> bool:
+    return os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def _connect_read_only(path: Path) -> Database:
     """A connection that cannot write. In a folder where SQLite cannot make the ``-shm`` file
     (read-only media), the file is opened as immutable: nobody can be writing it there."""
     uri = path.as_uri() + "?mode=ro"
-    if not os.access(path.parent, os.W_OK | os.X_OK) and not Path(f"{path}-shm").exists():
+    if not _folder_writable(path) and not Path(f"{path}-shm").exists():
         uri += "&immutable=1"
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     return Database(conn, execute_plugins=False)
+
+
+def check_database(db: Database, pragma: str) -> list[str]:
+    """``quick_check`` or ``integrity_check``: [] when the file is whole, else what SQLite found
+    (at most 10 lines; a file too damaged to be checked is damaged all the same)."""
+    try:
+        rows = [row[0] for row in db.execute(f"PRAGMA {pragma}(10)").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc).lower():
+            raise
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's online backup of ``source`` into a new, whole file ``target`` (no WAL beside it),
+    built under a temporary name and moved into place."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+    except (sqlite3.Error, OSError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProjectFileError(
+            "Sikkerhedskopien {path} kunne ikke gemmes: {reason}.",
+            path=str(target),
+            reason=os_reason(exc) if isinstance(exc, OSError) else "databasen svarede med en fejl",
+        ) from None
 
 
 class ReadOnlyProject(ProjectFileError):
@@ -291,20 +328,11 @@ class Project:
     # --- checks -------------------------------------------------------------------------------
     def quick_check(self) -> list[str]:
         """SQLite's ``quick_check``: [] when the file is whole, else what it found (at most 10)."""
-        return self._check("quick_check")
+        return check_database(self.db, "quick_check")
 
     def integrity_check(self) -> list[str]:
         """The full ``integrity_check`` (indexes against their tables too): [] when whole."""
-        return self._check("integrity_check")
-
-    def _check(self, pragma: str) -> list[str]:
-        try:
-            rows = [row[0] for row in self.db.execute(f"PRAGMA {pragma}(10)").fetchall()]
-        except sqlite3.DatabaseError as exc:  # too damaged to be checked: damaged all the same
-            if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc).lower():
-                raise
-            return [str(exc)]
-        return [] if rows == ["ok"] else rows
+        return check_database(self.db, "integrity_check")
 
     def verify(self) -> list[str]:
         """quick_check now; a damaged file turns read-only. Returns what was found."""
@@ -469,22 +497,7 @@ class Project:
         # replacing the open file would detach it from its WAL and lose later writes.
         if target == self.path or (target.exists() and os.path.samefile(target, self.path)):
             raise ProjectFileError("Sikkerhedskopien kan ikke gemmes oven i selve projektfilen.")
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            dest = sqlite3.connect(str(tmp))
-            try:
-                self.db.conn.backup(dest)
-                dest.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dest.close()
-            os.replace(tmp, target)
-        except (sqlite3.Error, OSError) as exc:
-            tmp.unlink(missing_ok=True)
-            raise ProjectFileError(
-                "Sikkerhedskopien {path} kunne ikke gemmes: {reason}.",
-                path=str(target),
-                reason=os_reason(exc) if isinstance(exc, OSError) else str(exc),
-            ) from None
+        copy_database(self.db.conn, target)
         return target
 
     # --- the initiative -----------------------------------------------------------------------

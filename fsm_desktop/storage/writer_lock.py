@@ -148,7 +148,10 @@ def read_holder(project_path: Path) -> Holder | None:
     """Who the lock file names (None when there is none or it cannot be read). Reading and
     closing the lock file does not touch the holder's ``flock``."""
     try:
-        text = lock_path(project_path).read_text("utf-8")
+        with open(lock_path(project_path), "rb") as fh:
+            if sys.platform == "win32":  # pragma: no cover - the holder has locked byte 0
+                fh.seek(1)
+            text = fh.read().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     return Holder.from_json(text)

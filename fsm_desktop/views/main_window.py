@@ -98,8 +98,15 @@ class ReadOnlyBar(QWidget):
         self.retry_button = QPushButton(self.tr("Åbn til skrivning"), self)
         self.retry_button.setToolTip(self.tr("Åbn projektet igen til skrivning, hvis ingen anden har det åbent nu"))
         self.retry_button.clicked.connect(window.reopen_for_writing)
+        self.repair_button = QPushButton(self.tr("Reparér …"), self)
+        self.repair_button.setToolTip(self.tr("Genopbyg projektets indeks; den beskadigede fil gemmes først ved siden af"))
+        self.repair_button.clicked.connect(window.repair_project)
+        self.restore_button = QPushButton(self.tr("Gendan sikkerhedskopi …"), self)
+        self.restore_button.setToolTip(self.tr("Læg en sikkerhedskopi i projektets sted; den beskadigede fil gemmes ved siden af"))
+        self.restore_button.clicked.connect(window.restore_backup)
         row.addWidget(self.label, 1)
-        row.addWidget(self.retry_button)
+        for button in (self.retry_button, self.repair_button, self.restore_button):
+            row.addWidget(button)
         self.hide()
 
     def show_for(self, project: Project | None) -> None:
@@ -111,6 +118,8 @@ class ReadOnlyBar(QWidget):
             self.tr("Skrivebeskyttet: {reason} Du kan se alt, men ikke ændre noget.").format(reason=reason)
         )
         self.retry_button.setVisible(not project.damage)
+        self.repair_button.setVisible(bool(project.damage))
+        self.restore_button.setVisible(bool(project.damage))
         self.show()
 
 
@@ -323,6 +332,79 @@ class MainWindow(QMainWindow):
             )
             return "take_over" if sure == QMessageBox.StandardButton.Yes else None
         return None
+
+    def inform(self, title: str, text: str) -> None:
+        """Tell the user something went well (tests replace this)."""
+        QMessageBox.information(self, title, text)
+
+    def repair_project(self) -> bool:
+        """The read-only bar's *Reparér*: keep the damaged file, rebuild the indexes, check."""
+        from fsm_desktop.storage.repair import repair
+
+        if self.project is None:
+            return False
+        path = self.project.path
+        if not self.set_project(None):
+            return False
+        try:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                result = repair(path)
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        except KnownError as error:
+            self.warn(self.tr("Projektet kunne ikke repareres"), error)
+            self.open_project(path)
+            return False
+        if result.whole:
+            self.inform(
+                self.tr("Projektet er repareret"),
+                self.tr("Projektet er repareret og helt igen. Den beskadigede fil er gemt som {kept}.").format(kept=result.kept.name),
+            )
+        else:
+            self.warn(
+                self.tr("Projektet kunne ikke repareres"),
+                KnownError(
+                    "Skaden sidder i selve dataene, ikke kun i indeksene, så den kan ikke repareres her. "
+                    "Gendan en sikkerhedskopi. Den beskadigede fil er gemt som {kept}.",
+                    kept=result.kept.name,
+                ),
+            )
+        return self.open_project(path) and result.whole
+
+    def restore_backup(self) -> bool:
+        """The read-only bar's *Gendan sikkerhedskopi*: choose a copy, check it, put it in place."""
+        if self.project is None:
+            return False
+        backup, _ = file_dialogs.get_open_file_name(
+            self,
+            self.tr("Vælg en sikkerhedskopi"),
+            str(self.project.path.parent),
+            self.tr("FSM-projekter og sikkerhedskopier (*.fsm *.bak-*);;Alle filer (*)"),
+        )
+        return bool(backup) and self.restore_from(backup)
+
+    def restore_from(self, backup: str | Path) -> bool:
+        from fsm_desktop.storage.repair import restore
+
+        assert self.project is not None
+        path = self.project.path
+        if not self.set_project(None):
+            return False
+        try:
+            kept = restore(path, backup)
+        except KnownError as error:
+            self.warn(self.tr("Sikkerhedskopien kunne ikke gendannes"), error)
+            self.open_project(path)
+            return False
+        self.inform(
+            self.tr("Sikkerhedskopien er gendannet"),
+            self.tr(
+                "Projektet er gendannet fra {backup}. Det, der er gemt efter kopien blev taget, er ikke med. "
+                "Den beskadigede fil er gemt som {kept}."
+            ).format(backup=Path(backup).name, kept=kept.name),
+        )
+        return self.open_project(path)
 
     def reopen_for_writing(self) -> bool:
         """The read-only bar's button: open the project again for writing, if it is free now."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shutil
 import sqlite3
 
 import pytest
@@ -78,3 +79,81 @@ def test_files_with_flipped_bytes_are_never_written(demo, tmp_path):
                     CitizenRepository(project).add(Citizen(cpr="0808881234", name="Skrevet Alligevel", group=1))
         assert sha(path) == before, path.name
     assert sum(outcomes.values()) == 15, outcomes
+
+
+# --- the ways out: repair and restore --------------------------------------------------------------
+from damage_helpers import damage_an_index  # noqa: E402
+
+from fsm_desktop.domain.program import builtin_template  # noqa: E402
+from fsm_desktop.storage.repair import repair, restore  # noqa: E402
+from fsm_desktop.storage.writer_lock import ProjectInUse  # noqa: E402
+
+
+@pytest.fixture
+def index_damaged(tmp_path):
+    path = tmp_path / "p.fsm"
+    with Project.create(path, builtin_template("fsm2")) as project:
+        CitizenRepository(project).add(Citizen(cpr="0101701234", name="Hans Hansen", group=1))
+    damage_an_index(path)
+    return path
+
+
+def test_repair_rebuilds_the_indexes_and_keeps_the_damaged_file(index_damaged):
+    assert integrity(index_damaged) != "ok"
+    result = repair(index_damaged)
+    assert result.whole and result.damage == []
+    assert integrity(index_damaged) == "ok"
+    assert result.kept.name.startswith("p.fsm.beskadiget-") and integrity(result.kept) != "ok"
+    with Project.open(index_damaged) as project:
+        assert not project.read_only
+        names = sorted(c.name for c in CitizenRepository(project).list())
+        assert names == ["Hans Hansen", "Ida Indeks"]  # the row the index missed is kept
+        assert project.db.execute("SELECT name FROM citizen WHERE name = 'Ida Indeks'").fetchone()  # found by the index
+
+
+def test_repair_says_when_the_tables_themselves_are_damaged(demo, tmp_path):
+    path = tmp_path / "p.fsm"
+    shutil.copy(demo, path)
+    conn = sqlite3.connect(path)
+    root = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'contact'").fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * size] = 0x42  # the table's root page: no longer a b-tree page
+    path.write_bytes(bytes(data))
+    result = repair(path)
+    assert not result.whole and result.damage
+    assert result.kept.exists()
+
+
+def test_repair_and_restore_refuse_while_someone_writes(index_damaged, tmp_path):
+    backup = tmp_path / "kopi.fsm"
+    Project.create(backup, builtin_template("fsm2")).close()
+    with Project.open(index_damaged):  # opens (quick_check does not see index damage)
+        with pytest.raises(ProjectInUse):
+            repair(index_damaged)
+        with pytest.raises(ProjectInUse):
+            restore(index_damaged, backup)
+
+
+def test_restore_puts_a_whole_backup_in_place_and_keeps_the_damaged_file(index_damaged, tmp_path):
+    backup = tmp_path / "kopi.fsm"
+    with Project.create(backup, builtin_template("fsm2")) as copy:
+        CitizenRepository(copy).add(Citizen(cpr="0202802345", name="Grete Jensen", group=1))
+    kept = restore(index_damaged, backup)
+    assert integrity(kept) != "ok" and integrity(index_damaged) == "ok"
+    with Project.open(index_damaged) as project:
+        assert [c.name for c in CitizenRepository(project).list()] == ["Grete Jensen"]
+    assert integrity(backup) == "ok"  # the backup itself is untouched
+
+
+def test_restore_refuses_a_damaged_backup_and_another_initiative(index_damaged, tmp_path):
+    other = tmp_path / "bir.fsm"
+    Project.create(other, builtin_template("bir")).close()
+    with pytest.raises(KnownError, match="af en anden indsats"):
+        restore(index_damaged, other)
+    damaged_copy = tmp_path / "beskadiget-kopi.fsm"
+    shutil.copy(index_damaged, damaged_copy)
+    with pytest.raises(KnownError, match="også beskadiget"):
+        restore(index_damaged, damaged_copy)
+    assert sorted(p.name for p in tmp_path.iterdir() if "beskadiget-" in p.name and p.name.startswith("p.fsm")) == []

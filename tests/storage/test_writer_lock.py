@@ -167,13 +167,21 @@ def test_replacing_a_project_that_is_open_is_refused(path):
 
 
 def test_a_folder_that_cannot_be_written_opens_read_only(path, monkeypatch):
-    # Tests run as root here, where every folder can be written: the check is replaced.
+    # Tests run as root here, where every folder can be written: the checks are replaced.
     monkeypatch.setattr(project_module, "_writable", lambda p: False)
     with Project.open(path) as project:
         assert project.read_only
         assert "du kan ikke skrive i filen eller dens mappe" in project.read_only_reason.message
         assert not lock_path(path).exists()
         assert project.initiative.program == "fsm2"
+    # Read-only media: no -shm can be made beside it, so SQLite reads the file as immutable.
+    for leftover in ("p.fsm-wal", "p.fsm-shm"):  # a read-only connection cannot remove its own
+        (path.parent / leftover).unlink(missing_ok=True)
+    monkeypatch.setattr(project_module, "_folder_writable", lambda p: False)
+    with Project.open(path) as project:
+        assert project.read_only and project.initiative.program == "fsm2"
+        assert project.db.execute("SELECT count(*) FROM citizen").fetchone()[0] == 0
+    assert sorted(p.name for p in path.parent.iterdir()) == ["p.fsm"]  # nothing made beside it
 
 
 # --- nothing but SQLite opens the project ----------------------------------------------------------------

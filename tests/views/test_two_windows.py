@@ -207,3 +207,58 @@ def test_undo_of_a_move_made_since_elsewhere_is_refused_and_said(new_window, sma
     assert page.undo_stack.count() == 0
     qtbot.waitUntil(lambda: card(page, "Hans Hansen").column is BoardColumn.PAA_VEJ)
     assert column_of(small_project_path, "Hans Hansen") is BoardColumn.PAA_VEJ
+
+
+def test_repair_from_the_bar_makes_the_project_whole_and_writable(new_window, small_project_path):
+    damage_an_index(small_project_path)
+    win = new_window()
+    win.informed = []
+    win.inform = lambda title, text: win.informed.append((title, text))
+    win.open_project(small_project_path)
+    bar = win.read_only_bar
+    assert bar.repair_button.isVisible() and bar.restore_button.isVisible()
+    assert win.repair_project()
+    assert win.informed[0][0] == "Projektet er repareret"
+    assert "Den beskadigede fil er gemt som lille.fsm.beskadiget-" in win.informed[0][1]
+    assert not win.project.read_only and not bar.isVisible()
+    assert win.project.integrity_check() == []
+
+
+def test_restore_from_the_bar_puts_the_backup_in_place(new_window, small_project_path, tmp_path, monkeypatch):
+    backup = tmp_path / "kopi.fsm"
+    with Project.open(small_project_path) as project:
+        project.backup_to(backup)
+    damage_an_index(small_project_path)
+    win = new_window()
+    win.informed = []
+    win.inform = lambda title, text: win.informed.append((title, text))
+    win.open_project(small_project_path)
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *args: (str(backup), ""))
+    assert win.restore_backup()
+    assert win.informed[0][0] == "Sikkerhedskopien er gendannet"
+    assert not win.project.read_only
+    assert win.project.integrity_check() == []
+    assert win.project.db.execute("SELECT count(*) FROM citizen WHERE name = 'Ida Indeks'").fetchone()[0] == 0
+
+
+def test_a_copy_of_the_fsm_alone_taken_between_saves_holds_every_save(new_window, small_project_path, qtbot, tmp_path, monkeypatch):
+    """After the window has been idle a moment after writes, the WAL is folded into the file:
+    a copy of the .fsm alone (what a user copies) has every move."""
+    import shutil
+
+    monkeypatch.setattr(MainWindow, "CHECKPOINT_AFTER_MS", 50)
+    win = new_window()
+    win.open_project(small_project_path)
+    page = board(win)
+    qtbot.waitUntil(lambda: bool(page.cards))
+    wal = small_project_path.with_name(small_project_path.name + "-wal")
+    for name, column in (("Hans Hansen", BoardColumn.I_GANG), ("Grete Jensen", BoardColumn.PAA_VEJ), ("Ali Khan", BoardColumn.PAA_SPRING)):
+        assert page.move([card(page, name)], column)
+    assert wal.stat().st_size > 0  # the saves are in the WAL for now
+    qtbot.waitUntil(lambda: wal.stat().st_size == 0, timeout=5000)
+    copy = tmp_path / "kopi" / "lille.fsm"
+    copy.parent.mkdir()
+    shutil.copyfile(small_project_path, copy)  # the .fsm alone
+    assert column_of(copy, "Hans Hansen") is BoardColumn.I_GANG
+    assert column_of(copy, "Grete Jensen") is BoardColumn.PAA_VEJ
+    assert column_of(copy, "Ali Khan") is BoardColumn.PAA_SPRING
