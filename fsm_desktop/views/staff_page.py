@@ -1141,7 +1141,7 @@ class StaffPage(Page):
 
     def edit_staff(self) -> None:
         record = self.selected_record()
-        if self.project is None or record is None:
+        if self.project is None or record is None or self.refuse_if_read_only():
             return
         dialog = StaffDialog(self.project, record, self.today, self)
         if self._run(dialog) and dialog.saved is not None:

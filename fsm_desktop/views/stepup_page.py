@@ -583,7 +583,7 @@ class StepUpPage(Page):
     # --- actions ---------------------------------------------------------------------------------------
     def record_meeting(self) -> None:
         case = self.selected_case()
-        if case is None or self.project is None or self.data is None:
+        if case is None or self.project is None or self.data is None or self.refuse_if_read_only():
             return
         meeting = Meeting(case.citizen_id, self.data.today, default_participants(case, self.data.staff),
                           [], [], "")
@@ -591,7 +591,7 @@ class StepUpPage(Page):
 
     def edit_meeting(self) -> None:
         meeting = self.meetings_view.currentIndex().data(Qt.ItemDataRole.UserRole)
-        if meeting is None or self.data is None:
+        if meeting is None or self.data is None or self.refuse_if_read_only():
             return
         case = self.data.by_id.get(meeting.citizen_id)
         if case is not None:

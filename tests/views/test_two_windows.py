@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from damage_helpers import damage_an_index, held_locks
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileSystemModel, QLineEdit
+from PySide6.QtWidgets import QDialog, QFileSystemModel, QLineEdit
 
 from fsm_desktop.domain.model import BoardColumn
 from fsm_desktop.storage.board import BoardRepository
@@ -262,3 +262,63 @@ def test_a_copy_of_the_fsm_alone_taken_between_saves_holds_every_save(new_window
     assert column_of(copy, "Hans Hansen") is BoardColumn.I_GANG
     assert column_of(copy, "Grete Jensen") is BoardColumn.PAA_VEJ
     assert column_of(copy, "Ali Khan") is BoardColumn.PAA_SPRING
+
+
+def test_double_clicks_that_would_write_are_refused_in_read_only(new_window, small_project_path, qtbot):
+    first = new_window()
+    first.open_project(small_project_path)
+    second = new_window()
+    second.open_project(small_project_path)
+    pages = {page.key: page for page in second.pages}
+    second.show_page_key("medarbejdere")
+    staff = pages["medarbejdere"]
+    qtbot.waitUntil(lambda: staff.data is not None)
+    staff.view.selectRow(0)
+    shown = []
+    staff._run = lambda dialog: shown.append(dialog) or False
+    staff.edit_staff()  # a double-click: no dialog, the reason in the status bar
+    assert shown == []
+    assert second.statusBar().currentMessage().startswith("Projektet er åbent hos")
+    stepup = pages["stepup"]
+    second.show_page_key("stepup")
+    qtbot.waitUntil(lambda: stepup.data is not None)
+    stepup.record_meeting()
+    stepup.edit_meeting()
+    assert [d for d in stepup.findChildren(QDialog) if d.isVisible()] == []
+
+
+def test_a_stale_lock_is_taken_over_through_the_question_and_a_warning(app, qtbot, settings, small_project_path, monkeypatch):
+    """The real question: a stale lock offers "Overtag projektet …", which warns first."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from fsm_desktop.storage.writer_lock import WriterLock
+
+    holder = WriterLock(small_project_path, "kollega")
+    holder.acquire()  # as a window on a computer that crashed would have left it
+    monkeypatch.setattr("fsm_desktop.storage.writer_lock._process_alive", lambda pid: False)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]) or QMessageBox.StandardButton.Yes)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    seen = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        seen.append((box.text(), box.informativeText(), [b.text() for b in box.buttons()]))
+        next(b for b in box.buttons() if b.text() == "Overtag projektet …").click()
+
+    QTimer.singleShot(0, answer)
+    try:
+        assert win.open_project(small_project_path)
+        text, more, buttons = seen[0]
+        assert text.startswith("Projektet er åbent hos kollega på ")
+        assert "Låsen ser ud til at være efterladt" in more
+        assert sorted(buttons) == ["Annuller", "Overtag projektet …", "Åbn skrivebeskyttet"]
+        assert warned and warned[0].startswith("Overtag kun projektet, hvis du er sikker på")
+        assert not win.project.read_only and win.project.lock is not None
+        assert not holder.still_held()
+    finally:
+        holder.release()
+        if win.project is not None:
+            win.project.close()
