@@ -120,7 +120,8 @@ ROWS: tuple[RowSpec, ...] = (
     RowSpec(GROSS, "Bruttomålgruppen", SHARE,
             "Borgere i målgruppen i måneden (indgået og ikke fraflyttet, pensioneret eller død); andel af sig selv."),
     RowSpec(JOB_BROKER, "Personlig jobformidler - gr. 1", SHARE,
-            "Gruppe 1 med en jobformidler tilknyttet på mindst én dag i måneden, af gruppe 1 i målgruppen.",
+            "Gruppe 1 med en jobformidler tilknyttet på mindst én dag i måneden, af hele målgruppen "
+            "(bruttomålgruppen), som gruppe 2-rækken: de to mål lægges sammen til 100 %.",
             about_groups=True),
     RowSpec(REHAB, "Målgruppe for rehab - gr. 2", SHARE,
             "Gruppe 2 i målgruppen, af hele målgruppen.", about_groups=True),
@@ -538,7 +539,9 @@ def build(
         return [Cell(counts[numerator][k], counts[denominator][k]) for k in range(grid.width)]
 
     numerators = {
-        GROSS: ("tg", "tg"), JOB_BROKER: (JOB_BROKER, "g1"), REHAB: ("g2", "tg"), ENDED: (ENDED, "cum"),
+        # Both group rows are shares of the gross target group: in seed 004's Bilag 2 their goals
+        # (90 % and 10 %) add up to the gross group's 100 %.
+        GROSS: ("tg", "tg"), JOB_BROKER: (JOB_BROKER, "tg"), REHAB: ("g2", "tg"), ENDED: (ENDED, "cum"),
     }
     needs = {PAID: "paid_hours", HOURS_OVER: "paid_hours", CV: _CV, JOB_GOAL: _GOAL, JOB_BROKER: _JOB_BROKER}
     has_groups = bool(template.groups)
