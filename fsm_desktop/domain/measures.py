@@ -711,22 +711,36 @@ class _MeasureRun:
         starts or ends mid-month (a user's copy of Frontrunner) needs the day-by-day path."""
         if self.spec.unit != "period":
             return True
+        if self.spec.qualifying_from is not None and self.spec.qualifying_from.day != 1:
+            return False
         for b in bounds:
             first, last = self._dates(b)
             if first.day != 1 or (last + dt.timedelta(days=1)).day != 1:
                 return False
         return True
 
-    def _to_periods(self, bounds: list[tuple[int, int]], offset: int):
+    def _qualifying_from_index(self, offset: int) -> int | None:
+        """The month (index into the context's months) from which a qualifying source counts,
+        when the measure says so (``qualifying_from``); None: from the period's start."""
+        if self.spec.qualifying_from is None:
+            return None
+        return max(Month.of(self.spec.qualifying_from).index - self.ctx.base, -offset)
+
+    def _to_periods(self, bounds: list[tuple[int, int]], offset: int, qualifying: bool = False):
         """The function month mask → period mask (bit k: the mask touches period k), for
-        masks whose bit 0 is month ``base - offset``."""
+        masks whose bit 0 is month ``base - offset``. ``qualifying``: for a numerator's sources,
+        whose "period" may start earlier (``qualifying_from``)."""
         lo = bounds[0][0] + offset
         period_mask = (1 << len(bounds)) - 1
         if self.spec.unit == "month":
             return lambda mask: (mask >> lo) & period_mask
         if self.spec.unit == "rolling_quarter":
             return lambda mask: ((mask | (mask >> 1) | (mask >> 2)) >> lo) & period_mask
-        period_masks = [(k, _bits(a + offset, b + offset, self.ctx.n + offset)) for k, (a, b) in enumerate(bounds)]
+        earlier = self._qualifying_from_index(offset) if qualifying else None
+        period_masks = [
+            (k, _bits(a + offset if earlier is None else min(a, earlier) + offset, b + offset, self.ctx.n + offset))
+            for k, (a, b) in enumerate(bounds)
+        ]
         if len(period_masks) == 1:  # one measurement over the window (Frontrunner's year)
             only = period_masks[0][1]
             return lambda mask: 1 if mask & only else 0
@@ -789,7 +803,7 @@ class _MeasureRun:
     def _qualifying_by_month(self, dens: list[int], bounds: list[tuple[int, int]]) -> list[int]:
         """Numerators: the denominator's periods touched by a qualifying source and not by a
         never-qualifying one."""
-        to_periods = self._to_periods(bounds, _LOOKBACK)
+        to_periods = self._to_periods(bounds, _LOOKBACK, qualifying=True)
         qualifying = self.ctx.masks(self._qualifying)
         never = self.ctx.masks(self._never) if self._never else None
         nums = [0] * len(dens)
@@ -885,8 +899,11 @@ class _MeasureRun:
 
     def _qualifying_by_date(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
         mask = 0
+        earlier = self.spec.qualifying_from
         for k, b in enumerate(bounds):
             first, last = self._dates(b)
+            if earlier is not None:
+                first = min(first, earlier)
             if self._touches_by_date(citizen, self._qualifying, first, last) and not (
                 self._never and self._touches_by_date(citizen, self._never, first, last)
             ):
@@ -1097,6 +1114,8 @@ class _MeasureRun:
         if self.spec.kind == "passive_share":
             window_first = (Month.of(last) - 11).first
             return "hverken aktivt tilbud eller mentor {a} – {b}".format(a=_d(window_first), b=_d(last))
+        if self.spec.qualifying_from is not None:  # Frontrunner: the whole project period
+            first = min(first, self.spec.qualifying_from)
         for source in self.spec.qualifying:
             if source == PAID_HOURS:
                 months = sorted(

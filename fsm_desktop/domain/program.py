@@ -60,6 +60,10 @@ class MeasureSpec:
     window: tuple[dt.date, dt.date] | None = None
     #: The periods that release a payout, when not all do (BIR: "i et kvartal i 2021").
     payout_window: tuple[dt.date, dt.date] | None = None
+    #: A "period" measure whose numerator counts qualifying sources from an earlier day than its
+    #: window: Frontrunner's job broker "i løbet af projektperioden" (from 1 December 2018), for
+    #: the target group of the citizen-directed year 2019 (seed 000).
+    qualifying_from: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +243,12 @@ def parse_template(data: Any) -> ProgramTemplate:
             raise _err(f"{where}.thresholds", "en andel skal ligge mellem 0 og 1")
         window = _window(m, "window", where)
         payout_window = _window(m, "payout_window", where)
+        qualifying_from = _date(m, "qualifying_from", where) if m.get("qualifying_from") is not None else None
+        if qualifying_from is not None:
+            if m.get("unit") != "period":
+                raise _err(f"{where}.qualifying_from", "bruges kun med enheden »period«")
+            if window is not None and qualifying_from > window[0]:
+                raise _err(f"{where}.qualifying_from", "skal ligge på eller før vinduets start")
         measures.append(
             MeasureSpec(
                 id=_get(m, "id", where, str),
@@ -267,6 +277,7 @@ def parse_template(data: Any) -> ProgramTemplate:
                 thresholds=tuple(sorted(thresholds, key=lambda t: t.value)),
                 window=window,
                 payout_window=payout_window,
+                qualifying_from=qualifying_from,
             )
         )
     ids = [m.id for m in measures]

@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from fsm_desktop.storage.sqlite import Database
-from fsm_desktop.storage.writer_lock import WriterLock, lock_error, read_holder, replacing
+from fsm_desktop.storage.writer_lock import WriterLock, lock_error, read_holder, replacing, writer_lock_held
 
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
@@ -139,7 +139,16 @@ def _folder_writable(path: Path) -> bool:
 
 def _connect_read_only(path: Path) -> Database:
     """A connection that cannot write. In a folder where SQLite cannot make the ``-shm`` file
-    (read-only media), the file is opened as immutable: nobody can be writing it there."""
+    (read-only media), the file is opened as immutable: nobody can be writing it there.
+
+    When nobody holds the writer lock and the folder can be written, it is an ordinary
+    connection with ``query_only`` instead: SQLite refuses every write all the same, and as the
+    last connection it folds and removes the ``-wal`` and ``-shm`` on closing, which a
+    ``mode=ro`` connection cannot (a reading command would leave them beside the project)."""
+    if _folder_writable(path) and os.access(path, os.W_OK) and not writer_lock_held(path):
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("PRAGMA query_only = ON")
+        return Database(conn, execute_plugins=False)
     uri = path.as_uri() + "?mode=ro"
     if not _folder_writable(path) and not Path(f"{path}-shm").exists():
         uri += "&immutable=1"

@@ -11,6 +11,8 @@ use UUID text keys, so offline changes from several laptops can be merged later.
 
 from __future__ import annotations
 
+import json
+
 from fsm_desktop.storage.sqlite import Database, Migrations
 
 #: 'FSMD' as a 32-bit integer.
@@ -358,6 +360,36 @@ def m0007_staff_history(db: Database) -> None:
         )""",
         "PRAGMA user_version = 7",
     )
+
+
+@migrations(name="0008_frontrunner_project_period")
+def m0008_frontrunner_project_period(db: Database) -> None:
+    """Frontrunner's job-broker requirement counts an assignment on any day of the project
+    period, 1 December 2018 – 31 December 2019 (seed 000; issue 18), not only in 2019. A project
+    made from the builtin template before keeps its own copy of the template: it gets the rule
+    (``qualifying_from``, the project's start) here. A user's own copy that moved its start past
+    the window is left alone."""
+    row = db.execute("SELECT program, template_json FROM initiative WHERE id = 1").fetchone()
+    if row is not None and row[0] == "frontrunner":
+        data = json.loads(row[1])
+        start = data.get("period", {}).get("start")
+        changed = False
+        for measure in data.get("measures", []):
+            window = measure.get("window") or {}
+            if (
+                measure.get("id") == "frontrunner.job_broker"
+                and measure.get("unit") == "period"
+                and measure.get("qualifying_from") is None
+                and start is not None
+                and start <= window.get("start", start)
+            ):
+                measure["qualifying_from"] = start
+                changed = True
+        if changed:
+            db.execute(
+                "UPDATE initiative SET template_json = ? WHERE id = 1", [json.dumps(data, ensure_ascii=False, indent=2)]
+            )
+    db.execute("PRAGMA user_version = 8")
 
 
 def known_migration_names() -> list[str]:

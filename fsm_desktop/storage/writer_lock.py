@@ -157,6 +157,28 @@ def read_holder(project_path: Path) -> Holder | None:
     return Holder.from_json(text)
 
 
+def writer_lock_held(project_path: Path) -> bool:
+    """Whether some window or program holds the project's writer lock now (a look, not a
+    promise: it may be taken a moment later). Never creates the lock file."""
+    try:
+        fd = os.open(lock_path(project_path), os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: assume someone writes
+    try:
+        if not _try_lock(fd):
+            return True
+        if sys.platform == "win32":  # pragma: no cover - Windows
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return False
+    finally:
+        os.close(fd)  # releases a flock taken here, and only that one
+
+
 class WriterLock:
     """The writer lock on one project, held from :meth:`acquire` until :meth:`release`."""
 

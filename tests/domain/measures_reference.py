@@ -196,8 +196,11 @@ def _target_group(template, spec, citizen: CitizenFacts, lo: dt.date, hi: dt.dat
     excluded = [str(k) for k in spec.population.exclude_markings]
     if touches(citizen, excluded, lo, hi):
         return False, False
-    qualifying = touches(citizen, spec.qualifying, lo, hi)
-    never = touches(citizen, [str(k) for k in spec.never_qualifying], lo, hi)
+    # A qualifying source counts from ``qualifying_from`` when the measure says so (Frontrunner's
+    # job broker "i løbet af projektperioden"), else from the period's first day.
+    since = min(lo, spec.qualifying_from) if spec.qualifying_from is not None else lo
+    qualifying = touches(citizen, spec.qualifying, since, hi)
+    never = touches(citizen, [str(k) for k in spec.never_qualifying], since, hi)
     return True, qualifying and not never
 
 

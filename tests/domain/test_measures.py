@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from measures_reference import full_time_equivalents, reference
 
+from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.measures import (
     CitizenFacts,
     Facts,
@@ -400,8 +401,13 @@ def broker(start: str, end: str | None = "same") -> Span:
 
 
 def test_frontrunner_job_broker_over_the_window_2019():
+    """Seed 000: "85 pct. af indsatsgruppen har fået tildelt en jobformidler i løbet af
+    projektperioden", 1 December 2018 – 31 December 2019; the indsatsgruppe is gruppe 1 of the
+    citizen-directed year 2019 (issue 18)."""
     people = [
         citizen("j1", entry="2018-06-01", assignments=(broker("2018-10-01", "2018-12-31"),)),  # ended before 2019
+        citizen("j1b", entry="2018-06-01", assignments=(broker("2018-10-01", "2018-11-30"),)),  # ended 30 Nov 2018
+        citizen("j1c", entry="2018-06-01", assignments=(broker("2018-12-01", "2018-12-01"),)),  # 1 Dec 2018 only
         citizen("j2", entry="2018-06-01", assignments=(broker("2019-12-31", None),)),  # from the last day
         citizen("j3", entry="2019-12-31"),  # entered on the window's last day, no broker
         citizen("j4", entry="2020-01-01", assignments=(broker("2019-12-01", None),)),  # entered after the window
@@ -411,14 +417,20 @@ def test_frontrunner_job_broker_over_the_window_2019():
         citizen("j8", entry="2018-06-01", assignments=(span("sagsbehandler", "2019-03-01", None, "sb"),)),  # caseworker only
     ]
     report = run(FRONTRUNNER, people)
-    # One measurement, 2019-01..2019-12. Denominator: j1 j2 j3 j6 j8 = 5 (j4 entered 2020, j5
-    # left 31 Dec 2018, j7 is group 2; j6 died on the window's first day: still in).
-    # Numerator: j2 (broker from 31 Dec 2019), j6 (broker on 1 Jan 2019) = 2.
-    assert counts(report, JOB_BROKER) == {"2019-01..2019-12": (2, 5)}
-    assert ids(report, JOB_BROKER, "2019-01..2019-12") == ({"j2", "j6"}, {"j1", "j2", "j3", "j6", "j8"})
-    # 2/5 = 40 % < 85 %: needs ⌈0.85 × 5⌉ = ⌈4.25⌉ = 5, minus 2 = 3.
+    # One measurement, 2019-01..2019-12. Denominator: the 2019 target group's gruppe 1: j1 j1b
+    # j1c j2 j3 j6 j8 = 7 (j4 entered 2020, j5 left 31 Dec 2018, j7 is group 2; j6 died on the
+    # window's first day: still in). Numerator: a broker on any day of the project period
+    # 1 Dec 2018 – 31 Dec 2019: j1 (Oct–Dec 2018), j1c (1 Dec 2018), j2 (from 31 Dec 2019), j6
+    # (1 Jan 2019) = 4; not j1b (ended 30 Nov 2018), not j5 (not in the 2019 target group).
+    assert counts(report, JOB_BROKER) == {"2019-01..2019-12": (4, 7)}
+    assert ids(report, JOB_BROKER, "2019-01..2019-12") == (
+        {"j1", "j1c", "j2", "j6"}, {"j1", "j1b", "j1c", "j2", "j3", "j6", "j8"},
+    )
+    # 4/7 = 57 % < 85 %: needs ⌈0.85 × 7⌉ = ⌈5.95⌉ = 6, minus 4 = 2.
     payout = next(p for p in report.payouts if p.measure == JOB_BROKER)
-    assert (payout.met, payout.needed) == (False, 3)
+    assert (payout.met, payout.needed) == (False, 2)
+    reasons = {m.citizen_id: m.reason for m in next(iter(report.for_measure(JOB_BROKER))).members()[0]}
+    assert reasons["j1"] == "jobformidler fra 01.10.2018" and reasons["j1c"] == "jobformidler fra 01.12.2018"
 
 
 def test_frontrunner_job_broker_window_within_a_shorter_range():
@@ -427,9 +439,10 @@ def test_frontrunner_job_broker_window_within_a_shorter_range():
         citizen("b", entry="2019-01-01", assignments=(broker("2019-08-31", None),)),  # on the last day
         citizen("c", entry="2019-09-01"),  # enters after the range
     ]
-    # Range June–August 2019: the one measurement is 1 Jun – 31 Aug 2019 (window ∩ range).
+    # Range June–August 2019: the one measurement is 1 Jun – 31 Aug 2019 (window ∩ range); a
+    # broker counts from the project's start (1 Dec 2018) to the range's end: a and b.
     report = run(FRONTRUNNER, people, "2019-06", "2019-08")
-    assert counts(report, JOB_BROKER) == {"2019-06..2019-08": (1, 2)}
+    assert counts(report, JOB_BROKER) == {"2019-06..2019-08": (2, 2)}
     # The company-directed measure only exists in Q4 2019: no months in June–August.
     assert counts(report, COMPANY) == {}
     # A range after the window: no job-broker measurement at all.
@@ -809,8 +822,9 @@ def test_aggregate_last_looks_only_at_the_last_period():
 
 
 def test_a_period_measure_counts_at_day_precision_within_a_mid_month_window():
-    # Frontrunner's job-broker measure copied with the window 15 Jan – 15 Dec 2019.
-    template = user_copy(FRONTRUNNER, window={"start": "2019-01-15", "end": "2019-12-15"})
+    # Frontrunner's job-broker measure copied with the window 15 Jan – 15 Dec 2019, counting a
+    # broker inside the window only (no earlier qualifying_from).
+    template = user_copy(FRONTRUNNER, window={"start": "2019-01-15", "end": "2019-12-15"}, qualifying_from=None)
     people = [
         citizen("early", entry="2018-06-01", assignments=(broker("2019-01-01", "2019-01-14"),)),  # before 15 Jan
         citizen("first", entry="2018-06-01", assignments=(broker("2019-01-15"),)),  # on the first day
@@ -824,3 +838,20 @@ def test_a_period_measure_counts_at_day_precision_within_a_mid_month_window():
     # numerator first, last = 2.
     assert counts(report, JOB_BROKER) == {"2019-01..2019-12": (2, 4)}
     assert ids(report, JOB_BROKER, "2019-01..2019-12")[0] == {"first", "last"}
+
+
+def test_qualifying_from_at_day_precision_and_its_refusals():
+    """A copy whose job broker counts from 15 Nov 2018 (mid-month: the day-by-day path)."""
+    template = user_copy(FRONTRUNNER, qualifying_from="2018-11-15")
+    people = [
+        citizen("before", entry="2018-06-01", assignments=(broker("2018-11-01", "2018-11-14"),)),  # ends the day before
+        citizen("on", entry="2018-06-01", assignments=(broker("2018-11-01", "2018-11-15"),)),  # ends on it
+        citizen("none", entry="2018-06-01"),
+    ]
+    report = run(template, people)
+    assert counts(report, JOB_BROKER) == {"2019-01..2019-12": (1, 3)}
+    assert ids(report, JOB_BROKER, "2019-01..2019-12")[0] == {"on"}
+    with pytest.raises(ValidationError, match="qualifying_from.*på eller før vinduets start"):
+        user_copy(FRONTRUNNER, qualifying_from="2019-02-01")
+    with pytest.raises(ValidationError, match="qualifying_from.*kun med enheden »period«"):
+        user_copy(FRONTRUNNER, unit="month", qualifying_from="2018-12-01")

@@ -37,12 +37,13 @@ from fsm_desktop.domain.program import BUILTIN, builtin_template, parse_template
 TEMPLATES = {key: builtin_template(key) for key in BUILTIN}
 
 
-def _copy(key: str, new_key: str, start: str, end: str, baseline: str, window: dict | None = None):
+def _copy(key: str, new_key: str, start: str, end: str, baseline: str, window: dict | None = None, **first_measure):
     """A user's copy of a builtin template with other dates (the rules are the same)."""
     data = copy.deepcopy(TEMPLATES[key].raw)
     data.update(key=new_key, period={"start": start, "end": end}, baseline_date=baseline)
     if window:
         data["measures"][0]["window"] = window
+    data["measures"][0].update(first_measure)
     return parse_template(data)
 
 
@@ -76,6 +77,11 @@ VARIANTS = {
     "frontrunner_mid": _copy(
         "frontrunner", "frontrunner_mid", "2018-12-01", "2019-12-31", "2019-01-01",
         window={"start": "2019-01-15", "end": "2019-12-15"},
+    ),
+    # The job broker counted from a day mid-month before the window (issue 18's project period,
+    # moved): the day-by-day path for the numerator alone.
+    "frontrunner_from_mid": _copy(
+        "frontrunner", "frontrunner_from_mid", "2018-12-01", "2019-12-31", "2019-01-01", qualifying_from="2018-12-10",
     ),
 }
 # The target group's rules on the other paths: FSM2 with BIR's baseline week; an age limit at

@@ -608,3 +608,30 @@ def test_audit_entries_survive_a_backup(project, tmp_path):
         )
     with Project.open(project.backup_to(tmp_path / "copy.fsm")) as copy:
         assert [e.action for e in AuditLog(copy).for_citizen(citizen.id)] == ["create", "reveal_cpr"]
+
+
+def test_a_frontrunner_project_from_before_gets_the_project_periods_job_broker_rule(tmp_path):
+    """Migration 0008 (issue 18): Frontrunner's job broker counts from the project's start."""
+    import json
+
+    path = tmp_path / "frontrunner.fsm"
+    Project.create(path, builtin_template("frontrunner")).close()
+    conn = sqlite3.connect(path)
+    data = json.loads(conn.execute("SELECT template_json FROM initiative").fetchone()[0])
+    assert data["measures"][0]["qualifying_from"] == "2018-12-01"  # the builtin template has it
+    del data["measures"][0]["qualifying_from"]  # as a project made before issue 18 stored it
+    conn.execute("UPDATE initiative SET template_json = ?", [json.dumps(data)])
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_frontrunner_project_period'")
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
+    conn.close()
+    with Project.open(path) as project:
+        assert project.backup_made is not None
+        (measure,) = [m for m in project.template.measures if m.id == "frontrunner.job_broker"]
+        assert measure.qualifying_from == dt.date(2018, 12, 1)
+    # An FSM2 project is left as it is.
+    other = tmp_path / "fsm2.fsm"
+    Project.create(other, builtin_template("fsm2")).close()
+    before = sqlite3.connect(other).execute("SELECT template_json FROM initiative").fetchone()[0]
+    with Project.open(other) as project:
+        assert project.db.execute("SELECT template_json FROM initiative").fetchone()[0] == before

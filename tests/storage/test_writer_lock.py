@@ -313,3 +313,12 @@ def test_two_processes_one_writing_one_opening_and_closing_leave_a_whole_file(pa
         assert project.integrity_check() == []
         assert project.db.execute("SELECT count(*) FROM citizen").fetchone()[0] == count
         assert project.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] >= count
+
+
+def test_reading_a_project_nobody_writes_leaves_nothing_beside_it_and_cannot_write(path):
+    with Project.open(path, read_only=True) as project:
+        assert project.read_only
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):  # SQLite's query_only
+            project.db.execute("DELETE FROM citizen")
+        assert not lock_path(path).exists()  # looking did not make a lock file
+    assert sorted(p.name for p in path.parent.iterdir()) == ["p.fsm"]
