@@ -102,6 +102,7 @@ def prepare(
     layout is used, else the standard template's headers. ``sheets``: already read (their rows
     are used up: the plan holds what it needs)."""
     path = Path(path)
+    _refuse_the_project_itself(project, path)
     project.require_whole()  # a damaged file's rows would make a plan of nonsense
     sources = sheets if sheets is not None else read_sheets(path, progress, cancelled)
     sha256 = file_sha256(path)
@@ -127,6 +128,27 @@ def prepare(
     for source in sources:
         source.rows = []
     return Prepared(path, sha256, signature, mapping, list(sources), binding, plan, existing)
+
+
+def _refuse_the_project_itself(project: Project, path: Path) -> None:
+    """The project file, its -wal, -shm or lock chosen as the extract ("Alle filer"): refused
+    by its identity on disk, before anything opens it (a Python open and close of the project
+    would drop SQLite's locks on it)."""
+    try:
+        chosen = path.stat()
+    except OSError:
+        return  # reading it says what is wrong
+    for own in (project.path, Path(f"{project.path}-wal"), Path(f"{project.path}-shm"), Path(f"{project.path}.lock")):
+        try:
+            mine = own.stat()
+        except OSError:
+            continue
+        if (mine.st_dev, mine.st_ino) == (chosen.st_dev, chosen.st_ino):
+            raise ImportRefused(
+                "{file} er selve projektfilen (eller en af dens hjælpefiler), ikke et udtræk. Vælg "
+                "regnearket eller CSV-filen fra fagsystemet.",
+                file=path.name,
+            )
 
 
 def _whole_file_errors(plan: ImportPlan, binding: Binding, sources: Sequence[SourceTable], path: Path) -> None:

@@ -296,7 +296,7 @@ class BoardRepository:
                 if newest is not None and newest[0] != r.move_id:
                     at = dt.datetime.fromisoformat(newest[2])
                     raise MovedSince(
-                        "{name} er flyttet igen siden ({user} {date} kl. {clock}). Flytningen kan ikke "
+                        "{name} er flyttet igen siden (af {user} den {date} kl. {clock}). Flytningen kan ikke "
                         "fortrydes; flyt kortet, hvis det skal et andet sted hen.",
                         name=name, user=newest[1], date=at.strftime("%d-%m-%Y"), clock=at.strftime("%H.%M"),
                     )

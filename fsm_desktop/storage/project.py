@@ -15,9 +15,10 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from fsm_desktop.storage.sqlite import Database
-from fsm_desktop.storage.writer_lock import WriterLock, lock_error, read_holder, replacing, writer_lock_held
+from fsm_desktop.storage.writer_lock import Holder, WriterLock, lock_error, read_holder, replacing, writer_lock_held
 
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
@@ -137,6 +138,19 @@ def _folder_writable(path: Path) -> bool:
     return os.access(path.parent, os.W_OK | os.X_OK)
 
 
+def sqlite_uri(path: Path) -> str:
+    """The ``file:`` URI of an absolute path as SQLite reads it, with no authority: a Windows
+    share (a path beginning with two slashes) becomes ``file:////server/share/…``, which SQLite
+    accepts, where ``Path.as_uri()`` gives ``file://server/share/…``, which it refuses."""
+    posix = path.as_posix()
+    quoted = quote(posix, safe="/:")
+    if posix.startswith("//"):
+        return "file://" + quoted
+    if not posix.startswith("/"):
+        return "file:/" + quoted  # C:/…
+    return "file:" + quoted
+
+
 def _connect_read_only(path: Path) -> Database:
     """A connection that cannot write. In a folder where SQLite cannot make the ``-shm`` file
     (read-only media), the file is opened as immutable: nobody can be writing it there.
@@ -149,7 +163,7 @@ def _connect_read_only(path: Path) -> Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute("PRAGMA query_only = ON")
         return Database(conn, execute_plugins=False)
-    uri = path.as_uri() + "?mode=ro"
+    uri = sqlite_uri(path) + "?mode=ro"
     if not _folder_writable(path) and not Path(f"{path}-shm").exists():
         uri += "&immutable=1"
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -212,6 +226,8 @@ class Project:
         self.damage: list[str] = []
         #: Whether quick_check has passed (or found the damage) since opening.
         self.checked = False
+        #: A worker's connection: the window's lock, checked before each write, never released here.
+        self.shared_lock: WriterLock | None = None
         self.read_only_reason: KnownError | None = None
         self._initiative: Initiative | None = None
         self._template: ProgramTemplate | None = None
@@ -226,7 +242,8 @@ class Project:
         file), and no other window has taken this project over (a lock it judged stale)."""
         if not self.checked and self.verify():
             raise self.read_only_reason
-        if self.lock is not None and not self.lock.still_held():
+        lock = self.lock or self.shared_lock
+        if lock is not None and not lock.still_held():
             holder = read_holder(self.path)
             reason = ReadOnlyProject(
                 "Projektet er overtaget af {who}; din ændring er ikke gemt. Luk projektet, og åbn "
@@ -244,6 +261,7 @@ class Project:
         *,
         read_only: bool = False,
         take_over: bool = False,
+        holder_shown: Holder | None = None,
         why: KnownError | None = None,
         check: bool = True,
         upgraded: bool = False,
@@ -270,7 +288,7 @@ class Project:
         if not read_only:
             lock = WriterLock(path, current_user())
             try:
-                lock.acquire(take_over=take_over)
+                lock.acquire(take_over=take_over, expected=holder_shown)
             except OSError as exc:
                 raise lock_error(exc, path) from None
         elif reason is None:
@@ -332,7 +350,7 @@ class Project:
     def connector(self) -> ProjectConnector:
         """How a worker thread opens its own connection to this project (SQLite connections stay
         on their thread): no checks again, no lock of its own, read-only when this is."""
-        return ProjectConnector(self.path, self.read_only_reason)
+        return ProjectConnector(self.path, self.read_only_reason, self.lock, self.checked)
 
     # --- checks -------------------------------------------------------------------------------
     def quick_check(self) -> list[str]:
@@ -535,14 +553,21 @@ class Project:
         assert self._template is not None
         return self._template
 
-    def checkpoint(self) -> bool:
+    def checkpoint(self, wait: bool = True) -> bool:
         """Fold the WAL into the project file and empty it (``TRUNCATE``), so that a copy of the
         ``.fsm`` alone holds every confirmed save. False when a reader kept it from finishing
-        (it is tried again later); nothing is lost either way."""
+        (it is tried again later); nothing is lost either way. ``wait=False`` (the window, when
+        idle) does not wait for readers: TRUNCATE would wait up to the busy timeout (3 s)."""
         if self.read_only:
             return False
         try:
-            busy, _log, _done = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not wait:
+                self.db.execute("PRAGMA busy_timeout=0")
+            try:
+                busy, _log, _done = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                if not wait:
+                    self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except sqlite3.Error:
             return False
         return busy == 0
@@ -569,9 +594,13 @@ class ProjectConnector:
     for a worker thread. It shares the opened project's checks: the file is neither checked nor
     locked again, and nothing but SQLite opens it."""
 
-    def __init__(self, path: Path, read_only_reason: KnownError | None) -> None:
+    def __init__(
+        self, path: Path, read_only_reason: KnownError | None, lock: WriterLock | None = None, checked: bool = True
+    ) -> None:
         self.path = path
         self.read_only_reason = read_only_reason
+        self.lock = lock
+        self.checked = checked
 
     def __call__(self) -> Project:
         read_only = self.read_only_reason is not None
@@ -583,6 +612,12 @@ class ProjectConnector:
         except sqlite3.Error as exc:
             raise file_error(exc, self.path) from None
         project = Project(self.path, db, read_only_reason=self.read_only_reason)
-        project.checked = True  # the window's project is checked, on its own connection
+        # Writes on a worker's connection are guarded as the window's are: not after the lock
+        # was taken over, and not before quick_check (run here, on this connection, if the
+        # window's check had not finished when the work began).
+        project.checked = self.checked
+        if self.lock is not None and self.read_only_reason is None:
+            project.shared_lock = self.lock
+            db.write_guard = project._before_write
         return project
 

@@ -22,7 +22,15 @@ from pathlib import Path
 
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import ProjectFileError
-from fsm_desktop.storage.project import Project, _connect, check_database, copy_database, current_user, file_error
+from fsm_desktop.storage.project import (
+    Project,
+    _connect,
+    check_database,
+    copy_database,
+    current_user,
+    file_error,
+    sqlite_uri,
+)
 from fsm_desktop.storage.writer_lock import WriterLock, lock_error
 
 
@@ -118,7 +126,7 @@ def restore(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
 def _program_of(path: Path) -> str | None:
     """The initiative of a (possibly damaged) project, when it can still be read."""
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{sqlite_uri(path)}?mode=ro", uri=True)
         try:
             row = conn.execute("SELECT program FROM initiative WHERE id = 1").fetchone()
         finally:

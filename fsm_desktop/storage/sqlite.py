@@ -53,9 +53,9 @@ class Database(_Database):
             with super().atomic():
                 yield self
             return
-        if self.write_guard is not None:
-            self.write_guard()
         try:
+            if self.write_guard is not None:
+                self.write_guard()
             self.conn.execute("BEGIN IMMEDIATE")  # waits busy_timeout for another writer
             try:
                 yield self

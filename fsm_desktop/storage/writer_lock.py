@@ -122,7 +122,9 @@ class ProjectInUse(ProjectFileError):
 
     @property
     def stale(self) -> bool:
-        return self.holder is not None and self.holder.is_stale()
+        # On Windows a lock file another process has open cannot be replaced, so a lock there
+        # cannot be taken over (and Windows drops the lock of a process that ended anyway).
+        return sys.platform != "win32" and self.holder is not None and self.holder.is_stale()
 
 
 def _try_lock(fd: int) -> bool:
@@ -193,26 +195,33 @@ class WriterLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self, take_over: bool = False) -> None:
+    def acquire(self, take_over: bool = False, expected: Holder | None = None) -> None:
         """Take the lock, or raise :class:`ProjectInUse` naming who has it. ``take_over`` (after
-        the user was warned) replaces a stale lock file with a new one. A folder where no lock
-        file can be made raises :class:`PermissionError` or another ``OSError``."""
+        the user was warned about ``expected``, the holder shown) replaces a stale lock file with
+        a new one, unless someone else holds it by now. A folder where no lock file can be made
+        raises :class:`PermissionError` or another ``OSError``; the descriptor never leaks."""
         if take_over:
-            self._take_over()
+            self._take_over(expected)
             return
         for _attempt in range(3):
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            if not _try_lock(fd):
+            try:
+                if not _try_lock(fd):
+                    raise ProjectInUse(self.project_path, read_holder(self.project_path))
+                # A lock taken over in between replaced the file: lock the one at the path.
+                if _same_file(fd, self.path):
+                    self._write(fd)
+                    return
+            except BaseException:
                 os.close(fd)
-                raise ProjectInUse(self.project_path, read_holder(self.project_path))
-            # A lock taken over in between replaced the file: lock the one at the path.
-            if _same_file(fd, self.path):
-                self._write(fd)
-                return
+                raise
             os.close(fd)
         raise ProjectInUse(self.project_path, read_holder(self.project_path))
 
-    def _take_over(self) -> None:
+    def _take_over(self, expected: Holder | None) -> None:
+        now = read_holder(self.project_path)
+        if expected is not None and now is not None and now != expected:
+            raise ProjectInUse(self.project_path, now)  # someone else opened it meanwhile
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
@@ -235,7 +244,7 @@ class WriterLock:
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, data)
         os.fsync(fd)
-        self._fd = fd
+        self._fd = fd  # only once written: a failure above leaves it to the caller to close
 
     def still_held(self) -> bool:
         """False when another window took the lock over (the file at the path is not ours)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt, QThreadPool, QTimer, Signal
@@ -81,6 +82,13 @@ class WelcomePage(QWidget):
         layout.addSpacing(12)
         layout.addLayout(buttons)
         layout.addStretch(2)
+
+
+def _same_file(a: str | Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 class ReadOnlyBar(QWidget):
@@ -271,6 +279,8 @@ class MainWindow(QMainWindow):
     def open_project(self, path: str | Path, read_only: bool = False) -> bool:
         """Open for writing; when someone else writes, ask whether to open it read-only (or, when
         their lock is stale, to take it over)."""
+        if self.project is not None and _same_file(path, self.project.path):
+            return True  # already open here (the recent list's first entry, the demo twice)
         try:
             project = Project.open(path, read_only=read_only, check=False)
         except ProjectInUse as error:
@@ -280,7 +290,8 @@ class MainWindow(QMainWindow):
             try:
                 why = ReadOnlyProject("{sentence}.", sentence=error.holder.sentence()) if error.holder else None
                 project = Project.open(
-                    path, read_only=choice == "read_only", take_over=choice == "take_over", why=why, check=False
+                    path, read_only=choice == "read_only", take_over=choice == "take_over",
+                    holder_shown=error.holder, why=why, check=False,
                 )
             except KnownError as again:
                 self.warn(self.tr("Projektet kunne ikke åbnes"), again)
@@ -465,7 +476,11 @@ class MainWindow(QMainWindow):
                 return own.integrity_check()
 
         def failed(error: BaseException) -> None:
-            self._checked(project, [str(error)])
+            # The check could not run (a locked file, a drive gone for a moment): that says
+            # nothing about damage. The project stays unchecked: its next write runs quick_check.
+            import logging
+
+            logging.getLogger("fsm_desktop").warning("The background integrity check failed: %s", type(error).__name__)
 
         run_in_background(work, lambda damage: self._checked(project, damage), failed, self)
 
@@ -483,7 +498,7 @@ class MainWindow(QMainWindow):
 
     def _checkpoint(self) -> None:
         if self.project is not None:
-            self.project.checkpoint()
+            self.project.checkpoint(wait=False)
 
     def _schedule_prefetch(self) -> None:
         self._idle_looks = 0

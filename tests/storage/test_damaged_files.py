@@ -157,3 +157,18 @@ def test_restore_refuses_a_damaged_backup_and_another_initiative(index_damaged, 
     with pytest.raises(KnownError, match="også beskadiget"):
         restore(index_damaged, damaged_copy)
     assert sorted(p.name for p in tmp_path.iterdir() if "beskadiget-" in p.name and p.name.startswith("p.fsm")) == []
+
+
+def test_the_project_itself_chosen_as_the_extract_is_refused_before_it_is_opened(tmp_path):
+    from damage_helpers import held_locks
+
+    from fsm_desktop.exchange.importer import ImportRefused
+
+    path = tmp_path / "p.fsm"
+    with Project.create(path, builtin_template("fsm2")) as project:
+        project.db.execute("SELECT count(*) FROM citizen").fetchone()
+        for chosen in (path, tmp_path / "p.fsm-wal", tmp_path / "p.fsm.lock"):
+            with pytest.raises(ImportRefused, match="er selve projektfilen"):
+                prepare(project, chosen)
+        if held_locks(path):  # Linux: SQLite still holds its locks
+            assert "POSIX" in held_locks(path).get("p.fsm", set())

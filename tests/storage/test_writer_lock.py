@@ -322,3 +322,54 @@ def test_reading_a_project_nobody_writes_leaves_nothing_beside_it_and_cannot_wri
             project.db.execute("DELETE FROM citizen")
         assert not lock_path(path).exists()  # looking did not make a lock file
     assert sorted(p.name for p in path.parent.iterdir()) == ["p.fsm"]
+
+
+# --- found in review ------------------------------------------------------------------------------
+def test_a_workers_connection_writes_nothing_after_a_take_over(path):
+    with Project.open(path) as window:
+        worker = window.connector()()
+        try:
+            taker = WriterLock(path, "kollega")
+            taker.acquire(take_over=True)
+            try:
+                with pytest.raises(ReadOnlyProject, match="overtaget af kollega"):
+                    CitizenRepository(worker).add(Citizen(cpr="0101701234", name="Hans Hansen", group=1))
+                assert window.lock is not None  # the worker did not release the window's lock
+            finally:
+                taker.release()
+        finally:
+            worker.close()
+
+
+def test_a_lock_file_that_cannot_be_written_leaves_no_lock_behind(path, monkeypatch):
+    def full(fd, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("fsm_desktop.storage.writer_lock.os.write", full)
+    with pytest.raises(ProjectFileError, match="kan ikke låses til skrivning"):
+        Project.open(path)
+    monkeypatch.undo()
+    with Project.open(path) as project:  # not "in use" by this very process
+        assert not project.read_only
+
+
+def test_a_take_over_refuses_when_someone_else_holds_it_by_now(path):
+    shown = Holder("gammel", "pc-1", dt.datetime(2026, 1, 1, 8, 0), 1)
+    with Project.open(path):  # someone opened it after the question was shown
+        with pytest.raises(ProjectInUse):
+            Project.open(path, take_over=True, holder_shown=shown)
+
+
+def test_the_idle_checkpoint_does_not_wait_for_readers(path):
+    with Project.open(path) as project:
+        CitizenRepository(project).add(Citizen(cpr="0101701234", name="Hans Hansen", group=1))
+        reader = sqlite3.connect(path)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM citizen").fetchone()  # a read snapshot held open
+        try:
+            assert project.checkpoint(wait=False) is False
+            assert project.db.execute("PRAGMA busy_timeout").fetchone()[0] == 3000
+        finally:
+            reader.rollback()
+            reader.close()
+        assert project.checkpoint(wait=False) is True

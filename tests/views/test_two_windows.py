@@ -322,3 +322,26 @@ def test_a_stale_lock_is_taken_over_through_the_question_and_a_warning(app, qtbo
         holder.release()
         if win.project is not None:
             win.project.close()
+
+
+def test_opening_the_open_project_again_keeps_it(new_window, small_project_path):
+    """The recent list's first entry, or the same file chosen again: not "in use" by itself."""
+    win = new_window()
+    win.open_project(small_project_path)
+    project = win.project
+    assert win.open_project(str(small_project_path))
+    assert win.project is project and not project.read_only and win.asked == []
+
+
+def test_a_background_check_that_cannot_run_is_not_damage(new_window, small_project_path, monkeypatch):
+    import sqlite3
+
+    def cannot(self):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Project, "integrity_check", cannot)
+    win = new_window()
+    win.open_project(small_project_path)
+    assert not win.project.read_only and not win.project.damage
+    assert not win.project.checked  # the next write runs quick_check first
+    assert win.warnings == []
