@@ -55,3 +55,4 @@ def pytest_sessionfinish(session, exitstatus):
         if reporter is not None:
             reporter.write_line(line, red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+

@@ -291,10 +291,15 @@ class AssignmentRows:
     """The facts as storage reads them. Dates are ISO text (which sorts as dates do).
 
     - assignments: (citizen_id, staff_id, role, start, end), end None = open
-    - left: citizen id → the day they left the target group (moved away, retired, died)"""
+    - left: citizen id → the day they left the target group (moved away, retired, died)
+    - registered_while: for HIR, citizen id → the (start, end) of their ressourceforløb
+      periods: a caseworker's registration lasts only while the citizen is in one ("hver gang
+      borgeren afsluttes hos en sagsbehandler, skifter ydelse eller flytter kommune" ends it:
+      seed 003, registration §3); None for initiatives without that rule"""
 
     assignments: Sequence[tuple]
     left: Mapping[str, str] = field(default_factory=dict)
+    registered_while: Mapping[str, Sequence[tuple[str, str | None]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +370,17 @@ def count_caseloads(rows: AssignmentRows, staff: Mapping[str, StaffRecord], days
     holds = {sid: CASELOAD_ROLE[s.role].value for sid, s in staff.items() if s.role in CASELOAD_ROLE}
     left = rows.left
     caseworker = AssignmentRole.CASEWORKER.value
+    registered_while = rows.registered_while
+    benefit_days: dict[str, int] = {}
+    if registered_while is not None:
+        for cid, spans in registered_while.items():
+            mask = 0
+            for start, end in spans:
+                lo = left_of(keys, start)
+                hi = n if end is None else right_of(keys, end)
+                if lo < hi:
+                    mask |= (1 << hi) - (1 << lo)
+            benefit_days[cid] = mask
     real: dict[str, int] = {}  # citizen → days with a caseworker who counts
     pseudo: dict[str, int] = {}  # citizen → days with a caseworker who does not
     pairs: dict[tuple[str, str], int] = {}  # (staff, citizen) → days in the person's caseload role
@@ -377,6 +393,10 @@ def count_caseloads(rows: AssignmentRows, staff: Mapping[str, StaffRecord], days
         if lo >= hi:
             continue
         mask = (1 << hi) - (1 << lo)
+        if role == caseworker and registered_while is not None:
+            mask &= benefit_days.get(cid, 0)  # HIR: registered only while in ressourceforløb
+            if not mask:
+                continue
         if role == caseworker:
             target = real if sid in counted else pseudo
             target[cid] = target.get(cid, 0) | mask

@@ -261,6 +261,7 @@ def facts_needed(template: ProgramTemplate) -> FactsNeeded:
         rule = spec.population.rule
         if spec.kind == "caseload" or rule == "caseload":
             roles.add("sagsbehandler")
+            kinds.add(PeriodKind.RESSOURCEFORLOEB.value)  # the registration lasts while in it
         if rule == "target_group":
             for_all, with_births = target_group_needs(template)
             (kinds if for_all else entry_benefits).update(kind.value for kind in template.target_group.benefits)
@@ -483,7 +484,7 @@ class _Context:
         #: (start, end) of each ressourceforløb period (ISO).
         self.ressourceforloeb: list[list[tuple[str, str | None]] | None] = [None] * count
         self._scan_periods(
-            rows.periods, slots, bool(rules & {"bir_rolling_quarter", "seniority_one_year"})
+            rows.periods, slots, bool(rules & {"bir_rolling_quarter", "seniority_one_year", "caseload"})
         )
         if PAID_HOURS in slots:
             self._scan_paid_hours(slots[PAID_HOURS])
@@ -1016,9 +1017,18 @@ class _MeasureRun:
             if _leaves(exit_date, reason)
         }
 
+    def _rf_months(self, i: int, stop: int) -> int:
+        """Months whose last day a ressourceforløb of citizen ``i`` covers (before ``stop``)."""
+        spans = self.ctx.ressourceforloeb[i]
+        mask = 0
+        for start, end in spans or ():
+            mask |= self._caseload_months(start, end, stop)
+        return mask
+
     def _evaluate_caseload(self, bounds: list[tuple[int, int]]) -> None:
         """HIR: citizens per full-time coordinating caseworker on the month's last day; a
-        citizen counts once."""
+        citizen counts once, and only while in ressourceforløb: the registration with a
+        caseworker ends when the citizen changes benefit (seed 003, registration §3)."""
         if self.spec.unit != "month":
             raise ValueError("caseload is counted per month")
         p = len(bounds)
@@ -1034,13 +1044,14 @@ class _MeasureRun:
         nums = [0] * len(index)
         staff_masks: dict[str, int] = {}
         # Rows mostly come citizen by citizen: look the citizen up only when it changes.
-        last_cid, i, stop = None, -1, n
+        last_cid, i, stop, in_rf = None, -1, n, 0
         for cid, staff_id, role, start, end in self.ctx.rows.assignments:
             if role != "sagsbehandler" or staff_id not in counted:
                 continue
             if cid != last_cid:
                 last_cid, i, stop = cid, index[cid], stops.get(cid, n)
-            months = (caseload_months(start, end, stop) >> lo) & period_mask
+                in_rf = self._rf_months(i, stop)
+            months = ((caseload_months(start, end, stop) & in_rf) >> lo) & period_mask
             if months:
                 nums[i] |= months
                 staff_masks[staff_id] = staff_masks.get(staff_id, 0) | months
@@ -1070,12 +1081,13 @@ class _MeasureRun:
             stops = self._stops()
             to_periods = self._to_periods(bounds, 0)
             initials: dict[str, set[str]] = {}
+            index, n = self.ctx.index, self.ctx.n
             for cid, staff_id, role, start, end in self.ctx.rows.assignments:
-                if (
-                    role == "sagsbehandler"
-                    and staff_id in counted
-                    and to_periods(self._caseload_months(start, end, stops.get(cid, self.ctx.n))) >> k & 1
-                ):
+                if role != "sagsbehandler" or staff_id not in counted:
+                    continue
+                stop = stops.get(cid, n)
+                months = self._caseload_months(start, end, stop) & self._rf_months(index[cid], stop)
+                if to_periods(months) >> k & 1:
                     initials.setdefault(cid, set()).add(staff[staff_id].initials)
             rows = [
                 Member(cid, by_id[cid].name, "sagsbehandler {initials}".format(initials=", ".join(sorted(found))))

@@ -234,7 +234,14 @@ class CaseloadRepository(_Repository):
         left = dict(self.conn.execute(
             f"SELECT id, exit_date FROM citizen WHERE exit_date IS NOT NULL AND exit_reason IN ({_LEAVING})"
         ).fetchall())
-        return AssignmentRows(assignments, left)
+        registered_while = None
+        if any(spec.kind == "caseload" for spec in self.project.template.measures):  # HIR
+            registered_while = {}
+            for cid, start, end in self.conn.execute(
+                "SELECT citizen_id, start, end FROM period WHERE kind = 'ressourceforloeb' ORDER BY citizen_id, start"
+            ):
+                registered_while.setdefault(cid, []).append((start, end))
+        return AssignmentRows(assignments, left, registered_while)
 
     def open_cases(self, staff_id: str, role: AssignmentRole, day: dt.date) -> list[OpenCase]:
         """The person's citizens in ``role`` on ``day`` (assignment open on the day, not left by

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from hir_helpers import in_ressourceforloeb_all_along
 from cli_run import isolated_env, run
 
 from fsm_desktop.domain.caseload import CaseloadSettings, Limit, StaffRecord
@@ -64,6 +65,7 @@ def hir_path(tmp_path_factory):
             for i, (cid, sid, role, start, end) in enumerate(rows):
                 project.db["assignment"].insert({"id": f"x{i:03d}", "citizen_id": cid, "staff_id": sid, "role": role,
                                                  "start": start, "end": end})
+        in_ressourceforloeb_all_along(project)
     return path
 
 

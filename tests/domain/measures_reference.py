@@ -243,9 +243,13 @@ def _passive(spec, citizen: CitizenFacts, hi: dt.date) -> tuple[bool, bool]:
 
 
 def _caseload(facts: Facts, day: dt.date) -> tuple[set[str], set[str]]:
+    """HIR: on the month's last day, citizens in ressourceforløb with a coordinating caseworker
+    (the registration ends when the citizen changes benefit: seed 003, registration §3)."""
     citizens, caseworkers = set(), set()
     for citizen in facts.citizens:
         if has_left_by(citizen, day):
+            continue
+        if not touches_on(citizen, "ressourceforloeb", day):
             continue
         for a in citizen.assignments:
             staff = facts.staff.get(a.staff_id)

@@ -417,11 +417,20 @@ def test_caseworkers_as_a_whole_are_the_hir_measure(rows):
     citizens = {}
     for cid, sid, role, start, end in rows.assignments:
         citizens.setdefault(cid, []).append(Span(role, D.fromisoformat(start), D.fromisoformat(end) if end else None, sid))
+    # HIR registers a caseworker only while the citizen is in ressourceforløb: every other
+    # citizen in it all along, the rest from mid-June to the end of November 2018 (a benefit
+    # change on a month's last day), or never.
+    courses = {}
+    for n, cid in enumerate(sorted(citizens)):
+        courses[cid] = [[("2018-01-01", None)], [("2018-06-15", "2018-11-30")], []][n % 3]
     facts = Facts(
         citizens=[
             CitizenFacts(id=cid, name=cid, group=None, entry_date=None,
                          exit_date=D.fromisoformat(rows.left[cid]) if cid in rows.left else None,
-                         exit_reason="fraflyttet" if cid in rows.left else None, periods=[], paid_hours={}, assignments=spans)
+                         exit_reason="fraflyttet" if cid in rows.left else None,
+                         periods=[Span("ressourceforloeb", D.fromisoformat(a), D.fromisoformat(b) if b else None)
+                                  for a, b in courses[cid]],
+                         paid_hours={}, assignments=spans)
             for cid, spans in citizens.items()
         ],
         staff={sid: StaffFacts(sid, s.initials, s.role, s.hours) for sid, s in PROP_STAFF.items()},
@@ -429,7 +438,8 @@ def test_caseworkers_as_a_whole_are_the_hir_measure(rows):
     report = compute(template, facts, Month(2018, 3), Month(2019, 3))
     measured = {str(r.period_start): (r.numerator, r.denominator) for r in report.results if r.measure == "hir.caseload"}
     days = month_days(D(2018, 3, 1), D(2019, 3, 31))
-    history = count_caseloads(rows, PROP_STAFF, [d for _, d in days])
+    registered = AssignmentRows(rows.assignments, rows.left, courses)
+    history = count_caseloads(registered, PROP_STAFF, [d for _, d in days])
     for k, (label, _day) in enumerate(days):
         citizens_, hours = history.team[StaffRole.CASEWORKER][k]
         assert measured[label] == (citizens_, pytest.approx(hours / 37))

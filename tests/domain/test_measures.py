@@ -724,9 +724,16 @@ def case(staff: str, start: str = "2019-01-01", end: str | None = None, kind: st
     return span(kind, start, end, staff)
 
 
+def in_rf(cid: str, **kwargs) -> CitizenFacts:
+    """A HIR citizen in ressourceforløb all along (the caseworker's registration lasts while the
+    citizen is in it: seed 003, registration §3)."""
+    periods = (span("ressourceforloeb", "2018-01-01", None), *kwargs.pop("periods", ()))
+    return citizen(cid, periods=periods, **kwargs)
+
+
 def test_hir_caseload_part_time_caseworker():
     # 3 citizens on an 18.5-hour caseworker: 18.5 / 37 = 0.5 full-time → 3 / 0.5 = 6.
-    people = [citizen(f"h{i}", group=None, assignments=(case("half"),)) for i in range(3)]
+    people = [in_rf(f"h{i}", group=None, assignments=(case("half"),)) for i in range(3)]
     report = run(HIR, people, "2019-03", "2019-03", staff=CASEWORKERS)
     result = result_for(report, CASELOAD, "2019-03")
     assert (result.numerator, result.denominator, result.share) == (3, 0.5, 6.0)
@@ -735,18 +742,18 @@ def test_hir_caseload_part_time_caseworker():
 
 def test_hir_caseload_who_counts():
     people = [
-        citizen("h1", group=None, assignments=(case("half"),)),
-        citizen("h2", group=None, assignments=(case("half"),)),
-        citizen("f1", group=None, assignments=(case("full", "2019-03-31", "2019-03-31"),)),  # covers D only
-        citizen("f2", group=None, assignments=(case("full", "2019-01-01", "2019-03-30"),)),  # ended before D
-        citizen("f3", group=None, assignments=(case("full", "2019-04-01"),)),  # starts after D
-        citizen("f4", group=None, exit="2019-03-31", reason="fraflyttet", assignments=(case("full"),)),  # left by D
-        citizen("f5", group=None, exit="2019-02-01", reason="andet", assignments=(case("full"),)),  # "andet": counts
-        citizen("p1", group=None, assignments=(case("bf"),)),  # pseudo-caseworker
-        citizen("p2", group=None, assignments=(case("pn"),)),  # role pseudo, whatever the hours
-        citizen("z1", group=None, assignments=(case("zero"),)),  # a caseworker with 0 hours
-        citizen("j1", group=None, assignments=(case("jf"), case("full", kind="jobformidler"))),  # job brokers
-        citizen("d1", group=None, assignments=(case("half"), case("full"))),  # two caseworkers: counts once
+        in_rf("h1", group=None, assignments=(case("half"),)),
+        in_rf("h2", group=None, assignments=(case("half"),)),
+        in_rf("f1", group=None, assignments=(case("full", "2019-03-31", "2019-03-31"),)),  # covers D only
+        in_rf("f2", group=None, assignments=(case("full", "2019-01-01", "2019-03-30"),)),  # ended before D
+        in_rf("f3", group=None, assignments=(case("full", "2019-04-01"),)),  # starts after D
+        in_rf("f4", group=None, exit="2019-03-31", reason="fraflyttet", assignments=(case("full"),)),  # left by D
+        in_rf("f5", group=None, exit="2019-02-01", reason="andet", assignments=(case("full"),)),  # "andet": counts
+        in_rf("p1", group=None, assignments=(case("bf"),)),  # pseudo-caseworker
+        in_rf("p2", group=None, assignments=(case("pn"),)),  # role pseudo, whatever the hours
+        in_rf("z1", group=None, assignments=(case("zero"),)),  # a caseworker with 0 hours
+        in_rf("j1", group=None, assignments=(case("jf"), case("full", kind="jobformidler"))),  # job brokers
+        in_rf("d1", group=None, assignments=(case("half"), case("full"))),  # two caseworkers: counts once
     ]
     report = run(HIR, people, "2019-03", "2019-03", staff=CASEWORKERS)
     # D = 31 Mar 2019. Citizens: h1 h2 f1 f5 d1 = 5. Caseworkers with at least one of them:
@@ -763,7 +770,7 @@ def test_hir_caseload_counts_both_caseworkers_on_a_change_day():
     # A change of caseworker on 31 March: the old row ends on D, the new one starts on D. The
     # citizen counts once; both caseworkers have the citizen on D, so both count:
     # (37 + 18.5) / 37 = 1.5 → 1 / 1.5.
-    person = citizen("c", group=None, assignments=(case("full", "2019-01-01", "2019-03-31"), case("half", "2019-03-31")))
+    person = in_rf("c", group=None, assignments=(case("full", "2019-01-01", "2019-03-31"), case("half", "2019-03-31")))
     report = run(HIR, [person], "2019-03", "2019-04", staff=CASEWORKERS)
     assert counts(report, CASELOAD) == {"2019-03": (1, 1.5), "2019-04": (1, 0.5)}
 
@@ -771,7 +778,7 @@ def test_hir_caseload_counts_both_caseworkers_on_a_change_day():
 @pytest.mark.parametrize(("citizens", "share", "met", "met_30"), [(35, 35.0, True, False), (36, 36.0, False, False), (30, 30.0, True, True)])
 def test_hir_caseload_met_exactly_at_35(citizens, share, met, met_30):
     # One full-time caseworker: share = citizens / 1. At most 35 (the lenient limit decides).
-    people = [citizen(f"c{i:02d}", group=None, assignments=(case("full"),)) for i in range(citizens)]
+    people = [in_rf(f"c{i:02d}", group=None, assignments=(case("full"),)) for i in range(citizens)]
     result = result_for(run(HIR, people, "2019-03", "2019-03", staff=CASEWORKERS), CASELOAD, "2019-03")
     assert (result.share, result.threshold, result.met) == (share, 35, met)
     assert [(t.threshold.value, t.met) for t in result.thresholds] == [(30, met_30), (35, met)]
@@ -780,6 +787,27 @@ def test_hir_caseload_met_exactly_at_35(citizens, share, met, met_30):
 def test_hir_caseload_without_caseworkers_is_not_met():
     result = result_for(run(HIR, [], "2019-03", "2019-03", staff=CASEWORKERS), CASELOAD, "2019-03")
     assert (result.numerator, result.denominator, result.share, result.met) == (0, 0, None, False)
+
+
+def test_hir_caseload_counts_a_citizen_only_while_in_ressourceforloeb():
+    """Seed 003 (registration §3): the registration with a caseworker ends "hver gang borgeren
+    afsluttes hos en sagsbehandler, skifter ydelse eller flytter kommune" — whatever the exit
+    reason, the citizen leaves the caseworker's registered caseload the day the ressourceforløb
+    ends. Counted on the month's last day."""
+    rf = lambda start, end=None: (span("ressourceforloeb", start, end),)  # noqa: E731
+    people = [
+        citizen("last_day", group=None, periods=rf("2018-06-01", "2019-03-31"), assignments=(case("full"),)),
+        citizen("day_before", group=None, periods=rf("2018-06-01", "2019-03-30"), assignments=(case("full"),)),
+        citizen("from_april", group=None, periods=rf("2019-04-01"), assignments=(case("full"),)),
+        citizen("changed_1st", group=None, periods=rf("2018-06-01", "2019-02-28") + (span("kontanthjaelp_ap", "2019-03-01"),),
+                assignments=(case("full"),)),
+        citizen("never", group=None, assignments=(case("full"),)),
+    ]
+    report = run(HIR, people, "2019-02", "2019-04", staff=CASEWORKERS)
+    # February (D = 28 Feb): last_day, day_before, changed_1st. March (31 Mar): last_day only.
+    # April: from_april only. One full-time caseworker each month.
+    assert counts(report, CASELOAD) == {"2019-02": (3, 1.0), "2019-03": (1, 1.0), "2019-04": (1, 1.0)}
+    assert ids(report, CASELOAD, "2019-03")[0] == {"last_day"}
 
 
 # --- a user's copy of a template (other thresholds, windows, aggregation) -------------------------

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+from hir_helpers import in_ressourceforloeb_all_along
 
 from fsm_desktop.domain.caseload import (
     CaseloadSettings,
@@ -69,6 +70,7 @@ def team(hir):
                                          "start": "2018-03-01", "end": "2018-08-31" if i == 6 else ("2018-08-01" if i == 5 else None)})
         hir.db["assignment"].insert({"id": "b6", "citizen_id": citizens[5].id, "staff_id": bb.id, "role": "sagsbehandler",
                                      "start": "2018-09-01", "end": None})
+    in_ressourceforloeb_all_along(hir)
     return hir, {"AA": aa, "BB": bb, "BF": bf}, citizens
 
 
@@ -151,6 +153,25 @@ def test_counts_from_the_rows(team):
     assert report.history.citizens[bb] == [0, 0, 1]
     people = {p.record.initials: p for p in report.people(2)}
     assert float(people["BB"].per_fte) == pytest.approx(37 / 30)
+
+
+def test_a_hir_caseworker_counts_a_citizen_only_while_in_ressourceforloeb(team):
+    """Seed 003 (registration §3): the registration ends when the citizen changes benefit. c1's
+    ressourceforløb ends 31 July 2018 (its caseworker row stays open): in July's count, not in
+    August's; a citizen never in ressourceforløb is in nobody's registered caseload."""
+    project, staff, citizens = team
+    with project.db.atomic():
+        project.db.execute("UPDATE period SET end = '2018-07-31' WHERE citizen_id = ?", [citizens[0].id])
+    register = StaffRegister(project)
+    rows = CaseloadRepository(project).rows()
+    assert rows.registered_while[citizens[0].id] == [("2018-01-01", "2018-07-31")]
+    report = caseload_report(register.records(), rows, register.settings(), month_days(D(2018, 7, 1), D(2018, 8, 31)))
+    assert report.history.citizens[staff["AA"].id] == [6 - 0, 5 - 1]  # July: six; August: c5 moved, c1 changed benefit
+    with project.db.atomic():
+        project.db.execute("DELETE FROM period WHERE citizen_id = ?", [citizens[1].id])  # never in ressourceforløb
+    rows = CaseloadRepository(project).rows()
+    report = caseload_report(register.records(), rows, register.settings(), month_days(D(2018, 7, 1), D(2018, 8, 31)))
+    assert report.history.citizens[staff["AA"].id] == [5, 3]
 
 
 def test_open_cases_know_later_rows_and_leaving(team):

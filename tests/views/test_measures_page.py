@@ -10,6 +10,7 @@ import sys
 import types
 
 import pytest
+from hir_helpers import in_ressourceforloeb_all_along
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
@@ -671,6 +672,7 @@ def test_caseload_is_the_same_for_every_group_and_says_so(app, qtbot, tmp_path):
             CitizenRepository(project).add(citizen)
             project.db["assignment"].insert({"id": new_id(), "citizen_id": citizen.id, "staff_id": worker.id,
                                              "role": "sagsbehandler", "start": "2018-01-01", "end": None})
+        in_ressourceforloeb_all_along(project)
     with Project.open(path) as project:
         page = _open(qtbot, project)
         page.measure_box.setCurrentIndex(page.measure_box.findData("hir.caseload"))

@@ -18,6 +18,7 @@ import subprocess
 import sys
 
 import pytest
+from hir_helpers import in_ressourceforloeb_all_along
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QDialog
@@ -67,6 +68,7 @@ def hir_path(tmp_path):
             for i, (cid, sid, role, start) in enumerate(rows):
                 project.db["assignment"].insert({"id": f"x{i:03d}", "citizen_id": cid, "staff_id": sid, "role": role,
                                                  "start": start, "end": None})
+        in_ressourceforloeb_all_along(project)
     return path
 
 
