@@ -21,6 +21,7 @@ import json
 import os
 import socket
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,6 +147,17 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
+def _try_lock_soon(fd: int, tries: int = 5, pause: float = 0.01) -> bool:
+    """The lock, allowing for a reading command's look at it (:func:`writer_lock_held` holds
+    it for a moment): a few tries 10 ms apart before the project is said to be in use."""
+    for attempt in range(tries):
+        if _try_lock(fd):
+            return True
+        if attempt + 1 < tries:
+            time.sleep(pause)
+    return False
+
+
 def read_holder(project_path: Path) -> Holder | None:
     """Who the lock file names (None when there is none or it cannot be read). Reading and
     closing the lock file does not touch the holder's ``flock``."""
@@ -206,7 +218,7 @@ class WriterLock:
         for _attempt in range(3):
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
-                if not _try_lock(fd):
+                if not _try_lock_soon(fd):
                     raise ProjectInUse(self.project_path, read_holder(self.project_path))
                 # A lock taken over in between replaced the file: lock the one at the path.
                 if _same_file(fd, self.path):

@@ -373,3 +373,21 @@ def test_the_idle_checkpoint_does_not_wait_for_readers(path):
             reader.rollback()
             reader.close()
         assert project.checkpoint(wait=False) is True
+
+
+def test_a_look_at_the_lock_in_the_same_moment_does_not_make_it_in_use(path, monkeypatch):
+    """A reading command's look (writer_lock_held) holds the flock for a moment: opening for
+    writing tries again a few times before saying the project is in use."""
+    import fsm_desktop.storage.writer_lock as writer_lock
+
+    lock_path(path).write_text("", "utf-8")  # a lock file left by a program that ended
+    real, calls = writer_lock._try_lock, []
+
+    def busy_once(fd):
+        calls.append(fd)
+        return len(calls) > 1 and real(fd)
+
+    monkeypatch.setattr(writer_lock, "_try_lock", busy_once)
+    monkeypatch.setattr(writer_lock.time, "sleep", lambda seconds: None)
+    with Project.open(path) as project:
+        assert not project.read_only and len(calls) == 2
