@@ -266,7 +266,7 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
         day = count_day(args.month.first, today) if args.month else today
         register = StaffRegister(project)
         report = caseload_report(register.records(), CaseloadRepository(project).rows(), register.settings(),
-                                 [(str(args.month) if args.month else day.isoformat(), day)])
+                                 [(str(args.month) if args.month else day.isoformat(), day)], register.other_cases())
         sys.stdout.write(render(report, 0, args.format, project.initiative.name))
     return 0
 

@@ -504,8 +504,13 @@ class PersonLoad:
     parked: int  # parked with a pseudo-caseworker (theirs, or with them)
     per_fte: Fraction | None  # None: counts in nobody's caseload
     limit: Limit | None
-    status: Status
+    status: Status  # of the whole caseload (the same as the registered one without other cases)
     band: Band | None
+    #: HIR: the caseworker's cases outside the target group that month, as entered.
+    other: int = 0
+    #: citizens and other cases per full-time equivalent (the limit's 30–35 holds for this:
+    #: seed 003, pool §3); the same as ``per_fte`` without other cases
+    whole_per_fte: Fraction | None = None
 
     @property
     def fte(self) -> float:
@@ -521,16 +526,29 @@ class PersonLoad:
         return not self.record.active_on(self.day) and self.citizens + self.parked > 0
 
 
-def person_loads(history: CaseloadHistory, staff: Iterable[StaffRecord], settings: CaseloadSettings, k: int) -> list[PersonLoad]:
-    """Everyone in ``staff`` on the k-th day of the history, in the order given."""
+def person_loads(
+    history: CaseloadHistory,
+    staff: Iterable[StaffRecord],
+    settings: CaseloadSettings,
+    k: int,
+    other_cases: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[PersonLoad]:
+    """Everyone in ``staff`` on the k-th day of the history, in the order given. ``other_cases``
+    (HIR): a caseworker's cases outside the target group per month; the limit is judged on the
+    whole caseload, citizens and other cases together."""
     day = history.days[k]
+    month = f"{day:%Y-%m}"
     out = []
     for record in staff:
         citizens = history.citizens.get(record.id, [0] * len(history.days))[k]
         parked = history.parked.get(record.id, [0] * len(history.days))[k]
         load = per_fte(citizens, record.hours) if record.counted else None
         limit = settings.limit(record.role) if record.counted else None
-        out.append(PersonLoad(record, day, citizens, parked, load, limit, judge(load, limit), ips_band(load)))
+        other = 0
+        if other_cases and record.counted and record.role is StaffRole.CASEWORKER:
+            other = other_cases.get(record.id, {}).get(month, 0)
+        whole = per_fte(citizens + other, record.hours) if record.counted else None
+        out.append(PersonLoad(record, day, citizens, parked, load, limit, judge(whole, limit), ips_band(load), other, whole))
     return out
 
 
@@ -564,7 +582,10 @@ def warnings(people: Sequence[PersonLoad], teams: Sequence[TeamLoad] = ()) -> li
     over, in_range, other = [], [], []
     for p in people:
         who = f"{p.record.initials} ({p.record.name})"
-        if p.status is Status.OVER:
+        if p.status is Status.OVER and p.other:
+            over.append("{who} har {load} sager pr. fuldtid med {other} andre sager – over grænsen på {limit}.".format(
+                who=who, load=_num(p.whole_per_fte), other=p.other, limit=_num(p.limit.high)))
+        elif p.status is Status.OVER:
             over.append("{who} har {load} borgere pr. fuldtid – over grænsen på {limit}.".format(
                 who=who, load=_num(p.per_fte), limit=_num(p.limit.high)))
         if p.gone_with_citizens:
@@ -603,9 +624,11 @@ class CaseloadReport:
     settings: CaseloadSettings
     history: CaseloadHistory
     labels: tuple[str, ...]
+    #: HIR: caseworkers' cases outside the target group, staff id → month → cases
+    other_cases: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     def people(self, k: int) -> list[PersonLoad]:
-        return person_loads(self.history, self.staff, self.settings, k)
+        return person_loads(self.history, self.staff, self.settings, k, self.other_cases)
 
     def teams(self, k: int) -> list[TeamLoad]:
         return team_loads(self.history, self.settings, k)
@@ -615,10 +638,11 @@ class CaseloadReport:
 
 
 def caseload_report(staff: Sequence[StaffRecord], rows: AssignmentRows, settings: CaseloadSettings,
-                    days: Sequence[tuple[str, dt.date]]) -> CaseloadReport:
+                    days: Sequence[tuple[str, dt.date]],
+                    other_cases: Mapping[str, Mapping[str, int]] | None = None) -> CaseloadReport:
     """Count every person on each (label, day) of ``days`` (ascending)."""
     history = count_caseloads(rows, {s.id: s for s in staff}, [d for _, d in days])
-    return CaseloadReport(tuple(staff), settings, history, tuple(label for label, _ in days))
+    return CaseloadReport(tuple(staff), settings, history, tuple(label for label, _ in days), dict(other_cases or {}))
 
 
 # --- moving citizens --------------------------------------------------------------------------------

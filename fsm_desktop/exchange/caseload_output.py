@@ -17,7 +17,7 @@ def person_dict(p: PersonLoad) -> dict:
     """One person: ``citizens`` is the caseload; for a pseudo-caseworker (and anyone with 0 hours)
     the citizens parked with them, who count in nobody's caseload (``per_fte`` null)."""
     r = p.record
-    return {
+    out = {
         "initials": r.initials,
         "name": r.name,
         "role": r.role.value,
@@ -29,6 +29,12 @@ def person_dict(p: PersonLoad) -> dict:
         "over_limit": p.over_limit,
         "band": None if p.band is None else p.band.value,
     }
+    if p.other:
+        # HIR: the caseworker's cases outside the target group that month, and the whole
+        # caseload per full-time equivalent, which the limit is judged on (seed 003, pool §3)
+        out["other_cases"] = p.other
+        out["whole_per_fte"] = round(float(p.whole_per_fte), 2)
+    return out
 
 
 def as_dicts(report: CaseloadReport, k: int) -> list[dict]:

@@ -392,6 +392,22 @@ def m0008_frontrunner_project_period(db: Database) -> None:
     db.execute("PRAGMA user_version = 8")
 
 
+@migrations(name="0009_other_cases")
+def m0009_other_cases(db: Database) -> None:
+    _run(
+        db,
+        # HIR's 30–35 holds for a caseworker's whole caseload, also when it is mixed (seed 003,
+        # pool §3): the cases outside the target group, as the user enters them per month.
+        """CREATE TABLE other_cases (
+            staff_id TEXT NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+            month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+            cases INTEGER NOT NULL CHECK (cases > 0),
+            PRIMARY KEY (staff_id, month)
+        )""",
+        "PRAGMA user_version = 9",
+    )
+
+
 def known_migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

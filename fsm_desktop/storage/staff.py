@@ -181,6 +181,35 @@ class StaffRegister(_Repository):
         row = self.conn.execute("SELECT value FROM project_setting WHERE key = ?", [SETTINGS_KEY]).fetchone()
         return settings_from_json(json.loads(row[0]), defaults) if row else defaults
 
+    # --- other cases (HIR: the whole caseload) -----------------------------------------------------
+    def other_cases(self) -> dict[str, dict[str, int]]:
+        """staff id → month (YYYY-MM) → the caseworker's cases outside the target group."""
+        out: dict[str, dict[str, int]] = {}
+        for staff_id, month, cases in self.conn.execute("SELECT staff_id, month, cases FROM other_cases"):
+            out.setdefault(staff_id, {})[month] = cases
+        return out
+
+    def set_other_cases(self, staff_id: str, month: str, cases: int) -> None:
+        """A caseworker's cases outside the target group in ``month``; 0 removes the entry."""
+        if isinstance(cases, bool) or not isinstance(cases, int) or not 0 <= cases <= 1000:
+            raise ValidationError("Andre sager skal være et helt tal fra 0 til 1.000; fik »{value}«.", value=cases)
+        try:
+            dt.date.fromisoformat(month + "-01")
+        except (TypeError, ValueError):
+            raise ValidationError("»{month}« er ikke en måned (ÅÅÅÅ-MM).", month=month) from None
+        record = self.get(staff_id)
+        if record is None or record.role is not StaffRole.CASEWORKER:
+            raise ValidationError("Andre sager registreres kun for sagsbehandlere.")
+        with _writing(self.project):
+            if cases:
+                self.conn.execute(
+                    "INSERT INTO other_cases (staff_id, month, cases) VALUES (?, ?, ?) "
+                    "ON CONFLICT(staff_id, month) DO UPDATE SET cases = excluded.cases",
+                    [staff_id, month, cases],
+                )
+            else:
+                self.conn.execute("DELETE FROM other_cases WHERE staff_id = ? AND month = ?", [staff_id, month])
+
     def save_settings(self, settings: CaseloadSettings) -> None:
         for limit in settings.limits.values():
             if limit is not None:

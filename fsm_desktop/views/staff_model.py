@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from fsm_desktop.domain.caseload import (
@@ -20,7 +20,6 @@ from fsm_desktop.domain.caseload import (
     Status,
     judge,
     per_fte,
-    person_loads,
     shown,
 )
 from fsm_desktop.domain.danish import number
@@ -82,7 +81,7 @@ class StaffTableModel(QAbstractTableModel):
     """The register: one row per person, with their caseload on the chosen day."""
 
     # What a team leader looks for first comes first (visible beside the chart at 1366 pixels).
-    INITIALS, NAME, ROLE, CITIZENS, PER_FTE, LIMIT, STATUS, HOURS, FTE, ACTIVE, BAND = range(11)
+    INITIALS, NAME, ROLE, CITIZENS, PER_FTE, LIMIT, STATUS, HOURS, FTE, ACTIVE, BAND, OTHER = range(12)
     HEADERS = (
         QT_TRANSLATE_NOOP("StaffModel", "Initialer"),
         QT_TRANSLATE_NOOP("StaffModel", "Navn"),
@@ -95,17 +94,23 @@ class StaffTableModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("StaffModel", "Fuldtid"),
         QT_TRANSLATE_NOOP("StaffModel", "Aktiv"),
         QT_TRANSLATE_NOOP("StaffModel", "IPS-bånd"),
+        QT_TRANSLATE_NOOP("StaffModel", "Andre"),
     )
-    NUMERIC = (HOURS, FTE, CITIZENS, PER_FTE, LIMIT)
+    NUMERIC = (HOURS, FTE, CITIZENS, PER_FTE, LIMIT, OTHER)
     STAFF_ROLE = Qt.ItemDataRole.UserRole + 1  # the Staff
     RECORD_ROLE = Qt.ItemDataRole.UserRole + 2  # the StaffRecord
     LOAD_ROLE = Qt.ItemDataRole.UserRole + 3  # the PersonLoad
     SORT_ROLE = Qt.ItemDataRole.UserRole + 4  # a value that sorts as the column should
 
+    #: A caseworker's other cases typed in (staff id, the month shown, cases): the page saves.
+    other_cases_entered = Signal(str, str, int)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._loads: list[PersonLoad] = []
         self._today = True
+        #: HIR, writable: a caseworker's cases outside the target group can be typed in.
+        self.other_editable = False
 
     @property
     def loads(self) -> list[PersonLoad]:
@@ -134,6 +139,9 @@ class StaffTableModel(QAbstractTableModel):
                 return _t("Borgere")
             return _t(self.HEADERS[section])
         if role == Qt.ItemDataRole.ToolTipRole:
+            if section == self.OTHER:
+                return _t("Andre sager: sagsbehandlerens sager uden for målgruppen i måneden (dobbeltklik for "
+                          "at skrive). Grænsen på 30–35 gælder hele sagsstammen, også når den er blandet")
             if section == self.PER_FTE:
                 return _t("Borgere pr. fuldtidsstilling: borgere × 37 ÷ timer pr. uge")
             if section == self.CITIZENS:
@@ -149,8 +157,10 @@ class StaffTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(load, column)
+        if role == Qt.ItemDataRole.EditRole and column == self.OTHER:
+            return load.other
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column in (self.STATUS, self.PER_FTE, self.CITIZENS):
+            if column in (self.STATUS, self.PER_FTE, self.CITIZENS, self.OTHER):
                 return self._tooltip(load)
             if column in (self.NAME, self.ROLE):  # may be elided in a narrow column
                 return self._text(load, column)
@@ -200,6 +210,8 @@ class StaffTableModel(QAbstractTableModel):
                 return number(load.parked) if load.parked else ("" if record.role is StaffRole.LEADER else "0")
             return number(load.citizens) + (f" (+{number(load.parked)})" if load.parked else "")
         if column == self.PER_FTE:
+            if load.other:  # HIR: the registered caseload, and the whole one the limit judges
+                return _t("{load} ({whole})").format(load=load_text(load.per_fte), whole=load_text(load.whole_per_fte))
             return load_text(load.per_fte)
         if column == self.LIMIT:
             return load.limit.label() if load.limit else ""
@@ -209,7 +221,34 @@ class StaffTableModel(QAbstractTableModel):
             return self._active(record)
         if column == self.BAND:
             return load.band.value if load.band else ""
+        if column == self.OTHER:
+            return number(load.other) if load.other else ("0" if self._editable(load) else "")
         return ""
+
+    def _editable(self, load: PersonLoad) -> bool:
+        return self.other_editable and load.record.role is StaffRole.CASEWORKER and load.record.counted
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.OTHER and 0 <= index.row() < len(self._loads):
+            if self._editable(self._loads[index.row()]):
+                flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != self.OTHER:
+            return False
+        load = self._loads[index.row()]
+        if not self._editable(load):
+            return False
+        try:
+            cases = int(value)
+        except (TypeError, ValueError):
+            return False
+        if cases < 0 or cases == load.other:
+            return False
+        self.other_cases_entered.emit(load.record.id, f"{load.day:%Y-%m}", cases)
+        return True
 
     def _status(self, load: PersonLoad) -> str:
         record = load.record
@@ -237,6 +276,9 @@ class StaffTableModel(QAbstractTableModel):
             return _t("{citizens} parkeret; tæller ikke med i nogens sagsstamme.").format(citizens=citizens_text(load.parked))
         text = _t("{citizens} på {h} timer = {fte} fuldtid → {load} pr. fuldtid").format(
             citizens=citizens_text(load.citizens), h=number(record.hours, 1), fte=number(load.fte, 2), load=load_text(load.per_fte))
+        if load.other:
+            text += " · " + _t("med {other} andre sager: {whole} pr. fuldtid i alt").format(
+                other=number(load.other), whole=load_text(load.whole_per_fte))
         if load.limit:
             text += " · " + status_words(load.status, load.limit)
         if load.parked:
@@ -251,6 +293,8 @@ class StaffTableModel(QAbstractTableModel):
             return load.fte
         if column == self.CITIZENS:
             return load.citizens if record.counted else -1 - load.parked
+        if column == self.OTHER:
+            return load.other
         if column == self.PER_FTE:
             return -1.0 if load.per_fte is None else float(load.per_fte)
         if column == self.LIMIT:
@@ -387,7 +431,7 @@ class HistoryModel(QAbstractTableModel):
 
 def loads_for(report: CaseloadReport, k: int) -> list[PersonLoad]:
     """Everyone in the register on the k-th day (the register shows leaders too)."""
-    return person_loads(report.history, report.staff, report.settings, k)
+    return report.people(k)
 
 
 __all__ = ["HistoryModel", "ROLE_LABELS", "Staff", "StaffTableModel", "loads_for", "month_label"]

@@ -204,7 +204,9 @@ class CaseloadChart(QWidget):
             people = sorted(people, key=lambda p: -(float(p.per_fte) if per_fte_mode else p.citizens))[:MAX_BARS]
         order = {role: i for i, role in enumerate(COUNTED_ROLES)}
         people.sort(key=lambda p: (order[p.record.role], p.record.initials.casefold()))
-        values = [float(p.per_fte) if per_fte_mode else float(p.citizens) for p in people]
+        # Per full-time: the whole caseload (HIR: with other cases), which the limit judges.
+        values = [float(p.whole_per_fte if p.whole_per_fte is not None else p.per_fte) if per_fte_mode
+                  else float(p.citizens) for p in people]
         # A gap of one bar between the roles, each group named over its bars.
         xs, x, previous = [], 0, None
         for p in people:
@@ -862,7 +864,11 @@ class StaffPage(Page):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Only "Andre sager" (HIR) can be edited in place: double-click or F2.
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.model.other_cases_entered.connect(self.save_other_cases)
         self.view.setWordWrap(False)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.view.horizontalHeader()
@@ -871,6 +877,9 @@ class StaffPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         self.view.setColumnHidden(StaffTableModel.BAND, True)
+        self.view.setColumnHidden(StaffTableModel.OTHER, True)
+        # "Andre sager" (HIR) beside "Borgere nu", though it is the model's last column.
+        header.moveSection(header.visualIndex(StaffTableModel.OTHER), header.visualIndex(StaffTableModel.CITIZENS) + 1)
         self.chart = CaseloadChart(self.splitter)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(self.chart)
@@ -923,7 +932,7 @@ class StaffPage(Page):
         self.reassign_button.clicked.connect(self.reassign)
         self.spread_button.clicked.connect(self.spread)
         self.undo_button.clicked.connect(self.undo_latest)
-        self.view.doubleClicked.connect(lambda _: self.edit_staff())
+        self.view.doubleClicked.connect(self._double_clicked)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.tabs.currentChanged.connect(lambda _: self._draw_chart_if_visible())
         self._update_buttons()
@@ -940,7 +949,9 @@ class StaffPage(Page):
                 register = StaffRegister(own)
                 repository = CaseloadRepository(own)
                 rows = repository.rows()
-                report = caseload_report(register.records(), rows, register.settings(), month_days(first, today))
+                report = caseload_report(
+                    register.records(), rows, register.settings(), month_days(first, today), register.other_cases()
+                )
                 return StaffData(report, rows, repository.latest(), today)
 
         run_in_background(work, lambda data: self._data_loaded(data, generation), self._failed, self)
@@ -972,6 +983,9 @@ class StaffPage(Page):
         self.ips_box.setChecked(report.settings.ips)
         self.ips_box.blockSignals(False)
         self.view.setColumnHidden(StaffTableModel.BAND, not report.settings.ips)
+        hir = self.project is not None and any(spec.kind == "caseload" for spec in self.project.template.measures)
+        self.view.setColumnHidden(StaffTableModel.OTHER, not hir)
+        self.model.other_editable = hir and not self.read_only
         self.history_model.set_report(report)
         self.history_model.set_per_fte(self.fte_radio.isChecked())
         self._fit_history()
@@ -1039,7 +1053,10 @@ class StaffPage(Page):
     def _fit_table(self) -> None:
         """Columns as wide as their texts (the header's sort-indicator room left out, so that the
         register and the chart fit beside each other at 1366 pixels)."""
-        fit_columns(self.view, self.model, {StaffTableModel.NAME: 150, StaffTableModel.ROLE: 120, StaffTableModel.ACTIVE: 190})
+        # With "Andre" (HIR) names elide sooner, so that Status stays in sight at 1366 pixels.
+        other = not self.view.isColumnHidden(StaffTableModel.OTHER)
+        fit_columns(self.view, self.model, {StaffTableModel.NAME: 112 if other else 150,
+                                            StaffTableModel.ROLE: 105 if other else 120, StaffTableModel.ACTIVE: 190})
         self._balance()
 
     def _balance(self) -> None:
@@ -1112,6 +1129,32 @@ class StaffPage(Page):
         self.reassign_button.setEnabled(ready and holds)
         self.spread_button.setEnabled(ready and holds and record.role in COUNTED_ROLES)
         self.undo_button.setEnabled(ready and self.data.latest is not None)
+
+    def apply_read_only(self) -> None:
+        super().apply_read_only()
+        if self.read_only:
+            self.model.other_editable = False
+
+    def _double_clicked(self, index) -> None:
+        if index.column() == StaffTableModel.OTHER and self.proxy.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return  # the cell is being edited
+        self.edit_staff()
+
+    def save_other_cases(self, staff_id: str, month: str, cases: int) -> bool:
+        """HIR: a caseworker's cases outside the target group in the month shown."""
+        if self.project is None or self.refuse_if_read_only():
+            return False
+        try:
+            StaffRegister(self.project).set_other_cases(staff_id, month, cases)
+        except KnownError as error:
+            self.tell(translate_error(error), error=True)
+            return False
+        record = StaffRegister(self.project).get(staff_id)
+        who = record.initials if record else ""
+        self.tell(self.tr("{who} har {cases} andre sager i {month}; grænsen gælder hele sagsstammen.").format(
+            who=who, cases=number(cases), month=_month_name(month)))
+        self._changed()
+        return True
 
     def tell(self, text: str, error: bool = False) -> None:
         self.notice.setStyleSheet(ERROR_STYLE if error else NOTICE_STYLE)

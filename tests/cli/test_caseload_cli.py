@@ -175,3 +175,27 @@ def test_an_empty_project(env, tmp_path):
     assert result.returncode == 0
     assert "Projektet har ingen medarbejdere med sagsstamme." in result.stdout
     assert json.loads(caseload(env, "--db", path, "--format", "json").stdout) == []
+
+
+def test_other_cases_make_the_whole_caseload_that_the_limit_judges(env, tmp_path, hir_path):
+    """Seed 003 (pool §3): 30–35 holds for the caseworker's whole caseload, also when it is
+    mixed. BB: 28 citizens on 30 hours = 34.53; with 4 other cases in April (32 × 37 / 30 =
+    39.47) over 35. Only April: May is as before. Without other cases the JSON is as it was."""
+    import shutil
+
+    from fsm_desktop.storage.staff import StaffRegister
+
+    path = tmp_path / "hir-andre.fsm"
+    shutil.copyfile(hir_path, path)
+    with Project.open(path) as project:
+        register = StaffRegister(project)
+        bb = next(r for r in register.records() if r.initials == "BB")
+        register.set_other_cases(bb.id, "2018-04", 4)
+    april = {r["initials"]: r for r in json.loads(caseload(env, "--db", path, "--month", "2018-04", "--format", "json").stdout)}
+    assert (april["BB"]["citizens"], april["BB"]["per_fte"], april["BB"]["other_cases"], april["BB"]["whole_per_fte"]) == (28, 34.53, 4, 39.47)
+    assert april["BB"]["over_limit"] is True
+    assert "other_cases" not in april["AA"]
+    may = {r["initials"]: r for r in json.loads(caseload(env, "--db", path, "--month", "2018-05", "--format", "json").stdout)}
+    assert "other_cases" not in may["BB"] and may["BB"]["over_limit"] is False
+    table = caseload(env, "--db", path, "--month", "2018-04").stdout
+    assert "BB (Bent Bo) har 39,5 sager pr. fuldtid med 4 andre sager – over grænsen på 35." in table

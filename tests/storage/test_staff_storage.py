@@ -332,3 +332,28 @@ def test_caseloads_of_20000_citizens_are_counted_quickly(tmp_path):
         spent = time.process_time() - started
     assert sum(counts[-1] for counts in report.history.citizens.values()) > 15_000
     assert spent < 3.0  # about 0.4 s of CPU on a laptop
+
+
+def test_other_cases_are_kept_per_caseworker_and_month(team):
+    project, staff, _ = team
+    register = StaffRegister(project)
+    register.set_other_cases(staff["AA"].id, "2018-07", 12)
+    register.set_other_cases(staff["AA"].id, "2018-08", 3)
+    register.set_other_cases(staff["AA"].id, "2018-07", 10)  # corrected
+    assert register.other_cases() == {staff["AA"].id: {"2018-07": 10, "2018-08": 3}}
+    register.set_other_cases(staff["AA"].id, "2018-08", 0)  # 0 removes the entry
+    assert register.other_cases() == {staff["AA"].id: {"2018-07": 10}}
+    for args, text in (
+        ((staff["AA"].id, "2018-07", -1), "helt tal fra 0 til 1.000"),
+        ((staff["AA"].id, "2018-13", 1), "er ikke en måned"),
+        ((staff["BF"].id, "2018-07", 1), "kun for sagsbehandlere"),
+    ):
+        with pytest.raises(ValidationError, match=text):
+            register.set_other_cases(*args)
+    assert register.other_cases() == {staff["AA"].id: {"2018-07": 10}}
+    report = caseload_report(register.records(), CaseloadRepository(project).rows(), register.settings(),
+                             month_days(D(2018, 7, 1), D(2018, 8, 31)), register.other_cases())
+    july, august = report.people(0), report.people(1)
+    aa_july = next(p for p in july if p.record.initials == "AA")
+    assert (aa_july.citizens, aa_july.other, float(aa_july.whole_per_fte)) == (6, 10, 16.0)
+    assert next(p for p in august if p.record.initials == "AA").other == 0

@@ -382,3 +382,26 @@ def test_the_staff_page_does_not_import_matplotlib_until_shown(tmp_path, hir_pat
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "4"]
+
+
+def test_other_cases_are_typed_in_for_a_hir_caseworker_and_judged_with_the_citizens(page, qtbot):
+    """HIR: the 30–35 holds for the whole caseload (seed 003, pool §3). CC has 10 citizens on
+    37 hours in March 2019; with 30 other cases typed in, 40 per full-time: over the limit."""
+    assert not page.view.isColumnHidden(M.OTHER)
+    header = page.view.horizontalHeader()
+    assert header.visualIndex(M.OTHER) == header.visualIndex(M.CITIZENS) + 1
+    index = page.model.index(row(page, "CC"), M.OTHER)
+    assert index.flags() & Qt.ItemFlag.ItemIsEditable
+    assert not page.model.index(row(page, "JF"), M.OTHER).flags() & Qt.ItemFlag.ItemIsEditable  # a job broker
+    assert cell(page, "CC", M.OTHER) == "0" and cell(page, "JF", M.OTHER) == ""
+    with qtbot.waitSignal(page.data_ready):
+        assert page.model.setData(index, 30)
+    assert cell(page, "CC", M.OTHER) == "30"
+    assert cell(page, "CC", M.PER_FTE) == "10 (40)"  # the registered caseload (the measure), and the whole
+    assert cell(page, "CC", M.STATUS) == "▲ over grænsen"
+    assert "med 30 andre sager: 40 pr. fuldtid i alt" in cell(page, "CC", M.OTHER, Qt.ItemDataRole.ToolTipRole)
+    assert any("CC (Carl Cue) har 40 sager pr. fuldtid med 30 andre sager" in w for w in page.data.report.warnings(page.k))
+    assert page.notice.text() == "CC har 30 andre sager i marts 2019; grænsen gælder hele sagsstammen."
+    # Another month is not touched.
+    page.month_box.setCurrentIndex(page.month_box.count() - 2)
+    assert cell(page, "CC", M.OTHER) == "0"

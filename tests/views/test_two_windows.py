@@ -116,6 +116,9 @@ def test_read_only_hides_what_writes_and_opens_for_writing_when_free(new_window,
                       ("medarbejdere", "new_button"), ("medarbejdere", "reassign_button"), ("stepup", "record_button")):
         second.show_page_key(key)
         assert not getattr(pages[key], name).isVisible(), (key, name)
+    from fsm_desktop.views.staff_model import StaffTableModel
+
+    assert pages["medarbejdere"].view.isColumnHidden(StaffTableModel.OTHER)  # FSM2: no "Andre sager"
     second.show_page_key("tavle")
     assert pages["tavle"].finish_button.isHidden()
     assert pages["tavle"].history_button.isVisible()  # reading stays
