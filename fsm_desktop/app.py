@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
     project = None
     in_use = None  # someone else writes --db: the window asks (a one-off run reads it)
     if args.db:
-        from fsm_desktop.storage.project import Project, ReadOnlyProject
+        from fsm_desktop.storage.project import Project
         from fsm_desktop.storage.writer_lock import ProjectInUse
 
         try:
@@ -82,9 +82,8 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
         except ProjectInUse as error:
             in_use = error
             if args.screenshot or args.exit_after_show:
-                why = ReadOnlyProject("{sentence}.", sentence=error.holder.sentence()) if error.holder else None
                 try:
-                    project = Project.open(args.db, read_only=True, why=why, check=False)
+                    project = Project.open(args.db, read_only=True, check=False)
                 except KnownError as again:
                     print(f"fsm-desktop: {again.message}", file=sys.stderr)
                     return 2

@@ -491,7 +491,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
     rows = None
     if args.db:
         from fsm_desktop.storage.imports import ImportRepository
-    
+
         with _open_project(args.db) as project:
             rows = ImportRepository(project).template_rows()
     path = write_template(args.out, rows)

@@ -96,6 +96,12 @@ class ProgramTemplate:
     goals: tuple[Goal, ...]
     raw: dict[str, Any]
 
+    @property
+    def counts_caseload(self) -> bool:
+        """HIR: a caseworker caseload is a measure. Then a caseworker's registration lasts only
+        while the citizen is in ressourceforløb, and other cases count towards its limit."""
+        return any(spec.kind == "caseload" for spec in self.measures)
+
     def measure(self, measure_id: str) -> MeasureSpec:
         for spec in self.measures:
             if spec.id == measure_id:

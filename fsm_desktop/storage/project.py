@@ -73,7 +73,7 @@ def file_error(exc: sqlite3.Error, path: Path, creating: bool = False) -> Projec
             "Projektfilen {path} er skrivebeskyttet. Kopiér den til en mappe, hvor du må skrive.",
             path=str(path),
         )
-    if ("disk" in text and ("full" in text or "i/o" in text)) or "full" in text:
+    if "full" in text or ("disk" in text and "i/o" in text):
         return ProjectFileError(
             "Der kunne ikke skrives til {path}: disken er fuld eller utilgængelig. Intet er gemt. "
             "Frigør plads (eller tjek forbindelsen til netværksdrevet), og prøv igen.",
@@ -112,6 +112,11 @@ def _configure(db: Database) -> None:
         mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     if str(mode).lower() != "wal":
         raise sqlite3.OperationalError("database is locked")
+    _session_pragmas(db)
+
+
+def _session_pragmas(db: Database) -> None:
+    """What every connection sets for itself (the journal mode is the file's)."""
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA synchronous=FULL")
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -151,7 +156,7 @@ def sqlite_uri(path: Path) -> str:
     return "file:" + quoted
 
 
-def _connect_read_only(path: Path) -> Database:
+def _connect_read_only(path: Path, writer_present: bool | None = None) -> Database:
     """A connection that cannot write. In a folder where SQLite cannot make the ``-shm`` file
     (read-only media), the file is opened as immutable: nobody can be writing it there.
 
@@ -159,7 +164,9 @@ def _connect_read_only(path: Path) -> Database:
     connection with ``query_only`` instead: SQLite refuses every write all the same, and as the
     last connection it folds and removes the ``-wal`` and ``-shm`` on closing, which a
     ``mode=ro`` connection cannot (a reading command would leave them beside the project)."""
-    if _folder_writable(path) and os.access(path, os.W_OK) and not writer_lock_held(path):
+    if writer_present is None:
+        writer_present = writer_lock_held(path)
+    if _folder_writable(path) and os.access(path, os.W_OK) and not writer_present:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute("PRAGMA query_only = ON")
         return Database(conn, execute_plugins=False)
@@ -262,7 +269,6 @@ class Project:
         read_only: bool = False,
         take_over: bool = False,
         holder_shown: Holder | None = None,
-        why: KnownError | None = None,
         check: bool = True,
         upgraded: bool = False,
     ) -> Project:
@@ -270,7 +276,8 @@ class Project:
         without it. A project someone else writes raises :class:`ProjectInUse`; ``take_over``
         replaces that lock (only after the user was warned that it is stale). A file or folder
         this user cannot write, and a damaged file, open read-only with the reason kept in
-        :attr:`read_only_reason` (``why`` says it for a project opened read-only on purpose).
+        :attr:`read_only_reason` (for one opened read-only on purpose while someone writes it:
+        "Projektet er åbent hos NAVN på COMPUTER siden kl. 09.12.").
 
         ``check`` runs SQLite's ``quick_check`` now (about 0.35 s for 20,000 citizens); the
         window passes False and checks on a worker instead (:meth:`verify` runs before the first
@@ -291,10 +298,17 @@ class Project:
                 lock.acquire(take_over=take_over, expected=holder_shown)
             except OSError as exc:
                 raise lock_error(exc, path) from None
-        elif reason is None:
-            reason = why or ReadOnlyProject("Projektet {path} er åbnet skrivebeskyttet.", path=str(path))
+        writer_present = False
+        if read_only and reason is None:
+            writer_present = writer_lock_held(path)
+            holder = read_holder(path) if writer_present else None
+            reason = (
+                ReadOnlyProject("{sentence}.", sentence=holder.sentence())
+                if holder is not None
+                else ReadOnlyProject("Projektet {path} er åbnet skrivebeskyttet.", path=str(path))
+            )
         try:
-            db = _connect_read_only(path) if read_only else _connect(path)
+            db = _connect_read_only(path, writer_present) if read_only else _connect(path)
         except sqlite3.Error as exc:
             if lock is not None:
                 lock.release()
@@ -308,7 +322,7 @@ class Project:
                     # writer lock, so not while someone writes it), then read.
                     db.close()
                     cls.open(path).close()
-                    return cls.open(path, read_only=True, why=why, upgraded=True)
+                    return cls.open(path, read_only=True, upgraded=True)
                 if migrations.pending(db):
                     raise ProjectFileError(
                         "Projektfilen {path} er gemt af en ældre version af FSM Desktop og skal "
@@ -363,20 +377,19 @@ class Project:
 
     def verify(self) -> list[str]:
         """quick_check now; a damaged file turns read-only. Returns what was found."""
-        damage = self.quick_check()
-        self.checked = True
-        if damage:
-            self.mark_damaged(damage)
-        return damage
+        return self._checked_with(self.quick_check())
 
     def require_whole(self) -> None:
         """Before an import, a backup or a merge: the full ``integrity_check`` (about 1.1 s for
         20,000 citizens). A damaged file turns read-only and the reason is raised."""
-        damage = self.integrity_check()
+        if self._checked_with(self.integrity_check()):
+            raise self.read_only_reason
+
+    def _checked_with(self, damage: list[str]) -> list[str]:
         self.checked = True
         if damage:
             self.mark_damaged(damage)
-            raise self.read_only_reason
+        return damage
 
     def mark_damaged(self, damage: list[str]) -> None:
         """What a check found (here or on a worker's connection): the project is read-only."""
@@ -606,9 +619,7 @@ class ProjectConnector:
         read_only = self.read_only_reason is not None
         try:
             db = _connect_read_only(self.path) if read_only else _connect(self.path)
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            _session_pragmas(db)
         except sqlite3.Error as exc:
             raise file_error(exc, self.path) from None
         project = Project(self.path, db, read_only_reason=self.read_only_reason)

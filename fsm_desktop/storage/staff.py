@@ -264,7 +264,7 @@ class CaseloadRepository(_Repository):
             f"SELECT id, exit_date FROM citizen WHERE exit_date IS NOT NULL AND exit_reason IN ({_LEAVING})"
         ).fetchall())
         registered_while = None
-        if any(spec.kind == "caseload" for spec in self.project.template.measures):  # HIR
+        if self.project.template.counts_caseload:  # HIR
             registered_while = {}
             for cid, start, end in self.conn.execute(
                 "SELECT citizen_id, start, end FROM period WHERE kind = 'ressourceforloeb' ORDER BY citizen_id, start"

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.overview import OverviewRepository
-from fsm_desktop.storage.project import SUFFIX, Project, ReadOnlyProject
+from fsm_desktop.storage.project import SUFFIX, Project
 from fsm_desktop.storage.writer_lock import ProjectInUse
 from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.messages import show_known_error, translate_error
+from fsm_desktop.views.messages import log, show_known_error, translate_error
 from fsm_desktop.views.new_project_dialog import NewProjectDialog
 from fsm_desktop.views.pages import Page, page_classes
 from fsm_desktop.views.tasks import run_in_background
@@ -288,10 +288,9 @@ class MainWindow(QMainWindow):
             if choice is None:
                 return False
             try:
-                why = ReadOnlyProject("{sentence}.", sentence=error.holder.sentence()) if error.holder else None
                 project = Project.open(
                     path, read_only=choice == "read_only", take_over=choice == "take_over",
-                    holder_shown=error.holder, why=why, check=False,
+                    holder_shown=error.holder, check=False,
                 )
             except KnownError as again:
                 self.warn(self.tr("Projektet kunne ikke åbnes"), again)
@@ -478,9 +477,7 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             # The check could not run (a locked file, a drive gone for a moment): that says
             # nothing about damage. The project stays unchecked: its next write runs quick_check.
-            import logging
-
-            logging.getLogger("fsm_desktop").warning("The background integrity check failed: %s", type(error).__name__)
+            log.warning("The background integrity check failed: %s", type(error).__name__)
 
         run_in_background(work, lambda damage: self._checked(project, damage), failed, self)
 

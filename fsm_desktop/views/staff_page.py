@@ -983,7 +983,7 @@ class StaffPage(Page):
         self.ips_box.setChecked(report.settings.ips)
         self.ips_box.blockSignals(False)
         self.view.setColumnHidden(StaffTableModel.BAND, not report.settings.ips)
-        hir = self.project is not None and any(spec.kind == "caseload" for spec in self.project.template.measures)
+        hir = self.project is not None and self.project.template.counts_caseload
         self.view.setColumnHidden(StaffTableModel.OTHER, not hir)
         self.model.other_editable = hir and not self.read_only
         self.history_model.set_report(report)

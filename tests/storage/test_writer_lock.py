@@ -5,6 +5,7 @@ survive everything the program does around an open project."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -134,19 +135,25 @@ def test_another_process_is_refused_and_a_stale_lock_can_be_taken_over(path, oth
         CitizenRepository(taken).add(Citizen(cpr="0101701234", name="Hans Hansen", group=1))
 
 
+@contextlib.contextmanager
+def taken_over_by_a_colleague(path: Path):
+    """Another window takes the lock over (here: in this process, which flock allows to test)."""
+    taker = WriterLock(path, "kollega")
+    taker.acquire(take_over=True)
+    try:
+        yield taker
+    finally:
+        taker.release()
+
+
 def test_the_window_whose_lock_was_taken_over_writes_nothing_more(path):
     first = Project.open(path)
     try:
-        # Another window takes the lock over (here: in this process, which flock allows to test).
-        taker = WriterLock(path, "kollega")
-        taker.acquire(take_over=True)
-        try:
+        with taken_over_by_a_colleague(path):
             with pytest.raises(ReadOnlyProject, match="overtaget af kollega"):
                 CitizenRepository(first).add(Citizen(cpr="0101701234", name="Hans Hansen", group=1))
             assert first.read_only
             assert lock_path(path).exists()  # the old holder did not remove the new lock
-        finally:
-            taker.release()
     finally:
         first.close()
     with Project.open(path, read_only=True) as check:
@@ -329,14 +336,10 @@ def test_a_workers_connection_writes_nothing_after_a_take_over(path):
     with Project.open(path) as window:
         worker = window.connector()()
         try:
-            taker = WriterLock(path, "kollega")
-            taker.acquire(take_over=True)
-            try:
+            with taken_over_by_a_colleague(path):
                 with pytest.raises(ReadOnlyProject, match="overtaget af kollega"):
                     CitizenRepository(worker).add(Citizen(cpr="0101701234", name="Hans Hansen", group=1))
                 assert window.lock is not None  # the worker did not release the window's lock
-            finally:
-                taker.release()
         finally:
             worker.close()
 

@@ -44,6 +44,17 @@ def new_window(app, qtbot, settings):
             win.project.close()
 
 
+@pytest.fixture
+def two(new_window, small_project_path):
+    """(first, second): the first window writes the project, the second opened it read-only."""
+    first = new_window()
+    first.open_project(small_project_path)
+    second = new_window()
+    second.open_project(small_project_path)
+    assert second.project.read_only
+    return first, second
+
+
 def board(win: MainWindow) -> BoardPage:
     win.show_page_key("tavle")
     page = win.stack.currentWidget()
@@ -106,11 +117,8 @@ def test_cancel_opens_nothing(new_window, small_project_path):
     assert second.project is None and second.warnings == []
 
 
-def test_read_only_hides_what_writes_and_opens_for_writing_when_free(new_window, small_project_path, qtbot):
-    first = new_window()
-    first.open_project(small_project_path)
-    second = new_window()
-    second.open_project(small_project_path)
+def test_read_only_hides_what_writes_and_opens_for_writing_when_free(two, qtbot):
+    first, second = two
     pages = {page.key: page for page in second.pages}
     for key, name in (("tavle", "finish_button"), ("import", "import_button"), ("import", "undo_button"),
                       ("medarbejdere", "new_button"), ("medarbejdere", "reassign_button"), ("stepup", "record_button")):
@@ -140,11 +148,8 @@ def test_read_only_hides_what_writes_and_opens_for_writing_when_free(new_window,
     assert pages["tavle"].finish_button.isVisible()
 
 
-def test_the_citizen_page_of_a_read_only_project_shows_and_changes_nothing(new_window, small_project_path, qtbot):
-    first = new_window()
-    first.open_project(small_project_path)
-    second = new_window()
-    second.open_project(small_project_path)
+def test_the_citizen_page_of_a_read_only_project_shows_and_changes_nothing(two, qtbot):
+    first, second = two
     hans = second.project.db.execute("SELECT id FROM citizen WHERE name = 'Hans Hansen'").fetchone()[0]
     window = CitizenWindow(second.project, hans, second)
     qtbot.addWidget(window)
@@ -267,11 +272,8 @@ def test_a_copy_of_the_fsm_alone_taken_between_saves_holds_every_save(new_window
     assert column_of(copy, "Ali Khan") is BoardColumn.PAA_SPRING
 
 
-def test_double_clicks_that_would_write_are_refused_in_read_only(new_window, small_project_path, qtbot):
-    first = new_window()
-    first.open_project(small_project_path)
-    second = new_window()
-    second.open_project(small_project_path)
+def test_double_clicks_that_would_write_are_refused_in_read_only(two, qtbot):
+    first, second = two
     pages = {page.key: page for page in second.pages}
     second.show_page_key("medarbejdere")
     staff = pages["medarbejdere"]
