@@ -245,8 +245,8 @@ class StaffTableModel(QAbstractTableModel):
             cases = int(value)
         except (TypeError, ValueError):
             return False
-        if cases < 0 or cases == load.other:
-            return False
+        if cases == load.other:
+            return False  # a negative or too large number is the page's to refuse, in words
         self.other_cases_entered.emit(load.record.id, f"{load.day:%Y-%m}", cases)
         return True
 

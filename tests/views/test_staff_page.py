@@ -402,6 +402,10 @@ def test_other_cases_are_typed_in_for_a_hir_caseworker_and_judged_with_the_citiz
     assert "med 30 andre sager: 40 pr. fuldtid i alt" in cell(page, "CC", M.OTHER, Qt.ItemDataRole.ToolTipRole)
     assert any("CC (Carl Cue) har 40 sager pr. fuldtid med 30 andre sager" in w for w in page.data.report.warnings(page.k))
     assert page.notice.text() == "CC har 30 andre sager i marts 2019; grænsen gælder hele sagsstammen."
+    # A number that cannot be is refused in words, and nothing is written.
+    assert page.model.setData(page.model.index(row(page, "CC"), M.OTHER), -3)
+    assert page.notice.text() == "Andre sager skal være et helt tal fra 0 til 1.000; fik »-3«."
+    assert page.project.db.execute("SELECT cases FROM other_cases").fetchall() == [(30,)]
     # Another month is not touched.
     page.month_box.setCurrentIndex(page.month_box.count() - 2)
     assert cell(page, "CC", M.OTHER) == "0"
