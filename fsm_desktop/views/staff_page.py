@@ -1053,11 +1053,16 @@ class StaffPage(Page):
     def _fit_table(self) -> None:
         """Columns as wide as their texts (the header's sort-indicator room left out, so that the
         register and the chart fit beside each other at 1366 pixels)."""
-        # With "Andre" (HIR) names elide sooner, so that Status stays in sight at 1366 pixels.
-        other = not self.view.isColumnHidden(StaffTableModel.OTHER)
-        fit_columns(self.view, self.model, {StaffTableModel.NAME: 112 if other else 150,
-                                            StaffTableModel.ROLE: 105 if other else 120, StaffTableModel.ACTIVE: 190})
+        fit_columns(self.view, self.model, {StaffTableModel.NAME: 150, StaffTableModel.ROLE: 120, StaffTableModel.ACTIVE: 190})
+        # With "Andre" (HIR) the register may not fit in its two thirds (1366 pixels): names and
+        # roles elide sooner, so that Status stays in sight.
+        if not self.view.isColumnHidden(StaffTableModel.OTHER) and self._needed_width() > self.splitter.width() * 2 // 3:
+            fit_columns(self.view, self.model, {StaffTableModel.NAME: 112, StaffTableModel.ROLE: 105, StaffTableModel.ACTIVE: 190})
         self._balance()
+
+    def _needed_width(self) -> int:
+        return (self.view.horizontalHeader().length() + self.view.verticalScrollBar().sizeHint().width()
+                + 2 * self.view.frameWidth() + 2)
 
     def _balance(self) -> None:
         """The register as wide as its columns when there is room, the chart the rest (at
@@ -1065,14 +1070,15 @@ class StaffPage(Page):
         total = self.splitter.width()
         if total <= 0:
             return
-        header = self.view.horizontalHeader()
-        needed = header.length() + self.view.verticalScrollBar().sizeHint().width() + 2 * self.view.frameWidth() + 2
-        table = min(needed, total * 2 // 3)
+        table = min(self._needed_width(), total * 2 // 3)
         self.splitter.setSizes([table, total - table - self.splitter.handleWidth()])
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self._balance()
+        if self.view.isColumnHidden(StaffTableModel.OTHER):
+            self._balance()
+        else:
+            self._fit_table()  # the names' room depends on the width
 
     def _draw_chart_if_visible(self) -> None:
         if not self._chart_dirty or self.data is None or not self.chart.isVisibleTo(self) or not self.isVisible():
