@@ -154,6 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="importér de gyldige rækker; de afviste skrives i en fejlrapport ved siden af filen",
     )
     imp.add_argument("--mapping", metavar="NAVN", help="en gemt tilknytning af kolonner (eller en .json-fil)")
+    imp.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=_day,
+        metavar="ÅÅÅÅ-MM-DD",
+        help="udtrækkets dato: jobformidler, sagsbehandler, CV og jobmål gælder fra den dag "
+        "(standard: datoen i filnavnet, ellers filens ændringsdato)",
+    )
 
     imports = sub.add_parser("imports", help="vis tidligere importer, eller fortryd den seneste")
     imports.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
@@ -362,6 +370,23 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.danish import number
     from fsm_desktop.exchange import importer
 
+    if args.as_of is not None:
+        import datetime as dt
+
+        if args.as_of > dt.date.today():
+            raise UsageError(f"--as-of {args.as_of:%d-%m-%Y} ligger efter i dag; et udtræk kan ikke være fra fremtiden")
+
+    def tell_older(older) -> None:
+        """Facts of an older extract that the project's newer state contradicts: not written."""
+        if not older:
+            return
+        print(f"{PROG}: {number(len(older))} oplysninger i udtrækket er ældre end det, projektet har (ikke ændret):",
+              file=sys.stderr)
+        for fact in older[:20]:
+            print(f"{PROG}:   {mask(fact.citizen.cpr)} {fact}", file=sys.stderr)
+        if len(older) > 20:
+            print(f"{PROG}:   og {number(len(older) - 20)} flere", file=sys.stderr)
+
     def tell_missing(missing) -> None:
         """Citizens in the project but not in the extract: never changed here (the window can end them)."""
         if not missing:
@@ -380,14 +405,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
     committed = False
     try:
         with _open_project(args.db, write=not args.dry_run) as project:
-            prepared = importer.prepare(project, args.path, _load_mapping(project, args.mapping))
+            prepared = importer.prepare(project, args.path, _load_mapping(project, args.mapping), as_of=args.as_of)
             plan = prepared.plan
+            dated = importer.ExtractDate(prepared.as_of, prepared.as_of_source)
+            # One line, the extract's date last: "…; udtræk pr. 15-03-2024 (datoen i filnavnet)."
+            as_of = f"udtræk pr. {prepared.as_of:%d-%m-%Y} ({dated.explanation})"
             for error in plan.errors:
                 print(f"{PROG}: {error}", file=sys.stderr)
             if plan.ignored_sheets:
                 print(f"{PROG}: ignorerede ark: {', '.join(plan.ignored_sheets)}", file=sys.stderr)
             if args.dry_run:
-                print(f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}.")
+                print(f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}; {as_of}.")
+                tell_older(plan.older)
                 tell_missing(plan.missing)
                 return 1 if plan.errors else 0
             if plan.errors and not args.valid_rows_only:
@@ -403,10 +432,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 print(f"{PROG}: {refused.message}", file=sys.stderr)
                 return 1
             committed = True
-            line = f"Importerede {prepared.path.name}: {plan.summary()}."
+            line = f"Importerede {prepared.path.name}: {plan.summary()}; {as_of}."
             if result.error_report is not None:
                 line += f" Afviste rækker: {result.error_report}."
             print(line)
+            tell_older(plan.older)
             tell_missing(plan.missing)
         return 0
     except (KnownError, UsageError, KeyboardInterrupt):

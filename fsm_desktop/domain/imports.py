@@ -77,6 +77,35 @@ def column_letter(index: int) -> str:
     return letters
 
 
+# --- the extract's date ----------------------------------------------------------------------
+
+#: A date in a file name: 2024-03-15, 2024_03_15, 20240315, 15-03-2024, 15.03.2024 (not a
+#: month alone: "momentum-2024-03" says which month, not which day).
+_NAME_DATES = (
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-_.](?P<m>\d\d)[-_.](?P<d>\d\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<d>\d\d)[-_.](?P<m>\d\d)[-_.](?P<y>(?:19|20)\d\d)(?!\d)"),
+)
+
+
+#: Where an extract's date came from → how the dialog and the command line say it.
+EXTRACT_DATE_SOURCES = {"name": "datoen i filnavnet", "modified": "filens ændringsdato", "given": "valgt"}
+
+
+def date_in_name(name: str, today: dt.date) -> dt.date | None:
+    """The extract's date as its file name gives it, or None (none, or one after today: a
+    number that only looks like a date)."""
+    for form in _NAME_DATES:
+        for match in form.finditer(name):
+            try:
+                day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                continue
+            if day <= today:
+                return day
+    return None
+
+
 # --- the standard template --------------------------------------------------------------------
 
 
@@ -132,6 +161,16 @@ CITIZENS = TableSpec(
         FieldSpec("sagsbehandler", "initials", help="Sagsbehandlerens initialer (fra Medarbejdere)", aliases=("myndighedssagsbehandler", "koordinerende sagsbehandler")),
         FieldSpec("cv_jobnet", "yes_no", help="ja eller nej: CV på Jobnet", aliases=("cv paa jobnet", "cv")),
         FieldSpec("jobmål", "text", help="Borgerens jobmål", aliases=("jobmaal",), max_length=500),
+        # The date a snapshot fact holds from (docs/import.md, "Dated extracts"); empty: the
+        # extract's date ("Udtræk pr.").
+        FieldSpec("jobformidler_fra", "date", help="Jobformidleren er tilknyttet fra (tom = udtrækkets dato)",
+                  aliases=("jobformidler fra dato", "jobformidler startdato")),
+        FieldSpec("sagsbehandler_fra", "date", help="Sagsbehandleren er tilknyttet fra (tom = udtrækkets dato)",
+                  aliases=("sagsbehandler fra dato", "sagsbehandler startdato")),
+        FieldSpec("cv_jobnet_fra", "date", help="CV-oplysningen gælder fra (tom = udtrækkets dato)",
+                  aliases=("cv fra", "cv paa jobnet fra")),
+        FieldSpec("jobmål_fra", "date", help="Jobmålet gælder fra (tom = udtrækkets dato)",
+                  aliases=("jobmaal fra",)),
     ),
     "Én række pr. borger i målgruppen.",
 )
@@ -744,8 +783,12 @@ class Existing:
     staff: dict[str, Staff] = field(default_factory=dict)  # by initials in upper case
     periods: dict[tuple[str, str, str], Period] = field(default_factory=dict)  # (citizen id, kind, start ISO)
     paid_hours: dict[tuple[str, str], float] = field(default_factory=dict)  # (citizen id, month)
-    assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict)  # open, by (citizen id, role)
-    status: dict[tuple[str, str], str] = field(default_factory=dict)  # latest value, by (citizen id, kind)
+    #: The newest assignment (latest start; open or ended), by (citizen id, role).
+    assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict)
+    #: Every assignment by (citizen id, role), in start order (missing: only the newest).
+    assignment_history: dict[tuple[str, str], list[Assignment]] = field(default_factory=dict)
+    #: Every registration, by (citizen id, kind): (date, value) by date, in entry order.
+    status: dict[tuple[str, str], list[tuple[dt.date, str]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -762,6 +805,23 @@ class CitizenUpdate:
     old: Citizen
     new: Citizen
     fields: list[str]  # the changed fields' template names
+
+
+@dataclass(frozen=True, slots=True)
+class OlderFact:
+    """A job broker or caseworker in the extract that the project's history contradicts on the
+    extract's date, which is older than the stored one: not written (the newer state stands)."""
+
+    citizen: Citizen
+    what: str  # "jobformidler" or "sagsbehandler" (Danish, as in the template)
+    initials: str  # the extract's
+    day: dt.date  # what the extract says it holds from
+    stored: str  # the stored person's initials
+    stored_day: dt.date  # when the stored one began
+
+    def __str__(self) -> str:
+        return "{what} {initials} pr. {day} er ældre end den gemte ({stored} fra {stored_day}): ikke ændret".format(
+            what=self.what, initials=self.initials, day=_dk(self.day), stored=self.stored, stored_day=_dk(self.stored_day))
 
 
 @dataclass(slots=True)
@@ -786,7 +846,15 @@ class ImportPlan:
     assignments_ended: list[tuple[Assignment, dt.date]] = field(default_factory=list)
     #: An assignment that began today, given to someone else (old, new).
     assignments_moved: list[tuple[Assignment, Assignment]] = field(default_factory=list)
+    #: An assignment the extract shows began earlier (same person, older extract): (old, new).
+    assignments_restarted: list[tuple[Assignment, Assignment]] = field(default_factory=list)
     status_new: list[StatusEntry] = field(default_factory=list)
+    #: Of status_new: dated before a newer registration of the citizen's (added as history).
+    status_history: int = 0
+    #: Facts of an older extract that the project's newer state contradicts: reported, not written.
+    older: list[OlderFact] = field(default_factory=list)
+    #: The day the extract's facts hold from ("Udtræk pr."), unless a *_fra column says otherwise.
+    as_of: dt.date | None = None
     periods_new: list[Period] = field(default_factory=list)
     periods_updated: list[tuple[Period, Period]] = field(default_factory=list)
     periods_unchanged: int = 0
@@ -800,7 +868,7 @@ class ImportPlan:
         return (
             len(self.staff_new) + len(self.staff_updated) + len(self.citizens_new) + len(self.citizens_updated)
             + len(self.assignments_new) + len(self.assignments_ended) + len(self.assignments_moved)
-            + len(self.status_new)
+            + len(self.assignments_restarted) + len(self.status_new)
             + len(self.periods_new) + len(self.periods_updated) + len(self.hours_new) + len(self.hours_updated)
         )
 
@@ -826,7 +894,10 @@ class ImportPlan:
             "assignments_new": len(self.assignments_new),
             "assignments_ended": len(self.assignments_ended),
             "assignments_moved": len(self.assignments_moved),
+            "assignments_restarted": len(self.assignments_restarted),
             "status_new": len(self.status_new),
+            "status_history": self.status_history,
+            "older": len(self.older),
         }
 
     def summary(self) -> str:
@@ -843,7 +914,16 @@ class ImportPlan:
             "medarbejdere: " + new_changed("staff_new", "staff_updated"),
         ]
         if c["status_new"]:  # a new CV-on-Jobnet or job-goal value (the citizen row may be unchanged)
-            parts.append("cv/jobmål: " + count(c["status_new"], "ny registrering", "nye registreringer"))
+            text = "cv/jobmål: " + count(c["status_new"], "ny registrering", "nye registreringer")
+            if c["status_history"]:
+                text += " ({} før en nyere, som fortsat gælder)".format(number(c["status_history"]))
+            parts.append(text)
+        if c["assignments_restarted"]:
+            parts.append("{}: samme medarbejder fra en tidligere dato".format(
+                count(c["assignments_restarted"], "tilknytning", "tilknytninger")))
+        if c["older"]:
+            parts.append("{} ældre end det gemte (ikke ændret)".format(
+                count(c["older"], "tilknytning", "tilknytninger")))
         if c["leaving"]:
             parts.append("{} går ud af målgruppen".format(number(c["leaving"])))
         if c["rejected_rows"]:
@@ -959,22 +1039,29 @@ def _parse_table(table: BoundTable, progress: Callable[[int], None] | None) -> l
 def plan_import(
     binding: Binding,
     existing: Existing,
-    today: dt.date,
+    as_of: dt.date,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportPlan:
-    """Validate every row and work out what an import would write (see docs/import.md)."""
-    return _Planner(binding, existing, today, progress, cancelled).plan()
+    """Validate every row and work out what an import would write (see docs/import.md).
+    ``as_of``: the extract's date ("Udtræk pr."): the day its job brokers, caseworkers, CV and
+    job-goal values hold from, unless a row's *_fra column says otherwise."""
+    return _Planner(binding, existing, as_of, progress, cancelled).plan()
+
+
+#: A snapshot fact of the Borgere sheet → the column dating it.
+_DATED_BY = {"jobformidler": "jobformidler_fra", "sagsbehandler": "sagsbehandler_fra",
+             "cv_jobnet": "cv_jobnet_fra", "jobmål": "jobmål_fra"}
 
 
 class _Planner:
-    def __init__(self, binding, existing, today, progress, cancelled) -> None:
+    def __init__(self, binding, existing, as_of, progress, cancelled) -> None:
         self.binding = binding
         self.existing = existing
-        self.today = today
+        self.as_of = as_of
         self.progress = progress
         self.cancelled = cancelled or (lambda: False)
-        self.result = ImportPlan(errors=list(binding.errors), ignored_sheets=list(binding.ignored))
+        self.result = ImportPlan(errors=list(binding.errors), ignored_sheets=list(binding.ignored), as_of=as_of)
 
     def _check(self) -> None:
         if self.cancelled():
@@ -1127,6 +1214,14 @@ class _Planner:
             row.error("afgang", "en afgangsårsag kræver en afgangsdato")
         if entry is not None and exit_date is not None and exit_date < entry:
             row.error("afgang", "afgangen {} ligger før indgangen {}".format(_dk(exit_date), _dk(entry)))
+        for fact, dated_by in _DATED_BY.items():
+            day = v.get(dated_by)
+            if day is None:
+                continue
+            if v.get(fact) is None:
+                row.error(dated_by, f"en dato uden {fact} i samme række; udfyld {fact} eller slet datoen")
+            elif day > self.as_of:
+                row.error(dated_by, "datoen {} ligger efter udtrækkets dato {}".format(_dk(day), _dk(self.as_of)))
         for key in ("jobformidler", "sagsbehandler"):
             initials = v.get(key)
             if initials is None or initials in staff or initials in self.existing.staff:
@@ -1148,36 +1243,87 @@ class _Planner:
         return replace(base, **updates)
 
     def _assignments(self, citizen: Citizen, v: _Row, staff: dict[str, Staff], new: bool) -> None:
-        """A job broker or caseworker in the row: nothing if it is the open assignment; else the
-        open one ends the day before and a new one starts today (a citizen's first: from the
-        entry date, when given)."""
+        """A job broker or caseworker in the row holds from its day: the row's *_fra date, else
+        the extract's date (docs/import.md, "Dated extracts"). A citizen's first starts on the
+        entry date (unless *_fra says otherwise). Against the newest stored assignment: the same
+        person changes nothing; another person from a later day ends it the day before (or
+        takes it over when it began that day). An older day than the stored newest never
+        changes the newer state: the same person (and no earlier assignment) moves the start
+        back; another person is reported (ImportPlan.older)."""
+        result = self.result
         for key, role in (("jobformidler", AssignmentRole.JOB_BROKER), ("sagsbehandler", AssignmentRole.CASEWORKER)):
             initials = v.get(key)
             if initials is None:
                 continue
             member = staff.get(initials) or self.existing.staff[initials]
-            current = None if new else self.existing.assignments.get((citizen.id, role.value))
-            plan = plan_handover((current.id, current.staff_id, current.start) if current else None, member.id, self.today)
+            explicit = v.get(_DATED_BY[key])
+            day = explicit or self.as_of
+            newest = None if new else self.existing.assignments.get((citizen.id, role.value))
+            if newest is None:
+                start = day
+                if explicit is None and citizen.entry_date is not None and citizen.entry_date <= day:
+                    start = citizen.entry_date  # a citizen's first: from the entry date
+                result.assignments_new.append(Assignment(citizen.id, member.id, role, start))
+                continue
+            same = newest.staff_id == member.id
+            if day < newest.start or (newest.end is not None and day <= newest.end):
+                # The extract is older than the stored state: it never changes it.
+                history = self.existing.assignment_history.get((citizen.id, role.value)) or [newest]
+                covering = None
+                for a in history:
+                    if a.start <= day and (a.end is None or day <= a.end):
+                        covering = a
+                if covering is not None and covering.staff_id == member.id:
+                    continue  # the history agrees
+                if same and covering is None and len(history) == 1:
+                    # The only assignment, the same person: the older extract shows it began earlier.
+                    result.assignments_restarted.append((newest, replace(newest, start=day)))
+                    continue
+                stored = covering or newest
+                result.older.append(OlderFact(citizen, key, initials, day, self._initials(stored.staff_id), stored.start))
+                continue
+            if newest.end is not None:
+                # Ended before the day: the citizen has someone again.
+                result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
+                continue
+            plan = plan_handover((newest.id, newest.staff_id, newest.start), member.id, day)
             if plan is None:
                 continue
             if plan.take_over_id is not None:
-                # Started today (or later): the other person takes it over; nothing to end.
-                self.result.assignments_moved.append((current, replace(current, staff_id=member.id)))
+                # Began that very day: the other person takes it over; nothing to end.
+                result.assignments_moved.append((newest, replace(newest, staff_id=member.id)))
                 continue
-            if plan.end_id is not None:
-                self.result.assignments_ended.append((current, self.today - dt.timedelta(days=1)))
-            start = self.today
-            if current is None and citizen.entry_date is not None and citizen.entry_date <= self.today:
-                start = citizen.entry_date  # a citizen's first: from the entry date
-            self.result.assignments_new.append(Assignment(citizen.id, member.id, role, start))
+            result.assignments_ended.append((newest, day - dt.timedelta(days=1)))
+            result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
+
+    def _initials(self, staff_id: str) -> str:
+        for member in self.existing.staff.values():
+            if member.id == staff_id:
+                return member.initials
+        return "?"
 
     def _status(self, citizen: Citizen, v: _Row) -> None:
+        """A CV or job-goal value is what the extract saw on its day: registered on that day
+        unless the value in effect then is the same. An older extract adds its value to the
+        history; a newer registration still holds from its own date."""
         for key, kind in (("cv_jobnet", StatusKind.CV_JOBNET), ("jobmål", StatusKind.JOB_GOAL)):
             value = v.get(key)
             if value is None:
                 continue
-            if self.existing.status.get((citizen.id, kind.value)) != value:
-                self.result.status_new.append(StatusEntry(citizen.id, kind, self.today, value))
+            day = v.get(_DATED_BY[key]) or self.as_of
+            history = self.existing.status.get((citizen.id, kind.value), ())
+            in_effect = None
+            newer = False
+            for date, stored in history:
+                if date <= day:
+                    in_effect = stored
+                else:
+                    newer = True
+                    break
+            if in_effect != value:
+                self.result.status_new.append(StatusEntry(citizen.id, kind, day, value))
+                if newer:
+                    self.result.status_history += 1
 
     # --- periods and paid hours -----------------------------------------------------------------
     def _citizen_for(self, row: _Row, cpr: str | None, citizens: dict[str, Citizen]) -> Citizen | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import (
+    EXTRACT_DATE_SOURCES,
     Binding,
     Existing,
     ImportCancelled,
@@ -27,6 +28,7 @@ from fsm_desktop.domain.imports import (
     RowError,
     SourceTable,
     bind,
+    date_in_name,
     layout_signature,
     plan_import,
 )
@@ -62,6 +64,37 @@ class Prepared:
     plan: ImportPlan
     #: The project's rows the plan was made from: the commit writes only if they are unchanged.
     existing: Existing | None = None
+    #: The extract's date ("Udtræk pr.") and where it came from (ExtractDate.source).
+    as_of: dt.date | None = None
+    as_of_source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractDate:
+    day: dt.date
+    #: "name": the date in the file's name; "modified": the file's modification date;
+    #: "given": chosen by the user (the dialog, --as-of).
+    source: str
+
+    @property
+    def explanation(self) -> str:
+        """Danish, for the dialog and the command line."""
+        return EXTRACT_DATE_SOURCES[self.source]
+
+
+def extract_date(path: str | Path, today: dt.date | None = None) -> ExtractDate:
+    """The default "Udtræk pr.": the date in the file's name if there is one, else the day
+    the file was last modified (never after today)."""
+    today = today or dt.date.today()
+    path = Path(path)
+    day = date_in_name(path.name, today)
+    if day is not None:
+        return ExtractDate(day, "name")
+    try:
+        modified = dt.date.fromtimestamp(path.stat().st_mtime)
+    except (OSError, ValueError, OverflowError):
+        modified = today
+    return ExtractDate(min(modified, today), "modified")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +126,17 @@ def prepare(
     project: Project,
     path: str | Path,
     mapping: Mapping | None = None,
-    today: dt.date | None = None,
+    as_of: dt.date | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     sheets: list[SourceTable] | None = None,
 ) -> Prepared:
     """Read and validate; writes nothing. Without ``mapping``, a mapping saved for the file's
-    layout is used, else the standard template's headers. ``sheets``: already read (their rows
-    are used up: the plan holds what it needs)."""
+    layout is used, else the standard template's headers. ``as_of``: the extract's date
+    (default: :func:`extract_date`). ``sheets``: already read (their rows are used up: the
+    plan holds what it needs)."""
     path = Path(path)
+    dated = ExtractDate(as_of, "given") if as_of is not None else extract_date(path)
     _refuse_the_project_itself(project, path)
     project.require_whole()  # a damaged file's rows would make a plan of nonsense
     sources = sheets if sheets is not None else read_sheets(path, progress, cancelled)
@@ -121,13 +156,13 @@ def prepare(
             progress(_READ_SHARE + (1 - _READ_SHARE) * min(done / total, 1.0), "Kontrollerer rækkerne …")
 
     existing = repository.existing()
-    plan = plan_import(binding, existing, today or dt.date.today(), validating, cancelled)
+    plan = plan_import(binding, existing, dated.day, validating, cancelled)
     _whole_file_errors(plan, binding, sources, path)
     # The rows are in the plan now (rejected rows keep their cells): the sheets' rows are let
     # go, which halves the memory an import of 300,000 rows needs while it writes.
     for source in sources:
         source.rows = []
-    return Prepared(path, sha256, signature, mapping, list(sources), binding, plan, existing)
+    return Prepared(path, sha256, signature, mapping, list(sources), binding, plan, existing, dated.day, dated.source)
 
 
 def _refuse_the_project_itself(project: Project, path: Path) -> None:
@@ -220,4 +255,5 @@ def commit(
     return Committed(record, report)
 
 
-__all__ = ["Committed", "ImportCancelled", "ImportRefused", "Prepared", "commit", "prepare", "read_sheets"]
+__all__ = ["Committed", "ExtractDate", "ImportCancelled", "ImportRefused", "Prepared", "commit", "extract_date", "prepare",
+           "read_sheets"]

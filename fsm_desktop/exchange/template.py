@@ -15,7 +15,8 @@ from fsm_desktop.domain.imports import CHOICES, TABLES, RejectedRow, TableSpec
 
 DATE_FORMAT = "dd-mm-yyyy"
 _HEADER_FILL = "1F3A5F"
-_WIDTHS = {"cpr": 14, "navn": 28, "type": 32, "note": 30, "jobmål": 28, "afgangsårsag": 15, "timer_pr_uge": 14}
+_WIDTHS = {"cpr": 14, "navn": 28, "type": 32, "note": 30, "jobmål": 28, "afgangsårsag": 15, "timer_pr_uge": 14,
+           "jobformidler_fra": 17, "sagsbehandler_fra": 18, "cv_jobnet_fra": 15, "jobmål_fra": 14}
 _KIND_OF_CHOICE = {
     "period_type": "period_type",
     "gender": "gender",

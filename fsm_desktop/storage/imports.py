@@ -138,19 +138,22 @@ class ImportRepository:
             )
         }
         paid_hours = {(cid, month): hours for cid, month, hours in conn.execute("SELECT citizen_id, month, hours FROM paid_hours")}
-        assignments = {}
-        for aid, cid, sid, role, start in conn.execute(
-            "SELECT id, citizen_id, staff_id, role, start FROM assignment WHERE end IS NULL ORDER BY start, rowid"
+        # The newest assignment per citizen and role (open or ended), and the earliest start.
+        assignments: dict[tuple[str, str], Assignment] = {}
+        history: dict[tuple[str, str], list[Assignment]] = {}
+        for aid, cid, sid, role, start, end in conn.execute(
+            "SELECT id, citizen_id, staff_id, role, start, end FROM assignment ORDER BY start, rowid"
         ):
-            assignments[(cid, role)] = Assignment(cid, sid, AssignmentRole(role), day(start), id=aid)
-        status = {
-            (cid, kind): value
-            for cid, kind, value in conn.execute(
-                "SELECT citizen_id, kind, value FROM status_entry ORDER BY date, rowid"
-            )
-        }
+            key = (cid, role)
+            assignments[key] = Assignment(cid, sid, AssignmentRole(role), day(start), day(end), id=aid)
+            history.setdefault(key, []).append(assignments[key])
+        status: dict[tuple[str, str], list[tuple[dt.date, str]]] = {}
+        for cid, kind, date, value in conn.execute(
+            "SELECT citizen_id, kind, date, value FROM status_entry ORDER BY date, rowid"
+        ):
+            status.setdefault((cid, kind), []).append((day(date), value))
         group_ids = frozenset(g.id for g in self.project.template.groups)
-        return Existing(group_ids, citizens, staff, periods, paid_hours, assignments, status)
+        return Existing(group_ids, citizens, staff, periods, paid_hours, assignments, history, status)
 
     # --- writing ----------------------------------------------------------------------------------
     def apply(
@@ -368,17 +371,22 @@ class ImportRepository:
     def template_rows(self) -> dict[str, list[tuple]]:
         """The project's rows in the template's columns (export, and its round trip)."""
         conn = self.conn
+        # The current job broker and caseworker, CV and job goal, each with the date it holds
+        # from (the *_fra columns): re-importing the export changes nothing.
         current = {
-            (cid, role): initials
-            for cid, role, initials in conn.execute(
-                "SELECT a.citizen_id, a.role, s.initials FROM assignment a JOIN staff s ON s.id = a.staff_id "
+            (cid, role): (initials, _d(start))
+            for cid, role, initials, start in conn.execute(
+                "SELECT a.citizen_id, a.role, s.initials, a.start FROM assignment a JOIN staff s ON s.id = a.staff_id "
                 "WHERE a.end IS NULL ORDER BY a.start, a.rowid"
             )
         }
         status = {
-            (cid, kind): value
-            for cid, kind, value in conn.execute("SELECT citizen_id, kind, value FROM status_entry ORDER BY date, rowid")
+            (cid, kind): (value, _d(date))
+            for cid, kind, value, date in conn.execute(
+                "SELECT citizen_id, kind, value, date FROM status_entry ORDER BY date, rowid"
+            )
         }
+        nothing = (None, None)
         citizens = []
         for row in conn.execute(f"SELECT {CITIZEN_COLUMNS} FROM citizen ORDER BY name, cpr"):
             c = citizen_from_row(row)
@@ -387,8 +395,10 @@ class ImportRepository:
                     f"{c.cpr[:6]}-{c.cpr[6:]}", c.name, c.group, c.gender.value if c.gender else None,
                     _ORIGIN_TEXT.get(c.origin.value) if c.origin else None, c.entry_date, c.exit_date,
                     _EXIT_TEXT.get(c.exit_reason.value) if c.exit_reason else None,
-                    current.get((c.id, "jobformidler")), current.get((c.id, "sagsbehandler")),
-                    status.get((c.id, "cv_jobnet")), status.get((c.id, "jobmaal")),
+                    current.get((c.id, "jobformidler"), nothing)[0], current.get((c.id, "sagsbehandler"), nothing)[0],
+                    status.get((c.id, "cv_jobnet"), nothing)[0], status.get((c.id, "jobmaal"), nothing)[0],
+                    current.get((c.id, "jobformidler"), nothing)[1], current.get((c.id, "sagsbehandler"), nothing)[1],
+                    status.get((c.id, "cv_jobnet"), nothing)[1], status.get((c.id, "jobmaal"), nothing)[1],
                 )
             )
         periods = [
@@ -560,6 +570,14 @@ class _Writer:
             conn.executemany("UPDATE assignment SET staff_id = ? WHERE id = ?", [(new.staff_id, old.id) for old, new in plan.assignments_moved])
             for old, new in plan.assignments_moved:
                 self._note("assignment", old.id, old.citizen_id, old.role.value, initials.get(old.staff_id, "?"), initials.get(new.staff_id, "?"))
+        if plan.assignments_restarted:
+            self._journal("assignment", "update", self._old_rows("assignment", [(old.id,) for old, _ in plan.assignments_restarted]))
+            conn.executemany("UPDATE assignment SET start = ? WHERE id = ?",
+                             [(new.start.isoformat(), old.id) for old, new in plan.assignments_restarted])
+            for old, new in plan.assignments_restarted:
+                who = initials.get(old.staff_id, "?")
+                self._note("assignment", old.id, old.citizen_id, old.role.value, f"{who} fra {_dk(old.start)}",
+                           f"{who} fra {_dk(new.start)}")
         conn.executemany(
             "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, NULL)",
             [(a.id, a.citizen_id, a.staff_id, a.role.value, a.start.isoformat()) for a in plan.assignments_new],

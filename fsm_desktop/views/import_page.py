@@ -49,6 +49,7 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import (
     DATE_FORMATS,
     DECIMALS,
+    EXTRACT_DATE_SOURCES,
     GUIDE_SHEETS,
     TABLES,
     ImportCancelled,
@@ -265,6 +266,11 @@ def _changes(plan: ImportPlan) -> list[tuple[Citizen, str]]:
         if citizen.id in leaving:
             rows.append((citizen, _t("ny, men går ud af målgruppen {date} ({reason})").format(
                 date=citizen.exit_date.strftime("%d-%m-%Y"), reason=citizen.exit_reason.value)))
+    for fact in plan.older:
+        rows.append((fact.citizen, _t("{what} {initials} pr. {day} er ældre end den gemte ({stored} fra {stored_day}): "
+                                      "ikke ændret").format(
+            what=fact.what, initials=fact.initials, day=fact.day.strftime("%d-%m-%Y"), stored=fact.stored,
+            stored_day=fact.stored_day.strftime("%d-%m-%Y"))))
     return rows
 
 
@@ -452,6 +458,8 @@ class ImportDialog(QDialog):
         self.project = project
         self.source = Path(source)
         self.mapping: Mapping | None = None
+        #: The extract's date the user chose ("Udtræk pr."); None: the file's (name, else modified).
+        self.as_of: dt.date | None = None
         self.prepared = None
         #: The last write found the project changed since preparing: the preview says so.
         self.prepared_again = False
@@ -507,6 +515,31 @@ class ImportDialog(QDialog):
         self.preview_title.setObjectName("factLine")
         self.preview_title.setWordWrap(True)
         layout.addWidget(self.preview_title)
+        # The day the extract's job brokers, caseworkers, CV and job goals hold from.
+        as_of_row = QHBoxLayout()
+        as_of_label = QLabel(self.tr("Udtræk pr.:"), page)
+        self.as_of_edit = QDateEdit(QDate.currentDate(), page)
+        self.as_of_edit.setCalendarPopup(True)
+        self.as_of_edit.setDisplayFormat("dd-MM-yyyy")
+        self.as_of_edit.setMaximumDate(QDate.currentDate())
+        self.as_of_edit.setAccessibleName(self.tr("Udtræk pr."))
+        self.as_of_edit.setToolTip(self.tr(
+            "Den dag, udtrækket blev lavet. Jobformidler, sagsbehandler, CV og jobmål i filen gælder fra den dag "
+            "(kolonnerne jobformidler_fra, sagsbehandler_fra, cv_jobnet_fra og jobmål_fra går forud)."))
+        as_of_label.setBuddy(self.as_of_edit)
+        self.as_of_hint = QLabel(page)
+        self.as_of_hint.setObjectName("dialogHint")
+        self.recheck_button = QPushButton(self.tr("Kontrollér med den nye dato"), page)
+        self.recheck_button.setAutoDefault(False)
+        self.recheck_button.clicked.connect(self.recheck)
+        self.recheck_button.setVisible(False)
+        self.as_of_edit.dateChanged.connect(self._as_of_changed)
+        as_of_row.addWidget(as_of_label)
+        as_of_row.addWidget(self.as_of_edit)
+        as_of_row.addWidget(self.as_of_hint)
+        as_of_row.addWidget(self.recheck_button)
+        as_of_row.addStretch(1)
+        layout.addLayout(as_of_row)
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         self.count_labels: dict[str, QLabel] = {}
@@ -594,11 +627,14 @@ class ImportDialog(QDialog):
         self.stack.setCurrentIndex(index)
         plan = self.prepared.plan if self.prepared is not None else None
         preview = index == self.PREVIEW and plan is not None
+        # A new extract date waits for a new check: the preview shows the old date's import.
+        stale = preview and self.recheck_button.isVisible()
         self.mapping_button.setVisible(preview)
         self.import_button.setVisible(preview)
         # Only the valid rows: when they change something, or there are citizens to end.
         self.valid_button.setVisible(preview and bool(plan.errors) and bool(plan.changes or plan.missing))
-        self.import_button.setEnabled(preview and not plan.errors)
+        self.valid_button.setEnabled(not stale)
+        self.import_button.setEnabled(preview and not plan.errors and not stale)
         for button in (self.mapping_button, self.valid_button, self.cancel_button, self.close_button):
             button.setAutoDefault(False)
         self.import_button.setDefault(preview and not plan.errors)
@@ -615,12 +651,14 @@ class ImportDialog(QDialog):
         self.progress_label.setText(self.tr("Læser filen …"))
         self._show(self.PROGRESS)
         connect, source, mapping, cancelled = self.project.connector(), self.source, self.mapping, self.cancel_event.is_set
+        as_of = self.as_of
 
         def work(report):
             from fsm_desktop.exchange.importer import prepare
 
             with connect() as project:
-                return prepare(project, source, mapping, progress=lambda f, text: report((f, text)), cancelled=cancelled)
+                return prepare(project, source, mapping, as_of, progress=lambda f, text: report((f, text)),
+                               cancelled=cancelled)
 
         run_in_background(work, self._prepared, self._failed, self, self._progress)
 
@@ -629,10 +667,28 @@ class ImportDialog(QDialog):
         self.progress_bar.setValue(int(fraction * 1000))
         self.progress_label.setText(QCoreApplication.translate("ImportPage", text))
 
+    # --- the extract's date ---------------------------------------------------------------------
+    def _as_of_changed(self, _date: QDate) -> None:
+        """A new date is not used until the file is checked again with it: until then the
+        import buttons wait (the preview shows what the old date would do)."""
+        changed = self.prepared is not None and self.as_of_edit.date().toPython() != self.prepared.as_of
+        self.recheck_button.setVisible(changed)
+        self._show(self.stack.currentIndex())
+
+    def recheck(self) -> None:
+        self.as_of = self.as_of_edit.date().toPython()
+        self.start()
+
     def _prepared(self, prepared) -> None:
         self.prepared = prepared
         self.mapping = prepared.mapping
         plan = prepared.plan
+        self.as_of_edit.blockSignals(True)
+        self.as_of_edit.setDate(QDate(prepared.as_of))
+        self.as_of_edit.blockSignals(False)
+        self.recheck_button.setVisible(False)
+        why = EXTRACT_DATE_SOURCES.get(prepared.as_of_source, "")
+        self.as_of_hint.setText(self.tr("({why})").format(why=QCoreApplication.translate("ImportPage", why)))
         self.preview_title.setText(self._title(plan))
         c = plan.counts()
         values = {
@@ -654,6 +710,14 @@ class ImportDialog(QDialog):
             n = len(plan.leaving)
             text = self.tr("1 borger går ud af målgruppen") if n == 1 else self.tr("{n} borgere går ud af målgruppen").format(n=number(n))
             notes.append(text + self.tr(" (fraflyttet, folkepension eller død)."))
+        if plan.older:
+            n = len(plan.older)
+            text = (self.tr("1 tilknytning i udtrækket er ældre") if n == 1 else
+                    self.tr("{n} tilknytninger i udtrækket er ældre").format(n=number(n)))
+            notes.append(text + self.tr(" end det, projektet har, og ændres ikke – se fanen Ændrede borgere."))
+        if plan.status_history:
+            notes.append(self.tr("{n} CV- og jobmålsregistreringer ligger før nyere registreringer: de gemmes som "
+                                 "historik, og de nyere gælder fortsat.").format(n=number(plan.status_history)))
         if plan.rejected:
             n = len(plan.rejected)
             text = self.tr("1 række afvises") if n == 1 else self.tr("{n} rækker afvises").format(n=number(n))

@@ -226,3 +226,44 @@ def test_template_empty_and_with_the_project(env, db, tmp_path):
     reimport = run(env, "import", "--db", db, tmp_path / "eksport.xlsx", "--dry-run")
     assert reimport.returncode == 0, reimport.stderr
     assert "borgere: 0 nye, 0 ændrede, 2 uændrede" in reimport.stdout
+
+
+def test_the_extract_date_is_the_names_or_as_of_and_ends_the_line(env, db, tmp_path):
+    staff, _citizens = _csvs(tmp_path)
+    assert run(env, "import", "--db", db, staff).returncode == 0
+    named = tmp_path / "borgere 2024-03-15.csv"
+    named.write_text("cpr;navn;gruppe;jobformidler;cv_jobnet\n010180-1234;Anna;1;JF;ja\n", encoding="utf-8")
+    result = run(env, "import", "--db", db, named, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    assert result.stdout.rstrip().endswith("; udtræk pr. 15-03-2024 (datoen i filnavnet).")
+    result = run(env, "import", "--db", db, named, "--as-of", "2024-02-29")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("; udtræk pr. 29-02-2024 (valgt).")
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT start FROM assignment").fetchall() == [("2024-02-29",)]
+        assert conn.execute("SELECT date, value FROM status_entry").fetchall() == [("2024-02-29", "ja")]
+    conn.close()
+
+
+def test_an_older_extract_is_reported_masked_and_a_future_date_refused(env, db, tmp_path):
+    staff = tmp_path / "medarbejdere.csv"
+    staff.write_text("initialer;navn;rolle\nJF;Jonna;jobformidler\nKL;Karl;jobformidler\n", encoding="utf-8")
+    assert run(env, "import", "--db", db, staff).returncode == 0
+    newer = tmp_path / "n.csv"
+    newer.write_text("cpr;navn;gruppe;jobformidler\n010180-1234;Anna;1;JF\n", encoding="utf-8")
+    assert run(env, "import", "--db", db, newer, "--as-of", "2024-05-01").returncode == 0
+    older = tmp_path / "o.csv"
+    older.write_text("cpr;navn;gruppe;jobformidler\n010180-1234;Anna;1;KL\n", encoding="utf-8")
+    result = run(env, "import", "--db", db, older, "--as-of", "2024-03-15", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "1 tilknytning ældre end det gemte (ikke ændret)" in result.stdout
+    assert ("010180-xxxx jobformidler KL pr. 15-03-2024 er ældre end den gemte (JF fra 01-05-2024): ikke ændret"
+            in result.stderr)
+    assert "1234" not in result.stderr and "Anna" not in result.stderr
+    refused = run(env, "import", "--db", db, older, "--as-of", "2099-01-01")
+    assert refused.returncode == 2 and "ligger efter i dag" in refused.stderr
+    bad = run(env, "import", "--db", db, older, "--as-of", "15-03-2024")
+    assert bad.returncode == 2 and "er ikke en dato (ÅÅÅÅ-MM-DD)" in bad.stderr

@@ -626,7 +626,7 @@ def test_an_assignment_that_began_today_is_handed_over_not_ended():
 def test_status_entries_only_when_the_value_changes():
     existing = _existing_with_anna()
     anna = existing.citizens["0101801234"]
-    existing.status[(anna.id, "cv_jobnet")] = "ja"
+    existing.status[(anna.id, "cv_jobnet")] = [(D(2026, 1, 5), "ja")]
     result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(cv="Ja", jobmål="Pædagogmedhjælper")), existing=existing)
     assert [(s.kind.value, s.value) for s in result.status_new] == [("jobmaal", "Pædagogmedhjælper")]
     assert "; cv/jobmål: 1 ny registrering" in result.summary()

@@ -267,3 +267,42 @@ def test_another_connection_sees_the_import(window, page, qtbot, tmp_path):
         dialog.import_button.click()
     with Project.open(window.project.path, read_only=True) as other:
         assert CitizenRepository(other).by_cpr("0606806789").name == "Finn Friis"
+
+
+def test_the_extract_date_is_shown_and_a_new_one_checked_before_writing(window, page, qtbot, tmp_path):
+    source = fill_template(tmp_path / "momentum 2024-03-15.xlsx", NEW[:1])
+    dialog = page.import_file(source)
+    assert dialog.as_of_edit.date() == QDate(2024, 3, 15)
+    assert dialog.as_of_hint.text() == "(datoen i filnavnet)"
+    assert dialog.prepared.plan.status_new[0].date == dt.date(2024, 3, 15)
+    assert not dialog.recheck_button.isVisibleTo(dialog) and dialog.import_button.isEnabled()
+    # A new date: the preview is of the old one, so the import waits for a new check.
+    dialog.as_of_edit.setDate(QDate(2024, 2, 29))
+    assert dialog.recheck_button.isVisibleTo(dialog) and not dialog.import_button.isEnabled()
+    dialog.recheck_button.click()
+    assert dialog.prepared.as_of == dt.date(2024, 2, 29) and dialog.as_of_hint.text() == "(valgt)"
+    assert [s.date for s in dialog.prepared.plan.status_new] == [dt.date(2024, 2, 29)] * 2
+    assert not dialog.recheck_button.isVisibleTo(dialog) and dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.imported):
+        dialog.import_button.click()
+    dates = window.project.db.execute("SELECT DISTINCT date FROM status_entry s JOIN citizen c ON c.id = s.citizen_id "
+                                      "WHERE c.cpr = '0505805678'").fetchall()
+    assert dates == [("2024-02-29",)]
+    dialog.close()
+
+
+def test_an_older_extract_is_listed_and_not_written(window, page, qtbot, tmp_path):
+    # AB from 1 May 2024 (the jobformidler_fra column; the entry date would give 2020).
+    newer = fill_template(tmp_path / "udtraek 2024-05-01.xlsx", [NEW[0] + (dt.datetime(2024, 5, 1),)])
+    dialog = page.import_file(newer)
+    with qtbot.waitSignal(dialog.imported):
+        dialog.import_button.click()
+    dialog.close()
+    row = ("050580-5678", "Eva Eriksen", 1, "K", "ikke-vestlig", dt.datetime(2020, 1, 1), None, None, "EF", None, None, None)
+    older = fill_template(tmp_path / "udtraek 2024-03-15.xlsx", [row], staff=[("EF", "Eva Frost", "jobformidler", 37)])
+    dialog = page.import_file(older)
+    QAbstractItemModelTester(dialog.changes_model, FATAL)
+    assert "1 tilknytning i udtrækket er ældre end det, projektet har, og ændres ikke" in dialog.notes_label.text()
+    texts = [dialog.changes_model.data(dialog.changes_model.index(r, 2)) for r in range(dialog.changes_model.rowCount())]
+    assert "jobformidler EF pr. 15-03-2024 er ældre end den gemte (AB fra 01-05-2024): ikke ændret" in texts
+    dialog.close()
