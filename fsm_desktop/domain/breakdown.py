@@ -164,7 +164,9 @@ def _group_result(result: MeasureResult, group: CitizenGroup, people: Mapping[st
         period_end=result.period_end,
         numerator=num,
         denominator=den,
-        thresholds=tuple(ThresholdResult(t, _meets(spec, num, den, t.value)) for t in spec.thresholds),
+        thresholds=tuple(ThresholdResult(t, None if result.no_data else _meets(spec, num, den, t.value))
+                         for t in spec.thresholds),
+        no_data=result.no_data,  # no data for the whole target group: none for a group of it
         _run=result._run,
         _position=result._position,
         group=group,
@@ -214,7 +216,8 @@ def restrict_report(report: Report, group: CitizenGroup, people: Mapping[str, Pe
     for r in report.results:
         by_measure.setdefault(r.spec.id, []).append(r)
     restricted = {key: iter(restrict_measure(rs, group, people)) for key, rs in by_measure.items()}
-    return Report(report.first, report.last, [next(restricted[r.spec.id]) for r in report.results], report.payouts)
+    return Report(report.first, report.last, [next(restricted[r.spec.id]) for r in report.results], report.payouts,
+                  report.first_registrations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +238,8 @@ def breakdown(
 ) -> list[GroupCount]:
     """The result of one period for each group, side by side; "Køn ikke oplyst" and
     "Herkomst ikke oplyst" are added when some citizen of the denominator lacks them. Empty for
-    caseload (see the module)."""
-    if not restricts(result):
+    caseload (see the module) and for a period without data (:attr:`MeasureResult.no_data`)."""
+    if not restricts(result) or result.no_data:
         return []
     rows, nums, dens, k = result.bits()
     on = result.period_end.last

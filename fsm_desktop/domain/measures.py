@@ -13,6 +13,10 @@ How it is fast: storage hands over plain rows (:class:`FactRows`), not an object
 pass over them turns every citizen's facts into bit masks over the months of the range (bit i =
 the i-th month, or the quarter starting at it); numerator and denominator are masks too, and
 counting is counting bits. The masks are kept, so a drill-down uses exactly the numbers shown.
+
+A measure that counts a snapshot fact (an assignment to a job broker or a caseworker) has no
+data in a period that ends before the project's first registration of it
+(:attr:`MeasureResult.no_data`): a missing registration is not a "no".
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from fsm_desktop.domain.program import MeasureSpec, ProgramTemplate, Threshold
 
 #: The source "had a job broker assigned" (FSM Frontrunner).
 JOB_BROKER = "jobformidler"
+#: The caseworker assignments HIR's caseload counts.
+CASEWORKER = "sagsbehandler"
 _RESSOURCEFORLOEB = PeriodKind.RESSOURCEFORLOEB.value
 
 
@@ -288,13 +294,65 @@ def target_group_needs(template: ProgramTemplate) -> tuple[bool, bool]:
     return tg.entry == SINCE_BASELINE, bool(tg.min_age)
 
 
+# --- snapshot facts: no data before their first registration ---------------------------------------
+
+#: Facts registered as a state from a day on (an assignment), not as events: before the
+#: project's first registration of one, its absence says nothing (docs/measures.md, "No data
+#: before the first registration").
+SNAPSHOT_ROLES = (JOB_BROKER, CASEWORKER)
+#: Each snapshot fact in a Danish sentence: "projektets første registrering af …".
+SNAPSHOT_LABELS = {JOB_BROKER: "en jobformidler", CASEWORKER: "en sagsbehandler"}
+
+
+def snapshot_facts(spec: MeasureSpec) -> tuple[str, ...]:
+    """The snapshot facts a measure's counting depends on: an assignment role among its
+    qualifying sources (Frontrunner's job broker), and the caseworker assignments of a
+    caseload. A period that ends before the project's first registration of one of them has no
+    data (a missing registration is not a "no"). The status sheet's snapshot facts (CV på
+    Jobnet, jobmål) cannot be a measure's source: the template refuses a kind that is not a
+    period kind, paid hours or a job broker (domain.program)."""
+    facts = [source for source in spec.qualifying if source in SNAPSHOT_ROLES]
+    if (spec.kind == "caseload" or spec.population.rule == "caseload") and CASEWORKER not in facts:
+        facts.append(CASEWORKER)
+    return tuple(facts)
+
+
+def first_registrations(rows: FactRows, roles: Iterable[str]) -> dict[str, str | None]:
+    """Role → the earliest start (ISO) of an assignment in that role among ``rows`` (the
+    project's first registration of it); None: the project has none."""
+    wanted = frozenset(roles)
+    first: dict[str, str | None] = dict.fromkeys(wanted)
+    if wanted:
+        for _cid, _staff, role, start, _end in rows.assignments:
+            if role in wanted:
+                found = first[role]
+                if found is None or start < found:
+                    first[role] = start
+    return first
+
+
+def no_data_reason(spec: MeasureSpec, registrations: Mapping[str, str | None]) -> str:
+    """Why a period of ``spec`` has no data, in Danish for the user (``registrations``: the
+    report's :attr:`Report.first_registrations`)."""
+    parts = []
+    for fact in snapshot_facts(spec):
+        label = SNAPSHOT_LABELS.get(fact, fact)
+        day = registrations.get(fact)
+        if day is None:
+            parts.append("projektet har ingen registrering af {label}".format(label=label))
+        else:
+            parts.append("perioden slutter før projektets første registrering af {label} ({day})".format(
+                label=label, day=_d(dt.date.fromisoformat(day))))
+    return "Ingen data: {parts}. En manglende registrering er ikke et »nej«.".format(parts="; ".join(parts))
+
+
 # --- results ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class ThresholdResult:
     threshold: Threshold
-    met: bool
+    met: bool | None  # None: the period has no data (:attr:`MeasureResult.no_data`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +372,10 @@ class MeasureResult:
     numerator: float
     denominator: float
     thresholds: tuple[ThresholdResult, ...]
+    #: The period ended before the project's first registration of a fact the measure counts
+    #: (:func:`snapshot_facts`): a missing registration is not a "no", so the period has no
+    #: share and is neither met nor missed. Numerator and denominator stay as counted.
+    no_data: bool = False
     _run: _MeasureRun | None = field(default=None, repr=False, compare=False)
     _position: int = field(default=0, repr=False, compare=False)
 
@@ -331,8 +393,8 @@ class MeasureResult:
     @property
     def share(self) -> float | None:
         """numerator / denominator (for caseload: citizens per full-time caseworker); None
-        when the denominator is 0."""
-        if not self.denominator:
+        when the denominator is 0, or the period has no data (:attr:`no_data`)."""
+        if not self.denominator or self.no_data:
             return None
         return self.numerator / self.denominator
 
@@ -353,6 +415,7 @@ class MeasureResult:
 
     @property
     def met(self) -> bool | None:
+        """Whether the primary threshold is met; None without a threshold or without data."""
         primary = self.primary
         return primary.met if primary else None
 
@@ -663,6 +726,7 @@ class _MeasureRun:
         self.ctx = ctx
         self.spec = spec
         self.periods: list[tuple[Month, Month]] = []
+        self.bounds: list[tuple[int, int]] = []
         self.numerators: list[float] = []
         self.denominators: list[float] = []
         # Per citizen (in row order): bit k set = in the numerator / denominator of period k.
@@ -694,6 +758,10 @@ class _MeasureRun:
         if unit == "rolling_quarter":
             return [(i, i + 2) for i in range(lo, hi - 1)]
         return [(lo, hi)]  # "period": one measurement over the window within the range
+
+    def last_day(self, k: int) -> str:
+        """The last day (ISO) of measurement period k (a window may end mid-month)."""
+        return self._dates(self.bounds[k])[1].isoformat()
 
     def _dates(self, bounds: tuple[int, int]) -> tuple[dt.date, dt.date]:
         found = self._date_cache.get(bounds)
@@ -757,7 +825,7 @@ class _MeasureRun:
 
     # --- evaluation -------------------------------------------------------------------------------
     def _evaluate(self) -> None:
-        bounds = self._period_bounds()
+        bounds = self.bounds = self._period_bounds()
         self.periods = [
             (Month.from_index(self.ctx.base + a), Month.from_index(self.ctx.base + b)) for a, b in bounds
         ]
@@ -1186,6 +1254,9 @@ class Report:
     last: Month
     results: list[MeasureResult]
     payouts: list[PayoutForecast]
+    #: Each snapshot fact the measures depend on (:func:`snapshot_facts`) → the day (ISO) of
+    #: its first registration in the project; None: none. Periods ending before it have no data.
+    first_registrations: dict[str, str | None] = field(default_factory=dict)
 
     def for_measure(self, measure_id: str) -> list[MeasureResult]:
         return [r for r in self.results if r.spec.id == measure_id]
@@ -1212,11 +1283,17 @@ def _compute(
     template: ProgramTemplate, facts: Facts | FactRows, first: Month, last: Month, grant: float | None
 ) -> Report:
     ctx = _Context(template, facts.rows() if isinstance(facts, Facts) else facts, first, last)
+    registrations = first_registrations(ctx.rows, {f for spec in template.measures for f in snapshot_facts(spec)})
     results: list[MeasureResult] = []
     for spec in template.measures:
         run = _MeasureRun(ctx, spec)
+        # A period whose last day is before the first registration of a fact the measure counts
+        # has no data; without any registration of it, no period has (NEVER: after every day).
+        depends = snapshot_facts(spec)
+        data_from = max(registrations[f] or NEVER for f in depends) if depends else None
         for k, (start, end) in enumerate(run.periods):
             num, den = run.numerators[k], run.denominators[k]
+            no_data = data_from is not None and run.last_day(k) < data_from
             results.append(
                 MeasureResult(
                     spec=spec,
@@ -1225,21 +1302,27 @@ def _compute(
                     numerator=num,
                     denominator=den,
                     thresholds=tuple(
-                        ThresholdResult(t, _meets(spec, num, den, t.value)) for t in spec.thresholds
+                        ThresholdResult(t, None if no_data else _meets(spec, num, den, t.value))
+                        for t in spec.thresholds
                     ),
+                    no_data=no_data,
                     _run=run,
                     _position=k,
                 )
             )
-    return Report(first, last, results, forecast(template, results, grant))
+    return Report(first, last, results, forecast(template, results, grant), registrations)
 
 
 def forecast(template: ProgramTemplate, results: Sequence[MeasureResult], grant: float | None) -> list[PayoutForecast]:
     """For each payout rule: met or not, the best period so far, how many more citizens the
-    best period would have needed, and the amount in kroner when the grant is entered."""
+    best period would have needed, and the amount in kroner when the grant is entered.
+
+    A period without data (:attr:`MeasureResult.no_data`) is left out: it is neither met nor
+    missed, so it can be neither the first period met nor the best one. When every period so far
+    lacks data there is no period yet, and the payout is still open (not lost)."""
     payouts = []
     for spec in template.measures:
-        rows = [r for r in results if r.spec is spec]
+        rows = [r for r in results if r.spec is spec and not r.no_data]
         if spec.payout_window:
             start, end = spec.payout_window
             rows = [r for r in rows if r.period_start.first >= start and r.period_end.last <= end]

@@ -17,7 +17,11 @@ retired, died) before its first day. The baseline is one day: in the target grou
 touched on that day. The tests check that the sheet's target group equals the engine's denominator.
 
 The initiative's own measures (the Mål page: :func:`domain.measures.compute`) are added as rows
-as the engine counts them, so the sheet and the Mål page show the same numbers."""
+as the engine counts them, so the sheet and the Mål page show the same numbers.
+
+A missing registration is not a "nej": a column whose day is before the project's first
+registration of a snapshot fact (CV på Jobnet, jobmål, a job broker) has no data in that fact's
+row (:attr:`Row.no_data_columns`), as an engine period without data has none in its row."""
 
 from __future__ import annotations
 
@@ -39,6 +43,9 @@ from fsm_desktop.domain.measures import (
     Report,
     check_in_period,
     facts_needed,
+    first_registrations,
+    no_data_reason,
+    snapshot_facts,
     target_group_entries,
     target_group_needs,
 )
@@ -108,6 +115,13 @@ _OVER = "over_x"
 _JOB_BROKER = "jobformidler"
 _CV = StatusKind.CV_JOBNET.value
 _GOAL = StatusKind.JOB_GOAL.value
+#: Snapshot facts (a state registered from a day on): row → the kind of fact it counts. A
+#: column whose day is before the project's first registration of that kind has no data.
+_SNAPSHOT = {CV: _CV, JOB_GOAL: _GOAL, JOB_BROKER: _JOB_BROKER}
+#: Each kind in a Danish sentence: "projektets første registrering af …".
+_SNAPSHOT_LABELS = {_CV: "CV på Jobnet", _GOAL: "et jobmål", _JOB_BROKER: "en jobformidler"}
+#: What a cell without data says.
+NO_DATA_TEXT = "ingen data"
 _COMPANY_SOURCES = (
     PeriodKind.VIRKSOMHEDSPRAKTIK.value,
     PeriodKind.LOENTILSKUD.value,
@@ -193,7 +207,10 @@ class SheetFacts:
     - stepup: step-up cases with their meetings (only the dates are counted here)
     - coordination: the months marked with a coordination-group meeting
     - recorded: which kinds of data the project holds at all ("paid_hours", "cv_jobnet",
-      "jobmaal", "jobformidler"): a row whose data the project never recorded says so
+      "jobmaal", "jobformidler"): a row whose data the project never recorded says so. The
+      day of each snapshot kind's first registration (CV, job goal, job broker) is worked out
+      from ``status`` and ``rows.assignments``, which hold every row of those kinds
+      (:func:`first_recorded`: no query of its own)
     """
 
     rows: FactRows
@@ -255,6 +272,11 @@ class Row:
     engine: bool = False  # one of the initiative's own measures (the Mål page)
     #: Compared with when the row has no goal: an engine measure's threshold (the easiest).
     threshold: float | None = None
+    #: Data columns without data (their cell is None): their day is before the project's first
+    #: registration of the fact the row counts (a missing registration is not a "no").
+    no_data_columns: frozenset[int] = frozenset()
+    #: Why those columns have no data (Danish, for the user), or "".
+    no_data_reason: str = ""
 
     @property
     def note(self) -> str:
@@ -262,8 +284,15 @@ class Row:
         if self.availability == NOT_RELEVANT:
             return "ikke relevant for indsatsen"
         if self.availability == NO_DATA:
-            return "ingen data"
+            return NO_DATA_TEXT
         return ""
+
+    def cell_note(self, k: int) -> str:
+        """Why data column k has no number (Danish), or "": the row's note, or "ingen data" in
+        a column before the first registration of the row's fact."""
+        if self.availability != OK:
+            return self.note
+        return NO_DATA_TEXT if k in self.no_data_columns else ""
 
     def goal_for(self, month: str) -> float | None:
         """The goal a column is compared with: the first goal dated in or after its month (the
@@ -291,7 +320,7 @@ class Row:
     def met(self, k: int, month: str) -> bool | None:
         """Data column k (of ``month``) against its goal: True met, False not, None nothing to
         compare (no goal, no number, or nobody in the denominator). Exact: 3 of 20 meets 15 %."""
-        if self.availability != OK or self.unit == MARK:
+        if self.availability != OK or self.unit == MARK or k in self.no_data_columns:
             return None
         goal = self.goal_for(month)
         value = self.value(self.cells[k]) if k < len(self.cells) else None
@@ -514,6 +543,27 @@ def _goal_holds(value: str) -> bool:
     return bool(value.strip())
 
 
+def first_recorded(facts: SheetFacts) -> dict[str, str]:
+    """Snapshot kind → the day (ISO) of the project's first registration of it: the earliest
+    dated CV-på-Jobnet and job-goal entry, the earliest start of a job-broker assignment. A
+    kind without any registration is left out. One pass over rows already read: no query."""
+    first: dict[str, str] = {}
+    for _cid, kind, day, _value in facts.status:
+        if kind == _CV or kind == _GOAL:
+            found = first.get(kind)
+            if found is None or day < found:
+                first[kind] = day
+    broker = first_registrations(facts.rows, (_JOB_BROKER,))[_JOB_BROKER]
+    if broker is not None:
+        first[_JOB_BROKER] = broker
+    return first
+
+
+def _days(grid: _Grid, first: Month) -> list[str]:
+    """Each data column's day (ISO): the baseline's day, then each month's last day."""
+    return [grid.b] + [(first + i).last.isoformat() for i in range(grid.n)]
+
+
 def build(
     template: ProgramTemplate,
     facts: SheetFacts,
@@ -546,6 +596,8 @@ def build(
     needs = {PAID: "paid_hours", HOURS_OVER: "paid_hours", CV: _CV, JOB_GOAL: _GOAL, JOB_BROKER: _JOB_BROKER}
     has_groups = bool(template.groups)
     x = number(facts.hours_over)
+    firsts = first_recorded(facts)
+    days = _days(grid, first)
     rows: list[Row] = []
     for spec in ROWS:
         goal = goals.get(spec.id)
@@ -569,6 +621,9 @@ def build(
         else:
             numerator, denominator = numerators.get(spec.id, (spec.id, "ins"))
             row.cells = share_cells(numerator, denominator)
+            kind = _SNAPSHOT.get(spec.id)
+            if kind is not None and kind in firsts:
+                _before_first(row, days, firsts[kind], _SNAPSHOT_LABELS[kind])
         rows.append(row)
     if report is not None:
         rows.extend(_engine_rows(template, report, months, goals))
@@ -712,6 +767,21 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
     return {name: counter(values) for name, values in masks.items()}
 
 
+def _before_first(row: Row, days: Sequence[str], first: str, label: str) -> None:
+    """The columns whose day is before ``first`` (the project's first registration of the
+    row's fact) have no data: no count, no share, not compared with the goal. A column whose
+    day is on or after it is counted as before (first CV entry 15 March: March is counted)."""
+    missing = frozenset(k for k, day in enumerate(days) if day < first)
+    if not missing:
+        return
+    for k in missing:
+        row.cells[k] = None
+    row.no_data_columns = missing
+    row.no_data_reason = (
+        "Ingen data før {day}, projektets første registrering af {label}. En manglende registrering er ikke "
+        "et »nej«.".format(day=dt.date.fromisoformat(first).strftime("%d.%m.%Y"), label=label))
+
+
 def _stepup_cells(cases: Sequence[StepUpCase], start: dt.date, last: Month, baseline: dt.date,
                   today: dt.date) -> list[Cell | None]:
     """Meetings held per month and the running total since the project's start
@@ -725,16 +795,23 @@ def _stepup_cells(cases: Sequence[StepUpCase], start: dt.date, last: Month, base
 def _engine_rows(template: ProgramTemplate, report: Report, months: list[str], goals: dict[str, Goal]) -> list[Row]:
     """The initiative's own measures as the Mål page shows them: for a month column, the
     measurement period that ends in it (the month, the rolling quarter ending with it, or the
-    whole window counted up to it); nothing at the baseline."""
+    whole window counted up to it); nothing at the baseline. A period without data
+    (:attr:`MeasureResult.no_data`) is a column without data; a measure whose fact the project
+    never registered is a row without data."""
     rows = []
     for spec in template.measures:
         by_end = {str(r.period_end): r for r in report.for_measure(spec.id)}
         goal = goals.get(spec.id)
         caseload = spec.kind == "caseload"
         cells: list[Cell | None] = [None]
-        for month in months:
+        missing: set[int] = set()
+        for k, month in enumerate(months, start=1):
             r = by_end.get(month)
+            if r is not None and r.no_data:
+                missing.add(k)
+                r = None
             cells.append(None if r is None else Cell(r.numerator, r.denominator))
+        never = any(report.first_registrations.get(fact, "") is None for fact in snapshot_facts(spec))
         unit_text = {"month": "pr. måned", "rolling_quarter": "i rullende kvartaler (kvartalet, der slutter i måneden)",
                      "period": "for hele perioden til og med måneden"}[spec.unit]
         values = [t.value for t in spec.thresholds]
@@ -748,7 +825,12 @@ def _engine_rows(template: ProgramTemplate, report: Report, months: list[str], g
             cells=cells,
             goals=dict(goal.targets) if goal is not None else {},
             goal_unit=goal.unit if goal is not None else (COUNT if caseload else SHARE),
+            availability=NO_DATA if never else OK,
             engine=True,
             threshold=threshold,
+            no_data_columns=frozenset() if never else frozenset(missing),
+            no_data_reason=no_data_reason(spec, report.first_registrations) if missing or never else "",
         ))
+        if never:
+            rows[-1].cells = [None] * len(cells)
     return rows

@@ -7,13 +7,16 @@ import io
 import json
 
 from fsm_desktop.domain.danish import kroner, number, percent
-from fsm_desktop.domain.measures import MeasureResult, Report
+from fsm_desktop.domain.measures import MeasureResult, Report, no_data_reason
 
 UNIT_LABELS = {"month": "pr. måned", "rolling_quarter": "rullende kvartal", "period": "hele perioden"}
 
 
 def as_dict(result: MeasureResult) -> dict:
-    return {
+    """One result as JSON. A period without data (before the project's first registration of a
+    fact the measure counts) keeps its numerator and denominator as counted, has share and met
+    null and carries ``"no_data": true``; the key is left out otherwise."""
+    out = {
         "measure": result.measure,
         "name": result.spec.name,
         "unit": result.spec.unit,
@@ -34,6 +37,9 @@ def as_dict(result: MeasureResult) -> dict:
             for t in result.thresholds
         ],
     }
+    if result.no_data:
+        out["no_data"] = True
+    return out
 
 
 def render_table(report: Report, title: str = "", finished: bool = False) -> str:
@@ -57,12 +63,16 @@ def render_table(report: Report, title: str = "", finished: bool = False) -> str
             ) or "–"
             share = ("–" if r.share is None else number(round(r.share, 1))) if caseload else percent(r.share)
             met = " / ".join("ja" if t.met else "nej" for t in r.thresholds) or "–"
+            if r.no_data:  # before the first registration of what the measure counts: not a "nej"
+                share, met = "ingen data", "–"
             denominator = number(round(r.denominator, 2)) if caseload else number(r.denominator)
             table.append([r.label, number(r.numerator), denominator, share, threshold, met])
         widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
         out.write("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))) + "\n")
         for row in table:
             out.write("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))) + "\n")
+        if any(r.no_data for r in rows):
+            out.write(no_data_reason(spec, report.first_registrations) + "\n")
     if report.payouts:
         out.write("\nUdbetalingsprognose\n")
         for p in report.payouts:

@@ -21,7 +21,7 @@ import datetime as dt
 from pathlib import Path
 
 from fsm_desktop.domain.danish import count, number, percent
-from fsm_desktop.domain.measures import MeasureResult, Month
+from fsm_desktop.domain.measures import MeasureResult, Month, no_data_reason
 from fsm_desktop.domain.model import Initiative
 from fsm_desktop.domain.status_sheet import COUNT, MARK, OK, RATIO, SHARE, Row, StatusSheet, month_label
 from fsm_desktop.exchange.template import _save
@@ -181,6 +181,12 @@ class _Styles:
     def empty(self) -> str:
         return self.name("tom", font=self.Font(size=10))
 
+    def no_data(self) -> str:
+        """A column before the first registration of the row's fact: neutral, no fill, the words
+        in grey (not a number, so never read as 0)."""
+        return self.name("ingen data", font=self.Font(italic=True, color=_GREY, size=9),
+                         alignment=self.Alignment(horizontal="center", vertical="center", wrap_text=True))
+
 
 def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> None:
     from openpyxl.styles import Font
@@ -232,7 +238,9 @@ def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) ->
     small = Font(size=8, color="404040")
     ws.cell(row=legend, column=1, value=(
         "✓ grøn: målet er nået · ✗ rød: målet er ikke nået (hver måned sammenlignes med det næste mål; "
-        "fravær og passivandel: højst målet) · gul: mål, sat lokalt · 0-punkt: status på dagen."
+        "fravær og passivandel: højst målet) · gul: mål, sat lokalt · 0-punkt: status på dagen · ingen data: "
+        "projektet har ikke registreret det, der tælles (før første registrering; en manglende registrering "
+        "er ikke et »nej«)."
     )).font = small
     ws.cell(row=legend + 1, column=1, value="Sådan tælles hver række (indsatsgruppen: gruppe 1 i målgruppen, i en "
             "indsats uden grupper hele målgruppen; se også docs/status_sheet.md):").font = Font(
@@ -256,6 +264,12 @@ def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) ->
 def _status_cell(ws, r: int, j: int, row: Row, k: int, month: str, styles: _Styles) -> None:
     cell_value = row.cells[k]
     top, bottom = ws.cell(row=r, column=j), ws.cell(row=r + 1, column=j)
+    note = row.cell_note(k)
+    if note:  # before the first registration of the row's fact: words, not 0
+        top.value = note
+        top.style = bottom.style = styles.no_data()
+        ws.merge_cells(start_row=r, start_column=j, end_row=r + 1, end_column=j)
+        return
     if cell_value is None:
         top.style = bottom.style = styles.empty()
         return
@@ -300,6 +314,12 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
         headers = ["Periode", "Tæller", "Nævner", "Sager pr. fuldtid" if caseload else "Andel"]
         headers += [f"Tærskel {number(t.value) if caseload else percent(t.value, trim=True)}"
                     for t in spec.thresholds]
+        # A period without data has no share (a gap in the chart) and says why, after the
+        # thresholds (outside the chart's series).
+        note_column = len(headers) + 1 if any(res.no_data for res in results) else None
+        if note_column is not None:
+            headers.append("Bemærkning")
+        reason = no_data_reason(spec, report.first_registrations) if note_column is not None else ""
         top = r
         for j, text in enumerate(headers, start=1):
             cell = ws.cell(row=r, column=j, value=text)
@@ -307,6 +327,8 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
         for result in results:
             r += 1
             _measure_row(ws, r, result, caseload)
+            if result.no_data and note_column is not None:
+                ws.cell(row=r, column=note_column, value=reason)
         if results:
             chart = LineChart()
             chart.height, chart.width = 9, 18
@@ -374,6 +396,7 @@ def _measure_row(ws, r: int, result: MeasureResult, caseload: bool) -> None:
     ws.cell(row=r, column=1, value=result.label)
     ws.cell(row=r, column=2, value=result.numerator).number_format = _COUNT
     ws.cell(row=r, column=3, value=result.denominator).number_format = _RATIO if caseload else _COUNT
+    # None (an empty cell, a gap in the chart) without a denominator or without data.
     ws.cell(row=r, column=4, value=result.share).number_format = _RATIO if caseload else _PERCENT
     for j, threshold in enumerate(result.thresholds, start=5):
         ws.cell(row=r, column=j, value=threshold.threshold.value).number_format = _RATIO if caseload else _PERCENT
@@ -414,6 +437,13 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
                 lines.append(("nævner", [None if c is None else c.denominator for c in row.cells]))
                 lines.append(("andel" if row.unit == SHARE else "pr. fuldtid",
                               [None if c is None else c.share for c in row.cells]))
+        if row.no_data_columns and row.availability == OK:
+            # Before the first registration of the row's fact: said in words on the first line
+            # (the other lines stay empty), never a 0.
+            first_line = list(lines[0][1])
+            for k in row.no_data_columns:
+                first_line[k] = row.cell_note(k)
+            lines[0] = (lines[0][0], first_line)
         for n, (what, values) in enumerate(lines):
             r += 1
             line = {1: row.id, 2: row.label, 3: what}

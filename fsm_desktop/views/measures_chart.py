@@ -317,6 +317,7 @@ class MeasureChart(ChartView):
         caseload = spec.kind == "caseload"
         scale = 1 if caseload else 100
         xs = list(range(len(rows)))
+        # No share (nobody in the denominator, or no data: MeasureResult.no_data): no point.
         values = [float("nan") if r.share is None else r.share * scale for r in rows]
         self._labels = [period_label(r) for r in rows]
         if title:
@@ -429,7 +430,9 @@ class MeasureChart(ChartView):
             return
         self.canvas.setCursor(Qt.CursorShape.PointingHandCursor)
         r = self.rows[k]
-        if r.spec.kind == "caseload":
+        if r.no_data:  # no point drawn: the fact was not registered yet
+            text = _t("{period}: ingen data").format(period=r.label)
+        elif r.spec.kind == "caseload":
             text = _t("{period}: {share} sager pr. fuldtid").format(
                 period=r.label, share="–" if r.share is None else number(round(r.share, 1)))
         else:

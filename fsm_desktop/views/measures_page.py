@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.breakdown import ALL, GROUPS, CitizenGroup, GroupCount, GroupResult, Person, breakdown, restrict_report
 from fsm_desktop.domain.breakdown import group as group_by_key
 from fsm_desktop.domain.danish import kroner, number, percent
-from fsm_desktop.domain.measures import Member, MeasureResult, Report, compute
+from fsm_desktop.domain.measures import Member, MeasureResult, Report, compute, no_data_reason
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.breakdown import load_people
 from fsm_desktop.storage.facts import load_facts
@@ -50,6 +50,7 @@ from fsm_desktop.views.tasks import run_in_background
 
 MET_COLOR = QColor("#1b6e3a")
 NOT_MET_COLOR = QColor("#8a1c14")
+NO_DATA_COLOR = QColor("#6b7280")  # a period without data: neither met nor missed
 
 
 def _t(text: str) -> str:
@@ -94,7 +95,13 @@ class ResultsModel(_RowsModel):
     )
     RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    def set_results(self, rows: list[MeasureResult]) -> None:
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        #: Why a period has no data (domain.measures.no_data_reason), the tooltip of its row.
+        self.no_data_reason = ""
+
+    def set_results(self, rows: list[MeasureResult], no_data_reason: str = "") -> None:
+        self.no_data_reason = no_data_reason
         self.set_rows(rows)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -119,6 +126,8 @@ class ResultsModel(_RowsModel):
             if column == self.DENOMINATOR:
                 return number(r.denominator)
             if column == self.SHARE:
+                if r.no_data:  # before the first registration of what the measure counts
+                    return _t("ingen data")
                 if caseload:
                     return "–" if r.share is None else number(round(r.share, 1))
                 return percent(r.share)
@@ -126,11 +135,18 @@ class ResultsModel(_RowsModel):
                 values = [number(t.threshold.value) if caseload else percent(t.threshold.value) for t in r.thresholds]
                 return " / ".join(values) or _t("sættes lokalt")
             if column == self.MET:
+                if r.no_data:  # neither met nor missed: a missing registration is not a "nej"
+                    return "–"
                 return " / ".join(_t("ja") if t.met else _t("nej") for t in r.thresholds) or "–"
         if role == Qt.ItemDataRole.TextAlignmentRole and column != self.PERIOD:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column in (self.SHARE, self.MET) and r.met is not None:
-            return MET_COLOR if r.met else NOT_MET_COLOR
+        if role == Qt.ItemDataRole.ForegroundRole and column in (self.SHARE, self.MET):
+            if r.no_data:
+                return NO_DATA_COLOR
+            if r.met is not None:
+                return MET_COLOR if r.met else NOT_MET_COLOR
+        if role == Qt.ItemDataRole.ToolTipRole and r.no_data and self.no_data_reason:
+            return self.no_data_reason
         if role == self.RESULT_ROLE:
             return r
         return None
@@ -584,7 +600,7 @@ class MeasuresPage(Page):
             selected = _default_period(rows, self.today) if rows else -1
         self._selected_measure = measure_id
         self.status_label.setText(self._status(rows))
-        self.model.set_results(rows)
+        self.model.set_results(rows, self._no_data_reason(rows))
         self.period_box.blockSignals(True)
         self.period_box.clear()
         for r in rows:
@@ -601,8 +617,21 @@ class MeasuresPage(Page):
             self.view.scrollTo(self.model.index(selected, 0))
         self._update_save_buttons()
 
+    def _no_data_reason(self, rows: list[MeasureResult]) -> str:
+        """Why some of the periods have no data (Danish), or "" when all have."""
+        if not any(r.no_data for r in rows) or self.shown is None:
+            return ""
+        return no_data_reason(rows[0].spec, self.shown.first_registrations)
+
     def _status(self, rows: list[MeasureResult]) -> str:
-        """The line above the chart: how often met, what the measure is, and the group."""
+        """The line above the chart: how often met, what the measure is, and the group; and
+        why periods have no data, when some have none."""
+        text = self._status_text(rows)
+        reason = self._no_data_reason(rows)
+        return f"{text} {reason}" if reason else text
+
+    def _status_text(self, rows: list[MeasureResult]) -> str:
+        """How often met (of the periods with data), what the measure is, and the group."""
         if not rows:
             return self.tr("Ingen måleperioder i projektets periode.")
         spec = rows[0].spec
@@ -616,10 +645,15 @@ class MeasuresPage(Page):
             text = self.tr("Andel passive: mindst 1 år i ressourceforløb og hverken aktivt tilbud eller mentor de seneste 12 måneder. Lavere er bedre.")
         else:
             met = sum(1 for r in rows if r.met)
-            if len(rows) == 1:
+            counted = sum(1 for r in rows if not r.no_data)  # a period without data is not "not met"
+            if counted == 0:
+                text = self.tr("Ingen data.")
+            elif len(rows) == 1:
                 text = self.tr("Opfyldt.") if met else self.tr("Ikke opfyldt.")
+            elif counted < len(rows):
+                text = self.tr("Opfyldt i {met} af {n} perioder med data.").format(met=met, n=counted)
             else:
-                text = self.tr("Opfyldt i {met} af {n} perioder.").format(met=met, n=len(rows))
+                text = self.tr("Opfyldt i {met} af {n} perioder.").format(met=met, n=counted)
         if not group.is_all:
             text += " " + self.tr("Vist for {group}: både tæller og nævner omfatter kun gruppens borgere.").format(
                 group=_t(group.label) if group.by_age else _t(group.label).lower())
@@ -669,6 +703,12 @@ class MeasuresPage(Page):
             self.breakdown_model.set_rows([])
             return
         result = rows[k]
+        if result.no_data:  # no data for the whole target group: none for its groups either
+            self.breakdown_view.setVisible(False)
+            self.breakdown_model.set_rows([])
+            self.breakdown_note.setText(no_data_reason(result.spec, self.report.first_registrations))
+            self.breakdown_ready.emit()
+            return
         self.breakdown_view.setVisible(result.spec.kind != "caseload")
         if result.spec.kind == "caseload":
             self.breakdown_model.set_rows([])

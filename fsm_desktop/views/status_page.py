@@ -171,6 +171,8 @@ class StatusSheetModel(QAbstractTableModel):
         cell = row.cells[k]
         if row.availability != OK:
             return _t("ikke relevant for indsatsen") if row.availability == NOT_RELEVANT else _t("ingen data")
+        if k in row.no_data_columns:  # before the first registration of the row's fact
+            return _t("ingen data")
         if cell is None:
             return ""
         mark = {True: "✓ ", False: "✗ ", None: ""}[met]
@@ -224,18 +226,20 @@ class StatusSheetModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cell_text(row, column_index, met)
+        # A row without data, or a column before the first registration of the row's fact: greyed.
+        no_data = bool(row.cell_note(column_index))
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if row.availability != OK:
+            if no_data:
                 return int(Qt.AlignmentFlag.AlignCenter)
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
-            if row.availability != OK:
+            if no_data:
                 return NO_DATA_BACKGROUND
             if met is not None:
                 return MET_BACKGROUND if met else NOT_MET_BACKGROUND
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if row.availability != OK:
+            if no_data:
                 return NO_DATA_TEXT
             if met is not None:
                 return MET_TEXT if met else NOT_MET_TEXT
@@ -246,6 +250,9 @@ class StatusSheetModel(QAbstractTableModel):
 
     def _tooltip(self, row: Row, k: int, month: str, met: bool | None) -> str:
         lines = [row.label, row.definition]
+        if row.cell_note(k) and row.no_data_reason:
+            lines.append(row.no_data_reason)  # why: the fact was not registered yet (not a "nej")
+            return "\n".join(lines)
         goal = row.goal_for(month)
         if goal is not None and row.availability == OK:
             text = self._goal_text(row, goal)

@@ -784,9 +784,12 @@ def test_hir_caseload_met_exactly_at_35(citizens, share, met, met_30):
     assert [(t.threshold.value, t.met) for t in result.thresholds] == [(30, met_30), (35, met)]
 
 
-def test_hir_caseload_without_caseworkers_is_not_met():
+def test_hir_caseload_without_caseworkers_has_no_data():
+    # No caseworker assignment in the project at all: no data, neither met nor missed (a
+    # missing registration is not a "nej"; docs/measures.md).
     result = result_for(run(HIR, [], "2019-03", "2019-03", staff=CASEWORKERS), CASELOAD, "2019-03")
-    assert (result.numerator, result.denominator, result.share, result.met) == (0, 0, None, False)
+    assert (result.numerator, result.denominator, result.share, result.met) == (0, 0, None, None)
+    assert result.no_data
 
 
 def test_hir_caseload_counts_a_citizen_only_while_in_ressourceforloeb():
