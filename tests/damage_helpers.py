@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-import sqlite3
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 from pathlib import Path
 
 

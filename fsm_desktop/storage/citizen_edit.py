@@ -4,9 +4,9 @@ transaction with an audit entry for every change (who, when, field, old → new)
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
+from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.citizen_edit import (
     CitizenChanges,
     ends_at_exit,
@@ -224,7 +224,7 @@ class CitizenEditor:
                     self._handover(citizen_id, AssignmentRole(role), staff_id, day, leaving_date(citizen), before, note)
                 self._follow_exit(citizen_id, leaving_date(before.citizen), leaving_date(citizen), before, note)
                 AuditLog(self.project).record(audit)
-        except sqlite3.Error as exc:
+        except dbapi.Error as exc:
             raise file_error(exc, self.project.path) from None
 
     def _check(self, before: CitizenRecord, changes: CitizenChanges, today: dt.date) -> None:

@@ -23,11 +23,10 @@ import json
 import math
 import os
 import random
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from fsm_desktop.storage.sqlite import Database
+from fsm_desktop.storage.sqlite import Database, dbapi
 
 from fsm_desktop.domain.cpr import birth_date as cpr_birth_date
 from fsm_desktop.domain.cpr import normalize
@@ -263,7 +262,7 @@ def write_demo(
         with replacing(path, current_user()):
             os.replace(tmp, path)
             _remove_database(path, keep_main=True)
-    except sqlite3.OperationalError as exc:
+    except dbapi.OperationalError as exc:
         _remove_database(tmp)
         if _is_environment_error(exc):  # disk full, read-only folder, locked …
             raise file_error(exc, path) from None
@@ -281,7 +280,7 @@ def write_demo(
     return DemoSummary(path=path, program=program, **counts)
 
 
-def _is_environment_error(exc: sqlite3.OperationalError) -> bool:
+def _is_environment_error(exc: dbapi.OperationalError) -> bool:
     text = str(exc).lower()
     words = ("disk", "full", "i/o", "readonly", "read-only", "locked", "busy", "unable to open")
     return any(word in text for word in words)
@@ -295,7 +294,7 @@ def _remove_database(path: Path, *, keep_main: bool = False) -> None:
         file.unlink(missing_ok=True)
 
 
-def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def _insert(conn: dbapi.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """One bulk insert (module level so a test can make it fail midway)."""
     if rows:
         marks = ", ".join("?" * len(columns))
@@ -426,7 +425,7 @@ class _Builder:
         return f"{first} {rng.choice(_DK_SURNAMES)}"
 
     # -- the whole run ----------------------------------------------------------------------
-    def write(self, conn: sqlite3.Connection, db: Database) -> dict[str, int]:
+    def write(self, conn: dbapi.Connection, db: Database) -> dict[str, int]:
         people = self.draw_citizens()
         staff = self.draw_staff(people)
         with db.atomic():
@@ -458,7 +457,7 @@ class _Builder:
             conn.execute("UPDATE citizen SET network_consent = 1 WHERE id IN (SELECT citizen_id FROM network_person)")
         return self.counts
 
-    def board_meetings(self, conn: sqlite3.Connection, staff: list[tuple]) -> None:
+    def board_meetings(self, conn: dbapi.Connection, staff: list[tuple]) -> None:
         """The last two monthly team meetings (about five and one week ago), each with the
         board as it stood then, rebuilt from the move log: the board then shows what moved."""
         from fsm_desktop.storage.repositories import NOT_LEFT_SQL

@@ -13,10 +13,10 @@ import datetime as dt
 import functools
 import itertools
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import Existing, ImportPlan, Mapping
 from fsm_desktop.domain.model import (
@@ -191,7 +191,7 @@ class ImportRepository:
                     "INSERT INTO import_journal (batch_id, tbl, action, payload) VALUES (?, ?, ?, ?)",
                     [(batch.id, table, action, json.dumps(rows)) for (table, action), rows in writer.journal.items() if rows],
                 )
-        except sqlite3.Error as exc:
+        except dbapi.Error as exc:
             from fsm_desktop.storage.project import file_error
 
             raise file_error(exc, self.project.path) from None
@@ -446,7 +446,7 @@ def _touched_citizens(journal: dict[tuple[str, str], list]) -> set[str]:
 class _Writer:
     """Writes one plan; collects the journal and the audit entries as it goes."""
 
-    def __init__(self, conn: sqlite3.Connection, batch: ImportRecord, progress) -> None:
+    def __init__(self, conn: dbapi.Connection, batch: ImportRecord, progress) -> None:
         self.conn = conn
         self.batch = batch
         self.at = batch.at.isoformat()

@@ -13,11 +13,10 @@ import getpass
 import json
 import logging
 import os
-import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from fsm_desktop.storage.sqlite import Database
+from fsm_desktop.storage.sqlite import Database, dbapi
 from fsm_desktop.storage.writer_lock import Holder, WriterLock, lock_error, read_holder, replacing, writer_lock_held
 
 from fsm_desktop.domain.danish import os_reason
@@ -53,7 +52,7 @@ class ConstraintError(ProjectFileError):
     """A write that breaks one of the database's rules (a unique key, a reference, a check)."""
 
 
-def file_error(exc: sqlite3.Error, path: Path, creating: bool = False) -> ProjectFileError:
+def file_error(exc: dbapi.Error, path: Path, creating: bool = False) -> ProjectFileError:
     """SQLite's error as the Danish message the user gets: what happened and what to do, never
     SQLite's own English text (which is logged, without personal data: it names tables and
     columns, never values)."""
@@ -80,7 +79,7 @@ def file_error(exc: sqlite3.Error, path: Path, creating: bool = False) -> Projec
             path=str(path),
         )
     log.warning("SQLite error on a project file: %s (%s)", type(exc).__name__, exc)
-    if isinstance(exc, sqlite3.IntegrityError):
+    if isinstance(exc, dbapi.IntegrityError):
         return ConstraintError(
             "Ændringen kunne ikke gemmes, fordi den strider mod det, der allerede står i projektet "
             "(fx findes borgeren eller medarbejderen allerede, eller andre oplysninger bygger på det, "
@@ -102,7 +101,7 @@ def file_error(exc: sqlite3.Error, path: Path, creating: bool = False) -> Projec
 
 
 def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = dbapi.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     db = Database(conn, execute_plugins=False)
     return db
 
@@ -111,7 +110,7 @@ def _configure(db: Database) -> None:
     with db.ensure_autocommit_on():
         mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     if str(mode).lower() != "wal":
-        raise sqlite3.OperationalError("database is locked")
+        raise dbapi.OperationalError("database is locked")
     _session_pragmas(db)
 
 
@@ -167,13 +166,13 @@ def _connect_read_only(path: Path, writer_present: bool | None = None) -> Databa
     if writer_present is None:
         writer_present = writer_lock_held(path)
     if _folder_writable(path) and os.access(path, os.W_OK) and not writer_present:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = dbapi.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute("PRAGMA query_only = ON")
         return Database(conn, execute_plugins=False)
     uri = sqlite_uri(path) + "?mode=ro"
     if not _folder_writable(path) and not Path(f"{path}-shm").exists():
         uri += "&immutable=1"
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = dbapi.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     return Database(conn, execute_plugins=False)
 
 
@@ -182,26 +181,26 @@ def check_database(db: Database, pragma: str) -> list[str]:
     (at most 10 lines; a file too damaged to be checked is damaged all the same)."""
     try:
         rows = [row[0] for row in db.execute(f"PRAGMA {pragma}(10)").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc).lower():
+    except dbapi.DatabaseError as exc:
+        if isinstance(exc, dbapi.OperationalError) and "malformed" not in str(exc).lower():
             raise
         return [str(exc)]
     return [] if rows == ["ok"] else rows
 
 
-def copy_database(source: sqlite3.Connection, target: Path) -> None:
+def copy_database(source: dbapi.Connection, target: Path) -> None:
     """SQLite's online backup of ``source`` into a new, whole file ``target`` (no WAL beside it),
     built under a temporary name and moved into place."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        dest = sqlite3.connect(str(tmp))
+        dest = dbapi.connect(str(tmp))
         try:
             source.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
         os.replace(tmp, target)
-    except (sqlite3.Error, OSError) as exc:
+    except (dbapi.Error, OSError) as exc:
         tmp.unlink(missing_ok=True)
         raise ProjectFileError(
             "Sikkerhedskopien {path} kunne ikke gemmes: {reason}.",
@@ -309,7 +308,7 @@ class Project:
             )
         try:
             db = _connect_read_only(path, writer_present) if read_only else _connect(path)
-        except sqlite3.Error as exc:
+        except dbapi.Error as exc:
             if lock is not None:
                 lock.release()
             raise file_error(exc, path) from None
@@ -350,7 +349,7 @@ class Project:
                 )
             project.initiative  # noqa: B018 - validates the row and the stored template
             return project
-        except sqlite3.Error as exc:
+        except dbapi.Error as exc:
             db.close()
             if lock is not None:
                 lock.release()
@@ -506,7 +505,7 @@ class Project:
                 os.replace(tmp, path)
                 for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
                     stale.unlink(missing_ok=True)
-        except sqlite3.Error as exc:
+        except dbapi.Error as exc:
             raise file_error(exc, path, creating=True) from None
         except OSError as exc:
             raise ProjectFileError(
@@ -581,7 +580,7 @@ class Project:
             finally:
                 if not wait:
                     self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        except sqlite3.Error:
+        except dbapi.Error:
             return False
         return busy == 0
 
@@ -620,7 +619,7 @@ class ProjectConnector:
         try:
             db = _connect_read_only(self.path) if read_only else _connect(self.path)
             _session_pragmas(db)
-        except sqlite3.Error as exc:
+        except dbapi.Error as exc:
             raise file_error(exc, self.path) from None
         project = Project(self.path, db, read_only_reason=self.read_only_reason)
         # Writes on a worker's connection are guarded as the window's are: not after the lock

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import ProjectFileError
 from fsm_desktop.storage.project import (
@@ -65,7 +65,7 @@ def repair(path: str | os.PathLike) -> Repaired:
     try:
         try:
             db = _connect(path)
-        except sqlite3.Error as exc:
+        except dbapi.Error as exc:
             raise file_error(exc, path) from None
         try:
             kept = damaged_copy_path(path)
@@ -74,7 +74,7 @@ def repair(path: str | os.PathLike) -> Repaired:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("REINDEX")
                 db.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except dbapi.Error as exc:
                 if db.conn.in_transaction:
                     db.execute("ROLLBACK")
                 if "malformed" not in str(exc).lower():
@@ -126,12 +126,12 @@ def restore(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
 def _program_of(path: Path) -> str | None:
     """The initiative of a (possibly damaged) project, when it can still be read."""
     try:
-        conn = sqlite3.connect(f"{sqlite_uri(path)}?mode=ro", uri=True)
+        conn = dbapi.connect(f"{sqlite_uri(path)}?mode=ro", uri=True)
         try:
             row = conn.execute("SELECT program FROM initiative WHERE id = 1").fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except dbapi.Error:
         return None
     return row[0] if row else None
 

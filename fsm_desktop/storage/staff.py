@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.caseload import (
     HOLDERS,
     AssignmentRows,
@@ -84,7 +84,7 @@ def _writing(project: Project) -> Iterator[None]:
     try:
         with project.db.atomic():
             yield
-    except sqlite3.Error as exc:
+    except dbapi.Error as exc:
         raise file_error(exc, project.path) from None
 
 

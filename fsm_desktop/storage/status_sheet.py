@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 
+from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.measures import Month, compute
 from fsm_desktop.domain.model import AuditEntry, ExemptionKind, StatusKind
@@ -40,7 +40,7 @@ class StatusSheetRepository:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.db = project.db
-        self.conn: sqlite3.Connection = project.db.conn
+        self.conn: dbapi.Connection = project.db.conn
 
     # --- reading -----------------------------------------------------------------------------
     def facts(self) -> SheetFacts:
@@ -110,7 +110,7 @@ class StatusSheetRepository:
             with self.db.atomic():
                 work()
                 AuditLog(self.project).record([entry])
-        except sqlite3.Error as exc:
+        except dbapi.Error as exc:
             raise file_error(exc, self.project.path) from None
 
     def _entry(self, action: str, entity: str, entity_id: str, field: str, old: str | None, new: str | None) -> AuditEntry:

@@ -4,10 +4,10 @@ and markings, each in one transaction with its audit entries."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     AssignmentRole,
@@ -108,7 +108,7 @@ class StepUpRepository:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.db = project.db
-        self.conn: sqlite3.Connection = project.db.conn
+        self.conn: dbapi.Connection = project.db.conn
 
     # --- reading -----------------------------------------------------------------------------
     def cases(self, today: dt.date, citizen_ids: Iterable[str] | None = None) -> list[StepUpCase]:
@@ -230,7 +230,7 @@ class StepUpRepository:
             with self.db.atomic():
                 work()
                 AuditLog(self.project).record(entries)
-        except sqlite3.Error as exc:
+        except dbapi.Error as exc:
             raise file_error(exc, self.project.path) from None
 
     def _entry(self, action: str, entity: str, entity_id: str, citizen_id: str, field: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sqlite3
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 import pytest
 

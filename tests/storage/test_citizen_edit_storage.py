@@ -4,7 +4,7 @@ old → new), the assignment history rule in the database, and all-or-nothing.""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import random
 import re
-import sqlite3
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path

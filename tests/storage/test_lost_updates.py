@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sqlite3
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 import pytest
 

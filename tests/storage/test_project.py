@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-import sqlite3
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 import uuid
 from pathlib import Path
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 import pytest
 

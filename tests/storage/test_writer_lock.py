@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import os
 import socket
-import sqlite3
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 import subprocess
 import sys
 import textwrap

@@ -5,7 +5,7 @@ program-error dialog."""
 
 from __future__ import annotations
 
-import sqlite3
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
