@@ -16,6 +16,9 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+from fsm_desktop.storage import keys
+from fsm_desktop.storage.keys import Key, PasswordRequired, WrongPassword
+from fsm_desktop.storage.netfs import journal_mode_for
 from fsm_desktop.storage.sqlite import Database, dbapi
 from fsm_desktop.storage.writer_lock import Holder, WriterLock, lock_error, read_holder, replacing, writer_lock_held
 
@@ -100,16 +103,30 @@ def file_error(exc: dbapi.Error, path: Path, creating: bool = False) -> ProjectF
     )
 
 
-def _connect(path: Path) -> Database:
+def _connect(path: Path, key: Key | None = None) -> Database:
     conn = dbapi.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    keys.apply(conn, key)
     db = Database(conn, execute_plugins=False)
     return db
 
 
-def _configure(db: Database) -> None:
+def _is_not_a_database(exc: BaseException) -> bool:
+    return isinstance(exc, dbapi.DatabaseError) and "not a database" in str(exc).lower()
+
+
+def wrong_password(path: Path) -> WrongPassword:
+    return WrongPassword("Forkert adgangskode til {file}. Intet er ændret.", file=path.name)
+
+
+def _configure(db: Database, path: Path) -> None:
+    """The file's journal: WAL on a local disk, the rollback journal on a network drive, where
+    WAL's shared memory does not work (storage/netfs.py; docs/architecture.md "Shared
+    drives"). Set at every opening for writing: the mode is stored in the file, and a project
+    moved to a share must not keep WAL."""
+    wanted = journal_mode_for(path)
     with db.ensure_autocommit_on():
-        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
+        mode = db.execute(f"PRAGMA journal_mode={wanted.upper()}").fetchone()[0]
+    if str(mode).lower() != wanted:
         raise dbapi.OperationalError("database is locked")
     _session_pragmas(db)
 
@@ -155,7 +172,7 @@ def sqlite_uri(path: Path) -> str:
     return "file:" + quoted
 
 
-def _connect_read_only(path: Path, writer_present: bool | None = None) -> Database:
+def _connect_read_only(path: Path, writer_present: bool | None = None, key: Key | None = None) -> Database:
     """A connection that cannot write. In a folder where SQLite cannot make the ``-shm`` file
     (read-only media), the file is opened as immutable: nobody can be writing it there.
 
@@ -167,12 +184,14 @@ def _connect_read_only(path: Path, writer_present: bool | None = None) -> Databa
         writer_present = writer_lock_held(path)
     if _folder_writable(path) and os.access(path, os.W_OK) and not writer_present:
         conn = dbapi.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        keys.apply(conn, key)
         conn.execute("PRAGMA query_only = ON")
         return Database(conn, execute_plugins=False)
     uri = sqlite_uri(path) + "?mode=ro"
     if not _folder_writable(path) and not Path(f"{path}-shm").exists():
         uri += "&immutable=1"
     conn = dbapi.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    keys.apply(conn, key)
     return Database(conn, execute_plugins=False)
 
 
@@ -188,12 +207,16 @@ def check_database(db: Database, pragma: str) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def copy_database(source: dbapi.Connection, target: Path) -> None:
+def copy_database(source: dbapi.Connection, target: Path, key: Key | None = None) -> None:
     """SQLite's online backup of ``source`` into a new, whole file ``target`` (no WAL beside it),
-    built under a temporary name and moved into place."""
+    built under a temporary name and moved into place. ``key``: the source's, which the copy
+    gets too (with the same salt, so the same password opens it)."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
+        tmp.unlink(missing_ok=True)
+        private_file(tmp)
         dest = dbapi.connect(str(tmp))
+        keys.apply(dest, key)
         try:
             source.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")
@@ -207,6 +230,25 @@ def copy_database(source: dbapi.Connection, target: Path) -> None:
             path=str(target),
             reason=os_reason(exc) if isinstance(exc, OSError) else "databasen svarede med en fejl",
         ) from None
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty, readable and writable by its owner only (0600) — before SQLite
+    fills it: a project, its -wal and -shm (SQLite gives them the file's mode) and its backups
+    hold personal data. In a folder others share (group- or world-writable, or with the
+    set-group-id bit) the file takes the folder's permissions, never wider: the team copy on a
+    shared drive must stay readable by the team."""
+    mode = 0o600
+    try:
+        folder = path.parent.stat().st_mode
+    except OSError:
+        folder = 0
+    if folder & 0o2000 or folder & 0o022:
+        # A shared folder: the group's (and only the group's) read/write where the folder has it.
+        mode |= (folder & 0o070) & 0o060
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    os.close(fd)
+    os.chmod(path, mode)  # the umask narrowed it, never widened: set it exactly
 
 
 class ReadOnlyProject(ProjectFileError):
@@ -223,9 +265,12 @@ class Project:
         *,
         lock: WriterLock | None = None,
         read_only_reason: KnownError | None = None,
+        key: Key | None = None,
     ) -> None:
         self.path = path
         self.db = db
+        #: The page key of an encrypted project (None: a plain file), derived once at opening.
+        self.key = key
         self.user = current_user()
         self.backup_made: Path | None = None
         self.lock = lock
@@ -270,6 +315,8 @@ class Project:
         holder_shown: Holder | None = None,
         check: bool = True,
         upgraded: bool = False,
+        password: str | None = None,
+        key: Key | None = None,
     ) -> Project:
         """Open for writing, holding the writer lock (:mod:`writer_lock`), or with ``read_only``
         without it. A project someone else writes raises :class:`ProjectInUse`; ``take_over``
@@ -280,9 +327,22 @@ class Project:
 
         ``check`` runs SQLite's ``quick_check`` now (about 0.35 s for 20,000 citizens); the
         window passes False and checks on a worker instead (:meth:`verify` runs before the first
-        write if that has not finished)."""
+        write if that has not finished).
+
+        An encrypted project needs its ``password`` (:class:`PasswordRequired` without one,
+        :class:`WrongPassword` for a wrong one; nothing is written either way), or the ``key``
+        an opening derived already. A plain file opens without (a password is then unused)."""
         path = Path(path).expanduser().absolute()
         _check_path(path)
+        if key is None:
+            try:
+                salt = keys.file_salt(path)
+            except dbapi.Error as exc:
+                raise file_error(exc, path) from None
+            if salt is not None:
+                if password is None:
+                    raise PasswordRequired("Projektet {file} er krypteret. Angiv adgangskoden.", file=path.name)
+                key = keys.derive(password, salt)
         lock: WriterLock | None = None
         reason: KnownError | None = None
         if not read_only and not _writable(path):
@@ -307,21 +367,26 @@ class Project:
                 else ReadOnlyProject("Projektet {path} er åbnet skrivebeskyttet.", path=str(path))
             )
         try:
-            db = _connect_read_only(path, writer_present) if read_only else _connect(path)
+            db = _connect_read_only(path, writer_present, key) if read_only else _connect(path, key)
         except dbapi.Error as exc:
             if lock is not None:
                 lock.release()
             raise file_error(exc, path) from None
         try:
-            version = cls._check_version(db, path)
+            try:
+                version = cls._check_version(db, path)
+            except dbapi.DatabaseError as exc:
+                if key is not None and _is_not_a_database(exc):
+                    raise wrong_password(path) from None
+                raise
             if read_only:
                 db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 if migrations.pending(db) and not upgraded and _writable(path):
                     # Made by an older version: bring it up to date once (which needs the
                     # writer lock, so not while someone writes it), then read.
                     db.close()
-                    cls.open(path).close()
-                    return cls.open(path, read_only=True, upgraded=True)
+                    cls.open(path, key=key).close()
+                    return cls.open(path, read_only=True, upgraded=True, key=key)
                 if migrations.pending(db):
                     raise ProjectFileError(
                         "Projektfilen {path} er gemt af en ældre version af FSM Desktop og skal "
@@ -330,12 +395,12 @@ class Project:
                         path=str(path),
                     )
             else:
-                _configure(db)
+                _configure(db, path)
                 # WAL lets readers past another program's write lock; find it now, not at the
                 # user's first save.
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("ROLLBACK")
-            project = cls(path, db, lock=lock, read_only_reason=reason)
+            project = cls(path, db, lock=lock, read_only_reason=reason, key=key)
             if check or migrations.pending(db):
                 project.verify()
             if not read_only and not project.read_only and migrations.pending(db):
@@ -363,7 +428,7 @@ class Project:
     def connector(self) -> ProjectConnector:
         """How a worker thread opens its own connection to this project (SQLite connections stay
         on their thread): no checks again, no lock of its own, read-only when this is."""
-        return ProjectConnector(self.path, self.read_only_reason, self.lock, self.checked)
+        return ProjectConnector(self.path, self.read_only_reason, self.lock, self.checked, self.key)
 
     # --- checks -------------------------------------------------------------------------------
     def quick_check(self) -> list[str]:
@@ -454,9 +519,12 @@ class Project:
         municipality: str = "",
         grant_amount: float | None = None,
         overwrite: bool = False,
+        password: str | None = None,
     ) -> Project:
-        """A new project file for ``template``. Built under a temporary name and moved into
-        place when complete, so a failure never leaves half a project."""
+        """A new project file for ``template``, encrypted with ``password`` (None: a plain
+        file, for demo and test projects only). Built under a temporary name and moved into
+        place when complete, so a failure never leaves half a project. The file is readable
+        by its owner only (:func:`private_file`)."""
         path = Path(path).expanduser().absolute()
         if path.exists() and not overwrite:
             raise ProjectFileError("Filen {path} findes allerede.", path=str(path))
@@ -465,11 +533,13 @@ class Project:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
+        key = keys.new_key(password) if password is not None else None
         try:
-            db = _connect(tmp)
+            private_file(tmp)
+            db = _connect(tmp, key)
             try:
                 db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                _configure(db)
+                _configure(db, path)
                 migrations.apply(db)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 with db.atomic():
@@ -516,7 +586,7 @@ class Project:
         finally:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 leftover.unlink(missing_ok=True)
-        return cls.open(path)
+        return cls.open(path, key=key)
 
     # --- backups ----------------------------------------------------------------------------
     def _backup_before_migrating(self, version: int) -> Path:
@@ -536,7 +606,7 @@ class Project:
         # replacing the open file would detach it from its WAL and lose later writes.
         if target == self.path or (target.exists() and os.path.samefile(target, self.path)):
             raise ProjectFileError("Sikkerhedskopien kan ikke gemmes oven i selve projektfilen.")
-        copy_database(self.db.conn, target)
+        copy_database(self.db.conn, target, self.key)
         return target
 
     # --- the initiative -----------------------------------------------------------------------
@@ -564,6 +634,30 @@ class Project:
         self.initiative  # noqa: B018 - loads both
         assert self._template is not None
         return self._template
+
+    # --- the key ------------------------------------------------------------------------------
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
+    def change_password(self, password: str) -> None:
+        """Re-key the encrypted project in one step (SQLCipher's rekey rewrites every page in
+        one transaction: a crash leaves the file whole, opened by one of the two passwords).
+        The salt stays, so the file remains one the new password opens in any SQLCipher 4
+        tool. Another connection open on the file cannot read it afterwards: workers take
+        their key from :meth:`connector` when they start, which has the new one."""
+        self.require_writable()
+        if self.key is None:
+            raise ProjectFileError("Projektet {file} er ikke krypteret: vælg »Krypter projektet«.", file=self.path.name)
+        problem = keys.password_problem(password)
+        if problem is not None:
+            raise ProjectFileError(problem)
+        new = keys.derive(password, self.key.salt)
+        try:
+            self.db.conn.reset_key(new.pragma())
+        except dbapi.Error as exc:
+            raise file_error(exc, self.path) from None
+        self.key = new
 
     def checkpoint(self, wait: bool = True) -> bool:
         """Fold the WAL into the project file and empty it (``TRUNCATE``), so that a copy of the
@@ -607,21 +701,27 @@ class ProjectConnector:
     locked again, and nothing but SQLite opens it."""
 
     def __init__(
-        self, path: Path, read_only_reason: KnownError | None, lock: WriterLock | None = None, checked: bool = True
+        self,
+        path: Path,
+        read_only_reason: KnownError | None,
+        lock: WriterLock | None = None,
+        checked: bool = True,
+        key: Key | None = None,
     ) -> None:
         self.path = path
         self.read_only_reason = read_only_reason
         self.lock = lock
         self.checked = checked
+        self.key = key
 
     def __call__(self) -> Project:
         read_only = self.read_only_reason is not None
         try:
-            db = _connect_read_only(self.path) if read_only else _connect(self.path)
+            db = _connect_read_only(self.path, key=self.key) if read_only else _connect(self.path, self.key)
             _session_pragmas(db)
         except dbapi.Error as exc:
             raise file_error(exc, self.path) from None
-        project = Project(self.path, db, read_only_reason=self.read_only_reason)
+        project = Project(self.path, db, read_only_reason=self.read_only_reason, key=self.key)
         # Writes on a worker's connection are guarded as the window's are: not after the lock
         # was taken over, and not before quick_check (run here, on this connection, if the
         # window's check had not finished when the work began).
@@ -631,3 +731,69 @@ class ProjectConnector:
             db.write_guard = project._before_write
         return project
 
+
+
+def encrypt_project(path: str | os.PathLike, password: str) -> Key:
+    """Turn a plain project into an encrypted one (the project must not be open anywhere else:
+    this takes its writer lock). An encrypted copy is exported beside it, checked (the whole
+    file, and the same number of rows in every table), and only then moved over the plain
+    file; a failure leaves the plain file as it was. No plain copy is left behind. Returns
+    the key, for opening the project again without deriving it twice."""
+    problem = keys.password_problem(password)
+    if problem is not None:
+        raise ProjectFileError(problem)
+    path = Path(path).expanduser().absolute()
+    _check_path(path)
+    if keys.is_encrypted(path):
+        raise ProjectFileError("Projektet {file} er allerede krypteret.", file=path.name)
+    project = Project.open(path)
+    lock, project.lock = project.lock, None  # held until the encrypted file is in place
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.krypteres.tmp")
+    key = keys.new_key(password)
+    try:
+        project.require_whole()
+        conn = project.db.conn
+        try:
+            tmp.unlink(missing_ok=True)
+            private_file(tmp)
+            conn.execute("ATTACH DATABASE ? AS enc KEY ?", (str(tmp), key.pragma()))
+            try:
+                conn.execute("SELECT sqlcipher_export('enc')")
+                # sqlcipher_export copies neither: the file would not open as a project.
+                version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+                conn.execute(f"PRAGMA enc.user_version = {version}")
+                conn.execute(f"PRAGMA enc.application_id = {APPLICATION_ID}")
+            finally:
+                conn.execute("DETACH DATABASE enc")
+            tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+            copy = _connect(tmp, key)
+            try:
+                damage = check_database(copy, "integrity_check")
+                copied = {t: copy.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+                copy.execute(f"PRAGMA journal_mode={journal_mode_for(path).upper()}")
+            finally:
+                copy.close()
+            if damage or copied != counts:
+                raise ProjectFileError(
+                    "Projektet {file} kunne ikke krypteres: kopien blev ikke som originalen. Intet er ændret.",
+                    file=path.name,
+                )
+            project.checkpoint()
+        except dbapi.Error as exc:
+            raise file_error(exc, path) from None
+        finally:
+            project.db.close()
+        try:
+            os.replace(tmp, path)
+            for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+                stale.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ProjectFileError(
+                "Projektet {file} kunne ikke krypteres: {reason}. Intet er ændret.", file=path.name, reason=os_reason(exc)
+            ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+        if lock is not None:
+            lock.release()
+    return key

@@ -19,7 +19,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import ProjectFileError
 from fsm_desktop.storage.project import (
@@ -31,6 +30,9 @@ from fsm_desktop.storage.project import (
     file_error,
     sqlite_uri,
 )
+from fsm_desktop.storage import keys
+from fsm_desktop.storage.keys import Key
+from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.storage.writer_lock import WriterLock, lock_error
 
 
@@ -58,18 +60,19 @@ def _locked(path: Path) -> WriterLock:
     return lock
 
 
-def repair(path: str | os.PathLike) -> Repaired:
-    """Keep a copy of the damaged file, rebuild its indexes and check it again."""
+def repair(path: str | os.PathLike, key: Key | None = None) -> Repaired:
+    """Keep a copy of the damaged file, rebuild its indexes and check it again. ``key``: an
+    encrypted project's (the kept copy has it too)."""
     path = Path(path).expanduser().absolute()
     lock = _locked(path)
     try:
         try:
-            db = _connect(path)
+            db = _connect(path, key)
         except dbapi.Error as exc:
             raise file_error(exc, path) from None
         try:
             kept = damaged_copy_path(path)
-            copy_database(db.conn, kept)
+            copy_database(db.conn, kept, key)
             try:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("REINDEX")
@@ -88,20 +91,22 @@ def repair(path: str | os.PathLike) -> Repaired:
     return Repaired(kept, damage)
 
 
-def restore(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
+def restore(path: str | os.PathLike, backup: str | os.PathLike, key: Key | None = None,
+            password: str | None = None) -> Path:
     """Put a copy of ``backup`` in the place of the project at ``path``; returns where the file
-    it replaced was kept. The backup must be a whole project of the same initiative."""
+    it replaced was kept. The backup must be a whole project of the same initiative. ``key``
+    (or ``password``): the encrypted backup's; the copy put in place keeps it."""
     path = Path(path).expanduser().absolute()
     backup = Path(backup).expanduser().absolute()
     if backup == path:
         raise ProjectFileError("Vælg en sikkerhedskopi, ikke selve projektfilen.")
-    with Project.open(backup, read_only=True) as copy:
+    with Project.open(backup, read_only=True, key=key, password=password) as copy:
         if copy.damage or copy.integrity_check():
             raise ProjectFileError("Sikkerhedskopien {path} er også beskadiget. Vælg en anden.", path=str(backup))
         program = copy.initiative.program
         lock = _locked(path)
         try:
-            current = _program_of(path)
+            current = _program_of(path, copy.key)
             if current is not None and current != program:
                 raise ProjectFileError(
                     "Sikkerhedskopien {path} er af en anden indsats end projektet. Vælg en kopi af dette projekt.",
@@ -117,16 +122,18 @@ def restore(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
                 raise ProjectFileError(
                     "Projektfilen {path} kunne ikke flyttes til side: {reason}.", path=str(path), reason=os_reason(exc)
                 ) from None
-            copy_database(copy.db.conn, path)
+            copy_database(copy.db.conn, path, copy.key)
         finally:
             lock.release()
     return kept
 
 
-def _program_of(path: Path) -> str | None:
-    """The initiative of a (possibly damaged) project, when it can still be read."""
+def _program_of(path: Path, key: Key | None) -> str | None:
+    """The initiative of a (possibly damaged) project, when it can still be read (with the
+    backup's key: a project of another key cannot be read, and is not this one's)."""
     try:
         conn = dbapi.connect(f"{sqlite_uri(path)}?mode=ro", uri=True)
+        keys.apply(conn, key)
         try:
             row = conn.execute("SELECT program FROM initiative WHERE id = 1").fetchone()
         finally:
