@@ -251,7 +251,7 @@ def bench_import(runs: int) -> None:
         db = CACHE / "import-target.fsm"
         for leftover in CACHE.glob("import-target.fsm*"):
             leftover.unlink()
-        subprocess.run([sys.executable, "-m", "fsm_desktop", "init", "--db", str(db), "--program", "fsm2"], env=env, check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "fsm_desktop", "init", "--db", str(db), "--program", "fsm2", "--unencrypted"], env=env, check=True, capture_output=True)
         result = subprocess.run([sys.executable, "-c", IMPORT_RUN, str(db), str(path)], env=env, capture_output=True, text=True)
         elapsed, peak_kb, code = result.stdout.split()[-3:]
         if code != "0":

@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}",
                         help="vis programmets version og afslut")
     parser.add_argument("--db", metavar="FIL", help="projektfilen (.fsm), der skal åbnes")
+    parser.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -121,20 +122,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="opret et nyt, tomt projekt for en indsats")
     init.add_argument("--db", required=True, metavar="FIL", help="den nye projektfil (.fsm)")
+    init.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     init.add_argument("--program", required=True, choices=BUILTIN, help="indsatsens skabelon")
     init.add_argument("--name", metavar="NAVN", help="projektets navn (standard: indsatsens navn)")
     init.add_argument("--municipality", default="", metavar="KOMMUNE", help="kommunens navn")
     init.add_argument("--grant", type=float, metavar="KR", help="tilsagnsbeløbet i kroner")
     init.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    init.add_argument("--unencrypted", action="store_true",
+                      help="opret projektet uden kryptering (kun til test uden rigtige borgere)")
 
     demo = sub.add_parser("demo", help="skriv en syntetisk demokommune (ingen rigtige personer)")
     demo.add_argument("--db", required=True, metavar="FIL", help="projektfilen der skrives (.fsm)")
+    demo.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     demo.add_argument("--program", default="fsm2", choices=BUILTIN, help="indsatsens skabelon")
     demo.add_argument("--citizens", type=_positive_int, default=600, metavar="N", help="antal borgere")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="tilfældighedsfrø (samme frø, samme data)")
     demo.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
     measures = sub.add_parser("measures", help="beregn indsatsens resultatkrav som STAR opgør dem")
     measures.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    measures.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     measures.add_argument("--from", dest="first", type=_month, metavar="ÅÅÅÅ-MM", help="første måned (standard: projektets start)")
     measures.add_argument("--to", dest="last", type=_month, metavar="ÅÅÅÅ-MM", help="sidste måned (standard: projektets slut)")
     measures.add_argument("--format", choices=("table", "json", "csv"), default="table", help="udskriftens form")
@@ -146,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         "2: forkert brug, eller filen er ikke et regneark.",
     )
     imp.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    imp.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     imp.add_argument("path", metavar="STI", help="udtrækket (.xlsx eller .csv)")
     imp.add_argument("--dry-run", action="store_true", help="vis kun, hvad importen ville gøre")
     imp.add_argument(
@@ -165,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imports = sub.add_parser("imports", help="vis tidligere importer, eller fortryd den seneste")
     imports.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    imports.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     imports.add_argument("--undo", action="store_true", help="fortryd den seneste import")
 
     caseload = sub.add_parser(
@@ -175,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         "siden Medarbejdere. Pseudo-sagsbehandlere og deres borgere tæller ikke med (docs/caseload.md).",
     )
     caseload.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    caseload.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     caseload.add_argument("--month", type=_month, metavar="ÅÅÅÅ-MM", help="måneden (standard: i dag)")
     caseload.add_argument("--format", choices=("table", "json"), default="table", help="udskriftens form")
 
@@ -186,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Opgørelsesdatoen er i dag, dog højst indsatsens slutdato.",
     )
     stepup.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    stepup.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     stepup.add_argument("--due", action="store_true", help="vis borgerne, der skal have et møde")
     stepup.add_argument("--exempt", action="store_true", help="med --due: vis også de fritagne")
     stepup.add_argument("--date", dest="as_of", type=_day, metavar="ÅÅÅÅ-MM-DD", help="opgør pr. denne dato")
@@ -200,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         "pr. måned og målene), resultatkravene som STAR opgør dem med grafer, og tallene på et dataark.",
     )
     export.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
+    export.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     export.add_argument("--month", type=_month, metavar="ÅÅÅÅ-MM",
                         help="skemaets sidste måned (standard: denne måned, højst indsatsens sidste)")
     export.add_argument("--out", required=True, metavar="FIL.xlsx", help="Excel-filen der skrives")
@@ -207,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="gem importskabelonen (Excel), tom eller med projektets data")
     template.add_argument("--out", required=True, metavar="FIL.xlsx", help="filen der skrives")
     template.add_argument("--db", metavar="FIL", help="udfyld skabelonen med projektets data (eksport)")
+    template.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     return parser
 
 
@@ -235,14 +247,100 @@ def _day(text: str):
         raise argparse.ArgumentTypeError(f"»{text}« er ikke en dato (ÅÅÅÅ-MM-DD)") from None
 
 
-def _open_project(path, write: bool = False):
+PASSWORD_FILE_HELP = "læs projektets adgangskode fra filen (ellers FSM_PASSWORD eller terminalen)"
+#: The environment variable a script gives the password in (never a plain argument: it would
+#: show in the process list).
+PASSWORD_ENV = "FSM_PASSWORD"
+
+
+def given_password(args: argparse.Namespace) -> str | None:
+    """The password from FSM_PASSWORD or --password-file (its first line), or None."""
+    import os
+
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return value
+    path = getattr(args, "password_file", None)
+    if path:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                line = fh.readline()
+        except (OSError, UnicodeDecodeError) as exc:
+            from fsm_desktop.domain.danish import os_reason
+
+            reason = os_reason(exc) if isinstance(exc, OSError) else "filen er ikke UTF-8-tekst"
+            raise UsageError(f"--password-file {path} kunne ikke læses: {reason}") from None
+        line = line.rstrip("\r\n")
+        if not line:
+            raise UsageError(f"--password-file {path} er tom")
+        return line
+    return None
+
+
+def _terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def ask_password(prompt: str) -> str:
+    """Hidden input on the terminal (getpass)."""
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def _password_for(args: argparse.Namespace, path) -> str | None:
+    """An encrypted project's password: FSM_PASSWORD, --password-file, or asked on the terminal
+    (hidden); None for a plain file or when there is no way to get it (opening then says so)."""
+    from pathlib import Path
+
+    from fsm_desktop.storage.keys import is_encrypted
+
+    found = given_password(args)
+    if found is not None:
+        return found
+    try:
+        encrypted = Path(path).is_file() and is_encrypted(Path(path))
+    except Exception:  # unreadable: opening says why
+        return None
+    if encrypted and _terminal():
+        return ask_password(f"Adgangskode til {Path(path).name}: ")
+    return None
+
+
+def _new_password(args: argparse.Namespace) -> str | None:
+    """A new project's password: given, or asked twice on the terminal; None without either."""
+    from fsm_desktop.storage.keys import password_problem
+
+    found = given_password(args)
+    if found is None and _terminal():
+        found = ask_password("Ny adgangskode til projektet: ")
+        again = ask_password("Gentag adgangskoden: ")
+        problem = password_problem(found, again)
+    elif found is not None:
+        problem = password_problem(found)
+    else:
+        return None
+    if problem is not None:
+        raise UsageError(problem)
+    return found
+
+
+def _open_project(path, write: bool = False, args: argparse.Namespace | None = None):
     """A reading command opens the project read-only, so it works while a window writes it; a
     writing command takes the writer lock (refused, naming who has it, exit 2). Neither works on
     a file that fails SQLite's quick_check: figures from a damaged file cannot be trusted."""
     from fsm_desktop.domain.errors import ProjectFileError
     from fsm_desktop.storage.project import Project
 
-    project = Project.open(path, read_only=not write)
+    from fsm_desktop.storage.keys import PasswordRequired
+
+    password = _password_for(args, path) if args is not None else None
+    try:
+        project = Project.open(path, read_only=not write, password=password)
+    except PasswordRequired as exc:
+        raise UsageError(
+            f"{exc.message} Sæt {PASSWORD_ENV}, brug --password-file FIL, eller kør kommandoen i en terminal."
+        ) from None
     if project.damage:
         project.close()
         raise ProjectFileError(
@@ -261,7 +359,7 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
     from fsm_desktop.exchange.caseload_output import render
     from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
 
-    with _open_project(args.db) as project:
+    with _open_project(args.db, args=args) as project:
         today = min(dt.date.today(), project.initiative.end)
         if args.month is not None:
             # The initiative's months, or any month up to this one (staff keep working after it).
@@ -291,7 +389,7 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
         raise UsageError("--exempt kan kun bruges sammen med --due")
     if (args.job_broker is not None or args.caseworker is not None) and not args.due:
         raise UsageError("--job-broker og --caseworker kan kun bruges sammen med --due")
-    with _open_project(args.db) as project:
+    with _open_project(args.db, args=args) as project:
         initiative = project.initiative
         if args.as_of is not None:
             # From the initiative's start to its end, or to today (cases go on after it).
@@ -328,7 +426,7 @@ def _cmd_measures(args: argparse.Namespace) -> int:
     from fsm_desktop.exchange.measures_output import render
     from fsm_desktop.storage.facts import load_facts
 
-    with _open_project(args.db) as project:
+    with _open_project(args.db, args=args) as project:
         template = project.template
         start, end = Month.of(project.initiative.start), Month.of(project.initiative.end)
         for month in (args.first, args.last):
@@ -404,7 +502,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     committed = False
     try:
-        with _open_project(args.db, write=not args.dry_run) as project:
+        with _open_project(args.db, write=not args.dry_run, args=args) as project:
             prepared = importer.prepare(project, args.path, _load_mapping(project, args.mapping), as_of=args.as_of)
             plan = prepared.plan
             dated = importer.ExtractDate(prepared.as_of, prepared.as_of_source)
@@ -476,7 +574,7 @@ def _cmd_imports(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.danish import number
     from fsm_desktop.storage.imports import ImportRepository
 
-    with _open_project(args.db, write=args.undo) as project:
+    with _open_project(args.db, write=args.undo, args=args) as project:
         repository = ImportRepository(project)
         if args.undo:
             latest = repository.latest_undoable()
@@ -507,7 +605,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"--out skal være en Excel-fil (.xlsx), ikke »{args.out}«")
     if not Path(args.out).absolute().parent.is_dir():
         raise UsageError(f"--out: mappen {Path(args.out).absolute().parent} findes ikke")
-    with _open_project(args.db) as project:
+    with _open_project(args.db, args=args) as project:
         initiative = project.initiative
         last = args.month or max(Month.of(min(dt.date.today(), initiative.end)), Month.of(initiative.start))
         path, sheet = export_status(project, last, args.out)
@@ -522,7 +620,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
     if args.db:
         from fsm_desktop.storage.imports import ImportRepository
 
-        with _open_project(args.db) as project:
+        with _open_project(args.db, args=args) as project:
             rows = ImportRepository(project).template_rows()
     path = write_template(args.out, rows)
     print(f"Skrev {path}.")
@@ -535,6 +633,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     if args.grant is not None and args.grant < 0:
         raise UsageError("--grant skal være et positivt beløb")
+    password = None if args.unencrypted else _new_password(args)
+    if password is None and not args.unencrypted:
+        raise UsageError(
+            f"et nyt projekt krypteres: angiv en adgangskode ({PASSWORD_ENV}, --password-file FIL eller i en "
+            "terminal), eller brug --unencrypted til et testprojekt uden rigtige borgere"
+        )
     project = Project.create(
         args.db,
         builtin_template(args.program),
@@ -542,9 +646,11 @@ def _cmd_init(args: argparse.Namespace) -> int:
         municipality=args.municipality,
         grant_amount=args.grant,
         overwrite=args.force,
+        password=password,
     )
     with project:
-        print(f"Oprettede {project.path} ({project.initiative.name}).")
+        state = "krypteret" if project.encrypted else "ikke krypteret"
+        print(f"Oprettede {project.path} ({project.initiative.name}; {state}).")
     return 0
 
 
@@ -555,7 +661,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     summary = write_demo(
-        args.db, program=args.program, citizens=args.citizens, seed=args.seed, overwrite=args.force
+        args.db, program=args.program, citizens=args.citizens, seed=args.seed, overwrite=args.force,
+        password=given_password(args),
     )
     print(
         f"Skrev {summary.path}: {summary.citizens} borgere, {summary.staff} medarbejdere, "

@@ -54,6 +54,8 @@ from fsm_desktop.storage.writer_lock import replacing
 
 MAX_CITIZENS = 200_000
 MUNICIPALITY = "Skovbjerg Kommune"
+#: project_setting key marking a demo project (invented people: it may stay unencrypted).
+DEMO_KEY = "demo"
 #: The user recorded in the audit log for generated rows.
 DEMO_USER = "demo"
 #: Kroner of grant per citizen in the target group (FSM2 grants were a few million kroner).
@@ -203,11 +205,14 @@ def write_demo(
     seed: int = 1,
     overwrite: bool = False,
     today: dt.date | None = None,
+    password: str | None = None,
 ) -> DemoSummary:
     """Write a demo project for ``program`` with ``citizens`` invented citizens to ``path``.
 
     ``today`` is the reference date: nothing happens after it. By default it is the
-    initiative's end date when that lies in the past, else the real date. Raises
+    initiative's end date when that lies in the past, else the real date. The people are
+    invented, so the file is plain unless a ``password`` is given (the title bar says "demo,
+    ikke krypteret"). Raises
     ValidationError for bad arguments and ProjectFileError when the file cannot be written
     (or exists and ``overwrite`` is false); in both cases no file is left behind."""
     if isinstance(citizens, bool) or not isinstance(citizens, int) or not 1 <= citizens <= MAX_CITIZENS:
@@ -253,9 +258,11 @@ def write_demo(
             municipality=MUNICIPALITY,
             grant_amount=float(round(citizens * GRANT_PER_CITIZEN, -5)) or 100_000.0,
             overwrite=True,
+            password=password,
         )
         try:
             counts = _Builder(template, citizens, seed, today).write(project.db.conn, project.db)
+            project.db.execute("INSERT INTO project_setting (key, value) VALUES (?, ?)", [DEMO_KEY, "1"])
             project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             project.close()

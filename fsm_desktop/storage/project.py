@@ -640,6 +640,15 @@ class Project:
     def encrypted(self) -> bool:
         return self.key is not None
 
+    @property
+    def demo(self) -> bool:
+        """Written by ``fsm-desktop demo`` (invented people): it may stay unencrypted."""
+        try:
+            row = self.db.execute("SELECT value FROM project_setting WHERE key = 'demo'").fetchone()
+        except dbapi.Error:
+            return False
+        return row is not None and row[0] == "1"
+
     def change_password(self, password: str) -> None:
         """Re-key the encrypted project in one step (SQLCipher's rekey rewrites every page in
         one transaction: a crash leaves the file whole, opened by one of the two passwords).

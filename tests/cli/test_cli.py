@@ -62,7 +62,7 @@ def test_usage_errors_are_one_line_and_exit_2(env, tmp_path, args):
 
 def test_init_creates_a_project_and_refuses_to_overwrite(env, tmp_path):
     path = tmp_path / "bir.fsm"
-    result = run(env, "init", "--db", str(path), "--program", "bir", "--municipality", "Testrup", "--grant", "1500000")
+    result = run(env, "init", "--db", str(path), "--program", "bir", "--unencrypted", "--municipality", "Testrup", "--grant", "1500000")
     assert result.returncode == 0, result.stderr
     assert "Bedre indsats for borgere i ressourceforløb" in result.stdout
 
@@ -72,10 +72,10 @@ def test_init_creates_a_project_and_refuses_to_overwrite(env, tmp_path):
         assert project.initiative.program == "bir"
         assert project.initiative.municipality == "Testrup"
         assert project.initiative.grant_amount == 1_500_000
-    again = run(env, "init", "--db", str(path), "--program", "fsm2")
+    again = run(env, "init", "--db", str(path), "--program", "fsm2", "--unencrypted")
     assert again.returncode == 2
     assert again.stderr.strip() == f"fsm-desktop: Filen {path} findes allerede."
-    forced = run(env, "init", "--db", str(path), "--program", "fsm2", "--force")
+    forced = run(env, "init", "--db", str(path), "--program", "fsm2", "--unencrypted", "--force")
     assert forced.returncode == 0
 
 
@@ -93,7 +93,7 @@ def test_unreadable_db_is_one_line_exit_2(env, tmp_path, content):
 
 def test_window_opens_and_screenshot_is_written(env, tmp_path):
     path = tmp_path / "p.fsm"
-    assert run(env, "init", "--db", str(path), "--program", "fsm2").returncode == 0
+    assert run(env, "init", "--db", str(path), "--program", "fsm2", "--unencrypted").returncode == 0
     shot = tmp_path / "shot.png"
     result = run(env, "--db", str(path), "--size", "1366x768", "--page", "maal", "--screenshot", str(shot))
     assert result.returncode == 0, result.stderr
@@ -106,14 +106,14 @@ def test_window_opens_and_screenshot_is_written(env, tmp_path):
 
 def test_exit_after_show(env, tmp_path):
     path = tmp_path / "p.fsm"
-    assert run(env, "init", "--db", str(path), "--program", "hir").returncode == 0
+    assert run(env, "init", "--db", str(path), "--program", "hir", "--unencrypted").returncode == 0
     result = run(env, "--db", str(path), "--exit-after-show")
     assert result.returncode == 0, result.stderr
 
 
 def test_unknown_page_is_a_usage_error(env, tmp_path):
     path = tmp_path / "p.fsm"
-    assert run(env, "init", "--db", str(path), "--program", "fsm2").returncode == 0
+    assert run(env, "init", "--db", str(path), "--program", "fsm2", "--unencrypted").returncode == 0
     result = run(env, "--db", str(path), "--page", "nowhere", "--exit-after-show")
     assert result.returncode == 2
     assert result.stderr.strip() == "fsm-desktop: fejl: ukendt side »nowhere«"
@@ -121,7 +121,7 @@ def test_unknown_page_is_a_usage_error(env, tmp_path):
 
 def test_no_display_is_one_line(env, tmp_path):
     path = tmp_path / "p.fsm"
-    assert run(env, "init", "--db", str(path), "--program", "fsm2").returncode == 0
+    assert run(env, "init", "--db", str(path), "--program", "fsm2", "--unencrypted").returncode == 0
     env = {k: v for k, v in env.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
     result = run(env, "--db", str(path), "--exit-after-show")
     assert result.returncode == 2
@@ -165,7 +165,7 @@ def test_demo_flag_creates_the_demo_project_in_the_data_folder(env, tmp_path):
 def test_start_up_imports_neither_matplotlib_nor_openpyxl(env, tmp_path):
     """conventions.md §14: the window does not wait for them (matplotlib alone costs ~0.6 s)."""
     path = tmp_path / "p.fsm"
-    assert run(env, "init", "--db", str(path), "--program", "fsm2").returncode == 0
+    assert run(env, "init", "--db", str(path), "--program", "fsm2", "--unencrypted").returncode == 0
     code = (
         "import sys\n"
         "from fsm_desktop.cli import main\n"
@@ -195,3 +195,51 @@ def test_usage_errors_are_in_danish(env, tmp_path, args, expected):
     )
     assert result.returncode == 2
     assert result.stderr.strip() == expected
+
+
+def _env_with(env, **extra):
+    return {**env, **extra}
+
+
+def test_init_without_a_password_or_terminal_refuses_unless_unencrypted(env, tmp_path):
+    path = tmp_path / "p.fsm"
+    refused = run(env, "init", "--db", str(path), "--program", "fsm2")
+    assert refused.returncode == 2 and not path.exists()
+    assert "angiv en adgangskode (FSM_PASSWORD, --password-file FIL eller i en terminal)" in refused.stderr
+    short = run(_env_with(env, FSM_PASSWORD="kort"), "init", "--db", str(path), "--program", "fsm2")
+    assert short.returncode == 2 and "mindst 8 tegn" in short.stderr and not path.exists()
+
+
+def test_an_encrypted_project_from_the_environment_or_a_file(env, tmp_path):
+    from fsm_desktop.storage.keys import is_encrypted
+
+    path = tmp_path / "p.fsm"
+    made = run(_env_with(env, FSM_PASSWORD="en god lang sætning"), "init", "--db", str(path), "--program", "fsm2")
+    assert made.returncode == 0, made.stderr
+    assert "; krypteret)" in made.stdout and is_encrypted(path)
+    password_file = tmp_path / "kode.txt"
+    password_file.write_text("en god lang sætning\n", encoding="utf-8")
+    read = run(env, "caseload", "--db", str(path), "--password-file", str(password_file), "--format", "json")
+    assert read.returncode == 0, read.stderr
+    by_env = run(_env_with(env, FSM_PASSWORD="en god lang sætning"), "measures", "--db", str(path), "--format", "json")
+    assert by_env.returncode == 0, by_env.stderr
+    # Without a password and without a terminal: one Danish line, exit 2.
+    missing = run(env, "measures", "--db", str(path))
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+    assert "er krypteret. Angiv adgangskoden. Sæt FSM_PASSWORD" in missing.stderr
+    before = path.read_bytes()
+    wrong = run(_env_with(env, FSM_PASSWORD="forkert kode!!"), "import", "--db", str(path), str(password_file))
+    assert wrong.returncode == 2
+    assert wrong.stderr == "fsm-desktop: Forkert adgangskode til p.fsm. Intet er ændret.\n"
+    assert path.read_bytes() == before
+
+
+def test_demo_is_unencrypted_unless_a_password_is_given(env, tmp_path):
+    from fsm_desktop.storage.keys import is_encrypted
+
+    plain, secret = tmp_path / "d.fsm", tmp_path / "e.fsm"
+    assert run(env, "demo", "--db", str(plain), "--citizens", "5").returncode == 0
+    assert not is_encrypted(plain)
+    made = run(_env_with(env, FSM_PASSWORD="en god lang sætning"), "demo", "--db", str(secret), "--citizens", "5")
+    assert made.returncode == 0, made.stderr
+    assert is_encrypted(secret)

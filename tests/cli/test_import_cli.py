@@ -16,7 +16,7 @@ from fsm_desktop.domain.imports import Mapping, SheetMapping
 @pytest.fixture
 def db(env, tmp_path):
     path = tmp_path / "p.fsm"
-    assert run(env, "init", "--db", path, "--program", "fsm2").returncode == 0
+    assert run(env, "init", "--db", path, "--program", "fsm2", "--unencrypted").returncode == 0
     return path
 
 

@@ -55,7 +55,7 @@ def test_writing_commands_refuse_with_exit_2_and_name_the_writer(env, db, window
     for args in (
         ("import", "--db", db, tmp_path / "skabelon.xlsx"),
         ("imports", "--db", db, "--undo"),
-        ("init", "--db", db, "--program", "bir", "--force"),
+        ("init", "--db", db, "--program", "bir", "--unencrypted", "--force"),
         ("demo", "--db", db, "--citizens", "5", "--force"),
     ):
         result = run(env, *args)
