@@ -72,18 +72,33 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
     # Open --db before Qt starts: an unusable file is one line on stderr and exit code 2.
     project = None
     in_use = None  # someone else writes --db: the window asks (a one-off run reads it)
+    ask = False  # an encrypted --db without a password given: the window asks for it
+    password = None
     if args.db:
+        from fsm_desktop.cli import PASSWORD_ENV, UsageError, given_password
+        from fsm_desktop.storage.keys import PasswordRequired
         from fsm_desktop.storage.project import Project
         from fsm_desktop.storage.writer_lock import ProjectInUse
 
         try:
+            password = given_password(args)  # FSM_PASSWORD or --password-file, before asking
+        except UsageError as error:
+            print(f"fsm-desktop: fejl: {error}", file=sys.stderr)
+            return 2
+        try:
             # The window checks the file on a worker (quick_check would hold up the start).
-            project = Project.open(args.db, check=False)
+            project = Project.open(args.db, check=False, password=password)
+        except PasswordRequired as error:
+            if args.screenshot or args.exit_after_show:  # unattended: no dialog to wait for
+                print(f"fsm-desktop: {error.message} Sæt {PASSWORD_ENV}, eller brug --password-file FIL.",
+                      file=sys.stderr)
+                return 2
+            ask = True
         except ProjectInUse as error:
             in_use = error
             if args.screenshot or args.exit_after_show:
                 try:
-                    project = Project.open(args.db, read_only=True, check=False)
+                    project = Project.open(args.db, read_only=True, check=False, password=password)
                 except KnownError as again:
                     print(f"fsm-desktop: {again.message}", file=sys.stderr)
                     return 2
@@ -115,9 +130,9 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
     # What to open: --db, --demo, or the last file (if it still exists).
     if project is not None:
         window.set_project(project)
-    elif in_use is not None:
+    elif in_use is not None or ask:
         window.show()
-        window.open_project(args.db)
+        window.open_project(args.db, password=password)
     elif args.demo:
         if not window.open_demo():
             return 2

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.overview import OverviewRepository
+from fsm_desktop.storage.keys import Key, PasswordRequired, WrongPassword
 from fsm_desktop.storage.project import SUFFIX, Project
 from fsm_desktop.storage.writer_lock import ProjectInUse
 from fsm_desktop.views import file_dialogs
@@ -131,6 +132,42 @@ class ReadOnlyBar(QWidget):
         self.show()
 
 
+#: project_setting key: the user chose to keep this (test) project unencrypted.
+PLAIN_KEPT_KEY = "keep_unencrypted"
+
+
+class PlainBar(QWidget):
+    """Above the pages while a project that is not a demo is unencrypted: what that means, and
+    the two ways on (issue 19: converted with the user's consent, or kept plain on purpose)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("readOnlyBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(28, 8, 20, 8)
+        self.label = QLabel(self.tr(
+            "Projektet er ikke krypteret: alle, der får fat i filen, kan læse CPR-numre og noter. "
+            "Krypter det, før det kommer på en bærbar eller et fællesdrev."), self)
+        self.label.setObjectName("readOnlyText")
+        self.label.setWordWrap(True)
+        self.encrypt_button = QPushButton(self.tr("Krypter projektet …"), self)
+        self.encrypt_button.clicked.connect(window.encrypt_project)
+        self.keep_button = QPushButton(self.tr("Behold ukrypteret (testfil)"), self)
+        self.keep_button.setToolTip(self.tr("Kun for et testprojekt uden rigtige borgere; titellinjen siger fortsat »ikke krypteret«"))
+        self.keep_button.clicked.connect(window.keep_unencrypted)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.encrypt_button)
+        row.addWidget(self.keep_button)
+        self.hide()
+
+    def show_for(self, project: Project | None) -> None:
+        self.setVisible(
+            project is not None and not project.encrypted and not project.read_only and not project.demo
+            and project.db.execute("SELECT 1 FROM project_setting WHERE key = ?", [PLAIN_KEPT_KEY]).fetchone() is None
+        )
+
+
 class MainWindow(QMainWindow):
     project_changed = Signal(object)  # Project | None
     #: After a project is opened or changed, hidden pages work ahead as soon as the shown page
@@ -144,6 +181,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.project: Project | None = None
+        #: Keys of encrypted projects opened in this window (memory only): reopening one (for
+        #: writing, after a repair or a restore) does not ask for the password again.
+        self._keys: dict[str, Key] = {}
         self.setObjectName("mainWindow")
         self.setMinimumSize(QSize(900, 560))
 
@@ -162,6 +202,8 @@ class MainWindow(QMainWindow):
         right.setSpacing(0)
         self.read_only_bar = ReadOnlyBar(self)
         right.addWidget(self.read_only_bar)
+        self.plain_bar = PlainBar(self)
+        right.addWidget(self.plain_bar)
         right.addWidget(self.stack, 1)
         row.addLayout(right, 1)
         self.setCentralWidget(central)
@@ -214,6 +256,8 @@ class MainWindow(QMainWindow):
         self.demo_action = file_menu.addAction(self.tr("Åbn &demoprojekt"), self.open_demo)
         file_menu.addSeparator()
         self.backup_action = file_menu.addAction(self.tr("Gem &sikkerhedskopi…"), self.save_backup)
+        self.password_action = file_menu.addAction(self.tr("Skift &adgangskode…"), self.change_password)
+        self.encrypt_action = file_menu.addAction(self.tr("&Krypter projektet…"), self.encrypt_project)
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.close_action = file_menu.addAction(self.tr("&Luk projekt"), self.close_project)
         self.close_action.setShortcut(QKeySequence.StandardKey.Close)
@@ -276,20 +320,55 @@ class MainWindow(QMainWindow):
         """Tell the user about a known error (tests replace this)."""
         show_known_error(self, title, error)
 
-    def open_project(self, path: str | Path, read_only: bool = False) -> bool:
+    # --- passwords ------------------------------------------------------------------------------
+    def ask_password(self, file_name: str, wrong: bool) -> str | None:
+        """The password of an encrypted project, or None (cancelled). Tests replace this."""
+        from fsm_desktop.views.password_dialogs import PasswordDialog
+
+        dialog = PasswordDialog(file_name, wrong, self)
+        try:
+            return dialog.password if dialog.exec() == PasswordDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+    def _open(self, path: str | Path, password: str | None = None, **options) -> Project | None:
+        """Project.open with the password asked for as needed (again after a wrong one); the
+        key is remembered for this window. None: the user cancelled."""
+        remembered = str(Path(path).expanduser().absolute())
+        key = self._keys.get(remembered)
+        while True:
+            try:
+                project = Project.open(path, key=key, password=password, **options)
+            except PasswordRequired:
+                password = self.ask_password(Path(path).name, wrong=False)
+            except WrongPassword:
+                if key is not None:  # re-keyed elsewhere since: ask
+                    self._keys.pop(remembered, None)
+                    key = None
+                    password = self.ask_password(Path(path).name, wrong=False)
+                else:
+                    password = self.ask_password(Path(path).name, wrong=True)
+            else:
+                if project.key is not None:
+                    self._keys[str(project.path)] = project.key
+                return project
+            if password is None:
+                return None
+
+    def open_project(self, path: str | Path, read_only: bool = False, password: str | None = None) -> bool:
         """Open for writing; when someone else writes, ask whether to open it read-only (or, when
-        their lock is stale, to take it over)."""
+        their lock is stale, to take it over). An encrypted project asks for its password."""
         if self.project is not None and _same_file(path, self.project.path):
             return True  # already open here (the recent list's first entry, the demo twice)
         try:
-            project = Project.open(path, read_only=read_only, check=False)
+            project = self._open(path, password, read_only=read_only, check=False)
         except ProjectInUse as error:
             choice = self.ask_how_to_open(error)
             if choice is None:
                 return False
             try:
-                project = Project.open(
-                    path, read_only=choice == "read_only", take_over=choice == "take_over",
+                project = self._open(
+                    path, password, read_only=choice == "read_only", take_over=choice == "take_over",
                     holder_shown=error.holder, check=False,
                 )
             except KnownError as again:
@@ -297,6 +376,8 @@ class MainWindow(QMainWindow):
                 return False
         except KnownError as error:
             self.warn(self.tr("Projektet kunne ikke åbnes"), error)
+            return False
+        if project is None:
             return False
         return self.set_project(project)
 
@@ -359,7 +440,7 @@ class MainWindow(QMainWindow):
         try:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                result = repair(path)
+                result = repair(path, self._keys.get(str(path)))
             finally:
                 QGuiApplication.restoreOverrideCursor()
         except KnownError as error:
@@ -402,7 +483,7 @@ class MainWindow(QMainWindow):
         if not self.set_project(None):
             return False
         try:
-            kept = restore(path, backup)
+            kept = restore(path, backup, self._keys.get(str(path)))
         except KnownError as error:
             self.warn(self.tr("Sikkerhedskopien kunne ikke gendannes"), error)
             self.open_project(path)
@@ -422,9 +503,11 @@ class MainWindow(QMainWindow):
             return False
         path = self.project.path
         try:
-            project = Project.open(path, check=False)
+            project = self._open(path, check=False)
         except KnownError as error:
             self.warn(self.tr("Projektet kan stadig ikke åbnes til skrivning"), error)
+            return False
+        if project is None:
             return False
         if project.read_only:  # still read-only for its own reason (folder, damage)
             project.close()
@@ -529,6 +612,9 @@ class MainWindow(QMainWindow):
         self.find_action.setEnabled(has_project)
         self.close_action.setEnabled(has_project)
         self.read_only_bar.show_for(project)
+        self.plain_bar.show_for(project)
+        self.password_action.setEnabled(has_project and project.encrypted and not project.read_only)
+        self.encrypt_action.setEnabled(has_project and not project.encrypted and not project.read_only)
         if project is None:
             self.setWindowTitle("FSM Desktop")
             self.stack.setCurrentWidget(self.welcome)
@@ -536,9 +622,10 @@ class MainWindow(QMainWindow):
             self.status_label.setText(self.tr("Intet projekt åbent"))
             return
         initiative = project.initiative
-        self.setWindowTitle(
-            self.tr("{name} — {file} — FSM Desktop").format(name=initiative.name, file=project.path.name)
-        )
+        title = self.tr("{name} — {file} — FSM Desktop").format(name=initiative.name, file=project.path.name)
+        if not project.encrypted:
+            title += self.tr(" (demo, ikke krypteret)") if project.demo else self.tr(" (ikke krypteret)")
+        self.setWindowTitle(title)
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
         else:
@@ -600,9 +687,12 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        self.create_project(path, dialog.template, dialog.name_edit.text().strip(), dialog.municipality_edit.text().strip(), dialog.grant)
+        self.create_project(path, dialog.template, dialog.name_edit.text().strip(), dialog.municipality_edit.text().strip(),
+                            dialog.grant, dialog.password)
 
-    def create_project(self, path: str | Path, template, name: str = "", municipality: str = "", grant: float | None = None) -> bool:
+    def create_project(self, path: str | Path, template, name: str = "", municipality: str = "", grant: float | None = None,
+                       password: str | None = None) -> bool:
+        """A new project, encrypted with ``password`` (None: a plain test project)."""
         path = Path(path)
         if path.suffix.lower() != SUFFIX:
             path = path.with_name(path.name + SUFFIX)
@@ -610,7 +700,8 @@ class MainWindow(QMainWindow):
             self.close_project()
         try:
             project = Project.create(
-                path, template, name=name or None, municipality=municipality, grant_amount=grant, overwrite=path.exists()
+                path, template, name=name or None, municipality=municipality, grant_amount=grant, overwrite=path.exists(),
+                password=password,
             )
         except KnownError as error:
             self.warn(self.tr("Projektet kunne ikke oprettes"), error)
@@ -640,6 +731,93 @@ class MainWindow(QMainWindow):
                 )
                 return False
         return self.open_project(path)
+
+    def ask_new_password(self, title: str, text: str, ask_current: bool = False) -> tuple[str, str | None] | None:
+        """(new password, current password or None) from the user, or None. Tests replace this."""
+        from fsm_desktop.views.password_dialogs import NewPasswordDialog
+
+        dialog = NewPasswordDialog(title, text, ask_current, self)
+        try:
+            if dialog.exec() != NewPasswordDialog.DialogCode.Accepted:
+                return None
+            return dialog.password, dialog.current.text() if dialog.current is not None else None
+        finally:
+            dialog.deleteLater()
+
+    def encrypt_project(self) -> bool:
+        """*Krypter projektet*: an encrypted copy replaces the plain file once it is checked
+        (storage.project.encrypt_project); the project is then opened again with the key."""
+        from fsm_desktop.storage.project import encrypt_project
+
+        if self.project is None or self.project.encrypted or self.project.read_only:
+            return False
+        answer = self.ask_new_password(
+            self.tr("Krypter projektet"),
+            self.tr("Vælg en adgangskode til {file}. Alle, der skal åbne projektet, skal kende den. En krypteret kopi "
+                    "kontrolleres, før den erstatter den ukrypterede fil; ingen ukrypteret kopi bliver liggende.").format(
+                file=self.project.path.name),
+        )
+        if answer is None:
+            return False
+        path = self.project.path
+        if not self.set_project(None):
+            return False
+        try:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                key = encrypt_project(path, answer[0])
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        except KnownError as error:
+            self.warn(self.tr("Projektet kunne ikke krypteres"), error)
+            self.open_project(path)
+            return False
+        self._keys[str(path)] = key
+        opened = self.open_project(path)
+        self.statusBar().showMessage(self.tr("Projektet er krypteret."), 8000)
+        return opened
+
+    def keep_unencrypted(self) -> None:
+        """The user keeps this (test) project plain on purpose: the bar goes, the title stays."""
+        if self.project is None or self.project.read_only:
+            return
+        try:
+            with self.project.db.atomic():
+                self.project.db.execute(
+                    "INSERT OR REPLACE INTO project_setting (key, value) VALUES (?, '1')", [PLAIN_KEPT_KEY]
+                )
+        except KnownError as error:
+            self.warn(self.tr("Valget kunne ikke gemmes"), error)
+            return
+        self._update_for_project()
+
+    def change_password(self) -> bool:
+        """*Skift adgangskode*: the current password, then the new one twice; re-keyed in one step."""
+        from fsm_desktop.storage import keys
+
+        if self.project is None or not self.project.encrypted or self.project.read_only:
+            return False
+        answer = self.ask_new_password(
+            self.tr("Skift adgangskode"),
+            self.tr("Den nye adgangskode gælder med det samme for {file}; den gamle kan ikke længere åbne filen. "
+                    "Sikkerhedskopier taget før skiftet åbnes stadig med den gamle.").format(file=self.project.path.name),
+            ask_current=True,
+        )
+        if answer is None:
+            return False
+        new, current = answer
+        assert self.project.key is not None
+        if current is None or keys.derive(current, self.project.key.salt) != self.project.key:
+            self.warn(self.tr("Adgangskoden er ikke skiftet"), KnownError("Den nuværende adgangskode er forkert. Intet er ændret."))
+            return False
+        try:
+            self.project.change_password(new)
+        except KnownError as error:
+            self.warn(self.tr("Adgangskoden er ikke skiftet"), error)
+            return False
+        self._keys[str(self.project.path)] = self.project.key
+        self.statusBar().showMessage(self.tr("Adgangskoden er skiftet."), 8000)
+        return True
 
     def save_backup(self) -> None:
         if self.project is None:

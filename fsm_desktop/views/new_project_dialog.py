@@ -1,4 +1,5 @@
-"""Nyt projekt: choose an initiative template, name it, and choose where to save it."""
+"""Nyt projekt: choose an initiative template, name it, give it a password (the file is
+encrypted), and choose where to save it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsm_desktop.domain.program import ProgramTemplate, builtin_templates
+from fsm_desktop.views.password_dialogs import PasswordFields
 
 
 class NewProjectDialog(QDialog):
@@ -46,6 +48,12 @@ class NewProjectDialog(QDialog):
         form.addRow(self.tr("Kommune:"), self.municipality_edit)
         form.addRow(self.tr("Tilsagnsbeløb:"), self.grant_box)
         layout.addLayout(form)
+        # The project will hold CPR numbers and health notes: the file is encrypted.
+        heading = QLabel(self.tr("Projektfilen krypteres med en adgangskode, som alle, der skal åbne den, skal kende."), self)
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        self.password_fields = PasswordFields(self)
+        layout.addWidget(self.password_fields)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Vælg fil og opret…"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuller"))
@@ -66,6 +74,14 @@ class NewProjectDialog(QDialog):
                 end=template.end.strftime("%d.%m.%Y"),
             )
         )
+
+    def accept(self) -> None:  # noqa: D102 - a bad password keeps the dialog open
+        if self.password_fields.problem() is None:
+            super().accept()
+
+    @property
+    def password(self) -> str:
+        return self.password_fields.password
 
     @property
     def template(self) -> ProgramTemplate:

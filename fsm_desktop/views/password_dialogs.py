@@ -1,0 +1,123 @@
+"""Passwords in the window: opening an encrypted project, choosing a new password (a new
+project, *Krypter projektet*, *Skift adgangskode*). The password is never stored: the project
+keeps only the key derived from it, for this opening (storage/keys.py)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fsm_desktop.storage.keys import PASSWORD_HINT, password_problem
+
+
+def password_edit(parent: QWidget, accessible: str) -> QLineEdit:
+    edit = QLineEdit(parent)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setAccessibleName(accessible)
+    edit.setMinimumWidth(280)
+    return edit
+
+
+class PasswordFields(QWidget):
+    """A new password twice, with the hint about a good one and what is wrong, if anything."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.first = password_edit(self, self.tr("Adgangskode"))
+        self.second = password_edit(self, self.tr("Gentag adgangskoden"))
+        self.hint = QLabel(self.tr(PASSWORD_HINT), self)
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("dialogHint")
+        self.error = QLabel(self)
+        self.error.setObjectName("errorText")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form.addRow(self.tr("Adgangskode:"), self.first)
+        form.addRow(self.tr("Gentag:"), self.second)
+        form.addRow("", self.hint)
+        form.addRow("", self.error)
+
+    def problem(self) -> str | None:
+        """What is wrong (shown), or None."""
+        problem = password_problem(self.first.text(), self.second.text())
+        self.error.setText(self.tr(problem) if problem else "")
+        self.error.setVisible(problem is not None)
+        return problem
+
+    @property
+    def password(self) -> str:
+        return self.first.text()
+
+
+class PasswordDialog(QDialog):
+    """The password of an encrypted project; ``wrong``: the last one did not open it."""
+
+    def __init__(self, file_name: str, wrong: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("passwordDialog")
+        self.setWindowTitle(self.tr("Adgangskode"))
+        layout = QVBoxLayout(self)
+        text = QLabel(self.tr("Projektet {file} er krypteret. Skriv adgangskoden for at åbne det.").format(file=file_name), self)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.edit = password_edit(self, self.tr("Adgangskode"))
+        layout.addWidget(self.edit)
+        self.error = QLabel(self.tr("Forkert adgangskode. Prøv igen."), self)
+        self.error.setObjectName("errorText")
+        self.error.setVisible(wrong)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Åbn"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuller"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @property
+    def password(self) -> str:
+        return self.edit.text()
+
+
+class NewPasswordDialog(QDialog):
+    """*Krypter projektet* and *Skift adgangskode*: a new password twice (and, for a change,
+    the current one: whoever sits at an unlocked screen cannot change it alone)."""
+
+    def __init__(self, title: str, text: str, ask_current: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("newPasswordDialog")
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.current: QLineEdit | None = None
+        if ask_current:
+            form = QFormLayout()
+            self.current = password_edit(self, self.tr("Nuværende adgangskode"))
+            form.addRow(self.tr("Nuværende adgangskode:"), self.current)
+            layout.addLayout(form)
+        self.fields = PasswordFields(self)
+        layout.addWidget(self.fields)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuller"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+    def accept(self) -> None:  # noqa: D102 - a bad password keeps the dialog open
+        if self.fields.problem() is None:
+            super().accept()
+
+    @property
+    def password(self) -> str:
+        return self.fields.password
