@@ -9,7 +9,6 @@ copy has been made next to the file. Connections use WAL, ``foreign_keys=ON`` an
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import logging
 import os
@@ -45,10 +44,20 @@ def _now() -> str:
 
 
 def current_user() -> str:
+    """The operating system's account running the program, for the audit log and the writer
+    lock: never USER or LOGNAME from the environment, which anyone can set
+    (``LOGNAME=x fsm-desktop import …`` would sign the audit log "x")."""
     try:
-        return getpass.getuser()
-    except Exception:  # no login name (some containers): still record something
-        return "ukendt"
+        if os.name == "posix":
+            import pwd
+
+            return pwd.getpwuid(os.geteuid()).pw_name
+        return os.getlogin()  # Windows: GetUserNameW, the signed-in account
+    except Exception:  # no account name (a container's uid without a passwd entry)
+        try:
+            return f"uid {os.geteuid()}" if os.name == "posix" else "ukendt"
+        except Exception:
+            return "ukendt"
 
 
 class ConstraintError(ProjectFileError):

@@ -154,3 +154,13 @@ def test_in_a_shared_folder_the_group_keeps_access(tmp_path):
     with Project.create(shared / "team.fsm", builtin_template("fsm2"), password=PASSWORD):
         pass
     assert stat.S_IMODE((shared / "team.fsm").stat().st_mode) == 0o660  # never wider than the folder's
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX accounts")
+def test_the_audit_user_is_the_os_account_not_the_environment(tmp_path, monkeypatch):
+    import pwd
+
+    monkeypatch.setenv("LOGNAME", "x")
+    monkeypatch.setenv("USER", "x")
+    with Project.create(tmp_path / "p.fsm", builtin_template("fsm2")) as project:
+        assert project.user == pwd.getpwuid(os.geteuid()).pw_name != "x"
