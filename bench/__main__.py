@@ -5,6 +5,9 @@ Figures:
 - demo.write_20000: writing the 20,000-citizen demo database (issue limit: 30 s).
 - startup.*: process start → main window shown on the 20,000-citizen database, against a bare
   QApplication + empty QMainWindow in the same run (issue limit: at most 0.5 s slower).
+- crypt.*: the same 20,000-citizen demo written plain and encrypted (SQLCipher): opening it
+  (Project.open + a first query + close) and start-up to the shown main window, encrypted
+  against plain in the same run (issue limit: at most 0.3 s slower).
 - measures.*: all measures of each initiative over 36 months, against reading the same rows.
 - export.*: the status sheet exported to Excel for 20,000 citizens, against openpyxl writing as
   many plain cells (issue limit: 1.5 s).
@@ -80,22 +83,165 @@ def figure(name: str, value: float, unit: str, note: str = "") -> None:
     print(f"{name:<34} {value:>9.3f} {unit:<3} {note}")
 
 
+def _window_cmd(db: Path) -> list[str]:
+    """The program started on ``db`` until its main window is shown."""
+    return [sys.executable, "-m", "fsm_desktop", "--db", str(db), "--exit-after-show"]
+
+
+def _time_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """A process's wall time and its CPU time (all its threads; the bench runs one child at a
+    time, so the children's usage grows by this one's alone)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = _time(cmd, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def _alternate(commands: list[tuple[list[str], dict[str, str]]], runs: int) -> list[list[tuple[float, float]]]:
+    """Each command timed ``runs`` times, (wall, cpu): one warm-up each (file cache, font
+    cache), then in turn, so drift hits all alike."""
+    for cmd, env in commands:
+        _time(cmd, env)
+    times: list[list[tuple[float, float]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for (cmd, env), samples in zip(commands, times):
+            samples.append(_time_cpu(cmd, env))
+    return times
+
+
 def bench_startup(db: Path, runs: int) -> None:
     env = _env()
-    bare_cmd = [sys.executable, "-c", BARE_WINDOW]
-    app_cmd = [sys.executable, "-m", "fsm_desktop", "--db", str(db), "--exit-after-show"]
-    # One warm-up each (file cache, font cache), then alternate so drift hits both alike.
-    _time(bare_cmd, env)
-    _time(app_cmd, env)
-    bare, app = [], []
-    for _ in range(runs):
-        bare.append(_time(bare_cmd, env))
-        app.append(_time(app_cmd, env))
-    floor, ours = statistics.median(bare), statistics.median(app)
+    bare, app = _alternate([([sys.executable, "-c", BARE_WINDOW], env), (_window_cmd(db), env)], runs)
+    floor, ours = statistics.median(s[0] for s in bare), statistics.median(s[0] for s in app)
     figure("startup.bare_qt_window", floor, "s", f"(median of {runs}; the floor)")
     figure("startup.main_window_20000", ours, "s", f"(median of {runs})")
     figure("startup.overhead", ours - floor, "s", "(limit 0.5 s)")
     figure("startup.ratio", ours / floor, "x")
+
+
+#: The encrypted demo's password (the demo's people are invented; never a real project's).
+CRYPT_PASSWORD = "bench-demo-adgangskode"
+#: The issue's limit: encrypted at most this much slower than the same project plain.
+CRYPT_LIMIT = 0.3
+
+
+def _crypt_env(password: str | None) -> dict[str, str]:
+    """The bench's environment with FSM_PASSWORD set to ``password``, or without it."""
+    env = _env()
+    env.pop("FSM_PASSWORD", None)
+    if password is not None:
+        env["FSM_PASSWORD"] = password
+    return env
+
+
+def crypt_databases(citizens: int) -> tuple[Path, Path, dict[str, float]]:
+    """The same demo (seed 1) plain and encrypted, written by ``fsm-desktop demo`` (FSM_PASSWORD
+    set for the encrypted one) and cached; both are written anew when either is missing, so
+    the two are of the same version and differ only in the encryption. Returns the two paths
+    and, when written in this run, the time each took."""
+    from fsm_desktop.storage import keys
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    plain = CACHE / f"crypt-plain-{citizens}-seed1.fsm"
+    encrypted = CACHE / f"crypt-encrypted-{citizens}-seed1.fsm"
+    written: dict[str, float] = {}
+    if not (plain.exists() and encrypted.exists()):
+        for name, path, password in (("plain", plain, None), ("encrypted", encrypted, CRYPT_PASSWORD)):
+            for leftover in CACHE.glob(f"{path.name}*"):  # the file, its journal, lock, backups
+                leftover.unlink()
+            written[name] = _time(
+                [sys.executable, "-m", "fsm_desktop", "demo", "--db", str(path), "--citizens", str(citizens),
+                 "--seed", "1"],
+                _crypt_env(password),
+            )
+    if keys.is_encrypted(plain) or not keys.is_encrypted(encrypted):
+        raise SystemExit(f"bench: {encrypted.name} must be encrypted and {plain.name} plain; delete them and run again")
+    return plain, encrypted, written
+
+
+def _crypt_line(name: str, diff: float, cpu_diff: float, floor: float, note: str) -> None:
+    """Encrypted minus plain against the limit; the CPU time's difference beside it (what the
+    encryption costs when other programs share the machine and the wall time waits for a core)."""
+    def mark(value: float) -> str:
+        return "pass" if value <= CRYPT_LIMIT else "FAIL"
+
+    figure(name, diff, "s",
+           f"(limit {CRYPT_LIMIT:.3f} s: {mark(diff)}; cpu {cpu_diff:+.3f} s: {mark(cpu_diff)}; {note}; "
+           f"{(floor + diff) / floor:.2f}x the plain project)")
+
+
+def bench_crypt(runs: int, citizens: int) -> None:
+    """Encryption's cost on the 20,000-citizen demo (issue limit: opening an encrypted project,
+    and start-up to the shown main window, at most 0.3 s slower than the same project plain,
+    in the same run). The floor is the plain project.
+
+    - ``crypt.open.*``: in this process, ``Project.open(path, password=...)`` + a first query
+      (all citizen rows read) + close; as the command line opens (``check=True``: SQLite's
+      quick_check over the whole file), and as the window opens (``check=False``, the check on
+      a worker). Plain and encrypted alternate, after one warm-up each; the key derivation
+      (PBKDF2, once per opening) is timed alone beside them.
+    - ``crypt.startup.*``: ``fsm-desktop --db FILE --exit-after-show`` from process start until
+      the main window is shown, the password in FSM_PASSWORD, as the startup group times it."""
+    from fsm_desktop.storage import keys
+    from fsm_desktop.storage.project import Project
+
+    plain, encrypted, written = crypt_databases(citizens)
+    for name, seconds in written.items():
+        figure(f"crypt.demo.write_{name}_{citizens}", seconds, "s", "(fsm-desktop demo, process included; limit 30 s)")
+    if not written:
+        print(f"(using cached {plain.name} and {encrypted.name}; delete them to time writing them)")
+
+    def open_once(path: Path, password: str | None, check: bool) -> tuple[float, float]:
+        gc.collect()
+        started = _clock()
+        project = Project.open(path, password=password, check=check)
+        project.db.execute("SELECT * FROM citizen").fetchall()
+        project.close()
+        return _since(started)
+
+    for check, what in ((True, "check=True, as the command line"), (False, "check=False, as the window")):
+        suffix = "" if check else "_unchecked"
+        open_once(plain, None, check), open_once(encrypted, CRYPT_PASSWORD, check)  # warm-up (and any migration)
+        plains, encrypteds, diffs = [], [], []
+        for _ in range(runs):
+            plains.append(open_once(plain, None, check))
+            encrypteds.append(open_once(encrypted, CRYPT_PASSWORD, check))
+            diffs.append(encrypteds[-1][0] - plains[-1][0])
+        (floor, floor_cpu), (ours, ours_cpu) = _medians(plains), _medians(encrypteds)
+        figure(f"crypt.open{suffix}.plain_{citizens}", floor, "s",
+               f"(the floor; cpu {floor_cpu:.3f} s; Project.open + all citizen rows + close, {what}; median of {runs})")
+        figure(f"crypt.open{suffix}.encrypted_{citizens}", ours, "s",
+               f"(cpu {ours_cpu:.3f} s; the same, with the password; median of {runs})")
+        _crypt_line(f"crypt.open{suffix}.difference", ours - floor, ours_cpu - floor_cpu, floor,
+                    f"median of the paired differences {statistics.median(diffs):+.3f} s")
+    salt = keys.file_salt(encrypted)
+    derivations = []
+    for _ in range(runs):
+        started = _clock()
+        keys.derive(CRYPT_PASSWORD, salt)
+        derivations.append(_since(started))
+    derive, derive_cpu = _medians(derivations)
+    figure("crypt.open.key_derivation", derive, "s",
+           f"(cpu {derive_cpu:.3f} s; PBKDF2-HMAC-SHA512, {keys.KDF_ITERATIONS:,} rounds, part of each encrypted opening; median of {runs})")
+
+    plain_run = (_window_cmd(plain), _crypt_env(None))
+    encrypted_run = (_window_cmd(encrypted), _crypt_env(CRYPT_PASSWORD))
+    probe = subprocess.run(encrypted_run[0], env=encrypted_run[1], capture_output=True, text=True)
+    if probe.returncode != 0:
+        reason = (probe.stderr.strip().splitlines() or [f"exit code {probe.returncode}"])[-1]
+        print(f"{'crypt.startup.difference':<34} {'-':>9} {'s':<3} (limit {CRYPT_LIMIT:.3f} s: FAIL; the window "
+              f"did not open the encrypted project with FSM_PASSWORD set: {reason})")
+        return
+    plains, encrypteds = _alternate([plain_run, encrypted_run], runs)
+    (floor, floor_cpu), (ours, ours_cpu) = _medians(plains), _medians(encrypteds)
+    diffs = [e[0] - p[0] for p, e in zip(plains, encrypteds)]
+    figure(f"crypt.startup.plain_{citizens}", floor, "s",
+           f"(the floor; cpu {floor_cpu:.3f} s; process start → main window shown; median of {runs})")
+    figure(f"crypt.startup.encrypted_{citizens}", ours, "s", f"(cpu {ours_cpu:.3f} s; FSM_PASSWORD set; median of {runs})")
+    _crypt_line("crypt.startup.difference", ours - floor, ours_cpu - floor_cpu, floor,
+                f"median of the paired differences {statistics.median(diffs):+.3f} s")
 
 
 def bench_measures(runs: int, citizens: int) -> None:
@@ -762,7 +908,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--citizens", type=int, default=20_000)
-    parser.add_argument("--only", choices=("startup", "measures", "import", "board", "register", "export", "maal"), help="run one group of figures")
+    parser.add_argument("--only", choices=("startup", "crypt", "measures", "import", "board", "register", "export", "maal"), help="run one group of figures")
     args = parser.parse_args(argv)
     if args.only in (None, "startup"):
         db, written = demo_database(args.citizens)
@@ -771,6 +917,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"(using cached {db.name}; delete bench/.cache to time writing it)")
         bench_startup(db, args.runs)
+    if args.only in (None, "crypt"):
+        bench_crypt(args.runs, args.citizens)
     if args.only in (None, "measures"):
         bench_measures(args.runs, args.citizens)
     if args.only in (None, "board"):

@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
         self.demo_action = file_menu.addAction(self.tr("Åbn &demoprojekt"), self.open_demo)
         file_menu.addSeparator()
         self.backup_action = file_menu.addAction(self.tr("Gem &sikkerhedskopi…"), self.save_backup)
+        self.restore_action = file_menu.addAction(self.tr("&Gendan sikkerhedskopi…"), self.restore_daily_backup)
         self.password_action = file_menu.addAction(self.tr("Skift &adgangskode…"), self.change_password)
         self.encrypt_action = file_menu.addAction(self.tr("&Krypter projektet…"), self.encrypt_project)
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
@@ -569,12 +570,90 @@ class MainWindow(QMainWindow):
             return  # closed or replaced meanwhile
         project.checked = True
         if not damage:
+            self._daily_backup(project)
             return
         project.mark_damaged(damage)
         self._update_for_project()
         for page in self.pages:
             page.apply_read_only()
         self.warn(self.tr("Projektfilen er beskadiget"), project.read_only_reason)
+
+    # --- backups ----------------------------------------------------------------------------------
+    def backup_folder(self, path: Path) -> Path:
+        """Where the project's backups go: the folder the user set for it, else beside it."""
+        from fsm_desktop.storage.backups import backup_folder
+
+        chosen = self.settings.value(f"backups/{path}")
+        return backup_folder(path, Path(str(chosen)) if chosen else None)
+
+    def _daily_backup(self, project: Project) -> None:
+        """Today's backup (the first opening of the day), on a worker, once the check found the
+        file whole; encrypted with the project's key."""
+        from fsm_desktop.storage.backups import daily_backup
+
+        connect, folder = project.connector(), self.backup_folder(project.path)
+
+        def work() -> Path | None:
+            own = connect()
+            try:
+                return daily_backup(own, folder)
+            finally:
+                own.close()
+
+        def done(made: Path | None) -> None:
+            if made is not None:
+                self.statusBar().showMessage(self.tr("Dagens sikkerhedskopi er gemt i {folder}").format(folder=str(made.parent)), 8000)
+
+        def failed(error: BaseException) -> None:
+            log.warning("The daily backup failed: %s", type(error).__name__)
+            if isinstance(error, KnownError):
+                self.statusBar().showMessage(translate_error(error), 15000)
+
+        run_in_background(work, done, failed, self)
+
+    def choose_backup(self, backups, folder: Path):
+        """The backup to restore (the dialog, then a confirmation), or None. Tests replace this."""
+        from fsm_desktop.views.backups_dialog import BackupsDialog
+
+        assert self.project is not None
+        dialog = BackupsDialog(self.project.path.name, backups, str(folder), self)
+        try:
+            if dialog.exec() != BackupsDialog.DialogCode.Accepted or dialog.selected() is None:
+                return None
+            backup = dialog.selected()
+        finally:
+            dialog.deleteLater()
+        answer = QMessageBox.question(
+            self, self.tr("Gendan sikkerhedskopi"),
+            self.tr("Læg kopien fra {day} ({n} borgere) i projektets sted? Det nuværende indhold gemmes først som en "
+                    "sikkerhedskopi, så gendannelsen kan fortrydes.").format(
+                day=f"{backup.day:%d.%m.%Y}", n=number(backup.citizens or 0)),
+        )
+        return backup if answer == QMessageBox.StandardButton.Yes else None
+
+    def restore_daily_backup(self) -> bool:
+        """Filer → Gendan sikkerhedskopi: choose one of the project's backups and put it in place."""
+        from fsm_desktop.storage.backups import list_backups, restore_backup
+
+        if self.project is None:
+            return False
+        path, key = self.project.path, self.project.key
+        folder = self.backup_folder(path)
+        backup = self.choose_backup(list_backups(path, key, folder), folder)
+        if backup is None or not self.set_project(None):
+            return False
+        try:
+            before = restore_backup(path, backup.path, key, folder)
+        except KnownError as error:
+            self.warn(self.tr("Sikkerhedskopien kunne ikke gendannes"), error)
+            self.open_project(path)
+            return False
+        self.inform(
+            self.tr("Sikkerhedskopien er gendannet"),
+            self.tr("Projektet er gendannet fra {backup}. Det hidtidige indhold er gemt som {before}.").format(
+                backup=backup.path.name, before=before.name),
+        )
+        return self.open_project(path)
 
     def _checkpoint(self) -> None:
         if self.project is not None:
@@ -609,6 +688,7 @@ class MainWindow(QMainWindow):
         has_project = project is not None
         self.nav.setEnabled(has_project)
         self.backup_action.setEnabled(has_project)
+        self.restore_action.setEnabled(has_project and not (project.read_only and not project.damage))
         self.find_action.setEnabled(has_project)
         self.close_action.setEnabled(has_project)
         self.read_only_bar.show_for(project)
@@ -773,9 +853,29 @@ class MainWindow(QMainWindow):
             self.open_project(path)
             return False
         self._keys[str(path)] = key
-        opened = self.open_project(path)
-        self.statusBar().showMessage(self.tr("Projektet er krypteret."), 8000)
+        removed = self._remove_plain_backups(path)
+        opened = self.open_project(path)  # the check after opening takes today's encrypted backup
+        message = self.tr("Projektet er krypteret.")
+        if removed:
+            message += " " + self.tr("{n} ukrypterede sikkerhedskopier er slettet.").format(n=number(removed))
+        self.statusBar().showMessage(message, 12000)
         return opened
+
+    def _remove_plain_backups(self, path: Path) -> int:
+        """The dated backups of a project that is now encrypted, still plain: deleted, or the
+        CPR numbers the encryption hides would lie beside it in plain text."""
+        from fsm_desktop.storage.backups import list_backups
+        from fsm_desktop.storage.keys import is_encrypted
+
+        removed = 0
+        for backup in list_backups(path, None, self.backup_folder(path)):
+            try:
+                if backup.path.parent == self.backup_folder(path) and not is_encrypted(backup.path):
+                    backup.path.unlink()
+                    removed += 1
+            except OSError as error:
+                log.warning("A plain backup could not be removed: %s", os_reason(error))
+        return removed
 
     def keep_unencrypted(self) -> None:
         """The user keeps this (test) project plain on purpose: the bar goes, the title stays."""

@@ -127,3 +127,39 @@ def test_a_new_project_needs_a_good_password_twice(window, qtbot, tmp_path):
     assert window.create_project(path, dialog.template, password=dialog.password)
     assert is_encrypted(path) and window.project.encrypted
     dialog.deleteLater()
+
+
+def test_a_daily_backup_is_taken_and_can_be_restored(window, encrypted, qtbot):
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    from fsm_desktop.storage.keys import is_encrypted as encrypted_file
+    from fsm_desktop.views.backups_dialog import BackupsDialog
+
+    window.ask_password = lambda name, wrong: PASSWORD
+    assert window.open_project(encrypted)
+    window._checked(window.project, [])  # the background check found it whole: today's backup
+    folder = window.backup_folder(encrypted)
+    (daily,) = folder.glob("team-*.fsm")
+    assert encrypted_file(daily) and b"Anna" not in daily.read_bytes()
+    CitizenRepository(window.project).add(Citizen(cpr="0202802345", name="Bo", group=1))
+    assert CitizenRepository(window.project).count() == 2
+    shown = []
+
+    def choose(backups, where):
+        dialog = BackupsDialog("team.fsm", backups, str(where), window)
+        QAbstractItemModelTester(dialog.table.model(), QAbstractItemModelTester.FailureReportingMode.Fatal)
+        shown.append([(dialog.table.item(0, c).text()) for c in range(4)][1:2])
+        assert not dialog.restore_button.isEnabled()
+        dialog.table.selectRow(0)
+        assert dialog.restore_button.isEnabled()
+        chosen = dialog.selected()
+        dialog.deleteLater()
+        return chosen
+
+    window.choose_backup = choose
+    window.inform = lambda title, text: None
+    assert window.restore_daily_backup()
+    assert shown == [["1"]]
+    assert CitizenRepository(window.project).count() == 1  # the backup's state
+    befores = list(folder.glob("team-*-foer-gendannelse.fsm"))
+    assert len(befores) == 1 and encrypted_file(befores[0])
