@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     template = sub.add_parser("template", help="gem importskabelonen (Excel), tom eller med projektets data")
     template.add_argument("--out", required=True, metavar="FIL.xlsx", help="filen der skrives")
-    template.add_argument("--db", metavar="FIL", help="udfyld skabelonen med projektets data (eksport)")
+    template.add_argument("--db", metavar="FIL", help="udfyld skabelonen med projektets data (eksport; personoplysninger, skrives i projektets log)")
     template.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     return parser
 
@@ -614,15 +614,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from fsm_desktop.exchange.template import write_template
+    from fsm_desktop.exchange.template import export_template, write_template
 
-    rows = None
     if args.db:
-        from fsm_desktop.storage.imports import ImportRepository
-
-        with _open_project(args.db, args=args) as project:
-            rows = ImportRepository(project).template_rows()
-    path = write_template(args.out, rows)
+        # Personal data: the export is written to the audit log (who, when, how many, where),
+        # so the project is opened for writing.
+        with _open_project(args.db, write=True, args=args) as project:
+            path = export_template(project, args.out)
+    else:
+        path = write_template(args.out)
     print(f"Skrev {path}.")
     return 0
 

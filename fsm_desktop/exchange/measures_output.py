@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from fsm_desktop.domain.danish import kroner, number, percent
 from fsm_desktop.domain.measures import MeasureResult, Report, no_data_reason
+from fsm_desktop.exchange.xlsx import csv_line
 
 UNIT_LABELS = {"month": "pr. måned", "rolling_quarter": "rullende kvartal", "period": "hele perioden"}
 
@@ -99,14 +99,14 @@ def render(report: Report, fmt: str, title: str = "", finished: bool = False) ->
     if fmt == "json":
         return json.dumps([as_dict(r) for r in report.results], ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        out = io.StringIO()
+        # A measure's id comes from the template (a user's own, too): never a formula in the
+        # spreadsheet that opens the output (csv_line).
         fields = ["measure", "period_start", "period_end", "numerator", "denominator", "share", "threshold", "met"]
-        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
+        lines = [csv_line(fields)]
         for r in report.results:
             row = as_dict(r)
             # As in the JSON: true/false, and an empty cell for "no value".
             row["met"] = "" if row["met"] is None else str(row["met"]).lower()
-            writer.writerow(row)
-        return out.getvalue()
+            lines.append(csv_line(row[key] for key in fields))
+        return "".join(lines)
     return render_table(report, title, finished)

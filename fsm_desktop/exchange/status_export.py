@@ -12,7 +12,8 @@ used): three sheets.
 - **Data**: every number of the status sheet in long form, one row per measure and column.
 
 Every number is written as the domain computed it (tests/exchange/test_status_export.py opens
-the file again and compares)."""
+the file again and compares). Text from data (the project's name, the municipality, a user's
+template's measure names and labels) is written as text, never as a formula (``_save``)."""
 
 from __future__ import annotations
 

@@ -1,16 +1,23 @@
 """A table as shown on screen, written to an Excel file: the visible rows and columns, a bold
-frozen header, an auto-filter, sensible widths (openpyxl, imported when first used)."""
+frozen header, an auto-filter, sensible widths (openpyxl, imported when first used). Text is
+written as text, never as a formula; the register (names) is recorded in the audit log."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fsm_desktop.exchange.template import _save
+from fsm_desktop.exchange.template import REGISTER, PersonalData, _cell, _save, require_audit
+
+if TYPE_CHECKING:
+    from fsm_desktop.storage.project import Project
 
 
-def write_table(path: str | Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]], title: str = "") -> Path:
+def write_table(path: str | Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]], title: str = "",
+                personal: PersonalData | None = None) -> Path:
+    """``personal``: the rows hold personal data, and the export is recorded (:func:`export_register`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -32,7 +39,7 @@ def write_table(path: str | Path, sheet: str, headers: Sequence[str], rows: Iter
     widths = [len(str(h)) for h in headers]
     count = 0
     for row in rows:
-        values = list(row)
+        values = [_cell(value) for value in row]
         ws.append(values)
         count += 1
         for i, value in enumerate(values):
@@ -48,5 +55,12 @@ def write_table(path: str | Path, sheet: str, headers: Sequence[str], rows: Iter
     ws.freeze_panes = ws.cell(row=start + 1, column=1)
     if count:
         ws.auto_filter.ref = f"A{start}:{get_column_letter(len(headers))}{start + count}"
-    _save(workbook, Path(path))
-    return Path(path)
+    return _save(workbook, Path(path), personal=personal)
+
+
+def export_register(project: Project, path: str | Path, sheet: str, headers: Sequence[str],
+                    rows: Sequence[Sequence[object]], title: str = "") -> Path:
+    """The register's rows (Borgere → Eksportér): names, so personal data. Refused from a
+    project that cannot record it, and recorded in its audit log with the number of rows."""
+    require_audit(project)
+    return write_table(path, sheet, headers, rows, title, PersonalData(project, REGISTER, len(rows)))

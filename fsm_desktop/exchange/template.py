@@ -7,11 +7,17 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import CHOICES, TABLES, RejectedRow, TableSpec
+from fsm_desktop.exchange.xlsx import all_text_as_text
+
+if TYPE_CHECKING:
+    from fsm_desktop.storage.project import Project
 
 DATE_FORMAT = "dd-mm-yyyy"
 _HEADER_FILL = "1F3A5F"
@@ -31,10 +37,63 @@ class ExportError(KnownError):
     """A file that cannot be written (folder missing, no permission, disk full, file open)."""
 
 
-def _save(workbook, path: Path, new_name: bool = False) -> Path:
+#: What an export of personal data is, as the audit log names it (``field`` of its entry).
+REGISTER, TEMPLATE_WITH_DATA = "borgerliste", "importskabelon med data"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """An export that holds personal data (names, CPR numbers): ``kind`` is what it is
+    (:data:`REGISTER`, :data:`TEMPLATE_WITH_DATA`), ``citizens`` how many it holds. It is
+    recorded in the project's audit log (who, when, what, how many, where) in the transaction
+    that puts the file in place: no record, no file."""
+
+    project: Project
+    kind: str
+    citizens: int
+
+
+def require_audit(project: Project) -> None:
+    """Refuse an export of personal data from a project that cannot record it: one opened
+    read-only (another window writes it, a file this user may not write, a damaged file)."""
+    reason = project.read_only_reason
+    if reason is not None:
+        raise ExportError(
+            "Eksporten indeholder personoplysninger og skal skrives i projektets log, men projektet "
+            "kan ikke skrives i nu: {reason} Eksportér, når projektet er åbnet, så der kan skrives i det.",
+            reason=reason.message,
+        )
+
+
+def _publish(temporary: str, path: Path, personal: PersonalData) -> None:
+    """The file moved into place and its audit entry written, both or neither: the move is the
+    last step of the transaction (a failed move rolls the entry back), and a file whose entry
+    could not be committed is removed again."""
+    from fsm_desktop.storage.repositories import AuditLog
+
+    project = personal.project
+    moved = False
+    try:
+        with project.db.atomic():
+            AuditLog(project).record_export(personal.kind, personal.citizens, path)
+            os.replace(temporary, path)
+            moved = True
+    except BaseException:
+        if moved:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _save(workbook, path: Path, new_name: bool = False, personal: PersonalData | None = None) -> Path:
     """Save under a temporary name, then move into place: never half a file. With
-    ``new_name``, an existing file is never replaced: the name gets "-2", "-3" … instead."""
+    ``new_name``, an existing file is never replaced: the name gets "-2", "-3" … instead.
+    Every text cell is written as text, never as a formula (whatever the data says). With
+    ``personal``, the export is recorded in the audit log as the file is put in place."""
     path = Path(path)
+    if personal is not None:
+        require_audit(personal.project)
+        path = path.absolute()
+    all_text_as_text(workbook)
     try:
         fd, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
         os.close(fd)
@@ -44,6 +103,8 @@ def _save(workbook, path: Path, new_name: bool = False) -> Path:
         workbook.save(temporary)
         if new_name:
             path = _move_to_new_name(temporary, path)
+        elif personal is not None:
+            _publish(temporary, path, personal)
         else:
             os.replace(temporary, path)
     except OSError as exc:
@@ -163,10 +224,14 @@ def _lists(workbook) -> str:
     return ws.title
 
 
-def write_template(path: str | Path, rows: dict[str, Sequence[tuple]] | None = None) -> Path:
-    """The standard template (empty, or with ``rows`` per table key: the export)."""
+def write_template(path: str | Path, rows: dict[str, Sequence[tuple]] | None = None,
+                   personal: PersonalData | None = None) -> Path:
+    """The standard template (empty, or with ``rows`` per table key: the export). ``personal``:
+    the rows are a project's (:func:`export_template` says so)."""
     from openpyxl import Workbook
 
+    if personal is not None:
+        require_audit(personal.project)  # before the work, not after it
     workbook = Workbook()
     workbook.remove(workbook.active)
     lists = _lists(workbook)
@@ -174,8 +239,19 @@ def write_template(path: str | Path, rows: dict[str, Sequence[tuple]] | None = N
         _sheet(workbook, spec, (rows or {}).get(spec.key, ()), lists)
     _guide(workbook)
     workbook.active = 1
-    _save(workbook, Path(path))
-    return Path(path)
+    return _save(workbook, Path(path), personal=personal)
+
+
+def export_template(project: Project, path: str | Path) -> Path:
+    """The project's rows in the template (``template --db`` and Import → Eksportér projektet):
+    personal data, so the export is recorded in the audit log, and refused from a project that
+    cannot record it (:func:`require_audit`)."""
+    from fsm_desktop.storage.imports import ImportRepository
+
+    require_audit(project)
+    rows = ImportRepository(project).template_rows()
+    citizens = len(rows.get("borgere", ()))
+    return write_template(path, rows, PersonalData(project, TEMPLATE_WITH_DATA, citizens))
 
 
 def error_report_path(source: str | Path) -> Path:
@@ -220,15 +296,10 @@ def _safe_title(title: str, taken: dict) -> str:
 
 
 def _append(ws, values: Sequence) -> None:
-    """A row of values, each as the text or value it is: text that starts with "=" is text,
-    not a formula (a rejected cell "=HYPERLINK(…)" shows as it was, and runs nothing)."""
-    cells = [_cell(value) for value in values]
-    ws.append(cells)
-    for column, value in enumerate(cells, start=1):
-        if isinstance(value, str) and value.startswith("="):
-            cell = ws.cell(row=ws.max_row, column=column)
-            cell.data_type = "s"
-            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+    """A row of values, each as the text or value it is (text that starts with "=" stays text,
+    not a formula: :func:`_save` sees to that for every cell, so a rejected cell
+    "=HYPERLINK(…)" shows as it was, and runs nothing)."""
+    ws.append([_cell(value) for value in values])
 
 
 def _cell(value: object) -> object:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
@@ -102,6 +103,14 @@ class AuditLog:
     def record(self, entries: Iterable[AuditEntry]) -> None:
         """Append entries; call inside the transaction of the change they describe."""
         self.db["audit_log"].insert_all(audit_row(e) for e in entries)
+
+    def record_export(self, kind: str, citizens: int, path: str | Path) -> None:
+        """An export of personal data (the register, the template with data), in its own
+        transaction (or the caller's): who and when, what (``field``), how many citizens
+        (``new``) and where to (``entity_id``: the file's path, which is no personal data)."""
+        with self.db.atomic():
+            self.record([AuditEntry(at=_now(), user=self.project.user, action="export", entity="file",
+                                    entity_id=str(Path(path).absolute()), field_name=kind, new=str(citizens))])
 
     def for_citizen(self, citizen_id: str) -> list[AuditEntry]:
         rows = self.db.execute(

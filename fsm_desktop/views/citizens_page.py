@@ -25,6 +25,8 @@ from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -57,6 +59,32 @@ from fsm_desktop.views.wording import citizens_text
 def _t(text: str) -> str:
     """The Danish text of the register (kept: the table asks for the same few per cell)."""
     return QCoreApplication.translate("CitizensPage", text)
+
+
+def get_personal_data_file_name(parent: QWidget | None, caption: str, folder: str, filters: str, notice: str) -> str:
+    """The save dialog for a file that holds personal data (the register, the project's data
+    in the template), or "" when cancelled. Its title says so (all that Windows' own dialog
+    shows), and Qt's dialog (Linux, macOS) has ``notice`` under the file list. Otherwise
+    :func:`file_dialogs.get_save_file_name`: it asks before replacing a file."""
+    title = QCoreApplication.translate("PersonalData", "{caption} – filen indeholder personoplysninger").format(
+        caption=caption)
+    dialog = file_dialogs.make_dialog(parent, title, folder, filters)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    label = QLabel(notice, dialog)
+    label.setObjectName("personalDataNotice")
+    label.setWordWrap(True)
+    layout = dialog.layout()
+    if isinstance(layout, QGridLayout):
+        layout.addWidget(label, layout.rowCount(), 0, 1, layout.columnCount())
+    else:  # a native dialog: its title says it
+        label.hide()
+    try:
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return ""
+        return dialog.selectedFiles()[0]
+    finally:
+        dialog.deleteLater()
 
 
 @lru_cache(maxsize=8192)
@@ -496,13 +524,18 @@ class CitizensPage(Page):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("dialogHint")
         self.export_button = QPushButton(self.tr("Eksportér …"), self)
-        self.export_button.setToolTip(self.tr("De viste rækker og kolonner til Excel (CPR-numre skjult)"))
+        self.export_button.setToolTip(self.tr(
+            "De viste rækker og kolonner til Excel (CPR-numre skjult). Filen indeholder personoplysninger, "
+            "og eksporten skrives i projektets log."))
         self.left_box = QCheckBox(self.tr("Vis også dem, der er gået ud"), self)
         self.left_box.setToolTip(self.tr("Borgere, der er fraflyttet, gået på folkepension eller døde"))
         row.addWidget(self.search)
         row.addWidget(self.left_box)
         row.addWidget(self.count_label, 1)
         row.addWidget(self.export_button)
+        # Personal data: every export is written to the audit log, which a project open
+        # read-only cannot write (as "Vis CPR" on the citizen's page).
+        self.writes(self.export_button)
         self.body.addLayout(row)
         self.model = CitizensModel(self)
         self.proxy = CitizenFilter(self)
@@ -648,23 +681,38 @@ class CitizensPage(Page):
         return headers, rows
 
     def export_dialog(self) -> None:
-        folder = str(self.project.path.parent) if self.project else ""
-        path, _ = file_dialogs.get_save_file_name(
-            self, self.tr("Eksportér borgere"), str(Path(folder) / self.tr("borgere.xlsx")), self.tr("Excel-projektmappe (*.xlsx)")
+        from fsm_desktop.exchange.template import require_audit
+
+        if self.project is None:
+            return
+        try:
+            require_audit(self.project)  # before the user picks a file, not after
+        except KnownError as error:
+            QMessageBox.warning(self, self.tr("Borgerne kan ikke eksporteres"), translate_error(error))
+            return
+        folder = str(self.project.path.parent)
+        path = get_personal_data_file_name(
+            self, self.tr("Eksportér borgere"), str(Path(folder) / self.tr("borgere.xlsx")),
+            self.tr("Excel-projektmappe (*.xlsx)"),
+            self.tr("Filen indeholder personoplysninger (navne og fødselsdatoer). Gem den kun et sikkert sted, "
+                    "og slet den, når du ikke skal bruge den mere. Eksporten skrives i projektets log."),
         )
         if path:
             self.export(path)
 
     def export(self, path: str | Path) -> Path | None:
-        from fsm_desktop.exchange.table_export import write_table
+        """The visible rows to ``path`` (personal data: recorded in the project's audit log)."""
+        from fsm_desktop.exchange.table_export import export_register
 
+        if self.project is None:
+            return None
         path = Path(path)
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
         headers, rows = self.visible_table()
-        title = self.tr("Borgere – {name}").format(name=self.project.initiative.name) if self.project else ""
+        title = self.tr("Borgere – {name}").format(name=self.project.initiative.name)
         try:
-            write_table(path, self.tr("Borgere"), headers, rows, title)
+            path = export_register(self.project, path, self.tr("Borgere"), headers, rows, title)
         except KnownError as error:
             QMessageBox.warning(self, self.tr("Eksporten mislykkedes"), translate_error(error))
             return None

@@ -891,7 +891,12 @@ class ImportPage(Page):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.undo_button)
-        self.writes(self.import_button, self.undo_button)
+        # The export holds personal data and is written to the audit log, which a project open
+        # read-only cannot write: hidden then, as what writes.
+        self.writes(self.import_button, self.export_button, self.undo_button)
+        self.export_button.setToolTip(self.tr(
+            "Projektets borgere, forløb, løntimer og medarbejdere i skabelonen. Filen indeholder "
+            "personoplysninger (CPR-numre og navne), og eksporten skrives i projektets log."))
         self.body.addLayout(buttons)
         self.import_button.clicked.connect(self.choose_file)
         self.template_button.clicked.connect(self.save_template)
@@ -970,14 +975,18 @@ class ImportPage(Page):
             self.write_template(path)
 
     def write_template(self, path: str | Path, with_data: bool = False) -> bool:
-        from fsm_desktop.exchange.template import write_template
+        """The template, empty or ``with_data`` (the project's rows: personal data, recorded in
+        its audit log by :func:`export_template`)."""
+        from fsm_desktop.exchange.template import export_template, write_template
 
         path = Path(path)
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
         try:
-            rows = ImportRepository(self.project).template_rows() if with_data and self.project else None
-            write_template(path, rows)
+            if with_data and self.project is not None:
+                path = export_template(self.project, path)
+            else:
+                write_template(path)
         except KnownError as error:
             QMessageBox.warning(self, self.tr("Skabelonen kunne ikke gemmes"), translate_error(error))
             return False
@@ -985,11 +994,21 @@ class ImportPage(Page):
         return True
 
     def export_project(self) -> None:
+        from fsm_desktop.exchange.template import require_audit
+        from fsm_desktop.views.citizens_page import get_personal_data_file_name
+
         if self.project is None:
             return
-        path, _ = file_dialogs.get_save_file_name(
+        try:
+            require_audit(self.project)  # before the user picks a file, not after
+        except KnownError as error:
+            QMessageBox.warning(self, self.tr("Projektet kan ikke eksporteres"), translate_error(error))
+            return
+        path = get_personal_data_file_name(
             self, self.tr("Eksportér projektet"), str(Path(self._folder()) / f"{self.project.path.stem}-eksport.xlsx"),
             self.tr("Excel-projektmappe (*.xlsx)"),
+            self.tr("Filen indeholder personoplysninger (CPR-numre og navne). Gem den kun et sikkert sted, og slet "
+                    "den, når du ikke skal bruge den mere. Eksporten skrives i projektets log."),
         )
         if path:
             self.write_template(path, with_data=True)
