@@ -125,6 +125,7 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
     else:
         settings = QSettings()
     window = MainWindow(settings)
+    window.take_daily_backups = not (args.screenshot or args.exit_after_show)
     install_excepthook(lambda: window)
 
     # What to open: --db, --demo, or the last file (if it still exists).

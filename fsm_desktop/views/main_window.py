@@ -181,6 +181,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.project: Project | None = None
+        #: The first opening of a day takes a backup; a one-off run (--screenshot,
+        #: --exit-after-show) changes nothing beside the project and does not.
+        self.take_daily_backups = True
         #: Keys of encrypted projects opened in this window (memory only): reopening one (for
         #: writing, after a repair or a restore) does not ask for the password again.
         self._keys: dict[str, Key] = {}
@@ -570,7 +573,8 @@ class MainWindow(QMainWindow):
             return  # closed or replaced meanwhile
         project.checked = True
         if not damage:
-            self._daily_backup(project)
+            if self.take_daily_backups:
+                self._daily_backup(project)
             return
         project.mark_damaged(damage)
         self._update_for_project()
