@@ -25,31 +25,31 @@ def password_edit(parent: QWidget, accessible: str) -> QLineEdit:
     return edit
 
 
-class PasswordFields(QWidget):
-    """A new password twice, with the hint about a good one and what is wrong, if anything."""
+class PasswordFields:
+    """A new password twice, with the hint about a good one and what is wrong, if anything:
+    rows added to the dialog's own form, so their labels line up with its other fields."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        self.first = password_edit(self, self.tr("Adgangskode"))
-        self.second = password_edit(self, self.tr("Gentag adgangskoden"))
-        self.hint = QLabel(self.tr(PASSWORD_HINT), self)
+    def __init__(self, parent: QWidget, form: QFormLayout) -> None:
+        tr = parent.tr
+        self.first = password_edit(parent, tr("Adgangskode"))
+        self.second = password_edit(parent, tr("Gentag adgangskoden"))
+        self.hint = QLabel(tr(PASSWORD_HINT), parent)
         self.hint.setWordWrap(True)
         self.hint.setObjectName("dialogHint")
-        self.error = QLabel(self)
+        self.error = QLabel(parent)
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
         self.error.hide()
-        form.addRow(self.tr("Adgangskode:"), self.first)
-        form.addRow(self.tr("Gentag:"), self.second)
+        self._tr = tr
+        form.addRow(tr("Adgangskode:"), self.first)
+        form.addRow(tr("Gentag:"), self.second)
         form.addRow("", self.hint)
         form.addRow("", self.error)
 
     def problem(self) -> str | None:
         """What is wrong (shown), or None."""
         problem = password_problem(self.first.text(), self.second.text())
-        self.error.setText(self.tr(problem) if problem else "")
+        self.error.setText(self._tr(problem) if problem else "")
         self.error.setVisible(problem is not None)
         return problem
 
@@ -100,13 +100,12 @@ class NewPasswordDialog(QDialog):
         label.setWordWrap(True)
         layout.addWidget(label)
         self.current: QLineEdit | None = None
+        form = QFormLayout()
         if ask_current:
-            form = QFormLayout()
             self.current = password_edit(self, self.tr("Nuværende adgangskode"))
             form.addRow(self.tr("Nuværende adgangskode:"), self.current)
-            layout.addLayout(form)
-        self.fields = PasswordFields(self)
-        layout.addWidget(self.fields)
+        self.fields = PasswordFields(self, form)
+        layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuller"))
         buttons.accepted.connect(self.accept)
