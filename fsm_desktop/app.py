@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 import tempfile
@@ -21,14 +20,10 @@ APPLICATION = "FSM Desktop"
 
 
 def _setup_logging() -> None:
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(folder / "fsm-desktop.log", encoding="utf-8")
-    except OSError:
-        handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("fsm_desktop").addHandler(handler)
+    """The log in the user's data folder, cleaned of personal data (fsm_desktop.logs)."""
+    from fsm_desktop import logs
+
+    logs.setup(Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)))
 
 
 def _has_display() -> bool:

@@ -534,31 +534,25 @@ def _cmd_import(args: argparse.Namespace) -> int:
             if result.error_report is not None:
                 line += f" Afviste rækker: {result.error_report}."
             print(line)
+            if result.report_error is not None:  # the import stands; only its report is missing
+                print(f"{PROG}: {result.report_error.message}", file=sys.stderr)
             tell_older(plan.older)
             tell_missing(plan.missing)
         return 0
     except (KnownError, UsageError, KeyboardInterrupt):
         raise
     except Exception as exc:  # a program error: one line here, the traceback in the log
-        import datetime as dt
-        import traceback
-        from pathlib import Path
+        import logging
 
-        where = f" ({type(exc).__name__}: {exc})"
+        from fsm_desktop import logs
+
+        # Neither the line nor the log may quote a citizen's data (fsm_desktop.logs).
+        where = f" ({type(exc).__name__}: {logs.scrub_message(str(exc))})"
         try:
-            from PySide6.QtCore import QCoreApplication, QStandardPaths
-
-            from fsm_desktop.app import APPLICATION, ORGANIZATION
-
-            QCoreApplication.setOrganizationName(ORGANIZATION)
-            QCoreApplication.setApplicationName(APPLICATION)
-            folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-            folder.mkdir(parents=True, exist_ok=True)
-            log = folder / "fsm-desktop.log"
-            with log.open("a", encoding="utf-8") as fh:
-                fh.write(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} ERROR fsm_desktop: Program error in '{PROG} import'\n")
-                fh.write(traceback.format_exc())
-            where = f" Detaljerne står i {log}."
+            log = logs.setup(_log_folder())
+            if log is not None:  # else the traceback would go to stderr: the one line instead
+                logging.getLogger("fsm_desktop").error("Program error in '%s import'", PROG, exc_info=exc)
+                where = f" Detaljerne står i {log}."
         except Exception:  # no log to write: the error's name on the line instead
             pass
         state = "Importen er skrevet." if committed else "Intet er skrevet."
@@ -673,12 +667,31 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_folder():
+    """The user's data folder, where the window keeps its log (Qt is imported only now)."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+    from fsm_desktop.app import APPLICATION, ORGANIZATION
+
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
 def main(argv: Sequence[str] | None = None, standalone: bool = False) -> int:
     """The command line; ``standalone`` when this is the whole process (see :func:`entry`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if standalone and args.command:
+            from fsm_desktop import logs
+
+            # A warning (SQLite's text on a damaged file) goes to the cleaned log, never
+            # uncleaned to stderr; the folder is found only if something is logged.
+            logs.setup_later(_log_folder)
         if args.command == "init":
             return _cmd_init(args)
         if args.command == "demo":

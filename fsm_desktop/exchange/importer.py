@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,10 +98,16 @@ def extract_date(path: str | Path, today: dt.date | None = None) -> ExtractDate:
     return ExtractDate(min(modified, today), "modified")
 
 
+class ImportReportError(KnownError):
+    """A committed import whose error report could not be written (the import stands)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Committed:
     record: ImportRecord
     error_report: Path | None
+    #: Why there is no error report although rows were rejected (the import is written).
+    report_error: KnownError | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -215,9 +222,10 @@ def commit(
     progress: Callable[[str], None] | None = None,
 ) -> Committed:
     """Write the prepared import in one transaction. With errors, only when ``valid_rows_only``
-    and the valid rows (or ``endings``) change something: then the rejected rows are first
-    written to an error report next to the source file (also when that is all there is),
-    which is removed again if the transaction fails."""
+    and the valid rows (or ``endings``) change something: then the rejected rows are written to
+    an error report next to the source file once the transaction has committed. The report
+    holds full CPR numbers, so it exists only for an import that happened: never for one that
+    is refused or fails, and an import stopped midway (even killed) has written none."""
     plan = prepared.plan
     # The plan was made after an integrity_check (prepare); the write itself re-reads the rows it
     # planned on, and a write on an unchecked connection runs quick_check first.
@@ -226,34 +234,47 @@ def commit(
         raise ImportRefused(
             "Importen er stoppet: {n} fejl i filen {file}. Intet er skrevet.", n=len(plan.errors), file=prepared.path.name
         )
-    report = None
-    if plan.rejected:
-        report = write_error_report(error_report_path(prepared.path), plan.rejected)
     if plan.errors and not plan.changes and not endings:
         # Recording an import that changes nothing would only hide that nothing was imported.
-        if report is None:
+        # No report either: nothing was imported (the rows and their errors were shown).
+        if not plan.rejected:
             raise ImportRefused(
                 "Filen {file} har ingen gyldige rækker at importere. Intet er skrevet.", file=prepared.path.name
             )
         raise ImportRefused(
             "Filen {file} har ingen gyldige rækker, der ændrer noget i projektet ({n} afviste rækker). "
-            "Intet er skrevet. De afviste rækker står i {report}.",
-            report,
+            "Intet er skrevet.",
             file=prepared.path.name,
             n=len(plan.rejected),
-            report=str(report),
         )
+    record = ImportRepository(project).apply(
+        plan, prepared.path.name, prepared.sha256, endings, progress, planned_on=prepared.existing
+    )
+    if not plan.rejected:
+        return Committed(record, None)
+    report, problem = _write_report(prepared.path, plan)
+    return Committed(record, report, problem)
+
+
+def _write_report(source: Path, plan: ImportPlan) -> tuple[Path | None, KnownError | None]:
+    """The rejected rows of a committed import: the report, or why it is missing. The import
+    stands either way, so a failure here is told, not raised. The report is saved under a
+    temporary name (mode 0600) in the same folder and then moved into place (template._save):
+    never half a report under its real name."""
+    path = error_report_path(source)
     try:
-        record = ImportRepository(project).apply(
-            plan, prepared.path.name, prepared.sha256, endings, progress, planned_on=prepared.existing
-        )
-    except BaseException:
-        # Nothing was imported: a report of rows "not imported" beside it would mislead.
-        if report is not None:
-            report.unlink(missing_ok=True)
-        raise
-    return Committed(record, report)
+        return write_error_report(path, plan.rejected), None
+    except KnownError as exc:  # disk full, no permission, …: the reason in Danish
+        reason = exc
+    except Exception:  # a program error: its details (cleaned) in the log
+        logging.getLogger("fsm_desktop").exception("The error report of an import could not be written")
+        reason = None
+    return None, ImportReportError(
+        "Importen er skrevet, men rapporten over de afviste rækker kunne ikke gemmes. {why} De afviste rækker "
+        "er ikke importeret: ret dem i filen, og importér den igen.",
+        why=reason.message if reason is not None else "Det skyldes en fejl i programmet; detaljerne står i loggen.",
+    )
 
 
-__all__ = ["Committed", "ExtractDate", "ImportCancelled", "ImportRefused", "Prepared", "commit", "extract_date", "prepare",
+__all__ = ["Committed", "ExtractDate", "ImportCancelled", "ImportRefused", "ImportReportError", "Prepared", "commit", "extract_date", "prepare",
            "read_sheets"]

@@ -835,6 +835,8 @@ class ImportDialog(QDialog):
             text += "\n" + (self.tr("1 borger er afsluttet.") if ended == 1 else self.tr("{n} borgere er afsluttet.").format(n=number(ended)))
         if result.error_report is not None:
             text += "\n\n" + self.tr("De afviste rækker står i {path}.").format(path=str(result.error_report))
+        elif result.report_error is not None:  # the import stands; only its report is missing
+            text += "\n\n" + translate_error(result.report_error)
         text += "\n\n" + self.tr("Importen kan fortrydes som helhed på siden Import.")
         self.done_label.setText(text)
         self._show(self.DONE)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.logs import format_exception
 
 log = logging.getLogger("fsm_desktop")
 
@@ -24,9 +24,11 @@ def show_known_error(parent: QWidget | None, title: str, error: KnownError) -> N
 
 
 def show_bug(parent: QWidget | None, exc_type, exc, tb) -> None:
-    """A program error: logged, and shown with the report the user can copy to us."""
-    report = "".join(traceback.format_exception(exc_type, exc, tb))
-    log.error("Program error\n%s", report)
+    """A program error: logged, and shown with the report the user can copy to us. The report
+    is the traceback without CPR numbers or the values its messages quote (logs.py): the user
+    sends it on, and an exception's message may quote a citizen's data."""
+    report = format_exception(exc_type, exc, tb)
+    log.error("Program error", exc_info=(exc_type, exc, tb))  # cleaned by the log's handler
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(QCoreApplication.translate("fsm", "Der opstod en fejl i programmet"))

@@ -118,9 +118,9 @@ def test_only_rejected_rows_with_valid_rows_only_exits_1_and_records_nothing(env
     before = _sha(db)
     result = run(env, "import", "--db", db, path, "--valid-rows-only")
     assert result.returncode == 1, result.stderr
-    (report,) = tmp_path.glob("alle-fejl-fejl-*.xlsx")
+    assert list(tmp_path.glob("alle-fejl-fejl-*")) == []  # no import, so no error report
     last = result.stderr.splitlines()[-1]
-    assert "ingen gyldige rækker" in last and "Intet er skrevet" in last and str(report) in last
+    assert "ingen gyldige rækker" in last and "Intet er skrevet" in last
     assert _sha(db) == before
     assert run(env, "imports", "--db", db).stdout == ""
 

@@ -120,13 +120,13 @@ def test_valid_rows_only_is_offered_only_when_valid_rows_change_something(window
     assert unchanged.errors_model.rowCount() == 1
     assert not unchanged.valid_button.isVisible() and not unchanged.import_button.isEnabled()
     # With citizens missing from the extract there is something to do: ending them. Without
-    # any marked, the import is refused, the rejected rows still reported.
+    # any marked, the import is refused, and no error report is written (no import happened).
     missing = page.import_file(fill_template(tmp_path / "borgere.xlsx", NEW, hours=HOURS + bad_hours))
     assert missing.valid_button.isVisible()
     missing.valid_button.click()
     text = missing.done_label.text()
     assert "ingen gyldige rækker, der ændrer noget" in text and text.count("Intet er skrevet") == 1
-    assert list(tmp_path.glob("borgere-fejl-*.xlsx"))
+    assert list(tmp_path.glob("borgere-fejl-*")) == []
     assert len(ImportRepository(window.project).batches()) == 1
 
 
