@@ -76,3 +76,11 @@ def get_save_file_name(parent: QWidget | None, caption: str, folder: str = "", f
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     return _run(dialog)
+
+
+def get_existing_directory(parent: QWidget | None, caption: str, folder: str = "") -> str:
+    """Like ``QFileDialog.getExistingDirectory``: the folder, or "" when cancelled."""
+    dialog = make_dialog(parent, caption, folder, "")
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    return _run(dialog)[0]

@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.backup_action = file_menu.addAction(self.tr("Gem &sikkerhedskopi…"), self.save_backup)
         self.restore_action = file_menu.addAction(self.tr("&Gendan sikkerhedskopi…"), self.restore_daily_backup)
+        self.backup_folder_action = file_menu.addAction(self.tr("&Mappe til sikkerhedskopier…"), self.choose_backup_folder)
         self.password_action = file_menu.addAction(self.tr("Skift &adgangskode…"), self.change_password)
         self.encrypt_action = file_menu.addAction(self.tr("&Krypter projektet…"), self.encrypt_project)
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
@@ -590,6 +591,21 @@ class MainWindow(QMainWindow):
         chosen = self.settings.value(f"backups/{path}")
         return backup_folder(path, Path(str(chosen)) if chosen else None)
 
+    def choose_backup_folder(self, folder: str | Path | None = None) -> bool:
+        """Filer → Mappe til sikkerhedskopier: where this project's daily backups go (kept per
+        project in the settings; the default is beside the project). ``folder``: chosen already."""
+        if self.project is None:
+            return False
+        if folder is None:
+            folder = file_dialogs.get_existing_directory(
+                self, self.tr("Vælg mappen til projektets sikkerhedskopier"), str(self.backup_folder(self.project.path)))
+            if not folder:
+                return False
+        self.settings.setValue(f"backups/{self.project.path}", str(folder))
+        self.statusBar().showMessage(
+            self.tr("Sikkerhedskopierne gemmes nu i {folder}").format(folder=str(self.backup_folder(self.project.path))), 8000)
+        return True
+
     def _daily_backup(self, project: Project) -> None:
         """Today's backup (the first opening of the day), on a worker, once the check found the
         file whole; encrypted with the project's key."""
@@ -693,6 +709,7 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(has_project)
         self.backup_action.setEnabled(has_project)
         self.restore_action.setEnabled(has_project and not (project.read_only and not project.damage))
+        self.backup_folder_action.setEnabled(has_project)
         self.find_action.setEnabled(has_project)
         self.close_action.setEnabled(has_project)
         self.read_only_bar.show_for(project)

@@ -163,3 +163,14 @@ def test_a_daily_backup_is_taken_and_can_be_restored(window, encrypted, qtbot):
     assert CitizenRepository(window.project).count() == 1  # the backup's state
     befores = list(folder.glob("team-*-foer-gendannelse.fsm"))
     assert len(befores) == 1 and encrypted_file(befores[0])
+
+
+def test_the_backup_folder_can_be_chosen(window, encrypted, tmp_path):
+    window.ask_password = lambda name, wrong: PASSWORD
+    assert window.open_project(encrypted)
+    chosen = tmp_path / "usb"
+    chosen.mkdir()
+    assert window.choose_backup_folder(chosen)
+    assert window.backup_folder(encrypted) == chosen
+    window._checked(window.project, [])
+    assert [p.name for p in chosen.iterdir()] and all(p.name.startswith("team-") for p in chosen.iterdir())
