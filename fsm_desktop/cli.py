@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="FSM Desktop: følg en beskæftigelsesindsats (Flere skal med, BIR, HIR) "
         "måned for måned – også uden netværk.",
         epilog="Uden underkommando åbnes vinduet. Underkommandoer: init, demo, measures, import, "
-        "imports, template, stepup, caseload, export. "
+        "imports, template, stepup, caseload, export, checkout, handin, merge. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}",
@@ -214,6 +214,41 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--month", type=_month, metavar="ÅÅÅÅ-MM",
                         help="skemaets sidste måned (standard: denne måned, højst indsatsens sidste)")
     export.add_argument("--out", required=True, metavar="FIL.xlsx", help="Excel-filen der skrives")
+
+    checkout = sub.add_parser(
+        "checkout", help="tag en bærbar kopi med af teamkopien (arbejd uden netværk, aflever bagefter)",
+        description="Skriver en krypteret bærbar kopi af teamkopien. Den husker, hvordan projektet så ud, så "
+        "ændringerne senere kan afleveres og indlæses i teamkopien (handin, merge).",
+    )
+    checkout.add_argument("--db", required=True, metavar="FIL", help="teamkopien (.fsm)")
+    checkout.add_argument("--out", required=True, metavar="FIL.fsm", help="den bærbare kopi, der skrives (ny fil)")
+    checkout.add_argument("--job-broker", metavar="INITIALER", help="jobformidleren, der tager kopien med")
+    checkout.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+
+    handin = sub.add_parser(
+        "handin", help="aflever den bærbare kopis ændringer i en ændringsfil",
+        description="Skriver ændringerne siden kopien blev taget med (eller siden sidste aflevering) til en "
+        "krypteret ændringsfil. Kopien bliver derefter skrivebeskyttet, medmindre --keep-working er givet.",
+    )
+    handin.add_argument("--db", required=True, metavar="FIL", help="den bærbare kopi (.fsm)")
+    handin.add_argument("--out", required=True, metavar="FIL.fsmchanges", help="ændringsfilen, der skrives (ny fil)")
+    handin.add_argument("--keep-working", action="store_true",
+                        help="arbejd videre i kopien; næste aflevering har kun det, der ændres herefter")
+    handin.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+
+    merge = sub.add_parser(
+        "merge", help="indlæs en ændringsfil fra en bærbar kopi i teamkopien",
+        description="Viser, hvad ændringsfilen gør, og indlæser den i én transaktion. Afslutningskode 0: "
+        "indlæst (eller intet at gøre); 1: konflikter, der skal afgøres (intet skrevet; brug --prefer); "
+        "2: filen kan ikke bruges.",
+    )
+    merge.add_argument("--db", required=True, metavar="FIL", help="teamkopien (.fsm)")
+    merge.add_argument("changes", metavar="ÆNDRINGSFIL", help="filen fra »handin«")
+    merge.add_argument("--dry-run", action="store_true", help="vis kun, hvad der ville ske; skriv intet")
+    merge.add_argument("--prefer", choices=("team", "laptop"),
+                       help="afgør alle konflikter: behold teamkopiens (team) eller tag bærbarens (laptop)")
+    merge.add_argument("--format", choices=("table", "json"), default="table", help="udskriftens form")
+    merge.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
 
     template = sub.add_parser("template", help="gem importskabelonen (Excel), tom eller med projektets data")
     template.add_argument("--out", required=True, metavar="FIL.xlsx", help="filen der skrives")
@@ -621,6 +656,99 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_checkout(args: argparse.Namespace) -> int:
+    from fsm_desktop.storage.sync import checkout
+
+    with _open_project(args.db, write=True, args=args) as project:
+        result = checkout(project, args.out, job_broker=args.job_broker)
+    own = f"; {result.own_citizens} er {result.copy.job_broker}s" if result.own_citizens is not None else ""
+    print(
+        f"Skrev den bærbare kopi {result.path} ({result.citizens} borgere{own}; "
+        f"taget {result.copy.taken:%d-%m-%Y} kl. {result.copy.taken:%H.%M} af {result.copy.taken_by})."
+    )
+    return 0
+
+
+def _cmd_handin(args: argparse.Namespace) -> int:
+    from fsm_desktop.domain.sync import summary_line
+    from fsm_desktop.storage.sync import handin
+
+    with _open_project(args.db, write=True, args=args) as project:
+        result = handin(project, args.out, keep_working=args.keep_working)
+    state = ("Du kan arbejde videre i kopien." if result.keep_working
+             else "Kopien er nu skrivebeskyttet; tag en ny med for at arbejde videre.")
+    print(f"Skrev {result.path} (aflevering nr. {result.seq}): {summary_line(result.counts)}. {state}")
+    return 0
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    import json
+
+    from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, conflict_line, summary_line
+    from fsm_desktop.storage.sync import ChangeFilePassword, apply_merge, plan_merge, read_change_file
+
+    with _open_project(args.db, write=not args.dry_run, args=args) as project:
+        try:
+            changes = read_change_file(args.changes, project.key)
+        except ChangeFilePassword:
+            password = given_password(args)
+            if password is None and _terminal():
+                password = ask_password(f"Adgangskode til {args.changes}: ")
+            changes = read_change_file(args.changes, project.key, password)
+        plan = plan_merge(project, changes)
+        label = changes.label
+        undecided = bool(plan.conflicts) and args.prefer is None
+        result = None
+        if not args.dry_run and not undecided and plan.already_merged is None:
+            result = apply_merge(project, plan, prefer=args.prefer)
+
+        def who(conflict) -> str:
+            return plan.names.get(conflict.citizen_id or "", "(ukendt borger)")
+
+        if args.format == "json":
+            print(json.dumps({
+                "file": str(changes.path),
+                "laptop": label,
+                "handin": changes.seq,
+                "already_merged": plan.already_merged is not None,
+                "merged": result is not None,
+                "dry_run": args.dry_run,
+                "counts": plan.counts,
+                "summary": summary_line(plan.counts),
+                "changes": plan.to_apply,
+                "audit_entries": len(plan.new_audit),
+                "conflicts": [
+                    {"citizen": who(c), "citizen_id": c.citizen_id, "table": c.table, "key": list(c.key),
+                     "field": c.field, "kind": c.kind, "base": c.base, "team": c.team, "laptop": c.laptop,
+                     "decision": args.prefer}
+                    for c in plan.conflicts
+                ],
+                "skipped": [{"table": ch.table, "key": list(ch.key), "reason": reason} for ch, reason in plan.skipped],
+            }, ensure_ascii=False, indent=2))
+        else:
+            if plan.already_merged is not None:
+                done = plan.already_merged
+                print(f"{changes.path.name} er allerede indlæst {done.at:%d-%m-%Y} kl. {done.at:%H.%M} af {done.by_user}. "
+                      "Intet er ændret.")
+                return 0
+            print(f"Fra {label} (aflevering nr. {changes.seq}): {summary_line(plan.counts)}.")
+            for conflict in plan.conflicts:
+                line = conflict_line(conflict, who(conflict), label, plan.staff)
+                choice = f" → {CHOICE_WORDS[args.prefer]}" if args.prefer else ""
+                print(f"  Konflikt: {line}{choice}")
+            for change, reason in plan.skipped:
+                print(f"  Kan ikke indlæses: {TABLE_WORDS.get(change.table, change.table)} ({plan.names.get(str(change.row.get('citizen_id')), '')}) – {reason}")
+            if result is not None:
+                print(f"Indlæst i {project.path.name}: {result.applied} ændringer og {result.audit_entries} poster i "
+                      "ændringsloggen.")
+            elif undecided:
+                print(f"{len(plan.conflicts)} konflikter skal afgøres: kør igen med --prefer team eller --prefer laptop, "
+                      "eller indlæs filen i programmets vindue. Intet er ændret.")
+            else:
+                print("Prøvekørsel: intet er ændret.")
+        return 1 if undecided else 0
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.program import builtin_template
     from fsm_desktop.storage.project import Project
@@ -710,6 +838,12 @@ def main(argv: Sequence[str] | None = None, standalone: bool = False) -> int:
             return _cmd_export(args)
         if args.command == "template":
             return _cmd_template(args)
+        if args.command == "checkout":
+            return _cmd_checkout(args)
+        if args.command == "handin":
+            return _cmd_handin(args)
+        if args.command == "merge":
+            return _cmd_merge(args)
         if args.db and args.demo:
             raise UsageError("brug enten --db eller --demo, ikke begge")
     except UsageError as exc:

@@ -393,6 +393,7 @@ class BoardRepository:
     # --- meetings -------------------------------------------------------------------------------
     def finish_meeting(self, day: dt.date, attendees: Sequence[str], note: str = "", today: dt.date | None = None) -> Meeting:
         """Record the meeting and every placement of the citizens on the board now."""
+        self.project.require_team_copy("Tavlemødet (Afslut møde)")
         at = _now()
         meeting_id = new_id()
         with self.db.atomic():

@@ -169,6 +169,7 @@ class ImportRepository:
         ``planned_on`` (the rows the plan was made from), only if the project's rows are still
         those, read again once the transaction holds the write lock: a colleague's save between
         preparing and writing is never overwritten with the extract's older values."""
+        self.project.require_team_copy("Import")
         now = dt.datetime.now().replace(microsecond=0)
         batch = ImportRecord(new_id(), file, sha256, now, self.project.user, plan.counts() | {"ended": len(endings)})
         writer = _Writer(self.conn, batch, progress)
@@ -221,6 +222,7 @@ class ImportRepository:
         """Restore every table the import wrote exactly as it was before. Only the newest import
         that is not undone can be undone, and only while nobody has changed its citizens since:
         checked inside the write transaction, so a save that lands meanwhile is never undone."""
+        self.project.require_team_copy("Import")
         try:
             with self.db.atomic():
                 record = self._undo(batch_id)
@@ -341,6 +343,7 @@ class ImportRepository:
 
     # --- mappings ---------------------------------------------------------------------------------
     def save_mapping(self, mapping: Mapping) -> None:
+        self.project.require_team_copy("Importopsætninger")
         with self.db.atomic():
             self.conn.execute(
                 "INSERT INTO import_mapping (name, signature, mapping, updated_at) VALUES (?, ?, ?, ?) "
@@ -364,6 +367,7 @@ class ImportRepository:
         return [r[0] for r in self.conn.execute("SELECT name FROM import_mapping ORDER BY name COLLATE NOCASE")]
 
     def delete_mapping(self, name: str) -> None:
+        self.project.require_team_copy("Importopsætninger")
         with self.db.atomic():
             self.conn.execute("DELETE FROM import_mapping WHERE name = ?", [name])
 

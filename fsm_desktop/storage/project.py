@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from fsm_desktop.storage import keys
 from fsm_desktop.storage.keys import Key, PasswordRequired, WrongPassword
+from fsm_desktop.storage.laptop import LaptopCopy, read_laptop_copy
 from fsm_desktop.storage.netfs import journal_mode_for
 from fsm_desktop.storage.sqlite import Database, dbapi
 from fsm_desktop.storage.writer_lock import Holder, WriterLock, lock_error, read_holder, replacing, writer_lock_held
@@ -291,6 +292,8 @@ class Project:
         self.read_only_reason: KnownError | None = None
         self._initiative: Initiative | None = None
         self._template: ProgramTemplate | None = None
+        #: A laptop copy's record of where it came from (None: the team copy), read at opening.
+        self.laptop: LaptopCopy | None = None
         db.error_for = lambda exc: file_error(exc, path)
         if read_only_reason is not None:
             self._set_read_only(read_only_reason)
@@ -422,6 +425,10 @@ class Project:
                     "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.", path=str(path)
                 )
             project.initiative  # noqa: B018 - validates the row and the stored template
+            project.laptop = read_laptop_copy(db)
+            handed_back = project.laptop.handed_back_sentence() if project.laptop else None
+            if handed_back is not None and project.read_only_reason is None:
+                project._set_read_only(ReadOnlyProject(handed_back))
             return project
         except dbapi.Error as exc:
             db.close()
@@ -485,6 +492,16 @@ class Project:
     @property
     def read_only(self) -> bool:
         return self.read_only_reason is not None
+
+    def require_team_copy(self, what: str) -> None:
+        """Imports, staff, goals and the initiative's settings belong to the team copy: refused
+        on a laptop copy (``what``: "Import", "Medarbejdere" …), before anything is written."""
+        if self.laptop is not None:
+            raise ReadOnlyProject(
+                "{what} hører til teamkopien og kan ikke ændres på en bærbar kopi. Gør det i teamkopien, når dine "
+                "ændringer er afleveret.",
+                what=what,
+            )
 
     def require_writable(self) -> None:
         """Raise the reason this project is read-only, if it is."""
@@ -740,6 +757,7 @@ class ProjectConnector:
         except dbapi.Error as exc:
             raise file_error(exc, self.path) from None
         project = Project(self.path, db, read_only_reason=self.read_only_reason, key=self.key)
+        project.laptop = read_laptop_copy(db)
         # Writes on a worker's connection are guarded as the window's are: not after the lock
         # was taken over, and not before quick_check (run here, on this connection, if the
         # window's check had not finished when the work began).

@@ -140,6 +140,7 @@ class AuditLog:
 
 class StaffRepository:
     def __init__(self, project: Project) -> None:
+        self.project = project
         self.db = project.db
 
     def list(self) -> list[Staff]:
@@ -150,6 +151,7 @@ class StaffRepository:
         return [Staff(id=r[0], initials=r[1], name=r[2], role=StaffRole(r[3]), hours_per_week=r[4]) for r in rows]
 
     def add(self, staff: Staff) -> None:
+        self.project.require_team_copy("Medarbejderlisten")
         with self.db.atomic():
             self.db["staff"].insert(
                 {

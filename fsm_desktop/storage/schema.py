@@ -408,6 +408,41 @@ def m0009_other_cases(db: Database) -> None:
     )
 
 
+@migrations(name="0010_sync")
+def m0010_sync(db: Database) -> None:
+    _run(
+        db,
+        # Laptop copies (issue 20, docs/sync.md): every copy taken along from this team copy ...
+        """CREATE TABLE sync_checkout (
+            id TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            by_user TEXT NOT NULL,
+            label TEXT NOT NULL,
+            job_broker TEXT,
+            target TEXT NOT NULL
+        )""",
+        # ... and every change file merged into it: who, when, from which copy (its n-th
+        # hand-back), what it did and what the project leader decided.
+        """CREATE TABLE sync_merge (
+            id TEXT PRIMARY KEY,
+            file_id TEXT NOT NULL UNIQUE,
+            laptop_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            seq INTEGER NOT NULL CHECK (seq >= 1),
+            at TEXT NOT NULL,
+            by_user TEXT NOT NULL,
+            file TEXT NOT NULL,
+            counts TEXT NOT NULL CHECK (json_valid(counts)),
+            decisions TEXT NOT NULL CHECK (json_valid(decisions)),
+            UNIQUE (laptop_id, seq)
+        )""",
+        # Where an audit entry came from: '' made in this copy, else the laptop copy's label
+        # ("bærbar JF3") for an entry made there or written by merging its changes.
+        "ALTER TABLE audit_log ADD COLUMN source TEXT NOT NULL DEFAULT ''",
+        "PRAGMA user_version = 10",
+    )
+
+
 def known_migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

@@ -135,6 +135,7 @@ class StaffRegister(_Repository):
     def save(self, record: StaffRecord, today: dt.date | None = None) -> StaffRecord:
         """Add the person, or change them; the rules are checked again here (raises
         ValidationError with the first problem; nothing is written). An audit entry per field."""
+        self.project.require_team_copy("Medarbejderlisten")
         today = today or dt.date.today()
         staff = record.staff
         clean = StaffRecord(
@@ -191,6 +192,7 @@ class StaffRegister(_Repository):
 
     def set_other_cases(self, staff_id: str, month: str, cases: int) -> None:
         """A caseworker's cases outside the target group in ``month``; 0 removes the entry."""
+        self.project.require_team_copy("Sagsstammen")
         if isinstance(cases, bool) or not isinstance(cases, int) or not 0 <= cases <= 1000:
             raise ValidationError("Andre sager skal være et helt tal fra 0 til 1.000; fik »{value}«.", value=cases)
         try:
@@ -211,6 +213,7 @@ class StaffRegister(_Repository):
                 self.conn.execute("DELETE FROM other_cases WHERE staff_id = ? AND month = ?", [staff_id, month])
 
     def save_settings(self, settings: CaseloadSettings) -> None:
+        self.project.require_team_copy("Sagsstammens grænser")
         for limit in settings.limits.values():
             if limit is not None:
                 problem = limit_problem(limit.high, limit.low)
@@ -287,6 +290,7 @@ class CaseloadRepository(_Repository):
     def apply(self, plan: ReassignmentPlan, note: str = "") -> ReassignmentRecord:
         """Write the plan in one transaction. Every row is read again first: a citizen whose
         assignments changed since the plan was made stops it, and nothing is written."""
+        self.project.require_team_copy("Omfordeling af borgere")
         if not plan.moves:
             raise ValidationError("Der er ingen borgere at flytte.")
         day, role = plan.day, plan.role
@@ -356,6 +360,7 @@ class CaseloadRepository(_Repository):
         """Take back the newest reassignment exactly: the rows it started are deleted and the
         rows it ended get their earlier end. Refused (ValidationError) when the rows, or the
         citizens' assignments, were changed since."""
+        self.project.require_team_copy("Omfordeling af borgere")
         now = _now()
         user = self.project.user
         with _writing(self.project):

@@ -121,6 +121,7 @@ class StatusSheetRepository:
         """Set (or with None remove) the goal of ``measure`` for ``month`` (YYYY-MM): a share
         0–1 or a count ≥ 0, checked here again. A measure without a goal row gets one (label,
         unit). One transaction with its audit entry."""
+        self.project.require_team_copy("Statusskemaets mål")
         try:
             Month.parse(month)
         except ValueError:
@@ -160,6 +161,7 @@ class StatusSheetRepository:
 
     def set_coordination(self, month: str, held: bool, note: str = "") -> None:
         """Mark (or unmark) a month in which the coordination group met; one transaction."""
+        self.project.require_team_copy("Statusskemaets koordinationsmøder")
         try:
             Month.parse(month)
         except ValueError:
@@ -185,6 +187,7 @@ class StatusSheetRepository:
 
     def set_hours_over(self, hours: float) -> None:
         """The x of "ordinary hours above x hours a month" (0–744); one transaction."""
+        self.project.require_team_copy("Statusskemaets indstillinger")
         hours = check_hours_over(hours)
         old = self.hours_over()
         self._write(

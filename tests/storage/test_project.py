@@ -47,6 +47,8 @@ MULTI_MACHINE_TABLES = (
     "audit_log",
     "import_batch",
     "board_meeting",
+    "sync_checkout",
+    "sync_merge",
 )
 
 

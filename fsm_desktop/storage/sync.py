@@ -1,0 +1,724 @@
+"""Laptop copies: take along, hand back, merge (issue 20; docs/sync.md says why this way).
+
+- :func:`checkout` writes a laptop copy of the team copy (SQLite's backup, with the team's key)
+  and keeps inside it the exact state it was copied in: a ``sync_base_<table>`` beside each
+  table the laptop may change, and for the append-only audit log its last rowid.
+- :func:`handin` compares each such table with its base in SQL (``EXCEPT`` both ways) and
+  writes the rows that differ, with their base values, to a change file: an SQLite file of its
+  own, encrypted with the same key. The base then moves on, so a second hand-back carries only
+  what changed since the first.
+- :func:`plan_merge` reads a change file on the team copy and compares each row three ways
+  (:mod:`fsm_desktop.domain.sync`); :func:`apply_merge` writes the result in one transaction
+  with an audit entry per applied change and a record of the merge.
+
+One SQLite library opens every file (the program's own; two libraries in one process would not
+see each other's locks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fsm_desktop.domain.errors import KnownError, ProjectFileError
+from fsm_desktop.domain.model import new_id
+from fsm_desktop.domain.sync import (
+    Change,
+    Conflict,
+    RowMerge,
+    Side,
+    count_changes,
+    merge_row,
+)
+from fsm_desktop.storage import keys
+from fsm_desktop.storage.keys import Key
+from fsm_desktop.storage.laptop import LAPTOP_KEY, LaptopCopy, read_laptop_copy, write_laptop_copy
+from fsm_desktop.storage.project import (
+    Project,
+    copy_database,
+    file_error,
+    private_file,
+)
+from fsm_desktop.storage.schema import SCHEMA_VERSION
+from fsm_desktop.storage.sqlite import dbapi
+
+#: Tables a laptop copy may change (everything about the citizens), parents first.
+SYNCED_TABLES = (
+    "citizen",
+    "period",
+    "paid_hours",
+    "assignment",
+    "placement",
+    "board_move",
+    "contact",
+    "status_entry",
+    "network_person",
+    "stepup_meeting",
+    "stepup_participant",
+    "stepup_plan_line",
+    "stepup_marking",
+)
+#: Only ever added to (its triggers refuse updates and deletes): the laptop's new rows, by rowid.
+APPEND_ONLY = "audit_log"
+BASE_PREFIX = "sync_base_"
+PROJECT_ID_KEY = "project_id"
+#: A change file: 'FSMC' as a 32-bit integer, and its format's version.
+CHANGES_APPLICATION_ID = 0x46534D43
+CHANGES_FORMAT = 1
+SUFFIX = ".fsmchanges"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class SyncError(KnownError):
+    """A checkout, hand-back or merge that cannot be done, and why (nothing was written)."""
+
+
+def project_id(project: Project, create: bool = False) -> str | None:
+    row = project.db.execute("SELECT value FROM project_setting WHERE key = ?", [PROJECT_ID_KEY]).fetchone()
+    if row is not None:
+        return json.loads(row[0])
+    if not create:
+        return None
+    value = new_id()
+    with project.db.atomic():
+        project.db.execute("INSERT INTO project_setting (key, value) VALUES (?, ?)", [PROJECT_ID_KEY, json.dumps(value)])
+    return value
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+def _columns(conn, table: str, schema: str = "main") -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA {schema}.table_info({table})")]
+
+
+def _primary_key(conn, table: str) -> list[str]:
+    rows = sorted((row[5], row[1]) for row in conn.execute(f"PRAGMA table_info({table})") if row[5])
+    return [name for _, name in rows]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _create_bases(conn) -> None:
+    """``sync_base_<table>``: the table's rows as they are now (no constraints: a snapshot)."""
+    for table in SYNCED_TABLES:
+        base = BASE_PREFIX + table
+        conn.execute(f"DROP TABLE IF EXISTS {base}")
+        cols = _columns(conn, table)
+        pk = _primary_key(conn, table)
+        conn.execute(
+            f"CREATE TABLE {base} ({', '.join(_q(c) for c in cols)}, PRIMARY KEY ({', '.join(_q(c) for c in pk)}))"
+        )
+        conn.execute(f"INSERT INTO {base} SELECT {', '.join(_q(c) for c in cols)} FROM {table}")
+
+
+def _refresh_bases(conn) -> None:
+    for table in SYNCED_TABLES:
+        base = BASE_PREFIX + table
+        cols = [c for c in _columns(conn, table) if c in set(_columns(conn, base))]
+        names = ", ".join(_q(c) for c in cols)
+        conn.execute(f"DELETE FROM {base}")
+        conn.execute(f"INSERT INTO {base} ({names}) SELECT {names} FROM {table}")
+
+
+def _audit_rowid(conn) -> int:
+    return conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {APPEND_ONLY}").fetchone()[0]
+
+
+# --- take along -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Checkout:
+    path: Path
+    copy: LaptopCopy
+    citizens: int
+    own_citizens: int | None
+
+
+def checkout(team: Project, out: str | os.PathLike, job_broker: str | None = None, now: dt.datetime | None = None) -> Checkout:
+    """A laptop copy of ``team`` at ``out`` (a new file; nothing is left behind on failure)."""
+    now = now or _now()
+    out = Path(out).expanduser().absolute()
+    if read_laptop_copy(team.db) is not None:
+        raise SyncError("Dette er en bærbar kopi. En bærbar kopi tages med fra teamkopien, ikke fra en anden bærbar kopi.")
+    team.require_writable()
+    if team.key is None and not team.demo:
+        raise SyncError(
+            "Projektet er ikke krypteret, og en bærbar kopi forlader bygningen. Vælg Filer → Krypter projektet "
+            "først."
+        )
+    if out.resolve() == team.path.resolve():
+        raise SyncError("Den bærbare kopi skal have et andet navn end teamkopien.")
+    if out.suffix.lower() != ".fsm":
+        raise SyncError("Den bærbare kopi skal være en projektfil (.fsm), ikke »{name}«.", name=out.name)
+    if not out.parent.is_dir():
+        raise SyncError("Mappen {folder} findes ikke.", folder=str(out.parent))
+    if out.exists():
+        raise SyncError("Filen {path} findes allerede. Vælg et andet navn, eller slet den gamle kopi først.", path=str(out))
+    staff_id = None
+    if job_broker:
+        row = team.db.execute(
+            "SELECT id, initials FROM staff WHERE initials = ? COLLATE NOCASE", [job_broker.strip()]
+        ).fetchone()
+        if row is None:
+            raise SyncError("Der er ingen medarbejder med initialerne »{initials}« i projektet.", initials=job_broker)
+        staff_id, job_broker = row
+    team_id = project_id(team, create=True)
+    laptop_id = new_id()
+    label = f"bærbar {job_broker}" if job_broker else f"bærbar {team.user}"
+    copy = LaptopCopy(
+        team_id=team_id, laptop_id=laptop_id, label=label, taken_at=now.isoformat(), taken_by=team.user,
+        team_path=str(team.path), job_broker=job_broker,
+    )
+    building = out.with_name(f".{out.name}.{os.getpid()}.building")
+    try:
+        with team.db.atomic():
+            team.db.execute(
+                "INSERT INTO sync_checkout (id, at, by_user, label, job_broker, target) VALUES (?, ?, ?, ?, ?, ?)",
+                [laptop_id, now.isoformat(), team.user, label, job_broker, str(out)],
+            )
+        # SQLite's backup is one consistent state of the file; the base is made from the copy
+        # itself, so it is exactly the state the copy starts from.
+        copy_database(team.db.conn, building, team.key)
+        conn = dbapi.connect(str(building))
+        try:
+            keys.apply(conn, team.key)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM sync_checkout")
+            conn.execute("DELETE FROM sync_merge")
+            _create_bases(conn)
+            copy = LaptopCopy(**{**copy.__dict__, "audit_rowid": _audit_rowid(conn)})
+            write_laptop_copy(conn, copy)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        os.replace(building, out)
+    except BaseException:
+        building.unlink(missing_ok=True)
+        raise
+    citizens = team.db.execute("SELECT count(*) FROM citizen").fetchone()[0]
+    own = None
+    if staff_id is not None:
+        own = team.db.execute(
+            "SELECT count(DISTINCT citizen_id) FROM assignment WHERE staff_id = ? AND role = 'jobformidler' "
+            "AND (end IS NULL OR end >= ?)",
+            [staff_id, now.date().isoformat()],
+        ).fetchone()[0]
+    return Checkout(out, copy, citizens, own)
+
+
+# --- hand back ------------------------------------------------------------------------------------
+
+def diff(conn) -> list[Change]:
+    """The laptop copy's changes since its base, parents' tables first, then the audit log's
+    new entries."""
+    changes: list[Change] = []
+    for table in SYNCED_TABLES:
+        base = BASE_PREFIX + table
+        base_cols = set(_columns(conn, base))
+        cols = [c for c in _columns(conn, table) if c in base_cols]
+        pk = _primary_key(conn, table)
+        names = ", ".join(_q(c) for c in cols)
+        idx = [cols.index(c) for c in pk]
+        newer = conn.execute(f"SELECT {names} FROM {table} EXCEPT SELECT {names} FROM {base}").fetchall()
+        older = conn.execute(f"SELECT {names} FROM {base} EXCEPT SELECT {names} FROM {table}").fetchall()
+        before = {tuple(row[i] for i in idx): dict(zip(cols, row)) for row in older}
+        for row in newer:
+            key = tuple(row[i] for i in idx)
+            changes.append(Change(table, key, before.pop(key, None), dict(zip(cols, row))))
+        for key, row in before.items():
+            changes.append(Change(table, key, row, None))
+    return changes
+
+
+def _new_audit_rows(conn, after: int) -> list[dict]:
+    cursor = conn.execute(f"SELECT * FROM {APPEND_ONLY} WHERE rowid > ? ORDER BY rowid", [after])
+    cols = [d[0] for d in cursor.description]
+    return [dict(zip(cols, row)) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Handin:
+    path: Path
+    seq: int
+    counts: dict[str, int]
+    changes: int
+    audit_entries: int
+    keep_working: bool
+
+
+def handin(laptop: Project, out: str | os.PathLike, keep_working: bool = False, now: dt.datetime | None = None) -> Handin:
+    """Write the laptop copy's changes since it was taken (or since its last hand-back) to the
+    change file ``out``; then mark the copy handed back (read-only), or with ``keep_working``
+    move its base on so that the next hand-back carries only what changes after this one."""
+    now = now or _now()
+    copy = read_laptop_copy(laptop.db)
+    if copy is None:
+        raise SyncError("Dette er teamkopien. Ændringer afleveres fra en bærbar kopi (Filer → Tag med på bærbar).")
+    if copy.handed_back_at is not None:
+        raise SyncError(copy.handed_back_sentence() or "")
+    laptop.require_writable()
+    out = Path(out).expanduser().absolute()
+    if out.suffix.lower() != SUFFIX:
+        out = out.with_name(out.name + SUFFIX)
+    if not out.parent.is_dir():
+        raise SyncError("Mappen {folder} findes ikke.", folder=str(out.parent))
+    if out.exists():
+        raise SyncError("Filen {path} findes allerede. Vælg et andet navn.", path=str(out))
+    conn = laptop.db.conn
+    with laptop.db.atomic():  # one snapshot: the changes written are exactly the ones marked
+        changes = diff(conn)
+        audit = _new_audit_rows(conn, copy.audit_rowid)
+        seq = copy.seq + 1
+        meta = {
+            "format": "fsm-desktop-changes",
+            "file_id": new_id(),
+            "project_id": copy.team_id,
+            "laptop_id": copy.laptop_id,
+            "label": copy.label,
+            "seq": seq,
+            "schema_version": SCHEMA_VERSION,
+            "taken_at": copy.taken_at,
+            "handed_at": now.isoformat(),
+            "handed_by": laptop.user,
+        }
+        _write_change_file(out, laptop.key, meta, changes, audit)
+        if keep_working:
+            _refresh_bases(conn)
+            updated = LaptopCopy(**{**copy.__dict__, "seq": seq, "audit_rowid": _audit_rowid(conn)})
+        else:
+            updated = LaptopCopy(**{**copy.__dict__, "seq": seq, "handed_back_at": now.isoformat(),
+                                    "handed_back_to": str(out)})
+        write_laptop_copy(conn, updated)
+    return Handin(out, seq, count_changes(changes), len(changes), len(audit), keep_working)
+
+
+def _write_change_file(out: Path, key: Key | None, meta: Mapping[str, object], changes: Sequence[Change],
+                       audit: Sequence[Mapping[str, object]]) -> None:
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        private_file(tmp)
+        conn = dbapi.connect(str(tmp))
+        try:
+            keys.apply(conn, key)
+            conn.execute("PRAGMA journal_mode=DELETE")
+            conn.execute("BEGIN")
+            conn.execute(f"PRAGMA application_id = {CHANGES_APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {CHANGES_FORMAT}")
+            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.execute(
+                "CREATE TABLE change (n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key TEXT NOT NULL, base TEXT, new TEXT)"
+            )
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+            conn.executemany(
+                "INSERT INTO change (tbl, key, base, new) VALUES (?, ?, ?, ?)",
+                [
+                    (c.table, json.dumps(list(c.key), ensure_ascii=False),
+                     None if c.base is None else json.dumps(c.base, ensure_ascii=False),
+                     None if c.new is None else json.dumps(c.new, ensure_ascii=False))
+                    for c in changes
+                ]
+                + [(APPEND_ONLY, json.dumps([row["id"]]), None, json.dumps(row, ensure_ascii=False)) for row in audit],
+            )
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        os.replace(tmp, out)
+    except (dbapi.Error, OSError) as exc:
+        tmp.unlink(missing_ok=True)
+        from fsm_desktop.domain.danish import os_reason
+
+        raise SyncError(
+            "Ændringsfilen {path} kunne ikke skrives: {reason}. Intet er ændret i den bærbare kopi.",
+            path=str(out),
+            reason=os_reason(exc) if isinstance(exc, OSError) else "databasen svarede med en fejl",
+        ) from None
+
+
+# --- read a change file ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChangeFile:
+    path: Path
+    meta: dict[str, object]
+    changes: list[Change]
+    audit: list[dict]
+
+    @property
+    def file_id(self) -> str:
+        return str(self.meta["file_id"])
+
+    @property
+    def label(self) -> str:
+        return str(self.meta.get("label", "bærbar"))
+
+    @property
+    def seq(self) -> int:
+        return int(self.meta["seq"])  # type: ignore[arg-type]
+
+    @property
+    def laptop_id(self) -> str:
+        return str(self.meta["laptop_id"])
+
+
+class ChangeFilePassword(SyncError):
+    """The change file has another key than the team copy: its password is needed."""
+
+
+def read_change_file(path: str | os.PathLike, key: Key | None, password: str | None = None) -> ChangeFile:
+    """Read a change file written by :func:`handin`: with the team copy's ``key`` (a laptop copy
+    has the team's key), else with ``password`` (the team's password was changed since)."""
+    path = Path(path).expanduser().absolute()
+    unusable = "Filen {path} er ikke en ændringsfil fra en bærbar kopi, eller den er beskadiget."
+    if not path.is_file():
+        raise SyncError("Ændringsfilen {path} findes ikke.", path=str(path))
+    try:
+        salt = keys.file_salt(path)
+    except dbapi.Error:
+        raise SyncError(unusable, path=str(path)) from None
+    use = None
+    if salt is not None:
+        if key is not None and key.salt == salt:
+            use = key
+        elif password is not None:
+            use = keys.derive(password, salt)
+        else:
+            raise ChangeFilePassword(
+                "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien. Angiv den bærbare kopis "
+                "adgangskode.", name=path.name,
+            )
+    try:
+        conn = dbapi.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except dbapi.Error:
+        raise SyncError(unusable, path=str(path)) from None
+    try:
+        keys.apply(conn, use)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        except dbapi.DatabaseError:
+            if use is not None:
+                raise SyncError("Forkert adgangskode til ændringsfilen {name}. Intet er ændret.", name=path.name) from None
+            raise SyncError(unusable, path=str(path)) from None
+        if app_id != CHANGES_APPLICATION_ID:
+            raise SyncError(unusable, path=str(path))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != CHANGES_FORMAT:
+            raise SyncError(
+                "Ændringsfilen {name} er skrevet af en anden version af FSM Desktop. Brug samme version på den "
+                "bærbare og på teamkopien.", name=path.name,
+            )
+        meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+        changes: list[Change] = []
+        audit: list[dict] = []
+        for table, key_text, base, new in conn.execute("SELECT tbl, key, base, new FROM change ORDER BY n"):
+            if table == APPEND_ONLY:
+                audit.append(json.loads(new))
+                continue
+            changes.append(Change(table, tuple(json.loads(key_text)),
+                                  None if base is None else json.loads(base), None if new is None else json.loads(new)))
+    except (dbapi.Error, ValueError, KeyError):
+        raise SyncError(unusable, path=str(path)) from None
+    finally:
+        conn.close()
+    return ChangeFile(path, meta, changes, audit)
+
+
+# --- merge ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MergeRecord:
+    id: str
+    file_id: str
+    label: str
+    seq: int
+    at: dt.datetime
+    by_user: str
+    file: str
+    counts: dict
+    decisions: dict
+
+
+@dataclass
+class MergePlan:
+    file: ChangeFile
+    rows: list[RowMerge] = field(default_factory=list)
+    #: Changes that cannot be applied, and why (a citizen the team copy no longer has).
+    skipped: list[tuple[Change, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    #: This very file was merged before: nothing to do.
+    already_merged: MergeRecord | None = None
+    #: citizen id → name, for the conflicts' words.
+    names: dict[str, str] = field(default_factory=dict)
+    #: staff id → initials, for values.
+    staff: dict[str, str] = field(default_factory=dict)
+    new_audit: list[dict] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return [c for row in self.rows for c in row.conflicts]
+
+    @property
+    def to_apply(self) -> int:
+        return sum(1 for row in self.rows if not row.already)
+
+
+def merges(team: Project) -> list[MergeRecord]:
+    return [
+        MergeRecord(r[0], r[1], r[2], r[3], dt.datetime.fromisoformat(r[4]), r[5], r[6], json.loads(r[7]), json.loads(r[8]))
+        for r in team.db.execute(
+            "SELECT id, file_id, label, seq, at, by_user, file, counts, decisions FROM sync_merge ORDER BY at"
+        )
+    ]
+
+
+def _team_row(conn, table: str, pk: list[str], key: tuple) -> dict | None:
+    cursor = conn.execute(f"SELECT * FROM {table} WHERE {' AND '.join(f'{_q(c)} = ?' for c in pk)}", list(key))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row))
+
+
+def _foreign_keys(conn) -> dict[str, list[tuple[str, str, str]]]:
+    """{table: [(column, parent table, parent column)]} for the synced tables."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for table in SYNCED_TABLES:
+        found[table] = [(row[3], row[2], row[4] or "id") for row in conn.execute(f"PRAGMA foreign_key_list({table})")]
+    return found
+
+
+def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
+    """The preview: what the change file does to the team copy, and what needs a decision.
+    Refuses (:class:`SyncError`) a file of another project, another schema, or one that comes
+    before an earlier hand-back of the same laptop copy was merged."""
+    if read_laptop_copy(team.db) is not None:
+        raise SyncError("Dette er en bærbar kopi. Ændringer indlæses i teamkopien.")
+    meta = changes.meta
+    mine = project_id(team)
+    if mine is None or meta.get("project_id") != mine:
+        raise SyncError(
+            "Ændringsfilen {name} kommer fra en kopi af et andet projekt end {project}. Indlæs den i det projekt, "
+            "den bærbare kopi blev taget fra.", name=changes.path.name, project=team.path.name,
+        )
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        raise SyncError(
+            "Ændringsfilen {name} er skrevet af en anden version af FSM Desktop (databaseversion {theirs}; "
+            "teamkopien har {ours}). Brug samme version på den bærbare og på teamkopien: opdatér den ældste, "
+            "åbn den bærbare kopi, og aflever igen.",
+            name=changes.path.name, theirs=str(meta.get("schema_version")), ours=str(SCHEMA_VERSION),
+        )
+    plan = MergePlan(changes)
+    done = {r.file_id: r for r in merges(team)}
+    if changes.file_id in done:
+        plan.already_merged = done[changes.file_id]
+        return plan
+    seqs = {r[0] for r in team.db.execute("SELECT seq FROM sync_merge WHERE laptop_id = ?", [changes.laptop_id])}
+    if changes.seq in seqs:
+        raise SyncError(
+            "En anden aflevering nr. {seq} fra {label} er allerede indlæst. Denne fil ({name}) er en anden udgave af "
+            "den; den indlæses ikke.", seq=str(changes.seq), label=changes.label, name=changes.path.name,
+        )
+    if changes.seq > 1 and changes.seq - 1 not in seqs:
+        raise SyncError(
+            "{name} er aflevering nr. {seq} fra {label} og bygger på aflevering nr. {before}, som ikke er indlæst. "
+            "Indlæs den først.", name=changes.path.name, seq=str(changes.seq), label=changes.label,
+            before=str(changes.seq - 1),
+        )
+    conn = team.db.conn
+    pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
+    fks = _foreign_keys(conn)
+    children = {parent: [(child, col) for child, links in fks.items() for col, p, _ in links if p == parent]
+                for parent in SYNCED_TABLES}
+    file_rows: dict[tuple[str, tuple], Change] = {(c.table, c.key): c for c in changes.changes}
+    deleted = {(c.table, c.key) for c in changes.changes if c.op == "delete"}
+    meetings: dict[str, str] = {}
+
+    def citizen_of(change: Change) -> str | None:
+        row = change.row
+        if change.table == "citizen":
+            return str(change.key[0])
+        if "citizen_id" in row:
+            return row["citizen_id"]  # type: ignore[return-value]
+        meeting = row.get("meeting_id")
+        if meeting is None:
+            return None
+        if meeting not in meetings:
+            other = file_rows.get(("stepup_meeting", (meeting,)))
+            if other is not None:
+                meetings[meeting] = other.row.get("citizen_id")  # type: ignore[assignment]
+            else:
+                found = conn.execute("SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting]).fetchone()
+                meetings[meeting] = found[0] if found else None  # type: ignore[assignment]
+        return meetings[meeting]
+
+    def parent_missing(change: Change) -> str | None:
+        row = change.row
+        for col, parent, parent_col in fks.get(change.table, []):
+            value = row.get(col)
+            if value is None or parent not in SYNCED_TABLES and parent != "staff":
+                continue
+            if (parent, (value,)) in file_rows and file_rows[(parent, (value,))].op != "delete":
+                continue
+            if conn.execute(f"SELECT 1 FROM {parent} WHERE {_q(parent_col)} = ?", [value]).fetchone() is None:
+                what = "borgeren" if parent == "citizen" else "medarbejderen" if parent == "staff" else "det, den hører til"
+                return f"{what} findes ikke længere i teamkopien"
+        return None
+
+    for change in changes.changes:
+        if change.table not in pks:
+            continue
+        team_row = _team_row(conn, change.table, pks[change.table], change.key)
+        merge = merge_row(change, team_row, citizen_of(change))
+        needs_insert = team_row is None and change.op == "insert" or any(
+            c.kind == "deleted_on_team" for c in merge.conflicts)
+        if needs_insert:
+            reason = parent_missing(change)
+            if reason is not None:
+                plan.skipped.append((change, reason))
+                continue
+        if change.op == "delete" and team_row is not None and not merge.conflicts:
+            for child, col in children.get(change.table, []):
+                child_pk = pks[child]
+                rows = conn.execute(
+                    f"SELECT {', '.join(_q(c) for c in child_pk)} FROM {child} WHERE {_q(col)} = ?", [change.key[0]]
+                ).fetchall()
+                if any((child, tuple(r)) not in deleted for r in rows):
+                    merge.conflicts.append(Conflict(change.table, change.key, "deleted_on_laptop",
+                                                    citizen_id=citizen_of(change)))
+                    break
+        plan.rows.append(merge)
+    known_audit = set()
+    ids = [row.get("id") for row in changes.audit]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        known_audit.update(
+            r[0] for r in conn.execute(f"SELECT id FROM audit_log WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+        )
+    plan.new_audit = [row for row in changes.audit if row.get("id") not in known_audit]
+    plan.counts = count_changes(row.change for row in plan.rows if not row.already)
+    wanted = {c.citizen_id for c in plan.conflicts if c.citizen_id} | {
+        citizen_of(change) for change, _ in plan.skipped} - {None}
+    for cid in wanted:
+        found = conn.execute("SELECT name FROM citizen WHERE id = ?", [cid]).fetchone()
+        if found is None:
+            other = file_rows.get(("citizen", (cid,)))
+            found = (other.row.get("name"),) if other else ("(ukendt borger)",)
+        plan.names[cid] = found[0]  # type: ignore[index]
+    plan.staff = {r[0]: r[1] for r in conn.execute("SELECT id, initials FROM staff")}
+    return plan
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    record: MergeRecord | None
+    applied: int
+    audit_entries: int
+    already_merged: bool
+
+
+class UndecidedConflicts(SyncError):
+    """Conflicts without a decision: nothing was written."""
+
+
+def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | None = None,
+                prefer: Side | None = None, now: dt.datetime | None = None) -> MergeResult:
+    """Write the plan in one transaction: the rows, an audit entry per applied change naming the
+    laptop copy, the laptop's own audit entries, and the merge's record. Every conflict needs a
+    decision (``decisions`` by :attr:`Conflict.id`, or ``prefer`` for all); else nothing is
+    written (:class:`UndecidedConflicts`)."""
+    now = now or _now()
+    if plan.already_merged is not None:
+        return MergeResult(plan.already_merged, 0, 0, True)
+    chosen: dict[str, Side] = dict(decisions or {})
+    undecided = [c for c in plan.conflicts if c.id not in chosen]
+    if undecided and prefer is None:
+        raise UndecidedConflicts(
+            "{n} konflikter skal afgøres, før ændringerne kan indlæses. Intet er ændret.", n=str(len(undecided))
+        )
+    for c in undecided:
+        chosen[c.id] = prefer  # type: ignore[assignment]
+    label = plan.file.label
+    conn = team.db.conn
+    pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
+    applied = 0
+    audit_rows: list[tuple] = []
+
+    def audit(action: str, table: str, key: tuple, citizen_id, name: str = "", old=None, new=None) -> None:
+        audit_rows.append((new_id(), now.isoformat(), team.user, action, table, str(key[0]) if len(key) == 1 else
+                           json.dumps(list(key), ensure_ascii=False), citizen_id, name,
+                           None if old is None else str(old), None if new is None else str(new), label))
+
+    try:
+        with team.db.atomic():
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            for merge in plan.rows:
+                op, values = merge.result(chosen)
+                if op == "none":
+                    continue
+                change = merge.change
+                table, pk = change.table, pks[change.table]
+                where = " AND ".join(f"{_q(c)} = ?" for c in pk)
+                citizen_id = merge.conflicts[0].citizen_id if merge.conflicts else _citizen_id(change)
+                if op == "insert":
+                    cols = [c for c in values if c in set(_columns(conn, table))]
+                    conn.execute(
+                        f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+                        [values[c] for c in cols],
+                    )
+                    audit("merge_create", table, change.key, citizen_id)
+                elif op == "update":
+                    conn.execute(
+                        f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in values)} WHERE {where}",
+                        [*values.values(), *change.key],
+                    )
+                    team_row = merge.team or {}
+                    for name, value in values.items():
+                        audit("merge_update", table, change.key, citizen_id, name, team_row.get(name), value)
+                else:
+                    conn.execute(f"DELETE FROM {table} WHERE {where}", list(change.key))
+                    audit("merge_delete", table, change.key, citizen_id)
+                applied += 1
+            cols = _columns(conn, APPEND_ONLY)
+            for row in plan.new_audit:
+                values = {c: row.get(c) for c in cols}
+                values["source"] = values.get("source") or label
+                conn.execute(
+                    f"INSERT OR IGNORE INTO {APPEND_ONLY} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    [values[c] for c in cols],
+                )
+            conn.executemany(
+                "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new, source) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                audit_rows,
+            )
+            record = MergeRecord(new_id(), plan.file.file_id, label, plan.file.seq, now, team.user, str(plan.file.path),
+                                 {**plan.counts, "anvendt": applied, "konflikter": len(plan.conflicts),
+                                  "ikke anvendt": len(plan.skipped), "logposter": len(plan.new_audit)},
+                                 {c.id: chosen[c.id] for c in plan.conflicts})
+            conn.execute(
+                "INSERT INTO sync_merge (id, file_id, laptop_id, label, seq, at, by_user, file, counts, decisions) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [record.id, record.file_id, plan.file.laptop_id, label, record.seq, now.isoformat(), team.user,
+                 record.file, json.dumps(record.counts, ensure_ascii=False),
+                 json.dumps(record.decisions, ensure_ascii=False)],
+            )
+    except ProjectFileError:
+        raise
+    except dbapi.Error as exc:
+        raise file_error(exc, team.path) from None
+    return MergeResult(record, applied, len(plan.new_audit), False)
+
+
+def _citizen_id(change: Change) -> str | None:
+    if change.table == "citizen":
+        return str(change.key[0])
+    value = change.row.get("citizen_id")
+    return None if value is None else str(value)
