@@ -15,6 +15,8 @@ Figures:
   shown, a move, a filter keystroke, each against its limit (pass / FAIL).
 - register.*: the Borgere table with 20,000 citizens: shown, a filter keystroke, a sort.
 - import.*: importing a 20,000-citizen template file, against iterating it with openpyxl.
+- sync.*: laptop copies on the encrypted 20,000-citizen demo: taking a copy along, a hand-back
+  and a merge of a day's work (200 edits; limit 2 s each) and a month's (5,000; limit 10 s).
 - maal.*: the first opening of the Mål page (matplotlib's import included) in a fresh process:
   at once, while the page counts ahead, and after it has; against a bare window importing
   matplotlib and drawing an empty canvas (issue limit: 1 s).
@@ -905,6 +907,106 @@ def bench_maal(runs: int, citizens: int) -> None:
     figure("maal.vis_for_group", now["vis_for_group"], "s", "(Vis for: ikke-vestlige kvinder, first time, redrawn; no limit)")
 
 
+#: The issue's limits: a day's work (200 changes) and a month's (5,000), hand-back and merge each.
+SYNC_LIMITS = {200: 2.0, 5000: 10.0}
+
+
+def _laptop_work(project, changes: int) -> None:
+    """``changes`` edits a job broker makes on a laptop copy: half board moves (through the
+    board's own code), a quarter contacts, a quarter notes on citizens (plain SQL in one
+    transaction, with an audit row each, as the citizen page writes them)."""
+    import datetime as dt
+
+    from fsm_desktop.domain.model import BoardColumn, new_id
+    from fsm_desktop.storage.board import BoardRepository
+
+    ids = [row[0] for row in project.db.execute("SELECT id FROM citizen ORDER BY id")]
+    moves, contacts = changes // 2, changes // 4
+    notes = changes - moves - contacts
+    columns = list(BoardColumn)
+    board = BoardRepository(project)
+    for n, column in enumerate(columns):
+        chosen = ids[n:moves:len(columns)]
+        if chosen:
+            board.move(chosen, column, reason="bench")
+    now = dt.datetime.now().replace(microsecond=0).isoformat()
+    with project.db.atomic():
+        for n in range(contacts):
+            project.db.execute(
+                "INSERT INTO contact (id, citizen_id, date, kind, note) VALUES (?, ?, ?, 'telefon', 'bench')",
+                [new_id(), ids[(n * 7) % len(ids)], "2026-12-01"],
+            )
+        for n in range(notes):
+            cid = ids[-1 - n]
+            project.db.execute("UPDATE citizen SET note = note || ' (bench)', updated_at = ? WHERE id = ?", [now, cid])
+            project.db.execute(
+                "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
+                "VALUES (?, ?, 'bench', 'update', 'citizen', ?, ?, 'note', '', 'bench')",
+                [new_id(), now, cid, cid],
+            )
+
+
+def bench_sync(runs: int, citizens: int) -> None:
+    """Laptop copies on the encrypted 20,000-citizen demo (issue 20's limits: a hand-back and a
+    merge of 200 changes each under 2 s, of 5,000 under 10 s). The floor: reading every row
+    of the tables a laptop may change from the laptop copy, the least a comparison with the
+    base must read. Each run starts from a fresh copy of the team file."""
+    import shutil
+    import tempfile
+
+    from fsm_desktop.storage import keys
+    from fsm_desktop.storage.project import Project
+    from fsm_desktop.storage.sync import SYNCED_TABLES, apply_merge, checkout, handin, plan_merge, read_change_file
+
+    _plain, encrypted, _written = crypt_databases(citizens)
+    key = keys.derive(CRYPT_PASSWORD, keys.file_salt(encrypted))
+    for changes in (200, 5000):
+        samples: dict[str, list[tuple[float, float]]] = {"checkout": [], "floor": [], "handin": [], "merge": []}
+        counted = 0
+        for _ in range(max(1, runs)):
+            with tempfile.TemporaryDirectory(prefix="fsm-bench-sync-") as folder:
+                team_path = Path(folder) / "team.fsm"
+                shutil.copy(encrypted, team_path)
+                team = Project.open(team_path, key=key, check=False)
+                try:
+                    started = _clock()
+                    checkout(team, Path(folder) / "laptop.fsm")
+                    samples["checkout"].append(_since(started))
+                    laptop = Project.open(Path(folder) / "laptop.fsm", key=key, check=False)
+                    try:
+                        _laptop_work(laptop, changes)
+                        gc.collect()
+                        started = _clock()
+                        for table in SYNCED_TABLES:
+                            laptop.db.execute(f"SELECT * FROM {table}").fetchall()
+                        samples["floor"].append(_since(started))
+                        started = _clock()
+                        result = handin(laptop, Path(folder) / "aflevering")
+                        samples["handin"].append(_since(started))
+                        counted = result.changes + result.audit_entries
+                    finally:
+                        laptop.close()
+                    gc.collect()
+                    started = _clock()
+                    plan = plan_merge(team, read_change_file(result.path, team.key))
+                    apply_merge(team, plan, prefer="team")
+                    samples["merge"].append(_since(started))
+                finally:
+                    team.close()
+        floor, _ = _medians(samples["floor"])
+        limit = SYNC_LIMITS[changes]
+        figure(f"sync.floor_{changes}", floor, "s",
+               f"(the floor; SELECT * of the {len(SYNCED_TABLES)} tables a laptop may change; median of {runs})")
+        checkout_s, checkout_cpu = _medians(samples["checkout"])
+        figure(f"sync.checkout_{citizens}", checkout_s, "s",
+               f"(cpu {checkout_cpu:.3f} s; the encrypted copy and its base; {checkout_s / floor:.1f}x the floor; no limit)")
+        for name in ("handin", "merge"):
+            wall, cpu = _medians(samples[name])
+            figure(f"sync.{name}_{changes}", wall, "s",
+                   f"({_limit(wall, limit)}; cpu {cpu:.3f} s; {changes} edits = {counted} rows with their audit "
+                   f"entries; {wall / floor:.1f}x the floor; median of {runs})")
+
+
 def _limit(value: float, limit: float) -> str:
     """The register's figure against the issue's limit: pass or FAIL."""
     return f"limit {limit:.3f} s: {'pass' if value <= limit else 'FAIL'}"
@@ -929,7 +1031,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--citizens", type=int, default=20_000)
-    parser.add_argument("--only", choices=("startup", "crypt", "measures", "import", "board", "register", "export", "maal"), help="run one group of figures")
+    parser.add_argument("--only", choices=("startup", "crypt", "measures", "import", "board", "register", "export", "maal", "sync"), help="run one group of figures")
     args = parser.parse_args(argv)
     if args.only in (None, "startup"):
         db, written = demo_database(args.citizens)
@@ -952,6 +1054,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_maal(args.runs, args.citizens)
     if args.only in (None, "import"):
         bench_import(max(1, args.runs // 3))
+    if args.only in (None, "sync"):
+        bench_sync(max(1, args.runs // 3), args.citizens)
     return 0
 
 
