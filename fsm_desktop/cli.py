@@ -705,8 +705,21 @@ def _cmd_merge(args: argparse.Namespace) -> int:
         def who(conflict) -> str:
             return plan.names.get(conflict.citizen_id or "", "(ukendt borger)")
 
+        done = plan.already_merged
+        if done is not None:
+            message = (f"{changes.path.name} er allerede indlæst {done.at:%d-%m-%Y} kl. {done.at:%H.%M} af "
+                       f"{done.by_user}. Intet er ændret.")
+        elif result is not None:
+            message = (f"Indlæst i {project.path.name}: {result.applied} ændringer og {result.audit_entries} poster i "
+                       "ændringsloggen.")
+        elif undecided:
+            message = (f"{len(plan.conflicts)} konflikter skal afgøres: kør igen med --prefer team eller --prefer "
+                       "laptop, eller indlæs filen i programmets vindue. Intet er ændret.")
+        else:
+            message = "Prøvekørsel: intet er ændret."
         if args.format == "json":
             print(json.dumps({
+                "message": message,
                 "file": str(changes.path),
                 "laptop": label,
                 "handin": changes.seq,
@@ -726,10 +739,8 @@ def _cmd_merge(args: argparse.Namespace) -> int:
                 "skipped": [{"table": ch.table, "key": list(ch.key), "reason": reason} for ch, reason in plan.skipped],
             }, ensure_ascii=False, indent=2))
         else:
-            if plan.already_merged is not None:
-                done = plan.already_merged
-                print(f"{changes.path.name} er allerede indlæst {done.at:%d-%m-%Y} kl. {done.at:%H.%M} af {done.by_user}. "
-                      "Intet er ændret.")
+            if done is not None:
+                print(message)
                 return 0
             print(f"Fra {label} (aflevering nr. {changes.seq}): {summary_line(plan.counts)}.")
             for conflict in plan.conflicts:
@@ -738,14 +749,7 @@ def _cmd_merge(args: argparse.Namespace) -> int:
                 print(f"  Konflikt: {line}{choice}")
             for change, reason in plan.skipped:
                 print(f"  Kan ikke indlæses: {TABLE_WORDS.get(change.table, change.table)} ({plan.names.get(str(change.row.get('citizen_id')), '')}) – {reason}")
-            if result is not None:
-                print(f"Indlæst i {project.path.name}: {result.applied} ændringer og {result.audit_entries} poster i "
-                      "ændringsloggen.")
-            elif undecided:
-                print(f"{len(plan.conflicts)} konflikter skal afgøres: kør igen med --prefer team eller --prefer laptop, "
-                      "eller indlæs filen i programmets vindue. Intet er ændret.")
-            else:
-                print("Prøvekørsel: intet er ændret.")
+            print(message)
         return 1 if undecided else 0
 
 

@@ -411,3 +411,7 @@ class AuditEntry:
     old: str | None = None
     new: str | None = None
     id: str = field(default_factory=new_id)
+    #: Where it was made: "" in this copy, else the laptop copy's label ("bærbar JF3") for an
+    #: entry made there or written by merging its changes. Read from the log (AuditLog.for_citizen);
+    #: only a merge writes it (audit_row leaves it out: migrations before 0010 write entries too).
+    source: str = ""

@@ -7,12 +7,17 @@ and as it has it now (``new``); the team copy's row of the same key is ``team``.
 - a row only the laptop added is added; the same row added on both sides with the same values
   is nothing to do;
 - a row both sides changed conflicts only in the fields both changed to different values;
-  every other field takes the side that changed it;
+  every other field takes the side that changed it, except in a group of fields that must
+  agree (:data:`TOGETHER`: a period's start and end), which is one conflict when both sides
+  changed it differently (its field is the group's names joined by "+", its values lists);
 - columns that only stamp a change (a citizen's ``updated_at``, a placement's ``since``)
   follow the fields they stamp and never conflict on their own;
 - a row deleted on one side and changed on the other is a conflict;
 - applying a change whose result is already in the team copy changes nothing (so a file
-  applied twice, or the same edit made on two laptops, is no conflict).
+  applied twice, or the same edit made on two laptops, is no conflict) but the stamp, which
+  becomes the later of the two sides' (so the order in which laptops are merged does not
+  matter); a change of nothing but a stamp changes nothing, not even in a row the team
+  deleted.
 
 Values compare as SQLite stores them (text, integers, reals, NULL)."""
 
@@ -32,6 +37,15 @@ ConflictKind = Literal["field", "deleted_on_team", "deleted_on_laptop"]
 
 #: Columns that only say when the row's other fields changed.
 STAMPS: dict[str, tuple[str, ...]] = {"citizen": ("updated_at",), "placement": ("since",)}
+#: Columns whose values must agree with each other (a period's end not before its start, an
+#: exit date with its reason): when both sides changed the group differently, they are one
+#: decision, never taken field by field into a row neither side wrote.
+TOGETHER: dict[str, tuple[tuple[str, ...], ...]] = {
+    "citizen": (("entry_date", "exit_date", "exit_reason"),),
+    "period": (("start", "end"),),
+    "assignment": (("start", "end"),),
+    "stepup_marking": (("start", "end"),),
+}
 
 
 @dataclass(frozen=True)
@@ -91,13 +105,19 @@ class RowMerge:
     conflicts: list[Conflict] = field(default_factory=list)
     #: The team copy has it already (added twice, the same edit on both sides, already merged).
     already: bool = False
+    #: Conflicts decided elsewhere that this row follows: it is written only when each of them
+    #: is decided for the laptop (a row under a parent the team deleted, which comes back only
+    #: with the laptop's decision; a meeting's participants when both sides replaced them).
+    requires: list[str] = field(default_factory=list)
 
     def result(self, decisions: Mapping[str, Side]) -> tuple[Literal["insert", "update", "delete", "none"], dict]:
         """The write, given a side for each conflict (a conflict without one keeps the team's).
         Returns the operation and the row's values (all columns for an insert, the changed ones
         for an update)."""
         change, team = self.change, self.team
-        if self.already:
+        if any(decisions.get(required) != "laptop" for required in self.requires):
+            return "none", {}
+        if self.already and (change.op == "delete" or team is None):
             return "none", {}
         for conflict in self.conflicts:
             if conflict.kind == "deleted_on_team":
@@ -112,12 +132,24 @@ class RowMerge:
             return ("delete", {}) if team is not None else ("none", {})
         if team is None:
             return "insert", dict(change.new or {})
-        values = dict(self.take)
+        values = {} if self.already else dict(self.take)
         for conflict in self.conflicts:
             if decisions.get(conflict.id) == "laptop":
-                values[conflict.field] = conflict.laptop
+                if "+" in conflict.field:  # a group of fields: all from the laptop
+                    values.update(zip(conflict.field.split("+"), conflict.laptop))  # type: ignore[arg-type]
+                else:
+                    values[conflict.field] = conflict.laptop
         values = {name: value for name, value in values.items() if not _same(team.get(name), value)}
         stamps = STAMPS.get(change.table, ())
+        if not values and stamps and change.new is not None and self._laptop_change_in(team):
+            # Nothing to write but the laptop's change is in the row all the same (the same
+            # edit on both sides): both sides' changes stay, so the stamp is the later of the
+            # two, whichever copy was merged first.
+            for stamp in stamps:
+                later = max(str(change.new.get(stamp) or ""), str(team.get(stamp) or "")) or None
+                if not _same(team.get(stamp), later):
+                    values[stamp] = later
+            return ("update", values) if values else ("none", {})
         if values and stamps and change.new is not None:
             # The stamp follows the fields: the laptop's when only its values changed the row,
             # the later of the two when both sides' changes stay in it.
@@ -133,6 +165,19 @@ class RowMerge:
                 if not _same(team.get(stamp), laptop_stamp):
                     values[stamp] = laptop_stamp
         return ("update", values) if values else ("none", {})
+
+    def _laptop_change_in(self, team: Mapping[str, object]) -> bool:
+        """Whether a value the laptop changed (a stamp is no change) is the team row's value."""
+        change = self.change
+        if change.new is None:
+            return False
+        if change.base is None:
+            return self.already  # added on both sides alike
+        stamps = STAMPS.get(change.table, ())
+        return any(
+            name not in stamps and not _same(value, change.base.get(name)) and _same(team.get(name), value)
+            for name, value in change.new.items()
+        )
 
 
 def _same(a: object, b: object) -> bool:
@@ -175,7 +220,9 @@ def merge_row(
         return merge
     assert change.new is not None
     if team is None:
-        if change.op == "update":
+        if change.op == "update" and same_row(change.base, change.new, ignore=stamps):
+            merge.already = True  # only a stamp changed: the team's deletion stands
+        elif change.op == "update":
             conflict("deleted_on_team")
         return merge
     if same_row(team, change.new, ignore=stamps):
@@ -194,6 +241,18 @@ def merge_row(
             merge.take[name] = laptop_value  # only the laptop changed it
             continue
         conflict("field", name, base.get(name), team_value, laptop_value)
+    for group in TOGETHER.get(change.table, ()):
+        names = [name for name in group if name in change.new]
+        laptop_own = [name for name in names if name not in base or not _same(change.new[name], base[name])]
+        team_own = [name for name in names if name not in base or not _same(team.get(name), base[name])]
+        # Both sides' changes in the group, and neither side's already the other's.
+        if any(not _same(team.get(name), change.new[name]) for name in laptop_own) and any(
+                not _same(team.get(name), change.new[name]) for name in team_own):
+            for name in names:
+                merge.take.pop(name, None)
+            merge.conflicts = [c for c in merge.conflicts if c.field not in names]
+            conflict("field", "+".join(names), [base.get(name) for name in names], [team.get(name) for name in names],
+                     [change.new[name] for name in names])
     if not merge.take and not merge.conflicts:
         merge.already = True
     return merge
@@ -269,6 +328,7 @@ FIELD_WORDS: dict[tuple[str, str], str] = {
     ("stepup_meeting", "date"): "mødedato",
     ("stepup_meeting", "barriers"): "barrierer",
     ("stepup_meeting", "note"): "mødets note",
+    ("stepup_meeting", "deltagere"): "mødets deltagere",
     ("stepup_marking", "end"): "markeringens slut",
     ("stepup_marking", "note"): "markeringens note",
     ("period", "kind"): "forløbets art",
@@ -279,6 +339,10 @@ FIELD_WORDS: dict[tuple[str, str], str] = {
     ("assignment", "staff_id"): "medarbejder",
     ("assignment", "start"): "start",
     ("assignment", "end"): "slut",
+    ("citizen", "entry_date+exit_date+exit_reason"): "indgang og afgang",
+    ("period", "start+end"): "forløbets periode",
+    ("assignment", "start+end"): "periode",
+    ("stepup_marking", "start+end"): "markeringens periode",
 }
 
 
@@ -304,12 +368,26 @@ def summary_line(counts: Mapping[str, int]) -> str:
     """"Flytninger på tavlen: 12, kontakter: 30, step-up-møder: 2, ændrede oplysninger: 5"."""
     if not counts:
         return "Ingen ændringer"
-    parts = [f"{heading if i == 0 else heading[0].lower() + heading[1:]}: {n}" for i, (heading, n) in enumerate(counts.items())]
+    parts = [f"{heading if i == 0 else _lower_first(heading)}: {n}" for i, (heading, n) in enumerate(counts.items())]
     return ", ".join(parts)
 
 
+def _lower_first(heading: str) -> str:
+    """A heading inside the line: "Kontakter" → "kontakter", but an abbreviation keeps its
+    capitals ("CV og jobmål")."""
+    if len(heading) > 1 and heading[1].isupper():
+        return heading
+    return heading[0].lower() + heading[1:]
+
+
 def value_words(table: str, name: str, value: object) -> str:
-    """A stored value as the user knows it."""
+    """A stored value as the user knows it (a group of fields' values together: a period as
+    "01.02.2021 – 30.04.2021")."""
+    if isinstance(value, (list, tuple)) and "+" in name:
+        parts = [value_words(table, part, item) for part, item in zip(name.split("+"), value)]
+        if name.endswith("start+end"):
+            return " – ".join("i gang" if item is None else text for item, text in zip(value, parts))
+        return ", ".join(parts)
     if value is None or value == "":
         return "(tom)"
     if name == "board_column":

@@ -114,7 +114,7 @@ class AuditLog:
 
     def for_citizen(self, citizen_id: str) -> list[AuditEntry]:
         rows = self.db.execute(
-            "SELECT id, at, user, action, entity, entity_id, citizen_id, field, old, new "
+            "SELECT id, at, user, action, entity, entity_id, citizen_id, field, old, new, source "
             "FROM audit_log WHERE citizen_id = ? ORDER BY at, rowid",
             [citizen_id],
         ).fetchall()
@@ -130,6 +130,7 @@ class AuditLog:
                 field_name=r[7],
                 old=r[8],
                 new=r[9],
+                source=r[10] or "",
             )
             for r in rows
         ]

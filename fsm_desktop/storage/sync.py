@@ -3,7 +3,7 @@
 - :func:`checkout` writes a laptop copy of the team copy (SQLite's backup, with the team's key)
   and keeps inside it the exact state it was copied in: a ``sync_base_<table>`` beside each
   table the laptop may change, and for the append-only audit log its last rowid.
-- :func:`handin` compares each such table with its base in SQL (``EXCEPT`` both ways) and
+- :func:`handin` compares each such table with its base in SQL (a join on the key, both ways) and
   writes the rows that differ, with their base values, to a change file: an SQLite file of its
   own, encrypted with the same key. The base then moves on, so a second hand-back carries only
   what changed since the first.
@@ -26,21 +26,25 @@ from pathlib import Path
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.model import new_id
 from fsm_desktop.domain.sync import (
+    TABLE_WORDS,
     Change,
     Conflict,
     RowMerge,
     Side,
     count_changes,
     merge_row,
+    same_row,
 )
 from fsm_desktop.storage import keys
 from fsm_desktop.storage.keys import Key
 from fsm_desktop.storage.laptop import LAPTOP_KEY, LaptopCopy, read_laptop_copy, write_laptop_copy
 from fsm_desktop.storage.project import (
     Project,
+    ReadOnlyProject,
     copy_database,
     file_error,
     private_file,
+    sqlite_uri,
 )
 from fsm_desktop.storage.schema import SCHEMA_VERSION
 from fsm_desktop.storage.sqlite import dbapi
@@ -179,11 +183,6 @@ def checkout(team: Project, out: str | os.PathLike, job_broker: str | None = Non
     )
     building = out.with_name(f".{out.name}.{os.getpid()}.building")
     try:
-        with team.db.atomic():
-            team.db.execute(
-                "INSERT INTO sync_checkout (id, at, by_user, label, job_broker, target) VALUES (?, ?, ?, ?, ?, ?)",
-                [laptop_id, now.isoformat(), team.user, label, job_broker, str(out)],
-            )
         # SQLite's backup is one consistent state of the file; the base is made from the copy
         # itself, so it is exactly the state the copy starts from.
         copy_database(team.db.conn, building, team.key)
@@ -200,8 +199,28 @@ def checkout(team: Project, out: str | os.PathLike, job_broker: str | None = Non
         finally:
             conn.close()
         os.replace(building, out)
+    except BaseException as exc:
+        for leftover in (building, Path(f"{building}-journal")):
+            leftover.unlink(missing_ok=True)
+        if isinstance(exc, (dbapi.Error, OSError)):
+            from fsm_desktop.domain.danish import os_reason
+
+            raise SyncError(
+                "Den bærbare kopi {path} kunne ikke skrives: {reason}. Intet er ændret.",
+                path=str(out),
+                reason=os_reason(exc) if isinstance(exc, OSError) else "databasen svarede med en fejl",
+            ) from None
+        raise
+    try:
+        # Recorded once the copy is in place: a checkout that failed leaves no trace in the team
+        # copy either.
+        with team.db.atomic():
+            team.db.execute(
+                "INSERT INTO sync_checkout (id, at, by_user, label, job_broker, target) VALUES (?, ?, ?, ?, ?, ?)",
+                [laptop_id, now.isoformat(), team.user, label, job_broker, str(out)],
+            )
     except BaseException:
-        building.unlink(missing_ok=True)
+        out.unlink(missing_ok=True)
         raise
     citizens = team.db.execute("SELECT count(*) FROM citizen").fetchone()[0]
     own = None
@@ -320,6 +339,11 @@ def handin(laptop: Project, out: str | os.PathLike, keep_working: bool = False, 
             updated = LaptopCopy(**{**copy.__dict__, "seq": seq, "handed_back_at": now.isoformat(),
                                     "handed_back_to": str(out)})
         write_laptop_copy(conn, updated)
+    laptop.laptop = updated
+    if not keep_working:
+        # The copy open here is handed back too: a change made in it now would never reach the
+        # team copy (a hand-back after this one is refused).
+        laptop._set_read_only(ReadOnlyProject(updated.handed_back_sentence() or ""))
     return Handin(out, seq, count_changes(changes), len(changes), len(audit), keep_working)
 
 
@@ -398,7 +422,8 @@ class ChangeFilePassword(SyncError):
 
 def read_change_file(path: str | os.PathLike, key: Key | None, password: str | None = None) -> ChangeFile:
     """Read a change file written by :func:`handin`: with the team copy's ``key`` (a laptop copy
-    has the team's key), else with ``password`` (the team's password was changed since)."""
+    has the team's key), else with ``password`` (the team's password was changed since: the
+    salt stays, so the team's key is tried first, then the password's)."""
     path = Path(path).expanduser().absolute()
     unusable = "Filen {path} er ikke en ændringsfil fra en bærbar kopi, eller den er beskadiget."
     if not path.is_file():
@@ -407,29 +432,41 @@ def read_change_file(path: str | os.PathLike, key: Key | None, password: str | N
         salt = keys.file_salt(path)
     except dbapi.Error:
         raise SyncError(unusable, path=str(path)) from None
-    use = None
+    tries: list[Key | None] = [None]
     if salt is not None:
+        tries = []
         if key is not None and key.salt == salt:
-            use = key
-        elif password is not None:
-            use = keys.derive(password, salt)
-        else:
+            tries.append(key)
+        if password is not None:
+            tries.append(keys.derive(password, salt))
+        if not tries:
             raise ChangeFilePassword(
                 "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien. Angiv den bærbare kopis "
                 "adgangskode.", name=path.name,
             )
-    try:
-        conn = dbapi.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    except dbapi.Error:
-        raise SyncError(unusable, path=str(path)) from None
-    try:
-        keys.apply(conn, use)
+    conn = None
+    for use in tries:
         try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        except dbapi.DatabaseError:
-            if use is not None:
-                raise SyncError("Forkert adgangskode til ændringsfilen {name}. Intet er ændret.", name=path.name) from None
+            conn = dbapi.connect(sqlite_uri(path) + "?mode=ro", uri=True)
+        except dbapi.Error:
             raise SyncError(unusable, path=str(path)) from None
+        try:
+            keys.apply(conn, use)
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            break
+        except dbapi.DatabaseError:
+            conn.close()
+            conn = None
+    if conn is None:
+        if salt is None:
+            raise SyncError(unusable, path=str(path))
+        if password is None:
+            raise ChangeFilePassword(
+                "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien har nu. Angiv den "
+                "adgangskode, den bærbare kopi blev taget med.", name=path.name,
+            )
+        raise SyncError("Forkert adgangskode til ændringsfilen {name}. Intet er ændret.", name=path.name)
+    try:
         if app_id != CHANGES_APPLICATION_ID:
             raise SyncError(unusable, path=str(path))
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -447,7 +484,11 @@ def read_change_file(path: str | os.PathLike, key: Key | None, password: str | N
                 continue
             changes.append(Change(table, tuple(json.loads(key_text)),
                                   None if base is None else json.loads(base), None if new is None else json.loads(new)))
-    except (dbapi.Error, ValueError, KeyError):
+        for name in ("file_id", "project_id", "laptop_id", "seq", "schema_version"):
+            if name not in meta:
+                raise KeyError(name)
+        int(meta["seq"])
+    except (dbapi.Error, ValueError, KeyError, TypeError):
         raise SyncError(unusable, path=str(path)) from None
     finally:
         conn.close()
@@ -518,6 +559,74 @@ def _foreign_keys(conn) -> dict[str, list[tuple[str, str, str]]]:
     return found
 
 
+def _check_order(conn, changes: ChangeFile) -> None:
+    """A laptop copy's hand-backs are merged in their order, each once."""
+    seqs = {r[0] for r in conn.execute("SELECT seq FROM sync_merge WHERE laptop_id = ?", [changes.laptop_id])}
+    if changes.seq in seqs:
+        raise SyncError(
+            "En anden aflevering nr. {seq} fra {label} er allerede indlæst. Denne fil ({name}) er en anden udgave af "
+            "den; den indlæses ikke.", seq=str(changes.seq), label=changes.label, name=changes.path.name,
+        )
+    if changes.seq > 1 and changes.seq - 1 not in seqs:
+        raise SyncError(
+            "{name} er aflevering nr. {seq} fra {label} og bygger på aflevering nr. {before}, som ikke er indlæst. "
+            "Indlæs den først.", name=changes.path.name, seq=str(changes.seq), label=changes.label,
+            before=str(changes.seq - 1),
+        )
+
+
+def _people(rows) -> list[tuple]:
+    return sorted((str(r.get("role")), str(r.get("name")), str(r.get("health_function") or "")) for r in rows)
+
+
+def _people_words(rows) -> str:
+    return "; ".join(f"{role} {name}".strip() for role, name, _ in _people(rows)) or "ingen"
+
+
+def _replaced_participants(conn, plan: MergePlan, citizen_of) -> None:
+    """A step-up meeting saved again gets new participant rows (the list is replaced as a
+    whole). When both sides saved the same meeting, adding the laptop's rows would keep both
+    lists: the same people on both sides keeps the team's rows; other people is one decision
+    for the meeting, whose laptop side replaces the team's list."""
+    added: dict[object, list[RowMerge]] = {}
+    removed: dict[object, list[Change]] = {}
+    for merge in plan.rows:
+        change = merge.change
+        if change.table != "stepup_participant":
+            continue
+        meeting = change.row.get("meeting_id")
+        if change.op == "insert" and merge.team is None:
+            added.setdefault(meeting, []).append(merge)
+        elif change.op == "delete":
+            removed.setdefault(meeting, []).append(change)
+    for meeting, laptop_rows in added.items():
+        gone = removed.get(meeting, [])
+        if not gone:
+            continue  # a new meeting, or people added to the list: nothing was replaced
+        known = {change.key for change in gone} | {merge.change.key for merge in laptop_rows}
+        cursor = conn.execute("SELECT * FROM stepup_participant WHERE meeting_id = ?", [meeting])
+        cols = [d[0] for d in cursor.description]
+        team_rows = [dict(zip(cols, row)) for row in cursor.fetchall()]
+        extra = [row for row in team_rows if (row["id"],) not in known]
+        if not extra:
+            continue  # the team has the list the laptop replaced: the laptop's list replaces it
+        laptop_new = [merge.change.new or {} for merge in laptop_rows]
+        if _people(extra) == _people(laptop_new):
+            for merge in laptop_rows:
+                merge.already = True
+            continue
+        conflict = Conflict(
+            "stepup_meeting", (meeting,), "field", "deltagere",
+            _people_words(change.base or {} for change in gone), _people_words(extra), _people_words(laptop_new),
+            citizen_of(laptop_rows[0].change),
+        )
+        laptop_rows[0].conflicts.append(conflict)
+        for merge in laptop_rows:
+            merge.requires.append(conflict.id)
+        for row in extra:
+            plan.rows.append(RowMerge(Change("stepup_participant", (row["id"],), row, None), row, requires=[conflict.id]))
+
+
 def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
     """The preview: what the change file does to the team copy, and what needs a decision.
     Refuses (:class:`SyncError`) a file of another project, another schema, or one that comes
@@ -543,18 +652,7 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
     if changes.file_id in done:
         plan.already_merged = done[changes.file_id]
         return plan
-    seqs = {r[0] for r in team.db.execute("SELECT seq FROM sync_merge WHERE laptop_id = ?", [changes.laptop_id])}
-    if changes.seq in seqs:
-        raise SyncError(
-            "En anden aflevering nr. {seq} fra {label} er allerede indlæst. Denne fil ({name}) er en anden udgave af "
-            "den; den indlæses ikke.", seq=str(changes.seq), label=changes.label, name=changes.path.name,
-        )
-    if changes.seq > 1 and changes.seq - 1 not in seqs:
-        raise SyncError(
-            "{name} er aflevering nr. {seq} fra {label} og bygger på aflevering nr. {before}, som ikke er indlæst. "
-            "Indlæs den først.", name=changes.path.name, seq=str(changes.seq), label=changes.label,
-            before=str(changes.seq - 1),
-        )
+    _check_order(team.db.conn, changes)
     conn = team.db.conn
     pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
     fks = _foreign_keys(conn)
@@ -582,18 +680,27 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
                 meetings[meeting] = found[0] if found else None  # type: ignore[assignment]
         return meetings[meeting]
 
-    def parent_missing(change: Change) -> str | None:
+    merged: dict[tuple[str, tuple], RowMerge] = {}
+
+    def parent_of(change: Change) -> tuple[str | None, list[str]]:
+        """Why a row to be added cannot be (its parent is gone from the team copy), else the
+        conflicts its parents wait for: a parent the team deleted and the laptop changed comes
+        back only if the project leader takes the laptop's, and the row with it."""
         row = change.row
+        requires: list[str] = []
         for col, parent, parent_col in fks.get(change.table, []):
             value = row.get(col)
             if value is None or parent not in SYNCED_TABLES and parent != "staff":
                 continue
-            if (parent, (value,)) in file_rows and file_rows[(parent, (value,))].op != "delete":
+            if conn.execute(f"SELECT 1 FROM {parent} WHERE {_q(parent_col)} = ?", [value]).fetchone() is not None:
                 continue
-            if conn.execute(f"SELECT 1 FROM {parent} WHERE {_q(parent_col)} = ?", [value]).fetchone() is None:
-                what = "borgeren" if parent == "citizen" else "medarbejderen" if parent == "staff" else "det, den hører til"
-                return f"{what} findes ikke længere i teamkopien"
-        return None
+            upper = merged.get((parent, (value,)))
+            if upper is not None and upper.change.op != "delete" and not upper.already:
+                requires += upper.requires + [c.id for c in upper.conflicts if c.kind == "deleted_on_team"]
+                continue  # the file adds the parent (or brings it back), and this row with it
+            what = "borgeren" if parent == "citizen" else "medarbejderen" if parent == "staff" else "det, den hører til"
+            return f"{what} findes ikke længere i teamkopien", []
+        return None, requires
 
     for change in changes.changes:
         if change.table not in pks:
@@ -603,7 +710,7 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
         needs_insert = team_row is None and change.op == "insert" or any(
             c.kind == "deleted_on_team" for c in merge.conflicts)
         if needs_insert:
-            reason = parent_missing(change)
+            reason, merge.requires = parent_of(change)
             if reason is not None:
                 plan.skipped.append((change, reason))
                 continue
@@ -617,7 +724,9 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
                     merge.conflicts.append(Conflict(change.table, change.key, "deleted_on_laptop",
                                                     citizen_id=citizen_of(change)))
                     break
+        merged[(change.table, change.key)] = merge
         plan.rows.append(merge)
+    _replaced_participants(conn, plan, citizen_of)
     known_audit = set()
     ids = [row.get("id") for row in changes.audit]
     for start in range(0, len(ids), 500):
@@ -673,6 +782,7 @@ def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | 
     pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
     applied = 0
     audit_rows: list[tuple] = []
+    columns: dict[str, set[str]] = {}
 
     def audit(action: str, table: str, key: tuple, citizen_id, name: str = "", old=None, new=None) -> None:
         audit_rows.append((new_id(), now.isoformat(), team.user, action, table, str(key[0]) if len(key) == 1 else
@@ -681,6 +791,20 @@ def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | 
 
     try:
         with team.db.atomic():
+            # Read again under the write lock: what the project leader saw is still so.
+            if conn.execute("SELECT 1 FROM sync_merge WHERE file_id = ?", [plan.file.file_id]).fetchone():
+                raise SyncError(
+                    "Ændringsfilen {name} er allerede indlæst (i et andet vindue eller af en anden). Intet er ændret.",
+                    name=plan.file.path.name,
+                )
+            _check_order(conn, plan.file)
+            for merge in plan.rows:
+                change = merge.change
+                if not same_row(_team_row(conn, change.table, pks[change.table], change.key), merge.team):
+                    raise SyncError(
+                        "Teamkopien er ændret, siden ændringerne fra {label} blev vist. Intet er ændret; indlæs "
+                        "filen igen for at se, hvad den gør nu.", label=label,
+                    )
             conn.execute("PRAGMA defer_foreign_keys = ON")
             for merge in plan.rows:
                 op, values = merge.result(chosen)
@@ -689,25 +813,47 @@ def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | 
                 change = merge.change
                 table, pk = change.table, pks[change.table]
                 where = " AND ".join(f"{_q(c)} = ?" for c in pk)
-                citizen_id = merge.conflicts[0].citizen_id if merge.conflicts else _citizen_id(change)
-                if op == "insert":
-                    cols = [c for c in values if c in set(_columns(conn, table))]
-                    conn.execute(
-                        f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-                        [values[c] for c in cols],
-                    )
-                    audit("merge_create", table, change.key, citizen_id)
-                elif op == "update":
+                if merge.already:
+                    # The team has the laptop's change: only its stamp moves to the later one.
                     conn.execute(
                         f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in values)} WHERE {where}",
                         [*values.values(), *change.key],
                     )
-                    team_row = merge.team or {}
-                    for name, value in values.items():
-                        audit("merge_update", table, change.key, citizen_id, name, team_row.get(name), value)
-                else:
-                    conn.execute(f"DELETE FROM {table} WHERE {where}", list(change.key))
-                    audit("merge_delete", table, change.key, citizen_id)
+                    continue
+                citizen_id = merge.conflicts[0].citizen_id if merge.conflicts else _citizen_id(change)
+                try:
+                    if op == "insert":
+                        if table not in columns:
+                            columns[table] = set(_columns(conn, table))
+                        cols = [c for c in values if c in columns[table]]
+                        conn.execute(
+                            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+                            [values[c] for c in cols],
+                        )
+                        audit("merge_create", table, change.key, citizen_id)
+                    elif op == "update":
+                        conn.execute(
+                            f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in values)} WHERE {where}",
+                            [*values.values(), *change.key],
+                        )
+                        team_row = merge.team or {}
+                        for name, value in values.items():
+                            audit("merge_update", table, change.key, citizen_id, name, team_row.get(name), value)
+                    else:
+                        conn.execute(f"DELETE FROM {table} WHERE {where}", list(change.key))
+                        audit("merge_delete", table, change.key, citizen_id)
+                except dbapi.IntegrityError:
+                    # A row the rules of the project refuse (a CHECK, a unique CPR number): say
+                    # whose, so the project leader can decide otherwise or correct it first.
+                    found = conn.execute("SELECT name FROM citizen WHERE id = ?", [citizen_id]).fetchone()
+                    raise SyncError(
+                        "Ændringerne fra {label} kan ikke indlæses: {what} for {name} ville stride mod projektets "
+                        "regler (fx en slutdato før startdatoen eller et CPR-nummer, der findes i forvejen). Vælg den "
+                        "anden side i konflikten, eller ret det i teamkopien først. Intet er ændret.",
+                        label=label, what="oplysningerne" if table == "citizen" else TABLE_WORDS.get(table, table),
+                        name=found[0] if found else (change.row.get("name") if table == "citizen" else None)
+                        or plan.names.get(citizen_id or "", "en borger"),
+                    ) from None
                 applied += 1
             cols = _columns(conn, APPEND_ONLY)
             for row in plan.new_audit:
