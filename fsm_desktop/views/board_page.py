@@ -300,6 +300,8 @@ class BoardPage(Page):
         self.confirm_lane_change = True
         self.zoom = 1.0
         self._generation = 0
+        #: A project was opened and not yet loaded (a laptop copy then opens on its job broker's citizens).
+        self._opened = False
         self.undo_stack = QUndoStack(self)
         self._build_filters()
         self._build_actions()
@@ -421,6 +423,7 @@ class BoardPage(Page):
         row.addWidget(self.finish_button)
         row.addWidget(self.history_button)
         self.writes(self.finish_button)
+        self.team_only("Tavlemødet (Afslut møde)", self.finish_button)
         self.finish_button.clicked.connect(self.finish_meeting)
         self.history_button.clicked.connect(self.show_meetings)
         self.body.addLayout(row)
@@ -525,6 +528,9 @@ class BoardPage(Page):
         self.staff_names = {s.id: f"{s.initials} – {s.name}" for s in staff}
         self.labels = {s.id: f"{s.initials} {s.name}" for s in staff}
         self._fill_staff_boxes(staff, project)
+        if self._opened:
+            self._opened = False
+            self._open_on_broker(project, staff)
         self.empty_label.setText(self.tr("Henter tavlen …"))
         self._generation += 1
         generation, connect, today, lane_by = self._generation, project.connector(), self.today, self.lane_by
@@ -605,6 +611,24 @@ class BoardPage(Page):
         who = self.staff_names.get(me, "")
         self.mine_button.setToolTip(self.tr("Borgere med {who} som jobformidler eller sagsbehandler").format(who=who)
                                     if who else self.tr("Vælg først, hvem du er (pilen)"))
+
+    def _open_on_broker(self, project: Project, staff) -> None:
+        """A laptop copy a job broker took along opens on the broker's citizens (*Mine borgere*,
+        the broker being "me" in that copy unless the user chose someone else there)."""
+        broker = project.laptop.job_broker if project.laptop is not None else None
+        if not broker:
+            return
+        member = next((s for s in staff if s.initials.casefold() == broker.casefold()), None)
+        if member is None:
+            return
+        if not self._me():
+            QSettings().setValue(self._settings_key(), member.id)
+            self._tick_me()
+            self._update_mine_button()
+        self.mine_button.blockSignals(True)
+        self.mine_button.setChecked(True)
+        self.mine_button.blockSignals(False)
+        self.filter = self.current_filter()  # the cards, once loaded, show through it
 
     def _mine_clicked(self, checked: bool) -> None:
         if checked and not self._me():
@@ -1049,7 +1073,7 @@ class BoardPage(Page):
 
     # --- meetings ----------------------------------------------------------------------------------
     def finish_meeting(self) -> None:
-        if self.project is None:
+        if self.project is None or self.refuse_if_team_only("Tavlemødet (Afslut møde)"):
             return
         dialog = FinishMeetingDialog(StaffRepository(self.project).list(), self.today, self)
         dialog.accepted.connect(lambda: self.record_meeting(dialog.meeting_date(), dialog.attendees(), dialog.note()))
@@ -1078,6 +1102,8 @@ class BoardPage(Page):
 
     def set_project(self, project: Project | None) -> None:
         self.undo_stack.clear()
+        if project is not self.project:
+            self._opened = project is not None
         super().set_project(project)
 
     def apply_read_only(self) -> None:

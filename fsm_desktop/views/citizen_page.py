@@ -106,8 +106,32 @@ AUDIT_ACTIONS = {
     "create": "oprettet", "update": "ændret", "delete": "slettet", "reveal_cpr": "CPR vist", "import": "import",
     "undo_import": "import fortrudt", "move": "flyttet på tavlen", "undo_move": "flytning fortrudt",
     "reassign": "ny medarbejder", "undo_reassign": "skift fortrudt",
+    "merge_create": "indlæst fra bærbar (oprettet)", "merge_update": "indlæst fra bærbar (ændret)",
+    "merge_delete": "indlæst fra bærbar (slettet)",
 }
 ORIGIN_LABELS = {Origin.DANISH: "dansk", Origin.WESTERN: "vestlig", Origin.NON_WESTERN: "ikke-vestlig"}
+
+
+def _audit_row(entry, names: dict[str, str]) -> list[str]:
+    """One row of the Revisionslog tab: an entry from a laptop copy names it after the user
+    ("jf (bærbar JF3)"); a merged change says its field and values in the user's words
+    (``names``: staff id → initials)."""
+    user = entry.user if not entry.source else _t("{user} ({source})").format(user=entry.user, source=entry.source)
+    field, old, new = entry.field_name, entry.old or "", entry.new or ""
+    if entry.action.startswith("merge_"):
+        from fsm_desktop.domain.sync import TABLE_WORDS, field_words, value_words
+
+        if field:
+            field = field_words(entry.entity, field)
+            # The log keeps values as text: a whole number goes back to one ("0" is "nej").
+            old, new = (
+                "" if value is None else names.get(value)
+                or value_words(entry.entity, entry.field_name, int(value) if value.isdigit() else value)
+                for value in (entry.old, entry.new)
+            )
+        else:
+            field = TABLE_WORDS.get(entry.entity, entry.entity)
+    return [entry.at.strftime("%d-%m-%Y %H:%M"), user, _t(AUDIT_ACTIONS.get(entry.action, entry.action)), field, old, new]
 
 
 def _t(text: str) -> str:
@@ -914,8 +938,7 @@ class CitizenWindow(QDialog):
         _fill(self.network_table, [[p.name, p.relation, p.phone] for p in self.network], [p.id for p in self.network])
         self._enable_network(self.consent_box.isChecked())
         audit = list(reversed(record.audit))
-        _fill(self.audit_table, [[e.at.strftime("%d-%m-%Y %H:%M"), e.user, _t(AUDIT_ACTIONS.get(e.action, e.action)), e.field_name,
-                                  e.old or "", e.new or ""] for e in audit])
+        _fill(self.audit_table, [_audit_row(e, initials) for e in audit])
         latest_cv = next((s for s in reversed(self.status) if s.kind is StatusKind.CV_JOBNET), None)
         latest_goal = next((s for s in reversed(self.status) if s.kind is StatusKind.JOB_GOAL), None)
         jf = record.current(AssignmentRole.JOB_BROKER, self.today)

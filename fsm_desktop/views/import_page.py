@@ -896,6 +896,7 @@ class ImportPage(Page):
         # The export holds personal data and is written to the audit log, which a project open
         # read-only cannot write: hidden then, as what writes.
         self.writes(self.import_button, self.export_button, self.undo_button)
+        self.team_only("Import", self.import_button, self.undo_button)
         self.export_button.setToolTip(self.tr(
             "Projektets borgere, forløb, løntimer og medarbejdere i skabelonen. Filen indeholder "
             "personoplysninger (CPR-numre og navne), og eksporten skrives i projektets log."))
@@ -928,8 +929,10 @@ class ImportPage(Page):
         self.empty_label.setVisible(not records)
         self.view.setVisible(bool(records))
         latest = next((r for r in records if not r.undone), None)
-        self.undo_button.setEnabled(latest is not None)
+        laptop = self.team_only_reason("Import")  # imports belong to the team copy
+        self.undo_button.setEnabled(latest is not None and laptop is None)
         self.undo_button.setToolTip(
+            laptop if laptop is not None else
             self.tr("Fortryd importen af {file} fra {at}").format(file=latest.file, at=latest.at.strftime("%d-%m-%Y %H:%M"))
             if latest else self.tr("Ingen import at fortryde")
         )
@@ -944,7 +947,7 @@ class ImportPage(Page):
         return str(self.project.path.parent) if self.project is not None else ""
 
     def choose_file(self) -> None:
-        if self.project is None:
+        if self.project is None or self.refuse_if_team_only("Import"):
             return
         path, _ = file_dialogs.get_open_file_name(
             self, self.tr("Importér udtræk"), self._folder(),

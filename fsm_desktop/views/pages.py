@@ -15,6 +15,11 @@ from fsm_desktop.storage.project import Project
 
 #: The dynamic property that marks a control as one that writes (:meth:`Page.writes`).
 WRITES_PROPERTY = "fsmWrites"
+#: The dynamic property that marks a control whose work belongs to the team copy
+#: (:meth:`Page.team_only`): its value says what, in storage's words ("Import" …).
+TEAM_ONLY_PROPERTY = "fsmTeamOnly"
+#: The tooltip a team-only control had before a laptop copy replaced it with the reason.
+_TOOLTIP_PROPERTY = "fsmTeamTooltip"
 
 
 class Page(QWidget):
@@ -61,12 +66,68 @@ class Page(QWidget):
         return controls[0]
 
     def apply_read_only(self) -> None:
-        """Show or hide the controls marked with :meth:`writes`; pages with other ways of writing
-        (drag and drop, editable cells) extend this."""
+        """Show or hide the controls marked with :meth:`writes`, and disable those marked with
+        :meth:`team_only` on a laptop copy; pages with other ways of writing (drag and drop,
+        editable cells) extend this."""
         hidden = self.read_only
         for control in self.findChildren(QWidget) + self.findChildren(QAction):
             if control.property(WRITES_PROPERTY):
                 control.setVisible(not hidden)
+            what = control.property(TEAM_ONLY_PROPERTY)
+            if what:
+                self._apply_team_only(control, str(what))
+
+    # --- laptop copies ----------------------------------------------------------------------------
+    @property
+    def laptop_copy(self) -> bool:
+        """A laptop copy is open: imports, staff, goals and the initiative's settings belong to
+        the team copy (storage refuses them too)."""
+        return self.project is not None and self.project.laptop is not None
+
+    def team_only(self, what: str, *controls):
+        """Mark controls whose work belongs to the team copy (``what``: storage's word for it,
+        "Import", "Medarbejderlisten" …): disabled on a laptop copy, the reason as their tooltip.
+        A page that enables such a control itself asks :attr:`laptop_copy` too. Returns the first."""
+        for control in controls:
+            control.setProperty(TEAM_ONLY_PROPERTY, what)
+        return controls[0]
+
+    def team_only_reason(self, what: str) -> str | None:
+        """Why ``what`` cannot be done here (a laptop copy), in storage's Danish; None: it can."""
+        if self.project is None:
+            return None
+        from fsm_desktop.domain.errors import KnownError
+        from fsm_desktop.views.messages import translate_error
+
+        try:
+            self.project.require_team_copy(what)
+        except KnownError as error:
+            return translate_error(error)
+        return None
+
+    def _apply_team_only(self, control, what: str) -> None:
+        reason = self.team_only_reason(what)
+        if reason is not None:
+            if control.property(_TOOLTIP_PROPERTY) is None:
+                control.setProperty(_TOOLTIP_PROPERTY, control.toolTip())
+            control.setToolTip(reason)
+            control.setEnabled(False)
+        elif control.property(_TOOLTIP_PROPERTY) is not None:  # was a laptop copy's: the team copy's now
+            control.setToolTip(str(control.property(_TOOLTIP_PROPERTY)))
+            control.setProperty(_TOOLTIP_PROPERTY, None)
+            control.setEnabled(True)  # the page's own rules settle it again as it loads
+
+    def refuse_if_team_only(self, what: str) -> bool:
+        """True (and the reason shown in the status bar) on a laptop copy: for the ways to team-only
+        work that are not a button (a double click, a key)."""
+        reason = self.team_only_reason(what)
+        if reason is None:
+            return False
+        window = self.window()
+        status = getattr(window, "statusBar", None)
+        if status is not None:
+            status().showMessage(reason, 8000)
+        return True
 
     def refuse_if_read_only(self) -> bool:
         """True (and the reason shown in the status bar) when the project is read-only: for the

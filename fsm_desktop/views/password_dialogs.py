@@ -59,16 +59,17 @@ class PasswordFields:
 
 
 class PasswordDialog(QDialog):
-    """The password of an encrypted project; ``wrong``: the last one did not open it."""
+    """The password of an encrypted project; ``wrong``: the last one did not open it. ``text``
+    says what it is for when that is not a project (a laptop copy's change file)."""
 
-    def __init__(self, file_name: str, wrong: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, file_name: str, wrong: bool = False, parent: QWidget | None = None, text: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("passwordDialog")
         self.setWindowTitle(self.tr("Adgangskode"))
         layout = QVBoxLayout(self)
-        text = QLabel(self.tr("Projektet {file} er krypteret. Skriv adgangskoden for at åbne det.").format(file=file_name), self)
-        text.setWordWrap(True)
-        layout.addWidget(text)
+        label = QLabel(text or self.tr("Projektet {file} er krypteret. Skriv adgangskoden for at åbne det.").format(file=file_name), self)
+        label.setWordWrap(True)
+        layout.addWidget(label)
         self.edit = password_edit(self, self.tr("Adgangskode"))
         layout.addWidget(self.edit)
         self.error = QLabel(self.tr("Forkert adgangskode. Prøv igen."), self)

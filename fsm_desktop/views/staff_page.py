@@ -822,6 +822,8 @@ class StaffPage(Page):
         for button in (self.new_button, self.edit_button, self.limits_button):
             top.addWidget(button)
         self.writes(self.ips_box, self.new_button, self.edit_button, self.limits_button)
+        self.team_only("Medarbejderlisten", self.new_button, self.edit_button)
+        self.team_only("Sagsstammens grænser", self.ips_box, self.limits_button)
         self.body.addLayout(top)
 
         self.summary = QLabel(self)
@@ -920,6 +922,7 @@ class StaffPage(Page):
         for button in (self.reassign_button, self.spread_button, self.undo_button):
             bottom.addWidget(button)
         self.writes(self.reassign_button, self.spread_button, self.undo_button)
+        self.team_only("Omfordeling af borgere", self.reassign_button, self.spread_button, self.undo_button)
         bottom.addStretch(1)
         self.body.addLayout(bottom)
 
@@ -985,7 +988,7 @@ class StaffPage(Page):
         self.view.setColumnHidden(StaffTableModel.BAND, not report.settings.ips)
         hir = self.project is not None and self.project.template.counts_caseload
         self.view.setColumnHidden(StaffTableModel.OTHER, not hir)
-        self.model.other_editable = hir and not self.read_only
+        self.model.other_editable = hir and not self.read_only and not self.laptop_copy
         self.history_model.set_report(report)
         self.history_model.set_per_fte(self.fte_radio.isChecked())
         self._fit_history()
@@ -1127,8 +1130,10 @@ class StaffPage(Page):
 
     def _update_buttons(self) -> None:
         record = self.selected_record()
-        ready = self.data is not None and self.project is not None
-        self.new_button.setEnabled(self.project is not None)
+        # Staff, limits and reassignments belong to the team copy (disabled on a laptop copy,
+        # the reason in the tooltip: Page.team_only).
+        ready = self.data is not None and self.project is not None and not self.laptop_copy
+        self.new_button.setEnabled(self.project is not None and not self.laptop_copy)
         self.limits_button.setEnabled(ready)
         self.edit_button.setEnabled(ready and record is not None)
         holds = record is not None and record.role in CASELOAD_ROLE
@@ -1181,7 +1186,7 @@ class StaffPage(Page):
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def add_staff(self) -> None:
-        if self.project is None:
+        if self.project is None or self.refuse_if_team_only("Medarbejderlisten"):
             return
         dialog = StaffDialog(self.project, None, self.today, self)
         if self._run(dialog) and dialog.saved is not None:
@@ -1190,7 +1195,7 @@ class StaffPage(Page):
 
     def edit_staff(self) -> None:
         record = self.selected_record()
-        if self.project is None or record is None or self.refuse_if_read_only():
+        if self.project is None or record is None or self.refuse_if_read_only() or self.refuse_if_team_only("Medarbejderlisten"):
             return
         dialog = StaffDialog(self.project, record, self.today, self)
         if self._run(dialog) and dialog.saved is not None:

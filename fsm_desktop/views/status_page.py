@@ -325,6 +325,7 @@ class StatusSheetPage(Page):
         )
         self.sheet: StatusSheet | None = None
         self._generation = 0
+        self._laptop_text: str | None = None
         self._months: list[Month] = []
         top = QHBoxLayout()
         top.setSpacing(8)
@@ -341,6 +342,7 @@ class StatusSheetPage(Page):
         self.hours_box.setSuffix(self.tr(" timer pr. md."))
         self.hours_box.setAccessibleName(self.tr("Timegrænse for ordinære timer"))
         self.hours_box.setKeyboardTracking(False)
+        self.team_only("Statusskemaets indstillinger", self.hours_box)
         top.addWidget(self.hours_box)
         top.addStretch(1)
         self.export_button = QPushButton(self.tr("Eksportér til Excel…"), self)
@@ -391,8 +393,15 @@ class StatusSheetPage(Page):
     # --- loading --------------------------------------------------------------------------------
     def apply_read_only(self) -> None:
         super().apply_read_only()
-        self.hours_box.setEnabled(not self.read_only)
-        self.model.read_only = self.read_only  # flags() is asked at each edit and click
+        # The goals, the coordination meetings and the hours' limit belong to the team copy.
+        self.hours_box.setEnabled(not self.read_only and not self.laptop_copy)
+        self.model.read_only = self.read_only or self.laptop_copy  # flags() is asked at each edit and click
+        reason = self.team_only_reason("Statusskemaets mål")
+        if reason is not None:
+            self._tell(reason, error=False)
+        elif self.message_label.text() == self._laptop_text:  # a laptop copy's, no longer true
+            self.message_label.hide()
+        self._laptop_text = reason
 
     def set_project(self, project: Project | None) -> None:
         self._generation += 1
