@@ -684,6 +684,8 @@ def _cmd_handin(args: argparse.Namespace) -> int:
 def _cmd_merge(args: argparse.Namespace) -> int:
     import json
 
+    from fsm_desktop.domain.danish import count
+
     from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, conflict_line, summary_line
     from fsm_desktop.storage.sync import ChangeFilePassword, apply_merge, plan_merge, read_change_file
 
@@ -713,7 +715,7 @@ def _cmd_merge(args: argparse.Namespace) -> int:
             message = (f"Indlæst i {project.path.name}: {result.applied} ændringer og {result.audit_entries} poster i "
                        "ændringsloggen.")
         elif undecided:
-            message = (f"{len(plan.conflicts)} konflikter skal afgøres: kør igen med --prefer team eller --prefer "
+            message = (f"{count(len(plan.conflicts), 'konflikt', 'konflikter')} skal afgøres: kør igen med --prefer team eller --prefer "
                        "laptop, eller indlæs filen i programmets vindue. Intet er ændret.")
         else:
             message = "Prøvekørsel: intet er ændret."

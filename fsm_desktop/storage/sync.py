@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fsm_desktop.domain.danish import count
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.model import new_id
 from fsm_desktop.domain.sync import (
@@ -773,7 +774,8 @@ def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | 
     undecided = [c for c in plan.conflicts if c.id not in chosen]
     if undecided and prefer is None:
         raise UndecidedConflicts(
-            "{n} konflikter skal afgøres, før ændringerne kan indlæses. Intet er ændret.", n=str(len(undecided))
+            "{n} skal afgøres, før ændringerne kan indlæses. Intet er ændret.",
+            n=count(len(undecided), "konflikt", "konflikter"),
         )
     for c in undecided:
         chosen[c.id] = prefer  # type: ignore[assignment]

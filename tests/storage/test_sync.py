@@ -225,6 +225,9 @@ def test_a_real_conflict_is_reported_with_citizen_field_and_all_three_values(tea
     with pytest.raises(UndecidedConflicts, match="2 konflikter skal afgøres"):
         apply_merge(team, plan)
     assert snapshot(team) == before
+    with pytest.raises(UndecidedConflicts, match="^1 konflikt skal afgøres"):  # one: singular
+        apply_merge(team, plan, decisions={note.id: "laptop"})
+    assert snapshot(team) == before
     result = apply_merge(team, plan, decisions={note.id: "laptop", board.id: "team"})
     assert citizen_row(team, c[4])["note"] == "Bærbarens note"
     assert placement_of(team, c[5]) == (team_column.value, "2026-03-14T10:15:00")
