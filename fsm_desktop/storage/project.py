@@ -35,6 +35,8 @@ from fsm_desktop.storage.schema import (
 )
 
 SUFFIX = ".fsm"
+#: project_setting key: the user keeps this project unencrypted on purpose (a test file).
+PLAIN_KEPT_KEY = "keep_unencrypted"
 log = logging.getLogger("fsm_desktop")
 #: How long to wait for another program's lock before saying the file is locked.
 BUSY_TIMEOUT_MS = 3000
@@ -665,6 +667,17 @@ class Project:
     @property
     def encrypted(self) -> bool:
         return self.key is not None
+
+    @property
+    def kept_plain(self) -> bool:
+        """The user chose to keep this (test) project unencrypted (*Behold ukrypteret*)."""
+        row = self.db.execute("SELECT 1 FROM project_setting WHERE key = ?", [PLAIN_KEPT_KEY]).fetchone()
+        return row is not None
+
+    def keep_plain(self) -> None:
+        """Record that choice, in its own transaction."""
+        with self.db.atomic():
+            self.db.execute("INSERT OR REPLACE INTO project_setting (key, value) VALUES (?, '1')", [PLAIN_KEPT_KEY])
 
     @property
     def demo(self) -> bool:

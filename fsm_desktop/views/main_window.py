@@ -167,10 +167,6 @@ class HandedBackBar(QWidget):
         self.show()
 
 
-#: project_setting key: the user chose to keep this (test) project unencrypted.
-PLAIN_KEPT_KEY = "keep_unencrypted"
-
-
 class PlainBar(QWidget):
     """Above the pages while a project that is not a demo is unencrypted: what that means, and
     the two ways on (issue 19: converted with the user's consent, or kept plain on purpose)."""
@@ -199,7 +195,7 @@ class PlainBar(QWidget):
     def show_for(self, project: Project | None) -> None:
         self.setVisible(
             project is not None and not project.encrypted and not project.read_only and not project.demo
-            and project.db.execute("SELECT 1 FROM project_setting WHERE key = ?", [PLAIN_KEPT_KEY]).fetchone() is None
+            and not project.kept_plain
         )
 
 
@@ -950,10 +946,7 @@ class MainWindow(QMainWindow):
         if self.project is None or self.project.read_only:
             return
         try:
-            with self.project.db.atomic():
-                self.project.db.execute(
-                    "INSERT OR REPLACE INTO project_setting (key, value) VALUES (?, '1')", [PLAIN_KEPT_KEY]
-                )
+            self.project.keep_plain()
         except KnownError as error:
             self.warn(self.tr("Valget kunne ikke gemmes"), error)
             return
