@@ -8,6 +8,7 @@ copy has been made next to the file. Connections use WAL, ``foreign_keys=ON`` an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -219,24 +220,43 @@ def check_database(db: Database, pragma: str) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def copy_database(source: dbapi.Connection, target: Path, key: Key | None = None) -> None:
-    """SQLite's online backup of ``source`` into a new, whole file ``target`` (no WAL beside it),
-    built under a temporary name and moved into place. ``key``: the source's, which the copy
-    gets too (with the same salt, so the same password opens it)."""
+@contextlib.contextmanager
+def new_file(target: Path):
+    """A new file built under a temporary name beside ``target``, readable by its owner only
+    (:func:`private_file`), and moved over ``target`` only when the block ends without an
+    error; removed (with any journal SQLite left beside it) when it does not."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
     try:
-        tmp.unlink(missing_ok=True)
         private_file(tmp)
-        dest = dbapi.connect(str(tmp))
-        keys.apply(dest, key)
-        try:
-            source.backup(dest)
-            dest.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dest.close()
+        yield tmp
         os.replace(tmp, target)
+    except BaseException:
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+def backup_into(source: dbapi.Connection, path: Path, key: Key | None = None) -> None:
+    """SQLite's online backup of ``source`` into the empty file ``path``, whole (no WAL beside
+    it), with ``key`` (the source's, with the same salt, so the same password opens it).
+    Raises SQLite's or the OS's error: the caller says what the copy was for."""
+    dest = dbapi.connect(str(path))
+    keys.apply(dest, key)
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dest.close()
+
+
+def copy_database(source: dbapi.Connection, target: Path, key: Key | None = None) -> None:
+    """A backup copy of ``source`` at ``target`` (:func:`backup_into`), built under a temporary
+    name and moved into place."""
+    try:
+        with new_file(target) as tmp:
+            backup_into(source, tmp, key)
     except (dbapi.Error, OSError) as exc:
-        tmp.unlink(missing_ok=True)
         raise ProjectFileError(
             "Sikkerhedskopien {path} kunne ikke gemmes: {reason}.",
             path=str(target),

@@ -38,13 +38,13 @@ from fsm_desktop.domain.sync import (
 )
 from fsm_desktop.storage import keys
 from fsm_desktop.storage.keys import Key
-from fsm_desktop.storage.laptop import LAPTOP_KEY, LaptopCopy, read_laptop_copy, write_laptop_copy
+from fsm_desktop.storage.laptop import LaptopCopy, read_laptop_copy, write_laptop_copy
 from fsm_desktop.storage.project import (
     Project,
     ReadOnlyProject,
-    copy_database,
+    backup_into,
     file_error,
-    private_file,
+    new_file,
     sqlite_uri,
 )
 from fsm_desktop.storage.schema import SCHEMA_VERSION
@@ -182,27 +182,24 @@ def checkout(team: Project, out: str | os.PathLike, job_broker: str | None = Non
         team_id=team_id, laptop_id=laptop_id, label=label, taken_at=now.isoformat(), taken_by=team.user,
         team_path=str(team.path), job_broker=job_broker,
     )
-    building = out.with_name(f".{out.name}.{os.getpid()}.building")
     try:
-        # SQLite's backup is one consistent state of the file; the base is made from the copy
-        # itself, so it is exactly the state the copy starts from.
-        copy_database(team.db.conn, building, team.key)
-        conn = dbapi.connect(str(building))
-        try:
-            keys.apply(conn, team.key)
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("DELETE FROM sync_checkout")
-            conn.execute("DELETE FROM sync_merge")
-            _create_bases(conn)
-            copy = LaptopCopy(**{**copy.__dict__, "audit_rowid": _audit_rowid(conn)})
-            write_laptop_copy(conn, copy)
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-        os.replace(building, out)
+        with new_file(out) as building:
+            # SQLite's backup is one consistent state of the file; the base is made from the
+            # copy itself, so it is exactly the state the copy starts from.
+            backup_into(team.db.conn, building, team.key)
+            conn = dbapi.connect(str(building))
+            try:
+                keys.apply(conn, team.key)
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("DELETE FROM sync_checkout")
+                conn.execute("DELETE FROM sync_merge")
+                _create_bases(conn)
+                copy = LaptopCopy(**{**copy.__dict__, "audit_rowid": _audit_rowid(conn)})
+                write_laptop_copy(conn, copy)
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
     except BaseException as exc:
-        for leftover in (building, Path(f"{building}-journal")):
-            leftover.unlink(missing_ok=True)
         if isinstance(exc, (dbapi.Error, OSError)):
             from fsm_desktop.domain.danish import os_reason
 
@@ -350,38 +347,34 @@ def handin(laptop: Project, out: str | os.PathLike, keep_working: bool = False, 
 
 def _write_change_file(out: Path, key: Key | None, meta: Mapping[str, object], changes: Sequence[Change],
                        audit: Sequence[Mapping[str, object]]) -> None:
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        tmp.unlink(missing_ok=True)
-        private_file(tmp)
-        conn = dbapi.connect(str(tmp))
-        try:
-            keys.apply(conn, key)
-            conn.execute("PRAGMA journal_mode=DELETE")
-            conn.execute("BEGIN")
-            conn.execute(f"PRAGMA application_id = {CHANGES_APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {CHANGES_FORMAT}")
-            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            conn.execute(
-                "CREATE TABLE change (n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key TEXT NOT NULL, base TEXT, new TEXT)"
-            )
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
-            conn.executemany(
-                "INSERT INTO change (tbl, key, base, new) VALUES (?, ?, ?, ?)",
-                [
-                    (c.table, json.dumps(list(c.key), ensure_ascii=False),
-                     None if c.base is None else json.dumps(c.base, ensure_ascii=False),
-                     None if c.new is None else json.dumps(c.new, ensure_ascii=False))
-                    for c in changes
-                ]
-                + [(APPEND_ONLY, json.dumps([row["id"]]), None, json.dumps(row, ensure_ascii=False)) for row in audit],
-            )
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-        os.replace(tmp, out)
+        with new_file(out) as tmp:
+            conn = dbapi.connect(str(tmp))
+            try:
+                keys.apply(conn, key)
+                conn.execute("PRAGMA journal_mode=DELETE")
+                conn.execute("BEGIN")
+                conn.execute(f"PRAGMA application_id = {CHANGES_APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {CHANGES_FORMAT}")
+                conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                conn.execute(
+                    "CREATE TABLE change (n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key TEXT NOT NULL, base TEXT, new TEXT)"
+                )
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+                conn.executemany(
+                    "INSERT INTO change (tbl, key, base, new) VALUES (?, ?, ?, ?)",
+                    [
+                        (c.table, json.dumps(list(c.key), ensure_ascii=False),
+                         None if c.base is None else json.dumps(c.base, ensure_ascii=False),
+                         None if c.new is None else json.dumps(c.new, ensure_ascii=False))
+                        for c in changes
+                    ]
+                    + [(APPEND_ONLY, json.dumps([row["id"]]), None, json.dumps(row, ensure_ascii=False)) for row in audit],
+                )
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
     except (dbapi.Error, OSError) as exc:
-        tmp.unlink(missing_ok=True)
         from fsm_desktop.domain.danish import os_reason
 
         raise SyncError(

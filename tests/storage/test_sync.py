@@ -558,6 +558,23 @@ def test_checkout_is_refused_for_a_plain_project_from_a_laptop_copy_and_onto_a_f
     assert files_in(tmp_path) == ["aflevering.fsmchanges", "laptop.fsm", "rigtig.fsm", "team.fsm"]
 
 
+def test_a_checkout_that_cannot_write_its_file_says_so_and_leaves_nothing(team, tmp_path, monkeypatch):
+    """The copy was once written through the backup function, whose failure spoke of a
+    "Sikkerhedskopien" under a temporary name: a full disk now names the laptop copy."""
+    import fsm_desktop.storage.project as project_module
+
+    def full(path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(project_module, "private_file", full)
+    with pytest.raises(SyncError) as refused:
+        checkout(team, tmp_path / "ud.fsm")
+    assert refused.value.message.startswith(f"Den bærbare kopi {tmp_path / 'ud.fsm'} kunne ikke skrives:")
+    assert "Sikkerhedskopien" not in refused.value.message
+    assert rows(team, "sync_checkout") == []
+    assert files_in(tmp_path) == ["team.fsm"]
+
+
 def test_the_copy_and_the_change_file_are_encrypted_without_a_cpr_number_in_the_clear(encrypted_demo, tmp_path, opened):
     template, key = encrypted_demo
     team = Project.open(copy_of(template, tmp_path / "team.fsm"), key=key)
