@@ -101,7 +101,9 @@ def _time_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def _alternate(commands: list[tuple[list[str], dict[str, str]]], runs: int) -> list[list[tuple[float, float]]]:
+def _alternate(
+    commands: list[tuple[list[str], dict[str, str]]], runs: int
+) -> list[list[tuple[float, float]]]:
     """Each command timed ``runs`` times, (wall, cpu): one warm-up each (file cache, font
     cache), then in turn, so drift hits all alike."""
     for cmd, env in commands:
@@ -115,7 +117,9 @@ def _alternate(commands: list[tuple[list[str], dict[str, str]]], runs: int) -> l
 
 def bench_startup(db: Path, runs: int) -> None:
     env = _env()
-    bare, app = _alternate([([sys.executable, "-c", BARE_WINDOW], env), (_window_cmd(db), env)], runs)
+    bare, app = _alternate(
+        [([sys.executable, "-c", BARE_WINDOW], env), (_window_cmd(db), env)], runs
+    )
     floor, ours = statistics.median(s[0] for s in bare), statistics.median(s[0] for s in app)
     figure("startup.bare_qt_window", floor, "s", f"(median of {runs}; the floor)")
     figure("startup.main_window_20000", ours, "s", f"(median of {runs})")
@@ -150,28 +154,48 @@ def crypt_databases(citizens: int) -> tuple[Path, Path, dict[str, float]]:
     encrypted = CACHE / f"crypt-encrypted-{citizens}-seed1.fsm"
     written: dict[str, float] = {}
     if not (plain.exists() and encrypted.exists()):
-        for name, path, password in (("plain", plain, None), ("encrypted", encrypted, CRYPT_PASSWORD)):
+        for name, path, password in (
+            ("plain", plain, None),
+            ("encrypted", encrypted, CRYPT_PASSWORD),
+        ):
             for leftover in CACHE.glob(f"{path.name}*"):  # the file, its journal, lock, backups
                 leftover.unlink()
             written[name] = _time(
-                [sys.executable, "-m", "fsm_desktop", "demo", "--db", str(path), "--citizens", str(citizens),
-                 "--seed", "1"],
+                [
+                    sys.executable,
+                    "-m",
+                    "fsm_desktop",
+                    "demo",
+                    "--db",
+                    str(path),
+                    "--citizens",
+                    str(citizens),
+                    "--seed",
+                    "1",
+                ],
                 _crypt_env(password),
             )
     if keys.is_encrypted(plain) or not keys.is_encrypted(encrypted):
-        raise SystemExit(f"bench: {encrypted.name} must be encrypted and {plain.name} plain; delete them and run again")
+        raise SystemExit(
+            f"bench: {encrypted.name} must be encrypted and {plain.name} plain; delete them and run again"
+        )
     return plain, encrypted, written
 
 
 def _crypt_line(name: str, diff: float, cpu_diff: float, floor: float, note: str) -> None:
     """Encrypted minus plain against the limit; the CPU time's difference beside it (what the
     encryption costs when other programs share the machine and the wall time waits for a core)."""
+
     def mark(value: float) -> str:
         return "pass" if value <= CRYPT_LIMIT else "FAIL"
 
-    figure(name, diff, "s",
-           f"(limit {CRYPT_LIMIT:.3f} s: {mark(diff)}; cpu {cpu_diff:+.3f} s: {mark(cpu_diff)}; {note}; "
-           f"{(floor + diff) / floor:.2f}x the plain project)")
+    figure(
+        name,
+        diff,
+        "s",
+        f"(limit {CRYPT_LIMIT:.3f} s: {mark(diff)}; cpu {cpu_diff:+.3f} s: {mark(cpu_diff)}; {note}; "
+        f"{(floor + diff) / floor:.2f}x the plain project)",
+    )
 
 
 def bench_crypt(runs: int, citizens: int) -> None:
@@ -192,7 +216,12 @@ def bench_crypt(runs: int, citizens: int) -> None:
 
     plain, encrypted, written = crypt_databases(citizens)
     for name, seconds in written.items():
-        figure(f"crypt.demo.write_{name}_{citizens}", seconds, "s", "(fsm-desktop demo, process included; limit 30 s)")
+        figure(
+            f"crypt.demo.write_{name}_{citizens}",
+            seconds,
+            "s",
+            "(fsm-desktop demo, process included; limit 30 s)",
+        )
     if not written:
         print(f"(using cached {plain.name} and {encrypted.name}; delete them to time writing them)")
 
@@ -204,19 +233,35 @@ def bench_crypt(runs: int, citizens: int) -> None:
         project.close()
         return _since(started)
 
-    open_once(plain, None, False), open_once(encrypted, CRYPT_PASSWORD, False)  # warm-up (and any migration)
+    (
+        open_once(plain, None, False),
+        open_once(encrypted, CRYPT_PASSWORD, False),
+    )  # warm-up (and any migration)
     plains, encrypteds, diffs = [], [], []
     for _ in range(runs):
         plains.append(open_once(plain, None, False))
         encrypteds.append(open_once(encrypted, CRYPT_PASSWORD, False))
         diffs.append(encrypteds[-1][0] - plains[-1][0])
     (floor, floor_cpu), (ours, ours_cpu) = _medians(plains), _medians(encrypteds)
-    figure(f"crypt.open.plain_{citizens}", floor, "s",
-           f"(the floor; cpu {floor_cpu:.3f} s; Project.open + all citizen rows + close; median of {runs})")
-    figure(f"crypt.open.encrypted_{citizens}", ours, "s",
-           f"(cpu {ours_cpu:.3f} s; the same, with the password; median of {runs})")
-    _crypt_line("crypt.open.difference", ours - floor, ours_cpu - floor_cpu, floor,
-                f"median of the paired differences {statistics.median(diffs):+.3f} s")
+    figure(
+        f"crypt.open.plain_{citizens}",
+        floor,
+        "s",
+        f"(the floor; cpu {floor_cpu:.3f} s; Project.open + all citizen rows + close; median of {runs})",
+    )
+    figure(
+        f"crypt.open.encrypted_{citizens}",
+        ours,
+        "s",
+        f"(cpu {ours_cpu:.3f} s; the same, with the password; median of {runs})",
+    )
+    _crypt_line(
+        "crypt.open.difference",
+        ours - floor,
+        ours_cpu - floor_cpu,
+        floor,
+        f"median of the paired differences {statistics.median(diffs):+.3f} s",
+    )
 
     def check_once(path: Path, password: str | None) -> tuple[float, float]:
         project = Project.open(path, password=password, check=False)
@@ -234,11 +279,19 @@ def bench_crypt(runs: int, citizens: int) -> None:
         plains.append(check_once(plain, None))
         encrypteds.append(check_once(encrypted, CRYPT_PASSWORD))
     (floor, floor_cpu), (ours, ours_cpu) = _medians(plains), _medians(encrypteds)
-    figure(f"crypt.quick_check.plain_{citizens}", floor, "s",
-           f"(cpu {floor_cpu:.3f} s; PRAGMA quick_check over the whole file, after opening; median of {runs})")
-    figure(f"crypt.quick_check.encrypted_{citizens}", ours, "s",
-           f"(cpu {ours_cpu:.3f} s; {(ours - floor):+.3f} s: every page decrypted and its HMAC checked; no limit: "
-           f"the window runs it on a worker, a command before its figures; median of {runs})")
+    figure(
+        f"crypt.quick_check.plain_{citizens}",
+        floor,
+        "s",
+        f"(cpu {floor_cpu:.3f} s; PRAGMA quick_check over the whole file, after opening; median of {runs})",
+    )
+    figure(
+        f"crypt.quick_check.encrypted_{citizens}",
+        ours,
+        "s",
+        f"(cpu {ours_cpu:.3f} s; {(ours - floor):+.3f} s: every page decrypted and its HMAC checked; no limit: "
+        f"the window runs it on a worker, a command before its figures; median of {runs})",
+    )
     salt = keys.file_salt(encrypted)
     derivations = []
     for _ in range(runs):
@@ -246,25 +299,45 @@ def bench_crypt(runs: int, citizens: int) -> None:
         keys.derive(CRYPT_PASSWORD, salt)
         derivations.append(_since(started))
     derive, derive_cpu = _medians(derivations)
-    figure("crypt.open.key_derivation", derive, "s",
-           f"(cpu {derive_cpu:.3f} s; PBKDF2-HMAC-SHA512, {keys.KDF_ITERATIONS:,} rounds, part of each encrypted opening; median of {runs})")
+    figure(
+        "crypt.open.key_derivation",
+        derive,
+        "s",
+        f"(cpu {derive_cpu:.3f} s; PBKDF2-HMAC-SHA512, {keys.KDF_ITERATIONS:,} rounds, part of each encrypted opening; median of {runs})",
+    )
 
     plain_run = (_window_cmd(plain), _crypt_env(None))
     encrypted_run = (_window_cmd(encrypted), _crypt_env(CRYPT_PASSWORD))
     probe = subprocess.run(encrypted_run[0], env=encrypted_run[1], capture_output=True, text=True)
     if probe.returncode != 0:
         reason = (probe.stderr.strip().splitlines() or [f"exit code {probe.returncode}"])[-1]
-        print(f"{'crypt.startup.difference':<34} {'-':>9} {'s':<3} (limit {CRYPT_LIMIT:.3f} s: FAIL; the window "
-              f"did not open the encrypted project with FSM_PASSWORD set: {reason})")
+        print(
+            f"{'crypt.startup.difference':<34} {'-':>9} {'s':<3} (limit {CRYPT_LIMIT:.3f} s: FAIL; the window "
+            f"did not open the encrypted project with FSM_PASSWORD set: {reason})"
+        )
         return
     plains, encrypteds = _alternate([plain_run, encrypted_run], runs)
     (floor, floor_cpu), (ours, ours_cpu) = _medians(plains), _medians(encrypteds)
     diffs = [e[0] - p[0] for p, e in zip(plains, encrypteds)]
-    figure(f"crypt.startup.plain_{citizens}", floor, "s",
-           f"(the floor; cpu {floor_cpu:.3f} s; process start → main window shown; median of {runs})")
-    figure(f"crypt.startup.encrypted_{citizens}", ours, "s", f"(cpu {ours_cpu:.3f} s; FSM_PASSWORD set; median of {runs})")
-    _crypt_line("crypt.startup.difference", ours - floor, ours_cpu - floor_cpu, floor,
-                f"median of the paired differences {statistics.median(diffs):+.3f} s")
+    figure(
+        f"crypt.startup.plain_{citizens}",
+        floor,
+        "s",
+        f"(the floor; cpu {floor_cpu:.3f} s; process start → main window shown; median of {runs})",
+    )
+    figure(
+        f"crypt.startup.encrypted_{citizens}",
+        ours,
+        "s",
+        f"(cpu {ours_cpu:.3f} s; FSM_PASSWORD set; median of {runs})",
+    )
+    _crypt_line(
+        "crypt.startup.difference",
+        ours - floor,
+        ours_cpu - floor_cpu,
+        floor,
+        f"median of the paired differences {statistics.median(diffs):+.3f} s",
+    )
 
 
 def bench_measures(runs: int, citizens: int) -> None:
@@ -308,7 +381,9 @@ def bench_measures(runs: int, citizens: int) -> None:
         totals = [load + calc for load, calc in zip(loads, calcs)]
         ratios = [total / read for total, read in zip(totals, reads)]
         fastest = min(range(runs), key=totals.__getitem__)
-        figure(f"measures.{program}.read_rows", statistics.median(reads), "s", "(the floor; median)")
+        figure(
+            f"measures.{program}.read_rows", statistics.median(reads), "s", "(the floor; median)"
+        )
         figure(
             f"measures.{program}.load_and_compute",
             statistics.median(totals),
@@ -318,7 +393,12 @@ def bench_measures(runs: int, citizens: int) -> None:
         )
         # The process's own CPU time: what the load and computation cost when other programs
         # share the machine (their wall time then includes waiting for a core).
-        figure(f"measures.{program}.load_and_compute_cpu", statistics.median(cpus), "s", "(CPU time; median)")
+        figure(
+            f"measures.{program}.load_and_compute_cpu",
+            statistics.median(cpus),
+            "s",
+            "(CPU time; median)",
+        )
         figure(
             f"measures.{program}.ratio",
             statistics.median(ratios),
@@ -382,12 +462,32 @@ def import_file(citizens: int, periods: int, hours: int) -> Path:
             seen.add(cpr)
             cprs.append(cpr)
     for i, cpr in enumerate(cprs):
-        sheets["borgere"].append([
-            cpr, f"Borger {i}", 1 + (i % 7 == 0), "KM"[i % 2], ("dansk", "vestlig", "ikke-vestlig")[i % 3],
-            dt.datetime(2019, 11, 1), None, None, f"JF{i % 500}", f"SB{i % 570}", "ja", "Lager",
-        ])
-    kinds = [PERIOD_LABELS[k] for k in (PeriodKind.VIRKSOMHEDSPRAKTIK, PeriodKind.LOENTILSKUD, PeriodKind.MENTOR,
-                                        PeriodKind.ANDET_AKTIVT_TILBUD, PeriodKind.ORDINAER_BESKAEFTIGELSE)]
+        sheets["borgere"].append(
+            [
+                cpr,
+                f"Borger {i}",
+                1 + (i % 7 == 0),
+                "KM"[i % 2],
+                ("dansk", "vestlig", "ikke-vestlig")[i % 3],
+                dt.datetime(2019, 11, 1),
+                None,
+                None,
+                f"JF{i % 500}",
+                f"SB{i % 570}",
+                "ja",
+                "Lager",
+            ]
+        )
+    kinds = [
+        PERIOD_LABELS[k]
+        for k in (
+            PeriodKind.VIRKSOMHEDSPRAKTIK,
+            PeriodKind.LOENTILSKUD,
+            PeriodKind.MENTOR,
+            PeriodKind.ANDET_AKTIVT_TILBUD,
+            PeriodKind.ORDINAER_BESKAEFTIGELSE,
+        )
+    ]
     per_citizen = periods // citizens
     for i, cpr in enumerate(cprs):
         start = dt.datetime(2019, 1, 1)
@@ -398,7 +498,9 @@ def import_file(citizens: int, periods: int, hours: int) -> Path:
     per_citizen = hours // citizens
     for cpr in cprs:
         for m in range(per_citizen):
-            sheets["loentimer"].append([cpr, f"{2019 + m // 12}-{m % 12 + 1:02d}", rng.choice((4, 7.5, 12.5, 30))])
+            sheets["loentimer"].append(
+                [cpr, f"{2019 + m // 12}-{m % 12 + 1:02d}", rng.choice((4, 7.5, 12.5, 30))]
+            )
     workbook.save(path)
     return path
 
@@ -412,16 +514,38 @@ def bench_import(runs: int) -> None:
     path = import_file(20_000, 100_000, 200_000)
     env = _env()
     floors, ours, memory = [], [], []
-    for run in range(runs):
-        floor = subprocess.run([sys.executable, "-c", IMPORT_FLOOR, str(path)], env=env, capture_output=True, text=True)
+    for _run in range(runs):
+        floor = subprocess.run(
+            [sys.executable, "-c", IMPORT_FLOOR, str(path)], env=env, capture_output=True, text=True
+        )
         if floor.returncode:
             raise SystemExit(f"bench: iterating {path} failed:\n{floor.stderr}")
         floors.append(float(floor.stdout.split()[0]))
         db = CACHE / "import-target.fsm"
         for leftover in CACHE.glob("import-target.fsm*"):
             leftover.unlink()
-        subprocess.run([sys.executable, "-m", "fsm_desktop", "init", "--db", str(db), "--program", "fsm2", "--unencrypted"], env=env, check=True, capture_output=True)
-        result = subprocess.run([sys.executable, "-c", IMPORT_RUN, str(db), str(path)], env=env, capture_output=True, text=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "fsm_desktop",
+                "init",
+                "--db",
+                str(db),
+                "--program",
+                "fsm2",
+                "--unencrypted",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", IMPORT_RUN, str(db), str(path)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         elapsed, peak_kb, code = result.stdout.split()[-3:]
         if code != "0":
             raise SystemExit(f"bench: the import failed:\n{result.stdout}\n{result.stderr}")
@@ -429,8 +553,18 @@ def bench_import(runs: int) -> None:
         memory.append(int(peak_kb) / 1024)
     floor, own = statistics.median(floors), statistics.median(ours)
     figure("import.openpyxl_iterate", floor, "s", f"(the floor; median of {runs})")
-    figure("import.template_20000", own, "s", f"(median of {runs}; 20,000 citizens, 100,000 periods, 200,000 hours)")
-    figure("import.ratio", own / floor, "x", f"(limit 1.5x; per run {', '.join(f'{o / f:.2f}' for o, f in zip(ours, floors))})")
+    figure(
+        "import.template_20000",
+        own,
+        "s",
+        f"(median of {runs}; 20,000 citizens, 100,000 periods, 200,000 hours)",
+    )
+    figure(
+        "import.ratio",
+        own / floor,
+        "x",
+        f"(limit 1.5x; per run {', '.join(f'{o / f:.2f}' for o, f in zip(ours, floors))})",
+    )
     figure("import.peak_memory", max(memory), "MB", "(limit 400 MB)")
 
 
@@ -443,7 +577,6 @@ def bench_export(runs: int, citizens: int) -> None:
     counted, the workbook written. Floor in the same run: openpyxl writing a workbook with the
     same number of cells, plain values without styles or charts. openpyxl is imported before
     either is timed (a window imports it once; `python -X importtime` shows its import)."""
-    import datetime as dt
     import tempfile
 
     from openpyxl import Workbook, load_workbook
@@ -468,7 +601,13 @@ def bench_export(runs: int, citizens: int) -> None:
     ours()  # warm-up: file cache, imports
     workbook = load_workbook(out)
     shape = [(ws.title, ws.max_row, ws.max_column) for ws in workbook.worksheets]
-    cells = sum(1 for ws in workbook.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None)
+    cells = sum(
+        1
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value is not None
+    )
 
     def floor() -> tuple[float, float]:
         started = _clock()
@@ -493,11 +632,19 @@ def bench_export(runs: int, citizens: int) -> None:
         gc.collect()
         samples.append(ours())
     (wall, cpu), (floor_wall, floor_cpu) = _medians(samples), _medians(floors)
-    figure("export.floor_openpyxl_cells", floor_wall, "s",
-           f"(cpu {floor_cpu:.3f} s; {EXPORT_FLOOR_NOTE}: {cells:,}; median of {runs})")
-    figure(f"export.status_sheet_{citizens}", wall, "s",
-           f"({_limit(wall, 1.5)}; cpu {cpu:.3f} s; median of {runs}; fastest {min(s[0] for s in samples):.3f} s; "
-           f"{wall - floor_wall:+.3f} s against the floor)")
+    figure(
+        "export.floor_openpyxl_cells",
+        floor_wall,
+        "s",
+        f"(cpu {floor_cpu:.3f} s; {EXPORT_FLOOR_NOTE}: {cells:,}; median of {runs})",
+    )
+    figure(
+        f"export.status_sheet_{citizens}",
+        wall,
+        "s",
+        f"({_limit(wall, 1.5)}; cpu {cpu:.3f} s; median of {runs}; fastest {min(s[0] for s in samples):.3f} s; "
+        f"{wall - floor_wall:+.3f} s against the floor)",
+    )
     for leftover in folder.iterdir():
         leftover.unlink()
     folder.rmdir()
@@ -574,8 +721,18 @@ def bench_board(runs: int, citizens: int) -> None:
             )
         writes.append(time.perf_counter() - started)
     floor = statistics.median(floors)
-    figure(f"board.load_cards_{citizens}", load, "s", "(reading the cards in the loading thread; not part of the limits)")
-    figure("board.floor_plain_list", floor, "s", f"(a plain list of {citizens:,} strings shown; median of {runs})")
+    figure(
+        f"board.load_cards_{citizens}",
+        load,
+        "s",
+        "(reading the cards in the loading thread; not part of the limits)",
+    )
+    figure(
+        "board.floor_plain_list",
+        floor,
+        "s",
+        f"(a plain list of {citizens:,} strings shown; median of {runs})",
+    )
     figure("board.floor_commit", statistics.median(writes), "s", "(one row written and committed)")
     for lane_by, name in (("", "board"), ("sagsbehandler", "board.lanes")):
         page.lane_box.setCurrentIndex(page.lane_box.findData(lane_by))
@@ -591,7 +748,9 @@ def bench_board(runs: int, citizens: int) -> None:
             shows.append(time.perf_counter() - started)
             # A move: Ctrl+→ on the first card of "på vej" (model update + log write), undone.
             column = 2
-            page.views[column].setCurrentIndex(page.models[column].index(page.views[column].stop_row(0, 1)))
+            page.views[column].setCurrentIndex(
+                page.models[column].index(page.views[column].stop_row(0, 1))
+            )
             started = time.perf_counter()
             page.move_selected_by(column, 1)
             moves.append(time.perf_counter() - started)
@@ -606,14 +765,31 @@ def bench_board(runs: int, citizens: int) -> None:
             keys.append(time.perf_counter() - started)
             page.search.setText("")
             painted(page)
-        shown, move, key = statistics.median(shows), statistics.median(moves), statistics.median(keys)
+        shown, move, key = (
+            statistics.median(shows),
+            statistics.median(moves),
+            statistics.median(keys),
+        )
         lanes = f"{len(page.layout_.lanes)} lanes by caseworker, " if lane_by else ""
-        figure(f"{name}.shown", shown, "s", f"({limit(shown, 0.150)}; {lanes}median of {runs}; {shown / floor:.1f}x the plain list)")
-        figure(f"{name}.move", move, "s",
-               f"({limit(move, 0.016)}: model update + log write; median of {runs}; then the repaint "
-               f"{statistics.median(repaints):.3f} s)")
-        figure(f"{name}.filter_keystroke", key, "s",
-               f"({limit(key, 0.050)}: \"a\" in the search, filter + the repaint; median of {runs})")
+        figure(
+            f"{name}.shown",
+            shown,
+            "s",
+            f"({limit(shown, 0.150)}; {lanes}median of {runs}; {shown / floor:.1f}x the plain list)",
+        )
+        figure(
+            f"{name}.move",
+            move,
+            "s",
+            f"({limit(move, 0.016)}: model update + log write; median of {runs}; then the repaint "
+            f"{statistics.median(repaints):.3f} s)",
+        )
+        figure(
+            f"{name}.filter_keystroke",
+            key,
+            "s",
+            f'({limit(key, 0.050)}: "a" in the search, filter + the repaint; median of {runs})',
+        )
     project.close()
     page.close()
 
@@ -662,20 +838,21 @@ def bench_register(runs: int, citizens: int) -> None:
     class PaintCounter(QObject):
         n = 0
 
-        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        def eventFilter(self, watched, event) -> bool:
             if event.type() == QEvent.Type.Paint:
                 self.n += 1
             return False
 
     paints = PaintCounter()
     page.view.viewport().installEventFilter(paints)
+
     class PlainTable(QAbstractTableModel):
         """The floor: the same rows and columns, every cell a fixed text."""
 
-        def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        def rowCount(self, parent=QModelIndex()) -> int:
             return 0 if parent.isValid() else len(cards)
 
-        def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        def columnCount(self, parent=QModelIndex()) -> int:
             return 0 if parent.isValid() else CitizensModel.EXIT + 1
 
         def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -696,7 +873,9 @@ def bench_register(runs: int, citizens: int) -> None:
         view.viewport().repaint()
         floor_paints.append(_since(started))
         view.close()
-        fresh = CitizenRows([dataclasses.replace(c) for c in cards])  # loaded: read in the loading thread
+        fresh = CitizenRows(
+            [dataclasses.replace(c) for c in cards]
+        )  # loaded: read in the loading thread
         page._generation += 1
         started = _clock()
         page._cards_loaded(fresh, page._generation)
@@ -728,16 +907,40 @@ def bench_register(runs: int, citizens: int) -> None:
     page.close()
     (floor, floor_cpu), (floor_paint, floor_paint_cpu) = _medians(floors), _medians(floor_paints)
     (shown, shown_cpu), (key, key_cpu) = _medians(shows), _medians(keys)
-    figure("register.load_cards_20000", load, "s", "(reading the rows in the loading thread; not part of the limits)")
-    figure("register.floor_plain_table", floor, "s",
-           f"(cpu {floor_cpu:.3f} s; the same 20,000 x 14 table over a fixed-text model, shown; median of {runs})")
-    figure("register.floor_repaint", floor_paint, "s", f"(cpu {floor_paint_cpu:.3f} s; that table's repaint alone)")
-    figure("register.shown", shown, "s",
-           f"({_limit(shown, 0.200)}; cpu {shown_cpu:.3f} s; median of {runs}; {shown / floor:.1f}x the plain table)")
-    figure("register.filter_keystroke", key, "s",
-           f"({_limit(key, 0.050)}: filter + the repaint; cpu {key_cpu:.3f} s; median of {runs}; "
-           f"{key / floor_paint:.1f}x the plain repaint, {key - floor_paint:.3f} s more)")
-    figure("register.sort_by_age", statistics.median(sorts), "s", "(a click on a heading; no limit)")
+    figure(
+        "register.load_cards_20000",
+        load,
+        "s",
+        "(reading the rows in the loading thread; not part of the limits)",
+    )
+    figure(
+        "register.floor_plain_table",
+        floor,
+        "s",
+        f"(cpu {floor_cpu:.3f} s; the same 20,000 x 14 table over a fixed-text model, shown; median of {runs})",
+    )
+    figure(
+        "register.floor_repaint",
+        floor_paint,
+        "s",
+        f"(cpu {floor_paint_cpu:.3f} s; that table's repaint alone)",
+    )
+    figure(
+        "register.shown",
+        shown,
+        "s",
+        f"({_limit(shown, 0.200)}; cpu {shown_cpu:.3f} s; median of {runs}; {shown / floor:.1f}x the plain table)",
+    )
+    figure(
+        "register.filter_keystroke",
+        key,
+        "s",
+        f"({_limit(key, 0.050)}: filter + the repaint; cpu {key_cpu:.3f} s; median of {runs}; "
+        f"{key / floor_paint:.1f}x the plain repaint, {key - floor_paint:.3f} s more)",
+    )
+    figure(
+        "register.sort_by_age", statistics.median(sorts), "s", "(a click on a heading; no limit)"
+    )
 
 
 MAAL_FIRST_OPEN = """
@@ -857,17 +1060,24 @@ def bench_maal(runs: int, citizens: int) -> None:
 
     db, _ = demo_database(citizens)
     env = _env()
-    settings = tempfile.NamedTemporaryFile(suffix=".ini", delete=False).name
+    with tempfile.NamedTemporaryFile(suffix=".ini", delete=False) as kept:
+        settings = kept.name
 
     def ours(mode: str) -> dict[str, float]:
-        out = subprocess.run([sys.executable, "-c", MAAL_FIRST_OPEN, str(db), settings, mode], env=env,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", MAAL_FIRST_OPEN, str(db), settings, mode],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if out.returncode != 0:
             raise SystemExit(f"bench: the Mål page failed:\n{out.stderr}")
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     def floor() -> tuple[float, float]:
-        out = subprocess.run([sys.executable, "-c", MAAL_FLOOR], env=env, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", MAAL_FLOOR], env=env, capture_output=True, text=True
+        )
         if out.returncode != 0:
             raise SystemExit(f"bench: the matplotlib floor failed:\n{out.stderr}")
         wall, cpu = out.stdout.strip().splitlines()[-1].split()
@@ -884,27 +1094,55 @@ def bench_maal(runs: int, citizens: int) -> None:
             samples[m].append(ours(m))
     Path(settings).unlink(missing_ok=True)
     bare, bare_cpu = _medians(floors)
-    figure("maal.floor_mpl_import_draw", bare, "s",
-           f"(cpu {bare_cpu:.3f} s; bare window + matplotlib import + empty canvas drawn; median of {n})")
+    figure(
+        "maal.floor_mpl_import_draw",
+        bare,
+        "s",
+        f"(cpu {bare_cpu:.3f} s; bare window + matplotlib import + empty canvas drawn; median of {n})",
+    )
     what = {
         "now": "opened the moment the board's cards are in, nothing counted ahead (the worst case)",
         "during": "opened while the page counts ahead (started when the board had loaded)",
         "after_prefetch": "opened after the page had counted ahead: matplotlib's import and the drawing",
     }
     for m in modes:
-        keys = set.intersection(*(set(s) for s in samples[m]))  # a count ahead may end before show_page
+        keys = set.intersection(
+            *(set(s) for s in samples[m])
+        )  # a count ahead may end before show_page
         mark = {key: statistics.median(s[key] for s in samples[m]) for key in keys}
-        name = {"now": "maal.first_open", "during": "maal.first_open_during_prefetch",
-                "after_prefetch": "maal.first_open_after_prefetch"}[m] + f"_{citizens}"
-        figure(name, mark["drawn"], "s",
-               f"({_limit(mark['drawn'], 1.0)}: {what[m]}; show_page → results drawn; cpu {mark['drawn_cpu']:.3f} s; "
-               f"median of {n}; {mark['drawn'] / bare:.2f}x the floor, {mark['drawn'] - bare:+.3f} s; "
-               f"matplotlib imported at {mark['matplotlib_imported']:.3f} s)")
+        name = {
+            "now": "maal.first_open",
+            "during": "maal.first_open_during_prefetch",
+            "after_prefetch": "maal.first_open_after_prefetch",
+        }[m] + f"_{citizens}"
+        figure(
+            name,
+            mark["drawn"],
+            "s",
+            f"({_limit(mark['drawn'], 1.0)}: {what[m]}; show_page → results drawn; cpu {mark['drawn_cpu']:.3f} s; "
+            f"median of {n}; {mark['drawn'] / bare:.2f}x the floor, {mark['drawn'] - bare:+.3f} s; "
+            f"matplotlib imported at {mark['matplotlib_imported']:.3f} s)",
+        )
         if m == "now":
             now = mark
-    figure("maal.first_open.facts_read", now["facts_read"], "s", "(now: read on the GUI thread, then matplotlib imports on a worker)")
-    figure("maal.first_open.counted", now["counted"], "s", "(now: the measures counted, on a worker beside the import)")
-    figure("maal.vis_for_group", now["vis_for_group"], "s", "(Vis for: ikke-vestlige kvinder, first time, redrawn; no limit)")
+    figure(
+        "maal.first_open.facts_read",
+        now["facts_read"],
+        "s",
+        "(now: read on the GUI thread, then matplotlib imports on a worker)",
+    )
+    figure(
+        "maal.first_open.counted",
+        now["counted"],
+        "s",
+        "(now: the measures counted, on a worker beside the import)",
+    )
+    figure(
+        "maal.vis_for_group",
+        now["vis_for_group"],
+        "s",
+        "(Vis for: ikke-vestlige kvinder, first time, redrawn; no limit)",
+    )
 
 
 #: The issue's limits: a day's work (200 changes) and a month's (5,000), hand-back and merge each.
@@ -926,7 +1164,7 @@ def _laptop_work(project, changes: int) -> None:
     columns = list(BoardColumn)
     board = BoardRepository(project)
     for n, column in enumerate(columns):
-        chosen = ids[n:moves:len(columns)]
+        chosen = ids[n : moves : len(columns)]
         if chosen:
             board.move(chosen, column, reason="bench")
     now = dt.datetime.now().replace(microsecond=0).isoformat()
@@ -938,7 +1176,10 @@ def _laptop_work(project, changes: int) -> None:
             )
         for n in range(notes):
             cid = ids[-1 - n]
-            project.db.execute("UPDATE citizen SET note = note || ' (bench)', updated_at = ? WHERE id = ?", [now, cid])
+            project.db.execute(
+                "UPDATE citizen SET note = note || ' (bench)', updated_at = ? WHERE id = ?",
+                [now, cid],
+            )
             project.db.execute(
                 "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
                 "VALUES (?, ?, 'bench', 'update', 'citizen', ?, ?, 'note', '', 'bench')",
@@ -956,12 +1197,24 @@ def bench_sync(runs: int, citizens: int) -> None:
 
     from fsm_desktop.storage import keys
     from fsm_desktop.storage.project import Project
-    from fsm_desktop.storage.sync import SYNCED_TABLES, apply_merge, checkout, handin, plan_merge, read_change_file
+    from fsm_desktop.storage.sync import (
+        SYNCED_TABLES,
+        apply_merge,
+        checkout,
+        handin,
+        plan_merge,
+        read_change_file,
+    )
 
     _plain, encrypted, _written = crypt_databases(citizens)
     key = keys.derive(CRYPT_PASSWORD, keys.file_salt(encrypted))
     for changes in (200, 5000):
-        samples: dict[str, list[tuple[float, float]]] = {"checkout": [], "floor": [], "handin": [], "merge": []}
+        samples: dict[str, list[tuple[float, float]]] = {
+            "checkout": [],
+            "floor": [],
+            "handin": [],
+            "merge": [],
+        }
         counted = 0
         for _ in range(max(1, runs)):
             with tempfile.TemporaryDirectory(prefix="fsm-bench-sync-") as folder:
@@ -995,16 +1248,28 @@ def bench_sync(runs: int, citizens: int) -> None:
                     team.close()
         floor, _ = _medians(samples["floor"])
         limit = SYNC_LIMITS[changes]
-        figure(f"sync.floor_{changes}", floor, "s",
-               f"(the floor; SELECT * of the {len(SYNCED_TABLES)} tables a laptop may change; median of {runs})")
+        figure(
+            f"sync.floor_{changes}",
+            floor,
+            "s",
+            f"(the floor; SELECT * of the {len(SYNCED_TABLES)} tables a laptop may change; median of {runs})",
+        )
         checkout_s, checkout_cpu = _medians(samples["checkout"])
-        figure(f"sync.checkout_{citizens}", checkout_s, "s",
-               f"(cpu {checkout_cpu:.3f} s; the encrypted copy and its base; {checkout_s / floor:.1f}x the floor; no limit)")
+        figure(
+            f"sync.checkout_{citizens}",
+            checkout_s,
+            "s",
+            f"(cpu {checkout_cpu:.3f} s; the encrypted copy and its base; {checkout_s / floor:.1f}x the floor; no limit)",
+        )
         for name in ("handin", "merge"):
             wall, cpu = _medians(samples[name])
-            figure(f"sync.{name}_{changes}", wall, "s",
-                   f"({_limit(wall, limit)}; cpu {cpu:.3f} s; {changes} edits = {counted} rows with their audit "
-                   f"entries; {wall / floor:.1f}x the floor; median of {runs})")
+            figure(
+                f"sync.{name}_{changes}",
+                wall,
+                "s",
+                f"({_limit(wall, limit)}; cpu {cpu:.3f} s; {changes} edits = {counted} rows with their audit "
+                f"entries; {wall / floor:.1f}x the floor; median of {runs})",
+            )
 
 
 def _limit(value: float, limit: float) -> str:
@@ -1031,7 +1296,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--citizens", type=int, default=20_000)
-    parser.add_argument("--only", choices=("startup", "crypt", "measures", "import", "board", "register", "export", "maal", "sync"), help="run one group of figures")
+    parser.add_argument(
+        "--only",
+        choices=(
+            "startup",
+            "crypt",
+            "measures",
+            "import",
+            "board",
+            "register",
+            "export",
+            "maal",
+            "sync",
+        ),
+        help="run one group of figures",
+    )
     args = parser.parse_args(argv)
     if args.only in (None, "startup"):
         db, written = demo_database(args.citizens)

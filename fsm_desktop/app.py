@@ -9,7 +9,15 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QStandardPaths, QThreadPool, QTimer, QTranslator
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    QStandardPaths,
+    QThreadPool,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtWidgets import QApplication
 
 from fsm_desktop import __version__
@@ -23,7 +31,9 @@ def _setup_logging() -> None:
     """The log in the user's data folder, cleaned of personal data (fsm_desktop.logs)."""
     from fsm_desktop import logs
 
-    logs.setup(Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)))
+    logs.setup(
+        Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    )
 
 
 def _has_display() -> bool:
@@ -53,7 +63,9 @@ def _install_qt_danish(app: QApplication) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark), "qtbase", "_", folder):
+    if translator.load(
+        QLocale(QLocale.Language.Danish, QLocale.Country.Denmark), "qtbase", "_", folder
+    ):
         app.installTranslator(translator)
     app._fsm_qt_danish = translator
 
@@ -85,8 +97,10 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
             project = Project.open(args.db, check=False, password=password)
         except PasswordRequired as error:
             if args.screenshot or args.exit_after_show:  # unattended: no dialog to wait for
-                print(f"fsm-desktop: {error.message} Sæt {PASSWORD_ENV}, eller brug --password-file FIL.",
-                      file=sys.stderr)
+                print(
+                    f"fsm-desktop: {error.message} Sæt {PASSWORD_ENV}, eller brug --password-file FIL.",
+                    file=sys.stderr,
+                )
                 return 2
             ask = True
         except ProjectInUse as error:

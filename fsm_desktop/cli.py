@@ -43,20 +43,32 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._positionals.title = "argumenter"
         self._optionals.title = "tilvalg"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="vis denne hjælp og afslut")
+        self.add_argument(
+            "-h",
+            "--help",
+            action="help",
+            default=argparse.SUPPRESS,
+            help="vis denne hjælp og afslut",
+        )
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(_danish_usage(message))
 
 
 _ARGPARSE_DANISH = (
-    (re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"), "{0}: »{1}« er ikke et af valgene {2}"),
+    (
+        re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"),
+        "{0}: »{1}« er ikke et af valgene {2}",
+    ),
     (re.compile(r"the following arguments are required: (.*)"), "mangler: {0}"),
     (re.compile(r"unrecognized arguments: (.*)"), "ukendt argument: {0}"),
     (re.compile(r"argument (\S+): expected one argument"), "{0} skal have en værdi"),
     (re.compile(r"argument (\S+): invalid int value: '([^']*)'"), "{0}: »{1}« er ikke et helt tal"),
     (re.compile(r"argument (\S+): invalid float value: '([^']*)'"), "{0}: »{1}« er ikke et tal"),
-    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "{0} kan ikke bruges sammen med {1}"),
+    (
+        re.compile(r"argument (\S+): not allowed with argument (\S+)"),
+        "{0} kan ikke bruges sammen med {1}",
+    ),
     (re.compile(r"ambiguous option: (\S+) could match (.*)"), "{0} er tvetydig: mener du {1}?"),
     (re.compile(r"argument (\S+): (.*)"), "{0}: {1}"),
 )
@@ -102,8 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
         "imports, template, stepup, caseload, export, checkout, handin, merge. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}",
-                        help="vis programmets version og afslut")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{PROG} {__version__}",
+        help="vis programmets version og afslut",
+    )
     parser.add_argument("--db", metavar="FIL", help="projektfilen (.fsm), der skal åbnes")
     parser.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     parser.add_argument(
@@ -111,9 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="åbn demoprojektet i brugerens datamappe (oprettes, hvis det mangler)",
     )
-    parser.add_argument("--screenshot", metavar="FIL.png", help="gem et billede af vinduet og afslut")
     parser.add_argument(
-        "--exit-after-show", action="store_true", help="afslut, så snart vinduet er vist (til målinger)"
+        "--screenshot", metavar="FIL.png", help="gem et billede af vinduet og afslut"
+    )
+    parser.add_argument(
+        "--exit-after-show",
+        action="store_true",
+        help="afslut, så snart vinduet er vist (til målinger)",
     )
     parser.add_argument("--size", type=_size, metavar="BxH", help="vinduets størrelse, fx 1366x768")
     parser.add_argument("--page", metavar="SIDE", help="siden der vises først (tavle, borgere, …)")
@@ -128,22 +148,43 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--municipality", default="", metavar="KOMMUNE", help="kommunens navn")
     init.add_argument("--grant", type=float, metavar="KR", help="tilsagnsbeløbet i kroner")
     init.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
-    init.add_argument("--unencrypted", action="store_true",
-                      help="opret projektet uden kryptering (kun til test uden rigtige borgere)")
+    init.add_argument(
+        "--unencrypted",
+        action="store_true",
+        help="opret projektet uden kryptering (kun til test uden rigtige borgere)",
+    )
 
     demo = sub.add_parser("demo", help="skriv en syntetisk demokommune (ingen rigtige personer)")
     demo.add_argument("--db", required=True, metavar="FIL", help="projektfilen der skrives (.fsm)")
     demo.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     demo.add_argument("--program", default="fsm2", choices=BUILTIN, help="indsatsens skabelon")
-    demo.add_argument("--citizens", type=_positive_int, default=600, metavar="N", help="antal borgere")
-    demo.add_argument("--seed", type=int, default=1, metavar="S", help="tilfældighedsfrø (samme frø, samme data)")
+    demo.add_argument(
+        "--citizens", type=_positive_int, default=600, metavar="N", help="antal borgere"
+    )
+    demo.add_argument(
+        "--seed", type=int, default=1, metavar="S", help="tilfældighedsfrø (samme frø, samme data)"
+    )
     demo.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
     measures = sub.add_parser("measures", help="beregn indsatsens resultatkrav som STAR opgør dem")
     measures.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
     measures.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
-    measures.add_argument("--from", dest="first", type=_month, metavar="ÅÅÅÅ-MM", help="første måned (standard: projektets start)")
-    measures.add_argument("--to", dest="last", type=_month, metavar="ÅÅÅÅ-MM", help="sidste måned (standard: projektets slut)")
-    measures.add_argument("--format", choices=("table", "json", "csv"), default="table", help="udskriftens form")
+    measures.add_argument(
+        "--from",
+        dest="first",
+        type=_month,
+        metavar="ÅÅÅÅ-MM",
+        help="første måned (standard: projektets start)",
+    )
+    measures.add_argument(
+        "--to",
+        dest="last",
+        type=_month,
+        metavar="ÅÅÅÅ-MM",
+        help="sidste måned (standard: projektets slut)",
+    )
+    measures.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="udskriftens form"
+    )
     imp = sub.add_parser(
         "import",
         help="importér borgere, forløb, løntimer og medarbejdere fra et Excel- eller CSV-udtræk",
@@ -160,7 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="importér de gyldige rækker; de afviste skrives i en fejlrapport ved siden af filen",
     )
-    imp.add_argument("--mapping", metavar="NAVN", help="en gemt tilknytning af kolonner (eller en .json-fil)")
+    imp.add_argument(
+        "--mapping", metavar="NAVN", help="en gemt tilknytning af kolonner (eller en .json-fil)"
+    )
     imp.add_argument(
         "--as-of",
         dest="as_of",
@@ -184,8 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     caseload.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
     caseload.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
-    caseload.add_argument("--month", type=_month, metavar="ÅÅÅÅ-MM", help="måneden (standard: i dag)")
-    caseload.add_argument("--format", choices=("table", "json"), default="table", help="udskriftens form")
+    caseload.add_argument(
+        "--month", type=_month, metavar="ÅÅÅÅ-MM", help="måneden (standard: i dag)"
+    )
+    caseload.add_argument(
+        "--format", choices=("table", "json"), default="table", help="udskriftens form"
+    )
 
     stepup = sub.add_parser(
         "stepup",
@@ -198,10 +245,18 @@ def build_parser() -> argparse.ArgumentParser:
     stepup.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     stepup.add_argument("--due", action="store_true", help="vis borgerne, der skal have et møde")
     stepup.add_argument("--exempt", action="store_true", help="med --due: vis også de fritagne")
-    stepup.add_argument("--date", dest="as_of", type=_day, metavar="ÅÅÅÅ-MM-DD", help="opgør pr. denne dato")
-    stepup.add_argument("--job-broker", metavar="INITIALER", help="med --due: kun denne jobformidlers borgere")
-    stepup.add_argument("--caseworker", metavar="INITIALER", help="med --due: kun denne sagsbehandlers borgere")
-    stepup.add_argument("--format", choices=("table", "json"), default="table", help="udskriftens form")
+    stepup.add_argument(
+        "--date", dest="as_of", type=_day, metavar="ÅÅÅÅ-MM-DD", help="opgør pr. denne dato"
+    )
+    stepup.add_argument(
+        "--job-broker", metavar="INITIALER", help="med --due: kun denne jobformidlers borgere"
+    )
+    stepup.add_argument(
+        "--caseworker", metavar="INITIALER", help="med --due: kun denne sagsbehandlers borgere"
+    )
+    stepup.add_argument(
+        "--format", choices=("table", "json"), default="table", help="udskriftens form"
+    )
 
     export = sub.add_parser(
         "export",
@@ -211,48 +266,77 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
     export.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
-    export.add_argument("--month", type=_month, metavar="ÅÅÅÅ-MM",
-                        help="skemaets sidste måned (standard: denne måned, højst indsatsens sidste)")
+    export.add_argument(
+        "--month",
+        type=_month,
+        metavar="ÅÅÅÅ-MM",
+        help="skemaets sidste måned (standard: denne måned, højst indsatsens sidste)",
+    )
     export.add_argument("--out", required=True, metavar="FIL.xlsx", help="Excel-filen der skrives")
 
     checkout = sub.add_parser(
-        "checkout", help="tag en bærbar kopi med af teamkopien (arbejd uden netværk, aflever bagefter)",
+        "checkout",
+        help="tag en bærbar kopi med af teamkopien (arbejd uden netværk, aflever bagefter)",
         description="Skriver en krypteret bærbar kopi af teamkopien. Den husker, hvordan projektet så ud, så "
         "ændringerne senere kan afleveres og indlæses i teamkopien (handin, merge).",
     )
     checkout.add_argument("--db", required=True, metavar="FIL", help="teamkopien (.fsm)")
-    checkout.add_argument("--out", required=True, metavar="FIL.fsm", help="den bærbare kopi, der skrives (ny fil)")
-    checkout.add_argument("--job-broker", metavar="INITIALER", help="jobformidleren, der tager kopien med")
+    checkout.add_argument(
+        "--out", required=True, metavar="FIL.fsm", help="den bærbare kopi, der skrives (ny fil)"
+    )
+    checkout.add_argument(
+        "--job-broker", metavar="INITIALER", help="jobformidleren, der tager kopien med"
+    )
     checkout.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
 
     handin = sub.add_parser(
-        "handin", help="aflever den bærbare kopis ændringer i en ændringsfil",
+        "handin",
+        help="aflever den bærbare kopis ændringer i en ændringsfil",
         description="Skriver ændringerne siden kopien blev taget med (eller siden sidste aflevering) til en "
         "krypteret ændringsfil. Kopien bliver derefter skrivebeskyttet, medmindre --keep-working er givet.",
     )
     handin.add_argument("--db", required=True, metavar="FIL", help="den bærbare kopi (.fsm)")
-    handin.add_argument("--out", required=True, metavar="FIL.fsmchanges", help="ændringsfilen, der skrives (ny fil)")
-    handin.add_argument("--keep-working", action="store_true",
-                        help="arbejd videre i kopien; næste aflevering har kun det, der ændres herefter")
+    handin.add_argument(
+        "--out", required=True, metavar="FIL.fsmchanges", help="ændringsfilen, der skrives (ny fil)"
+    )
+    handin.add_argument(
+        "--keep-working",
+        action="store_true",
+        help="arbejd videre i kopien; næste aflevering har kun det, der ændres herefter",
+    )
     handin.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
 
     merge = sub.add_parser(
-        "merge", help="indlæs en ændringsfil fra en bærbar kopi i teamkopien",
+        "merge",
+        help="indlæs en ændringsfil fra en bærbar kopi i teamkopien",
         description="Viser, hvad ændringsfilen gør, og indlæser den i én transaktion. Afslutningskode 0: "
         "indlæst (eller intet at gøre); 1: konflikter, der skal afgøres (intet skrevet; brug --prefer); "
         "2: filen kan ikke bruges.",
     )
     merge.add_argument("--db", required=True, metavar="FIL", help="teamkopien (.fsm)")
     merge.add_argument("changes", metavar="ÆNDRINGSFIL", help="filen fra »handin«")
-    merge.add_argument("--dry-run", action="store_true", help="vis kun, hvad der ville ske; skriv intet")
-    merge.add_argument("--prefer", choices=("team", "laptop"),
-                       help="afgør alle konflikter: behold teamkopiens (team) eller tag bærbarens (laptop)")
-    merge.add_argument("--format", choices=("table", "json"), default="table", help="udskriftens form")
+    merge.add_argument(
+        "--dry-run", action="store_true", help="vis kun, hvad der ville ske; skriv intet"
+    )
+    merge.add_argument(
+        "--prefer",
+        choices=("team", "laptop"),
+        help="afgør alle konflikter: behold teamkopiens (team) eller tag bærbarens (laptop)",
+    )
+    merge.add_argument(
+        "--format", choices=("table", "json"), default="table", help="udskriftens form"
+    )
     merge.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
 
-    template = sub.add_parser("template", help="gem importskabelonen (Excel), tom eller med projektets data")
+    template = sub.add_parser(
+        "template", help="gem importskabelonen (Excel), tom eller med projektets data"
+    )
     template.add_argument("--out", required=True, metavar="FIL.xlsx", help="filen der skrives")
-    template.add_argument("--db", metavar="FIL", help="udfyld skabelonen med projektets data (eksport; personoplysninger, skrives i projektets log)")
+    template.add_argument(
+        "--db",
+        metavar="FIL",
+        help="udfyld skabelonen med projektets data (eksport; personoplysninger, skrives i projektets log)",
+    )
     template.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
     return parser
 
@@ -365,9 +449,8 @@ def _open_project(path, write: bool = False, args: argparse.Namespace | None = N
     writing command takes the writer lock (refused, naming who has it, exit 2). Neither works on
     a file that fails SQLite's quick_check: figures from a damaged file cannot be trusted."""
     from fsm_desktop.domain.errors import ProjectFileError
-    from fsm_desktop.storage.project import Project
-
     from fsm_desktop.storage.keys import PasswordRequired
+    from fsm_desktop.storage.project import Project
 
     password = _password_for(args, path) if args is not None else None
     try:
@@ -400,14 +483,22 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
             # The initiative's months, or any month up to this one (staff keep working after it).
             start, end = Month.of(project.initiative.start), Month.of(project.initiative.end)
             if args.month > max(end, Month.of(dt.date.today())):
-                raise ValidationError("Måneden {month} ligger efter både indsatsens slut ({last}) og denne måned.",
-                                      month=str(args.month), last=str(end))
+                raise ValidationError(
+                    "Måneden {month} ligger efter både indsatsens slut ({last}) og denne måned.",
+                    month=str(args.month),
+                    last=str(end),
+                )
             if args.month < start:
                 check_in_period(args.month, start, end)
         day = count_day(args.month.first, today) if args.month else today
         register = StaffRegister(project)
-        report = caseload_report(register.records(), CaseloadRepository(project).rows(), register.settings(),
-                                 [(str(args.month) if args.month else day.isoformat(), day)], register.other_cases())
+        report = caseload_report(
+            register.records(),
+            CaseloadRepository(project).rows(),
+            register.settings(),
+            [(str(args.month) if args.month else day.isoformat(), day)],
+            register.other_cases(),
+        )
         sys.stdout.write(render(report, 0, args.format, project.initiative.name))
     return 0
 
@@ -429,25 +520,37 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
         if args.as_of is not None:
             # From the initiative's start to its end, or to today (cases go on after it).
             if args.as_of < initiative.start:
-                raise ValidationError("Datoen {day} ligger før indsatsens start ({first}).",
-                                      day=args.as_of.isoformat(), first=initiative.start.isoformat())
+                raise ValidationError(
+                    "Datoen {day} ligger før indsatsens start ({first}).",
+                    day=args.as_of.isoformat(),
+                    first=initiative.start.isoformat(),
+                )
             if args.as_of > max(initiative.end, dt.date.today()):
-                raise ValidationError("Datoen {day} ligger efter både indsatsens slut ({last}) og i dag.",
-                                      day=args.as_of.isoformat(), last=initiative.end.isoformat())
+                raise ValidationError(
+                    "Datoen {day} ligger efter både indsatsens slut ({last}) og i dag.",
+                    day=args.as_of.isoformat(),
+                    last=initiative.end.isoformat(),
+                )
         today = args.as_of or min(dt.date.today(), initiative.end)
         cases = StepUpRepository(project).cases(today)
         if args.job_broker is not None or args.caseworker is not None:
             known = {s.initials.upper() for s in StaffRepository(project).list()}
-            for option, initials in (("--job-broker", args.job_broker), ("--caseworker", args.caseworker)):
+            for option, initials in (
+                ("--job-broker", args.job_broker),
+                ("--caseworker", args.caseworker),
+            ):
                 if initials is not None and initials.upper() not in known:
                     raise UsageError(f"{option}: ingen medarbejder har initialerne »{initials}«")
             cases = [
-                c for c in cases
+                c
+                for c in cases
                 if (args.job_broker is None or c.job_broker.upper() == args.job_broker.upper())
                 and (args.caseworker is None or c.caseworker.upper() == args.caseworker.upper())
             ]
         if args.due:
-            sys.stdout.write(render_due(due_list(cases, today, include_exempt=args.exempt), today, args.format))
+            sys.stdout.write(
+                render_due(due_list(cases, today, include_exempt=args.exempt), today, args.format)
+            )
         else:
             counts = monthly_counts(cases, initiative.start, max(today, initiative.start), today)
             sys.stdout.write(render_overview(cases, counts, today, args.format))
@@ -470,7 +573,9 @@ def _cmd_measures(args: argparse.Namespace) -> int:
         first, last = args.first or start, args.last or end
         if last < first:
             raise UsageError(f"--to {last} ligger før --from {first}")
-        report = compute(template, load_facts(project), first, last, project.initiative.grant_amount)
+        report = compute(
+            template, load_facts(project), first, last, project.initiative.grant_amount
+        )
         finished = dt.date.today() > project.initiative.end
         sys.stdout.write(render(report, args.format, project.initiative.name, finished))
     return 0
@@ -494,7 +599,9 @@ def _load_mapping(project, name: str | None):
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"tilknytningen {path} kunne ikke læses: {exc}") from None
     known = ImportRepository(project).mapping_names()
-    hint = f" (gemte: {', '.join(known)})" if known else " (projektet har ingen gemte tilknytninger)"
+    hint = (
+        f" (gemte: {', '.join(known)})" if known else " (projektet har ingen gemte tilknytninger)"
+    )
     raise UsageError(f"ukendt tilknytning »{name}«{hint}")
 
 
@@ -507,14 +614,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
         import datetime as dt
 
         if args.as_of > dt.date.today():
-            raise UsageError(f"--as-of {args.as_of:%d-%m-%Y} ligger efter i dag; et udtræk kan ikke være fra fremtiden")
+            raise UsageError(
+                f"--as-of {args.as_of:%d-%m-%Y} ligger efter i dag; et udtræk kan ikke være fra fremtiden"
+            )
 
     def tell_older(older) -> None:
         """Facts of an older extract that the project's newer state contradicts: not written."""
         if not older:
             return
-        print(f"{PROG}: {number(len(older))} oplysninger i udtrækket er ældre end det, projektet har (ikke ændret):",
-              file=sys.stderr)
+        print(
+            f"{PROG}: {number(len(older))} oplysninger i udtrækket er ældre end det, projektet har (ikke ændret):",
+            file=sys.stderr,
+        )
         for fact in older[:20]:
             print(f"{PROG}:   {mask(fact.citizen.cpr)} {fact}", file=sys.stderr)
         if len(older) > 20:
@@ -538,7 +649,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     committed = False
     try:
         with _open_project(args.db, write=not args.dry_run, args=args) as project:
-            prepared = importer.prepare(project, args.path, _load_mapping(project, args.mapping), as_of=args.as_of)
+            prepared = importer.prepare(
+                project, args.path, _load_mapping(project, args.mapping), as_of=args.as_of
+            )
             plan = prepared.plan
             dated = importer.ExtractDate(prepared.as_of, prepared.as_of_source)
             # One line, the extract's date last: "…; udtræk pr. 15-03-2024 (datoen i filnavnet)."
@@ -548,7 +661,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
             if plan.ignored_sheets:
                 print(f"{PROG}: ignorerede ark: {', '.join(plan.ignored_sheets)}", file=sys.stderr)
             if args.dry_run:
-                print(f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}; {as_of}.")
+                print(
+                    f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}; {as_of}."
+                )
                 tell_older(plan.older)
                 tell_missing(plan.missing)
                 return 1 if plan.errors else 0
@@ -586,7 +701,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         try:
             log = logs.setup(_log_folder())
             if log is not None:  # else the traceback would go to stderr: the one line instead
-                logging.getLogger("fsm_desktop").error("Program error in '%s import'", PROG, exc_info=exc)
+                logging.getLogger("fsm_desktop").error(
+                    "Program error in '%s import'", PROG, exc_info=exc
+                )
                 where = f" Detaljerne står i {log}."
         except Exception:  # no log to write: the error's name on the line instead
             pass
@@ -636,7 +753,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"--out: mappen {Path(args.out).absolute().parent} findes ikke")
     with _open_project(args.db, args=args) as project:
         initiative = project.initiative
-        last = args.month or max(Month.of(min(dt.date.today(), initiative.end)), Month.of(initiative.start))
+        last = args.month or max(
+            Month.of(min(dt.date.today(), initiative.end)), Month.of(initiative.start)
+        )
         path, sheet = export_status(project, last, args.out)
         print(summary(path, sheet, initiative))
     return 0
@@ -661,7 +780,11 @@ def _cmd_checkout(args: argparse.Namespace) -> int:
 
     with _open_project(args.db, write=True, args=args) as project:
         result = checkout(project, args.out, job_broker=args.job_broker)
-    own = f"; {result.own_citizens} er {result.copy.job_broker}s" if result.own_citizens is not None else ""
+    own = (
+        f"; {result.own_citizens} er {result.copy.job_broker}s"
+        if result.own_citizens is not None
+        else ""
+    )
     print(
         f"Skrev den bærbare kopi {result.path} ({result.citizens} borgere{own}; "
         f"taget {result.copy.taken:%d-%m-%Y} kl. {result.copy.taken:%H.%M} af {result.copy.taken_by})."
@@ -675,9 +798,14 @@ def _cmd_handin(args: argparse.Namespace) -> int:
 
     with _open_project(args.db, write=True, args=args) as project:
         result = handin(project, args.out, keep_working=args.keep_working)
-    state = ("Du kan arbejde videre i kopien." if result.keep_working
-             else "Kopien er nu skrivebeskyttet; tag en ny med for at arbejde videre.")
-    print(f"Skrev {result.path} (aflevering nr. {result.seq}): {summary_line(result.counts)}. {state}")
+    state = (
+        "Du kan arbejde videre i kopien."
+        if result.keep_working
+        else "Kopien er nu skrivebeskyttet; tag en ny med for at arbejde videre."
+    )
+    print(
+        f"Skrev {result.path} (aflevering nr. {result.seq}): {summary_line(result.counts)}. {state}"
+    )
     return 0
 
 
@@ -685,9 +813,13 @@ def _cmd_merge(args: argparse.Namespace) -> int:
     import json
 
     from fsm_desktop.domain.danish import count
-
     from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, conflict_line, summary_line
-    from fsm_desktop.storage.sync import ChangeFilePassword, apply_merge, plan_merge, read_change_file
+    from fsm_desktop.storage.sync import (
+        ChangeFilePassword,
+        apply_merge,
+        plan_merge,
+        read_change_file,
+    )
 
     with _open_project(args.db, write=not args.dry_run, args=args) as project:
         try:
@@ -709,37 +841,61 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 
         done = plan.already_merged
         if done is not None:
-            message = (f"{changes.path.name} er allerede indlæst {done.at:%d-%m-%Y} kl. {done.at:%H.%M} af "
-                       f"{done.by_user}. Intet er ændret.")
+            message = (
+                f"{changes.path.name} er allerede indlæst {done.at:%d-%m-%Y} kl. {done.at:%H.%M} af "
+                f"{done.by_user}. Intet er ændret."
+            )
         elif result is not None:
-            message = (f"Indlæst i {project.path.name}: {result.applied} ændringer og {result.audit_entries} poster i "
-                       "ændringsloggen.")
+            message = (
+                f"Indlæst i {project.path.name}: {result.applied} ændringer og {result.audit_entries} poster i "
+                "ændringsloggen."
+            )
         elif undecided:
-            message = (f"{count(len(plan.conflicts), 'konflikt', 'konflikter')} skal afgøres: kør igen med --prefer team eller --prefer "
-                       "laptop, eller indlæs filen i programmets vindue. Intet er ændret.")
+            message = (
+                f"{count(len(plan.conflicts), 'konflikt', 'konflikter')} skal afgøres: kør igen med --prefer team eller --prefer "
+                "laptop, eller indlæs filen i programmets vindue. Intet er ændret."
+            )
         else:
             message = "Prøvekørsel: intet er ændret."
         if args.format == "json":
-            print(json.dumps({
-                "message": message,
-                "file": str(changes.path),
-                "laptop": label,
-                "handin": changes.seq,
-                "already_merged": plan.already_merged is not None,
-                "merged": result is not None,
-                "dry_run": args.dry_run,
-                "counts": plan.counts,
-                "summary": summary_line(plan.counts),
-                "changes": plan.to_apply,
-                "audit_entries": len(plan.new_audit),
-                "conflicts": [
-                    {"citizen": who(c), "citizen_id": c.citizen_id, "table": c.table, "key": list(c.key),
-                     "field": c.field, "kind": c.kind, "base": c.base, "team": c.team, "laptop": c.laptop,
-                     "decision": args.prefer}
-                    for c in plan.conflicts
-                ],
-                "skipped": [{"table": ch.table, "key": list(ch.key), "reason": reason} for ch, reason in plan.skipped],
-            }, ensure_ascii=False, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "message": message,
+                        "file": str(changes.path),
+                        "laptop": label,
+                        "handin": changes.seq,
+                        "already_merged": plan.already_merged is not None,
+                        "merged": result is not None,
+                        "dry_run": args.dry_run,
+                        "counts": plan.counts,
+                        "summary": summary_line(plan.counts),
+                        "changes": plan.to_apply,
+                        "audit_entries": len(plan.new_audit),
+                        "conflicts": [
+                            {
+                                "citizen": who(c),
+                                "citizen_id": c.citizen_id,
+                                "table": c.table,
+                                "key": list(c.key),
+                                "field": c.field,
+                                "kind": c.kind,
+                                "base": c.base,
+                                "team": c.team,
+                                "laptop": c.laptop,
+                                "decision": args.prefer,
+                            }
+                            for c in plan.conflicts
+                        ],
+                        "skipped": [
+                            {"table": ch.table, "key": list(ch.key), "reason": reason}
+                            for ch, reason in plan.skipped
+                        ],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         else:
             if done is not None:
                 print(message)
@@ -750,7 +906,9 @@ def _cmd_merge(args: argparse.Namespace) -> int:
                 choice = f" → {CHOICE_WORDS[args.prefer]}" if args.prefer else ""
                 print(f"  Konflikt: {line}{choice}")
             for change, reason in plan.skipped:
-                print(f"  Kan ikke indlæses: {TABLE_WORDS.get(change.table, change.table)} ({plan.names.get(str(change.row.get('citizen_id')), '')}) – {reason}")
+                print(
+                    f"  Kan ikke indlæses: {TABLE_WORDS.get(change.table, change.table)} ({plan.names.get(str(change.row.get('citizen_id')), '')}) – {reason}"
+                )
             print(message)
         return 1 if undecided else 0
 
@@ -789,7 +947,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     summary = write_demo(
-        args.db, program=args.program, citizens=args.citizens, seed=args.seed, overwrite=args.force,
+        args.db,
+        program=args.program,
+        citizens=args.citizens,
+        seed=args.seed,
+        overwrite=args.force,
         password=given_password(args),
     )
     print(

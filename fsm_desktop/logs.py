@@ -53,7 +53,9 @@ _QUOTED = (
 _VALUE = re.compile(rf"(\bvalues?\b[ :=]*)(?:{_QUOTED})")
 #: In an exception's own message: SQLite's decode error up to its end (the value may hold a
 #: line break), else any quoted string.
-_IN_MESSAGE = re.compile(rf"(?P<text>(?:\bcolumn '[^'\n]*' )?\bwith text ).+|(?P<quoted>{_QUOTED})", re.DOTALL)
+_IN_MESSAGE = re.compile(
+    rf"(?P<text>(?:\bcolumn '[^'\n]*' )?\bwith text ).+|(?P<quoted>{_QUOTED})", re.DOTALL
+)
 
 
 def scrub(text: str) -> str:
@@ -109,11 +111,14 @@ def _without_messages(text: str, errors: Iterable[BaseException]) -> str:
     return scrub(text)
 
 
-def format_exception(exc_type: type[BaseException] | None, exc: BaseException | None,
-                     tb: TracebackType | None) -> str:
+def format_exception(
+    exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+) -> str:
     """A traceback as :func:`traceback.format_exception` gives it, cleaned: for a program
     error's report that the user sees and copies."""
-    return _without_messages("".join(traceback.format_exception(exc_type, exc, tb)), list(_chain(exc)))
+    return _without_messages(
+        "".join(traceback.format_exception(exc_type, exc, tb)), list(_chain(exc))
+    )
 
 
 class Scrubber(logging.Filter):
@@ -123,7 +128,10 @@ class Scrubber(logging.Filter):
         try:
             _clean(record)
         except Exception:  # never the record as it was
-            record.msg, record.args = "A log record was left out: it could not be cleaned of personal data.", None
+            record.msg, record.args = (
+                "A log record was left out: it could not be cleaned of personal data.",
+                None,
+            )
             record.exc_info = record.exc_text = record.stack_info = None
         return True
 
@@ -132,7 +140,10 @@ def _clean(record: logging.LogRecord) -> None:
     args = record.args
     values = list(args.values()) if isinstance(args, dict) else list(args or ())
     errors = [value for value in [record.msg, *values] if isinstance(value, BaseException)]
-    record.msg, record.args = _without_messages(record.getMessage(), [e for x in errors for e in _chain(x)]), None
+    record.msg, record.args = (
+        _without_messages(record.getMessage(), [e for x in errors for e in _chain(x)]),
+        None,
+    )
     exc = record.exc_info[1] if record.exc_info else None
     if exc is not None and not record.exc_text:
         record.exc_text = logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
@@ -223,4 +234,13 @@ def setup_later(locate: Callable[[], str | Path | None]) -> None:
     _install(_Later(locate))
 
 
-__all__ = ["FORMAT", "LOG_NAME", "Scrubber", "format_exception", "scrub", "scrub_message", "setup", "setup_later"]
+__all__ = [
+    "FORMAT",
+    "LOG_NAME",
+    "Scrubber",
+    "format_exception",
+    "scrub",
+    "scrub_message",
+    "setup",
+    "setup_later",
+]

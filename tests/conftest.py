@@ -13,7 +13,11 @@ from fsm_desktop.storage.project import Project
 
 
 def _builtin_json(key: str) -> dict:
-    text = resources.files("fsm_desktop.resources").joinpath("programs", f"{key}.json").read_text("utf-8")
+    text = (
+        resources.files("fsm_desktop.resources")
+        .joinpath("programs", f"{key}.json")
+        .read_text("utf-8")
+    )
     return json.loads(text)
 
 
@@ -45,7 +49,7 @@ def pytest_sessionfinish(session, exitstatus):
     app = QApplication.instance()
     if app is None:
         return
-    from qt_cleanup import flush_deletions, live_windows, describe
+    from qt_cleanup import describe, flush_deletions, live_windows
 
     flush_deletions()
     alive = live_windows(app)
@@ -55,4 +59,3 @@ def pytest_sessionfinish(session, exitstatus):
         if reporter is not None:
             reporter.write_line(line, red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-

@@ -51,7 +51,15 @@ SPAN = 1_000_000
 #: Round 0 is the test's own seeding.
 SEED_ROUND = 0
 #: The kinds of write and how often each is chosen; an import is the slow one.
-WEIGHTS = {"move": 30, "new_citizen": 12, "rename": 14, "note": 14, "contact": 12, "meeting": 12, "import": 6}
+WEIGHTS = {
+    "move": 30,
+    "new_citizen": 12,
+    "rename": 14,
+    "note": 14,
+    "contact": 12,
+    "meeting": 12,
+    "import": 6,
+}
 
 _ROLES = [ParticipantRole.CASEWORKER, ParticipantRole.JOB_BROKER, ParticipantRole.LEADER]
 _OFFERS = [PeriodKind.VIRKSOMHEDSPRAKTIK, PeriodKind.MENTOR]
@@ -68,7 +76,9 @@ def cpr_for(round_: int, counter: int) -> str:
 
 
 class Writer:
-    def __init__(self, project: Project, log_path: Path, rng: random.Random, round_: int, work_dir: Path) -> None:
+    def __init__(
+        self, project: Project, log_path: Path, rng: random.Random, round_: int, work_dir: Path
+    ) -> None:
         self.project = project
         self.log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 - open until the kill
         self.rng = rng
@@ -77,8 +87,12 @@ class Writer:
         self.counter = 0  # this round's sequence numbers
         self.cprs = 0  # this round's CPR numbers
         self.today = dt.date.today()
-        self.citizens = [row[0] for row in project.db.execute("SELECT id FROM citizen ORDER BY id").fetchall()]
-        self.staff = [row[0] for row in project.db.execute("SELECT id FROM staff ORDER BY id").fetchall()]
+        self.citizens = [
+            row[0] for row in project.db.execute("SELECT id FROM citizen ORDER BY id").fetchall()
+        ]
+        self.staff = [
+            row[0] for row in project.db.execute("SELECT id FROM staff ORDER BY id").fetchall()
+        ]
 
     # --- what is written ----------------------------------------------------------------------------
     def next_seq(self) -> int:
@@ -97,14 +111,20 @@ class Writer:
     def move(self) -> dict | None:
         cid = self.citizen()
         to = self.rng.choice(list(BoardColumn))
-        records = BoardRepository(self.project).move([cid], to, reason=self.rng.choice(["", "klar", "syg"]))
+        records = BoardRepository(self.project).move(
+            [cid], to, reason=self.rng.choice(["", "klar", "syg"])
+        )
         if not records:
             return None  # already in that column: nothing written
         return {"kind": "move", "citizen": cid, "ids": [r.move_id for r in records], "to": to.value}
 
     def new_citizen(self) -> dict:
-        citizen = Citizen(cpr=self.next_cpr(), name=f"Ny Borger {self.round}-{self.cprs}", group=self.rng.choice([1, 2]),
-                          entry_date=self.today - dt.timedelta(days=self.rng.randrange(1, 400)))
+        citizen = Citizen(
+            cpr=self.next_cpr(),
+            name=f"Ny Borger {self.round}-{self.cprs}",
+            group=self.rng.choice([1, 2]),
+            entry_date=self.today - dt.timedelta(days=self.rng.randrange(1, 400)),
+        )
         CitizenRepository(self.project).add(citizen)
         self.citizens.append(citizen.id)
         return {"kind": "citizen", "id": citizen.id, "cpr": citizen.cpr}
@@ -120,33 +140,55 @@ class Writer:
 
     def contact(self) -> dict:
         cid = self.citizen()
-        contact = Contact(cid, self.today - dt.timedelta(days=self.rng.randrange(0, 60)), self.rng.choice(list(ContactKind)),
-                          self.rng.choice([None, *self.staff]), note=f"kontakt {self.round}")
-        CitizenEditor(self.project).save(cid, CitizenChanges(contacts_added=[contact]), today=self.today)
+        contact = Contact(
+            cid,
+            self.today - dt.timedelta(days=self.rng.randrange(0, 60)),
+            self.rng.choice(list(ContactKind)),
+            self.rng.choice([None, *self.staff]),
+            note=f"kontakt {self.round}",
+        )
+        CitizenEditor(self.project).save(
+            cid, CitizenChanges(contacts_added=[contact]), today=self.today
+        )
         return {"kind": "contact", "citizen": cid, "id": contact.id}
 
     def meeting(self) -> dict:
         cid = self.citizen()
         participants = [Participant(ParticipantRole.CITIZEN, "Borgeren")] + [
-            Participant(role, f"Deltager {i}") for i, role in enumerate(self.rng.sample(_ROLES, self.rng.randrange(0, 4)))
+            Participant(role, f"Deltager {i}")
+            for i, role in enumerate(self.rng.sample(_ROLES, self.rng.randrange(0, 4)))
         ]
-        plan = [PlannedOffer(self.rng.choice(_OFFERS), self.today + dt.timedelta(days=self.rng.randrange(0, 60)), "CC")
-                for _ in range(self.rng.randrange(1, 4))]
+        plan = [
+            PlannedOffer(
+                self.rng.choice(_OFFERS),
+                self.today + dt.timedelta(days=self.rng.randrange(0, 60)),
+                "CC",
+            )
+            for _ in range(self.rng.randrange(1, 4))
+        ]
         barriers = self.rng.sample(list(Barrier), self.rng.randrange(0, 3))
         meeting = Meeting(cid, self.today, participants, barriers, plan, note=f"møde {self.round}")
         mid = StepUpRepository(self.project).save_meeting(meeting, today=self.today)
-        return {"kind": "meeting", "citizen": cid, "id": mid, "participants": len(participants), "plan": len(plan)}
+        return {
+            "kind": "meeting",
+            "citizen": cid,
+            "id": mid,
+            "participants": len(participants),
+            "plan": len(plan),
+        }
 
     def import_(self) -> dict:
         cprs = [self.next_cpr() for _ in range(self.rng.randrange(2, 6))]
         source = self.work_dir / f"udtraek-{self.round}-{self.cprs}.csv"
         lines = ["cpr;navn;gruppe;køn;indgang"] + [
-            f"{cpr[:6]}-{cpr[6:]};Importeret {cpr};{self.rng.choice([1, 2])};{self.rng.choice('KM')};01-11-2019" for cpr in cprs
+            f"{cpr[:6]}-{cpr[6:]};Importeret {cpr};{self.rng.choice([1, 2])};{self.rng.choice('KM')};01-11-2019"
+            for cpr in cprs
         ]
         source.write_text("\n".join(lines) + "\n", encoding="utf-8")
         committed = commit(self.project, prepare(self.project, source))
         self.citizens.extend(
-            row[0] for row in self.project.db.execute(
+            row[0]
+            for row in self.project.db.execute(
                 f"SELECT id FROM citizen WHERE cpr IN ({', '.join('?' * len(cprs))})", cprs
             ).fetchall()
         )
@@ -160,9 +202,15 @@ class Writer:
         os.fsync(self.log.fileno())
 
     def run(self) -> None:
-        actions = {"move": self.move, "new_citizen": self.new_citizen, "rename": lambda: self.edit("name"),
-                   "note": lambda: self.edit("note"), "contact": self.contact, "meeting": self.meeting,
-                   "import": self.import_}
+        actions = {
+            "move": self.move,
+            "new_citizen": self.new_citizen,
+            "rename": lambda: self.edit("name"),
+            "note": lambda: self.edit("note"),
+            "contact": self.contact,
+            "meeting": self.meeting,
+            "import": self.import_,
+        }
         kinds, weights = list(WEIGHTS), list(WEIGHTS.values())
         say("ready")
         while True:

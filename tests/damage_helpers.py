@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import os
-from fsm_desktop.storage.sqlite import dbapi as sqlite3
 from pathlib import Path
+
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 
 def held_locks(path: Path, pid: int | None = None) -> dict[str, set[str]]:
@@ -32,8 +33,12 @@ def damage_an_index(path: Path) -> None:
     """The damage the issue found: an index missing an entry of its table ("wrong # of entries
     in index"). The index is hidden from SQLite while a row is added, then put back."""
     conn = sqlite3.connect(path)
-    row = conn.execute("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema WHERE name = 'citizen_name'").fetchone()
-    assert row is not None, [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")]
+    row = conn.execute(
+        "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema WHERE name = 'citizen_name'"
+    ).fetchone()
+    assert row is not None, [
+        r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")
+    ]
     conn.execute("PRAGMA writable_schema = ON")
     conn.execute("DELETE FROM sqlite_schema WHERE name = 'citizen_name'")
     conn.commit()

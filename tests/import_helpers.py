@@ -11,7 +11,12 @@ from fsm_desktop.exchange.template import write_template
 def fill_template(path, citizens=(), periods=(), hours=(), staff=()):
     write_template(path)
     workbook = load_workbook(path)
-    for name, rows in (("Medarbejdere", staff), ("Borgere", citizens), ("Forløb", periods), ("Løntimer", hours)):
+    for name, rows in (
+        ("Medarbejdere", staff),
+        ("Borgere", citizens),
+        ("Forløb", periods),
+        ("Løntimer", hours),
+    ):
         for row in rows:
             workbook[name].append(list(row))
     workbook.save(path)

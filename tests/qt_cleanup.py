@@ -36,7 +36,11 @@ def flush_deletions() -> None:
 
 
 def live_windows(app: QApplication) -> list:
-    return [w for w in app.topLevelWidgets() if type(w).__name__ not in QT_TRANSIENT and w.metaObject().className() not in QT_TRANSIENT]
+    return [
+        w
+        for w in app.topLevelWidgets()
+        if type(w).__name__ not in QT_TRANSIENT and w.metaObject().className() not in QT_TRANSIENT
+    ]
 
 
 def describe(widget) -> str:

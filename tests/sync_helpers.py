@@ -55,16 +55,22 @@ def citizen_row(project: Project, citizen_id: str) -> dict:
 
 
 def column_of(project: Project, citizen_id: str) -> str | None:
-    row = project.db.execute("SELECT board_column FROM placement WHERE citizen_id = ?", [citizen_id]).fetchone()
+    row = project.db.execute(
+        "SELECT board_column FROM placement WHERE citizen_id = ?", [citizen_id]
+    ).fetchone()
     return row[0] if row else None
 
 
 def placement_of(project: Project, citizen_id: str) -> tuple | None:
-    return project.db.execute("SELECT board_column, since FROM placement WHERE citizen_id = ?", [citizen_id]).fetchone()
+    return project.db.execute(
+        "SELECT board_column, since FROM placement WHERE citizen_id = ?", [citizen_id]
+    ).fetchone()
 
 
 def hours_of(project: Project, citizen_id: str, month: str) -> float | None:
-    row = project.db.execute("SELECT hours FROM paid_hours WHERE citizen_id = ? AND month = ?", [citizen_id, month]).fetchone()
+    row = project.db.execute(
+        "SELECT hours FROM paid_hours WHERE citizen_id = ? AND month = ?", [citizen_id, month]
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -80,7 +86,10 @@ def synced_rows(project: Project) -> dict[str, list[tuple]]:
 
 def snapshot(project: Project) -> dict[str, list[tuple]]:
     """Everything a merge may write: the synced tables, the audit log and the merge records."""
-    return {**synced_rows(project), **{t: rows(project, t) for t in ("audit_log", "sync_merge", "sync_checkout")}}
+    return {
+        **synced_rows(project),
+        **{t: rows(project, t) for t in ("audit_log", "sync_merge", "sync_checkout")},
+    }
 
 
 # --- edits, as the windows make them ------------------------------------------------------------------
@@ -88,7 +97,11 @@ def set_citizen(project: Project, citizen_id: str, **fields) -> None:
     """Master data (``name``, ``note`` …) through the citizen's page."""
     editor = CitizenEditor(project)
     record = editor.load(citizen_id)
-    editor.save(citizen_id, CitizenChanges(citizen=dataclasses.replace(record.citizen, **fields)), today=TODAY)
+    editor.save(
+        citizen_id,
+        CitizenChanges(citizen=dataclasses.replace(record.citizen, **fields)),
+        today=TODAY,
+    )
 
 
 def add_contact(project: Project, citizen_id: str, day: dt.date = TODAY, note: str = "") -> str:
@@ -98,22 +111,36 @@ def add_contact(project: Project, citizen_id: str, day: dt.date = TODAY, note: s
 
 
 def delete_contact(project: Project, citizen_id: str, contact_id: str) -> None:
-    CitizenEditor(project).save(citizen_id, CitizenChanges(contacts_deleted=[contact_id]), today=TODAY)
+    CitizenEditor(project).save(
+        citizen_id, CitizenChanges(contacts_deleted=[contact_id]), today=TODAY
+    )
 
 
 def contact_ids(project: Project, citizen_id: str) -> list[str]:
-    return [r[0] for r in project.db.execute("SELECT id FROM contact WHERE citizen_id = ? ORDER BY id", [citizen_id])]
+    return [
+        r[0]
+        for r in project.db.execute(
+            "SELECT id FROM contact WHERE citizen_id = ? ORDER BY id", [citizen_id]
+        )
+    ]
 
 
-def add_status(project: Project, citizen_id: str, value: str = "ja", kind: StatusKind = StatusKind.CV_JOBNET,
-               day: dt.date = TODAY) -> str:
+def add_status(
+    project: Project,
+    citizen_id: str,
+    value: str = "ja",
+    kind: StatusKind = StatusKind.CV_JOBNET,
+    day: dt.date = TODAY,
+) -> str:
     entry = StatusEntry(citizen_id, kind, day, value)
     CitizenEditor(project).save(citizen_id, CitizenChanges(status_added=[entry]), today=TODAY)
     return entry.id
 
 
 def set_hours(project: Project, citizen_id: str, month: str, hours: float) -> None:
-    CitizenEditor(project).save(citizen_id, CitizenChanges(hours_saved=[PaidHours(citizen_id, month, hours)]), today=TODAY)
+    CitizenEditor(project).save(
+        citizen_id, CitizenChanges(hours_saved=[PaidHours(citizen_id, month, hours)]), today=TODAY
+    )
 
 
 def delete_hours(project: Project, citizen_id: str, month: str) -> None:
@@ -131,8 +158,12 @@ def another_column(project: Project, citizen_id: str, skip: tuple = ()) -> Board
 
 def add_meeting(project: Project, citizen_id: str, note: str = "") -> str:
     meeting = Meeting(
-        citizen_id, TODAY,
-        [Participant(ParticipantRole.CITIZEN, "Borgeren"), Participant(ParticipantRole.JOB_BROKER, "JP")],
+        citizen_id,
+        TODAY,
+        [
+            Participant(ParticipantRole.CITIZEN, "Borgeren"),
+            Participant(ParticipantRole.JOB_BROKER, "JP"),
+        ],
         [Barrier.HEALTH],
         [PlannedOffer(PeriodKind.MENTOR, TODAY, "JP")],
         note=note,
@@ -141,4 +172,6 @@ def add_meeting(project: Project, citizen_id: str, note: str = "") -> str:
 
 
 def add_marking(project: Project, citizen_id: str) -> str:
-    return StepUpRepository(project).add_marking(citizen_id, Marking(MarkingKind.MARKED, TODAY, note="stå stille"))
+    return StepUpRepository(project).add_marking(
+        citizen_id, Marking(MarkingKind.MARKED, TODAY, note="stå stille")
+    )

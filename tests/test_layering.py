@@ -60,12 +60,16 @@ def _resolve_relative(module: str, is_package: bool, level: int, target: str | N
     return base
 
 
-def find_imports(source: str, module: str, is_package: bool = False, filename: str = "<string>") -> list[Import]:
+def find_imports(
+    source: str, module: str, is_package: bool = False, filename: str = "<string>"
+) -> list[Import]:
     """Every module ``source`` imports, as absolute names, wherever the import statement is."""
     found: list[Import] = []
     for node in ast.walk(ast.parse(source, filename)):
         if isinstance(node, ast.Import):
-            found.extend(Import(node.lineno, alias.name, f"import {alias.name}") for alias in node.names)
+            found.extend(
+                Import(node.lineno, alias.name, f"import {alias.name}") for alias in node.names
+            )
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = _resolve_relative(module, is_package, node.level, node.module)
@@ -75,13 +79,17 @@ def find_imports(source: str, module: str, is_package: bool = False, filename: s
             for alias in node.names:
                 statement = f"from {written} import {alias.name}"
                 # "from fsm_desktop import storage" imports fsm_desktop.storage
-                name = f"{base}.{alias.name}" if _within(base, "fsm_desktop") and alias.name != "*" else base
+                name = (
+                    f"{base}.{alias.name}"
+                    if _within(base, "fsm_desktop") and alias.name != "*"
+                    else base
+                )
                 found.append(Import(node.lineno, name, statement))
         elif isinstance(node, ast.Call) and node.args:
             func = node.func
-            is_dynamic = (isinstance(func, ast.Name) and func.id in ("__import__", "import_module")) or (
-                isinstance(func, ast.Attribute) and func.attr == "import_module"
-            )
+            is_dynamic = (
+                isinstance(func, ast.Name) and func.id in ("__import__", "import_module")
+            ) or (isinstance(func, ast.Attribute) and func.attr == "import_module")
             first = node.args[0]
             if is_dynamic and isinstance(first, ast.Constant) and isinstance(first.value, str):
                 found.append(Import(node.lineno, first.value, f"import_module({first.value!r})"))
@@ -111,14 +119,18 @@ def _forbidden(module: str, imported: str) -> str | None:
     return None
 
 
-def check_source(source: str, module: str, is_package: bool = False, filename: str = "<string>") -> list[str]:
+def check_source(
+    source: str, module: str, is_package: bool = False, filename: str = "<string>"
+) -> list[str]:
     """Readable layering violations of one module:
     'file:line: module imports name [statement] (rule)'."""
     problems = []
     for imp in find_imports(source, module, is_package, filename):
         reason = _forbidden(module, imp.name)
         if reason:
-            problems.append(f"{filename}:{imp.line}: {module} imports {imp.name} [{imp.statement}] ({reason})")
+            problems.append(
+                f"{filename}:{imp.line}: {module} imports {imp.name} [{imp.statement}] ({reason})"
+            )
     return problems
 
 
@@ -146,7 +158,9 @@ def test_the_package_respects_the_layers():
     problems = []
     for name, is_package, path in modules:
         source = path.read_text("utf-8")
-        problems += check_source(source, name, is_package, str(path.relative_to(PACKAGE_DIR.parent)))
+        problems += check_source(
+            source, name, is_package, str(path.relative_to(PACKAGE_DIR.parent))
+        )
     assert not problems, "layering violations:\n" + "\n".join(problems)
 
 
@@ -160,7 +174,11 @@ def test_the_package_respects_the_layers():
         ("fsm_desktop.domain.fake", "def f():\n    import sqlite_utils.db\n", "sqlite_utils.db"),
         ("fsm_desktop.domain.fake", "from PySide6.QtCore import QObject\n", "PySide6.QtCore"),
         ("fsm_desktop.domain.fake", "import shiboken6\n", "shiboken6"),
-        ("fsm_desktop.domain.fake", "from ..storage import project\n", "fsm_desktop.storage.project"),
+        (
+            "fsm_desktop.domain.fake",
+            "from ..storage import project\n",
+            "fsm_desktop.storage.project",
+        ),
         ("fsm_desktop.domain.fake", "from fsm_desktop import storage\n", "fsm_desktop.storage"),
         (
             "fsm_desktop.domain.fake",
@@ -172,13 +190,29 @@ def test_the_package_respects_the_layers():
             "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import sqlite3\n",
             "sqlite3",
         ),
-        ("fsm_desktop.domain.fake", "import importlib\nimportlib.import_module('sqlite3')\n", "sqlite3"),
-        ("fsm_desktop.domain.fake", "class A:\n    def m(self):\n        __import__('PySide6')\n", "PySide6"),
+        (
+            "fsm_desktop.domain.fake",
+            "import importlib\nimportlib.import_module('sqlite3')\n",
+            "sqlite3",
+        ),
+        (
+            "fsm_desktop.domain.fake",
+            "class A:\n    def m(self):\n        __import__('PySide6')\n",
+            "PySide6",
+        ),
         ("fsm_desktop.storage.fake", "from PySide6 import QtCore\n", "PySide6"),
-        ("fsm_desktop.storage.fake", "import fsm_desktop.views.main_window\n", "fsm_desktop.views.main_window"),
+        (
+            "fsm_desktop.storage.fake",
+            "import fsm_desktop.views.main_window\n",
+            "fsm_desktop.views.main_window",
+        ),
         ("fsm_desktop.storage.fake", "from ..views import board\n", "fsm_desktop.views.board"),
         ("fsm_desktop.exchange.fake", "from fsm_desktop.app import main\n", "fsm_desktop.app.main"),
-        ("fsm_desktop.exchange.fake", "def f():\n    from PySide6.QtWidgets import QWidget\n", "PySide6.QtWidgets"),
+        (
+            "fsm_desktop.exchange.fake",
+            "def f():\n    from PySide6.QtWidgets import QWidget\n",
+            "PySide6.QtWidgets",
+        ),
         ("fsm_desktop.__main__", "import PySide6\n", "PySide6"),
         ("fsm_desktop.measures", "from PySide6.QtGui import QColor\n", "PySide6.QtGui"),
     ],
@@ -198,14 +232,38 @@ def test_the_checker_catches_relative_imports_in_a_package_init():
 @pytest.mark.parametrize(
     ("module", "source", "is_package"),
     [
-        ("fsm_desktop.domain.fake", "from . import model\nfrom .errors import ValidationError\n", False),
+        (
+            "fsm_desktop.domain.fake",
+            "from . import model\nfrom .errors import ValidationError\n",
+            False,
+        ),
         ("fsm_desktop.domain", "from . import cpr\n", True),
-        ("fsm_desktop.domain.fake", "from fsm_desktop.domain.model import Citizen\nimport datetime, json\n", False),
-        ("fsm_desktop.storage.fake", "import sqlite3\nfrom sqlite_utils import Database\nfrom ..domain import model\n", False),
-        ("fsm_desktop.exchange.fake", "import csv\nfrom fsm_desktop.storage.project import Project\n", False),
-        ("fsm_desktop.views.fake", "from PySide6.QtWidgets import QWidget\nfrom ..storage import project\n", False),
+        (
+            "fsm_desktop.domain.fake",
+            "from fsm_desktop.domain.model import Citizen\nimport datetime, json\n",
+            False,
+        ),
+        (
+            "fsm_desktop.storage.fake",
+            "import sqlite3\nfrom sqlite_utils import Database\nfrom ..domain import model\n",
+            False,
+        ),
+        (
+            "fsm_desktop.exchange.fake",
+            "import csv\nfrom fsm_desktop.storage.project import Project\n",
+            False,
+        ),
+        (
+            "fsm_desktop.views.fake",
+            "from PySide6.QtWidgets import QWidget\nfrom ..storage import project\n",
+            False,
+        ),
         ("fsm_desktop.app", "from PySide6.QtWidgets import QApplication\n", False),
-        ("fsm_desktop.cli", "def gui():\n    from fsm_desktop.app import main\n    import PySide6\n", False),
+        (
+            "fsm_desktop.cli",
+            "def gui():\n    from fsm_desktop.app import main\n    import PySide6\n",
+            False,
+        ),
     ],
 )
 def test_the_checker_allows(module, source, is_package):
@@ -235,7 +293,9 @@ def test_the_command_line_imports_no_qt_matplotlib_or_openpyxl():
     if importlib.util.find_spec("fsm_desktop.cli") is None:
         pytest.skip("fsm_desktop/cli.py does not exist yet")
     loaded = _loaded_after_import("fsm_desktop.cli")
-    assert loaded == [], f"importing fsm_desktop.cli loads {loaded}; import them where they are needed"
+    assert loaded == [], (
+        f"importing fsm_desktop.cli loads {loaded}; import them where they are needed"
+    )
 
 
 def test_domain_and_storage_import_no_qt_matplotlib_or_openpyxl():

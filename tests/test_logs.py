@@ -71,7 +71,10 @@ def test_a_citizens_cpr_and_name_never_reach_the_log(project, log_file):
         assert value not in text
     # What support needs is still there: the error's kind, where it happened, SQLite's column.
     assert "Could not decode to UTF-8 column 'name' with text «…»" in text
-    assert "OperationalError" in text and "ValueError: unexpected row ('…', '…', '…') for «cpr»" in text
+    assert (
+        "OperationalError" in text
+        and "ValueError: unexpected row ('…', '…', '…') for «cpr»" in text
+    )
     assert "KeyError: '…'" in text and "test_logs.py" in text
 
 
@@ -93,8 +96,10 @@ def test_the_program_error_report_shown_to_the_user_is_cleaned():
         ("20261207-101500 2026-12-07 10:15:00,123", "20261207-101500 2026-12-07 10:15:00,123"),
         ("at 101500 2026", "at 101500 2026"),
         ("12345678901 123456789 010180-12345", "12345678901 123456789 010180-12345"),
-        ("Could not decode to UTF-8 column 'cpr' with text '01018O-1234'",
-         "Could not decode to UTF-8 column 'cpr' with text «…»"),
+        (
+            "Could not decode to UTF-8 column 'cpr' with text '01018O-1234'",
+            "Could not decode to UTF-8 column 'cpr' with text «…»",
+        ),
         ("invalid value 'Anna' for column", "invalid value «…» for column"),
     ],
 )
@@ -105,12 +110,17 @@ def test_scrub(text, cleaned):
 @pytest.mark.parametrize(
     ("message", "cleaned"),
     [
-        ("invalid literal for int() with base 10: 'Anna'", "invalid literal for int() with base 10: '…'"),
+        (
+            "invalid literal for int() with base 10: 'Anna'",
+            "invalid literal for int() with base 10: '…'",
+        ),
         ("can't find 'Anna' in 'O'Brien' or \"O'Hara\"", "can't find '…' in '…' or \"…\""),
         ("CPR-nummeret »01018012345« skal have 10 cifre", "CPR-nummeret »…« skal have 10 cifre"),
         ("'NoneType' object has no attribute 'name'", "'NoneType' object has no attribute '…'"),
-        ("Could not decode to UTF-8 column 'name' with text 'Anna\nHansen'",
-         "Could not decode to UTF-8 column 'name' with text «…»"),
+        (
+            "Could not decode to UTF-8 column 'name' with text 'Anna\nHansen'",
+            "Could not decode to UTF-8 column 'name' with text «…»",
+        ),
         ("nothing quoted", "nothing quoted"),
     ],
 )

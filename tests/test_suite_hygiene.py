@@ -33,7 +33,8 @@ def run(pytester, *args):
 
 
 def test_a_view_test_that_leaves_a_window_alive_fails_and_names_it(suite):
-    (suite.path / "views" / "test_leak.py").write_text(textwrap.dedent("""
+    (suite.path / "views" / "test_leak.py").write_text(
+        textwrap.dedent("""
         from PySide6.QtWidgets import QDialog
         KEPT = []
 
@@ -47,14 +48,16 @@ def test_a_view_test_that_leaves_a_window_alive_fails_and_names_it(suite):
             dialog = QDialog()
             qtbot.addWidget(dialog)
             dialog.show()
-    """))
+    """)
+    )
     result = run(suite, "views")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*left 1 window(s) alive: QDialog('glemt')*"])
 
 
 def test_a_view_test_that_changes_the_style_sheet_fails_and_the_next_finds_it_restored(suite):
-    (suite.path / "views" / "test_style.py").write_text(textwrap.dedent("""
+    (suite.path / "views" / "test_style.py").write_text(
+        textwrap.dedent("""
         def test_changes_the_style_sheet(app):
             app.setStyleSheet("")
 
@@ -62,34 +65,41 @@ def test_a_view_test_that_changes_the_style_sheet_fails_and_the_next_finds_it_re
             from importlib import resources
             qss = resources.files("fsm_desktop.resources").joinpath("style.qss").read_text("utf-8")
             assert app.styleSheet() == qss
-    """))
+    """)
+    )
     result = run(suite, "views")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*changed the application's style*"])
 
 
 def test_a_run_that_ends_with_windows_alive_fails(suite):
-    (suite.path / "test_outside_views.py").write_text(textwrap.dedent("""
+    (suite.path / "test_outside_views.py").write_text(
+        textwrap.dedent("""
         from PySide6.QtWidgets import QWidget
         KEPT = []
 
         def test_keeps_a_window(qapp):
             KEPT.append(QWidget())
-    """))
+    """)
+    )
     result = run(suite, "test_outside_views.py")
     assert result.ret == 1
-    result.stdout.fnmatch_lines(["*windows from finished tests still alive at the end of the run: QWidget*"])
+    result.stdout.fnmatch_lines(
+        ["*windows from finished tests still alive at the end of the run: QWidget*"]
+    )
 
 
 def test_a_clean_run_passes(suite):
-    (suite.path / "views" / "test_clean.py").write_text(textwrap.dedent("""
+    (suite.path / "views" / "test_clean.py").write_text(
+        textwrap.dedent("""
         from PySide6.QtWidgets import QWidget
 
         def test_a_window_added_to_qtbot(app, qtbot):
             window = QWidget()
             qtbot.addWidget(window)
             window.show()
-    """))
+    """)
+    )
     result = run(suite, "views")
     assert result.ret == 0
     result.assert_outcomes(passed=1)

@@ -102,7 +102,9 @@ class BoardCard:
 
     @property
     def hours_up(self) -> bool:
-        return self.hours_last_month is not None and self.hours_last_month > (self.hours_month_before or 0.0)
+        return self.hours_last_month is not None and self.hours_last_month > (
+            self.hours_month_before or 0.0
+        )
 
     @property
     def changed_since_meeting(self) -> bool:
@@ -145,7 +147,9 @@ class BoardFilter:
             return "cpr", [digits]
         return "name", text.split()
 
-    def matcher(self, today: dt.date, has_meeting: bool = True) -> Callable[[BoardCard], bool] | None:
+    def matcher(
+        self, today: dt.date, has_meeting: bool = True
+    ) -> Callable[[BoardCard], bool] | None:
         """A test for one card (only the checks that apply); None when nothing is filtered."""
         checks: list[Callable[[BoardCard], bool]] = []
         terms = self._terms()
@@ -184,7 +188,9 @@ class BoardFilter:
             return checks[0]
         return lambda c: all(check(c) for check in checks)
 
-    def selector(self, today: dt.date, has_meeting: bool = True) -> Callable[[list[BoardCard]], list[BoardCard]] | None:
+    def selector(
+        self, today: dt.date, has_meeting: bool = True
+    ) -> Callable[[list[BoardCard]], list[BoardCard]] | None:
         """What picks the cards the filter lets through out of a list, in order; None when
         nothing is filtered. Typing in the search box is the common case: one word or CPR
         digits alone are tested inline, with no function called per card."""
@@ -197,7 +203,9 @@ class BoardFilter:
         test = self.matcher(today, has_meeting)
         return None if test is None else (lambda cards: [c for c in cards if test(c)])
 
-    def apply(self, cards: Sequence[BoardCard], today: dt.date, has_meeting: bool = True) -> list[BoardCard]:
+    def apply(
+        self, cards: Sequence[BoardCard], today: dt.date, has_meeting: bool = True
+    ) -> list[BoardCard]:
         """The cards the filter lets through, in their order."""
         select = self.selector(today, has_meeting)
         return list(cards) if select is None else select(list(cards))
@@ -277,7 +285,9 @@ def group_cards(cards: Iterable[BoardCard], lane_by: str) -> Groups:
     return groups
 
 
-def filter_groups(groups: Groups, select: Callable[[list[BoardCard]], list[BoardCard]] | None) -> Groups:
+def filter_groups(
+    groups: Groups, select: Callable[[list[BoardCard]], list[BoardCard]] | None
+) -> Groups:
     """The cards ``select`` (BoardFilter.selector) picks from each cell, all for None, still
     grouped — a filter without grouping the cards again; a lane left empty goes, as when grouped
     afresh. The cells are new lists (a layout changes its cells as cards move)."""
@@ -292,7 +302,9 @@ def filter_groups(groups: Groups, select: Callable[[list[BoardCard]], list[Board
     return kept
 
 
-def move_in_groups(groups: Groups, card: BoardCard, lane_by: str, was: tuple[str, BoardColumn | None]) -> None:
+def move_in_groups(
+    groups: Groups, card: BoardCard, lane_by: str, was: tuple[str, BoardColumn | None]
+) -> None:
     """Keep grouped cards (group_cards) in step with a card that has moved: ``was`` is its lane
     key and column before. It goes to its place in name order; a lane left empty goes."""
     now = (card.lane(lane_by), card.column)
@@ -329,9 +341,13 @@ class BoardLayout:
         labels = lane_labels or {}
         if groups is None:
             groups = group_cards(cards if presorted else sorted(cards, key=_sort_key), lane_by)
-        lanes = [Lane(key, labels.get(key, ""), key in collapsed, cells) for key, cells in groups.items()]
+        lanes = [
+            Lane(key, labels.get(key, ""), key in collapsed, cells) for key, cells in groups.items()
+        ]
         # Lanes in the order of their labels, "none" last.
-        self.lanes: list[Lane] = sorted(lanes, key=lambda lane: (lane.key == "", lane.label.lower(), lane.key))
+        self.lanes: list[Lane] = sorted(
+            lanes, key=lambda lane: (lane.key == "", lane.label.lower(), lane.key)
+        )
         for lane in self.lanes:
             lane.rows = lane.needed
         self._index = {lane.key: i for i, lane in enumerate(self.lanes)}
@@ -392,7 +408,9 @@ class BoardLayout:
         return None
 
     # --- moving -------------------------------------------------------------------------------
-    def move(self, card: BoardCard, to: BoardColumn | None, to_lane: str | None = None) -> dict[BoardColumn | None, list[Change]]:
+    def move(
+        self, card: BoardCard, to: BoardColumn | None, to_lane: str | None = None
+    ) -> dict[BoardColumn | None, list[Change]]:
         """Move a shown card to another column (and lane), and return the row changes per
         column, in the order to apply them. The card's own fields are not touched (the caller
         sets ``column``, and the lane's staff, after it is written)."""

@@ -24,7 +24,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 # The engine's exact threshold test and bit counting, so a group is judged as the whole is.
-from fsm_desktop.domain.measures import Member, MeasureResult, Report, ThresholdResult, _column_counts, _meets
+from fsm_desktop.domain.measures import (
+    MeasureResult,
+    Member,
+    Report,
+    ThresholdResult,
+    _column_counts,
+    _meets,
+)
 from fsm_desktop.domain.model import age_on, reaches
 
 
@@ -63,7 +70,9 @@ class CitizenGroup:
     def _attributes(self, gender: str | None, origin: str | None) -> bool:
         if self.missing:
             return (gender if self.missing == "gender" else origin) is None
-        return (self.gender is None or gender == self.gender) and (self.origin is None or origin == self.origin)
+        return (self.gender is None or gender == self.gender) and (
+            self.origin is None or origin == self.origin
+        )
 
     def matches(self, gender: str | None, origin: str | None, age: int | None) -> bool:
         """Whether a citizen of this gender, origin and age belongs to the group."""
@@ -102,7 +111,11 @@ class CitizenGroup:
         # The band's ages last from one birthday to another: a run of consecutive periods.
         born = person.birth_date
         first = 0 if self.min_age is None else bisect.bisect_left(ends, reaches(born, self.min_age))
-        stop = len(ends) if self.max_age is None else bisect.bisect_left(ends, reaches(born, self.max_age + 1))
+        stop = (
+            len(ends)
+            if self.max_age is None
+            else bisect.bisect_left(ends, reaches(born, self.max_age + 1))
+        )
         return ((1 << stop) - 1) & ~((1 << first) - 1) if stop > first else 0
 
 
@@ -112,7 +125,9 @@ MEN = CitizenGroup("maend", "Mænd", gender="M")
 DANISH = CitizenGroup("dansk", "Dansk", origin="dansk")
 WESTERN = CitizenGroup("vestlig", "Vestlig", origin="vestlig")
 NON_WESTERN = CitizenGroup("ikke_vestlig", "Ikke-vestlig", origin="ikke_vestlig")
-NON_WESTERN_WOMEN = CitizenGroup("ikke_vestlige_kvinder", "Ikke-vestlige kvinder", gender="K", origin="ikke_vestlig")
+NON_WESTERN_WOMEN = CitizenGroup(
+    "ikke_vestlige_kvinder", "Ikke-vestlige kvinder", gender="K", origin="ikke_vestlig"
+)
 AGE_BANDS = (
     CitizenGroup("under_30", "Under 30 år", max_age=29),
     CitizenGroup("30_39", "30–39 år", min_age=30, max_age=39),
@@ -120,7 +135,16 @@ AGE_BANDS = (
     CitizenGroup("50_plus", "50 år og derover", min_age=50),
 )
 #: The groups the Mål page offers ("Vis for"), in that order.
-GROUPS: tuple[CitizenGroup, ...] = (ALL, WOMEN, MEN, DANISH, WESTERN, NON_WESTERN, NON_WESTERN_WOMEN, *AGE_BANDS)
+GROUPS: tuple[CitizenGroup, ...] = (
+    ALL,
+    WOMEN,
+    MEN,
+    DANISH,
+    WESTERN,
+    NON_WESTERN,
+    NON_WESTERN_WOMEN,
+    *AGE_BANDS,
+)
 #: Citizens without a recorded gender or origin: shown in a breakdown when there are any, so
 #: that the groups of each kind add up to the whole.
 GENDER_UNKNOWN = CitizenGroup("koen_uoplyst", "Køn ikke oplyst", missing="gender")
@@ -156,7 +180,9 @@ class GroupResult(MeasureResult):
         )
 
 
-def _group_result(result: MeasureResult, group: CitizenGroup, people: Mapping[str, Person], num: int, den: int) -> GroupResult:
+def _group_result(
+    result: MeasureResult, group: CitizenGroup, people: Mapping[str, Person], num: int, den: int
+) -> GroupResult:
     spec = result.spec
     return GroupResult(
         spec=spec,
@@ -164,8 +190,10 @@ def _group_result(result: MeasureResult, group: CitizenGroup, people: Mapping[st
         period_end=result.period_end,
         numerator=num,
         denominator=den,
-        thresholds=tuple(ThresholdResult(t, None if result.no_data else _meets(spec, num, den, t.value))
-                         for t in spec.thresholds),
+        thresholds=tuple(
+            ThresholdResult(t, None if result.no_data else _meets(spec, num, den, t.value))
+            for t in spec.thresholds
+        ),
         no_data=result.no_data,  # no data for the whole target group: none for a group of it
         _run=result._run,
         _position=result._position,
@@ -204,7 +232,9 @@ def restrict_measure(
     return out
 
 
-def restrict(result: MeasureResult, group: CitizenGroup, people: Mapping[str, Person]) -> MeasureResult:
+def restrict(
+    result: MeasureResult, group: CitizenGroup, people: Mapping[str, Person]
+) -> MeasureResult:
     """One result for the group's citizens (see :func:`restrict_measure`)."""
     return restrict_measure([result], group, people)[0]
 
@@ -216,8 +246,13 @@ def restrict_report(report: Report, group: CitizenGroup, people: Mapping[str, Pe
     for r in report.results:
         by_measure.setdefault(r.spec.id, []).append(r)
     restricted = {key: iter(restrict_measure(rs, group, people)) for key, rs in by_measure.items()}
-    return Report(report.first, report.last, [next(restricted[r.spec.id]) for r in report.results], report.payouts,
-                  report.first_registrations)
+    return Report(
+        report.first,
+        report.last,
+        [next(restricted[r.spec.id]) for r in report.results],
+        report.payouts,
+        report.first_registrations,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,17 +296,21 @@ def breakdown(
     extra = [
         unknown
         for unknown in (GENDER_UNKNOWN, ORIGIN_UNKNOWN)
-        if unknown not in groups and any(kind is not None and unknown.matches(*kind) for kind in in_den)
+        if unknown not in groups
+        and any(kind is not None and unknown.matches(*kind) for kind in in_den)
     ]
     spec = result.spec
     out = []
     for g in (*groups, *extra):
+
         def inside(kind: tuple | None, g: CitizenGroup = g) -> bool:
             return g.is_all or (kind is not None and g.matches(*kind))
 
         num = sum(n for kind, n in in_num.items() if inside(kind))
         den = sum(n for kind, n in in_den.items() if inside(kind))
-        out.append(GroupCount(g, num, den, tuple(_meets(spec, num, den, t.value) for t in spec.thresholds)))
+        out.append(
+            GroupCount(g, num, den, tuple(_meets(spec, num, den, t.value) for t in spec.thresholds))
+        )
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -105,7 +106,9 @@ class StaffRecord:
         return counts_in_caseload(self.role, self.hours)
 
     def active_on(self, day: dt.date) -> bool:
-        return (self.active_from is None or self.active_from <= day) and (self.active_to is None or self.active_to >= day)
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_to is None or self.active_to >= day
+        )
 
 
 def _dk(day: dt.date | None) -> str:
@@ -136,21 +139,29 @@ def validate_staff(record: StaffRecord, others: Iterable[StaffRecord]) -> dict[s
     else:
         for other in others:
             if other.id != record.id and other.initials.strip().casefold() == initials.casefold():
-                problems["initials"] = "Initialerne {i} bruges allerede af {name}.".format(i=other.initials, name=other.name)
+                problems["initials"] = "Initialerne {i} bruges allerede af {name}.".format(
+                    i=other.initials, name=other.name
+                )
                 break
     hours = staff.hours_per_week
     if not 0 <= hours <= MAX_HOURS:  # also NaN
         problems["hours"] = "Timer pr. uge skal ligge mellem 0 og {m}.".format(m=_num(MAX_HOURS))
     elif staff.role is StaffRole.PSEUDO and hours != 0:
-        problems["hours"] = "En pseudo-sagsbehandler registreres med 0 timer pr. uge, så borgerne ikke tæller med i nogens sagsstamme."
+        problems["hours"] = (
+            "En pseudo-sagsbehandler registreres med 0 timer pr. uge, så borgerne ikke tæller med i nogens sagsstamme."
+        )
     if record.active_from and record.active_to and record.active_to < record.active_from:
-        problems["active_to"] = "»Aktiv til« {a} ligger før »aktiv fra« {b}.".format(a=_dk(record.active_to), b=_dk(record.active_from))
+        problems["active_to"] = "»Aktiv til« {a} ligger før »aktiv fra« {b}.".format(
+            a=_dk(record.active_to), b=_dk(record.active_from)
+        )
     if "name" not in problems and (problem := control_problem(staff.name)) is not None:
         problems["name"] = problem
     return problems
 
 
-def role_change_problem(new_role: StaffRole, open_cases: Mapping[AssignmentRole, int]) -> str | None:
+def role_change_problem(
+    new_role: StaffRole, open_cases: Mapping[AssignmentRole, int]
+) -> str | None:
     """A new role that cannot hold the person's open assignments (``open_cases``: count per
     assignment role, open today or later) is refused: the citizens are moved first."""
     for role, cases in open_cases.items():
@@ -246,7 +257,9 @@ def default_settings(template: Any) -> CaseloadSettings:
             values = sorted(t.value for t in spec.thresholds)
             caseworker = Limit(values[-1], values[0] if len(values) > 1 else None)
             break
-    return CaseloadSettings({StaffRole.CASEWORKER: caseworker, StaffRole.JOB_BROKER: JOB_BROKER_LIMIT})
+    return CaseloadSettings(
+        {StaffRole.CASEWORKER: caseworker, StaffRole.JOB_BROKER: JOB_BROKER_LIMIT}
+    )
 
 
 def limit_problem(high: float | None, low: float | None) -> str | None:
@@ -278,7 +291,10 @@ def settings_from_json(data: Any, defaults: CaseloadSettings) -> CaseloadSetting
             if not isinstance(value, dict):
                 continue
             high, low = value.get("high"), value.get("low")
-            numbers = all(v is None or isinstance(v, int | float) and not isinstance(v, bool) for v in (high, low))
+            numbers = all(
+                v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+                for v in (high, low)
+            )
             if numbers and high is not None and limit_problem(high, low) is None:
                 limits[role] = Limit(float(high), None if low is None else float(low))
     ips = data.get("ips")
@@ -352,7 +368,9 @@ def _totals(diff: list[int], n: int) -> list[int]:
     return out
 
 
-def count_caseloads(rows: AssignmentRows, staff: Mapping[str, StaffRecord], days: Sequence[dt.date]) -> CaseloadHistory:
+def count_caseloads(
+    rows: AssignmentRows, staff: Mapping[str, StaffRecord], days: Sequence[dt.date]
+) -> CaseloadHistory:
     """Every person's caseload on each of ``days`` (ascending, no repeats), in one pass.
 
     On day D a person's caseload is the citizens with an assignment open on D (start ≤ D ≤ end)
@@ -362,12 +380,14 @@ def count_caseloads(rows: AssignmentRows, staff: Mapping[str, StaffRecord], days
     persons who count in nobody's caseload (pseudo-caseworkers, 0 hours): they count in nobody's
     caseload, their job broker's included (seeds/003 §6: "indgår ikke i den samlede sagsmængde")."""
     keys = [d.isoformat() for d in days]
-    if any(a >= b for a, b in zip(keys, keys[1:])):
+    if any(a >= b for a, b in itertools.pairwise(keys)):
         raise ValueError("days must ascend without repeats")
     n = len(keys)
     left_of, right_of = bisect.bisect_left, bisect.bisect_right
     counted = {sid for sid, s in staff.items() if s.counted}
-    holds = {sid: CASELOAD_ROLE[s.role].value for sid, s in staff.items() if s.role in CASELOAD_ROLE}
+    holds = {
+        sid: CASELOAD_ROLE[s.role].value for sid, s in staff.items() if s.role in CASELOAD_ROLE
+    }
     left = rows.left
     caseworker = AssignmentRole.CASEWORKER.value
     registered_while = rows.registered_while
@@ -437,7 +457,9 @@ def count_caseloads(rows: AssignmentRows, staff: Mapping[str, StaffRecord], days
                         distinct[k] += count
                         hours[k] += staff[sid].hours
         team[role] = list(zip(distinct, hours))
-    return CaseloadHistory(tuple(days), citizens, {sid: _totals(d, n) for sid, d in parked_diff.items()}, team)
+    return CaseloadHistory(
+        tuple(days), citizens, {sid: _totals(d, n) for sid, d in parked_diff.items()}, team
+    )
 
 
 def count_day(month: dt.date, today: dt.date) -> dt.date:
@@ -548,7 +570,20 @@ def person_loads(
         if other_cases and record.counted and record.role is StaffRole.CASEWORKER:
             other = other_cases.get(record.id, {}).get(month, 0)
         whole = per_fte(citizens + other, record.hours) if record.counted else None
-        out.append(PersonLoad(record, day, citizens, parked, load, limit, judge(whole, limit), ips_band(load), other, whole))
+        out.append(
+            PersonLoad(
+                record,
+                day,
+                citizens,
+                parked,
+                load,
+                limit,
+                judge(whole, limit),
+                ips_band(load),
+                other,
+                whole,
+            )
+        )
     return out
 
 
@@ -583,27 +618,60 @@ def warnings(people: Sequence[PersonLoad], teams: Sequence[TeamLoad] = ()) -> li
     for p in people:
         who = f"{p.record.initials} ({p.record.name})"
         if p.status is Status.OVER and p.other:
-            over.append("{who} har {load} sager pr. fuldtid med {other} andre sager – over grænsen på {limit}.".format(
-                who=who, load=_num(p.whole_per_fte), other=p.other, limit=_num(p.limit.high)))
+            over.append(
+                "{who} har {load} sager pr. fuldtid med {other} andre sager – over grænsen på {limit}.".format(
+                    who=who, load=_num(p.whole_per_fte), other=p.other, limit=_num(p.limit.high)
+                )
+            )
         elif p.status is Status.OVER:
-            over.append("{who} har {load} borgere pr. fuldtid – over grænsen på {limit}.".format(
-                who=who, load=_num(p.per_fte), limit=_num(p.limit.high)))
+            over.append(
+                "{who} har {load} borgere pr. fuldtid – over grænsen på {limit}.".format(
+                    who=who, load=_num(p.per_fte), limit=_num(p.limit.high)
+                )
+            )
         if p.gone_with_citizens:
-            when = p.record.active_to if p.record.active_to and p.record.active_to < p.day else p.record.active_from
-            verb = "fratrådt" if p.record.active_to and p.record.active_to < p.day else "først aktiv fra"
+            when = (
+                p.record.active_to
+                if p.record.active_to and p.record.active_to < p.day
+                else p.record.active_from
+            )
+            verb = (
+                "fratrådt"
+                if p.record.active_to and p.record.active_to < p.day
+                else "først aktiv fra"
+            )
             n = p.citizens + p.parked
-            other.append("{who} er {verb} {d}, men har {n} – fordel sagsstammen.".format(
-                who=who, verb=verb, d=_dk(when), n="1 borger" if n == 1 else f"{n} borgere"))
-        if not p.record.counted and p.record.role is not StaffRole.PSEUDO and p.record.role is not StaffRole.LEADER and p.parked:
+            other.append(
+                "{who} er {verb} {d}, men har {n} – fordel sagsstammen.".format(
+                    who=who, verb=verb, d=_dk(when), n="1 borger" if n == 1 else f"{n} borgere"
+                )
+            )
+        if (
+            not p.record.counted
+            and p.record.role is not StaffRole.PSEUDO
+            and p.record.role is not StaffRole.LEADER
+            and p.parked
+        ):
             whose = "borgeren" if p.parked == 1 else f"de {p.parked} borgere"
-            other.append("{who} har 0 timer om ugen; {whose} tæller ikke med i nogens sagsstamme.".format(who=who, whose=whose))
+            other.append(
+                "{who} har 0 timer om ugen; {whose} tæller ikke med i nogens sagsstamme.".format(
+                    who=who, whose=whose
+                )
+            )
     for t in teams:
         if t.status is Status.OVER:
-            over.insert(0, "{role} har i alt {load} borgere pr. fuldtid – over grænsen på {limit}.".format(
-                role=ROLE_PLURAL[t.role], load=_num(t.per_fte), limit=_num(t.limit.high)))
+            over.insert(
+                0,
+                "{role} har i alt {load} borgere pr. fuldtid – over grænsen på {limit}.".format(
+                    role=ROLE_PLURAL[t.role], load=_num(t.per_fte), limit=_num(t.limit.high)
+                ),
+            )
         elif t.status is Status.IN_RANGE:
-            in_range.append("{role} har i alt {load} borgere pr. fuldtid – inden for {limit}.".format(
-                role=ROLE_PLURAL[t.role], load=_num(t.per_fte), limit=t.limit.label()))
+            in_range.append(
+                "{role} har i alt {load} borgere pr. fuldtid – inden for {limit}.".format(
+                    role=ROLE_PLURAL[t.role], load=_num(t.per_fte), limit=t.limit.label()
+                )
+            )
     return over + other + in_range
 
 
@@ -637,12 +705,18 @@ class CaseloadReport:
         return warnings([p for p in self.people(k) if shown(p)], self.teams(k))
 
 
-def caseload_report(staff: Sequence[StaffRecord], rows: AssignmentRows, settings: CaseloadSettings,
-                    days: Sequence[tuple[str, dt.date]],
-                    other_cases: Mapping[str, Mapping[str, int]] | None = None) -> CaseloadReport:
+def caseload_report(
+    staff: Sequence[StaffRecord],
+    rows: AssignmentRows,
+    settings: CaseloadSettings,
+    days: Sequence[tuple[str, dt.date]],
+    other_cases: Mapping[str, Mapping[str, int]] | None = None,
+) -> CaseloadReport:
     """Count every person on each (label, day) of ``days`` (ascending)."""
     history = count_caseloads(rows, {s.id: s for s in staff}, [d for _, d in days])
-    return CaseloadReport(tuple(staff), settings, history, tuple(label for label, _ in days), dict(other_cases or {}))
+    return CaseloadReport(
+        tuple(staff), settings, history, tuple(label for label, _ in days), dict(other_cases or {})
+    )
 
 
 # --- moving citizens --------------------------------------------------------------------------------
@@ -702,24 +776,36 @@ class ReassignmentPlan:
 def skip_reason(case: OpenCase, day: dt.date) -> str | None:
     """Why a citizen cannot be moved on ``day`` (None: they can), as docs/citizens.md's rules."""
     if case.left_on is not None and day > case.left_on:
-        return "Borgeren gik ud {d}; et skift kan ikke ligge efter afgangen.".format(d=_dk(case.left_on))
+        return "Borgeren gik ud {d}; et skift kan ikke ligge efter afgangen.".format(
+            d=_dk(case.left_on)
+        )
     if case.later_start is not None:
-        return "Borgeren har en senere tilknytning fra {d}; ret den på borgersiden.".format(d=_dk(case.later_start))
+        return "Borgeren har en senere tilknytning fra {d}; ret den på borgersiden.".format(
+            d=_dk(case.later_start)
+        )
     if case.start >= day:
-        return "Tilknytningen begyndte {d}; et skift skal ligge efter den dag (ret den på borgersiden).".format(d=_dk(case.start))
+        return "Tilknytningen begyndte {d}; et skift skal ligge efter den dag (ret den på borgersiden).".format(
+            d=_dk(case.start)
+        )
     if case.end is not None and case.end < day:
         return "Tilknytningen sluttede {d}.".format(d=_dk(case.end))
     return None
 
 
-def plan_reassignment(cases: Iterable[OpenCase], to_staff_id: str, day: dt.date, role: AssignmentRole) -> ReassignmentPlan:
+def plan_reassignment(
+    cases: Iterable[OpenCase], to_staff_id: str, day: dt.date, role: AssignmentRole
+) -> ReassignmentPlan:
     """Move the chosen citizens to ``to_staff_id`` from ``day``. Citizens who already have that
     person, or whom the rules do not let move on the day, are left out with the reason."""
     moves, skipped = [], []
     for case in sorted(cases, key=_case_order):
         if case.role is not role:
             raise ValueError("a plan moves one role")
-        reason = "Borgeren har allerede den medarbejder." if case.staff_id == to_staff_id else skip_reason(case, day)
+        reason = (
+            "Borgeren har allerede den medarbejder."
+            if case.staff_id == to_staff_id
+            else skip_reason(case, day)
+        )
         if reason:
             skipped.append((case, reason))
         else:
@@ -731,22 +817,35 @@ def _case_order(case: OpenCase) -> tuple:
     return (case.name.casefold(), case.citizen_id)
 
 
-def spread_receivers(staff: Iterable[StaffRecord], leaving: StaffRecord, day: dt.date) -> list[StaffRecord]:
+def spread_receivers(
+    staff: Iterable[StaffRecord], leaving: StaffRecord, day: dt.date
+) -> list[StaffRecord]:
     """The colleagues a leaving person's caseload can be spread over: the same role, counted in
     caseloads (hours > 0), in the project on the day, ordered by initials."""
     return sorted(
-        (s for s in staff if s.id != leaving.id and s.role is leaving.role and s.counted and s.active_on(day)),
+        (
+            s
+            for s in staff
+            if s.id != leaving.id and s.role is leaving.role and s.counted and s.active_on(day)
+        ),
         key=lambda s: (s.initials.casefold(), s.id),
     )
 
 
-def plan_spread(cases: Iterable[OpenCase], receivers: Sequence[StaffRecord], loads: Mapping[str, int], day: dt.date,
-                role: AssignmentRole) -> ReassignmentPlan:
+def plan_spread(
+    cases: Iterable[OpenCase],
+    receivers: Sequence[StaffRecord],
+    loads: Mapping[str, int],
+    day: dt.date,
+    role: AssignmentRole,
+) -> ReassignmentPlan:
     """Spread the citizens over ``receivers`` evenly, deterministically: citizens in name order,
     each to the receiver whose load per full-time equivalent would be lowest after receiving
     them (ties: fewer citizens now, then initials). ``loads``: citizens per receiver on the day."""
     if not receivers:
-        raise ValidationError("Der er ingen aktive kolleger med samme rolle at fordele borgerne til.")
+        raise ValidationError(
+            "Der er ingen aktive kolleger med samme rolle at fordele borgerne til."
+        )
     ordered = sorted(receivers, key=lambda s: (s.initials.casefold(), s.id))
     current = {s.id: loads.get(s.id, 0) for s in ordered}
     moves, skipped = [], []

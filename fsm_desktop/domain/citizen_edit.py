@@ -45,7 +45,9 @@ EXEMPTION_KINDS: dict[str, str] = {
     "andet": "andet",
 }
 #: Kinds still read but no longer offered (the demo's combined kind).
-_FORMER_EXEMPTION_KINDS = {ExemptionKind.PENSION_OR_JOB.value: "på vej til pension eller job inden for 6 uger"}
+_FORMER_EXEMPTION_KINDS = {
+    ExemptionKind.PENSION_OR_JOB.value: "på vej til pension eller job inden for 6 uger"
+}
 
 
 def exemption_code(note: str) -> str | None:
@@ -94,7 +96,9 @@ def validate_master(citizen: Citizen, group_ids: Iterable[int]) -> dict[str, str
     if citizen.exit_reason is not None and citizen.exit_date is None:
         problems["exit_date"] = "En afgangsårsag kræver en afgangsdato."
     if citizen.entry_date and citizen.exit_date and citizen.exit_date < citizen.entry_date:
-        problems["exit_date"] = "Afgangen {a} ligger før indgangen {b}.".format(a=_dk(citizen.exit_date), b=_dk(citizen.entry_date))
+        problems["exit_date"] = "Afgangen {a} ligger før indgangen {b}.".format(
+            a=_dk(citizen.exit_date), b=_dk(citizen.entry_date)
+        )
     if len(citizen.note) > MAX_NOTE:
         problems["note"] = f"Noten er for lang (højst {MAX_NOTE} tegn)."
     _text_fields(problems, name=citizen.name, note=citizen.note)
@@ -107,7 +111,9 @@ def _overlaps(a: Period, b: Period) -> bool:
     return a.start <= b_end and b.start <= a_end
 
 
-def validate_period(period: Period, others: Sequence[Period], today: dt.date | None = None) -> dict[str, str]:
+def validate_period(
+    period: Period, others: Sequence[Period], today: dt.date | None = None
+) -> dict[str, str]:
     """What is wrong with a period among the citizen's other periods.
 
     Overlaps that cannot be: two periods of the same kind at the same time (a kind is one
@@ -116,14 +122,20 @@ def validate_period(period: Period, others: Sequence[Period], today: dt.date | N
     kontanthjælp, a fritagelse during ressourceforløb)."""
     problems: dict[str, str] = {}
     if period.end is not None and period.end < period.start:
-        problems["end"] = "Slutdatoen {a} ligger før startdatoen {b}.".format(a=_dk(period.end), b=_dk(period.start))
+        problems["end"] = "Slutdatoen {a} ligger før startdatoen {b}.".format(
+            a=_dk(period.end), b=_dk(period.start)
+        )
         return problems
     if len(period.note) > MAX_NOTE:
         problems["note"] = f"Noten er for lang (højst {MAX_NOTE} tegn)."
     _text_fields(problems, note=period.note)
     if period.kind is PeriodKind.FRITAGELSE and exemption_code(period.note) is None:
         if period.note.strip():
-            problems["exemption"] = "»{note}« er ikke en af fritagelsens arter; vælg en på listen.".format(note=period.note.strip())
+            problems["exemption"] = (
+                "»{note}« er ikke en af fritagelsens arter; vælg en på listen.".format(
+                    note=period.note.strip()
+                )
+            )
         else:
             problems["exemption"] = "Vælg fritagelsens art."
     benefit = period.kind.category is PeriodCategory.BENEFIT
@@ -131,11 +143,15 @@ def validate_period(period: Period, others: Sequence[Period], today: dt.date | N
         if other.id == period.id or not _overlaps(period, other):
             continue
         if other.kind is period.kind:
-            problems["start"] = "Overlapper et andet forløb af samme type ({a} – {b}).".format(a=_dk(other.start), b=_dk(other.end))
+            problems["start"] = "Overlapper et andet forløb af samme type ({a} – {b}).".format(
+                a=_dk(other.start), b=_dk(other.end)
+            )
             break
         if benefit and other.kind.category is PeriodCategory.BENEFIT:
-            problems["start"] = "Overlapper ydelsen {kind} ({a} – {b}); en borger har én ydelse ad gangen.".format(
-                kind=other.kind.label, a=_dk(other.start), b=_dk(other.end)
+            problems["start"] = (
+                "Overlapper ydelsen {kind} ({a} – {b}); en borger har én ydelse ad gangen.".format(
+                    kind=other.kind.label, a=_dk(other.start), b=_dk(other.end)
+                )
             )
             break
     return problems
@@ -246,14 +262,20 @@ def _plan(newest: Assignment | None, staff_id: str, day: dt.date) -> Handover | 
     return Handover(end_id=newest.id, start=True, end=newest.end)
 
 
-def plan_handover(open_assignment: tuple[str, str, dt.date] | None, staff_id: str, day: dt.date) -> Handover | None:
+def plan_handover(
+    open_assignment: tuple[str, str, dt.date] | None, staff_id: str, day: dt.date
+) -> Handover | None:
     """``open_assignment``: (id, staff id, start) of the one open on the day, or None. None
     back: nothing to change (the same person). Knows only that row: :func:`plan_change`, which
     sees the whole history, also refuses a day before a later assignment began."""
     if open_assignment is None:
         return _plan(None, staff_id, day)
     assignment_id, current_staff, start = open_assignment
-    return _plan(Assignment("", current_staff, AssignmentRole.JOB_BROKER, start, id=assignment_id), staff_id, day)
+    return _plan(
+        Assignment("", current_staff, AssignmentRole.JOB_BROKER, start, id=assignment_id),
+        staff_id,
+        day,
+    )
 
 
 def _refusal(newest: Assignment | None, day: dt.date, left_on: dt.date | None) -> str | None:
@@ -266,7 +288,9 @@ def _refusal(newest: Assignment | None, day: dt.date, left_on: dt.date | None) -
     return None
 
 
-def handover_problem(history: Sequence[Assignment], staff_id: str, day: dt.date, left_on: dt.date | None = None) -> str | None:
+def handover_problem(
+    history: Sequence[Assignment], staff_id: str, day: dt.date, left_on: dt.date | None = None
+) -> str | None:
     """What stands in the way of a change to ``staff_id`` on ``day`` (``history``: the role's
     assignments; ``left_on``: the citizen's leaving date), or None."""
     newest = newest_assignment(history)
@@ -278,7 +302,9 @@ def handover_problem(history: Sequence[Assignment], staff_id: str, day: dt.date,
     return None
 
 
-def plan_change(history: Sequence[Assignment], staff_id: str, day: dt.date, left_on: dt.date | None = None) -> Handover | None:
+def plan_change(
+    history: Sequence[Assignment], staff_id: str, day: dt.date, left_on: dt.date | None = None
+) -> Handover | None:
     """The change to ``staff_id`` on ``day`` against the role's whole history: a day before the
     newest assignment began (it would leave that one open beside the new one) or after the
     citizen left is refused with ValidationError. A change inside the newest assignment ends it
@@ -298,12 +324,17 @@ def validate_exit(citizen: Citizen, assignments: Iterable[Assignment]) -> dict[s
         return {}
     later = [a.start for a in assignments if a.start > left_on]
     if later:
-        return {"exit_date": "Afgangen {a} ligger før en tilknytning, der begynder {b}; ret afgangsdatoen.".format(
-            a=_dk(left_on), b=_dk(min(later)))}
+        return {
+            "exit_date": "Afgangen {a} ligger før en tilknytning, der begynder {b}; ret afgangsdatoen.".format(
+                a=_dk(left_on), b=_dk(min(later))
+            )
+        }
     return {}
 
 
-def ends_at_exit(history: Iterable[Assignment], before: dt.date | None, after: dt.date | None) -> list[tuple[Assignment, dt.date | None]]:
+def ends_at_exit(
+    history: Iterable[Assignment], before: dt.date | None, after: dt.date | None
+) -> list[tuple[Assignment, dt.date | None]]:
     """The assignments whose end follows the citizen's leaving date, as (assignment, new end).
 
     ``before``/``after``: the leaving date before and after the change (None: not left). Open
@@ -347,7 +378,16 @@ class CitizenChanges:
     @property
     def empty(self) -> bool:
         return not (
-            self.citizen is not None or self.network_consent is not None or self.periods_saved or self.periods_deleted
-            or self.hours_saved or self.hours_deleted or self.contacts_added or self.contacts_deleted
-            or self.status_added or self.network_saved or self.network_deleted or self.handovers
+            self.citizen is not None
+            or self.network_consent is not None
+            or self.periods_saved
+            or self.periods_deleted
+            or self.hours_saved
+            or self.hours_deleted
+            or self.contacts_added
+            or self.contacts_deleted
+            or self.status_added
+            or self.network_saved
+            or self.network_deleted
+            or self.handovers
         )

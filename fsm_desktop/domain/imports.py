@@ -89,7 +89,11 @@ _NAME_DATES = (
 
 
 #: Where an extract's date came from → how the dialog and the command line say it.
-EXTRACT_DATE_SOURCES = {"name": "datoen i filnavnet", "modified": "filens ændringsdato", "given": "valgt"}
+EXTRACT_DATE_SOURCES = {
+    "name": "datoen i filnavnet",
+    "modified": "filens ændringsdato",
+    "given": "valgt",
+}
 
 
 def date_in_name(name: str, today: dt.date) -> dt.date | None:
@@ -142,7 +146,9 @@ class TableSpec:
 
 
 def _cpr(help_text: str) -> FieldSpec:
-    return FieldSpec("cpr", "cpr", True, help_text, ("cpr nr", "cprnr", "cpr nummer", "personnummer"))
+    return FieldSpec(
+        "cpr", "cpr", True, help_text, ("cpr nr", "cprnr", "cpr nummer", "personnummer")
+    )
 
 
 CITIZENS = TableSpec(
@@ -150,27 +156,76 @@ CITIZENS = TableSpec(
     "Borgere",
     (
         _cpr("CPR-nummer, med eller uden bindestreg"),
-        FieldSpec("navn", "text", True, "Borgerens navn", ("borger", "borgernavn", "fulde navn"), 200),
-        FieldSpec("gruppe", "group", help="1 (indsatsgruppe) eller 2 (målgruppe for rehab); tom for indsatser uden grupper"),
+        FieldSpec(
+            "navn", "text", True, "Borgerens navn", ("borger", "borgernavn", "fulde navn"), 200
+        ),
+        FieldSpec(
+            "gruppe",
+            "group",
+            help="1 (indsatsgruppe) eller 2 (målgruppe for rehab); tom for indsatser uden grupper",
+        ),
         FieldSpec("køn", "gender", help="K eller M", aliases=("koen", "kon")),
-        FieldSpec("herkomst", "origin", help="dansk, vestlig eller ikke-vestlig", aliases=("oprindelse",)),
-        FieldSpec("indgang", "date", help="Dato for indgang i målgruppen", aliases=("indgangsdato", "startdato")),
-        FieldSpec("afgang", "date", help="Dato for afgang; kræver en afgangsårsag", aliases=("afgangsdato", "slutdato")),
-        FieldSpec("afgangsårsag", "exit_reason", help="fraflyttet, folkepension, død eller andet", aliases=("aarsag",)),
+        FieldSpec(
+            "herkomst", "origin", help="dansk, vestlig eller ikke-vestlig", aliases=("oprindelse",)
+        ),
+        FieldSpec(
+            "indgang",
+            "date",
+            help="Dato for indgang i målgruppen",
+            aliases=("indgangsdato", "startdato"),
+        ),
+        FieldSpec(
+            "afgang",
+            "date",
+            help="Dato for afgang; kræver en afgangsårsag",
+            aliases=("afgangsdato", "slutdato"),
+        ),
+        FieldSpec(
+            "afgangsårsag",
+            "exit_reason",
+            help="fraflyttet, folkepension, død eller andet",
+            aliases=("aarsag",),
+        ),
         FieldSpec("jobformidler", "initials", help="Jobformidlerens initialer (fra Medarbejdere)"),
-        FieldSpec("sagsbehandler", "initials", help="Sagsbehandlerens initialer (fra Medarbejdere)", aliases=("myndighedssagsbehandler", "koordinerende sagsbehandler")),
-        FieldSpec("cv_jobnet", "yes_no", help="ja eller nej: CV på Jobnet", aliases=("cv paa jobnet", "cv")),
+        FieldSpec(
+            "sagsbehandler",
+            "initials",
+            help="Sagsbehandlerens initialer (fra Medarbejdere)",
+            aliases=("myndighedssagsbehandler", "koordinerende sagsbehandler"),
+        ),
+        FieldSpec(
+            "cv_jobnet",
+            "yes_no",
+            help="ja eller nej: CV på Jobnet",
+            aliases=("cv paa jobnet", "cv"),
+        ),
         FieldSpec("jobmål", "text", help="Borgerens jobmål", aliases=("jobmaal",), max_length=500),
         # The date a snapshot fact holds from (docs/import.md, "Dated extracts"); empty: the
         # extract's date ("Udtræk pr.").
-        FieldSpec("jobformidler_fra", "date", help="Jobformidleren er tilknyttet fra (tom = udtrækkets dato)",
-                  aliases=("jobformidler fra dato", "jobformidler startdato")),
-        FieldSpec("sagsbehandler_fra", "date", help="Sagsbehandleren er tilknyttet fra (tom = udtrækkets dato)",
-                  aliases=("sagsbehandler fra dato", "sagsbehandler startdato")),
-        FieldSpec("cv_jobnet_fra", "date", help="CV-oplysningen gælder fra (tom = udtrækkets dato)",
-                  aliases=("cv fra", "cv paa jobnet fra")),
-        FieldSpec("jobmål_fra", "date", help="Jobmålet gælder fra (tom = udtrækkets dato)",
-                  aliases=("jobmaal fra",)),
+        FieldSpec(
+            "jobformidler_fra",
+            "date",
+            help="Jobformidleren er tilknyttet fra (tom = udtrækkets dato)",
+            aliases=("jobformidler fra dato", "jobformidler startdato"),
+        ),
+        FieldSpec(
+            "sagsbehandler_fra",
+            "date",
+            help="Sagsbehandleren er tilknyttet fra (tom = udtrækkets dato)",
+            aliases=("sagsbehandler fra dato", "sagsbehandler startdato"),
+        ),
+        FieldSpec(
+            "cv_jobnet_fra",
+            "date",
+            help="CV-oplysningen gælder fra (tom = udtrækkets dato)",
+            aliases=("cv fra", "cv paa jobnet fra"),
+        ),
+        FieldSpec(
+            "jobmål_fra",
+            "date",
+            help="Jobmålet gælder fra (tom = udtrækkets dato)",
+            aliases=("jobmaal fra",),
+        ),
     ),
     "Én række pr. borger i målgruppen.",
 )
@@ -179,10 +234,24 @@ PERIODS = TableSpec(
     "Forløb",
     (
         _cpr("Borgerens CPR-nummer (i Borgere eller allerede i projektet)"),
-        FieldSpec("type", "period_type", True, "Forløbets type (se listen)", ("forloebstype", "ydelse", "tilbud")),
+        FieldSpec(
+            "type",
+            "period_type",
+            True,
+            "Forløbets type (se listen)",
+            ("forloebstype", "ydelse", "tilbud"),
+        ),
         FieldSpec("fra", "date", True, "Første dag", ("startdato", "fra dato", "start")),
-        FieldSpec("til", "date", help="Sidste dag; tom = i gang", aliases=("slutdato", "til dato", "slut")),
-        FieldSpec("note", "text", help="Fx fritagelsens art (barsel …)", aliases=("bemaerkning",), max_length=2000),
+        FieldSpec(
+            "til", "date", help="Sidste dag; tom = i gang", aliases=("slutdato", "til dato", "slut")
+        ),
+        FieldSpec(
+            "note",
+            "text",
+            help="Fx fritagelsens art (barsel …)",
+            aliases=("bemaerkning",),
+            max_length=2000,
+        ),
     ),
     "Én række pr. ydelse, tilbud, resultat eller markering med datoer.",
 )
@@ -192,7 +261,13 @@ PAID_HOURS = TableSpec(
     (
         _cpr("Borgerens CPR-nummer"),
         FieldSpec("måned", "month", True, "Måneden som ÅÅÅÅ-MM", ("maaned", "periode")),
-        FieldSpec("timer", "hours", True, "Ordinære løntimer i måneden (decimalkomma er fint)", ("loentimer", "antal timer")),
+        FieldSpec(
+            "timer",
+            "hours",
+            True,
+            "Ordinære løntimer i måneden (decimalkomma er fint)",
+            ("loentimer", "antal timer"),
+        ),
     ),
     "Én række pr. borger pr. måned med løntimer.",
 )
@@ -202,8 +277,15 @@ STAFF = TableSpec(
     (
         FieldSpec("initialer", "staff_initials", True, "Unikke initialer", ("init",)),
         FieldSpec("navn", "text", True, "Medarbejderens navn", (), 200),
-        FieldSpec("rolle", "role", True, "jobformidler, sagsbehandler, leder eller pseudo", ("funktion",)),
-        FieldSpec("timer_pr_uge", "week_hours", help="Timer om ugen (tom = 37; pseudo: 0)", aliases=("timer", "ugentlige timer")),
+        FieldSpec(
+            "rolle", "role", True, "jobformidler, sagsbehandler, leder eller pseudo", ("funktion",)
+        ),
+        FieldSpec(
+            "timer_pr_uge",
+            "week_hours",
+            help="Timer om ugen (tom = 37; pseudo: 0)",
+            aliases=("timer", "ugentlige timer"),
+        ),
     ),
     "Én række pr. medarbejder; pseudo-sagsbehandlere (Barsel/fængsel …) har 0 timer.",
 )
@@ -239,8 +321,19 @@ ROLES = {
     "pseudo": StaffRole.PSEUDO,
     "pseudosagsbehandler": StaffRole.PSEUDO,
 }
-YES_NO = {"ja": "ja", "j": "ja", "x": "ja", "1": "ja", "true": "ja", "sand": "ja",
-          "nej": "nej", "n": "nej", "0": "nej", "false": "nej", "falsk": "nej"}
+YES_NO = {
+    "ja": "ja",
+    "j": "ja",
+    "x": "ja",
+    "1": "ja",
+    "true": "ja",
+    "sand": "ja",
+    "nej": "nej",
+    "n": "nej",
+    "0": "nej",
+    "false": "nej",
+    "falsk": "nej",
+}
 #: The values a user may write, for the template's drop-down lists and messages.
 CHOICES = {
     "period_type": [PERIOD_LABELS[k] for k in PeriodKind],
@@ -337,7 +430,7 @@ _MONTH_FORMS = (
 
 
 def read_month(value: object, options: ReadOptions = ReadOptions()) -> str | None:
-    """"2020-03", "03-2020", "2020/3", "202003", or a date (its month) → "2020-03"."""
+    """ "2020-03", "03-2020", "2020/3", "202003", or a date (its month) → "2020-03"."""
     if value is None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
@@ -425,7 +518,9 @@ def read_cpr(value: object) -> str | None:
         raise CellProblem(exc.message) from None
 
 
-def _choice(vocabulary: dict[str, Any], what: str, choices: str) -> Callable[[object, ReadOptions, str], Any]:
+def _choice(
+    vocabulary: dict[str, Any], what: str, choices: str
+) -> Callable[[object, ReadOptions, str], Any]:
     def read(value: object, options: ReadOptions, key: str) -> Any:
         text = read_text(value, 100)
         if text is None:
@@ -479,7 +574,9 @@ _READERS: dict[str, Callable[[object, ReadOptions, str], Any]] = {
     "staff_initials": _initials,
     "gender": _choice(GENDERS, "et køn", "K eller M"),
     "origin": _choice(ORIGINS, "en herkomst", "dansk, vestlig eller ikke-vestlig"),
-    "exit_reason": _choice(EXIT_REASONS, "en afgangsårsag", "fraflyttet, folkepension, død eller andet"),
+    "exit_reason": _choice(
+        EXIT_REASONS, "en afgangsårsag", "fraflyttet, folkepension, død eller andet"
+    ),
     "role": _choice(ROLES, "en rolle", "jobformidler, sagsbehandler, leder eller pseudo"),
     "yes_no": _choice(YES_NO, "ja eller nej", "ja eller nej"),
     "period_type": _choice(PERIOD_TYPES, "en kendt forløbstype", "se arket Vejledning"),
@@ -552,7 +649,10 @@ class SheetMapping:
         return ReadOptions(
             self.date_format,
             self.decimal,
-            {key: {norm(src): dst for src, dst in pairs.items()} for key, pairs in self.values.items()},
+            {
+                key: {norm(src): dst for src, dst in pairs.items()}
+                for key, pairs in self.values.items()
+            },
         )
 
 
@@ -613,7 +713,9 @@ class Mapping:
                 raise ValidationError("Tilknytningen er ugyldig ved »{where}«.", where=where)
             table = raw.get("table", "")
             if table and table not in TABLES_BY_KEY:
-                raise ValidationError("Tilknytningen nævner en ukendt tabel »{table}«.", table=str(table))
+                raise ValidationError(
+                    "Tilknytningen nævner en ukendt tabel »{table}«.", table=str(table)
+                )
             columns = raw.get("columns", {})
             values = raw.get("values", {})
             date_format = raw.get("date_format", "auto")
@@ -626,9 +728,13 @@ class Mapping:
             ):
                 raise ValidationError("Tilknytningen er ugyldig ved »{where}«.", where=where)
             if date_format not in DATE_FORMATS:
-                raise ValidationError("Tilknytningen har et ukendt datoformat »{fmt}«.", fmt=str(date_format))
+                raise ValidationError(
+                    "Tilknytningen har et ukendt datoformat »{fmt}«.", fmt=str(date_format)
+                )
             if decimal not in DECIMALS:
-                raise ValidationError("Tilknytningen har et ukendt decimaltegn »{sign}«.", sign=str(decimal))
+                raise ValidationError(
+                    "Tilknytningen har et ukendt decimaltegn »{sign}«.", sign=str(decimal)
+                )
             if table:
                 known = {f.key for f in TABLES_BY_KEY[table].fields}
                 unknown = sorted(set(columns) - known)
@@ -638,7 +744,9 @@ class Mapping:
                         table=TABLES_BY_KEY[table].sheet,
                         fields=", ".join(unknown),
                     )
-            sheets[key] = SheetMapping(table, dict(columns), date_format, decimal, {k: dict(v) for k, v in values.items()})
+            sheets[key] = SheetMapping(
+                table, dict(columns), date_format, decimal, {k: dict(v) for k, v in values.items()}
+            )
         return cls(str(data.get("name", "")), sheets, str(data.get("signature", "")))
 
 
@@ -646,7 +754,9 @@ def layout_signature(tables: Sequence[SourceTable]) -> str:
     """The same sheets with the same headers give the same signature (a file layout). A CSV
     file's one sheet is named by the file, which changes with every extract: its name is left out."""
     text = "\n".join(
-        ("" if t.csv else norm(t.sheet)) + ":" + "|".join(sorted(norm(h) for h in t.headers if str(h).strip()))
+        ("" if t.csv else norm(t.sheet))
+        + ":"
+        + "|".join(sorted(norm(h) for h in t.headers if str(h).strip()))
         for t in tables
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -680,7 +790,11 @@ def _column_name(source: SourceTable, index: int | None, fallback: str = "") -> 
     if index is None:
         return fallback
     header = source.headers[index] if index < len(source.headers) else ""
-    return f"{column_letter(index)} ({_show(header, 30)})" if str(header).strip() else column_letter(index)
+    return (
+        f"{column_letter(index)} ({_show(header, 30)})"
+        if str(header).strip()
+        else column_letter(index)
+    )
 
 
 def _auto_bind(source: SourceTable) -> tuple[TableSpec, dict[str, int]] | None:
@@ -733,20 +847,32 @@ def bind(sources: Sequence[SourceTable], mapping: Mapping | None = None) -> Bind
                 ignored.append(source.sheet)
                 continue
             spec = TABLES_BY_KEY[sheet_mapping.table]
-            headers = {norm(h): i for i, h in enumerate(source.headers) if h is not None and str(h).strip()}
+            headers = {
+                norm(h): i for i, h in enumerate(source.headers) if h is not None and str(h).strip()
+            }
             columns: dict[str, int] = {}
             for key, header in sheet_mapping.columns.items():
                 index = headers.get(norm(header))
                 if index is None:
                     errors.append(
-                        RowError(source.sheet, source.header_row, "", f"kolonnen »{_show(header)}« (til {key}) findes ikke i arket")
+                        RowError(
+                            source.sheet,
+                            source.header_row,
+                            "",
+                            f"kolonnen »{_show(header)}« (til {key}) findes ikke i arket",
+                        )
                     )
                 else:
                     columns[key] = index
             missing = [key for key in spec.required if key not in sheet_mapping.columns]
             if missing:
                 errors.append(
-                    RowError(source.sheet, source.header_row, "", "tilknytningen mangler de krævede felter {}".format(", ".join(missing)))
+                    RowError(
+                        source.sheet,
+                        source.header_row,
+                        "",
+                        "tilknytningen mangler de krævede felter {}".format(", ".join(missing)),
+                    )
                 )
             options = sheet_mapping.options()
         else:
@@ -781,7 +907,9 @@ class Existing:
     group_ids: frozenset[int] = frozenset()
     citizens: dict[str, Citizen] = field(default_factory=dict)  # by CPR
     staff: dict[str, Staff] = field(default_factory=dict)  # by initials in upper case
-    periods: dict[tuple[str, str, str], Period] = field(default_factory=dict)  # (citizen id, kind, start ISO)
+    periods: dict[tuple[str, str, str], Period] = field(
+        default_factory=dict
+    )  # (citizen id, kind, start ISO)
     paid_hours: dict[tuple[str, str], float] = field(default_factory=dict)  # (citizen id, month)
     #: The newest assignment (latest start; open or ended), by (citizen id, role).
     assignments: dict[tuple[str, str], Assignment] = field(default_factory=dict)
@@ -821,7 +949,12 @@ class OlderFact:
 
     def __str__(self) -> str:
         return "{what} {initials} pr. {day} er ældre end den gemte ({stored} fra {stored_day}): ikke ændret".format(
-            what=self.what, initials=self.initials, day=_dk(self.day), stored=self.stored, stored_day=_dk(self.stored_day))
+            what=self.what,
+            initials=self.initials,
+            day=_dk(self.day),
+            stored=self.stored,
+            stored_day=_dk(self.stored_day),
+        )
 
 
 @dataclass(slots=True)
@@ -866,10 +999,19 @@ class ImportPlan:
     @property
     def changes(self) -> int:
         return (
-            len(self.staff_new) + len(self.staff_updated) + len(self.citizens_new) + len(self.citizens_updated)
-            + len(self.assignments_new) + len(self.assignments_ended) + len(self.assignments_moved)
-            + len(self.assignments_restarted) + len(self.status_new)
-            + len(self.periods_new) + len(self.periods_updated) + len(self.hours_new) + len(self.hours_updated)
+            len(self.staff_new)
+            + len(self.staff_updated)
+            + len(self.citizens_new)
+            + len(self.citizens_updated)
+            + len(self.assignments_new)
+            + len(self.assignments_ended)
+            + len(self.assignments_moved)
+            + len(self.assignments_restarted)
+            + len(self.status_new)
+            + len(self.periods_new)
+            + len(self.periods_updated)
+            + len(self.hours_new)
+            + len(self.hours_updated)
         )
 
     def counts(self) -> dict[str, int]:
@@ -903,27 +1045,38 @@ class ImportPlan:
     def summary(self) -> str:
         """One Danish line."""
         c = self.counts()
+
         def new_changed(new: str, changed: str) -> str:
             return f"{count(c[new], 'ny', 'nye')}, {count(c[changed], 'ændret', 'ændrede')}"
 
         parts = [
-            "borgere: {}, {}".format(new_changed("citizens_new", "citizens_updated"),
-                                     count(c["citizens_unchanged"], "uændret", "uændrede")),
+            "borgere: {}, {}".format(
+                new_changed("citizens_new", "citizens_updated"),
+                count(c["citizens_unchanged"], "uændret", "uændrede"),
+            ),
             "forløb: " + new_changed("periods_new", "periods_updated"),
             "løntimer: " + new_changed("hours_new", "hours_updated"),
             "medarbejdere: " + new_changed("staff_new", "staff_updated"),
         ]
-        if c["status_new"]:  # a new CV-on-Jobnet or job-goal value (the citizen row may be unchanged)
+        if c[
+            "status_new"
+        ]:  # a new CV-on-Jobnet or job-goal value (the citizen row may be unchanged)
             text = "cv/jobmål: " + count(c["status_new"], "ny registrering", "nye registreringer")
             if c["status_history"]:
                 text += " ({} før en nyere, som fortsat gælder)".format(number(c["status_history"]))
             parts.append(text)
         if c["assignments_restarted"]:
-            parts.append("{}: samme medarbejder fra en tidligere dato".format(
-                count(c["assignments_restarted"], "tilknytning", "tilknytninger")))
+            parts.append(
+                "{}: samme medarbejder fra en tidligere dato".format(
+                    count(c["assignments_restarted"], "tilknytning", "tilknytninger")
+                )
+            )
         if c["older"]:
-            parts.append("{} ældre end det gemte (ikke ændret)".format(
-                count(c["older"], "tilknytning", "tilknytninger")))
+            parts.append(
+                "{} ældre end det gemte (ikke ændret)".format(
+                    count(c["older"], "tilknytning", "tilknytninger")
+                )
+            )
         if c["leaving"]:
             parts.append("{} går ud af målgruppen".format(number(c["leaving"])))
         if c["rejected_rows"]:
@@ -940,7 +1093,7 @@ class _Row:
     """One source row: its cells, the values read from them (in the order of the table's
     fields) and what is wrong with it."""
 
-    __slots__ = ("table", "row", "raw", "values", "problems")
+    __slots__ = ("problems", "raw", "row", "table", "values")
 
     def __init__(self, table: BoundTable, row: int, raw: tuple, values: list) -> None:
         self.table = table
@@ -978,14 +1131,16 @@ def _parse_table(table: BoundTable, progress: Callable[[int], None] | None) -> l
     for i, f in enumerate(spec.fields):
         if f.key in table.columns:
             cache: dict | None = None if f.kind == "text" else {}
-            readers.append((i, f.key, f.required, table.columns[f.key], reader(f, table.options), cache))
+            readers.append(
+                (i, f.key, f.required, table.columns[f.key], reader(f, table.options), cache)
+            )
     missing = [f.key for f in spec.fields if f.required and f.key not in table.columns]
     width = len(spec.fields)
     # Rows come without their empty cells at the end: a longer row has a cell beyond the headers.
     headed = len(source.headers) if source.csv else None
     rows = []
-    for count, (number_, raw) in enumerate(source.rows, start=1):
-        if progress is not None and count % 2000 == 0:
+    for seen, (number_, raw) in enumerate(source.rows, start=1):
+        if progress is not None and seen % 2000 == 0:
             progress(2000)
         values = [None] * width
         row = _Row(table, number_, raw, values)
@@ -1050,8 +1205,12 @@ def plan_import(
 
 
 #: A snapshot fact of the Borgere sheet → the column dating it.
-_DATED_BY = {"jobformidler": "jobformidler_fra", "sagsbehandler": "sagsbehandler_fra",
-             "cv_jobnet": "cv_jobnet_fra", "jobmål": "jobmål_fra"}
+_DATED_BY = {
+    "jobformidler": "jobformidler_fra",
+    "sagsbehandler": "sagsbehandler_fra",
+    "cv_jobnet": "cv_jobnet_fra",
+    "jobmål": "jobmål_fra",
+}
 
 
 class _Planner:
@@ -1061,7 +1220,9 @@ class _Planner:
         self.as_of = as_of
         self.progress = progress
         self.cancelled = cancelled or (lambda: False)
-        self.result = ImportPlan(errors=list(binding.errors), ignored_sheets=list(binding.ignored), as_of=as_of)
+        self.result = ImportPlan(
+            errors=list(binding.errors), ignored_sheets=list(binding.ignored), as_of=as_of
+        )
 
     def _check(self) -> None:
         if self.cancelled():
@@ -1080,7 +1241,9 @@ class _Planner:
             self.result.rows_read += len(source.rows)
             for number_, raw in source.rows:
                 self.result.errors.append(RowError(source.sheet, number_, "", message))
-                self.result.rejected.append(RejectedRow(source.sheet, number_, list(source.headers), raw, [message]))
+                self.result.rejected.append(
+                    RejectedRow(source.sheet, number_, list(source.headers), raw, [message])
+                )
         self.result.has_citizen_sheet = CITIZENS.key in parsed
         staff = self._staff(parsed.get(STAFF.key, []))
         citizens = self._citizens(parsed.get(CITIZENS.key, []), staff)
@@ -1103,9 +1266,13 @@ class _Planner:
             column = _column_name(source, index, key if type(key) is str else "")
             self.result.errors.append(RowError(source.sheet, row.row, column, message))
             messages.append(f"{column}: {message}" if column else message)
-        self.result.rejected.append(RejectedRow(source.sheet, row.row, list(source.headers), row.raw, messages))
+        self.result.rejected.append(
+            RejectedRow(source.sheet, row.row, list(source.headers), row.raw, messages)
+        )
 
-    def _duplicates(self, rows: list[_Row], key: Callable[[_Row], tuple], what: str, column: str) -> None:
+    def _duplicates(
+        self, rows: list[_Row], key: Callable[[_Row], tuple], what: str, column: str
+    ) -> None:
         first_seen: dict[Any, int] = {}
         for row in rows:
             value = key(row)
@@ -1124,10 +1291,19 @@ class _Planner:
         for row in rows:
             # The register's rule (docs/caseload.md): a pseudo-caseworker has 0 hours a week, so
             # the citizens parked there count in nobody's caseload.
-            if not row.problems and row["rolle"] is StaffRole.PSEUDO and row.get("timer_pr_uge") not in (None, 0):
-                row.error("timer_pr_uge", "en pseudo-sagsbehandler har 0 timer om ugen (borgerne hos den tæller ikke "
-                                          "med i nogens sagsstamme)")
-        self._rejected_initials = {r["initialer"]: r.row for r in rows if r.problems and r["initialer"]}
+            if (
+                not row.problems
+                and row["rolle"] is StaffRole.PSEUDO
+                and row.get("timer_pr_uge") not in (None, 0)
+            ):
+                row.error(
+                    "timer_pr_uge",
+                    "en pseudo-sagsbehandler har 0 timer om ugen (borgerne hos den tæller ikke "
+                    "med i nogens sagsstamme)",
+                )
+        self._rejected_initials = {
+            r["initialer"]: r.row for r in rows if r.problems and r["initialer"]
+        }
         for row in rows:
             if row.problems:
                 continue
@@ -1145,7 +1321,11 @@ class _Planner:
                 if hours is None:  # empty: unchanged (a pseudo-caseworker has none)
                     hours = 0.0 if v["rolle"] is StaffRole.PSEUDO else old.hours_per_week
                 staff = replace(old, name=v["navn"], role=v["rolle"], hours_per_week=hours)
-                if (staff.name, staff.role, staff.hours_per_week) != (old.name, old.role, old.hours_per_week):
+                if (staff.name, staff.role, staff.hours_per_week) != (
+                    old.name,
+                    old.role,
+                    old.hours_per_week,
+                ):
                     self.result.staff_updated.append((old, staff))
                 else:
                     self.result.staff_unchanged += 1
@@ -1181,16 +1361,20 @@ class _Planner:
                     self.result.citizens_updated.append(CitizenUpdate(old, citizen, changed))
                 else:
                     self.result.citizens_unchanged += 1
-            if (
-                citizen.exit_reason in LEAVING_REASONS
-                and (old is None or (old.exit_date, old.exit_reason) != (citizen.exit_date, citizen.exit_reason))
+            if citizen.exit_reason in LEAVING_REASONS and (
+                old is None
+                or (old.exit_date, old.exit_reason) != (citizen.exit_date, citizen.exit_reason)
             ):
                 self.result.leaving.append(citizen)
             self._assignments(citizen, v, staff, new=old is None)
             self._status(citizen, v)
         if rows:
             self.result.missing = sorted(
-                (c for cpr, c in existing.citizens.items() if cpr not in in_file and c.exit_date is None),
+                (
+                    c
+                    for cpr, c in existing.citizens.items()
+                    if cpr not in in_file and c.exit_date is None
+                ),
                 key=lambda c: c.name,
             )
         self._rejected_cpr = {r["cpr"]: r.row for r in rows if r.problems and r["cpr"]}
@@ -1204,33 +1388,58 @@ class _Planner:
             if not self.existing.group_ids:
                 row.error("gruppe", "indsatsen har ingen grupper; lad cellen være tom")
             elif group not in self.existing.group_ids:
-                row.error("gruppe", "gruppe {} findes ikke (brug {})".format(group, " eller ".join(str(g) for g in sorted(self.existing.group_ids))))
-        entry = v.get("indgang") if v.get("indgang") is not None else (old.entry_date if old else None)
-        exit_date = v.get("afgang") if v.get("afgang") is not None else (old.exit_date if old else None)
-        reason = v.get("afgangsårsag") if v.get("afgangsårsag") is not None else (old.exit_reason if old else None)
+                row.error(
+                    "gruppe",
+                    "gruppe {} findes ikke (brug {})".format(
+                        group, " eller ".join(str(g) for g in sorted(self.existing.group_ids))
+                    ),
+                )
+        entry = (
+            v.get("indgang") if v.get("indgang") is not None else (old.entry_date if old else None)
+        )
+        exit_date = (
+            v.get("afgang") if v.get("afgang") is not None else (old.exit_date if old else None)
+        )
+        reason = (
+            v.get("afgangsårsag")
+            if v.get("afgangsårsag") is not None
+            else (old.exit_reason if old else None)
+        )
         if v.get("afgang") is not None and reason is None:
             row.error("afgangsårsag", "en afgang kræver en afgangsårsag")
         if v.get("afgangsårsag") is not None and exit_date is None:
             row.error("afgang", "en afgangsårsag kræver en afgangsdato")
         if entry is not None and exit_date is not None and exit_date < entry:
-            row.error("afgang", "afgangen {} ligger før indgangen {}".format(_dk(exit_date), _dk(entry)))
+            row.error(
+                "afgang", "afgangen {} ligger før indgangen {}".format(_dk(exit_date), _dk(entry))
+            )
         for fact, dated_by in _DATED_BY.items():
             day = v.get(dated_by)
             if day is None:
                 continue
             if v.get(fact) is None:
-                row.error(dated_by, f"en dato uden {fact} i samme række; udfyld {fact} eller slet datoen")
+                row.error(
+                    dated_by, f"en dato uden {fact} i samme række; udfyld {fact} eller slet datoen"
+                )
             elif day > self.as_of:
-                row.error(dated_by, "datoen {} ligger efter udtrækkets dato {}".format(_dk(day), _dk(self.as_of)))
+                row.error(
+                    dated_by,
+                    "datoen {} ligger efter udtrækkets dato {}".format(_dk(day), _dk(self.as_of)),
+                )
         for key in ("jobformidler", "sagsbehandler"):
             initials = v.get(key)
             if initials is None or initials in staff or initials in self.existing.staff:
                 continue
             rejected = self._rejected_initials.get(initials)
             if rejected is not None:
-                row.error(key, f"medarbejderen »{initials}« er afvist i Medarbejdere række {rejected}")
+                row.error(
+                    key, f"medarbejderen »{initials}« er afvist i Medarbejdere række {rejected}"
+                )
             else:
-                row.error(key, f"ukendte initialer »{initials}« (hverken i Medarbejdere eller i projektet)")
+                row.error(
+                    key,
+                    f"ukendte initialer »{initials}« (hverken i Medarbejdere eller i projektet)",
+                )
 
     def _merge_citizen(self, old: Citizen | None, v: _Row) -> Citizen:
         """An empty cell or a missing column changes nothing (docs/import.md)."""
@@ -1251,7 +1460,10 @@ class _Planner:
         changes the newer state: the same person (and no earlier assignment) moves the start
         back; another person is reported (ImportPlan.older)."""
         result = self.result
-        for key, role in (("jobformidler", AssignmentRole.JOB_BROKER), ("sagsbehandler", AssignmentRole.CASEWORKER)):
+        for key, role in (
+            ("jobformidler", AssignmentRole.JOB_BROKER),
+            ("sagsbehandler", AssignmentRole.CASEWORKER),
+        ):
             initials = v.get(key)
             if initials is None:
                 continue
@@ -1261,7 +1473,11 @@ class _Planner:
             newest = None if new else self.existing.assignments.get((citizen.id, role.value))
             if newest is None:
                 start = day
-                if explicit is None and citizen.entry_date is not None and citizen.entry_date <= day:
+                if (
+                    explicit is None
+                    and citizen.entry_date is not None
+                    and citizen.entry_date <= day
+                ):
                     start = citizen.entry_date  # a citizen's first: from the entry date
                 result.assignments_new.append(Assignment(citizen.id, member.id, role, start))
                 continue
@@ -1280,7 +1496,11 @@ class _Planner:
                     result.assignments_restarted.append((newest, replace(newest, start=day)))
                     continue
                 stored = covering or newest
-                result.older.append(OlderFact(citizen, key, initials, day, self._initials(stored.staff_id), stored.start))
+                result.older.append(
+                    OlderFact(
+                        citizen, key, initials, day, self._initials(stored.staff_id), stored.start
+                    )
+                )
                 continue
             if newest.end is not None:
                 # Ended before the day: the citizen has someone again.
@@ -1326,7 +1546,9 @@ class _Planner:
                     self.result.status_history += 1
 
     # --- periods and paid hours -----------------------------------------------------------------
-    def _citizen_for(self, row: _Row, cpr: str | None, citizens: dict[str, Citizen]) -> Citizen | None:
+    def _citizen_for(
+        self, row: _Row, cpr: str | None, citizens: dict[str, Citizen]
+    ) -> Citizen | None:
         if cpr is None:
             return None
         citizen = citizens.get(cpr)
@@ -1335,7 +1557,12 @@ class _Planner:
             if rejected is not None:
                 row.error("cpr", f"borgeren er afvist i Borgere række {rejected}")
             else:
-                row.error("cpr", "CPR-nummeret {} findes hverken i Borgere eller i projektet".format(cpr_rules.mask(cpr)))
+                row.error(
+                    "cpr",
+                    "CPR-nummeret {} findes hverken i Borgere eller i projektet".format(
+                        cpr_rules.mask(cpr)
+                    ),
+                )
         return citizen
 
     def _periods(self, rows: list[_Row], citizens: dict[str, Citizen]) -> None:
@@ -1345,9 +1572,14 @@ class _Planner:
             values = row.values
             start, end = values[from_at], values[to_at]
             if end is not None and start is not None and end < start:
-                row.error("til", "slutdatoen {} ligger før startdatoen {}".format(_dk(end), _dk(start)))
+                row.error(
+                    "til", "slutdatoen {} ligger før startdatoen {}".format(_dk(end), _dk(start))
+                )
         self._duplicates(
-            rows, lambda r: (r.values[cpr_at], r.values[type_at], r.values[from_at]), "Samme forløb (CPR, type og fra)", "fra"
+            rows,
+            lambda r: (r.values[cpr_at], r.values[type_at], r.values[from_at]),
+            "Samme forløb (CPR, type og fra)",
+            "fra",
         )
         existing = self.existing.periods
         new, updated = self.result.periods_new, self.result.periods_updated
@@ -1370,7 +1602,9 @@ class _Planner:
 
     def _paid_hours(self, rows: list[_Row], citizens: dict[str, Citizen]) -> None:
         cpr_at, month_at, hours_at = range(3)  # the order of PAID_HOURS.fields
-        self._duplicates(rows, lambda r: (r.values[cpr_at], r.values[month_at]), "Samme borger og måned", "måned")
+        self._duplicates(
+            rows, lambda r: (r.values[cpr_at], r.values[month_at]), "Samme borger og måned", "måned"
+        )
         existing = self.existing.paid_hours
         new, updated = self.result.hours_new, self.result.hours_updated
         unchanged = 0
@@ -1399,11 +1633,18 @@ _CITIZEN_FIELDS = {
     "afgang": "exit_date",
     "afgangsårsag": "exit_reason",
 }
-_ATTRIBUTE_NAMES = {"name": "navn", **{attribute: key for key, attribute in _CITIZEN_FIELDS.items()}}
+_ATTRIBUTE_NAMES = {
+    "name": "navn",
+    **{attribute: key for key, attribute in _CITIZEN_FIELDS.items()},
+}
 
 
 def _changed_fields(old: Citizen, new: Citizen) -> list[str]:
-    return [name for attribute, name in _ATTRIBUTE_NAMES.items() if getattr(old, attribute) != getattr(new, attribute)]
+    return [
+        name
+        for attribute, name in _ATTRIBUTE_NAMES.items()
+        if getattr(old, attribute) != getattr(new, attribute)
+    ]
 
 
 def _dk(day: dt.date) -> str:

@@ -181,12 +181,17 @@ class Facts:
         citizens = self.citizens
         return FactRows(
             citizens=[
-                (c.id, c.name, c.group, iso(c.entry_date), iso(c.exit_date), c.exit_reason) for c in citizens
+                (c.id, c.name, c.group, iso(c.entry_date), iso(c.exit_date), c.exit_reason)
+                for c in citizens
             ],
             periods=[(c.id, s.kind, iso(s.start), iso(s.end)) for c in citizens for s in c.periods],
-            paid_hours=[(c.id, month, hours) for c in citizens for month, hours in c.paid_hours.items()],
+            paid_hours=[
+                (c.id, month, hours) for c in citizens for month, hours in c.paid_hours.items()
+            ],
             assignments=[
-                (c.id, s.staff_id, s.kind, iso(s.start), iso(s.end)) for c in citizens for s in c.assignments
+                (c.id, s.staff_id, s.kind, iso(s.start), iso(s.end))
+                for c in citizens
+                for s in c.assignments
             ],
             staff=self.staff,
             births={c.id: c.birth_date.isoformat() for c in citizens if c.birth_date is not None},
@@ -224,7 +229,14 @@ class FactRows:
         if self.objects is None:
             day = IsoDates().of
             objects = {
-                cid: CitizenFacts(cid, name, group, day(entry), day(exit_date), ExitReason(reason) if reason else None)
+                cid: CitizenFacts(
+                    cid,
+                    name,
+                    group,
+                    day(entry),
+                    day(exit_date),
+                    ExitReason(reason) if reason else None,
+                )
                 for cid, name, group, entry, exit_date, reason in self.citizens
             }
             for cid, kind, start, end in self.periods:
@@ -270,7 +282,9 @@ def facts_needed(template: ProgramTemplate) -> FactsNeeded:
             kinds.add(PeriodKind.RESSOURCEFORLOEB.value)  # the registration lasts while in it
         if rule == "target_group":
             for_all, with_births = target_group_needs(template)
-            (kinds if for_all else entry_benefits).update(kind.value for kind in template.target_group.benefits)
+            (kinds if for_all else entry_benefits).update(
+                kind.value for kind in template.target_group.benefits
+            )
             births = births or with_births
         elif rule in ("bir_rolling_quarter", "seniority_one_year"):
             kinds.add(PeriodKind.RESSOURCEFORLOEB.value)
@@ -283,7 +297,9 @@ def facts_needed(template: ProgramTemplate) -> FactsNeeded:
                 roles.add(JOB_BROKER)
             else:
                 kinds.add(source)
-    return FactsNeeded(frozenset(kinds), frozenset(entry_benefits - kinds), paid_hours, frozenset(roles), births)
+    return FactsNeeded(
+        frozenset(kinds), frozenset(entry_benefits - kinds), paid_hours, frozenset(roles), births
+    )
 
 
 def target_group_needs(template: ProgramTemplate) -> tuple[bool, bool]:
@@ -341,9 +357,14 @@ def no_data_reason(spec: MeasureSpec, registrations: Mapping[str, str | None]) -
         if day is None:
             parts.append("projektet har ingen registrering af {label}".format(label=label))
         else:
-            parts.append("perioden slutter før projektets første registrering af {label} ({day})".format(
-                label=label, day=_d(dt.date.fromisoformat(day))))
-    return "Ingen data: {parts}. En manglende registrering er ikke et »nej«.".format(parts="; ".join(parts))
+            parts.append(
+                "perioden slutter før projektets første registrering af {label} ({day})".format(
+                    label=label, day=_d(dt.date.fromisoformat(day))
+                )
+            )
+    return "Ingen data: {parts}. En manglende registrering er ikke et »nej«.".format(
+        parts="; ".join(parts)
+    )
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -385,7 +406,7 @@ class MeasureResult:
 
     @property
     def label(self) -> str:
-        """"2020-03" for a month, "2020-01 – 2020-03" for a quarter or a period."""
+        """ "2020-03" for a month, "2020-01 – 2020-03" for a quarter or a period."""
         if self.period_start == self.period_end:
             return str(self.period_start)
         return f"{self.period_start} – {self.period_end}"
@@ -439,9 +460,11 @@ def _meets(spec: MeasureSpec, numerator: float, denominator: float, value: float
     """Exact comparison (no float rounding: 3/20 is exactly 15 %)."""
     if not denominator:
         return False
-    share = Fraction(numerator) / Fraction(denominator) if isinstance(numerator, int) and isinstance(
-        denominator, int
-    ) else Fraction(str(numerator)) / Fraction(str(denominator))
+    share = (
+        Fraction(numerator) / Fraction(denominator)
+        if isinstance(numerator, int) and isinstance(denominator, int)
+        else Fraction(str(numerator)) / Fraction(str(denominator))
+    )
     limit = Fraction(str(value))
     return share >= limit if spec.direction == "at_least" else share <= limit
 
@@ -513,7 +536,9 @@ class _Context:
     (:meth:`masks`), so a measure reads one integer per citizen instead of uniting the sources
     citizen by citizen."""
 
-    def __init__(self, template: ProgramTemplate, rows: FactRows, first: Month, last: Month) -> None:
+    def __init__(
+        self, template: ProgramTemplate, rows: FactRows, first: Month, last: Month
+    ) -> None:
         self.template = template
         self.rows = rows
         self.first = first
@@ -547,12 +572,16 @@ class _Context:
         #: (start, end) of each ressourceforløb period (ISO).
         self.ressourceforloeb: list[list[tuple[str, str | None]] | None] = [None] * count
         self._scan_periods(
-            rows.periods, slots, bool(rules & {"bir_rolling_quarter", "seniority_one_year", "caseload"})
+            rows.periods,
+            slots,
+            bool(rules & {"bir_rolling_quarter", "seniority_one_year", "caseload"}),
         )
         if PAID_HOURS in slots:
             self._scan_paid_hours(slots[PAID_HOURS])
         if JOB_BROKER in slots:  # a job-broker assignment touches months as a period does
-            brokers = ((cid, role, start, end) for cid, _staff, role, start, end in rows.assignments)
+            brokers = (
+                (cid, role, start, end) for cid, _staff, role, start, end in rows.assignments
+            )
             self._scan_periods(brokers, {JOB_BROKER: slots[JOB_BROKER]}, False)
 
     @property
@@ -637,7 +666,9 @@ def check_in_period(month: Month, first: Month, last: Month) -> None:
     if not first <= month <= last:
         raise ValidationError(
             "Måneden {month} ligger uden for indsatsens periode ({first} – {last}).",
-            month=str(month), first=str(first), last=str(last),
+            month=str(month),
+            first=str(first),
+            last=str(last),
         )
 
 
@@ -686,7 +717,9 @@ def _target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str
     ended: set[str] = set()  # citizens with a benefit period that ended before it counts
     if benefits and (since_baseline or any(row[3] is None for row in citizens)):
         # BIR: from the baseline month's first ISO week; the others: from the initiative's start.
-        cutoff = baseline_week(template)[0].isoformat() if since_baseline else template.start.isoformat()
+        cutoff = (
+            baseline_week(template)[0].isoformat() if since_baseline else template.start.isoformat()
+        )
         for cid, kind, start, end in rows.periods:
             if kind in benefits:
                 if end is not None and end < cutoff:
@@ -807,7 +840,14 @@ class _MeasureRun:
             return lambda mask: ((mask | (mask >> 1) | (mask >> 2)) >> lo) & period_mask
         earlier = self._qualifying_from_index(offset) if qualifying else None
         period_masks = [
-            (k, _bits(a + offset if earlier is None else min(a, earlier) + offset, b + offset, self.ctx.n + offset))
+            (
+                k,
+                _bits(
+                    a + offset if earlier is None else min(a, earlier) + offset,
+                    b + offset,
+                    self.ctx.n + offset,
+                ),
+            )
             for k, (a, b) in enumerate(bounds)
         ]
         if len(period_masks) == 1:  # one measurement over the window (Frontrunner's year)
@@ -827,7 +867,8 @@ class _MeasureRun:
     def _evaluate(self) -> None:
         bounds = self.bounds = self._period_bounds()
         self.periods = [
-            (Month.from_index(self.ctx.base + a), Month.from_index(self.ctx.base + b)) for a, b in bounds
+            (Month.from_index(self.ctx.base + a), Month.from_index(self.ctx.base + b))
+            for a, b in bounds
         ]
         p = len(bounds)
         if self.spec.kind == "caseload":
@@ -952,7 +993,11 @@ class _MeasureRun:
         if (groups and citizen.group not in groups) or entry_iso == NEVER:
             return 0
         entry = None if entry_iso is None else dt.date.fromisoformat(entry_iso)
-        if entry is not None and _leaves(citizen.exit_date, citizen.exit_reason) and citizen.exit_date < entry:
+        if (
+            entry is not None
+            and _leaves(citizen.exit_date, citizen.exit_reason)
+            and citizen.exit_date < entry
+        ):
             return 0
         mask = 0
         for k, b in enumerate(bounds):
@@ -979,7 +1024,9 @@ class _MeasureRun:
                 mask |= 1 << k
         return mask
 
-    def _touches_by_date(self, citizen: CitizenFacts, sources: Iterable[str], first: dt.date, last: dt.date) -> bool:
+    def _touches_by_date(
+        self, citizen: CitizenFacts, sources: Iterable[str], first: dt.date, last: dt.date
+    ) -> bool:
         for source in sources:
             if source == PAID_HOURS:
                 for month, hours in citizen.paid_hours.items():
@@ -988,7 +1035,9 @@ class _MeasureRun:
                         if m.first <= last and m.last >= first:
                             return True
             elif source == JOB_BROKER:
-                if any(s.kind == JOB_BROKER and s.overlaps(first, last) for s in citizen.assignments):
+                if any(
+                    s.kind == JOB_BROKER and s.overlaps(first, last) for s in citizen.assignments
+                ):
                     return True
             elif any(s.kind == source and s.overlaps(first, last) for s in citizen.periods):
                 return True
@@ -1020,7 +1069,9 @@ class _MeasureRun:
             earliest = None
             if spans is not None:
                 for start, end in spans:
-                    if (end is None or end >= baseline_start) and (earliest is None or start < earliest):
+                    if (end is None or end >= baseline_start) and (
+                        earliest is None or start < earliest
+                    ):
                         earliest = start
             if earliest is None:
                 dens.append(0)
@@ -1158,7 +1209,11 @@ class _MeasureRun:
                 if to_periods(months) >> k & 1:
                     initials.setdefault(cid, set()).add(staff[staff_id].initials)
             rows = [
-                Member(cid, by_id[cid].name, "sagsbehandler {initials}".format(initials=", ".join(sorted(found))))
+                Member(
+                    cid,
+                    by_id[cid].name,
+                    "sagsbehandler {initials}".format(initials=", ".join(sorted(found))),
+                )
                 for cid, found in initials.items()
             ]
             rows.sort(key=lambda m: (m.reason, m.name))
@@ -1181,25 +1236,37 @@ class _MeasureRun:
             baseline_start, baseline_end = baseline_week(self.ctx.template)
             rf = [s for s in citizen.periods if s.kind == PeriodKind.RESSOURCEFORLOEB.value]
             if any(s.overlaps(baseline_start, baseline_end) for s in rf):
-                return "i ressourceforløb i første uge af {month}".format(month=_month_name(baseline_start + dt.timedelta(days=3)))
+                return "i ressourceforløb i første uge af {month}".format(
+                    month=_month_name(baseline_start + dt.timedelta(days=3))
+                )
             start = min(s.start for s in rf if s.end is None or s.end >= baseline_start)
             return "i ressourceforløb fra {date}".format(date=_d(start))
         if rule == "seniority_one_year":
-            rf = [s for s in citizen.periods if s.kind == PeriodKind.RESSOURCEFORLOEB.value and s.overlaps(last, last)]
-            return "i ressourceforløb siden {date} (mindst 1 år)".format(date=_d(min(s.start for s in rf)))
+            rf = [
+                s
+                for s in citizen.periods
+                if s.kind == PeriodKind.RESSOURCEFORLOEB.value and s.overlaps(last, last)
+            ]
+            return "i ressourceforløb siden {date} (mindst 1 år)".format(
+                date=_d(min(s.start for s in rf))
+            )
         group = " gruppe {g}".format(g=citizen.group) if citizen.group else ""
         return "i målgruppen{group}".format(group=group)
 
     def _num_reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
         if self.spec.kind == "passive_share":
             window_first = (Month.of(last) - 11).first
-            return "hverken aktivt tilbud eller mentor {a} – {b}".format(a=_d(window_first), b=_d(last))
+            return "hverken aktivt tilbud eller mentor {a} – {b}".format(
+                a=_d(window_first), b=_d(last)
+            )
         if self.spec.qualifying_from is not None:  # Frontrunner: the whole project period
             first = min(first, self.spec.qualifying_from)
         for source in self.spec.qualifying:
             if source == PAID_HOURS:
                 months = sorted(
-                    m for m, h in citizen.paid_hours.items() if h > 0 and Month.parse(m).first <= last and Month.parse(m).last >= first
+                    m
+                    for m, h in citizen.paid_hours.items()
+                    if h > 0 and Month.parse(m).first <= last and Month.parse(m).last >= first
                 )
                 if months:
                     return "løntimer i {month} ({hours:g} t.)".format(
@@ -1213,7 +1280,9 @@ class _MeasureRun:
                 for s in sorted(citizen.periods, key=lambda s: s.start):
                     if s.kind == source and s.overlaps(first, last):
                         end = _d(s.end) if s.end else "…"
-                        return "{kind} {a} – {b}".format(kind=PERIOD_LABELS[PeriodKind(source)], a=_d(s.start), b=end)
+                        return "{kind} {a} – {b}".format(
+                            kind=PERIOD_LABELS[PeriodKind(source)], a=_d(s.start), b=end
+                        )
         return ""
 
 
@@ -1221,8 +1290,20 @@ def _d(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-           "september", "oktober", "november", "december")
+_MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def _month_name(day: dt.date) -> str:
@@ -1280,10 +1361,16 @@ def compute(
 
 
 def _compute(
-    template: ProgramTemplate, facts: Facts | FactRows, first: Month, last: Month, grant: float | None
+    template: ProgramTemplate,
+    facts: Facts | FactRows,
+    first: Month,
+    last: Month,
+    grant: float | None,
 ) -> Report:
     ctx = _Context(template, facts.rows() if isinstance(facts, Facts) else facts, first, last)
-    registrations = first_registrations(ctx.rows, {f for spec in template.measures for f in snapshot_facts(spec)})
+    registrations = first_registrations(
+        ctx.rows, {f for spec in template.measures for f in snapshot_facts(spec)}
+    )
     results: list[MeasureResult] = []
     for spec in template.measures:
         run = _MeasureRun(ctx, spec)
@@ -1313,7 +1400,9 @@ def _compute(
     return Report(first, last, results, forecast(template, results, grant), registrations)
 
 
-def forecast(template: ProgramTemplate, results: Sequence[MeasureResult], grant: float | None) -> list[PayoutForecast]:
+def forecast(
+    template: ProgramTemplate, results: Sequence[MeasureResult], grant: float | None
+) -> list[PayoutForecast]:
     """For each payout rule: met or not, the best period so far, how many more citizens the
     best period would have needed, and the amount in kroner when the grant is entered.
 
@@ -1331,7 +1420,9 @@ def forecast(template: ProgramTemplate, results: Sequence[MeasureResult], grant:
         for threshold in spec.thresholds:
             if threshold.payout_share is None or spec.direction != "at_least":
                 continue
-            met_rows = [r for r in rows if _meets(spec, r.numerator, r.denominator, threshold.value)]
+            met_rows = [
+                r for r in rows if _meets(spec, r.numerator, r.denominator, threshold.value)
+            ]
             if met_rows:
                 best, needed = met_rows[0], 0
             elif rows:

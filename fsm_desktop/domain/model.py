@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-
 _last_id = [0, 0]  # the millisecond and the sequence number of the newest id
 
 

@@ -113,7 +113,9 @@ class ProgramTemplate:
 
 
 def _err(where: str, problem: str) -> ValidationError:
-    return ValidationError("Skabelonen er ugyldig ved »{where}«: {problem}", where=where, problem=problem)
+    return ValidationError(
+        "Skabelonen er ugyldig ved »{where}«: {problem}", where=where, problem=problem
+    )
 
 
 def _get(obj: Any, key: str, where: str, kind: type | tuple[type, ...], optional: bool = False):
@@ -126,7 +128,7 @@ def _get(obj: Any, key: str, where: str, kind: type | tuple[type, ...], optional
     value = obj[key]
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise _err(f"{where}.{key}", "har forkert type")
     return value
 
@@ -200,7 +202,9 @@ def parse_template(data: Any) -> ProgramTemplate:
         try:
             leaving.append(ExitReason(reason))
         except ValueError:
-            raise _err(f"target_group.leaving_reasons[{i}]", f"ukendt afgangsårsag »{reason}«") from None
+            raise _err(
+                f"target_group.leaving_reasons[{i}]", f"ukendt afgangsårsag »{reason}«"
+            ) from None
     target_group = TargetGroupSpec(
         description=_get(tg, "description", "target_group", str),
         benefits=benefits,
@@ -249,7 +253,9 @@ def parse_template(data: Any) -> ProgramTemplate:
             raise _err(f"{where}.thresholds", "en andel skal ligge mellem 0 og 1")
         window = _window(m, "window", where)
         payout_window = _window(m, "payout_window", where)
-        qualifying_from = _date(m, "qualifying_from", where) if m.get("qualifying_from") is not None else None
+        qualifying_from = (
+            _date(m, "qualifying_from", where) if m.get("qualifying_from") is not None else None
+        )
         if qualifying_from is not None:
             if m.get("unit") != "period":
                 raise _err(f"{where}.qualifying_from", "bruges kun med enheden »period«")
@@ -261,7 +267,9 @@ def parse_template(data: Any) -> ProgramTemplate:
                 name=_get(m, "name", where, str),
                 kind=kind,
                 unit=_choice(_get(m, "unit", where, str), UNITS, f"{where}.unit"),
-                aggregate=_choice(_get(m, "aggregate", where, str), AGGREGATES, f"{where}.aggregate"),
+                aggregate=_choice(
+                    _get(m, "aggregate", where, str), AGGREGATES, f"{where}.aggregate"
+                ),
                 population=Population(
                     rule=_choice(
                         _get(pop, "rule", f"{where}.population", str),
@@ -271,7 +279,9 @@ def parse_template(data: Any) -> ProgramTemplate:
                     groups=pop_groups,
                     exclude_markings=tuple(
                         _period_kind(k, f"{where}.population.exclude_markings[{j}]")
-                        for j, k in enumerate(_get(pop, "exclude_markings", f"{where}.population", list))
+                        for j, k in enumerate(
+                            _get(pop, "exclude_markings", f"{where}.population", list)
+                        )
                     ),
                 ),
                 qualifying=tuple(qualifying),
@@ -279,7 +289,9 @@ def parse_template(data: Any) -> ProgramTemplate:
                     _period_kind(k, f"{where}.never_qualifying[{j}]")
                     for j, k in enumerate(_get(m, "never_qualifying", where, list))
                 ),
-                direction=_choice(_get(m, "direction", where, str), DIRECTIONS, f"{where}.direction"),
+                direction=_choice(
+                    _get(m, "direction", where, str), DIRECTIONS, f"{where}.direction"
+                ),
                 thresholds=tuple(sorted(thresholds, key=lambda t: t.value)),
                 window=window,
                 payout_window=payout_window,
@@ -329,7 +341,9 @@ def parse_template_json(text: str) -> ProgramTemplate:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(
-            "Skabelonen er ikke gyldig JSON (linje {line}, kolonne {col}).", line=exc.lineno, col=exc.colno
+            "Skabelonen er ikke gyldig JSON (linje {line}, kolonne {col}).",
+            line=exc.lineno,
+            col=exc.colno,
         ) from None
     return parse_template(data)
 
@@ -340,7 +354,11 @@ def builtin_template(key: str) -> ProgramTemplate:
         raise ValidationError(
             "Ukendt indsats »{key}«. Vælg en af: {choices}.", key=key, choices=", ".join(BUILTIN)
         )
-    text = resources.files("fsm_desktop.resources").joinpath("programs", f"{key}.json").read_text("utf-8")
+    text = (
+        resources.files("fsm_desktop.resources")
+        .joinpath("programs", f"{key}.json")
+        .read_text("utf-8")
+    )
     return parse_template_json(text)
 
 

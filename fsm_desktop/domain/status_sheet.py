@@ -49,7 +49,13 @@ from fsm_desktop.domain.measures import (
     target_group_entries,
     target_group_needs,
 )
-from fsm_desktop.domain.model import LEAVING_REASONS, PAID_HOURS, ExemptionKind, Goal, PeriodKind, StatusKind
+from fsm_desktop.domain.model import (
+    LEAVING_REASONS,
+    PAID_HOURS,
+    Goal,
+    PeriodKind,
+    StatusKind,
+)
 from fsm_desktop.domain.program import ProgramTemplate
 from fsm_desktop.domain.stepup import StepUpCase, monthly_counts
 
@@ -131,50 +137,126 @@ _COMPANY_SOURCES = (
 _ACTIVE_SOURCES = (*_OFFERS, *_OUTCOMES, PAID_HOURS)
 
 ROWS: tuple[RowSpec, ...] = (
-    RowSpec(GROSS, "Bruttomålgruppen", SHARE,
-            "Borgere i målgruppen i måneden (indgået og ikke fraflyttet, pensioneret eller død); andel af sig selv."),
-    RowSpec(JOB_BROKER, "Personlig jobformidler - gr. 1", SHARE,
-            "Gruppe 1 med en jobformidler tilknyttet på mindst én dag i måneden, af hele målgruppen "
-            "(bruttomålgruppen), som gruppe 2-rækken: de to mål lægges sammen til 100 %.",
-            about_groups=True),
-    RowSpec(REHAB, "Målgruppe for rehab - gr. 2", SHARE,
-            "Gruppe 2 i målgruppen, af hele målgruppen.", about_groups=True),
-    RowSpec(ABSENCE, "Fravær (barsel, indlæggelse mv.)", SHARE,
-            "Fravær eller fritagelse for barsel på mindst én dag i måneden, af indsatsgruppen. Højst målet.",
-            direction="at_most"),
-    RowSpec(EXEMPT_225, "Undtaget 225 timer", SHARE,
-            "Projektet registrerer ikke undtagelse fra 225-timersreglen: ingen data."),
-    RowSpec(PASSIVE, "Passivandel (inkluderer alle tilbud)", SHARE,
-            "Hverken tilbud, ordinær beskæftigelse, fleksjob, SU-uddannelse eller løntimer i måneden, "
-            "af indsatsgruppen. Højst målet.", direction="at_most"),
-    RowSpec(CV, "CV på Jobnet", SHARE,
-            "Seneste registrering af CV på Jobnet til og med månedens sidste dag er »ja«, af indsatsgruppen."),
-    RowSpec(JOB_GOAL, "Jobmål", SHARE,
-            "Seneste registrerede jobmål til og med månedens sidste dag er udfyldt, af indsatsgruppen."),
-    RowSpec(STEPUP, "Antal step-up-møder (akkumuleret)", COUNT,
-            "Step-up-møder holdt i måneden og i alt siden projektets start; målet gælder det samlede antal."),
+    RowSpec(
+        GROSS,
+        "Bruttomålgruppen",
+        SHARE,
+        "Borgere i målgruppen i måneden (indgået og ikke fraflyttet, pensioneret eller død); andel af sig selv.",
+    ),
+    RowSpec(
+        JOB_BROKER,
+        "Personlig jobformidler - gr. 1",
+        SHARE,
+        "Gruppe 1 med en jobformidler tilknyttet på mindst én dag i måneden, af hele målgruppen "
+        "(bruttomålgruppen), som gruppe 2-rækken: de to mål lægges sammen til 100 %.",
+        about_groups=True,
+    ),
+    RowSpec(
+        REHAB,
+        "Målgruppe for rehab - gr. 2",
+        SHARE,
+        "Gruppe 2 i målgruppen, af hele målgruppen.",
+        about_groups=True,
+    ),
+    RowSpec(
+        ABSENCE,
+        "Fravær (barsel, indlæggelse mv.)",
+        SHARE,
+        "Fravær eller fritagelse for barsel på mindst én dag i måneden, af indsatsgruppen. Højst målet.",
+        direction="at_most",
+    ),
+    RowSpec(
+        EXEMPT_225,
+        "Undtaget 225 timer",
+        SHARE,
+        "Projektet registrerer ikke undtagelse fra 225-timersreglen: ingen data.",
+    ),
+    RowSpec(
+        PASSIVE,
+        "Passivandel (inkluderer alle tilbud)",
+        SHARE,
+        "Hverken tilbud, ordinær beskæftigelse, fleksjob, SU-uddannelse eller løntimer i måneden, "
+        "af indsatsgruppen. Højst målet.",
+        direction="at_most",
+    ),
+    RowSpec(
+        CV,
+        "CV på Jobnet",
+        SHARE,
+        "Seneste registrering af CV på Jobnet til og med månedens sidste dag er »ja«, af indsatsgruppen.",
+    ),
+    RowSpec(
+        JOB_GOAL,
+        "Jobmål",
+        SHARE,
+        "Seneste registrerede jobmål til og med månedens sidste dag er udfyldt, af indsatsgruppen.",
+    ),
+    RowSpec(
+        STEPUP,
+        "Antal step-up-møder (akkumuleret)",
+        COUNT,
+        "Step-up-møder holdt i måneden og i alt siden projektets start; målet gælder det samlede antal.",
+    ),
     RowSpec(PAID, "Løntimer", SHARE, "Løntimer (over 0 timer) i måneden, af indsatsgruppen."),
-    RowSpec(PRAKTIK, "Virksomhedspraktik", SHARE,
-            "Virksomhedspraktik på mindst én dag i måneden, af indsatsgruppen."),
-    RowSpec(LOENTILSKUD, "Løntilskud", SHARE, "Løntilskud på mindst én dag i måneden, af indsatsgruppen."),
-    RowSpec(COMPANY, "Samlet antal og andel i virksomhedsrettet tilbud", SHARE,
-            "Virksomhedspraktik, løntilskud, løntimer, ordinær beskæftigelse, fleksjob eller SU-uddannelse "
-            "i måneden, af indsatsgruppen."),
-    RowSpec(HOURS_OVER, "Borgere med ordinære timer over {x} timer pr. md.", SHARE,
-            "Løntimer over {x} timer i måneden, af indsatsgruppen."),
-    RowSpec(ENDED, "Borgere afsluttet til job, fleksjob, uddannelse", SHARE,
-            "Akkumuleret: ordinær beskæftigelse, fleksjob eller SU-uddannelse begyndt siden projektets start, "
-            "mens borgeren var i målgruppen, af alle i indsatsgruppen siden projektets start."),
-    RowSpec(COORDINATION, "Tværorganisatoriske koordineringsgruppemøder", MARK,
-            "Et kryds for hver måned, koordineringsgruppen har holdt møde (sættes i skemaet)."),
+    RowSpec(
+        PRAKTIK,
+        "Virksomhedspraktik",
+        SHARE,
+        "Virksomhedspraktik på mindst én dag i måneden, af indsatsgruppen.",
+    ),
+    RowSpec(
+        LOENTILSKUD,
+        "Løntilskud",
+        SHARE,
+        "Løntilskud på mindst én dag i måneden, af indsatsgruppen.",
+    ),
+    RowSpec(
+        COMPANY,
+        "Samlet antal og andel i virksomhedsrettet tilbud",
+        SHARE,
+        "Virksomhedspraktik, løntilskud, løntimer, ordinær beskæftigelse, fleksjob eller SU-uddannelse "
+        "i måneden, af indsatsgruppen.",
+    ),
+    RowSpec(
+        HOURS_OVER,
+        "Borgere med ordinære timer over {x} timer pr. md.",
+        SHARE,
+        "Løntimer over {x} timer i måneden, af indsatsgruppen.",
+    ),
+    RowSpec(
+        ENDED,
+        "Borgere afsluttet til job, fleksjob, uddannelse",
+        SHARE,
+        "Akkumuleret: ordinær beskæftigelse, fleksjob eller SU-uddannelse begyndt siden projektets start, "
+        "mens borgeren var i målgruppen, af alle i indsatsgruppen siden projektets start.",
+    ),
+    RowSpec(
+        COORDINATION,
+        "Tværorganisatoriske koordineringsgruppemøder",
+        MARK,
+        "Et kryds for hver måned, koordineringsgruppen har holdt møde (sættes i skemaet).",
+    ),
 )
 ROW_IDS = frozenset(spec.id for spec in ROWS)
 
-_MONTH_NAMES = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+_MONTH_NAMES = (
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "maj",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "okt.",
+    "nov.",
+    "dec.",
+)
 
 
 def month_label(month: str) -> str:
-    """"2019-11" → "nov. 2019"."""
+    """ "2019-11" → "nov. 2019"."""
     return f"{_MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
 
 
@@ -192,8 +274,13 @@ def facts_needed_for_sheet(template: ProgramTemplate) -> FactsNeeded:
     for_all, births = target_group_needs(template)
     if for_all:
         kinds |= benefits
-    return FactsNeeded(kinds, frozenset(benefits - kinds), True, needed.assignment_roles | {_JOB_BROKER},
-                       needed.births or births)
+    return FactsNeeded(
+        kinds,
+        frozenset(benefits - kinds),
+        True,
+        needed.assignment_roles | {_JOB_BROKER},
+        needed.births or births,
+    )
 
 
 @dataclass(slots=True)
@@ -399,7 +486,11 @@ def parse_goal(text: str, unit: str) -> float | None:
 
 
 def check_hours_over(value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_MONTH_HOURS:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 <= value <= MAX_MONTH_HOURS
+    ):
         raise ValidationError("Timegrænsen skal være et tal mellem 0 og 744 timer.")
     return float(value)
 
@@ -426,7 +517,10 @@ class _Counts:
         self.field = max(most, 1).bit_length() + 1
         f = self.field
         self.tables = [
-            [sum(1 << ((8 * chunk + j) * f) for j in range(8) if byte >> j & 1) for byte in range(256)]
+            [
+                sum(1 << ((8 * chunk + j) * f) for j in range(8) if byte >> j & 1)
+                for byte in range(256)
+            ]
             for chunk in range((width + 7) // 8)
         ]
 
@@ -489,7 +583,9 @@ class _Grid:
         return months & self.months
 
 
-def _status_masks(grid: _Grid, status: Iterable[tuple], index: dict[str, int]) -> tuple[dict[int, int], dict[int, int]]:
+def _status_masks(
+    grid: _Grid, status: Iterable[tuple], index: dict[str, int]
+) -> tuple[dict[int, int], dict[int, int]]:
     """Per citizen, the columns whose last day has a CV on Jobnet ("ja") and a job goal (not
     empty), from the latest entry on or before that day. ``status`` in entry order (of two
     entries on the same day, the later one holds)."""
@@ -549,7 +645,7 @@ def first_recorded(facts: SheetFacts) -> dict[str, str]:
     kind without any registration is left out. One pass over rows already read: no query."""
     first: dict[str, str] = {}
     for _cid, kind, day, _value in facts.status:
-        if kind == _CV or kind == _GOAL:
+        if kind in (_CV, _GOAL):
             found = first.get(kind)
             if found is None or day < found:
                 first[kind] = day
@@ -580,7 +676,9 @@ def build(
     grid = _Grid(first, last, baseline)
     counts = _count_columns(template, facts, grid)
     months = [str(first + i) for i in range(grid.n)]
-    data_columns = [Column("baseline", f"{baseline:%Y-%m}", baseline)] + [Column("month", m) for m in months]
+    data_columns = [Column("baseline", f"{baseline:%Y-%m}", baseline)] + [
+        Column("month", m) for m in months
+    ]
     goals = {g.measure: g for g in facts.goals}
     goal_months = sorted({month for g in facts.goals for month in g.targets})
     columns = data_columns + [Column("goal", m) for m in goal_months]
@@ -591,9 +689,18 @@ def build(
     numerators = {
         # Both group rows are shares of the gross target group: in seed 004's Bilag 2 their goals
         # (90 % and 10 %) add up to the gross group's 100 %.
-        GROSS: ("tg", "tg"), JOB_BROKER: (JOB_BROKER, "tg"), REHAB: ("g2", "tg"), ENDED: (ENDED, "cum"),
+        GROSS: ("tg", "tg"),
+        JOB_BROKER: (JOB_BROKER, "tg"),
+        REHAB: ("g2", "tg"),
+        ENDED: (ENDED, "cum"),
     }
-    needs = {PAID: "paid_hours", HOURS_OVER: "paid_hours", CV: _CV, JOB_GOAL: _GOAL, JOB_BROKER: _JOB_BROKER}
+    needs = {
+        PAID: "paid_hours",
+        HOURS_OVER: "paid_hours",
+        CV: _CV,
+        JOB_GOAL: _GOAL,
+        JOB_BROKER: _JOB_BROKER,
+    }
     has_groups = bool(template.groups)
     x = number(facts.hours_over)
     firsts = first_recorded(facts)
@@ -601,13 +708,20 @@ def build(
     rows: list[Row] = []
     for spec in ROWS:
         goal = goals.get(spec.id)
-        row = Row(spec.id, goal.label if goal is not None else spec.label.format(x=x),
-                  spec.unit, spec.definition.format(x=x), spec.direction,
-                  goals=dict(goal.targets) if goal is not None else {},
-                  goal_unit=goal.unit if goal is not None else (COUNT if spec.unit == COUNT else SHARE),
-                  goal_editable=spec.unit != MARK)
+        row = Row(
+            spec.id,
+            goal.label if goal is not None else spec.label.format(x=x),
+            spec.unit,
+            spec.definition.format(x=x),
+            spec.direction,
+            goals=dict(goal.targets) if goal is not None else {},
+            goal_unit=goal.unit if goal is not None else (COUNT if spec.unit == COUNT else SHARE),
+            goal_editable=spec.unit != MARK,
+        )
         if spec.id == HOURS_OVER:
-            row.label = spec.label.format(x=x)  # x is the project's setting, whatever the label says
+            row.label = spec.label.format(
+                x=x
+            )  # x is the project's setting, whatever the label says
         if spec.about_groups and not has_groups:
             row.availability, row.goal_editable = NOT_RELEVANT, False
             row.cells = [None] * grid.width
@@ -631,14 +745,34 @@ def build(
     known = {row.id for row in rows} | {spec.id for spec in template.measures}
     for goal in facts.goals:
         if goal.measure not in known:
-            rows.append(Row(goal.measure, goal.label, SHARE if goal.unit == SHARE else COUNT,
-                            "Programmet opgør ikke dette mål: ingen data.", availability=NO_DATA,
-                            cells=[None] * grid.width, goals=dict(goal.targets), goal_unit=goal.unit))
-    return StatusSheet(template.start, baseline, last, today, facts.hours_over, columns, rows, report,
-                       len(facts.rows.citizens))
+            rows.append(
+                Row(
+                    goal.measure,
+                    goal.label,
+                    SHARE if goal.unit == SHARE else COUNT,
+                    "Programmet opgør ikke dette mål: ingen data.",
+                    availability=NO_DATA,
+                    cells=[None] * grid.width,
+                    goals=dict(goal.targets),
+                    goal_unit=goal.unit,
+                )
+            )
+    return StatusSheet(
+        template.start,
+        baseline,
+        last,
+        today,
+        facts.hours_over,
+        columns,
+        rows,
+        report,
+        len(facts.rows.citizens),
+    )
 
 
-def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) -> dict[str, list[int]]:
+def _count_columns(
+    template: ProgramTemplate, facts: SheetFacts, grid: _Grid
+) -> dict[str, list[int]]:
     """One pass over the rows into per-citizen column masks, then the counts per column of
     every numerator and denominator."""
     rows = facts.rows
@@ -662,14 +796,19 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
             if end is None:
                 target[i] |= after[start] | 1 if start <= b else after[start]
             else:
-                target[i] |= after[start] & until[end] | 1 if start <= b <= end else after[start] & until[end]
+                target[i] |= (
+                    after[start] & until[end] | 1
+                    if start <= b <= end
+                    else after[start] & until[end]
+                )
             if kind in outcomes and start >= start_iso:
                 outcome_starts.setdefault(i, []).append(start)
     for cid, start, end in facts.maternity:
         i = index.get(cid)
         if i is not None:
             absent[i] |= after[start] & (everything if end is None else until[end]) | (
-                1 if start <= b and (end is None or b <= end) else 0)
+                1 if start <= b and (end is None or b <= end) else 0
+            )
     paid, over = [0] * count, [0] * count
     b_month, x = b[:7], facts.hours_over
     month_bits: dict[str, int] = {}  # the month's column, and the baseline's when it is its month
@@ -678,7 +817,9 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
             continue
         bits = month_bits.get(paid_month)
         if bits is None:
-            bits = month_bits[paid_month] = after[paid_month] & until[paid_month] | (paid_month == b_month)
+            bits = month_bits[paid_month] = after[paid_month] & until[paid_month] | (
+                paid_month == b_month
+            )
         i = index[cid]
         paid[i] |= bits
         if hours > x:
@@ -687,16 +828,49 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
     for cid, _staff, role, start, end in rows.assignments:
         if role == _JOB_BROKER:
             broker[index[cid]] |= after[start] & (everything if end is None else until[end]) | (
-                1 if start <= b and (end is None or b <= end) else 0)
+                1 if start <= b and (end is None or b <= end) else 0
+            )
     cv, job_goal = _status_masks(grid, facts.status, index)
 
     # One pass over the citizens: each row's numerator and denominator masks (appended to one
     # list per row, counted per column at the end).
-    names = ("tg", "g1", "g2", "ins", "cum", JOB_BROKER, ABSENCE, PASSIVE, CV, JOB_GOAL, PAID, PRAKTIK,
-             LOENTILSKUD, COMPANY, HOURS_OVER, ENDED)
+    names = (
+        "tg",
+        "g1",
+        "g2",
+        "ins",
+        "cum",
+        JOB_BROKER,
+        ABSENCE,
+        PASSIVE,
+        CV,
+        JOB_GOAL,
+        PAID,
+        PRAKTIK,
+        LOENTILSKUD,
+        COMPANY,
+        HOURS_OVER,
+        ENDED,
+    )
     masks: dict[str, list[int]] = {name: [] for name in names}
-    (add_tg, add_g1, add_g2, add_ins, add_cum, add_broker, add_absence, add_passive, add_cv, add_goal, add_paid,
-     add_praktik, add_loentilskud, add_company, add_over, add_ended) = (masks[name].append for name in names)
+    (
+        add_tg,
+        add_g1,
+        add_g2,
+        add_ins,
+        add_cum,
+        add_broker,
+        add_absence,
+        add_passive,
+        add_cv,
+        add_goal,
+        add_paid,
+        add_praktik,
+        add_loentilskud,
+        add_company,
+        add_over,
+        add_ended,
+    ) = (masks[name].append for name in names)
     has_groups = bool(template.groups)
     since = min(start_iso, b)
     praktik, loentilskud = lists[_OFFERS[0]], lists[_OFFERS[1]]
@@ -705,7 +879,7 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
     leaving_reasons = LEAVING_REASONS
     so_far = grid.so_far
     cv_get, goal_get = cv.get, job_goal.get
-    for i, ((cid, _name, group, _entry, exit_date, reason), entry) in enumerate(
+    for i, ((_cid, _name, group, _entry, exit_date, reason), entry) in enumerate(
         zip(citizens, target_group_entries(template, rows))
     ):
         # In the target group per column, and on some day since the project's start (the
@@ -718,7 +892,9 @@ def _count_columns(template: ProgramTemplate, facts: SheetFacts, grid: _Grid) ->
         leaving = exit_date is not None and reason in leaving_reasons
         if leaving and entry is not None and exit_date < entry:
             continue
-        tg = (everything if entry is None else after[entry]) & (until[exit_date] if leaving else everything)
+        tg = (everything if entry is None else after[entry]) & (
+            until[exit_date] if leaving else everything
+        )
         entered = entry is None or entry <= b
         if entered and not (leaving and exit_date < b):
             tg |= 1
@@ -779,20 +955,28 @@ def _before_first(row: Row, days: Sequence[str], first: str, label: str) -> None
     row.no_data_columns = missing
     row.no_data_reason = (
         "Ingen data før {day}, projektets første registrering af {label}. En manglende registrering er ikke "
-        "et »nej«.".format(day=dt.date.fromisoformat(first).strftime("%d.%m.%Y"), label=label))
+        "et »nej«.".format(day=dt.date.fromisoformat(first).strftime("%d.%m.%Y"), label=label)
+    )
 
 
-def _stepup_cells(cases: Sequence[StepUpCase], start: dt.date, last: Month, baseline: dt.date,
-                  today: dt.date) -> list[Cell | None]:
+def _stepup_cells(
+    cases: Sequence[StepUpCase], start: dt.date, last: Month, baseline: dt.date, today: dt.date
+) -> list[Cell | None]:
     """Meetings held per month and the running total since the project's start
     (domain.stepup.monthly_counts: a meeting before the start is not the project's); at the
     baseline, the meetings held from the start to its day."""
     months = monthly_counts(cases, start, last.last, today)
-    by_baseline = sum(1 for case in cases for m in case.meetings if start <= m.date <= min(baseline, today))
-    return [Cell(by_baseline, None, by_baseline)] + [Cell(m.held, None, m.cumulative) for m in months]
+    by_baseline = sum(
+        1 for case in cases for m in case.meetings if start <= m.date <= min(baseline, today)
+    )
+    return [Cell(by_baseline, None, by_baseline)] + [
+        Cell(m.held, None, m.cumulative) for m in months
+    ]
 
 
-def _engine_rows(template: ProgramTemplate, report: Report, months: list[str], goals: dict[str, Goal]) -> list[Row]:
+def _engine_rows(
+    template: ProgramTemplate, report: Report, months: list[str], goals: dict[str, Goal]
+) -> list[Row]:
     """The initiative's own measures as the Mål page shows them: for a month column, the
     measurement period that ends in it (the month, the rolling quarter ending with it, or the
     whole window counted up to it); nothing at the baseline. A period without data
@@ -811,26 +995,38 @@ def _engine_rows(template: ProgramTemplate, report: Report, months: list[str], g
                 missing.add(k)
                 r = None
             cells.append(None if r is None else Cell(r.numerator, r.denominator))
-        never = any(report.first_registrations.get(fact, "") is None for fact in snapshot_facts(spec))
-        unit_text = {"month": "pr. måned", "rolling_quarter": "i rullende kvartaler (kvartalet, der slutter i måneden)",
-                     "period": "for hele perioden til og med måneden"}[spec.unit]
+        never = any(
+            report.first_registrations.get(fact, "") is None for fact in snapshot_facts(spec)
+        )
+        unit_text = {
+            "month": "pr. måned",
+            "rolling_quarter": "i rullende kvartaler (kvartalet, der slutter i måneden)",
+            "period": "for hele perioden til og med måneden",
+        }[spec.unit]
         values = [t.value for t in spec.thresholds]
-        threshold = (min(values) if spec.direction == "at_least" else max(values)) if values else None
-        rows.append(Row(
-            spec.id,
-            goal.label if goal is not None else f"Resultatkrav: {spec.name}",
-            RATIO if caseload else SHARE,
-            f"Som på siden Mål, {unit_text}" + (": sager pr. fuldtids koordinerende sagsbehandler." if caseload else "."),
-            spec.direction,
-            cells=cells,
-            goals=dict(goal.targets) if goal is not None else {},
-            goal_unit=goal.unit if goal is not None else (COUNT if caseload else SHARE),
-            availability=NO_DATA if never else OK,
-            engine=True,
-            threshold=threshold,
-            no_data_columns=frozenset() if never else frozenset(missing),
-            no_data_reason=no_data_reason(spec, report.first_registrations) if missing or never else "",
-        ))
+        threshold = (
+            (min(values) if spec.direction == "at_least" else max(values)) if values else None
+        )
+        rows.append(
+            Row(
+                spec.id,
+                goal.label if goal is not None else f"Resultatkrav: {spec.name}",
+                RATIO if caseload else SHARE,
+                f"Som på siden Mål, {unit_text}"
+                + (": sager pr. fuldtids koordinerende sagsbehandler." if caseload else "."),
+                spec.direction,
+                cells=cells,
+                goals=dict(goal.targets) if goal is not None else {},
+                goal_unit=goal.unit if goal is not None else (COUNT if caseload else SHARE),
+                availability=NO_DATA if never else OK,
+                engine=True,
+                threshold=threshold,
+                no_data_columns=frozenset() if never else frozenset(missing),
+                no_data_reason=no_data_reason(spec, report.first_registrations)
+                if missing or never
+                else "",
+            )
+        )
         if never:
             rows[-1].cells = [None] * len(cells)
     return rows

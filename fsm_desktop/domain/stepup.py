@@ -192,7 +192,9 @@ def granted_on(spans: Iterable[tuple[dt.date, dt.date | None]], today: dt.date) 
     chain_start: dt.date | None = None
     chain_end: dt.date | None = dt.date.min
     for start, end in ordered:
-        if chain_start is None or (chain_end is not None and start > chain_end + dt.timedelta(days=1)):
+        if chain_start is None or (
+            chain_end is not None and start > chain_end + dt.timedelta(days=1)
+        ):
             chain_start, chain_end = start, end
         elif chain_end is not None:
             chain_end = None if end is None else max(chain_end, end)
@@ -447,7 +449,9 @@ def _overdue(case: StepUpCase, today: dt.date) -> tuple[LineFollowUp, ...]:
     return tuple(f for f in follow_up(case, latest, today) if f.status is LineStatus.OVERDUE)
 
 
-def due_list(cases: Iterable[StepUpCase], today: dt.date, include_exempt: bool = False) -> list[Assessment]:
+def due_list(
+    cases: Iterable[StepUpCase], today: dt.date, include_exempt: bool = False
+) -> list[Assessment]:
     """The due citizens, most overdue first (then by name); with ``include_exempt`` also those an
     exemption holds off, after them."""
     due, exempt = [], []
@@ -485,28 +489,60 @@ def missing_roles(
     present = {role for role, _ in roles}
     barriers = set(barriers)
     out = []
-    always = (ParticipantRole.CITIZEN, ParticipantRole.CASEWORKER, ParticipantRole.JOB_BROKER, ParticipantRole.LEADER)
+    always = (
+        ParticipantRole.CITIZEN,
+        ParticipantRole.CASEWORKER,
+        ParticipantRole.JOB_BROKER,
+        ParticipantRole.LEADER,
+    )
     for role in always:
         if role not in present:
             out.append(RoleWarning(role, f"{ROLE_LABELS[role].capitalize()} skal deltage.", True))
     if Barrier.HEALTH in barriers:
         health = [fn for role, fn in roles if role is ParticipantRole.HEALTH]
         if not health:
-            out.append(RoleWarning(ParticipantRole.HEALTH,
-                                   "Helbredet er en barriere: en sundhedsfaglig skal deltage.", True))
-        elif ressourceforloeb and not any(fn in (HealthFunction.COORDINATOR, HealthFunction.GP) for fn in health):
-            out.append(RoleWarning(ParticipantRole.HEALTH,
-                                   "Borgeren er i ressourceforløb: kun sundhedskoordinatoren fra klinisk funktion "
-                                   "eller borgerens egen læge kan give den sundhedsfaglige rådgivning.", True))
+            out.append(
+                RoleWarning(
+                    ParticipantRole.HEALTH,
+                    "Helbredet er en barriere: en sundhedsfaglig skal deltage.",
+                    True,
+                )
+            )
+        elif ressourceforloeb and not any(
+            fn in (HealthFunction.COORDINATOR, HealthFunction.GP) for fn in health
+        ):
+            out.append(
+                RoleWarning(
+                    ParticipantRole.HEALTH,
+                    "Borgeren er i ressourceforløb: kun sundhedskoordinatoren fra klinisk funktion "
+                    "eller borgerens egen læge kan give den sundhedsfaglige rådgivning.",
+                    True,
+                )
+            )
     if Barrier.SOCIAL in barriers and ParticipantRole.SOCIAL not in present:
-        out.append(RoleWarning(ParticipantRole.SOCIAL,
-                               "Sociale forhold er en barriere: socialforvaltningen bør deltage.", False))
+        out.append(
+            RoleWarning(
+                ParticipantRole.SOCIAL,
+                "Sociale forhold er en barriere: socialforvaltningen bør deltage.",
+                False,
+            )
+        )
     if Barrier.FAMILY in barriers and ParticipantRole.FAMILY not in present:
-        out.append(RoleWarning(ParticipantRole.FAMILY,
-                               "Familieforhold er en barriere: familieafdelingen bør deltage.", False))
+        out.append(
+            RoleWarning(
+                ParticipantRole.FAMILY,
+                "Familieforhold er en barriere: familieafdelingen bør deltage.",
+                False,
+            )
+        )
     if network_wish and ParticipantRole.NETWORK not in present:
-        out.append(RoleWarning(ParticipantRole.NETWORK,
-                               "Borgeren ønsker sit netværk inddraget: inviter netværket.", False))
+        out.append(
+            RoleWarning(
+                ParticipantRole.NETWORK,
+                "Borgeren ønsker sit netværk inddraget: inviter netværket.",
+                False,
+            )
+        )
     return out
 
 
@@ -519,7 +555,9 @@ class MonthCount:
     by_outcome: dict[Outcome, int]
 
 
-def monthly_counts(cases: Iterable[StepUpCase], first: dt.date, last: dt.date, today: dt.date) -> list[MonthCount]:
+def monthly_counts(
+    cases: Iterable[StepUpCase], first: dt.date, last: dt.date, today: dt.date
+) -> list[MonthCount]:
     """Meetings held per calendar month from ``first``'s month to ``last``'s, the running total,
     and each month's meetings by outcome as seen today. ``first`` is the project's start: a
     meeting before it is not the project's and is left out (status sheet, Step-up page and

@@ -110,7 +110,9 @@ class RowMerge:
     #: with the laptop's decision; a meeting's participants when both sides replaced them).
     requires: list[str] = field(default_factory=list)
 
-    def result(self, decisions: Mapping[str, Side]) -> tuple[Literal["insert", "update", "delete", "none"], dict]:
+    def result(
+        self, decisions: Mapping[str, Side]
+    ) -> tuple[Literal["insert", "update", "delete", "none"], dict]:
         """The write, given a side for each conflict (a conflict without one keeps the team's).
         Returns the operation and the row's values (all columns for an insert, the changed ones
         for an update)."""
@@ -154,8 +156,11 @@ class RowMerge:
             # The stamp follows the fields: the laptop's when only its values changed the row,
             # the later of the two when both sides' changes stay in it.
             team_kept = any(
-                name not in values and name not in stamps and change.base is not None
-                and name in change.base and not _same(team.get(name), change.base.get(name))
+                name not in values
+                and name not in stamps
+                and change.base is not None
+                and name in change.base
+                and not _same(team.get(name), change.base.get(name))
                 for name in team
             )
             for stamp in stamps:
@@ -175,7 +180,9 @@ class RowMerge:
             return self.already  # added on both sides alike
         stamps = STAMPS.get(change.table, ())
         return any(
-            name not in stamps and not _same(value, change.base.get(name)) and _same(team.get(name), value)
+            name not in stamps
+            and not _same(value, change.base.get(name))
+            and _same(team.get(name), value)
             for name, value in change.new.items()
         )
 
@@ -188,7 +195,9 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def same_row(a: Mapping[str, object] | None, b: Mapping[str, object] | None, ignore: Iterable[str] = ()) -> bool:
+def same_row(
+    a: Mapping[str, object] | None, b: Mapping[str, object] | None, ignore: Iterable[str] = ()
+) -> bool:
     if a is None or b is None:
         return a is b
     skip = set(ignore)
@@ -205,12 +214,27 @@ def merge_row(
     stamps = STAMPS.get(change.table, ())
     merge = RowMerge(change, team)
 
-    def conflict(kind: ConflictKind, name: str = "", base: object = None, team_value: object = None,
-                 laptop_value: object = None) -> None:
-        merge.conflicts.append(Conflict(
-            change.table, change.key, kind, name, base, team_value, laptop_value, citizen_id,
-            team_at=_stamp(team, stamps), laptop_at=_stamp(change.new, stamps),
-        ))
+    def conflict(
+        kind: ConflictKind,
+        name: str = "",
+        base: object = None,
+        team_value: object = None,
+        laptop_value: object = None,
+    ) -> None:
+        merge.conflicts.append(
+            Conflict(
+                change.table,
+                change.key,
+                kind,
+                name,
+                base,
+                team_value,
+                laptop_value,
+                citizen_id,
+                team_at=_stamp(team, stamps),
+                laptop_at=_stamp(change.new, stamps),
+            )
+        )
 
     if change.op == "delete":
         if team is None:
@@ -243,16 +267,26 @@ def merge_row(
         conflict("field", name, base.get(name), team_value, laptop_value)
     for group in TOGETHER.get(change.table, ()):
         names = [name for name in group if name in change.new]
-        laptop_own = [name for name in names if name not in base or not _same(change.new[name], base[name])]
-        team_own = [name for name in names if name not in base or not _same(team.get(name), base[name])]
+        laptop_own = [
+            name for name in names if name not in base or not _same(change.new[name], base[name])
+        ]
+        team_own = [
+            name for name in names if name not in base or not _same(team.get(name), base[name])
+        ]
         # Both sides' changes in the group, and neither side's already the other's.
         if any(not _same(team.get(name), change.new[name]) for name in laptop_own) and any(
-                not _same(team.get(name), change.new[name]) for name in team_own):
+            not _same(team.get(name), change.new[name]) for name in team_own
+        ):
             for name in names:
                 merge.take.pop(name, None)
             merge.conflicts = [c for c in merge.conflicts if c.field not in names]
-            conflict("field", "+".join(names), [base.get(name) for name in names], [team.get(name) for name in names],
-                     [change.new[name] for name in names])
+            conflict(
+                "field",
+                "+".join(names),
+                [base.get(name) for name in names],
+                [team.get(name) for name in names],
+                [change.new[name] for name in names],
+            )
     if not merge.take and not merge.conflicts:
         merge.already = True
     return merge
@@ -285,8 +319,16 @@ HEADINGS: dict[str, str] = {
 }
 #: The order of the preview's headings.
 HEADING_ORDER = (
-    "Flytninger på tavlen", "Kontakter", "Step-up-møder", "Step-up-markeringer", "CV og jobmål",
-    "Netværk", "Ændrede oplysninger", "Forløb", "Løntimer", "Jobformidler og sagsbehandler",
+    "Flytninger på tavlen",
+    "Kontakter",
+    "Step-up-møder",
+    "Step-up-markeringer",
+    "CV og jobmål",
+    "Netværk",
+    "Ændrede oplysninger",
+    "Forløb",
+    "Løntimer",
+    "Jobformidler og sagsbehandler",
 )
 
 TABLE_WORDS: dict[str, str] = {
@@ -356,7 +398,9 @@ def count_changes(changes: Iterable[Change]) -> dict[str, int]:
         if heading is None:
             continue
         if change.table.startswith("stepup_") and change.table != "stepup_marking":
-            meeting = change.row.get("meeting_id") if change.table != "stepup_meeting" else change.key[0]
+            meeting = (
+                change.row.get("meeting_id") if change.table != "stepup_meeting" else change.key[0]
+            )
             if meeting in meetings:
                 continue
             meetings.add(meeting)
@@ -365,10 +409,13 @@ def count_changes(changes: Iterable[Change]) -> dict[str, int]:
 
 
 def summary_line(counts: Mapping[str, int]) -> str:
-    """"Flytninger på tavlen: 12, kontakter: 30, step-up-møder: 2, ændrede oplysninger: 5"."""
+    """ "Flytninger på tavlen: 12, kontakter: 30, step-up-møder: 2, ændrede oplysninger: 5"."""
     if not counts:
         return "Ingen ændringer"
-    parts = [f"{heading if i == 0 else _lower_first(heading)}: {n}" for i, (heading, n) in enumerate(counts.items())]
+    parts = [
+        f"{heading if i == 0 else _lower_first(heading)}: {n}"
+        for i, (heading, n) in enumerate(counts.items())
+    ]
     return ", ".join(parts)
 
 
@@ -386,7 +433,9 @@ def value_words(table: str, name: str, value: object) -> str:
     if isinstance(value, (list, tuple)) and "+" in name:
         parts = [value_words(table, part, item) for part, item in zip(name.split("+"), value)]
         if name.endswith("start+end"):
-            return " – ".join("i gang" if item is None else text for item, text in zip(value, parts))
+            return " – ".join(
+                "i gang" if item is None else text for item, text in zip(value, parts)
+            )
         return ", ".join(parts)
     if value is None or value == "":
         return "(tom)"
@@ -423,8 +472,10 @@ def _when(stamp: str | None) -> str:
         return ""
 
 
-def conflict_line(conflict: Conflict, who: str, laptop: str, value_names: Mapping[str, str] | None = None) -> str:
-    """"Anna Hansen: på vej (bærbar JF3, 12.03) / i gang (teamkopien, 14.03)": ``who`` is the
+def conflict_line(
+    conflict: Conflict, who: str, laptop: str, value_names: Mapping[str, str] | None = None
+) -> str:
+    """ "Anna Hansen: på vej (bærbar JF3, 12.03) / i gang (teamkopien, 14.03)": ``who`` is the
     citizen's name, ``laptop`` the copy's label ("bærbar JF3"). ``value_names`` turns ids into
     words (a staff id into initials)."""
     names = value_names or {}
@@ -439,14 +490,22 @@ def conflict_line(conflict: Conflict, who: str, laptop: str, value_names: Mappin
         return f"{text} ({where}{', ' + when if when else ''})"
 
     if conflict.kind == "deleted_on_team":
-        return (f"{who}: {TABLE_WORDS.get(conflict.table, conflict.table)} er slettet i teamkopien, men ændret på "
-                f"{laptop}")
+        return (
+            f"{who}: {TABLE_WORDS.get(conflict.table, conflict.table)} er slettet i teamkopien, men ændret på "
+            f"{laptop}"
+        )
     if conflict.kind == "deleted_on_laptop":
-        return (f"{who}: {TABLE_WORDS.get(conflict.table, conflict.table)} er slettet på {laptop}, men ændret i "
-                "teamkopien")
-    what = "" if conflict.table == "placement" else f" ({field_words(conflict.table, conflict.field)})"
-    return (f"{who}{what}: {side(words(conflict.laptop), laptop, conflict.laptop_at)} / "
-            f"{side(words(conflict.team), 'teamkopien', conflict.team_at)}")
+        return (
+            f"{who}: {TABLE_WORDS.get(conflict.table, conflict.table)} er slettet på {laptop}, men ændret i "
+            "teamkopien"
+        )
+    what = (
+        "" if conflict.table == "placement" else f" ({field_words(conflict.table, conflict.field)})"
+    )
+    return (
+        f"{who}{what}: {side(words(conflict.laptop), laptop, conflict.laptop_at)} / "
+        f"{side(words(conflict.team), 'teamkopien', conflict.team_at)}"
+    )
 
 
 #: The two choices, as the conflict dialog and the command line say them.

@@ -23,4 +23,6 @@ def control_problem(text: str) -> str | None:
     code = control_character(text)
     if code is None:
         return None
-    return f"Teksten indeholder et usynligt kontroltegn ({code}), fx fra en kopieret tekst; fjern det."
+    return (
+        f"Teksten indeholder et usynligt kontroltegn ({code}), fx fra en kopieret tekst; fjern det."
+    )

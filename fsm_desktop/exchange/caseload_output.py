@@ -7,10 +7,23 @@ import datetime as dt
 import io
 import json
 
-from fsm_desktop.domain.caseload import ROLE_PLURAL, CaseloadReport, PersonLoad, Status, fte, shown, status_text
+from fsm_desktop.domain.caseload import (
+    ROLE_PLURAL,
+    CaseloadReport,
+    PersonLoad,
+    Status,
+    fte,
+    shown,
+    status_text,
+)
 from fsm_desktop.domain.danish import count, number
 
-ROLE_WORDS = {"jobformidler": "jobformidler", "sagsbehandler": "sagsbehandler", "leder": "leder", "pseudo": "pseudo"}
+ROLE_WORDS = {
+    "jobformidler": "jobformidler",
+    "sagsbehandler": "sagsbehandler",
+    "leder": "leder",
+    "pseudo": "pseudo",
+}
 
 
 def person_dict(p: PersonLoad) -> dict:
@@ -45,7 +58,10 @@ def _table(headers: list[str], rows: list[list[str]], right: range) -> str:
     widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
     lines = []
     for row in [headers, *rows]:
-        cells = [text.rjust(w) if c in right else text.ljust(w) for c, (text, w) in enumerate(zip(row, widths))]
+        cells = [
+            text.rjust(w) if c in right else text.ljust(w)
+            for c, (text, w) in enumerate(zip(row, widths))
+        ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
 
@@ -60,7 +76,17 @@ def render(report: CaseloadReport, k: int, fmt: str, title: str) -> str:
     if not people:
         out.write("Projektet har ingen medarbejdere med sagsstamme.\n")
         return out.getvalue()
-    headers = ["Initialer", "Navn", "Rolle", "Timer", "Fuldtid", "Borgere", "Pr. fuldtid", "Grænse", "Status"]
+    headers = [
+        "Initialer",
+        "Navn",
+        "Rolle",
+        "Timer",
+        "Fuldtid",
+        "Borgere",
+        "Pr. fuldtid",
+        "Grænse",
+        "Status",
+    ]
     if report.settings.ips:
         headers.append("IPS")
     rows = []
@@ -75,9 +101,15 @@ def render(report: CaseloadReport, k: int, fmt: str, title: str) -> str:
             status = "parkerede borgere, tæller ikke med" if p.parked else "tæller ikke med"
             citizens = number(p.parked)
         row = [
-            r.initials, r.name, ROLE_WORDS[r.role.value], number(r.hours, 1), number(p.fte, 2), citizens,
+            r.initials,
+            r.name,
+            ROLE_WORDS[r.role.value],
+            number(r.hours, 1),
+            number(p.fte, 2),
+            citizens,
             "–" if p.per_fte is None else number(float(p.per_fte), 1),
-            p.limit.label() if p.limit else "–", status,
+            p.limit.label() if p.limit else "–",
+            status,
         ]
         if report.settings.ips:
             row.append(p.band.value if p.band else "–")
@@ -87,9 +119,15 @@ def render(report: CaseloadReport, k: int, fmt: str, title: str) -> str:
     if teams:
         out.write("\n")
         for t in teams:
-            out.write("{role} i alt: {n} på {fte} fuldtid = {load} pr. fuldtid{limit}\n".format(
-                role=ROLE_PLURAL[t.role], n=count(t.citizens, "borger", "borgere"), fte=number(fte(t.hours), 2),
-                load=number(float(t.per_fte), 1), limit=f" (grænse {t.limit.label()})" if t.limit else ""))
+            out.write(
+                "{role} i alt: {n} på {fte} fuldtid = {load} pr. fuldtid{limit}\n".format(
+                    role=ROLE_PLURAL[t.role],
+                    n=count(t.citizens, "borger", "borgere"),
+                    fte=number(fte(t.hours), 2),
+                    load=number(float(t.per_fte), 1),
+                    limit=f" (grænse {t.limit.label()})" if t.limit else "",
+                )
+            )
     found = report.warnings(k)
     if found:
         out.write("\nAdvarsler:\n")

@@ -160,7 +160,9 @@ def prepare(
         nonlocal done
         done += rows
         if progress is not None:
-            progress(_READ_SHARE + (1 - _READ_SHARE) * min(done / total, 1.0), "Kontrollerer rækkerne …")
+            progress(
+                _READ_SHARE + (1 - _READ_SHARE) * min(done / total, 1.0), "Kontrollerer rækkerne …"
+            )
 
     existing = repository.existing()
     plan = plan_import(binding, existing, dated.day, validating, cancelled)
@@ -169,7 +171,18 @@ def prepare(
     # go, which halves the memory an import of 300,000 rows needs while it writes.
     for source in sources:
         source.rows = []
-    return Prepared(path, sha256, signature, mapping, list(sources), binding, plan, existing, dated.day, dated.source)
+    return Prepared(
+        path,
+        sha256,
+        signature,
+        mapping,
+        list(sources),
+        binding,
+        plan,
+        existing,
+        dated.day,
+        dated.source,
+    )
 
 
 def _refuse_the_project_itself(project: Project, path: Path) -> None:
@@ -180,7 +193,12 @@ def _refuse_the_project_itself(project: Project, path: Path) -> None:
         chosen = path.stat()
     except OSError:
         return  # reading it says what is wrong
-    for own in (project.path, Path(f"{project.path}-wal"), Path(f"{project.path}-shm"), Path(f"{project.path}.lock")):
+    for own in (
+        project.path,
+        Path(f"{project.path}-wal"),
+        Path(f"{project.path}-shm"),
+        Path(f"{project.path}.lock"),
+    ):
         try:
             mine = own.stat()
         except OSError:
@@ -193,7 +211,9 @@ def _refuse_the_project_itself(project: Project, path: Path) -> None:
             )
 
 
-def _whole_file_errors(plan: ImportPlan, binding: Binding, sources: Sequence[SourceTable], path: Path) -> None:
+def _whole_file_errors(
+    plan: ImportPlan, binding: Binding, sources: Sequence[SourceTable], path: Path
+) -> None:
     """A file with nothing to import is an error too, with a message that says why."""
     if not binding.tables and not binding.errors:
         names = ", ".join(f"»{s}«" for s in binding.ignored) or "ingen ark med indhold"
@@ -204,13 +224,20 @@ def _whole_file_errors(plan: ImportPlan, binding: Binding, sources: Sequence[Sou
                 1,
                 "",
                 "ingen ark kunne genkendes som Borgere, Forløb, Løntimer eller Medarbejdere ({names}); "
-                "brug skabelonens overskrifter eller en tilknytning af kolonnerne".format(names=names),
+                "brug skabelonens overskrifter eller en tilknytning af kolonnerne".format(
+                    names=names
+                ),
             ),
         )
     elif binding.tables and plan.rows_read == 0:
         plan.errors.insert(
             0,
-            RowError(binding.tables[0].source.sheet, binding.tables[0].source.header_row + 1, "", "filen har kun overskrifter, ingen rækker med data"),
+            RowError(
+                binding.tables[0].source.sheet,
+                binding.tables[0].source.header_row + 1,
+                "",
+                "filen har kun overskrifter, ingen rækker med data",
+            ),
         )
 
 
@@ -232,14 +259,17 @@ def commit(
     project.require_writable()
     if plan.errors and not valid_rows_only:
         raise ImportRefused(
-            "Importen er stoppet: {n} fejl i filen {file}. Intet er skrevet.", n=len(plan.errors), file=prepared.path.name
+            "Importen er stoppet: {n} fejl i filen {file}. Intet er skrevet.",
+            n=len(plan.errors),
+            file=prepared.path.name,
         )
     if plan.errors and not plan.changes and not endings:
         # Recording an import that changes nothing would only hide that nothing was imported.
         # No report either: nothing was imported (the rows and their errors were shown).
         if not plan.rejected:
             raise ImportRefused(
-                "Filen {file} har ingen gyldige rækker at importere. Intet er skrevet.", file=prepared.path.name
+                "Filen {file} har ingen gyldige rækker at importere. Intet er skrevet.",
+                file=prepared.path.name,
             )
         raise ImportRefused(
             "Filen {file} har ingen gyldige rækker, der ændrer noget i projektet ({n} afviste rækker). "
@@ -267,14 +297,28 @@ def _write_report(source: Path, plan: ImportPlan) -> tuple[Path | None, KnownErr
     except KnownError as exc:  # disk full, no permission, …: the reason in Danish
         reason = exc
     except Exception:  # a program error: its details (cleaned) in the log
-        logging.getLogger("fsm_desktop").exception("The error report of an import could not be written")
+        logging.getLogger("fsm_desktop").exception(
+            "The error report of an import could not be written"
+        )
         reason = None
     return None, ImportReportError(
         "Importen er skrevet, men rapporten over de afviste rækker kunne ikke gemmes. {why} De afviste rækker "
         "er ikke importeret: ret dem i filen, og importér den igen.",
-        why=reason.message if reason is not None else "Det skyldes en fejl i programmet; detaljerne står i loggen.",
+        why=reason.message
+        if reason is not None
+        else "Det skyldes en fejl i programmet; detaljerne står i loggen.",
     )
 
 
-__all__ = ["Committed", "ExtractDate", "ImportCancelled", "ImportRefused", "ImportReportError", "Prepared", "commit", "extract_date", "prepare",
-           "read_sheets"]
+__all__ = [
+    "Committed",
+    "ExtractDate",
+    "ImportCancelled",
+    "ImportRefused",
+    "ImportReportError",
+    "Prepared",
+    "commit",
+    "extract_date",
+    "prepare",
+    "read_sheets",
+]

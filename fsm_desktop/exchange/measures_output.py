@@ -9,7 +9,11 @@ from fsm_desktop.domain.danish import kroner, number, percent
 from fsm_desktop.domain.measures import MeasureResult, Report, no_data_reason
 from fsm_desktop.exchange.xlsx import csv_line
 
-UNIT_LABELS = {"month": "pr. måned", "rolling_quarter": "rullende kvartal", "period": "hele perioden"}
+UNIT_LABELS = {
+    "month": "pr. måned",
+    "rolling_quarter": "rullende kvartal",
+    "period": "hele perioden",
+}
 
 
 def as_dict(result: MeasureResult) -> dict:
@@ -23,7 +27,9 @@ def as_dict(result: MeasureResult) -> dict:
         "period_start": str(result.period_start),
         "period_end": str(result.period_end),
         "numerator": result.numerator,
-        "denominator": round(result.denominator, 4) if isinstance(result.denominator, float) else result.denominator,
+        "denominator": round(result.denominator, 4)
+        if isinstance(result.denominator, float)
+        else result.denominator,
         "share": None if result.share is None else round(result.share, 6),
         "threshold": result.threshold,
         "met": result.met,
@@ -54,23 +60,50 @@ def render_table(report: Report, title: str = "", finished: bool = False) -> str
         spec = rows[0].spec
         caseload = spec.kind == "caseload"
         out.write(f"\n{spec.name} [{spec.id}, {UNIT_LABELS[spec.unit]}]\n")
-        headers = ["Periode", "Tæller", "Nævner", "Sager pr. fuldtid" if caseload else "Andel", "Tærskel", "Opfyldt"]
+        headers = [
+            "Periode",
+            "Tæller",
+            "Nævner",
+            "Sager pr. fuldtid" if caseload else "Andel",
+            "Tærskel",
+            "Opfyldt",
+        ]
         table = []
         for r in rows:
             # Every threshold, in order, with whether it is met: "15,0 % / 20,0 %", "ja / nej".
-            threshold = " / ".join(
-                number(t.threshold.value) if caseload else percent(t.threshold.value) for t in r.thresholds
-            ) or "–"
-            share = ("–" if r.share is None else number(round(r.share, 1))) if caseload else percent(r.share)
+            threshold = (
+                " / ".join(
+                    number(t.threshold.value) if caseload else percent(t.threshold.value)
+                    for t in r.thresholds
+                )
+                or "–"
+            )
+            share = (
+                ("–" if r.share is None else number(round(r.share, 1)))
+                if caseload
+                else percent(r.share)
+            )
             met = " / ".join("ja" if t.met else "nej" for t in r.thresholds) or "–"
             if r.no_data:  # before the first registration of what the measure counts: not a "nej"
                 share, met = "ingen data", "–"
             denominator = number(round(r.denominator, 2)) if caseload else number(r.denominator)
             table.append([r.label, number(r.numerator), denominator, share, threshold, met])
         widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
-        out.write("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))) + "\n")
+        out.write(
+            "  ".join(
+                h.ljust(w) if i == 0 else h.rjust(w)
+                for i, (h, w) in enumerate(zip(headers, widths))
+            )
+            + "\n"
+        )
         for row in table:
-            out.write("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))) + "\n")
+            out.write(
+                "  ".join(
+                    c.ljust(w) if i == 0 else c.rjust(w)
+                    for i, (c, w) in enumerate(zip(row, widths))
+                )
+                + "\n"
+            )
         if any(r.no_data for r in rows):
             out.write(no_data_reason(spec, report.first_registrations) + "\n")
     if report.payouts:
@@ -101,7 +134,16 @@ def render(report: Report, fmt: str, title: str = "", finished: bool = False) ->
     if fmt == "csv":
         # A measure's id comes from the template (a user's own, too): never a formula in the
         # spreadsheet that opens the output (csv_line).
-        fields = ["measure", "period_start", "period_end", "numerator", "denominator", "share", "threshold", "met"]
+        fields = [
+            "measure",
+            "period_start",
+            "period_end",
+            "numerator",
+            "denominator",
+            "share",
+            "threshold",
+            "met",
+        ]
         lines = [csv_line(fields)]
         for r in report.results:
             row = as_dict(r)

@@ -38,7 +38,9 @@ def _is_blank(row: tuple) -> bool:
 def _trim(row: tuple) -> tuple:
     """Without the empty cells at the end (Excel pads rows to the sheet's width)."""
     end = len(row)
-    while end and (row[end - 1] is None or (isinstance(row[end - 1], str) and not row[end - 1].strip())):
+    while end and (
+        row[end - 1] is None or (isinstance(row[end - 1], str) and not row[end - 1].strip())
+    ):
         end -= 1
     return row[:end] if end != len(row) else row
 
@@ -78,7 +80,9 @@ def read_source(
     except PermissionError:
         raise ImportFileError("Du har ikke adgang til at læse {path}.", path=str(path)) from None
     except OSError as exc:
-        raise ImportFileError("Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)) from None
+        raise ImportFileError(
+            "Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)
+        ) from None
     if not head:
         raise ImportFileError("Filen {path} er tom.", path=str(path))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -91,7 +95,8 @@ def read_source(
         return _read_xlsx(path, progress, cancelled)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise ImportFileError(
-            "Filen {path} er ikke et Excel-regneark (den er beskadiget eller af en anden type).", path=str(path)
+            "Filen {path} er ikke et Excel-regneark (den er beskadiget eller af en anden type).",
+            path=str(path),
         )
     return [_read_csv(path, progress, cancelled)]
 
@@ -107,7 +112,9 @@ def _broken(path: Path, exc: BaseException) -> ImportFileError:
     )
 
 
-def _read_xlsx(path: Path, progress: Progress | None, cancelled: Callable[[], bool]) -> list[SourceTable]:
+def _read_xlsx(
+    path: Path, progress: Progress | None, cancelled: Callable[[], bool]
+) -> list[SourceTable]:
     """The fast reader (exchange.xlsx); a package it does not expect goes to openpyxl."""
     from xml.parsers import expat
 
@@ -115,13 +122,24 @@ def _read_xlsx(path: Path, progress: Progress | None, cancelled: Callable[[], bo
 
     try:
         if not zipfile.is_zipfile(path):
-            raise ImportFileError("Filen {path} er ikke et Excel-regneark (den er beskadiget).", path=str(path))
+            raise ImportFileError(
+                "Filen {path} er ikke et Excel-regneark (den er beskadiget).", path=str(path)
+            )
         workbook = xlsx.Workbook(str(path))
     except ImportFileError:
         raise
     except xlsx.Unsupported:
         return _read_xlsx_openpyxl(path, progress, cancelled)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, expat.ExpatError, KeyError, ValueError, IndexError, EOFError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        expat.ExpatError,
+        KeyError,
+        ValueError,
+        IndexError,
+        EOFError,
+        OSError,
+    ) as exc:
         raise _broken(path, exc) from None
     try:
         expected = sum(workbook.size(part) for _, part in workbook.sheets) or 1
@@ -144,18 +162,32 @@ def _read_xlsx(path: Path, progress: Progress | None, cancelled: Callable[[], bo
         raise ImportCancelled() from None
     except xlsx.Unsupported:
         return _read_xlsx_openpyxl(path, progress, cancelled)
-    except (zipfile.BadZipFile, expat.ExpatError, KeyError, ValueError, IndexError, EOFError, OSError, TypeError, OverflowError) as exc:
+    except (
+        zipfile.BadZipFile,
+        expat.ExpatError,
+        KeyError,
+        ValueError,
+        IndexError,
+        EOFError,
+        OSError,
+        TypeError,
+        OverflowError,
+    ) as exc:
         raise _broken(path, exc) from None
     finally:
         workbook.close()
 
 
-def _read_xlsx_openpyxl(path: Path, progress: Progress | None, cancelled: Callable[[], bool]) -> list[SourceTable]:
+def _read_xlsx_openpyxl(
+    path: Path, progress: Progress | None, cancelled: Callable[[], bool]
+) -> list[SourceTable]:
     from openpyxl import load_workbook  # imported when a file is first read (start-up stays fast)
 
     try:
         if not zipfile.is_zipfile(path):
-            raise ImportFileError("Filen {path} er ikke et Excel-regneark (den er beskadiget).", path=str(path))
+            raise ImportFileError(
+                "Filen {path} er ikke et Excel-regneark (den er beskadiget).", path=str(path)
+            )
         with warnings.catch_warnings():
             # openpyxl warns of what it does not keep ("Data Validation extension is not
             # supported …"); only the values are read, so that is no news for the user.
@@ -208,17 +240,20 @@ def _read_xlsx_openpyxl(path: Path, progress: Progress | None, cancelled: Callab
 def _decode(data: bytes, path: Path) -> str:
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
         except UnicodeDecodeError as exc:
             raise _mixed(data, exc.start + len(codecs.BOM_UTF8), path) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ImportFileError("Filen {path} kunne ikke læses som UTF-16-tekst.", path=str(path)) from None
+            raise ImportFileError(
+                "Filen {path} kunne ikke læses som UTF-16-tekst.", path=str(path)
+            ) from None
     if b"\x00" in data:
         raise ImportFileError(
-            "Filen {path} er hverken et Excel-regneark eller en CSV-fil (den indeholder binære data).", path=str(path)
+            "Filen {path} er hverken et Excel-regneark eller en CSV-fil (den indeholder binære data).",
+            path=str(path),
         )
     try:
         return data.decode("utf-8")
@@ -243,7 +278,8 @@ def _mixed(data: bytes, position: int, path: Path) -> ImportFileError:
     return ImportFileError(
         "Filen {path} blander to tegnkodninger: linje {line} er ikke UTF-8, men resten af filen er. "
         "Gem filen igen som »CSV UTF-8« (i Excel: Gem som → CSV UTF-8), og importér den igen.",
-        path=str(path), line=line,
+        path=str(path),
+        line=line,
     )
 
 
@@ -277,7 +313,8 @@ def _check_text(text: str, path: Path) -> str:
     noise = len(_NOISE.findall(text, 0, _SAMPLE))
     if noise >= 8 and noise * 100 > min(len(text), _SAMPLE):
         raise ImportFileError(
-            "Filen {path} er hverken et Excel-regneark eller en CSV-fil (den indeholder binære data).", path=str(path)
+            "Filen {path} er hverken et Excel-regneark eller en CSV-fil (den indeholder binære data).",
+            path=str(path),
         )
     first = _first_line(text)
     counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
@@ -295,7 +332,9 @@ def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], boo
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportFileError("Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)) from None
+        raise ImportFileError(
+            "Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)
+        ) from None
     text = _decode(data, path)
     if not text.strip():
         raise ImportFileError("Filen {path} indeholder ingen tekst.", path=str(path))

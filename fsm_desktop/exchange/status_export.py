@@ -24,7 +24,16 @@ from pathlib import Path
 from fsm_desktop.domain.danish import count, number, percent
 from fsm_desktop.domain.measures import MeasureResult, Month, no_data_reason
 from fsm_desktop.domain.model import Initiative
-from fsm_desktop.domain.status_sheet import COUNT, MARK, OK, RATIO, SHARE, Row, StatusSheet, month_label
+from fsm_desktop.domain.status_sheet import (
+    COUNT,
+    MARK,
+    OK,
+    RATIO,
+    SHARE,
+    Row,
+    StatusSheet,
+    month_label,
+)
 from fsm_desktop.exchange.template import _save
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
@@ -66,8 +75,13 @@ def _sub_labels(row: Row) -> tuple[str, str]:
     return "antal", "andel"
 
 
-def write_status_workbook(path: str | Path, sheet: StatusSheet, initiative: Initiative,
-                          printed: dt.date | None = None, program_name: str = "") -> Path:
+def write_status_workbook(
+    path: str | Path,
+    sheet: StatusSheet,
+    initiative: Initiative,
+    printed: dt.date | None = None,
+    program_name: str = "",
+) -> Path:
     """Write the workbook (under a temporary name, then moved into place); returns the path.
     ``program_name``: the initiative's own name (the template's, e.g. "Flere skal med 2"),
     added to the project's name in the headers when that does not already say it."""
@@ -85,7 +99,9 @@ def write_status_workbook(path: str | Path, sheet: StatusSheet, initiative: Init
     return _save(workbook, Path(path))
 
 
-def _page(ws, initiative: Initiative, sheet: StatusSheet, printed: dt.date, landscape: bool = True) -> None:
+def _page(
+    ws, initiative: Initiative, sheet: StatusSheet, printed: dt.date, landscape: bool = True
+) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -98,7 +114,9 @@ def _page(ws, initiative: Initiative, sheet: StatusSheet, printed: dt.date, land
     for header in (ws.oddHeader, ws.evenHeader):
         header.left.text = _escape(initiative.name)
         header.center.text = _escape(initiative.municipality)
-        header.right.text = _escape(f"Til og med {month_label(str(sheet.last))} · udskrevet {printed:%d.%m.%Y}")
+        header.right.text = _escape(
+            f"Til og med {month_label(str(sheet.last))} · udskrevet {printed:%d.%m.%Y}"
+        )
         for part in (header.left, header.center, header.right):
             part.size = 9
     for footer in (ws.oddFooter, ws.evenFooter):
@@ -145,23 +163,34 @@ class _Styles:
         return name
 
     def header(self, left: bool = False) -> str:
-        return self.name("overskrift venstre" if left else "overskrift",
-                         font=self.Font(bold=True, color="FFFFFF", size=10),
-                         fill=self.PatternFill("solid", fgColor=_HEADER_FILL),
-                         alignment=self.Alignment(horizontal="left" if left else "center", vertical="center",
-                                                  wrap_text=True))
+        return self.name(
+            "overskrift venstre" if left else "overskrift",
+            font=self.Font(bold=True, color="FFFFFF", size=10),
+            fill=self.PatternFill("solid", fgColor=_HEADER_FILL),
+            alignment=self.Alignment(
+                horizontal="left" if left else "center", vertical="center", wrap_text=True
+            ),
+        )
 
     def label(self) -> str:
-        return self.name("mål", font=self.Font(bold=True, size=10),
-                         alignment=self.Alignment(vertical="center", wrap_text=True))
+        return self.name(
+            "mål",
+            font=self.Font(bold=True, size=10),
+            alignment=self.Alignment(vertical="center", wrap_text=True),
+        )
 
     def grey(self) -> str:
-        return self.name("forklaring", font=self.Font(italic=True, color=_GREY, size=9),
-                         alignment=self.Alignment(vertical="center"))
+        return self.name(
+            "forklaring",
+            font=self.Font(italic=True, color=_GREY, size=9),
+            alignment=self.Alignment(vertical="center"),
+        )
 
     def number(self, fmt: str, met: bool | None, mark: bool = True) -> str:
         """A number, filled (and with ``mark`` marked ✓ / ✗) by whether its goal is met."""
-        key = {None: "", True: " nået", False: " ikke nået"}[met] + ("" if mark or met is None else " uden mærke")
+        key = {None: "", True: " nået", False: " ikke nået"}[met] + (
+            "" if mark or met is None else " uden mærke"
+        )
         fill = {True: _MET_FILL, False: _NOT_MET_FILL}.get(met)
         return self.name(
             f"tal {fmt}{key}",
@@ -173,7 +202,8 @@ class _Styles:
 
     def goal(self, fmt: str | None) -> str:
         return self.name(
-            f"mål {fmt or 'tomt'}", font=self.Font(bold=True, size=10),
+            f"mål {fmt or 'tomt'}",
+            font=self.Font(bold=True, size=10),
             fill=self.PatternFill("solid", fgColor=_GOAL_FILL),
             alignment=self.Alignment(horizontal="right", vertical="center"),
             number_format=fmt or "General",
@@ -185,8 +215,11 @@ class _Styles:
     def no_data(self) -> str:
         """A column before the first registration of the row's fact: neutral, no fill, the words
         in grey (not a number, so never read as 0)."""
-        return self.name("ingen data", font=self.Font(italic=True, color=_GREY, size=9),
-                         alignment=self.Alignment(horizontal="center", vertical="center", wrap_text=True))
+        return self.name(
+            "ingen data",
+            font=self.Font(italic=True, color=_GREY, size=9),
+            alignment=self.Alignment(horizontal="center", vertical="center", wrap_text=True),
+        )
 
 
 def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> None:
@@ -199,7 +232,9 @@ def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) ->
     data_count = len(sheet.data_columns)
     last_column = FIRST_COLUMN + len(columns) - 1
 
-    heading = ["Mål / status (antal borgere / pct.)", ""] + [c.label.replace("0-punkt ", "0-punkt\n") for c in columns]
+    heading = ["Mål / status (antal borgere / pct.)", ""] + [
+        c.label.replace("0-punkt ", "0-punkt\n") for c in columns
+    ]
     for j, text in enumerate(heading, start=1):
         ws.cell(row=HEADER_ROW, column=j, value=text).style = styles.header(left=j == 1)
     ws.row_dimensions[HEADER_ROW].height = 30
@@ -217,7 +252,12 @@ def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) ->
                 for j in range(FIRST_COLUMN, FIRST_COLUMN + data_count):
                     ws.cell(row=rr, column=j).style = styles.grey()
             ws.cell(row=r, column=FIRST_COLUMN, value=row.note)
-            ws.merge_cells(start_row=r, start_column=FIRST_COLUMN, end_row=r + 1, end_column=FIRST_COLUMN + data_count - 1)
+            ws.merge_cells(
+                start_row=r,
+                start_column=FIRST_COLUMN,
+                end_row=r + 1,
+                end_column=FIRST_COLUMN + data_count - 1,
+            )
         else:
             for k, column in enumerate(sheet.data_columns):
                 _status_cell(ws, r, FIRST_COLUMN + k, row, k, column.month, styles)
@@ -237,15 +277,22 @@ def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) ->
 
     legend = r + 1
     small = Font(size=8, color="404040")
-    ws.cell(row=legend, column=1, value=(
-        "✓ grøn: målet er nået · ✗ rød: målet er ikke nået (hver måned sammenlignes med det næste mål; "
-        "fravær og passivandel: højst målet) · gul: mål, sat lokalt · 0-punkt: status på dagen · ingen data: "
-        "projektet har ikke registreret det, der tælles (før første registrering; en manglende registrering "
-        "er ikke et »nej«)."
-    )).font = small
-    ws.cell(row=legend + 1, column=1, value="Sådan tælles hver række (indsatsgruppen: gruppe 1 i målgruppen, i en "
-            "indsats uden grupper hele målgruppen; se også docs/status_sheet.md):").font = Font(
-        size=8, bold=True, color="404040")
+    ws.cell(
+        row=legend,
+        column=1,
+        value=(
+            "✓ grøn: målet er nået · ✗ rød: målet er ikke nået (hver måned sammenlignes med det næste mål; "
+            "fravær og passivandel: højst målet) · gul: mål, sat lokalt · 0-punkt: status på dagen · ingen data: "
+            "projektet har ikke registreret det, der tælles (før første registrering; en manglende registrering "
+            "er ikke et »nej«)."
+        ),
+    ).font = small
+    ws.cell(
+        row=legend + 1,
+        column=1,
+        value="Sådan tælles hver række (indsatsgruppen: gruppe 1 i målgruppen, i en "
+        "indsats uden grupper hele målgruppen; se også docs/status_sheet.md):",
+    ).font = Font(size=8, bold=True, color="404040")
     end = legend + 1
     for row in sheet.rows:
         end += 1
@@ -254,7 +301,9 @@ def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) ->
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 9
     for j in range(FIRST_COLUMN, last_column + 1):
-        ws.column_dimensions[get_column_letter(j)].width = 11 if j >= FIRST_COLUMN + data_count else 9.5
+        ws.column_dimensions[get_column_letter(j)].width = (
+            11 if j >= FIRST_COLUMN + data_count else 9.5
+        )
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=FIRST_COLUMN)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_title_cols = "A:B"
@@ -313,8 +362,10 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
         ws.cell(row=r, column=1, value=spec.name).font = Font(bold=True, size=12)
         r += 1
         headers = ["Periode", "Tæller", "Nævner", "Sager pr. fuldtid" if caseload else "Andel"]
-        headers += [f"Tærskel {number(t.value) if caseload else percent(t.value, trim=True)}"
-                    for t in spec.thresholds]
+        headers += [
+            f"Tærskel {number(t.value) if caseload else percent(t.value, trim=True)}"
+            for t in spec.thresholds
+        ]
         # A period without data has no share (a gap in the chart) and says why, after the
         # thresholds (outside the chart's series).
         note_column = len(headers) + 1 if any(res.no_data for res in results) else None
@@ -333,8 +384,12 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
         if results:
             chart = LineChart()
             chart.height, chart.width = 9, 18
-            values = [x for res in results for x in (res.share, *(t.threshold.value for t in res.thresholds))
-                      if x is not None]
+            values = [
+                x
+                for res in results
+                for x in (res.share, *(t.threshold.value for t in res.thresholds))
+                if x is not None
+            ]
             chart.y_axis.scaling.min = 0
             chart.y_axis.scaling.max = _axis_top(max(values, default=1), caseload)
             chart.y_axis.title = "Sager pr. fuldtid" if caseload else "Andel"
@@ -344,7 +399,9 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
             chart.x_axis.delete = False
             chart.y_axis.delete = False
             chart.legend.position = "b"
-            data = Reference(ws, min_col=4, max_col=4 + len(spec.thresholds), min_row=top, max_row=r)
+            data = Reference(
+                ws, min_col=4, max_col=4 + len(spec.thresholds), min_row=top, max_row=r
+            )
             chart.add_data(data, titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=r))
             for s, series in enumerate(chart.series):
@@ -354,7 +411,9 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
                     series.graphicalProperties.line.width = 28575
                     series.marker.symbol = "circle" if len(results) < 40 else "none"
                 else:
-                    series.graphicalProperties.line.solidFill = ("C00000", "E46C0A", "7F7F7F")[(s - 1) % 3]
+                    series.graphicalProperties.line.solidFill = ("C00000", "E46C0A", "7F7F7F")[
+                        (s - 1) % 3
+                    ]
                     series.graphicalProperties.line.dashStyle = "dash"
                     series.graphicalProperties.line.width = 15875
                     series.marker.symbol = "none"
@@ -365,7 +424,10 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
     if payouts:
         ws.cell(row=r, column=1, value="Udbetalingsprognose").font = Font(bold=True, size=12)
         r += 1
-        for j, text in enumerate(("Udbetalingsregel", "Opfyldt", "Bedste periode", "Andel", "Manglede borgere", "Beløb"), 1):
+        for j, text in enumerate(
+            ("Udbetalingsregel", "Opfyldt", "Bedste periode", "Andel", "Manglede borgere", "Beløb"),
+            1,
+        ):
             cell = ws.cell(row=r, column=j, value=text)
             cell.font, cell.fill = header_font, header_fill
         for p in payouts:
@@ -396,11 +458,15 @@ def _axis_top(highest: float, caseload: bool) -> float:
 def _measure_row(ws, r: int, result: MeasureResult, caseload: bool) -> None:
     ws.cell(row=r, column=1, value=result.label)
     ws.cell(row=r, column=2, value=result.numerator).number_format = _COUNT
-    ws.cell(row=r, column=3, value=result.denominator).number_format = _RATIO if caseload else _COUNT
+    ws.cell(row=r, column=3, value=result.denominator).number_format = (
+        _RATIO if caseload else _COUNT
+    )
     # None (an empty cell, a gap in the chart) without a denominator or without data.
     ws.cell(row=r, column=4, value=result.share).number_format = _RATIO if caseload else _PERCENT
     for j, threshold in enumerate(result.thresholds, start=5):
-        ws.cell(row=r, column=j, value=threshold.threshold.value).number_format = _RATIO if caseload else _PERCENT
+        ws.cell(row=r, column=j, value=threshold.threshold.value).number_format = (
+            _RATIO if caseload else _PERCENT
+        )
 
 
 DATA_HEADERS = ("Række", "Mål", "Tal")
@@ -415,7 +481,9 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
 
     data_columns = sheet.data_columns
     heading = list(DATA_HEADERS) + [
-        f"{c.day:%Y-%m-%d}" if c.kind == "baseline" else (f"Mål {c.month}" if c.kind == "goal" else c.month)
+        f"{c.day:%Y-%m-%d}"
+        if c.kind == "baseline"
+        else (f"Mål {c.month}" if c.kind == "goal" else c.month)
         for c in sheet.columns
     ]
     ws.append(heading)
@@ -436,8 +504,12 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
                 lines.append(("i alt", [None if c is None else c.cumulative for c in row.cells]))
             else:
                 lines.append(("nævner", [None if c is None else c.denominator for c in row.cells]))
-                lines.append(("andel" if row.unit == SHARE else "pr. fuldtid",
-                              [None if c is None else c.share for c in row.cells]))
+                lines.append(
+                    (
+                        "andel" if row.unit == SHARE else "pr. fuldtid",
+                        [None if c is None else c.share for c in row.cells],
+                    )
+                )
         if row.no_data_columns and row.availability == OK:
             # Before the first registration of the row's fact: said in words on the first line
             # (the other lines stay empty), never a 0.
@@ -450,13 +522,20 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
             line = {1: row.id, 2: row.label, 3: what}
             line.update({first + k: v for k, v in enumerate(values) if v is not None})
             if n == len(lines) - 1:  # the goals beside the share (or the count)
-                line.update({goal_first + g: row.goals[c.month] for g, c in enumerate(sheet.goal_columns)
-                             if c.month in row.goals})
+                line.update(
+                    {
+                        goal_first + g: row.goals[c.month]
+                        for g, c in enumerate(sheet.goal_columns)
+                        if c.month in row.goals
+                    }
+                )
             ws.append(line)
             if what == "andel":
                 for j in range(first, first + len(sheet.columns)):
                     ws.cell(row=r, column=j).number_format = "0.0000%"
-            elif n == len(lines) - 1 and row.goal_unit == SHARE:  # a share goal beside a count or a note
+            elif (
+                n == len(lines) - 1 and row.goal_unit == SHARE
+            ):  # a share goal beside a count or a note
                 for j in range(goal_first, first + len(sheet.columns)):
                     ws.cell(row=r, column=j).number_format = "0.0000%"
     for j, width in enumerate((22, 44, 10), start=1):
@@ -469,7 +548,9 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
     _page(ws, initiative, sheet, printed)
 
 
-def export_status(project: Project, last: Month, path: str | Path, today: dt.date | None = None) -> tuple[Path, StatusSheet]:
+def export_status(
+    project: Project, last: Month, path: str | Path, today: dt.date | None = None
+) -> tuple[Path, StatusSheet]:
     """The project's status sheet up to ``last`` written to ``path`` (the command line and the
     page's button). ``today``: step-up meetings after it are not counted (default: today, at
     most the initiative's last day)."""
@@ -487,4 +568,3 @@ def summary(path: Path, sheet: StatusSheet, initiative: Initiative) -> str:
         f"{month_label(f'{initiative.start:%Y-%m}')} – {month_label(str(sheet.last))} "
         f"({number(len(sheet.rows))} mål, {count(months, 'måned', 'måneder')}), resultatkrav og data."
     )
-

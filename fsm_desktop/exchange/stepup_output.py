@@ -41,12 +41,20 @@ def due_as_dict(a: Assessment) -> dict:
         "caseworker": c.caseworker,
         "status": "due" if a.is_due else "exempt",
         "reason": a.reason.value if a.reason else None,
-        "reason_text": DUE_LABELS[a.reason] if a.reason else MARKING_LABELS[a.exemption.kind] if a.exemption else "",
+        "reason_text": DUE_LABELS[a.reason]
+        if a.reason
+        else MARKING_LABELS[a.exemption.kind]
+        if a.exemption
+        else "",
         "due_since": _d(a.due),
         "days_overdue": a.days_overdue,
         "exempt_until": _d(a.exempt_until),
         "overdue_plan": [
-            {"offer": f.line.offer.value, "planned_start": _d(f.line.planned_start), "days_overdue": f.days_overdue}
+            {
+                "offer": f.line.offer.value,
+                "planned_start": _d(f.line.planned_start),
+                "days_overdue": f.days_overdue,
+            }
             for f in a.overdue_lines
         ],
     }
@@ -56,9 +64,13 @@ def meetings_as_dicts(cases: Sequence[StepUpCase], today: dt.date) -> list[dict]
     """Every meeting held on or before ``today``, oldest first, with its plan's follow-up."""
     out = []
     for case in cases:
-        for m in sorted((m for m in case.meetings if m.date <= today), key=lambda m: (m.date, m.id)):
+        for m in sorted(
+            (m for m in case.meetings if m.date <= today), key=lambda m: (m.date, m.id)
+        ):
             lines = follow_up(case, m, today)
-            warnings = missing_roles(m.roles, m.barriers, case.in_ressourceforloeb(m.date), case.network_wish)
+            warnings = missing_roles(
+                m.roles, m.barriers, case.in_ressourceforloeb(m.date), case.network_wish
+            )
             out.append(
                 {
                     "meeting_id": m.id,
@@ -68,7 +80,10 @@ def meetings_as_dicts(cases: Sequence[StepUpCase], today: dt.date) -> list[dict]
                     "date": _d(m.date),
                     "barriers": [b.value for b in m.barriers],
                     "participants": [r.value for r, _ in m.roles],
-                    "missing_roles": [{"role": w.role.value, "required": w.required, "message": w.message} for w in warnings],
+                    "missing_roles": [
+                        {"role": w.role.value, "required": w.required, "message": w.message}
+                        for w in warnings
+                    ],
                     "plan": [
                         {
                             "offer": f.line.offer.value,
@@ -89,18 +104,32 @@ def meetings_as_dicts(cases: Sequence[StepUpCase], today: dt.date) -> list[dict]
 
 def counts_as_dicts(counts: Sequence[MonthCount]) -> list[dict]:
     return [
-        {"month": c.month, "held": c.held, "cumulative": c.cumulative, "by_outcome": {o.value: n for o, n in c.by_outcome.items()}}
+        {
+            "month": c.month,
+            "held": c.held,
+            "cumulative": c.cumulative,
+            "by_outcome": {o.value: n for o, n in c.by_outcome.items()},
+        }
         for c in counts
     ]
 
 
 def render_due(due: Sequence[Assessment], today: dt.date, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({"as_of": today.isoformat(), "due": [due_as_dict(a) for a in due]}, ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(
+                {"as_of": today.isoformat(), "due": [due_as_dict(a) for a in due]},
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     out = io.StringIO()
     now_due = [a for a in due if a.is_due]
     citizens = "borger" if len(now_due) == 1 else "borgere"
-    out.write(f"Step-up pr. {today:%d-%m-%Y}: {number(len(now_due))} {citizens} skal have et møde\n\n")
+    out.write(
+        f"Step-up pr. {today:%d-%m-%Y}: {number(len(now_due))} {citizens} skal have et møde\n\n"
+    )
     if not due:
         out.write("Ingen borgere skal have et step-up-møde.\n")
         return out.getvalue()
@@ -110,9 +139,19 @@ def render_due(due: Sequence[Assessment], today: dt.date, fmt: str) -> str:
         d = due_as_dict(a)
         why = d["reason_text"]
         if a.overdue_lines:
-            why += " (" + ", ".join(f"{f.line.offer.label} planlagt {f.line.planned_start:%d-%m-%Y}" for f in a.overdue_lines) + ")"
+            why += (
+                " ("
+                + ", ".join(
+                    f"{f.line.offer.label} planlagt {f.line.planned_start:%d-%m-%Y}"
+                    for f in a.overdue_lines
+                )
+                + ")"
+            )
         if not a.is_due:
-            since, days = f"fritaget til {a.exempt_until:%d-%m-%Y}" if a.exempt_until else "fritaget", ""
+            since, days = (
+                f"fritaget til {a.exempt_until:%d-%m-%Y}" if a.exempt_until else "fritaget",
+                "",
+            )
         else:
             since, days = f"{a.due:%d-%m-%Y}", number(a.days_overdue)
         rows.append((a.case.name, d["cpr"], a.case.job_broker, a.case.caseworker, since, days, why))
@@ -135,7 +174,12 @@ def render_overview(
         for c in counts
     ]
     outcome_heads = tuple(OUTCOME_LABELS[o] for o in (counts[0].by_outcome if counts else {}))
-    _table(out, ("Måned", "Holdt", "I alt", *outcome_heads), rows, right=set(range(1, 3 + len(outcome_heads))))
+    _table(
+        out,
+        ("Måned", "Holdt", "I alt", *outcome_heads),
+        rows,
+        right=set(range(1, 3 + len(outcome_heads))),
+    )
     out.write("\n")
     if not meetings:
         out.write("Ingen step-up-møder er registreret.\n")
@@ -147,18 +191,40 @@ def render_overview(
             for p in m["plan"]
         )
         barriers = ", ".join(BARRIER_LABELS[Barrier(b)] for b in m["barriers"])
-        missing = ", ".join(ROLE_LABELS[ParticipantRole(w["role"])] for w in m["missing_roles"]) or "–"
-        mrows.append((dt.date.fromisoformat(m["date"]).strftime("%d-%m-%Y"), m["name"], m["cpr"], barriers,
-                      OUTCOME_LABELS[Outcome(m["outcome"])], missing, plan))
+        missing = (
+            ", ".join(ROLE_LABELS[ParticipantRole(w["role"])] for w in m["missing_roles"]) or "–"
+        )
+        mrows.append(
+            (
+                dt.date.fromisoformat(m["date"]).strftime("%d-%m-%Y"),
+                m["name"],
+                m["cpr"],
+                barriers,
+                OUTCOME_LABELS[Outcome(m["outcome"])],
+                missing,
+                plan,
+            )
+        )
     _table(out, ("Dato", "Borger", "CPR", "Barrierer", "Udfald", "Mangler", "Plan"), mrows)
     return out.getvalue()
 
 
-def _table(out: io.StringIO, headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] = frozenset()) -> None:
-    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+def _table(
+    out: io.StringIO,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right: set[int] = frozenset(),
+) -> None:
+    widths = [
+        max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h)
+        for i, h in enumerate(headers)
+    ]
 
     def line(cells):
-        parts = [str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        parts = [
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths))
+        ]
         return "  ".join(parts).rstrip() + "\n"
 
     out.write(line(headers))

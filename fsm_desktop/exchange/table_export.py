@@ -15,8 +15,14 @@ if TYPE_CHECKING:
     from fsm_desktop.storage.project import Project
 
 
-def write_table(path: str | Path, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[object]], title: str = "",
-                personal: PersonalData | None = None) -> Path:
+def write_table(
+    path: str | Path,
+    sheet: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    title: str = "",
+    personal: PersonalData | None = None,
+) -> Path:
     """``personal``: the rows hold personal data, and the export is recorded (:func:`export_register`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -58,9 +64,17 @@ def write_table(path: str | Path, sheet: str, headers: Sequence[str], rows: Iter
     return _save(workbook, Path(path), personal=personal)
 
 
-def export_register(project: Project, path: str | Path, sheet: str, headers: Sequence[str],
-                    rows: Sequence[Sequence[object]], title: str = "") -> Path:
+def export_register(
+    project: Project,
+    path: str | Path,
+    sheet: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    title: str = "",
+) -> Path:
     """The register's rows (Borgere → Eksportér): names, so personal data. Refused from a
     project that cannot record it, and recorded in its audit log with the number of rows."""
     require_audit(project)
-    return write_table(path, sheet, headers, rows, title, PersonalData(project, REGISTER, len(rows)))
+    return write_table(
+        path, sheet, headers, rows, title, PersonalData(project, REGISTER, len(rows))
+    )

@@ -21,8 +21,19 @@ if TYPE_CHECKING:
 
 DATE_FORMAT = "dd-mm-yyyy"
 _HEADER_FILL = "1F3A5F"
-_WIDTHS = {"cpr": 14, "navn": 28, "type": 32, "note": 30, "jobmål": 28, "afgangsårsag": 15, "timer_pr_uge": 14,
-           "jobformidler_fra": 17, "sagsbehandler_fra": 18, "cv_jobnet_fra": 15, "jobmål_fra": 14}
+_WIDTHS = {
+    "cpr": 14,
+    "navn": 28,
+    "type": 32,
+    "note": 30,
+    "jobmål": 28,
+    "afgangsårsag": 15,
+    "timer_pr_uge": 14,
+    "jobformidler_fra": 17,
+    "sagsbehandler_fra": 18,
+    "cv_jobnet_fra": 15,
+    "jobmål_fra": 14,
+}
 _KIND_OF_CHOICE = {
     "period_type": "period_type",
     "gender": "gender",
@@ -84,7 +95,9 @@ def _publish(temporary: str, path: Path, personal: PersonalData) -> None:
         raise
 
 
-def _save(workbook, path: Path, new_name: bool = False, personal: PersonalData | None = None) -> Path:
+def _save(
+    workbook, path: Path, new_name: bool = False, personal: PersonalData | None = None
+) -> Path:
     """Save under a temporary name, then move into place: never half a file. With
     ``new_name``, an existing file is never replaced: the name gets "-2", "-3" … instead.
     Every text cell is written as text, never as a formula (whatever the data says). With
@@ -98,7 +111,9 @@ def _save(workbook, path: Path, new_name: bool = False, personal: PersonalData |
         fd, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise ExportError("Filen {path} kunne ikke gemmes: {reason}.", path=str(path), reason=os_reason(exc)) from None
+        raise ExportError(
+            "Filen {path} kunne ikke gemmes: {reason}.", path=str(path), reason=os_reason(exc)
+        ) from None
     try:
         workbook.save(temporary)
         if new_name:
@@ -109,7 +124,9 @@ def _save(workbook, path: Path, new_name: bool = False, personal: PersonalData |
             os.replace(temporary, path)
     except OSError as exc:
         raise ExportError(
-            "Filen {path} kunne ikke gemmes (er den åben i Excel?): {reason}.", path=str(path), reason=os_reason(exc)
+            "Filen {path} kunne ikke gemmes (er den åben i Excel?): {reason}.",
+            path=str(path),
+            reason=os_reason(exc),
         ) from None
     finally:
         if os.path.exists(temporary):
@@ -162,7 +179,9 @@ def _sheet(workbook, spec: TableSpec, rows: Sequence[tuple], lists_sheet: str | 
             number_format = "@"
         if number_format:
             ws.column_dimensions[letter].number_format = number_format  # for the rows a user adds
-            for (cell,) in ws.iter_rows(min_row=2, max_row=ws.max_row, min_col=index, max_col=index):
+            for (cell,) in ws.iter_rows(
+                min_row=2, max_row=ws.max_row, min_col=index, max_col=index
+            ):
                 cell.number_format = number_format
         choice = _KIND_OF_CHOICE.get(f.kind)
         if choice and lists_sheet:
@@ -224,8 +243,11 @@ def _lists(workbook) -> str:
     return ws.title
 
 
-def write_template(path: str | Path, rows: dict[str, Sequence[tuple]] | None = None,
-                   personal: PersonalData | None = None) -> Path:
+def write_template(
+    path: str | Path,
+    rows: dict[str, Sequence[tuple]] | None = None,
+    personal: PersonalData | None = None,
+) -> Path:
     """The standard template (empty, or with ``rows`` per table key: the export). ``personal``:
     the rows are a project's (:func:`export_template` says so)."""
     from openpyxl import Workbook

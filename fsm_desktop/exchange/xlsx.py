@@ -94,7 +94,9 @@ def _local(name: str) -> str:
     return name.rpartition(" ")[2]
 
 
-def _parse_small(data: bytes, start: Callable, end: Callable | None = None, text: Callable | None = None) -> None:
+def _parse_small(
+    data: bytes, start: Callable, end: Callable | None = None, text: Callable | None = None
+) -> None:
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler = start
     if end is not None:
@@ -252,7 +254,9 @@ class Workbook:
         self.epoch = CALENDAR_MAC_1904 if state["date1904"] else CALENDAR_WINDOWS_1900
         # Worksheets only (chartsheets have no cells); the parts named by the relationships.
         types = self._content_types()
-        self.sheets = [(title, part) for title, part in sheets if types.get(part, "worksheet") == "worksheet"]
+        self.sheets = [
+            (title, part) for title, part in sheets if types.get(part, "worksheet") == "worksheet"
+        ]
         for _, part in self.sheets:
             if part not in archive.NameToInfo:
                 raise Unsupported(f"missing {part}")
@@ -285,8 +289,12 @@ class Workbook:
     def size(self, part: str) -> int:
         return self.archive.getinfo(part).file_size
 
-    def rows(self, part: str, progress: Callable[[int], None] | None = None,
-             cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, list]]:
+    def rows(
+        self,
+        part: str,
+        progress: Callable[[int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Iterator[tuple[int, list]]:
         """(row number, values) for each row with a cell, in order; values from column A."""
         from openpyxl.utils.datetime import from_excel, from_ISO8601
 
@@ -311,7 +319,12 @@ class Workbook:
             letters = ref.rstrip("0123456789")
             index = columns.get(letters)
             if index is None:
-                if not letters or len(letters) > 3 or not letters.isalpha() or not letters.isupper():
+                if (
+                    not letters
+                    or len(letters) > 3
+                    or not letters.isalpha()
+                    or not letters.isupper()
+                ):
                     raise Unsupported(f"cell reference {ref}")
                 index = 0
                 for ch in letters:
@@ -363,13 +376,17 @@ class Workbook:
                 if text is None or (text == "" and kind != "inlineStr"):
                     return
                 if kind == "n":
-                    value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+                    value = (
+                        float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+                    )
                     if style in date_styles:
                         key = (style, value)
                         converted = dates.get(key)
                         if converted is None:
                             try:
-                                converted = from_excel(value, epoch, timedelta=style in duration_styles)
+                                converted = from_excel(
+                                    value, epoch, timedelta=style in duration_styles
+                                )
                             except (OverflowError, ValueError):
                                 converted = "#VALUE!"
                             dates[key] = converted

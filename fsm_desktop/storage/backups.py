@@ -71,7 +71,9 @@ def _daily_pattern(stem: str) -> re.Pattern[str]:
 
 
 def _before_pattern(stem: str) -> re.Pattern[str]:
-    return re.compile(re.escape(stem) + r"-(\d{4}-\d{2}-\d{2})-\d{6}-" + BEFORE_RESTORE + re.escape(SUFFIX))
+    return re.compile(
+        re.escape(stem) + r"-(\d{4}-\d{2}-\d{2})-\d{6}-" + BEFORE_RESTORE + re.escape(SUFFIX)
+    )
 
 
 def _legacy_pattern(name: str) -> re.Pattern[str]:
@@ -81,7 +83,11 @@ def _legacy_pattern(name: str) -> re.Pattern[str]:
 
 def _date(text: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(text) if "-" in text else dt.datetime.strptime(text, "%Y%m%d").date()
+        return (
+            dt.date.fromisoformat(text)
+            if "-" in text
+            else dt.datetime.strptime(text, "%Y%m%d").date()
+        )
     except ValueError:
         return None
 
@@ -102,7 +108,8 @@ def _ensure_folder(folder: Path, project_path: Path) -> None:
         return
     if folder != backup_folder(project_path):
         raise ProjectFileError(
-            "Mappen til sikkerhedskopier {folder} findes ikke. Vælg en anden mappe.", folder=str(folder)
+            "Mappen til sikkerhedskopier {folder} findes ikke. Vælg en anden mappe.",
+            folder=str(folder),
         )
     try:
         shared = folder.parent.stat().st_mode
@@ -115,7 +122,9 @@ def _ensure_folder(folder: Path, project_path: Path) -> None:
         return
     except OSError as exc:
         raise ProjectFileError(
-            "Sikkerhedskopien kunne ikke gemmes i {folder}: {reason}.", folder=str(folder), reason=os_reason(exc)
+            "Sikkerhedskopien kunne ikke gemmes i {folder}: {reason}.",
+            folder=str(folder),
+            reason=os_reason(exc),
         ) from None
 
 
@@ -139,7 +148,8 @@ def daily_backup(
             raise file_error(exc, project.path) from None
     if project.damage:
         raise ProjectFileError(
-            "Der er ikke taget en sikkerhedskopi i dag: projektfilen {path} er beskadiget.", path=str(project.path)
+            "Der er ikke taget en sikkerhedskopi i dag: projektfilen {path} er beskadiget.",
+            path=str(project.path),
         )
     _ensure_folder(target_folder, project.path)
     try:
@@ -193,7 +203,9 @@ def _citizens(path: Path, key: Key | None) -> int | None:
     copy in place). A plain copy (from before the project was encrypted) is read without the
     key. None when it cannot be read."""
     try:
-        conn = dbapi.connect(f"{sqlite_uri(path)}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = dbapi.connect(
+            f"{sqlite_uri(path)}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
         try:
             keys.apply(conn, key if keys.is_encrypted(path) else None)
             return int(conn.execute("SELECT count(*) FROM citizen").fetchone()[0])
@@ -232,7 +244,12 @@ def list_backups(
             continue
         if not candidate.is_file():
             continue
-        infos.append((stat.st_mtime, BackupInfo(candidate, day, stat.st_size, _citizens(candidate, key), kind)))
+        infos.append(
+            (
+                stat.st_mtime,
+                BackupInfo(candidate, day, stat.st_size, _citizens(candidate, key), kind),
+            )
+        )
     infos.sort(key=lambda item: (item[1].day, item[0]), reverse=True)
     return [info for _mtime, info in infos]
 
@@ -275,7 +292,10 @@ def _salt(path: Path) -> bytes | None:
 
 
 def restore_backup(
-    project_path: str | os.PathLike, backup: str | os.PathLike, key: Key | None, folder: str | os.PathLike | None = None
+    project_path: str | os.PathLike,
+    backup: str | os.PathLike,
+    key: Key | None,
+    folder: str | os.PathLike | None = None,
 ) -> Path:
     """Put a copy of ``backup`` in the place of the project (closed in this window; the
     writer lock is held throughout, so nobody else has it open for writing). The current state
@@ -302,7 +322,9 @@ def restore_backup(
         )
     with Project.open(backup, read_only=True, key=key) as copy:
         if copy.damage or copy.integrity_check():
-            raise ProjectFileError("Sikkerhedskopien {path} er beskadiget. Vælg en anden.", path=str(backup))
+            raise ProjectFileError(
+                "Sikkerhedskopien {path} er beskadiget. Vælg en anden.", path=str(backup)
+            )
         program = copy.initiative.program
         lock = _locked(path)
         try:

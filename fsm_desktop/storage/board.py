@@ -15,9 +15,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fsm_desktop.domain.board import NOT_AT_MEETING, BoardCard
-from fsm_desktop.domain.model import BOARD_LABELS, AssignmentRole, BoardColumn, IsoDates, PeriodCategory, PeriodKind, new_id
 from fsm_desktop.domain.citizen_edit import plan_handover
 from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.model import (
+    BOARD_LABELS,
+    AssignmentRole,
+    BoardColumn,
+    IsoDates,
+    PeriodCategory,
+    PeriodKind,
+    new_id,
+)
 from fsm_desktop.domain.stepup import DueReason, assess
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import NOT_LEFT_SQL
@@ -92,7 +100,7 @@ class BoardRepository:
             f"WHERE {NOT_LEFT_SQL} GROUP BY p.board_column",
             [day],
         ).fetchall()
-        counts: dict[BoardColumn | None, int] = {column: 0 for column in BoardColumn}
+        counts: dict[BoardColumn | None, int] = dict.fromkeys(BoardColumn, 0)
         counts[None] = 0
         for column, n in rows:
             counts[_column(column)] = n
@@ -117,7 +125,9 @@ class BoardRepository:
             + ("" if include_left else f" WHERE {NOT_LEFT_SQL}"),
             [day] if include_left else [day, day],
         ):
-            card = cards[cid] = BoardCard(cid, name, cpr, grp, _column(column), entry_date=dates.of(entry))
+            card = cards[cid] = BoardCard(
+                cid, name, cpr, grp, _column(column), entry_date=dates.of(entry)
+            )
             if gone:
                 card.exit_date, card.exit_reason = dates.of(exit_date), reason or ""
         # When each placed citizen came into the current column: the newest move in the log —
@@ -150,7 +160,8 @@ class BoardRepository:
             if card is not None:
                 card.last_contact = dt.date.fromisoformat(last)
         for cid, month, hours in conn.execute(
-            "SELECT citizen_id, month, hours FROM paid_hours WHERE month IN (?, ?)", [last_month, month_before_key]
+            "SELECT citizen_id, month, hours FROM paid_hours WHERE month IN (?, ?)",
+            [last_month, month_before_key],
         ):
             card = cards.get(cid)
             if card is not None:
@@ -160,7 +171,8 @@ class BoardRepository:
                     card.hours_month_before = hours
         status: dict[tuple[str, str], str] = {}
         for cid, kind, value in conn.execute(
-            "SELECT citizen_id, kind, value FROM status_entry WHERE date <= ? ORDER BY date, rowid", [day]
+            "SELECT citizen_id, kind, value FROM status_entry WHERE date <= ? ORDER BY date, rowid",
+            [day],
         ):
             status[(cid, kind)] = value
         for cid, card in cards.items():
@@ -217,7 +229,8 @@ class BoardRepository:
         # Later than the meeting; in the meeting's own second, written after it (the clock has
         # only seconds). By time first: moves merged from a laptop keep their own times.
         for (cid,) in self.conn.execute(
-            "SELECT DISTINCT citizen_id FROM board_move WHERE at > ? OR (at = ? AND rowid > ?)", [at, at, move_rowid]
+            "SELECT DISTINCT citizen_id FROM board_move WHERE at > ? OR (at = ? AND rowid > ?)",
+            [at, at, move_rowid],
         ):
             card = cards.get(cid)
             if card is not None:
@@ -226,7 +239,9 @@ class BoardRepository:
     def has_meeting(self) -> bool:
         return self.conn.execute("SELECT 1 FROM board_meeting LIMIT 1").fetchone() is not None
 
-    def moves(self, citizen_id: str) -> list[tuple[dt.datetime, str, BoardColumn | None, BoardColumn, str]]:
+    def moves(
+        self, citizen_id: str
+    ) -> list[tuple[dt.datetime, str, BoardColumn | None, BoardColumn, str]]:
         """A citizen's move log: (when, who, from, to, reason), oldest first."""
         return [
             (dt.datetime.fromisoformat(at), by, _column(f), BoardColumn(t), reason)
@@ -237,7 +252,13 @@ class BoardRepository:
         ]
 
     # --- moving ---------------------------------------------------------------------------------
-    def move(self, citizen_ids: Sequence[str], to: BoardColumn, reason: str = "", at: dt.datetime | None = None) -> list[MoveRecord]:
+    def move(
+        self,
+        citizen_ids: Sequence[str],
+        to: BoardColumn,
+        reason: str = "",
+        at: dt.datetime | None = None,
+    ) -> list[MoveRecord]:
         """Move citizens to a column in one transaction: the move log, the placement, the audit
         log. A citizen already in the column is left alone (no log row)."""
         at = at or _now()
@@ -260,7 +281,16 @@ class BoardRepository:
                     "ON CONFLICT(citizen_id) DO UPDATE SET board_column = excluded.board_column, since = excluded.since",
                     [cid, to.value, stamp],
                 )
-                self._audit(cid, "move", "board_move", move_id, "kolonne", _label(column), _label(to) + (f" ({reason})" if reason else ""), stamp)
+                self._audit(
+                    cid,
+                    "move",
+                    "board_move",
+                    move_id,
+                    "kolonne",
+                    _label(column),
+                    _label(to) + (f" ({reason})" if reason else ""),
+                    stamp,
+                )
                 records.append(MoveRecord(cid, move_id, column, to, since, at))
         return records
 
@@ -281,7 +311,16 @@ class BoardRepository:
                         "UPDATE placement SET board_column = ?, since = ? WHERE citizen_id = ?",
                         [r.from_column.value, r.previous_since, r.citizen_id],
                     )
-                self._audit(r.citizen_id, "undo_move", "board_move", r.move_id, "kolonne", _label(r.to_column), _label(r.from_column), stamp)
+                self._audit(
+                    r.citizen_id,
+                    "undo_move",
+                    "board_move",
+                    r.move_id,
+                    "kolonne",
+                    _label(r.to_column),
+                    _label(r.from_column),
+                    stamp,
+                )
 
     def _refuse_if_moved_since(self, records: Sequence[MoveRecord]) -> None:
         for r in records:
@@ -298,7 +337,10 @@ class BoardRepository:
                     raise MovedSince(
                         "{name} er flyttet igen siden (af {user} den {date} kl. {clock}). Flytningen kan ikke "
                         "fortrydes; flyt kortet, hvis det skal et andet sted hen.",
-                        name=name, user=newest[1], date=at.strftime("%d-%m-%Y"), clock=at.strftime("%H.%M"),
+                        name=name,
+                        user=newest[1],
+                        date=at.strftime("%d-%m-%Y"),
+                        clock=at.strftime("%H.%M"),
                     )
                 raise MovedSince(
                     "{name} står ikke længere, hvor flytningen satte kortet. Flytningen kan ikke fortrydes.",
@@ -309,28 +351,58 @@ class BoardRepository:
         row = self.conn.execute("SELECT name FROM citizen WHERE id = ?", [citizen_id]).fetchone()
         return row[0] if row else "Borgeren"
 
-    def _placements(self, citizen_ids: Sequence[str]) -> dict[str, tuple[BoardColumn | None, str | None]]:
+    def _placements(
+        self, citizen_ids: Sequence[str]
+    ) -> dict[str, tuple[BoardColumn | None, str | None]]:
         found = {}
         for start in range(0, len(citizen_ids), 900):
             chunk = list(citizen_ids[start : start + 900])
             marks = ", ".join("?" * len(chunk))
             for cid, column, since in self.conn.execute(
-                f"SELECT citizen_id, board_column, since FROM placement WHERE citizen_id IN ({marks})", chunk
+                f"SELECT citizen_id, board_column, since FROM placement WHERE citizen_id IN ({marks})",
+                chunk,
             ):
                 found[cid] = (_column(column), since)
         return found
 
-    def _audit(self, citizen_id: str, action: str, entity: str, entity_id: str, field: str, old: str | None, new: str | None, at: str) -> None:
+    def _audit(
+        self,
+        citizen_id: str,
+        action: str,
+        entity: str,
+        entity_id: str,
+        field: str,
+        old: str | None,
+        new: str | None,
+        at: str,
+    ) -> None:
         self.conn.execute(
             "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [new_id(), at, self.project.user, action, entity, entity_id, citizen_id, field, old, new],
+            [
+                new_id(),
+                at,
+                self.project.user,
+                action,
+                entity,
+                entity_id,
+                citizen_id,
+                field,
+                old,
+                new,
+            ],
         )
 
     # --- handing over from the board ----------------------------------------------------------
     def move_and_hand_over(
-        self, citizen_ids: Sequence[str], to: BoardColumn, role: AssignmentRole, staff_id: str, day: dt.date,
-        reason: str = "", at: dt.datetime | None = None,
+        self,
+        citizen_ids: Sequence[str],
+        to: BoardColumn,
+        role: AssignmentRole,
+        staff_id: str,
+        day: dt.date,
+        reason: str = "",
+        at: dt.datetime | None = None,
     ) -> tuple[list[MoveRecord], list[Reassignment]]:
         """A drop in another lane: move the citizens to a column and hand them to ``staff_id``
         as ``role`` from ``day`` — in one transaction, so both are written or neither."""
@@ -339,14 +411,18 @@ class BoardRepository:
             changes = [self.reassign(cid, role, staff_id, day) for cid in citizen_ids]
         return records, [change for change in changes if change is not None]
 
-    def undo_move_and_hand_over(self, records: Iterable[MoveRecord], changes: Sequence[Reassignment]) -> None:
+    def undo_move_and_hand_over(
+        self, records: Iterable[MoveRecord], changes: Sequence[Reassignment]
+    ) -> None:
         """Take back a move and its hand-overs in one transaction."""
         with self.db.atomic():
             for change in reversed(changes):
                 self.undo_reassign(change)
             self.undo_moves(records)
 
-    def reassign(self, citizen_id: str, role: AssignmentRole, staff_id: str, day: dt.date) -> Reassignment | None:
+    def reassign(
+        self, citizen_id: str, role: AssignmentRole, staff_id: str, day: dt.date
+    ) -> Reassignment | None:
         """From ``day`` the citizen has ``staff_id`` as caseworker / job broker: the open
         assignment ends the day before and a new one starts (seeds/003 registration §3); one
         that began on ``day`` is taken over instead. None when nothing changes."""
@@ -357,41 +433,89 @@ class BoardRepository:
             [citizen_id, role.value, day.isoformat(), day.isoformat()],
         ).fetchone()
         initials = dict(self.conn.execute("SELECT id, initials FROM staff"))
-        current = (open_row[0], open_row[1], dt.date.fromisoformat(open_row[2])) if open_row else None
+        current = (
+            (open_row[0], open_row[1], dt.date.fromisoformat(open_row[2])) if open_row else None
+        )
         plan = plan_handover(current, staff_id, day)
         if plan is None:
             return None
         with self.db.atomic():
             if plan.take_over_id is not None:
                 aid, old_staff, _start, end = open_row
-                self.conn.execute("UPDATE assignment SET staff_id = ? WHERE id = ?", [staff_id, aid])
-                self._audit(citizen_id, "reassign", "assignment", aid, role.value, initials.get(old_staff), initials.get(staff_id), stamp)
+                self.conn.execute(
+                    "UPDATE assignment SET staff_id = ? WHERE id = ?", [staff_id, aid]
+                )
+                self._audit(
+                    citizen_id,
+                    "reassign",
+                    "assignment",
+                    aid,
+                    role.value,
+                    initials.get(old_staff),
+                    initials.get(staff_id),
+                    stamp,
+                )
                 return Reassignment(citizen_id, role, None, aid, end, old_staff)
             if plan.end_id is not None:
                 previous = (day - dt.timedelta(days=1)).isoformat()
-                self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [previous, plan.end_id])
+                self.conn.execute(
+                    "UPDATE assignment SET end = ? WHERE id = ?", [previous, plan.end_id]
+                )
             new = new_id()
             self.conn.execute(
                 "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, NULL)",
                 [new, citizen_id, staff_id, role.value, day.isoformat()],
             )
             old_initials = initials.get(open_row[1]) if open_row else None
-            self._audit(citizen_id, "reassign", "assignment", new, role.value, old_initials, f"{initials.get(staff_id)} fra {day.isoformat()}", stamp)
-        return Reassignment(citizen_id, role, new, open_row[0] if open_row else None, open_row[3] if open_row else None, None)
+            self._audit(
+                citizen_id,
+                "reassign",
+                "assignment",
+                new,
+                role.value,
+                old_initials,
+                f"{initials.get(staff_id)} fra {day.isoformat()}",
+                stamp,
+            )
+        return Reassignment(
+            citizen_id,
+            role,
+            new,
+            open_row[0] if open_row else None,
+            open_row[3] if open_row else None,
+            None,
+        )
 
     def undo_reassign(self, change: Reassignment) -> None:
         stamp = _now().isoformat()
         with self.db.atomic():
             if change.taken_over_from is not None:
-                self.conn.execute("UPDATE assignment SET staff_id = ? WHERE id = ?", [change.taken_over_from, change.ended_id])
+                self.conn.execute(
+                    "UPDATE assignment SET staff_id = ? WHERE id = ?",
+                    [change.taken_over_from, change.ended_id],
+                )
             else:
                 self.conn.execute("DELETE FROM assignment WHERE id = ?", [change.new_id])
                 if change.ended_id is not None:
-                    self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [change.ended_old_end, change.ended_id])
-            self._audit(change.citizen_id, "undo_reassign", "assignment", change.new_id or change.ended_id or "", change.role.value, None, None, stamp)
+                    self.conn.execute(
+                        "UPDATE assignment SET end = ? WHERE id = ?",
+                        [change.ended_old_end, change.ended_id],
+                    )
+            self._audit(
+                change.citizen_id,
+                "undo_reassign",
+                "assignment",
+                change.new_id or change.ended_id or "",
+                change.role.value,
+                None,
+                None,
+                stamp,
+            )
 
     # --- meetings -------------------------------------------------------------------------------
-    def finish_meeting(self, day: dt.date, attendees: Sequence[str], note: str = "", today: dt.date | None = None) -> Meeting:
+    def finish_meeting(
+        self, day: dt.date, attendees: Sequence[str], note: str = "", today: dt.date | None = None
+    ) -> Meeting:
         """Record the meeting and every placement of the citizens on the board now."""
         self.project.require_team_copy("Tavlemødet (Afslut møde)")
         at = _now()
@@ -400,7 +524,14 @@ class BoardRepository:
             self.conn.execute(
                 "INSERT INTO board_meeting (id, date, at, by_user, attendees, note, move_rowid) "
                 "VALUES (?, ?, ?, ?, ?, ?, (SELECT ifnull(max(rowid), 0) FROM board_move))",
-                [meeting_id, day.isoformat(), at.isoformat(), self.project.user, json.dumps(list(attendees), ensure_ascii=False), note],
+                [
+                    meeting_id,
+                    day.isoformat(),
+                    at.isoformat(),
+                    self.project.user,
+                    json.dumps(list(attendees), ensure_ascii=False),
+                    note,
+                ],
             )
             self.conn.execute(
                 "INSERT INTO board_snapshot (meeting_id, citizen_id, board_column) "
@@ -418,8 +549,15 @@ class BoardRepository:
         ):
             counts.setdefault(mid, {})[_column(column)] = n
         return [
-            Meeting(mid, dt.date.fromisoformat(date), dt.datetime.fromisoformat(at), by, json.loads(attendees), note,
-                    {c: counts.get(mid, {}).get(c, 0) for c in (*BoardColumn, None)})
+            Meeting(
+                mid,
+                dt.date.fromisoformat(date),
+                dt.datetime.fromisoformat(at),
+                by,
+                json.loads(attendees),
+                note,
+                {c: counts.get(mid, {}).get(c, 0) for c in (*BoardColumn, None)},
+            )
             for mid, date, at, by, attendees, note in self.conn.execute(
                 "SELECT id, date, at, by_user, attendees, note FROM board_meeting ORDER BY at DESC, rowid DESC"
             )

@@ -10,4 +10,6 @@ from fsm_desktop.storage.project import Project
 
 def load_people(project: Project) -> dict[str, Person]:
     """Citizen id → Person, for every citizen of the project."""
-    return people_from_rows(project.db.execute("SELECT id, gender, origin, birth_date FROM citizen"))
+    return people_from_rows(
+        project.db.execute("SELECT id, gender, origin, birth_date FROM citizen")
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.citizen_edit import (
     CitizenChanges,
     ends_at_exit,
@@ -44,6 +43,7 @@ from fsm_desktop.domain.model import (
 )
 from fsm_desktop.storage.project import Project, file_error
 from fsm_desktop.storage.repositories import CITIZEN_COLUMNS, AuditLog, citizen_from_row
+from fsm_desktop.storage.sqlite import dbapi
 
 #: Citizen attributes the page edits → their stored column and their name in the audit log.
 MASTER_FIELDS = {
@@ -59,8 +59,15 @@ MASTER_FIELDS = {
 #: Status kinds by their name in the audit log.
 STATUS_LABELS = {StatusKind.CV_JOBNET: "CV på Jobnet", StatusKind.JOB_GOAL: "Jobmål"}
 #: What each part of the changes is called when a rule stops the save.
-_PARTS = {"citizen": "stamdata", "period": "forløb", "hours": "løntimer", "contact": "kontakt", "status": "CV og jobmål",
-          "network": "netværk", "assignment": "jobformidler og sagsbehandler"}
+_PARTS = {
+    "citizen": "stamdata",
+    "period": "forløb",
+    "hours": "løntimer",
+    "contact": "kontakt",
+    "status": "CV og jobmål",
+    "network": "netværk",
+    "assignment": "jobformidler og sagsbehandler",
+}
 
 
 def _stored(value: object) -> object:
@@ -122,7 +129,9 @@ class CitizenEditor:
 
     def load(self, citizen_id: str) -> CitizenRecord | None:
         conn = self.conn
-        row = conn.execute(f"SELECT {CITIZEN_COLUMNS}, network_consent FROM citizen WHERE id = ?", [citizen_id]).fetchone()
+        row = conn.execute(
+            f"SELECT {CITIZEN_COLUMNS}, network_consent FROM citizen WHERE id = ?", [citizen_id]
+        ).fetchone()
         if row is None:
             return None
         citizen = citizen_from_row(row[:-1])
@@ -130,38 +139,48 @@ class CitizenEditor:
         periods = [
             Period(citizen_id, PeriodKind(kind), day(start), day(end), note, id=pid)
             for pid, kind, start, end, note in conn.execute(
-                "SELECT id, kind, start, end, note FROM period WHERE citizen_id = ? ORDER BY start, kind", [citizen_id]
+                "SELECT id, kind, start, end, note FROM period WHERE citizen_id = ? ORDER BY start, kind",
+                [citizen_id],
             )
         ]
         hours = [
             PaidHours(citizen_id, month, value)
-            for month, value in conn.execute("SELECT month, hours FROM paid_hours WHERE citizen_id = ? ORDER BY month", [citizen_id])
+            for month, value in conn.execute(
+                "SELECT month, hours FROM paid_hours WHERE citizen_id = ? ORDER BY month",
+                [citizen_id],
+            )
         ]
         contacts = [
             Contact(citizen_id, day(date), ContactKind(kind), staff_id, note, id=cid)
             for cid, date, kind, staff_id, note in conn.execute(
-                "SELECT id, date, kind, staff_id, note FROM contact WHERE citizen_id = ? ORDER BY date DESC, rowid DESC", [citizen_id]
+                "SELECT id, date, kind, staff_id, note FROM contact WHERE citizen_id = ? ORDER BY date DESC, rowid DESC",
+                [citizen_id],
             )
         ]
         status = [
             StatusEntry(citizen_id, StatusKind(kind), day(date), value, id=sid)
             for sid, kind, date, value in conn.execute(
-                "SELECT id, kind, date, value FROM status_entry WHERE citizen_id = ? ORDER BY date, rowid", [citizen_id]
+                "SELECT id, kind, date, value FROM status_entry WHERE citizen_id = ? ORDER BY date, rowid",
+                [citizen_id],
             )
         ]
         network = [
             NetworkPerson(citizen_id, name, relation, phone, id=nid)
             for nid, name, relation, phone in conn.execute(
-                "SELECT id, name, relation, phone FROM network_person WHERE citizen_id = ? ORDER BY rowid", [citizen_id]
+                "SELECT id, name, relation, phone FROM network_person WHERE citizen_id = ? ORDER BY rowid",
+                [citizen_id],
             )
         ]
         assignments = [
             Assignment(citizen_id, staff_id, AssignmentRole(role), day(start), day(end), id=aid)
             for aid, staff_id, role, start, end in conn.execute(
-                "SELECT id, staff_id, role, start, end FROM assignment WHERE citizen_id = ? ORDER BY start, rowid", [citizen_id]
+                "SELECT id, staff_id, role, start, end FROM assignment WHERE citizen_id = ? ORDER BY start, rowid",
+                [citizen_id],
             )
         ]
-        placement = conn.execute("SELECT board_column FROM placement WHERE citizen_id = ?", [citizen_id]).fetchone()
+        placement = conn.execute(
+            "SELECT board_column FROM placement WHERE citizen_id = ?", [citizen_id]
+        ).fetchone()
         staff = {
             sid: Staff(initials, name, StaffRole(role), hours_per_week, id=sid)
             for sid, initials, name, role, hours_per_week in conn.execute(
@@ -169,8 +188,17 @@ class CitizenEditor:
             )
         }
         return CitizenRecord(
-            citizen, bool(row[-1]), periods, hours, contacts, status, network, assignments,
-            BoardColumn(placement[0]) if placement else None, AuditLog(self.project).for_citizen(citizen_id), staff,
+            citizen,
+            bool(row[-1]),
+            periods,
+            hours,
+            contacts,
+            status,
+            network,
+            assignments,
+            BoardColumn(placement[0]) if placement else None,
+            AuditLog(self.project).for_citizen(citizen_id),
+            staff,
         )
 
     # --- saving ---------------------------------------------------------------------------------
@@ -182,47 +210,100 @@ class CitizenEditor:
         user = self.project.user
         audit: list[AuditEntry] = []
 
-        def note(action: str, entity: str, entity_id: str, field: str = "", old: object = None, new: object = None) -> None:
-            audit.append(AuditEntry(now, user, action, entity, entity_id, citizen_id, field, _text(old), _text(new)))
+        def note(
+            action: str,
+            entity: str,
+            entity_id: str,
+            field: str = "",
+            old: object = None,
+            new: object = None,
+        ) -> None:
+            audit.append(
+                AuditEntry(
+                    now, user, action, entity, entity_id, citizen_id, field, _text(old), _text(new)
+                )
+            )
 
         conn = self.conn
         try:
             with self.db.atomic():
                 before = self.load(citizen_id)
                 if before is None:
-                    raise ValidationError("Borgeren findes ikke længere i projektet (slettet af en import, der er fortrudt?).")
+                    raise ValidationError(
+                        "Borgeren findes ikke længere i projektet (slettet af en import, der er fortrudt?)."
+                    )
                 self._check(before, changes, today or dt.date.today())
                 if changes.citizen is not None:
                     updates = {}
                     for attribute, (column, name) in MASTER_FIELDS.items():
-                        old, new = getattr(before.citizen, attribute), getattr(changes.citizen, attribute)
+                        old, new = (
+                            getattr(before.citizen, attribute),
+                            getattr(changes.citizen, attribute),
+                        )
                         if old != new:
                             updates[column] = _stored(new)
                             note("update", "citizen", citizen_id, name, old, new)
                     if updates:
                         updates["updated_at"] = now.isoformat()
                         sets = ", ".join(f'"{c}" = ?' for c in updates)
-                        conn.execute(f"UPDATE citizen SET {sets} WHERE id = ?", [*updates.values(), citizen_id])
-                if changes.network_consent is not None and changes.network_consent != before.network_consent:
-                    conn.execute("UPDATE citizen SET network_consent = ? WHERE id = ?", [int(changes.network_consent), citizen_id])
-                    note("update", "citizen", citizen_id, "netværk ønsket", "ja" if before.network_consent else "nej",
-                         "ja" if changes.network_consent else "nej")
+                        conn.execute(
+                            f"UPDATE citizen SET {sets} WHERE id = ?",
+                            [*updates.values(), citizen_id],
+                        )
+                if (
+                    changes.network_consent is not None
+                    and changes.network_consent != before.network_consent
+                ):
+                    conn.execute(
+                        "UPDATE citizen SET network_consent = ? WHERE id = ?",
+                        [int(changes.network_consent), citizen_id],
+                    )
+                    note(
+                        "update",
+                        "citizen",
+                        citizen_id,
+                        "netværk ønsket",
+                        "ja" if before.network_consent else "nej",
+                        "ja" if changes.network_consent else "nej",
+                    )
                 self._periods(citizen_id, before, changes, note)
                 self._hours(citizen_id, before, changes, note)
                 self._contacts(citizen_id, before, changes, note)
                 for entry in changes.status_added:
                     conn.execute(
                         "INSERT INTO status_entry (id, citizen_id, kind, date, value) VALUES (?, ?, ?, ?, ?)",
-                        [entry.id, citizen_id, entry.kind.value, entry.date.isoformat(), entry.value],
+                        [
+                            entry.id,
+                            citizen_id,
+                            entry.kind.value,
+                            entry.date.isoformat(),
+                            entry.value,
+                        ],
                     )
                     previous = before.latest_status(entry.kind)
-                    note("create", "status_entry", entry.id, STATUS_LABELS[entry.kind], previous.value if previous else None,
-                         f"{entry.value} fra {entry.date.isoformat()}")
+                    note(
+                        "create",
+                        "status_entry",
+                        entry.id,
+                        STATUS_LABELS[entry.kind],
+                        previous.value if previous else None,
+                        f"{entry.value} fra {entry.date.isoformat()}",
+                    )
                 self._network(citizen_id, before, changes, note)
                 citizen = changes.citizen or before.citizen
                 for role, staff_id, day in changes.handovers:
-                    self._handover(citizen_id, AssignmentRole(role), staff_id, day, leaving_date(citizen), before, note)
-                self._follow_exit(citizen_id, leaving_date(before.citizen), leaving_date(citizen), before, note)
+                    self._handover(
+                        citizen_id,
+                        AssignmentRole(role),
+                        staff_id,
+                        day,
+                        leaving_date(citizen),
+                        before,
+                        note,
+                    )
+                self._follow_exit(
+                    citizen_id, leaving_date(before.citizen), leaving_date(citizen), before, note
+                )
                 AuditLog(self.project).record(audit)
         except dbapi.Error as exc:
             raise file_error(exc, self.project.path) from None
@@ -239,30 +320,57 @@ class CitizenEditor:
                 problems.append(("citizen", validate_exit(new, before.assignments)))
         deleted = set(changes.periods_deleted)
         saved = {p.id: p for p in changes.periods_saved}
-        periods = [p for p in before.periods if p.id not in deleted and p.id not in saved] + list(saved.values())
+        periods = [p for p in before.periods if p.id not in deleted and p.id not in saved] + list(
+            saved.values()
+        )
         problems.extend(("period", validate_period(p, periods)) for p in saved.values())
         problems.extend(("hours", validate_hours(h)) for h in changes.hours_saved)
         problems.extend(("contact", validate_contact(c, today)) for c in changes.contacts_added)
         problems.extend(("status", validate_status(e, today)) for e in changes.status_added)
         problems.extend(("network", validate_network(n)) for n in changes.network_saved)
-        consent = before.network_consent if changes.network_consent is None else changes.network_consent
+        consent = (
+            before.network_consent if changes.network_consent is None else changes.network_consent
+        )
         if changes.network_saved and not consent:
-            problems.append(("network", {"consent": "Netværket registreres kun, når borgeren ønsker det."}))
+            problems.append(
+                ("network", {"consent": "Netværket registreres kun, når borgeren ønsker det."})
+            )
         roles = {r.value for r in AssignmentRole}
         for role, staff_id, _day in changes.handovers:
             if role not in roles or staff_id not in before.staff:
-                problems.append(("assignment", {"staff": "Vælg en medarbejder, der findes i projektet."}))
+                problems.append(
+                    ("assignment", {"staff": "Vælg en medarbejder, der findes i projektet."})
+                )
         for part, found in problems:
             if found:
-                raise ValidationError("Ændringerne er ikke gemt – {part}: {problem}", part=_PARTS[part], problem=next(iter(found.values())))
+                raise ValidationError(
+                    "Ændringerne er ikke gemt – {part}: {problem}",
+                    part=_PARTS[part],
+                    problem=next(iter(found.values())),
+                )
 
     def _periods(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
         old = {p.id: p for p in before.periods}
         for period in changes.periods_saved:
-            row = [period.kind.value, period.start.isoformat(), period.end.isoformat() if period.end else None, period.note]
+            row = [
+                period.kind.value,
+                period.start.isoformat(),
+                period.end.isoformat() if period.end else None,
+                period.note,
+            ]
             if period.id in old:
-                self.conn.execute("UPDATE period SET kind = ?, start = ?, end = ?, note = ? WHERE id = ?", [*row, period.id])
-                note("update", "period", period.id, "forløb", _period_text(old[period.id]), _period_text(period))
+                self.conn.execute(
+                    "UPDATE period SET kind = ?, start = ?, end = ?, note = ? WHERE id = ?",
+                    [*row, period.id],
+                )
+                note(
+                    "update",
+                    "period",
+                    period.id,
+                    "forløb",
+                    _period_text(old[period.id]),
+                    _period_text(period),
+                )
             else:
                 self.conn.execute(
                     "INSERT INTO period (kind, start, end, note, id, citizen_id) VALUES (?, ?, ?, ?, ?, ?)",
@@ -271,7 +379,9 @@ class CitizenEditor:
                 note("create", "period", period.id, "forløb", None, _period_text(period))
         for period_id in changes.periods_deleted:
             if period_id in old:
-                self.conn.execute("DELETE FROM period WHERE id = ? AND citizen_id = ?", [period_id, citizen_id])
+                self.conn.execute(
+                    "DELETE FROM period WHERE id = ? AND citizen_id = ?", [period_id, citizen_id]
+                )
                 note("delete", "period", period_id, "forløb", _period_text(old[period_id]), None)
 
     def _hours(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
@@ -283,34 +393,82 @@ class CitizenEditor:
                 [citizen_id, hours.month, hours.hours],
             )
             if old.get(hours.month) != hours.hours:
-                note("update" if hours.month in old else "create", "paid_hours", f"{citizen_id}/{hours.month}",
-                     f"løntimer {hours.month}", old.get(hours.month), hours.hours)
+                note(
+                    "update" if hours.month in old else "create",
+                    "paid_hours",
+                    f"{citizen_id}/{hours.month}",
+                    f"løntimer {hours.month}",
+                    old.get(hours.month),
+                    hours.hours,
+                )
         for month in changes.hours_deleted:
             if month in old:
-                self.conn.execute("DELETE FROM paid_hours WHERE citizen_id = ? AND month = ?", [citizen_id, month])
-                note("delete", "paid_hours", f"{citizen_id}/{month}", f"løntimer {month}", old[month], None)
+                self.conn.execute(
+                    "DELETE FROM paid_hours WHERE citizen_id = ? AND month = ?", [citizen_id, month]
+                )
+                note(
+                    "delete",
+                    "paid_hours",
+                    f"{citizen_id}/{month}",
+                    f"løntimer {month}",
+                    old[month],
+                    None,
+                )
 
     def _contacts(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
         old = {c.id: c for c in before.contacts}
         for contact in changes.contacts_added:
             self.conn.execute(
                 "INSERT INTO contact (id, citizen_id, date, kind, staff_id, note) VALUES (?, ?, ?, ?, ?, ?)",
-                [contact.id, citizen_id, contact.date.isoformat(), contact.kind.value, contact.staff_id, contact.note],
+                [
+                    contact.id,
+                    citizen_id,
+                    contact.date.isoformat(),
+                    contact.kind.value,
+                    contact.staff_id,
+                    contact.note,
+                ],
             )
-            note("create", "contact", contact.id, "kontakt", None, f"{contact.kind.value} {contact.date.isoformat()}")
+            note(
+                "create",
+                "contact",
+                contact.id,
+                "kontakt",
+                None,
+                f"{contact.kind.value} {contact.date.isoformat()}",
+            )
         for contact_id in changes.contacts_deleted:
             if contact_id in old:
                 c = old[contact_id]
-                self.conn.execute("DELETE FROM contact WHERE id = ? AND citizen_id = ?", [contact_id, citizen_id])
-                note("delete", "contact", contact_id, "kontakt", f"{c.kind.value} {c.date.isoformat()}", None)
+                self.conn.execute(
+                    "DELETE FROM contact WHERE id = ? AND citizen_id = ?", [contact_id, citizen_id]
+                )
+                note(
+                    "delete",
+                    "contact",
+                    contact_id,
+                    "kontakt",
+                    f"{c.kind.value} {c.date.isoformat()}",
+                    None,
+                )
 
     def _network(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
         old = {p.id: p for p in before.network}
         for person in changes.network_saved:
             values = [person.name, person.relation, person.phone]
             if person.id in old:
-                self.conn.execute("UPDATE network_person SET name = ?, relation = ?, phone = ? WHERE id = ?", [*values, person.id])
-                note("update", "network_person", person.id, "netværk", old[person.id].name, person.name)
+                self.conn.execute(
+                    "UPDATE network_person SET name = ?, relation = ?, phone = ? WHERE id = ?",
+                    [*values, person.id],
+                )
+                note(
+                    "update",
+                    "network_person",
+                    person.id,
+                    "netværk",
+                    old[person.id].name,
+                    person.name,
+                )
             else:
                 self.conn.execute(
                     "INSERT INTO network_person (name, relation, phone, id, citizen_id) VALUES (?, ?, ?, ?, ?)",
@@ -319,7 +477,10 @@ class CitizenEditor:
                 note("create", "network_person", person.id, "netværk", None, person.name)
         for person_id in changes.network_deleted:
             if person_id in old:
-                self.conn.execute("DELETE FROM network_person WHERE id = ? AND citizen_id = ?", [person_id, citizen_id])
+                self.conn.execute(
+                    "DELETE FROM network_person WHERE id = ? AND citizen_id = ?",
+                    [person_id, citizen_id],
+                )
                 note("delete", "network_person", person_id, "netværk", old[person_id].name, None)
 
     def _history(self, citizen_id: str) -> list[Assignment]:
@@ -327,12 +488,21 @@ class CitizenEditor:
         return [
             Assignment(citizen_id, staff_id, AssignmentRole(role), day(start), day(end), id=aid)
             for aid, staff_id, role, start, end in self.conn.execute(
-                "SELECT id, staff_id, role, start, end FROM assignment WHERE citizen_id = ? ORDER BY start, rowid", [citizen_id]
+                "SELECT id, staff_id, role, start, end FROM assignment WHERE citizen_id = ? ORDER BY start, rowid",
+                [citizen_id],
             )
         ]
 
-    def _handover(self, citizen_id, role: AssignmentRole, staff_id: str, day: dt.date, left_on: dt.date | None,
-                  before: CitizenRecord, note) -> None:
+    def _handover(
+        self,
+        citizen_id,
+        role: AssignmentRole,
+        staff_id: str,
+        day: dt.date,
+        left_on: dt.date | None,
+        before: CitizenRecord,
+        note,
+    ) -> None:
         """A change of ``role`` on ``day`` against the role's history as it is now (an earlier
         change in the same save included): refused before the newest assignment began."""
         history = [a for a in self._history(citizen_id) if a.role is role]
@@ -343,8 +513,17 @@ class CitizenEditor:
         initials = {sid: s.initials for sid, s in before.staff.items()}
         old_initials = initials.get(current.staff_id) if current else None
         if plan.take_over_id is not None:
-            self.conn.execute("UPDATE assignment SET staff_id = ? WHERE id = ?", [staff_id, plan.take_over_id])
-            note("update", "assignment", plan.take_over_id, role.value, old_initials, initials.get(staff_id))
+            self.conn.execute(
+                "UPDATE assignment SET staff_id = ? WHERE id = ?", [staff_id, plan.take_over_id]
+            )
+            note(
+                "update",
+                "assignment",
+                plan.take_over_id,
+                role.value,
+                old_initials,
+                initials.get(staff_id),
+            )
             return
         if plan.end_id is not None:
             end = (day - dt.timedelta(days=1)).isoformat()
@@ -352,16 +531,42 @@ class CitizenEditor:
         new = new_id()
         self.conn.execute(
             "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, ?)",
-            [new, citizen_id, staff_id, role.value, day.isoformat(), plan.end.isoformat() if plan.end else None],
+            [
+                new,
+                citizen_id,
+                staff_id,
+                role.value,
+                day.isoformat(),
+                plan.end.isoformat() if plan.end else None,
+            ],
         )
-        created = f"{initials.get(staff_id)} fra {day.isoformat()}" + (f" til {plan.end.isoformat()}" if plan.end else "")
+        created = f"{initials.get(staff_id)} fra {day.isoformat()}" + (
+            f" til {plan.end.isoformat()}" if plan.end else ""
+        )
         note("create", "assignment", new, role.value, old_initials, created)
 
-    def _follow_exit(self, citizen_id, before_left: dt.date | None, left: dt.date | None, before: CitizenRecord, note) -> None:
+    def _follow_exit(
+        self,
+        citizen_id,
+        before_left: dt.date | None,
+        left: dt.date | None,
+        before: CitizenRecord,
+        note,
+    ) -> None:
         """The assignments end on the leaving date (seeds/003 §3 and §5: a move gives an end
         date); a changed or withdrawn exit moves the ends it gave."""
         initials = {sid: s.initials for sid, s in before.staff.items()}
         for a, end in ends_at_exit(self._history(citizen_id), before_left, left):
-            self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [end.isoformat() if end else None, a.id])
+            self.conn.execute(
+                "UPDATE assignment SET end = ? WHERE id = ?",
+                [end.isoformat() if end else None, a.id],
+            )
             who = initials.get(a.staff_id)
-            note("update", "assignment", a.id, a.role.value, _assignment_text(who, a, a.end), _assignment_text(who, a, end))
+            note(
+                "update",
+                "assignment",
+                a.id,
+                a.role.value,
+                _assignment_text(who, a, a.end),
+                _assignment_text(who, a, end),
+            )

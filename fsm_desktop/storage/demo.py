@@ -26,8 +26,6 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from fsm_desktop.storage.sqlite import Database, dbapi
-
 from fsm_desktop.domain.cpr import birth_date as cpr_birth_date
 from fsm_desktop.domain.cpr import normalize
 from fsm_desktop.domain.danish import os_reason
@@ -50,6 +48,7 @@ from fsm_desktop.domain.program import BUILTIN, ProgramTemplate, builtin_templat
 from fsm_desktop.domain.stepup import COMPANY_DIRECTED as _COMPANY_DIRECTED
 from fsm_desktop.domain.stepup import add_months
 from fsm_desktop.storage.project import Project, current_user, file_error
+from fsm_desktop.storage.sqlite import Database, dbapi
 from fsm_desktop.storage.writer_lock import replacing
 
 MAX_CITIZENS = 200_000
@@ -111,58 +110,281 @@ _HOURS_STAY = 0.82  # chance that a month with paid hours is followed by another
 
 # --- names ------------------------------------------------------------------------------------
 
-_DK_FEMALE = (
-    "Anne Kirsten Mette Hanne Helle Anna Susanne Lene Maria Marianne Lone Camilla Pia Louise "
-    "Inge Charlotte Bente Tina Gitte Karen Jette Rikke Julie Sara Heidi Dorthe Malene Jytte "
-    "Birgitte Trine Janni Stine Signe Line Nanna Ditte Tanja Connie Winnie Annette"
-).split()
-_DK_MALE = (
-    "Peter Jens Lars Michael Henrik Thomas Søren Jan Niels Christian Martin Jørgen Rasmus "
-    "Jesper Morten Anders Mads Mikkel Kim Hans Per Ole Steen Brian Jakob Kasper Torben Bo "
-    "Carsten Allan René Dennis Kenneth Claus Flemming Finn Erik Frank Bjarne Jonas"
-).split()
-_DK_SURNAMES = (
-    "Nielsen Jensen Hansen Pedersen Andersen Christensen Larsen Sørensen Rasmussen Jørgensen "
-    "Petersen Madsen Kristensen Olsen Thomsen Christiansen Poulsen Johansen Møller Mortensen "
-    "Knudsen Jakobsen Mikkelsen Olesen Frederiksen Laursen Henriksen Lund Schmidt Eriksen Holm "
-    "Kristiansen Clausen Simonsen Svendsen Andreasen Iversen Jeppesen Mogensen Vestergaard "
-    "Nissen Lauridsen Kjær Dam Bak Overgaard Bruun Hedegaard"
-).split()
-_DK_MIDDLE = "Holm Lund Dam Bech Skov Krogh Juul Vinther Bach Lind Friis Berg Kjær Munk".split()
-_NW_FEMALE = (
-    "Fatima Amina Aisha Zeynep Leyla Hodan Maryam Nour Samira Yasmin Hawa Sahra Rania Elif "
-    "Shirin Farida"
-).split()
-_NW_MALE = (
-    "Mohammad Ali Ahmad Hassan Omar Mustafa Abdi Ibrahim Yusuf Mehmet Karim Tariq Jamal Hamid "
-    "Reza Bilal"
-).split()
-_NW_SURNAMES = (
-    "Hussein Ali Mohamed Ahmed Yilmaz Hassan Abdullah Khan Omar Nguyen Rahimi Farah Öztürk Kaya "
-    "Ibrahim Abdi Jama Karimi Demir Haidari"
-).split()
-_W_FEMALE = "Agnieszka Katarzyna Ingrid Sofia Elena Julia Anja Monika".split()
-_W_MALE = "Piotr Tomasz Lukas Johan Markus Andrzej Stefan Marek".split()
-_W_SURNAMES = (
-    "Nowak Wójcik Schneider Müller Andersson Johansson Lindqvist Fischer Novák Horváth "
-    "Svensson Weber Petrović Jovanović"
-).split()
+_DK_FEMALE = [
+    "Anne",
+    "Kirsten",
+    "Mette",
+    "Hanne",
+    "Helle",
+    "Anna",
+    "Susanne",
+    "Lene",
+    "Maria",
+    "Marianne",
+    "Lone",
+    "Camilla",
+    "Pia",
+    "Louise",
+    "Inge",
+    "Charlotte",
+    "Bente",
+    "Tina",
+    "Gitte",
+    "Karen",
+    "Jette",
+    "Rikke",
+    "Julie",
+    "Sara",
+    "Heidi",
+    "Dorthe",
+    "Malene",
+    "Jytte",
+    "Birgitte",
+    "Trine",
+    "Janni",
+    "Stine",
+    "Signe",
+    "Line",
+    "Nanna",
+    "Ditte",
+    "Tanja",
+    "Connie",
+    "Winnie",
+    "Annette",
+]
+_DK_MALE = [
+    "Peter",
+    "Jens",
+    "Lars",
+    "Michael",
+    "Henrik",
+    "Thomas",
+    "Søren",
+    "Jan",
+    "Niels",
+    "Christian",
+    "Martin",
+    "Jørgen",
+    "Rasmus",
+    "Jesper",
+    "Morten",
+    "Anders",
+    "Mads",
+    "Mikkel",
+    "Kim",
+    "Hans",
+    "Per",
+    "Ole",
+    "Steen",
+    "Brian",
+    "Jakob",
+    "Kasper",
+    "Torben",
+    "Bo",
+    "Carsten",
+    "Allan",
+    "René",
+    "Dennis",
+    "Kenneth",
+    "Claus",
+    "Flemming",
+    "Finn",
+    "Erik",
+    "Frank",
+    "Bjarne",
+    "Jonas",
+]
+_DK_SURNAMES = [
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Knudsen",
+    "Jakobsen",
+    "Mikkelsen",
+    "Olesen",
+    "Frederiksen",
+    "Laursen",
+    "Henriksen",
+    "Lund",
+    "Schmidt",
+    "Eriksen",
+    "Holm",
+    "Kristiansen",
+    "Clausen",
+    "Simonsen",
+    "Svendsen",
+    "Andreasen",
+    "Iversen",
+    "Jeppesen",
+    "Mogensen",
+    "Vestergaard",
+    "Nissen",
+    "Lauridsen",
+    "Kjær",
+    "Dam",
+    "Bak",
+    "Overgaard",
+    "Bruun",
+    "Hedegaard",
+]
+_DK_MIDDLE = [
+    "Holm",
+    "Lund",
+    "Dam",
+    "Bech",
+    "Skov",
+    "Krogh",
+    "Juul",
+    "Vinther",
+    "Bach",
+    "Lind",
+    "Friis",
+    "Berg",
+    "Kjær",
+    "Munk",
+]
+_NW_FEMALE = [
+    "Fatima",
+    "Amina",
+    "Aisha",
+    "Zeynep",
+    "Leyla",
+    "Hodan",
+    "Maryam",
+    "Nour",
+    "Samira",
+    "Yasmin",
+    "Hawa",
+    "Sahra",
+    "Rania",
+    "Elif",
+    "Shirin",
+    "Farida",
+]
+_NW_MALE = [
+    "Mohammad",
+    "Ali",
+    "Ahmad",
+    "Hassan",
+    "Omar",
+    "Mustafa",
+    "Abdi",
+    "Ibrahim",
+    "Yusuf",
+    "Mehmet",
+    "Karim",
+    "Tariq",
+    "Jamal",
+    "Hamid",
+    "Reza",
+    "Bilal",
+]
+_NW_SURNAMES = [
+    "Hussein",
+    "Ali",
+    "Mohamed",
+    "Ahmed",
+    "Yilmaz",
+    "Hassan",
+    "Abdullah",
+    "Khan",
+    "Omar",
+    "Nguyen",
+    "Rahimi",
+    "Farah",
+    "Öztürk",
+    "Kaya",
+    "Ibrahim",
+    "Abdi",
+    "Jama",
+    "Karimi",
+    "Demir",
+    "Haidari",
+]
+_W_FEMALE = ["Agnieszka", "Katarzyna", "Ingrid", "Sofia", "Elena", "Julia", "Anja", "Monika"]
+_W_MALE = ["Piotr", "Tomasz", "Lukas", "Johan", "Markus", "Andrzej", "Stefan", "Marek"]
+_W_SURNAMES = [
+    "Nowak",
+    "Wójcik",
+    "Schneider",
+    "Müller",
+    "Andersson",
+    "Johansson",
+    "Lindqvist",
+    "Fischer",
+    "Novák",
+    "Horváth",
+    "Svensson",
+    "Weber",
+    "Petrović",
+    "Jovanović",
+]
 
 _JOB_GOALS = (
-    "Lager", "Rengøring", "Butik", "Pædagogmedhjælper", "Køkkenmedhjælper", "Chauffør",
-    "Social- og sundhedshjælper", "Landbrug", "Produktion", "Kantine", "Gartner", "Pedel",
-    "Kontor", "Frisør", "Byggeri", "Café", "Hotel", "Ejendomsservice", "Tankstation",
+    "Lager",
+    "Rengøring",
+    "Butik",
+    "Pædagogmedhjælper",
+    "Køkkenmedhjælper",
+    "Chauffør",
+    "Social- og sundhedshjælper",
+    "Landbrug",
+    "Produktion",
+    "Kantine",
+    "Gartner",
+    "Pedel",
+    "Kontor",
+    "Frisør",
+    "Byggeri",
+    "Café",
+    "Hotel",
+    "Ejendomsservice",
+    "Tankstation",
 )
 _RELATIONS = (
-    "mor", "far", "søster", "bror", "datter", "søn", "ven", "kæreste", "nabo",
-    "støttekontaktperson", "bostøtte",
+    "mor",
+    "far",
+    "søster",
+    "bror",
+    "datter",
+    "søn",
+    "ven",
+    "kæreste",
+    "nabo",
+    "støttekontaktperson",
+    "bostøtte",
 )
 _CONTACT_NOTES = (
-    "Opfølgning på praktik", "Drøftet jobmål", "Aftale om løntimer", "Samtale om CV",
-    "Opfølgning på helbred", "Jobsøgning",
+    "Opfølgning på praktik",
+    "Drøftet jobmål",
+    "Aftale om løntimer",
+    "Samtale om CV",
+    "Opfølgning på helbred",
+    "Jobsøgning",
 )
 _MOVE_REASONS = {
-    BoardColumn.I_GANG: ("Startet i virksomhedspraktik", "Løntimer aftalt med virksomhed", "Startet i job"),
+    BoardColumn.I_GANG: (
+        "Startet i virksomhedspraktik",
+        "Løntimer aftalt med virksomhed",
+        "Startet i job",
+    ),
     BoardColumn.PAA_SPRING: ("Klar til job", "Jobparat efter praktik"),
     BoardColumn.PAA_VEJ: ("Mentor bevilget", "Afklaring i gang", "Praktik afsluttet"),
     BoardColumn.PAA_LAENGERE_SIGT: ("Helbred forværret", "Afventer rehabiliteringsmøde", "Barsel"),
@@ -183,9 +405,17 @@ _EXEMPTION_DAYS = {
 }
 _EXEMPTIONS = tuple(_EXEMPTION_DAYS)
 _STEPUP_OFFERS = (
-    PeriodKind.VIRKSOMHEDSPRAKTIK, PeriodKind.MENTOR, PeriodKind.ANDET_AKTIVT_TILBUD, PeriodKind.LOENTILSKUD,
+    PeriodKind.VIRKSOMHEDSPRAKTIK,
+    PeriodKind.MENTOR,
+    PeriodKind.ANDET_AKTIVT_TILBUD,
+    PeriodKind.LOENTILSKUD,
 )
-_BARRIER_ODDS = ((Barrier.HEALTH, 0.65), (Barrier.SOCIAL, 0.4), (Barrier.FAMILY, 0.25), (Barrier.OTHER, 0.1))
+_BARRIER_ODDS = (
+    (Barrier.HEALTH, 0.65),
+    (Barrier.SOCIAL, 0.4),
+    (Barrier.FAMILY, 0.25),
+    (Barrier.OTHER, 0.1),
+)
 
 #: The version (4) and variant (RFC 4122) bits that ``uuid.UUID(..., version=4)`` sets.
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
@@ -215,15 +445,24 @@ def write_demo(
     ikke krypteret"). Raises
     ValidationError for bad arguments and ProjectFileError when the file cannot be written
     (or exists and ``overwrite`` is false); in both cases no file is left behind."""
-    if isinstance(citizens, bool) or not isinstance(citizens, int) or not 1 <= citizens <= MAX_CITIZENS:
+    if (
+        isinstance(citizens, bool)
+        or not isinstance(citizens, int)
+        or not 1 <= citizens <= MAX_CITIZENS
+    ):
         raise ValidationError(
-            "Antallet af borgere skal være et helt tal fra 1 til 200.000; fik »{value}«.", value=citizens
+            "Antallet af borgere skal være et helt tal fra 1 til 200.000; fik »{value}«.",
+            value=citizens,
         )
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValidationError("Startværdien (seed) skal være et helt tal; fik »{value}«.", value=seed)
+        raise ValidationError(
+            "Startværdien (seed) skal være et helt tal; fik »{value}«.", value=seed
+        )
     if program not in BUILTIN:
         raise ValidationError(
-            "Ukendt indsats »{key}«. Vælg en af: {choices}.", key=program, choices=", ".join(BUILTIN)
+            "Ukendt indsats »{key}«. Vælg en af: {choices}.",
+            key=program,
+            choices=", ".join(BUILTIN),
         )
     template = builtin_template(program)
     if today is None:
@@ -262,7 +501,9 @@ def write_demo(
         )
         try:
             counts = _Builder(template, citizens, seed, today).write(project.db.conn, project.db)
-            project.db.execute("INSERT INTO project_setting (key, value) VALUES (?, ?)", [DEMO_KEY, "1"])
+            project.db.execute(
+                "INSERT INTO project_setting (key, value) VALUES (?, ?)", [DEMO_KEY, "1"]
+            )
             project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             project.close()
@@ -301,7 +542,9 @@ def _remove_database(path: Path, *, keep_main: bool = False) -> None:
         file.unlink(missing_ok=True)
 
 
-def _insert(conn: dbapi.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def _insert(
+    conn: dbapi.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]
+) -> None:
     """One bulk insert (module level so a test can make it fail midway)."""
     if rows:
         marks = ", ".join("?" * len(columns))
@@ -312,10 +555,31 @@ def _insert(conn: dbapi.Connection, table: str, columns: tuple[str, ...], rows: 
 _TABLES: dict[str, tuple[str, ...]] = {
     "staff": ("id", "initials", "name", "role", "hours_per_week", "active"),
     "citizen": (
-        "id", "cpr", "name", "birth_date", "gender", "origin", "grp", "entry_date",
-        "exit_date", "exit_reason", "note", "updated_at",
+        "id",
+        "cpr",
+        "name",
+        "birth_date",
+        "gender",
+        "origin",
+        "grp",
+        "entry_date",
+        "exit_date",
+        "exit_reason",
+        "note",
+        "updated_at",
     ),
-    "audit_log": ("id", "at", "user", "action", "entity", "entity_id", "citizen_id", "field", "old", "new"),
+    "audit_log": (
+        "id",
+        "at",
+        "user",
+        "action",
+        "entity",
+        "entity_id",
+        "citizen_id",
+        "field",
+        "old",
+        "new",
+    ),
     "period": ("id", "citizen_id", "kind", "start", "end", "note"),
     "paid_hours": ("citizen_id", "month", "hours"),
     "assignment": ("id", "citizen_id", "staff_id", "role", "start", "end"),
@@ -355,12 +619,22 @@ class _Citizen:
     """The base facts drawn for every citizen before staff and details."""
 
     __slots__ = (
-        "id", "cpr", "name", "birth", "gender", "origin", "group", "entry", "exit", "reason", "broker",
+        "birth",
+        "broker",
+        "cpr",
+        "entry",
+        "exit",
+        "gender",
+        "group",
+        "id",
+        "name",
+        "origin",
+        "reason",
     )
 
 
 class _StaffMember:
-    __slots__ = ("id", "initials", "name", "role", "load")
+    __slots__ = ("id", "initials", "load", "name", "role")
 
     def __init__(self, id_: str, initials: str, name: str, role: StaffRole) -> None:
         self.id, self.initials, self.name, self.role, self.load = id_, initials, name, role, 0
@@ -382,9 +656,21 @@ class _Builder:
         self._iso_cache: dict[int, str] = {}
         self._month_cache: dict[int, int] = {}
         # The last month whose paid hours are known: the current one only on its last day.
-        self.last_month = self._month(self.today) - (0 if (today + dt.timedelta(days=1)).day == 1 else 1)
+        self.last_month = self._month(self.today) - (
+            0 if (today + dt.timedelta(days=1)).day == 1 else 1
+        )
         self.counts = dict.fromkeys(
-            ("staff", "citizens", "periods", "paid_hour_months", "contacts", "moves", "meetings", "board_meetings"), 0
+            (
+                "staff",
+                "citizens",
+                "periods",
+                "paid_hour_months",
+                "contacts",
+                "moves",
+                "meetings",
+                "board_meetings",
+            ),
+            0,
         )
 
     # -- small helpers ----------------------------------------------------------------------
@@ -461,7 +747,9 @@ class _Builder:
                 conn.execute(sql)
             self.board_meetings(conn, staff)
             # The network circle is recorded only for citizens who wish it.
-            conn.execute("UPDATE citizen SET network_consent = 1 WHERE id IN (SELECT citizen_id FROM network_person)")
+            conn.execute(
+                "UPDATE citizen SET network_consent = 1 WHERE id IN (SELECT citizen_id FROM network_person)"
+            )
         return self.counts
 
     def board_meetings(self, conn: dbapi.Connection, staff: list[tuple]) -> None:
@@ -470,7 +758,11 @@ class _Builder:
         from fsm_desktop.storage.repositories import NOT_LEFT_SQL
 
         leaders = [row[1] for row in staff if row[3] == StaffRole.LEADER.value]
-        others = [row[1] for row in staff if row[3] in (StaffRole.JOB_BROKER.value, StaffRole.CASEWORKER.value)]
+        others = [
+            row[1]
+            for row in staff
+            if row[3] in (StaffRole.JOB_BROKER.value, StaffRole.CASEWORKER.value)
+        ]
         for days_ago in (35, 7):
             ordinal = self.today - days_ago
             if ordinal < self.p_start:
@@ -507,7 +799,9 @@ class _Builder:
             c = _Citizen()
             c.id = self.uid()
             r = rng.random()
-            c.origin = Origin.WESTERN if r < 0.05 else Origin.NON_WESTERN if r < 0.18 else Origin.DANISH
+            c.origin = (
+                Origin.WESTERN if r < 0.05 else Origin.NON_WESTERN if r < 0.18 else Origin.DANISH
+            )
             c.gender = Gender.FEMALE if rng.random() < 0.48 else Gender.MALE
             c.group = (1 if rng.random() < 0.88 else 2) if self.has_groups else None
             if self.has_groups:
@@ -652,8 +946,18 @@ class _Builder:
         updated = self.stamp(b if exited else a)
         out["citizen"].append(
             (
-                cid, c.cpr, c.name, iso(c.birth), c.gender.value, c.origin.value, c.group, iso(a),
-                end_b, c.reason.value if exited else None, "", updated,
+                cid,
+                c.cpr,
+                c.name,
+                iso(c.birth),
+                c.gender.value,
+                c.origin.value,
+                c.group,
+                iso(a),
+                end_b,
+                c.reason.value if exited else None,
+                "",
+                updated,
             )
         )
         out["audit_log"].append(
@@ -670,8 +974,12 @@ class _Builder:
         if len(self.benefits) == 1:
             benefit = self.benefits[0]
         else:
-            share_iy = {Origin.DANISH: 0.01, Origin.WESTERN: 0.3, Origin.NON_WESTERN: 0.55}[c.origin]
-            benefit = PeriodKind.INTEGRATIONSYDELSE_AP if rng.random() < share_iy else self.benefits[0]
+            share_iy = {Origin.DANISH: 0.01, Origin.WESTERN: 0.3, Origin.NON_WESTERN: 0.55}[
+                c.origin
+            ]
+            benefit = (
+                PeriodKind.INTEGRATIONSYDELSE_AP if rng.random() < share_iy else self.benefits[0]
+            )
         outcome_kind = outcome = None
         revalidering = None
         if rates.revalidering and b - a > 120 and rng.random() < rates.revalidering:
@@ -691,7 +999,9 @@ class _Builder:
         benefit_end = iso(w_end) if closed else None
         if revalidering is not None:
             periods.append((uid(), cid, benefit.value, iso(a), iso(revalidering - 1), ""))
-            periods.append((uid(), cid, PeriodKind.REVALIDERING.value, iso(revalidering), end_b, ""))
+            periods.append(
+                (uid(), cid, PeriodKind.REVALIDERING.value, iso(revalidering), end_b, "")
+            )
         else:
             periods.append((uid(), cid, benefit.value, iso(a), benefit_end, ""))
         if outcome_kind is not None:
@@ -720,9 +1030,7 @@ class _Builder:
                 while t <= w_end:
                     e = t + rng.randint(28, 91) - 1
                     if wage is None or e < wage[0] or t > wage[1]:
-                        periods.append(
-                            (uid(), cid, _PRAKTIK, iso(t), clip(e, w_end, closed), "")
-                        )
+                        periods.append((uid(), cid, _PRAKTIK, iso(t), clip(e, w_end, closed), ""))
                         if e > w_end and not closed:
                             ongoing.add(PeriodKind.VIRKSOMHEDSPRAKTIK)
                         praktik_ends.append(min(e, w_end))
@@ -735,9 +1043,7 @@ class _Builder:
                 for _ in range(rng.randint(1, 2)):
                     s = rng.randint(a, w_end)
                     e = s + rng.randint(28, 120)
-                    periods.append(
-                        (uid(), cid, _OTHER_OFFER, iso(s), clip(e, w_end, closed), "")
-                    )
+                    periods.append((uid(), cid, _OTHER_OFFER, iso(s), clip(e, w_end, closed), ""))
 
         # Markings inside [a, b].
         if b - a >= 30 and rng.random() < 0.05:
@@ -746,7 +1052,9 @@ class _Builder:
             length = _EXEMPTION_DAYS[kind]
             s = rng.randint(a, b - 14)
             e = s + rng.randint(*length)
-            periods.append((uid(), cid, PeriodKind.FRITAGELSE.value, iso(s), clip(e, b, exited), kind.value))
+            periods.append(
+                (uid(), cid, PeriodKind.FRITAGELSE.value, iso(s), clip(e, b, exited), kind.value)
+            )
         if b - a >= 30 and rng.random() < 0.03:
             s = rng.randint(a, b - 14)
             e = s + rng.randint(14, 60)
@@ -851,7 +1159,7 @@ class _Builder:
                 weights = (0.06, 0.22, 0.42, 0.30)
             column = rng.choices(_COLUMNS, weights)[0]
             k = min(rng.choices((0, 1, 2, 3, 4), (0.3, 0.3, 0.2, 0.12, 0.08))[0], today - first)
-            days = [first] + sorted(rng.sample(range(first + 1, today + 1), k))
+            days = [first, *sorted(rng.sample(range(first + 1, today + 1), k))]
             columns = [column]
             for _ in range(k):
                 columns.append(rng.choice([x for x in _COLUMNS if x is not columns[-1]]))
@@ -864,7 +1172,11 @@ class _Builder:
                     by = rng.choice(self.leaders).initials
                 else:
                     by = (at(brokers, day) or at(caseworkers, day) or caseworker).initials
-                reason = rng.choice(_MOVE_REASONS[to]) if previous is not None and rng.random() < 0.35 else ""
+                reason = (
+                    rng.choice(_MOVE_REASONS[to])
+                    if previous is not None and rng.random() < 0.35
+                    else ""
+                )
                 out["board_move"].append(
                     (uid(), cid, stamp, by, previous.value if previous else None, to.value, reason)
                 )
@@ -875,13 +1187,17 @@ class _Builder:
         contacts = out["contact"]
         c0 = max(a, today - 90)
         if c0 <= b:
-            praktik_now = PeriodKind.VIRKSOMHEDSPRAKTIK in ongoing or PeriodKind.LOENTILSKUD in ongoing
+            praktik_now = (
+                PeriodKind.VIRKSOMHEDSPRAKTIK in ongoing or PeriodKind.LOENTILSKUD in ongoing
+            )
             visit = 0.3 if praktik_now else 0.08
             if brokers and brokers[0][1] <= b:
                 c0 = max(c0, brokers[0][1])
                 p_week = 0.6 if self.template.key == "bir" else 0.5
                 days = [
-                    w + rng.randrange(min(7, b - w + 1)) for w in range(c0, b + 1, 7) if rng.random() < p_week
+                    w + rng.randrange(min(7, b - w + 1))
+                    for w in range(c0, b + 1, 7)
+                    if rng.random() < p_week
                 ]
             else:
                 days = sorted(rng.randint(c0, b) for _ in range(rng.choice((0, 1, 1, 2))))
@@ -931,18 +1247,49 @@ class _Builder:
             surname = c.name.split()[-1]
             for _ in range(rng.randint(1, 2)):
                 relation = rng.choice(_RELATIONS)
-                name = self.person_name(c.origin, Gender.FEMALE if rng.random() < 0.5 else Gender.MALE)
+                name = self.person_name(
+                    c.origin, Gender.FEMALE if rng.random() < 0.5 else Gender.MALE
+                )
                 if relation in ("mor", "far", "søster", "bror", "datter", "søn"):
                     name = f"{name.split()[0]} {surname}"
                 out["network_person"].append((uid(), cid, name, relation, ""))
 
         # Step-up: meetings, markings and exemptions, on their own random stream.
         if rates.stepup:
-            self.stepup(c, a, b, w_end, closed, benefit, first_period, first_hours, out, at, caseworkers, brokers,
-                        caseworker, group2)
+            self.stepup(
+                c,
+                a,
+                b,
+                w_end,
+                closed,
+                benefit,
+                first_period,
+                first_hours,
+                out,
+                at,
+                caseworkers,
+                brokers,
+                caseworker,
+                group2,
+            )
 
-    def stepup(self, c: _Citizen, a: int, b: int, w_end: int, closed: bool, benefit: PeriodKind, first_period: int,
-               first_hours: int, out: dict[str, list[tuple]], at, caseworkers, brokers, caseworker, group2: bool) -> None:
+    def stepup(
+        self,
+        c: _Citizen,
+        a: int,
+        b: int,
+        w_end: int,
+        closed: bool,
+        benefit: PeriodKind,
+        first_period: int,
+        first_hours: int,
+        out: dict[str, list[tuple]],
+        at,
+        caseworkers,
+        brokers,
+        caseworker,
+        group2: bool,
+    ) -> None:
         """Step-up as a municipality practises it (seeds/002 §18-20): in ressourceforløb, most
         passive citizens get a meeting soon after each 6-month mark, a few have an exemption; in
         FSM2 and Frontrunner the job broker marks a few citizens whose job match stalls, and most
@@ -955,8 +1302,12 @@ class _Builder:
         company: list[tuple[int, int]] = []
         for row in mine:
             if row[2] in _COMPANY_DIRECTED:
-                company.append((dt.date.fromisoformat(row[3]).toordinal(),
-                                dt.date.fromisoformat(row[4]).toordinal() if row[4] else 10**7))
+                company.append(
+                    (
+                        dt.date.fromisoformat(row[3]).toordinal(),
+                        dt.date.fromisoformat(row[4]).toordinal() if row[4] else 10**7,
+                    )
+                )
         for _, month, _hours in out["paid_hours"][first_hours:]:
             first = dt.date.fromisoformat(month + "-01")
             company.append((first.toordinal(), add_months(first, 1).toordinal() - 1))
@@ -965,7 +1316,9 @@ class _Builder:
         def hold(day: int, barriers: list[Barrier]) -> None:
             meeting = uid()
             held.append(day)
-            out["stepup_meeting"].append((meeting, cid, iso(day), ",".join(x.value for x in barriers), ""))
+            out["stepup_meeting"].append(
+                (meeting, cid, iso(day), ",".join(x.value for x in barriers), "")
+            )
             parts = out["stepup_participant"]
             cw_now = at(caseworkers, day) or caseworker
             jb_now = at(brokers, day)
@@ -973,16 +1326,35 @@ class _Builder:
             parts.append((uid(), meeting, ParticipantRole.CASEWORKER.value, cw_now.name, ""))
             if jb_now is not None:
                 parts.append((uid(), meeting, ParticipantRole.JOB_BROKER.value, jb_now.name, ""))
-            parts.append((uid(), meeting, ParticipantRole.LEADER.value, srng.choice(self.leaders).name, ""))
+            parts.append(
+                (uid(), meeting, ParticipantRole.LEADER.value, srng.choice(self.leaders).name, "")
+            )
             if Barrier.HEALTH in barriers:
                 # For ressourceforløb only the clinical function's health coordinator or the GP.
                 if benefit is PeriodKind.RESSOURCEFORLOEB or srng.random() < 0.3:
-                    parts.append((uid(), meeting, ParticipantRole.HEALTH.value, "Sundhedskoordinator, klinisk funktion",
-                                  "sundhedskoordinator"))
+                    parts.append(
+                        (
+                            uid(),
+                            meeting,
+                            ParticipantRole.HEALTH.value,
+                            "Sundhedskoordinator, klinisk funktion",
+                            "sundhedskoordinator",
+                        )
+                    )
                 else:
-                    parts.append((uid(), meeting, ParticipantRole.HEALTH.value, "Egen læge", "egen_laege"))
+                    parts.append(
+                        (uid(), meeting, ParticipantRole.HEALTH.value, "Egen læge", "egen_laege")
+                    )
             if Barrier.SOCIAL in barriers:
-                parts.append((uid(), meeting, ParticipantRole.SOCIAL.value, "Socialrådgiver, voksenområdet", ""))
+                parts.append(
+                    (
+                        uid(),
+                        meeting,
+                        ParticipantRole.SOCIAL.value,
+                        "Socialrådgiver, voksenområdet",
+                        "",
+                    )
+                )
             if Barrier.FAMILY in barriers:
                 parts.append((uid(), meeting, ParticipantRole.FAMILY.value, "Familierådgiver", ""))
             if srng.random() < 0.3:
@@ -990,28 +1362,46 @@ class _Builder:
             responsible = (jb_now or cw_now).initials
             for offer in srng.sample(_STEPUP_OFFERS, srng.randint(1, 2)):
                 planned = day + srng.randint(7, 45)
-                out["stepup_plan_line"].append((uid(), meeting, offer.value, iso(planned), responsible, ""))
+                out["stepup_plan_line"].append(
+                    (uid(), meeting, offer.value, iso(planned), responsible, "")
+                )
                 # Mostly kept: the offer starts near its planned date, if nothing of its kind runs.
                 start = planned + srng.randint(-5, 10)
                 if srng.random() < 0.7 and start <= min(w_end, today):
                     end = start + srng.randint(28, 91)
-                    spans = [(r[3], r[4]) for r in out["period"][first_period:] if r[2] == offer.value]
-                    if all(not (s <= iso(end) and (e is None or e >= iso(start))) for s, e in spans):
+                    spans = [
+                        (r[3], r[4]) for r in out["period"][first_period:] if r[2] == offer.value
+                    ]
+                    if all(
+                        not (s <= iso(end) and (e is None or e >= iso(start))) for s, e in spans
+                    ):
                         end_text = iso(end) if end <= w_end else (iso(w_end) if closed else None)
-                        out["period"].append((uid(), cid, offer.value, iso(start), end_text, "step-up-plan"))
+                        out["period"].append(
+                            (uid(), cid, offer.value, iso(start), end_text, "step-up-plan")
+                        )
                         if offer.value in _COMPANY_DIRECTED:
                             company.append((start, min(end, w_end) if end_text else 10**7))
 
         def barriers() -> list[Barrier]:
-            return [barrier for barrier, p in _BARRIER_ODDS if srng.random() < p] or [Barrier.HEALTH]
+            return [barrier for barrier, p in _BARRIER_ODDS if srng.random() < p] or [
+                Barrier.HEALTH
+            ]
 
         if benefit is PeriodKind.RESSOURCEFORLOEB:
             granted = dt.date.fromordinal(a)
             if srng.random() < 0.05 and b - a > 60:
                 s = srng.randint(a, b - 30)
                 e = add_months(dt.date.fromordinal(s), 6).toordinal()
-                out["stepup_marking"].append((uid(), cid, "rehab_indstilling", iso(s), iso(e),
-                                              "Rehabiliteringsteamet: behandling først"))
+                out["stepup_marking"].append(
+                    (
+                        uid(),
+                        cid,
+                        "rehab_indstilling",
+                        iso(s),
+                        iso(e),
+                        "Rehabiliteringsteamet: behandling først",
+                    )
+                )
             last = min(w_end, today)
             k = 1
             while True:
@@ -1021,14 +1411,23 @@ class _Builder:
                 window = add_months(granted, 6 * (k - 1)).toordinal()
                 passive = not any(s <= mark and e >= window for s, e in company)
                 # Step-up is part of the initiative: meetings from the project's start.
-                if passive and mark >= self.p_start and not any(day >= mark for day in held) and srng.random() < 0.8:
+                if (
+                    passive
+                    and mark >= self.p_start
+                    and not any(day >= mark for day in held)
+                    and srng.random() < 0.8
+                ):
                     day = mark + srng.randint(0, 40)
                     if day <= last:
                         hold(day, barriers())
                 k += 1
-        elif b - max(a, self.p_start) > 120 and srng.random() < self.rates.stepup * (2 if group2 else 1.5):
+        elif b - max(a, self.p_start) > 120 and srng.random() < self.rates.stepup * (
+            2 if group2 else 1.5
+        ):
             s = srng.randint(max(a, self.p_start) + 60, b)
-            out["stepup_marking"].append((uid(), cid, "markeret", iso(s), None, "Jobmatchet går i stå"))
+            out["stepup_marking"].append(
+                (uid(), cid, "markeret", iso(s), None, "Jobmatchet går i stå")
+            )
             if srng.random() < 0.7:
                 day = s + srng.randint(7, 45)
                 if day <= b:

@@ -33,10 +33,16 @@ def _queries(needed: FactsNeeded, entry_missing: bool) -> dict[str, tuple[str, l
         kinds |= needed.entry_benefits
     if kinds:
         marks, params = _in(frozenset(kinds))
-        queries["periods"] = (f"SELECT citizen_id, kind, start, end FROM period WHERE kind IN ({marks})", params)
+        queries["periods"] = (
+            f"SELECT citizen_id, kind, start, end FROM period WHERE kind IN ({marks})",
+            params,
+        )
     if needed.paid_hours:
         # A month with 0 hours is not touched; the engine checks it too.
-        queries["paid_hours"] = ("SELECT citizen_id, month, hours FROM paid_hours WHERE hours > 0", [])
+        queries["paid_hours"] = (
+            "SELECT citizen_id, month, hours FROM paid_hours WHERE hours > 0",
+            [],
+        )
     if needed.births:
         queries["births"] = (_BIRTHS, [])
     if needed.assignment_roles:
@@ -54,7 +60,10 @@ def load_facts(project: Project, needed: FactsNeeded | None = None) -> FactRows:
     needed = needed or facts_needed(project.template)
     citizens = db.execute(_CITIZENS).fetchall()
     entry_missing = any(row[3] is None for row in citizens)
-    rows = {name: db.execute(sql, params).fetchall() for name, (sql, params) in _queries(needed, entry_missing).items()}
+    rows = {
+        name: db.execute(sql, params).fetchall()
+        for name, (sql, params) in _queries(needed, entry_missing).items()
+    }
     if "births" in rows:
         rows["births"] = dict(rows["births"])
     staff = {

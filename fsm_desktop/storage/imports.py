@@ -16,7 +16,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import Existing, ImportPlan, Mapping
 from fsm_desktop.domain.model import (
@@ -34,6 +33,7 @@ from fsm_desktop.domain.model import (
 )
 from fsm_desktop.storage.project import ConstraintError, Project
 from fsm_desktop.storage.repositories import CITIZEN_COLUMNS, citizen_from_row, citizen_row
+from fsm_desktop.storage.sqlite import dbapi
 
 #: Each table an import writes: its primary key columns. In the order rows are inserted
 #: (parents first); an undo deletes in the opposite order.
@@ -54,7 +54,9 @@ _STAFF_WRITTEN = ("initials", "name", "role", "hours_per_week")
 
 
 def _staff_written(staff: Staff) -> dict[str, object]:
-    return dict(zip(_STAFF_WRITTEN, (staff.initials, staff.name, staff.role.value, staff.hours_per_week)))
+    return dict(
+        zip(_STAFF_WRITTEN, (staff.initials, staff.name, staff.role.value, staff.hours_per_week))
+    )
 
 
 class ImportUndoError(KnownError):
@@ -122,7 +124,8 @@ class ImportRepository:
         day = IsoDates().of
 
         citizens = {
-            row[1]: citizen_from_row(row) for row in conn.execute(f"SELECT {CITIZEN_COLUMNS} FROM citizen")
+            row[1]: citizen_from_row(row)
+            for row in conn.execute(f"SELECT {CITIZEN_COLUMNS} FROM citizen")
         }
         staff = {
             initials.upper(): Staff(initials, name, StaffRole(role), hours, id=sid)
@@ -137,7 +140,10 @@ class ImportRepository:
                 "SELECT id, citizen_id, kind, start, end, note FROM period"
             )
         }
-        paid_hours = {(cid, month): hours for cid, month, hours in conn.execute("SELECT citizen_id, month, hours FROM paid_hours")}
+        paid_hours = {
+            (cid, month): hours
+            for cid, month, hours in conn.execute("SELECT citizen_id, month, hours FROM paid_hours")
+        }
         # The newest assignment per citizen and role (open or ended), and the earliest start.
         assignments: dict[tuple[str, str], Assignment] = {}
         history: dict[tuple[str, str], list[Assignment]] = {}
@@ -145,7 +151,9 @@ class ImportRepository:
             "SELECT id, citizen_id, staff_id, role, start, end FROM assignment ORDER BY start, rowid"
         ):
             key = (cid, role)
-            assignments[key] = Assignment(cid, sid, AssignmentRole(role), day(start), day(end), id=aid)
+            assignments[key] = Assignment(
+                cid, sid, AssignmentRole(role), day(start), day(end), id=aid
+            )
             history.setdefault(key, []).append(assignments[key])
         status: dict[tuple[str, str], list[tuple[dt.date, str]]] = {}
         for cid, kind, date, value in conn.execute(
@@ -153,7 +161,9 @@ class ImportRepository:
         ):
             status.setdefault((cid, kind), []).append((day(date), value))
         group_ids = frozenset(g.id for g in self.project.template.groups)
-        return Existing(group_ids, citizens, staff, periods, paid_hours, assignments, history, status)
+        return Existing(
+            group_ids, citizens, staff, periods, paid_hours, assignments, history, status
+        )
 
     # --- writing ----------------------------------------------------------------------------------
     def apply(
@@ -171,7 +181,9 @@ class ImportRepository:
         preparing and writing is never overwritten with the extract's older values."""
         self.project.require_team_copy("Import")
         now = dt.datetime.now().replace(microsecond=0)
-        batch = ImportRecord(new_id(), file, sha256, now, self.project.user, plan.counts() | {"ended": len(endings)})
+        batch = ImportRecord(
+            new_id(), file, sha256, now, self.project.user, plan.counts() | {"ended": len(endings)}
+        )
         writer = _Writer(self.conn, batch, progress)
         try:
             with self.db.atomic():
@@ -190,7 +202,11 @@ class ImportRepository:
                 )
                 self.conn.executemany(
                     "INSERT INTO import_journal (batch_id, tbl, action, payload) VALUES (?, ?, ?, ?)",
-                    [(batch.id, table, action, json.dumps(rows)) for (table, action), rows in writer.journal.items() if rows],
+                    [
+                        (batch.id, table, action, json.dumps(rows))
+                        for (table, action), rows in writer.journal.items()
+                        if rows
+                    ],
                 )
         except dbapi.Error as exc:
             from fsm_desktop.storage.project import file_error
@@ -205,8 +221,14 @@ class ImportRepository:
         ).fetchall()
         return [
             ImportRecord(
-                r[0], r[1], r[2], dt.datetime.fromisoformat(r[3]), r[4], json.loads(r[5]),
-                dt.datetime.fromisoformat(r[6]) if r[6] else None, r[7],
+                r[0],
+                r[1],
+                r[2],
+                dt.datetime.fromisoformat(r[3]),
+                r[4],
+                json.loads(r[5]),
+                dt.datetime.fromisoformat(r[6]) if r[6] else None,
+                r[7],
             )
             for r in rows
         ]
@@ -239,12 +261,16 @@ class ImportRepository:
             raise ImportUndoError("Importen findes ikke i projektet.")
         if record.undone:
             raise ImportUndoError(
-                "Importen af {file} er allerede fortrudt ({at}).", file=record.file, at=record.undone_at.strftime("%d-%m-%Y %H:%M")
+                "Importen af {file} er allerede fortrudt ({at}).",
+                file=record.file,
+                at=record.undone_at.strftime("%d-%m-%Y %H:%M"),
             )
         latest = self.latest_undoable()
         if latest is not None and latest.id != record.id:
             raise ImportUndoError(
-                "Fortryd først den nyere import af {file} ({at}).", file=latest.file, at=latest.at.strftime("%d-%m-%Y %H:%M")
+                "Fortryd først den nyere import af {file} ({at}).",
+                file=latest.file,
+                at=latest.at.strftime("%d-%m-%Y %H:%M"),
             )
         journal = {
             (table, action): json.loads(payload)
@@ -268,15 +294,21 @@ class ImportRepository:
         self.conn.executemany(
             "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
             "VALUES (?, ?, ?, 'undo_import', 'import_batch', ?, ?, '', NULL, ?)",
-            [(new_id(), now.isoformat(), user, batch_id, cid, record.file) for cid in sorted(citizens)],
+            [
+                (new_id(), now.isoformat(), user, batch_id, cid, record.file)
+                for cid in sorted(citizens)
+            ],
         )
         self.conn.execute(
-            "UPDATE import_batch SET undone_at = ?, undone_by = ? WHERE id = ?", [now.isoformat(), user, batch_id]
+            "UPDATE import_batch SET undone_at = ?, undone_by = ? WHERE id = ?",
+            [now.isoformat(), user, batch_id],
         )
         return record
 
     def _refuse_if_changed_since(self, batch_id: str, citizens: set[str]) -> None:
-        since = self.conn.execute("SELECT audit_rowid FROM import_batch WHERE id = ?", [batch_id]).fetchone()[0]
+        since = self.conn.execute(
+            "SELECT audit_rowid FROM import_batch WHERE id = ?", [batch_id]
+        ).fetchone()[0]
         if not citizens:
             return
         ordered = sorted(citizens)
@@ -310,7 +342,8 @@ class ImportRepository:
         now = {}
         for chunk in _chunks(list(written)):
             cursor = self.conn.execute(
-                f"SELECT id, {', '.join(_STAFF_WRITTEN)} FROM staff WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                f"SELECT id, {', '.join(_STAFF_WRITTEN)} FROM staff WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
             )
             now.update((r[0], dict(zip(_STAFF_WRITTEN, r[1:]))) for r in cursor)
         for staff_id, values in written.items():
@@ -349,22 +382,35 @@ class ImportRepository:
                 "INSERT INTO import_mapping (name, signature, mapping, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET signature = excluded.signature, mapping = excluded.mapping, "
                 "updated_at = excluded.updated_at",
-                [mapping.name, mapping.signature, mapping.to_json(), dt.datetime.now().isoformat(timespec="seconds")],
+                [
+                    mapping.name,
+                    mapping.signature,
+                    mapping.to_json(),
+                    dt.datetime.now().isoformat(timespec="seconds"),
+                ],
             )
 
     def mapping(self, name: str) -> Mapping | None:
-        row = self.conn.execute("SELECT mapping FROM import_mapping WHERE name = ?", [name]).fetchone()
+        row = self.conn.execute(
+            "SELECT mapping FROM import_mapping WHERE name = ?", [name]
+        ).fetchone()
         return Mapping.from_json(row[0]) if row else None
 
     def mapping_for(self, signature: str) -> Mapping | None:
         """The mapping saved for this file layout, if any (the newest)."""
         row = self.conn.execute(
-            "SELECT mapping FROM import_mapping WHERE signature = ? ORDER BY updated_at DESC LIMIT 1", [signature]
+            "SELECT mapping FROM import_mapping WHERE signature = ? ORDER BY updated_at DESC LIMIT 1",
+            [signature],
         ).fetchone()
         return Mapping.from_json(row[0]) if row else None
 
     def mapping_names(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT name FROM import_mapping ORDER BY name COLLATE NOCASE")]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM import_mapping ORDER BY name COLLATE NOCASE"
+            )
+        ]
 
     def delete_mapping(self, name: str) -> None:
         self.project.require_team_copy("Importopsætninger")
@@ -396,17 +442,32 @@ class ImportRepository:
             c = citizen_from_row(row)
             citizens.append(
                 (
-                    f"{c.cpr[:6]}-{c.cpr[6:]}", c.name, c.group, c.gender.value if c.gender else None,
-                    _ORIGIN_TEXT.get(c.origin.value) if c.origin else None, c.entry_date, c.exit_date,
+                    f"{c.cpr[:6]}-{c.cpr[6:]}",
+                    c.name,
+                    c.group,
+                    c.gender.value if c.gender else None,
+                    _ORIGIN_TEXT.get(c.origin.value) if c.origin else None,
+                    c.entry_date,
+                    c.exit_date,
                     _EXIT_TEXT.get(c.exit_reason.value) if c.exit_reason else None,
-                    current.get((c.id, "jobformidler"), nothing)[0], current.get((c.id, "sagsbehandler"), nothing)[0],
-                    status.get((c.id, "cv_jobnet"), nothing)[0], status.get((c.id, "jobmaal"), nothing)[0],
-                    current.get((c.id, "jobformidler"), nothing)[1], current.get((c.id, "sagsbehandler"), nothing)[1],
-                    status.get((c.id, "cv_jobnet"), nothing)[1], status.get((c.id, "jobmaal"), nothing)[1],
+                    current.get((c.id, "jobformidler"), nothing)[0],
+                    current.get((c.id, "sagsbehandler"), nothing)[0],
+                    status.get((c.id, "cv_jobnet"), nothing)[0],
+                    status.get((c.id, "jobmaal"), nothing)[0],
+                    current.get((c.id, "jobformidler"), nothing)[1],
+                    current.get((c.id, "sagsbehandler"), nothing)[1],
+                    status.get((c.id, "cv_jobnet"), nothing)[1],
+                    status.get((c.id, "jobmaal"), nothing)[1],
                 )
             )
         periods = [
-            (f"{cpr[:6]}-{cpr[6:]}", PERIOD_LABELS[PeriodKind(kind)], _d(start), _d(end), note or None)
+            (
+                f"{cpr[:6]}-{cpr[6:]}",
+                PERIOD_LABELS[PeriodKind(kind)],
+                _d(start),
+                _d(end),
+                note or None,
+            )
             for cpr, kind, start, end, note in conn.execute(
                 "SELECT c.cpr, p.kind, p.start, p.end, p.note FROM period p JOIN citizen c ON c.id = p.citizen_id "
                 "ORDER BY c.cpr, p.start, p.kind"
@@ -428,7 +489,12 @@ class ImportRepository:
 
 
 _ORIGIN_TEXT = {"dansk": "dansk", "vestlig": "vestlig", "ikke_vestlig": "ikke-vestlig"}
-_EXIT_TEXT = {"fraflyttet": "fraflyttet", "folkepension": "folkepension", "doed": "død", "andet": "andet"}
+_EXIT_TEXT = {
+    "fraflyttet": "fraflyttet",
+    "folkepension": "folkepension",
+    "doed": "død",
+    "andet": "andet",
+}
 
 
 def _touched_citizens(journal: dict[tuple[str, str], list]) -> set[str]:
@@ -472,12 +538,22 @@ class _Writer:
             else:
                 row = "(" + ", ".join("?" * len(pk)) + ")"
                 where = f"({', '.join(pk)}) IN (VALUES {', '.join([row] * len(chunk))})"
-            cursor = self.conn.execute(f'SELECT * FROM "{table}" WHERE {where}', [v for key in chunk for v in key])
+            cursor = self.conn.execute(
+                f'SELECT * FROM "{table}" WHERE {where}', [v for key in chunk for v in key]
+            )
             names = [d[0] for d in cursor.description]
             found.extend(dict(zip(names, row)) for row in cursor)
         return found
 
-    def _note(self, entity: str, entity_id: str, citizen_id: str | None, field: str, old: str | None, new: str | None) -> None:
+    def _note(
+        self,
+        entity: str,
+        entity_id: str,
+        citizen_id: str | None,
+        field: str,
+        old: str | None,
+        new: str | None,
+    ) -> None:
         self.audit.append((entity, entity_id, citizen_id, field, old, new))
 
     def _write_audit(self, entries: Iterable[tuple] | None = None) -> None:
@@ -487,7 +563,10 @@ class _Writer:
         self.conn.executemany(
             "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
             "VALUES (?, ?, ?, 'import', ?, ?, ?, ?, ?, ?)",
-            ((new_id(), at, user, *entry) for entry in (self.audit if entries is None else entries)),
+            (
+                (new_id(), at, user, *entry)
+                for entry in (self.audit if entries is None else entries)
+            ),
         )
         if entries is None:
             self.audit.clear()
@@ -505,14 +584,21 @@ class _Writer:
             [(s.id, s.initials, s.name, s.role.value, s.hours_per_week) for s in plan.staff_new],
         )
         # With the rows as written (after the key), so that an undo can see later changes.
-        self._journal("staff", "insert", [[s.id, *_staff_written(s).values()] for s in plan.staff_new])
+        self._journal(
+            "staff", "insert", [[s.id, *_staff_written(s).values()] for s in plan.staff_new]
+        )
         if plan.staff_updated:
             written = {new.id: _staff_written(new) for _, new in plan.staff_updated}
             old_rows = self._old_rows("staff", [(old.id,) for old, _ in plan.staff_updated])
-            self._journal("staff", "update", [row | {AFTER: written[row["id"]]} for row in old_rows])
+            self._journal(
+                "staff", "update", [row | {AFTER: written[row["id"]]} for row in old_rows]
+            )
             conn.executemany(
                 "UPDATE staff SET name = ?, role = ?, hours_per_week = ? WHERE id = ?",
-                [(new.name, new.role.value, new.hours_per_week, old.id) for old, new in plan.staff_updated],
+                [
+                    (new.name, new.role.value, new.hours_per_week, old.id)
+                    for old, new in plan.staff_updated
+                ],
             )
         # --- citizens
         self._step("borgere")
@@ -537,20 +623,31 @@ class _Writer:
                 base = updates.get(ending.citizen_id)
                 if base is None:
                     row = by_id[ending.citizen_id]
-                    base = citizen_from_row(tuple(row[c.strip()] for c in CITIZEN_COLUMNS.split(",")))
+                    base = citizen_from_row(
+                        tuple(row[c.strip()] for c in CITIZEN_COLUMNS.split(","))
+                    )
                     old_citizens[base.id] = base
-                updates[ending.citizen_id] = replace(base, exit_date=ending.exit_date, exit_reason=ending.reason)
+                updates[ending.citizen_id] = replace(
+                    base, exit_date=ending.exit_date, exit_reason=ending.reason
+                )
         if updates:
-            self._journal("citizen", "update", self._old_rows("citizen", [(cid,) for cid in updates]))
+            self._journal(
+                "citizen", "update", self._old_rows("citizen", [(cid,) for cid in updates])
+            )
             conn.executemany(
                 "UPDATE citizen SET name = ?, gender = ?, origin = ?, grp = ?, entry_date = ?, exit_date = ?, "
                 "exit_reason = ?, updated_at = ? WHERE id = ?",
                 [
                     (
-                        c.name, c.gender.value if c.gender else None, c.origin.value if c.origin else None, c.group,
+                        c.name,
+                        c.gender.value if c.gender else None,
+                        c.origin.value if c.origin else None,
+                        c.group,
                         c.entry_date.isoformat() if c.entry_date else None,
                         c.exit_date.isoformat() if c.exit_date else None,
-                        c.exit_reason.value if c.exit_reason else None, self.at, c.id,
+                        c.exit_reason.value if c.exit_reason else None,
+                        self.at,
+                        c.id,
                     )
                     for c in updates.values()
                 ],
@@ -565,34 +662,87 @@ class _Writer:
         self._step("tilknytninger")
         initials = dict(conn.execute("SELECT id, initials FROM staff"))
         if plan.assignments_ended:
-            self._journal("assignment", "update", self._old_rows("assignment", [(a.id,) for a, _ in plan.assignments_ended]))
-            conn.executemany("UPDATE assignment SET end = ? WHERE id = ?", [(end.isoformat(), a.id) for a, end in plan.assignments_ended])
+            self._journal(
+                "assignment",
+                "update",
+                self._old_rows("assignment", [(a.id,) for a, _ in plan.assignments_ended]),
+            )
+            conn.executemany(
+                "UPDATE assignment SET end = ? WHERE id = ?",
+                [(end.isoformat(), a.id) for a, end in plan.assignments_ended],
+            )
             for a, end in plan.assignments_ended:
-                self._note("assignment", a.id, a.citizen_id, a.role.value, f"{initials.get(a.staff_id, '?')} til {_dk(end)}", None)
+                self._note(
+                    "assignment",
+                    a.id,
+                    a.citizen_id,
+                    a.role.value,
+                    f"{initials.get(a.staff_id, '?')} til {_dk(end)}",
+                    None,
+                )
         if plan.assignments_moved:
-            self._journal("assignment", "update", self._old_rows("assignment", [(old.id,) for old, _ in plan.assignments_moved]))
-            conn.executemany("UPDATE assignment SET staff_id = ? WHERE id = ?", [(new.staff_id, old.id) for old, new in plan.assignments_moved])
+            self._journal(
+                "assignment",
+                "update",
+                self._old_rows("assignment", [(old.id,) for old, _ in plan.assignments_moved]),
+            )
+            conn.executemany(
+                "UPDATE assignment SET staff_id = ? WHERE id = ?",
+                [(new.staff_id, old.id) for old, new in plan.assignments_moved],
+            )
             for old, new in plan.assignments_moved:
-                self._note("assignment", old.id, old.citizen_id, old.role.value, initials.get(old.staff_id, "?"), initials.get(new.staff_id, "?"))
+                self._note(
+                    "assignment",
+                    old.id,
+                    old.citizen_id,
+                    old.role.value,
+                    initials.get(old.staff_id, "?"),
+                    initials.get(new.staff_id, "?"),
+                )
         if plan.assignments_restarted:
-            self._journal("assignment", "update", self._old_rows("assignment", [(old.id,) for old, _ in plan.assignments_restarted]))
-            conn.executemany("UPDATE assignment SET start = ? WHERE id = ?",
-                             [(new.start.isoformat(), old.id) for old, new in plan.assignments_restarted])
+            self._journal(
+                "assignment",
+                "update",
+                self._old_rows("assignment", [(old.id,) for old, _ in plan.assignments_restarted]),
+            )
+            conn.executemany(
+                "UPDATE assignment SET start = ? WHERE id = ?",
+                [(new.start.isoformat(), old.id) for old, new in plan.assignments_restarted],
+            )
             for old, new in plan.assignments_restarted:
                 who = initials.get(old.staff_id, "?")
-                self._note("assignment", old.id, old.citizen_id, old.role.value, f"{who} fra {_dk(old.start)}",
-                           f"{who} fra {_dk(new.start)}")
+                self._note(
+                    "assignment",
+                    old.id,
+                    old.citizen_id,
+                    old.role.value,
+                    f"{who} fra {_dk(old.start)}",
+                    f"{who} fra {_dk(new.start)}",
+                )
         conn.executemany(
             "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, NULL)",
-            [(a.id, a.citizen_id, a.staff_id, a.role.value, a.start.isoformat()) for a in plan.assignments_new],
+            [
+                (a.id, a.citizen_id, a.staff_id, a.role.value, a.start.isoformat())
+                for a in plan.assignments_new
+            ],
         )
         self._journal("assignment", "insert", [[a.id, a.citizen_id] for a in plan.assignments_new])
         for a in plan.assignments_new:
-            self._note("assignment", a.id, a.citizen_id, a.role.value, None, f"{initials.get(a.staff_id, '?')} fra {_dk(a.start)}")
+            self._note(
+                "assignment",
+                a.id,
+                a.citizen_id,
+                a.role.value,
+                None,
+                f"{initials.get(a.staff_id, '?')} fra {_dk(a.start)}",
+            )
         # --- status entries
         conn.executemany(
             "INSERT INTO status_entry (id, citizen_id, kind, date, value) VALUES (?, ?, ?, ?, ?)",
-            [(s.id, s.citizen_id, s.kind.value, s.date.isoformat(), s.value) for s in plan.status_new],
+            [
+                (s.id, s.citizen_id, s.kind.value, s.date.isoformat(), s.value)
+                for s in plan.status_new
+            ],
         )
         self._journal("status_entry", "insert", [[s.id, s.citizen_id] for s in plan.status_new])
         for s in plan.status_new:
@@ -605,45 +755,96 @@ class _Writer:
         periods = sorted(plan.periods_new, key=lambda p: (p.citizen_id, p.start))
         conn.executemany(
             "INSERT INTO period (id, citizen_id, kind, start, end, note) VALUES (?, ?, ?, ?, ?, ?)",
-            ((p.id, p.citizen_id, p.kind.value, p.start.isoformat(), p.end.isoformat() if p.end else None, p.note) for p in periods),
+            (
+                (
+                    p.id,
+                    p.citizen_id,
+                    p.kind.value,
+                    p.start.isoformat(),
+                    p.end.isoformat() if p.end else None,
+                    p.note,
+                )
+                for p in periods
+            ),
         )
         self._journal("period", "insert", [[p.id, p.citizen_id] for p in periods])
         self._write_audit(
-            ("period", p.id, p.citizen_id, "", None, f"{PERIOD_LABELS[p.kind]} {_dk(p.start)} – {_dk(p.end)}") for p in periods
+            (
+                "period",
+                p.id,
+                p.citizen_id,
+                "",
+                None,
+                f"{PERIOD_LABELS[p.kind]} {_dk(p.start)} – {_dk(p.end)}",
+            )
+            for p in periods
         )
         if plan.periods_updated:
-            self._journal("period", "update", self._old_rows("period", [(old.id,) for old, _ in plan.periods_updated]))
+            self._journal(
+                "period",
+                "update",
+                self._old_rows("period", [(old.id,) for old, _ in plan.periods_updated]),
+            )
             conn.executemany(
                 "UPDATE period SET end = ?, note = ? WHERE id = ?",
-                [(new.end.isoformat() if new.end else None, new.note, old.id) for old, new in plan.periods_updated],
+                [
+                    (new.end.isoformat() if new.end else None, new.note, old.id)
+                    for old, new in plan.periods_updated
+                ],
             )
             for old, new in plan.periods_updated:
                 label = PERIOD_LABELS[old.kind]
-                self._note("period", old.id, old.citizen_id, "til", f"{label} {_dk(old.start)} – {_dk(old.end)}", f"{label} {_dk(new.start)} – {_dk(new.end)}")
+                self._note(
+                    "period",
+                    old.id,
+                    old.citizen_id,
+                    "til",
+                    f"{label} {_dk(old.start)} – {_dk(old.end)}",
+                    f"{label} {_dk(new.start)} – {_dk(new.end)}",
+                )
         # --- paid hours
         self._step("løntimer")
         hours = sorted(plan.hours_new, key=lambda h: (h.citizen_id, h.month))
         conn.executemany(
-            "INSERT INTO paid_hours (citizen_id, month, hours) VALUES (?, ?, ?)", ((h.citizen_id, h.month, h.hours) for h in hours)
+            "INSERT INTO paid_hours (citizen_id, month, hours) VALUES (?, ?, ?)",
+            ((h.citizen_id, h.month, h.hours) for h in hours),
         )
         self._journal("paid_hours", "insert", [[h.citizen_id, h.month] for h in hours])
         # New months are noted per citizen, every month with its hours ("2020-03: 12,5; …"): an
         # extract brings a dozen months per citizen, and 200,000 audit rows would cost more
         # than the hours themselves. Changed months get a row each, old → new.
         self._write_audit(
-            ("paid_hours", citizen_id, citizen_id, "løntimer", None, "; ".join(f"{h.month}: {_hours_text(h.hours)}" for h in group))
+            (
+                "paid_hours",
+                citizen_id,
+                citizen_id,
+                "løntimer",
+                None,
+                "; ".join(f"{h.month}: {_hours_text(h.hours)}" for h in group),
+            )
             for citizen_id, group in itertools.groupby(hours, key=lambda h: h.citizen_id)
         )
         if plan.hours_updated:
             self._journal(
-                "paid_hours", "update", self._old_rows("paid_hours", [(h.citizen_id, h.month) for h, _ in plan.hours_updated])
+                "paid_hours",
+                "update",
+                self._old_rows(
+                    "paid_hours", [(h.citizen_id, h.month) for h, _ in plan.hours_updated]
+                ),
             )
             conn.executemany(
                 "UPDATE paid_hours SET hours = ? WHERE citizen_id = ? AND month = ?",
                 [(h.hours, h.citizen_id, h.month) for h, _ in plan.hours_updated],
             )
             for h, old in plan.hours_updated:
-                self._note("paid_hours", f"{h.citizen_id}/{h.month}", h.citizen_id, h.month, _hours_text(old), _hours_text(h.hours))
+                self._note(
+                    "paid_hours",
+                    f"{h.citizen_id}/{h.month}",
+                    h.citizen_id,
+                    h.month,
+                    _hours_text(old),
+                    _hours_text(h.hours),
+                )
         self._write_audit()
 
 

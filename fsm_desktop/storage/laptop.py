@@ -41,8 +41,10 @@ class LaptopCopy:
         if self.handed_back_at is None:
             return None
         at = dt.datetime.fromisoformat(self.handed_back_at)
-        return (f"Kopien er afleveret {at:%d.%m.%Y} kl. {at:%H.%M} til {self.handed_back_to}, og kan kun læses. "
-                "Tag en ny kopi med fra teamkopien for at arbejde videre.")
+        return (
+            f"Kopien er afleveret {at:%d.%m.%Y} kl. {at:%H.%M} til {self.handed_back_to}, og kan kun læses. "
+            "Tag en ny kopi med fra teamkopien for at arbejde videre."
+        )
 
 
 def read_laptop_copy(db) -> LaptopCopy | None:

@@ -30,22 +30,68 @@ OVERRIDE_ENV = "FSM_NETWORK_DRIVE"
 
 #: File system names (Linux mountinfo, macOS f_fstypename; Windows: the pseudo-names "unc" and
 #: "remote") on which WAL is not used. Any Linux "fuse.<subtype>" counts too: sshfs, rclone, …
-NETWORK_FS_TYPES = frozenset({
-    "nfs", "nfs4", "cifs", "smb3", "smb", "smbfs", "ncpfs", "afs", "coda", "9p", "ceph",
-    "glusterfs", "gfs2", "ocfs2", "lustre", "gpfs", "beegfs", "davfs", "webdav", "afpfs",
-    "sshfs", "vboxsf", "vmhgfs", "prl_fs", "fuse", "fuseblk", "macfuse", "osxfuse",
-    "unc", "remote",
-})
+NETWORK_FS_TYPES = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smb",
+        "smbfs",
+        "ncpfs",
+        "afs",
+        "coda",
+        "9p",
+        "ceph",
+        "glusterfs",
+        "gfs2",
+        "ocfs2",
+        "lustre",
+        "gpfs",
+        "beegfs",
+        "davfs",
+        "webdav",
+        "afpfs",
+        "sshfs",
+        "vboxsf",
+        "vmhgfs",
+        "prl_fs",
+        "fuse",
+        "fuseblk",
+        "macfuse",
+        "osxfuse",
+        "unc",
+        "remote",
+    }
+)
 
 #: Linux statfs(2) f_type magic numbers (linux/magic.h and the file systems' sources).
 _LINUX_MAGIC = {
-    0x6969: "nfs", 0xFF534D42: "cifs", 0xFE534D42: "smb3", 0x517B: "smb", 0x564C: "ncpfs",
-    0x5346414F: "afs", 0x73757245: "coda", 0x01021997: "9p", 0x00C36400: "ceph",
-    0x01161970: "gfs2", 0x7461636F: "ocfs2", 0x0BD00BD0: "lustre", 0x47504653: "gpfs",
-    0x19830326: "beegfs", 0x65735546: "fuse", 0x786F4256: "vboxsf",
+    0x6969: "nfs",
+    0xFF534D42: "cifs",
+    0xFE534D42: "smb3",
+    0x517B: "smb",
+    0x564C: "ncpfs",
+    0x5346414F: "afs",
+    0x73757245: "coda",
+    0x01021997: "9p",
+    0x00C36400: "ceph",
+    0x01161970: "gfs2",
+    0x7461636F: "ocfs2",
+    0x0BD00BD0: "lustre",
+    0x47504653: "gpfs",
+    0x19830326: "beegfs",
+    0x65735546: "fuse",
+    0x786F4256: "vboxsf",
     # local ones, only so that a fallback answer has a readable name
-    0xEF53: "ext4", 0x58465342: "xfs", 0x9123683E: "btrfs", 0x01021994: "tmpfs",
-    0x794C7630: "overlay", 0x2FC12FC1: "zfs", 0xF2F52010: "f2fs", 0x4D44: "vfat",
+    0xEF53: "ext4",
+    0x58465342: "xfs",
+    0x9123683E: "btrfs",
+    0x01021994: "tmpfs",
+    0x794C7630: "overlay",
+    0x2FC12FC1: "zfs",
+    0xF2F52010: "f2fs",
+    0x4D44: "vfat",
 }
 
 _OCTAL_ESCAPE = re.compile(rb"\\([0-7]{3})")
@@ -173,18 +219,29 @@ def _macos_fs_type(folder: str) -> str | None:
 
     class Statfs(ctypes.Structure):  # <sys/mount.h>, 64-bit inodes
         _fields_ = [
-            ("f_bsize", ctypes.c_uint32), ("f_iosize", ctypes.c_int32),
-            ("f_blocks", ctypes.c_uint64), ("f_bfree", ctypes.c_uint64),
-            ("f_bavail", ctypes.c_uint64), ("f_files", ctypes.c_uint64),
-            ("f_ffree", ctypes.c_uint64), ("f_fsid", ctypes.c_int32 * 2),
-            ("f_owner", ctypes.c_uint32), ("f_type", ctypes.c_uint32),
-            ("f_flags", ctypes.c_uint32), ("f_fssubtype", ctypes.c_uint32),
-            ("f_fstypename", ctypes.c_char * 16), ("f_mntonname", ctypes.c_char * 1024),
-            ("f_mntfromname", ctypes.c_char * 1024), ("f_flags_ext", ctypes.c_uint32),
-            ("f_reserved", ctypes.c_uint32 * 7), ("_spare", ctypes.c_char * 2048),
+            ("f_bsize", ctypes.c_uint32),
+            ("f_iosize", ctypes.c_int32),
+            ("f_blocks", ctypes.c_uint64),
+            ("f_bfree", ctypes.c_uint64),
+            ("f_bavail", ctypes.c_uint64),
+            ("f_files", ctypes.c_uint64),
+            ("f_ffree", ctypes.c_uint64),
+            ("f_fsid", ctypes.c_int32 * 2),
+            ("f_owner", ctypes.c_uint32),
+            ("f_type", ctypes.c_uint32),
+            ("f_flags", ctypes.c_uint32),
+            ("f_fssubtype", ctypes.c_uint32),
+            ("f_fstypename", ctypes.c_char * 16),
+            ("f_mntonname", ctypes.c_char * 1024),
+            ("f_mntfromname", ctypes.c_char * 1024),
+            ("f_flags_ext", ctypes.c_uint32),
+            ("f_reserved", ctypes.c_uint32 * 7),
+            ("_spare", ctypes.c_char * 2048),
         ]
 
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "/usr/lib/libSystem.B.dylib", use_errno=True)
+    libc = ctypes.CDLL(
+        ctypes.util.find_library("c") or "/usr/lib/libSystem.B.dylib", use_errno=True
+    )
     try:  # x86_64: the 64-bit-inode layout is "statfs$INODE64"; arm64 has only plain "statfs"
         statfs = getattr(libc, "statfs$INODE64")
     except AttributeError:
@@ -196,7 +253,7 @@ def _macos_fs_type(folder: str) -> str | None:
 
 
 def _windows_fs_type(folder: str) -> str | None:
-    """"unc" for a UNC path, else the drive type of its root: "remote" (a mapped network drive),
+    """ "unc" for a UNC path, else the drive type of its root: "remote" (a mapped network drive),
     "fixed", "removable", "cdrom", "ramdisk"; None if unknown."""
     if is_unc_path(folder):
         return "unc"

@@ -62,7 +62,9 @@ class OverviewRepository:
 
     def goals(self) -> list[Goal]:
         """The project's editable status-sheet goals, in the template's order."""
-        rows = self.db.execute("SELECT measure, label, unit, targets FROM goal ORDER BY position").fetchall()
+        rows = self.db.execute(
+            "SELECT measure, label, unit, targets FROM goal ORDER BY position"
+        ).fetchall()
         return [
             Goal(measure=measure, label=label, targets=json.loads(targets), unit=unit)
             for measure, label, unit, targets in rows

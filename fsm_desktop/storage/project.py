@@ -16,23 +16,29 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from fsm_desktop.storage import keys
-from fsm_desktop.storage.keys import Key, PasswordRequired, WrongPassword
-from fsm_desktop.storage.laptop import LaptopCopy, read_laptop_copy
-from fsm_desktop.storage.netfs import journal_mode_for
-from fsm_desktop.storage.sqlite import Database, dbapi
-from fsm_desktop.storage.writer_lock import Holder, WriterLock, lock_error, read_holder, replacing, writer_lock_held
-
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.model import Initiative
 from fsm_desktop.domain.program import ProgramTemplate, parse_template_json
+from fsm_desktop.storage import keys
+from fsm_desktop.storage.keys import Key, PasswordRequired, WrongPassword
+from fsm_desktop.storage.laptop import LaptopCopy, read_laptop_copy
+from fsm_desktop.storage.netfs import journal_mode_for
 from fsm_desktop.storage.schema import (
     APPLICATION_ID,
     MIGRATION_SET,
     SCHEMA_VERSION,
     known_migration_names,
     migrations,
+)
+from fsm_desktop.storage.sqlite import Database, dbapi
+from fsm_desktop.storage.writer_lock import (
+    Holder,
+    WriterLock,
+    lock_error,
+    read_holder,
+    replacing,
+    writer_lock_held,
 )
 
 SUFFIX = ".fsm"
@@ -81,7 +87,8 @@ def file_error(exc: dbapi.Error, path: Path, creating: bool = False) -> ProjectF
         )
     if "not a database" in text or "malformed" in text:
         return ProjectFileError(
-            "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.", path=str(path)
+            "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.",
+            path=str(path),
         )
     if "readonly" in text or "read-only" in text:
         return ProjectFileError(
@@ -108,7 +115,10 @@ def file_error(exc: dbapi.Error, path: Path, creating: bool = False) -> ProjectF
             path=str(path),
         )
     if creating:
-        return ProjectFileError("Projektfilen {path} kunne ikke oprettes: databasen svarede med en fejl.", path=str(path))
+        return ProjectFileError(
+            "Projektfilen {path} kunne ikke oprettes: databasen svarede med en fejl.",
+            path=str(path),
+        )
     return ProjectFileError(
         "Projektfilen {path} kunne ikke læses eller skrives: databasen svarede med en fejl. Intet er "
         "gemt. Luk projektet, og åbn det igen.",
@@ -185,7 +195,9 @@ def sqlite_uri(path: Path) -> str:
     return "file:" + quoted
 
 
-def _connect_read_only(path: Path, writer_present: bool | None = None, key: Key | None = None) -> Database:
+def _connect_read_only(
+    path: Path, writer_present: bool | None = None, key: Key | None = None
+) -> Database:
     """A connection that cannot write. In a folder where SQLite cannot make the ``-shm`` file
     (read-only media), the file is opened as immutable: nobody can be writing it there.
 
@@ -375,7 +387,9 @@ class Project:
                 raise file_error(exc, path) from None
             if salt is not None:
                 if password is None:
-                    raise PasswordRequired("Projektet {file} er krypteret. Angiv adgangskoden.", file=path.name)
+                    raise PasswordRequired(
+                        "Projektet {file} er krypteret. Angiv adgangskoden.", file=path.name
+                    )
                 key = keys.derive(password, salt)
         lock: WriterLock | None = None
         reason: KnownError | None = None
@@ -442,9 +456,13 @@ class Project:
                     project.backup_made = project._backup_before_migrating(version)
                 migrations.apply(db)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            if not db["initiative"].exists() or db.execute("SELECT count(*) FROM initiative").fetchone()[0] != 1:
+            if (
+                not db["initiative"].exists()
+                or db.execute("SELECT count(*) FROM initiative").fetchone()[0] != 1
+            ):
                 raise ProjectFileError(
-                    "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.", path=str(path)
+                    "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.",
+                    path=str(path),
                 )
             project.initiative  # noqa: B018 - validates the row and the stored template
             project.laptop = read_laptop_copy(db)
@@ -535,7 +553,8 @@ class Project:
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
             raise ProjectFileError(
-                "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.", path=str(path)
+                "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.",
+                path=str(path),
             )
         version = db.execute("PRAGMA user_version").fetchone()[0]
         applied: list[str] = []
@@ -691,13 +710,18 @@ class Project:
     @property
     def kept_plain(self) -> bool:
         """The user chose to keep this (test) project unencrypted (*Behold ukrypteret*)."""
-        row = self.db.execute("SELECT 1 FROM project_setting WHERE key = ?", [PLAIN_KEPT_KEY]).fetchone()
+        row = self.db.execute(
+            "SELECT 1 FROM project_setting WHERE key = ?", [PLAIN_KEPT_KEY]
+        ).fetchone()
         return row is not None
 
     def keep_plain(self) -> None:
         """Record that choice, in its own transaction."""
         with self.db.atomic():
-            self.db.execute("INSERT OR REPLACE INTO project_setting (key, value) VALUES (?, '1')", [PLAIN_KEPT_KEY])
+            self.db.execute(
+                "INSERT OR REPLACE INTO project_setting (key, value) VALUES (?, '1')",
+                [PLAIN_KEPT_KEY],
+            )
 
     @property
     def demo(self) -> bool:
@@ -716,7 +740,9 @@ class Project:
         their key from :meth:`connector` when they start, which has the new one."""
         self.require_writable()
         if self.key is None:
-            raise ProjectFileError("Projektet {file} er ikke krypteret: vælg »Krypter projektet«.", file=self.path.name)
+            raise ProjectFileError(
+                "Projektet {file} er ikke krypteret: vælg »Krypter projektet«.", file=self.path.name
+            )
         problem = keys.password_problem(password)
         if problem is not None:
             raise ProjectFileError(problem)
@@ -785,7 +811,11 @@ class ProjectConnector:
     def __call__(self) -> Project:
         read_only = self.read_only_reason is not None
         try:
-            db = _connect_read_only(self.path, key=self.key) if read_only else _connect(self.path, self.key)
+            db = (
+                _connect_read_only(self.path, key=self.key)
+                if read_only
+                else _connect(self.path, self.key)
+            )
             _session_pragmas(db)
         except dbapi.Error as exc:
             raise file_error(exc, self.path) from None
@@ -799,7 +829,6 @@ class ProjectConnector:
             project.shared_lock = self.lock
             db.write_guard = project._before_write
         return project
-
 
 
 def encrypt_project(path: str | os.PathLike, password: str) -> Key:
@@ -834,12 +863,17 @@ def encrypt_project(path: str | os.PathLike, password: str) -> Key:
                 conn.execute(f"PRAGMA enc.application_id = {APPLICATION_ID}")
             finally:
                 conn.execute("DETACH DATABASE enc")
-            tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            tables = [
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            ]
             counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
             copy = _connect(tmp, key)
             try:
                 damage = check_database(copy, "integrity_check")
-                copied = {t: copy.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+                copied = {
+                    t: copy.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables
+                }
                 copy.execute(f"PRAGMA journal_mode={journal_mode_for(path).upper()}")
             finally:
                 copy.close()
@@ -859,7 +893,9 @@ def encrypt_project(path: str | os.PathLike, password: str) -> Key:
                 stale.unlink(missing_ok=True)
         except OSError as exc:
             raise ProjectFileError(
-                "Projektet {file} kunne ikke krypteres: {reason}. Intet er ændret.", file=path.name, reason=os_reason(exc)
+                "Projektet {file} kunne ikke krypteres: {reason}. Intet er ændret.",
+                file=path.name,
+                reason=os_reason(exc),
             ) from None
     finally:
         tmp.unlink(missing_ok=True)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import ProjectFileError
+from fsm_desktop.storage import keys
+from fsm_desktop.storage.keys import Key
 from fsm_desktop.storage.project import (
     Project,
     _connect,
@@ -30,8 +32,6 @@ from fsm_desktop.storage.project import (
     file_error,
     sqlite_uri,
 )
-from fsm_desktop.storage import keys
-from fsm_desktop.storage.keys import Key
 from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.storage.writer_lock import WriterLock, lock_error
 
@@ -91,8 +91,12 @@ def repair(path: str | os.PathLike, key: Key | None = None) -> Repaired:
     return Repaired(kept, damage)
 
 
-def restore(path: str | os.PathLike, backup: str | os.PathLike, key: Key | None = None,
-            password: str | None = None) -> Path:
+def restore(
+    path: str | os.PathLike,
+    backup: str | os.PathLike,
+    key: Key | None = None,
+    password: str | None = None,
+) -> Path:
     """Put a copy of ``backup`` in the place of the project at ``path``; returns where the file
     it replaced was kept. The backup must be a whole project of the same initiative. ``key``
     (or ``password``): the encrypted backup's; the copy put in place keeps it."""
@@ -102,7 +106,9 @@ def restore(path: str | os.PathLike, backup: str | os.PathLike, key: Key | None 
         raise ProjectFileError("Vælg en sikkerhedskopi, ikke selve projektfilen.")
     with Project.open(backup, read_only=True, key=key, password=password) as copy:
         if copy.damage or copy.integrity_check():
-            raise ProjectFileError("Sikkerhedskopien {path} er også beskadiget. Vælg en anden.", path=str(backup))
+            raise ProjectFileError(
+                "Sikkerhedskopien {path} er også beskadiget. Vælg en anden.", path=str(backup)
+            )
         program = copy.initiative.program
         lock = _locked(path)
         try:
@@ -117,10 +123,12 @@ def restore(path: str | os.PathLike, backup: str | os.PathLike, key: Key | None 
                 os.replace(path, kept)
                 for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):
                     if stale.exists():
-                        os.replace(stale, Path(f"{kept}{stale.name[len(path.name):]}"))
+                        os.replace(stale, Path(f"{kept}{stale.name[len(path.name) :]}"))
             except OSError as exc:
                 raise ProjectFileError(
-                    "Projektfilen {path} kunne ikke flyttes til side: {reason}.", path=str(path), reason=os_reason(exc)
+                    "Projektfilen {path} kunne ikke flyttes til side: {reason}.",
+                    path=str(path),
+                    reason=os_reason(exc),
                 ) from None
             copy_database(copy.db.conn, path, copy.key)
         finally:
@@ -141,5 +149,3 @@ def _program_of(path: Path, key: Key | None) -> str | None:
     except dbapi.Error:
         return None
     return row[0] if row else None
-
-

@@ -41,9 +41,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-CITIZEN_COLUMNS = (
-    "id, cpr, name, gender, origin, grp, entry_date, exit_date, exit_reason, note"
-)
+CITIZEN_COLUMNS = "id, cpr, name, gender, origin, grp, entry_date, exit_date, exit_reason, note"
 
 
 def citizen_from_row(row: tuple) -> Citizen:
@@ -109,8 +107,19 @@ class AuditLog:
         transaction (or the caller's): who and when, what (``field``), how many citizens
         (``new``) and where to (``entity_id``: the file's path, which is no personal data)."""
         with self.db.atomic():
-            self.record([AuditEntry(at=_now(), user=self.project.user, action="export", entity="file",
-                                    entity_id=str(Path(path).absolute()), field_name=kind, new=str(citizens))])
+            self.record(
+                [
+                    AuditEntry(
+                        at=_now(),
+                        user=self.project.user,
+                        action="export",
+                        entity="file",
+                        entity_id=str(Path(path).absolute()),
+                        field_name=kind,
+                        new=str(citizens),
+                    )
+                ]
+            )
 
     def for_citizen(self, citizen_id: str) -> list[AuditEntry]:
         rows = self.db.execute(
@@ -149,7 +158,10 @@ class StaffRepository:
             "SELECT id, initials, name, role, hours_per_week FROM staff ORDER BY CASE role "
             "WHEN 'jobformidler' THEN 0 WHEN 'sagsbehandler' THEN 1 WHEN 'leder' THEN 2 ELSE 3 END, initials"
         ).fetchall()
-        return [Staff(id=r[0], initials=r[1], name=r[2], role=StaffRole(r[3]), hours_per_week=r[4]) for r in rows]
+        return [
+            Staff(id=r[0], initials=r[1], name=r[2], role=StaffRole(r[3]), hours_per_week=r[4])
+            for r in rows
+        ]
 
     def add(self, staff: Staff) -> None:
         self.project.require_team_copy("Medarbejderlisten")
@@ -199,7 +211,9 @@ class CitizenRepository:
         return citizen_from_row(row) if row else None
 
     def by_cpr(self, cpr: str) -> Citizen | None:
-        row = self.db.execute(f"SELECT {CITIZEN_COLUMNS} FROM citizen WHERE cpr = ?", [cpr]).fetchone()
+        row = self.db.execute(
+            f"SELECT {CITIZEN_COLUMNS} FROM citizen WHERE cpr = ?", [cpr]
+        ).fetchone()
         return citizen_from_row(row) if row else None
 
     def list(self) -> list[Citizen]:
@@ -214,8 +228,17 @@ class CitizenRepository:
         now = _now()
         with self.db.atomic():
             AuditLog(self.project).record(
-                [AuditEntry(at=now, user=self.project.user, action="reveal_cpr", entity="citizen",
-                            entity_id=citizen_id, citizen_id=citizen_id, field_name="cpr")]
+                [
+                    AuditEntry(
+                        at=now,
+                        user=self.project.user,
+                        action="reveal_cpr",
+                        entity="citizen",
+                        entity_id=citizen_id,
+                        citizen_id=citizen_id,
+                        field_name="cpr",
+                    )
+                ]
             )
         return citizen.cpr
 

@@ -387,7 +387,8 @@ def m0008_frontrunner_project_period(db: Database) -> None:
                 changed = True
         if changed:
             db.execute(
-                "UPDATE initiative SET template_json = ? WHERE id = 1", [json.dumps(data, ensure_ascii=False, indent=2)]
+                "UPDATE initiative SET template_json = ? WHERE id = 1",
+                [json.dumps(data, ensure_ascii=False, indent=2)],
             )
     db.execute("PRAGMA user_version = 8")
 

@@ -22,7 +22,10 @@ import sys
 import sqlcipher3
 import sqlcipher3.dbapi2 as dbapi
 
-if "sqlite_utils.utils" in sys.modules and sys.modules["sqlite_utils.utils"].sqlite3 is not sqlcipher3:
+if (
+    "sqlite_utils.utils" in sys.modules
+    and sys.modules["sqlite_utils.utils"].sqlite3 is not sqlcipher3
+):
     raise ImportError("sqlite_utils was imported before sqlcipher3 was registered as pysqlite3")
 # Both names: importlib.import_module("pysqlite3.dbapi2") would otherwise run dbapi2 again as a
 # second module with classes of its own.
@@ -40,8 +43,8 @@ try:
     for _name in _HIDDEN:
         if _saved[_name] is None:
             sys.modules[_name] = None  # type: ignore[assignment]  # makes "import numpy" fail
-    from sqlite_utils import Database as _Database  # noqa: E402
-    from sqlite_utils.migrations import Migrations  # noqa: E402
+    from sqlite_utils import Database as _Database
+    from sqlite_utils.migrations import Migrations
 finally:
     for _name in _HIDDEN:
         if _saved[_name] is None:

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.caseload import (
     HOLDERS,
     AssignmentRows,
@@ -32,15 +31,21 @@ from fsm_desktop.domain.caseload import (
     validate_staff,
 )
 from fsm_desktop.domain.errors import ValidationError
-from fsm_desktop.domain.model import LEAVING_REASONS, AssignmentRole, AuditEntry, Staff, StaffRole, new_id
+from fsm_desktop.domain.model import (
+    LEAVING_REASONS,
+    AssignmentRole,
+    AuditEntry,
+    Staff,
+    StaffRole,
+    new_id,
+)
 from fsm_desktop.storage.project import Project, file_error
 from fsm_desktop.storage.repositories import AuditLog
+from fsm_desktop.storage.sqlite import dbapi
 
 SETTINGS_KEY = "caseload"
 _LEAVING = ", ".join(f"'{reason.value}'" for reason in sorted(LEAVING_REASONS))
-_ROLE_ORDER = (
-    "CASE role WHEN 'jobformidler' THEN 0 WHEN 'sagsbehandler' THEN 1 WHEN 'leder' THEN 2 ELSE 3 END"
-)
+_ROLE_ORDER = "CASE role WHEN 'jobformidler' THEN 0 WHEN 'sagsbehandler' THEN 1 WHEN 'leder' THEN 2 ELSE 3 END"
 #: The register's fields as the audit log names them.
 _FIELDS = (
     ("initials", "initialer"),
@@ -139,7 +144,13 @@ class StaffRegister(_Repository):
         today = today or dt.date.today()
         staff = record.staff
         clean = StaffRecord(
-            Staff(staff.initials.strip(), " ".join(staff.name.split()), StaffRole(staff.role), float(staff.hours_per_week), id=staff.id),
+            Staff(
+                staff.initials.strip(),
+                " ".join(staff.name.split()),
+                StaffRole(staff.role),
+                float(staff.hours_per_week),
+                id=staff.id,
+            ),
             record.active_from,
             record.active_to,
         )
@@ -148,7 +159,9 @@ class StaffRegister(_Repository):
         with _writing(self.project):
             problems = self.problems(clean, today)
             if problems:
-                raise ValidationError("Medarbejderen er ikke gemt: {problem}", problem=next(iter(problems.values())))
+                raise ValidationError(
+                    "Medarbejderen er ikke gemt: {problem}", problem=next(iter(problems.values()))
+                )
             before = next((r for r in self.records() if r.id == clean.id), None)
             row = {
                 "initials": clean.initials,
@@ -163,15 +176,40 @@ class StaffRegister(_Repository):
             entries = []
             if before is None:
                 self.db["staff"].insert({"id": clean.id, **row})
-                entries.append(AuditEntry(now, user, "create", "staff", clean.id, None, "medarbejder", None,
-                                          f"{clean.initials} {clean.name}"))
+                entries.append(
+                    AuditEntry(
+                        now,
+                        user,
+                        "create",
+                        "staff",
+                        clean.id,
+                        None,
+                        "medarbejder",
+                        None,
+                        f"{clean.initials} {clean.name}",
+                    )
+                )
             else:
                 sets = ", ".join(f'"{column}" = ?' for column in row)
-                self.conn.execute(f"UPDATE staff SET {sets} WHERE id = ?", [*row.values(), clean.id])
+                self.conn.execute(
+                    f"UPDATE staff SET {sets} WHERE id = ?", [*row.values(), clean.id]
+                )
                 for attribute, label in _FIELDS:
                     old, new = getattr(before, attribute), getattr(clean, attribute)
                     if old != new:
-                        entries.append(AuditEntry(now, user, "update", "staff", clean.id, None, label, _text(old), _text(new)))
+                        entries.append(
+                            AuditEntry(
+                                now,
+                                user,
+                                "update",
+                                "staff",
+                                clean.id,
+                                None,
+                                label,
+                                _text(old),
+                                _text(new),
+                            )
+                        )
             AuditLog(self.project).record(entries)
         return clean
 
@@ -179,14 +217,18 @@ class StaffRegister(_Repository):
     def settings(self) -> CaseloadSettings:
         """The project's limits: stored by the user, or the initiative's defaults."""
         defaults = default_settings(self.project.template)
-        row = self.conn.execute("SELECT value FROM project_setting WHERE key = ?", [SETTINGS_KEY]).fetchone()
+        row = self.conn.execute(
+            "SELECT value FROM project_setting WHERE key = ?", [SETTINGS_KEY]
+        ).fetchone()
         return settings_from_json(json.loads(row[0]), defaults) if row else defaults
 
     # --- other cases (HIR: the whole caseload) -----------------------------------------------------
     def other_cases(self) -> dict[str, dict[str, int]]:
         """staff id → month (YYYY-MM) → the caseworker's cases outside the target group."""
         out: dict[str, dict[str, int]] = {}
-        for staff_id, month, cases in self.conn.execute("SELECT staff_id, month, cases FROM other_cases"):
+        for staff_id, month, cases in self.conn.execute(
+            "SELECT staff_id, month, cases FROM other_cases"
+        ):
             out.setdefault(staff_id, {})[month] = cases
         return out
 
@@ -194,7 +236,9 @@ class StaffRegister(_Repository):
         """A caseworker's cases outside the target group in ``month``; 0 removes the entry."""
         self.project.require_team_copy("Sagsstammen")
         if isinstance(cases, bool) or not isinstance(cases, int) or not 0 <= cases <= 1000:
-            raise ValidationError("Andre sager skal være et helt tal fra 0 til 1.000; fik »{value}«.", value=cases)
+            raise ValidationError(
+                "Andre sager skal være et helt tal fra 0 til 1.000; fik »{value}«.", value=cases
+            )
         try:
             dt.date.fromisoformat(month + "-01")
         except (TypeError, ValueError):
@@ -210,7 +254,9 @@ class StaffRegister(_Repository):
                     [staff_id, month, cases],
                 )
             else:
-                self.conn.execute("DELETE FROM other_cases WHERE staff_id = ? AND month = ?", [staff_id, month])
+                self.conn.execute(
+                    "DELETE FROM other_cases WHERE staff_id = ? AND month = ?", [staff_id, month]
+                )
 
     def save_settings(self, settings: CaseloadSettings) -> None:
         self.project.require_team_copy("Sagsstammens grænser")
@@ -251,21 +297,35 @@ _OPEN_CASE = (
 
 def _open_case(row: tuple) -> OpenCase:
     aid, cid, name, sid, role, start, end, later, left_on = row
-    return OpenCase(aid, cid, name, sid, AssignmentRole(role), _d(start), _d(end), _d(later), _d(left_on))
+    return OpenCase(
+        aid, cid, name, sid, AssignmentRole(role), _d(start), _d(end), _d(later), _d(left_on)
+    )
 
 
 def _facts(case: OpenCase) -> tuple:
     """What a plan relies on (a changed name does not matter)."""
-    return (case.citizen_id, case.staff_id, case.role, case.start, case.end, case.later_start, case.left_on)
+    return (
+        case.citizen_id,
+        case.staff_id,
+        case.role,
+        case.start,
+        case.end,
+        case.later_start,
+        case.left_on,
+    )
 
 
 class CaseloadRepository(_Repository):
     def rows(self) -> AssignmentRows:
         """Every assignment and the leaving dates: what domain.caseload counts any day from."""
-        assignments = self.conn.execute("SELECT citizen_id, staff_id, role, start, end FROM assignment").fetchall()
-        left = dict(self.conn.execute(
-            f"SELECT id, exit_date FROM citizen WHERE exit_date IS NOT NULL AND exit_reason IN ({_LEAVING})"
-        ).fetchall())
+        assignments = self.conn.execute(
+            "SELECT citizen_id, staff_id, role, start, end FROM assignment"
+        ).fetchall()
+        left = dict(
+            self.conn.execute(
+                f"SELECT id, exit_date FROM citizen WHERE exit_date IS NOT NULL AND exit_reason IN ({_LEAVING})"
+            ).fetchall()
+        )
         registered_while = None
         if self.project.template.counts_caseload:  # HIR
             registered_while = {}
@@ -279,7 +339,8 @@ class CaseloadRepository(_Repository):
         """The person's citizens in ``role`` on ``day`` (assignment open on the day, not left by
         it), by name: what a reassignment can move."""
         rows = self.conn.execute(
-            _OPEN_CASE + "WHERE a.staff_id = ? AND a.role = ? AND a.start <= ? AND (a.end IS NULL OR a.end >= ?) "
+            _OPEN_CASE
+            + "WHERE a.staff_id = ? AND a.role = ? AND a.start <= ? AND (a.end IS NULL OR a.end >= ?) "
             f"AND (c.exit_date IS NULL OR c.exit_date > ? OR c.exit_reason NOT IN ({_LEAVING})) "
             "ORDER BY c.name COLLATE NOCASE, a.citizen_id",
             [staff_id, role.value, day.isoformat(), day.isoformat(), day.isoformat()],
@@ -302,10 +363,15 @@ class CaseloadRepository(_Repository):
             for receiver in {m.to_staff_id for m in plan.moves}:
                 record = staff.get(receiver)
                 if record is None or record.role not in HOLDERS[role]:
-                    raise ValidationError("Vælg en {role}, der findes i projektet.", role=role.value)
+                    raise ValidationError(
+                        "Vælg en {role}, der findes i projektet.", role=role.value
+                    )
                 if not record.active_on(day):
-                    raise ValidationError("{who} er ikke aktiv {day}; vælg en anden, eller ret datoerne i registret.",
-                                          who=record.initials, day=_dk(day))
+                    raise ValidationError(
+                        "{who} er ikke aktiv {day}; vælg en anden, eller ret datoerne i registret.",
+                        who=record.initials,
+                        day=_dk(day),
+                    )
             rid = new_id()
             self.conn.execute(
                 "INSERT INTO reassignment (id, at, by_user, day, role, note) VALUES (?, ?, ?, ?, ?, ?)",
@@ -315,26 +381,56 @@ class CaseloadRepository(_Repository):
             ended_on = plan.ends_on.isoformat()
             for move in plan.moves:
                 case = move.case
-                row = self.conn.execute(_OPEN_CASE + "WHERE a.id = ?", [case.assignment_id]).fetchone()
+                row = self.conn.execute(
+                    _OPEN_CASE + "WHERE a.id = ?", [case.assignment_id]
+                ).fetchone()
                 fresh = _open_case(row) if row else None
-                if fresh is None or _facts(fresh) != _facts(case) or skip_reason(fresh, day) or fresh.staff_id == move.to_staff_id:
+                if (
+                    fresh is None
+                    or _facts(fresh) != _facts(case)
+                    or skip_reason(fresh, day)
+                    or fresh.staff_id == move.to_staff_id
+                ):
                     raise ValidationError(
                         "Intet er flyttet: {name}s tilknytninger er ændret, siden forslaget blev lavet. Luk og prøv igen.",
                         name=case.name,
                     )
-                self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [ended_on, case.assignment_id])
+                self.conn.execute(
+                    "UPDATE assignment SET end = ? WHERE id = ?", [ended_on, case.assignment_id]
+                )
                 started = new_id()
                 self.conn.execute(
                     "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, ?)",
-                    [started, case.citizen_id, move.to_staff_id, role.value, day.isoformat(), _iso(case.end)],
+                    [
+                        started,
+                        case.citizen_id,
+                        move.to_staff_id,
+                        role.value,
+                        day.isoformat(),
+                        _iso(case.end),
+                    ],
                 )
                 self.conn.executemany(
                     "INSERT INTO reassignment_row (reassignment_id, assignment_id, action, previous_end) VALUES (?, ?, ?, ?)",
-                    [(rid, case.assignment_id, "ended", _iso(case.end)), (rid, started, "started", None)],
+                    [
+                        (rid, case.assignment_id, "ended", _iso(case.end)),
+                        (rid, started, "started", None),
+                    ],
                 )
                 before = staff[case.staff_id].initials if case.staff_id in staff else None
-                entries.append(AuditEntry(now, user, "reassign", "assignment", started, case.citizen_id, role.value, before,
-                                          f"{staff[move.to_staff_id].initials} fra {day.isoformat()}"))
+                entries.append(
+                    AuditEntry(
+                        now,
+                        user,
+                        "reassign",
+                        "assignment",
+                        started,
+                        case.citizen_id,
+                        role.value,
+                        before,
+                        f"{staff[move.to_staff_id].initials} fra {day.isoformat()}",
+                    )
+                )
             AuditLog(self.project).record(entries)
         return ReassignmentRecord(rid, now, user, day, role, note, len(plan.moves))
 
@@ -347,8 +443,16 @@ class CaseloadRepository(_Repository):
             "FROM reassignment r ORDER BY r.at DESC, r.rowid DESC"
         ).fetchall()
         return [
-            ReassignmentRecord(rid, dt.datetime.fromisoformat(at), by, dt.date.fromisoformat(day), AssignmentRole(role), note,
-                               n, dt.datetime.fromisoformat(undone) if undone else None)
+            ReassignmentRecord(
+                rid,
+                dt.datetime.fromisoformat(at),
+                by,
+                dt.date.fromisoformat(day),
+                AssignmentRole(role),
+                note,
+                n,
+                dt.datetime.fromisoformat(undone) if undone else None,
+            )
             for rid, at, by, day, role, note, undone, n in rows
         ]
 
@@ -378,12 +482,27 @@ class CaseloadRepository(_Repository):
             for aid, action, previous_end, cid, initials in rows:
                 if action == "started":
                     self.conn.execute("DELETE FROM assignment WHERE id = ?", [aid])
-                    entries.append(AuditEntry(now, user, "undo_reassign", "assignment", aid, cid, record.role.value,
-                                              f"{initials} fra {record.day.isoformat()}", None))
+                    entries.append(
+                        AuditEntry(
+                            now,
+                            user,
+                            "undo_reassign",
+                            "assignment",
+                            aid,
+                            cid,
+                            record.role.value,
+                            f"{initials} fra {record.day.isoformat()}",
+                            None,
+                        )
+                    )
                 else:
-                    self.conn.execute("UPDATE assignment SET end = ? WHERE id = ?", [previous_end, aid])
-            self.conn.execute("UPDATE reassignment SET undone_at = ?, undone_by = ? WHERE id = ?",
-                              [now.isoformat(), user, record.id])
+                    self.conn.execute(
+                        "UPDATE assignment SET end = ? WHERE id = ?", [previous_end, aid]
+                    )
+            self.conn.execute(
+                "UPDATE reassignment SET undone_at = ?, undone_by = ? WHERE id = ?",
+                [now.isoformat(), user, record.id],
+            )
             AuditLog(self.project).record(entries)
         return record
 
@@ -404,7 +523,8 @@ class CaseloadRepository(_Repository):
                 )
             return ValidationError(
                 "Omfordelingen pr. {day} kan ikke fortrydes: {name}s tilknytninger er ændret siden. Ret dem på borgersiden.",
-                day=_dk(day), name=name,
+                day=_dk(day),
+                name=name,
             )
 
         ended: dict[str, str | None] = {}  # citizen → the earlier end of the row it ended

@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.measures import Month, compute
 from fsm_desktop.domain.model import AuditEntry, ExemptionKind, StatusKind
-from fsm_desktop.domain.stepup import MeetingRecord, StepUpCase
 from fsm_desktop.domain.status_sheet import (
     DEFAULT_HOURS_OVER,
     ROWS,
@@ -27,10 +25,12 @@ from fsm_desktop.domain.status_sheet import (
     check_month,
     facts_needed_for_sheet,
 )
+from fsm_desktop.domain.stepup import MeetingRecord, StepUpCase
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import Project, file_error
 from fsm_desktop.storage.repositories import AuditLog
+from fsm_desktop.storage.sqlite import dbapi
 
 #: project_setting key of "ordinary hours above x hours a month".
 HOURS_OVER_KEY = "status_sheet.hours_over"
@@ -54,17 +54,31 @@ class StatusSheetRepository:
             [ExemptionKind.MATERNITY.value],
         ).fetchall()
         # In entry order (rowid): of two entries on one day, the later holds.
-        status = c.execute("SELECT citizen_id, kind, date, value FROM status_entry ORDER BY rowid").fetchall()
-        recorded = {name for name, sql in (
-            ("paid_hours", "SELECT 1 FROM paid_hours LIMIT 1"),
-            (StatusKind.CV_JOBNET.value, "SELECT 1 FROM status_entry WHERE kind = 'cv_jobnet' LIMIT 1"),
-            (StatusKind.JOB_GOAL.value, "SELECT 1 FROM status_entry WHERE kind = 'jobmaal' LIMIT 1"),
-            ("jobformidler", "SELECT 1 FROM assignment WHERE role = 'jobformidler' LIMIT 1"),
-        ) if c.execute(sql).fetchone() is not None}
+        status = c.execute(
+            "SELECT citizen_id, kind, date, value FROM status_entry ORDER BY rowid"
+        ).fetchall()
+        recorded = {
+            name
+            for name, sql in (
+                ("paid_hours", "SELECT 1 FROM paid_hours LIMIT 1"),
+                (
+                    StatusKind.CV_JOBNET.value,
+                    "SELECT 1 FROM status_entry WHERE kind = 'cv_jobnet' LIMIT 1",
+                ),
+                (
+                    StatusKind.JOB_GOAL.value,
+                    "SELECT 1 FROM status_entry WHERE kind = 'jobmaal' LIMIT 1",
+                ),
+                ("jobformidler", "SELECT 1 FROM assignment WHERE role = 'jobformidler' LIMIT 1"),
+            )
+            if c.execute(sql).fetchone() is not None
+        }
         # Step-up: the sheet counts meetings held (domain.stepup.monthly_counts), which needs
         # only their dates; the full cases (StepUpRepository.cases) read every period again.
         cases: dict[str, StepUpCase] = {}
-        for meeting_id, cid, day in c.execute("SELECT id, citizen_id, date FROM stepup_meeting ORDER BY date, id"):
+        for meeting_id, cid, day in c.execute(
+            "SELECT id, citizen_id, date FROM stepup_meeting ORDER BY date, id"
+        ):
             cases.setdefault(cid, StepUpCase(cid)).meetings.append(
                 MeetingRecord(dt.date.fromisoformat(day), id=meeting_id)
             )
@@ -89,14 +103,20 @@ class StatusSheetRepository:
         report = None
         if measures:
             first = Month.of(template.start)
-            report = compute(template, facts.rows, first, last, self.project.initiative.grant_amount)
+            report = compute(
+                template, facts.rows, first, last, self.project.initiative.grant_amount
+            )
         return build(template, facts, last, today, report)
 
     def coordination(self) -> frozenset[str]:
-        return frozenset(row[0] for row in self.conn.execute("SELECT month FROM coordination_meeting"))
+        return frozenset(
+            row[0] for row in self.conn.execute("SELECT month FROM coordination_meeting")
+        )
 
     def hours_over(self) -> float:
-        row = self.conn.execute("SELECT value FROM project_setting WHERE key = ?", [HOURS_OVER_KEY]).fetchone()
+        row = self.conn.execute(
+            "SELECT value FROM project_setting WHERE key = ?", [HOURS_OVER_KEY]
+        ).fetchone()
         if row is None:
             return DEFAULT_HOURS_OVER
         try:
@@ -113,11 +133,15 @@ class StatusSheetRepository:
         except dbapi.Error as exc:
             raise file_error(exc, self.project.path) from None
 
-    def _entry(self, action: str, entity: str, entity_id: str, field: str, old: str | None, new: str | None) -> AuditEntry:
+    def _entry(
+        self, action: str, entity: str, entity_id: str, field: str, old: str | None, new: str | None
+    ) -> AuditEntry:
         now = dt.datetime.now().replace(microsecond=0)
         return AuditEntry(now, self.project.user, action, entity, entity_id, None, field, old, new)
 
-    def set_goal(self, measure: str, month: str, value: float | None, label: str = "", unit: str = "share") -> None:
+    def set_goal(
+        self, measure: str, month: str, value: float | None, label: str = "", unit: str = "share"
+    ) -> None:
         """Set (or with None remove) the goal of ``measure`` for ``month`` (YYYY-MM): a share
         0–1 or a count ≥ 0, checked here again. A measure without a goal row gets one (label,
         unit). One transaction with its audit entry."""
@@ -126,7 +150,9 @@ class StatusSheetRepository:
             Month.parse(month)
         except ValueError:
             raise ValidationError("»{month}« er ikke en måned (ÅÅÅÅ-MM).", month=month) from None
-        row = self.conn.execute("SELECT unit, targets FROM goal WHERE measure = ?", [measure]).fetchone()
+        row = self.conn.execute(
+            "SELECT unit, targets FROM goal WHERE measure = ?", [measure]
+        ).fetchone()
         if row is not None:
             unit = row[0]
         elif unit not in ("share", "count"):
@@ -151,11 +177,19 @@ class StatusSheetRepository:
                     [measure, label, unit, text],
                 )
         else:
+
             def work() -> None:
                 self.conn.execute("UPDATE goal SET targets = ? WHERE measure = ?", [text, measure])
+
         self._write(
-            self._entry("update" if row is not None else "create", "goal", measure, month,
-                        None if old is None else str(old), None if value is None else str(value)),
+            self._entry(
+                "update" if row is not None else "create",
+                "goal",
+                measure,
+                month,
+                None if old is None else str(old),
+                None if value is None else str(value),
+            ),
             work,
         )
 
@@ -166,22 +200,36 @@ class StatusSheetRepository:
             Month.parse(month)
         except ValueError:
             raise ValidationError("»{month}« er ikke en måned (ÅÅÅÅ-MM).", month=month) from None
-        was = self.conn.execute("SELECT 1 FROM coordination_meeting WHERE month = ?", [month]).fetchone() is not None
+        was = (
+            self.conn.execute(
+                "SELECT 1 FROM coordination_meeting WHERE month = ?", [month]
+            ).fetchone()
+            is not None
+        )
         if was == held:
             return
         now = dt.datetime.now().replace(microsecond=0)
         if held:
+
             def work() -> None:
                 self.conn.execute(
                     "INSERT INTO coordination_meeting (month, note, at, by_user) VALUES (?, ?, ?, ?)",
                     [month, note, now.isoformat(), self.project.user],
                 )
         else:
+
             def work() -> None:
                 self.conn.execute("DELETE FROM coordination_meeting WHERE month = ?", [month])
+
         self._write(
-            self._entry("create" if held else "delete", "coordination_meeting", month, "koordineringsgruppemøde",
-                        None if held else "x", "x" if held else None),
+            self._entry(
+                "create" if held else "delete",
+                "coordination_meeting",
+                month,
+                "koordineringsgruppemøde",
+                None if held else "x",
+                "x" if held else None,
+            ),
             work,
         )
 
@@ -191,7 +239,9 @@ class StatusSheetRepository:
         hours = check_hours_over(hours)
         old = self.hours_over()
         self._write(
-            self._entry("update", "project_setting", HOURS_OVER_KEY, "timegrænse", str(old), str(hours)),
+            self._entry(
+                "update", "project_setting", HOURS_OVER_KEY, "timegrænse", str(old), str(hours)
+            ),
             lambda: self.conn.execute(
                 "INSERT INTO project_setting (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

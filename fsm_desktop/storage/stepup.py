@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fsm_desktop.storage.sqlite import dbapi
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     AssignmentRole,
@@ -32,9 +31,12 @@ from fsm_desktop.domain.stepup import (
 from fsm_desktop.domain.text import control_problem
 from fsm_desktop.storage.project import Project, file_error
 from fsm_desktop.storage.repositories import AuditLog
+from fsm_desktop.storage.sqlite import dbapi
 
 #: The period kinds the rules read: ressourceforløb, company-directed activity, plan offers.
-_KINDS = sorted({PeriodKind.RESSOURCEFORLOEB.value, *COMPANY_DIRECTED, *(k.value for k in PLAN_OFFERS)})
+_KINDS = sorted(
+    {PeriodKind.RESSOURCEFORLOEB.value, *COMPANY_DIRECTED, *(k.value for k in PLAN_OFFERS)}
+)
 
 
 @dataclass(slots=True)
@@ -70,7 +72,9 @@ def validate_meeting(meeting: Meeting, today: dt.date) -> list[tuple[str, str]]:
     """(field, Danish message) for what makes a meeting record impossible to save."""
     errors = []
     if meeting.date > today:
-        errors.append(("date", "Mødet kan først registreres, når det er holdt: datoen ligger efter i dag."))
+        errors.append(
+            ("date", "Mødet kan først registreres, når det er holdt: datoen ligger efter i dag.")
+        )
     for i, p in enumerate(meeting.participants, start=1):
         if p.role is ParticipantRole.HEALTH and p.health_function is HealthFunction.NONE:
             errors.append(("participants", f"Deltager {i}: vælg hvilken slags sundhedsfaglig."))
@@ -98,7 +102,9 @@ def validate_marking(marking: Marking) -> list[tuple[str, str]]:
     if marking.end is not None and marking.end < marking.start:
         errors.append(("end", "Slutdatoen ligger før startdatoen."))
     if marking.kind.is_exemption and marking.end is None:
-        errors.append(("end", "En fritagelse skal have en slutdato (fx 6 måneder efter indstillingen)."))
+        errors.append(
+            ("end", "En fritagelse skal have en slutdato (fx 6 måneder efter indstillingen).")
+        )
     if (problem := control_problem(marking.note)) is not None:
         errors.append(("note", f"Noten: {problem}"))
     return errors
@@ -124,11 +130,18 @@ class StepUpRepository:
         # entry date is not known) is in it from its first day.
         start = self.project.initiative.start
         for cid, name, cpr, entry_date, exit_date, consent in self.conn.execute(
-            f"SELECT id, name, cpr, entry_date, exit_date, network_consent FROM citizen{where}", params
+            f"SELECT id, name, cpr, entry_date, exit_date, network_consent FROM citizen{where}",
+            params,
         ):
             entered = dates.of(entry_date)
-            cases[cid] = StepUpCase(cid, name, cpr, exit_date=dates.of(exit_date), network_wish=bool(consent),
-                                    entry_date=start if entered is None or entered < start else entered)
+            cases[cid] = StepUpCase(
+                cid,
+                name,
+                cpr,
+                exit_date=dates.of(exit_date),
+                network_wish=bool(consent),
+                entry_date=start if entered is None or entered < start else entered,
+            )
         if not cases:
             return []
         for cid, role, initials in self.conn.execute(
@@ -154,7 +167,9 @@ class StepUpRepository:
                 case.ressourceforloeb.append(span)
             else:
                 case.periods.setdefault(kind, []).append(span)
-        for cid, month in self.conn.execute("SELECT citizen_id, month FROM paid_hours WHERE hours > 0"):
+        for cid, month in self.conn.execute(
+            "SELECT citizen_id, month FROM paid_hours WHERE hours > 0"
+        ):
             case = cases.get(cid)
             if case is not None:
                 case.paid_months.append(dates[f"{month}-01"])
@@ -191,13 +206,20 @@ class StepUpRepository:
             meetings[mid] = Meeting(cid, dates[date], [], _barriers(barriers), [], note, mid)
         if not meetings:
             return []
-        restrict = "" if citizen_ids is None else f" WHERE meeting_id IN ({', '.join('?' * len(meetings))})"
+        restrict = (
+            ""
+            if citizen_ids is None
+            else f" WHERE meeting_id IN ({', '.join('?' * len(meetings))})"
+        )
         args = [] if citizen_ids is None else list(meetings)
         for mid, role, name, function in self.conn.execute(
-            f"SELECT meeting_id, role, name, health_function FROM stepup_participant{restrict} ORDER BY rowid", args
+            f"SELECT meeting_id, role, name, health_function FROM stepup_participant{restrict} ORDER BY rowid",
+            args,
         ):
             if mid in meetings:
-                meetings[mid].participants.append(Participant(ParticipantRole(role), name, HealthFunction(function)))
+                meetings[mid].participants.append(
+                    Participant(ParticipantRole(role), name, HealthFunction(function))
+                )
         for lid, mid, offer, planned, responsible, note in self.conn.execute(
             f"SELECT id, meeting_id, offer, planned_start, responsible, note FROM stepup_plan_line{restrict} "
             "ORDER BY planned_start, rowid",
@@ -208,7 +230,9 @@ class StepUpRepository:
                     kind = PeriodKind(offer)
                 except ValueError:
                     kind = PeriodKind.ANDET_AKTIVT_TILBUD  # an older free-text offer
-                meetings[mid].plan.append(PlannedOffer(kind, dates[planned], responsible, note, lid))
+                meetings[mid].plan.append(
+                    PlannedOffer(kind, dates[planned], responsible, note, lid)
+                )
         return list(meetings.values())
 
     def _markings(self, citizen_id: str | None = None) -> list[tuple[str, Marking]]:
@@ -217,7 +241,8 @@ class StepUpRepository:
         return [
             (cid, Marking(MarkingKind(kind), dates[start], dates.of(end), note, mid))
             for mid, cid, kind, start, end, note in self.conn.execute(
-                f"SELECT id, citizen_id, kind, start, end, note FROM stepup_marking{where} ORDER BY start, rowid", params
+                f"SELECT id, citizen_id, kind, start, end, note FROM stepup_marking{where} ORDER BY start, rowid",
+                params,
             )
         ]
 
@@ -233,10 +258,20 @@ class StepUpRepository:
         except dbapi.Error as exc:
             raise file_error(exc, self.project.path) from None
 
-    def _entry(self, action: str, entity: str, entity_id: str, citizen_id: str, field: str,
-               old: str | None, new: str | None) -> AuditEntry:
+    def _entry(
+        self,
+        action: str,
+        entity: str,
+        entity_id: str,
+        citizen_id: str,
+        field: str,
+        old: str | None,
+        new: str | None,
+    ) -> AuditEntry:
         now = dt.datetime.now().replace(microsecond=0)
-        return AuditEntry(now, self.project.user, action, entity, entity_id, citizen_id, field, old, new)
+        return AuditEntry(
+            now, self.project.user, action, entity, entity_id, citizen_id, field, old, new
+        )
 
     def save_meeting(self, meeting: Meeting, today: dt.date | None = None) -> str:
         """Insert or replace a meeting with its participants and plan; one transaction."""
@@ -244,11 +279,17 @@ class StepUpRepository:
         errors = validate_meeting(meeting, today)
         if errors:
             raise ValidationError("{message}", message=" ".join(message for _, message in errors))
-        if self.conn.execute("SELECT 1 FROM citizen WHERE id = ?", [meeting.citizen_id]).fetchone() is None:
+        if (
+            self.conn.execute("SELECT 1 FROM citizen WHERE id = ?", [meeting.citizen_id]).fetchone()
+            is None
+        ):
             raise ValidationError("Borgeren findes ikke længere i projektet.")
-        owner = meeting.id and self.conn.execute(
-            "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting.id]
-        ).fetchone()
+        owner = (
+            meeting.id
+            and self.conn.execute(
+                "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting.id]
+            ).fetchone()
+        )
         existing = bool(owner)
         if existing and owner[0] != meeting.citizen_id:
             raise ValidationError("Mødet er registreret på en anden borger og kan ikke flyttes.")
@@ -256,7 +297,9 @@ class StepUpRepository:
         summary = describe(meeting)
         old = None
         if existing:
-            old = describe(next(m for m in self._meetings([meeting.citizen_id]) if m.id == meeting_id))
+            old = describe(
+                next(m for m in self._meetings([meeting.citizen_id]) if m.id == meeting_id)
+            )
 
         def work() -> None:
             c = self.conn
@@ -265,29 +308,62 @@ class StepUpRepository:
                 c.execute("DELETE FROM stepup_plan_line WHERE meeting_id = ?", [meeting_id])
                 c.execute(
                     "UPDATE stepup_meeting SET date = ?, barriers = ?, note = ? WHERE id = ?",
-                    [meeting.date.isoformat(), _barrier_text(meeting.barriers), meeting.note, meeting_id],
+                    [
+                        meeting.date.isoformat(),
+                        _barrier_text(meeting.barriers),
+                        meeting.note,
+                        meeting_id,
+                    ],
                 )
             else:
                 c.execute(
                     "INSERT INTO stepup_meeting (id, citizen_id, date, barriers, note) VALUES (?, ?, ?, ?, ?)",
-                    [meeting_id, meeting.citizen_id, meeting.date.isoformat(), _barrier_text(meeting.barriers),
-                     meeting.note],
+                    [
+                        meeting_id,
+                        meeting.citizen_id,
+                        meeting.date.isoformat(),
+                        _barrier_text(meeting.barriers),
+                        meeting.note,
+                    ],
                 )
             c.executemany(
                 "INSERT INTO stepup_participant (id, meeting_id, role, name, health_function) VALUES (?, ?, ?, ?, ?)",
-                [(new_id(), meeting_id, p.role.value, p.name.strip(), p.health_function.value)
-                 for p in meeting.participants],
+                [
+                    (new_id(), meeting_id, p.role.value, p.name.strip(), p.health_function.value)
+                    for p in meeting.participants
+                ],
             )
             c.executemany(
                 "INSERT INTO stepup_plan_line (id, meeting_id, offer, planned_start, responsible, note) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [(line.id or new_id(), meeting_id, line.offer.value, line.planned_start.isoformat(),
-                  line.responsible.strip(), line.note) for line in meeting.plan],
+                [
+                    (
+                        line.id or new_id(),
+                        meeting_id,
+                        line.offer.value,
+                        line.planned_start.isoformat(),
+                        line.responsible.strip(),
+                        line.note,
+                    )
+                    for line in meeting.plan
+                ],
             )
 
         action = "update" if existing else "create"
-        self._write([self._entry(action, "stepup_meeting", meeting_id, meeting.citizen_id, "step-up-møde", old, summary)],
-                    work)
+        self._write(
+            [
+                self._entry(
+                    action,
+                    "stepup_meeting",
+                    meeting_id,
+                    meeting.citizen_id,
+                    "step-up-møde",
+                    old,
+                    summary,
+                )
+            ],
+            work,
+        )
         meeting.id = meeting_id
         return meeting_id
 
@@ -297,8 +373,17 @@ class StepUpRepository:
             return
         meeting = found[0]
         self._write(
-            [self._entry("delete", "stepup_meeting", meeting_id, meeting.citizen_id, "step-up-møde",
-                         describe(meeting), None)],
+            [
+                self._entry(
+                    "delete",
+                    "stepup_meeting",
+                    meeting_id,
+                    meeting.citizen_id,
+                    "step-up-møde",
+                    describe(meeting),
+                    None,
+                )
+            ],
             lambda: self.conn.execute("DELETE FROM stepup_meeting WHERE id = ?", [meeting_id]),
         )
 
@@ -310,33 +395,68 @@ class StepUpRepository:
             raise ValidationError("Borgeren findes ikke længere i projektet.")
         mid = marking.id or new_id()
         self._write(
-            [self._entry("create", "stepup_marking", mid, citizen_id, MARKING_LABELS[marking.kind], None,
-                         _span_text(marking))],
+            [
+                self._entry(
+                    "create",
+                    "stepup_marking",
+                    mid,
+                    citizen_id,
+                    MARKING_LABELS[marking.kind],
+                    None,
+                    _span_text(marking),
+                )
+            ],
             lambda: self.conn.execute(
                 "INSERT INTO stepup_marking (id, citizen_id, kind, start, end, note) VALUES (?, ?, ?, ?, ?, ?)",
-                [mid, citizen_id, marking.kind.value, marking.start.isoformat(),
-                 marking.end.isoformat() if marking.end else None, marking.note],
+                [
+                    mid,
+                    citizen_id,
+                    marking.kind.value,
+                    marking.start.isoformat(),
+                    marking.end.isoformat() if marking.end else None,
+                    marking.note,
+                ],
             ),
         )
         return mid
 
     def end_marking(self, marking_id: str, end: dt.date) -> None:
         row = self.conn.execute(
-            "SELECT citizen_id, kind, start, end, note FROM stepup_marking WHERE id = ?", [marking_id]
+            "SELECT citizen_id, kind, start, end, note FROM stepup_marking WHERE id = ?",
+            [marking_id],
         ).fetchone()
         if row is None:
             raise ValidationError("Markeringen findes ikke længere.")
         cid, kind, start, old_end, note = row
-        before = Marking(MarkingKind(kind), dt.date.fromisoformat(start), dt.date.fromisoformat(old_end) if old_end else None,
-                         note, marking_id)
+        before = Marking(
+            MarkingKind(kind),
+            dt.date.fromisoformat(start),
+            dt.date.fromisoformat(old_end) if old_end else None,
+            note,
+            marking_id,
+        )
         if end < before.start:
-            raise ValidationError("Slutdatoen {end} ligger før markeringens start {start}.",
-                                  end=f"{end:%d-%m-%Y}", start=f"{before.start:%d-%m-%Y}")
+            raise ValidationError(
+                "Slutdatoen {end} ligger før markeringens start {start}.",
+                end=f"{end:%d-%m-%Y}",
+                start=f"{before.start:%d-%m-%Y}",
+            )
         after = Marking(before.kind, before.start, end, note, marking_id)
         self._write(
-            [self._entry("update", "stepup_marking", marking_id, cid, MARKING_LABELS[before.kind],
-                         _span_text(before), _span_text(after))],
-            lambda: self.conn.execute("UPDATE stepup_marking SET end = ? WHERE id = ?", [end.isoformat(), marking_id]),
+            [
+                self._entry(
+                    "update",
+                    "stepup_marking",
+                    marking_id,
+                    cid,
+                    MARKING_LABELS[before.kind],
+                    _span_text(before),
+                    _span_text(after),
+                )
+            ],
+            lambda: self.conn.execute(
+                "UPDATE stepup_marking SET end = ? WHERE id = ?", [end.isoformat(), marking_id]
+            ),
         )
 
 
@@ -369,7 +489,10 @@ def _describe_participant(p: Participant) -> str:
 
 
 def _describe_line(line: PlannedOffer) -> str:
-    extra = [f"ansvarlig {line.responsible.strip()}" if line.responsible.strip() else "", line.note.strip()]
+    extra = [
+        f"ansvarlig {line.responsible.strip()}" if line.responsible.strip() else "",
+        line.note.strip(),
+    ]
     details = ", ".join(part for part in extra if part)
     text = f"{line.offer.label} fra {line.planned_start:%d-%m-%Y}"
     return f"{text} ({details})" if details else text

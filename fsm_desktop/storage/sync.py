@@ -85,18 +85,24 @@ class SyncError(KnownError):
 
 
 def project_id(project: Project, create: bool = False) -> str | None:
-    row = project.db.execute("SELECT value FROM project_setting WHERE key = ?", [PROJECT_ID_KEY]).fetchone()
+    row = project.db.execute(
+        "SELECT value FROM project_setting WHERE key = ?", [PROJECT_ID_KEY]
+    ).fetchone()
     if row is not None:
         return json.loads(row[0])
     if not create:
         return None
     value = new_id()
     with project.db.atomic():
-        project.db.execute("INSERT INTO project_setting (key, value) VALUES (?, ?)", [PROJECT_ID_KEY, json.dumps(value)])
+        project.db.execute(
+            "INSERT INTO project_setting (key, value) VALUES (?, ?)",
+            [PROJECT_ID_KEY, json.dumps(value)],
+        )
     return value
 
 
 # --- tables ----------------------------------------------------------------------------------------
+
 
 def _columns(conn, table: str, schema: str = "main") -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA {schema}.table_info({table})")]
@@ -139,6 +145,7 @@ def _audit_rowid(conn) -> int:
 
 # --- take along -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Checkout:
     path: Path
@@ -147,12 +154,19 @@ class Checkout:
     own_citizens: int | None
 
 
-def checkout(team: Project, out: str | os.PathLike, job_broker: str | None = None, now: dt.datetime | None = None) -> Checkout:
+def checkout(
+    team: Project,
+    out: str | os.PathLike,
+    job_broker: str | None = None,
+    now: dt.datetime | None = None,
+) -> Checkout:
     """A laptop copy of ``team`` at ``out`` (a new file; nothing is left behind on failure)."""
     now = now or _now()
     out = Path(out).expanduser().absolute()
     if read_laptop_copy(team.db) is not None:
-        raise SyncError("Dette er en bærbar kopi. En bærbar kopi tages med fra teamkopien, ikke fra en anden bærbar kopi.")
+        raise SyncError(
+            "Dette er en bærbar kopi. En bærbar kopi tages med fra teamkopien, ikke fra en anden bærbar kopi."
+        )
     team.require_writable()
     if team.key is None and not team.demo:
         raise SyncError(
@@ -162,25 +176,38 @@ def checkout(team: Project, out: str | os.PathLike, job_broker: str | None = Non
     if out.resolve() == team.path.resolve():
         raise SyncError("Den bærbare kopi skal have et andet navn end teamkopien.")
     if out.suffix.lower() != ".fsm":
-        raise SyncError("Den bærbare kopi skal være en projektfil (.fsm), ikke »{name}«.", name=out.name)
+        raise SyncError(
+            "Den bærbare kopi skal være en projektfil (.fsm), ikke »{name}«.", name=out.name
+        )
     if not out.parent.is_dir():
         raise SyncError("Mappen {folder} findes ikke.", folder=str(out.parent))
     if out.exists():
-        raise SyncError("Filen {path} findes allerede. Vælg et andet navn, eller slet den gamle kopi først.", path=str(out))
+        raise SyncError(
+            "Filen {path} findes allerede. Vælg et andet navn, eller slet den gamle kopi først.",
+            path=str(out),
+        )
     staff_id = None
     if job_broker:
         row = team.db.execute(
             "SELECT id, initials FROM staff WHERE initials = ? COLLATE NOCASE", [job_broker.strip()]
         ).fetchone()
         if row is None:
-            raise SyncError("Der er ingen medarbejder med initialerne »{initials}« i projektet.", initials=job_broker)
+            raise SyncError(
+                "Der er ingen medarbejder med initialerne »{initials}« i projektet.",
+                initials=job_broker,
+            )
         staff_id, job_broker = row
     team_id = project_id(team, create=True)
     laptop_id = new_id()
     label = f"bærbar {job_broker}" if job_broker else f"bærbar {team.user}"
     copy = LaptopCopy(
-        team_id=team_id, laptop_id=laptop_id, label=label, taken_at=now.isoformat(), taken_by=team.user,
-        team_path=str(team.path), job_broker=job_broker,
+        team_id=team_id,
+        laptop_id=laptop_id,
+        label=label,
+        taken_at=now.isoformat(),
+        taken_by=team.user,
+        team_path=str(team.path),
+        job_broker=job_broker,
     )
     try:
         with new_file(out) as building:
@@ -206,7 +233,9 @@ def checkout(team: Project, out: str | os.PathLike, job_broker: str | None = Non
             raise SyncError(
                 "Den bærbare kopi {path} kunne ikke skrives: {reason}. Intet er ændret.",
                 path=str(out),
-                reason=os_reason(exc) if isinstance(exc, OSError) else "databasen svarede med en fejl",
+                reason=os_reason(exc)
+                if isinstance(exc, OSError)
+                else "databasen svarede med en fejl",
             ) from None
         raise
     try:
@@ -232,6 +261,7 @@ def checkout(team: Project, out: str | os.PathLike, job_broker: str | None = Non
 
 
 # --- hand back ------------------------------------------------------------------------------------
+
 
 def diff(conn) -> list[Change]:
     """The laptop copy's changes since its base, parents' tables first, then the audit log's
@@ -294,14 +324,21 @@ class Handin:
     keep_working: bool
 
 
-def handin(laptop: Project, out: str | os.PathLike, keep_working: bool = False, now: dt.datetime | None = None) -> Handin:
+def handin(
+    laptop: Project,
+    out: str | os.PathLike,
+    keep_working: bool = False,
+    now: dt.datetime | None = None,
+) -> Handin:
     """Write the laptop copy's changes since it was taken (or since its last hand-back) to the
     change file ``out``; then mark the copy handed back (read-only), or with ``keep_working``
     move its base on so that the next hand-back carries only what changes after this one."""
     now = now or _now()
     copy = read_laptop_copy(laptop.db)
     if copy is None:
-        raise SyncError("Dette er teamkopien. Ændringer afleveres fra en bærbar kopi (Filer → Tag med på bærbar).")
+        raise SyncError(
+            "Dette er teamkopien. Ændringer afleveres fra en bærbar kopi (Filer → Tag med på bærbar)."
+        )
     if copy.handed_back_at is not None:
         raise SyncError(copy.handed_back_sentence() or "")
     laptop.require_writable()
@@ -334,8 +371,14 @@ def handin(laptop: Project, out: str | os.PathLike, keep_working: bool = False, 
             _refresh_bases(conn)
             updated = LaptopCopy(**{**copy.__dict__, "seq": seq, "audit_rowid": _audit_rowid(conn)})
         else:
-            updated = LaptopCopy(**{**copy.__dict__, "seq": seq, "handed_back_at": now.isoformat(),
-                                    "handed_back_to": str(out)})
+            updated = LaptopCopy(
+                **{
+                    **copy.__dict__,
+                    "seq": seq,
+                    "handed_back_at": now.isoformat(),
+                    "handed_back_to": str(out),
+                }
+            )
         write_laptop_copy(conn, updated)
     laptop.laptop = updated
     if not keep_working:
@@ -345,8 +388,13 @@ def handin(laptop: Project, out: str | os.PathLike, keep_working: bool = False, 
     return Handin(out, seq, count_changes(changes), len(changes), len(audit), keep_working)
 
 
-def _write_change_file(out: Path, key: Key | None, meta: Mapping[str, object], changes: Sequence[Change],
-                       audit: Sequence[Mapping[str, object]]) -> None:
+def _write_change_file(
+    out: Path,
+    key: Key | None,
+    meta: Mapping[str, object],
+    changes: Sequence[Change],
+    audit: Sequence[Mapping[str, object]],
+) -> None:
     try:
         with new_file(out) as tmp:
             conn = dbapi.connect(str(tmp))
@@ -360,16 +408,30 @@ def _write_change_file(out: Path, key: Key | None, meta: Mapping[str, object], c
                 conn.execute(
                     "CREATE TABLE change (n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key TEXT NOT NULL, base TEXT, new TEXT)"
                 )
-                conn.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+                conn.executemany(
+                    "INSERT INTO meta VALUES (?, ?)",
+                    [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()],
+                )
                 conn.executemany(
                     "INSERT INTO change (tbl, key, base, new) VALUES (?, ?, ?, ?)",
                     [
-                        (c.table, json.dumps(list(c.key), ensure_ascii=False),
-                         None if c.base is None else json.dumps(c.base, ensure_ascii=False),
-                         None if c.new is None else json.dumps(c.new, ensure_ascii=False))
+                        (
+                            c.table,
+                            json.dumps(list(c.key), ensure_ascii=False),
+                            None if c.base is None else json.dumps(c.base, ensure_ascii=False),
+                            None if c.new is None else json.dumps(c.new, ensure_ascii=False),
+                        )
                         for c in changes
                     ]
-                    + [(APPEND_ONLY, json.dumps([row["id"]]), None, json.dumps(row, ensure_ascii=False)) for row in audit],
+                    + [
+                        (
+                            APPEND_ONLY,
+                            json.dumps([row["id"]]),
+                            None,
+                            json.dumps(row, ensure_ascii=False),
+                        )
+                        for row in audit
+                    ],
                 )
                 conn.execute("COMMIT")
             finally:
@@ -385,6 +447,7 @@ def _write_change_file(out: Path, key: Key | None, meta: Mapping[str, object], c
 
 
 # --- read a change file ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ChangeFile:
@@ -414,7 +477,9 @@ class ChangeFilePassword(SyncError):
     """The change file has another key than the team copy: its password is needed."""
 
 
-def read_change_file(path: str | os.PathLike, key: Key | None, password: str | None = None) -> ChangeFile:
+def read_change_file(
+    path: str | os.PathLike, key: Key | None, password: str | None = None
+) -> ChangeFile:
     """Read a change file written by :func:`handin`: with the team copy's ``key`` (a laptop copy
     has the team's key), else with ``password`` (the team's password was changed since: the
     salt stays, so the team's key is tried first, then the password's)."""
@@ -436,7 +501,8 @@ def read_change_file(path: str | os.PathLike, key: Key | None, password: str | N
         if not tries:
             raise ChangeFilePassword(
                 "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien. Angiv den bærbare kopis "
-                "adgangskode.", name=path.name,
+                "adgangskode.",
+                name=path.name,
             )
     conn = None
     for use in tries:
@@ -457,9 +523,12 @@ def read_change_file(path: str | os.PathLike, key: Key | None, password: str | N
         if password is None:
             raise ChangeFilePassword(
                 "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien har nu. Angiv den "
-                "adgangskode, den bærbare kopi blev taget med.", name=path.name,
+                "adgangskode, den bærbare kopi blev taget med.",
+                name=path.name,
             )
-        raise SyncError("Forkert adgangskode til ændringsfilen {name}. Intet er ændret.", name=path.name)
+        raise SyncError(
+            "Forkert adgangskode til ændringsfilen {name}. Intet er ændret.", name=path.name
+        )
     try:
         if app_id != CHANGES_APPLICATION_ID:
             raise SyncError(unusable, path=str(path))
@@ -467,17 +536,26 @@ def read_change_file(path: str | os.PathLike, key: Key | None, password: str | N
         if version != CHANGES_FORMAT:
             raise SyncError(
                 "Ændringsfilen {name} er skrevet af en anden version af FSM Desktop. Brug samme version på den "
-                "bærbare og på teamkopien.", name=path.name,
+                "bærbare og på teamkopien.",
+                name=path.name,
             )
         meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
         changes: list[Change] = []
         audit: list[dict] = []
-        for table, key_text, base, new in conn.execute("SELECT tbl, key, base, new FROM change ORDER BY n"):
+        for table, key_text, base, new in conn.execute(
+            "SELECT tbl, key, base, new FROM change ORDER BY n"
+        ):
             if table == APPEND_ONLY:
                 audit.append(json.loads(new))
                 continue
-            changes.append(Change(table, tuple(json.loads(key_text)),
-                                  None if base is None else json.loads(base), None if new is None else json.loads(new)))
+            changes.append(
+                Change(
+                    table,
+                    tuple(json.loads(key_text)),
+                    None if base is None else json.loads(base),
+                    None if new is None else json.loads(new),
+                )
+            )
         for name in ("file_id", "project_id", "laptop_id", "seq", "schema_version"):
             if name not in meta:
                 raise KeyError(name)
@@ -490,6 +568,7 @@ def read_change_file(path: str | os.PathLike, key: Key | None, password: str | N
 
 
 # --- merge ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MergeRecord:
@@ -530,7 +609,17 @@ class MergePlan:
 
 def merges(team: Project) -> list[MergeRecord]:
     return [
-        MergeRecord(r[0], r[1], r[2], r[3], dt.datetime.fromisoformat(r[4]), r[5], r[6], json.loads(r[7]), json.loads(r[8]))
+        MergeRecord(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            dt.datetime.fromisoformat(r[4]),
+            r[5],
+            r[6],
+            json.loads(r[7]),
+            json.loads(r[8]),
+        )
         for r in team.db.execute(
             "SELECT id, file_id, label, seq, at, by_user, file, counts, decisions FROM sync_merge ORDER BY at"
         )
@@ -538,7 +627,9 @@ def merges(team: Project) -> list[MergeRecord]:
 
 
 def _team_row(conn, table: str, pk: list[str], key: tuple) -> dict | None:
-    cursor = conn.execute(f"SELECT * FROM {table} WHERE {' AND '.join(f'{_q(c)} = ?' for c in pk)}", list(key))
+    cursor = conn.execute(
+        f"SELECT * FROM {table} WHERE {' AND '.join(f'{_q(c)} = ?' for c in pk)}", list(key)
+    )
     row = cursor.fetchone()
     if row is None:
         return None
@@ -549,28 +640,42 @@ def _foreign_keys(conn) -> dict[str, list[tuple[str, str, str]]]:
     """{table: [(column, parent table, parent column)]} for the synced tables."""
     found: dict[str, list[tuple[str, str, str]]] = {}
     for table in SYNCED_TABLES:
-        found[table] = [(row[3], row[2], row[4] or "id") for row in conn.execute(f"PRAGMA foreign_key_list({table})")]
+        found[table] = [
+            (row[3], row[2], row[4] or "id")
+            for row in conn.execute(f"PRAGMA foreign_key_list({table})")
+        ]
     return found
 
 
 def _check_order(conn, changes: ChangeFile) -> None:
     """A laptop copy's hand-backs are merged in their order, each once."""
-    seqs = {r[0] for r in conn.execute("SELECT seq FROM sync_merge WHERE laptop_id = ?", [changes.laptop_id])}
+    seqs = {
+        r[0]
+        for r in conn.execute("SELECT seq FROM sync_merge WHERE laptop_id = ?", [changes.laptop_id])
+    }
     if changes.seq in seqs:
         raise SyncError(
             "En anden aflevering nr. {seq} fra {label} er allerede indlæst. Denne fil ({name}) er en anden udgave af "
-            "den; den indlæses ikke.", seq=str(changes.seq), label=changes.label, name=changes.path.name,
+            "den; den indlæses ikke.",
+            seq=str(changes.seq),
+            label=changes.label,
+            name=changes.path.name,
         )
     if changes.seq > 1 and changes.seq - 1 not in seqs:
         raise SyncError(
             "{name} er aflevering nr. {seq} fra {label} og bygger på aflevering nr. {before}, som ikke er indlæst. "
-            "Indlæs den først.", name=changes.path.name, seq=str(changes.seq), label=changes.label,
+            "Indlæs den først.",
+            name=changes.path.name,
+            seq=str(changes.seq),
+            label=changes.label,
             before=str(changes.seq - 1),
         )
 
 
 def _people(rows) -> list[tuple]:
-    return sorted((str(r.get("role")), str(r.get("name")), str(r.get("health_function") or "")) for r in rows)
+    return sorted(
+        (str(r.get("role")), str(r.get("name")), str(r.get("health_function") or "")) for r in rows
+    )
 
 
 def _people_words(rows) -> str:
@@ -610,15 +715,26 @@ def _replaced_participants(conn, plan: MergePlan, citizen_of) -> None:
                 merge.already = True
             continue
         conflict = Conflict(
-            "stepup_meeting", (meeting,), "field", "deltagere",
-            _people_words(change.base or {} for change in gone), _people_words(extra), _people_words(laptop_new),
+            "stepup_meeting",
+            (meeting,),
+            "field",
+            "deltagere",
+            _people_words(change.base or {} for change in gone),
+            _people_words(extra),
+            _people_words(laptop_new),
             citizen_of(laptop_rows[0].change),
         )
         laptop_rows[0].conflicts.append(conflict)
         for merge in laptop_rows:
             merge.requires.append(conflict.id)
         for row in extra:
-            plan.rows.append(RowMerge(Change("stepup_participant", (row["id"],), row, None), row, requires=[conflict.id]))
+            plan.rows.append(
+                RowMerge(
+                    Change("stepup_participant", (row["id"],), row, None),
+                    row,
+                    requires=[conflict.id],
+                )
+            )
 
 
 def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
@@ -632,14 +748,18 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
     if mine is None or meta.get("project_id") != mine:
         raise SyncError(
             "Ændringsfilen {name} kommer fra en kopi af et andet projekt end {project}. Indlæs den i det projekt, "
-            "den bærbare kopi blev taget fra.", name=changes.path.name, project=team.path.name,
+            "den bærbare kopi blev taget fra.",
+            name=changes.path.name,
+            project=team.path.name,
         )
     if meta.get("schema_version") != SCHEMA_VERSION:
         raise SyncError(
             "Ændringsfilen {name} er skrevet af en anden version af FSM Desktop (databaseversion {theirs}; "
             "teamkopien har {ours}). Brug samme version på den bærbare og på teamkopien: opdatér den ældste, "
             "åbn den bærbare kopi, og aflever igen.",
-            name=changes.path.name, theirs=str(meta.get("schema_version")), ours=str(SCHEMA_VERSION),
+            name=changes.path.name,
+            theirs=str(meta.get("schema_version")),
+            ours=str(SCHEMA_VERSION),
         )
     plan = MergePlan(changes)
     done = {r.file_id: r for r in merges(team)}
@@ -650,8 +770,10 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
     conn = team.db.conn
     pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
     fks = _foreign_keys(conn)
-    children = {parent: [(child, col) for child, links in fks.items() for col, p, _ in links if p == parent]
-                for parent in SYNCED_TABLES}
+    children = {
+        parent: [(child, col) for child, links in fks.items() for col, p, _ in links if p == parent]
+        for parent in SYNCED_TABLES
+    }
     file_rows: dict[tuple[str, tuple], Change] = {(c.table, c.key): c for c in changes.changes}
     deleted = {(c.table, c.key) for c in changes.changes if c.op == "delete"}
     meetings: dict[str, str] = {}
@@ -670,7 +792,9 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
             if other is not None:
                 meetings[meeting] = other.row.get("citizen_id")  # type: ignore[assignment]
             else:
-                found = conn.execute("SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting]).fetchone()
+                found = conn.execute(
+                    "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting]
+                ).fetchone()
                 meetings[meeting] = found[0] if found else None  # type: ignore[assignment]
         return meetings[meeting]
 
@@ -684,15 +808,28 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
         requires: list[str] = []
         for col, parent, parent_col in fks.get(change.table, []):
             value = row.get(col)
-            if value is None or parent not in SYNCED_TABLES and parent != "staff":
+            if value is None or (parent not in SYNCED_TABLES and parent != "staff"):
                 continue
-            if conn.execute(f"SELECT 1 FROM {parent} WHERE {_q(parent_col)} = ?", [value]).fetchone() is not None:
+            if (
+                conn.execute(
+                    f"SELECT 1 FROM {parent} WHERE {_q(parent_col)} = ?", [value]
+                ).fetchone()
+                is not None
+            ):
                 continue
             upper = merged.get((parent, (value,)))
             if upper is not None and upper.change.op != "delete" and not upper.already:
-                requires += upper.requires + [c.id for c in upper.conflicts if c.kind == "deleted_on_team"]
+                requires += upper.requires + [
+                    c.id for c in upper.conflicts if c.kind == "deleted_on_team"
+                ]
                 continue  # the file adds the parent (or brings it back), and this row with it
-            what = "borgeren" if parent == "citizen" else "medarbejderen" if parent == "staff" else "det, den hører til"
+            what = (
+                "borgeren"
+                if parent == "citizen"
+                else "medarbejderen"
+                if parent == "staff"
+                else "det, den hører til"
+            )
             return f"{what} findes ikke længere i teamkopien", []
         return None, requires
 
@@ -701,8 +838,9 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
             continue
         team_row = _team_row(conn, change.table, pks[change.table], change.key)
         merge = merge_row(change, team_row, citizen_of(change))
-        needs_insert = team_row is None and change.op == "insert" or any(
-            c.kind == "deleted_on_team" for c in merge.conflicts)
+        needs_insert = (team_row is None and change.op == "insert") or any(
+            c.kind == "deleted_on_team" for c in merge.conflicts
+        )
         if needs_insert:
             reason, merge.requires = parent_of(change)
             if reason is not None:
@@ -712,11 +850,18 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
             for child, col in children.get(change.table, []):
                 child_pk = pks[child]
                 rows = conn.execute(
-                    f"SELECT {', '.join(_q(c) for c in child_pk)} FROM {child} WHERE {_q(col)} = ?", [change.key[0]]
+                    f"SELECT {', '.join(_q(c) for c in child_pk)} FROM {child} WHERE {_q(col)} = ?",
+                    [change.key[0]],
                 ).fetchall()
                 if any((child, tuple(r)) not in deleted for r in rows):
-                    merge.conflicts.append(Conflict(change.table, change.key, "deleted_on_laptop",
-                                                    citizen_id=citizen_of(change)))
+                    merge.conflicts.append(
+                        Conflict(
+                            change.table,
+                            change.key,
+                            "deleted_on_laptop",
+                            citizen_id=citizen_of(change),
+                        )
+                    )
                     break
         merged[(change.table, change.key)] = merge
         plan.rows.append(merge)
@@ -724,14 +869,18 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
     known_audit = set()
     ids = [row.get("id") for row in changes.audit]
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         known_audit.update(
-            r[0] for r in conn.execute(f"SELECT id FROM audit_log WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM audit_log WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            )
         )
     plan.new_audit = [row for row in changes.audit if row.get("id") not in known_audit]
     plan.counts = count_changes(row.change for row in plan.rows if not row.already)
     wanted = {c.citizen_id for c in plan.conflicts if c.citizen_id} | {
-        citizen_of(change) for change, _ in plan.skipped} - {None}
+        citizen_of(change) for change, _ in plan.skipped
+    } - {None}
     for cid in wanted:
         found = conn.execute("SELECT name FROM citizen WHERE id = ?", [cid]).fetchone()
         if found is None:
@@ -754,8 +903,13 @@ class UndecidedConflicts(SyncError):
     """Conflicts without a decision: nothing was written."""
 
 
-def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | None = None,
-                prefer: Side | None = None, now: dt.datetime | None = None) -> MergeResult:
+def apply_merge(
+    team: Project,
+    plan: MergePlan,
+    decisions: Mapping[str, Side] | None = None,
+    prefer: Side | None = None,
+    now: dt.datetime | None = None,
+) -> MergeResult:
     """Write the plan in one transaction: the rows, an audit entry per applied change naming the
     laptop copy, the laptop's own audit entries, and the merge's record. Every conflict needs a
     decision (``decisions`` by :attr:`Conflict.id`, or ``prefer`` for all); else nothing is
@@ -779,15 +933,31 @@ def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | 
     audit_rows: list[tuple] = []
     columns: dict[str, set[str]] = {}
 
-    def audit(action: str, table: str, key: tuple, citizen_id, name: str = "", old=None, new=None) -> None:
-        audit_rows.append((new_id(), now.isoformat(), team.user, action, table, str(key[0]) if len(key) == 1 else
-                           json.dumps(list(key), ensure_ascii=False), citizen_id, name,
-                           None if old is None else str(old), None if new is None else str(new), label))
+    def audit(
+        action: str, table: str, key: tuple, citizen_id, name: str = "", old=None, new=None
+    ) -> None:
+        audit_rows.append(
+            (
+                new_id(),
+                now.isoformat(),
+                team.user,
+                action,
+                table,
+                str(key[0]) if len(key) == 1 else json.dumps(list(key), ensure_ascii=False),
+                citizen_id,
+                name,
+                None if old is None else str(old),
+                None if new is None else str(new),
+                label,
+            )
+        )
 
     try:
         with team.db.atomic():
             # Read again under the write lock: what the project leader saw is still so.
-            if conn.execute("SELECT 1 FROM sync_merge WHERE file_id = ?", [plan.file.file_id]).fetchone():
+            if conn.execute(
+                "SELECT 1 FROM sync_merge WHERE file_id = ?", [plan.file.file_id]
+            ).fetchone():
                 raise SyncError(
                     "Ændringsfilen {name} er allerede indlæst (i et andet vindue eller af en anden). Intet er ændret.",
                     name=plan.file.path.name,
@@ -795,10 +965,13 @@ def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | 
             _check_order(conn, plan.file)
             for merge in plan.rows:
                 change = merge.change
-                if not same_row(_team_row(conn, change.table, pks[change.table], change.key), merge.team):
+                if not same_row(
+                    _team_row(conn, change.table, pks[change.table], change.key), merge.team
+                ):
                     raise SyncError(
                         "Teamkopien er ændret, siden ændringerne fra {label} blev vist. Intet er ændret; indlæs "
-                        "filen igen for at se, hvad den gør nu.", label=label,
+                        "filen igen for at se, hvad den gør nu.",
+                        label=label,
                     )
             conn.execute("PRAGMA defer_foreign_keys = ON")
             for merge in plan.rows:
@@ -815,7 +988,9 @@ def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | 
                         [*values.values(), *change.key],
                     )
                     continue
-                citizen_id = merge.conflicts[0].citizen_id if merge.conflicts else _citizen_id(change)
+                citizen_id = (
+                    merge.conflicts[0].citizen_id if merge.conflicts else _citizen_id(change)
+                )
                 try:
                     if op == "insert":
                         if table not in columns:
@@ -833,20 +1008,35 @@ def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | 
                         )
                         team_row = merge.team or {}
                         for name, value in values.items():
-                            audit("merge_update", table, change.key, citizen_id, name, team_row.get(name), value)
+                            audit(
+                                "merge_update",
+                                table,
+                                change.key,
+                                citizen_id,
+                                name,
+                                team_row.get(name),
+                                value,
+                            )
                     else:
                         conn.execute(f"DELETE FROM {table} WHERE {where}", list(change.key))
                         audit("merge_delete", table, change.key, citizen_id)
                 except dbapi.IntegrityError:
                     # A row the rules of the project refuse (a CHECK, a unique CPR number): say
                     # whose, so the project leader can decide otherwise or correct it first.
-                    found = conn.execute("SELECT name FROM citizen WHERE id = ?", [citizen_id]).fetchone()
+                    found = conn.execute(
+                        "SELECT name FROM citizen WHERE id = ?", [citizen_id]
+                    ).fetchone()
                     raise SyncError(
                         "Ændringerne fra {label} kan ikke indlæses: {what} for {name} ville stride mod projektets "
                         "regler (fx en slutdato før startdatoen eller et CPR-nummer, der findes i forvejen). Vælg den "
                         "anden side i konflikten, eller ret det i teamkopien først. Intet er ændret.",
-                        label=label, what="oplysningerne" if table == "citizen" else TABLE_WORDS.get(table, table),
-                        name=found[0] if found else (change.row.get("name") if table == "citizen" else None)
+                        label=label,
+                        what="oplysningerne"
+                        if table == "citizen"
+                        else TABLE_WORDS.get(table, table),
+                        name=found[0]
+                        if found
+                        else (change.row.get("name") if table == "citizen" else None)
                         or plan.names.get(citizen_id or "", "en borger"),
                     ) from None
                 applied += 1
@@ -863,16 +1053,38 @@ def apply_merge(team: Project, plan: MergePlan, decisions: Mapping[str, Side] | 
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 audit_rows,
             )
-            record = MergeRecord(new_id(), plan.file.file_id, label, plan.file.seq, now, team.user, str(plan.file.path),
-                                 {**plan.counts, "anvendt": applied, "konflikter": len(plan.conflicts),
-                                  "ikke anvendt": len(plan.skipped), "logposter": len(plan.new_audit)},
-                                 {c.id: chosen[c.id] for c in plan.conflicts})
+            record = MergeRecord(
+                new_id(),
+                plan.file.file_id,
+                label,
+                plan.file.seq,
+                now,
+                team.user,
+                str(plan.file.path),
+                {
+                    **plan.counts,
+                    "anvendt": applied,
+                    "konflikter": len(plan.conflicts),
+                    "ikke anvendt": len(plan.skipped),
+                    "logposter": len(plan.new_audit),
+                },
+                {c.id: chosen[c.id] for c in plan.conflicts},
+            )
             conn.execute(
                 "INSERT INTO sync_merge (id, file_id, laptop_id, label, seq, at, by_user, file, counts, decisions) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [record.id, record.file_id, plan.file.laptop_id, label, record.seq, now.isoformat(), team.user,
-                 record.file, json.dumps(record.counts, ensure_ascii=False),
-                 json.dumps(record.decisions, ensure_ascii=False)],
+                [
+                    record.id,
+                    record.file_id,
+                    plan.file.laptop_id,
+                    label,
+                    record.seq,
+                    now.isoformat(),
+                    team.user,
+                    record.file,
+                    json.dumps(record.counts, ensure_ascii=False),
+                    json.dumps(record.decisions, ensure_ascii=False),
+                ],
             )
     except ProjectFileError:
         raise

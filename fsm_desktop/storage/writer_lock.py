@@ -55,7 +55,12 @@ class Holder:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"user": self.user, "computer": self.computer, "since": self.since.isoformat(timespec="seconds"), "pid": self.pid}
+            {
+                "user": self.user,
+                "computer": self.computer,
+                "since": self.since.isoformat(timespec="seconds"),
+                "pid": self.pid,
+            }
         )
 
     @classmethod
@@ -72,11 +77,15 @@ class Holder:
             return None
 
     def sentence(self, today: dt.date | None = None) -> str:
-        """"Projektet er åbent hos NAVN på COMPUTER siden kl. 09.12" (with the date when it is
+        """ "Projektet er åbent hos NAVN på COMPUTER siden kl. 09.12" (with the date when it is
         not today)."""
         today = today or dt.date.today()
         clock = f"{self.since:%H.%M}"
-        when = f"kl. {clock}" if self.since.date() == today else f"{self.since.day}.{self.since.month}.{self.since.year} kl. {clock}"
+        when = (
+            f"kl. {clock}"
+            if self.since.date() == today
+            else f"{self.since.day}.{self.since.month}.{self.since.year} kl. {clock}"
+        )
         return f"Projektet er åbent hos {self.user} på {self.computer} siden {when}"
 
     def is_stale(self, now: dt.datetime | None = None) -> bool:
@@ -119,7 +128,9 @@ class ProjectInUse(ProjectFileError):
                 path=str(path),
             )
         else:
-            super().__init__("{sentence}. Det kan åbnes skrivebeskyttet.", sentence=holder.sentence())
+            super().__init__(
+                "{sentence}. Det kan åbnes skrivebeskyttet.", sentence=holder.sentence()
+            )
 
     @property
     def stale(self) -> bool:
@@ -248,7 +259,9 @@ class WriterLock:
             raise
 
     def _write(self, fd: int) -> None:
-        self.holder = Holder(self.user, computer_name(), dt.datetime.now().replace(microsecond=0), os.getpid())
+        self.holder = Holder(
+            self.user, computer_name(), dt.datetime.now().replace(microsecond=0), os.getpid()
+        )
         data = self.holder.to_json().encode("utf-8")
         if sys.platform == "win32":  # pragma: no cover - Windows: the locked first byte stays
             data = b" " + data
@@ -285,7 +298,9 @@ def _same_file(fd: int, path: Path) -> bool:
 
 def lock_error(exc: OSError, project_path: Path) -> ProjectFileError:
     return ProjectFileError(
-        "Projektet {path} kan ikke låses til skrivning: {reason}.", path=str(project_path), reason=os_reason(exc)
+        "Projektet {path} kan ikke låses til skrivning: {reason}.",
+        path=str(project_path),
+        reason=os_reason(exc),
     )
 
 

@@ -19,7 +19,11 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.danish import number
 from fsm_desktop.storage.backups import BackupInfo
 
-_KINDS = {"daily": "dagens kopi", "before_restore": "før en gendannelse", "before_upgrade": "før en opdatering"}
+_KINDS = {
+    "daily": "dagens kopi",
+    "before_restore": "før en gendannelse",
+    "before_upgrade": "før en opdatering",
+}
 
 
 def _size(size: int) -> str:
@@ -29,31 +33,48 @@ def _size(size: int) -> str:
 
 
 class BackupsDialog(QDialog):
-    def __init__(self, file_name: str, backups: list[BackupInfo], folder: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, file_name: str, backups: list[BackupInfo], folder: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("backupsDialog")
         self.setWindowTitle(self.tr("Gendan sikkerhedskopi"))
         self.backups = backups
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr(
-            "Sikkerhedskopier af {file} i {folder}. Der tages en kopi, første gang projektet åbnes hver dag; de "
-            "seneste 14 og én pr. måned i et år gemmes. Det nuværende indhold gemmes som kopi, før en anden "
-            "lægges i stedet.").format(file=file_name, folder=folder), self)
+        intro = QLabel(
+            self.tr(
+                "Sikkerhedskopier af {file} i {folder}. Der tages en kopi, første gang projektet åbnes hver dag; de "
+                "seneste 14 og én pr. måned i et år gemmes. Det nuværende indhold gemmes som kopi, før en anden "
+                "lægges i stedet."
+            ).format(file=file_name, folder=folder),
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(len(backups), 4, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Dato"), self.tr("Borgere"), self.tr("Størrelse"), self.tr("Slags")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Dato"), self.tr("Borgere"), self.tr("Størrelse"), self.tr("Slags")]
+        )
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for row, backup in enumerate(backups):
-            citizens = self.tr("kan ikke læses") if backup.citizens is None else number(backup.citizens)
-            cells = (f"{backup.day:%d.%m.%Y}", citizens, _size(backup.size), self.tr(_KINDS.get(backup.kind, backup.kind)))
+            citizens = (
+                self.tr("kan ikke læses") if backup.citizens is None else number(backup.citizens)
+            )
+            cells = (
+                f"{backup.day:%d.%m.%Y}",
+                citizens,
+                _size(backup.size),
+                self.tr(_KINDS.get(backup.kind, backup.kind)),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column in (1, 2):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(row, column, item)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.resizeColumnsToContents()
@@ -63,7 +84,9 @@ class BackupsDialog(QDialog):
         self.empty.setVisible(not backups)
         self.table.setVisible(bool(backups))
         layout.addWidget(self.empty)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.restore_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.restore_button.setText(self.tr("Gendan den valgte …"))
         self.restore_button.setEnabled(False)
@@ -72,7 +95,10 @@ class BackupsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.table.itemSelectionChanged.connect(
-            lambda: self.restore_button.setEnabled(self.selected() is not None and self.selected().citizens is not None))
+            lambda: self.restore_button.setEnabled(
+                self.selected() is not None and self.selected().citizens is not None
+            )
+        )
         self.resize(640, 420)
 
     def selected(self) -> BackupInfo | None:

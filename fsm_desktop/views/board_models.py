@@ -10,11 +10,35 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractListModel, QByteArray, QCoreApplication, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QCoreApplication,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
-from fsm_desktop.domain.board import COLUMNS, FLAGS, BoardCard, BoardLayout, Change, Lane, Slot, Summary
+from fsm_desktop.domain.board import (
+    COLUMNS,
+    FLAGS,
+    BoardCard,
+    BoardLayout,
+    Change,
+    Lane,
+    Slot,
+    Summary,
+)
 from fsm_desktop.domain.model import BOARD_LABELS, BoardColumn
-from fsm_desktop.views.card_delegate import CARD_ROLE, LANE_START_ROLE, SLOT_ROLE, SUMMARY_ROLE, CardData
+from fsm_desktop.views.card_delegate import (
+    CARD_ROLE,
+    LANE_START_ROLE,
+    SLOT_ROLE,
+    SUMMARY_ROLE,
+    CardData,
+)
 from fsm_desktop.views.wording import citizens_text
 
 #: The dragged cards: a JSON list of citizen ids.
@@ -45,7 +69,9 @@ def flag_labels(card: BoardCard) -> list[str]:
 
 
 def column_label(column: BoardColumn | None) -> str:
-    return QCoreApplication.translate("Board", BOARD_LABELS[column]) if column else _t("Ikke placeret")
+    return (
+        QCoreApplication.translate("Board", BOARD_LABELS[column]) if column else _t("Ikke placeret")
+    )
 
 
 def card_data(card: BoardCard, today: dt.date) -> CardData:
@@ -147,10 +173,12 @@ class BoardColumnModel(QAbstractListModel):
         return card.lane(self._layout.lane_by) if self._layout is not None else ""
 
     # --- Qt -----------------------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         entry = self._rows[index.row()]
@@ -178,8 +206,10 @@ class BoardColumnModel(QAbstractListModel):
                 return entry.count
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
                 return _t("{lane}, {column}: {citizens} (sammenklappet)").format(
-                    lane=self._lane_name(entry.lane), column=column_label(self.column),
-                    citizens=citizens_text(entry.count))
+                    lane=self._lane_name(entry.lane),
+                    column=column_label(self.column),
+                    citizens=citizens_text(entry.count),
+                )
             return None
         if role == SLOT_ROLE:
             return True
@@ -215,14 +245,19 @@ class BoardColumnModel(QAbstractListModel):
             return drop
         entry = self._rows[index.row()] if index.row() < len(self._rows) else None
         if isinstance(entry, BoardCard):
-            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled | drop
+            return (
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled
+                | drop
+            )
         return Qt.ItemFlag.ItemIsEnabled | drop
 
     # --- drag and drop -----------------------------------------------------------------------------
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [MIME_TYPE]
 
-    def mimeData(self, indexes) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes) -> QMimeData:
         ids = []
         for index in indexes:
             entry = self.entry(index.row())
@@ -232,16 +267,16 @@ class BoardColumnModel(QAbstractListModel):
         data.setData(MIME_TYPE, QByteArray(json.dumps(ids).encode("utf-8")))
         return data
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def canDropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
         return self.column is not None and data is not None and data.hasFormat(MIME_TYPE)
 
-    def dropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
+    def dropMimeData(self, data, action, row, column, parent) -> bool:
         """A drop asks for a move (written, undoable); it never lets the view delete the dragged
         rows itself, so the answer is False and the page moves the cards."""
         if not self.canDropMimeData(data, action, row, column, parent):
@@ -310,9 +345,11 @@ class LaneLabelModel(QAbstractListModel):
         if key != self.current:
             self.current = key
             if self._row_count:
-                self.dataChanged.emit(self.index(0), self.index(self._row_count - 1), [self.CURRENT_LANE_ROLE])
+                self.dataChanged.emit(
+                    self.index(0), self.index(self._row_count - 1), [self.CURRENT_LANE_ROLE]
+                )
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else self._row_count
 
     def _at(self, row: int) -> tuple[str, bool] | None:
@@ -326,7 +363,9 @@ class LaneLabelModel(QAbstractListModel):
         found = self._at(row)
         return found[0] if found else None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         found = self._at(index.row()) if index.isValid() else None
         if found is None:
             return None
@@ -354,7 +393,9 @@ class LaneLabelModel(QAbstractListModel):
             return text
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = _t("sammenklappet") if collapsed else _t("udfoldet")
-            text = _t("Bane {name}, {citizens}, {state}").format(name=name, citizens=citizens, state=state)
+            text = _t("Bane {name}, {citizens}, {state}").format(
+                name=name, citizens=citizens, state=state
+            )
             return text + (_t(", aktuel bane") if key == self.current else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             return _t("Klik, Enter eller mellemrum klapper banen sammen eller ud")

@@ -12,7 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from operator import attrgetter
 
-from PySide6.QtCore import QCoreApplication, QDate, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QItemSelectionModel,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,7 +67,13 @@ from fsm_desktop.domain.model import AssignmentRole, BoardColumn, StaffRole
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project, ProjectConnector
 from fsm_desktop.storage.repositories import StaffRepository
-from fsm_desktop.views.board_models import BOARD_CARD_ROLE, FLAG_LABELS, BoardColumnModel, LaneLabelModel, column_label
+from fsm_desktop.views.board_models import (
+    BOARD_CARD_ROLE,
+    FLAG_LABELS,
+    BoardColumnModel,
+    LaneLabelModel,
+    column_label,
+)
 from fsm_desktop.views.card_delegate import LANE_START_ROLE, CardDelegate
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
@@ -74,7 +88,9 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
 
 
-def read_board(connect: ProjectConnector, today: dt.date, lane_by: str = "") -> tuple[list[BoardCard], bool, tuple[str, Groups]]:
+def read_board(
+    connect: ProjectConnector, today: dt.date, lane_by: str = ""
+) -> tuple[list[BoardCard], bool, tuple[str, Groups]]:
     """What the page shows, read off the GUI thread: the cards in board order (by name, then
     CPR), whether a meeting has been held, and the cards grouped for the lanes shown (lane_by,
     group_cards) — sorted and grouped here, not on the GUI thread."""
@@ -99,7 +115,7 @@ class _SteppingView(QListView):
         # By pixel in every list: the lists scroll together by the same scroll bar value.
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
-    def dataChanged(self, top_left, bottom_right, roles=()) -> None:  # noqa: N802
+    def dataChanged(self, top_left, bottom_right, roles=()) -> None:
         # Every row has the same size, so changed data never changes the layout: repaint only.
         # (QListView lays every row out again, in batches, and meanwhile the scroll range is
         # short and clamps the scroll position that the lists share.)
@@ -115,9 +131,12 @@ class _SteppingView(QListView):
             row += step
         return None
 
-    def moveCursor(self, action, modifiers):  # noqa: N802
+    def moveCursor(self, action, modifiers):
         current = self.currentIndex()
-        if action in (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MoveDown):
+        if action in (
+            QAbstractItemView.CursorAction.MoveUp,
+            QAbstractItemView.CursorAction.MoveDown,
+        ):
             step = -1 if action == QAbstractItemView.CursorAction.MoveUp else 1
             start = (current.row() + step) if current.isValid() else 0
             row = self.stop_row(start, step)
@@ -145,7 +164,7 @@ class BoardListView(_SteppingView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setObjectName("boardColumn")
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         key, mods = event.key(), event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
@@ -157,7 +176,7 @@ class BoardListView(_SteppingView):
             return
         super().keyPressEvent(event)
 
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event) -> None:
         index = self.indexAt(event.position().toPoint())
         if index.isValid() and index.data(BOARD_CARD_ROLE) is not None:
             self.setCurrentIndex(index)
@@ -171,7 +190,9 @@ class BoardListView(_SteppingView):
             card = index.data(BOARD_CARD_ROLE)
             if card is not None:
                 cards.append(card)
-        current = self.currentIndex().data(BOARD_CARD_ROLE) if self.currentIndex().isValid() else None
+        current = (
+            self.currentIndex().data(BOARD_CARD_ROLE) if self.currentIndex().isValid() else None
+        )
         if not cards and current is not None:
             cards.append(current)
         return cards
@@ -195,9 +216,12 @@ class LaneListView(_SteppingView):
         # on a style that activates on a single click).
         self.clicked.connect(lambda index: self.toggle_lane.emit(index.row()))
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        if (
+            key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
             current = self.currentIndex()
             if current.isValid():
                 self.toggle_lane.emit(current.row())
@@ -207,7 +231,7 @@ class LaneListView(_SteppingView):
             return
         super().keyPressEvent(event)
 
-    def focusInEvent(self, event) -> None:  # noqa: N802
+    def focusInEvent(self, event) -> None:
         super().focusInEvent(event)
         if not self.currentIndex().isValid() and self.model().rowCount():
             self.setCurrentIndex(self.model().index(0, 0))
@@ -217,7 +241,14 @@ class MoveCommand(QUndoCommand):
     """Cards moved to a column (and, with lanes, to another caseworker or job broker). The
     first write happens before the command is pushed, so a failed write leaves nothing to undo."""
 
-    def __init__(self, page: BoardPage, cards: list[BoardCard], to: BoardColumn, to_lane: str | None, reason: str) -> None:
+    def __init__(
+        self,
+        page: BoardPage,
+        cards: list[BoardCard],
+        to: BoardColumn,
+        to_lane: str | None,
+        reason: str,
+    ) -> None:
         super().__init__()
         self.page = page
         self.cards = cards
@@ -229,16 +260,26 @@ class MoveCommand(QUndoCommand):
         self.before: dict[str, tuple] = {}
         n = len(cards)
         target = column_label(to)
-        self.setText(_t("flyt {name} til {column}").format(name=cards[0].name, column=target) if n == 1
-                     else _t("flyt {n} kort til {column}").format(n=n, column=target))
+        self.setText(
+            _t("flyt {name} til {column}").format(name=cards[0].name, column=target)
+            if n == 1
+            else _t("flyt {n} kort til {column}").format(n=n, column=target)
+        )
         self._written = False
 
     def write(self) -> bool:
         page = self.page
         repository = BoardRepository(page.project)
         for card in self.cards:
-            self.before[card.citizen_id] = (card.column, card.since, card.moved_since_meeting,
-                                            card.caseworker_id, card.caseworker, card.job_broker_id, card.job_broker)
+            self.before[card.citizen_id] = (
+                card.column,
+                card.since,
+                card.moved_since_meeting,
+                card.caseworker_id,
+                card.caseworker,
+                card.job_broker_id,
+                card.job_broker,
+            )
         ids = [c.citizen_id for c in self.cards]
         if self.to_lane is not None and page.lane_by:  # into another lane: one transaction
             self.records, self.reassignments = repository.move_and_hand_over(
@@ -259,7 +300,9 @@ class MoveCommand(QUndoCommand):
 
     def undo(self) -> None:
         try:
-            BoardRepository(self.page.project).undo_move_and_hand_over(self.records, self.reassignments)
+            BoardRepository(self.page.project).undo_move_and_hand_over(
+                self.records, self.reassignments
+            )
         except KnownError as error:
             # Moved since by someone (or unwritable): nothing was undone. The stack cannot be
             # changed from inside its own undo, so the page clears it and tells the user next.
@@ -330,7 +373,14 @@ class BoardPage(Page):
         self.lane_box.addItem(self.tr("Ingen svømmebaner"), "")
         self.lane_box.addItem(self.tr("Baner pr. sagsbehandler"), "sagsbehandler")
         self.lane_box.addItem(self.tr("Baner pr. jobformidler"), "jobformidler")
-        for widget in (self.search, self.broker_box, self.caseworker_box, self.group_box, self.flag_box, self.lane_box):
+        for widget in (
+            self.search,
+            self.broker_box,
+            self.caseworker_box,
+            self.group_box,
+            self.flag_box,
+            self.lane_box,
+        ):
             row1.addWidget(widget)
         row1.addStretch(1)
         row2 = QHBoxLayout()
@@ -354,7 +404,13 @@ class BoardPage(Page):
         self.hours_button = QToolButton(self)
         self.hours_button.setText(self.tr("Timer steget"))
         self.hours_button.setCheckable(True)
-        for widget in (self.mine_button, self.changed_button, self.days_button, self.days_spin, self.hours_button):
+        for widget in (
+            self.mine_button,
+            self.changed_button,
+            self.days_button,
+            self.days_spin,
+            self.hours_button,
+        ):
             row2.addWidget(widget)
         row2.addSpacing(12)
         self.filter_label = QLabel(self)
@@ -370,7 +426,9 @@ class BoardPage(Page):
             box.currentIndexChanged.connect(lambda _: self._filter_changed())
         for button in (self.mine_button, self.changed_button, self.days_button, self.hours_button):
             button.toggled.connect(lambda _: self._filter_changed())
-        self.days_spin.valueChanged.connect(lambda _: self.days_button.isChecked() and self._filter_changed())
+        self.days_spin.valueChanged.connect(
+            lambda _: self.days_button.isChecked() and self._filter_changed()
+        )
         self.lane_box.currentIndexChanged.connect(self._lanes_changed)
         self.reset_button.clicked.connect(self.reset_filter)
         self.mine_button.clicked.connect(self._mine_clicked)
@@ -402,8 +460,16 @@ class BoardPage(Page):
         self.previous_lane_action = QAction(self.tr("Forrige bane"), self)
         self.previous_lane_action.setShortcut(QKeySequence(Qt.Key.Key_PageUp))
         self.previous_lane_action.triggered.connect(lambda: self.step_lane(-1))
-        for action in (self.undo_action, self.redo_action, self.meeting_action, self.zoom_in_action,
-                       self.zoom_out_action, self.leave_action, self.next_lane_action, self.previous_lane_action):
+        for action in (
+            self.undo_action,
+            self.redo_action,
+            self.meeting_action,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.leave_action,
+            self.next_lane_action,
+            self.previous_lane_action,
+        ):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
         for action in (self.undo_action, self.redo_action, self.meeting_action):
@@ -464,7 +530,9 @@ class BoardPage(Page):
             view.move_cards.connect(lambda step, i=i: self.move_selected_by(i, step))
             view.open_card.connect(lambda i=i: self.open_current(i))
             view.customContextMenuRequested.connect(lambda point, i=i: self._context_menu(i, point))
-            view.selectionModel().selectionChanged.connect(lambda *_, i=i: self._selection_changed(i))
+            view.selectionModel().selectionChanged.connect(
+                lambda *_, i=i: self._selection_changed(i)
+            )
             grid.addWidget(header, 0, i + 1)
             grid.addWidget(view, 1, i + 1)
             grid.setColumnStretch(i + 1, 1)
@@ -521,7 +589,11 @@ class BoardPage(Page):
         self.undo_stack.clear()
         self.today = min(dt.date.today(), project.initiative.end)
         if self.today < dt.date.today():
-            self.as_of_label.setText(self.tr("Tavlen pr. {date} (indsatsens slutdato)").format(date=self.today.strftime("%d-%m-%Y")))
+            self.as_of_label.setText(
+                self.tr("Tavlen pr. {date} (indsatsens slutdato)").format(
+                    date=self.today.strftime("%d-%m-%Y")
+                )
+            )
         else:
             self.as_of_label.setText("")
         staff = StaffRepository(project).list()
@@ -533,11 +605,18 @@ class BoardPage(Page):
             self._open_on_broker(project, staff)
         self.empty_label.setText(self.tr("Henter tavlen …"))
         self._generation += 1
-        generation, connect, today, lane_by = self._generation, project.connector(), self.today, self.lane_by
+        generation, connect, today, lane_by = (
+            self._generation,
+            project.connector(),
+            self.today,
+            self.lane_by,
+        )
 
         run_in_background(
-            lambda: read_board(connect, today, lane_by), lambda result: self._cards_loaded(result, generation),
-            self._load_failed, self,
+            lambda: read_board(connect, today, lane_by),
+            lambda result: self._cards_loaded(result, generation),
+            self._load_failed,
+            self,
         )
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -550,9 +629,13 @@ class BoardPage(Page):
     def _cards_loaded(self, result, generation: int) -> None:
         if generation != self._generation:
             return
-        self.cards, self.has_meeting, self._groups = result  # regrouped if the lanes changed meanwhile
+        self.cards, self.has_meeting, self._groups = (
+            result  # regrouped if the lanes changed meanwhile
+        )
         self.changed_button.setEnabled(self.has_meeting)
-        self.changed_button.setToolTip("" if self.has_meeting else self.tr("Der er endnu ikke afsluttet et møde"))
+        self.changed_button.setToolTip(
+            "" if self.has_meeting else self.tr("Der er endnu ikke afsluttet et møde")
+        )
         self.rebuild()
 
     def _fill_staff_boxes(self, staff, project: Project) -> None:
@@ -564,20 +647,27 @@ class BoardPage(Page):
             box.clear()
             box.addItem(everyone, "")
             for member in staff:
-                if member.role in (role, StaffRole.PSEUDO if role == StaffRole.CASEWORKER else role):
+                if member.role in (
+                    role,
+                    StaffRole.PSEUDO if role == StaffRole.CASEWORKER else role,
+                ):
                     box.addItem(f"{member.initials} – {member.name}", member.id)
             box.blockSignals(False)
         self.group_box.blockSignals(True)
         self.group_box.clear()
         self.group_box.addItem(self.tr("Alle grupper"), None)
         for group in project.template.groups:
-            self.group_box.addItem(self.tr("Gruppe {id}: {name}").format(id=group.id, name=group.name), group.id)
+            self.group_box.addItem(
+                self.tr("Gruppe {id}: {name}").format(id=group.id, name=group.name), group.id
+            )
         self.group_box.setVisible(bool(project.template.groups))
         self.group_box.blockSignals(False)
         self.me_menu.clear()
         for member in staff:
             if member.role in (StaffRole.JOB_BROKER, StaffRole.CASEWORKER):
-                action = self.me_menu.addAction(self.tr("Jeg er {who}").format(who=f"{member.initials} – {member.name}"))
+                action = self.me_menu.addAction(
+                    self.tr("Jeg er {who}").format(who=f"{member.initials} – {member.name}")
+                )
                 action.setCheckable(True)
                 action.setData(member.id)
                 action.triggered.connect(lambda _=False, sid=member.id: self.set_me(sid))
@@ -609,8 +699,11 @@ class BoardPage(Page):
     def _update_mine_button(self) -> None:
         me = self._me()
         who = self.staff_names.get(me, "")
-        self.mine_button.setToolTip(self.tr("Borgere med {who} som jobformidler eller sagsbehandler").format(who=who)
-                                    if who else self.tr("Vælg først, hvem du er (pilen)"))
+        self.mine_button.setToolTip(
+            self.tr("Borgere med {who} som jobformidler eller sagsbehandler").format(who=who)
+            if who
+            else self.tr("Vælg først, hvem du er (pilen)")
+        )
 
     def _open_on_broker(self, project: Project, staff) -> None:
         """A laptop copy a job broker took along opens on the broker's citizens (*Mine borgere*,
@@ -654,8 +747,17 @@ class BoardPage(Page):
         self.rebuild()
 
     def reset_filter(self) -> None:
-        widgets = (self.search, self.broker_box, self.caseworker_box, self.group_box, self.flag_box,
-                   self.mine_button, self.changed_button, self.days_button, self.hours_button)
+        widgets = (
+            self.search,
+            self.broker_box,
+            self.caseworker_box,
+            self.group_box,
+            self.flag_box,
+            self.mine_button,
+            self.changed_button,
+            self.days_button,
+            self.hours_button,
+        )
         for widget in widgets:
             widget.blockSignals(True)
         self.search.clear()
@@ -701,10 +803,14 @@ class BoardPage(Page):
             return
         counts = [layout.count(column) for column in COLUMNS]
         for header, column, count in zip(self.headers, COLUMNS, counts):
-            header.setText(self.tr("{column} ({n})").format(column=column_label(column), n=number(count)))
+            header.setText(
+                self.tr("{column} ({n})").format(column=column_label(column), n=number(count))
+            )
         shown = sum(counts)
         parts = self._filter_words()
-        text = self.tr("Viser {shown} af {total} borgere").format(shown=number(shown), total=number(len(self.cards)))
+        text = self.tr("Viser {shown} af {total} borgere").format(
+            shown=number(shown), total=number(len(self.cards))
+        )
         if parts:
             text += " · " + self.tr("filter: {parts}").format(parts=", ".join(parts))
         self.filter_label.setText(text)
@@ -712,16 +818,26 @@ class BoardPage(Page):
         empty = not self.cards
         self.empty_label.setVisible(empty)
         if empty:
-            self.empty_label.setText(self.tr("Ingen borgere på tavlen endnu. Importér målgruppen på siden Import."))
+            self.empty_label.setText(
+                self.tr("Ingen borgere på tavlen endnu. Importér målgruppen på siden Import.")
+            )
 
     def _filter_words(self) -> list[str]:
         f, words = self.filter, []
         if f.text.strip():
             words.append(self.tr("»{text}«").format(text=f.text.strip()))
         if f.job_broker_id:
-            words.append(self.tr("jobformidler {who}").format(who=self.staff_names.get(f.job_broker_id, "?").split(" – ")[0]))
+            words.append(
+                self.tr("jobformidler {who}").format(
+                    who=self.staff_names.get(f.job_broker_id, "?").split(" – ")[0]
+                )
+            )
         if f.caseworker_id:
-            words.append(self.tr("sagsbehandler {who}").format(who=self.staff_names.get(f.caseworker_id, "?").split(" – ")[0]))
+            words.append(
+                self.tr("sagsbehandler {who}").format(
+                    who=self.staff_names.get(f.caseworker_id, "?").split(" – ")[0]
+                )
+            )
         if f.group is not None:
             words.append(self.tr("gruppe {g}").format(g=f.group))
         if f.flag:
@@ -748,19 +864,34 @@ class BoardPage(Page):
             self.lane_view.setCurrentIndex(self.lane_model.index(self.layout_.offset(key)))
 
     # --- moving -----------------------------------------------------------------------------------
-    def move(self, cards: list[BoardCard], to: BoardColumn | None, to_lane: str | None = None, reason: str = "") -> bool:
+    def move(
+        self,
+        cards: list[BoardCard],
+        to: BoardColumn | None,
+        to_lane: str | None = None,
+        reason: str = "",
+    ) -> bool:
         """Move cards (written, logged, undoable). Not placed is not a column a card can be
         moved to; a lane change hands the citizens to that caseworker or job broker."""
         if self.project is None or not cards or to is None or self.refuse_if_read_only():
             return False
-        if to_lane is not None and (not self.lane_by or to_lane == "" or all(c.lane(self.lane_by) == to_lane for c in cards)):
+        if to_lane is not None and (
+            not self.lane_by or to_lane == "" or all(c.lane(self.lane_by) == to_lane for c in cards)
+        ):
             to_lane = None
         if to_lane is not None and self.confirm_lane_change:
             who = self.staff_names.get(to_lane, "?")
-            role = self.tr("sagsbehandler") if self.lane_by == "sagsbehandler" else self.tr("jobformidler")
+            role = (
+                self.tr("sagsbehandler")
+                if self.lane_by == "sagsbehandler"
+                else self.tr("jobformidler")
+            )
             answer = QMessageBox.question(
-                self, self.tr("Skift {role}").format(role=role),
-                self.tr("Skal {n} borger(e) have {who} som {role} fra i dag?").format(n=len(cards), who=who, role=role),
+                self,
+                self.tr("Skift {role}").format(role=role),
+                self.tr("Skal {n} borger(e) have {who} som {role} fra i dag?").format(
+                    n=len(cards), who=who, role=role
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
@@ -775,15 +906,28 @@ class BoardPage(Page):
         self.undo_stack.push(command)  # redo() shows it
         return True
 
-    def place(self, cards: list[BoardCard], to: BoardColumn, to_lane: str | None, moved_at: dict, changed_lane: set[str]) -> None:
+    def place(
+        self,
+        cards: list[BoardCard],
+        to: BoardColumn,
+        to_lane: str | None,
+        moved_at: dict,
+        changed_lane: set[str],
+    ) -> None:
         """Show cards in their new column (and lane): a few row changes per model."""
         incremental = self.layout_ is not None
         for card in cards:
             if card.citizen_id not in moved_at and card.citizen_id not in changed_lane:
                 continue
             was = self._grouped_at(card)
-            lane_target = to_lane if (to_lane is not None and card.citizen_id in changed_lane) else None
-            if incremental and self.layout_.position(card) is not None and (lane_target is None or self.layout_.lane(lane_target)):
+            lane_target = (
+                to_lane if (to_lane is not None and card.citizen_id in changed_lane) else None
+            )
+            if (
+                incremental
+                and self.layout_.position(card) is not None
+                and (lane_target is None or self.layout_.lane(lane_target))
+            ):
                 changes = self.layout_.move(card, to, lane_target)
                 for model, column in zip(self.models, COLUMNS):
                     model.apply(changes[column])
@@ -812,10 +956,17 @@ class BoardPage(Page):
             was = self._grouped_at(card)
             column, since, moved, cw_id, cw, jf_id, jf = before[card.citizen_id]
             lane_before = {"sagsbehandler": cw_id, "jobformidler": jf_id}.get(self.lane_by)
-            lane_target = lane_before if (self.lane_by and lane_before != card.lane(self.lane_by) and lane_before) else None
+            lane_target = (
+                lane_before
+                if (self.lane_by and lane_before != card.lane(self.lane_by) and lane_before)
+                else None
+            )
             if column != card.column or lane_target is not None:
-                if incremental and self.layout_.position(card) is not None and column is not None and (
-                    lane_target is None or self.layout_.lane(lane_target)
+                if (
+                    incremental
+                    and self.layout_.position(card) is not None
+                    and column is not None
+                    and (lane_target is None or self.layout_.lane(lane_target))
                 ):
                     changes = self.layout_.move(card, column, lane_target)
                     for model, col in zip(self.models, COLUMNS):
@@ -823,7 +974,12 @@ class BoardPage(Page):
                 else:
                     incremental = False
             card.column, card.since, card.moved_since_meeting = column, since, moved
-            card.caseworker_id, card.caseworker, card.job_broker_id, card.job_broker = cw_id, cw, jf_id, jf
+            card.caseworker_id, card.caseworker, card.job_broker_id, card.job_broker = (
+                cw_id,
+                cw,
+                jf_id,
+                jf,
+            )
             self._regroup(card, was)
         self._after_change(cards, incremental)
 
@@ -900,11 +1056,15 @@ class BoardPage(Page):
         cards = self.views[column_index].selected_cards()
         return self.move(cards, COLUMNS[target])
 
-    def move_selected_to(self, column_index: int, to: BoardColumn, ask_reason: bool = False) -> bool:
+    def move_selected_to(
+        self, column_index: int, to: BoardColumn, ask_reason: bool = False
+    ) -> bool:
         cards = self.views[column_index].selected_cards()
         reason = ""
         if ask_reason:
-            reason, ok = QInputDialog.getText(self, self.tr("Flyt med begrundelse"), self.tr("Begrundelse (valgfri):"))
+            reason, ok = QInputDialog.getText(
+                self, self.tr("Flyt med begrundelse"), self.tr("Begrundelse (valgfri):")
+            )
             if not ok:
                 return False
         return self.move(cards, to, None, reason.strip())
@@ -912,7 +1072,11 @@ class BoardPage(Page):
     def _context_menu(self, column_index: int, point) -> None:
         view = self.views[column_index]
         index = view.indexAt(point)
-        if index.isValid() and index.data(BOARD_CARD_ROLE) is not None and not view.selectionModel().isSelected(index):
+        if (
+            index.isValid()
+            and index.data(BOARD_CARD_ROLE) is not None
+            and not view.selectionModel().isSelected(index)
+        ):
             view.setCurrentIndex(index)
         cards = view.selected_cards()
         if not cards:
@@ -930,7 +1094,11 @@ class BoardPage(Page):
             for target_menu, ask in ((move_menu, False), (reason_menu, True)):
                 action = target_menu.addAction(column_label(column))
                 action.setEnabled(any(c.column != column for c in cards))
-                action.triggered.connect(lambda _=False, col=column, ask=ask: self.move_selected_to(column_index, col, ask))
+                action.triggered.connect(
+                    lambda _=False, col=column, ask=ask: self.move_selected_to(
+                        column_index, col, ask
+                    )
+                )
         menu.popup(view.viewport().mapToGlobal(point))
         self._menu = menu
 
@@ -948,7 +1116,11 @@ class BoardPage(Page):
         """Focus a column (-1: the lane names, when lanes are shown) at the row nearest the
         focused one, in the same lane."""
         source = next((v for v in (*self.views, self.lane_view) if v.hasFocus()), None)
-        row = source.currentIndex().row() if source is not None and source.currentIndex().isValid() else 0
+        row = (
+            source.currentIndex().row()
+            if source is not None and source.currentIndex().isValid()
+            else 0
+        )
         if index == -1 and self.lane_view.isVisible():
             header = self.lane_view.stop_row(row, -1)
             self.lane_view.setFocus()
@@ -959,7 +1131,9 @@ class BoardPage(Page):
             return
         view, model = self.views[index], self.models[index]
         target = view.stop_row(row, -1)
-        if target is None or (self.layout_ and self.layout_.lane_at(target) is not self.layout_.lane_at(row)):
+        if target is None or (
+            self.layout_ and self.layout_.lane_at(target) is not self.layout_.lane_at(row)
+        ):
             target = view.stop_row(row, 1) or view.stop_row(row, -1)
         view.setFocus()
         if target is not None:
@@ -985,7 +1159,9 @@ class BoardPage(Page):
         else:  # nothing chosen yet: from the lane at the top
             view = self.views[-1]
             top = layout.lane_at(max(view.indexAt(view.viewport().rect().topLeft()).row(), 0))
-            target = min(max(keys.index(top.key) + step, 0), len(keys) - 1) if top is not None else 0
+            target = (
+                min(max(keys.index(top.key) + step, 0), len(keys) - 1) if top is not None else 0
+            )
         self.show_lane(keys[target])
 
     def show_lane(self, key: str) -> None:
@@ -997,15 +1173,21 @@ class BoardPage(Page):
         self.current_lane = key
         self.lane_model.set_current(key)
         start = layout.offset(key)
-        self.views[-1].scrollTo(self.models[-1].index(start), QAbstractItemView.ScrollHint.PositionAtTop)
-        column = next((i for i, c in enumerate(COLUMNS) if not lane.collapsed and lane.cells[c]), None)
+        self.views[-1].scrollTo(
+            self.models[-1].index(start), QAbstractItemView.ScrollHint.PositionAtTop
+        )
+        column = next(
+            (i for i, c in enumerate(COLUMNS) if not lane.collapsed and lane.cells[c]), None
+        )
         if column is None:
             self.lane_view.setFocus()
             self.lane_view.setCurrentIndex(self.lane_model.index(start))
             return
         view = self.views[column]
         view.setFocus()
-        view.selectionModel().setCurrentIndex(self.models[column].index(start), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        view.selectionModel().setCurrentIndex(
+            self.models[column].index(start), QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
 
     def _focused_lane(self) -> str | None:
         """The lane of the card or lane name that has the keyboard focus."""
@@ -1076,7 +1258,9 @@ class BoardPage(Page):
         if self.project is None or self.refuse_if_team_only("Tavlemødet (Afslut møde)"):
             return
         dialog = FinishMeetingDialog(StaffRepository(self.project).list(), self.today, self)
-        dialog.accepted.connect(lambda: self.record_meeting(dialog.meeting_date(), dialog.attendees(), dialog.note()))
+        dialog.accepted.connect(
+            lambda: self.record_meeting(dialog.meeting_date(), dialog.attendees(), dialog.note())
+        )
         dialog.open()
         self.meeting_dialog = dialog
 
@@ -1089,7 +1273,12 @@ class BoardPage(Page):
         self.undo_stack.clear()  # the snapshot is what it is: earlier moves are history now
         window = self.window()
         if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(self.tr("Mødet {date} er gemt med tavlens placeringer.").format(date=day.strftime("%d-%m-%Y")), 8000)
+            window.statusBar().showMessage(
+                self.tr("Mødet {date} er gemt med tavlens placeringer.").format(
+                    date=day.strftime("%d-%m-%Y")
+                ),
+                8000,
+            )
         self.load(self.project)
 
     def show_meetings(self) -> None:
@@ -1108,7 +1297,11 @@ class BoardPage(Page):
 
     def apply_read_only(self) -> None:
         super().apply_read_only()
-        mode = QAbstractItemView.DragDropMode.DragOnly if self.read_only else QAbstractItemView.DragDropMode.DragDrop
+        mode = (
+            QAbstractItemView.DragDropMode.DragOnly
+            if self.read_only
+            else QAbstractItemView.DragDropMode.DragDrop
+        )
         for view in self.views:
             view.setDragDropMode(mode)
 
@@ -1120,7 +1313,7 @@ class _LaneDelegate(CardDelegate):
         super().__init__(page)
         self.page = page
 
-    def sizeHint(self, option, index):  # noqa: N802
+    def sizeHint(self, option, index):
         self.zoom = self.page.zoom
         return super().sizeHint(option, index)
 
@@ -1131,7 +1324,9 @@ class _LaneDelegate(CardDelegate):
         try:
             if index.data(LaneLabelModel.CURRENT_LANE_ROLE):  # the lane PgDn / PgUp brought up
                 painter.fillRect(option.rect, QColor("#dbe8fb"))
-                painter.fillRect(option.rect.adjusted(0, 0, -(option.rect.width() - 5), 0), QColor("#2f6fca"))
+                painter.fillRect(
+                    option.rect.adjusted(0, 0, -(option.rect.width() - 5), 0), QColor("#2f6fca")
+                )
             if index.data(LANE_START_ROLE) and index.row() > 0:
                 painter.setPen(QPen(QColor("#aab3c0"), 1))
                 painter.drawLine(option.rect.topLeft(), option.rect.topRight())
@@ -1141,8 +1336,16 @@ class _LaneDelegate(CardDelegate):
                 font.setPointSizeF(max(6.0, font.pointSizeF() * self.page.zoom))
                 painter.setFont(font)
                 painter.setPen(QColor("#1d2430"))
-                painter.drawText(option.rect.adjusted(6, 6, -4, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, text)
-            if option.state & QStyle.StateFlag.State_HasFocus:  # the keyboard is on this lane's name
+                painter.drawText(
+                    option.rect.adjusted(6, 6, -4, -4),
+                    Qt.AlignmentFlag.AlignLeft
+                    | Qt.AlignmentFlag.AlignTop
+                    | Qt.TextFlag.TextWordWrap,
+                    text,
+                )
+            if (
+                option.state & QStyle.StateFlag.State_HasFocus
+            ):  # the keyboard is on this lane's name
                 painter.setPen(QPen(QColor("#2f6fca"), 2))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
@@ -1151,13 +1354,16 @@ class _LaneDelegate(CardDelegate):
 
 
 class FinishMeetingDialog(QDialog):
-    """"Afslut møde": the date, who was there, a note; the board's placements are saved."""
+    """ "Afslut møde": the date, who was there, a note; the board's placements are saved."""
 
     def __init__(self, staff, today: dt.date, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Afslut møde"))
         layout = QVBoxLayout(self)
-        hint = QLabel(self.tr("Tavlens placeringer gemmes, så næste møde kan se, hvad der er flyttet siden."), self)
+        hint = QLabel(
+            self.tr("Tavlens placeringer gemmes, så næste møde kan se, hvad der er flyttet siden."),
+            self,
+        )
         hint.setWordWrap(True)
         hint.setObjectName("dialogHint")
         layout.addWidget(hint)
@@ -1190,7 +1396,9 @@ class FinishMeetingDialog(QDialog):
         form2.addRow(self.tr("Andre"), self.others)
         form2.addRow(self.tr("Note"), self.note_edit)
         layout.addLayout(form2)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Afslut møde"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -1227,7 +1435,9 @@ class MeetingsDialog(QDialog):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if c >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(r, c, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -77,8 +77,10 @@ class CardDelegate(QStyledItemDelegate):
         self._drawn: OrderedDict[tuple, QPixmap] = OrderedDict()
         self._fonts: dict[tuple, tuple[QFont, QFont, QFontMetrics, QFontMetrics]] = {}
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        return QSize(round(self.BASE_SIZE.width() * self.zoom), round(self.BASE_SIZE.height() * self.zoom))
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        return QSize(
+            round(self.BASE_SIZE.width() * self.zoom), round(self.BASE_SIZE.height() * self.zoom)
+        )
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         card = index.data(CARD_ROLE)
@@ -116,7 +118,16 @@ class CardDelegate(QStyledItemDelegate):
         focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
         size = option.rect.size()
         ratio = painter.device().devicePixelRatioF()
-        key = (card, size.width(), size.height(), selected, focused, self.zoom, option.font.key(), ratio)
+        key = (
+            card,
+            size.width(),
+            size.height(),
+            selected,
+            focused,
+            self.zoom,
+            option.font.key(),
+            ratio,
+        )
         pixmap = self._drawn.get(key)
         if pixmap is None:
             pixmap = QPixmap(size * ratio)
@@ -124,7 +135,9 @@ class CardDelegate(QStyledItemDelegate):
             pixmap.fill(Qt.GlobalColor.transparent)
             own = QPainter(pixmap)
             try:
-                self._draw_card(own, QRect(QPoint(0, 0), size), option.font, card, selected, focused)
+                self._draw_card(
+                    own, QRect(QPoint(0, 0), size), option.font, card, selected, focused
+                )
             finally:
                 own.end()
             self._drawn[key] = pixmap
@@ -148,14 +161,27 @@ class CardDelegate(QStyledItemDelegate):
             found = self._fonts[key] = (bold, small, QFontMetrics(bold), QFontMetrics(small))
         return found
 
-    def _draw_card(self, painter: QPainter, frame: QRect, font: QFont, card: CardData, selected: bool, focused: bool) -> None:
+    def _draw_card(
+        self,
+        painter: QPainter,
+        frame: QRect,
+        font: QFont,
+        card: CardData,
+        selected: bool,
+        focused: bool,
+    ) -> None:
         z = self.zoom
         rect = QRectF(frame).adjusted(3 * z, 3 * z, -3 * z, -3 * z)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         background = QColor("#fff8d6") if card.changed_since_meeting else QColor("#ffffff")
         if selected:
             background = QColor("#dbe8fb")
-        painter.setPen(QPen(QColor("#2f6fca") if (selected or focused) else QColor("#c9ced6"), 2 if focused else 1))
+        painter.setPen(
+            QPen(
+                QColor("#2f6fca") if (selected or focused) else QColor("#c9ced6"),
+                2 if focused else 1,
+            )
+        )
         painter.setBrush(background)
         painter.drawRoundedRect(rect, 6 * z, 6 * z)
 
@@ -167,7 +193,9 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(bold)
         painter.setPen(QColor("#1d2430"))
         initials_width = fm_bold.horizontalAdvance(card.job_broker) + 4 if card.job_broker else 0
-        name_rect = QRect(inner.left(), inner.top(), inner.width() - initials_width, fm_bold.height())
+        name_rect = QRect(
+            inner.left(), inner.top(), inner.width() - initials_width, fm_bold.height()
+        )
         painter.drawText(
             name_rect,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -176,7 +204,9 @@ class CardDelegate(QStyledItemDelegate):
         if card.job_broker:
             painter.setPen(QColor("#2f6fca"))
             painter.drawText(
-                QRect(inner.right() - initials_width, inner.top(), initials_width, fm_bold.height()),
+                QRect(
+                    inner.right() - initials_width, inner.top(), initials_width, fm_bold.height()
+                ),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 card.job_broker,
             )
@@ -194,7 +224,9 @@ class CardDelegate(QStyledItemDelegate):
                 days = _t("{n} d.").format(n=card.days_in_column)
         days_width = fm.horizontalAdvance(days) + 4 if days else 0
         if card.caseworker:
-            with_caseworker = line2 + "  ·  " + _t("sb. {initials}").format(initials=card.caseworker)
+            with_caseworker = (
+                line2 + "  ·  " + _t("sb. {initials}").format(initials=card.caseworker)
+            )
             if fm.horizontalAdvance(with_caseworker) + days_width + 8 <= inner.width():
                 line2 = with_caseworker
         painter.setPen(QColor("#4a5361"))
@@ -204,14 +236,20 @@ class CardDelegate(QStyledItemDelegate):
             fm.elidedText(line2, Qt.TextElideMode.ElideRight, inner.width() - days_width),
         )
         if days:
-            painter.drawText(QRect(inner.right() - days_width, y, days_width, fm.height()), Qt.AlignmentFlag.AlignRight, days)
+            painter.drawText(
+                QRect(inner.right() - days_width, y, days_width, fm.height()),
+                Qt.AlignmentFlag.AlignRight,
+                days,
+            )
         y += fm.height()
         # Paid hours at the right first; the contact takes the room that is left.
         hours = ""
         if card.hours_last_month is not None:
             hours = _t("{h} t.").format(h=number(card.hours_last_month, 1))
             if card.hours_change:
-                hours += " ({sign}{d})".format(sign="+" if card.hours_change > 0 else "−", d=number(abs(card.hours_change), 1))
+                hours += " ({sign}{d})".format(
+                    sign="+" if card.hours_change > 0 else "−", d=number(abs(card.hours_change), 1)
+                )
         hours_width = fm.horizontalAdvance(hours) + 6 if hours else 0
         room = inner.width() - hours_width
         if card.days_since_contact is None:
@@ -230,7 +268,9 @@ class CardDelegate(QStyledItemDelegate):
         if hours:
             painter.setPen(QColor("#1b6e3a"))
             painter.drawText(
-                QRect(inner.right() - hours_width, y, hours_width, fm.height()), Qt.AlignmentFlag.AlignRight, hours
+                QRect(inner.right() - hours_width, y, hours_width, fm.height()),
+                Qt.AlignmentFlag.AlignRight,
+                hours,
             )
         y += fm.height() + round(3 * z)
 
@@ -249,7 +289,11 @@ class CardDelegate(QStyledItemDelegate):
     def badges(self, card: CardData, fm: QFontMetrics, room: int) -> list[tuple[str, str]]:
         """The flag badges (text, colour) that fit in ``room`` pixels: every flag in full words,
         or else in short ones, or else as many short ones as fit and "+n" for the rest."""
-        flags = [(_t(text), _t(short), color) for field, text, short, color in FLAG_BADGES if getattr(card, field)]
+        flags = [
+            (_t(text), _t(short), color)
+            for field, text, short, color in FLAG_BADGES
+            if getattr(card, field)
+        ]
         pad, gap = round(8 * self.zoom), round(4 * self.zoom)
 
         def width(texts: list[str]) -> int:

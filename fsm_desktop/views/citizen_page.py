@@ -12,6 +12,7 @@ well; closing with unsaved changes asks first."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
@@ -99,24 +100,48 @@ CATEGORY_LABELS = {
     PeriodCategory.OUTCOME: "Resultater",
     PeriodCategory.MARKING: "Markeringer",
 }
-CONTACT_LABELS = {ContactKind.IN_PERSON: "personligt", ContactKind.PHONE: "telefon", ContactKind.COMPANY_VISIT: "virksomhedsbesøg"}
-EXIT_LABELS = {ExitReason.MOVED_AWAY: "fraflyttet", ExitReason.RETIRED: "folkepension", ExitReason.DIED: "død",
-               ExitReason.OTHER: "andet (sagen er lukket; bliver i målgruppen)"}
+CONTACT_LABELS = {
+    ContactKind.IN_PERSON: "personligt",
+    ContactKind.PHONE: "telefon",
+    ContactKind.COMPANY_VISIT: "virksomhedsbesøg",
+}
+EXIT_LABELS = {
+    ExitReason.MOVED_AWAY: "fraflyttet",
+    ExitReason.RETIRED: "folkepension",
+    ExitReason.DIED: "død",
+    ExitReason.OTHER: "andet (sagen er lukket; bliver i målgruppen)",
+}
 AUDIT_ACTIONS = {
-    "create": "oprettet", "update": "ændret", "delete": "slettet", "reveal_cpr": "CPR vist", "import": "import",
-    "undo_import": "import fortrudt", "move": "flyttet på tavlen", "undo_move": "flytning fortrudt",
-    "reassign": "ny medarbejder", "undo_reassign": "skift fortrudt",
-    "merge_create": "indlæst fra bærbar (oprettet)", "merge_update": "indlæst fra bærbar (ændret)",
+    "create": "oprettet",
+    "update": "ændret",
+    "delete": "slettet",
+    "reveal_cpr": "CPR vist",
+    "import": "import",
+    "undo_import": "import fortrudt",
+    "move": "flyttet på tavlen",
+    "undo_move": "flytning fortrudt",
+    "reassign": "ny medarbejder",
+    "undo_reassign": "skift fortrudt",
+    "merge_create": "indlæst fra bærbar (oprettet)",
+    "merge_update": "indlæst fra bærbar (ændret)",
     "merge_delete": "indlæst fra bærbar (slettet)",
 }
-ORIGIN_LABELS = {Origin.DANISH: "dansk", Origin.WESTERN: "vestlig", Origin.NON_WESTERN: "ikke-vestlig"}
+ORIGIN_LABELS = {
+    Origin.DANISH: "dansk",
+    Origin.WESTERN: "vestlig",
+    Origin.NON_WESTERN: "ikke-vestlig",
+}
 
 
 def _audit_row(entry, names: dict[str, str]) -> list[str]:
     """One row of the Revisionslog tab: an entry from a laptop copy names it after the user
     ("jf (bærbar JF3)"); a merged change says its field and values in the user's words
     (``names``: staff id → initials)."""
-    user = entry.user if not entry.source else _t("{user} ({source})").format(user=entry.user, source=entry.source)
+    user = (
+        entry.user
+        if not entry.source
+        else _t("{user} ({source})").format(user=entry.user, source=entry.source)
+    )
     field, old, new = entry.field_name, entry.old or "", entry.new or ""
     if entry.action.startswith("merge_"):
         from fsm_desktop.domain.sync import TABLE_WORDS, field_words, value_words
@@ -125,13 +150,24 @@ def _audit_row(entry, names: dict[str, str]) -> list[str]:
             field = field_words(entry.entity, field)
             # The log keeps values as text: a whole number goes back to one ("0" is "nej").
             old, new = (
-                "" if value is None else names.get(value)
-                or value_words(entry.entity, entry.field_name, int(value) if value.isdigit() else value)
+                ""
+                if value is None
+                else names.get(value)
+                or value_words(
+                    entry.entity, entry.field_name, int(value) if value.isdigit() else value
+                )
                 for value in (entry.old, entry.new)
             )
         else:
             field = TABLE_WORDS.get(entry.entity, entry.entity)
-    return [entry.at.strftime("%d-%m-%Y %H:%M"), user, _t(AUDIT_ACTIONS.get(entry.action, entry.action)), field, old, new]
+    return [
+        entry.at.strftime("%d-%m-%Y %H:%M"),
+        user,
+        _t(AUDIT_ACTIONS.get(entry.action, entry.action)),
+        field,
+        old,
+        new,
+    ]
 
 
 def _t(text: str) -> str:
@@ -147,7 +183,7 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def parse_date(text: str) -> dt.date | None:
-    """"16-03-2020", "16.3.2020" or "2020-03-16"; None for an empty field; ValueError otherwise."""
+    """ "16-03-2020", "16.3.2020" or "2020-03-16"; None for an empty field; ValueError otherwise."""
     if not text.strip():
         return None
     match = _DATE.match(text)
@@ -203,7 +239,12 @@ def _table(parent, headers: list[str], stretch: int) -> QTableWidget:
     return read_only_table(table, stretch)
 
 
-def _fill(table: QTableWidget, rows: list[list[str]], keys: list[object] | None = None, right: tuple[int, ...] = ()) -> None:
+def _fill(
+    table: QTableWidget,
+    rows: list[list[str]],
+    keys: list[object] | None = None,
+    right: tuple[int, ...] = (),
+) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
@@ -229,20 +270,27 @@ class Timeline(QWidget):
     def set_periods(self, periods: list[Period], today: dt.date) -> None:
         self.periods = list(periods)
         self.today = today
-        self.setToolTip("\n".join(f"{PERIOD_LABELS[p.kind]}: {_dk(p.start)} – {_dk(p.end) or _t('i gang')}" for p in self.periods))
+        self.setToolTip(
+            "\n".join(
+                f"{PERIOD_LABELS[p.kind]}: {_dk(p.start)} – {_dk(p.end) or _t('i gang')}"
+                for p in self.periods
+            )
+        )
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(600, 130)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = self.rect().adjusted(90, 6, -8, -18)
         painter.fillRect(self.rect(), QColor("#ffffff"))
         if not self.periods:
             painter.setPen(QColor("#6b7280"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _t("Ingen forløb registreret"))
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter, _t("Ingen forløb registreret")
+            )
             return
         first = min(p.start for p in self.periods)
         last = max([self.today, *(p.end or self.today for p in self.periods)])
@@ -256,7 +304,9 @@ class Timeline(QWidget):
         for i, category in enumerate(categories):
             y = rect.top() + i * lane
             painter.setPen(QColor("#4a5361"))
-            painter.drawText(QRectF(4, y, 84, lane), Qt.AlignmentFlag.AlignVCenter, _t(CATEGORY_LABELS[category]))
+            painter.drawText(
+                QRectF(4, y, 84, lane), Qt.AlignmentFlag.AlignVCenter, _t(CATEGORY_LABELS[category])
+            )
             rows = stack_rows([p for p in self.periods if p.kind.category is category])
             height = (lane - 4) / max(len(rows), 1)
             for r, row in enumerate(rows):
@@ -267,14 +317,25 @@ class Timeline(QWidget):
                     painter.setBrush(CATEGORY_COLORS[category])
                     painter.drawRoundedRect(bar, 3, 3)
                     label = PERIOD_LABELS[p.kind]
-                    if bar.width() > painter.fontMetrics().horizontalAdvance(label) + 8 and height >= 12:
+                    if (
+                        bar.width() > painter.fontMetrics().horizontalAdvance(label) + 8
+                        and height >= 12
+                    ):
                         painter.setPen(QColor("#ffffff"))
-                        painter.drawText(bar.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, label)
+                        painter.drawText(
+                            bar.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, label
+                        )
         painter.setPen(QPen(QColor("#b3261e"), 1, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(x(self.today), rect.top()), QPointF(x(self.today), rect.bottom()))
         painter.setPen(QColor("#4a5361"))
-        painter.drawText(QRectF(rect.left(), rect.bottom() + 2, 120, 14), Qt.AlignmentFlag.AlignLeft, _dk(first))
-        painter.drawText(QRectF(rect.right() - 120, rect.bottom() + 2, 120, 14), Qt.AlignmentFlag.AlignRight, _dk(last))
+        painter.drawText(
+            QRectF(rect.left(), rect.bottom() + 2, 120, 14), Qt.AlignmentFlag.AlignLeft, _dk(first)
+        )
+        painter.drawText(
+            QRectF(rect.right() - 120, rect.bottom() + 2, 120, 14),
+            Qt.AlignmentFlag.AlignRight,
+            _dk(last),
+        )
 
 
 def stack_rows(periods: list[Period]) -> list[list[Period]]:
@@ -311,10 +372,10 @@ class Sparkline(QWidget):
         self.setToolTip("\n".join(f"{m}: {number(v, 1)}" for m, v in zip(months, values)))
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(400, 70)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = QRectF(self.rect()).adjusted(6, 6, -70, -18)
@@ -322,23 +383,41 @@ class Sparkline(QWidget):
         painter.drawLine(rect.bottomLeft(), rect.bottomRight())
         if not any(self.values):
             painter.setPen(QColor("#6b7280"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _t("Ingen løntimer de seneste 12 måneder"))
+            painter.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter,
+                _t("Ingen løntimer de seneste 12 måneder"),
+            )
             return
         top = max(self.values)
         step = rect.width() / max(len(self.values) - 1, 1)
-        points = [QPointF(rect.left() + i * step, rect.bottom() - rect.height() * v / top) for i, v in enumerate(self.values)]
+        points = [
+            QPointF(rect.left() + i * step, rect.bottom() - rect.height() * v / top)
+            for i, v in enumerate(self.values)
+        ]
         painter.setPen(QPen(QColor("#1b6e3a"), 2))
-        for a, b in zip(points, points[1:]):
+        for a, b in itertools.pairwise(points):
             painter.drawLine(a, b)
         painter.setBrush(QColor("#1b6e3a"))
         for point, value in zip(points, self.values):
             if value > 0:
                 painter.drawEllipse(point, 2.5, 2.5)
         painter.setPen(QColor("#4a5361"))
-        painter.drawText(QRectF(rect.left(), rect.bottom() + 2, 80, 14), Qt.AlignmentFlag.AlignLeft, self.months[0])
-        painter.drawText(QRectF(rect.right() - 80, rect.bottom() + 2, 80, 14), Qt.AlignmentFlag.AlignRight, self.months[-1])
-        painter.drawText(QRectF(rect.right() + 6, rect.top() - 4, 64, 16), Qt.AlignmentFlag.AlignLeft,
-                         _t("højst {n}").format(n=number(max(self.values), 1)))
+        painter.drawText(
+            QRectF(rect.left(), rect.bottom() + 2, 80, 14),
+            Qt.AlignmentFlag.AlignLeft,
+            self.months[0],
+        )
+        painter.drawText(
+            QRectF(rect.right() - 80, rect.bottom() + 2, 80, 14),
+            Qt.AlignmentFlag.AlignRight,
+            self.months[-1],
+        )
+        painter.drawText(
+            QRectF(rect.right() + 6, rect.top() - 4, 64, 16),
+            Qt.AlignmentFlag.AlignLeft,
+            _t("højst {n}").format(n=number(max(self.values), 1)),
+        )
 
 
 def last_months(month: str, n: int = 12) -> list[str]:
@@ -358,7 +437,14 @@ class PeriodDialog(QDialog):
     each message under its own field. A fritagelse names its kind from a fixed list (kept in the
     period's note, as the import and the demo keep it); other periods have a free note."""
 
-    def __init__(self, period: Period | None, others: list[Period], citizen_id: str, today: dt.date, parent=None) -> None:
+    def __init__(
+        self,
+        period: Period | None,
+        others: list[Period],
+        citizen_id: str,
+        today: dt.date,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_t("Forløb") if period is None else _t("Redigér forløb"))
         self.others = others
@@ -380,7 +466,9 @@ class PeriodDialog(QDialog):
             self.exemption_box.addItem(_t(label), code)
         self.note_field = QLineEdit(self)
         self.note_field.setPlaceholderText(_t("fx arbejdsstedet"))
-        self.start_error, self.end_error, self.exemption_error, self.note_error = (_error_label(self) for _ in range(4))
+        self.start_error, self.end_error, self.exemption_error, self.note_error = (
+            _error_label(self) for _ in range(4)
+        )
         if period is not None:
             self.kind_box.setCurrentIndex(self.kind_box.findData(period.kind.value))
             self._set_note(period)
@@ -396,7 +484,9 @@ class PeriodDialog(QDialog):
         form.addRow(_t("Note"), self.note_field)
         form.addRow("", self.note_error)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -411,7 +501,9 @@ class PeriodDialog(QDialog):
         if code is not None and self.exemption_box.findData(code) < 0:
             self.exemption_box.addItem(_t(exemption_label(code)), code)  # a kind no longer offered
         elif code is None and period.note.strip():
-            self.exemption_box.addItem(period.note, period.note)  # not a kind: shown, refused when taken
+            self.exemption_box.addItem(
+                period.note, period.note
+            )  # not a kind: shown, refused when taken
         self.exemption_box.setCurrentIndex(self.exemption_box.findData(code or period.note))
 
     @property
@@ -429,19 +521,28 @@ class PeriodDialog(QDialog):
             _show_error(self.note_error, None)
 
     def _show(self, problems: dict[str, str]) -> None:
-        for key, label in (("start", self.start_error), ("end", self.end_error), ("exemption", self.exemption_error),
-                           ("note", self.note_error)):
+        for key, label in (
+            ("start", self.start_error),
+            ("end", self.end_error),
+            ("exemption", self.exemption_error),
+            ("note", self.note_error),
+        ):
             _show_error(label, problems.get(key))
 
     def period(self) -> Period | None:
         """The period as entered, or None (and the messages shown by their fields) when it cannot be."""
         problems: dict[str, str] = {}
         dates: dict[str, dt.date | None] = {}
-        for key, name, date_field in (("start", _t("Fra"), self.start_field), ("end", _t("Til"), self.end_field)):
+        for key, name, date_field in (
+            ("start", _t("Fra"), self.start_field),
+            ("end", _t("Til"), self.end_field),
+        ):
             try:
                 dates[key] = date_field.date()
             except ValueError:
-                problems[key] = _t("»{text}« i {field} er ikke en dato (dd-mm-åååå).").format(text=date_field.text(), field=name)
+                problems[key] = _t("»{text}« i {field} er ikke en dato (dd-mm-åååå).").format(
+                    text=date_field.text(), field=name
+                )
                 dates[key] = None
         if dates["start"] is None and "start" not in problems:
             problems["start"] = _t("Fra skal udfyldes.")
@@ -456,11 +557,14 @@ class PeriodDialog(QDialog):
         period = Period(self.citizen_id, kind, dates["start"], dates["end"], note)
         if self.original is not None:
             period.id = self.original.id
-        problems = {key: _t(message) for key, message in validate_period(period, self.others, self.today).items()}
+        problems = {
+            key: _t(message)
+            for key, message in validate_period(period, self.others, self.today).items()
+        }
         self._show(problems)
         return None if problems else period
 
-    def accept(self) -> None:  # noqa: D102 - only a valid period closes the dialog
+    def accept(self) -> None:
         if self.period() is not None:
             super().accept()
 
@@ -493,20 +597,32 @@ class CitizenWindow(QDialog):
         """A project open read-only: the page shows everything and changes nothing. Buttons
         that write are hidden, fields cannot be edited, and "Vis CPR" is gone too (a revealed
         number is written to the audit log, which cannot be written now)."""
-        from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QRadioButton, QTabBar, QTextEdit
+        from PySide6.QtWidgets import (
+            QAbstractButton,
+            QAbstractSpinBox,
+            QRadioButton,
+            QTabBar,
+            QTextEdit,
+        )
 
         for button in self.findChildren(QAbstractButton):
             if isinstance(button, (QCheckBox, QRadioButton)):
                 button.setEnabled(False)  # it shows a fact: kept, but cannot be changed
             elif button is not self.close_button and not isinstance(button.parent(), QTabBar):
                 button.setVisible(False)
-        for field in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit) + self.findChildren(QTextEdit):
+        for field in (
+            self.findChildren(QLineEdit)
+            + self.findChildren(QPlainTextEdit)
+            + self.findChildren(QTextEdit)
+        ):
             field.setReadOnly(True)
         for box in self.findChildren(QComboBox) + self.findChildren(QAbstractSpinBox):
             box.setEnabled(False)
         self.ask_before_closing = False
         self.state_label.setText(
-            _t("Skrivebeskyttet: {reason}").format(reason=translate_error(self.project.read_only_reason))
+            _t("Skrivebeskyttet: {reason}").format(
+                reason=translate_error(self.project.read_only_reason)
+            )
         )
 
     # --- building ----------------------------------------------------------------------------------
@@ -528,7 +644,9 @@ class CitizenWindow(QDialog):
         self.column_box.setAccessibleName(_t("Kolonne på tavlen"))
         self.column_box.addItem(_t("ikke placeret"), "")
         for column in BoardColumn:
-            self.column_box.addItem(QCoreApplication.translate("Board", BOARD_LABELS[column]), column.value)
+            self.column_box.addItem(
+                QCoreApplication.translate("Board", BOARD_LABELS[column]), column.value
+            )
         top.addWidget(self.column_box)
         self.outer.addLayout(top)
         self.summary = QLabel(self)
@@ -579,7 +697,9 @@ class CitizenWindow(QDialog):
         self.group_box = QComboBox(page)
         self.group_box.addItem("–", None)
         for group in self.project.template.groups:
-            self.group_box.addItem(_t("Gruppe {id}: {name}").format(id=group.id, name=group.name), group.id)
+            self.group_box.addItem(
+                _t("Gruppe {id}: {name}").format(id=group.id, name=group.name), group.id
+            )
         self.group_error = _error_label(page)
         self.entry_field = DateField(parent=page)
         self.entry_error = _error_label(page)
@@ -622,7 +742,9 @@ class CitizenWindow(QDialog):
     def _build_assignments(self) -> None:
         page = QWidget(self.tabs)
         layout = QVBoxLayout(page)
-        self.assignment_table = _table(page, [_t("Rolle"), _t("Medarbejder"), _t("Fra"), _t("Til")], 1)
+        self.assignment_table = _table(
+            page, [_t("Rolle"), _t("Medarbejder"), _t("Fra"), _t("Til")], 1
+        )
         layout.addWidget(self.assignment_table, 1)
         grid = QGridLayout()
         self.handover_boxes: dict[AssignmentRole, QComboBox] = {}
@@ -630,7 +752,11 @@ class CitizenWindow(QDialog):
         self.handover_errors: dict[AssignmentRole, QLabel] = {}
         for i, role in enumerate((AssignmentRole.JOB_BROKER, AssignmentRole.CASEWORKER)):
             row = 2 * i
-            label = _t("Ny jobformidler") if role is AssignmentRole.JOB_BROKER else _t("Ny sagsbehandler")
+            label = (
+                _t("Ny jobformidler")
+                if role is AssignmentRole.JOB_BROKER
+                else _t("Ny sagsbehandler")
+            )
             box = QComboBox(page)
             box.setAccessibleName(label)
             date = DateField(self.today, optional=False, parent=page)
@@ -645,7 +771,12 @@ class CitizenWindow(QDialog):
             self.handover_errors[role] = _error_label(page)
             grid.addWidget(self.handover_errors[role], row + 1, 1, 1, 3)
         layout.addLayout(grid)
-        hint = QLabel(_t("Et skift afslutter den nuværende tilknytning dagen før og starter en ny på datoen."), page)
+        hint = QLabel(
+            _t(
+                "Et skift afslutter den nuværende tilknytning dagen før og starter en ny på datoen."
+            ),
+            page,
+        )
         hint.setObjectName("dialogHint")
         layout.addWidget(hint)
         self.tabs.addTab(page, _t("Jobformidler og sagsbehandler"))
@@ -659,8 +790,12 @@ class CitizenWindow(QDialog):
         self.period_table.doubleClicked.connect(lambda _: self.edit_period())
         layout.addWidget(self.period_table, 1)
         buttons = QHBoxLayout()
-        for text, slot in ((_t("Nyt forløb …"), self.add_period), (_t("Redigér …"), self.edit_period),
-                           (_t("Afslut pr. {date}").format(date=_dk(self.today)), self.end_period), (_t("Slet"), self.delete_period)):
+        for text, slot in (
+            (_t("Nyt forløb …"), self.add_period),
+            (_t("Redigér …"), self.edit_period),
+            (_t("Afslut pr. {date}").format(date=_dk(self.today)), self.end_period),
+            (_t("Slet"), self.delete_period),
+        ):
             button = QPushButton(text, page)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -691,7 +826,14 @@ class CitizenWindow(QDialog):
         add.clicked.connect(self.set_hours)
         remove.clicked.connect(self.delete_hours)
         self.hours_field.returnPressed.connect(self.set_hours)
-        for widget in (QLabel(_t("Måned"), page), self.month_field, QLabel(_t("Timer"), page), self.hours_field, add, remove):
+        for widget in (
+            QLabel(_t("Måned"), page),
+            self.month_field,
+            QLabel(_t("Timer"), page),
+            self.hours_field,
+            add,
+            remove,
+        ):
             entry.addWidget(widget)
         entry.addStretch(1)
         layout.addLayout(entry)
@@ -767,7 +909,9 @@ class CitizenWindow(QDialog):
         layout = QVBoxLayout(page)
         self.consent_box = QCheckBox(_t("Borgeren ønsker, at netværket inddrages"), page)
         self.consent_box.toggled.connect(self._consent_toggled)
-        self._withdrawn: list[NetworkPerson] = []  # deleted with the consent; back if it is given again
+        self._withdrawn: list[
+            NetworkPerson
+        ] = []  # deleted with the consent; back if it is given again
         layout.addWidget(self.consent_box)
         hint = QLabel(_t("Netværket registreres kun, når borgeren ønsker det."), page)
         hint.setObjectName("dialogHint")
@@ -785,7 +929,13 @@ class CitizenWindow(QDialog):
         self.network_remove = QPushButton(_t("Slet"), page)
         self.network_add.clicked.connect(self.add_network)
         self.network_remove.clicked.connect(self.delete_network)
-        for widget in (self.network_name, self.network_relation, self.network_phone, self.network_add, self.network_remove):
+        for widget in (
+            self.network_name,
+            self.network_relation,
+            self.network_phone,
+            self.network_add,
+            self.network_remove,
+        ):
             entry.addWidget(widget)
         layout.addLayout(entry)
         self.network_error = _error_label(page)
@@ -800,7 +950,11 @@ class CitizenWindow(QDialog):
         self.stepup_label = QLabel(page)
         self.stepup_label.setWordWrap(True)
         layout.addWidget(self.stepup_label)
-        self.stepup_table = _table(page, [_t("Møde"), _t("Tilbud"), _t("Planlagt start"), _t("Ansvarlig"), _t("Opfølgning")], 4)
+        self.stepup_table = _table(
+            page,
+            [_t("Møde"), _t("Tilbud"), _t("Planlagt start"), _t("Ansvarlig"), _t("Opfølgning")],
+            4,
+        )
         layout.addWidget(self.stepup_table, 1)
         self.tabs.addTab(page, _t("Step-up"))
 
@@ -811,10 +965,15 @@ class CitizenWindow(QDialog):
         found = assess(case, self.today)
         lines = []
         if found.is_due:
-            lines.append(_t("Skal have et step-up-møde siden {date}: {why}.").format(
-                date=_dk(found.due), why=_t(DUE_LABELS[found.reason])))
+            lines.append(
+                _t("Skal have et step-up-møde siden {date}: {why}.").format(
+                    date=_dk(found.due), why=_t(DUE_LABELS[found.reason])
+                )
+            )
         elif found.exemption is not None:
-            lines.append(_t("Fritaget for step-up til {date}.").format(date=_dk(found.exempt_until)))
+            lines.append(
+                _t("Fritaget for step-up til {date}.").format(date=_dk(found.exempt_until))
+            )
         else:
             lines.append(_t("Skal ikke have et step-up-møde nu."))
         for m in case.markings:
@@ -830,7 +989,15 @@ class CitizenWindow(QDialog):
                 }[f.status]
                 if f.status is LineStatus.OVERDUE:
                     overdue_rows.append(len(rows))
-                rows.append([_dk(meeting.date), f.line.offer.label, _dk(f.line.planned_start), f.line.responsible, state])
+                rows.append(
+                    [
+                        _dk(meeting.date),
+                        f.line.offer.label,
+                        _dk(f.line.planned_start),
+                        f.line.responsible,
+                        state,
+                    ]
+                )
         _fill(self.stepup_table, rows)
         for r in overdue_rows:
             item = self.stepup_table.item(r, 4)
@@ -839,7 +1006,11 @@ class CitizenWindow(QDialog):
     def _build_audit(self) -> None:
         page = QWidget(self.tabs)
         layout = QVBoxLayout(page)
-        self.audit_table = _table(page, [_t("Tidspunkt"), _t("Bruger"), _t("Handling"), _t("Felt"), _t("Før"), _t("Efter")], 5)
+        self.audit_table = _table(
+            page,
+            [_t("Tidspunkt"), _t("Bruger"), _t("Handling"), _t("Felt"), _t("Før"), _t("Efter")],
+            5,
+        )
         layout.addWidget(self.audit_table, 1)
         self.tabs.addTab(page, _t("Revisionslog"))
 
@@ -868,25 +1039,43 @@ class CitizenWindow(QDialog):
         self.cpr_label.setText(mask(c.cpr))
         self.reveal_button.setEnabled(True)
         self.name_field.setText(c.name)
-        self.gender_box.setCurrentIndex(max(0, self.gender_box.findData(c.gender.value if c.gender else "")))
-        self.origin_box.setCurrentIndex(max(0, self.origin_box.findData(c.origin.value if c.origin else "")))
+        self.gender_box.setCurrentIndex(
+            max(0, self.gender_box.findData(c.gender.value if c.gender else ""))
+        )
+        self.origin_box.setCurrentIndex(
+            max(0, self.origin_box.findData(c.origin.value if c.origin else ""))
+        )
         self.group_box.setCurrentIndex(max(0, self.group_box.findData(c.group)))
         self.entry_field.set_date(c.entry_date)
         self.exit_field.set_date(c.exit_date)
-        self.exit_reason_box.setCurrentIndex(max(0, self.exit_reason_box.findData(c.exit_reason.value if c.exit_reason else "")))
+        self.exit_reason_box.setCurrentIndex(
+            max(0, self.exit_reason_box.findData(c.exit_reason.value if c.exit_reason else ""))
+        )
         self.note_field.setPlainText(c.note)
-        self.column_box.setCurrentIndex(max(0, self.column_box.findData(record.column.value if record.column else "")))
+        self.column_box.setCurrentIndex(
+            max(0, self.column_box.findData(record.column.value if record.column else ""))
+        )
         # A card on the board moves between columns but is not taken off it (the board has no
         # such move): "ikke placeret" is offered only to a citizen not yet placed.
         not_placed = self.column_box.model().item(0)
         not_placed.setEnabled(record.column is None)
-        not_placed.setToolTip("" if record.column is None else _t("Kortet står på tavlen; det kan flyttes til en anden kolonne, men ikke tages af tavlen."))
+        not_placed.setToolTip(
+            ""
+            if record.column is None
+            else _t(
+                "Kortet står på tavlen; det kan flyttes til en anden kolonne, men ikke tages af tavlen."
+            )
+        )
         self.consent_box.setChecked(record.network_consent)
         for role, box in self.handover_boxes.items():
             box.clear()
-            wanted = StaffRole.JOB_BROKER if role is AssignmentRole.JOB_BROKER else StaffRole.CASEWORKER
+            wanted = (
+                StaffRole.JOB_BROKER if role is AssignmentRole.JOB_BROKER else StaffRole.CASEWORKER
+            )
             for staff in record.staff.values():
-                if staff.role in (wanted, StaffRole.PSEUDO) and (staff.role is not StaffRole.PSEUDO or role is AssignmentRole.CASEWORKER):
+                if staff.role in (wanted, StaffRole.PSEUDO) and (
+                    staff.role is not StaffRole.PSEUDO or role is AssignmentRole.CASEWORKER
+                ):
                     box.addItem(f"{staff.initials} – {staff.name}", staff.id)
         self.contact_staff.clear()
         self.contact_staff.addItem("–", "")
@@ -895,7 +1084,9 @@ class CitizenWindow(QDialog):
                 self.contact_staff.addItem(f"{staff.initials} – {staff.name}", staff.id)
         current = record.current(AssignmentRole.JOB_BROKER, self.today)
         if current is not None:
-            self.contact_staff.setCurrentIndex(max(0, self.contact_staff.findData(current.staff_id)))
+            self.contact_staff.setCurrentIndex(
+                max(0, self.contact_staff.findData(current.staff_id))
+            )
         self._loading = False
         self._refresh_lists()
         self._fill_stepup()
@@ -907,40 +1098,91 @@ class CitizenWindow(QDialog):
         initials = {sid: s.initials for sid, s in staff.items()}
         rows = []
         for a in record.assignments:
-            rows.append([_t("jobformidler") if a.role is AssignmentRole.JOB_BROKER else _t("sagsbehandler"),
-                         f"{initials.get(a.staff_id, '?')} – {staff[a.staff_id].name if a.staff_id in staff else ''}",
-                         _dk(a.start), _dk(a.end) or _t("nu")])
+            rows.append(
+                [
+                    _t("jobformidler")
+                    if a.role is AssignmentRole.JOB_BROKER
+                    else _t("sagsbehandler"),
+                    f"{initials.get(a.staff_id, '?')} – {staff[a.staff_id].name if a.staff_id in staff else ''}",
+                    _dk(a.start),
+                    _dk(a.end) or _t("nu"),
+                ]
+            )
         for role, staff_id, day in self.handovers:
-            rows.append([role, f"{initials.get(staff_id, '?')} ({_t('ikke gemt')})", _dk(day), _t("nu")])
+            rows.append(
+                [role, f"{initials.get(staff_id, '?')} ({_t('ikke gemt')})", _dk(day), _t("nu")]
+            )
         _fill(self.assignment_table, rows)
         ordered = sorted(self.periods, key=lambda p: (p.start, p.kind.value), reverse=True)
         markings = [p for p in ordered if p.kind.category is PeriodCategory.MARKING]
         notes = {p.id: _period_note(p) for p in ordered}
         self.markings_label.setText(
-            "\n".join(f"{PERIOD_LABELS[p.kind]}{f' ({notes[p.id]})' if notes[p.id] else ''}: {_dk(p.start)} – {_dk(p.end) or _t('i gang')}"
-                      for p in markings) or _t("ingen (fritagelser og fravær registreres under Forløb)")
+            "\n".join(
+                f"{PERIOD_LABELS[p.kind]}{f' ({notes[p.id]})' if notes[p.id] else ''}: {_dk(p.start)} – {_dk(p.end) or _t('i gang')}"
+                for p in markings
+            )
+            or _t("ingen (fritagelser og fravær registreres under Forløb)")
         )
-        _fill(self.period_table, [[PERIOD_LABELS[p.kind], _dk(p.start), _dk(p.end) or _t("i gang"), notes[p.id]] for p in ordered],
-              [p.id for p in ordered])
+        _fill(
+            self.period_table,
+            [
+                [PERIOD_LABELS[p.kind], _dk(p.start), _dk(p.end) or _t("i gang"), notes[p.id]]
+                for p in ordered
+            ],
+            [p.id for p in ordered],
+        )
         self.timeline.set_periods(self.periods, self.today)
         months = sorted(self.hours)
-        _fill(self.hours_table, [[m, number(self.hours[m], 1), ""] for m in reversed(months)], list(reversed(months)), right=(1,))
-        shown = last_months(max([self.today.strftime("%Y-%m"), *months]) if months else self.today.strftime("%Y-%m"))
+        _fill(
+            self.hours_table,
+            [[m, number(self.hours[m], 1), ""] for m in reversed(months)],
+            list(reversed(months)),
+            right=(1,),
+        )
+        shown = last_months(
+            max([self.today.strftime("%Y-%m"), *months]) if months else self.today.strftime("%Y-%m")
+        )
         self.sparkline.set_months(shown, [self.hours.get(m, 0.0) for m in shown])
         contacts = sorted(self.contacts, key=lambda c: c.date, reverse=True)
-        _fill(self.contact_table, [[_dk(c.date), _t(CONTACT_LABELS[c.kind]), initials.get(c.staff_id or "", ""), c.note] for c in contacts],
-              [c.id for c in contacts])
+        _fill(
+            self.contact_table,
+            [
+                [
+                    _dk(c.date),
+                    _t(CONTACT_LABELS[c.kind]),
+                    initials.get(c.staff_id or "", ""),
+                    c.note,
+                ]
+                for c in contacts
+            ],
+            [c.id for c in contacts],
+        )
         check = contact_check(self.contacts, self.today)
         self.contact_check_label.setText(_t(check.text()) if check.last is None else check.text())
         self.contact_check_label.setStyleSheet(ERROR_STYLE if check.late else "")
-        _fill(self.status_table, [[_t("CV på Jobnet") if s.kind is StatusKind.CV_JOBNET else _t("Jobmål"), _dk(s.date), s.value]
-                                  for s in reversed(self.status)])
-        _fill(self.network_table, [[p.name, p.relation, p.phone] for p in self.network], [p.id for p in self.network])
+        _fill(
+            self.status_table,
+            [
+                [
+                    _t("CV på Jobnet") if s.kind is StatusKind.CV_JOBNET else _t("Jobmål"),
+                    _dk(s.date),
+                    s.value,
+                ]
+                for s in reversed(self.status)
+            ],
+        )
+        _fill(
+            self.network_table,
+            [[p.name, p.relation, p.phone] for p in self.network],
+            [p.id for p in self.network],
+        )
         self._enable_network(self.consent_box.isChecked())
         audit = list(reversed(record.audit))
         _fill(self.audit_table, [_audit_row(e, initials) for e in audit])
         latest_cv = next((s for s in reversed(self.status) if s.kind is StatusKind.CV_JOBNET), None)
-        latest_goal = next((s for s in reversed(self.status) if s.kind is StatusKind.JOB_GOAL), None)
+        latest_goal = next(
+            (s for s in reversed(self.status) if s.kind is StatusKind.JOB_GOAL), None
+        )
         jf = record.current(AssignmentRole.JOB_BROKER, self.today)
         sb = record.current(AssignmentRole.CASEWORKER, self.today)
         parts = [
@@ -962,7 +1204,9 @@ class CitizenWindow(QDialog):
             try:
                 dates[key] = field.date()
             except ValueError:
-                problems[key] = _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=field.text())
+                problems[key] = _t("»{text}« er ikke en dato (dd-mm-åååå).").format(
+                    text=field.text()
+                )
                 dates[key] = getattr(base, key)
         citizen = Citizen(
             cpr=base.cpr,
@@ -972,14 +1216,19 @@ class CitizenWindow(QDialog):
             group=self.group_box.currentData() if self.group_ids else base.group,
             entry_date=dates["entry_date"],
             exit_date=dates["exit_date"],
-            exit_reason=ExitReason(self.exit_reason_box.currentData()) if self.exit_reason_box.currentData() else None,
+            exit_reason=ExitReason(self.exit_reason_box.currentData())
+            if self.exit_reason_box.currentData()
+            else None,
             note=self.note_field.toPlainText(),
             id=base.id,
         )
         for key, message in validate_master(citizen, self.group_ids).items():
             problems.setdefault(key, _t(message))
         if (citizen.exit_date, citizen.exit_reason) != (base.exit_date, base.exit_reason):
-            staged = [Assignment(base.id, staff_id, AssignmentRole(role), day) for role, staff_id, day in self.handovers]
+            staged = [
+                Assignment(base.id, staff_id, AssignmentRole(role), day)
+                for role, staff_id, day in self.handovers
+            ]
             for key, message in validate_exit(citizen, [*self.record.assignments, *staged]).items():
                 problems.setdefault(key, _t(message))
         return citizen, problems
@@ -999,12 +1248,25 @@ class CitizenWindow(QDialog):
         if problems:
             self.state_label.setText(_t("Ret fejlene, før der kan gemmes."))
         else:
-            self.state_label.setText(_t("Ændringer, der ikke er gemt.") if dirty else _t("Alt er gemt."))
+            self.state_label.setText(
+                _t("Ændringer, der ikke er gemt.") if dirty else _t("Alt er gemt.")
+            )
 
     def _master_differs(self, citizen: Citizen) -> bool:
         base = self.record.citizen
-        return any(getattr(base, a) != getattr(citizen, a) for a in
-                   ("name", "gender", "origin", "group", "entry_date", "exit_date", "exit_reason", "note"))
+        return any(
+            getattr(base, a) != getattr(citizen, a)
+            for a in (
+                "name",
+                "gender",
+                "origin",
+                "group",
+                "entry_date",
+                "exit_date",
+                "exit_reason",
+                "note",
+            )
+        )
 
     @property
     def board_column(self) -> BoardColumn | None:
@@ -1028,7 +1290,12 @@ class CitizenWindow(QDialog):
         try:
             day = self.handover_dates[role].date()
         except ValueError:
-            _show_error(error, _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=self.handover_dates[role].text()))
+            _show_error(
+                error,
+                _t("»{text}« er ikke en dato (dd-mm-åååå).").format(
+                    text=self.handover_dates[role].text()
+                ),
+            )
             return False
         if staff_id is None or day is None:
             _show_error(error, _t("Vælg en medarbejder og en dato."))
@@ -1040,7 +1307,9 @@ class CitizenWindow(QDialog):
             _show_error(error, _t(problem))
             return False
         _show_error(error, None)
-        self.handovers = [h for h in self.handovers if h[0] != role.value] + [(role.value, staff_id, day)]
+        self.handovers = [h for h in self.handovers if h[0] != role.value] + [
+            (role.value, staff_id, day)
+        ]
         self.changes.handovers = list(self.handovers)
         self._refresh_lists()
         self._changed()
@@ -1054,7 +1323,9 @@ class CitizenWindow(QDialog):
 
     def _save_period(self, period: Period) -> None:
         self.periods = [p for p in self.periods if p.id != period.id] + [period]
-        self.changes.periods_saved = [p for p in self.changes.periods_saved if p.id != period.id] + [period]
+        self.changes.periods_saved = [
+            p for p in self.changes.periods_saved if p.id != period.id
+        ] + [period]
         self._refresh_lists()
         self._changed()
 
@@ -1082,7 +1353,14 @@ class CitizenWindow(QDialog):
         period = next((p for p in self.periods if p.id == period_id), None)
         if period is None or period.end is not None:
             return False
-        ended = Period(period.citizen_id, period.kind, period.start, max(self.today, period.start), period.note, id=period.id)
+        ended = Period(
+            period.citizen_id,
+            period.kind,
+            period.start,
+            max(self.today, period.start),
+            period.note,
+            id=period.id,
+        )
         self._save_period(ended)
         return True
 
@@ -1102,13 +1380,22 @@ class CitizenWindow(QDialog):
     def set_hours(self) -> bool:
         month = self.month_field.text().strip()
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-            _show_error(self.hours_error, _t("»{text}« er ikke en måned (åååå-mm).").format(text=month))
+            _show_error(
+                self.hours_error, _t("»{text}« er ikke en måned (åååå-mm).").format(text=month)
+            )
             return False
-        text = self.hours_field.text().strip().replace(".", "").replace(",", ".") if "," in self.hours_field.text() else self.hours_field.text().strip()
+        text = (
+            self.hours_field.text().strip().replace(".", "").replace(",", ".")
+            if "," in self.hours_field.text()
+            else self.hours_field.text().strip()
+        )
         try:
             hours = float(text)
         except ValueError:
-            _show_error(self.hours_error, _t("»{text}« er ikke et antal timer.").format(text=self.hours_field.text()))
+            _show_error(
+                self.hours_error,
+                _t("»{text}« er ikke et antal timer.").format(text=self.hours_field.text()),
+            )
             return False
         problems = validate_hours(PaidHours(self.citizen_id, month, hours))
         if problems:
@@ -1116,7 +1403,9 @@ class CitizenWindow(QDialog):
             return False
         _show_error(self.hours_error, None)
         self.hours[month] = hours
-        self.changes.hours_saved = [h for h in self.changes.hours_saved if h.month != month] + [PaidHours(self.citizen_id, month, hours)]
+        self.changes.hours_saved = [h for h in self.changes.hours_saved if h.month != month] + [
+            PaidHours(self.citizen_id, month, hours)
+        ]
         self.changes.hours_deleted = [m for m in self.changes.hours_deleted if m != month]
         self.hours_field.clear()
         self._refresh_lists()
@@ -1140,13 +1429,21 @@ class CitizenWindow(QDialog):
         try:
             day = self.contact_date.date()
         except ValueError:
-            _show_error(self.contact_error, _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=self.contact_date.text()))
+            _show_error(
+                self.contact_error,
+                _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=self.contact_date.text()),
+            )
             return False
         if day is None:
             _show_error(self.contact_error, _t("Datoen skal udfyldes."))
             return False
-        contact = Contact(self.citizen_id, day, ContactKind(self.contact_kind.currentData()),
-                          self.contact_staff.currentData() or None, self.contact_note.text().strip())
+        contact = Contact(
+            self.citizen_id,
+            day,
+            ContactKind(self.contact_kind.currentData()),
+            self.contact_staff.currentData() or None,
+            self.contact_note.text().strip(),
+        )
         problems = validate_contact(contact, self.real_today)
         if problems:
             _show_error(self.contact_error, _t(next(iter(problems.values()))))
@@ -1174,11 +1471,18 @@ class CitizenWindow(QDialog):
     # --- CV and job goal ---------------------------------------------------------------------------
     def add_status(self, kind: StatusKind) -> bool:
         date_field = self.cv_date if kind is StatusKind.CV_JOBNET else self.goal_date
-        value = self.cv_box.currentData() if kind is StatusKind.CV_JOBNET else self.goal_field.text().strip()
+        value = (
+            self.cv_box.currentData()
+            if kind is StatusKind.CV_JOBNET
+            else self.goal_field.text().strip()
+        )
         try:
             day = date_field.date()
         except ValueError:
-            _show_error(self.status_error, _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=date_field.text()))
+            _show_error(
+                self.status_error,
+                _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=date_field.text()),
+            )
             return False
         if day is None:
             _show_error(self.status_error, _t("Datoen skal udfyldes."))
@@ -1200,7 +1504,12 @@ class CitizenWindow(QDialog):
 
     # --- network -------------------------------------------------------------------------------------
     def _enable_network(self, on: bool) -> None:
-        for widget in (self.network_name, self.network_relation, self.network_phone, self.network_add):
+        for widget in (
+            self.network_name,
+            self.network_relation,
+            self.network_phone,
+            self.network_add,
+        ):
             widget.setEnabled(on)
 
     def _consent_toggled(self, on: bool) -> None:
@@ -1214,8 +1523,10 @@ class CitizenWindow(QDialog):
             answer = QMessageBox.question(
                 self,
                 _t("Netværket"),
-                _t("Borgeren ønsker ikke længere, at netværket inddrages. Skal de {n} registrerede personer i netværket "
-                   "slettes, når der gemmes?").format(n=len(self.network)),
+                _t(
+                    "Borgeren ønsker ikke længere, at netværket inddrages. Skal de {n} registrerede personer i netværket "
+                    "slettes, når der gemmes?"
+                ).format(n=len(self.network)),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.Yes,
             )
@@ -1236,8 +1547,12 @@ class CitizenWindow(QDialog):
         self._changed()
 
     def add_network(self) -> bool:
-        person = NetworkPerson(self.citizen_id, self.network_name.text().strip(), self.network_relation.text().strip(),
-                               self.network_phone.text().strip())
+        person = NetworkPerson(
+            self.citizen_id,
+            self.network_name.text().strip(),
+            self.network_relation.text().strip(),
+            self.network_phone.text().strip(),
+        )
         problems = validate_network(person)
         if problems:
             _show_error(self.network_error, _t(next(iter(problems.values()))))
@@ -1309,15 +1624,19 @@ class CitizenWindow(QDialog):
         answer = QMessageBox.question(
             self,
             _t("Ændringer, der ikke er gemt"),
-            _t("{name} har ændringer, der ikke er gemt. Skal de gemmes?").format(name=self.record.citizen.name),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            _t("{name} har ændringer, der ikke er gemt. Skal de gemmes?").format(
+                name=self.record.citizen.name
+            ),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if not self._closing and not self.may_close():
             event.ignore()
             return
@@ -1327,7 +1646,7 @@ class CitizenWindow(QDialog):
         finally:
             self._closing = False
 
-    def reject(self) -> None:  # noqa: D102 - Esc and the window's close button ask first
+    def reject(self) -> None:
         if self._closing or self.may_close():
             self._closing = True
             try:

@@ -61,13 +61,16 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizensPage", text)
 
 
-def get_personal_data_file_name(parent: QWidget | None, caption: str, folder: str, filters: str, notice: str) -> str:
+def get_personal_data_file_name(
+    parent: QWidget | None, caption: str, folder: str, filters: str, notice: str
+) -> str:
     """The save dialog for a file that holds personal data (the register, the project's data
     in the template), or "" when cancelled. Its title says so (all that Windows' own dialog
     shows), and Qt's dialog (Linux, macOS) has ``notice`` under the file list. Otherwise
     :func:`file_dialogs.get_save_file_name`: it asks before replacing a file."""
-    title = QCoreApplication.translate("PersonalData", "{caption} – filen indeholder personoplysninger").format(
-        caption=caption)
+    title = QCoreApplication.translate(
+        "PersonalData", "{caption} – filen indeholder personoplysninger"
+    ).format(caption=caption)
     dialog = file_dialogs.make_dialog(parent, title, folder, filters)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
@@ -102,9 +105,11 @@ def _board_label(column: str) -> str:
     return QCoreApplication.translate("Board", BOARD_LABELS[column])
 
 
-EXIT_LABELS = {"fraflyttet": QT_TRANSLATE_NOOP("CitizensPage", "fraflyttet"),
-               "folkepension": QT_TRANSLATE_NOOP("CitizensPage", "folkepension"),
-               "doed": QT_TRANSLATE_NOOP("CitizensPage", "død")}
+EXIT_LABELS = {
+    "fraflyttet": QT_TRANSLATE_NOOP("CitizensPage", "fraflyttet"),
+    "folkepension": QT_TRANSLATE_NOOP("CitizensPage", "folkepension"),
+    "doed": QT_TRANSLATE_NOOP("CitizensPage", "død"),
+}
 
 
 class CitizenRows:
@@ -113,7 +118,7 @@ class CitizenRows:
     target group. Built where the rows are read (the loading thread), so that showing 20,000
     citizens costs the GUI thread no pass over them; a sort builds it anew."""
 
-    __slots__ = ("cards", "names", "cprs", "dates", "staying")
+    __slots__ = ("cards", "cprs", "dates", "names", "staying")
 
     def __init__(self, cards: list[BoardCard]) -> None:
         self.cards = cards
@@ -124,7 +129,22 @@ class CitizenRows:
 
 
 class CitizensModel(QAbstractTableModel):
-    (NAME, CPR, AGE, GROUP, JOB_BROKER, CASEWORKER, COLUMN, ENTRY, OFFER, HOURS, CONTACT, CV_GOAL, STEPUP, EXIT) = range(14)
+    (
+        NAME,
+        CPR,
+        AGE,
+        GROUP,
+        JOB_BROKER,
+        CASEWORKER,
+        COLUMN,
+        ENTRY,
+        OFFER,
+        HOURS,
+        CONTACT,
+        CV_GOAL,
+        STEPUP,
+        EXIT,
+    ) = range(14)
     HEADERS = (
         QT_TRANSLATE_NOOP("CitizensPage", "Navn"),
         QT_TRANSLATE_NOOP("CitizensPage", "CPR"),
@@ -150,7 +170,9 @@ class CitizensModel(QAbstractTableModel):
         super().__init__(parent)
         self._data = CitizenRows([])  # every citizen, in the current sort order
         self._by_name: list[BoardCard] = []  # every citizen in name order (what a sort starts from)
-        self._rows: list[int] = []  # places in _data of those that pass the filter, ascending: the rows
+        self._rows: list[
+            int
+        ] = []  # places in _data of those that pass the filter, ascending: the rows
         self.today = dt.date.today()
         self._texts: dict[tuple[int, int], str] = {}  # display text by (place in _data, column)
         self.words: list[str] = []
@@ -166,8 +188,13 @@ class CitizensModel(QAbstractTableModel):
         """How many the filter chooses among: everyone, or everyone still in the target group."""
         return len(self._data.cards) if self.show_left else len(self._data.staying)
 
-    def set_cards(self, rows: CitizenRows | list[BoardCard], today: dt.date, column: int = -1,
-                  order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def set_cards(
+        self,
+        rows: CitizenRows | list[BoardCard],
+        today: dt.date,
+        column: int = -1,
+        order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
+    ) -> None:
         """New rows in name order (a reset), sorted by ``column`` (-1: left in name order) and
         filtered as before."""
         if not isinstance(rows, CitizenRows):
@@ -211,7 +238,9 @@ class CitizensModel(QAbstractTableModel):
             rows = [i for i in rows if word in names[i]]
         return list(rows)
 
-    def _follow(self, persistent: list, old_rows: list[int], moved: dict[int, int] | None = None) -> None:
+    def _follow(
+        self, persistent: list, old_rows: list[int], moved: dict[int, int] | None = None
+    ) -> None:
         """Persistent indexes (the view's current and selected cells) follow their citizen to
         its new row, or become invalid when it is filtered away. ``moved``: old place → new
         place, when the citizens were reordered."""
@@ -225,7 +254,11 @@ class CitizensModel(QAbstractTableModel):
             if moved is not None:
                 place = moved[place]
             row = bisect_left(rows, place)
-            targets.append(self.index(row, index.column()) if row < size and rows[row] == place else QModelIndex())
+            targets.append(
+                self.index(row, index.column())
+                if row < size and rows[row] == place
+                else QModelIndex()
+            )
         self.changePersistentIndexList(persistent, targets)
 
     def card(self, row: int) -> BoardCard:
@@ -246,7 +279,11 @@ class CitizensModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         if persistent:
             place = {id(c): i for i, c in enumerate(ordered.cards)}
-            self._follow(persistent, old_rows, {p: place[id(before[p])] for p in {old_rows[i.row()] for i in persistent}})
+            self._follow(
+                persistent,
+                old_rows,
+                {p: place[id(before[p])] for p in {old_rows[i.row()] for i in persistent}},
+            )
         self.layoutChanged.emit()
 
     def _ordered(self, column: int, order: Qt.SortOrder) -> list[BoardCard]:
@@ -269,14 +306,20 @@ class CitizensModel(QAbstractTableModel):
             return value.lower()
         return value
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return _t(self.HEADERS[section])
         return None
 
@@ -322,7 +365,9 @@ class CitizensModel(QAbstractTableModel):
             return f"{_date_text(c.exit_date)} {_t(EXIT_LABELS.get(c.exit_reason, c.exit_reason))}"
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         row = index.row()
         if not 0 <= row < len(self._rows):
             return None
@@ -365,7 +410,11 @@ class CitizensModel(QAbstractTableModel):
     def _display(self, card: BoardCard, column: int) -> str:
         value = self.value_of(card, column)
         if value is None:
-            return "–" if column in (self.ENTRY, self.CONTACT, self.HOURS, self.AGE, self.GROUP) else ""
+            return (
+                "–"
+                if column in (self.ENTRY, self.CONTACT, self.HOURS, self.AGE, self.GROUP)
+                else ""
+            )
         if isinstance(value, dt.date):
             return _date_text(value)
         if isinstance(value, float):
@@ -419,7 +468,7 @@ class CellDelegate(QStyledItemDelegate):
         if parent is not None:
             parent.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         kind = event.type()
         if kind == QEvent.Type.PaletteChange:
             self._text_colors.clear()
@@ -449,7 +498,11 @@ class CellDelegate(QStyledItemDelegate):
         if shown is None:
             width = inner.width()
             metrics = option.fontMetrics
-            shown = metrics.elidedText(text, _ELIDE, width) if metrics.horizontalAdvance(text) > width else text
+            shown = (
+                metrics.elidedText(text, _ELIDE, width)
+                if metrics.horizontalAdvance(text) > width
+                else text
+            )
             if len(self._fits) >= self.FITS_KEPT:
                 self._fits.clear()
             self._fits[key] = shown
@@ -474,7 +527,7 @@ class CitizenFilter(QSortFilterProxyModel):
         self._words: list[str] = []
         self._digits = ""
 
-    def setSourceModel(self, model) -> None:  # noqa: N802
+    def setSourceModel(self, model) -> None:
         self._model = model
         super().setSourceModel(model)
 
@@ -524,11 +577,16 @@ class CitizensPage(Page):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("dialogHint")
         self.export_button = QPushButton(self.tr("Eksportér …"), self)
-        self.export_button.setToolTip(self.tr(
-            "De viste rækker og kolonner til Excel (CPR-numre skjult). Filen indeholder personoplysninger, "
-            "og eksporten skrives i projektets log."))
+        self.export_button.setToolTip(
+            self.tr(
+                "De viste rækker og kolonner til Excel (CPR-numre skjult). Filen indeholder personoplysninger, "
+                "og eksporten skrives i projektets log."
+            )
+        )
         self.left_box = QCheckBox(self.tr("Vis også dem, der er gået ud"), self)
-        self.left_box.setToolTip(self.tr("Borgere, der er fraflyttet, gået på folkepension eller døde"))
+        self.left_box.setToolTip(
+            self.tr("Borgere, der er fraflyttet, gået på folkepension eller døde")
+        )
         row.addWidget(self.search)
         row.addWidget(self.left_box)
         row.addWidget(self.count_label, 1)
@@ -573,7 +631,11 @@ class CitizensPage(Page):
         self.export_button.clicked.connect(self.export_dialog)
         self.view.activated.connect(self.open_citizen)
         self.search.returnPressed.connect(self._open_first)
-        find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find = QShortcut(
+            QKeySequence.StandardKey.Find,
+            self,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         find.activated.connect(self.focus_search)
         self._generation = 0
         self.today = dt.date.today()
@@ -583,8 +645,12 @@ class CitizensPage(Page):
     def load(self, project: Project) -> None:
         self.today = min(dt.date.today(), project.initiative.end)
         self._apply_hidden_columns()
-        self.view.setColumnHidden(CitizensModel.GROUP, not project.template.groups or self._hidden(CitizensModel.GROUP))
-        self.view.setColumnHidden(CitizensModel.EXIT, not self.left_box.isChecked() or self._hidden(CitizensModel.EXIT))
+        self.view.setColumnHidden(
+            CitizensModel.GROUP, not project.template.groups or self._hidden(CitizensModel.GROUP)
+        )
+        self.view.setColumnHidden(
+            CitizensModel.EXIT, not self.left_box.isChecked() or self._hidden(CitizensModel.EXIT)
+        )
         self._generation += 1
         generation, connect, today = self._generation, project.connector(), self.today
         self.count_label.setText(self.tr("Henter borgerne …"))
@@ -595,7 +661,9 @@ class CitizensPage(Page):
             cards.sort(key=_KEY)
             return CitizenRows(cards)
 
-        run_in_background(work, lambda rows: self._cards_loaded(rows, generation), self._load_failed, self)
+        run_in_background(
+            work, lambda rows: self._cards_loaded(rows, generation), self._load_failed, self
+        )
 
     def _fit_headers(self) -> None:
         """Each column at least as wide as its heading (with the style sheet's font, known once
@@ -609,13 +677,17 @@ class CitizensPage(Page):
             return
         # The order the heading shows stays (a reload after a save keeps the user's sort).
         header = self.view.horizontalHeader()
-        self.model.set_cards(rows, self.today, header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.model.set_cards(
+            rows, self.today, header.sortIndicatorSection(), header.sortIndicatorOrder()
+        )
         self._fit_headers()
         self._update_count()
         empty = not rows.cards
         self.empty_label.setVisible(empty)
         self.view.setVisible(not empty)
-        self.empty_label.setText(self.tr("Projektet har endnu ingen borgere. Importér målgruppen på siden Import."))
+        self.empty_label.setText(
+            self.tr("Projektet har endnu ingen borgere. Importér målgruppen på siden Import.")
+        )
         self.table_ready.emit()
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -637,9 +709,13 @@ class CitizensPage(Page):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.total
-        text = self.tr("{shown} af {total} borgere").format(shown=number(shown), total=number(total))
+        text = self.tr("{shown} af {total} borgere").format(
+            shown=number(shown), total=number(total)
+        )
         if self.today < dt.date.today():
-            text += self.tr(" · pr. {date} (indsatsens slutdato)").format(date=self.today.strftime("%d-%m-%Y"))
+            text += self.tr(" · pr. {date} (indsatsens slutdato)").format(
+                date=self.today.strftime("%d-%m-%Y")
+            )
         self.count_label.setText(text)
 
     # --- columns -----------------------------------------------------------------------------------
@@ -688,14 +764,20 @@ class CitizensPage(Page):
         try:
             require_audit(self.project)  # before the user picks a file, not after
         except KnownError as error:
-            QMessageBox.warning(self, self.tr("Borgerne kan ikke eksporteres"), translate_error(error))
+            QMessageBox.warning(
+                self, self.tr("Borgerne kan ikke eksporteres"), translate_error(error)
+            )
             return
         folder = str(self.project.path.parent)
         path = get_personal_data_file_name(
-            self, self.tr("Eksportér borgere"), str(Path(folder) / self.tr("borgere.xlsx")),
+            self,
+            self.tr("Eksportér borgere"),
+            str(Path(folder) / self.tr("borgere.xlsx")),
             self.tr("Excel-projektmappe (*.xlsx)"),
-            self.tr("Filen indeholder personoplysninger (navne og fødselsdatoer). Gem den kun et sikkert sted, "
-                    "og slet den, når du ikke skal bruge den mere. Eksporten skrives i projektets log."),
+            self.tr(
+                "Filen indeholder personoplysninger (navne og fødselsdatoer). Gem den kun et sikkert sted, "
+                "og slet den, når du ikke skal bruge den mere. Eksporten skrives i projektets log."
+            ),
         )
         if path:
             self.export(path)
@@ -718,8 +800,12 @@ class CitizensPage(Page):
             return None
         window = self.window()
         if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(self.tr("{citizens} eksporteret til {path}").format(
-                citizens=citizens_text(len(rows)), path=str(path)), 8000)
+            window.statusBar().showMessage(
+                self.tr("{citizens} eksporteret til {path}").format(
+                    citizens=citizens_text(len(rows)), path=str(path)
+                ),
+                8000,
+            )
         return path
 
     # --- the citizen's page -------------------------------------------------------------------------
@@ -759,9 +845,14 @@ class _TypeToFilterTable(QTableView):
         super().__init__(parent)
         self.search = search
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         text = event.text()
-        if text and text.isprintable() and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+        if (
+            text
+            and text.isprintable()
+            and not event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        ):
             self.search.setFocus()
             self.search.setText(self.search.text() + text)
             return

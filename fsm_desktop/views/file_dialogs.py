@@ -23,19 +23,25 @@ _provider: NameOnlyIconProvider | None = None
 class NameOnlyIconProvider(QFileIconProvider):
     """A folder or a file icon, and a type from the suffix: nothing is opened."""
 
-    def icon(self, what):  # noqa: D102 - Qt's overloads: an IconType or a QFileInfo
+    def icon(self, what):
         if isinstance(what, QFileInfo):
-            kind = QAbstractFileIconProvider.IconType.Folder if what.isDir() else QAbstractFileIconProvider.IconType.File
+            kind = (
+                QAbstractFileIconProvider.IconType.Folder
+                if what.isDir()
+                else QAbstractFileIconProvider.IconType.File
+            )
             return super().icon(kind)
         return super().icon(what)
 
-    def type(self, info: QFileInfo) -> str:  # noqa: A003 - Qt's name
+    def type(self, info: QFileInfo) -> str:
         if info.isDir():
             return QCoreApplication.translate("FileDialogs", "Mappe")
         suffix = info.suffix()
         if not suffix:
             return QCoreApplication.translate("FileDialogs", "Fil")
-        return QCoreApplication.translate("FileDialogs", "{suffix}-fil").format(suffix=suffix.upper())
+        return QCoreApplication.translate("FileDialogs", "{suffix}-fil").format(
+            suffix=suffix.upper()
+        )
 
 
 def name_only_provider() -> NameOnlyIconProvider:
@@ -62,7 +68,9 @@ def _run(dialog: QFileDialog) -> tuple[str, str]:
         dialog.deleteLater()
 
 
-def get_open_file_name(parent: QWidget | None, caption: str, folder: str = "", filters: str = "") -> tuple[str, str]:
+def get_open_file_name(
+    parent: QWidget | None, caption: str, folder: str = "", filters: str = ""
+) -> tuple[str, str]:
     """Like ``QFileDialog.getOpenFileName``: (path, chosen filter), or ("", "") when cancelled."""
     dialog = make_dialog(parent, caption, folder, filters)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
@@ -70,7 +78,9 @@ def get_open_file_name(parent: QWidget | None, caption: str, folder: str = "", f
     return _run(dialog)
 
 
-def get_save_file_name(parent: QWidget | None, caption: str, folder: str = "", filters: str = "") -> tuple[str, str]:
+def get_save_file_name(
+    parent: QWidget | None, caption: str, folder: str = "", filters: str = ""
+) -> tuple[str, str]:
     """Like ``QFileDialog.getSaveFileName`` (it asks before replacing a file)."""
     dialog = make_dialog(parent, caption, folder, filters)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)

@@ -98,21 +98,29 @@ class _ListModel(QAbstractTableModel):
     def row_at(self, row: int):
         return self._rows[row]
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return _t(self.HEADERS[section])
         return None
 
     def text(self, row, column: int) -> str:
         raise NotImplementedError
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -150,7 +158,9 @@ class ImportsModel(_ListModel):
         if column == 2:
             return row.user
         if column in self.RIGHT:
-            key = ("citizens_new", "citizens_updated", "periods_new", "hours_new", "rejected_rows")[column - 3]
+            key = ("citizens_new", "citizens_updated", "periods_new", "hours_new", "rejected_rows")[
+                column - 3
+            ]
             return number(c.get(key, 0))
         if row.undone:
             return _t("fortrudt {when}").format(when=row.undone_at.strftime("%d-%m-%Y %H:%M"))
@@ -216,12 +226,26 @@ class MissingModel(_ListModel):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.CheckStateRole and index.isValid() and index.column() == 0 and index.row() < len(self._rows):
-            return Qt.CheckState.Checked if index.row() in self._checked else Qt.CheckState.Unchecked
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            role == Qt.ItemDataRole.CheckStateRole
+            and index.isValid()
+            and index.column() == 0
+            and index.row() < len(self._rows)
+        ):
+            return (
+                Qt.CheckState.Checked if index.row() in self._checked else Qt.CheckState.Unchecked
+            )
         return super().data(index, role)
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != 0:
             return False
         if Qt.CheckState(value) == Qt.CheckState.Checked:
@@ -234,7 +258,11 @@ class MissingModel(_ListModel):
     def set_all(self, checked: bool) -> None:
         self._checked = set(range(len(self._rows))) if checked else set()
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0), [Qt.ItemDataRole.CheckStateRole])
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._rows) - 1, 0),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
 
     def checked(self) -> list[Citizen]:
         return [self._rows[i] for i in sorted(self._checked)]
@@ -244,10 +272,20 @@ _REASONS = (
     (ExitReason.MOVED_AWAY, QT_TRANSLATE_NOOP("ImportPage", "fraflyttet")),
     (ExitReason.RETIRED, QT_TRANSLATE_NOOP("ImportPage", "folkepension")),
     (ExitReason.DIED, QT_TRANSLATE_NOOP("ImportPage", "død")),
-    (ExitReason.OTHER, QT_TRANSLATE_NOOP("ImportPage", "andet (sagen er lukket; bliver i målgruppen)")),
+    (
+        ExitReason.OTHER,
+        QT_TRANSLATE_NOOP("ImportPage", "andet (sagen er lukket; bliver i målgruppen)"),
+    ),
 )
-_FIELD_NAMES = {"navn": "navn", "gruppe": "gruppe", "køn": "køn", "herkomst": "herkomst", "indgang": "indgang",
-                "afgang": "afgang", "afgangsårsag": "afgangsårsag"}
+_FIELD_NAMES = {
+    "navn": "navn",
+    "gruppe": "gruppe",
+    "køn": "køn",
+    "herkomst": "herkomst",
+    "indgang": "indgang",
+    "afgang": "afgang",
+    "afgangsårsag": "afgangsårsag",
+}
 
 
 def _changes(plan: ImportPlan) -> list[tuple[Citizen, str]]:
@@ -256,21 +294,50 @@ def _changes(plan: ImportPlan) -> list[tuple[Citizen, str]]:
     for update in plan.citizens_updated:
         parts = []
         for name in update.fields:
-            attribute = {"navn": "name", "gruppe": "group", "køn": "gender", "herkomst": "origin", "indgang": "entry_date",
-                         "afgang": "exit_date", "afgangsårsag": "exit_reason"}[name]
-            parts.append("{field}: {old} → {new}".format(
-                field=_FIELD_NAMES[name], old=_show(getattr(update.old, attribute)), new=_show(getattr(update.new, attribute))
-            ))
+            attribute = {
+                "navn": "name",
+                "gruppe": "group",
+                "køn": "gender",
+                "herkomst": "origin",
+                "indgang": "entry_date",
+                "afgang": "exit_date",
+                "afgangsårsag": "exit_reason",
+            }[name]
+            parts.append(
+                "{field}: {old} → {new}".format(
+                    field=_FIELD_NAMES[name],
+                    old=_show(getattr(update.old, attribute)),
+                    new=_show(getattr(update.new, attribute)),
+                )
+            )
         rows.append((update.new, "; ".join(parts)))
     for citizen in plan.citizens_new:
         if citizen.id in leaving:
-            rows.append((citizen, _t("ny, men går ud af målgruppen {date} ({reason})").format(
-                date=citizen.exit_date.strftime("%d-%m-%Y"), reason=citizen.exit_reason.value)))
+            rows.append(
+                (
+                    citizen,
+                    _t("ny, men går ud af målgruppen {date} ({reason})").format(
+                        date=citizen.exit_date.strftime("%d-%m-%Y"),
+                        reason=citizen.exit_reason.value,
+                    ),
+                )
+            )
     for fact in plan.older:
-        rows.append((fact.citizen, _t("{what} {initials} pr. {day} er ældre end den gemte ({stored} fra {stored_day}): "
-                                      "ikke ændret").format(
-            what=fact.what, initials=fact.initials, day=fact.day.strftime("%d-%m-%Y"), stored=fact.stored,
-            stored_day=fact.stored_day.strftime("%d-%m-%Y"))))
+        rows.append(
+            (
+                fact.citizen,
+                _t(
+                    "{what} {initials} pr. {day} er ældre end den gemte ({stored} fra {stored_day}): "
+                    "ikke ændret"
+                ).format(
+                    what=fact.what,
+                    initials=fact.initials,
+                    day=fact.day.strftime("%d-%m-%Y"),
+                    stored=fact.stored,
+                    stored_day=fact.stored_day.strftime("%d-%m-%Y"),
+                ),
+            )
+        )
     return rows
 
 
@@ -291,7 +358,9 @@ class MappingDialog(QDialog):
 
     NOT_IN_FILE = QT_TRANSLATE_NOOP("ImportPage", "— ikke i filen —")
 
-    def __init__(self, sheets, signature: str, current: Mapping | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, sheets, signature: str, current: Mapping | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Tilknyt kolonner"))
         self.setObjectName("mappingDialog")
@@ -331,7 +400,9 @@ class MappingDialog(QDialog):
         self.error_label.setStyleSheet("color: #8a1c14;")
         self.error_label.setWordWrap(True)
         outer.addWidget(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Brug tilknytningen"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -347,12 +418,21 @@ class MappingDialog(QDialog):
             table_box.addItem(QCoreApplication.translate("ImportPage", spec.sheet), spec.key)
         layout.addWidget(table_box)
         self.sheet_layout.addWidget(box)
-        state: dict = {"sheet": sheet, "fields": {}, "date": None, "decimal": None, "host": None, "box": box}
+        state: dict = {
+            "sheet": sheet,
+            "fields": {},
+            "date": None,
+            "decimal": None,
+            "host": None,
+            "box": box,
+        }
         self.sheets.append((sheet.sheet, table_box, box, state))
         key = current.table if current else (_guess_table(sheet.headers) or "")
         table_box.setCurrentIndex(max(0, table_box.findData(key)))
         self._fields_for(state, table_box.currentData(), current)
-        table_box.currentIndexChanged.connect(lambda _=0, s=state, b=table_box: self._fields_for(s, b.currentData(), None))
+        table_box.currentIndexChanged.connect(
+            lambda _=0, s=state, b=table_box: self._fields_for(s, b.currentData(), None)
+        )
 
     def _fields_for(self, state: dict, table_key: str, current: SheetMapping | None) -> None:
         """The sheet's field rows for the chosen table, in a fresh widget (the old one goes)."""
@@ -389,20 +469,32 @@ class MappingDialog(QDialog):
         date_box = QComboBox(host)
         for key, label in DATE_FORMATS.items():
             date_box.addItem(label, key)
-        date_box.setCurrentIndex(max(0, date_box.findData(current.date_format if current else "auto")))
+        date_box.setCurrentIndex(
+            max(0, date_box.findData(current.date_format if current else "auto"))
+        )
         decimal_box = QComboBox(host)
         for key, label in DECIMALS.items():
             decimal_box.addItem(label, key)
-        decimal_box.setCurrentIndex(max(0, decimal_box.findData(current.decimal if current else "auto")))
+        decimal_box.setCurrentIndex(
+            max(0, decimal_box.findData(current.decimal if current else "auto"))
+        )
         form.addRow(self.tr("Datoformat"), date_box)
         form.addRow(self.tr("Decimaltegn"), decimal_box)
-        state["date"], state["decimal"], state["values"] = date_box, decimal_box, (current.values if current else {})
+        state["date"], state["decimal"], state["values"] = (
+            date_box,
+            decimal_box,
+            (current.values if current else {}),
+        )
 
     def mapping(self) -> Mapping:
         sheets: dict[str, SheetMapping] = {}
         for name, table_box, _host, state in self.sheets:
             table_key = table_box.currentData()
-            columns = {key: combo.currentData() for key, combo in state["fields"].items() if combo.currentData()}
+            columns = {
+                key: combo.currentData()
+                for key, combo in state["fields"].items()
+                if combo.currentData()
+            }
             # A CSV file's sheet is named by the file: "*", so that a renamed extract matches.
             sheets["*" if state["sheet"].csv else norm(name)] = SheetMapping(
                 table_key or "",
@@ -413,7 +505,7 @@ class MappingDialog(QDialog):
             )
         return Mapping(self.name_edit.text().strip(), sheets, self.signature)
 
-    def accept(self) -> None:  # noqa: D102 - checks before closing
+    def accept(self) -> None:
         mapping = self.mapping()
         if not mapping.name:
             self.error_label.setText(self.tr("Giv tilknytningen et navn, så den kan bruges igen."))
@@ -427,7 +519,11 @@ class MappingDialog(QDialog):
                 if not state["fields"][key].currentData():
                     missing.append(f"{name}: {key}")
         if missing:
-            self.error_label.setText(self.tr("Vælg en kolonne til de krævede felter: {fields}.").format(fields=", ".join(missing)))
+            self.error_label.setText(
+                self.tr("Vælg en kolonne til de krævede felter: {fields}.").format(
+                    fields=", ".join(missing)
+                )
+            )
             return
         super().accept()
 
@@ -476,11 +572,21 @@ class ImportDialog(QDialog):
         self._build_preview()
         self._build_done()
         self.buttons = QDialogButtonBox(self)
-        self.mapping_button = self.buttons.addButton(self.tr("Tilknyt kolonner …"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.valid_button = self.buttons.addButton(self.tr("Importér kun gyldige rækker"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button = self.buttons.addButton(self.tr("Importér"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.close_button = self.buttons.addButton(self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.mapping_button = self.buttons.addButton(
+            self.tr("Tilknyt kolonner …"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.valid_button = self.buttons.addButton(
+            self.tr("Importér kun gyldige rækker"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.import_button = self.buttons.addButton(
+            self.tr("Importér"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.cancel_button = self.buttons.addButton(
+            self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.close_button = self.buttons.addButton(
+            self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.mapping_button.clicked.connect(self.edit_mapping)
         self.valid_button.clicked.connect(lambda: self.write(valid_rows_only=True))
         self.import_button.clicked.connect(lambda: self.write(valid_rows_only=False))
@@ -499,7 +605,9 @@ class ImportDialog(QDialog):
         self.progress_bar = QProgressBar(page)
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setAccessibleName(self.tr("Fremdrift"))
-        self.progress_note = QLabel(self.tr("Intet skrives, før du har set, hvad importen vil gøre."), page)
+        self.progress_note = QLabel(
+            self.tr("Intet skrives, før du har set, hvad importen vil gøre."), page
+        )
         self.progress_note.setObjectName("dialogHint")
         self.progress_note.setWordWrap(True)
         layout.addWidget(self.progress_label)
@@ -523,9 +631,12 @@ class ImportDialog(QDialog):
         self.as_of_edit.setDisplayFormat("dd-MM-yyyy")
         self.as_of_edit.setMaximumDate(QDate.currentDate())
         self.as_of_edit.setAccessibleName(self.tr("Udtræk pr."))
-        self.as_of_edit.setToolTip(self.tr(
-            "Den dag, udtrækket blev lavet. Jobformidler, sagsbehandler, CV og jobmål i filen gælder fra den dag "
-            "(kolonnerne jobformidler_fra, sagsbehandler_fra, cv_jobnet_fra og jobmål_fra går forud)."))
+        self.as_of_edit.setToolTip(
+            self.tr(
+                "Den dag, udtrækket blev lavet. Jobformidler, sagsbehandler, CV og jobmål i filen gælder fra den dag "
+                "(kolonnerne jobformidler_fra, sagsbehandler_fra, cv_jobnet_fra og jobmål_fra går forud)."
+            )
+        )
         as_of_label.setBuddy(self.as_of_edit)
         self.as_of_hint = QLabel(page)
         self.as_of_hint.setObjectName("dialogHint")
@@ -549,7 +660,9 @@ class ImportDialog(QDialog):
             ("hours", self.tr("Løntimer (måneder)")),
             ("staff", self.tr("Medarbejdere")),
         ]
-        for column, caption in enumerate((self.tr("nye"), self.tr("ændrede"), self.tr("uændrede")), start=1):
+        for column, caption in enumerate(
+            (self.tr("nye"), self.tr("ændrede"), self.tr("uændrede")), start=1
+        ):
             label = QLabel(caption, page)
             label.setAlignment(Qt.AlignmentFlag.AlignRight)
             label.setObjectName("dialogHint")
@@ -632,10 +745,17 @@ class ImportDialog(QDialog):
         self.mapping_button.setVisible(preview)
         self.import_button.setVisible(preview)
         # Only the valid rows: when they change something, or there are citizens to end.
-        self.valid_button.setVisible(preview and bool(plan.errors) and bool(plan.changes or plan.missing))
+        self.valid_button.setVisible(
+            preview and bool(plan.errors) and bool(plan.changes or plan.missing)
+        )
         self.valid_button.setEnabled(not stale)
         self.import_button.setEnabled(preview and not plan.errors and not stale)
-        for button in (self.mapping_button, self.valid_button, self.cancel_button, self.close_button):
+        for button in (
+            self.mapping_button,
+            self.valid_button,
+            self.cancel_button,
+            self.close_button,
+        ):
             button.setAutoDefault(False)
         self.import_button.setDefault(preview and not plan.errors)
         self.close_button.setDefault(index == self.DONE)
@@ -650,15 +770,26 @@ class ImportDialog(QDialog):
         self.progress_bar.setValue(0)
         self.progress_label.setText(self.tr("Læser filen …"))
         self._show(self.PROGRESS)
-        connect, source, mapping, cancelled = self.project.connector(), self.source, self.mapping, self.cancel_event.is_set
+        connect, source, mapping, cancelled = (
+            self.project.connector(),
+            self.source,
+            self.mapping,
+            self.cancel_event.is_set,
+        )
         as_of = self.as_of
 
         def work(report):
             from fsm_desktop.exchange.importer import prepare
 
             with connect() as project:
-                return prepare(project, source, mapping, as_of, progress=lambda f, text: report((f, text)),
-                               cancelled=cancelled)
+                return prepare(
+                    project,
+                    source,
+                    mapping,
+                    as_of,
+                    progress=lambda f, text: report((f, text)),
+                    cancelled=cancelled,
+                )
 
         run_in_background(work, self._prepared, self._failed, self, self._progress)
 
@@ -671,7 +802,9 @@ class ImportDialog(QDialog):
     def _as_of_changed(self, _date: QDate) -> None:
         """A new date is not used until the file is checked again with it: until then the
         import buttons wait (the preview shows what the old date would do)."""
-        changed = self.prepared is not None and self.as_of_edit.date().toPython() != self.prepared.as_of
+        changed = (
+            self.prepared is not None and self.as_of_edit.date().toPython() != self.prepared.as_of
+        )
         self.recheck_button.setVisible(changed)
         self._show(self.stack.currentIndex())
 
@@ -688,45 +821,80 @@ class ImportDialog(QDialog):
         self.as_of_edit.blockSignals(False)
         self.recheck_button.setVisible(False)
         why = EXTRACT_DATE_SOURCES.get(prepared.as_of_source, "")
-        self.as_of_hint.setText(self.tr("({why})").format(why=QCoreApplication.translate("ImportPage", why)))
+        self.as_of_hint.setText(
+            self.tr("({why})").format(why=QCoreApplication.translate("ImportPage", why))
+        )
         self.preview_title.setText(self._title(plan))
         c = plan.counts()
         values = {
-            "citizens_new": c["citizens_new"], "citizens_updated": c["citizens_updated"], "citizens_unchanged": c["citizens_unchanged"],
-            "periods_new": c["periods_new"], "periods_updated": c["periods_updated"], "periods_unchanged": c["periods_unchanged"],
-            "hours_new": c["hours_new"], "hours_updated": c["hours_updated"], "hours_unchanged": c["hours_unchanged"],
-            "staff_new": c["staff_new"], "staff_updated": c["staff_updated"], "staff_unchanged": c["staff_unchanged"],
+            "citizens_new": c["citizens_new"],
+            "citizens_updated": c["citizens_updated"],
+            "citizens_unchanged": c["citizens_unchanged"],
+            "periods_new": c["periods_new"],
+            "periods_updated": c["periods_updated"],
+            "periods_unchanged": c["periods_unchanged"],
+            "hours_new": c["hours_new"],
+            "hours_updated": c["hours_updated"],
+            "hours_unchanged": c["hours_unchanged"],
+            "staff_new": c["staff_new"],
+            "staff_updated": c["staff_updated"],
+            "staff_unchanged": c["staff_unchanged"],
         }
         for key, value in values.items():
             self.count_labels[key].setText(number(value))
         notes = []
         if self.prepared_again:
             self.prepared_again = False
-            notes.append(self.tr(
-                "Projektet blev ændret, mens importen ventede, så intet blev skrevet. Forhåndsvisningen "
-                "er lavet igen ud fra det, der er gemt nu: tjek den, og importér igen."
-            ))
+            notes.append(
+                self.tr(
+                    "Projektet blev ændret, mens importen ventede, så intet blev skrevet. Forhåndsvisningen "
+                    "er lavet igen ud fra det, der er gemt nu: tjek den, og importér igen."
+                )
+            )
         if plan.leaving:
             n = len(plan.leaving)
-            text = self.tr("1 borger går ud af målgruppen") if n == 1 else self.tr("{n} borgere går ud af målgruppen").format(n=number(n))
+            text = (
+                self.tr("1 borger går ud af målgruppen")
+                if n == 1
+                else self.tr("{n} borgere går ud af målgruppen").format(n=number(n))
+            )
             notes.append(text + self.tr(" (fraflyttet, folkepension eller død)."))
         if plan.older:
             n = len(plan.older)
-            text = (self.tr("1 tilknytning i udtrækket er ældre") if n == 1 else
-                    self.tr("{n} tilknytninger i udtrækket er ældre").format(n=number(n)))
-            notes.append(text + self.tr(" end det, projektet har, og ændres ikke – se fanen Ændrede borgere."))
+            text = (
+                self.tr("1 tilknytning i udtrækket er ældre")
+                if n == 1
+                else self.tr("{n} tilknytninger i udtrækket er ældre").format(n=number(n))
+            )
+            notes.append(
+                text
+                + self.tr(" end det, projektet har, og ændres ikke – se fanen Ændrede borgere.")
+            )
         if plan.status_history:
-            notes.append(self.tr("{n} CV- og jobmålsregistreringer ligger før nyere registreringer: de gemmes som "
-                                 "historik, og de nyere gælder fortsat.").format(n=number(plan.status_history)))
+            notes.append(
+                self.tr(
+                    "{n} CV- og jobmålsregistreringer ligger før nyere registreringer: de gemmes som "
+                    "historik, og de nyere gælder fortsat."
+                ).format(n=number(plan.status_history))
+            )
         if plan.rejected:
             n = len(plan.rejected)
-            text = self.tr("1 række afvises") if n == 1 else self.tr("{n} rækker afvises").format(n=number(n))
+            text = (
+                self.tr("1 række afvises")
+                if n == 1
+                else self.tr("{n} rækker afvises").format(n=number(n))
+            )
             notes.append(text + self.tr(" – se fanen Fejl."))
         if plan.ignored_sheets:
-            notes.append(self.tr("Ark, der ikke blev genkendt, og som ignoreres: {sheets}. Brug »Tilknyt kolonner«, hvis de skal med.").format(
-                sheets=", ".join(f"»{s}«" for s in plan.ignored_sheets)))
+            notes.append(
+                self.tr(
+                    "Ark, der ikke blev genkendt, og som ignoreres: {sheets}. Brug »Tilknyt kolonner«, hvis de skal med."
+                ).format(sheets=", ".join(f"»{s}«" for s in plan.ignored_sheets))
+            )
         if self.mapping is not None and self.mapping.name:
-            notes.append(self.tr("Kolonnerne er tilknyttet med »{name}«.").format(name=self.mapping.name))
+            notes.append(
+                self.tr("Kolonnerne er tilknyttet med »{name}«.").format(name=self.mapping.name)
+            )
         self.notes_label.setText("\n".join(notes))
         self.notes_label.setVisible(bool(notes))
         self.errors_model.set_rows(plan.errors)
@@ -734,9 +902,15 @@ class ImportDialog(QDialog):
         self.missing_model.set_rows(plan.missing)
         self.select_all.setChecked(False)
         self.tabs.setTabText(0, self.tr("Fejl ({n})").format(n=number(len(plan.errors))))
-        self.tabs.setTabText(1, self.tr("Ændrede borgere ({n})").format(n=number(self.changes_model.rowCount())))
-        self.tabs.setTabText(2, self.tr("Mangler i udtrækket ({n})").format(n=number(len(plan.missing))))
-        self.tabs.setCurrentIndex(0 if plan.errors else (1 if self.changes_model.rowCount() else 2 if plan.missing else 0))
+        self.tabs.setTabText(
+            1, self.tr("Ændrede borgere ({n})").format(n=number(self.changes_model.rowCount()))
+        )
+        self.tabs.setTabText(
+            2, self.tr("Mangler i udtrækket ({n})").format(n=number(len(plan.missing)))
+        )
+        self.tabs.setCurrentIndex(
+            0 if plan.errors else (1 if self.changes_model.rowCount() else 2 if plan.missing else 0)
+        )
         self._show(self.PREVIEW)
 
     def _title(self, plan: ImportPlan) -> str:
@@ -745,8 +919,12 @@ class ImportDialog(QDialog):
                 "{file}: {n} fejl. Intet importeres, før fejlene er rettet – eller importér kun de gyldige rækker."
             ).format(file=self.source.name, n=number(len(plan.errors)))
         if not plan.changes:
-            return self.tr("{file}: projektet har allerede alt i filen. En import ændrer intet.").format(file=self.source.name)
-        return self.tr("{file} er kontrolleret. Sådan vil importen ændre projektet:").format(file=self.source.name)
+            return self.tr(
+                "{file}: projektet har allerede alt i filen. En import ændrer intet."
+            ).format(file=self.source.name)
+        return self.tr("{file} er kontrolleret. Sådan vil importen ændre projektet:").format(
+            file=self.source.name
+        )
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, ImportCancelled):
@@ -760,13 +938,17 @@ class ImportDialog(QDialog):
         self._show(self.DONE)
 
     def cancel(self) -> None:
-        if self.stack.currentIndex() == self.PROGRESS and self.prepared is None and self.result is None:
+        if (
+            self.stack.currentIndex() == self.PROGRESS
+            and self.prepared is None
+            and self.result is None
+        ):
             self.cancel_event.set()
             self.progress_label.setText(self.tr("Annullerer …"))
             return
         self.reject()
 
-    def reject(self) -> None:  # noqa: D102 - Esc while reading cancels the reading too
+    def reject(self) -> None:
         if self.writing:
             # The transaction runs to its end; closing now would lose what it did.
             return
@@ -800,14 +982,24 @@ class ImportDialog(QDialog):
         for ending in endings:
             citizen = next(c for c in self.missing_model.checked() if c.id == ending.citizen_id)
             if citizen.entry_date is not None and ending.exit_date < citizen.entry_date:
-                QMessageBox.warning(self, self.windowTitle(), self.tr(
-                    "Afgangsdatoen {date} ligger før {name}s indgang {entry}. Vælg en senere dato."
-                ).format(date=ending.exit_date.strftime("%d-%m-%Y"), name=citizen.name, entry=citizen.entry_date.strftime("%d-%m-%Y")))
+                QMessageBox.warning(
+                    self,
+                    self.windowTitle(),
+                    self.tr(
+                        "Afgangsdatoen {date} ligger før {name}s indgang {entry}. Vælg en senere dato."
+                    ).format(
+                        date=ending.exit_date.strftime("%d-%m-%Y"),
+                        name=citizen.name,
+                        entry=citizen.entry_date.strftime("%d-%m-%Y"),
+                    ),
+                )
                 return
         prepared, connect = self.prepared, self.project.connector()
         self.progress_bar.setRange(0, 0)  # busy: one transaction, no steps to count
         self.progress_label.setText(self.tr("Skriver i projektet …"))
-        self.progress_note.setText(self.tr("Alt skrives i én transaktion: enten det hele eller intet."))
+        self.progress_note.setText(
+            self.tr("Alt skrives i én transaktion: enten det hele eller intet.")
+        )
         self._show(self.PROGRESS)
         self.cancel_button.setEnabled(False)
         self.writing = True
@@ -816,12 +1008,16 @@ class ImportDialog(QDialog):
             from fsm_desktop.exchange.importer import commit
 
             with connect() as project:
-                return commit(project, prepared, valid_rows_only, endings, progress=lambda step: report(step))
+                return commit(
+                    project, prepared, valid_rows_only, endings, progress=lambda step: report(step)
+                )
 
         run_in_background(work, self._written, self._write_failed, self, self._write_step)
 
     def _write_step(self, step: str) -> None:
-        self.progress_label.setText(self.tr("Skriver {what} …").format(what=QCoreApplication.translate("ImportPage", step)))
+        self.progress_label.setText(
+            self.tr("Skriver {what} …").format(what=QCoreApplication.translate("ImportPage", step))
+        )
 
     def _written(self, result) -> None:
         self.writing = False
@@ -832,9 +1028,15 @@ class ImportDialog(QDialog):
         text = self.tr("Importeret: {summary}.").format(summary=plan.summary())
         ended = result.record.counts.get("ended", 0)
         if ended:
-            text += "\n" + (self.tr("1 borger er afsluttet.") if ended == 1 else self.tr("{n} borgere er afsluttet.").format(n=number(ended)))
+            text += "\n" + (
+                self.tr("1 borger er afsluttet.")
+                if ended == 1
+                else self.tr("{n} borgere er afsluttet.").format(n=number(ended))
+            )
         if result.error_report is not None:
-            text += "\n\n" + self.tr("De afviste rækker står i {path}.").format(path=str(result.error_report))
+            text += "\n\n" + self.tr("De afviste rækker står i {path}.").format(
+                path=str(result.error_report)
+            )
         elif result.report_error is not None:  # the import stands; only its report is missing
             text += "\n\n" + translate_error(result.report_error)
         text += "\n\n" + self.tr("Importen kan fortrydes som helhed på siden Import.")
@@ -897,9 +1099,12 @@ class ImportPage(Page):
         # read-only cannot write: hidden then, as what writes.
         self.writes(self.import_button, self.export_button, self.undo_button)
         self.team_only("Import", self.import_button, self.undo_button)
-        self.export_button.setToolTip(self.tr(
-            "Projektets borgere, forløb, løntimer og medarbejdere i skabelonen. Filen indeholder "
-            "personoplysninger (CPR-numre og navne), og eksporten skrives i projektets log."))
+        self.export_button.setToolTip(
+            self.tr(
+                "Projektets borgere, forløb, løntimer og medarbejdere i skabelonen. Filen indeholder "
+                "personoplysninger (CPR-numre og navne), og eksporten skrives i projektets log."
+            )
+        )
         self.body.addLayout(buttons)
         self.import_button.clicked.connect(self.choose_file)
         self.template_button.clicked.connect(self.save_template)
@@ -932,9 +1137,13 @@ class ImportPage(Page):
         laptop = self.team_only_reason("Import")  # imports belong to the team copy
         self.undo_button.setEnabled(latest is not None and laptop is None)
         self.undo_button.setToolTip(
-            laptop if laptop is not None else
-            self.tr("Fortryd importen af {file} fra {at}").format(file=latest.file, at=latest.at.strftime("%d-%m-%Y %H:%M"))
-            if latest else self.tr("Ingen import at fortryde")
+            laptop
+            if laptop is not None
+            else self.tr("Fortryd importen af {file} fra {at}").format(
+                file=latest.file, at=latest.at.strftime("%d-%m-%Y %H:%M")
+            )
+            if latest
+            else self.tr("Ingen import at fortryde")
         )
 
     # --- actions --------------------------------------------------------------------------------------
@@ -950,7 +1159,9 @@ class ImportPage(Page):
         if self.project is None or self.refuse_if_team_only("Import"):
             return
         path, _ = file_dialogs.get_open_file_name(
-            self, self.tr("Importér udtræk"), self._folder(),
+            self,
+            self.tr("Importér udtræk"),
+            self._folder(),
             self.tr("Regneark (*.xlsx *.xlsm *.csv *.txt);;Alle filer (*)"),
         )
         if path:
@@ -973,7 +1184,9 @@ class ImportPage(Page):
 
     def save_template(self) -> None:
         path, _ = file_dialogs.get_save_file_name(
-            self, self.tr("Gem importskabelon"), str(Path(self._folder()) / self.tr("FSM-importskabelon.xlsx")),
+            self,
+            self.tr("Gem importskabelon"),
+            str(Path(self._folder()) / self.tr("FSM-importskabelon.xlsx")),
             self.tr("Excel-projektmappe (*.xlsx)"),
         )
         if path:
@@ -993,7 +1206,9 @@ class ImportPage(Page):
             else:
                 write_template(path)
         except KnownError as error:
-            QMessageBox.warning(self, self.tr("Skabelonen kunne ikke gemmes"), translate_error(error))
+            QMessageBox.warning(
+                self, self.tr("Skabelonen kunne ikke gemmes"), translate_error(error)
+            )
             return False
         self._tell(self.tr("Gemt: {path}").format(path=str(path)))
         return True
@@ -1007,13 +1222,19 @@ class ImportPage(Page):
         try:
             require_audit(self.project)  # before the user picks a file, not after
         except KnownError as error:
-            QMessageBox.warning(self, self.tr("Projektet kan ikke eksporteres"), translate_error(error))
+            QMessageBox.warning(
+                self, self.tr("Projektet kan ikke eksporteres"), translate_error(error)
+            )
             return
         path = get_personal_data_file_name(
-            self, self.tr("Eksportér projektet"), str(Path(self._folder()) / f"{self.project.path.stem}-eksport.xlsx"),
+            self,
+            self.tr("Eksportér projektet"),
+            str(Path(self._folder()) / f"{self.project.path.stem}-eksport.xlsx"),
             self.tr("Excel-projektmappe (*.xlsx)"),
-            self.tr("Filen indeholder personoplysninger (CPR-numre og navne). Gem den kun et sikkert sted, og slet "
-                    "den, når du ikke skal bruge den mere. Eksporten skrives i projektets log."),
+            self.tr(
+                "Filen indeholder personoplysninger (CPR-numre og navne). Gem den kun et sikkert sted, og slet "
+                "den, når du ikke skal bruge den mere. Eksporten skrives i projektets log."
+            ),
         )
         if path:
             self.write_template(path, with_data=True)
@@ -1055,6 +1276,8 @@ class ImportPage(Page):
         if self.project is not None:
             self.load(self.project)
         if isinstance(exc, KnownError):
-            QMessageBox.warning(self, self.tr("Importen kunne ikke fortrydes"), translate_error(exc))
+            QMessageBox.warning(
+                self, self.tr("Importen kunne ikke fortrydes"), translate_error(exc)
+            )
             return
         raise exc

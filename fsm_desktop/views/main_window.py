@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.keys import Key, PasswordRequired, WrongPassword
+from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import SUFFIX, Project
 from fsm_desktop.storage.writer_lock import ProjectInUse
 from fsm_desktop.views import file_dialogs
@@ -111,13 +111,21 @@ class ReadOnlyBar(QWidget):
         super().__init__(window)
         row, self.label = _bar_layout(self)
         self.retry_button = QPushButton(self.tr("Åbn til skrivning"), self)
-        self.retry_button.setToolTip(self.tr("Åbn projektet igen til skrivning, hvis ingen anden har det åbent nu"))
+        self.retry_button.setToolTip(
+            self.tr("Åbn projektet igen til skrivning, hvis ingen anden har det åbent nu")
+        )
         self.retry_button.clicked.connect(window.reopen_for_writing)
         self.repair_button = QPushButton(self.tr("Reparér …"), self)
-        self.repair_button.setToolTip(self.tr("Genopbyg projektets indeks; den beskadigede fil gemmes først ved siden af"))
+        self.repair_button.setToolTip(
+            self.tr("Genopbyg projektets indeks; den beskadigede fil gemmes først ved siden af")
+        )
         self.repair_button.clicked.connect(window.repair_project)
         self.restore_button = QPushButton(self.tr("Gendan sikkerhedskopi …"), self)
-        self.restore_button.setToolTip(self.tr("Læg en sikkerhedskopi i projektets sted; den beskadigede fil gemmes ved siden af"))
+        self.restore_button.setToolTip(
+            self.tr(
+                "Læg en sikkerhedskopi i projektets sted; den beskadigede fil gemmes ved siden af"
+            )
+        )
         self.restore_button.clicked.connect(window.restore_backup)
         row.addWidget(self.label, 1)
         for button in (self.retry_button, self.repair_button, self.restore_button):
@@ -125,12 +133,18 @@ class ReadOnlyBar(QWidget):
         self.hide()
 
     def show_for(self, project: Project | None) -> None:
-        if project is None or not project.read_only or _handed_back(project) and not project.damage:
+        if (
+            project is None
+            or not project.read_only
+            or (_handed_back(project) and not project.damage)
+        ):
             self.hide()  # a laptop copy handed back has its own bar (HandedBackBar)
             return
         reason = translate_error(project.read_only_reason)
         self.label.setText(
-            self.tr("Skrivebeskyttet: {reason} Du kan se alt, men ikke ændre noget.").format(reason=reason)
+            self.tr("Skrivebeskyttet: {reason} Du kan se alt, men ikke ændre noget.").format(
+                reason=reason
+            )
         )
         self.retry_button.setVisible(not project.damage)
         self.repair_button.setVisible(bool(project.damage))
@@ -177,15 +191,23 @@ class PlainBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         row = QHBoxLayout(self)
         row.setContentsMargins(28, 8, 20, 8)
-        self.label = QLabel(self.tr(
-            "Projektet er ikke krypteret: alle, der får fat i filen, kan læse CPR-numre og noter. "
-            "Krypter det, før det kommer på en bærbar eller et fællesdrev."), self)
+        self.label = QLabel(
+            self.tr(
+                "Projektet er ikke krypteret: alle, der får fat i filen, kan læse CPR-numre og noter. "
+                "Krypter det, før det kommer på en bærbar eller et fællesdrev."
+            ),
+            self,
+        )
         self.label.setObjectName("readOnlyText")
         self.label.setWordWrap(True)
         self.encrypt_button = QPushButton(self.tr("Krypter projektet …"), self)
         self.encrypt_button.clicked.connect(window.encrypt_project)
         self.keep_button = QPushButton(self.tr("Behold ukrypteret (testfil)"), self)
-        self.keep_button.setToolTip(self.tr("Kun for et testprojekt uden rigtige borgere; titellinjen siger fortsat »ikke krypteret«"))
+        self.keep_button.setToolTip(
+            self.tr(
+                "Kun for et testprojekt uden rigtige borgere; titellinjen siger fortsat »ikke krypteret«"
+            )
+        )
         self.keep_button.clicked.connect(window.keep_unencrypted)
         row.addWidget(self.label, 1)
         row.addWidget(self.encrypt_button)
@@ -194,7 +216,10 @@ class PlainBar(QWidget):
 
     def show_for(self, project: Project | None) -> None:
         self.setVisible(
-            project is not None and not project.encrypted and not project.read_only and not project.demo
+            project is not None
+            and not project.encrypted
+            and not project.read_only
+            and not project.demo
             and not project.kept_plain
         )
 
@@ -261,7 +286,9 @@ class MainWindow(QMainWindow):
                 changed.connect(self.data_changed)
             item = QListWidgetItem(page.title_label.text(), self.nav)
             item.setData(Qt.ItemDataRole.UserRole, page.key)
-            item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=page.title_label.text(), n=position))
+            item.setToolTip(
+                self.tr("{page} (Ctrl+{n})").format(page=page.title_label.text(), n=position)
+            )
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{position}"))
             action.triggered.connect(lambda _=False, n=position - 1: self.show_page(n))
@@ -293,15 +320,27 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         # Laptop copies (issue 20): the reasons an action cannot be used show as its tooltip.
         file_menu.setToolTipsVisible(True)
-        self.take_along_action = file_menu.addAction(self.tr("Tag med på &bærbar …"), self.take_along)
+        self.take_along_action = file_menu.addAction(
+            self.tr("Tag med på &bærbar …"), self.take_along
+        )
         self.hand_in_action = file_menu.addAction(self.tr("Aflever æ&ndringer …"), self.hand_in)
-        self.merge_action = file_menu.addAction(self.tr("&Indlæs ændringer fra bærbar …"), self.merge_dialog)
+        self.merge_action = file_menu.addAction(
+            self.tr("&Indlæs ændringer fra bærbar …"), self.merge_dialog
+        )
         file_menu.addSeparator()
         self.backup_action = file_menu.addAction(self.tr("Gem &sikkerhedskopi…"), self.save_backup)
-        self.restore_action = file_menu.addAction(self.tr("&Gendan sikkerhedskopi…"), self.restore_daily_backup)
-        self.backup_folder_action = file_menu.addAction(self.tr("&Mappe til sikkerhedskopier…"), self.choose_backup_folder)
-        self.password_action = file_menu.addAction(self.tr("Skift &adgangskode…"), self.change_password)
-        self.encrypt_action = file_menu.addAction(self.tr("&Krypter projektet…"), self.encrypt_project)
+        self.restore_action = file_menu.addAction(
+            self.tr("&Gendan sikkerhedskopi…"), self.restore_daily_backup
+        )
+        self.backup_folder_action = file_menu.addAction(
+            self.tr("&Mappe til sikkerhedskopier…"), self.choose_backup_folder
+        )
+        self.password_action = file_menu.addAction(
+            self.tr("Skift &adgangskode…"), self.change_password
+        )
+        self.encrypt_action = file_menu.addAction(
+            self.tr("&Krypter projektet…"), self.encrypt_project
+        )
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.close_action = file_menu.addAction(self.tr("&Luk projekt"), self.close_project)
         self.close_action.setShortcut(QKeySequence.StandardKey.Close)
@@ -331,7 +370,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = self.recent_files()
         for position, path in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{position}  {Path(path).name} — {Path(path).parent}")
+            action = self.recent_menu.addAction(
+                f"&{position}  {Path(path).name} — {Path(path).parent}"
+            )
             action.setData(path)
             action.triggered.connect(lambda _=False, p=path: self.open_project(p))
         if not recent:
@@ -399,7 +440,9 @@ class MainWindow(QMainWindow):
             if password is None:
                 return None
 
-    def open_project(self, path: str | Path, read_only: bool = False, password: str | None = None) -> bool:
+    def open_project(
+        self, path: str | Path, read_only: bool = False, password: str | None = None
+    ) -> bool:
         """Open for writing; when someone else writes, ask whether to open it read-only (or, when
         their lock is stale, to take it over). An encrypted project asks for its password."""
         if self.project is not None and _same_file(path, self.project.path):
@@ -412,8 +455,12 @@ class MainWindow(QMainWindow):
                 return False
             try:
                 project = self._open(
-                    path, password, read_only=choice == "read_only", take_over=choice == "take_over",
-                    holder_shown=error.holder, check=False,
+                    path,
+                    password,
+                    read_only=choice == "read_only",
+                    take_over=choice == "take_over",
+                    holder_shown=error.holder,
+                    check=False,
                 )
             except KnownError as again:
                 self.warn(self.tr("Projektet kunne ikke åbnes"), again)
@@ -426,7 +473,7 @@ class MainWindow(QMainWindow):
         return self.set_project(project)
 
     def ask_how_to_open(self, error: ProjectInUse) -> str | None:
-        """"read_only", "take_over" (a stale lock, after a warning) or None (tests replace this)."""
+        """ "read_only", "take_over" (a stale lock, after a warning) or None (tests replace this)."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle(self.tr("Projektet er i brug"))
@@ -446,7 +493,11 @@ class MainWindow(QMainWindow):
             )
         box.setInformativeText(text)
         read_only = box.addButton(self.tr("Åbn skrivebeskyttet"), QMessageBox.ButtonRole.AcceptRole)
-        take_over = box.addButton(self.tr("Overtag projektet …"), QMessageBox.ButtonRole.DestructiveRole) if error.stale else None
+        take_over = (
+            box.addButton(self.tr("Overtag projektet …"), QMessageBox.ButtonRole.DestructiveRole)
+            if error.stale
+            else None
+        )
         box.addButton(self.tr("Annuller"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(read_only)
         box.exec()
@@ -494,7 +545,9 @@ class MainWindow(QMainWindow):
         if result.whole:
             self.inform(
                 self.tr("Projektet er repareret"),
-                self.tr("Projektet er repareret og helt igen. Den beskadigede fil er gemt som {kept}.").format(kept=result.kept.name),
+                self.tr(
+                    "Projektet er repareret og helt igen. Den beskadigede fil er gemt som {kept}."
+                ).format(kept=result.kept.name),
             )
         else:
             self.warn(
@@ -555,7 +608,9 @@ class MainWindow(QMainWindow):
             return False
         if project.read_only:  # still read-only for its own reason (folder, damage)
             project.close()
-            self.warn(self.tr("Projektet kan stadig ikke åbnes til skrivning"), project.read_only_reason)
+            self.warn(
+                self.tr("Projektet kan stadig ikke åbnes til skrivning"), project.read_only_reason
+            )
             return False
         return self.set_project(project)
 
@@ -637,12 +692,19 @@ class MainWindow(QMainWindow):
             return False
         if folder is None:
             folder = file_dialogs.get_existing_directory(
-                self, self.tr("Vælg mappen til projektets sikkerhedskopier"), str(self.backup_folder(self.project.path)))
+                self,
+                self.tr("Vælg mappen til projektets sikkerhedskopier"),
+                str(self.backup_folder(self.project.path)),
+            )
             if not folder:
                 return False
         self.settings.setValue(f"backups/{self.project.path}", str(folder))
         self.statusBar().showMessage(
-            self.tr("Sikkerhedskopierne gemmes nu i {folder}").format(folder=str(self.backup_folder(self.project.path))), 8000)
+            self.tr("Sikkerhedskopierne gemmes nu i {folder}").format(
+                folder=str(self.backup_folder(self.project.path))
+            ),
+            8000,
+        )
         return True
 
     def _daily_backup(self, project: Project) -> None:
@@ -661,7 +723,12 @@ class MainWindow(QMainWindow):
 
         def done(made: Path | None) -> None:
             if made is not None:
-                self.statusBar().showMessage(self.tr("Dagens sikkerhedskopi er gemt i {folder}").format(folder=str(made.parent)), 8000)
+                self.statusBar().showMessage(
+                    self.tr("Dagens sikkerhedskopi er gemt i {folder}").format(
+                        folder=str(made.parent)
+                    ),
+                    8000,
+                )
 
         def failed(error: BaseException) -> None:
             log.warning("The daily backup failed: %s", type(error).__name__)
@@ -683,10 +750,12 @@ class MainWindow(QMainWindow):
         finally:
             dialog.deleteLater()
         answer = QMessageBox.question(
-            self, self.tr("Gendan sikkerhedskopi"),
-            self.tr("Læg kopien fra {day} ({n} borgere) i projektets sted? Det nuværende indhold gemmes først som en "
-                    "sikkerhedskopi, så gendannelsen kan fortrydes.").format(
-                day=f"{backup.day:%d.%m.%Y}", n=number(backup.citizens or 0)),
+            self,
+            self.tr("Gendan sikkerhedskopi"),
+            self.tr(
+                "Læg kopien fra {day} ({n} borgere) i projektets sted? Det nuværende indhold gemmes først som en "
+                "sikkerhedskopi, så gendannelsen kan fortrydes."
+            ).format(day=f"{backup.day:%d.%m.%Y}", n=number(backup.citizens or 0)),
         )
         return backup if answer == QMessageBox.StandardButton.Yes else None
 
@@ -709,8 +778,9 @@ class MainWindow(QMainWindow):
             return False
         self.inform(
             self.tr("Sikkerhedskopien er gendannet"),
-            self.tr("Projektet er gendannet fra {backup}. Det hidtidige indhold er gemt som {before}.").format(
-                backup=backup.path.name, before=before.name),
+            self.tr(
+                "Projektet er gendannet fra {backup}. Det hidtidige indhold er gemt som {before}."
+            ).format(backup=backup.path.name, before=before.name),
         )
         return self.open_project(path)
 
@@ -747,7 +817,9 @@ class MainWindow(QMainWindow):
         has_project = project is not None
         self.nav.setEnabled(has_project)
         self.backup_action.setEnabled(has_project)
-        self.restore_action.setEnabled(has_project and not (project.read_only and not project.damage))
+        self.restore_action.setEnabled(
+            has_project and not (project.read_only and not project.damage)
+        )
         self.backup_folder_action.setEnabled(has_project)
         self.find_action.setEnabled(has_project)
         self.close_action.setEnabled(has_project)
@@ -756,7 +828,9 @@ class MainWindow(QMainWindow):
         self.handed_back_bar.show_for(project)
         self._update_laptop_actions()
         self.password_action.setEnabled(has_project and project.encrypted and not project.read_only)
-        self.encrypt_action.setEnabled(has_project and not project.encrypted and not project.read_only)
+        self.encrypt_action.setEnabled(
+            has_project and not project.encrypted and not project.read_only
+        )
         if project is None:
             self.setWindowTitle("FSM Desktop")
             self.stack.setCurrentWidget(self.welcome)
@@ -768,7 +842,9 @@ class MainWindow(QMainWindow):
         name = initiative.name if project.laptop is None else project.laptop.title(initiative.name)
         title = self.tr("{name} — {file} — FSM Desktop").format(name=name, file=project.path.name)
         if not project.encrypted:
-            title += self.tr(" (demo, ikke krypteret)") if project.demo else self.tr(" (ikke krypteret)")
+            title += (
+                self.tr(" (demo, ikke krypteret)") if project.demo else self.tr(" (ikke krypteret)")
+            )
         self.setWindowTitle(title)
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
@@ -800,7 +876,11 @@ class MainWindow(QMainWindow):
         # status sheet's: it also weighs entry dates, FSM2's age and BIR's baseline week).
         parts = [self.tr("{n} borgere").format(n=number(s.active))]
         if self.project.template.groups:
-            parts.append(self.tr("gruppe 1: {g1} · gruppe 2: {g2}").format(g1=number(s.group1), g2=number(s.group2)))
+            parts.append(
+                self.tr("gruppe 1: {g1} · gruppe 2: {g2}").format(
+                    g1=number(s.group1), g2=number(s.group2)
+                )
+            )
         parts.append(self.tr("{n} medarbejdere").format(n=number(s.staff)))
         if s.left:
             parts.append(self.tr("{n} gået ud").format(n=number(s.left)))
@@ -814,7 +894,10 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self) -> None:
         path, _ = file_dialogs.get_open_file_name(
-            self, self.tr("Åbn projekt"), self._start_folder(), self.tr("FSM-projekter (*.fsm);;Alle filer (*)")
+            self,
+            self.tr("Åbn projekt"),
+            self._start_folder(),
+            self.tr("FSM-projekter (*.fsm);;Alle filer (*)"),
         )
         if path:
             self.open_project(path)
@@ -831,11 +914,24 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        self.create_project(path, dialog.template, dialog.name_edit.text().strip(), dialog.municipality_edit.text().strip(),
-                            dialog.grant, dialog.password)
+        self.create_project(
+            path,
+            dialog.template,
+            dialog.name_edit.text().strip(),
+            dialog.municipality_edit.text().strip(),
+            dialog.grant,
+            dialog.password,
+        )
 
-    def create_project(self, path: str | Path, template, name: str = "", municipality: str = "", grant: float | None = None,
-                       password: str | None = None) -> bool:
+    def create_project(
+        self,
+        path: str | Path,
+        template,
+        name: str = "",
+        municipality: str = "",
+        grant: float | None = None,
+        password: str | None = None,
+    ) -> bool:
         """A new project, encrypted with ``password`` (None: a plain test project)."""
         path = Path(path)
         if path.suffix.lower() != SUFFIX:
@@ -844,7 +940,12 @@ class MainWindow(QMainWindow):
             self.close_project()
         try:
             project = Project.create(
-                path, template, name=name or None, municipality=municipality, grant_amount=grant, overwrite=path.exists(),
+                path,
+                template,
+                name=name or None,
+                municipality=municipality,
+                grant_amount=grant,
+                overwrite=path.exists(),
                 password=password,
             )
         except KnownError as error:
@@ -871,12 +972,18 @@ class MainWindow(QMainWindow):
             except OSError as error:
                 self.warn(
                     self.tr("Demoprojektet kunne ikke oprettes"),
-                    KnownError("Mappen {folder} kunne ikke oprettes: {reason}.", folder=str(path.parent), reason=os_reason(error)),
+                    KnownError(
+                        "Mappen {folder} kunne ikke oprettes: {reason}.",
+                        folder=str(path.parent),
+                        reason=os_reason(error),
+                    ),
                 )
                 return False
         return self.open_project(path)
 
-    def ask_new_password(self, title: str, text: str, ask_current: bool = False) -> tuple[str, str | None] | None:
+    def ask_new_password(
+        self, title: str, text: str, ask_current: bool = False
+    ) -> tuple[str, str | None] | None:
         """(new password, current password or None) from the user, or None. Tests replace this."""
         from fsm_desktop.views.password_dialogs import NewPasswordDialog
 
@@ -897,9 +1004,10 @@ class MainWindow(QMainWindow):
             return False
         answer = self.ask_new_password(
             self.tr("Krypter projektet"),
-            self.tr("Vælg en adgangskode til {file}. Alle, der skal åbne projektet, skal kende den. En krypteret kopi "
-                    "kontrolleres, før den erstatter den ukrypterede fil; ingen ukrypteret kopi bliver liggende.").format(
-                file=self.project.path.name),
+            self.tr(
+                "Vælg en adgangskode til {file}. Alle, der skal åbne projektet, skal kende den. En krypteret kopi "
+                "kontrolleres, før den erstatter den ukrypterede fil; ingen ukrypteret kopi bliver liggende."
+            ).format(file=self.project.path.name),
         )
         if answer is None:
             return False
@@ -921,7 +1029,9 @@ class MainWindow(QMainWindow):
         opened = self.open_project(path)  # the check after opening takes today's encrypted backup
         message = self.tr("Projektet er krypteret.")
         if removed:
-            message += " " + self.tr("{n} ukrypterede sikkerhedskopier er slettet.").format(n=number(removed))
+            message += " " + self.tr("{n} ukrypterede sikkerhedskopier er slettet.").format(
+                n=number(removed)
+            )
         self.statusBar().showMessage(message, 12000)
         return opened
 
@@ -960,8 +1070,10 @@ class MainWindow(QMainWindow):
             return False
         answer = self.ask_new_password(
             self.tr("Skift adgangskode"),
-            self.tr("Den nye adgangskode gælder med det samme for {file}; den gamle kan ikke længere åbne filen. "
-                    "Sikkerhedskopier taget før skiftet åbnes stadig med den gamle.").format(file=self.project.path.name),
+            self.tr(
+                "Den nye adgangskode gælder med det samme for {file}; den gamle kan ikke længere åbne filen. "
+                "Sikkerhedskopier taget før skiftet åbnes stadig med den gamle."
+            ).format(file=self.project.path.name),
             ask_current=True,
         )
         if answer is None:
@@ -969,7 +1081,10 @@ class MainWindow(QMainWindow):
         new, current = answer
         assert self.project.key is not None
         if current is None or keys.derive(current, self.project.key.salt) != self.project.key:
-            self.warn(self.tr("Adgangskoden er ikke skiftet"), KnownError("Den nuværende adgangskode er forkert. Intet er ændret."))
+            self.warn(
+                self.tr("Adgangskoden er ikke skiftet"),
+                KnownError("Den nuværende adgangskode er forkert. Intet er ændret."),
+            )
             return False
         try:
             self.project.change_password(new)
@@ -997,7 +1112,9 @@ class MainWindow(QMainWindow):
         except KnownError as error:
             self.warn(self.tr("Sikkerhedskopien kunne ikke gemmes"), error)
             return False
-        self.statusBar().showMessage(self.tr("Sikkerhedskopi gemt i {path}").format(path=str(target)), 8000)
+        self.statusBar().showMessage(
+            self.tr("Sikkerhedskopi gemt i {path}").format(path=str(target)), 8000
+        )
         return True
 
     def about(self) -> None:
@@ -1018,17 +1135,36 @@ class MainWindow(QMainWindow):
         that can be; else disabled, with why as the tooltip."""
         project = self.project
         laptop = project.laptop if project is not None else None
-        read_only = translate_error(project.read_only_reason) if project is not None and project.read_only_reason else None
+        read_only = (
+            translate_error(project.read_only_reason)
+            if project is not None and project.read_only_reason
+            else None
+        )
         for action, allowed, why_not, tip in (
-            (self.take_along_action, laptop is None,
-             self.tr("En bærbar kopi tages med fra teamkopien, ikke fra en anden bærbar kopi."),
-             self.tr("Skriv en krypteret kopi af projektet, som en jobformidler kan arbejde i uden netværk")),
-            (self.merge_action, laptop is None,
-             self.tr("Ændringer fra en bærbar kopi indlæses i teamkopien, ikke i en bærbar kopi."),
-             self.tr("Indlæs en ændringsfil (.fsmchanges) fra en bærbar kopi; konflikter afgøres først")),
-            (self.hand_in_action, laptop is not None,
-             self.tr("Ændringer afleveres fra en bærbar kopi; dette er teamkopien."),
-             self.tr("Skriv den bærbare kopis ændringer i en ændringsfil til teamkopien")),
+            (
+                self.take_along_action,
+                laptop is None,
+                self.tr("En bærbar kopi tages med fra teamkopien, ikke fra en anden bærbar kopi."),
+                self.tr(
+                    "Skriv en krypteret kopi af projektet, som en jobformidler kan arbejde i uden netværk"
+                ),
+            ),
+            (
+                self.merge_action,
+                laptop is None,
+                self.tr(
+                    "Ændringer fra en bærbar kopi indlæses i teamkopien, ikke i en bærbar kopi."
+                ),
+                self.tr(
+                    "Indlæs en ændringsfil (.fsmchanges) fra en bærbar kopi; konflikter afgøres først"
+                ),
+            ),
+            (
+                self.hand_in_action,
+                laptop is not None,
+                self.tr("Ændringer afleveres fra en bærbar kopi; dette er teamkopien."),
+                self.tr("Skriv den bærbare kopis ændringer i en ændringsfil til teamkopien"),
+            ),
         ):
             if project is None:
                 action.setEnabled(False)
@@ -1078,16 +1214,21 @@ class MainWindow(QMainWindow):
             return False
         copy = result.copy
         text = self.tr("Den bærbare kopi er gemt i {path} med alle {citizens}.").format(
-            path=str(result.path), citizens=citizens_text(result.citizens))
+            path=str(result.path), citizens=citizens_text(result.citizens)
+        )
         if copy.job_broker and result.own_citizens is not None:
-            text += " " + self.tr("{own} har {who} som jobformidler; kopien åbner på dem (Mine borgere).").format(
-                own=citizens_text(result.own_citizens), who=copy.job_broker)
+            text += " " + self.tr(
+                "{own} har {who} som jobformidler; kopien åbner på dem (Mine borgere)."
+            ).format(own=citizens_text(result.own_citizens), who=copy.job_broker)
         if self.project.encrypted:
             text += " " + self.tr("Den åbnes med projektets adgangskode.")
         text += "\n\n" + self.tr(
             "Arbejd i kopien uden netværk, og aflever ændringerne bagefter (Filer → Aflever ændringer). Import, "
-            "medarbejdere, mål og indsatsens indstillinger ændres kun her i teamkopien.")
-        self.statusBar().showMessage(self.tr("Den bærbare kopi er gemt i {path}").format(path=str(result.path)), 12000)
+            "medarbejdere, mål og indsatsens indstillinger ændres kun her i teamkopien."
+        )
+        self.statusBar().showMessage(
+            self.tr("Den bærbare kopi er gemt i {path}").format(path=str(result.path)), 12000
+        )
         self.inform(self.tr("Den bærbare kopi er taget med"), text)
         return True
 
@@ -1126,8 +1267,9 @@ class MainWindow(QMainWindow):
         except KnownError as error:
             self.warn(self.tr("Ændringerne kunne ikke afleveres"), error)
             return False
-        text = self.tr("Ændringerne er afleveret i {file} (aflevering nr. {seq}): {summary}.").format(
-            file=str(result.path), seq=result.seq, summary=summary_line(result.counts))
+        text = self.tr(
+            "Ændringerne er afleveret i {file} (aflevering nr. {seq}): {summary}."
+        ).format(file=str(result.path), seq=result.seq, summary=summary_line(result.counts))
         if keep_working:
             project.laptop = read_laptop_copy(project.db)  # the next hand-back's number
         else:
@@ -1138,18 +1280,35 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 15000)
         team = Path(copy.team_path)
         if not team.exists():
-            self.inform(self.tr("Ændringerne er afleveret"), text + "\n\n" + self.tr(
-                "Læg filen, hvor teamkopien kan nås, og indlæs den dér: Filer → Indlæs ændringer fra bærbar."))
+            self.inform(
+                self.tr("Ændringerne er afleveret"),
+                text
+                + "\n\n"
+                + self.tr(
+                    "Læg filen, hvor teamkopien kan nås, og indlæs den dér: Filer → Indlæs ændringer fra bærbar."
+                ),
+            )
             return True
-        if self.ask_yes_no(self.tr("Indlæs nu i teamkopien?"), text + "\n\n" + self.tr(
-                "Teamkopien {team} kan nås herfra. Indlæs ændringerne i den nu?").format(team=str(team))):
+        if self.ask_yes_no(
+            self.tr("Indlæs nu i teamkopien?"),
+            text
+            + "\n\n"
+            + self.tr("Teamkopien {team} kan nås herfra. Indlæs ændringerne i den nu?").format(
+                team=str(team)
+            ),
+        ):
             self.merge_into_team(team, result.path, key)
         return True
 
     def ask_yes_no(self, title: str, text: str) -> bool:
         """A question with Ja and Nej (Ja the default). Tests replace this."""
-        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.Yes)
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def _open_team(self, team: Path, key: Key | None) -> Project | None:
@@ -1167,12 +1326,20 @@ class MainWindow(QMainWindow):
         try:
             project = self._open_team(team, key)
         except ProjectInUse as error:
-            holder = error.holder.sentence() + "." if error.holder is not None else self.tr(
-                "Teamkopien er åben i et andet vindue eller program.")
-            self.warn(self.tr("Teamkopien er i brug"), KnownError(
-                "{holder} Ændringerne kan ikke indlæses herfra, mens den er åben dér. Ændringsfilen {file} er "
-                "gemt: indlæs den i teamkopien (Filer → Indlæs ændringer fra bærbar).",
-                holder=holder, file=str(changes)))
+            holder = (
+                error.holder.sentence() + "."
+                if error.holder is not None
+                else self.tr("Teamkopien er åben i et andet vindue eller program.")
+            )
+            self.warn(
+                self.tr("Teamkopien er i brug"),
+                KnownError(
+                    "{holder} Ændringerne kan ikke indlæses herfra, mens den er åben dér. Ændringsfilen {file} er "
+                    "gemt: indlæs den i teamkopien (Filer → Indlæs ændringer fra bærbar).",
+                    holder=holder,
+                    file=str(changes),
+                ),
+            )
             return False
         except KnownError as error:
             self.warn(self.tr("Teamkopien kunne ikke åbnes"), error)
@@ -1199,8 +1366,11 @@ class MainWindow(QMainWindow):
         if self.project is None or not self.merge_action.isEnabled():
             return False
         path, _ = file_dialogs.get_open_file_name(
-            self, self.tr("Indlæs ændringer fra bærbar"), self._start_folder(),
-            self.tr("Ændringsfiler (*.fsmchanges);;Alle filer (*)"))
+            self,
+            self.tr("Indlæs ændringer fra bærbar"),
+            self._start_folder(),
+            self.tr("Ændringsfiler (*.fsmchanges);;Alle filer (*)"),
+        )
         return bool(path) and self.merge_file(self.project, path)
 
     def merge_file(self, project: Project, path: str | Path) -> bool:
@@ -1255,9 +1425,15 @@ class MainWindow(QMainWindow):
         """The laptop copy's password for its change file, or None. Tests replace this."""
         from fsm_desktop.views.password_dialogs import PasswordDialog
 
-        dialog = PasswordDialog(file_name, wrong, self, text=self.tr(
-            "Ændringsfilen {file} er krypteret med en anden adgangskode end teamkopien (den er skiftet, siden kopien "
-            "blev taget). Skriv den bærbare kopis adgangskode.").format(file=file_name))
+        dialog = PasswordDialog(
+            file_name,
+            wrong,
+            self,
+            text=self.tr(
+                "Ændringsfilen {file} er krypteret med en anden adgangskode end teamkopien (den er skiftet, siden kopien "
+                "blev taget). Skriv den bærbare kopis adgangskode."
+            ).format(file=file_name),
+        )
         try:
             return dialog.password if dialog.exec() == PasswordDialog.DialogCode.Accepted else None
         finally:
@@ -1280,7 +1456,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         return bool(geometry) and self.restoreGeometry(geometry)
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if not self.close_citizen_windows():
             event.ignore()
             return

@@ -36,7 +36,11 @@ BOARD_SERIES: tuple[tuple[BoardColumn | None, str, str], ...] = (
     (BoardColumn.I_GANG, QT_TRANSLATE_NOOP("MeasuresChart", "I gang"), "#009e73"),
     (BoardColumn.PAA_SPRING, QT_TRANSLATE_NOOP("MeasuresChart", "På spring"), "#0072b2"),
     (BoardColumn.PAA_VEJ, QT_TRANSLATE_NOOP("MeasuresChart", "På vej"), "#e69f00"),
-    (BoardColumn.PAA_LAENGERE_SIGT, QT_TRANSLATE_NOOP("MeasuresChart", "På længere sigt"), "#cc79a7"),
+    (
+        BoardColumn.PAA_LAENGERE_SIGT,
+        QT_TRANSLATE_NOOP("MeasuresChart", "På længere sigt"),
+        "#cc79a7",
+    ),
     (None, QT_TRANSLATE_NOOP("MeasuresChart", "Ikke placeret"), "#7f7f7f"),
 )
 FONT = 9  # points: the figure's dpi follows the screen's pixel ratio
@@ -58,7 +62,7 @@ def preload() -> None:
     with _lock:
         if "matplotlib.figure" not in sys.modules:
             _skip_set_help_texts()
-        import matplotlib.backends.backend_qtagg  # noqa: F401
+        import matplotlib.backends.backend_qtagg
         import matplotlib.figure  # noqa: F401
 
 
@@ -72,7 +76,10 @@ def _skip_set_help_texts() -> None:
     import matplotlib.artist
 
     artist = matplotlib.artist.Artist
-    if not hasattr(artist, "_update_set_signature_and_docstring") or "matplotlib.lines" in sys.modules:
+    if (
+        not hasattr(artist, "_update_set_signature_and_docstring")
+        or "matplotlib.lines" in sys.modules
+    ):
         return
 
     def mark_only(cls) -> None:
@@ -86,7 +93,7 @@ def _skip_set_help_texts() -> None:
 
 
 def period_label(result: MeasureResult) -> str:
-    """"mar 2020"; a quarter "jan–mar 2020", across a new year "nov 20–jan 21"."""
+    """ "mar 2020"; a quarter "jan–mar 2020", across a new year "nov 20–jan 21"."""
     start, end = result.period_start, result.period_end
     if start == end:
         return f"{_MONTHS[start.month - 1]} {start.year}"
@@ -97,14 +104,18 @@ def period_label(result: MeasureResult) -> str:
 
 def in_payout_window(result: MeasureResult) -> bool:
     window = result.spec.payout_window
-    return window is None or (result.period_start.first >= window[0] and result.period_end.last <= window[1])
+    return window is None or (
+        result.period_start.first >= window[0] and result.period_end.last <= window[1]
+    )
 
 
 def best_index(rows: Sequence[MeasureResult]) -> int | None:
     """The best period so far: the highest share (lowest, for a measure where lower is better)
     among the periods that count for the payout (all, when the measure has no payout window);
     the first of equals. None when no period has a share."""
-    candidates = [(k, r.share) for k, r in enumerate(rows) if r.share is not None and in_payout_window(r)]
+    candidates = [
+        (k, r.share) for k, r in enumerate(rows) if r.share is not None and in_payout_window(r)
+    ]
     if not candidates:
         return None
     sign = 1 if rows[0].spec.direction == "at_least" else -1
@@ -119,20 +130,28 @@ def payout_text(p: PayoutForecast, finished: bool = False) -> str:
     """One payout rule in a line: met or how many citizens short, and the amount.
     ``finished``: the initiative has ended (short, not "still" short; not released, not at stake)."""
     if p.met:
-        text = _t("opfyldt {period}").format(period=period_label(p.best)) if p.best else _t("opfyldt")
+        text = (
+            _t("opfyldt {period}").format(period=period_label(p.best)) if p.best else _t("opfyldt")
+        )
         if p.amount is not None:
             text += " – " + _t("udløser {amount}").format(amount=kroner(p.amount))
         return text
     if p.best is None:
         text = _t("ingen periode") if finished else _t("ingen periode endnu")
     elif p.needed == 1:
-        text = (_t("manglede 1 borger i {period}") if finished else _t("mangler 1 borger i {period}")).format(
-            period=period_label(p.best))
+        text = (
+            _t("manglede 1 borger i {period}") if finished else _t("mangler 1 borger i {period}")
+        ).format(period=period_label(p.best))
     else:
-        text = (_t("manglede {n} borgere i {period}") if finished else _t("mangler {n} borgere i {period}")).format(
-            n=number(p.needed), period=period_label(p.best))
+        text = (
+            _t("manglede {n} borgere i {period}")
+            if finished
+            else _t("mangler {n} borgere i {period}")
+        ).format(n=number(p.needed), period=period_label(p.best))
     if p.amount is not None:
-        text += " – " + (_t("{amount} ikke udløst") if finished else _t("{amount} i spil")).format(amount=kroner(p.amount))
+        text += " – " + (_t("{amount} ikke udløst") if finished else _t("{amount} i spil")).format(
+            amount=kroner(p.amount)
+        )
     return text
 
 
@@ -199,7 +218,9 @@ class ChartView(QWidget):
         # figure's default and once more when the layout places it.
         self.canvas.resize(self.contentsRect().size())
         self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.canvas.customContextMenuRequested.connect(lambda pos: self._menu(self.canvas.mapTo(self, pos)))
+        self.canvas.customContextMenuRequested.connect(
+            lambda pos: self._menu(self.canvas.mapTo(self, pos))
+        )
         self.canvas.mpl_connect("draw_event", lambda _event: self.drawn.emit())
         self.canvas.mpl_connect("resize_event", lambda _event: self.resized())
         self._layout.addWidget(self.canvas, 1)
@@ -240,7 +261,9 @@ class ChartView(QWidget):
             raise KnownError("Der er intet diagram at gemme endnu.")
         fmt = SAVE_FORMATS[path.suffix.lower()]
         try:
-            self.figure.savefig(path, format=fmt, dpi=200 if fmt == "png" else None, facecolor="white")
+            self.figure.savefig(
+                path, format=fmt, dpi=200 if fmt == "png" else None, facecolor="white"
+            )
         except OSError as exc:
             raise KnownError(
                 "Diagrammet kunne ikke gemmes i {path}: {reason}. Vælg en anden mappe eller et andet navn.",
@@ -250,11 +273,13 @@ class ChartView(QWidget):
         return path
 
     def save_as(self) -> Path | None:
-        """"Gem diagram…": ask where, then :meth:`save`."""
+        """ "Gem diagram…": ask where, then :meth:`save`."""
         if not self.has_chart:
             return None
         png, pdf = _t("PNG-billede (*.png)"), _t("PDF-dokument (*.pdf)")
-        path, chosen = file_dialogs.get_save_file_name(self, _t("Gem diagram"), self.file_stem + ".png", f"{png};;{pdf}")
+        path, chosen = file_dialogs.get_save_file_name(
+            self, _t("Gem diagram"), self.file_stem + ".png", f"{png};;{pdf}"
+        )
         if not path:
             return None
         if Path(path).suffix.lower() not in SAVE_FORMATS:
@@ -310,7 +335,14 @@ class MeasureChart(ChartView):
         ax = self.ax = figure.add_subplot()
         if not rows:
             ax.set_axis_off()
-            ax.text(0.5, 0.5, _t("Ingen måleperioder i projektets periode"), ha="center", va="center", fontsize=FONT + 1)
+            ax.text(
+                0.5,
+                0.5,
+                _t("Ingen måleperioder i projektets periode"),
+                ha="center",
+                va="center",
+                fontsize=FONT + 1,
+            )
             self.canvas.draw_idle()
             return
         spec = rows[0].spec
@@ -325,13 +357,34 @@ class MeasureChart(ChartView):
         # The periods that count for the payout (BIR: the quarters of 2021).
         window = [k for k, r in enumerate(rows) if in_payout_window(r)]
         if spec.payout_window and window:
-            ax.axvspan(window[0] - 0.5, window[-1] + 0.5, color=WINDOW_COLOUR, zorder=0,
-                       label=_t("Perioder der tæller for udbetaling"))
+            ax.axvspan(
+                window[0] - 0.5,
+                window[-1] + 0.5,
+                color=WINDOW_COLOUR,
+                zorder=0,
+                label=_t("Perioder der tæller for udbetaling"),
+            )
         if selected is not None and 0 <= selected < len(rows):
-            ax.axvline(selected, color=SELECTED_COLOUR, linewidth=1.5, linestyle=":", zorder=1,
-                       label=_t("Valgt periode ({period})").format(period=period_label(rows[selected])))
-        ax.plot(xs, values, marker="o", markersize=4, color=SHARE_COLOUR, linewidth=2, zorder=3,
-                label=_t("Sager pr. fuldtid") if caseload else _t("Andel"), picker=True, pickradius=6)
+            ax.axvline(
+                selected,
+                color=SELECTED_COLOUR,
+                linewidth=1.5,
+                linestyle=":",
+                zorder=1,
+                label=_t("Valgt periode ({period})").format(period=period_label(rows[selected])),
+            )
+        ax.plot(
+            xs,
+            values,
+            marker="o",
+            markersize=4,
+            color=SHARE_COLOUR,
+            linewidth=2,
+            zorder=3,
+            label=_t("Sager pr. fuldtid") if caseload else _t("Andel"),
+            picker=True,
+            pickradius=6,
+        )
         payout_by_value = {p.threshold.value: p for p in payouts}
         for i, threshold in enumerate(spec.thresholds):
             text = threshold_text(spec.kind, threshold.value)
@@ -346,20 +399,50 @@ class MeasureChart(ChartView):
             value = threshold.value * scale
             ax.axhline(value, color=colour, linestyle="--", linewidth=1.3, zorder=2, label=label)
             # The value beside the line's end, outside the plot: never on top of the data.
-            ax.annotate(text, xy=(1, value), xycoords=("axes fraction", "data"), xytext=(4, 0),
-                        textcoords="offset points", ha="left", va="center", fontsize=FONT, color=colour,
-                        fontweight="bold", annotation_clip=False)
+            ax.annotate(
+                text,
+                xy=(1, value),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=FONT,
+                color=colour,
+                fontweight="bold",
+                annotation_clip=False,
+            )
         # Caseload is a ceiling to stay under, not a result to reach: no "best" month.
         self.best = None if caseload else best_index(rows)
         if self.best is not None:
             b = self.best
-            ax.plot([b], [values[b]], marker="o", markersize=11, markerfacecolor="none", markeredgecolor=BEST_COLOUR,
-                    markeredgewidth=2, linestyle="none", zorder=4, label=_t("Bedste periode"))
+            ax.plot(
+                [b],
+                [values[b]],
+                marker="o",
+                markersize=11,
+                markerfacecolor="none",
+                markeredgecolor=BEST_COLOUR,
+                markeredgewidth=2,
+                linestyle="none",
+                zorder=4,
+                label=_t("Bedste periode"),
+            )
             share = number(round(rows[b].share, 1)) if caseload else percent(rows[b].share)
             third = len(rows) / 3
             ha = "left" if b < third else "right" if b >= 2 * third else "center"
-            ax.annotate(f"{self._labels[b]}\n{share}", xy=(b, values[b]), xytext=(0, 12), textcoords="offset points",
-                        ha=ha, va="bottom", fontsize=FONT, color=BEST_COLOUR, fontweight="bold", zorder=5)
+            ax.annotate(
+                f"{self._labels[b]}\n{share}",
+                xy=(b, values[b]),
+                xytext=(0, 12),
+                textcoords="offset points",
+                ha=ha,
+                va="bottom",
+                fontsize=FONT,
+                color=BEST_COLOUR,
+                fontweight="bold",
+                zorder=5,
+            )
         finite = [v for v in values if v == v]
         top = max(finite + [t.value * scale for t in spec.thresholds] + [1])
         ax.set_ylim(0, top * 1.25 if caseload else min(top * 1.25, 112))  # a share stops at 100 %
@@ -367,8 +450,12 @@ class MeasureChart(ChartView):
         if not caseload:
             from matplotlib.ticker import FuncFormatter
 
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g} %".replace(".", ",")))
-        ax.set_ylabel(_t("Sager pr. fuldtid") if caseload else _t("Andel af nævneren"), fontsize=FONT)
+            ax.yaxis.set_major_formatter(
+                FuncFormatter(lambda v, _pos: f"{v:g} %".replace(".", ","))
+            )
+        ax.set_ylabel(
+            _t("Sager pr. fuldtid") if caseload else _t("Andel af nævneren"), fontsize=FONT
+        )
         ax.tick_params(labelsize=FONT)
         ax.grid(axis="y", alpha=0.3)
         for side in ("top", "right"):
@@ -385,7 +472,9 @@ class MeasureChart(ChartView):
         room = max(1, int(self._axes_width_px(ax) / (self.canvas.devicePixelRatioF() * 62)))
         step = max(1, -(-len(self.rows) // room))
         xs = list(range(len(self.rows)))[::step]
-        ax.set_xticks(xs, [self._labels[x] for x in xs], rotation=30, ha="right", rotation_mode="anchor")
+        ax.set_xticks(
+            xs, [self._labels[x] for x in xs], rotation=30, ha="right", rotation_mode="anchor"
+        )
 
     def _legend(self) -> None:
         """Below the chart: in two columns when the chart is wide, else one."""
@@ -393,7 +482,9 @@ class MeasureChart(ChartView):
         for legend in list(figure.legends):
             legend.remove()
         wide = figure.get_figwidth() * figure.dpi / self.canvas.devicePixelRatioF() >= 900
-        figure.legend(loc="outside lower center", ncols=2 if wide else 1, fontsize=FONT, frameon=False)
+        figure.legend(
+            loc="outside lower center", ncols=2 if wide else 1, fontsize=FONT, frameon=False
+        )
 
     def resized(self) -> None:
         if self.ax is not None and self.rows:
@@ -412,7 +503,7 @@ class MeasureChart(ChartView):
         """The period nearest to an x position in data coordinates (None: outside)."""
         if xdata is None or not self.rows:
             return None
-        k = int(round(xdata))
+        k = round(xdata)
         return k if 0 <= k < len(self.rows) and abs(xdata - k) <= 0.5 else None
 
     def _pressed(self, event) -> None:
@@ -434,10 +525,15 @@ class MeasureChart(ChartView):
             text = _t("{period}: ingen data").format(period=r.label)
         elif r.spec.kind == "caseload":
             text = _t("{period}: {share} sager pr. fuldtid").format(
-                period=r.label, share="–" if r.share is None else number(round(r.share, 1)))
+                period=r.label, share="–" if r.share is None else number(round(r.share, 1))
+            )
         else:
             text = _t("{period}: {share} ({n} af {d})\nKlik for at se borgerne").format(
-                period=r.label, share=percent(r.share), n=number(r.numerator), d=number(r.denominator))
+                period=r.label,
+                share=percent(r.share),
+                n=number(r.numerator),
+                d=number(r.denominator),
+            )
         QToolTip.showText(QCursor.pos(), text, self.canvas)
 
 
@@ -448,13 +544,17 @@ class BoardHistoryChart(ChartView):
         super().__init__("tavlen-over-tid", parent)
         self.history: list[tuple[dt.date, dict]] = []
 
-    def plot(self, history: Sequence[tuple[dt.date, dict[BoardColumn | None, int]]], title: str = "") -> None:
+    def plot(
+        self, history: Sequence[tuple[dt.date, dict[BoardColumn | None, int]]], title: str = ""
+    ) -> None:
         self.history = list(history)
         if not history:
-            self.show_empty(_t(
-                "Der er ikke holdt tavlemøder endnu.\n\nNår et møde afsluttes på Tavlen (»Afslut møde …«), "
-                "gemmes antallet i hver kolonne, og her vises udviklingen fra møde til møde."
-            ))
+            self.show_empty(
+                _t(
+                    "Der er ikke holdt tavlemøder endnu.\n\nNår et møde afsluttes på Tavlen (»Afslut møde …«), "
+                    "gemmes antallet i hver kolonne, og her vises udviklingen fra møde til møde."
+                )
+            )
             return
         self._show_canvas()
         figure = self.figure
@@ -464,7 +564,9 @@ class BoardHistoryChart(ChartView):
         latest = []
         for column, label, colour in BOARD_SERIES:
             counts = [c.get(column, 0) for _day, c in history]
-            ax.plot(days, counts, marker="o", markersize=5, linewidth=2, color=colour, label=_t(label))
+            ax.plot(
+                days, counts, marker="o", markersize=5, linewidth=2, color=colour, label=_t(label)
+            )
             latest.append((counts[-1], colour))
         top = max(max(c.values(), default=0) for _day, c in history)
         ax.set_ylim(0, max(top, 1) * 1.12)
@@ -473,9 +575,18 @@ class BoardHistoryChart(ChartView):
 
         beside = offset_copy(ax.transData, fig=figure, x=7, y=0, units="points")
         for (value, colour), y in zip(latest, spread([v for v, _c in latest], max(top, 1) * 0.05)):
-            ax.annotate(number(value), xy=(days[-1], value), xytext=(days[-1], y), textcoords=beside,
-                        va="center", ha="left", fontsize=FONT, color=colour, fontweight="bold",
-                        annotation_clip=False)
+            ax.annotate(
+                number(value),
+                xy=(days[-1], value),
+                xytext=(days[-1], y),
+                textcoords=beside,
+                va="center",
+                ha="left",
+                fontsize=FONT,
+                color=colour,
+                fontweight="bold",
+                annotation_clip=False,
+            )
         if title:
             ax.set_title(title, fontsize=FONT + 2, loc="left")
         ax.set_ylabel(_t("Borgere"), fontsize=FONT)
@@ -500,8 +611,13 @@ class BoardHistoryChart(ChartView):
         room = max(1, int(self._axes_width_px(self._ax) / (self.canvas.devicePixelRatioF() * 80)))
         step = max(1, -(-len(days) // room))
         shown = days[::step]
-        self._ax.set_xticks(shown, [d.strftime("%d.%m.%Y") for d in shown], rotation=30, ha="right",
-                            rotation_mode="anchor")
+        self._ax.set_xticks(
+            shown,
+            [d.strftime("%d.%m.%Y") for d in shown],
+            rotation=30,
+            ha="right",
+            rotation_mode="anchor",
+        )
 
     def resized(self) -> None:
         if self.history and self.figure is not None and self.figure.axes:

@@ -36,10 +36,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.breakdown import ALL, GROUPS, CitizenGroup, GroupCount, GroupResult, Person, breakdown, restrict_report
+from fsm_desktop.domain.breakdown import (
+    ALL,
+    GROUPS,
+    CitizenGroup,
+    GroupCount,
+    GroupResult,
+    Person,
+    breakdown,
+    restrict_report,
+)
 from fsm_desktop.domain.breakdown import group as group_by_key
 from fsm_desktop.domain.danish import kroner, number, percent
-from fsm_desktop.domain.measures import Member, MeasureResult, Report, compute, no_data_reason
+from fsm_desktop.domain.measures import MeasureResult, Member, Report, compute, no_data_reason
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.breakdown import load_people
 from fsm_desktop.storage.facts import load_facts
@@ -71,14 +80,20 @@ class _RowsModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return _t(self.HEADERS[section])
         return None
 
@@ -104,15 +119,22 @@ class ResultsModel(_RowsModel):
         self.no_data_reason = no_data_reason
         self.set_rows(rows)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if (
-            section == self.SHARE and orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-            and self._rows and self._rows[0].spec.kind == "caseload"
+            section == self.SHARE
+            and orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and self._rows
+            and self._rows[0].spec.kind == "caseload"
         ):
             return _t("Sager pr. fuldtid")
         return super().headerData(section, orientation, role)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         r = self._rows[index.row()]
@@ -132,7 +154,10 @@ class ResultsModel(_RowsModel):
                     return "–" if r.share is None else number(round(r.share, 1))
                 return percent(r.share)
             if column == self.THRESHOLD:
-                values = [number(t.threshold.value) if caseload else percent(t.threshold.value) for t in r.thresholds]
+                values = [
+                    number(t.threshold.value) if caseload else percent(t.threshold.value)
+                    for t in r.thresholds
+                ]
                 return " / ".join(values) or _t("sættes lokalt")
             if column == self.MET:
                 if r.no_data:  # neither met nor missed: a missing registration is not a "nej"
@@ -154,13 +179,18 @@ class ResultsModel(_RowsModel):
 
 class MembersModel(_RowsModel):
     NAME, REASON = range(2)
-    HEADERS = (QT_TRANSLATE_NOOP("MeasuresPage", "Borger"), QT_TRANSLATE_NOOP("MeasuresPage", "Tæller med, fordi"))
+    HEADERS = (
+        QT_TRANSLATE_NOOP("MeasuresPage", "Borger"),
+        QT_TRANSLATE_NOOP("MeasuresPage", "Tæller med, fordi"),
+    )
 
     def __init__(self, members: list[Member], parent=None) -> None:
         super().__init__(parent)
         self._rows = list(members)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         member = self._rows[index.row()]
@@ -200,14 +230,16 @@ class MembersDialog(QDialog):
         numerator, denominator = result.members()
         layout = QVBoxLayout(self)
         summary = QLabel(
-            _t("Tæller {n} af {d} borgere i nævneren.").format(n=number(result.numerator), d=number(result.denominator)),
+            _t("Tæller {n} af {d} borgere i nævneren.").format(
+                n=number(result.numerator), d=number(result.denominator)
+            ),
             self,
         )
         if result.spec.kind == "caseload":
             summary.setText(
-                _t("{n} borgere hos koordinerende sagsbehandlere svarende til {d} fuldtidsstillinger.").format(
-                    n=number(result.numerator), d=number(result.denominator)
-                )
+                _t(
+                    "{n} borgere hos koordinerende sagsbehandlere svarende til {d} fuldtidsstillinger."
+                ).format(n=number(result.numerator), d=number(result.denominator))
             )
         layout.addWidget(summary)
         self.tabs = QTabWidget(self)
@@ -216,7 +248,10 @@ class MembersDialog(QDialog):
         label = _t("Passive ({n})") if result.spec.kind == "passive_share" else _t("Tæller ({n})")
         self.tabs.addTab(_members_view(self.numerator_model, self), label.format(n=len(numerator)))
         if result.spec.kind != "caseload":
-            self.tabs.addTab(_members_view(self.denominator_model, self), _t("Nævner ({n})").format(n=len(denominator)))
+            self.tabs.addTab(
+                _members_view(self.denominator_model, self),
+                _t("Nævner ({n})").format(n=len(denominator)),
+            )
         layout.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_t("Luk"))
@@ -237,7 +272,9 @@ class BreakdownModel(_RowsModel):
     )
     COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -253,7 +290,12 @@ class BreakdownModel(_RowsModel):
                 return percent(row.share)
         if role == Qt.ItemDataRole.TextAlignmentRole and column != self.GROUP:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.SHARE and row.met and row.denominator:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == self.SHARE
+            and row.met
+            and row.denominator
+        ):
             return MET_COLOR if row.met[0] else NOT_MET_COLOR
         if role == Qt.ItemDataRole.FontRole and row.group.is_all:
             font = QFont()
@@ -274,7 +316,11 @@ def _counter(project: Project):
     """The work of counting the project's measures ahead, for a worker thread: it reads the
     facts over its own connection (SQLite connections stay on their thread), so the GUI
     thread neither reads nor counts while the user works on another page."""
-    connect, template, grant = project.connector(), project.template, project.initiative.grant_amount
+    connect, template, grant = (
+        project.connector(),
+        project.template,
+        project.initiative.grant_amount,
+    )
 
     def work() -> Report:
         with connect() as own:
@@ -331,10 +377,12 @@ class MeasuresPage(Page):
         self.group_box.setAccessibleName(self.tr("Vis for"))
         for group in GROUPS:
             self.group_box.addItem(_t(group.label), group.key)
-        self.group_box.setToolTip(self.tr(
-            "Tæller og nævner for den valgte gruppe alene. Alder regnes på periodens sidste dag. "
-            "Sagsstammen gælder altid alle borgere."
-        ))
+        self.group_box.setToolTip(
+            self.tr(
+                "Tæller og nævner for den valgte gruppe alene. Alder regnes på periodens sidste dag. "
+                "Sagsstammen gælder altid alle borgere."
+            )
+        )
         self.save_button = QPushButton(self.tr("Gem diagram …"), measures)
         measure_label = QLabel(self.tr("&Resultatkrav:"), measures)
         measure_label.setBuddy(self.measure_box)
@@ -416,9 +464,12 @@ class MeasuresPage(Page):
         b = QVBoxLayout(board)
         b.setContentsMargins(0, 10, 0, 0)
         row = QHBoxLayout()
-        self.board_note = QLabel(self.tr(
-            "Antal borgere i hver kolonne på Tavlen ved hvert tavlemøde (gemt, når mødet afsluttes med »Afslut møde …«)."
-        ), board)
+        self.board_note = QLabel(
+            self.tr(
+                "Antal borgere i hver kolonne på Tavlen ved hvert tavlemøde (gemt, når mødet afsluttes med »Afslut møde …«)."
+            ),
+            board,
+        )
         self.board_note.setWordWrap(True)
         self.board_note.setObjectName("factLine")
         self.board_save_button = QPushButton(self.tr("Gem diagram …"), board)
@@ -431,7 +482,9 @@ class MeasuresPage(Page):
 
         self.measure_box.currentIndexChanged.connect(self._show_measure)
         self.group_box.currentIndexChanged.connect(self._apply_group)
-        self.view.selectionModel().currentRowChanged.connect(lambda current, _previous: self.select_period(current.row()))
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.select_period(current.row())
+        )
         self.period_box.currentIndexChanged.connect(self.select_period)
         self.chart.period_clicked.connect(self.period_clicked)
         self.save_button.clicked.connect(self.chart.save_as)
@@ -639,24 +692,33 @@ class MeasuresPage(Page):
         if spec.kind == "caseload":
             text = self.tr("Sager pr. fuldtids koordinerende sagsbehandler på månedens sidste dag.")
             if not group.is_all:
-                text += " " + self.tr("Sagsstammen tælles altid for alle borgere: »Vis for« ændrer den ikke.")
+                text += " " + self.tr(
+                    "Sagsstammen tælles altid for alle borgere: »Vis for« ændrer den ikke."
+                )
             return text
         if spec.kind == "passive_share":
-            text = self.tr("Andel passive: mindst 1 år i ressourceforløb og hverken aktivt tilbud eller mentor de seneste 12 måneder. Lavere er bedre.")
+            text = self.tr(
+                "Andel passive: mindst 1 år i ressourceforløb og hverken aktivt tilbud eller mentor de seneste 12 måneder. Lavere er bedre."
+            )
         else:
             met = sum(1 for r in rows if r.met)
-            counted = sum(1 for r in rows if not r.no_data)  # a period without data is not "not met"
+            counted = sum(
+                1 for r in rows if not r.no_data
+            )  # a period without data is not "not met"
             if counted == 0:
                 text = self.tr("Ingen data.")
             elif len(rows) == 1:
                 text = self.tr("Opfyldt.") if met else self.tr("Ikke opfyldt.")
             elif counted < len(rows):
-                text = self.tr("Opfyldt i {met} af {n} perioder med data.").format(met=met, n=counted)
+                text = self.tr("Opfyldt i {met} af {n} perioder med data.").format(
+                    met=met, n=counted
+                )
             else:
                 text = self.tr("Opfyldt i {met} af {n} perioder.").format(met=met, n=counted)
         if not group.is_all:
-            text += " " + self.tr("Vist for {group}: både tæller og nævner omfatter kun gruppens borgere.").format(
-                group=_t(group.label) if group.by_age else _t(group.label).lower())
+            text += " " + self.tr(
+                "Vist for {group}: både tæller og nævner omfatter kun gruppens borgere."
+            ).format(group=_t(group.label) if group.by_age else _t(group.label).lower())
         return text
 
     def _plot(self) -> None:
@@ -664,12 +726,21 @@ class MeasuresPage(Page):
         if self.shown is None:
             return
         group = self.group
-        payouts = [p for p in self.shown.payouts if rows and p.spec.id == rows[0].spec.id] if group.is_all else []
+        payouts = (
+            [p for p in self.shown.payouts if rows and p.spec.id == rows[0].spec.id]
+            if group.is_all
+            else []
+        )
         title = rows[0].spec.name if rows else ""
         if rows and not group.is_all and rows[0].spec.kind != "caseload":
             title += " – " + _t(group.label)
-        self.chart.plot(rows, payouts, title=title, selected=self._selected if rows else None,
-                        finished=self._finished())
+        self.chart.plot(
+            rows,
+            payouts,
+            title=title,
+            selected=self._selected if rows else None,
+            finished=self._finished(),
+        )
 
     def select_period(self, k: int) -> None:
         """Show period k as chosen: in the table, the chart and the breakdown."""
@@ -706,15 +777,19 @@ class MeasuresPage(Page):
         if result.no_data:  # no data for the whole target group: none for its groups either
             self.breakdown_view.setVisible(False)
             self.breakdown_model.set_rows([])
-            self.breakdown_note.setText(no_data_reason(result.spec, self.report.first_registrations))
+            self.breakdown_note.setText(
+                no_data_reason(result.spec, self.report.first_registrations)
+            )
             self.breakdown_ready.emit()
             return
         self.breakdown_view.setVisible(result.spec.kind != "caseload")
         if result.spec.kind == "caseload":
             self.breakdown_model.set_rows([])
-            self.breakdown_note.setText(self.tr(
-                "Sagsstammen er borgere pr. fuldtids sagsbehandler og fordeles ikke på grupper af borgere."
-            ))
+            self.breakdown_note.setText(
+                self.tr(
+                    "Sagsstammen er borgere pr. fuldtids sagsbehandler og fordeles ikke på grupper af borgere."
+                )
+            )
             self.breakdown_ready.emit()
             return
         people = self._ensure_people()
@@ -727,7 +802,9 @@ class MeasuresPage(Page):
             self,
         )
 
-    def _breakdown_done(self, counts: list[GroupCount], generation: int, result: MeasureResult) -> None:
+    def _breakdown_done(
+        self, counts: list[GroupCount], generation: int, result: MeasureResult
+    ) -> None:
         if generation != self._generation:
             return
         rows = self.report.for_measure(self.measure_box.currentData() or "") if self.report else []
@@ -736,12 +813,15 @@ class MeasuresPage(Page):
             return  # another period was chosen meanwhile
         self.breakdown_model.set_rows(counts)
         thresholds = " / ".join(percent(t.value, trim=True) for t in result.spec.thresholds)
-        note = self.tr("{period}, hele målgruppen fordelt på grupper. Alder på periodens sidste dag.").format(
-            period=result.label)
+        note = self.tr(
+            "{period}, hele målgruppen fordelt på grupper. Alder på periodens sidste dag."
+        ).format(period=result.label)
         if thresholds:
             note += " " + self.tr("Andelen er grøn, når gruppen når {threshold}.").format(
                 threshold=percent(result.spec.thresholds[0].value, trim=True)
-                if result.spec.direction == "at_least" else thresholds)
+                if result.spec.direction == "at_least"
+                else thresholds
+            )
         self.breakdown_note.setText(note)
         self.breakdown_ready.emit()
 
@@ -757,16 +837,22 @@ class MeasuresPage(Page):
         finished = self._finished()
         for p in self.report.payouts:
             not_met = self.tr("ikke opfyldt") if finished else self.tr("ikke opfyldt endnu")
-            line = "{label}: {status}".format(label=p.threshold.label, status=self.tr("opfyldt") if p.met else not_met)
+            line = "{label}: {status}".format(
+                label=p.threshold.label, status=self.tr("opfyldt") if p.met else not_met
+            )
             if p.best is not None:
                 best = "{period} ({share})".format(period=p.best.label, share=percent(p.best.share))
                 if p.met:
                     line += self.tr(" – første gang {best}").format(best=best)
                 else:
                     if p.needed == 1:
-                        line += self.tr(" – bedste periode {best} manglede 1 borger").format(best=best)
+                        line += self.tr(" – bedste periode {best} manglede 1 borger").format(
+                            best=best
+                        )
                     else:
-                        line += self.tr(" – bedste periode {best} manglede {n} borgere").format(best=best, n=p.needed)
+                        line += self.tr(" – bedste periode {best} manglede {n} borgere").format(
+                            best=best, n=p.needed
+                        )
             if p.spec.payout_window:
                 start, end = p.spec.payout_window
                 line += self.tr(" – kun perioder {start} – {end} tæller").format(
@@ -779,20 +865,31 @@ class MeasuresPage(Page):
                     line += " – " + self.tr("{amount} udløst").format(amount=kroner(p.amount))
                     released += p.amount
                 else:
-                    lost = self.tr("{amount} ikke udløst") if finished else self.tr("{amount} i spil")
+                    lost = (
+                        self.tr("{amount} ikke udløst") if finished else self.tr("{amount} i spil")
+                    )
                     line += " – " + lost.format(amount=kroner(p.amount))
                     at_stake += p.amount
             lines.append("•  " + line)
         if lines:
             if self.report.payouts and self.report.payouts[0].amount is not None:
-                total = (self.tr("I alt: {released} udløst, {stake} ikke udløst.") if finished
-                         else self.tr("I alt: {released} udløst, {stake} endnu i spil."))
+                total = (
+                    self.tr("I alt: {released} udløst, {stake} ikke udløst.")
+                    if finished
+                    else self.tr("I alt: {released} udløst, {stake} endnu i spil.")
+                )
                 lines.append(total.format(released=kroner(released), stake=kroner(at_stake)))
             else:
-                lines.append(self.tr("Tilsagnets beløb er ikke indtastet i projektet, så prognosen vises ikke i kroner."))
+                lines.append(
+                    self.tr(
+                        "Tilsagnets beløb er ikke indtastet i projektet, så prognosen vises ikke i kroner."
+                    )
+                )
         heading = self.tr("Udbetalingsprognose")
         if not self.group.is_all:
-            heading = self.tr("Udbetalingsprognose (for hele målgruppen – tilsagnet udbetales efter alle borgeres tal)")
+            heading = self.tr(
+                "Udbetalingsprognose (for hele målgruppen – tilsagnet udbetales efter alle borgeres tal)"
+            )
         self.payout_heading.setText(heading)
         self.payout_heading.setVisible(bool(lines))
         self.payout_label.setVisible(bool(lines))

@@ -48,12 +48,19 @@ class NewProjectDialog(QDialog):
         form.addRow(self.tr("Kommune:"), self.municipality_edit)
         form.addRow(self.tr("Tilsagnsbeløb:"), self.grant_box)
         # The project will hold CPR numbers and health notes: the file is encrypted.
-        heading = QLabel(self.tr("Projektfilen krypteres med en adgangskode, som alle, der skal åbne den, skal kende."), self)
+        heading = QLabel(
+            self.tr(
+                "Projektfilen krypteres med en adgangskode, som alle, der skal åbne den, skal kende."
+            ),
+            self,
+        )
         heading.setWordWrap(True)
         form.addRow(heading)
         self.password_fields = PasswordFields(self, form)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Vælg fil og opret…"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuller"))
         buttons.accepted.connect(self.accept)
@@ -74,7 +81,7 @@ class NewProjectDialog(QDialog):
             )
         )
 
-    def accept(self) -> None:  # noqa: D102 - a bad password keeps the dialog open
+    def accept(self) -> None:
         if self.password_fields.problem() is None:
             super().accept()
 

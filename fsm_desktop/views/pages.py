@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from fsm_desktop.storage.project import Project
 
-
 #: The dynamic property that marks a control as one that writes (:meth:`Page.writes`).
 WRITES_PROPERTY = "fsmWrites"
 #: The dynamic property that marks a control whose work belongs to the team copy
@@ -112,7 +111,9 @@ class Page(QWidget):
                 control.setProperty(_TOOLTIP_PROPERTY, control.toolTip())
             control.setToolTip(reason)
             control.setEnabled(False)
-        elif control.property(_TOOLTIP_PROPERTY) is not None:  # was a laptop copy's: the team copy's now
+        elif (
+            control.property(_TOOLTIP_PROPERTY) is not None
+        ):  # was a laptop copy's: the team copy's now
             control.setToolTip(str(control.property(_TOOLTIP_PROPERTY)))
             control.setProperty(_TOOLTIP_PROPERTY, None)
             control.setEnabled(True)  # the page's own rules settle it again as it loads
@@ -142,7 +143,7 @@ class Page(QWidget):
             status().showMessage(translate_error(self.project.read_only_reason), 8000)
         return True
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._loaded:
             self.reload()
@@ -178,8 +179,16 @@ def page_classes() -> tuple[type[Page], ...]:
     from fsm_desktop.views.citizens_page import CitizensPage
     from fsm_desktop.views.import_page import ImportPage
     from fsm_desktop.views.measures_page import MeasuresPage
-    from fsm_desktop.views.status_page import StatusSheetPage
     from fsm_desktop.views.staff_page import StaffPage
+    from fsm_desktop.views.status_page import StatusSheetPage
     from fsm_desktop.views.stepup_page import StepUpPage
 
-    return (BoardPage, CitizensPage, StepUpPage, MeasuresPage, StatusSheetPage, StaffPage, ImportPage)
+    return (
+        BoardPage,
+        CitizensPage,
+        StepUpPage,
+        MeasuresPage,
+        StatusSheetPage,
+        StaffPage,
+        ImportPage,
+    )

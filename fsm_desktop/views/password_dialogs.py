@@ -62,12 +62,24 @@ class PasswordDialog(QDialog):
     """The password of an encrypted project; ``wrong``: the last one did not open it. ``text``
     says what it is for when that is not a project (a laptop copy's change file)."""
 
-    def __init__(self, file_name: str, wrong: bool = False, parent: QWidget | None = None, text: str | None = None) -> None:
+    def __init__(
+        self,
+        file_name: str,
+        wrong: bool = False,
+        parent: QWidget | None = None,
+        text: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("passwordDialog")
         self.setWindowTitle(self.tr("Adgangskode"))
         layout = QVBoxLayout(self)
-        label = QLabel(text or self.tr("Projektet {file} er krypteret. Skriv adgangskoden for at åbne det.").format(file=file_name), self)
+        label = QLabel(
+            text
+            or self.tr("Projektet {file} er krypteret. Skriv adgangskoden for at åbne det.").format(
+                file=file_name
+            ),
+            self,
+        )
         label.setWordWrap(True)
         layout.addWidget(label)
         self.edit = password_edit(self, self.tr("Adgangskode"))
@@ -76,7 +88,9 @@ class PasswordDialog(QDialog):
         self.error.setObjectName("errorText")
         self.error.setVisible(wrong)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Åbn"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuller"))
         buttons.accepted.connect(self.accept)
@@ -92,7 +106,9 @@ class NewPasswordDialog(QDialog):
     """*Krypter projektet* and *Skift adgangskode*: a new password twice (and, for a change,
     the current one: whoever sits at an unlocked screen cannot change it alone)."""
 
-    def __init__(self, title: str, text: str, ask_current: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, text: str, ask_current: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("newPasswordDialog")
         self.setWindowTitle(title)
@@ -107,14 +123,16 @@ class NewPasswordDialog(QDialog):
             form.addRow(self.tr("Nuværende adgangskode:"), self.current)
         self.fields = PasswordFields(self, form)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuller"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(480)
 
-    def accept(self) -> None:  # noqa: D102 - a bad password keeps the dialog open
+    def accept(self) -> None:
         if self.fields.problem() is None:
             super().accept()
 

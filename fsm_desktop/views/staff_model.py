@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont
 
 from fsm_desktop.domain.caseload import (
@@ -67,7 +75,7 @@ def status_words(status: Status, limit) -> str:
 
 
 def month_label(label: str) -> str:
-    """"2019-03" → "mar 19"; anything else as it is."""
+    """ "2019-03" → "mar 19"; anything else as it is."""
     if len(label) == 7 and label[4] == "-":
         return f"{MONTHS[int(label[5:]) - 1]} {label[2:4]}"
     return label
@@ -81,7 +89,9 @@ class StaffTableModel(QAbstractTableModel):
     """The register: one row per person, with their caseload on the chosen day."""
 
     # What a team leader looks for first comes first (visible beside the chart at 1366 pixels).
-    INITIALS, NAME, ROLE, CITIZENS, PER_FTE, LIMIT, STATUS, HOURS, FTE, ACTIVE, BAND, OTHER = range(12)
+    INITIALS, NAME, ROLE, CITIZENS, PER_FTE, LIMIT, STATUS, HOURS, FTE, ACTIVE, BAND, OTHER = range(
+        12
+    )
     HEADERS = (
         QT_TRANSLATE_NOOP("StaffModel", "Initialer"),
         QT_TRANSLATE_NOOP("StaffModel", "Navn"),
@@ -125,13 +135,15 @@ class StaffTableModel(QAbstractTableModel):
     def row_of(self, staff_id: str) -> int:
         return next((r for r, p in enumerate(self._loads) if p.record.id == staff_id), -1)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._loads)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -140,17 +152,23 @@ class StaffTableModel(QAbstractTableModel):
             return _t(self.HEADERS[section])
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == self.OTHER:
-                return _t("Andre sager: sagsbehandlerens sager uden for målgruppen i måneden (dobbeltklik for "
-                          "at skrive). Grænsen på 30–35 gælder hele sagsstammen, også når den er blandet")
+                return _t(
+                    "Andre sager: sagsbehandlerens sager uden for målgruppen i måneden (dobbeltklik for "
+                    "at skrive). Grænsen på 30–35 gælder hele sagsstammen, også når den er blandet"
+                )
             if section == self.PER_FTE:
                 return _t("Borgere pr. fuldtidsstilling: borgere × 37 ÷ timer pr. uge")
             if section == self.CITIZENS:
-                return _t("Borgere i sagsstammen på dagen; borgere parkeret hos en pseudo-sagsbehandler står i parentes")
+                return _t(
+                    "Borgere i sagsstammen på dagen; borgere parkeret hos en pseudo-sagsbehandler står i parentes"
+                )
         if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
             return _right()
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or not 0 <= index.row() < len(self._loads):
             return None
         load = self._loads[index.row()]
@@ -173,14 +191,23 @@ class StaffTableModel(QAbstractTableModel):
             if load.status is Status.IN_RANGE:
                 return RANGE_BACKGROUND
             return None
-        if role == Qt.ItemDataRole.FontRole and load.status is Status.OVER and column in (self.PER_FTE, self.STATUS, self.INITIALS):
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and load.status is Status.OVER
+            and column in (self.PER_FTE, self.STATUS, self.INITIALS)
+        ):
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ForegroundRole:
-            if load.status in (Status.OVER, Status.IN_RANGE) and column in (self.PER_FTE, self.STATUS):
+            if load.status in (Status.OVER, Status.IN_RANGE) and column in (
+                self.PER_FTE,
+                self.STATUS,
+            ):
                 return QColor("#1f1f1f")
-            if not load.record.active_on(load.day) or (column == self.STATUS and load.status is Status.NOT_COUNTED):
+            if not load.record.active_on(load.day) or (
+                column == self.STATUS and load.status is Status.NOT_COUNTED
+            ):
                 return MUTED
             return None
         if role == self.STAFF_ROLE:
@@ -207,11 +234,17 @@ class StaffTableModel(QAbstractTableModel):
             return number(load.fte, 2)
         if column == self.CITIZENS:
             if not record.counted:
-                return number(load.parked) if load.parked else ("" if record.role is StaffRole.LEADER else "0")
+                return (
+                    number(load.parked)
+                    if load.parked
+                    else ("" if record.role is StaffRole.LEADER else "0")
+                )
             return number(load.citizens) + (f" (+{number(load.parked)})" if load.parked else "")
         if column == self.PER_FTE:
             if load.other:  # HIR: the registered caseload, and the whole one the limit judges
-                return _t("{load} ({whole})").format(load=load_text(load.per_fte), whole=load_text(load.whole_per_fte))
+                return _t("{load} ({whole})").format(
+                    load=load_text(load.per_fte), whole=load_text(load.whole_per_fte)
+                )
             return load_text(load.per_fte)
         if column == self.LIMIT:
             return load.limit.label() if load.limit else ""
@@ -226,7 +259,9 @@ class StaffTableModel(QAbstractTableModel):
         return ""
 
     def _editable(self, load: PersonLoad) -> bool:
-        return self.other_editable and load.record.role is StaffRole.CASEWORKER and load.record.counted
+        return (
+            self.other_editable and load.record.role is StaffRole.CASEWORKER and load.record.counted
+        )
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -235,7 +270,7 @@ class StaffTableModel(QAbstractTableModel):
                 flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def setData(self, index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != self.OTHER:
             return False
         load = self._loads[index.row()]
@@ -253,11 +288,17 @@ class StaffTableModel(QAbstractTableModel):
     def _status(self, load: PersonLoad) -> str:
         record = load.record
         if load.gone_with_citizens:
-            return _t("ikke aktiv – har {citizens}").format(citizens=citizens_text(load.citizens + load.parked))
+            return _t("ikke aktiv – har {citizens}").format(
+                citizens=citizens_text(load.citizens + load.parked)
+            )
         if record.role is StaffRole.LEADER:
             return ""
         if not record.counted:
-            return _t("parkeret – tæller ikke") if record.role is StaffRole.PSEUDO else _t("0 timer – tæller ikke")
+            return (
+                _t("parkeret – tæller ikke")
+                if record.role is StaffRole.PSEUDO
+                else _t("0 timer – tæller ikke")
+            )
         return _t(SHORT_STATUS[load.status])
 
     @staticmethod
@@ -273,16 +314,25 @@ class StaffTableModel(QAbstractTableModel):
     def _tooltip(self, load: PersonLoad) -> str:
         record = load.record
         if not record.counted:
-            return _t("{citizens} parkeret; tæller ikke med i nogens sagsstamme.").format(citizens=citizens_text(load.parked))
+            return _t("{citizens} parkeret; tæller ikke med i nogens sagsstamme.").format(
+                citizens=citizens_text(load.parked)
+            )
         text = _t("{citizens} på {h} timer = {fte} fuldtid → {load} pr. fuldtid").format(
-            citizens=citizens_text(load.citizens), h=number(record.hours, 1), fte=number(load.fte, 2), load=load_text(load.per_fte))
+            citizens=citizens_text(load.citizens),
+            h=number(record.hours, 1),
+            fte=number(load.fte, 2),
+            load=load_text(load.per_fte),
+        )
         if load.other:
             text += " · " + _t("med {other} andre sager: {whole} pr. fuldtid i alt").format(
-                other=number(load.other), whole=load_text(load.whole_per_fte))
+                other=number(load.other), whole=load_text(load.whole_per_fte)
+            )
         if load.limit:
             text += " · " + status_words(load.status, load.limit)
         if load.parked:
-            text += " · " + _t("{n} af borgerne er parkeret og tæller ikke med").format(n=number(load.parked))
+            text += " · " + _t("{n} af borgerne er parkeret og tæller ikke med").format(
+                n=number(load.parked)
+            )
         return text
 
     def _sort_value(self, load: PersonLoad, column: int):
@@ -302,7 +352,13 @@ class StaffTableModel(QAbstractTableModel):
         if column == self.ROLE:
             return list(ROLE_LABELS).index(record.role)
         if column == self.STATUS:
-            return [Status.OVER, Status.IN_RANGE, Status.OK, Status.NO_LIMIT, Status.NOT_COUNTED].index(load.status)
+            return [
+                Status.OVER,
+                Status.IN_RANGE,
+                Status.OK,
+                Status.NO_LIMIT,
+                Status.NOT_COUNTED,
+            ].index(load.status)
         if column == self.ACTIVE:
             return (record.active_from or dt.date.min, record.active_to or dt.date.max)
         return self._text(load, column).casefold()
@@ -321,7 +377,9 @@ class HistoryModel(QAbstractTableModel):
         super().__init__(parent)
         self._report: CaseloadReport | None = None
         self._rows: list[tuple[StaffRecord | None, StaffRole | None]] = []
-        self._cells: list[list[tuple[int, object, Status, int]]] = []  # citizens, load, status, parked
+        self._cells: list[
+            list[tuple[int, object, Status, int]]
+        ] = []  # citizens, load, status, parked
         self.per_fte = True
 
     def set_report(self, report: CaseloadReport | None) -> None:
@@ -333,15 +391,36 @@ class HistoryModel(QAbstractTableModel):
             per_day = [report.people(k) for k in range(n)]
             for i, record in enumerate(report.staff):
                 loads = [day[i] for day in per_day]
-                if any(shown(p) for p in loads) and record.role is not StaffRole.LEADER or any(p.citizens or p.parked for p in loads):
+                if (any(shown(p) for p in loads) and record.role is not StaffRole.LEADER) or any(
+                    p.citizens or p.parked for p in loads
+                ):
                     self._rows.append((record, None))
-                    self._cells.append([(p.citizens if record.counted else p.parked, p.per_fte, p.status, p.parked) for p in loads])
+                    self._cells.append(
+                        [
+                            (
+                                p.citizens if record.counted else p.parked,
+                                p.per_fte,
+                                p.status,
+                                p.parked,
+                            )
+                            for p in loads
+                        ]
+                    )
             for role in ROLE_PLURAL:
                 cells = []
                 for k in range(n):
                     citizens, hours = report.history.team[role][k]
                     load = per_fte(citizens, hours) if hours else None
-                    cells.append((citizens, load, judge(load, report.settings.limit(role)) if hours else Status.NOT_COUNTED, 0))
+                    cells.append(
+                        (
+                            citizens,
+                            load,
+                            judge(load, report.settings.limit(role))
+                            if hours
+                            else Status.NOT_COUNTED,
+                            0,
+                        )
+                    )
                 if any(c[0] for c in cells):
                     self._rows.append((None, role))
                     self._cells.append(cells)
@@ -352,18 +431,27 @@ class HistoryModel(QAbstractTableModel):
             return
         self.per_fte = on
         if self._rows:
-            self.dataChanged.emit(self.index(0, self.FIRST_MONTH), self.index(len(self._rows) - 1, self.columnCount() - 1))
+            self.dataChanged.emit(
+                self.index(0, self.FIRST_MONTH),
+                self.index(len(self._rows) - 1, self.columnCount() - 1),
+            )
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         if parent.isValid() or self._report is None:
             return 0
         return self.FIRST_MONTH + len(self._report.labels)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal or self._report is None or not 0 <= section < self.columnCount():
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            orientation != Qt.Orientation.Horizontal
+            or self._report is None
+            or not 0 <= section < self.columnCount()
+        ):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == self.INITIALS:
@@ -372,12 +460,16 @@ class HistoryModel(QAbstractTableModel):
                 return _t("Navn")
             return month_label(self._report.labels[section - self.FIRST_MONTH])
         if role == Qt.ItemDataRole.ToolTipRole and section >= self.FIRST_MONTH:
-            return _t("Opgjort {d}").format(d=_dk(self._report.history.days[section - self.FIRST_MONTH]))
+            return _t("Opgjort {d}").format(
+                d=_dk(self._report.history.days[section - self.FIRST_MONTH])
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and section >= self.FIRST_MONTH:
             return _right()
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or not 0 <= index.row() < len(self._rows) or self._report is None:
             return None
         record, team = self._rows[index.row()]
@@ -385,7 +477,11 @@ class HistoryModel(QAbstractTableModel):
         if column < self.FIRST_MONTH:
             if role == Qt.ItemDataRole.DisplayRole:
                 if record is None:
-                    return _t("I alt") if column == self.INITIALS else _t(ROLE_PLURAL[team]).lower().capitalize()
+                    return (
+                        _t("I alt")
+                        if column == self.INITIALS
+                        else _t(ROLE_PLURAL[team]).lower().capitalize()
+                    )
                 return record.initials if column == self.INITIALS else record.name
             if role == Qt.ItemDataRole.FontRole and record is None:
                 font = QFont()
@@ -396,7 +492,7 @@ class HistoryModel(QAbstractTableModel):
             return None
         if not 0 <= column - self.FIRST_MONTH < len(self._cells[index.row()]):
             return None
-        citizens, load, status, parked = self._cells[index.row()][column - self.FIRST_MONTH]
+        citizens, load, status, _parked = self._cells[index.row()][column - self.FIRST_MONTH]
         counted = team is not None or (record is not None and record.counted)
         if role == Qt.ItemDataRole.DisplayRole:
             if self.per_fte and counted:
@@ -408,12 +504,19 @@ class HistoryModel(QAbstractTableModel):
             if not counted:
                 return _t("{citizens} parkeret").format(citizens=citizens_text(citizens))
             limit = self._report.settings.limit(team or record.role)
-            return _t("{citizens}, {load} pr. fuldtid").format(citizens=citizens_text(citizens), load=load_text(load)) + (
-                " · " + status_words(status, limit) if limit else "")
+            return _t("{citizens}, {load} pr. fuldtid").format(
+                citizens=citizens_text(citizens), load=load_text(load)
+            ) + (" · " + status_words(status, limit) if limit else "")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _right()
         if role == Qt.ItemDataRole.BackgroundRole:
-            return OVER_BACKGROUND if status is Status.OVER else RANGE_BACKGROUND if status is Status.IN_RANGE else None
+            return (
+                OVER_BACKGROUND
+                if status is Status.OVER
+                else RANGE_BACKGROUND
+                if status is Status.IN_RANGE
+                else None
+            )
         if role == Qt.ItemDataRole.FontRole and (status is Status.OVER or record is None):
             font = QFont()
             font.setBold(True)
@@ -434,4 +537,4 @@ def loads_for(report: CaseloadReport, k: int) -> list[PersonLoad]:
     return report.people(k)
 
 
-__all__ = ["HistoryModel", "ROLE_LABELS", "Staff", "StaffTableModel", "loads_for", "month_label"]
+__all__ = ["ROLE_LABELS", "HistoryModel", "Staff", "StaffTableModel", "loads_for", "month_label"]

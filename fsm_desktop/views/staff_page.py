@@ -81,7 +81,6 @@ from fsm_desktop.views.staff_model import (
     StaffTableModel,
     load_text,
     loads_for,
-    month_label,
     status_words,
 )
 from fsm_desktop.views.tasks import run_in_background
@@ -91,12 +90,29 @@ ERROR_STYLE = "color: #a2191f;"
 WARNING_STYLE = "background: #fff8e1; border: 1px solid #c98a00; padding: 6px; color: #3d2a00;"
 NOTICE_STYLE = "color: #1b4d2e;"
 #: Okabe–Ito colours: blue (under the limit), orange (inside the range), vermillion (over).
-BAR_COLORS = {Status.OK: "#0072B2", Status.NO_LIMIT: "#0072B2", Status.IN_RANGE: "#E69F00", Status.OVER: "#D55E00"}
+BAR_COLORS = {
+    Status.OK: "#0072B2",
+    Status.NO_LIMIT: "#0072B2",
+    Status.IN_RANGE: "#E69F00",
+    Status.OVER: "#D55E00",
+}
 BAR_HATCH = {Status.IN_RANGE: "//", Status.OVER: "xx"}
 #: The chart shows at most this many people (the highest loads) so that initials stay legible.
 MAX_BARS = 60
-MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-               "november", "december")
+MONTH_NAMES = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def _t(text: str) -> str:
@@ -136,7 +152,12 @@ def fit_columns(view: QTableView, model, caps: dict[int, int]) -> None:
     header_metrics = QFontMetrics(bold)
     rows = model.rowCount()
     for column in range(model.columnCount()):
-        width = header_metrics.horizontalAdvance(str(model.headerData(column, Qt.Orientation.Horizontal) or "")) + 20
+        width = (
+            header_metrics.horizontalAdvance(
+                str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            )
+            + 20
+        )
         for row in range(min(rows, 400)):
             index = model.index(row, column)
             text = model.data(index)
@@ -183,7 +204,9 @@ class CaseloadChart(QWidget):
         self.canvas.setParent(self)
         self._layout.addWidget(self.canvas)
 
-    def plot(self, loads: list[PersonLoad], settings: CaseloadSettings, per_fte_mode: bool, day: dt.date) -> None:
+    def plot(
+        self, loads: list[PersonLoad], settings: CaseloadSettings, per_fte_mode: bool, day: dt.date
+    ) -> None:
         self._ensure_canvas()
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
@@ -195,18 +218,30 @@ class CaseloadChart(QWidget):
         self.bars = []
         if not people:
             ax.set_axis_off()
-            ax.text(0.5, 0.5, _t("Ingen medarbejdere med sagsstamme {d}").format(d=_dk(day)), ha="center", va="center")
+            ax.text(
+                0.5,
+                0.5,
+                _t("Ingen medarbejdere med sagsstamme {d}").format(d=_dk(day)),
+                ha="center",
+                va="center",
+            )
             self.canvas.draw_idle()
             return
         note = ""
         if len(people) > MAX_BARS:
             note = _t(" – de {n} højeste af {total}").format(n=MAX_BARS, total=len(people))
-            people = sorted(people, key=lambda p: -(float(p.per_fte) if per_fte_mode else p.citizens))[:MAX_BARS]
+            people = sorted(
+                people, key=lambda p: -(float(p.per_fte) if per_fte_mode else p.citizens)
+            )[:MAX_BARS]
         order = {role: i for i, role in enumerate(COUNTED_ROLES)}
         people.sort(key=lambda p: (order[p.record.role], p.record.initials.casefold()))
         # Per full-time: the whole caseload (HIR: with other cases), which the limit judges.
-        values = [float(p.whole_per_fte if p.whole_per_fte is not None else p.per_fte) if per_fte_mode
-                  else float(p.citizens) for p in people]
+        values = [
+            float(p.whole_per_fte if p.whole_per_fte is not None else p.per_fte)
+            if per_fte_mode
+            else float(p.citizens)
+            for p in people
+        ]
         # A gap of one bar between the roles, each group named over its bars.
         xs, x, previous = [], 0, None
         for p in people:
@@ -216,13 +251,19 @@ class CaseloadChart(QWidget):
             previous = p.record.role
             x += 1
         for x, p, value in zip(xs, people, values):
-            ax.bar(x, value, color=BAR_COLORS.get(p.status, "#0072B2"), hatch=BAR_HATCH.get(p.status),
-                   edgecolor="#1f1f1f" if p.status in BAR_HATCH else "none", linewidth=0.6)
+            ax.bar(
+                x,
+                value,
+                color=BAR_COLORS.get(p.status, "#0072B2"),
+                hatch=BAR_HATCH.get(p.status),
+                edgecolor="#1f1f1f" if p.status in BAR_HATCH else "none",
+                linewidth=0.6,
+            )
             self.bars.append((p.record.initials, value, p.status))
         if len(people) <= 16:
             for x, value in zip(xs, values):
                 ax.text(x, value, number(value, 1), ha="center", va="bottom", fontsize=7)
-        top = max(values + [1.0])
+        top = max([*values, 1.0])
         limit_handles = []
         groups = []
         for role in COUNTED_ROLES:
@@ -238,19 +279,55 @@ class CaseloadChart(QWidget):
                 top = max(top, limit.high)
                 if limit.low is not None:
                     ax.hlines(limit.low, lo, hi, colors="#8a5a00", linestyles=":", linewidth=1.4)
-                limit_handles.append(Line2D([], [], color="#D55E00", linestyle="--", linewidth=1.4,
-                                            label=_t("grænse {role} {v}").format(role=ROLE_PLURAL[role].lower(), v=limit.label())))
+                limit_handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        color="#D55E00",
+                        linestyle="--",
+                        linewidth=1.4,
+                        label=_t("grænse {role} {v}").format(
+                            role=ROLE_PLURAL[role].lower(), v=limit.label()
+                        ),
+                    )
+                )
             if settings.ips:
                 for low, high, label in ((0, 20, "5"), (20, 25, "4"), (25, 30, "3"), (30, 40, "2")):
-                    ax.axhspan(low, high, color="#000000", alpha=0.03 + 0.025 * (5 - int(label)), linewidth=0)
-                    ax.text(xs[-1] + 0.7, (low + high) / 2, "IPS " + label, fontsize=6, color="#444444", va="center", ha="left")
+                    ax.axhspan(
+                        low,
+                        high,
+                        color="#000000",
+                        alpha=0.03 + 0.025 * (5 - int(label)),
+                        linewidth=0,
+                    )
+                    ax.text(
+                        xs[-1] + 0.7,
+                        (low + high) / 2,
+                        "IPS " + label,
+                        fontsize=6,
+                        color="#444444",
+                        va="center",
+                        ha="left",
+                    )
                 top = max(top, 42)
         ax.set_ylim(0, top * 1.15)
         if len(groups) > 1:
             for role, lo, hi in groups:
-                ax.text((lo + hi) / 2, top * 1.13, ROLE_PLURAL[role], ha="center", va="top", fontsize=7, color="#333333")
-        ax.set_xticks(xs, [p.record.initials for p in people], rotation=90 if len(people) > 14 else 0,
-                      fontsize=8 if len(people) <= 30 else 6)
+                ax.text(
+                    (lo + hi) / 2,
+                    top * 1.13,
+                    ROLE_PLURAL[role],
+                    ha="center",
+                    va="top",
+                    fontsize=7,
+                    color="#333333",
+                )
+        ax.set_xticks(
+            xs,
+            [p.record.initials for p in people],
+            rotation=90 if len(people) > 14 else 0,
+            fontsize=8 if len(people) <= 30 else 6,
+        )
         ax.set_xlim(-0.8, xs[-1] + (2.2 if per_fte_mode and settings.ips else 0.8))
         ax.set_ylabel(_t("Borgere pr. fuldtid") if per_fte_mode else _t("Borgere"))
         ax.set_title(_t("Sagsstammer {d}").format(d=_dk(day)) + note, fontsize=9)
@@ -258,11 +335,31 @@ class CaseloadChart(QWidget):
         ax.spines[["top", "right"]].set_visible(False)
         handles = [Patch(facecolor=BAR_COLORS[Status.OK], label=_t("under grænsen"))]
         if any(p.status is Status.IN_RANGE for p in people):
-            handles.append(Patch(facecolor=BAR_COLORS[Status.IN_RANGE], hatch="//", edgecolor="#1f1f1f", label=_t("inden for intervallet")))
+            handles.append(
+                Patch(
+                    facecolor=BAR_COLORS[Status.IN_RANGE],
+                    hatch="//",
+                    edgecolor="#1f1f1f",
+                    label=_t("inden for intervallet"),
+                )
+            )
         if any(p.status is Status.OVER for p in people):
-            handles.append(Patch(facecolor=BAR_COLORS[Status.OVER], hatch="xx", edgecolor="#1f1f1f", label=_t("over grænsen")))
-        ax.legend(handles=handles + limit_handles, loc="upper center", bbox_to_anchor=(0.5, -0.14 if len(people) > 14 else -0.08),
-                  ncols=2, fontsize=7, frameon=False)
+            handles.append(
+                Patch(
+                    facecolor=BAR_COLORS[Status.OVER],
+                    hatch="xx",
+                    edgecolor="#1f1f1f",
+                    label=_t("over grænsen"),
+                )
+            )
+        ax.legend(
+            handles=handles + limit_handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.14 if len(people) > 14 else -0.08),
+            ncols=2,
+            fontsize=7,
+            frameon=False,
+        )
         self.canvas.draw_idle()
 
 
@@ -288,7 +385,13 @@ def _attempt(label: QLabel, write):
 class StaffDialog(QDialog):
     """Add or change a person in the register; the rules' messages stand next to the fields."""
 
-    def __init__(self, project: Project, record: StaffRecord | None, today: dt.date, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        record: StaffRecord | None,
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.today = today
@@ -301,7 +404,9 @@ class StaffDialog(QDialog):
         self.initials.setMaxLength(8)
         self.role = QComboBox(self)
         for role in StaffRole:
-            self.role.addItem(QCoreApplication.translate("StaffModel", ROLE_LABELS[role]), role.value)
+            self.role.addItem(
+                QCoreApplication.translate("StaffModel", ROLE_LABELS[role]), role.value
+            )
         self.hours = QDoubleSpinBox(self)
         self.hours.setRange(0, 48)
         self.hours.setDecimals(1)
@@ -311,25 +416,38 @@ class StaffDialog(QDialog):
         self.from_date = _date_edit(self, today)
         self.to_box = QCheckBox(_t("til"), self)
         self.to_date = _date_edit(self, today)
-        self.errors = {key: _error_label(self) for key in ("name", "initials", "role", "hours", "active_to")}
+        self.errors = {
+            key: _error_label(self) for key in ("name", "initials", "role", "hours", "active_to")
+        }
         active = QGridLayout()
         active.addWidget(self.from_box, 0, 0)
         active.addWidget(self.from_date, 0, 1)
         active.addWidget(self.to_box, 1, 0)
         active.addWidget(self.to_date, 1, 1)
         active.setColumnStretch(2, 1)
-        for label, widget, key in ((_t("Navn"), self.name, "name"), (_t("Initialer"), self.initials, "initials"),
-                                   (_t("Rolle"), self.role, "role"), (_t("Timer pr. uge"), self.hours, "hours"),
-                                   (_t("Aktiv i projektet"), active, "active_to")):
+        for label, widget, key in (
+            (_t("Navn"), self.name, "name"),
+            (_t("Initialer"), self.initials, "initials"),
+            (_t("Rolle"), self.role, "role"),
+            (_t("Timer pr. uge"), self.hours, "hours"),
+            (_t("Aktiv i projektet"), active, "active_to"),
+        ):
             form.addRow(label, widget)
             form.addRow("", self.errors[key])
-        hint = QLabel(_t("Pseudo-sagsbehandlere (fx »Barsel/fængsel« og »Sag overdraget til pensionsnævnet«) har 0 timer; "
-                         "deres borgere tæller ikke med i nogens sagsstamme. Sagsbehandlere med mødelederfunktion "
-                         "registreres med det nedsatte timetal."), self)
+        hint = QLabel(
+            _t(
+                "Pseudo-sagsbehandlere (fx »Barsel/fængsel« og »Sag overdraget til pensionsnævnet«) har 0 timer; "
+                "deres borgere tæller ikke med i nogens sagsstamme. Sagsbehandlere med mødelederfunktion "
+                "registreres med det nedsatte timetal."
+            ),
+            self,
+        )
         hint.setObjectName("dialogHint")
         hint.setWordWrap(True)
         self.general_error = _error_label(self)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_t("Gem"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_t("Annullér"))
         self.buttons.accepted.connect(self.save)
@@ -369,11 +487,19 @@ class StaffDialog(QDialog):
 
     def current(self) -> StaffRecord:
         staff_id = self.record.id if self.record is not None else None
-        staff = Staff(self.initials.text(), self.name.text(), StaffRole(self.role.currentData()), self.hours.value())
+        staff = Staff(
+            self.initials.text(),
+            self.name.text(),
+            StaffRole(self.role.currentData()),
+            self.hours.value(),
+        )
         if staff_id is not None:
             staff.id = staff_id
-        return StaffRecord(staff, _pydate(self.from_date.date()) if self.from_box.isChecked() else None,
-                           _pydate(self.to_date.date()) if self.to_box.isChecked() else None)
+        return StaffRecord(
+            staff,
+            _pydate(self.from_date.date()) if self.from_box.isChecked() else None,
+            _pydate(self.to_date.date()) if self.to_box.isChecked() else None,
+        )
 
     def save(self) -> None:
         register = StaffRegister(self.project)
@@ -393,7 +519,9 @@ class StaffDialog(QDialog):
 class LimitsDialog(QDialog):
     """The caseload limits per role (per full-time equivalent), stored in the project."""
 
-    def __init__(self, project: Project, settings: CaseloadSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Project, settings: CaseloadSettings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.settings = settings
@@ -419,14 +547,23 @@ class LimitsDialog(QDialog):
             on.toggled.connect(lambda checked, role=role: self._enable(role))
             low_on.toggled.connect(lambda checked, role=role: self._enable(role))
         self._show(settings)
-        hint = QLabel(_t("HIR: højst 30–35 sager pr. koordinerende sagsbehandler (STAR's spørgsmål og svar til puljen). "
-                         "Jobformidlere: Hedensted planlægger ca. 40 sager hver (ansøgningen til Flere skal med 2). "
-                         "Over den øvre grænse er over grænsen; mellem de to er inden for intervallet."), self)
+        hint = QLabel(
+            _t(
+                "HIR: højst 30–35 sager pr. koordinerende sagsbehandler (STAR's spørgsmål og svar til puljen). "
+                "Jobformidlere: Hedensted planlægger ca. 40 sager hver (ansøgningen til Flere skal med 2). "
+                "Over den øvre grænse er over grænsen; mellem de to er inden for intervallet."
+            ),
+            self,
+        )
         hint.setObjectName("dialogHint")
         hint.setWordWrap(True)
         self.error = _error_label(self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-                                   | QDialogButtonBox.StandardButton.RestoreDefaults, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults,
+            self,
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(_t("Gem"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_t("Annullér"))
         self.defaults_button = buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
@@ -459,7 +596,11 @@ class LimitsDialog(QDialog):
     def chosen(self) -> CaseloadSettings:
         limits: dict[StaffRole, Limit | None] = {}
         for role, (on, high, low_on, low) in self.rows.items():
-            limits[role] = Limit(high.value(), low.value() if low_on.isChecked() else None) if on.isChecked() else None
+            limits[role] = (
+                Limit(high.value(), low.value() if low_on.isChecked() else None)
+                if on.isChecked()
+                else None
+            )
         return CaseloadSettings(limits, self.settings.ips)
 
     def save(self) -> None:
@@ -493,18 +634,24 @@ class _PlanDialog(QDialog):
         self._cases: dict[dt.date, list[OpenCase]] = {}
         self.date_edit = _date_edit(self, day)
         self.preview = QTableWidget(0, 4, self)
-        self.preview.setHorizontalHeaderLabels([_t("Medarbejder"), _t("Borgere"), _t("Pr. fuldtid"), _t("Status efter")])
+        self.preview.setHorizontalHeaderLabels(
+            [_t("Medarbejder"), _t("Borgere"), _t("Pr. fuldtid"), _t("Status efter")]
+        )
         self.preview.setWordWrap(False)
         self.preview.verticalHeader().setVisible(False)
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.preview.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.preview.horizontalHeader().setStretchLastSection(True)
         self.preview.setAccessibleName(_t("Forhåndsvisning"))
         self.skipped = QLabel(self)
         self.skipped.setWordWrap(True)
         self.skipped.setObjectName("dialogHint")
         self.error = _error_label(self)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_t("Annullér"))
         self.buttons.accepted.connect(self.apply)
@@ -524,7 +671,9 @@ class _PlanDialog(QDialog):
 
     def cases(self, day: dt.date) -> list[OpenCase]:
         if day not in self._cases:
-            self._cases[day] = CaseloadRepository(self.project).open_cases(self.record.id, self.role, day)
+            self._cases[day] = CaseloadRepository(self.project).open_cases(
+                self.record.id, self.role, day
+            )
         return self._cases[day]
 
     def who(self, sid: str) -> str:
@@ -550,12 +699,20 @@ class _PlanDialog(QDialog):
             return
         before = self.loads(plan.day)
         after = plan.after(before)
-        people = sorted(plan.change(), key=lambda sid: (sid != self.record.id, self.staff[sid].initials.casefold()))
+        people = sorted(
+            plan.change(),
+            key=lambda sid: (sid != self.record.id, self.staff[sid].initials.casefold()),
+        )
         self.preview.setRowCount(len(people))
         for r, sid in enumerate(people):
             old_load, _ = self.load_words(sid, before.get(sid, 0))
             new_load, status = self.load_words(sid, after.get(sid, 0))
-            cells = [self.who(sid), f"{number(before.get(sid, 0))} → {number(after.get(sid, 0))}", f"{old_load} → {new_load}", status]
+            cells = [
+                self.who(sid),
+                f"{number(before.get(sid, 0))} → {number(after.get(sid, 0))}",
+                f"{old_load} → {new_load}",
+                status,
+            ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(self.staff[sid].name)
@@ -563,8 +720,11 @@ class _PlanDialog(QDialog):
                     item.setBackground(OVER_BACKGROUND)
                 self.preview.setItem(r, c, item)
         if plan.skipped:
-            lines = [_t("1 borger flyttes ikke:") if len(plan.skipped) == 1
-                     else _t("{n} borgere flyttes ikke:").format(n=len(plan.skipped))]
+            lines = [
+                _t("1 borger flyttes ikke:")
+                if len(plan.skipped) == 1
+                else _t("{n} borgere flyttes ikke:").format(n=len(plan.skipped))
+            ]
             lines += [f"• {case.name}: {_t(reason)}" for case, reason in plan.skipped[:6]]
             if len(plan.skipped) > 6:
                 lines.append(_t("… og {n} flere").format(n=len(plan.skipped) - 6))
@@ -580,7 +740,9 @@ class _PlanDialog(QDialog):
     def apply(self) -> None:
         if self.plan is None or not self.plan.moves:
             return
-        self.applied = _attempt(self.error, lambda: CaseloadRepository(self.project).apply(self.plan, self.note()))
+        self.applied = _attempt(
+            self.error, lambda: CaseloadRepository(self.project).apply(self.plan, self.note())
+        )
         if self.applied is not None:
             self.accept()
 
@@ -609,8 +771,12 @@ class ReassignDialog(_PlanDialog):
         picks.addWidget(none_button)
         picks.addStretch(1)
         picks.addWidget(self.count_label)
-        heading = QLabel(_t("{who}s borgere pr. dagen – den nuværende tilknytning slutter dagen før, og en ny begynder på dagen:").format(
-            who=f"{record.initials} ({record.name})"), self)
+        heading = QLabel(
+            _t(
+                "{who}s borgere pr. dagen – den nuværende tilknytning slutter dagen før, og en ny begynder på dagen:"
+            ).format(who=f"{record.initials} ({record.name})"),
+            self,
+        )
         heading.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -630,13 +796,18 @@ class ReassignDialog(_PlanDialog):
     def _check_all(self, on: bool) -> None:
         self.citizens.blockSignals(True)
         for i in range(self.citizens.count()):
-            self.citizens.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            self.citizens.item(i).setCheckState(
+                Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+            )
         self.citizens.blockSignals(False)
         self.refresh_plan()
 
     def checked(self) -> set[str]:
-        return {self.citizens.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.citizens.count())
-                if self.citizens.item(i).checkState() == Qt.CheckState.Checked}
+        return {
+            self.citizens.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.citizens.count())
+            if self.citizens.item(i).checkState() == Qt.CheckState.Checked
+        }
 
     def refresh(self) -> None:
         """A new day: the person's citizens and the receivers on it."""
@@ -649,17 +820,31 @@ class ReassignDialog(_PlanDialog):
             item = QListWidgetItem(text, self.citizens)
             item.setData(Qt.ItemDataRole.UserRole, case.citizen_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if case.citizen_id in keep else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if case.citizen_id in keep else Qt.CheckState.Unchecked
+            )
         self.citizens.blockSignals(False)
         chosen = self.receiver.currentData()
         loads = self.loads(day)
         self.receiver.blockSignals(True)
         self.receiver.clear()
-        for record in sorted(self.staff.values(), key=lambda s: (s.role is StaffRole.PSEUDO, s.initials.casefold())):
-            if record.id == self.record.id or record.role not in HOLDERS[self.role] or not record.active_on(day):
+        for record in sorted(
+            self.staff.values(), key=lambda s: (s.role is StaffRole.PSEUDO, s.initials.casefold())
+        ):
+            if (
+                record.id == self.record.id
+                or record.role not in HOLDERS[self.role]
+                or not record.active_on(day)
+            ):
                 continue
             load, _ = self.load_words(record.id, loads.get(record.id, 0))
-            extra = _t("{citizens} · {load} pr. fuldtid").format(citizens=citizens_text(loads.get(record.id, 0)), load=load) if record.counted else _t("parkering")
+            extra = (
+                _t("{citizens} · {load} pr. fuldtid").format(
+                    citizens=citizens_text(loads.get(record.id, 0)), load=load
+                )
+                if record.counted
+                else _t("parkering")
+            )
             self.receiver.addItem(f"{record.initials} – {record.name} ({extra})", record.id)
         if chosen is not None and self.receiver.findData(chosen) >= 0:
             self.receiver.setCurrentIndex(self.receiver.findData(chosen))
@@ -670,16 +855,28 @@ class ReassignDialog(_PlanDialog):
 
     def refresh_plan(self) -> None:
         chosen = self.checked()
-        self.count_label.setText(_t("{n} af {total} valgt").format(n=len(chosen), total=self.citizens.count())
-                                 if self.citizens.count() else _t("Ingen borgere pr. {d}").format(d=_dk(self.day)))
+        self.count_label.setText(
+            _t("{n} af {total} valgt").format(n=len(chosen), total=self.citizens.count())
+            if self.citizens.count()
+            else _t("Ingen borgere pr. {d}").format(d=_dk(self.day))
+        )
         receiver = self.receiver.currentData()
         if receiver is None or not chosen:
             self.show_preview(None)
             self.apply_button.setText(_t("Flyt"))
             return
-        plan = plan_reassignment([c for c in self.cases(self.day) if c.citizen_id in chosen], receiver, self.day, self.role)
+        plan = plan_reassignment(
+            [c for c in self.cases(self.day) if c.citizen_id in chosen],
+            receiver,
+            self.day,
+            self.role,
+        )
         self.show_preview(plan)
-        self.apply_button.setText(_t("Flyt 1 borger") if len(plan.moves) == 1 else _t("Flyt {n} borgere").format(n=len(plan.moves)))
+        self.apply_button.setText(
+            _t("Flyt 1 borger")
+            if len(plan.moves) == 1
+            else _t("Flyt {n} borgere").format(n=len(plan.moves))
+        )
 
     def note(self) -> str:
         return _t("Omfordelt fra {who}").format(who=self.record.initials)
@@ -701,8 +898,13 @@ class SpreadDialog(_PlanDialog):
         self.moves.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         form = QFormLayout()
         form.addRow(_t("Fordel pr."), self.date_edit)
-        intro = QLabel(_t("Borgerne fordeles jævnt på de valgte kolleger med samme rolle: én ad gangen, i navneorden, til den, "
-                          "der efter at have fået borgeren har færrest borgere pr. fuldtid."), self)
+        intro = QLabel(
+            _t(
+                "Borgerne fordeles jævnt på de valgte kolleger med samme rolle: én ad gangen, i navneorden, til den, "
+                "der efter at have fået borgeren har færrest borgere pr. fuldtid."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         intro.setObjectName("dialogHint")
         layout = QVBoxLayout(self)
@@ -729,29 +931,43 @@ class SpreadDialog(_PlanDialog):
 
     def refresh(self) -> None:
         day = self.day
-        unticked = {self.receivers.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.receivers.count())
-                    if self.receivers.item(i).checkState() != Qt.CheckState.Checked}
+        unticked = {
+            self.receivers.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.receivers.count())
+            if self.receivers.item(i).checkState() != Qt.CheckState.Checked
+        }
         loads = self.loads(day)
         self.receivers.blockSignals(True)
         self.receivers.clear()
         for record in spread_receivers(self.staff.values(), self.record, day):
             load, _ = self.load_words(record.id, loads.get(record.id, 0))
-            item = QListWidgetItem(f"{record.initials} – {record.name} ({number(loads.get(record.id, 0))} borgere · {load} pr. fuldtid)",
-                                   self.receivers)
+            item = QListWidgetItem(
+                f"{record.initials} – {record.name} ({number(loads.get(record.id, 0))} borgere · {load} pr. fuldtid)",
+                self.receivers,
+            )
             item.setData(Qt.ItemDataRole.UserRole, record.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked if record.id in unticked else Qt.CheckState.Checked)
+            item.setCheckState(
+                Qt.CheckState.Unchecked if record.id in unticked else Qt.CheckState.Checked
+            )
         self.receivers.blockSignals(False)
         self.refresh_plan()
 
     def refresh_plan(self) -> None:
-        chosen = [self.staff[self.receivers.item(i).data(Qt.ItemDataRole.UserRole)] for i in range(self.receivers.count())
-                  if self.receivers.item(i).checkState() == Qt.CheckState.Checked]
+        chosen = [
+            self.staff[self.receivers.item(i).data(Qt.ItemDataRole.UserRole)]
+            for i in range(self.receivers.count())
+            if self.receivers.item(i).checkState() == Qt.CheckState.Checked
+        ]
         cases = self.cases(self.day)
         self.moves.setRowCount(0)
         if not cases:
             self.show_preview(None)
-            self.skipped.setText(_t("{who} har ingen borgere pr. {d}.").format(who=self.record.initials, d=_dk(self.day)))
+            self.skipped.setText(
+                _t("{who} har ingen borgere pr. {d}.").format(
+                    who=self.record.initials, d=_dk(self.day)
+                )
+            )
             self.skipped.show()
             self.apply_button.setText(_t("Fordel"))
             return
@@ -768,7 +984,11 @@ class SpreadDialog(_PlanDialog):
         for r, move in enumerate(plan.moves):
             self.moves.setItem(r, 0, QTableWidgetItem(move.case.name))
             self.moves.setItem(r, 1, QTableWidgetItem(self.staff[move.to_staff_id].initials))
-        self.apply_button.setText(_t("Fordel 1 borger") if len(plan.moves) == 1 else _t("Fordel {n} borgere").format(n=len(plan.moves)))
+        self.apply_button.setText(
+            _t("Fordel 1 borger")
+            if len(plan.moves) == 1
+            else _t("Fordel {n} borgere").format(n=len(plan.moves))
+        )
 
     def note(self) -> str:
         return _t("Sagsstammen fra {who} fordelt").format(who=self.record.initials)
@@ -785,8 +1005,10 @@ class StaffPage(Page):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             self.tr("Medarbejdere"),
-            self.tr("Registret over medarbejdere og deres sagsstammer: borgere pr. medarbejder og pr. fuldtid (37 timer) "
-                    "mod indsatsens grænser, i dag og måned for måned. Pseudo-sagsbehandlere og deres borgere tæller ikke med."),
+            self.tr(
+                "Registret over medarbejdere og deres sagsstammer: borgere pr. medarbejder og pr. fuldtid (37 timer) "
+                "mod indsatsens grænser, i dag og måned for måned. Pseudo-sagsbehandlere og deres borgere tæller ikke med."
+            ),
             parent,
         )
         self.data: StaffData | None = None
@@ -812,7 +1034,11 @@ class StaffPage(Page):
         top.addWidget(self.fte_radio)
         top.addWidget(self.count_radio)
         self.ips_box = QCheckBox(self.tr("IPS-bånd"), self)
-        self.ips_box.setToolTip(self.tr("IPS' troskabsskala for sagsstammer pr. fuldtids-specialist: ≤ 20, 21–25, 26–30, 31–40, ≥ 41"))
+        self.ips_box.setToolTip(
+            self.tr(
+                "IPS' troskabsskala for sagsstammer pr. fuldtids-specialist: ≤ 20, 21–25, 26–30, 31–40, ≥ 41"
+            )
+        )
         top.addSpacing(12)
         top.addWidget(self.ips_box)
         top.addStretch(1)
@@ -842,8 +1068,13 @@ class StaffPage(Page):
         self.notice.hide()
         self.body.addWidget(self.notice)
 
-        self.empty_label = QLabel(self.tr("Projektet har endnu ingen medarbejdere. Opret dem med »Ny medarbejder …«, "
-                                          "eller importér dem på siden Import."), self)
+        self.empty_label = QLabel(
+            self.tr(
+                "Projektet har endnu ingen medarbejdere. Opret dem med »Ny medarbejder …«, "
+                "eller importér dem på siden Import."
+            ),
+            self,
+        )
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
@@ -868,7 +1099,8 @@ class StaffPage(Page):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # Only "Andre sager" (HIR) can be edited in place: double-click or F2.
         self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.model.other_cases_entered.connect(self.save_other_cases)
         self.view.setWordWrap(False)
@@ -881,7 +1113,10 @@ class StaffPage(Page):
         self.view.setColumnHidden(StaffTableModel.BAND, True)
         self.view.setColumnHidden(StaffTableModel.OTHER, True)
         # "Andre sager" (HIR) beside "Borgere nu", though it is the model's last column.
-        header.moveSection(header.visualIndex(StaffTableModel.OTHER), header.visualIndex(StaffTableModel.CITIZENS) + 1)
+        header.moveSection(
+            header.visualIndex(StaffTableModel.OTHER),
+            header.visualIndex(StaffTableModel.CITIZENS) + 1,
+        )
         self.chart = CaseloadChart(self.splitter)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(self.chart)
@@ -905,8 +1140,13 @@ class StaffPage(Page):
         self.history_view.setWordWrap(False)
         self.history_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         history_layout.addWidget(self.history_view, 1)
-        legend = QLabel(self.tr("▲ og rød baggrund: over grænsen · gul baggrund: inden for intervallet (fx HIR's 30–35). "
-                                "Hver måned er opgjort på månedens sidste dag, indeværende måned i dag."), history)
+        legend = QLabel(
+            self.tr(
+                "▲ og rød baggrund: over grænsen · gul baggrund: inden for intervallet (fx HIR's 30–35). "
+                "Hver måned er opgjort på månedens sidste dag, indeværende måned i dag."
+            ),
+            history,
+        )
         legend.setObjectName("dialogHint")
         legend.setWordWrap(True)
         history_layout.addWidget(legend)
@@ -915,14 +1155,22 @@ class StaffPage(Page):
 
         bottom = QHBoxLayout()
         self.reassign_button = QPushButton(self.tr("Omfordel …"), self)
-        self.reassign_button.setToolTip(self.tr("Flyt valgte borgere fra den valgte medarbejder til en anden pr. en dato"))
+        self.reassign_button.setToolTip(
+            self.tr("Flyt valgte borgere fra den valgte medarbejder til en anden pr. en dato")
+        )
         self.spread_button = QPushButton(self.tr("Fordel sagsstamme …"), self)
-        self.spread_button.setToolTip(self.tr("Fordel en fratrædende medarbejders borgere jævnt på kollegerne med samme rolle"))
+        self.spread_button.setToolTip(
+            self.tr(
+                "Fordel en fratrædende medarbejders borgere jævnt på kollegerne med samme rolle"
+            )
+        )
         self.undo_button = QPushButton(self.tr("Fortryd seneste omfordeling"), self)
         for button in (self.reassign_button, self.spread_button, self.undo_button):
             bottom.addWidget(button)
         self.writes(self.reassign_button, self.spread_button, self.undo_button)
-        self.team_only("Omfordeling af borgere", self.reassign_button, self.spread_button, self.undo_button)
+        self.team_only(
+            "Omfordeling af borgere", self.reassign_button, self.spread_button, self.undo_button
+        )
         bottom.addStretch(1)
         self.body.addLayout(bottom)
 
@@ -945,7 +1193,12 @@ class StaffPage(Page):
         initiative = project.initiative
         self.today = min(dt.date.today(), initiative.end)
         self._generation += 1
-        generation, connect, today, first = self._generation, project.connector(), self.today, initiative.start
+        generation, connect, today, first = (
+            self._generation,
+            project.connector(),
+            self.today,
+            initiative.start,
+        )
 
         def work() -> StaffData:
             with connect() as own:
@@ -953,11 +1206,17 @@ class StaffPage(Page):
                 repository = CaseloadRepository(own)
                 rows = repository.rows()
                 report = caseload_report(
-                    register.records(), rows, register.settings(), month_days(first, today), register.other_cases()
+                    register.records(),
+                    rows,
+                    register.settings(),
+                    month_days(first, today),
+                    register.other_cases(),
                 )
                 return StaffData(report, rows, repository.latest(), today)
 
-        run_in_background(work, lambda data: self._data_loaded(data, generation), self._failed, self)
+        run_in_background(
+            work, lambda data: self._data_loaded(data, generation), self._failed, self
+        )
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError):
@@ -980,7 +1239,9 @@ class StaffPage(Page):
                 text = self.tr("{month} (i dag)").format(month=text)
             self.month_box.addItem(text, k)
         latest = self.month_box.count() - 1
-        self.month_box.setCurrentIndex(latest if was_latest or keep is None or keep > latest else keep)
+        self.month_box.setCurrentIndex(
+            latest if was_latest or keep is None or keep > latest else keep
+        )
         self.month_box.blockSignals(False)
         self.ips_box.blockSignals(True)
         self.ips_box.setChecked(report.settings.ips)
@@ -997,8 +1258,11 @@ class StaffPage(Page):
         self.tabs.setVisible(has_staff)
         latest_record = data.latest
         if latest_record is not None:
-            self.undo_button.setText(self.tr("Fortryd seneste omfordeling ({citizens} pr. {d})").format(
-                citizens=citizens_text(latest_record.citizens), d=_dk(latest_record.day)))
+            self.undo_button.setText(
+                self.tr("Fortryd seneste omfordeling ({citizens} pr. {d})").format(
+                    citizens=citizens_text(latest_record.citizens), d=_dk(latest_record.day)
+                )
+            )
         else:
             self.undo_button.setText(self.tr("Fortryd seneste omfordeling"))
         self.show_month()
@@ -1029,11 +1293,22 @@ class StaffPage(Page):
             self.view.selectRow(self.proxy.mapFromSource(self.model.index(max(row, 0), 0)).row())
         parts = []
         for team in report.teams(k):
-            limit = self.tr(" (grænse {limit})").format(limit=team.limit.label()) if team.limit else ""
+            limit = (
+                self.tr(" (grænse {limit})").format(limit=team.limit.label()) if team.limit else ""
+            )
             mark = "▲ " if team.status is Status.OVER else ""
-            parts.append(self.tr("{mark}{role}: {citizens} på {fte} fuldtid = {load} pr. fuldtid{limit}").format(
-                mark=mark, role=ROLE_PLURAL[team.role], citizens=citizens_text(team.citizens), fte=number(team.hours / 37, 2),
-                load=load_text(team.per_fte), limit=limit))
+            parts.append(
+                self.tr(
+                    "{mark}{role}: {citizens} på {fte} fuldtid = {load} pr. fuldtid{limit}"
+                ).format(
+                    mark=mark,
+                    role=ROLE_PLURAL[team.role],
+                    citizens=citizens_text(team.citizens),
+                    fte=number(team.hours / 37, 2),
+                    load=load_text(team.per_fte),
+                    limit=limit,
+                )
+            )
         people = [p for p in report.people(k) if shown(p)]
         over = [p.record.initials for p in people if p.status is Status.OVER]
         if over:
@@ -1045,7 +1320,11 @@ class StaffPage(Page):
         found = report.warnings(k)
         shown_lines = found[:3]
         if len(found) > 3:
-            shown_lines.append(self.tr("… og {n} advarsler mere (se tabellen; hold musen over feltet for alle)").format(n=len(found) - 3))
+            shown_lines.append(
+                self.tr(
+                    "… og {n} advarsler mere (se tabellen; hold musen over feltet for alle)"
+                ).format(n=len(found) - 3)
+            )
         self.warning_box.setText("\n".join("⚠ " + line for line in shown_lines))
         self.warning_box.setToolTip("\n".join(found))
         self.warning_box.setVisible(bool(found))
@@ -1056,16 +1335,31 @@ class StaffPage(Page):
     def _fit_table(self) -> None:
         """Columns as wide as their texts (the header's sort-indicator room left out, so that the
         register and the chart fit beside each other at 1366 pixels)."""
-        fit_columns(self.view, self.model, {StaffTableModel.NAME: 150, StaffTableModel.ROLE: 120, StaffTableModel.ACTIVE: 190})
+        fit_columns(
+            self.view,
+            self.model,
+            {StaffTableModel.NAME: 150, StaffTableModel.ROLE: 120, StaffTableModel.ACTIVE: 190},
+        )
         # With "Andre" (HIR) the register may not fit in its two thirds (1366 pixels): names and
         # roles elide sooner, so that Status stays in sight.
-        if not self.view.isColumnHidden(StaffTableModel.OTHER) and self._needed_width() > self.splitter.width() * 2 // 3:
-            fit_columns(self.view, self.model, {StaffTableModel.NAME: 112, StaffTableModel.ROLE: 105, StaffTableModel.ACTIVE: 190})
+        if (
+            not self.view.isColumnHidden(StaffTableModel.OTHER)
+            and self._needed_width() > self.splitter.width() * 2 // 3
+        ):
+            fit_columns(
+                self.view,
+                self.model,
+                {StaffTableModel.NAME: 112, StaffTableModel.ROLE: 105, StaffTableModel.ACTIVE: 190},
+            )
         self._balance()
 
     def _needed_width(self) -> int:
-        return (self.view.horizontalHeader().length() + self.view.verticalScrollBar().sizeHint().width()
-                + 2 * self.view.frameWidth() + 2)
+        return (
+            self.view.horizontalHeader().length()
+            + self.view.verticalScrollBar().sizeHint().width()
+            + 2 * self.view.frameWidth()
+            + 2
+        )
 
     def _balance(self) -> None:
         """The register as wide as its columns when there is room, the chart the rest (at
@@ -1076,7 +1370,7 @@ class StaffPage(Page):
         table = min(self._needed_width(), total * 2 // 3)
         self.splitter.setSizes([table, total - table - self.splitter.handleWidth()])
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.view.isColumnHidden(StaffTableModel.OTHER):
             self._balance()
@@ -1084,14 +1378,24 @@ class StaffPage(Page):
             self._fit_table()  # the names' room depends on the width
 
     def _draw_chart_if_visible(self) -> None:
-        if not self._chart_dirty or self.data is None or not self.chart.isVisibleTo(self) or not self.isVisible():
+        if (
+            not self._chart_dirty
+            or self.data is None
+            or not self.chart.isVisibleTo(self)
+            or not self.isVisible()
+        ):
             return
         self._chart_dirty = False
         report = self.data.report
         k = self.k
-        self.chart.plot(loads_for(report, k), report.settings, self.fte_radio.isChecked(), report.history.days[k])
+        self.chart.plot(
+            loads_for(report, k),
+            report.settings,
+            self.fte_radio.isChecked(),
+            report.history.days[k],
+        )
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._draw_chart_if_visible()
 
@@ -1147,7 +1451,10 @@ class StaffPage(Page):
             self.model.other_editable = False
 
     def _double_clicked(self, index) -> None:
-        if index.column() == StaffTableModel.OTHER and self.proxy.flags(index) & Qt.ItemFlag.ItemIsEditable:
+        if (
+            index.column() == StaffTableModel.OTHER
+            and self.proxy.flags(index) & Qt.ItemFlag.ItemIsEditable
+        ):
             return  # the cell is being edited
         self.edit_staff()
 
@@ -1162,8 +1469,11 @@ class StaffPage(Page):
             return False
         record = StaffRegister(self.project).get(staff_id)
         who = record.initials if record else ""
-        self.tell(self.tr("{who} har {cases} andre sager i {month}; grænsen gælder hele sagsstammen.").format(
-            who=who, cases=number(cases), month=_month_name(month)))
+        self.tell(
+            self.tr(
+                "{who} har {cases} andre sager i {month}; grænsen gælder hele sagsstammen."
+            ).format(who=who, cases=number(cases), month=_month_name(month))
+        )
         self._changed()
         return True
 
@@ -1190,16 +1500,29 @@ class StaffPage(Page):
             return
         dialog = StaffDialog(self.project, None, self.today, self)
         if self._run(dialog) and dialog.saved is not None:
-            self.tell(self.tr("{who} er oprettet.").format(who=f"{dialog.saved.initials} ({dialog.saved.name})"))
+            self.tell(
+                self.tr("{who} er oprettet.").format(
+                    who=f"{dialog.saved.initials} ({dialog.saved.name})"
+                )
+            )
             self._after_staff(dialog.saved.id)
 
     def edit_staff(self) -> None:
         record = self.selected_record()
-        if self.project is None or record is None or self.refuse_if_read_only() or self.refuse_if_team_only("Medarbejderlisten"):
+        if (
+            self.project is None
+            or record is None
+            or self.refuse_if_read_only()
+            or self.refuse_if_team_only("Medarbejderlisten")
+        ):
             return
         dialog = StaffDialog(self.project, record, self.today, self)
         if self._run(dialog) and dialog.saved is not None:
-            self.tell(self.tr("{who} er gemt.").format(who=f"{dialog.saved.initials} ({dialog.saved.name})"))
+            self.tell(
+                self.tr("{who} er gemt.").format(
+                    who=f"{dialog.saved.initials} ({dialog.saved.name})"
+                )
+            )
             self._after_staff(dialog.saved.id)
 
     def _after_staff(self, staff_id: str) -> None:
@@ -1216,13 +1539,21 @@ class StaffPage(Page):
 
     def reassign(self) -> None:
         record = self.selected_record()
-        if self.project is None or self.data is None or record is None or record.role not in CASELOAD_ROLE:
+        if (
+            self.project is None
+            or self.data is None
+            or record is None
+            or record.role not in CASELOAD_ROLE
+        ):
             return
         dialog = ReassignDialog(self, record, self.today)
         if self._run(dialog) and dialog.applied is not None:
             done = dialog.applied
-            self.tell(self.tr("{citizens} er flyttet fra {who} pr. {d}.").format(citizens=citizens_text(done.citizens), who=record.initials,
-                                                                                   d=_dk(done.day)))
+            self.tell(
+                self.tr("{citizens} er flyttet fra {who} pr. {d}.").format(
+                    citizens=citizens_text(done.citizens), who=record.initials, d=_dk(done.day)
+                )
+            )
             self._changed()
             self.select_staff(record.id)
 
@@ -1234,13 +1565,21 @@ class StaffPage(Page):
 
     def spread(self) -> None:
         record = self.selected_record()
-        if self.project is None or self.data is None or record is None or record.role not in COUNTED_ROLES:
+        if (
+            self.project is None
+            or self.data is None
+            or record is None
+            or record.role not in COUNTED_ROLES
+        ):
             return
         dialog = SpreadDialog(self, record, self.spread_day(record))
         if self._run(dialog) and dialog.applied is not None:
             done = dialog.applied
-            self.tell(self.tr("{who}s {citizens} er fordelt pr. {d}.").format(who=record.initials, citizens=citizens_text(done.citizens),
-                                                                                d=_dk(done.day)))
+            self.tell(
+                self.tr("{who}s {citizens} er fordelt pr. {d}.").format(
+                    who=record.initials, citizens=citizens_text(done.citizens), d=_dk(done.day)
+                )
+            )
             self._changed()
             self.select_staff(record.id)
 
@@ -1252,8 +1591,19 @@ class StaffPage(Page):
         except KnownError as error:
             self.tell(translate_error(error), error=True)
             return
-        self.tell(self.tr("Omfordelingen pr. {d} ({citizens}) er fortrudt.").format(d=_dk(undone.day), citizens=citizens_text(undone.citizens)))
+        self.tell(
+            self.tr("Omfordelingen pr. {d} ({citizens}) er fortrudt.").format(
+                d=_dk(undone.day), citizens=citizens_text(undone.citizens)
+            )
+        )
         self._changed()
 
 
-__all__ = ["CaseloadChart", "LimitsDialog", "ReassignDialog", "SpreadDialog", "StaffDialog", "StaffPage"]
+__all__ = [
+    "CaseloadChart",
+    "LimitsDialog",
+    "ReassignDialog",
+    "SpreadDialog",
+    "StaffDialog",
+    "StaffPage",
+]

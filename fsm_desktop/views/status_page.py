@@ -72,7 +72,7 @@ def wrap_label(label: str, width: int = 34) -> str:
     if len(label) <= width:
         return label
     lines = textwrap.wrap(label, width=max(width, (len(label) + 1) // 2 + 1))
-    return "\n".join(lines[:1] + [" ".join(lines[1:])])
+    return "\n".join([*lines[:1], " ".join(lines[1:])])
 
 
 class StatusSheetModel(QAbstractTableModel):
@@ -105,10 +105,10 @@ class StatusSheetModel(QAbstractTableModel):
         self.endResetModel()
 
     # --- shape ----------------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() or self.sheet is None else len(self.sheet.columns)
 
     def is_goal_column(self, column: int) -> bool:
@@ -120,7 +120,9 @@ class StatusSheetModel(QAbstractTableModel):
                 return i
         return -1
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if self.sheet is None:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -170,21 +172,32 @@ class StatusSheetModel(QAbstractTableModel):
     def _cell_text(self, row: Row, k: int, met: bool | None) -> str:
         cell = row.cells[k]
         if row.availability != OK:
-            return _t("ikke relevant for indsatsen") if row.availability == NOT_RELEVANT else _t("ingen data")
+            return (
+                _t("ikke relevant for indsatsen")
+                if row.availability == NOT_RELEVANT
+                else _t("ingen data")
+            )
         if k in row.no_data_columns:  # before the first registration of the row's fact
             return _t("ingen data")
         if cell is None:
             return ""
         mark = {True: "✓ ", False: "✗ ", None: ""}[met]
         if row.unit == COUNT:
-            return _t("{held}\n{mark}i alt {total}").format(held=number(cell.count), mark=mark,
-                                                            total=number(cell.cumulative or 0))
+            return _t("{held}\n{mark}i alt {total}").format(
+                held=number(cell.count), mark=mark, total=number(cell.cumulative or 0)
+            )
         if row.unit == RATIO:
             ratio = "–" if cell.share is None else number(round(cell.share, 1))
-            return _t("{n}\n{mark}{ratio} pr. fuldtid").format(n=number(cell.count), mark=mark, ratio=ratio)
-        return "{n}\n{mark}{share}".format(n=number(cell.count), mark=mark, share=percent(cell.share))
+            return _t("{n}\n{mark}{ratio} pr. fuldtid").format(
+                n=number(cell.count), mark=mark, ratio=ratio
+            )
+        return "{n}\n{mark}{share}".format(
+            n=number(cell.count), mark=mark, share=percent(cell.share)
+        )
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or self.sheet is None or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -208,8 +221,9 @@ class StatusSheetModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignCenter)
             if role == Qt.ItemDataRole.ToolTipRole and row.goal_editable:
                 unit = _t("i procent, 0–100") if row.goal_unit == SHARE else _t("et antal")
-                return _t("Dobbeltklik for at ændre målet for {month} ({unit}); tomt fjerner målet.").format(
-                    month=month_label(column.month), unit=unit)
+                return _t(
+                    "Dobbeltklik for at ændre målet for {month} ({unit}); tomt fjerner målet."
+                ).format(month=month_label(column.month), unit=unit)
             return None
         cell = row.cells[column_index] if column_index < len(row.cells) else None
         if role == self.CELL_ROLE:
@@ -222,7 +236,8 @@ class StatusSheetModel(QAbstractTableModel):
                 return Qt.CheckState.Checked if cell.count else Qt.CheckState.Unchecked
             if role == Qt.ItemDataRole.ToolTipRole and cell is not None:
                 return _t("Sæt kryds, når koordineringsgruppen har holdt møde i {month}.").format(
-                    month=month_label(column.month))
+                    month=month_label(column.month)
+                )
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cell_text(row, column_index, met)
@@ -259,18 +274,31 @@ class StatusSheetModel(QAbstractTableModel):
             if met is None:
                 lines.append(_t("Mål: {goal}").format(goal=text))
             else:
-                lines.append((_t("Mål: {goal} – opfyldt") if met else _t("Mål: {goal} – ikke opfyldt")).format(goal=text))
+                lines.append(
+                    (
+                        _t("Mål: {goal} – opfyldt") if met else _t("Mål: {goal} – ikke opfyldt")
+                    ).format(goal=text)
+                )
         cell = row.cells[k] if k < len(row.cells) else None
         if cell is not None and row.unit == SHARE and cell.denominator is not None:
             lines.append(_t("{n} af {d}").format(n=number(cell.count), d=number(cell.denominator)))
         return "\n".join(lines)
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
         if not index.isValid() or self.sheet is None:
             return False
         row = self._rows[index.row()]
         column = self.sheet.columns[index.column()]
-        if role == Qt.ItemDataRole.EditRole and self.is_goal_column(index.column()) and row.goal_editable:
+        if (
+            role == Qt.ItemDataRole.EditRole
+            and self.is_goal_column(index.column())
+            and row.goal_editable
+        ):
             try:
                 parsed = parse_goal(str(value), row.goal_unit)
             except KnownError as error:
@@ -279,7 +307,11 @@ class StatusSheetModel(QAbstractTableModel):
             if parsed != row.goals.get(column.month):
                 self.goal_edited.emit(row.id, column.month, parsed)
             return False  # the page writes, then calls set_goal
-        if role == Qt.ItemDataRole.CheckStateRole and row.id == COORDINATION and column.kind == "month":
+        if (
+            role == Qt.ItemDataRole.CheckStateRole
+            and row.id == COORDINATION
+            and column.kind == "month"
+        ):
             self.mark_toggled.emit(column.month, Qt.CheckState(value) == Qt.CheckState.Checked)
             return False  # the page writes, then calls set_mark
         return False
@@ -358,7 +390,9 @@ class StatusSheetPage(Page):
         self.message_label.setWordWrap(True)
         self.message_label.hide()
         self.body.addWidget(self.message_label)
-        self.empty_label = QLabel(self.tr("Projektet har endnu ingen borgere. Importér målgruppen på siden Import."), self)
+        self.empty_label = QLabel(
+            self.tr("Projektet har endnu ingen borgere. Importér målgruppen på siden Import."), self
+        )
         self.empty_label.setObjectName("emptyState")
         self.empty_label.hide()
         self.body.addWidget(self.empty_label)
@@ -370,7 +404,8 @@ class StatusSheetPage(Page):
         self.view.setAlternatingRowColors(False)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows = self.view.verticalHeader()
@@ -379,7 +414,9 @@ class StatusSheetPage(Page):
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         columns = self.view.horizontalHeader()
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        columns.setDefaultSectionSize(max(92, self.fontMetrics().horizontalAdvance("✗ 100,0 %") + 24))
+        columns.setDefaultSectionSize(
+            max(92, self.fontMetrics().horizontalAdvance("✗ 100,0 %") + 24)
+        )
         self.view.hide()
         self.body.addWidget(self.view, 1)
 
@@ -395,7 +432,9 @@ class StatusSheetPage(Page):
         super().apply_read_only()
         # The goals, the coordination meetings and the hours' limit belong to the team copy.
         self.hours_box.setEnabled(not self.read_only and not self.laptop_copy)
-        self.model.read_only = self.read_only or self.laptop_copy  # flags() is asked at each edit and click
+        self.model.read_only = (
+            self.read_only or self.laptop_copy
+        )  # flags() is asked at each edit and click
         reason = self.team_only_reason("Statusskemaets mål")
         if reason is not None:
             self._tell(reason, error=False)
@@ -421,7 +460,9 @@ class StatusSheetPage(Page):
             self.month_box.clear()
             for month in self._months:
                 self.month_box.addItem(month_label(str(month)), str(month))
-            self.month_box.setCurrentIndex(min(max(Month.of(self.today).index - first.index, 0), len(self._months) - 1))
+            self.month_box.setCurrentIndex(
+                min(max(Month.of(self.today).index - first.index, 0), len(self._months) - 1)
+            )
             self.month_box.blockSignals(False)
         self.hours_box.blockSignals(True)
         self.hours_box.setValue(StatusSheetRepository(project).hours_over())
@@ -439,7 +480,9 @@ class StatusSheetPage(Page):
             with connect() as own:
                 return StatusSheetRepository(own).sheet(last, today)
 
-        run_in_background(work, lambda sheet: self._sheet_loaded(sheet, generation), self._failed, self)
+        run_in_background(
+            work, lambda sheet: self._sheet_loaded(sheet, generation), self._failed, self
+        )
 
     def _sheet_loaded(self, sheet: StatusSheet, generation: int) -> None:
         if generation != self._generation:
@@ -452,10 +495,18 @@ class StatusSheetPage(Page):
         self.export_button.setEnabled(not empty)
         months = len(sheet.data_columns) - 1
         self.status_label.setText(
-            (self.tr("{n} borgere i projektet · 1 måned til og med {last} · opgjort {today}") if months == 1 else
-             self.tr("{n} borgere i projektet · {months} måneder til og med {last} · opgjort {today}")).format(
-                n=number(sheet.citizens), months=months, last=month_label(str(sheet.last)),
-                today=f"{sheet.as_of:%d.%m.%Y}")
+            (
+                self.tr("{n} borgere i projektet · 1 måned til og med {last} · opgjort {today}")
+                if months == 1
+                else self.tr(
+                    "{n} borgere i projektet · {months} måneder til og med {last} · opgjort {today}"
+                )
+            ).format(
+                n=number(sheet.citizens),
+                months=months,
+                last=month_label(str(sheet.last)),
+                today=f"{sheet.as_of:%d.%m.%Y}",
+            )
         )
         self._fit_label_column()
         # The newest months and the goals are what the meeting looks at: show them.
@@ -469,8 +520,14 @@ class StatusSheetPage(Page):
         font = QFont(header.font())
         font.setWeight(QFont.Weight.DemiBold)
         metrics = QFontMetrics(font)
-        widest = max((metrics.horizontalAdvance(line) for r in range(self.model.rowCount())
-                      for line in str(self.model.headerData(r, Qt.Orientation.Vertical)).split("\n")), default=0)
+        widest = max(
+            (
+                metrics.horizontalAdvance(line)
+                for r in range(self.model.rowCount())
+                for line in str(self.model.headerData(r, Qt.Orientation.Vertical)).split("\n")
+            ),
+            default=0,
+        )
         header.setFixedWidth(widest + 2 * metrics.averageCharWidth() + 16)
 
     def _failed(self, exc: BaseException) -> None:
@@ -495,15 +552,27 @@ class StatusSheetPage(Page):
             return
         row = self.sheet.row(row_id)
         try:
-            StatusSheetRepository(self.project).set_goal(row_id, month, value, row.label, row.goal_unit)
+            StatusSheetRepository(self.project).set_goal(
+                row_id, month, value, row.label, row.goal_unit
+            )
         except KnownError as error:
             self._tell(translate_error(error))
             return
         self.model.set_goal(row_id, month, value)
         if value is None:
-            self._tell(self.tr("Målet for »{label}« i {month} er fjernet.").format(label=row.label, month=month_label(month)), False)
+            self._tell(
+                self.tr("Målet for »{label}« i {month} er fjernet.").format(
+                    label=row.label, month=month_label(month)
+                ),
+                False,
+            )
         else:
-            self._tell(self.tr("Målet for »{label}« i {month} er gemt.").format(label=row.label, month=month_label(month)), False)
+            self._tell(
+                self.tr("Målet for »{label}« i {month} er gemt.").format(
+                    label=row.label, month=month_label(month)
+                ),
+                False,
+            )
 
     def _write_mark(self, month: str, held: bool) -> None:
         if self.project is None:
@@ -531,9 +600,13 @@ class StatusSheetPage(Page):
             return
         initiative = self.project.initiative
         program_name = self.project.template.name
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        ) or str(Path.home())
         suggested = str(Path(folder) / f"Statusskema {initiative.name} {self.sheet.last}.xlsx")
-        path, _ = file_dialogs.get_save_file_name(self, self.tr("Eksportér statusskemaet"), suggested, self.tr("Excel-fil (*.xlsx)"))
+        path, _ = file_dialogs.get_save_file_name(
+            self, self.tr("Eksportér statusskemaet"), suggested, self.tr("Excel-fil (*.xlsx)")
+        )
         if not path:
             return
         if not path.lower().endswith(".xlsx"):

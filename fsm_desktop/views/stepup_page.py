@@ -60,7 +60,13 @@ from fsm_desktop.domain.stepup import (
 )
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import StaffRepository
-from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository, validate_marking, validate_meeting
+from fsm_desktop.storage.stepup import (
+    Meeting,
+    Participant,
+    StepUpRepository,
+    validate_marking,
+    validate_meeting,
+)
 from fsm_desktop.views.messages import translate_error
 from fsm_desktop.views.pages import Page
 from fsm_desktop.views.tasks import run_in_background
@@ -82,7 +88,15 @@ class DueModel(QAbstractTableModel):
     """The due list (and, when asked, the exempt), in the order domain.stepup.due_list gives."""
 
     NAME, CPR, JOB_BROKER, CASEWORKER, WHY, SINCE, DAYS = range(7)
-    HEADERS = ("Borger", "CPR", "Jobformidler", "Sagsbehandler", "Hvorfor", "Skal holdes siden", "Dage over")
+    HEADERS = (
+        "Borger",
+        "CPR",
+        "Jobformidler",
+        "Sagsbehandler",
+        "Hvorfor",
+        "Skal holdes siden",
+        "Dage over",
+    )
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -93,14 +107,18 @@ class DueModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return _t(self.HEADERS[section])
         return None
 
@@ -137,14 +155,24 @@ class DueModel(QAbstractTableModel):
                 return _t(MARKING_LABELS[a.exemption.kind]) if a.exemption else ""
             text = _t(DUE_LABELS[a.reason])
             if a.overdue_lines:
-                text += " (" + ", ".join(
-                    _t("{offer} planlagt {date}").format(offer=f.line.offer.label, date=_dk(f.line.planned_start))
-                    for f in a.overdue_lines
-                ) + ")"
+                text += (
+                    " ("
+                    + ", ".join(
+                        _t("{offer} planlagt {date}").format(
+                            offer=f.line.offer.label, date=_dk(f.line.planned_start)
+                        )
+                        for f in a.overdue_lines
+                    )
+                    + ")"
+                )
             return text
         if column == DueModel.SINCE:
             if not a.is_due:
-                return _t("fritaget til {date}").format(date=_dk(a.exempt_until)) if a.exempt_until else _t("fritaget")
+                return (
+                    _t("fritaget til {date}").format(date=_dk(a.exempt_until))
+                    if a.exempt_until
+                    else _t("fritaget")
+                )
             return _dk(a.due)
         if column == DueModel.DAYS:
             return number(a.days_overdue) if a.is_due else ""
@@ -166,14 +194,18 @@ class MeetingsModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return _t(self.HEADERS[section])
         return None
 
@@ -193,13 +225,18 @@ class MeetingsModel(QAbstractTableModel):
                 return ", ".join(_t(BARRIER_LABELS[b]) for b in meeting.barriers)
             if column == self.PLAN:
                 return "; ".join(
-                    f"{f.line.offer.label} {_dk(f.line.planned_start)}: {_t(f.status.value)}" for f in lines
+                    f"{f.line.offer.label} {_dk(f.line.planned_start)}: {_t(f.status.value)}"
+                    for f in lines
                 )
             if column == self.OUTCOME:
                 return _t(OUTCOME_LABELS[result])
             if column == self.MISSING:
                 return ", ".join(_t(ROLE_LABELS[w.role]) for w in warnings)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.OUTCOME and result is Outcome.OVERDUE:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == self.OUTCOME
+            and result is Outcome.OVERDUE
+        ):
             return QColor("#a2191f")
         if role == Qt.ItemDataRole.UserRole:
             return meeting
@@ -219,16 +256,18 @@ class CountsModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else 3 + len(self.outcomes)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        heads = [_t("Måned"), _t("Holdt"), _t("I alt")] + [_t(OUTCOME_LABELS[o]) for o in self.outcomes]
+        heads = [_t("Måned"), _t("Holdt"), _t("I alt")] + [
+            _t(OUTCOME_LABELS[o]) for o in self.outcomes
+        ]
         return heads[section] if 0 <= section < len(heads) else None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -270,8 +309,14 @@ def _table_view(parent: QWidget, model, stretch: int) -> QTableView:
 class StepUpData:
     """What the page shows, read off the GUI thread."""
 
-    def __init__(self, cases: list[StepUpCase], meetings: list[Meeting], today: dt.date, first: dt.date,
-                 staff: list) -> None:
+    def __init__(
+        self,
+        cases: list[StepUpCase],
+        meetings: list[Meeting],
+        today: dt.date,
+        first: dt.date,
+        staff: list,
+    ) -> None:
         self.cases = cases
         self.by_id = {c.citizen_id: c for c in cases}
         self.meetings = meetings
@@ -318,8 +363,14 @@ class StepUpPage(Page):
         self.caseworker_box = QComboBox(self)
         self.caseworker_box.setAccessibleName(self.tr("Sagsbehandler"))
         self.exempt_box = QCheckBox(self.tr("Vis fritagne"), self)
-        for widget in (self.search, QLabel(self.tr("Jobformidler:"), self), self.broker_box,
-                       QLabel(self.tr("Sagsbehandler:"), self), self.caseworker_box, self.exempt_box):
+        for widget in (
+            self.search,
+            QLabel(self.tr("Jobformidler:"), self),
+            self.broker_box,
+            QLabel(self.tr("Sagsbehandler:"), self),
+            self.caseworker_box,
+            self.exempt_box,
+        ):
             filters.addWidget(widget)
         self.body.addLayout(filters)
 
@@ -347,7 +398,13 @@ class StepUpPage(Page):
         self.exempt_button = QPushButton(self.tr("Fritag …"), due_tab)
         self.end_mark_button = QPushButton(self.tr("Afslut markering"), due_tab)
         self.open_button = QPushButton(self.tr("Åbn borger"), due_tab)
-        for b in (self.record_button, self.mark_button, self.exempt_button, self.end_mark_button, self.open_button):
+        for b in (
+            self.record_button,
+            self.mark_button,
+            self.exempt_button,
+            self.end_mark_button,
+            self.open_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.pick_box = QComboBox(due_tab)
@@ -359,7 +416,14 @@ class StepUpPage(Page):
         pick_label = QLabel(self.tr("Marker eller registrér for:"), due_tab)
         buttons.addWidget(pick_label)
         buttons.addWidget(self.pick_box)
-        self.writes(self.record_button, self.mark_button, self.exempt_button, self.end_mark_button, pick_label, self.pick_box)
+        self.writes(
+            self.record_button,
+            self.mark_button,
+            self.exempt_button,
+            self.end_mark_button,
+            pick_label,
+            self.pick_box,
+        )
         due_layout.addLayout(buttons)
         self.tabs.addTab(due_tab, self.tr("Skal have møde"))
 
@@ -389,8 +453,10 @@ class StepUpPage(Page):
         self.counts_view = _table_view(counts_tab, self.counts_model, 0)
         self.counts_view.setMaximumWidth(900)
         self.counts_note = QLabel(
-            self.tr("Udfaldet er planens opfølgning set i dag: holdt (alle tilbud startet), afventer start, "
-                    "overskredet (en planlagt start er passeret uden tilbuddet) eller uden plan."),
+            self.tr(
+                "Udfaldet er planens opfølgning set i dag: holdt (alle tilbud startet), afventer start, "
+                "overskredet (en planlagt start er passeret uden tilbuddet) eller uden plan."
+            ),
             counts_tab,
         )
         self.counts_note.setWordWrap(True)
@@ -408,7 +474,9 @@ class StepUpPage(Page):
         self.meetings_view.doubleClicked.connect(lambda _: self.edit_meeting())
         self.record_button.clicked.connect(self.record_meeting)
         self.mark_button.clicked.connect(lambda: self.add_marking(MarkingKind.MARKED))
-        self.exempt_button.clicked.connect(lambda: self.add_marking(MarkingKind.REHAB_RECOMMENDATION))
+        self.exempt_button.clicked.connect(
+            lambda: self.add_marking(MarkingKind.REHAB_RECOMMENDATION)
+        )
         self.end_mark_button.clicked.connect(self.end_marking)
         self.open_button.clicked.connect(self.open_citizen)
         self.edit_meeting_button.clicked.connect(self.edit_meeting)
@@ -421,18 +489,32 @@ class StepUpPage(Page):
     def load(self, project: Project) -> None:
         initiative = project.initiative
         self.today = min(dt.date.today(), initiative.end)
-        self.as_of_label.setText(self.tr("Pr. {date}").format(date=_dk(self.today))
-                                 + (self.tr(" (indsatsens slutdato)") if self.today < dt.date.today() else ""))
+        self.as_of_label.setText(
+            self.tr("Pr. {date}").format(date=_dk(self.today))
+            + (self.tr(" (indsatsens slutdato)") if self.today < dt.date.today() else "")
+        )
         self._generation += 1
-        generation, connect, today, first = self._generation, project.connector(), self.today, initiative.start
+        generation, connect, today, first = (
+            self._generation,
+            project.connector(),
+            self.today,
+            initiative.start,
+        )
 
         def work() -> StepUpData:
             with connect() as own:
                 repository = StepUpRepository(own)
-                return StepUpData(repository.cases(today), repository.meetings(), today, first,
-                                  StaffRepository(own).list())
+                return StepUpData(
+                    repository.cases(today),
+                    repository.meetings(),
+                    today,
+                    first,
+                    StaffRepository(own).list(),
+                )
 
-        run_in_background(work, lambda data: self._loaded_data(data, generation), self._failed, self)
+        run_in_background(
+            work, lambda data: self._loaded_data(data, generation), self._failed, self
+        )
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError):
@@ -444,7 +526,10 @@ class StepUpPage(Page):
         if generation != self._generation:
             return
         self.data = data
-        for box, role in ((self.broker_box, StaffRole.JOB_BROKER), (self.caseworker_box, StaffRole.CASEWORKER)):
+        for box, role in (
+            (self.broker_box, StaffRole.JOB_BROKER),
+            (self.caseworker_box, StaffRole.CASEWORKER),
+        ):
             keep = box.currentData()
             box.blockSignals(True)
             box.clear()
@@ -467,8 +552,12 @@ class StepUpPage(Page):
             if case is None:
                 continue
             lines = follow_up(case, meeting.record(), data.today)
-            warnings = missing_roles(meeting.record().roles, meeting.barriers, case.in_ressourceforloeb(meeting.date),
-                                     case.network_wish)
+            warnings = missing_roles(
+                meeting.record().roles,
+                meeting.barriers,
+                case.in_ressourceforloeb(meeting.date),
+                case.network_wish,
+            )
             rows.append((case, meeting, lines, outcome(lines), warnings))
         self.meetings_model.set_rows(rows)
         self.counts_model.set_rows(data.counts)
@@ -480,16 +569,23 @@ class StepUpPage(Page):
         if self.data is None:
             return
         text = self.search.text().strip().lower()
-        broker, caseworker = self.broker_box.currentData() or "", self.caseworker_box.currentData() or ""
+        broker, caseworker = (
+            self.broker_box.currentData() or "",
+            self.caseworker_box.currentData() or "",
+        )
         digits = text.replace("-", "")
         rows = []
         for a in self.data.assessments:
             if not a.is_due and not self.exempt_box.isChecked():
                 continue
             c = a.case
-            if broker and c.job_broker != broker or caseworker and c.caseworker != caseworker:
+            if (broker and c.job_broker != broker) or (caseworker and c.caseworker != caseworker):
                 continue
-            if text and text not in c.name.lower() and not (digits.isdigit() and c.cpr[:6].startswith(digits[:6])):
+            if (
+                text
+                and text not in c.name.lower()
+                and not (digits.isdigit() and c.cpr[:6].startswith(digits[:6]))
+            ):
                 continue
             rows.append(a)
         current = self.selected_case()
@@ -501,25 +597,35 @@ class StepUpPage(Page):
         if empty:
             filtered = bool(text or broker or caseworker)
             self.due_empty.setText(
-                self.tr("Ingen borgere passer til filteret.") if filtered
+                self.tr("Ingen borgere passer til filteret.")
+                if filtered
                 else self.tr("Ingen borgere skal have et step-up-møde lige nu.")
             )
         chosen = 0 if rows else None
         if current is not None:
-            chosen = next((r for r, a in enumerate(rows) if a.case.citizen_id == current.citizen_id), chosen)
+            chosen = next(
+                (r for r, a in enumerate(rows) if a.case.citizen_id == current.citizen_id), chosen
+            )
         if chosen is not None:
             self.due_view.setCurrentIndex(self.due_model.index(chosen, 0))
         self._fit_columns()
         self._update_detail()
 
     def _fit_columns(self) -> None:
-        for view, model, stretch in ((self.due_view, self.due_model, DueModel.WHY),
-                                     (self.meetings_view, self.meetings_model, MeetingsModel.PLAN)):
+        for view, model, stretch in (
+            (self.due_view, self.due_model, DueModel.WHY),
+            (self.meetings_view, self.meetings_model, MeetingsModel.PLAN),
+        ):
             header = view.horizontalHeader()
             for column in range(model.columnCount()):
                 if column != stretch:
                     view.resizeColumnToContents(column)
-                    header.resizeSection(column, min(max(header.sectionSize(column), header.sectionSizeHint(column) + 8), 260))
+                    header.resizeSection(
+                        column,
+                        min(
+                            max(header.sectionSize(column), header.sectionSizeHint(column) + 8), 260
+                        ),
+                    )
         self.counts_view.resizeColumnsToContents()
 
     # --- selection -------------------------------------------------------------------------------------
@@ -557,27 +663,41 @@ class StepUpPage(Page):
         self._update_buttons()
         case = self.selected_case()
         if case is None or self.data is None:
-            self.detail.setText(self.tr("Vælg en borger for at se begrundelsen, markeringer og den seneste plan."))
+            self.detail.setText(
+                self.tr("Vælg en borger for at se begrundelsen, markeringer og den seneste plan.")
+            )
             return
         a = assess(case, self.data.today)
         lines = [f"{case.name} ({mask(case.cpr)})"]
         if a.is_due:
-            lines.append(self.tr("Skal have et møde siden {date}: {why}.").format(date=_dk(a.due), why=_t(DUE_LABELS[a.reason])))
+            lines.append(
+                self.tr("Skal have et møde siden {date}: {why}.").format(
+                    date=_dk(a.due), why=_t(DUE_LABELS[a.reason])
+                )
+            )
         elif a.exemption is not None:
             lines.append(self.tr("Fritaget til {date}.").format(date=_dk(a.exempt_until)))
         else:
             lines.append(self.tr("Skal ikke have et møde nu."))
         for m in case.markings:
-            lines.append(f"• {_t(MARKING_LABELS[m.kind])}: {_dk(m.start)} – {_dk(m.end) or '…'}"
-                         + (f" ({m.note})" if m.note else ""))
+            lines.append(
+                f"• {_t(MARKING_LABELS[m.kind])}: {_dk(m.start)} – {_dk(m.end) or '…'}"
+                + (f" ({m.note})" if m.note else "")
+            )
         latest = case.latest_meeting()
         if latest is not None:
             lines.append(self.tr("Seneste møde {date}:").format(date=_dk(latest.date)))
             for f in follow_up(case, latest, self.data.today):
-                state = {LineStatus.STARTED: self.tr("startet {date}").format(date=_dk(f.started)),
-                         LineStatus.PENDING: self.tr("afventer"),
-                         LineStatus.OVERDUE: self.tr("overskredet med {n} dage").format(n=number(f.days_overdue))}[f.status]
-                lines.append(f"   {f.line.offer.label}, {self.tr('planlagt')} {_dk(f.line.planned_start)}: {state}")
+                state = {
+                    LineStatus.STARTED: self.tr("startet {date}").format(date=_dk(f.started)),
+                    LineStatus.PENDING: self.tr("afventer"),
+                    LineStatus.OVERDUE: self.tr("overskredet med {n} dage").format(
+                        n=number(f.days_overdue)
+                    ),
+                }[f.status]
+                lines.append(
+                    f"   {f.line.offer.label}, {self.tr('planlagt')} {_dk(f.line.planned_start)}: {state}"
+                )
         self.detail.setText("\n".join(lines))
 
     # --- actions ---------------------------------------------------------------------------------------
@@ -585,8 +705,14 @@ class StepUpPage(Page):
         case = self.selected_case()
         if case is None or self.project is None or self.data is None or self.refuse_if_read_only():
             return
-        meeting = Meeting(case.citizen_id, self.data.today, default_participants(case, self.data.staff),
-                          [], [], "")
+        meeting = Meeting(
+            case.citizen_id,
+            self.data.today,
+            default_participants(case, self.data.staff),
+            [],
+            [],
+            "",
+        )
         self._open_meeting(case, meeting)
 
     def edit_meeting(self) -> None:
@@ -607,7 +733,11 @@ class StepUpPage(Page):
         meeting = self.meetings_view.currentIndex().data(Qt.ItemDataRole.UserRole)
         if meeting is None or self.project is None:
             return
-        if not self.confirm(self.tr("Slet mødet den {date}? Sletningen skrives i revisionsloggen.").format(date=_dk(meeting.date))):
+        if not self.confirm(
+            self.tr("Slet mødet den {date}? Sletningen skrives i revisionsloggen.").format(
+                date=_dk(meeting.date)
+            )
+        ):
             return
         try:
             StepUpRepository(self.project).delete_meeting(meeting.id)
@@ -631,11 +761,15 @@ class StepUpPage(Page):
         if marking is None or self.project is None:
             return
         if marking.start >= self.today:
-            self.show_error(KnownError("Markeringen begynder i dag; den kan afsluttes fra i morgen."))
+            self.show_error(
+                KnownError("Markeringen begynder i dag; den kan afsluttes fra i morgen.")
+            )
             return
         try:
             # Ended yesterday: it no longer applies today.
-            StepUpRepository(self.project).end_marking(marking.id, self.today - dt.timedelta(days=1))
+            StepUpRepository(self.project).end_marking(
+                marking.id, self.today - dt.timedelta(days=1)
+            )
         except KnownError as error:
             self.show_error(error)
             return
@@ -660,7 +794,10 @@ class StepUpPage(Page):
 
     # hooks the tests replace
     def confirm(self, question: str) -> bool:
-        return QMessageBox.question(self, self.tr("Step-up"), question) == QMessageBox.StandardButton.Yes
+        return (
+            QMessageBox.question(self, self.tr("Step-up"), question)
+            == QMessageBox.StandardButton.Yes
+        )
 
     def show_error(self, error: KnownError) -> None:
         QMessageBox.warning(self, self.tr("Step-up"), translate_error(error))
@@ -692,7 +829,9 @@ class MeetingDialog(QDialog):
     ROLE, NAME, HEALTH = range(3)
     OFFER, START, RESPONSIBLE, NOTE = range(4)
 
-    def __init__(self, project: Project, case: StepUpCase, meeting: Meeting, today: dt.date, parent=None) -> None:
+    def __init__(
+        self, project: Project, case: StepUpCase, meeting: Meeting, today: dt.date, parent=None
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.case = case
@@ -728,8 +867,12 @@ class MeetingDialog(QDialog):
 
         layout.addWidget(QLabel(self.tr("Deltagere"), self))
         self.participants = QTableWidget(0, 3, self)
-        self.participants.setHorizontalHeaderLabels([self.tr("Rolle"), self.tr("Navn"), self.tr("Sundhedsfaglig")])
-        self.participants.horizontalHeader().setSectionResizeMode(self.NAME, QHeaderView.ResizeMode.Stretch)
+        self.participants.setHorizontalHeaderLabels(
+            [self.tr("Rolle"), self.tr("Navn"), self.tr("Sundhedsfaglig")]
+        )
+        self.participants.horizontalHeader().setSectionResizeMode(
+            self.NAME, QHeaderView.ResizeMode.Stretch
+        )
         self.participants.setColumnWidth(self.ROLE, 230)
         self.participants.setColumnWidth(self.HEALTH, 260)
         self.participants.verticalHeader().setVisible(False)
@@ -749,7 +892,9 @@ class MeetingDialog(QDialog):
 
         layout.addWidget(QLabel(self.tr("Plan: tilbud med planlagt start"), self))
         self.plan = QTableWidget(0, 4, self)
-        self.plan.setHorizontalHeaderLabels([self.tr("Tilbud"), self.tr("Planlagt start"), self.tr("Ansvarlig"), self.tr("Note")])
+        self.plan.setHorizontalHeaderLabels(
+            [self.tr("Tilbud"), self.tr("Planlagt start"), self.tr("Ansvarlig"), self.tr("Note")]
+        )
         self.plan.horizontalHeader().setSectionResizeMode(self.NOTE, QHeaderView.ResizeMode.Stretch)
         self.plan.setColumnWidth(self.OFFER, 230)
         self.plan.setColumnWidth(self.START, 140)
@@ -779,7 +924,9 @@ class MeetingDialog(QDialog):
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet(WARNING_STYLE)
         layout.addWidget(self.warnings)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Gem"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annullér"))
         self.buttons.accepted.connect(self.save)
@@ -800,8 +947,11 @@ class MeetingDialog(QDialog):
 
     # --- rows ----------------------------------------------------------------------------------------
     def add_participant(self, participant: Participant | None = None) -> None:
-        participant = participant or Participant(ParticipantRole.HEALTH if self.barrier_boxes[Barrier.HEALTH].isChecked()
-                                                 else ParticipantRole.NETWORK)
+        participant = participant or Participant(
+            ParticipantRole.HEALTH
+            if self.barrier_boxes[Barrier.HEALTH].isChecked()
+            else ParticipantRole.NETWORK
+        )
         row = self.participants.rowCount()
         self.participants.insertRow(row)
         role = QComboBox(self.participants)
@@ -810,7 +960,9 @@ class MeetingDialog(QDialog):
         role.setCurrentIndex(role.findData(participant.role.value))
         health = QComboBox(self.participants)
         for fn in HealthFunction:
-            health.addItem(_t(HEALTH_FUNCTION_LABELS[fn]) if fn is not HealthFunction.NONE else "–", fn.value)
+            health.addItem(
+                _t(HEALTH_FUNCTION_LABELS[fn]) if fn is not HealthFunction.NONE else "–", fn.value
+            )
         health.setCurrentIndex(health.findData(participant.health_function.value))
         self.participants.setCellWidget(row, self.ROLE, role)
         self.participants.setItem(row, self.NAME, QTableWidgetItem(participant.name))
@@ -822,14 +974,22 @@ class MeetingDialog(QDialog):
             if not is_health:
                 health.setCurrentIndex(0)
             elif health.currentIndex() == 0:
-                health.setCurrentIndex(health.findData(HealthFunction.COORDINATOR.value if self.case.in_ressourceforloeb(self.today)
-                                                       else HealthFunction.GP.value))
+                health.setCurrentIndex(
+                    health.findData(
+                        HealthFunction.COORDINATOR.value
+                        if self.case.in_ressourceforloeb(self.today)
+                        else HealthFunction.GP.value
+                    )
+                )
             self._update_warnings()
 
         role.currentIndexChanged.connect(role_changed)
         health.currentIndexChanged.connect(self._update_warnings)
         health.setEnabled(participant.role is ParticipantRole.HEALTH)
-        if participant.role is ParticipantRole.HEALTH and participant.health_function is HealthFunction.NONE:
+        if (
+            participant.role is ParticipantRole.HEALTH
+            and participant.health_function is HealthFunction.NONE
+        ):
             role_changed()
         self._update_warnings()
 
@@ -841,8 +1001,9 @@ class MeetingDialog(QDialog):
             offer.addItem(kind.label, kind.value)
         if line is not None:
             offer.setCurrentIndex(offer.findData(line.offer.value))
-        start = _date_field(line.planned_start if line else self.today + dt.timedelta(days=14),
-                            False, self.plan)
+        start = _date_field(
+            line.planned_start if line else self.today + dt.timedelta(days=14), False, self.plan
+        )
         self.plan.setCellWidget(row, self.OFFER, offer)
         self.plan.setCellWidget(row, self.START, start)
         responsible = line.responsible if line else self.case.job_broker
@@ -864,8 +1025,13 @@ class MeetingDialog(QDialog):
             role = self.participants.cellWidget(row, self.ROLE)
             health = self.participants.cellWidget(row, self.HEALTH)
             item = self.participants.item(row, self.NAME)
-            out.append(Participant(ParticipantRole(role.currentData()), item.text().strip() if item else "",
-                                   HealthFunction(health.currentData())))
+            out.append(
+                Participant(
+                    ParticipantRole(role.currentData()),
+                    item.text().strip() if item else "",
+                    HealthFunction(health.currentData()),
+                )
+            )
         return out
 
     def read_barriers(self) -> list[Barrier]:
@@ -879,15 +1045,27 @@ class MeetingDialog(QDialog):
             try:
                 day = start.date()
             except ValueError:
-                errors.append(self.tr("Planens linje {n}: »{text}« er ikke en dato (dd-mm-åååå).").format(n=row + 1, text=start.text()))
+                errors.append(
+                    self.tr("Planens linje {n}: »{text}« er ikke en dato (dd-mm-åååå).").format(
+                        n=row + 1, text=start.text()
+                    )
+                )
                 continue
             if day is None:
-                errors.append(self.tr("Planens linje {n}: skriv den planlagte startdato.").format(n=row + 1))
+                errors.append(
+                    self.tr("Planens linje {n}: skriv den planlagte startdato.").format(n=row + 1)
+                )
                 continue
             responsible = self.plan.item(row, self.RESPONSIBLE)
             note = self.plan.item(row, self.NOTE)
-            lines.append(PlannedOffer(PeriodKind(offer.currentData()), day, responsible.text().strip() if responsible else "",
-                                      note.text().strip() if note else ""))
+            lines.append(
+                PlannedOffer(
+                    PeriodKind(offer.currentData()),
+                    day,
+                    responsible.text().strip() if responsible else "",
+                    note.text().strip() if note else "",
+                )
+            )
         return lines, errors
 
     def _update_warnings(self, *_) -> None:
@@ -896,8 +1074,12 @@ class MeetingDialog(QDialog):
             day = self.date_field.date() or self.today
         except ValueError:
             day = self.today
-        warnings = missing_roles([(p.role, p.health_function) for p in participants], self.read_barriers(),
-                                 self.case.in_ressourceforloeb(day), self.case.network_wish)
+        warnings = missing_roles(
+            [(p.role, p.health_function) for p in participants],
+            self.read_barriers(),
+            self.case.in_ressourceforloeb(day),
+            self.case.network_wish,
+        )
         self.current_warnings = warnings
         self.warnings.setVisible(bool(warnings))
         self.warnings.setText("\n".join(f"⚠ {_t(w.message)}" for w in warnings))
@@ -909,16 +1091,32 @@ class MeetingDialog(QDialog):
         try:
             day = self.date_field.date()
         except ValueError:
-            self._error(self.date_error, self.tr("»{text}« er ikke en dato (dd-mm-åååå).").format(text=self.date_field.text()))
+            self._error(
+                self.date_error,
+                self.tr("»{text}« er ikke en dato (dd-mm-åååå).").format(
+                    text=self.date_field.text()
+                ),
+            )
             return
         if day is None:
             self._error(self.date_error, self.tr("Skriv mødets dato."))
             return
         plan, plan_errors = self.read_plan()
-        meeting = Meeting(self.case.citizen_id, day, self.read_participants(), self.read_barriers(), plan,
-                          self.note.toPlainText().strip(), self.meeting.id)
+        meeting = Meeting(
+            self.case.citizen_id,
+            day,
+            self.read_participants(),
+            self.read_barriers(),
+            plan,
+            self.note.toPlainText().strip(),
+            self.meeting.id,
+        )
         errors = validate_meeting(meeting, dt.date.today())
-        labels = {"date": self.date_error, "participants": self.participants_error, "plan": self.plan_error}
+        labels = {
+            "date": self.date_error,
+            "participants": self.participants_error,
+            "plan": self.plan_error,
+        }
         messages: dict[str, list[str]] = {"plan": list(plan_errors)}
         for field, message in errors:
             messages.setdefault(field, []).append(_t(message))
@@ -933,7 +1131,8 @@ class MeetingDialog(QDialog):
         required = [w for w in self.current_warnings if w.required]
         if required and not self.confirm(
             self.tr("Mødet mangler deltagere, der skal være med:\n{list}\n\nGem alligevel?").format(
-                list="\n".join(f"• {_t(w.message)}" for w in required))
+                list="\n".join(f"• {_t(w.message)}" for w in required)
+            )
         ):
             return
         try:
@@ -950,7 +1149,10 @@ class MeetingDialog(QDialog):
         label.show()
 
     def confirm(self, question: str) -> bool:
-        return QMessageBox.question(self, self.tr("Step-up-møde"), question) == QMessageBox.StandardButton.Yes
+        return (
+            QMessageBox.question(self, self.tr("Step-up-møde"), question)
+            == QMessageBox.StandardButton.Yes
+        )
 
 
 class MarkingDialog(QDialog):
@@ -958,7 +1160,9 @@ class MarkingDialog(QDialog):
 
     saved = Signal()
 
-    def __init__(self, project: Project, case: StepUpCase, kind: MarkingKind, today: dt.date, parent=None) -> None:
+    def __init__(
+        self, project: Project, case: StepUpCase, kind: MarkingKind, today: dt.date, parent=None
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.case = case
@@ -988,7 +1192,9 @@ class MarkingDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Gem"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annullér"))
         buttons.accepted.connect(self.save)
@@ -1004,16 +1210,28 @@ class MarkingDialog(QDialog):
     def _kind_changed(self, *_) -> None:
         kind = self.kind()
         if kind is MarkingKind.MARKED:
-            self.help.setText(self.tr("Borgeren skal have et step-up-møde, fordi jobmatchet går i stå på grund af "
-                                      "helbred, sociale forhold eller familie. Slutdato er valgfri."))
+            self.help.setText(
+                self.tr(
+                    "Borgeren skal have et step-up-møde, fordi jobmatchet går i stå på grund af "
+                    "helbred, sociale forhold eller familie. Slutdato er valgfri."
+                )
+            )
         elif kind is MarkingKind.REHAB_RECOMMENDATION:
-            self.help.setText(self.tr("Rehabiliteringsteamets indstilling siger, at der ikke kan iværksættes en "
-                                      "virksomhedsrettet indsats inden for 6 måneder (fx behandling)."))
+            self.help.setText(
+                self.tr(
+                    "Rehabiliteringsteamets indstilling siger, at der ikke kan iværksættes en "
+                    "virksomhedsrettet indsats inden for 6 måneder (fx behandling)."
+                )
+            )
             if not self.end_field.text():
                 self.end_field.set_date(add_months(self.today, 6))
         else:
-            self.help.setText(self.tr("Et konkret virksomhedsrettet tilbud (eller fleksjob) er aftalt. Til-datoen er "
-                                      "den aftalte start; starter tilbuddet ikke, skal borgeren i step-up igen."))
+            self.help.setText(
+                self.tr(
+                    "Et konkret virksomhedsrettet tilbud (eller fleksjob) er aftalt. Til-datoen er "
+                    "den aftalte start; starter tilbuddet ikke, skal borgeren i step-up igen."
+                )
+            )
             if not self.end_field.text():
                 self.end_field.set_date(self.today + dt.timedelta(days=30))
 

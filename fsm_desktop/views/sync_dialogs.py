@@ -42,7 +42,16 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.danish import count
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import StaffRole
-from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, Conflict, Side, conflict_line, field_words, summary_line, value_words
+from fsm_desktop.domain.sync import (
+    CHOICE_WORDS,
+    TABLE_WORDS,
+    Conflict,
+    Side,
+    conflict_line,
+    field_words,
+    summary_line,
+    value_words,
+)
 from fsm_desktop.storage.project import SUFFIX, Project
 from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.storage.sync import SUFFIX as CHANGES_SUFFIX
@@ -62,7 +71,9 @@ def _error_and_buttons(dialog: QDialog, layout: QVBoxLayout, ok_text: str) -> QL
     error.setWordWrap(True)
     error.hide()
     layout.addWidget(error)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_t("Annuller"))
     buttons.accepted.connect(dialog.accept)
@@ -72,7 +83,7 @@ def _error_and_buttons(dialog: QDialog, layout: QVBoxLayout, ok_text: str) -> QL
 
 
 def _day(stamp: str | None) -> str:
-    """"2026-03-12T08:15:00" or "2026-03-12" → "12.03.2026"; "" when there is none."""
+    """ "2026-03-12T08:15:00" or "2026-03-12" → "12.03.2026"; "" when there is none."""
     if not stamp:
         return ""
     try:
@@ -92,6 +103,7 @@ def _path_row(parent: QWidget, edit: QLineEdit, browse) -> QHBoxLayout:
 
 # --- take along ------------------------------------------------------------------------------------
 
+
 class CheckoutDialog(QDialog):
     """*Filer → Tag med på bærbar*: where the laptop copy goes, and (optionally) the job broker
     who takes it along; the copy then opens on that broker's citizens."""
@@ -102,10 +114,14 @@ class CheckoutDialog(QDialog):
         self.setWindowTitle(self.tr("Tag med på bærbar"))
         self.team = team
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr(
-            "Den bærbare kopi er hele projektet, krypteret som teamkopien. Arbejd i den uden netværk, og aflever "
-            "bagefter ændringerne fra den (Filer → Aflever ændringer); de indlæses så i teamkopien. Import, "
-            "medarbejdere, mål og indsatsens indstillinger ændres kun i teamkopien."), self)
+        intro = QLabel(
+            self.tr(
+                "Den bærbare kopi er hele projektet, krypteret som teamkopien. Arbejd i den uden netværk, og aflever "
+                "bagefter ændringerne fra den (Filer → Aflever ændringer); de indlæses så i teamkopien. Import, "
+                "medarbejdere, mål og indsatsens indstillinger ændres kun i teamkopien."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -115,7 +131,9 @@ class CheckoutDialog(QDialog):
         for member in StaffRepository(team).list():
             if member.role is StaffRole.JOB_BROKER:
                 self.broker_box.addItem(f"{member.initials} – {member.name}", member.initials)
-        self.broker_box.setToolTip(self.tr("Kopien åbner på jobformidlerens borgere (Mine borgere)"))
+        self.broker_box.setToolTip(
+            self.tr("Kopien åbner på jobformidlerens borgere (Mine borgere)")
+        )
         self.path_edit = QLineEdit(self)
         self.path_edit.setAccessibleName(self.tr("Den bærbare kopi"))
         self.path_edit.setMinimumWidth(420)
@@ -128,7 +146,9 @@ class CheckoutDialog(QDialog):
         self.broker_box.currentIndexChanged.connect(lambda _: self._suggest())
 
     def _folder(self) -> Path:
-        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
         return Path(documents) if documents and Path(documents).is_dir() else self.team.path.parent
 
     def _suggest(self) -> None:
@@ -142,7 +162,11 @@ class CheckoutDialog(QDialog):
 
     def browse(self) -> None:
         path, _ = file_dialogs.get_save_file_name(
-            self, self.tr("Gem den bærbare kopi"), self.path_edit.text(), self.tr("FSM-projekter (*.fsm)"))
+            self,
+            self.tr("Gem den bærbare kopi"),
+            self.path_edit.text(),
+            self.tr("FSM-projekter (*.fsm)"),
+        )
         if path:
             self.path_edit.setText(path)
 
@@ -155,7 +179,7 @@ class CheckoutDialog(QDialog):
     def job_broker(self) -> str | None:
         return self.broker_box.currentData() or None
 
-    def accept(self) -> None:  # noqa: D102 - an empty name keeps the dialog open
+    def accept(self) -> None:
         if not self.path_edit.text().strip():
             self.error.setText(self.tr("Skriv, hvor kopien skal gemmes."))
             self.error.show()
@@ -164,6 +188,7 @@ class CheckoutDialog(QDialog):
 
 
 # --- hand back -------------------------------------------------------------------------------------
+
 
 class HandinDialog(QDialog):
     """*Filer → Aflever ændringer*: the change file, and whether the copy ends here (read-only
@@ -176,10 +201,14 @@ class HandinDialog(QDialog):
         assert laptop.laptop is not None
         copy = laptop.laptop
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr(
-            "Det, der er ændret i kopien, siden den blev taget med (eller siden sidste aflevering), skrives i én "
-            "krypteret ændringsfil. Læg den på fællesdrevet eller en USB-nøgle, og indlæs den i teamkopien "
-            "(Filer → Indlæs ændringer fra bærbar)."), self)
+        intro = QLabel(
+            self.tr(
+                "Det, der er ændret i kopien, siden den blev taget med (eller siden sidste aflevering), skrives i én "
+                "krypteret ændringsfil. Læg den på fællesdrevet eller en USB-nøgle, og indlæs den i teamkopien "
+                "(Filer → Indlæs ændringer fra bærbar)."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -188,7 +217,9 @@ class HandinDialog(QDialog):
         self.path_edit.setMinimumWidth(420)
         team_folder = Path(copy.team_path).parent
         folder = team_folder if team_folder.is_dir() else laptop.path.parent
-        self.path_edit.setText(str(folder / f"{laptop.path.stem}-aflevering-{copy.seq + 1}{CHANGES_SUFFIX}"))
+        self.path_edit.setText(
+            str(folder / f"{laptop.path.stem}-aflevering-{copy.seq + 1}{CHANGES_SUFFIX}")
+        )
         form.addRow(self.tr("Ændringsfil:"), _path_row(self, self.path_edit, self.browse))
         layout.addLayout(form)
         self.finish_radio = QRadioButton(self.tr("Aflever og afslut kopien"), self)
@@ -196,8 +227,18 @@ class HandinDialog(QDialog):
         self.finish_radio.setChecked(True)
         group = QButtonGroup(self)
         for radio, hint in (
-            (self.finish_radio, self.tr("Kopien kan derefter kun læses. Tag en ny kopi med fra teamkopien næste gang.")),
-            (self.keep_radio, self.tr("Du kan arbejde videre i kopien; næste aflevering har kun det, der ændres herefter.")),
+            (
+                self.finish_radio,
+                self.tr(
+                    "Kopien kan derefter kun læses. Tag en ny kopi med fra teamkopien næste gang."
+                ),
+            ),
+            (
+                self.keep_radio,
+                self.tr(
+                    "Du kan arbejde videre i kopien; næste aflevering har kun det, der ændres herefter."
+                ),
+            ),
         ):
             group.addButton(radio)
             layout.addWidget(radio)
@@ -210,20 +251,28 @@ class HandinDialog(QDialog):
 
     def browse(self) -> None:
         path, _ = file_dialogs.get_save_file_name(
-            self, self.tr("Gem ændringsfilen"), self.path_edit.text(), self.tr("Ændringsfiler (*.fsmchanges)"))
+            self,
+            self.tr("Gem ændringsfilen"),
+            self.path_edit.text(),
+            self.tr("Ændringsfiler (*.fsmchanges)"),
+        )
         if path:
             self.path_edit.setText(path)
 
     @property
     def path(self) -> Path:
         path = Path(self.path_edit.text().strip()).expanduser()
-        return path if path.suffix.lower() == CHANGES_SUFFIX else path.with_name(path.name + CHANGES_SUFFIX)
+        return (
+            path
+            if path.suffix.lower() == CHANGES_SUFFIX
+            else path.with_name(path.name + CHANGES_SUFFIX)
+        )
 
     @property
     def keep_working(self) -> bool:
         return self.keep_radio.isChecked()
 
-    def accept(self) -> None:  # noqa: D102 - an empty name keeps the dialog open
+    def accept(self) -> None:
         if not self.path_edit.text().strip():
             self.error.setText(self.tr("Skriv, hvor ændringsfilen skal gemmes."))
             self.error.show()
@@ -233,27 +282,34 @@ class HandinDialog(QDialog):
 
 # --- merge -----------------------------------------------------------------------------------------
 
+
 def changes_words(n: int) -> str:
     return count(n, _t("ændring"), _t("ændringer"))
 
 
 def preview_line(plan: MergePlan) -> str:
-    """"Flytninger på tavlen: 12, kontakter: 30 og 4 poster i ændringsloggen"."""
+    """ "Flytninger på tavlen: 12, kontakter: 30 og 4 poster i ændringsloggen"."""
     audit = len(plan.new_audit)
     if not plan.counts and not audit:
         return _t("Ingen ændringer at indlæse.")
     if not plan.counts:
-        return _t("Kun {entries} i ændringsloggen.").format(entries=count(audit, _t("post"), _t("poster")))
+        return _t("Kun {entries} i ændringsloggen.").format(
+            entries=count(audit, _t("post"), _t("poster"))
+        )
     return _t("{summary} og {entries} i ændringsloggen.").format(
-        summary=summary_line(plan.counts), entries=count(audit, _t("post"), _t("poster")))
+        summary=summary_line(plan.counts), entries=count(audit, _t("post"), _t("poster"))
+    )
 
 
 def result_text(result: MergeResult, label: str) -> str:
-    """"Indlæst: 14 ændringer og 6 poster i ændringsloggen fra bærbar JF3 (1 konflikt afgjort)."."""
+    """ "Indlæst: 14 ændringer og 6 poster i ændringsloggen fra bærbar JF3 (1 konflikt afgjort)."."""
     if result.already_merged:
         return _t("Intet indlæst: filen er allerede indlæst.")
     text = _t("Indlæst: {changes} og {entries} i ændringsloggen fra {label}").format(
-        changes=changes_words(result.applied), entries=count(result.audit_entries, _t("post"), _t("poster")), label=label)
+        changes=changes_words(result.applied),
+        entries=count(result.audit_entries, _t("post"), _t("poster")),
+        label=label,
+    )
     decided = int((result.record.counts if result.record else {}).get("konflikter", 0))
     if decided:
         text += _t(" ({n} afgjort)").format(n=count(decided, _t("konflikt"), _t("konflikter")))
@@ -312,8 +368,14 @@ class ConflictModel(QAbstractTableModel):
             team = dated(self._value(conflict, conflict.team), conflict.team_at)
         else:
             what = TABLE_WORDS.get(conflict.table, conflict.table)
-            laptop = deleted if conflict.kind == "deleted_on_laptop" else dated(changed, conflict.laptop_at)
-            team = deleted if conflict.kind == "deleted_on_team" else dated(changed, conflict.team_at)
+            laptop = (
+                deleted
+                if conflict.kind == "deleted_on_laptop"
+                else dated(changed, conflict.laptop_at)
+            )
+            team = (
+                deleted if conflict.kind == "deleted_on_team" else dated(changed, conflict.team_at)
+            )
         line = conflict_line(conflict, self._who(conflict), self.plan.file.label, self.plan.staff)
         return self._who(conflict), what, laptop, team, line
 
@@ -339,21 +401,29 @@ class ConflictModel(QAbstractTableModel):
             return
         for conflict in self.conflicts:
             self.choices[conflict.id] = side
-        self.dataChanged.emit(self.index(0, self.LAPTOP), self.index(len(self.conflicts) - 1, self.CHOICE))
+        self.dataChanged.emit(
+            self.index(0, self.LAPTOP), self.index(len(self.conflicts) - 1, self.CHOICE)
+        )
         self.choices_changed.emit()
 
     def decisions(self) -> dict[str, Side]:
         return dict(self.choices)
 
     # --- the model --------------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.conflicts)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return _t(self.HEADERS[section])
         return None
 
@@ -365,7 +435,9 @@ class ConflictModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or not 0 <= index.row() < len(self.conflicts):
             return None
         row, column = index.row(), index.column()
@@ -394,8 +466,17 @@ class ConflictModel(QAbstractTableModel):
             return self.UNDECIDED
         return None
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if not index.isValid() or index.column() != self.CHOICE or role not in (Qt.ItemDataRole.EditRole, self.SIDE_ROLE):
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        if (
+            not index.isValid()
+            or index.column() != self.CHOICE
+            or role not in (Qt.ItemDataRole.EditRole, self.SIDE_ROLE)
+        ):
             return False
         return self.choose(index.row(), value)
 
@@ -403,7 +484,7 @@ class ConflictModel(QAbstractTableModel):
 class ChoiceDelegate(QStyledItemDelegate):
     """The Valg column's editor: a combo of the two choices, applied as soon as one is picked."""
 
-    def createEditor(self, parent, option, index):  # noqa: N802
+    def createEditor(self, parent, option, index):
         box = QComboBox(parent)
         box.setAccessibleName(_t("Valg"))
         box.setPlaceholderText(_t("vælg …"))
@@ -412,10 +493,10 @@ class ChoiceDelegate(QStyledItemDelegate):
         box.activated.connect(lambda _=0, box=box: self.commitData.emit(box))
         return box
 
-    def setEditorData(self, editor, index) -> None:  # noqa: N802
+    def setEditorData(self, editor, index) -> None:
         editor.setCurrentIndex(editor.findData(index.data(ConflictModel.SIDE_ROLE) or None))
 
-    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+    def setModelData(self, editor, model, index) -> None:
         side = editor.currentData()
         if side:
             model.setData(index, side, Qt.ItemDataRole.EditRole)
@@ -427,7 +508,9 @@ class MergeDialog(QDialog):
     choice) writes it all in one transaction (``project`` given: here, with the result in
     :attr:`merge_result`; else the caller writes with :meth:`decisions`)."""
 
-    def __init__(self, plan: MergePlan, parent: QWidget | None = None, project: Project | None = None) -> None:
+    def __init__(
+        self, plan: MergePlan, parent: QWidget | None = None, project: Project | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mergeDialog")
         self.plan = plan
@@ -444,7 +527,8 @@ class MergeDialog(QDialog):
         if when:
             at = dt.datetime.fromisoformat(when)
             handed += self.tr(", afleveret {day} kl. {time} af {who}").format(
-                day=f"{at:%d.%m.%Y}", time=f"{at:%H.%M}", who=meta.get("handed_by", ""))
+                day=f"{at:%d.%m.%Y}", time=f"{at:%H.%M}", who=meta.get("handed_by", "")
+            )
         self.source_label = QLabel(handed + ".", self)
         self.source_label.setObjectName("dialogHint")
         self.source_label.setWordWrap(True)
@@ -509,16 +593,26 @@ class MergeDialog(QDialog):
 
         done = plan.already_merged
         if done is not None:
-            self.already_label = QLabel(self.tr(
-                "Filen er allerede indlæst {day} kl. {time} af {who}. Intet bliver ændret.").format(
-                    day=f"{done.at:%d.%m.%Y}", time=f"{done.at:%H.%M}", who=done.by_user), self)
+            self.already_label = QLabel(
+                self.tr(
+                    "Filen er allerede indlæst {day} kl. {time} af {who}. Intet bliver ændret."
+                ).format(day=f"{done.at:%d.%m.%Y}", time=f"{done.at:%H.%M}", who=done.by_user),
+                self,
+            )
             self.already_label.setObjectName("factLine")
             self.already_label.setWordWrap(True)
             self.preview_label.hide()
             layout.addWidget(self.already_label)
             layout.addStretch(1)
-            for widget in (self.view, self.empty_label, self.conflicts_label, self.team_all_button,
-                           self.laptop_all_button, self.skipped_label, self.skipped_list):
+            for widget in (
+                self.view,
+                self.empty_label,
+                self.conflicts_label,
+                self.team_all_button,
+                self.laptop_all_button,
+                self.skipped_label,
+                self.skipped_list,
+            ):
                 widget.hide()
             self.load_button = None
             self.buttons.addButton(QDialogButtonBox.StandardButton.Close).setText(self.tr("Luk"))
@@ -535,14 +629,22 @@ class MergeDialog(QDialog):
             layout.addWidget(self.skipped_label)
             layout.addWidget(self.skipped_list, 1)
             skipped = len(plan.skipped)
-            self.skipped_label.setText(self.tr("Kan ikke indlæses ({n}): de springes over, resten indlæses.").format(n=skipped))
+            self.skipped_label.setText(
+                self.tr("Kan ikke indlæses ({n}): de springes over, resten indlæses.").format(
+                    n=skipped
+                )
+            )
             self.skipped_label.setVisible(bool(skipped))
             self.skipped_list.setVisible(bool(skipped))
             if conflicts <= self.ROWS_SHOWN:  # the table shows every row: room left goes below
                 layout.addStretch(1)
-            self.load_button = self.buttons.addButton(self.tr("Indlæs"), QDialogButtonBox.ButtonRole.AcceptRole)
+            self.load_button = self.buttons.addButton(
+                self.tr("Indlæs"), QDialogButtonBox.ButtonRole.AcceptRole
+            )
             self.load_button.setDefault(True)
-            self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuller"))
+            self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(
+                self.tr("Annuller")
+            )
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.model.choices_changed.connect(self._update)
@@ -561,11 +663,18 @@ class MergeDialog(QDialog):
             header.resizeSection(column, min(max(header.sectionSize(column), 80), 340))
         metrics = self.view.fontMetrics()
         choice = max(metrics.horizontalAdvance(text) for text in CHOICE_WORDS.values()) + 56
-        header.resizeSection(ConflictModel.CHOICE, max(header.sectionSize(ConflictModel.CHOICE), choice))
+        header.resizeSection(
+            ConflictModel.CHOICE, max(header.sectionSize(ConflictModel.CHOICE), choice)
+        )
         rows = self.model.rowCount()
         if rows:
             row = self.view.verticalHeader().defaultSectionSize()
-            height = header.sizeHint().height() + row * min(rows, self.ROWS_SHOWN) + 2 * self.view.frameWidth() + 2
+            height = (
+                header.sizeHint().height()
+                + row * min(rows, self.ROWS_SHOWN)
+                + 2 * self.view.frameWidth()
+                + 2
+            )
             if rows <= self.ROWS_SHOWN:
                 self.view.setFixedHeight(height)  # every row shows: no empty table below them
             else:
@@ -573,11 +682,19 @@ class MergeDialog(QDialog):
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         most_w = min(1240, screen.width() - 40) if screen is not None else 1240
         most_h = min(700, screen.height() - 60) if screen is not None else 700
-        width = sum(header.sectionSize(c) for c in range(self.model.columnCount())) + 2 * self.view.frameWidth() + 30
+        width = (
+            sum(header.sectionSize(c) for c in range(self.model.columnCount()))
+            + 2 * self.view.frameWidth()
+            + 30
+        )
         width = max(760, min(width, most_w))
         layout = self.layout()
         layout.activate()
-        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
+        height = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else self.sizeHint().height()
+        )
         self.resize(width, min(height, most_h))
 
     def _update(self) -> None:
@@ -586,14 +703,21 @@ class MergeDialog(QDialog):
         if total:
             text = count(total, self.tr("konflikt"), self.tr("konflikter"))
             if undecided:
-                self.conflicts_label.setText(self.tr(
-                    "{conflicts}: begge kopier har ændret det samme. Vælg for hver, hvilken værdi der skal gælde "
-                    "({open} mangler).").format(conflicts=text, open=undecided))
+                self.conflicts_label.setText(
+                    self.tr(
+                        "{conflicts}: begge kopier har ændret det samme. Vælg for hver, hvilken værdi der skal gælde "
+                        "({open} mangler)."
+                    ).format(conflicts=text, open=undecided)
+                )
             else:
-                self.conflicts_label.setText(self.tr("{conflicts}: alle har et valg.").format(conflicts=text))
+                self.conflicts_label.setText(
+                    self.tr("{conflicts}: alle har et valg.").format(conflicts=text)
+                )
         if self.load_button is not None:
             self.load_button.setEnabled(undecided == 0)
-            self.load_button.setToolTip(self.tr("Vælg først for hver konflikt") if undecided else "")
+            self.load_button.setToolTip(
+                self.tr("Vælg først for hver konflikt") if undecided else ""
+            )
 
     def complete(self) -> bool:
         return self.plan.already_merged is None and self.model.undecided() == 0
@@ -604,7 +728,7 @@ class MergeDialog(QDialog):
     def choose(self, row: int, side: Side) -> bool:
         return self.model.choose(row, side)
 
-    def accept(self) -> None:  # noqa: D102 - writes the merge first, and stays open when it fails
+    def accept(self) -> None:
         if not self.complete():
             return
         if self.project is not None:
@@ -618,4 +742,3 @@ class MergeDialog(QDialog):
             finally:
                 QGuiApplication.restoreOverrideCursor()
         super().accept()
-

@@ -10,7 +10,7 @@ from fsm_desktop.domain.danish import number
 
 
 def citizens_text(n: int) -> str:
-    """"1 borger", "2 borgere", "1.530 borgere"."""
+    """ "1 borger", "2 borgere", "1.530 borgere"."""
     if n == 1:
         return QCoreApplication.translate("Wording", "1 borger")
     return QCoreApplication.translate("Wording", "{n} borgere").format(n=number(n))

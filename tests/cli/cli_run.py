@@ -20,5 +20,9 @@ def isolated_env(folder) -> dict[str, str]:
 def run(env, *args, timeout=120):
     """``python -m fsm_desktop ARGS`` → the finished process (stdout and stderr as text)."""
     return subprocess.run(
-        [sys.executable, "-m", "fsm_desktop", *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout
+        [sys.executable, "-m", "fsm_desktop", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
     )

@@ -7,8 +7,8 @@ import datetime as dt
 import json
 
 import pytest
-from hir_helpers import in_ressourceforloeb_all_along
 from cli_run import isolated_env, run
+from hir_helpers import in_ressourceforloeb_all_along
 
 from fsm_desktop.domain.caseload import CaseloadSettings, Limit, StaffRecord
 from fsm_desktop.domain.model import Citizen, ExitReason, Staff, StaffRole
@@ -34,10 +34,16 @@ def hir_path(tmp_path_factory):
     with Project.create(path, builtin_template("hir")) as project:
         register = StaffRegister(project)
         people = {}
-        for initials, name, role, hours in (("AA", "Anna Ager", StaffRole.CASEWORKER, 37.0), ("BB", "Bent Bo", StaffRole.CASEWORKER, 30.0),
-                                            ("BF", "Barsel/fængsel", StaffRole.PSEUDO, 0.0), ("JF", "Jens Fog", StaffRole.JOB_BROKER, 37.0),
-                                            ("LL", "Lis Leder", StaffRole.LEADER, 37.0)):
-            people[initials] = register.save(StaffRecord(Staff(initials, name, role, hours)), today=D(2018, 3, 1))
+        for initials, name, role, hours in (
+            ("AA", "Anna Ager", StaffRole.CASEWORKER, 37.0),
+            ("BB", "Bent Bo", StaffRole.CASEWORKER, 30.0),
+            ("BF", "Barsel/fængsel", StaffRole.PSEUDO, 0.0),
+            ("JF", "Jens Fog", StaffRole.JOB_BROKER, 37.0),
+            ("LL", "Lis Leder", StaffRole.LEADER, 37.0),
+        ):
+            people[initials] = register.save(
+                StaffRecord(Staff(initials, name, role, hours)), today=D(2018, 3, 1)
+            )
         repo = CitizenRepository(project)
         rows = []
         n = 0
@@ -45,13 +51,20 @@ def hir_path(tmp_path_factory):
         def citizen(staff: str, start: str = "2018-03-01", end: str | None = None, **extra) -> str:
             nonlocal n
             n += 1
-            c = Citizen(cpr=f"0101{n:06d}", name=f"Borger {n:02d}", entry_date=D(2018, 3, 1), **extra)
+            c = Citizen(
+                cpr=f"0101{n:06d}", name=f"Borger {n:02d}", entry_date=D(2018, 3, 1), **extra
+            )
             repo.add(c)
             rows.append((c.id, people[staff].id, "sagsbehandler", start, end))
             return c.id
 
         aa = [citizen("AA") for _ in range(34)]
-        aa += [citizen("AA", exit_date=D(2018, 5, 15), exit_reason=ExitReason.MOVED_AWAY, end="2018-05-15") for _ in range(2)]
+        aa += [
+            citizen(
+                "AA", exit_date=D(2018, 5, 15), exit_reason=ExitReason.MOVED_AWAY, end="2018-05-15"
+            )
+            for _ in range(2)
+        ]
         for _ in range(28):
             citizen("BB")
         parked = [citizen("BF") for _ in range(2)]
@@ -63,8 +76,16 @@ def hir_path(tmp_path_factory):
             rows.append((cid, people["JF"].id, "jobformidler", "2018-03-01", None))
         with project.db.atomic():
             for i, (cid, sid, role, start, end) in enumerate(rows):
-                project.db["assignment"].insert({"id": f"x{i:03d}", "citizen_id": cid, "staff_id": sid, "role": role,
-                                                 "start": start, "end": end})
+                project.db["assignment"].insert(
+                    {
+                        "id": f"x{i:03d}",
+                        "citizen_id": cid,
+                        "staff_id": sid,
+                        "role": role,
+                        "start": start,
+                        "end": end,
+                    }
+                )
         in_ressourceforloeb_all_along(project)
     return path
 
@@ -79,13 +100,37 @@ def test_json_by_hand_for_april(env, hir_path):
     rows = {r["initials"]: r for r in json.loads(result.stdout)}
     # Leaders without citizens are not listed.
     assert list(rows) == ["JF", "AA", "BB", "BF"]
-    assert rows["AA"] == {"initials": "AA", "name": "Anna Ager", "role": "sagsbehandler", "hours_per_week": 37.0, "fte": 1.0,
-                          "citizens": 36, "per_fte": 36.0, "limit": 35.0, "over_limit": True, "band": "31–40"}
+    assert rows["AA"] == {
+        "initials": "AA",
+        "name": "Anna Ager",
+        "role": "sagsbehandler",
+        "hours_per_week": 37.0,
+        "fte": 1.0,
+        "citizens": 36,
+        "per_fte": 36.0,
+        "limit": 35.0,
+        "over_limit": True,
+        "band": "31–40",
+    }
     # 28 × 37 / 30 = 34.53: under 35, inside HIR's 30–35.
-    assert rows["BB"] == {"initials": "BB", "name": "Bent Bo", "role": "sagsbehandler", "hours_per_week": 30.0, "fte": 0.8108,
-                          "citizens": 28, "per_fte": 34.53, "limit": 35.0, "over_limit": False, "band": "31–40"}
+    assert rows["BB"] == {
+        "initials": "BB",
+        "name": "Bent Bo",
+        "role": "sagsbehandler",
+        "hours_per_week": 30.0,
+        "fte": 0.8108,
+        "citizens": 28,
+        "per_fte": 34.53,
+        "limit": 35.0,
+        "over_limit": False,
+        "band": "31–40",
+    }
     # The pseudo-caseworker: their citizens are listed, counted in nobody's caseload.
-    assert rows["BF"]["citizens"] == 2 and rows["BF"]["per_fte"] is None and rows["BF"]["limit"] is None
+    assert (
+        rows["BF"]["citizens"] == 2
+        and rows["BF"]["per_fte"] is None
+        and rows["BF"]["limit"] is None
+    )
     assert rows["BF"]["fte"] == 0 and rows["BF"]["band"] is None
     # The job broker: three citizens, one of them parked (with BF all along).
     assert (rows["JF"]["citizens"], rows["JF"]["limit"]) == (2, 40.0)
@@ -109,13 +154,31 @@ def test_table_in_danish_with_totals_and_warnings(env, hir_path):
     aa = next(line for line in out.splitlines() if line.startswith("AA "))
     assert aa.split()[-3:] == ["OVER", "GRÆNSEN", "(30–35)"]
     # Caseworkers as a whole: 64 citizens on (37 + 30) / 37 = 1.81 FTE = 35.3 (the HIR measure).
-    assert "Sagsbehandlere i alt: 64 borgere på 1,81 fuldtid = 35,3 pr. fuldtid (grænse 30–35)" in out
-    assert "Advarsler:\n  Sagsbehandlere har i alt 35,3 borgere pr. fuldtid – over grænsen på 35." in out
+    assert (
+        "Sagsbehandlere i alt: 64 borgere på 1,81 fuldtid = 35,3 pr. fuldtid (grænse 30–35)" in out
+    )
+    assert (
+        "Advarsler:\n  Sagsbehandlere har i alt 35,3 borgere pr. fuldtid – over grænsen på 35."
+        in out
+    )
     assert "  AA (Anna Ager) har 36 borgere pr. fuldtid – over grænsen på 35." in out
 
 
 def test_the_team_figure_is_the_hir_measure(env, hir_path):
-    measures = json.loads(run(env, "measures", "--db", hir_path, "--from", "2018-04", "--to", "2018-04", "--format", "json").stdout)
+    measures = json.loads(
+        run(
+            env,
+            "measures",
+            "--db",
+            hir_path,
+            "--from",
+            "2018-04",
+            "--to",
+            "2018-04",
+            "--format",
+            "json",
+        ).stdout
+    )
     measure = next(m for m in measures if m["measure"] == "hir.caseload")
     assert (measure["numerator"], round(measure["share"], 1)) == (64, 35.3)
 
@@ -126,11 +189,24 @@ def test_stored_limits_and_ips_column(env, hir_path, tmp_path):
     copy = tmp_path / "kopi.fsm"
     shutil.copy(hir_path, copy)
     with Project.open(copy) as project:
-        StaffRegister(project).save_settings(CaseloadSettings({StaffRole.CASEWORKER: Limit(37), StaffRole.JOB_BROKER: None}, ips=True))
+        StaffRegister(project).save_settings(
+            CaseloadSettings(
+                {StaffRole.CASEWORKER: Limit(37), StaffRole.JOB_BROKER: None}, ips=True
+            )
+        )
     table = caseload(env, "--db", copy, "--month", "2018-04").stdout
     assert "IPS" in table.splitlines()[2]
-    rows = {r["initials"]: r for r in json.loads(caseload(env, "--db", copy, "--month", "2018-04", "--format", "json").stdout)}
-    assert (rows["AA"]["limit"], rows["AA"]["over_limit"], rows["JF"]["limit"]) == (37.0, False, None)
+    rows = {
+        r["initials"]: r
+        for r in json.loads(
+            caseload(env, "--db", copy, "--month", "2018-04", "--format", "json").stdout
+        )
+    }
+    assert (rows["AA"]["limit"], rows["AA"]["over_limit"], rows["JF"]["limit"]) == (
+        37.0,
+        False,
+        None,
+    )
 
 
 def test_without_month_it_is_today_or_the_initiatives_end(env, hir_path):
@@ -191,11 +267,28 @@ def test_other_cases_make_the_whole_caseload_that_the_limit_judges(env, tmp_path
         register = StaffRegister(project)
         bb = next(r for r in register.records() if r.initials == "BB")
         register.set_other_cases(bb.id, "2018-04", 4)
-    april = {r["initials"]: r for r in json.loads(caseload(env, "--db", path, "--month", "2018-04", "--format", "json").stdout)}
-    assert (april["BB"]["citizens"], april["BB"]["per_fte"], april["BB"]["other_cases"], april["BB"]["whole_per_fte"]) == (28, 34.53, 4, 39.47)
+    april = {
+        r["initials"]: r
+        for r in json.loads(
+            caseload(env, "--db", path, "--month", "2018-04", "--format", "json").stdout
+        )
+    }
+    assert (
+        april["BB"]["citizens"],
+        april["BB"]["per_fte"],
+        april["BB"]["other_cases"],
+        april["BB"]["whole_per_fte"],
+    ) == (28, 34.53, 4, 39.47)
     assert april["BB"]["over_limit"] is True
     assert "other_cases" not in april["AA"]
-    may = {r["initials"]: r for r in json.loads(caseload(env, "--db", path, "--month", "2018-05", "--format", "json").stdout)}
+    may = {
+        r["initials"]: r
+        for r in json.loads(
+            caseload(env, "--db", path, "--month", "2018-05", "--format", "json").stdout
+        )
+    }
     assert "other_cases" not in may["BB"] and may["BB"]["over_limit"] is False
     table = caseload(env, "--db", path, "--month", "2018-04").stdout
-    assert "BB (Bent Bo) har 39,5 sager pr. fuldtid med 4 andre sager – over grænsen på 35." in table
+    assert (
+        "BB (Bent Bo) har 39,5 sager pr. fuldtid med 4 andre sager – over grænsen på 35." in table
+    )

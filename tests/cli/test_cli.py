@@ -49,7 +49,11 @@ def test_help_speaks_danish(env, args):
 def test_usage_errors_are_one_line_and_exit_2(env, tmp_path, args):
     result = subprocess.run(
         [sys.executable, "-m", "fsm_desktop", *args],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stdout == ""
@@ -62,7 +66,19 @@ def test_usage_errors_are_one_line_and_exit_2(env, tmp_path, args):
 
 def test_init_creates_a_project_and_refuses_to_overwrite(env, tmp_path):
     path = tmp_path / "bir.fsm"
-    result = run(env, "init", "--db", str(path), "--program", "bir", "--unencrypted", "--municipality", "Testrup", "--grant", "1500000")
+    result = run(
+        env,
+        "init",
+        "--db",
+        str(path),
+        "--program",
+        "bir",
+        "--unencrypted",
+        "--municipality",
+        "Testrup",
+        "--grant",
+        "1500000",
+    )
     assert result.returncode == 0, result.stderr
     assert "Bedre indsats for borgere i ressourceforløb" in result.stdout
 
@@ -95,7 +111,9 @@ def test_window_opens_and_screenshot_is_written(env, tmp_path):
     path = tmp_path / "p.fsm"
     assert run(env, "init", "--db", str(path), "--program", "fsm2", "--unencrypted").returncode == 0
     shot = tmp_path / "shot.png"
-    result = run(env, "--db", str(path), "--size", "1366x768", "--page", "maal", "--screenshot", str(shot))
+    result = run(
+        env, "--db", str(path), "--size", "1366x768", "--page", "maal", "--screenshot", str(shot)
+    )
     assert result.returncode == 0, result.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     from PySide6.QtGui import QImage
@@ -122,7 +140,9 @@ def test_unknown_page_is_a_usage_error(env, tmp_path):
 def test_no_display_is_one_line(env, tmp_path):
     path = tmp_path / "p.fsm"
     assert run(env, "init", "--db", str(path), "--program", "fsm2", "--unencrypted").returncode == 0
-    env = {k: v for k, v in env.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    env = {
+        k: v for k, v in env.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    }
     result = run(env, "--db", str(path), "--exit-after-show")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
@@ -131,7 +151,9 @@ def test_no_display_is_one_line(env, tmp_path):
 
 def test_demo_writes_a_municipality(env, tmp_path):
     path = tmp_path / "demo.fsm"
-    result = run(env, "demo", "--db", str(path), "--program", "bir", "--citizens", "50", "--seed", "3")
+    result = run(
+        env, "demo", "--db", str(path), "--program", "bir", "--citizens", "50", "--seed", "3"
+    )
     assert result.returncode == 0, result.stderr
     assert "50 borgere" in result.stdout
     from fsm_desktop.storage.overview import OverviewRepository
@@ -172,7 +194,9 @@ def test_start_up_imports_neither_matplotlib_nor_openpyxl(env, tmp_path):
         f"rc = main(['--db', {str(path)!r}, '--exit-after-show'])\n"
         "print(rc, 'matplotlib' in sys.modules, 'openpyxl' in sys.modules, 'numpy' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0", "False", "False", "False"]
 
@@ -182,16 +206,30 @@ def test_start_up_imports_neither_matplotlib_nor_openpyxl(env, tmp_path):
     [
         (["--bogus"], "fsm-desktop: fejl: ukendt argument: --bogus"),
         (["init", "--db", "x.fsm"], "fsm-desktop: fejl: mangler: --program"),
-        (["init", "--db", "x.fsm", "--program", "fsm9"], "fsm-desktop: fejl: --program: »fsm9« er ikke et af valgene 'fsm2', 'frontrunner', 'bir', 'hir'"),
+        (
+            ["init", "--db", "x.fsm", "--program", "fsm9"],
+            "fsm-desktop: fejl: --program: »fsm9« er ikke et af valgene 'fsm2', 'frontrunner', 'bir', 'hir'",
+        ),
         (["demo", "--db"], "fsm-desktop: fejl: --db skal have en værdi"),
-        (["demo", "--db", "x.fsm", "--seed", "q"], "fsm-desktop: fejl: --seed: »q« er ikke et helt tal"),
-        (["init", "--db", "x.fsm", "--program", "fsm2", "--grant", "abc"], "fsm-desktop: fejl: --grant: »abc« er ikke et tal"),
+        (
+            ["demo", "--db", "x.fsm", "--seed", "q"],
+            "fsm-desktop: fejl: --seed: »q« er ikke et helt tal",
+        ),
+        (
+            ["init", "--db", "x.fsm", "--program", "fsm2", "--grant", "abc"],
+            "fsm-desktop: fejl: --grant: »abc« er ikke et tal",
+        ),
         (["--d", "x.fsm"], "fsm-desktop: fejl: --d er tvetydig: mener du --db, --demo?"),
     ],
 )
 def test_usage_errors_are_in_danish(env, tmp_path, args, expected):
     result = subprocess.run(
-        [sys.executable, "-m", "fsm_desktop", *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+        [sys.executable, "-m", "fsm_desktop", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.strip() == expected
@@ -205,7 +243,10 @@ def test_init_without_a_password_or_terminal_refuses_unless_unencrypted(env, tmp
     path = tmp_path / "p.fsm"
     refused = run(env, "init", "--db", str(path), "--program", "fsm2")
     assert refused.returncode == 2 and not path.exists()
-    assert "angiv en adgangskode (FSM_PASSWORD, --password-file FIL eller i en terminal)" in refused.stderr
+    assert (
+        "angiv en adgangskode (FSM_PASSWORD, --password-file FIL eller i en terminal)"
+        in refused.stderr
+    )
     short = run(_env_with(env, FSM_PASSWORD="kort"), "init", "--db", str(path), "--program", "fsm2")
     assert short.returncode == 2 and "mindst 8 tegn" in short.stderr and not path.exists()
 
@@ -214,21 +255,50 @@ def test_an_encrypted_project_from_the_environment_or_a_file(env, tmp_path):
     from fsm_desktop.storage.keys import is_encrypted
 
     path = tmp_path / "p.fsm"
-    made = run(_env_with(env, FSM_PASSWORD="en god lang sætning"), "init", "--db", str(path), "--program", "fsm2")
+    made = run(
+        _env_with(env, FSM_PASSWORD="en god lang sætning"),
+        "init",
+        "--db",
+        str(path),
+        "--program",
+        "fsm2",
+    )
     assert made.returncode == 0, made.stderr
     assert "; krypteret)" in made.stdout and is_encrypted(path)
     password_file = tmp_path / "kode.txt"
     password_file.write_text("en god lang sætning\n", encoding="utf-8")
-    read = run(env, "caseload", "--db", str(path), "--password-file", str(password_file), "--format", "json")
+    read = run(
+        env,
+        "caseload",
+        "--db",
+        str(path),
+        "--password-file",
+        str(password_file),
+        "--format",
+        "json",
+    )
     assert read.returncode == 0, read.stderr
-    by_env = run(_env_with(env, FSM_PASSWORD="en god lang sætning"), "measures", "--db", str(path), "--format", "json")
+    by_env = run(
+        _env_with(env, FSM_PASSWORD="en god lang sætning"),
+        "measures",
+        "--db",
+        str(path),
+        "--format",
+        "json",
+    )
     assert by_env.returncode == 0, by_env.stderr
     # Without a password and without a terminal: one Danish line, exit 2.
     missing = run(env, "measures", "--db", str(path))
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
     assert "er krypteret. Angiv adgangskoden. Sæt FSM_PASSWORD" in missing.stderr
     before = path.read_bytes()
-    wrong = run(_env_with(env, FSM_PASSWORD="forkert kode!!"), "import", "--db", str(path), str(password_file))
+    wrong = run(
+        _env_with(env, FSM_PASSWORD="forkert kode!!"),
+        "import",
+        "--db",
+        str(path),
+        str(password_file),
+    )
     assert wrong.returncode == 2
     assert wrong.stderr == "fsm-desktop: Forkert adgangskode til p.fsm. Intet er ændret.\n"
     assert path.read_bytes() == before
@@ -240,6 +310,13 @@ def test_demo_is_unencrypted_unless_a_password_is_given(env, tmp_path):
     plain, secret = tmp_path / "d.fsm", tmp_path / "e.fsm"
     assert run(env, "demo", "--db", str(plain), "--citizens", "5").returncode == 0
     assert not is_encrypted(plain)
-    made = run(_env_with(env, FSM_PASSWORD="en god lang sætning"), "demo", "--db", str(secret), "--citizens", "5")
+    made = run(
+        _env_with(env, FSM_PASSWORD="en god lang sætning"),
+        "demo",
+        "--db",
+        str(secret),
+        "--citizens",
+        "5",
+    )
     assert made.returncode == 0, made.stderr
     assert is_encrypted(secret)

@@ -35,12 +35,24 @@ def test_writes_the_workbook_with_one_line(env, demo, tmp_path):
     assert workbook["Statusskema"].cell(row=4, column=3 + 12).value == "okt. 2020"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--month", "2022-01"], "fsm-desktop: Måneden 2022-01 ligger uden for indsatsens periode (2019-11 – 2021-10)."),
-    (["--month", "2019-10"], "fsm-desktop: Måneden 2019-10 ligger uden for indsatsens periode (2019-11 – 2021-10)."),
-    (["--month", "okt-20"], "fsm-desktop: fejl: --month: »okt-20« er ikke en måned (ÅÅÅÅ-MM)"),
-    (["--month", "2020-10", "--out", "status.csv"], "fsm-desktop: fejl: --out skal være en Excel-fil (.xlsx), ikke »status.csv«"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--month", "2022-01"],
+            "fsm-desktop: Måneden 2022-01 ligger uden for indsatsens periode (2019-11 – 2021-10).",
+        ),
+        (
+            ["--month", "2019-10"],
+            "fsm-desktop: Måneden 2019-10 ligger uden for indsatsens periode (2019-11 – 2021-10).",
+        ),
+        (["--month", "okt-20"], "fsm-desktop: fejl: --month: »okt-20« er ikke en måned (ÅÅÅÅ-MM)"),
+        (
+            ["--month", "2020-10", "--out", "status.csv"],
+            "fsm-desktop: fejl: --out skal være en Excel-fil (.xlsx), ikke »status.csv«",
+        ),
+    ],
+)
 def test_usage_errors_exit_2_with_one_danish_line(env, demo, tmp_path, args, message):
     out = tmp_path / "status.xlsx"
     if "--out" not in args:
@@ -58,9 +70,14 @@ def test_missing_files_and_folders(env, demo, tmp_path):
     assert len(result.stderr.splitlines()) == 1 and "findes ikke" in result.stderr
     result = run(env, "export", "--db", demo, "--out", tmp_path / "mappe" / "x.xlsx")
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"fsm-desktop: fejl: --out: mappen {tmp_path / 'mappe'} findes ikke"]
+    assert result.stderr.splitlines() == [
+        f"fsm-desktop: fejl: --out: mappen {tmp_path / 'mappe'} findes ikke"
+    ]
     result = run(env, "export", "--out", tmp_path / "x.xlsx")
-    assert (result.returncode, result.stderr.splitlines()) == (2, ["fsm-desktop: fejl: mangler: --db"])
+    assert (result.returncode, result.stderr.splitlines()) == (
+        2,
+        ["fsm-desktop: fejl: mangler: --db"],
+    )
     assert "Traceback" not in result.stderr
     # A folder where the file should go: the reason in Danish, the folder untouched.
     folder = tmp_path / "status.xlsx"

@@ -31,28 +31,67 @@ def measures(env, *args, timeout=120):
     return run(env, "measures", *args, timeout=timeout)
 
 
-def _add(project: Project, n: int, name: str, group: int | None, entry: str, *, periods=(), hours=None) -> None:
-    person = Citizen(cpr=f"0101{70 + n:02d}{n:04d}", name=name, group=group, entry_date=dt.date.fromisoformat(entry))
+def _add(
+    project: Project, n: int, name: str, group: int | None, entry: str, *, periods=(), hours=None
+) -> None:
+    person = Citizen(
+        cpr=f"0101{70 + n:02d}{n:04d}",
+        name=name,
+        group=group,
+        entry_date=dt.date.fromisoformat(entry),
+    )
     CitizenRepository(project).add(person)
     with project.db.atomic():
         for kind, start, end in periods:
             project.db["period"].insert(
-                {"id": str(uuid.uuid4()), "citizen_id": person.id, "kind": kind, "start": start, "end": end, "note": ""}
+                {
+                    "id": str(uuid.uuid4()),
+                    "citizen_id": person.id,
+                    "kind": kind,
+                    "start": start,
+                    "end": end,
+                    "note": "",
+                }
             )
         for month, value in (hours or {}).items():
-            project.db["paid_hours"].insert({"citizen_id": person.id, "month": month, "hours": value})
+            project.db["paid_hours"].insert(
+                {"citizen_id": person.id, "month": month, "hours": value}
+            )
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> str:
     """An FSM2 project with six citizens, counted by hand in the tests below."""
     path = tmp_path_factory.mktemp("tiny") / "tiny.fsm"
-    project = Project.create(path, builtin_template("fsm2"), municipality="Testkommune", grant_amount=1_000_000)
+    project = Project.create(
+        path, builtin_template("fsm2"), municipality="Testkommune", grant_amount=1_000_000
+    )
     try:
         _add(project, 1, "Anna", 1, "2019-12-01", hours={"2020-01": 10.0, "2020-03": 0.0})
-        _add(project, 2, "Bent", 1, "2019-12-01", periods=[("uddannelse_su", "2020-01-15", "2020-02-10")])
-        _add(project, 3, "Carl", 1, "2019-12-01", periods=[("loentilskud", "2020-01-01", "2020-03-31")])
-        _add(project, 4, "Dina", 1, "2019-12-01", periods=[("fritagelse", "2020-02-01", "2020-02-29")])
+        _add(
+            project,
+            2,
+            "Bent",
+            1,
+            "2019-12-01",
+            periods=[("uddannelse_su", "2020-01-15", "2020-02-10")],
+        )
+        _add(
+            project,
+            3,
+            "Carl",
+            1,
+            "2019-12-01",
+            periods=[("loentilskud", "2020-01-01", "2020-03-31")],
+        )
+        _add(
+            project,
+            4,
+            "Dina",
+            1,
+            "2019-12-01",
+            periods=[("fritagelse", "2020-02-01", "2020-02-29")],
+        )
         _add(project, 5, "Erik", 2, "2019-12-01", hours={"2020-01": 10.0})
         _add(project, 6, "Frida", 1, "2020-02-15")
     finally:
@@ -78,7 +117,9 @@ def test_json_fields_against_a_hand_count(env, tiny):
     result = measures(env, "--db", tiny, "--from", "2020-01", "--to", "2020-03", "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert [(r["period_start"], r["numerator"], r["denominator"], r["share"], r["met"]) for r in rows] == EXPECTED
+    assert [
+        (r["period_start"], r["numerator"], r["denominator"], r["share"], r["met"]) for r in rows
+    ] == EXPECTED
     for row in rows:
         assert row["measure"] == MEASURE
         assert row["period_end"] == row["period_start"]  # a month
@@ -91,20 +132,31 @@ def test_json_fields_against_a_hand_count(env, tiny):
 
 def test_share_is_null_when_the_denominator_is_0(env, tiny):
     # November 2019: everyone enters 1 December → no citizens, share null, not met.
-    rows = json.loads(measures(env, "--db", tiny, "--from", "2019-11", "--to", "2019-11", "--format", "json").stdout)
-    assert [(r["period_start"], r["period_end"], r["numerator"], r["denominator"], r["share"], r["met"]) for r in rows] == [
-        ("2019-11", "2019-11", 0, 0, None, False)
-    ]
+    rows = json.loads(
+        measures(
+            env, "--db", tiny, "--from", "2019-11", "--to", "2019-11", "--format", "json"
+        ).stdout
+    )
+    assert [
+        (r["period_start"], r["period_end"], r["numerator"], r["denominator"], r["share"], r["met"])
+        for r in rows
+    ] == [("2019-11", "2019-11", 0, 0, None, False)]
 
 
 def test_the_range_defaults_to_the_initiatives_period_and_from_to_restrict_it(env, tiny):
     everything = json.loads(measures(env, "--db", tiny, "--format", "json").stdout)
     # FSM2 runs November 2019 – October 2021: 24 months.
-    assert [r["period_start"] for r in everything][0] == "2019-11"
+    assert next(r["period_start"] for r in everything) == "2019-11"
     assert [r["period_start"] for r in everything][-1] == "2021-10"
     assert len(everything) == 24
-    only_february = json.loads(measures(env, "--db", tiny, "--from", "2020-02", "--to", "2020-02", "--format", "json").stdout)
-    assert [(r["period_start"], r["numerator"], r["denominator"]) for r in only_february] == [("2020-02", 1, 4)]
+    only_february = json.loads(
+        measures(
+            env, "--db", tiny, "--from", "2020-02", "--to", "2020-02", "--format", "json"
+        ).stdout
+    )
+    assert [(r["period_start"], r["numerator"], r["denominator"]) for r in only_february] == [
+        ("2020-02", 1, 4)
+    ]
     # --from alone: to the initiative's end.
     tail = json.loads(measures(env, "--db", tiny, "--from", "2021-09", "--format", "json").stdout)
     assert [r["period_start"] for r in tail] == ["2021-09", "2021-10"]
@@ -174,7 +226,8 @@ def test_a_missing_project_file_is_exit_2(env, tmp_path):
 def demos(tmp_path_factory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("demos")
     return {
-        key: str(write_demo(folder / f"{key}.fsm", program=key, citizens=60, seed=1).path) for key in BUILTIN
+        key: str(write_demo(folder / f"{key}.fsm", program=key, citizens=60, seed=1).path)
+        for key in BUILTIN
     }
 
 
@@ -189,7 +242,10 @@ def test_every_builtin_demo_in_all_three_formats(env, demos, key):
     rows = json.loads(result.stdout)
     assert sorted({r["measure"] for r in rows}) == sorted(measure_ids)
     for row in rows:
-        assert len(row["period_start"]) == len(row["period_end"]) == 7 and row["period_start"] <= row["period_end"]
+        assert (
+            len(row["period_start"]) == len(row["period_end"]) == 7
+            and row["period_start"] <= row["period_end"]
+        )
         if row["denominator"] == 0:
             assert row["share"] is None
         elif kinds[row["measure"]] != "caseload":  # caseload: citizens per full-time caseworker

@@ -37,7 +37,9 @@ def demo(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def encrypted_demo(tmp_path_factory) -> Path:
-    return demo_file(tmp_path_factory.mktemp("cli-sync-demo-encrypted") / "demo.fsm", password=PASSWORD)
+    return demo_file(
+        tmp_path_factory.mktemp("cli-sync-demo-encrypted") / "demo.fsm", password=PASSWORD
+    )
 
 
 @pytest.fixture
@@ -77,8 +79,13 @@ def laptop_with_conflicts(team_path: Path) -> tuple[Path, dict]:
         set_citizen(team, c[0], note="Teamets note")
         move(team, c[1], team_column)
         names = {cid: citizen_row(team, cid)["name"] for cid in c[:3]}
-    return path, {"ids": c[:3], "names": names, "base": base, "team_column": team_column.value,
-                  "laptop_column": laptop_column.value}
+    return path, {
+        "ids": c[:3],
+        "names": names,
+        "base": base,
+        "team_column": team_column.value,
+        "laptop_column": laptop_column.value,
+    }
 
 
 # --- the round trip ------------------------------------------------------------------------------------
@@ -98,7 +105,8 @@ def test_checkout_handin_merge_and_merge_again(env, team_path, tmp_path):
     assert handed.returncode == 0, handed.stderr
     assert handed.stdout.strip() == (
         f"Skrev {tmp_path / 'aflevering.fsmchanges'} (aflevering nr. 1): Flytninger på tavlen: 1, ændrede "
-        "oplysninger: 1. Kopien er nu skrivebeskyttet; tag en ny med for at arbejde videre.")
+        "oplysninger: 1. Kopien er nu skrivebeskyttet; tag en ny med for at arbejde videre."
+    )
     again = run(env, "handin", "--db", laptop_path, "--out", tmp_path / "igen")
     assert one_danish_line(again).startswith("fsm-desktop: Kopien er afleveret ")
 
@@ -114,9 +122,13 @@ def test_checkout_handin_merge_and_merge_again(env, team_path, tmp_path):
     after = state(team_path)
     twice = run(env, "merge", "--db", team_path, tmp_path / "aflevering.fsmchanges")
     assert twice.returncode == 0, twice.stderr
-    assert "aflevering.fsmchanges er allerede indlæst " in twice.stdout and twice.stdout.strip().endswith(
-        "Intet er ændret.")
-    as_json = run(env, "merge", "--db", team_path, tmp_path / "aflevering.fsmchanges", "--format", "json")
+    assert (
+        "aflevering.fsmchanges er allerede indlæst " in twice.stdout
+        and twice.stdout.strip().endswith("Intet er ændret.")
+    )
+    as_json = run(
+        env, "merge", "--db", team_path, tmp_path / "aflevering.fsmchanges", "--format", "json"
+    )
     assert as_json.returncode == 0
     report = json.loads(as_json.stdout)
     assert (report["already_merged"], report["merged"], report["conflicts"]) == (True, False, [])
@@ -136,22 +148,35 @@ def test_conflicts_exit_1_list_every_value_and_write_nothing(env, team_path):
     found = {c["table"]: c for c in report["conflicts"]}
     assert len(report["conflicts"]) == 2 and set(found) == {"citizen", "placement"}
     cid, card = made["ids"][0], made["ids"][1]
-    assert {k: found["citizen"][k] for k in ("citizen", "citizen_id", "field", "base", "team", "laptop")} == {
-        "citizen": made["names"][cid], "citizen_id": cid, "field": "note", "base": made["base"]["note"],
-        "team": "Teamets note", "laptop": "Bærbarens note"}
+    assert {
+        k: found["citizen"][k] for k in ("citizen", "citizen_id", "field", "base", "team", "laptop")
+    } == {
+        "citizen": made["names"][cid],
+        "citizen_id": cid,
+        "field": "note",
+        "base": made["base"]["note"],
+        "team": "Teamets note",
+        "laptop": "Bærbarens note",
+    }
     assert {k: found["placement"][k] for k in ("citizen", "field", "base", "team", "laptop")} == {
-        "citizen": made["names"][card], "field": "board_column",
+        "citizen": made["names"][card],
+        "field": "board_column",
         "base": made["base"]["column"][0] if made["base"]["column"] else None,
-        "team": made["team_column"], "laptop": made["laptop_column"]}
+        "team": made["team_column"],
+        "laptop": made["laptop_column"],
+    }
     assert state(team_path) == before
     table = run(env, "merge", "--db", team_path, path)
     assert table.returncode == 1
     lines = table.stdout.splitlines()
     assert lines[0].startswith("Fra bærbar ") and lines[0].endswith(
-        " (aflevering nr. 1): Flytninger på tavlen: 1, ændrede oplysninger: 2.")
+        " (aflevering nr. 1): Flytninger på tavlen: 1, ændrede oplysninger: 2."
+    )
     assert f"  Konflikt: {made['names'][cid]} (note): Bærbarens note (" in table.stdout
-    assert lines[-1] == ("2 konflikter skal afgøres: kør igen med --prefer team eller --prefer laptop, eller indlæs "
-                         "filen i programmets vindue. Intet er ændret.")
+    assert lines[-1] == (
+        "2 konflikter skal afgøres: kør igen med --prefer team eller --prefer laptop, eller indlæs "
+        "filen i programmets vindue. Intet er ændret."
+    )
     assert state(team_path) == before
 
 
@@ -170,10 +195,15 @@ def test_prefer_decides_every_conflict(env, team_path, prefer):
     path, made = laptop_with_conflicts(team_path)
     result = run(env, "merge", "--db", team_path, path, "--prefer", prefer)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count(f"→ {'behold teamkopiens' if prefer == 'team' else 'tag bærbarens'}") == 2
+    assert (
+        result.stdout.count(f"→ {'behold teamkopiens' if prefer == 'team' else 'tag bærbarens'}")
+        == 2
+    )
     cid, card, renamed = made["ids"]
     with Project.open(team_path, read_only=True) as team:
-        assert citizen_row(team, cid)["note"] == ("Teamets note" if prefer == "team" else "Bærbarens note")
+        assert citizen_row(team, cid)["note"] == (
+            "Teamets note" if prefer == "team" else "Bærbarens note"
+        )
         assert placement_of(team, card)[0] == made[f"{prefer}_column"]
         assert citizen_row(team, renamed)["name"] == "Ny Navnesen"  # no conflict: merged either way
         (decisions,) = team.db.execute("SELECT decisions FROM sync_merge").fetchone()
@@ -186,9 +216,11 @@ def test_a_file_that_is_no_change_file_exits_2(env, team_path, tmp_path):
     text.write_text("hej\n", "utf-8")
     before = state(team_path)
     assert one_danish_line(run(env, "merge", "--db", team_path, text)) == (
-        f"fsm-desktop: Filen {text} er ikke en ændringsfil fra en bærbar kopi, eller den er beskadiget.")
-    assert one_danish_line(run(env, "merge", "--db", team_path, tmp_path / "mangler.fsmchanges")) == (
-        f"fsm-desktop: Ændringsfilen {tmp_path / 'mangler.fsmchanges'} findes ikke.")
+        f"fsm-desktop: Filen {text} er ikke en ændringsfil fra en bærbar kopi, eller den er beskadiget."
+    )
+    assert one_danish_line(
+        run(env, "merge", "--db", team_path, tmp_path / "mangler.fsmchanges")
+    ) == (f"fsm-desktop: Ændringsfilen {tmp_path / 'mangler.fsmchanges'} findes ikke.")
     assert state(team_path) == before
 
 
@@ -202,7 +234,8 @@ def test_a_file_from_another_project_exits_2(env, demo, team_path, tmp_path):
     before = state(team_path)
     assert one_danish_line(run(env, "merge", "--db", team_path, path)) == (
         "fsm-desktop: Ændringsfilen fremmed.fsmchanges kommer fra en kopi af et andet projekt end team.fsm. Indlæs "
-        "den i det projekt, den bærbare kopi blev taget fra.")
+        "den i det projekt, den bærbare kopi blev taget fra."
+    )
     assert state(team_path) == before
 
 
@@ -218,11 +251,18 @@ def test_a_change_file_with_another_password_exits_2(env, encrypted_demo, tmp_pa
     before = state(team_path, new_key)
     with_new = {**env, "FSM_PASSWORD": "nyt-kodeord-til-teamet"}
     assert one_danish_line(run(with_new, "merge", "--db", team_path, path)) == (
-        "fsm-desktop: Forkert adgangskode til ændringsfilen aflevering.fsmchanges. Intet er ændret.")
+        "fsm-desktop: Forkert adgangskode til ændringsfilen aflevering.fsmchanges. Intet er ændret."
+    )
     assert state(team_path, new_key) == before
     # Without the team's password nothing is opened at all (and nothing is asked: no terminal).
-    asked = subprocess.run([sys.executable, "-m", "fsm_desktop", "merge", "--db", str(team_path), str(path)],
-                           capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120)
+    asked = subprocess.run(
+        [sys.executable, "-m", "fsm_desktop", "merge", "--db", str(team_path), str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert "Angiv adgangskoden" in one_danish_line(asked)
 
 
@@ -231,7 +271,8 @@ def test_checkout_of_a_plain_project_exits_2(env, tmp_path):
     assert run(env, "init", "--db", plain, "--program", "fsm2", "--unencrypted").returncode == 0
     assert one_danish_line(run(env, "checkout", "--db", plain, "--out", tmp_path / "ud.fsm")) == (
         "fsm-desktop: Projektet er ikke krypteret, og en bærbar kopi forlader bygningen. Vælg Filer → Krypter "
-        "projektet først.")
+        "projektet først."
+    )
     assert not (tmp_path / "ud.fsm").exists()
 
 
@@ -248,8 +289,13 @@ HOLD = textwrap.dedent("""
 def test_merge_into_a_team_copy_someone_writes_exits_2(env, team_path):
     path, _ = laptop_with_conflicts(team_path)
     before = state(team_path)
-    with subprocess.Popen([sys.executable, "-c", HOLD, str(team_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          text=True, env=env) as holder:
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(team_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as holder:
         try:
             assert holder.stdout.readline().strip() == "open"
             line = one_danish_line(run(env, "merge", "--db", team_path, path, "--prefer", "laptop"))

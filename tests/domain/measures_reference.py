@@ -74,7 +74,12 @@ def iso_weeks_of(month: Month) -> list[tuple[dt.date, dt.date]]:
     for day in days(first_day(month), last_day(month)):
         iso_year, iso_week, weekday = day.isocalendar()
         if weekday == 4:  # Thursday
-            weeks.append((dt.date.fromisocalendar(iso_year, iso_week, 1), dt.date.fromisocalendar(iso_year, iso_week, 7)))
+            weeks.append(
+                (
+                    dt.date.fromisocalendar(iso_year, iso_week, 1),
+                    dt.date.fromisocalendar(iso_year, iso_week, 7),
+                )
+            )
     return weeks
 
 
@@ -129,11 +134,18 @@ def entry_day(template, citizen: CitizenFacts) -> dt.date | None:
     ended before it: never; none: from the start). FSM2's minimum age (30): not before the
     30th birthday."""
     target_group = template.target_group
-    benefits = [p for p in citizen.periods if p.kind in {str(kind) for kind in target_group.benefits}]
+    benefits = [
+        p for p in citizen.periods if p.kind in {str(kind) for kind in target_group.benefits}
+    ]
     if target_group.entry == "benefit_since_baseline":
-        monday = iso_weeks_of(Month(template.baseline_date.year, template.baseline_date.month))[0][0]
-        reaching = [p for p in benefits if any(covers(p, day) for day in days(monday, monday + 6 * ONE_DAY))
-                    or p.start > monday]
+        monday = iso_weeks_of(Month(template.baseline_date.year, template.baseline_date.month))[0][
+            0
+        ]
+        reaching = [
+            p
+            for p in benefits
+            if any(covers(p, day) for day in days(monday, monday + 6 * ONE_DAY)) or p.start > monday
+        ]
         if not reaching:
             return dt.date.max
         entry = min(p.start for p in reaching)
@@ -164,11 +176,17 @@ def in_target_group_on(template, citizen: CitizenFacts, day: dt.date) -> bool:
 # --- measurement periods ---------------------------------------------------------------------------
 
 
-def measurement_periods(spec, first: Month, last: Month) -> list[tuple[dt.date, dt.date, Month, Month]]:
+def measurement_periods(
+    spec, first: Month, last: Month
+) -> list[tuple[dt.date, dt.date, Month, Month]]:
     """(first day, last day, first month, last month) of every measurement period."""
     range_first, range_last = first_day(first), last_day(last)
     window_first, window_last = spec.window if spec.window else (range_first, range_last)
-    months = [m for m in months_from_to(first, last) if first_day(m) <= window_last and last_day(m) >= window_first]
+    months = [
+        m
+        for m in months_from_to(first, last)
+        if first_day(m) <= window_last and last_day(m) >= window_first
+    ]
     if spec.unit == "month":
         return [(first_day(m), last_day(m), m, m) for m in months]
     if spec.unit == "rolling_quarter":
@@ -187,7 +205,9 @@ def measurement_periods(spec, first: Month, last: Month) -> list[tuple[dt.date, 
 # --- the measures ----------------------------------------------------------------------------------
 
 
-def _target_group(template, spec, citizen: CitizenFacts, lo: dt.date, hi: dt.date) -> tuple[bool, bool]:
+def _target_group(
+    template, spec, citizen: CitizenFacts, lo: dt.date, hi: dt.date
+) -> tuple[bool, bool]:
     groups = spec.population.groups
     if groups and citizen.group not in groups:
         return False, False
@@ -214,7 +234,9 @@ def bir_weeks(template, f: Month, l: Month) -> tuple[dt.date, dt.date, dt.date]:
     return baseline[0], max(week_before[1], baseline[1]), last_week[1]
 
 
-def _bir(spec, citizen: CitizenFacts, lo: dt.date, hi: dt.date, weeks: tuple[dt.date, dt.date, dt.date]) -> tuple[bool, bool]:
+def _bir(
+    spec, citizen: CitizenFacts, lo: dt.date, hi: dt.date, weeks: tuple[dt.date, dt.date, dt.date]
+) -> tuple[bool, bool]:
     since, until, last_sunday = weeks
     in_rf = any(touches_on(citizen, "ressourceforloeb", day) for day in days(since, until))
     if not in_rf or has_left_by(citizen, last_sunday):
@@ -231,7 +253,8 @@ def _passive(spec, citizen: CitizenFacts, hi: dt.date) -> tuple[bool, bool]:
     # month's last day D this is "began on or before the same date a year earlier", except that
     # a course begun on 29 February has its anniversary on 28 February: docs/measures.md.)
     senior = any(
-        p.kind == "ressourceforloeb" and covers(p, hi) and first_anniversary(p.start) <= hi for p in citizen.periods
+        p.kind == "ressourceforloeb" and covers(p, hi) and first_anniversary(p.start) <= hi
+        for p in citizen.periods
     )
     if not senior:
         return False, False
@@ -266,10 +289,15 @@ def _caseload(facts: Facts, day: dt.date) -> tuple[set[str], set[str]]:
 
 
 def full_time_equivalents(facts: Facts, caseworkers: set[str]) -> Fraction:
-    return sum((Fraction(str(facts.staff[s].hours_per_week)) for s in caseworkers), Fraction(0)) / FULL_TIME
+    return (
+        sum((Fraction(str(facts.staff[s].hours_per_week)) for s in caseworkers), Fraction(0))
+        / FULL_TIME
+    )
 
 
-def reference(template, facts: Facts, first: Month | None = None, last: Month | None = None) -> dict:
+def reference(
+    template, facts: Facts, first: Month | None = None, last: Month | None = None
+) -> dict:
     first = first or Month(template.start.year, template.start.month)
     last = last or Month(template.end.year, template.end.month)
     out: dict[tuple[str, str, str], tuple[set[str], set[str]]] = {}

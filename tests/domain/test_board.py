@@ -26,20 +26,41 @@ from fsm_desktop.domain.board import (
 from fsm_desktop.domain.model import BoardColumn
 
 TODAY = dt.date(2026, 11, 25)
-I, S, V, L = BoardColumn.I_GANG, BoardColumn.PAA_SPRING, BoardColumn.PAA_VEJ, BoardColumn.PAA_LAENGERE_SIGT
+I, S, V, L = (
+    BoardColumn.I_GANG,
+    BoardColumn.PAA_SPRING,
+    BoardColumn.PAA_VEJ,
+    BoardColumn.PAA_LAENGERE_SIGT,
+)
 
 
 def card(cid: str, name: str, column=V, cw="", jf="", **fields) -> BoardCard:
-    return BoardCard(cid, name, fields.pop("cpr", "0101801234"), column=column, caseworker_id=cw, caseworker=cw.upper(),
-                     job_broker_id=jf, job_broker=jf.upper(), **fields)
+    return BoardCard(
+        cid,
+        name,
+        fields.pop("cpr", "0101801234"),
+        column=column,
+        caseworker_id=cw,
+        caseworker=cw.upper(),
+        job_broker_id=jf,
+        job_broker=jf.upper(),
+        **fields,
+    )
 
 
 # --- a card -----------------------------------------------------------------------------------
 
 
 def test_what_a_card_says():
-    c = card("a", "Anna", since=dt.datetime(2026, 11, 1, 9, 30), last_contact=dt.date(2026, 11, 16),
-             hours_last_month=12.5, hours_month_before=10, cpr="0101801234")
+    c = card(
+        "a",
+        "Anna",
+        since=dt.datetime(2026, 11, 1, 9, 30),
+        last_contact=dt.date(2026, 11, 16),
+        hours_last_month=12.5,
+        hours_month_before=10,
+        cpr="0101801234",
+    )
     assert c.masked_cpr == "010180-xxxx"
     assert c.days_in_column(TODAY) == 24
     assert c.days_since_contact(TODAY) == 9
@@ -52,20 +73,71 @@ def test_what_a_card_says():
 def test_changed_since_the_last_meeting():
     assert not card("a", "A", column=V, meeting_column=V).changed_since_meeting
     assert card("a", "A", column=S, meeting_column=V).changed_since_meeting
-    assert card("a", "A", column=V, meeting_column=V, moved_since_meeting=True).changed_since_meeting  # and back
-    assert card("a", "A", column=V, meeting_column=NOT_AT_MEETING).changed_since_meeting  # new on the board
+    assert card(
+        "a", "A", column=V, meeting_column=V, moved_since_meeting=True
+    ).changed_since_meeting  # and back
+    assert card(
+        "a", "A", column=V, meeting_column=NOT_AT_MEETING
+    ).changed_since_meeting  # new on the board
     assert not card("a", "A", column=None, meeting_column=None).changed_since_meeting
 
 
 # --- filters ----------------------------------------------------------------------------------
 
 CARDS = [
-    card("1", "Anna Hansen", I, "cw1", "jf1", group=1, cpr="0101801234", stepup_due=True, hours_last_month=10, hours_month_before=5,
-         since=dt.datetime(2026, 10, 1), meeting_column=S),
-    card("2", "Bo Berg", S, "cw2", "jf1", group=2, cpr="0202802345", no_cv=True, since=dt.datetime(2026, 11, 20), meeting_column=S),
-    card("3", "Cai Hansen", V, "cw1", "jf2", group=1, cpr="0303803456", absent=True, hours_last_month=8, hours_month_before=9,
-         since=dt.datetime(2026, 11, 1), meeting_column=V, moved_since_meeting=True),
-    card("4", "Dorte Dahl", None, "", "", group=1, cpr="0404804567", no_job_goal=True, stepup_overdue=True, meeting_column=None),
+    card(
+        "1",
+        "Anna Hansen",
+        I,
+        "cw1",
+        "jf1",
+        group=1,
+        cpr="0101801234",
+        stepup_due=True,
+        hours_last_month=10,
+        hours_month_before=5,
+        since=dt.datetime(2026, 10, 1),
+        meeting_column=S,
+    ),
+    card(
+        "2",
+        "Bo Berg",
+        S,
+        "cw2",
+        "jf1",
+        group=2,
+        cpr="0202802345",
+        no_cv=True,
+        since=dt.datetime(2026, 11, 20),
+        meeting_column=S,
+    ),
+    card(
+        "3",
+        "Cai Hansen",
+        V,
+        "cw1",
+        "jf2",
+        group=1,
+        cpr="0303803456",
+        absent=True,
+        hours_last_month=8,
+        hours_month_before=9,
+        since=dt.datetime(2026, 11, 1),
+        meeting_column=V,
+        moved_since_meeting=True,
+    ),
+    card(
+        "4",
+        "Dorte Dahl",
+        None,
+        "",
+        "",
+        group=1,
+        cpr="0404804567",
+        no_job_goal=True,
+        stepup_overdue=True,
+        meeting_column=None,
+    ),
 ]
 
 
@@ -92,7 +164,10 @@ def shown(f: BoardFilter, has_meeting: bool = True) -> list[str]:
         (BoardFilter(mine="jf2"), ["3"]),
         (BoardFilter(mine="cw2"), ["2"]),
         (BoardFilter(changed_since_meeting=True), ["1", "3"]),
-        (BoardFilter(min_days_in_column=20), ["1", "3"]),  # Anna 55 days, Cai 24; Bo 5; Dorte not placed
+        (
+            BoardFilter(min_days_in_column=20),
+            ["1", "3"],
+        ),  # Anna 55 days, Cai 24; Bo 5; Dorte not placed
         (BoardFilter(min_days_in_column=24), ["1"]),  # more than 24
         (BoardFilter(min_days_in_column=23), ["1", "3"]),
         (BoardFilter(hours_up=True), ["1"]),
@@ -123,7 +198,12 @@ def rows_of(layout: BoardLayout) -> dict:
 
 
 def test_lanes_line_up_across_columns():
-    cards = [card("a", "A", I, "x"), card("b", "B", I, "x"), card("c", "C", V, "x"), card("d", "D", S, "y")]
+    cards = [
+        card("a", "A", I, "x"),
+        card("b", "B", I, "x"),
+        card("c", "C", V, "x"),
+        card("d", "D", S, "y"),
+    ]
     layout = BoardLayout(cards, "sagsbehandler", {"x": "Xenia", "y": "Yrsa"})
     assert [lane.key for lane in layout.lanes] == ["x", "y"]
     assert layout.rows == 3  # lane x: two rows (i gang has two), lane y: one
@@ -165,7 +245,9 @@ def test_a_move_changes_few_rows():
 
 
 def _fresh(layout: BoardLayout, cards: list[BoardCard], collapsed: set[str]) -> BoardLayout:
-    return BoardLayout(cards, layout.lane_by, {lane.key: lane.label for lane in layout.lanes}, collapsed)
+    return BoardLayout(
+        cards, layout.lane_by, {lane.key: lane.label for lane in layout.lanes}, collapsed
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -175,11 +257,19 @@ def test_any_moves_keep_the_views_equal_to_a_fresh_layout(data):
     staff = ["s1", "s2", "s3", ""]
     n = data.draw(st.integers(1, 14), label="cards")
     cards = [
-        card(str(i), data.draw(st.sampled_from(["Anna", "Bo", "Cai", "Dorte", "Eva"])) + str(i),
-             data.draw(st.sampled_from(COLUMNS)), data.draw(st.sampled_from(staff)))
+        card(
+            str(i),
+            data.draw(st.sampled_from(["Anna", "Bo", "Cai", "Dorte", "Eva"])) + str(i),
+            data.draw(st.sampled_from(COLUMNS)),
+            data.draw(st.sampled_from(staff)),
+        )
         for i in range(n)
     ]
-    collapsed = set(data.draw(st.sets(st.sampled_from(staff), max_size=2), label="collapsed")) if lane_by else set()
+    collapsed = (
+        set(data.draw(st.sets(st.sampled_from(staff), max_size=2), label="collapsed"))
+        if lane_by
+        else set()
+    )
     layout = BoardLayout(cards, lane_by, {k: k.upper() for k in staff}, collapsed)
     views = {column: list(layout.entries(column)) for column in COLUMNS}
     for _ in range(data.draw(st.integers(1, 12), label="moves")):
@@ -211,9 +301,19 @@ def test_grouped_cards_kept_in_step_with_moves_equal_grouping_afresh(data):
     lane_by = data.draw(st.sampled_from(["", "sagsbehandler", "jobformidler"]), label="lanes")
     staff = ["s1", "s2", ""]
     names = ["Anna", "Bo", "Cai", "Anna"]  # the same name (and CPR) twice: the very card moves
-    cards = sorted((card(str(i), data.draw(st.sampled_from(names)), data.draw(st.sampled_from(COLUMNS)),
-                         data.draw(st.sampled_from(staff)), data.draw(st.sampled_from(staff)))
-                    for i in range(data.draw(st.integers(1, 12), label="cards"))), key=lambda c: c.key)
+    cards = sorted(
+        (
+            card(
+                str(i),
+                data.draw(st.sampled_from(names)),
+                data.draw(st.sampled_from(COLUMNS)),
+                data.draw(st.sampled_from(staff)),
+                data.draw(st.sampled_from(staff)),
+            )
+            for i in range(data.draw(st.integers(1, 12), label="cards"))
+        ),
+        key=lambda c: c.key,
+    )
     groups = group_cards(cards, lane_by)
     for _ in range(data.draw(st.integers(1, 10), label="moves")):
         moving = data.draw(st.sampled_from(cards), label="card")
@@ -227,7 +327,9 @@ def test_grouped_cards_kept_in_step_with_moves_equal_grouping_afresh(data):
         fresh = group_cards(cards, lane_by)
         assert _shape(groups) == _shape(fresh)
         f = BoardFilter(text="anna")
-        assert _shape(filter_groups(groups, f.selector(TODAY))) == _shape(group_cards(f.apply(cards, TODAY), lane_by))
+        assert _shape(filter_groups(groups, f.selector(TODAY))) == _shape(
+            group_cards(f.apply(cards, TODAY), lane_by)
+        )
         layout = BoardLayout((), lane_by, groups=filter_groups(groups, None))
         expected = BoardLayout(cards, lane_by)
         by_key = lambda lay: [[getattr(e, "key", e) for e in lay.entries(c)] for c in COLUMNS]  # noqa: E731
@@ -237,8 +339,13 @@ def test_grouped_cards_kept_in_step_with_moves_equal_grouping_afresh(data):
 def _shape(groups) -> dict:
     """Each cell's cards: their order by name and CPR, and which cards (cards with the same
     name and CPR may stand in either order)."""
-    return {key: {column: ([c.key for c in cards], {id(c) for c in cards}) for column, cards in cells.items()}
-            for key, cells in groups.items()}
+    return {
+        key: {
+            column: ([c.key for c in cards], {id(c) for c in cards})
+            for column, cards in cells.items()
+        }
+        for key, cells in groups.items()
+    }
 
 
 def test_moving_within_the_same_cell_changes_nothing():

@@ -17,7 +17,9 @@ D = dt.date.fromisoformat
 
 
 def _citizen(cid: str, group: int = 1, periods=(), hours=None) -> CitizenFacts:
-    return CitizenFacts(cid, f"Borger {cid}", group, periods=list(periods), paid_hours=dict(hours or {}))
+    return CitizenFacts(
+        cid, f"Borger {cid}", group, periods=list(periods), paid_hours=dict(hours or {})
+    )
 
 
 #: A: woman, non-western, 34 in March 2020, paid hours in March        → numerator
@@ -66,7 +68,10 @@ def test_the_whole_group_by_hand(report):
 
 
 def test_breakdown_of_march_by_hand(report):
-    rows = {row.group.key: (row.numerator, row.denominator) for row in breakdown(_result(report, "2020-03"), PEOPLE)}
+    rows = {
+        row.group.key: (row.numerator, row.denominator)
+        for row in breakdown(_result(report, "2020-03"), PEOPLE)
+    }
     assert rows == {
         "alle": (3, 5),
         "kvinder": (1, 3),  # A of A, B, F
@@ -110,7 +115,11 @@ def test_a_group_restricts_numerator_denominator_and_drill_down(report):
     assert sorted(m.citizen_id for m in denominator) == ["A", "B", "F"]
     assert all(m.reason for m in numerator + denominator)
     non_western = restrict(_result(report, "2020-02"), bd.NON_WESTERN, PEOPLE)
-    assert (non_western.numerator, non_western.denominator, [t.met for t in non_western.thresholds]) == (0, 2, [False, False])
+    assert (
+        non_western.numerator,
+        non_western.denominator,
+        [t.met for t in non_western.thresholds],
+    ) == (0, 2, [False, False])
 
 
 def test_all_and_unknown_people(report):
@@ -123,7 +132,10 @@ def test_all_and_unknown_people(report):
 
 def test_restrict_report_keeps_the_whole_groups_payouts(report):
     women = restrict_report(report, bd.WOMEN, PEOPLE)
-    assert [(r.numerator, r.denominator) for r in women.results] == [(0, 4), (1, 3)]  # Feb: A, B, D, F (D is exempt in March only)
+    assert [(r.numerator, r.denominator) for r in women.results] == [
+        (0, 4),
+        (1, 3),
+    ]  # Feb: A, B, D, F (D is exempt in March only)
     assert women.payouts is report.payouts
 
 
@@ -186,7 +198,10 @@ def test_a_group_equals_the_engine_on_the_groups_facts(tmp_path, program):
             assert (mine.measure, mine.period_start) == (theirs.measure, theirs.period_start)
             if mine.spec.kind == "caseload":
                 continue
-            assert (mine.numerator, mine.denominator) == (theirs.numerator, theirs.denominator), (g.key, mine.label)
+            assert (mine.numerator, mine.denominator) == (theirs.numerator, theirs.denominator), (
+                g.key,
+                mine.label,
+            )
             assert [t.met for t in mine.thresholds] == [t.met for t in theirs.thresholds]
             checked += mine.denominator > 0
     assert checked > 0
@@ -208,7 +223,9 @@ def test_age_bands_over_many_periods_equal_counting_each_period(tmp_path):
         template = project.template
     whole = compute(template, facts)
     for g in bd.AGE_BANDS:
-        for mine, result in zip(restrict_report(whole, g, people).results, whole.results, strict=True):
+        for mine, result in zip(
+            restrict_report(whole, g, people).results, whole.results, strict=True
+        ):
             numerator, denominator = result.members()
             on = result.period_end.last
             expected = (

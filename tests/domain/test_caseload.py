@@ -18,8 +18,8 @@ from fsm_desktop.domain.caseload import (
     CaseloadSettings,
     Limit,
     OpenCase,
-    Status,
     StaffRecord,
+    Status,
     caseload_report,
     count_caseloads,
     count_day,
@@ -48,8 +48,12 @@ D = dt.date
 CW, JF = AssignmentRole.CASEWORKER, AssignmentRole.JOB_BROKER
 
 
-def person(sid: str, role: StaffRole, hours: float = 37.0, active_from=None, active_to=None, initials=None) -> StaffRecord:
-    return StaffRecord(Staff(initials or sid.upper(), f"Person {sid}", role, hours, id=sid), active_from, active_to)
+def person(
+    sid: str, role: StaffRole, hours: float = 37.0, active_from=None, active_to=None, initials=None
+) -> StaffRecord:
+    return StaffRecord(
+        Staff(initials or sid.upper(), f"Person {sid}", role, hours, id=sid), active_from, active_to
+    )
 
 
 # --- the arithmetic ---------------------------------------------------------------------------------
@@ -105,7 +109,13 @@ ROWS = AssignmentRows(
         ("c4", "ef", "jobformidler", "2020-01-01", None),
         ("c5", "cd", "sagsbehandler", "2020-03-31", None),  # begins on March's last day
         ("c6", "gh", "sagsbehandler", "2020-01-01", None),  # a caseworker with 0 hours: parked too
-        ("c7", "ab", "jobformidler", "2020-01-01", None),  # a caseworker as job broker: not her caseload
+        (
+            "c7",
+            "ab",
+            "jobformidler",
+            "2020-01-01",
+            None,
+        ),  # a caseworker as job broker: not her caseload
     ],
     left={"c3": "2020-03-10"},
 )
@@ -139,7 +149,9 @@ def test_a_day_before_anything_and_one_day_assignments():
 
 
 def test_a_citizen_leaving_on_the_day_is_out_that_day():
-    rows = AssignmentRows([("c1", "ab", "sagsbehandler", "2020-01-01", None)], left={"c1": "2020-02-29"})
+    rows = AssignmentRows(
+        [("c1", "ab", "sagsbehandler", "2020-01-01", None)], left={"c1": "2020-02-29"}
+    )
     history = count_caseloads(rows, STAFF, [D(2020, 2, 28), D(2020, 2, 29)])
     assert history.citizens["ab"] == [1, 0]
 
@@ -151,9 +163,14 @@ def test_days_must_ascend():
 
 def test_month_days_use_the_last_day_and_today_in_todays_month():
     assert month_days(D(2019, 11, 15), D(2020, 2, 10)) == [
-        ("2019-11", D(2019, 11, 30)), ("2019-12", D(2019, 12, 31)), ("2020-01", D(2020, 1, 31)), ("2020-02", D(2020, 2, 10)),
+        ("2019-11", D(2019, 11, 30)),
+        ("2019-12", D(2019, 12, 31)),
+        ("2020-01", D(2020, 1, 31)),
+        ("2020-02", D(2020, 2, 10)),
     ]
-    assert month_days(D(2020, 3, 1), D(2020, 2, 10)) == [("2020-02", D(2020, 2, 10))]  # not begun yet
+    assert month_days(D(2020, 3, 1), D(2020, 2, 10)) == [
+        ("2020-02", D(2020, 2, 10))
+    ]  # not begun yet
     assert count_day(D(2020, 2, 1), D(2021, 1, 1)) == D(2020, 2, 29)
     assert count_day(D(2020, 12, 1), D(2020, 12, 24)) == D(2020, 12, 24)
 
@@ -161,8 +178,13 @@ def test_month_days_use_the_last_day_and_today_in_todays_month():
 # --- limits, bands, warnings --------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("load", "status"),
-    [(Fraction(30), Status.OK), (Fraction(61, 2), Status.IN_RANGE), (Fraction(35), Status.IN_RANGE),
-     (Fraction(3501, 100), Status.OVER), (None, Status.NOT_COUNTED)],
+    [
+        (Fraction(30), Status.OK),
+        (Fraction(61, 2), Status.IN_RANGE),
+        (Fraction(35), Status.IN_RANGE),
+        (Fraction(3501, 100), Status.OVER),
+        (None, Status.NOT_COUNTED),
+    ],
 )
 def test_hir_limits_30_to_35(load, status):
     assert judge(load, Limit(35, 30)) is status
@@ -176,8 +198,19 @@ def test_no_limit_and_a_single_limit():
 
 @pytest.mark.parametrize(
     ("load", "band"),
-    [(0, Band.FIVE), (20, Band.FIVE), (Fraction(41, 2), Band.FOUR), (25, Band.FOUR), (26, Band.THREE), (30, Band.THREE),
-     (31, Band.TWO), (40, Band.TWO), (Fraction(81, 2), Band.ONE), (41, Band.ONE), (None, None)],
+    [
+        (0, Band.FIVE),
+        (20, Band.FIVE),
+        (Fraction(41, 2), Band.FOUR),
+        (25, Band.FOUR),
+        (26, Band.THREE),
+        (30, Band.THREE),
+        (31, Band.TWO),
+        (40, Band.TWO),
+        (Fraction(81, 2), Band.ONE),
+        (41, Band.ONE),
+        (None, None),
+    ],
 )
 def test_ips_fidelity_bands(load, band):
     assert ips_band(load) is band
@@ -199,16 +232,23 @@ def test_default_limits_follow_the_initiative():
 
 def test_stored_settings_over_the_defaults():
     defaults = default_settings(builtin_template("hir"))
-    stored = CaseloadSettings({StaffRole.CASEWORKER: Limit(32, None), StaffRole.JOB_BROKER: None}, ips=True)
+    stored = CaseloadSettings(
+        {StaffRole.CASEWORKER: Limit(32, None), StaffRole.JOB_BROKER: None}, ips=True
+    )
     assert settings_from_json(stored.to_json(), defaults) == stored
     # Unreadable parts keep their defaults.
-    odd = {"limits": {"sagsbehandler": {"high": "mange"}, "jobformidler": {"high": 20, "low": 30}}, "ips": "ja"}
+    odd = {
+        "limits": {"sagsbehandler": {"high": "mange"}, "jobformidler": {"high": 20, "low": 30}},
+        "ips": "ja",
+    }
     assert settings_from_json(odd, defaults) == defaults
     assert settings_from_json(None, defaults) == defaults
 
 
 def test_report_people_and_warnings():
-    settings_ = CaseloadSettings({StaffRole.CASEWORKER: Limit(1.5, 1), StaffRole.JOB_BROKER: Limit(40)})
+    settings_ = CaseloadSettings(
+        {StaffRole.CASEWORKER: Limit(1.5, 1), StaffRole.JOB_BROKER: Limit(40)}
+    )
     left = person("cd", StaffRole.CASEWORKER, 30, active_to=D(2020, 2, 15))
     staff = [STAFF["ab"], left, STAFF["ef"], STAFF["bf"], STAFF["gh"], STAFF["ll"]]
     report = caseload_report(staff, ROWS, settings_, [("2020-01", DAYS[0]), ("2020-02", DAYS[1])])
@@ -233,7 +273,9 @@ def test_staff_validation_in_danish():
     anna = person("a", StaffRole.CASEWORKER, initials="AB")
     assert validate_staff(anna, [anna]) == {}
     clash = person("b", StaffRole.JOB_BROKER, initials="ab")
-    assert validate_staff(clash, [anna]) == {"initials": "Initialerne AB bruges allerede af Person a."}
+    assert validate_staff(clash, [anna]) == {
+        "initials": "Initialerne AB bruges allerede af Person a."
+    }
     bad = StaffRecord(Staff(" ", "", StaffRole.PSEUDO, 5, id="x"), D(2020, 2, 1), D(2020, 1, 1))
     assert validate_staff(bad, []) == {
         "name": "Navnet skal udfyldes.",
@@ -263,7 +305,16 @@ def test_a_role_that_cannot_hold_the_open_cases_is_refused():
 
 
 # --- plans ---------------------------------------------------------------------------------------------
-def case(cid: str, staff: str = "ab", start=D(2020, 1, 1), end=None, role=CW, later=None, left=None, name=None) -> OpenCase:
+def case(
+    cid: str,
+    staff: str = "ab",
+    start=D(2020, 1, 1),
+    end=None,
+    role=CW,
+    later=None,
+    left=None,
+    name=None,
+) -> OpenCase:
     return OpenCase(f"a-{cid}", cid, name or f"Borger {cid}", staff, role, start, end, later, left)
 
 
@@ -321,11 +372,19 @@ def test_spread_by_hand_is_even_per_full_time_equivalent():
 def spread_inputs(draw):
     n_receivers = draw(st.integers(1, 5))
     receivers = [
-        person(f"r{i}", StaffRole.CASEWORKER, draw(st.sampled_from([37.0, 30.0, 18.5])), initials=f"R{i}")
+        person(
+            f"r{i}",
+            StaffRole.CASEWORKER,
+            draw(st.sampled_from([37.0, 30.0, 18.5])),
+            initials=f"R{i}",
+        )
         for i in range(n_receivers)
     ]
     loads = {r.id: draw(st.integers(0, 40)) for r in receivers}
-    cases = [case(f"c{i}", staff="x", name=draw(st.sampled_from(["Ane", "Bo", "Cai", "Dan"]))) for i in range(draw(st.integers(0, 30)))]
+    cases = [
+        case(f"c{i}", staff="x", name=draw(st.sampled_from(["Ane", "Bo", "Cai", "Dan"])))
+        for i in range(draw(st.integers(0, 30)))
+    ]
     return receivers, loads, cases
 
 
@@ -339,7 +398,9 @@ def test_spread_is_deterministic_and_gives_everyone_away(inputs, rnd):
     rnd.shuffle(shuffled_cases)
     rnd.shuffle(shuffled_receivers)
     again = plan_spread(shuffled_cases, shuffled_receivers, loads, day, CW)
-    assert [(m.case.citizen_id, m.to_staff_id) for m in plan.moves] == [(m.case.citizen_id, m.to_staff_id) for m in again.moves]
+    assert [(m.case.citizen_id, m.to_staff_id) for m in plan.moves] == [
+        (m.case.citizen_id, m.to_staff_id) for m in again.moves
+    ]
     assert len(plan.moves) == len(cases) and not plan.skipped
     after = plan.after({**loads, "x": len(cases)})
     assert after["x"] == 0
@@ -352,7 +413,11 @@ def test_spread_is_deterministic_and_gives_everyone_away(inputs, rnd):
 
 
 # --- properties: counting agrees with a day-by-day reference and with the HIR measure ------------------
-POOL = [D(2018, 3, 1) + dt.timedelta(days=k) for k in range(0, 400, 7)] + [D(2018, 4, 30), D(2018, 5, 31), D(2018, 6, 1)]
+POOL = [D(2018, 3, 1) + dt.timedelta(days=k) for k in range(0, 400, 7)] + [
+    D(2018, 4, 30),
+    D(2018, 5, 31),
+    D(2018, 6, 1),
+]
 PROP_STAFF = {
     "full": person("full", StaffRole.CASEWORKER, 37),
     "part": person("part", StaffRole.CASEWORKER, 30),
@@ -389,13 +454,21 @@ def reference_count(rows: AssignmentRows, staff, day: dt.date) -> dict[str, int]
     gone = {cid for cid, when in rows.left.items() if when <= iso}
     parked = set()
     for cid in {r[0] for r in rows.assignments}:
-        caseworkers = [staff[r[1]] for r in rows.assignments if r[0] == cid and r[2] == "sagsbehandler" and open_on(r)]
+        caseworkers = [
+            staff[r[1]]
+            for r in rows.assignments
+            if r[0] == cid and r[2] == "sagsbehandler" and open_on(r)
+        ]
         if caseworkers and not any(s.counted for s in caseworkers):
             parked.add(cid)
     holds = {StaffRole.JOB_BROKER: "jobformidler", StaffRole.CASEWORKER: "sagsbehandler"}
     out = {}
     for sid, s in staff.items():
-        cids = {r[0] for r in rows.assignments if r[1] == sid and r[2] == holds.get(s.role) and open_on(r)}
+        cids = {
+            r[0]
+            for r in rows.assignments
+            if r[1] == sid and r[2] == holds.get(s.role) and open_on(r)
+        }
         out[sid] = len(cids - gone - parked) if s.counted else 0
     return out
 
@@ -406,7 +479,9 @@ def test_counts_agree_with_the_day_by_day_reference(rows):
     days = [d for _, d in month_days(D(2018, 3, 1), D(2019, 3, 31))]
     history = count_caseloads(rows, PROP_STAFF, days)
     for k, day in enumerate(days):
-        assert {sid: counts[k] for sid, counts in history.citizens.items()} == reference_count(rows, PROP_STAFF, day)
+        assert {sid: counts[k] for sid, counts in history.citizens.items()} == reference_count(
+            rows, PROP_STAFF, day
+        )
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -416,7 +491,9 @@ def test_caseworkers_as_a_whole_are_the_hir_measure(rows):
     template = builtin_template("hir")
     citizens = {}
     for cid, sid, role, start, end in rows.assignments:
-        citizens.setdefault(cid, []).append(Span(role, D.fromisoformat(start), D.fromisoformat(end) if end else None, sid))
+        citizens.setdefault(cid, []).append(
+            Span(role, D.fromisoformat(start), D.fromisoformat(end) if end else None, sid)
+        )
     # HIR registers a caseworker only while the citizen is in ressourceforløb: every other
     # citizen in it all along, the rest from mid-June to the end of November 2018 (a benefit
     # change on a month's last day), or never.
@@ -425,18 +502,30 @@ def test_caseworkers_as_a_whole_are_the_hir_measure(rows):
         courses[cid] = [[("2018-01-01", None)], [("2018-06-15", "2018-11-30")], []][n % 3]
     facts = Facts(
         citizens=[
-            CitizenFacts(id=cid, name=cid, group=None, entry_date=None,
-                         exit_date=D.fromisoformat(rows.left[cid]) if cid in rows.left else None,
-                         exit_reason="fraflyttet" if cid in rows.left else None,
-                         periods=[Span("ressourceforloeb", D.fromisoformat(a), D.fromisoformat(b) if b else None)
-                                  for a, b in courses[cid]],
-                         paid_hours={}, assignments=spans)
+            CitizenFacts(
+                id=cid,
+                name=cid,
+                group=None,
+                entry_date=None,
+                exit_date=D.fromisoformat(rows.left[cid]) if cid in rows.left else None,
+                exit_reason="fraflyttet" if cid in rows.left else None,
+                periods=[
+                    Span("ressourceforloeb", D.fromisoformat(a), D.fromisoformat(b) if b else None)
+                    for a, b in courses[cid]
+                ],
+                paid_hours={},
+                assignments=spans,
+            )
             for cid, spans in citizens.items()
         ],
         staff={sid: StaffFacts(sid, s.initials, s.role, s.hours) for sid, s in PROP_STAFF.items()},
     )
     report = compute(template, facts, Month(2018, 3), Month(2019, 3))
-    measured = {str(r.period_start): (r.numerator, r.denominator) for r in report.results if r.measure == "hir.caseload"}
+    measured = {
+        str(r.period_start): (r.numerator, r.denominator)
+        for r in report.results
+        if r.measure == "hir.caseload"
+    }
     days = month_days(D(2018, 3, 1), D(2019, 3, 31))
     registered = AssignmentRows(rows.assignments, rows.left, courses)
     history = count_caseloads(registered, PROP_STAFF, [d for _, d in days])
@@ -459,8 +548,18 @@ def handover_chains(draw):
                 if i + 1 < len(starts):
                     end = starts[i + 1] - dt.timedelta(days=1)
                 else:
-                    end = draw(st.one_of(st.none(), st.sampled_from([d for d in POOL if d >= start])))
-                rows.append((cid, draw(st.sampled_from(staff)), role, start.isoformat(), end.isoformat() if end else None))
+                    end = draw(
+                        st.one_of(st.none(), st.sampled_from([d for d in POOL if d >= start]))
+                    )
+                rows.append(
+                    (
+                        cid,
+                        draw(st.sampled_from(staff)),
+                        role,
+                        start.isoformat(),
+                        end.isoformat() if end else None,
+                    )
+                )
         if draw(st.integers(0, 3)) == 0:
             left[cid] = draw(st.sampled_from(POOL)).isoformat()
     return AssignmentRows(rows, left)
@@ -478,11 +577,26 @@ def test_a_reassignment_conserves_the_total_caseload(rows, day, receiver, data):
     cases = []
     for i, (cid, sid, role, start, end) in enumerate(rows.assignments):
         later = [r[3] for r in rows.assignments if r[0] == cid and r[2] == role and r[3] > start]
-        if role == "sagsbehandler" and sid == giver and start <= iso and (end is None or end >= iso) and (
-                cid not in rows.left or rows.left[cid] > iso):
-            cases.append(OpenCase(str(i), cid, cid, sid, CW, D.fromisoformat(start), D.fromisoformat(end) if end else None,
-                                  D.fromisoformat(min(later)) if later else None,
-                                  D.fromisoformat(rows.left[cid]) if cid in rows.left else None))
+        if (
+            role == "sagsbehandler"
+            and sid == giver
+            and start <= iso
+            and (end is None or end >= iso)
+            and (cid not in rows.left or rows.left[cid] > iso)
+        ):
+            cases.append(
+                OpenCase(
+                    str(i),
+                    cid,
+                    cid,
+                    sid,
+                    CW,
+                    D.fromisoformat(start),
+                    D.fromisoformat(end) if end else None,
+                    D.fromisoformat(min(later)) if later else None,
+                    D.fromisoformat(rows.left[cid]) if cid in rows.left else None,
+                )
+            )
     chosen = data.draw(st.lists(st.sampled_from(cases), unique=True) if cases else st.just([]))
     plan = plan_reassignment(chosen, receiver, day, CW)
     after = list(rows.assignments)
@@ -491,17 +605,26 @@ def test_a_reassignment_conserves_the_total_caseload(rows, day, receiver, data):
         cid, sid, role, start, end = after[i]
         after[i] = (cid, sid, role, start, plan.ends_on.isoformat())
         after.append((cid, receiver, role, iso, end))
-    days = sorted({d for _, d in month_days(D(2018, 3, 1), D(2019, 3, 31))} | {day, day - dt.timedelta(days=1)})
+    days = sorted(
+        {d for _, d in month_days(D(2018, 3, 1), D(2019, 3, 31))}
+        | {day, day - dt.timedelta(days=1)}
+    )
     before_h = count_caseloads(rows, PROP_STAFF, days)
     after_h = count_caseloads(AssignmentRows(after, rows.left), PROP_STAFF, days)
     for k, d in enumerate(days):
         if d < day:
-            assert {s: c[k] for s, c in after_h.citizens.items()} == {s: c[k] for s, c in before_h.citizens.items()}
+            assert {s: c[k] for s, c in after_h.citizens.items()} == {
+                s: c[k] for s, c in before_h.citizens.items()
+            }
         else:
-            assert after_h.citizens["full"][k] + after_h.citizens["part"][k] == before_h.citizens["full"][k] + before_h.citizens["part"][k]
+            assert (
+                after_h.citizens["full"][k] + after_h.citizens["part"][k]
+                == before_h.citizens["full"][k] + before_h.citizens["part"][k]
+            )
             assert after_h.citizens["jf"][k] == before_h.citizens["jf"][k]
         assert after_h.team[StaffRole.CASEWORKER][k][0] == before_h.team[StaffRole.CASEWORKER][k][0]
     k = days.index(day)
     assert {s: after_h.citizens[s][k] for s in ("full", "part")} == plan.after(
-        {s: before_h.citizens[s][k] for s in ("full", "part")})
+        {s: before_h.citizens[s][k] for s in ("full", "part")}
+    )
     assert len(plan.moves) == sum(1 for c in chosen if c.later_start is None and c.start < day)

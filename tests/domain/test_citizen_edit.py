@@ -55,8 +55,14 @@ def period(kind: PeriodKind, start: D, end: D | None = None, note: str = "") -> 
 
 # --- master data ------------------------------------------------------------------------------------
 def test_good_master_data_has_no_problems():
-    citizen = Citizen(cpr="0101801234", name="Anna", group=1, entry_date=D(2020, 1, 1),
-                      exit_date=D(2021, 1, 31), exit_reason=ExitReason.MOVED_AWAY)
+    citizen = Citizen(
+        cpr="0101801234",
+        name="Anna",
+        group=1,
+        entry_date=D(2020, 1, 1),
+        exit_date=D(2021, 1, 31),
+        exit_reason=ExitReason.MOVED_AWAY,
+    )
     assert validate_master(citizen, [1, 2]) == {}
 
 
@@ -68,26 +74,41 @@ def test_good_master_data_has_no_problems():
         ({"group": 3}, "group", "Indsatsen har ikke gruppe 3."),
         ({"exit_date": D(2021, 1, 31)}, "exit_reason", "Vælg en afgangsårsag."),
         ({"exit_reason": ExitReason.DIED}, "exit_date", "En afgangsårsag kræver en afgangsdato."),
-        ({"exit_date": D(2019, 12, 31), "exit_reason": ExitReason.RETIRED}, "exit_date",
-         "Afgangen 31-12-2019 ligger før indgangen 01-01-2020."),
+        (
+            {"exit_date": D(2019, 12, 31), "exit_reason": ExitReason.RETIRED},
+            "exit_date",
+            "Afgangen 31-12-2019 ligger før indgangen 01-01-2020.",
+        ),
         ({"note": "n" * 2001}, "note", "Noten er for lang (højst 2000 tegn)."),
     ],
 )
 def test_each_master_rule_names_its_field(changes, field, message):
-    values = {"cpr": "0101801234", "name": "Anna", "group": 1, "entry_date": D(2020, 1, 1)} | changes
+    values = {
+        "cpr": "0101801234",
+        "name": "Anna",
+        "group": 1,
+        "entry_date": D(2020, 1, 1),
+    } | changes
     assert validate_master(Citizen(**values), [1, 2]) == {field: message}
 
 
 def test_exit_on_the_entry_day_is_allowed():
-    citizen = Citizen(cpr="0101801234", name="A", entry_date=D(2020, 1, 1), exit_date=D(2020, 1, 1),
-                      exit_reason=ExitReason.OTHER)
+    citizen = Citizen(
+        cpr="0101801234",
+        name="A",
+        entry_date=D(2020, 1, 1),
+        exit_date=D(2020, 1, 1),
+        exit_reason=ExitReason.OTHER,
+    )
     assert validate_master(citizen, []) == {}
 
 
 # --- periods ------------------------------------------------------------------------------------------
 def test_end_before_start():
     p = period(PeriodKind.MENTOR, D(2020, 3, 1), D(2020, 2, 29))
-    assert validate_period(p, []) == {"end": "Slutdatoen 29-02-2020 ligger før startdatoen 01-03-2020."}
+    assert validate_period(p, []) == {
+        "end": "Slutdatoen 29-02-2020 ligger før startdatoen 01-03-2020."
+    }
 
 
 def test_one_day_period_is_fine():
@@ -130,7 +151,9 @@ def test_editing_a_period_is_not_an_overlap_with_itself():
 
 
 def test_an_exemption_names_one_of_the_fixed_kinds():
-    assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1)), []) == {"exemption": "Vælg fritagelsens art."}
+    assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1)), []) == {
+        "exemption": "Vælg fritagelsens art."
+    }
     assert validate_period(period(PeriodKind.FRITAGELSE, D(2020, 1, 1), note="ferie"), []) == {
         "exemption": "»ferie« er ikke en af fritagelsens arter; vælg en på listen."
     }
@@ -141,39 +164,60 @@ def test_an_exemption_names_one_of_the_fixed_kinds():
 
 
 def test_the_exemption_kinds_are_the_fsm2_ones_and_read_by_code_or_label():
-    assert list(EXEMPTION_KINDS.values()) == ["barsel", "sygdom forværret af aktivering", "på vej til pension",
-                                              "job inden for 6 uger", "dom til behandling", "andet"]
-    assert exemption_code("Sygdom forværret af aktivering") == exemption_code("sygdom_forvaerret") == "sygdom_forvaerret"
+    assert list(EXEMPTION_KINDS.values()) == [
+        "barsel",
+        "sygdom forværret af aktivering",
+        "på vej til pension",
+        "job inden for 6 uger",
+        "dom til behandling",
+        "andet",
+    ]
+    assert (
+        exemption_code("Sygdom forværret af aktivering")
+        == exemption_code("sygdom_forvaerret")
+        == "sygdom_forvaerret"
+    )
     assert exemption_label("behandlingsdom") == "dom til behandling"
     # The demo's combined kind is still read, though no longer offered.
-    assert exemption_label("pension_eller_job_6_uger") == "på vej til pension eller job inden for 6 uger"
+    assert (
+        exemption_label("pension_eller_job_6_uger")
+        == "på vej til pension eller job inden for 6 uger"
+    )
     assert exemption_code("noget andet") is None and exemption_label("noget andet") == "noget andet"
 
 
 # --- hours, contacts, status, network ------------------------------------------------------------
-@pytest.mark.parametrize(("hours", "ok"), [(0, True), (0.5, True), (744, True), (744.5, False), (-1, False)])
+@pytest.mark.parametrize(
+    ("hours", "ok"), [(0, True), (0.5, True), (744, True), (744.5, False), (-1, False)]
+)
 def test_hours_in_a_month(hours, ok):
     assert (validate_hours(PaidHours(CID, "2020-03", hours)) == {}) is ok
 
 
 @pytest.mark.parametrize("month", ["2020-13", "2020-3", "marts", ""])
 def test_hours_need_a_month(month):
-    assert validate_hours(PaidHours(CID, month, 10)) == {"month": f"»{month}« er ikke en måned (åååå-mm)."}
+    assert validate_hours(PaidHours(CID, month, 10)) == {
+        "month": f"»{month}« er ikke en måned (åååå-mm)."
+    }
 
 
 def test_a_contact_cannot_lie_in_the_future():
     today = D(2021, 5, 10)
     assert validate_contact(Contact(CID, today, ContactKind.PHONE), today) == {}
-    assert validate_contact(Contact(CID, D(2021, 5, 11), ContactKind.PHONE), today) == {"date": "Datoen ligger i fremtiden."}
+    assert validate_contact(Contact(CID, D(2021, 5, 11), ContactKind.PHONE), today) == {
+        "date": "Datoen ligger i fremtiden."
+    }
 
 
 def test_status_entries():
     today = D(2021, 5, 10)
     assert validate_status(StatusEntry(CID, StatusKind.CV_JOBNET, today, "ja"), today) == {}
-    assert validate_status(StatusEntry(CID, StatusKind.CV_JOBNET, today, "måske"), today) == {"value": "Vælg ja eller nej."}
-    assert validate_status(StatusEntry(CID, StatusKind.JOB_GOAL, D(2021, 6, 1), "lager"), today) == {
-        "date": "Datoen ligger i fremtiden."
+    assert validate_status(StatusEntry(CID, StatusKind.CV_JOBNET, today, "måske"), today) == {
+        "value": "Vælg ja eller nej."
     }
+    assert validate_status(
+        StatusEntry(CID, StatusKind.JOB_GOAL, D(2021, 6, 1), "lager"), today
+    ) == {"date": "Datoen ligger i fremtiden."}
 
 
 @pytest.mark.parametrize("text", ["", "   "])
@@ -185,12 +229,18 @@ def test_a_job_goal_needs_its_text(text):
 
 
 def test_network_person_needs_a_name():
-    assert validate_network(NetworkPerson(CID, " ", "søster", "12345678")) == {"name": "Navnet skal udfyldes."}
-    assert validate_network(NetworkPerson(CID, "Lis", "søster", "1" * 41)) == {"phone": "Telefonnummeret er for langt."}
+    assert validate_network(NetworkPerson(CID, " ", "søster", "12345678")) == {
+        "name": "Navnet skal udfyldes."
+    }
+    assert validate_network(NetworkPerson(CID, "Lis", "søster", "1" * 41)) == {
+        "phone": "Telefonnummeret er for langt."
+    }
 
 
 BELL = "\x07"
-MESSAGE = "Teksten indeholder et usynligt kontroltegn (U+0007), fx fra en kopieret tekst; fjern det."
+MESSAGE = (
+    "Teksten indeholder et usynligt kontroltegn (U+0007), fx fra en kopieret tekst; fjern det."
+)
 
 
 def test_a_control_character_in_any_text_field_is_that_fields_problem():
@@ -198,14 +248,27 @@ def test_a_control_character_in_any_text_field_is_that_fields_problem():
     today = D(2021, 5, 10)
     good = Citizen("0101901234", "Anna Hansen", group=1, id=CID)
     assert validate_master(good, [1, 2]) == {}
-    assert validate_master(Citizen("0101901234", f"Anna{BELL}", group=1, id=CID), [1, 2]) == {"name": MESSAGE}
-    assert validate_master(Citizen("0101901234", "Anna", group=1, note=f"a{BELL}b", id=CID), [1, 2]) == {
+    assert validate_master(Citizen("0101901234", f"Anna{BELL}", group=1, id=CID), [1, 2]) == {
+        "name": MESSAGE
+    }
+    assert validate_master(
+        Citizen("0101901234", "Anna", group=1, note=f"a{BELL}b", id=CID), [1, 2]
+    ) == {"note": MESSAGE}
+    assert (
+        validate_master(
+            Citizen("0101901234", "Anna", group=1, note="linje 1\n\tlinje 2", id=CID), [1, 2]
+        )
+        == {}
+    )
+    assert validate_period(
+        period(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2021, 1, 1), note=f"Netto{BELL}"), []
+    ) == {"note": MESSAGE}
+    assert validate_contact(Contact(CID, today, ContactKind.PHONE, note=f"ring{BELL}"), today) == {
         "note": MESSAGE
     }
-    assert validate_master(Citizen("0101901234", "Anna", group=1, note="linje 1\n\tlinje 2", id=CID), [1, 2]) == {}
-    assert validate_period(period(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2021, 1, 1), note=f"Netto{BELL}"), []) == {"note": MESSAGE}
-    assert validate_contact(Contact(CID, today, ContactKind.PHONE, note=f"ring{BELL}"), today) == {"note": MESSAGE}
-    assert validate_status(StatusEntry(CID, StatusKind.JOB_GOAL, today, f"lager{BELL}"), today) == {"value": MESSAGE}
+    assert validate_status(StatusEntry(CID, StatusKind.JOB_GOAL, today, f"lager{BELL}"), today) == {
+        "value": MESSAGE
+    }
     assert validate_network(NetworkPerson(CID, "Lis", f"søster{BELL}", "")) == {"relation": MESSAGE}
     assert validate_network(NetworkPerson(CID, "Lis", "søster", f"12{BELL}")) == {"phone": MESSAGE}
     assert validate_network(NetworkPerson(CID, f"Lis{BELL}", "søster", "")) == {"name": MESSAGE}
@@ -216,7 +279,10 @@ def test_a_control_character_in_any_text_field_is_that_fields_problem():
 # --- the weekly contact check ----------------------------------------------------------------------
 def test_contact_check_counts_days_since_the_newest_contact():
     today = D(2021, 3, 15)
-    contacts = [Contact(CID, D(2021, 3, 8), ContactKind.PHONE), Contact(CID, D(2021, 2, 1), ContactKind.IN_PERSON)]
+    contacts = [
+        Contact(CID, D(2021, 3, 8), ContactKind.PHONE),
+        Contact(CID, D(2021, 2, 1), ContactKind.IN_PERSON),
+    ]
     check = contact_check(contacts, today)
     assert (check.last, check.days, check.late) == (D(2021, 3, 8), 7, False)
     assert check.text() == "Seneste kontakt for 7 dage siden (08-03-2021)."
@@ -271,7 +337,7 @@ def test_a_history_of_handovers_never_overlaps_and_ends_with_the_last_person(cha
         apply(history, staff, day)
     for a in history:
         assert a[3] is None or a[3] >= a[2], "an assignment never ends before it starts"
-    for offset in range(0, 32):
+    for offset in range(32):
         day = start + dt.timedelta(days=offset)
         in_charge = [a for a in history if a[2] <= day and (a[3] is None or a[3] >= day)]
         assert len(in_charge) <= 1
@@ -282,7 +348,9 @@ def test_a_history_of_handovers_never_overlaps_and_ends_with_the_last_person(cha
             assert not in_charge
 
 
-def row(staff: str, start: D, end: D | None = None, role: AssignmentRole = AssignmentRole.JOB_BROKER) -> Assignment:
+def row(
+    staff: str, start: D, end: D | None = None, role: AssignmentRole = AssignmentRole.JOB_BROKER
+) -> Assignment:
     return Assignment(CID, staff, role, start, end, id=f"{staff}{start.isoformat()}")
 
 
@@ -298,7 +366,10 @@ def test_a_change_before_the_newest_assignment_began_is_refused():
     assert plan_change(history, "CC", D(2021, 1, 1)).take_over_id == "BB2021-01-01"
     later = plan_change(history, "CC", D(2021, 3, 1))
     assert (later.end_id, later.start, later.end) == ("BB2021-01-01", True, None)
-    assert handover_problem(history, "BB", D(2021, 3, 1)) == "Medarbejderen er allerede tilknyttet fra den dato."
+    assert (
+        handover_problem(history, "BB", D(2021, 3, 1))
+        == "Medarbejderen er allerede tilknyttet fra den dato."
+    )
     assert plan_change(history, "BB", D(2021, 3, 1)) is None
 
 
@@ -324,15 +395,27 @@ def test_newest_assignment_and_leaving_date():
     assert newest_assignment([]) is None
     a, b = row("AA", D(2020, 1, 1), D(2020, 12, 31)), row("BB", D(2021, 1, 1))
     assert newest_assignment([b, a]) is b
-    moved = Citizen(cpr="0101801234", name="A", exit_date=D(2021, 4, 30), exit_reason=ExitReason.MOVED_AWAY)
-    closed = Citizen(cpr="0101801234", name="A", exit_date=D(2021, 4, 30), exit_reason=ExitReason.OTHER)
+    moved = Citizen(
+        cpr="0101801234", name="A", exit_date=D(2021, 4, 30), exit_reason=ExitReason.MOVED_AWAY
+    )
+    closed = Citizen(
+        cpr="0101801234", name="A", exit_date=D(2021, 4, 30), exit_reason=ExitReason.OTHER
+    )
     assert leaving_date(moved) == D(2021, 4, 30)
     assert leaving_date(closed) is None, "a closed case stays in the target group"
 
 
 def test_an_exit_may_not_lie_before_an_assignment_began():
-    moved = Citizen(cpr="0101801234", name="A", exit_date=D(2021, 4, 30), exit_reason=ExitReason.DIED)
-    assert validate_exit(moved, [row("AA", D(2020, 1, 1)), row("BB", D(2021, 4, 30), role=AssignmentRole.CASEWORKER)]) == {}
+    moved = Citizen(
+        cpr="0101801234", name="A", exit_date=D(2021, 4, 30), exit_reason=ExitReason.DIED
+    )
+    assert (
+        validate_exit(
+            moved,
+            [row("AA", D(2020, 1, 1)), row("BB", D(2021, 4, 30), role=AssignmentRole.CASEWORKER)],
+        )
+        == {}
+    )
     assert validate_exit(moved, [row("AA", D(2021, 5, 1))]) == {
         "exit_date": "Afgangen 30-04-2021 ligger før en tilknytning, der begynder 01-05-2021; ret afgangsdatoen."
     }
@@ -343,14 +426,24 @@ def test_an_exit_ends_the_open_assignments_and_a_changed_exit_moves_the_end():
     broker = row("BB", D(2021, 1, 1))
     caseworker = row("CC", D(2020, 1, 1), role=AssignmentRole.CASEWORKER)
     ends = ends_at_exit([broker_old, broker, caseworker], None, D(2021, 4, 30))
-    assert {(a.staff_id, end) for a, end in ends} == {("BB", D(2021, 4, 30)), ("CC", D(2021, 4, 30))}
-    # The exit moved to 31 May: the ends it gave follow; a row ended earlier stays.
-    moved = [broker_old, row("BB", D(2021, 1, 1), D(2021, 4, 30)), row("CC", D(2020, 1, 1), D(2021, 4, 30), AssignmentRole.CASEWORKER)]
-    assert {(a.staff_id, end) for a, end in ends_at_exit(moved, D(2021, 4, 30), D(2021, 5, 31))} == {
-        ("BB", D(2021, 5, 31)), ("CC", D(2021, 5, 31))
+    assert {(a.staff_id, end) for a, end in ends} == {
+        ("BB", D(2021, 4, 30)),
+        ("CC", D(2021, 4, 30)),
     }
+    # The exit moved to 31 May: the ends it gave follow; a row ended earlier stays.
+    moved = [
+        broker_old,
+        row("BB", D(2021, 1, 1), D(2021, 4, 30)),
+        row("CC", D(2020, 1, 1), D(2021, 4, 30), AssignmentRole.CASEWORKER),
+    ]
+    assert {
+        (a.staff_id, end) for a, end in ends_at_exit(moved, D(2021, 4, 30), D(2021, 5, 31))
+    } == {("BB", D(2021, 5, 31)), ("CC", D(2021, 5, 31))}
     # The exit taken back: open again.
-    assert {(a.staff_id, end) for a, end in ends_at_exit(moved, D(2021, 4, 30), None)} == {("BB", None), ("CC", None)}
+    assert {(a.staff_id, end) for a, end in ends_at_exit(moved, D(2021, 4, 30), None)} == {
+        ("BB", None),
+        ("CC", None),
+    }
     # Unchanged and already ended: nothing to do.
     assert ends_at_exit(moved, D(2021, 4, 30), D(2021, 4, 30)) == []
 
@@ -369,7 +462,9 @@ def apply_change(history: list[Assignment], staff: str, day: D) -> bool:
         return True
     if plan.end_id is not None:
         next(a for a in history if a.id == plan.end_id).end = day - dt.timedelta(days=1)
-    history.append(Assignment(CID, staff, AssignmentRole.JOB_BROKER, day, plan.end, id=f"a{len(history)}"))
+    history.append(
+        Assignment(CID, staff, AssignmentRole.JOB_BROKER, day, plan.end, id=f"a{len(history)}")
+    )
     return True
 
 
@@ -386,7 +481,16 @@ def test_changes_in_any_order_never_overlap_nor_leave_two_open(closed, changes):
     day = start
     for gap, length in closed:  # earlier closed rows, one after the other
         first = day + dt.timedelta(days=gap)
-        history.append(Assignment(CID, "Z", AssignmentRole.JOB_BROKER, first, first + dt.timedelta(days=length), id=f"z{len(history)}"))
+        history.append(
+            Assignment(
+                CID,
+                "Z",
+                AssignmentRole.JOB_BROKER,
+                first,
+                first + dt.timedelta(days=length),
+                id=f"z{len(history)}",
+            )
+        )
         day = first + dt.timedelta(days=length + 1)
     accepted = []
     for staff, offset in changes:
@@ -397,18 +501,19 @@ def test_changes_in_any_order_never_overlap_nor_leave_two_open(closed, changes):
     for a in history:
         assert a.end is None or a.end >= a.start, "an assignment never ends before it starts"
     for i, a in enumerate(history):
-        for b in history[i + 1:]:
+        for b in history[i + 1 :]:
             assert (a.end or D.max) < b.start or (b.end or D.max) < a.start, f"{a} overlaps {b}"
     assert [d for d, _ in accepted] == sorted(d for d, _ in accepted)
     for (when, staff), nxt in zip(accepted, [*accepted[1:], None]):
         last = (nxt[0] - dt.timedelta(days=1)) if nxt else when + dt.timedelta(days=90)
         for offset in range(0, (last - when).days + 1, 7):
             on = when + dt.timedelta(days=offset)
-            in_charge = [a.staff_id for a in history if a.start <= on and (a.end is None or a.end >= on)]
+            in_charge = [
+                a.staff_id for a in history if a.start <= on and (a.end is None or a.end >= on)
+            ]
             assert len(in_charge) <= 1
-            if nxt is None or nxt[0] > on:
-                if in_charge:
-                    assert in_charge == [staff]
+            if (nxt is None or nxt[0] > on) and in_charge:
+                assert in_charge == [staff]
 
 
 def test_changes_know_when_they_are_empty():

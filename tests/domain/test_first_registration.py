@@ -43,9 +43,18 @@ BROKER_MEASURE = "frontrunner.job_broker"
 CASELOAD = "hir.caseload"
 
 
-def person(cid: str, entry: str, *, group: int | None = 1, periods=(), assignments=(), hours=None) -> CitizenFacts:
-    return CitizenFacts(cid, f"Borger {cid}", group, D.fromisoformat(entry), periods=list(periods),
-                        assignments=list(assignments), paid_hours=dict(hours or {}))
+def person(
+    cid: str, entry: str, *, group: int | None = 1, periods=(), assignments=(), hours=None
+) -> CitizenFacts:
+    return CitizenFacts(
+        cid,
+        f"Borger {cid}",
+        group,
+        D.fromisoformat(entry),
+        periods=list(periods),
+        assignments=list(assignments),
+        paid_hours=dict(hours or {}),
+    )
 
 
 def broker(start: str, end: str | None = None) -> Span:
@@ -66,10 +75,19 @@ def test_a_first_cv_entry_mid_month_counts_that_month_and_not_the_one_before():
     say "ingen data" — not "0 of 2"."""
     citizens = [person("A", "2019-11-01", hours={"2019-12": 5.0}), person("B", "2019-11-01")]
     status = [("A", "cv_jobnet", "2020-03-15", "ja"), ("B", "cv_jobnet", "2020-04-02", "ja")]
-    facts = SheetFacts(Facts(citizens).rows(), status=status, goals=[Goal(CV, "CV på Jobnet", {"2020-10": 0.5})])
+    facts = SheetFacts(
+        Facts(citizens).rows(), status=status, goals=[Goal(CV, "CV på Jobnet", {"2020-10": 0.5})]
+    )
     sheet = build(FSM2, facts, Month(2020, 4), D(2020, 4, 30))
     assert [c.label for c in sheet.data_columns] == [
-        "0-punkt 01.11.2019", "nov. 2019", "dec. 2019", "jan. 2020", "feb. 2020", "mar. 2020", "apr. 2020"]
+        "0-punkt 01.11.2019",
+        "nov. 2019",
+        "dec. 2019",
+        "jan. 2020",
+        "feb. 2020",
+        "mar. 2020",
+        "apr. 2020",
+    ]
     row = sheet.row(CV)
     assert row.availability == OK
     # March: A's "ja" holds on 31 March (1 of 2); April: both (2 of 2).
@@ -89,8 +107,12 @@ def test_a_first_entry_on_a_months_last_day_counts_that_month():
     # The first job goal on 29 February 2020 (a leap year's last day of February): February is
     # counted, January is not.
     citizens = [person("A", "2019-11-01"), person("B", "2019-11-01")]
-    sheet = build(FSM2, SheetFacts(Facts(citizens).rows(), status=[("B", "jobmaal", "2020-02-29", "Lager")]),
-                  Month(2020, 3), D(2020, 3, 31))
+    sheet = build(
+        FSM2,
+        SheetFacts(Facts(citizens).rows(), status=[("B", "jobmaal", "2020-02-29", "Lager")]),
+        Month(2020, 3),
+        D(2020, 3, 31),
+    )
     assert cells(sheet, JOB_GOAL) == [None, None, None, None, (1, 2), (1, 2)]
 
 
@@ -98,8 +120,11 @@ def test_no_entry_of_a_kind_at_all_makes_the_whole_row_ingen_data():
     """As before the rule: without any CV entry the project holds nothing to count (storage says
     so in ``recorded``); the job-goal row beside it is counted from its first entry."""
     citizens = [person("A", "2019-11-01"), person("B", "2019-11-01")]
-    facts = SheetFacts(Facts(citizens).rows(), status=[("A", "jobmaal", "2019-12-01", "Lager")],
-                       recorded=frozenset({"paid_hours", "jobmaal", "jobformidler"}))
+    facts = SheetFacts(
+        Facts(citizens).rows(),
+        status=[("A", "jobmaal", "2019-12-01", "Lager")],
+        recorded=frozenset({"paid_hours", "jobmaal", "jobformidler"}),
+    )
     assert first_recorded(facts) == {"jobmaal": "2019-12-01"}
     sheet = build(FSM2, facts, Month(2020, 1), D(2020, 1, 31))
     cv = sheet.row(CV)
@@ -115,7 +140,10 @@ def test_job_broker_first_assigned_on_the_first_of_a_month():
     """FSM2 up to January 2020: A's broker from 1 December 2019 is the project's first. The
     0-punkt (1 November) and November (last day 30 November) are before it: no data. Both group
     rows count of the gross target group (2)."""
-    citizens = [person("A", "2019-11-01", assignments=[broker("2019-12-01")]), person("B", "2019-11-01")]
+    citizens = [
+        person("A", "2019-11-01", assignments=[broker("2019-12-01")]),
+        person("B", "2019-11-01"),
+    ]
     sheet = build(FSM2, SheetFacts(Facts(citizens).rows()), Month(2020, 1), D(2020, 1, 31))
     assert cells(sheet, JOB_BROKER) == [None, None, (1, 2), (1, 2)]
     assert sheet.row(JOB_BROKER).no_data_columns == frozenset({0, 1})
@@ -125,7 +153,10 @@ def test_job_broker_first_assigned_on_the_first_of_a_month():
 def test_job_broker_first_assigned_on_the_last_day_of_the_month_before():
     # From 30 November 2019: November's last day is on it, so November is counted; the 0-punkt's
     # day (1 November) is still before it.
-    citizens = [person("A", "2019-11-01", assignments=[broker("2019-11-30")]), person("B", "2019-11-01")]
+    citizens = [
+        person("A", "2019-11-01", assignments=[broker("2019-11-30")]),
+        person("B", "2019-11-01"),
+    ]
     sheet = build(FSM2, SheetFacts(Facts(citizens).rows()), Month(2020, 1), D(2020, 1, 31))
     assert cells(sheet, JOB_BROKER) == [None, (1, 2), (1, 2), (1, 2)]
     assert sheet.row(JOB_BROKER).no_data_columns == frozenset({0})
@@ -134,9 +165,17 @@ def test_job_broker_first_assigned_on_the_last_day_of_the_month_before():
 def test_the_baseline_is_judged_by_its_own_day_not_its_place():
     """Frontrunner's first month (December 2018) comes before its 0-punkt (1 January 2019): a
     first broker on 1 January 2019 leaves December without data while the 0-punkt is counted."""
-    citizens = [person("A", "2018-12-01", assignments=[broker("2019-01-01")]), person("B", "2018-12-01")]
+    citizens = [
+        person("A", "2018-12-01", assignments=[broker("2019-01-01")]),
+        person("B", "2018-12-01"),
+    ]
     sheet = build(FRONTRUNNER, SheetFacts(Facts(citizens).rows()), Month(2019, 2), D(2019, 2, 28))
-    assert [c.label for c in sheet.data_columns] == ["0-punkt 01.01.2019", "dec. 2018", "jan. 2019", "feb. 2019"]
+    assert [c.label for c in sheet.data_columns] == [
+        "0-punkt 01.01.2019",
+        "dec. 2018",
+        "jan. 2019",
+        "feb. 2019",
+    ]
     assert cells(sheet, JOB_BROKER) == [(1, 2), None, (1, 2), (1, 2)]
     assert sheet.row(JOB_BROKER).no_data_columns == frozenset({1})
 
@@ -146,9 +185,13 @@ def test_the_first_registration_is_the_projects_not_the_citizens():
     # so B counts as "no CV" in March (a registration of the kind existed then).
     citizens = [person("A", "2019-11-01"), person("B", "2019-11-01")]
     status = [("B", "cv_jobnet", "2020-04-01", "ja"), ("A", "cv_jobnet", "2020-03-15", "nej")]
-    sheet = build(FSM2, SheetFacts(Facts(citizens).rows(), status=status), Month(2020, 4), D(2020, 4, 30))
+    sheet = build(
+        FSM2, SheetFacts(Facts(citizens).rows(), status=status), Month(2020, 4), D(2020, 4, 30)
+    )
     assert cells(sheet, CV)[5:] == [(0, 2), (1, 2)]
-    assert first_recorded(SheetFacts(Facts(citizens).rows(), status=status)) == {"cv_jobnet": "2020-03-15"}
+    assert first_recorded(SheetFacts(Facts(citizens).rows(), status=status)) == {
+        "cv_jobnet": "2020-03-15"
+    }
 
 
 # --- the measures engine ---------------------------------------------------------------------------
@@ -173,13 +216,21 @@ def test_frontrunners_job_broker_period_ending_before_the_first_broker_has_no_da
     assert report.first_registrations == {"jobformidler": "2019-03-10"}
     (early,) = report.for_measure(BROKER_MEASURE)
     assert (str(early.period_start), str(early.period_end)) == ("2019-01", "2019-02")
-    assert (early.no_data, early.numerator, early.denominator, early.share, early.met) == (True, 0, 3, None, None)
+    assert (early.no_data, early.numerator, early.denominator, early.share, early.met) == (
+        True,
+        0,
+        3,
+        None,
+        None,
+    )
     assert [t.met for t in early.thresholds] == [None]
     # The forecast has no period yet: not met, nothing "missing", nothing the best.
     (payout,) = [p for p in report.payouts if p.measure == BROKER_MEASURE]
     assert (payout.met, payout.best, payout.needed, payout.amount) == (False, None, 0, 300_000)
     # Up to March (last day 31 March, after 10 March): counted as before, 1 of 3.
-    (march,) = compute(FRONTRUNNER, facts, Month(2018, 12), Month(2019, 3)).for_measure(BROKER_MEASURE)
+    (march,) = compute(FRONTRUNNER, facts, Month(2018, 12), Month(2019, 3)).for_measure(
+        BROKER_MEASURE
+    )
     assert (march.no_data, march.numerator, march.denominator, march.met) == (False, 1, 3, False)
     assert march.share == 1 / 3
     # The whole year: A and C, 2 of 3; ⌈0.85 × 3⌉ − 2 = 1 more needed.
@@ -204,7 +255,9 @@ def test_monthly_periods_before_the_first_broker_have_no_data_later_ones_are_cou
     report = compute(_monthly_copy(), Facts(_frontrunner_people()), Month(2019, 1), Month(2019, 6))
     results = report.for_measure(BROKER_MEASURE)
     # Jan, Feb end before 10 March: no data. Mar, Apr: A (1 of 3); May, Jun: A and C (2 of 3).
-    assert [(str(r.period_start), r.no_data, r.numerator, r.denominator, r.met) for r in results] == [
+    assert [
+        (str(r.period_start), r.no_data, r.numerator, r.denominator, r.met) for r in results
+    ] == [
         ("2019-01", True, 0, 3, None),
         ("2019-02", True, 0, 3, None),
         ("2019-03", False, 1, 3, False),
@@ -218,8 +271,10 @@ def test_the_forecast_counts_no_period_without_data_neither_as_met_nor_as_missed
     """A copy counting a broker or a praktik, met at 50 %: A and B were in praktik in January
     (2 of 3, which would meet it), but January ends before the project's first broker: the
     first period met with data is May (A's broker, C's broker: 2 of 3)."""
-    template = _monthly_copy(qualifying=["jobformidler", "virksomhedspraktik"],
-                             thresholds=[{"value": 0.5, "payout_share": 0.3, "label": "50 %"}])
+    template = _monthly_copy(
+        qualifying=["jobformidler", "virksomhedspraktik"],
+        thresholds=[{"value": 0.5, "payout_share": 0.3, "label": "50 %"}],
+    )
     people = _frontrunner_people()
     praktik = Span("virksomhedspraktik", D(2019, 1, 5), D(2019, 1, 20))
     people[0].periods.append(praktik)
@@ -236,16 +291,28 @@ def test_hir_caseload_before_the_first_caseworker_has_no_data():
     (no data: not "0 cases"); May is counted (1 citizen on 31 May, one full-time caseworker)."""
     rf = Span("ressourceforloeb", D(2018, 1, 1), None)
     people = [
-        person("A", "2018-01-01", group=None, periods=[rf],
-               assignments=[Span("sagsbehandler", D(2018, 5, 15), None, "full")]),
-        person("B", "2018-01-01", group=None, periods=[rf],
-               assignments=[Span("sagsbehandler", D(2018, 6, 1), None, "full")]),
+        person(
+            "A",
+            "2018-01-01",
+            group=None,
+            periods=[rf],
+            assignments=[Span("sagsbehandler", D(2018, 5, 15), None, "full")],
+        ),
+        person(
+            "B",
+            "2018-01-01",
+            group=None,
+            periods=[rf],
+            assignments=[Span("sagsbehandler", D(2018, 6, 1), None, "full")],
+        ),
     ]
     staff = {"full": StaffFacts("full", "FU", StaffRole.CASEWORKER, 37.0)}
     report = compute(HIR, Facts(people, staff), Month(2018, 3), Month(2018, 6))
     assert report.first_registrations == {"sagsbehandler": "2018-05-15"}
-    assert [(str(r.period_start), r.no_data, r.numerator, r.denominator, r.share, r.met)
-            for r in report.for_measure(CASELOAD)] == [
+    assert [
+        (str(r.period_start), r.no_data, r.numerator, r.denominator, r.share, r.met)
+        for r in report.for_measure(CASELOAD)
+    ] == [
         ("2018-03", True, 0, 0.0, None, None),
         ("2018-04", True, 0, 0.0, None, None),
         ("2018-05", False, 1, 1.0, 1.0, True),
@@ -257,13 +324,23 @@ def test_hir_caseload_before_the_first_caseworker_has_no_data():
 
 
 def test_first_registrations_are_the_earliest_start_per_role():
-    rows = Facts([
-        person("A", "2019-01-01", assignments=[broker("2019-04-01"), Span("sagsbehandler", D(2019, 2, 1))]),
-        person("B", "2019-01-01", assignments=[broker("2019-03-31", "2019-04-30")]),
-    ]).rows()
+    rows = Facts(
+        [
+            person(
+                "A",
+                "2019-01-01",
+                assignments=[broker("2019-04-01"), Span("sagsbehandler", D(2019, 2, 1))],
+            ),
+            person("B", "2019-01-01", assignments=[broker("2019-03-31", "2019-04-30")]),
+        ]
+    ).rows()
     assert first_registrations(rows, ["jobformidler", "sagsbehandler"]) == {
-        "jobformidler": "2019-03-31", "sagsbehandler": "2019-02-01"}
-    assert first_registrations(Facts([person("C", "2019-01-01")]).rows(), ["jobformidler"]) == {"jobformidler": None}
+        "jobformidler": "2019-03-31",
+        "sagsbehandler": "2019-02-01",
+    }
+    assert first_registrations(Facts([person("C", "2019-01-01")]).rows(), ["jobformidler"]) == {
+        "jobformidler": None
+    }
 
 
 def test_a_group_of_a_period_without_data_has_no_data_either():
@@ -273,7 +350,9 @@ def test_a_group_of_a_period_without_data_has_no_data_either():
     (women,) = restrict_report(report, WOMEN, people).for_measure(BROKER_MEASURE)
     assert (women.no_data, women.share, women.met, women.denominator) == (True, None, None, 3)
     assert breakdown(result, people) == []
-    assert restrict_report(report, WOMEN, people).first_registrations == {"jobformidler": "2019-03-10"}
+    assert restrict_report(report, WOMEN, people).first_registrations == {
+        "jobformidler": "2019-03-10"
+    }
 
 
 # --- the engine's measures on the status sheet -------------------------------------------------------
@@ -298,7 +377,11 @@ def test_the_sheets_engine_rows_say_ingen_data_for_periods_without_data():
 def test_a_measure_whose_fact_was_never_registered_is_a_row_without_data():
     # HIR without any caseworker assignment: the caseload row says "ingen data", as the
     # sheet's own rows do without any registration.
-    people = [person("A", "2018-01-01", group=None, periods=[Span("ressourceforloeb", D(2018, 1, 1), None)])]
+    people = [
+        person(
+            "A", "2018-01-01", group=None, periods=[Span("ressourceforloeb", D(2018, 1, 1), None)]
+        )
+    ]
     rows = Facts(people).rows()
     report = compute(HIR, rows, Month(2018, 3), Month(2018, 4))
     assert report.first_registrations == {"sagsbehandler": None}

@@ -47,8 +47,20 @@ D = dt.date
 TODAY = D(2026, 11, 25)
 FSM2_GROUPS = frozenset({1, 2})
 
-CITIZEN_HEADERS = ["cpr", "navn", "gruppe", "køn", "herkomst", "indgang", "afgang", "afgangsårsag",
-                   "jobformidler", "sagsbehandler", "cv_jobnet", "jobmål"]
+CITIZEN_HEADERS = [
+    "cpr",
+    "navn",
+    "gruppe",
+    "køn",
+    "herkomst",
+    "indgang",
+    "afgang",
+    "afgangsårsag",
+    "jobformidler",
+    "sagsbehandler",
+    "cv_jobnet",
+    "jobmål",
+]
 PERIOD_HEADERS = ["cpr", "type", "fra", "til", "note"]
 HOURS_HEADERS = ["cpr", "måned", "timer"]
 STAFF_HEADERS = ["initialer", "navn", "rolle", "timer_pr_uge"]
@@ -56,16 +68,32 @@ STAFF_HEADERS = ["initialer", "navn", "rolle", "timer_pr_uge"]
 
 def sheet(name: str, headers: list[str], *rows: tuple) -> SourceTable:
     """Rows start in Excel row 2, under the header."""
-    return SourceTable(name, list(headers), [(i, tuple(row)) for i, row in enumerate(rows, start=2)])
+    return SourceTable(
+        name, list(headers), [(i, tuple(row)) for i, row in enumerate(rows, start=2)]
+    )
 
 
-def citizen_row(cpr="010180-1234", navn="Anna Hansen", gruppe=1, køn="K", herkomst="dansk", indgang="01-11-2019",
-                afgang=None, årsag=None, jf=None, sb=None, cv=None, jobmål=None) -> tuple:
+def citizen_row(
+    cpr="010180-1234",
+    navn="Anna Hansen",
+    gruppe=1,
+    køn="K",
+    herkomst="dansk",
+    indgang="01-11-2019",
+    afgang=None,
+    årsag=None,
+    jf=None,
+    sb=None,
+    cv=None,
+    jobmål=None,
+) -> tuple:
     return (cpr, navn, gruppe, køn, herkomst, indgang, afgang, årsag, jf, sb, cv, jobmål)
 
 
 def plan(*sheets: SourceTable, existing: Existing | None = None, mapping: Mapping | None = None):
-    return plan_import(bind(list(sheets), mapping), existing or Existing(group_ids=FSM2_GROUPS), TODAY)
+    return plan_import(
+        bind(list(sheets), mapping), existing or Existing(group_ids=FSM2_GROUPS), TODAY
+    )
 
 
 def errors(result) -> list[str]:
@@ -84,7 +112,14 @@ def test_norm_and_column_letters():
     assert norm("Timer pr. uge") == norm("timer_pr_uge") == "timer pr uge"
     assert norm("Løntimer") == norm("loentimer") == norm(" LØNTIMER ")
     assert norm("Afgangsårsag") == "afgangsaarsag"
-    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -108,7 +143,9 @@ def test_dates_in_the_forms_danish_extracts_use(cell, expected):
     assert read_date(cell) == expected
 
 
-@pytest.mark.parametrize("cell", ["31-02-2020", "2020-13-01", "16-03-20", "marts 2020", "0", -5, 43906.5, True, "x" * 50])
+@pytest.mark.parametrize(
+    "cell", ["31-02-2020", "2020-13-01", "16-03-20", "marts 2020", "0", -5, 43906.5, True, "x" * 50]
+)
 def test_a_bad_date_says_what_was_expected(cell):
     with pytest.raises(CellProblem, match="er ikke en dato"):
         read_date(cell)
@@ -124,8 +161,15 @@ def test_a_mapping_may_name_the_date_format():
 
 @pytest.mark.parametrize(
     "cell, expected",
-    [("2020-03", "2020-03"), ("03-2020", "2020-03"), ("2020/3", "2020-03"), ("202003", "2020-03"),
-     (dt.datetime(2020, 3, 1), "2020-03"), ("2020-03-16", "2020-03"), ("16-03-2020", "2020-03")],
+    [
+        ("2020-03", "2020-03"),
+        ("03-2020", "2020-03"),
+        ("2020/3", "2020-03"),
+        ("202003", "2020-03"),
+        (dt.datetime(2020, 3, 1), "2020-03"),
+        ("2020-03-16", "2020-03"),
+        ("16-03-2020", "2020-03"),
+    ],
 )
 def test_months(cell, expected):
     assert read_month(cell) == expected
@@ -139,8 +183,17 @@ def test_a_bad_month(cell):
 
 @pytest.mark.parametrize(
     "cell, expected",
-    [("12,5", 12.5), ("12.5", 12.5), ("1.234,5", 1234.5), ("1,234.5", 1234.5), ("37", 37.0), (37, 37.0),
-     (12.25, 12.25), (" 7,0 ", 7.0), ("1 234,5", 1234.5)],
+    [
+        ("12,5", 12.5),
+        ("12.5", 12.5),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("37", 37.0),
+        (37, 37.0),
+        (12.25, 12.25),
+        (" 7,0 ", 7.0),
+        ("1 234,5", 1234.5),
+    ],
 )
 def test_numbers_with_a_decimal_comma(cell, expected):
     assert read_number(cell) == expected
@@ -156,8 +209,14 @@ def test_a_mapping_may_fix_the_decimal_sign():
 
 @pytest.mark.parametrize(
     "cell, expected",
-    [("010180-1234", "0101801234"), ("0101801234", "0101801234"), (" 010180 1234 ", "0101801234"),
-     (101801234, "0101801234"), (101801234.0, "0101801234"), (2902004321, "2902004321")],
+    [
+        ("010180-1234", "0101801234"),
+        ("0101801234", "0101801234"),
+        (" 010180 1234 ", "0101801234"),
+        (101801234, "0101801234"),
+        (101801234.0, "0101801234"),
+        (2902004321, "2902004321"),
+    ],
 )
 def test_cpr_with_or_without_the_dash_and_without_excels_lost_leading_zero(cell, expected):
     assert read_cpr(cell) == expected
@@ -165,8 +224,13 @@ def test_cpr_with_or_without_the_dash_and_without_excels_lost_leading_zero(cell,
 
 @pytest.mark.parametrize(
     "cell, message",
-    [("010180-123", "10 cifre"), ("0101801234x", "10 cifre"), ("310280-1234", "gyldig fødselsdato"),
-     ("290201-4321", "gyldig fødselsdato"), ("abc", "10 cifre")],
+    [
+        ("010180-123", "10 cifre"),
+        ("0101801234x", "10 cifre"),
+        ("310280-1234", "gyldig fødselsdato"),
+        ("290201-4321", "gyldig fødselsdato"),
+        ("abc", "10 cifre"),
+    ],
 )
 def test_a_bad_cpr_number(cell, message):
     with pytest.raises(CellProblem, match=message):
@@ -209,12 +273,18 @@ def test_control_characters_in_text_are_refused_tab_and_newline_are_not():
         read_cell(PERIODS.field("note"), "barsel\x1b[0m")
     assert read_cell(PERIODS.field("note"), "to\nlinjer\tmed tab") == "to\nlinjer\tmed tab"
     result = plan(sheet("Borgere", ["cpr", "navn"], ("010180-1234", "Bo\x07")))
-    assert only_error(result) == "Borgere, række 2, kolonne B (navn): teksten indeholder et kontroltegn (U+0007); ret cellen"
+    assert (
+        only_error(result)
+        == "Borgere, række 2, kolonne B (navn): teksten indeholder et kontroltegn (U+0007); ret cellen"
+    )
 
 
 def test_value_translation_from_a_mapping():
     options = ReadOptions(values={"type": {"praktik i virksomhed": "virksomhedspraktik"}})
-    assert read_cell(PERIODS.field("type"), "Praktik i virksomhed", options) is PeriodKind.VIRKSOMHEDSPRAKTIK
+    assert (
+        read_cell(PERIODS.field("type"), "Praktik i virksomhed", options)
+        is PeriodKind.VIRKSOMHEDSPRAKTIK
+    )
 
 
 # --- recognising sheets --------------------------------------------------------------------------
@@ -223,20 +293,27 @@ def test_value_translation_from_a_mapping():
 def test_the_standard_template_is_recognised_in_any_case_with_extra_columns():
     sources = [
         sheet("Ark1", ["CPR", "Navn", "Ekstra", "GRUPPE"], ("010180-1234", "Anna", "x", 1)),
-        sheet("Forløb", ["Cpr", "Type", "Fra", "Til"], ("010180-1234", "mentor", "2020-01-01", None)),
+        sheet(
+            "Forløb", ["Cpr", "Type", "Fra", "Til"], ("010180-1234", "mentor", "2020-01-01", None)
+        ),
         sheet("Vejledning", ["FSM Desktop – importskabelon"], ("tekst",)),
         sheet("Noter", ["hvad", "som", "helst"], ("a", "b", "c")),
     ]
     binding = bind(sources)
     found = {t.spec.key: t.columns for t in binding.tables}
-    assert found == {"borgere": {"cpr": 0, "navn": 1, "gruppe": 3}, "forloeb": {"cpr": 0, "type": 1, "fra": 2, "til": 3}}
+    assert found == {
+        "borgere": {"cpr": 0, "navn": 1, "gruppe": 3},
+        "forloeb": {"cpr": 0, "type": 1, "fra": 2, "til": 3},
+    }
     assert binding.ignored == ["Noter"]  # the guide sheet is ours, and silently skipped
     assert binding.errors == []
 
 
 def test_two_sheets_with_the_same_table_is_an_error():
     binding = bind([sheet("A", ["cpr", "navn"]), sheet("B", ["cpr", "navn"])])
-    assert [str(e) for e in binding.errors] == ["B, række 1: arket indeholder Borgere ligesom arket »A«; kun det første læses"]
+    assert [str(e) for e in binding.errors] == [
+        "B, række 1: arket indeholder Borgere ligesom arket »A«; kun det første læses"
+    ]
 
 
 def test_the_rows_of_a_second_sheet_with_the_same_table_are_rejected_not_dropped():
@@ -255,14 +332,21 @@ def test_the_rows_of_a_second_sheet_with_the_same_table_are_rejected_not_dropped
 
 def test_a_mapping_reads_another_layout():
     source = sheet(
-        "Udtræk", ["Personnr.", "Borgers navn", "Målgruppe", "Startdato"], ("01018012 34", "Anna", "Indsats", "03/16/2020")
+        "Udtræk",
+        ["Personnr.", "Borgers navn", "Målgruppe", "Startdato"],
+        ("01018012 34", "Anna", "Indsats", "03/16/2020"),
     )
     mapping = Mapping(
         "Momentum",
         {
             "*": SheetMapping(
                 "borgere",
-                {"cpr": "Personnr.", "navn": "Borgers navn", "gruppe": "Målgruppe", "indgang": "Startdato"},
+                {
+                    "cpr": "Personnr.",
+                    "navn": "Borgers navn",
+                    "gruppe": "Målgruppe",
+                    "indgang": "Startdato",
+                },
                 date_format="%m/%d/%Y",
                 values={"gruppe": {"Indsats": "1", "Rehab": "2"}},
             )
@@ -271,29 +355,45 @@ def test_a_mapping_reads_another_layout():
     result = plan(source, mapping=mapping)
     assert errors(result) == []
     (citizen,) = result.citizens_new
-    assert (citizen.cpr, citizen.name, citizen.group, citizen.entry_date) == ("0101801234", "Anna", 1, D(2020, 3, 16))
+    assert (citizen.cpr, citizen.name, citizen.group, citizen.entry_date) == (
+        "0101801234",
+        "Anna",
+        1,
+        D(2020, 3, 16),
+    )
 
 
 def test_a_mapping_that_names_a_missing_column():
     mapping = Mapping("m", {"*": SheetMapping("borgere", {"cpr": "CPR", "navn": "Navn"})})
     binding = bind([sheet("x", ["CPR", "Fornavn"], ("0101801234", "Anna"))], mapping)
-    assert [str(e) for e in binding.errors] == ["x, række 1: kolonnen »Navn« (til navn) findes ikke i arket"]
+    assert [str(e) for e in binding.errors] == [
+        "x, række 1: kolonnen »Navn« (til navn) findes ikke i arket"
+    ]
 
 
 def test_a_mapping_that_leaves_out_a_required_field():
     mapping = Mapping("m", {"*": SheetMapping("forloeb", {"cpr": "CPR", "type": "Type"})})
     binding = bind([sheet("x", ["CPR", "Type"], ("0101801234", "mentor"))], mapping)
-    assert [str(e) for e in binding.errors] == ["x, række 1: tilknytningen mangler de krævede felter fra"]
+    assert [str(e) for e in binding.errors] == [
+        "x, række 1: tilknytningen mangler de krævede felter fra"
+    ]
 
 
 def test_mapping_json_round_trip_and_errors():
-    mapping = Mapping("Fasit", {"ark1": SheetMapping("loentimer", {"cpr": "A", "måned": "B", "timer": "C"}, "auto", ",")}, "abc")
+    mapping = Mapping(
+        "Fasit",
+        {"ark1": SheetMapping("loentimer", {"cpr": "A", "måned": "B", "timer": "C"}, "auto", ",")},
+        "abc",
+    )
     assert Mapping.from_json(mapping.to_json()) == mapping
     for text, message in [
         ("nej", "ikke gyldig JSON"),
         ("{}", "mangler »sheets«"),
         ('{"sheets": {"x": {"table": "bilag"}}}', "ukendt tabel"),
-        ('{"sheets": {"x": {"table": "borgere", "columns": {"skostørrelse": "A"}}}}', "ukendte felter"),
+        (
+            '{"sheets": {"x": {"table": "borgere", "columns": {"skostørrelse": "A"}}}}',
+            "ukendte felter",
+        ),
         ('{"sheets": {"x": {"table": "borgere", "date_format": "%Q"}}}', "ukendt datoformat"),
         ('{"sheets": {"x": {"table": "borgere", "decimal": ";"}}}', "ukendt decimaltegn"),
     ]:
@@ -314,11 +414,16 @@ def test_a_csv_files_name_is_not_part_of_its_layout():
     january.csv = february.csv = True
     assert layout_signature([january]) == layout_signature([february])
     # Sheets of a workbook are named by their author: their names are part of the layout.
-    assert layout_signature([sheet("Ark1", ["cpr", "navn"])]) != layout_signature([sheet("Ark2", ["cpr", "navn"])])
+    assert layout_signature([sheet("Ark1", ["cpr", "navn"])]) != layout_signature(
+        [sheet("Ark2", ["cpr", "navn"])]
+    )
 
 
 def test_a_mapping_saved_for_a_csv_file_reads_the_renamed_file():
-    mapping = Mapping("m", {norm("momentum-2024-01"): SheetMapping("borgere", {"cpr": "Personnr", "navn": "Navn"})})
+    mapping = Mapping(
+        "m",
+        {norm("momentum-2024-01"): SheetMapping("borgere", {"cpr": "Personnr", "navn": "Navn"})},
+    )
     renamed = sheet("momentum-2024-02", ["Personnr", "Navn"], ("0101801234", "Anna"))
     renamed.csv = True
     assert [c.name for c in plan(renamed, mapping=mapping).citizens_new] == ["Anna"]
@@ -329,23 +434,47 @@ def test_a_mapping_saved_for_a_csv_file_reads_the_renamed_file():
 
 def test_a_clean_file_plans_new_rows():
     result = plan(
-        sheet("Medarbejdere", STAFF_HEADERS, ("jf", "Jonna Formidler", "jobformidler", "37"), ("SB", "Sara", "sagsbehandler", None)),
+        sheet(
+            "Medarbejdere",
+            STAFF_HEADERS,
+            ("jf", "Jonna Formidler", "jobformidler", "37"),
+            ("SB", "Sara", "sagsbehandler", None),
+        ),
         sheet("Borgere", CITIZEN_HEADERS, citizen_row(jf="JF", sb="sb", cv="ja", jobmål="Lager")),
-        sheet("Forløb", PERIOD_HEADERS, ("0101801234", "virksomhedspraktik", "2020-02-01", "2020-02-28", None)),
+        sheet(
+            "Forløb",
+            PERIOD_HEADERS,
+            ("0101801234", "virksomhedspraktik", "2020-02-01", "2020-02-28", None),
+        ),
         sheet("Løntimer", HOURS_HEADERS, ("010180-1234", "2020-03", "12,5")),
     )
     assert errors(result) == []
     assert [s.initials for s in result.staff_new] == ["JF", "SB"]
     assert result.staff_new[1].hours_per_week == 37.0  # empty = full time
     (anna,) = result.citizens_new
-    assert (anna.cpr, anna.group, anna.gender, anna.origin, anna.entry_date) == ("0101801234", 1, Gender.FEMALE, Origin.DANISH, D(2019, 11, 1))
+    assert (anna.cpr, anna.group, anna.gender, anna.origin, anna.entry_date) == (
+        "0101801234",
+        1,
+        Gender.FEMALE,
+        Origin.DANISH,
+        D(2019, 11, 1),
+    )
     # A first assignment starts on the entry date.
     assert sorted((a.role.value, a.start) for a in result.assignments_new) == [
-        ("jobformidler", D(2019, 11, 1)), ("sagsbehandler", D(2019, 11, 1))
+        ("jobformidler", D(2019, 11, 1)),
+        ("sagsbehandler", D(2019, 11, 1)),
     ]
-    assert sorted((s.kind.value, s.value, s.date) for s in result.status_new) == [("cv_jobnet", "ja", TODAY), ("jobmaal", "Lager", TODAY)]
+    assert sorted((s.kind.value, s.value, s.date) for s in result.status_new) == [
+        ("cv_jobnet", "ja", TODAY),
+        ("jobmaal", "Lager", TODAY),
+    ]
     (period,) = result.periods_new
-    assert (period.citizen_id, period.kind, period.start, period.end) == (anna.id, PeriodKind.VIRKSOMHEDSPRAKTIK, D(2020, 2, 1), D(2020, 2, 28))
+    assert (period.citizen_id, period.kind, period.start, period.end) == (
+        anna.id,
+        PeriodKind.VIRKSOMHEDSPRAKTIK,
+        D(2020, 2, 1),
+        D(2020, 2, 28),
+    )
     (hours,) = result.hours_new
     assert (hours.citizen_id, hours.month, hours.hours) == (anna.id, "2020-03", 12.5)
     assert result.rows_read == 5 and result.rejected == []
@@ -358,8 +487,12 @@ def test_a_required_cell_left_empty():
 
 
 def test_a_required_column_missing_from_the_sheet():
-    result = plan(sheet("Forløb", ["cpr", "type", "fra", "til"], ("0101801234", "mentor", "2020-01-01", None)),
-                  existing=_existing_with_anna())
+    result = plan(
+        sheet(
+            "Forløb", ["cpr", "type", "fra", "til"], ("0101801234", "mentor", "2020-01-01", None)
+        ),
+        existing=_existing_with_anna(),
+    )
     assert errors(result) == []
     # "til" is optional; leave out "fra" and the sheet is not Forløb any more.
     result = plan(sheet("Forløb", ["cpr", "type", "til"], ("0101801234", "mentor", None)))
@@ -368,17 +501,27 @@ def test_a_required_column_missing_from_the_sheet():
 
 def test_an_invalid_cpr_number():
     result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(cpr="310280-1234")))
-    assert only_error(result) == "Borgere, række 2, kolonne A (cpr): CPR-nummeret »310280-1234« indeholder ikke en gyldig fødselsdato."
+    assert (
+        only_error(result)
+        == "Borgere, række 2, kolonne A (cpr): CPR-nummeret »310280-1234« indeholder ikke en gyldig fødselsdato."
+    )
 
 
 def test_an_invalid_date():
     result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(indgang="31-02-2020")))
-    assert only_error(result) == "Borgere, række 2, kolonne F (indgang): »31-02-2020« er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)"
+    assert (
+        only_error(result)
+        == "Borgere, række 2, kolonne F (indgang): »31-02-2020« er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)"
+    )
 
 
 def test_an_unknown_period_type():
-    result = plan(sheet("Forløb", PERIOD_HEADERS, ("0101801234", "selvforsørgelse", "2020-01-01", None, None)),
-                  existing=_existing_with_anna())
+    result = plan(
+        sheet(
+            "Forløb", PERIOD_HEADERS, ("0101801234", "selvforsørgelse", "2020-01-01", None, None)
+        ),
+        existing=_existing_with_anna(),
+    )
     assert only_error(result) == (
         "Forløb, række 2, kolonne B (type): »selvforsørgelse« er ikke en kendt forløbstype (se arket Vejledning)"
     )
@@ -387,21 +530,37 @@ def test_an_unknown_period_type():
 def test_plain_uddannelse_is_refused_and_praktik_is_virksomhedspraktik():
     """Only SU-eligible education counts for the measures: "uddannelse" alone (an AMU course
     is education too) must say which, while "praktik" is the case systems' virksomhedspraktik."""
-    result = plan(sheet("Forløb", PERIOD_HEADERS, ("0101801234", "Uddannelse", "2020-01-01", None, None)),
-                  existing=_existing_with_anna())
+    result = plan(
+        sheet("Forløb", PERIOD_HEADERS, ("0101801234", "Uddannelse", "2020-01-01", None, None)),
+        existing=_existing_with_anna(),
+    )
     assert only_error(result) == (
         "Forløb, række 2, kolonne B (type): »Uddannelse« er ikke en kendt forløbstype (se arket Vejledning)"
     )
-    result = plan(sheet("Forløb", PERIOD_HEADERS, ("0101801234", "Praktik", "2020-01-01", None, None),
-                        ("0101801234", "uddannelse SU", "2020-03-01", None, None)),
-                  existing=_existing_with_anna())
-    assert [p.kind for p in result.periods_new] == [PeriodKind.VIRKSOMHEDSPRAKTIK, PeriodKind.UDDANNELSE_SU]
+    result = plan(
+        sheet(
+            "Forløb",
+            PERIOD_HEADERS,
+            ("0101801234", "Praktik", "2020-01-01", None, None),
+            ("0101801234", "uddannelse SU", "2020-03-01", None, None),
+        ),
+        existing=_existing_with_anna(),
+    )
+    assert [p.kind for p in result.periods_new] == [
+        PeriodKind.VIRKSOMHEDSPRAKTIK,
+        PeriodKind.UDDANNELSE_SU,
+    ]
 
 
 def test_an_end_before_its_start():
-    result = plan(sheet("Forløb", PERIOD_HEADERS, ("0101801234", "mentor", "2020-03-01", "2020-02-28", None)),
-                  existing=_existing_with_anna())
-    assert only_error(result) == "Forløb, række 2, kolonne D (til): slutdatoen 28-02-2020 ligger før startdatoen 01-03-2020"
+    result = plan(
+        sheet("Forløb", PERIOD_HEADERS, ("0101801234", "mentor", "2020-03-01", "2020-02-28", None)),
+        existing=_existing_with_anna(),
+    )
+    assert (
+        only_error(result)
+        == "Forløb, række 2, kolonne D (til): slutdatoen 28-02-2020 ligger før startdatoen 01-03-2020"
+    )
 
 
 def test_an_exit_before_the_entry_and_exit_without_reason():
@@ -409,7 +568,9 @@ def test_an_exit_before_the_entry_and_exit_without_reason():
         sheet(
             "Borgere",
             CITIZEN_HEADERS,
-            citizen_row(cpr="0101801234", indgang="2020-05-01", afgang="2020-04-30", årsag="fraflyttet"),
+            citizen_row(
+                cpr="0101801234", indgang="2020-05-01", afgang="2020-04-30", årsag="fraflyttet"
+            ),
             citizen_row(cpr="0202802345", afgang="2020-04-30"),
             citizen_row(cpr="0303803456", årsag="død"),
         )
@@ -424,10 +585,18 @@ def test_an_exit_before_the_entry_and_exit_without_reason():
 @pytest.mark.parametrize(
     "rows, sheet_name, headers, message",
     [
-        ([citizen_row(), citizen_row(navn="Anna igen")], "Borgere", CITIZEN_HEADERS,
-         "Borgere, række 3, kolonne A (cpr): CPR-nummeret står også i række 2"),
-        ([("JF", "A", "jobformidler", 37), ("jf", "B", "leder", 37)], "Medarbejdere", STAFF_HEADERS,
-         "Medarbejdere, række 3, kolonne A (initialer): Initialerne står også i række 2"),
+        (
+            [citizen_row(), citizen_row(navn="Anna igen")],
+            "Borgere",
+            CITIZEN_HEADERS,
+            "Borgere, række 3, kolonne A (cpr): CPR-nummeret står også i række 2",
+        ),
+        (
+            [("JF", "A", "jobformidler", 37), ("jf", "B", "leder", 37)],
+            "Medarbejdere",
+            STAFF_HEADERS,
+            "Medarbejdere, række 3, kolonne A (initialer): Initialerne står også i række 2",
+        ),
     ],
 )
 def test_duplicates_in_a_sheet(rows, sheet_name, headers, message):
@@ -436,8 +605,15 @@ def test_duplicates_in_a_sheet(rows, sheet_name, headers, message):
 
 def test_duplicate_periods_and_hours():
     result = plan(
-        sheet("Forløb", PERIOD_HEADERS, ("0101801234", "mentor", "2020-01-01", None, None), ("010180-1234", "Mentor", "01-01-2020", "2020-02-01", None)),
-        sheet("Løntimer", HOURS_HEADERS, ("0101801234", "2020-03", 10), ("0101801234", "03-2020", 12)),
+        sheet(
+            "Forløb",
+            PERIOD_HEADERS,
+            ("0101801234", "mentor", "2020-01-01", None, None),
+            ("010180-1234", "Mentor", "01-01-2020", "2020-02-01", None),
+        ),
+        sheet(
+            "Løntimer", HOURS_HEADERS, ("0101801234", "2020-03", 10), ("0101801234", "03-2020", 12)
+        ),
         existing=_existing_with_anna(),
     )
     assert errors(result) == [
@@ -488,15 +664,25 @@ def test_rows_of_a_citizen_whose_row_is_rejected():
 
 
 def test_a_group_for_an_initiative_without_groups():
-    result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(gruppe=1)), existing=Existing(group_ids=frozenset()))
-    assert only_error(result) == "Borgere, række 2, kolonne C (gruppe): indsatsen har ingen grupper; lad cellen være tom"
+    result = plan(
+        sheet("Borgere", CITIZEN_HEADERS, citizen_row(gruppe=1)),
+        existing=Existing(group_ids=frozenset()),
+    )
+    assert (
+        only_error(result)
+        == "Borgere, række 2, kolonne C (gruppe): indsatsen har ingen grupper; lad cellen være tom"
+    )
 
 
 def test_a_csv_row_with_more_cells_than_headers_is_rejected():
     # "12,5" unquoted in a comma-separated file: two cells, "12" and "5"; not 12 hours.
-    source = sheet("timer", HOURS_HEADERS, ("0101801234", "2020-03", "12", "5"), ("0101801234", "2020-04", "7"))
+    source = sheet(
+        "timer", HOURS_HEADERS, ("0101801234", "2020-03", "12", "5"), ("0101801234", "2020-04", "7")
+    )
     source.csv = True
-    existing = Existing(group_ids=FSM2_GROUPS, citizens={"0101801234": Citizen(cpr="0101801234", name="Anna")})
+    existing = Existing(
+        group_ids=FSM2_GROUPS, citizens={"0101801234": Citizen(cpr="0101801234", name="Anna")}
+    )
     result = plan(source, existing=existing)
     assert errors(result) == [
         "timer, række 2, kolonne D: rækken har flere celler end overskrifter (»5«); "
@@ -510,8 +696,15 @@ def test_a_csv_row_with_more_cells_than_headers_is_rejected():
 
 
 def test_impossible_hours():
-    result = plan(sheet("Løntimer", HOURS_HEADERS, ("0101801234", "2020-03", 800), ("0101801234", "2020-04", "-1")),
-                  existing=_existing_with_anna())
+    result = plan(
+        sheet(
+            "Løntimer",
+            HOURS_HEADERS,
+            ("0101801234", "2020-03", 800),
+            ("0101801234", "2020-04", "-1"),
+        ),
+        existing=_existing_with_anna(),
+    )
     assert errors(result) == [
         "Løntimer, række 2, kolonne C (timer): 800 timer i en måned er ikke muligt (0–744)",
         "Løntimer, række 3, kolonne C (timer): -1 timer i en måned er ikke muligt (0–744)",
@@ -519,7 +712,11 @@ def test_impossible_hours():
 
 
 def test_every_problem_of_a_row_is_reported_and_the_row_rejected_once():
-    result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(cpr="abc", gruppe=9, køn="X", indgang="i går")))
+    result = plan(
+        sheet(
+            "Borgere", CITIZEN_HEADERS, citizen_row(cpr="abc", gruppe=9, køn="X", indgang="i går")
+        )
+    )
     assert len(result.errors) == 4
     (rejected,) = result.rejected
     assert rejected.row == 2 and len(rejected.messages) == 4
@@ -530,8 +727,15 @@ def test_every_problem_of_a_row_is_reported_and_the_row_rejected_once():
 
 
 def _existing_with_anna(**fields) -> Existing:
-    anna = Citizen(cpr="0101801234", name="Anna Hansen", group=1, gender=Gender.FEMALE, origin=Origin.DANISH,
-                   entry_date=D(2019, 11, 1), **fields)
+    anna = Citizen(
+        cpr="0101801234",
+        name="Anna Hansen",
+        group=1,
+        gender=Gender.FEMALE,
+        origin=Origin.DANISH,
+        entry_date=D(2019, 11, 1),
+        **fields,
+    )
     return Existing(group_ids=FSM2_GROUPS, citizens={anna.cpr: anna})
 
 
@@ -544,20 +748,31 @@ def test_the_same_row_again_changes_nothing():
 def test_an_empty_cell_changes_nothing_and_a_filled_one_updates():
     existing = _existing_with_anna()
     result = plan(
-        sheet("Borgere", CITIZEN_HEADERS, citizen_row(navn="Anna Hansen Berg", gruppe=2, køn=None, herkomst=None, indgang=None)),
+        sheet(
+            "Borgere",
+            CITIZEN_HEADERS,
+            citizen_row(navn="Anna Hansen Berg", gruppe=2, køn=None, herkomst=None, indgang=None),
+        ),
         existing=existing,
     )
     (update,) = result.citizens_updated
     assert update.fields == ["navn", "gruppe"]
-    assert (update.new.gender, update.new.origin, update.new.entry_date) == (Gender.FEMALE, Origin.DANISH, D(2019, 11, 1))
+    assert (update.new.gender, update.new.origin, update.new.entry_date) == (
+        Gender.FEMALE,
+        Origin.DANISH,
+        D(2019, 11, 1),
+    )
 
 
 def test_leaving_the_target_group_is_listed():
     existing = _existing_with_anna()
     result = plan(
-        sheet("Borgere", CITIZEN_HEADERS,
-              citizen_row(afgang="2021-03-31", årsag="fraflyttet"),
-              citizen_row(cpr="0202802345", navn="Bo", afgang="2021-01-31", årsag="andet")),
+        sheet(
+            "Borgere",
+            CITIZEN_HEADERS,
+            citizen_row(afgang="2021-03-31", årsag="fraflyttet"),
+            citizen_row(cpr="0202802345", navn="Bo", afgang="2021-01-31", årsag="andet"),
+        ),
         existing=existing,
     )
     # A closed case ("andet") does not take anyone out of the target group (domain.md).
@@ -568,10 +783,18 @@ def test_leaving_the_target_group_is_listed():
 def test_citizens_missing_from_a_full_extract_are_listed_never_deleted():
     anna = Citizen(cpr="0101801234", name="Anna")
     bo = Citizen(cpr="0202802345", name="Bo")
-    gone = Citizen(cpr="0303803456", name="Cai", exit_date=D(2020, 1, 1), exit_reason=ExitReason.DIED)
+    gone = Citizen(
+        cpr="0303803456", name="Cai", exit_date=D(2020, 1, 1), exit_reason=ExitReason.DIED
+    )
     existing = Existing(group_ids=FSM2_GROUPS, citizens={c.cpr: c for c in (anna, bo, gone)})
-    result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(navn="Anna", gruppe=None, køn=None, herkomst=None, indgang=None)),
-                  existing=existing)
+    result = plan(
+        sheet(
+            "Borgere",
+            CITIZEN_HEADERS,
+            citizen_row(navn="Anna", gruppe=None, køn=None, herkomst=None, indgang=None),
+        ),
+        existing=existing,
+    )
     assert [c.name for c in result.missing] == ["Bo"]  # Cai has already left
     # A file without a Borgere sheet says nothing about who is missing.
     result = plan(sheet("Løntimer", HOURS_HEADERS, ("0101801234", "2020-03", 1)), existing=existing)
@@ -586,12 +809,19 @@ def test_a_period_and_hours_already_there_are_unchanged_or_updated():
     existing.paid_hours[(anna.id, "2020-03")] = 12.5
     result = plan(
         sheet("Forløb", PERIOD_HEADERS, ("0101801234", "mentor", "2020-01-01", "2020-06-30", None)),
-        sheet("Løntimer", HOURS_HEADERS, ("0101801234", "2020-03", "12,5"), ("0101801234", "2020-04", 8)),
+        sheet(
+            "Løntimer",
+            HOURS_HEADERS,
+            ("0101801234", "2020-03", "12,5"),
+            ("0101801234", "2020-04", 8),
+        ),
         existing=existing,
     )
     ((old, new),) = result.periods_updated
     assert (old.id, new.id, new.end) == (period.id, period.id, D(2020, 6, 30))
-    assert result.hours_unchanged == 1 and [(h.month, h.hours) for h in result.hours_new] == [("2020-04", 8.0)]
+    assert result.hours_unchanged == 1 and [(h.month, h.hours) for h in result.hours_new] == [
+        ("2020-04", 8.0)
+    ]
 
 
 def test_a_change_of_job_broker_ends_the_old_assignment_yesterday():
@@ -607,7 +837,10 @@ def test_a_change_of_job_broker_ends_the_old_assignment_yesterday():
     changed = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(jf="CD")), existing=existing)
     assert changed.assignments_ended == [(current, TODAY - dt.timedelta(days=1))]
     (new,) = changed.assignments_new
-    assert (new.staff_id, new.start) == (new_broker.id, TODAY)  # a change starts on the day of the import
+    assert (new.staff_id, new.start) == (
+        new_broker.id,
+        TODAY,
+    )  # a change starts on the day of the import
 
 
 def test_an_assignment_that_began_today_is_handed_over_not_ended():
@@ -627,8 +860,13 @@ def test_status_entries_only_when_the_value_changes():
     existing = _existing_with_anna()
     anna = existing.citizens["0101801234"]
     existing.status[(anna.id, "cv_jobnet")] = [(D(2026, 1, 5), "ja")]
-    result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(cv="Ja", jobmål="Pædagogmedhjælper")), existing=existing)
-    assert [(s.kind.value, s.value) for s in result.status_new] == [("jobmaal", "Pædagogmedhjælper")]
+    result = plan(
+        sheet("Borgere", CITIZEN_HEADERS, citizen_row(cv="Ja", jobmål="Pædagogmedhjælper")),
+        existing=existing,
+    )
+    assert [(s.kind.value, s.value) for s in result.status_new] == [
+        ("jobmaal", "Pædagogmedhjælper")
+    ]
     assert "; cv/jobmål: 1 ny registrering" in result.summary()
 
 
@@ -638,19 +876,38 @@ def test_the_summary_line():
         "borgere: 1 ny, 0 ændrede, 0 uændrede; forløb: 0 nye, 0 ændrede; løntimer: 0 nye, 0 ændrede; "
         "medarbejdere: 0 nye, 0 ændrede; 1 afvist række"
     )
-    two = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(), citizen_row(cpr="0202802345"),
-                     citizen_row(cpr="x"), citizen_row(cpr="y")))
-    assert two.summary().startswith("borgere: 2 nye, 0 ændrede") and two.summary().endswith("; 2 afviste rækker")
+    two = plan(
+        sheet(
+            "Borgere",
+            CITIZEN_HEADERS,
+            citizen_row(),
+            citizen_row(cpr="0202802345"),
+            citizen_row(cpr="x"),
+            citizen_row(cpr="y"),
+        )
+    )
+    assert two.summary().startswith("borgere: 2 nye, 0 ændrede") and two.summary().endswith(
+        "; 2 afviste rækker"
+    )
 
 
 def test_staff_rows_follow_the_register_rules():
     """As on the Medarbejdere page (docs/caseload.md): at most 48 hours a week, and a
     pseudo-caseworker has 0 (empty gives 0, also when a known person becomes one)."""
-    existing = Existing(group_ids=FSM2_GROUPS, staff={"KL": Staff("KL", "Karl", StaffRole.CASEWORKER, 37.0)})
-    result = plan(sheet("Medarbejdere", STAFF_HEADERS,
-                        ("P1", "Barsel/fængsel", "pseudo", 10), ("S1", "Sanne", "sagsbehandler", 60),
-                        ("P2", "Pensionsnævnet", "pseudo", None), ("KL", "Karl", "pseudo", None)),
-                  existing=existing)
+    existing = Existing(
+        group_ids=FSM2_GROUPS, staff={"KL": Staff("KL", "Karl", StaffRole.CASEWORKER, 37.0)}
+    )
+    result = plan(
+        sheet(
+            "Medarbejdere",
+            STAFF_HEADERS,
+            ("P1", "Barsel/fængsel", "pseudo", 10),
+            ("S1", "Sanne", "sagsbehandler", 60),
+            ("P2", "Pensionsnævnet", "pseudo", None),
+            ("KL", "Karl", "pseudo", None),
+        ),
+        existing=existing,
+    )
     assert errors(result) == [
         "Medarbejdere, række 2, kolonne D (timer_pr_uge): en pseudo-sagsbehandler har 0 timer om ugen (borgerne hos "
         "den tæller ikke med i nogens sagsstamme)",
@@ -658,15 +915,29 @@ def test_staff_rows_follow_the_register_rules():
     ]
     assert [(s.initials, s.hours_per_week) for s in result.staff_new] == [("P2", 0.0)]
     assert [(new.initials, new.role, new.hours_per_week) for _old, new in result.staff_updated] == [
-        ("KL", StaffRole.PSEUDO, 0.0)]
+        ("KL", StaffRole.PSEUDO, 0.0)
+    ]
 
 
 def test_staff_rows_update_name_role_and_hours():
-    existing = Existing(group_ids=FSM2_GROUPS, staff={"AB": Staff("AB", "Anne", StaffRole.JOB_BROKER, 37.0)})
-    result = plan(sheet("Medarbejdere", STAFF_HEADERS, ("ab", "Anne B", "jobformidler", None), ("BF", "Barsel/fængsel", "pseudo", 0)),
-                  existing=existing)
+    existing = Existing(
+        group_ids=FSM2_GROUPS, staff={"AB": Staff("AB", "Anne", StaffRole.JOB_BROKER, 37.0)}
+    )
+    result = plan(
+        sheet(
+            "Medarbejdere",
+            STAFF_HEADERS,
+            ("ab", "Anne B", "jobformidler", None),
+            ("BF", "Barsel/fængsel", "pseudo", 0),
+        ),
+        existing=existing,
+    )
     ((old, new),) = result.staff_updated
-    assert (new.id, new.name, new.hours_per_week) == (old.id, "Anne B", 37.0)  # empty hours: unchanged
+    assert (new.id, new.name, new.hours_per_week) == (
+        old.id,
+        "Anne B",
+        37.0,
+    )  # empty hours: unchanged
     (pseudo,) = result.staff_new
     assert (pseudo.role, pseudo.hours_per_week) == (StaffRole.PSEUDO, 0.0)
     assert [f.key for f in PAID_HOURS.fields] == HOURS_HEADERS

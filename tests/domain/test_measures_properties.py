@@ -37,7 +37,15 @@ from fsm_desktop.domain.program import BUILTIN, builtin_template, parse_template
 TEMPLATES = {key: builtin_template(key) for key in BUILTIN}
 
 
-def _copy(key: str, new_key: str, start: str, end: str, baseline: str, window: dict | None = None, **first_measure):
+def _copy(
+    key: str,
+    new_key: str,
+    start: str,
+    end: str,
+    baseline: str,
+    window: dict | None = None,
+    **first_measure,
+):
     """A user's copy of a builtin template with other dates (the rules are the same)."""
     data = copy.deepcopy(TEMPLATES[key].raw)
     data.update(key=new_key, period={"start": start, "end": end}, baseline_date=baseline)
@@ -75,24 +83,41 @@ VARIANTS = {
     # (as the status sheet does): a user's template with BIR's group and FSM2's counting.
     "bir_target_group": _with_target_group_rule("bir"),
     "frontrunner_mid": _copy(
-        "frontrunner", "frontrunner_mid", "2018-12-01", "2019-12-31", "2019-01-01",
+        "frontrunner",
+        "frontrunner_mid",
+        "2018-12-01",
+        "2019-12-31",
+        "2019-01-01",
         window={"start": "2019-01-15", "end": "2019-12-15"},
     ),
     # The job broker counted from a day mid-month before the window (issue 18's project period,
     # moved): the day-by-day path for the numerator alone.
     "frontrunner_from_mid": _copy(
-        "frontrunner", "frontrunner_from_mid", "2018-12-01", "2019-12-31", "2019-01-01", qualifying_from="2018-12-10",
+        "frontrunner",
+        "frontrunner_from_mid",
+        "2018-12-01",
+        "2019-12-31",
+        "2019-01-01",
+        qualifying_from="2018-12-10",
     ),
 }
 # The target group's rules on the other paths: FSM2 with BIR's baseline week; an age limit at
 # day precision (Frontrunner's window starting mid-month) and with BIR's week; and an age of 29,
 # which people born on 29 February 1992 reach on 1 March 2021, inside FSM2's period.
-VARIANTS.update({
-    "fsm2_since_baseline": _with_target_group(TEMPLATES["fsm2"], "fsm2_since_baseline", entry="benefit_since_baseline"),
-    "frontrunner_mid_30": _with_target_group(VARIANTS["frontrunner_mid"], "frontrunner_mid_30", min_age=30),
-    "bir_target_group_30": _with_target_group(VARIANTS["bir_target_group"], "bir_target_group_30", min_age=30),
-    "fsm2_29": _with_target_group(TEMPLATES["fsm2"], "fsm2_29", min_age=29),
-})
+VARIANTS.update(
+    {
+        "fsm2_since_baseline": _with_target_group(
+            TEMPLATES["fsm2"], "fsm2_since_baseline", entry="benefit_since_baseline"
+        ),
+        "frontrunner_mid_30": _with_target_group(
+            VARIANTS["frontrunner_mid"], "frontrunner_mid_30", min_age=30
+        ),
+        "bir_target_group_30": _with_target_group(
+            VARIANTS["bir_target_group"], "bir_target_group_30", min_age=30
+        ),
+        "fsm2_29": _with_target_group(TEMPLATES["fsm2"], "fsm2_29", min_age=29),
+    }
+)
 DAY = dt.timedelta(days=1)
 
 #: Examples per template for the comparison with the reference; the engine-only properties
@@ -222,7 +247,9 @@ def facts_for(draw, template, max_citizens=6):
     days = _days(template)
     staff: dict[str, StaffFacts] = {}
     for i in range(1 + draw(_CHOICE) % 4):
-        staff[f"s{i}"] = StaffFacts(f"s{i}", f"S{i}", _pick(draw, _ROLES), _pick(draw, (0.0, 10.0, 18.5, 37.0)))
+        staff[f"s{i}"] = StaffFacts(
+            f"s{i}", f"S{i}", _pick(draw, _ROLES), _pick(draw, (0.0, 10.0, 18.5, 37.0))
+        )
     staff_ids = sorted(staff)
     pool = [days.fresh(draw) for _ in range(1 + draw(_CHOICE) % 4)]
     months = sorted({f"{d.year:04d}-{d.month:02d}" for d in pool})
@@ -241,20 +268,29 @@ def facts_for(draw, template, max_citizens=6):
         paid = {}
         for _ in range(draw(_CHOICE) % 4):
             day = days.near(draw, pool)
-            paid[_pick(draw, months) if draw(st.booleans()) else f"{day.year:04d}-{day.month:02d}"] = _pick(draw, _HOURS)
+            paid[
+                _pick(draw, months) if draw(st.booleans()) else f"{day.year:04d}-{day.month:02d}"
+            ] = _pick(draw, _HOURS)
         assignments = [
-            _span(draw, days, pool, ["jobformidler", "sagsbehandler"], staff_ids) for _ in range(draw(_CHOICE) % 4)
+            _span(draw, days, pool, ["jobformidler", "sagsbehandler"], staff_ids)
+            for _ in range(draw(_CHOICE) % 4)
         ]
         birth = None
         age = template.target_group.min_age or 30
         kind = draw(_CHOICE) % 8
         if kind == 7:  # born on a leap day: the birthday falls on 1 March in other years
-            years = [y for y in range(days.lo.year - age - 3, days.hi.year - age + 1) if calendar.isleap(y)]
+            years = [
+                y
+                for y in range(days.lo.year - age - 3, days.hi.year - age + 1)
+                if calendar.isleap(y)
+            ]
             birth = dt.date(_pick(draw, years), 2, 29)
         elif kind > 1:  # around the day of the target group's minimum age, or long before
             day = days.near(draw, pool)
             years = age + _pick(draw, (0, 0, 0, 10))
-            birth = dt.date(day.year - years, day.month, 28 if (day.month, day.day) == (2, 29) else day.day)
+            birth = dt.date(
+                day.year - years, day.month, 28 if (day.month, day.day) == (2, 29) else day.day
+            )
             birth += dt.timedelta(days=_pick(draw, (-1, 0, 0, 1, 40)))
         citizens.append(
             CitizenFacts(
@@ -314,23 +350,32 @@ def test_engine_agrees_with_the_day_by_day_reference(key, data):
     rows.objects = None
     report = compute(template, rows if as_rows else facts, first, last)
     expected = reference(template, facts, first, last)
-    assert sorted(_key(r) for r in report.results) == sorted(expected), "the same measurement periods"
+    assert sorted(_key(r) for r in report.results) == sorted(expected), (
+        "the same measurement periods"
+    )
     for result in report.results:
         numerator_ids, denominator_ids = expected[_key(result)]
         numerator, denominator = result.members()
         if result.spec.kind == "caseload":
             # numerator: citizens; denominator: full-time caseworkers (engine rounds to 4 places)
             assert result.numerator == len(numerator_ids), _key(result)
-            assert result.denominator == pytest.approx(float(full_time_equivalents(facts, denominator_ids)), abs=1e-4)
+            assert result.denominator == pytest.approx(
+                float(full_time_equivalents(facts, denominator_ids)), abs=1e-4
+            )
             assert {m.citizen_id for m in numerator} == numerator_ids
             continue
-        assert (result.numerator, result.denominator) == (len(numerator_ids), len(denominator_ids)), _key(result)
+        assert (result.numerator, result.denominator) == (
+            len(numerator_ids),
+            len(denominator_ids),
+        ), _key(result)
         assert {m.citizen_id for m in numerator} == numerator_ids, _key(result)
         assert {m.citizen_id for m in denominator} == denominator_ids, _key(result)
 
 
 @pytest.mark.parametrize("key", BUILTIN)
-@settings(max_examples=max(10, EXAMPLES // 2), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(10, EXAMPLES // 2), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_numerator_never_exceeds_denominator(key, data):
     template = TEMPLATES[key]
@@ -348,7 +393,9 @@ def test_numerator_never_exceeds_denominator(key, data):
 
 
 @pytest.mark.parametrize("key", BUILTIN)
-@settings(max_examples=max(10, EXAMPLES // 2), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=max(10, EXAMPLES // 2), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_one_more_qualifying_day_never_lowers_a_numerator(key, data):
     template = TEMPLATES[key]
@@ -358,10 +405,14 @@ def test_one_more_qualifying_day_never_lowers_a_numerator(key, data):
     before = {_key(r): r.numerator for r in compute(template, facts).results}
     more = copy.deepcopy(facts)
     citizen = data.draw(st.sampled_from(more.citizens), label="citizen")
-    day = _days(template).edge(data.draw, [citizen.periods[0].start] if citizen.periods else [template.start])
+    day = _days(template).edge(
+        data.draw, [citizen.periods[0].start] if citizen.periods else [template.start]
+    )
     if data.draw(st.booleans(), label="paid hours instead"):
         month = f"{day.year:04d}-{day.month:02d}"
-        citizen.paid_hours[month] = citizen.paid_hours.get(month, 0.0) + 1.0  # 0 hours → 1 hour counts
+        citizen.paid_hours[month] = (
+            citizen.paid_hours.get(month, 0.0) + 1.0
+        )  # 0 hours → 1 hour counts
     else:
         citizen.periods.append(Span(PeriodKind.ORDINAER_BESKAEFTIGELSE.value, day, day))
     after = {_key(r): r.numerator for r in compute(template, more).results}
@@ -371,9 +422,13 @@ def test_one_more_qualifying_day_never_lowers_a_numerator(key, data):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=1, max_value=80).flatmap(
-    lambda width: st.tuples(st.just(width), st.lists(st.integers(min_value=0, max_value=2**width - 1), max_size=60))
-))
+@given(
+    st.integers(min_value=1, max_value=80).flatmap(
+        lambda width: st.tuples(
+            st.just(width), st.lists(st.integers(min_value=0, max_value=2**width - 1), max_size=60)
+        )
+    )
+)
 def test_counting_bits_side_by_side_equals_counting_them_one_by_one(case):
     from fsm_desktop.domain.measures import _column_counts
 

@@ -101,7 +101,7 @@ def test_no_exit():
 
 
 def test_leaving_reasons():
-    assert LEAVING_REASONS == {"fraflyttet", "folkepension", "doed"}
+    assert {"fraflyttet", "folkepension", "doed"} == LEAVING_REASONS
 
 
 def test_citizen_birth_date_comes_from_the_cpr():
@@ -145,7 +145,12 @@ def test_every_period_kind_has_a_label():
 
 
 def test_every_board_column_has_a_label():
-    assert [c.value for c in BoardColumn] == ["i_gang", "paa_spring", "paa_vej", "paa_laengere_sigt"]
+    assert [c.value for c in BoardColumn] == [
+        "i_gang",
+        "paa_spring",
+        "paa_vej",
+        "paa_laengere_sigt",
+    ]
     assert set(BOARD_LABELS) == set(BoardColumn)
     assert [c.label for c in BoardColumn] == ["i gang", "på spring", "på vej", "på længere sigt"]
 

@@ -40,7 +40,10 @@ def test_fsm2():
     t = builtin_template("fsm2")
     assert t.key == "fsm2"
     assert (t.start, t.end) == (dt.date(2019, 11, 1), dt.date(2021, 10, 31))
-    assert t.target_group.benefits == (PeriodKind.KONTANTHJAELP_AP, PeriodKind.INTEGRATIONSYDELSE_AP)
+    assert t.target_group.benefits == (
+        PeriodKind.KONTANTHJAELP_AP,
+        PeriodKind.INTEGRATIONSYDELSE_AP,
+    )
     assert t.target_group.min_age == 30
     assert set(t.target_group.leaving_reasons) == {
         ExitReason.MOVED_AWAY,
@@ -233,7 +236,10 @@ def test_window_end_before_start(template_data):
 
 def test_payout_window(template_data):
     template_data["measures"][0]["payout_window"] = {"start": "2021-01-01", "end": "2021-12-31"}
-    assert parse_template(template_data).measures[0].payout_window == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    assert parse_template(template_data).measures[0].payout_window == (
+        dt.date(2021, 1, 1),
+        dt.date(2021, 12, 31),
+    )
     template_data["measures"][0]["payout_window"] = {"start": "2021-12-31", "end": "2021-01-01"}
     _expect_error(template_data, "measures[0].payout_window")
     template_data["measures"][0]["payout_window"] = {"start": "2021-13-01", "end": "2021-12-31"}
@@ -339,6 +345,6 @@ def test_known_error_translated_formats_after_translation():
     assert isinstance(err, KnownError)
     assert err.message == "Ukendt indsats »x«."
     assert str(err) == "Ukendt indsats »x«."
-    assert err.translated(lambda template: template.replace("Ukendt indsats", "Unknown initiative")) == (
-        "Unknown initiative »x«."
-    )
+    assert err.translated(
+        lambda template: template.replace("Ukendt indsats", "Unknown initiative")
+    ) == ("Unknown initiative »x«.")

@@ -72,39 +72,67 @@ def _span(kind: PeriodKind | str, start: dt.date, end: dt.date | None = None) ->
 
 def hand_facts(**changes) -> SheetFacts:
     citizens = [
-        CitizenFacts("A", "A", 1, D(2019, 11, 1), periods=[_span(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2019, 11, 15), D(2019, 12, 10))],
-                     paid_hours={"2020-01": 12.0}, assignments=[_span("jobformidler", D(2019, 11, 1))]),
-        CitizenFacts("B", "B", 1, D(2019, 12, 5), periods=[
-            _span(PeriodKind.FRAVAER, D(2020, 1, 2), D(2020, 1, 5)),
-            _span(PeriodKind.ORDINAER_BESKAEFTIGELSE, D(2020, 1, 20)),
-        ]),
+        CitizenFacts(
+            "A",
+            "A",
+            1,
+            D(2019, 11, 1),
+            periods=[_span(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2019, 11, 15), D(2019, 12, 10))],
+            paid_hours={"2020-01": 12.0},
+            assignments=[_span("jobformidler", D(2019, 11, 1))],
+        ),
+        CitizenFacts(
+            "B",
+            "B",
+            1,
+            D(2019, 12, 5),
+            periods=[
+                _span(PeriodKind.FRAVAER, D(2020, 1, 2), D(2020, 1, 5)),
+                _span(PeriodKind.ORDINAER_BESKAEFTIGELSE, D(2020, 1, 20)),
+            ],
+        ),
         CitizenFacts("C", "C", 2, D(2019, 10, 1)),
-        CitizenFacts("D", "D", 1, D(2019, 10, 1), D(2019, 12, 1), ExitReason.MOVED_AWAY,
-                     periods=[_span(PeriodKind.LOENTILSKUD, D(2019, 11, 1), D(2020, 3, 1))],
-                     paid_hours={"2019-11": 5.0},
-                     assignments=[_span("jobformidler", D(2019, 10, 1), D(2019, 11, 30))]),
-        CitizenFacts("E", "E", 1, None, periods=[
-            _span(PeriodKind.KONTANTHJAELP_AP, D(2019, 12, 15)),
-            _span(PeriodKind.FRITAGELSE, D(2019, 12, 20), D(2020, 2, 1)),
-        ]),
+        CitizenFacts(
+            "D",
+            "D",
+            1,
+            D(2019, 10, 1),
+            D(2019, 12, 1),
+            ExitReason.MOVED_AWAY,
+            periods=[_span(PeriodKind.LOENTILSKUD, D(2019, 11, 1), D(2020, 3, 1))],
+            paid_hours={"2019-11": 5.0},
+            assignments=[_span("jobformidler", D(2019, 10, 1), D(2019, 11, 30))],
+        ),
+        CitizenFacts(
+            "E",
+            "E",
+            1,
+            None,
+            periods=[
+                _span(PeriodKind.KONTANTHJAELP_AP, D(2019, 12, 15)),
+                _span(PeriodKind.FRITAGELSE, D(2019, 12, 20), D(2020, 2, 1)),
+            ],
+        ),
         CitizenFacts("F", "F", 1, D(2019, 11, 1), D(2019, 11, 20), ExitReason.OTHER),
     ]
-    facts = dict(
-        rows=Facts(citizens).rows(),
-        maternity=[("E", "2019-12-20", "2020-02-01")],
-        status=[
+    facts = {
+        "rows": Facts(citizens).rows(),
+        "maternity": [("E", "2019-12-20", "2020-02-01")],
+        "status": [
             ("A", "cv_jobnet", "2019-10-01", "ja"),
             ("A", "jobmaal", "2019-12-20", "Lager"),
             ("B", "cv_jobnet", "2019-12-05", "nej"),
             ("B", "cv_jobnet", "2020-01-31", " Ja "),
         ],
-        stepup=[
-            StepUpCase("A", meetings=[MeetingRecord(D(2019, 11, 1)), MeetingRecord(D(2019, 12, 15))]),
+        "stepup": [
+            StepUpCase(
+                "A", meetings=[MeetingRecord(D(2019, 11, 1)), MeetingRecord(D(2019, 12, 15))]
+            ),
             StepUpCase("D", meetings=[MeetingRecord(D(2019, 10, 10))]),
         ],
-        coordination=frozenset({"2019-12"}),
-        goals=FSM2.goals,
-    )
+        "coordination": frozenset({"2019-12"}),
+        "goals": FSM2.goals,
+    }
     facts.update(changes)
     return SheetFacts(**facts)
 
@@ -119,20 +147,43 @@ def counts(sheet, row_id: str) -> list[tuple[float, float | None] | None]:
 
 
 def test_ended_counts_outcomes_begun_while_in_the_target_group():
-    """"Borgere afsluttet til job, fleksjob, uddannelse": an outcome that began while the
+    """ "Borgere afsluttet til job, fleksjob, uddannelse": an outcome that began while the
     citizen was in the target group, from the project's start or their entry to their exit day;
     a job taken after moving away, or begun before the citizen entered, is not the project's."""
     citizens = [
-        CitizenFacts("G", "G", 1, D(2019, 11, 1), D(2019, 12, 1), ExitReason.MOVED_AWAY,
-                     periods=[_span(PeriodKind.ORDINAER_BESKAEFTIGELSE, D(2019, 12, 10))]),  # after moving
-        CitizenFacts("H", "H", 1, D(2019, 11, 1), D(2019, 12, 10), ExitReason.MOVED_AWAY,
-                     periods=[_span(PeriodKind.FLEKSJOB, D(2019, 12, 10))]),  # on the exit day: counts
-        CitizenFacts("I", "I", 1, D(2019, 12, 15),
-                     periods=[_span(PeriodKind.UDDANNELSE_SU, D(2019, 12, 1))]),  # before the entry
-        CitizenFacts("J", "J", 1, D(2019, 11, 1),
-                     periods=[_span(PeriodKind.UDDANNELSE_SU, D(2019, 11, 20))]),
-        CitizenFacts("K", "K", 1, D(2019, 11, 1), D(2020, 1, 31), ExitReason.DIED,
-                     periods=[_span(PeriodKind.ORDINAER_BESKAEFTIGELSE, D(2019, 10, 1))]),  # before the start
+        CitizenFacts(
+            "G",
+            "G",
+            1,
+            D(2019, 11, 1),
+            D(2019, 12, 1),
+            ExitReason.MOVED_AWAY,
+            periods=[_span(PeriodKind.ORDINAER_BESKAEFTIGELSE, D(2019, 12, 10))],
+        ),  # after moving
+        CitizenFacts(
+            "H",
+            "H",
+            1,
+            D(2019, 11, 1),
+            D(2019, 12, 10),
+            ExitReason.MOVED_AWAY,
+            periods=[_span(PeriodKind.FLEKSJOB, D(2019, 12, 10))],
+        ),  # on the exit day: counts
+        CitizenFacts(
+            "I", "I", 1, D(2019, 12, 15), periods=[_span(PeriodKind.UDDANNELSE_SU, D(2019, 12, 1))]
+        ),  # before the entry
+        CitizenFacts(
+            "J", "J", 1, D(2019, 11, 1), periods=[_span(PeriodKind.UDDANNELSE_SU, D(2019, 11, 20))]
+        ),
+        CitizenFacts(
+            "K",
+            "K",
+            1,
+            D(2019, 11, 1),
+            D(2020, 1, 31),
+            ExitReason.DIED,
+            periods=[_span(PeriodKind.ORDINAER_BESKAEFTIGELSE, D(2019, 10, 1))],
+        ),  # before the start
     ]
     sheet = hand_sheet(rows=Facts(citizens).rows(), maternity=[], status=[], stepup=[])
     # Denominator (everyone in group 1 since the start): baseline G H J K; Nov G H J K; then I too.
@@ -143,11 +194,20 @@ def test_ended_counts_outcomes_begun_while_in_the_target_group():
 def test_columns_are_the_baseline_the_months_and_the_goal_dates():
     sheet = hand_sheet()
     assert [(c.kind, c.month) for c in sheet.columns] == [
-        ("baseline", "2019-11"), ("month", "2019-11"), ("month", "2019-12"), ("month", "2020-01"),
-        ("goal", "2020-10"), ("goal", "2021-10"),
+        ("baseline", "2019-11"),
+        ("month", "2019-11"),
+        ("month", "2019-12"),
+        ("month", "2020-01"),
+        ("goal", "2020-10"),
+        ("goal", "2021-10"),
     ]
     assert [c.label for c in sheet.columns] == [
-        "0-punkt 01.11.2019", "nov. 2019", "dec. 2019", "jan. 2020", "Mål okt. 2020", "Mål okt. 2021",
+        "0-punkt 01.11.2019",
+        "nov. 2019",
+        "dec. 2019",
+        "jan. 2020",
+        "Mål okt. 2020",
+        "Mål okt. 2021",
     ]
     assert [row.id for row in sheet.rows][: len(ROWS)] == [spec.id for spec in ROWS]
 
@@ -183,7 +243,12 @@ def test_every_row_counted_by_hand():
     # Step-up since the project's start (1 Nov): D's meeting of 10 Oct is not the project's.
     stepup = sheet.row(STEPUP).cells
     assert [(c.count, c.cumulative) for c in stepup] == [(1, 1), (1, 1), (1, 2), (0, 2)]
-    assert [None if c is None else c.count for c in sheet.row(COORDINATION).cells] == [None, 0, 1, 0]
+    assert [None if c is None else c.count for c in sheet.row(COORDINATION).cells] == [
+        None,
+        0,
+        1,
+        0,
+    ]
     assert sheet.row(EXEMPT_225).availability == NO_DATA
     assert sheet.row(EXEMPT_225).cells == [None] * 4
     assert sheet.row(EXEMPT_225).note == "ingen data"
@@ -214,24 +279,45 @@ def test_rows_without_data_say_so_instead_of_zero():
 
 
 def test_goals_are_compared_with_the_next_goal_and_with_direction():
-    sheet = hand_sheet(goals=[
-        Goal(JOB_BROKER, "Jobformidler", {"2019-11": 0.5, "2020-01": 0.2}),
-        Goal(PASSIVE, "Passiv", {"2019-12": 0.5}),
-        Goal(STEPUP, "Step-up", {"2019-12": 2}, unit="count"),
-    ])
+    sheet = hand_sheet(
+        goals=[
+            Goal(JOB_BROKER, "Jobformidler", {"2019-11": 0.5, "2020-01": 0.2}),
+            Goal(PASSIVE, "Passiv", {"2019-12": 0.5}),
+            Goal(STEPUP, "Step-up", {"2019-12": 2}, unit="count"),
+        ]
+    )
     broker = sheet.row(JOB_BROKER)
     # 2/4 ≥ 50 % (baseline and Nov against Nov's goal), 1/6 < 20 % (Dec against Jan's), 1/5 ≥ 20 %.
-    assert [broker.met(k, c.month) for k, c in enumerate(sheet.data_columns)] == [True, True, False, True]
-    passive = sheet.row(PASSIVE)  # at most 50 %: 2/3 no, 1/3 yes, 3/5 no, 2/4 yes (after the last goal: the last)
-    assert [passive.met(k, c.month) for k, c in enumerate(sheet.data_columns)] == [False, True, False, True]
+    assert [broker.met(k, c.month) for k, c in enumerate(sheet.data_columns)] == [
+        True,
+        True,
+        False,
+        True,
+    ]
+    passive = sheet.row(
+        PASSIVE
+    )  # at most 50 %: 2/3 no, 1/3 yes, 3/5 no, 2/4 yes (after the last goal: the last)
+    assert [passive.met(k, c.month) for k, c in enumerate(sheet.data_columns)] == [
+        False,
+        True,
+        False,
+        True,
+    ]
     stepup = sheet.row(STEPUP)  # the running total (1, 1, 2, 2) against 2
-    assert [stepup.met(k, c.month) for k, c in enumerate(sheet.data_columns)] == [False, False, True, True]
+    assert [stepup.met(k, c.month) for k, c in enumerate(sheet.data_columns)] == [
+        False,
+        False,
+        True,
+        True,
+    ]
     assert sheet.row(PRAKTIK).met(1, "2019-11") is None  # no goal
     assert [c.month for c in sheet.goal_columns] == ["2019-11", "2019-12", "2020-01"]
 
 
 def test_met_is_exact():
-    row = Row("x", "x", "share", "", goals={"2020-10": 0.15}, cells=[Cell(3, 20), Cell(2, 20), Cell(0, 0)])
+    row = Row(
+        "x", "x", "share", "", goals={"2020-10": 0.15}, cells=[Cell(3, 20), Cell(2, 20), Cell(0, 0)]
+    )
     assert row.met(0, "2020-01") is True  # 3 of 20 is exactly 15 %
     assert row.met(1, "2020-01") is False
     assert row.met(2, "2020-01") is None  # nobody in the denominator
@@ -241,8 +327,16 @@ def test_initiatives_without_groups_have_no_group_rows_and_count_everyone():
     bir = builtin_template("bir")
     # BIR's target group is decided by ressourceforløb: each hand citizen gets one from the
     # entry (E from its kontanthjælp's start).
-    people = [dataclasses.replace(c, periods=[*c.periods, _span(PeriodKind.RESSOURCEFORLOEB, c.entry_date or D(2019, 12, 15))])
-              for c in hand_facts().rows.citizen_facts().values()]
+    people = [
+        dataclasses.replace(
+            c,
+            periods=[
+                *c.periods,
+                _span(PeriodKind.RESSOURCEFORLOEB, c.entry_date or D(2019, 12, 15)),
+            ],
+        )
+        for c in hand_facts().rows.citizen_facts().values()
+    ]
     facts = hand_facts(goals=bir.goals, rows=Facts(people).rows())
     sheet = build(bir, facts, Month(2020, 1), D(2020, 1, 31))
     for row_id in (JOB_BROKER, REHAB):
@@ -272,12 +366,24 @@ def test_the_target_group_follows_fsm2s_age_and_birs_baseline_week():
     bir = builtin_template("bir")
     rf = PeriodKind.RESSOURCEFORLOEB
     people = [
-        CitizenFacts("old", "old", None, periods=[_span(rf, D(2019, 3, 1), D(2019, 12, 29))]),  # the Sunday before
-        CitizenFacts("edge", "edge", None, periods=[_span(rf, D(2019, 3, 1), D(2019, 12, 30))]),  # its Monday
+        CitizenFacts(
+            "old", "old", None, periods=[_span(rf, D(2019, 3, 1), D(2019, 12, 29))]
+        ),  # the Sunday before
+        CitizenFacts(
+            "edge", "edge", None, periods=[_span(rf, D(2019, 3, 1), D(2019, 12, 30))]
+        ),  # its Monday
         CitizenFacts("new", "new", None, periods=[_span(rf, D(2020, 1, 20))]),
-        CitizenFacts("dated", "dated", None, D(2019, 6, 1), periods=[_span(rf, D(2019, 6, 1), D(2019, 8, 31))]),
+        CitizenFacts(
+            "dated",
+            "dated",
+            None,
+            D(2019, 6, 1),
+            periods=[_span(rf, D(2019, 6, 1), D(2019, 8, 31))],
+        ),
     ]
-    sheet = build(bir, SheetFacts(Facts(people).rows(), goals=bir.goals), Month(2020, 1), D(2020, 1, 31))
+    sheet = build(
+        bir, SheetFacts(Facts(people).rows(), goals=bir.goals), Month(2020, 1), D(2020, 1, 31)
+    )
     # Columns: 0-punkt 1 Jan 2020, Dec 2019, Jan 2020. "edge" from the start of its course;
     # "new" from 20 January; "old" and "dated" never.
     assert counts(sheet, GROSS) == [(1, 1), (1, 1), (2, 2)]
@@ -308,18 +414,33 @@ def test_the_month_must_lie_in_the_initiative():
     check_month(FSM2, Month(2021, 10))
 
 
-@pytest.mark.parametrize(("text", "unit", "value"), [
-    ("15", "share", 0.15), ("15 %", "share", 0.15), ("12,5", "share", 0.125), ("100", "share", 1.0),
-    ("0", "share", 0.0), ("", "share", None), ("10", "count", 10.0), ("1.234,5", "count", 1234.5),
-])
+@pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [
+        ("15", "share", 0.15),
+        ("15 %", "share", 0.15),
+        ("12,5", "share", 0.125),
+        ("100", "share", 1.0),
+        ("0", "share", 0.0),
+        ("", "share", None),
+        ("10", "count", 10.0),
+        ("1.234,5", "count", 1234.5),
+    ],
+)
 def test_parse_goal(text, unit, value):
     assert parse_goal(text, unit) == value
 
 
-@pytest.mark.parametrize(("text", "unit", "message"), [
-    ("101", "share", "mellem 0 og 100"), ("-1", "share", "mellem 0 og 100"), ("abc", "share", "ikke et tal"),
-    ("-2", "count", "mindst 0"), ("nan", "count", "ikke et tal"),
-])
+@pytest.mark.parametrize(
+    ("text", "unit", "message"),
+    [
+        ("101", "share", "mellem 0 og 100"),
+        ("-1", "share", "mellem 0 og 100"),
+        ("abc", "share", "ikke et tal"),
+        ("-2", "count", "mindst 0"),
+        ("nan", "count", "ikke et tal"),
+    ],
+)
 def test_parse_goal_refuses(text, unit, message):
     with pytest.raises(ValidationError, match=message):
         parse_goal(text, unit)
@@ -338,13 +459,37 @@ def test_check_goal_and_hours():
 # --- properties -------------------------------------------------------------------------------------
 
 _DAYS = [D(2019, 9, 1) + dt.timedelta(days=n) for n in range(0, 330, 7)] + [
-    D(2019, 10, 31), D(2019, 11, 1), D(2019, 11, 30), D(2019, 12, 1), D(2019, 12, 30), D(2020, 1, 31), D(2020, 2, 29)]
-_KINDS = [PeriodKind.VIRKSOMHEDSPRAKTIK, PeriodKind.LOENTILSKUD, PeriodKind.MENTOR, PeriodKind.ORDINAER_BESKAEFTIGELSE,
-          PeriodKind.FLEKSJOB, PeriodKind.UDDANNELSE_SU, PeriodKind.FRAVAER, PeriodKind.FRITAGELSE,
-          PeriodKind.KONTANTHJAELP_AP, PeriodKind.RESSOURCEFORLOEB]
+    D(2019, 10, 31),
+    D(2019, 11, 1),
+    D(2019, 11, 30),
+    D(2019, 12, 1),
+    D(2019, 12, 30),
+    D(2020, 1, 31),
+    D(2020, 2, 29),
+]
+_KINDS = [
+    PeriodKind.VIRKSOMHEDSPRAKTIK,
+    PeriodKind.LOENTILSKUD,
+    PeriodKind.MENTOR,
+    PeriodKind.ORDINAER_BESKAEFTIGELSE,
+    PeriodKind.FLEKSJOB,
+    PeriodKind.UDDANNELSE_SU,
+    PeriodKind.FRAVAER,
+    PeriodKind.FRITAGELSE,
+    PeriodKind.KONTANTHJAELP_AP,
+    PeriodKind.RESSOURCEFORLOEB,
+]
 day = st.sampled_from(_DAYS)
 #: Around FSM2's 30th birthdays in the sheet's months, and long before.
-_BIRTHS = [None, D(1970, 5, 5), D(1989, 11, 1), D(1989, 12, 31), D(1990, 1, 1), D(1990, 3, 14), D(1995, 1, 1)]
+_BIRTHS = [
+    None,
+    D(1970, 5, 5),
+    D(1989, 11, 1),
+    D(1989, 12, 31),
+    D(1990, 1, 1),
+    D(1990, 3, 14),
+    D(1995, 1, 1),
+]
 
 
 @st.composite
@@ -363,21 +508,53 @@ def histories(draw):
             if end is not None and end < start:
                 start, end = end, start
             periods.append(_span(draw(st.sampled_from(_KINDS)), start, end))
-        hours = {f"{m.year:04d}-{m.month:02d}": draw(st.sampled_from([0.0, 3.0, 10.0, 25.0]))
-                 for m in draw(st.lists(day, max_size=3))}
-        brokers = [_span("jobformidler", draw(day), draw(st.none() | st.just(D(2020, 6, 30))))
-                   for _ in range(draw(st.integers(0, 1)))]
-        citizens.append(CitizenFacts(f"c{n}", "", draw(st.sampled_from([1, 2, None])), entry, exit_date, reason,
-                                     periods=periods, paid_hours=hours, assignments=brokers,
-                                     birth_date=draw(st.sampled_from(_BIRTHS))))
-    status = [(f"c{draw(st.integers(0, 11))}", draw(st.sampled_from(["cv_jobnet", "jobmaal"])), draw(day).isoformat(),
-               draw(st.sampled_from(["ja", "nej", "", "Lager"]))) for _ in range(draw(st.integers(0, 10)))]
+        hours = {
+            f"{m.year:04d}-{m.month:02d}": draw(st.sampled_from([0.0, 3.0, 10.0, 25.0]))
+            for m in draw(st.lists(day, max_size=3))
+        }
+        brokers = [
+            _span("jobformidler", draw(day), draw(st.none() | st.just(D(2020, 6, 30))))
+            for _ in range(draw(st.integers(0, 1)))
+        ]
+        citizens.append(
+            CitizenFacts(
+                f"c{n}",
+                "",
+                draw(st.sampled_from([1, 2, None])),
+                entry,
+                exit_date,
+                reason,
+                periods=periods,
+                paid_hours=hours,
+                assignments=brokers,
+                birth_date=draw(st.sampled_from(_BIRTHS)),
+            )
+        )
+    status = [
+        (
+            f"c{draw(st.integers(0, 11))}",
+            draw(st.sampled_from(["cv_jobnet", "jobmaal"])),
+            draw(day).isoformat(),
+            draw(st.sampled_from(["ja", "nej", "", "Lager"])),
+        )
+        for _ in range(draw(st.integers(0, 10)))
+    ]
     return Facts(citizens), status
 
 
 def _spec(groups, qualifying) -> MeasureSpec:
-    return MeasureSpec("p", "p", "share", "month", "any", Population("target_group", groups, ()), tuple(qualifying),
-                       (), "at_least", ())
+    return MeasureSpec(
+        "p",
+        "p",
+        "share",
+        "month",
+        "any",
+        Population("target_group", groups, ()),
+        tuple(qualifying),
+        (),
+        "at_least",
+        (),
+    )
 
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -389,7 +566,9 @@ def test_shares_lie_in_0_1_and_counts_within_denominators(history, key):
     facts, status = history
     template = builtin_template(key)
     last = Month.of(template.start) + 5
-    sheet = build(template, SheetFacts(facts.rows(), status=status, goals=template.goals), last, last.last)
+    sheet = build(
+        template, SheetFacts(facts.rows(), status=status, goals=template.goals), last, last.last
+    )
     for row in sheet.rows:
         for cell in row.cells:
             if cell is None or row.unit != "share":
@@ -406,15 +585,23 @@ def test_the_target_group_is_the_engines(history, key):
     denominator and numerator for the same rule (the Mål page's FSM2 and Frontrunner measures),
     with FSM2's minimum age and BIR's baseline week."""
     facts, _ = history
-    sources = ["virksomhedspraktik", "loentilskud", "loentimer", "ordinaer_beskaeftigelse", "fleksjob", "uddannelse_su"]
+    sources = [
+        "virksomhedspraktik",
+        "loentilskud",
+        "loentimer",
+        "ordinaer_beskaeftigelse",
+        "fleksjob",
+        "uddannelse_su",
+    ]
     initiative = builtin_template(key)
     groups = (1,) if initiative.groups else ()
     template = dataclasses.replace(initiative, measures=(_spec((), []), _spec(groups, sources)))
     first = Month.of(initiative.start)
     last = first + 7
     report = compute(template, facts.rows(), first, last)
-    everyone, group1 = (report.results[: 8], report.results[8:])
+    everyone, group1 = (report.results[:8], report.results[8:])
     sheet = build(initiative, SheetFacts(facts.rows()), last, last.last)
     assert [c.count for c in sheet.row(GROSS).cells[1:]] == [r.denominator for r in everyone]
     assert [(c.count, c.denominator) for c in sheet.row(COMPANY).cells[1:]] == [
-        (r.numerator, r.denominator) for r in group1]
+        (r.numerator, r.denominator) for r in group1
+    ]

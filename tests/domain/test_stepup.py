@@ -41,8 +41,13 @@ D = dt.date
 
 @pytest.mark.parametrize(
     "day, months, expected",
-    [(D(2020, 1, 31), 1, D(2020, 2, 29)), (D(2020, 8, 31), 6, D(2021, 2, 28)), (D(2020, 3, 15), 6, D(2020, 9, 15)),
-     (D(2020, 3, 15), -6, D(2019, 9, 15)), (D(2019, 12, 1), 12, D(2020, 12, 1))],
+    [
+        (D(2020, 1, 31), 1, D(2020, 2, 29)),
+        (D(2020, 8, 31), 6, D(2021, 2, 28)),
+        (D(2020, 3, 15), 6, D(2020, 9, 15)),
+        (D(2020, 3, 15), -6, D(2019, 9, 15)),
+        (D(2019, 12, 1), 12, D(2020, 12, 1)),
+    ],
 )
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
@@ -63,7 +68,9 @@ def test_no_company_directed_offer_within_six_months_makes_the_citizen_due():
     # A praktik in the window: not passive.
     assert due_since(granted, [(D(2020, 5, 1), D(2020, 5, 31))], [], D(2020, 8, 1)) is None
     # A praktik that ended before the window does not help.
-    assert due_since(granted, [(D(2019, 11, 1), D(2019, 12, 31))], [], D(2020, 8, 1)) == D(2020, 7, 15)
+    assert due_since(granted, [(D(2019, 11, 1), D(2019, 12, 31))], [], D(2020, 8, 1)) == D(
+        2020, 7, 15
+    )
     # One started after the mark: no longer passive.
     assert due_since(granted, [(D(2020, 7, 20), None)], [], D(2020, 8, 1)) is None
 
@@ -143,7 +150,11 @@ def test_a_citizen_never_met_is_due_since_the_first_missed_mark():
     assert due(rf(), D(2021, 2, 1)) == (DueReason.RESSOURCEFORLOEB, D(2020, 7, 15), 201)
     assert due_since(JAN15, [], [], D(2021, 2, 1)) == D(2020, 7, 15)
     # Met on 1 Aug 2020 and passive since: due since the next mark, 15 Jan 2021 (17 days).
-    assert due(rf(meetings=[meeting(D(2020, 8, 1))]), D(2021, 2, 1)) == (DueReason.RESSOURCEFORLOEB, D(2021, 1, 15), 17)
+    assert due(rf(meetings=[meeting(D(2020, 8, 1))]), D(2021, 2, 1)) == (
+        DueReason.RESSOURCEFORLOEB,
+        D(2021, 1, 15),
+        17,
+    )
     # A praktik in Sep 2020 (inside the window 15 Jul 2020 – 15 Jan 2021) makes the 15 Jan mark
     # not due either; the 15 Jul 2021 mark's window (15 Jan – 15 Jul 2021) is passive → due.
     praktik = rf(periods={K.VIRKSOMHEDSPRAKTIK.value: [(D(2020, 9, 1), D(2020, 9, 30))]})
@@ -151,7 +162,9 @@ def test_a_citizen_never_met_is_due_since_the_first_missed_mark():
     assert due(praktik, D(2021, 7, 15)) == (DueReason.RESSOURCEFORLOEB, D(2021, 7, 15), 0)
 
 
-@pytest.mark.parametrize("kind", [K.VIRKSOMHEDSPRAKTIK, K.LOENTILSKUD, K.FLEKSJOB, K.ORDINAER_BESKAEFTIGELSE])
+@pytest.mark.parametrize(
+    "kind", [K.VIRKSOMHEDSPRAKTIK, K.LOENTILSKUD, K.FLEKSJOB, K.ORDINAER_BESKAEFTIGELSE]
+)
 def test_a_company_directed_activity_in_the_window_prevents_it(kind):
     # Window of the 15 Jul 2020 mark: 15 Jan – 15 Jul 2020. March is inside it.
     case = rf(periods={kind.value: [(D(2020, 3, 1), D(2020, 3, 31))]})
@@ -172,7 +185,11 @@ def test_a_month_with_paid_hours_is_company_directed():
     # Paid hours in April 2020 (1–30 Apr, inside the window) → not passive.
     assert due(rf(paid_months=[D(2020, 4, 1)]), D(2020, 8, 1)) is None
     # Paid hours in December 2019 only → passive.
-    assert due(rf(paid_months=[D(2019, 12, 1)]), D(2020, 8, 1)) == (DueReason.RESSOURCEFORLOEB, D(2020, 7, 15), 17)
+    assert due(rf(paid_months=[D(2019, 12, 1)]), D(2020, 8, 1)) == (
+        DueReason.RESSOURCEFORLOEB,
+        D(2020, 7, 15),
+        17,
+    )
 
 
 @pytest.mark.parametrize("kind", [K.MENTOR, K.ANDET_AKTIVT_TILBUD, K.UDDANNELSE_SU])
@@ -183,14 +200,20 @@ def test_offers_that_are_not_company_directed_do_not_prevent_it(kind):
 
 def test_chained_ressourceforloeb_periods_keep_the_grant_date():
     # 15 Jan – 30 Apr 2020, then from 1 May (the next day): one course granted 15 Jan.
-    chained = StepUpCase("c1", "Anna", ressourceforloeb=[(D(2020, 5, 1), None), (JAN15, D(2020, 4, 30))])
+    chained = StepUpCase(
+        "c1", "Anna", ressourceforloeb=[(D(2020, 5, 1), None), (JAN15, D(2020, 4, 30))]
+    )
     assert granted_on(chained.ressourceforloeb, D(2020, 8, 1)) == JAN15
     assert due(chained, D(2020, 7, 15)) == (DueReason.RESSOURCEFORLOEB, D(2020, 7, 15), 0)
     # Overlapping periods chain too.
-    overlap = StepUpCase("c1", "Anna", ressourceforloeb=[(JAN15, D(2020, 6, 30)), (D(2020, 6, 1), None)])
+    overlap = StepUpCase(
+        "c1", "Anna", ressourceforloeb=[(JAN15, D(2020, 6, 30)), (D(2020, 6, 1), None)]
+    )
     assert granted_on(overlap.ressourceforloeb, D(2020, 8, 1)) == JAN15
     # A gap of one day (1 May is not covered) starts a new course on 2 May: mark 2 Nov 2020.
-    gap = StepUpCase("c1", "Anna", ressourceforloeb=[(JAN15, D(2020, 4, 30)), (D(2020, 5, 2), None)])
+    gap = StepUpCase(
+        "c1", "Anna", ressourceforloeb=[(JAN15, D(2020, 4, 30)), (D(2020, 5, 2), None)]
+    )
     assert granted_on(gap.ressourceforloeb, D(2020, 8, 1)) == D(2020, 5, 2)
     assert due(gap, D(2020, 8, 1)) is None
     assert due(gap, D(2020, 11, 2)) == (DueReason.RESSOURCEFORLOEB, D(2020, 11, 2), 0)
@@ -208,7 +231,11 @@ def test_not_in_ressourceforloeb_today_means_not_due_by_that_rule():
 
 def test_a_citizen_who_left_is_never_due():
     case = rf(exit_date=D(2020, 8, 1), markings=[Marking(MarkingKind.MARKED, D(2020, 3, 1))])
-    assert due(case, D(2020, 7, 31)) == (DueReason.MARKED, D(2020, 3, 1), 152)  # 1 Mar → 31 Jul: 30+30+31+30+31
+    assert due(case, D(2020, 7, 31)) == (
+        DueReason.MARKED,
+        D(2020, 3, 1),
+        152,
+    )  # 1 Mar → 31 Jul: 30+30+31+30+31
     assert due(case, D(2020, 8, 1)) is None
     assert due(case, D(2021, 1, 1)) is None
 
@@ -223,7 +250,11 @@ def test_a_course_granted_before_the_project_is_due_from_the_entry_at_the_earlie
     case.markings.append(Marking(MarkingKind.MARKED, D(2020, 1, 10)))
     assert due(case, D(2020, 1, 31)) is None
     # An entry before the mark changes nothing.
-    assert due(rf(entry_date=D(2020, 1, 1)), D(2020, 8, 1)) == (DueReason.RESSOURCEFORLOEB, D(2020, 7, 15), 17)
+    assert due(rf(entry_date=D(2020, 1, 1)), D(2020, 8, 1)) == (
+        DueReason.RESSOURCEFORLOEB,
+        D(2020, 7, 15),
+        17,
+    )
 
 
 # --- exemptions --------------------------------------------------------------------------------------
@@ -246,7 +277,9 @@ def test_an_exemption_over_the_due_day_moves_it_to_the_day_after_it_ends(kind):
 def test_chained_exemptions_postpone_to_the_end_of_the_last():
     # Rehab 1 Jun – 31 Jul, then offer agreed 1 Aug – 30 Sep 2020: due 1 Oct 2020.
     second = Marking(MarkingKind.OFFER_AGREED, D(2020, 8, 1), D(2020, 9, 30))
-    case = rf(markings=[Marking(MarkingKind.REHAB_RECOMMENDATION, D(2020, 6, 1), D(2020, 7, 31)), second])
+    case = rf(
+        markings=[Marking(MarkingKind.REHAB_RECOMMENDATION, D(2020, 6, 1), D(2020, 7, 31)), second]
+    )
     held = assess(case, D(2020, 7, 20))
     assert (held.is_due, held.exempt_until, held.exemption) == (False, D(2020, 9, 30), second)
     assert due(case, D(2020, 10, 1)) == (DueReason.RESSOURCEFORLOEB, D(2020, 10, 1), 0)
@@ -270,12 +303,17 @@ def test_an_offer_agreed_after_the_due_day_holds_the_citizen_off():
 
 
 def test_due_list_puts_the_exempt_after_the_due_only_when_asked():
-    exempt = rf(name="Eva", cid="e", markings=[Marking(MarkingKind.OFFER_AGREED, D(2020, 7, 1), D(2020, 9, 30))])
+    exempt = rf(
+        name="Eva",
+        cid="e",
+        markings=[Marking(MarkingKind.OFFER_AGREED, D(2020, 7, 1), D(2020, 9, 30))],
+    )
     anna = rf(name="Anna", cid="a")
     assert [a.case.citizen_id for a in due_list([exempt, anna], D(2020, 8, 1))] == ["a"]
     listed = due_list([exempt, anna], D(2020, 8, 1), include_exempt=True)
     assert [(a.case.citizen_id, a.is_due, a.exempt_until) for a in listed] == [
-        ("a", True, None), ("e", False, D(2020, 9, 30))
+        ("a", True, None),
+        ("e", False, D(2020, 9, 30)),
     ]
 
 
@@ -297,7 +335,12 @@ def test_a_marked_citizen_is_due_until_a_meeting_on_or_after_the_marking():
 def test_a_marking_before_the_entry_is_due_from_the_entry():
     """Marked before the citizen joined the project (the storage gives the entry, at least the
     project's first day): due from the entry, as a ressourceforløb granted before it."""
-    case = StepUpCase("c1", "Anna", entry_date=D(2020, 6, 1), markings=[Marking(MarkingKind.MARKED, D(2020, 3, 1))])
+    case = StepUpCase(
+        "c1",
+        "Anna",
+        entry_date=D(2020, 6, 1),
+        markings=[Marking(MarkingKind.MARKED, D(2020, 3, 1))],
+    )
     assert due(case, D(2020, 5, 31)) is None  # not in the project yet
     assert due(case, D(2020, 6, 10)) == (DueReason.MARKED, D(2020, 6, 1), 9)
     # A meeting between the marking and the entry settles it.
@@ -306,7 +349,9 @@ def test_a_marking_before_the_entry_is_due_from_the_entry():
 
 
 def test_an_ended_marking_is_not_due():
-    case = StepUpCase("c1", "Anna", markings=[Marking(MarkingKind.MARKED, D(2020, 3, 1), D(2020, 3, 5))])
+    case = StepUpCase(
+        "c1", "Anna", markings=[Marking(MarkingKind.MARKED, D(2020, 3, 1), D(2020, 3, 5))]
+    )
     assert due(case, D(2020, 3, 5)) == (DueReason.MARKED, D(2020, 3, 1), 4)
     assert due(case, D(2020, 3, 6)) is None
 
@@ -316,7 +361,9 @@ MAR1 = D(2020, 3, 1)
 
 
 def fsm2(*meetings, periods=None, paid_months=()) -> StepUpCase:
-    return StepUpCase("c1", "Anna", meetings=list(meetings), periods=periods or {}, paid_months=list(paid_months))
+    return StepUpCase(
+        "c1", "Anna", meetings=list(meetings), periods=periods or {}, paid_months=list(paid_months)
+    )
 
 
 def statuses(case, today, index=-1):
@@ -326,8 +373,10 @@ def statuses(case, today, index=-1):
 
 def test_a_plan_line_started_after_the_meeting():
     # Praktik planned 15 Mar, started 20 Mar (late, but started).
-    case = fsm2(meeting(MAR1, line(K.VIRKSOMHEDSPRAKTIK, D(2020, 3, 15))),
-                periods={K.VIRKSOMHEDSPRAKTIK.value: [(D(2020, 3, 20), D(2020, 4, 30))]})
+    case = fsm2(
+        meeting(MAR1, line(K.VIRKSOMHEDSPRAKTIK, D(2020, 3, 15))),
+        periods={K.VIRKSOMHEDSPRAKTIK.value: [(D(2020, 3, 20), D(2020, 4, 30))]},
+    )
     assert statuses(case, D(2020, 4, 1)) == [(LineStatus.STARTED, D(2020, 3, 20), 0)]
     assert due(case, D(2020, 4, 1)) is None
     # Before 20 Mar it is overdue: 15 Mar → 19 Mar = 4 days.
@@ -335,16 +384,23 @@ def test_a_plan_line_started_after_the_meeting():
 
 
 def test_a_plan_line_already_running_at_the_meeting_counts_as_started():
-    running = fsm2(meeting(MAR1, line(K.MENTOR, D(2020, 3, 1))), periods={K.MENTOR.value: [(D(2020, 2, 1), None)]})
+    running = fsm2(
+        meeting(MAR1, line(K.MENTOR, D(2020, 3, 1))),
+        periods={K.MENTOR.value: [(D(2020, 2, 1), None)]},
+    )
     assert statuses(running, D(2020, 4, 1)) == [(LineStatus.STARTED, MAR1, 0)]
     # One that ended the day before the meeting does not.
-    ended = fsm2(meeting(MAR1, line(K.MENTOR, D(2020, 3, 1))),
-                 periods={K.MENTOR.value: [(D(2020, 2, 1), D(2020, 2, 29))]})
+    ended = fsm2(
+        meeting(MAR1, line(K.MENTOR, D(2020, 3, 1))),
+        periods={K.MENTOR.value: [(D(2020, 2, 1), D(2020, 2, 29))]},
+    )
     assert statuses(ended, D(2020, 4, 1)) == [(LineStatus.OVERDUE, None, 31)]
 
 
 def test_paid_hours_start_a_planned_ordinary_job():
-    case = fsm2(meeting(MAR1, line(K.ORDINAER_BESKAEFTIGELSE, D(2020, 4, 1))), paid_months=[D(2020, 4, 1)])
+    case = fsm2(
+        meeting(MAR1, line(K.ORDINAER_BESKAEFTIGELSE, D(2020, 4, 1))), paid_months=[D(2020, 4, 1)]
+    )
     assert statuses(case, D(2020, 4, 10)) == [(LineStatus.STARTED, D(2020, 4, 1), 0)]
 
 
@@ -377,9 +433,11 @@ def test_only_the_latest_meetings_plan_puts_the_citizen_on_the_list():
 
 @pytest.mark.parametrize(
     "started, expected",
-    [((), Outcome.OVERDUE),  # praktik 15 Mar overdue on 1 Apr, løntilskud 1 May pending
-     ((K.VIRKSOMHEDSPRAKTIK,), Outcome.PENDING),  # praktik started, løntilskud pending
-     ((K.VIRKSOMHEDSPRAKTIK, K.LOENTILSKUD), Outcome.KEPT)],
+    [
+        ((), Outcome.OVERDUE),  # praktik 15 Mar overdue on 1 Apr, løntilskud 1 May pending
+        ((K.VIRKSOMHEDSPRAKTIK,), Outcome.PENDING),  # praktik started, løntilskud pending
+        ((K.VIRKSOMHEDSPRAKTIK, K.LOENTILSKUD), Outcome.KEPT),
+    ],
 )
 def test_outcomes(started, expected):
     plan = (line(K.VIRKSOMHEDSPRAKTIK, D(2020, 3, 15)), line(K.LOENTILSKUD, D(2020, 5, 1)))
@@ -404,7 +462,12 @@ def test_due_list_most_overdue_first_then_by_name():
         rf(D(2020, 3, 1), name="Eva", cid="e"),  # mark 1 Sep: not due
     ]
     listed = due_list(cases, today)
-    assert [(a.case.citizen_id, a.days_overdue) for a in listed] == [("d", 61), ("a", 17), ("c", 17), ("b", 12)]
+    assert [(a.case.citizen_id, a.days_overdue) for a in listed] == [
+        ("d", 61),
+        ("a", 17),
+        ("c", 17),
+        ("b", 12),
+    ]
 
 
 # --- missing roles ----------------------------------------------------------------------------------
@@ -436,11 +499,15 @@ def test_each_always_required_role(missing):
 
 def test_health_barrier_needs_a_health_professional():
     assert warned(present(*ALWAYS), [Barrier.HEALTH]) == [(R.HEALTH, True)]
-    assert warned(present(*ALWAYS, health=F.OTHER), [Barrier.HEALTH]) == []  # FSM2: in the broad sense
+    assert (
+        warned(present(*ALWAYS, health=F.OTHER), [Barrier.HEALTH]) == []
+    )  # FSM2: in the broad sense
     assert warned(present(*ALWAYS, health=F.OTHER), []) == []  # no health barrier: nothing asked
 
 
-@pytest.mark.parametrize("function, expected", [(F.OTHER, [(R.HEALTH, True)]), (F.COORDINATOR, []), (F.GP, [])])
+@pytest.mark.parametrize(
+    "function, expected", [(F.OTHER, [(R.HEALTH, True)]), (F.COORDINATOR, []), (F.GP, [])]
+)
 def test_ressourceforloeb_only_the_coordinator_or_the_gp(function, expected):
     assert warned(present(*ALWAYS, health=function), [Barrier.HEALTH], rf=True) == expected
 
@@ -451,7 +518,10 @@ def test_ressourceforloeb_warning_text_names_coordinator_and_gp():
 
 
 def test_social_and_family_barriers_are_recommendations():
-    assert warned(present(*ALWAYS), [Barrier.SOCIAL, Barrier.FAMILY]) == [(R.SOCIAL, False), (R.FAMILY, False)]
+    assert warned(present(*ALWAYS), [Barrier.SOCIAL, Barrier.FAMILY]) == [
+        (R.SOCIAL, False),
+        (R.FAMILY, False),
+    ]
     assert warned(present(*ALWAYS, R.SOCIAL, R.FAMILY), [Barrier.SOCIAL, Barrier.FAMILY]) == []
     assert warned(present(*ALWAYS), [Barrier.OTHER]) == []
 
@@ -466,21 +536,44 @@ def test_the_network_when_the_citizen_wishes_it():
 def test_monthly_counts_per_month_cumulative_and_by_outcome():
     today = D(2020, 4, 20)
     a = fsm2(
-        meeting(D(2019, 12, 10), line(K.MENTOR, D(2019, 12, 15))),  # before the start (1 Jan): not counted
-        meeting(D(2020, 1, 10), line(K.VIRKSOMHEDSPRAKTIK, D(2020, 1, 20))),  # started 20 Jan → kept
+        meeting(
+            D(2019, 12, 10), line(K.MENTOR, D(2019, 12, 15))
+        ),  # before the start (1 Jan): not counted
+        meeting(
+            D(2020, 1, 10), line(K.VIRKSOMHEDSPRAKTIK, D(2020, 1, 20))
+        ),  # started 20 Jan → kept
         periods={K.VIRKSOMHEDSPRAKTIK.value: [(D(2020, 1, 20), D(2020, 2, 20))]},
     )
-    b = StepUpCase("c2", "Bo", meetings=[
-        meeting(D(2020, 1, 31)),  # no plan
-        meeting(D(2020, 3, 2), line(K.LOENTILSKUD, D(2020, 4, 1))),  # not started by 20 Apr → overdue
-        meeting(D(2020, 3, 31), line(K.MENTOR, D(2020, 4, 20))),  # planned today → pending
-    ])
+    b = StepUpCase(
+        "c2",
+        "Bo",
+        meetings=[
+            meeting(D(2020, 1, 31)),  # no plan
+            meeting(
+                D(2020, 3, 2), line(K.LOENTILSKUD, D(2020, 4, 1))
+            ),  # not started by 20 Apr → overdue
+            meeting(D(2020, 3, 31), line(K.MENTOR, D(2020, 4, 20))),  # planned today → pending
+        ],
+    )
     counts = monthly_counts([a, b], D(2020, 1, 1), D(2020, 4, 30), today)
     assert [(c.month, c.held, c.cumulative) for c in counts] == [
-        ("2020-01", 2, 2), ("2020-02", 0, 2), ("2020-03", 2, 4), ("2020-04", 0, 4)
+        ("2020-01", 2, 2),
+        ("2020-02", 0, 2),
+        ("2020-03", 2, 4),
+        ("2020-04", 0, 4),
     ]
-    assert counts[0].by_outcome == {Outcome.KEPT: 1, Outcome.PENDING: 0, Outcome.OVERDUE: 0, Outcome.NO_PLAN: 1}
-    assert counts[2].by_outcome == {Outcome.KEPT: 0, Outcome.PENDING: 1, Outcome.OVERDUE: 1, Outcome.NO_PLAN: 0}
+    assert counts[0].by_outcome == {
+        Outcome.KEPT: 1,
+        Outcome.PENDING: 0,
+        Outcome.OVERDUE: 0,
+        Outcome.NO_PLAN: 1,
+    }
+    assert counts[2].by_outcome == {
+        Outcome.KEPT: 0,
+        Outcome.PENDING: 1,
+        Outcome.OVERDUE: 1,
+        Outcome.NO_PLAN: 0,
+    }
     assert counts[1].by_outcome == dict.fromkeys(Outcome, 0)
 
 
@@ -495,7 +588,10 @@ def test_monthly_counts_across_a_year_end():
     case = fsm2(meeting(D(2020, 12, 31)), meeting(D(2021, 1, 1)))
     counts = monthly_counts([case], D(2020, 11, 15), D(2021, 2, 1), D(2021, 2, 1))
     assert [(c.month, c.held, c.cumulative) for c in counts] == [
-        ("2020-11", 0, 0), ("2020-12", 1, 1), ("2021-01", 1, 2), ("2021-02", 0, 2)
+        ("2020-11", 0, 0),
+        ("2020-12", 1, 1),
+        ("2021-01", 1, 2),
+        ("2021-02", 0, 2),
     ]
 
 
@@ -528,14 +624,19 @@ def cases(draw):
     for i in range(draw(st.integers(0, 3))):
         day = draw(days)
         plan = tuple(
-            PlannedOffer(draw(st.sampled_from([K.VIRKSOMHEDSPRAKTIK, K.LOENTILSKUD, K.MENTOR])),
-                         day + dt.timedelta(days=draw(st.integers(0, 90))))
+            PlannedOffer(
+                draw(st.sampled_from([K.VIRKSOMHEDSPRAKTIK, K.LOENTILSKUD, K.MENTOR])),
+                day + dt.timedelta(days=draw(st.integers(0, 90))),
+            )
             for _ in range(draw(st.integers(0, 2)))
         )
         meetings.append(MeetingRecord(day, (), (), plan, f"m{i}"))
-    periods = {k.value: draw(spans()) for k in (K.VIRKSOMHEDSPRAKTIK, K.LOENTILSKUD, K.MENTOR, K.FLEKSJOB)}
+    periods = {
+        k.value: draw(spans()) for k in (K.VIRKSOMHEDSPRAKTIK, K.LOENTILSKUD, K.MENTOR, K.FLEKSJOB)
+    }
     return StepUpCase(
-        "c1", "Anna",
+        "c1",
+        "Anna",
         entry_date=draw(st.none() | days),
         exit_date=draw(st.none() | days),
         ressourceforloeb=draw(spans(2)),
@@ -547,8 +648,11 @@ def cases(draw):
 
 
 #: A thorough run: FSM_STEPUP_EXAMPLES=3000 pytest tests/domain/test_stepup.py
-PROPERTY = settings(max_examples=int(os.environ.get("FSM_STEPUP_EXAMPLES", "100")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=int(os.environ.get("FSM_STEPUP_EXAMPLES", "100")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @PROPERTY

@@ -23,8 +23,15 @@ T_TEAM = "2026-03-14T10:15:00"
 
 
 def citizen(**values) -> dict:
-    row = {"id": "c1", "cpr": "0101801234", "name": "Anna Hansen", "grp": 1, "note": "", "network_consent": 0,
-           "updated_at": T0}
+    row = {
+        "id": "c1",
+        "cpr": "0101801234",
+        "name": "Anna Hansen",
+        "grp": 1,
+        "note": "",
+        "network_consent": 0,
+        "updated_at": T0,
+    }
     row.update(values)
     return row
 
@@ -60,7 +67,9 @@ def test_different_fields_of_one_citizen_merge_without_asking():
     op, values = merge.result({})
     # Both sides' changes stay in the row: its stamp is the later of the two (the team's here).
     assert (op, values) == ("update", {"name": "Anna Holm Hansen"})
-    assert apply(team, op, values) == citizen(name="Anna Holm Hansen", note="Ringet op", updated_at=T_TEAM)
+    assert apply(team, op, values) == citizen(
+        name="Anna Holm Hansen", note="Ringet op", updated_at=T_TEAM
+    )
     earlier = citizen(note="Ringet op", updated_at="2026-03-10T07:00:00")
     merge = merge_row(update("citizen", ("c1",), base, laptop), earlier, "c1")
     assert merge.result({}) == ("update", {"name": "Anna Holm Hansen", "updated_at": T_LAPTOP})
@@ -71,7 +80,10 @@ def test_only_the_laptop_changed_the_row_so_the_row_becomes_the_laptops():
     laptop = citizen(name="Anna Holm", note="Mødt op", updated_at=T_LAPTOP)
     merge = merge_row(update("citizen", ("c1",), base, laptop), dict(base), "c1")
     op, values = merge.result({})
-    assert (op, values) == ("update", {"name": "Anna Holm", "note": "Mødt op", "updated_at": T_LAPTOP})
+    assert (op, values) == (
+        "update",
+        {"name": "Anna Holm", "note": "Mødt op", "updated_at": T_LAPTOP},
+    )
     assert apply(dict(base), op, values) == laptop
 
 
@@ -82,8 +94,18 @@ def test_the_same_field_changed_differently_is_one_conflict_with_all_three_value
     merge = merge_row(update("citizen", ("c1",), base, laptop), team, "c1")
     assert merge.take == {}
     assert merge.conflicts == [
-        Conflict("citizen", ("c1",), "field", "note", "Første note", "Teamets note", "Bærbarens note", "c1",
-                 team_at=T_TEAM, laptop_at=T_LAPTOP)
+        Conflict(
+            "citizen",
+            ("c1",),
+            "field",
+            "note",
+            "Første note",
+            "Teamets note",
+            "Bærbarens note",
+            "c1",
+            team_at=T_TEAM,
+            laptop_at=T_LAPTOP,
+        )
     ]
     (conflict,) = merge.conflicts
     assert conflict.id == 'citizen:["c1"]:note'
@@ -91,7 +113,10 @@ def test_the_same_field_changed_differently_is_one_conflict_with_all_three_value
     # and the stamp follows the value (only the laptop's change is in the row).
     assert merge.result({}) == ("none", {})
     assert merge.result({conflict.id: "team"}) == ("none", {})
-    assert merge.result({conflict.id: "laptop"}) == ("update", {"note": "Bærbarens note", "updated_at": T_LAPTOP})
+    assert merge.result({conflict.id: "laptop"}) == (
+        "update",
+        {"note": "Bærbarens note", "updated_at": T_LAPTOP},
+    )
 
 
 def test_a_conflict_decided_for_the_laptop_beside_a_kept_team_change_takes_the_later_stamp():
@@ -101,7 +126,10 @@ def test_a_conflict_decided_for_the_laptop_beside_a_kept_team_change_takes_the_l
     merge = merge_row(update("citizen", ("c1",), base, laptop), team, "c1")
     (conflict,) = merge.conflicts
     assert conflict.field == "note"
-    assert merge.result({conflict.id: "laptop"}) == ("update", {"note": "Bærbarens"})  # the team's stamp is later
+    assert merge.result({conflict.id: "laptop"}) == (
+        "update",
+        {"note": "Bærbarens"},
+    )  # the team's stamp is later
 
 
 def test_two_conflicts_in_one_row_are_decided_one_by_one():
@@ -110,12 +138,16 @@ def test_two_conflicts_in_one_row_are_decided_one_by_one():
     laptop = citizen(name="Anna L", note="L", updated_at=T_LAPTOP)
     merge = merge_row(update("citizen", ("c1",), base, laptop), team, "c1")
     assert [(c.field, c.base, c.team, c.laptop) for c in merge.conflicts] == [
-        ("name", "Anna Hansen", "Anna T", "Anna L"), ("note", "", "T", "L")]
+        ("name", "Anna Hansen", "Anna T", "Anna L"),
+        ("note", "", "T", "L"),
+    ]
     name, note = merge.conflicts
     # The team's name stays beside the laptop's note: both sides' changes, the later stamp.
     assert merge.result({name.id: "team", note.id: "laptop"}) == ("update", {"note": "L"})
     assert merge.result({name.id: "laptop", note.id: "laptop"}) == (
-        "update", {"name": "Anna L", "note": "L", "updated_at": T_LAPTOP})
+        "update",
+        {"name": "Anna L", "note": "L", "updated_at": T_LAPTOP},
+    )
 
 
 def test_the_same_change_on_both_sides_is_nothing_to_decide():
@@ -150,7 +182,9 @@ def test_a_stamp_never_conflicts_on_its_own():
     assert merge.conflicts == [] and merge.already
     assert merge.result({}) == ("none", {})
     # Both stamps moved, no value changed.
-    merge = merge_row(update("citizen", ("c1",), base, citizen(updated_at=T_LAPTOP)), citizen(updated_at=T_TEAM))
+    merge = merge_row(
+        update("citizen", ("c1",), base, citizen(updated_at=T_LAPTOP)), citizen(updated_at=T_TEAM)
+    )
     assert merge.conflicts == [] and merge.result({}) == ("none", {})
 
 
@@ -183,10 +217,17 @@ def test_the_placements_since_follows_the_column():
     team = placement("paa_spring", T_TEAM)
     merge = merge_row(update("placement", ("c1",), base, laptop), team, "c1")
     (conflict,) = merge.conflicts
-    assert (conflict.field, conflict.base, conflict.team, conflict.laptop) == ("board_column", "paa_vej", "paa_spring",
-                                                                               "i_gang")
+    assert (conflict.field, conflict.base, conflict.team, conflict.laptop) == (
+        "board_column",
+        "paa_vej",
+        "paa_spring",
+        "i_gang",
+    )
     assert (conflict.team_at, conflict.laptop_at) == (T_TEAM, T_LAPTOP)
-    assert merge.result({conflict.id: "laptop"}) == ("update", {"board_column": "i_gang", "since": T_LAPTOP})
+    assert merge.result({conflict.id: "laptop"}) == (
+        "update",
+        {"board_column": "i_gang", "since": T_LAPTOP},
+    )
     assert merge.result({conflict.id: "team"}) == ("none", {})
 
 
@@ -201,7 +242,11 @@ def test_deleted_on_the_laptop_and_changed_in_the_team_is_a_conflict():
     merge = merge_row(change, hours(12.0), "c1")
     (conflict,) = merge.conflicts
     assert (conflict.kind, conflict.table, conflict.key, conflict.citizen_id) == (
-        "deleted_on_laptop", "paid_hours", ("c1", "2026-02"), "c1")
+        "deleted_on_laptop",
+        "paid_hours",
+        ("c1", "2026-02"),
+        "c1",
+    )
     assert conflict.id == 'paid_hours:["c1", "2026-02"]:'
     assert merge.result({conflict.id: "laptop"}) == ("delete", {})
     assert merge.result({conflict.id: "team"}) == ("none", {})
@@ -233,7 +278,14 @@ def test_a_delete_of_a_row_the_team_only_stamped_goes_through():
 
 # --- added on both sides ---------------------------------------------------------------------------------
 def test_a_row_only_the_laptop_added_is_added():
-    row = {"id": "k1", "citizen_id": "c1", "date": "2026-03-12", "kind": "telefon", "staff_id": None, "note": ""}
+    row = {
+        "id": "k1",
+        "citizen_id": "c1",
+        "date": "2026-03-12",
+        "kind": "telefon",
+        "staff_id": None,
+        "note": "",
+    }
     merge = merge_row(Change("contact", ("k1",), None, row), None, "c1")
     assert merge.conflicts == [] and merge.result({}) == ("insert", row)
 
@@ -244,13 +296,24 @@ def test_a_placement_added_on_both_sides_in_different_columns_is_a_conflict():
     merge = merge_row(Change("placement", ("c1",), None, laptop), team, "c1")
     (conflict,) = merge.conflicts
     assert (conflict.kind, conflict.field, conflict.base, conflict.team, conflict.laptop) == (
-        "field", "board_column", None, "i_gang", "paa_vej")
-    assert merge.result({conflict.id: "laptop"}) == ("update", {"board_column": "paa_vej", "since": T_LAPTOP})
+        "field",
+        "board_column",
+        None,
+        "i_gang",
+        "paa_vej",
+    )
+    assert merge.result({conflict.id: "laptop"}) == (
+        "update",
+        {"board_column": "paa_vej", "since": T_LAPTOP},
+    )
     assert merge.result({conflict.id: "team"}) == ("none", {})
 
 
 def test_a_placement_added_on_both_sides_in_the_same_column_is_nothing_to_decide():
-    merge = merge_row(Change("placement", ("c1",), None, placement("i_gang", T_LAPTOP)), placement("i_gang", T_TEAM))
+    merge = merge_row(
+        Change("placement", ("c1",), None, placement("i_gang", T_LAPTOP)),
+        placement("i_gang", T_TEAM),
+    )
     assert merge.conflicts == [] and merge.already
     assert merge.result({}) == ("none", {})  # the team's since is the later
 
@@ -259,40 +322,88 @@ def test_values_compare_as_sqlite_stores_them():
     base = hours(10)
     merge = merge_row(Change("paid_hours", ("c1", "2026-02"), base, hours(10.0)), hours(10.0))
     assert merge.already
-    merge = merge_row(update("citizen", ("c1",), citizen(network_consent=0), citizen(network_consent=1)),
-                      citizen(network_consent=1))
+    merge = merge_row(
+        update("citizen", ("c1",), citizen(network_consent=0), citizen(network_consent=1)),
+        citizen(network_consent=1),
+    )
     assert merge.already
 
 
 # --- words ---------------------------------------------------------------------------------------------
 def _changes() -> list[Change]:
     found: list[Change] = []
-    found += [Change("board_move", (f"m{i}",), None, {"id": f"m{i}", "citizen_id": "c1"}) for i in range(12)]
-    found += [Change("placement", (f"c{i}",), placement("paa_vej", T0), placement("i_gang", T_LAPTOP)) for i in range(12)]
-    found += [Change("contact", (f"k{i}",), None, {"id": f"k{i}", "citizen_id": "c1"}) for i in range(29)]
-    found.append(Change("contact", ("k-old",), {"id": "k-old", "citizen_id": "c1"}, None))  # a deleted one counts
+    found += [
+        Change("board_move", (f"m{i}",), None, {"id": f"m{i}", "citizen_id": "c1"})
+        for i in range(12)
+    ]
+    found += [
+        Change("placement", (f"c{i}",), placement("paa_vej", T0), placement("i_gang", T_LAPTOP))
+        for i in range(12)
+    ]
+    found += [
+        Change("contact", (f"k{i}",), None, {"id": f"k{i}", "citizen_id": "c1"}) for i in range(29)
+    ]
+    found.append(
+        Change("contact", ("k-old",), {"id": "k-old", "citizen_id": "c1"}, None)
+    )  # a deleted one counts
     for meeting in ("s1", "s2"):
-        found.append(Change("stepup_meeting", (meeting,), None, {"id": meeting, "citizen_id": "c1"}))
-        found += [Change("stepup_participant", (f"{meeting}p{i}",), None, {"id": f"{meeting}p{i}", "meeting_id": meeting})
-                  for i in range(4)]
-        found.append(Change("stepup_plan_line", (f"{meeting}l",), None, {"id": f"{meeting}l", "meeting_id": meeting}))
+        found.append(
+            Change("stepup_meeting", (meeting,), None, {"id": meeting, "citizen_id": "c1"})
+        )
+        found += [
+            Change(
+                "stepup_participant",
+                (f"{meeting}p{i}",),
+                None,
+                {"id": f"{meeting}p{i}", "meeting_id": meeting},
+            )
+            for i in range(4)
+        ]
+        found.append(
+            Change(
+                "stepup_plan_line",
+                (f"{meeting}l",),
+                None,
+                {"id": f"{meeting}l", "meeting_id": meeting},
+            )
+        )
     # A meeting saved again: only its participants changed; it counts once.
-    found += [Change("stepup_participant", (f"s3p{i}",), None, {"id": f"s3p{i}", "meeting_id": "s3"}) for i in range(2)]
-    found += [update("citizen", (f"c{i}",), citizen(id=f"c{i}"), citizen(id=f"c{i}", note="x")) for i in range(5)]
+    found += [
+        Change("stepup_participant", (f"s3p{i}",), None, {"id": f"s3p{i}", "meeting_id": "s3"})
+        for i in range(2)
+    ]
+    found += [
+        update("citizen", (f"c{i}",), citizen(id=f"c{i}"), citizen(id=f"c{i}", note="x"))
+        for i in range(5)
+    ]
     return found
 
 
 def test_the_preview_counts_in_domain_words():
     counts = count_changes(_changes())
-    assert counts == {"Flytninger på tavlen": 12, "Kontakter": 30, "Step-up-møder": 3, "Ændrede oplysninger": 5}
-    assert list(counts) == ["Flytninger på tavlen", "Kontakter", "Step-up-møder", "Ændrede oplysninger"]
-    assert summary_line(counts) == "Flytninger på tavlen: 12, kontakter: 30, step-up-møder: 3, ændrede oplysninger: 5"
+    assert counts == {
+        "Flytninger på tavlen": 12,
+        "Kontakter": 30,
+        "Step-up-møder": 3,
+        "Ændrede oplysninger": 5,
+    }
+    assert list(counts) == [
+        "Flytninger på tavlen",
+        "Kontakter",
+        "Step-up-møder",
+        "Ændrede oplysninger",
+    ]
+    assert (
+        summary_line(counts)
+        == "Flytninger på tavlen: 12, kontakter: 30, step-up-møder: 3, ændrede oplysninger: 5"
+    )
 
 
 def test_the_preview_in_the_issues_shape_and_every_heading_in_its_order():
-    changes = [c for c in _changes() if not c.row.get("meeting_id") == "s3"]
+    changes = [c for c in _changes() if c.row.get("meeting_id") != "s3"]
     assert summary_line(count_changes(changes)) == (
-        "Flytninger på tavlen: 12, kontakter: 30, step-up-møder: 2, ændrede oplysninger: 5")
+        "Flytninger på tavlen: 12, kontakter: 30, step-up-møder: 2, ændrede oplysninger: 5"
+    )
     more = [
         Change("paid_hours", ("c1", "2026-02"), None, hours(3.0)),
         Change("status_entry", ("e1",), None, {"id": "e1", "citizen_id": "c1"}),
@@ -303,45 +414,77 @@ def test_the_preview_in_the_issues_shape_and_every_heading_in_its_order():
     ]
     # An abbreviation keeps its capitals inside the line ("CV", not "cV").
     assert summary_line(count_changes(more)) == (
-        "Step-up-markeringer: 1, CV og jobmål: 1, netværk: 1, forløb: 1, løntimer: 1, jobformidler og sagsbehandler: 1")
+        "Step-up-markeringer: 1, CV og jobmål: 1, netværk: 1, forløb: 1, løntimer: 1, jobformidler og sagsbehandler: 1"
+    )
     assert summary_line(count_changes(more[1:2])) == "CV og jobmål: 1"
     assert summary_line({}) == "Ingen ændringer"
     assert count_changes([Change("audit_log", ("x",), None, {"id": "x"})]) == {}
 
 
 def test_a_conflict_in_words_of_the_board():
-    conflict = Conflict("placement", ("c1",), "field", "board_column", "paa_spring", "i_gang", "paa_vej", "c1",
-                        team_at="2026-03-14T10:15:00", laptop_at="2026-03-12T09:30:00")
+    conflict = Conflict(
+        "placement",
+        ("c1",),
+        "field",
+        "board_column",
+        "paa_spring",
+        "i_gang",
+        "paa_vej",
+        "c1",
+        team_at="2026-03-14T10:15:00",
+        laptop_at="2026-03-12T09:30:00",
+    )
     line = conflict_line(conflict, "Anna Hansen", "bærbar JF3")
     assert line == "Anna Hansen: på vej (bærbar JF3, 12.03) / i gang (teamkopien, 14.03)"
     assert f"{line} — {CHOICE_WORDS['team']} / {CHOICE_WORDS['laptop']}" == (
-        "Anna Hansen: på vej (bærbar JF3, 12.03) / i gang (teamkopien, 14.03) — behold teamkopiens / tag bærbarens")
+        "Anna Hansen: på vej (bærbar JF3, 12.03) / i gang (teamkopien, 14.03) — behold teamkopiens / tag bærbarens"
+    )
 
 
 def test_a_conflict_in_words_of_the_citizens_page():
-    note = Conflict("citizen", ("c1",), "field", "note", "", "Teamets", "", "c1", team_at=T_TEAM, laptop_at=T_LAPTOP)
+    note = Conflict(
+        "citizen",
+        ("c1",),
+        "field",
+        "note",
+        "",
+        "Teamets",
+        "",
+        "c1",
+        team_at=T_TEAM,
+        laptop_at=T_LAPTOP,
+    )
     assert conflict_line(note, "Anna Hansen", "bærbar JF3") == (
-        "Anna Hansen (note): (tom) (bærbar JF3, 12.03) / Teamets (teamkopien, 14.03)")
+        "Anna Hansen (note): (tom) (bærbar JF3, 12.03) / Teamets (teamkopien, 14.03)"
+    )
     day = Conflict("citizen", ("c1",), "field", "exit_date", None, "2026-03-31", "2026-04-30", "c1")
     assert conflict_line(day, "Anna Hansen", "bærbar JF3") == (
-        "Anna Hansen (afgang): 30.04.2026 (bærbar JF3) / 31.03.2026 (teamkopien)")
+        "Anna Hansen (afgang): 30.04.2026 (bærbar JF3) / 31.03.2026 (teamkopien)"
+    )
     consent = Conflict("citizen", ("c1",), "field", "network_consent", 0, 0, 1, "c1")
     assert conflict_line(consent, "Anna Hansen", "bærbar JF3") == (
-        "Anna Hansen (ønsker netværk inddraget): ja (bærbar JF3) / nej (teamkopien)")
+        "Anna Hansen (ønsker netværk inddraget): ja (bærbar JF3) / nej (teamkopien)"
+    )
     staff = Conflict("assignment", ("a1",), "field", "staff_id", "s0", "s1", "s2", "c1")
     assert conflict_line(staff, "Anna Hansen", "bærbar JF3", {"s1": "LJ", "s2": "JP"}) == (
-        "Anna Hansen (medarbejder): JP (bærbar JF3) / LJ (teamkopien)")
+        "Anna Hansen (medarbejder): JP (bærbar JF3) / LJ (teamkopien)"
+    )
     kind = Conflict("period", ("p1",), "field", "kind", "mentor", "mentor", "loentilskud", "c1")
-    assert conflict_line(kind, "Bo", "bærbar JF3") == "Bo (forløbets art): løntilskud (bærbar JF3) / mentor (teamkopien)"
+    assert (
+        conflict_line(kind, "Bo", "bærbar JF3")
+        == "Bo (forløbets art): løntilskud (bærbar JF3) / mentor (teamkopien)"
+    )
 
 
 def test_deletions_in_words():
     gone = Conflict("paid_hours", ("c1", "2026-02"), "deleted_on_team", citizen_id="c1")
     assert conflict_line(gone, "Anna Hansen", "bærbar JF3") == (
-        "Anna Hansen: løntimer er slettet i teamkopien, men ændret på bærbar JF3")
+        "Anna Hansen: løntimer er slettet i teamkopien, men ændret på bærbar JF3"
+    )
     gone = Conflict("contact", ("k1",), "deleted_on_laptop", citizen_id="c1")
     assert conflict_line(gone, "Anna Hansen", "bærbar JF3") == (
-        "Anna Hansen: en kontakt er slettet på bærbar JF3, men ændret i teamkopien")
+        "Anna Hansen: en kontakt er slettet på bærbar JF3, men ændret i teamkopien"
+    )
 
 
 # --- properties ------------------------------------------------------------------------------------------
@@ -418,10 +561,15 @@ def test_conflicts_are_symmetric_and_exactly_the_fields_both_changed_differently
     base, team, laptop = rows3
     one = merge_row(Change("citizen", ("c1",), base, laptop), team, "c1")
     other = merge_row(Change("citizen", ("c1",), base, team), laptop, "c1")
-    expected = {name for name in changed_fields(base, team) & changed_fields(base, laptop) if team[name] != laptop[name]}
+    expected = {
+        name
+        for name in changed_fields(base, team) & changed_fields(base, laptop)
+        if team[name] != laptop[name]
+    }
     assert {c.field for c in one.conflicts} == expected
     assert [(c.field, c.base, c.team, c.laptop) for c in one.conflicts] == [
-        (c.field, c.base, c.laptop, c.team) for c in other.conflicts]
+        (c.field, c.base, c.laptop, c.team) for c in other.conflicts
+    ]
     # Deciding every conflict for the same copy gives the same row whichever side is "the team".
     for keep in ("team", "laptop"):
         mirrored = "laptop" if keep == "team" else "team"
@@ -452,9 +600,16 @@ def test_applying_a_merged_change_again_changes_nothing(rows3):
 
 
 @SETTINGS
-@given(st.sampled_from([None, "i_gang", "paa_vej"]), st.sampled_from([None, "i_gang", "paa_vej"]),
-       st.sampled_from(["i_gang", "paa_vej", None]), STAMPS, STAMPS)
-def test_a_placement_never_conflicts_over_its_since(base_col, team_col, laptop_col, team_at, laptop_at):
+@given(
+    st.sampled_from([None, "i_gang", "paa_vej"]),
+    st.sampled_from([None, "i_gang", "paa_vej"]),
+    st.sampled_from(["i_gang", "paa_vej", None]),
+    STAMPS,
+    STAMPS,
+)
+def test_a_placement_never_conflicts_over_its_since(
+    base_col, team_col, laptop_col, team_at, laptop_at
+):
     base = None if base_col is None else placement(base_col, T0)
     team = None if team_col is None else placement(team_col, team_at)
     laptop = None if laptop_col is None else placement(laptop_col, laptop_at)
@@ -481,7 +636,14 @@ def test_a_row_that_follows_another_decision_is_written_only_with_the_laptops():
 
 # --- fields that must agree ------------------------------------------------------------------------------
 def period(start: str, end: str | None, note: str = "") -> dict:
-    return {"id": "p1", "citizen_id": "c1", "kind": "mentor", "start": start, "end": end, "note": note}
+    return {
+        "id": "p1",
+        "citizen_id": "c1",
+        "kind": "mentor",
+        "start": start,
+        "end": end,
+        "note": note,
+    }
 
 
 def test_a_periods_start_and_end_changed_on_each_side_are_one_decision():
@@ -494,11 +656,19 @@ def test_a_periods_start_and_end_changed_on_each_side_are_one_decision():
     assert merge.take == {}
     (conflict,) = merge.conflicts
     assert (conflict.field, conflict.base, conflict.team, conflict.laptop) == (
-        "start+end", ["2021-01-01", "2021-12-31"], ["2021-01-01", "2021-06-30"], ["2021-09-01", "2021-12-31"])
-    assert merge.result({conflict.id: "laptop"}) == ("update", {"start": "2021-09-01", "end": "2021-12-31"})
+        "start+end",
+        ["2021-01-01", "2021-12-31"],
+        ["2021-01-01", "2021-06-30"],
+        ["2021-09-01", "2021-12-31"],
+    )
+    assert merge.result({conflict.id: "laptop"}) == (
+        "update",
+        {"start": "2021-09-01", "end": "2021-12-31"},
+    )
     assert merge.result({conflict.id: "team"}) == ("none", {})
     assert conflict_line(conflict, "Bo", "bærbar JF3") == (
-        "Bo (forløbets periode): 01.09.2021 – 31.12.2021 (bærbar JF3) / 01.01.2021 – 30.06.2021 (teamkopien)")
+        "Bo (forløbets periode): 01.09.2021 – 31.12.2021 (bærbar JF3) / 01.01.2021 – 30.06.2021 (teamkopien)"
+    )
     # Other fields of the row still merge without asking.
     merge = merge_row(Change("period", ("p1",), base, {**laptop, "note": "ny"}), team, "c1")
     assert merge.take == {"note": "ny"} and [c.field for c in merge.conflicts] == ["start+end"]
@@ -507,21 +677,35 @@ def test_a_periods_start_and_end_changed_on_each_side_are_one_decision():
 def test_a_group_changed_by_one_side_only_or_alike_merges_without_asking():
     base = period("2021-01-01", None)
     # Only the laptop changed the span (the team the note): taken.
-    merge = merge_row(Change("period", ("p1",), base, period("2021-02-01", "2021-05-31")),
-                      period("2021-01-01", None, "team"), "c1")
+    merge = merge_row(
+        Change("period", ("p1",), base, period("2021-02-01", "2021-05-31")),
+        period("2021-01-01", None, "team"),
+        "c1",
+    )
     assert merge.conflicts == [] and merge.take == {"start": "2021-02-01", "end": "2021-05-31"}
     # Both ended it on the same day; the team also moved the start: the team's span has the
     # laptop's change already.
-    merge = merge_row(Change("period", ("p1",), base, period("2021-01-01", "2021-05-31")),
-                      period("2020-12-01", "2021-05-31"), "c1")
+    merge = merge_row(
+        Change("period", ("p1",), base, period("2021-01-01", "2021-05-31")),
+        period("2020-12-01", "2021-05-31"),
+        "c1",
+    )
     assert merge.conflicts == [] and merge.already
     # An exit with its reason belongs together with the entry.
     citizen_base = citizen(entry_date="2020-01-01", exit_date=None, exit_reason=None)
-    merge = merge_row(Change("citizen", ("c1",), citizen_base, {**citizen_base, "exit_reason": "andet",
-                                                                 "exit_date": "2021-03-31"}),
-                      {**citizen_base, "entry_date": "2020-02-01"}, "c1")
+    merge = merge_row(
+        Change(
+            "citizen",
+            ("c1",),
+            citizen_base,
+            {**citizen_base, "exit_reason": "andet", "exit_date": "2021-03-31"},
+        ),
+        {**citizen_base, "entry_date": "2020-02-01"},
+        "c1",
+    )
     (conflict,) = merge.conflicts
     assert conflict.field == "entry_date+exit_date+exit_reason"
     assert conflict_line(conflict, "Bo", "bærbar X") == (
         "Bo (indgang og afgang): 01.01.2020, 31.03.2021, andet (bærbar X, 01.03) / 01.02.2020, (tom), (tom) "
-        "(teamkopien, 01.03)")
+        "(teamkopien, 01.03)"
+    )

@@ -33,7 +33,9 @@ def brokers(project) -> list[tuple]:
 
 
 def cv(project) -> list[tuple]:
-    return project.db.execute("SELECT date, value FROM status_entry WHERE kind = 'cv_jobnet' ORDER BY date").fetchall()
+    return project.db.execute(
+        "SELECT date, value FROM status_entry WHERE kind = 'cv_jobnet' ORDER BY date"
+    ).fetchall()
 
 
 def test_the_default_date_is_the_names_else_the_files_modification_day(tmp_path):
@@ -46,14 +48,21 @@ def test_the_default_date_is_the_names_else_the_files_modification_day(tmp_path)
 
 
 def test_an_older_extract_after_a_newer_one_keeps_the_newer_state(project, tmp_path):
-    may = fill_template(tmp_path / "udtraek-2024-05-02.xlsx", citizens=[citizen("CD", "ja")], staff=STAFF)
+    may = fill_template(
+        tmp_path / "udtraek-2024-05-02.xlsx", citizens=[citizen("CD", "ja")], staff=STAFF
+    )
     commit(project, prepare(project, may))
-    assert brokers(project) == [("CD", "2024-05-02", None)] and cv(project) == [("2024-05-02", "ja")]
-    march = fill_template(tmp_path / "udtraek-2024-03-15.xlsx", citizens=[citizen("AB", "nej")], staff=STAFF)
+    assert brokers(project) == [("CD", "2024-05-02", None)] and cv(project) == [
+        ("2024-05-02", "ja")
+    ]
+    march = fill_template(
+        tmp_path / "udtraek-2024-03-15.xlsx", citizens=[citizen("AB", "nej")], staff=STAFF
+    )
     prepared = prepare(project, march)
     assert (prepared.as_of, prepared.as_of_source) == (D(2024, 3, 15), "name")
     assert [str(f) for f in prepared.plan.older] == [
-        "jobformidler AB pr. 15-03-2024 er ældre end den gemte (CD fra 02-05-2024): ikke ændret"]
+        "jobformidler AB pr. 15-03-2024 er ældre end den gemte (CD fra 02-05-2024): ikke ændret"
+    ]
     commit(project, prepared)
     assert brokers(project) == [("CD", "2024-05-02", None)]  # not overwritten
     assert cv(project) == [("2024-03-15", "nej"), ("2024-05-02", "ja")]  # history; the newer holds
@@ -70,11 +79,15 @@ def test_an_older_extract_moves_the_same_broker_back_and_undo_restores_it(projec
     assert cv(project) == [("2024-03-15", "ja"), ("2024-11-25", "ja")]
     assert done.record.counts["assignments_restarted"] == 1
     ImportRepository(project).undo(done.record.id)
-    assert brokers(project) == [("AB", "2024-11-25", None)] and cv(project) == [("2024-11-25", "ja")]
+    assert brokers(project) == [("AB", "2024-11-25", None)] and cv(project) == [
+        ("2024-11-25", "ja")
+    ]
 
 
 def test_a_later_extract_hands_over_on_its_date(project, tmp_path):
-    march = fill_template(tmp_path / "m.xlsx", citizens=[citizen("AB", "nej", indgang=D(2024, 1, 10))], staff=STAFF)
+    march = fill_template(
+        tmp_path / "m.xlsx", citizens=[citizen("AB", "nej", indgang=D(2024, 1, 10))], staff=STAFF
+    )
     commit(project, prepare(project, march, as_of=D(2024, 3, 15)))
     assert brokers(project) == [("AB", "2024-01-10", None)]  # the first from the entry date
     june = fill_template(tmp_path / "j.xlsx", citizens=[citizen("CD", "ja")], staff=STAFF)

@@ -76,7 +76,10 @@ def test_a_refused_import_leaves_no_report(project, source):
     assert _beside(source) == set() and ImportRepository(project).batches() == []
 
 
-@pytest.mark.parametrize("error", [ExportError("Filen {path} kunne ikke gemmes: ingen adgang.", path="x"), RuntimeError("fejl")])
+@pytest.mark.parametrize(
+    "error",
+    [ExportError("Filen {path} kunne ikke gemmes: ingen adgang.", path="x"), RuntimeError("fejl")],
+)
 def test_an_import_stands_when_its_report_cannot_be_written(project, source, monkeypatch, error):
     def failing(path, rejected):
         raise error
@@ -86,7 +89,9 @@ def test_an_import_stands_when_its_report_cannot_be_written(project, source, mon
     assert result.error_report is None and len(ImportRepository(project).batches()) == 1
     assert CitizenRepository(project).by_cpr("0101801234") is not None
     message = result.report_error.message
-    assert message.startswith("Importen er skrevet, men rapporten over de afviste rækker kunne ikke gemmes.")
+    assert message.startswith(
+        "Importen er skrevet, men rapporten over de afviste rækker kunne ikke gemmes."
+    )
     assert ("ingen adgang" in message) == isinstance(error, ExportError)
     assert _beside(source) == set()
 
@@ -106,6 +111,8 @@ def test_an_import_killed_during_its_transaction_leaves_no_report(tmp_path, sour
         ImportRepository.apply = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)
         commit(project, prepared, valid_rows_only=True)
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert _beside(source) == set()

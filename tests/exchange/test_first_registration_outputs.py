@@ -35,9 +35,15 @@ PRINTED = D(2026, 12, 1)
 def _people() -> Facts:
     """Group 1 from December 2018: A with the project's first broker from 10 March 2019, B
     without one, C with one from 1 May 2019."""
+
     def person(cid: str, *brokers: str) -> CitizenFacts:
-        return CitizenFacts(cid, cid, 1, D(2018, 12, 1),
-                            assignments=[Span("jobformidler", D.fromisoformat(b), None, "jf") for b in brokers])
+        return CitizenFacts(
+            cid,
+            cid,
+            1,
+            D(2018, 12, 1),
+            assignments=[Span("jobformidler", D.fromisoformat(b), None, "jf") for b in brokers],
+        )
 
     return Facts([person("A", "2019-03-10"), person("B"), person("C", "2019-05-01")])
 
@@ -50,12 +56,18 @@ def test_json_marks_a_period_without_data_and_keeps_its_counts():
     rows = json.loads(render(early, "json"))
     broker = next(r for r in rows if r["measure"] == BROKER_MEASURE)
     # January–February 2019 ends before 10 March: 0 of 3 as counted, but no share and no verdict.
-    assert (broker["period_start"], broker["period_end"], broker["numerator"], broker["denominator"]) == (
-        "2019-01", "2019-02", 0, 3)
+    assert (
+        broker["period_start"],
+        broker["period_end"],
+        broker["numerator"],
+        broker["denominator"],
+    ) == ("2019-01", "2019-02", 0, 3)
     assert (broker["share"], broker["met"], broker["no_data"]) == (None, None, True)
     assert [t["met"] for t in broker["thresholds"]] == [None]
     # Counted as always from the first registration on: the key is left out.
-    later = json.loads(render(compute(FRONTRUNNER, _people(), Month(2018, 12), Month(2019, 3)), "json"))
+    later = json.loads(
+        render(compute(FRONTRUNNER, _people(), Month(2018, 12), Month(2019, 3)), "json")
+    )
     broker = next(r for r in later if r["measure"] == BROKER_MEASURE)
     assert "no_data" not in broker
     assert (broker["numerator"], broker["denominator"], broker["met"]) == (1, 3, False)
@@ -64,13 +76,23 @@ def test_json_marks_a_period_without_data_and_keeps_its_counts():
 
 def test_csv_leaves_share_and_met_empty_for_a_period_without_data():
     text = render(compute(FRONTRUNNER, _people(), Month(2018, 12), Month(2019, 2)), "csv")
-    assert text.splitlines()[0] == "measure,period_start,period_end,numerator,denominator,share,threshold,met"
+    assert (
+        text.splitlines()[0]
+        == "measure,period_start,period_end,numerator,denominator,share,threshold,met"
+    )
     (broker,) = [r for r in csv.DictReader(io.StringIO(text)) if r["measure"] == BROKER_MEASURE]
-    assert (broker["numerator"], broker["denominator"], broker["share"], broker["met"]) == ("0", "3", "", "")
+    assert (broker["numerator"], broker["denominator"], broker["share"], broker["met"]) == (
+        "0",
+        "3",
+        "",
+        "",
+    )
 
 
 def test_table_says_ingen_data_instead_of_the_share_and_why():
-    text = render(compute(FRONTRUNNER, _people(), Month(2018, 12), Month(2019, 2), 1_000_000), "table", "Test")
+    text = render(
+        compute(FRONTRUNNER, _people(), Month(2018, 12), Month(2019, 2), 1_000_000), "table", "Test"
+    )
     line = next(line for line in text.splitlines() if line.startswith("2019-01 – 2019-02"))
     assert line.split() == ["2019-01", "–", "2019-02", "0", "3", "ingen", "data", "85,0", "%", "–"]
     assert "første registrering af en jobformidler (10.03.2019)" in text
@@ -80,34 +102,71 @@ def test_table_says_ingen_data_instead_of_the_share_and_why():
 
 
 def _frontrunner_project(path) -> str:
-    with Project.create(path, FRONTRUNNER, municipality="Testrup Kommune", grant_amount=1_000_000) as project:
+    with Project.create(
+        path, FRONTRUNNER, municipality="Testrup Kommune", grant_amount=1_000_000
+    ) as project:
         jf = Staff("JF", "Jonna Formidler", StaffRole.JOB_BROKER)
         StaffRepository(project).add(jf)
         starts = {"Anna": "2019-03-10", "Bo": None, "Cai": "2019-05-01"}
         for n, (name, start) in enumerate(starts.items()):
-            citizen = Citizen(cpr=f"0101{80 + n}1234", name=name, group=1, entry_date=D(2018, 12, 1))
+            citizen = Citizen(
+                cpr=f"0101{80 + n}1234", name=name, group=1, entry_date=D(2018, 12, 1)
+            )
             CitizenRepository(project).add(citizen)
             if start:
                 with project.db.atomic():
-                    project.db["assignment"].insert({"id": new_id(), "citizen_id": citizen.id, "staff_id": jf.id,
-                                                     "role": "jobformidler", "start": start, "end": None})
+                    project.db["assignment"].insert(
+                        {
+                            "id": new_id(),
+                            "citizen_id": citizen.id,
+                            "staff_id": jf.id,
+                            "role": "jobformidler",
+                            "start": start,
+                            "end": None,
+                        }
+                    )
     return str(path)
 
 
 def test_the_command_line_json_shows_no_data(tmp_path):
     db = _frontrunner_project(tmp_path / "fr.fsm")
-    env = dict(os.environ, HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen")
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path / "home"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        QT_QPA_PLATFORM="offscreen",
+    )
 
     def measures(*args: str) -> list[dict]:
-        result = subprocess.run([sys.executable, "-m", "fsm_desktop", "measures", "--db", db, *args, "--format", "json"],
-                                capture_output=True, text=True, env=env, timeout=120)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "fsm_desktop",
+                "measures",
+                "--db",
+                db,
+                *args,
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
         assert result.returncode == 0 and result.stderr == "", result.stderr
         return [r for r in json.loads(result.stdout) if r["measure"] == BROKER_MEASURE]
 
     (early,) = measures("--from", "2019-01", "--to", "2019-02")
-    assert (early["numerator"], early["denominator"], early["share"], early["met"], early["no_data"]) == (
-        0, 3, None, None, True)
+    assert (
+        early["numerator"],
+        early["denominator"],
+        early["share"],
+        early["met"],
+        early["no_data"],
+    ) == (0, 3, None, None, True)
     (year,) = measures()
     assert "no_data" not in year
     assert (year["numerator"], year["denominator"], year["met"]) == (2, 3, False)
@@ -122,17 +181,28 @@ def fsm2_with_a_first_cv_in_march(tmp_path):
     March 2020 ("ja"), the second of 2 April."""
     path = tmp_path / "cv.fsm"
     with Project.create(path, builtin_template("fsm2"), municipality="Testrup Kommune") as project:
-        people = [Citizen(cpr=f"0101{80 + n}1234", name=f"Borger {n}", group=1, entry_date=D(2019, 11, 1))
-                  for n in range(2)]
+        people = [
+            Citizen(cpr=f"0101{80 + n}1234", name=f"Borger {n}", group=1, entry_date=D(2019, 11, 1))
+            for n in range(2)
+        ]
         for citizen, day in zip(people, ("2020-03-15", "2020-04-02")):
             CitizenRepository(project).add(citizen)
             with project.db.atomic():
-                project.db["status_entry"].insert({"id": new_id(), "citizen_id": citizen.id, "kind": "cv_jobnet",
-                                                   "date": day, "value": "ja"})
+                project.db["status_entry"].insert(
+                    {
+                        "id": new_id(),
+                        "citizen_id": citizen.id,
+                        "kind": "cv_jobnet",
+                        "date": day,
+                        "value": "ja",
+                    }
+                )
     return path
 
 
-def test_the_workbook_says_ingen_data_before_the_first_cv_and_never_0(fsm2_with_a_first_cv_in_march, tmp_path):
+def test_the_workbook_says_ingen_data_before_the_first_cv_and_never_0(
+    fsm2_with_a_first_cv_in_march, tmp_path
+):
     with Project.open(fsm2_with_a_first_cv_in_march) as project:
         sheet = StatusSheetRepository(project).sheet(Month(2020, 4), D(2020, 4, 30))
         out = write_status_workbook(tmp_path / "s.xlsx", sheet, project.initiative, PRINTED)
@@ -146,8 +216,11 @@ def test_the_workbook_says_ingen_data_before_the_first_cv_and_never_0(fsm2_with_
     feb, mar = FIRST_COLUMN + 4, FIRST_COLUMN + 5
     assert ws.cell(row=top, column=feb).value == "ingen data"
     assert ws.cell(row=bottom, column=feb).value is None
-    assert any(str(rng) == f"{ws.cell(row=top, column=feb).coordinate}:{ws.cell(row=bottom, column=feb).coordinate}"
-               for rng in ws.merged_cells.ranges)
+    assert any(
+        str(rng)
+        == f"{ws.cell(row=top, column=feb).coordinate}:{ws.cell(row=bottom, column=feb).coordinate}"
+        for rng in ws.merged_cells.ranges
+    )
     # Neutral: no green or red fill, no ✓/✗ mark.
     assert ws.cell(row=top, column=feb).fill.fill_type is None
     assert not ws.cell(row=bottom, column=feb).number_format.startswith(('"✓', '"✗'))
@@ -155,7 +228,10 @@ def test_the_workbook_says_ingen_data_before_the_first_cv_and_never_0(fsm2_with_
     # March: 1 of 2 (A's "ja" of 15 March), as a number with its share.
     assert (ws.cell(row=top, column=mar).value, ws.cell(row=bottom, column=mar).value) == (1, 0.5)
     # Data: "ingen data" on the count's line, nothing on the others — never a 0.
-    data = {(line[0], line[2]): line[3:10] for line in workbook["Data"].iter_rows(min_row=2, values_only=True)}
+    data = {
+        (line[0], line[2]): line[3:10]
+        for line in workbook["Data"].iter_rows(min_row=2, values_only=True)
+    }
     assert list(data[(CV, "antal")]) == ["ingen data"] * 5 + [1, 2]
     assert list(data[(CV, "nævner")]) == [None] * 5 + [2, 2]
     assert list(data[(CV, "andel")]) == [None] * 5 + [0.5, 1]
@@ -170,10 +246,19 @@ def test_the_workbooks_measures_sheet_leaves_the_share_empty_and_says_why(tmp_pa
     ws = workbook["Resultatkrav"]
     rows = list(ws.iter_rows(values_only=True))
     header = next(r for r in rows if r[0] == "Periode")
-    assert list(header[:6]) == ["Periode", "Tæller", "Nævner", "Andel", "Tærskel 85 %", "Bemærkning"]
+    assert list(header[:6]) == [
+        "Periode",
+        "Tæller",
+        "Nævner",
+        "Andel",
+        "Tærskel 85 %",
+        "Bemærkning",
+    ]
     period = next(r for r in rows if r[0] == "2019-01 – 2019-02")
     assert period[1:5] == (0, 3, None, 0.85)
-    assert period[5].startswith("Ingen data: perioden slutter før projektets første registrering af en jobformidler")
+    assert period[5].startswith(
+        "Ingen data: perioden slutter før projektets første registrering af en jobformidler"
+    )
     # The payout forecast has no best period and needs no one.
     payout = next(r for r in rows if r[0] == "85 % udløser 30 % af tilsagnet")
     assert payout[1:5] == ("nej", None, None, 0)

@@ -83,6 +83,7 @@ def assert_no_formulas(path, values=DANGEROUS) -> dict:
 
 # --- the helpers --------------------------------------------------------------------------------
 
+
 def test_only_text_is_changed_numbers_and_dates_stay(tmp_path):
     workbook = Workbook()
     ws = workbook.active
@@ -94,7 +95,12 @@ def test_only_text_is_changed_numbers_and_dates_stay(tmp_path):
     row = [(c.value, c.data_type) for c in load_workbook(path).active[1]]
     assert row[:3] == [("=1+1", "s"), (-5, "n"), (-2.5, "n")]
     assert row[3][0] == dt.datetime(2021, 3, 4) and row[3][1] in ("n", "d")  # a date, as a date
-    assert row[4] == ("navn", "s") and row[5][0] is None and row[6] == ("-", "s") and row[7] == (True, "b")
+    assert (
+        row[4] == ("navn", "s")
+        and row[5][0] is None
+        and row[6] == ("-", "s")
+        and row[7] == (True, "b")
+    )
     ws2 = load_workbook(path).active
     assert ws2["A1"].quotePrefix and ws2["G1"].quotePrefix and not ws2["E1"].quotePrefix
 
@@ -109,10 +115,17 @@ def test_csv_text_follows_owasp():
 
 # --- every export ---------------------------------------------------------------------------------
 
+
 def test_the_register_export(project, tmp_path):
     rows = [[value, "010170-xxxx", -3, 12.5, dt.date(2021, 10, 29), value] for value in DANGEROUS]
-    path = export_register(project, tmp_path / "borgere.xlsx", "Borgere", ["Navn", "CPR", "Tal", "Timer", "Dato", "Note"],
-                           rows, "Borgere – =HYPERLINK(\"http://x\",\"y\")")
+    path = export_register(
+        project,
+        tmp_path / "borgere.xlsx",
+        "Borgere",
+        ["Navn", "CPR", "Tal", "Timer", "Dato", "Note"],
+        rows,
+        'Borgere – =HYPERLINK("http://x","y")',
+    )
     assert_no_formulas(path)
     ws = load_workbook(path).active
     data = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
@@ -127,19 +140,33 @@ def test_a_table_without_a_title_and_names_only(tmp_path):
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
-def test_the_status_sheet_with_a_dangerous_project_name_municipality_and_measure_names(tmp_path, template_data, value):
+def test_the_status_sheet_with_a_dangerous_project_name_municipality_and_measure_names(
+    tmp_path, template_data, value
+):
     for measure in template_data["measures"]:
         measure["name"] = value + " " + measure["name"]
         for threshold in measure["thresholds"]:
             threshold["label"] = value
     template = parse_template(template_data)
-    with Project.create(tmp_path / "p.fsm", template, name=value, municipality=value, grant_amount=1_000_000) as project:
+    with Project.create(
+        tmp_path / "p.fsm", template, name=value, municipality=value, grant_amount=1_000_000
+    ) as project:
         CitizenRepository(project).add(Citizen(cpr="0101701234", name=value, group=1))
-        path, _sheet = export_status(project, Month.of(project.initiative.start), tmp_path / "status.xlsx",
-                                     today=project.initiative.start)
+        path, _sheet = export_status(
+            project,
+            Month.of(project.initiative.start),
+            tmp_path / "status.xlsx",
+            today=project.initiative.start,
+        )
     assert formula_elements(path) == {}
     workbook = load_workbook(path)
-    texts = [cell for ws in workbook.worksheets for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)]
+    texts = [
+        cell
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
     assert all(cell.data_type == "s" for cell in texts)
     for sheet in ("Statusskema", "Resultatkrav"):
         title = workbook[sheet]["A2"]
@@ -158,8 +185,16 @@ def _project_with_dangerous_rows(project: Project) -> None:
         citizen = Citizen(cpr=f"01017012{i:02d}", name=value, group=1)
         citizens.add(citizen)
         with project.db.atomic():
-            project.db["period"].insert({"id": new_id(), "citizen_id": citizen.id, "kind": "virksomhedspraktik",
-                                         "start": "2021-10-01", "end": None, "note": value})
+            project.db["period"].insert(
+                {
+                    "id": new_id(),
+                    "citizen_id": citizen.id,
+                    "kind": "virksomhedspraktik",
+                    "start": "2021-10-01",
+                    "end": None,
+                    "note": value,
+                }
+            )
         staff.add(Staff(initials=f"A{chr(65 + i)}", name=value, role=StaffRole.JOB_BROKER))
 
 
@@ -179,8 +214,10 @@ def test_the_template_with_the_projects_data(project, tmp_path):
 
 
 def test_the_error_report_of_an_import(tmp_path):
-    rejected = [RejectedRow("Borgere", i + 2, ["cpr", "navn", "note"], (value, value, -1), [value])
-                for i, value in enumerate(DANGEROUS)]
+    rejected = [
+        RejectedRow("Borgere", i + 2, ["cpr", "navn", "note"], (value, value, -1), [value])
+        for i, value in enumerate(DANGEROUS)
+    ]
     path = write_error_report(tmp_path / "fejl.xlsx", rejected)
     assert_no_formulas(path)
     rows = list(load_workbook(path)["Borgere"].iter_rows(min_row=2, values_only=True))
@@ -191,16 +228,30 @@ def test_the_measures_csv_of_the_command_line():
     spec = builtin_template("fsm2").measures[0]
     results = [
         SimpleNamespace(
-            measure=value, spec=dataclasses.replace(spec, id=value), period_start=Month(2021, 1), period_end=Month(2021, 1),
-            numerator=-1, denominator=4, share=-0.25, threshold=0.15, met=False, thresholds=(), no_data=False,
+            measure=value,
+            spec=dataclasses.replace(spec, id=value),
+            period_start=Month(2021, 1),
+            period_end=Month(2021, 1),
+            numerator=-1,
+            denominator=4,
+            share=-0.25,
+            threshold=0.15,
+            met=False,
+            thresholds=(),
+            no_data=False,
         )
         for value in DANGEROUS
     ]
     text = measures_output.render(SimpleNamespace(results=results), "csv")
-    assert text.splitlines()[0] == "measure,period_start,period_end,numerator,denominator,share,threshold,met"
+    assert (
+        text.splitlines()[0]
+        == "measure,period_start,period_end,numerator,denominator,share,threshold,met"
+    )
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     # One row each: the carriage return is inside a quoted field, not the end of a row whose
     # next one would start "=1".
     assert [r["measure"] for r in rows] == ["'" + v for v in DANGEROUS]
     assert '"\'\r=1"' in text
-    assert {(r["numerator"], r["share"]) for r in rows} == {("-1", "-0.25")}, "numbers are left alone"
+    assert {(r["numerator"], r["share"]) for r in rows} == {("-1", "-0.25")}, (
+        "numbers are left alone"
+    )

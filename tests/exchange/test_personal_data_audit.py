@@ -15,7 +15,13 @@ from fsm_desktop.domain.model import Citizen
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.exchange.status_export import export_status
 from fsm_desktop.exchange.table_export import export_register
-from fsm_desktop.exchange.template import REGISTER, TEMPLATE_WITH_DATA, ExportError, export_template, write_template
+from fsm_desktop.exchange.template import (
+    REGISTER,
+    TEMPLATE_WITH_DATA,
+    ExportError,
+    export_template,
+    write_template,
+)
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 
@@ -41,7 +47,14 @@ def test_the_template_with_data_is_recorded(project, tmp_path):
     assert path == (tmp_path / "eksport.xlsx").absolute() and path.exists()
     ((at, user, action, entity, entity_id, citizen_id, field, old, new),) = exports(project)
     assert (user, action, entity, citizen_id, field, old, new) == (
-        project.user, "export", "file", None, TEMPLATE_WITH_DATA, None, "3")
+        project.user,
+        "export",
+        "file",
+        None,
+        TEMPLATE_WITH_DATA,
+        None,
+        "3",
+    )
     assert entity_id == str(path)
     assert before <= dt.datetime.fromisoformat(at) <= dt.datetime.now()
 
@@ -57,7 +70,12 @@ def test_the_register_is_recorded_with_its_rows(project, tmp_path):
 def test_the_empty_template_and_the_status_sheet_hold_no_personal_data(project, tmp_path):
     _citizens(project)
     write_template(tmp_path / "skabelon.xlsx")
-    export_status(project, Month.of(project.initiative.start), tmp_path / "status.xlsx", today=project.initiative.start)
+    export_status(
+        project,
+        Month.of(project.initiative.start),
+        tmp_path / "status.xlsx",
+        today=project.initiative.start,
+    )
     assert exports(project) == []
 
 
@@ -71,10 +89,16 @@ def read_only(tmp_path):
         yield project
 
 
-@pytest.mark.parametrize("export", [
-    lambda project, path: export_template(project, path),
-    lambda project, path: export_register(project, path, "Borgere", HEADERS, [["Hans Hansen", "010170-xxxx"]]),
-], ids=["template", "register"])
+@pytest.mark.parametrize(
+    "export",
+    [
+        lambda project, path: export_template(project, path),
+        lambda project, path: export_register(
+            project, path, "Borgere", HEADERS, [["Hans Hansen", "010170-xxxx"]]
+        ),
+    ],
+    ids=["template", "register"],
+)
 def test_a_read_only_project_exports_no_personal_data(read_only, tmp_path, export):
     target = tmp_path / "ud" / "eksport.xlsx"
     target.parent.mkdir()

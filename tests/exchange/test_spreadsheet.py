@@ -49,7 +49,9 @@ def test_a_csv_that_mixes_utf8_and_windows_1252_is_refused_with_its_line(tmp_pat
     """Read as Windows-1252 the UTF-8 names would come out as "SÃ¸s"; read as UTF-8 the other
     line fails: the file is refused, naming the line that is not UTF-8."""
     path = tmp_path / "blandet.csv"
-    path.write_bytes(bom + "cpr;navn\n0101801234;Søs Ærø\n".encode() + "0202802345;Åse\n".encode("cp1252"))
+    path.write_bytes(
+        bom + "cpr;navn\n0101801234;Søs Ærø\n".encode() + "0202802345;Åse\n".encode("cp1252")
+    )
     with pytest.raises(ImportFileError) as caught:
         read_source(path)
     assert "blander to tegnkodninger: linje 3 er ikke UTF-8" in caught.value.message
@@ -71,10 +73,16 @@ def test_a_csv_file_is_marked_as_one(tmp_path):
 
 def test_csv_with_quoted_separators_line_breaks_and_empty_lines(tmp_path):
     path = tmp_path / "x.csv"
-    path.write_text('cpr;navn;note\n\n0101801234;"Hansen; Anna";"to\nlinjer"\n;;\n0202802345;Bo;\n', encoding="utf-8")
+    path.write_text(
+        'cpr;navn;note\n\n0101801234;"Hansen; Anna";"to\nlinjer"\n;;\n0202802345;Bo;\n',
+        encoding="utf-8",
+    )
     (table,) = read_source(path)
     # Row numbers as a spreadsheet shows them: the blank record (line 2) and the empty row are skipped.
-    assert table.rows == [(3, ("0101801234", "Hansen; Anna", "to\nlinjer")), (5, ("0202802345", "Bo"))]
+    assert table.rows == [
+        (3, ("0101801234", "Hansen; Anna", "to\nlinjer")),
+        (5, ("0202802345", "Bo")),
+    ]
 
 
 def test_a_1_mb_field_in_a_csv_is_read_and_left_to_validation(tmp_path):
@@ -116,7 +124,9 @@ def test_a_sheet_with_a_wrong_dimension_and_1000_columns(tmp_path):
         for item in source.infolist():
             data = source.read(item)
             if item.filename.endswith("sheet1.xml"):
-                data = data.replace(b'<dimension ref="A1:ALL2" />', b'<dimension ref="A1:XFD1048576" />')
+                data = data.replace(
+                    b'<dimension ref="A1:ALL2" />', b'<dimension ref="A1:XFD1048576" />'
+                )
                 assert b"XFD1048576" in data
             target.writestr(item, data)
     (table,) = read_source(tmp_path / "claims.xlsx")
@@ -148,13 +158,19 @@ def test_random_bytes_without_nul_are_not_a_spreadsheet(tmp_path, seed, size):
     data = random.Random(seed).randbytes(size).replace(b"\x00", b"")
     path = tmp_path / "tilfaeldig.csv"
     path.write_bytes(data)
-    with pytest.raises(ImportFileError, match="hverken et Excel-regneark eller en CSV-fil|ikke en CSV-fil"):
+    with pytest.raises(
+        ImportFileError, match=r"hverken et Excel-regneark eller en CSV-fil|ikke en CSV-fil"
+    ):
         read_source(path)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["Kære kollega\nHer er udtrækket, som du bad om.\nMvh. Jonna\n", "010180-1234\n020280-2345\n", "   \n\nen linje"],
+    [
+        "Kære kollega\nHer er udtrækket, som du bad om.\nMvh. Jonna\n",
+        "010180-1234\n020280-2345\n",
+        "   \n\nen linje",
+    ],
 )
 def test_text_without_separated_headers_is_not_a_csv_file(tmp_path, text):
     path = tmp_path / "brev.txt"
@@ -175,7 +191,7 @@ def test_a_truncated_and_a_corrupt_xlsx(tmp_path):
     data = good.read_bytes()
     truncated = tmp_path / "afkortet.xlsx"
     truncated.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ImportFileError, match="ikke et Excel-regneark|beskadiget"):
+    with pytest.raises(ImportFileError, match=r"ikke et Excel-regneark|beskadiget"):
         read_source(truncated)
     # A valid zip whose sheet part is not XML.
     corrupt = tmp_path / "forkert.xlsx"
@@ -205,10 +221,12 @@ def test_reading_reports_progress_and_stops_when_cancelled(tmp_path):
         read_source(path, cancelled=lambda: True)
 
 
-_CELL = st.text(alphabet=string.printable + "æøåÆØÅ;\"", max_size=30)
+_CELL = st.text(alphabet=string.printable + 'æøåÆØÅ;"', max_size=30)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(st.lists(_CELL, max_size=8), max_size=12))
 def test_any_malformed_csv_is_read_or_refused_with_a_message(tmp_path, rows):
     path = tmp_path / "x.csv"

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fsm_desktop.domain.measures import Month, compute
-from fsm_desktop.domain.status_sheet import COUNT, EXEMPT_225, MARK, OK, RATIO, STEPUP
+from fsm_desktop.domain.status_sheet import COUNT, EXEMPT_225, MARK, OK, STEPUP
 from fsm_desktop.exchange.status_export import (
     DATA_HEADERS,
     FIRST_COLUMN,
@@ -48,19 +48,23 @@ def _export(path, tmp_path, last: Month | None = None):
         today = min(TODAY, project.initiative.end)
         sheet = StatusSheetRepository(project).sheet(last, today)
         out = write_status_workbook(tmp_path / "status.xlsx", sheet, project.initiative, TODAY)
-        report = compute(project.template, load_facts(project), Month.of(project.initiative.start), last)
+        report = compute(
+            project.template, load_facts(project), Month.of(project.initiative.start), last
+        )
         return out, sheet, report, project.initiative
 
 
 @pytest.mark.parametrize("program", ["fsm2", "frontrunner", "bir", "hir"])
 def test_every_number_equals_the_sheet_and_the_engine(demos, tmp_path, program):
-    out, sheet, report, initiative = _export(demos[program], tmp_path)
+    out, sheet, report, _initiative = _export(demos[program], tmp_path)
     workbook = load_workbook(out)
     assert workbook.sheetnames == ["Statusskema", "Resultatkrav", "Data"]
 
     # Statusskema: two lines per measure (the count, then the share / running total / ratio).
     ws = workbook["Statusskema"]
-    headings = [ws.cell(row=HEADER_ROW, column=FIRST_COLUMN + j).value for j in range(len(sheet.columns))]
+    headings = [
+        ws.cell(row=HEADER_ROW, column=FIRST_COLUMN + j).value for j in range(len(sheet.columns))
+    ]
     assert headings == [c.label.replace("0-punkt ", "0-punkt\n") for c in sheet.columns]
     data_count = len(sheet.data_columns)
     checked = 0
@@ -80,7 +84,9 @@ def test_every_number_equals_the_sheet_and_the_engine(demos, tmp_path, program):
                 assert top.value == cell.count
                 expected = cell.cumulative if row.unit == COUNT else cell.share
                 # Counts exactly; shares to Excel's 15 significant digits (openpyxl writes floats so).
-                assert bottom.value == (expected if expected is None else pytest.approx(expected, rel=1e-14)), (row.id, k)
+                assert bottom.value == (
+                    expected if expected is None else pytest.approx(expected, rel=1e-14)
+                ), (row.id, k)
                 checked += 1
         if row.availability != OK:
             assert ws.cell(row=r, column=FIRST_COLUMN).value == row.note
@@ -104,7 +110,9 @@ def test_every_number_equals_the_sheet_and_the_engine(demos, tmp_path, program):
     assert len(ws._charts) == len(project_measures := {r.spec.id for r in report.results})
     for chart, spec_id in zip(ws._charts, dict.fromkeys(r.spec.id for r in report.results)):
         spec = next(r.spec for r in report.results if r.spec.id == spec_id)
-        assert len(chart.series) == 1 + len(spec.thresholds)  # the measure and one line per threshold
+        assert len(chart.series) == 1 + len(
+            spec.thresholds
+        )  # the measure and one line per threshold
     assert project_measures
 
     # Data: per measure a line for each number, one column per sheet column.
@@ -119,20 +127,28 @@ def test_every_number_equals_the_sheet_and_the_engine(demos, tmp_path, program):
             assert (row.id, row.note) in lines
             continue
         if row.unit == MARK:
-            assert list(lines[(row.id, "møde")][:data_count]) == [None if c is None else c.count for c in row.cells]
+            assert list(lines[(row.id, "møde")][:data_count]) == [
+                None if c is None else c.count for c in row.cells
+            ]
             continue
-        assert list(lines[(row.id, "antal")][:data_count]) == [None if c is None else c.count for c in row.cells]
+        assert list(lines[(row.id, "antal")][:data_count]) == [
+            None if c is None else c.count for c in row.cells
+        ]
         if row.unit == COUNT:
             expected = {"i alt": [None if c is None else c.cumulative for c in row.cells]}
         else:
-            expected = {"nævner": [None if c is None else approx(c.denominator) for c in row.cells],
-                        ("andel" if row.unit == "share" else "pr. fuldtid"):
-                            [None if c is None else approx(c.share) for c in row.cells]}
+            expected = {
+                "nævner": [None if c is None else approx(c.denominator) for c in row.cells],
+                ("andel" if row.unit == "share" else "pr. fuldtid"): [
+                    None if c is None else approx(c.share) for c in row.cells
+                ],
+            }
         for what, values in expected.items():
             assert list(lines[(row.id, what)][:data_count]) == values, (row.id, what)
         last = lines[(row.id, list(expected)[-1])]
         assert [last[data_count + g] for g in range(len(sheet.goal_columns))] == [
-            row.goals.get(c.month) for c in sheet.goal_columns]
+            row.goals.get(c.month) for c in sheet.goal_columns
+        ]
 
 
 def test_printing_and_colours(demos, tmp_path):
@@ -169,7 +185,9 @@ def test_headers_name_the_initiative_and_goals_sit_beside_what_they_judge(demos,
     with Project.open(demos["fsm2"]) as project:
         sheet = StatusSheetRepository(project).sheet(Month(2020, 10), dt.date(2020, 10, 31))
         team = dataclasses.replace(project.initiative, name="Team Nord")
-        out = write_status_workbook(tmp_path / "s.xlsx", sheet, team, TODAY, program_name="Flere skal med 2")
+        out = write_status_workbook(
+            tmp_path / "s.xlsx", sheet, team, TODAY, program_name="Flere skal med 2"
+        )
     workbook = load_workbook(out)
     ws = workbook["Statusskema"]
     # A project named by the team still says which initiative it is.
@@ -185,13 +203,21 @@ def test_headers_name_the_initiative_and_goals_sit_beside_what_they_judge(demos,
     # Data: a row without data keeps its share goals as percentages.
     data = workbook["Data"]
     line = next(r for r in data.iter_rows(min_row=2) if r[0].value == EXEMPT_225)
-    goals = [cell for cell in line[len(DATA_HEADERS) + len(sheet.data_columns):] if cell.value is not None]
-    assert [g.value for g in goals] == [0.25, 0.25] and all(g.number_format.endswith("%") for g in goals)
+    goals = [
+        cell
+        for cell in line[len(DATA_HEADERS) + len(sheet.data_columns) :]
+        if cell.value is not None
+    ]
+    assert [g.value for g in goals] == [0.25, 0.25] and all(
+        g.number_format.endswith("%") for g in goals
+    )
 
 
 def test_export_status_and_summary(demos, tmp_path):
     with Project.open(demos["bir"]) as project:
-        path, sheet = export_status(project, Month(2020, 6), tmp_path / "bir.xlsx", dt.date(2020, 6, 30))
+        path, sheet = export_status(
+            project, Month(2020, 6), tmp_path / "bir.xlsx", dt.date(2020, 6, 30)
+        )
         line = summary(path, sheet, project.initiative)
     assert path.exists()
     assert line.startswith(f"Skrev {path}: statusskema for ")
@@ -203,9 +229,19 @@ def test_export_status_and_summary(demos, tmp_path):
 def test_libreoffice_opens_the_workbook_without_repair(demos, tmp_path):
     out, *_ = _export(demos["fsm2"], tmp_path)
     result = subprocess.run(
-        ["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(out)],
-        capture_output=True, text=True, timeout=240,
+        [
+            "libreoffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "status.pdf"

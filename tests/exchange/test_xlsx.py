@@ -60,14 +60,18 @@ _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_s
 _CELL = st.one_of(
     st.none(),
     _TEXT,
-    st.integers(-10**9, 10**9),
+    st.integers(-(10**9), 10**9),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.booleans(),
-    st.datetimes(min_value=dt.datetime(1901, 1, 1), max_value=dt.datetime(2099, 12, 31)).map(lambda d: d.replace(microsecond=0)),
+    st.datetimes(min_value=dt.datetime(1901, 1, 1), max_value=dt.datetime(2099, 12, 31)).map(
+        lambda d: d.replace(microsecond=0)
+    ),
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(grid=st.lists(st.lists(_CELL, max_size=7), max_size=8), write_only=st.booleans())
 def test_the_fast_reader_gives_what_openpyxl_gives(tmp_path, grid, write_only):
     workbook = Workbook(write_only=write_only)
@@ -79,8 +83,14 @@ def test_the_fast_reader_gives_what_openpyxl_gives(tmp_path, grid, write_only):
     assert _fast_rows(path) == _openpyxl_rows(path)
 
 
-def _package(tmp_path: Path, sheet_xml: str, shared: str | None = None, styles: str | None = None,
-             workbook_pr: str = "", prefix: str = "") -> Path:
+def _package(
+    tmp_path: Path,
+    sheet_xml: str,
+    shared: str | None = None,
+    styles: str | None = None,
+    workbook_pr: str = "",
+    prefix: str = "",
+) -> Path:
     """A minimal .xlsx written by hand, as other programs write them."""
     p = f"{prefix}:" if prefix else ""
     ns = f'xmlns{":" + prefix if prefix else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -92,8 +102,16 @@ def _package(tmp_path: Path, sheet_xml: str, shared: str | None = None, styles: 
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            + ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>' if shared else "")
-            + ('<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' if styles else "")
+            + (
+                '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                if shared
+                else ""
+            )
+            + (
+                '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                if styles
+                else ""
+            )
             + "</Types>"
         ),
         "_rels/.rels": (
@@ -108,16 +126,28 @@ def _package(tmp_path: Path, sheet_xml: str, shared: str | None = None, styles: 
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-            + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>' if shared else "")
-            + ('<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>' if styles else "")
+            + (
+                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                if shared
+                else ""
+            )
+            + (
+                '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+                if styles
+                else ""
+            )
             + "</Relationships>"
         ),
         "xl/worksheets/sheet1.xml": f'<?xml version="1.0"?><{p}worksheet {ns}><{p}sheetData>{sheet_xml}</{p}sheetData></{p}worksheet>',
     }
     if shared:
-        parts["xl/sharedStrings.xml"] = f'<?xml version="1.0"?><sst {ns.replace(":" + prefix, "") if prefix else ns}>{shared}</sst>'
+        parts["xl/sharedStrings.xml"] = (
+            f'<?xml version="1.0"?><sst {ns.replace(":" + prefix, "") if prefix else ns}>{shared}</sst>'
+        )
     if styles:
-        parts["xl/styles.xml"] = f'<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{styles}</styleSheet>'
+        parts["xl/styles.xml"] = (
+            f'<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{styles}</styleSheet>'
+        )
     path = tmp_path / "haand.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         for name, text in parts.items():
@@ -148,20 +178,36 @@ def test_what_other_programs_write(tmp_path):
         '<c r="D5" s="1"><v>43906</v></c><c r="E5" s="2"><v>43906.5</v></c><c r="F5" t="str"><v>tekst</v></c>'
         '<c r="G5"><v></v></c><c r="H5" s="0"><v>1.5E2</v></c></row>'
     )
-    shared = '<si><t xml:space="preserve"> cpr </t></si><si><r><t>na</t></r><r><rPr/><t>vn</t></r></si>'
+    shared = (
+        '<si><t xml:space="preserve"> cpr </t></si><si><r><t>na</t></r><r><rPr/><t>vn</t></r></si>'
+    )
     path = _package(tmp_path, sheet, shared, STYLES)
     fast = _fast_rows(path)
     assert fast == _openpyxl_rows(path)
     assert fast["Udtræk"] == [
         (1, (" cpr ", None, "navn")),
         (2, ("Ærø & Co", "#N/A", True)),
-        (5, (None, dt.datetime(2020, 3, 16), 2, dt.datetime(2020, 3, 16), dt.datetime(2020, 3, 16, 12), "tekst", None, 150.0)),
+        (
+            5,
+            (
+                None,
+                dt.datetime(2020, 3, 16),
+                2,
+                dt.datetime(2020, 3, 16),
+                dt.datetime(2020, 3, 16, 12),
+                "tekst",
+                None,
+                150.0,
+            ),
+        ),
     ]
 
 
 def test_a_prefixed_namespace_and_the_1904_calendar(tmp_path):
     sheet = '<x:row r="1"><x:c r="A1" s="1"><x:v>1</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:t>Bo</x:t></x:is></x:c></x:row>'
-    path = _package(tmp_path, sheet, styles=STYLES, workbook_pr='<x:workbookPr date1904="1"/>', prefix="x")
+    path = _package(
+        tmp_path, sheet, styles=STYLES, workbook_pr='<x:workbookPr date1904="1"/>', prefix="x"
+    )
     assert _fast_rows(path) == {"Udtræk": [(1, (dt.datetime(1904, 1, 2), "Bo"))]}
     assert _fast_rows(path) == _openpyxl_rows(path)
 
@@ -203,6 +249,8 @@ def test_broken_xml_inside_a_valid_zip(tmp_path):
 
 
 def test_a_shared_string_index_that_does_not_exist(tmp_path):
-    path = _package(tmp_path, '<row r="1"><c r="A1" t="s"><v>7</v></c></row>', shared="<si><t>a</t></si>")
+    path = _package(
+        tmp_path, '<row r="1"><c r="A1" t="s"><v>7</v></c></row>', shared="<si><t>a</t></si>"
+    )
     with pytest.raises(ImportFileError, match="beskadiget"):
         spreadsheet.read_source(path)

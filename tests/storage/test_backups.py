@@ -13,7 +13,13 @@ from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.model import Citizen
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage import keys
-from fsm_desktop.storage.backups import backup_folder, daily_backup, list_backups, prune, restore_backup
+from fsm_desktop.storage.backups import (
+    backup_folder,
+    daily_backup,
+    list_backups,
+    prune,
+    restore_backup,
+)
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 
@@ -21,7 +27,12 @@ PASSWORD = "en lang god kode"
 CPR = "0101801234"
 NAME = "Annalise Testesen"
 DAY = dt.date(2025, 3, 15)
-CITIZENS = [("0101801234", NAME), ("0202802345", "Bent"), ("0303803456", "Carla"), ("0404804567", "Dorte")]
+CITIZENS = [
+    ("0101801234", NAME),
+    ("0202802345", "Bent"),
+    ("0303803456", "Carla"),
+    ("0404804567", "Dorte"),
+]
 
 
 def _add(project: Project, index: int) -> None:
@@ -63,7 +74,10 @@ def test_one_encrypted_private_backup_a_day(project_path, tmp_path):
         assert daily_backup(project, today=DAY) is None  # the second opening that day
         assert daily_backup(project, today=DAY + dt.timedelta(days=1)).name == "team-2025-03-16.fsm"
     folder = made.parent
-    assert sorted(p.name for p in folder.iterdir()) == ["team-2025-03-15.fsm", "team-2025-03-16.fsm"]  # no leftovers
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "team-2025-03-15.fsm",
+        "team-2025-03-16.fsm",
+    ]  # no leftovers
     data = made.read_bytes()
     assert not data.startswith(keys.PLAIN_HEADER)
     for secret in (CPR, "010180-1234", NAME, "citizen", "CREATE TABLE"):
@@ -109,17 +123,30 @@ def test_prune_keeps_14_dailies_and_the_newest_of_each_month_for_a_year(tmp_path
     for offset in range(400):
         (tmp_path / f"team-{today - dt.timedelta(days=offset)}.fsm").write_bytes(b"x")
     others = [
-        "team-2024-01-01.fsm.txt", "andet-2024-01-01.fsm", "team-kopi.fsm", "team-2024-02-30.fsm",
-        "team-2024-01-01-101010-foer-gendannelse.fsm", "team.fsm", "xteam-2024-01-01.fsm",
+        "team-2024-01-01.fsm.txt",
+        "andet-2024-01-01.fsm",
+        "team-kopi.fsm",
+        "team-2024-02-30.fsm",
+        "team-2024-01-01-101010-foer-gendannelse.fsm",
+        "team.fsm",
+        "xteam-2024-01-01.fsm",
     ]
     for name in others:
         (tmp_path / name).write_bytes(b"x")
     deleted = prune(tmp_path, "team", today)
     dailies = [f"team-2025-03-{day:02d}.fsm" for day in range(2, 16)]
     monthly = [
-        "team-2024-04-30.fsm", "team-2024-05-31.fsm", "team-2024-06-30.fsm", "team-2024-07-31.fsm",
-        "team-2024-08-31.fsm", "team-2024-09-30.fsm", "team-2024-10-31.fsm", "team-2024-11-30.fsm",
-        "team-2024-12-31.fsm", "team-2025-01-31.fsm", "team-2025-02-28.fsm",
+        "team-2024-04-30.fsm",
+        "team-2024-05-31.fsm",
+        "team-2024-06-30.fsm",
+        "team-2024-07-31.fsm",
+        "team-2024-08-31.fsm",
+        "team-2024-09-30.fsm",
+        "team-2024-10-31.fsm",
+        "team-2024-11-30.fsm",
+        "team-2024-12-31.fsm",
+        "team-2025-01-31.fsm",
+        "team-2025-02-28.fsm",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(dailies + monthly + others)
     assert len(deleted) == 400 - 14 - 11
@@ -141,7 +168,9 @@ def test_the_daily_backup_prunes(project_path):
 
 def test_list_backups_newest_first_with_size_and_citizens(project_path, key, tmp_path):
     with Project.open(project_path, password=PASSWORD) as project:
-        project.backup_to(project_path.with_name("team.fsm.bak-v3-20250101-120000"))  # before a migration
+        project.backup_to(
+            project_path.with_name("team.fsm.bak-v3-20250101-120000")
+        )  # before a migration
         for index in range(3):
             daily_backup(project, today=DAY + dt.timedelta(days=index))
             _add(project, index + 1)
@@ -161,7 +190,9 @@ def test_list_backups_newest_first_with_size_and_citizens(project_path, key, tmp
         ("team.fsm.bak-v3-20250101-120000", dt.date(2025, 1, 1), 1, "before_upgrade"),
     ]
     assert all(b.size == b.path.stat().st_size > 0 for b in found)
-    assert [b.citizens for b in list_backups(project_path, None)] == [None] * 6  # no key: unreadable
+    assert [b.citizens for b in list_backups(project_path, None)] == [
+        None
+    ] * 6  # no key: unreadable
     assert list_backups(tmp_path / "ingen.fsm", None) == []
 
 
@@ -181,7 +212,10 @@ def test_restore_keeps_the_current_state_first(project_path, key):
     assert _mode(project_path) == _mode(before) == 0o600
     assert not project_path.with_name("team.fsm-wal").exists()
     listed = list_backups(project_path, key)
-    assert [(b.path, b.citizens, b.kind) for b in listed] == [(before, 3, "before_restore"), (backup, 1, "daily")]
+    assert [(b.path, b.citizens, b.kind) for b in listed] == [
+        (before, 3, "before_restore"),
+        (backup, 1, "daily"),
+    ]
     # ... and the restore can be undone from the same list.
     restore_backup(project_path, before, key)
     assert _count(project_path, password=PASSWORD) == 3
@@ -231,8 +265,11 @@ def test_a_plain_project_is_restored_from_its_own_initiative_only(tmp_path, key)
 
 def test_a_failed_backup_says_where_in_danish(project_path, monkeypatch):
     def full(*_args):
-        raise ProjectFileError("Sikkerhedskopien {path} kunne ikke gemmes: {reason}.",
-                               path="x", reason="disken er fuld")
+        raise ProjectFileError(
+            "Sikkerhedskopien {path} kunne ikke gemmes: {reason}.",
+            path="x",
+            reason="disken er fuld",
+        )
 
     monkeypatch.setattr("fsm_desktop.storage.backups.copy_database", full)
     with Project.open(project_path, password=PASSWORD) as project:

@@ -5,19 +5,32 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 import pytest
 
-from fsm_desktop.domain.model import AssignmentRole, BoardColumn, Citizen, ExitReason, Staff, StaffRole, new_id
+from fsm_desktop.domain.model import (
+    AssignmentRole,
+    BoardColumn,
+    Citizen,
+    ExitReason,
+    Staff,
+    StaffRole,
+    new_id,
+)
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import ConstraintError, Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 D = dt.date.fromisoformat
 TODAY = dt.date(2021, 6, 15)
-I, S, V, L = BoardColumn.I_GANG, BoardColumn.PAA_SPRING, BoardColumn.PAA_VEJ, BoardColumn.PAA_LAENGERE_SIGT
+I, S, V, L = (
+    BoardColumn.I_GANG,
+    BoardColumn.PAA_SPRING,
+    BoardColumn.PAA_VEJ,
+    BoardColumn.PAA_LAENGERE_SIGT,
+)
 
 
 def _insert(project, table: str, **row) -> None:
@@ -33,31 +46,121 @@ def _people(project):
         staff.add(member)
     anna = Citizen(cpr="0101801234", name="Anna", group=1, entry_date=D("2020-01-01"))
     bo = Citizen(cpr="0202802345", name="Bo", group=2, entry_date=D("2020-01-01"))
-    gone = Citizen(cpr="0303803456", name="Cai", group=1, entry_date=D("2020-01-01"), exit_date=D("2021-01-31"),
-                   exit_reason=ExitReason.MOVED_AWAY)
-    closed = Citizen(cpr="0404804567", name="Dorte", group=1, entry_date=D("2020-01-01"), exit_date=D("2021-01-31"),
-                     exit_reason=ExitReason.OTHER)
+    gone = Citizen(
+        cpr="0303803456",
+        name="Cai",
+        group=1,
+        entry_date=D("2020-01-01"),
+        exit_date=D("2021-01-31"),
+        exit_reason=ExitReason.MOVED_AWAY,
+    )
+    closed = Citizen(
+        cpr="0404804567",
+        name="Dorte",
+        group=1,
+        entry_date=D("2020-01-01"),
+        exit_date=D("2021-01-31"),
+        exit_reason=ExitReason.OTHER,
+    )
     for citizen in (anna, bo, gone, closed):
         CitizenRepository(project).add(citizen)
     return jf, sb, sb2, anna, bo, gone, closed
 
 
 def test_cards_say_what_the_project_holds(project):
-    jf, sb, sb2, anna, bo, gone, closed = _people(project)
+    jf, sb, sb2, anna, bo, _gone, _closed = _people(project)
     repo = BoardRepository(project)
     repo.move([anna.id], S, at=dt.datetime(2021, 3, 1, 9))
     repo.move([anna.id], V, at=dt.datetime(2021, 5, 1, 9))
-    _insert(project, "assignment", id=new_id(), citizen_id=anna.id, staff_id=jf.id, role="jobformidler", start="2020-01-01", end=None)
-    _insert(project, "assignment", id=new_id(), citizen_id=anna.id, staff_id=sb2.id, role="sagsbehandler", start="2020-01-01", end="2021-03-31")
-    _insert(project, "assignment", id=new_id(), citizen_id=anna.id, staff_id=sb.id, role="sagsbehandler", start="2021-04-01", end=None)
-    _insert(project, "contact", id=new_id(), citizen_id=anna.id, date="2021-06-01", kind="telefon", staff_id=jf.id, note="")
-    _insert(project, "contact", id=new_id(), citizen_id=anna.id, date="2021-06-10", kind="personligt", staff_id=jf.id, note="")
+    _insert(
+        project,
+        "assignment",
+        id=new_id(),
+        citizen_id=anna.id,
+        staff_id=jf.id,
+        role="jobformidler",
+        start="2020-01-01",
+        end=None,
+    )
+    _insert(
+        project,
+        "assignment",
+        id=new_id(),
+        citizen_id=anna.id,
+        staff_id=sb2.id,
+        role="sagsbehandler",
+        start="2020-01-01",
+        end="2021-03-31",
+    )
+    _insert(
+        project,
+        "assignment",
+        id=new_id(),
+        citizen_id=anna.id,
+        staff_id=sb.id,
+        role="sagsbehandler",
+        start="2021-04-01",
+        end=None,
+    )
+    _insert(
+        project,
+        "contact",
+        id=new_id(),
+        citizen_id=anna.id,
+        date="2021-06-01",
+        kind="telefon",
+        staff_id=jf.id,
+        note="",
+    )
+    _insert(
+        project,
+        "contact",
+        id=new_id(),
+        citizen_id=anna.id,
+        date="2021-06-10",
+        kind="personligt",
+        staff_id=jf.id,
+        note="",
+    )
     _insert(project, "paid_hours", citizen_id=anna.id, month="2021-05", hours=12.5)
     _insert(project, "paid_hours", citizen_id=anna.id, month="2021-04", hours=10)
-    _insert(project, "status_entry", id=new_id(), citizen_id=anna.id, kind="cv_jobnet", date="2021-01-01", value="nej")
-    _insert(project, "status_entry", id=new_id(), citizen_id=anna.id, kind="cv_jobnet", date="2021-05-01", value="ja")
-    _insert(project, "status_entry", id=new_id(), citizen_id=anna.id, kind="jobmaal", date="2021-05-01", value="Lager")
-    _insert(project, "period", id=new_id(), citizen_id=bo.id, kind="fritagelse", start="2021-06-01", end="2021-06-30", note="barsel")
+    _insert(
+        project,
+        "status_entry",
+        id=new_id(),
+        citizen_id=anna.id,
+        kind="cv_jobnet",
+        date="2021-01-01",
+        value="nej",
+    )
+    _insert(
+        project,
+        "status_entry",
+        id=new_id(),
+        citizen_id=anna.id,
+        kind="cv_jobnet",
+        date="2021-05-01",
+        value="ja",
+    )
+    _insert(
+        project,
+        "status_entry",
+        id=new_id(),
+        citizen_id=anna.id,
+        kind="jobmaal",
+        date="2021-05-01",
+        value="Lager",
+    )
+    _insert(
+        project,
+        "period",
+        id=new_id(),
+        citizen_id=bo.id,
+        kind="fritagelse",
+        start="2021-06-01",
+        end="2021-06-30",
+        note="barsel",
+    )
     cards = {c.name: c for c in repo.cards(TODAY)}
     # Cai moved away; Dorte's case was closed ("andet") and she stays on the board.
     assert set(cards) == {"Anna", "Bo", "Dorte"}
@@ -73,7 +176,7 @@ def test_cards_say_what_the_project_holds(project):
 
 
 def test_a_move_writes_the_log_the_placement_and_the_audit_and_undo_removes_them(project):
-    jf, sb, sb2, anna, bo, *_ = _people(project)
+    _jf, _sb, _sb2, anna, bo, *_ = _people(project)
     repo = BoardRepository(project)
     audit = AuditLog(project).count()
     first = repo.move([anna.id], V, at=dt.datetime(2021, 3, 1, 9))
@@ -81,24 +184,33 @@ def test_a_move_writes_the_log_the_placement_and_the_audit_and_undo_removes_them
     records = repo.move([anna.id, bo.id], S, "klar til job", at=dt.datetime(2021, 4, 1, 10))
     assert [(r.citizen_id, r.from_column) for r in records] == [(anna.id, V), (bo.id, None)]
     log = repo.moves(anna.id)
-    assert [(m[2], m[3], m[4]) for m in log] == [(None, V, ""), (V, S, "klar til job")] and log[1][1] == project.user
+    assert [(m[2], m[3], m[4]) for m in log] == [(None, V, ""), (V, S, "klar til job")] and log[1][
+        1
+    ] == project.user
     assert AuditLog(project).count() == audit + 3
     # A citizen already in the column is left alone.
     assert repo.move([anna.id], S) == []
     repo.undo_moves(records)
     assert [m[3] for m in repo.moves(anna.id)] == [V]
-    assert project.db.execute("SELECT board_column, since FROM placement WHERE citizen_id = ?", [anna.id]).fetchone() == (
-        "paa_vej", "2021-03-01T09:00:00"
+    assert project.db.execute(
+        "SELECT board_column, since FROM placement WHERE citizen_id = ?", [anna.id]
+    ).fetchone() == ("paa_vej", "2021-03-01T09:00:00")
+    assert (
+        project.db.execute(
+            "SELECT count(*) FROM placement WHERE citizen_id = ?", [bo.id]
+        ).fetchone()[0]
+        == 0
     )
-    assert project.db.execute("SELECT count(*) FROM placement WHERE citizen_id = ?", [bo.id]).fetchone()[0] == 0
-    assert {(e.action, e.new) for e in AuditLog(project).for_citizen(bo.id)} >= {("move", "på spring (klar til job)"),
-                                                                                    ("undo_move", "ikke placeret")}
+    assert {(e.action, e.new) for e in AuditLog(project).for_citizen(bo.id)} >= {
+        ("move", "på spring (klar til job)"),
+        ("undo_move", "ikke placeret"),
+    }
 
 
 def test_two_moves_in_one_second_count_from_the_newer(project):
     """Ctrl+→ twice within a second: both log rows have the same time; the newest written
     (the column the citizen is in) gives the days in the column."""
-    jf, sb, sb2, anna, bo, *_ = _people(project)
+    _jf, _sb, _sb2, anna, bo, *_ = _people(project)
     repo = BoardRepository(project)
     repo.move([anna.id, bo.id], I, at=dt.datetime(2021, 1, 1, 9))
     t = dt.datetime(2021, 5, 1, 9)
@@ -114,9 +226,18 @@ def test_two_moves_in_one_second_count_from_the_newer(project):
 
 
 def test_handing_a_citizen_to_another_caseworker_and_back(project):
-    jf, sb, sb2, anna, *_ = _people(project)
+    _jf, sb, sb2, anna, *_ = _people(project)
     repo = BoardRepository(project)
-    _insert(project, "assignment", id="a1", citizen_id=anna.id, staff_id=sb.id, role="sagsbehandler", start="2020-01-01", end=None)
+    _insert(
+        project,
+        "assignment",
+        id="a1",
+        citizen_id=anna.id,
+        staff_id=sb.id,
+        role="sagsbehandler",
+        start="2020-01-01",
+        end=None,
+    )
     rows = lambda: project.db.execute(  # noqa: E731
         "SELECT staff_id, start, end FROM assignment WHERE citizen_id = ? ORDER BY start", [anna.id]
     ).fetchall()
@@ -135,14 +256,28 @@ def test_handing_a_citizen_to_another_caseworker_and_back(project):
 def test_a_move_into_another_lane_is_one_transaction(project):
     """A drop in another lane moves and hands over together: written together, undone
     together, and when the hand-over fails, the move is not written either."""
-    jf, sb, sb2, anna, bo, *_ = _people(project)
+    _jf, sb, sb2, anna, bo, *_ = _people(project)
     repo = BoardRepository(project)
-    _insert(project, "assignment", id="a1", citizen_id=anna.id, staff_id=sb.id, role="sagsbehandler", start="2020-01-01", end=None)
+    _insert(
+        project,
+        "assignment",
+        id="a1",
+        citizen_id=anna.id,
+        staff_id=sb.id,
+        role="sagsbehandler",
+        start="2020-01-01",
+        end=None,
+    )
     repo.move([anna.id], I, at=dt.datetime(2021, 1, 4, 9))
     state = lambda: (  # noqa: E731
         project.db.execute("SELECT count(*) FROM board_move").fetchone()[0],
-        project.db.execute("SELECT board_column FROM placement WHERE citizen_id = ?", [anna.id]).fetchone(),
-        project.db.execute("SELECT staff_id, start, end FROM assignment WHERE citizen_id = ? ORDER BY start", [anna.id]).fetchall(),
+        project.db.execute(
+            "SELECT board_column FROM placement WHERE citizen_id = ?", [anna.id]
+        ).fetchone(),
+        project.db.execute(
+            "SELECT staff_id, start, end FROM assignment WHERE citizen_id = ? ORDER BY start",
+            [anna.id],
+        ).fetchall(),
     )
     before = state()
     # An unknown caseworker: the hand-over fails (foreign key), and the move goes with it.
@@ -150,20 +285,34 @@ def test_a_move_into_another_lane_is_one_transaction(project):
         repo.move_and_hand_over([anna.id], V, AssignmentRole.CASEWORKER, "nobody", TODAY)
     assert isinstance(refused.value.__cause__, sqlite3.IntegrityError)
     assert state() == before
-    records, changes = repo.move_and_hand_over([anna.id, bo.id], V, AssignmentRole.CASEWORKER, sb2.id, TODAY, "ny sb")
-    assert [r.citizen_id for r in records] == [anna.id, bo.id] and [c.citizen_id for c in changes] == [anna.id, bo.id]
-    assert state()[1:] == (("paa_vej",), [(sb.id, "2020-01-01", "2021-06-14"), (sb2.id, "2021-06-15", None)])
+    records, changes = repo.move_and_hand_over(
+        [anna.id, bo.id], V, AssignmentRole.CASEWORKER, sb2.id, TODAY, "ny sb"
+    )
+    assert [r.citizen_id for r in records] == [anna.id, bo.id] and [
+        c.citizen_id for c in changes
+    ] == [anna.id, bo.id]
+    assert state()[1:] == (
+        ("paa_vej",),
+        [(sb.id, "2020-01-01", "2021-06-14"), (sb2.id, "2021-06-15", None)],
+    )
     repo.undo_move_and_hand_over(records, changes)
     assert state() == before
-    assert project.db.execute("SELECT count(*) FROM assignment WHERE citizen_id = ?", [bo.id]).fetchone()[0] == 0
+    assert (
+        project.db.execute(
+            "SELECT count(*) FROM assignment WHERE citizen_id = ?", [bo.id]
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_a_meeting_snapshot_and_what_moved_since(project):
-    jf, sb, sb2, anna, bo, gone, closed = _people(project)
+    _jf, _sb, _sb2, anna, bo, _gone, _closed = _people(project)
     repo = BoardRepository(project)
     repo.move([anna.id], V)
     assert not repo.has_meeting()
-    assert all(not c.changed_since_meeting for c in repo.cards(TODAY))  # no meeting: nothing "changed"
+    assert all(
+        not c.changed_since_meeting for c in repo.cards(TODAY)
+    )  # no meeting: nothing "changed"
     meeting = repo.finish_meeting(TODAY, ["JF", "SB", "Leder"], "marts", today=TODAY)
     assert (meeting.attendees, meeting.note) == (["JF", "SB", "Leder"], "marts")
     assert meeting.counts == {I: 0, S: 0, V: 1, L: 0, None: 2}  # Anna, and Bo and Dorte not placed
@@ -181,7 +330,7 @@ def test_a_meeting_snapshot_and_what_moved_since(project):
 
 def test_the_board_history_per_meeting_date(project, monkeypatch):
     """What the Mål page's chart draws: per meeting date, oldest first, the count per column."""
-    jf, sb, sb2, anna, bo, gone, closed = _people(project)
+    _jf, _sb, _sb2, anna, bo, _gone, _closed = _people(project)
     repo = BoardRepository(project)
     assert repo.history() == []
     clock = (dt.datetime(2021, 6, 1, 10) + dt.timedelta(minutes=n) for n in itertools.count())
@@ -191,7 +340,9 @@ def test_the_board_history_per_meeting_date(project, monkeypatch):
     repo.move([bo.id], I)
     repo.finish_meeting(D("2021-05-03"), ["SB"], today=TODAY)
     repo.move([anna.id], I)
-    repo.finish_meeting(D("2021-05-03"), ["SB"], "igen", today=TODAY)  # the same date again: this one counts
+    repo.finish_meeting(
+        D("2021-05-03"), ["SB"], "igen", today=TODAY
+    )  # the same date again: this one counts
     repo.finish_meeting(D("2021-04-06"), ["SB"], "indtastet bagefter", today=TODAY)  # entered late
     assert repo.history() == [
         (D("2021-03-01"), {I: 0, S: 0, V: 1, L: 0, None: 2}),
@@ -206,8 +357,26 @@ def test_step_up_due_in_ressourceforloeb(tmp_path):
         active = Citizen(cpr="0202802345", name="Aktiv")
         for citizen in (passive, active):
             CitizenRepository(project).add(citizen)
-            _insert(project, "period", id=new_id(), citizen_id=citizen.id, kind="ressourceforloeb", start="2020-01-15", end=None, note="")
-        _insert(project, "period", id=new_id(), citizen_id=active.id, kind="virksomhedspraktik", start="2021-03-01", end="2021-04-30", note="")
+            _insert(
+                project,
+                "period",
+                id=new_id(),
+                citizen_id=citizen.id,
+                kind="ressourceforloeb",
+                start="2020-01-15",
+                end=None,
+                note="",
+            )
+        _insert(
+            project,
+            "period",
+            id=new_id(),
+            citizen_id=active.id,
+            kind="virksomhedspraktik",
+            start="2021-03-01",
+            end="2021-04-30",
+            note="",
+        )
         cards = {c.name: c for c in BoardRepository(project).cards(TODAY)}
         assert (cards["Passiv"].stepup_due, cards["Aktiv"].stepup_due) == (True, False)
 

@@ -92,11 +92,19 @@ class Committed:
     citizens: dict[str, str] = dataclasses.field(default_factory=dict)  # id → cpr
     moves: set[str] = dataclasses.field(default_factory=set)
     contacts: set[str] = dataclasses.field(default_factory=set)
-    meetings: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)  # id → (participants, plan lines)
-    imports: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # batch id → CPR numbers
-    names: dict[str, int] = dataclasses.field(default_factory=dict)  # citizen id → last logged sequence number
+    meetings: dict[str, tuple[int, int]] = dataclasses.field(
+        default_factory=dict
+    )  # id → (participants, plan lines)
+    imports: dict[str, list[str]] = dataclasses.field(
+        default_factory=dict
+    )  # batch id → CPR numbers
+    names: dict[str, int] = dataclasses.field(
+        default_factory=dict
+    )  # citizen id → last logged sequence number
     notes: dict[str, int] = dataclasses.field(default_factory=dict)
-    renames: list[tuple[str, str, int]] = dataclasses.field(default_factory=list)  # (field, citizen id, seq)
+    renames: list[tuple[str, str, int]] = dataclasses.field(
+        default_factory=list
+    )  # (field, citizen id, seq)
     count: int = 0
 
     def add(self, entry: dict) -> None:
@@ -114,7 +122,9 @@ class Committed:
             self.imports[entry["id"]] = entry["cprs"]
         elif kind in ("name", "note"):
             latest = self.names if kind == "name" else self.notes
-            assert entry["seq"] > latest.get(entry["citizen"], 0), f"sequence numbers go backwards: {entry}"
+            assert entry["seq"] > latest.get(entry["citizen"], 0), (
+                f"sequence numbers go backwards: {entry}"
+            )
             latest[entry["citizen"]] = entry["seq"]
             self.renames.append((kind, entry["citizen"], entry["seq"]))
         else:
@@ -131,12 +141,20 @@ def read_log(path: Path) -> list[dict]:
 
 def seed_project(path: Path) -> None:
     with Project.create(path, builtin_template("fsm2")) as project:
-        for member in (Staff("AA", "Anna Ager", StaffRole.JOB_BROKER), Staff("BB", "Bent Bo", StaffRole.JOB_BROKER),
-                       Staff("CC", "Carla Cue", StaffRole.CASEWORKER)):
+        for member in (
+            Staff("AA", "Anna Ager", StaffRole.JOB_BROKER),
+            Staff("BB", "Bent Bo", StaffRole.JOB_BROKER),
+            Staff("CC", "Carla Cue", StaffRole.CASEWORKER),
+        ):
             StaffRepository(project).add(member)
         for i in range(6):
             CitizenRepository(project).add(
-                Citizen(cpr=cpr_for(SEED_ROUND, i), name=f"Borger {i}", group=1 + i % 2, entry_date=dt.date(2020, 1, 1))
+                Citizen(
+                    cpr=cpr_for(SEED_ROUND, i),
+                    name=f"Borger {i}",
+                    group=1 + i % 2,
+                    entry_date=dt.date(2020, 1, 1),
+                )
             )
 
 
@@ -145,7 +163,11 @@ def _ids(db, sql: str) -> set[str]:
 
 
 def _value(text: str, prefix: str) -> int | None:
-    return int(text[len(prefix):]) if text and text.startswith(prefix) and text[len(prefix):].isdigit() else None
+    return (
+        int(text[len(prefix) :])
+        if text and text.startswith(prefix) and text[len(prefix) :].isdigit()
+        else None
+    )
 
 
 def verify(path: Path, committed: Committed) -> list[str]:
@@ -153,7 +175,7 @@ def verify(path: Path, committed: Committed) -> list[str]:
     problems: list[str] = []
     try:
         project = Project.open(path)
-    except Exception as exc:  # noqa: BLE001 - the failure is the finding
+    except Exception as exc:
         return [f"the program cannot open the file: {type(exc).__name__}: {exc}"]
     try:
         if project.read_only:
@@ -170,53 +192,89 @@ def verify(path: Path, committed: Committed) -> list[str]:
         audited = _ids(db, "SELECT entity_id FROM audit_log")
         for cid, cpr in committed.citizens.items():
             if citizens.get(cid) != cpr:
-                problems.append(f"citizen {cid} ({cpr}) logged as added is {'changed' if cid in citizens else 'missing'}")
-        for name, logged, table in (("move", committed.moves, "board_move"), ("contact", committed.contacts, "contact"),
-                                    ("meeting", set(committed.meetings), "stepup_meeting")):
+                problems.append(
+                    f"citizen {cid} ({cpr}) logged as added is {'changed' if cid in citizens else 'missing'}"
+                )
+        for name, logged, table in (
+            ("move", committed.moves, "board_move"),
+            ("contact", committed.contacts, "contact"),
+            ("meeting", set(committed.meetings), "stepup_meeting"),
+        ):
             stored = _ids(db, f"SELECT id FROM {table}")
-            problems += [f"{name} {i} logged as committed is missing" for i in sorted(logged - stored)]
+            problems += [
+                f"{name} {i} logged as committed is missing" for i in sorted(logged - stored)
+            ]
         # Each meeting whole, logged or not (the writer's have one participant and one plan line at least).
-        sizes = {mid: (people, lines) for mid, people, lines in db.execute(
-            "SELECT m.id, (SELECT count(*) FROM stepup_participant WHERE meeting_id = m.id), "
-            "(SELECT count(*) FROM stepup_plan_line WHERE meeting_id = m.id) FROM stepup_meeting m")}
-        problems += [f"meeting {mid}: {size} participants and plan lines, {committed.meetings[mid]} logged"
-                     for mid, size in sizes.items() if mid in committed.meetings and size != committed.meetings[mid]]
-        problems += [f"meeting {mid} (not logged) is stored without participants or plan: {size}"
-                     for mid, size in sizes.items() if 0 in size]
+        sizes = {
+            mid: (people, lines)
+            for mid, people, lines in db.execute(
+                "SELECT m.id, (SELECT count(*) FROM stepup_participant WHERE meeting_id = m.id), "
+                "(SELECT count(*) FROM stepup_plan_line WHERE meeting_id = m.id) FROM stepup_meeting m"
+            )
+        }
+        problems += [
+            f"meeting {mid}: {size} participants and plan lines, {committed.meetings[mid]} logged"
+            for mid, size in sizes.items()
+            if mid in committed.meetings and size != committed.meetings[mid]
+        ]
+        problems += [
+            f"meeting {mid} (not logged) is stored without participants or plan: {size}"
+            for mid, size in sizes.items()
+            if 0 in size
+        ]
         # Every stored row a write makes with its audit entry has it, logged or not.
         for table in ("citizen", "board_move", "contact", "stepup_meeting"):
-            problems += [f"{table} {i} is stored without its audit entry"
-                         for i in sorted(_ids(db, f"SELECT id FROM {table}") - audited)]
+            problems += [
+                f"{table} {i} is stored without its audit entry"
+                for i in sorted(_ids(db, f"SELECT id FROM {table}") - audited)
+            ]
         batches = _ids(db, "SELECT id FROM import_batch WHERE undone_at IS NULL")
         journaled = _ids(db, "SELECT batch_id FROM import_journal")
         by_cpr = {cpr: cid for cid, cpr in citizens.items()}
-        problems += [f"import {batch} is stored without its journal" for batch in sorted(batches - journaled)]
+        problems += [
+            f"import {batch} is stored without its journal" for batch in sorted(batches - journaled)
+        ]
         for batch, cprs in committed.imports.items():
             if batch not in batches:
                 problems.append(f"import {batch} logged as committed is missing")
             for cpr in cprs:
                 if cpr not in by_cpr:
                     problems.append(f"import {batch}: citizen {cpr} is missing")
-        stored_values = {cid: (name, note) for cid, name, note in db.execute("SELECT id, name, note FROM citizen")}
-        for field, latest, prefix, index in (("name", committed.names, "Borger ", 0), ("note", committed.notes, "note ", 1)):
+        stored_values = {
+            cid: (name, note)
+            for cid, name, note in db.execute("SELECT id, name, note FROM citizen")
+        }
+        for field, latest, prefix, index in (
+            ("name", committed.names, "Borger ", 0),
+            ("note", committed.notes, "note ", 1),
+        ):
             for cid, seq in latest.items():
                 value = stored_values.get(cid, (None, None))[index]
                 number = _value(value, prefix)
                 if number is None or number < seq:
-                    problems.append(f"citizen {cid}: {field} is {value!r}, but {prefix}{seq} was logged as committed")
-        audited_values = set(db.execute(
-            "SELECT field, entity_id, new FROM audit_log WHERE entity = 'citizen' AND action = 'update'").fetchall())
+                    problems.append(
+                        f"citizen {cid}: {field} is {value!r}, but {prefix}{seq} was logged as committed"
+                    )
+        audited_values = set(
+            db.execute(
+                "SELECT field, entity_id, new FROM audit_log WHERE entity = 'citizen' AND action = 'update'"
+            ).fetchall()
+        )
         for field, cid, seq in committed.renames:
             label, prefix = ("navn", "Borger ") if field == "name" else ("note", "note ")
             if (label, cid, f"{prefix}{seq}") not in audited_values:
-                problems.append(f"citizen {cid}: the change of {field} to {prefix}{seq} has no audit entry")
+                problems.append(
+                    f"citizen {cid}: the change of {field} to {prefix}{seq} has no audit entry"
+                )
         # The placement is the column of the citizen's last move (the two are written together).
         stray = db.execute(
             "SELECT m.citizen_id, m.to_column, p.board_column FROM board_move m LEFT JOIN placement p USING (citizen_id) "
             "WHERE m.rowid = (SELECT max(rowid) FROM board_move WHERE citizen_id = m.citizen_id) "
             "AND p.board_column IS NOT m.to_column"
         ).fetchall()
-        problems += [f"citizen {cid}: last move to {to}, placed in {placed}" for cid, to, placed in stray]
+        problems += [
+            f"citizen {cid}: last move to {to}, placed in {placed}" for cid, to, placed in stray
+        ]
     finally:
         project.close()
     return problems
@@ -226,27 +284,40 @@ def verify(path: Path, committed: Committed) -> list[str]:
 class Kill:
     round: int
     aimed_at: str  # "commits" or "import"
-    during: str | None  # the write it interrupted (its 'begin' line was the last), None: between writes
+    during: (
+        str | None
+    )  # the write it interrupted (its 'begin' line was the last), None: between writes
     commits: int  # log lines of this round
 
 
-def kill_round(path: Path, work: Path, seed: int, round_: int, rng: random.Random) -> tuple[Kill, list[dict]]:
+def kill_round(
+    path: Path, work: Path, seed: int, round_: int, rng: random.Random
+) -> tuple[Kill, list[dict]]:
     """Start a writer, let it commit, kill it with SIGKILL at a moment chosen by ``rng``."""
     log = work / f"log-{round_}.jsonl"
     stderr = work / f"stderr-{round_}.txt"
     aim = "import" if rng.random() < 0.3 else "commits"
-    after = rng.choice([0, 1, 2, rng.randrange(3, 40), rng.randrange(40, 300)])  # commits to wait for
+    after = rng.choice(
+        [0, 1, 2, rng.randrange(3, 40), rng.randrange(40, 300)]
+    )  # commits to wait for
     jitter = rng.choice([0.0, rng.uniform(0, 0.002), rng.uniform(0, 0.02), rng.uniform(0, 0.05)])
     with open(stderr, "wb") as err:
-        proc = subprocess.Popen([sys.executable, str(WRITER), str(path), str(log), str(seed), str(round_)],
-                                stdout=subprocess.PIPE, stderr=err, cwd=work)
+        proc = subprocess.Popen(
+            [sys.executable, str(WRITER), str(path), str(log), str(seed), str(round_)],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            cwd=work,
+        )
     lines = Lines(proc)
     try:
+
         def expect(prefix: str) -> None:
             while True:
                 line = lines.next()
                 if line is None:
-                    raise AssertionError(f"the writer ended by itself (exit {proc.wait()}): {stderr.read_text()[-3000:]}")
+                    raise AssertionError(
+                        f"the writer ended by itself (exit {proc.wait()}): {stderr.read_text()[-3000:]}"
+                    )
                 if line.startswith(prefix):
                     return
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import random
 import shutil
-from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 import pytest
 
@@ -16,6 +15,7 @@ from fsm_desktop.exchange.importer import commit, prepare
 from fsm_desktop.storage.demo import write_demo
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 
 def sha(path) -> str:
@@ -60,14 +60,18 @@ def test_files_with_flipped_bytes_are_never_written(demo, tmp_path):
     """Each is refused on opening, opens read-only (quick_check), or refuses the import
     (integrity_check first); the file's bytes are the same afterwards, every time."""
     source = tmp_path / "udtraek.csv"
-    source.write_text("cpr;navn;gruppe;indgang\n0909991234;Ny Borger;1;01-11-2019\n", encoding="utf-8")
+    source.write_text(
+        "cpr;navn;gruppe;indgang\n0909991234;Ny Borger;1;01-11-2019\n", encoding="utf-8"
+    )
     outcomes = {"refused on opening": 0, "read-only on opening": 0, "import refused": 0}
     for path in flipped_files(demo, tmp_path):
         before = sha(path)
         try:
             project = Project.open(path)
         except KnownError as error:
-            assert "beskadiget" in error.message or "ikke en FSM Desktop-projektfil" in error.message, error.message
+            assert (
+                "beskadiget" in error.message or "ikke en FSM Desktop-projektfil" in error.message
+            ), error.message
             outcomes["refused on opening"] += 1
         else:
             with project:
@@ -76,7 +80,9 @@ def test_files_with_flipped_bytes_are_never_written(demo, tmp_path):
                     commit(project, prepare(project, source))
                 assert project.read_only and project.damage
                 with pytest.raises(KnownError, match="beskadiget"):
-                    CitizenRepository(project).add(Citizen(cpr="0808881234", name="Skrevet Alligevel", group=1))
+                    CitizenRepository(project).add(
+                        Citizen(cpr="0808881234", name="Skrevet Alligevel", group=1)
+                    )
         assert sha(path) == before, path.name
     assert sum(outcomes.values()) == 15, outcomes
 
@@ -108,7 +114,9 @@ def test_repair_rebuilds_the_indexes_and_keeps_the_damaged_file(index_damaged):
         assert not project.read_only
         names = sorted(c.name for c in CitizenRepository(project).list())
         assert names == ["Hans Hansen", "Ida Indeks"]  # the row the index missed is kept
-        assert project.db.execute("SELECT name FROM citizen WHERE name = 'Ida Indeks'").fetchone()  # found by the index
+        assert project.db.execute(
+            "SELECT name FROM citizen WHERE name = 'Ida Indeks'"
+        ).fetchone()  # found by the index
 
 
 def test_repair_says_when_the_tables_themselves_are_damaged(demo, tmp_path):
@@ -158,7 +166,14 @@ def test_restore_refuses_a_damaged_backup_and_another_initiative(index_damaged, 
     shutil.copy(index_damaged, damaged_copy)
     with pytest.raises(KnownError, match="også beskadiget"):
         restore(index_damaged, damaged_copy)
-    assert sorted(p.name for p in tmp_path.iterdir() if "beskadiget-" in p.name and p.name.startswith("p.fsm")) == []
+    assert (
+        sorted(
+            p.name
+            for p in tmp_path.iterdir()
+            if "beskadiget-" in p.name and p.name.startswith("p.fsm")
+        )
+        == []
+    )
 
 
 def test_the_project_itself_chosen_as_the_extract_is_refused_before_it_is_opened(tmp_path):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import random
 import re
-from fsm_desktop.storage.sqlite import dbapi as sqlite3
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -30,6 +30,7 @@ from fsm_desktop.domain.program import BUILTIN, builtin_template
 from fsm_desktop.storage import demo
 from fsm_desktop.storage.demo import DemoSummary, write_demo
 from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 N = 200
 PROGRAMS = list(BUILTIN)
@@ -67,7 +68,9 @@ class Built:
 def build(tmp_path):
     opened: list[Built] = []
 
-    def make(program: str = "fsm2", citizens: int = N, seed: int = 1, name: str | None = None, **kw) -> Built:
+    def make(
+        program: str = "fsm2", citizens: int = N, seed: int = 1, name: str | None = None, **kw
+    ) -> Built:
         today = kw.pop("today", TODAY[program])
         summary = write_demo(
             tmp_path / (name or f"{program}-{seed}.fsm"),
@@ -104,7 +107,9 @@ def dump(path: Path) -> dict[str, list[tuple]]:
                 for r in con.execute(f'PRAGMA table_info("{table}")')
                 if not (table == "initiative" and r[1] == "created_at")
             ]
-            out[table] = con.execute(f'SELECT {", ".join(columns)} FROM "{table}" ORDER BY rowid').fetchall()
+            out[table] = con.execute(
+                f'SELECT {", ".join(columns)} FROM "{table}" ORDER BY rowid'
+            ).fetchall()
         return out
     finally:
         con.close()
@@ -170,15 +175,21 @@ def test_file_is_a_valid_project_with_intact_references(build, program):
         assert initiative.program == program
         assert initiative.municipality == demo.MUNICIPALITY
         assert initiative.grant_amount and initiative.grant_amount > 0
-    leftovers = sorted(p.name for p in built.summary.path.parent.iterdir() if p.name.startswith("."))
+    leftovers = sorted(
+        p.name for p in built.summary.path.parent.iterdir() if p.name.startswith(".")
+    )
     assert leftovers == []
 
 
 def test_schema_is_that_of_a_new_project(build, tmp_path):
     built = build("fsm2", citizens=20)
     with Project.create(tmp_path / "empty.fsm", builtin_template("fsm2")) as empty:
-        expected = empty.db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
-    assert built.rows("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name") == expected
+        expected = empty.db.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+        ).fetchall()
+    assert (
+        built.rows("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name") == expected
+    )
     assert any(row[0] == "index" and row[3] for row in expected)
 
 
@@ -251,8 +262,14 @@ def test_groups_origin_and_exits_are_plausible(build, program):
     assert built.one("SELECT max(entry_date) FROM citizen") <= today
     # Two years of history before the initiative, and inflow during it.
     start = built.template.start
-    assert built.one("SELECT min(entry_date) FROM citizen") < (start - dt.timedelta(days=365)).isoformat()
-    assert built.one("SELECT count(*) FROM citizen WHERE entry_date >= ?", (start.isoformat(),)) > 0.15 * N
+    assert (
+        built.one("SELECT min(entry_date) FROM citizen")
+        < (start - dt.timedelta(days=365)).isoformat()
+    )
+    assert (
+        built.one("SELECT count(*) FROM citizen WHERE entry_date >= ?", (start.isoformat(),))
+        > 0.15 * N
+    )
 
 
 def test_fsm2_citizens_are_over_30_and_names_are_unique_enough(build):
@@ -276,7 +293,9 @@ def test_staff_follow_the_caseload_ratios(build, program):
     per_caseworker = 35 if program in ("bir", "hir") else 100
     assert roles[StaffRole.CASEWORKER] == math.ceil(600 / per_caseworker)
     assert roles[StaffRole.LEADER] == 2
-    brokered = built.one("SELECT count(DISTINCT citizen_id) FROM assignment WHERE role = 'jobformidler'")
+    brokered = built.one(
+        "SELECT count(DISTINCT citizen_id) FROM assignment WHERE role = 'jobformidler'"
+    )
     assert abs(roles[StaffRole.JOB_BROKER] - brokered / 40) <= 2
     pseudo = sorted((s[1], s[3]) for s in staff if s[2] == StaffRole.PSEUDO)
     if program == "hir":
@@ -308,17 +327,23 @@ def test_assignments_chain_without_gaps_or_overlaps(build, program):
         if grp == 2:
             assert broker == []
         for chain in (caseworker, broker):
-            for (start, end, first_staff), (nxt, _, next_staff) in zip(chain, chain[1:]):
+            for (start, end, first_staff), (nxt, _, next_staff) in itertools.pairwise(chain):
                 assert end is not None and start <= end
-                assert dt.date.fromisoformat(end) + dt.timedelta(days=1) == dt.date.fromisoformat(nxt)
+                assert dt.date.fromisoformat(end) + dt.timedelta(days=1) == dt.date.fromisoformat(
+                    nxt
+                )
                 assert first_staff != next_staff
             if chain:
                 assert chain[-1][1] == exit_  # open unless the citizen left; then ends that day
                 assert chain[0][0] >= entry
         changes += len(caseworker) > 1
     assert changes >= 0.04 * N
-    with_broker = sum(1 for cid, (grp, *_rest) in citizens.items() if chains.get((cid, "jobformidler")))
-    measured = sum(1 for grp, *_rest in citizens.values() if grp == 1 or (grp is None and program == "bir"))
+    with_broker = sum(
+        1 for cid, (grp, *_rest) in citizens.items() if chains.get((cid, "jobformidler"))
+    )
+    measured = sum(
+        1 for grp, *_rest in citizens.values() if grp == 1 or (grp is None and program == "bir")
+    )
     if program != "hir":
         assert with_broker >= 0.9 * measured
     parked = built.one(
@@ -353,7 +378,7 @@ def test_periods_lie_inside_the_citizens_history(build, program):
     for cid, kind, start, end, note in built.rows(
         "SELECT citizen_id, kind, start, end, note FROM period ORDER BY citizen_id, start"
     ):
-        grp, entry, exit_, born = citizens[cid]
+        _grp, entry, exit_, born = citizens[cid]
         category = PeriodKind(kind).category
         assert born < entry <= start <= today
         assert end is None or start <= end <= today
@@ -385,9 +410,13 @@ def test_outcomes_end_the_benefit(build, program):
         for kind, start, _ in periods:
             if kind in outcomes:
                 ended += 1
-                benefit_ends = [e for k, _, e in periods if PeriodKind(k).category is PeriodCategory.BENEFIT]
+                benefit_ends = [
+                    e for k, _, e in periods if PeriodKind(k).category is PeriodCategory.BENEFIT
+                ]
                 assert max(benefit_ends) < start
-                offers = [s for k, s, _ in periods if PeriodKind(k).category is PeriodCategory.OFFER]
+                offers = [
+                    s for k, s, _ in periods if PeriodKind(k).category is PeriodCategory.OFFER
+                ]
                 assert all(s < start for s in offers)
     share_flex = sum(any(k == "fleksjob" for k, *_ in p) for p in by_citizen.values()) / 400
     assert ended > 0
@@ -417,7 +446,7 @@ def test_paid_hours_only_while_in_the_target_group(build, program):
     previous: dict[str, str] = {}
     rows = built.rows("SELECT citizen_id, month, hours FROM paid_hours ORDER BY citizen_id, month")
     for cid, month, hours in rows:
-        grp, entry, exit_, _ = citizens[cid]
+        _grp, entry, exit_, _ = citizens[cid]
         assert 0 < hours <= 120
         assert entry[:7] <= month <= (exit_ or today.isoformat())[:7]
         assert month < today.isoformat()[:7] or month == last_full
@@ -468,7 +497,7 @@ def test_placement_is_the_last_move(build, program):
     citizens = built.citizens()
     initials = {r[0] for r in built.rows("SELECT initials FROM staff")}
     moves = defaultdict(list)
-    for cid, at, by, from_column, to_column, reason in built.rows(
+    for cid, at, by, from_column, to_column, _reason in built.rows(
         "SELECT citizen_id, at, by_user, from_column, to_column, reason FROM board_move "
         "ORDER BY citizen_id, at"
     ):
@@ -477,7 +506,8 @@ def test_placement_is_the_last_move(build, program):
         assert dt.datetime.fromisoformat(at).date() <= built.today
         assert at[:10] >= citizens[cid][1]
     placements = {
-        r[0]: (r[1], r[2]) for r in built.rows("SELECT citizen_id, board_column, since FROM placement")
+        r[0]: (r[1], r[2])
+        for r in built.rows("SELECT citizen_id, board_column, since FROM placement")
     }
     assert set(placements) == set(moves)
     reasons = dict(built.rows("SELECT id, exit_reason FROM citizen"))
@@ -489,10 +519,10 @@ def test_placement_is_the_last_move(build, program):
     for cid, history in moves.items():
         assert 1 <= len(history) <= 5
         assert history[0][1] is None
-        for (at, _, to_column), (nxt_at, nxt_from, nxt_to) in zip(history, history[1:]):
+        for (at, _, to_column), (nxt_at, nxt_from, nxt_to) in itertools.pairwise(history):
             assert at < nxt_at and nxt_from == to_column != nxt_to
         assert placements[cid] == (history[-1][2], history[-1][0])
-    assert set(c for c, _ in placements.values()) == {c.value for c in BoardColumn}
+    assert {c for c, _ in placements.values()} == {c.value for c in BoardColumn}
 
 
 def test_citizens_under_way_are_more_often_i_gang(build):
@@ -522,15 +552,20 @@ def test_contacts_are_recent_and_with_real_staff(build, program):
     roles = dict(built.rows("SELECT id, role FROM staff"))
     earliest = (built.today - dt.timedelta(days=90)).isoformat()
     per_citizen = Counter()
-    for cid, date, kind, staff_id in built.rows("SELECT citizen_id, date, kind, staff_id FROM contact"):
-        grp, entry, exit_, _ = citizens[cid]
+    for cid, date, kind, staff_id in built.rows(
+        "SELECT citizen_id, date, kind, staff_id FROM contact"
+    ):
+        _grp, entry, exit_, _ = citizens[cid]
         assert max(entry, earliest) <= date <= (exit_ or built.today.isoformat())
         assert kind in {k.value for k in ContactKind}
         assert roles[staff_id] in (StaffRole.JOB_BROKER, StaffRole.CASEWORKER)
         assert dt.date.fromisoformat(date).weekday() < 5
         per_citizen[cid] += 1
     brokered = {
-        r[0] for r in built.rows("SELECT DISTINCT citizen_id FROM assignment WHERE role = 'jobformidler'")
+        r[0]
+        for r in built.rows(
+            "SELECT DISTINCT citizen_id FROM assignment WHERE role = 'jobformidler'"
+        )
     }
     active_brokered = [c for c in brokered if citizens[c][2] is None and citizens[c][1] < earliest]
     average = sum(per_citizen[c] for c in active_brokered) / len(active_brokered)
@@ -546,7 +581,7 @@ def test_status_entries_and_network(build, program):
     for cid, kind, date, value in built.rows(
         "SELECT citizen_id, kind, date, value FROM status_entry ORDER BY citizen_id, date"
     ):
-        grp, entry, exit_, _ = citizens[cid]
+        _grp, entry, exit_, _ = citizens[cid]
         assert entry <= date <= (exit_ or built.today.isoformat())
         if kind == "cv_jobnet":
             assert value in ("ja", "nej")
@@ -568,13 +603,20 @@ def test_stepup_meetings_have_participants_barriers_and_a_plan(build, program):
     if program == "bir":
         # Most passive citizens in ressourceforløb get a meeting after each 6-month mark.
         assert 0.3 <= len(meetings) / 600 <= 2.0
-        assert built.one("SELECT count(*) FROM stepup_marking WHERE kind = 'rehab_indstilling' AND end IS NOT NULL") > 0
+        assert (
+            built.one(
+                "SELECT count(*) FROM stepup_marking WHERE kind = 'rehab_indstilling' AND end IS NOT NULL"
+            )
+            > 0
+        )
     else:
         # The job broker marks a few citizens; most of them get a meeting.
         assert 0.01 <= len(meetings) / 600 <= 0.08
         marked = built.one("SELECT count(*) FROM stepup_marking WHERE kind = 'markeret'")
         assert marked >= len(meetings)
-    health = built.rows("SELECT health_function FROM stepup_participant WHERE role = 'sundhedsfaglig'")
+    health = built.rows(
+        "SELECT health_function FROM stepup_participant WHERE role = 'sundhedsfaglig'"
+    )
     assert health and all(fn in ("sundhedskoordinator", "egen_laege") for (fn,) in health)
     participants = defaultdict(list)
     for meeting_id, role in built.rows("SELECT meeting_id, role FROM stepup_participant"):
@@ -589,7 +631,11 @@ def test_stepup_meetings_have_participants_barriers_and_a_plan(build, program):
         found = [Barrier(b) for b in barriers.split(",")]
         assert found
         roles = participants[meeting_id]
-        for required in (ParticipantRole.CITIZEN, ParticipantRole.CASEWORKER, ParticipantRole.LEADER):
+        for required in (
+            ParticipantRole.CITIZEN,
+            ParticipantRole.CASEWORKER,
+            ParticipantRole.LEADER,
+        ):
             assert required in roles
         assert (Barrier.HEALTH in found) == (ParticipantRole.HEALTH in roles)
         assert (Barrier.SOCIAL in found) == (ParticipantRole.SOCIAL in roles)
@@ -715,11 +761,15 @@ def test_twenty_thousand_citizens(tmp_path):
     summary = write_demo(tmp_path / "big.fsm", citizens=20_000)
     with Project.open(summary.path) as project:
         db = project.db
-        assert summary.citizens == 20_000 == db.execute("SELECT count(*) FROM citizen").fetchone()[0]
+        assert (
+            summary.citizens == 20_000 == db.execute("SELECT count(*) FROM citizen").fetchone()[0]
+        )
         assert db.execute("SELECT count(DISTINCT cpr) FROM citizen").fetchone()[0] == 20_000
         assert summary.staff == db.execute("SELECT count(*) FROM staff").fetchone()[0]
         assert summary.periods == db.execute("SELECT count(*) FROM period").fetchone()[0] > 20_000
-        assert summary.paid_hour_months == db.execute("SELECT count(*) FROM paid_hours").fetchone()[0]
+        assert (
+            summary.paid_hour_months == db.execute("SELECT count(*) FROM paid_hours").fetchone()[0]
+        )
         assert summary.contacts == db.execute("SELECT count(*) FROM contact").fetchone()[0]
         assert summary.moves == db.execute("SELECT count(*) FROM board_move").fetchone()[0]
         assert summary.meetings == db.execute("SELECT count(*) FROM stepup_meeting").fetchone()[0]

@@ -32,13 +32,19 @@ def _sha(path) -> str:
 def encrypted(tmp_path):
     path = tmp_path / "hemmelig.fsm"
     with Project.create(path, builtin_template("fsm2"), password=PASSWORD) as project:
-        CitizenRepository(project).add(Citizen(cpr=CPR, name=NAME, group=1, note="sygemelding, ryg"))
+        CitizenRepository(project).add(
+            Citizen(cpr=CPR, name=NAME, group=1, note="sygemelding, ryg")
+        )
     return path
 
 
 def _all_bytes(path) -> bytes:
     """The file and whatever SQLite left beside it."""
-    return b"".join(p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name) and p.is_file())
+    return b"".join(
+        p.read_bytes()
+        for p in path.parent.iterdir()
+        if p.name.startswith(path.name) and p.is_file()
+    )
 
 
 def test_the_file_shows_no_cpr_number_or_name(encrypted):
@@ -153,7 +159,9 @@ def test_in_a_shared_folder_the_group_keeps_access(tmp_path):
     os.chmod(shared, 0o2770)  # the team's folder: group-writable, set-group-id
     with Project.create(shared / "team.fsm", builtin_template("fsm2"), password=PASSWORD):
         pass
-    assert stat.S_IMODE((shared / "team.fsm").stat().st_mode) == 0o660  # never wider than the folder's
+    assert (
+        stat.S_IMODE((shared / "team.fsm").stat().st_mode) == 0o660
+    )  # never wider than the folder's
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX accounts")

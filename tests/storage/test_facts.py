@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fsm_desktop.domain.measures import CitizenFacts, Facts, Month, Span, StaffFacts, compute, facts_needed
+from fsm_desktop.domain.measures import (
+    CitizenFacts,
+    Facts,
+    Month,
+    Span,
+    StaffFacts,
+    compute,
+    facts_needed,
+)
 from fsm_desktop.domain.model import Citizen, ExitReason, Staff, StaffRole, new_id
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.facts import load_facts, read_rows
@@ -26,10 +34,19 @@ def _hours(project, citizen: Citizen, month: str, hours: float) -> None:
         project.db["paid_hours"].insert({"citizen_id": citizen.id, "month": month, "hours": hours})
 
 
-def _assign(project, citizen: Citizen, staff: Staff, role: str, start: str, end: str | None = None) -> None:
+def _assign(
+    project, citizen: Citizen, staff: Staff, role: str, start: str, end: str | None = None
+) -> None:
     with project.db.atomic():
         project.db["assignment"].insert(
-            {"id": new_id(), "citizen_id": citizen.id, "staff_id": staff.id, "role": role, "start": start, "end": end}
+            {
+                "id": new_id(),
+                "citizen_id": citizen.id,
+                "staff_id": staff.id,
+                "role": role,
+                "start": start,
+                "end": end,
+            }
         )
 
 
@@ -38,8 +55,12 @@ def _fill(project) -> tuple[Citizen, Citizen]:
     StaffRepository(project).add(broker)
     anna = Citizen(cpr="0101801234", name="Anna", group=1, entry_date=D("2019-11-01"))
     bo = Citizen(
-        cpr="0202802345", name="Bo", group=1, entry_date=D("2019-11-01"),
-        exit_date=D("2020-03-31"), exit_reason=ExitReason.MOVED_AWAY,
+        cpr="0202802345",
+        name="Bo",
+        group=1,
+        entry_date=D("2019-11-01"),
+        exit_date=D("2020-03-31"),
+        exit_reason=ExitReason.MOVED_AWAY,
     )
     for citizen in (anna, bo):
         CitizenRepository(project).add(citizen)
@@ -69,12 +90,16 @@ def test_fsm2_reads_only_what_its_measure_counts(project):
     # FSM2's target group is 30 and over: the birth dates are read.
     assert rows.births == {anna.id: "1980-01-01", bo.id: "1980-02-02"}
     assert read_rows(project) == (
-        len(rows.citizens) + len(rows.staff) + len(rows.periods) + len(rows.paid_hours) + len(rows.births)
+        len(rows.citizens)
+        + len(rows.staff)
+        + len(rows.periods)
+        + len(rows.paid_hours)
+        + len(rows.births)
     )
 
 
 def test_benefits_are_read_when_a_citizen_has_no_entry_date(project):
-    anna, _bo = _fill(project)
+    _anna, _bo = _fill(project)
     CitizenRepository(project).add(Citizen(cpr="0303803456", name="Cai", group=1))
     kinds = {row[1] for row in load_facts(project).periods}
     assert "kontanthjaelp_ap" in kinds and "virksomhedspraktik" not in kinds
@@ -84,9 +109,20 @@ def test_loaded_rows_give_the_same_measures_as_the_facts_stated_by_hand(project)
     anna, bo = _fill(project)
     by_hand = Facts(
         citizens=[
-            CitizenFacts(anna.id, "Anna", 1, D("2019-11-01"), periods=[Span("ordinaer_beskaeftigelse", D("2020-02-10"), D("2020-02-20"))]),
             CitizenFacts(
-                bo.id, "Bo", 1, D("2019-11-01"), D("2020-03-31"), ExitReason.MOVED_AWAY,
+                anna.id,
+                "Anna",
+                1,
+                D("2019-11-01"),
+                periods=[Span("ordinaer_beskaeftigelse", D("2020-02-10"), D("2020-02-20"))],
+            ),
+            CitizenFacts(
+                bo.id,
+                "Bo",
+                1,
+                D("2019-11-01"),
+                D("2020-03-31"),
+                ExitReason.MOVED_AWAY,
                 periods=[Span("fritagelse", D("2020-01-15"), D("2020-01-15"))],
                 paid_hours={"2019-12": 12.0},
             ),
@@ -109,7 +145,9 @@ def test_loaded_rows_give_the_same_measures_as_the_facts_stated_by_hand(project)
     # The drill-down works from the rows alone, with the reason.
     feb = next(r for r in loaded.results if r.label == "2020-02")
     numerator, denominator = feb.members()
-    assert [(m.name, m.reason) for m in numerator] == [("Anna", "ordinær beskæftigelse 10.02.2020 – 20.02.2020")]
+    assert [(m.name, m.reason) for m in numerator] == [
+        ("Anna", "ordinær beskæftigelse 10.02.2020 – 20.02.2020")
+    ]
     assert {m.name for m in denominator} == {"Anna", "Bo"}
 
 
@@ -125,7 +163,10 @@ def test_hir_reads_caseworker_assignments_and_staff(tmp_path):
         assert needed.assignment_roles == {"sagsbehandler"} and not needed.paid_hours
         rows = load_facts(project)
         assert rows.staff == {worker.id: StaffFacts(worker.id, "SB", StaffRole.CASEWORKER, 18.5)}
-        caseload = [r for r in compute(project.template, rows, Month(2018, 3), Month(2018, 3)).results
-                    if r.measure == "hir.caseload"]
+        caseload = [
+            r
+            for r in compute(project.template, rows, Month(2018, 3), Month(2018, 3)).results
+            if r.measure == "hir.caseload"
+        ]
         # One citizen for half a full-time caseworker: 2 per full-time caseworker.
         assert (caseload[0].numerator, caseload[0].denominator * 37) == (1, 18.5)

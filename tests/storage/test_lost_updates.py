@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 import pytest
 
@@ -20,27 +19,32 @@ from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.imports import ImportConflict, ImportRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 
 @pytest.fixture
 def path(tmp_path):
     path = tmp_path / "p.fsm"
     with Project.create(path, builtin_template("fsm2")) as project:
-        CitizenRepository(project).add(Citizen(cpr="0101801234", name="Anna Hansen", group=1, entry_date=dt.date(2019, 11, 1)))
+        CitizenRepository(project).add(
+            Citizen(cpr="0101801234", name="Anna Hansen", group=1, entry_date=dt.date(2019, 11, 1))
+        )
     return path
 
 
 @pytest.fixture
 def window(path):
     """The window's project (the writer) and a second connection to it (a worker's)."""
-    with Project.open(path) as project:
-        with project.connector()() as worker:
-            yield project, worker
+    with Project.open(path) as project, project.connector()() as worker:
+        yield project, worker
 
 
 def extract(tmp_path, group: int, gender: str = "K"):
     source = tmp_path / f"udtraek-{group}.csv"
-    source.write_text(f"cpr;navn;gruppe;køn;indgang\n0101801234;Anna Hansen;{group};{gender};01-11-2019\n", encoding="utf-8")
+    source.write_text(
+        f"cpr;navn;gruppe;køn;indgang\n0101801234;Anna Hansen;{group};{gender};01-11-2019\n",
+        encoding="utf-8",
+    )
     return source
 
 
@@ -48,13 +52,17 @@ def anna(project) -> Citizen:
     return CitizenRepository(project).by_cpr("0101801234")
 
 
-def test_an_import_planned_before_a_colleagues_save_writes_nothing_and_can_be_prepared_again(window, tmp_path):
+def test_an_import_planned_before_a_colleagues_save_writes_nothing_and_can_be_prepared_again(
+    window, tmp_path
+):
     project, worker = window
     prepared = prepare(worker, extract(tmp_path, group=2, gender="K"))  # the preview: group 1 → 2
     # Meanwhile a colleague saves Anna's page: gender M.
     citizen = dataclasses.replace(anna(project), gender=Gender.MALE)
     CitizenEditor(project).save(citizen.id, CitizenChanges(citizen=citizen))
-    with pytest.raises(ImportConflict, match="ændret, siden importen af udtraek-2.csv blev forberedt"):
+    with pytest.raises(
+        ImportConflict, match=r"ændret, siden importen af udtraek-2.csv blev forberedt"
+    ):
         commit(worker, prepared)
     assert anna(project).gender is Gender.MALE and anna(project).group == 1  # nothing put back
     assert ImportRepository(project).batches() == []
@@ -83,7 +91,7 @@ def test_undo_of_a_move_refuses_after_a_later_move_by_anyone(window):
 def test_undo_of_an_import_checks_inside_its_transaction(window, tmp_path, monkeypatch):
     """A save that tries to land between the undo's check and its write waits for the undo (it
     is refused here at once, with no wait), instead of being deleted by it."""
-    project, worker = window
+    project, _worker = window
     commit(project, prepare(project, extract(tmp_path, group=2)))
     batch = ImportRepository(project).latest_undoable()
     other = sqlite3.connect(project.path, timeout=0)
@@ -99,9 +107,10 @@ def test_undo_of_an_import_checks_inside_its_transaction(window, tmp_path, monke
         except sqlite3.OperationalError as error:
             assert "locked" in str(error)
 
-    monkeypatch.setattr(ImportRepository, "_refuse_if_staff_changed", check_then_a_save_tries_to_land)
+    monkeypatch.setattr(
+        ImportRepository, "_refuse_if_staff_changed", check_then_a_save_tries_to_land
+    )
     ImportRepository(project).undo(batch.id)
     other.close()
     assert landed == []  # it could not land in the middle of the undo
     assert anna(project).group == 1
-

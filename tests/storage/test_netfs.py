@@ -78,14 +78,49 @@ def test_a_name_that_is_not_utf8_matches_realpath_spelling():
     assert netfs.mount_fs_type(os.fsdecode(b"/mnt/F\xe6lles drev/p"), text) == "cifs"
 
 
-@pytest.mark.parametrize("fs_type", ["nfs", "nfs4", "cifs", "smb3", "smbfs", "afpfs", "webdav", "9p", "vboxsf",
-                                     "fuse", "fuseblk", "fuse.sshfs", "fuse.rclone", "macfuse", "unc", "remote", "NFS"])
+@pytest.mark.parametrize(
+    "fs_type",
+    [
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "afpfs",
+        "webdav",
+        "9p",
+        "vboxsf",
+        "fuse",
+        "fuseblk",
+        "fuse.sshfs",
+        "fuse.rclone",
+        "macfuse",
+        "unc",
+        "remote",
+        "NFS",
+    ],
+)
 def test_network_types(fs_type):
     assert netfs.is_network_fs_type(fs_type)
 
 
-@pytest.mark.parametrize("fs_type", ["ext4", "xfs", "btrfs", "tmpfs", "overlay", "apfs", "hfs", "fixed",
-                                     "removable", "0xabc", "", None])
+@pytest.mark.parametrize(
+    "fs_type",
+    [
+        "ext4",
+        "xfs",
+        "btrfs",
+        "tmpfs",
+        "overlay",
+        "apfs",
+        "hfs",
+        "fixed",
+        "removable",
+        "0xabc",
+        "",
+        None,
+    ],
+)
 def test_local_and_unknown_types(fs_type):
     assert not netfs.is_network_fs_type(fs_type)
 

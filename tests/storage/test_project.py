@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-from fsm_desktop.storage.sqlite import dbapi as sqlite3
 import uuid
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from fsm_desktop.storage.schema import (
     known_migration_names,
     migrations,
 )
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 #: Tables whose rows can be created on several machines (offline laptops): UUID text keys.
 MULTI_MACHINE_TABLES = (
@@ -93,7 +93,8 @@ def _applied(conn) -> list[str]:
     return [
         r[0]
         for r in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET]
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+            [MIGRATION_SET],
         )
     ]
 
@@ -159,7 +160,11 @@ def test_foreign_keys_are_enforced(project):
 def test_initiative_row(tmp_path):
     template = builtin_template("fsm2")
     with Project.create(
-        tmp_path / "x.fsm", template, name="FSM2 Hedensted", municipality="Hedensted", grant_amount=1_000_000
+        tmp_path / "x.fsm",
+        template,
+        name="FSM2 Hedensted",
+        municipality="Hedensted",
+        grant_amount=1_000_000,
     ) as created:
         pass
     with Project.open(tmp_path / "x.fsm") as project:
@@ -207,7 +212,11 @@ def test_no_table_outside_the_known_list_slips_through_the_uuid_rule(project):
     text_id_tables = {
         table
         for table in _tables(project.db.conn)
-        if [(c[1], c[2].upper()) for c in project.db.execute(f"PRAGMA table_info('{table}')") if c[5]]
+        if [
+            (c[1], c[2].upper())
+            for c in project.db.execute(f"PRAGMA table_info('{table}')")
+            if c[5]
+        ]
         == [("id", "TEXT")]
     }
     assert text_id_tables == set(MULTI_MACHINE_TABLES) | {"staff"}
@@ -237,13 +246,11 @@ def test_audit_log_is_append_only(project):
     citizen = _citizen("0101901234", "Anna")
     CitizenRepository(project).add(citizen)
     assert AuditLog(project).count() == 1
-    with pytest.raises(ConstraintError) as refused:
-        with project.db.atomic():
-            project.db.execute("UPDATE audit_log SET user = 'someone else'")
+    with pytest.raises(ConstraintError) as refused, project.db.atomic():
+        project.db.execute("UPDATE audit_log SET user = 'someone else'")
     assert "append-only" in str(refused.value.__cause__)
-    with pytest.raises(ConstraintError) as refused:
-        with project.db.atomic():
-            project.db.execute("DELETE FROM audit_log")
+    with pytest.raises(ConstraintError) as refused, project.db.atomic():
+        project.db.execute("DELETE FROM audit_log")
     assert "append-only" in str(refused.value.__cause__)
     (entry,) = AuditLog(project).for_citizen(citizen.id)
     assert entry.user == project.user
@@ -276,12 +283,16 @@ def test_migrations_from_empty_apply_once():
 def test_reopening_applies_nothing_and_makes_no_backup(tmp_path):
     path = _new_project_file(tmp_path)
     with _raw(path, readonly=True) as conn:
-        before = conn.execute("SELECT migration_set, name, applied_at FROM _sqlite_migrations").fetchall()
+        before = conn.execute(
+            "SELECT migration_set, name, applied_at FROM _sqlite_migrations"
+        ).fetchall()
     assert [row[1] for row in before] == known_migration_names()
     with Project.open(path) as project:
         assert project.backup_made is None
         assert migrations.pending(project.db) == []
-        after = project.db.execute("SELECT migration_set, name, applied_at FROM _sqlite_migrations").fetchall()
+        after = project.db.execute(
+            "SELECT migration_set, name, applied_at FROM _sqlite_migrations"
+        ).fetchall()
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["test.fsm"]
 
@@ -336,7 +347,9 @@ def test_pending_migration_makes_a_backup_first(tmp_path, monkeypatch):
         backup = project.backup_made
         assert backup is not None
         assert backup.parent == path.parent
-        assert re.fullmatch(rf"test\.fsm\.bak-v{len(CURRENT)}-\d{{8}}-\d{{6}}", backup.name), backup.name
+        assert re.fullmatch(rf"test\.fsm\.bak-v{len(CURRENT)}-\d{{8}}-\d{{6}}", backup.name), (
+            backup.name
+        )
         assert project.db.execute("PRAGMA user_version").fetchone()[0] == len(CURRENT) + 1
         assert "test_extra" in _tables(project.db.conn)
         assert patched.pending(project.db) == []
@@ -564,7 +577,9 @@ def test_backup_to_makes_a_copy_that_opens_with_the_same_rows(project, tmp_path)
 
     target = project.backup_to(tmp_path / "copy.fsm")
     assert target == tmp_path / "copy.fsm"
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("test.fsm")) == ["copy.fsm"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("test.fsm")) == [
+        "copy.fsm"
+    ]
     with Project.open(target) as copy:
         assert CitizenRepository(copy).list() == citizens.list()
         assert StaffRepository(copy).list() == StaffRepository(project).list()
@@ -606,10 +621,22 @@ def test_audit_entries_survive_a_backup(project, tmp_path):
     CitizenRepository(project).add(citizen)
     with project.db.atomic():
         AuditLog(project).record(
-            [AuditEntry(dt.datetime(2030, 1, 1, 9, 0), "tester", "reveal_cpr", "citizen", citizen.id, citizen.id)]
+            [
+                AuditEntry(
+                    dt.datetime(2030, 1, 1, 9, 0),
+                    "tester",
+                    "reveal_cpr",
+                    "citizen",
+                    citizen.id,
+                    citizen.id,
+                )
+            ]
         )
     with Project.open(project.backup_to(tmp_path / "copy.fsm")) as copy:
-        assert [e.action for e in AuditLog(copy).for_citizen(citizen.id)] == ["create", "reveal_cpr"]
+        assert [e.action for e in AuditLog(copy).for_citizen(citizen.id)] == [
+            "create",
+            "reveal_cpr",
+        ]
 
 
 def test_a_frontrunner_project_from_before_gets_the_project_periods_job_broker_rule(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 import pytest
 
@@ -26,6 +25,7 @@ from fsm_desktop.storage.repositories import (
     CitizenRepository,
     StaffRepository,
 )
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 D = dt.date
 
@@ -34,7 +34,14 @@ def _citizen(cpr: str, name: str, **fields) -> Citizen:
     return Citizen(cpr=cpr, name=name, **fields)
 
 
-def _assign(project, citizen: Citizen, staff: Staff, start: str, end: str | None = None, role="sagsbehandler"):
+def _assign(
+    project,
+    citizen: Citizen,
+    staff: Staff,
+    start: str,
+    end: str | None = None,
+    role="sagsbehandler",
+):
     """Assignments have no repository yet: write the row directly."""
     with project.db.atomic():
         project.db["assignment"].insert(
@@ -126,7 +133,7 @@ def test_a_failing_audit_write_rolls_back_the_citizen(project, monkeypatch):
 
     monkeypatch.setattr(AuditLog, "record", broken)
     citizen = _citizen("0101901234", "Anna")
-    with pytest.raises(ProjectFileError, match="disken er fuld eller utilgængelig. Intet er gemt"):
+    with pytest.raises(ProjectFileError, match=r"disken er fuld eller utilgængelig. Intet er gemt"):
         CitizenRepository(project).add(citizen)
     monkeypatch.undo()
     assert CitizenRepository(project).count() == 0
@@ -152,7 +159,9 @@ def test_list_is_sorted_by_name_and_counts(project):
 def test_count_active_from_the_exit_date(project):
     repo = CitizenRepository(project)
     repo.add(_citizen("0101901234", "no exit"))
-    repo.add(_citizen("0202801234", "moved", exit_date=D(2020, 6, 15), exit_reason=ExitReason.MOVED_AWAY))
+    repo.add(
+        _citizen("0202801234", "moved", exit_date=D(2020, 6, 15), exit_reason=ExitReason.MOVED_AWAY)
+    )
     repo.add(_citizen("0303701234", "died", exit_date=D(2020, 3, 1), exit_reason=ExitReason.DIED))
     assert repo.count_active(D(2020, 2, 29)) == 3
     assert repo.count_active(D(2020, 3, 1)) == 2  # gone from the exit date
@@ -248,9 +257,21 @@ def test_board_counts_with_the_not_placed_bucket(project):
         ("c", BoardColumn.PAA_VEJ, {}),
         ("d", None, {}),
         ("e", None, {}),
-        ("left", BoardColumn.PAA_SPRING, {"exit_date": today - dt.timedelta(days=30), "exit_reason": ExitReason.MOVED_AWAY}),
-        ("left_unplaced", None, {"exit_date": today - dt.timedelta(days=1), "exit_reason": ExitReason.RETIRED}),
-        ("leaves_later", BoardColumn.PAA_LAENGERE_SIGT, {"exit_date": today + dt.timedelta(days=30), "exit_reason": ExitReason.DIED}),
+        (
+            "left",
+            BoardColumn.PAA_SPRING,
+            {"exit_date": today - dt.timedelta(days=30), "exit_reason": ExitReason.MOVED_AWAY},
+        ),
+        (
+            "left_unplaced",
+            None,
+            {"exit_date": today - dt.timedelta(days=1), "exit_reason": ExitReason.RETIRED},
+        ),
+        (
+            "leaves_later",
+            BoardColumn.PAA_LAENGERE_SIGT,
+            {"exit_date": today + dt.timedelta(days=30), "exit_reason": ExitReason.DIED},
+        ),
     ]
     for i, (name, column, fields) in enumerate(specs):
         citizen = _citizen(f"01018{i}1234", name, **fields)
@@ -269,7 +290,7 @@ def test_board_counts_with_the_not_placed_bucket(project):
 
 def test_board_counts_of_an_empty_project(project):
     counts = BoardRepository(project).counts()
-    assert counts == {column: 0 for column in BoardColumn} | {None: 0}
+    assert counts == dict.fromkeys(BoardColumn, 0) | {None: 0}
 
 
 # --- the audit log ----------------------------------------------------------------------------

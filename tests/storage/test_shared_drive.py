@@ -25,7 +25,9 @@ def test_on_a_network_drive_the_journal_is_delete_and_back_to_wal_locally(tmp_pa
     with Project.open(path) as project:  # copied to a laptop: WAL again
         assert _mode(project) == "wal"
     monkeypatch.setenv(OVERRIDE_ENV, "1")
-    with Project.open(path) as project:  # and back on the share: the mode stored in the file is not kept
+    with Project.open(
+        path
+    ) as project:  # and back on the share: the mode stored in the file is not kept
         assert _mode(project) == "delete" and CitizenRepository(project).count() == 1
         worker = project.connector()()
         try:

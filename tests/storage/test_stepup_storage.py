@@ -12,9 +12,24 @@ from sqlite_utils.migrations import Migrations
 
 import fsm_desktop.storage.project as project_module
 from fsm_desktop.domain.errors import ValidationError
-from fsm_desktop.domain.model import Barrier, Citizen, ExitReason, ParticipantRole, PeriodKind, Staff, StaffRole
+from fsm_desktop.domain.model import (
+    Barrier,
+    Citizen,
+    ExitReason,
+    ParticipantRole,
+    PeriodKind,
+    Staff,
+    StaffRole,
+)
 from fsm_desktop.domain.program import builtin_template
-from fsm_desktop.domain.stepup import DueReason, HealthFunction, Marking, MarkingKind, PlannedOffer, assess
+from fsm_desktop.domain.stepup import (
+    DueReason,
+    HealthFunction,
+    Marking,
+    MarkingKind,
+    PlannedOffer,
+    assess,
+)
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
 from fsm_desktop.storage.schema import MIGRATION_SET, SCHEMA_VERSION, migrations
@@ -37,25 +52,51 @@ def setup(project):
     """Anna in ressourceforløb from 15 Jan 2020; job broker AA until 31 May, then BB; caseworker
     CC; a praktik in March, a mentor from June, paid hours in April (10) and May (0); Bo left on
     30 Jun 2020."""
-    staff = {i: Staff(i, f"Medarbejder {i}", role) for i, role in
-             (("AA", StaffRole.JOB_BROKER), ("BB", StaffRole.JOB_BROKER), ("CC", StaffRole.CASEWORKER))}
+    staff = {
+        i: Staff(i, f"Medarbejder {i}", role)
+        for i, role in (
+            ("AA", StaffRole.JOB_BROKER),
+            ("BB", StaffRole.JOB_BROKER),
+            ("CC", StaffRole.CASEWORKER),
+        )
+    }
     for member in staff.values():
         StaffRepository(project).add(member)
     anna = Citizen(cpr="0101801234", name="Anna Ager", group=1, entry_date=D(2020, 1, 1))
-    bo = Citizen(cpr="0202802345", name="Bo Berg", group=1, entry_date=D(2020, 1, 1), exit_date=D(2020, 6, 30),
-              exit_reason=ExitReason.MOVED_AWAY)
+    bo = Citizen(
+        cpr="0202802345",
+        name="Bo Berg",
+        group=1,
+        entry_date=D(2020, 1, 1),
+        exit_date=D(2020, 6, 30),
+        exit_reason=ExitReason.MOVED_AWAY,
+    )
     for citizen in (anna, bo):
         CitizenRepository(project).add(citizen)
-    for aid, initials, role, start, end in (("a1", "AA", "jobformidler", "2020-01-01", "2020-05-31"),
-                                            ("a2", "BB", "jobformidler", "2020-06-01", None),
-                                            ("a3", "CC", "sagsbehandler", "2020-01-01", None)):
-        _insert(project, "assignment", id=aid, citizen_id=anna.id, staff_id=staff[initials].id, role=role,
-                start=start, end=end)
-    for pid, kind, start, end in (("p1", "ressourceforloeb", "2020-01-15", None),
-                                  ("p2", "virksomhedspraktik", "2020-03-01", "2020-03-31"),
-                                  ("p3", "mentor", "2020-06-01", None),
-                                  ("p4", "kontanthjaelp_ap", "2019-01-01", "2020-01-14")):
-        _insert(project, "period", id=pid, citizen_id=anna.id, kind=kind, start=start, end=end, note="")
+    for aid, initials, role, start, end in (
+        ("a1", "AA", "jobformidler", "2020-01-01", "2020-05-31"),
+        ("a2", "BB", "jobformidler", "2020-06-01", None),
+        ("a3", "CC", "sagsbehandler", "2020-01-01", None),
+    ):
+        _insert(
+            project,
+            "assignment",
+            id=aid,
+            citizen_id=anna.id,
+            staff_id=staff[initials].id,
+            role=role,
+            start=start,
+            end=end,
+        )
+    for pid, kind, start, end in (
+        ("p1", "ressourceforloeb", "2020-01-15", None),
+        ("p2", "virksomhedspraktik", "2020-03-01", "2020-03-31"),
+        ("p3", "mentor", "2020-06-01", None),
+        ("p4", "kontanthjaelp_ap", "2019-01-01", "2020-01-14"),
+    ):
+        _insert(
+            project, "period", id=pid, citizen_id=anna.id, kind=kind, start=start, end=end, note=""
+        )
     _insert(project, "paid_hours", citizen_id=anna.id, month="2020-04", hours=10.0)
     _insert(project, "paid_hours", citizen_id=anna.id, month="2020-05", hours=0.0)
     return project, anna, bo
@@ -66,19 +107,29 @@ def counts(project) -> dict[str, int]:
 
 
 def audit(project, citizen_id, entity):
-    return [(e.action, e.entity_id, e.citizen_id, e.old, e.new) for e in AuditLog(project).for_citizen(citizen_id)
-            if e.entity == entity]
+    return [
+        (e.action, e.entity_id, e.citizen_id, e.old, e.new)
+        for e in AuditLog(project).for_citizen(citizen_id)
+        if e.entity == entity
+    ]
 
 
 def a_meeting(citizen_id: str) -> Meeting:
     return Meeting(
         citizen_id,
         TODAY,
-        [Participant(R.CITIZEN, "Anna Ager"), Participant(R.CASEWORKER, "CC"), Participant(R.JOB_BROKER, "BB"),
-         Participant(R.LEADER, "Lis Leder"), Participant(R.HEALTH, "Dr. Holm", HealthFunction.GP)],
+        [
+            Participant(R.CITIZEN, "Anna Ager"),
+            Participant(R.CASEWORKER, "CC"),
+            Participant(R.JOB_BROKER, "BB"),
+            Participant(R.LEADER, "Lis Leder"),
+            Participant(R.HEALTH, "Dr. Holm", HealthFunction.GP),
+        ],
         [Barrier.HEALTH, Barrier.SOCIAL],
-        [PlannedOffer(K.VIRKSOMHEDSPRAKTIK, D(2020, 8, 15), "BB", "Tømrer Hansen"),
-         PlannedOffer(K.MENTOR, D(2020, 9, 1), "CC")],
+        [
+            PlannedOffer(K.VIRKSOMHEDSPRAKTIK, D(2020, 8, 15), "BB", "Tømrer Hansen"),
+            PlannedOffer(K.MENTOR, D(2020, 9, 1), "CC"),
+        ],
         note="Borgeren vil gerne prøve praktik.",
     )
 
@@ -97,16 +148,24 @@ def test_a_meeting_is_read_back_exactly(setup):
     repo = StepUpRepository(project)
     mid = repo.save_meeting(a_meeting(anna.id), today=TODAY)
     (stored,) = repo.meetings(anna.id)
-    assert (stored.id, stored.citizen_id, stored.date, stored.note) == (mid, anna.id, TODAY,
-                                                                       "Borgeren vil gerne prøve praktik.")
+    assert (stored.id, stored.citizen_id, stored.date, stored.note) == (
+        mid,
+        anna.id,
+        TODAY,
+        "Borgeren vil gerne prøve praktik.",
+    )
     assert people_of(stored) == [
-        (R.CITIZEN, "Anna Ager", HealthFunction.NONE), (R.CASEWORKER, "CC", HealthFunction.NONE),
-        (R.JOB_BROKER, "BB", HealthFunction.NONE), (R.LEADER, "Lis Leder", HealthFunction.NONE),
+        (R.CITIZEN, "Anna Ager", HealthFunction.NONE),
+        (R.CASEWORKER, "CC", HealthFunction.NONE),
+        (R.JOB_BROKER, "BB", HealthFunction.NONE),
+        (R.LEADER, "Lis Leder", HealthFunction.NONE),
         (R.HEALTH, "Dr. Holm", HealthFunction.GP),
     ]
     assert stored.barriers == [Barrier.HEALTH, Barrier.SOCIAL]
-    assert plan_of(stored) == [(K.VIRKSOMHEDSPRAKTIK, D(2020, 8, 15), "BB", "Tømrer Hansen"),
-                               (K.MENTOR, D(2020, 9, 1), "CC", "")]
+    assert plan_of(stored) == [
+        (K.VIRKSOMHEDSPRAKTIK, D(2020, 8, 15), "BB", "Tømrer Hansen"),
+        (K.MENTOR, D(2020, 9, 1), "CC", ""),
+    ]
     assert all(line.id for line in stored.plan)
     assert repo.meetings() == [stored]
     assert repo.meetings("someone else") == []
@@ -127,7 +186,11 @@ def test_saving_writes_one_audit_entry_with_the_citizen(setup):
     mid = StepUpRepository(project).save_meeting(a_meeting(anna.id), today=TODAY)
     after = counts(project)
     assert {t: after[t] - before[t] for t in TABLES} == {
-        "stepup_meeting": 1, "stepup_participant": 5, "stepup_plan_line": 2, "stepup_marking": 0, "audit_log": 1
+        "stepup_meeting": 1,
+        "stepup_participant": 5,
+        "stepup_plan_line": 2,
+        "stepup_marking": 0,
+        "audit_log": 1,
     }
     ((action, entity_id, citizen_id, old, new),) = audit(project, anna.id, "stepup_meeting")
     assert (action, entity_id, citizen_id, old) == ("create", mid, anna.id, None)
@@ -148,11 +211,20 @@ def test_editing_replaces_participants_and_plan_with_one_audit_entry(setup):
     assert repo.save_meeting(meeting, today=TODAY) == mid
     after = counts(project)
     assert {t: after[t] - before[t] for t in TABLES} == {
-        "stepup_meeting": 0, "stepup_participant": -1, "stepup_plan_line": -1, "stepup_marking": 0, "audit_log": 1
+        "stepup_meeting": 0,
+        "stepup_participant": -1,
+        "stepup_plan_line": -1,
+        "stepup_marking": 0,
+        "audit_log": 1,
     }
     (stored,) = repo.meetings(anna.id)
     assert (stored.id, stored.date, stored.barriers) == (mid, D(2020, 8, 1), [Barrier.FAMILY])
-    assert [p.role for p in stored.participants] == [R.CITIZEN, R.CASEWORKER, R.JOB_BROKER, R.LEADER]
+    assert [p.role for p in stored.participants] == [
+        R.CITIZEN,
+        R.CASEWORKER,
+        R.JOB_BROKER,
+        R.LEADER,
+    ]
     assert plan_of(stored) == [(K.LOENTILSKUD, D(2020, 10, 1), "BB", "")]
     entries = audit(project, anna.id, "stepup_meeting")
     assert [e[0] for e in entries] == ["create", "update"]
@@ -193,7 +265,11 @@ def test_deleting_removes_the_rows_with_one_audit_entry(setup):
     repo.delete_meeting(mid)
     after = counts(project)
     assert {t: after[t] - before[t] for t in TABLES} == {
-        "stepup_meeting": -1, "stepup_participant": -5, "stepup_plan_line": -2, "stepup_marking": 0, "audit_log": 1
+        "stepup_meeting": -1,
+        "stepup_participant": -5,
+        "stepup_plan_line": -2,
+        "stepup_marking": 0,
+        "audit_log": 1,
     }
     assert repo.meetings(anna.id) == []
     assert audit(project, anna.id, "stepup_meeting")[1] == ("delete", mid, anna.id, created, None)
@@ -232,11 +308,23 @@ def _bell_in_the_note(m):
 
 @pytest.mark.parametrize(
     "spoil, field, text",
-    [(_future, "date", "efter i dag"), (_plan_before, "plan", "Planens linje 2"), (_no_plan, "plan", "mindst ét tilbud"),
-     (_health_without_function, "participants", "Deltager 5"),
-     (_bell_in_a_name, "participants", "Deltager 2: Teksten indeholder et usynligt kontroltegn (U+0007)"),
-     (_bell_in_the_plan, "plan", "Planens linje 1: Teksten indeholder et usynligt kontroltegn (U+0007)"),
-     (_bell_in_the_note, "plan", "Noten: Teksten indeholder et usynligt kontroltegn (U+000B)")],
+    [
+        (_future, "date", "efter i dag"),
+        (_plan_before, "plan", "Planens linje 2"),
+        (_no_plan, "plan", "mindst ét tilbud"),
+        (_health_without_function, "participants", "Deltager 5"),
+        (
+            _bell_in_a_name,
+            "participants",
+            "Deltager 2: Teksten indeholder et usynligt kontroltegn (U+0007)",
+        ),
+        (
+            _bell_in_the_plan,
+            "plan",
+            "Planens linje 1: Teksten indeholder et usynligt kontroltegn (U+0007)",
+        ),
+        (_bell_in_the_note, "plan", "Noten: Teksten indeholder et usynligt kontroltegn (U+000B)"),
+    ],
 )
 def test_a_refused_meeting_writes_nothing(setup, spoil, field, text):
     from fsm_desktop.storage.stepup import validate_meeting
@@ -244,7 +332,9 @@ def test_a_refused_meeting_writes_nothing(setup, spoil, field, text):
     project, anna, _ = setup
     meeting = a_meeting(anna.id)
     spoil(meeting)
-    assert [(f, text in message) for f, message in validate_meeting(meeting, TODAY)] == [(field, True)]
+    assert [(f, text in message) for f, message in validate_meeting(meeting, TODAY)] == [
+        (field, True)
+    ]
     before = counts(project)
     with pytest.raises(ValidationError, match=re.escape(text)):
         StepUpRepository(project).save_meeting(meeting, today=TODAY)
@@ -289,9 +379,13 @@ def test_a_marking_added_and_ended_with_audit(setup):
     mid = repo.add_marking(anna.id, Marking(MarkingKind.MARKED, D(2020, 3, 1), note="helbred"))
     assert counts(project)["stepup_marking"] - before["stepup_marking"] == 1
     assert counts(project)["audit_log"] - before["audit_log"] == 1
-    assert repo.markings(anna.id) == [Marking(MarkingKind.MARKED, D(2020, 3, 1), None, "helbred", mid)]
+    assert repo.markings(anna.id) == [
+        Marking(MarkingKind.MARKED, D(2020, 3, 1), None, "helbred", mid)
+    ]
     repo.end_marking(mid, D(2020, 3, 31))
-    assert repo.markings(anna.id) == [Marking(MarkingKind.MARKED, D(2020, 3, 1), D(2020, 3, 31), "helbred", mid)]
+    assert repo.markings(anna.id) == [
+        Marking(MarkingKind.MARKED, D(2020, 3, 1), D(2020, 3, 31), "helbred", mid)
+    ]
     assert audit(project, anna.id, "stepup_marking") == [
         ("create", mid, anna.id, None, "01-03-2020 – …"),
         ("update", mid, anna.id, "01-03-2020 – …", "01-03-2020 – 31-03-2020"),
@@ -316,7 +410,10 @@ def test_a_marking_note_with_a_control_character_is_refused(setup):
     project, anna, _ = setup
     repo = StepUpRepository(project)
     before = counts(project)
-    with pytest.raises(ValidationError, match=re.escape("Noten: Teksten indeholder et usynligt kontroltegn (U+001F)")):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape("Noten: Teksten indeholder et usynligt kontroltegn (U+001F)"),
+    ):
         repo.add_marking(anna.id, Marking(MarkingKind.MARKED, D(2020, 3, 1), note="helbred\x1f"))
     assert counts(project) == before
 
@@ -348,18 +445,37 @@ def test_cases_reads_periods_hours_assignments_and_exit(setup):
     assert set(cases) == {anna.id, bo.id}
     a = cases[anna.id]
     assert (a.name, a.cpr, a.job_broker, a.caseworker, a.entry_date, a.exit_date) == (
-        "Anna Ager", "0101801234", "BB", "CC", D(2020, 1, 1), None
+        "Anna Ager",
+        "0101801234",
+        "BB",
+        "CC",
+        D(2020, 1, 1),
+        None,
     )
     assert a.ressourceforloeb == [(D(2020, 1, 15), None)]
-    assert a.periods == {"virksomhedspraktik": [(D(2020, 3, 1), D(2020, 3, 31))], "mentor": [(D(2020, 6, 1), None)]}
+    assert a.periods == {
+        "virksomhedspraktik": [(D(2020, 3, 1), D(2020, 3, 31))],
+        "mentor": [(D(2020, 6, 1), None)],
+    }
     assert a.paid_months == [D(2020, 4, 1)]  # May had 0 hours
-    ((date, roles, barriers, plan, _),) = [(m.date, m.roles, m.barriers, m.plan, m.id) for m in a.meetings]
+    ((date, roles, barriers, plan, _),) = [
+        (m.date, m.roles, m.barriers, m.plan, m.id) for m in a.meetings
+    ]
     assert (date, barriers) == (TODAY, (Barrier.HEALTH, Barrier.SOCIAL))
     assert roles[4] == (R.HEALTH, HealthFunction.GP)
-    assert [(p.offer, p.planned_start) for p in plan] == [(K.VIRKSOMHEDSPRAKTIK, D(2020, 8, 15)), (K.MENTOR, D(2020, 9, 1))]
+    assert [(p.offer, p.planned_start) for p in plan] == [
+        (K.VIRKSOMHEDSPRAKTIK, D(2020, 8, 15)),
+        (K.MENTOR, D(2020, 9, 1)),
+    ]
     assert a.markings == [Marking(MarkingKind.MARKED, D(2020, 3, 1), None, "", marking_id)]
     b = cases[bo.id]
-    assert (b.exit_date, b.job_broker, b.caseworker, b.meetings, b.markings) == (D(2020, 6, 30), "", "", [], [])
+    assert (b.exit_date, b.job_broker, b.caseworker, b.meetings, b.markings) == (
+        D(2020, 6, 30),
+        "",
+        "",
+        [],
+        [],
+    )
     # On 31 May the job broker was still AA.
     assert repo.case(anna.id, D(2020, 5, 31)).job_broker == "AA"
     assert repo.case("nobody", TODAY) is None
@@ -391,10 +507,33 @@ def test_a_version_4_file_gets_markings_and_health_functions(tmp_path, monkeypat
         assert v4.db.execute("PRAGMA user_version").fetchone()[0] == 4
         assert not v4.db["stepup_marking"].exists()
         CitizenRepository(v4).add(anna)
-        _insert(v4, "stepup_meeting", id="m1", citizen_id=anna.id, date="2020-08-03", barriers="helbred", note="")
-        _insert(v4, "stepup_participant", id="sp1", meeting_id="m1", role="sundhedsfaglig", name="Dr. Holm")
-        _insert(v4, "stepup_plan_line", id="l1", meeting_id="m1", offer="mentor", planned_start="2020-09-01",
-                responsible="CC", note="")
+        _insert(
+            v4,
+            "stepup_meeting",
+            id="m1",
+            citizen_id=anna.id,
+            date="2020-08-03",
+            barriers="helbred",
+            note="",
+        )
+        _insert(
+            v4,
+            "stepup_participant",
+            id="sp1",
+            meeting_id="m1",
+            role="sundhedsfaglig",
+            name="Dr. Holm",
+        )
+        _insert(
+            v4,
+            "stepup_plan_line",
+            id="l1",
+            meeting_id="m1",
+            offer="mentor",
+            planned_start="2020-09-01",
+            responsible="CC",
+            note="",
+        )
     monkeypatch.undo()
     with Project.open(path) as project:
         assert project.backup_made is not None
@@ -402,8 +541,9 @@ def test_a_version_4_file_gets_markings_and_health_functions(tmp_path, monkeypat
         (meeting,) = StepUpRepository(project).meetings(anna.id)
         assert people_of(meeting) == [(R.HEALTH, "Dr. Holm", HealthFunction.NONE)]
         assert plan_of(meeting) == [(K.MENTOR, D(2020, 9, 1), "CC", "")]
-        mid = StepUpRepository(project).add_marking(anna.id, Marking(MarkingKind.OFFER_AGREED, D(2020, 8, 1),
-                                                                     D(2020, 10, 31)))
+        mid = StepUpRepository(project).add_marking(
+            anna.id, Marking(MarkingKind.OFFER_AGREED, D(2020, 8, 1), D(2020, 10, 31))
+        )
         assert [m.id for m in StepUpRepository(project).markings(anna.id)] == [mid]
 
 
@@ -419,12 +559,23 @@ def test_the_projects_duty_starts_with_the_project(tmp_path):
         }
         for citizen in people.values():
             CitizenRepository(project).add(citizen)
-            _insert(project, "period", id=f"rf-{citizen.name}", citizen_id=citizen.id, kind="ressourceforloeb",
-                    start="2019-03-01", end=None, note="")
+            _insert(
+                project,
+                "period",
+                id=f"rf-{citizen.name}",
+                citizen_id=citizen.id,
+                kind="ressourceforloeb",
+                start="2019-03-01",
+                end=None,
+                note="",
+            )
         first_day = D(2019, 12, 15)
         cases = {c.name: c for c in StepUpRepository(project).cases(D(2020, 1, 20))}
         assert {name: case.entry_date for name, case in cases.items()} == {
-            "Karl": first_day, "Erik": first_day, "Lis": D(2020, 1, 10)}
+            "Karl": first_day,
+            "Erik": first_day,
+            "Lis": D(2020, 1, 10),
+        }
         seen = {name: assess(case, D(2020, 1, 20)) for name, case in cases.items()}
         assert {name: (a.reason, a.due) for name, a in seen.items()} == {
             "Karl": (DueReason.RESSOURCEFORLOEB, first_day),

@@ -70,7 +70,9 @@ def template(tmp_path_factory) -> tuple[Path, list[str]]:
     with Project.open(path) as project, project.db.atomic():
         for cid in pool[:3]:  # hours to change and to delete from the start
             for month in MONTHS:
-                project.db.execute("INSERT OR REPLACE INTO paid_hours VALUES (?, ?, 37.0)", [cid, month])
+                project.db.execute(
+                    "INSERT OR REPLACE INTO paid_hours VALUES (?, ?, 37.0)", [cid, month]
+                )
     return path, pool
 
 
@@ -94,10 +96,14 @@ def read_state(project: Project, pool: list[str]) -> State:
     for cid in pool:
         name, note = db.execute("SELECT name, note FROM citizen WHERE id = ?", [cid]).fetchone()
         cells[("citizen", cid, "name")], cells[("citizen", cid, "note")] = name, note
-        placed = db.execute("SELECT board_column, since FROM placement WHERE citizen_id = ?", [cid]).fetchone()
+        placed = db.execute(
+            "SELECT board_column, since FROM placement WHERE citizen_id = ?", [cid]
+        ).fetchone()
         cells[("placement", cid)], since[cid] = placed if placed else (None, None)
         for month in MONTHS:
-            found = db.execute("SELECT hours FROM paid_hours WHERE citizen_id = ? AND month = ?", [cid, month]).fetchone()
+            found = db.execute(
+                "SELECT hours FROM paid_hours WHERE citizen_id = ? AND month = ?", [cid, month]
+            ).fetchone()
             cells[("paid_hours", cid, month)] = found[0] if found else None
     ids = lambda table: {r[0] for r in db.execute(f"SELECT id FROM {table}")}  # noqa: E731
     return State(cells, since, ids("contact"), ids("status_entry"), ids("board_move"))
@@ -169,21 +175,31 @@ class World:
             if model:
                 model.cells[("citizen", cid, kind)] = value
         elif kind == "move":
-            current = project.db.execute("SELECT board_column FROM placement WHERE citizen_id = ?", [cid]).fetchone()
+            current = project.db.execute(
+                "SELECT board_column FROM placement WHERE citizen_id = ?", [cid]
+            ).fetchone()
             if current and current[0] == value:
                 return
             move(project, cid, value)
             if model:
                 model.cells[("placement", cid)] = value
-                model.since[cid] = project.db.execute("SELECT since FROM placement WHERE citizen_id = ?", [cid]).fetchone()[0]
-                model.moves.add(project.db.execute("SELECT id FROM board_move ORDER BY rowid DESC LIMIT 1").fetchone()[0])
+                model.since[cid] = project.db.execute(
+                    "SELECT since FROM placement WHERE citizen_id = ?", [cid]
+                ).fetchone()[0]
+                model.moves.add(
+                    project.db.execute(
+                        "SELECT id FROM board_move ORDER BY rowid DESC LIMIT 1"
+                    ).fetchone()[0]
+                )
         elif kind == "hours":
             month, hours = value
             set_hours(project, cid, month, hours)
             if model:
                 model.cells[("paid_hours", cid, month)] = hours
         elif kind == "delete_hours":
-            if project.db.execute("SELECT 1 FROM paid_hours WHERE citizen_id = ? AND month = ?", [cid, value]).fetchone():
+            if project.db.execute(
+                "SELECT 1 FROM paid_hours WHERE citizen_id = ? AND month = ?", [cid, value]
+            ).fetchone():
                 delete_hours(project, cid, value)
                 if model:
                     model.cells[("paid_hours", cid, value)] = None
@@ -192,7 +208,12 @@ class World:
             if model:
                 model.contacts.add(new)
         elif kind == "delete_contact":
-            ids = [r[0] for r in project.db.execute("SELECT id FROM contact WHERE citizen_id = ? ORDER BY id", [cid])]
+            ids = [
+                r[0]
+                for r in project.db.execute(
+                    "SELECT id FROM contact WHERE citizen_id = ? ORDER BY id", [cid]
+                )
+            ]
             if ids:
                 gone = ids[value % len(ids)]
                 delete_contact(project, cid, gone)
@@ -209,10 +230,15 @@ class World:
         if laptop.done:
             return
         start = read_laptop_copy(laptop.project.db).audit_rowid
-        audit = [r[0] for r in laptop.project.db.execute("SELECT id FROM audit_log WHERE rowid > ?", [start])]
+        audit = [
+            r[0]
+            for r in laptop.project.db.execute("SELECT id FROM audit_log WHERE rowid > ?", [start])
+        ]
         new = read_state(laptop.project, self.pool)
         seq = len(laptop.files) + 1
-        result = handin(laptop.project, self.folder / f"copy{laptop.number}-{seq}", keep_working=keep_working)
+        result = handin(
+            laptop.project, self.folder / f"copy{laptop.number}-{seq}", keep_working=keep_working
+        )
         assert result.seq == seq and result.audit_entries == len(audit)
         seen = ChangeFileSeen(result.path, laptop.number, laptop.base, new, audit)
         laptop.files.append(seen)
@@ -230,19 +256,26 @@ class World:
         reported = {conflict_cell(c): c for c in plan.conflicts}
         assert len(reported) == len(plan.conflicts)
         # Every conflict the model sees is reported (none decided silently) and no other.
-        assert set(reported) == set(expected), (sorted(map(str, reported)), sorted(map(str, expected)))
+        assert set(reported) == set(expected), (
+            sorted(map(str, reported)),
+            sorted(map(str, expected)),
+        )
         for cell, conflict in reported.items():
             base, team, laptop = expected[cell]
             if conflict.kind == "field":
                 assert (conflict.base, conflict.team, conflict.laptop) == (base, team, laptop)
             else:
-                assert conflict.kind == ("deleted_on_laptop" if laptop is None else "deleted_on_team")
+                assert conflict.kind == (
+                    "deleted_on_laptop" if laptop is None else "deleted_on_team"
+                )
         for conflict in plan.conflicts:
             event(f"conflict: {conflict.table} {conflict.kind}")
         mode = self.data.draw(st.sampled_from(["team", "laptop", "each"]), label="decisions")
         if mode == "each":
-            decisions = {c.id: self.data.draw(st.sampled_from(["team", "laptop"]), label=f"decide {cell}")
-                         for cell, c in reported.items()}
+            decisions = {
+                c.id: self.data.draw(st.sampled_from(["team", "laptop"]), label=f"decide {cell}")
+                for cell, c in reported.items()
+            }
             result = apply_merge(self.team, plan, decisions=decisions)
         else:
             decisions = {c.id: mode for c in plan.conflicts}
@@ -269,7 +302,9 @@ class World:
             laptop_since = seen.new.since.get(cell[1]) if cell[0] == "placement" else None
             if team == new:
                 if cell[0] == "placement":  # the same move on both sides: the later since
-                    model.since[cell[1]] = max(model.since[cell[1]] or "", laptop_since or "") or None
+                    model.since[cell[1]] = (
+                        max(model.since[cell[1]] or "", laptop_since or "") or None
+                    )
                 continue
             if team == base or decided.get(cell) == "laptop":
                 model.cells[cell] = new
@@ -289,17 +324,46 @@ class World:
         assert actual.moves == self.model.moves
 
 
-EDIT = st.tuples(st.just("edit"), st.integers(0, LAPTOPS),
-                 st.sampled_from(["note", "note", "name", "move", "move", "hours", "hours", "delete_hours", "contact",
-                                  "delete_contact", "status"]),
-                 st.sampled_from([0, 0, 0, 1, 1, 2, 3]), st.integers(0, 100))
+EDIT = st.tuples(
+    st.just("edit"),
+    st.integers(0, LAPTOPS),
+    st.sampled_from(
+        [
+            "note",
+            "note",
+            "name",
+            "move",
+            "move",
+            "hours",
+            "hours",
+            "delete_hours",
+            "contact",
+            "delete_contact",
+            "status",
+        ]
+    ),
+    st.sampled_from([0, 0, 0, 1, 1, 2, 3]),
+    st.integers(0, 100),
+)
 #: Two copies change the same thing of the same citizen, one after the other.
-BOTH = st.tuples(st.just("both"), st.lists(st.integers(0, LAPTOPS), min_size=2, max_size=2, unique=True),
-                 st.sampled_from(["note", "name", "move", "hours", "delete_hours"]), st.sampled_from([0, 0, 1, 2, 3]),
-                 st.integers(0, 100), st.integers(0, 100))
+BOTH = st.tuples(
+    st.just("both"),
+    st.lists(st.integers(0, LAPTOPS), min_size=2, max_size=2, unique=True),
+    st.sampled_from(["note", "name", "move", "hours", "delete_hours"]),
+    st.sampled_from([0, 0, 1, 2, 3]),
+    st.integers(0, 100),
+    st.integers(0, 100),
+)
 #: Mostly edits, on four citizens: the sides often change the same fields.
-STEP = st.one_of(EDIT, EDIT, EDIT, BOTH, BOTH, st.tuples(st.just("handin"), st.integers(0, LAPTOPS - 1), st.booleans()),
-                 st.tuples(st.just("merge"), st.integers(0, LAPTOPS - 1)))
+STEP = st.one_of(
+    EDIT,
+    EDIT,
+    EDIT,
+    BOTH,
+    BOTH,
+    st.tuples(st.just("handin"), st.integers(0, LAPTOPS - 1), st.booleans()),
+    st.tuples(st.just("merge"), st.integers(0, LAPTOPS - 1)),
+)
 
 
 def value_for(kind: str, n: int):
@@ -330,11 +394,19 @@ def write_by_hand(path: Path, model: State) -> None:
                 elif cell[0] == "placement":
                     conn.execute("DELETE FROM placement WHERE citizen_id = ?", [cell[1]])
                     if value is not None:
-                        conn.execute("INSERT INTO placement VALUES (?, ?, ?)", [cell[1], value, model.since[cell[1]]])
+                        conn.execute(
+                            "INSERT INTO placement VALUES (?, ?, ?)",
+                            [cell[1], value, model.since[cell[1]]],
+                        )
                 else:
-                    conn.execute("DELETE FROM paid_hours WHERE citizen_id = ? AND month = ?", [cell[1], cell[2]])
+                    conn.execute(
+                        "DELETE FROM paid_hours WHERE citizen_id = ? AND month = ?",
+                        [cell[1], cell[2]],
+                    )
                     if value is not None:
-                        conn.execute("INSERT INTO paid_hours VALUES (?, ?, ?)", [cell[1], cell[2], value])
+                        conn.execute(
+                            "INSERT INTO paid_hours VALUES (?, ?, ?)", [cell[1], cell[2], value]
+                        )
     finally:
         conn.close()
 
@@ -364,8 +436,10 @@ def test_every_edit_is_merged_or_reported_and_merging_again_changes_nothing(temp
                 world.hand_back(which, keep_working=False)
             # Every remaining file, in a random order that keeps each copy's own order.
             while any(world.pending.values()):
-                copy = data.draw(st.sampled_from(sorted(c for c, files in world.pending.items() if files)),
-                                 label="merge next")
+                copy = data.draw(
+                    st.sampled_from(sorted(c for c, files in world.pending.items() if files)),
+                    label="merge next",
+                )
                 world.merge_next(copy)
             world.check()
             team = world.team
@@ -388,7 +462,8 @@ def test_every_edit_is_merged_or_reported_and_merging_again_changes_nothing(temp
                     assert rows(team, table) == rows(by_hand, table)
                 columns = "id, cpr, name, birth_date, gender, origin, grp, entry_date, exit_date, exit_reason, note"
                 assert team.db.execute(f"SELECT {columns} FROM citizen ORDER BY id").fetchall() == (
-                    by_hand.db.execute(f"SELECT {columns} FROM citizen ORDER BY id").fetchall())
+                    by_hand.db.execute(f"SELECT {columns} FROM citizen ORDER BY id").fetchall()
+                )
         finally:
             world.close()
         shutil.rmtree(folder, ignore_errors=True)

@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 import socket
-from fsm_desktop.storage.sqlite import dbapi as sqlite3
 import subprocess
 import sys
 import textwrap
@@ -25,6 +24,7 @@ from fsm_desktop.domain.model import Citizen
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.project import Project, ReadOnlyProject
 from fsm_desktop.storage.repositories import CitizenRepository
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 from fsm_desktop.storage.writer_lock import Holder, ProjectInUse, WriterLock, lock_path, read_holder
 
 LINUX = Path("/proc/locks").exists()
@@ -72,7 +72,9 @@ def test_a_second_opening_is_told_who_has_it_and_can_read(path):
             assert second.read_only
             assert CitizenRepository(second).by_cpr("0101701234").name == "Hans Hansen"
             with pytest.raises(ReadOnlyProject):
-                CitizenRepository(second).add(Citizen(cpr="0202802345", name="Grete Jensen", group=1))
+                CitizenRepository(second).add(
+                    Citizen(cpr="0202802345", name="Grete Jensen", group=1)
+                )
             # Below the repositories SQLite itself refuses: the connection is read-only.
             with pytest.raises(sqlite3.OperationalError, match="readonly"):
                 second.db.execute("DELETE FROM citizen")
@@ -82,8 +84,14 @@ def test_a_second_opening_is_told_who_has_it_and_can_read(path):
 
 def test_the_sentence_gives_the_date_when_the_lock_is_older_than_today():
     holder = Holder("mette", "JC-PC-17", dt.datetime(2026, 12, 4, 9, 12), 4242)
-    assert holder.sentence(today=dt.date(2026, 12, 4)) == "Projektet er åbent hos mette på JC-PC-17 siden kl. 09.12"
-    assert holder.sentence(today=dt.date(2026, 12, 7)) == "Projektet er åbent hos mette på JC-PC-17 siden 4.12.2026 kl. 09.12"
+    assert (
+        holder.sentence(today=dt.date(2026, 12, 4))
+        == "Projektet er åbent hos mette på JC-PC-17 siden kl. 09.12"
+    )
+    assert (
+        holder.sentence(today=dt.date(2026, 12, 7))
+        == "Projektet er åbent hos mette på JC-PC-17 siden 4.12.2026 kl. 09.12"
+    )
 
 
 def test_stale_means_the_process_is_gone_here_or_a_day_old():
@@ -91,7 +99,9 @@ def test_stale_means_the_process_is_gone_here_or_a_day_old():
     here = socket.gethostname()
     alive = Holder("a", here, now - dt.timedelta(hours=1), os.getpid())
     assert not alive.is_stale(now)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     gone = Holder("a", here, now - dt.timedelta(hours=1), int(dead.stdout))
     assert gone.is_stale(now)
     elsewhere = Holder("a", "another-pc", now - dt.timedelta(hours=23, minutes=59), 1)
@@ -113,7 +123,12 @@ HOLD = textwrap.dedent("""
 @pytest.fixture
 def other_process(path):
     """Another program holding the project open for writing until the test ends."""
-    with subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
         assert process.stdout.readline().strip() == "open"
         yield process
         if process.poll() is None:
@@ -122,7 +137,9 @@ def other_process(path):
             process.wait(timeout=30)
 
 
-def test_another_process_is_refused_and_a_stale_lock_can_be_taken_over(path, other_process, monkeypatch):
+def test_another_process_is_refused_and_a_stale_lock_can_be_taken_over(
+    path, other_process, monkeypatch
+):
     with pytest.raises(ProjectInUse) as refused:
         Project.open(path)
     assert refused.value.holder.pid == other_process.pid
@@ -225,7 +242,9 @@ def damaged(path):
     return path
 
 
-def test_index_damage_is_found_before_an_import_and_a_backup_and_nothing_is_written(damaged, tmp_path):
+def test_index_damage_is_found_before_an_import_and_a_backup_and_nothing_is_written(
+    damaged, tmp_path
+):
     with Project.open(damaged) as project:
         before = project.db.execute("SELECT count(*) FROM citizen").fetchone()[0]
         with pytest.raises(ProjectFileError, match="beskadiget"):
@@ -244,12 +263,16 @@ def test_structural_damage_is_found_on_opening(path):
     with Project.open(path) as project:
         citizens = CitizenRepository(project)
         for n in range(200):
-            citizens.add(Citizen(cpr=f"0101{70 + n % 30:02d}{1000 + n:04d}", name=f"Borger {n}", group=1))
-        root = project.db.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'audit_log'").fetchone()[0]
+            citizens.add(
+                Citizen(cpr=f"0101{70 + n % 30:02d}{1000 + n:04d}", name=f"Borger {n}", group=1)
+            )
+        root = project.db.execute(
+            "SELECT rootpage FROM sqlite_schema WHERE name = 'audit_log'"
+        ).fetchone()[0]
         size = project.db.execute("PRAGMA page_size").fetchone()[0]
     data = bytearray(path.read_bytes())
     offset = (root - 1) * size
-    data[offset + 3: offset + 5] = b"\xff\xff"  # the page's cell count
+    data[offset + 3 : offset + 5] = b"\xff\xff"  # the page's cell count
     path.write_bytes(bytes(data))
     try:
         project = Project.open(path)
@@ -307,10 +330,19 @@ def test_two_processes_one_writing_one_opening_and_closing_leave_a_whole_file(pa
     reads the file with a plain open() as the old header check did. Every write is there and
     integrity_check is clean."""
     count, rounds = 300, 60
-    with subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(count)], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, text=True) as writer:
+    with subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), str(count)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as writer:
         assert writer.stdout.readline().strip() == "open"
-        reader = subprocess.run([sys.executable, "-c", READER, str(path), str(rounds)], capture_output=True, text=True, timeout=240)
+        reader = subprocess.run(
+            [sys.executable, "-c", READER, str(path), str(rounds)],
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
         assert reader.returncode == 0, reader.stderr
         assert writer.stdout.readline().strip() == "done"
         writer.stdin.write("stop\n")
@@ -344,7 +376,9 @@ def test_a_workers_connection_writes_nothing_after_a_take_over(path):
         try:
             with taken_over_by_a_colleague(path):
                 with pytest.raises(ReadOnlyProject, match="overtaget af kollega"):
-                    CitizenRepository(worker).add(Citizen(cpr="0101701234", name="Hans Hansen", group=1))
+                    CitizenRepository(worker).add(
+                        Citizen(cpr="0101701234", name="Hans Hansen", group=1)
+                    )
                 assert window.lock is not None  # the worker did not release the window's lock
         finally:
             worker.close()

@@ -77,7 +77,9 @@ def application_left_clean(app):
         f"the test left {len(leftovers)} window(s) alive: {', '.join(leftovers)} "
         "(qtbot.addWidget, close the project, or give it a parent that is deleted)"
     )
-    assert not changed, "the test changed the application's style, style sheet, font, palette or locale"
+    assert not changed, (
+        "the test changed the application's style, style sheet, font, palette or locale"
+    )
 
 
 @pytest.fixture
@@ -89,11 +91,15 @@ def settings(tmp_path):
 def small_project_path(tmp_path):
     """An fsm2 project with 3 staff and 4 citizens (one moved away), written and closed."""
     path = tmp_path / "lille.fsm"
-    project = Project.create(path, builtin_template("fsm2"), municipality="Testrup Kommune", grant_amount=2_000_000)
+    project = Project.create(
+        path, builtin_template("fsm2"), municipality="Testrup Kommune", grant_amount=2_000_000
+    )
     with project:
         staff = StaffRepository(project)
         staff.add(Staff(initials="AB", name="Anna Berg", role=StaffRole.JOB_BROKER))
-        staff.add(Staff(initials="CD", name="Carl Dahl", role=StaffRole.CASEWORKER, hours_per_week=30))
+        staff.add(
+            Staff(initials="CD", name="Carl Dahl", role=StaffRole.CASEWORKER, hours_per_week=30)
+        )
         staff.add(Staff(initials="EF", name="Eva Frost", role=StaffRole.LEADER))
         citizens = CitizenRepository(project)
         citizens.add(Citizen(cpr="0101701234", name="Hans Hansen", group=1))

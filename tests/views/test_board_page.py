@@ -24,7 +24,12 @@ from fsm_desktop.views.card_delegate import CARD_ROLE
 
 #: A tester's complaint is a Qt warning, and a Qt warning fails the test (qt_log_level_fail).
 WARN = QAbstractItemModelTester.FailureReportingMode.Warning
-I, S, V, L = BoardColumn.I_GANG, BoardColumn.PAA_SPRING, BoardColumn.PAA_VEJ, BoardColumn.PAA_LAENGERE_SIGT
+I, S, V, L = (
+    BoardColumn.I_GANG,
+    BoardColumn.PAA_SPRING,
+    BoardColumn.PAA_VEJ,
+    BoardColumn.PAA_LAENGERE_SIGT,
+)
 TODAY = dt.date.today()
 
 
@@ -42,9 +47,14 @@ def board_path(tmp_path):
     data["period"]["end"] = "2099-12-31"
     with Project.create(path, parse_template(data)) as project:
         staff = StaffRepository(project)
-        members = {m.initials: m for m in (Staff("JF", "Jonna Formidler", StaffRole.JOB_BROKER),
-                                          Staff("SB", "Sara Berg", StaffRole.CASEWORKER),
-                                          Staff("SC", "Søren Ceder", StaffRole.CASEWORKER))}
+        members = {
+            m.initials: m
+            for m in (
+                Staff("JF", "Jonna Formidler", StaffRole.JOB_BROKER),
+                Staff("SB", "Sara Berg", StaffRole.CASEWORKER),
+                Staff("SC", "Søren Ceder", StaffRole.CASEWORKER),
+            )
+        }
         for member in members.values():
             staff.add(member)
         specs = [
@@ -60,18 +70,58 @@ def board_path(tmp_path):
             citizen = Citizen(cpr=cpr, name=name, group=group, entry_date=dt.date(2019, 11, 1))
             CitizenRepository(project).add(citizen)
             if caseworker:
-                _insert(project, "assignment", id=new_id(), citizen_id=citizen.id, staff_id=members[caseworker].id,
-                        role="sagsbehandler", start="2019-11-01", end=None)
+                _insert(
+                    project,
+                    "assignment",
+                    id=new_id(),
+                    citizen_id=citizen.id,
+                    staff_id=members[caseworker].id,
+                    role="sagsbehandler",
+                    start="2019-11-01",
+                    end=None,
+                )
             if name == "Anna Hansen":
-                _insert(project, "assignment", id=new_id(), citizen_id=citizen.id, staff_id=members["JF"].id,
-                        role="jobformidler", start="2019-11-01", end=None)
-                _insert(project, "status_entry", id=new_id(), citizen_id=citizen.id, kind="cv_jobnet", date="2020-01-01", value="ja")
-                last = (TODAY.replace(day=1) - dt.timedelta(days=1))
+                _insert(
+                    project,
+                    "assignment",
+                    id=new_id(),
+                    citizen_id=citizen.id,
+                    staff_id=members["JF"].id,
+                    role="jobformidler",
+                    start="2019-11-01",
+                    end=None,
+                )
+                _insert(
+                    project,
+                    "status_entry",
+                    id=new_id(),
+                    citizen_id=citizen.id,
+                    kind="cv_jobnet",
+                    date="2020-01-01",
+                    value="ja",
+                )
+                last = TODAY.replace(day=1) - dt.timedelta(days=1)
                 before = last.replace(day=1) - dt.timedelta(days=1)
-                _insert(project, "paid_hours", citizen_id=citizen.id, month=last.strftime("%Y-%m"), hours=20)
-                _insert(project, "paid_hours", citizen_id=citizen.id, month=before.strftime("%Y-%m"), hours=10)
+                _insert(
+                    project,
+                    "paid_hours",
+                    citizen_id=citizen.id,
+                    month=last.strftime("%Y-%m"),
+                    hours=20,
+                )
+                _insert(
+                    project,
+                    "paid_hours",
+                    citizen_id=citizen.id,
+                    month=before.strftime("%Y-%m"),
+                    hours=10,
+                )
             if column is not None:
-                repo.move([citizen.id], column, at=dt.datetime.combine(TODAY - dt.timedelta(days=40), dt.time(9)))
+                repo.move(
+                    [citizen.id],
+                    column,
+                    at=dt.datetime.combine(TODAY - dt.timedelta(days=40), dt.time(9)),
+                )
     return path
 
 
@@ -88,14 +138,20 @@ def page(window):
     current = window.stack.currentWidget()
     assert isinstance(current, BoardPage)
     current.confirm_lane_change = False
-    testers = [QAbstractItemModelTester(model, WARN) for model in (*current.models, current.lane_model)]
+    testers = [
+        QAbstractItemModelTester(model, WARN) for model in (*current.models, current.lane_model)
+    ]
     yield current
     testers.clear()
 
 
 def names(page: BoardPage, column: BoardColumn | None) -> list[str]:
     model = page.models[COLUMNS.index(column)]
-    return [model.index(r).data(BOARD_CARD_ROLE).name for r in range(model.rowCount()) if model.index(r).data(BOARD_CARD_ROLE)]
+    return [
+        model.index(r).data(BOARD_CARD_ROLE).name
+        for r in range(model.rowCount())
+        if model.index(r).data(BOARD_CARD_ROLE)
+    ]
 
 
 def counts(page: BoardPage) -> list[str]:
@@ -114,18 +170,33 @@ def check_models(page: BoardPage) -> None:
     """The models' rows (after any moves, undos, redos) are those of a layout built afresh."""
     lengths = {model.rowCount() for model in page.models}
     assert len(lengths) == 1, "every column has the same rows (lanes line up)"
-    fresh = BoardLayout(page.filter.apply(page.cards, page.today, page.has_meeting), page.lane_by, page.labels,
-                        page.collapsed, presorted=True)
+    fresh = BoardLayout(
+        page.filter.apply(page.cards, page.today, page.has_meeting),
+        page.lane_by,
+        page.labels,
+        page.collapsed,
+        presorted=True,
+    )
     for model, column in zip(page.models, COLUMNS):
         assert [model.entry(r) for r in range(model.rowCount())] == fresh.entries(column)
 
 
 def test_the_board_shows_every_citizen_with_counts(page):
     check_models(page)
-    assert counts(page) == ["i gang (1)", "på spring (0)", "på vej (2)", "på længere sigt (1)", "Ikke placeret (2)"]
+    assert counts(page) == [
+        "i gang (1)",
+        "på spring (0)",
+        "på vej (2)",
+        "på længere sigt (1)",
+        "Ikke placeret (2)",
+    ]
     assert names(page, V) == ["Bo Berg", "Cai Hansen"]
     anna = card(page, "Anna Hansen")
-    assert (anna.job_broker, anna.caseworker, anna.days_in_column(TODAY)) == ("JF", "SB", 40)  # from the move log
+    assert (anna.job_broker, anna.caseworker, anna.days_in_column(TODAY)) == (
+        "JF",
+        "SB",
+        40,
+    )  # from the move log
     assert (anna.hours_last_month, anna.hours_change) == (20, 10)
     model = page.models[0]
     data = model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
@@ -150,7 +221,9 @@ def test_a_drop_moves_writes_the_log_and_updates_counts(window, page, qtbot):
     target = page.models[COLUMNS.index(S)]
     before = moves_in_log(window)
     with qtbot.waitSignal(page.board_ready):
-        assert target.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False  # the page moves
+        assert (
+            target.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False
+        )  # the page moves
     assert names(page, S) == ["Bo Berg"] and names(page, V) == ["Cai Hansen"]
     assert counts(page)[1:3] == ["på spring (1)", "på vej (1)"]
     assert moves_in_log(window) == before + 1
@@ -165,17 +238,33 @@ def test_keyboard_moves_and_focus_follows(window, page):
     before = moves_in_log(window)
     QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
     assert names(page, L) == ["Cai Hansen", "Dorte Dahl"]
-    assert counts(page) == ["i gang (1)", "på spring (0)", "på vej (1)", "på længere sigt (2)", "Ikke placeret (2)"]
+    assert counts(page) == [
+        "i gang (1)",
+        "på spring (0)",
+        "på vej (1)",
+        "på længere sigt (2)",
+        "Ikke placeret (2)",
+    ]
     assert moves_in_log(window) == before + 1
     target = page.views[COLUMNS.index(L)]
     assert target.currentIndex().data(BOARD_CARD_ROLE).name == "Cai Hansen"
     QTest.keyClick(target, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
-    QTest.keyClick(page.views[COLUMNS.index(V)], Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(
+        page.views[COLUMNS.index(V)], Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier
+    )
     assert names(page, S) == ["Cai Hansen"]
-    assert counts(page) == ["i gang (1)", "på spring (1)", "på vej (1)", "på længere sigt (1)", "Ikke placeret (2)"]
+    assert counts(page) == [
+        "i gang (1)",
+        "på spring (1)",
+        "på vej (1)",
+        "på længere sigt (1)",
+        "Ikke placeret (2)",
+    ]
     cai = card(page, "Cai Hansen")
     log = BoardRepository(window.project).moves(cai.citizen_id)
-    assert [(m[2], m[3]) for m in log[-3:]] == [(V, L), (L, V), (V, S)] and moves_in_log(window) == before + 3
+    assert [(m[2], m[3]) for m in log[-3:]] == [(V, L), (L, V), (V, S)] and moves_in_log(
+        window
+    ) == before + 3
     # Without Ctrl the arrows move the focus, not the card.
     QTest.keyClick(page.views[COLUMNS.index(S)], Qt.Key.Key_Left)
     assert page.views[COLUMNS.index(I)].currentIndex().data(BOARD_CARD_ROLE).name == "Anna Hansen"
@@ -194,12 +283,21 @@ def _menu_action(menu, *path):
 def test_the_menu_moves_with_and_without_a_reason(window, page, monkeypatch):
     view = page.views[COLUMNS.index(None)]
     view.setCurrentIndex(page.models[COLUMNS.index(None)].index(0))  # Eva Eriksen
-    monkeypatch.setattr("fsm_desktop.views.board_page.QInputDialog.getText", lambda *a, **k: ("fik job på lager", True))
+    monkeypatch.setattr(
+        "fsm_desktop.views.board_page.QInputDialog.getText",
+        lambda *a, **k: ("fik job på lager", True),
+    )
     before = moves_in_log(window)
     page._context_menu(COLUMNS.index(None), view.visualRect(view.currentIndex()).center())
     _menu_action(page._menu, "Flyt til med begrundelse", "i gang").trigger()
     assert names(page, I) == ["Anna Hansen", "Eva Eriksen"]
-    assert counts(page) == ["i gang (2)", "på spring (0)", "på vej (2)", "på længere sigt (1)", "Ikke placeret (1)"]
+    assert counts(page) == [
+        "i gang (2)",
+        "på spring (0)",
+        "på vej (2)",
+        "på længere sigt (1)",
+        "Ikke placeret (1)",
+    ]
     assert moves_in_log(window) == before + 1
     eva = card(page, "Eva Eriksen")
     log = BoardRepository(window.project).moves(eva.citizen_id)
@@ -210,12 +308,26 @@ def test_the_menu_moves_with_and_without_a_reason(window, page, monkeypatch):
     page._context_menu(COLUMNS.index(V), bo_view.visualRect(bo_view.currentIndex()).center())
     assert not _menu_action(page._menu, "Flyt til", "på vej").isEnabled()
     assert [a.text() for a in _menu_action(page._menu, "Flyt til").menu().actions()] == [
-        "i gang", "på spring", "på vej", "på længere sigt"]  # not "Ikke placeret"
+        "i gang",
+        "på spring",
+        "på vej",
+        "på længere sigt",
+    ]  # not "Ikke placeret"
     _menu_action(page._menu, "Flyt til", "på længere sigt").trigger()
     assert names(page, L) == ["Bo Berg", "Dorte Dahl"]
-    assert counts(page) == ["i gang (2)", "på spring (0)", "på vej (1)", "på længere sigt (2)", "Ikke placeret (1)"]
+    assert counts(page) == [
+        "i gang (2)",
+        "på spring (0)",
+        "på vej (1)",
+        "på længere sigt (2)",
+        "Ikke placeret (1)",
+    ]
     assert moves_in_log(window) == before + 2
-    assert BoardRepository(window.project).moves(card(page, "Bo Berg").citizen_id)[-1][2:] == (V, L, "")
+    assert BoardRepository(window.project).moves(card(page, "Bo Berg").citizen_id)[-1][2:] == (
+        V,
+        L,
+        "",
+    )
 
 
 def test_a_multi_move_is_one_undo_step(window, page):
@@ -226,13 +338,18 @@ def test_a_multi_move_is_one_undo_step(window, page):
     before = moves_in_log(window)
     assert page.move_selected_by(COLUMNS.index(V), -1)
     assert names(page, S) == ["Bo Berg", "Cai Hansen"] and names(page, V) == []
-    assert page.undo_stack.count() == 1 and page.undo_action.text() == "Fortryd flyt 2 kort til på spring"
+    assert (
+        page.undo_stack.count() == 1
+        and page.undo_action.text() == "Fortryd flyt 2 kort til på spring"
+    )
     assert moves_in_log(window) == before + 2
     page.undo_action.trigger()
     assert names(page, V) == ["Bo Berg", "Cai Hansen"] and names(page, S) == []
     assert moves_in_log(window) == before  # an undone move leaves no trace in the log …
     assert card(page, "Bo Berg").days_in_column(TODAY) == 40  # … so the days come back
-    assert [e.action for e in AuditLog(window.project).for_citizen(card(page, "Bo Berg").citizen_id)][-2:] == ["move", "undo_move"]
+    assert [
+        e.action for e in AuditLog(window.project).for_citizen(card(page, "Bo Berg").citizen_id)
+    ][-2:] == ["move", "undo_move"]
     page.redo_action.trigger()
     assert names(page, S) == ["Bo Berg", "Cai Hansen"]
     assert moves_in_log(window) == before + 2
@@ -247,12 +364,29 @@ def test_a_multi_move_is_one_undo_step(window, page):
     [
         (lambda p: p.search.setText("hansen"), ["Anna Hansen", "Cai Hansen"]),
         (lambda p: p.search.setText("0202"), ["Bo Berg"]),
-        (lambda p: p.broker_box.setCurrentIndex(p.broker_box.findText("JF – Jonna Formidler")), ["Anna Hansen"]),
-        (lambda p: p.caseworker_box.setCurrentIndex(p.caseworker_box.findText("SC – Søren Ceder")), ["Cai Hansen", "Dorte Dahl"]),
-        (lambda p: p.group_box.setCurrentIndex(p.group_box.findData(2)), ["Cai Hansen", "Finn Friis"]),
-        (lambda p: p.flag_box.setCurrentIndex(p.flag_box.findData("no_cv")), ["Bo Berg", "Cai Hansen", "Dorte Dahl", "Eva Eriksen", "Finn Friis"]),
+        (
+            lambda p: p.broker_box.setCurrentIndex(p.broker_box.findText("JF – Jonna Formidler")),
+            ["Anna Hansen"],
+        ),
+        (
+            lambda p: p.caseworker_box.setCurrentIndex(
+                p.caseworker_box.findText("SC – Søren Ceder")
+            ),
+            ["Cai Hansen", "Dorte Dahl"],
+        ),
+        (
+            lambda p: p.group_box.setCurrentIndex(p.group_box.findData(2)),
+            ["Cai Hansen", "Finn Friis"],
+        ),
+        (
+            lambda p: p.flag_box.setCurrentIndex(p.flag_box.findData("no_cv")),
+            ["Bo Berg", "Cai Hansen", "Dorte Dahl", "Eva Eriksen", "Finn Friis"],
+        ),
         (lambda p: p.hours_button.setChecked(True), ["Anna Hansen"]),
-        (lambda p: (p.days_spin.setValue(39), p.days_button.setChecked(True)), ["Anna Hansen", "Bo Berg", "Cai Hansen", "Dorte Dahl"]),
+        (
+            lambda p: (p.days_spin.setValue(39), p.days_button.setChecked(True)),
+            ["Anna Hansen", "Bo Berg", "Cai Hansen", "Dorte Dahl"],
+        ),
         (lambda p: (p.days_spin.setValue(40), p.days_button.setChecked(True)), []),
     ],
 )
@@ -272,7 +406,11 @@ def test_mine_borgere(page):
     sara = next(sid for sid, label in page.staff_names.items() if label.startswith("SB"))
     page.set_me(sara)
     assert page.mine_button.isChecked()
-    assert sorted(n for c in COLUMNS for n in names(page, c)) == ["Anna Hansen", "Bo Berg", "Eva Eriksen"]
+    assert sorted(n for c in COLUMNS for n in names(page, c)) == [
+        "Anna Hansen",
+        "Bo Berg",
+        "Eva Eriksen",
+    ]
 
 
 def ticked(page) -> list[str]:
@@ -281,7 +419,11 @@ def ticked(page) -> list[str]:
 
 def test_the_jeg_er_menu_ticks_the_one_chosen(page):
     actions = {a.text(): a for a in page.me_menu.actions()}
-    assert set(actions) == {"Jeg er JF – Jonna Formidler", "Jeg er SB – Sara Berg", "Jeg er SC – Søren Ceder"}
+    assert set(actions) == {
+        "Jeg er JF – Jonna Formidler",
+        "Jeg er SB – Sara Berg",
+        "Jeg er SC – Søren Ceder",
+    }
     assert ticked(page) == []
     actions["Jeg er SB – Sara Berg"].trigger()  # as a click in the menu does
     assert ticked(page) == ["Jeg er SB – Sara Berg"] and page.mine_button.isChecked()
@@ -301,7 +443,9 @@ def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(windo
     lanes = [lane.label for lane in page.layout_.lanes]
     assert lanes == ["SB Sara Berg", "SC Søren Ceder", ""]
     page.load(window.project)  # read again: grouped by caseworker in the loading thread
-    assert page._groups[0] == "sagsbehandler" and [lane.label for lane in page.layout_.lanes] == lanes
+    assert (
+        page._groups[0] == "sagsbehandler" and [lane.label for lane in page.layout_.lanes] == lanes
+    )
     check_models(page)
     # The lane's name, its count, and its count per cell (i gang · på spring · på vej · …).
     assert page.lane_model.index(0).data() == "▾ SB Sara Berg\n3 borgere\n1 · 0 · 1 · 0 · 1"
@@ -310,25 +454,39 @@ def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(windo
     target = page.models[COLUMNS.index(V)]
     sc_row = page.layout_.offset(page.layout_.lanes[1].key)
     with qtbot.waitSignal(page.board_ready):  # the move runs once the drop has returned
-        target.dropMimeData(source.mimeData([source.index(0)]), Qt.DropAction.MoveAction, -1, 0, target.index(sc_row))
+        target.dropMimeData(
+            source.mimeData([source.index(0)]),
+            Qt.DropAction.MoveAction,
+            -1,
+            0,
+            target.index(sc_row),
+        )
     anna = card(page, "Anna Hansen")
     assert (anna.column, anna.caseworker) == (V, "SC")
     assert page.layout_.position(anna)[0] == page.layout_.lanes[1].key
     check_models(page)
     sb, sc = (lane.key for lane in page.layout_.lanes[:2])
     page.search.setText("hansen")  # a filter after the moves: picks from the cards as they are now
-    assert [lane.key for lane in page.layout_.lanes] == [sc] and names(page, V) == ["Anna Hansen", "Cai Hansen"]
+    assert [lane.key for lane in page.layout_.lanes] == [sc] and names(page, V) == [
+        "Anna Hansen",
+        "Cai Hansen",
+    ]
     check_models(page)
     page.search.setText("")
     page.undo_action.trigger()
     assert (anna.column, anna.caseworker) == (I, "SB")
     page.search.setText("hansen")
-    assert [lane.key for lane in page.layout_.lanes] == [sb, sc] and page.layout_.position(anna) == (sb, 0)
+    assert [lane.key for lane in page.layout_.lanes] == [sb, sc] and page.layout_.position(
+        anna
+    ) == (sb, 0)
     check_models(page)
     page.search.setText("")
     # Collapsing a lane shows its counts in one row.
     page.lane_view.clicked.emit(page.lane_model.index(0))
-    assert page.models[COLUMNS.index(V)].index(0).data(Qt.ItemDataRole.DisplayRole) == "SB Sara Berg, på vej: 1 borger (sammenklappet)"
+    assert (
+        page.models[COLUMNS.index(V)].index(0).data(Qt.ItemDataRole.DisplayRole)
+        == "SB Sara Berg, på vej: 1 borger (sammenklappet)"
+    )
     check_models(page)
 
 
@@ -344,7 +502,9 @@ def test_finish_meeting_and_what_changed_since(window, page):
     page.changed_button.setChecked(True)
     assert [n for c in COLUMNS for n in names(page, c)] == ["Bo Berg"]
     meetings = BoardRepository(window.project).meetings()
-    assert len(meetings) == 1 and meetings[0].counts[V] == 2 and meetings[0].attendees == ["SB", "SC"]
+    assert (
+        len(meetings) == 1 and meetings[0].counts[V] == 2 and meetings[0].attendees == ["SB", "SC"]
+    )
 
 
 def test_meeting_mode_zoom_and_lane_steps(window, page, qtbot):
@@ -366,7 +526,9 @@ def test_meeting_mode_zoom_and_lane_steps(window, page, qtbot):
     QTest.keyClick(page.search, Qt.Key.Key_PageDown)
     # The next lane is scrolled up as far as the board goes (its first row in view).
     row = page.layout_.offset(page.layout_.lanes[1].key)
-    assert view.verticalScrollBar().value() == min(view.verticalScrollBar().maximum(), row * view.sizeHintForRow(0))
+    assert view.verticalScrollBar().value() == min(
+        view.verticalScrollBar().maximum(), row * view.sizeHintForRow(0)
+    )
     assert view.verticalScrollBar().value() > 0
     QTest.keyClick(window.focusWidget(), Qt.Key.Key_PageUp)
     assert view.verticalScrollBar().value() == 0
@@ -389,7 +551,9 @@ def test_enter_opens_the_citizen_and_the_cpr_is_revealed_on_purpose(window, page
     anna = card(page, "Anna Hansen")
     dialog.reveal_button.click()
     assert dialog.cpr_label.text() == "010180-1234"
-    assert [e.action for e in AuditLog(window.project).for_citizen(anna.citizen_id)][-1] == "reveal_cpr"
+    assert [e.action for e in AuditLog(window.project).for_citizen(anna.citizen_id)][
+        -1
+    ] == "reveal_cpr"
     dialog.close()
 
 
@@ -455,16 +619,24 @@ def test_page_down_and_up_step_through_every_lane_and_back(window, page, qtbot):
     view.setCurrentIndex(page.models[COLUMNS.index(I)].index(0))  # Anna, lane SB
     qtbot.waitUntil(view.hasFocus)
     lanes_seen = []
-    for key_pressed, expected in [(Qt.Key.Key_PageDown, 1), (Qt.Key.Key_PageDown, 2), (Qt.Key.Key_PageDown, 2),
-                                  (Qt.Key.Key_PageUp, 1), (Qt.Key.Key_PageUp, 0), (Qt.Key.Key_PageUp, 0)]:
+    for key_pressed, expected in [
+        (Qt.Key.Key_PageDown, 1),
+        (Qt.Key.Key_PageDown, 2),
+        (Qt.Key.Key_PageDown, 2),
+        (Qt.Key.Key_PageUp, 1),
+        (Qt.Key.Key_PageUp, 0),
+        (Qt.Key.Key_PageUp, 0),
+    ]:
         QTest.keyClick(window.focusWidget(), key_pressed)
         lane = keys[expected]
         assert page.current_lane == lane
         header = page.lane_model.index(page.layout_.offset(lane))
-        assert header.data(page.lane_model.CURRENT_LANE_ROLE) and "aktuel bane" in header.data(Qt.ItemDataRole.AccessibleTextRole)
+        assert header.data(page.lane_model.CURRENT_LANE_ROLE) and "aktuel bane" in header.data(
+            Qt.ItemDataRole.AccessibleTextRole
+        )
         others = [page.lane_model.index(page.layout_.offset(k)) for k in keys if k != lane]
         assert not any(i.data(page.lane_model.CURRENT_LANE_ROLE) for i in others)
-        focus, focused = _focused_card(window)
+        _focus, focused = _focused_card(window)
         assert focused is not None and focused.name == first_card[lane]
         lanes_seen.append(expected)
     assert lanes_seen == [1, 2, 2, 1, 0, 0]
@@ -488,7 +660,9 @@ def test_ikke_placeret_refuses_a_drop(window, page, qtbot):
     assert not target.flags(QModelIndex()) & Qt.ItemFlag.ItemIsDropEnabled
     assert not target.flags(target.index(0)) & Qt.ItemFlag.ItemIsDropEnabled
     assert target.flags(target.index(0)) & Qt.ItemFlag.ItemIsDragEnabled  # its cards can leave
-    assert source.canDropMimeData(target.mimeData([target.index(0)]), Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    assert source.canDropMimeData(
+        target.mimeData([target.index(0)]), Qt.DropAction.MoveAction, 0, 0, QModelIndex()
+    )
     before = moves_in_log(window)
     with qtbot.assertNotEmitted(target.drop_requested):
         assert target.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False
@@ -508,11 +682,15 @@ def test_a_failed_hand_over_leaves_the_move_unwritten(window, page, qtbot, monke
 
     warnings = []
     monkeypatch.setattr(Repository, "reassign", refuse)
-    monkeypatch.setattr("fsm_desktop.views.board_page.QMessageBox.warning", lambda *a: warnings.append(a[1]))
+    monkeypatch.setattr(
+        "fsm_desktop.views.board_page.QMessageBox.warning", lambda *a: warnings.append(a[1])
+    )
     source, target = page.models[COLUMNS.index(I)], page.models[COLUMNS.index(V)]
     before = moves_in_log(window)
     sc_row = page.layout_.offset(page.layout_.lanes[1].key)
-    target.dropMimeData(source.mimeData([source.index(0)]), Qt.DropAction.MoveAction, -1, 0, target.index(sc_row))
+    target.dropMimeData(
+        source.mimeData([source.index(0)]), Qt.DropAction.MoveAction, -1, 0, target.index(sc_row)
+    )
     qtbot.waitUntil(lambda: warnings == ["Kortet kunne ikke flyttes"])
     anna = card(page, "Anna Hansen")
     assert moves_in_log(window) == before and (anna.column, anna.caseworker) == (I, "SB")
@@ -550,7 +728,9 @@ def test_two_moves_in_one_second_keep_the_days_in_the_column(window, page, monke
     view.setFocus()
     view.setCurrentIndex(page.models[COLUMNS.index(I)].index(0))  # Anna
     QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
-    QTest.keyClick(page.views[COLUMNS.index(S)], Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(
+        page.views[COLUMNS.index(S)], Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier
+    )
     assert names(page, V) == ["Anna Hansen", "Bo Berg", "Cai Hansen"]
     page.load(window.project)  # read again from the file
     anna = card(page, "Anna Hansen")
@@ -579,8 +759,15 @@ def test_the_lists_keep_their_shared_position_while_laid_out_again(window, page,
     for bar in bars:
         bar.valueChanged.connect(seen.add)
     focused = next(view for view in page.views if view.hasFocus())
-    QTest.keyClick(focused, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)  # Finn to "på længere sigt"
+    QTest.keyClick(
+        focused, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier
+    )  # Finn to "på længere sigt"
     assert names(page, L) == ["Dorte Dahl", "Finn Friis"]
-    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1 and {bar.value() for bar in bars} == {position})
+    qtbot.waitUntil(
+        lambda: (
+            len({bar.maximum() for bar in bars}) == 1
+            and {bar.value() for bar in bars} == {position}
+        )
+    )
     assert min(seen, default=position) < position  # the lists were clamped meanwhile …
     qtbot.waitUntil(lambda: {bar.value() for bar in bars} == {position})  # … and came back

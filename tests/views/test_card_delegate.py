@@ -56,7 +56,7 @@ def _paint(delegate, index, image, times: int) -> None:
 
 
 def test_card_paints_its_text(card_index):
-    model, index = card_index
+    _model, index = card_index
     delegate = CardDelegate()
     image = QImage(QSize(300, 120), QImage.Format.Format_ARGB32)
     image.fill(QColor("#000000"))
@@ -79,7 +79,7 @@ def test_size_hint_is_fixed_and_follows_zoom(card_index):
 
 
 def test_painting_20000_cards_keeps_none_refcount(card_index):
-    model, index = card_index
+    _model, index = card_index
     delegate = CardDelegate()
     image = QImage(QSize(300, 120), QImage.Format.Format_ARGB32)
     _paint(delegate, index, image, 200)  # warm up caches
@@ -124,12 +124,15 @@ def test_no_flag_is_lost_however_many_and_whatever_the_zoom(app, zoom, flags):
 def test_the_step_up_follow_up_badge_is_drawn(app):
     model = QStandardItemModel()
     item = QStandardItem()
-    item.setData(CardData(citizen_id="c2", name="Ole", masked_cpr="010180-xxxx", stepup_overdue=True), CARD_ROLE)
+    item.setData(
+        CardData(citizen_id="c2", name="Ole", masked_cpr="010180-xxxx", stepup_overdue=True),
+        CARD_ROLE,
+    )
     model.appendRow(item)
     image = QImage(QSize(300, 120), QImage.Format.Format_ARGB32)
     image.fill(QColor("#000000"))
     _paint(CardDelegate(), model.index(0, 0), image, 1)
-    colours = {image.pixelColor(x, y).name() for x in range(0, 250) for y in range(60, 92)}
+    colours = {image.pixelColor(x, y).name() for x in range(250) for y in range(60, 92)}
     assert "#a15c00" in colours
 
 
@@ -141,7 +144,10 @@ def test_drawn_cards_are_cached_by_their_look_and_the_cache_is_bounded(app):
     model = QStandardItemModel()
     for days in (1, 2):
         item = QStandardItem()
-        item.setData(dataclasses.replace(CARD, days_in_column=days, changed_since_meeting=days == 2), CARD_ROLE)
+        item.setData(
+            dataclasses.replace(CARD, days_in_column=days, changed_since_meeting=days == 2),
+            CARD_ROLE,
+        )
         model.appendRow(item)
 
     def picture(row: int, selected: bool = False) -> QImage:
@@ -160,7 +166,9 @@ def test_drawn_cards_are_cached_by_their_look_and_the_cache_is_bounded(app):
 
     first = picture(0)
     assert picture(0) == first and len(delegate._drawn) == 1  # the copy looks the same
-    assert picture(1) != first and picture(1).pixelColor(20, 5).name() == "#fff8d6"  # moved since the meeting
+    assert (
+        picture(1) != first and picture(1).pixelColor(20, 5).name() == "#fff8d6"
+    )  # moved since the meeting
     assert picture(0, selected=True).pixelColor(20, 5).name() == "#dbe8fb"
     assert len(delegate._drawn) == 3
     for days in range(CardDelegate.CACHE_SIZE + 10):

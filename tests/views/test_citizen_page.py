@@ -15,7 +15,15 @@ from PySide6.QtWidgets import QMessageBox
 
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import Month, compute
-from fsm_desktop.domain.model import AssignmentRole, BoardColumn, ContactKind, PeriodKind, Staff, StaffRole, StatusKind
+from fsm_desktop.domain.model import (
+    AssignmentRole,
+    BoardColumn,
+    ContactKind,
+    PeriodKind,
+    Staff,
+    StaffRole,
+    StatusKind,
+)
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.facts import load_facts
@@ -45,21 +53,33 @@ def page(window, hans, qtbot) -> CitizenWindow:
 
 
 def staff_id(window, initials: str) -> str:
-    return window.project.db.execute("SELECT id FROM staff WHERE initials = ?", [initials]).fetchone()[0]
+    return window.project.db.execute(
+        "SELECT id FROM staff WHERE initials = ?", [initials]
+    ).fetchone()[0]
 
 
 def audit(window, citizen_id):
-    return [(e.action, e.field_name, e.old, e.new) for e in AuditLog(window.project).for_citizen(citizen_id)]
+    return [
+        (e.action, e.field_name, e.old, e.new)
+        for e in AuditLog(window.project).for_citizen(citizen_id)
+    ]
 
 
 def table_rows(table) -> list[list[str]]:
-    return [[table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
-            for r in range(table.rowCount())]
+    return [
+        [table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
 
 
 def select_row(table, text: str) -> None:
-    row = next(r for r in range(table.rowCount()) if any(table.item(r, c) and table.item(r, c).text() == text
-                                                          for c in range(table.columnCount())))
+    row = next(
+        r
+        for r in range(table.rowCount())
+        if any(
+            table.item(r, c) and table.item(r, c).text() == text for c in range(table.columnCount())
+        )
+    )
     table.setCurrentCell(row, 0)
 
 
@@ -106,14 +126,24 @@ def test_master_data_is_checked_next_to_the_field_and_saved(window, page, hans):
     assert page.save_button.isEnabled()
     page.save_button.click()
     stored = CitizenRepository(window.project).get(hans.id)
-    assert (stored.name, stored.exit_date, stored.exit_reason.value) == ("Hans Peter Hansen", dt.date(2021, 4, 30), "fraflyttet")
+    assert (stored.name, stored.exit_date, stored.exit_reason.value) == (
+        "Hans Peter Hansen",
+        dt.date(2021, 4, 30),
+        "fraflyttet",
+    )
     assert page.state_label.text() == "Gemt."
     entries = audit(window, hans.id)
     assert ("update", "navn", "Hans Hansen", "Hans Peter Hansen") in entries
     assert ("update", "afgang", None, "2021-04-30") in entries
     # The audit tab shows the change, newest first, in Danish.
     shown = table_rows(page.audit_table)
-    assert any(row[2] == "ændret" and row[3] == "navn" and row[4] == "Hans Hansen" and row[5] == "Hans Peter Hansen" for row in shown)
+    assert any(
+        row[2] == "ændret"
+        and row[3] == "navn"
+        and row[4] == "Hans Hansen"
+        and row[5] == "Hans Peter Hansen"
+        for row in shown
+    )
 
 
 def test_periods_are_added_edited_ended_and_deleted(window, page, hans):
@@ -131,7 +161,9 @@ def test_periods_are_added_edited_ended_and_deleted(window, page, hans):
     dialog.accept()
     assert dialog.isVisible()
     # Each message stands under its own field.
-    assert dialog.start_error.text().startswith("Overlapper ydelsen kontanthjælp aktivitetsparat (01-01-2020 – i gang)")
+    assert dialog.start_error.text().startswith(
+        "Overlapper ydelsen kontanthjælp aktivitetsparat (01-01-2020 – i gang)"
+    )
     assert not dialog.end_error.isVisible()
     dialog.end_field.setText("01-05-2021")
     dialog.accept()
@@ -156,7 +188,12 @@ def test_periods_are_added_edited_ended_and_deleted(window, page, hans):
     assert dialog.exemption_box.isVisible() and not dialog.note_field.isVisible()
     assert not dialog.exemption_box.isEditable()
     assert [dialog.exemption_box.itemText(i) for i in range(dialog.exemption_box.count())] == [
-        "barsel", "sygdom forværret af aktivering", "på vej til pension", "job inden for 6 uger", "dom til behandling", "andet"
+        "barsel",
+        "sygdom forværret af aktivering",
+        "på vej til pension",
+        "job inden for 6 uger",
+        "dom til behandling",
+        "andet",
     ]
     dialog.start_field.setText("01-02-2020")
     dialog.end_field.setText("30-04-2020")
@@ -185,7 +222,10 @@ def test_periods_are_added_edited_ended_and_deleted(window, page, hans):
     dialog.reject()
     assert page.delete_period()
     assert page.save()
-    stored = {(p.kind, p.start, p.end, p.note) for p in CitizenEditor(window.project).load(hans.id).periods}
+    stored = {
+        (p.kind, p.start, p.end, p.note)
+        for p in CitizenEditor(window.project).load(hans.id).periods
+    }
     assert stored == {
         (PeriodKind.KONTANTHJAELP_AP, dt.date(2020, 1, 15), None, ""),
         (PeriodKind.VIRKSOMHEDSPRAKTIK, dt.date(2021, 9, 1), REF, "Netto Vestergade"),
@@ -217,11 +257,17 @@ def test_paid_hours_per_month(window, page, hans):
     QTest.keyClick(page.hours_field, Qt.Key.Key_Return)
     assert not page.hours_error.isVisible()
     assert table_rows(page.hours_table) == [["2021-09", "37,5", ""], ["2021-08", "12", ""]]
-    assert page.sparkline.months[-1] == "2021-10" and page.sparkline.values[-3:] == [12.0, 37.5, 0.0]
+    assert page.sparkline.months[-1] == "2021-10" and page.sparkline.values[-3:] == [
+        12.0,
+        37.5,
+        0.0,
+    ]
     select_row(page.hours_table, "2021-08")
     assert page.delete_hours()
     assert page.save()
-    assert [(h.month, h.hours) for h in CitizenEditor(window.project).load(hans.id).hours] == [("2021-09", 37.5)]
+    assert [(h.month, h.hours) for h in CitizenEditor(window.project).load(hans.id).hours] == [
+        ("2021-09", 37.5)
+    ]
     assert ("create", "løntimer 2021-09", None, "37.5") in audit(window, hans.id)
 
 
@@ -242,18 +288,25 @@ def test_contacts_and_the_weekly_check(window, page, hans):
     page.contact_kind.setCurrentIndex(page.contact_kind.findData(ContactKind.PHONE.value))
     QTest.keyClick(page.contact_note, Qt.Key.Key_Return)
     assert page.contact_check_label.text() == "Seneste kontakt for 2 dage siden (29-10-2021)."
-    page.contact_date.setText(dt.date.today().replace(year=dt.date.today().year + 1).strftime("%d-%m-%Y"))
+    page.contact_date.setText(
+        dt.date.today().replace(year=dt.date.today().year + 1).strftime("%d-%m-%Y")
+    )
     assert not page.add_contact()
     assert page.contact_error.text() == "Datoen ligger i fremtiden."
     page.contact_date.setText("")
     assert not page.add_contact()
     assert page.contact_error.text() == "Datoen skal udfyldes."
-    assert [r[:3] for r in table_rows(page.contact_table)] == [["29-10-2021", "telefon", "AB"], ["20-10-2021", "virksomhedsbesøg", "AB"]]
+    assert [r[:3] for r in table_rows(page.contact_table)] == [
+        ["29-10-2021", "telefon", "AB"],
+        ["20-10-2021", "virksomhedsbesøg", "AB"],
+    ]
     select_row(page.contact_table, "29-10-2021")
     assert page.delete_contact()
     assert page.save()
     stored = CitizenEditor(window.project).load(hans.id).contacts
-    assert [(c.date, c.kind, c.note) for c in stored] == [(dt.date(2021, 10, 20), ContactKind.COMPANY_VISIT, "Praktik aftalt")]
+    assert [(c.date, c.kind, c.note) for c in stored] == [
+        (dt.date(2021, 10, 20), ContactKind.COMPANY_VISIT, "Praktik aftalt")
+    ]
 
 
 def test_cv_and_job_goal_with_dates(window, page, hans):
@@ -274,7 +327,9 @@ def test_cv_and_job_goal_with_dates(window, page, hans):
     assert record.latest_status(StatusKind.JOB_GOAL).date == dt.date(2021, 10, 2)
     # The register shows it: no longer "intet CV".
     register = window.stack.currentWidget()
-    row = next(r for r in range(register.model.rowCount()) if register.model.value(r, 0) == "Hans Hansen")
+    row = next(
+        r for r in range(register.model.rowCount()) if register.model.value(r, 0) == "Hans Hansen"
+    )
     assert register.model.value(row, register.model.CV_GOAL) == "i orden"
 
 
@@ -300,7 +355,10 @@ def test_the_network_only_when_the_citizen_wishes_it(window, page, hans):
 def test_a_change_of_job_broker_ends_the_current_row_on_the_chosen_day(window, page, hans):
     page.tabs.setCurrentIndex(1)
     ab, cd = staff_id(window, "AB"), staff_id(window, "CD")
-    box, date = page.handover_boxes[AssignmentRole.JOB_BROKER], page.handover_dates[AssignmentRole.JOB_BROKER]
+    box, date = (
+        page.handover_boxes[AssignmentRole.JOB_BROKER],
+        page.handover_dates[AssignmentRole.JOB_BROKER],
+    )
     assert box.findData(cd) == -1, "a caseworker is not offered as job broker"
     box.setCurrentIndex(box.findData(ab))
     date.setText("01-03-2021")
@@ -322,20 +380,33 @@ def test_a_change_of_job_broker_ends_the_current_row_on_the_chosen_day(window, p
     assert not page.handover_errors[AssignmentRole.CASEWORKER].isVisible()
     date.setText("01-02-2021")
     assert not page.stage_handover(AssignmentRole.JOB_BROKER)
-    assert error.text() == "Datoen ligger før den seneste tilknytning, der begyndte 01-03-2021; et skift kan tidligst gælde fra den dag."
+    assert (
+        error.text()
+        == "Datoen ligger før den seneste tilknytning, der begyndte 01-03-2021; et skift kan tidligst gælde fra den dag."
+    )
     rows = window.project.db.execute(
         "SELECT s.initials, a.role, a.start, a.end FROM assignment a JOIN staff s ON s.id = a.staff_id "
-        "WHERE a.citizen_id = ? ORDER BY a.start", [hans.id]
+        "WHERE a.citizen_id = ? ORDER BY a.start",
+        [hans.id],
     ).fetchall()
-    assert rows == [("AB", "jobformidler", "2021-03-01", None), ("CD", "sagsbehandler", "2021-04-01", None)]
-    assert table_rows(page.assignment_table)[0][:4] == ["jobformidler", "AB – Anna Berg", "01-03-2021", "nu"]
+    assert rows == [
+        ("AB", "jobformidler", "2021-03-01", None),
+        ("CD", "sagsbehandler", "2021-04-01", None),
+    ]
+    assert table_rows(page.assignment_table)[0][:4] == [
+        "jobformidler",
+        "AB – Anna Berg",
+        "01-03-2021",
+        "nu",
+    ]
     assert "Jobformidler: AB" in page.summary.text()
 
 
 def assignment_rows(window, citizen_id, role="jobformidler"):
     return window.project.db.execute(
         "SELECT s.initials, a.start, a.end FROM assignment a JOIN staff s ON s.id = a.staff_id "
-        "WHERE a.citizen_id = ? AND a.role = ? ORDER BY a.start", [citizen_id, role]
+        "WHERE a.citizen_id = ? AND a.role = ? ORDER BY a.start",
+        [citizen_id, role],
     ).fetchall()
 
 
@@ -346,25 +417,45 @@ def test_a_back_dated_change_inside_an_earlier_row_is_refused(window, page, hans
     for initials, name in (("GH", "Gitte Holm"), ("IJ", "Ib Juul")):
         staff.add(Staff(initials, name, StaffRole.JOB_BROKER))
     with window.project.db.atomic():
-        for initials, start, end in (("AB", "2020-01-01", "2020-12-31"), ("GH", "2021-01-01", None)):
-            window.project.db["assignment"].insert({"id": f"a-{initials}", "citizen_id": hans.id, "staff_id": staff_id(window, initials),
-                                                    "role": "jobformidler", "start": start, "end": end})
+        for initials, start, end in (
+            ("AB", "2020-01-01", "2020-12-31"),
+            ("GH", "2021-01-01", None),
+        ):
+            window.project.db["assignment"].insert(
+                {
+                    "id": f"a-{initials}",
+                    "citizen_id": hans.id,
+                    "staff_id": staff_id(window, initials),
+                    "role": "jobformidler",
+                    "start": start,
+                    "end": end,
+                }
+            )
     page.reload()
     page.tabs.setCurrentIndex(1)
-    box, date = page.handover_boxes[AssignmentRole.JOB_BROKER], page.handover_dates[AssignmentRole.JOB_BROKER]
+    box, date = (
+        page.handover_boxes[AssignmentRole.JOB_BROKER],
+        page.handover_dates[AssignmentRole.JOB_BROKER],
+    )
     box.setCurrentIndex(box.findData(staff_id(window, "IJ")))
     date.setText("01-06-2020")
     assert not page.stage_handover(AssignmentRole.JOB_BROKER)
     error = page.handover_errors[AssignmentRole.JOB_BROKER]
     assert error.isVisible()
-    assert error.text() == "Datoen ligger før den seneste tilknytning, der begyndte 01-01-2021; et skift kan tidligst gælde fra den dag."
+    assert (
+        error.text()
+        == "Datoen ligger før den seneste tilknytning, der begyndte 01-01-2021; et skift kan tidligst gælde fra den dag."
+    )
     assert page.handovers == [] and not page.dirty
     date.setText("01-02-2021")
     assert page.stage_handover(AssignmentRole.JOB_BROKER)
     assert not error.isVisible()
     assert page.save()
-    assert assignment_rows(window, hans.id) == [("AB", "2020-01-01", "2020-12-31"), ("GH", "2021-01-01", "2021-01-31"),
-                                                 ("IJ", "2021-02-01", None)]
+    assert assignment_rows(window, hans.id) == [
+        ("AB", "2020-01-01", "2020-12-31"),
+        ("GH", "2021-01-01", "2021-01-31"),
+        ("IJ", "2021-02-01", None),
+    ]
 
 
 def test_an_exit_ends_the_assignments_and_cannot_lie_before_one(window, page, hans):
@@ -377,24 +468,37 @@ def test_an_exit_ends_the_assignments_and_cannot_lie_before_one(window, page, ha
     assert page.save()
     page.exit_reason_box.setCurrentIndex(page.exit_reason_box.findData("fraflyttet"))
     page.exit_field.setText("28-02-2021")
-    assert page.exit_error.text() == "Afgangen 28-02-2021 ligger før en tilknytning, der begynder 01-03-2021; ret afgangsdatoen."
+    assert (
+        page.exit_error.text()
+        == "Afgangen 28-02-2021 ligger før en tilknytning, der begynder 01-03-2021; ret afgangsdatoen."
+    )
     assert not page.save_button.isEnabled()
     page.exit_field.setText("30-06-2021")
     assert not page.exit_error.isVisible()
     # No change of job broker after the exit.
     page.handover_dates[AssignmentRole.JOB_BROKER].setText("01-07-2021")
     assert not page.stage_handover(AssignmentRole.JOB_BROKER)
-    assert page.handover_errors[AssignmentRole.JOB_BROKER].text() == "Borgeren gik ud 30-06-2021; et skift kan ikke ligge efter afgangen."
+    assert (
+        page.handover_errors[AssignmentRole.JOB_BROKER].text()
+        == "Borgeren gik ud 30-06-2021; et skift kan ikke ligge efter afgangen."
+    )
     assert page.save()
     assert assignment_rows(window, hans.id) == [("AB", "2021-03-01", "2021-06-30")]
-    assert ("update", "jobformidler", "AB fra 2021-03-01", "AB fra 2021-03-01 til 2021-06-30") in audit(window, hans.id)
+    assert (
+        "update",
+        "jobformidler",
+        "AB fra 2021-03-01",
+        "AB fra 2021-03-01 til 2021-06-30",
+    ) in audit(window, hans.id)
     assert table_rows(page.assignment_table)[0][2:4] == ["01-03-2021", "30-06-2021"]
 
 
 def test_the_group_has_its_own_message(page):
     page.group_box.addItem("Gruppe 3", 3)  # a group the initiative does not have
     page.group_box.setCurrentIndex(page.group_box.count() - 1)
-    assert page.group_error.isVisible() and page.group_error.text() == "Indsatsen har ikke gruppe 3."
+    assert (
+        page.group_error.isVisible() and page.group_error.text() == "Indsatsen har ikke gruppe 3."
+    )
     assert not page.name_error.isVisible()
     assert not page.save_button.isEnabled()
     page.group_box.setCurrentIndex(page.group_box.findData(2))
@@ -433,6 +537,7 @@ def questions(monkeypatch):
         def question(*args, **kwargs):
             asked.append(args[2])
             return button
+
         monkeypatch.setattr(QMessageBox, "question", question)
 
     return asked, answer
@@ -449,14 +554,21 @@ def with_network(window, page, hans, questions):
     return questions
 
 
-def test_withdrawing_the_network_consent_deletes_the_people_when_asked(window, page, hans, with_network):
+def test_withdrawing_the_network_consent_deletes_the_people_when_asked(
+    window, page, hans, with_network
+):
     asked, answer = with_network
     answer(QMessageBox.StandardButton.Yes)
     page.consent_box.setChecked(False)
-    assert asked == ["Borgeren ønsker ikke længere, at netværket inddrages. Skal de 2 registrerede personer i netværket "
-                     "slettes, når der gemmes?"]
+    assert asked == [
+        "Borgeren ønsker ikke længere, at netværket inddrages. Skal de 2 registrerede personer i netværket "
+        "slettes, når der gemmes?"
+    ]
     assert table_rows(page.network_table) == []
-    assert [p.name for p in CitizenEditor(window.project).load(hans.id).network] == ["Lis Hansen", "Ole Hansen"], "not before the save"
+    assert [p.name for p in CitizenEditor(window.project).load(hans.id).network] == [
+        "Lis Hansen",
+        "Ole Hansen",
+    ], "not before the save"
     # Given again before saving: they come back; withdrawn again: asked again.
     page.consent_box.setChecked(True)
     assert [r[0] for r in table_rows(page.network_table)] == ["Lis Hansen", "Ole Hansen"]
@@ -468,7 +580,12 @@ def test_withdrawing_the_network_consent_deletes_the_people_when_asked(window, p
     assert not record.network_consent and record.network == []
     entries = audit(window, hans.id)
     assert ("update", "netværk ønsket", "ja", "nej") in entries
-    assert ("delete", "netværk", "Lis Hansen", None) in entries and ("delete", "netværk", "Ole Hansen", None) in entries
+    assert ("delete", "netværk", "Lis Hansen", None) in entries and (
+        "delete",
+        "netværk",
+        "Ole Hansen",
+        None,
+    ) in entries
 
 
 def test_withdrawing_the_consent_may_keep_the_people(window, page, hans, with_network):
@@ -562,14 +679,23 @@ def test_a_job_broker_back_from_a_company_visit(window, page, hans, qtbot):
     board = window.stack.currentWidget()
     assert board.headers[0].text() == "i gang (1)"
     # The register
-    row = next(r for r in range(register.model.rowCount()) if register.model.value(r, 0) == "Hans Hansen")
+    row = next(
+        r for r in range(register.model.rowCount()) if register.model.value(r, 0) == "Hans Hansen"
+    )
     assert register.model.value(row, register.model.OFFER) == "virksomhedspraktik"
     assert register.model.value(row, register.model.CONTACT) == REF
     # The measures: paid hours in September 2021 count for FSM2.
-    report = compute(window.project.template, load_facts(window.project), Month(2021, 9), Month(2021, 9))
+    report = compute(
+        window.project.template, load_facts(window.project), Month(2021, 9), Month(2021, 9)
+    )
     result = next(r for r in report.results if r.measure == "fsm2.paid_hours_or_education")
     numerator, _ = result.members()
     assert [m.citizen_id for m in numerator] == [hans.id]
     # The audit log
     fields = {(e[0], e[1]) for e in audit(window, hans.id)}
-    assert {("create", "kontakt"), ("create", "forløb"), ("create", "løntimer 2021-09"), ("move", "kolonne")} <= fields
+    assert {
+        ("create", "kontakt"),
+        ("create", "forløb"),
+        ("create", "løntimer 2021-09"),
+        ("move", "kolonne"),
+    } <= fields

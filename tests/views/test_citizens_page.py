@@ -32,13 +32,39 @@ def register_path(small_project_path):
         hans = citizens["Hans Hansen"]
         ab = project.db.execute("SELECT id FROM staff WHERE initials = 'AB'").fetchone()[0]
         with project.db.atomic():
-            project.db["assignment"].insert({"id": new_id(), "citizen_id": hans.id, "staff_id": ab, "role": "jobformidler",
-                                             "start": "2020-01-01", "end": None})
-            project.db["paid_hours"].insert({"citizen_id": hans.id, "month": "2021-09", "hours": 12.5})
-            project.db["contact"].insert({"id": new_id(), "citizen_id": hans.id, "date": "2021-10-29", "kind": "telefon",
-                                          "staff_id": ab, "note": ""})
-            project.db["period"].insert({"id": new_id(), "citizen_id": hans.id, "kind": "virksomhedspraktik",
-                                         "start": "2021-10-01", "end": None, "note": ""})
+            project.db["assignment"].insert(
+                {
+                    "id": new_id(),
+                    "citizen_id": hans.id,
+                    "staff_id": ab,
+                    "role": "jobformidler",
+                    "start": "2020-01-01",
+                    "end": None,
+                }
+            )
+            project.db["paid_hours"].insert(
+                {"citizen_id": hans.id, "month": "2021-09", "hours": 12.5}
+            )
+            project.db["contact"].insert(
+                {
+                    "id": new_id(),
+                    "citizen_id": hans.id,
+                    "date": "2021-10-29",
+                    "kind": "telefon",
+                    "staff_id": ab,
+                    "note": "",
+                }
+            )
+            project.db["period"].insert(
+                {
+                    "id": new_id(),
+                    "citizen_id": hans.id,
+                    "kind": "virksomhedspraktik",
+                    "start": "2021-10-01",
+                    "end": None,
+                    "note": "",
+                }
+            )
         BoardRepository(project).move([hans.id], BoardColumn.I_GANG)
     return small_project_path
 
@@ -79,7 +105,10 @@ def test_the_delegate_paints_what_data_gives(page):
         assert page.proxy.mapToSource(page.proxy.index(r, 0)).row() == r
         for c in range(page.model.columnCount()):
             index = page.proxy.index(r, c)
-            assert page.model.cell(r, c) == (index.data(), index.data(Qt.ItemDataRole.ForegroundRole)), (r, c)
+            assert page.model.cell(r, c) == (
+                index.data(),
+                index.data(Qt.ItemDataRole.ForegroundRole),
+            ), (r, c)
     assert page.model.cell(2, M.EXIT)[1] is not None, "those who left are grey"
 
 
@@ -99,7 +128,9 @@ def paint_cell(page, row: int, column: int, selected: bool = False) -> QImage:
 
 
 def ink(image: QImage, left: int, right: int, predicate) -> int:
-    return sum(predicate(image.pixelColor(x, y)) for x in range(left, right) for y in range(image.height()))
+    return sum(
+        predicate(image.pixelColor(x, y)) for x in range(left, right) for y in range(image.height())
+    )
 
 
 def test_the_delegate_aligns_numbers_right_colours_and_selects(page):
@@ -131,7 +162,7 @@ def test_the_delegate_follows_a_new_palette_and_a_narrow_column(page):
     delegate = page.view.itemDelegate()
 
     class Recorder(QPainter):
-        def drawText(self, *args):  # noqa: N802
+        def drawText(self, *args):
             texts.append(args[-1])
             super().drawText(*args)
 
@@ -159,25 +190,60 @@ def test_the_delegate_follows_a_new_palette_and_a_narrow_column(page):
 def test_a_repaint_asks_the_model_once_per_cell_and_no_row_sizes(page, monkeypatch):
     calls = []
     cell = page.model.cell
-    monkeypatch.setattr(page.model, "cell", lambda row, column: (calls.append((row, column)), cell(row, column))[1])
+    monkeypatch.setattr(
+        page.model, "cell", lambda row, column: (calls.append((row, column)), cell(row, column))[1]
+    )
     page.view.viewport().repaint()
-    shown_cells = page.proxy.rowCount() * sum(not page.view.isColumnHidden(c) for c in range(page.model.columnCount()))
-    assert 0 < len(calls) and len(set(calls)) == len(calls) <= shown_cells
+    shown_cells = page.proxy.rowCount() * sum(
+        not page.view.isColumnHidden(c) for c in range(page.model.columnCount())
+    )
+    assert len(calls) > 0 and len(set(calls)) == len(calls) <= shown_cells
     # Every row the same height and no column sized to its contents: nothing measures 20,000 rows.
     assert page.view.verticalHeader().sectionResizeMode(0) is QHeaderView.ResizeMode.Fixed
     header = page.view.horizontalHeader()
-    assert all(header.sectionResizeMode(c) is not QHeaderView.ResizeMode.ResizeToContents for c in range(header.count()))
+    assert all(
+        header.sectionResizeMode(c) is not QHeaderView.ResizeMode.ResizeToContents
+        for c in range(header.count())
+    )
 
 
 def test_the_columns_show_what_the_issue_names(page):
-    headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
-    assert headers == ["Navn", "CPR", "Alder", "Gruppe", "Jobformidler", "Sagsbehandler", "Tavle", "Indgang", "Tilbud nu",
-                       "Løntimer sidste md.", "Seneste kontakt", "CV / jobmål", "Step-up", "Afgang"]
+    headers = [
+        page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())
+    ]
+    assert headers == [
+        "Navn",
+        "CPR",
+        "Alder",
+        "Gruppe",
+        "Jobformidler",
+        "Sagsbehandler",
+        "Tavle",
+        "Indgang",
+        "Tilbud nu",
+        "Løntimer sidste md.",
+        "Seneste kontakt",
+        "CV / jobmål",
+        "Step-up",
+        "Afgang",
+    ]
     row = shown(page).index("Hans Hansen")
     values = [page.proxy.index(row, c).data() for c in range(page.model.columnCount())]
     # As of the initiative's end (31-10-2021): Hans (born 01-01-1970) is 51.
-    assert values[:12] == ["Hans Hansen", "010170-xxxx", "51", "1", "AB", "", "i gang", "–", "virksomhedspraktik", "12,5",
-                           "29-10-2021", "intet CV, intet jobmål"]
+    assert values[:12] == [
+        "Hans Hansen",
+        "010170-xxxx",
+        "51",
+        "1",
+        "AB",
+        "",
+        "i gang",
+        "–",
+        "virksomhedspraktik",
+        "12,5",
+        "29-10-2021",
+        "intet CV, intet jobmål",
+    ]
     assert "1234" not in "".join(values), "the CPR number is masked"
     assert page.count_label.text() == "3 af 3 borgere · pr. 31-10-2021 (indsatsens slutdato)"
 
@@ -234,7 +300,10 @@ def test_a_filter_keeps_the_current_citizen_while_shown(page):
     page.view.setCurrentIndex(page.proxy.index(shown(page).index("Grete Jensen"), M.AGE))
     page.search.setText("e")
     current = page.view.currentIndex()
-    assert current.data() != "Grete Jensen" and page.proxy.index(current.row(), M.NAME).data() == "Grete Jensen"
+    assert (
+        current.data() != "Grete Jensen"
+        and page.proxy.index(current.row(), M.NAME).data() == "Grete Jensen"
+    )
     assert current.column() == M.AGE
     assert page.view.selectionModel().isRowSelected(current.row())
     page.search.setText("han")
@@ -256,7 +325,10 @@ def test_the_sort_stays_after_a_reload(window, page, qtbot):
     with qtbot.waitSignal(page.table_ready):
         assert citizen_window.save()
     header = page.view.horizontalHeader()
-    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (M.AGE, Qt.SortOrder.AscendingOrder)
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        M.AGE,
+        Qt.SortOrder.AscendingOrder,
+    )
     assert shown(page) == ["Grete Jensen", "Ali Khan Berg", "Hans Hansen"]
     citizen_window.close()
 
@@ -305,7 +377,7 @@ def test_export_writes_the_visible_rows_and_columns(page, tmp_path):
     header_row = next(i for i, row in enumerate(rows) if row[0] == "Navn")
     headers = [h for h in rows[header_row] if h is not None]
     assert "Alder" not in headers and headers[:3] == ["Navn", "CPR", "Gruppe"]
-    data = [r for r in rows[header_row + 1:] if r[0] is not None]
+    data = [r for r in rows[header_row + 1 :] if r[0] is not None]
     assert len(data) == 1 and data[0][0] == "Hans Hansen"
     assert data[0][1] == "010170-xxxx"
     hours = data[0][headers.index("Løntimer sidste md.")]
@@ -332,7 +404,9 @@ def test_enter_opens_the_citizen_and_a_save_reloads_the_register(window, page, q
     citizen_window.name_field.setText("Grete Jensen Holm")
     with qtbot.waitSignal(page.table_ready):
         assert citizen_window.save()
-    assert "Grete Jensen Holm" in [page.model.value(r, M.NAME) for r in range(page.model.rowCount())]
+    assert "Grete Jensen Holm" in [
+        page.model.value(r, M.NAME) for r in range(page.model.rowCount())
+    ]
     citizen_window.close()
 
 

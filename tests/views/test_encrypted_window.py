@@ -89,7 +89,10 @@ def test_a_demo_project_says_demo_and_asks_nothing(window, tmp_path):
     path = tmp_path / "demo.fsm"
     write_demo(path, citizens=5)
     assert window.open_project(path)
-    assert window.windowTitle().endswith(" (demo, ikke krypteret)") and not window.plain_bar.isVisible()
+    assert (
+        window.windowTitle().endswith(" (demo, ikke krypteret)")
+        and not window.plain_bar.isVisible()
+    )
 
 
 def test_change_password_needs_the_current_one(window, encrypted):
@@ -97,10 +100,16 @@ def test_change_password_needs_the_current_one(window, encrypted):
     assert window.open_project(encrypted)
     warned = []
     window.warn = lambda title, error: warned.append(error.message)
-    window.ask_new_password = lambda title, text, ask_current=False: ("et helt nyt kodeord", "ikke den rigtige")
+    window.ask_new_password = lambda title, text, ask_current=False: (
+        "et helt nyt kodeord",
+        "ikke den rigtige",
+    )
     assert not window.change_password()
     assert warned == ["Den nuværende adgangskode er forkert. Intet er ændret."]
-    window.ask_new_password = lambda title, text, ask_current=False: ("et helt nyt kodeord", PASSWORD)
+    window.ask_new_password = lambda title, text, ask_current=False: (
+        "et helt nyt kodeord",
+        PASSWORD,
+    )
     assert window.change_password()
     window.close_project()
     with Project.open(encrypted, password="et helt nyt kodeord", read_only=True) as project:
@@ -147,7 +156,9 @@ def test_a_daily_backup_is_taken_and_can_be_restored(window, encrypted, qtbot):
 
     def choose(backups, where):
         dialog = BackupsDialog("team.fsm", backups, str(where), window)
-        QAbstractItemModelTester(dialog.table.model(), QAbstractItemModelTester.FailureReportingMode.Fatal)
+        QAbstractItemModelTester(
+            dialog.table.model(), QAbstractItemModelTester.FailureReportingMode.Fatal
+        )
         shown.append([(dialog.table.item(0, c).text()) for c in range(4)][1:2])
         assert not dialog.restore_button.isEnabled()
         dialog.table.selectRow(0)
@@ -173,4 +184,6 @@ def test_the_backup_folder_can_be_chosen(window, encrypted, tmp_path):
     assert window.choose_backup_folder(chosen)
     assert window.backup_folder(encrypted) == chosen
     window._checked(window.project, [])
-    assert [p.name for p in chosen.iterdir()] and all(p.name.startswith("team-") for p in chosen.iterdir())
+    assert [p.name for p in chosen.iterdir()] and all(
+        p.name.startswith("team-") for p in chosen.iterdir()
+    )

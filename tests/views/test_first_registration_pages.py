@@ -26,8 +26,15 @@ D = dt.date
 
 
 def _people(project, n: int, program: str = "fsm2", entry: D = D(2019, 11, 1)) -> list[Citizen]:
-    people = [Citizen(cpr=f"0101{80 + i}1234", name=f"Borger {i}", group=1 if program != "hir" else None,
-                      entry_date=entry) for i in range(n)]
+    people = [
+        Citizen(
+            cpr=f"0101{80 + i}1234",
+            name=f"Borger {i}",
+            group=1 if program != "hir" else None,
+            entry_date=entry,
+        )
+        for i in range(n)
+    ]
     for person in people:
         CitizenRepository(project).add(person)
     return people
@@ -41,16 +48,27 @@ def first_cv_in_march(tmp_path):
     with Project.create(path, builtin_template("fsm2"), municipality="Testrup Kommune") as project:
         a, _b = _people(project, 2)
         with project.db.atomic():
-            project.db["status_entry"].insert({"id": new_id(), "citizen_id": a.id, "kind": "cv_jobnet",
-                                               "date": "2020-03-15", "value": "ja"})
+            project.db["status_entry"].insert(
+                {
+                    "id": new_id(),
+                    "citizen_id": a.id,
+                    "kind": "cv_jobnet",
+                    "date": "2020-03-15",
+                    "value": "ja",
+                }
+            )
     return path
 
 
-def test_the_status_page_says_ingen_data_before_the_first_cv(app, qtbot, open_window, first_cv_in_march):
+def test_the_status_page_says_ingen_data_before_the_first_cv(
+    app, qtbot, open_window, first_cv_in_march
+):
     win = open_window(first_cv_in_march, "statusskema")
     page = win.stack.currentWidget()
     qtbot.waitUntil(lambda: page.sheet is not None)
-    page.tester = QAbstractItemModelTester(page.model, FATAL)  # kept alive: checks for the whole test
+    page.tester = QAbstractItemModelTester(
+        page.model, FATAL
+    )  # kept alive: checks for the whole test
     model = page.model
     r = model.row_of(CV)
     columns = [(c.kind, c.month) for c in model.sheet.columns]
@@ -89,7 +107,11 @@ def _open_measures(qtbot, project: Project, measure: str) -> MeasuresPage:
 
 
 def _row_of(page: MeasuresPage, period: str) -> int:
-    return next(r for r in range(page.model.rowCount()) if page.model.index(r, ResultsModel.PERIOD).data() == period)
+    return next(
+        r
+        for r in range(page.model.rowCount())
+        if page.model.index(r, ResultsModel.PERIOD).data() == period
+    )
 
 
 def test_the_mal_page_leaves_months_before_the_first_caseworker_without_data(app, qtbot, tmp_path):
@@ -99,9 +121,19 @@ def test_the_mal_page_leaves_months_before_the_first_caseworker_without_data(app
     with Project.create(path, builtin_template("hir")) as project:
         worker = Staff(initials="SB", name="Sara", role=StaffRole.CASEWORKER, hours_per_week=37)
         StaffRepository(project).add(worker)
-        for citizen, start in zip(_people(project, 2, "hir", D(2018, 1, 1)), ("2018-05-15", "2018-06-01")):
-            project.db["assignment"].insert({"id": new_id(), "citizen_id": citizen.id, "staff_id": worker.id,
-                                             "role": "sagsbehandler", "start": start, "end": None})
+        for citizen, start in zip(
+            _people(project, 2, "hir", D(2018, 1, 1)), ("2018-05-15", "2018-06-01")
+        ):
+            project.db["assignment"].insert(
+                {
+                    "id": new_id(),
+                    "citizen_id": citizen.id,
+                    "staff_id": worker.id,
+                    "role": "sagsbehandler",
+                    "start": start,
+                    "end": None,
+                }
+            )
         in_ressourceforloeb_all_along(project)
     with Project.open(path) as project:
         page = _open_measures(qtbot, project, "hir.caseload")
@@ -109,19 +141,35 @@ def test_the_mal_page_leaves_months_before_the_first_caseworker_without_data(app
         march, may = _row_of(page, "2018-03"), _row_of(page, "2018-05")
         assert model.index(march, ResultsModel.SHARE).data() == "ingen data"
         assert model.index(march, ResultsModel.MET).data() == "–"
-        assert model.index(march, ResultsModel.SHARE).data(Qt.ItemDataRole.ForegroundRole) == NO_DATA_COLOR
-        assert "15.05.2018" in model.index(march, ResultsModel.NUMERATOR).data(Qt.ItemDataRole.ToolTipRole)
-        assert [model.index(may, c).data() for c in (ResultsModel.NUMERATOR, ResultsModel.DENOMINATOR,
-                                                      ResultsModel.SHARE, ResultsModel.MET)] == ["1", "1", "1", "ja / ja"]
+        assert (
+            model.index(march, ResultsModel.SHARE).data(Qt.ItemDataRole.ForegroundRole)
+            == NO_DATA_COLOR
+        )
+        assert "15.05.2018" in model.index(march, ResultsModel.NUMERATOR).data(
+            Qt.ItemDataRole.ToolTipRole
+        )
+        assert [
+            model.index(may, c).data()
+            for c in (
+                ResultsModel.NUMERATOR,
+                ResultsModel.DENOMINATOR,
+                ResultsModel.SHARE,
+                ResultsModel.MET,
+            )
+        ] == ["1", "1", "1", "ja / ja"]
         assert model.index(may, ResultsModel.SHARE).data(Qt.ItemDataRole.ToolTipRole) is None
         # The chart leaves the months without data out (no point: NaN).
-        (line,) = [line for line in page.chart.ax.get_lines() if line.get_label() == "Sager pr. fuldtid"]
+        (line,) = [
+            line for line in page.chart.ax.get_lines() if line.get_label() == "Sager pr. fuldtid"
+        ]
         values = list(line.get_ydata())
         assert math.isnan(values[march]) and math.isnan(values[march + 1]) and values[may] == 1.0
         assert "første registrering af en sagsbehandler (15.05.2018)" in page.status_label.text()
 
 
-def test_the_mal_page_without_any_job_broker_says_ingen_data_and_keeps_the_payout_open(app, qtbot, tmp_path):
+def test_the_mal_page_without_any_job_broker_says_ingen_data_and_keeps_the_payout_open(
+    app, qtbot, tmp_path
+):
     """Frontrunner without a single job-broker assignment: the one period has no data — not 0 %
     and "3 citizens missing" — the breakdown has no groups for it, and the forecast names no
     period."""
@@ -134,7 +182,9 @@ def test_the_mal_page_without_any_job_broker_says_ingen_data_and_keeps_the_payou
         assert page.model.index(0, ResultsModel.SHARE).data() == "ingen data"
         assert page.model.index(0, ResultsModel.DENOMINATOR).data() == "3"
         status = page.status_label.text()
-        assert status.startswith("Ingen data.") and "ingen registrering af en jobformidler" in status
+        assert (
+            status.startswith("Ingen data.") and "ingen registrering af en jobformidler" in status
+        )
         assert page.chart.best is None
         with qtbot.waitSignal(page.breakdown_ready):
             page.side.setCurrentIndex(1)

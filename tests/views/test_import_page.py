@@ -37,7 +37,20 @@ def _filled(tmp_path, citizens=(), periods=(), hours=(), staff=()):
 
 
 NEW = [
-    ("050580-5678", "Eva Eriksen", 1, "K", "ikke-vestlig", dt.datetime(2020, 1, 1), None, None, "AB", "CD", "ja", "Butik"),
+    (
+        "050580-5678",
+        "Eva Eriksen",
+        1,
+        "K",
+        "ikke-vestlig",
+        dt.datetime(2020, 1, 1),
+        None,
+        None,
+        "AB",
+        "CD",
+        "ja",
+        "Butik",
+    ),
     ("060680-6789", "Finn Friis", 2, "M", "dansk", dt.datetime(2020, 2, 1)),
 ]
 PERIODS = [("050580-5678", "virksomhedspraktik", dt.datetime(2020, 3, 1), dt.datetime(2020, 5, 31))]
@@ -49,14 +62,21 @@ def test_the_page_without_imports_and_its_models(page):
     assert page.model.rowCount() == 0
     assert page.empty_label.isVisible() and not page.view.isVisible()
     assert not page.undo_button.isEnabled()
-    assert [page.import_button.text(), page.template_button.text()] == ["Importér fil …", "Gem skabelon …"]
+    assert [page.import_button.text(), page.template_button.text()] == [
+        "Importér fil …",
+        "Gem skabelon …",
+    ]
 
 
 def test_save_the_template(page, tmp_path):
     assert page.write_template(tmp_path / "skabelon")  # the .xlsx is added
     workbook = load_workbook(tmp_path / "skabelon.xlsx")
-    assert ["Vejledning", "Borgere", "Forløb", "Løntimer", "Medarbejdere"] == [
-        name for name in workbook.sheetnames if name != "Lister"
+    assert [name for name in workbook.sheetnames if name != "Lister"] == [
+        "Vejledning",
+        "Borgere",
+        "Forløb",
+        "Løntimer",
+        "Medarbejdere",
     ]
     assert [c.value for c in workbook["Borgere"][1]][:3] == ["cpr", "navn", "gruppe"]
 
@@ -89,7 +109,9 @@ def test_import_with_preview_then_write(window, page, qtbot, tmp_path):
 
 def test_errors_are_listed_with_sheet_row_and_column(page, tmp_path):
     bad = [NEW[0], ("060680-6789", "Finn", 9)]
-    dialog = page.import_file(_filled(tmp_path, bad, [("050580-5678", "ferie", dt.datetime(2020, 1, 1))]))
+    dialog = page.import_file(
+        _filled(tmp_path, bad, [("050580-5678", "ferie", dt.datetime(2020, 1, 1))])
+    )
     model = dialog.errors_model
     rows = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
     assert rows == [
@@ -111,7 +133,9 @@ def test_valid_rows_only(window, page, qtbot, tmp_path):
     assert list(tmp_path.glob("udtraek-fejl-*.xlsx"))
 
 
-def test_valid_rows_only_is_offered_only_when_valid_rows_change_something(window, page, qtbot, tmp_path):
+def test_valid_rows_only_is_offered_only_when_valid_rows_change_something(
+    window, page, qtbot, tmp_path
+):
     first = page.import_file(_filled(tmp_path, NEW, hours=HOURS))
     with qtbot.waitSignal(first.imported):
         first.import_button.click()
@@ -121,7 +145,9 @@ def test_valid_rows_only_is_offered_only_when_valid_rows_change_something(window
     assert not unchanged.valid_button.isVisible() and not unchanged.import_button.isEnabled()
     # With citizens missing from the extract there is something to do: ending them. Without
     # any marked, the import is refused, and no error report is written (no import happened).
-    missing = page.import_file(fill_template(tmp_path / "borgere.xlsx", NEW, hours=HOURS + bad_hours))
+    missing = page.import_file(
+        fill_template(tmp_path / "borgere.xlsx", NEW, hours=HOURS + bad_hours)
+    )
     assert missing.valid_button.isVisible()
     missing.valid_button.click()
     text = missing.done_label.text()
@@ -136,7 +162,9 @@ def test_closing_while_writing_is_ignored_and_the_result_shown(window, page, qtb
     closed = []
 
     def close_while_writing(step):
-        closed.append(dialog.close())  # Esc, or the window's close button, while the import is written
+        closed.append(
+            dialog.close()
+        )  # Esc, or the window's close button, while the import is written
         shown(step)
 
     dialog._write_step = close_while_writing
@@ -169,7 +197,9 @@ def test_cancelling_while_reading_writes_nothing(window, page, tmp_path):
 
 def test_cancel_button_while_reading_sets_the_flag(window, page, tmp_path):
     dialog = ImportDialog(window.project, _filled(tmp_path, NEW), page)
-    assert dialog.stack.currentIndex() == ImportDialog.PROGRESS and not dialog.cancel_button.isHidden()
+    assert (
+        dialog.stack.currentIndex() == ImportDialog.PROGRESS and not dialog.cancel_button.isHidden()
+    )
     dialog.cancel_button.click()
     assert dialog.cancel_event.is_set()
     assert dialog.progress_label.text() == "Annullerer …"
@@ -180,7 +210,10 @@ def test_a_file_that_is_not_a_spreadsheet(window, page, tmp_path):
     junk.write_bytes(b"noget helt andet" * 50)
     dialog = page.import_file(junk)
     assert dialog.stack.currentIndex() == ImportDialog.DONE
-    assert "ikke et Excel-regneark" in dialog.done_label.text() and "Intet er skrevet." in dialog.done_label.text()
+    assert (
+        "ikke et Excel-regneark" in dialog.done_label.text()
+        and "Intet er skrevet." in dialog.done_label.text()
+    )
     assert dialog.close_button.isVisible() and not dialog.import_button.isVisible()
 
 
@@ -191,7 +224,7 @@ def test_mapping_another_layout_is_saved_and_used_again(window, page, qtbot, tmp
     assert "fasit" in dialog.notes_label.text()  # the sheet was not recognised
     mapping_dialog = dialog.edit_mapping()
     assert isinstance(mapping_dialog, MappingDialog)
-    (name, table_box, _host, state) = mapping_dialog.sheets[0]
+    (_name, table_box, _host, state) = mapping_dialog.sheets[0]
     table_box.setCurrentIndex(table_box.findData("borgere"))
     fields = state["fields"]
     fields["cpr"].setCurrentIndex(fields["cpr"].findData("Personnr"))
@@ -218,7 +251,9 @@ def test_ending_missing_citizens_with_the_import(window, page, qtbot, tmp_path):
     model = dialog.missing_model
     names = [model.index(r, 1).data() for r in range(model.rowCount())]
     row = names.index("Grete Jensen")
-    assert model.setData(model.index(row, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert model.setData(
+        model.index(row, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
+    )
     assert model.index(row, 2).data() == "020280-xxxx"  # CPR masked
     dialog.end_date.setDate(QDate(2021, 6, 30))
     dialog.end_reason.setCurrentIndex(dialog.end_reason.findData("folkepension"))
@@ -235,7 +270,9 @@ def test_select_all_missing(page, tmp_path):
     assert len(dialog.missing_model.checked()) == dialog.missing_model.rowCount() == 3
     dialog.select_all.setChecked(False)
     assert dialog.missing_model.checked() == []
-    assert not dialog.missing_model.setData(QModelIndex(), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert not dialog.missing_model.setData(
+        QModelIndex(), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
+    )
 
 
 def test_undo_the_latest_import(window, page, qtbot, tmp_path):
@@ -269,7 +306,9 @@ def test_another_connection_sees_the_import(window, page, qtbot, tmp_path):
         assert CitizenRepository(other).by_cpr("0606806789").name == "Finn Friis"
 
 
-def test_the_extract_date_is_shown_and_a_new_one_checked_before_writing(window, page, qtbot, tmp_path):
+def test_the_extract_date_is_shown_and_a_new_one_checked_before_writing(
+    window, page, qtbot, tmp_path
+):
     source = fill_template(tmp_path / "momentum 2024-03-15.xlsx", NEW[:1])
     dialog = page.import_file(source)
     assert dialog.as_of_edit.date() == QDate(2024, 3, 15)
@@ -285,24 +324,52 @@ def test_the_extract_date_is_shown_and_a_new_one_checked_before_writing(window, 
     assert not dialog.recheck_button.isVisibleTo(dialog) and dialog.import_button.isEnabled()
     with qtbot.waitSignal(dialog.imported):
         dialog.import_button.click()
-    dates = window.project.db.execute("SELECT DISTINCT date FROM status_entry s JOIN citizen c ON c.id = s.citizen_id "
-                                      "WHERE c.cpr = '0505805678'").fetchall()
+    dates = window.project.db.execute(
+        "SELECT DISTINCT date FROM status_entry s JOIN citizen c ON c.id = s.citizen_id "
+        "WHERE c.cpr = '0505805678'"
+    ).fetchall()
     assert dates == [("2024-02-29",)]
     dialog.close()
 
 
 def test_an_older_extract_is_listed_and_not_written(window, page, qtbot, tmp_path):
     # AB from 1 May 2024 (the jobformidler_fra column; the entry date would give 2020).
-    newer = fill_template(tmp_path / "udtraek 2024-05-01.xlsx", [NEW[0] + (dt.datetime(2024, 5, 1),)])
+    newer = fill_template(
+        tmp_path / "udtraek 2024-05-01.xlsx", [NEW[0] + (dt.datetime(2024, 5, 1),)]
+    )
     dialog = page.import_file(newer)
     with qtbot.waitSignal(dialog.imported):
         dialog.import_button.click()
     dialog.close()
-    row = ("050580-5678", "Eva Eriksen", 1, "K", "ikke-vestlig", dt.datetime(2020, 1, 1), None, None, "EF", None, None, None)
-    older = fill_template(tmp_path / "udtraek 2024-03-15.xlsx", [row], staff=[("EF", "Eva Frost", "jobformidler", 37)])
+    row = (
+        "050580-5678",
+        "Eva Eriksen",
+        1,
+        "K",
+        "ikke-vestlig",
+        dt.datetime(2020, 1, 1),
+        None,
+        None,
+        "EF",
+        None,
+        None,
+        None,
+    )
+    older = fill_template(
+        tmp_path / "udtraek 2024-03-15.xlsx", [row], staff=[("EF", "Eva Frost", "jobformidler", 37)]
+    )
     dialog = page.import_file(older)
     QAbstractItemModelTester(dialog.changes_model, FATAL)
-    assert "1 tilknytning i udtrækket er ældre end det, projektet har, og ændres ikke" in dialog.notes_label.text()
-    texts = [dialog.changes_model.data(dialog.changes_model.index(r, 2)) for r in range(dialog.changes_model.rowCount())]
-    assert "jobformidler EF pr. 15-03-2024 er ældre end den gemte (AB fra 01-05-2024): ikke ændret" in texts
+    assert (
+        "1 tilknytning i udtrækket er ældre end det, projektet har, og ændres ikke"
+        in dialog.notes_label.text()
+    )
+    texts = [
+        dialog.changes_model.data(dialog.changes_model.index(r, 2))
+        for r in range(dialog.changes_model.rowCount())
+    ]
+    assert (
+        "jobformidler EF pr. 15-03-2024 er ældre end den gemte (AB fra 01-05-2024): ikke ændret"
+        in texts
+    )
     dialog.close()

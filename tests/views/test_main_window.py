@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtTest import QAbstractItemModelTester
+from sqlcipher3 import dbapi2 as sqlite3
 
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.program import builtin_template
@@ -74,7 +75,11 @@ def test_pages_show_real_figures(window, small_project_path):
     board = window.stack.currentWidget()
     # Nobody is placed yet: all three active citizens are "Ikke placeret".
     assert [h.text() for h in board.headers] == [
-        "i gang (0)", "på spring (0)", "på vej (0)", "på længere sigt (0)", "Ikke placeret (3)"
+        "i gang (0)",
+        "på spring (0)",
+        "på vej (0)",
+        "på længere sigt (0)",
+        "Ikke placeret (3)",
     ]
 
     window.show_page_key("borgere")
@@ -110,7 +115,9 @@ def test_staff_page_model(window, qtbot, small_project_path):
     assert model.rowCount() == 3
     names = {model.index(r, model.NAME).data() for r in range(3)}
     assert names == {"Anna Berg", "Carl Dahl", "Eva Frost"}
-    hours = {model.index(r, model.INITIALS).data(): model.index(r, model.HOURS).data() for r in range(3)}
+    hours = {
+        model.index(r, model.INITIALS).data(): model.index(r, model.HOURS).data() for r in range(3)
+    }
     assert hours["CD"] == "30"
     assert model.headerData(model.CITIZENS, Qt.Orientation.Horizontal) == "Borgere nu"
     # A reload keeps the model consistent (checked by the tester on every signal).
@@ -143,7 +150,7 @@ def test_bad_files_give_a_danish_message(window, tmp_path, kind):
         path.mkdir()
     assert not window.open_project(path)
     assert window.project is None
-    (title, error), = window.warnings
+    ((title, error),) = window.warnings
     assert title == "Projektet kunne ikke åbnes"
     assert isinstance(error, ProjectFileError)
     assert str(path) in error.message
@@ -151,7 +158,9 @@ def test_bad_files_give_a_danish_message(window, tmp_path, kind):
 
 
 def test_create_project_and_backup(window, tmp_path):
-    assert window.create_project(tmp_path / "ny", builtin_template("bir"), name="BIR i Testrup", grant=1_000_000)
+    assert window.create_project(
+        tmp_path / "ny", builtin_template("bir"), name="BIR i Testrup", grant=1_000_000
+    )
     assert window.project.path == tmp_path / "ny.fsm"
     assert "BIR i Testrup" in window.windowTitle()
     # No groups in BIR: the status bar does not mention them.
@@ -178,7 +187,7 @@ def test_switching_project_closes_the_previous(window, small_project_path, tmp_p
     window.open_project(small_project_path)
     first = window.project
     window.create_project(tmp_path / "anden.fsm", builtin_template("hir"))
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         first.db.execute("SELECT 1")
     assert window.recent_files()[:2] == [str(tmp_path / "anden.fsm"), str(small_project_path)]
 

@@ -4,6 +4,7 @@ drill-down, "Vis for" and the breakdown by group, the board over time, and the m
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import subprocess
 import sys
@@ -23,7 +24,13 @@ from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.views import measures_page, tasks
 from fsm_desktop.views.measures_chart import payout_text
-from fsm_desktop.views.measures_page import BreakdownModel, MeasuresPage, MembersDialog, MembersModel, ResultsModel
+from fsm_desktop.views.measures_page import (
+    BreakdownModel,
+    MeasuresPage,
+    MembersDialog,
+    MembersModel,
+    ResultsModel,
+)
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 MARCH = 4  # 2020-03 is the fifth month of FSM2's period (from November 2019)
@@ -52,11 +59,23 @@ def project_with_hours(tmp_path):
         for c in people:
             repo.add(c)
         with project.db.atomic():
-            project.db["paid_hours"].insert({"citizen_id": people[0].id, "month": "2020-03", "hours": 12.5})
-            for citizen, kind in ((people[1], PeriodKind.UDDANNELSE_SU), (people[2], PeriodKind.LOENTILSKUD)):
+            project.db["paid_hours"].insert(
+                {"citizen_id": people[0].id, "month": "2020-03", "hours": 12.5}
+            )
+            for citizen, kind in (
+                (people[1], PeriodKind.UDDANNELSE_SU),
+                (people[2], PeriodKind.LOENTILSKUD),
+            ):
                 p = Period(citizen.id, kind, dt.date(2020, 3, 31), dt.date(2020, 4, 30))
                 project.db["period"].insert(
-                    {"id": p.id, "citizen_id": p.citizen_id, "kind": p.kind.value, "start": p.start.isoformat(), "end": p.end.isoformat(), "note": ""}
+                    {
+                        "id": p.id,
+                        "citizen_id": p.citizen_id,
+                        "kind": p.kind.value,
+                        "start": p.start.isoformat(),
+                        "end": p.end.isoformat(),
+                        "note": "",
+                    }
                 )
     return path
 
@@ -132,8 +151,14 @@ def test_results_per_month_with_thresholds(page):
 
 def test_payout_forecast_in_kroner(page):
     text = page.payout_label.text()
-    assert "15 % udløser 40 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 400.000 kr. udløst" in text
-    assert "20 % udløser de sidste 10 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 100.000 kr. udløst" in text
+    assert (
+        "15 % udløser 40 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 400.000 kr. udløst"
+        in text
+    )
+    assert (
+        "20 % udløser de sidste 10 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 100.000 kr. udløst"
+        in text
+    )
     # The initiative ended in October 2021: what was not released is not "still at stake".
     assert "I alt: 500.000 kr. udløst, 0 kr. ikke udløst." in text
     assert page.payout_heading.text() == "Udbetalingsprognose"
@@ -155,8 +180,14 @@ def test_drill_down_lists_the_citizens_with_reasons(page, qtbot):
     dialog = page.open_members(page.model.index(_row(page, "2020-03"), 0))
     qtbot.addWidget(dialog)
     assert isinstance(dialog, MembersDialog)
-    testers = [QAbstractItemModelTester(m, FATAL) for m in (dialog.numerator_model, dialog.denominator_model)]
-    numerator = {dialog.numerator_model.index(r, 0).data(): dialog.numerator_model.index(r, 1).data() for r in range(2)}
+    testers = [
+        QAbstractItemModelTester(m, FATAL)
+        for m in (dialog.numerator_model, dialog.denominator_model)
+    ]
+    numerator = {
+        dialog.numerator_model.index(r, 0).data(): dialog.numerator_model.index(r, 1).data()
+        for r in range(2)
+    }
     assert numerator == {
         "Borger 0": "løntimer i 2020-03 (12.5 t.)",
         "Borger 1": "uddannelse SU 31.03.2020 – 30.04.2020",
@@ -208,7 +239,7 @@ class DeferredRunner:
             fn, on_done, on_error = self.tasks.pop(0)
             try:
                 result = fn()
-            except BaseException as exc:  # noqa: BLE001 - handed on as the real runner does
+            except BaseException as exc:
                 on_error(exc)
             else:
                 on_done(result)
@@ -219,7 +250,9 @@ def _counting(monkeypatch) -> list:
 
     calls = []
     real = measures_page.compute
-    monkeypatch.setattr(measures_page, "compute", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    monkeypatch.setattr(
+        measures_page, "compute", lambda *a, **k: (calls.append(1), real(*a, **k))[1]
+    )
     return calls
 
 
@@ -266,13 +299,17 @@ def test_shown_while_the_prefetch_counts_the_page_waits_for_it(hidden_page, qtbo
     assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"]
 
 
-def test_counted_on_opening_the_facts_are_read_before_matplotlib_imports(hidden_page, qtbot, monkeypatch):
+def test_counted_on_opening_the_facts_are_read_before_matplotlib_imports(
+    hidden_page, qtbot, monkeypatch
+):
     """Opened with nothing counted ahead: the facts are read on the GUI thread first, and only
     then do the import and the counting go to the workers, side by side."""
     page, runner, steps = hidden_page, DeferredRunner(), []
     monkeypatch.setattr(tasks, "runner", runner)
     real_read = measures_page.load_facts
-    monkeypatch.setattr(measures_page, "load_facts", lambda *a, **k: (steps.append("read"), real_read(*a, **k))[1])
+    monkeypatch.setattr(
+        measures_page, "load_facts", lambda *a, **k: (steps.append("read"), real_read(*a, **k))[1]
+    )
     real_run = runner.run
 
     def run(fn, *args, **kwargs):
@@ -315,7 +352,9 @@ def test_a_failed_prefetch_is_silent_and_the_opening_counts_again(hidden_page, q
     assert page.chart.has_chart
 
 
-def test_shown_and_left_while_counting_ahead_the_count_waits_for_the_next_showing(hidden_page, qtbot, monkeypatch):
+def test_shown_and_left_while_counting_ahead_the_count_waits_for_the_next_showing(
+    hidden_page, qtbot, monkeypatch
+):
     """Not drawn while the user is on another page (drawing would import matplotlib on the
     GUI thread then): the next showing draws the count without counting again."""
     calls, page, runner = _counting(monkeypatch), hidden_page, DeferredRunner()
@@ -332,7 +371,9 @@ def test_shown_and_left_while_counting_ahead_the_count_waits_for_the_next_showin
     assert _cells(page, "2020-03")[1:4] == ["2", "5", "40,0 %"] and page.chart.has_chart
 
 
-def test_the_main_window_lets_the_hidden_mal_page_count_ahead(open_window, project_with_hours, qtbot, monkeypatch):
+def test_the_main_window_lets_the_hidden_mal_page_count_ahead(
+    open_window, project_with_hours, qtbot, monkeypatch
+):
     from fsm_desktop.views.main_window import MainWindow
 
     monkeypatch.setattr(MainWindow, "PREFETCH_AFTER_MS", 10)
@@ -346,7 +387,9 @@ def test_the_main_window_lets_the_hidden_mal_page_count_ahead(open_window, proje
     assert calls == [1]
 
 
-def test_the_main_window_counts_ahead_after_two_idle_looks(open_window, project_with_hours, qtbot, monkeypatch):
+def test_the_main_window_counts_ahead_after_two_idle_looks(
+    open_window, project_with_hours, qtbot, monkeypatch
+):
     """Hidden pages work ahead once no worker was busy at two looks in a row (the shown page
     has loaded and had a moment to paint), not while a worker is still busy."""
     from PySide6.QtCore import QThreadPool
@@ -375,7 +418,11 @@ def test_the_main_window_counts_ahead_after_two_idle_looks(open_window, project_
 
 def test_chart_shows_share_thresholds_and_best_period(page):
     share = list(_line(page, "Andel").get_ydata())
-    assert len(share) == 24 and share[MARCH] == pytest.approx(40.0) and share[MARCH + 1] == pytest.approx(20.0)
+    assert (
+        len(share) == 24
+        and share[MARCH] == pytest.approx(40.0)
+        and share[MARCH + 1] == pytest.approx(20.0)
+    )
     # A dashed line per threshold, labelled with what it releases and the amount.
     low, high = _line(page, "Krav 15 %"), _line(page, "Krav 20 %")
     assert list(low.get_ydata()) == [15.0, 15.0] and list(high.get_ydata()) == [20.0, 20.0]
@@ -395,9 +442,15 @@ def test_a_payout_not_met_is_short_while_running_and_lost_when_ended():
     best = types.SimpleNamespace(period_start=Month(2020, 3), period_end=Month(2020, 3))
     short = PayoutForecast(spec, spec.thresholds[1], False, best, 2, 100_000.0)
     assert payout_text(short) == "mangler 2 borgere i mar 2020 – 100.000 kr. i spil"
-    assert payout_text(short, finished=True) == "manglede 2 borgere i mar 2020 – 100.000 kr. ikke udløst"
+    assert (
+        payout_text(short, finished=True)
+        == "manglede 2 borgere i mar 2020 – 100.000 kr. ikke udløst"
+    )
     none = PayoutForecast(spec, spec.thresholds[1], False, None, 0, None)
-    assert (payout_text(none), payout_text(none, finished=True)) == ("ingen periode endnu", "ingen periode")
+    assert (payout_text(none), payout_text(none, finished=True)) == (
+        "ingen periode endnu",
+        "ingen periode",
+    )
 
 
 def test_chart_follows_the_widget_size(page, qtbot):
@@ -408,12 +461,17 @@ def test_chart_follows_the_widget_size(page, qtbot):
     for width, height in ((1500, 900), (900, 600)):
         with qtbot.waitSignal(page.chart.drawn):
             page.resize(width, height)
-        assert page.chart.pixel_size() == (round(canvas.width() * ratio), round(canvas.height() * ratio))
+        assert page.chart.pixel_size() == (
+            round(canvas.width() * ratio),
+            round(canvas.height() * ratio),
+        )
         renderer = canvas.get_renderer()
         assert (round(renderer.width), round(renderer.height)) == page.chart.pixel_size()
         sizes.append(page.chart.pixel_size())
     (wide_w, wide_h), (small_w, small_h) = sizes
-    assert wide_w - small_w >= 500 and wide_h - small_h >= 250  # the chart takes what the page gains
+    assert (
+        wide_w - small_w >= 500 and wide_h - small_h >= 250
+    )  # the chart takes what the page gains
     # Narrower: fewer period labels (each needs room).
     narrow = len(page.chart.ax.get_xticks())
     with qtbot.waitSignal(page.chart.drawn):
@@ -445,7 +503,9 @@ def test_chart_is_drawn_at_the_screens_pixel_ratio():
 
     def run(scale: str) -> dict:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR=scale)
-        out = subprocess.run([sys.executable, "-c", HIGH_DPI], capture_output=True, text=True, env=env, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", HIGH_DPI], capture_output=True, text=True, env=env, timeout=120
+        )
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -477,10 +537,17 @@ print(json.dumps({"width": line.get_linewidth(), "color": line.get_color(), "ref
 def test_matplotlib_is_imported_without_the_help_texts_and_set_still_works():
     """preload() skips the help text matplotlib writes for every artist's set() (a third of
     the import): set() still takes aliases and refuses unknown properties."""
-    out = subprocess.run([sys.executable, "-c", PRELOAD], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", PRELOAD], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     found = json.loads(out.stdout.strip().splitlines()[-1])
-    assert found["width"] == 3 and found["color"] == "#ff0000" and found["refused"] and found["own_set"]
+    assert (
+        found["width"] == 3
+        and found["color"] == "#ff0000"
+        and found["refused"]
+        and found["own_set"]
+    )
     assert "Supported properties" not in found["help"], "the help text was written after all"
 
 
@@ -505,7 +572,15 @@ def test_click_on_a_period_opens_its_citizens(page, qtbot):
 
 def test_period_at_is_the_nearest_period(page):
     chart = page.chart
-    assert [chart.period_at(x) for x in (-0.6, -0.4, 3.6, 4.4, 23.2, 23.6, None)] == [None, 0, 4, 4, 23, None, None]
+    assert [chart.period_at(x) for x in (-0.6, -0.4, 3.6, 4.4, 23.2, 23.6, None)] == [
+        None,
+        0,
+        4,
+        4,
+        23,
+        None,
+        None,
+    ]
 
 
 # --- saving ------------------------------------------------------------------------------------------------
@@ -526,7 +601,9 @@ def test_the_save_button_asks_where(page, tmp_path, monkeypatch):
     from fsm_desktop.views import file_dialogs
 
     target = tmp_path / "valgt"
-    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *a, **k: (str(target), "PDF-dokument (*.pdf)"))
+    monkeypatch.setattr(
+        file_dialogs, "get_save_file_name", lambda *a, **k: (str(target), "PDF-dokument (*.pdf)")
+    )
     assert page.save_button.isEnabled()
     page.save_button.click()
     assert (tmp_path / "valgt.pdf").read_bytes()[:5] == b"%PDF-"
@@ -566,7 +643,10 @@ def test_the_breakdown_of_a_period(page, qtbot):
     with qtbot.waitSignal(page.breakdown_ready):
         page.period_box.setCurrentIndex(MARCH)
     model = page.breakdown_model
-    rows = {model.index(r, 0).data(): [model.index(r, c).data() for c in (1, 2, 3)] for r in range(model.rowCount())}
+    rows = {
+        model.index(r, 0).data(): [model.index(r, c).data() for c in (1, 2, 3)]
+        for r in range(model.rowCount())
+    }
     assert rows == {
         "Alle": ["2", "5", "40,0 %"],
         "Kvinder": ["1", "3", "33,3 %"],
@@ -598,7 +678,10 @@ def test_breakdown_model_is_exact():
     model.set_rows([GroupCount(ALL, 2, 5, (True,)), GroupCount(WOMEN, 0, 3, (False,))])
     assert model.rowCount() == 2 and model.columnCount() == 4
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
-    assert model.index(1, 3).data() == "0,0 %" and model.index(1, 3).data(Qt.ItemDataRole.ForegroundRole).name() == "#8a1c14"
+    assert (
+        model.index(1, 3).data() == "0,0 %"
+        and model.index(1, 3).data(Qt.ItemDataRole.ForegroundRole).name() == "#8a1c14"
+    )
     model.set_rows([])
     assert model.rowCount() == 0 and tester
 
@@ -614,7 +697,9 @@ def test_board_over_time_without_meetings(page, qtbot):
     assert not page.board_chart.has_chart and not page.board_save_button.isEnabled()
 
 
-def test_board_over_time_counts_each_column_per_meeting(app, qtbot, project_with_hours, monkeypatch, tmp_path):
+def test_board_over_time_counts_each_column_per_meeting(
+    app, qtbot, project_with_hours, monkeypatch, tmp_path
+):
     import itertools
 
     clock = (dt.datetime(2021, 6, 1, 10) + dt.timedelta(minutes=n) for n in itertools.count())
@@ -631,7 +716,10 @@ def test_board_over_time_counts_each_column_per_meeting(app, qtbot, project_with
         page = _open(qtbot, project)
         with qtbot.waitSignal(page.board_ready):
             page.tabs.setCurrentIndex(1)
-        lines = {line.get_label(): list(line.get_ydata()) for line in page.board_chart.figure.axes[0].get_lines()}
+        lines = {
+            line.get_label(): list(line.get_ydata())
+            for line in page.board_chart.figure.axes[0].get_lines()
+        }
         assert lines == {
             "I gang": [0, 1],
             "På spring": [0, 1],
@@ -654,7 +742,7 @@ def test_label_spread_keeps_labels_apart():
     assert spread([10, 10, 10], 2) == [8, 10, 12]  # on top of each other: centred on their value
     placed = spread([106, 122, 119, 25], 10)
     ordered = sorted(placed)
-    assert all(b - a >= 10 - 1e-9 for a, b in zip(ordered, ordered[1:]))
+    assert all(b - a >= 10 - 1e-9 for a, b in itertools.pairwise(ordered))
 
 
 def test_caseload_is_the_same_for_every_group_and_says_so(app, qtbot, tmp_path):
@@ -670,8 +758,16 @@ def test_caseload_is_the_same_for_every_group_and_says_so(app, qtbot, tmp_path):
         for i, gender in enumerate((Gender.FEMALE, Gender.MALE)):
             citizen = Citizen(cpr=f"0101{80 + i}1234", name=f"B{i}", group=1, gender=gender)
             CitizenRepository(project).add(citizen)
-            project.db["assignment"].insert({"id": new_id(), "citizen_id": citizen.id, "staff_id": worker.id,
-                                             "role": "sagsbehandler", "start": "2018-01-01", "end": None})
+            project.db["assignment"].insert(
+                {
+                    "id": new_id(),
+                    "citizen_id": citizen.id,
+                    "staff_id": worker.id,
+                    "role": "sagsbehandler",
+                    "start": "2018-01-01",
+                    "end": None,
+                }
+            )
         in_ressourceforloeb_all_along(project)
     with Project.open(path) as project:
         page = _open(qtbot, project)

@@ -30,7 +30,12 @@ def save_dialog(monkeypatch):
 
     def exec_(dialog):
         notice = dialog.findChild(QLabel, "personalDataNotice")
-        shown.append((dialog.windowTitle(), notice.text() if notice is not None and not notice.isHidden() else None))
+        shown.append(
+            (
+                dialog.windowTitle(),
+                notice.text() if notice is not None and not notice.isHidden() else None,
+            )
+        )
         if shown.target is None:
             return QFileDialog.DialogCode.Rejected
         dialog.selectFile(str(shown.target))
@@ -51,7 +56,9 @@ def page_of(win: MainWindow, key: str):
     return page
 
 
-def test_the_register_export_says_personal_data_and_is_recorded(open_window, small_project_path, save_dialog, tmp_path):
+def test_the_register_export_says_personal_data_and_is_recorded(
+    open_window, small_project_path, save_dialog, tmp_path
+):
     win = open_window(small_project_path, "borgere")
     page = page_of(win, "borgere")
     assert page.export_button.isVisible()
@@ -60,12 +67,17 @@ def test_the_register_export_says_personal_data_and_is_recorded(open_window, sma
     page.export_button.click()
     ((title, notice),) = save_dialog
     assert title == "Eksportér borgere – filen indeholder personoplysninger"
-    assert notice.startswith("Filen indeholder personoplysninger (navne og fødselsdatoer). Gem den kun et sikkert sted")
+    assert notice.startswith(
+        "Filen indeholder personoplysninger (navne og fødselsdatoer). Gem den kun et sikkert sted"
+    )
     assert "projektets log" in notice
-    rows = list(load_workbook(tmp_path / "borgere.xlsx").active.iter_rows(min_row=5, values_only=True))
+    rows = list(
+        load_workbook(tmp_path / "borgere.xlsx").active.iter_rows(min_row=5, values_only=True)
+    )
     assert len(rows) == 3  # those who have not left
     assert exports(win.project) == [
-        (win.project.user, "export", "file", str(tmp_path / "borgere.xlsx"), REGISTER, "3")]
+        (win.project.user, "export", "file", str(tmp_path / "borgere.xlsx"), REGISTER, "3")
+    ]
     assert "3 borgere eksporteret" in win.statusBar().currentMessage()
 
 
@@ -77,17 +89,24 @@ def test_every_export_asks_and_is_recorded(open_window, small_project_path, save
         save_dialog.target = tmp_path / name
         page.export_dialog()
     assert len(save_dialog) == 2
-    assert [(e[3], e[5]) for e in exports(win.project)] == [(str(tmp_path / "a.xlsx"), "1"), (str(tmp_path / "b.xlsx"), "1")]
+    assert [(e[3], e[5]) for e in exports(win.project)] == [
+        (str(tmp_path / "a.xlsx"), "1"),
+        (str(tmp_path / "b.xlsx"), "1"),
+    ]
 
 
-def test_a_cancelled_dialog_exports_and_records_nothing(open_window, small_project_path, save_dialog, tmp_path):
+def test_a_cancelled_dialog_exports_and_records_nothing(
+    open_window, small_project_path, save_dialog, tmp_path
+):
     win = open_window(small_project_path, "borgere")
     page_of(win, "borgere").export_dialog()
     assert len(save_dialog) == 1 and exports(win.project) == []
     assert list(tmp_path.glob("*.xlsx")) == []
 
 
-def test_the_project_export_says_personal_data_and_is_recorded(open_window, small_project_path, save_dialog, tmp_path):
+def test_the_project_export_says_personal_data_and_is_recorded(
+    open_window, small_project_path, save_dialog, tmp_path
+):
     win = open_window(small_project_path, "import")
     page = page_of(win, "import")
     assert "personoplysninger (CPR-numre og navne)" in page.export_button.toolTip()
@@ -101,14 +120,21 @@ def test_the_project_export_says_personal_data_and_is_recorded(open_window, smal
     )
     path = tmp_path / "eksport.xlsx"  # the .xlsx is added
     assert load_workbook(path)["Borgere"].max_row == 5  # the heading and four citizens
-    assert exports(win.project) == [(win.project.user, "export", "file", str(path), TEMPLATE_WITH_DATA, "4")]
+    assert exports(win.project) == [
+        (win.project.user, "export", "file", str(path), TEMPLATE_WITH_DATA, "4")
+    ]
 
 
-def test_the_empty_template_is_no_personal_data(open_window, small_project_path, monkeypatch, tmp_path):
+def test_the_empty_template_is_no_personal_data(
+    open_window, small_project_path, monkeypatch, tmp_path
+):
     win = open_window(small_project_path, "import")
     captions = []
-    monkeypatch.setattr(file_dialogs, "get_save_file_name",
-                        lambda parent, caption, *a: (captions.append(caption), (str(tmp_path / "s.xlsx"), ""))[1])
+    monkeypatch.setattr(
+        file_dialogs,
+        "get_save_file_name",
+        lambda parent, caption, *a: (captions.append(caption), (str(tmp_path / "s.xlsx"), ""))[1],
+    )
     page_of(win, "import").template_button.click()
     assert captions == ["Gem importskabelon"]
     assert (tmp_path / "s.xlsx").exists() and exports(win.project) == []
@@ -127,10 +153,14 @@ def read_only_window(app, qtbot, settings, small_project_path):
         win.project.close()
 
 
-def test_a_read_only_project_offers_no_personal_data_export(read_only_window, save_dialog, monkeypatch, tmp_path):
+def test_a_read_only_project_offers_no_personal_data_export(
+    read_only_window, save_dialog, monkeypatch, tmp_path
+):
     win = read_only_window
     warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append((title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text: warnings.append((title, text))
+    )
     register, imports = page_of(win, "borgere"), page_of(win, "import")
     win.show_page_key("borgere")
     assert not register.export_button.isVisible()
@@ -143,7 +173,10 @@ def test_a_read_only_project_offers_no_personal_data_export(read_only_window, sa
     register.export_dialog()
     imports.export_project()
     assert save_dialog == []
-    assert [title for title, _ in warnings] == ["Borgerne kan ikke eksporteres", "Projektet kan ikke eksporteres"]
+    assert [title for title, _ in warnings] == [
+        "Borgerne kan ikke eksporteres",
+        "Projektet kan ikke eksporteres",
+    ]
     assert all("personoplysninger og skal skrives i projektets log" in text for _, text in warnings)
     assert register.export(tmp_path / "borgere.xlsx") is None
     assert warnings[-1][0] == "Eksporten mislykkedes"

@@ -31,7 +31,12 @@ from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
-from fsm_desktop.views.staff_model import OVER_BACKGROUND, RANGE_BACKGROUND, HistoryModel, StaffTableModel
+from fsm_desktop.views.staff_model import (
+    OVER_BACKGROUND,
+    RANGE_BACKGROUND,
+    HistoryModel,
+    StaffTableModel,
+)
 from fsm_desktop.views.staff_page import ReassignDialog, SpreadDialog, StaffDialog, StaffPage
 
 D = dt.date
@@ -41,10 +46,17 @@ M = StaffTableModel
 def _people(project):
     register = StaffRegister(project)
     out = {}
-    for initials, name, role, hours in (("AA", "Anna Ager", StaffRole.CASEWORKER, 37.0), ("BB", "Bent Bo", StaffRole.CASEWORKER, 30.0),
-                                        ("CC", "Carl Cue", StaffRole.CASEWORKER, 37.0), ("BF", "Barsel/fængsel", StaffRole.PSEUDO, 0.0),
-                                        ("JF", "Jens Fog", StaffRole.JOB_BROKER, 37.0), ("LL", "Lis Leder", StaffRole.LEADER, 37.0)):
-        out[initials] = register.save(StaffRecord(Staff(initials, name, role, hours)), today=D(2018, 3, 1))
+    for initials, name, role, hours in (
+        ("AA", "Anna Ager", StaffRole.CASEWORKER, 37.0),
+        ("BB", "Bent Bo", StaffRole.CASEWORKER, 30.0),
+        ("CC", "Carl Cue", StaffRole.CASEWORKER, 37.0),
+        ("BF", "Barsel/fængsel", StaffRole.PSEUDO, 0.0),
+        ("JF", "Jens Fog", StaffRole.JOB_BROKER, 37.0),
+        ("LL", "Lis Leder", StaffRole.LEADER, 37.0),
+    ):
+        out[initials] = register.save(
+            StaffRecord(Staff(initials, name, role, hours)), today=D(2018, 3, 1)
+        )
     return out
 
 
@@ -56,7 +68,12 @@ def hir_path(tmp_path):
         repo = CitizenRepository(project)
         rows = []
         n = 0
-        for initials, count, start in (("AA", 36, "2018-03-01"), ("BB", 28, "2018-03-01"), ("CC", 10, "2018-05-01"), ("BF", 2, "2018-03-01")):
+        for initials, count, start in (
+            ("AA", 36, "2018-03-01"),
+            ("BB", 28, "2018-03-01"),
+            ("CC", 10, "2018-05-01"),
+            ("BF", 2, "2018-03-01"),
+        ):
             for _ in range(count):
                 n += 1
                 c = Citizen(cpr=f"0101{n:06d}", name=f"Borger {n:02d}", entry_date=D(2018, 3, 1))
@@ -66,8 +83,16 @@ def hir_path(tmp_path):
                     rows.append((c.id, staff["JF"].id, "jobformidler", "2018-03-01"))
         with project.db.atomic():
             for i, (cid, sid, role, start) in enumerate(rows):
-                project.db["assignment"].insert({"id": f"x{i:03d}", "citizen_id": cid, "staff_id": sid, "role": role,
-                                                 "start": start, "end": None})
+                project.db["assignment"].insert(
+                    {
+                        "id": f"x{i:03d}",
+                        "citizen_id": cid,
+                        "staff_id": sid,
+                        "role": role,
+                        "start": start,
+                        "end": None,
+                    }
+                )
         in_ressourceforloeb_all_along(project)
     return path
 
@@ -78,13 +103,19 @@ def page(open_window, hir_path, qtbot) -> StaffPage:
     page = window.stack.currentWidget()
     assert isinstance(page, StaffPage)
     # Model testers for the whole test: every reset, sort and change is checked.
-    page.testers = [QAbstractItemModelTester(m, QAbstractItemModelTester.FailureReportingMode.Fatal)
-                    for m in (page.model, page.proxy, page.history_model)]
+    page.testers = [
+        QAbstractItemModelTester(m, QAbstractItemModelTester.FailureReportingMode.Fatal)
+        for m in (page.model, page.proxy, page.history_model)
+    ]
     return page
 
 
 def row(page: StaffPage, initials: str) -> int:
-    return next(r for r in range(page.model.rowCount()) if page.model.index(r, M.INITIALS).data() == initials)
+    return next(
+        r
+        for r in range(page.model.rowCount())
+        if page.model.index(r, M.INITIALS).data() == initials
+    )
 
 
 def cell(page: StaffPage, initials: str, column: int, role=Qt.ItemDataRole.DisplayRole):
@@ -97,10 +128,17 @@ def staff_id(page: StaffPage, initials: str) -> str:
 
 # --- what the page shows ---------------------------------------------------------------------------
 
+
 def test_citizen_counts_in_the_singular_for_one():
     from fsm_desktop.views.staff_model import citizens_text
 
-    assert [citizens_text(n) for n in (0, 1, 2, 1530)] == ["0 borgere", "1 borger", "2 borgere", "1.530 borgere"]
+    assert [citizens_text(n) for n in (0, 1, 2, 1530)] == [
+        "0 borgere",
+        "1 borger",
+        "2 borgere",
+        "1.530 borgere",
+    ]
+
 
 def test_register_with_caseloads_and_limits(page):
     assert page.month_box.currentText() == "marts 2019"
@@ -118,7 +156,11 @@ def test_register_with_caseloads_and_limits(page):
     assert cell(page, "CC", M.STATUS) == "under grænsen"
     assert cell(page, "CC", M.PER_FTE, Qt.ItemDataRole.BackgroundRole) is None
     # The pseudo-caseworker: parked citizens, no caseload.
-    assert (cell(page, "BF", M.CITIZENS), cell(page, "BF", M.PER_FTE), cell(page, "BF", M.STATUS)) == ("2", "–", "parkeret – tæller ikke")
+    assert (
+        cell(page, "BF", M.CITIZENS),
+        cell(page, "BF", M.PER_FTE),
+        cell(page, "BF", M.STATUS),
+    ) == ("2", "–", "parkeret – tæller ikke")
     assert cell(page, "JF", M.CITIZENS) == "2 (+1)"
     assert "1 af borgerne er parkeret" in cell(page, "JF", M.CITIZENS, Qt.ItemDataRole.ToolTipRole)
     assert page.model.headerData(M.CITIZENS, Qt.Orientation.Horizontal) == "Borgere nu"
@@ -127,7 +169,10 @@ def test_register_with_caseloads_and_limits(page):
     assert "Sagsbehandlere: 74 borgere på 2,81 fuldtid = 26,3 pr. fuldtid (grænse 30–35)" in summary
     assert "Over grænsen: AA" in summary
     assert page.warning_box.isVisible()
-    assert page.warning_box.text() == "⚠ AA (Anna Ager) har 36 borgere pr. fuldtid – over grænsen på 35."
+    assert (
+        page.warning_box.text()
+        == "⚠ AA (Anna Ager) har 36 borgere pr. fuldtid – over grænsen på 35."
+    )
     assert page.view.isColumnHidden(M.BAND)
 
 
@@ -146,7 +191,15 @@ def test_month_by_month(page):
     assert model.headerData(HistoryModel.FIRST_MONTH, Qt.Orientation.Horizontal) == "mar 18"
     assert model.headerData(model.columnCount() - 1, Qt.Orientation.Horizontal) == "mar 19"
     names = [model.index(r, HistoryModel.INITIALS).data() for r in range(model.rowCount())]
-    assert names == ["JF", "AA", "BB", "CC", "BF", "I alt", "I alt"]  # leaders without citizens are left out
+    assert names == [
+        "JF",
+        "AA",
+        "BB",
+        "CC",
+        "BF",
+        "I alt",
+        "I alt",
+    ]  # leaders without citizens are left out
     aa = names.index("AA")
     april = HistoryModel.FIRST_MONTH + 1
     assert model.index(aa, april).data() == "▲ 36"
@@ -166,13 +219,24 @@ def test_month_by_month(page):
 def test_the_chart_shows_each_person_against_the_limit(page):
     page.tabs.setCurrentIndex(0)
     bars = {initials: (value, status) for initials, value, status in page.chart.bars}
-    assert bars == {"AA": (36.0, Status.OVER), "BB": (pytest.approx(34.5333, abs=1e-3), Status.IN_RANGE),
-                    "CC": (10.0, Status.OK), "JF": (2.0, Status.OK)}
+    assert bars == {
+        "AA": (36.0, Status.OVER),
+        "BB": (pytest.approx(34.5333, abs=1e-3), Status.IN_RANGE),
+        "CC": (10.0, Status.OK),
+        "JF": (2.0, Status.OK),
+    }
     axes = page.chart.figure.axes[0]
     labels = [t.get_text() for t in axes.get_legend().get_texts()]
-    assert labels == ["under grænsen", "inden for intervallet", "over grænsen", "grænse sagsbehandlere 30–35",
-                      "grænse jobformidlere 40"]
-    limit_lines = sorted(round(seg[0][1], 2) for coll in axes.collections for seg in coll.get_segments())
+    assert labels == [
+        "under grænsen",
+        "inden for intervallet",
+        "over grænsen",
+        "grænse sagsbehandlere 30–35",
+        "grænse jobformidlere 40",
+    ]
+    limit_lines = sorted(
+        round(seg[0][1], 2) for coll in axes.collections for seg in coll.get_segments()
+    )
     assert limit_lines == [30.0, 35.0, 40.0]
 
 
@@ -254,7 +318,11 @@ def test_a_role_change_with_citizens_is_refused_in_the_dialog(page):
     def change(dialog: StaffDialog) -> bool:
         dialog.role.setCurrentIndex(dialog.role.findData(StaffRole.JOB_BROKER.value))
         dialog.save()
-        assert dialog.errors["role"].text().startswith("Medarbejderen har 28 borgere som sagsbehandler")
+        assert (
+            dialog.errors["role"]
+            .text()
+            .startswith("Medarbejderen har 28 borgere som sagsbehandler")
+        )
         return False
 
     page._run = change
@@ -269,10 +337,20 @@ def _drive_reassign(to: str, n: int):
         assert dialog.citizens.count() == 36
         for i in range(n):
             dialog.citizens.item(i).setCheckState(Qt.CheckState.Checked)
-        dialog.receiver.setCurrentIndex(dialog.receiver.findData(dialog.page.model.index(row(dialog.page, to), 0).data(M.RECORD_ROLE).id))
-        preview = {dialog.preview.item(r, 0).text(): dialog.preview.item(r, 1).text() for r in range(dialog.preview.rowCount())}
+        dialog.receiver.setCurrentIndex(
+            dialog.receiver.findData(
+                dialog.page.model.index(row(dialog.page, to), 0).data(M.RECORD_ROLE).id
+            )
+        )
+        preview = {
+            dialog.preview.item(r, 0).text(): dialog.preview.item(r, 1).text()
+            for r in range(dialog.preview.rowCount())
+        }
         drive.preview = preview
-        drive.status = {dialog.preview.item(r, 0).text(): dialog.preview.item(r, 3).text() for r in range(dialog.preview.rowCount())}
+        drive.status = {
+            dialog.preview.item(r, 0).text(): dialog.preview.item(r, 3).text()
+            for r in range(dialog.preview.rowCount())
+        }
         assert dialog.apply_button.text() == ("Flyt 1 borger" if n == 1 else f"Flyt {n} borgere")
         dialog.apply()
         return dialog.result() == QDialog.DialogCode.Accepted
@@ -314,10 +392,18 @@ def test_undo_refused_after_a_change_on_the_citizen_page(page):
     page.select_staff(staff_id(page, "AA"))
     page._run = _drive_reassign("CC", 1)
     page.reassign()
-    moved = next(c for c in CaseloadRepository(page.project).open_cases(staff_id(page, "CC"), AssignmentRole.CASEWORKER, D(2019, 3, 31))
-                 if c.start == D(2019, 3, 31))
-    CitizenEditor(page.project).save(moved.citizen_id, CitizenChanges(handovers=[("sagsbehandler", staff_id(page, "BB"), D(2019, 3, 31))]),
-                                     today=D(2019, 3, 31))
+    moved = next(
+        c
+        for c in CaseloadRepository(page.project).open_cases(
+            staff_id(page, "CC"), AssignmentRole.CASEWORKER, D(2019, 3, 31)
+        )
+        if c.start == D(2019, 3, 31)
+    )
+    CitizenEditor(page.project).save(
+        moved.citizen_id,
+        CitizenChanges(handovers=[("sagsbehandler", staff_id(page, "BB"), D(2019, 3, 31))]),
+        today=D(2019, 3, 31),
+    )
     page.undo_button.click()
     assert page.notice.text().startswith("Omfordelingen pr. 31-03-2019 kan ikke fortrydes: Borger ")
     assert page.notice.text().endswith("s tilknytninger er ændret siden. Ret dem på borgersiden.")
@@ -333,7 +419,9 @@ def test_spread_a_leaving_caseworker(page):
 
     def drive(dialog: SpreadDialog) -> bool:
         assert dialog.day == D(2019, 3, 31)  # the day after »aktiv til«
-        receivers = [dialog.receivers.item(i).text().split(" – ")[0] for i in range(dialog.receivers.count())]
+        receivers = [
+            dialog.receivers.item(i).text().split(" – ")[0] for i in range(dialog.receivers.count())
+        ]
         assert receivers == ["BB", "CC"]
         assert dialog.moves.rowCount() == 36
         given = [dialog.moves.item(r, 1).text() for r in range(36)]
@@ -378,8 +466,15 @@ def test_the_staff_page_does_not_import_matplotlib_until_shown(tmp_path, hir_pat
         "print(before, 'matplotlib' in sys.modules, len(win.stack.currentWidget().chart.bars))\n"
         "win.project.close()\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "4"]
 
@@ -392,16 +487,27 @@ def test_other_cases_are_typed_in_for_a_hir_caseworker_and_judged_with_the_citiz
     assert header.visualIndex(M.OTHER) == header.visualIndex(M.CITIZENS) + 1
     index = page.model.index(row(page, "CC"), M.OTHER)
     assert index.flags() & Qt.ItemFlag.ItemIsEditable
-    assert not page.model.index(row(page, "JF"), M.OTHER).flags() & Qt.ItemFlag.ItemIsEditable  # a job broker
+    assert (
+        not page.model.index(row(page, "JF"), M.OTHER).flags() & Qt.ItemFlag.ItemIsEditable
+    )  # a job broker
     assert cell(page, "CC", M.OTHER) == "0" and cell(page, "JF", M.OTHER) == ""
     with qtbot.waitSignal(page.data_ready):
         assert page.model.setData(index, 30)
     assert cell(page, "CC", M.OTHER) == "30"
-    assert cell(page, "CC", M.PER_FTE) == "10 (40)"  # the registered caseload (the measure), and the whole
+    assert (
+        cell(page, "CC", M.PER_FTE) == "10 (40)"
+    )  # the registered caseload (the measure), and the whole
     assert cell(page, "CC", M.STATUS) == "▲ over grænsen"
-    assert "med 30 andre sager: 40 pr. fuldtid i alt" in cell(page, "CC", M.OTHER, Qt.ItemDataRole.ToolTipRole)
-    assert any("CC (Carl Cue) har 40 sager pr. fuldtid med 30 andre sager" in w for w in page.data.report.warnings(page.k))
-    assert page.notice.text() == "CC har 30 andre sager i marts 2019; grænsen gælder hele sagsstammen."
+    assert "med 30 andre sager: 40 pr. fuldtid i alt" in cell(
+        page, "CC", M.OTHER, Qt.ItemDataRole.ToolTipRole
+    )
+    assert any(
+        "CC (Carl Cue) har 40 sager pr. fuldtid med 30 andre sager" in w
+        for w in page.data.report.warnings(page.k)
+    )
+    assert (
+        page.notice.text() == "CC har 30 andre sager i marts 2019; grænsen gælder hele sagsstammen."
+    )
     # A number that cannot be is refused in words, and nothing is written.
     assert page.model.setData(page.model.index(row(page, "CC"), M.OTHER), -3)
     assert page.notice.text() == "Andre sager skal være et helt tal fra 0 til 1.000; fik »-3«."

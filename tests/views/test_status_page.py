@@ -17,12 +17,25 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
 from fsm_desktop.domain.model import Citizen, new_id
 from fsm_desktop.domain.program import builtin_template
-from fsm_desktop.domain.status_sheet import COORDINATION, EXEMPT_225, HOURS_OVER, JOB_BROKER, PAID, PRAKTIK, REHAB
+from fsm_desktop.domain.status_sheet import (
+    COORDINATION,
+    EXEMPT_225,
+    HOURS_OVER,
+    JOB_BROKER,
+    PAID,
+    PRAKTIK,
+    REHAB,
+)
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
 from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.status_page import MET_BACKGROUND, NO_DATA_BACKGROUND, NOT_MET_BACKGROUND, StatusSheetModel
+from fsm_desktop.views.status_page import (
+    MET_BACKGROUND,
+    NO_DATA_BACKGROUND,
+    NOT_MET_BACKGROUND,
+    StatusSheetModel,
+)
 
 WARN = QAbstractItemModelTester.FailureReportingMode.Warning
 TODAY = min(dt.date.today(), dt.date(2021, 10, 31))
@@ -32,15 +45,32 @@ def _project(path, program="fsm2", citizens=4):
     """Citizens of group 1 (entered 1 Nov 2019): the first with praktik from 1 Dec 2019 and 12
     paid hours in December 2019."""
     with Project.create(path, builtin_template(program), municipality="Testrup Kommune") as project:
-        people = [Citizen(cpr=f"01017{i}1234", name=f"Borger {i}", group=1 if program == "fsm2" else None,
-                          entry_date=dt.date(2019, 11, 1)) for i in range(citizens)]
+        people = [
+            Citizen(
+                cpr=f"01017{i}1234",
+                name=f"Borger {i}",
+                group=1 if program == "fsm2" else None,
+                entry_date=dt.date(2019, 11, 1),
+            )
+            for i in range(citizens)
+        ]
         for person in people:
             CitizenRepository(project).add(person)
         if people:
             with project.db.atomic():
-                project.db["period"].insert({"id": new_id(), "citizen_id": people[0].id, "kind": "virksomhedspraktik",
-                                             "start": "2019-12-01", "end": None, "note": ""})
-                project.db["paid_hours"].insert({"citizen_id": people[0].id, "month": "2019-12", "hours": 12.0})
+                project.db["period"].insert(
+                    {
+                        "id": new_id(),
+                        "citizen_id": people[0].id,
+                        "kind": "virksomhedspraktik",
+                        "start": "2019-12-01",
+                        "end": None,
+                        "note": "",
+                    }
+                )
+                project.db["paid_hours"].insert(
+                    {"citizen_id": people[0].id, "month": "2019-12", "hours": 12.0}
+                )
     return path
 
 
@@ -66,7 +96,9 @@ def _row(page, row_id: str) -> int:
 
 
 def _column(page, month: str, kind: str = "month") -> int:
-    return next(j for j, c in enumerate(page.model.sheet.columns) if c.month == month and c.kind == kind)
+    return next(
+        j for j, c in enumerate(page.model.sheet.columns) if c.month == month and c.kind == kind
+    )
 
 
 def test_the_sheet_shows_counts_shares_marks_and_colours(app, tmp_path, page_on):
@@ -117,7 +149,9 @@ def test_a_goal_is_edited_in_place_and_a_bad_one_refused(app, tmp_path, page_on,
         editor = editors()[0]
         editor.selectAll()
         QTest.keyClicks(editor, text)
-        QTest.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits in the next round of events
+        QTest.keyClick(
+            editor, Qt.Key.Key_Return
+        )  # the delegate commits in the next round of events
         qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
 
     type_goal("30")
@@ -133,7 +167,9 @@ def test_a_goal_is_edited_in_place_and_a_bad_one_refused(app, tmp_path, page_on,
     assert page.message_label.isVisible()
     assert goal.data() == "30 %"
     with Project.open(path, read_only=True) as project:
-        assert {g.measure: g.targets for g in StatusSheetRepository(project).facts().goals}["praktik"]["2020-10"] == 0.3
+        assert {g.measure: g.targets for g in StatusSheetRepository(project).facts().goals}[
+            "praktik"
+        ]["2020-10"] == 0.3
 
 
 def test_coordination_marks_are_ticked_per_month(app, tmp_path, page_on):
@@ -143,7 +179,9 @@ def test_coordination_marks_are_ticked_per_month(app, tmp_path, page_on):
     index = model.index(_row(page, COORDINATION), _column(page, "2020-02"))
     assert index.flags() & Qt.ItemFlag.ItemIsUserCheckable
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
-    assert not model.index(_row(page, COORDINATION), 0).flags() & Qt.ItemFlag.ItemIsUserCheckable  # 0-punkt
+    assert (
+        not model.index(_row(page, COORDINATION), 0).flags() & Qt.ItemFlag.ItemIsUserCheckable
+    )  # 0-punkt
     model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     with Project.open(path, read_only=True) as project:
@@ -158,16 +196,25 @@ def test_last_month_and_hours_setting(app, tmp_path, page_on, qtbot):
     path = _project(tmp_path / "p.fsm")
     page = page_on(path)
     page.month_box.setCurrentIndex(page.month_box.findData("2020-01"))
-    qtbot.waitUntil(lambda: page.model.sheet is not None and str(page.model.sheet.last) == "2020-01")
-    assert [c.month for c in page.model.sheet.data_columns] == ["2019-11", "2019-11", "2019-12", "2020-01"]
+    qtbot.waitUntil(
+        lambda: page.model.sheet is not None and str(page.model.sheet.last) == "2020-01"
+    )
+    assert [c.month for c in page.model.sheet.data_columns] == [
+        "2019-11",
+        "2019-11",
+        "2019-12",
+        "2020-01",
+    ]
     assert page.model.columnCount() == 4 + 2
     row = _row(page, HOURS_OVER)
     assert page.model.index(row, 2).data() == "1\n25,0 %"  # 12 hours in December > 10
     page.hours_box.setValue(15)
     qtbot.waitUntil(lambda: page.model.sheet.hours_over == 15)
     row = _row(page, HOURS_OVER)
-    assert page.model.headerData(row, Qt.Orientation.Vertical).replace("\n", " ") == \
-        "Borgere med ordinære timer over 15 timer pr. md."
+    assert (
+        page.model.headerData(row, Qt.Orientation.Vertical).replace("\n", " ")
+        == "Borgere med ordinære timer over 15 timer pr. md."
+    )
     assert page.model.index(row, 2).data() == "0\n0,0 %"
     with Project.open(path, read_only=True) as project:
         value = project.db.execute("SELECT value FROM project_setting").fetchone()[0]
@@ -178,7 +225,9 @@ def test_export_writes_what_is_shown(app, tmp_path, page_on, qtbot, monkeypatch)
     page = page_on(_project(tmp_path / "p.fsm"))
     target = tmp_path / "ud" / "skema"
     target.parent.mkdir()
-    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *args, **kwargs: (str(target), ""))
+    monkeypatch.setattr(
+        file_dialogs, "get_save_file_name", lambda *args, **kwargs: (str(target), "")
+    )
     with qtbot.waitSignal(page.exported) as blocker:
         page.export_button.click()
     assert blocker.args == [str(target) + ".xlsx"]
@@ -186,7 +235,11 @@ def test_export_writes_what_is_shown(app, tmp_path, page_on, qtbot, monkeypatch)
     assert workbook.sheetnames == ["Statusskema", "Resultatkrav", "Data"]
     assert "er gemt" in page.status_label.text()
     # A folder that disappeared: a Danish message, the button usable again.
-    monkeypatch.setattr(file_dialogs, "get_save_file_name", lambda *args, **kwargs: (str(tmp_path / "væk" / "x.xlsx"), ""))
+    monkeypatch.setattr(
+        file_dialogs,
+        "get_save_file_name",
+        lambda *args, **kwargs: (str(tmp_path / "væk" / "x.xlsx"), ""),
+    )
     page.export_button.click()
     qtbot.waitUntil(lambda: page.export_button.isEnabled())
     assert "kunne ikke gemmes" in page.message_label.text()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from fsm_desktop.domain.model import Citizen, ParticipantRole, PeriodKind, Staff, StaffRole, new_id
@@ -52,22 +51,57 @@ def bir_path(tmp_path):
             CitizenRepository(project).add(citizen)
             people[name.split()[0]] = citizen.id
             db = project.db
-            db["period"].insert({"id": new_id(), "citizen_id": citizen.id, "kind": "ressourceforloeb",
-                                 "start": granted, "end": None, "note": ""})
+            db["period"].insert(
+                {
+                    "id": new_id(),
+                    "citizen_id": citizen.id,
+                    "kind": "ressourceforloeb",
+                    "start": granted,
+                    "end": None,
+                    "note": "",
+                }
+            )
             for s, role in ((broker, "jobformidler"), (sb, "sagsbehandler")):
-                db["assignment"].insert({"id": new_id(), "citizen_id": citizen.id, "staff_id": s.id, "role": role,
-                                         "start": granted, "end": None})
-        project.db["period"].insert({"id": new_id(), "citizen_id": people["Bent"], "kind": "virksomhedspraktik",
-                                     "start": "2021-10-01", "end": "2021-10-31", "note": ""})
+                db["assignment"].insert(
+                    {
+                        "id": new_id(),
+                        "citizen_id": citizen.id,
+                        "staff_id": s.id,
+                        "role": role,
+                        "start": granted,
+                        "end": None,
+                    }
+                )
+        project.db["period"].insert(
+            {
+                "id": new_id(),
+                "citizen_id": people["Bent"],
+                "kind": "virksomhedspraktik",
+                "start": "2021-10-01",
+                "end": "2021-10-31",
+                "note": "",
+            }
+        )
         repo = StepUpRepository(project)
         from fsm_desktop.domain.stepup import Marking
 
-        repo.add_marking(people["Cille"], Marking(MarkingKind.REHAB_RECOMMENDATION, D(2021, 8, 1), D(2022, 2, 28), "behandling"))
+        repo.add_marking(
+            people["Cille"],
+            Marking(MarkingKind.REHAB_RECOMMENDATION, D(2021, 8, 1), D(2022, 2, 28), "behandling"),
+        )
         repo.save_meeting(
-            Meeting(people["Dorte"], D(2021, 10, 10),
-                    [Participant(ParticipantRole.CITIZEN, "Dorte Dam"), Participant(ParticipantRole.CASEWORKER, "Signe Bak"),
-                     Participant(ParticipantRole.JOB_BROKER, "Karl Lund"), Participant(ParticipantRole.LEADER, "Lene Eg")],
-                    [], [PlannedOffer(PeriodKind.LOENTILSKUD, D(2021, 11, 1), "KL")]),
+            Meeting(
+                people["Dorte"],
+                D(2021, 10, 10),
+                [
+                    Participant(ParticipantRole.CITIZEN, "Dorte Dam"),
+                    Participant(ParticipantRole.CASEWORKER, "Signe Bak"),
+                    Participant(ParticipantRole.JOB_BROKER, "Karl Lund"),
+                    Participant(ParticipantRole.LEADER, "Lene Eg"),
+                ],
+                [],
+                [PlannedOffer(PeriodKind.LOENTILSKUD, D(2021, 11, 1), "KL")],
+            ),
             today=D(2021, 10, 10),
         )
     return path, people
@@ -100,8 +134,16 @@ def test_the_due_list_most_overdue_first_with_the_reason(page):
     assert page.today == TODAY
     assert names(page) == ["Anne Andersen", "Dorte Dam"]
     anne, dorte = page.due_model.rows
-    assert (anne.reason, anne.due, anne.days_overdue) == (DueReason.RESSOURCEFORLOEB, D(2020, 7, 6), 543)
-    assert (dorte.reason, dorte.due, dorte.days_overdue) == (DueReason.FOLLOW_UP, D(2021, 11, 2), 59)
+    assert (anne.reason, anne.due, anne.days_overdue) == (
+        DueReason.RESSOURCEFORLOEB,
+        D(2020, 7, 6),
+        543,
+    )
+    assert (dorte.reason, dorte.due, dorte.days_overdue) == (
+        DueReason.FOLLOW_UP,
+        D(2021, 11, 2),
+        59,
+    )
     why = page.due_model.index(1, page.due_model.WHY).data()
     assert "løntilskud planlagt 01-11-2021" in why
     assert page.tabs.tabText(0) == "Skal have møde (2)"
@@ -132,9 +174,15 @@ def test_recording_a_meeting_warns_of_missing_roles_and_takes_the_citizen_off_th
     page.record_meeting()
     dialog = page.meeting_dialog
     assert [p.role for p in dialog.read_participants()] == [
-        ParticipantRole.CITIZEN, ParticipantRole.CASEWORKER, ParticipantRole.JOB_BROKER, ParticipantRole.LEADER]
+        ParticipantRole.CITIZEN,
+        ParticipantRole.CASEWORKER,
+        ParticipantRole.JOB_BROKER,
+        ParticipantRole.LEADER,
+    ]
     assert not dialog.current_warnings
-    dialog.barrier_boxes[next(b for b in dialog.barrier_boxes if b.value == "helbred")].setChecked(True)
+    dialog.barrier_boxes[next(b for b in dialog.barrier_boxes if b.value == "helbred")].setChecked(
+        True
+    )
     assert [w.role for w in dialog.current_warnings] == [ParticipantRole.HEALTH]
     assert "sundhedsfaglig" in dialog.warnings.text()
     dialog.add_participant()  # with health ticked: a health professional, in ressourceforløb the coordinator
@@ -152,8 +200,13 @@ def test_recording_a_meeting_warns_of_missing_roles_and_takes_the_citizen_off_th
     m = meetings[0]
     assert m.date == D(2021, 12, 15)
     assert [b.value for b in m.barriers] == ["helbred"]
-    assert [(p.role, p.health_function) for p in m.participants][-1] == (ParticipantRole.HEALTH, HealthFunction.COORDINATOR)
-    assert [(line.offer, line.planned_start) for line in m.plan] == [(PeriodKind.VIRKSOMHEDSPRAKTIK, D(2022, 1, 3))]
+    assert [(p.role, p.health_function) for p in m.participants][-1] == (
+        ParticipantRole.HEALTH,
+        HealthFunction.COORDINATOR,
+    )
+    assert [(line.offer, line.planned_start) for line in m.plan] == [
+        (PeriodKind.VIRKSOMHEDSPRAKTIK, D(2022, 1, 3))
+    ]
     assert AuditLog(page.project).count() == audit_before + 1
     assert names(page) == ["Dorte Dam"]
     assert page.tabs.tabText(1) == "Møder (2)"
@@ -258,7 +311,12 @@ def test_the_citizen_page_shows_step_up_and_the_overdue_plan(page, qtbot):
     table = window.stepup_table
     assert table.rowCount() == 1
     assert [table.item(0, c).text() for c in range(5)] == [
-        "10-10-2021", "løntilskud", "01-11-2021", "KL", "overskredet med 60 dage"]
+        "10-10-2021",
+        "løntilskud",
+        "01-11-2021",
+        "KL",
+        "overskredet med 60 dage",
+    ]
     exempt = CitizenWindow(page.project, page.people["Cille"], page)
     qtbot.addWidget(exempt)
     assert "Fritaget for step-up til 28-02-2022" in exempt.stepup_label.text()

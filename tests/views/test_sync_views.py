@@ -29,7 +29,9 @@ FAIL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
 
 def _placement(project: Project, citizen_id: str) -> str:
-    return project.db.execute("SELECT board_column FROM placement WHERE citizen_id = ?", [citizen_id]).fetchone()[0]
+    return project.db.execute(
+        "SELECT board_column FROM placement WHERE citizen_id = ?", [citizen_id]
+    ).fetchone()[0]
 
 
 class Sync:
@@ -41,7 +43,9 @@ class Sync:
         self.laptop = folder / "bærbar.fsm"
         write_demo(self.team, program="fsm2", citizens=40, seed=1)
         with Project.open(self.team) as team:
-            self.broker = next(s for s in StaffRepository(team).list() if s.role is StaffRole.JOB_BROKER)
+            self.broker = next(
+                s for s in StaffRepository(team).list() if s.role is StaffRole.JOB_BROKER
+            )
             # Two citizens on the board neither of whose moves below is a no-op.
             rows = team.db.execute(
                 "SELECT p.citizen_id, c.name FROM placement p JOIN citizen c ON c.id = p.citizen_id "
@@ -100,6 +104,7 @@ def cells(dialog: MergeDialog, row: int = 0) -> list[str]:
 
 # --- the merge dialog ------------------------------------------------------------------------------
 
+
 def test_the_merge_dialog_shows_the_conflict_and_writes_the_choice(qtbot, sync, conflict, team):
     dialog = merge_dialog(qtbot, team, conflict)
     tester = QAbstractItemModelTester(dialog.model, FAIL)
@@ -108,8 +113,17 @@ def test_the_merge_dialog_shows_the_conflict_and_writes_the_choice(qtbot, sync, 
     assert summary_line(dialog.plan.counts) in dialog.preview_label.text()
     assert "poster i ændringsloggen" in dialog.preview_label.text()
     assert [dialog.model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
-        "Borger", "Hvad", "Bærbar", "Teamkopien", "Valg"]
-    assert dialog.model.rowCount() == 1 and dialog.view.isVisible() and not dialog.empty_label.isVisible()
+        "Borger",
+        "Hvad",
+        "Bærbar",
+        "Teamkopien",
+        "Valg",
+    ]
+    assert (
+        dialog.model.rowCount() == 1
+        and dialog.view.isVisible()
+        and not dialog.empty_label.isVisible()
+    )
     who, what, laptop, team_value, choice = cells(dialog)
     assert (who, what, choice) == (sync.name, "tavle", "vælg …")
     assert laptop.startswith("på vej") and team_value.startswith("på længere sigt")
@@ -152,7 +166,10 @@ def test_a_file_merged_before_changes_nothing_and_says_when(qtbot, sync, conflic
     first.accept()
     again = merge_dialog(qtbot, team, conflict)
     assert again.plan.already_merged is not None
-    assert "allerede indlæst" in again.already_label.text() and "Intet bliver ændret" in again.already_label.text()
+    assert (
+        "allerede indlæst" in again.already_label.text()
+        and "Intet bliver ændret" in again.already_label.text()
+    )
     assert again.load_button is None and not again.view.isVisible()
     texts = [button.text() for button in again.buttons.buttons()]
     assert texts == ["Luk"]
@@ -165,7 +182,10 @@ def test_without_conflicts_the_dialog_says_so_and_merges(qtbot, sync, team):
     changes = sync.hand_in()
     dialog = merge_dialog(qtbot, team, changes)
     assert dialog.model.rowCount() == 0
-    assert dialog.empty_label.isVisible() and dialog.empty_label.text() == "Ingen konflikter: alle ændringer kan indlæses."
+    assert (
+        dialog.empty_label.isVisible()
+        and dialog.empty_label.text() == "Ingen konflikter: alle ændringer kan indlæses."
+    )
     assert not dialog.view.isVisible() and not dialog.team_all_button.isVisible()
     assert dialog.load_button.isEnabled()
     dialog.accept()
@@ -193,6 +213,7 @@ def test_the_dialog_fits_a_small_screen(qtbot, conflict, team):
 
 # --- the window ------------------------------------------------------------------------------------
 
+
 def deciding(window, side: str, conflicts: list | None = None):
     """Stands in for run_merge_dialog (whose exec would block): the real dialog, every conflict
     given ``side``, accepted; ``conflicts`` records how many it showed."""
@@ -217,7 +238,9 @@ def board_settings(settings, monkeypatch):
     return settings
 
 
-def test_a_laptop_copy_says_so_and_refuses_team_work_with_the_reason(open_window, sync, board_settings):
+def test_a_laptop_copy_says_so_and_refuses_team_work_with_the_reason(
+    open_window, sync, board_settings
+):
     window = open_window(sync.laptop, "tavle")
     project = window.project
     assert project.laptop.title(project.initiative.name) in window.windowTitle()
@@ -228,15 +251,24 @@ def test_a_laptop_copy_says_so_and_refuses_team_work_with_the_reason(open_window
         assert not action.isEnabled() and "teamkopien" in action.toolTip()
     # The pages' team-only controls: disabled, the reason their tooltip.
     board = window.stack.currentWidget()
-    assert not board.finish_button.isEnabled() and "hører til teamkopien" in board.finish_button.toolTip()
+    assert (
+        not board.finish_button.isEnabled()
+        and "hører til teamkopien" in board.finish_button.toolTip()
+    )
     window.show_page_key("medarbejdere")
     staff = window.stack.currentWidget()
     for button in (staff.new_button, staff.edit_button, staff.limits_button, staff.reassign_button):
         assert not button.isEnabled() and "hører til teamkopien" in button.toolTip()
     window.show_page_key("import")
     imports = window.stack.currentWidget()
-    assert not imports.import_button.isEnabled() and "hører til teamkopien" in imports.import_button.toolTip()
-    assert not imports.undo_button.isEnabled() and "hører til teamkopien" in imports.undo_button.toolTip()
+    assert (
+        not imports.import_button.isEnabled()
+        and "hører til teamkopien" in imports.import_button.toolTip()
+    )
+    assert (
+        not imports.undo_button.isEnabled()
+        and "hører til teamkopien" in imports.undo_button.toolTip()
+    )
     window.show_page_key("statusskema")
     status = window.stack.currentWidget()
     assert not status.hours_box.isEnabled() and status.model.read_only
@@ -252,8 +284,12 @@ def test_the_team_copy_keeps_its_team_work(open_window, sync, board_settings):
 
 
 def board_cards(board) -> list:
-    return [card for model in board.models for r in range(model.rowCount())
-            if (card := model.index(r).data(BOARD_CARD_ROLE)) is not None]
+    return [
+        card
+        for model in board.models
+        for r in range(model.rowCount())
+        if (card := model.index(r).data(BOARD_CARD_ROLE)) is not None
+    ]
 
 
 def test_a_laptop_copy_opens_the_board_on_the_brokers_citizens(open_window, sync, board_settings):
@@ -261,16 +297,23 @@ def test_a_laptop_copy_opens_the_board_on_the_brokers_citizens(open_window, sync
     board = window.stack.currentWidget()
     assert board.mine_button.isChecked() and board.filter.mine == sync.broker.id
     shown = board_cards(board)
-    assert shown and all(sync.broker.id in (card.job_broker_id, card.caseworker_id) for card in shown)
+    assert shown and all(
+        sync.broker.id in (card.job_broker_id, card.caseworker_id) for card in shown
+    )
     board.reset_filter()
     assert not board.mine_button.isChecked() and len(board_cards(board)) > len(shown)
 
 
-def test_a_team_only_write_on_a_laptop_copy_is_a_danish_message(open_window, sync, board_settings, monkeypatch):
+def test_a_team_only_write_on_a_laptop_copy_is_a_danish_message(
+    open_window, sync, board_settings, monkeypatch
+):
     window = open_window(sync.laptop, "tavle")
     board = window.stack.currentWidget()
     said = []
-    monkeypatch.setattr("fsm_desktop.views.board_page.QMessageBox.warning", lambda parent, title, text, *a: said.append(text))
+    monkeypatch.setattr(
+        "fsm_desktop.views.board_page.QMessageBox.warning",
+        lambda parent, title, text, *a: said.append(text),
+    )
     board.record_meeting(dt.date.today(), [])
     assert len(said) == 1 and "hører til teamkopien" in said[0]
     board.finish_meeting()  # the button's way: refused before the dialog, the reason in the status bar
@@ -293,7 +336,9 @@ def test_take_along_from_the_window(open_window, sync, board_settings, tmp_path)
     assert warned and "findes allerede" in warned[0]
 
 
-def test_handing_in_reopens_the_copy_read_only_and_merges_into_the_team_at_once(open_window, sync, board_settings, tmp_path):
+def test_handing_in_reopens_the_copy_read_only_and_merges_into_the_team_at_once(
+    open_window, sync, board_settings, tmp_path
+):
     sync.laptop_moves()
     sync.team_moves()
     window = open_window(sync.laptop, "tavle")
@@ -315,12 +360,21 @@ def test_handing_in_reopens_the_copy_read_only_and_merges_into_the_team_at_once(
     assert asked == ["Indlæs nu i teamkopien?"] and shown == [1]
     assert told and told[0].startswith("Indlæst: ") and "teamkopien team.fsm" in told[0]
     with Project.open(sync.team, read_only=True) as team:
-        assert _placement(team, sync.conflicted) == "paa_vej" and _placement(team, sync.other) == "paa_vej"
+        assert (
+            _placement(team, sync.conflicted) == "paa_vej"
+            and _placement(team, sync.other) == "paa_vej"
+        )
     # The bar's button opens the team copy.
-    assert window.open_team_copy() and window.project.path == sync.team and window.project.laptop is None
+    assert (
+        window.open_team_copy()
+        and window.project.path == sync.team
+        and window.project.laptop is None
+    )
 
 
-def test_an_encrypted_team_copy_is_merged_into_with_the_laptops_key(app, qtbot, settings, board_settings, tmp_path):
+def test_an_encrypted_team_copy_is_merged_into_with_the_laptops_key(
+    app, qtbot, settings, board_settings, tmp_path
+):
     from fsm_desktop.views.main_window import MainWindow
 
     password = "fire tilfældige ord her"
@@ -328,7 +382,9 @@ def test_an_encrypted_team_copy_is_merged_into_with_the_laptops_key(app, qtbot, 
     write_demo(team_path, program="fsm2", citizens=40, seed=1, password=password)
     with Project.open(team_path, password=password) as team:
         checkout(team, laptop_path)
-        citizen = team.db.execute("SELECT citizen_id FROM placement WHERE board_column = 'i_gang'").fetchone()[0]
+        citizen = team.db.execute(
+            "SELECT citizen_id FROM placement WHERE board_column = 'i_gang'"
+        ).fetchone()[0]
     with Project.open(laptop_path, password=password) as laptop:
         BoardRepository(laptop).move([citizen], BoardColumn.PAA_SPRING)
     window = MainWindow(settings)
@@ -351,7 +407,9 @@ def test_an_encrypted_team_copy_is_merged_into_with_the_laptops_key(app, qtbot, 
         assert _placement(team, citizen) == "paa_spring"
 
 
-def test_a_team_copy_open_elsewhere_is_said_with_what_to_do(open_window, sync, board_settings, tmp_path):
+def test_a_team_copy_open_elsewhere_is_said_with_what_to_do(
+    open_window, sync, board_settings, tmp_path
+):
     sync.laptop_moves()
     window = open_window(sync.laptop, "tavle")
     window.ask_handin = lambda project: (tmp_path / "fra-bærbar.fsmchanges", True)
@@ -367,7 +425,9 @@ def test_a_team_copy_open_elsewhere_is_said_with_what_to_do(open_window, sync, b
     assert not window.project.read_only and window.project.laptop.seq == 1
 
 
-def test_merging_from_the_menu_refreshes_the_team_copy(open_window, conflict, sync, board_settings, monkeypatch):
+def test_merging_from_the_menu_refreshes_the_team_copy(
+    open_window, conflict, sync, board_settings, monkeypatch
+):
     window = open_window(sync.team, "tavle")
     monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *args: (str(conflict), ""))
     shown, told = [], []
@@ -380,8 +440,9 @@ def test_merging_from_the_menu_refreshes_the_team_copy(open_window, conflict, sy
     assert columns[sync.conflicted] == BoardColumn.PAA_VEJ  # the board shows the merge
 
 
-def test_a_change_file_from_before_a_password_change_asks_for_the_old_password(app, qtbot, settings, board_settings,
-                                                                                 tmp_path):
+def test_a_change_file_from_before_a_password_change_asks_for_the_old_password(
+    app, qtbot, settings, board_settings, tmp_path
+):
     from fsm_desktop.views.main_window import MainWindow
 
     old, new = "fire tilfældige ord her", "fem andre ord til teamet"
@@ -389,7 +450,9 @@ def test_a_change_file_from_before_a_password_change_asks_for_the_old_password(a
     write_demo(team_path, program="fsm2", citizens=40, seed=1, password=old)
     with Project.open(team_path, password=old) as team:
         checkout(team, laptop_path)
-        citizen = team.db.execute("SELECT citizen_id FROM placement WHERE board_column = 'i_gang'").fetchone()[0]
+        citizen = team.db.execute(
+            "SELECT citizen_id FROM placement WHERE board_column = 'i_gang'"
+        ).fetchone()[0]
     with Project.open(laptop_path, password=old) as laptop:
         BoardRepository(laptop).move([citizen], BoardColumn.PAA_SPRING)
         changes = handin(laptop, tmp_path / "fra-bærbar").path
@@ -413,7 +476,9 @@ def test_a_change_file_from_before_a_password_change_asks_for_the_old_password(a
         window.project = None
 
 
-def test_an_unusable_change_file_is_a_danish_message(open_window, sync, board_settings, tmp_path, monkeypatch):
+def test_an_unusable_change_file_is_a_danish_message(
+    open_window, sync, board_settings, tmp_path, monkeypatch
+):
     window = open_window(sync.team, "tavle")
     bad = tmp_path / "noget.fsmchanges"
     bad.write_bytes(b"not a change file" * 100)
@@ -424,6 +489,7 @@ def test_an_unusable_change_file_is_a_danish_message(open_window, sync, board_se
 
 
 # --- the audit log ---------------------------------------------------------------------------------
+
 
 def test_merged_entries_name_the_laptop_copy_in_the_citizens_audit_log(qtbot, sync, conflict, team):
     from fsm_desktop.views.citizen_page import _audit_row
@@ -438,11 +504,23 @@ def test_merged_entries_name_the_laptop_copy_in_the_citizens_audit_log(qtbot, sy
     user, action, field, old, new = _audit_row(merged, {})[1:]
     assert user == f"{merged.user} ({label})" and action == "indlæst fra bærbar (ændret)"
     assert (field, old, new) == ("tavle", "på længere sigt", "på vej")
-    local = AuditEntry(dt.datetime(2026, 3, 12, 8, 15), "pl", "move", "board_move", "x", sync.conflicted, "kolonne", "a", "b")
+    local = AuditEntry(
+        dt.datetime(2026, 3, 12, 8, 15),
+        "pl",
+        "move",
+        "board_move",
+        "x",
+        sync.conflicted,
+        "kolonne",
+        "a",
+        "b",
+    )
     assert _audit_row(local, {})[1:3] == ["pl", "flyttet på tavlen"]
 
 
-def test_a_real_message_box_is_not_needed_for_the_confirmations(open_window, sync, board_settings, monkeypatch):
+def test_a_real_message_box_is_not_needed_for_the_confirmations(
+    open_window, sync, board_settings, monkeypatch
+):
     """ask_yes_no is the window's one question box here (tests replace it)."""
     window = open_window(sync.team, "tavle")
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)

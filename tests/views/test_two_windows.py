@@ -83,11 +83,15 @@ def test_the_walk_two_windows_moves_close_reopen(new_window, small_project_path,
     second = new_window()
     assert second.open_project(small_project_path)
     assert len(second.asked) == 1
-    assert second.asked[0].message.startswith(f"Projektet er åbent hos {first.project.user} på {socket.gethostname()} siden kl. ")
+    assert second.asked[0].message.startswith(
+        f"Projektet er åbent hos {first.project.user} på {socket.gethostname()} siden kl. "
+    )
     assert second.project.read_only
     assert second.read_only_bar.isVisible()
     text = second.read_only_bar.label.text()
-    assert text.startswith(f"Skrivebeskyttet: Projektet er åbent hos {first.project.user} på {socket.gethostname()} siden kl. ")
+    assert text.startswith(
+        f"Skrivebeskyttet: Projektet er åbent hos {first.project.user} på {socket.gethostname()} siden kl. "
+    )
     assert text.endswith("Du kan se alt, men ikke ændre noget.")
     other = board(second)
     qtbot.waitUntil(lambda: bool(other.cards))
@@ -120,13 +124,21 @@ def test_cancel_opens_nothing(new_window, small_project_path):
 def test_read_only_hides_what_writes_and_opens_for_writing_when_free(two, qtbot):
     first, second = two
     pages = {page.key: page for page in second.pages}
-    for key, name in (("tavle", "finish_button"), ("import", "import_button"), ("import", "undo_button"),
-                      ("medarbejdere", "new_button"), ("medarbejdere", "reassign_button"), ("stepup", "record_button")):
+    for key, name in (
+        ("tavle", "finish_button"),
+        ("import", "import_button"),
+        ("import", "undo_button"),
+        ("medarbejdere", "new_button"),
+        ("medarbejdere", "reassign_button"),
+        ("stepup", "record_button"),
+    ):
         second.show_page_key(key)
         assert not getattr(pages[key], name).isVisible(), (key, name)
     from fsm_desktop.views.staff_model import StaffTableModel
 
-    assert pages["medarbejdere"].view.isColumnHidden(StaffTableModel.OTHER)  # FSM2: no "Andre sager"
+    assert pages["medarbejdere"].view.isColumnHidden(
+        StaffTableModel.OTHER
+    )  # FSM2: no "Andre sager"
     second.show_page_key("tavle")
     assert pages["tavle"].finish_button.isHidden()
     assert pages["tavle"].history_button.isVisible()  # reading stays
@@ -135,8 +147,10 @@ def test_read_only_hides_what_writes_and_opens_for_writing_when_free(two, qtbot)
     qtbot.waitUntil(lambda: status.model.rowCount() > 0)
     assert not status.hours_box.isEnabled()
     assert not any(
-        status.model.flags(status.model.index(r, c)) & (Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
-        for r in range(status.model.rowCount()) for c in range(status.model.columnCount())
+        status.model.flags(status.model.index(r, c))
+        & (Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)
+        for r in range(status.model.rowCount())
+        for c in range(status.model.columnCount())
     )
 
     assert not second.reopen_for_writing()  # the first still has it
@@ -149,8 +163,10 @@ def test_read_only_hides_what_writes_and_opens_for_writing_when_free(two, qtbot)
 
 
 def test_the_citizen_page_of_a_read_only_project_shows_and_changes_nothing(two, qtbot):
-    first, second = two
-    hans = second.project.db.execute("SELECT id FROM citizen WHERE name = 'Hans Hansen'").fetchone()[0]
+    _first, second = two
+    hans = second.project.db.execute(
+        "SELECT id FROM citizen WHERE name = 'Hans Hansen'"
+    ).fetchone()[0]
     window = CitizenWindow(second.project, hans, second)
     qtbot.addWidget(window)
     window.show()
@@ -163,12 +179,16 @@ def test_the_citizen_page_of_a_read_only_project_shows_and_changes_nothing(two, 
 
 
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="/proc/locks is Linux's")
-def test_listing_the_projects_folder_in_the_file_dialog_keeps_its_locks(new_window, small_project_path, qtbot):
+def test_listing_the_projects_folder_in_the_file_dialog_keeps_its_locks(
+    new_window, small_project_path, qtbot
+):
     win = new_window()
     win.open_project(small_project_path)
     win.project.db.execute("SELECT count(*) FROM citizen").fetchone()
     assert "POSIX" in held_locks(small_project_path).get(small_project_path.name, set())
-    dialog = file_dialogs.make_dialog(win, "Åbn projekt", str(small_project_path.parent), "Alle filer (*)")
+    dialog = file_dialogs.make_dialog(
+        win, "Åbn projekt", str(small_project_path.parent), "Alle filer (*)"
+    )
     qtbot.addWidget(dialog)
     model = dialog.findChild(QFileSystemModel)
     with qtbot.waitSignal(model.directoryLoaded, timeout=10_000):
@@ -195,7 +215,9 @@ def test_damage_found_in_the_background_makes_the_window_read_only(new_window, s
     assert not win.read_only_bar.retry_button.isVisible()
 
 
-def test_undo_of_a_move_made_since_elsewhere_is_refused_and_said(new_window, small_project_path, qtbot, monkeypatch):
+def test_undo_of_a_move_made_since_elsewhere_is_refused_and_said(
+    new_window, small_project_path, qtbot, monkeypatch
+):
     from PySide6.QtWidgets import QMessageBox
 
     win = new_window()
@@ -207,7 +229,9 @@ def test_undo_of_a_move_made_since_elsewhere_is_refused_and_said(new_window, sma
     with win.project.connector()() as other:  # a later move, not through this page
         BoardRepository(other).move([hans.citizen_id], BoardColumn.PAA_VEJ)
     said = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: said.append((title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *rest: said.append((title, text))
+    )
     page.undo_stack.undo()
     qtbot.waitUntil(lambda: bool(said))
     assert said[0][0] == "Flytningen kan ikke fortrydes"
@@ -232,7 +256,9 @@ def test_repair_from_the_bar_makes_the_project_whole_and_writable(new_window, sm
     assert win.project.integrity_check() == []
 
 
-def test_restore_from_the_bar_puts_the_backup_in_place(new_window, small_project_path, tmp_path, monkeypatch):
+def test_restore_from_the_bar_puts_the_backup_in_place(
+    new_window, small_project_path, tmp_path, monkeypatch
+):
     backup = tmp_path / "kopi.fsm"
     with Project.open(small_project_path) as project:
         project.backup_to(backup)
@@ -246,10 +272,17 @@ def test_restore_from_the_bar_puts_the_backup_in_place(new_window, small_project
     assert win.informed[0][0] == "Sikkerhedskopien er gendannet"
     assert not win.project.read_only
     assert win.project.integrity_check() == []
-    assert win.project.db.execute("SELECT count(*) FROM citizen WHERE name = 'Ida Indeks'").fetchone()[0] == 0
+    assert (
+        win.project.db.execute("SELECT count(*) FROM citizen WHERE name = 'Ida Indeks'").fetchone()[
+            0
+        ]
+        == 0
+    )
 
 
-def test_a_copy_of_the_fsm_alone_taken_between_saves_holds_every_save(new_window, small_project_path, qtbot, tmp_path, monkeypatch):
+def test_a_copy_of_the_fsm_alone_taken_between_saves_holds_every_save(
+    new_window, small_project_path, qtbot, tmp_path, monkeypatch
+):
     """After the window has been idle a moment after writes, the WAL is folded into the file:
     a copy of the .fsm alone (what a user copies) has every move."""
     import shutil
@@ -260,7 +293,11 @@ def test_a_copy_of_the_fsm_alone_taken_between_saves_holds_every_save(new_window
     page = board(win)
     qtbot.waitUntil(lambda: bool(page.cards))
     wal = small_project_path.with_name(small_project_path.name + "-wal")
-    for name, column in (("Hans Hansen", BoardColumn.I_GANG), ("Grete Jensen", BoardColumn.PAA_VEJ), ("Ali Khan", BoardColumn.PAA_SPRING)):
+    for name, column in (
+        ("Hans Hansen", BoardColumn.I_GANG),
+        ("Grete Jensen", BoardColumn.PAA_VEJ),
+        ("Ali Khan", BoardColumn.PAA_SPRING),
+    ):
         assert page.move([card(page, name)], column)
     assert wal.stat().st_size > 0  # the saves are in the WAL for now
     qtbot.waitUntil(lambda: wal.stat().st_size == 0, timeout=5000)
@@ -273,7 +310,7 @@ def test_a_copy_of_the_fsm_alone_taken_between_saves_holds_every_save(new_window
 
 
 def test_double_clicks_that_would_write_are_refused_in_read_only(two, qtbot):
-    first, second = two
+    _first, second = two
     pages = {page.key: page for page in second.pages}
     second.show_page_key("medarbejdere")
     staff = pages["medarbejdere"]
@@ -292,7 +329,9 @@ def test_double_clicks_that_would_write_are_refused_in_read_only(two, qtbot):
     assert [d for d in stepup.findChildren(QDialog) if d.isVisible()] == []
 
 
-def test_a_stale_lock_is_taken_over_through_the_question_and_a_warning(app, qtbot, settings, small_project_path, monkeypatch):
+def test_a_stale_lock_is_taken_over_through_the_question_and_a_warning(
+    app, qtbot, settings, small_project_path, monkeypatch
+):
     """The real question: a stale lock offers "Overtag projektet …", which warns first."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -303,7 +342,11 @@ def test_a_stale_lock_is_taken_over_through_the_question_and_a_warning(app, qtbo
     holder.acquire()  # as a window on a computer that crashed would have left it
     monkeypatch.setattr("fsm_desktop.storage.writer_lock._process_alive", lambda pid: False)
     warned = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        QMessageBox,
+        "warning",
+        lambda *args: warned.append(args[2]) or QMessageBox.StandardButton.Yes,
+    )
     win = MainWindow(settings)
     qtbot.addWidget(win)
     seen = []
@@ -338,7 +381,9 @@ def test_opening_the_open_project_again_keeps_it(new_window, small_project_path)
     assert win.project is project and not project.read_only and win.asked == []
 
 
-def test_a_background_check_that_cannot_run_is_not_damage(new_window, small_project_path, monkeypatch):
+def test_a_background_check_that_cannot_run_is_not_damage(
+    new_window, small_project_path, monkeypatch
+):
     import sqlite3
 
     def cannot(self):

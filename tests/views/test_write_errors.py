@@ -5,14 +5,13 @@ program-error dialog."""
 
 from __future__ import annotations
 
-from fsm_desktop.storage.sqlite import dbapi as sqlite3
-
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from fsm_desktop.domain.model import BoardColumn
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.repositories import CitizenRepository
+from fsm_desktop.storage.sqlite import dbapi as sqlite3
 from fsm_desktop.views.board_page import BoardPage
 
 FULL = "disken er fuld eller utilgængelig. Intet er gemt."
@@ -23,7 +22,9 @@ LOCKED = "er låst af et andet program. Luk det andet program (eller den anden F
 def said(monkeypatch):
     """The warnings shown: (title, text)."""
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: shown.append((title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *rest: shown.append((title, text))
+    )
     return shown
 
 
