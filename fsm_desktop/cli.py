@@ -470,7 +470,6 @@ def _open_project(path, write: bool = False, args: argparse.Namespace | None = N
 
 
 def _cmd_caseload(args: argparse.Namespace) -> int:
-    import datetime as dt
 
     from fsm_desktop.domain.caseload import caseload_report, count_day
     from fsm_desktop.domain.measures import Month, check_in_period
@@ -478,11 +477,11 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
     from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
 
     with _open_project(args.db, args=args) as project:
-        today = min(dt.date.today(), project.initiative.end)
+        today = project.as_of()
         if args.month is not None:
             # The initiative's months, or any month up to this one (staff keep working after it).
             start, end = Month.of(project.initiative.start), Month.of(project.initiative.end)
-            if args.month > max(end, Month.of(dt.date.today())):
+            if args.month > max(end, Month.of(project.today())):
                 raise ValidationError(
                     "Måneden {month} ligger efter både indsatsens slut ({last}) og denne måned.",
                     month=str(args.month),
@@ -504,7 +503,6 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
 
 
 def _cmd_stepup(args: argparse.Namespace) -> int:
-    import datetime as dt
 
     from fsm_desktop.domain.stepup import due_list, monthly_counts
     from fsm_desktop.exchange.stepup_output import render_due, render_overview
@@ -525,13 +523,13 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
                     day=args.as_of.isoformat(),
                     first=initiative.start.isoformat(),
                 )
-            if args.as_of > max(initiative.end, dt.date.today()):
+            if args.as_of > max(initiative.end, project.today()):
                 raise ValidationError(
                     "Datoen {day} ligger efter både indsatsens slut ({last}) og i dag.",
                     day=args.as_of.isoformat(),
                     last=initiative.end.isoformat(),
                 )
-        today = args.as_of or min(dt.date.today(), initiative.end)
+        today = args.as_of or project.as_of()
         cases = StepUpRepository(project).cases(today)
         if args.job_broker is not None or args.caseworker is not None:
             known = {s.initials.upper() for s in StaffRepository(project).list()}
@@ -609,6 +607,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.cpr import mask
     from fsm_desktop.domain.danish import number
     from fsm_desktop.exchange import importer
+    from fsm_desktop.operations.imports import import_file
 
     if args.as_of is not None:
         import datetime as dt
@@ -675,7 +674,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 )
                 return 1
             try:
-                result = importer.commit(project, prepared, valid_rows_only=args.valid_rows_only)
+                result = import_file(project, prepared, valid_rows_only=args.valid_rows_only).value
             except importer.ImportRefused as refused:  # nothing to import: a problem of the file
                 print(f"{PROG}: {refused.message}", file=sys.stderr)
                 return 1
@@ -741,11 +740,11 @@ def _cmd_imports(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    import datetime as dt
     from pathlib import Path
 
     from fsm_desktop.domain.measures import Month
-    from fsm_desktop.exchange.status_export import export_status, summary
+    from fsm_desktop.exchange.status_export import summary
+    from fsm_desktop.operations.status import export_status
 
     if Path(args.out).suffix.lower() != ".xlsx":
         raise UsageError(f"--out skal være en Excel-fil (.xlsx), ikke »{args.out}«")
@@ -753,9 +752,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"--out: mappen {Path(args.out).absolute().parent} findes ikke")
     with _open_project(args.db, args=args) as project:
         initiative = project.initiative
-        last = args.month or max(
-            Month.of(min(dt.date.today(), initiative.end)), Month.of(initiative.start)
-        )
+        last = args.month or max(Month.of(project.as_of()), Month.of(initiative.start))
         path, sheet = export_status(project, last, args.out)
         print(summary(path, sheet, initiative))
     return 0
@@ -814,12 +811,8 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 
     from fsm_desktop.domain.danish import count
     from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, conflict_line, summary_line
-    from fsm_desktop.storage.sync import (
-        ChangeFilePassword,
-        apply_merge,
-        plan_merge,
-        read_change_file,
-    )
+    from fsm_desktop.operations.sync import merge
+    from fsm_desktop.storage.sync import ChangeFilePassword, plan_merge, read_change_file
 
     with _open_project(args.db, write=not args.dry_run, args=args) as project:
         try:
@@ -834,7 +827,7 @@ def _cmd_merge(args: argparse.Namespace) -> int:
         undecided = bool(plan.conflicts) and args.prefer is None
         result = None
         if not args.dry_run and not undecided and plan.already_merged is None:
-            result = apply_merge(project, plan, prefer=args.prefer)
+            result = merge(project, plan, prefer=args.prefer).value
 
         def who(conflict) -> str:
             return plan.names.get(conflict.citizen_id or "", "(ukendt borger)")

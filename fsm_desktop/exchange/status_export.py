@@ -22,7 +22,7 @@ import datetime as dt
 from pathlib import Path
 
 from fsm_desktop.domain.danish import count, number, percent
-from fsm_desktop.domain.measures import MeasureResult, Month, no_data_reason
+from fsm_desktop.domain.measures import MeasureResult, no_data_reason
 from fsm_desktop.domain.model import Initiative
 from fsm_desktop.domain.status_sheet import (
     COUNT,
@@ -35,8 +35,6 @@ from fsm_desktop.domain.status_sheet import (
     month_label,
 )
 from fsm_desktop.exchange.template import _save
-from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.status_sheet import StatusSheetRepository
 
 SHEET = "Statusskema"
 MEASURES_SHEET = "Resultatkrav"
@@ -546,18 +544,6 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
     ws.print_title_rows = "1:1"
     ws.print_title_cols = "A:C"
     _page(ws, initiative, sheet, printed)
-
-
-def export_status(
-    project: Project, last: Month, path: str | Path, today: dt.date | None = None
-) -> tuple[Path, StatusSheet]:
-    """The project's status sheet up to ``last`` written to ``path`` (the command line and the
-    page's button). ``today``: step-up meetings after it are not counted (default: today, at
-    most the initiative's last day)."""
-    initiative = project.initiative
-    today = today or min(dt.date.today(), initiative.end)
-    sheet = StatusSheetRepository(project).sheet(last, today)
-    return write_status_workbook(path, sheet, initiative, program_name=project.template.name), sheet
 
 
 def summary(path: Path, sheet: StatusSheet, initiative: Initiative) -> str:

@@ -80,7 +80,7 @@ def _publish(temporary: str, path: Path, personal: PersonalData) -> None:
     """The file moved into place and its audit entry written, both or neither: the move is the
     last step of the transaction (a failed move rolls the entry back), and a file whose entry
     could not be committed is removed again."""
-    from fsm_desktop.storage.repositories import AuditLog
+    from fsm_desktop.storage.audit import AuditLog
 
     project = personal.project
     moved = False

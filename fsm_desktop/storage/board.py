@@ -26,10 +26,9 @@ from fsm_desktop.domain.model import (
     PeriodKind,
     new_id,
 )
-from fsm_desktop.domain.stepup import DueReason, assess
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import NOT_LEFT_SQL
-from fsm_desktop.storage.stepup import StepUpRepository
 
 
 def _now() -> dt.datetime:
@@ -109,7 +108,7 @@ class BoardRepository:
     def cards(self, today: dt.date, include_left: bool = False) -> list[BoardCard]:
         """Every citizen on the board today (not left the target group), with what a card says;
         with ``include_left`` (the citizen register) also those who left, with exit date and
-        reason."""
+        reason. Step-up is the operation's to judge (operations.board.board_cards)."""
         conn = self.conn
         day = today.isoformat()
         first_of_month = today.replace(day=1)
@@ -196,20 +195,8 @@ class BoardRepository:
             card = cards.get(cid)
             if card is not None:
                 card.absent = True
-        self._stepup(cards, today)
         self._meeting(cards)
         return list(cards.values())
-
-    def _stepup(self, cards: dict[str, BoardCard], today: dt.date) -> None:
-        """Step-up due (ressourceforløb rule or marked) and a plan's start passed without the
-        offer (domain.stepup), for the citizens on the board."""
-        for case in StepUpRepository(self.project).cases(today):
-            card = cards.get(case.citizen_id)
-            if card is None:
-                continue
-            found = assess(case, today)
-            card.stepup_due = found.reason in (DueReason.RESSOURCEFORLOEB, DueReason.MARKED)
-            card.stepup_overdue = bool(found.overdue_lines)
 
     def _meeting(self, cards: dict[str, BoardCard]) -> None:
         meeting = self.conn.execute(
@@ -370,28 +357,13 @@ class BoardRepository:
         citizen_id: str,
         action: str,
         entity: str,
-        entity_id: str,
+        entity_id: str | None,
         field: str,
         old: str | None,
         new: str | None,
         at: str,
     ) -> None:
-        self.conn.execute(
-            "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                new_id(),
-                at,
-                self.project.user,
-                action,
-                entity,
-                entity_id,
-                citizen_id,
-                field,
-                old,
-                new,
-            ],
-        )
+        AuditLog(self.project).change(action, entity, entity_id, citizen_id, field, old, new, at)
 
     # --- handing over from the board ----------------------------------------------------------
     def move_and_hand_over(

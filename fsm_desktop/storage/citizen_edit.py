@@ -41,8 +41,9 @@ from fsm_desktop.domain.model import (
     StatusKind,
     new_id,
 )
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project, file_error
-from fsm_desktop.storage.repositories import CITIZEN_COLUMNS, AuditLog, citizen_from_row
+from fsm_desktop.storage.repositories import CITIZEN_COLUMNS, citizen_from_row
 from fsm_desktop.storage.sqlite import dbapi
 
 #: Citizen attributes the page edits → their stored column and their name in the audit log.

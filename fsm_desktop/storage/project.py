@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -328,11 +329,23 @@ class Project:
         self._template: ProgramTemplate | None = None
         #: A laptop copy's record of where it came from (None: the team copy), read at opening.
         self.laptop: LaptopCopy | None = None
+        #: Where "today" comes from: the system's date, or a fixed day a test (or a
+        #: demonstration) sets, so that every page and the command line agree on it.
+        self.clock: Callable[[], dt.date] = dt.date.today
         db.error_for = lambda exc: file_error(exc, path)
         if read_only_reason is not None:
             self._set_read_only(read_only_reason)
         elif lock is not None:
             db.write_guard = self._before_write
+
+    def today(self) -> dt.date:
+        """Today's date by the project's clock."""
+        return self.clock()
+
+    def as_of(self) -> dt.date:
+        """The day the board, the register and the citizen window show the project as of:
+        today, or the initiative's last day once it has ended."""
+        return min(self.today(), self.initiative.end)
 
     def _before_write(self) -> None:
         """Before a write: the file has passed quick_check (nothing is written into a damaged
@@ -484,7 +497,9 @@ class Project:
     def connector(self) -> ProjectConnector:
         """How a worker thread opens its own connection to this project (SQLite connections stay
         on their thread): no checks again, no lock of its own, read-only when this is."""
-        return ProjectConnector(self.path, self.read_only_reason, self.lock, self.checked, self.key)
+        return ProjectConnector(
+            self.path, self.read_only_reason, self.lock, self.checked, self.key, self.clock
+        )
 
     # --- checks -------------------------------------------------------------------------------
     def quick_check(self) -> list[str]:
@@ -801,12 +816,14 @@ class ProjectConnector:
         lock: WriterLock | None = None,
         checked: bool = True,
         key: Key | None = None,
+        clock: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.path = path
         self.read_only_reason = read_only_reason
         self.lock = lock
         self.checked = checked
         self.key = key
+        self.clock = clock
 
     def __call__(self) -> Project:
         read_only = self.read_only_reason is not None
@@ -821,6 +838,7 @@ class ProjectConnector:
             raise file_error(exc, self.path) from None
         project = Project(self.path, db, read_only_reason=self.read_only_reason, key=self.key)
         project.laptop = read_laptop_copy(db)
+        project.clock = self.clock
         # Writes on a worker's connection are guarded as the window's are: not after the lock
         # was taken over, and not before quick_check (run here, on this connection, if the
         # window's check had not finished when the work began).

@@ -6,8 +6,6 @@ transaction as the change."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from pathlib import Path
 
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
@@ -19,6 +17,7 @@ from fsm_desktop.domain.model import (
     Staff,
     StaffRole,
 )
+from fsm_desktop.storage.audit import AuditLog, audit_row  # noqa: F401  (moved; imports follow)
 from fsm_desktop.storage.project import Project
 
 
@@ -76,76 +75,6 @@ def citizen_row(citizen: Citizen, updated_at: dt.datetime | None = None) -> dict
         "note": citizen.note,
         "updated_at": (updated_at or _now()).isoformat(),
     }
-
-
-def audit_row(entry: AuditEntry) -> dict:
-    return {
-        "id": entry.id,
-        "at": entry.at.isoformat(),
-        "user": entry.user,
-        "action": entry.action,
-        "entity": entry.entity,
-        "entity_id": entry.entity_id,
-        "citizen_id": entry.citizen_id,
-        "field": entry.field_name,
-        "old": entry.old,
-        "new": entry.new,
-    }
-
-
-class AuditLog:
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.db = project.db
-
-    def record(self, entries: Iterable[AuditEntry]) -> None:
-        """Append entries; call inside the transaction of the change they describe."""
-        self.db["audit_log"].insert_all(audit_row(e) for e in entries)
-
-    def record_export(self, kind: str, citizens: int, path: str | Path) -> None:
-        """An export of personal data (the register, the template with data), in its own
-        transaction (or the caller's): who and when, what (``field``), how many citizens
-        (``new``) and where to (``entity_id``: the file's path, which is no personal data)."""
-        with self.db.atomic():
-            self.record(
-                [
-                    AuditEntry(
-                        at=_now(),
-                        user=self.project.user,
-                        action="export",
-                        entity="file",
-                        entity_id=str(Path(path).absolute()),
-                        field_name=kind,
-                        new=str(citizens),
-                    )
-                ]
-            )
-
-    def for_citizen(self, citizen_id: str) -> list[AuditEntry]:
-        rows = self.db.execute(
-            "SELECT id, at, user, action, entity, entity_id, citizen_id, field, old, new, source "
-            "FROM audit_log WHERE citizen_id = ? ORDER BY at, rowid",
-            [citizen_id],
-        ).fetchall()
-        return [
-            AuditEntry(
-                id=r[0],
-                at=dt.datetime.fromisoformat(r[1]),
-                user=r[2],
-                action=r[3],
-                entity=r[4],
-                entity_id=r[5],
-                citizen_id=r[6],
-                field_name=r[7],
-                old=r[8],
-                new=r[9],
-                source=r[10] or "",
-            )
-            for r in rows
-        ]
-
-    def count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
 
 class StaffRepository:

@@ -39,8 +39,8 @@ from fsm_desktop.domain.model import (
     StaffRole,
     new_id,
 )
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project, file_error
-from fsm_desktop.storage.repositories import AuditLog
 from fsm_desktop.storage.sqlite import dbapi
 
 SETTINGS_KEY = "caseload"

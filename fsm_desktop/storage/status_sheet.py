@@ -12,24 +12,21 @@ import datetime as dt
 import json
 
 from fsm_desktop.domain.errors import ValidationError
-from fsm_desktop.domain.measures import Month, compute
+from fsm_desktop.domain.measures import Month
 from fsm_desktop.domain.model import AuditEntry, ExemptionKind, StatusKind
 from fsm_desktop.domain.status_sheet import (
     DEFAULT_HOURS_OVER,
     ROWS,
     SheetFacts,
-    StatusSheet,
-    build,
     check_goal,
     check_hours_over,
-    check_month,
     facts_needed_for_sheet,
 )
 from fsm_desktop.domain.stepup import MeetingRecord, StepUpCase
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import Project, file_error
-from fsm_desktop.storage.repositories import AuditLog
 from fsm_desktop.storage.sqlite import dbapi
 
 #: project_setting key of "ordinary hours above x hours a month".
@@ -92,21 +89,6 @@ class StatusSheetRepository:
             hours_over=self.hours_over(),
             recorded=frozenset(recorded),
         )
-
-    def sheet(self, last: Month, today: dt.date, measures: bool = True) -> StatusSheet:
-        """The status sheet up to ``last`` (validated: a month of the initiative), with the
-        initiative's measures counted by the engine for the same months (``measures``), from
-        the same rows."""
-        template = self.project.template
-        check_month(template, last)
-        facts = self.facts()
-        report = None
-        if measures:
-            first = Month.of(template.start)
-            report = compute(
-                template, facts.rows, first, last, self.project.initiative.grant_amount
-            )
-        return build(template, facts, last, today, report)
 
     def coordination(self) -> frozenset[str]:
         return frozenset(

@@ -29,8 +29,8 @@ from fsm_desktop.domain.stepup import (
     StepUpCase,
 )
 from fsm_desktop.domain.text import control_problem
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project, file_error
-from fsm_desktop.storage.repositories import AuditLog
 from fsm_desktop.storage.sqlite import dbapi
 
 #: The period kinds the rules read: ressourceforløb, company-directed activity, plan offers.

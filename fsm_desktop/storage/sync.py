@@ -37,6 +37,7 @@ from fsm_desktop.domain.sync import (
     same_row,
 )
 from fsm_desktop.storage import keys
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.keys import Key
 from fsm_desktop.storage.laptop import LaptopCopy, read_laptop_copy, write_laptop_copy
 from fsm_desktop.storage.project import (
@@ -1048,11 +1049,7 @@ def apply_merge(
                     f"INSERT OR IGNORE INTO {APPEND_ONLY} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
                     [values[c] for c in cols],
                 )
-            conn.executemany(
-                "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new, source) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                audit_rows,
-            )
+            AuditLog(team).record_rows(audit_rows)
             record = MergeRecord(
                 new_id(),
                 plan.file.file_id,

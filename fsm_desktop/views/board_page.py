@@ -64,6 +64,7 @@ from fsm_desktop.domain.board import (
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import AssignmentRole, BoardColumn, StaffRole
+from fsm_desktop.operations.board import board_cards
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project, ProjectConnector
 from fsm_desktop.storage.repositories import StaffRepository
@@ -96,7 +97,7 @@ def read_board(
     group_cards) — sorted and grouped here, not on the GUI thread."""
     with connect() as own:
         repository = BoardRepository(own)
-        cards, has_meeting = repository.cards(today), repository.has_meeting()
+        cards, has_meeting = board_cards(own, today), repository.has_meeting()
     cards.sort(key=attrgetter("key"))
     return cards, has_meeting, (lane_by, group_cards(cards, lane_by))
 

@@ -46,7 +46,7 @@ from fsm_desktop.domain.citizen_edit import CONTACT_DAYS
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS
-from fsm_desktop.storage.board import BoardRepository
+from fsm_desktop.operations.board import board_cards
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views import file_dialogs
 from fsm_desktop.views.messages import translate_error
@@ -657,7 +657,7 @@ class CitizensPage(Page):
 
         def work() -> CitizenRows:
             with connect() as own:
-                cards = BoardRepository(own).cards(today, include_left=True)
+                cards = board_cards(own, today, include_left=True)
             cards.sort(key=_KEY)
             return CitizenRows(cards)
 

@@ -22,9 +22,9 @@ from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.domain.status_sheet import CV, JOB_BROKER
 from fsm_desktop.exchange.measures_output import render
 from fsm_desktop.exchange.status_export import FIRST_COLUMN, HEADER_ROW, write_status_workbook
+from fsm_desktop.operations.status import status_sheet
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
-from fsm_desktop.storage.status_sheet import StatusSheetRepository
 
 D = dt.date
 FRONTRUNNER = builtin_template("frontrunner")
@@ -204,7 +204,7 @@ def test_the_workbook_says_ingen_data_before_the_first_cv_and_never_0(
     fsm2_with_a_first_cv_in_march, tmp_path
 ):
     with Project.open(fsm2_with_a_first_cv_in_march) as project:
-        sheet = StatusSheetRepository(project).sheet(Month(2020, 4), D(2020, 4, 30))
+        sheet = status_sheet(project, Month(2020, 4), D(2020, 4, 30))
         out = write_status_workbook(tmp_path / "s.xlsx", sheet, project.initiative, PRINTED)
     row = sheet.row(CV)
     # Columns: 0-punkt, Nov, Dec, Jan, Feb, Mar, Apr (k = 0…6); no data before March.
@@ -240,7 +240,7 @@ def test_the_workbook_says_ingen_data_before_the_first_cv_and_never_0(
 def test_the_workbooks_measures_sheet_leaves_the_share_empty_and_says_why(tmp_path):
     db = _frontrunner_project(tmp_path / "fr.fsm")
     with Project.open(db) as project:
-        sheet = StatusSheetRepository(project).sheet(Month(2019, 2), D(2019, 2, 28))
+        sheet = status_sheet(project, Month(2019, 2), D(2019, 2, 28))
         out = write_status_workbook(tmp_path / "fr.xlsx", sheet, project.initiative, PRINTED)
     workbook = load_workbook(out)
     ws = workbook["Resultatkrav"]

@@ -13,7 +13,6 @@ import pytest
 from fsm_desktop.domain.measures import Month
 from fsm_desktop.domain.model import Citizen
 from fsm_desktop.domain.program import builtin_template
-from fsm_desktop.exchange.status_export import export_status
 from fsm_desktop.exchange.table_export import export_register
 from fsm_desktop.exchange.template import (
     REGISTER,
@@ -22,6 +21,7 @@ from fsm_desktop.exchange.template import (
     export_template,
     write_template,
 )
+from fsm_desktop.operations.status import export_status
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 

@@ -19,14 +19,13 @@ from fsm_desktop.exchange.status_export import (
     DATA_HEADERS,
     FIRST_COLUMN,
     HEADER_ROW,
-    export_status,
     summary,
     write_status_workbook,
 )
+from fsm_desktop.operations.status import export_status, status_sheet
 from fsm_desktop.storage.demo import write_demo
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.status_sheet import StatusSheetRepository
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -46,7 +45,7 @@ def _export(path, tmp_path, last: Month | None = None):
     with Project.open(path) as project:
         last = last or Month.of(project.initiative.end)
         today = min(TODAY, project.initiative.end)
-        sheet = StatusSheetRepository(project).sheet(last, today)
+        sheet = status_sheet(project, last, today)
         out = write_status_workbook(tmp_path / "status.xlsx", sheet, project.initiative, TODAY)
         report = compute(
             project.template, load_facts(project), Month.of(project.initiative.start), last
@@ -183,7 +182,7 @@ def test_printing_and_colours(demos, tmp_path):
 
 def test_headers_name_the_initiative_and_goals_sit_beside_what_they_judge(demos, tmp_path):
     with Project.open(demos["fsm2"]) as project:
-        sheet = StatusSheetRepository(project).sheet(Month(2020, 10), dt.date(2020, 10, 31))
+        sheet = status_sheet(project, Month(2020, 10), dt.date(2020, 10, 31))
         team = dataclasses.replace(project.initiative, name="Team Nord")
         out = write_status_workbook(
             tmp_path / "s.xlsx", sheet, team, TODAY, program_name="Flere skal med 2"

@@ -18,6 +18,7 @@ from fsm_desktop.domain.model import (
     new_id,
 )
 from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.operations.board import board_cards
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import ConstraintError, Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
@@ -377,7 +378,9 @@ def test_step_up_due_in_ressourceforloeb(tmp_path):
             end="2021-04-30",
             note="",
         )
-        cards = {c.name: c for c in BoardRepository(project).cards(TODAY)}
+        # The repository reads the cards; judging step-up is the operation's.
+        assert not any(c.stepup_due for c in BoardRepository(project).cards(TODAY))
+        cards = {c.name: c for c in board_cards(project, TODAY)}
         assert (cards["Passiv"].stepup_due, cards["Aktiv"].stepup_due) == (True, False)
 
 

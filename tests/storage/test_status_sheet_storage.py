@@ -13,6 +13,7 @@ from fsm_desktop.domain.errors import KnownError, ValidationError
 from fsm_desktop.domain.measures import Month, compute
 from fsm_desktop.domain.model import Citizen, ExitReason, Staff, StaffRole, new_id
 from fsm_desktop.domain.status_sheet import CV, GROSS, HOURS_OVER, JOB_BROKER, NO_DATA, PAID, STEPUP
+from fsm_desktop.operations.status import status_sheet
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
 from fsm_desktop.storage.sqlite import dbapi as sqlite3
@@ -125,8 +126,7 @@ def test_facts_reads_what_the_rows_need(project):
 
 def test_sheet_counts_and_agrees_with_the_measures_page(project):
     _anna, _bo = _fill(project)
-    repo = StatusSheetRepository(project)
-    sheet = repo.sheet(Month(2020, 1), D("2020-01-31"))
+    sheet = status_sheet(project, Month(2020, 1), D("2020-01-31"))
 
     def cells(row_id):
         return [None if c is None else (c.count, c.denominator) for c in sheet.row(row_id).cells]
@@ -151,7 +151,7 @@ def test_sheet_counts_and_agrees_with_the_measures_page(project):
 
 
 def test_an_empty_project_says_which_rows_have_no_data(project):
-    sheet = StatusSheetRepository(project).sheet(Month(2019, 12), D("2019-12-31"))
+    sheet = status_sheet(project, Month(2019, 12), D("2019-12-31"))
     assert sheet.row(PAID).availability == NO_DATA
     assert sheet.row(CV).availability == NO_DATA
     assert [(c.count, c.denominator) for c in sheet.row(GROSS).cells] == [(0, 0)] * 3
@@ -159,7 +159,7 @@ def test_an_empty_project_says_which_rows_have_no_data(project):
 
 def test_the_month_must_lie_in_the_initiative(project):
     with pytest.raises(ValidationError, match="uden for indsatsens periode"):
-        StatusSheetRepository(project).sheet(Month(2019, 10), D("2019-10-31"))
+        status_sheet(project, Month(2019, 10), D("2019-10-31"))
 
 
 def _targets(project, measure: str) -> dict:

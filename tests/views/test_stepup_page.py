@@ -21,7 +21,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from fsm_desktop.domain.model import Citizen, ParticipantRole, PeriodKind, Staff, StaffRole, new_id
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.domain.stepup import DueReason, HealthFunction, MarkingKind, PlannedOffer
-from fsm_desktop.storage.board import BoardRepository
+from fsm_desktop.operations.board import board_cards
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
 from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository
@@ -286,7 +286,7 @@ def test_the_meetings_tab_shows_the_overdue_plan(page):
 
 
 def test_the_board_flags_due_and_overdue_follow_up(page):
-    cards = {c.citizen_id: c for c in BoardRepository(page.project).cards(TODAY)}
+    cards = {c.citizen_id: c for c in board_cards(page.project, TODAY)}
     anne, bent, dorte = (cards[page.people[n]] for n in ("Anne", "Bent", "Dorte"))
     assert anne.stepup_due and not anne.stepup_overdue
     assert not bent.stepup_due and not bent.stepup_overdue
