@@ -7,16 +7,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow bench deps screenshots clean
+.PHONY: run test test-slow lint bench deps screenshots clean
 
 run: deps $(STAMP)
 	$(BIN)/fsm-desktop --demo
 
-test: deps $(STAMP)
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" --durations=20 $(PYTEST_ARGS)
 
 test-slow: deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m slow --durations=10 $(PYTEST_ARGS)
+
+# The conventions a tool checks (settings in pyproject.toml): lint and format, the layers'
+# import contracts, the type checker.
+lint: deps $(STAMP)
+	$(BIN)/ruff check fsm_desktop tests bench
+	$(BIN)/ruff format --check fsm_desktop tests bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 bench: deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench

@@ -27,6 +27,15 @@ ORGANIZATION = "fsm-desktop"
 APPLICATION = "FSM Desktop"
 
 
+def log_folder() -> Path:
+    """The user's data folder, where the window (and the command line) keep the log."""
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
 def _setup_logging() -> None:
     """The log in the user's data folder, cleaned of personal data (fsm_desktop.logs)."""
     from fsm_desktop import logs
@@ -82,7 +91,7 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
     ask = False  # an encrypted --db without a password given: the window asks for it
     password = None
     if args.db:
-        from fsm_desktop.cli import PASSWORD_ENV, UsageError, given_password
+        from fsm_desktop.arguments import PASSWORD_ENV, UsageError, given_password
         from fsm_desktop.storage.keys import PasswordRequired
         from fsm_desktop.storage.project import Project
         from fsm_desktop.storage.writer_lock import ProjectInUse

@@ -16,14 +16,11 @@ import sys
 from collections.abc import Sequence
 
 from fsm_desktop import __version__
+from fsm_desktop.arguments import PASSWORD_ENV, UsageError, given_password
 from fsm_desktop.domain.errors import KnownError, ValidationError
 
 PROG = "fsm-desktop"
 EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    pass
 
 
 class _DanishHelp(argparse.HelpFormatter):
@@ -369,31 +366,6 @@ def _day(text: str):
 PASSWORD_FILE_HELP = "læs projektets adgangskode fra filen (ellers FSM_PASSWORD eller terminalen)"
 #: The environment variable a script gives the password in (never a plain argument: it would
 #: show in the process list).
-PASSWORD_ENV = "FSM_PASSWORD"
-
-
-def given_password(args: argparse.Namespace) -> str | None:
-    """The password from FSM_PASSWORD or --password-file (its first line), or None."""
-    import os
-
-    value = os.environ.get(PASSWORD_ENV)
-    if value:
-        return value
-    path = getattr(args, "password_file", None)
-    if path:
-        try:
-            with open(path, encoding="utf-8") as fh:
-                line = fh.readline()
-        except (OSError, UnicodeDecodeError) as exc:
-            from fsm_desktop.domain.danish import os_reason
-
-            reason = os_reason(exc) if isinstance(exc, OSError) else "filen er ikke UTF-8-tekst"
-            raise UsageError(f"--password-file {path} kunne ikke læses: {reason}") from None
-        line = line.rstrip("\r\n")
-        if not line:
-            raise UsageError(f"--password-file {path} er tom")
-        return line
-    return None
 
 
 def _terminal() -> bool:
@@ -958,15 +930,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _log_folder():
     """The user's data folder, where the window keeps its log (Qt is imported only now)."""
-    from pathlib import Path
+    from fsm_desktop.app import log_folder
 
-    from PySide6.QtCore import QCoreApplication, QStandardPaths
-
-    from fsm_desktop.app import APPLICATION, ORGANIZATION
-
-    QCoreApplication.setOrganizationName(ORGANIZATION)
-    QCoreApplication.setApplicationName(APPLICATION)
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    return log_folder()
 
 
 def main(argv: Sequence[str] | None = None, standalone: bool = False) -> int:
