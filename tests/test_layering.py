@@ -203,8 +203,8 @@ def test_the_package_respects_the_layers():
         ("fsm_desktop.storage.fake", "from PySide6 import QtCore\n", "PySide6"),
         (
             "fsm_desktop.storage.fake",
-            "import fsm_desktop.views.main_window\n",
-            "fsm_desktop.views.main_window",
+            "import fsm_desktop.views.main.window\n",
+            "fsm_desktop.views.main.window",
         ),
         ("fsm_desktop.storage.fake", "from ..views import board\n", "fsm_desktop.views.board"),
         ("fsm_desktop.exchange.fake", "from fsm_desktop.app import main\n", "fsm_desktop.app.main"),

@@ -15,7 +15,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from fsm_desktop.storage.imports import ImportRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
-from fsm_desktop.views.import_page import ImportDialog, ImportPage, MappingDialog
+from fsm_desktop.views.imports.page import ImportDialog, ImportPage, MappingDialog
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 

@@ -302,7 +302,7 @@ def test_the_detail_explains_the_selected_citizen(page):
 
 
 def test_the_citizen_page_shows_step_up_and_the_overdue_plan(page, qtbot):
-    from fsm_desktop.views.citizen_page import CitizenWindow
+    from fsm_desktop.views.citizens.window import CitizenWindow
 
     window = CitizenWindow(page.project, page.people["Dorte"], page)
     qtbot.addWidget(window)

@@ -48,11 +48,11 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
-from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.messages import translate_error
-from fsm_desktop.views.pages import Page
-from fsm_desktop.views.tasks import run_in_background
-from fsm_desktop.views.wording import citizens_text
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.kit.wording import citizens_text
 
 
 @lru_cache(maxsize=256)
@@ -828,7 +828,7 @@ class CitizensPage(Page):
         self.open_citizen_id(card.citizen_id)
 
     def open_citizen_id(self, citizen_id: str):
-        from fsm_desktop.views.citizen_page import CitizenWindow
+        from fsm_desktop.views.citizens.window import CitizenWindow
 
         window = CitizenWindow(self.project, citizen_id, self)
         window.saved.connect(self.data_changed)

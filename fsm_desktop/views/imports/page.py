@@ -62,11 +62,11 @@ from fsm_desktop.domain.imports import (
 from fsm_desktop.domain.model import Citizen, ExitReason
 from fsm_desktop.storage.imports import Ending, ImportRecord, ImportRepository
 from fsm_desktop.storage.project import Project
-from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.messages import translate_error
-from fsm_desktop.views.pages import Page
-from fsm_desktop.views.tables import read_only_table
-from fsm_desktop.views.tasks import run_in_background
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.tables import read_only_table
+from fsm_desktop.views.kit.tasks import run_in_background
 
 
 def _t(text: str) -> str:
@@ -1215,7 +1215,7 @@ class ImportPage(Page):
 
     def export_project(self) -> None:
         from fsm_desktop.exchange.template import require_audit
-        from fsm_desktop.views.citizens_page import get_personal_data_file_name
+        from fsm_desktop.views.citizens.register import get_personal_data_file_name
 
         if self.project is None:
             return

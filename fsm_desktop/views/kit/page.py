@@ -1,4 +1,4 @@
-"""The pages of the main window's navigation.
+"""The base class of the main window's pages (the registry is ``views.main.registry``).
 
 Each page loads its data the first time it is shown after a project was opened (start-up must
 not wait for pages nobody looks at). Pages whose feature has not landed yet say what will come
@@ -96,7 +96,7 @@ class Page(QWidget):
         if self.project is None:
             return None
         from fsm_desktop.domain.errors import KnownError
-        from fsm_desktop.views.messages import translate_error
+        from fsm_desktop.views.kit.messages import translate_error
 
         try:
             self.project.require_team_copy(what)
@@ -135,7 +135,7 @@ class Page(QWidget):
         ways of writing that are not a button (a key, a drop)."""
         if not self.read_only:
             return False
-        from fsm_desktop.views.messages import translate_error
+        from fsm_desktop.views.kit.messages import translate_error
 
         window = self.window()
         status = getattr(window, "statusBar", None)
@@ -171,24 +171,3 @@ class Page(QWidget):
         layout.addWidget(text)
         frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         return frame
-
-
-def page_classes() -> tuple[type[Page], ...]:
-    """The navigation's pages, in order."""
-    from fsm_desktop.views.board_page import BoardPage
-    from fsm_desktop.views.citizens_page import CitizensPage
-    from fsm_desktop.views.import_page import ImportPage
-    from fsm_desktop.views.measures_page import MeasuresPage
-    from fsm_desktop.views.staff_page import StaffPage
-    from fsm_desktop.views.status_page import StatusSheetPage
-    from fsm_desktop.views.stepup_page import StepUpPage
-
-    return (
-        BoardPage,
-        CitizensPage,
-        StepUpPage,
-        MeasuresPage,
-        StatusSheetPage,
-        StaffPage,
-        ImportPage,
-    )

@@ -67,9 +67,9 @@ from fsm_desktop.storage.stepup import (
     validate_marking,
     validate_meeting,
 )
-from fsm_desktop.views.messages import translate_error
-from fsm_desktop.views.pages import Page
-from fsm_desktop.views.tasks import run_in_background
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.tasks import run_in_background
 
 ERROR_STYLE = "color: #a2191f;"
 WARNING_STYLE = "background: #fff8e1; border: 1px solid #f1c21b; padding: 6px; color: #3d2a00;"
@@ -779,7 +779,7 @@ class StepUpPage(Page):
         case = self.selected_case()
         if case is None or self.project is None:
             return
-        from fsm_desktop.views.citizen_page import CitizenWindow
+        from fsm_desktop.views.citizens.window import CitizenWindow
 
         window = CitizenWindow(self.project, case.citizen_id, self)
         window.saved.connect(self._saved)
@@ -816,7 +816,7 @@ def default_participants(case: StepUpCase, staff: list) -> list[Participant]:
 
 # --- dialogs --------------------------------------------------------------------------------------------
 def _date_field(day: dt.date | None, optional: bool, parent):
-    from fsm_desktop.views.citizen_page import DateField
+    from fsm_desktop.views.citizens.window import DateField
 
     return DateField(day, optional=optional, parent=parent)
 

@@ -51,10 +51,10 @@ from fsm_desktop.domain.status_sheet import (
 )
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
-from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.messages import translate_error
-from fsm_desktop.views.pages import Page
-from fsm_desktop.views.tasks import run_in_background
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.tasks import run_in_background
 
 #: Light fills with dark text (contrast on a projector); the ✓ / ✗ marks say the same without colour.
 MET_BACKGROUND, MET_TEXT = QColor("#d9f0dc"), QColor("#14532d")

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from fsm_desktop.domain.danish import number
-from fsm_desktop.views.wording import citizens_text
+from fsm_desktop.views.kit.wording import citizens_text
 
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
 #: On an empty row: True when it is the first row of its lane (a line is drawn above it).

@@ -27,11 +27,12 @@ from fsm_desktop.storage.keys import Key, PasswordRequired, WrongPassword
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import SUFFIX, Project
 from fsm_desktop.storage.writer_lock import ProjectInUse
-from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.messages import log, show_known_error, translate_error
-from fsm_desktop.views.new_project_dialog import NewProjectDialog
-from fsm_desktop.views.pages import Page, page_classes
-from fsm_desktop.views.tasks import run_in_background
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.kit.messages import log, show_known_error, translate_error
+from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.main.new_project_dialog import NewProjectDialog
+from fsm_desktop.views.main.registry import page_classes
 
 MAX_RECENT = 8
 DEMO_FILE = "demo.fsm"
@@ -408,7 +409,7 @@ class MainWindow(QMainWindow):
     # --- passwords ------------------------------------------------------------------------------
     def ask_password(self, file_name: str, wrong: bool) -> str | None:
         """The password of an encrypted project, or None (cancelled). Tests replace this."""
-        from fsm_desktop.views.password_dialogs import PasswordDialog
+        from fsm_desktop.views.main.password_dialogs import PasswordDialog
 
         dialog = PasswordDialog(file_name, wrong, self)
         try:
@@ -617,7 +618,7 @@ class MainWindow(QMainWindow):
     def close_citizen_windows(self) -> bool:
         """Close the open citizen pages (each asks about unsaved changes); False when the user
         chose to stay on one."""
-        from fsm_desktop.views.citizen_page import CitizenWindow
+        from fsm_desktop.views.citizens.window import CitizenWindow
 
         for window in self.findChildren(CitizenWindow):
             if window.isVisible() and not window.close():
@@ -739,7 +740,7 @@ class MainWindow(QMainWindow):
 
     def choose_backup(self, backups, folder: Path):
         """The backup to restore (the dialog, then a confirmation), or None. Tests replace this."""
-        from fsm_desktop.views.backups_dialog import BackupsDialog
+        from fsm_desktop.views.main.backups_dialog import BackupsDialog
 
         assert self.project is not None
         dialog = BackupsDialog(self.project.path.name, backups, str(folder), self)
@@ -985,7 +986,7 @@ class MainWindow(QMainWindow):
         self, title: str, text: str, ask_current: bool = False
     ) -> tuple[str, str | None] | None:
         """(new password, current password or None) from the user, or None. Tests replace this."""
-        from fsm_desktop.views.password_dialogs import NewPasswordDialog
+        from fsm_desktop.views.main.password_dialogs import NewPasswordDialog
 
         dialog = NewPasswordDialog(title, text, ask_current, self)
         try:
@@ -1188,7 +1189,7 @@ class MainWindow(QMainWindow):
 
     def ask_checkout(self, project: Project) -> tuple[Path, str | None] | None:
         """(the laptop copy's path, the job broker's initials or None), or None. Tests replace this."""
-        from fsm_desktop.views.sync_dialogs import CheckoutDialog
+        from fsm_desktop.views.sync.dialogs import CheckoutDialog
 
         dialog = CheckoutDialog(project, self)
         try:
@@ -1200,7 +1201,7 @@ class MainWindow(QMainWindow):
 
     def checkout_to(self, path: str | Path, job_broker: str | None = None) -> bool:
         from fsm_desktop.storage.sync import checkout
-        from fsm_desktop.views.wording import citizens_text
+        from fsm_desktop.views.kit.wording import citizens_text
 
         assert self.project is not None
         try:
@@ -1244,7 +1245,7 @@ class MainWindow(QMainWindow):
 
     def ask_handin(self, project: Project) -> tuple[Path, bool] | None:
         """(the change file's path, keep working), or None. Tests replace this."""
-        from fsm_desktop.views.sync_dialogs import HandinDialog
+        from fsm_desktop.views.sync.dialogs import HandinDialog
 
         dialog = HandinDialog(project, self)
         try:
@@ -1377,7 +1378,7 @@ class MainWindow(QMainWindow):
         """Read the change file, plan the merge, show it (MergeDialog), which writes it once
         every conflict has a choice; then say what was merged."""
         from fsm_desktop.storage.sync import plan_merge
-        from fsm_desktop.views.sync_dialogs import result_text
+        from fsm_desktop.views.sync.dialogs import result_text
 
         try:
             changes = self.read_changes(path, project.key)
@@ -1423,7 +1424,7 @@ class MainWindow(QMainWindow):
 
     def ask_changes_password(self, file_name: str, wrong: bool) -> str | None:
         """The laptop copy's password for its change file, or None. Tests replace this."""
-        from fsm_desktop.views.password_dialogs import PasswordDialog
+        from fsm_desktop.views.main.password_dialogs import PasswordDialog
 
         dialog = PasswordDialog(
             file_name,
@@ -1441,7 +1442,7 @@ class MainWindow(QMainWindow):
 
     def run_merge_dialog(self, project: Project, plan):
         """The merge dialog; the MergeResult once it has written, else None. Tests replace this."""
-        from fsm_desktop.views.sync_dialogs import MergeDialog
+        from fsm_desktop.views.sync.dialogs import MergeDialog
 
         dialog = MergeDialog(plan, self, project=project)
         try:

@@ -71,10 +71,12 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import Staff, StaffRole
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.staff import CaseloadRepository, ReassignmentRecord, StaffRegister
-from fsm_desktop.views.measures_chart import preload
-from fsm_desktop.views.messages import translate_error
-from fsm_desktop.views.pages import Page
-from fsm_desktop.views.staff_model import (
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.kit.wording import citizens_text
+from fsm_desktop.views.measures.chart import preload
+from fsm_desktop.views.staff.models import (
     OVER_BACKGROUND,
     ROLE_LABELS,
     HistoryModel,
@@ -83,8 +85,6 @@ from fsm_desktop.views.staff_model import (
     loads_for,
     status_words,
 )
-from fsm_desktop.views.tasks import run_in_background
-from fsm_desktop.views.wording import citizens_text
 
 ERROR_STYLE = "color: #a2191f;"
 WARNING_STYLE = "background: #fff8e1; border: 1px solid #c98a00; padding: 6px; color: #3d2a00;"

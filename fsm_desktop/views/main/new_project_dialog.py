@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsm_desktop.domain.program import ProgramTemplate, builtin_templates
-from fsm_desktop.views.password_dialogs import PasswordFields
+from fsm_desktop.views.main.password_dialogs import PasswordFields
 
 
 class NewProjectDialog(QDialog):

@@ -32,7 +32,7 @@ from fsm_desktop.domain.caseload import (
 )
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.model import Staff, StaffRole
-from fsm_desktop.views.wording import citizens_text
+from fsm_desktop.views.kit.wording import citizens_text
 
 ROLE_LABELS = {
     StaffRole.JOB_BROKER: QT_TRANSLATE_NOOP("StaffModel", "Jobformidler"),

@@ -24,7 +24,7 @@ from fsm_desktop.domain.danish import kroner, number, os_reason, percent
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import MeasureResult, PayoutForecast
 from fsm_desktop.domain.model import BoardColumn
-from fsm_desktop.views import file_dialogs
+from fsm_desktop.views.kit import file_dialogs
 
 SHARE_COLOUR = "#2f6fca"
 BEST_COLOUR = "#c25e00"
@@ -287,7 +287,7 @@ class ChartView(QWidget):
         try:
             return self.save(path)
         except KnownError as error:
-            from fsm_desktop.views.messages import translate_error
+            from fsm_desktop.views.kit.messages import translate_error
 
             QMessageBox.warning(self, _t("Diagrammet blev ikke gemt"), translate_error(error))
             return None

@@ -32,14 +32,14 @@ from fsm_desktop.domain.board import (
     Summary,
 )
 from fsm_desktop.domain.model import BOARD_LABELS, BoardColumn
-from fsm_desktop.views.card_delegate import (
+from fsm_desktop.views.board.card_delegate import (
     CARD_ROLE,
     LANE_START_ROLE,
     SLOT_ROLE,
     SUMMARY_ROLE,
     CardData,
 )
-from fsm_desktop.views.wording import citizens_text
+from fsm_desktop.views.kit.wording import citizens_text
 
 #: The dragged cards: a JSON list of citizen ids.
 MIME_TYPE = "application/x-fsm-board-cards"

@@ -84,8 +84,8 @@ from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor, CitizenRecord
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.stepup import StepUpRepository
-from fsm_desktop.views.messages import translate_error
-from fsm_desktop.views.tables import read_only_table
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.tables import read_only_table
 
 ERROR_STYLE = "color: #b3261e;"
 CATEGORY_COLORS = {

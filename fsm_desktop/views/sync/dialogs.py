@@ -56,8 +56,8 @@ from fsm_desktop.storage.project import SUFFIX, Project
 from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.storage.sync import SUFFIX as CHANGES_SUFFIX
 from fsm_desktop.storage.sync import MergePlan, MergeResult, apply_merge
-from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.messages import translate_error
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.kit.messages import translate_error
 
 
 def _t(text: str) -> str:

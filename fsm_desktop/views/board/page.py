@@ -67,17 +67,17 @@ from fsm_desktop.domain.model import AssignmentRole, BoardColumn, StaffRole
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project, ProjectConnector
 from fsm_desktop.storage.repositories import StaffRepository
-from fsm_desktop.views.board_models import (
+from fsm_desktop.views.board.card_delegate import LANE_START_ROLE, CardDelegate
+from fsm_desktop.views.board.models import (
     BOARD_CARD_ROLE,
     FLAG_LABELS,
     BoardColumnModel,
     LaneLabelModel,
     column_label,
 )
-from fsm_desktop.views.card_delegate import LANE_START_ROLE, CardDelegate
-from fsm_desktop.views.messages import translate_error
-from fsm_desktop.views.pages import Page
-from fsm_desktop.views.tasks import run_in_background
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.tasks import run_in_background
 
 MEETING_ZOOM = 1.4
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.4, 1.6, 1.8, 2.0)
@@ -1205,7 +1205,7 @@ class BoardPage(Page):
         card = index.data(BOARD_CARD_ROLE) if index.isValid() else None
         if card is None or self.project is None:
             return
-        from fsm_desktop.views.citizen_page import CitizenWindow
+        from fsm_desktop.views.citizens.window import CitizenWindow
 
         window = CitizenWindow(self.project, card.citizen_id, self)
         window.saved.connect(self.data_changed)

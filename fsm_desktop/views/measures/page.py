@@ -53,9 +53,9 @@ from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.breakdown import load_people
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.project import Project
-from fsm_desktop.views.measures_chart import BoardHistoryChart, MeasureChart, preload
-from fsm_desktop.views.pages import Page
-from fsm_desktop.views.tasks import run_in_background
+from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.measures.chart import BoardHistoryChart, MeasureChart, preload
 
 MET_COLOR = QColor("#1b6e3a")
 NOT_MET_COLOR = QColor("#8a1c14")
