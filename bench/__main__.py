@@ -808,7 +808,8 @@ def bench_register(runs: int, citizens: int) -> None:
     from fsm_desktop.app import create_application
     from fsm_desktop.storage.board import BoardRepository
     from fsm_desktop.storage.project import Project
-    from fsm_desktop.views.citizens.register import CitizenRows, CitizensModel, CitizensPage
+    from fsm_desktop.views.citizens.register import CitizensPage
+    from fsm_desktop.views.citizens.register_model import CitizenRows, CitizensModel
     from fsm_desktop.views.kit import tasks
 
     db, _ = demo_database(citizens)

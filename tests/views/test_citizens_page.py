@@ -17,7 +17,8 @@ from fsm_desktop.domain.model import BoardColumn, new_id
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
-from fsm_desktop.views.citizens.register import CitizensModel, CitizensPage
+from fsm_desktop.views.citizens.register import CitizensPage
+from fsm_desktop.views.citizens.register_model import CitizensModel
 from fsm_desktop.views.citizens.window import CitizenWindow
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal

@@ -25,13 +25,9 @@ from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.views.kit import tasks
 from fsm_desktop.views.measures import page as measures_page
 from fsm_desktop.views.measures.chart import payout_text
-from fsm_desktop.views.measures.page import (
-    BreakdownModel,
-    MeasuresPage,
-    MembersDialog,
-    MembersModel,
-    ResultsModel,
-)
+from fsm_desktop.views.measures.dialogs import MembersDialog
+from fsm_desktop.views.measures.models import BreakdownModel, MembersModel, ResultsModel
+from fsm_desktop.views.measures.page import MeasuresPage
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 MARCH = 4  # 2020-03 is the fifth month of FSM2's period (from November 2019)

@@ -23,7 +23,8 @@ from fsm_desktop.storage.repositories import AuditLog, StaffRepository
 from fsm_desktop.storage.sync import checkout, handin, plan_merge, read_change_file
 from fsm_desktop.views.board.models import BOARD_CARD_ROLE
 from fsm_desktop.views.kit import file_dialogs
-from fsm_desktop.views.sync.dialogs import ConflictModel, MergeDialog
+from fsm_desktop.views.sync.merge_dialog import MergeDialog
+from fsm_desktop.views.sync.models import ConflictModel
 
 FAIL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
@@ -492,7 +493,7 @@ def test_an_unusable_change_file_is_a_danish_message(
 
 
 def test_merged_entries_name_the_laptop_copy_in_the_citizens_audit_log(qtbot, sync, conflict, team):
-    from fsm_desktop.views.citizens.window import _audit_row
+    from fsm_desktop.views.citizens.labels import _audit_row
 
     dialog = merge_dialog(qtbot, team, conflict)
     dialog.model.choose_all("laptop")

@@ -12,17 +12,15 @@ well; closing with unsaved changes asks first."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -31,7 +29,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -40,10 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from fsm_desktop.domain.citizen_edit import (
-    EXEMPTION_KINDS,
     CitizenChanges,
     contact_check,
-    exemption_code,
     exemption_label,
     handover_problem,
     leaving_date,
@@ -52,7 +47,6 @@ from fsm_desktop.domain.citizen_edit import (
     validate_hours,
     validate_master,
     validate_network,
-    validate_period,
     validate_status,
 )
 from fsm_desktop.domain.cpr import format_cpr, mask
@@ -84,145 +78,25 @@ from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor, CitizenRecord
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.stepup import StepUpRepository
+from fsm_desktop.views.citizens.labels import (
+    CONTACT_LABELS,
+    ERROR_STYLE,
+    EXIT_LABELS,
+    ORIGIN_LABELS,
+    _audit_row,
+    _dk,
+)
+from fsm_desktop.views.citizens.painting import Sparkline, Timeline, last_months
+from fsm_desktop.views.citizens.period_dialog import PeriodDialog
+from fsm_desktop.views.kit.dates import DateField
+from fsm_desktop.views.kit.errors import error_label, show_error
+from fsm_desktop.views.kit.header import title_label
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.tables import read_only_table
-
-ERROR_STYLE = "color: #b3261e;"
-CATEGORY_COLORS = {
-    PeriodCategory.BENEFIT: QColor("#8aa4c8"),
-    PeriodCategory.OFFER: QColor("#2f6fca"),
-    PeriodCategory.OUTCOME: QColor("#1b6e3a"),
-    PeriodCategory.MARKING: QColor("#b08000"),
-}
-CATEGORY_LABELS = {
-    PeriodCategory.BENEFIT: "Ydelser",
-    PeriodCategory.OFFER: "Tilbud",
-    PeriodCategory.OUTCOME: "Resultater",
-    PeriodCategory.MARKING: "Markeringer",
-}
-CONTACT_LABELS = {
-    ContactKind.IN_PERSON: "personligt",
-    ContactKind.PHONE: "telefon",
-    ContactKind.COMPANY_VISIT: "virksomhedsbesøg",
-}
-EXIT_LABELS = {
-    ExitReason.MOVED_AWAY: "fraflyttet",
-    ExitReason.RETIRED: "folkepension",
-    ExitReason.DIED: "død",
-    ExitReason.OTHER: "andet (sagen er lukket; bliver i målgruppen)",
-}
-AUDIT_ACTIONS = {
-    "create": "oprettet",
-    "update": "ændret",
-    "delete": "slettet",
-    "reveal_cpr": "CPR vist",
-    "import": "import",
-    "undo_import": "import fortrudt",
-    "move": "flyttet på tavlen",
-    "undo_move": "flytning fortrudt",
-    "reassign": "ny medarbejder",
-    "undo_reassign": "skift fortrudt",
-    "merge_create": "indlæst fra bærbar (oprettet)",
-    "merge_update": "indlæst fra bærbar (ændret)",
-    "merge_delete": "indlæst fra bærbar (slettet)",
-}
-ORIGIN_LABELS = {
-    Origin.DANISH: "dansk",
-    Origin.WESTERN: "vestlig",
-    Origin.NON_WESTERN: "ikke-vestlig",
-}
-
-
-def _audit_row(entry, names: dict[str, str]) -> list[str]:
-    """One row of the Revisionslog tab: an entry from a laptop copy names it after the user
-    ("jf (bærbar JF3)"); a merged change says its field and values in the user's words
-    (``names``: staff id → initials)."""
-    user = (
-        entry.user
-        if not entry.source
-        else _t("{user} ({source})").format(user=entry.user, source=entry.source)
-    )
-    field, old, new = entry.field_name, entry.old or "", entry.new or ""
-    if entry.action.startswith("merge_"):
-        from fsm_desktop.domain.sync import TABLE_WORDS, field_words, value_words
-
-        if field:
-            field = field_words(entry.entity, field)
-            # The log keeps values as text: a whole number goes back to one ("0" is "nej").
-            old, new = (
-                ""
-                if value is None
-                else names.get(value)
-                or value_words(
-                    entry.entity, entry.field_name, int(value) if value.isdigit() else value
-                )
-                for value in (entry.old, entry.new)
-            )
-        else:
-            field = TABLE_WORDS.get(entry.entity, entry.entity)
-    return [
-        entry.at.strftime("%d-%m-%Y %H:%M"),
-        user,
-        _t(AUDIT_ACTIONS.get(entry.action, entry.action)),
-        field,
-        old,
-        new,
-    ]
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
-
-
-def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
-
-
-_DATE = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """ "16-03-2020", "16.3.2020" or "2020-03-16"; None for an empty field; ValueError otherwise."""
-    if not text.strip():
-        return None
-    match = _DATE.match(text)
-    if match:
-        return dt.date(int(match[3]), int(match[2]), int(match[1]))
-    match = _ISO.match(text)
-    if match:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    raise ValueError(text)
-
-
-class DateField(QLineEdit):
-    """A date as Danes write it (dd-mm-åååå); may be left empty when ``optional``."""
-
-    def __init__(self, day: dt.date | None = None, optional: bool = True, parent=None) -> None:
-        super().__init__(_dk(day), parent)
-        self.optional = optional
-        self.setPlaceholderText(_t("dd-mm-åååå"))
-        self.setMaximumWidth(130)
-
-    def date(self) -> dt.date | None:
-        """The date; None when empty; raises ValueError when it is not a date."""
-        return parse_date(self.text())
-
-    def set_date(self, day: dt.date | None) -> None:
-        self.setText(_dk(day))
-
-
-def _error_label(parent) -> QLabel:
-    label = QLabel(parent)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _show_error(label: QLabel, message: str | None) -> None:
-    label.setText(message or "")
-    label.setVisible(bool(message))
 
 
 def _period_note(period: Period) -> str:
@@ -254,319 +128,6 @@ def _fill(
             if keys is not None:
                 item.setData(Qt.ItemDataRole.UserRole, keys[r])
             table.setItem(r, c, item)
-
-
-class Timeline(QWidget):
-    """A strip per category (ydelser, tilbud, resultater, markeringer) over the citizen's time."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.periods: list[Period] = []
-        self.today = dt.date.today()
-        self.setMinimumHeight(130)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName(_t("Tidslinje over forløb"))
-
-    def set_periods(self, periods: list[Period], today: dt.date) -> None:
-        self.periods = list(periods)
-        self.today = today
-        self.setToolTip(
-            "\n".join(
-                f"{PERIOD_LABELS[p.kind]}: {_dk(p.start)} – {_dk(p.end) or _t('i gang')}"
-                for p in self.periods
-            )
-        )
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        return QSize(600, 130)
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        rect = self.rect().adjusted(90, 6, -8, -18)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
-        if not self.periods:
-            painter.setPen(QColor("#6b7280"))
-            painter.drawText(
-                self.rect(), Qt.AlignmentFlag.AlignCenter, _t("Ingen forløb registreret")
-            )
-            return
-        first = min(p.start for p in self.periods)
-        last = max([self.today, *(p.end or self.today for p in self.periods)])
-        span = max((last - first).days, 1)
-
-        def x(day: dt.date) -> float:
-            return rect.left() + rect.width() * (day - first).days / span
-
-        categories = list(CATEGORY_LABELS)
-        lane = rect.height() / len(categories)
-        for i, category in enumerate(categories):
-            y = rect.top() + i * lane
-            painter.setPen(QColor("#4a5361"))
-            painter.drawText(
-                QRectF(4, y, 84, lane), Qt.AlignmentFlag.AlignVCenter, _t(CATEGORY_LABELS[category])
-            )
-            rows = stack_rows([p for p in self.periods if p.kind.category is category])
-            height = (lane - 4) / max(len(rows), 1)
-            for r, row in enumerate(rows):
-                for p in row:
-                    left, right = x(p.start), x(min(p.end or self.today, last))
-                    bar = QRectF(left, y + 2 + r * height, max(right - left, 3), height - 1)
-                    painter.setPen(QPen(QColor("#ffffff"), 1))
-                    painter.setBrush(CATEGORY_COLORS[category])
-                    painter.drawRoundedRect(bar, 3, 3)
-                    label = PERIOD_LABELS[p.kind]
-                    if (
-                        bar.width() > painter.fontMetrics().horizontalAdvance(label) + 8
-                        and height >= 12
-                    ):
-                        painter.setPen(QColor("#ffffff"))
-                        painter.drawText(
-                            bar.adjusted(4, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, label
-                        )
-        painter.setPen(QPen(QColor("#b3261e"), 1, Qt.PenStyle.DashLine))
-        painter.drawLine(QPointF(x(self.today), rect.top()), QPointF(x(self.today), rect.bottom()))
-        painter.setPen(QColor("#4a5361"))
-        painter.drawText(
-            QRectF(rect.left(), rect.bottom() + 2, 120, 14), Qt.AlignmentFlag.AlignLeft, _dk(first)
-        )
-        painter.drawText(
-            QRectF(rect.right() - 120, rect.bottom() + 2, 120, 14),
-            Qt.AlignmentFlag.AlignRight,
-            _dk(last),
-        )
-
-
-def stack_rows(periods: list[Period]) -> list[list[Period]]:
-    """Periods in rows so that none overlaps another in its row (first fit, by start)."""
-    rows: list[list[Period]] = []
-    ends: list[dt.date] = []
-    for p in sorted(periods, key=lambda p: (p.start, p.end or dt.date.max)):
-        for r, end in enumerate(ends):
-            if p.start > end:
-                rows[r].append(p)
-                ends[r] = p.end or dt.date.max
-                break
-        else:
-            rows.append([p])
-            ends.append(p.end or dt.date.max)
-    return rows
-
-
-class Sparkline(QWidget):
-    """Paid hours in the last twelve months (a month without hours is 0), as a small line with
-    the first and last month and the highest value written beside it."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.months: list[str] = []
-        self.values: list[float] = []
-        self.setMinimumSize(260, 70)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName(_t("Løntimer måned for måned"))
-
-    def set_months(self, months: list[str], values: list[float]) -> None:
-        self.months = list(months)
-        self.values = list(values)
-        self.setToolTip("\n".join(f"{m}: {number(v, 1)}" for m, v in zip(months, values)))
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        return QSize(400, 70)
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        rect = QRectF(self.rect()).adjusted(6, 6, -70, -18)
-        painter.setPen(QColor("#d5d9e0"))
-        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
-        if not any(self.values):
-            painter.setPen(QColor("#6b7280"))
-            painter.drawText(
-                self.rect(),
-                Qt.AlignmentFlag.AlignCenter,
-                _t("Ingen løntimer de seneste 12 måneder"),
-            )
-            return
-        top = max(self.values)
-        step = rect.width() / max(len(self.values) - 1, 1)
-        points = [
-            QPointF(rect.left() + i * step, rect.bottom() - rect.height() * v / top)
-            for i, v in enumerate(self.values)
-        ]
-        painter.setPen(QPen(QColor("#1b6e3a"), 2))
-        for a, b in itertools.pairwise(points):
-            painter.drawLine(a, b)
-        painter.setBrush(QColor("#1b6e3a"))
-        for point, value in zip(points, self.values):
-            if value > 0:
-                painter.drawEllipse(point, 2.5, 2.5)
-        painter.setPen(QColor("#4a5361"))
-        painter.drawText(
-            QRectF(rect.left(), rect.bottom() + 2, 80, 14),
-            Qt.AlignmentFlag.AlignLeft,
-            self.months[0],
-        )
-        painter.drawText(
-            QRectF(rect.right() - 80, rect.bottom() + 2, 80, 14),
-            Qt.AlignmentFlag.AlignRight,
-            self.months[-1],
-        )
-        painter.drawText(
-            QRectF(rect.right() + 6, rect.top() - 4, 64, 16),
-            Qt.AlignmentFlag.AlignLeft,
-            _t("højst {n}").format(n=number(max(self.values), 1)),
-        )
-
-
-def last_months(month: str, n: int = 12) -> list[str]:
-    """The ``n`` months up to and including ``month`` (YYYY-MM), oldest first."""
-    year, m = int(month[:4]), int(month[5:7])
-    out = []
-    for _ in range(n):
-        out.append(f"{year:04d}-{m:02d}")
-        m -= 1
-        if m == 0:
-            year, m = year - 1, 12
-    return list(reversed(out))
-
-
-class PeriodDialog(QDialog):
-    """Add or edit one period; checked against the citizen's other periods before it is taken,
-    each message under its own field. A fritagelse names its kind from a fixed list (kept in the
-    period's note, as the import and the demo keep it); other periods have a free note."""
-
-    def __init__(
-        self,
-        period: Period | None,
-        others: list[Period],
-        citizen_id: str,
-        today: dt.date,
-        parent=None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_t("Forløb") if period is None else _t("Redigér forløb"))
-        self.others = others
-        self.citizen_id = citizen_id
-        self.today = today
-        self.original = period
-        layout = QVBoxLayout(self)
-        self.form = form = QFormLayout()
-        self.kind_box = QComboBox(self)
-        for kind in PeriodKind:
-            self.kind_box.addItem(PERIOD_LABELS[kind], kind.value)
-        self.start_field = DateField(period.start if period else today, optional=False, parent=self)
-        self.end_field = DateField(period.end if period else None, parent=self)
-        self.end_field.setPlaceholderText(_t("tom = i gang"))
-        self.exemption_box = QComboBox(self)
-        self.exemption_box.setAccessibleName(_t("Fritagelsens art"))
-        self.exemption_box.setPlaceholderText(_t("vælg fritagelsens art"))
-        for code, label in EXEMPTION_KINDS.items():
-            self.exemption_box.addItem(_t(label), code)
-        self.note_field = QLineEdit(self)
-        self.note_field.setPlaceholderText(_t("fx arbejdsstedet"))
-        self.start_error, self.end_error, self.exemption_error, self.note_error = (
-            _error_label(self) for _ in range(4)
-        )
-        if period is not None:
-            self.kind_box.setCurrentIndex(self.kind_box.findData(period.kind.value))
-            self._set_note(period)
-        else:
-            self.exemption_box.setCurrentIndex(-1)
-        form.addRow(_t("Type"), self.kind_box)
-        form.addRow(_t("Fra"), self.start_field)
-        form.addRow("", self.start_error)
-        form.addRow(_t("Til"), self.end_field)
-        form.addRow("", self.end_error)
-        form.addRow(_t("Art"), self.exemption_box)
-        form.addRow("", self.exemption_error)
-        form.addRow(_t("Note"), self.note_field)
-        form.addRow("", self.note_error)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.kind_box.currentIndexChanged.connect(self._kind_changed)
-        self._kind_changed()
-
-    def _set_note(self, period: Period) -> None:
-        if period.kind is not PeriodKind.FRITAGELSE:
-            self.note_field.setText(period.note)
-            return
-        code = exemption_code(period.note)
-        if code is not None and self.exemption_box.findData(code) < 0:
-            self.exemption_box.addItem(_t(exemption_label(code)), code)  # a kind no longer offered
-        elif code is None and period.note.strip():
-            self.exemption_box.addItem(
-                period.note, period.note
-            )  # not a kind: shown, refused when taken
-        self.exemption_box.setCurrentIndex(self.exemption_box.findData(code or period.note))
-
-    @property
-    def is_exemption(self) -> bool:
-        return self.kind_box.currentData() == PeriodKind.FRITAGELSE.value
-
-    def _kind_changed(self, _=None) -> None:
-        """A fritagelse shows the choice of its kind; the others the free note."""
-        exemption = self.is_exemption
-        self.form.setRowVisible(self.exemption_box, exemption)
-        self.form.setRowVisible(self.note_field, not exemption)
-        if not exemption:
-            _show_error(self.exemption_error, None)
-        if exemption:
-            _show_error(self.note_error, None)
-
-    def _show(self, problems: dict[str, str]) -> None:
-        for key, label in (
-            ("start", self.start_error),
-            ("end", self.end_error),
-            ("exemption", self.exemption_error),
-            ("note", self.note_error),
-        ):
-            _show_error(label, problems.get(key))
-
-    def period(self) -> Period | None:
-        """The period as entered, or None (and the messages shown by their fields) when it cannot be."""
-        problems: dict[str, str] = {}
-        dates: dict[str, dt.date | None] = {}
-        for key, name, date_field in (
-            ("start", _t("Fra"), self.start_field),
-            ("end", _t("Til"), self.end_field),
-        ):
-            try:
-                dates[key] = date_field.date()
-            except ValueError:
-                problems[key] = _t("»{text}« i {field} er ikke en dato (dd-mm-åååå).").format(
-                    text=date_field.text(), field=name
-                )
-                dates[key] = None
-        if dates["start"] is None and "start" not in problems:
-            problems["start"] = _t("Fra skal udfyldes.")
-        if problems:
-            self._show(problems)
-            return None
-        kind = PeriodKind(self.kind_box.currentData())
-        if self.is_exemption:
-            note = self.exemption_box.currentData() or ""
-        else:
-            note = self.note_field.text().strip()
-        period = Period(self.citizen_id, kind, dates["start"], dates["end"], note)
-        if self.original is not None:
-            period.id = self.original.id
-        problems = {
-            key: _t(message)
-            for key, message in validate_period(period, self.others, self.today).items()
-        }
-        self._show(problems)
-        return None if problems else period
-
-    def accept(self) -> None:
-        if self.period() is not None:
-            super().accept()
 
 
 class CitizenWindow(QDialog):
@@ -628,8 +189,7 @@ class CitizenWindow(QDialog):
     # --- building ----------------------------------------------------------------------------------
     def _build(self) -> None:
         top = QHBoxLayout()
-        self.title = QLabel(self)
-        self.title.setObjectName("pageTitle")
+        self.title = title_label("", self)
         top.addWidget(self.title)
         self.cpr_label = QLabel(self)
         self.reveal_button = QPushButton(_t("Vis CPR"), self)
@@ -685,7 +245,7 @@ class CitizenWindow(QDialog):
         column.addLayout(grid)
         column.addStretch(1)
         self.name_field = QLineEdit(page)
-        self.name_error = _error_label(page)
+        self.name_error = error_label(page, ERROR_STYLE)
         self.gender_box = QComboBox(page)
         self.gender_box.addItem("–", "")
         self.gender_box.addItem(_t("kvinde"), Gender.FEMALE.value)
@@ -700,9 +260,9 @@ class CitizenWindow(QDialog):
             self.group_box.addItem(
                 _t("Gruppe {id}: {name}").format(id=group.id, name=group.name), group.id
             )
-        self.group_error = _error_label(page)
+        self.group_error = error_label(page, ERROR_STYLE)
         self.entry_field = DateField(parent=page)
-        self.entry_error = _error_label(page)
+        self.entry_error = error_label(page, ERROR_STYLE)
         exit_row = QHBoxLayout()
         self.exit_field = DateField(parent=page)
         self.exit_reason_box = QComboBox(page)
@@ -711,10 +271,10 @@ class CitizenWindow(QDialog):
             self.exit_reason_box.addItem(_t(label), reason.value)
         exit_row.addWidget(self.exit_field)
         exit_row.addWidget(self.exit_reason_box, 1)
-        self.exit_error = _error_label(page)
+        self.exit_error = error_label(page, ERROR_STYLE)
         self.note_field = QPlainTextEdit(page)
         self.note_field.setMaximumHeight(90)
-        self.note_error = _error_label(page)
+        self.note_error = error_label(page, ERROR_STYLE)
         grid.addRow(_t("Navn"), self.name_field)
         grid.addRow("", self.name_error)
         grid.addRow(_t("Køn"), self.gender_box)
@@ -768,7 +328,7 @@ class CitizenWindow(QDialog):
             grid.addWidget(button, row, 3)
             self.handover_boxes[role] = box
             self.handover_dates[role] = date
-            self.handover_errors[role] = _error_label(page)
+            self.handover_errors[role] = error_label(page, ERROR_STYLE)
             grid.addWidget(self.handover_errors[role], row + 1, 1, 1, 3)
         layout.addLayout(grid)
         hint = QLabel(
@@ -837,7 +397,7 @@ class CitizenWindow(QDialog):
             entry.addWidget(widget)
         entry.addStretch(1)
         layout.addLayout(entry)
-        self.hours_error = _error_label(page)
+        self.hours_error = error_label(page, ERROR_STYLE)
         layout.addWidget(self.hours_error)
         self.tabs.addTab(page, _t("Løntimer"))
 
@@ -869,7 +429,7 @@ class CitizenWindow(QDialog):
         entry.addWidget(add)
         entry.addWidget(remove)
         layout.addLayout(entry)
-        self.contact_error = _error_label(page)
+        self.contact_error = error_label(page, ERROR_STYLE)
         layout.addWidget(self.contact_error)
         self.tabs.addTab(page, _t("Kontakter"))
 
@@ -900,7 +460,7 @@ class CitizenWindow(QDialog):
         grid.addWidget(goal_button, 1, 3)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
-        self.status_error = _error_label(page)
+        self.status_error = error_label(page, ERROR_STYLE)
         layout.addWidget(self.status_error)
         self.tabs.addTab(page, _t("CV og jobmål"))
 
@@ -938,7 +498,7 @@ class CitizenWindow(QDialog):
         ):
             entry.addWidget(widget)
         layout.addLayout(entry)
-        self.network_error = _error_label(page)
+        self.network_error = error_label(page, ERROR_STYLE)
         layout.addWidget(self.network_error)
         self.tabs.addTab(page, _t("Netværk"))
 
@@ -1237,11 +797,11 @@ class CitizenWindow(QDialog):
         if getattr(self, "_loading", True) or self.record is None:
             return
         citizen, problems = self.master()
-        _show_error(self.name_error, problems.get("name"))
-        _show_error(self.group_error, problems.get("group"))
-        _show_error(self.entry_error, problems.get("entry_date"))
-        _show_error(self.exit_error, problems.get("exit_date") or problems.get("exit_reason"))
-        _show_error(self.note_error, problems.get("note"))
+        show_error(self.name_error, problems.get("name"))
+        show_error(self.group_error, problems.get("group"))
+        show_error(self.entry_error, problems.get("entry_date"))
+        show_error(self.exit_error, problems.get("exit_date") or problems.get("exit_reason"))
+        show_error(self.note_error, problems.get("note"))
         self.changes.citizen = citizen if self._master_differs(citizen) else None
         dirty = self.dirty
         self.save_button.setEnabled(dirty and not problems)
@@ -1290,7 +850,7 @@ class CitizenWindow(QDialog):
         try:
             day = self.handover_dates[role].date()
         except ValueError:
-            _show_error(
+            show_error(
                 error,
                 _t("»{text}« er ikke en dato (dd-mm-åååå).").format(
                     text=self.handover_dates[role].text()
@@ -1298,15 +858,15 @@ class CitizenWindow(QDialog):
             )
             return False
         if staff_id is None or day is None:
-            _show_error(error, _t("Vælg en medarbejder og en dato."))
+            show_error(error, _t("Vælg en medarbejder og en dato."))
             return False
         citizen, _ = self.master()
         history = [a for a in self.record.assignments if a.role is role]
         problem = handover_problem(history, staff_id, day, leaving_date(citizen))
         if problem is not None:
-            _show_error(error, _t(problem))
+            show_error(error, _t(problem))
             return False
-        _show_error(error, None)
+        show_error(error, None)
         self.handovers = [h for h in self.handovers if h[0] != role.value] + [
             (role.value, staff_id, day)
         ]
@@ -1380,7 +940,7 @@ class CitizenWindow(QDialog):
     def set_hours(self) -> bool:
         month = self.month_field.text().strip()
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-            _show_error(
+            show_error(
                 self.hours_error, _t("»{text}« er ikke en måned (åååå-mm).").format(text=month)
             )
             return False
@@ -1392,16 +952,16 @@ class CitizenWindow(QDialog):
         try:
             hours = float(text)
         except ValueError:
-            _show_error(
+            show_error(
                 self.hours_error,
                 _t("»{text}« er ikke et antal timer.").format(text=self.hours_field.text()),
             )
             return False
         problems = validate_hours(PaidHours(self.citizen_id, month, hours))
         if problems:
-            _show_error(self.hours_error, _t(problems["hours"]))
+            show_error(self.hours_error, _t(problems["hours"]))
             return False
-        _show_error(self.hours_error, None)
+        show_error(self.hours_error, None)
         self.hours[month] = hours
         self.changes.hours_saved = [h for h in self.changes.hours_saved if h.month != month] + [
             PaidHours(self.citizen_id, month, hours)
@@ -1429,13 +989,13 @@ class CitizenWindow(QDialog):
         try:
             day = self.contact_date.date()
         except ValueError:
-            _show_error(
+            show_error(
                 self.contact_error,
                 _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=self.contact_date.text()),
             )
             return False
         if day is None:
-            _show_error(self.contact_error, _t("Datoen skal udfyldes."))
+            show_error(self.contact_error, _t("Datoen skal udfyldes."))
             return False
         contact = Contact(
             self.citizen_id,
@@ -1446,9 +1006,9 @@ class CitizenWindow(QDialog):
         )
         problems = validate_contact(contact, self.real_today)
         if problems:
-            _show_error(self.contact_error, _t(next(iter(problems.values()))))
+            show_error(self.contact_error, _t(next(iter(problems.values()))))
             return False
-        _show_error(self.contact_error, None)
+        show_error(self.contact_error, None)
         self.contacts.append(contact)
         self.changes.contacts_added.append(contact)
         self.contact_note.clear()
@@ -1479,20 +1039,20 @@ class CitizenWindow(QDialog):
         try:
             day = date_field.date()
         except ValueError:
-            _show_error(
+            show_error(
                 self.status_error,
                 _t("»{text}« er ikke en dato (dd-mm-åååå).").format(text=date_field.text()),
             )
             return False
         if day is None:
-            _show_error(self.status_error, _t("Datoen skal udfyldes."))
+            show_error(self.status_error, _t("Datoen skal udfyldes."))
             return False
         entry = StatusEntry(self.citizen_id, kind, day, value)
         problems = validate_status(entry, self.real_today)
         if problems:
-            _show_error(self.status_error, _t(next(iter(problems.values()))))
+            show_error(self.status_error, _t(next(iter(problems.values()))))
             return False
-        _show_error(self.status_error, None)
+        show_error(self.status_error, None)
         self.status.append(entry)
         self.status.sort(key=lambda s: s.date)
         self.changes.status_added.append(entry)
@@ -1555,9 +1115,9 @@ class CitizenWindow(QDialog):
         )
         problems = validate_network(person)
         if problems:
-            _show_error(self.network_error, _t(next(iter(problems.values()))))
+            show_error(self.network_error, _t(next(iter(problems.values()))))
             return False
-        _show_error(self.network_error, None)
+        show_error(self.network_error, None)
         self.network.append(person)
         self.changes.network_saved.append(person)
         for field in (self.network_name, self.network_relation, self.network_phone):

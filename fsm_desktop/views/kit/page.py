@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from fsm_desktop.storage.project import Project
+from fsm_desktop.views.kit.header import intro_label, title_label
 
 #: The dynamic property that marks a control as one that writes (:meth:`Page.writes`).
 WRITES_PROPERTY = "fsmWrites"
@@ -34,11 +35,8 @@ class Page(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(28, 20, 28, 20)
         outer.setSpacing(10)
-        self.title_label = QLabel(title, self)
-        self.title_label.setObjectName("pageTitle")
-        self.intro_label = QLabel(intro, self)
-        self.intro_label.setObjectName("pageIntro")
-        self.intro_label.setWordWrap(True)
+        self.title_label = title_label(title, self)
+        self.intro_label = intro_label(intro, self)
         outer.addWidget(self.title_label)
         outer.addWidget(self.intro_label)
         self.body = QVBoxLayout()

@@ -11,26 +11,19 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,14 +34,13 @@ from fsm_desktop.domain.breakdown import (
     GROUPS,
     CitizenGroup,
     GroupCount,
-    GroupResult,
     Person,
     breakdown,
     restrict_report,
 )
 from fsm_desktop.domain.breakdown import group as group_by_key
-from fsm_desktop.domain.danish import kroner, number, percent
-from fsm_desktop.domain.measures import MeasureResult, Member, Report, compute, no_data_reason
+from fsm_desktop.domain.danish import kroner, percent
+from fsm_desktop.domain.measures import MeasureResult, Report, compute, no_data_reason
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.breakdown import load_people
 from fsm_desktop.storage.facts import load_facts
@@ -56,254 +48,15 @@ from fsm_desktop.storage.project import Project
 from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
 from fsm_desktop.views.measures.chart import BoardHistoryChart, MeasureChart, preload
-
-MET_COLOR = QColor("#1b6e3a")
-NOT_MET_COLOR = QColor("#8a1c14")
-NO_DATA_COLOR = QColor("#6b7280")  # a period without data: neither met nor missed
+from fsm_desktop.views.measures.dialogs import MembersDialog, measure_table
+from fsm_desktop.views.measures.models import (
+    BreakdownModel,
+    ResultsModel,
+)
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MeasuresPage", text)
-
-
-class _RowsModel(QAbstractTableModel):
-    """A table of rows replaced all at once (one reset), with translated column headers."""
-
-    HEADERS: tuple[str, ...] = ()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list = []
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return _t(self.HEADERS[section])
-        return None
-
-
-class ResultsModel(_RowsModel):
-    PERIOD, NUMERATOR, DENOMINATOR, SHARE, THRESHOLD, MET = range(6)
-    HEADERS = (
-        QT_TRANSLATE_NOOP("MeasuresPage", "Periode"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Tæller"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Nævner"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Andel"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Tærskel"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Opfyldt"),
-    )
-    RESULT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        #: Why a period has no data (domain.measures.no_data_reason), the tooltip of its row.
-        self.no_data_reason = ""
-
-    def set_results(self, rows: list[MeasureResult], no_data_reason: str = "") -> None:
-        self.no_data_reason = no_data_reason
-        self.set_rows(rows)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if (
-            section == self.SHARE
-            and orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and self._rows
-            and self._rows[0].spec.kind == "caseload"
-        ):
-            return _t("Sager pr. fuldtid")
-        return super().headerData(section, orientation, role)
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        column = index.column()
-        caseload = r.spec.kind == "caseload"
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.PERIOD:
-                return r.label
-            if column == self.NUMERATOR:
-                return number(r.numerator)
-            if column == self.DENOMINATOR:
-                return number(r.denominator)
-            if column == self.SHARE:
-                if r.no_data:  # before the first registration of what the measure counts
-                    return _t("ingen data")
-                if caseload:
-                    return "–" if r.share is None else number(round(r.share, 1))
-                return percent(r.share)
-            if column == self.THRESHOLD:
-                values = [
-                    number(t.threshold.value) if caseload else percent(t.threshold.value)
-                    for t in r.thresholds
-                ]
-                return " / ".join(values) or _t("sættes lokalt")
-            if column == self.MET:
-                if r.no_data:  # neither met nor missed: a missing registration is not a "nej"
-                    return "–"
-                return " / ".join(_t("ja") if t.met else _t("nej") for t in r.thresholds) or "–"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column != self.PERIOD:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column in (self.SHARE, self.MET):
-            if r.no_data:
-                return NO_DATA_COLOR
-            if r.met is not None:
-                return MET_COLOR if r.met else NOT_MET_COLOR
-        if role == Qt.ItemDataRole.ToolTipRole and r.no_data and self.no_data_reason:
-            return self.no_data_reason
-        if role == self.RESULT_ROLE:
-            return r
-        return None
-
-
-class MembersModel(_RowsModel):
-    NAME, REASON = range(2)
-    HEADERS = (
-        QT_TRANSLATE_NOOP("MeasuresPage", "Borger"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Tæller med, fordi"),
-    )
-
-    def __init__(self, members: list[Member], parent=None) -> None:
-        super().__init__(parent)
-        self._rows = list(members)
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        member = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return member.name if index.column() == self.NAME else member.reason
-        if role == Qt.ItemDataRole.UserRole:
-            return member.citizen_id
-        return None
-
-
-def _table(model: QAbstractTableModel, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.verticalHeader().setVisible(False)
-    view.setAlternatingRowColors(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    return view
-
-
-def _members_view(model: QAbstractTableModel, parent: QWidget) -> QTableView:
-    view = _table(model, parent)
-    view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
-class MembersDialog(QDialog):
-    """The citizens behind one result: the numerator and the denominator, with reasons."""
-
-    def __init__(self, result: MeasureResult, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        title = _t("{measure}: {period}").format(measure=result.spec.name, period=result.label)
-        if isinstance(result, GroupResult):
-            title += " – " + _t(result.group.label)
-        self.setWindowTitle(title)
-        numerator, denominator = result.members()
-        layout = QVBoxLayout(self)
-        summary = QLabel(
-            _t("Tæller {n} af {d} borgere i nævneren.").format(
-                n=number(result.numerator), d=number(result.denominator)
-            ),
-            self,
-        )
-        if result.spec.kind == "caseload":
-            summary.setText(
-                _t(
-                    "{n} borgere hos koordinerende sagsbehandlere svarende til {d} fuldtidsstillinger."
-                ).format(n=number(result.numerator), d=number(result.denominator))
-            )
-        layout.addWidget(summary)
-        self.tabs = QTabWidget(self)
-        self.numerator_model = MembersModel(numerator, self)
-        self.denominator_model = MembersModel(denominator, self)
-        label = _t("Passive ({n})") if result.spec.kind == "passive_share" else _t("Tæller ({n})")
-        self.tabs.addTab(_members_view(self.numerator_model, self), label.format(n=len(numerator)))
-        if result.spec.kind != "caseload":
-            self.tabs.addTab(
-                _members_view(self.denominator_model, self),
-                _t("Nævner ({n})").format(n=len(denominator)),
-            )
-        layout.addWidget(self.tabs, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_t("Luk"))
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(760, 560)
-
-
-class BreakdownModel(_RowsModel):
-    """One period of a measure for each group of citizens, side by side."""
-
-    GROUP, NUMERATOR, DENOMINATOR, SHARE = range(4)
-    HEADERS = (
-        QT_TRANSLATE_NOOP("MeasuresPage", "Gruppe"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Tæller"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Nævner"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Andel"),
-    )
-    COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.GROUP:
-                return _t(row.group.label)
-            if column == self.NUMERATOR:
-                return number(row.numerator)
-            if column == self.DENOMINATOR:
-                return number(row.denominator)
-            if column == self.SHARE:
-                return percent(row.share)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column != self.GROUP:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and column == self.SHARE
-            and row.met
-            and row.denominator
-        ):
-            return MET_COLOR if row.met[0] else NOT_MET_COLOR
-        if role == Qt.ItemDataRole.FontRole and row.group.is_all:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == self.COUNT_ROLE:
-            return row
-        return None
 
 
 def _default_period(rows: list[MeasureResult], today: dt.date) -> int:
@@ -403,7 +156,7 @@ class MeasuresPage(Page):
 
         self.chart = MeasureChart(measures)
         self.model = ResultsModel(self)
-        self.view = _table(self.model, measures)
+        self.view = measure_table(self.model, measures)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -425,7 +178,7 @@ class MeasuresPage(Page):
         period_row.addWidget(self.period_box, 1)
         b_layout.addLayout(period_row)
         self.breakdown_model = BreakdownModel(self)
-        self.breakdown_view = _table(self.breakdown_model, breakdown)
+        self.breakdown_view = measure_table(self.breakdown_model, breakdown)
         self.breakdown_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         b_header = self.breakdown_view.horizontalHeader()
         b_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
