@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 
 from fsm_desktop.domain.cpr import mask
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.model import Barrier, ParticipantRole, PeriodKind
 from fsm_desktop.domain.stepup import (
     BARRIER_LABELS,
@@ -196,7 +196,7 @@ def render_overview(
         )
         mrows.append(
             (
-                dt.date.fromisoformat(m["date"]).strftime("%d-%m-%Y"),
+                date_text(dt.date.fromisoformat(m["date"])),
                 m["name"],
                 m["cpr"],
                 barriers,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsm_desktop.domain.board import COLUMNS
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.model import StaffRole
 from fsm_desktop.views.board.models import column_label
 
@@ -109,7 +109,7 @@ class MeetingsDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for r, meeting in enumerate(meetings):
-            values = [meeting.date.strftime("%d-%m-%Y"), ", ".join(meeting.attendees) or "–"]
+            values = [date_text(meeting.date), ", ".join(meeting.attendees) or "–"]
             values += [number(meeting.counts.get(c, 0)) for c in COLUMNS]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)

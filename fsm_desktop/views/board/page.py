@@ -48,7 +48,7 @@ from fsm_desktop.domain.board import (
     group_cards,
     move_in_groups,
 )
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import AssignmentRole, BoardColumn, StaffRole
 from fsm_desktop.storage.board import BoardRepository
@@ -448,7 +448,7 @@ class BoardPage(Page):
         if self.today < dt.date.today():
             self.as_of_label.setText(
                 self.tr("Tavlen pr. {date} (indsatsens slutdato)").format(
-                    date=self.today.strftime("%d-%m-%Y")
+                    date=date_text(self.today)
                 )
             )
         else:
@@ -1132,7 +1132,7 @@ class BoardPage(Page):
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(
                 self.tr("Mødet {date} er gemt med tavlens placeringer.").format(
-                    date=day.strftime("%d-%m-%Y")
+                    date=date_text(day)
                 ),
                 8000,
             )

@@ -3,11 +3,10 @@ audit log's actions, and the audit log's rows."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
+from fsm_desktop.domain.danish import datetime_text
 from fsm_desktop.domain.model import ContactKind, ExitReason, Origin, PeriodCategory
 
 
@@ -101,14 +100,10 @@ def _audit_row(entry, names: dict[str, str]) -> list[str]:
         else:
             field = TABLE_WORDS.get(entry.entity, entry.entity)
     return [
-        entry.at.strftime("%d-%m-%Y %H:%M"),
+        datetime_text(entry.at),
         user,
         _t(AUDIT_ACTIONS.get(entry.action, entry.action)),
         field,
         old,
         new,
     ]
-
-
-def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""

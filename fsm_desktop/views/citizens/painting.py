@@ -10,9 +10,9 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.model import PERIOD_LABELS, Period
-from fsm_desktop.views.citizens.labels import CATEGORY_COLORS, CATEGORY_LABELS, _dk
+from fsm_desktop.views.citizens.labels import CATEGORY_COLORS, CATEGORY_LABELS
 
 
 def _t(text: str) -> str:
@@ -35,7 +35,7 @@ class Timeline(QWidget):
         self.today = today
         self.setToolTip(
             "\n".join(
-                f"{PERIOD_LABELS[p.kind]}: {_dk(p.start)} – {_dk(p.end) or _t('i gang')}"
+                f"{PERIOD_LABELS[p.kind]}: {date_text(p.start)} – {date_text(p.end) or _t('i gang')}"
                 for p in self.periods
             )
         )
@@ -92,12 +92,14 @@ class Timeline(QWidget):
         painter.drawLine(QPointF(x(self.today), rect.top()), QPointF(x(self.today), rect.bottom()))
         painter.setPen(QColor("#4a5361"))
         painter.drawText(
-            QRectF(rect.left(), rect.bottom() + 2, 120, 14), Qt.AlignmentFlag.AlignLeft, _dk(first)
+            QRectF(rect.left(), rect.bottom() + 2, 120, 14),
+            Qt.AlignmentFlag.AlignLeft,
+            date_text(first),
         )
         painter.drawText(
             QRectF(rect.right() - 120, rect.bottom() + 2, 120, 14),
             Qt.AlignmentFlag.AlignRight,
-            _dk(last),
+            date_text(last),
         )
 
 

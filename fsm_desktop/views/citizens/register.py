@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
@@ -247,7 +247,7 @@ class CitizensPage(Page):
         )
         if self.today < dt.date.today():
             text += self.tr(" · pr. {date} (indsatsens slutdato)").format(
-                date=self.today.strftime("%d-%m-%Y")
+                date=date_text(self.today)
             )
         self.count_label.setText(text)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
 from fsm_desktop.domain.board import BoardCard
 from fsm_desktop.domain.citizen_edit import CONTACT_DAYS
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS
 
 
@@ -34,8 +34,9 @@ def _t(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _date_text(day: dt.date) -> str:
-    """dd-mm-yyyy (strftime costs more than the rest of a cell; dates repeat from row to row)."""
-    return f"{day.day:02d}-{day.month:02d}-{day.year:04d}"
+    """dd-mm-yyyy, cached (formatting costs more than the rest of a cell; dates repeat from row
+    to row)."""
+    return date_text(day)
 
 
 #: Period kind value → its label (no enum call per cell).

@@ -50,7 +50,7 @@ from fsm_desktop.domain.citizen_edit import (
     validate_status,
 )
 from fsm_desktop.domain.cpr import format_cpr, mask
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import (
     BOARD_LABELS,
@@ -84,7 +84,6 @@ from fsm_desktop.views.citizens.labels import (
     EXIT_LABELS,
     ORIGIN_LABELS,
     _audit_row,
-    _dk,
 )
 from fsm_desktop.views.citizens.painting import Sparkline, Timeline, last_months
 from fsm_desktop.views.citizens.period_dialog import PeriodDialog
@@ -353,7 +352,7 @@ class CitizenWindow(QDialog):
         for text, slot in (
             (_t("Nyt forløb …"), self.add_period),
             (_t("Redigér …"), self.edit_period),
-            (_t("Afslut pr. {date}").format(date=_dk(self.today)), self.end_period),
+            (_t("Afslut pr. {date}").format(date=date_text(self.today)), self.end_period),
             (_t("Slet"), self.delete_period),
         ):
             button = QPushButton(text, page)
@@ -527,23 +526,25 @@ class CitizenWindow(QDialog):
         if found.is_due:
             lines.append(
                 _t("Skal have et step-up-møde siden {date}: {why}.").format(
-                    date=_dk(found.due), why=_t(DUE_LABELS[found.reason])
+                    date=date_text(found.due), why=_t(DUE_LABELS[found.reason])
                 )
             )
         elif found.exemption is not None:
             lines.append(
-                _t("Fritaget for step-up til {date}.").format(date=_dk(found.exempt_until))
+                _t("Fritaget for step-up til {date}.").format(date=date_text(found.exempt_until))
             )
         else:
             lines.append(_t("Skal ikke have et step-up-møde nu."))
         for m in case.markings:
-            lines.append(f"• {_t(MARKING_LABELS[m.kind])}: {_dk(m.start)} – {_dk(m.end) or '…'}")
+            lines.append(
+                f"• {_t(MARKING_LABELS[m.kind])}: {date_text(m.start)} – {date_text(m.end) or '…'}"
+            )
         self.stepup_label.setText("\n".join(lines))
         rows, overdue_rows = [], []
         for meeting in sorted(case.meetings, key=lambda m: m.date, reverse=True):
             for f in follow_up(case, meeting, self.today):
                 state = {
-                    LineStatus.STARTED: _t("startet {date}").format(date=_dk(f.started)),
+                    LineStatus.STARTED: _t("startet {date}").format(date=date_text(f.started)),
                     LineStatus.PENDING: _t("afventer"),
                     LineStatus.OVERDUE: _t("overskredet med {n} dage").format(n=f.days_overdue),
                 }[f.status]
@@ -551,9 +552,9 @@ class CitizenWindow(QDialog):
                     overdue_rows.append(len(rows))
                 rows.append(
                     [
-                        _dk(meeting.date),
+                        date_text(meeting.date),
                         f.line.offer.label,
-                        _dk(f.line.planned_start),
+                        date_text(f.line.planned_start),
                         f.line.responsible,
                         state,
                     ]
@@ -664,13 +665,18 @@ class CitizenWindow(QDialog):
                     if a.role is AssignmentRole.JOB_BROKER
                     else _t("sagsbehandler"),
                     f"{initials.get(a.staff_id, '?')} – {staff[a.staff_id].name if a.staff_id in staff else ''}",
-                    _dk(a.start),
-                    _dk(a.end) or _t("nu"),
+                    date_text(a.start),
+                    date_text(a.end) or _t("nu"),
                 ]
             )
         for role, staff_id, day in self.handovers:
             rows.append(
-                [role, f"{initials.get(staff_id, '?')} ({_t('ikke gemt')})", _dk(day), _t("nu")]
+                [
+                    role,
+                    f"{initials.get(staff_id, '?')} ({_t('ikke gemt')})",
+                    date_text(day),
+                    _t("nu"),
+                ]
             )
         _fill(self.assignment_table, rows)
         ordered = sorted(self.periods, key=lambda p: (p.start, p.kind.value), reverse=True)
@@ -678,7 +684,7 @@ class CitizenWindow(QDialog):
         notes = {p.id: _period_note(p) for p in ordered}
         self.markings_label.setText(
             "\n".join(
-                f"{PERIOD_LABELS[p.kind]}{f' ({notes[p.id]})' if notes[p.id] else ''}: {_dk(p.start)} – {_dk(p.end) or _t('i gang')}"
+                f"{PERIOD_LABELS[p.kind]}{f' ({notes[p.id]})' if notes[p.id] else ''}: {date_text(p.start)} – {date_text(p.end) or _t('i gang')}"
                 for p in markings
             )
             or _t("ingen (fritagelser og fravær registreres under Forløb)")
@@ -686,7 +692,12 @@ class CitizenWindow(QDialog):
         _fill(
             self.period_table,
             [
-                [PERIOD_LABELS[p.kind], _dk(p.start), _dk(p.end) or _t("i gang"), notes[p.id]]
+                [
+                    PERIOD_LABELS[p.kind],
+                    date_text(p.start),
+                    date_text(p.end) or _t("i gang"),
+                    notes[p.id],
+                ]
                 for p in ordered
             ],
             [p.id for p in ordered],
@@ -708,7 +719,7 @@ class CitizenWindow(QDialog):
             self.contact_table,
             [
                 [
-                    _dk(c.date),
+                    date_text(c.date),
                     _t(CONTACT_LABELS[c.kind]),
                     initials.get(c.staff_id or "", ""),
                     c.note,
@@ -725,7 +736,7 @@ class CitizenWindow(QDialog):
             [
                 [
                     _t("CV på Jobnet") if s.kind is StatusKind.CV_JOBNET else _t("Jobmål"),
-                    _dk(s.date),
+                    date_text(s.date),
                     s.value,
                 ]
                 for s in reversed(self.status)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import EXTRACT_DATE_SOURCES, ImportCancelled, ImportPlan, Mapping
 from fsm_desktop.domain.model import Citizen, ExitReason
@@ -79,7 +79,7 @@ def _changes(plan: ImportPlan) -> list[tuple[Citizen, str]]:
                 (
                     citizen,
                     _t("ny, men går ud af målgruppen {date} ({reason})").format(
-                        date=citizen.exit_date.strftime("%d-%m-%Y"),
+                        date=date_text(citizen.exit_date),
                         reason=citizen.exit_reason.value,
                     ),
                 )
@@ -94,9 +94,9 @@ def _changes(plan: ImportPlan) -> list[tuple[Citizen, str]]:
                 ).format(
                     what=fact.what,
                     initials=fact.initials,
-                    day=fact.day.strftime("%d-%m-%Y"),
+                    day=date_text(fact.day),
                     stored=fact.stored,
-                    stored_day=fact.stored_day.strftime("%d-%m-%Y"),
+                    stored_day=date_text(fact.stored_day),
                 ),
             )
         )
@@ -550,9 +550,9 @@ class ImportDialog(QDialog):
                     self.tr(
                         "Afgangsdatoen {date} ligger før {name}s indgang {entry}. Vælg en senere dato."
                     ).format(
-                        date=ending.exit_date.strftime("%d-%m-%Y"),
+                        date=date_text(ending.exit_date),
                         name=citizen.name,
-                        entry=citizen.entry_date.strftime("%d-%m-%Y"),
+                        entry=date_text(citizen.entry_date),
                     ),
                 )
                 return

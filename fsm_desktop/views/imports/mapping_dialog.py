@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.imports import (
     DATE_FORMATS,
     DECIMALS,
@@ -61,7 +62,7 @@ def _show(value: object) -> str:
     if value is None:
         return "–"
     if isinstance(value, dt.date):
-        return value.strftime("%d-%m-%Y")
+        return date_text(value)
     return str(getattr(value, "value", value))
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
 )
 
 from fsm_desktop.domain.cpr import mask
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, datetime_text, number
 from fsm_desktop.domain.imports import RowError
 from fsm_desktop.domain.model import Citizen
 from fsm_desktop.storage.imports import ImportRecord
@@ -48,7 +48,7 @@ class ImportsModel(_ListModel):
     def text(self, row: ImportRecord, column: int) -> str:
         c = row.counts
         if column == 0:
-            return row.at.strftime("%d-%m-%Y %H:%M")
+            return datetime_text(row.at)
         if column == 1:
             return row.file
         if column == 2:
@@ -59,7 +59,7 @@ class ImportsModel(_ListModel):
             ]
             return number(c.get(key, 0))
         if row.undone:
-            return _t("fortrudt {when}").format(when=row.undone_at.strftime("%d-%m-%Y %H:%M"))
+            return _t("fortrudt {when}").format(when=datetime_text(row.undone_at))
         return _t("importeret")
 
 
@@ -114,7 +114,7 @@ class MissingModel(_ListModel):
             return mask(row.cpr)
         if column == 3:
             return str(row.group) if row.group else "–"
-        return row.entry_date.strftime("%d-%m-%Y") if row.entry_date else "–"
+        return date_text(row.entry_date) if row.entry_date else "–"
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsm_desktop.domain.danish import datetime_text
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.imports import ImportRecord, ImportRepository
 from fsm_desktop.storage.project import Project
@@ -124,7 +125,7 @@ class ImportPage(Page):
             laptop
             if laptop is not None
             else self.tr("Fortryd importen af {file} fra {at}").format(
-                file=latest.file, at=latest.at.strftime("%d-%m-%Y %H:%M")
+                file=latest.file, at=datetime_text(latest.at)
             )
             if latest
             else self.tr("Ingen import at fortryde")
@@ -236,7 +237,7 @@ class ImportPage(Page):
                 self.tr(
                     "Fortryd importen af {file} fra {at}?\n\nDe borgere, forløb, løntimer og medarbejdere, "
                     "importen tilføjede, fjernes, og det, den ændrede, får sine tidligere værdier."
-                ).format(file=latest.file, at=latest.at.strftime("%d-%m-%Y %H:%M")),
+                ).format(file=latest.file, at=datetime_text(latest.at)),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False

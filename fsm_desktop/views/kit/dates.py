@@ -9,16 +9,14 @@ import re
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import QDateEdit, QLineEdit, QWidget
 
+from fsm_desktop.domain.danish import date_text
+
 _DATE = re.compile(r"^\s*(\d{1,2})[-./](\d{1,2})[-./](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
-
-
-def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -38,7 +36,7 @@ class DateField(QLineEdit):
     """A date as Danes write it (dd-mm-åååå); may be left empty when ``optional``."""
 
     def __init__(self, day: dt.date | None = None, optional: bool = True, parent=None) -> None:
-        super().__init__(_dk(day), parent)
+        super().__init__(date_text(day), parent)
         self.optional = optional
         self.setPlaceholderText(_t("dd-mm-åååå"))
         self.setMaximumWidth(130)
@@ -48,7 +46,7 @@ class DateField(QLineEdit):
         return parse_date(self.text())
 
     def set_date(self, day: dt.date | None) -> None:
-        self.setText(_dk(day))
+        self.setText(date_text(day))
 
 
 def qdate(day: dt.date) -> QDate:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_dots, number
 from fsm_desktop.storage.backups import BackupInfo
 
 _KINDS = {
@@ -64,7 +64,7 @@ class BackupsDialog(QDialog):
                 self.tr("kan ikke læses") if backup.citizens is None else number(backup.citizens)
             )
             cells = (
-                f"{backup.day:%d.%m.%Y}",
+                date_dots(backup.day),
                 citizens,
                 _size(backup.size),
                 self.tr(_KINDS.get(backup.kind, backup.kind)),

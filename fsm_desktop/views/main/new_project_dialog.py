@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsm_desktop.domain.danish import date_dots
 from fsm_desktop.domain.program import ProgramTemplate, builtin_templates
 from fsm_desktop.views.main.password_dialogs import PasswordFields
 
@@ -76,8 +77,8 @@ class NewProjectDialog(QDialog):
         self.description.setText(
             self.tr("{description}\nPeriode {start} – {end}.").format(
                 description=template.target_group.description,
-                start=template.start.strftime("%d.%m.%Y"),
-                end=template.end.strftime("%d.%m.%Y"),
+                start=date_dots(template.start),
+                end=date_dots(template.end),
             )
         )
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.danish import number, os_reason
+from fsm_desktop.domain.danish import date_dots, number, os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.keys import Key, PasswordRequired, WrongPassword
 from fsm_desktop.storage.overview import OverviewRepository
@@ -587,7 +587,7 @@ class MainWindow(QMainWindow):
             self.tr(
                 "Læg kopien fra {day} ({n} borgere) i projektets sted? Det nuværende indhold gemmes først som en "
                 "sikkerhedskopi, så gendannelsen kan fortrydes."
-            ).format(day=f"{backup.day:%d.%m.%Y}", n=number(backup.citizens or 0)),
+            ).format(day=date_dots(backup.day), n=number(backup.citizens or 0)),
         )
         return backup if answer == QMessageBox.StandardButton.Yes else None
 

@@ -20,7 +20,14 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, Sign
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QToolTip, QVBoxLayout, QWidget
 
-from fsm_desktop.domain.danish import kroner, number, os_reason, percent
+from fsm_desktop.domain.danish import (
+    MONTH_ABBREVIATIONS,
+    date_dots,
+    kroner,
+    number,
+    os_reason,
+    percent,
+)
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import MeasureResult, PayoutForecast
 from fsm_desktop.domain.model import BoardColumn
@@ -44,7 +51,6 @@ BOARD_SERIES: tuple[tuple[BoardColumn | None, str, str], ...] = (
     (None, QT_TRANSLATE_NOOP("MeasuresChart", "Ikke placeret"), "#7f7f7f"),
 )
 FONT = 9  # points: the figure's dpi follows the screen's pixel ratio
-_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 SAVE_FORMATS = {".png": "png", ".pdf": "pdf"}
 
 
@@ -96,10 +102,10 @@ def period_label(result: MeasureResult) -> str:
     """ "mar 2020"; a quarter "jan–mar 2020", across a new year "nov 20–jan 21"."""
     start, end = result.period_start, result.period_end
     if start == end:
-        return f"{_MONTHS[start.month - 1]} {start.year}"
+        return f"{MONTH_ABBREVIATIONS[start.month - 1]} {start.year}"
     if start.year == end.year:
-        return f"{_MONTHS[start.month - 1]}–{_MONTHS[end.month - 1]} {end.year}"
-    return f"{_MONTHS[start.month - 1]} {start.year % 100:02d}–{_MONTHS[end.month - 1]} {end.year % 100:02d}"
+        return f"{MONTH_ABBREVIATIONS[start.month - 1]}–{MONTH_ABBREVIATIONS[end.month - 1]} {end.year}"
+    return f"{MONTH_ABBREVIATIONS[start.month - 1]} {start.year % 100:02d}–{MONTH_ABBREVIATIONS[end.month - 1]} {end.year % 100:02d}"
 
 
 def in_payout_window(result: MeasureResult) -> bool:
@@ -613,7 +619,7 @@ class BoardHistoryChart(ChartView):
         shown = days[::step]
         self._ax.set_xticks(
             shown,
-            [d.strftime("%d.%m.%Y") for d in shown],
+            [date_dots(d) for d in shown],
             rotation=30,
             ha="right",
             rotation_mode="anchor",

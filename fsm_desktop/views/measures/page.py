@@ -39,7 +39,7 @@ from fsm_desktop.domain.breakdown import (
     restrict_report,
 )
 from fsm_desktop.domain.breakdown import group as group_by_key
-from fsm_desktop.domain.danish import kroner, percent
+from fsm_desktop.domain.danish import date_dots, kroner, percent
 from fsm_desktop.domain.measures import MeasureResult, Report, compute, no_data_reason
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.breakdown import load_people
@@ -609,7 +609,7 @@ class MeasuresPage(Page):
             if p.spec.payout_window:
                 start, end = p.spec.payout_window
                 line += self.tr(" – kun perioder {start} – {end} tæller").format(
-                    start=start.strftime("%d.%m.%Y"), end=end.strftime("%d.%m.%Y")
+                    start=date_dots(start), end=date_dots(end)
                 )
                 if p.best is None:
                     line += self.tr(" (ingen i det viste interval)")

@@ -15,12 +15,8 @@ from fsm_desktop.domain.caseload import (
     PersonLoad,
     Status,
 )
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.views.measures.chart import preload
-
-
-def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
 
 
 def _t(text: str) -> str:
@@ -84,7 +80,7 @@ class CaseloadChart(QWidget):
             ax.text(
                 0.5,
                 0.5,
-                _t("Ingen medarbejdere med sagsstamme {d}").format(d=_dk(day)),
+                _t("Ingen medarbejdere med sagsstamme {d}").format(d=date_text(day)),
                 ha="center",
                 va="center",
             )
@@ -193,7 +189,7 @@ class CaseloadChart(QWidget):
         )
         ax.set_xlim(-0.8, xs[-1] + (2.2 if per_fte_mode and settings.ips else 0.8))
         ax.set_ylabel(_t("Borgere pr. fuldtid") if per_fte_mode else _t("Borgere"))
-        ax.set_title(_t("Sagsstammer {d}").format(d=_dk(day)) + note, fontsize=9)
+        ax.set_title(_t("Sagsstammer {d}").format(d=date_text(day)) + note, fontsize=9)
         ax.grid(axis="y", alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
         handles = [Patch(facecolor=BAR_COLORS[Status.OK], label=_t("under grænsen"))]

@@ -30,7 +30,7 @@ from fsm_desktop.domain.caseload import (
     per_fte,
     shown,
 )
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, month_short, number
 from fsm_desktop.domain.model import Staff, StaffRole
 from fsm_desktop.views.kit.wording import citizens_text
 
@@ -45,7 +45,6 @@ ROLE_LABELS = {
 OVER_BACKGROUND = QColor("#f6c9b3")
 RANGE_BACKGROUND = QColor("#fbe3b0")
 MUTED = QColor("#5f5f5f")
-MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 #: The register's status column (the limit stands in its own column; the tooltip has it all).
@@ -62,10 +61,6 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("StaffModel", text)
 
 
-def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
-
-
 def load_text(value) -> str:
     return "–" if value is None else number(float(value), 1)
 
@@ -77,7 +72,7 @@ def status_words(status: Status, limit) -> str:
 def month_label(label: str) -> str:
     """ "2019-03" → "mar 19"; anything else as it is."""
     if len(label) == 7 and label[4] == "-":
-        return f"{MONTHS[int(label[5:]) - 1]} {label[2:4]}"
+        return month_short(label)
     return label
 
 
@@ -304,11 +299,11 @@ class StaffTableModel(QAbstractTableModel):
     @staticmethod
     def _active(record: StaffRecord) -> str:
         if record.active_from and record.active_to:
-            return f"{_dk(record.active_from)} – {_dk(record.active_to)}"
+            return f"{date_text(record.active_from)} – {date_text(record.active_to)}"
         if record.active_from:
-            return _t("fra {d}").format(d=_dk(record.active_from))
+            return _t("fra {d}").format(d=date_text(record.active_from))
         if record.active_to:
-            return _t("til {d}").format(d=_dk(record.active_to))
+            return _t("til {d}").format(d=date_text(record.active_to))
         return ""
 
     def _tooltip(self, load: PersonLoad) -> str:
@@ -461,7 +456,7 @@ class HistoryModel(QAbstractTableModel):
             return month_label(self._report.labels[section - self.FIRST_MONTH])
         if role == Qt.ItemDataRole.ToolTipRole and section >= self.FIRST_MONTH:
             return _t("Opgjort {d}").format(
-                d=_dk(self._report.history.days[section - self.FIRST_MONTH])
+                d=date_text(self._report.history.days[section - self.FIRST_MONTH])
             )
         if role == Qt.ItemDataRole.TextAlignmentRole and section >= self.FIRST_MONTH:
             return _right()

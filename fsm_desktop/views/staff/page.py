@@ -42,7 +42,7 @@ from fsm_desktop.domain.caseload import (
     month_days,
     shown,
 )
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, month_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.staff import CaseloadRepository, ReassignmentRecord, StaffRegister
@@ -64,32 +64,10 @@ from fsm_desktop.views.staff.plan_dialogs import ReassignDialog, SpreadDialog
 
 WARNING_STYLE = "background: #fff8e1; border: 1px solid #c98a00; padding: 6px; color: #3d2a00;"
 NOTICE_STYLE = "color: #1b4d2e;"
-MONTH_NAMES = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StaffPage", text)
-
-
-def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
-
-
-def _month_name(label: str) -> str:
-    return f"{MONTH_NAMES[int(label[5:]) - 1]} {label[:4]}"
 
 
 # --- the data ------------------------------------------------------------------------------------------
@@ -349,7 +327,7 @@ class StaffPage(Page):
         self.month_box.blockSignals(True)
         self.month_box.clear()
         for k, (label, day) in enumerate(zip(report.labels, report.history.days)):
-            text = _month_name(label)
+            text = month_text(label)
             if day == dt.date.today():
                 text = self.tr("{month} (i dag)").format(month=text)
             self.month_box.addItem(text, k)
@@ -375,7 +353,7 @@ class StaffPage(Page):
         if latest_record is not None:
             self.undo_button.setText(
                 self.tr("Fortryd seneste omfordeling ({citizens} pr. {d})").format(
-                    citizens=citizens_text(latest_record.citizens), d=_dk(latest_record.day)
+                    citizens=citizens_text(latest_record.citizens), d=date_text(latest_record.day)
                 )
             )
         else:
@@ -430,7 +408,7 @@ class StaffPage(Page):
             parts.append(self.tr("Over grænsen: {who}").format(who=", ".join(over)))
         elif people:
             parts.append(self.tr("Ingen over grænsen"))
-        when = self.tr("Pr. {d}").format(d=_dk(day))
+        when = self.tr("Pr. {d}").format(d=date_text(day))
         self.summary.setText(when + " · " + "   ·   ".join(parts) if parts else when)
         found = report.warnings(k)
         shown_lines = found[:3]
@@ -587,7 +565,7 @@ class StaffPage(Page):
         self.tell(
             self.tr(
                 "{who} har {cases} andre sager i {month}; grænsen gælder hele sagsstammen."
-            ).format(who=who, cases=number(cases), month=_month_name(month))
+            ).format(who=who, cases=number(cases), month=month_text(month))
         )
         self._changed()
         return True
@@ -666,7 +644,9 @@ class StaffPage(Page):
             done = dialog.applied
             self.tell(
                 self.tr("{citizens} er flyttet fra {who} pr. {d}.").format(
-                    citizens=citizens_text(done.citizens), who=record.initials, d=_dk(done.day)
+                    citizens=citizens_text(done.citizens),
+                    who=record.initials,
+                    d=date_text(done.day),
                 )
             )
             self._changed()
@@ -692,7 +672,9 @@ class StaffPage(Page):
             done = dialog.applied
             self.tell(
                 self.tr("{who}s {citizens} er fordelt pr. {d}.").format(
-                    who=record.initials, citizens=citizens_text(done.citizens), d=_dk(done.day)
+                    who=record.initials,
+                    citizens=citizens_text(done.citizens),
+                    d=date_text(done.day),
                 )
             )
             self._changed()
@@ -708,7 +690,7 @@ class StaffPage(Page):
             return
         self.tell(
             self.tr("Omfordelingen pr. {d} ({citizens}) er fortrudt.").format(
-                d=_dk(undone.day), citizens=citizens_text(undone.citizens)
+                d=date_text(undone.day), citizens=citizens_text(undone.citizens)
             )
         )
         self._changed()

@@ -38,7 +38,7 @@ from fsm_desktop.domain.caseload import (
     plan_spread,
     spread_receivers,
 )
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import StaffRole
 from fsm_desktop.storage.staff import CaseloadRepository
@@ -57,10 +57,6 @@ if TYPE_CHECKING:
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StaffPage", text)
-
-
-def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
 
 
 class _PlanDialog(QDialog):
@@ -263,7 +259,7 @@ class ReassignDialog(_PlanDialog):
         self.citizens.blockSignals(True)
         self.citizens.clear()
         for case in self.cases(day):
-            text = "{name}  (fra {d})".format(name=case.name, d=_dk(case.start))
+            text = "{name}  (fra {d})".format(name=case.name, d=date_text(case.start))
             item = QListWidgetItem(text, self.citizens)
             item.setData(Qt.ItemDataRole.UserRole, case.citizen_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -297,7 +293,7 @@ class ReassignDialog(_PlanDialog):
             self.receiver.setCurrentIndex(self.receiver.findData(chosen))
         self.receiver.blockSignals(False)
         if not self.cases(day):
-            self.count_label.setText(_t("Ingen borgere pr. {d}").format(d=_dk(day)))
+            self.count_label.setText(_t("Ingen borgere pr. {d}").format(d=date_text(day)))
         self.refresh_plan()
 
     def refresh_plan(self) -> None:
@@ -305,7 +301,7 @@ class ReassignDialog(_PlanDialog):
         self.count_label.setText(
             _t("{n} af {total} valgt").format(n=len(chosen), total=self.citizens.count())
             if self.citizens.count()
-            else _t("Ingen borgere pr. {d}").format(d=_dk(self.day))
+            else _t("Ingen borgere pr. {d}").format(d=date_text(self.day))
         )
         receiver = self.receiver.currentData()
         if receiver is None or not chosen:
@@ -412,7 +408,7 @@ class SpreadDialog(_PlanDialog):
             self.show_preview(None)
             self.skipped.setText(
                 _t("{who} har ingen borgere pr. {d}.").format(
-                    who=self.record.initials, d=_dk(self.day)
+                    who=self.record.initials, d=date_text(self.day)
                 )
             )
             self.skipped.show()

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from fsm_desktop.domain.danish import number, percent
+from fsm_desktop.domain.danish import date_dots, number, percent
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.status_sheet import (
     COORDINATION,
@@ -108,7 +108,7 @@ class StatusSheetModel(QAbstractTableModel):
             column = self.sheet.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
                 if column.kind == "baseline":
-                    return _t("0-punkt\n{day}").format(day=f"{column.day:%d.%m.%Y}")
+                    return _t("0-punkt\n{day}").format(day=date_dots(column.day))
                 if column.kind == "goal":
                     return _t("Mål\n{month}").format(month=month_label(column.month))
                 return month_label(column.month).replace(" ", "\n")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_dots, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import Month
 from fsm_desktop.domain.status_sheet import (
@@ -214,7 +214,7 @@ class StatusSheetPage(Page):
                 n=number(sheet.citizens),
                 months=months,
                 last=month_label(str(sheet.last)),
-                today=f"{sheet.as_of:%d.%m.%Y}",
+                today=date_dots(sheet.as_of),
             )
         )
         self._fit_label_column()

@@ -60,10 +60,6 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("StepUp", text)
 
 
-def _dk(day: dt.date | None) -> str:
-    return "" if day is None else day.strftime("%d-%m-%Y")
-
-
 def default_participants(case: StepUpCase, staff: list) -> list[Participant]:
     """A new meeting starts with the four roles that must always take part (seeds/002 §20)."""
     names = {s.initials: s.name for s in staff}

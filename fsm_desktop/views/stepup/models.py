@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from fsm_desktop.domain.cpr import mask
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.stepup import (
     BARRIER_LABELS,
     DUE_LABELS,
@@ -24,10 +22,6 @@ from fsm_desktop.views.kit.rows import RIGHT, RowTableModel
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StepUp", text)
-
-
-def _dk(day: dt.date | None) -> str:
-    return "" if day is None else day.strftime("%d-%m-%Y")
 
 
 class DueModel(RowTableModel):
@@ -76,7 +70,7 @@ class DueModel(RowTableModel):
                     " ("
                     + ", ".join(
                         _t("{offer} planlagt {date}").format(
-                            offer=f.line.offer.label, date=_dk(f.line.planned_start)
+                            offer=f.line.offer.label, date=date_text(f.line.planned_start)
                         )
                         for f in a.overdue_lines
                     )
@@ -86,11 +80,11 @@ class DueModel(RowTableModel):
         if column == DueModel.SINCE:
             if not a.is_due:
                 return (
-                    _t("fritaget til {date}").format(date=_dk(a.exempt_until))
+                    _t("fritaget til {date}").format(date=date_text(a.exempt_until))
                     if a.exempt_until
                     else _t("fritaget")
                 )
-            return _dk(a.due)
+            return date_text(a.due)
         if column == DueModel.DAYS:
             return number(a.days_overdue) if a.is_due else ""
         return ""
@@ -107,7 +101,7 @@ class MeetingsModel(RowTableModel):
     def text(self, row, column: int) -> str | None:
         case, meeting, lines, result, warnings = row
         if column == self.DATE:
-            return _dk(meeting.date)
+            return date_text(meeting.date)
         if column == self.NAME:
             return case.name
         if column == self.CPR:
@@ -116,7 +110,7 @@ class MeetingsModel(RowTableModel):
             return ", ".join(_t(BARRIER_LABELS[b]) for b in meeting.barriers)
         if column == self.PLAN:
             return "; ".join(
-                f"{f.line.offer.label} {_dk(f.line.planned_start)}: {_t(f.status.value)}"
+                f"{f.line.offer.label} {date_text(f.line.planned_start)}: {_t(f.status.value)}"
                 for f in lines
             )
         if column == self.OUTCOME:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsm_desktop.domain.cpr import mask
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import StaffRole
 from fsm_desktop.domain.stepup import (
@@ -57,10 +57,6 @@ from fsm_desktop.views.stepup.models import CountsModel, DueModel, MeetingsModel
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StepUp", text)
-
-
-def _dk(day: dt.date | None) -> str:
-    return "" if day is None else day.strftime("%d-%m-%Y")
 
 
 # --- models ------------------------------------------------------------------------------------------
@@ -268,7 +264,7 @@ class StepUpPage(Page):
         initiative = project.initiative
         self.today = min(dt.date.today(), initiative.end)
         self.as_of_label.setText(
-            self.tr("Pr. {date}").format(date=_dk(self.today))
+            self.tr("Pr. {date}").format(date=date_text(self.today))
             + (self.tr(" (indsatsens slutdato)") if self.today < dt.date.today() else "")
         )
         self._generation += 1
@@ -450,31 +446,31 @@ class StepUpPage(Page):
         if a.is_due:
             lines.append(
                 self.tr("Skal have et møde siden {date}: {why}.").format(
-                    date=_dk(a.due), why=_t(DUE_LABELS[a.reason])
+                    date=date_text(a.due), why=_t(DUE_LABELS[a.reason])
                 )
             )
         elif a.exemption is not None:
-            lines.append(self.tr("Fritaget til {date}.").format(date=_dk(a.exempt_until)))
+            lines.append(self.tr("Fritaget til {date}.").format(date=date_text(a.exempt_until)))
         else:
             lines.append(self.tr("Skal ikke have et møde nu."))
         for m in case.markings:
             lines.append(
-                f"• {_t(MARKING_LABELS[m.kind])}: {_dk(m.start)} – {_dk(m.end) or '…'}"
+                f"• {_t(MARKING_LABELS[m.kind])}: {date_text(m.start)} – {date_text(m.end) or '…'}"
                 + (f" ({m.note})" if m.note else "")
             )
         latest = case.latest_meeting()
         if latest is not None:
-            lines.append(self.tr("Seneste møde {date}:").format(date=_dk(latest.date)))
+            lines.append(self.tr("Seneste møde {date}:").format(date=date_text(latest.date)))
             for f in follow_up(case, latest, self.data.today):
                 state = {
-                    LineStatus.STARTED: self.tr("startet {date}").format(date=_dk(f.started)),
+                    LineStatus.STARTED: self.tr("startet {date}").format(date=date_text(f.started)),
                     LineStatus.PENDING: self.tr("afventer"),
                     LineStatus.OVERDUE: self.tr("overskredet med {n} dage").format(
                         n=number(f.days_overdue)
                     ),
                 }[f.status]
                 lines.append(
-                    f"   {f.line.offer.label}, {self.tr('planlagt')} {_dk(f.line.planned_start)}: {state}"
+                    f"   {f.line.offer.label}, {self.tr('planlagt')} {date_text(f.line.planned_start)}: {state}"
                 )
         self.detail.setText("\n".join(lines))
 
@@ -513,7 +509,7 @@ class StepUpPage(Page):
             return
         if not self.confirm(
             self.tr("Slet mødet den {date}? Sletningen skrives i revisionsloggen.").format(
-                date=_dk(meeting.date)
+                date=date_text(meeting.date)
             )
         ):
             return

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.danish import count
+from fsm_desktop.domain.danish import count, date_dots
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, Side, summary_line
 from fsm_desktop.storage.project import Project
@@ -92,7 +92,7 @@ class MergeDialog(QDialog):
         if when:
             at = dt.datetime.fromisoformat(when)
             handed += self.tr(", afleveret {day} kl. {time} af {who}").format(
-                day=f"{at:%d.%m.%Y}", time=f"{at:%H.%M}", who=meta.get("handed_by", "")
+                day=date_dots(at), time=f"{at:%H.%M}", who=meta.get("handed_by", "")
             )
         self.source_label = QLabel(handed + ".", self)
         self.source_label.setObjectName("dialogHint")
@@ -161,7 +161,7 @@ class MergeDialog(QDialog):
             self.already_label = QLabel(
                 self.tr(
                     "Filen er allerede indlæst {day} kl. {time} af {who}. Intet bliver ændret."
-                ).format(day=f"{done.at:%d.%m.%Y}", time=f"{done.at:%H.%M}", who=done.by_user),
+                ).format(day=date_dots(done.at), time=f"{done.at:%H.%M}", who=done.by_user),
                 self,
             )
             self.already_label.setObjectName("factLine")

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
+from fsm_desktop.domain.danish import date_dots
 from fsm_desktop.domain.sync import (
     CHOICE_WORDS,
     TABLE_WORDS,
@@ -37,7 +38,7 @@ def _day(stamp: str | None) -> str:
     if not stamp:
         return ""
     try:
-        return dt.datetime.fromisoformat(str(stamp)).strftime("%d.%m.%Y")
+        return date_dots(dt.datetime.fromisoformat(str(stamp)))
     except ValueError:
         return ""
 
