@@ -364,6 +364,12 @@ def test_a_multi_move_is_one_undo_step(window, page):
     [
         (lambda p: p.search.setText("hansen"), ["Anna Hansen", "Cai Hansen"]),
         (lambda p: p.search.setText("0202"), ["Bo Berg"]),
+        # The search means what it means on every page (domain.search): the CPR number from
+        # its start, the last four digits only with the whole number, names without accents.
+        (lambda p: p.search.setText("020280-2345"), ["Bo Berg"]),
+        (lambda p: p.search.setText("2345"), []),
+        (lambda p: p.search.setText("ANNA hans"), ["Anna Hansen"]),
+        (lambda p: p.search.setText("dorté"), ["Dorte Dahl"]),
         (
             lambda p: p.broker_box.setCurrentIndex(p.broker_box.findText("JF – Jonna Formidler")),
             ["Anna Hansen"],

@@ -164,6 +164,14 @@ def test_filters_by_job_broker_and_search(page):
     assert names(page) == ["Anne Andersen"]
     page.search.setText("010180")  # the birth date part of the CPR number
     assert names(page) == ["Anne Andersen"]
+    # The same search as the board's and the register's (domain.search): the whole number,
+    # not its last four digits alone, every word of the name in any order.
+    page.search.setText("010180-1234")
+    assert names(page) == ["Anne Andersen"]
+    page.search.setText("1234")
+    assert names(page) == []
+    page.search.setText("andersen ANNE")
+    assert names(page) == ["Anne Andersen"]
     page.search.setText("zzz")
     assert names(page) == [] and page.due_empty.isVisibleTo(page)
     assert page.due_empty.text() == "Ingen borgere passer til filteret."

@@ -56,6 +56,7 @@ from fsm_desktop.storage.project import Project, ProjectConnector
 from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.views.board.card_delegate import LANE_START_ROLE, CardDelegate
 from fsm_desktop.views.board.dialogs import FinishMeetingDialog, MeetingsDialog
+from fsm_desktop.views.board.filtering import card_selector
 from fsm_desktop.views.board.list_views import (
     BoardListView,
     LaneDelegate,
@@ -642,7 +643,9 @@ class BoardPage(Page):
         by lane and column once (until they change) and a filter only picks from the groups."""
         if self._groups is None or self._groups[0] != self.lane_by:
             self._groups = (self.lane_by, group_cards(self.cards, self.lane_by))
-        shown = filter_groups(self._groups[1], self.filter.selector(self.today, self.has_meeting))
+        shown = filter_groups(
+            self._groups[1], card_selector(self.filter, self.today, self.has_meeting)
+        )
         self.layout_ = BoardLayout((), self.lane_by, self.labels, self.collapsed, groups=shown)
         self._scroll_position = 0  # a new board starts at the top
         for model in self.models:

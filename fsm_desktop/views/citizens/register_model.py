@@ -24,6 +24,7 @@ from fsm_desktop.domain.board import BoardCard
 from fsm_desktop.domain.citizen_edit import CONTACT_DAYS
 from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS
+from fsm_desktop.domain.search import Query, fold, parse
 
 
 @lru_cache(maxsize=256)
@@ -60,17 +61,16 @@ _HIGHLIGHT, _HIGHLIGHTED_TEXT = QPalette.ColorRole.Highlight, QPalette.ColorRole
 
 class CitizenRows:
     """The register's citizens in one order, with what the search compares for each: the name
-    in lower case, the CPR number and its date part, and the places of those still in the
+    folded as domain.search compares it, the CPR number, and the places of those still in the
     target group. Built where the rows are read (the loading thread), so that showing 20,000
     citizens costs the GUI thread no pass over them; a sort builds it anew."""
 
-    __slots__ = ("cards", "cprs", "dates", "names", "staying")
+    __slots__ = ("cards", "cprs", "names", "staying")
 
     def __init__(self, cards: list[BoardCard]) -> None:
         self.cards = cards
-        self.names = [c.search for c in cards]
+        self.names = [fold(c.name) for c in cards]
         self.cprs = [c.cpr for c in cards]
-        self.dates = [cpr[:6] for cpr in self.cprs]
         self.staying = [i for i, c in enumerate(cards) if c.exit_date is None]
 
 
@@ -121,8 +121,7 @@ class CitizensModel(QAbstractTableModel):
         ] = []  # places in _data of those that pass the filter, ascending: the rows
         self.today = dt.date.today()
         self._texts: dict[tuple[int, int], str] = {}  # display text by (place in _data, column)
-        self.words: list[str] = []
-        self.digits = ""
+        self.query: Query | None = None
         self.show_left = False
 
     @property
@@ -155,12 +154,12 @@ class CitizensModel(QAbstractTableModel):
         self._rows = self._passing()
         self.endResetModel()
 
-    def set_filter(self, words: list[str], digits: str, show_left: bool) -> None:
-        """Only the citizens whose name has every word, or whose CPR number has the digits in
-        its date part (all ten digits: the whole number); those who left only with
-        ``show_left``. One substring test per citizen and word, then one layout change that
-        keeps the current and selected rows that still show (see CitizenFilter)."""
-        self.words, self.digits, self.show_left = words, digits, show_left
+    def set_filter(self, query: Query | None, show_left: bool) -> None:
+        """Only the citizens the search finds (domain.search: every word in the name, or the
+        CPR number's birth date from its start, or the whole number); those who left only with
+        ``show_left``. One test per citizen and word, then one layout change that keeps the
+        current and selected rows that still show (see CitizenFilter)."""
+        self.query, self.show_left = query, show_left
         rows = self._passing()
         if rows == self._rows:
             return
@@ -172,15 +171,18 @@ class CitizensModel(QAbstractTableModel):
     def _passing(self) -> list[int]:
         data = self._data
         rows = range(len(data.cards)) if self.show_left else data.staying
-        if self.digits:
-            digits = self.digits
-            if len(digits) == 10:
-                cprs = data.cprs
+        query = self.query
+        if query is None:
+            return list(rows)
+        if query.is_cpr:  # the tests of Query.matches_cpr, inline over the rows
+            if query.finds_no_one:
+                return []
+            digits, cprs = query.digits, data.cprs
+            if query.whole:
                 return [i for i in rows if cprs[i] == digits]
-            dates = data.dates  # not the last four digits: a search is not logged as a CPR reveal
-            return [i for i in rows if digits in dates[i]]
+            return [i for i in rows if cprs[i].startswith(digits)]
         names = data.names
-        for word in self.words:
+        for word in query.words:
             rows = [i for i in rows if word in names[i]]
         return list(rows)
 
@@ -499,24 +501,19 @@ class CitizenFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._model: CitizensModel | None = None
         self.show_left = False
-        self._words: list[str] = []
-        self._digits = ""
+        self._query: Query | None = None
 
     def setSourceModel(self, model) -> None:
         self._model = model
         super().setSourceModel(model)
 
     def set_text(self, text: str) -> None:
-        text = text.strip().lower()
-        compact = text.replace("-", "").replace(" ", "")
-        digits = "".join(ch for ch in compact if ch.isdigit())
-        self._digits = digits if digits and len(digits) == len(compact) else ""
-        self._words = [] if self._digits else text.split()
-        self._model.set_filter(self._words, self._digits, self.show_left)
+        self._query = parse(text)
+        self._model.set_filter(self._query, self.show_left)
 
     def set_show_left(self, on: bool) -> None:
         self.show_left = on
-        self._model.set_filter(self._words, self._digits, on)
+        self._model.set_filter(self._query, on)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._model.sort(column, order)

@@ -27,6 +27,7 @@ from fsm_desktop.domain.cpr import mask
 from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import StaffRole
+from fsm_desktop.domain.search import parse
 from fsm_desktop.domain.stepup import (
     DUE_LABELS,
     MARKING_LABELS,
@@ -342,12 +343,11 @@ class StepUpPage(Page):
     def _refilter(self) -> None:
         if self.data is None:
             return
-        text = self.search.text().strip().lower()
+        query = parse(self.search.text())
         broker, caseworker = (
             self.broker_box.currentData() or "",
             self.caseworker_box.currentData() or "",
         )
-        digits = text.replace("-", "")
         rows = []
         for a in self.data.assessments:
             if not a.is_due and not self.exempt_box.isChecked():
@@ -355,11 +355,7 @@ class StepUpPage(Page):
             c = a.case
             if (broker and c.job_broker != broker) or (caseworker and c.caseworker != caseworker):
                 continue
-            if (
-                text
-                and text not in c.name.lower()
-                and not (digits.isdigit() and c.cpr[:6].startswith(digits[:6]))
-            ):
+            if query is not None and not query.matches(c.name, c.cpr):
                 continue
             rows.append(a)
         current = self.selected_case()
@@ -369,7 +365,7 @@ class StepUpPage(Page):
         empty = not rows
         self.due_empty.setVisible(empty)
         if empty:
-            filtered = bool(text or broker or caseworker)
+            filtered = bool(query is not None or broker or caseworker)
             self.due_empty.setText(
                 self.tr("Ingen borgere passer til filteret.")
                 if filtered
