@@ -284,7 +284,7 @@ def test_the_menu_moves_with_and_without_a_reason(window, page, monkeypatch):
     view = page.views[COLUMNS.index(None)]
     view.setCurrentIndex(page.models[COLUMNS.index(None)].index(0))  # Eva Eriksen
     monkeypatch.setattr(
-        "fsm_desktop.views.board.page.QInputDialog.getText",
+        "fsm_desktop.views.board.moving.QInputDialog.getText",
         lambda *a, **k: ("fik job på lager", True),
     )
     before = moves_in_log(window)
@@ -689,7 +689,7 @@ def test_a_failed_hand_over_leaves_the_move_unwritten(window, page, qtbot, monke
     warnings = []
     monkeypatch.setattr(Repository, "reassign", refuse)
     monkeypatch.setattr(
-        "fsm_desktop.views.board.page.QMessageBox.warning", lambda *a: warnings.append(a[1])
+        "fsm_desktop.views.board.moving.QMessageBox.warning", lambda *a: warnings.append(a[1])
     )
     source, target = page.models[COLUMNS.index(I)], page.models[COLUMNS.index(V)]
     before = moves_in_log(window)

@@ -480,7 +480,7 @@ HIGH_DPI = """
 import json, os, sys
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
-from fsm_desktop.views.measures.chart import BoardHistoryChart
+from fsm_desktop.views.measures.board_chart import BoardHistoryChart
 import datetime as dt
 chart = BoardHistoryChart()
 chart.resize(600, 400)

@@ -32,12 +32,8 @@ from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
 from fsm_desktop.views.staff.dialogs import StaffDialog
-from fsm_desktop.views.staff.models import (
-    OVER_BACKGROUND,
-    RANGE_BACKGROUND,
-    HistoryModel,
-    StaffTableModel,
-)
+from fsm_desktop.views.staff.history_model import HistoryModel
+from fsm_desktop.views.staff.models import OVER_BACKGROUND, RANGE_BACKGROUND, StaffTableModel
 from fsm_desktop.views.staff.page import StaffPage
 from fsm_desktop.views.staff.plan_dialogs import ReassignDialog, SpreadDialog
 

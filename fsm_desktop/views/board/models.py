@@ -57,6 +57,8 @@ FLAG_LABELS = {
     "absent": "Fravær eller fritagelse",
     "stepup_overdue": "Step-up-opfølgning overskredet",
 }
+#: The flag filter's choices: none, or one flag.
+FLAG_CHOICES = (("", "Alle markeringer"), *FLAG_LABELS.items())
 
 
 def _t(text: str) -> str:

@@ -36,9 +36,9 @@ from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
+from fsm_desktop.views.citizens.cell_delegate import CellDelegate
 from fsm_desktop.views.citizens.register_model import (
     _KEY,
-    CellDelegate,
     CitizenFilter,
     CitizenRows,
     CitizensModel,

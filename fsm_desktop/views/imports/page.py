@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     Qt,
     Signal,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QTableView,
     QWidget,
 )
 
@@ -33,24 +31,12 @@ from fsm_desktop.views.imports.models import (
 from fsm_desktop.views.kit import file_dialogs
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
-from fsm_desktop.views.kit.tables import read_only_table
+from fsm_desktop.views.kit.tables import model_table
 from fsm_desktop.views.kit.tasks import run_in_background
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("ImportPage", text)
-
-
-def _table_view(parent: QWidget, model: QAbstractTableModel, stretch: int) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    return read_only_table(view, stretch)
-
-
-# --- the mapping dialog ------------------------------------------------------------------------
-
-
-# --- the import dialog -----------------------------------------------------------------------
 
 
 # --- the page ---------------------------------------------------------------------------------------
@@ -99,7 +85,7 @@ class ImportPage(Page):
         heading.setObjectName("comingHeading")
         self.body.addWidget(heading)
         self.model = ImportsModel(self)
-        self.view = _table_view(self, self.model, 1)
+        self.view = model_table(self, self.model, 1)
         self.empty_label = QLabel(
             self.tr(
                 "Ingen importer endnu. Gem skabelonen, udfyld den med et udtræk (eller brug udtrækket, "

@@ -33,26 +33,27 @@ from fsm_desktop.domain.breakdown import (
     ALL,
     GROUPS,
     CitizenGroup,
-    GroupCount,
     Person,
-    breakdown,
     restrict_report,
 )
 from fsm_desktop.domain.breakdown import group as group_by_key
-from fsm_desktop.domain.danish import date_dots, kroner, percent
-from fsm_desktop.domain.measures import MeasureResult, Report, compute, no_data_reason
+from fsm_desktop.domain.measures import MeasureResult, Report, compute
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.breakdown import load_people
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
-from fsm_desktop.views.measures.chart import BoardHistoryChart, MeasureChart, preload
+from fsm_desktop.views.measures.board_chart import BoardHistoryChart
+from fsm_desktop.views.measures.breakdown import MeasuresBreakdown
+from fsm_desktop.views.measures.chart import preload
 from fsm_desktop.views.measures.dialogs import MembersDialog, measure_table
+from fsm_desktop.views.measures.measure_chart import MeasureChart
 from fsm_desktop.views.measures.models import (
     BreakdownModel,
     ResultsModel,
 )
+from fsm_desktop.views.measures.texts import MeasuresTexts
 
 
 def _t(text: str) -> str:
@@ -83,7 +84,7 @@ def _counter(project: Project):
     return work
 
 
-class MeasuresPage(Page):
+class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
     key = "maal"
     results_ready = Signal()  # the numbers on screen are up to date (a load, or a new group)
     breakdown_ready = Signal()
@@ -423,57 +424,6 @@ class MeasuresPage(Page):
             self.view.scrollTo(self.model.index(selected, 0))
         self._update_save_buttons()
 
-    def _no_data_reason(self, rows: list[MeasureResult]) -> str:
-        """Why some of the periods have no data (Danish), or "" when all have."""
-        if not any(r.no_data for r in rows) or self.shown is None:
-            return ""
-        return no_data_reason(rows[0].spec, self.shown.first_registrations)
-
-    def _status(self, rows: list[MeasureResult]) -> str:
-        """The line above the chart: how often met, what the measure is, and the group; and
-        why periods have no data, when some have none."""
-        text = self._status_text(rows)
-        reason = self._no_data_reason(rows)
-        return f"{text} {reason}" if reason else text
-
-    def _status_text(self, rows: list[MeasureResult]) -> str:
-        """How often met (of the periods with data), what the measure is, and the group."""
-        if not rows:
-            return self.tr("Ingen måleperioder i projektets periode.")
-        spec = rows[0].spec
-        group = self.group
-        if spec.kind == "caseload":
-            text = self.tr("Sager pr. fuldtids koordinerende sagsbehandler på månedens sidste dag.")
-            if not group.is_all:
-                text += " " + self.tr(
-                    "Sagsstammen tælles altid for alle borgere: »Vis for« ændrer den ikke."
-                )
-            return text
-        if spec.kind == "passive_share":
-            text = self.tr(
-                "Andel passive: mindst 1 år i ressourceforløb og hverken aktivt tilbud eller mentor de seneste 12 måneder. Lavere er bedre."
-            )
-        else:
-            met = sum(1 for r in rows if r.met)
-            counted = sum(
-                1 for r in rows if not r.no_data
-            )  # a period without data is not "not met"
-            if counted == 0:
-                text = self.tr("Ingen data.")
-            elif len(rows) == 1:
-                text = self.tr("Opfyldt.") if met else self.tr("Ikke opfyldt.")
-            elif counted < len(rows):
-                text = self.tr("Opfyldt i {met} af {n} perioder med data.").format(
-                    met=met, n=counted
-                )
-            else:
-                text = self.tr("Opfyldt i {met} af {n} perioder.").format(met=met, n=counted)
-        if not group.is_all:
-            text += " " + self.tr(
-                "Vist for {group}: både tæller og nævner omfatter kun gruppens borgere."
-            ).format(group=_t(group.label) if group.by_age else _t(group.label).lower())
-        return text
-
     def _plot(self) -> None:
         rows = self.rows()
         if self.shown is None:
@@ -516,137 +466,6 @@ class MeasuresPage(Page):
         """A click on a period in the chart: choose it, and list its citizens."""
         self.select_period(k)
         return self.open_members(self.model.index(k, 0))
-
-    def _update_breakdown(self) -> None:
-        """The chosen period for every group (only while the breakdown is on screen)."""
-        if self.side.currentIndex() != 1 or self.report is None:
-            return
-        rows = self.report.for_measure(self.measure_box.currentData() or "")
-        k = self._selected
-        if not 0 <= k < len(rows):
-            self.breakdown_model.set_rows([])
-            return
-        result = rows[k]
-        if result.no_data:  # no data for the whole target group: none for its groups either
-            self.breakdown_view.setVisible(False)
-            self.breakdown_model.set_rows([])
-            self.breakdown_note.setText(
-                no_data_reason(result.spec, self.report.first_registrations)
-            )
-            self.breakdown_ready.emit()
-            return
-        self.breakdown_view.setVisible(result.spec.kind != "caseload")
-        if result.spec.kind == "caseload":
-            self.breakdown_model.set_rows([])
-            self.breakdown_note.setText(
-                self.tr(
-                    "Sagsstammen er borgere pr. fuldtids sagsbehandler og fordeles ikke på grupper af borgere."
-                )
-            )
-            self.breakdown_ready.emit()
-            return
-        people = self._ensure_people()
-        generation = self._generation
-        self.breakdown_note.setText(self.tr("Beregner …"))
-        run_in_background(
-            lambda: breakdown(result, people),
-            lambda counts: self._breakdown_done(counts, generation, result),
-            self._failed,
-            self,
-        )
-
-    def _breakdown_done(
-        self, counts: list[GroupCount], generation: int, result: MeasureResult
-    ) -> None:
-        if generation != self._generation:
-            return
-        rows = self.report.for_measure(self.measure_box.currentData() or "") if self.report else []
-        k = self._selected
-        if not (0 <= k < len(rows) and rows[k] is result):
-            return  # another period was chosen meanwhile
-        self.breakdown_model.set_rows(counts)
-        thresholds = " / ".join(percent(t.value, trim=True) for t in result.spec.thresholds)
-        note = self.tr(
-            "{period}, hele målgruppen fordelt på grupper. Alder på periodens sidste dag."
-        ).format(period=result.label)
-        if thresholds:
-            note += " " + self.tr("Andelen er grøn, når gruppen når {threshold}.").format(
-                threshold=percent(result.spec.thresholds[0].value, trim=True)
-                if result.spec.direction == "at_least"
-                else thresholds
-            )
-        self.breakdown_note.setText(note)
-        self.breakdown_ready.emit()
-
-    def _finished(self) -> bool:
-        """The initiative has ended: a payout rule not met is lost, not still at stake."""
-        return self.project is not None and self.today > self.project.initiative.end
-
-    def _show_payouts(self) -> None:
-        if self.report is None:
-            return
-        lines = []
-        released = at_stake = 0.0
-        finished = self._finished()
-        for p in self.report.payouts:
-            not_met = self.tr("ikke opfyldt") if finished else self.tr("ikke opfyldt endnu")
-            line = "{label}: {status}".format(
-                label=p.threshold.label, status=self.tr("opfyldt") if p.met else not_met
-            )
-            if p.best is not None:
-                best = "{period} ({share})".format(period=p.best.label, share=percent(p.best.share))
-                if p.met:
-                    line += self.tr(" – første gang {best}").format(best=best)
-                else:
-                    if p.needed == 1:
-                        line += self.tr(" – bedste periode {best} manglede 1 borger").format(
-                            best=best
-                        )
-                    else:
-                        line += self.tr(" – bedste periode {best} manglede {n} borgere").format(
-                            best=best, n=p.needed
-                        )
-            if p.spec.payout_window:
-                start, end = p.spec.payout_window
-                line += self.tr(" – kun perioder {start} – {end} tæller").format(
-                    start=date_dots(start), end=date_dots(end)
-                )
-                if p.best is None:
-                    line += self.tr(" (ingen i det viste interval)")
-            if p.amount is not None:
-                if p.met:
-                    line += " – " + self.tr("{amount} udløst").format(amount=kroner(p.amount))
-                    released += p.amount
-                else:
-                    lost = (
-                        self.tr("{amount} ikke udløst") if finished else self.tr("{amount} i spil")
-                    )
-                    line += " – " + lost.format(amount=kroner(p.amount))
-                    at_stake += p.amount
-            lines.append("•  " + line)
-        if lines:
-            if self.report.payouts and self.report.payouts[0].amount is not None:
-                total = (
-                    self.tr("I alt: {released} udløst, {stake} ikke udløst.")
-                    if finished
-                    else self.tr("I alt: {released} udløst, {stake} endnu i spil.")
-                )
-                lines.append(total.format(released=kroner(released), stake=kroner(at_stake)))
-            else:
-                lines.append(
-                    self.tr(
-                        "Tilsagnets beløb er ikke indtastet i projektet, så prognosen vises ikke i kroner."
-                    )
-                )
-        heading = self.tr("Udbetalingsprognose")
-        if not self.group.is_all:
-            heading = self.tr(
-                "Udbetalingsprognose (for hele målgruppen – tilsagnet udbetales efter alle borgeres tal)"
-            )
-        self.payout_heading.setText(heading)
-        self.payout_heading.setVisible(bool(lines))
-        self.payout_label.setVisible(bool(lines))
-        self.payout_label.setText("\n".join(lines))
 
     def _update_save_buttons(self) -> None:
         self.save_button.setEnabled(self.chart.has_chart and bool(self.chart.rows))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,14 +32,11 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.caseload import (
     CASELOAD_ROLE,
     COUNTED_ROLES,
-    ROLE_PLURAL,
     AssignmentRows,
     CaseloadReport,
     StaffRecord,
-    Status,
     caseload_report,
     month_days,
-    shown,
 )
 from fsm_desktop.domain.danish import date_text, month_text, number
 from fsm_desktop.domain.errors import KnownError
@@ -52,14 +48,12 @@ from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tables import fit_columns
 from fsm_desktop.views.kit.tasks import run_in_background
 from fsm_desktop.views.kit.wording import citizens_text
+from fsm_desktop.views.staff.actions import StaffActions
 from fsm_desktop.views.staff.chart import CaseloadChart
 from fsm_desktop.views.staff.dialogs import LimitsDialog, StaffDialog
-from fsm_desktop.views.staff.models import (
-    HistoryModel,
-    StaffTableModel,
-    load_text,
-    loads_for,
-)
+from fsm_desktop.views.staff.history_model import HistoryModel
+from fsm_desktop.views.staff.models import StaffTableModel
+from fsm_desktop.views.staff.month_view import StaffMonthView
 from fsm_desktop.views.staff.plan_dialogs import ReassignDialog, SpreadDialog
 
 WARNING_STYLE = "background: #fff8e1; border: 1px solid #c98a00; padding: 6px; color: #3d2a00;"
@@ -81,14 +75,8 @@ class StaffData:
     today: dt.date
 
 
-# --- the chart -----------------------------------------------------------------------------------------
-
-
-# --- dialogs -------------------------------------------------------------------------------------------
-
-
 # --- the page --------------------------------------------------------------------------------------------
-class StaffPage(Page):
+class StaffPage(StaffMonthView, StaffActions, Page):
     key = "medarbejdere"
     #: emitted when the page shows fresh data (tests and screenshots wait for it)
     data_ready = Signal()
@@ -364,105 +352,6 @@ class StaffPage(Page):
     def _fit_history(self) -> None:
         fit_columns(self.history_view, self.history_model, {HistoryModel.NAME: 160})
 
-    # --- the chosen month ----------------------------------------------------------------------------
-    @property
-    def k(self) -> int:
-        value = self.month_box.currentData()
-        return value if value is not None else 0
-
-    def show_month(self) -> None:
-        if self.data is None:
-            return
-        report = self.data.report
-        k = self.k
-        if not report.history.days:
-            return
-        day = report.history.days[k]
-        selected = self.selected_record()
-        self.model.set_loads(loads_for(report, k), today=k == len(report.history.days) - 1)
-        self._fit_table()
-        row = self.model.row_of(selected.id) if selected is not None else -1
-        if self.model.rowCount():
-            self.view.selectRow(self.proxy.mapFromSource(self.model.index(max(row, 0), 0)).row())
-        parts = []
-        for team in report.teams(k):
-            limit = (
-                self.tr(" (grænse {limit})").format(limit=team.limit.label()) if team.limit else ""
-            )
-            mark = "▲ " if team.status is Status.OVER else ""
-            parts.append(
-                self.tr(
-                    "{mark}{role}: {citizens} på {fte} fuldtid = {load} pr. fuldtid{limit}"
-                ).format(
-                    mark=mark,
-                    role=ROLE_PLURAL[team.role],
-                    citizens=citizens_text(team.citizens),
-                    fte=number(team.hours / 37, 2),
-                    load=load_text(team.per_fte),
-                    limit=limit,
-                )
-            )
-        people = [p for p in report.people(k) if shown(p)]
-        over = [p.record.initials for p in people if p.status is Status.OVER]
-        if over:
-            parts.append(self.tr("Over grænsen: {who}").format(who=", ".join(over)))
-        elif people:
-            parts.append(self.tr("Ingen over grænsen"))
-        when = self.tr("Pr. {d}").format(d=date_text(day))
-        self.summary.setText(when + " · " + "   ·   ".join(parts) if parts else when)
-        found = report.warnings(k)
-        shown_lines = found[:3]
-        if len(found) > 3:
-            shown_lines.append(
-                self.tr(
-                    "… og {n} advarsler mere (se tabellen; hold musen over feltet for alle)"
-                ).format(n=len(found) - 3)
-            )
-        self.warning_box.setText("\n".join("⚠ " + line for line in shown_lines))
-        self.warning_box.setToolTip("\n".join(found))
-        self.warning_box.setVisible(bool(found))
-        self._chart_dirty = True
-        self._draw_chart_if_visible()
-        self._update_buttons()
-
-    def _fit_table(self) -> None:
-        """Columns as wide as their texts (the header's sort-indicator room left out, so that the
-        register and the chart fit beside each other at 1366 pixels)."""
-        fit_columns(
-            self.view,
-            self.model,
-            {StaffTableModel.NAME: 150, StaffTableModel.ROLE: 120, StaffTableModel.ACTIVE: 190},
-        )
-        # With "Andre" (HIR) the register may not fit in its two thirds (1366 pixels): names and
-        # roles elide sooner, so that Status stays in sight.
-        if (
-            not self.view.isColumnHidden(StaffTableModel.OTHER)
-            and self._needed_width() > self.splitter.width() * 2 // 3
-        ):
-            fit_columns(
-                self.view,
-                self.model,
-                {StaffTableModel.NAME: 112, StaffTableModel.ROLE: 105, StaffTableModel.ACTIVE: 190},
-            )
-        self._balance()
-
-    def _needed_width(self) -> int:
-        return (
-            self.view.horizontalHeader().length()
-            + self.view.verticalScrollBar().sizeHint().width()
-            + 2 * self.view.frameWidth()
-            + 2
-        )
-
-    def _balance(self) -> None:
-        """The register as wide as its columns when there is room, the chart the rest (at
-        least a third)."""
-        total = self.splitter.width()
-        if total <= 0:
-            return
-        table = min(self._needed_width(), total * 2 // 3)
-        self.splitter.setSizes([table, total - table - self.splitter.handleWidth()])
-
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.view.isColumnHidden(StaffTableModel.OTHER):
@@ -470,46 +359,9 @@ class StaffPage(Page):
         else:
             self._fit_table()  # the names' room depends on the width
 
-    def _draw_chart_if_visible(self) -> None:
-        if (
-            not self._chart_dirty
-            or self.data is None
-            or not self.chart.isVisibleTo(self)
-            or not self.isVisible()
-        ):
-            return
-        self._chart_dirty = False
-        report = self.data.report
-        k = self.k
-        self.chart.plot(
-            loads_for(report, k),
-            report.settings,
-            self.fte_radio.isChecked(),
-            report.history.days[k],
-        )
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._draw_chart_if_visible()
-
-    def _mode_changed(self) -> None:
-        self.history_model.set_per_fte(self.fte_radio.isChecked())
-        self._fit_history()
-        self._chart_dirty = True
-        self._draw_chart_if_visible()
-
-    def _ips_toggled(self, on: bool) -> None:
-        if self.data is None or self.project is None:
-            return
-        settings = dataclasses.replace(self.data.report.settings, ips=on)
-        try:
-            StaffRegister(self.project).save_settings(settings)
-        except KnownError as error:
-            self.tell(translate_error(error), error=True)
-            return
-        self.data.report = dataclasses.replace(self.data.report, settings=settings)
-        self.view.setColumnHidden(StaffTableModel.BAND, not on)
-        self.show_month()
 
     # --- selection and buttons --------------------------------------------------------------------------
     def selected_record(self) -> StaffRecord | None:
@@ -582,118 +434,6 @@ class StaffPage(Page):
         self.data_changed.emit()
         if self._generation == generation:
             self.reload()
-
-    # --- actions ---------------------------------------------------------------------------------------------
-    def _run(self, dialog: QDialog) -> bool:
-        """Show a dialog (tests replace this to drive it)."""
-        return dialog.exec() == QDialog.DialogCode.Accepted
-
-    def add_staff(self) -> None:
-        if self.project is None or self.refuse_if_team_only("Medarbejderlisten"):
-            return
-        dialog = StaffDialog(self.project, None, self.today, self)
-        if self._run(dialog) and dialog.saved is not None:
-            self.tell(
-                self.tr("{who} er oprettet.").format(
-                    who=f"{dialog.saved.initials} ({dialog.saved.name})"
-                )
-            )
-            self._after_staff(dialog.saved.id)
-
-    def edit_staff(self) -> None:
-        record = self.selected_record()
-        if (
-            self.project is None
-            or record is None
-            or self.refuse_if_read_only()
-            or self.refuse_if_team_only("Medarbejderlisten")
-        ):
-            return
-        dialog = StaffDialog(self.project, record, self.today, self)
-        if self._run(dialog) and dialog.saved is not None:
-            self.tell(
-                self.tr("{who} er gemt.").format(
-                    who=f"{dialog.saved.initials} ({dialog.saved.name})"
-                )
-            )
-            self._after_staff(dialog.saved.id)
-
-    def _after_staff(self, staff_id: str) -> None:
-        self._changed()
-        self.select_staff(staff_id)
-
-    def edit_limits(self) -> None:
-        if self.project is None or self.data is None:
-            return
-        dialog = LimitsDialog(self.project, self.data.report.settings, self)
-        if self._run(dialog):
-            self.tell(self.tr("Grænserne er gemt."))
-            self.reload()
-
-    def reassign(self) -> None:
-        record = self.selected_record()
-        if (
-            self.project is None
-            or self.data is None
-            or record is None
-            or record.role not in CASELOAD_ROLE
-        ):
-            return
-        dialog = ReassignDialog(self, record, self.today)
-        if self._run(dialog) and dialog.applied is not None:
-            done = dialog.applied
-            self.tell(
-                self.tr("{citizens} er flyttet fra {who} pr. {d}.").format(
-                    citizens=citizens_text(done.citizens),
-                    who=record.initials,
-                    d=date_text(done.day),
-                )
-            )
-            self._changed()
-            self.select_staff(record.id)
-
-    def spread_day(self, record: StaffRecord) -> dt.date:
-        """The day a leaving employee's caseload is spread from: the day after »aktiv til«, or today."""
-        if record.active_to is not None and record.active_to < self.today:
-            return record.active_to + dt.timedelta(days=1)
-        return self.today
-
-    def spread(self) -> None:
-        record = self.selected_record()
-        if (
-            self.project is None
-            or self.data is None
-            or record is None
-            or record.role not in COUNTED_ROLES
-        ):
-            return
-        dialog = SpreadDialog(self, record, self.spread_day(record))
-        if self._run(dialog) and dialog.applied is not None:
-            done = dialog.applied
-            self.tell(
-                self.tr("{who}s {citizens} er fordelt pr. {d}.").format(
-                    who=record.initials,
-                    citizens=citizens_text(done.citizens),
-                    d=date_text(done.day),
-                )
-            )
-            self._changed()
-            self.select_staff(record.id)
-
-    def undo_latest(self) -> None:
-        if self.project is None:
-            return
-        try:
-            undone = CaseloadRepository(self.project).undo_latest()
-        except KnownError as error:
-            self.tell(translate_error(error), error=True)
-            return
-        self.tell(
-            self.tr("Omfordelingen pr. {d} ({citizens}) er fortrudt.").format(
-                d=date_text(undone.day), citizens=citizens_text(undone.citizens)
-            )
-        )
-        self._changed()
 
 
 __all__ = [

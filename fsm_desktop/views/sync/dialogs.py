@@ -241,6 +241,3 @@ class HandinDialog(QDialog):
             self.error.show()
             return
         super().accept()
-
-
-# --- merge -----------------------------------------------------------------------------------------
