@@ -666,8 +666,8 @@ def bench_board(runs: int, citizens: int) -> None:
     from fsm_desktop.domain.model import new_id
     from fsm_desktop.storage.project import Project
     from fsm_desktop.storage.repositories import StaffRepository
-    from fsm_desktop.views import tasks
-    from fsm_desktop.views.board_page import BoardPage, read_board
+    from fsm_desktop.views.board.page import BoardPage, read_board
+    from fsm_desktop.views.kit import tasks
 
     db, _ = demo_database(citizens)
     work = CACHE / f"board-{citizens}.fsm"
@@ -808,8 +808,9 @@ def bench_register(runs: int, citizens: int) -> None:
     from fsm_desktop.app import create_application
     from fsm_desktop.storage.board import BoardRepository
     from fsm_desktop.storage.project import Project
-    from fsm_desktop.views import tasks
-    from fsm_desktop.views.citizens_page import CitizenRows, CitizensModel, CitizensPage
+    from fsm_desktop.views.citizens.register import CitizensPage
+    from fsm_desktop.views.citizens.register_model import CitizenRows, CitizensModel
+    from fsm_desktop.views.kit import tasks
 
     db, _ = demo_database(citizens)
     app = create_application()
@@ -947,8 +948,9 @@ MAAL_FIRST_OPEN = """
 import json, sys, time
 from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from fsm_desktop.app import create_application
-from fsm_desktop.views import measures_chart, measures_page
-from fsm_desktop.views.main_window import MainWindow
+from fsm_desktop.views.measures import chart as measures_chart
+from fsm_desktop.views.measures import page as measures_page
+from fsm_desktop.views.main.window import MainWindow
 
 app = create_application()
 mode = sys.argv[3]

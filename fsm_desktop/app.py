@@ -82,8 +82,8 @@ def _install_qt_danish(app: QApplication) -> None:
 def run(args: argparse.Namespace, standalone: bool = False) -> int:
     """Open the main window. ``args`` comes from fsm_desktop.cli; ``standalone`` when the
     process is just this program (then ``--exit-after-show`` ends it without waiting)."""
-    from fsm_desktop.views.main_window import MainWindow
-    from fsm_desktop.views.messages import install_excepthook
+    from fsm_desktop.views.kit.messages import install_excepthook
+    from fsm_desktop.views.main.window import MainWindow
 
     # Open --db before Qt starts: an unusable file is one line on stderr and exit code 2.
     project = None

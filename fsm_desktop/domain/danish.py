@@ -1,7 +1,14 @@
-"""Numbers the Danish way, for every output (window, terminal table): decimal comma,
-thousands point, "15,0 %", "1.530.000 kr."."""
+"""Numbers, dates and months the Danish way, for every output (window, terminal table):
+decimal comma, thousands point, "15,0 %", "1.530.000 kr.", "07-12-2026", "marts 2026".
+
+Dates have two written forms, each kept where it is used today: :func:`date_text`
+("07-12-2026", the form of tables, fields and lists, and what a date field takes) and
+:func:`date_dots` ("07.12.2026", the form of running text, headings and chart axes, as the
+status sheet and the measures write it)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 
 def number(value: float, decimals: int = 2) -> str:
@@ -55,3 +62,59 @@ def os_reason(exc: OSError) -> str:
 
     name = errno.errorcode.get(exc.errno or 0, "")
     return _OS_REASONS.get(name) or exc.strerror or str(exc)
+
+
+# --- dates and months ----------------------------------------------------------------------------
+
+#: The months' names, January first.
+MONTH_NAMES = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+#: The months' short names, as tables and chart axes show them ("mar 2020").
+MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)
+
+
+def date_text(day: dt.date | None, empty: str = "") -> str:
+    """2026-12-07 → "07-12-2026"; None → ``empty``."""
+    return day.strftime("%d-%m-%Y") if day else empty
+
+
+def datetime_text(moment: dt.datetime) -> str:
+    """A moment to the minute: "07-12-2026 14:05"."""
+    return moment.strftime("%d-%m-%Y %H:%M")
+
+
+def date_dots(day: dt.date) -> str:
+    """2026-12-07 → "07.12.2026" (running text, headings, chart axes)."""
+    return day.strftime("%d.%m.%Y")
+
+
+def month_name(month: int) -> str:
+    """3 → "marts"."""
+    return MONTH_NAMES[month - 1]
+
+
+def month_abbreviation(month: int) -> str:
+    """3 → "mar"."""
+    return MONTH_ABBREVIATIONS[month - 1]
+
+
+def month_text(label: str) -> str:
+    """A month as stored ("2026-03") in words: "marts 2026"."""
+    return f"{month_name(int(label[5:7]))} {label[:4]}"
+
+
+def month_short(label: str) -> str:
+    """A month as stored ("2019-03") in a table's column: "mar 19"."""
+    return f"{month_abbreviation(int(label[5:7]))} {label[2:4]}"

@@ -16,7 +16,7 @@ from fsm_desktop.domain.caseload import (
     shown,
     status_text,
 )
-from fsm_desktop.domain.danish import count, number
+from fsm_desktop.domain.danish import count, date_text, number
 
 ROLE_WORDS = {
     "jobformidler": "jobformidler",
@@ -71,7 +71,7 @@ def render(report: CaseloadReport, k: int, fmt: str, title: str) -> str:
         return json.dumps(as_dicts(report, k), ensure_ascii=False, indent=2) + "\n"
     day: dt.date = report.history.days[k]
     out = io.StringIO()
-    out.write("Sagsstammer pr. {d} – {title}\n\n".format(d=day.strftime("%d-%m-%Y"), title=title))
+    out.write("Sagsstammer pr. {d} – {title}\n\n".format(d=date_text(day), title=title))
     people = [p for p in report.people(k) if shown(p)]
     if not people:
         out.write("Projektet har ingen medarbejdere med sagsstamme.\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from fsm_desktop.domain.danish import kroner, number, percent
+from fsm_desktop.domain.danish import date_dots, kroner, number, percent
 from fsm_desktop.domain.measures import MeasureResult, Report, no_data_reason
 from fsm_desktop.exchange.xlsx import csv_line
 
@@ -118,7 +118,7 @@ def render_table(report: Report, title: str = "", finished: bool = False) -> str
                     line += f"; manglede {p.needed} borger{'e' if p.needed != 1 else ''}"
             if p.spec.payout_window:
                 start, end = p.spec.payout_window
-                line += f"; kun perioder {start:%d.%m.%Y} – {end:%d.%m.%Y} tæller"
+                line += f"; kun perioder {date_dots(start)} – {date_dots(end)} tæller"
                 if p.best is None:
                     line += " (ingen i det valgte interval)"
             if p.amount is not None:

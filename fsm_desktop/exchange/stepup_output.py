@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 
 from fsm_desktop.domain.cpr import mask
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.model import Barrier, ParticipantRole, PeriodKind
 from fsm_desktop.domain.stepup import (
     BARRIER_LABELS,
@@ -128,7 +128,7 @@ def render_due(due: Sequence[Assessment], today: dt.date, fmt: str) -> str:
     now_due = [a for a in due if a.is_due]
     citizens = "borger" if len(now_due) == 1 else "borgere"
     out.write(
-        f"Step-up pr. {today:%d-%m-%Y}: {number(len(now_due))} {citizens} skal have et møde\n\n"
+        f"Step-up pr. {date_text(today)}: {number(len(now_due))} {citizens} skal have et møde\n\n"
     )
     if not due:
         out.write("Ingen borgere skal have et step-up-møde.\n")
@@ -142,18 +142,18 @@ def render_due(due: Sequence[Assessment], today: dt.date, fmt: str) -> str:
             why += (
                 " ("
                 + ", ".join(
-                    f"{f.line.offer.label} planlagt {f.line.planned_start:%d-%m-%Y}"
+                    f"{f.line.offer.label} planlagt {date_text(f.line.planned_start)}"
                     for f in a.overdue_lines
                 )
                 + ")"
             )
         if not a.is_due:
             since, days = (
-                f"fritaget til {a.exempt_until:%d-%m-%Y}" if a.exempt_until else "fritaget",
+                f"fritaget til {date_text(a.exempt_until)}" if a.exempt_until else "fritaget",
                 "",
             )
         else:
-            since, days = f"{a.due:%d-%m-%Y}", number(a.days_overdue)
+            since, days = date_text(a.due), number(a.days_overdue)
         rows.append((a.case.name, d["cpr"], a.case.job_broker, a.case.caseworker, since, days, why))
     _table(out, headers, rows, right={5})
     return out.getvalue()
@@ -168,7 +168,7 @@ def render_overview(
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     out = io.StringIO()
     total = counts[-1].cumulative if counts else len(meetings)
-    out.write(f"Step-up-møder pr. {today:%d-%m-%Y}: {number(total)} i alt\n\n")
+    out.write(f"Step-up-møder pr. {date_text(today)}: {number(total)} i alt\n\n")
     rows = [
         (c.month, number(c.held), number(c.cumulative), *(number(n) for n in c.by_outcome.values()))
         for c in counts
@@ -187,7 +187,7 @@ def render_overview(
     mrows = []
     for m in meetings:
         plan = "; ".join(
-            f"{PeriodKind(p['offer']).label} {dt.date.fromisoformat(p['planned_start']):%d-%m-%Y}: {p['status']}"
+            f"{PeriodKind(p['offer']).label} {date_text(dt.date.fromisoformat(p['planned_start']))}: {p['status']}"
             for p in m["plan"]
         )
         barriers = ", ".join(BARRIER_LABELS[Barrier(b)] for b in m["barriers"])
@@ -196,7 +196,7 @@ def render_overview(
         )
         mrows.append(
             (
-                dt.date.fromisoformat(m["date"]).strftime("%d-%m-%Y"),
+                date_text(dt.date.fromisoformat(m["date"])),
                 m["name"],
                 m["cpr"],
                 barriers,

@@ -23,7 +23,7 @@ from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 @pytest.fixture(autouse=True)
 def synchronous_tasks(monkeypatch):
     """Background tasks run at once in tests (conventions.md §7)."""
-    from fsm_desktop.views import tasks
+    from fsm_desktop.views.kit import tasks
 
     monkeypatch.setattr(tasks, "runner", tasks.SynchronousRunner())
 
@@ -33,7 +33,7 @@ def no_counting_ahead(monkeypatch):
     """The main window does not let hidden pages count ahead (with the synchronous runner that
     would be a whole count on the GUI thread in the middle of another test); the tests of
     counting ahead switch it on again."""
-    from fsm_desktop.views.main_window import MainWindow
+    from fsm_desktop.views.main.window import MainWindow
 
     monkeypatch.setattr(MainWindow, "PREFETCH_AFTER_MS", 10**9)
 
@@ -122,7 +122,7 @@ def small_project_path(tmp_path):
 def open_window(app, qtbot, settings):
     """``open_window(path, page)``: the main window shown on a project and one of its pages;
     the project is closed at teardown."""
-    from fsm_desktop.views.main_window import MainWindow
+    from fsm_desktop.views.main.window import MainWindow
 
     windows = []
 

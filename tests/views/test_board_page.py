@@ -18,9 +18,9 @@ from fsm_desktop.domain.program import builtin_template, parse_template
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
-from fsm_desktop.views.board_models import BOARD_CARD_ROLE, FLAG_LABELS, MIME_TYPE
-from fsm_desktop.views.board_page import BoardPage
-from fsm_desktop.views.card_delegate import CARD_ROLE
+from fsm_desktop.views.board.card_delegate import CARD_ROLE
+from fsm_desktop.views.board.models import BOARD_CARD_ROLE, FLAG_LABELS, MIME_TYPE
+from fsm_desktop.views.board.page import BoardPage
 
 #: A tester's complaint is a Qt warning, and a Qt warning fails the test (qt_log_level_fail).
 WARN = QAbstractItemModelTester.FailureReportingMode.Warning
@@ -127,7 +127,7 @@ def board_path(tmp_path):
 
 @pytest.fixture
 def window(open_window, settings, board_path, monkeypatch):
-    monkeypatch.setattr("fsm_desktop.views.board_page.QSettings", lambda: settings)
+    monkeypatch.setattr("fsm_desktop.views.board.page.QSettings", lambda: settings)
     return open_window(board_path, "tavle")
 
 
@@ -284,7 +284,7 @@ def test_the_menu_moves_with_and_without_a_reason(window, page, monkeypatch):
     view = page.views[COLUMNS.index(None)]
     view.setCurrentIndex(page.models[COLUMNS.index(None)].index(0))  # Eva Eriksen
     monkeypatch.setattr(
-        "fsm_desktop.views.board_page.QInputDialog.getText",
+        "fsm_desktop.views.board.moving.QInputDialog.getText",
         lambda *a, **k: ("fik job på lager", True),
     )
     before = moves_in_log(window)
@@ -364,6 +364,12 @@ def test_a_multi_move_is_one_undo_step(window, page):
     [
         (lambda p: p.search.setText("hansen"), ["Anna Hansen", "Cai Hansen"]),
         (lambda p: p.search.setText("0202"), ["Bo Berg"]),
+        # The search means what it means on every page (domain.search): the CPR number from
+        # its start, the last four digits only with the whole number, names without accents.
+        (lambda p: p.search.setText("020280-2345"), ["Bo Berg"]),
+        (lambda p: p.search.setText("2345"), []),
+        (lambda p: p.search.setText("ANNA hans"), ["Anna Hansen"]),
+        (lambda p: p.search.setText("dorté"), ["Dorte Dahl"]),
         (
             lambda p: p.broker_box.setCurrentIndex(p.broker_box.findText("JF – Jonna Formidler")),
             ["Anna Hansen"],
@@ -683,7 +689,7 @@ def test_a_failed_hand_over_leaves_the_move_unwritten(window, page, qtbot, monke
     warnings = []
     monkeypatch.setattr(Repository, "reassign", refuse)
     monkeypatch.setattr(
-        "fsm_desktop.views.board_page.QMessageBox.warning", lambda *a: warnings.append(a[1])
+        "fsm_desktop.views.board.moving.QMessageBox.warning", lambda *a: warnings.append(a[1])
     )
     source, target = page.models[COLUMNS.index(I)], page.models[COLUMNS.index(V)]
     before = moves_in_log(window)

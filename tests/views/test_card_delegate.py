@@ -16,7 +16,7 @@ from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QColor, QImage, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QStyleOptionViewItem
 
-from fsm_desktop.views.card_delegate import CARD_ROLE, CardData, CardDelegate
+from fsm_desktop.views.board.card_delegate import CARD_ROLE, CardData, CardDelegate
 
 CARD = CardData(
     citizen_id="c1",
@@ -103,7 +103,7 @@ def _represented(badges) -> int:
 def test_no_flag_is_lost_however_many_and_whatever_the_zoom(app, zoom, flags):
     from PySide6.QtGui import QFont, QFontMetrics
 
-    from fsm_desktop.views.card_delegate import FLAG_BADGES
+    from fsm_desktop.views.board.card_delegate import FLAG_BADGES
 
     card = dataclasses.replace(CARD, stepup_overdue=flags == 5)
     delegate = CardDelegate()

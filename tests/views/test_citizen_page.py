@@ -28,7 +28,8 @@ from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
-from fsm_desktop.views.citizen_page import CitizenWindow, parse_date
+from fsm_desktop.views.citizens.window import CitizenWindow
+from fsm_desktop.views.kit.dates import parse_date
 
 # The small project's initiative (FSM2) ended 31-10-2021: the page works "as of" that day.
 REF = dt.date(2021, 10, 31)

@@ -17,8 +17,9 @@ from fsm_desktop.domain.model import BoardColumn, new_id
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
-from fsm_desktop.views.citizen_page import CitizenWindow
-from fsm_desktop.views.citizens_page import CitizensModel, CitizensPage
+from fsm_desktop.views.citizens.register import CitizensPage
+from fsm_desktop.views.citizens.register_model import CitizensModel
+from fsm_desktop.views.citizens.window import CitizenWindow
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 M = CitizensModel
@@ -71,7 +72,7 @@ def register_path(small_project_path):
 
 @pytest.fixture
 def window(open_window, register_path, settings, monkeypatch):
-    monkeypatch.setattr("fsm_desktop.views.citizens_page.QSettings", lambda: settings)
+    monkeypatch.setattr("fsm_desktop.views.citizens.register.QSettings", lambda: settings)
     return open_window(register_path, "borgere")
 
 
@@ -420,7 +421,7 @@ def test_find_citizen_goes_to_the_search(window, page):
 def test_an_empty_project_says_what_to_do(open_window, tmp_path, settings, monkeypatch):
     from fsm_desktop.domain.program import builtin_template
 
-    monkeypatch.setattr("fsm_desktop.views.citizens_page.QSettings", lambda: settings)
+    monkeypatch.setattr("fsm_desktop.views.citizens.register.QSettings", lambda: settings)
     path = tmp_path / "tom.fsm"
     Project.create(path, builtin_template("bir")).close()
     page = open_window(path, "borgere").stack.currentWidget()

@@ -11,8 +11,8 @@ from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.keys import is_encrypted
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
-from fsm_desktop.views.main_window import MainWindow
-from fsm_desktop.views.new_project_dialog import NewProjectDialog
+from fsm_desktop.views.main.new_project_dialog import NewProjectDialog
+from fsm_desktop.views.main.window import MainWindow
 
 PASSWORD = "fire tilfældige ord her"
 
@@ -142,7 +142,7 @@ def test_a_daily_backup_is_taken_and_can_be_restored(window, encrypted, qtbot):
     from PySide6.QtTest import QAbstractItemModelTester
 
     from fsm_desktop.storage.keys import is_encrypted as encrypted_file
-    from fsm_desktop.views.backups_dialog import BackupsDialog
+    from fsm_desktop.views.main.backups_dialog import BackupsDialog
 
     window.ask_password = lambda name, wrong: PASSWORD
     assert window.open_project(encrypted)

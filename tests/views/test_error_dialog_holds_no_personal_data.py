@@ -8,7 +8,7 @@ import sys
 
 from PySide6.QtWidgets import QMessageBox
 
-from fsm_desktop.views.messages import show_bug
+from fsm_desktop.views.kit.messages import show_bug
 
 CPR = "0101801234"
 NAME = "Annalise Testesen"

@@ -18,8 +18,9 @@ from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.domain.status_sheet import CV, PRAKTIK
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
-from fsm_desktop.views.measures_page import NO_DATA_COLOR, MeasuresPage, ResultsModel
-from fsm_desktop.views.status_page import NO_DATA_BACKGROUND, NO_DATA_TEXT, StatusSheetModel
+from fsm_desktop.views.measures.models import NO_DATA_COLOR, ResultsModel
+from fsm_desktop.views.measures.page import MeasuresPage
+from fsm_desktop.views.status.models import NO_DATA_BACKGROUND, NO_DATA_TEXT, StatusSheetModel
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 D = dt.date

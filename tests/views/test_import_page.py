@@ -15,7 +15,9 @@ from PySide6.QtTest import QAbstractItemModelTester
 from fsm_desktop.storage.imports import ImportRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
-from fsm_desktop.views.import_page import ImportDialog, ImportPage, MappingDialog
+from fsm_desktop.views.imports.import_dialog import ImportDialog
+from fsm_desktop.views.imports.mapping_dialog import MappingDialog
+from fsm_desktop.views.imports.page import ImportPage
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 

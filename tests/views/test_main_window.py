@@ -10,9 +10,9 @@ from sqlcipher3 import dbapi2 as sqlite3
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.project import Project
-from fsm_desktop.views.main_window import MainWindow
-from fsm_desktop.views.pages import page_classes
-from fsm_desktop.views.staff_page import StaffPage
+from fsm_desktop.views.main.registry import page_classes
+from fsm_desktop.views.main.window import MainWindow
+from fsm_desktop.views.staff.page import StaffPage
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ def test_switching_project_closes_the_previous(window, small_project_path, tmp_p
 
 
 def test_known_error_message_is_translated_text(app):
-    from fsm_desktop.views.messages import translate_error
+    from fsm_desktop.views.kit.messages import translate_error
 
     error = KnownError("Filen {path} findes ikke.", path="/x.fsm")
     assert translate_error(error) == "Filen /x.fsm findes ikke."

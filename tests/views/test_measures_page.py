@@ -22,15 +22,12 @@ from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
-from fsm_desktop.views import measures_page, tasks
-from fsm_desktop.views.measures_chart import payout_text
-from fsm_desktop.views.measures_page import (
-    BreakdownModel,
-    MeasuresPage,
-    MembersDialog,
-    MembersModel,
-    ResultsModel,
-)
+from fsm_desktop.views.kit import tasks
+from fsm_desktop.views.measures import page as measures_page
+from fsm_desktop.views.measures.chart import payout_text
+from fsm_desktop.views.measures.dialogs import MembersDialog
+from fsm_desktop.views.measures.models import BreakdownModel, MembersModel, ResultsModel
+from fsm_desktop.views.measures.page import MeasuresPage
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 MARCH = 4  # 2020-03 is the fifth month of FSM2's period (from November 2019)
@@ -246,7 +243,7 @@ class DeferredRunner:
 
 
 def _counting(monkeypatch) -> list:
-    from fsm_desktop.views import measures_page
+    from fsm_desktop.views.measures import page as measures_page
 
     calls = []
     real = measures_page.compute
@@ -325,7 +322,7 @@ def test_counted_on_opening_the_facts_are_read_before_matplotlib_imports(
 
 
 def test_a_failed_prefetch_is_silent_and_the_opening_counts_again(hidden_page, qtbot, monkeypatch):
-    from fsm_desktop.views import measures_page
+    from fsm_desktop.views.measures import page as measures_page
 
     page, runner = hidden_page, DeferredRunner()
     monkeypatch.setattr(tasks, "runner", runner)
@@ -374,7 +371,7 @@ def test_shown_and_left_while_counting_ahead_the_count_waits_for_the_next_showin
 def test_the_main_window_lets_the_hidden_mal_page_count_ahead(
     open_window, project_with_hours, qtbot, monkeypatch
 ):
-    from fsm_desktop.views.main_window import MainWindow
+    from fsm_desktop.views.main.window import MainWindow
 
     monkeypatch.setattr(MainWindow, "PREFETCH_AFTER_MS", 10)
     calls = _counting(monkeypatch)
@@ -394,7 +391,7 @@ def test_the_main_window_counts_ahead_after_two_idle_looks(
     has loaded and had a moment to paint), not while a worker is still busy."""
     from PySide6.QtCore import QThreadPool
 
-    from fsm_desktop.views.main_window import MainWindow
+    from fsm_desktop.views.main.window import MainWindow
 
     calls = _counting(monkeypatch)
     window = open_window(project_with_hours, "tavle")  # counting ahead is off in the tests
@@ -483,7 +480,7 @@ HIGH_DPI = """
 import json, os, sys
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
-from fsm_desktop.views.measures_chart import BoardHistoryChart
+from fsm_desktop.views.measures.board_chart import BoardHistoryChart
 import datetime as dt
 chart = BoardHistoryChart()
 chart.resize(600, 400)
@@ -518,7 +515,7 @@ def test_chart_is_drawn_at_the_screens_pixel_ratio():
 
 PRELOAD = """
 import json, sys
-from fsm_desktop.views.measures_chart import preload
+from fsm_desktop.views.measures.chart import preload
 preload()
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -598,7 +595,7 @@ def test_save_as_png_and_pdf(page, tmp_path):
 
 
 def test_the_save_button_asks_where(page, tmp_path, monkeypatch):
-    from fsm_desktop.views import file_dialogs
+    from fsm_desktop.views.kit import file_dialogs
 
     target = tmp_path / "valgt"
     monkeypatch.setattr(
@@ -736,7 +733,7 @@ def test_board_over_time_counts_each_column_per_meeting(
 
 
 def test_label_spread_keeps_labels_apart():
-    from fsm_desktop.views.measures_chart import spread
+    from fsm_desktop.views.measures.chart import spread
 
     assert spread([106, 194, 25], 10) == [106, 194, 25]  # far apart: where they are
     assert spread([10, 10, 10], 2) == [8, 10, 12]  # on top of each other: centred on their value

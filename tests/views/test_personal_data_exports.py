@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from fsm_desktop.exchange.template import REGISTER, TEMPLATE_WITH_DATA
 from fsm_desktop.storage.project import Project
-from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.main_window import MainWindow
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.main.window import MainWindow
 
 
 def exports(project: Project) -> list[tuple]:

@@ -31,13 +31,11 @@ from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
-from fsm_desktop.views.staff_model import (
-    OVER_BACKGROUND,
-    RANGE_BACKGROUND,
-    HistoryModel,
-    StaffTableModel,
-)
-from fsm_desktop.views.staff_page import ReassignDialog, SpreadDialog, StaffDialog, StaffPage
+from fsm_desktop.views.staff.dialogs import StaffDialog
+from fsm_desktop.views.staff.history_model import HistoryModel
+from fsm_desktop.views.staff.models import OVER_BACKGROUND, RANGE_BACKGROUND, StaffTableModel
+from fsm_desktop.views.staff.page import StaffPage
+from fsm_desktop.views.staff.plan_dialogs import ReassignDialog, SpreadDialog
 
 D = dt.date
 M = StaffTableModel
@@ -130,7 +128,7 @@ def staff_id(page: StaffPage, initials: str) -> str:
 
 
 def test_citizen_counts_in_the_singular_for_one():
-    from fsm_desktop.views.staff_model import citizens_text
+    from fsm_desktop.views.staff.models import citizens_text
 
     assert [citizens_text(n) for n in (0, 1, 2, 1530)] == [
         "0 borgere",
@@ -250,7 +248,7 @@ def test_ips_bands_are_an_option_kept_in_the_project(page):
 
 
 def test_background_loading_signals_when_ready(page, qtbot, monkeypatch):
-    from fsm_desktop.views import tasks
+    from fsm_desktop.views.kit import tasks
 
     monkeypatch.setattr(tasks, "runner", tasks.ThreadPoolRunner())
     with qtbot.waitSignal(page.data_ready, timeout=10_000):
@@ -451,7 +449,7 @@ def test_the_staff_page_does_not_import_matplotlib_until_shown(tmp_path, hir_pat
         "import sys\n"
         "from PySide6.QtCore import QSettings, QStandardPaths\n"
         "from fsm_desktop.app import create_application\n"
-        "from fsm_desktop.views.main_window import MainWindow\n"
+        "from fsm_desktop.views.main.window import MainWindow\n"
         "QStandardPaths.setTestModeEnabled(True)\n"
         "app = create_application()\n"
         f"win = MainWindow(QSettings({str(tmp_path / 's.ini')!r}, QSettings.Format.IniFormat))\n"

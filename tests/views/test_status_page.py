@@ -29,8 +29,8 @@ from fsm_desktop.domain.status_sheet import (
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
-from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.status_page import (
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.status.models import (
     MET_BACKGROUND,
     NO_DATA_BACKGROUND,
     NOT_MET_BACKGROUND,

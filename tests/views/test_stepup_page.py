@@ -164,6 +164,14 @@ def test_filters_by_job_broker_and_search(page):
     assert names(page) == ["Anne Andersen"]
     page.search.setText("010180")  # the birth date part of the CPR number
     assert names(page) == ["Anne Andersen"]
+    # The same search as the board's and the register's (domain.search): the whole number,
+    # not its last four digits alone, every word of the name in any order.
+    page.search.setText("010180-1234")
+    assert names(page) == ["Anne Andersen"]
+    page.search.setText("1234")
+    assert names(page) == []
+    page.search.setText("andersen ANNE")
+    assert names(page) == ["Anne Andersen"]
     page.search.setText("zzz")
     assert names(page) == [] and page.due_empty.isVisibleTo(page)
     assert page.due_empty.text() == "Ingen borgere passer til filteret."
@@ -302,7 +310,7 @@ def test_the_detail_explains_the_selected_citizen(page):
 
 
 def test_the_citizen_page_shows_step_up_and_the_overdue_plan(page, qtbot):
-    from fsm_desktop.views.citizen_page import CitizenWindow
+    from fsm_desktop.views.citizens.window import CitizenWindow
 
     window = CitizenWindow(page.project, page.people["Dorte"], page)
     qtbot.addWidget(window)

@@ -21,9 +21,10 @@ from fsm_desktop.storage.demo import write_demo
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import AuditLog, StaffRepository
 from fsm_desktop.storage.sync import checkout, handin, plan_merge, read_change_file
-from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.board_models import BOARD_CARD_ROLE
-from fsm_desktop.views.sync_dialogs import ConflictModel, MergeDialog
+from fsm_desktop.views.board.models import BOARD_CARD_ROLE
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.sync.merge_dialog import MergeDialog
+from fsm_desktop.views.sync.models import ConflictModel
 
 FAIL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
@@ -234,7 +235,7 @@ def deciding(window, side: str, conflicts: list | None = None):
 
 @pytest.fixture
 def board_settings(settings, monkeypatch):
-    monkeypatch.setattr("fsm_desktop.views.board_page.QSettings", lambda: settings)
+    monkeypatch.setattr("fsm_desktop.views.board.page.QSettings", lambda: settings)
     return settings
 
 
@@ -311,7 +312,7 @@ def test_a_team_only_write_on_a_laptop_copy_is_a_danish_message(
     board = window.stack.currentWidget()
     said = []
     monkeypatch.setattr(
-        "fsm_desktop.views.board_page.QMessageBox.warning",
+        "fsm_desktop.views.board.page.QMessageBox.warning",
         lambda parent, title, text, *a: said.append(text),
     )
     board.record_meeting(dt.date.today(), [])
@@ -375,7 +376,7 @@ def test_handing_in_reopens_the_copy_read_only_and_merges_into_the_team_at_once(
 def test_an_encrypted_team_copy_is_merged_into_with_the_laptops_key(
     app, qtbot, settings, board_settings, tmp_path
 ):
-    from fsm_desktop.views.main_window import MainWindow
+    from fsm_desktop.views.main.window import MainWindow
 
     password = "fire tilfældige ord her"
     team_path, laptop_path = tmp_path / "team.fsm", tmp_path / "bærbar.fsm"
@@ -443,7 +444,7 @@ def test_merging_from_the_menu_refreshes_the_team_copy(
 def test_a_change_file_from_before_a_password_change_asks_for_the_old_password(
     app, qtbot, settings, board_settings, tmp_path
 ):
-    from fsm_desktop.views.main_window import MainWindow
+    from fsm_desktop.views.main.window import MainWindow
 
     old, new = "fire tilfældige ord her", "fem andre ord til teamet"
     team_path, laptop_path = tmp_path / "team.fsm", tmp_path / "bærbar.fsm"
@@ -492,7 +493,7 @@ def test_an_unusable_change_file_is_a_danish_message(
 
 
 def test_merged_entries_name_the_laptop_copy_in_the_citizens_audit_log(qtbot, sync, conflict, team):
-    from fsm_desktop.views.citizen_page import _audit_row
+    from fsm_desktop.views.citizens.labels import _audit_row
 
     dialog = merge_dialog(qtbot, team, conflict)
     dialog.model.choose_all("laptop")

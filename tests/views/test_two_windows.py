@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QDialog, QFileSystemModel, QLineEdit
 from fsm_desktop.domain.model import BoardColumn
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
-from fsm_desktop.views import file_dialogs
-from fsm_desktop.views.board_page import BoardPage
-from fsm_desktop.views.citizen_page import CitizenWindow
-from fsm_desktop.views.main_window import MainWindow
+from fsm_desktop.views.board.page import BoardPage
+from fsm_desktop.views.citizens.window import CitizenWindow
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.main.window import MainWindow
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_read_only_hides_what_writes_and_opens_for_writing_when_free(two, qtbot)
     ):
         second.show_page_key(key)
         assert not getattr(pages[key], name).isVisible(), (key, name)
-    from fsm_desktop.views.staff_model import StaffTableModel
+    from fsm_desktop.views.staff.models import StaffTableModel
 
     assert pages["medarbejdere"].view.isColumnHidden(
         StaffTableModel.OTHER

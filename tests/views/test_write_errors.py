@@ -12,7 +12,7 @@ from fsm_desktop.domain.model import BoardColumn
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.sqlite import dbapi as sqlite3
-from fsm_desktop.views.board_page import BoardPage
+from fsm_desktop.views.board.page import BoardPage
 
 FULL = "disken er fuld eller utilgængelig. Intet er gemt."
 LOCKED = "er låst af et andet program. Luk det andet program (eller den anden FSM Desktop) og prøv igen. Intet er gemt."

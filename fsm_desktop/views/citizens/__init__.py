@@ -1,0 +1,1 @@
+"""Borgere: the register page and the citizen window with its tabs."""

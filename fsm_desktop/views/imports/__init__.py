@@ -1,0 +1,1 @@
+"""Import: the import page, its models and its dialogs."""

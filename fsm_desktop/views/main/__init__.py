@@ -1,0 +1,1 @@
+"""The main window: its bars, the welcome page, the page registry and the project dialogs."""

@@ -1,0 +1,1 @@
+"""Mål: the measures page, its models and its charts."""

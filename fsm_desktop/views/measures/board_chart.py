@@ -1,0 +1,100 @@
+"""The chart of the board over time: how many citizens stood in each column, month by month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from fsm_desktop.domain.danish import date_dots, number
+from fsm_desktop.domain.model import BoardColumn
+from fsm_desktop.views.measures.chart import BOARD_SERIES, FONT, ChartView, spread
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MeasuresChart", text)
+
+
+class BoardHistoryChart(ChartView):
+    """The board over time: how many citizens stood in each column at each team meeting."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("tavlen-over-tid", parent)
+        self.history: list[tuple[dt.date, dict]] = []
+
+    def plot(
+        self, history: Sequence[tuple[dt.date, dict[BoardColumn | None, int]]], title: str = ""
+    ) -> None:
+        self.history = list(history)
+        if not history:
+            self.show_empty(
+                _t(
+                    "Der er ikke holdt tavlemøder endnu.\n\nNår et møde afsluttes på Tavlen (»Afslut møde …«), "
+                    "gemmes antallet i hver kolonne, og her vises udviklingen fra møde til møde."
+                )
+            )
+            return
+        self._show_canvas()
+        figure = self.figure
+        figure.clear()
+        ax = figure.add_subplot()
+        days = [day for day, _counts in history]
+        latest = []
+        for column, label, colour in BOARD_SERIES:
+            counts = [c.get(column, 0) for _day, c in history]
+            ax.plot(
+                days, counts, marker="o", markersize=5, linewidth=2, color=colour, label=_t(label)
+            )
+            latest.append((counts[-1], colour))
+        top = max(max(c.values(), default=0) for _day, c in history)
+        ax.set_ylim(0, max(top, 1) * 1.12)
+        # The newest counts beside the lines' ends, pushed apart where two are close.
+        from matplotlib.transforms import offset_copy
+
+        beside = offset_copy(ax.transData, fig=figure, x=7, y=0, units="points")
+        for (value, colour), y in zip(latest, spread([v for v, _c in latest], max(top, 1) * 0.05)):
+            ax.annotate(
+                number(value),
+                xy=(days[-1], value),
+                xytext=(days[-1], y),
+                textcoords=beside,
+                va="center",
+                ha="left",
+                fontsize=FONT,
+                color=colour,
+                fontweight="bold",
+                annotation_clip=False,
+            )
+        if title:
+            ax.set_title(title, fontsize=FONT + 2, loc="left")
+        ax.set_ylabel(_t("Borgere"), fontsize=FONT)
+        ax.grid(axis="y", alpha=0.3)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(labelsize=FONT)
+        if len(days) == 1:
+            ax.set_xlim(days[0] - dt.timedelta(days=20), days[0] + dt.timedelta(days=20))
+        else:
+            span = days[-1] - days[0]
+            ax.set_xlim(days[0] - span * 0.04, days[-1] + span * 0.10)
+        self._ax = ax
+        self._ticks()
+        figure.legend(loc="outside lower center", ncols=5, fontsize=FONT, frameon=False)
+        self.canvas.draw_idle()
+
+    def _ticks(self) -> None:
+        if not self.history:
+            return
+        days = [day for day, _counts in self.history]
+        room = max(1, int(self._axes_width_px(self._ax) / (self.canvas.devicePixelRatioF() * 80)))
+        step = max(1, -(-len(days) // room))
+        shown = days[::step]
+        self._ax.set_xticks(
+            shown, [date_dots(d) for d in shown], rotation=30, ha="right", rotation_mode="anchor"
+        )
+
+    def resized(self) -> None:
+        if self.history and self.figure is not None and self.figure.axes:
+            self._ticks()

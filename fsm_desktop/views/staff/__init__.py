@@ -1,0 +1,1 @@
+"""Medarbejdere: the staff page, its models, its dialogs and its caseload chart."""

@@ -1,0 +1,162 @@
+"""The chosen month: the caseload table and chart for one month, the columns fitted and the chart
+drawn when it shows."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QCoreApplication
+
+from fsm_desktop.domain.caseload import ROLE_PLURAL, Status, shown
+from fsm_desktop.domain.danish import date_text, number
+from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.storage.staff import StaffRegister
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.tables import fit_columns
+from fsm_desktop.views.kit.wording import citizens_text
+from fsm_desktop.views.staff.models import StaffTableModel, load_text, loads_for
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("StaffPage", text)
+
+
+class StaffMonthView:
+    """Mixed into StaffPage: the chosen month: the caseload table and chart for one month, the
+    columns fitted and the chart drawn when it shows."""
+
+    # --- the chosen month ----------------------------------------------------------------------------
+    @property
+    def k(self) -> int:
+        value = self.month_box.currentData()
+        return value if value is not None else 0
+
+    def show_month(self) -> None:
+        if self.data is None:
+            return
+        report = self.data.report
+        k = self.k
+        if not report.history.days:
+            return
+        day = report.history.days[k]
+        selected = self.selected_record()
+        self.model.set_loads(loads_for(report, k), today=k == len(report.history.days) - 1)
+        self._fit_table()
+        row = self.model.row_of(selected.id) if selected is not None else -1
+        if self.model.rowCount():
+            self.view.selectRow(self.proxy.mapFromSource(self.model.index(max(row, 0), 0)).row())
+        parts = []
+        for team in report.teams(k):
+            limit = (
+                self.tr(" (grænse {limit})").format(limit=team.limit.label()) if team.limit else ""
+            )
+            mark = "▲ " if team.status is Status.OVER else ""
+            parts.append(
+                self.tr(
+                    "{mark}{role}: {citizens} på {fte} fuldtid = {load} pr. fuldtid{limit}"
+                ).format(
+                    mark=mark,
+                    role=ROLE_PLURAL[team.role],
+                    citizens=citizens_text(team.citizens),
+                    fte=number(team.hours / 37, 2),
+                    load=load_text(team.per_fte),
+                    limit=limit,
+                )
+            )
+        people = [p for p in report.people(k) if shown(p)]
+        over = [p.record.initials for p in people if p.status is Status.OVER]
+        if over:
+            parts.append(self.tr("Over grænsen: {who}").format(who=", ".join(over)))
+        elif people:
+            parts.append(self.tr("Ingen over grænsen"))
+        when = self.tr("Pr. {d}").format(d=date_text(day))
+        self.summary.setText(when + " · " + "   ·   ".join(parts) if parts else when)
+        found = report.warnings(k)
+        shown_lines = found[:3]
+        if len(found) > 3:
+            shown_lines.append(
+                self.tr(
+                    "… og {n} advarsler mere (se tabellen; hold musen over feltet for alle)"
+                ).format(n=len(found) - 3)
+            )
+        self.warning_box.setText("\n".join("⚠ " + line for line in shown_lines))
+        self.warning_box.setToolTip("\n".join(found))
+        self.warning_box.setVisible(bool(found))
+        self._chart_dirty = True
+        self._draw_chart_if_visible()
+        self._update_buttons()
+
+    def _fit_table(self) -> None:
+        """Columns as wide as their texts (the header's sort-indicator room left out, so that the
+        register and the chart fit beside each other at 1366 pixels)."""
+        fit_columns(
+            self.view,
+            self.model,
+            {StaffTableModel.NAME: 150, StaffTableModel.ROLE: 120, StaffTableModel.ACTIVE: 190},
+        )
+        # With "Andre" (HIR) the register may not fit in its two thirds (1366 pixels): names and
+        # roles elide sooner, so that Status stays in sight.
+        if (
+            not self.view.isColumnHidden(StaffTableModel.OTHER)
+            and self._needed_width() > self.splitter.width() * 2 // 3
+        ):
+            fit_columns(
+                self.view,
+                self.model,
+                {StaffTableModel.NAME: 112, StaffTableModel.ROLE: 105, StaffTableModel.ACTIVE: 190},
+            )
+        self._balance()
+
+    def _needed_width(self) -> int:
+        return (
+            self.view.horizontalHeader().length()
+            + self.view.verticalScrollBar().sizeHint().width()
+            + 2 * self.view.frameWidth()
+            + 2
+        )
+
+    def _balance(self) -> None:
+        """The register as wide as its columns when there is room, the chart the rest (at
+        least a third)."""
+        total = self.splitter.width()
+        if total <= 0:
+            return
+        table = min(self._needed_width(), total * 2 // 3)
+        self.splitter.setSizes([table, total - table - self.splitter.handleWidth()])
+
+    def _draw_chart_if_visible(self) -> None:
+        if (
+            not self._chart_dirty
+            or self.data is None
+            or not self.chart.isVisibleTo(self)
+            or not self.isVisible()
+        ):
+            return
+        self._chart_dirty = False
+        report = self.data.report
+        k = self.k
+        self.chart.plot(
+            loads_for(report, k),
+            report.settings,
+            self.fte_radio.isChecked(),
+            report.history.days[k],
+        )
+
+    def _mode_changed(self) -> None:
+        self.history_model.set_per_fte(self.fte_radio.isChecked())
+        self._fit_history()
+        self._chart_dirty = True
+        self._draw_chart_if_visible()
+
+    def _ips_toggled(self, on: bool) -> None:
+        if self.data is None or self.project is None:
+            return
+        settings = dataclasses.replace(self.data.report.settings, ips=on)
+        try:
+            StaffRegister(self.project).save_settings(settings)
+        except KnownError as error:
+            self.tell(translate_error(error), error=True)
+            return
+        self.data.report = dataclasses.replace(self.data.report, settings=settings)
+        self.view.setColumnHidden(StaffTableModel.BAND, not on)
+        self.show_month()

@@ -1,0 +1,1 @@
+"""Statusark: the status sheet page and its model."""

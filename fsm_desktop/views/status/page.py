@@ -1,0 +1,345 @@
+"""Statusskema: the monthly status sheet (seeds/004 Bilag 2) on screen — rows the measures,
+columns the 0-punkt, each month and the goals; each cell a count and a share coloured against
+its goal; goals edited in place; the coordination group's meetings ticked per month; the last
+month chosen; the whole sheet exported to Excel as it is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QStandardPaths,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from fsm_desktop.domain.danish import date_dots, number
+from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.measures import Month
+from fsm_desktop.domain.status_sheet import (
+    MAX_MONTH_HOURS,
+    StatusSheet,
+    month_label,
+)
+from fsm_desktop.operations.status import status_sheet
+from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.status_sheet import StatusSheetRepository
+from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.status.models import StatusSheetModel
+
+#: Light fills with dark text (contrast on a projector); the ✓ / ✗ marks say the same without colour.
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("StatusSheetPage", text)
+
+
+class StatusSheetPage(Page):
+    key = "statusskema"
+    sheet_ready = Signal()
+    exported = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            self.tr("Statusskema"),
+            self.tr(
+                "Det månedlige statusskema til teamet, styregruppen og STAR: 0-punkt, én kolonne pr. måned "
+                "og målene. Grøn ✓: målet er nået, rød ✗: ikke nået. Dobbeltklik på et mål for at ændre det."
+            ),
+            parent,
+        )
+        self.sheet: StatusSheet | None = None
+        self._generation = 0
+        self._laptop_text: str | None = None
+        self._months: list[Month] = []
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(QLabel(self.tr("Til og med:"), self))
+        self.month_box = QComboBox(self)
+        self.month_box.setAccessibleName(self.tr("Skemaets sidste måned"))
+        self.month_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        top.addWidget(self.month_box)
+        top.addSpacing(16)
+        top.addWidget(QLabel(self.tr("Ordinære timer over:"), self))
+        self.hours_box = QDoubleSpinBox(self)
+        self.hours_box.setRange(0, MAX_MONTH_HOURS)
+        self.hours_box.setDecimals(1)
+        self.hours_box.setSuffix(self.tr(" timer pr. md."))
+        self.hours_box.setAccessibleName(self.tr("Timegrænse for ordinære timer"))
+        self.hours_box.setKeyboardTracking(False)
+        self.team_only("Statusskemaets indstillinger", self.hours_box)
+        top.addWidget(self.hours_box)
+        top.addStretch(1)
+        self.export_button = QPushButton(self.tr("Eksportér til Excel…"), self)
+        self.export_button.setEnabled(False)
+        top.addWidget(self.export_button)
+        self.body.addLayout(top)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("factLine")
+        self.status_label.setWordWrap(True)
+        self.body.addWidget(self.status_label)
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("statusMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
+        self.body.addWidget(self.message_label)
+        self.empty_label = QLabel(
+            self.tr("Projektet har endnu ingen borgere. Importér målgruppen på siden Import."), self
+        )
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.hide()
+        self.body.addWidget(self.empty_label)
+
+        self.model = StatusSheetModel(self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setWordWrap(True)
+        self.view.setAlternatingRowColors(False)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = self.view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 12)
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        columns = self.view.horizontalHeader()
+        columns.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        columns.setDefaultSectionSize(
+            max(92, self.fontMetrics().horizontalAdvance("✗ 100,0 %") + 24)
+        )
+        self.view.hide()
+        self.body.addWidget(self.view, 1)
+
+        self.month_box.currentIndexChanged.connect(self._month_chosen)
+        self.hours_box.valueChanged.connect(self._hours_changed)
+        self.export_button.clicked.connect(self.export)
+        self.model.goal_edited.connect(self._write_goal)
+        self.model.mark_toggled.connect(self._write_mark)
+        self.model.invalid.connect(self._tell)
+
+    # --- loading --------------------------------------------------------------------------------
+    def apply_read_only(self) -> None:
+        super().apply_read_only()
+        # The goals, the coordination meetings and the hours' limit belong to the team copy.
+        self.hours_box.setEnabled(not self.read_only and not self.laptop_copy)
+        self.model.read_only = (
+            self.read_only or self.laptop_copy
+        )  # flags() is asked at each edit and click
+        reason = self.team_only_reason("Statusskemaets mål")
+        if reason is not None:
+            self._tell(reason, error=False)
+        elif self.message_label.text() == self._laptop_text:  # a laptop copy's, no longer true
+            self.message_label.hide()
+        self._laptop_text = reason
+
+    def set_project(self, project: Project | None) -> None:
+        self._generation += 1
+        self.sheet = None
+        self.model.set_sheet(None)
+        self.export_button.setEnabled(False)
+        self._months = []
+        super().set_project(project)
+
+    def load(self, project: Project) -> None:
+        initiative = project.initiative
+        self.today = min(dt.date.today(), initiative.end)
+        first, end = Month.of(initiative.start), Month.of(initiative.end)
+        if not self._months:
+            self._months = [first + i for i in range(end.index - first.index + 1)]
+            self.month_box.blockSignals(True)
+            self.month_box.clear()
+            for month in self._months:
+                self.month_box.addItem(month_label(str(month)), str(month))
+            self.month_box.setCurrentIndex(
+                min(max(Month.of(self.today).index - first.index, 0), len(self._months) - 1)
+            )
+            self.month_box.blockSignals(False)
+        self.hours_box.blockSignals(True)
+        self.hours_box.setValue(StatusSheetRepository(project).hours_over())
+        self.hours_box.blockSignals(False)
+        self._compute(project)
+
+    def _compute(self, project: Project) -> None:
+        last = Month.parse(self.month_box.currentData())
+        self._generation += 1
+        generation, connect, today = self._generation, project.connector(), self.today
+        self.status_label.setText(self.tr("Beregner statusskemaet …"))
+        self.export_button.setEnabled(False)
+
+        def work() -> StatusSheet:
+            with connect() as own:
+                return status_sheet(own, last, today)
+
+        run_in_background(
+            work, lambda sheet: self._sheet_loaded(sheet, generation), self._failed, self
+        )
+
+    def _sheet_loaded(self, sheet: StatusSheet, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.sheet = sheet
+        self.model.set_sheet(sheet)
+        empty = sheet.citizens == 0
+        self.empty_label.setVisible(empty)
+        self.view.setVisible(not empty)
+        self.export_button.setEnabled(not empty)
+        months = len(sheet.data_columns) - 1
+        self.status_label.setText(
+            (
+                self.tr("{n} borgere i projektet · 1 måned til og med {last} · opgjort {today}")
+                if months == 1
+                else self.tr(
+                    "{n} borgere i projektet · {months} måneder til og med {last} · opgjort {today}"
+                )
+            ).format(
+                n=number(sheet.citizens),
+                months=months,
+                last=month_label(str(sheet.last)),
+                today=date_dots(sheet.as_of),
+            )
+        )
+        self._fit_label_column()
+        # The newest months and the goals are what the meeting looks at: show them.
+        if self.model.columnCount():
+            self.view.scrollTo(self.model.index(0, self.model.columnCount() - 1))
+        self.sheet_ready.emit()
+
+    def _fit_label_column(self) -> None:
+        """The measure names in full: as wide as the widest line in the heading's bold font."""
+        header = self.view.verticalHeader()
+        font = QFont(header.font())
+        font.setWeight(QFont.Weight.DemiBold)
+        metrics = QFontMetrics(font)
+        widest = max(
+            (
+                metrics.horizontalAdvance(line)
+                for r in range(self.model.rowCount())
+                for line in str(self.model.headerData(r, Qt.Orientation.Vertical)).split("\n")
+            ),
+            default=0,
+        )
+        header.setFixedWidth(widest + 2 * metrics.averageCharWidth() + 16)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, KnownError):
+            self.status_label.setText(translate_error(exc))
+            return
+        self.status_label.setText(self.tr("Statusskemaet kunne ikke beregnes."))
+        raise exc
+
+    def _month_chosen(self) -> None:
+        if self.project is not None and self._months:
+            self._compute(self.project)
+
+    # --- edits ----------------------------------------------------------------------------------
+    def _tell(self, message: str, error: bool = True) -> None:
+        self.message_label.setText(message)
+        self.message_label.setStyleSheet("color: #7f1d1d;" if error else "color: #14532d;")
+        self.message_label.show()
+
+    def _write_goal(self, row_id: str, month: str, value: float | None) -> None:
+        if self.project is None or self.sheet is None:
+            return
+        row = self.sheet.row(row_id)
+        try:
+            StatusSheetRepository(self.project).set_goal(
+                row_id, month, value, row.label, row.goal_unit
+            )
+        except KnownError as error:
+            self._tell(translate_error(error))
+            return
+        self.model.set_goal(row_id, month, value)
+        if value is None:
+            self._tell(
+                self.tr("Målet for »{label}« i {month} er fjernet.").format(
+                    label=row.label, month=month_label(month)
+                ),
+                False,
+            )
+        else:
+            self._tell(
+                self.tr("Målet for »{label}« i {month} er gemt.").format(
+                    label=row.label, month=month_label(month)
+                ),
+                False,
+            )
+
+    def _write_mark(self, month: str, held: bool) -> None:
+        if self.project is None:
+            return
+        try:
+            StatusSheetRepository(self.project).set_coordination(month, held)
+        except KnownError as error:
+            self._tell(translate_error(error))
+            return
+        self.model.set_mark(month, held)
+
+    def _hours_changed(self, value: float) -> None:
+        if self.project is None:
+            return
+        try:
+            StatusSheetRepository(self.project).set_hours_over(value)
+        except KnownError as error:
+            self._tell(translate_error(error))
+            return
+        self._compute(self.project)
+
+    # --- export ---------------------------------------------------------------------------------
+    def export(self) -> None:
+        if self.project is None or self.sheet is None:
+            return
+        initiative = self.project.initiative
+        program_name = self.project.template.name
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        ) or str(Path.home())
+        suggested = str(Path(folder) / f"Statusskema {initiative.name} {self.sheet.last}.xlsx")
+        path, _ = file_dialogs.get_save_file_name(
+            self, self.tr("Eksportér statusskemaet"), suggested, self.tr("Excel-fil (*.xlsx)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        sheet = self.sheet
+        self.export_button.setEnabled(False)
+        self.status_label.setText(self.tr("Gemmer {path} …").format(path=path))
+
+        def work() -> Path:
+            from fsm_desktop.exchange.status_export import write_status_workbook
+
+            return write_status_workbook(path, sheet, initiative, program_name=program_name)
+
+        run_in_background(work, self._export_done, self._export_failed, self)
+
+    def _export_done(self, path: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.status_label.setText(self.tr("Statusskemaet er gemt i {path}.").format(path=str(path)))
+        self.exported.emit(str(path))
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        if isinstance(exc, KnownError):
+            self._tell(translate_error(exc))
+            return
+        raise exc

@@ -1,0 +1,1 @@
+"""Optrapning: the step-up page, its models and its dialogs."""

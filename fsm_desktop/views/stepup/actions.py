@@ -1,0 +1,128 @@
+"""The step-up page's actions: recording, changing and deleting a meeting, markings, and opening
+the citizen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from fsm_desktop.domain.danish import date_text
+from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.stepup import MarkingKind, StepUpCase
+from fsm_desktop.storage.stepup import Meeting, StepUpRepository
+from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.stepup.dialogs import MeetingDialog, default_participants
+from fsm_desktop.views.stepup.marking_dialog import MarkingDialog
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("StepUp", text)
+
+
+class StepUpActions:
+    """Mixed into StepUpPage: the step-up page's actions: recording, changing and deleting a
+    meeting, markings, and opening the citizen."""
+
+    # --- actions ---------------------------------------------------------------------------------------
+    def record_meeting(self) -> None:
+        case = self.selected_case()
+        if case is None or self.project is None or self.data is None or self.refuse_if_read_only():
+            return
+        meeting = Meeting(
+            case.citizen_id,
+            self.data.today,
+            default_participants(case, self.data.staff),
+            [],
+            [],
+            "",
+        )
+        self._open_meeting(case, meeting)
+
+    def edit_meeting(self) -> None:
+        meeting = self.meetings_view.currentIndex().data(Qt.ItemDataRole.UserRole)
+        if meeting is None or self.data is None or self.refuse_if_read_only():
+            return
+        case = self.data.by_id.get(meeting.citizen_id)
+        if case is not None:
+            self._open_meeting(case, meeting)
+
+    def _open_meeting(self, case: StepUpCase, meeting: Meeting) -> None:
+        dialog = MeetingDialog(self.project, case, meeting, self.data.today, self)
+        dialog.saved.connect(self._saved)
+        self.meeting_dialog = dialog
+        dialog.open()
+
+    def delete_meeting(self) -> None:
+        meeting = self.meetings_view.currentIndex().data(Qt.ItemDataRole.UserRole)
+        if meeting is None or self.project is None:
+            return
+        if not self.confirm(
+            self.tr("Slet mødet den {date}? Sletningen skrives i revisionsloggen.").format(
+                date=date_text(meeting.date)
+            )
+        ):
+            return
+        try:
+            StepUpRepository(self.project).delete_meeting(meeting.id)
+        except KnownError as error:
+            self.show_error(error)
+            return
+        self._saved()
+
+    def add_marking(self, kind: MarkingKind) -> None:
+        case = self.selected_case()
+        if case is None or self.project is None or self.data is None:
+            return
+        dialog = MarkingDialog(self.project, case, kind, self.data.today, self)
+        dialog.saved.connect(self._saved)
+        self.marking_dialog = dialog
+        dialog.open()
+
+    def end_marking(self) -> None:
+        case = self.selected_case()
+        marking = self._active_marking(case)
+        if marking is None or self.project is None:
+            return
+        if marking.start >= self.today:
+            self.show_error(
+                KnownError("Markeringen begynder i dag; den kan afsluttes fra i morgen.")
+            )
+            return
+        try:
+            # Ended yesterday: it no longer applies today.
+            StepUpRepository(self.project).end_marking(
+                marking.id, self.today - dt.timedelta(days=1)
+            )
+        except KnownError as error:
+            self.show_error(error)
+            return
+        self._saved()
+
+    def open_citizen(self) -> None:
+        case = self.selected_case()
+        if case is None or self.project is None:
+            return
+        from fsm_desktop.views.citizens.window import CitizenWindow
+
+        window = CitizenWindow(self.project, case.citizen_id, self)
+        window.saved.connect(self._saved)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.open()
+        self.citizen_window = window
+
+    def _saved(self) -> None:
+        self.changed.emit()
+        if self.project is not None:
+            self.load(self.project)
+
+    # hooks the tests replace
+    def confirm(self, question: str) -> bool:
+        return (
+            QMessageBox.question(self, self.tr("Step-up"), question)
+            == QMessageBox.StandardButton.Yes
+        )
+
+    def show_error(self, error: KnownError) -> None:
+        QMessageBox.warning(self, self.tr("Step-up"), translate_error(error))

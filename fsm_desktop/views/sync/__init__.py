@@ -1,0 +1,1 @@
+"""Sync: the dialogs for laptop copies (check out, hand in, merge)."""
