@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QLocale,
     QSettings,
     QStandardPaths,
+    Qt,
     QThreadPool,
     QTimer,
     QTranslator,
@@ -54,6 +55,8 @@ def _has_display() -> bool:
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    # The window needs widgets: an application made before this one (a test's) is one too.
+    assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
@@ -64,19 +67,24 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+_QT_DANISH = "fsm_qt_danish"
+
+
 def _install_qt_danish(app: QApplication) -> None:
     """Qt's own texts and formats in Danish (the standard buttons "Annuller", "Ja", "Nej", the
-    file dialogs, month names in the date picker): the interface speaks Danish throughout."""
-    if getattr(app, "_fsm_qt_danish", None) is not None:
+    file dialogs, month names in the date picker): the interface speaks Danish throughout.
+    Once per application: the translator is its child, found by name the next time."""
+    only_children = Qt.FindChildOption.FindDirectChildrenOnly
+    if app.findChild(QTranslator, _QT_DANISH, only_children) is not None:
         return
     QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
     translator = QTranslator(app)
+    translator.setObjectName(_QT_DANISH)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(
         QLocale(QLocale.Language.Danish, QLocale.Country.Denmark), "qtbase", "_", folder
     ):
         app.installTranslator(translator)
-    app._fsm_qt_danish = translator
 
 
 def run(args: argparse.Namespace, standalone: bool = False) -> int:

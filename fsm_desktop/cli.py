@@ -624,6 +624,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 project, args.path, _load_mapping(project, args.mapping), as_of=args.as_of
             )
             plan = prepared.plan
+            assert prepared.as_of is not None  # prepare() always dates the extract
             dated = importer.ExtractDate(prepared.as_of, prepared.as_of_source)
             # One line, the extract's date last: "…; udtræk pr. 15-03-2024 (datoen i filnavnet)."
             as_of = f"udtræk pr. {prepared.as_of:%d-%m-%Y} ({dated.explanation})"

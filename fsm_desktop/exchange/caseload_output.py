@@ -46,7 +46,9 @@ def person_dict(p: PersonLoad) -> dict:
         # HIR: the caseworker's cases outside the target group that month, and the whole
         # caseload per full-time equivalent, which the limit is judged on (seed 003, pool §3)
         out["other_cases"] = p.other
-        out["whole_per_fte"] = round(float(p.whole_per_fte), 2)
+        # Set for anyone counted (other cases are only read for them): null as per_fte is.
+        w = p.whole_per_fte
+        out["whole_per_fte"] = None if w is None else round(float(w), 2)
     return out
 
 
@@ -95,6 +97,7 @@ def render(report: CaseloadReport, k: int, fmt: str, title: str) -> str:
         if r.counted:
             status = status_text(p.status, p.limit)
             if p.status is Status.OVER:
+                assert p.limit is not None  # judge() says OVER only against a limit
                 status = "OVER GRÆNSEN ({limit})".format(limit=p.limit.label())
             citizens = number(p.citizens) + (f" (+{number(p.parked)} parkeret)" if p.parked else "")
         else:
@@ -124,7 +127,7 @@ def render(report: CaseloadReport, k: int, fmt: str, title: str) -> str:
                     role=ROLE_PLURAL[t.role],
                     n=count(t.citizens, "borger", "borgere"),
                     fte=number(fte(t.hours), 2),
-                    load=number(float(t.per_fte), 1),
+                    load="–" if t.per_fte is None else number(float(t.per_fte), 1),
                     limit=f" (grænse {t.limit.label()})" if t.limit else "",
                 )
             )

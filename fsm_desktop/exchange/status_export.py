@@ -84,12 +84,14 @@ def write_status_workbook(
     ``program_name``: the initiative's own name (the template's, e.g. "Flere skal med 2"),
     added to the project's name in the headers when that does not already say it."""
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     printed = printed or dt.date.today()
     if program_name and program_name.casefold() not in initiative.name.casefold():
         initiative = dataclasses.replace(initiative, name=f"{initiative.name} ({program_name})")
     workbook = Workbook()
     ws = workbook.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one sheet, a worksheet
     ws.title = SHEET
     _status(ws, sheet, initiative, printed)
     _measures(workbook.create_sheet(MEASURES_SHEET), sheet, initiative, printed)
@@ -189,10 +191,11 @@ class _Styles:
         key = {None: "", True: " nået", False: " ikke nået"}[met] + (
             "" if mark or met is None else " uden mærke"
         )
-        fill = {True: _MET_FILL, False: _NOT_MET_FILL}.get(met)
+        fill = None if met is None else _MET_FILL if met else _NOT_MET_FILL
+        color = None if met is None else _MET_FONT if met else _NOT_MET_FONT
         return self.name(
             f"tal {fmt}{key}",
-            font=self.Font(size=10, color={True: _MET_FONT, False: _NOT_MET_FONT}.get(met)),
+            font=self.Font(size=10, color=color),
             fill=self.PatternFill("solid", fgColor=fill) if fill else self.PatternFill(),
             alignment=self.Alignment(horizontal="right", vertical="center"),
             number_format=_marked(fmt, met) if mark else fmt,
@@ -396,6 +399,7 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
             # openpyxl hides both axes unless told otherwise (delete=True by default).
             chart.x_axis.delete = False
             chart.y_axis.delete = False
+            assert chart.legend is not None  # a new chart has one
             chart.legend.position = "b"
             data = Reference(
                 ws, min_col=4, max_col=4 + len(spec.thresholds), min_row=top, max_row=r
@@ -517,7 +521,7 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
             lines[0] = (lines[0][0], first_line)
         for n, (what, values) in enumerate(lines):
             r += 1
-            line = {1: row.id, 2: row.label, 3: what}
+            line: dict[int, object] = {1: row.id, 2: row.label, 3: what}
             line.update({first + k: v for k, v in enumerate(values) if v is not None})
             if n == len(lines) - 1:  # the goals beside the share (or the count)
                 line.update(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from fsm_desktop.domain.cpr import mask
 from fsm_desktop.domain.danish import date_text, number
@@ -213,7 +213,7 @@ def _table(
     out: io.StringIO,
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
-    right: set[int] = frozenset(),
+    right: Set[int] = frozenset(),
 ) -> None:
     widths = [
         max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h)

@@ -27,9 +27,11 @@ def write_table(
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     ws = workbook.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one sheet, a worksheet
     ws.title = sheet[:31]
     start = 1
     if title:
@@ -58,7 +60,7 @@ def write_table(
                 widths[i] = max(widths[i], min(text, 50))
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width + 2
-    ws.freeze_panes = ws.cell(row=start + 1, column=1)
+    ws.freeze_panes = ws.cell(row=start + 1, column=1).coordinate
     if count:
         ws.auto_filter.ref = f"A{start}:{get_column_letter(len(headers))}{start + count}"
     return _save(workbook, Path(path), personal=personal)

@@ -116,6 +116,7 @@ class BoardRepository:
         month_before = (first_of_month - dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
         month_before_key = month_before.strftime("%Y-%m")
         cards: dict[str, BoardCard] = {}
+        card: BoardCard | None  # the loops below look cards up by id: a citizen may be missing
         dates = IsoDates()
         left = f"NOT ({NOT_LEFT_SQL})"
         for cid, name, cpr, grp, column, entry, gone, exit_date, reason in conn.execute(
@@ -199,6 +200,7 @@ class BoardRepository:
         return list(cards.values())
 
     def _meeting(self, cards: dict[str, BoardCard]) -> None:
+        card: BoardCard | None  # looked up by id below: a citizen may be missing
         meeting = self.conn.execute(
             "SELECT id, at, move_rowid FROM board_meeting ORDER BY at DESC, rowid DESC LIMIT 1"
         ).fetchone()

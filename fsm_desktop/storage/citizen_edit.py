@@ -136,9 +136,11 @@ class CitizenEditor:
         if row is None:
             return None
         citizen = citizen_from_row(row[:-1])
-        day = IsoDates().of
+        # Start and date columns are NOT NULL: dates[...]; an end may be NULL (open): day(...).
+        dates = IsoDates()
+        day = dates.of
         periods = [
-            Period(citizen_id, PeriodKind(kind), day(start), day(end), note, id=pid)
+            Period(citizen_id, PeriodKind(kind), dates[start], day(end), note, id=pid)
             for pid, kind, start, end, note in conn.execute(
                 "SELECT id, kind, start, end, note FROM period WHERE citizen_id = ? ORDER BY start, kind",
                 [citizen_id],
@@ -152,14 +154,14 @@ class CitizenEditor:
             )
         ]
         contacts = [
-            Contact(citizen_id, day(date), ContactKind(kind), staff_id, note, id=cid)
+            Contact(citizen_id, dates[date], ContactKind(kind), staff_id, note, id=cid)
             for cid, date, kind, staff_id, note in conn.execute(
                 "SELECT id, date, kind, staff_id, note FROM contact WHERE citizen_id = ? ORDER BY date DESC, rowid DESC",
                 [citizen_id],
             )
         ]
         status = [
-            StatusEntry(citizen_id, StatusKind(kind), day(date), value, id=sid)
+            StatusEntry(citizen_id, StatusKind(kind), dates[date], value, id=sid)
             for sid, kind, date, value in conn.execute(
                 "SELECT id, kind, date, value FROM status_entry WHERE citizen_id = ? ORDER BY date, rowid",
                 [citizen_id],
@@ -173,7 +175,7 @@ class CitizenEditor:
             )
         ]
         assignments = [
-            Assignment(citizen_id, staff_id, AssignmentRole(role), day(start), day(end), id=aid)
+            Assignment(citizen_id, staff_id, AssignmentRole(role), dates[start], day(end), id=aid)
             for aid, staff_id, role, start, end in conn.execute(
                 "SELECT id, staff_id, role, start, end FROM assignment WHERE citizen_id = ? ORDER BY start, rowid",
                 [citizen_id],
@@ -485,9 +487,10 @@ class CitizenEditor:
                 note("delete", "network_person", person_id, "netværk", old[person_id].name, None)
 
     def _history(self, citizen_id: str) -> list[Assignment]:
-        day = IsoDates().of
+        dates = IsoDates()  # start is NOT NULL, end NULL while open
+        day = dates.of
         return [
-            Assignment(citizen_id, staff_id, AssignmentRole(role), day(start), day(end), id=aid)
+            Assignment(citizen_id, staff_id, AssignmentRole(role), dates[start], day(end), id=aid)
             for aid, staff_id, role, start, end in self.conn.execute(
                 "SELECT id, staff_id, role, start, end FROM assignment WHERE citizen_id = ? ORDER BY start, rowid",
                 [citizen_id],

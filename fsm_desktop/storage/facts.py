@@ -64,13 +64,20 @@ def load_facts(project: Project, needed: FactsNeeded | None = None) -> FactRows:
         name: db.execute(sql, params).fetchall()
         for name, (sql, params) in _queries(needed, entry_missing).items()
     }
-    if "births" in rows:
-        rows["births"] = dict(rows["births"])
+    births = rows.get("births")
     staff = {
         sid: StaffFacts(sid, initials, StaffRole(role), hours)
         for sid, initials, role, hours in db.execute(_STAFF)
     }
-    return FactRows(citizens=citizens, staff=staff, **rows)
+    # A part the template does not need was not read: FactRows' default stands for it.
+    return FactRows(
+        citizens=citizens,
+        periods=rows.get("periods", ()),
+        paid_hours=rows.get("paid_hours", ()),
+        assignments=rows.get("assignments", ()),
+        staff=staff,
+        births=None if births is None else dict(births),
+    )
 
 
 def read_rows(project: Project, needed: FactsNeeded | None = None) -> int:

@@ -351,6 +351,8 @@ class Project:
         """Before a write: the file has passed quick_check (nothing is written into a damaged
         file), and no other window has taken this project over (a lock it judged stale)."""
         if not self.checked and self.verify():
+            # verify() found damage, and mark_damaged made the project read-only with the reason.
+            assert self.read_only_reason is not None
             raise self.read_only_reason
         lock = self.lock or self.shared_lock
         if lock is not None and not lock.still_held():
@@ -518,6 +520,8 @@ class Project:
         """Before an import, a backup or a merge: the full ``integrity_check`` (about 1.1 s for
         20,000 citizens). A damaged file turns read-only and the reason is raised."""
         if self._checked_with(self.integrity_check()):
+            # Damage found: mark_damaged made the project read-only with the reason.
+            assert self.read_only_reason is not None
             raise self.read_only_reason
 
     def _checked_with(self, damage: list[str]) -> list[str]:
@@ -625,7 +629,7 @@ class Project:
                 migrations.apply(db)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 with db.atomic():
-                    db["initiative"].insert(
+                    db.table("initiative").insert(
                         {
                             "id": 1,
                             "program": template.key,
@@ -639,7 +643,7 @@ class Project:
                             "created_at": _now(),
                         }
                     )
-                    db["goal"].insert_all(
+                    db.table("goal").insert_all(
                         {
                             "measure": goal.measure,
                             "position": position,
@@ -763,7 +767,7 @@ class Project:
             raise ProjectFileError(problem)
         new = keys.derive(password, self.key.salt)
         try:
-            self.db.conn.reset_key(new.pragma())
+            self.db.conn.reset_key(new.pragma())  # type: ignore[attr-defined]  # sqlcipher3 conn, typed as sqlite3's
         except dbapi.Error as exc:
             raise file_error(exc, self.path) from None
         self.key = new

@@ -95,7 +95,7 @@ class StaffRepository:
     def add(self, staff: Staff) -> None:
         self.project.require_team_copy("Medarbejderlisten")
         with self.db.atomic():
-            self.db["staff"].insert(
+            self.db.table("staff").insert(
                 {
                     "id": staff.id,
                     "initials": staff.initials,
@@ -175,7 +175,7 @@ class CitizenRepository:
         """Insert a citizen and its audit entry in one transaction."""
         now = _now()
         with self.db.atomic():
-            self.db["citizen"].insert(citizen_row(citizen, now))
+            self.db.table("citizen").insert(citizen_row(citizen, now))
             AuditLog(self.project).record(
                 [
                     AuditEntry(

@@ -12,8 +12,14 @@ use UUID text keys, so offline changes from several laptops can be merged later.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from fsm_desktop.storage.sqlite import Database, Migrations
+from fsm_desktop.storage.sqlite import Migrations
+
+if TYPE_CHECKING:
+    # Migrations hands each migration sqlite-utils' Database (its type parameter says so);
+    # a migration only runs SQL, nothing of fsm_desktop's subclass.
+    from sqlite_utils import Database
 
 #: 'FSMD' as a 32-bit integer.
 APPLICATION_ID = 0x46534D44

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 
 import sqlcipher3
 import sqlcipher3.dbapi2 as dbapi
@@ -63,13 +64,13 @@ class Database(_Database):
     read_only_error: Exception | None = None
     #: Called before each outermost transaction: raises when this window may no longer write
     #: (its writer lock was taken over).
-    write_guard = None
+    write_guard: Callable[[], None] | None = None
     #: Called after each outermost transaction that committed (the main window checkpoints
     #: when it has been idle a moment after writes).
-    after_commit = None
+    after_commit: Callable[[], None] | None = None
     #: SQLite's error → the Danish known error the user gets (a locked file, a full disk …),
     #: for every transaction alike; the project sets it.
-    error_for = None
+    error_for: Callable[[Exception], Exception] | None = None
 
     @contextlib.contextmanager
     def atomic(self):

@@ -175,7 +175,7 @@ class StaffRegister(_Repository):
             }
             entries = []
             if before is None:
-                self.db["staff"].insert({"id": clean.id, **row})
+                self.db.table("staff").insert({"id": clean.id, **row})
                 entries.append(
                     AuditEntry(
                         now,
@@ -298,7 +298,15 @@ _OPEN_CASE = (
 def _open_case(row: tuple) -> OpenCase:
     aid, cid, name, sid, role, start, end, later, left_on = row
     return OpenCase(
-        aid, cid, name, sid, AssignmentRole(role), _d(start), _d(end), _d(later), _d(left_on)
+        aid,
+        cid,
+        name,
+        sid,
+        AssignmentRole(role),
+        dt.date.fromisoformat(start),  # NOT NULL; the others may be NULL
+        _d(end),
+        _d(later),
+        _d(left_on),
     )
 
 
@@ -326,7 +334,7 @@ class CaseloadRepository(_Repository):
                 f"SELECT id, exit_date FROM citizen WHERE exit_date IS NOT NULL AND exit_reason IN ({_LEAVING})"
             ).fetchall()
         )
-        registered_while = None
+        registered_while: dict[str, list[tuple[str, str | None]]] | None = None
         if self.project.template.counts_caseload:  # HIR
             registered_while = {}
             for cid, start, end in self.conn.execute(

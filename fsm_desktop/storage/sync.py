@@ -22,6 +22,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, SupportsInt, cast, overload
 
 from fsm_desktop.domain.danish import count
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
@@ -85,6 +86,10 @@ class SyncError(KnownError):
     """A checkout, hand-back or merge that cannot be done, and why (nothing was written)."""
 
 
+@overload
+def project_id(project: Project, create: Literal[True]) -> str: ...
+@overload
+def project_id(project: Project, create: bool = False) -> str | None: ...
 def project_id(project: Project, create: bool = False) -> str | None:
     row = project.db.execute(
         "SELECT value FROM project_setting WHERE key = ?", [PROJECT_ID_KEY]
@@ -467,7 +472,8 @@ class ChangeFile:
 
     @property
     def seq(self) -> int:
-        return int(self.meta["seq"])  # type: ignore[arg-type]
+        # read_change_file refuses a file whose seq int() does not take.
+        return int(cast("SupportsInt | str", self.meta["seq"]))
 
     @property
     def laptop_id(self) -> str:
@@ -777,26 +783,27 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
     }
     file_rows: dict[tuple[str, tuple], Change] = {(c.table, c.key): c for c in changes.changes}
     deleted = {(c.table, c.key) for c in changes.changes if c.op == "delete"}
-    meetings: dict[str, str] = {}
+    meetings: dict[object, str | None] = {}
 
     def citizen_of(change: Change) -> str | None:
         row = change.row
         if change.table == "citizen":
             return str(change.key[0])
         if "citizen_id" in row:
-            return row["citizen_id"]  # type: ignore[return-value]
+            # citizen_id columns hold the citizen's text id (or NULL).
+            return cast("str | None", row["citizen_id"])
         meeting = row.get("meeting_id")
         if meeting is None:
             return None
         if meeting not in meetings:
             other = file_rows.get(("stepup_meeting", (meeting,)))
             if other is not None:
-                meetings[meeting] = other.row.get("citizen_id")  # type: ignore[assignment]
+                meetings[meeting] = cast("str | None", other.row.get("citizen_id"))
             else:
                 found = conn.execute(
                     "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting]
                 ).fetchone()
-                meetings[meeting] = found[0] if found else None  # type: ignore[assignment]
+                meetings[meeting] = found[0] if found else None
         return meetings[meeting]
 
     merged: dict[tuple[str, tuple], RowMerge] = {}
@@ -867,7 +874,7 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
         merged[(change.table, change.key)] = merge
         plan.rows.append(merge)
     _replaced_participants(conn, plan, citizen_of)
-    known_audit = set()
+    known_audit: set[object] = set()
     ids = [row.get("id") for row in changes.audit]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
