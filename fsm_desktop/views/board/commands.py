@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoCommand
 from fsm_desktop.domain.board import BoardCard
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import AssignmentRole, BoardColumn
-from fsm_desktop.storage.board import BoardRepository
+from fsm_desktop.operations import board as board_ops
 from fsm_desktop.views.board.models import column_label
 
 if TYPE_CHECKING:
@@ -54,7 +54,6 @@ class MoveCommand(QUndoCommand):
 
     def write(self) -> bool:
         page = self.page
-        repository = BoardRepository(page.project)
         for card in self.cards:
             self.before[card.citizen_id] = (
                 card.column,
@@ -67,11 +66,20 @@ class MoveCommand(QUndoCommand):
             )
         ids = [c.citizen_id for c in self.cards]
         if self.to_lane is not None and page.lane_by:  # into another lane: one transaction
-            self.records, self.reassignments = repository.move_and_hand_over(
-                ids, self.to, AssignmentRole(page.lane_by), self.to_lane, page.today, self.reason
+            self.records, self.reassignments = page.done(
+                board_ops.move_and_hand_over(
+                    page.project,
+                    ids,
+                    self.to,
+                    AssignmentRole(page.lane_by),
+                    self.to_lane,
+                    page.today,
+                    self.reason,
+                )
             )
         else:
-            self.records, self.reassignments = repository.move(ids, self.to, self.reason), []
+            self.records = page.done(board_ops.move_cards(page.project, ids, self.to, self.reason))
+            self.reassignments = []
         self._written = True
         return bool(self.records or self.reassignments)
 
@@ -85,8 +93,10 @@ class MoveCommand(QUndoCommand):
 
     def undo(self) -> None:
         try:
-            BoardRepository(self.page.project).undo_move_and_hand_over(
-                self.records, self.reassignments
+            self.page.done(
+                board_ops.undo_move_and_hand_over(
+                    self.page.project, self.records, self.reassignments
+                )
             )
         except KnownError as error:
             # Moved since by someone (or unwritable): nothing was undone. The stack cannot be

@@ -128,7 +128,7 @@ class BoardNavigation:
         from fsm_desktop.views.citizens.window import CitizenWindow
 
         window = CitizenWindow(self.project, card.citizen_id, self)
-        window.saved.connect(self.data_changed)
+        window.changed.connect(self.changed)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.open()
         self.citizen_window = window

@@ -38,7 +38,9 @@ from fsm_desktop.domain.board import (
 from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import StaffRole
+from fsm_desktop.operations import board as board_ops
 from fsm_desktop.operations.board import board_cards
+from fsm_desktop.operations.changes import Changes
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project, ProjectConnector
 from fsm_desktop.storage.repositories import StaffRepository
@@ -79,7 +81,8 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
     #: The board shows the data (loaded, filtered, moved): for tests and the screenshot.
     board_ready = Signal()
     #: A citizen's page opened from the board saved changes: every page reloads.
-    data_changed = Signal()
+    #: What the cards say: who they are, their column, step-up, caseworker and job broker.
+    shows = Changes(citizens=True, board=True, stepup=True, staff=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -116,8 +119,8 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
     # --- loading -----------------------------------------------------------------------------------
     def load(self, project: Project) -> None:
         self.undo_stack.clear()
-        self.today = min(dt.date.today(), project.initiative.end)
-        if self.today < dt.date.today():
+        self.today = project.as_of()
+        if self.today < project.today():
             self.as_of_label.setText(
                 self.tr("Tavlen pr. {date} (indsatsens slutdato)").format(
                     date=date_text(self.today)
@@ -407,7 +410,7 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
 
     def record_meeting(self, day: dt.date, attendees: list[str], note: str = "") -> None:
         try:
-            BoardRepository(self.project).finish_meeting(day, attendees, note, today=self.today)
+            self.done(board_ops.finish_meeting(self.project, day, attendees, note, self.today))
         except KnownError as error:
             QMessageBox.warning(self, self.tr("Mødet kunne ikke gemmes"), translate_error(error))
             return

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.operations.board import board_cards
+from fsm_desktop.operations.changes import Changes
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.citizens.cell_delegate import CellDelegate
 from fsm_desktop.views.citizens.register_model import (
@@ -89,8 +90,8 @@ class CitizensPage(Page):
     key = "borgere"
     #: The register shows its rows (loaded or filtered).
     table_ready = Signal()
-    #: A citizen's page changed the project: other pages reload.
-    data_changed = Signal()
+    #: The rows: who, their group, board column, job broker and caseworker, exit.
+    shows = Changes(citizens=True, board=True, staff=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -176,7 +177,7 @@ class CitizensPage(Page):
 
     # --- loading -----------------------------------------------------------------------------------
     def load(self, project: Project) -> None:
-        self.today = min(dt.date.today(), project.initiative.end)
+        self.today = project.as_of()
         self._apply_hidden_columns()
         self.view.setColumnHidden(
             CitizensModel.GROUP, not project.template.groups or self._hidden(CitizensModel.GROUP)
@@ -245,7 +246,7 @@ class CitizensPage(Page):
         text = self.tr("{shown} af {total} borgere").format(
             shown=number(shown), total=number(total)
         )
-        if self.today < dt.date.today():
+        if self.project is not None and self.today < self.project.today():
             text += self.tr(" · pr. {date} (indsatsens slutdato)").format(
                 date=date_text(self.today)
             )
@@ -364,7 +365,7 @@ class CitizensPage(Page):
         from fsm_desktop.views.citizens.window import CitizenWindow
 
         window = CitizenWindow(self.project, citizen_id, self)
-        window.saved.connect(self.data_changed)
+        window.changed.connect(self.changed)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.open()
         self.citizen_window = window

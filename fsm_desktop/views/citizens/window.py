@@ -47,9 +47,9 @@ from fsm_desktop.domain.model import (
     StaffRole,
     StatusKind,
 )
-from fsm_desktop.storage.board import BoardRepository
+from fsm_desktop.operations.changes import Changes
+from fsm_desktop.operations.citizens import reveal_cpr, save_citizen
 from fsm_desktop.storage.citizen_edit import CitizenEditor, CitizenRecord
-from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.views.citizens.labels import (
     CONTACT_LABELS,
     ERROR_STYLE,
@@ -95,16 +95,19 @@ class CitizenWindow(
 ):
     """The citizen's page."""
 
-    #: The project changed (saved): the board, the register and the measures reload.
-    saved = Signal()
+    #: An operation run here changed the project: (what changed, this window). The page that
+    #: opened the window passes it on to the main window, which relays it to every page.
+    changed = Signal(object, object)
+    #: What the window shows: a change to one of them elsewhere makes it read again.
+    shows = Changes(citizens=True, board=True, stepup=True, staff=True)
 
     def __init__(self, project, citizen_id: str, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("citizenPage")
         self.project = project
         self.citizen_id = citizen_id
-        self.today = min(dt.date.today(), project.initiative.end)
-        self.real_today = dt.date.today()
+        self.today = project.as_of()
+        self.real_today = project.today()
         self.group_ids = [g.id for g in project.template.groups]
         self.ask_before_closing = True
         self._closing = False
@@ -401,22 +404,28 @@ class CitizenWindow(
             return False
         self.changes.citizen = citizen if self._master_differs(citizen) else None
         column = self.board_column
+        move_to = column if column is not None and column != self.record.column else None
         try:
-            with self.project.db.atomic():
-                CitizenEditor(self.project).save(self.citizen_id, self.changes, self.real_today)
-                if column is not None and column != self.record.column:
-                    BoardRepository(self.project).move([self.citizen_id], column)
+            done = save_citizen(
+                self.project, self.citizen_id, self.changes, self.real_today, move_to
+            )
         except KnownError as error:
             QMessageBox.warning(self, _t("Borgeren kunne ikke gemmes"), translate_error(error))
             return False
         self.reload()
         self.state_label.setText(_t("Gemt."))
-        self.saved.emit()
+        self.changed.emit(done.changes, self)
         return True
+
+    def handle_changes(self, changes: Changes) -> None:
+        """Changed elsewhere (the board, an import, another window): read again, unless there
+        are edits here not yet saved (saving then checks that nothing it changes moved on)."""
+        if changes.touches(self.shows) and not self.dirty:
+            self.reload()
 
     def reveal(self) -> None:
         try:
-            cpr = CitizenRepository(self.project).reveal_cpr(self.citizen_id)
+            cpr = reveal_cpr(self.project, self.citizen_id).value
         except KnownError as error:  # the reveal is audited: no audit row, no number shown
             QMessageBox.warning(self, _t("CPR-nummeret kan ikke vises"), translate_error(error))
             return

@@ -20,7 +20,8 @@ from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import EXTRACT_DATE_SOURCES, ImportCancelled, ImportPlan, Mapping
 from fsm_desktop.domain.model import Citizen, ExitReason
-from fsm_desktop.storage.imports import Ending, ImportRepository
+from fsm_desktop.operations import imports as import_ops
+from fsm_desktop.storage.imports import Ending
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.imports.import_pages import ImportDialogPages
 from fsm_desktop.views.imports.mapping_dialog import _FIELD_NAMES, MappingDialog, _show
@@ -342,7 +343,7 @@ class ImportDialog(ImportDialogPages, QDialog):
         return dialog
 
     def _use_mapping(self, mapping: Mapping) -> None:
-        ImportRepository(self.project).save_mapping(mapping)
+        import_ops.save_mapping(self.project, mapping)
         self.mapping = mapping
         self.start()
 
@@ -382,12 +383,10 @@ class ImportDialog(ImportDialogPages, QDialog):
         self.writing = True
 
         def work(report):
-            from fsm_desktop.exchange.importer import commit
-
             with connect() as project:
-                return commit(
+                return import_ops.import_file(
                     project, prepared, valid_rows_only, endings, progress=lambda step: report(step)
-                )
+                ).value
 
         run_in_background(work, self._written, self._write_failed, self, self._write_step)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import (
     QCoreApplication,
     Qt,
-    Signal,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from fsm_desktop.domain.danish import datetime_text
 from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.operations import imports as import_ops
+from fsm_desktop.operations.changes import Changes
 from fsm_desktop.storage.imports import ImportRecord, ImportRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.imports.import_dialog import ImportDialog
@@ -44,8 +45,8 @@ def _t(text: str) -> str:
 
 class ImportPage(Page):
     key = "import"
-    #: The project's data changed (an import or an undo): other pages must reload.
-    data_changed = Signal()
+    #: The list of imports (and the template's export, which reads the project).
+    shows = Changes(imports=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -151,7 +152,7 @@ class ImportPage(Page):
     def _imported(self, _result) -> None:
         if self.project is not None:
             self.load(self.project)
-        self.data_changed.emit()
+        self.changed.emit(import_ops.IMPORTED, self)
 
     def save_template(self) -> None:
         path, _ = file_dialogs.get_save_file_name(
@@ -232,7 +233,7 @@ class ImportPage(Page):
 
         def work():
             with connect() as project:
-                return ImportRepository(project).undo(latest.id)
+                return import_ops.undo_import(project, latest.id).value
 
         run_in_background(work, self._undone, self._undo_failed, self)
         return True
@@ -241,7 +242,7 @@ class ImportPage(Page):
         if self.project is not None:
             self.load(self.project)
         self._tell(self.tr("Importen af {file} er fortrudt.").format(file=record.file))
-        self.data_changed.emit()
+        self.changed.emit(import_ops.IMPORTED, self)
 
     def _undo_failed(self, exc: BaseException) -> None:
         if self.project is not None:

@@ -1,17 +1,26 @@
 """The base class of the main window's pages (the registry is ``views.main.registry``).
 
 Each page loads its data the first time it is shown after a project was opened (start-up must
-not wait for pages nobody looks at). Pages whose feature has not landed yet say what will come
+not wait for pages nobody looks at). A page runs what the user asks through
+:mod:`fsm_desktop.operations` and emits :attr:`Page.changed` with what the operation changed;
+the main window relays it to every page (:meth:`Page.handle_changes`), and a page that shows a
+kind of data that changed (:attr:`Page.shows`) reads again: at once when it is on screen, else
+the next time it is shown. Pages whose feature has not landed yet say what will come
 and show only real facts from the project, never invented figures."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from typing import TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from fsm_desktop.operations.changes import Changes, Done
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.kit.header import intro_label, title_label
+
+T = TypeVar("T")
 
 #: The dynamic property that marks a control as one that writes (:meth:`Page.writes`).
 WRITES_PROPERTY = "fsmWrites"
@@ -26,6 +35,11 @@ class Page(QWidget):
     """A page: a title, an introduction, a body. ``load`` runs on the first show."""
 
     key = ""
+    #: The kinds of data the page shows: a change to one of them makes it read again.
+    shows = Changes()
+    #: An operation run here (or in a citizen window opened here) changed the project:
+    #: (what changed, who ran it). The main window relays it to every page.
+    changed = Signal(object, object)
 
     def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +154,23 @@ class Page(QWidget):
         if status is not None:
             status().showMessage(translate_error(self.project.read_only_reason), 8000)
         return True
+
+    # --- what changed ------------------------------------------------------------------------------
+    def done(self, result: Done[T]) -> T:
+        """An operation's result: its changes told (:attr:`changed`), its value returned."""
+        if result.changes:
+            self.changed.emit(result.changes, self)
+        return result.value
+
+    def handle_changes(self, changes: Changes, source: QObject | None) -> None:
+        """Another page, a citizen window or a merge changed the project: read again if this
+        page shows any of it (now when visible, else when next shown). A page's own operations
+        (``source is self``) it has shown already: in place (a board move) or by reading again."""
+        if source is self or self.project is None or not changes.touches(self.shows):
+            return
+        # What the page keeps of the project (counts ahead, caches) is let go as for a newly
+        # opened project; it reads again now if shown, else at its next showing.
+        self.set_project(self.project)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

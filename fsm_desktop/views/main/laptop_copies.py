@@ -9,6 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
 from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.operations.sync import LAPTOP_WORK
 from fsm_desktop.storage.keys import Key
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.writer_lock import ProjectInUse
@@ -281,8 +282,8 @@ class LaptopCopies:
         result = self.run_merge_dialog(project, plan)
         if result is None:
             return False
-        if project is self.project:
-            self.data_changed()
+        if project is self.project and (result.applied or result.audit_entries):
+            self.operation_did_execute(LAPTOP_WORK)
         text = result_text(result, changes.label)
         if project is not self.project:
             text += " " + self.tr("(i teamkopien {file})").format(file=project.path.name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.operations.changes import Changes
 from fsm_desktop.storage.keys import Key
 from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import Project
@@ -98,9 +99,7 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
             page = page_class(self.stack)
             self.pages.append(page)
             self.stack.addWidget(page)
-            changed = getattr(page, "data_changed", None)
-            if changed is not None:
-                changed.connect(self.data_changed)
+            page.changed.connect(self.operation_did_execute)
             item = QListWidgetItem(page.title_label.text(), self.nav)
             item.setData(Qt.ItemDataRole.UserRole, page.key)
             item.setToolTip(
@@ -356,10 +355,16 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
     #: How long after the last write the WAL is folded into the project file (ms).
     CHECKPOINT_AFTER_MS = 3000
 
-    def data_changed(self) -> None:
-        """A page wrote to the project (an import, an undo): every page shows fresh data."""
+    def operation_did_execute(self, changes: Changes, source: QObject | None = None) -> None:
+        """An operation changed the project (``source``: the page or citizen window that ran
+        it): every page and open citizen window decides whether it shows any of it."""
+        from fsm_desktop.views.citizens.window import CitizenWindow
+
         for page in self.pages:
-            page.set_project(self.project)
+            page.handle_changes(changes, source)
+        for window in self.findChildren(CitizenWindow):
+            if window is not source:
+                window.handle_changes(changes)
         self.refresh_status()
         self._schedule_prefetch()
         self.wrote()

@@ -38,6 +38,7 @@ from fsm_desktop.domain.breakdown import (
 )
 from fsm_desktop.domain.breakdown import group as group_by_key
 from fsm_desktop.domain.measures import MeasureResult, Report, compute
+from fsm_desktop.operations.changes import Changes
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.breakdown import load_people
 from fsm_desktop.storage.facts import load_facts
@@ -86,6 +87,8 @@ def _counter(project: Project):
 
 class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
     key = "maal"
+    #: The measures count citizens' facts and their job brokers; the goals; the board's history.
+    shows = Changes(citizens=True, board=True, staff=True, goals=True, imports=True)
     results_ready = Signal()  # the numbers on screen are up to date (a load, or a new group)
     breakdown_ready = Signal()
     board_ready = Signal()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog
 from fsm_desktop.domain.caseload import CASELOAD_ROLE, COUNTED_ROLES, StaffRecord
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.storage.staff import CaseloadRepository
+from fsm_desktop.operations import staff as staff_ops
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.wording import citizens_text
 from fsm_desktop.views.staff.dialogs import LimitsDialog, StaffDialog
@@ -127,7 +127,7 @@ class StaffActions:
         if self.project is None:
             return
         try:
-            undone = CaseloadRepository(self.project).undo_latest()
+            undone = staff_ops.undo_reassignment(self.project).value
         except KnownError as error:
             self.tell(translate_error(error), error=True)
             return

@@ -30,6 +30,7 @@ from fsm_desktop.domain.caseload import (
 )
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import Staff, StaffRole
+from fsm_desktop.operations import staff as staff_ops
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.staff import StaffRegister
 from fsm_desktop.views.kit.dates import date_edit, pydate, qdate
@@ -181,7 +182,9 @@ class StaffDialog(QDialog):
         self.general_error.hide()
         if problems:
             return
-        self.saved = _attempt(self.general_error, lambda: register.save(record, self.today))
+        self.saved = _attempt(
+            self.general_error, lambda: staff_ops.save_staff(self.project, record, self.today).value
+        )
         if self.saved is not None:
             self.accept()
 
@@ -281,6 +284,9 @@ class LimitsDialog(QDialog):
                 self.error.setText(_t(problem))
                 self.error.show()
                 return
-        if _attempt(self.error, lambda: StaffRegister(self.project).save_settings(chosen) or True):
+        if _attempt(
+            self.error,
+            lambda: staff_ops.save_caseload_settings(self.project, chosen).value or True,
+        ):
             self.settings = chosen
             self.accept()

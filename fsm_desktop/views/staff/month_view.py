@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from fsm_desktop.domain.caseload import ROLE_PLURAL, Status, shown
 from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.storage.staff import StaffRegister
+from fsm_desktop.operations import staff as staff_ops
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.tables import fit_columns
 from fsm_desktop.views.kit.wording import citizens_text
@@ -153,7 +153,7 @@ class StaffMonthView:
             return
         settings = dataclasses.replace(self.data.report.settings, ips=on)
         try:
-            StaffRegister(self.project).save_settings(settings)
+            self.done(staff_ops.save_caseload_settings(self.project, settings))
         except KnownError as error:
             self.tell(translate_error(error), error=True)
             return

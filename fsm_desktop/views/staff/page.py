@@ -40,6 +40,8 @@ from fsm_desktop.domain.caseload import (
 )
 from fsm_desktop.domain.danish import date_text, month_text, number
 from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.operations import staff as staff_ops
+from fsm_desktop.operations.changes import Changes
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.staff import CaseloadRepository, ReassignmentRecord, StaffRegister
 from fsm_desktop.views.kit.errors import ERROR_STYLE
@@ -80,8 +82,8 @@ class StaffPage(StaffMonthView, StaffActions, Page):
     key = "medarbejdere"
     #: emitted when the page shows fresh data (tests and screenshots wait for it)
     data_ready = Signal()
-    #: the page wrote to the project (a reassignment, an undo, the register): every page reloads
-    data_changed = Signal()
+    #: The register and the caseloads: who has whom (citizens who leave leave the caseloads).
+    shows = Changes(citizens=True, staff=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -272,7 +274,7 @@ class StaffPage(StaffMonthView, StaffActions, Page):
     # --- loading -------------------------------------------------------------------------------------
     def load(self, project: Project) -> None:
         initiative = project.initiative
-        self.today = min(dt.date.today(), initiative.end)
+        self.today = project.as_of()
         self._generation += 1
         generation, connect, today, first = (
             self._generation,
@@ -316,7 +318,7 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self.month_box.clear()
         for k, (label, day) in enumerate(zip(report.labels, report.history.days)):
             text = month_text(label)
-            if day == dt.date.today():
+            if self.project is not None and day == self.project.today():
                 text = self.tr("{month} (i dag)").format(month=text)
             self.month_box.addItem(text, k)
         latest = self.month_box.count() - 1
@@ -408,7 +410,7 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         if self.project is None or self.refuse_if_read_only():
             return False
         try:
-            StaffRegister(self.project).set_other_cases(staff_id, month, cases)
+            staff_ops.set_other_cases(self.project, staff_id, month, cases)
         except KnownError as error:
             self.tell(translate_error(error), error=True)
             return False
@@ -428,12 +430,10 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self.notice.setVisible(bool(text))
 
     def _changed(self) -> None:
-        """The page wrote: every page shows fresh data (the main window reloads them all; alone,
-        the page reloads itself)."""
-        generation = self._generation
-        self.data_changed.emit()
-        if self._generation == generation:
-            self.reload()
+        """The page wrote (staff, caseloads, a reassignment): the other pages are told, and this
+        one reads again."""
+        self.changed.emit(staff_ops.STAFF, self)
+        self.reload()
 
 
 __all__ = [

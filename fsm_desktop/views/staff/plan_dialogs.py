@@ -41,6 +41,7 @@ from fsm_desktop.domain.caseload import (
 from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import StaffRole
+from fsm_desktop.operations import staff as staff_ops
 from fsm_desktop.storage.staff import CaseloadRepository
 from fsm_desktop.views.kit.dates import date_edit, pydate
 from fsm_desktop.views.kit.errors import error_label
@@ -184,7 +185,7 @@ class _PlanDialog(QDialog):
         if self.plan is None or not self.plan.moves:
             return
         self.applied = _attempt(
-            self.error, lambda: CaseloadRepository(self.project).apply(self.plan, self.note())
+            self.error, lambda: staff_ops.reassign(self.project, self.plan, self.note()).value
         )
         if self.applied is not None:
             self.accept()

@@ -5,7 +5,6 @@ month chosen; the whole sheet exported to Excel as it is shown."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -35,6 +34,8 @@ from fsm_desktop.domain.status_sheet import (
     StatusSheet,
     month_label,
 )
+from fsm_desktop.operations import status as status_ops
+from fsm_desktop.operations.changes import Changes
 from fsm_desktop.operations.status import status_sheet
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
@@ -53,6 +54,8 @@ def _t(text: str) -> str:
 
 class StatusSheetPage(Page):
     key = "statusskema"
+    #: The sheet counts everything: citizens, step-up meetings, job brokers, goals, settings.
+    shows = Changes(citizens=True, stepup=True, staff=True, goals=True, imports=True)
     sheet_ready = Signal()
     exported = Signal(str)
 
@@ -162,7 +165,7 @@ class StatusSheetPage(Page):
 
     def load(self, project: Project) -> None:
         initiative = project.initiative
-        self.today = min(dt.date.today(), initiative.end)
+        self.today = project.as_of()
         first, end = Month.of(initiative.start), Month.of(initiative.end)
         if not self._months:
             self._months = [first + i for i in range(end.index - first.index + 1)]
@@ -262,8 +265,8 @@ class StatusSheetPage(Page):
             return
         row = self.sheet.row(row_id)
         try:
-            StatusSheetRepository(self.project).set_goal(
-                row_id, month, value, row.label, row.goal_unit
+            self.done(
+                status_ops.set_goal(self.project, row_id, month, value, row.label, row.goal_unit)
             )
         except KnownError as error:
             self._tell(translate_error(error))
@@ -288,7 +291,7 @@ class StatusSheetPage(Page):
         if self.project is None:
             return
         try:
-            StatusSheetRepository(self.project).set_coordination(month, held)
+            self.done(status_ops.set_coordination(self.project, month, held))
         except KnownError as error:
             self._tell(translate_error(error))
             return
@@ -298,7 +301,7 @@ class StatusSheetPage(Page):
         if self.project is None:
             return
         try:
-            StatusSheetRepository(self.project).set_hours_over(value)
+            self.done(status_ops.set_hours_over(self.project, value))
         except KnownError as error:
             self._tell(translate_error(error))
             return

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.stepup import MarkingKind, StepUpCase
-from fsm_desktop.storage.stepup import Meeting, StepUpRepository
+from fsm_desktop.operations import stepup as stepup_ops
+from fsm_desktop.operations.changes import Changes
+from fsm_desktop.storage.stepup import Meeting
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.stepup.dialogs import MeetingDialog, default_participants
 from fsm_desktop.views.stepup.marking_dialog import MarkingDialog
@@ -65,11 +67,11 @@ class StepUpActions:
         ):
             return
         try:
-            StepUpRepository(self.project).delete_meeting(meeting.id)
+            done = stepup_ops.delete_meeting(self.project, meeting.id)
         except KnownError as error:
             self.show_error(error)
             return
-        self._saved()
+        self._saved(done.changes)
 
     def add_marking(self, kind: MarkingKind) -> None:
         case = self.selected_case()
@@ -92,13 +94,13 @@ class StepUpActions:
             return
         try:
             # Ended yesterday: it no longer applies today.
-            StepUpRepository(self.project).end_marking(
-                marking.id, self.today - dt.timedelta(days=1)
+            done = stepup_ops.end_marking(
+                self.project, marking.id, self.today - dt.timedelta(days=1)
             )
         except KnownError as error:
             self.show_error(error)
             return
-        self._saved()
+        self._saved(done.changes)
 
     def open_citizen(self) -> None:
         case = self.selected_case()
@@ -107,15 +109,19 @@ class StepUpActions:
         from fsm_desktop.views.citizens.window import CitizenWindow
 
         window = CitizenWindow(self.project, case.citizen_id, self)
-        window.saved.connect(self._saved)
+        window.changed.connect(self._citizen_saved)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.open()
         self.citizen_window = window
 
-    def _saved(self) -> None:
-        self.changed.emit()
+    def _saved(self, changes: Changes) -> None:
+        """A meeting or marking written here: told to the other pages, and read again here."""
+        self.changed.emit(changes, self)
         if self.project is not None:
             self.load(self.project)
+
+    def _citizen_saved(self, changes: Changes, window: QObject) -> None:
+        self._saved(changes)
 
     # hooks the tests replace
     def confirm(self, question: str) -> bool:

@@ -35,11 +35,11 @@ from fsm_desktop.domain.stepup import (
     StepUpCase,
     missing_roles,
 )
+from fsm_desktop.operations.stepup import save_meeting
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.stepup import (
     Meeting,
     Participant,
-    StepUpRepository,
     validate_meeting,
 )
 from fsm_desktop.views.kit.dates import DateField
@@ -69,7 +69,8 @@ class MeetingDialog(QDialog):
     """The meeting record: date, participants by role, barriers, the plan; warnings for the roles
     the meeting lacks; saved in one transaction."""
 
-    saved = Signal()
+    #: The meeting was written: what changed (operations.changes.Changes).
+    saved = Signal(object)
     ROLE, NAME, HEALTH = range(3)
     OFFER, START, RESPONSIBLE, NOTE = range(4)
 
@@ -356,7 +357,7 @@ class MeetingDialog(QDialog):
             self.note.toPlainText().strip(),
             self.meeting.id,
         )
-        errors = validate_meeting(meeting, dt.date.today())
+        errors = validate_meeting(meeting, self.project.today())
         labels = {
             "date": self.date_error,
             "participants": self.participants_error,
@@ -381,12 +382,12 @@ class MeetingDialog(QDialog):
         ):
             return
         try:
-            StepUpRepository(self.project).save_meeting(meeting, dt.date.today())
+            done = save_meeting(self.project, meeting, self.project.today())
         except KnownError as error:
             self._error(self.plan_error, translate_error(error))
             return
         self.meeting = meeting
-        self.saved.emit()
+        self.saved.emit(done.changes)
         self.accept()
 
     def _error(self, label: QLabel, text: str) -> None:

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.cpr import mask
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.stepup import MARKING_LABELS, Marking, MarkingKind, StepUpCase, add_months
+from fsm_desktop.operations.stepup import add_marking
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.stepup import StepUpRepository, validate_marking
+from fsm_desktop.storage.stepup import validate_marking
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import ERROR_STYLE
 from fsm_desktop.views.kit.messages import translate_error
@@ -32,7 +33,8 @@ def _t(text: str) -> str:
 class MarkingDialog(QDialog):
     """Mark a citizen for step-up, or record an exemption, with dates."""
 
-    saved = Signal()
+    #: The marking was written: what changed (operations.changes.Changes).
+    saved = Signal(object)
 
     def __init__(
         self, project: Project, case: StepUpCase, kind: MarkingKind, today: dt.date, parent=None
@@ -127,10 +129,10 @@ class MarkingDialog(QDialog):
             self.error.show()
             return
         try:
-            StepUpRepository(self.project).add_marking(self.case.citizen_id, marking)
+            done = add_marking(self.project, self.case.citizen_id, marking)
         except KnownError as error:
             self.error.setText(translate_error(error))
             self.error.show()
             return
-        self.saved.emit()
+        self.saved.emit(done.changes)
         self.accept()

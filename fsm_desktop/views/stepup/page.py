@@ -42,6 +42,7 @@ from fsm_desktop.domain.stepup import (
     monthly_counts,
     outcome,
 )
+from fsm_desktop.operations.changes import Changes
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.storage.stepup import (
@@ -101,8 +102,8 @@ class StepUpPage(StepUpActions, Page):
     key = "stepup"
     #: emitted when the lists have been (re)filled
     data_ready = Signal()
-    #: a meeting or marking was saved (the board and citizen pages may reload)
-    changed = Signal()
+    #: The lists and counts: who is due (periods, markings, meetings), their caseworker.
+    shows = Changes(citizens=True, stepup=True, staff=True)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -259,10 +260,10 @@ class StepUpPage(StepUpActions, Page):
     # --- loading -------------------------------------------------------------------------------------
     def load(self, project: Project) -> None:
         initiative = project.initiative
-        self.today = min(dt.date.today(), initiative.end)
+        self.today = project.as_of()
         self.as_of_label.setText(
             self.tr("Pr. {date}").format(date=date_text(self.today))
-            + (self.tr(" (indsatsens slutdato)") if self.today < dt.date.today() else "")
+            + (self.tr(" (indsatsens slutdato)") if self.today < project.today() else "")
         )
         self._generation += 1
         generation, connect, today, first = (

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.danish import count, date_dots
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, Side, summary_line
+from fsm_desktop.operations.sync import merge
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.sync import MergePlan, MergeResult, apply_merge
+from fsm_desktop.storage.sync import MergePlan, MergeResult
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.sync.models import ChoiceDelegate, ConflictModel
 
@@ -299,7 +300,7 @@ class MergeDialog(QDialog):
         if self.project is not None:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                self.merge_result = apply_merge(self.project, self.plan, decisions=self.decisions())
+                self.merge_result = merge(self.project, self.plan, decisions=self.decisions()).value
             except KnownError as error:
                 self.error_label.setText(translate_error(error))
                 self.error_label.show()
