@@ -528,25 +528,19 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
 
 
 def _cmd_measures(args: argparse.Namespace) -> int:
-    import datetime as dt
 
-    from fsm_desktop.domain.measures import Month, check_in_period, compute
+    from fsm_desktop.domain.measures import Month
     from fsm_desktop.exchange.measures_output import render
-    from fsm_desktop.storage.facts import load_facts
+    from fsm_desktop.operations.measures import read_for_counting
 
     with _open_project(args.db, args=args) as project:
-        template = project.template
         start, end = Month.of(project.initiative.start), Month.of(project.initiative.end)
-        for month in (args.first, args.last):
-            if month is not None:
-                check_in_period(month, start, end)
+        counting = read_for_counting(project, args.first, args.last)
         first, last = args.first or start, args.last or end
         if last < first:
             raise UsageError(f"--to {last} ligger før --from {first}")
-        report = compute(
-            template, load_facts(project), first, last, project.initiative.grant_amount
-        )
-        finished = dt.date.today() > project.initiative.end
+        report = counting.count()
+        finished = project.today() > project.initiative.end
         sys.stdout.write(render(report, args.format, project.initiative.name, finished))
     return 0
 

@@ -110,3 +110,16 @@ def test_the_project_clock_is_todays_date_unless_set_and_reaches_workers(project
         assert worker.today() == project.initiative.start
     finally:
         worker.close()
+
+
+def test_the_measures_are_counted_for_the_months_asked_and_refused_outside(project, anna):
+    from fsm_desktop.domain.errors import ValidationError
+    from fsm_desktop.operations.measures import measures_report, read_for_counting
+
+    report = measures_report(project, Month(2020, 1), Month(2020, 3))
+    assert (report.first, report.last) == (Month(2020, 1), Month(2020, 3))
+    assert report.results
+    assert all(Month(2020, 1) <= r.period_end <= Month(2020, 3) for r in report.results)
+    assert read_for_counting(project).count() == measures_report(project)
+    with pytest.raises(ValidationError, match="uden for indsatsens periode"):
+        measures_report(project, Month(2024, 1))
