@@ -15,9 +15,10 @@ import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.imports import Existing, ImportPlan, Mapping
+from fsm_desktop.domain.imports import Existing, ImportPlan
 from fsm_desktop.domain.model import (
     PERIOD_LABELS,
     Assignment,
@@ -59,6 +60,19 @@ def _staff_written(staff: Staff) -> dict[str, object]:
     return dict(
         zip(_STAFF_WRITTEN, (staff.initials, staff.name, staff.role.value, staff.hours_per_week))
     )
+
+
+class SavedMapping(Protocol):
+    """A mapping of another file layout as it is saved (exchange.import_format.Mapping): its
+    name, the layout it was saved for, and its JSON, which storage keeps as it is."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def signature(self) -> str: ...
+
+    def to_json(self) -> str: ...
 
 
 class ImportUndoError(KnownError):
@@ -377,7 +391,7 @@ class ImportRepository:
         )
 
     # --- mappings ---------------------------------------------------------------------------------
-    def save_mapping(self, mapping: Mapping) -> None:
+    def save_mapping(self, mapping: SavedMapping) -> None:
         self.project.require_team_copy("Importopsætninger")
         with self.db.atomic():
             self.conn.execute(
@@ -392,19 +406,20 @@ class ImportRepository:
                 ],
             )
 
-    def mapping(self, name: str) -> Mapping | None:
+    def mapping_json(self, name: str) -> str | None:
+        """The JSON of the mapping saved as ``name``, if any (exchange.import_format reads it)."""
         row = self.conn.execute(
             "SELECT mapping FROM import_mapping WHERE name = ?", [name]
         ).fetchone()
-        return Mapping.from_json(row[0]) if row else None
+        return row[0] if row else None
 
-    def mapping_for(self, signature: str) -> Mapping | None:
-        """The mapping saved for this file layout, if any (the newest)."""
+    def mapping_json_for(self, signature: str) -> str | None:
+        """The JSON of the mapping saved for this file layout, if any (the newest)."""
         row = self.conn.execute(
             "SELECT mapping FROM import_mapping WHERE signature = ? ORDER BY updated_at DESC LIMIT 1",
             [signature],
         ).fetchone()
-        return Mapping.from_json(row[0]) if row else None
+        return row[0] if row else None
 
     def mapping_names(self) -> list[str]:
         return [

@@ -46,20 +46,16 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.cpr import mask
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.imports import (
-    DATE_FORMATS,
-    DECIMALS,
+from fsm_desktop.domain.imports import ImportCancelled, ImportPlan, RowError
+from fsm_desktop.domain.model import Citizen, ExitReason
+from fsm_desktop.exchange.cells import DATE_FORMATS, DECIMALS, norm
+from fsm_desktop.exchange.import_format import (
     EXTRACT_DATE_SOURCES,
     GUIDE_SHEETS,
     TABLES,
-    ImportCancelled,
-    ImportPlan,
     Mapping,
-    RowError,
     SheetMapping,
-    norm,
 )
-from fsm_desktop.domain.model import Citizen, ExitReason
 from fsm_desktop.storage.imports import Ending, ImportRecord, ImportRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views import file_dialogs
