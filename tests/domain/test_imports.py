@@ -8,7 +8,15 @@ import datetime as dt
 
 import pytest
 
-from fsm_desktop.domain.imports import Existing, plan_import
+from fsm_desktop.domain.imports import (
+    FIELDS,
+    Existing,
+    ExtractRows,
+    ImportRow,
+    ImportTable,
+    RejectedSheet,
+    plan_import,
+)
 from fsm_desktop.domain.model import (
     Assignment,
     AssignmentRole,
@@ -378,6 +386,36 @@ def test_every_problem_of_a_row_is_reported_and_the_row_rejected_once():
     (rejected,) = result.rejected
     assert rejected.row == 2 and len(rejected.messages) == 4
     assert rejected.values == citizen_row(cpr="abc", gruppe=9, køn="X", indgang="i går")
+
+
+# --- the rows as the domain takes them ------------------------------------------------------------
+
+
+def test_the_plan_decides_on_rows_already_read_without_a_file_format():
+    """Values in the order of FIELDS, problems named by the column as exchange names it."""
+    table = ImportTable("borgere", "Ark1", ["CPR", "Navn"], {"cpr": "A (CPR)", "navn": "B (Navn)"})
+    width = len(FIELDS["borgere"])
+    anna = ImportRow(
+        table, 2, ("0101801234", "Anna"), ["0101801234", "Anna"] + [None] * (width - 2)
+    )
+    unread = ImportRow(table, 3, ("x", None), [None] * width)
+    unread.problem("A (CPR)", "»x« er ikke et CPR-nummer")
+    unread.error("navn", "skal udfyldes")
+    table.rows = [anna, unread]
+    second = RejectedSheet("Ark2", ["cpr"], [(2, ("0202802345",))], "kun det første læses")
+    result = plan_import(
+        ExtractRows([table], rejected_sheets=[second]), Existing(group_ids=FSM2_GROUPS), TODAY
+    )
+    assert [c.name for c in result.citizens_new] == ["Anna"] and result.rows_read == 3
+    assert errors(result) == [
+        "Ark1, række 3, kolonne A (CPR): »x« er ikke et CPR-nummer",
+        "Ark1, række 3, kolonne B (Navn): skal udfyldes",
+        "Ark2, række 2: kun det første læses",
+    ]
+    assert [(r.sheet, r.row, r.values, r.messages) for r in result.rejected] == [
+        ("Ark2", 2, ("0202802345",), ["kun det første læses"]),
+        ("Ark1", 3, ("x", None), ["A (CPR): »x« er ikke et CPR-nummer", "B (Navn): skal udfyldes"]),
+    ]
 
 
 # --- what a valid file changes --------------------------------------------------------------------
