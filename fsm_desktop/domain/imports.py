@@ -548,19 +548,30 @@ class _Planner:
         return known
 
     def _check_citizen_row(self, row: ImportRow, staff: dict[str, Staff]) -> None:
-        v = row
-        old = self.existing.citizens.get(v["cpr"]) if v["cpr"] else None
-        group = v.get("gruppe")
-        if group is not None:
-            if not self.existing.group_ids:
-                row.error("gruppe", "indsatsen har ingen grupper; lad cellen være tom")
-            elif group not in self.existing.group_ids:
-                row.error(
-                    "gruppe",
-                    "gruppe {} findes ikke (brug {})".format(
-                        group, " eller ".join(str(g) for g in sorted(self.existing.group_ids))
-                    ),
-                )
+        old = self.existing.citizens.get(row["cpr"]) if row["cpr"] else None
+        self._check_group(row)
+        self._check_entry_and_exit(row, old)
+        self._check_dated_facts(row)
+        self._check_staff(row, staff)
+
+    def _check_group(self, row: ImportRow) -> None:
+        group = row.get("gruppe")
+        if group is None:
+            return
+        if not self.existing.group_ids:
+            row.error("gruppe", "indsatsen har ingen grupper; lad cellen være tom")
+        elif group not in self.existing.group_ids:
+            row.error(
+                "gruppe",
+                "gruppe {} findes ikke (brug {})".format(
+                    group, " eller ".join(str(g) for g in sorted(self.existing.group_ids))
+                ),
+            )
+
+    @staticmethod
+    def _check_entry_and_exit(v: ImportRow, old: Citizen | None) -> None:
+        """An exit needs a reason and a reason an exit date, the row's or the stored one; an
+        exit is not before the entry."""
         entry = (
             v.get("indgang") if v.get("indgang") is not None else (old.entry_date if old else None)
         )
@@ -573,18 +584,21 @@ class _Planner:
             else (old.exit_reason if old else None)
         )
         if v.get("afgang") is not None and reason is None:
-            row.error("afgangsårsag", "en afgang kræver en afgangsårsag")
+            v.error("afgangsårsag", "en afgang kræver en afgangsårsag")
         if v.get("afgangsårsag") is not None and exit_date is None:
-            row.error("afgang", "en afgangsårsag kræver en afgangsdato")
+            v.error("afgang", "en afgangsårsag kræver en afgangsdato")
         if entry is not None and exit_date is not None and exit_date < entry:
-            row.error(
+            v.error(
                 "afgang", "afgangen {} ligger før indgangen {}".format(_dk(exit_date), _dk(entry))
             )
+
+    def _check_dated_facts(self, row: ImportRow) -> None:
+        """A *_fra date dates a fact of the same row, on or before the extract's date."""
         for fact, dated_by in _DATED_BY.items():
-            day = v.get(dated_by)
+            day = row.get(dated_by)
             if day is None:
                 continue
-            if v.get(fact) is None:
+            if row.get(fact) is None:
                 row.error(
                     dated_by, f"en dato uden {fact} i samme række; udfyld {fact} eller slet datoen"
                 )
@@ -593,8 +607,11 @@ class _Planner:
                     dated_by,
                     "datoen {} ligger efter udtrækkets dato {}".format(_dk(day), _dk(self.as_of)),
                 )
+
+    def _check_staff(self, row: ImportRow, staff: dict[str, Staff]) -> None:
+        """The job broker and the caseworker are in Medarbejdere or in the project."""
         for key in ("jobformidler", "sagsbehandler"):
-            initials = v.get(key)
+            initials = row.get(key)
             if initials is None or initials in staff or initials in self.existing.staff:
                 continue
             rejected = self._rejected_initials.get(initials)
@@ -628,7 +645,6 @@ class _Planner:
         takes it over when it began that day). An older day than the stored newest never
         changes the newer state: the same person (and no earlier assignment) moves the start
         back; another person is reported (ImportPlan.older)."""
-        result = self.result
         for key, role in (
             ("jobformidler", AssignmentRole.JOB_BROKER),
             ("sagsbehandler", AssignmentRole.CASEWORKER),
@@ -648,42 +664,63 @@ class _Planner:
                     and citizen.entry_date <= day
                 ):
                     start = citizen.entry_date  # a citizen's first: from the entry date
-                result.assignments_new.append(Assignment(citizen.id, member.id, role, start))
-                continue
-            same = newest.staff_id == member.id
-            if day < newest.start or (newest.end is not None and day <= newest.end):
-                # The extract is older than the stored state: it never changes it.
-                history = self.existing.assignment_history.get((citizen.id, role.value)) or [newest]
-                covering = None
-                for a in history:
-                    if a.start <= day and (a.end is None or day <= a.end):
-                        covering = a
-                if covering is not None and covering.staff_id == member.id:
-                    continue  # the history agrees
-                if same and covering is None and len(history) == 1:
-                    # The only assignment, the same person: the older extract shows it began earlier.
-                    result.assignments_restarted.append((newest, replace(newest, start=day)))
-                    continue
-                stored = covering or newest
-                result.older.append(
-                    OlderFact(
-                        citizen, key, initials, day, self._initials(stored.staff_id), stored.start
-                    )
-                )
-                continue
-            if newest.end is not None:
-                # Ended before the day: the citizen has someone again.
-                result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
-                continue
-            plan = plan_handover((newest.id, newest.staff_id, newest.start), member.id, day)
-            if plan is None:
-                continue
-            if plan.take_over_id is not None:
-                # Began that very day: the other person takes it over; nothing to end.
-                result.assignments_moved.append((newest, replace(newest, staff_id=member.id)))
-                continue
-            result.assignments_ended.append((newest, day - dt.timedelta(days=1)))
+                self.result.assignments_new.append(Assignment(citizen.id, member.id, role, start))
+            elif day < newest.start or (newest.end is not None and day <= newest.end):
+                self._older_assignment(citizen, (key, role), initials, member, day, newest)
+            else:
+                self._later_assignment(citizen, role, member, day, newest)
+
+    def _older_assignment(
+        self,
+        citizen: Citizen,
+        fact: tuple[str, AssignmentRole],
+        initials: str,
+        member: Staff,
+        day: dt.date,
+        newest: Assignment,
+    ) -> None:
+        """The extract is older than the stored state: it never changes it. ``fact``: the
+        column ("jobformidler" or "sagsbehandler") and its role."""
+        key, role = fact
+        history = self.existing.assignment_history.get((citizen.id, role.value)) or [newest]
+        covering = None
+        for a in history:
+            if a.start <= day and (a.end is None or day <= a.end):
+                covering = a
+        if covering is not None and covering.staff_id == member.id:
+            return  # the history agrees
+        if newest.staff_id == member.id and covering is None and len(history) == 1:
+            # The only assignment, the same person: the older extract shows it began earlier.
+            self.result.assignments_restarted.append((newest, replace(newest, start=day)))
+            return
+        stored = covering or newest
+        self.result.older.append(
+            OlderFact(citizen, key, initials, day, self._initials(stored.staff_id), stored.start)
+        )
+
+    def _later_assignment(
+        self,
+        citizen: Citizen,
+        role: AssignmentRole,
+        member: Staff,
+        day: dt.date,
+        newest: Assignment,
+    ) -> None:
+        """The extract's day is after the newest stored assignment (or on its first day)."""
+        result = self.result
+        if newest.end is not None:
+            # Ended before the day: the citizen has someone again.
             result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
+            return
+        plan = plan_handover((newest.id, newest.staff_id, newest.start), member.id, day)
+        if plan is None:
+            return
+        if plan.take_over_id is not None:
+            # Began that very day: the other person takes it over; nothing to end.
+            result.assignments_moved.append((newest, replace(newest, staff_id=member.id)))
+            return
+        result.assignments_ended.append((newest, day - dt.timedelta(days=1)))
+        result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
 
     def _initials(self, staff_id: str) -> str:
         for member in self.existing.staff.values():
