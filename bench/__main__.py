@@ -437,8 +437,8 @@ def import_file(citizens: int, periods: int, hours: int) -> Path:
 
     from openpyxl import Workbook
 
-    from fsm_desktop.domain.imports import TABLES
     from fsm_desktop.domain.model import PERIOD_LABELS, PeriodKind
+    from fsm_desktop.exchange.import_format import TABLES
 
     path = CACHE / f"import-{citizens}-{periods}-{hours}.xlsx"
     if path.exists():

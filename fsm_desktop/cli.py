@@ -548,12 +548,13 @@ def _cmd_measures(args: argparse.Namespace) -> int:
 def _load_mapping(project, name: str | None):
     from pathlib import Path
 
-    from fsm_desktop.domain.imports import Mapping
+    from fsm_desktop.exchange.import_format import Mapping
+    from fsm_desktop.exchange.importer import saved_mapping
     from fsm_desktop.storage.imports import ImportRepository
 
     if name is None:
         return None
-    found = ImportRepository(project).mapping(name)
+    found = saved_mapping(project, name)
     if found is not None:
         return found
     path = Path(name)

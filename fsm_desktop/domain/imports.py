@@ -1,41 +1,31 @@
-"""Importing extracts (Momentum, Fasit, jobindsats.dk): the standard template's sheets and
-columns, reading a cell, the mapping of other layouts, and the plan of what an import would do.
+"""The plan of what an import of an extract (Momentum, Fasit, jobindsats.dk) would do, and its
+rules (docs/import.md).
 
-Pure Python. ``exchange.spreadsheet`` turns a file into :class:`SourceTable` objects (a sheet's
-header and its rows, with Excel row numbers); :func:`bind` finds which of the template's tables
-a sheet holds and which column is which field (by the headers, or by a saved :class:`Mapping`);
-:func:`parse` reads every cell into a value or a Danish message; :func:`plan_import` compares
-the rows with what the project already holds (:class:`Existing`) and returns an
+Pure Python, and no file format: ``exchange.import_binding`` reads a file's sheets into typed
+rows (:class:`ExtractRows`: each table's rows with their values already read, the sheet and
+Excel row each came from, and what was wrong with a cell); :func:`plan_import` compares the
+rows with what the project already holds (:class:`Existing`) and returns an
 :class:`ImportPlan`: the new, changed and unchanged records, the errors with sheet, Excel row,
 column and message, the rejected rows, and the citizens missing from the extract. Storage
-writes a plan in one transaction (storage.imports). The rules are in docs/import.md.
+writes a plan in one transaction (storage.imports).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import math
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fsm_desktop.domain import cpr as cpr_rules
-from fsm_desktop.domain.caseload import FULL_TIME_HOURS, MAX_HOURS
+from fsm_desktop.domain.caseload import FULL_TIME_HOURS
 from fsm_desktop.domain.citizen_edit import plan_handover
 from fsm_desktop.domain.danish import count, number
-from fsm_desktop.domain.errors import KnownError, ValidationError
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
-    PERIOD_LABELS,
     Assignment,
     AssignmentRole,
     Citizen,
-    ExitReason,
-    Gender,
-    Origin,
     PaidHours,
     Period,
     PeriodKind,
@@ -44,732 +34,45 @@ from fsm_desktop.domain.model import (
     StatusEntry,
     StatusKind,
 )
-from fsm_desktop.domain.text import control_character
-
-
-class ImportFileError(KnownError):
-    """The file is not a spreadsheet at all (or cannot be read): the command exits with 2."""
 
 
 class ImportCancelled(Exception):
     """The user cancelled while the file was read; nothing was written."""
 
 
-# --- names ------------------------------------------------------------------------------------
+# --- the rows of an extract ---------------------------------------------------------------------
 
-_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e"})
-_SEPARATORS = re.compile(r"[\s_\-/.:]+")
-
-
-def norm(text: object) -> str:
-    """A header or a value as compared: lower case, æøå spelled out, separators as one space.
-    "Timer pr. uge" and "timer_pr_uge" are the same; so are "Løntimer" and "loentimer"."""
-    return _SEPARATORS.sub(" ", str(text).lower().translate(_DANISH)).strip()
-
-
-def column_letter(index: int) -> str:
-    """0 → "A", 25 → "Z", 26 → "AA"."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-# --- the extract's date ----------------------------------------------------------------------
-
-#: A date in a file name: 2024-03-15, 2024_03_15, 20240315, 15-03-2024, 15.03.2024 (not a
-#: month alone: "momentum-2024-03" says which month, not which day).
-_NAME_DATES = (
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-_.](?P<m>\d\d)[-_.](?P<d>\d\d)(?!\d)"),
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)(?!\d)"),
-    re.compile(r"(?<!\d)(?P<d>\d\d)[-_.](?P<m>\d\d)[-_.](?P<y>(?:19|20)\d\d)(?!\d)"),
-)
-
-
-#: Where an extract's date came from → how the dialog and the command line say it.
-EXTRACT_DATE_SOURCES = {
-    "name": "datoen i filnavnet",
-    "modified": "filens ændringsdato",
-    "given": "valgt",
-}
-
-
-def date_in_name(name: str, today: dt.date) -> dt.date | None:
-    """The extract's date as its file name gives it, or None (none, or one after today: a
-    number that only looks like a date)."""
-    for form in _NAME_DATES:
-        for match in form.finditer(name):
-            try:
-                day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
-            except ValueError:
-                continue
-            if day <= today:
-                return day
-    return None
-
-
-# --- the standard template --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    key: str  # the header in the standard template
-    kind: str  # how a cell is read: see _READERS
-    required: bool = False
-    help: str = ""  # for the template's guide sheet and docs/import.md
-    aliases: tuple[str, ...] = ()
-    max_length: int = 0
-
-    def matches(self, header: str) -> bool:
-        target = norm(header)
-        return target == norm(self.key) or any(target == norm(alias) for alias in self.aliases)
-
-
-@dataclass(frozen=True, slots=True)
-class TableSpec:
-    key: str
-    sheet: str  # the sheet's name in the standard template
-    fields: tuple[FieldSpec, ...]
-    help: str = ""
-
-    def field(self, key: str) -> FieldSpec:
-        for spec in self.fields:
-            if spec.key == key:
-                return spec
-        raise KeyError(key)
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        return tuple(f.key for f in self.fields if f.required)
-
-
-def _cpr(help_text: str) -> FieldSpec:
-    return FieldSpec(
-        "cpr", "cpr", True, help_text, ("cpr nr", "cprnr", "cpr nummer", "personnummer")
-    )
-
-
-CITIZENS = TableSpec(
-    "borgere",
-    "Borgere",
-    (
-        _cpr("CPR-nummer, med eller uden bindestreg"),
-        FieldSpec(
-            "navn", "text", True, "Borgerens navn", ("borger", "borgernavn", "fulde navn"), 200
-        ),
-        FieldSpec(
-            "gruppe",
-            "group",
-            help="1 (indsatsgruppe) eller 2 (målgruppe for rehab); tom for indsatser uden grupper",
-        ),
-        FieldSpec("køn", "gender", help="K eller M", aliases=("koen", "kon")),
-        FieldSpec(
-            "herkomst", "origin", help="dansk, vestlig eller ikke-vestlig", aliases=("oprindelse",)
-        ),
-        FieldSpec(
-            "indgang",
-            "date",
-            help="Dato for indgang i målgruppen",
-            aliases=("indgangsdato", "startdato"),
-        ),
-        FieldSpec(
-            "afgang",
-            "date",
-            help="Dato for afgang; kræver en afgangsårsag",
-            aliases=("afgangsdato", "slutdato"),
-        ),
-        FieldSpec(
-            "afgangsårsag",
-            "exit_reason",
-            help="fraflyttet, folkepension, død eller andet",
-            aliases=("aarsag",),
-        ),
-        FieldSpec("jobformidler", "initials", help="Jobformidlerens initialer (fra Medarbejdere)"),
-        FieldSpec(
-            "sagsbehandler",
-            "initials",
-            help="Sagsbehandlerens initialer (fra Medarbejdere)",
-            aliases=("myndighedssagsbehandler", "koordinerende sagsbehandler"),
-        ),
-        FieldSpec(
-            "cv_jobnet",
-            "yes_no",
-            help="ja eller nej: CV på Jobnet",
-            aliases=("cv paa jobnet", "cv"),
-        ),
-        FieldSpec("jobmål", "text", help="Borgerens jobmål", aliases=("jobmaal",), max_length=500),
-        # The date a snapshot fact holds from (docs/import.md, "Dated extracts"); empty: the
-        # extract's date ("Udtræk pr.").
-        FieldSpec(
-            "jobformidler_fra",
-            "date",
-            help="Jobformidleren er tilknyttet fra (tom = udtrækkets dato)",
-            aliases=("jobformidler fra dato", "jobformidler startdato"),
-        ),
-        FieldSpec(
-            "sagsbehandler_fra",
-            "date",
-            help="Sagsbehandleren er tilknyttet fra (tom = udtrækkets dato)",
-            aliases=("sagsbehandler fra dato", "sagsbehandler startdato"),
-        ),
-        FieldSpec(
-            "cv_jobnet_fra",
-            "date",
-            help="CV-oplysningen gælder fra (tom = udtrækkets dato)",
-            aliases=("cv fra", "cv paa jobnet fra"),
-        ),
-        FieldSpec(
-            "jobmål_fra",
-            "date",
-            help="Jobmålet gælder fra (tom = udtrækkets dato)",
-            aliases=("jobmaal fra",),
-        ),
+#: The tables of an extract and the fields of each, in order: a row's values come in this order.
+#: The names are the standard template's (exchange.import_format spells each table as a sheet,
+#: and each field as a column with its header aliases).
+CITIZENS = "borgere"
+PERIODS = "forloeb"
+PAID_HOURS = "loentimer"
+STAFF = "medarbejdere"
+FIELDS: dict[str, tuple[str, ...]] = {
+    CITIZENS: (
+        "cpr",
+        "navn",
+        "gruppe",
+        "køn",
+        "herkomst",
+        "indgang",
+        "afgang",
+        "afgangsårsag",
+        "jobformidler",
+        "sagsbehandler",
+        "cv_jobnet",
+        "jobmål",
+        "jobformidler_fra",
+        "sagsbehandler_fra",
+        "cv_jobnet_fra",
+        "jobmål_fra",
     ),
-    "Én række pr. borger i målgruppen.",
-)
-PERIODS = TableSpec(
-    "forloeb",
-    "Forløb",
-    (
-        _cpr("Borgerens CPR-nummer (i Borgere eller allerede i projektet)"),
-        FieldSpec(
-            "type",
-            "period_type",
-            True,
-            "Forløbets type (se listen)",
-            ("forloebstype", "ydelse", "tilbud"),
-        ),
-        FieldSpec("fra", "date", True, "Første dag", ("startdato", "fra dato", "start")),
-        FieldSpec(
-            "til", "date", help="Sidste dag; tom = i gang", aliases=("slutdato", "til dato", "slut")
-        ),
-        FieldSpec(
-            "note",
-            "text",
-            help="Fx fritagelsens art (barsel …)",
-            aliases=("bemaerkning",),
-            max_length=2000,
-        ),
-    ),
-    "Én række pr. ydelse, tilbud, resultat eller markering med datoer.",
-)
-PAID_HOURS = TableSpec(
-    "loentimer",
-    "Løntimer",
-    (
-        _cpr("Borgerens CPR-nummer"),
-        FieldSpec("måned", "month", True, "Måneden som ÅÅÅÅ-MM", ("maaned", "periode")),
-        FieldSpec(
-            "timer",
-            "hours",
-            True,
-            "Ordinære løntimer i måneden (decimalkomma er fint)",
-            ("loentimer", "antal timer"),
-        ),
-    ),
-    "Én række pr. borger pr. måned med løntimer.",
-)
-STAFF = TableSpec(
-    "medarbejdere",
-    "Medarbejdere",
-    (
-        FieldSpec("initialer", "staff_initials", True, "Unikke initialer", ("init",)),
-        FieldSpec("navn", "text", True, "Medarbejderens navn", (), 200),
-        FieldSpec(
-            "rolle", "role", True, "jobformidler, sagsbehandler, leder eller pseudo", ("funktion",)
-        ),
-        FieldSpec(
-            "timer_pr_uge",
-            "week_hours",
-            help="Timer om ugen (tom = 37; pseudo: 0)",
-            aliases=("timer", "ugentlige timer"),
-        ),
-    ),
-    "Én række pr. medarbejder; pseudo-sagsbehandlere (Barsel/fængsel …) har 0 timer.",
-)
-TABLES: tuple[TableSpec, ...] = (CITIZENS, PERIODS, PAID_HOURS, STAFF)
-TABLES_BY_KEY = {t.key: t for t in TABLES}
-
-#: The Danish type names of the template (PERIOD_LABELS), with the stored values as aliases.
-PERIOD_TYPES: dict[str, PeriodKind] = {}
-for _kind, _label in PERIOD_LABELS.items():
-    PERIOD_TYPES[norm(_label)] = _kind
-    PERIOD_TYPES[norm(_kind.value)] = _kind
-# "praktik" alone is a virksomhedspraktik in the case systems. Plain "uddannelse" is no alias:
-# only SU-eligible education counts for the measures, and an AMU course is education too.
-PERIOD_TYPES[norm("praktik")] = PeriodKind.VIRKSOMHEDSPRAKTIK
-
-GENDERS = {"k": Gender.FEMALE, "kvinde": Gender.FEMALE, "m": Gender.MALE, "mand": Gender.MALE}
-ORIGINS = {
-    "dansk": Origin.DANISH,
-    "vestlig": Origin.WESTERN,
-    "ikke vestlig": Origin.NON_WESTERN,
-    "ikkevestlig": Origin.NON_WESTERN,
+    PERIODS: ("cpr", "type", "fra", "til", "note"),
+    PAID_HOURS: ("cpr", "måned", "timer"),
+    STAFF: ("initialer", "navn", "rolle", "timer_pr_uge"),
 }
-EXIT_REASONS = {
-    "fraflyttet": ExitReason.MOVED_AWAY,
-    "folkepension": ExitReason.RETIRED,
-    "doed": ExitReason.DIED,
-    "andet": ExitReason.OTHER,
-}
-ROLES = {
-    "jobformidler": StaffRole.JOB_BROKER,
-    "sagsbehandler": StaffRole.CASEWORKER,
-    "leder": StaffRole.LEADER,
-    "pseudo": StaffRole.PSEUDO,
-    "pseudosagsbehandler": StaffRole.PSEUDO,
-}
-YES_NO = {
-    "ja": "ja",
-    "j": "ja",
-    "x": "ja",
-    "1": "ja",
-    "true": "ja",
-    "sand": "ja",
-    "nej": "nej",
-    "n": "nej",
-    "0": "nej",
-    "false": "nej",
-    "falsk": "nej",
-}
-#: The values a user may write, for the template's drop-down lists and messages.
-CHOICES = {
-    "period_type": [PERIOD_LABELS[k] for k in PeriodKind],
-    "gender": ["K", "M"],
-    "origin": ["dansk", "vestlig", "ikke-vestlig"],
-    "exit_reason": ["fraflyttet", "folkepension", "død", "andet"],
-    "role": ["jobformidler", "sagsbehandler", "leder", "pseudo"],
-    "yes_no": ["ja", "nej"],
-}
-
-#: Date formats a mapping may name; "auto" reads ISO and the Danish day-month-year forms.
-DATE_FORMATS = {
-    "auto": "automatisk (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ, DD.MM.ÅÅÅÅ, DD/MM/ÅÅÅÅ)",
-    "%Y-%m-%d": "ÅÅÅÅ-MM-DD",
-    "%d-%m-%Y": "DD-MM-ÅÅÅÅ",
-    "%d.%m.%Y": "DD.MM.ÅÅÅÅ",
-    "%d/%m/%Y": "DD/MM/ÅÅÅÅ",
-    "%m/%d/%Y": "MM/DD/ÅÅÅÅ (amerikansk)",
-    "%d-%m-%y": "DD-MM-ÅÅ",
-    "%d.%m.%y": "DD.MM.ÅÅ",
-    "%Y%m%d": "ÅÅÅÅMMDD",
-}
-DECIMALS = {"auto": "automatisk", ",": "komma (12,5)", ".": "punktum (12.5)"}
-
-MAX_CELL_TEXT = 2000  # longer text anywhere is refused (a 1 MB cell is a broken file)
-
-
-# --- reading one cell -------------------------------------------------------------------------
-
-
-class CellProblem(Exception):
-    """A cell that cannot be read; the message is Danish and says what was expected."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReadOptions:
-    date_format: str = "auto"
-    decimal: str = "auto"
-    #: field key → {normalised source value → the value to read instead}
-    values: dict[str, dict[str, str]] = field(default_factory=dict)
-
-
-def _show(value: object, limit: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
-_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def read_date(value: object, options: ReadOptions = ReadOptions()) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool):
-        raise CellProblem(f"»{_show(value)}« er ikke en dato")
-    if isinstance(value, (int, float)):
-        # A date cell formatted as a number in Excel: the serial day number.
-        if not math.isfinite(value) or value != int(value) or not 1 <= value <= 2_958_465:
-            raise CellProblem(f"»{_show(value)}« er ikke en dato")
-        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-    text = str(value).strip()
-    if not text:
-        return None
-    if len(text) > 40:
-        raise CellProblem(f"»{_show(text)}« er ikke en dato")
-    fmt = options.date_format
-    try:
-        if fmt == "auto":
-            match = _ISO_DATE.match(text)
-            if match:
-                return dt.date(int(match[1]), int(match[2]), int(match[3]))
-            match = _DMY.match(text)
-            if match:
-                return dt.date(int(match[3]), int(match[2]), int(match[1]))
-        else:
-            return dt.datetime.strptime(text, fmt).date()
-    except ValueError:
-        pass
-    expected = "ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ" if fmt == "auto" else DATE_FORMATS.get(fmt, fmt)
-    raise CellProblem(f"»{_show(text)}« er ikke en dato ({expected})")
-
-
-_MONTH_FORMS = (
-    re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$"),
-    re.compile(r"^(?P<m>\d{1,2})[-/.](?P<y>\d{4})$"),
-    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),
-)
-
-
-def read_month(value: object, options: ReadOptions = ReadOptions()) -> str | None:
-    """ "2020-03", "03-2020", "2020/3", "202003", or a date (its month) → "2020-03"."""
-    if value is None:
-        return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value.year:04d}-{value.month:02d}"
-    text = str(value).strip()
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    if not text:
-        return None
-    for form in _MONTH_FORMS:
-        match = form.match(text)
-        if match and 1 <= int(match["m"]) <= 12 and 1900 <= int(match["y"]) <= 2999:
-            return f"{int(match['y']):04d}-{int(match['m']):02d}"
-    try:
-        day = read_date(text, options)
-    except CellProblem:
-        day = None
-    if day is not None:
-        return f"{day.year:04d}-{day.month:02d}"
-    raise CellProblem(f"»{_show(text)}« er ikke en måned (ÅÅÅÅ-MM)")
-
-
-def read_number(value: object, options: ReadOptions = ReadOptions()) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise CellProblem(f"»{_show(value)}« er ikke et tal")
-    if isinstance(value, (int, float)):
-        number_value = float(value)
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        if not text:
-            return None
-        decimal = options.decimal
-        if decimal == "auto":
-            # "12,5" and "12.5"; with both, the last one is the decimal sign ("1.234,5").
-            decimal = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        text = text.replace(thousands, "").replace(decimal, ".")
-        try:
-            number_value = float(text)
-        except ValueError:
-            raise CellProblem(f"»{_show(value)}« er ikke et tal") from None
-    if not math.isfinite(number_value):
-        raise CellProblem(f"»{_show(value)}« er ikke et tal")
-    return number_value
-
-
-def read_text(value: object, max_length: int) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (dt.datetime, dt.date)):
-        value = value.isoformat()[:10]
-    text = str(value).strip()
-    if not text:
-        return None
-    limit = max_length or MAX_CELL_TEXT
-    if len(text) > limit:
-        raise CellProblem(f"teksten er for lang ({number(len(text))} tegn; højst {number(limit)})")
-    control = control_character(text)
-    if control is not None:
-        raise CellProblem(f"teksten indeholder et kontroltegn ({control}); ret cellen")
-    return text
-
-
-def read_cpr(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        # Excel drops the leading zero of a CPR number typed as a number (0101801234).
-        text = f"{value:010d}" if 0 <= value < 10**10 else str(value)
-    else:
-        text = str(value).strip()
-    if not text:
-        return None
-    if len(text) > 20:
-        raise CellProblem(f"»{_show(text)}« er ikke et CPR-nummer")
-    try:
-        return cpr_rules.normalize(text)
-    except ValidationError as exc:
-        raise CellProblem(exc.message) from None
-
-
-def _choice(
-    vocabulary: dict[str, Any], what: str, choices: str
-) -> Callable[[object, ReadOptions, str], Any]:
-    def read(value: object, options: ReadOptions, key: str) -> Any:
-        text = read_text(value, 100)
-        if text is None:
-            return None
-        found = vocabulary.get(norm(text))
-        if found is None:
-            raise CellProblem(f"»{_show(text)}« er ikke {what} ({choices})")
-        return found
-
-    return read
-
-
-def _group(value: object, options: ReadOptions, key: str) -> int | None:
-    found = read_number(value, options)
-    if found is None:
-        return None
-    if not found.is_integer():
-        raise CellProblem(f"»{_show(value)}« er ikke en gruppe (1 eller 2)")
-    return int(found)
-
-
-def _hours(value: object, options: ReadOptions, key: str) -> float | None:
-    found = read_number(value, options)
-    if found is not None and not 0 <= found <= 744:  # a month has at most 744 hours
-        raise CellProblem(f"{number(found)} timer i en måned er ikke muligt (0–744)")
-    return found
-
-
-def _week_hours(value: object, options: ReadOptions, key: str) -> float | None:
-    found = read_number(value, options)
-    if found is not None and not 0 <= found <= MAX_HOURS:  # the staff register's limit
-        raise CellProblem(f"{number(found)} timer om ugen er ikke muligt (0–{number(MAX_HOURS)})")
-    return found
-
-
-def _initials(value: object, options: ReadOptions, key: str) -> str | None:
-    text = read_text(value, 20)
-    if text is not None and not re.fullmatch(r"[\wÆØÅæøå.\-]+", text):
-        raise CellProblem(f"»{_show(text)}« er ikke initialer (bogstaver og tal, uden mellemrum)")
-    return text.upper() if text is not None else None
-
-
-_READERS: dict[str, Callable[[object, ReadOptions, str], Any]] = {
-    "cpr": lambda v, o, k: read_cpr(v),
-    "date": lambda v, o, k: read_date(v, o),
-    "month": lambda v, o, k: read_month(v, o),
-    "hours": _hours,
-    "week_hours": _week_hours,
-    "group": _group,
-    "initials": _initials,
-    "staff_initials": _initials,
-    "gender": _choice(GENDERS, "et køn", "K eller M"),
-    "origin": _choice(ORIGINS, "en herkomst", "dansk, vestlig eller ikke-vestlig"),
-    "exit_reason": _choice(
-        EXIT_REASONS, "en afgangsårsag", "fraflyttet, folkepension, død eller andet"
-    ),
-    "role": _choice(ROLES, "en rolle", "jobformidler, sagsbehandler, leder eller pseudo"),
-    "yes_no": _choice(YES_NO, "ja eller nej", "ja eller nej"),
-    "period_type": _choice(PERIOD_TYPES, "en kendt forløbstype", "se arket Vejledning"),
-}
-
-
-def reader(spec: FieldSpec, options: ReadOptions = ReadOptions()) -> Callable[[object], Any]:
-    """The function that reads a non-empty cell for the field; it raises CellProblem."""
-    translated = options.values.get(spec.key)
-    if spec.kind == "text":
-        limit = spec.max_length
-
-        def read(value: object) -> Any:
-            return read_text(value, limit)
-
-    else:
-        kind_reader, key = _READERS[spec.kind], spec.key
-
-        def read(value: object) -> Any:
-            return kind_reader(value, options, key)
-
-    def checked(value: object) -> Any:
-        if isinstance(value, str):
-            if len(value) > MAX_CELL_TEXT * 4:
-                raise CellProblem(f"cellen er for lang ({number(len(value))} tegn)")
-            if translated:
-                value = translated.get(norm(value), value)
-        return read(value)
-
-    return checked
-
-
-def read_cell(spec: FieldSpec, value: object, options: ReadOptions = ReadOptions()) -> Any:
-    """The cell's value for the field, None for an empty cell; raises CellProblem."""
-    if value is None:
-        return None
-    return reader(spec, options)(value)
-
-
-# --- a file's tables, and which columns are which fields -------------------------------------
-
-
-@dataclass(slots=True)
-class SourceTable:
-    """A sheet of the source file (a CSV file is one sheet): its headers and its rows, each
-    with its row number as Excel shows it."""
-
-    sheet: str
-    headers: list[str]
-    rows: list[tuple[int, tuple]]
-    header_row: int = 1
-    #: Read from a CSV file: the sheet's name is the file's, and a row's cells can shift (an
-    #: unquoted separator), so a cell beyond the headers is an error, not an unknown column.
-    csv: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SheetMapping:
-    """How one sheet of another layout is read: which table, which source column is which
-    field, the date format, the decimal sign, and values to translate (e.g. a case system's
-    "Praktik" → "virksomhedspraktik")."""
-
-    table: str  # a TableSpec key, or "" = ignore the sheet
-    columns: dict[str, str]  # field key → source header
-    date_format: str = "auto"
-    decimal: str = "auto"
-    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field → {source: value}
-
-    def options(self) -> ReadOptions:
-        return ReadOptions(
-            self.date_format,
-            self.decimal,
-            {
-                key: {norm(src): dst for src, dst in pairs.items()}
-                for key, pairs in self.values.items()
-            },
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Mapping:
-    """A saved mapping, remembered for a file layout (its signature); sheets by normalised
-    sheet name, or "*" for any sheet (a CSV file)."""
-
-    name: str
-    sheets: dict[str, SheetMapping]
-    signature: str = ""
-
-    def for_sheet(self, sheet: str) -> SheetMapping | None:
-        return self.sheets.get(norm(sheet)) or self.sheets.get("*")
-
-    def for_source(self, source: SourceTable) -> SheetMapping | None:
-        """The sheet's mapping; a CSV file is named by its file, so a renamed extract
-        (momentum-2024-02.csv) takes the one sheet of a mapping saved for another name."""
-        found = self.for_sheet(source.sheet)
-        if found is None and source.csv and len(self.sheets) == 1:
-            found = next(iter(self.sheets.values()))
-        return found
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "format": 1,
-                "name": self.name,
-                "signature": self.signature,
-                "sheets": {
-                    key: {
-                        "table": m.table,
-                        "columns": m.columns,
-                        "date_format": m.date_format,
-                        "decimal": m.decimal,
-                        "values": m.values,
-                    }
-                    for key, m in self.sheets.items()
-                },
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> Mapping:
-        """Raises ValidationError naming what is wrong."""
-        try:
-            data = json.loads(text)
-        except (ValueError, TypeError):
-            raise ValidationError("Tilknytningen er ikke gyldig JSON.") from None
-        if not isinstance(data, dict) or not isinstance(data.get("sheets"), dict):
-            raise ValidationError("Tilknytningen mangler »sheets«.")
-        sheets = {}
-        for key, raw in data["sheets"].items():
-            where = f"sheets.{key}"
-            if not isinstance(raw, dict):
-                raise ValidationError("Tilknytningen er ugyldig ved »{where}«.", where=where)
-            table = raw.get("table", "")
-            if table and table not in TABLES_BY_KEY:
-                raise ValidationError(
-                    "Tilknytningen nævner en ukendt tabel »{table}«.", table=str(table)
-                )
-            columns = raw.get("columns", {})
-            values = raw.get("values", {})
-            date_format = raw.get("date_format", "auto")
-            decimal = raw.get("decimal", "auto")
-            if (
-                not isinstance(columns, dict)
-                or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
-                or not isinstance(values, dict)
-                or not all(isinstance(v, dict) for v in values.values())
-            ):
-                raise ValidationError("Tilknytningen er ugyldig ved »{where}«.", where=where)
-            if date_format not in DATE_FORMATS:
-                raise ValidationError(
-                    "Tilknytningen har et ukendt datoformat »{fmt}«.", fmt=str(date_format)
-                )
-            if decimal not in DECIMALS:
-                raise ValidationError(
-                    "Tilknytningen har et ukendt decimaltegn »{sign}«.", sign=str(decimal)
-                )
-            if table:
-                known = {f.key for f in TABLES_BY_KEY[table].fields}
-                unknown = sorted(set(columns) - known)
-                if unknown:
-                    raise ValidationError(
-                        "Tilknytningen nævner ukendte felter for {table}: {fields}.",
-                        table=TABLES_BY_KEY[table].sheet,
-                        fields=", ".join(unknown),
-                    )
-            sheets[key] = SheetMapping(
-                table, dict(columns), date_format, decimal, {k: dict(v) for k, v in values.items()}
-            )
-        return cls(str(data.get("name", "")), sheets, str(data.get("signature", "")))
-
-
-def layout_signature(tables: Sequence[SourceTable]) -> str:
-    """The same sheets with the same headers give the same signature (a file layout). A CSV
-    file's one sheet is named by the file, which changes with every extract: its name is left out."""
-    text = "\n".join(
-        ("" if t.csv else norm(t.sheet))
-        + ":"
-        + "|".join(sorted(norm(h) for h in t.headers if str(h).strip()))
-        for t in tables
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-@dataclass(slots=True)
-class BoundTable:
-    """A source sheet read as one of the template's tables: field key → column index."""
-
-    source: SourceTable
-    spec: TableSpec
-    columns: dict[str, int]
-    options: ReadOptions = field(default_factory=ReadOptions)
+_FIELD_INDEX = {table: {key: i for i, key in enumerate(keys)} for table, keys in FIELDS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -786,115 +89,74 @@ class RowError:
         return f"{self.sheet}, række {self.row}{column}: {self.message}"
 
 
-def _column_name(source: SourceTable, index: int | None, fallback: str = "") -> str:
-    if index is None:
-        return fallback
-    header = source.headers[index] if index < len(source.headers) else ""
-    return (
-        f"{column_letter(index)} ({_show(header, 30)})"
-        if str(header).strip()
-        else column_letter(index)
-    )
+@dataclass(slots=True)
+class ImportTable:
+    """One table of an extract as read: its key in FIELDS, the sheet it came from with the
+    sheet's headers, how an error names each field's column ("C (Navn)", or the field's name
+    when the sheet lacks it), and its rows."""
+
+    key: str
+    sheet: str
+    headers: list[str]
+    columns: dict[str, str]
+    rows: list[ImportRow] = field(default_factory=list)
 
 
-def _auto_bind(source: SourceTable) -> tuple[TableSpec, dict[str, int]] | None:
-    """The template table whose required columns the sheet has (the sheet's name breaks a tie)."""
-    best = None
-    for spec in TABLES:
-        columns: dict[str, int] = {}
-        for index, header in enumerate(source.headers):
-            if header is None or not str(header).strip():
-                continue
-            for f in spec.fields:
-                if f.key not in columns and f.matches(str(header)):
-                    columns[f.key] = index
-                    break
-        if not all(key in columns for key in spec.required):
-            continue
-        score = (norm(source.sheet) == norm(spec.sheet), len(columns))
-        if best is None or score > best[0]:
-            best = (score, spec, columns)
-    return (best[1], best[2]) if best else None
+class ImportRow:
+    """One row of a table: its Excel row number, its cells as they were, its values (in the
+    order of the table's FIELDS; None for an empty or unreadable cell) and what is wrong
+    with it."""
+
+    __slots__ = ("problems", "raw", "row", "table", "values")
+
+    def __init__(
+        self, table: ImportTable, row: int, raw: tuple[object, ...], values: list[Any]
+    ) -> None:
+        self.table = table
+        self.row = row
+        self.raw = raw
+        self.values = values
+        #: (the column as an error names it, or ""; message)
+        self.problems: list[tuple[str, str]] | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[_FIELD_INDEX[self.table.key][key]]
+
+    def get(self, key: str) -> Any:
+        return self.values[_FIELD_INDEX[self.table.key][key]]
+
+    def error(self, key: str, message: str) -> None:
+        """What is wrong with the field ``key``."""
+        self.problem(self.table.columns.get(key, key), message)
+
+    def problem(self, column: str, message: str) -> None:
+        """What is wrong with the column (as an error names it)."""
+        if self.problems is None:
+            self.problems = []
+        self.problems.append((column, message))
 
 
 @dataclass(slots=True)
-class Binding:
-    tables: list[BoundTable]
-    errors: list[RowError]
-    ignored: list[str]  # sheets not read (not recognised, or the mapping says ignore)
-    #: A second sheet with a table already found, with the message: its rows are rejected.
-    duplicates: list[tuple[SourceTable, str]] = field(default_factory=list)
+class RejectedSheet:
+    """A sheet whose rows are all rejected with one message (a second sheet with a table
+    already read): its rows as (Excel row number, cells)."""
+
+    sheet: str
+    headers: list[str]
+    rows: list[tuple[int, tuple[object, ...]]]
+    message: str
 
 
-#: Sheets of our own that hold no data (the template's guide).
-GUIDE_SHEETS = {norm("Vejledning"), norm("Lister")}
+@dataclass(slots=True)
+class ExtractRows:
+    """An extract read into typed rows, for :func:`plan_import`: its tables (each at most
+    once), the errors about a sheet rather than a row (a mapped column missing …), the sheets
+    not read, and the sheets rejected whole."""
 
-
-def bind(sources: Sequence[SourceTable], mapping: Mapping | None = None) -> Binding:
-    """Which table each sheet holds and which column is which field: from the mapping when it
-    names the sheet, else from the headers (the standard template, headers in any case, extra
-    columns ignored). A mapped column missing is an error; so is a table found twice: the
-    second sheet's rows are rejected (Binding.duplicates), each with the reason."""
-    bound: list[BoundTable] = []
-    errors: list[RowError] = []
-    ignored: list[str] = []
-    duplicates: list[tuple[SourceTable, str]] = []
-    seen: dict[str, str] = {}
-    for source in sources:
-        sheet_mapping = mapping.for_source(source) if mapping else None
-        if sheet_mapping is not None:
-            if not sheet_mapping.table:
-                ignored.append(source.sheet)
-                continue
-            spec = TABLES_BY_KEY[sheet_mapping.table]
-            headers = {
-                norm(h): i for i, h in enumerate(source.headers) if h is not None and str(h).strip()
-            }
-            columns: dict[str, int] = {}
-            for key, header in sheet_mapping.columns.items():
-                index = headers.get(norm(header))
-                if index is None:
-                    errors.append(
-                        RowError(
-                            source.sheet,
-                            source.header_row,
-                            "",
-                            f"kolonnen »{_show(header)}« (til {key}) findes ikke i arket",
-                        )
-                    )
-                else:
-                    columns[key] = index
-            missing = [key for key in spec.required if key not in sheet_mapping.columns]
-            if missing:
-                errors.append(
-                    RowError(
-                        source.sheet,
-                        source.header_row,
-                        "",
-                        "tilknytningen mangler de krævede felter {}".format(", ".join(missing)),
-                    )
-                )
-            options = sheet_mapping.options()
-        else:
-            if norm(source.sheet) in GUIDE_SHEETS:
-                continue
-            found = _auto_bind(source)
-            if found is None:
-                if source.rows or any(h is not None and str(h).strip() for h in source.headers):
-                    ignored.append(source.sheet)
-                continue
-            spec, columns = found
-            options = ReadOptions()
-        if spec.key in seen:
-            message = f"arket indeholder {spec.sheet} ligesom arket »{seen[spec.key]}«; kun det første læses"
-            if source.rows:
-                duplicates.append((source, message))  # every row rejected with the message
-            else:
-                errors.append(RowError(source.sheet, source.header_row, "", message))
-            continue
-        seen[spec.key] = source.sheet
-        bound.append(BoundTable(source, spec, columns, options))
-    return Binding(bound, errors, ignored, duplicates)
+    tables: list[ImportTable] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ignored_sheets: list[str] = field(default_factory=list)
+    rejected_sheets: list[RejectedSheet] = field(default_factory=list)
 
 
 # --- what the project holds, and the plan ------------------------------------------------------
@@ -924,7 +186,7 @@ class RejectedRow:
     sheet: str
     row: int
     headers: list[str]
-    values: tuple
+    values: tuple[object, ...]
     messages: list[str]
 
 
@@ -1086,122 +348,20 @@ class ImportPlan:
         return "; ".join(parts)
 
 
-# --- parsing rows -------------------------------------------------------------------------------
-
-
-class _Row:
-    """One source row: its cells, the values read from them (in the order of the table's
-    fields) and what is wrong with it."""
-
-    __slots__ = ("problems", "raw", "row", "table", "values")
-
-    def __init__(self, table: BoundTable, row: int, raw: tuple, values: list) -> None:
-        self.table = table
-        self.row = row
-        self.raw = raw
-        self.values = values
-        #: (field key, or the index of a column that is no field, or None; message)
-        self.problems: list[tuple[str | int | None, str]] | None = None
-
-    def __getitem__(self, key: str) -> Any:
-        return self.values[_FIELD_INDEX[self.table.spec.key][key]]
-
-    def get(self, key: str) -> Any:
-        return self.values[_FIELD_INDEX[self.table.spec.key][key]]
-
-    def error(self, key: str | int | None, message: str) -> None:
-        if self.problems is None:
-            self.problems = []
-        self.problems.append((key, message))
-
-
-_FIELD_INDEX = {t.key: {f.key: i for i, f in enumerate(t.fields)} for t in TABLES}
-assert [f.key for f in PERIODS.fields] == ["cpr", "type", "fra", "til", "note"]
-assert [f.key for f in PAID_HOURS.fields] == ["cpr", "måned", "timer"]
-
-
-_MISSING = object()
-
-
-def _parse_table(table: BoundTable, progress: Callable[[int], None] | None) -> list[_Row]:
-    """Every row's cells read into values. A value seen before in the column is not read again
-    (a CPR number, a date or a type repeats thousands of times in an extract)."""
-    spec, source = table.spec, table.source
-    readers = []
-    for i, f in enumerate(spec.fields):
-        if f.key in table.columns:
-            cache: dict | None = None if f.kind == "text" else {}
-            readers.append(
-                (i, f.key, f.required, table.columns[f.key], reader(f, table.options), cache)
-            )
-    missing = [f.key for f in spec.fields if f.required and f.key not in table.columns]
-    width = len(spec.fields)
-    # Rows come without their empty cells at the end: a longer row has a cell beyond the headers.
-    headed = len(source.headers) if source.csv else None
-    rows = []
-    for seen, (number_, raw) in enumerate(source.rows, start=1):
-        if progress is not None and seen % 2000 == 0:
-            progress(2000)
-        values = [None] * width
-        row = _Row(table, number_, raw, values)
-        size = len(raw)
-        if headed is not None and size > headed:
-            extra = next(i for i in range(headed, size) if raw[i] is not None)
-            row.error(
-                extra,
-                f"rækken har flere celler end overskrifter (»{_show(raw[extra])}«); "
-                "står der et skilletegn, fx et decimalkomma, i en celle uden anførselstegn?",
-            )
-        for i, key, required, index, read, cache in readers:
-            cell = raw[index] if index < size else None
-            if cell is None:
-                if required:
-                    row.error(key, "skal udfyldes")
-                continue
-            if cache is None:
-                try:
-                    value = read(cell)
-                except CellProblem as exc:
-                    value = exc
-            else:
-                # 1, 1.0 and True are equal keys but different cells.
-                cache_key = cell if type(cell) is str else (type(cell), cell)
-                value = cache.get(cache_key, _MISSING)
-                if value is _MISSING:
-                    try:
-                        value = read(cell)
-                    except CellProblem as exc:
-                        value = exc
-                    cache[cache_key] = value
-            if type(value) is CellProblem:
-                row.error(key, str(value))
-            elif value is None:
-                if required:
-                    row.error(key, "skal udfyldes")
-            else:
-                values[i] = value
-        for key in missing:
-            row.error(key, "kolonnen mangler i arket")
-        rows.append(row)
-    if progress is not None:
-        progress(len(rows) % 2000)
-    return rows
-
-
 # --- the plan -----------------------------------------------------------------------------------
 
 
 def plan_import(
-    binding: Binding,
+    rows: ExtractRows,
     existing: Existing,
     as_of: dt.date,
-    progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportPlan:
     """Validate every row and work out what an import would write (see docs/import.md).
     ``as_of``: the extract's date ("Udtræk pr."): the day its job brokers, caseworkers, CV and
-    job-goal values hold from, unless a row's *_fra column says otherwise."""
-    return _Planner(binding, existing, as_of, progress, cancelled).plan()
+    job-goal values hold from, unless a row's *_fra column says otherwise. The rows' own
+    problems (a cell that could not be read) are reported with the rest."""
+    return _Planner(rows, existing, as_of, cancelled).plan()
 
 
 #: A snapshot fact of the Borgere sheet → the column dating it.
@@ -1214,66 +374,73 @@ _DATED_BY = {
 
 
 class _Planner:
-    def __init__(self, binding, existing, as_of, progress, cancelled) -> None:
-        self.binding = binding
+    def __init__(
+        self,
+        rows: ExtractRows,
+        existing: Existing,
+        as_of: dt.date,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self.rows = rows
         self.existing = existing
         self.as_of = as_of
-        self.progress = progress
         self.cancelled = cancelled or (lambda: False)
         self.result = ImportPlan(
-            errors=list(binding.errors), ignored_sheets=list(binding.ignored), as_of=as_of
+            errors=list(rows.errors), ignored_sheets=list(rows.ignored_sheets), as_of=as_of
         )
+        #: Initials (CPR numbers) of a rejected Medarbejdere (Borgere) row → its row number.
+        self._rejected_initials: dict[str, int] = {}
+        self._rejected_cpr: dict[str, int] = {}
 
     def _check(self) -> None:
         if self.cancelled():
             raise ImportCancelled()
 
-    def _tick(self, rows: int) -> None:
-        self._check()
-        if self.progress is not None:
-            self.progress(rows)
-
     def plan(self) -> ImportPlan:
-        tables = {t.spec.key: t for t in self.binding.tables}
-        parsed = {key: _parse_table(table, self._tick) for key, table in tables.items()}
+        parsed = {table.key: table.rows for table in self.rows.tables}
         self.result.rows_read = sum(len(rows) for rows in parsed.values())
-        for source, message in self.binding.duplicates:
-            self.result.rows_read += len(source.rows)
-            for number_, raw in source.rows:
-                self.result.errors.append(RowError(source.sheet, number_, "", message))
-                self.result.rejected.append(
-                    RejectedRow(source.sheet, number_, list(source.headers), raw, [message])
-                )
-        self.result.has_citizen_sheet = CITIZENS.key in parsed
-        staff = self._staff(parsed.get(STAFF.key, []))
-        citizens = self._citizens(parsed.get(CITIZENS.key, []), staff)
+        for sheet in self.rows.rejected_sheets:
+            self._reject_sheet(sheet)
+        self.result.has_citizen_sheet = CITIZENS in parsed
+        staff = self._staff(parsed.get(STAFF, []))
+        citizens = self._citizens(parsed.get(CITIZENS, []), staff)
         self._check()
-        self._periods(parsed.get(PERIODS.key, []), citizens)
+        self._periods(parsed.get(PERIODS, []), citizens)
         self._check()
-        self._paid_hours(parsed.get(PAID_HOURS.key, []), citizens)
+        self._paid_hours(parsed.get(PAID_HOURS, []), citizens)
         for rows in parsed.values():
             for row in rows:
                 if row.problems:
-                    self._reject(row)
+                    self._reject(row, row.problems)
         self.result.errors.sort(key=lambda e: (e.sheet, e.row))
         return self.result
 
-    def _reject(self, row: _Row) -> None:
-        source = row.table.source
+    def _reject_sheet(self, sheet: RejectedSheet) -> None:
+        self.result.rows_read += len(sheet.rows)
+        for number_, raw in sheet.rows:
+            self.result.errors.append(RowError(sheet.sheet, number_, "", sheet.message))
+            self.result.rejected.append(
+                RejectedRow(sheet.sheet, number_, list(sheet.headers), raw, [sheet.message])
+            )
+
+    def _reject(self, row: ImportRow, problems: list[tuple[str, str]]) -> None:
+        table = row.table
         messages = []
-        for key, message in row.problems:
-            index = key if type(key) is int else row.table.columns.get(key) if key else None
-            column = _column_name(source, index, key if type(key) is str else "")
-            self.result.errors.append(RowError(source.sheet, row.row, column, message))
+        for column, message in problems:
+            self.result.errors.append(RowError(table.sheet, row.row, column, message))
             messages.append(f"{column}: {message}" if column else message)
         self.result.rejected.append(
-            RejectedRow(source.sheet, row.row, list(source.headers), row.raw, messages)
+            RejectedRow(table.sheet, row.row, list(table.headers), row.raw, messages)
         )
 
     def _duplicates(
-        self, rows: list[_Row], key: Callable[[_Row], tuple], what: str, column: str
+        self,
+        rows: list[ImportRow],
+        key: Callable[[ImportRow], tuple[Hashable, ...]],
+        what: str,
+        column: str,
     ) -> None:
-        first_seen: dict[Any, int] = {}
+        first_seen: dict[tuple[Hashable, ...], int] = {}
         for row in rows:
             value = key(row)
             if None in value:
@@ -1284,7 +451,7 @@ class _Planner:
                 first_seen[value] = row.row
 
     # --- staff ----------------------------------------------------------------------------------
-    def _staff(self, rows: list[_Row]) -> dict[str, Staff]:
+    def _staff(self, rows: list[ImportRow]) -> dict[str, Staff]:
         """Initials (upper case) → Staff, for every valid row of the sheet."""
         self._duplicates(rows, lambda r: (r["initialer"],), "Initialerne", "initialer")
         found: dict[str, Staff] = {}
@@ -1333,7 +500,7 @@ class _Planner:
         return found
 
     # --- citizens -------------------------------------------------------------------------------
-    def _citizens(self, rows: list[_Row], staff: dict[str, Staff]) -> dict[str, Citizen]:
+    def _citizens(self, rows: list[ImportRow], staff: dict[str, Staff]) -> dict[str, Citizen]:
         """CPR → Citizen, for the valid rows of the Borgere sheet and everyone in the project."""
         existing = self.existing
         self._duplicates(rows, lambda r: (r["cpr"],), "CPR-nummeret", "cpr")
@@ -1380,20 +547,31 @@ class _Planner:
         self._rejected_cpr = {r["cpr"]: r.row for r in rows if r.problems and r["cpr"]}
         return known
 
-    def _check_citizen_row(self, row: _Row, staff: dict[str, Staff]) -> None:
-        v = row
-        old = self.existing.citizens.get(v["cpr"]) if v["cpr"] else None
-        group = v.get("gruppe")
-        if group is not None:
-            if not self.existing.group_ids:
-                row.error("gruppe", "indsatsen har ingen grupper; lad cellen være tom")
-            elif group not in self.existing.group_ids:
-                row.error(
-                    "gruppe",
-                    "gruppe {} findes ikke (brug {})".format(
-                        group, " eller ".join(str(g) for g in sorted(self.existing.group_ids))
-                    ),
-                )
+    def _check_citizen_row(self, row: ImportRow, staff: dict[str, Staff]) -> None:
+        old = self.existing.citizens.get(row["cpr"]) if row["cpr"] else None
+        self._check_group(row)
+        self._check_entry_and_exit(row, old)
+        self._check_dated_facts(row)
+        self._check_staff(row, staff)
+
+    def _check_group(self, row: ImportRow) -> None:
+        group = row.get("gruppe")
+        if group is None:
+            return
+        if not self.existing.group_ids:
+            row.error("gruppe", "indsatsen har ingen grupper; lad cellen være tom")
+        elif group not in self.existing.group_ids:
+            row.error(
+                "gruppe",
+                "gruppe {} findes ikke (brug {})".format(
+                    group, " eller ".join(str(g) for g in sorted(self.existing.group_ids))
+                ),
+            )
+
+    @staticmethod
+    def _check_entry_and_exit(v: ImportRow, old: Citizen | None) -> None:
+        """An exit needs a reason and a reason an exit date, the row's or the stored one; an
+        exit is not before the entry."""
         entry = (
             v.get("indgang") if v.get("indgang") is not None else (old.entry_date if old else None)
         )
@@ -1406,18 +584,21 @@ class _Planner:
             else (old.exit_reason if old else None)
         )
         if v.get("afgang") is not None and reason is None:
-            row.error("afgangsårsag", "en afgang kræver en afgangsårsag")
+            v.error("afgangsårsag", "en afgang kræver en afgangsårsag")
         if v.get("afgangsårsag") is not None and exit_date is None:
-            row.error("afgang", "en afgangsårsag kræver en afgangsdato")
+            v.error("afgang", "en afgangsårsag kræver en afgangsdato")
         if entry is not None and exit_date is not None and exit_date < entry:
-            row.error(
+            v.error(
                 "afgang", "afgangen {} ligger før indgangen {}".format(_dk(exit_date), _dk(entry))
             )
+
+    def _check_dated_facts(self, row: ImportRow) -> None:
+        """A *_fra date dates a fact of the same row, on or before the extract's date."""
         for fact, dated_by in _DATED_BY.items():
-            day = v.get(dated_by)
+            day = row.get(dated_by)
             if day is None:
                 continue
-            if v.get(fact) is None:
+            if row.get(fact) is None:
                 row.error(
                     dated_by, f"en dato uden {fact} i samme række; udfyld {fact} eller slet datoen"
                 )
@@ -1426,8 +607,11 @@ class _Planner:
                     dated_by,
                     "datoen {} ligger efter udtrækkets dato {}".format(_dk(day), _dk(self.as_of)),
                 )
+
+    def _check_staff(self, row: ImportRow, staff: dict[str, Staff]) -> None:
+        """The job broker and the caseworker are in Medarbejdere or in the project."""
         for key in ("jobformidler", "sagsbehandler"):
-            initials = v.get(key)
+            initials = row.get(key)
             if initials is None or initials in staff or initials in self.existing.staff:
                 continue
             rejected = self._rejected_initials.get(initials)
@@ -1441,7 +625,7 @@ class _Planner:
                     f"ukendte initialer »{initials}« (hverken i Medarbejdere eller i projektet)",
                 )
 
-    def _merge_citizen(self, old: Citizen | None, v: _Row) -> Citizen:
+    def _merge_citizen(self, old: Citizen | None, v: ImportRow) -> Citizen:
         """An empty cell or a missing column changes nothing (docs/import.md)."""
         base = old or Citizen(cpr=v["cpr"], name=v["navn"])
         updates = {"name": v["navn"]}
@@ -1451,7 +635,9 @@ class _Planner:
                 updates[attribute] = value
         return replace(base, **updates)
 
-    def _assignments(self, citizen: Citizen, v: _Row, staff: dict[str, Staff], new: bool) -> None:
+    def _assignments(
+        self, citizen: Citizen, v: ImportRow, staff: dict[str, Staff], new: bool
+    ) -> None:
         """A job broker or caseworker in the row holds from its day: the row's *_fra date, else
         the extract's date (docs/import.md, "Dated extracts"). A citizen's first starts on the
         entry date (unless *_fra says otherwise). Against the newest stored assignment: the same
@@ -1459,7 +645,6 @@ class _Planner:
         takes it over when it began that day). An older day than the stored newest never
         changes the newer state: the same person (and no earlier assignment) moves the start
         back; another person is reported (ImportPlan.older)."""
-        result = self.result
         for key, role in (
             ("jobformidler", AssignmentRole.JOB_BROKER),
             ("sagsbehandler", AssignmentRole.CASEWORKER),
@@ -1479,42 +664,63 @@ class _Planner:
                     and citizen.entry_date <= day
                 ):
                     start = citizen.entry_date  # a citizen's first: from the entry date
-                result.assignments_new.append(Assignment(citizen.id, member.id, role, start))
-                continue
-            same = newest.staff_id == member.id
-            if day < newest.start or (newest.end is not None and day <= newest.end):
-                # The extract is older than the stored state: it never changes it.
-                history = self.existing.assignment_history.get((citizen.id, role.value)) or [newest]
-                covering = None
-                for a in history:
-                    if a.start <= day and (a.end is None or day <= a.end):
-                        covering = a
-                if covering is not None and covering.staff_id == member.id:
-                    continue  # the history agrees
-                if same and covering is None and len(history) == 1:
-                    # The only assignment, the same person: the older extract shows it began earlier.
-                    result.assignments_restarted.append((newest, replace(newest, start=day)))
-                    continue
-                stored = covering or newest
-                result.older.append(
-                    OlderFact(
-                        citizen, key, initials, day, self._initials(stored.staff_id), stored.start
-                    )
-                )
-                continue
-            if newest.end is not None:
-                # Ended before the day: the citizen has someone again.
-                result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
-                continue
-            plan = plan_handover((newest.id, newest.staff_id, newest.start), member.id, day)
-            if plan is None:
-                continue
-            if plan.take_over_id is not None:
-                # Began that very day: the other person takes it over; nothing to end.
-                result.assignments_moved.append((newest, replace(newest, staff_id=member.id)))
-                continue
-            result.assignments_ended.append((newest, day - dt.timedelta(days=1)))
+                self.result.assignments_new.append(Assignment(citizen.id, member.id, role, start))
+            elif day < newest.start or (newest.end is not None and day <= newest.end):
+                self._older_assignment(citizen, (key, role), initials, member, day, newest)
+            else:
+                self._later_assignment(citizen, role, member, day, newest)
+
+    def _older_assignment(
+        self,
+        citizen: Citizen,
+        fact: tuple[str, AssignmentRole],
+        initials: str,
+        member: Staff,
+        day: dt.date,
+        newest: Assignment,
+    ) -> None:
+        """The extract is older than the stored state: it never changes it. ``fact``: the
+        column ("jobformidler" or "sagsbehandler") and its role."""
+        key, role = fact
+        history = self.existing.assignment_history.get((citizen.id, role.value)) or [newest]
+        covering = None
+        for a in history:
+            if a.start <= day and (a.end is None or day <= a.end):
+                covering = a
+        if covering is not None and covering.staff_id == member.id:
+            return  # the history agrees
+        if newest.staff_id == member.id and covering is None and len(history) == 1:
+            # The only assignment, the same person: the older extract shows it began earlier.
+            self.result.assignments_restarted.append((newest, replace(newest, start=day)))
+            return
+        stored = covering or newest
+        self.result.older.append(
+            OlderFact(citizen, key, initials, day, self._initials(stored.staff_id), stored.start)
+        )
+
+    def _later_assignment(
+        self,
+        citizen: Citizen,
+        role: AssignmentRole,
+        member: Staff,
+        day: dt.date,
+        newest: Assignment,
+    ) -> None:
+        """The extract's day is after the newest stored assignment (or on its first day)."""
+        result = self.result
+        if newest.end is not None:
+            # Ended before the day: the citizen has someone again.
             result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
+            return
+        plan = plan_handover((newest.id, newest.staff_id, newest.start), member.id, day)
+        if plan is None:
+            return
+        if plan.take_over_id is not None:
+            # Began that very day: the other person takes it over; nothing to end.
+            result.assignments_moved.append((newest, replace(newest, staff_id=member.id)))
+            return
+        result.assignments_ended.append((newest, day - dt.timedelta(days=1)))
+        result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
 
     def _initials(self, staff_id: str) -> str:
         for member in self.existing.staff.values():
@@ -1522,7 +728,7 @@ class _Planner:
                 return member.initials
         return "?"
 
-    def _status(self, citizen: Citizen, v: _Row) -> None:
+    def _status(self, citizen: Citizen, v: ImportRow) -> None:
         """A CV or job-goal value is what the extract saw on its day: registered on that day
         unless the value in effect then is the same. An older extract adds its value to the
         history; a newer registration still holds from its own date."""
@@ -1547,7 +753,7 @@ class _Planner:
 
     # --- periods and paid hours -----------------------------------------------------------------
     def _citizen_for(
-        self, row: _Row, cpr: str | None, citizens: dict[str, Citizen]
+        self, row: ImportRow, cpr: str | None, citizens: dict[str, Citizen]
     ) -> Citizen | None:
         if cpr is None:
             return None
@@ -1565,8 +771,8 @@ class _Planner:
                 )
         return citizen
 
-    def _periods(self, rows: list[_Row], citizens: dict[str, Citizen]) -> None:
-        # Hot loops (100,000s of rows): the values by position, in the order of PERIODS.fields.
+    def _periods(self, rows: list[ImportRow], citizens: dict[str, Citizen]) -> None:
+        # Hot loops (100,000s of rows): the values by position, in the order of FIELDS[PERIODS].
         cpr_at, type_at, from_at, to_at, note_at = range(5)
         for row in rows:
             values = row.values
@@ -1600,8 +806,8 @@ class _Planner:
                 unchanged += 1
         self.result.periods_unchanged += unchanged
 
-    def _paid_hours(self, rows: list[_Row], citizens: dict[str, Citizen]) -> None:
-        cpr_at, month_at, hours_at = range(3)  # the order of PAID_HOURS.fields
+    def _paid_hours(self, rows: list[ImportRow], citizens: dict[str, Citizen]) -> None:
+        cpr_at, month_at, hours_at = range(3)  # the order of FIELDS[PAID_HOURS]
         self._duplicates(
             rows, lambda r: (r.values[cpr_at], r.values[month_at]), "Samme borger og måned", "måned"
         )

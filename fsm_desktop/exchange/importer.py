@@ -19,19 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.imports import (
+from fsm_desktop.domain.imports import Existing, ImportCancelled, ImportPlan, RowError, plan_import
+from fsm_desktop.exchange.import_binding import Binding, bind, read_rows
+from fsm_desktop.exchange.import_format import (
     EXTRACT_DATE_SOURCES,
-    Binding,
-    Existing,
-    ImportCancelled,
-    ImportPlan,
     Mapping,
-    RowError,
     SourceTable,
-    bind,
     date_in_name,
     layout_signature,
-    plan_import,
 )
 from fsm_desktop.exchange.spreadsheet import read_source
 from fsm_desktop.exchange.template import error_report_path, write_error_report
@@ -110,6 +105,12 @@ class Committed:
     report_error: KnownError | None = None
 
 
+def saved_mapping(project: Project, name: str) -> Mapping | None:
+    """The mapping saved in the project as ``name``, or None."""
+    saved = ImportRepository(project).mapping_json(name)
+    return Mapping.from_json(saved) if saved is not None else None
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -151,7 +152,8 @@ def prepare(
     signature = layout_signature(sources)
     repository = ImportRepository(project)
     if mapping is None:
-        mapping = repository.mapping_for(signature)
+        saved = repository.mapping_json_for(signature)
+        mapping = Mapping.from_json(saved) if saved is not None else None
     binding = bind(sources, mapping)
     total = sum(len(t.source.rows) for t in binding.tables) or 1
     done = 0
@@ -165,7 +167,8 @@ def prepare(
             )
 
     existing = repository.existing()
-    plan = plan_import(binding, existing, dated.day, validating, cancelled)
+    rows = read_rows(binding, validating, cancelled)
+    plan = plan_import(rows, existing, dated.day, cancelled)
     _whole_file_errors(plan, binding, sources, path)
     # The rows are in the plan now (rejected rows keep their cells): the sheets' rows are let
     # go, which halves the memory an import of 300,000 rows needs while it writes.
@@ -321,4 +324,5 @@ __all__ = [
     "extract_date",
     "prepare",
     "read_sheets",
+    "saved_mapping",
 ]

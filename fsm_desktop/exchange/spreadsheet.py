@@ -1,4 +1,4 @@
-"""Reading a source file into sheets (domain.imports.SourceTable): Excel (.xlsx, .xlsm) through
+"""Reading a source file into sheets (exchange.import_format.SourceTable): Excel (.xlsx, .xlsm) through
 the fast cell reader of exchange.xlsx (openpyxl's read-only mode for a package it does not
 expect), and CSV separated by ";", "," or tab, in UTF-8 (with or without
 BOM), UTF-16 or Windows-1252 (what Danish Excel writes).
@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from fsm_desktop.domain.danish import os_reason
-from fsm_desktop.domain.imports import ImportCancelled, ImportFileError, SourceTable
+from fsm_desktop.domain.errors import KnownError
+from fsm_desktop.domain.imports import ImportCancelled
+from fsm_desktop.exchange.import_format import SourceTable
 
 #: The largest CSV field read (a bigger one is a broken file, not data).
 CSV_FIELD_LIMIT = 16 * 1024 * 1024
@@ -26,6 +28,10 @@ CSV_FIELD_LIMIT = 16 * 1024 * 1024
 STEP = 2000
 
 Progress = Callable[[int, int], None]  # (rows read so far, rows expected or 0)
+
+
+class ImportFileError(KnownError):
+    """The file is not a spreadsheet at all (or cannot be read): the command exits with 2."""
 
 
 def _is_blank(row: tuple) -> bool:

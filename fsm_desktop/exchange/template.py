@@ -6,17 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.imports import CHOICES, TABLES, RejectedRow, TableSpec
+from fsm_desktop.domain.imports import RejectedRow
+from fsm_desktop.exchange.import_format import CHOICES, TABLES, TableSpec
 from fsm_desktop.exchange.xlsx import all_text_as_text
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from fsm_desktop.storage.project import Project
 
 DATE_FORMAT = "dd-mm-yyyy"
@@ -245,7 +248,7 @@ def _lists(workbook) -> str:
 
 def write_template(
     path: str | Path,
-    rows: dict[str, Sequence[tuple]] | None = None,
+    rows: Mapping[str, Sequence[tuple[object, ...]]] | None = None,
     personal: PersonalData | None = None,
 ) -> Path:
     """The standard template (empty, or with ``rows`` per table key: the export). ``personal``:
@@ -255,7 +258,7 @@ def write_template(
     if personal is not None:
         require_audit(personal.project)  # before the work, not after it
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # a new workbook has one sheet
     lists = _lists(workbook)
     for spec in TABLES:
         _sheet(workbook, spec, (rows or {}).get(spec.key, ()), lists)
@@ -288,8 +291,8 @@ def write_error_report(path: str | Path, rejected: Sequence[RejectedRow]) -> Pat
     from openpyxl.styles import Font, PatternFill
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
-    sheets: dict[str, object] = {}
+    workbook.remove(workbook.worksheets[0])  # a new workbook has one sheet
+    sheets: dict[str, Worksheet] = {}
     for row in rejected:
         ws = sheets.get(row.sheet)
         if ws is None:
@@ -307,8 +310,8 @@ def write_error_report(path: str | Path, rejected: Sequence[RejectedRow]) -> Pat
     return _save(workbook, Path(path), new_name=True)
 
 
-def _safe_title(title: str, taken: dict) -> str:
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in _cell(str(title)))[:31] or "Ark"
+def _safe_title(title: str, taken: dict[str, Worksheet]) -> str:
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in _text(str(title)))[:31] or "Ark"
     name, n = cleaned, 2
     existing = {getattr(ws, "title", "") for ws in taken.values()}
     while name in existing:
@@ -327,10 +330,12 @@ def _append(ws, values: Sequence) -> None:
 def _cell(value: object) -> object:
     """A value as a sheet can hold it: without the control characters a worksheet cannot
     hold (openpyxl refuses them), and within Excel's 32,767 characters."""
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    return _text(value) if isinstance(value, str) else value
 
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > 32_000:
-            return value[:32_000] + " …"
-    return value
+
+def _text(value: str) -> str:
+    """Text as a cell can hold it (:func:`_cell`)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return text[:32_000] + " …" if len(text) > 32_000 else text

@@ -294,149 +294,17 @@ class Workbook:
         part: str,
         progress: Callable[[int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> Iterator[tuple[int, list]]:
+    ) -> Iterator[tuple[int, list[object]]]:
         """(row number, values) for each row with a cell, in order; values from column A."""
-        from openpyxl.utils.datetime import from_excel, from_ISO8601
-
-        strings = self.shared_strings
-        date_styles, duration_styles = self.date_styles, self.duration_styles
-        epoch = self.epoch
-        out: list[tuple[int, list]] = []
-        columns: dict[str, int] = {}
-        dates: dict[tuple[int, float], object] = {}  # (style, serial) → value: dates repeat
-        # The parser's state, as closure variables (the handlers run once per element).
-        row_number = 0
-        col = -1
-        kind = "n"
-        style = 0
-        text: str | None = None
-        collect = False
-        inline = False
-        inline_text: list[str] = []
-        cells: list = []
-
-        def column_of(ref: str) -> int:
-            letters = ref.rstrip("0123456789")
-            index = columns.get(letters)
-            if index is None:
-                if (
-                    not letters
-                    or len(letters) > 3
-                    or not letters.isalpha()
-                    or not letters.isupper()
-                ):
-                    raise Unsupported(f"cell reference {ref}")
-                index = 0
-                for ch in letters:
-                    index = index * 26 + ord(ch) - 64
-                index -= 1
-                columns[letters] = index
-            return index
-
-        # Element name (as written, with or without a prefix) → the local name we act on.
-        names: dict[str, str] = {}
-
-        def local_name(name: str) -> str:
-            found = names.get(name)
-            if found is None:
-                found = names[name] = name.rpartition(":")[2]
-            return found
-
-        def start(name: str, attrs: dict) -> None:
-            nonlocal row_number, col, kind, style, text, collect, inline, inline_text, cells
-            local = names.get(name) or local_name(name)
-            if local == "c":
-                ref = attrs.get("r")
-                col = column_of(ref) if ref else col + 1
-                kind = attrs.get("t", "n")
-                s = attrs.get("s")
-                style = int(s) if s else 0
-                text = None
-            elif local == "v":
-                text = ""
-                collect = True
-            elif local == "row":
-                number = attrs.get("r")
-                row_number = int(number) if number else row_number + 1
-                col = -1
-                cells = []
-            elif local == "t" and inline:
-                inline_text.append("")
-                collect = True
-            elif local == "is":
-                inline = True
-                inline_text = []
-            elif local == "rPh":
-                inline = False  # a phonetic hint is not the text
-
-        def end(name: str) -> None:
-            nonlocal collect, inline, text
-            local = names.get(name) or local_name(name)
-            if local == "c":
-                if text is None or (text == "" and kind != "inlineStr"):
-                    return
-                if kind == "n":
-                    value = (
-                        float(text) if ("." in text or "E" in text or "e" in text) else int(text)
-                    )
-                    if style in date_styles:
-                        key = (style, value)
-                        converted = dates.get(key)
-                        if converted is None:
-                            try:
-                                converted = from_excel(
-                                    value, epoch, timedelta=style in duration_styles
-                                )
-                            except (OverflowError, ValueError):
-                                converted = "#VALUE!"
-                            dates[key] = converted
-                        value = converted
-                elif kind == "s":
-                    value = strings[int(text)]
-                elif kind == "b":
-                    value = bool(int(text))
-                elif kind == "d":
-                    value = from_ISO8601(text)
-                else:  # "str" (a formula's text), "inlineStr", "e" (an error such as #N/A)
-                    value = text
-                if col >= len(cells):
-                    cells.extend([None] * (col + 1 - len(cells)))
-                cells[col] = value
-            elif local == "v":
-                collect = False
-            elif local == "row":
-                if cells:
-                    out.append((row_number, cells))
-            elif local == "t":
-                collect = False
-            elif local == "is":
-                inline = False
-                text = "".join(inline_text)
-            elif local == "rPh":
-                inline = True
-
-        def characters(data: str) -> None:
-            nonlocal text
-            if collect:
-                if inline:
-                    inline_text[-1] += data
-                else:
-                    text += data
-
-        # Without namespace processing (a sheet uses one namespace; a prefix, as in "x:c", is
-        # cut off above): expat then does not build "namespace name" strings per element.
-        parser = expat.ParserCreate()
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = characters
-        parser.buffer_text = True
+        sheet = _SheetParser(self)
+        out = sheet.out
         done = 0
         with self.archive.open(part) as fh:
             while True:
                 block = fh.read(CHUNK)
                 if cancelled is not None and cancelled():
                     raise Cancelled()
-                parser.Parse(block, not block)
+                sheet.parser.Parse(block, not block)
                 done += len(block)
                 if progress is not None:
                     progress(done)
@@ -445,3 +313,163 @@ class Workbook:
                     out.clear()
                 if not block:
                     break
+
+
+class _SheetParser:
+    """One sheet's XML as expat streams it: each row with a cell is appended to ``out`` as
+    (row number, values from column A). The handlers run once per element (millions of
+    times), so the state is kept in slots and each handler does as little as it can."""
+
+    __slots__ = (
+        "cells",
+        "col",
+        "collect",
+        "columns",
+        "date_styles",
+        "dates",
+        "duration_styles",
+        "epoch",
+        "from_excel",
+        "from_iso",
+        "inline",
+        "inline_text",
+        "kind",
+        "names",
+        "out",
+        "parser",
+        "row_number",
+        "strings",
+        "style",
+        "text",
+    )
+
+    def __init__(self, workbook: Workbook) -> None:
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        self.from_excel, self.from_iso = from_excel, from_ISO8601
+        self.strings = workbook.shared_strings
+        self.date_styles, self.duration_styles = workbook.date_styles, workbook.duration_styles
+        self.epoch = workbook.epoch
+        self.out: list[tuple[int, list[object]]] = []
+        self.columns: dict[str, int] = {}  # column letters → index
+        self.dates: dict[tuple[int, float], object] = {}  # (style, serial) → value: dates repeat
+        #: Element name (as written, with or without a prefix) → the local name acted on.
+        self.names: dict[str, str] = {}
+        self.row_number = 0
+        self.col = -1
+        self.kind = "n"
+        self.style = 0
+        self.text: str | None = None  # the cell's value as written; None: no value
+        self.collect = False  # in a <v>, or a <t> of an inline string
+        self.inline = False  # in an inline string (<is>), not in its phonetic hint
+        self.inline_text: list[str] = []
+        self.cells: list[object] = []
+        # Without namespace processing (a sheet uses one namespace; a prefix, as in "x:c", is
+        # cut off by _local_name): expat then does not build "namespace name" strings.
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.characters
+        parser.buffer_text = True
+        self.parser = parser
+
+    def _local_name(self, name: str) -> str:
+        found = self.names[name] = name.rpartition(":")[2]
+        return found
+
+    def _column_of(self, ref: str) -> int:
+        letters = ref.rstrip("0123456789")
+        index = self.columns.get(letters)
+        if index is None:
+            if not letters or len(letters) > 3 or not letters.isalpha() or not letters.isupper():
+                raise Unsupported(f"cell reference {ref}")
+            index = 0
+            for ch in letters:
+                index = index * 26 + ord(ch) - 64
+            index -= 1
+            self.columns[letters] = index
+        return index
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = self.names.get(name) or self._local_name(name)
+        if local == "c":
+            ref = attrs.get("r")
+            self.col = self._column_of(ref) if ref else self.col + 1
+            self.kind = attrs.get("t", "n")
+            s = attrs.get("s")
+            self.style = int(s) if s else 0
+            self.text = None
+        elif local == "v":
+            self.text = ""
+            self.collect = True
+        elif local == "row":
+            number = attrs.get("r")
+            self.row_number = int(number) if number else self.row_number + 1
+            self.col = -1
+            self.cells = []
+        elif local == "t" and self.inline:
+            self.inline_text.append("")
+            self.collect = True
+        elif local == "is":
+            self.inline = True
+            self.inline_text = []
+        elif local == "rPh":
+            self.inline = False  # a phonetic hint is not the text
+
+    def end(self, name: str) -> None:
+        local = self.names.get(name) or self._local_name(name)
+        if local == "c":
+            text = self.text
+            if text is None or (text == "" and self.kind != "inlineStr"):
+                return
+            cells, col = self.cells, self.col
+            if col >= len(cells):
+                cells.extend([None] * (col + 1 - len(cells)))
+            cells[col] = self._value(text)
+        elif local == "v":
+            self.collect = False
+        elif local == "row":
+            if self.cells:
+                self.out.append((self.row_number, self.cells))
+        elif local == "t":
+            self.collect = False
+        elif local == "is":
+            self.inline = False
+            self.text = "".join(self.inline_text)
+        elif local == "rPh":
+            self.inline = True
+
+    def characters(self, data: str) -> None:
+        if self.collect:
+            if self.inline:
+                self.inline_text[-1] += data
+            else:
+                self.text = (self.text or "") + data
+
+    def _value(self, text: str) -> object:
+        """The cell's value as openpyxl gives it, from its type, style and text."""
+        kind = self.kind
+        if kind == "n":
+            number = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+            return self._date(number) if self.style in self.date_styles else number
+        if kind == "s":
+            return self.strings[int(text)]
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            return self.from_iso(text)
+        return text  # "str" (a formula's text), "inlineStr", "e" (an error such as #N/A)
+
+    def _date(self, serial: float) -> object:
+        """A number in a date style: the date (or duration) it stands for, "#VALUE!" if none."""
+        key = (self.style, serial)
+        converted = self.dates.get(key)
+        if converted is None:
+            try:
+                converted = self.from_excel(
+                    serial, self.epoch, timedelta=self.style in self.duration_styles
+                )
+            except (OverflowError, ValueError):
+                converted = "#VALUE!"
+            self.dates[key] = converted
+        return converted

@@ -15,9 +15,10 @@ import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.imports import Existing, ImportPlan, Mapping
+from fsm_desktop.domain.imports import Existing, ImportPlan
 from fsm_desktop.domain.model import (
     PERIOD_LABELS,
     Assignment,
@@ -25,10 +26,12 @@ from fsm_desktop.domain.model import (
     Citizen,
     ExitReason,
     IsoDates,
+    PaidHours,
     Period,
     PeriodKind,
     Staff,
     StaffRole,
+    StatusEntry,
     new_id,
 )
 from fsm_desktop.storage.project import ConstraintError, Project
@@ -57,6 +60,19 @@ def _staff_written(staff: Staff) -> dict[str, object]:
     return dict(
         zip(_STAFF_WRITTEN, (staff.initials, staff.name, staff.role.value, staff.hours_per_week))
     )
+
+
+class SavedMapping(Protocol):
+    """A mapping of another file layout as it is saved (exchange.import_format.Mapping): its
+    name, the layout it was saved for, and its JSON, which storage keeps as it is."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def signature(self) -> str: ...
+
+    def to_json(self) -> str: ...
 
 
 class ImportUndoError(KnownError):
@@ -375,7 +391,7 @@ class ImportRepository:
         )
 
     # --- mappings ---------------------------------------------------------------------------------
-    def save_mapping(self, mapping: Mapping) -> None:
+    def save_mapping(self, mapping: SavedMapping) -> None:
         self.project.require_team_copy("Importopsætninger")
         with self.db.atomic():
             self.conn.execute(
@@ -390,19 +406,20 @@ class ImportRepository:
                 ],
             )
 
-    def mapping(self, name: str) -> Mapping | None:
+    def mapping_json(self, name: str) -> str | None:
+        """The JSON of the mapping saved as ``name``, if any (exchange.import_format reads it)."""
         row = self.conn.execute(
             "SELECT mapping FROM import_mapping WHERE name = ?", [name]
         ).fetchone()
-        return Mapping.from_json(row[0]) if row else None
+        return row[0] if row else None
 
-    def mapping_for(self, signature: str) -> Mapping | None:
-        """The mapping saved for this file layout, if any (the newest)."""
+    def mapping_json_for(self, signature: str) -> str | None:
+        """The JSON of the mapping saved for this file layout, if any (the newest)."""
         row = self.conn.execute(
             "SELECT mapping FROM import_mapping WHERE signature = ? ORDER BY updated_at DESC LIMIT 1",
             [signature],
         ).fetchone()
-        return Mapping.from_json(row[0]) if row else None
+        return row[0] if row else None
 
     def mapping_names(self) -> list[str]:
         return [
@@ -576,9 +593,32 @@ class _Writer:
             self.progress(what)
 
     def write(self, plan: ImportPlan, endings: Sequence[Ending]) -> None:
-        conn = self.conn
+        """Each table in turn, parents first; the audit entries are written as they are now
+        (status entries with the rows before them, then periods and paid hours)."""
         self._step("medarbejdere")
-        # --- staff
+        self._write_staff(plan)
+        self._step("borgere")
+        self._insert_citizens(plan.citizens_new)
+        self._update_citizens(*self._citizen_updates(plan, endings))
+        self._step("tilknytninger")
+        initials = dict(self.conn.execute("SELECT id, initials FROM staff"))
+        self._end_assignments(plan.assignments_ended, initials)
+        self._move_assignments(plan.assignments_moved, initials)
+        self._restart_assignments(plan.assignments_restarted, initials)
+        self._insert_assignments(plan.assignments_new, initials)
+        self._insert_status(plan.status_new)
+        self._write_audit()
+        self._step("forløb")
+        self._insert_periods(plan.periods_new)
+        self._update_periods(plan.periods_updated)
+        self._step("løntimer")
+        self._insert_hours(plan.hours_new)
+        self._update_hours(plan.hours_updated)
+        self._write_audit()
+
+    # --- staff
+    def _write_staff(self, plan: ImportPlan) -> None:
+        conn = self.conn
         conn.executemany(
             "INSERT INTO staff (id, initials, name, role, hours_per_week) VALUES (?, ?, ?, ?, ?)",
             [(s.id, s.initials, s.name, s.role.value, s.hours_per_week) for s in plan.staff_new],
@@ -600,134 +640,157 @@ class _Writer:
                     for old, new in plan.staff_updated
                 ],
             )
-        # --- citizens
-        self._step("borgere")
-        rows = [citizen_row(c, self.batch.at) for c in plan.citizens_new]
+
+    # --- citizens
+    def _insert_citizens(self, citizens: Sequence[Citizen]) -> None:
+        rows = [citizen_row(c, self.batch.at) for c in citizens]
         if rows:
             columns = list(rows[0])
-            conn.executemany(
+            self.conn.executemany(
                 f"INSERT INTO citizen ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 [tuple(r[c] for c in columns) for r in rows],
             )
-        self._journal("citizen", "insert", [[c.id] for c in plan.citizens_new])
-        for c in plan.citizens_new:
+        self._journal("citizen", "insert", [[c.id] for c in citizens])
+        for c in citizens:
             self._note("citizen", c.id, c.id, "", None, c.name)
+
+    def _citizen_updates(
+        self, plan: ImportPlan, endings: Sequence[Ending]
+    ) -> tuple[dict[str, Citizen], dict[str, Citizen]]:
+        """The citizens to update (the plan's, with the endings the user chose on top), and
+        each one as it was, by id."""
         updates: dict[str, Citizen] = {u.new.id: u.new for u in plan.citizens_updated}
         old_citizens: dict[str, Citizen] = {u.old.id: u.old for u in plan.citizens_updated}
-        if endings:
-            existing = self._old_rows("citizen", [(e.citizen_id,) for e in endings])
-            by_id = {row["id"]: row for row in existing}
-            for ending in endings:
-                if ending.citizen_id not in by_id:
-                    continue
-                base = updates.get(ending.citizen_id)
-                if base is None:
-                    row = by_id[ending.citizen_id]
-                    base = citizen_from_row(
-                        tuple(row[c.strip()] for c in CITIZEN_COLUMNS.split(","))
-                    )
-                    old_citizens[base.id] = base
-                updates[ending.citizen_id] = replace(
-                    base, exit_date=ending.exit_date, exit_reason=ending.reason
+        if not endings:
+            return updates, old_citizens
+        existing = self._old_rows("citizen", [(e.citizen_id,) for e in endings])
+        by_id = {row["id"]: row for row in existing}
+        for ending in endings:
+            if ending.citizen_id not in by_id:
+                continue
+            base = updates.get(ending.citizen_id)
+            if base is None:
+                row = by_id[ending.citizen_id]
+                base = citizen_from_row(tuple(row[c.strip()] for c in CITIZEN_COLUMNS.split(",")))
+                old_citizens[base.id] = base
+            updates[ending.citizen_id] = replace(
+                base, exit_date=ending.exit_date, exit_reason=ending.reason
+            )
+        return updates, old_citizens
+
+    def _update_citizens(
+        self, updates: dict[str, Citizen], old_citizens: dict[str, Citizen]
+    ) -> None:
+        if not updates:
+            return
+        self._journal("citizen", "update", self._old_rows("citizen", [(cid,) for cid in updates]))
+        self.conn.executemany(
+            "UPDATE citizen SET name = ?, gender = ?, origin = ?, grp = ?, entry_date = ?, exit_date = ?, "
+            "exit_reason = ?, updated_at = ? WHERE id = ?",
+            [
+                (
+                    c.name,
+                    c.gender.value if c.gender else None,
+                    c.origin.value if c.origin else None,
+                    c.group,
+                    c.entry_date.isoformat() if c.entry_date else None,
+                    c.exit_date.isoformat() if c.exit_date else None,
+                    c.exit_reason.value if c.exit_reason else None,
+                    self.at,
+                    c.id,
                 )
-        if updates:
-            self._journal(
-                "citizen", "update", self._old_rows("citizen", [(cid,) for cid in updates])
-            )
-            conn.executemany(
-                "UPDATE citizen SET name = ?, gender = ?, origin = ?, grp = ?, entry_date = ?, exit_date = ?, "
-                "exit_reason = ?, updated_at = ? WHERE id = ?",
-                [
-                    (
-                        c.name,
-                        c.gender.value if c.gender else None,
-                        c.origin.value if c.origin else None,
-                        c.group,
-                        c.entry_date.isoformat() if c.entry_date else None,
-                        c.exit_date.isoformat() if c.exit_date else None,
-                        c.exit_reason.value if c.exit_reason else None,
-                        self.at,
-                        c.id,
-                    )
-                    for c in updates.values()
-                ],
-            )
-            for cid, new in updates.items():
-                old = old_citizens[cid]
-                for attribute, name in _AUDITED.items():
-                    before, after = getattr(old, attribute), getattr(new, attribute)
-                    if before != after:
-                        self._note("citizen", cid, cid, name, _text(before), _text(after))
-        # --- assignments
-        self._step("tilknytninger")
-        initials = dict(conn.execute("SELECT id, initials FROM staff"))
-        if plan.assignments_ended:
-            self._journal(
+                for c in updates.values()
+            ],
+        )
+        for cid, new in updates.items():
+            old = old_citizens[cid]
+            for attribute, name in _AUDITED.items():
+                before, after = getattr(old, attribute), getattr(new, attribute)
+                if before != after:
+                    self._note("citizen", cid, cid, name, _text(before), _text(after))
+
+    # --- assignments (initials: staff id → initials, for the audit log)
+    def _end_assignments(
+        self, ended: Sequence[tuple[Assignment, dt.date]], initials: dict[str, str]
+    ) -> None:
+        if not ended:
+            return
+        self._journal(
+            "assignment", "update", self._old_rows("assignment", [(a.id,) for a, _ in ended])
+        )
+        self.conn.executemany(
+            "UPDATE assignment SET end = ? WHERE id = ?",
+            [(end.isoformat(), a.id) for a, end in ended],
+        )
+        for a, end in ended:
+            self._note(
                 "assignment",
-                "update",
-                self._old_rows("assignment", [(a.id,) for a, _ in plan.assignments_ended]),
+                a.id,
+                a.citizen_id,
+                a.role.value,
+                f"{initials.get(a.staff_id, '?')} til {_dk(end)}",
+                None,
             )
-            conn.executemany(
-                "UPDATE assignment SET end = ? WHERE id = ?",
-                [(end.isoformat(), a.id) for a, end in plan.assignments_ended],
-            )
-            for a, end in plan.assignments_ended:
-                self._note(
-                    "assignment",
-                    a.id,
-                    a.citizen_id,
-                    a.role.value,
-                    f"{initials.get(a.staff_id, '?')} til {_dk(end)}",
-                    None,
-                )
-        if plan.assignments_moved:
-            self._journal(
+
+    def _move_assignments(
+        self, moved: Sequence[tuple[Assignment, Assignment]], initials: dict[str, str]
+    ) -> None:
+        if not moved:
+            return
+        self._journal(
+            "assignment", "update", self._old_rows("assignment", [(old.id,) for old, _ in moved])
+        )
+        self.conn.executemany(
+            "UPDATE assignment SET staff_id = ? WHERE id = ?",
+            [(new.staff_id, old.id) for old, new in moved],
+        )
+        for old, new in moved:
+            self._note(
                 "assignment",
-                "update",
-                self._old_rows("assignment", [(old.id,) for old, _ in plan.assignments_moved]),
+                old.id,
+                old.citizen_id,
+                old.role.value,
+                initials.get(old.staff_id, "?"),
+                initials.get(new.staff_id, "?"),
             )
-            conn.executemany(
-                "UPDATE assignment SET staff_id = ? WHERE id = ?",
-                [(new.staff_id, old.id) for old, new in plan.assignments_moved],
-            )
-            for old, new in plan.assignments_moved:
-                self._note(
-                    "assignment",
-                    old.id,
-                    old.citizen_id,
-                    old.role.value,
-                    initials.get(old.staff_id, "?"),
-                    initials.get(new.staff_id, "?"),
-                )
-        if plan.assignments_restarted:
-            self._journal(
+
+    def _restart_assignments(
+        self, restarted: Sequence[tuple[Assignment, Assignment]], initials: dict[str, str]
+    ) -> None:
+        if not restarted:
+            return
+        self._journal(
+            "assignment",
+            "update",
+            self._old_rows("assignment", [(old.id,) for old, _ in restarted]),
+        )
+        self.conn.executemany(
+            "UPDATE assignment SET start = ? WHERE id = ?",
+            [(new.start.isoformat(), old.id) for old, new in restarted],
+        )
+        for old, new in restarted:
+            who = initials.get(old.staff_id, "?")
+            self._note(
                 "assignment",
-                "update",
-                self._old_rows("assignment", [(old.id,) for old, _ in plan.assignments_restarted]),
+                old.id,
+                old.citizen_id,
+                old.role.value,
+                f"{who} fra {_dk(old.start)}",
+                f"{who} fra {_dk(new.start)}",
             )
-            conn.executemany(
-                "UPDATE assignment SET start = ? WHERE id = ?",
-                [(new.start.isoformat(), old.id) for old, new in plan.assignments_restarted],
-            )
-            for old, new in plan.assignments_restarted:
-                who = initials.get(old.staff_id, "?")
-                self._note(
-                    "assignment",
-                    old.id,
-                    old.citizen_id,
-                    old.role.value,
-                    f"{who} fra {_dk(old.start)}",
-                    f"{who} fra {_dk(new.start)}",
-                )
-        conn.executemany(
+
+    def _insert_assignments(
+        self, assignments: Sequence[Assignment], initials: dict[str, str]
+    ) -> None:
+        self.conn.executemany(
             "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, NULL)",
             [
                 (a.id, a.citizen_id, a.staff_id, a.role.value, a.start.isoformat())
-                for a in plan.assignments_new
+                for a in assignments
             ],
         )
-        self._journal("assignment", "insert", [[a.id, a.citizen_id] for a in plan.assignments_new])
-        for a in plan.assignments_new:
+        self._journal("assignment", "insert", [[a.id, a.citizen_id] for a in assignments])
+        for a in assignments:
             self._note(
                 "assignment",
                 a.id,
@@ -736,24 +799,23 @@ class _Writer:
                 None,
                 f"{initials.get(a.staff_id, '?')} fra {_dk(a.start)}",
             )
-        # --- status entries
-        conn.executemany(
+
+    # --- status entries
+    def _insert_status(self, entries: Sequence[StatusEntry]) -> None:
+        self.conn.executemany(
             "INSERT INTO status_entry (id, citizen_id, kind, date, value) VALUES (?, ?, ?, ?, ?)",
-            [
-                (s.id, s.citizen_id, s.kind.value, s.date.isoformat(), s.value)
-                for s in plan.status_new
-            ],
+            [(s.id, s.citizen_id, s.kind.value, s.date.isoformat(), s.value) for s in entries],
         )
-        self._journal("status_entry", "insert", [[s.id, s.citizen_id] for s in plan.status_new])
-        for s in plan.status_new:
+        self._journal("status_entry", "insert", [[s.id, s.citizen_id] for s in entries])
+        for s in entries:
             self._note("status_entry", s.id, s.citizen_id, s.kind.value, None, s.value)
-        self._write_audit()
-        # --- periods
-        self._step("forløb")
+
+    # --- periods
+    def _insert_periods(self, new: Sequence[Period]) -> None:
         # In the order of the citizen index (and, with time-ordered ids, of the primary key):
         # the B-trees grow at one end instead of at random pages.
-        periods = sorted(plan.periods_new, key=lambda p: (p.citizen_id, p.start))
-        conn.executemany(
+        periods = sorted(new, key=lambda p: (p.citizen_id, p.start))
+        self.conn.executemany(
             "INSERT INTO period (id, citizen_id, kind, start, end, note) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 (
@@ -779,33 +841,32 @@ class _Writer:
             )
             for p in periods
         )
-        if plan.periods_updated:
-            self._journal(
+
+    def _update_periods(self, updated: Sequence[tuple[Period, Period]]) -> None:
+        if not updated:
+            return
+        self._journal(
+            "period", "update", self._old_rows("period", [(old.id,) for old, _ in updated])
+        )
+        self.conn.executemany(
+            "UPDATE period SET end = ?, note = ? WHERE id = ?",
+            [(new.end.isoformat() if new.end else None, new.note, old.id) for old, new in updated],
+        )
+        for old, new in updated:
+            label = PERIOD_LABELS[old.kind]
+            self._note(
                 "period",
-                "update",
-                self._old_rows("period", [(old.id,) for old, _ in plan.periods_updated]),
+                old.id,
+                old.citizen_id,
+                "til",
+                f"{label} {_dk(old.start)} – {_dk(old.end)}",
+                f"{label} {_dk(new.start)} – {_dk(new.end)}",
             )
-            conn.executemany(
-                "UPDATE period SET end = ?, note = ? WHERE id = ?",
-                [
-                    (new.end.isoformat() if new.end else None, new.note, old.id)
-                    for old, new in plan.periods_updated
-                ],
-            )
-            for old, new in plan.periods_updated:
-                label = PERIOD_LABELS[old.kind]
-                self._note(
-                    "period",
-                    old.id,
-                    old.citizen_id,
-                    "til",
-                    f"{label} {_dk(old.start)} – {_dk(old.end)}",
-                    f"{label} {_dk(new.start)} – {_dk(new.end)}",
-                )
-        # --- paid hours
-        self._step("løntimer")
-        hours = sorted(plan.hours_new, key=lambda h: (h.citizen_id, h.month))
-        conn.executemany(
+
+    # --- paid hours
+    def _insert_hours(self, new: Sequence[PaidHours]) -> None:
+        hours = sorted(new, key=lambda h: (h.citizen_id, h.month))
+        self.conn.executemany(
             "INSERT INTO paid_hours (citizen_id, month, hours) VALUES (?, ?, ?)",
             ((h.citizen_id, h.month, h.hours) for h in hours),
         )
@@ -824,28 +885,28 @@ class _Writer:
             )
             for citizen_id, group in itertools.groupby(hours, key=lambda h: h.citizen_id)
         )
-        if plan.hours_updated:
-            self._journal(
+
+    def _update_hours(self, updated: Sequence[tuple[PaidHours, float]]) -> None:
+        if not updated:
+            return
+        self._journal(
+            "paid_hours",
+            "update",
+            self._old_rows("paid_hours", [(h.citizen_id, h.month) for h, _ in updated]),
+        )
+        self.conn.executemany(
+            "UPDATE paid_hours SET hours = ? WHERE citizen_id = ? AND month = ?",
+            [(h.hours, h.citizen_id, h.month) for h, _ in updated],
+        )
+        for h, old in updated:
+            self._note(
                 "paid_hours",
-                "update",
-                self._old_rows(
-                    "paid_hours", [(h.citizen_id, h.month) for h, _ in plan.hours_updated]
-                ),
+                f"{h.citizen_id}/{h.month}",
+                h.citizen_id,
+                h.month,
+                _hours_text(old),
+                _hours_text(h.hours),
             )
-            conn.executemany(
-                "UPDATE paid_hours SET hours = ? WHERE citizen_id = ? AND month = ?",
-                [(h.hours, h.citizen_id, h.month) for h, _ in plan.hours_updated],
-            )
-            for h, old in plan.hours_updated:
-                self._note(
-                    "paid_hours",
-                    f"{h.citizen_id}/{h.month}",
-                    h.citizen_id,
-                    h.month,
-                    _hours_text(old),
-                    _hours_text(h.hours),
-                )
-        self._write_audit()
 
 
 #: Citizen attributes whose change is written to the audit log, with the template's names.

@@ -10,7 +10,7 @@ import sys
 import pytest
 from cli_run import run
 
-from fsm_desktop.domain.imports import Mapping, SheetMapping
+from fsm_desktop.exchange.import_format import Mapping, SheetMapping
 
 
 @pytest.fixture

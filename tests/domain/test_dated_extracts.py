@@ -8,18 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from fsm_desktop.domain.imports import (
-    Existing,
-    SourceTable,
-    bind,
-    date_in_name,
-    plan_import,
-)
+from fsm_desktop.domain.imports import Existing, plan_import
 from fsm_desktop.domain.model import Assignment, AssignmentRole, Citizen, Staff, StaffRole
+from fsm_desktop.exchange.import_binding import bind, read_rows
+from fsm_desktop.exchange.import_format import SourceTable
 
 D = dt.date
 AS_OF = D(2024, 3, 15)  # a mid-month extract
@@ -61,7 +53,7 @@ def plan(*rows, existing: Existing | None = None, as_of: dt.date = AS_OF):
     existing = existing or Existing(
         group_ids=frozenset({1, 2}), staff={"AB": AB, "CD": CD, "SB": SB}
     )
-    return plan_import(bind([source]), existing, as_of)
+    return plan_import(read_rows(bind([source])), existing, as_of)
 
 
 def with_anna(
@@ -84,34 +76,6 @@ def with_anna(
 
 def broker(staff: Staff, start: dt.date, end: dt.date | None = None) -> Assignment:
     return Assignment("", staff.id, AssignmentRole.JOB_BROKER, start, end)
-
-
-# --- the date in a file's name ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("momentum-2024-03-15.xlsx", D(2024, 3, 15)),
-        ("udtraek_2024_03_15.csv", D(2024, 3, 15)),
-        ("fasit 20240315.xlsx", D(2024, 3, 15)),
-        ("borgere 15-03-2024.csv", D(2024, 3, 15)),
-        ("borgere 15.03.2024.xlsx", D(2024, 3, 15)),
-        ("momentum-2024-03.csv", None),  # a month says which month, not which day
-        ("udtraek-2024-02-30.csv", None),  # no such day
-        ("udtraek-2031-01-01.csv", None),  # after today: a number that looks like a date
-        ("kopi 2 af udtraek.xlsx", None),
-        ("id 1234202403155.csv", None),  # digits inside a longer number
-    ],
-)
-def test_the_date_in_a_file_name(name, expected):
-    assert date_in_name(name, today=D(2026, 12, 7)) == expected
-
-
-@given(st.dates(min_value=D(1990, 1, 1), max_value=D(2026, 12, 7)))
-def test_every_iso_and_danish_date_in_a_name_is_read_back(day):
-    for name in (f"x-{day:%Y-%m-%d}.xlsx", f"x{day:%Y%m%d}.csv", f"x {day:%d-%m-%Y}.csv"):
-        assert date_in_name(name, today=D(2026, 12, 7)) == day
 
 
 # --- a new citizen ------------------------------------------------------------------------------

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from import_helpers import fill_template
 from openpyxl import load_workbook
 
-from fsm_desktop.domain.imports import ImportCancelled, ImportFileError, Mapping, SheetMapping
+from fsm_desktop.domain.imports import ImportCancelled
 from fsm_desktop.domain.model import Citizen, ExitReason
+from fsm_desktop.exchange.import_format import Mapping, SheetMapping
 from fsm_desktop.exchange.importer import ImportRefused, commit, prepare
-from fsm_desktop.exchange.spreadsheet import read_source
+from fsm_desktop.exchange.spreadsheet import ImportFileError, read_source
 from fsm_desktop.exchange.template import write_template
 from fsm_desktop.storage.imports import Ending, ImportRepository, ImportUndoError
 from fsm_desktop.storage.repositories import AuditLog, CitizenRepository

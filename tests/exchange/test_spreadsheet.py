@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from fsm_desktop.domain.imports import ImportCancelled, ImportFileError
-from fsm_desktop.exchange.spreadsheet import read_source
+from fsm_desktop.domain.imports import ImportCancelled
+from fsm_desktop.exchange.spreadsheet import ImportFileError, read_source
 from fsm_desktop.exchange.template import write_template
 
 ROWS = [

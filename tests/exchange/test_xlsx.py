@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from fsm_desktop.domain.imports import ImportFileError
 from fsm_desktop.exchange import spreadsheet, xlsx
+from fsm_desktop.exchange.spreadsheet import ImportFileError
 
 
 def _openpyxl_rows(path: Path) -> dict[str, list[tuple[int, tuple]]]:

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.imports import EXTRACT_DATE_SOURCES, ImportCancelled, ImportPlan, Mapping
+from fsm_desktop.domain.imports import ImportCancelled, ImportPlan
 from fsm_desktop.domain.model import Citizen, ExitReason
+from fsm_desktop.exchange.import_format import EXTRACT_DATE_SOURCES, Mapping
 from fsm_desktop.operations import imports as import_ops
 from fsm_desktop.storage.imports import Ending
 from fsm_desktop.storage.project import Project

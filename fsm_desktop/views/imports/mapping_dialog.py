@@ -20,16 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from fsm_desktop.domain.danish import date_text
-from fsm_desktop.domain.imports import (
-    DATE_FORMATS,
-    DECIMALS,
-    GUIDE_SHEETS,
-    TABLES,
-    Mapping,
-    SheetMapping,
-    norm,
-)
 from fsm_desktop.domain.model import ExitReason
+from fsm_desktop.exchange.cells import DATE_FORMATS, DECIMALS, norm
+from fsm_desktop.exchange.import_format import GUIDE_SHEETS, TABLES, Mapping, SheetMapping
 
 
 def _t(text: str) -> str:
