@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from fsm_desktop import __version__
 from fsm_desktop.arguments import PASSWORD_ENV, UsageError, given_password
+from fsm_desktop.domain.danish import date_text, datetime_text
 from fsm_desktop.domain.errors import KnownError, ValidationError
 
 PROG = "fsm-desktop"
@@ -581,7 +582,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
         if args.as_of > dt.date.today():
             raise UsageError(
-                f"--as-of {args.as_of:%d-%m-%Y} ligger efter i dag; et udtræk kan ikke være fra fremtiden"
+                f"--as-of {date_text(args.as_of)} ligger efter i dag; et udtræk kan ikke være fra fremtiden"
             )
 
     def tell_older(older) -> None:
@@ -622,7 +623,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             assert prepared.as_of is not None  # prepare() always dates the extract
             dated = importer.ExtractDate(prepared.as_of, prepared.as_of_source)
             # One line, the extract's date last: "…; udtræk pr. 15-03-2024 (datoen i filnavnet)."
-            as_of = f"udtræk pr. {prepared.as_of:%d-%m-%Y} ({dated.explanation})"
+            as_of = f"udtræk pr. {date_text(prepared.as_of)} ({dated.explanation})"
             for error in plan.errors:
                 print(f"{PROG}: {error}", file=sys.stderr)
             if plan.ignored_sheets:
@@ -634,17 +635,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 tell_older(plan.older)
                 tell_missing(plan.missing)
                 return 1 if plan.errors else 0
-            if plan.errors and not args.valid_rows_only:
-                print(
-                    f"{PROG}: importen er stoppet: {len(plan.errors)} fejl i {prepared.path.name}. Intet er skrevet. "
-                    "Ret fejlene, eller brug --valid-rows-only.",
-                    file=sys.stderr,
-                )
-                return 1
             try:
                 result = import_file(project, prepared, valid_rows_only=args.valid_rows_only).value
             except importer.ImportRefused as refused:  # nothing to import: a problem of the file
-                print(f"{PROG}: {refused.message}", file=sys.stderr)
+                if refused.for_errors:  # the command line's own words: what the user can do
+                    print(
+                        f"{PROG}: importen er stoppet: {len(plan.errors)} fejl i {prepared.path.name}. "
+                        "Intet er skrevet. Ret fejlene, eller brug --valid-rows-only.",
+                        file=sys.stderr,
+                    )
+                else:
+                    print(f"{PROG}: {refused.message}", file=sys.stderr)
                 return 1
             committed = True
             line = f"Importerede {prepared.path.name}: {plan.summary()}; {as_of}."
@@ -694,13 +695,17 @@ def _cmd_imports(args: argparse.Namespace) -> int:
             if latest is None:
                 raise UsageError("projektet har ingen import at fortryde")
             record = repository.undo(latest.id)
-            print(f"Fortrød importen af {record.file} fra {record.at:%d-%m-%Y %H:%M}.")
+            print(f"Fortrød importen af {record.file} fra {datetime_text(record.at)}.")
             return 0
         for record in repository.batches():
             c = record.counts
-            state = f"fortrudt {record.undone_at:%d-%m-%Y %H:%M}" if record.undone else "aktiv"
+            state = (
+                f"fortrudt {datetime_text(record.undone_at)}"
+                if record.undone_at is not None
+                else "aktiv"
+            )
             print(
-                f"{record.at:%d-%m-%Y %H:%M}  {record.file}  {record.user}  "
+                f"{datetime_text(record.at)}  {record.file}  {record.user}  "
                 f"{number(c.get('citizens_new', 0))} nye borgere, {number(c.get('periods_new', 0))} forløb, "
                 f"{number(c.get('hours_new', 0))} løntimer  ({state})"
             )
@@ -752,7 +757,7 @@ def _cmd_checkout(args: argparse.Namespace) -> int:
     )
     print(
         f"Skrev den bærbare kopi {result.path} ({result.citizens} borgere{own}; "
-        f"taget {result.copy.taken:%d-%m-%Y} kl. {result.copy.taken:%H.%M} af {result.copy.taken_by})."
+        f"taget {date_text(result.copy.taken)} kl. {result.copy.taken:%H.%M} af {result.copy.taken_by})."
     )
     return 0
 
@@ -803,7 +808,7 @@ def _cmd_merge(args: argparse.Namespace) -> int:
         done = plan.already_merged
         if done is not None:
             message = (
-                f"{changes.path.name} er allerede indlæst {done.at:%d-%m-%Y} kl. {done.at:%H.%M} af "
+                f"{changes.path.name} er allerede indlæst {date_text(done.at)} kl. {done.at:%H.%M} af "
                 f"{done.by_user}. Intet er ændret."
             )
         elif result is not None:

@@ -43,9 +43,17 @@ class ImportRefused(KnownError):
     """The file has errors and the user did not ask to import only the valid rows, or no
     valid row would change anything. Nothing is written; ``error_report``: the rejected rows."""
 
-    def __init__(self, template: str, error_report: Path | None = None, **params: object) -> None:
+    def __init__(
+        self,
+        template: str,
+        error_report: Path | None = None,
+        for_errors: bool = False,
+        **params: object,
+    ) -> None:
         super().__init__(template, **params)
         self.error_report = error_report
+        #: Refused for the file's errors (the user may import only the valid rows instead).
+        self.for_errors = for_errors
 
 
 @dataclass(slots=True)
@@ -263,6 +271,7 @@ def commit(
     if plan.errors and not valid_rows_only:
         raise ImportRefused(
             "Importen er stoppet: {n} fejl i filen {file}. Intet er skrevet.",
+            for_errors=True,
             n=len(plan.errors),
             file=prepared.path.name,
         )

@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from fsm_desktop.domain.danish import count, number, percent
+from fsm_desktop.domain.danish import count, date_dots, number, percent
 from fsm_desktop.domain.measures import MeasureResult, no_data_reason
 from fsm_desktop.domain.model import Initiative
 from fsm_desktop.domain.status_sheet import (
@@ -115,7 +115,7 @@ def _page(
         header.left.text = _escape(initiative.name)
         header.center.text = _escape(initiative.municipality)
         header.right.text = _escape(
-            f"Til og med {month_label(str(sheet.last))} · udskrevet {printed:%d.%m.%Y}"
+            f"Til og med {month_label(str(sheet.last))} · udskrevet {date_dots(printed)}"
         )
         for part in (header.left, header.center, header.right):
             part.size = 9
@@ -133,7 +133,7 @@ def _title(ws, text: str, sheet: StatusSheet, initiative: Initiative, printed: d
     place = f"{initiative.municipality} · " if initiative.municipality else ""
     ws["A2"] = (
         f"{place}{initiative.name} · {month_label(f'{initiative.start:%Y-%m}')} – {month_label(str(sheet.last))}"
-        f" · udskrevet {printed:%d.%m.%Y}"
+        f" · udskrevet {date_dots(printed)}"
     )
     ws["A2"].font = Font(size=10, color="404040")
 

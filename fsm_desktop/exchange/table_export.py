@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fsm_desktop.domain.danish import datetime_text
 from fsm_desktop.exchange.template import REGISTER, PersonalData, _cell, _save, require_audit
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def write_table(
     if title:
         ws.append([title])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append([f"Udskrevet {dt.datetime.now():%d-%m-%Y %H:%M}"])
+        ws.append([f"Udskrevet {datetime_text(dt.datetime.now())}"])
         ws.append([])
         start = 4
     ws.append(list(headers))

@@ -62,12 +62,17 @@ class AuditLog:
         entries = list(entries)
         # Without a source, the column is left to its default: a file of a version before the
         # column (0010) is written by tests and migrations in the same way.
-        mine = [tuple(audit_row(e).values()) for e in entries if not e.source]
-        if mine:
-            self.db.conn.executemany(_INSERT_HERE, mine)
+        self.record_local_rows(tuple(audit_row(e).values()) for e in entries if not e.source)
         merged = [(*audit_row(e).values(), e.source) for e in entries if e.source]
         if merged:
             self.record_rows(merged)
+
+    def record_local_rows(self, rows: Iterable[Sequence[object]]) -> None:
+        """Append entries made in this copy, as rows in :data:`COLUMNS`' order without the
+        source (left to its default, "")."""
+        rows = list(rows)
+        if rows:
+            self.db.conn.executemany(_INSERT_HERE, rows)
 
     def record_rows(self, rows: Iterable[Sequence[object]]) -> None:
         """Append entries given as rows in :data:`COLUMNS`' order (the bulk writers: a board

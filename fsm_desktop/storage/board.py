@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from fsm_desktop.domain.board import NOT_AT_MEETING, BoardCard
 from fsm_desktop.domain.citizen_edit import plan_handover
+from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import (
     BOARD_LABELS,
@@ -328,7 +329,7 @@ class BoardRepository:
                         "fortrydes; flyt kortet, hvis det skal et andet sted hen.",
                         name=name,
                         user=newest[1],
-                        date=at.strftime("%d-%m-%Y"),
+                        date=date_text(at),
                         clock=at.strftime("%H.%M"),
                     )
                 raise MovedSince(

@@ -20,6 +20,7 @@ from fsm_desktop.domain.citizen_edit import (
     validate_period,
     validate_status,
 )
+from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     PERIOD_LABELS,
@@ -83,7 +84,7 @@ def _text(value: object) -> str | None:
 
 
 def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else "i gang"
+    return date_text(day, "i gang")
 
 
 def _period_text(p: Period) -> str:

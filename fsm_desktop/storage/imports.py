@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from fsm_desktop.domain.danish import date_text, datetime_text
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import Existing, ImportPlan
 from fsm_desktop.domain.model import (
@@ -34,6 +35,7 @@ from fsm_desktop.domain.model import (
     StatusEntry,
     new_id,
 )
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import ConstraintError, Project
 from fsm_desktop.storage.repositories import CITIZEN_COLUMNS, citizen_from_row, citizen_row
 from fsm_desktop.storage.sqlite import dbapi
@@ -114,7 +116,7 @@ def _d(text: str | None) -> dt.date | None:
 
 @functools.lru_cache(maxsize=8192)
 def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else "i gang"
+    return date_text(day, "i gang")
 
 
 def _hours_text(hours: float | None) -> str | None:
@@ -200,7 +202,7 @@ class ImportRepository:
         batch = ImportRecord(
             new_id(), file, sha256, now, self.project.user, plan.counts() | {"ended": len(endings)}
         )
-        writer = _Writer(self.conn, batch, progress)
+        writer = _Writer(self.conn, AuditLog(self.project), batch, progress)
         try:
             with self.db.atomic():
                 if planned_on is not None and self.existing() != planned_on:
@@ -279,14 +281,14 @@ class ImportRepository:
             raise ImportUndoError(
                 "Importen af {file} er allerede fortrudt ({at}).",
                 file=record.file,
-                at=record.undone_at.strftime("%d-%m-%Y %H:%M"),
+                at=datetime_text(record.undone_at),
             )
         latest = self.latest_undoable()
         if latest is not None and latest.id != record.id:
             raise ImportUndoError(
                 "Fortryd først den nyere import af {file} ({at}).",
                 file=latest.file,
-                at=latest.at.strftime("%d-%m-%Y %H:%M"),
+                at=datetime_text(latest.at),
             )
         journal = {
             (table, action): json.loads(payload)
@@ -307,13 +309,20 @@ class ImportRepository:
             self._restore(table, journal.get((table, "update"), []))
         self._delete("citizen", journal.get(("citizen", "insert"), []))
         self._delete("staff", journal.get(("staff", "insert"), []))
-        self.conn.executemany(
-            "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
-            "VALUES (?, ?, ?, 'undo_import', 'import_batch', ?, ?, '', NULL, ?)",
-            [
-                (new_id(), now.isoformat(), user, batch_id, cid, record.file)
-                for cid in sorted(citizens)
-            ],
+        AuditLog(self.project).record_local_rows(
+            (
+                new_id(),
+                now.isoformat(),
+                user,
+                "undo_import",
+                "import_batch",
+                batch_id,
+                cid,
+                "",
+                None,
+                record.file,
+            )
+            for cid in sorted(citizens)
         )
         self.conn.execute(
             "UPDATE import_batch SET undone_at = ?, undone_by = ? WHERE id = ?",
@@ -340,7 +349,7 @@ class ImportRepository:
                     "Importen kan ikke fortrydes: {name} er ændret efter importen ({at}). "
                     "Ret ændringerne i hånden, eller fortryd dem først.",
                     name=row[0] or "en borger",
-                    at=dt.datetime.fromisoformat(row[1]).strftime("%d-%m-%Y %H:%M"),
+                    at=datetime_text(dt.datetime.fromisoformat(row[1])),
                 )
 
     def _refuse_if_staff_changed(self, journal: dict[tuple[str, str], list]) -> None:
@@ -533,8 +542,11 @@ def _touched_citizens(journal: dict[tuple[str, str], list]) -> set[str]:
 class _Writer:
     """Writes one plan; collects the journal and the audit entries as it goes."""
 
-    def __init__(self, conn: dbapi.Connection, batch: ImportRecord, progress) -> None:
+    def __init__(
+        self, conn: dbapi.Connection, audit_log: AuditLog, batch: ImportRecord, progress
+    ) -> None:
         self.conn = conn
+        self.audit_log = audit_log
         self.batch = batch
         self.at = batch.at.isoformat()
         self.user = batch.user
@@ -577,13 +589,9 @@ class _Writer:
         """Append audit entries — (entity, entity id, citizen id, field, old, new) — to the log;
         without ``entries``, the ones noted so far."""
         at, user = self.at, self.user
-        self.conn.executemany(
-            "INSERT INTO audit_log (id, at, user, action, entity, entity_id, citizen_id, field, old, new) "
-            "VALUES (?, ?, ?, 'import', ?, ?, ?, ?, ?, ?)",
-            (
-                (new_id(), at, user, *entry)
-                for entry in (self.audit if entries is None else entries)
-            ),
+        self.audit_log.record_local_rows(
+            (new_id(), at, user, "import", *entry)
+            for entry in (self.audit if entries is None else entries)
         )
         if entries is None:
             self.audit.clear()

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from fsm_desktop.domain.danish import date_dots
 from fsm_desktop.storage.sqlite import dbapi
 
 LAPTOP_KEY = "laptop_copy"
@@ -35,14 +36,16 @@ class LaptopCopy:
 
     def title(self, project_name: str) -> str:
         """The title bar's words: "bærbar kopi af NAVN, taget 12.03.2026 kl. 08.15"."""
-        return f"bærbar kopi af {project_name}, taget {self.taken:%d.%m.%Y} kl. {self.taken:%H.%M}"
+        return (
+            f"bærbar kopi af {project_name}, taget {date_dots(self.taken)} kl. {self.taken:%H.%M}"
+        )
 
     def handed_back_sentence(self) -> str | None:
         if self.handed_back_at is None:
             return None
         at = dt.datetime.fromisoformat(self.handed_back_at)
         return (
-            f"Kopien er afleveret {at:%d.%m.%Y} kl. {at:%H.%M} til {self.handed_back_to}, og kan kun læses. "
+            f"Kopien er afleveret {date_dots(at)} kl. {at:%H.%M} til {self.handed_back_to}, og kan kun læses. "
             "Tag en ny kopi med fra teamkopien for at arbejde videre."
         )
 

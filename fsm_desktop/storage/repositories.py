@@ -17,7 +17,7 @@ from fsm_desktop.domain.model import (
     Staff,
     StaffRole,
 )
-from fsm_desktop.storage.audit import AuditLog, audit_row  # noqa: F401  (moved; imports follow)
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project
 
 

@@ -30,6 +30,7 @@ from fsm_desktop.domain.caseload import (
     skip_reason,
     validate_staff,
 )
+from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
@@ -66,7 +67,7 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def _dk(day: dt.date) -> str:
-    return day.strftime("%d-%m-%Y")
+    return date_text(day)
 
 
 def _now() -> dt.datetime:

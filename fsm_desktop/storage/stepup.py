@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     AssignmentRole,
@@ -438,8 +439,8 @@ class StepUpRepository:
         if end < before.start:
             raise ValidationError(
                 "Slutdatoen {end} ligger før markeringens start {start}.",
-                end=f"{end:%d-%m-%Y}",
-                start=f"{before.start:%d-%m-%Y}",
+                end=date_text(end),
+                start=date_text(before.start),
             )
         after = Marking(before.kind, before.start, end, note, marking_id)
         self._write(
@@ -477,8 +478,8 @@ def _barrier_text(barriers: Iterable[Barrier]) -> str:
 
 
 def _span_text(marking: Marking) -> str:
-    end = f"{marking.end:%d-%m-%Y}" if marking.end else "…"
-    return f"{marking.start:%d-%m-%Y} – {end}"
+    end = date_text(marking.end, "…")
+    return f"{date_text(marking.start)} – {end}"
 
 
 def _describe_participant(p: Participant) -> str:
@@ -494,7 +495,7 @@ def _describe_line(line: PlannedOffer) -> str:
         line.note.strip(),
     ]
     details = ", ".join(part for part in extra if part)
-    text = f"{line.offer.label} fra {line.planned_start:%d-%m-%Y}"
+    text = f"{line.offer.label} fra {date_text(line.planned_start)}"
     return f"{text} ({details})" if details else text
 
 
@@ -504,5 +505,5 @@ def describe(meeting: Meeting) -> str:
     roles = ", ".join(_describe_participant(p) for p in meeting.participants) or "ingen"
     plan = "; ".join(_describe_line(line) for line in meeting.plan) or "ingen plan"
     barriers = _barrier_text(meeting.barriers) or "ingen"
-    text = f"{meeting.date:%d-%m-%Y}; barrierer: {barriers}; deltagere: {roles}; plan: {plan}"
+    text = f"{date_text(meeting.date)}; barrierer: {barriers}; deltagere: {roles}; plan: {plan}"
     return f"{text}; note: {meeting.note.strip()}" if meeting.note.strip() else text

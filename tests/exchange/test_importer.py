@@ -18,8 +18,9 @@ from fsm_desktop.exchange.import_format import Mapping, SheetMapping
 from fsm_desktop.exchange.importer import ImportRefused, commit, prepare
 from fsm_desktop.exchange.spreadsheet import ImportFileError, read_source
 from fsm_desktop.exchange.template import write_template
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.imports import Ending, ImportRepository, ImportUndoError
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository
+from fsm_desktop.storage.repositories import CitizenRepository
 
 #: The tables an import may touch; the audit log and the import record only grow.
 DATA_TABLES = ("staff", "citizen", "assignment", "status_entry", "period", "paid_hours")

@@ -19,9 +19,10 @@ from fsm_desktop.domain.model import (
 )
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.operations.board import board_cards
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import ConstraintError, Project
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 D = dt.date.fromisoformat

@@ -28,8 +28,9 @@ from fsm_desktop.domain.model import (
     StatusKind,
     new_id,
 )
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.citizen_edit import CitizenEditor
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.storage.sqlite import dbapi as sqlite3
 
 D = dt.date

@@ -19,8 +19,9 @@ import fsm_desktop.storage.project as project_module
 from fsm_desktop.domain.errors import ProjectFileError
 from fsm_desktop.domain.model import AuditEntry, Citizen, Staff, StaffRole
 from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import ConstraintError, Project
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.storage.schema import (
     APPLICATION_ID,
     MIGRATION_SET,

@@ -25,9 +25,10 @@ from fsm_desktop.domain.citizen_edit import CitizenChanges
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import AssignmentRole, Citizen, ExitReason, Staff, StaffRole
 from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository
+from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
 
 D = dt.date

@@ -14,8 +14,9 @@ from fsm_desktop.domain.measures import Month, compute
 from fsm_desktop.domain.model import Citizen, ExitReason, Staff, StaffRole, new_id
 from fsm_desktop.domain.status_sheet import CV, GROSS, HOURS_OVER, JOB_BROKER, NO_DATA, PAID, STEPUP
 from fsm_desktop.operations.status import status_sheet
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.facts import load_facts
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.storage.sqlite import dbapi as sqlite3
 from fsm_desktop.storage.status_sheet import HOURS_OVER_KEY, StatusSheetRepository
 

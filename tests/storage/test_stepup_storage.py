@@ -30,8 +30,9 @@ from fsm_desktop.domain.stepup import (
     PlannedOffer,
     assess,
 )
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.storage.schema import MIGRATION_SET, SCHEMA_VERSION, migrations
 from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository
 

@@ -15,9 +15,10 @@ from PySide6.QtTest import QAbstractItemModelTester, QTest
 from fsm_desktop.domain.board import COLUMNS, FLAGS, BoardLayout
 from fsm_desktop.domain.model import BoardColumn, Citizen, Staff, StaffRole, new_id
 from fsm_desktop.domain.program import builtin_template, parse_template
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.views.board.card_delegate import CARD_ROLE
 from fsm_desktop.views.board.models import BOARD_CARD_ROLE, FLAG_LABELS, MIME_TYPE
 from fsm_desktop.views.board.page import BoardPage

@@ -24,10 +24,11 @@ from fsm_desktop.domain.model import (
     StaffRole,
     StatusKind,
 )
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.facts import load_facts
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.views.citizens.window import CitizenWindow
 from fsm_desktop.views.kit.dates import parse_date
 

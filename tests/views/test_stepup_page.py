@@ -22,8 +22,9 @@ from fsm_desktop.domain.model import Citizen, ParticipantRole, PeriodKind, Staff
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.domain.stepup import DueReason, HealthFunction, MarkingKind, PlannedOffer
 from fsm_desktop.operations.board import board_cards
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.repositories import AuditLog, CitizenRepository, StaffRepository
+from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository
 
 D = dt.date

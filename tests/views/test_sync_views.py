@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QComboBox, QMessageBox
 
 from fsm_desktop.domain.model import AuditEntry, BoardColumn, StaffRole
 from fsm_desktop.domain.sync import summary_line
+from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.demo import write_demo
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.repositories import AuditLog, StaffRepository
+from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.storage.sync import checkout, handin, plan_merge, read_change_file
 from fsm_desktop.views.board.models import BOARD_CARD_ROLE
 from fsm_desktop.views.kit import file_dialogs
