@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
+from typing import Any
 
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import ValidationError
@@ -773,120 +774,152 @@ def build(
 def _count_columns(
     template: ProgramTemplate, facts: SheetFacts, grid: _Grid
 ) -> dict[str, list[int]]:
-    """One pass over the rows into per-citizen column masks, then the counts per column of
+    """One pass over the rows into per-citizen column masks (:class:`_Sources`), one over the
+    citizens into each row's numerator and denominator masks, then the counts per column of
     every numerator and denominator."""
-    rows = facts.rows
-    citizens = rows.citizens
-    index = {row[0]: i for i, row in enumerate(citizens)}
-    count = len(citizens)
-    after, until, b, everything = grid.after, grid.until, grid.b, grid.months
-    start_iso = template.start.isoformat()
+    sources = _Sources(template, facts, grid)
+    groups, inside = _group_masks(template, facts.rows, grid, sources)
+    masks = _indsats_masks(inside, sources)
+    masks.update(groups)
+    counter = _Counts(grid.width, len(facts.rows.citizens))
+    return {name: counter(masks[name]) for name in _COUNTED}
 
-    # Per source, per citizen: the columns touched by at least one day (an open end: ongoing).
-    lists = {kind: [0] * count for kind in (*_OFFERS, *_OUTCOMES, PeriodKind.FRAVAER.value)}
-    absent = lists[PeriodKind.FRAVAER.value]
-    # Per citizen, the start days of the outcomes begun since the project's start; which count
-    # (begun in the target group) is decided with the citizen's entry and exit below.
-    outcome_starts: dict[int, list[str]] = {}
-    outcomes = frozenset(_OUTCOMES)
-    for cid, kind, start, end in rows.periods:
-        target = lists.get(kind)
-        if target is not None:
-            i = index[cid]
-            if end is None:
-                target[i] |= after[start] | 1 if start <= b else after[start]
-            else:
-                target[i] |= (
-                    after[start] & until[end] | 1
-                    if start <= b <= end
-                    else after[start] & until[end]
+
+#: The masks :func:`_count_columns` counts, in the order it counts them.
+_COUNTED = (
+    "tg",
+    "g1",
+    "g2",
+    "ins",
+    "cum",
+    JOB_BROKER,
+    ABSENCE,
+    PASSIVE,
+    CV,
+    JOB_GOAL,
+    PAID,
+    PRAKTIK,
+    LOENTILSKUD,
+    COMPANY,
+    HOURS_OVER,
+    ENDED,
+)
+
+
+class _Sources:
+    """Per source, per citizen (in the order of ``rows.citizens``): the columns touched by at
+    least one day of it (an open end: ongoing)."""
+
+    def __init__(self, template: ProgramTemplate, facts: SheetFacts, grid: _Grid) -> None:
+        rows = facts.rows
+        self.index = index = {row[0]: i for i, row in enumerate(rows.citizens)}
+        self.count = len(rows.citizens)
+        #: Offers, outcomes and absence (fravær) by period kind.
+        self.periods = {
+            kind: [0] * self.count for kind in (*_OFFERS, *_OUTCOMES, PeriodKind.FRAVAER.value)
+        }
+        #: Per citizen, the start days of the outcomes begun since the project's start; which
+        #: count (begun in the target group) is decided with the citizen's entry and exit.
+        self.outcome_starts: dict[int, list[str]] = {}
+        self._scan_periods(rows.periods, grid, template.start.isoformat())
+        self._scan_maternity(facts.maternity, grid)
+        self.paid, self.over = self._paid_hours(rows.paid_hours, grid, facts.hours_over)
+        self.broker = self._job_brokers(rows.assignments, grid)
+        self.cv, self.job_goal = _status_masks(grid, facts.status, index)
+
+    def _scan_periods(self, periods: Iterable[tuple[Any, ...]], grid: _Grid, start: str) -> None:
+        lists, index, outcome_starts = self.periods, self.index, self.outcome_starts
+        after, until, b = grid.after, grid.until, grid.b
+        outcomes = frozenset(_OUTCOMES)
+        for cid, kind, begin, end in periods:
+            target = lists.get(kind)
+            if target is not None:
+                i = index[cid]
+                if end is None:
+                    target[i] |= after[begin] | 1 if begin <= b else after[begin]
+                else:
+                    target[i] |= (
+                        after[begin] & until[end] | 1
+                        if begin <= b <= end
+                        else after[begin] & until[end]
+                    )
+                if kind in outcomes and begin >= start:
+                    outcome_starts.setdefault(i, []).append(begin)
+
+    def _scan_maternity(self, maternity: Iterable[tuple[Any, ...]], grid: _Grid) -> None:
+        """Maternity leave (a fritagelse of kind barsel) counts as absence."""
+        absent, index = self.periods[PeriodKind.FRAVAER.value], self.index
+        after, until, b, everything = grid.after, grid.until, grid.b, grid.months
+        for cid, start, end in maternity:
+            i = index.get(cid)
+            if i is not None:
+                absent[i] |= after[start] & (everything if end is None else until[end]) | (
+                    1 if start <= b and (end is None or b <= end) else 0
                 )
-            if kind in outcomes and start >= start_iso:
-                outcome_starts.setdefault(i, []).append(start)
-    for cid, start, end in facts.maternity:
-        i = index.get(cid)
-        if i is not None:
-            absent[i] |= after[start] & (everything if end is None else until[end]) | (
-                1 if start <= b and (end is None or b <= end) else 0
-            )
-    paid, over = [0] * count, [0] * count
-    b_month, x = b[:7], facts.hours_over
-    month_bits: dict[str, int] = {}  # the month's column, and the baseline's when it is its month
-    for cid, paid_month, hours in rows.paid_hours:
-        if not hours > 0:
-            continue
-        bits = month_bits.get(paid_month)
-        if bits is None:
-            bits = month_bits[paid_month] = after[paid_month] & until[paid_month] | (
-                paid_month == b_month
-            )
-        i = index[cid]
-        paid[i] |= bits
-        if hours > x:
-            over[i] |= bits
-    broker = [0] * count
-    for cid, _staff, role, start, end in rows.assignments:
-        if role == _JOB_BROKER:
-            broker[index[cid]] |= after[start] & (everything if end is None else until[end]) | (
-                1 if start <= b and (end is None or b <= end) else 0
-            )
-    cv, job_goal = _status_masks(grid, facts.status, index)
 
-    # One pass over the citizens: each row's numerator and denominator masks (appended to one
-    # list per row, counted per column at the end).
-    names = (
-        "tg",
-        "g1",
-        "g2",
-        "ins",
-        "cum",
-        JOB_BROKER,
-        ABSENCE,
-        PASSIVE,
-        CV,
-        JOB_GOAL,
-        PAID,
-        PRAKTIK,
-        LOENTILSKUD,
-        COMPANY,
-        HOURS_OVER,
-        ENDED,
-    )
+    def _paid_hours(
+        self, paid_hours: Iterable[tuple[Any, ...]], grid: _Grid, x: float
+    ) -> tuple[list[int], list[int]]:
+        """Per citizen, the columns with paid hours, and those with more than ``x`` hours."""
+        index, after, until = self.index, grid.after, grid.until
+        paid, over = [0] * self.count, [0] * self.count
+        b_month = grid.b[:7]
+        month_bits: dict[str, int] = {}  # the month's column, and the baseline's in its month
+        for cid, paid_month, hours in paid_hours:
+            if not hours > 0:
+                continue
+            bits = month_bits.get(paid_month)
+            if bits is None:
+                bits = month_bits[paid_month] = after[paid_month] & until[paid_month] | (
+                    paid_month == b_month
+                )
+            i = index[cid]
+            paid[i] |= bits
+            if hours > x:
+                over[i] |= bits
+        return paid, over
+
+    def _job_brokers(self, assignments: Iterable[tuple[Any, ...]], grid: _Grid) -> list[int]:
+        index, after, until, b, everything = (
+            self.index,
+            grid.after,
+            grid.until,
+            grid.b,
+            grid.months,
+        )
+        broker = [0] * self.count
+        for cid, _staff, role, start, end in assignments:
+            if role == _JOB_BROKER:
+                broker[index[cid]] |= after[start] & (everything if end is None else until[end]) | (
+                    1 if start <= b and (end is None or b <= end) else 0
+                )
+        return broker
+
+
+def _group_masks(
+    template: ProgramTemplate, rows: FactRows, grid: _Grid, sources: _Sources
+) -> tuple[dict[str, list[int]], list[tuple[int, int]]]:
+    """The masks of the target group ("tg"), its groups ("g1", "g2"), gruppe 1 with a job broker,
+    the indsatsgruppe on some day so far ("cum") and its citizens who ended into job or
+    education; and (citizen, columns) of the indsatsgruppe: gruppe 1, or everyone in an
+    initiative without groups.
+
+    In the target group per column, and on some day since the project's start (the engine's
+    rule, docs/measures.md): entered by the column's last day (the entry of
+    measures.target_group_entries: entry date or first benefit, BIR's baseline week, FSM2's
+    age), not left (moved away, retired, died) before its first day; an exit before the entry
+    keeps them out."""
+    names = ("tg", "g1", "g2", "cum", JOB_BROKER, ENDED)
     masks: dict[str, list[int]] = {name: [] for name in names}
-    (
-        add_tg,
-        add_g1,
-        add_g2,
-        add_ins,
-        add_cum,
-        add_broker,
-        add_absence,
-        add_passive,
-        add_cv,
-        add_goal,
-        add_paid,
-        add_praktik,
-        add_loentilskud,
-        add_company,
-        add_over,
-        add_ended,
-    ) = (masks[name].append for name in names)
-    has_groups = bool(template.groups)
-    since = min(start_iso, b)
-    praktik, loentilskud = lists[_OFFERS[0]], lists[_OFFERS[1]]
-    mentor, other = lists[_OFFERS[2]], lists[_OFFERS[3]]
-    ordinary, flex, education = (lists[kind] for kind in _OUTCOMES)
-    leaving_reasons = LEAVING_REASONS
-    so_far = grid.so_far
-    cv_get, goal_get = cv.get, job_goal.get
+    add_tg, add_g1, add_g2, add_cum, add_broker, add_ended = (masks[n].append for n in names)
+    inside: list[tuple[int, int]] = []
+    has_groups, start_iso = bool(template.groups), template.start.isoformat()
+    after, until, b, everything = grid.after, grid.until, grid.b, grid.months
+    since, so_far, leaving_reasons = min(start_iso, b), grid.so_far, LEAVING_REASONS
+    broker, outcome_starts = sources.broker, sources.outcome_starts
     for i, ((_cid, _name, group, _entry, exit_date, reason), entry) in enumerate(
-        zip(citizens, target_group_entries(template, rows))
+        zip(rows.citizens, target_group_entries(template, rows))
     ):
-        # In the target group per column, and on some day since the project's start (the
-        # engine's rule, docs/measures.md): entered by the column's last day (the entry of
-        # measures.target_group_entries: entry date or first benefit, BIR's baseline week, FSM2's
-        # age), not left (moved away, retired, died) before its first day; an exit before the
-        # entry keeps them out.
         if entry == NEVER:
             continue
         leaving = exit_date is not None and reason in leaving_reasons
@@ -911,36 +944,54 @@ def _count_columns(
             add_g2(tg)
         if has_groups and group != INDSATS_GROUP:
             continue
-        # Indsatsgruppen: gruppe 1, or everyone in an initiative without groups.
         add_cum(cum)
-        # Ended into job, fleksjob or education: an outcome that began while the citizen was in
-        # the target group (from the project's start or their entry, to their exit day): a job
-        # taken after moving away is not the project's.
-        began = 0
         starts = outcome_starts.get(i)
-        if starts:
-            lowest = entry if entry is not None and entry > start_iso else start_iso
-            for start in starts:
-                if start >= lowest and not (leaving and start > exit_date):
-                    began |= after[start] | 1 if start <= b else after[start]
-        add_ended(cum & began)
-        ins = tg
-        if not ins:
-            continue
-        add_ins(ins)
-        p, lt, paid_i = praktik[i], loentilskud[i], paid[i]
-        company = p | lt | paid_i | ordinary[i] | flex[i] | education[i]
-        add_absence(ins & absent[i])
-        add_passive(ins & ~(company | mentor[i] | other[i]))
-        add_cv(ins & cv_get(i, 0))
-        add_goal(ins & goal_get(i, 0))
-        add_paid(ins & paid_i)
-        add_praktik(ins & p)
-        add_loentilskud(ins & lt)
-        add_company(ins & company)
-        add_over(ins & over[i])
-    counter = _Counts(grid.width, count)
-    return {name: counter(values) for name, values in masks.items()}
+        left = exit_date if leaving else None
+        add_ended(cum & _began(grid, starts, entry, start_iso, left) if starts else 0)
+        if tg:
+            inside.append((i, tg))
+    return masks, inside
+
+
+def _began(
+    grid: _Grid, starts: list[str], entry: str | None, start_iso: str, left: str | None
+) -> int:
+    """The columns from an outcome (job, fleksjob, education) on that began while the citizen
+    was in the target group (from the project's start or their entry, to the day they left,
+    ``left``): a job taken after moving away is not the project's."""
+    after, b = grid.after, grid.b
+    lowest = entry if entry is not None and entry > start_iso else start_iso
+    began = 0
+    for start in starts:
+        if start >= lowest and not (left is not None and start > left):
+            began |= after[start] | 1 if start <= b else after[start]
+    return began
+
+
+def _indsats_masks(inside: list[tuple[int, int]], sources: _Sources) -> dict[str, list[int]]:
+    """The indsatsgruppe's rows: per citizen in it (``inside``: citizen, columns), the columns
+    in which they have each source."""
+    periods, paid = sources.periods, sources.paid
+    praktik, loentilskud, mentor, other = (periods[kind] for kind in _OFFERS)
+    ordinary, flex, education = (periods[kind] for kind in _OUTCOMES)
+    absent, over = periods[PeriodKind.FRAVAER.value], sources.over
+    cv_get, goal_get = sources.cv.get, sources.job_goal.get
+    company = [
+        praktik[i] | loentilskud[i] | paid[i] | ordinary[i] | flex[i] | education[i]
+        for i, _ins in inside
+    ]
+    return {
+        "ins": [ins for _i, ins in inside],
+        ABSENCE: [ins & absent[i] for i, ins in inside],
+        PASSIVE: [ins & ~(c | mentor[i] | other[i]) for (i, ins), c in zip(inside, company)],
+        CV: [ins & cv_get(i, 0) for i, ins in inside],
+        JOB_GOAL: [ins & goal_get(i, 0) for i, ins in inside],
+        PAID: [ins & paid[i] for i, ins in inside],
+        PRAKTIK: [ins & praktik[i] for i, ins in inside],
+        LOENTILSKUD: [ins & loentilskud[i] for i, ins in inside],
+        COMPANY: [ins & c for (_i, ins), c in zip(inside, company)],
+        HOURS_OVER: [ins & over[i] for i, ins in inside],
+    }
 
 
 def _before_first(row: Row, days: Sequence[str], first: str, label: str) -> None:
