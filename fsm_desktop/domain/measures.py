@@ -28,6 +28,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 # The caseload arithmetic (a full-time week of 37 hours; who counts) is shared with the
 # Medarbejdere page (docs/caseload.md).
@@ -212,10 +213,10 @@ class FactRows:
     - births: citizen id → birth date, when the target group has a minimum age
     """
 
-    citizens: Sequence[tuple]
-    periods: Sequence[tuple] = ()
-    paid_hours: Sequence[tuple] = ()
-    assignments: Sequence[tuple] = ()
+    citizens: Sequence[tuple[Any, ...]]
+    periods: Sequence[tuple[Any, ...]] = ()
+    paid_hours: Sequence[tuple[Any, ...]] = ()
+    assignments: Sequence[tuple[Any, ...]] = ()
     staff: dict[str, StaffFacts] = field(default_factory=dict)
     births: Mapping[str, str] | None = None
     #: citizen id → CitizenFacts, built on first use (drill-down reasons, windows that start or
@@ -223,11 +224,14 @@ class FactRows:
     objects: dict[str, CitizenFacts] | None = field(default=None, repr=False, compare=False)
     #: target_group_entries per target-group rule: the engine and the status sheet count the
     #: same rows.
-    entries: dict[tuple, list[str | None]] = field(default_factory=dict, repr=False, compare=False)
+    entries: dict[tuple[Any, ...], list[str | None]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def citizen_facts(self) -> dict[str, CitizenFacts]:
         if self.objects is None:
-            day = IsoDates().of
+            dates = IsoDates()
+            day = dates.of
             objects = {
                 cid: CitizenFacts(
                     cid,
@@ -240,11 +244,11 @@ class FactRows:
                 for cid, name, group, entry, exit_date, reason in self.citizens
             }
             for cid, kind, start, end in self.periods:
-                objects[cid].periods.append(Span(kind, day(start), day(end)))
+                objects[cid].periods.append(Span(kind, dates[start], day(end)))
             for cid, month, hours in self.paid_hours:
                 objects[cid].paid_hours[month] = hours
             for cid, staff_id, role, start, end in self.assignments:
-                objects[cid].assignments.append(Span(role, day(start), day(end), staff_id))
+                objects[cid].assignments.append(Span(role, dates[start], day(end), staff_id))
             for cid, born in (self.births or {}).items():
                 if cid in objects:
                     objects[cid].birth_date = day(born)
@@ -446,7 +450,7 @@ class MeasureResult:
             return [], []
         return self._run.members(self._position)
 
-    def bits(self) -> tuple[Sequence[tuple], Sequence[int], Sequence[int], int]:
+    def bits(self) -> tuple[Sequence[tuple[Any, ...]], Sequence[int], Sequence[int], int]:
         """The counts as bits, to count them by group (domain/breakdown.py): the citizen rows
         (id first), each citizen's numerator and denominator masks over all the measure's
         periods (shared by its results; bit k = period k), and this result's k. Caseload has
@@ -503,7 +507,7 @@ def _column_counts(masks: Iterable[int], width: int) -> list[int]:
     return [((together >> i) & ones).bit_count() for i in range(width)]
 
 
-class _MonthOf(dict):
+class _MonthOf(dict[str, int]):
     """ISO date or month text → month index (year × 12 + month − 1), each text parsed once."""
 
     def __missing__(self, text: str) -> int:
@@ -511,7 +515,7 @@ class _MonthOf(dict):
         return index
 
 
-class _LastMonthEndBy(dict):
+class _LastMonthEndBy(dict[str, int]):
     """ISO date → index of the last month whose last day is on or before it."""
 
     def __missing__(self, text: str) -> int:
@@ -549,7 +553,7 @@ class _Context:
         self.width = self.n + _LOOKBACK
         self.month_of = _MonthOf()
         self.last_month_end_by = _LastMonthEndBy()
-        self.shared: dict[tuple, list[int]] = {}
+        self.shared: dict[tuple[Any, ...], list[int]] = {}
         self.index = {row[0]: i for i, row in enumerate(rows.citizens)}
         count = len(rows.citizens)
         self._zeros = [0] * count
@@ -595,7 +599,10 @@ class _Context:
         return self._masks.get(frozenset(sources), self._zeros)
 
     def _scan_periods(
-        self, periods: Iterable[tuple], slots: dict[str, list[list[int]]], ressourceforloeb: bool
+        self,
+        periods: Iterable[tuple[Any, ...]],
+        slots: dict[str, list[list[int]]],
+        ressourceforloeb: bool,
     ) -> None:
         """One pass over (citizen_id, kind, start, end) rows."""
         index, month_of = self.index, self.month_of
@@ -623,10 +630,11 @@ class _Context:
             if ressourceforloeb and kind == rf:
                 if cid != last_cid:
                     last_cid, i = cid, index[cid]
-                if rf_spans[i] is None:
+                spans = rf_spans[i]
+                if spans is None:
                     rf_spans[i] = [(start, end)]
                 else:
-                    rf_spans[i].append((start, end))
+                    spans.append((start, end))
 
     def _scan_paid_hours(self, targets: list[list[int]]) -> None:
         index, month_of, ext_base, width = self.index, self.month_of, self.ext_base, self.width

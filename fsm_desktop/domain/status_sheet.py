@@ -302,8 +302,8 @@ class SheetFacts:
     """
 
     rows: FactRows
-    maternity: Sequence[tuple] = ()
-    status: Sequence[tuple] = ()
+    maternity: Sequence[tuple[Any, ...]] = ()
+    status: Sequence[tuple[Any, ...]] = ()
     stepup: Sequence[StepUpCase] = ()
     coordination: frozenset[str] = frozenset()
     goals: Sequence[Goal] = ()
@@ -539,7 +539,7 @@ class _Counts:
         return [(total >> (k * f)) & low for k in range(self.width)]
 
 
-class _MonthBits(dict):
+class _MonthBits(dict[str, int]):
     """ISO date or month text → the sheet's month bits from that month on (``after``) or up to
     and including it (``until``), clipped to the sheet; each distinct text is worked out once."""
 
@@ -585,12 +585,12 @@ class _Grid:
 
 
 def _status_masks(
-    grid: _Grid, status: Iterable[tuple], index: dict[str, int]
+    grid: _Grid, status: Iterable[tuple[Any, ...]], index: dict[str, int]
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Per citizen, the columns whose last day has a CV on Jobnet ("ja") and a job goal (not
     empty), from the latest entry on or before that day. ``status`` in entry order (of two
     entries on the same day, the later one holds)."""
-    by_kind: dict[str, dict[str, tuple | list[tuple]]] = {_CV: {}, _GOAL: {}}
+    by_kind: dict[str, dict[str, tuple[Any, ...] | list[tuple[Any, ...]]]] = {_CV: {}, _GOAL: {}}
     for row in status:
         entries = by_kind.get(row[1])
         if entries is None:
@@ -598,7 +598,7 @@ def _status_masks(
         found = entries.get(row[0])
         if found is None:
             entries[row[0]] = row  # most citizens have one entry of a kind
-        elif type(found) is list:
+        elif isinstance(found, list):
             found.append(row)
         else:
             entries[row[0]] = [found, row]
@@ -610,7 +610,7 @@ def _status_masks(
             i = index.get(cid)
             if i is None:
                 continue
-            if type(found) is tuple:
+            if isinstance(found, tuple):
                 if holds(found[3]):
                     day = found[2]
                     masks[i] = after[day] | 1 if day <= b else after[day]
@@ -1020,9 +1020,8 @@ def _stepup_cells(
     by_baseline = sum(
         1 for case in cases for m in case.meetings if start <= m.date <= min(baseline, today)
     )
-    return [Cell(by_baseline, None, by_baseline)] + [
-        Cell(m.held, None, m.cumulative) for m in months
-    ]
+    baseline_cell: list[Cell | None] = [Cell(by_baseline, None, by_baseline)]
+    return baseline_cell + [Cell(m.held, None, m.cumulative) for m in months]
 
 
 def _engine_rows(
