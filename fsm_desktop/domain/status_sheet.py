@@ -40,6 +40,7 @@ from fsm_desktop.domain.measures import (
     NEVER,
     FactRows,
     FactsNeeded,
+    MeasureResult,
     Month,
     Report,
     check_in_period,
@@ -57,7 +58,7 @@ from fsm_desktop.domain.model import (
     PeriodKind,
     StatusKind,
 )
-from fsm_desktop.domain.program import ProgramTemplate
+from fsm_desktop.domain.program import MeasureSpec, ProgramTemplate
 from fsm_desktop.domain.stepup import StepUpCase, monthly_counts
 
 #: Default of "citizens with ordinary hours above x hours a month" (a project setting).
@@ -683,81 +684,16 @@ def build(
     goals = {g.measure: g for g in facts.goals}
     goal_months = sorted({month for g in facts.goals for month in g.targets})
     columns = data_columns + [Column("goal", m) for m in goal_months]
-
-    def share_cells(numerator: str, denominator: str) -> list[Cell | None]:
-        return [Cell(counts[numerator][k], counts[denominator][k]) for k in range(grid.width)]
-
-    numerators = {
-        # Both group rows are shares of the gross target group: in seed 004's Bilag 2 their goals
-        # (90 % and 10 %) add up to the gross group's 100 %.
-        GROSS: ("tg", "tg"),
-        JOB_BROKER: (JOB_BROKER, "tg"),
-        REHAB: ("g2", "tg"),
-        ENDED: (ENDED, "cum"),
-    }
-    needs = {
-        PAID: "paid_hours",
-        HOURS_OVER: "paid_hours",
-        CV: _CV,
-        JOB_GOAL: _GOAL,
-        JOB_BROKER: _JOB_BROKER,
-    }
-    has_groups = bool(template.groups)
+    cells = _RowCells(template, facts, grid, counts, months, last, today)
     x = number(facts.hours_over)
-    firsts = first_recorded(facts)
-    days = _days(grid, first)
     rows: list[Row] = []
     for spec in ROWS:
-        goal = goals.get(spec.id)
-        row = Row(
-            spec.id,
-            goal.label if goal is not None else spec.label.format(x=x),
-            spec.unit,
-            spec.definition.format(x=x),
-            spec.direction,
-            goals=dict(goal.targets) if goal is not None else {},
-            goal_unit=goal.unit if goal is not None else (COUNT if spec.unit == COUNT else SHARE),
-            goal_editable=spec.unit != MARK,
-        )
-        if spec.id == HOURS_OVER:
-            row.label = spec.label.format(
-                x=x
-            )  # x is the project's setting, whatever the label says
-        if spec.about_groups and not has_groups:
-            row.availability, row.goal_editable = NOT_RELEVANT, False
-            row.cells = [None] * grid.width
-        elif spec.id == EXEMPT_225 or (spec.id in needs and needs[spec.id] not in facts.recorded):
-            row.availability = NO_DATA
-            row.cells = [None] * grid.width
-        elif spec.id == STEPUP:
-            row.cells = _stepup_cells(facts.stepup, template.start, last, baseline, today)
-        elif spec.id == COORDINATION:
-            row.cells = [None] + [Cell(1 if m in facts.coordination else 0) for m in months]
-        else:
-            numerator, denominator = numerators.get(spec.id, (spec.id, "ins"))
-            row.cells = share_cells(numerator, denominator)
-            kind = _SNAPSHOT.get(spec.id)
-            if kind is not None and kind in firsts:
-                _before_first(row, days, firsts[kind], _SNAPSHOT_LABELS[kind])
+        row = _new_row(spec, goals.get(spec.id), x)
+        cells.fill(row, spec)
         rows.append(row)
     if report is not None:
         rows.extend(_engine_rows(template, report, months, goals))
-    # A goal of a user's template that names no row the program counts: kept, and said so.
-    known = {row.id for row in rows} | {spec.id for spec in template.measures}
-    for goal in facts.goals:
-        if goal.measure not in known:
-            rows.append(
-                Row(
-                    goal.measure,
-                    goal.label,
-                    SHARE if goal.unit == SHARE else COUNT,
-                    "Programmet opgør ikke dette mål: ingen data.",
-                    availability=NO_DATA,
-                    cells=[None] * grid.width,
-                    goals=dict(goal.targets),
-                    goal_unit=goal.unit,
-                )
-            )
+    rows.extend(_uncounted_goal_rows(template, facts.goals, rows, grid.width))
     return StatusSheet(
         template.start,
         baseline,
@@ -769,6 +705,110 @@ def build(
         report,
         len(facts.rows.citizens),
     )
+
+
+#: A row counted as a share of the target group: row → (numerator, denominator), names of
+#: :func:`_count_columns`' masks; any other counted row: (its id, "ins").
+_SHARES = {
+    # Both group rows are shares of the gross target group: in seed 004's Bilag 2 their goals
+    # (90 % and 10 %) add up to the gross group's 100 %.
+    GROSS: ("tg", "tg"),
+    JOB_BROKER: (JOB_BROKER, "tg"),
+    REHAB: ("g2", "tg"),
+    ENDED: (ENDED, "cum"),
+}
+#: Rows that count a kind of data the project may never have recorded (SheetFacts.recorded).
+_NEEDS = {
+    PAID: "paid_hours",
+    HOURS_OVER: "paid_hours",
+    CV: _CV,
+    JOB_GOAL: _GOAL,
+    JOB_BROKER: _JOB_BROKER,
+}
+
+
+def _new_row(spec: RowSpec, goal: Goal | None, x: str) -> Row:
+    """A row of the sheet without its cells; ``x``: the project's "hours over x" setting."""
+    row = Row(
+        spec.id,
+        goal.label if goal is not None else spec.label.format(x=x),
+        spec.unit,
+        spec.definition.format(x=x),
+        spec.direction,
+        goals=dict(goal.targets) if goal is not None else {},
+        goal_unit=goal.unit if goal is not None else (COUNT if spec.unit == COUNT else SHARE),
+        goal_editable=spec.unit != MARK,
+    )
+    if spec.id == HOURS_OVER:
+        row.label = spec.label.format(x=x)  # x is the project's setting, whatever the label says
+    return row
+
+
+class _RowCells:
+    """The cells of the sheet's own rows (:data:`ROWS`), from the counts of one sheet."""
+
+    def __init__(
+        self,
+        template: ProgramTemplate,
+        facts: SheetFacts,
+        grid: _Grid,
+        counts: dict[str, list[int]],
+        months: list[str],
+        last: Month,
+        today: dt.date,
+    ) -> None:
+        self.template, self.facts, self.grid, self.counts = template, facts, grid, counts
+        self.months, self.last, self.today = months, last, today
+        self.firsts = first_recorded(facts)
+        self.days = _days(grid, Month.of(template.start))
+
+    def fill(self, row: Row, spec: RowSpec) -> None:
+        """The row's cells, or why it has none (not relevant, no data)."""
+        facts, width = self.facts, self.grid.width
+        if spec.about_groups and not self.template.groups:
+            row.availability, row.goal_editable = NOT_RELEVANT, False
+            row.cells = [None] * width
+        elif spec.id == EXEMPT_225 or (spec.id in _NEEDS and _NEEDS[spec.id] not in facts.recorded):
+            row.availability = NO_DATA
+            row.cells = [None] * width
+        elif spec.id == STEPUP:
+            t = self.template
+            row.cells = _stepup_cells(facts.stepup, t.start, self.last, t.baseline_date, self.today)
+        elif spec.id == COORDINATION:
+            row.cells = [None] + [Cell(1 if m in facts.coordination else 0) for m in self.months]
+        else:
+            self._share_cells(row, spec)
+
+    def _share_cells(self, row: Row, spec: RowSpec) -> None:
+        """A share per column; none in the columns before the project first registered the
+        snapshot fact the row counts."""
+        numerator, denominator = _SHARES.get(spec.id, (spec.id, "ins"))
+        nums, dens = self.counts[numerator], self.counts[denominator]
+        row.cells = [Cell(nums[k], dens[k]) for k in range(self.grid.width)]
+        kind = _SNAPSHOT.get(spec.id)
+        if kind is not None and kind in self.firsts:
+            _before_first(row, self.days, self.firsts[kind], _SNAPSHOT_LABELS[kind])
+
+
+def _uncounted_goal_rows(
+    template: ProgramTemplate, goals: Sequence[Goal], rows: list[Row], width: int
+) -> list[Row]:
+    """A goal of a user's template that names no row the program counts: kept, and said so."""
+    known = {row.id for row in rows} | {spec.id for spec in template.measures}
+    return [
+        Row(
+            goal.measure,
+            goal.label,
+            SHARE if goal.unit == SHARE else COUNT,
+            "Programmet opgør ikke dette mål: ingen data.",
+            availability=NO_DATA,
+            cells=[None] * width,
+            goals=dict(goal.targets),
+            goal_unit=goal.unit,
+        )
+        for goal in goals
+        if goal.measure not in known
+    ]
 
 
 def _count_columns(
@@ -1032,51 +1072,55 @@ def _engine_rows(
     whole window counted up to it); nothing at the baseline. A period without data
     (:attr:`MeasureResult.no_data`) is a column without data; a measure whose fact the project
     never registered is a row without data."""
-    rows = []
-    for spec in template.measures:
-        by_end = {str(r.period_end): r for r in report.for_measure(spec.id)}
-        goal = goals.get(spec.id)
-        caseload = spec.kind == "caseload"
-        cells: list[Cell | None] = [None]
-        missing: set[int] = set()
-        for k, month in enumerate(months, start=1):
-            r = by_end.get(month)
-            if r is not None and r.no_data:
-                missing.add(k)
-                r = None
-            cells.append(None if r is None else Cell(r.numerator, r.denominator))
-        never = any(
-            report.first_registrations.get(fact, "") is None for fact in snapshot_facts(spec)
-        )
-        unit_text = {
-            "month": "pr. måned",
-            "rolling_quarter": "i rullende kvartaler (kvartalet, der slutter i måneden)",
-            "period": "for hele perioden til og med måneden",
-        }[spec.unit]
-        values = [t.value for t in spec.thresholds]
-        threshold = (
-            (min(values) if spec.direction == "at_least" else max(values)) if values else None
-        )
-        rows.append(
-            Row(
-                spec.id,
-                goal.label if goal is not None else f"Resultatkrav: {spec.name}",
-                RATIO if caseload else SHARE,
-                f"Som på siden Mål, {unit_text}"
-                + (": sager pr. fuldtids koordinerende sagsbehandler." if caseload else "."),
-                spec.direction,
-                cells=cells,
-                goals=dict(goal.targets) if goal is not None else {},
-                goal_unit=goal.unit if goal is not None else (COUNT if caseload else SHARE),
-                availability=NO_DATA if never else OK,
-                engine=True,
-                threshold=threshold,
-                no_data_columns=frozenset() if never else frozenset(missing),
-                no_data_reason=no_data_reason(spec, report.first_registrations)
-                if missing or never
-                else "",
-            )
-        )
-        if never:
-            rows[-1].cells = [None] * len(cells)
-    return rows
+    return [_engine_row(spec, report, months, goals.get(spec.id)) for spec in template.measures]
+
+
+#: How an engine row's measurement period relates to its month column, by the measure's unit.
+_UNIT_TEXTS = {
+    "month": "pr. måned",
+    "rolling_quarter": "i rullende kvartaler (kvartalet, der slutter i måneden)",
+    "period": "for hele perioden til og med måneden",
+}
+
+
+def _engine_row(spec: MeasureSpec, report: Report, months: list[str], goal: Goal | None) -> Row:
+    caseload = spec.kind == "caseload"
+    cells, missing = _engine_cells(report.for_measure(spec.id), months)
+    never = any(report.first_registrations.get(fact, "") is None for fact in snapshot_facts(spec))
+    values = [t.value for t in spec.thresholds]
+    threshold = (min(values) if spec.direction == "at_least" else max(values)) if values else None
+    row = Row(
+        spec.id,
+        goal.label if goal is not None else f"Resultatkrav: {spec.name}",
+        RATIO if caseload else SHARE,
+        f"Som på siden Mål, {_UNIT_TEXTS[spec.unit]}"
+        + (": sager pr. fuldtids koordinerende sagsbehandler." if caseload else "."),
+        spec.direction,
+        cells=cells,
+        goals=dict(goal.targets) if goal is not None else {},
+        goal_unit=goal.unit if goal is not None else (COUNT if caseload else SHARE),
+        availability=NO_DATA if never else OK,
+        engine=True,
+        threshold=threshold,
+        no_data_columns=frozenset() if never else frozenset(missing),
+        no_data_reason=no_data_reason(spec, report.first_registrations) if missing or never else "",
+    )
+    if never:
+        row.cells = [None] * len(cells)
+    return row
+
+
+def _engine_cells(
+    results: Sequence[MeasureResult], months: list[str]
+) -> tuple[list[Cell | None], set[int]]:
+    """The cells of one measure (none at the baseline), and the columns without data."""
+    by_end = {str(r.period_end): r for r in results}
+    cells: list[Cell | None] = [None]
+    missing: set[int] = set()
+    for k, month in enumerate(months, start=1):
+        r = by_end.get(month)
+        if r is not None and r.no_data:
+            missing.add(k)
+            r = None
+        cells.append(None if r is None else Cell(r.numerator, r.denominator))
+    return cells, missing
