@@ -911,6 +911,7 @@ class _Kind:
 
     def __init__(self, run: _MeasureRun) -> None:
         self.run = run
+        self.ctx = run.ctx
 
     def evaluate(self, bounds: list[tuple[int, int]]) -> None:
         raise NotImplementedError
@@ -943,7 +944,7 @@ class _Share(_Kind):
             return self._qualifying_by_month(dens, bounds)
         return [
             den & self._qualifying_by_date(citizen, bounds) if den else 0
-            for citizen, den in zip(self.run.ctx.objects(), dens)
+            for citizen, den in zip(self.ctx.objects(), dens)
         ]
 
     def _qualifying_by_month(self, dens: list[int], bounds: list[tuple[int, int]]) -> list[int]:
@@ -1106,6 +1107,7 @@ class _Population:
 
     def __init__(self, run: _MeasureRun) -> None:
         self.run = run
+        self.ctx = run.ctx
 
     def denominators(self, bounds: list[tuple[int, int]], aligned: bool) -> list[int]:
         raise NotImplementedError
@@ -1124,7 +1126,7 @@ class _TargetGroup(_Population):
     def denominators(self, bounds: list[tuple[int, int]], aligned: bool) -> list[int]:
         if aligned:
             return self._by_month(bounds)
-        ctx = self.run.ctx
+        ctx = self.ctx
         return [
             self._by_date(citizen, entry, bounds)
             for citizen, entry in zip(ctx.objects(), ctx.entries)
@@ -1207,7 +1209,7 @@ class _BirRollingQuarter(_Population):
         """The baseline week's first day, and per quarter: the end of the time in which being
         in ressourceforløb brings a citizen in, and the end of the quarter's last ISO week
         (ISO text, as the rows hold dates)."""
-        ctx = self.run.ctx
+        ctx = self.ctx
         baseline_start, baseline_end = baseline_week(ctx.template)
         until, last_week = [], []
         for a, b in bounds:
@@ -1219,7 +1221,7 @@ class _BirRollingQuarter(_Population):
 
     def _masks(self, bounds: list[tuple[int, int]]) -> list[int]:
         baseline_start, until, last_week = self._weeks(bounds)
-        ctx = self.run.ctx
+        ctx = self.ctx
         p = len(bounds)
         dens = []
         for (_cid, _name, _group, _entry, exit_date, reason), spans in zip(
@@ -1242,7 +1244,7 @@ class _BirRollingQuarter(_Population):
         return dens
 
     def reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
-        baseline_start, baseline_end = baseline_week(self.run.ctx.template)
+        baseline_start, baseline_end = baseline_week(self.ctx.template)
         rf = [s for s in citizen.periods if s.kind == PeriodKind.RESSOURCEFORLOEB.value]
         if any(s.overlaps(baseline_start, baseline_end) for s in rf):
             return "i ressourceforløb i første uge af {month}".format(
@@ -1325,7 +1327,7 @@ class _Caseload(_Kind):
     def _numerators(self, bounds: list[tuple[int, int]]) -> tuple[list[int], dict[str, int]]:
         """Per citizen, the months they are on a counted caseworker's caseload; per counted
         caseworker, the months they have a citizen."""
-        ctx = self.run.ctx
+        ctx = self.ctx
         counted = self._counted_caseworkers()
         stops = self._stops()
         n = ctx.n
@@ -1351,7 +1353,7 @@ class _Caseload(_Kind):
     def _full_time(self, staff_masks: dict[str, int], p: int) -> list[float]:
         """Each month's full-time caseworkers: hours counted exactly, staff grouped by weekly
         hours, counted per month."""
-        staff = self.run.ctx.rows.staff
+        staff = self.ctx.rows.staff
         by_hours: dict[float, list[int]] = {}
         for sid, mask in staff_masks.items():
             by_hours.setdefault(staff[sid].hours_per_week, []).append(mask)
@@ -1367,7 +1369,7 @@ class _Caseload(_Kind):
     def _months(self, start: str, end: str | None, stop: int) -> int:
         """Months (of the range) whose last day an assignment from start to end covers, before
         the month index ``stop`` (the month the citizen left in, or n)."""
-        ctx = self.run.ctx
+        ctx = self.ctx
         last = ctx.n - 1 if end is None else ctx.last_month_end_by[end] - ctx.base
         if last > stop - 1:
             last = stop - 1
@@ -1378,13 +1380,13 @@ class _Caseload(_Kind):
         and their citizens are left out."""
         return {
             sid
-            for sid, s in self.run.ctx.rows.staff.items()
+            for sid, s in self.ctx.rows.staff.items()
             if s.role == StaffRole.CASEWORKER and counts_in_caseload(s.role, s.hours_per_week)
         }
 
     def _stops(self) -> dict[str, int]:
         """Citizen id → the month index (of the range) from which they have left."""
-        ctx = self.run.ctx
+        ctx = self.ctx
         return {
             cid: ctx.month_of[exit_date] - ctx.base
             for cid, _name, _group, _entry, exit_date, reason in ctx.rows.citizens
@@ -1393,7 +1395,7 @@ class _Caseload(_Kind):
 
     def _rf_months(self, i: int, stop: int) -> int:
         """Months whose last day a ressourceforløb of citizen ``i`` covers (before ``stop``)."""
-        spans = self.run.ctx.ressourceforloeb[i]
+        spans = self.ctx.ressourceforloeb[i]
         mask = 0
         for start, end in spans or ():
             mask |= self._months(start, end, stop)
@@ -1417,7 +1419,7 @@ class _Caseload(_Kind):
 
     def _initials(self, k: int) -> dict[str, set[str]]:
         """Citizen id → the initials of the counted caseworkers who have them in month k."""
-        ctx = self.run.ctx
+        ctx = self.ctx
         staff = ctx.rows.staff
         counted = self._counted_caseworkers()
         stops = self._stops()
