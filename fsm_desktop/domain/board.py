@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
+from types import EllipsisType
+from typing import Any
 
 from fsm_desktop.domain.cpr import age_on, mask
 from fsm_desktop.domain.model import BoardColumn
@@ -72,7 +74,7 @@ class BoardCard:
     exit_reason: str = ""
     #: The name in lower case (what the search box compares with), and the sort key.
     search: str = field(init=False, default="", repr=False, compare=False)
-    key: tuple = field(init=False, default=(), repr=False, compare=False)
+    key: tuple[str, ...] = field(init=False, default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.search = self.name.lower()
@@ -241,7 +243,8 @@ class Lane:
     #: The rows the lane takes in every column now (kept in step while cards move).
     rows: int = 1
 
-    def count(self, column: BoardColumn | None = ...) -> int:  # type: ignore[assignment]
+    def count(self, column: BoardColumn | EllipsisType | None = ...) -> int:
+        """The cards in ``column``; without one, in every column."""
         if column is ...:
             return sum(len(cards) for cards in self.cells.values())
         return len(self.cells.get(column, ()))
@@ -259,7 +262,7 @@ class Lane:
 Change = tuple[str, int, object]
 
 
-def _sort_key(card: BoardCard) -> tuple:
+def _sort_key(card: BoardCard) -> tuple[str, ...]:
     return card.key
 
 
@@ -278,10 +281,10 @@ def group_cards(cards: Iterable[BoardCard], lane_by: str) -> Groups:
     groups: Groups = {}
     for card in cards:
         key = lane_of(card)
-        cells = groups.get(key)
-        if cells is None:
-            cells = groups[key] = {c: [] for c in COLUMNS}
-        cells[card.column].append(card)
+        lane = groups.get(key)
+        if lane is None:
+            lane = groups[key] = {c: [] for c in COLUMNS}
+        lane[card.column].append(card)
     return groups
 
 
@@ -469,7 +472,7 @@ class BoardLayout:
         return changes
 
 
-def apply_changes(rows: list, changes: Sequence[Change]) -> None:
+def apply_changes(rows: list[Any], changes: Sequence[Change]) -> None:
     """Apply one column's changes to a plain list (what a model does with begin/end calls)."""
     for kind, row, entry in changes:
         if kind == "insert":

@@ -22,6 +22,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 # The engine's exact threshold test and bit counting, so a group is judged as the whole is.
 from fsm_desktop.domain.measures import (
@@ -225,7 +226,7 @@ def restrict_measure(
                 if num & inside:
                     in_num.append(num & inside)
     numerators, denominators = _column_counts(in_num, width), _column_counts(in_den, width)
-    out = []
+    out: list[MeasureResult] = []
     for r in results:
         k = r.bits()[3]
         out.append(_group_result(r, group, people, numerators[k], denominators[k]))
@@ -255,6 +256,10 @@ def restrict_report(report: Report, group: CitizenGroup, people: Mapping[str, Pe
     )
 
 
+#: A kind of citizen as a breakdown counts them: (gender, origin, age on the period's last day).
+_Kind = tuple[str | None, str | None, int | None]
+
+
 @dataclass(frozen=True, slots=True)
 class GroupCount:
     group: CitizenGroup
@@ -279,8 +284,8 @@ def breakdown(
     rows, nums, dens, k = result.bits()
     on = result.period_end.last
     # Citizens counted by (gender, origin, age): a few hundred kinds, whatever the project size.
-    in_den: Counter[tuple] = Counter()
-    in_num: Counter[tuple] = Counter()
+    in_den: Counter[_Kind | None] = Counter()
+    in_num: Counter[_Kind | None] = Counter()
     get = people.get
     for row, num, den in zip(rows, nums, dens):
         if den >> k & 1:
@@ -303,7 +308,7 @@ def breakdown(
     out = []
     for g in (*groups, *extra):
 
-        def inside(kind: tuple | None, g: CitizenGroup = g) -> bool:
+        def inside(kind: _Kind | None, g: CitizenGroup = g) -> bool:
             return g.is_all or (kind is not None and g.matches(*kind))
 
         num = sum(n for kind, n in in_num.items() if inside(kind))
@@ -314,7 +319,7 @@ def breakdown(
     return out
 
 
-def people_from_rows(rows: Iterable[tuple]) -> dict[str, Person]:
+def people_from_rows(rows: Iterable[tuple[Any, ...]]) -> dict[str, Person]:
     """(id, gender, origin, birth date as ISO text or None) rows → citizen id → Person."""
     dates: dict[str, dt.date] = {}
     people = {}

@@ -313,7 +313,7 @@ class AssignmentRows:
       borgeren afsluttes hos en sagsbehandler, skifter ydelse eller flytter kommune" ends it:
       seed 003, registration §3); None for initiatives without that rule"""
 
-    assignments: Sequence[tuple]
+    assignments: Sequence[tuple[Any, ...]]
     left: Mapping[str, str] = field(default_factory=dict)
     registered_while: Mapping[str, Sequence[tuple[str, str | None]]] | None = None
 
@@ -617,18 +617,8 @@ def warnings(people: Sequence[PersonLoad], teams: Sequence[TeamLoad] = ()) -> li
     over, in_range, other = [], [], []
     for p in people:
         who = f"{p.record.initials} ({p.record.name})"
-        if p.status is Status.OVER and p.other:
-            over.append(
-                "{who} har {load} sager pr. fuldtid med {other} andre sager – over grænsen på {limit}.".format(
-                    who=who, load=_num(p.whole_per_fte), other=p.other, limit=_num(p.limit.high)
-                )
-            )
-        elif p.status is Status.OVER:
-            over.append(
-                "{who} har {load} borgere pr. fuldtid – over grænsen på {limit}.".format(
-                    who=who, load=_num(p.per_fte), limit=_num(p.limit.high)
-                )
-            )
+        if p.status is Status.OVER:
+            over.append(_person_over(p, who))
         if p.gone_with_citizens:
             when = (
                 p.record.active_to
@@ -660,19 +650,42 @@ def warnings(people: Sequence[PersonLoad], teams: Sequence[TeamLoad] = ()) -> li
             )
     for t in teams:
         if t.status is Status.OVER:
+            load, limit = _against_limit(t)
             over.insert(
                 0,
                 "{role} har i alt {load} borgere pr. fuldtid – over grænsen på {limit}.".format(
-                    role=ROLE_PLURAL[t.role], load=_num(t.per_fte), limit=_num(t.limit.high)
+                    role=ROLE_PLURAL[t.role], load=_num(load), limit=_num(limit.high)
                 ),
             )
         elif t.status is Status.IN_RANGE:
+            load, limit = _against_limit(t)
             in_range.append(
                 "{role} har i alt {load} borgere pr. fuldtid – inden for {limit}.".format(
-                    role=ROLE_PLURAL[t.role], load=_num(t.per_fte), limit=t.limit.label()
+                    role=ROLE_PLURAL[t.role], load=_num(load), limit=limit.label()
                 )
             )
     return over + other + in_range
+
+
+def _person_over(p: PersonLoad, who: str) -> str:
+    """The warning for a person over the limit (with other cases: the whole caseload)."""
+    limit, load, whole = p.limit, p.per_fte, p.whole_per_fte
+    if limit is None or load is None or whole is None:  # judge(): OVER needs a load and a limit
+        raise ValueError("over the limit without a load or a limit")
+    if p.other:
+        return "{who} har {load} sager pr. fuldtid med {other} andre sager – over grænsen på {limit}.".format(
+            who=who, load=_num(whole), other=p.other, limit=_num(limit.high)
+        )
+    return "{who} har {load} borgere pr. fuldtid – over grænsen på {limit}.".format(
+        who=who, load=_num(load), limit=_num(limit.high)
+    )
+
+
+def _against_limit(t: TeamLoad) -> tuple[Fraction, Limit]:
+    """The load and the limit of a role judged against its limit (over it, or in its range)."""
+    if t.per_fte is None or t.limit is None:  # judge(): never without a load and a limit
+        raise ValueError("a status against a limit without a load or a limit")
+    return t.per_fte, t.limit
 
 
 def shown(load: PersonLoad) -> bool:
@@ -813,7 +826,7 @@ def plan_reassignment(
     return ReassignmentPlan(role, day, tuple(moves), tuple(skipped))
 
 
-def _case_order(case: OpenCase) -> tuple:
+def _case_order(case: OpenCase) -> tuple[str, str]:
     return (case.name.casefold(), case.citizen_id)
 
 

@@ -8,6 +8,8 @@ the command line prints it as it is. Anything else that escapes is a program err
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class KnownError(Exception):
     """An error the user can do something about, with a Danish message."""
@@ -21,7 +23,7 @@ class KnownError(Exception):
     def message(self) -> str:
         return self.template.format(**self.params)
 
-    def translated(self, translate) -> str:
+    def translated(self, translate: Callable[[str], str]) -> str:
         """The message through ``translate(template) -> str`` (Qt's translate in the GUI)."""
         return translate(self.template).format(**self.params)
 

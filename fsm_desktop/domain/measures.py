@@ -25,9 +25,10 @@ import bisect
 import calendar
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 # The caseload arithmetic (a full-time week of 37 hours; who counts) is shared with the
 # Medarbejdere page (docs/caseload.md).
@@ -212,10 +213,10 @@ class FactRows:
     - births: citizen id → birth date, when the target group has a minimum age
     """
 
-    citizens: Sequence[tuple]
-    periods: Sequence[tuple] = ()
-    paid_hours: Sequence[tuple] = ()
-    assignments: Sequence[tuple] = ()
+    citizens: Sequence[tuple[Any, ...]]
+    periods: Sequence[tuple[Any, ...]] = ()
+    paid_hours: Sequence[tuple[Any, ...]] = ()
+    assignments: Sequence[tuple[Any, ...]] = ()
     staff: dict[str, StaffFacts] = field(default_factory=dict)
     births: Mapping[str, str] | None = None
     #: citizen id → CitizenFacts, built on first use (drill-down reasons, windows that start or
@@ -223,11 +224,14 @@ class FactRows:
     objects: dict[str, CitizenFacts] | None = field(default=None, repr=False, compare=False)
     #: target_group_entries per target-group rule: the engine and the status sheet count the
     #: same rows.
-    entries: dict[tuple, list[str | None]] = field(default_factory=dict, repr=False, compare=False)
+    entries: dict[tuple[Any, ...], list[str | None]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def citizen_facts(self) -> dict[str, CitizenFacts]:
         if self.objects is None:
-            day = IsoDates().of
+            dates = IsoDates()
+            day = dates.of
             objects = {
                 cid: CitizenFacts(
                     cid,
@@ -240,11 +244,11 @@ class FactRows:
                 for cid, name, group, entry, exit_date, reason in self.citizens
             }
             for cid, kind, start, end in self.periods:
-                objects[cid].periods.append(Span(kind, day(start), day(end)))
+                objects[cid].periods.append(Span(kind, dates[start], day(end)))
             for cid, month, hours in self.paid_hours:
                 objects[cid].paid_hours[month] = hours
             for cid, staff_id, role, start, end in self.assignments:
-                objects[cid].assignments.append(Span(role, day(start), day(end), staff_id))
+                objects[cid].assignments.append(Span(role, dates[start], day(end), staff_id))
             for cid, born in (self.births or {}).items():
                 if cid in objects:
                     objects[cid].birth_date = day(born)
@@ -446,7 +450,7 @@ class MeasureResult:
             return [], []
         return self._run.members(self._position)
 
-    def bits(self) -> tuple[Sequence[tuple], Sequence[int], Sequence[int], int]:
+    def bits(self) -> tuple[Sequence[tuple[Any, ...]], Sequence[int], Sequence[int], int]:
         """The counts as bits, to count them by group (domain/breakdown.py): the citizen rows
         (id first), each citizen's numerator and denominator masks over all the measure's
         periods (shared by its results; bit k = period k), and this result's k. Caseload has
@@ -503,7 +507,7 @@ def _column_counts(masks: Iterable[int], width: int) -> list[int]:
     return [((together >> i) & ones).bit_count() for i in range(width)]
 
 
-class _MonthOf(dict):
+class _MonthOf(dict[str, int]):
     """ISO date or month text → month index (year × 12 + month − 1), each text parsed once."""
 
     def __missing__(self, text: str) -> int:
@@ -511,7 +515,7 @@ class _MonthOf(dict):
         return index
 
 
-class _LastMonthEndBy(dict):
+class _LastMonthEndBy(dict[str, int]):
     """ISO date → index of the last month whose last day is on or before it."""
 
     def __missing__(self, text: str) -> int:
@@ -549,7 +553,7 @@ class _Context:
         self.width = self.n + _LOOKBACK
         self.month_of = _MonthOf()
         self.last_month_end_by = _LastMonthEndBy()
-        self.shared: dict[tuple, list[int]] = {}
+        self.shared: dict[tuple[Any, ...], list[int]] = {}
         self.index = {row[0]: i for i, row in enumerate(rows.citizens)}
         count = len(rows.citizens)
         self._zeros = [0] * count
@@ -595,7 +599,10 @@ class _Context:
         return self._masks.get(frozenset(sources), self._zeros)
 
     def _scan_periods(
-        self, periods: Iterable[tuple], slots: dict[str, list[list[int]]], ressourceforloeb: bool
+        self,
+        periods: Iterable[tuple[Any, ...]],
+        slots: dict[str, list[list[int]]],
+        ressourceforloeb: bool,
     ) -> None:
         """One pass over (citizen_id, kind, start, end) rows."""
         index, month_of = self.index, self.month_of
@@ -623,10 +630,11 @@ class _Context:
             if ressourceforloeb and kind == rf:
                 if cid != last_cid:
                     last_cid, i = cid, index[cid]
-                if rf_spans[i] is None:
+                spans = rf_spans[i]
+                if spans is None:
                     rf_spans[i] = [(start, end)]
                 else:
-                    rf_spans[i].append((start, end))
+                    spans.append((start, end))
 
     def _scan_paid_hours(self, targets: list[list[int]]) -> None:
         index, month_of, ext_base, width = self.index, self.month_of, self.ext_base, self.width
@@ -753,15 +761,18 @@ def _target_group_entries(template: ProgramTemplate, rows: FactRows) -> list[str
 
 
 class _MeasureRun:
-    """One measure over the range: the measurement periods and each citizen's masks."""
+    """One measure over the range: the measurement periods and each citizen's masks. What is
+    counted is the measure kind's (:data:`_KINDS`: one class per kind) and, for a share, its
+    population rule's (:data:`_POPULATIONS`: one class per rule); the run holds what they
+    share: the periods and the month masks' conversion to period masks."""
 
     def __init__(self, ctx: _Context, spec: MeasureSpec) -> None:
         self.ctx = ctx
         self.spec = spec
         self.periods: list[tuple[Month, Month]] = []
         self.bounds: list[tuple[int, int]] = []
-        self.numerators: list[float] = []
-        self.denominators: list[float] = []
+        self.numerators: Sequence[float] = []
+        self.denominators: Sequence[float] = []
         # Per citizen (in row order): bit k set = in the numerator / denominator of period k.
         self.nums: list[int] = []
         self.dens: list[int] = []
@@ -828,7 +839,9 @@ class _MeasureRun:
             return None
         return max(Month.of(self.spec.qualifying_from).index - self.ctx.base, -offset)
 
-    def _to_periods(self, bounds: list[tuple[int, int]], offset: int, qualifying: bool = False):
+    def _to_periods(
+        self, bounds: list[tuple[int, int]], offset: int, qualifying: bool = False
+    ) -> Callable[[int], int]:
         """The function month mask → period mask (bit k: the mask touches period k), for
         masks whose bit 0 is month ``base - offset``. ``qualifying``: for a numerator's sources,
         whose "period" may start earlier (``qualifying_from``)."""
@@ -838,18 +851,7 @@ class _MeasureRun:
             return lambda mask: (mask >> lo) & period_mask
         if self.spec.unit == "rolling_quarter":
             return lambda mask: ((mask | (mask >> 1) | (mask >> 2)) >> lo) & period_mask
-        earlier = self._qualifying_from_index(offset) if qualifying else None
-        period_masks = [
-            (
-                k,
-                _bits(
-                    a + offset if earlier is None else min(a, earlier) + offset,
-                    b + offset,
-                    self.ctx.n + offset,
-                ),
-            )
-            for k, (a, b) in enumerate(bounds)
-        ]
+        period_masks = self._period_masks(bounds, offset, qualifying)
         if len(period_masks) == 1:  # one measurement over the window (Frontrunner's year)
             only = period_masks[0][1]
             return lambda mask: 1 if mask & only else 0
@@ -863,59 +865,95 @@ class _MeasureRun:
 
         return to_periods
 
-    # --- evaluation -------------------------------------------------------------------------------
+    def _period_masks(
+        self, bounds: list[tuple[int, int]], offset: int, qualifying: bool
+    ) -> list[tuple[int, int]]:
+        """(k, the months of period k as a mask whose bit 0 is month ``base - offset``)."""
+        earlier = self._qualifying_from_index(offset) if qualifying else None
+        return [
+            (
+                k,
+                _bits(
+                    a + offset if earlier is None else min(a, earlier) + offset,
+                    b + offset,
+                    self.ctx.n + offset,
+                ),
+            )
+            for k, (a, b) in enumerate(bounds)
+        ]
+
+    # --- evaluation and drill-down: the measure kind's ---------------------------------------------
     def _evaluate(self) -> None:
         bounds = self.bounds = self._period_bounds()
         self.periods = [
             (Month.from_index(self.ctx.base + a), Month.from_index(self.ctx.base + b))
             for a, b in bounds
         ]
-        p = len(bounds)
-        if self.spec.kind == "caseload":
-            self._evaluate_caseload(bounds)
-            return
-        if not bounds:
-            return
-        rule = self.spec.population.rule
-        aligned = self._month_aligned(bounds)
-        key = (rule, self.spec.unit, tuple(bounds))
-        if rule == "bir_rolling_quarter":
-            dens = self._shared(key, lambda: self._dens_bir(bounds))
-        elif rule == "seniority_one_year":
-            dens = self._shared(key, lambda: self._dens_seniority(bounds))
-        elif aligned:
-            dens = self._dens_target_group(bounds)
-        else:
-            dens = [
-                self._den_target_group_by_date(c, entry, bounds)
-                for c, entry in zip(self.ctx.objects(), self.ctx.entries)
-            ]
-        if self.spec.kind == "passive_share":
-            nums = self._passive(dens, bounds)
-        elif aligned:
-            nums = self._qualifying_by_month(dens, bounds)
-        else:
-            nums = [
-                den & self._qualifying_by_date(citizen, bounds) if den else 0
-                for citizen, den in zip(self.ctx.objects(), dens)
-            ]
-        self.nums, self.dens = nums, dens
-        self.numerators = _column_counts(nums, p)
-        self.denominators = _column_counts(dens, p)
+        _KINDS.get(self.spec.kind, _Share)(self).evaluate(bounds)
 
-    def _shared(self, key: tuple, make) -> list[int]:
+    def shared(self, key: tuple[object, ...], make: Callable[[], list[int]]) -> list[int]:
         """A denominator computed once per run for every measure with the same rule."""
         found = self.ctx.shared.get(key)
         if found is None:
             found = self.ctx.shared[key] = make()
         return found
 
+    def members(self, k: int) -> tuple[list[Member], list[Member]]:
+        return _KINDS.get(self.spec.kind, _Share)(self).members(k)
+
+
+# --- the measure kinds ---------------------------------------------------------------------------
+
+
+class _Kind:
+    """How one kind of measure counts its numerator and denominator over a run's periods, and
+    who is behind them (:meth:`members`). Made for the one call, so it holds no state."""
+
+    def __init__(self, run: _MeasureRun) -> None:
+        self.run = run
+        self.ctx = run.ctx
+
+    def evaluate(self, bounds: list[tuple[int, int]]) -> None:
+        raise NotImplementedError
+
+    def members(self, k: int) -> tuple[list[Member], list[Member]]:
+        raise NotImplementedError
+
+
+class _Share(_Kind):
+    """``share``: of the denominator (the population rule's citizens), those whom a qualifying
+    source touches in the period and no never-qualifying one does."""
+
+    def evaluate(self, bounds: list[tuple[int, int]]) -> None:
+        if not bounds:
+            return
+        run = self.run
+        aligned = run._month_aligned(bounds)
+        dens = _POPULATIONS.get(run.spec.population.rule, _TargetGroup)(run).denominators(
+            bounds, aligned
+        )
+        nums = self.numerators(dens, bounds, aligned)
+        run.nums, run.dens = nums, dens
+        run.numerators = _column_counts(nums, len(bounds))
+        run.denominators = _column_counts(dens, len(bounds))
+
+    def numerators(
+        self, dens: list[int], bounds: list[tuple[int, int]], aligned: bool
+    ) -> list[int]:
+        if aligned:
+            return self._qualifying_by_month(dens, bounds)
+        return [
+            den & self._qualifying_by_date(citizen, bounds) if den else 0
+            for citizen, den in zip(self.ctx.objects(), dens)
+        ]
+
     def _qualifying_by_month(self, dens: list[int], bounds: list[tuple[int, int]]) -> list[int]:
         """Numerators: the denominator's periods touched by a qualifying source and not by a
         never-qualifying one."""
-        to_periods = self._to_periods(bounds, _LOOKBACK, qualifying=True)
-        qualifying = self.ctx.masks(self._qualifying)
-        never = self.ctx.masks(self._never) if self._never else None
+        run = self.run
+        to_periods = run._to_periods(bounds, _LOOKBACK, qualifying=True)
+        qualifying = run.ctx.masks(run._qualifying)
+        never = run.ctx.masks(run._never) if run._never else None
         nums = [0] * len(dens)
         for i, den in enumerate(dens):
             if den:
@@ -929,13 +967,67 @@ class _MeasureRun:
                     nums[i] = num
         return nums
 
-    def _passive(self, dens: list[int], bounds: list[tuple[int, int]]) -> list[int]:
-        """HIR: the denominator's months in which the citizen had no active offer and no
-        mentor in the 12 months ending with the month's last day (the month and the 11
-        before it)."""
-        to_periods = self._to_periods(bounds, 0)
-        full = (1 << self.ctx.n) - 1
-        actives = self.ctx.masks(self._qualifying)
+    def _qualifying_by_date(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
+        run = self.run
+        mask = 0
+        earlier = run.spec.qualifying_from
+        for k, b in enumerate(bounds):
+            first, last = run._dates(b)
+            if earlier is not None:
+                first = min(first, earlier)
+            if _touches_by_date(citizen, run._qualifying, first, last) and not (
+                run._never and _touches_by_date(citizen, run._never, first, last)
+            ):
+                mask |= 1 << k
+        return mask
+
+    def members(self, k: int) -> tuple[list[Member], list[Member]]:
+        run = self.run
+        first, last = run._dates(run._period_bounds()[k])
+        by_id = run.ctx.rows.citizen_facts()
+        population = _POPULATIONS.get(run.spec.population.rule, _TargetGroup)(run)
+        numerator, denominator = [], []
+        for (cid, *_), num, den in zip(run.ctx.rows.citizens, run.nums, run.dens):
+            if not den >> k & 1:
+                continue
+            citizen = by_id[cid]
+            denominator.append(Member(cid, citizen.name, population.reason(citizen, first, last)))
+            if num >> k & 1:
+                numerator.append(Member(cid, citizen.name, self.reason(citizen, first, last)))
+        numerator.sort(key=lambda m: m.name)
+        denominator.sort(key=lambda m: m.name)
+        return numerator, denominator
+
+    def reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
+        """Why the citizen is in the numerator: the first qualifying source that touches the
+        period (Danish, for the user)."""
+        spec = self.run.spec
+        if spec.qualifying_from is not None:  # Frontrunner: the whole project period
+            first = min(first, spec.qualifying_from)
+        for source in spec.qualifying:
+            if source == PAID_HOURS:
+                found = _paid_hours_reason(citizen, first, last)
+            elif source == JOB_BROKER:
+                found = _job_broker_reason(citizen, first, last)
+            else:
+                found = _period_reason(citizen, source, first, last)
+            if found:
+                return found
+        return ""
+
+
+class _PassiveShare(_Share):
+    """``passive_share`` (HIR): the denominator's months in which the citizen had no active
+    offer and no mentor in the 12 months ending with the month's last day (the month and the
+    11 before it)."""
+
+    def numerators(
+        self, dens: list[int], bounds: list[tuple[int, int]], aligned: bool
+    ) -> list[int]:
+        run = self.run
+        to_periods = run._to_periods(bounds, 0)
+        full = (1 << run.ctx.n) - 1
+        actives = run.ctx.masks(run._qualifying)
         nums = []
         for den, active in zip(dens, actives):
             if not den:
@@ -953,21 +1045,107 @@ class _MeasureRun:
             nums.append(den & ~to_periods(spread & full))
         return nums
 
-    # --- denominators ---------------------------------------------------------------------------
-    def _dens_target_group(self, bounds: list[tuple[int, int]]) -> list[int]:
-        """FSM2 / Frontrunner, for every citizen: the periods in which they are in the group
-        and in the target group (entered by the period's last day, not left before its first
-        day; leaving on any day of a month still touches that month), minus the periods an
-        exemption marking touches."""
+    def reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
+        window_first = (Month.of(last) - 11).first
+        return "hverken aktivt tilbud eller mentor {a} – {b}".format(a=_d(window_first), b=_d(last))
+
+
+def _touches_by_date(
+    citizen: CitizenFacts, sources: Iterable[str], first: dt.date, last: dt.date
+) -> bool:
+    for source in sources:
+        if source == PAID_HOURS:
+            for month, hours in citizen.paid_hours.items():
+                if hours > 0:
+                    m = Month.parse(month)
+                    if m.first <= last and m.last >= first:
+                        return True
+        elif source == JOB_BROKER:
+            if any(s.kind == JOB_BROKER and s.overlaps(first, last) for s in citizen.assignments):
+                return True
+        elif any(s.kind == source and s.overlaps(first, last) for s in citizen.periods):
+            return True
+    return False
+
+
+def _paid_hours_reason(citizen: CitizenFacts, first: dt.date, last: dt.date) -> str | None:
+    months = sorted(
+        m
+        for m, h in citizen.paid_hours.items()
+        if h > 0 and Month.parse(m).first <= last and Month.parse(m).last >= first
+    )
+    if not months:
+        return None
+    return "løntimer i {month} ({hours:g} t.)".format(
+        month=months[0], hours=citizen.paid_hours[months[0]]
+    )
+
+
+def _job_broker_reason(citizen: CitizenFacts, first: dt.date, last: dt.date) -> str | None:
+    for s in citizen.assignments:
+        if s.kind == JOB_BROKER and s.overlaps(first, last):
+            return "jobformidler fra {date}".format(date=_d(s.start))
+    return None
+
+
+def _period_reason(citizen: CitizenFacts, source: str, first: dt.date, last: dt.date) -> str | None:
+    for s in sorted(citizen.periods, key=lambda s: s.start):
+        if s.kind == source and s.overlaps(first, last):
+            end = _d(s.end) if s.end else "…"
+            return "{kind} {a} – {b}".format(
+                kind=PERIOD_LABELS[PeriodKind(source)], a=_d(s.start), b=end
+            )
+    return None
+
+
+# --- the population rules: a share's denominator ---------------------------------------------------
+
+
+class _Population:
+    """How a share's denominator is counted (its population rule), and why a citizen is in it
+    (:meth:`reason`). Made for the one call, so it holds no state."""
+
+    def __init__(self, run: _MeasureRun) -> None:
+        self.run = run
+        self.ctx = run.ctx
+
+    def denominators(self, bounds: list[tuple[int, int]], aligned: bool) -> list[int]:
+        raise NotImplementedError
+
+    def reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
+        raise NotImplementedError
+
+    def _shared(self, bounds: list[tuple[int, int]], make: Callable[[], list[int]]) -> list[int]:
+        spec = self.run.spec
+        return self.run.shared((spec.population.rule, spec.unit, tuple(bounds)), make)
+
+
+class _TargetGroup(_Population):
+    """FSM2 / Frontrunner (rule ``target_group``, and any rule without a class of its own)."""
+
+    def denominators(self, bounds: list[tuple[int, int]], aligned: bool) -> list[int]:
+        if aligned:
+            return self._by_month(bounds)
         ctx = self.ctx
-        groups = self.spec.population.groups
-        excluded_kinds = self._excluded
+        return [
+            self._by_date(citizen, entry, bounds)
+            for citizen, entry in zip(ctx.objects(), ctx.entries)
+        ]
+
+    def _by_month(self, bounds: list[tuple[int, int]]) -> list[int]:
+        """For every citizen: the periods in which they are in the group and in the target
+        group (entered by the period's last day, not left before its first day; leaving on any
+        day of a month still touches that month), minus the periods an exemption marking
+        touches."""
+        run = self.run
+        ctx = run.ctx
+        groups = run.spec.population.groups
         month_of, ext_base, width = ctx.month_of, ctx.ext_base, ctx.width
-        to_periods = self._to_periods(bounds, _LOOKBACK)
+        to_periods = run._to_periods(bounds, _LOOKBACK)
         leaving = LEAVING_REASONS
         dens = []
         for (_cid, _name, group, _entry, exit_date, reason), entry, excluded in zip(
-            ctx.rows.citizens, ctx.entries, ctx.masks(excluded_kinds)
+            ctx.rows.citizens, ctx.entries, ctx.masks(run._excluded)
         ):
             if (groups and group not in groups) or entry == NEVER:
                 dens.append(0)
@@ -985,86 +1163,69 @@ class _MeasureRun:
             dens.append(inside)
         return dens
 
-    def _den_target_group_by_date(
+    def _by_date(
         self, citizen: CitizenFacts, entry_iso: str | None, bounds: list[tuple[int, int]]
     ) -> int:
-        """As :meth:`_dens_target_group`, day by day (a window that starts or ends mid-month)."""
-        groups = self.spec.population.groups
+        """As :meth:`_by_month`, day by day (a window that starts or ends mid-month)."""
+        run = self.run
+        groups = run.spec.population.groups
         if (groups and citizen.group not in groups) or entry_iso == NEVER:
             return 0
         entry = None if entry_iso is None else dt.date.fromisoformat(entry_iso)
+        exit_date = citizen.exit_date
         if (
             entry is not None
-            and _leaves(citizen.exit_date, citizen.exit_reason)
-            and citizen.exit_date < entry
+            and exit_date is not None
+            and _leaves(exit_date, citizen.exit_reason)
+            and exit_date < entry
         ):
-            return 0
+            return 0  # left before entering
         mask = 0
         for k, b in enumerate(bounds):
-            first, last = self._dates(b)
+            first, last = run._dates(b)
             if entry is not None and entry > last:
                 continue
             if citizen.left_by(first - dt.timedelta(days=1)):
                 continue
-            if any(s.kind in self._excluded and s.overlaps(first, last) for s in citizen.periods):
+            if any(s.kind in run._excluded and s.overlaps(first, last) for s in citizen.periods):
                 continue
             mask |= 1 << k
         return mask
 
-    def _qualifying_by_date(self, citizen: CitizenFacts, bounds: list[tuple[int, int]]) -> int:
-        mask = 0
-        earlier = self.spec.qualifying_from
-        for k, b in enumerate(bounds):
-            first, last = self._dates(b)
-            if earlier is not None:
-                first = min(first, earlier)
-            if self._touches_by_date(citizen, self._qualifying, first, last) and not (
-                self._never and self._touches_by_date(citizen, self._never, first, last)
-            ):
-                mask |= 1 << k
-        return mask
+    def reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
+        group = " gruppe {g}".format(g=citizen.group) if citizen.group else ""
+        return "i målgruppen{group}".format(group=group)
 
-    def _touches_by_date(
-        self, citizen: CitizenFacts, sources: Iterable[str], first: dt.date, last: dt.date
-    ) -> bool:
-        for source in sources:
-            if source == PAID_HOURS:
-                for month, hours in citizen.paid_hours.items():
-                    if hours > 0:
-                        m = Month.parse(month)
-                        if m.first <= last and m.last >= first:
-                            return True
-            elif source == JOB_BROKER:
-                if any(
-                    s.kind == JOB_BROKER and s.overlaps(first, last) for s in citizen.assignments
-                ):
-                    return True
-            elif any(s.kind == source and s.overlaps(first, last) for s in citizen.periods):
-                return True
-        return False
 
-    def _bir_weeks(self, bounds: list[tuple[int, int]]) -> tuple[str, list[str], list[str]]:
+class _BirRollingQuarter(_Population):
+    """BIR (seed 002 §11): in ressourceforløb in the baseline's first ISO week, or at any time
+    from then to the last ISO week before the quarter; minus those who moved away, retired or
+    died by the end of the quarter's last ISO week."""
+
+    def denominators(self, bounds: list[tuple[int, int]], aligned: bool) -> list[int]:
+        return self._shared(bounds, lambda: self._masks(bounds))
+
+    def _weeks(self, bounds: list[tuple[int, int]]) -> tuple[str, list[str], list[str]]:
         """The baseline week's first day, and per quarter: the end of the time in which being
         in ressourceforløb brings a citizen in, and the end of the quarter's last ISO week
         (ISO text, as the rows hold dates)."""
-        baseline_start, baseline_end = baseline_week(self.ctx.template)
+        ctx = self.ctx
+        baseline_start, baseline_end = baseline_week(ctx.template)
         until, last_week = [], []
         for a, b in bounds:
-            quarter_first = Month.from_index(self.ctx.base + a)
-            quarter_last = Month.from_index(self.ctx.base + b)
+            quarter_first = Month.from_index(ctx.base + a)
+            quarter_last = Month.from_index(ctx.base + b)
             until.append(max(last_iso_week(quarter_first - 1)[1], baseline_end).isoformat())
             last_week.append(last_iso_week(quarter_last)[1].isoformat())
         return baseline_start.isoformat(), until, last_week
 
-    def _dens_bir(self, bounds: list[tuple[int, int]]) -> list[int]:
-        """BIR (seed 002 §11): in ressourceforløb in the baseline's first ISO week, or at any
-        time from then to the last ISO week before the quarter; minus those who moved away,
-        retired or died by the end of the quarter's last ISO week."""
-        baseline_start, until, last_week = self._bir_weeks(bounds)
+    def _masks(self, bounds: list[tuple[int, int]]) -> list[int]:
+        baseline_start, until, last_week = self._weeks(bounds)
+        ctx = self.ctx
         p = len(bounds)
         dens = []
         for (_cid, _name, _group, _entry, exit_date, reason), spans in zip(
-            self.ctx.rows.citizens, self.ctx.ressourceforloeb
+            ctx.rows.citizens, ctx.ressourceforloeb
         ):
             earliest = None
             if spans is not None:
@@ -1082,15 +1243,32 @@ class _MeasureRun:
             dens.append(_bits(k_first, k_stop - 1, p))
         return dens
 
-    def _dens_seniority(self, bounds: list[tuple[int, int]]) -> list[int]:
-        """HIR passive share: in ressourceforløb on the month's last day D, in a course that
-        began no later than the last day of the same month a year earlier; not left by D."""
-        if self.spec.unit != "month":
+    def reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
+        baseline_start, baseline_end = baseline_week(self.ctx.template)
+        rf = [s for s in citizen.periods if s.kind == PeriodKind.RESSOURCEFORLOEB.value]
+        if any(s.overlaps(baseline_start, baseline_end) for s in rf):
+            return "i ressourceforløb i første uge af {month}".format(
+                month=_month_name(baseline_start + dt.timedelta(days=3))
+            )
+        start = min(s.start for s in rf if s.end is None or s.end >= baseline_start)
+        return "i ressourceforløb fra {date}".format(date=_d(start))
+
+
+class _SeniorityOneYear(_Population):
+    """HIR passive share: in ressourceforløb on the month's last day D, in a course that began
+    no later than the last day of the same month a year earlier; not left by D."""
+
+    def denominators(self, bounds: list[tuple[int, int]], aligned: bool) -> list[int]:
+        return self._shared(bounds, lambda: self._masks(bounds))
+
+    def _masks(self, bounds: list[tuple[int, int]]) -> list[int]:
+        run = self.run
+        if run.spec.unit != "month":
             raise ValueError("seniority_one_year is counted per month")
-        ctx = self.ctx
+        ctx = run.ctx
         base, n = ctx.base, ctx.n
         month_of, last_month_end_by = ctx.month_of, ctx.last_month_end_by
-        to_periods = self._to_periods(bounds, 0)
+        to_periods = run._to_periods(bounds, 0)
         dens = [0] * len(ctx.rows.citizens)
         for i, spans in enumerate(ctx.ressourceforloeb):
             if spans is None:
@@ -1108,8 +1286,87 @@ class _MeasureRun:
                 dens[i] = to_periods(mask)
         return dens
 
-    # --- caseload -------------------------------------------------------------------------------
-    def _caseload_months(self, start: str, end: str | None, stop: int) -> int:
+    def reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
+        rf = [
+            s
+            for s in citizen.periods
+            if s.kind == PeriodKind.RESSOURCEFORLOEB.value and s.overlaps(last, last)
+        ]
+        return "i ressourceforløb siden {date} (mindst 1 år)".format(
+            date=_d(min(s.start for s in rf))
+        )
+
+
+#: Population rule → how its denominator is counted; any other rule: :class:`_TargetGroup`.
+_POPULATIONS: dict[str, type[_Population]] = {
+    "bir_rolling_quarter": _BirRollingQuarter,
+    "seniority_one_year": _SeniorityOneYear,
+}
+
+
+# --- caseload ------------------------------------------------------------------------------------
+
+
+class _Caseload(_Kind):
+    """``caseload`` (HIR): citizens per full-time coordinating caseworker on the month's last
+    day; a citizen counts once, and only while in ressourceforløb: the registration with a
+    caseworker ends when the citizen changes benefit (seed 003, registration §3)."""
+
+    def evaluate(self, bounds: list[tuple[int, int]]) -> None:
+        run = self.run
+        if run.spec.unit != "month":
+            raise ValueError("caseload is counted per month")
+        p = len(bounds)
+        if not p:
+            return
+        nums, staff_masks = self._numerators(bounds)
+        run.nums = nums
+        run.numerators = _column_counts(nums, p)
+        run.denominators = self._full_time(staff_masks, p)
+
+    def _numerators(self, bounds: list[tuple[int, int]]) -> tuple[list[int], dict[str, int]]:
+        """Per citizen, the months they are on a counted caseworker's caseload; per counted
+        caseworker, the months they have a citizen."""
+        ctx = self.ctx
+        counted = self._counted_caseworkers()
+        stops = self._stops()
+        n = ctx.n
+        lo = bounds[0][0]
+        period_mask = (1 << len(bounds)) - 1
+        caseload_months, index = self._months, ctx.index
+        nums = [0] * len(index)
+        staff_masks: dict[str, int] = {}
+        # Rows mostly come citizen by citizen: look the citizen up only when it changes.
+        last_cid, i, stop, in_rf = None, -1, n, 0
+        for cid, staff_id, role, start, end in ctx.rows.assignments:
+            if role != "sagsbehandler" or staff_id not in counted:
+                continue
+            if cid != last_cid:
+                last_cid, i, stop = cid, index[cid], stops.get(cid, n)
+                in_rf = self._rf_months(i, stop)
+            months = ((caseload_months(start, end, stop) & in_rf) >> lo) & period_mask
+            if months:
+                nums[i] |= months
+                staff_masks[staff_id] = staff_masks.get(staff_id, 0) | months
+        return nums, staff_masks
+
+    def _full_time(self, staff_masks: dict[str, int], p: int) -> list[float]:
+        """Each month's full-time caseworkers: hours counted exactly, staff grouped by weekly
+        hours, counted per month."""
+        staff = self.ctx.rows.staff
+        by_hours: dict[float, list[int]] = {}
+        for sid, mask in staff_masks.items():
+            by_hours.setdefault(staff[sid].hours_per_week, []).append(mask)
+        hours = [Fraction(0)] * p
+        for weekly, masks in by_hours.items():
+            exact = Fraction(str(weekly))
+            for k, count in enumerate(_column_counts(masks, p)):
+                if count:
+                    hours[k] += exact * count
+        # Full-time equivalents (met is compared on this); the outputs round it for display.
+        return [float(h / FULL_TIME_HOURS) for h in hours]
+
+    def _months(self, start: str, end: str | None, stop: int) -> int:
         """Months (of the range) whose last day an assignment from start to end covers, before
         the month index ``stop`` (the month the citizen left in, or n)."""
         ctx = self.ctx
@@ -1141,149 +1398,50 @@ class _MeasureRun:
         spans = self.ctx.ressourceforloeb[i]
         mask = 0
         for start, end in spans or ():
-            mask |= self._caseload_months(start, end, stop)
+            mask |= self._months(start, end, stop)
         return mask
 
-    def _evaluate_caseload(self, bounds: list[tuple[int, int]]) -> None:
-        """HIR: citizens per full-time coordinating caseworker on the month's last day; a
-        citizen counts once, and only while in ressourceforløb: the registration with a
-        caseworker ends when the citizen changes benefit (seed 003, registration §3)."""
-        if self.spec.unit != "month":
-            raise ValueError("caseload is counted per month")
-        p = len(bounds)
-        if not p:
-            return
-        staff = self.ctx.rows.staff
+    def members(self, k: int) -> tuple[list[Member], list[Member]]:
+        """The citizens on a counted caseworker's caseload in month k, with their caseworkers'
+        initials; no denominator members (it is full-time caseworkers)."""
+        run = self.run
+        by_id = run.ctx.rows.citizen_facts()
+        rows = [
+            Member(
+                cid,
+                by_id[cid].name,
+                "sagsbehandler {initials}".format(initials=", ".join(sorted(found))),
+            )
+            for cid, found in self._initials(k).items()
+        ]
+        rows.sort(key=lambda m: (m.reason, m.name))
+        return rows, []
+
+    def _initials(self, k: int) -> dict[str, set[str]]:
+        """Citizen id → the initials of the counted caseworkers who have them in month k."""
+        ctx = self.ctx
+        staff = ctx.rows.staff
         counted = self._counted_caseworkers()
         stops = self._stops()
-        n = self.ctx.n
-        lo = bounds[0][0]
-        period_mask = (1 << p) - 1
-        caseload_months, index = self._caseload_months, self.ctx.index
-        nums = [0] * len(index)
-        staff_masks: dict[str, int] = {}
-        # Rows mostly come citizen by citizen: look the citizen up only when it changes.
-        last_cid, i, stop, in_rf = None, -1, n, 0
-        for cid, staff_id, role, start, end in self.ctx.rows.assignments:
+        to_periods = self.run._to_periods(self.run._period_bounds(), 0)
+        initials: dict[str, set[str]] = {}
+        index, n = ctx.index, ctx.n
+        for cid, staff_id, role, start, end in ctx.rows.assignments:
             if role != "sagsbehandler" or staff_id not in counted:
                 continue
-            if cid != last_cid:
-                last_cid, i, stop = cid, index[cid], stops.get(cid, n)
-                in_rf = self._rf_months(i, stop)
-            months = ((caseload_months(start, end, stop) & in_rf) >> lo) & period_mask
-            if months:
-                nums[i] |= months
-                staff_masks[staff_id] = staff_masks.get(staff_id, 0) | months
-        self.nums = nums
-        self.numerators = _column_counts(nums, p)
-        # Each month's hours, exactly: staff grouped by weekly hours, counted per month.
-        by_hours: dict[float, list[int]] = {}
-        for sid, mask in staff_masks.items():
-            by_hours.setdefault(staff[sid].hours_per_week, []).append(mask)
-        hours = [Fraction(0)] * p
-        for weekly, masks in by_hours.items():
-            exact = Fraction(str(weekly))
-            for k, count in enumerate(_column_counts(masks, p)):
-                if count:
-                    hours[k] += exact * count
-        # Full-time equivalents (met is compared on this); the outputs round it for display.
-        self.denominators = [float(h / FULL_TIME_HOURS) for h in hours]
+            stop = stops.get(cid, n)
+            months = self._months(start, end, stop) & self._rf_months(index[cid], stop)
+            if to_periods(months) >> k & 1:
+                initials.setdefault(cid, set()).add(staff[staff_id].initials)
+        return initials
 
-    # --- drill-down ---------------------------------------------------------------------------------
-    def members(self, k: int) -> tuple[list[Member], list[Member]]:
-        bounds = self._period_bounds()
-        first, last = self._dates(bounds[k])
-        by_id = self.ctx.rows.citizen_facts()
-        if self.spec.kind == "caseload":
-            staff = self.ctx.rows.staff
-            counted = self._counted_caseworkers()
-            stops = self._stops()
-            to_periods = self._to_periods(bounds, 0)
-            initials: dict[str, set[str]] = {}
-            index, n = self.ctx.index, self.ctx.n
-            for cid, staff_id, role, start, end in self.ctx.rows.assignments:
-                if role != "sagsbehandler" or staff_id not in counted:
-                    continue
-                stop = stops.get(cid, n)
-                months = self._caseload_months(start, end, stop) & self._rf_months(index[cid], stop)
-                if to_periods(months) >> k & 1:
-                    initials.setdefault(cid, set()).add(staff[staff_id].initials)
-            rows = [
-                Member(
-                    cid,
-                    by_id[cid].name,
-                    "sagsbehandler {initials}".format(initials=", ".join(sorted(found))),
-                )
-                for cid, found in initials.items()
-            ]
-            rows.sort(key=lambda m: (m.reason, m.name))
-            return rows, []
-        numerator, denominator = [], []
-        for (cid, *_), num, den in zip(self.ctx.rows.citizens, self.nums, self.dens):
-            if not den >> k & 1:
-                continue
-            citizen = by_id[cid]
-            denominator.append(Member(cid, citizen.name, self._den_reason(citizen, first, last)))
-            if num >> k & 1:
-                numerator.append(Member(cid, citizen.name, self._num_reason(citizen, first, last)))
-        numerator.sort(key=lambda m: m.name)
-        denominator.sort(key=lambda m: m.name)
-        return numerator, denominator
 
-    def _den_reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
-        rule = self.spec.population.rule
-        if rule == "bir_rolling_quarter":
-            baseline_start, baseline_end = baseline_week(self.ctx.template)
-            rf = [s for s in citizen.periods if s.kind == PeriodKind.RESSOURCEFORLOEB.value]
-            if any(s.overlaps(baseline_start, baseline_end) for s in rf):
-                return "i ressourceforløb i første uge af {month}".format(
-                    month=_month_name(baseline_start + dt.timedelta(days=3))
-                )
-            start = min(s.start for s in rf if s.end is None or s.end >= baseline_start)
-            return "i ressourceforløb fra {date}".format(date=_d(start))
-        if rule == "seniority_one_year":
-            rf = [
-                s
-                for s in citizen.periods
-                if s.kind == PeriodKind.RESSOURCEFORLOEB.value and s.overlaps(last, last)
-            ]
-            return "i ressourceforløb siden {date} (mindst 1 år)".format(
-                date=_d(min(s.start for s in rf))
-            )
-        group = " gruppe {g}".format(g=citizen.group) if citizen.group else ""
-        return "i målgruppen{group}".format(group=group)
-
-    def _num_reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
-        if self.spec.kind == "passive_share":
-            window_first = (Month.of(last) - 11).first
-            return "hverken aktivt tilbud eller mentor {a} – {b}".format(
-                a=_d(window_first), b=_d(last)
-            )
-        if self.spec.qualifying_from is not None:  # Frontrunner: the whole project period
-            first = min(first, self.spec.qualifying_from)
-        for source in self.spec.qualifying:
-            if source == PAID_HOURS:
-                months = sorted(
-                    m
-                    for m, h in citizen.paid_hours.items()
-                    if h > 0 and Month.parse(m).first <= last and Month.parse(m).last >= first
-                )
-                if months:
-                    return "løntimer i {month} ({hours:g} t.)".format(
-                        month=months[0], hours=citizen.paid_hours[months[0]]
-                    )
-            elif source == JOB_BROKER:
-                for s in citizen.assignments:
-                    if s.kind == JOB_BROKER and s.overlaps(first, last):
-                        return "jobformidler fra {date}".format(date=_d(s.start))
-            else:
-                for s in sorted(citizen.periods, key=lambda s: s.start):
-                    if s.kind == source and s.overlaps(first, last):
-                        end = _d(s.end) if s.end else "…"
-                        return "{kind} {a} – {b}".format(
-                            kind=PERIOD_LABELS[PeriodKind(source)], a=_d(s.start), b=end
-                        )
-        return ""
+#: Measure kind → how it is counted.
+_KINDS: dict[str, type[_Kind]] = {
+    "share": _Share,
+    "passive_share": _PassiveShare,
+    "caseload": _Caseload,
+}
 
 
 def _d(day: dt.date) -> str:

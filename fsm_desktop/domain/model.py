@@ -37,7 +37,7 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-class IsoDates(dict):
+class IsoDates(dict[str, dt.date]):
     """ISO text → date, each distinct text parsed once: a project has a few thousand distinct
     dates among 100,000s of rows. ``dates.of(text)`` gives None for None."""
 

@@ -118,7 +118,9 @@ def _err(where: str, problem: str) -> ValidationError:
     )
 
 
-def _get(obj: Any, key: str, where: str, kind: type | tuple[type, ...], optional: bool = False):
+def _get(
+    obj: Any, key: str, where: str, kind: type | tuple[type, ...], optional: bool = False
+) -> Any:
     if not isinstance(obj, dict):
         raise _err(where, "forventede et objekt")
     if key not in obj or obj[key] is None:
@@ -141,7 +143,7 @@ def _date(obj: Any, key: str, where: str) -> dt.date:
         raise _err(f"{where}.{key}", f"»{text}« er ikke en dato (ÅÅÅÅ-MM-DD)") from None
 
 
-def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
+def _choice(value: str, allowed: tuple[str, ...], where: str) -> str:
     if value not in allowed:
         raise _err(where, "»{}« er ikke en af {}".format(value, ", ".join(allowed)))
     return value
@@ -162,7 +164,7 @@ def _month_key(value: str, where: str) -> str:
     return value
 
 
-def _window(obj: dict, key: str, where: str) -> tuple[dt.date, dt.date] | None:
+def _window(obj: dict[str, Any], key: str, where: str) -> tuple[dt.date, dt.date] | None:
     """An optional {start, end} of ISO dates."""
     if obj.get(key) is None:
         return None

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
+from typing import Any
 
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import ValidationError
@@ -39,6 +40,7 @@ from fsm_desktop.domain.measures import (
     NEVER,
     FactRows,
     FactsNeeded,
+    MeasureResult,
     Month,
     Report,
     check_in_period,
@@ -56,7 +58,7 @@ from fsm_desktop.domain.model import (
     PeriodKind,
     StatusKind,
 )
-from fsm_desktop.domain.program import ProgramTemplate
+from fsm_desktop.domain.program import MeasureSpec, ProgramTemplate
 from fsm_desktop.domain.stepup import StepUpCase, monthly_counts
 
 #: Default of "citizens with ordinary hours above x hours a month" (a project setting).
@@ -301,8 +303,8 @@ class SheetFacts:
     """
 
     rows: FactRows
-    maternity: Sequence[tuple] = ()
-    status: Sequence[tuple] = ()
+    maternity: Sequence[tuple[Any, ...]] = ()
+    status: Sequence[tuple[Any, ...]] = ()
     stepup: Sequence[StepUpCase] = ()
     coordination: frozenset[str] = frozenset()
     goals: Sequence[Goal] = ()
@@ -538,7 +540,7 @@ class _Counts:
         return [(total >> (k * f)) & low for k in range(self.width)]
 
 
-class _MonthBits(dict):
+class _MonthBits(dict[str, int]):
     """ISO date or month text → the sheet's month bits from that month on (``after``) or up to
     and including it (``until``), clipped to the sheet; each distinct text is worked out once."""
 
@@ -584,12 +586,12 @@ class _Grid:
 
 
 def _status_masks(
-    grid: _Grid, status: Iterable[tuple], index: dict[str, int]
+    grid: _Grid, status: Iterable[tuple[Any, ...]], index: dict[str, int]
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Per citizen, the columns whose last day has a CV on Jobnet ("ja") and a job goal (not
     empty), from the latest entry on or before that day. ``status`` in entry order (of two
     entries on the same day, the later one holds)."""
-    by_kind: dict[str, dict[str, tuple | list[tuple]]] = {_CV: {}, _GOAL: {}}
+    by_kind: dict[str, dict[str, tuple[Any, ...] | list[tuple[Any, ...]]]] = {_CV: {}, _GOAL: {}}
     for row in status:
         entries = by_kind.get(row[1])
         if entries is None:
@@ -597,7 +599,7 @@ def _status_masks(
         found = entries.get(row[0])
         if found is None:
             entries[row[0]] = row  # most citizens have one entry of a kind
-        elif type(found) is list:
+        elif isinstance(found, list):
             found.append(row)
         else:
             entries[row[0]] = [found, row]
@@ -609,7 +611,7 @@ def _status_masks(
             i = index.get(cid)
             if i is None:
                 continue
-            if type(found) is tuple:
+            if isinstance(found, tuple):
                 if holds(found[3]):
                     day = found[2]
                     masks[i] = after[day] | 1 if day <= b else after[day]
@@ -682,81 +684,16 @@ def build(
     goals = {g.measure: g for g in facts.goals}
     goal_months = sorted({month for g in facts.goals for month in g.targets})
     columns = data_columns + [Column("goal", m) for m in goal_months]
-
-    def share_cells(numerator: str, denominator: str) -> list[Cell | None]:
-        return [Cell(counts[numerator][k], counts[denominator][k]) for k in range(grid.width)]
-
-    numerators = {
-        # Both group rows are shares of the gross target group: in seed 004's Bilag 2 their goals
-        # (90 % and 10 %) add up to the gross group's 100 %.
-        GROSS: ("tg", "tg"),
-        JOB_BROKER: (JOB_BROKER, "tg"),
-        REHAB: ("g2", "tg"),
-        ENDED: (ENDED, "cum"),
-    }
-    needs = {
-        PAID: "paid_hours",
-        HOURS_OVER: "paid_hours",
-        CV: _CV,
-        JOB_GOAL: _GOAL,
-        JOB_BROKER: _JOB_BROKER,
-    }
-    has_groups = bool(template.groups)
+    cells = _RowCells(template, facts, grid, counts, months, last, today)
     x = number(facts.hours_over)
-    firsts = first_recorded(facts)
-    days = _days(grid, first)
     rows: list[Row] = []
     for spec in ROWS:
-        goal = goals.get(spec.id)
-        row = Row(
-            spec.id,
-            goal.label if goal is not None else spec.label.format(x=x),
-            spec.unit,
-            spec.definition.format(x=x),
-            spec.direction,
-            goals=dict(goal.targets) if goal is not None else {},
-            goal_unit=goal.unit if goal is not None else (COUNT if spec.unit == COUNT else SHARE),
-            goal_editable=spec.unit != MARK,
-        )
-        if spec.id == HOURS_OVER:
-            row.label = spec.label.format(
-                x=x
-            )  # x is the project's setting, whatever the label says
-        if spec.about_groups and not has_groups:
-            row.availability, row.goal_editable = NOT_RELEVANT, False
-            row.cells = [None] * grid.width
-        elif spec.id == EXEMPT_225 or (spec.id in needs and needs[spec.id] not in facts.recorded):
-            row.availability = NO_DATA
-            row.cells = [None] * grid.width
-        elif spec.id == STEPUP:
-            row.cells = _stepup_cells(facts.stepup, template.start, last, baseline, today)
-        elif spec.id == COORDINATION:
-            row.cells = [None] + [Cell(1 if m in facts.coordination else 0) for m in months]
-        else:
-            numerator, denominator = numerators.get(spec.id, (spec.id, "ins"))
-            row.cells = share_cells(numerator, denominator)
-            kind = _SNAPSHOT.get(spec.id)
-            if kind is not None and kind in firsts:
-                _before_first(row, days, firsts[kind], _SNAPSHOT_LABELS[kind])
+        row = _new_row(spec, goals.get(spec.id), x)
+        cells.fill(row, spec)
         rows.append(row)
     if report is not None:
         rows.extend(_engine_rows(template, report, months, goals))
-    # A goal of a user's template that names no row the program counts: kept, and said so.
-    known = {row.id for row in rows} | {spec.id for spec in template.measures}
-    for goal in facts.goals:
-        if goal.measure not in known:
-            rows.append(
-                Row(
-                    goal.measure,
-                    goal.label,
-                    SHARE if goal.unit == SHARE else COUNT,
-                    "Programmet opgør ikke dette mål: ingen data.",
-                    availability=NO_DATA,
-                    cells=[None] * grid.width,
-                    goals=dict(goal.targets),
-                    goal_unit=goal.unit,
-                )
-            )
+    rows.extend(_uncounted_goal_rows(template, facts.goals, rows, grid.width))
     return StatusSheet(
         template.start,
         baseline,
@@ -770,123 +707,259 @@ def build(
     )
 
 
+#: A row counted as a share of the target group: row → (numerator, denominator), names of
+#: :func:`_count_columns`' masks; any other counted row: (its id, "ins").
+_SHARES = {
+    # Both group rows are shares of the gross target group: in seed 004's Bilag 2 their goals
+    # (90 % and 10 %) add up to the gross group's 100 %.
+    GROSS: ("tg", "tg"),
+    JOB_BROKER: (JOB_BROKER, "tg"),
+    REHAB: ("g2", "tg"),
+    ENDED: (ENDED, "cum"),
+}
+#: Rows that count a kind of data the project may never have recorded (SheetFacts.recorded).
+_NEEDS = {
+    PAID: "paid_hours",
+    HOURS_OVER: "paid_hours",
+    CV: _CV,
+    JOB_GOAL: _GOAL,
+    JOB_BROKER: _JOB_BROKER,
+}
+
+
+def _new_row(spec: RowSpec, goal: Goal | None, x: str) -> Row:
+    """A row of the sheet without its cells; ``x``: the project's "hours over x" setting."""
+    row = Row(
+        spec.id,
+        goal.label if goal is not None else spec.label.format(x=x),
+        spec.unit,
+        spec.definition.format(x=x),
+        spec.direction,
+        goals=dict(goal.targets) if goal is not None else {},
+        goal_unit=goal.unit if goal is not None else (COUNT if spec.unit == COUNT else SHARE),
+        goal_editable=spec.unit != MARK,
+    )
+    if spec.id == HOURS_OVER:
+        row.label = spec.label.format(x=x)  # x is the project's setting, whatever the label says
+    return row
+
+
+class _RowCells:
+    """The cells of the sheet's own rows (:data:`ROWS`), from the counts of one sheet."""
+
+    def __init__(
+        self,
+        template: ProgramTemplate,
+        facts: SheetFacts,
+        grid: _Grid,
+        counts: dict[str, list[int]],
+        months: list[str],
+        last: Month,
+        today: dt.date,
+    ) -> None:
+        self.template, self.facts, self.grid, self.counts = template, facts, grid, counts
+        self.months, self.last, self.today = months, last, today
+        self.firsts = first_recorded(facts)
+        self.days = _days(grid, Month.of(template.start))
+
+    def fill(self, row: Row, spec: RowSpec) -> None:
+        """The row's cells, or why it has none (not relevant, no data)."""
+        facts, width = self.facts, self.grid.width
+        if spec.about_groups and not self.template.groups:
+            row.availability, row.goal_editable = NOT_RELEVANT, False
+            row.cells = [None] * width
+        elif spec.id == EXEMPT_225 or (spec.id in _NEEDS and _NEEDS[spec.id] not in facts.recorded):
+            row.availability = NO_DATA
+            row.cells = [None] * width
+        elif spec.id == STEPUP:
+            t = self.template
+            row.cells = _stepup_cells(facts.stepup, t.start, self.last, t.baseline_date, self.today)
+        elif spec.id == COORDINATION:
+            row.cells = [None] + [Cell(1 if m in facts.coordination else 0) for m in self.months]
+        else:
+            self._share_cells(row, spec)
+
+    def _share_cells(self, row: Row, spec: RowSpec) -> None:
+        """A share per column; none in the columns before the project first registered the
+        snapshot fact the row counts."""
+        numerator, denominator = _SHARES.get(spec.id, (spec.id, "ins"))
+        nums, dens = self.counts[numerator], self.counts[denominator]
+        row.cells = [Cell(nums[k], dens[k]) for k in range(self.grid.width)]
+        kind = _SNAPSHOT.get(spec.id)
+        if kind is not None and kind in self.firsts:
+            _before_first(row, self.days, self.firsts[kind], _SNAPSHOT_LABELS[kind])
+
+
+def _uncounted_goal_rows(
+    template: ProgramTemplate, goals: Sequence[Goal], rows: list[Row], width: int
+) -> list[Row]:
+    """A goal of a user's template that names no row the program counts: kept, and said so."""
+    known = {row.id for row in rows} | {spec.id for spec in template.measures}
+    return [
+        Row(
+            goal.measure,
+            goal.label,
+            SHARE if goal.unit == SHARE else COUNT,
+            "Programmet opgør ikke dette mål: ingen data.",
+            availability=NO_DATA,
+            cells=[None] * width,
+            goals=dict(goal.targets),
+            goal_unit=goal.unit,
+        )
+        for goal in goals
+        if goal.measure not in known
+    ]
+
+
 def _count_columns(
     template: ProgramTemplate, facts: SheetFacts, grid: _Grid
 ) -> dict[str, list[int]]:
-    """One pass over the rows into per-citizen column masks, then the counts per column of
+    """One pass over the rows into per-citizen column masks (:class:`_Sources`), one over the
+    citizens into each row's numerator and denominator masks, then the counts per column of
     every numerator and denominator."""
-    rows = facts.rows
-    citizens = rows.citizens
-    index = {row[0]: i for i, row in enumerate(citizens)}
-    count = len(citizens)
-    after, until, b, everything = grid.after, grid.until, grid.b, grid.months
-    start_iso = template.start.isoformat()
+    sources = _Sources(template, facts, grid)
+    groups, inside = _group_masks(template, facts.rows, grid, sources)
+    masks = _indsats_masks(inside, sources)
+    masks.update(groups)
+    counter = _Counts(grid.width, len(facts.rows.citizens))
+    return {name: counter(masks[name]) for name in _COUNTED}
 
-    # Per source, per citizen: the columns touched by at least one day (an open end: ongoing).
-    lists = {kind: [0] * count for kind in (*_OFFERS, *_OUTCOMES, PeriodKind.FRAVAER.value)}
-    absent = lists[PeriodKind.FRAVAER.value]
-    # Per citizen, the start days of the outcomes begun since the project's start; which count
-    # (begun in the target group) is decided with the citizen's entry and exit below.
-    outcome_starts: dict[int, list[str]] = {}
-    outcomes = frozenset(_OUTCOMES)
-    for cid, kind, start, end in rows.periods:
-        target = lists.get(kind)
-        if target is not None:
-            i = index[cid]
-            if end is None:
-                target[i] |= after[start] | 1 if start <= b else after[start]
-            else:
-                target[i] |= (
-                    after[start] & until[end] | 1
-                    if start <= b <= end
-                    else after[start] & until[end]
+
+#: The masks :func:`_count_columns` counts, in the order it counts them.
+_COUNTED = (
+    "tg",
+    "g1",
+    "g2",
+    "ins",
+    "cum",
+    JOB_BROKER,
+    ABSENCE,
+    PASSIVE,
+    CV,
+    JOB_GOAL,
+    PAID,
+    PRAKTIK,
+    LOENTILSKUD,
+    COMPANY,
+    HOURS_OVER,
+    ENDED,
+)
+
+
+class _Sources:
+    """Per source, per citizen (in the order of ``rows.citizens``): the columns touched by at
+    least one day of it (an open end: ongoing)."""
+
+    def __init__(self, template: ProgramTemplate, facts: SheetFacts, grid: _Grid) -> None:
+        rows = facts.rows
+        self.index = index = {row[0]: i for i, row in enumerate(rows.citizens)}
+        self.count = len(rows.citizens)
+        #: Offers, outcomes and absence (fravær) by period kind.
+        self.periods = {
+            kind: [0] * self.count for kind in (*_OFFERS, *_OUTCOMES, PeriodKind.FRAVAER.value)
+        }
+        #: Per citizen, the start days of the outcomes begun since the project's start; which
+        #: count (begun in the target group) is decided with the citizen's entry and exit.
+        self.outcome_starts: dict[int, list[str]] = {}
+        self._scan_periods(rows.periods, grid, template.start.isoformat())
+        self._scan_maternity(facts.maternity, grid)
+        self.paid, self.over = self._paid_hours(rows.paid_hours, grid, facts.hours_over)
+        self.broker = self._job_brokers(rows.assignments, grid)
+        self.cv, self.job_goal = _status_masks(grid, facts.status, index)
+
+    def _scan_periods(self, periods: Iterable[tuple[Any, ...]], grid: _Grid, start: str) -> None:
+        lists, index, outcome_starts = self.periods, self.index, self.outcome_starts
+        after, until, b = grid.after, grid.until, grid.b
+        outcomes = frozenset(_OUTCOMES)
+        for cid, kind, begin, end in periods:
+            target = lists.get(kind)
+            if target is not None:
+                i = index[cid]
+                if end is None:
+                    target[i] |= after[begin] | 1 if begin <= b else after[begin]
+                else:
+                    target[i] |= (
+                        after[begin] & until[end] | 1
+                        if begin <= b <= end
+                        else after[begin] & until[end]
+                    )
+                if kind in outcomes and begin >= start:
+                    outcome_starts.setdefault(i, []).append(begin)
+
+    def _scan_maternity(self, maternity: Iterable[tuple[Any, ...]], grid: _Grid) -> None:
+        """Maternity leave (a fritagelse of kind barsel) counts as absence."""
+        absent, index = self.periods[PeriodKind.FRAVAER.value], self.index
+        after, until, b, everything = grid.after, grid.until, grid.b, grid.months
+        for cid, start, end in maternity:
+            i = index.get(cid)
+            if i is not None:
+                absent[i] |= after[start] & (everything if end is None else until[end]) | (
+                    1 if start <= b and (end is None or b <= end) else 0
                 )
-            if kind in outcomes and start >= start_iso:
-                outcome_starts.setdefault(i, []).append(start)
-    for cid, start, end in facts.maternity:
-        i = index.get(cid)
-        if i is not None:
-            absent[i] |= after[start] & (everything if end is None else until[end]) | (
-                1 if start <= b and (end is None or b <= end) else 0
-            )
-    paid, over = [0] * count, [0] * count
-    b_month, x = b[:7], facts.hours_over
-    month_bits: dict[str, int] = {}  # the month's column, and the baseline's when it is its month
-    for cid, paid_month, hours in rows.paid_hours:
-        if not hours > 0:
-            continue
-        bits = month_bits.get(paid_month)
-        if bits is None:
-            bits = month_bits[paid_month] = after[paid_month] & until[paid_month] | (
-                paid_month == b_month
-            )
-        i = index[cid]
-        paid[i] |= bits
-        if hours > x:
-            over[i] |= bits
-    broker = [0] * count
-    for cid, _staff, role, start, end in rows.assignments:
-        if role == _JOB_BROKER:
-            broker[index[cid]] |= after[start] & (everything if end is None else until[end]) | (
-                1 if start <= b and (end is None or b <= end) else 0
-            )
-    cv, job_goal = _status_masks(grid, facts.status, index)
 
-    # One pass over the citizens: each row's numerator and denominator masks (appended to one
-    # list per row, counted per column at the end).
-    names = (
-        "tg",
-        "g1",
-        "g2",
-        "ins",
-        "cum",
-        JOB_BROKER,
-        ABSENCE,
-        PASSIVE,
-        CV,
-        JOB_GOAL,
-        PAID,
-        PRAKTIK,
-        LOENTILSKUD,
-        COMPANY,
-        HOURS_OVER,
-        ENDED,
-    )
+    def _paid_hours(
+        self, paid_hours: Iterable[tuple[Any, ...]], grid: _Grid, x: float
+    ) -> tuple[list[int], list[int]]:
+        """Per citizen, the columns with paid hours, and those with more than ``x`` hours."""
+        index, after, until = self.index, grid.after, grid.until
+        paid, over = [0] * self.count, [0] * self.count
+        b_month = grid.b[:7]
+        month_bits: dict[str, int] = {}  # the month's column, and the baseline's in its month
+        for cid, paid_month, hours in paid_hours:
+            if not hours > 0:
+                continue
+            bits = month_bits.get(paid_month)
+            if bits is None:
+                bits = month_bits[paid_month] = after[paid_month] & until[paid_month] | (
+                    paid_month == b_month
+                )
+            i = index[cid]
+            paid[i] |= bits
+            if hours > x:
+                over[i] |= bits
+        return paid, over
+
+    def _job_brokers(self, assignments: Iterable[tuple[Any, ...]], grid: _Grid) -> list[int]:
+        index, after, until, b, everything = (
+            self.index,
+            grid.after,
+            grid.until,
+            grid.b,
+            grid.months,
+        )
+        broker = [0] * self.count
+        for cid, _staff, role, start, end in assignments:
+            if role == _JOB_BROKER:
+                broker[index[cid]] |= after[start] & (everything if end is None else until[end]) | (
+                    1 if start <= b and (end is None or b <= end) else 0
+                )
+        return broker
+
+
+def _group_masks(
+    template: ProgramTemplate, rows: FactRows, grid: _Grid, sources: _Sources
+) -> tuple[dict[str, list[int]], list[tuple[int, int]]]:
+    """The masks of the target group ("tg"), its groups ("g1", "g2"), gruppe 1 with a job broker,
+    the indsatsgruppe on some day so far ("cum") and its citizens who ended into job or
+    education; and (citizen, columns) of the indsatsgruppe: gruppe 1, or everyone in an
+    initiative without groups.
+
+    In the target group per column, and on some day since the project's start (the engine's
+    rule, docs/measures.md): entered by the column's last day (the entry of
+    measures.target_group_entries: entry date or first benefit, BIR's baseline week, FSM2's
+    age), not left (moved away, retired, died) before its first day; an exit before the entry
+    keeps them out."""
+    names = ("tg", "g1", "g2", "cum", JOB_BROKER, ENDED)
     masks: dict[str, list[int]] = {name: [] for name in names}
-    (
-        add_tg,
-        add_g1,
-        add_g2,
-        add_ins,
-        add_cum,
-        add_broker,
-        add_absence,
-        add_passive,
-        add_cv,
-        add_goal,
-        add_paid,
-        add_praktik,
-        add_loentilskud,
-        add_company,
-        add_over,
-        add_ended,
-    ) = (masks[name].append for name in names)
-    has_groups = bool(template.groups)
-    since = min(start_iso, b)
-    praktik, loentilskud = lists[_OFFERS[0]], lists[_OFFERS[1]]
-    mentor, other = lists[_OFFERS[2]], lists[_OFFERS[3]]
-    ordinary, flex, education = (lists[kind] for kind in _OUTCOMES)
-    leaving_reasons = LEAVING_REASONS
-    so_far = grid.so_far
-    cv_get, goal_get = cv.get, job_goal.get
+    add_tg, add_g1, add_g2, add_cum, add_broker, add_ended = (masks[n].append for n in names)
+    inside: list[tuple[int, int]] = []
+    has_groups, start_iso = bool(template.groups), template.start.isoformat()
+    after, until, b, everything = grid.after, grid.until, grid.b, grid.months
+    since, so_far, leaving_reasons = min(start_iso, b), grid.so_far, LEAVING_REASONS
+    broker, outcome_starts = sources.broker, sources.outcome_starts
     for i, ((_cid, _name, group, _entry, exit_date, reason), entry) in enumerate(
-        zip(citizens, target_group_entries(template, rows))
+        zip(rows.citizens, target_group_entries(template, rows))
     ):
-        # In the target group per column, and on some day since the project's start (the
-        # engine's rule, docs/measures.md): entered by the column's last day (the entry of
-        # measures.target_group_entries: entry date or first benefit, BIR's baseline week, FSM2's
-        # age), not left (moved away, retired, died) before its first day; an exit before the
-        # entry keeps them out.
         if entry == NEVER:
             continue
         leaving = exit_date is not None and reason in leaving_reasons
@@ -911,36 +984,54 @@ def _count_columns(
             add_g2(tg)
         if has_groups and group != INDSATS_GROUP:
             continue
-        # Indsatsgruppen: gruppe 1, or everyone in an initiative without groups.
         add_cum(cum)
-        # Ended into job, fleksjob or education: an outcome that began while the citizen was in
-        # the target group (from the project's start or their entry, to their exit day): a job
-        # taken after moving away is not the project's.
-        began = 0
         starts = outcome_starts.get(i)
-        if starts:
-            lowest = entry if entry is not None and entry > start_iso else start_iso
-            for start in starts:
-                if start >= lowest and not (leaving and start > exit_date):
-                    began |= after[start] | 1 if start <= b else after[start]
-        add_ended(cum & began)
-        ins = tg
-        if not ins:
-            continue
-        add_ins(ins)
-        p, lt, paid_i = praktik[i], loentilskud[i], paid[i]
-        company = p | lt | paid_i | ordinary[i] | flex[i] | education[i]
-        add_absence(ins & absent[i])
-        add_passive(ins & ~(company | mentor[i] | other[i]))
-        add_cv(ins & cv_get(i, 0))
-        add_goal(ins & goal_get(i, 0))
-        add_paid(ins & paid_i)
-        add_praktik(ins & p)
-        add_loentilskud(ins & lt)
-        add_company(ins & company)
-        add_over(ins & over[i])
-    counter = _Counts(grid.width, count)
-    return {name: counter(values) for name, values in masks.items()}
+        left = exit_date if leaving else None
+        add_ended(cum & _began(grid, starts, entry, start_iso, left) if starts else 0)
+        if tg:
+            inside.append((i, tg))
+    return masks, inside
+
+
+def _began(
+    grid: _Grid, starts: list[str], entry: str | None, start_iso: str, left: str | None
+) -> int:
+    """The columns from an outcome (job, fleksjob, education) on that began while the citizen
+    was in the target group (from the project's start or their entry, to the day they left,
+    ``left``): a job taken after moving away is not the project's."""
+    after, b = grid.after, grid.b
+    lowest = entry if entry is not None and entry > start_iso else start_iso
+    began = 0
+    for start in starts:
+        if start >= lowest and not (left is not None and start > left):
+            began |= after[start] | 1 if start <= b else after[start]
+    return began
+
+
+def _indsats_masks(inside: list[tuple[int, int]], sources: _Sources) -> dict[str, list[int]]:
+    """The indsatsgruppe's rows: per citizen in it (``inside``: citizen, columns), the columns
+    in which they have each source."""
+    periods, paid = sources.periods, sources.paid
+    praktik, loentilskud, mentor, other = (periods[kind] for kind in _OFFERS)
+    ordinary, flex, education = (periods[kind] for kind in _OUTCOMES)
+    absent, over = periods[PeriodKind.FRAVAER.value], sources.over
+    cv_get, goal_get = sources.cv.get, sources.job_goal.get
+    company = [
+        praktik[i] | loentilskud[i] | paid[i] | ordinary[i] | flex[i] | education[i]
+        for i, _ins in inside
+    ]
+    return {
+        "ins": [ins for _i, ins in inside],
+        ABSENCE: [ins & absent[i] for i, ins in inside],
+        PASSIVE: [ins & ~(c | mentor[i] | other[i]) for (i, ins), c in zip(inside, company)],
+        CV: [ins & cv_get(i, 0) for i, ins in inside],
+        JOB_GOAL: [ins & goal_get(i, 0) for i, ins in inside],
+        PAID: [ins & paid[i] for i, ins in inside],
+        PRAKTIK: [ins & praktik[i] for i, ins in inside],
+        LOENTILSKUD: [ins & loentilskud[i] for i, ins in inside],
+        COMPANY: [ins & c for (_i, ins), c in zip(inside, company)],
+        HOURS_OVER: [ins & over[i] for i, ins in inside],
+    }
 
 
 def _before_first(row: Row, days: Sequence[str], first: str, label: str) -> None:
@@ -969,9 +1060,8 @@ def _stepup_cells(
     by_baseline = sum(
         1 for case in cases for m in case.meetings if start <= m.date <= min(baseline, today)
     )
-    return [Cell(by_baseline, None, by_baseline)] + [
-        Cell(m.held, None, m.cumulative) for m in months
-    ]
+    baseline_cell: list[Cell | None] = [Cell(by_baseline, None, by_baseline)]
+    return baseline_cell + [Cell(m.held, None, m.cumulative) for m in months]
 
 
 def _engine_rows(
@@ -982,51 +1072,55 @@ def _engine_rows(
     whole window counted up to it); nothing at the baseline. A period without data
     (:attr:`MeasureResult.no_data`) is a column without data; a measure whose fact the project
     never registered is a row without data."""
-    rows = []
-    for spec in template.measures:
-        by_end = {str(r.period_end): r for r in report.for_measure(spec.id)}
-        goal = goals.get(spec.id)
-        caseload = spec.kind == "caseload"
-        cells: list[Cell | None] = [None]
-        missing: set[int] = set()
-        for k, month in enumerate(months, start=1):
-            r = by_end.get(month)
-            if r is not None and r.no_data:
-                missing.add(k)
-                r = None
-            cells.append(None if r is None else Cell(r.numerator, r.denominator))
-        never = any(
-            report.first_registrations.get(fact, "") is None for fact in snapshot_facts(spec)
-        )
-        unit_text = {
-            "month": "pr. måned",
-            "rolling_quarter": "i rullende kvartaler (kvartalet, der slutter i måneden)",
-            "period": "for hele perioden til og med måneden",
-        }[spec.unit]
-        values = [t.value for t in spec.thresholds]
-        threshold = (
-            (min(values) if spec.direction == "at_least" else max(values)) if values else None
-        )
-        rows.append(
-            Row(
-                spec.id,
-                goal.label if goal is not None else f"Resultatkrav: {spec.name}",
-                RATIO if caseload else SHARE,
-                f"Som på siden Mål, {unit_text}"
-                + (": sager pr. fuldtids koordinerende sagsbehandler." if caseload else "."),
-                spec.direction,
-                cells=cells,
-                goals=dict(goal.targets) if goal is not None else {},
-                goal_unit=goal.unit if goal is not None else (COUNT if caseload else SHARE),
-                availability=NO_DATA if never else OK,
-                engine=True,
-                threshold=threshold,
-                no_data_columns=frozenset() if never else frozenset(missing),
-                no_data_reason=no_data_reason(spec, report.first_registrations)
-                if missing or never
-                else "",
-            )
-        )
-        if never:
-            rows[-1].cells = [None] * len(cells)
-    return rows
+    return [_engine_row(spec, report, months, goals.get(spec.id)) for spec in template.measures]
+
+
+#: How an engine row's measurement period relates to its month column, by the measure's unit.
+_UNIT_TEXTS = {
+    "month": "pr. måned",
+    "rolling_quarter": "i rullende kvartaler (kvartalet, der slutter i måneden)",
+    "period": "for hele perioden til og med måneden",
+}
+
+
+def _engine_row(spec: MeasureSpec, report: Report, months: list[str], goal: Goal | None) -> Row:
+    caseload = spec.kind == "caseload"
+    cells, missing = _engine_cells(report.for_measure(spec.id), months)
+    never = any(report.first_registrations.get(fact, "") is None for fact in snapshot_facts(spec))
+    values = [t.value for t in spec.thresholds]
+    threshold = (min(values) if spec.direction == "at_least" else max(values)) if values else None
+    row = Row(
+        spec.id,
+        goal.label if goal is not None else f"Resultatkrav: {spec.name}",
+        RATIO if caseload else SHARE,
+        f"Som på siden Mål, {_UNIT_TEXTS[spec.unit]}"
+        + (": sager pr. fuldtids koordinerende sagsbehandler." if caseload else "."),
+        spec.direction,
+        cells=cells,
+        goals=dict(goal.targets) if goal is not None else {},
+        goal_unit=goal.unit if goal is not None else (COUNT if caseload else SHARE),
+        availability=NO_DATA if never else OK,
+        engine=True,
+        threshold=threshold,
+        no_data_columns=frozenset() if never else frozenset(missing),
+        no_data_reason=no_data_reason(spec, report.first_registrations) if missing or never else "",
+    )
+    if never:
+        row.cells = [None] * len(cells)
+    return row
+
+
+def _engine_cells(
+    results: Sequence[MeasureResult], months: list[str]
+) -> tuple[list[Cell | None], set[int]]:
+    """The cells of one measure (none at the baseline), and the columns without data."""
+    by_end = {str(r.period_end): r for r in results}
+    cells: list[Cell | None] = [None]
+    missing: set[int] = set()
+    for k, month in enumerate(months, start=1):
+        r = by_end.get(month)
+        if r is not None and r.no_data:
+            missing.add(k)
+            r = None
+        cells.append(None if r is None else Cell(r.numerator, r.denominator))
+    return cells, missing

@@ -53,7 +53,7 @@ class Change:
     """One row the laptop added (``base`` None), changed, or deleted (``new`` None)."""
 
     table: str
-    key: tuple
+    key: tuple[object, ...]
     base: Mapping[str, object] | None
     new: Mapping[str, object] | None
 
@@ -78,7 +78,7 @@ class Conflict:
     longer has; ``laptop`` is None for a row the laptop deleted."""
 
     table: str
-    key: tuple
+    key: tuple[object, ...]
     kind: ConflictKind
     field: str = ""
     base: object = None
@@ -112,7 +112,7 @@ class RowMerge:
 
     def result(
         self, decisions: Mapping[str, Side]
-    ) -> tuple[Literal["insert", "update", "delete", "none"], dict]:
+    ) -> tuple[Literal["insert", "update", "delete", "none"], dict[str, object]]:
         """The write, given a side for each conflict (a conflict without one keeps the team's).
         Returns the operation and the row's values (all columns for an insert, the changed ones
         for an update)."""
@@ -137,8 +137,10 @@ class RowMerge:
         values = {} if self.already else dict(self.take)
         for conflict in self.conflicts:
             if decisions.get(conflict.id) == "laptop":
-                if "+" in conflict.field:  # a group of fields: all from the laptop
-                    values.update(zip(conflict.field.split("+"), conflict.laptop))  # type: ignore[arg-type]
+                laptop = conflict.laptop
+                if "+" in conflict.field and isinstance(laptop, (list, tuple)):
+                    # A group of fields (its values a list): all from the laptop.
+                    values.update(zip(conflict.field.split("+"), laptop))
                 else:
                     values[conflict.field] = conflict.laptop
         values = {name: value for name, value in values.items() if not _same(team.get(name), value)}

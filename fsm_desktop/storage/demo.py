@@ -25,6 +25,7 @@ import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fsm_desktop.domain.cpr import birth_date as cpr_birth_date
 from fsm_desktop.domain.cpr import normalize
@@ -640,6 +641,67 @@ class _StaffMember:
         self.id, self.initials, self.name, self.role, self.load = id_, initials, name, role, 0
 
 
+class _Life:
+    """One citizen's history as it is drawn (:meth:`_Builder.details`), table by table: what
+    the later tables depend on."""
+
+    __slots__ = (
+        "a",
+        "b",
+        "benefit",
+        "brokers",
+        "c",
+        "caseworker",
+        "caseworkers",
+        "cid",
+        "closed",
+        "end_b",
+        "exited",
+        "factor",
+        "first_hours",
+        "first_period",
+        "group2",
+        "last_hours_month",
+        "ongoing",
+        "outcome",
+        "outcome_kind",
+        "parked",
+        "praktik_ends",
+        "w_end",
+    )
+    c: _Citizen
+    cid: str
+    a: int  # entry (ordinal)
+    b: int  # the last day in the target group (so far)
+    exited: bool
+    end_b: str | None  # b as the end of a period: None while still in the target group
+    group2: bool
+    factor: float  # how often they get offers and paid hours, against group 1
+    first_period: int  # their first row in the period table
+    benefit: PeriodKind
+    outcome_kind: PeriodKind | None  # ordinary employment, fleksjob or education
+    outcome: int | None  # its start
+    w_end: int  # offers and hours stop here (the day before the outcome, else b)
+    closed: bool
+    ongoing: set[PeriodKind]  # offers that run on
+    praktik_ends: list[int]
+    first_hours: int  # their first row in the paid_hours table
+    last_hours_month: int
+    caseworker: _StaffMember  # the first
+    caseworkers: list[tuple[_StaffMember, int]]  # (member, from) in order
+    brokers: list[tuple[_StaffMember, int]]
+    parked: _StaffMember | None  # a pseudo-caseworker the case ended with (HIR)
+
+
+def _at(segments: list[tuple[_StaffMember, int]], day: int) -> _StaffMember | None:
+    """Who of a citizen's staff in turn (``segments``: (member, from)) had them on ``day``."""
+    found = None
+    for member, start in segments:
+        if start <= day:
+            found = member
+    return found
+
+
 class _Builder:
     def __init__(self, template: ProgramTemplate, n: int, seed: int, today: dt.date) -> None:
         self.template = template
@@ -935,25 +997,49 @@ class _Builder:
         return chosen
 
     # -- one citizen's history ----------------------------------------------------------------
-    def details(self, c: _Citizen, out: dict[str, list[tuple]]) -> None:
-        rng, rates, iso, uid = self.rng, self.rates, self.iso, self.uid
-        today = self.today
-        cid = c.id
-        a = c.entry
-        exited = c.exit is not None
-        b = c.exit if exited else today  # the last day in the target group (so far)
-        end_b = iso(b) if exited else None
-        updated = self.stamp(b if exited else a)
+    def details(self, c: _Citizen, out: dict[str, list[tuple[Any, ...]]]) -> None:
+        """One citizen's rows in every table. Each step draws from the random stream in turn,
+        so their order is part of the data: the same seed gives the same rows."""
+        life = self._citizen(c, out)
+        self._benefit(life, out["period"])
+        self._offers(life, out["period"])
+        self._markings(life, out["period"])
+        self._paid_hours(life, out["paid_hours"])
+        self._caseworkers(life, out["assignment"])
+        self._brokers(life, out["assignment"])
+        if life.exited:
+            for member, _ in life.caseworkers[-1:] + life.brokers[-1:]:
+                member.load -= 1
+        # A closed case ("andet") stays in the target group and on the board; the other exits
+        # leave both.
+        if (not life.exited or c.reason is ExitReason.OTHER) and self.rng.random() < 0.95:
+            self._board(life, out)
+        self._contacts(life, out["contact"])
+        self._status(life, out["status_entry"])
+        self._network(life, out["network_person"])
+        # Step-up: meetings, markings and exemptions, on their own random stream.
+        if self.rates.stepup:
+            self.stepup(life, out)
+
+    def _citizen(self, c: _Citizen, out: dict[str, list[tuple[Any, ...]]]) -> _Life:
+        """The citizen's row and its audit entry; the frame of their history."""
+        iso = self.iso
+        life = _Life()
+        life.c, life.cid, life.a = c, c.id, c.entry
+        life.exited = exited = c.exit is not None
+        life.b = b = c.exit if exited else self.today  # the last day in the target group (so far)
+        life.end_b = end_b = iso(b) if exited else None
+        updated = self.stamp(b if exited else c.entry)
         out["citizen"].append(
             (
-                cid,
+                c.id,
                 c.cpr,
                 c.name,
                 iso(c.birth),
                 c.gender.value,
                 c.origin.value,
                 c.group,
-                iso(a),
+                iso(c.entry),
                 end_b,
                 c.reason.value if exited else None,
                 "",
@@ -961,147 +1047,188 @@ class _Builder:
             )
         )
         out["audit_log"].append(
-            (uid(), self.stamp(a), DEMO_USER, "create", "citizen", cid, cid, "", None, c.name)
+            (
+                self.uid(),
+                self.stamp(c.entry),
+                DEMO_USER,
+                "create",
+                "citizen",
+                c.id,
+                c.id,
+                "",
+                None,
+                c.name,
+            )
         )
-        periods = out["period"]
-        first_period = len(periods)
-        group2 = c.group == 2
-        factor = _GROUP2_FACTOR if group2 else 1.0
+        life.first_period = len(out["period"])
+        life.group2 = c.group == 2
+        life.factor = _GROUP2_FACTOR if life.group2 else 1.0
         if c.origin is Origin.NON_WESTERN and c.gender is Gender.FEMALE:
-            factor *= 0.6  # the seeds single out non-western women as harder to reach
+            life.factor *= 0.6  # the seeds single out non-western women as harder to reach
+        return life
 
-        # Benefit, maybe revalidering (BIR), maybe an outcome that ends the benefit.
+    def _benefit(self, life: _Life, periods: list[tuple[Any, ...]]) -> None:
+        """The benefit, maybe revalidering (BIR), maybe an outcome that ends the benefit."""
+        rng, rates, iso, uid = self.rng, self.rates, self.iso, self.uid
+        cid, a, b, end_b = life.cid, life.a, life.b, life.end_b
         if len(self.benefits) == 1:
             benefit = self.benefits[0]
         else:
             share_iy = {Origin.DANISH: 0.01, Origin.WESTERN: 0.3, Origin.NON_WESTERN: 0.55}[
-                c.origin
+                life.c.origin
             ]
             benefit = (
                 PeriodKind.INTEGRATIONSYDELSE_AP if rng.random() < share_iy else self.benefits[0]
             )
-        outcome_kind = outcome = None
-        revalidering = None
+        life.benefit = benefit
+        outcome_kind = outcome = revalidering = None
         if rates.revalidering and b - a > 120 and rng.random() < rates.revalidering:
             revalidering = rng.randint(a + 60, b)
         elif b - a >= 120:
-            r = rng.random() / (1.0 if not group2 else 0.5)
-            if r < rates.ordinary:
-                outcome_kind = PeriodKind.ORDINAER_BESKAEFTIGELSE
-            elif r < rates.ordinary + rates.flex:
-                outcome_kind = PeriodKind.FLEKSJOB
-            elif r < rates.ordinary + rates.flex + rates.education:
-                outcome_kind = PeriodKind.UDDANNELSE_SU
+            outcome_kind = self._outcome_kind(life.group2)
             if outcome_kind is not None:
                 outcome = rng.randint(a + 90, b)
-        w_end = outcome - 1 if outcome is not None else b  # offers and hours stop here
-        closed = exited or outcome is not None
-        benefit_end = iso(w_end) if closed else None
+        life.outcome_kind, life.outcome = outcome_kind, outcome
+        life.w_end = outcome - 1 if outcome is not None else b  # offers and hours stop here
+        life.closed = life.exited or outcome is not None
         if revalidering is not None:
             periods.append((uid(), cid, benefit.value, iso(a), iso(revalidering - 1), ""))
             periods.append(
                 (uid(), cid, PeriodKind.REVALIDERING.value, iso(revalidering), end_b, "")
             )
         else:
+            benefit_end = iso(life.w_end) if life.closed else None
             periods.append((uid(), cid, benefit.value, iso(a), benefit_end, ""))
-        if outcome_kind is not None:
+        if outcome_kind is not None and outcome is not None:
             periods.append((uid(), cid, outcome_kind.value, iso(outcome), end_b, ""))
 
-        def clip(end: int, last: int, is_closed: bool) -> str | None:
-            if end <= last:
-                return iso(end)
-            return iso(last) if is_closed else None
+    def _outcome_kind(self, group2: bool) -> PeriodKind | None:
+        """Ordinary employment, fleksjob, education, or none (group 2 about half as often)."""
+        rates = self.rates
+        r = self.rng.random() / (1.0 if not group2 else 0.5)
+        if r < rates.ordinary:
+            return PeriodKind.ORDINAER_BESKAEFTIGELSE
+        if r < rates.ordinary + rates.flex:
+            return PeriodKind.FLEKSJOB
+        if r < rates.ordinary + rates.flex + rates.education:
+            return PeriodKind.UDDANNELSE_SU
+        return None
 
-        # Offers inside [a, w_end].
-        ongoing: set[PeriodKind] = set()
-        praktik_ends: list[int] = []
-        if w_end - a >= 14:
-            wage = None
-            if rng.random() < 0.05 * factor:
-                s = rng.randint(a, max(a, w_end - 30))
-                e = s + rng.randint(91, 182)
-                wage = (s, e)
-                periods.append((uid(), cid, _WAGE_SUBSIDY, iso(s), clip(e, w_end, closed), ""))
-                if e > w_end and not closed:
-                    ongoing.add(PeriodKind.LOENTILSKUD)
-            if rng.random() >= rates.praktik_never + (1 - rates.praktik_never) * (1 - factor):
-                gap = rates.praktik_gap_months * 30.4
-                t = a + int(rng.expovariate(1 / gap))
-                while t <= w_end:
-                    e = t + rng.randint(28, 91) - 1
-                    if wage is None or e < wage[0] or t > wage[1]:
-                        periods.append((uid(), cid, _PRAKTIK, iso(t), clip(e, w_end, closed), ""))
-                        if e > w_end and not closed:
-                            ongoing.add(PeriodKind.VIRKSOMHEDSPRAKTIK)
-                        praktik_ends.append(min(e, w_end))
-                    t = e + 1 + int(rng.expovariate(1 / gap))
-            if rng.random() < 0.15:
+    def _clip(self, end: int, last: int, is_closed: bool) -> str | None:
+        """A period's end: ``end``, or ``last`` when it runs past it (open when not closed)."""
+        if end <= last:
+            return self.iso(end)
+        return self.iso(last) if is_closed else None
+
+    def _offers(self, life: _Life, periods: list[tuple[Any, ...]]) -> None:
+        """Offers inside [a, w_end]: løntilskud, virksomhedspraktik, mentor, other offers."""
+        rng, uid, iso, clip = self.rng, self.uid, self.iso, self._clip
+        cid, a, w_end, closed = life.cid, life.a, life.w_end, life.closed
+        life.ongoing, life.praktik_ends = set(), []
+        if w_end - a < 14:
+            return
+        wage = None
+        if rng.random() < 0.05 * life.factor:
+            s = rng.randint(a, max(a, w_end - 30))
+            e = s + rng.randint(91, 182)
+            wage = (s, e)
+            periods.append((uid(), cid, _WAGE_SUBSIDY, iso(s), clip(e, w_end, closed), ""))
+            if e > w_end and not closed:
+                life.ongoing.add(PeriodKind.LOENTILSKUD)
+        rates = self.rates
+        if rng.random() >= rates.praktik_never + (1 - rates.praktik_never) * (1 - life.factor):
+            self._praktik(life, periods, wage)
+        if rng.random() < 0.15:
+            s = rng.randint(a, w_end)
+            e = s + rng.randint(91, 365)
+            periods.append((uid(), cid, _MENTOR, iso(s), clip(e, w_end, closed), ""))
+        if rng.random() < 0.2:
+            for _ in range(rng.randint(1, 2)):
                 s = rng.randint(a, w_end)
-                e = s + rng.randint(91, 365)
-                periods.append((uid(), cid, _MENTOR, iso(s), clip(e, w_end, closed), ""))
-            if rng.random() < 0.2:
-                for _ in range(rng.randint(1, 2)):
-                    s = rng.randint(a, w_end)
-                    e = s + rng.randint(28, 120)
-                    periods.append((uid(), cid, _OTHER_OFFER, iso(s), clip(e, w_end, closed), ""))
+                e = s + rng.randint(28, 120)
+                periods.append((uid(), cid, _OTHER_OFFER, iso(s), clip(e, w_end, closed), ""))
 
-        # Markings inside [a, b].
+    def _praktik(
+        self, life: _Life, periods: list[tuple[Any, ...]], wage: tuple[int, int] | None
+    ) -> None:
+        """Virksomhedspraktik periods one after another, none during the løntilskud."""
+        rng, uid, iso, clip = self.rng, self.uid, self.iso, self._clip
+        cid, w_end, closed = life.cid, life.w_end, life.closed
+        gap = self.rates.praktik_gap_months * 30.4
+        t = life.a + int(rng.expovariate(1 / gap))
+        while t <= w_end:
+            e = t + rng.randint(28, 91) - 1
+            if wage is None or e < wage[0] or t > wage[1]:
+                periods.append((uid(), cid, _PRAKTIK, iso(t), clip(e, w_end, closed), ""))
+                if e > w_end and not closed:
+                    life.ongoing.add(PeriodKind.VIRKSOMHEDSPRAKTIK)
+                life.praktik_ends.append(min(e, w_end))
+            t = e + 1 + int(rng.expovariate(1 / gap))
+
+    def _markings(self, life: _Life, periods: list[tuple[Any, ...]]) -> None:
+        """Markings inside [a, b]: an exemption (fritagelse), an absence (fravær)."""
+        rng, uid, iso = self.rng, self.uid, self.iso
+        c, cid, a, b, exited = life.c, life.cid, life.a, life.b, life.exited
         if b - a >= 30 and rng.random() < 0.05:
             young_woman = c.gender is Gender.FEMALE and a - c.birth < 42 * 365
             kind = rng.choice(_EXEMPTIONS if young_woman else _EXEMPTIONS[1:])
             length = _EXEMPTION_DAYS[kind]
             s = rng.randint(a, b - 14)
             e = s + rng.randint(*length)
-            periods.append(
-                (uid(), cid, PeriodKind.FRITAGELSE.value, iso(s), clip(e, b, exited), kind.value)
-            )
+            end = self._clip(e, b, exited)
+            periods.append((uid(), cid, PeriodKind.FRITAGELSE.value, iso(s), end, kind.value))
         if b - a >= 30 and rng.random() < 0.03:
             s = rng.randint(a, b - 14)
             e = s + rng.randint(14, 60)
-            periods.append((uid(), cid, PeriodKind.FRAVAER.value, iso(s), clip(e, b, exited), ""))
+            end = self._clip(e, b, exited)
+            periods.append((uid(), cid, PeriodKind.FRAVAER.value, iso(s), end, ""))
 
-        # Paid hours: a two-state chain per month with growing hours while it lasts.
-        hours_rows = out["paid_hours"]
-        first_hours = len(hours_rows)
-        m0 = self._month(a)
-        m1 = min(self._month(w_end), self.last_month)
-        last_hours_month = -1
-        if m0 <= m1:
-            share = rates.hours_share
-            p_on = share * (1 - _HOURS_STAY) / (1 - share) * factor
-            boost = {self._month(e) + k for e in praktik_ends for k in (1, 2)}
-            forced = (
-                {self._month(outcome) - k for k in (1, 2, 3)}
-                if outcome_kind is PeriodKind.ORDINAER_BESKAEFTIGELSE
-                else ()
-            )
-            month_key = self.month_key
-            h = rng.uniform(10.0, 60.0) if rng.random() < share * factor * 0.8 else 0.0
-            for m in range(m0, m1 + 1):
-                if m in forced:
-                    p = 1.0
-                elif h > 0:
-                    p = _HOURS_STAY
+    def _paid_hours(self, life: _Life, hours_rows: list[tuple[Any, ...]]) -> None:
+        """Paid hours: a two-state chain per month with growing hours while it lasts."""
+        rng, rates = self.rng, self.rates
+        life.first_hours = len(hours_rows)
+        life.last_hours_month = -1
+        m0 = self._month(life.a)
+        m1 = min(self._month(life.w_end), self.last_month)
+        if m0 > m1:
+            return
+        share, factor, cid = rates.hours_share, life.factor, life.cid
+        p_on = share * (1 - _HOURS_STAY) / (1 - share) * factor
+        boost = {self._month(e) + k for e in life.praktik_ends for k in (1, 2)}
+        forced: set[int] | tuple[()] = (
+            {self._month(life.outcome) - k for k in (1, 2, 3)}
+            if life.outcome_kind is PeriodKind.ORDINAER_BESKAEFTIGELSE and life.outcome is not None
+            else ()
+        )
+        month_key = self.month_key
+        h = rng.uniform(10.0, 60.0) if rng.random() < share * factor * 0.8 else 0.0
+        for m in range(m0, m1 + 1):
+            if m in forced:
+                p = 1.0
+            elif h > 0:
+                p = _HOURS_STAY
+            else:
+                p = p_on * (4.0 if m in boost else 1.0)
+            if rng.random() < p:
+                if h > 0:
+                    grown = h * rng.uniform(1.0, 1.3) + rng.uniform(0.0, 6.0)
+                    h = min(grown, 80.0 + rng.uniform(0.0, 20.0))
                 else:
-                    p = p_on * (4.0 if m in boost else 1.0)
-                if rng.random() < p:
-                    if h > 0:
-                        grown = h * rng.uniform(1.0, 1.3) + rng.uniform(0.0, 6.0)
-                        h = min(grown, 80.0 + rng.uniform(0.0, 20.0))
-                    else:
-                        h = rng.uniform(8.0, 30.0)
-                    hours_rows.append((cid, month_key(m), round(h * 2) / 2))
-                    last_hours_month = m
-                else:
-                    h = 0.0
+                    h = rng.uniform(8.0, 30.0)
+                hours_rows.append((cid, month_key(m), round(h * 2) / 2))
+                life.last_hours_month = m
+            else:
+                h = 0.0
 
-        # Assignments: every citizen a caseworker, the indsatsgruppe a job broker.
-        assignments = out["assignment"]
-        cw_role, jb_role = AssignmentRole.CASEWORKER.value, AssignmentRole.JOB_BROKER.value
-        caseworker = self.pick(self.caseworkers)
-        caseworkers = [(caseworker, a)]  # (member, from) in order
+    def _caseworkers(self, life: _Life, assignments: list[tuple[Any, ...]]) -> None:
+        """Every citizen a caseworker; a few change caseworker, and in HIR a few are parked
+        with a pseudo-caseworker (maternity leave or prison; the pension board)."""
+        rng, iso, uid = self.rng, self.iso, self.uid
+        a, b = life.a, life.b
+        life.caseworker = caseworker = self.pick(self.caseworkers)
+        life.caseworkers = caseworkers = [(caseworker, a)]  # (member, from) in order
         r = rng.random()
-        parked = None
+        life.parked = None
         if b - a > 90:
             if r < 0.10:
                 change = rng.randint(a + 60, b)
@@ -1114,15 +1241,21 @@ class _Builder:
                 if back < b:
                     caseworkers.append((caseworker, back + 1))
                 else:
-                    parked = self.pseudo[0]
+                    life.parked = self.pseudo[0]
             elif self.pseudo and r < 0.15:  # the case went to the pension board (HIR)
                 caseworkers.append((self.pseudo[1], rng.randint(a + 30, b)))
-                parked = self.pseudo[1]
+                life.parked = self.pseudo[1]
+        role = AssignmentRole.CASEWORKER.value
         for i, (member, start) in enumerate(caseworkers):
-            end = iso(caseworkers[i + 1][1] - 1) if i + 1 < len(caseworkers) else end_b
-            assignments.append((uid(), cid, member.id, cw_role, iso(start), end))
-        brokers: list[tuple[_StaffMember, int]] = []
-        if c.broker:
+            end = iso(caseworkers[i + 1][1] - 1) if i + 1 < len(caseworkers) else life.end_b
+            assignments.append((uid(), life.cid, member.id, role, iso(start), end))
+
+    def _brokers(self, life: _Life, assignments: list[tuple[Any, ...]]) -> None:
+        """The indsatsgruppe a job broker, from soon after entry; a few change broker."""
+        rng, iso, uid = self.rng, self.iso, self.uid
+        a, b = life.a, life.b
+        life.brokers = brokers = []
+        if life.c.broker:
             s = a + rng.randint(0, 45)
             if s <= b:
                 broker = self.pick(self.brokers)
@@ -1130,98 +1263,103 @@ class _Builder:
                 if b - s > 90 and rng.random() < 0.05:
                     broker.load -= 1
                     brokers.append((self.pick(self.brokers, avoid=broker), rng.randint(s + 60, b)))
+        role = AssignmentRole.JOB_BROKER.value
         for i, (member, start) in enumerate(brokers):
-            end = iso(brokers[i + 1][1] - 1) if i + 1 < len(brokers) else end_b
-            assignments.append((uid(), cid, member.id, jb_role, iso(start), end))
-        if exited:
-            for member, _ in caseworkers[-1:] + brokers[-1:]:
-                member.load -= 1
+            end = iso(brokers[i + 1][1] - 1) if i + 1 < len(brokers) else life.end_b
+            assignments.append((uid(), life.cid, member.id, role, iso(start), end))
 
-        def at(segments: list[tuple[_StaffMember, int]], day: int) -> _StaffMember | None:
-            found = None
-            for member, start in segments:
-                if start <= day:
-                    found = member
-            return found
-
-        # The four-way board: current column and the moves that led there. A closed case
-        # ("andet") stays in the target group and on the board; the other exits leave both.
-        if (not exited or c.reason is ExitReason.OTHER) and rng.random() < 0.95:
-            first = min(max(a, min(self.p_start, today)) + rng.randint(0, 20), today)
-            busy = bool(ongoing) or outcome is not None or last_hours_month >= self.last_month
-            if parked is not None:
-                weights = (0.0, 0.0, 0.1, 0.9)
-            elif busy:
-                weights = (0.70, 0.15, 0.10, 0.05)
-            elif group2:
-                weights = (0.02, 0.05, 0.28, 0.65)
+    def _board(self, life: _Life, out: dict[str, list[tuple[Any, ...]]]) -> None:
+        """The four-way board: the current column (table placement) and the moves that led
+        there (table board_move)."""
+        rng, uid, today = self.rng, self.uid, self.today
+        first = min(max(life.a, min(self.p_start, today)) + rng.randint(0, 20), today)
+        column = rng.choices(_COLUMNS, self._board_weights(life))[0]
+        k = min(rng.choices((0, 1, 2, 3, 4), (0.3, 0.3, 0.2, 0.12, 0.08))[0], today - first)
+        days = [first, *sorted(rng.sample(range(first + 1, today + 1), k))]
+        columns = [column]
+        for _ in range(k):
+            columns.append(rng.choice([x for x in _COLUMNS if x is not columns[-1]]))
+        columns.reverse()
+        previous = None
+        stamp = ""
+        for day, to in zip(days, columns):
+            stamp = self.stamp(day)
+            if rng.random() < 0.3:
+                by = rng.choice(self.leaders).initials
             else:
-                weights = (0.06, 0.22, 0.42, 0.30)
-            column = rng.choices(_COLUMNS, weights)[0]
-            k = min(rng.choices((0, 1, 2, 3, 4), (0.3, 0.3, 0.2, 0.12, 0.08))[0], today - first)
-            days = [first, *sorted(rng.sample(range(first + 1, today + 1), k))]
-            columns = [column]
-            for _ in range(k):
-                columns.append(rng.choice([x for x in _COLUMNS if x is not columns[-1]]))
-            columns.reverse()
-            previous = None
-            stamp = ""
-            for day, to in zip(days, columns):
-                stamp = self.stamp(day)
-                if rng.random() < 0.3:
-                    by = rng.choice(self.leaders).initials
-                else:
-                    by = (at(brokers, day) or at(caseworkers, day) or caseworker).initials
-                reason = (
-                    rng.choice(_MOVE_REASONS[to])
-                    if previous is not None and rng.random() < 0.35
-                    else ""
-                )
-                out["board_move"].append(
-                    (uid(), cid, stamp, by, previous.value if previous else None, to.value, reason)
-                )
-                previous = to
-            out["placement"].append((cid, column.value, stamp))
-
-        # Contacts in the last three months: weekly-ish with the job broker, rare otherwise.
-        contacts = out["contact"]
-        c0 = max(a, today - 90)
-        if c0 <= b:
-            praktik_now = (
-                PeriodKind.VIRKSOMHEDSPRAKTIK in ongoing or PeriodKind.LOENTILSKUD in ongoing
+                by = (
+                    _at(life.brokers, day) or _at(life.caseworkers, day) or life.caseworker
+                ).initials
+            reason = (
+                rng.choice(_MOVE_REASONS[to])
+                if previous is not None and rng.random() < 0.35
+                else ""
             )
-            visit = 0.3 if praktik_now else 0.08
-            if brokers and brokers[0][1] <= b:
-                c0 = max(c0, brokers[0][1])
-                p_week = 0.6 if self.template.key == "bir" else 0.5
-                days = [
-                    w + rng.randrange(min(7, b - w + 1))
-                    for w in range(c0, b + 1, 7)
-                    if rng.random() < p_week
-                ]
-            else:
-                days = sorted(rng.randint(c0, b) for _ in range(rng.choice((0, 1, 1, 2))))
-            for day in days:
-                weekday = (day - 1) % 7  # ordinal 1 was a Monday
-                if weekday >= 5:
-                    day -= weekday - 4  # weekends move to Friday
-                    if day < c0:
-                        continue
-                staff = at(brokers, day) or at(caseworkers, day) or caseworker
-                if staff.role is StaffRole.PSEUDO:
-                    continue  # parked on maternity leave, in prison or with the pension board
-                r = rng.random()
-                if r < visit:
-                    kind = ContactKind.COMPANY_VISIT
-                elif r < visit + 0.35:
-                    kind = ContactKind.PHONE
-                else:
-                    kind = ContactKind.IN_PERSON
-                note = rng.choice(_CONTACT_NOTES) if rng.random() < 0.3 else ""
-                contacts.append((uid(), cid, iso(day), _CONTACT_VALUES[kind], staff.id, note))
+            out["board_move"].append(
+                (uid(), life.cid, stamp, by, previous.value if previous else None, to.value, reason)
+            )
+            previous = to
+        out["placement"].append((life.cid, column.value, stamp))
 
-        # Status facts: CV on Jobnet and a job goal.
-        status = out["status_entry"]
+    def _board_weights(self, life: _Life) -> tuple[float, float, float, float]:
+        """The odds of each board column now: parked cases wait, busy citizens are in work."""
+        busy = (
+            bool(life.ongoing)
+            or life.outcome is not None
+            or life.last_hours_month >= self.last_month
+        )
+        if life.parked is not None:
+            return (0.0, 0.0, 0.1, 0.9)
+        if busy:
+            return (0.70, 0.15, 0.10, 0.05)
+        if life.group2:
+            return (0.02, 0.05, 0.28, 0.65)
+        return (0.06, 0.22, 0.42, 0.30)
+
+    def _contacts(self, life: _Life, contacts: list[tuple[Any, ...]]) -> None:
+        """Contacts in the last three months: weekly-ish with the job broker, rare otherwise."""
+        rng, uid, iso = self.rng, self.uid, self.iso
+        b = life.b
+        c0 = max(life.a, self.today - 90)
+        if c0 > b:
+            return
+        ongoing = life.ongoing
+        praktik_now = PeriodKind.VIRKSOMHEDSPRAKTIK in ongoing or PeriodKind.LOENTILSKUD in ongoing
+        visit = 0.3 if praktik_now else 0.08
+        brokers = life.brokers
+        if brokers and brokers[0][1] <= b:
+            c0 = max(c0, brokers[0][1])
+            p_week = 0.6 if self.template.key == "bir" else 0.5
+            days = [
+                w + rng.randrange(min(7, b - w + 1))
+                for w in range(c0, b + 1, 7)
+                if rng.random() < p_week
+            ]
+        else:
+            days = sorted(rng.randint(c0, b) for _ in range(rng.choice((0, 1, 1, 2))))
+        for day in days:
+            weekday = (day - 1) % 7  # ordinal 1 was a Monday
+            if weekday >= 5:
+                day -= weekday - 4  # weekends move to Friday
+                if day < c0:
+                    continue
+            staff = _at(brokers, day) or _at(life.caseworkers, day) or life.caseworker
+            if staff.role is StaffRole.PSEUDO:
+                continue  # parked on maternity leave, in prison or with the pension board
+            r = rng.random()
+            if r < visit:
+                kind = ContactKind.COMPANY_VISIT
+            elif r < visit + 0.35:
+                kind = ContactKind.PHONE
+            else:
+                kind = ContactKind.IN_PERSON
+            note = rng.choice(_CONTACT_NOTES) if rng.random() < 0.3 else ""
+            contacts.append((uid(), life.cid, iso(day), _CONTACT_VALUES[kind], staff.id, note))
+
+    def _status(self, life: _Life, status: list[tuple[Any, ...]]) -> None:
+        """Status facts: CV on Jobnet and a job goal."""
+        rng, uid, iso = self.rng, self.uid, self.iso
+        cid, a, b = life.cid, life.a, life.b
         cv_kind, goal_kind = StatusKind.CV_JOBNET.value, StatusKind.JOB_GOAL.value
         if rng.random() < 0.97:
             d = a + rng.randint(0, 60)
@@ -1242,65 +1380,51 @@ class _Builder:
                     if d2 > d:
                         status.append((uid(), cid, goal_kind, iso(d2), rng.choice(_JOB_GOALS)))
 
-        # The network circle.
-        if rng.random() < 0.10:
-            surname = c.name.split()[-1]
-            for _ in range(rng.randint(1, 2)):
-                relation = rng.choice(_RELATIONS)
-                name = self.person_name(
-                    c.origin, Gender.FEMALE if rng.random() < 0.5 else Gender.MALE
-                )
-                if relation in ("mor", "far", "søster", "bror", "datter", "søn"):
-                    name = f"{name.split()[0]} {surname}"
-                out["network_person"].append((uid(), cid, name, relation, ""))
+    def _network(self, life: _Life, network: list[tuple[Any, ...]]) -> None:
+        """The network circle: for about one in ten, one or two relatives or friends."""
+        rng = self.rng
+        if rng.random() >= 0.10:
+            return
+        c = life.c
+        surname = c.name.split()[-1]
+        for _ in range(rng.randint(1, 2)):
+            relation = rng.choice(_RELATIONS)
+            name = self.person_name(c.origin, Gender.FEMALE if rng.random() < 0.5 else Gender.MALE)
+            if relation in ("mor", "far", "søster", "bror", "datter", "søn"):
+                name = f"{name.split()[0]} {surname}"
+            network.append((self.uid(), life.cid, name, relation, ""))
 
-        # Step-up: meetings, markings and exemptions, on their own random stream.
-        if rates.stepup:
-            self.stepup(
-                c,
-                a,
-                b,
-                w_end,
-                closed,
-                benefit,
-                first_period,
-                first_hours,
-                out,
-                at,
-                caseworkers,
-                brokers,
-                caseworker,
-                group2,
-            )
-
-    def stepup(
-        self,
-        c: _Citizen,
-        a: int,
-        b: int,
-        w_end: int,
-        closed: bool,
-        benefit: PeriodKind,
-        first_period: int,
-        first_hours: int,
-        out: dict[str, list[tuple]],
-        at,
-        caseworkers,
-        brokers,
-        caseworker,
-        group2: bool,
-    ) -> None:
+    def stepup(self, life: _Life, out: dict[str, list[tuple[Any, ...]]]) -> None:
         """Step-up as a municipality practises it (seeds/002 §18-20): in ressourceforløb, most
         passive citizens get a meeting soon after each 6-month mark, a few have an exemption; in
         FSM2 and Frontrunner the job broker marks a few citizens whose job match stalls, and most
         of them get a meeting. Meetings end with a plan, which is mostly kept: the planned offer
         starts near its date. Its own random stream leaves every other table as it was."""
-        srng, iso, cid = self.srng, self.iso, c.id
-        today = self.today
-        uid = self.stepup_uid
-        mine = out["period"][first_period:]
+        company = self._company_spans(life, out)
+        held: list[int] = []
+        a, b = life.a, life.b
+        if life.benefit is PeriodKind.RESSOURCEFORLOEB:
+            self._stepup_ressourceforloeb(life, out, company, held)
+        elif b - max(a, self.p_start) > 120 and self.srng.random() < self.rates.stepup * (
+            2 if life.group2 else 1.5
+        ):
+            srng, iso = self.srng, self.iso
+            s = srng.randint(max(a, self.p_start) + 60, b)
+            out["stepup_marking"].append(
+                (self.stepup_uid(), life.cid, "markeret", iso(s), None, "Jobmatchet går i stå")
+            )
+            if srng.random() < 0.7:
+                day = s + srng.randint(7, 45)
+                if day <= b:
+                    self._hold(life, out, day, self._barriers(), company, held)
+
+    def _company_spans(
+        self, life: _Life, out: dict[str, list[tuple[Any, ...]]]
+    ) -> list[tuple[int, int]]:
+        """(first, last) ordinals of the citizen's company-directed offers and months with paid
+        hours so far: a citizen with none of them around a 6-month mark is passive."""
         company: list[tuple[int, int]] = []
-        for row in mine:
+        for row in out["period"][life.first_period :]:
             if row[2] in _COMPANY_DIRECTED:
                 company.append(
                     (
@@ -1308,127 +1432,142 @@ class _Builder:
                         dt.date.fromisoformat(row[4]).toordinal() if row[4] else 10**7,
                     )
                 )
-        for _, month, _hours in out["paid_hours"][first_hours:]:
+        for _, month, _hours in out["paid_hours"][life.first_hours :]:
             first = dt.date.fromisoformat(month + "-01")
             company.append((first.toordinal(), add_months(first, 1).toordinal() - 1))
-        held: list[int] = []
+        return company
 
-        def hold(day: int, barriers: list[Barrier]) -> None:
-            meeting = uid()
-            held.append(day)
-            out["stepup_meeting"].append(
-                (meeting, cid, iso(day), ",".join(x.value for x in barriers), "")
-            )
-            parts = out["stepup_participant"]
-            cw_now = at(caseworkers, day) or caseworker
-            jb_now = at(brokers, day)
-            parts.append((uid(), meeting, ParticipantRole.CITIZEN.value, c.name, ""))
-            parts.append((uid(), meeting, ParticipantRole.CASEWORKER.value, cw_now.name, ""))
-            if jb_now is not None:
-                parts.append((uid(), meeting, ParticipantRole.JOB_BROKER.value, jb_now.name, ""))
-            parts.append(
-                (uid(), meeting, ParticipantRole.LEADER.value, srng.choice(self.leaders).name, "")
-            )
-            if Barrier.HEALTH in barriers:
-                # For ressourceforløb only the clinical function's health coordinator or the GP.
-                if benefit is PeriodKind.RESSOURCEFORLOEB or srng.random() < 0.3:
-                    parts.append(
-                        (
-                            uid(),
-                            meeting,
-                            ParticipantRole.HEALTH.value,
-                            "Sundhedskoordinator, klinisk funktion",
-                            "sundhedskoordinator",
-                        )
-                    )
-                else:
-                    parts.append(
-                        (uid(), meeting, ParticipantRole.HEALTH.value, "Egen læge", "egen_laege")
-                    )
-            if Barrier.SOCIAL in barriers:
-                parts.append(
-                    (
-                        uid(),
-                        meeting,
-                        ParticipantRole.SOCIAL.value,
-                        "Socialrådgiver, voksenområdet",
-                        "",
-                    )
-                )
-            if Barrier.FAMILY in barriers:
-                parts.append((uid(), meeting, ParticipantRole.FAMILY.value, "Familierådgiver", ""))
-            if srng.random() < 0.3:
-                parts.append((uid(), meeting, ParticipantRole.NETWORK.value, "Pårørende", ""))
-            responsible = (jb_now or cw_now).initials
-            for offer in srng.sample(_STEPUP_OFFERS, srng.randint(1, 2)):
-                planned = day + srng.randint(7, 45)
-                out["stepup_plan_line"].append(
-                    (uid(), meeting, offer.value, iso(planned), responsible, "")
-                )
-                # Mostly kept: the offer starts near its planned date, if nothing of its kind runs.
-                start = planned + srng.randint(-5, 10)
-                if srng.random() < 0.7 and start <= min(w_end, today):
-                    end = start + srng.randint(28, 91)
-                    spans = [
-                        (r[3], r[4]) for r in out["period"][first_period:] if r[2] == offer.value
-                    ]
-                    if all(
-                        not (s <= iso(end) and (e is None or e >= iso(start))) for s, e in spans
-                    ):
-                        end_text = iso(end) if end <= w_end else (iso(w_end) if closed else None)
-                        out["period"].append(
-                            (uid(), cid, offer.value, iso(start), end_text, "step-up-plan")
-                        )
-                        if offer.value in _COMPANY_DIRECTED:
-                            company.append((start, min(end, w_end) if end_text else 10**7))
-
-        def barriers() -> list[Barrier]:
-            return [barrier for barrier, p in _BARRIER_ODDS if srng.random() < p] or [
-                Barrier.HEALTH
-            ]
-
-        if benefit is PeriodKind.RESSOURCEFORLOEB:
-            granted = dt.date.fromordinal(a)
-            if srng.random() < 0.05 and b - a > 60:
-                s = srng.randint(a, b - 30)
-                e = add_months(dt.date.fromordinal(s), 6).toordinal()
-                out["stepup_marking"].append(
-                    (
-                        uid(),
-                        cid,
-                        "rehab_indstilling",
-                        iso(s),
-                        iso(e),
-                        "Rehabiliteringsteamet: behandling først",
-                    )
-                )
-            last = min(w_end, today)
-            k = 1
-            while True:
-                mark = add_months(granted, 6 * k).toordinal()
-                if mark > last:
-                    break
-                window = add_months(granted, 6 * (k - 1)).toordinal()
-                passive = not any(s <= mark and e >= window for s, e in company)
-                # Step-up is part of the initiative: meetings from the project's start.
-                if (
-                    passive
-                    and mark >= self.p_start
-                    and not any(day >= mark for day in held)
-                    and srng.random() < 0.8
-                ):
-                    day = mark + srng.randint(0, 40)
-                    if day <= last:
-                        hold(day, barriers())
-                k += 1
-        elif b - max(a, self.p_start) > 120 and srng.random() < self.rates.stepup * (
-            2 if group2 else 1.5
-        ):
-            s = srng.randint(max(a, self.p_start) + 60, b)
+    def _stepup_ressourceforloeb(
+        self,
+        life: _Life,
+        out: dict[str, list[tuple[Any, ...]]],
+        company: list[tuple[int, int]],
+        held: list[int],
+    ) -> None:
+        """In ressourceforløb: maybe an exemption (the rehabilitation team's recommendation),
+        and a meeting soon after most 6-month marks at which the citizen has been passive."""
+        srng, iso, a, b = self.srng, self.iso, life.a, life.b
+        granted = dt.date.fromordinal(a)
+        if srng.random() < 0.05 and b - a > 60:
+            s = srng.randint(a, b - 30)
+            e = add_months(dt.date.fromordinal(s), 6).toordinal()
             out["stepup_marking"].append(
-                (uid(), cid, "markeret", iso(s), None, "Jobmatchet går i stå")
+                (
+                    self.stepup_uid(),
+                    life.cid,
+                    "rehab_indstilling",
+                    iso(s),
+                    iso(e),
+                    "Rehabiliteringsteamet: behandling først",
+                )
             )
-            if srng.random() < 0.7:
-                day = s + srng.randint(7, 45)
-                if day <= b:
-                    hold(day, barriers())
+        last = min(life.w_end, self.today)
+        k = 1
+        while True:
+            mark = add_months(granted, 6 * k).toordinal()
+            if mark > last:
+                break
+            window = add_months(granted, 6 * (k - 1)).toordinal()
+            passive = not any(s <= mark and e >= window for s, e in company)
+            # Step-up is part of the initiative: meetings from the project's start.
+            if (
+                passive
+                and mark >= self.p_start
+                and not any(day >= mark for day in held)
+                and srng.random() < 0.8
+            ):
+                day = mark + srng.randint(0, 40)
+                if day <= last:
+                    self._hold(life, out, day, self._barriers(), company, held)
+            k += 1
+
+    def _barriers(self) -> list[Barrier]:
+        srng = self.srng
+        return [barrier for barrier, p in _BARRIER_ODDS if srng.random() < p] or [Barrier.HEALTH]
+
+    def _hold(
+        self,
+        life: _Life,
+        out: dict[str, list[tuple[Any, ...]]],
+        day: int,
+        barriers: list[Barrier],
+        company: list[tuple[int, int]],
+        held: list[int],
+    ) -> None:
+        """A step-up meeting on ``day``: its participants and its plan."""
+        meeting = self.stepup_uid()
+        held.append(day)
+        out["stepup_meeting"].append(
+            (meeting, life.cid, self.iso(day), ",".join(x.value for x in barriers), "")
+        )
+        cw_now = _at(life.caseworkers, day) or life.caseworker
+        jb_now = _at(life.brokers, day)
+        self._participants(life, out["stepup_participant"], meeting, barriers, cw_now, jb_now)
+        responsible = (jb_now or cw_now).initials
+        self._plan(life, out, meeting, day, responsible, company)
+
+    def _participants(
+        self,
+        life: _Life,
+        parts: list[tuple[Any, ...]],
+        meeting: str,
+        barriers: list[Barrier],
+        cw_now: _StaffMember,
+        jb_now: _StaffMember | None,
+    ) -> None:
+        """The citizen, their caseworker (and job broker), a leader, whoever each barrier
+        calls for, and sometimes a relative."""
+        srng, uid = self.srng, self.stepup_uid
+        parts.append((uid(), meeting, ParticipantRole.CITIZEN.value, life.c.name, ""))
+        parts.append((uid(), meeting, ParticipantRole.CASEWORKER.value, cw_now.name, ""))
+        if jb_now is not None:
+            parts.append((uid(), meeting, ParticipantRole.JOB_BROKER.value, jb_now.name, ""))
+        parts.append(
+            (uid(), meeting, ParticipantRole.LEADER.value, srng.choice(self.leaders).name, "")
+        )
+        if Barrier.HEALTH in barriers:
+            # For ressourceforløb only the clinical function's health coordinator or the GP.
+            if life.benefit is PeriodKind.RESSOURCEFORLOEB or srng.random() < 0.3:
+                health = ("Sundhedskoordinator, klinisk funktion", "sundhedskoordinator")
+            else:
+                health = ("Egen læge", "egen_laege")
+            parts.append((uid(), meeting, ParticipantRole.HEALTH.value, *health))
+        if Barrier.SOCIAL in barriers:
+            social = "Socialrådgiver, voksenområdet"
+            parts.append((uid(), meeting, ParticipantRole.SOCIAL.value, social, ""))
+        if Barrier.FAMILY in barriers:
+            parts.append((uid(), meeting, ParticipantRole.FAMILY.value, "Familierådgiver", ""))
+        if srng.random() < 0.3:
+            parts.append((uid(), meeting, ParticipantRole.NETWORK.value, "Pårørende", ""))
+
+    def _plan(
+        self,
+        life: _Life,
+        out: dict[str, list[tuple[Any, ...]]],
+        meeting: str,
+        day: int,
+        responsible: str,
+        company: list[tuple[int, int]],
+    ) -> None:
+        """The meeting's plan: one or two offers, mostly kept: the offer starts near its planned
+        date, if nothing of its kind runs then."""
+        srng, iso, uid = self.srng, self.iso, self.stepup_uid
+        w_end, cid = life.w_end, life.cid
+        for offer in srng.sample(_STEPUP_OFFERS, srng.randint(1, 2)):
+            planned = day + srng.randint(7, 45)
+            out["stepup_plan_line"].append(
+                (uid(), meeting, offer.value, iso(planned), responsible, "")
+            )
+            start = planned + srng.randint(-5, 10)
+            if srng.random() < 0.7 and start <= min(w_end, self.today):
+                end = start + srng.randint(28, 91)
+                spans = [
+                    (r[3], r[4]) for r in out["period"][life.first_period :] if r[2] == offer.value
+                ]
+                if all(not (s <= iso(end) and (e is None or e >= iso(start))) for s, e in spans):
+                    end_text = iso(end) if end <= w_end else (iso(w_end) if life.closed else None)
+                    out["period"].append(
+                        (uid(), cid, offer.value, iso(start), end_text, "step-up-plan")
+                    )
+                    if offer.value in _COMPANY_DIRECTED:
+                        company.append((start, min(end, w_end) if end_text else 10**7))
