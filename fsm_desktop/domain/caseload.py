@@ -21,6 +21,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import AssignmentRole, Staff, StaffRole
 from fsm_desktop.domain.text import control_problem
@@ -112,7 +113,7 @@ class StaffRecord:
 
 
 def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
+    return date_text(day)
 
 
 def _num(value: float | Fraction, decimals: int = 1) -> str:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
@@ -69,7 +70,7 @@ def exemption_label(note: str) -> str:
 
 
 def _dk(day: dt.date | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else "i gang"
+    return date_text(day, "i gang")
 
 
 def _text_fields(problems: dict[str, str], **fields: str) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from fsm_desktop.domain import cpr as cpr_rules
 from fsm_desktop.domain.caseload import FULL_TIME_HOURS
 from fsm_desktop.domain.citizen_edit import plan_handover
-from fsm_desktop.domain.danish import count, number
+from fsm_desktop.domain.danish import count, date_text, number
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
     Assignment,
@@ -854,4 +854,4 @@ def _changed_fields(old: Citizen, new: Citizen) -> list[str]:
 
 
 def _dk(day: dt.date) -> str:
-    return day.strftime("%d-%m-%Y")
+    return date_text(day)

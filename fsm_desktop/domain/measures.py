@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from fsm_desktop.domain.caseload import FULL_TIME_HOURS, counts_in_caseload
+
 # The caseload arithmetic (a full-time week of 37 hours; who counts) is shared with the
 # Medarbejdere page (docs/caseload.md).
-from fsm_desktop.domain.caseload import FULL_TIME_HOURS, counts_in_caseload
+from fsm_desktop.domain.danish import date_dots, month_name
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
@@ -1445,27 +1447,11 @@ _KINDS: dict[str, type[_Kind]] = {
 
 
 def _d(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-_MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+    return date_dots(day)
 
 
 def _month_name(day: dt.date) -> str:
-    return f"{_MONTHS[day.month - 1]} {day.year}"
+    return f"{month_name(day.month)} {day.year}"
 
 
 # --- the public entry points ------------------------------------------------------------------------

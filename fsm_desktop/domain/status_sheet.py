@@ -34,7 +34,7 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any
 
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import date_dots, number
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.measures import (
     NEVER,
@@ -324,7 +324,7 @@ class Column:
     @property
     def label(self) -> str:
         if self.kind == "baseline":
-            return f"0-punkt {self.day:%d.%m.%Y}" if self.day else "0-punkt"
+            return f"0-punkt {date_dots(self.day)}" if self.day else "0-punkt"
         if self.kind == "goal":
             return f"Mål {month_label(self.month)}"
         return month_label(self.month)
@@ -1046,7 +1046,7 @@ def _before_first(row: Row, days: Sequence[str], first: str, label: str) -> None
     row.no_data_columns = missing
     row.no_data_reason = (
         "Ingen data før {day}, projektets første registrering af {label}. En manglende registrering er ikke "
-        "et »nej«.".format(day=dt.date.fromisoformat(first).strftime("%d.%m.%Y"), label=label)
+        "et »nej«.".format(day=date_dots(dt.date.fromisoformat(first)), label=label)
     )
 
 

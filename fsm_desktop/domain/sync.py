@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from fsm_desktop.domain.danish import date_dots
 from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS, BoardColumn, PeriodKind
 
 Op = Literal["insert", "update", "delete"]
@@ -455,7 +456,7 @@ def value_words(table: str, name: str, value: object) -> str:
         return "ja" if value else "nej"
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
-            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+            return date_dots(dt.date.fromisoformat(value))
         except ValueError:
             return value
     return str(value)
