@@ -746,10 +746,10 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_checkout(args: argparse.Namespace) -> int:
-    from fsm_desktop.storage.sync import checkout
+    from fsm_desktop.operations.sync import take_along
 
     with _open_project(args.db, write=True, args=args) as project:
-        result = checkout(project, args.out, job_broker=args.job_broker)
+        result = take_along(project, args.out, job_broker=args.job_broker).value
     own = (
         f"; {result.own_citizens} er {result.copy.job_broker}s"
         if result.own_citizens is not None
@@ -764,10 +764,10 @@ def _cmd_checkout(args: argparse.Namespace) -> int:
 
 def _cmd_handin(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.sync import summary_line
-    from fsm_desktop.storage.sync import handin
+    from fsm_desktop.operations.sync import hand_back
 
     with _open_project(args.db, write=True, args=args) as project:
-        result = handin(project, args.out, keep_working=args.keep_working)
+        result = hand_back(project, args.out, keep_working=args.keep_working).value
     state = (
         "Du kan arbejde videre i kopien."
         if result.keep_working

@@ -19,6 +19,7 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import Month, PayoutForecast
 from fsm_desktop.domain.model import BoardColumn, Citizen, Gender, Origin, Period, PeriodKind
 from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.operations import measures as measures_ops
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
@@ -243,12 +244,11 @@ class DeferredRunner:
 
 
 def _counting(monkeypatch) -> list:
-    from fsm_desktop.views.measures import page as measures_page
 
     calls = []
-    real = measures_page.compute
+    real = measures_ops.compute
     monkeypatch.setattr(
-        measures_page, "compute", lambda *a, **k: (calls.append(1), real(*a, **k))[1]
+        measures_ops, "compute", lambda *a, **k: (calls.append(1), real(*a, **k))[1]
     )
     return calls
 
@@ -303,9 +303,9 @@ def test_counted_on_opening_the_facts_are_read_before_matplotlib_imports(
     then do the import and the counting go to the workers, side by side."""
     page, runner, steps = hidden_page, DeferredRunner(), []
     monkeypatch.setattr(tasks, "runner", runner)
-    real_read = measures_page.load_facts
+    real_read = measures_ops.load_facts
     monkeypatch.setattr(
-        measures_page, "load_facts", lambda *a, **k: (steps.append("read"), real_read(*a, **k))[1]
+        measures_ops, "load_facts", lambda *a, **k: (steps.append("read"), real_read(*a, **k))[1]
     )
     real_run = runner.run
 
@@ -326,7 +326,7 @@ def test_a_failed_prefetch_is_silent_and_the_opening_counts_again(hidden_page, q
 
     page, runner = hidden_page, DeferredRunner()
     monkeypatch.setattr(tasks, "runner", runner)
-    real = measures_page.compute
+    real = measures_ops.compute
     attempts = []
 
     def flaky(*args, **kwargs):
@@ -335,7 +335,7 @@ def test_a_failed_prefetch_is_silent_and_the_opening_counts_again(hidden_page, q
             raise OSError("the disk went away for a moment")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(measures_page, "compute", flaky)
+    monkeypatch.setattr(measures_ops, "compute", flaky)
     ran = []
     real_run = runner.run
     monkeypatch.setattr(runner, "run", lambda fn, *a, **k: (ran.append(fn), real_run(fn, *a, **k)))

@@ -91,14 +91,14 @@ class LaptopCopies:
             dialog.deleteLater()
 
     def checkout_to(self, path: str | Path, job_broker: str | None = None) -> bool:
-        from fsm_desktop.storage.sync import checkout
+        from fsm_desktop.operations import sync as sync_ops
         from fsm_desktop.views.kit.wording import citizens_text
 
         assert self.project is not None
         try:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                result = checkout(self.project, path, job_broker)
+                result = sync_ops.take_along(self.project, path, job_broker).value
             finally:
                 QGuiApplication.restoreOverrideCursor()
         except KnownError as error:
@@ -148,14 +148,14 @@ class LaptopCopies:
 
     def hand_in_to(self, path: str | Path, keep_working: bool = False) -> bool:
         from fsm_desktop.domain.sync import summary_line
+        from fsm_desktop.operations import sync as sync_ops
         from fsm_desktop.storage.laptop import read_laptop_copy
-        from fsm_desktop.storage.sync import handin
 
         project = self.project
         assert project is not None and project.laptop is not None
         copy, key = project.laptop, project.key
         try:
-            result = handin(project, path, keep_working=keep_working)
+            result = sync_ops.hand_back(project, path, keep_working=keep_working).value
         except KnownError as error:
             self.warn(self.tr("Ændringerne kunne ikke afleveres"), error)
             return False
