@@ -38,13 +38,13 @@ from fsm_desktop.domain.model import (
     ParticipantRole,
     PeriodKind,
 )
-from fsm_desktop.domain.stepup import PlannedOffer
+from fsm_desktop.domain.stepup import Meeting, Participant, PlannedOffer
 from fsm_desktop.exchange.importer import commit, prepare
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
-from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository
+from fsm_desktop.storage.stepup import StepUpRepository
 
 #: The sequence numbers of one round (renames, notes) lie in [ROUND * SPAN, (ROUND + 1) * SPAN).
 SPAN = 1_000_000
@@ -168,7 +168,7 @@ class Writer:
         ]
         barriers = self.rng.sample(list(Barrier), self.rng.randrange(0, 3))
         meeting = Meeting(cid, self.today, participants, barriers, plan, note=f"møde {self.round}")
-        mid = StepUpRepository(self.project).save_meeting(meeting, today=self.today)
+        mid = StepUpRepository(self.project).save_meeting(meeting)
         return {
             "kind": "meeting",
             "citizen": cid,

@@ -20,12 +20,12 @@ from fsm_desktop.domain.model import (
     StatusEntry,
     StatusKind,
 )
-from fsm_desktop.domain.stepup import Marking, MarkingKind, PlannedOffer
+from fsm_desktop.domain.stepup import Marking, MarkingKind, Meeting, Participant, PlannedOffer
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.demo import write_demo
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository
+from fsm_desktop.storage.stepup import StepUpRepository
 from fsm_desktop.storage.sync import SYNCED_TABLES
 
 PASSWORD = "bærbar-test-1"
@@ -168,7 +168,7 @@ def add_meeting(project: Project, citizen_id: str, note: str = "") -> str:
         [PlannedOffer(PeriodKind.MENTOR, TODAY, "JP")],
         note=note,
     )
-    return StepUpRepository(project).save_meeting(meeting, today=TODAY)
+    return StepUpRepository(project).save_meeting(meeting)
 
 
 def add_marking(project: Project, citizen_id: str) -> str:

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from fsm_desktop.domain.model import Barrier, ParticipantRole, PeriodKind
+from fsm_desktop.domain.text import control_problem
 
 #: Company-directed activity (virksomhedsrettet indsats) for the ressourceforløb rule.
 COMPANY_DIRECTED = frozenset(
@@ -263,6 +264,77 @@ class MeetingRecord:
     barriers: tuple[Barrier, ...] = ()
     plan: tuple[PlannedOffer, ...] = ()
     id: str = ""
+
+
+@dataclass(slots=True)
+class Participant:
+    role: ParticipantRole
+    name: str = ""
+    health_function: HealthFunction = HealthFunction.NONE
+
+
+@dataclass(slots=True)
+class Meeting:
+    """A step-up meeting as the dialog edits it."""
+
+    citizen_id: str
+    date: dt.date
+    participants: list[Participant]
+    barriers: list[Barrier]
+    plan: list[PlannedOffer]
+    note: str = ""
+    id: str = ""
+
+    def record(self) -> MeetingRecord:
+        return MeetingRecord(
+            self.date,
+            tuple((p.role, p.health_function) for p in self.participants),
+            tuple(self.barriers),
+            tuple(self.plan),
+            self.id,
+        )
+
+
+def validate_meeting(meeting: Meeting, today: dt.date) -> list[tuple[str, str]]:
+    """(field, Danish message) for what makes a meeting record impossible to save."""
+    errors = []
+    if meeting.date > today:
+        errors.append(
+            ("date", "Mødet kan først registreres, når det er holdt: datoen ligger efter i dag.")
+        )
+    for i, p in enumerate(meeting.participants, start=1):
+        if p.role is ParticipantRole.HEALTH and p.health_function is HealthFunction.NONE:
+            errors.append(("participants", f"Deltager {i}: vælg hvilken slags sundhedsfaglig."))
+    for i, line in enumerate(meeting.plan, start=1):
+        if line.planned_start < meeting.date:
+            errors.append(("plan", f"Planens linje {i}: den planlagte start ligger før mødet."))
+    if not meeting.plan:
+        errors.append(("plan", "Mødet skal slutte med en plan: mindst ét tilbud med en startdato."))
+    # Free text: no control characters (a pasted text can hold them; an export could not).
+    for i, p in enumerate(meeting.participants, start=1):
+        if (problem := control_problem(p.name)) is not None:
+            errors.append(("participants", f"Deltager {i}: {problem}"))
+    for i, line in enumerate(meeting.plan, start=1):
+        for text in (line.responsible, line.note):
+            if (problem := control_problem(text)) is not None:
+                errors.append(("plan", f"Planens linje {i}: {problem}"))
+                break
+    if (problem := control_problem(meeting.note)) is not None:
+        errors.append(("plan", f"Noten: {problem}"))
+    return errors
+
+
+def validate_marking(marking: Marking) -> list[tuple[str, str]]:
+    errors = []
+    if marking.end is not None and marking.end < marking.start:
+        errors.append(("end", "Slutdatoen ligger før startdatoen."))
+    if marking.kind.is_exemption and marking.end is None:
+        errors.append(
+            ("end", "En fritagelse skal have en slutdato (fx 6 måneder efter indstillingen).")
+        )
+    if (problem := control_problem(marking.note)) is not None:
+        errors.append(("note", f"Noten: {problem}"))
+    return errors
 
 
 @dataclass(slots=True)

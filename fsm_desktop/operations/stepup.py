@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fsm_desktop.domain.stepup import Marking
+from fsm_desktop.domain.errors import ValidationError
+from fsm_desktop.domain.stepup import Marking, Meeting, validate_marking, validate_meeting
 from fsm_desktop.operations.changes import Changes, Done
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.stepup import Meeting, StepUpRepository
+from fsm_desktop.storage.stepup import StepUpRepository
 
 #: A meeting or a marking changes the step-up page's lists and counts, the status sheet's
 #: step-up rows, the board's step-up flags and the citizen window's step-up tab.
 STEPUP = Changes(stepup=True)
 
 
+def _refuse(errors: list[tuple[str, str]]) -> None:
+    """The rules' problems (field, Danish message), all of them, in one message."""
+    if errors:
+        raise ValidationError("{message}", message=" ".join(message for _, message in errors))
+
+
 def save_meeting(project: Project, meeting: Meeting, today: dt.date) -> Done[str]:
-    """Register a meeting, or change one (validated; one transaction with its audit entry).
-    Returns the meeting's id."""
+    """Register a meeting, or change one: checked by the rules (held by ``today``, a plan with
+    offers, …), then one transaction with its audit entry. Returns the meeting's id."""
+    _refuse(validate_meeting(meeting, today))
     with project.db.atomic():
-        meeting_id = StepUpRepository(project).save_meeting(meeting, today)
+        meeting_id = StepUpRepository(project).save_meeting(meeting)
     return Done(meeting_id, STEPUP)
 
 
@@ -29,6 +37,8 @@ def delete_meeting(project: Project, meeting_id: str) -> Done[None]:
 
 
 def add_marking(project: Project, citizen_id: str, marking: Marking) -> Done[str]:
+    """Mark a citizen for step-up, or exempt them (checked: an exemption has an end)."""
+    _refuse(validate_marking(marking))
     with project.db.atomic():
         marking_id = StepUpRepository(project).add_marking(citizen_id, marking)
     return Done(marking_id, STEPUP)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
@@ -25,11 +24,11 @@ from fsm_desktop.domain.stepup import (
     HealthFunction,
     Marking,
     MarkingKind,
-    MeetingRecord,
+    Meeting,
+    Participant,
     PlannedOffer,
     StepUpCase,
 )
-from fsm_desktop.domain.text import control_problem
 from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project, file_error
 from fsm_desktop.storage.sqlite import dbapi
@@ -38,77 +37,6 @@ from fsm_desktop.storage.sqlite import dbapi
 _KINDS = sorted(
     {PeriodKind.RESSOURCEFORLOEB.value, *COMPANY_DIRECTED, *(k.value for k in PLAN_OFFERS)}
 )
-
-
-@dataclass(slots=True)
-class Participant:
-    role: ParticipantRole
-    name: str = ""
-    health_function: HealthFunction = HealthFunction.NONE
-
-
-@dataclass(slots=True)
-class Meeting:
-    """A step-up meeting as the dialog edits it."""
-
-    citizen_id: str
-    date: dt.date
-    participants: list[Participant]
-    barriers: list[Barrier]
-    plan: list[PlannedOffer]
-    note: str = ""
-    id: str = ""
-
-    def record(self) -> MeetingRecord:
-        return MeetingRecord(
-            self.date,
-            tuple((p.role, p.health_function) for p in self.participants),
-            tuple(self.barriers),
-            tuple(self.plan),
-            self.id,
-        )
-
-
-def validate_meeting(meeting: Meeting, today: dt.date) -> list[tuple[str, str]]:
-    """(field, Danish message) for what makes a meeting record impossible to save."""
-    errors = []
-    if meeting.date > today:
-        errors.append(
-            ("date", "Mødet kan først registreres, når det er holdt: datoen ligger efter i dag.")
-        )
-    for i, p in enumerate(meeting.participants, start=1):
-        if p.role is ParticipantRole.HEALTH and p.health_function is HealthFunction.NONE:
-            errors.append(("participants", f"Deltager {i}: vælg hvilken slags sundhedsfaglig."))
-    for i, line in enumerate(meeting.plan, start=1):
-        if line.planned_start < meeting.date:
-            errors.append(("plan", f"Planens linje {i}: den planlagte start ligger før mødet."))
-    if not meeting.plan:
-        errors.append(("plan", "Mødet skal slutte med en plan: mindst ét tilbud med en startdato."))
-    # Free text: no control characters (a pasted text can hold them; an export could not).
-    for i, p in enumerate(meeting.participants, start=1):
-        if (problem := control_problem(p.name)) is not None:
-            errors.append(("participants", f"Deltager {i}: {problem}"))
-    for i, line in enumerate(meeting.plan, start=1):
-        for text in (line.responsible, line.note):
-            if (problem := control_problem(text)) is not None:
-                errors.append(("plan", f"Planens linje {i}: {problem}"))
-                break
-    if (problem := control_problem(meeting.note)) is not None:
-        errors.append(("plan", f"Noten: {problem}"))
-    return errors
-
-
-def validate_marking(marking: Marking) -> list[tuple[str, str]]:
-    errors = []
-    if marking.end is not None and marking.end < marking.start:
-        errors.append(("end", "Slutdatoen ligger før startdatoen."))
-    if marking.kind.is_exemption and marking.end is None:
-        errors.append(
-            ("end", "En fritagelse skal have en slutdato (fx 6 måneder efter indstillingen).")
-        )
-    if (problem := control_problem(marking.note)) is not None:
-        errors.append(("note", f"Noten: {problem}"))
-    return errors
 
 
 class StepUpRepository:
@@ -274,12 +202,9 @@ class StepUpRepository:
             now, self.project.user, action, entity, entity_id, citizen_id, field, old, new
         )
 
-    def save_meeting(self, meeting: Meeting, today: dt.date | None = None) -> str:
-        """Insert or replace a meeting with its participants and plan; one transaction."""
-        today = today or dt.date.today()
-        errors = validate_meeting(meeting, today)
-        if errors:
-            raise ValidationError("{message}", message=" ".join(message for _, message in errors))
+    def save_meeting(self, meeting: Meeting) -> str:
+        """Insert or replace a meeting with its participants and plan (checked by the
+        operation: operations.stepup.save_meeting); one transaction."""
         if (
             self.conn.execute("SELECT 1 FROM citizen WHERE id = ?", [meeting.citizen_id]).fetchone()
             is None
@@ -389,9 +314,7 @@ class StepUpRepository:
         )
 
     def add_marking(self, citizen_id: str, marking: Marking) -> str:
-        errors = validate_marking(marking)
-        if errors:
-            raise ValidationError("{message}", message=" ".join(message for _, message in errors))
+        """Insert a marking (checked by the operation: operations.stepup.add_marking)."""
         if self.conn.execute("SELECT 1 FROM citizen WHERE id = ?", [citizen_id]).fetchone() is None:
             raise ValidationError("Borgeren findes ikke længere i projektet.")
         mid = marking.id or new_id()

@@ -27,12 +27,14 @@ from fsm_desktop.domain.stepup import (
     HealthFunction,
     Marking,
     MarkingKind,
+    Meeting,
+    Participant,
     PlannedOffer,
 )
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.storage.sqlite import dbapi as sqlite3
-from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository
+from fsm_desktop.storage.stepup import StepUpRepository
 
 D = dt.date
 R = ParticipantRole

@@ -27,14 +27,17 @@ from fsm_desktop.domain.stepup import (
     HealthFunction,
     Marking,
     MarkingKind,
+    Meeting,
+    Participant,
     PlannedOffer,
     assess,
 )
+from fsm_desktop.operations import stepup as stepup_ops
 from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
 from fsm_desktop.storage.schema import MIGRATION_SET, SCHEMA_VERSION, migrations
-from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository
+from fsm_desktop.storage.stepup import StepUpRepository
 
 D = dt.date
 R = ParticipantRole
@@ -147,7 +150,7 @@ def people_of(meeting: Meeting):
 def test_a_meeting_is_read_back_exactly(setup):
     project, anna, _ = setup
     repo = StepUpRepository(project)
-    mid = repo.save_meeting(a_meeting(anna.id), today=TODAY)
+    mid = repo.save_meeting(a_meeting(anna.id))
     (stored,) = repo.meetings(anna.id)
     assert (stored.id, stored.citizen_id, stored.date, stored.note) == (
         mid,
@@ -176,7 +179,7 @@ def test_plan_lines_come_back_by_planned_start(setup):
     project, anna, _ = setup
     meeting = a_meeting(anna.id)
     meeting.plan.reverse()  # mentor 1 Sep entered before praktik 15 Aug
-    StepUpRepository(project).save_meeting(meeting, today=TODAY)
+    StepUpRepository(project).save_meeting(meeting)
     (stored,) = StepUpRepository(project).meetings(anna.id)
     assert [p.planned_start for p in stored.plan] == [D(2020, 8, 15), D(2020, 9, 1)]
 
@@ -184,7 +187,7 @@ def test_plan_lines_come_back_by_planned_start(setup):
 def test_saving_writes_one_audit_entry_with_the_citizen(setup):
     project, anna, _ = setup
     before = counts(project)
-    mid = StepUpRepository(project).save_meeting(a_meeting(anna.id), today=TODAY)
+    mid = StepUpRepository(project).save_meeting(a_meeting(anna.id))
     after = counts(project)
     assert {t: after[t] - before[t] for t in TABLES} == {
         "stepup_meeting": 1,
@@ -202,14 +205,14 @@ def test_saving_writes_one_audit_entry_with_the_citizen(setup):
 def test_editing_replaces_participants_and_plan_with_one_audit_entry(setup):
     project, anna, _ = setup
     repo = StepUpRepository(project)
-    mid = repo.save_meeting(a_meeting(anna.id), today=TODAY)
+    mid = repo.save_meeting(a_meeting(anna.id))
     (meeting,) = repo.meetings(anna.id)
     meeting.date = D(2020, 8, 1)
     meeting.participants = meeting.participants[:4]  # the doctor did not come after all
     meeting.barriers = [Barrier.FAMILY]
     meeting.plan = [PlannedOffer(K.LOENTILSKUD, D(2020, 10, 1), "BB")]
     before = counts(project)
-    assert repo.save_meeting(meeting, today=TODAY) == mid
+    assert repo.save_meeting(meeting) == mid
     after = counts(project)
     assert {t: after[t] - before[t] for t in TABLES} == {
         "stepup_meeting": 0,
@@ -249,10 +252,10 @@ def test_an_edit_the_audit_can_see(setup, change):
     """The audit entry's old and new differ for every edit the dialog can make."""
     project, anna, _ = setup
     repo = StepUpRepository(project)
-    repo.save_meeting(a_meeting(anna.id), today=TODAY)
+    repo.save_meeting(a_meeting(anna.id))
     (meeting,) = repo.meetings(anna.id)
     change(meeting)
-    repo.save_meeting(meeting, today=TODAY)
+    repo.save_meeting(meeting)
     _, (_, _, _, old, new) = audit(project, anna.id, "stepup_meeting")
     assert old != new
 
@@ -260,7 +263,7 @@ def test_an_edit_the_audit_can_see(setup, change):
 def test_deleting_removes_the_rows_with_one_audit_entry(setup):
     project, anna, _ = setup
     repo = StepUpRepository(project)
-    mid = repo.save_meeting(a_meeting(anna.id), today=TODAY)
+    mid = repo.save_meeting(a_meeting(anna.id))
     created = audit(project, anna.id, "stepup_meeting")[0][4]
     before = counts(project)
     repo.delete_meeting(mid)
@@ -328,7 +331,7 @@ def _bell_in_the_note(m):
     ],
 )
 def test_a_refused_meeting_writes_nothing(setup, spoil, field, text):
-    from fsm_desktop.storage.stepup import validate_meeting
+    from fsm_desktop.domain.stepup import validate_meeting
 
     project, anna, _ = setup
     meeting = a_meeting(anna.id)
@@ -338,19 +341,19 @@ def test_a_refused_meeting_writes_nothing(setup, spoil, field, text):
     ]
     before = counts(project)
     with pytest.raises(ValidationError, match=re.escape(text)):
-        StepUpRepository(project).save_meeting(meeting, today=TODAY)
+        stepup_ops.save_meeting(project, meeting, TODAY)
     assert counts(project) == before
 
 
 def test_a_refused_edit_leaves_the_meeting_as_it_was(setup):
     project, anna, _ = setup
     repo = StepUpRepository(project)
-    repo.save_meeting(a_meeting(anna.id), today=TODAY)
+    repo.save_meeting(a_meeting(anna.id))
     (meeting,) = repo.meetings(anna.id)
     meeting.plan = []
     before = counts(project)
     with pytest.raises(ValidationError):
-        repo.save_meeting(meeting, today=TODAY)
+        stepup_ops.save_meeting(project, meeting, TODAY)
     assert counts(project) == before
     assert len(repo.meetings(anna.id)[0].plan) == 2
 
@@ -360,14 +363,14 @@ def test_a_meeting_for_an_unknown_citizen_or_moved_to_another_is_refused(setup):
     repo = StepUpRepository(project)
     before = counts(project)
     with pytest.raises(ValidationError, match="findes ikke"):
-        repo.save_meeting(a_meeting("nobody"), today=TODAY)
+        repo.save_meeting(a_meeting("nobody"))
     assert counts(project) == before
-    repo.save_meeting(a_meeting(anna.id), today=TODAY)
+    repo.save_meeting(a_meeting(anna.id))
     (meeting,) = repo.meetings(anna.id)
     meeting.citizen_id = bo.id  # the same meeting id, saved on another citizen
     before = counts(project)
     with pytest.raises(ValidationError):
-        repo.save_meeting(meeting, today=TODAY)
+        stepup_ops.save_meeting(project, meeting, TODAY)
     assert counts(project) == before
     assert repo.meetings(bo.id) == [] and len(repo.meetings(anna.id)) == 1
 
@@ -401,7 +404,7 @@ def test_an_exemption_needs_an_end_date(setup, kind):
     repo = StepUpRepository(project)
     before = counts(project)
     with pytest.raises(ValidationError, match="slutdato"):
-        repo.add_marking(anna.id, Marking(kind, D(2020, 6, 1)))
+        stepup_ops.add_marking(project, anna.id, Marking(kind, D(2020, 6, 1)))
     assert counts(project) == before
     mid = repo.add_marking(anna.id, Marking(kind, D(2020, 6, 1), D(2020, 11, 30)))
     assert repo.markings(anna.id) == [Marking(kind, D(2020, 6, 1), D(2020, 11, 30), "", mid)]
@@ -409,13 +412,14 @@ def test_an_exemption_needs_an_end_date(setup, kind):
 
 def test_a_marking_note_with_a_control_character_is_refused(setup):
     project, anna, _ = setup
-    repo = StepUpRepository(project)
     before = counts(project)
     with pytest.raises(
         ValidationError,
         match=re.escape("Noten: Teksten indeholder et usynligt kontroltegn (U+001F)"),
     ):
-        repo.add_marking(anna.id, Marking(MarkingKind.MARKED, D(2020, 3, 1), note="helbred\x1f"))
+        stepup_ops.add_marking(
+            project, anna.id, Marking(MarkingKind.MARKED, D(2020, 3, 1), note="helbred\x1f")
+        )
     assert counts(project) == before
 
 
@@ -425,7 +429,9 @@ def test_refused_markings_write_nothing(setup):
     mid = repo.add_marking(anna.id, Marking(MarkingKind.MARKED, D(2020, 3, 1)))
     before = counts(project)
     with pytest.raises(ValidationError, match="før"):
-        repo.add_marking(anna.id, Marking(MarkingKind.MARKED, D(2020, 3, 1), D(2020, 2, 1)))
+        stepup_ops.add_marking(
+            project, anna.id, Marking(MarkingKind.MARKED, D(2020, 3, 1), D(2020, 2, 1))
+        )
     with pytest.raises(ValidationError, match="før markeringens start"):
         repo.end_marking(mid, D(2020, 2, 29))
     with pytest.raises(ValidationError, match="findes ikke"):
@@ -439,7 +445,7 @@ def test_refused_markings_write_nothing(setup):
 def test_cases_reads_periods_hours_assignments_and_exit(setup):
     project, anna, bo = setup
     repo = StepUpRepository(project)
-    repo.save_meeting(a_meeting(anna.id), today=TODAY)
+    repo.save_meeting(a_meeting(anna.id))
     marking = Marking(MarkingKind.MARKED, D(2020, 3, 1))
     marking_id = repo.add_marking(anna.id, marking)
     cases = {c.citizen_id: c for c in repo.cases(TODAY)}

@@ -850,7 +850,7 @@ def test_a_meeting_saved_on_both_sides_keeps_one_list_of_participants(team, open
     for project, note in ((team, "Teamets referat"), (laptop, "Bærbarens referat")):
         repo, meeting = _meeting(project)
         meeting.note = note
-        repo.save_meeting(meeting, today=TODAY)
+        repo.save_meeting(meeting)
     people = _people(team, meeting.id)
     assert len(people) == 5
     plan, _ = merge(team, hand_back(laptop), prefer="laptop")
@@ -864,7 +864,7 @@ def test_a_meeting_saved_on_both_sides_keeps_one_list_of_participants(team, open
 @pytest.mark.parametrize("decision", ["team", "laptop"])
 def test_a_meeting_given_other_participants_on_both_sides_is_one_decision(team, opened, decision):
     from fsm_desktop.domain.model import ParticipantRole
-    from fsm_desktop.storage.stepup import Participant
+    from fsm_desktop.domain.stepup import Participant
 
     laptop = take(team, opened)
     for project, name in ((team, "Lis Leder"), (laptop, "Mona Mentor")):
@@ -873,7 +873,7 @@ def test_a_meeting_given_other_participants_on_both_sides_is_one_decision(team, 
             *meeting.participants[:2],
             Participant(ParticipantRole.LEADER, name),
         ]
-        repo.save_meeting(meeting, today=TODAY)
+        repo.save_meeting(meeting)
     team_people, laptop_people = _people(team, meeting.id), _people(laptop, meeting.id)
     plan = plan_merge(team, read_change_file(hand_back(laptop), team.key))
     (conflict,) = plan.conflicts

@@ -15,11 +15,10 @@ from import_helpers import fill_template
 from fsm_desktop.domain.measures import Month
 from fsm_desktop.domain.model import Barrier, BoardColumn, ParticipantRole, PeriodKind
 from fsm_desktop.domain.status_sheet import STEPUP
-from fsm_desktop.domain.stepup import PlannedOffer
+from fsm_desktop.domain.stepup import Meeting, Participant, PlannedOffer
 from fsm_desktop.operations import stepup as stepup_ops
 from fsm_desktop.operations.changes import Changes
 from fsm_desktop.storage.repositories import CitizenRepository
-from fsm_desktop.storage.stepup import Meeting, Participant
 from fsm_desktop.views.citizens.register_model import CitizensModel
 from fsm_desktop.views.staff.models import StaffTableModel
 

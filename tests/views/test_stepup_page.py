@@ -20,12 +20,19 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from fsm_desktop.domain.model import Citizen, ParticipantRole, PeriodKind, Staff, StaffRole, new_id
 from fsm_desktop.domain.program import builtin_template
-from fsm_desktop.domain.stepup import DueReason, HealthFunction, MarkingKind, PlannedOffer
+from fsm_desktop.domain.stepup import (
+    DueReason,
+    HealthFunction,
+    MarkingKind,
+    Meeting,
+    Participant,
+    PlannedOffer,
+)
 from fsm_desktop.operations.board import board_cards
 from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
-from fsm_desktop.storage.stepup import Meeting, Participant, StepUpRepository
+from fsm_desktop.storage.stepup import StepUpRepository
 
 D = dt.date
 TODAY = D(2021, 12, 31)
@@ -103,7 +110,6 @@ def bir_path(tmp_path):
                 [],
                 [PlannedOffer(PeriodKind.LOENTILSKUD, D(2021, 11, 1), "KL")],
             ),
-            today=D(2021, 10, 10),
         )
     return path, people
 

@@ -10,10 +10,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.stepup import MarkingKind, StepUpCase
+from fsm_desktop.domain.stepup import MarkingKind, Meeting, StepUpCase
 from fsm_desktop.operations import stepup as stepup_ops
 from fsm_desktop.operations.changes import Changes
-from fsm_desktop.storage.stepup import Meeting
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.stepup.dialogs import MeetingDialog, default_participants
 from fsm_desktop.views.stepup.marking_dialog import MarkingDialog

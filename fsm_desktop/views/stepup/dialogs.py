@@ -31,17 +31,15 @@ from fsm_desktop.domain.stepup import (
     PLAN_OFFERS,
     ROLE_LABELS,
     HealthFunction,
+    Meeting,
+    Participant,
     PlannedOffer,
     StepUpCase,
     missing_roles,
+    validate_meeting,
 )
 from fsm_desktop.operations.stepup import save_meeting
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.stepup import (
-    Meeting,
-    Participant,
-    validate_meeting,
-)
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import ERROR_STYLE
 from fsm_desktop.views.kit.header import title_label

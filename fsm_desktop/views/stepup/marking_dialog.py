@@ -17,10 +17,16 @@ from PySide6.QtWidgets import (
 
 from fsm_desktop.domain.cpr import mask
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.stepup import MARKING_LABELS, Marking, MarkingKind, StepUpCase, add_months
+from fsm_desktop.domain.stepup import (
+    MARKING_LABELS,
+    Marking,
+    MarkingKind,
+    StepUpCase,
+    add_months,
+    validate_marking,
+)
 from fsm_desktop.operations.stepup import add_marking
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.stepup import validate_marking
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import ERROR_STYLE
 from fsm_desktop.views.kit.messages import translate_error

@@ -34,6 +34,7 @@ from fsm_desktop.domain.stepup import (
     LineStatus,
     Marking,
     MarkingKind,
+    Meeting,
     StepUpCase,
     assess,
     due_list,
@@ -45,10 +46,7 @@ from fsm_desktop.domain.stepup import (
 from fsm_desktop.operations.changes import Changes
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import StaffRepository
-from fsm_desktop.storage.stepup import (
-    Meeting,
-    StepUpRepository,
-)
+from fsm_desktop.storage.stepup import StepUpRepository
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
