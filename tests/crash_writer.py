@@ -40,8 +40,8 @@ from fsm_desktop.domain.model import (
 )
 from fsm_desktop.domain.stepup import Meeting, Participant, PlannedOffer
 from fsm_desktop.exchange.importer import commit, prepare
+from fsm_desktop.operations.citizens import save_citizen
 from fsm_desktop.storage.board import BoardRepository
-from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.stepup import StepUpRepository
@@ -135,7 +135,7 @@ class Writer:
         stored = CitizenRepository(self.project).get(cid)
         value = f"Borger {seq}" if field == "name" else f"note {seq}"
         changed = dataclasses.replace(stored, **{field: value})
-        CitizenEditor(self.project).save(cid, CitizenChanges(citizen=changed), today=self.today)
+        save_citizen(self.project, cid, CitizenChanges(citizen=changed), today=self.today)
         return {"kind": field, "citizen": cid, "seq": seq}
 
     def contact(self) -> dict:
@@ -147,9 +147,7 @@ class Writer:
             self.rng.choice([None, *self.staff]),
             note=f"kontakt {self.round}",
         )
-        CitizenEditor(self.project).save(
-            cid, CitizenChanges(contacts_added=[contact]), today=self.today
-        )
+        save_citizen(self.project, cid, CitizenChanges(contacts_added=[contact]), today=self.today)
         return {"kind": "contact", "citizen": cid, "id": contact.id}
 
     def meeting(self) -> dict:

@@ -21,6 +21,7 @@ from fsm_desktop.domain.model import (
     StatusKind,
 )
 from fsm_desktop.domain.stepup import Marking, MarkingKind, Meeting, Participant, PlannedOffer
+from fsm_desktop.operations.citizens import save_citizen
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.demo import write_demo
@@ -97,7 +98,8 @@ def set_citizen(project: Project, citizen_id: str, **fields) -> None:
     """Master data (``name``, ``note`` …) through the citizen's page."""
     editor = CitizenEditor(project)
     record = editor.load(citizen_id)
-    editor.save(
+    save_citizen(
+        project,
         citizen_id,
         CitizenChanges(citizen=dataclasses.replace(record.citizen, **fields)),
         today=TODAY,
@@ -106,14 +108,12 @@ def set_citizen(project: Project, citizen_id: str, **fields) -> None:
 
 def add_contact(project: Project, citizen_id: str, day: dt.date = TODAY, note: str = "") -> str:
     contact = Contact(citizen_id, day, ContactKind.PHONE, None, note)
-    CitizenEditor(project).save(citizen_id, CitizenChanges(contacts_added=[contact]), today=TODAY)
+    save_citizen(project, citizen_id, CitizenChanges(contacts_added=[contact]), today=TODAY)
     return contact.id
 
 
 def delete_contact(project: Project, citizen_id: str, contact_id: str) -> None:
-    CitizenEditor(project).save(
-        citizen_id, CitizenChanges(contacts_deleted=[contact_id]), today=TODAY
-    )
+    save_citizen(project, citizen_id, CitizenChanges(contacts_deleted=[contact_id]), today=TODAY)
 
 
 def contact_ids(project: Project, citizen_id: str) -> list[str]:
@@ -133,18 +133,21 @@ def add_status(
     day: dt.date = TODAY,
 ) -> str:
     entry = StatusEntry(citizen_id, kind, day, value)
-    CitizenEditor(project).save(citizen_id, CitizenChanges(status_added=[entry]), today=TODAY)
+    save_citizen(project, citizen_id, CitizenChanges(status_added=[entry]), today=TODAY)
     return entry.id
 
 
 def set_hours(project: Project, citizen_id: str, month: str, hours: float) -> None:
-    CitizenEditor(project).save(
-        citizen_id, CitizenChanges(hours_saved=[PaidHours(citizen_id, month, hours)]), today=TODAY
+    save_citizen(
+        project,
+        citizen_id,
+        CitizenChanges(hours_saved=[PaidHours(citizen_id, month, hours)]),
+        today=TODAY,
     )
 
 
 def delete_hours(project: Project, citizen_id: str, month: str) -> None:
-    CitizenEditor(project).save(citizen_id, CitizenChanges(hours_deleted=[month]), today=TODAY)
+    save_citizen(project, citizen_id, CitizenChanges(hours_deleted=[month]), today=TODAY)
 
 
 def move(project: Project, citizen_id: str, column: BoardColumn | str) -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
@@ -24,6 +25,7 @@ from fsm_desktop.domain.model import (
     Period,
     PeriodCategory,
     PeriodKind,
+    Staff,
     StatusEntry,
     StatusKind,
 )
@@ -392,3 +394,71 @@ class CitizenChanges:
             or self.network_deleted
             or self.handovers
         )
+
+
+class StoredCitizen(Protocol):
+    """What the rules read of a citizen as stored (storage's CitizenRecord)."""
+
+    @property
+    def citizen(self) -> Citizen: ...
+    @property
+    def network_consent(self) -> bool: ...
+    @property
+    def periods(self) -> Sequence[Period]: ...
+    @property
+    def assignments(self) -> Sequence[Assignment]: ...
+    @property
+    def staff(self) -> Mapping[str, Staff]: ...
+
+
+CHANGE_PARTS = {
+    "citizen": "stamdata",
+    "period": "forløb",
+    "hours": "løntimer",
+    "contact": "kontakt",
+    "status": "CV og jobmål",
+    "network": "netværk",
+    "assignment": "jobformidler og sagsbehandler",
+}
+
+
+def check_changes(
+    before: StoredCitizen, changes: CitizenChanges, group_ids: Iterable[int], today: dt.date
+) -> None:
+    """The citizen window's rules on what would be stored, read in the saving transaction
+    (another window may have changed the citizen since the page was filled): the first
+    broken one stops the save (ValidationError naming the part), and nothing is written."""
+    problems: list[tuple[str, dict[str, str]]] = []
+    if changes.citizen is not None:
+        problems.append(("citizen", validate_master(changes.citizen, group_ids)))
+        old, new = before.citizen, changes.citizen
+        if (old.exit_date, old.exit_reason) != (new.exit_date, new.exit_reason):
+            problems.append(("citizen", validate_exit(new, before.assignments)))
+    deleted = set(changes.periods_deleted)
+    saved = {p.id: p for p in changes.periods_saved}
+    periods = [p for p in before.periods if p.id not in deleted and p.id not in saved] + list(
+        saved.values()
+    )
+    problems.extend(("period", validate_period(p, periods)) for p in saved.values())
+    problems.extend(("hours", validate_hours(h)) for h in changes.hours_saved)
+    problems.extend(("contact", validate_contact(c, today)) for c in changes.contacts_added)
+    problems.extend(("status", validate_status(e, today)) for e in changes.status_added)
+    problems.extend(("network", validate_network(n)) for n in changes.network_saved)
+    consent = before.network_consent if changes.network_consent is None else changes.network_consent
+    if changes.network_saved and not consent:
+        problems.append(
+            ("network", {"consent": "Netværket registreres kun, når borgeren ønsker det."})
+        )
+    roles = {r.value for r in AssignmentRole}
+    for role, staff_id, _day in changes.handovers:
+        if role not in roles or staff_id not in before.staff:
+            problems.append(
+                ("assignment", {"staff": "Vælg en medarbejder, der findes i projektet."})
+            )
+    for part, found in problems:
+        if found:
+            raise ValidationError(
+                "Ændringerne er ikke gemt – {part}: {problem}",
+                part=CHANGE_PARTS[part],
+                problem=next(iter(found.values())),
+            )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fsm_desktop.domain.citizen_edit import CitizenChanges
+from fsm_desktop.domain.citizen_edit import CitizenChanges, check_changes
+from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import BoardColumn
 from fsm_desktop.operations.changes import Changes, Done
 from fsm_desktop.storage.board import BoardRepository
@@ -18,14 +19,23 @@ def save_citizen(
     project: Project,
     citizen_id: str,
     changes: CitizenChanges,
-    today: dt.date,
+    today: dt.date | None = None,
     move_to: BoardColumn | None = None,
 ) -> Done[None]:
     """Everything the citizen window changed, and its board move (``move_to``), in one
-    transaction: all of it is written, or nothing. A hand-over of the citizen changes the
-    caseloads; a status entry or an hour the status sheet."""
+    transaction: all of it is written, or nothing. The rules are checked on the citizen as
+    read in that transaction (``today``: contacts and status entries may not lie after it).
+    A hand-over of the citizen changes the caseloads."""
+    today = today or project.today()
     with project.db.atomic():
-        CitizenEditor(project).save(citizen_id, changes, today)
+        editor = CitizenEditor(project)
+        before = editor.load(citizen_id)  # read under the write lock: what is checked is current
+        if before is None:
+            raise ValidationError(
+                "Borgeren findes ikke længere i projektet (slettet af en import, der er fortrudt?)."
+            )
+        check_changes(before, changes, [g.id for g in project.template.groups], today)
+        editor.save(citizen_id, changes, before)
         moved = (
             bool(BoardRepository(project).move([citizen_id], move_to))
             if move_to is not None

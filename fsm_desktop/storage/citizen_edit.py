@@ -12,13 +12,6 @@ from fsm_desktop.domain.citizen_edit import (
     exemption_label,
     leaving_date,
     plan_change,
-    validate_contact,
-    validate_exit,
-    validate_hours,
-    validate_master,
-    validate_network,
-    validate_period,
-    validate_status,
 )
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
@@ -61,15 +54,6 @@ MASTER_FIELDS = {
 #: Status kinds by their name in the audit log.
 STATUS_LABELS = {StatusKind.CV_JOBNET: "CV på Jobnet", StatusKind.JOB_GOAL: "Jobmål"}
 #: What each part of the changes is called when a rule stops the save.
-_PARTS = {
-    "citizen": "stamdata",
-    "period": "forløb",
-    "hours": "løntimer",
-    "contact": "kontakt",
-    "status": "CV og jobmål",
-    "network": "netværk",
-    "assignment": "jobformidler og sagsbehandler",
-}
 
 
 def _stored(value: object) -> object:
@@ -206,10 +190,12 @@ class CitizenEditor:
         )
 
     # --- saving ---------------------------------------------------------------------------------
-    def save(self, citizen_id: str, changes: CitizenChanges, today: dt.date | None = None) -> None:
-        """Everything or nothing; an audit entry per change. The rules are checked again here
-        (``today``: the day contacts and status entries may not lie after): a change that breaks
-        one raises ValidationError and nothing is written."""
+    def save(
+        self, citizen_id: str, changes: CitizenChanges, before: CitizenRecord | None = None
+    ) -> None:
+        """Everything or nothing; an audit entry per change. ``before``: the record as read in
+        this transaction, on which the operation checked the rules
+        (operations.citizens.save_citizen); read here when not given."""
         now = dt.datetime.now().replace(microsecond=0)
         user = self.project.user
         audit: list[AuditEntry] = []
@@ -231,12 +217,11 @@ class CitizenEditor:
         conn = self.conn
         try:
             with self.db.atomic():
-                before = self.load(citizen_id)
+                before = before or self.load(citizen_id)
                 if before is None:
                     raise ValidationError(
                         "Borgeren findes ikke længere i projektet (slettet af en import, der er fortrudt?)."
                     )
-                self._check(before, changes, today or dt.date.today())
                 if changes.citizen is not None:
                     updates = {}
                     for attribute, (column, name) in MASTER_FIELDS.items():
@@ -311,47 +296,6 @@ class CitizenEditor:
                 AuditLog(self.project).record(audit)
         except dbapi.Error as exc:
             raise file_error(exc, self.project.path) from None
-
-    def _check(self, before: CitizenRecord, changes: CitizenChanges, today: dt.date) -> None:
-        """The page's rules once more, on what would be stored (another window or a program may
-        have sent the changes): the first broken one stops the save."""
-        problems: list[tuple[str, dict[str, str]]] = []
-        if changes.citizen is not None:
-            groups = [g.id for g in self.project.template.groups]
-            problems.append(("citizen", validate_master(changes.citizen, groups)))
-            old, new = before.citizen, changes.citizen
-            if (old.exit_date, old.exit_reason) != (new.exit_date, new.exit_reason):
-                problems.append(("citizen", validate_exit(new, before.assignments)))
-        deleted = set(changes.periods_deleted)
-        saved = {p.id: p for p in changes.periods_saved}
-        periods = [p for p in before.periods if p.id not in deleted and p.id not in saved] + list(
-            saved.values()
-        )
-        problems.extend(("period", validate_period(p, periods)) for p in saved.values())
-        problems.extend(("hours", validate_hours(h)) for h in changes.hours_saved)
-        problems.extend(("contact", validate_contact(c, today)) for c in changes.contacts_added)
-        problems.extend(("status", validate_status(e, today)) for e in changes.status_added)
-        problems.extend(("network", validate_network(n)) for n in changes.network_saved)
-        consent = (
-            before.network_consent if changes.network_consent is None else changes.network_consent
-        )
-        if changes.network_saved and not consent:
-            problems.append(
-                ("network", {"consent": "Netværket registreres kun, når borgeren ønsker det."})
-            )
-        roles = {r.value for r in AssignmentRole}
-        for role, staff_id, _day in changes.handovers:
-            if role not in roles or staff_id not in before.staff:
-                problems.append(
-                    ("assignment", {"staff": "Vælg en medarbejder, der findes i projektet."})
-                )
-        for part, found in problems:
-            if found:
-                raise ValidationError(
-                    "Ændringerne er ikke gemt – {part}: {problem}",
-                    part=_PARTS[part],
-                    problem=next(iter(found.values())),
-                )
 
     def _periods(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
         old = {p.id: p for p in before.periods}

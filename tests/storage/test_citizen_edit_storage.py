@@ -28,6 +28,7 @@ from fsm_desktop.domain.model import (
     StatusKind,
     new_id,
 )
+from fsm_desktop.operations.citizens import save_citizen
 from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository
@@ -101,7 +102,7 @@ def test_master_data_changes_are_audited_field_by_field(setup):
         exit_reason=ExitReason.MOVED_AWAY,
         id=citizen.id,
     )
-    CitizenEditor(project).save(citizen.id, CitizenChanges(citizen=changed))
+    save_citizen(project, citizen.id, CitizenChanges(citizen=changed))
     stored = CitizenRepository(project).get(citizen.id)
     assert (stored.name, stored.group, stored.exit_date, stored.exit_reason) == (
         "Hans Hansen Berg",
@@ -144,7 +145,7 @@ def test_every_record_kind_is_written_and_audited(setup):
         status_added=[cv, goal],
         network_saved=[sister],
     )
-    CitizenEditor(project).save(cid, changes)
+    save_citizen(project, cid, changes)
     record = CitizenEditor(project).load(cid)
     assert {(p.kind, p.start, p.end, p.note) for p in record.periods} == {
         (PeriodKind.KONTANTHJAELP_AP, D(2020, 1, 1), D(2021, 2, 28), ""),
@@ -174,7 +175,8 @@ def test_every_record_kind_is_written_and_audited(setup):
     assert ("create", "netværk", None, "Lis Hansen") in entries
 
     # Deleting is audited with the old value.
-    CitizenEditor(project).save(
+    save_citizen(
+        project,
         cid,
         CitizenChanges(
             periods_deleted=[praktik.id],
@@ -196,7 +198,8 @@ def test_every_record_kind_is_written_and_audited(setup):
 def test_an_unchanged_value_writes_no_audit_entry(setup):
     project, citizen, _ = setup
     before = len(audit(project, citizen.id))
-    CitizenEditor(project).save(
+    save_citizen(
+        project,
         citizen.id,
         CitizenChanges(citizen=citizen, hours_saved=[PaidHours(citizen.id, "2020-05", 10.0)]),
     )
@@ -205,8 +208,10 @@ def test_an_unchanged_value_writes_no_audit_entry(setup):
 
 def test_a_handover_ends_the_current_row_the_day_before_and_starts_a_new_one(setup):
     project, citizen, staff = setup
-    CitizenEditor(project).save(
-        citizen.id, CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 4, 1))])
+    save_citizen(
+        project,
+        citizen.id,
+        CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 4, 1))]),
     )
     rows = project.db.execute(
         "SELECT s.initials, a.start, a.end FROM assignment a JOIN staff s ON s.id = a.staff_id "
@@ -216,8 +221,10 @@ def test_a_handover_ends_the_current_row_the_day_before_and_starts_a_new_one(set
     assert rows == [("AA", "2020-01-01", "2021-03-31"), ("BB", "2021-04-01", None)]
     assert ("create", "jobformidler", "AA", "BB fra 2021-04-01") in audit(project, citizen.id)
     # A second change on the same day takes the new row over (it cannot end before it began).
-    CitizenEditor(project).save(
-        citizen.id, CitizenChanges(handovers=[("jobformidler", staff["AA"].id, D(2021, 4, 1))])
+    save_citizen(
+        project,
+        citizen.id,
+        CitizenChanges(handovers=[("jobformidler", staff["AA"].id, D(2021, 4, 1))]),
     )
     rows = project.db.execute(
         "SELECT s.initials, a.start, a.end FROM assignment a JOIN staff s ON s.id = a.staff_id "
@@ -226,8 +233,10 @@ def test_a_handover_ends_the_current_row_the_day_before_and_starts_a_new_one(set
     ).fetchall()
     assert rows == [("AA", "2020-01-01", "2021-03-31"), ("AA", "2021-04-01", None)]
     # A caseworker where there was none starts a row.
-    CitizenEditor(project).save(
-        citizen.id, CitizenChanges(handovers=[("sagsbehandler", staff["CC"].id, D(2021, 5, 1))])
+    save_citizen(
+        project,
+        citizen.id,
+        CitizenChanges(handovers=[("sagsbehandler", staff["CC"].id, D(2021, 5, 1))]),
     )
     assert (
         project.db.execute(
@@ -253,15 +262,18 @@ def test_a_change_before_the_newest_assignment_began_is_refused_and_writes_nothi
     project, citizen, staff = setup
     editor = CitizenEditor(project)
     project.db.execute("UPDATE assignment SET end = '2020-12-31' WHERE id = 'as1'")
-    editor.save(
-        citizen.id, CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 1, 1))])
+    save_citizen(
+        project,
+        citizen.id,
+        CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 1, 1))]),
     )
     before = assignments(project, citizen.id)
     audit_before = AuditLog(project).count()
     with pytest.raises(
         ValidationError, match="før den seneste tilknytning, der begyndte 01-01-2021"
     ):
-        editor.save(
+        save_citizen(
+            project,
             citizen.id,
             CitizenChanges(
                 hours_saved=[PaidHours(citizen.id, "2020-06", 5.0)],
@@ -297,12 +309,13 @@ def test_changes_saved_in_any_order_leave_one_open_row_and_no_overlap(setup, cha
         "('z1', ?, ?, 'jobformidler', '2020-01-01', '2020-03-31')",
         [citizen.id, staff["AA"].id],
     )
-    editor = CitizenEditor(project)
     for initials, offset in changes:
         day = D(2020, 1, 1) + dt.timedelta(days=offset)
         with contextlib.suppress(ValidationError):
-            editor.save(
-                citizen.id, CitizenChanges(handovers=[("jobformidler", staff[initials].id, day)])
+            save_citizen(
+                project,
+                citizen.id,
+                CitizenChanges(handovers=[("jobformidler", staff[initials].id, day)]),
             )
     rows = [
         (D.fromisoformat(start), D.fromisoformat(end) if end else D.max)
@@ -317,9 +330,10 @@ def test_changes_saved_in_any_order_leave_one_open_row_and_no_overlap(setup, cha
 
 def test_an_exit_ends_the_open_assignments_on_the_exit_date(setup):
     project, citizen, staff = setup
-    editor = CitizenEditor(project)
-    editor.save(
-        citizen.id, CitizenChanges(handovers=[("sagsbehandler", staff["CC"].id, D(2020, 2, 1))])
+    save_citizen(
+        project,
+        citizen.id,
+        CitizenChanges(handovers=[("sagsbehandler", staff["CC"].id, D(2020, 2, 1))]),
     )
     moved = Citizen(
         cpr=citizen.cpr,
@@ -330,7 +344,7 @@ def test_an_exit_ends_the_open_assignments_on_the_exit_date(setup):
         exit_reason=ExitReason.MOVED_AWAY,
         id=citizen.id,
     )
-    editor.save(citizen.id, CitizenChanges(citizen=moved))
+    save_citizen(project, citizen.id, CitizenChanges(citizen=moved))
     assert assignments(project, citizen.id) == [("AA", "2020-01-01", "2021-04-30")]
     assert assignments(project, citizen.id, "sagsbehandler") == [("CC", "2020-02-01", "2021-04-30")]
     entries = audit(project, citizen.id)
@@ -356,15 +370,19 @@ def test_an_exit_ends_the_open_assignments_on_the_exit_date(setup):
         exit_reason=ExitReason.MOVED_AWAY,
         id=citizen.id,
     )
-    editor.save(citizen.id, CitizenChanges(citizen=later))
+    save_citizen(project, citizen.id, CitizenChanges(citizen=later))
     assert assignments(project, citizen.id) == [("AA", "2020-01-01", "2021-05-31")]
     with pytest.raises(ValidationError, match="gik ud 31-05-2021"):
-        editor.save(
-            citizen.id, CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 6, 1))])
+        save_citizen(
+            project,
+            citizen.id,
+            CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 6, 1))]),
         )
     # A change before the exit keeps the end the exit gave.
-    editor.save(
-        citizen.id, CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 5, 1))])
+    save_citizen(
+        project,
+        citizen.id,
+        CitizenChanges(handovers=[("jobformidler", staff["BB"].id, D(2021, 5, 1))]),
     )
     assert assignments(project, citizen.id) == [
         ("AA", "2020-01-01", "2021-04-30"),
@@ -374,7 +392,7 @@ def test_an_exit_ends_the_open_assignments_on_the_exit_date(setup):
     back = Citizen(
         cpr=citizen.cpr, name=citizen.name, group=1, entry_date=D(2020, 1, 1), id=citizen.id
     )
-    editor.save(citizen.id, CitizenChanges(citizen=back))
+    save_citizen(project, citizen.id, CitizenChanges(citizen=back))
     assert assignments(project, citizen.id) == [
         ("AA", "2020-01-01", "2021-04-30"),
         ("BB", "2021-05-01", None),
@@ -393,7 +411,7 @@ def test_a_closed_case_does_not_end_the_assignments(setup):
         exit_reason=ExitReason.OTHER,
         id=citizen.id,
     )
-    CitizenEditor(project).save(citizen.id, CitizenChanges(citizen=closed))
+    save_citizen(project, citizen.id, CitizenChanges(citizen=closed))
     assert assignments(project, citizen.id) == [("AA", "2020-01-01", None)]
 
 
@@ -409,7 +427,7 @@ def test_an_exit_before_an_assignment_began_is_refused(setup):
         id=citizen.id,
     )
     with pytest.raises(ValidationError, match="ligger før en tilknytning, der begynder 01-01-2020"):
-        CitizenEditor(project).save(citizen.id, CitizenChanges(citizen=early))
+        save_citizen(project, citizen.id, CitizenChanges(citizen=early))
     assert CitizenRepository(project).get(citizen.id).exit_date is None
 
 
@@ -484,7 +502,7 @@ def test_storage_checks_the_rules_again_and_writes_nothing(setup, make, message)
     changes.hours_saved.append(PaidHours(citizen.id, "2021-04", 3.0))
     audit_before = AuditLog(project).count()
     with pytest.raises(ValidationError) as raised:
-        CitizenEditor(project).save(citizen.id, changes, today=TODAY)
+        save_citizen(project, citizen.id, changes, today=TODAY)
     assert raised.value.message == message
     record = CitizenEditor(project).load(citizen.id)
     assert (record.citizen.name, [h.month for h in record.hours], len(record.periods)) == (
@@ -515,7 +533,8 @@ def test_saving_is_all_or_nothing(setup, monkeypatch):
         id=citizen.id,
     )
     with pytest.raises(KnownError):
-        CitizenEditor(project).save(
+        save_citizen(
+            project,
             citizen.id,
             CitizenChanges(
                 citizen=changed,
@@ -534,6 +553,4 @@ def test_saving_is_all_or_nothing(setup, monkeypatch):
 def test_a_citizen_removed_meanwhile_is_a_clear_error(setup):
     project, _, _ = setup
     with pytest.raises(KnownError, match="findes ikke længere"):
-        CitizenEditor(project).save(
-            new_id(), CitizenChanges(hours_saved=[PaidHours("x", "2020-01", 1)])
-        )
+        save_citizen(project, new_id(), CitizenChanges(hours_saved=[PaidHours("x", "2020-01", 1)]))

@@ -14,8 +14,8 @@ from fsm_desktop.domain.citizen_edit import CitizenChanges
 from fsm_desktop.domain.model import BoardColumn, Citizen, Gender
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.exchange.importer import commit, prepare
+from fsm_desktop.operations.citizens import save_citizen
 from fsm_desktop.storage.board import BoardRepository, MovedSince
-from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.imports import ImportConflict, ImportRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
@@ -59,7 +59,7 @@ def test_an_import_planned_before_a_colleagues_save_writes_nothing_and_can_be_pr
     prepared = prepare(worker, extract(tmp_path, group=2, gender="K"))  # the preview: group 1 → 2
     # Meanwhile a colleague saves Anna's page: gender M.
     citizen = dataclasses.replace(anna(project), gender=Gender.MALE)
-    CitizenEditor(project).save(citizen.id, CitizenChanges(citizen=citizen))
+    save_citizen(project, citizen.id, CitizenChanges(citizen=citizen))
     with pytest.raises(
         ImportConflict, match=r"ændret, siden importen af udtraek-2.csv blev forberedt"
     ):

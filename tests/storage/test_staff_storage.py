@@ -25,8 +25,8 @@ from fsm_desktop.domain.citizen_edit import CitizenChanges
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import AssignmentRole, Citizen, ExitReason, Staff, StaffRole
 from fsm_desktop.domain.program import builtin_template
+from fsm_desktop.operations.citizens import save_citizen
 from fsm_desktop.storage.audit import AuditLog
-from fsm_desktop.storage.citizen_edit import CitizenEditor
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
@@ -317,7 +317,8 @@ def test_undo_is_refused_when_the_citizen_page_changed_a_row_since(team):
     project, staff, citizens = team
     repo, plan = _move(project, staff)
     repo.apply(plan)
-    CitizenEditor(project).save(
+    save_citizen(
+        project,
         citizens[0].id,
         CitizenChanges(handovers=[("sagsbehandler", staff["AA"].id, D(2018, 10, 1))]),
     )
@@ -354,7 +355,8 @@ def test_undo_is_refused_when_a_row_is_gone(team):
 def test_a_stale_plan_writes_nothing(team):
     project, staff, citizens = team
     repo, plan = _move(project, staff)
-    CitizenEditor(project).save(
+    save_citizen(
+        project,
         citizens[1].id,
         CitizenChanges(handovers=[("sagsbehandler", staff["BF"].id, D(2018, 8, 20))]),
     )

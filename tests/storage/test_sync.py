@@ -47,6 +47,7 @@ from fsm_desktop.domain.imports import ImportPlan
 from fsm_desktop.domain.model import Citizen, Staff, StaffRole
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.domain.sync import conflict_line
+from fsm_desktop.operations.citizens import save_citizen
 from fsm_desktop.storage import keys
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.imports import ImportRepository
@@ -930,7 +931,6 @@ def test_a_periods_start_and_end_changed_on_each_side_are_one_decision(team, ope
     that ends before it starts: the project refuses such a row, so the merge would never go in."""
     from fsm_desktop.domain.citizen_edit import CitizenChanges
     from fsm_desktop.domain.model import Period, PeriodKind
-    from fsm_desktop.storage.citizen_edit import CitizenEditor
 
     laptop = take(team, opened)
     pid, cid, kind, start, end, note = team.db.execute(
@@ -942,7 +942,7 @@ def test_a_periods_start_and_end_changed_on_each_side_are_one_decision(team, ope
     earlier_end = day(start) + dt.timedelta(days=20)
     for project, span in ((laptop, (later_start, day(end))), (team, (day(start), earlier_end))):
         changed = Period(cid, PeriodKind(kind), *span, note, id=pid)
-        CitizenEditor(project).save(cid, CitizenChanges(periods_saved=[changed]), today=TODAY)
+        save_citizen(project, cid, CitizenChanges(periods_saved=[changed]), today=TODAY)
     plan = plan_merge(team, read_change_file(hand_back(laptop), team.key))
     (conflict,) = plan.conflicts
     assert (conflict.table, conflict.field) == ("period", "start+end")

@@ -27,7 +27,7 @@ from fsm_desktop.domain.caseload import StaffRecord, Status
 from fsm_desktop.domain.citizen_edit import CitizenChanges
 from fsm_desktop.domain.model import AssignmentRole, Citizen, Staff, StaffRole
 from fsm_desktop.domain.program import builtin_template
-from fsm_desktop.storage.citizen_edit import CitizenEditor
+from fsm_desktop.operations.citizens import save_citizen
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository
 from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
@@ -397,7 +397,8 @@ def test_undo_refused_after_a_change_on_the_citizen_page(page):
         )
         if c.start == D(2019, 3, 31)
     )
-    CitizenEditor(page.project).save(
+    save_citizen(
+        page.project,
         moved.citizen_id,
         CitizenChanges(handovers=[("sagsbehandler", staff_id(page, "BB"), D(2019, 3, 31))]),
         today=D(2019, 3, 31),
