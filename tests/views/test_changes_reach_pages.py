@@ -75,7 +75,7 @@ def test_a_board_move_reaches_the_register(window):
     register = page(window, "borgere")
     before = register_column(register, "Hans Hansen")
     board = page(window, "tavle")
-    assert board.move([board_card(board, "Hans Hansen")], BoardColumn.PAA_VEJ)
+    assert board.move_cards([board_card(board, "Hans Hansen")], BoardColumn.PAA_VEJ)
     register = page(window, "borgere")
     assert register_column(register, "Hans Hansen") == "på vej" != before
 
@@ -87,7 +87,7 @@ def test_a_move_into_another_caseworkers_lane_reaches_the_caseloads(window, qtbo
     board.confirm_lane_change = False
     board.lane_box.setCurrentIndex(board.lane_box.findData("sagsbehandler"))
     carl = window.project.db.execute("SELECT id FROM staff WHERE initials = 'CD'").fetchone()[0]
-    assert board.move([board_card(board, "Hans Hansen")], BoardColumn.I_GANG, to_lane=carl)
+    assert board.move_cards([board_card(board, "Hans Hansen")], BoardColumn.I_GANG, to_lane=carl)
     staff = page(window, "medarbejdere")
     assert caseload(staff, "CD") == "1"
 
@@ -137,7 +137,7 @@ def test_a_board_move_reaches_an_open_citizen_window(window, qtbot):
     qtbot.waitExposed(citizen_window)
     assert citizen_window.record.column is None
     board = page(window, "tavle")
-    assert board.move([board_card(board, "Hans Hansen")], BoardColumn.PAA_SPRING)
+    assert board.move_cards([board_card(board, "Hans Hansen")], BoardColumn.PAA_SPRING)
     assert citizen_window.record.column is BoardColumn.PAA_SPRING
     citizen_window.close()
 

@@ -78,7 +78,7 @@ def test_the_walk_two_windows_moves_close_reopen(new_window, small_project_path,
     assert first.open_project(small_project_path)
     page = board(first)
     qtbot.waitUntil(lambda: bool(page.cards))
-    assert page.move([card(page, "Hans Hansen")], BoardColumn.I_GANG)
+    assert page.move_cards([card(page, "Hans Hansen")], BoardColumn.I_GANG)
 
     second = new_window()
     assert second.open_project(small_project_path)
@@ -96,11 +96,13 @@ def test_the_walk_two_windows_moves_close_reopen(new_window, small_project_path,
     other = board(second)
     qtbot.waitUntil(lambda: bool(other.cards))
     assert card(other, "Hans Hansen").column is BoardColumn.I_GANG  # it reads the first's move
-    assert not other.move([card(other, "Grete Jensen")], BoardColumn.PAA_VEJ)  # refused, and said
+    assert not other.move_cards(
+        [card(other, "Grete Jensen")], BoardColumn.PAA_VEJ
+    )  # refused, and said
     assert "Projektet er åbent hos" in second.statusBar().currentMessage()
     second.close()
 
-    assert page.move([card(page, "Grete Jensen")], BoardColumn.PAA_VEJ)
+    assert page.move_cards([card(page, "Grete Jensen")], BoardColumn.PAA_VEJ)
     first.close()
 
     third = new_window()
@@ -225,7 +227,7 @@ def test_undo_of_a_move_made_since_elsewhere_is_refused_and_said(
     page = board(win)
     qtbot.waitUntil(lambda: bool(page.cards))
     hans = card(page, "Hans Hansen")
-    assert page.move([hans], BoardColumn.I_GANG)
+    assert page.move_cards([hans], BoardColumn.I_GANG)
     with win.project.connector()() as other:  # a later move, not through this page
         BoardRepository(other).move([hans.citizen_id], BoardColumn.PAA_VEJ)
     said = []
@@ -298,7 +300,7 @@ def test_a_copy_of_the_fsm_alone_taken_between_saves_holds_every_save(
         ("Grete Jensen", BoardColumn.PAA_VEJ),
         ("Ali Khan", BoardColumn.PAA_SPRING),
     ):
-        assert page.move([card(page, name)], column)
+        assert page.move_cards([card(page, name)], column)
     assert wal.stat().st_size > 0  # the saves are in the WAL for now
     qtbot.waitUntil(lambda: wal.stat().st_size == 0, timeout=5000)
     copy = tmp_path / "kopi" / "lille.fsm"

@@ -69,7 +69,7 @@ def move_hans(window, qtbot) -> bool:
     page = board(window)
     qtbot.waitUntil(lambda: bool(page.cards))
     hans = next(c for c in page.cards if c.name == "Hans Hansen")
-    return page.move([hans], BoardColumn.PAA_SPRING)
+    return page.move_cards([hans], BoardColumn.PAA_SPRING)
 
 
 def moves(window) -> int:

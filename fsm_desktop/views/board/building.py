@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fsm_desktop.domain.board import COLUMNS
+from fsm_desktop.views.board.base import BoardBase
 from fsm_desktop.views.board.card_delegate import CardDelegate
 from fsm_desktop.views.board.list_views import BoardListView, LaneDelegate, LaneListView
 from fsm_desktop.views.board.models import (
@@ -32,7 +33,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
 
 
-class BoardBuilding:
+class BoardBuilding(BoardBase):
     """Mixed into BoardPage: building the board page: the filter bar, the actions, the columns
     and the lane names, scrolling together."""
 
@@ -90,14 +91,14 @@ class BoardBuilding:
         self.hours_button = QToolButton(self)
         self.hours_button.setText(self.tr("Timer steget"))
         self.hours_button.setCheckable(True)
-        for widget in (
+        for toggle in (
             self.mine_button,
             self.changed_button,
             self.days_button,
             self.days_spin,
             self.hours_button,
         ):
-            row2.addWidget(widget)
+            row2.addWidget(toggle)
         row2.addSpacing(12)
         self.filter_label = QLabel(self)
         self.filter_label.setObjectName("dialogHint")
@@ -113,7 +114,7 @@ class BoardBuilding:
         for button in (self.mine_button, self.changed_button, self.days_button, self.hours_button):
             button.toggled.connect(lambda _: self._filter_changed())
         self.days_spin.valueChanged.connect(
-            lambda _: self.days_button.isChecked() and self._filter_changed()
+            lambda _: self._filter_changed() if self.days_button.isChecked() else None
         )
         self.lane_box.currentIndexChanged.connect(self._lanes_changed)
         self.reset_button.clicked.connect(self.reset_filter)
@@ -197,9 +198,9 @@ class BoardBuilding:
         self.lane_header.setObjectName("columnCaption")
         grid.addWidget(self.lane_header, 0, 0)
         grid.addWidget(self.lane_view, 1, 0)
-        self.models: list[BoardColumnModel] = []
-        self.views: list[BoardListView] = []
-        self.headers: list[QLabel] = []
+        self.models = []
+        self.views = []
+        self.headers = []
         for i, column in enumerate(COLUMNS):
             header = QLabel(column_label(column), self)
             header.setObjectName("columnCaption")
@@ -233,8 +234,8 @@ class BoardBuilding:
         self._syncing = False
         self._scroll_position = 0
         self._clamped: set[int] = set()  # ids of the bars whose next value is a clamp
-        for view in (*self.views, self.lane_view):
-            bar = view.verticalScrollBar()
+        for list_view in (*self.views, self.lane_view):
+            bar = list_view.verticalScrollBar()
             bar.valueChanged.connect(lambda value, bar=bar: self._scrolled(bar, value))
             bar.rangeChanged.connect(lambda _low, high, bar=bar: self._range_changed(bar, high))
         self.empty_label = QLabel(self)

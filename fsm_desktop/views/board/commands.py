@@ -12,10 +12,12 @@ from fsm_desktop.domain.board import BoardCard
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import AssignmentRole, BoardColumn
 from fsm_desktop.operations import board as board_ops
+from fsm_desktop.storage.board import MoveRecord, Reassignment
+from fsm_desktop.storage.project import Project
 from fsm_desktop.views.board.models import column_label
 
 if TYPE_CHECKING:
-    from fsm_desktop.views.board.page import BoardPage
+    from fsm_desktop.views.board.moving import BoardMoving
 
 
 def _t(text: str) -> str:
@@ -28,7 +30,7 @@ class MoveCommand(QUndoCommand):
 
     def __init__(
         self,
-        page: BoardPage,
+        page: BoardMoving,
         cards: list[BoardCard],
         to: BoardColumn,
         to_lane: str | None,
@@ -40,8 +42,8 @@ class MoveCommand(QUndoCommand):
         self.to = to
         self.to_lane = to_lane
         self.reason = reason
-        self.records = []
-        self.reassignments = []
+        self.records: list[MoveRecord] = []
+        self.reassignments: list[Reassignment] = []
         self.before: dict[str, tuple] = {}
         n = len(cards)
         target = column_label(to)
@@ -51,6 +53,11 @@ class MoveCommand(QUndoCommand):
             else _t("flyt {n} kort til {column}").format(n=n, column=target)
         )
         self._written = False
+
+    def _project(self) -> Project:
+        project = self.page.project
+        assert project is not None, "the board clears its undo stack when the project closes"
+        return project
 
     def write(self) -> bool:
         page = self.page
@@ -68,7 +75,7 @@ class MoveCommand(QUndoCommand):
         if self.to_lane is not None and page.lane_by:  # into another lane: one transaction
             self.records, self.reassignments = page.done(
                 board_ops.move_and_hand_over(
-                    page.project,
+                    self._project(),
                     ids,
                     self.to,
                     AssignmentRole(page.lane_by),
@@ -78,7 +85,9 @@ class MoveCommand(QUndoCommand):
                 )
             )
         else:
-            self.records = page.done(board_ops.move_cards(page.project, ids, self.to, self.reason))
+            self.records = page.done(
+                board_ops.move_cards(self._project(), ids, self.to, self.reason)
+            )
             self.reassignments = []
         self._written = True
         return bool(self.records or self.reassignments)
@@ -94,9 +103,7 @@ class MoveCommand(QUndoCommand):
     def undo(self) -> None:
         try:
             self.page.done(
-                board_ops.undo_move_and_hand_over(
-                    self.page.project, self.records, self.reassignments
-                )
+                board_ops.undo_move_and_hand_over(self._project(), self.records, self.reassignments)
             )
         except KnownError as error:
             # Moved since by someone (or unwritable): nothing was undone. The stack cannot be

@@ -26,6 +26,7 @@ from fsm_desktop.domain.board import COLUMNS
 from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.model import StaffRole
 from fsm_desktop.views.board.models import column_label
+from fsm_desktop.views.kit.dates import pydate
 
 
 def _t(text: str) -> str:
@@ -85,7 +86,7 @@ class FinishMeetingDialog(QDialog):
         self.resize(420, 480)
 
     def meeting_date(self) -> dt.date:
-        return self.date_edit.date().toPython()
+        return pydate(self.date_edit.date())
 
     def attendees(self) -> list[str]:
         found = [initials for check, initials in self.checks if check.isChecked()]

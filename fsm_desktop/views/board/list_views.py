@@ -14,7 +14,7 @@ from fsm_desktop.views.board.card_delegate import LANE_START_ROLE, CardDelegate
 from fsm_desktop.views.board.models import BOARD_CARD_ROLE, LaneLabelModel
 
 if TYPE_CHECKING:
-    from fsm_desktop.views.board.page import BoardPage
+    from fsm_desktop.views.board.base import BoardBase
 
 
 def _t(text: str) -> str:
@@ -160,7 +160,7 @@ class LaneListView(_SteppingView):
 class LaneDelegate(CardDelegate):
     """Lane names at the height of a card (the same zoom as the board)."""
 
-    def __init__(self, page: BoardPage) -> None:
+    def __init__(self, page: BoardBase) -> None:
         super().__init__(page)
         self.page = page
 

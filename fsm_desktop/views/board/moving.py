@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 from fsm_desktop.domain.board import COLUMNS, BoardCard, move_in_groups
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import BoardColumn
+from fsm_desktop.views.board.base import BoardBase
 from fsm_desktop.views.board.commands import MoveCommand
 from fsm_desktop.views.board.models import BOARD_CARD_ROLE, column_label
 from fsm_desktop.views.kit.messages import translate_error
@@ -18,12 +19,12 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
 
 
-class BoardMoving:
+class BoardMoving(BoardBase):
     """Mixed into BoardPage: moving cards: by drag and drop, keys or the context menu, with
     undo, and the board kept in step without a rebuild."""
 
     # --- moving -----------------------------------------------------------------------------------
-    def move(
+    def move_cards(
         self,
         cards: list[BoardCard],
         to: BoardColumn | None,
@@ -74,7 +75,8 @@ class BoardMoving:
         changed_lane: set[str],
     ) -> None:
         """Show cards in their new column (and lane): a few row changes per model."""
-        incremental = self.layout_ is not None
+        layout = self.layout_
+        incremental = layout is not None
         for card in cards:
             if card.citizen_id not in moved_at and card.citizen_id not in changed_lane:
                 continue
@@ -84,10 +86,11 @@ class BoardMoving:
             )
             if (
                 incremental
-                and self.layout_.position(card) is not None
-                and (lane_target is None or self.layout_.lane(lane_target))
+                and layout is not None
+                and layout.position(card) is not None
+                and (lane_target is None or layout.lane(lane_target))
             ):
-                changes = self.layout_.move(card, to, lane_target)
+                changes = layout.move(card, to, lane_target)
                 for model, column in zip(self.models, COLUMNS):
                     model.apply(changes[column])
             else:
@@ -110,7 +113,8 @@ class BoardMoving:
             self.load(self.project)
 
     def restore(self, cards: list[BoardCard], before: dict[str, tuple]) -> None:
-        incremental = self.layout_ is not None
+        layout = self.layout_
+        incremental = layout is not None
         for card in cards:
             was = self._grouped_at(card)
             column, since, moved, cw_id, cw, jf_id, jf = before[card.citizen_id]
@@ -123,11 +127,12 @@ class BoardMoving:
             if column != card.column or lane_target is not None:
                 if (
                     incremental
-                    and self.layout_.position(card) is not None
+                    and layout is not None
+                    and layout.position(card) is not None
                     and column is not None
-                    and (lane_target is None or self.layout_.lane(lane_target))
+                    and (lane_target is None or layout.lane(lane_target))
                 ):
-                    changes = self.layout_.move(card, column, lane_target)
+                    changes = layout.move(card, column, lane_target)
                     for model, col in zip(self.models, COLUMNS):
                         model.apply(changes[col])
                 else:
@@ -167,6 +172,7 @@ class BoardMoving:
                 if shown is not None:
                     model = self.models[COLUMNS.index(card.column)]
                     model.refresh_row(shown, card.citizen_id)
+            assert self.layout_ is not None, "a change is shown in place only on a laid-out board"
             self.lane_model.sync(self.layout_)
             self._update_counts()
             self.board_ready.emit()
@@ -206,14 +212,14 @@ class BoardMoving:
         by_id = {c.citizen_id: c for c in self.cards}
         cards = [by_id[i] for i in ids if i in by_id]
         # After the drag has finished (the model's drop must return first).
-        QTimer.singleShot(0, lambda: self.move(cards, column, lane if self.lane_by else None))
+        QTimer.singleShot(0, lambda: self.move_cards(cards, column, lane if self.lane_by else None))
 
     def move_selected_by(self, column_index: int, step: int) -> bool:
         target = column_index + step
         if not 0 <= target < len(COLUMNS) or COLUMNS[target] is None:
             return False
         cards = self.views[column_index].selected_cards()
-        return self.move(cards, COLUMNS[target])
+        return self.move_cards(cards, COLUMNS[target])
 
     def move_selected_to(
         self, column_index: int, to: BoardColumn, ask_reason: bool = False
@@ -226,7 +232,7 @@ class BoardMoving:
             )
             if not ok:
                 return False
-        return self.move(cards, to, None, reason.strip())
+        return self.move_cards(cards, to, None, reason.strip())
 
     def _context_menu(self, column_index: int, point) -> None:
         view = self.views[column_index]

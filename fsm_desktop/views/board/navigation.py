@@ -8,6 +8,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QMainWindow
 
 from fsm_desktop.domain.board import COLUMNS
+from fsm_desktop.views.board.base import BoardBase
 from fsm_desktop.views.board.models import BOARD_CARD_ROLE
 
 MEETING_ZOOM = 1.4
@@ -18,7 +19,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
 
 
-class BoardNavigation:
+class BoardNavigation(BoardBase):
     """Mixed into BoardPage: moving about the board with the keys (columns, lanes, opening a
     citizen) and the meeting mode's zoom."""
 
@@ -88,7 +89,7 @@ class BoardNavigation:
         """Make a lane the current one (see step_lane)."""
         layout = self.layout_
         lane = layout.lane(key) if layout is not None else None
-        if lane is None:
+        if layout is None or lane is None:
             return
         self.current_lane = key
         self.lane_model.set_current(key)

@@ -105,7 +105,7 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
         self.today = dt.date.today()
         self.has_meeting = False
         self.meeting_mode = False
-        self.current_lane: str | None = None  # the lane PgDn / PgUp brought up (its key)
+        self.current_lane = None  # the lane PgDn / PgUp brought up (its key)
         self.confirm_lane_change = True
         self.zoom = 1.0
         self._generation = 0
@@ -409,8 +409,10 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
         self.meeting_dialog = dialog
 
     def record_meeting(self, day: dt.date, attendees: list[str], note: str = "") -> None:
+        project = self.project
+        assert project is not None, "the meeting dialog is opened only with a project"
         try:
-            self.done(board_ops.finish_meeting(self.project, day, attendees, note, self.today))
+            self.done(board_ops.finish_meeting(project, day, attendees, note, self.today))
         except KnownError as error:
             QMessageBox.warning(self, self.tr("Mødet kunne ikke gemmes"), translate_error(error))
             return
@@ -423,7 +425,7 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
                 ),
                 8000,
             )
-        self.load(self.project)
+        self.load(project)
 
     def show_meetings(self) -> None:
         if self.project is None:

@@ -149,9 +149,10 @@ class PeriodDialog(QDialog):
                     text=date_field.text(), field=name
                 )
                 dates[key] = None
-        if dates["start"] is None and "start" not in problems:
+        start = dates["start"]
+        if start is None and "start" not in problems:
             problems["start"] = _t("Fra skal udfyldes.")
-        if problems:
+        if problems or start is None:
             self._show(problems)
             return None
         kind = PeriodKind(self.kind_box.currentData())
@@ -159,7 +160,7 @@ class PeriodDialog(QDialog):
             note = self.exemption_box.currentData() or ""
         else:
             note = self.note_field.text().strip()
-        period = Period(self.citizen_id, kind, dates["start"], dates["end"], note)
+        period = Period(self.citizen_id, kind, start, dates["end"], note)
         if self.original is not None:
             period.id = self.original.id
         problems = {

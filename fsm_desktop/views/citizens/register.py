@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -49,6 +50,9 @@ from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
 from fsm_desktop.views.kit.wording import citizens_text
+
+if TYPE_CHECKING:
+    from fsm_desktop.views.citizens.window import CitizenWindow
 
 
 @lru_cache(maxsize=256)
@@ -173,7 +177,7 @@ class CitizensPage(Page):
         find.activated.connect(self.focus_search)
         self._generation = 0
         self.today = dt.date.today()
-        self.citizen_window = None
+        self.citizen_window: CitizenWindow | None = None
 
     # --- loading -----------------------------------------------------------------------------------
     def load(self, project: Project) -> None:

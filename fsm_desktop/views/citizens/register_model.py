@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor
 from fsm_desktop.domain.board import BoardCard
 from fsm_desktop.domain.citizen_edit import CONTACT_DAYS
 from fsm_desktop.domain.danish import date_text, number
-from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS
+from fsm_desktop.domain.model import BOARD_LABELS, PERIOD_LABELS, BoardColumn
 from fsm_desktop.domain.search import Query, fold, parse
 
 
@@ -44,7 +44,7 @@ _OFFER_LABELS = {kind.value: label for kind, label in PERIOD_LABELS.items()}
 
 @lru_cache(maxsize=16)
 def _board_label(column: str) -> str:
-    return QCoreApplication.translate("Board", BOARD_LABELS[column])
+    return QCoreApplication.translate("Board", BOARD_LABELS[BoardColumn(column)])
 
 
 EXIT_LABELS = {
@@ -397,16 +397,20 @@ class CitizenFilter(QSortFilterProxyModel):
         self._model = model
         super().setSourceModel(model)
 
+    def _source(self) -> CitizensModel:
+        assert self._model is not None, "setSourceModel comes first"
+        return self._model
+
     def set_text(self, text: str) -> None:
         self._query = parse(text)
-        self._model.set_filter(self._query, self.show_left)
+        self._source().set_filter(self._query, self.show_left)
 
     def set_show_left(self, on: bool) -> None:
         self.show_left = on
-        self._model.set_filter(self._query, on)
+        self._source().set_filter(self._query, on)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._model.sort(column, order)
+        self._source().sort(column, order)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         # Asked for every cell on every paint; Qt's proxy would make the model's index for it,

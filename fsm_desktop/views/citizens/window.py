@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -145,10 +146,10 @@ class CitizenWindow(
         for box in self.findChildren(QComboBox) + self.findChildren(QAbstractSpinBox):
             box.setEnabled(False)
         self.ask_before_closing = False
+        reason = self.project.read_only_reason
+        assert reason is not None, "called only for a read-only project"
         self.state_label.setText(
-            _t("Skrivebeskyttet: {reason}").format(
-                reason=translate_error(self.project.read_only_reason)
-            )
+            _t("Skrivebeskyttet: {reason}").format(reason=translate_error(reason))
         )
 
     # --- building ----------------------------------------------------------------------------------
@@ -246,7 +247,9 @@ class CitizenWindow(
         )
         # A card on the board moves between columns but is not taken off it (the board has no
         # such move): "ikke placeret" is offered only to a citizen not yet placed.
-        not_placed = self.column_box.model().item(0)
+        combo_model = self.column_box.model()
+        assert isinstance(combo_model, QStandardItemModel)  # a QComboBox's own model
+        not_placed = combo_model.item(0)
         not_placed.setEnabled(record.column is None)
         not_placed.setToolTip(
             ""
@@ -282,7 +285,7 @@ class CitizenWindow(
         self._changed()
 
     def _refresh_lists(self) -> None:
-        record = self.record
+        record = self.loaded
         staff = record.staff
         initials = {sid: s.initials for sid, s in staff.items()}
         rows = []
@@ -431,7 +434,9 @@ class CitizenWindow(
             return
         self.cpr_label.setText(format_cpr(cpr))
         self.reveal_button.setEnabled(False)
-        self.record.audit = CitizenEditor(self.project).load(self.citizen_id).audit
+        fresh = CitizenEditor(self.project).load(self.citizen_id)
+        if fresh is not None:  # None: removed elsewhere since; the window says so when it reloads
+            self.loaded.audit = fresh.audit
         self._refresh_lists()
 
     def may_close(self) -> bool:
@@ -443,7 +448,7 @@ class CitizenWindow(
             self,
             _t("Ændringer, der ikke er gemt"),
             _t("{name} har ændringer, der ikke er gemt. Skal de gemmes?").format(
-                name=self.record.citizen.name
+                name=self.loaded.citizen.name
             ),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard

@@ -145,14 +145,15 @@ class Page(QWidget):
     def refuse_if_read_only(self) -> bool:
         """True (and the reason shown in the status bar) when the project is read-only: for the
         ways of writing that are not a button (a key, a drop)."""
-        if not self.read_only:
+        reason = self.project.read_only_reason if self.project is not None else None
+        if reason is None:
             return False
         from fsm_desktop.views.kit.messages import translate_error
 
         window = self.window()
         status = getattr(window, "statusBar", None)
         if status is not None:
-            status().showMessage(translate_error(self.project.read_only_reason), 8000)
+            status().showMessage(translate_error(reason), 8000)
         return True
 
     # --- what changed ------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ rows of texts; and column fitting."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -15,8 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+V = TypeVar("V", bound=QTableView)
 
-def read_only_table(view: QTableView, stretch: int) -> QTableView:
+
+def read_only_table(view: V, stretch: int) -> V:
     view.verticalHeader().setVisible(False)
     view.setAlternatingRowColors(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -12,9 +12,10 @@ from fsm_desktop.storage.project import SUFFIX, Project
 from fsm_desktop.views.kit import file_dialogs
 from fsm_desktop.views.kit.messages import log, translate_error
 from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.main.base import MainWindowBase
 
 
-class Backups:
+class Backups(MainWindowBase):
     """Mixed into MainWindow: the project's backups: the daily backup, the backup folder,
     saving and restoring a backup."""
 
@@ -85,9 +86,10 @@ class Backups:
         assert self.project is not None
         dialog = BackupsDialog(self.project.path.name, backups, str(folder), self)
         try:
-            if dialog.exec() != BackupsDialog.DialogCode.Accepted or dialog.selected() is None:
-                return None
+            accepted = dialog.exec() == BackupsDialog.DialogCode.Accepted
             backup = dialog.selected()
+            if not accepted or backup is None:
+                return None
         finally:
             dialog.deleteLater()
         answer = QMessageBox.question(

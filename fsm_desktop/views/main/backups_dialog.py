@@ -95,11 +95,14 @@ class BackupsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.table.itemSelectionChanged.connect(
-            lambda: self.restore_button.setEnabled(
-                self.selected() is not None and self.selected().citizens is not None
-            )
+            lambda: self.restore_button.setEnabled(self._restorable(self.selected()))
         )
         self.resize(640, 420)
+
+    @staticmethod
+    def _restorable(backup: BackupInfo | None) -> bool:
+        """A backup can be restored when it could be read (its count of citizens is known)."""
+        return backup is not None and backup.citizens is not None
 
     def selected(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()

@@ -64,6 +64,7 @@ class ReadOnlyBar(QWidget):
         ):
             self.hide()  # a laptop copy handed back has its own bar (HandedBackBar)
             return
+        assert project.read_only_reason is not None  # the project is read-only
         reason = translate_error(project.read_only_reason)
         self.label.setText(
             self.tr("Skrivebeskyttet: {reason} Du kan se alt, men ikke ændre noget.").format(

@@ -16,6 +16,7 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.storage.project import SUFFIX, Project
 from fsm_desktop.views.kit import file_dialogs
 from fsm_desktop.views.kit.messages import log
+from fsm_desktop.views.main.base import MainWindowBase
 from fsm_desktop.views.main.new_project_dialog import NewProjectDialog
 
 DEMO_FILE = "demo.fsm"
@@ -27,7 +28,7 @@ def demo_path() -> Path:
     return folder / DEMO_FILE
 
 
-class FileMenu:
+class FileMenu(MainWindowBase):
     """Mixed into MainWindow: the File menu's work: opening, creating and encrypting projects,
     the demo, passwords, and the About box."""
 

@@ -15,9 +15,10 @@ from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.writer_lock import ProjectInUse
 from fsm_desktop.views.kit import file_dialogs
 from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.main.base import MainWindowBase
 
 
-class LaptopCopies:
+class LaptopCopies(MainWindowBase):
     """Mixed into MainWindow: taking a laptop copy along, handing it in, and merging its
     changes into the team copy."""
 

@@ -17,6 +17,7 @@ from fsm_desktop.storage.keys import PasswordRequired, WrongPassword
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.writer_lock import ProjectInUse
 from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.main.base import MainWindowBase
 
 
 def _same_file(a: str | Path, b: Path) -> bool:
@@ -26,7 +27,7 @@ def _same_file(a: str | Path, b: Path) -> bool:
         return False
 
 
-class Opening:
+class Opening(MainWindowBase):
     """Mixed into MainWindow: opening a project: its password, a project in use elsewhere,
     repairing a damaged project and reopening it for writing."""
 
@@ -231,10 +232,9 @@ class Opening:
             return False
         if project is None:
             return False
-        if project.read_only:  # still read-only for its own reason (folder, damage)
+        reason = project.read_only_reason
+        if reason is not None:  # still read-only for its own reason (folder, damage)
             project.close()
-            self.warn(
-                self.tr("Projektet kan stadig ikke åbnes til skrivning"), project.read_only_reason
-            )
+            self.warn(self.tr("Projektet kan stadig ikke åbnes til skrivning"), reason)
             return False
         return self.set_project(project)

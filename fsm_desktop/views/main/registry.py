@@ -5,10 +5,14 @@ The pages are imported when the registry is asked, not when this module is, so t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
 from fsm_desktop.views.kit.page import Page
 
 
-def page_classes() -> tuple[type[Page], ...]:
+def page_classes() -> tuple[Callable[[QWidget], Page], ...]:
     """The navigation's pages, in order."""
     from fsm_desktop.views.board.page import BoardPage
     from fsm_desktop.views.citizens.register import CitizensPage

@@ -172,9 +172,9 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
 
     def recent_files(self) -> list[str]:
         value = self.settings.value("project/recent", [])
-        if isinstance(value, str):
+        if isinstance(value, str):  # QSettings gives a list of one as its one string
             value = [value]
-        return [str(v) for v in (value or [])]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def _remember(self, path: Path) -> None:
         recent = [str(path)] + [p for p in self.recent_files() if p != str(path)]
@@ -209,8 +209,12 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
 
     def find_citizen(self) -> None:
         """The Borgere page with the cursor in its search: type a name or CPR, Enter opens."""
+        from fsm_desktop.views.citizens.register import CitizensPage
+
         if self.project is not None and self.show_page_key("borgere"):
-            self.stack.currentWidget().focus_search()
+            page = self.stack.currentWidget()
+            assert isinstance(page, CitizensPage)  # the page "borgere"
+            page.focus_search()
 
     def _nav_changed(self, row: int) -> None:
         if self.project is not None and 0 <= row < len(self.pages):
@@ -279,10 +283,12 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
                 self._daily_backup(project)
             return
         project.mark_damaged(damage)
+        reason = project.read_only_reason
+        assert reason is not None, "mark_damaged makes the project read-only"
         self._update_for_project()
         for page in self.pages:
             page.apply_read_only()
-        self.warn(self.tr("Projektfilen er beskadiget"), project.read_only_reason)
+        self.warn(self.tr("Projektfilen er beskadiget"), reason)
 
     def _checkpoint(self) -> None:
         if self.project is not None:
@@ -318,7 +324,7 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
         self.nav.setEnabled(has_project)
         self.backup_action.setEnabled(has_project)
         self.restore_action.setEnabled(
-            has_project and not (project.read_only and not project.damage)
+            project is not None and not (project.read_only and not project.damage)
         )
         self.backup_folder_action.setEnabled(has_project)
         self.find_action.setEnabled(has_project)
@@ -327,9 +333,11 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
         self.plain_bar.show_for(project)
         self.handed_back_bar.show_for(project)
         self._update_laptop_actions()
-        self.password_action.setEnabled(has_project and project.encrypted and not project.read_only)
+        self.password_action.setEnabled(
+            project is not None and project.encrypted and not project.read_only
+        )
         self.encrypt_action.setEnabled(
-            has_project and not project.encrypted and not project.read_only
+            project is not None and not project.encrypted and not project.read_only
         )
         if project is None:
             self.setWindowTitle("FSM Desktop")

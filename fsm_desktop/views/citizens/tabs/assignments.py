@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QVBox
 from fsm_desktop.domain.citizen_edit import handover_problem, leaving_date
 from fsm_desktop.domain.model import AssignmentRole
 from fsm_desktop.views.citizens.labels import ERROR_STYLE
+from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import error_label, show_error
 from fsm_desktop.views.kit.tables import widget_table
@@ -17,7 +18,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
 
 
-class AssignmentsTab:
+class AssignmentsTab(CitizenTab):
     """Mixed into CitizenWindow: the Tilknytning tab: the citizen's job broker and caseworker,
     and handing the citizen over."""
 
@@ -83,7 +84,7 @@ class AssignmentsTab:
             show_error(error, _t("Vælg en medarbejder og en dato."))
             return False
         citizen, _ = self.master()
-        history = [a for a in self.record.assignments if a.role is role]
+        history = [a for a in self.loaded.assignments if a.role is role]
         problem = handover_problem(history, staff_id, day, leaving_date(citizen))
         if problem is not None:
             show_error(error, _t(problem))

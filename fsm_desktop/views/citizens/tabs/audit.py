@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.tables import widget_table
 
 
@@ -12,7 +13,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
 
 
-class AuditTab:
+class AuditTab(CitizenTab):
     """Mixed into CitizenWindow: the Revisionslog tab: who changed what in the citizen's
     record."""
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.citizen_edit import validate_contact
 from fsm_desktop.domain.model import Contact, ContactKind
 from fsm_desktop.views.citizens.labels import CONTACT_LABELS, ERROR_STYLE
+from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import error_label, show_error
 from fsm_desktop.views.kit.tables import widget_table
@@ -25,7 +26,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
 
 
-class ContactsTab:
+class ContactsTab(CitizenTab):
     """Mixed into CitizenWindow: the Kontakter tab: the jobcentre's contacts with the citizen."""
 
     def _build_contacts(self) -> None:
@@ -98,7 +99,7 @@ class ContactsTab:
             return False
         self.contacts = [c for c in self.contacts if c.id != contact_id]
         self.changes.contacts_added = [c for c in self.changes.contacts_added if c.id != contact_id]
-        if any(c.id == contact_id for c in self.record.contacts):
+        if any(c.id == contact_id for c in self.loaded.contacts):
             self.changes.contacts_deleted.append(contact_id)
         self._refresh_lists()
         self._changed()

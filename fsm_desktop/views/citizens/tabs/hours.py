@@ -12,6 +12,7 @@ from fsm_desktop.domain.citizen_edit import validate_hours
 from fsm_desktop.domain.model import PaidHours
 from fsm_desktop.views.citizens.labels import ERROR_STYLE
 from fsm_desktop.views.citizens.painting import Sparkline
+from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.errors import error_label, show_error
 from fsm_desktop.views.kit.tables import widget_table
 
@@ -20,7 +21,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
 
 
-class HoursTab:
+class HoursTab(CitizenTab):
     """Mixed into CitizenWindow: the Løntimer tab: paid hours month by month."""
 
     def _build_hours(self) -> None:
@@ -103,7 +104,7 @@ class HoursTab:
             return False
         self.hours.pop(month, None)
         self.changes.hours_saved = [h for h in self.changes.hours_saved if h.month != month]
-        if any(h.month == month for h in self.record.hours):
+        if any(h.month == month for h in self.loaded.hours):
             self.changes.hours_deleted.append(month)
         self._refresh_lists()
         self._changed()

@@ -25,6 +25,7 @@ from fsm_desktop.domain.model import (
     Origin,
 )
 from fsm_desktop.views.citizens.labels import ERROR_STYLE, EXIT_LABELS, ORIGIN_LABELS
+from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import error_label, show_error
 
@@ -33,7 +34,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
 
 
-class MasterTab:
+class MasterTab(CitizenTab):
     """Mixed into CitizenWindow: the Stamdata tab: the citizen's master data, edited in place
     and saved with the window."""
 
@@ -99,9 +100,9 @@ class MasterTab:
         self.tabs.addTab(page, _t("Stamdata"))
 
     # --- master data ----------------------------------------------------------------------------------
-    def master(self) -> tuple[Citizen | None, dict[str, str]]:
+    def master(self) -> tuple[Citizen, dict[str, str]]:
         """The master data as entered, and what is wrong with it (field → message)."""
-        base = self.record.citizen
+        base = self.loaded.citizen
         problems: dict[str, str] = {}
         dates = {}
         for key, field in (("entry_date", self.entry_field), ("exit_date", self.exit_field)):
@@ -133,7 +134,7 @@ class MasterTab:
                 Assignment(base.id, staff_id, AssignmentRole(role), day)
                 for role, staff_id, day in self.handovers
             ]
-            for key, message in validate_exit(citizen, [*self.record.assignments, *staged]).items():
+            for key, message in validate_exit(citizen, [*self.loaded.assignments, *staged]).items():
                 problems.setdefault(key, _t(message))
         return citizen, problems
 
@@ -157,7 +158,7 @@ class MasterTab:
             )
 
     def _master_differs(self, citizen: Citizen) -> bool:
-        base = self.record.citizen
+        base = self.loaded.citizen
         return any(
             getattr(base, a) != getattr(citizen, a)
             for a in (
@@ -181,6 +182,6 @@ class MasterTab:
     def dirty(self) -> bool:
         if self.record is None:
             return False
-        column_changed = self.board_column != self.record.column and self.board_column is not None
-        consent_changed = self.consent_box.isChecked() != self.record.network_consent
+        column_changed = self.board_column != self.loaded.column and self.board_column is not None
+        consent_changed = self.consent_box.isChecked() != self.loaded.network_consent
         return not self.changes.empty or column_changed or consent_changed

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.citizen_edit import validate_network
 from fsm_desktop.domain.model import NetworkPerson
 from fsm_desktop.views.citizens.labels import ERROR_STYLE
+from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.errors import error_label, show_error
 from fsm_desktop.views.kit.tables import widget_table
 
@@ -25,7 +26,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
 
 
-class NetworkTab:
+class NetworkTab(CitizenTab):
     """Mixed into CitizenWindow: the Netværk tab: the citizen's network, with the consent it
     needs."""
 
@@ -83,7 +84,7 @@ class NetworkTab:
         self._enable_network(on)
         if getattr(self, "_loading", True) or self.record is None:
             return
-        self.changes.network_consent = on if on != self.record.network_consent else None
+        self.changes.network_consent = on if on != self.loaded.network_consent else None
         if not on and self.network:
             answer = QMessageBox.question(
                 self,
@@ -100,7 +101,7 @@ class NetworkTab:
                 for person in self._withdrawn:
                     self._forget_network(person.id)
         elif on and self._withdrawn:
-            stored = {p.id for p in self.record.network}
+            stored = {p.id for p in self.loaded.network}
             for person in self._withdrawn:
                 self.network.append(person)
                 if person.id in stored:
@@ -143,5 +144,5 @@ class NetworkTab:
     def _forget_network(self, person_id: str) -> None:
         self.network = [p for p in self.network if p.id != person_id]
         self.changes.network_saved = [p for p in self.changes.network_saved if p.id != person_id]
-        if any(p.id == person_id for p in self.record.network):
+        if any(p.id == person_id for p in self.loaded.network):
             self.changes.network_deleted.append(person_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.model import Period
 from fsm_desktop.views.citizens.painting import Timeline
 from fsm_desktop.views.citizens.period_dialog import PeriodDialog
+from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.tables import widget_table
 
 
@@ -16,7 +17,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
 
 
-class PeriodsTab:
+class PeriodsTab(CitizenTab):
     """Mixed into CitizenWindow: the Forløb tab: benefits, offers, outcomes and markings over
     time."""
 
@@ -43,12 +44,8 @@ class PeriodsTab:
         self.tabs.addTab(page, _t("Forløb"))
 
     # --- periods -------------------------------------------------------------------------------------
-    def _selected_key(self, table: QTableWidget):
-        row = table.currentRow()
-        item = table.item(row, 0) if row >= 0 else None
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-    def _save_period(self, period: Period) -> None:
+    def _save_period(self, period: Period | None) -> None:
+        assert period is not None, "the dialog is accepted only with a valid period"
         self.periods = [p for p in self.periods if p.id != period.id] + [period]
         self.changes.periods_saved = [
             p for p in self.changes.periods_saved if p.id != period.id
@@ -97,7 +94,7 @@ class PeriodsTab:
             return False
         self.periods = [p for p in self.periods if p.id != period_id]
         self.changes.periods_saved = [p for p in self.changes.periods_saved if p.id != period_id]
-        if any(p.id == period_id for p in self.record.periods):
+        if any(p.id == period_id for p in self.loaded.periods):
             self.changes.periods_deleted.append(period_id)
         self._refresh_lists()
         self._changed()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.citizen_edit import validate_status
 from fsm_desktop.domain.model import StatusEntry, StatusKind
 from fsm_desktop.views.citizens.labels import ERROR_STYLE
+from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import error_label, show_error
 from fsm_desktop.views.kit.tables import widget_table
@@ -25,7 +26,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
 
 
-class StatusTab:
+class StatusTab(CitizenTab):
     """Mixed into CitizenWindow: the CV og jobmål tab: the citizen's CV and job goal, dated."""
 
     def _build_status(self) -> None:

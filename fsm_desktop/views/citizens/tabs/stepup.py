@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.stepup import DUE_LABELS, MARKING_LABELS, LineStatus, assess, follow_up
 from fsm_desktop.storage.stepup import StepUpRepository
+from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.tables import fill_table, widget_table
 
 
@@ -16,7 +17,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("CitizenPage", text)
 
 
-class StepUpTab:
+class StepUpTab(CitizenTab):
     """Mixed into CitizenWindow: the Step-up tab: the citizen's step-up meetings and what is
     due."""
 
@@ -43,6 +44,7 @@ class StepUpTab:
         found = assess(case, self.today)
         lines = []
         if found.is_due:
+            assert found.reason is not None, "a due meeting has its reason"
             lines.append(
                 _t("Skal have et step-up-møde siden {date}: {why}.").format(
                     date=date_text(found.due), why=_t(DUE_LABELS[found.reason])
@@ -59,7 +61,8 @@ class StepUpTab:
                 f"• {_t(MARKING_LABELS[m.kind])}: {date_text(m.start)} – {date_text(m.end) or '…'}"
             )
         self.stepup_label.setText("\n".join(lines))
-        rows, overdue_rows = [], []
+        rows: list[list[str]] = []
+        overdue_rows: list[int] = []
         for meeting in sorted(case.meetings, key=lambda m: m.date, reverse=True):
             for f in follow_up(case, meeting, self.today):
                 state = {
@@ -81,4 +84,5 @@ class StepUpTab:
         fill_table(self.stepup_table, rows)
         for r in overdue_rows:
             item = self.stepup_table.item(r, 4)
+            assert item is not None  # fill_table made every cell
             item.setForeground(QColor("#a2191f"))
