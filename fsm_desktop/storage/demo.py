@@ -609,7 +609,7 @@ class _FastRandom(random.Random):
             raise ValueError(f"empty range for randint({a}, {b})")
         return a + int(self.random() * (b - a + 1))
 
-    def randrange(self, n: int) -> int:  # type: ignore[override] - only the one-argument form
+    def randrange(self, n: int) -> int:  # type: ignore[override]  # only the one-argument form
         return int(self.random() * n)
 
     def choice(self, seq):
@@ -632,6 +632,18 @@ class _Citizen:
         "origin",
         "reason",
     )
+    # Days are ordinal numbers (date.toordinal) while drawing; rows get ISO dates.
+    birth: int
+    broker: bool
+    cpr: str
+    entry: int
+    exit: int | None
+    gender: Gender
+    group: int | None
+    id: str
+    name: str
+    origin: Origin
+    reason: ExitReason | None
 
 
 class _StaffMember:
@@ -879,7 +891,7 @@ class _Builder:
             if rng.random() < 0.08 and today - c.entry >= 31:
                 c.exit = rng.randint(c.entry + 30, today)
                 c.reason = rng.choices(leaving, leaving_weights)[0]
-            if c.reason is ExitReason.RETIRED:
+            if c.reason is ExitReason.RETIRED and c.exit is not None:
                 # Turns about 66 (folkepension) on the exit date.
                 c.birth = c.exit - 66 * 365 - 17 - rng.randrange(150)
             else:
@@ -1027,7 +1039,10 @@ class _Builder:
         life = _Life()
         life.c, life.cid, life.a = c, c.id, c.entry
         life.exited = exited = c.exit is not None
-        life.b = b = c.exit if exited else self.today  # the last day in the target group (so far)
+        b = (
+            c.exit if c.exit is not None else self.today
+        )  # the last day in the target group (so far)
+        life.b = b
         life.end_b = end_b = iso(b) if exited else None
         updated = self.stamp(b if exited else c.entry)
         out["citizen"].append(
@@ -1041,7 +1056,7 @@ class _Builder:
                 c.group,
                 iso(c.entry),
                 end_b,
-                c.reason.value if exited else None,
+                c.reason.value if c.reason is not None else None,
                 "",
                 updated,
             )

@@ -139,7 +139,8 @@ class ImportRepository:
     # --- what the project holds ---------------------------------------------------------------
     def existing(self) -> Existing:
         conn = self.conn
-        day = IsoDates().of
+        dates = IsoDates()
+        day = dates.of  # a column that may be NULL; dates[...] for one that may not
 
         citizens = {
             row[1]: citizen_from_row(row)
@@ -153,7 +154,7 @@ class ImportRepository:
         }
         kinds = {kind.value: kind for kind in PeriodKind}
         periods = {
-            (cid, kind, start): Period(cid, kinds[kind], day(start), day(end), note, id=pid)
+            (cid, kind, start): Period(cid, kinds[kind], dates[start], day(end), note, id=pid)
             for pid, cid, kind, start, end, note in conn.execute(
                 "SELECT id, citizen_id, kind, start, end, note FROM period"
             )
@@ -170,14 +171,14 @@ class ImportRepository:
         ):
             key = (cid, role)
             assignments[key] = Assignment(
-                cid, sid, AssignmentRole(role), day(start), day(end), id=aid
+                cid, sid, AssignmentRole(role), dates[start], day(end), id=aid
             )
             history.setdefault(key, []).append(assignments[key])
         status: dict[tuple[str, str], list[tuple[dt.date, str]]] = {}
         for cid, kind, date, value in conn.execute(
             "SELECT citizen_id, kind, date, value FROM status_entry ORDER BY date, rowid"
         ):
-            status.setdefault((cid, kind), []).append((day(date), value))
+            status.setdefault((cid, kind), []).append((dates[date], value))
         group_ids = frozenset(g.id for g in self.project.template.groups)
         return Existing(
             group_ids, citizens, staff, periods, paid_hours, assignments, history, status
@@ -277,7 +278,7 @@ class ImportRepository:
         record = next((r for r in self.batches() if r.id == batch_id), None)
         if record is None:
             raise ImportUndoError("Importen findes ikke i projektet.")
-        if record.undone:
+        if record.undone_at is not None:
             raise ImportUndoError(
                 "Importen af {file} er allerede fortrudt ({at}).",
                 file=record.file,
@@ -364,7 +365,7 @@ class ImportRepository:
                 written[row["id"]] = row[AFTER]
         if not written:
             return
-        now = {}
+        now: dict[str, dict[str, object]] = {}
         for chunk in _chunks(list(written)):
             cursor = self.conn.execute(
                 f"SELECT id, {', '.join(_STAFF_WRITTEN)} FROM staff WHERE id IN ({', '.join('?' * len(chunk))})",
