@@ -174,3 +174,14 @@ def test_a_change_no_page_shows_reloads_nothing(window, monkeypatch):
         monkeypatch.setattr(p, "set_project", lambda project, key=p.key: read.append(key))
     window.operation_did_execute(Changes(goals=True))
     assert sorted(read) == ["maal", "statusskema"]
+
+
+def test_the_status_line_is_counted_again_only_for_what_it_counts(window, monkeypatch):
+    counted = []
+    monkeypatch.setattr(window, "refresh_status", lambda: counted.append(1))
+    window.operation_did_execute(Changes(board=True))
+    window.operation_did_execute(Changes(stepup=True, goals=True))
+    assert counted == []
+    window.operation_did_execute(Changes(citizens=True))
+    window.operation_did_execute(Changes(staff=True))
+    assert counted == [1, 1]

@@ -42,6 +42,10 @@ from fsm_desktop.views.main.welcome import WelcomePage
 MAX_RECENT = 8
 
 
+#: What the status line counts: citizens (by group, who left) and staff.
+STATUS_SHOWS = Changes(citizens=True, staff=True, imports=True)
+
+
 class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
     project_changed = Signal(object)  # Project | None
     #: After a project is opened or changed, hidden pages work ahead as soon as the shown page
@@ -373,7 +377,8 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
         for window in self.findChildren(CitizenWindow):
             if window is not source:
                 window.handle_changes(changes)
-        self.refresh_status()
+        if changes.touches(STATUS_SHOWS):
+            self.refresh_status()
         self._schedule_prefetch()
         self.wrote()
 
