@@ -87,6 +87,24 @@ class MeetingDialog(QDialog):
         layout = QVBoxLayout(self)
         head = title_label(f"{case.name} ({mask(case.cpr)})", self)
         layout.addWidget(head)
+        self._build_date_and_barriers(layout, meeting)
+        self._build_participants(layout)
+        self._build_plan(layout)
+        self._build_note_and_buttons(layout, meeting)
+        for p in meeting.participants:
+            self.add_participant(p)
+        for line in meeting.plan:
+            self.add_line(line)
+        if not meeting.plan:
+            self.add_line()
+        self.add_participant_button.clicked.connect(lambda: self.add_participant())
+        self.remove_participant_button.clicked.connect(lambda: self._remove(self.participants))
+        self.add_line_button.clicked.connect(lambda: self.add_line())
+        self.remove_line_button.clicked.connect(lambda: self._remove(self.plan))
+        self._update_warnings()
+
+    # --- building -------------------------------------------------------------------------------------
+    def _build_date_and_barriers(self, layout: QVBoxLayout, meeting: Meeting) -> None:
         form = QFormLayout()
         self.date_field = DateField(meeting.date, optional=False, parent=self)
         self.date_field.setAccessibleName(self.tr("Mødedato"))
@@ -109,6 +127,8 @@ class MeetingDialog(QDialog):
         form.addRow(self.tr("Barrierer:"), barrier_row)
         layout.addLayout(form)
 
+    def _build_participants(self, layout: QVBoxLayout) -> None:
+        """The participants by role, with buttons to add and remove one."""
         layout.addWidget(QLabel(self.tr("Deltagere"), self))
         self.participants = QTableWidget(0, 3, self)
         self.participants.setHorizontalHeaderLabels(
@@ -134,6 +154,8 @@ class MeetingDialog(QDialog):
         self.participants_error.hide()
         layout.addWidget(self.participants_error)
 
+    def _build_plan(self, layout: QVBoxLayout) -> None:
+        """The plan: offers with their planned start, with buttons to add and remove one."""
         layout.addWidget(QLabel(self.tr("Plan: tilbud med planlagt start"), self))
         self.plan = QTableWidget(0, 4, self)
         self.plan.setHorizontalHeaderLabels(
@@ -159,6 +181,8 @@ class MeetingDialog(QDialog):
         self.plan_error.hide()
         layout.addWidget(self.plan_error)
 
+    def _build_note_and_buttons(self, layout: QVBoxLayout, meeting: Meeting) -> None:
+        """The minutes, the warnings for the roles the meeting lacks, Save and Cancel."""
         self.note = QPlainTextEdit(meeting.note, self)
         self.note.setPlaceholderText(self.tr("Referat og aftaler …"))
         self.note.setMaximumHeight(70)
@@ -176,18 +200,6 @@ class MeetingDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-
-        for p in meeting.participants:
-            self.add_participant(p)
-        for line in meeting.plan:
-            self.add_line(line)
-        if not meeting.plan:
-            self.add_line()
-        self.add_participant_button.clicked.connect(lambda: self.add_participant())
-        self.remove_participant_button.clicked.connect(lambda: self._remove(self.participants))
-        self.add_line_button.clicked.connect(lambda: self.add_line())
-        self.remove_line_button.clicked.connect(lambda: self._remove(self.plan))
-        self._update_warnings()
 
     # --- rows ----------------------------------------------------------------------------------------
     def add_participant(self, participant: Participant | None = None) -> None:
