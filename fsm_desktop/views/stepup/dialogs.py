@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from fsm_desktop.domain.cpr import mask
@@ -63,6 +65,16 @@ def default_participants(case: StepUpCase, staff: list) -> list[Participant]:
         Participant(ParticipantRole.JOB_BROKER, names.get(case.job_broker, "")),
         Participant(ParticipantRole.LEADER, ""),
     ]
+
+
+_W = TypeVar("_W", bound=QWidget)
+
+
+def _cell(table: QTableWidget, row: int, column: int, kind: type[_W]) -> _W:
+    """The widget a row was given in a column (add_participant, add_line)."""
+    widget = table.cellWidget(row, column)
+    assert isinstance(widget, kind), f"column {column} holds a {kind.__name__}"
+    return widget
 
 
 class MeetingDialog(QDialog):
@@ -280,8 +292,8 @@ class MeetingDialog(QDialog):
     def read_participants(self) -> list[Participant]:
         out = []
         for row in range(self.participants.rowCount()):
-            role = self.participants.cellWidget(row, self.ROLE)
-            health = self.participants.cellWidget(row, self.HEALTH)
+            role = _cell(self.participants, row, self.ROLE, QComboBox)
+            health = _cell(self.participants, row, self.HEALTH, QComboBox)
             item = self.participants.item(row, self.NAME)
             out.append(
                 Participant(
@@ -298,8 +310,8 @@ class MeetingDialog(QDialog):
     def read_plan(self) -> tuple[list[PlannedOffer], list[str]]:
         lines, errors = [], []
         for row in range(self.plan.rowCount()):
-            offer = self.plan.cellWidget(row, self.OFFER)
-            start = self.plan.cellWidget(row, self.START)
+            offer = _cell(self.plan, row, self.OFFER, QComboBox)
+            start = _cell(self.plan, row, self.START, DateField)
             try:
                 day = start.date()
             except ValueError:

@@ -335,9 +335,11 @@ class StepUpPage(StepUpActions, Page):
         self.pick_box.blockSignals(True)
         self.pick_box.clear()
         self.pick_box.addItem("", "")
-        for case in sorted(data.cases, key=lambda c: c.name):
-            if case.exit_date is None or case.exit_date > data.today:
-                self.pick_box.addItem(f"{case.name} ({mask(case.cpr)})", case.citizen_id)
+        for open_case in sorted(data.cases, key=lambda c: c.name):
+            if open_case.exit_date is None or open_case.exit_date > data.today:
+                self.pick_box.addItem(
+                    f"{open_case.name} ({mask(open_case.cpr)})", open_case.citizen_id
+                )
         self.pick_box.blockSignals(False)
         rows = []
         for meeting in data.meetings:
@@ -458,6 +460,7 @@ class StepUpPage(StepUpActions, Page):
         a = assess(case, self.data.today)
         lines = [f"{case.name} ({mask(case.cpr)})"]
         if a.is_due:
+            assert a.reason is not None, "a citizen who is due has a reason (domain.stepup.assess)"
             lines.append(
                 self.tr("Skal have et møde siden {date}: {why}.").format(
                     date=date_text(a.due), why=_t(DUE_LABELS[a.reason])
