@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -52,7 +54,7 @@ class HistoryModel(QAbstractTableModel):
         self._report: CaseloadReport | None = None
         self._rows: list[tuple[StaffRecord | None, StaffRole | None]] = []
         self._cells: list[
-            list[tuple[int, object, Status, int]]
+            list[tuple[int, Fraction | None, Status, int]]
         ] = []  # citizens, load, status, parked
         self.per_fte = True
 
@@ -147,6 +149,9 @@ class HistoryModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows) or self._report is None:
             return None
         record, team = self._rows[index.row()]
+        # A row is a person (record) or a role's total (team), never both.
+        role_of_row = team if team is not None else record.role if record is not None else None
+        assert role_of_row is not None, "a row is a person or a role's total"
         column = index.column()
         if column < self.FIRST_MONTH:
             if role == Qt.ItemDataRole.DisplayRole:
@@ -154,7 +159,7 @@ class HistoryModel(QAbstractTableModel):
                     return (
                         _t("I alt")
                         if column == self.INITIALS
-                        else _t(ROLE_PLURAL[team]).lower().capitalize()
+                        else _t(ROLE_PLURAL[role_of_row]).lower().capitalize()
                     )
                 return record.initials if column == self.INITIALS else record.name
             if role == Qt.ItemDataRole.FontRole and record is None:
@@ -177,7 +182,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if not counted:
                 return _t("{citizens} parkeret").format(citizens=citizens_text(citizens))
-            limit = self._report.settings.limit(team or record.role)
+            limit = self._report.settings.limit(role_of_row)
             return _t("{citizens}, {load} pr. fuldtid").format(
                 citizens=citizens_text(citizens), load=load_text(load)
             ) + (" · " + status_words(status, limit) if limit else "")

@@ -406,8 +406,11 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self.edit_button.setEnabled(ready and record is not None)
         holds = record is not None and record.role in CASELOAD_ROLE
         self.reassign_button.setEnabled(ready and holds)
-        self.spread_button.setEnabled(ready and holds and record.role in COUNTED_ROLES)
-        self.undo_button.setEnabled(ready and self.data.latest is not None)
+        counted = record is not None and record.role in COUNTED_ROLES
+        self.spread_button.setEnabled(ready and holds and counted)
+        self.undo_button.setEnabled(
+            ready and self.data is not None and self.data.latest is not None
+        )
 
     def apply_read_only(self) -> None:
         super().apply_read_only()
