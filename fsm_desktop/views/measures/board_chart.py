@@ -50,7 +50,13 @@ class BoardHistoryChart(ChartView):
         for column, label, colour in BOARD_SERIES:
             counts = [c.get(column, 0) for _day, c in history]
             ax.plot(
-                days, counts, marker="o", markersize=5, linewidth=2, color=colour, label=_t(label)
+                [_x(d) for d in days],
+                counts,
+                marker="o",
+                markersize=5,
+                linewidth=2,
+                color=colour,
+                label=_t(label),
             )
             latest.append((counts[-1], colour))
         top = max(max(c.values(), default=0) for _day, c in history)
@@ -64,10 +70,10 @@ class BoardHistoryChart(ChartView):
             ax.spines[side].set_visible(False)
         ax.tick_params(labelsize=FONT)
         if len(days) == 1:
-            ax.set_xlim(days[0] - dt.timedelta(days=20), days[0] + dt.timedelta(days=20))
+            ax.set_xlim(_x(days[0] - dt.timedelta(days=20)), _x(days[0] + dt.timedelta(days=20)))
         else:
             span = days[-1] - days[0]
-            ax.set_xlim(days[0] - span * 0.04, days[-1] + span * 0.10)
+            ax.set_xlim(_x(days[0] - span * 0.04), _x(days[-1] + span * 0.10))
         self._ax = ax
         self._ticks()
         figure.legend(loc="outside lower center", ncols=5, fontsize=FONT, frameon=False)
@@ -82,12 +88,21 @@ class BoardHistoryChart(ChartView):
         step = max(1, -(-len(days) // room))
         shown = days[::step]
         ax.set_xticks(
-            shown, [date_dots(d) for d in shown], rotation=30, ha="right", rotation_mode="anchor"
+            [_x(d) for d in shown],
+            [date_dots(d) for d in shown],
+            rotation=30,
+            ha="right",
+            rotation_mode="anchor",
         )
 
     def resized(self) -> None:
         if self.history and self.figure is not None and self.figure.axes:
             self._ticks()
+
+
+def _x(day: dt.date) -> float:
+    """A day as an x coordinate: the day itself, which matplotlib's date converter places."""
+    return day  # type: ignore[return-value]  # matplotlib's stubs take only numbers for x, not dates
 
 
 def _label_line_ends(
@@ -100,8 +115,8 @@ def _label_line_ends(
     for (value, colour), y in zip(latest, spread([v for v, _c in latest], max(top, 1) * 0.05)):
         ax.annotate(
             number(value),
-            xy=(last, value),
-            xytext=(last, y),
+            xy=(_x(last), value),
+            xytext=(_x(last), y),
             textcoords=beside,
             va="center",
             ha="left",

@@ -433,8 +433,10 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         self._selected = selected
         # The labels above and below are set: place the chart now, so that its one draw is at
         # its final size (a resize after it would draw it again).
-        self.layout().activate()
-        self.tabs.currentWidget().layout().activate()
+        page_layout, tab_layout = self.layout(), self.tabs.currentWidget().layout()
+        assert page_layout is not None and tab_layout is not None, "both are made in __init__"
+        page_layout.activate()
+        tab_layout.activate()
         self._plot()
         if rows:
             self.view.selectRow(selected)  # → select_period: the breakdown follows

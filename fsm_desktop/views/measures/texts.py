@@ -3,19 +3,41 @@ payouts."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication
 
 from fsm_desktop.domain.danish import date_dots, kroner, percent
 from fsm_desktop.domain.measures import MeasureResult, no_data_reason
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLabel
+
+    from fsm_desktop.domain.breakdown import CitizenGroup
+    from fsm_desktop.domain.measures import Report
+    from fsm_desktop.views.kit.page import Page as _PageBase
+else:
+    _PageBase = object
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MeasuresPage", text)
 
 
-class MeasuresTexts:
+class MeasuresTexts(_PageBase):
     """Mixed into MeasuresPage: what the measures page says about a measure: its status line,
     why a period has no data, and the payouts."""
+
+    if TYPE_CHECKING:  # what MeasuresPage provides
+        report: Report | None
+        shown: Report | None
+        today: dt.date
+        payout_heading: QLabel
+        payout_label: QLabel
+
+        @property
+        def group(self) -> CitizenGroup: ...
 
     def _no_data_reason(self, rows: list[MeasureResult]) -> str:
         """Why some of the periods have no data (Danish), or "" when all have."""

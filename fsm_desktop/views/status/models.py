@@ -108,6 +108,7 @@ class StatusSheetModel(QAbstractTableModel):
             column = self.sheet.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
                 if column.kind == "baseline":
+                    assert column.day is not None, "the baseline column has its day (status_sheet)"
                     return _t("0-punkt\n{day}").format(day=date_dots(column.day))
                 if column.kind == "goal":
                     return _t("Mål\n{month}").format(month=month_label(column.month))
