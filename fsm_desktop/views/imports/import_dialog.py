@@ -105,7 +105,7 @@ class ImportDialog(ImportDialogPages, QDialog):
         self.prepared = None
         #: The last write found the project changed since preparing: the preview says so.
         self.prepared_again = False
-        self.result = None
+        self.committed = None  # the written import (exchange.importer.Committed)
         #: The import is being written (a transaction on a worker): the dialog cannot be closed.
         self.writing = False
         self.cancel_event = threading.Event()
@@ -320,7 +320,7 @@ class ImportDialog(ImportDialogPages, QDialog):
         if (
             self.stack.currentIndex() == self.PROGRESS
             and self.prepared is None
-            and self.result is None
+            and self.committed is None
         ):
             self.cancel_event.set()
             self.progress_label.setText(self.tr("Annullerer …"))
@@ -398,7 +398,7 @@ class ImportDialog(ImportDialogPages, QDialog):
 
     def _written(self, result) -> None:
         self.writing = False
-        self.result = result
+        self.committed = result
         self.progress_bar.setRange(0, 1000)
         self.cancel_button.setEnabled(True)
         plan = self.prepared.plan
