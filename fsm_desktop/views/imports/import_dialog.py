@@ -211,6 +211,15 @@ class ImportDialog(ImportDialogPages, QDialog):
             self.tr("({why})").format(why=QCoreApplication.translate("ImportPage", why))
         )
         self.preview_title.setText(self._title(plan))
+        self._show_counts(plan)
+        notes = self._notes(plan)
+        self.notes_label.setText("\n".join(notes))
+        self.notes_label.setVisible(bool(notes))
+        self._fill_tabs(plan)
+        self._show(self.PREVIEW)
+
+    def _show_counts(self, plan: ImportPlan) -> None:
+        """New, changed and unchanged citizens, periods, hours and staff in the grid."""
         c = plan.counts()
         values = {
             "citizens_new": c["citizens_new"],
@@ -228,6 +237,10 @@ class ImportDialog(ImportDialogPages, QDialog):
         }
         for key, value in values.items():
             self.count_labels[key].setText(number(value))
+
+    def _notes(self, plan: ImportPlan) -> list[str]:
+        """What the preview says besides the counts: who leaves, what is older, what is rejected
+        or ignored, and the mapping used."""
         notes = []
         if self.prepared_again:
             self.prepared_again = False
@@ -281,8 +294,11 @@ class ImportDialog(ImportDialogPages, QDialog):
             notes.append(
                 self.tr("Kolonnerne er tilknyttet med »{name}«.").format(name=self.mapping.name)
             )
-        self.notes_label.setText("\n".join(notes))
-        self.notes_label.setVisible(bool(notes))
+        return notes
+
+    def _fill_tabs(self, plan: ImportPlan) -> None:
+        """The errors, the changed citizens and the missing ones, with their numbers; the first
+        tab with something in it is shown."""
         self.errors_model.set_rows(plan.errors)
         self.changes_model.set_rows(_changes(plan))
         self.missing_model.set_rows(plan.missing)
@@ -297,7 +313,6 @@ class ImportDialog(ImportDialogPages, QDialog):
         self.tabs.setCurrentIndex(
             0 if plan.errors else (1 if self.changes_model.rowCount() else 2 if plan.missing else 0)
         )
-        self._show(self.PREVIEW)
 
     def _title(self, plan: ImportPlan) -> str:
         if plan.errors:

@@ -143,6 +143,31 @@ class HistoryModel(QAbstractTableModel):
             return _right()
         return None
 
+    def _name_data(
+        self,
+        record: StaffRecord | None,
+        team: StaffRole | None,
+        role_of_row: StaffRole,
+        column: int,
+        role: int,
+    ) -> object:
+        """The initials and name of a person, or "I alt" and the role of a role's total."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            if record is None:
+                return (
+                    _t("I alt")
+                    if column == self.INITIALS
+                    else _t(ROLE_PLURAL[role_of_row]).lower().capitalize()
+                )
+            return record.initials if column == self.INITIALS else record.name
+        if role == Qt.ItemDataRole.FontRole and record is None:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == self.TEAM_ROLE:
+            return team
+        return None
+
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ):
@@ -154,21 +179,7 @@ class HistoryModel(QAbstractTableModel):
         assert role_of_row is not None, "a row is a person or a role's total"
         column = index.column()
         if column < self.FIRST_MONTH:
-            if role == Qt.ItemDataRole.DisplayRole:
-                if record is None:
-                    return (
-                        _t("I alt")
-                        if column == self.INITIALS
-                        else _t(ROLE_PLURAL[role_of_row]).lower().capitalize()
-                    )
-                return record.initials if column == self.INITIALS else record.name
-            if role == Qt.ItemDataRole.FontRole and record is None:
-                font = QFont()
-                font.setBold(True)
-                return font
-            if role == self.TEAM_ROLE:
-                return team
-            return None
+            return self._name_data(record, team, role_of_row, column, role)
         if not 0 <= column - self.FIRST_MONTH < len(self._cells[index.row()]):
             return None
         citizens, load, status, _parked = self._cells[index.row()][column - self.FIRST_MONTH]
