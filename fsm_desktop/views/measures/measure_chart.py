@@ -165,9 +165,8 @@ class MeasureChart(ChartView):
         fresh = self.canvas is None
         figure, canvas = super().ensure_canvas()
         if fresh:
-            # matplotlib's stubs type every callback as taking an Event; these get MouseEvents.
-            canvas.mpl_connect("button_press_event", self._pressed)  # type: ignore[arg-type]
-            canvas.mpl_connect("motion_notify_event", self._moved)  # type: ignore[arg-type]
+            canvas.mpl_connect("button_press_event", self._pressed)  # type: ignore[arg-type]  # matplotlib's stubs: callbacks take Event, not MouseEvent
+            canvas.mpl_connect("motion_notify_event", self._moved)  # type: ignore[arg-type]  # matplotlib's stubs: callbacks take Event, not MouseEvent
         return figure, canvas
 
     def period_at(self, xdata: float | None) -> int | None:
