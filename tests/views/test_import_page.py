@@ -11,6 +11,7 @@ from import_helpers import fill_template
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QDialog
 
 from fsm_desktop.storage.imports import ImportRepository
 from fsm_desktop.storage.project import Project
@@ -107,6 +108,17 @@ def test_import_with_preview_then_write(window, page, qtbot, tmp_path):
     assert window.status_label.text().startswith("5 borgere")  # the window refreshed
     assert page.model.rowCount() == 1 and page.undo_button.isEnabled()
     assert page.model.index(0, 1).data() == "udtraek.xlsx"
+
+
+def test_the_written_import_leaves_qdialogs_result_code_alone(window, page, qtbot, tmp_path):
+    """The import's outcome is kept apart from QDialog.result(), the code the dialog closed with
+    (it was stored as ``result``, which made ``dialog.result()`` call the outcome)."""
+    dialog = page.import_file(_filled(tmp_path, NEW))
+    with qtbot.waitSignal(dialog.imported) as written:
+        dialog.import_button.click()
+    dialog.close_button.click()
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert dialog.committed is written.args[0]
 
 
 def test_errors_are_listed_with_sheet_row_and_column(page, tmp_path):

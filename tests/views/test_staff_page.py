@@ -419,16 +419,17 @@ def test_spread_a_leaving_caseworker(page):
     def drive(dialog: SpreadDialog) -> bool:
         assert dialog.day == D(2019, 3, 31)  # the day after »aktiv til«
         receivers = [
-            dialog.receivers.item(i).text().split(" – ")[0] for i in range(dialog.receivers.count())
+            dialog.receiver_list.item(i).text().split(" – ")[0]
+            for i in range(dialog.receiver_list.count())
         ]
         assert receivers == ["BB", "CC"]
         assert dialog.moves.rowCount() == 36
         given = [dialog.moves.item(r, 1).text() for r in range(36)]
         drive.given = given
         # BB unticked: all go to CC.
-        dialog.receivers.item(0).setCheckState(Qt.CheckState.Unchecked)
+        dialog.receiver_list.item(0).setCheckState(Qt.CheckState.Unchecked)
         assert {dialog.moves.item(r, 1).text() for r in range(36)} == {"CC"}
-        dialog.receivers.item(0).setCheckState(Qt.CheckState.Checked)
+        dialog.receiver_list.item(0).setCheckState(Qt.CheckState.Checked)
         assert dialog.apply_button.text() == "Fordel 36 borgere"
         dialog.apply()
         return dialog.result() == QDialog.DialogCode.Accepted

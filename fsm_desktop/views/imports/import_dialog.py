@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import (
@@ -26,8 +27,12 @@ from fsm_desktop.storage.imports import Ending
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.imports.import_pages import ImportDialogPages
 from fsm_desktop.views.imports.mapping_dialog import _FIELD_NAMES, MappingDialog, _show
+from fsm_desktop.views.kit.dates import pydate, qdate
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.tasks import run_in_background
+
+if TYPE_CHECKING:
+    from fsm_desktop.exchange.importer import Committed, Prepared
 
 
 def _t(text: str) -> str:
@@ -59,6 +64,7 @@ def _changes(plan: ImportPlan) -> list[tuple[Citizen, str]]:
         rows.append((update.new, "; ".join(parts)))
     for citizen in plan.citizens_new:
         if citizen.id in leaving:
+            assert citizen.exit_reason is not None, "a leaving citizen has a leaving reason"
             rows.append(
                 (
                     citizen,
@@ -102,10 +108,10 @@ class ImportDialog(ImportDialogPages, QDialog):
         self.mapping: Mapping | None = None
         #: The extract's date the user chose ("Udtræk pr."); None: the file's (name, else modified).
         self.as_of: dt.date | None = None
-        self.prepared = None
+        self.prepared: Prepared | None = None
         #: The last write found the project changed since preparing: the preview says so.
         self.prepared_again = False
-        self.result = None
+        self.committed: Committed | None = None
         #: The import is being written (a transaction on a worker): the dialog cannot be closed.
         self.writing = False
         self.cancel_event = threading.Event()
@@ -182,21 +188,22 @@ class ImportDialog(ImportDialogPages, QDialog):
         """A new date is not used until the file is checked again with it: until then the
         import buttons wait (the preview shows what the old date would do)."""
         changed = (
-            self.prepared is not None and self.as_of_edit.date().toPython() != self.prepared.as_of
+            self.prepared is not None and pydate(self.as_of_edit.date()) != self.prepared.as_of
         )
         self.recheck_button.setVisible(changed)
         self._show(self.stack.currentIndex())
 
     def recheck(self) -> None:
-        self.as_of = self.as_of_edit.date().toPython()
+        self.as_of = pydate(self.as_of_edit.date())
         self.start()
 
-    def _prepared(self, prepared) -> None:
+    def _prepared(self, prepared: Prepared) -> None:
         self.prepared = prepared
         self.mapping = prepared.mapping
         plan = prepared.plan
+        assert prepared.as_of is not None, "prepare() dates every extract (given, else found)"
         self.as_of_edit.blockSignals(True)
-        self.as_of_edit.setDate(QDate(prepared.as_of))
+        self.as_of_edit.setDate(qdate(prepared.as_of))
         self.as_of_edit.blockSignals(False)
         self.recheck_button.setVisible(False)
         why = EXTRACT_DATE_SOURCES.get(prepared.as_of_source, "")
@@ -204,6 +211,15 @@ class ImportDialog(ImportDialogPages, QDialog):
             self.tr("({why})").format(why=QCoreApplication.translate("ImportPage", why))
         )
         self.preview_title.setText(self._title(plan))
+        self._show_counts(plan)
+        notes = self._notes(plan)
+        self.notes_label.setText("\n".join(notes))
+        self.notes_label.setVisible(bool(notes))
+        self._fill_tabs(plan)
+        self._show(self.PREVIEW)
+
+    def _show_counts(self, plan: ImportPlan) -> None:
+        """New, changed and unchanged citizens, periods, hours and staff in the grid."""
         c = plan.counts()
         values = {
             "citizens_new": c["citizens_new"],
@@ -221,6 +237,10 @@ class ImportDialog(ImportDialogPages, QDialog):
         }
         for key, value in values.items():
             self.count_labels[key].setText(number(value))
+
+    def _notes(self, plan: ImportPlan) -> list[str]:
+        """What the preview says besides the counts: who leaves, what is older, what is rejected
+        or ignored, and the mapping used."""
         notes = []
         if self.prepared_again:
             self.prepared_again = False
@@ -274,8 +294,11 @@ class ImportDialog(ImportDialogPages, QDialog):
             notes.append(
                 self.tr("Kolonnerne er tilknyttet med »{name}«.").format(name=self.mapping.name)
             )
-        self.notes_label.setText("\n".join(notes))
-        self.notes_label.setVisible(bool(notes))
+        return notes
+
+    def _fill_tabs(self, plan: ImportPlan) -> None:
+        """The errors, the changed citizens and the missing ones, with their numbers; the first
+        tab with something in it is shown."""
         self.errors_model.set_rows(plan.errors)
         self.changes_model.set_rows(_changes(plan))
         self.missing_model.set_rows(plan.missing)
@@ -290,7 +313,6 @@ class ImportDialog(ImportDialogPages, QDialog):
         self.tabs.setCurrentIndex(
             0 if plan.errors else (1 if self.changes_model.rowCount() else 2 if plan.missing else 0)
         )
-        self._show(self.PREVIEW)
 
     def _title(self, plan: ImportPlan) -> str:
         if plan.errors:
@@ -320,7 +342,7 @@ class ImportDialog(ImportDialogPages, QDialog):
         if (
             self.stack.currentIndex() == self.PROGRESS
             and self.prepared is None
-            and self.result is None
+            and self.committed is None
         ):
             self.cancel_event.set()
             self.progress_label.setText(self.tr("Annullerer …"))
@@ -350,7 +372,7 @@ class ImportDialog(ImportDialogPages, QDialog):
 
     # --- writing (worker thread) ------------------------------------------------------------------
     def endings(self) -> list[Ending]:
-        day = self.end_date.date().toPython()
+        day = pydate(self.end_date.date())
         reason = ExitReason(self.end_reason.currentData())
         return [Ending(c.id, day, reason) for c in self.missing_model.checked()]
 
@@ -396,11 +418,12 @@ class ImportDialog(ImportDialogPages, QDialog):
             self.tr("Skriver {what} …").format(what=QCoreApplication.translate("ImportPage", step))
         )
 
-    def _written(self, result) -> None:
+    def _written(self, result: Committed) -> None:
         self.writing = False
-        self.result = result
+        self.committed = result
         self.progress_bar.setRange(0, 1000)
         self.cancel_button.setEnabled(True)
+        assert self.prepared is not None, "what is written was prepared (write)"
         plan = self.prepared.plan
         text = self.tr("Importeret: {summary}.").format(summary=plan.summary())
         ended = result.record.counts.get("ended", 0)

@@ -3,6 +3,8 @@ and the result."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,14 +25,36 @@ from fsm_desktop.views.imports.mapping_dialog import _REASONS
 from fsm_desktop.views.imports.models import ChangesModel, ErrorsModel, MissingModel
 from fsm_desktop.views.kit.tables import model_table
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog as _DialogBase
+    from PySide6.QtWidgets import QStackedWidget
+
+    from fsm_desktop.exchange.importer import Prepared
+else:
+    _DialogBase = object
+
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("ImportPage", text)
 
 
-class ImportDialogPages:
+class ImportDialogPages(_DialogBase):
     """Mixed into ImportDialog: the import dialog's pages: the progress while reading, the
     preview of what the import changes, and the result."""
+
+    if TYPE_CHECKING:  # what ImportDialog provides
+        PREVIEW: int
+        DONE: int
+        stack: QStackedWidget
+        prepared: Prepared | None
+        mapping_button: QPushButton
+        valid_button: QPushButton
+        import_button: QPushButton
+        cancel_button: QPushButton
+        close_button: QPushButton
+
+        def recheck(self) -> None: ...
+        def _as_of_changed(self, _date: QDate) -> None: ...
 
     # --- pages ------------------------------------------------------------------------------------
     def _build_progress(self) -> None:
@@ -60,7 +84,25 @@ class ImportDialogPages:
         self.preview_title.setObjectName("factLine")
         self.preview_title.setWordWrap(True)
         layout.addWidget(self.preview_title)
-        # The day the extract's job brokers, caseworkers, CV and job goals hold from.
+        layout.addLayout(self._build_as_of_row(page))
+        layout.addLayout(self._build_counts(page))
+        self.notes_label = QLabel(page)
+        self.notes_label.setWordWrap(True)
+        layout.addWidget(self.notes_label)
+        self.tabs = QTabWidget(page)
+        self.errors_model = ErrorsModel(self)
+        self.errors_view = model_table(self.tabs, self.errors_model, 3)
+        self.changes_model = ChangesModel(self)
+        self.changes_view = model_table(self.tabs, self.changes_model, 2)
+        missing_page = self._build_missing_page()
+        self.tabs.addTab(self.errors_view, self.tr("Fejl"))
+        self.tabs.addTab(self.changes_view, self.tr("Ændrede borgere"))
+        self.tabs.addTab(missing_page, self.tr("Mangler i udtrækket"))
+        layout.addWidget(self.tabs, 1)
+        self.stack.addWidget(page)
+
+    def _build_as_of_row(self, page: QWidget) -> QHBoxLayout:
+        """The day the extract's job brokers, caseworkers, CV and job goals hold from."""
         as_of_row = QHBoxLayout()
         as_of_label = QLabel(self.tr("Udtræk pr.:"), page)
         self.as_of_edit = QDateEdit(QDate.currentDate(), page)
@@ -87,7 +129,10 @@ class ImportDialogPages:
         as_of_row.addWidget(self.as_of_hint)
         as_of_row.addWidget(self.recheck_button)
         as_of_row.addStretch(1)
-        layout.addLayout(as_of_row)
+        return as_of_row
+
+    def _build_counts(self, page: QWidget) -> QGridLayout:
+        """New, changed and unchanged citizens, periods, hours and staff."""
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         self.count_labels: dict[str, QLabel] = {}
@@ -112,15 +157,10 @@ class ImportDialogPages:
                 grid.addWidget(value, r, column)
                 self.count_labels[f"{key}_{kind}"] = value
         grid.setColumnStretch(4, 1)
-        layout.addLayout(grid)
-        self.notes_label = QLabel(page)
-        self.notes_label.setWordWrap(True)
-        layout.addWidget(self.notes_label)
-        self.tabs = QTabWidget(page)
-        self.errors_model = ErrorsModel(self)
-        self.errors_view = model_table(self.tabs, self.errors_model, 3)
-        self.changes_model = ChangesModel(self)
-        self.changes_view = model_table(self.tabs, self.changes_model, 2)
+        return grid
+
+    def _build_missing_page(self) -> QWidget:
+        """The citizens missing from the extract, to be ended with the import when chosen."""
         self.missing_model = MissingModel(self)
         missing_page = QWidget(self.tabs)
         missing_layout = QVBoxLayout(missing_page)
@@ -137,6 +177,11 @@ class ImportDialogPages:
         self.missing_view = model_table(missing_page, self.missing_model, 1)
         self.missing_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         missing_layout.addWidget(self.missing_view, 1)
+        missing_layout.addLayout(self._build_end_row(missing_page))
+        return missing_page
+
+    def _build_end_row(self, missing_page: QWidget) -> QHBoxLayout:
+        """All or none of the missing, and the day and reason they leave with."""
         end_row = QHBoxLayout()
         self.select_all = QCheckBox(self.tr("Markér alle"), missing_page)
         self.select_all.toggled.connect(self.missing_model.set_all)
@@ -150,16 +195,11 @@ class ImportDialogPages:
         end_row.addWidget(self.end_date)
         end_row.addWidget(QLabel(self.tr("Årsag:"), missing_page))
         self.end_reason = QComboBox(missing_page)
-        for reason, label in _REASONS:
-            self.end_reason.addItem(_t(label), reason.value)
+        for reason, reason_label in _REASONS:
+            self.end_reason.addItem(_t(reason_label), reason.value)
         self.end_reason.setAccessibleName(self.tr("Afgangsårsag"))
         end_row.addWidget(self.end_reason)
-        missing_layout.addLayout(end_row)
-        self.tabs.addTab(self.errors_view, self.tr("Fejl"))
-        self.tabs.addTab(self.changes_view, self.tr("Ændrede borgere"))
-        self.tabs.addTab(missing_page, self.tr("Mangler i udtrækket"))
-        layout.addWidget(self.tabs, 1)
-        self.stack.addWidget(page)
+        return end_row
 
     def _build_done(self) -> None:
         page = QWidget(self.stack)
@@ -177,16 +217,16 @@ class ImportDialogPages:
         self.stack.setCurrentIndex(index)
         plan = self.prepared.plan if self.prepared is not None else None
         preview = index == self.PREVIEW and plan is not None
+        has_errors = plan is not None and bool(plan.errors)
+        changes = plan is not None and bool(plan.changes or plan.missing)
         # A new extract date waits for a new check: the preview shows the old date's import.
         stale = preview and self.recheck_button.isVisible()
         self.mapping_button.setVisible(preview)
         self.import_button.setVisible(preview)
         # Only the valid rows: when they change something, or there are citizens to end.
-        self.valid_button.setVisible(
-            preview and bool(plan.errors) and bool(plan.changes or plan.missing)
-        )
+        self.valid_button.setVisible(preview and has_errors and changes)
         self.valid_button.setEnabled(not stale)
-        self.import_button.setEnabled(preview and not plan.errors and not stale)
+        self.import_button.setEnabled(preview and not has_errors and not stale)
         for button in (
             self.mapping_button,
             self.valid_button,
@@ -194,7 +234,7 @@ class ImportDialogPages:
             self.close_button,
         ):
             button.setAutoDefault(False)
-        self.import_button.setDefault(preview and not plan.errors)
+        self.import_button.setDefault(preview and not has_errors)
         self.close_button.setDefault(index == self.DONE)
         self.cancel_button.setVisible(index != self.DONE)
         self.close_button.setVisible(index == self.DONE)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP as _QT_TRANSLATE_NOOP
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +25,9 @@ from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.model import ExitReason
 from fsm_desktop.exchange.cells import DATE_FORMATS, DECIMALS, norm
 from fsm_desktop.exchange.import_format import GUIDE_SHEETS, TABLES, Mapping, SheetMapping
+
+#: Typed as what it returns, its text (the calls keep the name pyside6-lupdate looks for).
+QT_TRANSLATE_NOOP: Callable[[str, str], str] = _QT_TRANSLATE_NOOP  # type: ignore[assignment]  # PySide6's stubs say it returns object
 
 
 def _t(text: str) -> str:

@@ -3,8 +3,10 @@ it changes and the citizens missing from it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP as _QT_TRANSLATE_NOOP
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -17,6 +19,9 @@ from fsm_desktop.domain.imports import RowError
 from fsm_desktop.domain.model import Citizen
 from fsm_desktop.storage.imports import ImportRecord
 from fsm_desktop.views.kit.rows import RowTableModel
+
+#: Typed as what it returns, its text (the calls keep the name pyside6-lupdate looks for).
+QT_TRANSLATE_NOOP: Callable[[str, str], str] = _QT_TRANSLATE_NOOP  # type: ignore[assignment]  # PySide6's stubs say it returns object
 
 
 def _t(text: str) -> str:
@@ -58,7 +63,7 @@ class ImportsModel(_ListModel):
                 column - 3
             ]
             return number(c.get(key, 0))
-        if row.undone:
+        if row.undone_at is not None:  # row.undone
             return _t("fortrudt {when}").format(when=datetime_text(row.undone_at))
         return _t("importeret")
 

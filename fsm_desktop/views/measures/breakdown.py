@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Signal
 
 from fsm_desktop.domain.breakdown import GroupCount, breakdown
 from fsm_desktop.domain.danish import percent
 from fsm_desktop.domain.measures import MeasureResult, no_data_reason
 from fsm_desktop.views.kit.tasks import run_in_background
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QComboBox, QLabel, QTableView, QTabWidget
+
+    from fsm_desktop.domain.breakdown import Person
+    from fsm_desktop.domain.measures import Report
+    from fsm_desktop.views.kit.page import Page as _PageBase
+    from fsm_desktop.views.measures.models import BreakdownModel
+else:
+    _PageBase = object
+
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MeasuresPage", text)
 
 
-class MeasuresBreakdown:
+class MeasuresBreakdown(_PageBase):
     """Mixed into MeasuresPage: one period of a measure broken down by group of citizens,
     counted in the background."""
+
+    if TYPE_CHECKING:  # what MeasuresPage provides
+        breakdown_ready: Signal
+        report: Report | None
+        _generation: int
+        _selected: int
+        side: QTabWidget
+        measure_box: QComboBox
+        breakdown_model: BreakdownModel
+        breakdown_view: QTableView
+        breakdown_note: QLabel
+
+        def _ensure_people(self) -> dict[str, Person]: ...
+        def _failed(self, exc: BaseException) -> None: ...
 
     def _update_breakdown(self) -> None:
         """The chosen period for every group (only while the breakdown is on screen)."""

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP as _QT_TRANSLATE_NOOP
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 from fsm_desktop.domain.danish import (
@@ -29,6 +31,14 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import MeasureResult, PayoutForecast
 from fsm_desktop.domain.model import BoardColumn
 from fsm_desktop.views.kit import file_dialogs
+
+#: Typed as what it returns, its text (the calls keep the name pyside6-lupdate looks for).
+QT_TRANSLATE_NOOP: Callable[[str, str], str] = _QT_TRANSLATE_NOOP  # type: ignore[assignment]  # PySide6's stubs say it returns object
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.figure import Figure
 
 SHARE_COLOUR = "#2f6fca"
 BEST_COLOUR = "#c25e00"
@@ -194,8 +204,8 @@ class ChartView(QWidget):
         self.file_stem = file_stem
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.canvas = None
-        self.figure = None
+        self.canvas: FigureCanvasQTAgg | None = None
+        self.figure: Figure | None = None
         self.empty_label = QLabel(self)
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -207,26 +217,26 @@ class ChartView(QWidget):
         self.customContextMenuRequested.connect(self._menu)
 
     # --- the canvas ---------------------------------------------------------------------------
-    def ensure_canvas(self) -> None:
-        if self.canvas is not None:
-            return
+    def ensure_canvas(self) -> tuple[Figure, FigureCanvasQTAgg]:
+        """The figure and its canvas, made on the first call."""
+        if self.figure is not None and self.canvas is not None:
+            return self.figure, self.canvas
         preload()
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
-        self.figure = Figure(figsize=(6, 3.4), layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setParent(self)
+        figure = self.figure = Figure(figsize=(6, 3.4), layout="constrained")
+        canvas = self.canvas = FigureCanvasQTAgg(figure)
+        canvas.setParent(self)
         # The size it is about to get: the first draw is then at the right size, not at the
         # figure's default and once more when the layout places it.
-        self.canvas.resize(self.contentsRect().size())
-        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.canvas.customContextMenuRequested.connect(
-            lambda pos: self._menu(self.canvas.mapTo(self, pos))
-        )
-        self.canvas.mpl_connect("draw_event", lambda _event: self.drawn.emit())
-        self.canvas.mpl_connect("resize_event", lambda _event: self.resized())
-        self._layout.addWidget(self.canvas, 1)
+        canvas.resize(self.contentsRect().size())
+        canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        canvas.customContextMenuRequested.connect(lambda pos: self._menu(canvas.mapTo(self, pos)))
+        canvas.mpl_connect("draw_event", lambda _event: self.drawn.emit())
+        canvas.mpl_connect("resize_event", lambda _event: self.resized())
+        self._layout.addWidget(canvas, 1)
+        return figure, canvas
 
     def show_empty(self, text: str) -> None:
         """A sentence instead of a chart (no data yet): matplotlib is not needed for it."""
@@ -235,10 +245,11 @@ class ChartView(QWidget):
         if self.canvas is not None:
             self.canvas.hide()
 
-    def _show_canvas(self) -> None:
-        self.ensure_canvas()
+    def _show_canvas(self) -> tuple[Figure, FigureCanvasQTAgg]:
+        figure, canvas = self.ensure_canvas()
         self.empty_label.hide()
-        self.canvas.show()
+        canvas.show()
+        return figure, canvas
 
     @property
     def has_chart(self) -> bool:
@@ -247,6 +258,7 @@ class ChartView(QWidget):
     def pixel_size(self) -> tuple[int, int]:
         """The figure's size in device pixels (follows the widget × device pixel ratio),
         rounded: inches × dpi can come out as 919.99… for 920 pixels."""
+        assert self.figure is not None, "the size of a chart that was drawn"
         return round(self.figure.bbox.width), round(self.figure.bbox.height)
 
     def resized(self) -> None:
@@ -260,7 +272,7 @@ class ChartView(QWidget):
         path = Path(path)
         if path.suffix.lower() not in SAVE_FORMATS:
             path = path.with_name(path.name + ".png")
-        if not self.has_chart:
+        if not self.has_chart or self.figure is None:
             raise KnownError("Der er intet diagram at gemme endnu.")
         fmt = SAVE_FORMATS[path.suffix.lower()]
         try:
@@ -303,5 +315,5 @@ class ChartView(QWidget):
         menu.popup(self.mapToGlobal(pos))
 
     # --- helpers for the subclasses ---------------------------------------------------------------
-    def _axes_width_px(self, ax) -> float:
+    def _axes_width_px(self, ax: Axes) -> float:
         return ax.get_window_extent().width if self.figure is not None else 600.0

@@ -115,12 +115,49 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.body.addWidget(self.tabs, 1)
+        self._build_measures_tab()
+        self._build_board_tab()
+        self._connect_signals()
 
-        # --- the measures ---------------------------------------------------------------------
+    # --- building ---------------------------------------------------------------------------------
+    def _build_measures_tab(self) -> None:
+        """The measures: the toolbar, the chart beside the periods and the breakdown, the payouts."""
         measures = QWidget(self.tabs)
         layout = QVBoxLayout(measures)
         layout.setContentsMargins(0, 10, 0, 0)
         layout.setSpacing(8)
+        layout.addLayout(self._build_toolbar(measures))
+        self.status_label = QLabel(measures)
+        self.status_label.setObjectName("factLine")
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+
+        self.chart = MeasureChart(measures)
+        self._build_periods_table(measures)
+        self.side.addTab(self._build_breakdown(), self.tr("Fordeling på grupper"))
+
+        split = QSplitter(Qt.Orientation.Horizontal, measures)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.chart)
+        split.addWidget(self.side)
+        self.side.setMinimumWidth(360)
+        self.side.setMaximumWidth(520)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+        self.payout_heading = QLabel(self.tr("Udbetalingsprognose"), measures)
+        self.payout_heading.setObjectName("comingHeading")
+        self.payout_label = QLabel(measures)
+        self.payout_label.setWordWrap(True)
+        self.payout_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.payout_heading)
+        layout.addWidget(self.payout_label)
+        self.payout_heading.hide()
+        self.payout_label.hide()
+        self.tabs.addTab(measures, self.tr("Resultatkrav"))
+
+    def _build_toolbar(self, measures: QWidget) -> QHBoxLayout:
+        """The measure, the group it is shown for, and "Gem diagram …"."""
         top = QHBoxLayout()
         self.measure_box = QComboBox(measures)
         self.measure_box.setAccessibleName(self.tr("Resultatkrav"))
@@ -148,13 +185,10 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         top.addWidget(self.group_box)
         top.addStretch(0)
         top.addWidget(self.save_button)
-        layout.addLayout(top)
-        self.status_label = QLabel(measures)
-        self.status_label.setObjectName("factLine")
-        self.status_label.setWordWrap(True)
-        layout.addWidget(self.status_label)
+        return top
 
-        self.chart = MeasureChart(measures)
+    def _build_periods_table(self, measures: QWidget) -> None:
+        """The measure's periods, the first tab beside the chart."""
         self.model = ResultsModel(self)
         self.view = measure_table(self.model, measures)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -166,6 +200,9 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         self.view.doubleClicked.connect(self.open_members)
         self.side = QTabWidget(measures)
         self.side.addTab(self.view, self.tr("Perioder"))
+
+    def _build_breakdown(self) -> QWidget:
+        """A period's numbers for each group, the second tab beside the chart."""
         breakdown = QWidget(self.side)
         b_layout = QVBoxLayout(breakdown)
         b_layout.setContentsMargins(6, 6, 6, 6)
@@ -190,29 +227,10 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         self.breakdown_note.setWordWrap(True)
         self.breakdown_note.setObjectName("dialogHint")
         b_layout.addWidget(self.breakdown_note)
-        self.side.addTab(breakdown, self.tr("Fordeling på grupper"))
+        return breakdown
 
-        split = QSplitter(Qt.Orientation.Horizontal, measures)
-        split.setChildrenCollapsible(False)
-        split.addWidget(self.chart)
-        split.addWidget(self.side)
-        self.side.setMinimumWidth(360)
-        self.side.setMaximumWidth(520)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        layout.addWidget(split, 1)
-        self.payout_heading = QLabel(self.tr("Udbetalingsprognose"), measures)
-        self.payout_heading.setObjectName("comingHeading")
-        self.payout_label = QLabel(measures)
-        self.payout_label.setWordWrap(True)
-        self.payout_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.payout_heading)
-        layout.addWidget(self.payout_label)
-        self.payout_heading.hide()
-        self.payout_label.hide()
-        self.tabs.addTab(measures, self.tr("Resultatkrav"))
-
-        # --- the board over time -----------------------------------------------------------------
+    def _build_board_tab(self) -> None:
+        """The number of citizens in each column of the board at each board meeting."""
         board = QWidget(self.tabs)
         b = QVBoxLayout(board)
         b.setContentsMargins(0, 10, 0, 0)
@@ -233,6 +251,7 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         b.addWidget(self.board_chart, 1)
         self.tabs.addTab(board, self.tr("Tavlen over tid"))
 
+    def _connect_signals(self) -> None:
         self.measure_box.currentIndexChanged.connect(self._show_measure)
         self.group_box.currentIndexChanged.connect(self._apply_group)
         self.view.selectionModel().currentRowChanged.connect(
@@ -414,8 +433,10 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         self._selected = selected
         # The labels above and below are set: place the chart now, so that its one draw is at
         # its final size (a resize after it would draw it again).
-        self.layout().activate()
-        self.tabs.currentWidget().layout().activate()
+        page_layout, tab_layout = self.layout(), self.tabs.currentWidget().layout()
+        assert page_layout is not None and tab_layout is not None, "both are made in __init__"
+        page_layout.activate()
+        tab_layout.activate()
         self._plot()
         if rows:
             self.view.selectRow(selected)  # → select_period: the breakdown follows

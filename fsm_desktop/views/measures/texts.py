@@ -3,19 +3,41 @@ payouts."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication
 
 from fsm_desktop.domain.danish import date_dots, kroner, percent
-from fsm_desktop.domain.measures import MeasureResult, no_data_reason
+from fsm_desktop.domain.measures import MeasureResult, PayoutForecast, no_data_reason
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLabel
+
+    from fsm_desktop.domain.breakdown import CitizenGroup
+    from fsm_desktop.domain.measures import Report
+    from fsm_desktop.views.kit.page import Page as _PageBase
+else:
+    _PageBase = object
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MeasuresPage", text)
 
 
-class MeasuresTexts:
+class MeasuresTexts(_PageBase):
     """Mixed into MeasuresPage: what the measures page says about a measure: its status line,
     why a period has no data, and the payouts."""
+
+    if TYPE_CHECKING:  # what MeasuresPage provides
+        report: Report | None
+        shown: Report | None
+        today: dt.date
+        payout_heading: QLabel
+        payout_label: QLabel
+
+        @property
+        def group(self) -> CitizenGroup: ...
 
     def _no_data_reason(self, rows: list[MeasureResult]) -> str:
         """Why some of the periods have no data (Danish), or "" when all have."""
@@ -72,6 +94,32 @@ class MeasuresTexts:
         """The initiative has ended: a payout rule not met is lost, not still at stake."""
         return self.project is not None and self.today > self.project.initiative.end
 
+    def _payout_line(self, p: PayoutForecast, finished: bool) -> str:
+        """A payout rule: met or not, its best period, and the periods that count."""
+        not_met = self.tr("ikke opfyldt") if finished else self.tr("ikke opfyldt endnu")
+        line = "{label}: {status}".format(
+            label=p.threshold.label, status=self.tr("opfyldt") if p.met else not_met
+        )
+        if p.best is not None:
+            best = "{period} ({share})".format(period=p.best.label, share=percent(p.best.share))
+            if p.met:
+                line += self.tr(" – første gang {best}").format(best=best)
+            else:
+                if p.needed == 1:
+                    line += self.tr(" – bedste periode {best} manglede 1 borger").format(best=best)
+                else:
+                    line += self.tr(" – bedste periode {best} manglede {n} borgere").format(
+                        best=best, n=p.needed
+                    )
+        if p.spec.payout_window:
+            start, end = p.spec.payout_window
+            line += self.tr(" – kun perioder {start} – {end} tæller").format(
+                start=date_dots(start), end=date_dots(end)
+            )
+            if p.best is None:
+                line += self.tr(" (ingen i det viste interval)")
+        return line
+
     def _show_payouts(self) -> None:
         if self.report is None:
             return
@@ -79,30 +127,7 @@ class MeasuresTexts:
         released = at_stake = 0.0
         finished = self._finished()
         for p in self.report.payouts:
-            not_met = self.tr("ikke opfyldt") if finished else self.tr("ikke opfyldt endnu")
-            line = "{label}: {status}".format(
-                label=p.threshold.label, status=self.tr("opfyldt") if p.met else not_met
-            )
-            if p.best is not None:
-                best = "{period} ({share})".format(period=p.best.label, share=percent(p.best.share))
-                if p.met:
-                    line += self.tr(" – første gang {best}").format(best=best)
-                else:
-                    if p.needed == 1:
-                        line += self.tr(" – bedste periode {best} manglede 1 borger").format(
-                            best=best
-                        )
-                    else:
-                        line += self.tr(" – bedste periode {best} manglede {n} borgere").format(
-                            best=best, n=p.needed
-                        )
-            if p.spec.payout_window:
-                start, end = p.spec.payout_window
-                line += self.tr(" – kun perioder {start} – {end} tæller").format(
-                    start=date_dots(start), end=date_dots(end)
-                )
-                if p.best is None:
-                    line += self.tr(" (ingen i det viste interval)")
+            line = self._payout_line(p, finished)
             if p.amount is not None:
                 if p.met:
                     line += " – " + self.tr("{amount} udløst").format(amount=kroner(p.amount))

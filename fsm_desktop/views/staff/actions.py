@@ -4,6 +4,7 @@ citizens, and undoing the latest move."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog
@@ -17,14 +18,29 @@ from fsm_desktop.views.kit.wording import citizens_text
 from fsm_desktop.views.staff.dialogs import LimitsDialog, StaffDialog
 from fsm_desktop.views.staff.plan_dialogs import ReassignDialog, SpreadDialog
 
+if TYPE_CHECKING:
+    from fsm_desktop.views.kit.page import Page as _PageBase
+    from fsm_desktop.views.staff.page import StaffData
+else:
+    _PageBase = object
+
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StaffPage", text)
 
 
-class StaffActions:
+class StaffActions(_PageBase):
     """Mixed into StaffPage: the staff page's actions: adding and changing a person, the
     limits, moving and spreading citizens, and undoing the latest move."""
+
+    if TYPE_CHECKING:  # what StaffPage provides
+        data: StaffData | None
+        today: dt.date
+
+        def selected_record(self) -> StaffRecord | None: ...
+        def select_staff(self, staff_id: str) -> bool: ...
+        def tell(self, text: str, error: bool = False) -> None: ...
+        def _changed(self) -> None: ...
 
     # --- actions ---------------------------------------------------------------------------------------------
     def _run(self, dialog: QDialog) -> bool:

@@ -69,6 +69,41 @@ class StaffDialog(QDialog):
         self.record = record
         self.saved: StaffRecord | None = None
         self.setWindowTitle(_t("Ny medarbejder") if record is None else _t("Redigér medarbejder"))
+        form = self._build_form(today)
+        hint = QLabel(
+            _t(
+                "Pseudo-sagsbehandlere (fx »Barsel/fængsel« og »Sag overdraget til pensionsnævnet«) har 0 timer; "
+                "deres borgere tæller ikke med i nogens sagsstamme. Sagsbehandlere med mødelederfunktion "
+                "registreres med det nedsatte timetal."
+            ),
+            self,
+        )
+        hint.setObjectName("dialogHint")
+        hint.setWordWrap(True)
+        self.general_error = error_label(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_t("Gem"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_t("Annullér"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self.role.currentIndexChanged.connect(self._role_changed)
+        self.from_box.toggled.connect(self.from_date.setEnabled)
+        self.to_box.toggled.connect(self.to_date.setEnabled)
+        self._fill(record)
+        self.from_date.setEnabled(self.from_box.isChecked())
+        self.to_date.setEnabled(self.to_box.isChecked())
+        self._role_changed()
+        self.setMinimumWidth(520)
+
+    def _build_form(self, today: dt.date) -> QFormLayout:
+        """Name, initials, role, hours and the dates in the project, each with its error line."""
         form = QFormLayout()
         self.name = QLineEdit(self)
         self.initials = QLineEdit(self)
@@ -105,32 +140,10 @@ class StaffDialog(QDialog):
         ):
             form.addRow(label, widget)
             form.addRow("", self.errors[key])
-        hint = QLabel(
-            _t(
-                "Pseudo-sagsbehandlere (fx »Barsel/fængsel« og »Sag overdraget til pensionsnævnet«) har 0 timer; "
-                "deres borgere tæller ikke med i nogens sagsstamme. Sagsbehandlere med mødelederfunktion "
-                "registreres med det nedsatte timetal."
-            ),
-            self,
-        )
-        hint.setObjectName("dialogHint")
-        hint.setWordWrap(True)
-        self.general_error = error_label(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_t("Gem"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_t("Annullér"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
-        self.role.currentIndexChanged.connect(self._role_changed)
-        self.from_box.toggled.connect(self.from_date.setEnabled)
-        self.to_box.toggled.connect(self.to_date.setEnabled)
+        return form
+
+    def _fill(self, record: StaffRecord | None) -> None:
+        """The person's values, or a new caseworker's (37 hours)."""
         if record is not None:
             self.name.setText(record.name)
             self.initials.setText(record.initials)
@@ -145,10 +158,6 @@ class StaffDialog(QDialog):
         else:
             self.role.setCurrentIndex(self.role.findData(StaffRole.CASEWORKER.value))
             self.hours.setValue(37)
-        self.from_date.setEnabled(self.from_box.isChecked())
-        self.to_date.setEnabled(self.to_box.isChecked())
-        self._role_changed()
-        self.setMinimumWidth(520)
 
     def _role_changed(self) -> None:
         pseudo = self.role.currentData() == StaffRole.PSEUDO.value

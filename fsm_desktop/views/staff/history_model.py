@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -52,7 +54,7 @@ class HistoryModel(QAbstractTableModel):
         self._report: CaseloadReport | None = None
         self._rows: list[tuple[StaffRecord | None, StaffRole | None]] = []
         self._cells: list[
-            list[tuple[int, object, Status, int]]
+            list[tuple[int, Fraction | None, Status, int]]
         ] = []  # citizens, load, status, parked
         self.per_fte = True
 
@@ -141,29 +143,43 @@ class HistoryModel(QAbstractTableModel):
             return _right()
         return None
 
+    def _name_data(
+        self,
+        record: StaffRecord | None,
+        team: StaffRole | None,
+        role_of_row: StaffRole,
+        column: int,
+        role: int,
+    ) -> object:
+        """The initials and name of a person, or "I alt" and the role of a role's total."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            if record is None:
+                return (
+                    _t("I alt")
+                    if column == self.INITIALS
+                    else _t(ROLE_PLURAL[role_of_row]).lower().capitalize()
+                )
+            return record.initials if column == self.INITIALS else record.name
+        if role == Qt.ItemDataRole.FontRole and record is None:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == self.TEAM_ROLE:
+            return team
+        return None
+
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ):
         if not index.isValid() or not 0 <= index.row() < len(self._rows) or self._report is None:
             return None
         record, team = self._rows[index.row()]
+        # A row is a person (record) or a role's total (team), never both.
+        role_of_row = team if team is not None else record.role if record is not None else None
+        assert role_of_row is not None, "a row is a person or a role's total"
         column = index.column()
         if column < self.FIRST_MONTH:
-            if role == Qt.ItemDataRole.DisplayRole:
-                if record is None:
-                    return (
-                        _t("I alt")
-                        if column == self.INITIALS
-                        else _t(ROLE_PLURAL[team]).lower().capitalize()
-                    )
-                return record.initials if column == self.INITIALS else record.name
-            if role == Qt.ItemDataRole.FontRole and record is None:
-                font = QFont()
-                font.setBold(True)
-                return font
-            if role == self.TEAM_ROLE:
-                return team
-            return None
+            return self._name_data(record, team, role_of_row, column, role)
         if not 0 <= column - self.FIRST_MONTH < len(self._cells[index.row()]):
             return None
         citizens, load, status, _parked = self._cells[index.row()][column - self.FIRST_MONTH]
@@ -177,7 +193,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if not counted:
                 return _t("{citizens} parkeret").format(citizens=citizens_text(citizens))
-            limit = self._report.settings.limit(team or record.role)
+            limit = self._report.settings.limit(role_of_row)
             return _t("{citizens}, {load} pr. fuldtid").format(
                 citizens=citizens_text(citizens), load=load_text(load)
             ) + (" · " + status_words(status, limit) if limit else "")

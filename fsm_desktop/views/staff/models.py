@@ -7,9 +7,10 @@ orange as light tints, dark text on them, bold, and the status in words or a ▲
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP as _QT_TRANSLATE_NOOP
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -29,6 +30,9 @@ from fsm_desktop.domain.caseload import (
 from fsm_desktop.domain.danish import date_text, month_short, number
 from fsm_desktop.domain.model import Staff, StaffRole
 from fsm_desktop.views.kit.wording import citizens_text
+
+#: Typed as what it returns, its text (the calls keep the name pyside6-lupdate looks for).
+QT_TRANSLATE_NOOP: Callable[[str, str], str] = _QT_TRANSLATE_NOOP  # type: ignore[assignment]  # PySide6's stubs say it returns object
 
 ROLE_LABELS = {
     StaffRole.JOB_BROKER: QT_TRANSLATE_NOOP("StaffModel", "Jobformidler"),

@@ -4,6 +4,7 @@ drawn when it shows."""
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
@@ -16,14 +17,44 @@ from fsm_desktop.views.kit.tables import fit_columns
 from fsm_desktop.views.kit.wording import citizens_text
 from fsm_desktop.views.staff.models import StaffTableModel, load_text, loads_for
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSortFilterProxyModel
+    from PySide6.QtWidgets import QComboBox, QLabel, QRadioButton, QSplitter, QTableView
+
+    from fsm_desktop.domain.caseload import StaffRecord
+    from fsm_desktop.views.kit.page import Page as _PageBase
+    from fsm_desktop.views.staff.chart import CaseloadChart
+    from fsm_desktop.views.staff.history_model import HistoryModel
+    from fsm_desktop.views.staff.page import StaffData
+else:
+    _PageBase = object
+
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StaffPage", text)
 
 
-class StaffMonthView:
+class StaffMonthView(_PageBase):
     """Mixed into StaffPage: the chosen month: the caseload table and chart for one month, the
     columns fitted and the chart drawn when it shows."""
+
+    if TYPE_CHECKING:  # what StaffPage provides
+        data: StaffData | None
+        month_box: QComboBox
+        fte_radio: QRadioButton
+        summary: QLabel
+        warning_box: QLabel
+        splitter: QSplitter
+        model: StaffTableModel
+        proxy: QSortFilterProxyModel
+        view: QTableView
+        chart: CaseloadChart
+        history_model: HistoryModel
+
+        def selected_record(self) -> StaffRecord | None: ...
+        def tell(self, text: str, error: bool = False) -> None: ...
+        def _update_buttons(self) -> None: ...
+        def _fit_history(self) -> None: ...
 
     # --- the chosen month ----------------------------------------------------------------------------
     @property

@@ -99,6 +99,15 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self._generation = 0
         self._chart_dirty = False
 
+        self._build_toolbar()
+        self._build_messages()
+        self._build_overview_tab()
+        self._build_history_tab()
+        self.body.addWidget(self.tabs, 1)
+        self._build_reassign_bar()
+        self._connect_signals()
+
+    def _build_toolbar(self) -> None:
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Opgjort pr."), self))
         self.month_box = QComboBox(self)
@@ -135,6 +144,7 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self.team_only("Sagsstammens grænser", self.ips_box, self.limits_button)
         self.body.addLayout(top)
 
+    def _build_messages(self) -> None:
         self.summary = QLabel(self)
         self.summary.setObjectName("factLine")
         self.summary.setWordWrap(True)
@@ -163,11 +173,24 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self.empty_label.hide()
         self.body.addWidget(self.empty_label)
 
+    def _build_overview_tab(self) -> None:
         self.tabs = QTabWidget(self)
         overview = QWidget(self.tabs)
         overview_layout = QVBoxLayout(overview)
         overview_layout.setContentsMargins(0, 6, 0, 0)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, overview)
+        self._build_table()
+        self.chart = CaseloadChart(self.splitter)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.chart)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        overview_layout.addWidget(self.splitter)
+        self.tabs.addTab(overview, self.tr("Sagsstammer"))
+
+    def _build_table(self) -> None:
+        """The register with the caseloads, left in the splitter."""
         self.model = StaffTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -200,15 +223,8 @@ class StaffPage(StaffMonthView, StaffActions, Page):
             header.visualIndex(StaffTableModel.OTHER),
             header.visualIndex(StaffTableModel.CITIZENS) + 1,
         )
-        self.chart = CaseloadChart(self.splitter)
-        self.splitter.addWidget(self.view)
-        self.splitter.addWidget(self.chart)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        overview_layout.addWidget(self.splitter)
-        self.tabs.addTab(overview, self.tr("Sagsstammer"))
 
+    def _build_history_tab(self) -> None:
         history = QWidget(self.tabs)
         history_layout = QVBoxLayout(history)
         history_layout.setContentsMargins(0, 6, 0, 0)
@@ -234,8 +250,8 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         legend.setWordWrap(True)
         history_layout.addWidget(legend)
         self.tabs.addTab(history, self.tr("Måned for måned"))
-        self.body.addWidget(self.tabs, 1)
 
+    def _build_reassign_bar(self) -> None:
         bottom = QHBoxLayout()
         self.reassign_button = QPushButton(self.tr("Omfordel …"), self)
         self.reassign_button.setToolTip(
@@ -257,6 +273,7 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         bottom.addStretch(1)
         self.body.addLayout(bottom)
 
+    def _connect_signals(self) -> None:
         self.month_box.currentIndexChanged.connect(lambda _: self.show_month())
         self.fte_radio.toggled.connect(lambda _: self._mode_changed())
         self.ips_box.toggled.connect(self._ips_toggled)
@@ -389,8 +406,11 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self.edit_button.setEnabled(ready and record is not None)
         holds = record is not None and record.role in CASELOAD_ROLE
         self.reassign_button.setEnabled(ready and holds)
-        self.spread_button.setEnabled(ready and holds and record.role in COUNTED_ROLES)
-        self.undo_button.setEnabled(ready and self.data.latest is not None)
+        counted = record is not None and record.role in COUNTED_ROLES
+        self.spread_button.setEnabled(ready and holds and counted)
+        self.undo_button.setEnabled(
+            ready and self.data is not None and self.data.latest is not None
+        )
 
     def apply_read_only(self) -> None:
         super().apply_read_only()

@@ -53,7 +53,7 @@ from fsm_desktop.views.staff.models import OVER_BACKGROUND, load_text, status_wo
 WARNING_STYLE = "background: #fff8e1; border: 1px solid #c98a00; padding: 6px; color: #3d2a00;"
 
 if TYPE_CHECKING:
-    from fsm_desktop.views.staff.page import StaffPage
+    from fsm_desktop.views.staff.actions import StaffActions
 
 
 def _t(text: str) -> str:
@@ -63,15 +63,18 @@ def _t(text: str) -> str:
 class _PlanDialog(QDialog):
     """What a reassignment and a spread share: the day, the loads on it, the preview, applying."""
 
-    def __init__(self, page: StaffPage, record: StaffRecord, day: dt.date) -> None:
+    def __init__(self, page: StaffActions, record: StaffRecord, day: dt.date) -> None:
         super().__init__(page)
+        project, data = page.project, page.data
+        # The page enables "Omfordel …" and "Fordel sagsstamme …" once its data is read.
+        assert project is not None and data is not None, "a plan is made on the page's data"
         self.page = page
-        self.project = page.project
+        self.project = project
         self.record = record
         self.role = CASELOAD_ROLE[record.role]
-        self.settings = page.data.report.settings
-        self.staff = {r.id: r for r in page.data.report.staff}
-        self.rows = page.data.rows
+        self.settings = data.report.settings
+        self.staff = {r.id: r for r in data.report.staff}
+        self.rows = data.rows
         self.plan: ReassignmentPlan | None = None
         self.applied = None
         self._loads: dict[dt.date, dict[str, int]] = {}
@@ -105,6 +108,10 @@ class _PlanDialog(QDialog):
     @property
     def day(self) -> dt.date:
         return pydate(self.date_edit.date())
+
+    def refresh(self) -> None:
+        """Fill the dialog for the chosen day (each kind of plan its own way)."""
+        raise NotImplementedError
 
     def loads(self, day: dt.date) -> dict[str, int]:
         """Citizens per person on the day (from the rows the page read; cached per day)."""
@@ -194,7 +201,7 @@ class _PlanDialog(QDialog):
 class ReassignDialog(_PlanDialog):
     """Move chosen citizens of one person to another from a day (seeds/003 registration §3)."""
 
-    def __init__(self, page: StaffPage, record: StaffRecord, day: dt.date) -> None:
+    def __init__(self, page: StaffActions, record: StaffRecord, day: dt.date) -> None:
         super().__init__(page, record, day)
         self.setWindowTitle(_t("Omfordel borgere fra {who}").format(who=record.initials))
         self.citizens = QListWidget(self)
@@ -329,12 +336,12 @@ class ReassignDialog(_PlanDialog):
 class SpreadDialog(_PlanDialog):
     """Spread a leaving employee's whole caseload evenly over the active colleagues of the role."""
 
-    def __init__(self, page: StaffPage, record: StaffRecord, day: dt.date) -> None:
+    def __init__(self, page: StaffActions, record: StaffRecord, day: dt.date) -> None:
         super().__init__(page, record, day)
         self.setWindowTitle(_t("Fordel sagsstammen fra {who}").format(who=record.initials))
-        self.receivers = QListWidget(self)
-        self.receivers.setAccessibleName(_t("Modtagere"))
-        self.receivers.setMaximumHeight(150)
+        self.receiver_list = QListWidget(self)
+        self.receiver_list.setAccessibleName(_t("Modtagere"))
+        self.receiver_list.setMaximumHeight(150)
         self.moves = QTableWidget(0, 2, self)
         self.moves.setHorizontalHeaderLabels([_t("Borger"), _t("Til")])
         self.moves.verticalHeader().setVisible(False)
@@ -355,7 +362,7 @@ class SpreadDialog(_PlanDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(QLabel(_t("Modtagere"), self))
-        layout.addWidget(self.receivers)
+        layout.addWidget(self.receiver_list)
         split = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(QLabel(_t("Forhåndsvisning"), self))
@@ -369,39 +376,39 @@ class SpreadDialog(_PlanDialog):
         layout.addWidget(self.skipped)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.receivers.itemChanged.connect(lambda _: self.refresh_plan())
+        self.receiver_list.itemChanged.connect(lambda _: self.refresh_plan())
         self.resize(860, 640)
         self.refresh()
 
     def refresh(self) -> None:
         day = self.day
         unticked = {
-            self.receivers.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.receivers.count())
-            if self.receivers.item(i).checkState() != Qt.CheckState.Checked
+            self.receiver_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.receiver_list.count())
+            if self.receiver_list.item(i).checkState() != Qt.CheckState.Checked
         }
         loads = self.loads(day)
-        self.receivers.blockSignals(True)
-        self.receivers.clear()
+        self.receiver_list.blockSignals(True)
+        self.receiver_list.clear()
         for record in spread_receivers(self.staff.values(), self.record, day):
             load, _ = self.load_words(record.id, loads.get(record.id, 0))
             item = QListWidgetItem(
                 f"{record.initials} – {record.name} ({number(loads.get(record.id, 0))} borgere · {load} pr. fuldtid)",
-                self.receivers,
+                self.receiver_list,
             )
             item.setData(Qt.ItemDataRole.UserRole, record.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
                 Qt.CheckState.Unchecked if record.id in unticked else Qt.CheckState.Checked
             )
-        self.receivers.blockSignals(False)
+        self.receiver_list.blockSignals(False)
         self.refresh_plan()
 
     def refresh_plan(self) -> None:
         chosen = [
-            self.staff[self.receivers.item(i).data(Qt.ItemDataRole.UserRole)]
-            for i in range(self.receivers.count())
-            if self.receivers.item(i).checkState() == Qt.CheckState.Checked
+            self.staff[self.receiver_list.item(i).data(Qt.ItemDataRole.UserRole)]
+            for i in range(self.receiver_list.count())
+            if self.receiver_list.item(i).checkState() == Qt.CheckState.Checked
         ]
         cases = self.cases(self.day)
         self.moves.setRowCount(0)

@@ -25,6 +25,7 @@ from fsm_desktop.domain.status_sheet import (
     RATIO,
     SHARE,
     Cell,
+    Column,
     Row,
     StatusSheet,
     month_label,
@@ -108,6 +109,7 @@ class StatusSheetModel(QAbstractTableModel):
             column = self.sheet.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
                 if column.kind == "baseline":
+                    assert column.day is not None, "the baseline column has its day (status_sheet)"
                     return _t("0-punkt\n{day}").format(day=date_dots(column.day))
                 if column.kind == "goal":
                     return _t("Mål\n{month}").format(month=month_label(column.month))
@@ -172,6 +174,26 @@ class StatusSheetModel(QAbstractTableModel):
             n=number(cell.count), mark=mark, share=percent(cell.share)
         )
 
+    def _goal_data(self, row: Row, column: Column, role: int) -> object:
+        """A goal column's cell: the goal, editable where the row's goal is."""
+        value = row.goals.get(column.month)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._goal_text(row, value) if row.goal_editable or value is not None else ""
+        if role == Qt.ItemDataRole.EditRole:
+            if value is None:
+                return ""
+            return number(value * 100 if row.goal_unit == SHARE else value, 4)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return GOAL_BACKGROUND if row.goal_editable else NO_DATA_BACKGROUND
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and row.goal_editable:
+            unit = _t("i procent, 0–100") if row.goal_unit == SHARE else _t("et antal")
+            return _t(
+                "Dobbeltklik for at ændre målet for {month} ({unit}); tomt fjerner målet."
+            ).format(month=month_label(column.month), unit=unit)
+        return None
+
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ):
@@ -185,23 +207,7 @@ class StatusSheetModel(QAbstractTableModel):
         if role == self.ROW_ROLE:
             return row
         if self.is_goal_column(column_index):
-            value = row.goals.get(column.month)
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self._goal_text(row, value) if row.goal_editable or value is not None else ""
-            if role == Qt.ItemDataRole.EditRole:
-                if value is None:
-                    return ""
-                return number(value * 100 if row.goal_unit == SHARE else value, 4)
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return GOAL_BACKGROUND if row.goal_editable else NO_DATA_BACKGROUND
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignCenter)
-            if role == Qt.ItemDataRole.ToolTipRole and row.goal_editable:
-                unit = _t("i procent, 0–100") if row.goal_unit == SHARE else _t("et antal")
-                return _t(
-                    "Dobbeltklik for at ændre målet for {month} ({unit}); tomt fjerner målet."
-                ).format(month=month_label(column.month), unit=unit)
-            return None
+            return self._goal_data(row, column, role)
         cell = row.cells[column_index] if column_index < len(row.cells) else None
         if role == self.CELL_ROLE:
             return cell

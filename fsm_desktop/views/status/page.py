@@ -72,6 +72,14 @@ class StatusSheetPage(Page):
         self._generation = 0
         self._laptop_text: str | None = None
         self._months: list[Month] = []
+        self._build_toolbar()
+        self._build_messages()
+        self._build_table()
+        self._connect_signals()
+
+    # --- building ---------------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        """The sheet's last month, the hours limit for ordinary hours, and the export."""
         top = QHBoxLayout()
         top.setSpacing(8)
         top.addWidget(QLabel(self.tr("Til og med:"), self))
@@ -94,6 +102,8 @@ class StatusSheetPage(Page):
         self.export_button.setEnabled(False)
         top.addWidget(self.export_button)
         self.body.addLayout(top)
+
+    def _build_messages(self) -> None:
         self.status_label = QLabel(self)
         self.status_label.setObjectName("factLine")
         self.status_label.setWordWrap(True)
@@ -110,6 +120,8 @@ class StatusSheetPage(Page):
         self.empty_label.hide()
         self.body.addWidget(self.empty_label)
 
+    def _build_table(self) -> None:
+        """The sheet: a row per measure, a column per month (fixed sizes: two lines a row)."""
         self.model = StatusSheetModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
@@ -133,6 +145,7 @@ class StatusSheetPage(Page):
         self.view.hide()
         self.body.addWidget(self.view, 1)
 
+    def _connect_signals(self) -> None:
         self.month_box.currentIndexChanged.connect(self._month_chosen)
         self.hours_box.valueChanged.connect(self._hours_changed)
         self.export_button.clicked.connect(self.export)

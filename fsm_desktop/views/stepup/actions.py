@@ -4,6 +4,7 @@ the citizen."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QMessageBox
@@ -17,14 +18,33 @@ from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.stepup.dialogs import MeetingDialog, default_participants
 from fsm_desktop.views.stepup.marking_dialog import MarkingDialog
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTableView
+
+    from fsm_desktop.domain.stepup import Marking
+    from fsm_desktop.views.citizens.window import CitizenWindow
+    from fsm_desktop.views.kit.page import Page as _PageBase
+    from fsm_desktop.views.stepup.page import StepUpData
+else:
+    _PageBase = object
+
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StepUp", text)
 
 
-class StepUpActions:
+class StepUpActions(_PageBase):
     """Mixed into StepUpPage: the step-up page's actions: recording, changing and deleting a
     meeting, markings, and opening the citizen."""
+
+    if TYPE_CHECKING:  # what StepUpPage provides
+        data: StepUpData | None
+        today: dt.date
+        meetings_view: QTableView
+        citizen_window: CitizenWindow | None
+
+        def selected_case(self) -> StepUpCase | None: ...
+        def _active_marking(self, case: StepUpCase | None) -> Marking | None: ...
 
     # --- actions ---------------------------------------------------------------------------------------
     def record_meeting(self) -> None:
@@ -50,7 +70,9 @@ class StepUpActions:
             self._open_meeting(case, meeting)
 
     def _open_meeting(self, case: StepUpCase, meeting: Meeting) -> None:
-        dialog = MeetingDialog(self.project, case, meeting, self.data.today, self)
+        project, data = self.project, self.data
+        assert project is not None and data is not None, "its callers return without them"
+        dialog = MeetingDialog(project, case, meeting, data.today, self)
         dialog.saved.connect(self._saved)
         self.meeting_dialog = dialog
         dialog.open()

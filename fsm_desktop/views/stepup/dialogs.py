@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from fsm_desktop.domain.cpr import mask
@@ -63,6 +65,16 @@ def default_participants(case: StepUpCase, staff: list) -> list[Participant]:
     ]
 
 
+_W = TypeVar("_W", bound=QWidget)
+
+
+def _cell(table: QTableWidget, row: int, column: int, kind: type[_W]) -> _W:
+    """The widget a row was given in a column (add_participant, add_line)."""
+    widget = table.cellWidget(row, column)
+    assert isinstance(widget, kind), f"column {column} holds a {kind.__name__}"
+    return widget
+
+
 class MeetingDialog(QDialog):
     """The meeting record: date, participants by role, barriers, the plan; warnings for the roles
     the meeting lacks; saved in one transaction."""
@@ -85,6 +97,24 @@ class MeetingDialog(QDialog):
         layout = QVBoxLayout(self)
         head = title_label(f"{case.name} ({mask(case.cpr)})", self)
         layout.addWidget(head)
+        self._build_date_and_barriers(layout, meeting)
+        self._build_participants(layout)
+        self._build_plan(layout)
+        self._build_note_and_buttons(layout, meeting)
+        for p in meeting.participants:
+            self.add_participant(p)
+        for line in meeting.plan:
+            self.add_line(line)
+        if not meeting.plan:
+            self.add_line()
+        self.add_participant_button.clicked.connect(lambda: self.add_participant())
+        self.remove_participant_button.clicked.connect(lambda: self._remove(self.participants))
+        self.add_line_button.clicked.connect(lambda: self.add_line())
+        self.remove_line_button.clicked.connect(lambda: self._remove(self.plan))
+        self._update_warnings()
+
+    # --- building -------------------------------------------------------------------------------------
+    def _build_date_and_barriers(self, layout: QVBoxLayout, meeting: Meeting) -> None:
         form = QFormLayout()
         self.date_field = DateField(meeting.date, optional=False, parent=self)
         self.date_field.setAccessibleName(self.tr("Mødedato"))
@@ -107,6 +137,8 @@ class MeetingDialog(QDialog):
         form.addRow(self.tr("Barrierer:"), barrier_row)
         layout.addLayout(form)
 
+    def _build_participants(self, layout: QVBoxLayout) -> None:
+        """The participants by role, with buttons to add and remove one."""
         layout.addWidget(QLabel(self.tr("Deltagere"), self))
         self.participants = QTableWidget(0, 3, self)
         self.participants.setHorizontalHeaderLabels(
@@ -132,6 +164,8 @@ class MeetingDialog(QDialog):
         self.participants_error.hide()
         layout.addWidget(self.participants_error)
 
+    def _build_plan(self, layout: QVBoxLayout) -> None:
+        """The plan: offers with their planned start, with buttons to add and remove one."""
         layout.addWidget(QLabel(self.tr("Plan: tilbud med planlagt start"), self))
         self.plan = QTableWidget(0, 4, self)
         self.plan.setHorizontalHeaderLabels(
@@ -157,6 +191,8 @@ class MeetingDialog(QDialog):
         self.plan_error.hide()
         layout.addWidget(self.plan_error)
 
+    def _build_note_and_buttons(self, layout: QVBoxLayout, meeting: Meeting) -> None:
+        """The minutes, the warnings for the roles the meeting lacks, Save and Cancel."""
         self.note = QPlainTextEdit(meeting.note, self)
         self.note.setPlaceholderText(self.tr("Referat og aftaler …"))
         self.note.setMaximumHeight(70)
@@ -174,18 +210,6 @@ class MeetingDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-
-        for p in meeting.participants:
-            self.add_participant(p)
-        for line in meeting.plan:
-            self.add_line(line)
-        if not meeting.plan:
-            self.add_line()
-        self.add_participant_button.clicked.connect(lambda: self.add_participant())
-        self.remove_participant_button.clicked.connect(lambda: self._remove(self.participants))
-        self.add_line_button.clicked.connect(lambda: self.add_line())
-        self.remove_line_button.clicked.connect(lambda: self._remove(self.plan))
-        self._update_warnings()
 
     # --- rows ----------------------------------------------------------------------------------------
     def add_participant(self, participant: Participant | None = None) -> None:
@@ -266,8 +290,8 @@ class MeetingDialog(QDialog):
     def read_participants(self) -> list[Participant]:
         out = []
         for row in range(self.participants.rowCount()):
-            role = self.participants.cellWidget(row, self.ROLE)
-            health = self.participants.cellWidget(row, self.HEALTH)
+            role = _cell(self.participants, row, self.ROLE, QComboBox)
+            health = _cell(self.participants, row, self.HEALTH, QComboBox)
             item = self.participants.item(row, self.NAME)
             out.append(
                 Participant(
@@ -284,8 +308,8 @@ class MeetingDialog(QDialog):
     def read_plan(self) -> tuple[list[PlannedOffer], list[str]]:
         lines, errors = [], []
         for row in range(self.plan.rowCount()):
-            offer = self.plan.cellWidget(row, self.OFFER)
-            start = self.plan.cellWidget(row, self.START)
+            offer = _cell(self.plan, row, self.OFFER, QComboBox)
+            start = _cell(self.plan, row, self.START, DateField)
             try:
                 day = start.date()
             except ValueError:

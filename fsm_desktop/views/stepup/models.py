@@ -64,6 +64,7 @@ class DueModel(RowTableModel):
         if column == DueModel.WHY:
             if not a.is_due:
                 return _t(MARKING_LABELS[a.exemption.kind]) if a.exemption else ""
+            assert a.reason is not None, "a citizen who is due has a reason (domain.stepup.assess)"
             text = _t(DUE_LABELS[a.reason])
             if a.overdue_lines:
                 text += (

@@ -4,6 +4,7 @@ month; the meeting record and the markings (domain.stepup has every rule)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -52,6 +53,9 @@ from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
 from fsm_desktop.views.stepup.actions import StepUpActions
 from fsm_desktop.views.stepup.models import CountsModel, DueModel, MeetingsModel
+
+if TYPE_CHECKING:
+    from fsm_desktop.views.citizens.window import CitizenWindow
 
 
 def _t(text: str) -> str:
@@ -116,8 +120,19 @@ class StepUpPage(StepUpActions, Page):
         self.data: StepUpData | None = None
         self.today = dt.date.today()
         self._generation = 0
-        self.citizen_window = None
+        self.citizen_window: CitizenWindow | None = None
 
+        self._build_filters()
+        self.tabs = QTabWidget(self)
+        self._build_due_tab()
+        self._build_meetings_tab()
+        self._build_counts_tab()
+        self.body.addWidget(self.tabs, 1)
+        self._connect_signals()
+
+    # --- building ---------------------------------------------------------------------------------
+    def _build_filters(self) -> None:
+        """The date the lists are made on, the search and the filters above the tabs."""
         filters = QHBoxLayout()
         self.as_of_label = QLabel(self)
         self.as_of_label.setObjectName("factLine")
@@ -144,8 +159,8 @@ class StepUpPage(StepUpActions, Page):
             filters.addWidget(widget)
         self.body.addLayout(filters)
 
-        self.tabs = QTabWidget(self)
-        # Due list
+    def _build_due_tab(self) -> None:
+        """Who is due a step-up meeting, the chosen one's details, and what to do."""
         due_tab = QWidget(self.tabs)
         due_layout = QVBoxLayout(due_tab)
         due_layout.setContentsMargins(0, 8, 0, 0)
@@ -162,6 +177,11 @@ class StepUpPage(StepUpActions, Page):
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         due_layout.addWidget(self.detail)
+        due_layout.addLayout(self._build_due_buttons(due_tab))
+        self.tabs.addTab(due_tab, self.tr("Skal have møde"))
+
+    def _build_due_buttons(self, due_tab: QWidget) -> QHBoxLayout:
+        """The due tab's buttons, and another citizen to mark or record a meeting for."""
         buttons = QHBoxLayout()
         self.record_button = QPushButton(self.tr("Registrér møde …"), due_tab)
         self.mark_button = QPushButton(self.tr("Markér til step-up …"), due_tab)
@@ -182,7 +202,9 @@ class StepUpPage(StepUpActions, Page):
         self.pick_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.pick_box.setMinimumWidth(260)
         self.pick_box.setAccessibleName(self.tr("Anden borger"))
-        self.pick_box.lineEdit().setPlaceholderText(self.tr("Anden borger: skriv navn …"))
+        line_edit = self.pick_box.lineEdit()
+        assert line_edit is not None, "an editable combo box has a line edit"
+        line_edit.setPlaceholderText(self.tr("Anden borger: skriv navn …"))
         pick_label = QLabel(self.tr("Marker eller registrér for:"), due_tab)
         buttons.addWidget(pick_label)
         buttons.addWidget(self.pick_box)
@@ -194,10 +216,9 @@ class StepUpPage(StepUpActions, Page):
             pick_label,
             self.pick_box,
         )
-        due_layout.addLayout(buttons)
-        self.tabs.addTab(due_tab, self.tr("Skal have møde"))
+        return buttons
 
-        # Meetings
+    def _build_meetings_tab(self) -> None:
         meetings_tab = QWidget(self.tabs)
         meetings_layout = QVBoxLayout(meetings_tab)
         meetings_layout.setContentsMargins(0, 8, 0, 0)
@@ -215,7 +236,7 @@ class StepUpPage(StepUpActions, Page):
         meetings_layout.addLayout(mbuttons)
         self.tabs.addTab(meetings_tab, self.tr("Møder"))
 
-        # Counts
+    def _build_counts_tab(self) -> None:
         counts_tab = QWidget(self.tabs)
         counts_layout = QVBoxLayout(counts_tab)
         counts_layout.setContentsMargins(0, 8, 0, 0)
@@ -233,8 +254,8 @@ class StepUpPage(StepUpActions, Page):
         counts_layout.addWidget(self.counts_view, 1)
         counts_layout.addWidget(self.counts_note)
         self.tabs.addTab(counts_tab, self.tr("Opgørelse pr. måned"))
-        self.body.addWidget(self.tabs, 1)
 
+    def _connect_signals(self) -> None:
         self.search.textChanged.connect(self._refilter)
         self.broker_box.currentIndexChanged.connect(self._refilter)
         self.caseworker_box.currentIndexChanged.connect(self._refilter)
@@ -252,7 +273,7 @@ class StepUpPage(StepUpActions, Page):
         self.edit_meeting_button.clicked.connect(self.edit_meeting)
         self.delete_meeting_button.clicked.connect(self.delete_meeting)
         self.pick_box.activated.connect(lambda _: self._update_buttons())
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
         self._update_buttons()
 
     # --- loading -------------------------------------------------------------------------------------
@@ -312,9 +333,11 @@ class StepUpPage(StepUpActions, Page):
         self.pick_box.blockSignals(True)
         self.pick_box.clear()
         self.pick_box.addItem("", "")
-        for case in sorted(data.cases, key=lambda c: c.name):
-            if case.exit_date is None or case.exit_date > data.today:
-                self.pick_box.addItem(f"{case.name} ({mask(case.cpr)})", case.citizen_id)
+        for open_case in sorted(data.cases, key=lambda c: c.name):
+            if open_case.exit_date is None or open_case.exit_date > data.today:
+                self.pick_box.addItem(
+                    f"{open_case.name} ({mask(open_case.cpr)})", open_case.citizen_id
+                )
         self.pick_box.blockSignals(False)
         rows = []
         for meeting in data.meetings:
@@ -435,6 +458,7 @@ class StepUpPage(StepUpActions, Page):
         a = assess(case, self.data.today)
         lines = [f"{case.name} ({mask(case.cpr)})"]
         if a.is_due:
+            assert a.reason is not None, "a citizen who is due has a reason (domain.stepup.assess)"
             lines.append(
                 self.tr("Skal have et møde siden {date}: {why}.").format(
                     date=date_text(a.due), why=_t(DUE_LABELS[a.reason])

@@ -26,7 +26,7 @@ from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, Side, summary_line
 from fsm_desktop.operations.sync import merge
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.sync import MergePlan, MergeResult
+from fsm_desktop.storage.sync import ChangeFile, MergePlan, MergeRecord, MergeResult
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.sync.models import ChoiceDelegate, ConflictModel
 
@@ -87,6 +87,35 @@ class MergeDialog(QDialog):
         self.setWindowTitle(self.tr("Indlæs ændringer fra {label}").format(label=label))
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
+        self._build_header(layout, changes)
+        self._build_conflicts_table()
+        row = self._build_conflicts_row()
+        self._build_skipped(plan)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("errorText")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        done = plan.already_merged
+        self.load_button: QPushButton | None
+        if done is not None:
+            self._lay_out_already_merged(layout, done)
+        else:
+            self._lay_out_merge(layout, row)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.model.choices_changed.connect(self._update)
+        self._update()
+        self._size_for()
+
+    # --- building -------------------------------------------------------------------------------------
+    def _build_header(self, layout: QVBoxLayout, changes: ChangeFile) -> None:
+        """Which hand-in of which laptop this is, and what it does in domain words."""
+        label = changes.label
+        plan = self.plan
         meta = changes.meta
         handed = self.tr("Aflevering nr. {seq} fra {label}").format(seq=changes.seq, label=label)
         when = str(meta.get("handed_at") or "")
@@ -105,7 +134,9 @@ class MergeDialog(QDialog):
         self.preview_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.preview_label)
 
-        self.model = ConflictModel(plan, self)
+    def _build_conflicts_table(self) -> None:
+        """The conflicts, each with its choice (edited in place), or a line saying there are none."""
+        self.model = ConflictModel(self.plan, self)
         self.view = QTableView(self)
         self.view.setObjectName("conflictTable")
         self.view.setModel(self.model)
@@ -125,6 +156,8 @@ class MergeDialog(QDialog):
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setWordWrap(True)
 
+    def _build_conflicts_row(self) -> QHBoxLayout:
+        """How many conflicts are left, and a choice for all of them at once."""
         self.conflicts_label = QLabel(self)
         self.conflicts_label.setWordWrap(True)
         self.team_all_button = QPushButton(self.tr("Behold teamkopiens i alle"), self)
@@ -135,7 +168,10 @@ class MergeDialog(QDialog):
         row.addWidget(self.conflicts_label, 1)
         row.addWidget(self.team_all_button)
         row.addWidget(self.laptop_all_button)
+        return row
 
+    def _build_skipped(self, plan: MergePlan) -> None:
+        """The changes that cannot be loaded, each with its reason."""
         self.skipped_label = QLabel(self)
         self.skipped_label.setWordWrap(True)
         self.skipped_list = QListWidget(self)
@@ -149,73 +185,59 @@ class MergeDialog(QDialog):
             lines = min(len(plan.skipped), 6) * max(self.skipped_list.sizeHintForRow(0), 1)
             self.skipped_list.setMaximumHeight(lines + 2 * self.skipped_list.frameWidth() + 4)
 
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("errorText")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(self)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+    def _lay_out_already_merged(self, layout: QVBoxLayout, done: MergeRecord) -> None:
+        """The file was loaded before: say when and by whom; nothing to choose, only Close."""
+        self.already_label = QLabel(
+            self.tr(
+                "Filen er allerede indlæst {day} kl. {time} af {who}. Intet bliver ændret."
+            ).format(day=date_dots(done.at), time=f"{done.at:%H.%M}", who=done.by_user),
+            self,
+        )
+        self.already_label.setObjectName("factLine")
+        self.already_label.setWordWrap(True)
+        self.preview_label.hide()
+        layout.addWidget(self.already_label)
+        layout.addStretch(1)
+        for widget in (
+            self.view,
+            self.empty_label,
+            self.conflicts_label,
+            self.team_all_button,
+            self.laptop_all_button,
+            self.skipped_label,
+            self.skipped_list,
+        ):
+            widget.hide()
+        self.load_button = None
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close).setText(self.tr("Luk"))
 
-        done = plan.already_merged
-        if done is not None:
-            self.already_label = QLabel(
-                self.tr(
-                    "Filen er allerede indlæst {day} kl. {time} af {who}. Intet bliver ændret."
-                ).format(day=date_dots(done.at), time=f"{done.at:%H.%M}", who=done.by_user),
-                self,
-            )
-            self.already_label.setObjectName("factLine")
-            self.already_label.setWordWrap(True)
-            self.preview_label.hide()
-            layout.addWidget(self.already_label)
+    def _lay_out_merge(self, layout: QVBoxLayout, row: QHBoxLayout) -> None:
+        """The conflicts, the skipped changes and Load (Indlæs) with Cancel."""
+        plan = self.plan
+        layout.addSpacing(4)
+        layout.addLayout(row)
+        layout.addWidget(self.view, 3)
+        layout.addWidget(self.empty_label)
+        conflicts = len(self.model.conflicts)
+        self.view.setVisible(bool(conflicts))
+        self.empty_label.setVisible(not conflicts)
+        for widget in (self.conflicts_label, self.team_all_button, self.laptop_all_button):
+            widget.setVisible(bool(conflicts))
+        layout.addWidget(self.skipped_label)
+        layout.addWidget(self.skipped_list, 1)
+        skipped = len(plan.skipped)
+        self.skipped_label.setText(
+            self.tr("Kan ikke indlæses ({n}): de springes over, resten indlæses.").format(n=skipped)
+        )
+        self.skipped_label.setVisible(bool(skipped))
+        self.skipped_list.setVisible(bool(skipped))
+        if conflicts <= self.ROWS_SHOWN:  # the table shows every row: room left goes below
             layout.addStretch(1)
-            for widget in (
-                self.view,
-                self.empty_label,
-                self.conflicts_label,
-                self.team_all_button,
-                self.laptop_all_button,
-                self.skipped_label,
-                self.skipped_list,
-            ):
-                widget.hide()
-            self.load_button = None
-            self.buttons.addButton(QDialogButtonBox.StandardButton.Close).setText(self.tr("Luk"))
-        else:
-            layout.addSpacing(4)
-            layout.addLayout(row)
-            layout.addWidget(self.view, 3)
-            layout.addWidget(self.empty_label)
-            conflicts = len(self.model.conflicts)
-            self.view.setVisible(bool(conflicts))
-            self.empty_label.setVisible(not conflicts)
-            for widget in (self.conflicts_label, self.team_all_button, self.laptop_all_button):
-                widget.setVisible(bool(conflicts))
-            layout.addWidget(self.skipped_label)
-            layout.addWidget(self.skipped_list, 1)
-            skipped = len(plan.skipped)
-            self.skipped_label.setText(
-                self.tr("Kan ikke indlæses ({n}): de springes over, resten indlæses.").format(
-                    n=skipped
-                )
-            )
-            self.skipped_label.setVisible(bool(skipped))
-            self.skipped_list.setVisible(bool(skipped))
-            if conflicts <= self.ROWS_SHOWN:  # the table shows every row: room left goes below
-                layout.addStretch(1)
-            self.load_button = self.buttons.addButton(
-                self.tr("Indlæs"), QDialogButtonBox.ButtonRole.AcceptRole
-            )
-            self.load_button.setDefault(True)
-            self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(
-                self.tr("Annuller")
-            )
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.model.choices_changed.connect(self._update)
-        self._update()
-        self._size_for()
+        self.load_button = self.buttons.addButton(
+            self.tr("Indlæs"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.load_button.setDefault(True)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuller"))
 
     #: Conflicts shown without scrolling, at the most (more scroll; the dialog fits 1366×768).
     ROWS_SHOWN = 12
@@ -255,6 +277,7 @@ class MergeDialog(QDialog):
         )
         width = max(760, min(width, most_w))
         layout = self.layout()
+        assert layout is not None, "the dialog's layout is made in __init__"
         layout.activate()
         height = (
             layout.totalHeightForWidth(width)
