@@ -102,8 +102,6 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from fsm_desktop.domain.program import BUILTIN
-
     parser = _Parser(
         prog=PROG,
         description="FSM Desktop: følg en beskæftigelsesindsats (Flere skal med, BIR, HIR) "
@@ -112,6 +110,29 @@ def build_parser() -> argparse.ArgumentParser:
         "imports, template, stepup, caseload, export, checkout, handin, merge. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
+    _add_window_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+    # The order here is the order of the choices in the help and in a usage error.
+    for add in (
+        _add_init,
+        _add_demo,
+        _add_measures,
+        _add_import,
+        _add_imports,
+        _add_caseload,
+        _add_stepup,
+        _add_export,
+        _add_checkout,
+        _add_handin,
+        _add_merge,
+        _add_template,
+    ):
+        add(sub)
+    return parser
+
+
+def _add_window_options(parser: argparse.ArgumentParser) -> None:
+    """The options without a sub-command: the window's."""
     parser.add_argument(
         "--version",
         action="version",
@@ -119,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="vis programmets version og afslut",
     )
     parser.add_argument("--db", metavar="FIL", help="projektfilen (.fsm), der skal åbnes")
-    parser.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_password_file(parser)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -136,25 +157,52 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size, metavar="BxH", help="vinduets størrelse, fx 1366x768")
     parser.add_argument("--page", metavar="SIDE", help="siden der vises først (tavle, borgere, …)")
 
-    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+
+# The options several sub-commands share.
+
+
+def _add_db(parser: argparse.ArgumentParser, help: str = "projektfilen (.fsm)") -> None:
+    parser.add_argument("--db", required=True, metavar="FIL", help=help)
+
+
+def _add_password_file(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+
+
+def _add_format(
+    parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "json")
+) -> None:
+    parser.add_argument("--format", choices=choices, default="table", help="udskriftens form")
+
+
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+
+
+def _add_init(sub) -> None:
+    from fsm_desktop.domain.program import BUILTIN
 
     init = sub.add_parser("init", help="opret et nyt, tomt projekt for en indsats")
-    init.add_argument("--db", required=True, metavar="FIL", help="den nye projektfil (.fsm)")
-    init.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(init, "den nye projektfil (.fsm)")
+    _add_password_file(init)
     init.add_argument("--program", required=True, choices=BUILTIN, help="indsatsens skabelon")
     init.add_argument("--name", metavar="NAVN", help="projektets navn (standard: indsatsens navn)")
     init.add_argument("--municipality", default="", metavar="KOMMUNE", help="kommunens navn")
     init.add_argument("--grant", type=float, metavar="KR", help="tilsagnsbeløbet i kroner")
-    init.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    _add_force(init)
     init.add_argument(
         "--unencrypted",
         action="store_true",
         help="opret projektet uden kryptering (kun til test uden rigtige borgere)",
     )
 
+
+def _add_demo(sub) -> None:
+    from fsm_desktop.domain.program import BUILTIN
+
     demo = sub.add_parser("demo", help="skriv en syntetisk demokommune (ingen rigtige personer)")
-    demo.add_argument("--db", required=True, metavar="FIL", help="projektfilen der skrives (.fsm)")
-    demo.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(demo, "projektfilen der skrives (.fsm)")
+    _add_password_file(demo)
     demo.add_argument("--program", default="fsm2", choices=BUILTIN, help="indsatsens skabelon")
     demo.add_argument(
         "--citizens", type=_positive_int, default=600, metavar="N", help="antal borgere"
@@ -162,10 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--seed", type=int, default=1, metavar="S", help="tilfældighedsfrø (samme frø, samme data)"
     )
-    demo.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    _add_force(demo)
+
+
+def _add_measures(sub) -> None:
     measures = sub.add_parser("measures", help="beregn indsatsens resultatkrav som STAR opgør dem")
-    measures.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    measures.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(measures)
+    _add_password_file(measures)
     measures.add_argument(
         "--from",
         dest="first",
@@ -180,9 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ÅÅÅÅ-MM",
         help="sidste måned (standard: projektets slut)",
     )
-    measures.add_argument(
-        "--format", choices=("table", "json", "csv"), default="table", help="udskriftens form"
-    )
+    _add_format(measures, ("table", "json", "csv"))
+
+
+def _add_import(sub) -> None:
     imp = sub.add_parser(
         "import",
         help="importér borgere, forløb, løntimer og medarbejdere fra et Excel- eller CSV-udtræk",
@@ -190,8 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Afslutningskode 0: importeret; 1: fejl i filen stoppede importen (intet er skrevet); "
         "2: forkert brug, eller filen er ikke et regneark.",
     )
-    imp.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    imp.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(imp)
+    _add_password_file(imp)
     imp.add_argument("path", metavar="STI", help="udtrækket (.xlsx eller .csv)")
     imp.add_argument("--dry-run", action="store_true", help="vis kun, hvad importen ville gøre")
     imp.add_argument(
@@ -211,11 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
         "(standard: datoen i filnavnet, ellers filens ændringsdato)",
     )
 
+
+def _add_imports(sub) -> None:
     imports = sub.add_parser("imports", help="vis tidligere importer, eller fortryd den seneste")
-    imports.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    imports.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(imports)
+    _add_password_file(imports)
     imports.add_argument("--undo", action="store_true", help="fortryd den seneste import")
 
+
+def _add_caseload(sub) -> None:
     caseload = sub.add_parser(
         "caseload",
         help="sagsstammer pr. medarbejder og pr. fuldtid mod indsatsens grænser",
@@ -223,15 +279,15 @@ def build_parser() -> argparse.ArgumentParser:
         "(i indeværende måned: i dag, dog højst indsatsens slutdato), med grænserne og advarslerne fra "
         "siden Medarbejdere. Pseudo-sagsbehandlere og deres borgere tæller ikke med (docs/caseload.md).",
     )
-    caseload.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    caseload.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(caseload)
+    _add_password_file(caseload)
     caseload.add_argument(
         "--month", type=_month, metavar="ÅÅÅÅ-MM", help="måneden (standard: i dag)"
     )
-    caseload.add_argument(
-        "--format", choices=("table", "json"), default="table", help="udskriftens form"
-    )
+    _add_format(caseload)
 
+
+def _add_stepup(sub) -> None:
     stepup = sub.add_parser(
         "stepup",
         help="step-up: hvem skal have et møde, og møderne med opfølgning",
@@ -239,8 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
         "opfølgning. Med --due: borgerne, der skal have et step-up-møde, mest forsinkede først. "
         "Opgørelsesdatoen er i dag, dog højst indsatsens slutdato.",
     )
-    stepup.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    stepup.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(stepup)
+    _add_password_file(stepup)
     stepup.add_argument("--due", action="store_true", help="vis borgerne, der skal have et møde")
     stepup.add_argument("--exempt", action="store_true", help="med --due: vis også de fritagne")
     stepup.add_argument(
@@ -252,18 +308,18 @@ def build_parser() -> argparse.ArgumentParser:
     stepup.add_argument(
         "--caseworker", metavar="INITIALER", help="med --due: kun denne sagsbehandlers borgere"
     )
-    stepup.add_argument(
-        "--format", choices=("table", "json"), default="table", help="udskriftens form"
-    )
+    _add_format(stepup)
 
+
+def _add_export(sub) -> None:
     export = sub.add_parser(
         "export",
         help="statusskemaet til Excel: skemaet klar til udskrift, resultatkravene med grafer og data",
         description="Skriver statusskemaet fra indsatsens første måned til --month (0-punkt, én kolonne "
         "pr. måned og målene), resultatkravene som STAR opgør dem med grafer, og tallene på et dataark.",
     )
-    export.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    export.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(export)
+    _add_password_file(export)
     export.add_argument(
         "--month",
         type=_month,
@@ -272,28 +328,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FIL.xlsx", help="Excel-filen der skrives")
 
+
+def _add_checkout(sub) -> None:
     checkout = sub.add_parser(
         "checkout",
         help="tag en bærbar kopi med af teamkopien (arbejd uden netværk, aflever bagefter)",
         description="Skriver en krypteret bærbar kopi af teamkopien. Den husker, hvordan projektet så ud, så "
         "ændringerne senere kan afleveres og indlæses i teamkopien (handin, merge).",
     )
-    checkout.add_argument("--db", required=True, metavar="FIL", help="teamkopien (.fsm)")
+    _add_db(checkout, "teamkopien (.fsm)")
     checkout.add_argument(
         "--out", required=True, metavar="FIL.fsm", help="den bærbare kopi, der skrives (ny fil)"
     )
     checkout.add_argument(
         "--job-broker", metavar="INITIALER", help="jobformidleren, der tager kopien med"
     )
-    checkout.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_password_file(checkout)
 
+
+def _add_handin(sub) -> None:
     handin = sub.add_parser(
         "handin",
         help="aflever den bærbare kopis ændringer i en ændringsfil",
         description="Skriver ændringerne siden kopien blev taget med (eller siden sidste aflevering) til en "
         "krypteret ændringsfil. Kopien bliver derefter skrivebeskyttet, medmindre --keep-working er givet.",
     )
-    handin.add_argument("--db", required=True, metavar="FIL", help="den bærbare kopi (.fsm)")
+    _add_db(handin, "den bærbare kopi (.fsm)")
     handin.add_argument(
         "--out", required=True, metavar="FIL.fsmchanges", help="ændringsfilen, der skrives (ny fil)"
     )
@@ -302,8 +362,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="arbejd videre i kopien; næste aflevering har kun det, der ændres herefter",
     )
-    handin.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_password_file(handin)
 
+
+def _add_merge(sub) -> None:
     merge = sub.add_parser(
         "merge",
         help="indlæs en ændringsfil fra en bærbar kopi i teamkopien",
@@ -311,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
         "indlæst (eller intet at gøre); 1: konflikter, der skal afgøres (intet skrevet; brug --prefer); "
         "2: filen kan ikke bruges.",
     )
-    merge.add_argument("--db", required=True, metavar="FIL", help="teamkopien (.fsm)")
+    _add_db(merge, "teamkopien (.fsm)")
     merge.add_argument("changes", metavar="ÆNDRINGSFIL", help="filen fra »handin«")
     merge.add_argument(
         "--dry-run", action="store_true", help="vis kun, hvad der ville ske; skriv intet"
@@ -321,11 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("team", "laptop"),
         help="afgør alle konflikter: behold teamkopiens (team) eller tag bærbarens (laptop)",
     )
-    merge.add_argument(
-        "--format", choices=("table", "json"), default="table", help="udskriftens form"
-    )
-    merge.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_format(merge)
+    _add_password_file(merge)
 
+
+def _add_template(sub) -> None:
     template = sub.add_parser(
         "template", help="gem importskabelonen (Excel), tom eller med projektets data"
     )
@@ -335,8 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIL",
         help="udfyld skabelonen med projektets data (eksport; personoplysninger, skrives i projektets log)",
     )
-    template.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
-    return parser
+    _add_password_file(template)
 
 
 def _month(text: str):
