@@ -748,6 +748,27 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
     """The preview: what the change file does to the team copy, and what needs a decision.
     Refuses (:class:`SyncError`) a file of another project, another schema, or one that comes
     before an earlier hand-back of the same laptop copy was merged."""
+    _check_mergeable(team, changes)
+    plan = MergePlan(changes)
+    done = {r.file_id: r for r in merges(team)}
+    if changes.file_id in done:
+        plan.already_merged = done[changes.file_id]
+        return plan
+    _check_order(team.db.conn, changes)
+    conn = team.db.conn
+    planner = _Planner(conn, changes)
+    for change in changes.changes:
+        planner.plan_row(change, plan)
+    _replaced_participants(conn, plan, planner.citizen_of)
+    plan.new_audit = _new_audit(conn, changes)
+    plan.counts = count_changes(row.change for row in plan.rows if not row.already)
+    _name_citizens(conn, plan, planner)
+    plan.staff = {r[0]: r[1] for r in conn.execute("SELECT id, initials FROM staff")}
+    return plan
+
+
+def _check_mergeable(team: Project, changes: ChangeFile) -> None:
+    """The change file belongs in this team copy: of this project, with this schema."""
     if read_laptop_copy(team.db) is not None:
         raise SyncError("Dette er en bærbar kopi. Ændringer indlæses i teamkopien.")
     meta = changes.meta
@@ -768,24 +789,56 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
             theirs=str(meta.get("schema_version")),
             ours=str(SCHEMA_VERSION),
         )
-    plan = MergePlan(changes)
-    done = {r.file_id: r for r in merges(team)}
-    if changes.file_id in done:
-        plan.already_merged = done[changes.file_id]
-        return plan
-    _check_order(team.db.conn, changes)
-    conn = team.db.conn
-    pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
-    fks = _foreign_keys(conn)
-    children = {
-        parent: [(child, col) for child, links in fks.items() for col, p, _ in links if p == parent]
-        for parent in SYNCED_TABLES
-    }
-    file_rows: dict[tuple[str, tuple], Change] = {(c.table, c.key): c for c in changes.changes}
-    deleted = {(c.table, c.key) for c in changes.changes if c.op == "delete"}
-    meetings: dict[object, str | None] = {}
 
-    def citizen_of(change: Change) -> str | None:
+
+#: What a row's missing parent is called, by its table (else "det, den hører til").
+_PARENT_WORDS = {"citizen": "borgeren", "staff": "medarbejderen"}
+
+
+class _Planner:
+    """What planning a merge's rows shares: the team copy's keys and links, the file's rows,
+    and the rows merged so far."""
+
+    def __init__(self, conn, changes: ChangeFile) -> None:
+        self.conn = conn
+        self.pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
+        self.fks = _foreign_keys(conn)
+        self.children = {
+            parent: [
+                (child, col)
+                for child, links in self.fks.items()
+                for col, p, _ in links
+                if p == parent
+            ]
+            for parent in SYNCED_TABLES
+        }
+        self.file_rows: dict[tuple[str, tuple], Change] = {
+            (c.table, c.key): c for c in changes.changes
+        }
+        self.deleted = {(c.table, c.key) for c in changes.changes if c.op == "delete"}
+        self.meetings: dict[object, str | None] = {}
+        self.merged: dict[tuple[str, tuple], RowMerge] = {}
+
+    def plan_row(self, change: Change, plan: MergePlan) -> None:
+        """One change of the file merged three ways with the team's row, or skipped."""
+        if change.table not in self.pks:
+            return
+        team_row = _team_row(self.conn, change.table, self.pks[change.table], change.key)
+        merge = merge_row(change, team_row, self.citizen_of(change))
+        needs_insert = (team_row is None and change.op == "insert") or any(
+            c.kind == "deleted_on_team" for c in merge.conflicts
+        )
+        if needs_insert:
+            reason, merge.requires = self.parent_of(change)
+            if reason is not None:
+                plan.skipped.append((change, reason))
+                return
+        if change.op == "delete" and team_row is not None and not merge.conflicts:
+            self._check_children(change, merge)
+        self.merged[(change.table, change.key)] = merge
+        plan.rows.append(merge)
+
+    def citizen_of(self, change: Change) -> str | None:
         row = change.row
         if change.table == "citizen":
             return str(change.key[0])
@@ -795,85 +848,70 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
         meeting = row.get("meeting_id")
         if meeting is None:
             return None
-        if meeting not in meetings:
-            other = file_rows.get(("stepup_meeting", (meeting,)))
-            if other is not None:
-                meetings[meeting] = cast("str | None", other.row.get("citizen_id"))
-            else:
-                found = conn.execute(
-                    "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting]
-                ).fetchone()
-                meetings[meeting] = found[0] if found else None
-        return meetings[meeting]
+        if meeting not in self.meetings:
+            self.meetings[meeting] = self._meeting_citizen(meeting)
+        return self.meetings[meeting]
 
-    merged: dict[tuple[str, tuple], RowMerge] = {}
+    def _meeting_citizen(self, meeting: object) -> str | None:
+        """The citizen of a step-up meeting: in the file, else in the team copy."""
+        other = self.file_rows.get(("stepup_meeting", (meeting,)))
+        if other is not None:
+            return cast("str | None", other.row.get("citizen_id"))
+        found = self.conn.execute(
+            "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting]
+        ).fetchone()
+        return found[0] if found else None
 
-    def parent_of(change: Change) -> tuple[str | None, list[str]]:
+    def parent_of(self, change: Change) -> tuple[str | None, list[str]]:
         """Why a row to be added cannot be (its parent is gone from the team copy), else the
         conflicts its parents wait for: a parent the team deleted and the laptop changed comes
         back only if the project leader takes the laptop's, and the row with it."""
         row = change.row
         requires: list[str] = []
-        for col, parent, parent_col in fks.get(change.table, []):
+        for col, parent, parent_col in self.fks.get(change.table, []):
             value = row.get(col)
             if value is None or (parent not in SYNCED_TABLES and parent != "staff"):
                 continue
             if (
-                conn.execute(
+                self.conn.execute(
                     f"SELECT 1 FROM {parent} WHERE {_q(parent_col)} = ?", [value]
                 ).fetchone()
                 is not None
             ):
                 continue
-            upper = merged.get((parent, (value,)))
+            upper = self.merged.get((parent, (value,)))
             if upper is not None and upper.change.op != "delete" and not upper.already:
                 requires += upper.requires + [
                     c.id for c in upper.conflicts if c.kind == "deleted_on_team"
                 ]
                 continue  # the file adds the parent (or brings it back), and this row with it
-            what = (
-                "borgeren"
-                if parent == "citizen"
-                else "medarbejderen"
-                if parent == "staff"
-                else "det, den hører til"
-            )
+            what = _PARENT_WORDS.get(parent, "det, den hører til")
             return f"{what} findes ikke længere i teamkopien", []
         return None, requires
 
-    for change in changes.changes:
-        if change.table not in pks:
-            continue
-        team_row = _team_row(conn, change.table, pks[change.table], change.key)
-        merge = merge_row(change, team_row, citizen_of(change))
-        needs_insert = (team_row is None and change.op == "insert") or any(
-            c.kind == "deleted_on_team" for c in merge.conflicts
-        )
-        if needs_insert:
-            reason, merge.requires = parent_of(change)
-            if reason is not None:
-                plan.skipped.append((change, reason))
-                continue
-        if change.op == "delete" and team_row is not None and not merge.conflicts:
-            for child, col in children.get(change.table, []):
-                child_pk = pks[child]
-                rows = conn.execute(
-                    f"SELECT {', '.join(_q(c) for c in child_pk)} FROM {child} WHERE {_q(col)} = ?",
-                    [change.key[0]],
-                ).fetchall()
-                if any((child, tuple(r)) not in deleted for r in rows):
-                    merge.conflicts.append(
-                        Conflict(
-                            change.table,
-                            change.key,
-                            "deleted_on_laptop",
-                            citizen_id=citizen_of(change),
-                        )
+    def _check_children(self, change: Change, merge: RowMerge) -> None:
+        """A row the laptop deleted still has rows in the team copy that the file does not
+        delete (the team added them): a conflict."""
+        for child, col in self.children.get(change.table, []):
+            child_pk = self.pks[child]
+            rows = self.conn.execute(
+                f"SELECT {', '.join(_q(c) for c in child_pk)} FROM {child} WHERE {_q(col)} = ?",
+                [change.key[0]],
+            ).fetchall()
+            if any((child, tuple(r)) not in self.deleted for r in rows):
+                merge.conflicts.append(
+                    Conflict(
+                        change.table,
+                        change.key,
+                        "deleted_on_laptop",
+                        citizen_id=self.citizen_of(change),
                     )
-                    break
-        merged[(change.table, change.key)] = merge
-        plan.rows.append(merge)
-    _replaced_participants(conn, plan, citizen_of)
+                )
+                return
+
+
+def _new_audit(conn, changes: ChangeFile) -> list[dict]:
+    """The laptop's audit entries the team copy does not have yet."""
     known_audit: set[object] = set()
     ids = [row.get("id") for row in changes.audit]
     for start in range(0, len(ids), 500):
@@ -884,19 +922,20 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
                 f"SELECT id FROM audit_log WHERE id IN ({', '.join('?' * len(chunk))})", chunk
             )
         )
-    plan.new_audit = [row for row in changes.audit if row.get("id") not in known_audit]
-    plan.counts = count_changes(row.change for row in plan.rows if not row.already)
+    return [row for row in changes.audit if row.get("id") not in known_audit]
+
+
+def _name_citizens(conn, plan: MergePlan, planner: _Planner) -> None:
+    """The names of the citizens the conflicts and the skipped changes are about."""
     wanted = {c.citizen_id for c in plan.conflicts if c.citizen_id} | {
-        citizen_of(change) for change, _ in plan.skipped
+        planner.citizen_of(change) for change, _ in plan.skipped
     } - {None}
     for cid in wanted:
         found = conn.execute("SELECT name FROM citizen WHERE id = ?", [cid]).fetchone()
         if found is None:
-            other = file_rows.get(("citizen", (cid,)))
+            other = planner.file_rows.get(("citizen", (cid,)))
             found = (other.row.get("name"),) if other else ("(ukendt borger)",)
         plan.names[cid] = found[0]  # type: ignore[index]
-    plan.staff = {r[0]: r[1] for r in conn.execute("SELECT id, initials FROM staff")}
-    return plan
 
 
 @dataclass(frozen=True)
@@ -925,6 +964,31 @@ def apply_merge(
     now = now or _now()
     if plan.already_merged is not None:
         return MergeResult(plan.already_merged, 0, 0, True)
+    chosen = _decided(plan, decisions, prefer)
+    conn = team.db.conn
+    writer = _MergeWriter(team, plan, chosen, now)
+    try:
+        with team.db.atomic():
+            _read_again(conn, plan, writer.pks)
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            applied = 0
+            for merge in plan.rows:
+                if writer.apply(merge):
+                    applied += 1
+            _add_laptop_audit(conn, plan)
+            AuditLog(team).record_rows(writer.audit_rows)
+            record = _record_merge(team, plan, chosen, applied, now)
+    except ProjectFileError:
+        raise
+    except dbapi.Error as exc:
+        raise file_error(exc, team.path) from None
+    return MergeResult(record, applied, len(plan.new_audit), False)
+
+
+def _decided(
+    plan: MergePlan, decisions: Mapping[str, Side] | None, prefer: Side | None
+) -> dict[str, Side]:
+    """A side for every conflict: the decisions given, ``prefer`` for the rest."""
     chosen: dict[str, Side] = dict(decisions or {})
     undecided = [c for c in plan.conflicts if c.id not in chosen]
     if undecided and prefer is None:
@@ -934,167 +998,180 @@ def apply_merge(
         )
     for c in undecided:
         chosen[c.id] = prefer  # type: ignore[assignment]
-    label = plan.file.label
-    conn = team.db.conn
-    pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
-    applied = 0
-    audit_rows: list[tuple] = []
-    columns: dict[str, set[str]] = {}
+    return chosen
+
+
+def _read_again(conn, plan: MergePlan, pks: dict[str, list[str]]) -> None:
+    """Read again under the write lock: what the project leader saw is still so."""
+    if conn.execute("SELECT 1 FROM sync_merge WHERE file_id = ?", [plan.file.file_id]).fetchone():
+        raise SyncError(
+            "Ændringsfilen {name} er allerede indlæst (i et andet vindue eller af en anden). Intet er ændret.",
+            name=plan.file.path.name,
+        )
+    _check_order(conn, plan.file)
+    for merge in plan.rows:
+        change = merge.change
+        if not same_row(_team_row(conn, change.table, pks[change.table], change.key), merge.team):
+            raise SyncError(
+                "Teamkopien er ændret, siden ændringerne fra {label} blev vist. Intet er ændret; indlæs "
+                "filen igen for at se, hvad den gør nu.",
+                label=plan.file.label,
+            )
+
+
+class _MergeWriter:
+    """Writes a plan's rows in the open transaction and collects an audit entry per change."""
+
+    def __init__(
+        self, team: Project, plan: MergePlan, chosen: Mapping[str, Side], now: dt.datetime
+    ) -> None:
+        self.team = team
+        self.conn = team.db.conn
+        self.plan = plan
+        self.chosen = chosen
+        self.now = now
+        self.label = plan.file.label
+        self.pks = {table: _primary_key(self.conn, table) for table in SYNCED_TABLES}
+        self.columns: dict[str, set[str]] = {}
+        self.audit_rows: list[tuple] = []
+
+    def apply(self, merge: RowMerge) -> bool:
+        """One row's change, decided; whether it counts as applied."""
+        op, values = merge.result(self.chosen)
+        if op == "none":
+            return False
+        change = merge.change
+        if merge.already:
+            # The team has the laptop's change: only its stamp moves to the later one.
+            self._update(change, values)
+            return False
+        citizen_id = merge.conflicts[0].citizen_id if merge.conflicts else _citizen_id(change)
+        try:
+            if op == "insert":
+                self._insert(change, values)
+                self.audit("merge_create", change, citizen_id)
+            elif op == "update":
+                self._update(change, values)
+                team_row = merge.team or {}
+                for name, value in values.items():
+                    self.audit("merge_update", change, citizen_id, name, team_row.get(name), value)
+            else:
+                self.conn.execute(
+                    f"DELETE FROM {change.table} WHERE {self._where(change)}", list(change.key)
+                )
+                self.audit("merge_delete", change, citizen_id)
+        except dbapi.IntegrityError:
+            raise self._refused(change, citizen_id) from None
+        return True
+
+    def _where(self, change: Change) -> str:
+        return " AND ".join(f"{_q(c)} = ?" for c in self.pks[change.table])
+
+    def _insert(self, change: Change, values: dict[str, object]) -> None:
+        table = change.table
+        if table not in self.columns:
+            self.columns[table] = set(_columns(self.conn, table))
+        cols = [c for c in values if c in self.columns[table]]
+        self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [values[c] for c in cols],
+        )
+
+    def _update(self, change: Change, values: dict[str, object]) -> None:
+        self.conn.execute(
+            f"UPDATE {change.table} SET {', '.join(f'{_q(c)} = ?' for c in values)} WHERE {self._where(change)}",
+            [*values.values(), *change.key],
+        )
 
     def audit(
-        action: str, table: str, key: tuple, citizen_id, name: str = "", old=None, new=None
+        self, action: str, change: Change, citizen_id, name: str = "", old=None, new=None
     ) -> None:
-        audit_rows.append(
+        key = change.key
+        self.audit_rows.append(
             (
                 new_id(),
-                now.isoformat(),
-                team.user,
+                self.now.isoformat(),
+                self.team.user,
                 action,
-                table,
+                change.table,
                 str(key[0]) if len(key) == 1 else json.dumps(list(key), ensure_ascii=False),
                 citizen_id,
                 name,
                 None if old is None else str(old),
                 None if new is None else str(new),
-                label,
+                self.label,
             )
         )
 
-    try:
-        with team.db.atomic():
-            # Read again under the write lock: what the project leader saw is still so.
-            if conn.execute(
-                "SELECT 1 FROM sync_merge WHERE file_id = ?", [plan.file.file_id]
-            ).fetchone():
-                raise SyncError(
-                    "Ændringsfilen {name} er allerede indlæst (i et andet vindue eller af en anden). Intet er ændret.",
-                    name=plan.file.path.name,
-                )
-            _check_order(conn, plan.file)
-            for merge in plan.rows:
-                change = merge.change
-                if not same_row(
-                    _team_row(conn, change.table, pks[change.table], change.key), merge.team
-                ):
-                    raise SyncError(
-                        "Teamkopien er ændret, siden ændringerne fra {label} blev vist. Intet er ændret; indlæs "
-                        "filen igen for at se, hvad den gør nu.",
-                        label=label,
-                    )
-            conn.execute("PRAGMA defer_foreign_keys = ON")
-            for merge in plan.rows:
-                op, values = merge.result(chosen)
-                if op == "none":
-                    continue
-                change = merge.change
-                table, pk = change.table, pks[change.table]
-                where = " AND ".join(f"{_q(c)} = ?" for c in pk)
-                if merge.already:
-                    # The team has the laptop's change: only its stamp moves to the later one.
-                    conn.execute(
-                        f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in values)} WHERE {where}",
-                        [*values.values(), *change.key],
-                    )
-                    continue
-                citizen_id = (
-                    merge.conflicts[0].citizen_id if merge.conflicts else _citizen_id(change)
-                )
-                try:
-                    if op == "insert":
-                        if table not in columns:
-                            columns[table] = set(_columns(conn, table))
-                        cols = [c for c in values if c in columns[table]]
-                        conn.execute(
-                            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-                            [values[c] for c in cols],
-                        )
-                        audit("merge_create", table, change.key, citizen_id)
-                    elif op == "update":
-                        conn.execute(
-                            f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in values)} WHERE {where}",
-                            [*values.values(), *change.key],
-                        )
-                        team_row = merge.team or {}
-                        for name, value in values.items():
-                            audit(
-                                "merge_update",
-                                table,
-                                change.key,
-                                citizen_id,
-                                name,
-                                team_row.get(name),
-                                value,
-                            )
-                    else:
-                        conn.execute(f"DELETE FROM {table} WHERE {where}", list(change.key))
-                        audit("merge_delete", table, change.key, citizen_id)
-                except dbapi.IntegrityError:
-                    # A row the rules of the project refuse (a CHECK, a unique CPR number): say
-                    # whose, so the project leader can decide otherwise or correct it first.
-                    found = conn.execute(
-                        "SELECT name FROM citizen WHERE id = ?", [citizen_id]
-                    ).fetchone()
-                    raise SyncError(
-                        "Ændringerne fra {label} kan ikke indlæses: {what} for {name} ville stride mod projektets "
-                        "regler (fx en slutdato før startdatoen eller et CPR-nummer, der findes i forvejen). Vælg den "
-                        "anden side i konflikten, eller ret det i teamkopien først. Intet er ændret.",
-                        label=label,
-                        what="oplysningerne"
-                        if table == "citizen"
-                        else TABLE_WORDS.get(table, table),
-                        name=found[0]
-                        if found
-                        else (change.row.get("name") if table == "citizen" else None)
-                        or plan.names.get(citizen_id or "", "en borger"),
-                    ) from None
-                applied += 1
-            cols = _columns(conn, APPEND_ONLY)
-            for row in plan.new_audit:
-                values = {c: row.get(c) for c in cols}
-                values["source"] = values.get("source") or label
-                conn.execute(
-                    f"INSERT OR IGNORE INTO {APPEND_ONLY} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [values[c] for c in cols],
-                )
-            AuditLog(team).record_rows(audit_rows)
-            record = MergeRecord(
-                new_id(),
-                plan.file.file_id,
-                label,
-                plan.file.seq,
-                now,
-                team.user,
-                str(plan.file.path),
-                {
-                    **plan.counts,
-                    "anvendt": applied,
-                    "konflikter": len(plan.conflicts),
-                    "ikke anvendt": len(plan.skipped),
-                    "logposter": len(plan.new_audit),
-                },
-                {c.id: chosen[c.id] for c in plan.conflicts},
-            )
-            conn.execute(
-                "INSERT INTO sync_merge (id, file_id, laptop_id, label, seq, at, by_user, file, counts, decisions) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    record.id,
-                    record.file_id,
-                    plan.file.laptop_id,
-                    label,
-                    record.seq,
-                    now.isoformat(),
-                    team.user,
-                    record.file,
-                    json.dumps(record.counts, ensure_ascii=False),
-                    json.dumps(record.decisions, ensure_ascii=False),
-                ],
-            )
-    except ProjectFileError:
-        raise
-    except dbapi.Error as exc:
-        raise file_error(exc, team.path) from None
-    return MergeResult(record, applied, len(plan.new_audit), False)
+    def _refused(self, change: Change, citizen_id: str | None) -> SyncError:
+        """A row the rules of the project refuse (a CHECK, a unique CPR number): say whose, so
+        the project leader can decide otherwise or correct it first."""
+        table = change.table
+        found = self.conn.execute("SELECT name FROM citizen WHERE id = ?", [citizen_id]).fetchone()
+        return SyncError(
+            "Ændringerne fra {label} kan ikke indlæses: {what} for {name} ville stride mod projektets "
+            "regler (fx en slutdato før startdatoen eller et CPR-nummer, der findes i forvejen). Vælg den "
+            "anden side i konflikten, eller ret det i teamkopien først. Intet er ændret.",
+            label=self.label,
+            what="oplysningerne" if table == "citizen" else TABLE_WORDS.get(table, table),
+            name=found[0]
+            if found
+            else (change.row.get("name") if table == "citizen" else None)
+            or self.plan.names.get(citizen_id or "", "en borger"),
+        )
+
+
+def _add_laptop_audit(conn, plan: MergePlan) -> None:
+    """The laptop's own audit entries, named by the laptop copy when they have no source."""
+    cols = _columns(conn, APPEND_ONLY)
+    for row in plan.new_audit:
+        values = {c: row.get(c) for c in cols}
+        values["source"] = values.get("source") or plan.file.label
+        conn.execute(
+            f"INSERT OR IGNORE INTO {APPEND_ONLY} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [values[c] for c in cols],
+        )
+
+
+def _record_merge(
+    team: Project, plan: MergePlan, chosen: Mapping[str, Side], applied: int, now: dt.datetime
+) -> MergeRecord:
+    """The merge's record: this file is merged, with what and by whom."""
+    label = plan.file.label
+    record = MergeRecord(
+        new_id(),
+        plan.file.file_id,
+        label,
+        plan.file.seq,
+        now,
+        team.user,
+        str(plan.file.path),
+        {
+            **plan.counts,
+            "anvendt": applied,
+            "konflikter": len(plan.conflicts),
+            "ikke anvendt": len(plan.skipped),
+            "logposter": len(plan.new_audit),
+        },
+        {c.id: chosen[c.id] for c in plan.conflicts},
+    )
+    team.db.conn.execute(
+        "INSERT INTO sync_merge (id, file_id, laptop_id, label, seq, at, by_user, file, counts, decisions) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            record.id,
+            record.file_id,
+            plan.file.laptop_id,
+            label,
+            record.seq,
+            now.isoformat(),
+            team.user,
+            record.file,
+            json.dumps(record.counts, ensure_ascii=False),
+            json.dumps(record.decisions, ensure_ascii=False),
+        ],
+    )
+    return record
 
 
 def _citizen_id(change: Change) -> str | None:
