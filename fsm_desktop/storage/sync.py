@@ -22,7 +22,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, SupportsInt, cast, overload
+from typing import Any, Literal, SupportsInt, cast, overload
 
 from fsm_desktop.domain.danish import count
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
@@ -169,6 +169,47 @@ def checkout(
     """A laptop copy of ``team`` at ``out`` (a new file; nothing is left behind on failure)."""
     now = now or _now()
     out = Path(out).expanduser().absolute()
+    _check_checkout(team, out)
+    staff_id = None
+    if job_broker:
+        staff_id, job_broker = _job_broker(team, job_broker)
+    team_id = project_id(team, create=True)
+    laptop_id = new_id()
+    label = f"bærbar {job_broker}" if job_broker else f"bærbar {team.user}"
+    copy = LaptopCopy(
+        team_id=team_id,
+        laptop_id=laptop_id,
+        label=label,
+        taken_at=now.isoformat(),
+        taken_by=team.user,
+        team_path=str(team.path),
+        job_broker=job_broker,
+    )
+    copy = _write_laptop_file(team, out, copy)
+    try:
+        # Recorded once the copy is in place: a checkout that failed leaves no trace in the team
+        # copy either.
+        with team.db.atomic():
+            team.db.execute(
+                "INSERT INTO sync_checkout (id, at, by_user, label, job_broker, target) VALUES (?, ?, ?, ?, ?, ?)",
+                [laptop_id, now.isoformat(), team.user, label, job_broker, str(out)],
+            )
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    citizens = team.db.execute("SELECT count(*) FROM citizen").fetchone()[0]
+    own = None
+    if staff_id is not None:
+        own = team.db.execute(
+            "SELECT count(DISTINCT citizen_id) FROM assignment WHERE staff_id = ? AND role = 'jobformidler' "
+            "AND (end IS NULL OR end >= ?)",
+            [staff_id, now.date().isoformat()],
+        ).fetchone()[0]
+    return Checkout(out, copy, citizens, own)
+
+
+def _check_checkout(team: Project, out: Path) -> None:
+    """A laptop copy is taken from a writable, encrypted team copy to a new .fsm file."""
     if read_laptop_copy(team.db) is not None:
         raise SyncError(
             "Dette er en bærbar kopi. En bærbar kopi tages med fra teamkopien, ikke fra en anden bærbar kopi."
@@ -192,29 +233,24 @@ def checkout(
             "Filen {path} findes allerede. Vælg et andet navn, eller slet den gamle kopi først.",
             path=str(out),
         )
-    staff_id = None
-    if job_broker:
-        row = team.db.execute(
-            "SELECT id, initials FROM staff WHERE initials = ? COLLATE NOCASE", [job_broker.strip()]
-        ).fetchone()
-        if row is None:
-            raise SyncError(
-                "Der er ingen medarbejder med initialerne »{initials}« i projektet.",
-                initials=job_broker,
-            )
-        staff_id, job_broker = row
-    team_id = project_id(team, create=True)
-    laptop_id = new_id()
-    label = f"bærbar {job_broker}" if job_broker else f"bærbar {team.user}"
-    copy = LaptopCopy(
-        team_id=team_id,
-        laptop_id=laptop_id,
-        label=label,
-        taken_at=now.isoformat(),
-        taken_by=team.user,
-        team_path=str(team.path),
-        job_broker=job_broker,
-    )
+
+
+def _job_broker(team: Project, initials: str) -> tuple[str, str]:
+    """The job broker taking the copy along: staff id and initials as the project has them."""
+    row = team.db.execute(
+        "SELECT id, initials FROM staff WHERE initials = ? COLLATE NOCASE", [initials.strip()]
+    ).fetchone()
+    if row is None:
+        raise SyncError(
+            "Der er ingen medarbejder med initialerne »{initials}« i projektet.",
+            initials=initials,
+        )
+    staff_id, found = row
+    return staff_id, found
+
+
+def _write_laptop_file(team: Project, out: Path, copy: LaptopCopy) -> LaptopCopy:
+    """The laptop copy's file with its bases; the copy's record as written in it."""
     try:
         with new_file(out) as building:
             # SQLite's backup is one consistent state of the file; the base is made from the
@@ -244,26 +280,7 @@ def checkout(
                 else "databasen svarede med en fejl",
             ) from None
         raise
-    try:
-        # Recorded once the copy is in place: a checkout that failed leaves no trace in the team
-        # copy either.
-        with team.db.atomic():
-            team.db.execute(
-                "INSERT INTO sync_checkout (id, at, by_user, label, job_broker, target) VALUES (?, ?, ?, ?, ?, ?)",
-                [laptop_id, now.isoformat(), team.user, label, job_broker, str(out)],
-            )
-    except BaseException:
-        out.unlink(missing_ok=True)
-        raise
-    citizens = team.db.execute("SELECT count(*) FROM citizen").fetchone()[0]
-    own = None
-    if staff_id is not None:
-        own = team.db.execute(
-            "SELECT count(DISTINCT citizen_id) FROM assignment WHERE staff_id = ? AND role = 'jobformidler' "
-            "AND (end IS NULL OR end >= ?)",
-            [staff_id, now.date().isoformat()],
-        ).fetchone()[0]
-    return Checkout(out, copy, citizens, own)
+    return copy
 
 
 # --- hand back ------------------------------------------------------------------------------------
@@ -360,19 +377,7 @@ def handin(
         changes = diff(conn)
         audit = _new_audit_rows(conn, copy.audit_rowid)
         seq = copy.seq + 1
-        meta = {
-            "format": "fsm-desktop-changes",
-            "file_id": new_id(),
-            "project_id": copy.team_id,
-            "laptop_id": copy.laptop_id,
-            "label": copy.label,
-            "seq": seq,
-            "schema_version": SCHEMA_VERSION,
-            "taken_at": copy.taken_at,
-            "handed_at": now.isoformat(),
-            "handed_by": laptop.user,
-        }
-        _write_change_file(out, laptop.key, meta, changes, audit)
+        _write_change_file(out, laptop.key, _handin_meta(laptop, copy, seq, now), changes, audit)
         if keep_working:
             _refresh_bases(conn)
             updated = LaptopCopy(**{**copy.__dict__, "seq": seq, "audit_rowid": _audit_rowid(conn)})
@@ -392,6 +397,24 @@ def handin(
         # team copy (a hand-back after this one is refused).
         laptop._set_read_only(ReadOnlyProject(updated.handed_back_sentence() or ""))
     return Handin(out, seq, count_changes(changes), len(changes), len(audit), keep_working)
+
+
+def _handin_meta(
+    laptop: Project, copy: LaptopCopy, seq: int, now: dt.datetime
+) -> dict[str, object]:
+    """A change file's meta data: which project and laptop copy, which hand-back, by whom."""
+    return {
+        "format": "fsm-desktop-changes",
+        "file_id": new_id(),
+        "project_id": copy.team_id,
+        "laptop_id": copy.laptop_id,
+        "label": copy.label,
+        "seq": seq,
+        "schema_version": SCHEMA_VERSION,
+        "taken_at": copy.taken_at,
+        "handed_at": now.isoformat(),
+        "handed_by": laptop.user,
+    }
 
 
 def _write_change_file(
@@ -420,24 +443,7 @@ def _write_change_file(
                 )
                 conn.executemany(
                     "INSERT INTO change (tbl, key, base, new) VALUES (?, ?, ?, ?)",
-                    [
-                        (
-                            c.table,
-                            json.dumps(list(c.key), ensure_ascii=False),
-                            None if c.base is None else json.dumps(c.base, ensure_ascii=False),
-                            None if c.new is None else json.dumps(c.new, ensure_ascii=False),
-                        )
-                        for c in changes
-                    ]
-                    + [
-                        (
-                            APPEND_ONLY,
-                            json.dumps([row["id"]]),
-                            None,
-                            json.dumps(row, ensure_ascii=False),
-                        )
-                        for row in audit
-                    ],
+                    _change_rows(changes, audit),
                 )
                 conn.execute("COMMIT")
             finally:
@@ -450,6 +456,30 @@ def _write_change_file(
             path=str(out),
             reason=os_reason(exc) if isinstance(exc, OSError) else "databasen svarede med en fejl",
         ) from None
+
+
+def _change_rows(
+    changes: Sequence[Change], audit: Sequence[Mapping[str, object]]
+) -> list[tuple[str, str, str | None, str | None]]:
+    """A change file's rows: the changes (key, base and new values as JSON), then the audit log's
+    new entries."""
+    return [
+        (
+            c.table,
+            json.dumps(list(c.key), ensure_ascii=False),
+            None if c.base is None else json.dumps(c.base, ensure_ascii=False),
+            None if c.new is None else json.dumps(c.new, ensure_ascii=False),
+        )
+        for c in changes
+    ] + [
+        (
+            APPEND_ONLY,
+            json.dumps([row["id"]]),
+            None,
+            json.dumps(row, ensure_ascii=False),
+        )
+        for row in audit
+    ]
 
 
 # --- read a change file ---------------------------------------------------------------------------
@@ -491,54 +521,16 @@ def read_change_file(
     has the team's key), else with ``password`` (the team's password was changed since: the
     salt stays, so the team's key is tried first, then the password's)."""
     path = Path(path).expanduser().absolute()
-    unusable = "Filen {path} er ikke en ændringsfil fra en bærbar kopi, eller den er beskadiget."
     if not path.is_file():
         raise SyncError("Ændringsfilen {path} findes ikke.", path=str(path))
     try:
         salt = keys.file_salt(path)
     except dbapi.Error:
-        raise SyncError(unusable, path=str(path)) from None
-    tries: list[Key | None] = [None]
-    if salt is not None:
-        tries = []
-        if key is not None and key.salt == salt:
-            tries.append(key)
-        if password is not None:
-            tries.append(keys.derive(password, salt))
-        if not tries:
-            raise ChangeFilePassword(
-                "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien. Angiv den bærbare kopis "
-                "adgangskode.",
-                name=path.name,
-            )
-    conn = None
-    for use in tries:
-        try:
-            conn = dbapi.connect(sqlite_uri(path) + "?mode=ro", uri=True)
-        except dbapi.Error:
-            raise SyncError(unusable, path=str(path)) from None
-        try:
-            keys.apply(conn, use)
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            break
-        except dbapi.DatabaseError:
-            conn.close()
-            conn = None
-    if conn is None:
-        if salt is None:
-            raise SyncError(unusable, path=str(path))
-        if password is None:
-            raise ChangeFilePassword(
-                "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien har nu. Angiv den "
-                "adgangskode, den bærbare kopi blev taget med.",
-                name=path.name,
-            )
-        raise SyncError(
-            "Forkert adgangskode til ændringsfilen {name}. Intet er ændret.", name=path.name
-        )
+        raise SyncError(_UNUSABLE, path=str(path)) from None
+    conn, app_id = _open_change_file(path, salt, _keys_to_try(path, salt, key, password), password)
     try:
         if app_id != CHANGES_APPLICATION_ID:
-            raise SyncError(unusable, path=str(path))
+            raise SyncError(_UNUSABLE, path=str(path))
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != CHANGES_FORMAT:
             raise SyncError(
@@ -546,31 +538,88 @@ def read_change_file(
                 "bærbare og på teamkopien.",
                 name=path.name,
             )
-        meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
-        changes: list[Change] = []
-        audit: list[dict] = []
-        for table, key_text, base, new in conn.execute(
-            "SELECT tbl, key, base, new FROM change ORDER BY n"
-        ):
-            if table == APPEND_ONLY:
-                audit.append(json.loads(new))
-                continue
-            changes.append(
-                Change(
-                    table,
-                    tuple(json.loads(key_text)),
-                    None if base is None else json.loads(base),
-                    None if new is None else json.loads(new),
-                )
-            )
-        for name in ("file_id", "project_id", "laptop_id", "seq", "schema_version"):
-            if name not in meta:
-                raise KeyError(name)
-        int(meta["seq"])
+        return _read_change_rows(conn, path)
     except (dbapi.Error, ValueError, KeyError, TypeError):
-        raise SyncError(unusable, path=str(path)) from None
+        raise SyncError(_UNUSABLE, path=str(path)) from None
     finally:
         conn.close()
+
+
+_UNUSABLE = "Filen {path} er ikke en ændringsfil fra en bærbar kopi, eller den er beskadiget."
+
+
+def _keys_to_try(
+    path: Path, salt: bytes | None, key: Key | None, password: str | None
+) -> list[Key | None]:
+    """The keys a change file may open with: none for a plain file, else the team's key (when
+    its salt matches) and the password's."""
+    if salt is None:
+        return [None]
+    tries: list[Key | None] = []
+    if key is not None and key.salt == salt:
+        tries.append(key)
+    if password is not None:
+        tries.append(keys.derive(password, salt))
+    if not tries:
+        raise ChangeFilePassword(
+            "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien. Angiv den bærbare kopis "
+            "adgangskode.",
+            name=path.name,
+        )
+    return tries
+
+
+def _open_change_file(
+    path: Path, salt: bytes | None, tries: list[Key | None], password: str | None
+) -> tuple[Any, int]:
+    """The change file opened read-only with the first key that reads it, and its application id."""
+    for use in tries:
+        try:
+            conn = dbapi.connect(sqlite_uri(path) + "?mode=ro", uri=True)
+        except dbapi.Error:
+            raise SyncError(_UNUSABLE, path=str(path)) from None
+        try:
+            keys.apply(conn, use)
+            return conn, conn.execute("PRAGMA application_id").fetchone()[0]
+        except dbapi.DatabaseError:
+            conn.close()
+    if salt is None:
+        raise SyncError(_UNUSABLE, path=str(path))
+    if password is None:
+        raise ChangeFilePassword(
+            "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien har nu. Angiv den "
+            "adgangskode, den bærbare kopi blev taget med.",
+            name=path.name,
+        )
+    raise SyncError(
+        "Forkert adgangskode til ændringsfilen {name}. Intet er ændret.", name=path.name
+    )
+
+
+def _read_change_rows(conn, path: Path) -> ChangeFile:
+    """The change file's meta data, changes and audit entries (KeyError, ValueError … when it
+    lacks one it must have)."""
+    meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+    changes: list[Change] = []
+    audit: list[dict] = []
+    for table, key_text, base, new in conn.execute(
+        "SELECT tbl, key, base, new FROM change ORDER BY n"
+    ):
+        if table == APPEND_ONLY:
+            audit.append(json.loads(new))
+            continue
+        changes.append(
+            Change(
+                table,
+                tuple(json.loads(key_text)),
+                None if base is None else json.loads(base),
+                None if new is None else json.loads(new),
+            )
+        )
+    for name in ("file_id", "project_id", "laptop_id", "seq", "schema_version"):
+        if name not in meta:
+            raise KeyError(name)
+    int(meta["seq"])
     return ChangeFile(path, meta, changes, audit)
 
 
