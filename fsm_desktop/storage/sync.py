@@ -806,8 +806,7 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
     _check_order(team.db.conn, changes)
     conn = team.db.conn
     planner = _Planner(conn, changes)
-    for change in changes.changes:
-        planner.plan_row(change, plan)
+    planner.plan_rows(changes.changes, plan)
     _replaced_participants(conn, plan, planner.citizen_of)
     plan.new_audit = _new_audit(conn, changes)
     plan.counts = count_changes(row.change for row in plan.rows if not row.already)
@@ -868,24 +867,27 @@ class _Planner:
         self.meetings: dict[object, str | None] = {}
         self.merged: dict[tuple[str, tuple], RowMerge] = {}
 
-    def plan_row(self, change: Change, plan: MergePlan) -> None:
-        """One change of the file merged three ways with the team's row, or skipped."""
-        if change.table not in self.pks:
-            return
-        team_row = _team_row(self.conn, change.table, self.pks[change.table], change.key)
-        merge = merge_row(change, team_row, self.citizen_of(change))
-        needs_insert = (team_row is None and change.op == "insert") or any(
-            c.kind == "deleted_on_team" for c in merge.conflicts
-        )
-        if needs_insert:
-            reason, merge.requires = self.parent_of(change)
-            if reason is not None:
-                plan.skipped.append((change, reason))
-                return
-        if change.op == "delete" and team_row is not None and not merge.conflicts:
-            self._check_children(change, merge)
-        self.merged[(change.table, change.key)] = merge
-        plan.rows.append(merge)
+    def plan_rows(self, changes: Sequence[Change], plan: MergePlan) -> None:
+        """Each change of the file merged three ways with the team's row, or skipped (one loop,
+        its names local: it runs once per changed row)."""
+        conn, pks, merged, citizen_of = self.conn, self.pks, self.merged, self.citizen_of
+        for change in changes:
+            if change.table not in pks:
+                continue
+            team_row = _team_row(conn, change.table, pks[change.table], change.key)
+            merge = merge_row(change, team_row, citizen_of(change))
+            needs_insert = (team_row is None and change.op == "insert") or any(
+                c.kind == "deleted_on_team" for c in merge.conflicts
+            )
+            if needs_insert:
+                reason, merge.requires = self.parent_of(change)
+                if reason is not None:
+                    plan.skipped.append((change, reason))
+                    continue
+            if change.op == "delete" and team_row is not None and not merge.conflicts:
+                self._check_children(change, merge)
+            merged[(change.table, change.key)] = merge
+            plan.rows.append(merge)
 
     def citizen_of(self, change: Change) -> str | None:
         row = change.row
