@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from fsm_desktop import __version__
 from fsm_desktop.arguments import PASSWORD_ENV, UsageError, given_password
@@ -102,8 +102,6 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from fsm_desktop.domain.program import BUILTIN
-
     parser = _Parser(
         prog=PROG,
         description="FSM Desktop: følg en beskæftigelsesindsats (Flere skal med, BIR, HIR) "
@@ -112,6 +110,29 @@ def build_parser() -> argparse.ArgumentParser:
         "imports, template, stepup, caseload, export, checkout, handin, merge. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
+    _add_window_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+    # The order here is the order of the choices in the help and in a usage error.
+    for add in (
+        _add_init,
+        _add_demo,
+        _add_measures,
+        _add_import,
+        _add_imports,
+        _add_caseload,
+        _add_stepup,
+        _add_export,
+        _add_checkout,
+        _add_handin,
+        _add_merge,
+        _add_template,
+    ):
+        add(sub)
+    return parser
+
+
+def _add_window_options(parser: argparse.ArgumentParser) -> None:
+    """The options without a sub-command: the window's."""
     parser.add_argument(
         "--version",
         action="version",
@@ -119,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="vis programmets version og afslut",
     )
     parser.add_argument("--db", metavar="FIL", help="projektfilen (.fsm), der skal åbnes")
-    parser.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_password_file(parser)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -136,25 +157,52 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=_size, metavar="BxH", help="vinduets størrelse, fx 1366x768")
     parser.add_argument("--page", metavar="SIDE", help="siden der vises først (tavle, borgere, …)")
 
-    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
+
+# The options several sub-commands share.
+
+
+def _add_db(parser: argparse.ArgumentParser, help: str = "projektfilen (.fsm)") -> None:
+    parser.add_argument("--db", required=True, metavar="FIL", help=help)
+
+
+def _add_password_file(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+
+
+def _add_format(
+    parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "json")
+) -> None:
+    parser.add_argument("--format", choices=choices, default="table", help="udskriftens form")
+
+
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+
+
+def _add_init(sub) -> None:
+    from fsm_desktop.domain.program import BUILTIN
 
     init = sub.add_parser("init", help="opret et nyt, tomt projekt for en indsats")
-    init.add_argument("--db", required=True, metavar="FIL", help="den nye projektfil (.fsm)")
-    init.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(init, "den nye projektfil (.fsm)")
+    _add_password_file(init)
     init.add_argument("--program", required=True, choices=BUILTIN, help="indsatsens skabelon")
     init.add_argument("--name", metavar="NAVN", help="projektets navn (standard: indsatsens navn)")
     init.add_argument("--municipality", default="", metavar="KOMMUNE", help="kommunens navn")
     init.add_argument("--grant", type=float, metavar="KR", help="tilsagnsbeløbet i kroner")
-    init.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    _add_force(init)
     init.add_argument(
         "--unencrypted",
         action="store_true",
         help="opret projektet uden kryptering (kun til test uden rigtige borgere)",
     )
 
+
+def _add_demo(sub) -> None:
+    from fsm_desktop.domain.program import BUILTIN
+
     demo = sub.add_parser("demo", help="skriv en syntetisk demokommune (ingen rigtige personer)")
-    demo.add_argument("--db", required=True, metavar="FIL", help="projektfilen der skrives (.fsm)")
-    demo.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(demo, "projektfilen der skrives (.fsm)")
+    _add_password_file(demo)
     demo.add_argument("--program", default="fsm2", choices=BUILTIN, help="indsatsens skabelon")
     demo.add_argument(
         "--citizens", type=_positive_int, default=600, metavar="N", help="antal borgere"
@@ -162,10 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--seed", type=int, default=1, metavar="S", help="tilfældighedsfrø (samme frø, samme data)"
     )
-    demo.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    _add_force(demo)
+
+
+def _add_measures(sub) -> None:
     measures = sub.add_parser("measures", help="beregn indsatsens resultatkrav som STAR opgør dem")
-    measures.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    measures.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(measures)
+    _add_password_file(measures)
     measures.add_argument(
         "--from",
         dest="first",
@@ -180,9 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ÅÅÅÅ-MM",
         help="sidste måned (standard: projektets slut)",
     )
-    measures.add_argument(
-        "--format", choices=("table", "json", "csv"), default="table", help="udskriftens form"
-    )
+    _add_format(measures, ("table", "json", "csv"))
+
+
+def _add_import(sub) -> None:
     imp = sub.add_parser(
         "import",
         help="importér borgere, forløb, løntimer og medarbejdere fra et Excel- eller CSV-udtræk",
@@ -190,8 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Afslutningskode 0: importeret; 1: fejl i filen stoppede importen (intet er skrevet); "
         "2: forkert brug, eller filen er ikke et regneark.",
     )
-    imp.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    imp.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(imp)
+    _add_password_file(imp)
     imp.add_argument("path", metavar="STI", help="udtrækket (.xlsx eller .csv)")
     imp.add_argument("--dry-run", action="store_true", help="vis kun, hvad importen ville gøre")
     imp.add_argument(
@@ -211,11 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
         "(standard: datoen i filnavnet, ellers filens ændringsdato)",
     )
 
+
+def _add_imports(sub) -> None:
     imports = sub.add_parser("imports", help="vis tidligere importer, eller fortryd den seneste")
-    imports.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    imports.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(imports)
+    _add_password_file(imports)
     imports.add_argument("--undo", action="store_true", help="fortryd den seneste import")
 
+
+def _add_caseload(sub) -> None:
     caseload = sub.add_parser(
         "caseload",
         help="sagsstammer pr. medarbejder og pr. fuldtid mod indsatsens grænser",
@@ -223,15 +279,15 @@ def build_parser() -> argparse.ArgumentParser:
         "(i indeværende måned: i dag, dog højst indsatsens slutdato), med grænserne og advarslerne fra "
         "siden Medarbejdere. Pseudo-sagsbehandlere og deres borgere tæller ikke med (docs/caseload.md).",
     )
-    caseload.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    caseload.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(caseload)
+    _add_password_file(caseload)
     caseload.add_argument(
         "--month", type=_month, metavar="ÅÅÅÅ-MM", help="måneden (standard: i dag)"
     )
-    caseload.add_argument(
-        "--format", choices=("table", "json"), default="table", help="udskriftens form"
-    )
+    _add_format(caseload)
 
+
+def _add_stepup(sub) -> None:
     stepup = sub.add_parser(
         "stepup",
         help="step-up: hvem skal have et møde, og møderne med opfølgning",
@@ -239,8 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
         "opfølgning. Med --due: borgerne, der skal have et step-up-møde, mest forsinkede først. "
         "Opgørelsesdatoen er i dag, dog højst indsatsens slutdato.",
     )
-    stepup.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    stepup.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(stepup)
+    _add_password_file(stepup)
     stepup.add_argument("--due", action="store_true", help="vis borgerne, der skal have et møde")
     stepup.add_argument("--exempt", action="store_true", help="med --due: vis også de fritagne")
     stepup.add_argument(
@@ -252,18 +308,18 @@ def build_parser() -> argparse.ArgumentParser:
     stepup.add_argument(
         "--caseworker", metavar="INITIALER", help="med --due: kun denne sagsbehandlers borgere"
     )
-    stepup.add_argument(
-        "--format", choices=("table", "json"), default="table", help="udskriftens form"
-    )
+    _add_format(stepup)
 
+
+def _add_export(sub) -> None:
     export = sub.add_parser(
         "export",
         help="statusskemaet til Excel: skemaet klar til udskrift, resultatkravene med grafer og data",
         description="Skriver statusskemaet fra indsatsens første måned til --month (0-punkt, én kolonne "
         "pr. måned og målene), resultatkravene som STAR opgør dem med grafer, og tallene på et dataark.",
     )
-    export.add_argument("--db", required=True, metavar="FIL", help="projektfilen (.fsm)")
-    export.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_db(export)
+    _add_password_file(export)
     export.add_argument(
         "--month",
         type=_month,
@@ -272,28 +328,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FIL.xlsx", help="Excel-filen der skrives")
 
+
+def _add_checkout(sub) -> None:
     checkout = sub.add_parser(
         "checkout",
         help="tag en bærbar kopi med af teamkopien (arbejd uden netværk, aflever bagefter)",
         description="Skriver en krypteret bærbar kopi af teamkopien. Den husker, hvordan projektet så ud, så "
         "ændringerne senere kan afleveres og indlæses i teamkopien (handin, merge).",
     )
-    checkout.add_argument("--db", required=True, metavar="FIL", help="teamkopien (.fsm)")
+    _add_db(checkout, "teamkopien (.fsm)")
     checkout.add_argument(
         "--out", required=True, metavar="FIL.fsm", help="den bærbare kopi, der skrives (ny fil)"
     )
     checkout.add_argument(
         "--job-broker", metavar="INITIALER", help="jobformidleren, der tager kopien med"
     )
-    checkout.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_password_file(checkout)
 
+
+def _add_handin(sub) -> None:
     handin = sub.add_parser(
         "handin",
         help="aflever den bærbare kopis ændringer i en ændringsfil",
         description="Skriver ændringerne siden kopien blev taget med (eller siden sidste aflevering) til en "
         "krypteret ændringsfil. Kopien bliver derefter skrivebeskyttet, medmindre --keep-working er givet.",
     )
-    handin.add_argument("--db", required=True, metavar="FIL", help="den bærbare kopi (.fsm)")
+    _add_db(handin, "den bærbare kopi (.fsm)")
     handin.add_argument(
         "--out", required=True, metavar="FIL.fsmchanges", help="ændringsfilen, der skrives (ny fil)"
     )
@@ -302,8 +362,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="arbejd videre i kopien; næste aflevering har kun det, der ændres herefter",
     )
-    handin.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_password_file(handin)
 
+
+def _add_merge(sub) -> None:
     merge = sub.add_parser(
         "merge",
         help="indlæs en ændringsfil fra en bærbar kopi i teamkopien",
@@ -311,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
         "indlæst (eller intet at gøre); 1: konflikter, der skal afgøres (intet skrevet; brug --prefer); "
         "2: filen kan ikke bruges.",
     )
-    merge.add_argument("--db", required=True, metavar="FIL", help="teamkopien (.fsm)")
+    _add_db(merge, "teamkopien (.fsm)")
     merge.add_argument("changes", metavar="ÆNDRINGSFIL", help="filen fra »handin«")
     merge.add_argument(
         "--dry-run", action="store_true", help="vis kun, hvad der ville ske; skriv intet"
@@ -321,11 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("team", "laptop"),
         help="afgør alle konflikter: behold teamkopiens (team) eller tag bærbarens (laptop)",
     )
-    merge.add_argument(
-        "--format", choices=("table", "json"), default="table", help="udskriftens form"
-    )
-    merge.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
+    _add_format(merge)
+    _add_password_file(merge)
 
+
+def _add_template(sub) -> None:
     template = sub.add_parser(
         "template", help="gem importskabelonen (Excel), tom eller med projektets data"
     )
@@ -335,8 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIL",
         help="udfyld skabelonen med projektets data (eksport; personoplysninger, skrives i projektets log)",
     )
-    template.add_argument("--password-file", metavar="FIL", help=PASSWORD_FILE_HELP)
-    return parser
+    _add_password_file(template)
 
 
 def _month(text: str):
@@ -476,10 +537,8 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
 
 
 def _cmd_stepup(args: argparse.Namespace) -> int:
-
     from fsm_desktop.domain.stepup import due_list, monthly_counts
     from fsm_desktop.exchange.stepup_output import render_due, render_overview
-    from fsm_desktop.storage.repositories import StaffRepository
     from fsm_desktop.storage.stepup import StepUpRepository
 
     if args.exempt and not args.due:
@@ -489,35 +548,11 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
     with _open_project(args.db, args=args) as project:
         initiative = project.initiative
         if args.as_of is not None:
-            # From the initiative's start to its end, or to today (cases go on after it).
-            if args.as_of < initiative.start:
-                raise ValidationError(
-                    "Datoen {day} ligger før indsatsens start ({first}).",
-                    day=args.as_of.isoformat(),
-                    first=initiative.start.isoformat(),
-                )
-            if args.as_of > max(initiative.end, project.today()):
-                raise ValidationError(
-                    "Datoen {day} ligger efter både indsatsens slut ({last}) og i dag.",
-                    day=args.as_of.isoformat(),
-                    last=initiative.end.isoformat(),
-                )
+            _check_stepup_date(args.as_of, initiative, project.today())
         today = args.as_of or project.as_of()
         cases = StepUpRepository(project).cases(today)
         if args.job_broker is not None or args.caseworker is not None:
-            known = {s.initials.upper() for s in StaffRepository(project).list()}
-            for option, initials in (
-                ("--job-broker", args.job_broker),
-                ("--caseworker", args.caseworker),
-            ):
-                if initials is not None and initials.upper() not in known:
-                    raise UsageError(f"{option}: ingen medarbejder har initialerne »{initials}«")
-            cases = [
-                c
-                for c in cases
-                if (args.job_broker is None or c.job_broker.upper() == args.job_broker.upper())
-                and (args.caseworker is None or c.caseworker.upper() == args.caseworker.upper())
-            ]
+            cases = _cases_of_staff(project, cases, args.job_broker, args.caseworker)
         if args.due:
             sys.stdout.write(
                 render_due(due_list(cases, today, include_exempt=args.exempt), today, args.format)
@@ -526,6 +561,38 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
             counts = monthly_counts(cases, initiative.start, max(today, initiative.start), today)
             sys.stdout.write(render_overview(cases, counts, today, args.format))
     return 0
+
+
+def _check_stepup_date(day, initiative, today) -> None:
+    """From the initiative's start to its end, or to today (cases go on after it)."""
+    if day < initiative.start:
+        raise ValidationError(
+            "Datoen {day} ligger før indsatsens start ({first}).",
+            day=day.isoformat(),
+            first=initiative.start.isoformat(),
+        )
+    if day > max(initiative.end, today):
+        raise ValidationError(
+            "Datoen {day} ligger efter både indsatsens slut ({last}) og i dag.",
+            day=day.isoformat(),
+            last=initiative.end.isoformat(),
+        )
+
+
+def _cases_of_staff(project, cases, job_broker: str | None, caseworker: str | None):
+    """The cases of the given job broker and caseworker (initials, in any case)."""
+    from fsm_desktop.storage.repositories import StaffRepository
+
+    known = {s.initials.upper() for s in StaffRepository(project).list()}
+    for option, initials in (("--job-broker", job_broker), ("--caseworker", caseworker)):
+        if initials is not None and initials.upper() not in known:
+            raise UsageError(f"{option}: ingen medarbejder har initialerne »{initials}«")
+    return [
+        c
+        for c in cases
+        if (job_broker is None or c.job_broker.upper() == job_broker.upper())
+        and (caseworker is None or c.caseworker.upper() == caseworker.upper())
+    ]
 
 
 def _cmd_measures(args: argparse.Namespace) -> int:
@@ -572,11 +639,6 @@ def _load_mapping(project, name: str | None):
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from fsm_desktop.domain.cpr import mask
-    from fsm_desktop.domain.danish import number
-    from fsm_desktop.exchange import importer
-    from fsm_desktop.operations.imports import import_file
-
     if args.as_of is not None:
         import datetime as dt
 
@@ -584,104 +646,140 @@ def _cmd_import(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"--as-of {date_text(args.as_of)} ligger efter i dag; et udtræk kan ikke være fra fremtiden"
             )
-
-    def tell_older(older) -> None:
-        """Facts of an older extract that the project's newer state contradicts: not written."""
-        if not older:
-            return
-        print(
-            f"{PROG}: {number(len(older))} oplysninger i udtrækket er ældre end det, projektet har (ikke ændret):",
-            file=sys.stderr,
-        )
-        for fact in older[:20]:
-            print(f"{PROG}:   {mask(fact.citizen.cpr)} {fact}", file=sys.stderr)
-        if len(older) > 20:
-            print(f"{PROG}:   og {number(len(older) - 20)} flere", file=sys.stderr)
-
-    def tell_missing(missing) -> None:
-        """Citizens in the project but not in the extract: never changed here (the window can end them)."""
-        if not missing:
-            return
-        who = "1 borger står" if len(missing) == 1 else f"{number(len(missing))} borgere står"
-        print(
-            f"{PROG}: {who} i projektet, men ikke i udtrækket (de er ikke ændret; afslut dem i vinduet, "
-            "Import → Importér fil):",
-            file=sys.stderr,
-        )
-        for citizen in missing[:20]:
-            print(f"{PROG}:   {mask(citizen.cpr)} {citizen.name}", file=sys.stderr)
-        if len(missing) > 20:
-            print(f"{PROG}:   og {number(len(missing) - 20)} flere", file=sys.stderr)
-
-    committed = False
+    progress = _ImportProgress()
     try:
         with _open_project(args.db, write=not args.dry_run, args=args) as project:
-            prepared = importer.prepare(
-                project, args.path, _load_mapping(project, args.mapping), as_of=args.as_of
-            )
-            plan = prepared.plan
-            assert prepared.as_of is not None  # prepare() always dates the extract
-            dated = importer.ExtractDate(prepared.as_of, prepared.as_of_source)
-            # One line, the extract's date last: "…; udtræk pr. 15-03-2024 (datoen i filnavnet)."
-            as_of = f"udtræk pr. {date_text(prepared.as_of)} ({dated.explanation})"
-            for error in plan.errors:
-                print(f"{PROG}: {error}", file=sys.stderr)
-            if plan.ignored_sheets:
-                print(f"{PROG}: ignorerede ark: {', '.join(plan.ignored_sheets)}", file=sys.stderr)
-            if args.dry_run:
-                print(
-                    f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}; {as_of}."
-                )
-                tell_older(plan.older)
-                tell_missing(plan.missing)
-                return 1 if plan.errors else 0
-            try:
-                result = import_file(project, prepared, valid_rows_only=args.valid_rows_only).value
-            except importer.ImportRefused as refused:  # nothing to import: a problem of the file
-                if refused.for_errors:  # the command line's own words: what the user can do
-                    print(
-                        f"{PROG}: importen er stoppet: {len(plan.errors)} fejl i {prepared.path.name}. "
-                        "Intet er skrevet. Ret fejlene, eller brug --valid-rows-only.",
-                        file=sys.stderr,
-                    )
-                else:
-                    print(f"{PROG}: {refused.message}", file=sys.stderr)
-                return 1
-            committed = True
-            line = f"Importerede {prepared.path.name}: {plan.summary()}; {as_of}."
-            if result.error_report is not None:
-                line += f" Afviste rækker: {result.error_report}."
-            print(line)
-            if result.report_error is not None:  # the import stands; only its report is missing
-                print(f"{PROG}: {result.report_error.message}", file=sys.stderr)
-            tell_older(plan.older)
-            tell_missing(plan.missing)
-        return 0
+            return _import_into(project, args, progress)
     except (KnownError, UsageError, KeyboardInterrupt):
         raise
     except Exception as exc:  # a program error: one line here, the traceback in the log
-        import logging
+        return _import_program_error(exc, progress.committed)
 
-        from fsm_desktop import logs
 
-        # Neither the line nor the log may quote a citizen's data (fsm_desktop.logs).
-        where = f" ({type(exc).__name__}: {logs.scrub_message(str(exc))})"
-        try:
-            log = logs.setup(_log_folder())
-            if log is not None:  # else the traceback would go to stderr: the one line instead
-                logging.getLogger("fsm_desktop").error(
-                    "Program error in '%s import'", PROG, exc_info=exc
-                )
-                where = f" Detaljerne står i {log}."
-        except Exception:  # no log to write: the error's name on the line instead
-            pass
-        state = "Importen er skrevet." if committed else "Intet er skrevet."
+class _ImportProgress:
+    """How far an import came: whether it is written (for the line on a program error)."""
+
+    committed = False
+
+
+def _import_into(project, args: argparse.Namespace, progress: _ImportProgress) -> int:
+    """The import (or its dry run) in the open project; its exit code."""
+    from fsm_desktop.exchange import importer
+    from fsm_desktop.operations.imports import import_file
+
+    prepared = importer.prepare(
+        project, args.path, _load_mapping(project, args.mapping), as_of=args.as_of
+    )
+    plan = prepared.plan
+    as_of = _extract_date(prepared)
+    for error in plan.errors:
+        print(f"{PROG}: {error}", file=sys.stderr)
+    if plan.ignored_sheets:
+        print(f"{PROG}: ignorerede ark: {', '.join(plan.ignored_sheets)}", file=sys.stderr)
+    if args.dry_run:
+        print(f"Prøvekørsel af {prepared.path.name} (intet er skrevet): {plan.summary()}; {as_of}.")
+        _tell_older(plan.older)
+        _tell_missing(plan.missing)
+        return 1 if plan.errors else 0
+    try:
+        result = import_file(project, prepared, valid_rows_only=args.valid_rows_only).value
+    except importer.ImportRefused as refused:  # nothing to import: a problem of the file
+        _tell_refused(refused, prepared)
+        return 1
+    progress.committed = True
+    line = f"Importerede {prepared.path.name}: {plan.summary()}; {as_of}."
+    if result.error_report is not None:
+        line += f" Afviste rækker: {result.error_report}."
+    print(line)
+    if result.report_error is not None:  # the import stands; only its report is missing
+        print(f"{PROG}: {result.report_error.message}", file=sys.stderr)
+    _tell_older(plan.older)
+    _tell_missing(plan.missing)
+    return 0
+
+
+def _extract_date(prepared) -> str:
+    """The extract's date and where it came from, the last part of the import's line."""
+    from fsm_desktop.exchange import importer
+
+    assert prepared.as_of is not None  # prepare() always dates the extract
+    dated = importer.ExtractDate(prepared.as_of, prepared.as_of_source)
+    # One line, the extract's date last: "…; udtræk pr. 15-03-2024 (datoen i filnavnet)."
+    return f"udtræk pr. {date_text(prepared.as_of)} ({dated.explanation})"
+
+
+def _tell_refused(refused, prepared) -> None:
+    """An import refused for the file's problems: nothing is written."""
+    if refused.for_errors:  # the command line's own words: what the user can do
         print(
-            f"{PROG}: importen mislykkedes på grund af en fejl i programmet. {state}{where} "
-            "Send detaljerne til den, der supporterer programmet.",
+            f"{PROG}: importen er stoppet: {len(prepared.plan.errors)} fejl i {prepared.path.name}. "
+            "Intet er skrevet. Ret fejlene, eller brug --valid-rows-only.",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+    else:
+        print(f"{PROG}: {refused.message}", file=sys.stderr)
+
+
+def _tell_older(older) -> None:
+    """Facts of an older extract that the project's newer state contradicts: not written."""
+    from fsm_desktop.domain.cpr import mask
+    from fsm_desktop.domain.danish import number
+
+    if not older:
+        return
+    print(
+        f"{PROG}: {number(len(older))} oplysninger i udtrækket er ældre end det, projektet har (ikke ændret):",
+        file=sys.stderr,
+    )
+    for fact in older[:20]:
+        print(f"{PROG}:   {mask(fact.citizen.cpr)} {fact}", file=sys.stderr)
+    if len(older) > 20:
+        print(f"{PROG}:   og {number(len(older) - 20)} flere", file=sys.stderr)
+
+
+def _tell_missing(missing) -> None:
+    """Citizens in the project but not in the extract: never changed here (the window can end them)."""
+    from fsm_desktop.domain.cpr import mask
+    from fsm_desktop.domain.danish import number
+
+    if not missing:
+        return
+    who = "1 borger står" if len(missing) == 1 else f"{number(len(missing))} borgere står"
+    print(
+        f"{PROG}: {who} i projektet, men ikke i udtrækket (de er ikke ændret; afslut dem i vinduet, "
+        "Import → Importér fil):",
+        file=sys.stderr,
+    )
+    for citizen in missing[:20]:
+        print(f"{PROG}:   {mask(citizen.cpr)} {citizen.name}", file=sys.stderr)
+    if len(missing) > 20:
+        print(f"{PROG}:   og {number(len(missing) - 20)} flere", file=sys.stderr)
+
+
+def _import_program_error(exc: Exception, committed: bool) -> int:
+    """A program error in an import: one line on stderr, the traceback in the log."""
+    import logging
+
+    from fsm_desktop import logs
+
+    # Neither the line nor the log may quote a citizen's data (fsm_desktop.logs).
+    where = f" ({type(exc).__name__}: {logs.scrub_message(str(exc))})"
+    try:
+        log = logs.setup(_log_folder())
+        if log is not None:  # else the traceback would go to stderr: the one line instead
+            logging.getLogger("fsm_desktop").error(
+                "Program error in '%s import'", PROG, exc_info=exc
+            )
+            where = f" Detaljerne står i {log}."
+    except Exception:  # no log to write: the error's name on the line instead
+        pass
+    state = "Importen er skrevet." if committed else "Intet er skrevet."
+    print(
+        f"{PROG}: importen mislykkedes på grund af en fejl i programmet. {state}{where} "
+        "Send detaljerne til den, der supporterer programmet.",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
 
 
 def _cmd_imports(args: argparse.Namespace) -> int:
@@ -780,103 +878,122 @@ def _cmd_handin(args: argparse.Namespace) -> int:
 
 
 def _cmd_merge(args: argparse.Namespace) -> int:
-    import json
-
-    from fsm_desktop.domain.danish import count
-    from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, conflict_line, summary_line
     from fsm_desktop.operations.sync import merge
-    from fsm_desktop.storage.sync import ChangeFilePassword, plan_merge, read_change_file
+    from fsm_desktop.storage.sync import plan_merge
 
     with _open_project(args.db, write=not args.dry_run, args=args) as project:
-        try:
-            changes = read_change_file(args.changes, project.key)
-        except ChangeFilePassword:
-            password = given_password(args)
-            if password is None and _terminal():
-                password = ask_password(f"Adgangskode til {args.changes}: ")
-            changes = read_change_file(args.changes, project.key, password)
+        changes = _read_changes(args, project)
         plan = plan_merge(project, changes)
-        label = changes.label
         undecided = bool(plan.conflicts) and args.prefer is None
         result = None
         if not args.dry_run and not undecided and plan.already_merged is None:
             result = merge(project, plan, prefer=args.prefer).value
-
-        def who(conflict) -> str:
-            return plan.names.get(conflict.citizen_id or "", "(ukendt borger)")
-
-        done = plan.already_merged
-        if done is not None:
-            message = (
-                f"{changes.path.name} er allerede indlæst {date_text(done.at)} kl. {done.at:%H.%M} af "
-                f"{done.by_user}. Intet er ændret."
-            )
-        elif result is not None:
-            message = (
-                f"Indlæst i {project.path.name}: {result.applied} ændringer og {result.audit_entries} poster i "
-                "ændringsloggen."
-            )
-        elif undecided:
-            message = (
-                f"{count(len(plan.conflicts), 'konflikt', 'konflikter')} skal afgøres: kør igen med --prefer team eller --prefer "
-                "laptop, eller indlæs filen i programmets vindue. Intet er ændret."
-            )
-        else:
-            message = "Prøvekørsel: intet er ændret."
+        message = _merge_message(project, changes, plan, result, undecided)
         if args.format == "json":
-            print(
-                json.dumps(
-                    {
-                        "message": message,
-                        "file": str(changes.path),
-                        "laptop": label,
-                        "handin": changes.seq,
-                        "already_merged": plan.already_merged is not None,
-                        "merged": result is not None,
-                        "dry_run": args.dry_run,
-                        "counts": plan.counts,
-                        "summary": summary_line(plan.counts),
-                        "changes": plan.to_apply,
-                        "audit_entries": len(plan.new_audit),
-                        "conflicts": [
-                            {
-                                "citizen": who(c),
-                                "citizen_id": c.citizen_id,
-                                "table": c.table,
-                                "key": list(c.key),
-                                "field": c.field,
-                                "kind": c.kind,
-                                "base": c.base,
-                                "team": c.team,
-                                "laptop": c.laptop,
-                                "decision": args.prefer,
-                            }
-                            for c in plan.conflicts
-                        ],
-                        "skipped": [
-                            {"table": ch.table, "key": list(ch.key), "reason": reason}
-                            for ch, reason in plan.skipped
-                        ],
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-        else:
-            if done is not None:
-                print(message)
-                return 0
-            print(f"Fra {label} (aflevering nr. {changes.seq}): {summary_line(plan.counts)}.")
-            for conflict in plan.conflicts:
-                line = conflict_line(conflict, who(conflict), label, plan.staff)
-                choice = f" → {CHOICE_WORDS[args.prefer]}" if args.prefer else ""
-                print(f"  Konflikt: {line}{choice}")
-            for change, reason in plan.skipped:
-                print(
-                    f"  Kan ikke indlæses: {TABLE_WORDS.get(change.table, change.table)} ({plan.names.get(str(change.row.get('citizen_id')), '')}) – {reason}"
-                )
+            _print_merge_json(args, changes, plan, result, message)
+        elif plan.already_merged is not None:
             print(message)
+            return 0
+        else:
+            _print_merge_table(args, changes, plan, message)
         return 1 if undecided else 0
+
+
+def _read_changes(args: argparse.Namespace, project):
+    """The change file: with the project's key, or else with its own password."""
+    from fsm_desktop.storage.sync import ChangeFilePassword, read_change_file
+
+    try:
+        return read_change_file(args.changes, project.key)
+    except ChangeFilePassword:
+        password = given_password(args)
+        if password is None and _terminal():
+            password = ask_password(f"Adgangskode til {args.changes}: ")
+        return read_change_file(args.changes, project.key, password)
+
+
+def _merge_message(project, changes, plan, result, undecided: bool) -> str:
+    """The merge's last line: what was done, or why nothing was."""
+    from fsm_desktop.domain.danish import count
+
+    done = plan.already_merged
+    if done is not None:
+        return (
+            f"{changes.path.name} er allerede indlæst {date_text(done.at)} kl. {done.at:%H.%M} af "
+            f"{done.by_user}. Intet er ændret."
+        )
+    if result is not None:
+        return (
+            f"Indlæst i {project.path.name}: {result.applied} ændringer og {result.audit_entries} poster i "
+            "ændringsloggen."
+        )
+    if undecided:
+        return (
+            f"{count(len(plan.conflicts), 'konflikt', 'konflikter')} skal afgøres: kør igen med --prefer team eller --prefer "
+            "laptop, eller indlæs filen i programmets vindue. Intet er ændret."
+        )
+    return "Prøvekørsel: intet er ændret."
+
+
+def _conflict_citizen(plan, conflict) -> str:
+    return plan.names.get(conflict.citizen_id or "", "(ukendt borger)")
+
+
+def _print_merge_json(args: argparse.Namespace, changes, plan, result, message: str) -> None:
+    import json
+
+    from fsm_desktop.domain.sync import summary_line
+
+    report = {
+        "message": message,
+        "file": str(changes.path),
+        "laptop": changes.label,
+        "handin": changes.seq,
+        "already_merged": plan.already_merged is not None,
+        "merged": result is not None,
+        "dry_run": args.dry_run,
+        "counts": plan.counts,
+        "summary": summary_line(plan.counts),
+        "changes": plan.to_apply,
+        "audit_entries": len(plan.new_audit),
+        "conflicts": [_conflict_json(plan, c, args.prefer) for c in plan.conflicts],
+        "skipped": [
+            {"table": ch.table, "key": list(ch.key), "reason": reason}
+            for ch, reason in plan.skipped
+        ],
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def _conflict_json(plan, c, prefer: str | None) -> dict:
+    return {
+        "citizen": _conflict_citizen(plan, c),
+        "citizen_id": c.citizen_id,
+        "table": c.table,
+        "key": list(c.key),
+        "field": c.field,
+        "kind": c.kind,
+        "base": c.base,
+        "team": c.team,
+        "laptop": c.laptop,
+        "decision": prefer,
+    }
+
+
+def _print_merge_table(args: argparse.Namespace, changes, plan, message: str) -> None:
+    from fsm_desktop.domain.sync import CHOICE_WORDS, TABLE_WORDS, conflict_line, summary_line
+
+    label = changes.label
+    print(f"Fra {label} (aflevering nr. {changes.seq}): {summary_line(plan.counts)}.")
+    for conflict in plan.conflicts:
+        line = conflict_line(conflict, _conflict_citizen(plan, conflict), label, plan.staff)
+        choice = f" → {CHOICE_WORDS[args.prefer]}" if args.prefer else ""
+        print(f"  Konflikt: {line}{choice}")
+    for change, reason in plan.skipped:
+        print(
+            f"  Kan ikke indlæses: {TABLE_WORDS.get(change.table, change.table)} ({plan.names.get(str(change.row.get('citizen_id')), '')}) – {reason}"
+        )
+    print(message)
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -929,6 +1046,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": _cmd_init,
+    "demo": _cmd_demo,
+    "measures": _cmd_measures,
+    "import": _cmd_import,
+    "imports": _cmd_imports,
+    "caseload": _cmd_caseload,
+    "stepup": _cmd_stepup,
+    "export": _cmd_export,
+    "template": _cmd_template,
+    "checkout": _cmd_checkout,
+    "handin": _cmd_handin,
+    "merge": _cmd_merge,
+}
+"""Each sub-command's function: its exit code."""
+
+
 def _log_folder():
     """The user's data folder, where the window keeps its log (Qt is imported only now)."""
     from fsm_desktop.app import log_folder
@@ -948,30 +1082,8 @@ def main(argv: Sequence[str] | None = None, standalone: bool = False) -> int:
             # A warning (SQLite's text on a damaged file) goes to the cleaned log, never
             # uncleaned to stderr; the folder is found only if something is logged.
             logs.setup_later(_log_folder)
-        if args.command == "init":
-            return _cmd_init(args)
-        if args.command == "demo":
-            return _cmd_demo(args)
-        if args.command == "measures":
-            return _cmd_measures(args)
-        if args.command == "import":
-            return _cmd_import(args)
-        if args.command == "imports":
-            return _cmd_imports(args)
-        if args.command == "caseload":
-            return _cmd_caseload(args)
-        if args.command == "stepup":
-            return _cmd_stepup(args)
-        if args.command == "export":
-            return _cmd_export(args)
-        if args.command == "template":
-            return _cmd_template(args)
-        if args.command == "checkout":
-            return _cmd_checkout(args)
-        if args.command == "handin":
-            return _cmd_handin(args)
-        if args.command == "merge":
-            return _cmd_merge(args)
+        if args.command:
+            return _COMMANDS[args.command](args)
         if args.db and args.demo:
             raise UsageError("brug enten --db eller --demo, ikke begge")
     except UsageError as exc:

@@ -176,24 +176,54 @@ def _window(obj: dict[str, Any], key: str, where: str) -> tuple[dt.date, dt.date
 
 
 def parse_template(data: Any) -> ProgramTemplate:
-    """Check a template (parsed JSON) and return it; raises ValidationError naming the field."""
+    """Check a template (parsed JSON) and return it; raises ValidationError naming the field.
+    The parts are checked in the order of the template, so the first error found is named."""
     if not isinstance(data, dict):
         raise _err("(rod)", "forventede et objekt")
+    key = _template_key(data)
+    name = _get(data, "name", "(rod)", str)
+    start, end = _template_period(data)
+    baseline = _date(data, "baseline_date", "(rod)")
+    target_group = _target_group(_get(data, "target_group", "(rod)", dict))
+    groups = _groups(_get(data, "groups", "(rod)", list))
+    measures = _measures(_get(data, "measures", "(rod)", list), {g.id for g in groups})
+    goals = [_goal(g, f"goals[{i}]") for i, g in enumerate(_get(data, "goals", "(rod)", list))]
+    return ProgramTemplate(
+        key=key,
+        name=name,
+        source=_get(data, "source", "(rod)", str, optional=True) or "",
+        start=start,
+        end=end,
+        baseline_date=baseline,
+        target_group=target_group,
+        groups=tuple(groups),
+        measures=tuple(measures),
+        goals=tuple(goals),
+        raw=data,
+    )
+
+
+def _template_key(data: dict[str, Any]) -> str:
+    """The template's format (one this program reads) and its key."""
     fmt = _get(data, "format", "(rod)", int)
     if fmt > FORMAT:
         raise _err("format", f"skabelonformat {fmt} er nyere end programmet kan læse ({FORMAT})")
-    key = _get(data, "key", "(rod)", str)
+    key: str = _get(data, "key", "(rod)", str)
     if not key or not key.replace("_", "").replace("-", "").isalnum():
         raise _err("key", "må kun indeholde bogstaver, tal, - og _")
-    name = _get(data, "name", "(rod)", str)
+    return key
+
+
+def _template_period(data: dict[str, Any]) -> tuple[dt.date, dt.date]:
     period = _get(data, "period", "(rod)", dict)
     start = _date(period, "start", "period")
     end = _date(period, "end", "period")
     if end < start:
         raise _err("period", "slutdatoen ligger før startdatoen")
-    baseline = _date(data, "baseline_date", "(rod)")
+    return start, end
 
-    tg = _get(data, "target_group", "(rod)", dict)
+
+def _target_group(tg: dict[str, Any]) -> TargetGroupSpec:
     benefits = tuple(
         _period_kind(b, f"target_group.benefits[{i}]")
         for i, b in enumerate(_get(tg, "benefits", "target_group", list))
@@ -207,7 +237,7 @@ def parse_template(data: Any) -> ProgramTemplate:
             raise _err(
                 f"target_group.leaving_reasons[{i}]", f"ukendt afgangsårsag »{reason}«"
             ) from None
-    target_group = TargetGroupSpec(
+    return TargetGroupSpec(
         description=_get(tg, "description", "target_group", str),
         benefits=benefits,
         min_age=min_age,
@@ -215,8 +245,10 @@ def parse_template(data: Any) -> ProgramTemplate:
         leaving_reasons=tuple(leaving),
     )
 
+
+def _groups(items: list[Any]) -> list[GroupSpec]:
     groups = []
-    for i, g in enumerate(_get(data, "groups", "(rod)", list)):
+    for i, g in enumerate(items):
         where = f"groups[{i}]"
         groups.append(
             GroupSpec(
@@ -225,116 +257,122 @@ def parse_template(data: Any) -> ProgramTemplate:
                 description=_get(g, "description", where, str, optional=True) or "",
             )
         )
-    group_ids = {g.id for g in groups}
-    if len(group_ids) != len(groups):
+    if len({g.id for g in groups}) != len(groups):
         raise _err("groups", "to grupper har samme id")
+    return groups
 
-    measures = []
-    for i, m in enumerate(_get(data, "measures", "(rod)", list)):
-        where = f"measures[{i}]"
-        pop = _get(m, "population", where, dict)
-        pop_groups = tuple(_get(pop, "groups", f"{where}.population", list))
-        for g in pop_groups:
-            if g not in group_ids:
-                raise _err(f"{where}.population.groups", f"gruppe {g} findes ikke i skabelonen")
-        qualifying = []
-        for j, q in enumerate(_get(m, "qualifying", where, list)):
-            if q not in EXTRA_SOURCES:
-                _period_kind(q, f"{where}.qualifying[{j}]")
-            qualifying.append(q)
-        thresholds = []
-        for j, t in enumerate(_get(m, "thresholds", where, list)):
-            twhere = f"{where}.thresholds[{j}]"
-            value = _get(t, "value", twhere, float)
-            payout = _get(t, "payout_share", twhere, float, optional=True)
-            if value < 0 or (payout is not None and not 0 <= payout <= 1):
-                raise _err(twhere, "tærskel og udbetalingsandel skal være positive (andel 0–1)")
-            thresholds.append(Threshold(value, payout, _get(t, "label", twhere, str)))
-        kind = _choice(_get(m, "kind", where, str), KINDS, f"{where}.kind")
-        if kind == "share" and any(t.value > 1 for t in thresholds):
-            raise _err(f"{where}.thresholds", "en andel skal ligge mellem 0 og 1")
-        window = _window(m, "window", where)
-        payout_window = _window(m, "payout_window", where)
-        qualifying_from = (
-            _date(m, "qualifying_from", where) if m.get("qualifying_from") is not None else None
-        )
-        if qualifying_from is not None:
-            if m.get("unit") != "period":
-                raise _err(f"{where}.qualifying_from", "bruges kun med enheden »period«")
-            if window is not None and qualifying_from > window[0]:
-                raise _err(f"{where}.qualifying_from", "skal ligge på eller før vinduets start")
-        measures.append(
-            MeasureSpec(
-                id=_get(m, "id", where, str),
-                name=_get(m, "name", where, str),
-                kind=kind,
-                unit=_choice(_get(m, "unit", where, str), UNITS, f"{where}.unit"),
-                aggregate=_choice(
-                    _get(m, "aggregate", where, str), AGGREGATES, f"{where}.aggregate"
-                ),
-                population=Population(
-                    rule=_choice(
-                        _get(pop, "rule", f"{where}.population", str),
-                        POPULATION_RULES,
-                        f"{where}.population.rule",
-                    ),
-                    groups=pop_groups,
-                    exclude_markings=tuple(
-                        _period_kind(k, f"{where}.population.exclude_markings[{j}]")
-                        for j, k in enumerate(
-                            _get(pop, "exclude_markings", f"{where}.population", list)
-                        )
-                    ),
-                ),
-                qualifying=tuple(qualifying),
-                never_qualifying=tuple(
-                    _period_kind(k, f"{where}.never_qualifying[{j}]")
-                    for j, k in enumerate(_get(m, "never_qualifying", where, list))
-                ),
-                direction=_choice(
-                    _get(m, "direction", where, str), DIRECTIONS, f"{where}.direction"
-                ),
-                thresholds=tuple(sorted(thresholds, key=lambda t: t.value)),
-                window=window,
-                payout_window=payout_window,
-                qualifying_from=qualifying_from,
-            )
-        )
+
+def _measures(items: list[Any], group_ids: set[int]) -> list[MeasureSpec]:
+    measures = [_measure(m, f"measures[{i}]", group_ids) for i, m in enumerate(items)]
     ids = [m.id for m in measures]
     if len(set(ids)) != len(ids):
         raise _err("measures", "to mål har samme id")
+    return measures
 
-    goals = []
-    for i, g in enumerate(_get(data, "goals", "(rod)", list)):
-        where = f"goals[{i}]"
-        targets = _get(g, "targets", where, dict)
-        clean: dict[str, float] = {}
-        for month, value in targets.items():
-            _month_key(month, f"{where}.targets")
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise _err(f"{where}.targets.{month}", "skal være et tal")
-            clean[month] = float(value)
-        goals.append(
-            Goal(
-                measure=_get(g, "measure", where, str),
-                label=_get(g, "label", where, str),
-                targets=clean,
-                unit=_choice(_get(g, "unit", where, str), ("share", "count"), f"{where}.unit"),
-            )
-        )
 
-    return ProgramTemplate(
-        key=key,
-        name=name,
-        source=_get(data, "source", "(rod)", str, optional=True) or "",
-        start=start,
-        end=end,
-        baseline_date=baseline,
-        target_group=target_group,
-        groups=tuple(groups),
-        measures=tuple(measures),
-        goals=tuple(goals),
-        raw=data,
+def _measure(m: Any, where: str, group_ids: set[int]) -> MeasureSpec:
+    """One measure. Its parts are checked in this order (the first error found is named)."""
+    pop = _get(m, "population", where, dict)
+    pop_groups = _population_groups(pop, where, group_ids)
+    qualifying = _qualifying(m, where)
+    thresholds = _thresholds(m, where)
+    kind = _choice(_get(m, "kind", where, str), KINDS, f"{where}.kind")
+    if kind == "share" and any(t.value > 1 for t in thresholds):
+        raise _err(f"{where}.thresholds", "en andel skal ligge mellem 0 og 1")
+    window = _window(m, "window", where)
+    payout_window = _window(m, "payout_window", where)
+    qualifying_from = _qualifying_from(m, where, window)
+    return MeasureSpec(
+        id=_get(m, "id", where, str),
+        name=_get(m, "name", where, str),
+        kind=kind,
+        unit=_choice(_get(m, "unit", where, str), UNITS, f"{where}.unit"),
+        aggregate=_choice(_get(m, "aggregate", where, str), AGGREGATES, f"{where}.aggregate"),
+        population=_population(pop, where, pop_groups),
+        qualifying=tuple(qualifying),
+        never_qualifying=tuple(
+            _period_kind(k, f"{where}.never_qualifying[{j}]")
+            for j, k in enumerate(_get(m, "never_qualifying", where, list))
+        ),
+        direction=_choice(_get(m, "direction", where, str), DIRECTIONS, f"{where}.direction"),
+        thresholds=tuple(sorted(thresholds, key=lambda t: t.value)),
+        window=window,
+        payout_window=payout_window,
+        qualifying_from=qualifying_from,
+    )
+
+
+def _population_groups(pop: dict[str, Any], where: str, group_ids: set[int]) -> tuple[int, ...]:
+    pop_groups = tuple(_get(pop, "groups", f"{where}.population", list))
+    for g in pop_groups:
+        if g not in group_ids:
+            raise _err(f"{where}.population.groups", f"gruppe {g} findes ikke i skabelonen")
+    return pop_groups
+
+
+def _population(pop: dict[str, Any], where: str, groups: tuple[int, ...]) -> Population:
+    return Population(
+        rule=_choice(
+            _get(pop, "rule", f"{where}.population", str),
+            POPULATION_RULES,
+            f"{where}.population.rule",
+        ),
+        groups=groups,
+        exclude_markings=tuple(
+            _period_kind(k, f"{where}.population.exclude_markings[{j}]")
+            for j, k in enumerate(_get(pop, "exclude_markings", f"{where}.population", list))
+        ),
+    )
+
+
+def _qualifying(m: dict[str, Any], where: str) -> list[str]:
+    """The sources that count: period kinds, paid hours or a job broker."""
+    qualifying = []
+    for j, q in enumerate(_get(m, "qualifying", where, list)):
+        if q not in EXTRA_SOURCES:
+            _period_kind(q, f"{where}.qualifying[{j}]")
+        qualifying.append(q)
+    return qualifying
+
+
+def _thresholds(m: dict[str, Any], where: str) -> list[Threshold]:
+    thresholds = []
+    for j, t in enumerate(_get(m, "thresholds", where, list)):
+        twhere = f"{where}.thresholds[{j}]"
+        value = _get(t, "value", twhere, float)
+        payout = _get(t, "payout_share", twhere, float, optional=True)
+        if value < 0 or (payout is not None and not 0 <= payout <= 1):
+            raise _err(twhere, "tærskel og udbetalingsandel skal være positive (andel 0–1)")
+        thresholds.append(Threshold(value, payout, _get(t, "label", twhere, str)))
+    return thresholds
+
+
+def _qualifying_from(
+    m: dict[str, Any], where: str, window: tuple[dt.date, dt.date] | None
+) -> dt.date | None:
+    if m.get("qualifying_from") is None:
+        return None
+    qualifying_from = _date(m, "qualifying_from", where)
+    if m.get("unit") != "period":
+        raise _err(f"{where}.qualifying_from", "bruges kun med enheden »period«")
+    if window is not None and qualifying_from > window[0]:
+        raise _err(f"{where}.qualifying_from", "skal ligge på eller før vinduets start")
+    return qualifying_from
+
+
+def _goal(g: Any, where: str) -> Goal:
+    targets = _get(g, "targets", where, dict)
+    clean: dict[str, float] = {}
+    for month, value in targets.items():
+        _month_key(month, f"{where}.targets")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _err(f"{where}.targets.{month}", "skal være et tal")
+        clean[month] = float(value)
+    return Goal(
+        measure=_get(g, "measure", where, str),
+        label=_get(g, "label", where, str),
+        targets=clean,
+        unit=_choice(_get(g, "unit", where, str), ("share", "count"), f"{where}.unit"),
     )
 
 

@@ -35,9 +35,21 @@ def _run(db: Database, *statements: str) -> None:
 
 @migrations(name="0001_initial")
 def m0001_initial(db: Database) -> None:
+    _initiative_tables(db)
+    _people_tables(db)
+    _period_tables(db)
+    _board_tables(db)
+    _contact_tables(db)
+    _stepup_tables(db)
+    _audit_tables(db)
+    # Inside the migration's transaction, so it never lags behind the applied migrations.
+    db.execute("PRAGMA user_version = 1")
+
+
+def _initiative_tables(db: Database) -> None:
+    """The initiative (exactly one row) and its status-sheet goals."""
     _run(
         db,
-        # --- the initiative: exactly one row -----------------------------------------------
         """CREATE TABLE initiative (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             program TEXT NOT NULL,
@@ -59,7 +71,13 @@ def m0001_initial(db: Database) -> None:
             unit TEXT NOT NULL CHECK (unit IN ('share', 'count')),
             targets TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(targets))
         )""",
-        # --- people ---------------------------------------------------------------------------
+    )
+
+
+def _people_tables(db: Database) -> None:
+    """Staff and citizens."""
+    _run(
+        db,
         """CREATE TABLE staff (
             id TEXT PRIMARY KEY,
             initials TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -85,7 +103,13 @@ def m0001_initial(db: Database) -> None:
             CHECK ((exit_date IS NULL) = (exit_reason IS NULL))
         )""",
         "CREATE INDEX citizen_name ON citizen(name)",
-        # --- typed periods: benefits, offers, outcomes, markings ------------------------------
+    )
+
+
+def _period_tables(db: Database) -> None:
+    """Typed periods, paid hours and assignments to staff."""
+    _run(
+        db,
         """CREATE TABLE period (
             id TEXT PRIMARY KEY,
             citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
@@ -117,7 +141,13 @@ def m0001_initial(db: Database) -> None:
         )""",
         "CREATE INDEX assignment_citizen ON assignment(citizen_id, role, start)",
         "CREATE INDEX assignment_staff ON assignment(staff_id)",
-        # --- the four-way board: current placement + the move log -----------------------------
+    )
+
+
+def _board_tables(db: Database) -> None:
+    """The four-way board: current placement and the move log."""
+    _run(
+        db,
         """CREATE TABLE placement (
             citizen_id TEXT PRIMARY KEY REFERENCES citizen(id) ON DELETE CASCADE,
             board_column TEXT NOT NULL CHECK (board_column IN
@@ -136,7 +166,13 @@ def m0001_initial(db: Database) -> None:
             reason TEXT NOT NULL DEFAULT ''
         )""",
         "CREATE INDEX board_move_citizen ON board_move(citizen_id, at)",
-        # --- contacts, status facts, network --------------------------------------------------
+    )
+
+
+def _contact_tables(db: Database) -> None:
+    """Contacts, status facts, network."""
+    _run(
+        db,
         """CREATE TABLE contact (
             id TEXT PRIMARY KEY,
             citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
@@ -161,7 +197,13 @@ def m0001_initial(db: Database) -> None:
             relation TEXT NOT NULL DEFAULT '',
             phone TEXT NOT NULL DEFAULT ''
         )""",
-        # --- step-up meetings ------------------------------------------------------------------
+    )
+
+
+def _stepup_tables(db: Database) -> None:
+    """Step-up meetings, their participants and plans."""
+    _run(
+        db,
         """CREATE TABLE stepup_meeting (
             id TEXT PRIMARY KEY,
             citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
@@ -185,7 +227,13 @@ def m0001_initial(db: Database) -> None:
             responsible TEXT NOT NULL DEFAULT '',
             note TEXT NOT NULL DEFAULT ''
         )""",
-        # --- the audit log: append only -------------------------------------------------------
+    )
+
+
+def _audit_tables(db: Database) -> None:
+    """The audit log: append only."""
+    _run(
+        db,
         """CREATE TABLE audit_log (
             id TEXT PRIMARY KEY,
             at TEXT NOT NULL,
@@ -203,8 +251,6 @@ def m0001_initial(db: Database) -> None:
            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
         """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
-        # Inside the migration's transaction, so it never lags behind the applied migrations.
-        "PRAGMA user_version = 1",
     )
 
 

@@ -22,7 +22,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, SupportsInt, cast, overload
+from typing import Any, Literal, SupportsInt, cast, overload
 
 from fsm_desktop.domain.danish import count
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
@@ -169,6 +169,47 @@ def checkout(
     """A laptop copy of ``team`` at ``out`` (a new file; nothing is left behind on failure)."""
     now = now or _now()
     out = Path(out).expanduser().absolute()
+    _check_checkout(team, out)
+    staff_id = None
+    if job_broker:
+        staff_id, job_broker = _job_broker(team, job_broker)
+    team_id = project_id(team, create=True)
+    laptop_id = new_id()
+    label = f"bærbar {job_broker}" if job_broker else f"bærbar {team.user}"
+    copy = LaptopCopy(
+        team_id=team_id,
+        laptop_id=laptop_id,
+        label=label,
+        taken_at=now.isoformat(),
+        taken_by=team.user,
+        team_path=str(team.path),
+        job_broker=job_broker,
+    )
+    copy = _write_laptop_file(team, out, copy)
+    try:
+        # Recorded once the copy is in place: a checkout that failed leaves no trace in the team
+        # copy either.
+        with team.db.atomic():
+            team.db.execute(
+                "INSERT INTO sync_checkout (id, at, by_user, label, job_broker, target) VALUES (?, ?, ?, ?, ?, ?)",
+                [laptop_id, now.isoformat(), team.user, label, job_broker, str(out)],
+            )
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    citizens = team.db.execute("SELECT count(*) FROM citizen").fetchone()[0]
+    own = None
+    if staff_id is not None:
+        own = team.db.execute(
+            "SELECT count(DISTINCT citizen_id) FROM assignment WHERE staff_id = ? AND role = 'jobformidler' "
+            "AND (end IS NULL OR end >= ?)",
+            [staff_id, now.date().isoformat()],
+        ).fetchone()[0]
+    return Checkout(out, copy, citizens, own)
+
+
+def _check_checkout(team: Project, out: Path) -> None:
+    """A laptop copy is taken from a writable, encrypted team copy to a new .fsm file."""
     if read_laptop_copy(team.db) is not None:
         raise SyncError(
             "Dette er en bærbar kopi. En bærbar kopi tages med fra teamkopien, ikke fra en anden bærbar kopi."
@@ -192,29 +233,24 @@ def checkout(
             "Filen {path} findes allerede. Vælg et andet navn, eller slet den gamle kopi først.",
             path=str(out),
         )
-    staff_id = None
-    if job_broker:
-        row = team.db.execute(
-            "SELECT id, initials FROM staff WHERE initials = ? COLLATE NOCASE", [job_broker.strip()]
-        ).fetchone()
-        if row is None:
-            raise SyncError(
-                "Der er ingen medarbejder med initialerne »{initials}« i projektet.",
-                initials=job_broker,
-            )
-        staff_id, job_broker = row
-    team_id = project_id(team, create=True)
-    laptop_id = new_id()
-    label = f"bærbar {job_broker}" if job_broker else f"bærbar {team.user}"
-    copy = LaptopCopy(
-        team_id=team_id,
-        laptop_id=laptop_id,
-        label=label,
-        taken_at=now.isoformat(),
-        taken_by=team.user,
-        team_path=str(team.path),
-        job_broker=job_broker,
-    )
+
+
+def _job_broker(team: Project, initials: str) -> tuple[str, str]:
+    """The job broker taking the copy along: staff id and initials as the project has them."""
+    row = team.db.execute(
+        "SELECT id, initials FROM staff WHERE initials = ? COLLATE NOCASE", [initials.strip()]
+    ).fetchone()
+    if row is None:
+        raise SyncError(
+            "Der er ingen medarbejder med initialerne »{initials}« i projektet.",
+            initials=initials,
+        )
+    staff_id, found = row
+    return staff_id, found
+
+
+def _write_laptop_file(team: Project, out: Path, copy: LaptopCopy) -> LaptopCopy:
+    """The laptop copy's file with its bases; the copy's record as written in it."""
     try:
         with new_file(out) as building:
             # SQLite's backup is one consistent state of the file; the base is made from the
@@ -244,26 +280,7 @@ def checkout(
                 else "databasen svarede med en fejl",
             ) from None
         raise
-    try:
-        # Recorded once the copy is in place: a checkout that failed leaves no trace in the team
-        # copy either.
-        with team.db.atomic():
-            team.db.execute(
-                "INSERT INTO sync_checkout (id, at, by_user, label, job_broker, target) VALUES (?, ?, ?, ?, ?, ?)",
-                [laptop_id, now.isoformat(), team.user, label, job_broker, str(out)],
-            )
-    except BaseException:
-        out.unlink(missing_ok=True)
-        raise
-    citizens = team.db.execute("SELECT count(*) FROM citizen").fetchone()[0]
-    own = None
-    if staff_id is not None:
-        own = team.db.execute(
-            "SELECT count(DISTINCT citizen_id) FROM assignment WHERE staff_id = ? AND role = 'jobformidler' "
-            "AND (end IS NULL OR end >= ?)",
-            [staff_id, now.date().isoformat()],
-        ).fetchone()[0]
-    return Checkout(out, copy, citizens, own)
+    return copy
 
 
 # --- hand back ------------------------------------------------------------------------------------
@@ -360,19 +377,7 @@ def handin(
         changes = diff(conn)
         audit = _new_audit_rows(conn, copy.audit_rowid)
         seq = copy.seq + 1
-        meta = {
-            "format": "fsm-desktop-changes",
-            "file_id": new_id(),
-            "project_id": copy.team_id,
-            "laptop_id": copy.laptop_id,
-            "label": copy.label,
-            "seq": seq,
-            "schema_version": SCHEMA_VERSION,
-            "taken_at": copy.taken_at,
-            "handed_at": now.isoformat(),
-            "handed_by": laptop.user,
-        }
-        _write_change_file(out, laptop.key, meta, changes, audit)
+        _write_change_file(out, laptop.key, _handin_meta(laptop, copy, seq, now), changes, audit)
         if keep_working:
             _refresh_bases(conn)
             updated = LaptopCopy(**{**copy.__dict__, "seq": seq, "audit_rowid": _audit_rowid(conn)})
@@ -392,6 +397,24 @@ def handin(
         # team copy (a hand-back after this one is refused).
         laptop._set_read_only(ReadOnlyProject(updated.handed_back_sentence() or ""))
     return Handin(out, seq, count_changes(changes), len(changes), len(audit), keep_working)
+
+
+def _handin_meta(
+    laptop: Project, copy: LaptopCopy, seq: int, now: dt.datetime
+) -> dict[str, object]:
+    """A change file's meta data: which project and laptop copy, which hand-back, by whom."""
+    return {
+        "format": "fsm-desktop-changes",
+        "file_id": new_id(),
+        "project_id": copy.team_id,
+        "laptop_id": copy.laptop_id,
+        "label": copy.label,
+        "seq": seq,
+        "schema_version": SCHEMA_VERSION,
+        "taken_at": copy.taken_at,
+        "handed_at": now.isoformat(),
+        "handed_by": laptop.user,
+    }
 
 
 def _write_change_file(
@@ -420,24 +443,7 @@ def _write_change_file(
                 )
                 conn.executemany(
                     "INSERT INTO change (tbl, key, base, new) VALUES (?, ?, ?, ?)",
-                    [
-                        (
-                            c.table,
-                            json.dumps(list(c.key), ensure_ascii=False),
-                            None if c.base is None else json.dumps(c.base, ensure_ascii=False),
-                            None if c.new is None else json.dumps(c.new, ensure_ascii=False),
-                        )
-                        for c in changes
-                    ]
-                    + [
-                        (
-                            APPEND_ONLY,
-                            json.dumps([row["id"]]),
-                            None,
-                            json.dumps(row, ensure_ascii=False),
-                        )
-                        for row in audit
-                    ],
+                    _change_rows(changes, audit),
                 )
                 conn.execute("COMMIT")
             finally:
@@ -450,6 +456,30 @@ def _write_change_file(
             path=str(out),
             reason=os_reason(exc) if isinstance(exc, OSError) else "databasen svarede med en fejl",
         ) from None
+
+
+def _change_rows(
+    changes: Sequence[Change], audit: Sequence[Mapping[str, object]]
+) -> list[tuple[str, str, str | None, str | None]]:
+    """A change file's rows: the changes (key, base and new values as JSON), then the audit log's
+    new entries."""
+    return [
+        (
+            c.table,
+            json.dumps(list(c.key), ensure_ascii=False),
+            None if c.base is None else json.dumps(c.base, ensure_ascii=False),
+            None if c.new is None else json.dumps(c.new, ensure_ascii=False),
+        )
+        for c in changes
+    ] + [
+        (
+            APPEND_ONLY,
+            json.dumps([row["id"]]),
+            None,
+            json.dumps(row, ensure_ascii=False),
+        )
+        for row in audit
+    ]
 
 
 # --- read a change file ---------------------------------------------------------------------------
@@ -491,54 +521,16 @@ def read_change_file(
     has the team's key), else with ``password`` (the team's password was changed since: the
     salt stays, so the team's key is tried first, then the password's)."""
     path = Path(path).expanduser().absolute()
-    unusable = "Filen {path} er ikke en ændringsfil fra en bærbar kopi, eller den er beskadiget."
     if not path.is_file():
         raise SyncError("Ændringsfilen {path} findes ikke.", path=str(path))
     try:
         salt = keys.file_salt(path)
     except dbapi.Error:
-        raise SyncError(unusable, path=str(path)) from None
-    tries: list[Key | None] = [None]
-    if salt is not None:
-        tries = []
-        if key is not None and key.salt == salt:
-            tries.append(key)
-        if password is not None:
-            tries.append(keys.derive(password, salt))
-        if not tries:
-            raise ChangeFilePassword(
-                "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien. Angiv den bærbare kopis "
-                "adgangskode.",
-                name=path.name,
-            )
-    conn = None
-    for use in tries:
-        try:
-            conn = dbapi.connect(sqlite_uri(path) + "?mode=ro", uri=True)
-        except dbapi.Error:
-            raise SyncError(unusable, path=str(path)) from None
-        try:
-            keys.apply(conn, use)
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            break
-        except dbapi.DatabaseError:
-            conn.close()
-            conn = None
-    if conn is None:
-        if salt is None:
-            raise SyncError(unusable, path=str(path))
-        if password is None:
-            raise ChangeFilePassword(
-                "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien har nu. Angiv den "
-                "adgangskode, den bærbare kopi blev taget med.",
-                name=path.name,
-            )
-        raise SyncError(
-            "Forkert adgangskode til ændringsfilen {name}. Intet er ændret.", name=path.name
-        )
+        raise SyncError(_UNUSABLE, path=str(path)) from None
+    conn, app_id = _open_change_file(path, salt, _keys_to_try(path, salt, key, password), password)
     try:
         if app_id != CHANGES_APPLICATION_ID:
-            raise SyncError(unusable, path=str(path))
+            raise SyncError(_UNUSABLE, path=str(path))
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != CHANGES_FORMAT:
             raise SyncError(
@@ -546,31 +538,88 @@ def read_change_file(
                 "bærbare og på teamkopien.",
                 name=path.name,
             )
-        meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
-        changes: list[Change] = []
-        audit: list[dict] = []
-        for table, key_text, base, new in conn.execute(
-            "SELECT tbl, key, base, new FROM change ORDER BY n"
-        ):
-            if table == APPEND_ONLY:
-                audit.append(json.loads(new))
-                continue
-            changes.append(
-                Change(
-                    table,
-                    tuple(json.loads(key_text)),
-                    None if base is None else json.loads(base),
-                    None if new is None else json.loads(new),
-                )
-            )
-        for name in ("file_id", "project_id", "laptop_id", "seq", "schema_version"):
-            if name not in meta:
-                raise KeyError(name)
-        int(meta["seq"])
+        return _read_change_rows(conn, path)
     except (dbapi.Error, ValueError, KeyError, TypeError):
-        raise SyncError(unusable, path=str(path)) from None
+        raise SyncError(_UNUSABLE, path=str(path)) from None
     finally:
         conn.close()
+
+
+_UNUSABLE = "Filen {path} er ikke en ændringsfil fra en bærbar kopi, eller den er beskadiget."
+
+
+def _keys_to_try(
+    path: Path, salt: bytes | None, key: Key | None, password: str | None
+) -> list[Key | None]:
+    """The keys a change file may open with: none for a plain file, else the team's key (when
+    its salt matches) and the password's."""
+    if salt is None:
+        return [None]
+    tries: list[Key | None] = []
+    if key is not None and key.salt == salt:
+        tries.append(key)
+    if password is not None:
+        tries.append(keys.derive(password, salt))
+    if not tries:
+        raise ChangeFilePassword(
+            "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien. Angiv den bærbare kopis "
+            "adgangskode.",
+            name=path.name,
+        )
+    return tries
+
+
+def _open_change_file(
+    path: Path, salt: bytes | None, tries: list[Key | None], password: str | None
+) -> tuple[Any, int]:
+    """The change file opened read-only with the first key that reads it, and its application id."""
+    for use in tries:
+        try:
+            conn = dbapi.connect(sqlite_uri(path) + "?mode=ro", uri=True)
+        except dbapi.Error:
+            raise SyncError(_UNUSABLE, path=str(path)) from None
+        try:
+            keys.apply(conn, use)
+            return conn, conn.execute("PRAGMA application_id").fetchone()[0]
+        except dbapi.DatabaseError:
+            conn.close()
+    if salt is None:
+        raise SyncError(_UNUSABLE, path=str(path))
+    if password is None:
+        raise ChangeFilePassword(
+            "Ændringsfilen {name} er krypteret med en anden adgangskode end teamkopien har nu. Angiv den "
+            "adgangskode, den bærbare kopi blev taget med.",
+            name=path.name,
+        )
+    raise SyncError(
+        "Forkert adgangskode til ændringsfilen {name}. Intet er ændret.", name=path.name
+    )
+
+
+def _read_change_rows(conn, path: Path) -> ChangeFile:
+    """The change file's meta data, changes and audit entries (KeyError, ValueError … when it
+    lacks one it must have)."""
+    meta = {k: json.loads(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+    changes: list[Change] = []
+    audit: list[dict] = []
+    for table, key_text, base, new in conn.execute(
+        "SELECT tbl, key, base, new FROM change ORDER BY n"
+    ):
+        if table == APPEND_ONLY:
+            audit.append(json.loads(new))
+            continue
+        changes.append(
+            Change(
+                table,
+                tuple(json.loads(key_text)),
+                None if base is None else json.loads(base),
+                None if new is None else json.loads(new),
+            )
+        )
+    for name in ("file_id", "project_id", "laptop_id", "seq", "schema_version"):
+        if name not in meta:
+            raise KeyError(name)
+    int(meta["seq"])
     return ChangeFile(path, meta, changes, audit)
 
 
@@ -748,6 +797,26 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
     """The preview: what the change file does to the team copy, and what needs a decision.
     Refuses (:class:`SyncError`) a file of another project, another schema, or one that comes
     before an earlier hand-back of the same laptop copy was merged."""
+    _check_mergeable(team, changes)
+    plan = MergePlan(changes)
+    done = {r.file_id: r for r in merges(team)}
+    if changes.file_id in done:
+        plan.already_merged = done[changes.file_id]
+        return plan
+    _check_order(team.db.conn, changes)
+    conn = team.db.conn
+    planner = _Planner(conn, changes)
+    planner.plan_rows(changes.changes, plan)
+    _replaced_participants(conn, plan, planner.citizen_of)
+    plan.new_audit = _new_audit(conn, changes)
+    plan.counts = count_changes(row.change for row in plan.rows if not row.already)
+    _name_citizens(conn, plan, planner)
+    plan.staff = {r[0]: r[1] for r in conn.execute("SELECT id, initials FROM staff")}
+    return plan
+
+
+def _check_mergeable(team: Project, changes: ChangeFile) -> None:
+    """The change file belongs in this team copy: of this project, with this schema."""
     if read_laptop_copy(team.db) is not None:
         raise SyncError("Dette er en bærbar kopi. Ændringer indlæses i teamkopien.")
     meta = changes.meta
@@ -768,24 +837,59 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
             theirs=str(meta.get("schema_version")),
             ours=str(SCHEMA_VERSION),
         )
-    plan = MergePlan(changes)
-    done = {r.file_id: r for r in merges(team)}
-    if changes.file_id in done:
-        plan.already_merged = done[changes.file_id]
-        return plan
-    _check_order(team.db.conn, changes)
-    conn = team.db.conn
-    pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
-    fks = _foreign_keys(conn)
-    children = {
-        parent: [(child, col) for child, links in fks.items() for col, p, _ in links if p == parent]
-        for parent in SYNCED_TABLES
-    }
-    file_rows: dict[tuple[str, tuple], Change] = {(c.table, c.key): c for c in changes.changes}
-    deleted = {(c.table, c.key) for c in changes.changes if c.op == "delete"}
-    meetings: dict[object, str | None] = {}
 
-    def citizen_of(change: Change) -> str | None:
+
+#: What a row's missing parent is called, by its table (else "det, den hører til").
+_PARENT_WORDS = {"citizen": "borgeren", "staff": "medarbejderen"}
+
+
+class _Planner:
+    """What planning a merge's rows shares: the team copy's keys and links, the file's rows,
+    and the rows merged so far."""
+
+    def __init__(self, conn, changes: ChangeFile) -> None:
+        self.conn = conn
+        self.pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
+        self.fks = _foreign_keys(conn)
+        self.children = {
+            parent: [
+                (child, col)
+                for child, links in self.fks.items()
+                for col, p, _ in links
+                if p == parent
+            ]
+            for parent in SYNCED_TABLES
+        }
+        self.file_rows: dict[tuple[str, tuple], Change] = {
+            (c.table, c.key): c for c in changes.changes
+        }
+        self.deleted = {(c.table, c.key) for c in changes.changes if c.op == "delete"}
+        self.meetings: dict[object, str | None] = {}
+        self.merged: dict[tuple[str, tuple], RowMerge] = {}
+
+    def plan_rows(self, changes: Sequence[Change], plan: MergePlan) -> None:
+        """Each change of the file merged three ways with the team's row, or skipped (one loop,
+        its names local: it runs once per changed row)."""
+        conn, pks, merged, citizen_of = self.conn, self.pks, self.merged, self.citizen_of
+        for change in changes:
+            if change.table not in pks:
+                continue
+            team_row = _team_row(conn, change.table, pks[change.table], change.key)
+            merge = merge_row(change, team_row, citizen_of(change))
+            needs_insert = (team_row is None and change.op == "insert") or any(
+                c.kind == "deleted_on_team" for c in merge.conflicts
+            )
+            if needs_insert:
+                reason, merge.requires = self.parent_of(change)
+                if reason is not None:
+                    plan.skipped.append((change, reason))
+                    continue
+            if change.op == "delete" and team_row is not None and not merge.conflicts:
+                self._check_children(change, merge)
+            merged[(change.table, change.key)] = merge
+            plan.rows.append(merge)
+
+    def citizen_of(self, change: Change) -> str | None:
         row = change.row
         if change.table == "citizen":
             return str(change.key[0])
@@ -795,85 +899,70 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
         meeting = row.get("meeting_id")
         if meeting is None:
             return None
-        if meeting not in meetings:
-            other = file_rows.get(("stepup_meeting", (meeting,)))
-            if other is not None:
-                meetings[meeting] = cast("str | None", other.row.get("citizen_id"))
-            else:
-                found = conn.execute(
-                    "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting]
-                ).fetchone()
-                meetings[meeting] = found[0] if found else None
-        return meetings[meeting]
+        if meeting not in self.meetings:
+            self.meetings[meeting] = self._meeting_citizen(meeting)
+        return self.meetings[meeting]
 
-    merged: dict[tuple[str, tuple], RowMerge] = {}
+    def _meeting_citizen(self, meeting: object) -> str | None:
+        """The citizen of a step-up meeting: in the file, else in the team copy."""
+        other = self.file_rows.get(("stepup_meeting", (meeting,)))
+        if other is not None:
+            return cast("str | None", other.row.get("citizen_id"))
+        found = self.conn.execute(
+            "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting]
+        ).fetchone()
+        return found[0] if found else None
 
-    def parent_of(change: Change) -> tuple[str | None, list[str]]:
+    def parent_of(self, change: Change) -> tuple[str | None, list[str]]:
         """Why a row to be added cannot be (its parent is gone from the team copy), else the
         conflicts its parents wait for: a parent the team deleted and the laptop changed comes
         back only if the project leader takes the laptop's, and the row with it."""
         row = change.row
         requires: list[str] = []
-        for col, parent, parent_col in fks.get(change.table, []):
+        for col, parent, parent_col in self.fks.get(change.table, []):
             value = row.get(col)
             if value is None or (parent not in SYNCED_TABLES and parent != "staff"):
                 continue
             if (
-                conn.execute(
+                self.conn.execute(
                     f"SELECT 1 FROM {parent} WHERE {_q(parent_col)} = ?", [value]
                 ).fetchone()
                 is not None
             ):
                 continue
-            upper = merged.get((parent, (value,)))
+            upper = self.merged.get((parent, (value,)))
             if upper is not None and upper.change.op != "delete" and not upper.already:
                 requires += upper.requires + [
                     c.id for c in upper.conflicts if c.kind == "deleted_on_team"
                 ]
                 continue  # the file adds the parent (or brings it back), and this row with it
-            what = (
-                "borgeren"
-                if parent == "citizen"
-                else "medarbejderen"
-                if parent == "staff"
-                else "det, den hører til"
-            )
+            what = _PARENT_WORDS.get(parent, "det, den hører til")
             return f"{what} findes ikke længere i teamkopien", []
         return None, requires
 
-    for change in changes.changes:
-        if change.table not in pks:
-            continue
-        team_row = _team_row(conn, change.table, pks[change.table], change.key)
-        merge = merge_row(change, team_row, citizen_of(change))
-        needs_insert = (team_row is None and change.op == "insert") or any(
-            c.kind == "deleted_on_team" for c in merge.conflicts
-        )
-        if needs_insert:
-            reason, merge.requires = parent_of(change)
-            if reason is not None:
-                plan.skipped.append((change, reason))
-                continue
-        if change.op == "delete" and team_row is not None and not merge.conflicts:
-            for child, col in children.get(change.table, []):
-                child_pk = pks[child]
-                rows = conn.execute(
-                    f"SELECT {', '.join(_q(c) for c in child_pk)} FROM {child} WHERE {_q(col)} = ?",
-                    [change.key[0]],
-                ).fetchall()
-                if any((child, tuple(r)) not in deleted for r in rows):
-                    merge.conflicts.append(
-                        Conflict(
-                            change.table,
-                            change.key,
-                            "deleted_on_laptop",
-                            citizen_id=citizen_of(change),
-                        )
+    def _check_children(self, change: Change, merge: RowMerge) -> None:
+        """A row the laptop deleted still has rows in the team copy that the file does not
+        delete (the team added them): a conflict."""
+        for child, col in self.children.get(change.table, []):
+            child_pk = self.pks[child]
+            rows = self.conn.execute(
+                f"SELECT {', '.join(_q(c) for c in child_pk)} FROM {child} WHERE {_q(col)} = ?",
+                [change.key[0]],
+            ).fetchall()
+            if any((child, tuple(r)) not in self.deleted for r in rows):
+                merge.conflicts.append(
+                    Conflict(
+                        change.table,
+                        change.key,
+                        "deleted_on_laptop",
+                        citizen_id=self.citizen_of(change),
                     )
-                    break
-        merged[(change.table, change.key)] = merge
-        plan.rows.append(merge)
-    _replaced_participants(conn, plan, citizen_of)
+                )
+                return
+
+
+def _new_audit(conn, changes: ChangeFile) -> list[dict]:
+    """The laptop's audit entries the team copy does not have yet."""
     known_audit: set[object] = set()
     ids = [row.get("id") for row in changes.audit]
     for start in range(0, len(ids), 500):
@@ -884,19 +973,20 @@ def plan_merge(team: Project, changes: ChangeFile) -> MergePlan:
                 f"SELECT id FROM audit_log WHERE id IN ({', '.join('?' * len(chunk))})", chunk
             )
         )
-    plan.new_audit = [row for row in changes.audit if row.get("id") not in known_audit]
-    plan.counts = count_changes(row.change for row in plan.rows if not row.already)
+    return [row for row in changes.audit if row.get("id") not in known_audit]
+
+
+def _name_citizens(conn, plan: MergePlan, planner: _Planner) -> None:
+    """The names of the citizens the conflicts and the skipped changes are about."""
     wanted = {c.citizen_id for c in plan.conflicts if c.citizen_id} | {
-        citizen_of(change) for change, _ in plan.skipped
+        planner.citizen_of(change) for change, _ in plan.skipped
     } - {None}
     for cid in wanted:
         found = conn.execute("SELECT name FROM citizen WHERE id = ?", [cid]).fetchone()
         if found is None:
-            other = file_rows.get(("citizen", (cid,)))
+            other = planner.file_rows.get(("citizen", (cid,)))
             found = (other.row.get("name"),) if other else ("(ukendt borger)",)
         plan.names[cid] = found[0]  # type: ignore[index]
-    plan.staff = {r[0]: r[1] for r in conn.execute("SELECT id, initials FROM staff")}
-    return plan
 
 
 @dataclass(frozen=True)
@@ -925,6 +1015,31 @@ def apply_merge(
     now = now or _now()
     if plan.already_merged is not None:
         return MergeResult(plan.already_merged, 0, 0, True)
+    chosen = _decided(plan, decisions, prefer)
+    conn = team.db.conn
+    writer = _MergeWriter(team, plan, chosen, now)
+    try:
+        with team.db.atomic():
+            _read_again(conn, plan, writer.pks)
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            applied = 0
+            for merge in plan.rows:
+                if writer.apply(merge):
+                    applied += 1
+            _add_laptop_audit(conn, plan)
+            AuditLog(team).record_rows(writer.audit_rows)
+            record = _record_merge(team, plan, chosen, applied, now)
+    except ProjectFileError:
+        raise
+    except dbapi.Error as exc:
+        raise file_error(exc, team.path) from None
+    return MergeResult(record, applied, len(plan.new_audit), False)
+
+
+def _decided(
+    plan: MergePlan, decisions: Mapping[str, Side] | None, prefer: Side | None
+) -> dict[str, Side]:
+    """A side for every conflict: the decisions given, ``prefer`` for the rest."""
     chosen: dict[str, Side] = dict(decisions or {})
     undecided = [c for c in plan.conflicts if c.id not in chosen]
     if undecided and prefer is None:
@@ -934,167 +1049,180 @@ def apply_merge(
         )
     for c in undecided:
         chosen[c.id] = prefer  # type: ignore[assignment]
-    label = plan.file.label
-    conn = team.db.conn
-    pks = {table: _primary_key(conn, table) for table in SYNCED_TABLES}
-    applied = 0
-    audit_rows: list[tuple] = []
-    columns: dict[str, set[str]] = {}
+    return chosen
+
+
+def _read_again(conn, plan: MergePlan, pks: dict[str, list[str]]) -> None:
+    """Read again under the write lock: what the project leader saw is still so."""
+    if conn.execute("SELECT 1 FROM sync_merge WHERE file_id = ?", [plan.file.file_id]).fetchone():
+        raise SyncError(
+            "Ændringsfilen {name} er allerede indlæst (i et andet vindue eller af en anden). Intet er ændret.",
+            name=plan.file.path.name,
+        )
+    _check_order(conn, plan.file)
+    for merge in plan.rows:
+        change = merge.change
+        if not same_row(_team_row(conn, change.table, pks[change.table], change.key), merge.team):
+            raise SyncError(
+                "Teamkopien er ændret, siden ændringerne fra {label} blev vist. Intet er ændret; indlæs "
+                "filen igen for at se, hvad den gør nu.",
+                label=plan.file.label,
+            )
+
+
+class _MergeWriter:
+    """Writes a plan's rows in the open transaction and collects an audit entry per change."""
+
+    def __init__(
+        self, team: Project, plan: MergePlan, chosen: Mapping[str, Side], now: dt.datetime
+    ) -> None:
+        self.team = team
+        self.conn = team.db.conn
+        self.plan = plan
+        self.chosen = chosen
+        self.now = now
+        self.label = plan.file.label
+        self.pks = {table: _primary_key(self.conn, table) for table in SYNCED_TABLES}
+        self.columns: dict[str, set[str]] = {}
+        self.audit_rows: list[tuple] = []
+
+    def apply(self, merge: RowMerge) -> bool:
+        """One row's change, decided; whether it counts as applied."""
+        op, values = merge.result(self.chosen)
+        if op == "none":
+            return False
+        change = merge.change
+        if merge.already:
+            # The team has the laptop's change: only its stamp moves to the later one.
+            self._update(change, values)
+            return False
+        citizen_id = merge.conflicts[0].citizen_id if merge.conflicts else _citizen_id(change)
+        try:
+            if op == "insert":
+                self._insert(change, values)
+                self.audit("merge_create", change, citizen_id)
+            elif op == "update":
+                self._update(change, values)
+                team_row = merge.team or {}
+                for name, value in values.items():
+                    self.audit("merge_update", change, citizen_id, name, team_row.get(name), value)
+            else:
+                self.conn.execute(
+                    f"DELETE FROM {change.table} WHERE {self._where(change)}", list(change.key)
+                )
+                self.audit("merge_delete", change, citizen_id)
+        except dbapi.IntegrityError:
+            raise self._refused(change, citizen_id) from None
+        return True
+
+    def _where(self, change: Change) -> str:
+        return " AND ".join(f"{_q(c)} = ?" for c in self.pks[change.table])
+
+    def _insert(self, change: Change, values: dict[str, object]) -> None:
+        table = change.table
+        if table not in self.columns:
+            self.columns[table] = set(_columns(self.conn, table))
+        cols = [c for c in values if c in self.columns[table]]
+        self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [values[c] for c in cols],
+        )
+
+    def _update(self, change: Change, values: dict[str, object]) -> None:
+        self.conn.execute(
+            f"UPDATE {change.table} SET {', '.join(f'{_q(c)} = ?' for c in values)} WHERE {self._where(change)}",
+            [*values.values(), *change.key],
+        )
 
     def audit(
-        action: str, table: str, key: tuple, citizen_id, name: str = "", old=None, new=None
+        self, action: str, change: Change, citizen_id, name: str = "", old=None, new=None
     ) -> None:
-        audit_rows.append(
+        key = change.key
+        self.audit_rows.append(
             (
                 new_id(),
-                now.isoformat(),
-                team.user,
+                self.now.isoformat(),
+                self.team.user,
                 action,
-                table,
+                change.table,
                 str(key[0]) if len(key) == 1 else json.dumps(list(key), ensure_ascii=False),
                 citizen_id,
                 name,
                 None if old is None else str(old),
                 None if new is None else str(new),
-                label,
+                self.label,
             )
         )
 
-    try:
-        with team.db.atomic():
-            # Read again under the write lock: what the project leader saw is still so.
-            if conn.execute(
-                "SELECT 1 FROM sync_merge WHERE file_id = ?", [plan.file.file_id]
-            ).fetchone():
-                raise SyncError(
-                    "Ændringsfilen {name} er allerede indlæst (i et andet vindue eller af en anden). Intet er ændret.",
-                    name=plan.file.path.name,
-                )
-            _check_order(conn, plan.file)
-            for merge in plan.rows:
-                change = merge.change
-                if not same_row(
-                    _team_row(conn, change.table, pks[change.table], change.key), merge.team
-                ):
-                    raise SyncError(
-                        "Teamkopien er ændret, siden ændringerne fra {label} blev vist. Intet er ændret; indlæs "
-                        "filen igen for at se, hvad den gør nu.",
-                        label=label,
-                    )
-            conn.execute("PRAGMA defer_foreign_keys = ON")
-            for merge in plan.rows:
-                op, values = merge.result(chosen)
-                if op == "none":
-                    continue
-                change = merge.change
-                table, pk = change.table, pks[change.table]
-                where = " AND ".join(f"{_q(c)} = ?" for c in pk)
-                if merge.already:
-                    # The team has the laptop's change: only its stamp moves to the later one.
-                    conn.execute(
-                        f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in values)} WHERE {where}",
-                        [*values.values(), *change.key],
-                    )
-                    continue
-                citizen_id = (
-                    merge.conflicts[0].citizen_id if merge.conflicts else _citizen_id(change)
-                )
-                try:
-                    if op == "insert":
-                        if table not in columns:
-                            columns[table] = set(_columns(conn, table))
-                        cols = [c for c in values if c in columns[table]]
-                        conn.execute(
-                            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-                            [values[c] for c in cols],
-                        )
-                        audit("merge_create", table, change.key, citizen_id)
-                    elif op == "update":
-                        conn.execute(
-                            f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in values)} WHERE {where}",
-                            [*values.values(), *change.key],
-                        )
-                        team_row = merge.team or {}
-                        for name, value in values.items():
-                            audit(
-                                "merge_update",
-                                table,
-                                change.key,
-                                citizen_id,
-                                name,
-                                team_row.get(name),
-                                value,
-                            )
-                    else:
-                        conn.execute(f"DELETE FROM {table} WHERE {where}", list(change.key))
-                        audit("merge_delete", table, change.key, citizen_id)
-                except dbapi.IntegrityError:
-                    # A row the rules of the project refuse (a CHECK, a unique CPR number): say
-                    # whose, so the project leader can decide otherwise or correct it first.
-                    found = conn.execute(
-                        "SELECT name FROM citizen WHERE id = ?", [citizen_id]
-                    ).fetchone()
-                    raise SyncError(
-                        "Ændringerne fra {label} kan ikke indlæses: {what} for {name} ville stride mod projektets "
-                        "regler (fx en slutdato før startdatoen eller et CPR-nummer, der findes i forvejen). Vælg den "
-                        "anden side i konflikten, eller ret det i teamkopien først. Intet er ændret.",
-                        label=label,
-                        what="oplysningerne"
-                        if table == "citizen"
-                        else TABLE_WORDS.get(table, table),
-                        name=found[0]
-                        if found
-                        else (change.row.get("name") if table == "citizen" else None)
-                        or plan.names.get(citizen_id or "", "en borger"),
-                    ) from None
-                applied += 1
-            cols = _columns(conn, APPEND_ONLY)
-            for row in plan.new_audit:
-                values = {c: row.get(c) for c in cols}
-                values["source"] = values.get("source") or label
-                conn.execute(
-                    f"INSERT OR IGNORE INTO {APPEND_ONLY} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [values[c] for c in cols],
-                )
-            AuditLog(team).record_rows(audit_rows)
-            record = MergeRecord(
-                new_id(),
-                plan.file.file_id,
-                label,
-                plan.file.seq,
-                now,
-                team.user,
-                str(plan.file.path),
-                {
-                    **plan.counts,
-                    "anvendt": applied,
-                    "konflikter": len(plan.conflicts),
-                    "ikke anvendt": len(plan.skipped),
-                    "logposter": len(plan.new_audit),
-                },
-                {c.id: chosen[c.id] for c in plan.conflicts},
-            )
-            conn.execute(
-                "INSERT INTO sync_merge (id, file_id, laptop_id, label, seq, at, by_user, file, counts, decisions) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    record.id,
-                    record.file_id,
-                    plan.file.laptop_id,
-                    label,
-                    record.seq,
-                    now.isoformat(),
-                    team.user,
-                    record.file,
-                    json.dumps(record.counts, ensure_ascii=False),
-                    json.dumps(record.decisions, ensure_ascii=False),
-                ],
-            )
-    except ProjectFileError:
-        raise
-    except dbapi.Error as exc:
-        raise file_error(exc, team.path) from None
-    return MergeResult(record, applied, len(plan.new_audit), False)
+    def _refused(self, change: Change, citizen_id: str | None) -> SyncError:
+        """A row the rules of the project refuse (a CHECK, a unique CPR number): say whose, so
+        the project leader can decide otherwise or correct it first."""
+        table = change.table
+        found = self.conn.execute("SELECT name FROM citizen WHERE id = ?", [citizen_id]).fetchone()
+        return SyncError(
+            "Ændringerne fra {label} kan ikke indlæses: {what} for {name} ville stride mod projektets "
+            "regler (fx en slutdato før startdatoen eller et CPR-nummer, der findes i forvejen). Vælg den "
+            "anden side i konflikten, eller ret det i teamkopien først. Intet er ændret.",
+            label=self.label,
+            what="oplysningerne" if table == "citizen" else TABLE_WORDS.get(table, table),
+            name=found[0]
+            if found
+            else (change.row.get("name") if table == "citizen" else None)
+            or self.plan.names.get(citizen_id or "", "en borger"),
+        )
+
+
+def _add_laptop_audit(conn, plan: MergePlan) -> None:
+    """The laptop's own audit entries, named by the laptop copy when they have no source."""
+    cols = _columns(conn, APPEND_ONLY)
+    for row in plan.new_audit:
+        values = {c: row.get(c) for c in cols}
+        values["source"] = values.get("source") or plan.file.label
+        conn.execute(
+            f"INSERT OR IGNORE INTO {APPEND_ONLY} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [values[c] for c in cols],
+        )
+
+
+def _record_merge(
+    team: Project, plan: MergePlan, chosen: Mapping[str, Side], applied: int, now: dt.datetime
+) -> MergeRecord:
+    """The merge's record: this file is merged, with what and by whom."""
+    label = plan.file.label
+    record = MergeRecord(
+        new_id(),
+        plan.file.file_id,
+        label,
+        plan.file.seq,
+        now,
+        team.user,
+        str(plan.file.path),
+        {
+            **plan.counts,
+            "anvendt": applied,
+            "konflikter": len(plan.conflicts),
+            "ikke anvendt": len(plan.skipped),
+            "logposter": len(plan.new_audit),
+        },
+        {c.id: chosen[c.id] for c in plan.conflicts},
+    )
+    team.db.conn.execute(
+        "INSERT INTO sync_merge (id, file_id, laptop_id, label, seq, at, by_user, file, counts, decisions) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            record.id,
+            record.file_id,
+            plan.file.laptop_id,
+            label,
+            record.seq,
+            now.isoformat(),
+            team.user,
+            record.file,
+            json.dumps(record.counts, ensure_ascii=False),
+            json.dumps(record.decisions, ensure_ascii=False),
+        ],
+    )
+    return record
 
 
 def _citizen_id(change: Change) -> str | None:
