@@ -505,10 +505,10 @@ def _open_project(path, write: bool = False, args: argparse.Namespace | None = N
 
 def _cmd_caseload(args: argparse.Namespace) -> int:
 
-    from fsm_desktop.domain.caseload import caseload_report, count_day
+    from fsm_desktop.domain.caseload import count_day
     from fsm_desktop.domain.measures import Month, check_in_period
     from fsm_desktop.exchange.caseload_output import render
-    from fsm_desktop.storage.staff import CaseloadRepository, StaffRegister
+    from fsm_desktop.operations.staff import caseloads
 
     with _open_project(args.db, args=args) as project:
         today = project.as_of()
@@ -524,21 +524,15 @@ def _cmd_caseload(args: argparse.Namespace) -> int:
             if args.month < start:
                 check_in_period(args.month, start, end)
         day = count_day(args.month.first, today) if args.month else today
-        register = StaffRegister(project)
-        report = caseload_report(
-            register.records(),
-            CaseloadRepository(project).rows(),
-            register.settings(),
-            [(str(args.month) if args.month else day.isoformat(), day)],
-            register.other_cases(),
-        )
+        label = str(args.month) if args.month else day.isoformat()
+        report = caseloads(project, [(label, day)]).report
         sys.stdout.write(render(report, 0, args.format, project.initiative.name))
     return 0
 
 
 def _cmd_stepup(args: argparse.Namespace) -> int:
-    from fsm_desktop.domain.stepup import due_list, monthly_counts
     from fsm_desktop.exchange.stepup_output import render_due, render_overview
+    from fsm_desktop.operations.stepup import stepup_report
     from fsm_desktop.storage.stepup import StepUpRepository
 
     if args.exempt and not args.due:
@@ -553,13 +547,12 @@ def _cmd_stepup(args: argparse.Namespace) -> int:
         cases = StepUpRepository(project).cases(today)
         if args.job_broker is not None or args.caseworker is not None:
             cases = _cases_of_staff(project, cases, args.job_broker, args.caseworker)
+        report = stepup_report(project, today, cases)
         if args.due:
-            sys.stdout.write(
-                render_due(due_list(cases, today, include_exempt=args.exempt), today, args.format)
-            )
+            due = report.due if args.exempt else [a for a in report.due if a.is_due]
+            sys.stdout.write(render_due(due, today, args.format))
         else:
-            counts = monthly_counts(cases, initiative.start, max(today, initiative.start), today)
-            sys.stdout.write(render_overview(cases, counts, today, args.format))
+            sys.stdout.write(render_overview(cases, report.counts, today, args.format))
     return 0
 
 

@@ -4,13 +4,43 @@ caseload settings."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from fsm_desktop.domain.caseload import CaseloadSettings, ReassignmentPlan, StaffRecord
+from fsm_desktop.domain.caseload import (
+    AssignmentRows,
+    CaseloadReport,
+    CaseloadSettings,
+    ReassignmentPlan,
+    StaffRecord,
+    caseload_report,
+)
 from fsm_desktop.operations.changes import Changes, Done
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.staff import CaseloadRepository, ReassignmentRecord, StaffRegister
 
 STAFF = Changes(staff=True)
+
+
+@dataclass(frozen=True)
+class Caseloads:
+    """The caseload report for some days, the assignment rows it was counted from (the page's
+    drill-down and reassignment plans use them), and the newest reassignment (to undo)."""
+
+    report: CaseloadReport
+    rows: AssignmentRows
+    latest: ReassignmentRecord | None
+
+
+def caseloads(project: Project, days: Sequence[tuple[str, dt.date]]) -> Caseloads:
+    """Every person's caseload on each (label, day) of ``days`` (ascending), with the limits
+    (the Medarbejdere page: a day per month; the command line: one day)."""
+    register, repository = StaffRegister(project), CaseloadRepository(project)
+    rows = repository.rows()
+    report = caseload_report(
+        register.records(), rows, register.settings(), days, register.other_cases()
+    )
+    return Caseloads(report, rows, repository.latest())
 
 
 def save_staff(project: Project, record: StaffRecord, today: dt.date) -> Done[StaffRecord]:

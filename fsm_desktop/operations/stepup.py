@@ -3,12 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from fsm_desktop.domain.errors import ValidationError
-from fsm_desktop.domain.stepup import Marking, Meeting, validate_marking, validate_meeting
+from fsm_desktop.domain.stepup import (
+    Assessment,
+    Marking,
+    Meeting,
+    MonthCount,
+    StepUpCase,
+    due_list,
+    monthly_counts,
+    validate_marking,
+    validate_meeting,
+)
 from fsm_desktop.operations.changes import Changes, Done
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.stepup import StepUpRepository
+
+
+@dataclass(frozen=True)
+class StepUpReport:
+    """Where every citizen stands on ``today``: their cases, who is due (exempt ones
+    included, marked as such) and the meetings held month by month since the start."""
+
+    cases: list[StepUpCase]
+    due: list[Assessment]
+    counts: list[MonthCount]
+
+
+def stepup_report(
+    project: Project, today: dt.date, cases: list[StepUpCase] | None = None
+) -> StepUpReport:
+    """The step-up page's lists and counts, and the command line's ``stepup`` (``cases``:
+    those to count, e.g. one job broker's; default every citizen's)."""
+    if cases is None:
+        cases = StepUpRepository(project).cases(today)
+    first = project.initiative.start
+    return StepUpReport(
+        cases,
+        due_list(cases, today, include_exempt=True),
+        monthly_counts(cases, first, max(today, first), today),
+    )
+
 
 #: A meeting or a marking changes the step-up page's lists and counts, the status sheet's
 #: step-up rows, the board's step-up flags and the citizen window's step-up tab.

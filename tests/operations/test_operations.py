@@ -123,3 +123,38 @@ def test_the_measures_are_counted_for_the_months_asked_and_refused_outside(proje
     assert read_for_counting(project).count() == measures_report(project)
     with pytest.raises(ValidationError, match="uden for indsatsens periode"):
         measures_report(project, Month(2024, 1))
+
+
+def test_the_step_up_report_lists_a_marked_citizen_as_due_and_counts_months(project, anna):
+    from fsm_desktop.operations.stepup import stepup_report
+
+    assert stepup_report(project, DAY).due == []
+    stepup.add_marking(project, anna.id, Marking(MarkingKind.MARKED, DAY))
+    report = stepup_report(project, DAY)
+    assert [a.case.citizen_id for a in report.due] == [anna.id]
+    # One row per month from the initiative's start (2019-11) to DAY's month (2020-03).
+    assert [c.month for c in report.counts] == [
+        "2019-11",
+        "2019-12",
+        "2020-01",
+        "2020-02",
+        "2020-03",
+    ]
+    assert all(c.held == 0 for c in report.counts)
+
+
+def test_caseloads_count_each_person_on_each_day(project, anna):
+    from fsm_desktop.domain.model import Staff, StaffRole
+    from fsm_desktop.operations.staff import caseloads
+    from fsm_desktop.storage.repositories import StaffRepository
+
+    jf = Staff("JF", "Jonna", StaffRole.JOB_BROKER)
+    StaffRepository(project).add(jf)
+    handover = CitizenChanges(handovers=[("jobformidler", jf.id, dt.date(2020, 2, 1))])
+    citizens.save_citizen(project, anna.id, handover, DAY)
+    days = [("2020-01", dt.date(2020, 1, 31)), ("2020-02", dt.date(2020, 2, 29))]
+    found = caseloads(project, days)
+    assert found.report.labels == ("2020-01", "2020-02")
+    loads = {p.record.initials: p.citizens for p in found.report.people(1)}
+    assert loads == {"JF": 1}
+    assert {p.record.initials: p.citizens for p in found.report.people(0)} == {"JF": 0}

@@ -35,15 +35,15 @@ from fsm_desktop.domain.caseload import (
     AssignmentRows,
     CaseloadReport,
     StaffRecord,
-    caseload_report,
     month_days,
 )
 from fsm_desktop.domain.danish import date_text, month_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.operations import staff as staff_ops
 from fsm_desktop.operations.changes import Changes
+from fsm_desktop.operations.staff import caseloads
 from fsm_desktop.storage.project import Project
-from fsm_desktop.storage.staff import CaseloadRepository, ReassignmentRecord, StaffRegister
+from fsm_desktop.storage.staff import ReassignmentRecord, StaffRegister
 from fsm_desktop.views.kit.errors import ERROR_STYLE
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
@@ -302,17 +302,8 @@ class StaffPage(StaffMonthView, StaffActions, Page):
 
         def work() -> StaffData:
             with connect() as own:
-                register = StaffRegister(own)
-                repository = CaseloadRepository(own)
-                rows = repository.rows()
-                report = caseload_report(
-                    register.records(),
-                    rows,
-                    register.settings(),
-                    month_days(first, today),
-                    register.other_cases(),
-                )
-                return StaffData(report, rows, repository.latest(), today)
+                found = caseloads(own, month_days(first, today))
+            return StaffData(found.report, found.rows, found.latest, today)
 
         run_in_background(
             work, lambda data: self._data_loaded(data, generation), self._failed, self

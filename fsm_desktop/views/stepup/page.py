@@ -38,13 +38,12 @@ from fsm_desktop.domain.stepup import (
     Meeting,
     StepUpCase,
     assess,
-    due_list,
     follow_up,
     missing_roles,
-    monthly_counts,
     outcome,
 )
 from fsm_desktop.operations.changes import Changes
+from fsm_desktop.operations.stepup import StepUpReport, stepup_report
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.storage.stepup import StepUpRepository
@@ -85,19 +84,19 @@ class StepUpData:
 
     def __init__(
         self,
-        cases: list[StepUpCase],
+        report: StepUpReport,
         meetings: list[Meeting],
         today: dt.date,
-        first: dt.date,
         staff: list,
     ) -> None:
+        cases = report.cases
         self.cases = cases
         self.by_id = {c.citizen_id: c for c in cases}
         self.meetings = meetings
         self.today = today
         self.staff = staff
-        self.assessments = due_list(cases, today, include_exempt=True)
-        self.counts = monthly_counts(cases, first, max(today, first), today)
+        self.assessments = report.due
+        self.counts = report.counts
 
 
 class StepUpPage(StepUpActions, Page):
@@ -278,28 +277,20 @@ class StepUpPage(StepUpActions, Page):
 
     # --- loading -------------------------------------------------------------------------------------
     def load(self, project: Project) -> None:
-        initiative = project.initiative
         self.today = project.as_of()
         self.as_of_label.setText(
             self.tr("Pr. {date}").format(date=date_text(self.today))
             + (self.tr(" (indsatsens slutdato)") if self.today < project.today() else "")
         )
         self._generation += 1
-        generation, connect, today, first = (
-            self._generation,
-            project.connector(),
-            self.today,
-            initiative.start,
-        )
+        generation, connect, today = self._generation, project.connector(), self.today
 
         def work() -> StepUpData:
             with connect() as own:
-                repository = StepUpRepository(own)
                 return StepUpData(
-                    repository.cases(today),
-                    repository.meetings(),
+                    stepup_report(own, today),
+                    StepUpRepository(own).meetings(),
                     today,
-                    first,
                     StaffRepository(own).list(),
                 )
 
