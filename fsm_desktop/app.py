@@ -6,8 +6,10 @@ import argparse
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QLibraryInfo,
@@ -23,6 +25,11 @@ from PySide6.QtWidgets import QApplication
 
 from fsm_desktop import __version__
 from fsm_desktop.domain.errors import KnownError
+
+if TYPE_CHECKING:  # imported when used: the command line starts without them
+    from fsm_desktop.storage.project import Project
+    from fsm_desktop.storage.writer_lock import ProjectInUse
+    from fsm_desktop.views.main.window import MainWindow
 
 ORGANIZATION = "fsm-desktop"
 APPLICATION = "FSM Desktop"
@@ -87,6 +94,16 @@ def _install_qt_danish(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
+@dataclass
+class _Start:
+    """What opening --db before Qt gave the window."""
+
+    project: Project | None = None
+    in_use: ProjectInUse | None = None  # someone else writes --db: the window asks
+    ask: bool = False  # an encrypted --db without a password given: the window asks for it
+    password: str | None = None
+
+
 def run(args: argparse.Namespace, standalone: bool = False) -> int:
     """Open the main window. ``args`` comes from fsm_desktop.cli; ``standalone`` when the
     process is just this program (then ``--exit-after-show`` ends it without waiting)."""
@@ -94,104 +111,31 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
     from fsm_desktop.views.main.window import MainWindow
 
     # Open --db before Qt starts: an unusable file is one line on stderr and exit code 2.
-    project = None
-    in_use = None  # someone else writes --db: the window asks (a one-off run reads it)
-    ask = False  # an encrypted --db without a password given: the window asks for it
-    password = None
-    if args.db:
-        from fsm_desktop.arguments import PASSWORD_ENV, UsageError, given_password
-        from fsm_desktop.storage.keys import PasswordRequired
-        from fsm_desktop.storage.project import Project
-        from fsm_desktop.storage.writer_lock import ProjectInUse
-
-        try:
-            password = given_password(args)  # FSM_PASSWORD or --password-file, before asking
-        except UsageError as error:
-            print(f"fsm-desktop: fejl: {error}", file=sys.stderr)
-            return 2
-        try:
-            # The window checks the file on a worker (quick_check would hold up the start).
-            project = Project.open(args.db, check=False, password=password)
-        except PasswordRequired as error:
-            if args.screenshot or args.exit_after_show:  # unattended: no dialog to wait for
-                print(
-                    f"fsm-desktop: {error.message} Sæt {PASSWORD_ENV}, eller brug --password-file FIL.",
-                    file=sys.stderr,
-                )
-                return 2
-            ask = True
-        except ProjectInUse as error:
-            in_use = error
-            if args.screenshot or args.exit_after_show:
-                try:
-                    project = Project.open(args.db, read_only=True, check=False, password=password)
-                except KnownError as again:
-                    print(f"fsm-desktop: {again.message}", file=sys.stderr)
-                    return 2
-                in_use = None
-        except KnownError as error:
-            print(f"fsm-desktop: {error.message}", file=sys.stderr)
-            return 2
+    start = _open_db(args) if args.db else _Start()
+    if isinstance(start, int):
+        return start
     if not _has_display():
         print(
             "fsm-desktop: der er ingen skærm (DISPLAY er ikke sat). Start programmet fra et "
             "skrivebord, eller sæt QT_QPA_PLATFORM=offscreen.",
             file=sys.stderr,
         )
-        if project is not None:
-            project.close()
+        if start.project is not None:
+            start.project.close()
         return 2
 
+    one_off = bool(args.screenshot or args.exit_after_show)
     app = create_application()
     _setup_logging()
-    if args.screenshot or args.exit_after_show:
-        # A one-off run must not change the user's remembered files and window geometry.
-        scratch = tempfile.TemporaryDirectory(prefix="fsm-desktop-")  # removed at exit
-        settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
-    else:
-        settings = QSettings()
+    settings, _scratch = _settings(one_off)  # kept until run returns, then removed
     window = MainWindow(settings)
-    window.take_daily_backups = not (args.screenshot or args.exit_after_show)
+    window.take_daily_backups = not one_off
     install_excepthook(lambda: window)
-
-    # What to open: --db, --demo, or the last file (if it still exists).
-    if project is not None:
-        window.set_project(project)
-    elif in_use is not None or ask:
-        window.show()
-        window.open_project(args.db, password=password)
-    elif args.demo:
-        if not window.open_demo():
-            return 2
-    else:
-        last = settings.value("project/last")
-        if last and Path(str(last)).exists():
-            window.open_project(str(last))
-
-    if args.page and not window.show_page_key(args.page.lower()):
-        print(f"fsm-desktop: fejl: ukendt side »{args.page}«", file=sys.stderr)
+    if not _open_first(window, args, start, settings) or not _place(window, args):
         return 2
-    if args.size:
-        window.resize(*args.size)
-    elif not window.restore_geometry():
-        window.resize(1280, 800)
 
     if args.screenshot:
-        target = Path(args.screenshot)
-
-        def grab() -> None:
-            ok = window.grab().save(str(target))
-            if not ok:
-                print(f"fsm-desktop: billedet kunne ikke gemmes i {target}", file=sys.stderr)
-            app.exit(0 if ok else 2)
-
-        def settle_then_grab() -> None:
-            # Pages compute in the background: wait for that work, let its results arrive
-            # (queued to this thread), then grab.
-            QThreadPool.globalInstance().waitForDone()
-            QTimer.singleShot(0, lambda: QTimer.singleShot(0, grab))
-
-        QTimer.singleShot(0, settle_then_grab)
+        _grab_when_settled(app, window, Path(args.screenshot))
     elif args.exit_after_show:
         QTimer.singleShot(0, app.quit)
 
@@ -206,3 +150,104 @@ def run(args: argparse.Namespace, standalone: bool = False) -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _open_db(args: argparse.Namespace) -> _Start | int:
+    """Open --db (the window checks the file on a worker: quick_check would hold up the
+    start); an exit code when it cannot be used, after a line on stderr."""
+    from fsm_desktop.arguments import PASSWORD_ENV, UsageError, given_password
+    from fsm_desktop.storage.keys import PasswordRequired
+    from fsm_desktop.storage.project import Project
+    from fsm_desktop.storage.writer_lock import ProjectInUse
+
+    try:
+        password = given_password(args)  # FSM_PASSWORD or --password-file, before asking
+    except UsageError as error:
+        print(f"fsm-desktop: fejl: {error}", file=sys.stderr)
+        return 2
+    start = _Start(password=password)
+    unattended = args.screenshot or args.exit_after_show  # no dialog to wait for
+    try:
+        start.project = Project.open(args.db, check=False, password=password)
+    except PasswordRequired as error:
+        if unattended:
+            print(
+                f"fsm-desktop: {error.message} Sæt {PASSWORD_ENV}, eller brug --password-file FIL.",
+                file=sys.stderr,
+            )
+            return 2
+        start.ask = True
+    except ProjectInUse as error:
+        if not unattended:
+            start.in_use = error
+            return start
+        try:  # a one-off run reads it
+            start.project = Project.open(args.db, read_only=True, check=False, password=password)
+        except KnownError as again:
+            print(f"fsm-desktop: {again.message}", file=sys.stderr)
+            return 2
+    except KnownError as error:
+        print(f"fsm-desktop: {error.message}", file=sys.stderr)
+        return 2
+    return start
+
+
+def _settings(one_off: bool) -> tuple[QSettings, tempfile.TemporaryDirectory[str] | None]:
+    """The user's settings; for a one-off run settings in a scratch folder (returned too, to
+    be kept until the end), as it must not change the remembered files and window geometry."""
+    if not one_off:
+        return QSettings(), None
+    scratch = tempfile.TemporaryDirectory(prefix="fsm-desktop-")  # removed at exit
+    settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
+    return settings, scratch
+
+
+def _open_first(
+    window: MainWindow, args: argparse.Namespace, start: _Start, settings: QSettings
+) -> bool:
+    """What to open: --db, --demo, or the last file (if it still exists). False: the demo
+    could not be made."""
+    if start.project is not None:
+        window.set_project(start.project)
+    elif start.in_use is not None or start.ask:
+        window.show()
+        window.open_project(args.db, password=start.password)
+    elif args.demo:
+        if not window.open_demo():
+            return False
+    else:
+        last = settings.value("project/last")
+        if last and Path(str(last)).exists():
+            window.open_project(str(last))
+    return True
+
+
+def _place(window: MainWindow, args: argparse.Namespace) -> bool:
+    """The page and the size asked for (else the remembered geometry). False: no such page."""
+    if args.page and not window.show_page_key(args.page.lower()):
+        print(f"fsm-desktop: fejl: ukendt side »{args.page}«", file=sys.stderr)
+        return False
+    if args.size:
+        window.resize(*args.size)
+    elif not window.restore_geometry():
+        window.resize(1280, 800)
+    return True
+
+
+def _grab_when_settled(app: QApplication, window: MainWindow, target: Path) -> None:
+    """Save the window as the picture ``target`` once its pages have computed, then end with
+    exit code 0 (2 when it could not be saved)."""
+
+    def grab() -> None:
+        ok = window.grab().save(str(target))
+        if not ok:
+            print(f"fsm-desktop: billedet kunne ikke gemmes i {target}", file=sys.stderr)
+        app.exit(0 if ok else 2)
+
+    def settle_then_grab() -> None:
+        # Pages compute in the background: wait for that work, let its results arrive
+        # (queued to this thread), then grab.
+        QThreadPool.globalInstance().waitForDone()
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, grab))
+
+    QTimer.singleShot(0, settle_then_grab)

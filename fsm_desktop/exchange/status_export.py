@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fsm_desktop.domain.danish import count, date_dots, number, percent
-from fsm_desktop.domain.measures import MeasureResult, no_data_reason
+from fsm_desktop.domain.measures import MeasureResult, PayoutForecast, Report, no_data_reason
 from fsm_desktop.domain.model import Initiative
+from fsm_desktop.domain.program import MeasureSpec
 from fsm_desktop.domain.status_sheet import (
     COUNT,
     MARK,
@@ -35,6 +38,9 @@ from fsm_desktop.domain.status_sheet import (
     month_label,
 )
 from fsm_desktop.exchange.template import _save
+
+if TYPE_CHECKING:  # openpyxl is imported when first used
+    from openpyxl.styles import Font, PatternFill
 
 SHEET = "Statusskema"
 MEASURES_SHEET = "Resultatkrav"
@@ -224,59 +230,75 @@ class _Styles:
 
 
 def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     _title(ws, "Målopfølgning – statusskema", sheet, initiative, printed)
     styles = _Styles(ws.parent)
-    columns = sheet.columns
-    data_count = len(sheet.data_columns)
-    last_column = FIRST_COLUMN + len(columns) - 1
+    _status_heading(ws, sheet, styles)
+    r = HEADER_ROW + 1
+    for row in sheet.rows:
+        _status_row(ws, r, row, sheet, styles)
+        r += 2
+    end = _status_legend(ws, r + 1, sheet)
+    _status_layout(ws, sheet, end)
+    _page(ws, initiative, sheet, printed)
 
+
+def _status_heading(ws, sheet: StatusSheet, styles: _Styles) -> None:
     heading = ["Mål / status (antal borgere / pct.)", ""] + [
-        c.label.replace("0-punkt ", "0-punkt\n") for c in columns
+        c.label.replace("0-punkt ", "0-punkt\n") for c in sheet.columns
     ]
     for j, text in enumerate(heading, start=1):
         ws.cell(row=HEADER_ROW, column=j, value=text).style = styles.header(left=j == 1)
     ws.row_dimensions[HEADER_ROW].height = 30
 
-    r = HEADER_ROW + 1
-    for row in sheet.rows:
-        first_label, second_label = _sub_labels(row)
-        ws.cell(row=r, column=1, value=row.label).style = styles.label()
-        ws.cell(row=r + 1, column=1).style = styles.label()
-        ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
-        ws.cell(row=r, column=2, value=first_label).style = styles.grey()
-        ws.cell(row=r + 1, column=2, value=second_label).style = styles.grey()
-        if row.availability != OK:
-            for rr in (r, r + 1):
-                for j in range(FIRST_COLUMN, FIRST_COLUMN + data_count):
-                    ws.cell(row=rr, column=j).style = styles.grey()
-            ws.cell(row=r, column=FIRST_COLUMN, value=row.note)
-            ws.merge_cells(
-                start_row=r,
-                start_column=FIRST_COLUMN,
-                end_row=r + 1,
-                end_column=FIRST_COLUMN + data_count - 1,
-            )
-        else:
-            for k, column in enumerate(sheet.data_columns):
-                _status_cell(ws, r, FIRST_COLUMN + k, row, k, column.month, styles)
-        for g, column in enumerate(sheet.goal_columns):
-            j = FIRST_COLUMN + data_count + g
-            target = row.goals.get(column.month)
-            share_goal = row.goal_unit == SHARE
-            fmt = _PERCENT if share_goal else (_RATIO if row.unit == RATIO else _COUNT)
-            # Beside the number it is compared with: the share, the ratio, the running total.
-            at = r + 1 if share_goal or row.unit in (RATIO, COUNT) else r
-            for rr in (r, r + 1):
-                cell = ws.cell(row=rr, column=j)
-                cell.style = styles.goal(fmt if rr == at and target is not None else None)
-            if target is not None:
-                ws.cell(row=at, column=j, value=target)
-        r += 2
 
-    legend = r + 1
+def _status_row(ws, r: int, row: Row, sheet: StatusSheet, styles: _Styles) -> None:
+    """A measure's two lines (rows ``r`` and ``r + 1``): its name, the kinds of number, the
+    months (or the note why there are none) and the goals."""
+    first_label, second_label = _sub_labels(row)
+    ws.cell(row=r, column=1, value=row.label).style = styles.label()
+    ws.cell(row=r + 1, column=1).style = styles.label()
+    ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
+    ws.cell(row=r, column=2, value=first_label).style = styles.grey()
+    ws.cell(row=r + 1, column=2, value=second_label).style = styles.grey()
+    data_count = len(sheet.data_columns)
+    if row.availability != OK:
+        for rr in (r, r + 1):
+            for j in range(FIRST_COLUMN, FIRST_COLUMN + data_count):
+                ws.cell(row=rr, column=j).style = styles.grey()
+        ws.cell(row=r, column=FIRST_COLUMN, value=row.note)
+        ws.merge_cells(
+            start_row=r,
+            start_column=FIRST_COLUMN,
+            end_row=r + 1,
+            end_column=FIRST_COLUMN + data_count - 1,
+        )
+    else:
+        for k, column in enumerate(sheet.data_columns):
+            _status_cell(ws, r, FIRST_COLUMN + k, row, k, column.month, styles)
+    _status_goals(ws, r, row, sheet, styles)
+
+
+def _status_goals(ws, r: int, row: Row, sheet: StatusSheet, styles: _Styles) -> None:
+    """The goal columns of a measure's two lines, the goal beside the number it is compared
+    with: the share, the ratio, the running total."""
+    data_count = len(sheet.data_columns)
+    for g, column in enumerate(sheet.goal_columns):
+        j = FIRST_COLUMN + data_count + g
+        target = row.goals.get(column.month)
+        share_goal = row.goal_unit == SHARE
+        fmt = _PERCENT if share_goal else (_RATIO if row.unit == RATIO else _COUNT)
+        at = r + 1 if share_goal or row.unit in (RATIO, COUNT) else r
+        for rr in (r, r + 1):
+            cell = ws.cell(row=rr, column=j)
+            cell.style = styles.goal(fmt if rr == at and target is not None else None)
+        if target is not None:
+            ws.cell(row=at, column=j, value=target)
+
+
+def _status_legend(ws, legend: int, sheet: StatusSheet) -> int:
+    """The colours' legend and each row's definition from row ``legend``; returns the last row."""
+    from openpyxl.styles import Font
+
     small = Font(size=8, color="404040")
     ws.cell(
         row=legend,
@@ -298,7 +320,15 @@ def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) ->
     for row in sheet.rows:
         end += 1
         ws.cell(row=end, column=1, value=f"{row.label}: {row.definition}").font = small
+    return end
 
+
+def _status_layout(ws, sheet: StatusSheet, end: int) -> None:
+    """Column widths, frozen panes and the print titles and area (down to row ``end``)."""
+    from openpyxl.utils import get_column_letter
+
+    data_count = len(sheet.data_columns)
+    last_column = FIRST_COLUMN + len(sheet.columns) - 1
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 9
     for j in range(FIRST_COLUMN, last_column + 1):
@@ -309,7 +339,6 @@ def _status(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) ->
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_title_cols = "A:B"
     ws.print_area = f"A1:{get_column_letter(last_column)}{end}"
-    _page(ws, initiative, sheet, printed)
 
 
 def _status_cell(ws, r: int, j: int, row: Row, k: int, month: str, styles: _Styles) -> None:
@@ -340,14 +369,11 @@ def _status_cell(ws, r: int, j: int, row: Row, k: int, month: str, styles: _Styl
 
 
 def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> None:
-    from openpyxl.chart import LineChart, Reference
     from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     _title(ws, "Resultatkrav som STAR opgør dem", sheet, initiative, printed)
     report = sheet.report
-    header_font = Font(bold=True, color="FFFFFF", size=10)
-    header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    header = (Font(bold=True, color="FFFFFF", size=10), PatternFill("solid", fgColor=_HEADER_FILL))
     r = HEADER_ROW
     if report is None or not report.results:
         ws.cell(row=r, column=1, value="Ingen resultatkrav i den valgte periode.")
@@ -358,97 +384,125 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
         if result.spec not in specs:
             specs.append(result.spec)
     for spec in specs:
-        results = report.for_measure(spec.id)
-        caseload = spec.kind == "caseload"
-        ws.cell(row=r, column=1, value=spec.name).font = Font(bold=True, size=12)
-        r += 1
-        headers = ["Periode", "Tæller", "Nævner", "Sager pr. fuldtid" if caseload else "Andel"]
-        headers += [
-            f"Tærskel {number(t.value) if caseload else percent(t.value, trim=True)}"
-            for t in spec.thresholds
-        ]
-        # A period without data has no share (a gap in the chart) and says why, after the
-        # thresholds (outside the chart's series).
-        note_column = len(headers) + 1 if any(res.no_data for res in results) else None
-        if note_column is not None:
-            headers.append("Bemærkning")
-        reason = no_data_reason(spec, report.first_registrations) if note_column is not None else ""
-        top = r
-        for j, text in enumerate(headers, start=1):
-            cell = ws.cell(row=r, column=j, value=text)
-            cell.font, cell.fill = header_font, header_fill
-        for result in results:
-            r += 1
-            _measure_row(ws, r, result, caseload)
-            if result.no_data and note_column is not None:
-                ws.cell(row=r, column=note_column, value=reason)
-        if results:
-            chart = LineChart()
-            chart.height, chart.width = 9, 18
-            values = [
-                x
-                for res in results
-                for x in (res.share, *(t.threshold.value for t in res.thresholds))
-                if x is not None
-            ]
-            chart.y_axis.scaling.min = 0
-            chart.y_axis.scaling.max = _axis_top(max(values, default=1), caseload)
-            chart.y_axis.title = "Sager pr. fuldtid" if caseload else "Andel"
-            chart.y_axis.number_format = "0" if caseload else "0%"
-            chart.x_axis.title = "Periode"
-            # openpyxl hides both axes unless told otherwise (delete=True by default).
-            chart.x_axis.delete = False
-            chart.y_axis.delete = False
-            assert chart.legend is not None  # a new chart has one
-            chart.legend.position = "b"
-            data = Reference(
-                ws, min_col=4, max_col=4 + len(spec.thresholds), min_row=top, max_row=r
-            )
-            chart.add_data(data, titles_from_data=True)
-            chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=r))
-            for s, series in enumerate(chart.series):
-                series.smooth = False
-                if s == 0:
-                    series.graphicalProperties.line.solidFill = "1F3A5F"
-                    series.graphicalProperties.line.width = 28575
-                    series.marker.symbol = "circle" if len(results) < 40 else "none"
-                else:
-                    series.graphicalProperties.line.solidFill = ("C00000", "E46C0A", "7F7F7F")[
-                        (s - 1) % 3
-                    ]
-                    series.graphicalProperties.line.dashStyle = "dash"
-                    series.graphicalProperties.line.width = 15875
-                    series.marker.symbol = "none"
-            ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{top}")
-        # Leave room for the chart (about 15 rows) before the next measure.
-        r = max(r, top + 15) + 2
-    payouts = report.payouts
-    if payouts:
-        ws.cell(row=r, column=1, value="Udbetalingsprognose").font = Font(bold=True, size=12)
-        r += 1
-        for j, text in enumerate(
-            ("Udbetalingsregel", "Opfyldt", "Bedste periode", "Andel", "Manglede borgere", "Beløb"),
-            1,
-        ):
-            cell = ws.cell(row=r, column=j, value=text)
-            cell.font, cell.fill = header_font, header_fill
-        for p in payouts:
-            r += 1
-            ws.cell(row=r, column=1, value=p.threshold.label)
-            ws.cell(row=r, column=2, value="ja" if p.met else "nej")
-            if p.best is not None:
-                ws.cell(row=r, column=3, value=p.best.label)
-                share = ws.cell(row=r, column=4, value=p.best.share)
-                share.number_format = _PERCENT
-            ws.cell(row=r, column=5, value=p.needed)
-            if p.amount is not None:
-                amount = ws.cell(row=r, column=6, value=p.amount)
-                amount.number_format = '#,##0 "kr."'
+        r = _measure_block(ws, r, spec, report, header)
+    if report.payouts:
+        _payouts(ws, r, report.payouts, header)
     ws.column_dimensions["A"].width = 34
     for letter in "BCDEFG":
         ws.column_dimensions[letter].width = 15
     ws.freeze_panes = "A4"
     _page(ws, initiative, sheet, printed)
+
+
+def _header_cells(ws, r: int, headers: Sequence[str], header: tuple[Font, PatternFill]) -> None:
+    for j, text in enumerate(headers, start=1):
+        cell = ws.cell(row=r, column=j, value=text)
+        cell.font, cell.fill = header
+
+
+def _measure_block(
+    ws, r: int, spec: MeasureSpec, report: Report, header: tuple[Font, PatternFill]
+) -> int:
+    """A measure from row ``r``: its name, its periods' table and its chart; returns the row
+    where the next block begins."""
+    from openpyxl.styles import Font
+
+    results = report.for_measure(spec.id)
+    caseload = spec.kind == "caseload"
+    ws.cell(row=r, column=1, value=spec.name).font = Font(bold=True, size=12)
+    r += 1
+    headers = ["Periode", "Tæller", "Nævner", "Sager pr. fuldtid" if caseload else "Andel"]
+    headers += [
+        f"Tærskel {number(t.value) if caseload else percent(t.value, trim=True)}"
+        for t in spec.thresholds
+    ]
+    # A period without data has no share (a gap in the chart) and says why, after the
+    # thresholds (outside the chart's series).
+    note_column = len(headers) + 1 if any(res.no_data for res in results) else None
+    if note_column is not None:
+        headers.append("Bemærkning")
+    reason = no_data_reason(spec, report.first_registrations) if note_column is not None else ""
+    top = r
+    _header_cells(ws, r, headers, header)
+    for result in results:
+        r += 1
+        _measure_row(ws, r, result, caseload)
+        if result.no_data and note_column is not None:
+            ws.cell(row=r, column=note_column, value=reason)
+    if results:
+        _measure_chart(ws, spec, results, top, r, len(headers) + 2)
+    # Leave room for the chart (about 15 rows) before the next measure.
+    return max(r, top + 15) + 2
+
+
+def _measure_chart(
+    ws, spec: MeasureSpec, results: list[MeasureResult], top: int, bottom: int, column: int
+) -> None:
+    """The line chart of the table in rows ``top`` to ``bottom``, its top left corner in
+    ``column``: the share and, dashed, the thresholds."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    caseload = spec.kind == "caseload"
+    chart = LineChart()
+    chart.height, chart.width = 9, 18
+    values = [
+        x
+        for res in results
+        for x in (res.share, *(t.threshold.value for t in res.thresholds))
+        if x is not None
+    ]
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = _axis_top(max(values, default=1), caseload)
+    chart.y_axis.title = "Sager pr. fuldtid" if caseload else "Andel"
+    chart.y_axis.number_format = "0" if caseload else "0%"
+    chart.x_axis.title = "Periode"
+    # openpyxl hides both axes unless told otherwise (delete=True by default).
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    assert chart.legend is not None  # a new chart has one
+    chart.legend.position = "b"
+    data = Reference(ws, min_col=4, max_col=4 + len(spec.thresholds), min_row=top, max_row=bottom)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
+    for s, series in enumerate(chart.series):
+        series.smooth = False
+        if s == 0:
+            series.graphicalProperties.line.solidFill = "1F3A5F"
+            series.graphicalProperties.line.width = 28575
+            series.marker.symbol = "circle" if len(results) < 40 else "none"
+        else:
+            series.graphicalProperties.line.solidFill = ("C00000", "E46C0A", "7F7F7F")[(s - 1) % 3]
+            series.graphicalProperties.line.dashStyle = "dash"
+            series.graphicalProperties.line.width = 15875
+            series.marker.symbol = "none"
+    ws.add_chart(chart, f"{get_column_letter(column)}{top}")
+
+
+def _payouts(ws, r: int, payouts: list[PayoutForecast], header: tuple[Font, PatternFill]) -> None:
+    """The payout forecast from row ``r``: one line per payout rule."""
+    from openpyxl.styles import Font
+
+    ws.cell(row=r, column=1, value="Udbetalingsprognose").font = Font(bold=True, size=12)
+    r += 1
+    _header_cells(
+        ws,
+        r,
+        ("Udbetalingsregel", "Opfyldt", "Bedste periode", "Andel", "Manglede borgere", "Beløb"),
+        header,
+    )
+    for p in payouts:
+        r += 1
+        ws.cell(row=r, column=1, value=p.threshold.label)
+        ws.cell(row=r, column=2, value="ja" if p.met else "nej")
+        if p.best is not None:
+            ws.cell(row=r, column=3, value=p.best.label)
+            share = ws.cell(row=r, column=4, value=p.best.share)
+            share.number_format = _PERCENT
+        ws.cell(row=r, column=5, value=p.needed)
+        if p.amount is not None:
+            amount = ws.cell(row=r, column=6, value=p.amount)
+            amount.number_format = '#,##0 "kr."'
 
 
 def _axis_top(highest: float, caseload: bool) -> float:

@@ -186,6 +186,23 @@ class CardDelegate(QStyledItemDelegate):
         selected: bool,
         focused: bool,
     ) -> None:
+        """The card's layers: the frame, the name and initials, two lines of text, the flags."""
+        z = self.zoom
+        inner = self._draw_frame(painter, frame, card, selected, focused)
+        bold, small, fm_bold, fm = self._text_fonts(font)
+        self._draw_name(painter, inner, bold, fm_bold, card)
+        painter.setFont(small)
+        y = inner.top() + fm_bold.height() + round(2 * z)
+        self._draw_cpr_line(painter, inner, y, fm, card)
+        y += fm.height()
+        self._draw_contact_line(painter, inner, y, fm, card)
+        y += fm.height() + round(3 * z)
+        self._draw_flags(painter, inner, y, fm, card)
+
+    def _draw_frame(
+        self, painter: QPainter, frame: QRect, card: CardData, selected: bool, focused: bool
+    ) -> QRect:
+        """The rounded card in its state's colours; returns the room inside its padding."""
         z = self.zoom
         rect = QRectF(frame).adjusted(3 * z, 3 * z, -3 * z, -3 * z)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -200,12 +217,14 @@ class CardDelegate(QStyledItemDelegate):
         )
         painter.setBrush(background)
         painter.drawRoundedRect(rect, 6 * z, 6 * z)
-
         pad = 8 * z
-        inner = rect.adjusted(pad, pad * 0.75, -pad, -pad * 0.75).toRect()
-        bold, small, fm_bold, fm = self._text_fonts(font)
+        return rect.adjusted(pad, pad * 0.75, -pad, -pad * 0.75).toRect()
 
-        # Line 1: name, job broker's initials at the right.
+    @staticmethod
+    def _draw_name(
+        painter: QPainter, inner: QRect, bold: QFont, fm_bold: QFontMetrics, card: CardData
+    ) -> None:
+        """Line 1: the name, the job broker's initials at the right."""
         painter.setFont(bold)
         painter.setPen(QColor("#1d2430"))
         initials_width = fm_bold.horizontalAdvance(card.job_broker) + 4 if card.job_broker else 0
@@ -227,11 +246,12 @@ class CardDelegate(QStyledItemDelegate):
                 card.job_broker,
             )
 
-        # Line 2: masked CPR and caseworker; days in the column at the right. Line 3: contact
-        # and paid hours.
-        painter.setFont(small)
-        y = inner.top() + fm_bold.height() + round(2 * z)
-        # What fits: the caseworker and the words "i kolonnen" go first on a narrow card.
+    @staticmethod
+    def _draw_cpr_line(
+        painter: QPainter, inner: QRect, y: int, fm: QFontMetrics, card: CardData
+    ) -> None:
+        """Line 2: masked CPR and caseworker; days in the column at the right. What fits: the
+        caseworker and the words "i kolonnen" go first on a narrow card."""
         line2 = card.masked_cpr
         days = ""
         if card.days_in_column is not None:
@@ -257,8 +277,12 @@ class CardDelegate(QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignRight,
                 days,
             )
-        y += fm.height()
-        # Paid hours at the right first; the contact takes the room that is left.
+
+    @staticmethod
+    def _draw_contact_line(
+        painter: QPainter, inner: QRect, y: int, fm: QFontMetrics, card: CardData
+    ) -> None:
+        """Line 3: paid hours at the right first; the contact takes the room that is left."""
         hours = ""
         if card.hours_last_month is not None:
             hours = _t("{h} t.").format(h=number(card.hours_last_month, 1))
@@ -288,9 +312,12 @@ class CardDelegate(QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignRight,
                 hours,
             )
-        y += fm.height() + round(3 * z)
 
-        # Line 4: flags as small badges.
+    def _draw_flags(
+        self, painter: QPainter, inner: QRect, y: int, fm: QFontMetrics, card: CardData
+    ) -> None:
+        """Line 4: the flags as small badges."""
+        z = self.zoom
         x = inner.left()
         for text, color in self.badges(card, fm, inner.width()):
             width = fm.horizontalAdvance(text) + round(8 * z)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from fsm_desktop.domain.citizen_edit import (
     CitizenChanges,
+    ContactCheck,
     contact_check,
     exemption_label,
 )
@@ -286,10 +287,21 @@ class CitizenWindow(
 
     def _refresh_lists(self) -> None:
         record = self.loaded
-        staff = record.staff
-        initials = {sid: s.initials for sid, s in staff.items()}
+        initials = {sid: s.initials for sid, s in record.staff.items()}
+        self._refresh_assignments(initials)
+        self._refresh_periods()
+        self._refresh_hours()
+        check = self._refresh_contacts(initials)
+        self._refresh_status()
+        self._refresh_network()
+        fill_table(self.audit_table, [_audit_row(e, initials) for e in reversed(record.audit)])
+        self._refresh_summary(initials, check)
+
+    def _refresh_assignments(self, initials: dict[str, str]) -> None:
+        """The job broker and caseworker table, with the handovers not yet saved."""
+        staff = self.loaded.staff
         rows = []
-        for a in record.assignments:
+        for a in self.loaded.assignments:
             rows.append(
                 [
                     _t("jobformidler")
@@ -310,6 +322,9 @@ class CitizenWindow(
                 ]
             )
         fill_table(self.assignment_table, rows)
+
+    def _refresh_periods(self) -> None:
+        """The markings' summary, the period table and the timeline."""
         ordered = sorted(self.periods, key=lambda p: (p.start, p.kind.value), reverse=True)
         markings = [p for p in ordered if p.kind.category is PeriodCategory.MARKING]
         notes = {p.id: _period_note(p) for p in ordered}
@@ -334,6 +349,9 @@ class CitizenWindow(
             [p.id for p in ordered],
         )
         self.timeline.set_periods(self.periods, self.today)
+
+    def _refresh_hours(self) -> None:
+        """The paid hours per month and their sparkline."""
         months = sorted(self.hours)
         fill_table(
             self.hours_table,
@@ -345,6 +363,9 @@ class CitizenWindow(
             max([self.today.strftime("%Y-%m"), *months]) if months else self.today.strftime("%Y-%m")
         )
         self.sparkline.set_months(shown, [self.hours.get(m, 0.0) for m in shown])
+
+    def _refresh_contacts(self, initials: dict[str, str]) -> ContactCheck:
+        """The contact table and the check of the weekly contact (returned for the summary)."""
         contacts = sorted(self.contacts, key=lambda c: c.date, reverse=True)
         fill_table(
             self.contact_table,
@@ -362,6 +383,10 @@ class CitizenWindow(
         check = contact_check(self.contacts, self.today)
         self.contact_check_label.setText(_t(check.text()) if check.last is None else check.text())
         self.contact_check_label.setStyleSheet(ERROR_STYLE if check.late else "")
+        return check
+
+    def _refresh_status(self) -> None:
+        """The CV and job goal registrations, newest first."""
         fill_table(
             self.status_table,
             [
@@ -373,14 +398,19 @@ class CitizenWindow(
                 for s in reversed(self.status)
             ],
         )
+
+    def _refresh_network(self) -> None:
+        """The network table, enabled by the consent."""
         fill_table(
             self.network_table,
             [[p.name, p.relation, p.phone] for p in self.network],
             [p.id for p in self.network],
         )
         self._enable_network(self.consent_box.isChecked())
-        audit = list(reversed(record.audit))
-        fill_table(self.audit_table, [_audit_row(e, initials) for e in audit])
+
+    def _refresh_summary(self, initials: dict[str, str], check: ContactCheck) -> None:
+        """The line at the top: who has the citizen, the CV, the job goal and the contact."""
+        record = self.loaded
         latest_cv = next((s for s in reversed(self.status) if s.kind is StatusKind.CV_JOBNET), None)
         latest_goal = next(
             (s for s in reversed(self.status) if s.kind is StatusKind.JOB_GOAL), None
