@@ -110,17 +110,24 @@ class BoardRepository:
         """Every citizen on the board today (not left the target group), with what a card says;
         with ``include_left`` (the citizen register) also those who left, with exit date and
         reason. Step-up is the operation's to judge (operations.board.board_cards)."""
-        conn = self.conn
         day = today.isoformat()
-        first_of_month = today.replace(day=1)
-        last_month = (first_of_month - dt.timedelta(days=1)).strftime("%Y-%m")
-        month_before = (first_of_month - dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
-        month_before_key = month_before.strftime("%Y-%m")
+        cards = self._citizen_cards(day, include_left)
+        self._placed_since(cards)
+        self._assignments(cards, day)
+        self._last_contacts(cards, day)
+        self._paid_hours(cards, today)
+        self._status(cards, day)
+        self._offers(cards, day)
+        self._absence(cards, day)
+        self._meeting(cards)
+        return list(cards.values())
+
+    def _citizen_cards(self, day: str, include_left: bool) -> dict[str, BoardCard]:
+        """A card per citizen on the board (with ``include_left`` every citizen), by id."""
         cards: dict[str, BoardCard] = {}
-        card: BoardCard | None  # the loops below look cards up by id: a citizen may be missing
         dates = IsoDates()
         left = f"NOT ({NOT_LEFT_SQL})"
-        for cid, name, cpr, grp, column, entry, gone, exit_date, reason in conn.execute(
+        for cid, name, cpr, grp, column, entry, gone, exit_date, reason in self.conn.execute(
             f"SELECT c.id, c.name, c.cpr, c.grp, p.board_column, c.entry_date, {left}, c.exit_date, c.exit_reason "
             "FROM citizen c LEFT JOIN placement p ON p.citizen_id = c.id"
             + ("" if include_left else f" WHERE {NOT_LEFT_SQL}"),
@@ -131,17 +138,23 @@ class BoardRepository:
             )
             if gone:
                 card.exit_date, card.exit_reason = dates.of(exit_date), reason or ""
-        # When each placed citizen came into the current column: the newest move in the log —
-        # by time, then by the order written (two moves in one second have the same time). One
-        # index look-up per citizen (faster than a window over the whole log).
-        for cid, at, to in conn.execute(
+        return cards
+
+    def _placed_since(self, cards: dict[str, BoardCard]) -> None:
+        """When each placed citizen came into the current column: the newest move in the log —
+        by time, then by the order written (two moves in one second have the same time). One
+        index look-up per citizen (faster than a window over the whole log)."""
+        for cid, at, to in self.conn.execute(
             "SELECT p.citizen_id, m.at, m.to_column FROM placement p JOIN board_move m ON m.rowid = "
             "(SELECT rowid FROM board_move WHERE citizen_id = p.citizen_id ORDER BY at DESC, rowid DESC LIMIT 1)"
         ):
             card = cards.get(cid)
             if card is not None and card.column is not None and to == card.column.value:
                 card.since = dt.datetime.fromisoformat(at)
-        for cid, role, staff_id, initials, _start in conn.execute(
+
+    def _assignments(self, cards: dict[str, BoardCard], day: str) -> None:
+        """The caseworker and the job broker assigned today (the newest start per role)."""
+        for cid, role, staff_id, initials, _start in self.conn.execute(
             "SELECT a.citizen_id, a.role, a.staff_id, s.initials, max(a.start) FROM assignment a "
             "JOIN staff s ON s.id = a.staff_id WHERE a.start <= ? AND (a.end IS NULL OR a.end >= ?) "
             "GROUP BY a.citizen_id, a.role",
@@ -154,13 +167,22 @@ class BoardRepository:
                 card.job_broker_id, card.job_broker = staff_id, initials
             else:
                 card.caseworker_id, card.caseworker = staff_id, initials
-        for cid, last in conn.execute(
+
+    def _last_contacts(self, cards: dict[str, BoardCard], day: str) -> None:
+        for cid, last in self.conn.execute(
             "SELECT citizen_id, max(date) FROM contact WHERE date <= ? GROUP BY citizen_id", [day]
         ):
             card = cards.get(cid)
             if card is not None:
                 card.last_contact = dt.date.fromisoformat(last)
-        for cid, month, hours in conn.execute(
+
+    def _paid_hours(self, cards: dict[str, BoardCard], today: dt.date) -> None:
+        """Paid hours of last month and the month before."""
+        first_of_month = today.replace(day=1)
+        last_month = (first_of_month - dt.timedelta(days=1)).strftime("%Y-%m")
+        month_before = (first_of_month - dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
+        month_before_key = month_before.strftime("%Y-%m")
+        for cid, month, hours in self.conn.execute(
             "SELECT citizen_id, month, hours FROM paid_hours WHERE month IN (?, ?)",
             [last_month, month_before_key],
         ):
@@ -170,8 +192,11 @@ class BoardRepository:
                     card.hours_last_month = hours
                 else:
                     card.hours_month_before = hours
+
+    def _status(self, cards: dict[str, BoardCard], day: str) -> None:
+        """No CV on Jobnet, no job goal: from the newest status entries up to today."""
         status: dict[tuple[str, str], str] = {}
-        for cid, kind, value in conn.execute(
+        for cid, kind, value in self.conn.execute(
             "SELECT citizen_id, kind, value FROM status_entry WHERE date <= ? ORDER BY date, rowid",
             [day],
         ):
@@ -179,9 +204,12 @@ class BoardRepository:
         for cid, card in cards.items():
             card.no_cv = status.get((cid, "cv_jobnet"), "nej").lower() != "ja"
             card.no_job_goal = not status.get((cid, "jobmaal"), "").strip()
+
+    def _offers(self, cards: dict[str, BoardCard], day: str) -> None:
+        """The offer running today (the latest started)."""
         offers = [kind.value for kind in PeriodKind if kind.category is PeriodCategory.OFFER]
         marks = ", ".join("?" * len(offers))
-        for cid, kind in conn.execute(
+        for cid, kind in self.conn.execute(
             f"SELECT citizen_id, kind FROM period WHERE kind IN ({marks}) AND start <= ? AND (end IS NULL OR end >= ?) "
             "ORDER BY start",
             [*offers, day, day],
@@ -189,7 +217,10 @@ class BoardRepository:
             card = cards.get(cid)
             if card is not None:
                 card.current_offer = kind
-        for (cid,) in conn.execute(
+
+    def _absence(self, cards: dict[str, BoardCard], day: str) -> None:
+        """Absent or exempted today."""
+        for (cid,) in self.conn.execute(
             "SELECT DISTINCT citizen_id FROM period WHERE kind IN ('fravaer', 'fritagelse') "
             "AND start <= ? AND (end IS NULL OR end >= ?)",
             [day, day],
@@ -197,8 +228,6 @@ class BoardRepository:
             card = cards.get(cid)
             if card is not None:
                 card.absent = True
-        self._meeting(cards)
-        return list(cards.values())
 
     def _meeting(self, cards: dict[str, BoardCard]) -> None:
         card: BoardCard | None  # looked up by id below: a citizen may be missing

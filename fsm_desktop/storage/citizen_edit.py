@@ -4,6 +4,7 @@ transaction with an audit entry for every change (who, when, field, old → new)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fsm_desktop.domain.citizen_edit import (
@@ -51,6 +52,9 @@ MASTER_FIELDS = {
     "exit_reason": ("exit_reason", "afgangsårsag"),
     "note": ("note", "note"),
 }
+#: How each part of a save notes a change for the audit log:
+#: (action, entity, entity id, field, old, new).
+Note = Callable[[str, str, str, str, object, object], None]
 #: Status kinds by their name in the audit log.
 STATUS_LABELS = {StatusKind.CV_JOBNET: "CV på Jobnet", StatusKind.JOB_GOAL: "Jobmål"}
 #: What each part of the changes is called when a rule stops the save.
@@ -197,6 +201,28 @@ class CitizenEditor:
         this transaction, on which the operation checked the rules
         (operations.citizens.save_citizen); read here when not given."""
         now = dt.datetime.now().replace(microsecond=0)
+        audit, note = self._audit_notes(citizen_id, now)
+        try:
+            with self.db.atomic():
+                before = before or self.load(citizen_id)
+                if before is None:
+                    raise ValidationError(
+                        "Borgeren findes ikke længere i projektet (slettet af en import, der er fortrudt?)."
+                    )
+                self._master_data(citizen_id, before, changes, note, now)
+                self._network_consent(citizen_id, before, changes, note)
+                self._periods(citizen_id, before, changes, note)
+                self._hours(citizen_id, before, changes, note)
+                self._contacts(citizen_id, before, changes, note)
+                self._status(citizen_id, before, changes, note)
+                self._network(citizen_id, before, changes, note)
+                self._handovers(citizen_id, before, changes, note)
+                AuditLog(self.project).record(audit)
+        except dbapi.Error as exc:
+            raise file_error(exc, self.project.path) from None
+
+    def _audit_notes(self, citizen_id: str, now: dt.datetime) -> tuple[list[AuditEntry], Note]:
+        """The audit entries of one save, and the function each part notes its changes with."""
         user = self.project.user
         audit: list[AuditEntry] = []
 
@@ -214,88 +240,97 @@ class CitizenEditor:
                 )
             )
 
-        conn = self.conn
-        try:
-            with self.db.atomic():
-                before = before or self.load(citizen_id)
-                if before is None:
-                    raise ValidationError(
-                        "Borgeren findes ikke længere i projektet (slettet af en import, der er fortrudt?)."
-                    )
-                if changes.citizen is not None:
-                    updates = {}
-                    for attribute, (column, name) in MASTER_FIELDS.items():
-                        old, new = (
-                            getattr(before.citizen, attribute),
-                            getattr(changes.citizen, attribute),
-                        )
-                        if old != new:
-                            updates[column] = _stored(new)
-                            note("update", "citizen", citizen_id, name, old, new)
-                    if updates:
-                        updates["updated_at"] = now.isoformat()
-                        sets = ", ".join(f'"{c}" = ?' for c in updates)
-                        conn.execute(
-                            f"UPDATE citizen SET {sets} WHERE id = ?",
-                            [*updates.values(), citizen_id],
-                        )
-                if (
-                    changes.network_consent is not None
-                    and changes.network_consent != before.network_consent
-                ):
-                    conn.execute(
-                        "UPDATE citizen SET network_consent = ? WHERE id = ?",
-                        [int(changes.network_consent), citizen_id],
-                    )
-                    note(
-                        "update",
-                        "citizen",
-                        citizen_id,
-                        "netværk ønsket",
-                        "ja" if before.network_consent else "nej",
-                        "ja" if changes.network_consent else "nej",
-                    )
-                self._periods(citizen_id, before, changes, note)
-                self._hours(citizen_id, before, changes, note)
-                self._contacts(citizen_id, before, changes, note)
-                for entry in changes.status_added:
-                    conn.execute(
-                        "INSERT INTO status_entry (id, citizen_id, kind, date, value) VALUES (?, ?, ?, ?, ?)",
-                        [
-                            entry.id,
-                            citizen_id,
-                            entry.kind.value,
-                            entry.date.isoformat(),
-                            entry.value,
-                        ],
-                    )
-                    previous = before.latest_status(entry.kind)
-                    note(
-                        "create",
-                        "status_entry",
-                        entry.id,
-                        STATUS_LABELS[entry.kind],
-                        previous.value if previous else None,
-                        f"{entry.value} fra {entry.date.isoformat()}",
-                    )
-                self._network(citizen_id, before, changes, note)
-                citizen = changes.citizen or before.citizen
-                for role, staff_id, day in changes.handovers:
-                    self._handover(
-                        citizen_id,
-                        AssignmentRole(role),
-                        staff_id,
-                        day,
-                        leaving_date(citizen),
-                        before,
-                        note,
-                    )
-                self._follow_exit(
-                    citizen_id, leaving_date(before.citizen), leaving_date(citizen), before, note
-                )
-                AuditLog(self.project).record(audit)
-        except dbapi.Error as exc:
-            raise file_error(exc, self.project.path) from None
+        return audit, note
+
+    def _master_data(
+        self,
+        citizen_id: str,
+        before: CitizenRecord,
+        changes: CitizenChanges,
+        note: Note,
+        now: dt.datetime,
+    ) -> None:
+        """The citizen's own fields that changed, in one UPDATE with the time of the change."""
+        if changes.citizen is None:
+            return
+        updates = {}
+        for attribute, (column, name) in MASTER_FIELDS.items():
+            old, new = (
+                getattr(before.citizen, attribute),
+                getattr(changes.citizen, attribute),
+            )
+            if old != new:
+                updates[column] = _stored(new)
+                note("update", "citizen", citizen_id, name, old, new)
+        if updates:
+            updates["updated_at"] = now.isoformat()
+            sets = ", ".join(f'"{c}" = ?' for c in updates)
+            self.conn.execute(
+                f"UPDATE citizen SET {sets} WHERE id = ?",
+                [*updates.values(), citizen_id],
+            )
+
+    def _network_consent(
+        self, citizen_id: str, before: CitizenRecord, changes: CitizenChanges, note: Note
+    ) -> None:
+        if changes.network_consent is None or changes.network_consent == before.network_consent:
+            return
+        self.conn.execute(
+            "UPDATE citizen SET network_consent = ? WHERE id = ?",
+            [int(changes.network_consent), citizen_id],
+        )
+        note(
+            "update",
+            "citizen",
+            citizen_id,
+            "netværk ønsket",
+            "ja" if before.network_consent else "nej",
+            "ja" if changes.network_consent else "nej",
+        )
+
+    def _status(
+        self, citizen_id: str, before: CitizenRecord, changes: CitizenChanges, note: Note
+    ) -> None:
+        """New status entries (CV on Jobnet, job goal); the audit shows the value they follow."""
+        for entry in changes.status_added:
+            self.conn.execute(
+                "INSERT INTO status_entry (id, citizen_id, kind, date, value) VALUES (?, ?, ?, ?, ?)",
+                [
+                    entry.id,
+                    citizen_id,
+                    entry.kind.value,
+                    entry.date.isoformat(),
+                    entry.value,
+                ],
+            )
+            previous = before.latest_status(entry.kind)
+            note(
+                "create",
+                "status_entry",
+                entry.id,
+                STATUS_LABELS[entry.kind],
+                previous.value if previous else None,
+                f"{entry.value} fra {entry.date.isoformat()}",
+            )
+
+    def _handovers(
+        self, citizen_id: str, before: CitizenRecord, changes: CitizenChanges, note: Note
+    ) -> None:
+        """Changes of caseworker or job broker, then the assignments' ends following the exit."""
+        citizen = changes.citizen or before.citizen
+        for role, staff_id, day in changes.handovers:
+            self._handover(
+                citizen_id,
+                AssignmentRole(role),
+                staff_id,
+                day,
+                leaving_date(citizen),
+                before,
+                note,
+            )
+        self._follow_exit(
+            citizen_id, leaving_date(before.citizen), leaving_date(citizen), before, note
+        )
 
     def _periods(self, citizen_id, before: CitizenRecord, changes: CitizenChanges, note) -> None:
         old = {p.id: p for p in before.periods}

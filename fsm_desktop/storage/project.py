@@ -300,6 +300,101 @@ class ReadOnlyProject(ProjectFileError):
     """A write in a project opened read-only; says why it is read-only."""
 
 
+def _key_from_password(path: Path, password: str | None) -> Key | None:
+    """The page key of an encrypted file from the user's password; None for a plain file."""
+    try:
+        salt = keys.file_salt(path)
+    except dbapi.Error as exc:
+        raise file_error(exc, path) from None
+    if salt is None:
+        return None
+    if password is None:
+        raise PasswordRequired("Projektet {file} er krypteret. Angiv adgangskoden.", file=path.name)
+    return keys.derive(password, salt)
+
+
+def _read_only_if_unwritable(path: Path, read_only: bool) -> tuple[bool, KnownError | None]:
+    """Opening for writing a file or folder this user cannot write opens it read-only."""
+    if not read_only and not _writable(path):
+        return True, ReadOnlyProject(
+            "Projektet {path} er åbnet skrivebeskyttet: du kan ikke skrive i filen eller dens mappe.",
+            path=str(path),
+        )
+    return read_only, None
+
+
+def _take_writer_lock(path: Path, take_over: bool, holder_shown: Holder | None) -> WriterLock:
+    lock = WriterLock(path, current_user())
+    try:
+        lock.acquire(take_over=take_over, expected=holder_shown)
+    except OSError as exc:
+        raise lock_error(exc, path) from None
+    return lock
+
+
+def _reader_reason(path: Path) -> tuple[bool, KnownError]:
+    """Opened read-only on purpose: whether someone writes it, and the sentence saying so."""
+    writer_present = writer_lock_held(path)
+    holder = read_holder(path) if writer_present else None
+    reason = (
+        ReadOnlyProject("{sentence}.", sentence=holder.sentence())
+        if holder is not None
+        else ReadOnlyProject("Projektet {path} er åbnet skrivebeskyttet.", path=str(path))
+    )
+    return writer_present, reason
+
+
+def _connect_or_release(
+    path: Path, read_only: bool, writer_present: bool, key: Key | None, lock: WriterLock | None
+) -> Database:
+    """The connection :meth:`Project.open` uses; the writer lock is released if it fails."""
+    try:
+        return _connect_read_only(path, writer_present, key) if read_only else _connect(path, key)
+    except dbapi.Error as exc:
+        if lock is not None:
+            lock.release()
+        raise file_error(exc, path) from None
+
+
+def _close_and_release(db: Database, lock: WriterLock | None) -> None:
+    db.close()
+    if lock is not None:
+        lock.release()
+
+
+def _checked_version(db: Database, path: Path, key: Key | None) -> int:
+    """The file's schema version; an encrypted file that does not decrypt is a wrong password."""
+    try:
+        return Project._check_version(db, path)
+    except dbapi.DatabaseError as exc:
+        if key is not None and _is_not_a_database(exc):
+            raise wrong_password(path) from None
+        raise
+
+
+def _refuse_pending(db: Database, path: Path) -> None:
+    """A read-only opening cannot bring an older file up to date."""
+    if migrations.pending(db):
+        raise ProjectFileError(
+            "Projektfilen {path} er gemt af en ældre version af FSM Desktop og skal "
+            "opdateres, før den kan læses. Åbn den, når du kan skrive i den, og ingen "
+            "andre har den åben.",
+            path=str(path),
+        )
+
+
+def _require_initiative(db: Database, path: Path) -> None:
+    """A project holds exactly one initiative; anything else is not a project, or damaged."""
+    if (
+        not db["initiative"].exists()
+        or db.execute("SELECT count(*) FROM initiative").fetchone()[0] != 1
+    ):
+        raise ProjectFileError(
+            "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.",
+            path=str(path),
+        )
+
+
 class Project:
     """An open project file. Use :meth:`open` or :meth:`create`; close with :meth:`close`."""
 
@@ -396,105 +491,75 @@ class Project:
         path = Path(path).expanduser().absolute()
         _check_path(path)
         if key is None:
-            try:
-                salt = keys.file_salt(path)
-            except dbapi.Error as exc:
-                raise file_error(exc, path) from None
-            if salt is not None:
-                if password is None:
-                    raise PasswordRequired(
-                        "Projektet {file} er krypteret. Angiv adgangskoden.", file=path.name
-                    )
-                key = keys.derive(password, salt)
-        lock: WriterLock | None = None
-        reason: KnownError | None = None
-        if not read_only and not _writable(path):
-            read_only = True
-            reason = ReadOnlyProject(
-                "Projektet {path} er åbnet skrivebeskyttet: du kan ikke skrive i filen eller dens mappe.",
-                path=str(path),
-            )
-        if not read_only:
-            lock = WriterLock(path, current_user())
-            try:
-                lock.acquire(take_over=take_over, expected=holder_shown)
-            except OSError as exc:
-                raise lock_error(exc, path) from None
+            key = _key_from_password(path, password)
+        read_only, reason = _read_only_if_unwritable(path, read_only)
+        lock = None if read_only else _take_writer_lock(path, take_over, holder_shown)
         writer_present = False
         if read_only and reason is None:
-            writer_present = writer_lock_held(path)
-            holder = read_holder(path) if writer_present else None
-            reason = (
-                ReadOnlyProject("{sentence}.", sentence=holder.sentence())
-                if holder is not None
-                else ReadOnlyProject("Projektet {path} er åbnet skrivebeskyttet.", path=str(path))
-            )
+            writer_present, reason = _reader_reason(path)
+        db = _connect_or_release(path, read_only, writer_present, key, lock)
         try:
-            db = _connect_read_only(path, writer_present, key) if read_only else _connect(path, key)
+            return cls._open_connected(db, path, lock, reason, key, read_only, check, upgraded)
         except dbapi.Error as exc:
-            if lock is not None:
-                lock.release()
-            raise file_error(exc, path) from None
-        try:
-            try:
-                version = cls._check_version(db, path)
-            except dbapi.DatabaseError as exc:
-                if key is not None and _is_not_a_database(exc):
-                    raise wrong_password(path) from None
-                raise
-            if read_only:
-                db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-                if migrations.pending(db) and not upgraded and _writable(path):
-                    # Made by an older version: bring it up to date once (which needs the
-                    # writer lock, so not while someone writes it), then read.
-                    db.close()
-                    cls.open(path, key=key).close()
-                    return cls.open(path, read_only=True, upgraded=True, key=key)
-                if migrations.pending(db):
-                    raise ProjectFileError(
-                        "Projektfilen {path} er gemt af en ældre version af FSM Desktop og skal "
-                        "opdateres, før den kan læses. Åbn den, når du kan skrive i den, og ingen "
-                        "andre har den åben.",
-                        path=str(path),
-                    )
-            else:
-                _configure(db, path)
-                # WAL lets readers past another program's write lock; find it now, not at the
-                # user's first save.
-                db.execute("BEGIN IMMEDIATE")
-                db.execute("ROLLBACK")
-            project = cls(path, db, lock=lock, read_only_reason=reason, key=key)
-            if check or migrations.pending(db):
-                project.verify()
-            if not read_only and not project.read_only and migrations.pending(db):
-                if version > 0:
-                    project.backup_made = project._backup_before_migrating(version)
-                migrations.apply(db)
-                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            if (
-                not db["initiative"].exists()
-                or db.execute("SELECT count(*) FROM initiative").fetchone()[0] != 1
-            ):
-                raise ProjectFileError(
-                    "Filen {path} er ikke en FSM Desktop-projektfil, eller den er beskadiget.",
-                    path=str(path),
-                )
-            project.initiative  # noqa: B018 - validates the row and the stored template
-            project.laptop = read_laptop_copy(db)
-            handed_back = project.laptop.handed_back_sentence() if project.laptop else None
-            if handed_back is not None and project.read_only_reason is None:
-                project._set_read_only(ReadOnlyProject(handed_back))
-            return project
-        except dbapi.Error as exc:
-            db.close()
-            if lock is not None:
-                lock.release()
+            _close_and_release(db, lock)
             raise file_error(exc, path) from None
         except BaseException:
-            db.close()
-            if lock is not None:
-                lock.release()
+            _close_and_release(db, lock)
             raise
+
+    @classmethod
+    def _open_connected(
+        cls,
+        db: Database,
+        path: Path,
+        lock: WriterLock | None,
+        reason: KnownError | None,
+        key: Key | None,
+        read_only: bool,
+        check: bool,
+        upgraded: bool,
+    ) -> Project:
+        """:meth:`open` once connected: the version, the session, migrations and the checks that
+        the file is a project. Errors propagate; :meth:`open` closes and releases."""
+        version = _checked_version(db, path, key)
+        if read_only:
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if migrations.pending(db) and not upgraded and _writable(path):
+                # Made by an older version: bring it up to date once (which needs the
+                # writer lock, so not while someone writes it), then read.
+                db.close()
+                cls.open(path, key=key).close()
+                return cls.open(path, read_only=True, upgraded=True, key=key)
+            _refuse_pending(db, path)
+        else:
+            _configure(db, path)
+            # WAL lets readers past another program's write lock; find it now, not at the
+            # user's first save.
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ROLLBACK")
+        project = cls(path, db, lock=lock, read_only_reason=reason, key=key)
+        if check or migrations.pending(db):
+            project.verify()
+        if not read_only and not project.read_only and migrations.pending(db):
+            project._migrate(version)
+        _require_initiative(db, path)
+        project.initiative  # noqa: B018 - validates the row and the stored template
+        project._read_laptop_copy()
+        return project
+
+    def _migrate(self, version: int) -> None:
+        """Apply pending migrations, after a backup copy when the file held a schema already."""
+        if version > 0:
+            self.backup_made = self._backup_before_migrating(version)
+        migrations.apply(self.db)
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _read_laptop_copy(self) -> None:
+        """Whether this is a laptop copy; one handed back opens read-only."""
+        self.laptop = read_laptop_copy(self.db)
+        handed_back = self.laptop.handed_back_sentence() if self.laptop else None
+        if handed_back is not None and self.read_only_reason is None:
+            self._set_read_only(ReadOnlyProject(handed_back))
 
     def connector(self) -> ProjectConnector:
         """How a worker thread opens its own connection to this project (SQLite connections stay

@@ -20,6 +20,7 @@ from fsm_desktop.domain.caseload import (
     HOLDERS,
     AssignmentRows,
     CaseloadSettings,
+    Move,
     OpenCase,
     ReassignmentPlan,
     StaffRecord,
@@ -94,6 +95,36 @@ def _writing(project: Project) -> Iterator[None]:
         raise file_error(exc, project.path) from None
 
 
+def _cleaned(record: StaffRecord) -> StaffRecord:
+    """The record as stored: initials and name without stray spaces, typed role and hours."""
+    staff = record.staff
+    return StaffRecord(
+        Staff(
+            staff.initials.strip(),
+            " ".join(staff.name.split()),
+            StaffRole(staff.role),
+            float(staff.hours_per_week),
+            id=staff.id,
+        ),
+        record.active_from,
+        record.active_to,
+    )
+
+
+def _staff_row(clean: StaffRecord, today: dt.date) -> dict[str, object]:
+    """The ``staff`` table's columns for a cleaned record."""
+    return {
+        "initials": clean.initials,
+        "name": clean.name,
+        "role": clean.role.value,
+        "hours_per_week": clean.hours,
+        "active_from": _iso(clean.active_from),
+        "active_to": _iso(clean.active_to),
+        # A cached flag for other readers; the dates are the truth.
+        "active": int(clean.active_to is None or clean.active_to >= today),
+    }
+
+
 class _Repository:
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -143,18 +174,7 @@ class StaffRegister(_Repository):
         ValidationError with the first problem; nothing is written). An audit entry per field."""
         self.project.require_team_copy("Medarbejderlisten")
         today = today or dt.date.today()
-        staff = record.staff
-        clean = StaffRecord(
-            Staff(
-                staff.initials.strip(),
-                " ".join(staff.name.split()),
-                StaffRole(staff.role),
-                float(staff.hours_per_week),
-                id=staff.id,
-            ),
-            record.active_from,
-            record.active_to,
-        )
+        clean = _cleaned(record)
         now = _now()
         user = self.project.user
         with _writing(self.project):
@@ -164,55 +184,60 @@ class StaffRegister(_Repository):
                     "Medarbejderen er ikke gemt: {problem}", problem=next(iter(problems.values()))
                 )
             before = next((r for r in self.records() if r.id == clean.id), None)
-            row = {
-                "initials": clean.initials,
-                "name": clean.name,
-                "role": clean.role.value,
-                "hours_per_week": clean.hours,
-                "active_from": _iso(clean.active_from),
-                "active_to": _iso(clean.active_to),
-                # A cached flag for other readers; the dates are the truth.
-                "active": int(clean.active_to is None or clean.active_to >= today),
-            }
-            entries = []
+            row = _staff_row(clean, today)
             if before is None:
-                self.db.table("staff").insert({"id": clean.id, **row})
+                entries = [self._insert(clean, row, now, user)]
+            else:
+                entries = self._update(before, clean, row, now, user)
+            AuditLog(self.project).record(entries)
+        return clean
+
+    def _insert(
+        self, clean: StaffRecord, row: dict[str, object], now: dt.datetime, user: str
+    ) -> AuditEntry:
+        """A new person in the register, and the audit entry saying so."""
+        self.db.table("staff").insert({"id": clean.id, **row})
+        return AuditEntry(
+            now,
+            user,
+            "create",
+            "staff",
+            clean.id,
+            None,
+            "medarbejder",
+            None,
+            f"{clean.initials} {clean.name}",
+        )
+
+    def _update(
+        self,
+        before: StaffRecord,
+        clean: StaffRecord,
+        row: dict[str, object],
+        now: dt.datetime,
+        user: str,
+    ) -> list[AuditEntry]:
+        """A person changed in the register, with an audit entry per changed field."""
+        sets = ", ".join(f'"{column}" = ?' for column in row)
+        self.conn.execute(f"UPDATE staff SET {sets} WHERE id = ?", [*row.values(), clean.id])
+        entries = []
+        for attribute, label in _FIELDS:
+            old, new = getattr(before, attribute), getattr(clean, attribute)
+            if old != new:
                 entries.append(
                     AuditEntry(
                         now,
                         user,
-                        "create",
+                        "update",
                         "staff",
                         clean.id,
                         None,
-                        "medarbejder",
-                        None,
-                        f"{clean.initials} {clean.name}",
+                        label,
+                        _text(old),
+                        _text(new),
                     )
                 )
-            else:
-                sets = ", ".join(f'"{column}" = ?' for column in row)
-                self.conn.execute(
-                    f"UPDATE staff SET {sets} WHERE id = ?", [*row.values(), clean.id]
-                )
-                for attribute, label in _FIELDS:
-                    old, new = getattr(before, attribute), getattr(clean, attribute)
-                    if old != new:
-                        entries.append(
-                            AuditEntry(
-                                now,
-                                user,
-                                "update",
-                                "staff",
-                                clean.id,
-                                None,
-                                label,
-                                _text(old),
-                                _text(new),
-                            )
-                        )
-            AuditLog(self.project).record(entries)
-        return clean
+        return entries
 
     # --- the limits ---------------------------------------------------------------------------------
     def settings(self) -> CaseloadSettings:
@@ -324,6 +349,59 @@ def _facts(case: OpenCase) -> tuple:
     )
 
 
+def _check_receivers(plan: ReassignmentPlan, staff: dict[str, StaffRecord]) -> None:
+    """Everyone receiving citizens exists, can hold the role, and is active on the day."""
+    day, role = plan.day, plan.role
+    for receiver in {m.to_staff_id for m in plan.moves}:
+        record = staff.get(receiver)
+        if record is None or record.role not in HOLDERS[role]:
+            raise ValidationError("Vælg en {role}, der findes i projektet.", role=role.value)
+        if not record.active_on(day):
+            raise ValidationError(
+                "{who} er ikke aktiv {day}; vælg en anden, eller ret datoerne i registret.",
+                who=record.initials,
+                day=_dk(day),
+            )
+
+
+def _undo_refused(day: dt.date, name: str | None) -> ValidationError:
+    """Why an undo is refused: a row deleted since (``name`` None), or a citizen's changed."""
+    if name is None:
+        return ValidationError(
+            "Omfordelingen pr. {day} kan ikke fortrydes: en af dens borgere eller tilknytninger er slettet siden.",
+            day=_dk(day),
+        )
+    return ValidationError(
+        "Omfordelingen pr. {day} kan ikke fortrydes: {name}s tilknytninger er ændret siden. Ret dem på borgersiden.",
+        day=_dk(day),
+        name=name,
+    )
+
+
+def _rows_as_written(record: ReassignmentRecord, rows: list) -> dict[str, str]:
+    """The reassignment's rows still as it wrote them (refused otherwise); citizen → name."""
+    day = record.day
+    ended: dict[str, str | None] = {}  # citizen → the earlier end of the row it ended
+    started: dict[str, str | None] = {}  # citizen → the end of the row it started
+    names: dict[str, str] = {}
+    for _aid, action, previous_end, found, cid, role, start, end, name in rows:
+        if found is None or role != record.role.value:
+            raise _undo_refused(day, None)
+        names[cid] = name
+        if action == "ended":
+            if end != (day - dt.timedelta(days=1)).isoformat():
+                raise _undo_refused(day, name)
+            ended[cid] = previous_end
+        else:
+            if start != day.isoformat():
+                raise _undo_refused(day, name)
+            started[cid] = end
+    for cid, end in started.items():
+        if cid not in ended or ended[cid] != end:
+            raise _undo_refused(day, names[cid])
+    return names
+
+
 class CaseloadRepository(_Repository):
     def rows(self) -> AssignmentRows:
         """Every assignment and the leaving dates: what domain.caseload counts any day from."""
@@ -369,18 +447,7 @@ class CaseloadRepository(_Repository):
         register = StaffRegister(self.project)
         with _writing(self.project):
             staff = {r.id: r for r in register.records()}
-            for receiver in {m.to_staff_id for m in plan.moves}:
-                record = staff.get(receiver)
-                if record is None or record.role not in HOLDERS[role]:
-                    raise ValidationError(
-                        "Vælg en {role}, der findes i projektet.", role=role.value
-                    )
-                if not record.active_on(day):
-                    raise ValidationError(
-                        "{who} er ikke aktiv {day}; vælg en anden, eller ret datoerne i registret.",
-                        who=record.initials,
-                        day=_dk(day),
-                    )
+            _check_receivers(plan, staff)
             rid = new_id()
             self.conn.execute(
                 "INSERT INTO reassignment (id, at, by_user, day, role, note) VALUES (?, ?, ?, ?, ?, ?)",
@@ -389,43 +456,9 @@ class CaseloadRepository(_Repository):
             entries = []
             ended_on = plan.ends_on.isoformat()
             for move in plan.moves:
+                self._check_fresh(move, day)
+                started = self._write_move(rid, move, role, day, ended_on)
                 case = move.case
-                row = self.conn.execute(
-                    _OPEN_CASE + "WHERE a.id = ?", [case.assignment_id]
-                ).fetchone()
-                fresh = _open_case(row) if row else None
-                if (
-                    fresh is None
-                    or _facts(fresh) != _facts(case)
-                    or skip_reason(fresh, day)
-                    or fresh.staff_id == move.to_staff_id
-                ):
-                    raise ValidationError(
-                        "Intet er flyttet: {name}s tilknytninger er ændret, siden forslaget blev lavet. Luk og prøv igen.",
-                        name=case.name,
-                    )
-                self.conn.execute(
-                    "UPDATE assignment SET end = ? WHERE id = ?", [ended_on, case.assignment_id]
-                )
-                started = new_id()
-                self.conn.execute(
-                    "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        started,
-                        case.citizen_id,
-                        move.to_staff_id,
-                        role.value,
-                        day.isoformat(),
-                        _iso(case.end),
-                    ],
-                )
-                self.conn.executemany(
-                    "INSERT INTO reassignment_row (reassignment_id, assignment_id, action, previous_end) VALUES (?, ?, ?, ?)",
-                    [
-                        (rid, case.assignment_id, "ended", _iso(case.end)),
-                        (rid, started, "started", None),
-                    ],
-                )
                 before = staff[case.staff_id].initials if case.staff_id in staff else None
                 entries.append(
                     AuditEntry(
@@ -442,6 +475,52 @@ class CaseloadRepository(_Repository):
                 )
             AuditLog(self.project).record(entries)
         return ReassignmentRecord(rid, now, user, day, role, note, len(plan.moves))
+
+    def _check_fresh(self, move: Move, day: dt.date) -> None:
+        """The move's assignment read again: stops the plan when it changed since."""
+        case = move.case
+        row = self.conn.execute(_OPEN_CASE + "WHERE a.id = ?", [case.assignment_id]).fetchone()
+        fresh = _open_case(row) if row else None
+        if (
+            fresh is None
+            or _facts(fresh) != _facts(case)
+            or skip_reason(fresh, day)
+            or fresh.staff_id == move.to_staff_id
+        ):
+            raise ValidationError(
+                "Intet er flyttet: {name}s tilknytninger er ændret, siden forslaget blev lavet. Luk og prøv igen.",
+                name=case.name,
+            )
+
+    def _write_move(
+        self, rid: str, move: Move, role: AssignmentRole, day: dt.date, ended_on: str
+    ) -> str:
+        """End the citizen's assignment, start the new one, and record both rows under the
+        reassignment ``rid``; returns the started assignment's id."""
+        case = move.case
+        self.conn.execute(
+            "UPDATE assignment SET end = ? WHERE id = ?", [ended_on, case.assignment_id]
+        )
+        started = new_id()
+        self.conn.execute(
+            "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                started,
+                case.citizen_id,
+                move.to_staff_id,
+                role.value,
+                day.isoformat(),
+                _iso(case.end),
+            ],
+        )
+        self.conn.executemany(
+            "INSERT INTO reassignment_row (reassignment_id, assignment_id, action, previous_end) VALUES (?, ?, ?, ?)",
+            [
+                (rid, case.assignment_id, "ended", _iso(case.end)),
+                (rid, started, "started", None),
+            ],
+        )
+        return started
 
     # --- the record and undo ---------------------------------------------------------------------------
     def reassignments(self) -> list[ReassignmentRecord]:
@@ -516,71 +595,46 @@ class CaseloadRepository(_Repository):
         return record
 
     def _check_unchanged(self, record: ReassignmentRecord) -> None:
-        day = record.day
         rows = self.conn.execute(
             "SELECT rr.assignment_id, rr.action, rr.previous_end, a.id, a.citizen_id, a.role, a.start, a.end, c.name "
             "FROM reassignment_row rr LEFT JOIN assignment a ON a.id = rr.assignment_id "
             "LEFT JOIN citizen c ON c.id = a.citizen_id WHERE rr.reassignment_id = ?",
             [record.id],
         ).fetchall()
-
-        def refuse(name: str | None) -> ValidationError:
-            if name is None:
-                return ValidationError(
-                    "Omfordelingen pr. {day} kan ikke fortrydes: en af dens borgere eller tilknytninger er slettet siden.",
-                    day=_dk(day),
-                )
-            return ValidationError(
-                "Omfordelingen pr. {day} kan ikke fortrydes: {name}s tilknytninger er ændret siden. Ret dem på borgersiden.",
-                day=_dk(day),
-                name=name,
-            )
-
-        ended: dict[str, str | None] = {}  # citizen → the earlier end of the row it ended
-        started: dict[str, str | None] = {}  # citizen → the end of the row it started
-        names: dict[str, str] = {}
-        for _aid, action, previous_end, found, cid, role, start, end, name in rows:
-            if found is None or role != record.role.value:
-                raise refuse(None)
-            names[cid] = name
-            if action == "ended":
-                if end != (day - dt.timedelta(days=1)).isoformat():
-                    raise refuse(name)
-                ended[cid] = previous_end
-            else:
-                if start != day.isoformat():
-                    raise refuse(name)
-                started[cid] = end
-        for cid, end in started.items():
-            if cid not in ended or ended[cid] != end:
-                raise refuse(names[cid])
+        names = _rows_as_written(record, rows)
         cids = sorted(names)
         for chunk_start in range(0, len(cids), 400):
-            chunk = cids[chunk_start : chunk_start + 400]
-            marks = ", ".join("?" * len(chunk))
-            later = self.conn.execute(
-                f"SELECT a.citizen_id FROM assignment a WHERE a.role = ? AND a.citizen_id IN ({marks}) AND a.start >= ? "
-                "AND a.id NOT IN (SELECT assignment_id FROM reassignment_row WHERE reassignment_id = ? AND action = 'started') "
-                "LIMIT 1",
-                [record.role.value, *chunk, day.isoformat(), record.id],
-            ).fetchone()
-            if later:
-                raise refuse(names[later[0]])
-            # Anything written about these citizens' assignments after the reassignment (the
-            # citizen page, the board, an import, another reassignment) — except reassignments
-            # that were made and undone since, which left the rows as they were.
-            changed = self.conn.execute(
-                f"SELECT l.citizen_id FROM audit_log l WHERE l.entity = 'assignment' AND l.citizen_id IN ({marks}) "
-                "AND l.rowid > (SELECT ifnull(max(m.rowid), 0) FROM audit_log m WHERE m.action = 'reassign' "
-                "  AND m.entity = 'assignment' AND m.entity_id IN "
-                "  (SELECT assignment_id FROM reassignment_row WHERE reassignment_id = ? AND action = 'started')) "
-                "AND NOT (l.action IN ('reassign', 'undo_reassign') AND l.entity_id IN ("
-                "  SELECT x.assignment_id FROM reassignment_row x JOIN reassignment r ON r.id = x.reassignment_id "
-                "  WHERE r.undone_at IS NOT NULL AND x.action = 'started')) LIMIT 1",
-                [*chunk, record.id],
-            ).fetchone()
-            if changed:
-                raise refuse(names[changed[0]])
+            self._check_no_later_writes(record, cids[chunk_start : chunk_start + 400], names)
+
+    def _check_no_later_writes(
+        self, record: ReassignmentRecord, chunk: list[str], names: dict[str, str]
+    ) -> None:
+        """Refused when any of these citizens got a later assignment in the role, or their
+        assignments were written since the reassignment."""
+        marks = ", ".join("?" * len(chunk))
+        later = self.conn.execute(
+            f"SELECT a.citizen_id FROM assignment a WHERE a.role = ? AND a.citizen_id IN ({marks}) AND a.start >= ? "
+            "AND a.id NOT IN (SELECT assignment_id FROM reassignment_row WHERE reassignment_id = ? AND action = 'started') "
+            "LIMIT 1",
+            [record.role.value, *chunk, record.day.isoformat(), record.id],
+        ).fetchone()
+        if later:
+            raise _undo_refused(record.day, names[later[0]])
+        # Anything written about these citizens' assignments after the reassignment (the
+        # citizen page, the board, an import, another reassignment) — except reassignments
+        # that were made and undone since, which left the rows as they were.
+        changed = self.conn.execute(
+            f"SELECT l.citizen_id FROM audit_log l WHERE l.entity = 'assignment' AND l.citizen_id IN ({marks}) "
+            "AND l.rowid > (SELECT ifnull(max(m.rowid), 0) FROM audit_log m WHERE m.action = 'reassign' "
+            "  AND m.entity = 'assignment' AND m.entity_id IN "
+            "  (SELECT assignment_id FROM reassignment_row WHERE reassignment_id = ? AND action = 'started')) "
+            "AND NOT (l.action IN ('reassign', 'undo_reassign') AND l.entity_id IN ("
+            "  SELECT x.assignment_id FROM reassignment_row x JOIN reassignment r ON r.id = x.reassignment_id "
+            "  WHERE r.undone_at IS NOT NULL AND x.action = 'started')) LIMIT 1",
+            [*chunk, record.id],
+        ).fetchone()
+        if changed:
+            raise _undo_refused(record.day, names[changed[0]])
 
 
 __all__ = ["SETTINGS_KEY", "CaseloadRepository", "ReassignmentRecord", "StaffRegister"]

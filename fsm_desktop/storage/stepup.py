@@ -205,20 +205,7 @@ class StepUpRepository:
     def save_meeting(self, meeting: Meeting) -> str:
         """Insert or replace a meeting with its participants and plan (checked by the
         operation: operations.stepup.save_meeting); one transaction."""
-        if (
-            self.conn.execute("SELECT 1 FROM citizen WHERE id = ?", [meeting.citizen_id]).fetchone()
-            is None
-        ):
-            raise ValidationError("Borgeren findes ikke længere i projektet.")
-        owner = (
-            meeting.id
-            and self.conn.execute(
-                "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting.id]
-            ).fetchone()
-        )
-        existing = bool(owner)
-        if existing and owner[0] != meeting.citizen_id:
-            raise ValidationError("Mødet er registreret på en anden borger og kan ikke flyttes.")
+        existing = self._stored_meeting(meeting)
         meeting_id = meeting.id or new_id()
         summary = describe(meeting)
         old = None
@@ -228,52 +215,8 @@ class StepUpRepository:
             )
 
         def work() -> None:
-            c = self.conn
-            if existing:
-                c.execute("DELETE FROM stepup_participant WHERE meeting_id = ?", [meeting_id])
-                c.execute("DELETE FROM stepup_plan_line WHERE meeting_id = ?", [meeting_id])
-                c.execute(
-                    "UPDATE stepup_meeting SET date = ?, barriers = ?, note = ? WHERE id = ?",
-                    [
-                        meeting.date.isoformat(),
-                        _barrier_text(meeting.barriers),
-                        meeting.note,
-                        meeting_id,
-                    ],
-                )
-            else:
-                c.execute(
-                    "INSERT INTO stepup_meeting (id, citizen_id, date, barriers, note) VALUES (?, ?, ?, ?, ?)",
-                    [
-                        meeting_id,
-                        meeting.citizen_id,
-                        meeting.date.isoformat(),
-                        _barrier_text(meeting.barriers),
-                        meeting.note,
-                    ],
-                )
-            c.executemany(
-                "INSERT INTO stepup_participant (id, meeting_id, role, name, health_function) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (new_id(), meeting_id, p.role.value, p.name.strip(), p.health_function.value)
-                    for p in meeting.participants
-                ],
-            )
-            c.executemany(
-                "INSERT INTO stepup_plan_line (id, meeting_id, offer, planned_start, responsible, note) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        line.id or new_id(),
-                        meeting_id,
-                        line.offer.value,
-                        line.planned_start.isoformat(),
-                        line.responsible.strip(),
-                        line.note,
-                    )
-                    for line in meeting.plan
-                ],
-            )
+            self._write_meeting_row(meeting, meeting_id, existing)
+            self._write_meeting_lines(meeting, meeting_id)
 
         action = "update" if existing else "create"
         self._write(
@@ -292,6 +235,79 @@ class StepUpRepository:
         )
         meeting.id = meeting_id
         return meeting_id
+
+    def _stored_meeting(self, meeting: Meeting) -> bool:
+        """Whether the meeting is stored already (then on the same citizen); refused when the
+        citizen is gone or the meeting belongs to another citizen."""
+        if (
+            self.conn.execute("SELECT 1 FROM citizen WHERE id = ?", [meeting.citizen_id]).fetchone()
+            is None
+        ):
+            raise ValidationError("Borgeren findes ikke længere i projektet.")
+        owner = (
+            meeting.id
+            and self.conn.execute(
+                "SELECT citizen_id FROM stepup_meeting WHERE id = ?", [meeting.id]
+            ).fetchone()
+        )
+        existing = bool(owner)
+        if existing and owner[0] != meeting.citizen_id:
+            raise ValidationError("Mødet er registreret på en anden borger og kan ikke flyttes.")
+        return existing
+
+    def _write_meeting_row(self, meeting: Meeting, meeting_id: str, existing: bool) -> None:
+        """The meeting's own row; a stored one loses its participants and plan lines, which
+        :meth:`_write_meeting_lines` writes again."""
+        c = self.conn
+        if existing:
+            c.execute("DELETE FROM stepup_participant WHERE meeting_id = ?", [meeting_id])
+            c.execute("DELETE FROM stepup_plan_line WHERE meeting_id = ?", [meeting_id])
+            c.execute(
+                "UPDATE stepup_meeting SET date = ?, barriers = ?, note = ? WHERE id = ?",
+                [
+                    meeting.date.isoformat(),
+                    _barrier_text(meeting.barriers),
+                    meeting.note,
+                    meeting_id,
+                ],
+            )
+        else:
+            c.execute(
+                "INSERT INTO stepup_meeting (id, citizen_id, date, barriers, note) VALUES (?, ?, ?, ?, ?)",
+                [
+                    meeting_id,
+                    meeting.citizen_id,
+                    meeting.date.isoformat(),
+                    _barrier_text(meeting.barriers),
+                    meeting.note,
+                ],
+            )
+
+    def _write_meeting_lines(self, meeting: Meeting, meeting_id: str) -> None:
+        """The meeting's participants and plan lines."""
+        c = self.conn
+        c.executemany(
+            "INSERT INTO stepup_participant (id, meeting_id, role, name, health_function) VALUES (?, ?, ?, ?, ?)",
+            [
+                (new_id(), meeting_id, p.role.value, p.name.strip(), p.health_function.value)
+                for p in meeting.participants
+            ],
+        )
+        c.executemany(
+            "INSERT INTO stepup_plan_line (id, meeting_id, offer, planned_start, responsible, note) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    line.id or new_id(),
+                    meeting_id,
+                    line.offer.value,
+                    line.planned_start.isoformat(),
+                    line.responsible.strip(),
+                    line.note,
+                )
+                for line in meeting.plan
+            ],
+        )
 
     def delete_meeting(self, meeting_id: str) -> None:
         found = [m for m in self._meetings(None) if m.id == meeting_id]
