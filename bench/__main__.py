@@ -582,7 +582,7 @@ def bench_export(runs: int, citizens: int) -> None:
     from openpyxl import Workbook, load_workbook
 
     from fsm_desktop.domain.measures import Month
-    from fsm_desktop.exchange.status_export import export_status
+    from fsm_desktop.operations.status import export_status
     from fsm_desktop.storage.project import Project
 
     db, _ = demo_database(citizens)
@@ -806,7 +806,7 @@ def bench_register(runs: int, citizens: int) -> None:
     from PySide6.QtWidgets import QTableView
 
     from fsm_desktop.app import create_application
-    from fsm_desktop.storage.board import BoardRepository
+    from fsm_desktop.operations.board import board_cards
     from fsm_desktop.storage.project import Project
     from fsm_desktop.views.citizens.register import CitizensPage
     from fsm_desktop.views.citizens.register_model import CitizenRows, CitizensModel
@@ -821,7 +821,7 @@ def bench_register(runs: int, citizens: int) -> None:
     # What the page's loading thread does: read the rows, put them in name order, and build
     # what the search compares (CitizenRows).
     started = time.perf_counter()
-    cards = BoardRepository(project).cards(today, include_left=True)
+    cards = board_cards(project, today, include_left=True)
     cards.sort(key=lambda c: c.key)
     CitizenRows(cards)
     load = time.perf_counter() - started
@@ -948,6 +948,7 @@ MAAL_FIRST_OPEN = """
 import json, sys, time
 from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from fsm_desktop.app import create_application
+from fsm_desktop.operations import measures as measures_ops
 from fsm_desktop.views.measures import chart as measures_chart
 from fsm_desktop.views.measures import page as measures_page
 from fsm_desktop.views.main.window import MainWindow
@@ -987,8 +988,8 @@ def timed(name, fn):  # when each step first ends, measured from show_page
         return result
     return run
 
-measures_page.load_facts = timed("facts_read", measures_page.load_facts)
-measures_page.compute = timed("counted", measures_page.compute)
+measures_ops.load_facts = timed("facts_read", measures_ops.load_facts)
+measures_ops.compute = timed("counted", measures_ops.compute)
 measures_page.preload = timed("matplotlib_imported", measures_page.preload)
 measures_chart.preload = timed("matplotlib_imported", measures_chart.preload)  # the chart's own call
 
