@@ -197,3 +197,14 @@ def test_known_error_message_is_translated_text(app):
 
     error = KnownError("Filen {path} findes ikke.", path="/x.fsm")
     assert translate_error(error) == "Filen /x.fsm findes ikke."
+
+
+def test_every_search_box_says_the_same_as_it_means_the_same(window, small_project_path):
+    """The board, the register and step-up search alike (domain.search): the same words."""
+    window.open_project(small_project_path)
+    texts = set()
+    for key in ("tavle", "borgere", "stepup"):
+        window.show_page_key(key)
+        search = window.stack.currentWidget().search
+        texts.add((search.placeholderText(), search.accessibleName()))
+    assert texts == {("Søg navn eller CPR", "Søg navn eller CPR")}

@@ -138,9 +138,10 @@ class StepUpPage(StepUpActions, Page):
         filters.addWidget(self.as_of_label)
         filters.addStretch(1)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Søg navn eller fødselsdato …"))
+        # One meaning of the search everywhere (domain.search), so the same words.
+        self.search.setPlaceholderText(self.tr("Søg navn eller CPR"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(self.tr("Søg"))
+        self.search.setAccessibleName(self.tr("Søg navn eller CPR"))
         self.search.setMinimumWidth(220)
         self.broker_box = QComboBox(self)
         self.broker_box.setAccessibleName(self.tr("Jobformidler"))
