@@ -701,3 +701,88 @@ def test_a_job_broker_back_from_a_company_visit(window, page, hans, qtbot):
         ("create", "løntimer 2021-09"),
         ("move", "kolonne"),
     } <= fields
+
+
+# --- an entry typed but not yet added (issue 22) ----------------------------------------------
+
+
+def test_a_job_goal_typed_but_not_registered_is_an_unsaved_change(window, page, hans, questions):
+    page.tabs.setCurrentIndex(5)
+    page.goal_date.setText("02-10-2021")
+    page.goal_field.setText("lagermedarbejder")
+    assert page.dirty and page.save_button.isEnabled()
+    assert page.state_label.text() == "Ændringer, der ikke er gemt."
+    asked, answer = questions
+    answer(QMessageBox.StandardButton.Cancel)
+    assert not page.close()
+    assert asked == ["Hans Hansen har ændringer, der ikke er gemt. Skal de gemmes?"]
+    # Gem registers it first, then saves it with the rest.
+    page.save_button.click()
+    record = CitizenEditor(window.project).load(hans.id)
+    goal = record.latest_status(StatusKind.JOB_GOAL)
+    assert (goal.value, goal.date) == ("lagermedarbejder", dt.date(2021, 10, 2))
+    assert page.goal_field.text() == "" and page.state_label.text() == "Gemt."
+    assert not page.dirty
+
+
+def test_a_contact_note_typed_but_not_added_is_saved_by_gem(window, page, hans):
+    page.tabs.setCurrentIndex(4)
+    page.contact_date.setText("20-10-2021")
+    page.contact_note.setText("Ringede om praktik")
+    assert page.save_button.isEnabled()
+    assert page.state_label.text() == "Ændringer, der ikke er gemt."
+    page.name_field.setText("Hans Peter Hansen")
+    page.save_button.click()
+    record = CitizenEditor(window.project).load(hans.id)
+    assert [(c.date, c.note) for c in record.contacts] == [
+        (dt.date(2021, 10, 20), "Ringede om praktik")
+    ]
+    assert record.citizen.name == "Hans Peter Hansen"
+    assert page.state_label.text() == "Gemt."
+
+
+def test_an_invalid_pending_entry_stops_gem_and_shows_its_error(window, page, hans):
+    page.name_field.setText("Hans Peter Hansen")
+    page.tabs.setCurrentIndex(0)
+    page.contact_date.setText("xx")
+    page.contact_note.setText("Ringede")
+    assert page.save_button.isEnabled()
+    page.save_button.click()
+    assert page.tabs.currentIndex() == 4
+    assert page.contact_error.isVisible()
+    assert page.contact_error.text() == "»xx« er ikke en dato (dd-mm-åååå)."
+    assert CitizenRepository(window.project).get(hans.id).name == "Hans Hansen", "nothing saved"
+    assert page.contact_note.text() == "Ringede" and page.dirty
+    page.ask_before_closing = False  # left unsaved on purpose
+
+
+def test_pending_hours_and_network_count_and_are_saved(window, page, hans):
+    page.tabs.setCurrentIndex(3)
+    page.hours_field.setText("12")
+    assert page.dirty and page.save_button.isEnabled()
+    page.tabs.setCurrentIndex(6)
+    page.consent_box.setChecked(True)
+    page.network_name.setText("Lis Hansen")
+    page.network_relation.setText("søster")
+    assert page.save()
+    record = CitizenEditor(window.project).load(hans.id)
+    assert [(h.month, h.hours) for h in record.hours] == [("2021-09", 12.0)]
+    assert [(p.name, p.relation) for p in record.network] == [("Lis Hansen", "søster")]
+    assert page.network_name.text() == "" and not page.dirty
+
+
+def test_enter_in_an_entry_field_adds_it_and_does_not_save(window, page, hans):
+    page.tabs.setCurrentIndex(5)
+    page.goal_field.setText("lagermedarbejder")
+    QTest.keyClick(page.goal_field, Qt.Key.Key_Return)
+    assert [s.value for s in page.status] == ["lagermedarbejder"]
+    assert page.goal_field.text() == ""
+    page.tabs.setCurrentIndex(6)
+    page.consent_box.setChecked(True)
+    page.network_name.setText("Lis Hansen")
+    QTest.keyClick(page.network_name, Qt.Key.Key_Return)
+    assert [p.name for p in page.network] == ["Lis Hansen"]
+    # Added to the page, not yet saved: Enter is not Gem.
+    assert page.dirty and page.state_label.text() == "Ændringer, der ikke er gemt."
+    assert CitizenEditor(window.project).load(hans.id).status == []
+    page.ask_before_closing = False  # left unsaved on purpose

@@ -60,6 +60,7 @@ from fsm_desktop.views.citizens.labels import (
 from fsm_desktop.views.citizens.painting import last_months
 from fsm_desktop.views.citizens.tabs.assignments import AssignmentsTab
 from fsm_desktop.views.citizens.tabs.audit import AuditTab
+from fsm_desktop.views.citizens.tabs.base import PendingEntry
 from fsm_desktop.views.citizens.tabs.contacts import ContactsTab
 from fsm_desktop.views.citizens.tabs.hours import HoursTab
 from fsm_desktop.views.citizens.tabs.master import MasterTab
@@ -427,9 +428,31 @@ class CitizenWindow(
         self.summary.setText("   ·   ".join(parts))
 
     # --- saving and closing --------------------------------------------------------------------------
+    def pending_entries(self) -> list[PendingEntry]:
+        """The entries typed on the tabs and not yet added with their buttons."""
+        return [
+            *self._pending_hours(),
+            *self._pending_contacts(),
+            *self._pending_status(),
+            *self._pending_network(),
+        ]
+
+    def _add_pending(self) -> bool:
+        """Add what is typed and not yet added, as its button would; False (the tab shown,
+        the message next to the field) when an entry is not valid."""
+        for entry in self.pending_entries():
+            if not entry.add():
+                self.tabs.setCurrentWidget(entry.page)
+                entry.field.setFocus()
+                return False
+        return True
+
     def save(self) -> bool:
-        """Everything on the page in one transaction; the board move with it."""
+        """Everything on the page in one transaction; the board move with it. What is typed
+        in an entry row and not yet added is added first."""
         if self.record is None:
+            return False
+        if not self._add_pending():
             return False
         citizen, problems = self.master()
         if problems:

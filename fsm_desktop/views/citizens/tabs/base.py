@@ -4,17 +4,22 @@ once here (CitizenWindow sets it), and the helpers every tab uses."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTabWidget,
+    QWidget,
 )
 
 from fsm_desktop.domain.citizen_edit import CitizenChanges
@@ -33,6 +38,40 @@ if TYPE_CHECKING:
     _Window = QDialog
 else:
     _Window = object
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEntry:
+    """Text typed into a tab's entry row and not yet added with its button: an unsaved change,
+    which "Gem" adds first (``add`` is the button's slot: False when the entry is not valid, the
+    message then stands next to it)."""
+
+    page: QWidget  # the tab the entry is on
+    field: QLineEdit  # the field to put the cursor in when it is not valid
+    add: Callable[[], bool]
+
+
+class EnterAdds(QObject):
+    """Enter in an entry field adds the entry, as its button does, and goes no further: it
+    does not also press the window's default button ("Gem"). A read-only field (a project open
+    read-only) adds nothing."""
+
+    def __init__(self, field: QLineEdit, add: Callable[[], object]) -> None:
+        super().__init__(field)
+        self.field = field
+        self.add = add
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            if not self.field.isReadOnly():
+                self.add()
+            return True
+        return super().eventFilter(watched, event)
 
 
 class CitizenTab(_Window):
@@ -66,6 +105,7 @@ class CitizenTab(_Window):
         def _refresh_lists(self) -> None: ...
         def _changed(self) -> None: ...
         def master(self) -> tuple[Citizen, dict[str, str]]: ...
+        def pending_entries(self) -> list[PendingEntry]: ...
 
     @property
     def loaded(self) -> CitizenRecord:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.citizen_edit import validate_contact
 from fsm_desktop.domain.model import Contact, ContactKind
 from fsm_desktop.views.citizens.labels import CONTACT_LABELS, ERROR_STYLE
-from fsm_desktop.views.citizens.tabs.base import CitizenTab
+from fsm_desktop.views.citizens.tabs.base import CitizenTab, EnterAdds, PendingEntry
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import error_label, show_error
 from fsm_desktop.views.kit.tables import widget_table
@@ -31,6 +31,7 @@ class ContactsTab(CitizenTab):
 
     def _build_contacts(self) -> None:
         page = QWidget(self.tabs)
+        self.contacts_page = page
         layout = QVBoxLayout(page)
         self.contact_check_label = QLabel(page)
         self.contact_check_label.setWordWrap(True)
@@ -50,7 +51,8 @@ class ContactsTab(CitizenTab):
         remove = QPushButton(_t("Slet"), page)
         add.clicked.connect(self.add_contact)
         remove.clicked.connect(self.delete_contact)
-        self.contact_note.returnPressed.connect(self.add_contact)
+        EnterAdds(self.contact_note, self.add_contact)
+        self.contact_note.textChanged.connect(lambda _=None: self._changed())
         for widget in (self.contact_date, self.contact_kind, self.contact_staff):
             entry.addWidget(widget)
         entry.addWidget(self.contact_note, 1)
@@ -62,6 +64,12 @@ class ContactsTab(CitizenTab):
         self.tabs.addTab(page, _t("Kontakter"))
 
     # --- contacts ------------------------------------------------------------------------------------
+    def _pending_contacts(self) -> list[PendingEntry]:
+        """A contact whose note is typed and not yet added."""
+        if not self.contact_note.text().strip():
+            return []
+        return [PendingEntry(self.contacts_page, self.contact_note, self.add_contact)]
+
     def add_contact(self) -> bool:
         try:
             day = self.contact_date.date()

@@ -12,7 +12,7 @@ from fsm_desktop.domain.citizen_edit import validate_hours
 from fsm_desktop.domain.model import PaidHours
 from fsm_desktop.views.citizens.labels import ERROR_STYLE
 from fsm_desktop.views.citizens.painting import Sparkline
-from fsm_desktop.views.citizens.tabs.base import CitizenTab
+from fsm_desktop.views.citizens.tabs.base import CitizenTab, EnterAdds, PendingEntry
 from fsm_desktop.views.kit.errors import error_label, show_error
 from fsm_desktop.views.kit.tables import widget_table
 
@@ -26,6 +26,7 @@ class HoursTab(CitizenTab):
 
     def _build_hours(self) -> None:
         page = QWidget(self.tabs)
+        self.hours_page = page
         layout = QVBoxLayout(page)
         row = QHBoxLayout()
         self.sparkline = Sparkline(page)
@@ -46,7 +47,8 @@ class HoursTab(CitizenTab):
         remove = QPushButton(_t("Slet måned"), page)
         add.clicked.connect(self.set_hours)
         remove.clicked.connect(self.delete_hours)
-        self.hours_field.returnPressed.connect(self.set_hours)
+        EnterAdds(self.hours_field, self.set_hours)
+        self.hours_field.textChanged.connect(lambda _=None: self._changed())
         for widget in (
             QLabel(_t("Måned"), page),
             self.month_field,
@@ -63,6 +65,12 @@ class HoursTab(CitizenTab):
         self.tabs.addTab(page, _t("Løntimer"))
 
     # --- paid hours ----------------------------------------------------------------------------------
+    def _pending_hours(self) -> list[PendingEntry]:
+        """Hours typed and not yet registered."""
+        if not self.hours_field.text().strip():
+            return []
+        return [PendingEntry(self.hours_page, self.hours_field, self.set_hours)]
+
     def set_hours(self) -> bool:
         month = self.month_field.text().strip()
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):

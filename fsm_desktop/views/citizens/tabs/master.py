@@ -184,4 +184,9 @@ class MasterTab(CitizenTab):
             return False
         column_changed = self.board_column != self.loaded.column and self.board_column is not None
         consent_changed = self.consent_box.isChecked() != self.loaded.network_consent
-        return not self.changes.empty or column_changed or consent_changed
+        return (
+            not self.changes.empty
+            or column_changed
+            or consent_changed
+            or bool(self.pending_entries())
+        )

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.citizen_edit import validate_network
 from fsm_desktop.domain.model import NetworkPerson
 from fsm_desktop.views.citizens.labels import ERROR_STYLE
-from fsm_desktop.views.citizens.tabs.base import CitizenTab
+from fsm_desktop.views.citizens.tabs.base import CitizenTab, EnterAdds, PendingEntry
 from fsm_desktop.views.kit.errors import error_label, show_error
 from fsm_desktop.views.kit.tables import widget_table
 
@@ -32,6 +32,7 @@ class NetworkTab(CitizenTab):
 
     def _build_network(self) -> None:
         page = QWidget(self.tabs)
+        self.network_page = page
         layout = QVBoxLayout(page)
         self.consent_box = QCheckBox(_t("Borgeren ønsker, at netværket inddrages"), page)
         self.consent_box.toggled.connect(self._consent_toggled)
@@ -55,6 +56,9 @@ class NetworkTab(CitizenTab):
         self.network_remove = QPushButton(_t("Slet"), page)
         self.network_add.clicked.connect(self.add_network)
         self.network_remove.clicked.connect(self.delete_network)
+        for field in (self.network_name, self.network_relation, self.network_phone):
+            EnterAdds(field, self.add_network)
+            field.textChanged.connect(lambda _=None: self._changed())
         for widget in (
             self.network_name,
             self.network_relation,
@@ -69,6 +73,14 @@ class NetworkTab(CitizenTab):
         self.tabs.addTab(page, _t("Netværk"))
 
     # --- network -------------------------------------------------------------------------------------
+    def _pending_network(self) -> list[PendingEntry]:
+        """A person typed and not yet added (only while the consent is given: without it the
+        fields are closed and nothing is added)."""
+        fields = (self.network_name, self.network_relation, self.network_phone)
+        if not self.consent_box.isChecked() or not any(f.text().strip() for f in fields):
+            return []
+        return [PendingEntry(self.network_page, self.network_name, self.add_network)]
+
     def _enable_network(self, on: bool) -> None:
         for widget in (
             self.network_name,

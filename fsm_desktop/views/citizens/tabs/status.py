@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from fsm_desktop.domain.citizen_edit import validate_status
 from fsm_desktop.domain.model import StatusEntry, StatusKind
 from fsm_desktop.views.citizens.labels import ERROR_STYLE
-from fsm_desktop.views.citizens.tabs.base import CitizenTab
+from fsm_desktop.views.citizens.tabs.base import CitizenTab, EnterAdds, PendingEntry
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import error_label, show_error
 from fsm_desktop.views.kit.tables import widget_table
@@ -31,6 +31,7 @@ class StatusTab(CitizenTab):
 
     def _build_status(self) -> None:
         page = QWidget(self.tabs)
+        self.status_page = page
         layout = QVBoxLayout(page)
         self.status_table = widget_table(page, [_t("Hvad"), _t("Fra"), _t("Værdi")], 2)
         layout.addWidget(self.status_table, 1)
@@ -46,6 +47,8 @@ class StatusTab(CitizenTab):
         self.goal_date = DateField(self.today, optional=False, parent=page)
         goal_button = QPushButton(_t("Registrér"), page)
         goal_button.clicked.connect(lambda: self.add_status(StatusKind.JOB_GOAL))
+        EnterAdds(self.goal_field, lambda: self.add_status(StatusKind.JOB_GOAL))
+        self.goal_field.textChanged.connect(lambda _=None: self._changed())
         grid.addWidget(QLabel(_t("CV på Jobnet"), page), 0, 0)
         grid.addWidget(self.cv_box, 0, 1)
         grid.addWidget(self.cv_date, 0, 2)
@@ -61,6 +64,16 @@ class StatusTab(CitizenTab):
         self.tabs.addTab(page, _t("CV og jobmål"))
 
     # --- CV and job goal ---------------------------------------------------------------------------
+    def _pending_status(self) -> list[PendingEntry]:
+        """A job goal typed and not yet registered."""
+        if not self.goal_field.text().strip():
+            return []
+        return [
+            PendingEntry(
+                self.status_page, self.goal_field, lambda: self.add_status(StatusKind.JOB_GOAL)
+            )
+        ]
+
     def add_status(self, kind: StatusKind) -> bool:
         date_field = self.cv_date if kind is StatusKind.CV_JOBNET else self.goal_date
         value = (
