@@ -786,3 +786,13 @@ def test_enter_in_an_entry_field_adds_it_and_does_not_save(window, page, hans):
     assert page.dirty and page.state_label.text() == "Ændringer, der ikke er gemt."
     assert CitizenEditor(window.project).load(hans.id).status == []
     page.ask_before_closing = False  # left unsaved on purpose
+
+
+# --- the page's manners (issue 22, item 6) ----------------------------------------------------
+
+
+def test_ctrl_s_saves(window, page, hans):
+    page.name_field.setText("Hans Peter Hansen")
+    QTest.keyClick(page.name_field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert CitizenRepository(window.project).get(hans.id).name == "Hans Peter Hansen"
+    assert page.state_label.text() == "Gemt."

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -204,6 +204,8 @@ class CitizenWindow(
         self.outer.addLayout(bottom)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close)
+        self.save_button.setToolTip(_t("Gemmer alt på siden (Ctrl+S)"))
+        QShortcut(QKeySequence.StandardKey.Save, self, self._save_by_key)
         self.column_box.currentIndexChanged.connect(lambda _: self._changed())
 
     # --- filling -------------------------------------------------------------------------------------
@@ -472,6 +474,11 @@ class CitizenWindow(
         self.state_label.setText(_t("Gemt."))
         self.changed.emit(done.changes, self)
         return True
+
+    def _save_by_key(self) -> None:
+        """Ctrl+S: as "Gem", when "Gem" can be pressed (not in a read-only project)."""
+        if self.save_button.isEnabled() and not self.save_button.isHidden():
+            self.save()
 
     def handle_changes(self, changes: Changes) -> None:
         """Changed elsewhere (the board, an import, another window): read again, unless there
