@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.measures import Month, compute
@@ -796,3 +796,9 @@ def test_ctrl_s_saves(window, page, hans):
     QTest.keyClick(page.name_field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert CitizenRepository(window.project).get(hans.id).name == "Hans Peter Hansen"
     assert page.state_label.text() == "Gemt."
+
+
+def test_the_page_does_not_block_the_main_window(window, page):
+    assert page.windowModality() is Qt.WindowModality.NonModal and not page.isModal()
+    assert QApplication.activeModalWidget() is None
+    assert window.isEnabled()

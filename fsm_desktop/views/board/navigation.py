@@ -131,7 +131,7 @@ class BoardNavigation(BoardBase):
         window = CitizenWindow(self.project, card.citizen_id, self)
         window.changed.connect(self.changed)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.open()
+        window.show()  # beside the main window, which stays usable
         self.citizen_window = window
 
     # --- meeting mode -------------------------------------------------------------------------------

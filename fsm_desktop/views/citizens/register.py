@@ -371,7 +371,7 @@ class CitizensPage(Page):
         window = CitizenWindow(self.project, citizen_id, self)
         window.changed.connect(self.changed)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.open()
+        window.show()  # beside the main window, which stays usable
         self.citizen_window = window
         return window
 

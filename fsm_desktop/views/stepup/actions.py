@@ -132,7 +132,7 @@ class StepUpActions(_PageBase):
         window = CitizenWindow(self.project, case.citizen_id, self)
         window.changed.connect(self._citizen_saved)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.open()
+        window.show()  # beside the main window, which stays usable
         self.citizen_window = window
 
     def _saved(self, changes: Changes) -> None:
