@@ -212,11 +212,12 @@ class ContactCheck:
     def text(self) -> str:
         if self.last is None:
             return "Ingen kontakt registreret – der skal være kontakt mindst én gang om ugen."
+        when = {0: "i dag", 1: "i går"}.get(self.days or 0, f"for {self.days} dage siden")
         if self.late:
-            return "Seneste kontakt for {n} dage siden ({d}) – der skal være kontakt mindst én gang om ugen.".format(
-                n=self.days, d=_dk(self.last)
+            return "Seneste kontakt {when} ({d}) – der skal være kontakt mindst én gang om ugen.".format(
+                when=when, d=_dk(self.last)
             )
-        return "Seneste kontakt for {n} dage siden ({d}).".format(n=self.days, d=_dk(self.last))
+        return "Seneste kontakt {when} ({d}).".format(when=when, d=_dk(self.last))
 
 
 def contact_check(contacts: Iterable[Contact], today: dt.date) -> ContactCheck:

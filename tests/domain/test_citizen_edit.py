@@ -289,6 +289,10 @@ def test_contact_check_counts_days_since_the_newest_contact():
     late = contact_check(contacts, D(2021, 3, 16))
     assert (late.days, late.late) == (8, True)
     assert late.text().endswith("der skal være kontakt mindst én gang om ugen.")
+    # Today and yesterday are said in words, not "0 dage siden" and "1 dage siden".
+    today_check = contact_check(contacts, D(2021, 3, 8))
+    assert today_check.text() == "Seneste kontakt i dag (08-03-2021)."
+    assert contact_check(contacts, D(2021, 3, 9)).text() == "Seneste kontakt i går (08-03-2021)."
 
 
 def test_no_contact_is_late_and_a_future_contact_does_not_count():

@@ -802,3 +802,15 @@ def test_the_page_does_not_block_the_main_window(window, page):
     assert page.windowModality() is Qt.WindowModality.NonModal and not page.isModal()
     assert QApplication.activeModalWidget() is None
     assert window.isEnabled()
+
+
+def test_a_contact_today_or_yesterday_is_said_so(page):
+    page.tabs.setCurrentIndex(4)
+    page.contact_date.setText("30-10-2021")
+    assert page.add_contact()
+    assert page.contact_check_label.text() == "Seneste kontakt i går (30-10-2021)."
+    page.contact_date.setText("31-10-2021")
+    assert page.add_contact()
+    assert page.contact_check_label.text() == "Seneste kontakt i dag (31-10-2021)."
+    assert "Seneste kontakt i dag (31-10-2021)." in page.summary.text()
+    page.ask_before_closing = False  # left unsaved on purpose
