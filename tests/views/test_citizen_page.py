@@ -7,6 +7,7 @@ the board, in the measures and in the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from PySide6.QtCore import Qt
@@ -814,3 +815,18 @@ def test_a_contact_today_or_yesterday_is_said_so(page):
     assert page.contact_check_label.text() == "Seneste kontakt i dag (31-10-2021)."
     assert "Seneste kontakt i dag (31-10-2021)." in page.summary.text()
     page.ask_before_closing = False  # left unsaved on purpose
+
+
+def test_the_audit_log_shows_dates_as_dd_mm_yyyy(window, page, hans):
+    page.exit_field.setText("30-04-2021")
+    page.exit_reason_box.setCurrentIndex(page.exit_reason_box.findData("fraflyttet"))
+    page.goal_field.setText("lagermedarbejder")
+    page.goal_date.setText("02-04-2021")
+    page.contact_date.setText("20-04-2021")
+    page.contact_note.setText("Ringede")
+    assert page.save()
+    rows = table_rows(page.audit_table)
+    assert ["afgang", "", "30-04-2021"] in [r[3:] for r in rows]
+    assert any(r[5] == "lagermedarbejder fra 02-04-2021" for r in rows)
+    iso = re.compile(r"\d{4}-\d{2}-\d{2}")
+    assert not [r for r in rows if any(iso.search(cell) for cell in r)]

@@ -3,10 +3,13 @@ audit log's actions, and the audit log's rows."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from fsm_desktop.domain.danish import datetime_text
+from fsm_desktop.domain.danish import date_text, datetime_text
 from fsm_desktop.domain.model import ContactKind, ExitReason, Origin, PeriodCategory
 
 
@@ -72,6 +75,22 @@ ORIGIN_LABELS = {
 }
 
 
+#: A date as the audit log stores it: ISO, alone or inside a value ("ja fra 2021-10-01").
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _danish_dates(text: str) -> str:
+    """The ISO dates in ``text`` as dd-mm-åååå ("ja fra 2021-10-01" → "ja fra 01-10-2021")."""
+
+    def one(match: re.Match[str]) -> str:
+        try:
+            return date_text(dt.date.fromisoformat(match.group()))
+        except ValueError:
+            return match.group()
+
+    return _ISO_DATE.sub(one, text)
+
+
 def _audit_row(entry, names: dict[str, str]) -> list[str]:
     """One row of the Revisionslog tab: an entry from a laptop copy names it after the user
     ("jf (bærbar JF3)"); a merged change says its field and values in the user's words
@@ -81,7 +100,11 @@ def _audit_row(entry, names: dict[str, str]) -> list[str]:
         if not entry.source
         else _t("{user} ({source})").format(user=entry.user, source=entry.source)
     )
-    field, old, new = entry.field_name, entry.old or "", entry.new or ""
+    field, old, new = (
+        entry.field_name,
+        _danish_dates(entry.old or ""),
+        _danish_dates(entry.new or ""),
+    )
     if entry.action.startswith("merge_"):
         from fsm_desktop.domain.sync import TABLE_WORDS, field_words, value_words
 
@@ -92,6 +115,7 @@ def _audit_row(entry, names: dict[str, str]) -> list[str]:
                 ""
                 if value is None
                 else names.get(value)
+                or (_danish_dates(value) if _ISO_DATE.fullmatch(value) else None)
                 or value_words(
                     entry.entity, entry.field_name, int(value) if value.isdigit() else value
                 )
