@@ -24,6 +24,12 @@ Rules
   was already running at the meeting); *overdue* when its planned start has passed without that;
   otherwise *pending*. Only the citizen's latest meeting (on or before the day assessed) has
   its plan followed up on the due list; every meeting keeps its own outcome for the counts.
+- **Days over** (:func:`days_over`): something due from a day is, on day D, over by the days
+  after that day up to D (due today → 0, due yesterday → 1). The table, the detail, the citizen
+  page and the command line all show this one count. A plan line is due on its planned start
+  (overdue from the day after: 1 day over), and a follow-up citizen is due since the earliest
+  overdue line's planned start, so the citizen is over by as many days as that line (decision:
+  counted from the day after, the table showed one day fewer than the plan's line below it).
 
 Decisions
 - *Granted* is the first day of the chain of ressourceforløb periods the citizen is in today
@@ -166,6 +172,20 @@ OUTCOME_LABELS = {
 
 
 # --- dates -------------------------------------------------------------------------------------
+def days_over(due: dt.date, day: dt.date) -> int:
+    """How many days something due from ``due`` is over on ``day``: the days after ``due`` up
+    to and including ``day``. Due today → 0, due yesterday → 1; never negative (before the due
+    day nothing is over).
+
+    The one definition of "days over" (the page's "Dage over", the detail's and the citizen
+    page's "overskredet med … dage", `stepup --due`'s "Dage" and ``days_overdue``). A meeting is
+    due from a day (the mark, the marking's first day, the day after an exemption); a plan line
+    is due on its planned start: the offer may still start that day, so the line is overdue
+    from the day after, 1 day over. A follow-up meeting is due since that same planned start
+    (:func:`assess`), so its days over are the earliest overdue line's, not one fewer."""
+    return max(0, (day - due).days)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later; the month's last day when it has no such day."""
@@ -390,7 +410,7 @@ class LineFollowUp:
     line: PlannedOffer
     status: LineStatus
     started: dt.date | None = None
-    days_overdue: int = 0  # days since the planned start, when overdue
+    days_overdue: int = 0  # days_over(planned start, today), when overdue
 
 
 def follow_up(case: StepUpCase, meeting: MeetingRecord, today: dt.date) -> list[LineFollowUp]:
@@ -409,7 +429,7 @@ def follow_up(case: StepUpCase, meeting: MeetingRecord, today: dt.date) -> list[
             status = LineStatus.OVERDUE
         else:
             status = LineStatus.PENDING
-        overdue = (today - line.planned_start).days if status is LineStatus.OVERDUE else 0
+        overdue = days_over(line.planned_start, today) if status is LineStatus.OVERDUE else 0
         out.append(LineFollowUp(line, status, started, overdue))
     return out
 
@@ -429,7 +449,8 @@ def outcome(lines: Sequence[LineFollowUp]) -> Outcome:
 @dataclass(frozen=True, slots=True)
 class Assessment:
     """Where one citizen stands today. ``due`` is the day since which a meeting is due (the
-    reason says why); ``exempt_until`` is set when an exemption holds the rule off."""
+    reason says why; for the follow-up, the earliest overdue line's planned start);
+    ``exempt_until`` is set when an exemption holds the rule off."""
 
     case: StepUpCase
     reason: DueReason | None = None
@@ -445,7 +466,8 @@ class Assessment:
 
     @property
     def days_overdue(self) -> int:
-        return 0 if self.due is None else (self.today - self.due).days
+        """:func:`days_over` from the due day to today; 0 when not due."""
+        return 0 if self.due is None else days_over(self.due, self.today)
 
 
 def _postpone(
@@ -506,7 +528,9 @@ def assess(case: StepUpCase, today: dt.date) -> Assessment:
             held_off = (day, exemption)
     overdue = _overdue(case, today)
     if overdue:
-        since = min(f.line.planned_start for f in overdue) + dt.timedelta(days=1)
+        # Due since the missed planned start (see days_over): listed from the day after it,
+        # over by as many days as the most overdue line.
+        since = min(f.line.planned_start for f in overdue)
         return Assessment(case, DueReason.FOLLOW_UP, since, overdue_lines=overdue, today=today)
     if held_off is not None:
         until = None if held_off[0] == dt.date.max else held_off[0] - dt.timedelta(days=1)

@@ -107,8 +107,8 @@ def bir(tmp_path_factory) -> tuple[str, dict[str, str]]:
     """Six BIR citizens, all entered 1 Jan 2020. As of 1 Sep 2020, by hand:
 
     - Cia: ressourceforløb from 1 Dec 2019 (mark 1 Jun 2020); met 10 Jun 2020 (settles the mark)
-      with løntilskud planned 1 Jul, never started → follow-up due since 2 Jul: 30 + 31 = 61
-      days; the line is 62 days overdue (1 Jul → 1 Sep).
+      with løntilskud planned 1 Jul, never started → follow-up due since the planned start
+      1 Jul: 30 + 31 + 1 = 62 days over (1 Jul → 1 Sep), the line's count as well.
     - Anna: ressourceforløb from 15 Jan 2020, passive → due since the mark 15 Jul: 17 + 31 = 48
       days. Her meeting of 15 Sep is after 1 Sep and does not count.
     - Dan: no ressourceforløb; marked for step-up on 20 Aug → due since 20 Aug: 12 days.
@@ -233,8 +233,8 @@ def expected_due(ids):
             "BB",
             "CC",
             DueReason.FOLLOW_UP,
-            "2020-07-02",
-            61,
+            "2020-07-01",
+            62,
             [{"offer": "loentilskud", "planned_start": "2020-07-01", "days_overdue": 62}],
         ),
         _due(
@@ -314,12 +314,12 @@ def test_the_due_list_filtered_by_job_broker_and_caseworker(env, bir):
 def test_the_due_list_moves_with_the_date(env, bir):
     path, _ids = bir
     # 14 Jul 2020: Anna's mark has not come, Dan is not marked yet; Cia's plan (1 Jul) is
-    # overdue since 2 Jul: 12 days.
+    # overdue from 2 Jul: due since 1 Jul, 13 days over (2 … 14 Jul).
     data = json.loads(
         stepup(env, "--db", path, "--due", "--format", "json", "--date", "2020-07-14").stdout
     )
     assert [(d["name"], d["due_since"], d["days_overdue"]) for d in data["due"]] == [
-        ("Cia Carlsen", "2020-07-02", 12)
+        ("Cia Carlsen", "2020-07-01", 13)
     ]
 
 
@@ -342,7 +342,9 @@ def test_the_due_list_as_a_table(env, bir):
     ]
     rows = lines[4:]
     assert [row.split("  ")[0] for row in rows] == ["Cia Carlsen", "Anna Ager", "Dan Dam"]
-    assert "02-07-2020" in rows[0] and " 61 " in rows[0] and "planlagt 01-07-2020" in rows[0]
+    # Cia: due since the planned start, 62 days over, as her plan's line in the JSON.
+    assert rows[0].count("01-07-2020") == 2 and " 62 " in rows[0]  # since, and "planlagt"
+    assert "planlagt 01-07-2020" in rows[0]
     assert "15-07-2020" in rows[1] and " 48 " in rows[1]
     assert "20-08-2020" in rows[2] and " 12 " in rows[2]
     assert "0101700001" not in result.stdout and "010170-xxxx" in rows[1]

@@ -26,6 +26,7 @@ from fsm_desktop.domain.stepup import (
     StepUpCase,
     add_months,
     assess,
+    days_over,
     due_list,
     due_since,
     follow_up,
@@ -409,8 +410,9 @@ def test_pending_on_the_planned_day_overdue_the_day_after():
     assert statuses(case, D(2020, 3, 15)) == [(LineStatus.PENDING, None, 0)]
     assert due(case, D(2020, 3, 15)) is None
     assert statuses(case, D(2020, 3, 16)) == [(LineStatus.OVERDUE, None, 1)]
+    # Due since the planned start, 15 Mar: on 20 Mar 5 days over, the same as the line.
     a = assess(case, D(2020, 3, 20))
-    assert (a.reason, a.due, a.days_overdue) == (DueReason.FOLLOW_UP, D(2020, 3, 16), 4)
+    assert (a.reason, a.due, a.days_overdue) == (DueReason.FOLLOW_UP, D(2020, 3, 15), 5)
     assert [(f.line.offer, f.days_overdue) for f in a.overdue_lines] == [(K.LOENTILSKUD, 5)]
     # A period that starts after today does not count yet.
     case.periods[K.LOENTILSKUD.value] = [(D(2020, 3, 25), None)]
@@ -425,10 +427,60 @@ def test_only_the_latest_meetings_plan_puts_the_citizen_on_the_list():
     assert due(case, D(2020, 4, 10)) is None  # the latest plan is pending
     # The first meeting's plan is still broken, for its outcome.
     assert outcome(follow_up(case, first, D(2020, 4, 10))) is Outcome.OVERDUE
-    # Seen on 20 Mar (before the second meeting), the first plan is the latest and overdue.
-    assert due(case, D(2020, 3, 20)) == (DueReason.FOLLOW_UP, D(2020, 3, 16), 4)
-    # On 2 May the second plan is overdue: due since 2 May.
-    assert due(case, D(2020, 5, 2)) == (DueReason.FOLLOW_UP, D(2020, 5, 2), 0)
+    # Seen on 20 Mar (before the second meeting), the first plan is the latest and overdue:
+    # due since its planned start, 15 Mar, 5 days over.
+    assert due(case, D(2020, 3, 20)) == (DueReason.FOLLOW_UP, D(2020, 3, 15), 5)
+    # On 2 May the second plan (1 May) is overdue: due since 1 May, 1 day over.
+    assert due(case, D(2020, 5, 2)) == (DueReason.FOLLOW_UP, D(2020, 5, 1), 1)
+
+
+# --- days over: one count for the table, the detail and the command line ---------------------
+@pytest.mark.parametrize(
+    "due_day, today, expected",
+    [
+        (D(2020, 3, 20), D(2020, 3, 20), 0),  # due today
+        (D(2020, 3, 19), D(2020, 3, 20), 1),  # due yesterday
+        (D(2020, 2, 28), D(2020, 3, 1), 2),  # 29 Feb, 1 Mar (2020 is a leap year)
+        (D(2019, 12, 31), D(2020, 12, 31), 366),
+        (D(2020, 3, 21), D(2020, 3, 20), 0),  # not due yet: nothing over
+    ],
+)
+def test_days_over_counts_the_days_after_the_due_day(due_day, today, expected):
+    assert days_over(due_day, today) == expected
+
+
+def test_days_over_on_the_boundaries_for_each_reason():
+    today = D(2020, 7, 15)
+    # Granted 15 Jan: the first mark is today → due today, 0 days over; tomorrow 1.
+    assert due(rf(JAN15), today) == (DueReason.RESSOURCEFORLOEB, today, 0)
+    assert due(rf(JAN15), D(2020, 7, 16)) == (DueReason.RESSOURCEFORLOEB, today, 1)
+    # Marked yesterday (14 Jul) → due since yesterday, 1 day over.
+    marked = StepUpCase("m", "Mia", markings=[Marking(MarkingKind.MARKED, D(2020, 7, 14))])
+    assert due(marked, today) == (DueReason.MARKED, D(2020, 7, 14), 1)
+    # A plan line whose start (14 Jul) passed yesterday: pending on 14 Jul, overdue today by
+    # 1 day; the citizen is due since 14 Jul, 1 day over — the line's count, not 0.
+    plan = fsm2(meeting(D(2020, 7, 1), line(K.MENTOR, D(2020, 7, 14))))
+    assert due(plan, D(2020, 7, 14)) is None
+    assert statuses(plan, today) == [(LineStatus.OVERDUE, None, 1)]
+    a = assess(plan, today)
+    assert (a.reason, a.due, a.days_overdue) == (DueReason.FOLLOW_UP, D(2020, 7, 14), 1)
+    assert [f.days_overdue for f in a.overdue_lines] == [1]
+
+
+def test_a_follow_up_is_over_by_its_most_overdue_line():
+    # Praktik planned 10 Jul, løntilskud 12 Jul, neither started; on 20 Jul the lines are 10
+    # and 8 days over, and the citizen, due since 10 Jul, 10 days.
+    case = fsm2(
+        meeting(
+            D(2020, 7, 1),
+            line(K.VIRKSOMHEDSPRAKTIK, D(2020, 7, 10)),
+            line(K.LOENTILSKUD, D(2020, 7, 12)),
+        )
+    )
+    a = assess(case, D(2020, 7, 20))
+    assert (a.reason, a.due, a.days_overdue) == (DueReason.FOLLOW_UP, D(2020, 7, 10), 10)
+    assert [f.days_overdue for f in a.overdue_lines] == [10, 8]
+    assert a.days_overdue == max(f.days_overdue for f in a.overdue_lines)
 
 
 @pytest.mark.parametrize(
@@ -663,6 +715,16 @@ def test_a_due_day_is_never_after_today(case, today):
         assert a.due <= today and a.days_overdue >= 0 and a.reason is not None
     if a.exempt_until is not None:
         assert not a.is_due and a.exempt_until >= today
+
+
+@PROPERTY
+@given(cases(), days)
+def test_a_follow_up_citizen_is_over_by_as_many_days_as_the_most_overdue_line(case, today):
+    a = assess(case, today)
+    if a.reason is DueReason.FOLLOW_UP:
+        assert a.days_overdue == max(f.days_overdue for f in a.overdue_lines) >= 1
+    if a.is_due:
+        assert a.days_overdue == days_over(a.due, today)
 
 
 @PROPERTY

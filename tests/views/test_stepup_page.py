@@ -8,7 +8,9 @@ The BIR project's period ends 31-12-2021, so the page counts as of that day. Han
 - Cille: granted 01-03-2021; the newest mark 01-09-2021 falls inside the rehabilitation team's
   exemption 01-08-2021 – 28-02-2022 → exempt until 28-02-2022.
 - Dorte: granted 01-07-2021 (first mark 01-01-2022, after the day), a meeting 10-10-2021 whose
-  plan (løntilskud from 01-11-2021) never started → follow-up overdue since 02-11-2021 (59 days).
+  plan (løntilskud from 01-11-2021) never started → follow-up due since the planned start
+  01-11-2021, overdue from 02-11-2021: 60 days over on 31-12-2021 (30 in November + 30 in
+  December), in the table, the detail and the citizen page alike.
 """
 
 from __future__ import annotations
@@ -148,8 +150,8 @@ def test_the_due_list_most_overdue_first_with_the_reason(page):
     )
     assert (dorte.reason, dorte.due, dorte.days_overdue) == (
         DueReason.FOLLOW_UP,
-        D(2021, 11, 2),
-        59,
+        D(2021, 11, 1),
+        60,
     )
     why = page.due_model.index(1, page.due_model.WHY).data()
     assert "løntilskud planlagt 01-11-2021" in why
@@ -316,13 +318,31 @@ def test_the_detail_explains_the_selected_citizen(page):
     assert "løntilskud, planlagt 01-11-2021: overskredet med 60 dage" in text
 
 
+def test_the_table_and_the_detail_show_the_same_days_over(page, qtbot):
+    """Issue 22, item 2: the row said "Dage over" one fewer than the detail's "overskredet med …
+    dage" for the same plan. Both now count days_over from the planned start 01-11-2021."""
+    from fsm_desktop.views.citizens.window import CitizenWindow
+
+    model = page.due_model
+    row = names(page).index("Dorte Dam")
+    assert model.index(row, model.SINCE).data() == "01-11-2021"
+    table_days = model.index(row, model.DAYS).data()
+    assert table_days == "60"
+    select(page, "Dorte Dam")
+    assert f"planlagt 01-11-2021: overskredet med {table_days} dage" in page.detail.text()
+    assert "Skal have et møde siden 01-11-2021" in page.detail.text()
+    window = CitizenWindow(page.project, page.people["Dorte"], page)
+    qtbot.addWidget(window)
+    assert window.stepup_table.item(0, 4).text() == f"overskredet med {table_days} dage"
+
+
 def test_the_citizen_page_shows_step_up_and_the_overdue_plan(page, qtbot):
     from fsm_desktop.views.citizens.window import CitizenWindow
 
     window = CitizenWindow(page.project, page.people["Dorte"], page)
     qtbot.addWidget(window)
     assert "plan ikke holdt" in window.stepup_label.text()
-    assert "02-11-2021" in window.stepup_label.text()
+    assert "01-11-2021" in window.stepup_label.text()
     table = window.stepup_table
     assert table.rowCount() == 1
     assert [table.item(0, c).text() for c in range(5)] == [
