@@ -90,3 +90,11 @@ def test_error_labels_and_the_header(app, qtbot):
     assert title_label("Tavle", parent).objectName() == "pageTitle"
     intro = intro_label("Om siden", parent)
     assert intro.objectName() == "pageIntro" and intro.wordWrap()
+
+
+def test_a_plan_line_late_by_one_day_is_one_dag(app):
+    from fsm_desktop.views.kit.wording import overdue_text
+
+    assert overdue_text(1) == "overskredet med 1 dag"
+    assert overdue_text(60) == "overskredet med 60 dage"
+    assert overdue_text(1530) == "overskredet med 1.530 dage"

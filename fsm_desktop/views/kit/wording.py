@@ -14,3 +14,10 @@ def citizens_text(n: int) -> str:
     if n == 1:
         return QCoreApplication.translate("Wording", "1 borger")
     return QCoreApplication.translate("Wording", "{n} borgere").format(n=number(n))
+
+
+def overdue_text(days: int) -> str:
+    """A plan line's lateness: "overskredet med 1 dag", "overskredet med 60 dage"."""
+    if days == 1:
+        return QCoreApplication.translate("Wording", "overskredet med 1 dag")
+    return QCoreApplication.translate("Wording", "overskredet med {n} dage").format(n=number(days))

@@ -50,6 +50,7 @@ from fsm_desktop.storage.stepup import StepUpRepository
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.kit.wording import overdue_text
 from fsm_desktop.views.stepup.actions import StepUpActions
 from fsm_desktop.views.stepup.models import CountsModel, DueModel, MeetingsModel
 
@@ -472,9 +473,7 @@ class StepUpPage(StepUpActions, Page):
                 state = {
                     LineStatus.STARTED: self.tr("startet {date}").format(date=date_text(f.started)),
                     LineStatus.PENDING: self.tr("afventer"),
-                    LineStatus.OVERDUE: self.tr("overskredet med {n} dage").format(
-                        n=number(f.days_overdue)
-                    ),
+                    LineStatus.OVERDUE: overdue_text(f.days_overdue),
                 }[f.status]
                 lines.append(
                     f"   {f.line.offer.label}, {self.tr('planlagt')} {date_text(f.line.planned_start)}: {state}"

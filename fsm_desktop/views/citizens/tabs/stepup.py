@@ -6,11 +6,12 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from fsm_desktop.domain.danish import date_text, number
+from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.stepup import DUE_LABELS, MARKING_LABELS, LineStatus, assess, follow_up
 from fsm_desktop.storage.stepup import StepUpRepository
 from fsm_desktop.views.citizens.tabs.base import CitizenTab
 from fsm_desktop.views.kit.tables import fill_table, widget_table
+from fsm_desktop.views.kit.wording import overdue_text
 
 
 def _t(text: str) -> str:
@@ -68,9 +69,7 @@ class StepUpTab(CitizenTab):
                 state = {
                     LineStatus.STARTED: _t("startet {date}").format(date=date_text(f.started)),
                     LineStatus.PENDING: _t("afventer"),
-                    LineStatus.OVERDUE: _t("overskredet med {n} dage").format(
-                        n=number(f.days_overdue)
-                    ),
+                    LineStatus.OVERDUE: overdue_text(f.days_overdue),
                 }[f.status]
                 if f.status is LineStatus.OVERDUE:
                     overdue_rows.append(len(rows))
