@@ -778,3 +778,33 @@ def test_the_lists_keep_their_shared_position_while_laid_out_again(window, page,
     )
     assert min(seen, default=position) < position  # the lists were clamped meanwhile …
     qtbot.waitUntil(lambda: {bar.value() for bar in bars} == {position})  # … and came back
+
+
+def test_the_filter_line_says_what_is_applied_after_a_meeting(window, page):
+    """Issue 22.4: finishing a meeting reloads the board (and fills the staff boxes again);
+    the line that names the filter then still says what is applied, and so after a change."""
+    page.record_meeting(TODAY, ["SB", "SC"])
+    page.broker_box.setCurrentIndex(page.broker_box.findText("JF – Jonna Formidler"))
+    page.changed_button.setChecked(True)
+    assert page.filter_label.text() == (
+        "Viser 0 af 6 borgere · filter: jobformidler JF, ændret siden sidste møde"
+    )
+    page.record_meeting(TODAY, ["SB"])  # reloads: the boxes are filled again
+    assert page.broker_box.currentText() == "JF – Jonna Formidler"
+    assert page.filter == page.current_filter()
+    assert page.filter_label.text().endswith("filter: jobformidler JF, ændret siden sidste møde")
+    page.changed_button.setChecked(False)
+    assert page.filter_label.text() == "Viser 1 af 6 borgere · filter: jobformidler JF"
+    page.broker_box.setCurrentIndex(0)  # "Alle jobformidlere": no filter
+    assert page.filter_label.text() == "Viser 6 af 6 borgere"
+    assert not page.reset_button.isEnabled()
+    # A filter the boxes can no longer show (the job broker gone from the staff list) is
+    # dropped, and the line says so.
+    page.broker_box.setCurrentIndex(page.broker_box.findText("JF – Jonna Formidler"))
+    jf = page.broker_box.currentData()
+    with window.project.db.atomic():
+        window.project.db.execute("DELETE FROM assignment WHERE staff_id = ?", (jf,))
+        window.project.db.execute("DELETE FROM staff WHERE id = ?", (jf,))
+    page.record_meeting(TODAY, ["SB"])
+    assert page.broker_box.currentIndex() == 0 and page.filter == page.current_filter()
+    assert page.filter_label.text() == "Viser 6 af 6 borgere"

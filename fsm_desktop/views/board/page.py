@@ -171,10 +171,13 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
         self.rebuild()
 
     def _fill_staff_boxes(self, staff, project: Project) -> None:
+        """Fill the staff and group boxes again (a reload), each keeping what it had chosen
+        while that is still there; the filter is read off the boxes next (rebuild)."""
         for box, role, everyone in (
             (self.broker_box, StaffRole.JOB_BROKER, self.tr("Alle jobformidlere")),
             (self.caseworker_box, StaffRole.CASEWORKER, self.tr("Alle sagsbehandlere")),
         ):
+            chosen = box.currentData()
             box.blockSignals(True)
             box.clear()
             box.addItem(everyone, "")
@@ -184,7 +187,9 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
                     StaffRole.PSEUDO if role == StaffRole.CASEWORKER else role,
                 ):
                     box.addItem(f"{member.initials} – {member.name}", member.id)
+            box.setCurrentIndex(max(box.findData(chosen), 0) if chosen else 0)
             box.blockSignals(False)
+        group = self.group_box.currentData()
         self.group_box.blockSignals(True)
         self.group_box.clear()
         self.group_box.addItem(self.tr("Alle grupper"), None)
@@ -192,6 +197,9 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
             self.group_box.addItem(
                 self.tr("Gruppe {id}: {name}").format(id=group.id, name=group.name), group.id
             )
+        self.group_box.setCurrentIndex(
+            max(self.group_box.findData(group), 0) if group is not None else 0
+        )
         self.group_box.setVisible(bool(project.template.groups))
         self.group_box.blockSignals(False)
         self.me_menu.clear()
@@ -252,8 +260,7 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
             self._update_mine_button()
         self.mine_button.blockSignals(True)
         self.mine_button.setChecked(True)
-        self.mine_button.blockSignals(False)
-        self.filter = self.current_filter()  # the cards, once loaded, show through it
+        self.mine_button.blockSignals(False)  # the cards, once loaded, show through it (rebuild)
 
     def _mine_clicked(self, checked: bool) -> None:
         if checked and not self._me():
@@ -275,7 +282,6 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
         )
 
     def _filter_changed(self) -> None:
-        self.filter = self.current_filter()
         self.rebuild()
 
     def reset_filter(self) -> None:
@@ -314,7 +320,11 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
 
     def rebuild(self) -> None:
         """Filter, lay out and show every column (one reset per model). The cards are grouped
-        by lane and column once (until they change) and a filter only picks from the groups."""
+        by lane and column once (until they change) and a filter only picks from the groups.
+        The filter is read off the filter bar here, the one place, so the board, the counts
+        and the line that names the filter say what the bar shows (also after a reload, which
+        fills the staff boxes again)."""
+        self.filter = self.current_filter()
         if self._groups is None or self._groups[0] != self.lane_by:
             self._groups = (self.lane_by, group_cards(self.cards, self.lane_by))
         shown = filter_groups(
