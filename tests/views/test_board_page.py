@@ -780,6 +780,59 @@ def test_the_lists_keep_their_shared_position_while_laid_out_again(window, page,
     qtbot.waitUntil(lambda: {bar.value() for bar in bars} == {position})  # … and came back
 
 
+def _shared_bars(page: BoardPage):
+    return [view.verticalScrollBar() for view in (*page.views, page.lane_view)]
+
+
+def _scrolled_down(window, page: BoardPage, qtbot):
+    """Lanes by caseworker on a small, zoomed board, scrolled to its last lane."""
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+    window.resize(1000, 560)
+    page.set_zoom(1.6)
+    bars = _shared_bars(page)
+    qtbot.waitUntil(lambda: bars[-1].maximum() > 0 and len({bar.maximum() for bar in bars}) == 1)
+    page.show_lane(page.layout_.lanes[-1].key)
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1 and bars[0].value() > 0)
+    return bars
+
+
+def test_a_filter_change_shows_every_column_from_the_top(window, page, qtbot):
+    """Issue 22.3: a filtered board starts at the top (a column with two cards does not look
+    empty); no card had the keyboard, so none is brought into view."""
+    bars = _scrolled_down(window, page, qtbot)
+    for view in page.views:
+        view.selectionModel().clear()
+    page.search.setFocus()
+    page.flag_box.setCurrentIndex(page.flag_box.findData("no_cv"))  # all but Anna
+    assert names(page, V) == ["Bo Berg", "Cai Hansen"]
+    assert bars[-1].maximum() > 0  # still a board that scrolls
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
+    QTest.qWait(0)
+    assert [bar.value() for bar in bars] == [0] * len(bars)
+
+
+def test_a_filter_change_keeps_the_focused_card_current_and_in_view(window, page, qtbot):
+    """Issue 22.3: the card the keyboard was on stays the current card after a filter change
+    and is scrolled into view; the columns start from the top as far as that allows."""
+    bars = _scrolled_down(window, page, qtbot)
+    ikke = page.views[-1]
+    assert ikke.hasFocus() and ikke.currentIndex().data(BOARD_CARD_ROLE).name == "Finn Friis"
+    page.group_box.setCurrentIndex(page.group_box.findData(2))  # Cai and Finn
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
+    QTest.qWait(0)
+    current = ikke.currentIndex()
+    assert current.isValid() and current.data(BOARD_CARD_ROLE).name == "Finn Friis"
+    shown = ikke.visualRect(current)  # in view (a zoomed card may be taller than the view)
+    assert shown.top() >= 0 and (
+        shown.bottom() <= ikke.viewport().height() or shown.height() > ikke.viewport().height()
+    )
+    assert len({bar.value() for bar in bars}) == 1  # the lists still scroll together
+    page.group_box.setCurrentIndex(page.group_box.findData(1))  # Finn is no longer shown
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
+    QTest.qWait(0)
+    assert [bar.value() for bar in bars] == [0] * len(bars)
+
+
 def test_the_filter_line_says_what_is_applied_after_a_meeting(window, page):
     """Issue 22.4: finishing a meeting reloads the board (and fills the staff boxes again);
     the line that names the filter then still says what is applied, and so after a change."""

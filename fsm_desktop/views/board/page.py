@@ -323,7 +323,9 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
         by lane and column once (until they change) and a filter only picks from the groups.
         The filter is read off the filter bar here, the one place, so the board, the counts
         and the line that names the filter say what the bar shows (also after a reload, which
-        fills the staff boxes again)."""
+        fills the staff boxes again). Every column then shows from the top, the card the
+        keyboard was on kept current and in view while it is still shown."""
+        focused = self._focused_card()
         self.filter = self.current_filter()
         if self._groups is None or self._groups[0] != self.lane_by:
             self._groups = (self.lane_by, group_cards(self.cards, self.lane_by))
@@ -331,7 +333,6 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
             self._groups[1], card_selector(self.filter, self.today, self.has_meeting)
         )
         self.layout_ = BoardLayout((), self.lane_by, self.labels, self.collapsed, groups=shown)
-        self._scroll_position = 0  # a new board starts at the top
         for model in self.models:
             model.lane_labels = self.labels
             model.reset(self.layout_, self.today)
@@ -339,6 +340,7 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
         self.lane_model.reset(self.layout_)
         self._set_lane_view_visible(bool(self.lane_by))
         self._update_counts()
+        self._show_from_top(focused)
         self.board_ready.emit()
 
     def _update_counts(self) -> None:
