@@ -861,3 +861,31 @@ def test_the_filter_line_says_what_is_applied_after_a_meeting(window, page):
     page.record_meeting(TODAY, ["SB"])
     assert page.broker_box.currentIndex() == 0 and page.filter == page.current_filter()
     assert page.filter_label.text() == "Viser 6 af 6 borgere"
+
+
+def _edit_field_width(box) -> int:
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    return (
+        box.style()
+        .subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box
+        )
+        .width()
+    )
+
+
+def test_the_staff_boxes_are_not_clipped_at_1366_by_768(window, page, qtbot):
+    """Issue 22, item 7: "Alle sagsbehandlere" (and the other boxes' texts) are shown whole on
+    a 1366×768 screen."""
+    window.showNormal()
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() <= 1366)
+    page.load(window.project)  # the boxes filled again once the page is shown
+    QTest.qWait(0)
+    assert page.caseworker_box.itemText(0) == "Alle sagsbehandlere"
+    for box in (page.broker_box, page.caseworker_box, page.group_box, page.flag_box):
+        first = box.fontMetrics().horizontalAdvance(box.itemText(0))  # "Alle …"
+        assert _edit_field_width(box) >= first, box.accessibleName()

@@ -14,6 +14,7 @@ from operator import attrgetter
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QRect,
     QSettings,
     Qt,
     Signal,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QMainWindow,
     QMessageBox,
+    QStyle,
+    QStyleOptionComboBox,
     QWidget,
 )
 
@@ -189,6 +192,7 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
                     box.addItem(f"{member.initials} – {member.name}", member.id)
             box.setCurrentIndex(max(box.findData(chosen), 0) if chosen else 0)
             box.blockSignals(False)
+            self._keep_first_text_whole(box)
         group = self.group_box.currentData()
         self.group_box.blockSignals(True)
         self.group_box.clear()
@@ -213,6 +217,20 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
                 action.triggered.connect(lambda _=False, sid=member.id: self.set_me(sid))
         self._tick_me()
         self._update_mine_button()
+
+    @staticmethod
+    def _keep_first_text_whole(box) -> None:
+        """A crowded filter bar (1366×768) may narrow a staff box, but never so that its
+        first text ("Alle sagsbehandlere") is cut off."""
+        option = QStyleOptionComboBox()
+        box.initStyleOption(option)
+        option.rect = QRect(0, 0, 1000, box.sizeHint().height())
+        field = box.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box
+        )
+        frame = 1000 - field.width()  # the arrow and the margins around the text
+        text = box.fontMetrics().horizontalAdvance(box.itemText(0))
+        box.setMinimumWidth(min(frame + text, box.maximumWidth()))
 
     # --- "mine" ----------------------------------------------------------------------------------
     def _settings_key(self) -> str:
