@@ -889,3 +889,30 @@ def test_the_staff_boxes_are_not_clipped_at_1366_by_768(window, page, qtbot):
     for box in (page.broker_box, page.caseworker_box, page.group_box, page.flag_box):
         first = box.fontMetrics().horizontalAdvance(box.itemText(0))  # "Alle …"
         assert _edit_field_width(box) >= first, box.accessibleName()
+
+
+def test_the_reason_dialog_names_the_citizen_and_the_columns(window, page, monkeypatch):
+    """Issue 22, item 7: "Flyt med begrundelse" says who is moved, from where and to where."""
+    asked = []
+
+    def get_text(parent, title, label, *args, **kwargs):
+        asked.append((title, label))
+        return "", False  # cancelled: nothing moves
+
+    monkeypatch.setattr("fsm_desktop.views.board.moving.QInputDialog.getText", get_text)
+    view = page.views[COLUMNS.index(None)]
+    view.setCurrentIndex(page.models[COLUMNS.index(None)].index(0))  # Eva Eriksen
+    before = moves_in_log(window)
+    page._context_menu(COLUMNS.index(None), view.visualRect(view.currentIndex()).center())
+    _menu_action(page._menu, "Flyt til med begrundelse", "på vej").trigger()
+    assert asked == [
+        (
+            "Flyt med begrundelse",
+            "Flyt Eva Eriksen fra »Ikke placeret« til »på vej«.\nBegrundelse (valgfri):",
+        )
+    ]
+    v_view = page.views[COLUMNS.index(V)]
+    v_view.selectAll()  # Bo Berg and Cai Hansen
+    page.move_selected_to(COLUMNS.index(V), L, ask_reason=True)
+    assert asked[-1][1] == "Flyt 2 borgere til »på længere sigt«.\nBegrundelse (valgfri):"
+    assert moves_in_log(window) == before and names(page, None) == ["Eva Eriksen", "Finn Friis"]
