@@ -455,7 +455,10 @@ def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(windo
     )
     check_models(page)
     # The lane's name, its count, and its count per cell (i gang · på spring · på vej · …).
-    assert page.lane_model.index(0).data() == "▾ SB Sara Berg\n3 borgere\n1 · 0 · 1 · 0 · 1"
+    assert (
+        page.lane_model.index(0).data()
+        == "▾ SB Sara Berg\n3 borgere\npr. kolonne: 1 · 0 · 1 · 0 · 1"
+    )
     # Drop Anna (lane SB, i gang) on "på vej" in Søren's lane.
     source = page.models[COLUMNS.index(I)]
     target = page.models[COLUMNS.index(V)]
@@ -916,3 +919,18 @@ def test_the_reason_dialog_names_the_citizen_and_the_columns(window, page, monke
     page.move_selected_to(COLUMNS.index(V), L, ask_reason=True)
     assert asked[-1][1] == "Flyt 2 borgere til »på længere sigt«.\nBegrundelse (valgfri):"
     assert moves_in_log(window) == before and names(page, None) == ["Eva Eriksen", "Finn Friis"]
+
+
+def test_the_lane_counts_say_what_they_count(page):
+    """Issue 22, item 7: a lane's counts per column say so, and the tooltip and the spoken
+    text name each column's count."""
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+    sara = page.lane_model.index(0)
+    assert sara.data() == "▾ SB Sara Berg\n3 borgere\npr. kolonne: 1 · 0 · 1 · 0 · 1"
+    counts_text = "i gang: 1, på spring: 0, på vej: 1, på længere sigt: 0, ikke placeret: 1"
+    assert sara.data(Qt.ItemDataRole.ToolTipRole).split("\n")[0] == (
+        f"3 borgere i banen: {counts_text}"
+    )
+    assert sara.data(Qt.ItemDataRole.AccessibleTextRole) == (
+        f"Bane SB Sara Berg, 3 borgere, udfoldet ({counts_text})"
+    )
