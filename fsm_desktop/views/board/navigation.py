@@ -95,7 +95,8 @@ class BoardNavigation(BoardBase):
         )
         height = view.sizeHintForRow(position[1]) + 2 * view.spacing()
         top = position[1] * height  # in view as scrollTo sees it: its top, if it is taller
-        self._set_shared_position(min(top, max(0, top + height - view.viewport().height())))
+        shown = view.contentsRect().height()  # the viewport (no horizontal scroll bar)
+        self._set_shared_position(min(top, max(0, top + height - shown)))
 
     def _set_shared_position(self, value: int) -> None:
         """Every list to one scroll position (as far as each list's range goes for now)."""
