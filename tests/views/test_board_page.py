@@ -455,7 +455,10 @@ def test_lanes_by_caseworker_line_up_and_a_drop_in_another_lane_hands_over(windo
     )
     check_models(page)
     # The lane's name, its count, and its count per cell (i gang · på spring · på vej · …).
-    assert page.lane_model.index(0).data() == "▾ SB Sara Berg\n3 borgere\n1 · 0 · 1 · 0 · 1"
+    assert (
+        page.lane_model.index(0).data()
+        == "▾ SB Sara Berg\n3 borgere\npr. kolonne: 1 · 0 · 1 · 0 · 1"
+    )
     # Drop Anna (lane SB, i gang) on "på vej" in Søren's lane.
     source = page.models[COLUMNS.index(I)]
     target = page.models[COLUMNS.index(V)]
@@ -778,3 +781,156 @@ def test_the_lists_keep_their_shared_position_while_laid_out_again(window, page,
     )
     assert min(seen, default=position) < position  # the lists were clamped meanwhile …
     qtbot.waitUntil(lambda: {bar.value() for bar in bars} == {position})  # … and came back
+
+
+def _shared_bars(page: BoardPage):
+    return [view.verticalScrollBar() for view in (*page.views, page.lane_view)]
+
+
+def _scrolled_down(window, page: BoardPage, qtbot):
+    """Lanes by caseworker on a small, zoomed board, scrolled to its last lane."""
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+    window.resize(1000, 560)
+    page.set_zoom(1.6)
+    bars = _shared_bars(page)
+    qtbot.waitUntil(lambda: bars[-1].maximum() > 0 and len({bar.maximum() for bar in bars}) == 1)
+    page.show_lane(page.layout_.lanes[-1].key)
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1 and bars[0].value() > 0)
+    return bars
+
+
+def test_a_filter_change_shows_every_column_from_the_top(window, page, qtbot):
+    """Issue 22.3: a filtered board starts at the top (a column with two cards does not look
+    empty); no card had the keyboard, so none is brought into view."""
+    bars = _scrolled_down(window, page, qtbot)
+    for view in page.views:
+        view.selectionModel().clear()
+    page.search.setFocus()
+    page.flag_box.setCurrentIndex(page.flag_box.findData("no_cv"))  # all but Anna
+    assert names(page, V) == ["Bo Berg", "Cai Hansen"]
+    assert bars[-1].maximum() > 0  # still a board that scrolls
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
+    QTest.qWait(0)
+    assert [bar.value() for bar in bars] == [0] * len(bars)
+
+
+def test_a_filter_change_keeps_the_focused_card_current_and_in_view(window, page, qtbot):
+    """Issue 22.3: the card the keyboard was on stays the current card after a filter change
+    and is scrolled into view; the columns start from the top as far as that allows."""
+    bars = _scrolled_down(window, page, qtbot)
+    ikke = page.views[-1]
+    assert ikke.hasFocus() and ikke.currentIndex().data(BOARD_CARD_ROLE).name == "Finn Friis"
+    page.group_box.setCurrentIndex(page.group_box.findData(2))  # Cai and Finn
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
+    QTest.qWait(0)
+    current = ikke.currentIndex()
+    assert current.isValid() and current.data(BOARD_CARD_ROLE).name == "Finn Friis"
+    shown = ikke.visualRect(current)  # in view (a zoomed card may be taller than the view)
+    assert shown.top() >= 0 and (
+        shown.bottom() <= ikke.viewport().height() or shown.height() > ikke.viewport().height()
+    )
+    assert len({bar.value() for bar in bars}) == 1  # the lists still scroll together
+    page.group_box.setCurrentIndex(page.group_box.findData(1))  # Finn is no longer shown
+    qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
+    QTest.qWait(0)
+    assert [bar.value() for bar in bars] == [0] * len(bars)
+
+
+def test_the_filter_line_says_what_is_applied_after_a_meeting(window, page):
+    """Issue 22.4: finishing a meeting reloads the board (and fills the staff boxes again);
+    the line that names the filter then still says what is applied, and so after a change."""
+    page.record_meeting(TODAY, ["SB", "SC"])
+    page.broker_box.setCurrentIndex(page.broker_box.findText("JF – Jonna Formidler"))
+    page.changed_button.setChecked(True)
+    assert page.filter_label.text() == (
+        "Viser 0 af 6 borgere · filter: jobformidler JF, ændret siden sidste møde"
+    )
+    page.record_meeting(TODAY, ["SB"])  # reloads: the boxes are filled again
+    assert page.broker_box.currentText() == "JF – Jonna Formidler"
+    assert page.filter == page.current_filter()
+    assert page.filter_label.text().endswith("filter: jobformidler JF, ændret siden sidste møde")
+    page.changed_button.setChecked(False)
+    assert page.filter_label.text() == "Viser 1 af 6 borgere · filter: jobformidler JF"
+    page.broker_box.setCurrentIndex(0)  # "Alle jobformidlere": no filter
+    assert page.filter_label.text() == "Viser 6 af 6 borgere"
+    assert not page.reset_button.isEnabled()
+    # A filter the boxes can no longer show (the job broker gone from the staff list) is
+    # dropped, and the line says so.
+    page.broker_box.setCurrentIndex(page.broker_box.findText("JF – Jonna Formidler"))
+    jf = page.broker_box.currentData()
+    with window.project.db.atomic():
+        window.project.db.execute("DELETE FROM assignment WHERE staff_id = ?", (jf,))
+        window.project.db.execute("DELETE FROM staff WHERE id = ?", (jf,))
+    page.record_meeting(TODAY, ["SB"])
+    assert page.broker_box.currentIndex() == 0 and page.filter == page.current_filter()
+    assert page.filter_label.text() == "Viser 6 af 6 borgere"
+
+
+def _edit_field_width(box) -> int:
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    return (
+        box.style()
+        .subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box
+        )
+        .width()
+    )
+
+
+def test_the_staff_boxes_are_not_clipped_at_1366_by_768(window, page, qtbot):
+    """Issue 22, item 7: "Alle sagsbehandlere" (and the other boxes' texts) are shown whole on
+    a 1366×768 screen."""
+    window.showNormal()
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() <= 1366)
+    page.load(window.project)  # the boxes filled again once the page is shown
+    QTest.qWait(0)
+    assert page.caseworker_box.itemText(0) == "Alle sagsbehandlere"
+    for box in (page.broker_box, page.caseworker_box, page.group_box, page.flag_box):
+        first = box.fontMetrics().horizontalAdvance(box.itemText(0))  # "Alle …"
+        assert _edit_field_width(box) >= first, box.accessibleName()
+
+
+def test_the_reason_dialog_names_the_citizen_and_the_columns(window, page, monkeypatch):
+    """Issue 22, item 7: "Flyt med begrundelse" says who is moved, from where and to where."""
+    asked = []
+
+    def get_text(parent, title, label, *args, **kwargs):
+        asked.append((title, label))
+        return "", False  # cancelled: nothing moves
+
+    monkeypatch.setattr("fsm_desktop.views.board.moving.QInputDialog.getText", get_text)
+    view = page.views[COLUMNS.index(None)]
+    view.setCurrentIndex(page.models[COLUMNS.index(None)].index(0))  # Eva Eriksen
+    before = moves_in_log(window)
+    page._context_menu(COLUMNS.index(None), view.visualRect(view.currentIndex()).center())
+    _menu_action(page._menu, "Flyt til med begrundelse", "på vej").trigger()
+    assert asked == [
+        (
+            "Flyt med begrundelse",
+            "Flyt Eva Eriksen fra »Ikke placeret« til »på vej«.\nBegrundelse (valgfri):",
+        )
+    ]
+    v_view = page.views[COLUMNS.index(V)]
+    v_view.selectAll()  # Bo Berg and Cai Hansen
+    page.move_selected_to(COLUMNS.index(V), L, ask_reason=True)
+    assert asked[-1][1] == "Flyt 2 borgere til »på længere sigt«.\nBegrundelse (valgfri):"
+    assert moves_in_log(window) == before and names(page, None) == ["Eva Eriksen", "Finn Friis"]
+
+
+def test_the_lane_counts_say_what_they_count(page):
+    """Issue 22, item 7: a lane's counts per column say so, and the tooltip and the spoken
+    text name each column's count."""
+    page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
+    sara = page.lane_model.index(0)
+    assert sara.data() == "▾ SB Sara Berg\n3 borgere\npr. kolonne: 1 · 0 · 1 · 0 · 1"
+    counts_text = "i gang: 1, på spring: 0, på vej: 1, på længere sigt: 0, ikke placeret: 1"
+    assert sara.data(Qt.ItemDataRole.ToolTipRole).split("\n")[0] == (
+        f"3 borgere i banen: {counts_text}"
+    )
+    assert sara.data(Qt.ItemDataRole.AccessibleTextRole) == (
+        f"Bane SB Sara Berg, 3 borgere, udfoldet ({counts_text})"
+    )

@@ -55,6 +55,10 @@ class BoardBase(_PageBase):
     delegate: CardDelegate
     meeting_action: QAction
     leave_action: QAction
+    # The lists' shared scroll position (BoardBuilding._scrolled, _range_changed).
+    _syncing: bool
+    _scroll_position: int
+    _clamped: set[int]  # ids of the bars whose next value is a clamp
 
     if TYPE_CHECKING:
         # Defined by BoardPage.

@@ -69,6 +69,14 @@ class BoardBuilding(BoardBase):
             self.lane_box,
         ):
             row1.addWidget(widget)
+        for box in (self.broker_box, self.caseworker_box, self.group_box, self.flag_box):
+            # As wide as their texts, also once the staff are filled in after the first show
+            # ("Alle sagsbehandlere" was cut off at 1366×768); a very long name does not
+            # widen the filter bar beyond the screen (the list shows it whole).
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMaximumWidth(
+                2 * box.fontMetrics().horizontalAdvance(self.tr("Alle sagsbehandlere"))
+            )
         row1.addStretch(1)
         row2 = QHBoxLayout()
         self.mine_button = QToolButton(self)

@@ -390,18 +390,31 @@ class LaneLabelModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             text = f"{'▸' if collapsed else '▾'} {name}\n{citizens}"
             if lane is not None:
-                # Per cell, in the columns' order (i gang · på spring · på vej · længere sigt · ikke placeret).
-                text += "\n" + " · ".join(str(lane.count(column)) for column in COLUMNS)
+                # Per cell, in the columns' order (i gang · på spring · på vej · længere sigt ·
+                # ikke placeret), said to be so; the tooltip names each.
+                text += "\n" + _t("pr. kolonne: {counts}").format(
+                    counts=" · ".join(str(lane.count(column)) for column in COLUMNS)
+                )
             return text
+        if role not in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        per_column = (
+            ", ".join(f"{column_label(column).lower()}: {lane.count(column)}" for column in COLUMNS)
+            if lane is not None
+            else ""
+        )
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = _t("sammenklappet") if collapsed else _t("udfoldet")
             text = _t("Bane {name}, {citizens}, {state}").format(
                 name=name, citizens=citizens, state=state
             )
+            text += f" ({per_column})" if per_column else ""
             return text + (_t(", aktuel bane") if key == self.current else "")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _t("Klik, Enter eller mellemrum klapper banen sammen eller ud")
-        return None
+        tip = _t("Klik, Enter eller mellemrum klapper banen sammen eller ud")
+        if not per_column:
+            return tip
+        counts = _t("{citizens} i banen: {counts}").format(citizens=citizens, counts=per_column)
+        return counts + "\n" + tip
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

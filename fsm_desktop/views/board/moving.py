@@ -225,10 +225,22 @@ class BoardMoving(BoardBase):
         self, column_index: int, to: BoardColumn, ask_reason: bool = False
     ) -> bool:
         cards = self.views[column_index].selected_cards()
+        if not cards:
+            return False
         reason = ""
         if ask_reason:
+            target = column_label(to)
+            what = (
+                self.tr("Flyt {name} fra »{source}« til »{target}«.").format(
+                    name=cards[0].name, source=column_label(cards[0].column), target=target
+                )
+                if len(cards) == 1
+                else self.tr("Flyt {n} borgere til »{target}«.").format(n=len(cards), target=target)
+            )
             reason, ok = QInputDialog.getText(
-                self, self.tr("Flyt med begrundelse"), self.tr("Begrundelse (valgfri):")
+                self,
+                self.tr("Flyt med begrundelse"),
+                what + "\n" + self.tr("Begrundelse (valgfri):"),
             )
             if not ok:
                 return False

@@ -7,7 +7,7 @@ from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QMainWindow
 
-from fsm_desktop.domain.board import COLUMNS
+from fsm_desktop.domain.board import COLUMNS, BoardCard
 from fsm_desktop.views.board.base import BoardBase
 from fsm_desktop.views.board.models import BOARD_CARD_ROLE
 
@@ -59,6 +59,56 @@ class BoardNavigation(BoardBase):
         view.setFocus()
         if target is not None:
             view.setCurrentIndex(model.index(target))
+
+    def _focused_card(self) -> tuple[BoardCard, bool] | None:
+        """The card the keyboard is on: the current card of the column that has the focus (or
+        else of the column with the selection; the search box may have the focus), and
+        whether it is selected."""
+        views = [v for v in self.views if v.hasFocus()] or [
+            v for v in self.views if v.selectionModel().hasSelection()
+        ]
+        for view in views:
+            index = view.currentIndex()
+            card = index.data(BOARD_CARD_ROLE) if index.isValid() else None
+            if card is not None:
+                return card, view.selectionModel().isSelected(index)
+        return None
+
+    def _show_from_top(self, focused: tuple[BoardCard, bool] | None) -> None:
+        """A board shown afresh (filtered, loaded) starts at the top in every column and the
+        lane names; the card the keyboard was on, if still shown, is current again and
+        scrolled into view. Rows have one height, so its place is known before the lists are
+        laid out (in batches): the shared position is set, and the lists follow as they grow."""
+        self._set_shared_position(0)
+        layout = self.layout_
+        position = layout.position(focused[0]) if layout is not None and focused else None
+        if focused is None or position is None:
+            return
+        card, selected = focused
+        column = COLUMNS.index(card.column)
+        view, index = self.views[column], self.models[column].index(position[1])
+        view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            if selected
+            else QItemSelectionModel.SelectionFlag.NoUpdate,
+        )
+        height = view.sizeHintForRow(position[1]) + 2 * view.spacing()
+        top = position[1] * height  # in view as scrollTo sees it: its top, if it is taller
+        shown = view.contentsRect().height()  # the viewport (no horizontal scroll bar)
+        self._set_shared_position(min(top, max(0, top + height - shown)))
+
+    def _set_shared_position(self, value: int) -> None:
+        """Every list to one scroll position (as far as each list's range goes for now)."""
+        self._syncing = True
+        try:
+            for view in (*self.views, self.lane_view):
+                bar = view.verticalScrollBar()
+                bar.setValue(min(value, bar.maximum()))
+        finally:
+            self._syncing = False
+        self._clamped.clear()
+        self._scroll_position = value
 
     def step_lane(self, step: int) -> None:
         """PgDn / PgUp: the next or previous lane becomes the current one — marked beside the

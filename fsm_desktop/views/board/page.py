@@ -14,6 +14,7 @@ from operator import attrgetter
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QRect,
     QSettings,
     Qt,
     Signal,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QMainWindow,
     QMessageBox,
+    QStyle,
+    QStyleOptionComboBox,
     QWidget,
 )
 
@@ -171,10 +174,13 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
         self.rebuild()
 
     def _fill_staff_boxes(self, staff, project: Project) -> None:
+        """Fill the staff and group boxes again (a reload), each keeping what it had chosen
+        while that is still there; the filter is read off the boxes next (rebuild)."""
         for box, role, everyone in (
             (self.broker_box, StaffRole.JOB_BROKER, self.tr("Alle jobformidlere")),
             (self.caseworker_box, StaffRole.CASEWORKER, self.tr("Alle sagsbehandlere")),
         ):
+            chosen = box.currentData()
             box.blockSignals(True)
             box.clear()
             box.addItem(everyone, "")
@@ -184,7 +190,10 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
                     StaffRole.PSEUDO if role == StaffRole.CASEWORKER else role,
                 ):
                     box.addItem(f"{member.initials} – {member.name}", member.id)
+            box.setCurrentIndex(max(box.findData(chosen), 0) if chosen else 0)
             box.blockSignals(False)
+            self._keep_first_text_whole(box)
+        group = self.group_box.currentData()
         self.group_box.blockSignals(True)
         self.group_box.clear()
         self.group_box.addItem(self.tr("Alle grupper"), None)
@@ -192,6 +201,9 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
             self.group_box.addItem(
                 self.tr("Gruppe {id}: {name}").format(id=group.id, name=group.name), group.id
             )
+        self.group_box.setCurrentIndex(
+            max(self.group_box.findData(group), 0) if group is not None else 0
+        )
         self.group_box.setVisible(bool(project.template.groups))
         self.group_box.blockSignals(False)
         self.me_menu.clear()
@@ -205,6 +217,20 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
                 action.triggered.connect(lambda _=False, sid=member.id: self.set_me(sid))
         self._tick_me()
         self._update_mine_button()
+
+    @staticmethod
+    def _keep_first_text_whole(box) -> None:
+        """A crowded filter bar (1366×768) may narrow a staff box, but never so that its
+        first text ("Alle sagsbehandlere") is cut off."""
+        option = QStyleOptionComboBox()
+        box.initStyleOption(option)
+        option.rect = QRect(0, 0, 1000, box.sizeHint().height())
+        field = box.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box
+        )
+        frame = 1000 - field.width()  # the arrow and the margins around the text
+        text = box.fontMetrics().horizontalAdvance(box.itemText(0))
+        box.setMinimumWidth(min(frame + text, box.maximumWidth()))
 
     # --- "mine" ----------------------------------------------------------------------------------
     def _settings_key(self) -> str:
@@ -252,8 +278,7 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
             self._update_mine_button()
         self.mine_button.blockSignals(True)
         self.mine_button.setChecked(True)
-        self.mine_button.blockSignals(False)
-        self.filter = self.current_filter()  # the cards, once loaded, show through it
+        self.mine_button.blockSignals(False)  # the cards, once loaded, show through it (rebuild)
 
     def _mine_clicked(self, checked: bool) -> None:
         if checked and not self._me():
@@ -275,7 +300,6 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
         )
 
     def _filter_changed(self) -> None:
-        self.filter = self.current_filter()
         self.rebuild()
 
     def reset_filter(self) -> None:
@@ -314,14 +338,19 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
 
     def rebuild(self) -> None:
         """Filter, lay out and show every column (one reset per model). The cards are grouped
-        by lane and column once (until they change) and a filter only picks from the groups."""
+        by lane and column once (until they change) and a filter only picks from the groups.
+        The filter is read off the filter bar here, the one place, so the board, the counts
+        and the line that names the filter say what the bar shows (also after a reload, which
+        fills the staff boxes again). Every column then shows from the top, the card the
+        keyboard was on kept current and in view while it is still shown."""
+        focused = self._focused_card()
+        self.filter = self.current_filter()
         if self._groups is None or self._groups[0] != self.lane_by:
             self._groups = (self.lane_by, group_cards(self.cards, self.lane_by))
         shown = filter_groups(
             self._groups[1], card_selector(self.filter, self.today, self.has_meeting)
         )
         self.layout_ = BoardLayout((), self.lane_by, self.labels, self.collapsed, groups=shown)
-        self._scroll_position = 0  # a new board starts at the top
         for model in self.models:
             model.lane_labels = self.labels
             model.reset(self.layout_, self.today)
@@ -329,6 +358,7 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
         self.lane_model.reset(self.layout_)
         self._set_lane_view_visible(bool(self.lane_by))
         self._update_counts()
+        self._show_from_top(focused)
         self.board_ready.emit()
 
     def _update_counts(self) -> None:
