@@ -251,14 +251,15 @@ def _open_first(
 
 
 def _place(window: MainWindow, args: argparse.Namespace) -> bool:
-    """The page and the size asked for (else the remembered geometry). False: no such page."""
+    """The page and the size asked for (else the remembered geometry, else one that fits the
+    screen). False: no such page."""
     if args.page and not window.show_page_key(args.page.lower()):
         print(f"fsm-desktop: fejl: ukendt side »{args.page}«", file=sys.stderr)
         return False
     if args.size:
         window.resize(*args.size)
     elif not window.restore_geometry():
-        window.resize(1280, 800)
+        window.size_to_screen()
     return True
 
 
