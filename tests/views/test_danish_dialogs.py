@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QDate, QLocale
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QStandardPaths
 from PySide6.QtWidgets import (
     QFileDialog,
     QFileSystemModel,
@@ -102,6 +103,24 @@ def test_dates_are_danish(app):
     assert locale.toString(QDate(2026, 12, 7), QLocale.FormatType.ShortFormat) == "07.12.2026"
     assert locale.toString(QDate(2026, 12, 7), "d. MMMM yyyy") == "7. december 2026"
     assert locale.dayName(1) == "mandag"
+
+
+def test_a_dialog_without_a_folder_opens_in_documents_not_the_working_folder(
+    qtbot, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    expected = documents if documents and os.path.isdir(documents) else os.path.expanduser("~")
+    assert file_dialogs.documents_folder() == Path(expected)
+    for folder in ("", "diagram.png"):  # nothing, or just a file's name
+        dialog = file_dialogs.make_dialog(None, "Gem", folder, "Alle filer (*)")
+        qtbot.addWidget(dialog)
+        assert dialog.directory().absolutePath() == str(file_dialogs.documents_folder())
+        assert dialog.directory().absolutePath() != str(tmp_path)
+    assert file_dialogs.start_path("diagram.png") == str(
+        file_dialogs.documents_folder() / "diagram.png"
+    )
+    assert file_dialogs.start_path(str(tmp_path / "x.png")) == str(tmp_path / "x.png")
 
 
 def test_the_name_only_provider_still_reads_nothing(qtbot):

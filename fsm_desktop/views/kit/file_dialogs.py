@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
     QFileInfo,
     QModelIndex,
     QPersistentModelIndex,
+    QStandardPaths,
 )
 from PySide6.QtGui import QAbstractFileIconProvider
 from PySide6.QtWidgets import (
@@ -105,8 +107,24 @@ def _danish_labels(dialog: QFileDialog) -> None:
         tree.setItemDelegateForColumn(_DATE_COLUMN, DanishDateDelegate(tree))
 
 
+def documents_folder() -> Path:
+    """The user's Documents folder (the home folder where there is none)."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
+def start_path(folder: str) -> str:
+    """Where a dialog opens: ``folder``, or a name in it; no folder (or a bare name) means the
+    Documents folder, not the folder the program happened to be started from."""
+    if not folder:
+        return str(documents_folder())
+    if not Path(folder).is_absolute():
+        return str(documents_folder() / folder)
+    return folder
+
+
 def make_dialog(parent: QWidget | None, caption: str, folder: str, filters: str) -> QFileDialog:
-    dialog = QFileDialog(parent, caption, folder, filters)
+    dialog = QFileDialog(parent, caption, start_path(folder), filters)
     if sys.platform != "win32":
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setIconProvider(name_only_provider())
