@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import (
     QLibraryInfo,
@@ -77,6 +77,33 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 _QT_DANISH = "fsm_qt_danish"
 
 
+class QtDanishGaps(QTranslator):
+    """Qt's texts that qtbase_da leaves in English and that the program's dialogs may show: the
+    top of the file dialogs' folder list ("Computer" in qtbase_da too) and the types of files
+    Qt's own icon provider gives. Asked before qtbase_da; every other text is left to it (a
+    dictionary look-up, well under a microsecond)."""
+
+    TEXTS: ClassVar[dict[tuple[str, str], str]] = {
+        ("QFileSystemModel", "Computer"): "Denne computer",
+        ("QAbstractFileIconProvider", "Drive"): "Drev",
+        ("QAbstractFileIconProvider", "File"): "Fil",
+        ("QAbstractFileIconProvider", "%1 File"): "%1-fil",
+        ("QAbstractFileIconProvider", "Folder"): "Mappe",
+        ("QAbstractFileIconProvider", "Shortcut"): "Genvej",
+        ("QAbstractFileIconProvider", "Unknown"): "Ukendt",
+        ("QFileDialog", "Directory"): "Mappe",
+    }
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        # None is Qt's null string, "not translated here" ("" would translate to nothing).
+        return self.TEXTS.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def _install_qt_danish(app: QApplication) -> None:
     """Qt's own texts and formats in Danish (the standard buttons "Annuller", "Ja", "Nej", the
     file dialogs, month names in the date picker): the interface speaks Danish throughout.
@@ -92,6 +119,7 @@ def _install_qt_danish(app: QApplication) -> None:
         QLocale(QLocale.Language.Danish, QLocale.Country.Denmark), "qtbase", "_", folder
     ):
         app.installTranslator(translator)
+    app.installTranslator(QtDanishGaps(app))  # installed last, asked first
 
 
 @dataclass
@@ -223,14 +251,15 @@ def _open_first(
 
 
 def _place(window: MainWindow, args: argparse.Namespace) -> bool:
-    """The page and the size asked for (else the remembered geometry). False: no such page."""
+    """The page and the size asked for (else the remembered geometry, else one that fits the
+    screen). False: no such page."""
     if args.page and not window.show_page_key(args.page.lower()):
         print(f"fsm-desktop: fejl: ukendt side »{args.page}«", file=sys.stderr)
         return False
     if args.size:
         window.resize(*args.size)
     elif not window.restore_geometry():
-        window.resize(1280, 800)
+        window.size_to_screen()
     return True
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QRect, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester
 from sqlcipher3 import dbapi2 as sqlite3
 
@@ -11,7 +14,7 @@ from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.main.registry import page_classes
-from fsm_desktop.views.main.window import MainWindow
+from fsm_desktop.views.main.window import MainWindow, first_geometry
 from fsm_desktop.views.staff.page import StaffPage
 
 
@@ -208,3 +211,37 @@ def test_every_search_box_says_the_same_as_it_means_the_same(window, small_proje
         search = window.stack.currentWidget().search
         texts.add((search.placeholderText(), search.accessibleName()))
     assert texts == {("Søg navn eller CPR", "Søg navn eller CPR")}
+
+
+def test_the_first_window_fits_the_screens_available_area(app, qtbot, settings):
+    # No geometry remembered (a first start): the offscreen screen is 800×800, smaller than
+    # the 1280×800 a first window has on a large screen.
+    from fsm_desktop.app import _place
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    assert _place(window, argparse.Namespace(page=None, size=None))  # as the program starts
+    window.show()
+    qtbot.waitExposed(window)
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    qtbot.waitUntil(lambda: area.contains(window.frameGeometry()))
+    assert window.statusBar().isVisible()
+    status = window.statusBar().geometry().translated(window.geometry().topLeft())
+    assert area.contains(status)
+
+
+@pytest.mark.parametrize(
+    ("area", "expected", "maximized"),
+    [
+        # A laptop's 1366×768 less a 40-pixel taskbar: the whole area, maximized.
+        (QRect(0, 0, 1366, 728), QRect(10, 30, 1346, 668), True),
+        # Full HD: 1280×800 in the middle.
+        (QRect(0, 0, 1920, 1040), QRect(320, 120, 1280, 800), False),
+        # A second screen to the right, taskbar at the top.
+        (QRect(1920, 40, 1920, 1040), QRect(2240, 160, 1280, 800), False),
+    ],
+)
+def test_the_first_geometry_is_never_larger_than_the_area(area, expected, maximized):
+    geometry, maximize = first_geometry(area)
+    assert (geometry, maximize) == (expected, maximized)
+    assert area.contains(geometry)

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 from hir_helpers import in_ressourceforloeb_all_along
@@ -604,6 +605,26 @@ def test_the_save_button_asks_where(page, tmp_path, monkeypatch):
     assert page.save_button.isEnabled()
     page.save_button.click()
     assert (tmp_path / "valgt.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_save_button_starts_in_documents_then_where_it_saved(page, tmp_path, monkeypatch):
+    from fsm_desktop.views.kit import file_dialogs
+
+    monkeypatch.chdir(tmp_path)  # not where a first export goes
+    asked = []
+
+    def ask(parent, caption, folder, filters):
+        asked.append(file_dialogs.start_path(folder))
+        return str(tmp_path / "valgt" / "maal.png"), ""
+
+    monkeypatch.setattr(file_dialogs, "get_save_file_name", ask)
+    (tmp_path / "valgt").mkdir()
+    page.save_button.click()
+    page.save_button.click()
+    first, second = (Path(path) for path in asked)
+    assert first.parent == file_dialogs.documents_folder() != tmp_path
+    assert second.parent == tmp_path / "valgt"  # the folder used before
+    assert first.name == second.name == page.chart.file_stem + ".png"
 
 
 # --- "Vis for" and the breakdown -----------------------------------------------------------------------

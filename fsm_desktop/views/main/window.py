@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QSettings, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -410,6 +410,17 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
         geometry = self.settings.value("window/geometry")
         return bool(geometry) and self.restoreGeometry(geometry)
 
+    def size_to_screen(self) -> None:
+        """The first window, when no geometry is remembered: FIRST_SIZE in the middle of the
+        screen's available area (without the taskbar), or, where that does not fit (a laptop's
+        1366×768), maximized to that area, so that the status bar is on the screen."""
+        area = self.screen().availableGeometry()
+        geometry, maximized = first_geometry(area)
+        self.resize(geometry.size())
+        self.move(geometry.topLeft())
+        if maximized:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
     def closeEvent(self, event) -> None:
         if not self.close_citizen_windows():
             event.ignore()
@@ -420,3 +431,18 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
             self.project.close()
             self.project = None
         super().closeEvent(event)
+
+
+FIRST_SIZE = QSize(1280, 800)
+# The title bar and borders the desktop adds around the window (unknown before it is shown).
+FRAME_ALLOWANCE = QSize(20, 60)
+
+
+def first_geometry(area: QRect) -> tuple[QRect, bool]:
+    """The first window's geometry in a screen's available ``area``, and whether to maximize
+    it: FIRST_SIZE centred when it fits with its frame, else the area less the frame."""
+    fits = (FIRST_SIZE + FRAME_ALLOWANCE).boundedTo(area.size()) == FIRST_SIZE + FRAME_ALLOWANCE
+    size = FIRST_SIZE if fits else (area.size() - FRAME_ALLOWANCE).expandedTo(QSize(1, 1))
+    geometry = QRect(area.topLeft(), size)
+    geometry.moveCenter(area.center())
+    return geometry, not fits

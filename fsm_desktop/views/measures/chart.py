@@ -202,6 +202,7 @@ class ChartView(QWidget):
     def __init__(self, file_stem: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.file_stem = file_stem
+        self.folder: Path | None = None  # where "Gem diagram…" saved last (none: Documents)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.canvas: FigureCanvasQTAgg | None = None
@@ -292,15 +293,21 @@ class ChartView(QWidget):
         if not self.has_chart:
             return None
         png, pdf = _t("PNG-billede (*.png)"), _t("PDF-dokument (*.pdf)")
+        name = self.file_stem + ".png"
         path, chosen = file_dialogs.get_save_file_name(
-            self, _t("Gem diagram"), self.file_stem + ".png", f"{png};;{pdf}"
+            self,
+            _t("Gem diagram"),
+            str(self.folder / name) if self.folder is not None else name,  # a name: Documents
+            f"{png};;{pdf}",
         )
         if not path:
             return None
         if Path(path).suffix.lower() not in SAVE_FORMATS:
             path += ".pdf" if chosen == pdf else ".png"
         try:
-            return self.save(path)
+            saved = self.save(path)
+            self.folder = saved.parent
+            return saved
         except KnownError as error:
             from fsm_desktop.views.kit.messages import translate_error
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QStandardPaths,
     Qt,
     Signal,
 )
@@ -326,10 +325,10 @@ class StatusSheetPage(Page):
             return
         initiative = self.project.initiative
         program_name = self.project.template.name
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        ) or str(Path.home())
-        suggested = str(Path(folder) / f"Statusskema {initiative.name} {self.sheet.last}.xlsx")
+        suggested = str(
+            file_dialogs.documents_folder()
+            / f"Statusskema {initiative.name} {self.sheet.last}.xlsx"
+        )
         path, _ = file_dialogs.get_save_file_name(
             self, self.tr("Eksportér statusskemaet"), suggested, self.tr("Excel-fil (*.xlsx)")
         )
