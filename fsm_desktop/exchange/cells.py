@@ -9,6 +9,7 @@ How a file spells its values is the exchange's business; the values read are the
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -182,8 +183,55 @@ def _text_date(text: str, fmt: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
     except ValueError:
         pass
+    missing_day = _missing_day(text, fmt)
+    if missing_day is not None:
+        raise CellProblem(missing_day)
     expected = "ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ" if fmt == "auto" else DATE_FORMATS.get(fmt, fmt)
     raise CellProblem(f"»{show(text)}« er ikke en dato ({expected})")
+
+
+_MONTH_NAMES = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def _missing_day(text: str, fmt: str) -> str | None:
+    """A date written as the format wants it, with a day its month does not have ("31-02-2021"):
+    what to say instead of calling it unreadable. None when the text is not such a date."""
+    if fmt == "auto":
+        match = _ISO_DATE.match(text)
+        if match:
+            year, month, day = int(match[1]), int(match[2]), int(match[3])
+        else:
+            match = _DMY.match(text)
+            if not match:
+                return None
+            year, month, day = int(match[3]), int(match[2]), int(match[1])
+    else:
+        pattern = re.escape(fmt)
+        for code, name in (("%Y", "y"), ("%m", "m"), ("%d", "d")):
+            pattern = pattern.replace(re.escape(code), rf"(?P<{name}>\d{{1,4}})", 1)
+        match = re.fullmatch(pattern, text)
+        if not match or set(match.groupdict()) != {"y", "m", "d"}:
+            return None
+        year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not (dt.MINYEAR <= year <= dt.MAXYEAR and 1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if day <= days:
+        return None
+    return f"»{show(text)}« findes ikke: {_MONTH_NAMES[month - 1]} {year} har kun {days} dage"
 
 
 _MONTH_FORMS = (

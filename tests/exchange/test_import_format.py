@@ -101,11 +101,30 @@ def test_dates_in_the_forms_danish_extracts_use(cell, expected):
 
 
 @pytest.mark.parametrize(
-    "cell", ["31-02-2020", "2020-13-01", "16-03-20", "marts 2020", "0", -5, 43906.5, True, "x" * 50]
+    "cell", ["2020-13-01", "32-01-2020", "16-03-20", "marts 2020", "0", -5, 43906.5, True, "x" * 50]
 )
 def test_a_bad_date_says_what_was_expected(cell):
     with pytest.raises(CellProblem, match="er ikke en dato"):
         read_date(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "options", "message"),
+    [
+        ("31-02-2021", ReadOptions(), "»31-02-2021« findes ikke: februar 2021 har kun 28 dage"),
+        ("2020-02-30", ReadOptions(), "»2020-02-30« findes ikke: februar 2020 har kun 29 dage"),
+        (
+            "04/31/2021",
+            ReadOptions(date_format="%m/%d/%Y"),
+            "»04/31/2021« findes ikke: april 2021 har kun 30 dage",
+        ),
+    ],
+)
+def test_a_day_the_month_does_not_have_is_named_as_such(cell, options, message):
+    """Not "er ikke en dato": the date is readable, its day does not exist."""
+    with pytest.raises(CellProblem) as problem:
+        read_date(cell, options)
+    assert str(problem.value) == message
 
 
 def test_a_mapping_may_name_the_date_format():
