@@ -289,6 +289,76 @@ def test_select_all_missing(page, tmp_path):
     )
 
 
+def test_the_preview_opens_on_what_the_file_adds(page, tmp_path):
+    """New citizens and citizens missing from the extract: the preview opens on the new ones,
+    not on the list of missing citizens (and no missing citizen is marked to be ended)."""
+    dialog = page.import_file(_filled(tmp_path, NEW))
+    assert dialog.missing_model.rowCount() == 3
+    assert dialog.tabs.currentIndex() == 1
+    assert dialog.tabs.tabText(1) == "Nye og ændrede borgere (2)"
+    rows = [
+        [dialog.changes_model.index(r, c).data() for c in (0, 2)]
+        for r in range(dialog.changes_model.rowCount())
+    ]
+    assert rows == [["Eva Eriksen", "ny borger"], ["Finn Friis", "ny borger"]]
+    dialog.close()
+
+
+def test_nothing_is_marked_to_end_and_marking_many_asks(page, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog = page.import_file(_filled(tmp_path, NEW))
+    model = dialog.missing_model
+    assert not dialog.select_all.isChecked() and model.checked() == []
+    assert all(
+        model.index(r, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+        for r in range(model.rowCount())
+    )
+    monkeypatch.setattr(
+        dialog, "ASK_ABOVE", 2, raising=False
+    )  # the small project has 3 missing citizens
+    asked: list[str] = []
+    answer = QMessageBox.StandardButton.No
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog.select_all.setChecked(True)
+    assert asked == [
+        "Markér alle 3 borgere, der mangler i udtrækket? De afsluttes alle sammen med importen."
+    ]
+    assert not dialog.select_all.isChecked() and model.checked() == []
+    answer = QMessageBox.StandardButton.Yes
+    dialog.select_all.setChecked(True)
+    assert dialog.select_all.isChecked() and len(model.checked()) == 3
+    dialog.close()
+
+
+def test_undo_asks_and_says_what_it_undoes(window, page, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog = page.import_file(_filled(tmp_path, NEW, PERIODS, HOURS))
+    with qtbot.waitSignal(dialog.imported):
+        dialog.import_button.click()
+    asked: list[str] = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert not page.undo_latest()
+    assert CitizenRepository(window.project).count() == 6  # answered no: nothing undone
+    (text,) = asked
+    assert text.startswith("Fortryd importen af udtraek.xlsx fra ")
+    assert (
+        "Importen tilføjede og ændrede:\nBorgere: 2 nye, 0 ændrede\nForløb: 1 ny, 0 ændrede\n"
+        "Løntimer (måneder): 1 ny, 0 ændrede\nMedarbejdere: 0 nye, 0 ændrede"
+    ) in text
+
+
 def test_undo_the_latest_import(window, page, qtbot, tmp_path):
     dialog = page.import_file(_filled(tmp_path, NEW, PERIODS, HOURS))
     with qtbot.waitSignal(dialog.imported):

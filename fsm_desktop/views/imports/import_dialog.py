@@ -63,7 +63,9 @@ def _changes(plan: ImportPlan) -> list[tuple[Citizen, str]]:
             )
         rows.append((update.new, "; ".join(parts)))
     for citizen in plan.citizens_new:
-        if citizen.id in leaving:
+        if citizen.id not in leaving:
+            rows.append((citizen, _t("ny borger")))
+        else:
             assert citizen.exit_reason is not None, "a leaving citizen has a leaving reason"
             rows.append(
                 (
@@ -267,7 +269,9 @@ class ImportDialog(ImportDialogPages, QDialog):
             )
             notes.append(
                 text
-                + self.tr(" end det, projektet har, og ændres ikke – se fanen Ændrede borgere.")
+                + self.tr(
+                    " end det, projektet har, og ændres ikke – se fanen Nye og ændrede borgere."
+                )
             )
         if plan.status_history:
             notes.append(
@@ -305,14 +309,16 @@ class ImportDialog(ImportDialogPages, QDialog):
         self.select_all.setChecked(False)
         self.tabs.setTabText(0, self.tr("Fejl ({n})").format(n=number(len(plan.errors))))
         self.tabs.setTabText(
-            1, self.tr("Ændrede borgere ({n})").format(n=number(self.changes_model.rowCount()))
+            1,
+            self.tr("Nye og ændrede borgere ({n})").format(n=number(self.changes_model.rowCount())),
         )
         self.tabs.setTabText(
             2, self.tr("Mangler i udtrækket ({n})").format(n=number(len(plan.missing)))
         )
-        self.tabs.setCurrentIndex(
-            0 if plan.errors else (1 if self.changes_model.rowCount() else 2 if plan.missing else 0)
-        )
+        # Errors stop the import (»Importér« waits until they are fixed, or only the valid rows
+        # are chosen): they come first. Otherwise what the file adds and changes: never the
+        # citizens missing from it, who are only ended when chosen one by one.
+        self.tabs.setCurrentIndex(0 if plan.errors else 1)
 
     def _title(self, plan: ImportPlan) -> str:
         if plan.errors:

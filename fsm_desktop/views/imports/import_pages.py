@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTabWidget,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fsm_desktop.domain.danish import number
 from fsm_desktop.views.imports.mapping_dialog import _REASONS
 from fsm_desktop.views.imports.models import ChangesModel, ErrorsModel, MissingModel
 from fsm_desktop.views.kit.tables import model_table
@@ -41,6 +43,9 @@ def _t(text: str) -> str:
 class ImportDialogPages(_DialogBase):
     """Mixed into ImportDialog: the import dialog's pages: the progress while reading, the
     preview of what the import changes, and the result."""
+
+    #: »Markér alle« asks before marking more missing citizens than this to be ended.
+    ASK_ABOVE = 10
 
     if TYPE_CHECKING:  # what ImportDialog provides
         PREVIEW: int
@@ -96,7 +101,7 @@ class ImportDialogPages(_DialogBase):
         self.changes_view = model_table(self.tabs, self.changes_model, 2)
         missing_page = self._build_missing_page()
         self.tabs.addTab(self.errors_view, self.tr("Fejl"))
-        self.tabs.addTab(self.changes_view, self.tr("Ændrede borgere"))
+        self.tabs.addTab(self.changes_view, self.tr("Nye og ændrede borgere"))
         self.tabs.addTab(missing_page, self.tr("Mangler i udtrækket"))
         layout.addWidget(self.tabs, 1)
         self.stack.addWidget(page)
@@ -184,7 +189,7 @@ class ImportDialogPages(_DialogBase):
         """All or none of the missing, and the day and reason they leave with."""
         end_row = QHBoxLayout()
         self.select_all = QCheckBox(self.tr("Markér alle"), missing_page)
-        self.select_all.toggled.connect(self.missing_model.set_all)
+        self.select_all.toggled.connect(self._select_all_toggled)
         end_row.addWidget(self.select_all)
         end_row.addStretch(1)
         end_row.addWidget(QLabel(self.tr("Afgangsdato:"), missing_page))
@@ -200,6 +205,26 @@ class ImportDialogPages(_DialogBase):
         self.end_reason.setAccessibleName(self.tr("Afgangsårsag"))
         end_row.addWidget(self.end_reason)
         return end_row
+
+    def _select_all_toggled(self, checked: bool) -> None:
+        """All the missing citizens are marked to be ended; more than ASK_ABOVE only when the
+        user says so (one click could otherwise end hundreds)."""
+        n = self.missing_model.rowCount()
+        if checked and n > self.ASK_ABOVE:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Markér alle"),
+                self.tr(
+                    "Markér alle {n} borgere, der mangler i udtrækket? De afsluttes alle sammen med "
+                    "importen."
+                ).format(n=number(n)),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.select_all.blockSignals(True)
+                self.select_all.setChecked(False)
+                self.select_all.blockSignals(False)
+                return
+        self.missing_model.set_all(checked)
 
     def _build_done(self) -> None:
         page = QWidget(self.stack)

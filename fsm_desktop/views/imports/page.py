@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.danish import datetime_text
+from fsm_desktop.domain.danish import datetime_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.operations import imports as import_ops
 from fsm_desktop.operations.changes import Changes
@@ -222,9 +222,12 @@ class ImportPage(Page):
                 self,
                 self.tr("Fortryd import"),
                 self.tr(
-                    "Fortryd importen af {file} fra {at}?\n\nDe borgere, forløb, løntimer og medarbejdere, "
-                    "importen tilføjede, fjernes, og det, den ændrede, får sine tidligere værdier."
-                ).format(file=latest.file, at=datetime_text(latest.at)),
+                    "Fortryd importen af {file} fra {at}?\n\n{what}\n\nDe borgere, forløb, løntimer og "
+                    "medarbejdere, importen tilføjede, fjernes, og det, den ændrede, får sine tidligere "
+                    "værdier."
+                ).format(
+                    file=latest.file, at=datetime_text(latest.at), what=self._undo_what(latest)
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
@@ -237,6 +240,37 @@ class ImportPage(Page):
 
         run_in_background(work, self._undone, self._undo_failed, self)
         return True
+
+    def _undo_what(self, record: ImportRecord) -> str:
+        """What the import added and changed, from its record's counts: what undoing takes back."""
+        c = record.counts
+        lines = [self.tr("Importen tilføjede og ændrede:")]
+        for caption, new, updated in (
+            (self.tr("Borgere"), "citizens_new", "citizens_updated"),
+            (self.tr("Forløb"), "periods_new", "periods_updated"),
+            (self.tr("Løntimer (måneder)"), "hours_new", "hours_updated"),
+            (self.tr("Medarbejdere"), "staff_new", "staff_updated"),
+        ):
+            added, changed = c.get(new, 0), c.get(updated, 0)
+            lines.append(
+                "{what}: {added}, {changed}".format(
+                    what=caption,
+                    added=self.tr("1 ny")
+                    if added == 1
+                    else self.tr("{n} nye").format(n=number(added)),
+                    changed=self.tr("1 ændret")
+                    if changed == 1
+                    else self.tr("{n} ændrede").format(n=number(changed)),
+                )
+            )
+        ended = c.get("ended", 0)
+        if ended:
+            lines.append(
+                self.tr("1 borger blev afsluttet")
+                if ended == 1
+                else self.tr("{n} borgere blev afsluttet").format(n=number(ended))
+            )
+        return "\n".join(lines)
 
     def _undone(self, record: ImportRecord) -> None:
         if self.project is not None:
