@@ -324,6 +324,11 @@ def test_many_over_the_limit_are_summarised_with_a_link_to_them(page, monkeypatc
     assert '<a href="over">vis alle</a>' in page.summary.text()
     page.summary.linkActivated.emit("over")
     assert page.proxy.rowCount() == 6
+    # Filtered, then a summary without the link (few over): the table shows everyone again.
+    page.summary.linkActivated.emit("over")
+    monkeypatch.setattr(month_view, "OVER_NAMED", 8)
+    page.show_month()
+    assert page.proxy.rowCount() == 6
 
 
 def test_the_status_column_fits_its_widest_text(page):

@@ -132,7 +132,7 @@ class StaffMonthView(_PageBase):
             )
         elif people:
             parts.append(self.tr("Ingen over grænsen"))
-        if not over and self.only_over:
+        if self.only_over and len(over) <= OVER_NAMED:  # no link to turn it off
             self.show_only_over(False)
         when = self.tr("Pr. {d}").format(d=date_text(day))
         self.summary.setText(
