@@ -177,7 +177,8 @@ def test_register_with_caseloads_and_limits(page):
 def test_an_earlier_month(page):
     page.month_box.setCurrentIndex(1)  # April 2018: CC's citizens begin in May
     assert page.month_box.currentText() == "april 2018"
-    assert page.model.headerData(M.CITIZENS, Qt.Orientation.Horizontal) == "Borgere"
+    # The heading names the day the citizens are counted on.
+    assert page.model.headerData(M.CITIZENS, Qt.Orientation.Horizontal) == "Borgere pr. 30-04-2018"
     assert cell(page, "CC", M.CITIZENS) == "0"
     assert cell(page, "AA", M.STATUS) == "▲ over grænsen"
     assert page.summary.text().startswith("Pr. 30-04-2018")
@@ -247,6 +248,21 @@ def test_ips_bands_are_an_option_kept_in_the_project(page):
     assert any(t.get_text() == "IPS 5" for t in page.chart.figure.axes[0].texts)
 
 
+def test_a_crowded_chart_shows_those_over_first_and_every_status_in_its_legend(page, monkeypatch):
+    from fsm_desktop.views.staff import chart
+
+    monkeypatch.setattr(chart, "MAX_BARS", 2)
+    page.tabs.setCurrentIndex(0)
+    page._chart_dirty = True
+    page._draw_chart_if_visible()
+    # AA (over) and BB (inside the range) before CC and JF, though all four have bars to show.
+    assert {initials for initials, _, _ in page.chart.bars} == {"AA", "BB"}
+    axes = page.chart.figure.axes[0]
+    assert "2 af 4: over grænsen først" in axes.get_title()
+    labels = [t.get_text() for t in axes.get_legend().get_texts()]
+    assert labels[:2] == ["inden for intervallet", "over grænsen"]  # no "under grænsen" bar
+
+
 def test_background_loading_signals_when_ready(page, qtbot, monkeypatch):
     from fsm_desktop.views.kit import tasks
 
@@ -254,6 +270,74 @@ def test_background_loading_signals_when_ready(page, qtbot, monkeypatch):
     with qtbot.waitSignal(page.data_ready, timeout=10_000):
         page.reload()
     assert cell(page, "AA", M.CITIZENS) == "36"
+
+
+def test_the_first_opening_says_it_is_loading(open_window, hir_path, monkeypatch):
+    from fsm_desktop.views.kit import tasks
+
+    held = []
+
+    class HeldRunner:
+        def run(self, fn, on_done, on_error, owner, on_progress=None):
+            held.append((fn, on_done))
+
+    monkeypatch.setattr(tasks, "runner", HeldRunner())
+    page = open_window(hir_path, "medarbejdere").stack.currentWidget()
+    # Until the data is in: the loading text in place of the summary and the table.
+    assert page.loading_label.isVisible()
+    assert page.loading_label.text() == "Henter sagsstammer …"
+    assert not page.tabs.isVisible() and not page.summary.isVisible()
+    fn, on_done = held[-1]
+    on_done(fn())
+    assert not page.loading_label.isVisible()
+    assert page.tabs.isVisible() and page.summary.isVisible()
+    assert page.model.rowCount() == 6
+
+
+def test_the_active_column_says_yes_no_or_the_dates(page):
+    # No dates: active ("ja"); dates: the dates.
+    assert cell(page, "AA", M.ACTIVE) == "ja"
+    register = StaffRegister(page.project)
+    cc = register.get(staff_id(page, "CC"))
+    register.save(StaffRecord(cc.staff, D(2018, 5, 1), None), today=D(2019, 3, 31))
+    page.reload()
+    assert cell(page, "CC", M.ACTIVE) == "fra 01-05-2018"
+    page.month_box.setCurrentIndex(1)  # April 2018: not yet active
+    assert cell(page, "AA", M.ACTIVE) == "ja"
+    assert cell(page, "CC", M.ACTIVE) == "fra 01-05-2018"
+
+
+def test_many_over_the_limit_are_summarised_with_a_link_to_them(page, monkeypatch):
+    from fsm_desktop.views.staff import month_view
+
+    monkeypatch.setattr(month_view, "OVER_NAMED", 0)
+    monkeypatch.setattr(month_view, "OVER_WORST", 1)
+    page.show_month()
+    summary = page.summary.text()
+    # How many, the worst, and the rest behind a link (and all in the tooltip).
+    assert "Over grænsen: 1 – højest AA (36) og 0 andre" in summary
+    assert '<a href="over">vis kun dem</a>' in summary
+    assert page.summary.toolTip() == "Over grænsen: AA"
+    page.summary.linkActivated.emit("over")
+    assert page.proxy.rowCount() == 1
+    assert page.proxy.index(0, M.INITIALS).data() == "AA"
+    assert '<a href="over">vis alle</a>' in page.summary.text()
+    page.summary.linkActivated.emit("over")
+    assert page.proxy.rowCount() == 6
+    # Filtered, then a summary without the link (few over): the table shows everyone again.
+    page.summary.linkActivated.emit("over")
+    monkeypatch.setattr(month_view, "OVER_NAMED", 8)
+    page.show_month()
+    assert page.proxy.rowCount() == 6
+
+
+def test_the_status_column_fits_its_widest_text(page):
+    from PySide6.QtGui import QFontMetrics
+
+    font = page.view.font()
+    font.setBold(True)
+    width = QFontMetrics(font).horizontalAdvance("▲ over grænsen")
+    assert page.view.columnWidth(M.STATUS) >= width + 12
 
 
 def test_an_empty_project(open_window, tmp_path):

@@ -35,7 +35,7 @@ def _t(text: str) -> str:
 #: Okabe–Ito colours: blue (under the limit), orange (inside the range), vermillion (over).
 BAR_COLORS = {
     Status.OK: "#0072B2",
-    Status.NO_LIMIT: "#0072B2",
+    Status.NO_LIMIT: "#9a9a9a",
     Status.IN_RANGE: "#E69F00",
     Status.OVER: "#D55E00",
 }
@@ -44,8 +44,10 @@ BAR_COLORS = {
 BAR_HATCH = {Status.IN_RANGE: "//", Status.OVER: "xx"}
 
 
-#: The chart shows at most this many people (the highest loads) so that initials stay legible.
+#: The chart shows at most this many people so that initials stay legible: those over their
+#: limit first, then those inside the range, then the highest loads.
 MAX_BARS = 60
+_PRIORITY = {Status.OVER: 0, Status.IN_RANGE: 1}
 
 
 class CaseloadChart(QWidget):
@@ -93,8 +95,13 @@ class CaseloadChart(QWidget):
             return
         note = ""
         if len(people) > MAX_BARS:
-            note = _t(" – de {n} højeste af {total}").format(n=MAX_BARS, total=len(people))
-            people = sorted(people, key=lambda p: -_bar_value(p, per_fte_mode))[:MAX_BARS]
+            note = "\n" + _t("{n} af {total}: over grænsen først, så de højeste").format(
+                n=MAX_BARS, total=number(len(people))
+            )
+            people = sorted(
+                people,
+                key=lambda p: (_PRIORITY.get(p.status, 2), -_bar_value(p, per_fte_mode)),
+            )[:MAX_BARS]
         order = {role: i for i, role in enumerate(COUNTED_ROLES)}
         people.sort(key=lambda p: (order[p.record.role], p.record.initials.casefold()))
         values = [_bar_value(p, per_fte_mode, whole=True) for p in people]
@@ -258,7 +265,11 @@ def _draw_legend(ax: Axes, people: list[PersonLoad], limit_handles: list[Line2D]
     """The bars' statuses in the chart, then the limit lines, under the chart."""
     from matplotlib.patches import Patch
 
-    handles: list[Artist] = [Patch(facecolor=BAR_COLORS[Status.OK], label=_t("under grænsen"))]
+    handles: list[Artist] = []
+    if any(p.status is Status.OK for p in people):
+        handles.append(Patch(facecolor=BAR_COLORS[Status.OK], label=_t("under grænsen")))
+    if any(p.status is Status.NO_LIMIT for p in people):
+        handles.append(Patch(facecolor=BAR_COLORS[Status.NO_LIMIT], label=_t("ingen grænse")))
     if any(p.status is Status.IN_RANGE for p in people):
         handles.append(
             Patch(

@@ -142,8 +142,9 @@ class StaffTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            if section == self.CITIZENS and not self._today:
-                return _t("Borgere")
+            if section == self.CITIZENS and not self._today and self._loads:
+                # the day counted, so that a past month's heading says which day it is
+                return _t("Borgere pr. {d}").format(d=date_text(self._loads[0].day))
             return _t(self.HEADERS[section])
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == self.OTHER:
@@ -246,7 +247,7 @@ class StaffTableModel(QAbstractTableModel):
         if column == self.STATUS:
             return self._status(load)
         if column == self.ACTIVE:
-            return self._active(record)
+            return self._active(record, load.day)
         if column == self.BAND:
             return load.band.value if load.band else ""
         if column == self.OTHER:
@@ -297,14 +298,15 @@ class StaffTableModel(QAbstractTableModel):
         return _t(SHORT_STATUS[load.status])
 
     @staticmethod
-    def _active(record: StaffRecord) -> str:
+    def _active(record: StaffRecord, day: dt.date) -> str:
+        """The dates the person is active, or whether they are on the day shown."""
         if record.active_from and record.active_to:
             return f"{date_text(record.active_from)} – {date_text(record.active_to)}"
         if record.active_from:
             return _t("fra {d}").format(d=date_text(record.active_from))
         if record.active_to:
             return _t("til {d}").format(d=date_text(record.active_to))
-        return ""
+        return _t("ja") if record.active_on(day) else _t("nej")
 
     def _tooltip(self, load: PersonLoad) -> str:
         record = load.record
@@ -355,7 +357,11 @@ class StaffTableModel(QAbstractTableModel):
                 Status.NOT_COUNTED,
             ].index(load.status)
         if column == self.ACTIVE:
-            return (record.active_from or dt.date.min, record.active_to or dt.date.max)
+            return (
+                not record.active_on(load.day),
+                record.active_from or dt.date.min,
+                record.active_to or dt.date.max,
+            )
         return self._text(load, column).casefold()
 
 
@@ -364,4 +370,4 @@ def loads_for(report: CaseloadReport, k: int) -> list[PersonLoad]:
     return report.people(k)
 
 
-__all__ = ["ROLE_LABELS", "Staff", "StaffTableModel", "loads_for", "month_label"]
+__all__ = ["ROLE_LABELS", "SHORT_STATUS", "Staff", "StaffTableModel", "loads_for", "month_label"]

@@ -4,9 +4,11 @@ drawn when it shows."""
 from __future__ import annotations
 
 import dataclasses
+import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFontMetrics
 
 from fsm_desktop.domain.caseload import ROLE_PLURAL, Status, shown
 from fsm_desktop.domain.danish import date_text, number
@@ -15,7 +17,7 @@ from fsm_desktop.operations import staff as staff_ops
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.tables import fit_columns
 from fsm_desktop.views.kit.wording import citizens_text
-from fsm_desktop.views.staff.models import StaffTableModel, load_text, loads_for
+from fsm_desktop.views.staff.models import SHORT_STATUS, StaffTableModel, load_text, loads_for
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSortFilterProxyModel
@@ -32,6 +34,11 @@ else:
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StaffPage", text)
+
+
+#: The summary names everyone over their limit up to this many; beyond, the worst few.
+OVER_NAMED = 8
+OVER_WORST = 3
 
 
 class StaffMonthView(_PageBase):
@@ -95,13 +102,43 @@ class StaffMonthView(_PageBase):
                 )
             )
         people = [p for p in report.people(k) if shown(p)]
-        over = [p.record.initials for p in people if p.status is Status.OVER]
-        if over:
-            parts.append(self.tr("Over grænsen: {who}").format(who=", ".join(over)))
+        over = [p for p in people if p.status is Status.OVER]
+        tooltip = ""
+        if len(over) > OVER_NAMED:
+            # A large municipality: how many, the worst few, and the rest behind a link that
+            # shows only them in the table (and a tooltip with all).
+            worst = sorted(over, key=lambda p: -float(p.whole_per_fte or p.per_fte or 0))
+            parts.append(
+                self.tr(
+                    'Over grænsen: {n} – højest {worst} og {rest} andre (<a href="over">{show}</a>)'
+                ).format(
+                    n=number(len(over)),
+                    worst=", ".join(
+                        f"{html.escape(p.record.initials)} ({load_text(p.whole_per_fte or p.per_fte)})"
+                        for p in worst[:OVER_WORST]
+                    ),
+                    rest=number(len(over) - OVER_WORST),
+                    show=self.tr("vis kun dem") if not self.only_over else self.tr("vis alle"),
+                )
+            )
+            tooltip = self.tr("Over grænsen: {who}").format(
+                who=", ".join(p.record.initials for p in worst)
+            )
+        elif over:
+            parts.append(
+                self.tr("Over grænsen: {who}").format(
+                    who=html.escape(", ".join(p.record.initials for p in over))
+                )
+            )
         elif people:
             parts.append(self.tr("Ingen over grænsen"))
+        if self.only_over and len(over) <= OVER_NAMED:  # no link to turn it off
+            self.show_only_over(False)
         when = self.tr("Pr. {d}").format(d=date_text(day))
-        self.summary.setText(when + " · " + "   ·   ".join(parts) if parts else when)
+        self.summary.setText(
+            html.escape(when) + " · " + "   ·   ".join(parts) if parts else html.escape(when)
+        )
+        self.summary.setToolTip(tooltip)
         found = report.warnings(k)
         shown_lines = found[:3]
         if len(found) > 3:
@@ -117,6 +154,21 @@ class StaffMonthView(_PageBase):
         self._draw_chart_if_visible()
         self._update_buttons()
 
+    @property
+    def only_over(self) -> bool:
+        return self.proxy.filterRegularExpression().pattern() != ""
+
+    def show_only_over(self, on: bool) -> None:
+        """The table shows only the people over their limit (the summary's link), or all."""
+        self.proxy.setFilterKeyColumn(StaffTableModel.STATUS)
+        self.proxy.setFilterRole(Qt.ItemDataRole.DisplayRole)
+        over = QCoreApplication.translate("StaffModel", SHORT_STATUS[Status.OVER])
+        self.proxy.setFilterFixedString(over if on else "")
+
+    def _summary_link(self, _link: str) -> None:
+        self.show_only_over(not self.only_over)
+        self.show_month()
+
     def _fit_table(self) -> None:
         """Columns as wide as their texts (the header's sort-indicator room left out, so that the
         register and the chart fit beside each other at 1366 pixels)."""
@@ -125,6 +177,7 @@ class StaffMonthView(_PageBase):
             self.model,
             {StaffTableModel.NAME: 150, StaffTableModel.ROLE: 120, StaffTableModel.ACTIVE: 190},
         )
+        self._fit_status()
         # With "Andre" (HIR) the register may not fit in its two thirds (1366 pixels): names and
         # roles elide sooner, so that Status stays in sight.
         if (
@@ -137,6 +190,22 @@ class StaffMonthView(_PageBase):
                 {StaffTableModel.NAME: 112, StaffTableModel.ROLE: 105, StaffTableModel.ACTIVE: 190},
             )
         self._balance()
+
+    def _fit_status(self) -> None:
+        """Status as wide as its widest text over every row (fit_columns reads the first
+        few hundred), bold as the over-limit ones are."""
+        bold = self.view.font()
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        texts = {
+            self.model.index(r, StaffTableModel.STATUS).data() for r in range(self.model.rowCount())
+        }
+        texts.add(self.model.headerData(StaffTableModel.STATUS, Qt.Orientation.Horizontal))
+        width = max(metrics.horizontalAdvance(str(t or "")) for t in texts) + 24
+        header = self.view.horizontalHeader()
+        header.resizeSection(
+            StaffTableModel.STATUS, max(header.sectionSize(StaffTableModel.STATUS), width)
+        )
 
     def _needed_width(self) -> int:
         return (

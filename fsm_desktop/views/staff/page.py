@@ -148,7 +148,13 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self.summary = QLabel(self)
         self.summary.setObjectName("factLine")
         self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.summary.linkActivated.connect(self._summary_link)
         self.body.addWidget(self.summary)
         self.warning_box = QLabel(self)
         self.warning_box.setStyleSheet(WARNING_STYLE)
@@ -172,6 +178,12 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
         self.body.addWidget(self.empty_label)
+
+        # The first reading takes a moment in a large project: say so in place of the table.
+        self.loading_label = QLabel(self.tr("Henter sagsstammer …"), self)
+        self.loading_label.setObjectName("emptyState")
+        self.loading_label.hide()
+        self.body.addWidget(self.loading_label)
 
     def _build_overview_tab(self) -> None:
         self.tabs = QTabWidget(self)
@@ -291,6 +303,8 @@ class StaffPage(StaffMonthView, StaffActions, Page):
     # --- loading -------------------------------------------------------------------------------------
     def load(self, project: Project) -> None:
         initiative = project.initiative
+        if self.data is None:  # nothing to show yet: say that it is coming
+            self._show_loading(True)
         self.today = project.as_of()
         self._generation += 1
         generation, connect, today, first = (
@@ -309,7 +323,16 @@ class StaffPage(StaffMonthView, StaffActions, Page):
             work, lambda data: self._data_loaded(data, generation), self._failed, self
         )
 
+    def _show_loading(self, on: bool) -> None:
+        self.loading_label.setVisible(on)
+        self.summary.setVisible(not on)
+        self.tabs.setVisible(not on)
+        if on:
+            self.warning_box.hide()
+            self.empty_label.hide()
+
     def _failed(self, exc: BaseException) -> None:
+        self._show_loading(False)
         if isinstance(exc, KnownError):
             self.tell(translate_error(exc), error=True)
             return
@@ -321,6 +344,7 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         keep = self.month_box.currentData()
         was_latest = self.month_box.currentIndex() in (-1, self.month_box.count() - 1)
         self.data = data
+        self._show_loading(False)
         report = data.report
         self.month_box.blockSignals(True)
         self.month_box.clear()
