@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from importlib import resources
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QRect, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QShortcut
 from PySide6.QtTest import QAbstractItemModelTester
 from sqlcipher3 import dbapi2 as sqlite3
 
 from fsm_desktop.domain.errors import KnownError, ProjectFileError
 from fsm_desktop.domain.program import builtin_template
 from fsm_desktop.storage.project import Project
+from fsm_desktop.storage.repositories import CitizenRepository
+from fsm_desktop.views.kit.shortcuts import description, in_own_window, keys_of, keys_text
+from fsm_desktop.views.main.help import GuideDialog, guide_html
 from fsm_desktop.views.main.registry import page_classes
 from fsm_desktop.views.main.window import MainWindow, first_geometry
 from fsm_desktop.views.staff.page import StaffPage
@@ -245,3 +251,109 @@ def test_the_first_geometry_is_never_larger_than_the_area(area, expected, maximi
     geometry, maximize = first_geometry(area)
     assert (geometry, maximize) == (expected, maximized)
     assert area.contains(geometry)
+
+
+def _listed(dialog) -> dict[str, set[tuple[str, str]]]:
+    """The shortcuts dialog's tree: area → (keys, description) rows."""
+    tree = dialog.tree
+    listed: dict[str, set[tuple[str, str]]] = {}
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        listed[group.text(0)] = {
+            (group.child(j).text(0), group.child(j).text(1)) for j in range(group.childCount())
+        }
+    return listed
+
+
+def _expected(root) -> set[tuple[str, str]]:
+    """(keys, description) of every QAction with a shortcut and every QShortcut under ``root``;
+    a shortcut without a Danish description gives "" and so cannot be found in the dialog."""
+    found = [*root.findChildren(QAction), *root.findChildren(QShortcut), *root.actions()]
+    return {
+        (keys_text(keys_of(s)), description(s))
+        for s in found
+        if keys_text(keys_of(s)) and in_own_window(s, root)
+    }
+
+
+def test_the_shortcuts_dialog_lists_every_shortcut(window, qtbot, small_project_path):
+    window.open_project(small_project_path)
+    window.show_page_key("borgere")
+    register = window.stack.currentWidget()
+    hans = CitizenRepository(window.project).by_cpr("0101701234")
+    citizen_window = register.open_citizen_id(hans.id)
+    qtbot.waitExposed(citizen_window)
+
+    dialog = window.show_shortcuts()
+    qtbot.addWidget(dialog)
+    listed = _listed(dialog)
+    areas = list(listed)
+    assert areas[0] == "Hele programmet" and areas[-1] == "Borgersiden"
+    assert all(keys and text for rows in listed.values() for keys, text in rows)
+    everything = set().union(*listed.values())
+
+    in_pages = set().union(*(_expected(page) for page in window.pages))
+    assert _expected(window) - in_pages <= listed["Hele programmet"]
+    for page in window.pages:
+        assert _expected(page) <= listed.get(page.title_label.text(), set()), page.key
+    # The citizen page's shortcuts are declared for the dialog: an open one has no others.
+    assert _expected(citizen_window) <= listed["Borgersiden"]
+    assert _expected(window) | _expected(citizen_window) <= everything
+    # The ones named in the issue, in Danish notation.
+    for keys, area in [
+        ("Ctrl+1", "Hele programmet"),
+        ("Ctrl+7", "Hele programmet"),
+        ("Ctrl+G", "Hele programmet"),
+        ("Ctrl+← / Ctrl+→", "Tavle"),
+        ("F11", "Tavle"),
+        ("Ctrl+Z", "Tavle"),
+        ("Ctrl+Shift+Z / Ctrl+Y", "Tavle"),
+        ("Ctrl+F", "Borgere"),
+        ("Ctrl+S", "Borgersiden"),
+    ]:
+        assert keys in {k for k, _ in listed[area]}, (keys, area)
+    assert ("Ctrl+G", "Find borger") in listed["Hele programmet"]
+    assert ("F11", "Mødetilstand") in listed["Tavle"]
+
+
+@pytest.fixture
+def checkout_resources(monkeypatch):
+    """This checkout's resources/ first: an editable install made from another checkout maps
+    fsm_desktop.resources to that checkout's folder, which may lack a new file."""
+    import fsm_desktop.resources
+
+    here = str(Path(__file__).resolve().parents[2] / "resources")
+    monkeypatch.setattr(fsm_desktop.resources, "__path__", [here, *fsm_desktop.resources.__path__])
+    sys.modules.pop("fsm_desktop.resources.guide", None)
+    yield
+    sys.modules.pop("fsm_desktop.resources.guide", None)
+
+
+def test_the_guide_opens_from_the_help_menu(window, qtbot, checkout_resources):
+    help_menu = next(
+        a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Hjælp"
+    )
+    items = [a for a in help_menu.actions() if a.text().replace("&", "") == "Vejledning"]
+    assert len(items) == 1
+    items[0].trigger()
+    dialogs = [d for d in window.findChildren(GuideDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    dialog = dialogs[0]
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Vejledning"
+    text = dialog.browser.toPlainText()
+    for heading in ("Teammødet på tavlen", "Jobformidlerens dag", "Månedens eksport"):
+        assert heading in text
+    for named in (
+        "Mødetilstand",
+        "Afslut møde",
+        "Mine borgere",
+        "Tag med på bærbar",
+        "Aflever ændringer",
+        "Statusskema",
+        "Eksportér til Excel",
+    ):
+        assert named in text
+    # Read through importlib.resources, from the package the install lists.
+    guide = resources.files("fsm_desktop.resources.guide") / "vejledning.html"
+    assert guide.read_text(encoding="utf-8") == guide_html()

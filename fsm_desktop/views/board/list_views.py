@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle
 from fsm_desktop.domain.board import BoardCard
 from fsm_desktop.views.board.card_delegate import LANE_START_ROLE, CardDelegate
 from fsm_desktop.views.board.models import BOARD_CARD_ROLE, LaneLabelModel
+from fsm_desktop.views.kit.shortcuts import KeyHelp
 
 if TYPE_CHECKING:
     from fsm_desktop.views.board.base import BoardBase
@@ -19,6 +20,16 @@ if TYPE_CHECKING:
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("BoardPage", text)
+
+
+def column_key_help() -> tuple[KeyHelp, ...]:
+    """The keys a column (and the lane names) handle in keyPressEvent, for the help."""
+    return (
+        KeyHelp("Ctrl+← / Ctrl+→", _t("Flyt de valgte kort en kolonne til venstre/højre")),
+        KeyHelp("← / →", _t("Gå til kolonnen til venstre/højre")),
+        KeyHelp("Enter", _t("Åbn borgeren på det valgte kort")),
+        KeyHelp("Enter / Mellemrum", _t("Fold banen ud eller sammen (på banens navn)")),
+    )
 
 
 class _SteppingView(QListView):

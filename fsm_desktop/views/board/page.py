@@ -51,6 +51,7 @@ from fsm_desktop.views.board.building import BoardBuilding
 from fsm_desktop.views.board.card_delegate import LANE_START_ROLE
 from fsm_desktop.views.board.dialogs import FinishMeetingDialog, MeetingsDialog
 from fsm_desktop.views.board.filtering import card_selector
+from fsm_desktop.views.board.list_views import column_key_help
 from fsm_desktop.views.board.models import (
     FLAG_CHOICES,
     column_label,
@@ -59,6 +60,7 @@ from fsm_desktop.views.board.moving import BoardMoving
 from fsm_desktop.views.board.navigation import BoardNavigation
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.shortcuts import KeyHelp
 from fsm_desktop.views.kit.tasks import run_in_background
 
 
@@ -86,6 +88,9 @@ class BoardPage(BoardNavigation, BoardMoving, BoardBuilding, Page):
     #: A citizen's page opened from the board saved changes: every page reloads.
     #: What the cards say: who they are, their column, step-up, caseworker and job broker.
     shows = Changes(citizens=True, board=True, stepup=True, staff=True)
+
+    def key_help(self) -> tuple[KeyHelp, ...]:
+        return column_key_help()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(

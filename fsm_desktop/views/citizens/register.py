@@ -48,6 +48,7 @@ from fsm_desktop.views.citizens.register_model import (
 from fsm_desktop.views.kit import file_dialogs
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.shortcuts import describe
 from fsm_desktop.views.kit.tasks import run_in_background
 from fsm_desktop.views.kit.wording import citizens_text
 
@@ -175,6 +176,7 @@ class CitizensPage(Page):
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
         find.activated.connect(self.focus_search)
+        describe(find, self.tr("Søg efter en borger (navn eller CPR)"))
         self._generation = 0
         self.today = dt.date.today()
         self.citizen_window: CitizenWindow | None = None

@@ -70,6 +70,7 @@ from fsm_desktop.views.citizens.tabs.status import StatusTab
 from fsm_desktop.views.citizens.tabs.stepup import StepUpTab
 from fsm_desktop.views.kit.header import title_label
 from fsm_desktop.views.kit.messages import translate_error
+from fsm_desktop.views.kit.shortcuts import describe
 from fsm_desktop.views.kit.tables import fill_table
 
 
@@ -82,6 +83,13 @@ def _period_note(period: Period) -> str:
     if period.kind is PeriodKind.FRITAGELSE:
         return _t(exemption_label(period.note))
     return period.note
+
+
+#: The citizen page's own shortcuts (key, description, method): __init__ makes them, and
+#: Hjælp → Tastaturgenveje lists them without a citizen open.
+SHORTCUTS: tuple[tuple[QKeySequence.StandardKey, str, str], ...] = (
+    (QKeySequence.StandardKey.Save, "Gem alt på siden", "_save_by_key"),
+)
 
 
 class CitizenWindow(
@@ -205,7 +213,8 @@ class CitizenWindow(
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.close)
         self.save_button.setToolTip(_t("Gemmer alt på siden (Ctrl+S)"))
-        QShortcut(QKeySequence.StandardKey.Save, self, self._save_by_key)
+        for key, text, slot in SHORTCUTS:
+            describe(QShortcut(key, self, getattr(self, slot)), _t(text))
         self.column_box.currentIndexChanged.connect(lambda _: self._changed())
 
     # --- filling -------------------------------------------------------------------------------------

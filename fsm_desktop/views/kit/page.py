@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 from fsm_desktop.operations.changes import Changes, Done
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.kit.header import intro_label, title_label
+from fsm_desktop.views.kit.shortcuts import KeyHelp
 
 T = TypeVar("T")
 
@@ -56,6 +57,11 @@ class Page(QWidget):
         self.body = QVBoxLayout()
         self.body.setSpacing(12)
         outer.addLayout(self.body, 1)
+
+    def key_help(self) -> tuple[KeyHelp, ...]:
+        """Keys the page's widgets handle themselves (keyPressEvent), for Hjælp →
+        Tastaturgenveje; its actions and QShortcuts are read off the page itself."""
+        return ()
 
     def set_project(self, project: Project | None) -> None:
         self.project = project

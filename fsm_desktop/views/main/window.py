@@ -26,6 +26,7 @@ from fsm_desktop.storage.overview import OverviewRepository
 from fsm_desktop.storage.project import Project
 from fsm_desktop.views.kit.messages import log, show_known_error
 from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.shortcuts import describe
 from fsm_desktop.views.kit.tasks import run_in_background
 from fsm_desktop.views.main.backups import Backups
 from fsm_desktop.views.main.bars import (
@@ -34,6 +35,7 @@ from fsm_desktop.views.main.bars import (
     ReadOnlyBar,
 )
 from fsm_desktop.views.main.file_menu import FileMenu
+from fsm_desktop.views.main.help import GuideDialog, ShortcutsDialog, shortcut_areas
 from fsm_desktop.views.main.laptop_copies import LaptopCopies
 from fsm_desktop.views.main.opening import Opening
 from fsm_desktop.views.main.registry import page_classes
@@ -111,6 +113,7 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
             )
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{position}"))
+            describe(action, self.tr("Gå til siden {page}").format(page=page.title_label.text()))
             action.triggered.connect(lambda _=False, n=position - 1: self.show_page(n))
             self.addAction(action)
         self.nav.currentRowChanged.connect(self._nav_changed)
@@ -171,8 +174,27 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
         self.find_action = citizen_menu.addAction(self.tr("&Find borger …"), self.find_citizen)
         self.find_action.setShortcut(QKeySequence("Ctrl+G"))
         help_menu = self.menuBar().addMenu(self.tr("&Hjælp"))
+        self.guide_action = help_menu.addAction(self.tr("&Vejledning"), self.show_guide)
+        self.shortcuts_action = help_menu.addAction(
+            self.tr("&Tastaturgenveje"), self.show_shortcuts
+        )
+        help_menu.addSeparator()
         help_menu.addAction(self.tr("&Om FSM Desktop"), self.about)
         self._rebuild_recent_menu()
+
+    def show_guide(self) -> GuideDialog:
+        """Hjælp → Vejledning (not modal: it can stay open beside the window)."""
+        dialog = GuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Hjælp → Tastaturgenveje: every shortcut, read off the window and its pages."""
+        dialog = ShortcutsDialog(shortcut_areas(self, self.pages), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def recent_files(self) -> list[str]:
         value = self.settings.value("project/recent", [])

@@ -49,6 +49,7 @@ from fsm_desktop.storage.repositories import StaffRepository
 from fsm_desktop.storage.stepup import StepUpRepository
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
+from fsm_desktop.views.kit.shortcuts import describe
 from fsm_desktop.views.kit.tasks import run_in_background
 from fsm_desktop.views.kit.wording import overdue_text
 from fsm_desktop.views.stepup.actions import StepUpActions
@@ -274,7 +275,10 @@ class StepUpPage(StepUpActions, Page):
         self.edit_meeting_button.clicked.connect(self.edit_meeting)
         self.delete_meeting_button.clicked.connect(self.delete_meeting)
         self.pick_box.activated.connect(lambda _: self._update_buttons())
-        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
+        describe(
+            QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus),
+            self.tr("Gå til søgefeltet"),
+        )
         self._update_buttons()
 
     # --- loading -------------------------------------------------------------------------------------
