@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QRect, Qt
@@ -316,20 +314,7 @@ def test_the_shortcuts_dialog_lists_every_shortcut(window, qtbot, small_project_
     assert ("F11", "Mødetilstand") in listed["Tavle"]
 
 
-@pytest.fixture
-def checkout_resources(monkeypatch):
-    """This checkout's resources/ first: an editable install made from another checkout maps
-    fsm_desktop.resources to that checkout's folder, which may lack a new file."""
-    import fsm_desktop.resources
-
-    here = str(Path(__file__).resolve().parents[2] / "resources")
-    monkeypatch.setattr(fsm_desktop.resources, "__path__", [here, *fsm_desktop.resources.__path__])
-    sys.modules.pop("fsm_desktop.resources.guide", None)
-    yield
-    sys.modules.pop("fsm_desktop.resources.guide", None)
-
-
-def test_the_guide_opens_from_the_help_menu(window, qtbot, checkout_resources):
+def test_the_guide_opens_from_the_help_menu(window, qtbot):
     help_menu = next(
         a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Hjælp"
     )
