@@ -188,13 +188,38 @@ def test_drill_down_lists_the_citizens_with_reasons(page, qtbot):
         for r in range(2)
     }
     assert numerator == {
-        "Borger 0": "løntimer i 2020-03 (12.5 t.)",
-        "Borger 1": "uddannelse SU 31.03.2020 – 30.04.2020",
+        "Borger 0": "løntimer i 2020-03 (12,5 t.)",
+        "Borger 1": "uddannelse SU 31-03-2020 – 30-04-2020",
     }
     assert dialog.numerator_model.rowCount() == 2
     assert dialog.denominator_model.rowCount() == 5
     assert dialog.tabs.tabText(0) == "Tæller (2)" and dialog.tabs.tabText(1) == "Nævner (5)"
     assert testers
+
+
+def test_the_drill_down_opens_a_citizen_on_double_click_and_enter(page, qtbot):
+    from PySide6.QtTest import QTest
+
+    dialog = page.open_members(page.model.index(_row(page, "2020-03"), 0))
+    qtbot.addWidget(dialog)
+    view = dialog.tabs.widget(0)
+    row = next(r for r in range(2) if dialog.numerator_model.index(r, 0).data() == "Borger 1")
+    rect = view.visualRect(dialog.numerator_model.index(row, 1))
+    # A double-click: a click, then the second press (Qt checks it hit the row pressed).
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    window = page.citizen_window
+    qtbot.addWidget(window)
+    assert window.isVisible() and not window.isModal()
+    assert window.citizen_id == dialog.numerator_model.index(row, 0).data(Qt.ItemDataRole.UserRole)
+    window.close()
+    view.setFocus()
+    view.setCurrentIndex(dialog.numerator_model.index(1 - row, 0))
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    assert page.citizen_window is not window
+    qtbot.addWidget(page.citizen_window)
+    assert page.citizen_window.isVisible()
+    assert dialog.isVisible()  # Enter opens the citizen, it does not close the list
 
 
 def test_members_model_is_a_valid_model():

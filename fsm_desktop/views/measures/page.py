@@ -506,6 +506,20 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         if result is None:
             return None
         dialog = MembersDialog(result, self)
+        dialog.citizen_chosen.connect(self.open_citizen_id)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
+
+    def open_citizen_id(self, citizen_id: str):
+        """A citizen chosen in the drill-down: their window, beside the page (as the register
+        opens it); what is saved there counts the measures again (``changed``)."""
+        from fsm_desktop.views.citizens.window import CitizenWindow
+
+        assert self.project is not None, "a drill-down is only shown for a project"
+        window = CitizenWindow(self.project, citizen_id, self)
+        window.changed.connect(self.changed)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        self.citizen_window = window
+        return window
