@@ -148,6 +148,16 @@ def test_results_per_month_with_thresholds(page):
     assert page.view.isColumnHidden(ResultsModel.THRESHOLD)  # the chart's dashed lines say it
 
 
+def test_the_met_column_names_the_thresholds_its_answers_refer_to(page):
+    header = page.model.headerData(ResultsModel.MET, Qt.Orientation.Horizontal)
+    assert header == "Opfyldt 15 % / 20 %"  # "ja / nej": 15 % met, 20 % not
+    tip = page.model.headerData(
+        ResultsModel.MET, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "mindst 15 % / 20 %" in tip and "samme rækkefølge" in tip
+    assert page.model.headerData(ResultsModel.NUMERATOR, Qt.Orientation.Horizontal) == "Tæller"
+
+
 def test_payout_forecast_in_kroner(page):
     text = page.payout_label.text()
     assert (
