@@ -158,6 +158,23 @@ def test_the_met_column_names_the_thresholds_its_answers_refer_to(page):
     assert page.model.headerData(ResultsModel.NUMERATOR, Qt.Orientation.Horizontal) == "Tæller"
 
 
+def test_til_og_med_ends_the_table_and_the_chart_with_the_month_chosen(page, qtbot):
+    box = page.month_box
+    # As on Statusskema: the initiative's months, the last one once it has ended.
+    assert box.count() == 24 and box.itemText(0) == "nov. 2019"
+    assert box.currentData() == "2021-10" and box.currentText() == "okt. 2021"
+    with qtbot.waitSignal(page.results_ready):
+        box.setCurrentIndex(box.findData("2020-04"))
+    labels = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    assert labels == ["2019-11", "2019-12", "2020-01", "2020-02", "2020-03", "2020-04"]
+    assert [r.label for r in page.chart.rows] == labels
+    assert page.period_box.count() == 6
+    assert page.status_label.text().endswith("af 6 perioder.")
+    with qtbot.waitSignal(page.results_ready):
+        box.setCurrentIndex(box.findData("2021-10"))
+    assert page.model.rowCount() == 24
+
+
 def test_payout_forecast_in_kroner(page):
     text = page.payout_label.text()
     assert (
