@@ -34,7 +34,7 @@ from fsm_desktop.domain.caseload import FULL_TIME_HOURS, counts_in_caseload
 
 # The caseload arithmetic (a full-time week of 37 hours; who counts) is shared with the
 # Medarbejdere page (docs/caseload.md).
-from fsm_desktop.domain.danish import date_dots, month_name
+from fsm_desktop.domain.danish import date_dots, date_text, month_name, number
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
@@ -1049,7 +1049,9 @@ class _PassiveShare(_Share):
 
     def reason(self, citizen: CitizenFacts, first: dt.date, last: dt.date) -> str:
         window_first = (Month.of(last) - 11).first
-        return "hverken aktivt tilbud eller mentor {a} – {b}".format(a=_d(window_first), b=_d(last))
+        return "hverken aktivt tilbud eller mentor {a} – {b}".format(
+            a=_day(window_first), b=_day(last)
+        )
 
 
 def _touches_by_date(
@@ -1078,24 +1080,24 @@ def _paid_hours_reason(citizen: CitizenFacts, first: dt.date, last: dt.date) -> 
     )
     if not months:
         return None
-    return "løntimer i {month} ({hours:g} t.)".format(
-        month=months[0], hours=citizen.paid_hours[months[0]]
+    return "løntimer i {month} ({hours} t.)".format(
+        month=months[0], hours=number(citizen.paid_hours[months[0]])
     )
 
 
 def _job_broker_reason(citizen: CitizenFacts, first: dt.date, last: dt.date) -> str | None:
     for s in citizen.assignments:
         if s.kind == JOB_BROKER and s.overlaps(first, last):
-            return "jobformidler fra {date}".format(date=_d(s.start))
+            return "jobformidler fra {date}".format(date=_day(s.start))
     return None
 
 
 def _period_reason(citizen: CitizenFacts, source: str, first: dt.date, last: dt.date) -> str | None:
     for s in sorted(citizen.periods, key=lambda s: s.start):
         if s.kind == source and s.overlaps(first, last):
-            end = _d(s.end) if s.end else "…"
+            end = _day(s.end) if s.end else "…"
             return "{kind} {a} – {b}".format(
-                kind=PERIOD_LABELS[PeriodKind(source)], a=_d(s.start), b=end
+                kind=PERIOD_LABELS[PeriodKind(source)], a=_day(s.start), b=end
             )
     return None
 
@@ -1253,7 +1255,7 @@ class _BirRollingQuarter(_Population):
                 month=_month_name(baseline_start + dt.timedelta(days=3))
             )
         start = min(s.start for s in rf if s.end is None or s.end >= baseline_start)
-        return "i ressourceforløb fra {date}".format(date=_d(start))
+        return "i ressourceforløb fra {date}".format(date=_day(start))
 
 
 class _SeniorityOneYear(_Population):
@@ -1295,7 +1297,7 @@ class _SeniorityOneYear(_Population):
             if s.kind == PeriodKind.RESSOURCEFORLOEB.value and s.overlaps(last, last)
         ]
         return "i ressourceforløb siden {date} (mindst 1 år)".format(
-            date=_d(min(s.start for s in rf))
+            date=_day(min(s.start for s in rf))
         )
 
 
@@ -1448,6 +1450,11 @@ _KINDS: dict[str, type[_Kind]] = {
 
 def _d(day: dt.date) -> str:
     return date_dots(day)
+
+
+def _day(day: dt.date) -> str:
+    """A date in a reason of the drill-down (a list, as the tables write dates): "23-02-2021"."""
+    return date_text(day)
 
 
 def _month_name(day: dt.date) -> str:

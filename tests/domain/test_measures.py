@@ -593,8 +593,8 @@ def test_frontrunner_job_broker_over_the_window_2019():
         m.citizen_id: m.reason for m in next(iter(report.for_measure(JOB_BROKER))).members()[0]
     }
     assert (
-        reasons["j1"] == "jobformidler fra 01.10.2018"
-        and reasons["j1c"] == "jobformidler fra 01.12.2018"
+        reasons["j1"] == "jobformidler fra 01-10-2018"
+        and reasons["j1c"] == "jobformidler fra 01-12-2018"
     )
 
 

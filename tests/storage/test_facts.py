@@ -146,7 +146,7 @@ def test_loaded_rows_give_the_same_measures_as_the_facts_stated_by_hand(project)
     feb = next(r for r in loaded.results if r.label == "2020-02")
     numerator, denominator = feb.members()
     assert [(m.name, m.reason) for m in numerator] == [
-        ("Anna", "ordinær beskæftigelse 10.02.2020 – 20.02.2020")
+        ("Anna", "ordinær beskæftigelse 10-02-2020 – 20-02-2020")
     ]
     assert {m.name for m in denominator} == {"Anna", "Bo"}
 

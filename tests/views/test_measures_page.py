@@ -148,6 +148,33 @@ def test_results_per_month_with_thresholds(page):
     assert page.view.isColumnHidden(ResultsModel.THRESHOLD)  # the chart's dashed lines say it
 
 
+def test_the_met_column_names_the_thresholds_its_answers_refer_to(page):
+    header = page.model.headerData(ResultsModel.MET, Qt.Orientation.Horizontal)
+    assert header == "Opfyldt 15 % / 20 %"  # "ja / nej": 15 % met, 20 % not
+    tip = page.model.headerData(
+        ResultsModel.MET, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "mindst 15 % / 20 %" in tip and "samme rækkefølge" in tip
+    assert page.model.headerData(ResultsModel.NUMERATOR, Qt.Orientation.Horizontal) == "Tæller"
+
+
+def test_til_og_med_ends_the_table_and_the_chart_with_the_month_chosen(page, qtbot):
+    box = page.month_box
+    # As on Statusskema: the initiative's months, the last one once it has ended.
+    assert box.count() == 24 and box.itemText(0) == "nov. 2019"
+    assert box.currentData() == "2021-10" and box.currentText() == "okt. 2021"
+    with qtbot.waitSignal(page.results_ready):
+        box.setCurrentIndex(box.findData("2020-04"))
+    labels = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    assert labels == ["2019-11", "2019-12", "2020-01", "2020-02", "2020-03", "2020-04"]
+    assert [r.label for r in page.chart.rows] == labels
+    assert page.period_box.count() == 6
+    assert page.status_label.text().endswith("af 6 perioder.")
+    with qtbot.waitSignal(page.results_ready):
+        box.setCurrentIndex(box.findData("2021-10"))
+    assert page.model.rowCount() == 24
+
+
 def test_payout_forecast_in_kroner(page):
     text = page.payout_label.text()
     assert (
@@ -188,13 +215,38 @@ def test_drill_down_lists_the_citizens_with_reasons(page, qtbot):
         for r in range(2)
     }
     assert numerator == {
-        "Borger 0": "løntimer i 2020-03 (12.5 t.)",
-        "Borger 1": "uddannelse SU 31.03.2020 – 30.04.2020",
+        "Borger 0": "løntimer i 2020-03 (12,5 t.)",
+        "Borger 1": "uddannelse SU 31-03-2020 – 30-04-2020",
     }
     assert dialog.numerator_model.rowCount() == 2
     assert dialog.denominator_model.rowCount() == 5
     assert dialog.tabs.tabText(0) == "Tæller (2)" and dialog.tabs.tabText(1) == "Nævner (5)"
     assert testers
+
+
+def test_the_drill_down_opens_a_citizen_on_double_click_and_enter(page, qtbot):
+    from PySide6.QtTest import QTest
+
+    dialog = page.open_members(page.model.index(_row(page, "2020-03"), 0))
+    qtbot.addWidget(dialog)
+    view = dialog.tabs.widget(0)
+    row = next(r for r in range(2) if dialog.numerator_model.index(r, 0).data() == "Borger 1")
+    rect = view.visualRect(dialog.numerator_model.index(row, 1))
+    # A double-click: a click, then the second press (Qt checks it hit the row pressed).
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    window = page.citizen_window
+    qtbot.addWidget(window)
+    assert window.isVisible() and not window.isModal()
+    assert window.citizen_id == dialog.numerator_model.index(row, 0).data(Qt.ItemDataRole.UserRole)
+    window.close()
+    view.setFocus()
+    view.setCurrentIndex(dialog.numerator_model.index(1 - row, 0))
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    assert page.citizen_window is not window
+    qtbot.addWidget(page.citizen_window)
+    assert page.citizen_window.isVisible()
+    assert dialog.isVisible()  # Enter opens the citizen, it does not close the list
 
 
 def test_members_model_is_a_valid_model():

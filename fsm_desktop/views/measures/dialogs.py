@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -43,7 +43,10 @@ def _members_view(model: QAbstractTableModel, parent: QWidget) -> QTableView:
 
 
 class MembersDialog(QDialog):
-    """The citizens behind one result: the numerator and the denominator, with reasons."""
+    """The citizens behind one result: the numerator and the denominator, with reasons. A
+    double-click or Enter on a citizen asks for their window (``citizen_chosen``)."""
+
+    citizen_chosen = Signal(str)  # a citizen's id
 
     def __init__(self, result: MeasureResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,15 +73,31 @@ class MembersDialog(QDialog):
         self.numerator_model = MembersModel(numerator, self)
         self.denominator_model = MembersModel(denominator, self)
         label = _t("Passive ({n})") if result.spec.kind == "passive_share" else _t("Tæller ({n})")
-        self.tabs.addTab(_members_view(self.numerator_model, self), label.format(n=len(numerator)))
+        self.tabs.addTab(self._view(self.numerator_model), label.format(n=len(numerator)))
         if result.spec.kind != "caseload":
             self.tabs.addTab(
-                _members_view(self.denominator_model, self),
+                self._view(self.denominator_model),
                 _t("Nævner ({n})").format(n=len(denominator)),
             )
         layout.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_t("Luk"))
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setText(_t("Luk"))
+        # Enter in the list opens the citizen; it does not press "Luk" (Esc still closes).
+        close.setAutoDefault(False)
+        close.setDefault(False)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(760, 560)
+
+    def _view(self, model: QAbstractTableModel) -> QTableView:
+        view = _members_view(model, self)
+        view.setToolTip(_t("Dobbeltklik eller tryk Enter for at åbne borgeren."))
+        # activated: a double-click, and Enter on the current row.
+        view.activated.connect(self._choose)
+        return view
+
+    def _choose(self, index: QModelIndex) -> None:
+        citizen_id = index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+        if citizen_id:
+            self.citizen_chosen.emit(citizen_id)

@@ -62,9 +62,31 @@ class ResultsModel(_RowsModel):
         self.no_data_reason = no_data_reason
         self.set_rows(rows)
 
+    def _threshold_texts(self) -> list[str]:
+        """The measure's thresholds in the order "ja / nej" lists them: "15 %", "20 %"."""
+        if not self._rows:
+            return []
+        first = self._rows[0]
+        caseload = first.spec.kind == "caseload"
+        return [
+            number(t.threshold.value) if caseload else percent(t.threshold.value, trim=True)
+            for t in first.thresholds
+        ]
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ):
+        if section == self.MET and orientation == Qt.Orientation.Horizontal:
+            # "ja / nej" is one answer per threshold: the header names them, in that order.
+            thresholds = self._threshold_texts()
+            if role == Qt.ItemDataRole.DisplayRole and thresholds:
+                return _t("Opfyldt {thresholds}").format(thresholds=" / ".join(thresholds))
+            if role == Qt.ItemDataRole.ToolTipRole and thresholds:
+                bound = _t("mindst") if self._rows[0].spec.direction == "at_least" else _t("højst")
+                return _t(
+                    "Om perioden når tærsklen: ét »ja« eller »nej« for hver tærskel, i samme "
+                    "rækkefølge som overskriften ({bound} {thresholds})."
+                ).format(bound=bound, thresholds=" / ".join(thresholds))
         if (
             section == self.SHARE
             and orientation == Qt.Orientation.Horizontal

@@ -37,7 +37,8 @@ from fsm_desktop.domain.breakdown import (
     restrict_report,
 )
 from fsm_desktop.domain.breakdown import group as group_by_key
-from fsm_desktop.domain.measures import MeasureResult, Report
+from fsm_desktop.domain.measures import MeasureResult, Month, Report
+from fsm_desktop.domain.status_sheet import month_label
 from fsm_desktop.operations.changes import Changes
 from fsm_desktop.operations.measures import read_for_counting
 from fsm_desktop.storage.board import BoardRepository
@@ -112,6 +113,8 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         self._board_loaded = False
         self._selected = -1  # the chosen period (index into the measure's periods)
         self._selected_measure = None
+        #: The initiative's months, the choices of "Til og med" (filled on the first load).
+        self._months: list[Month] = []
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.body.addWidget(self.tabs, 1)
@@ -173,6 +176,13 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
                 "Sagsstammen gælder altid alle borgere."
             )
         )
+        # The last month counted, as on Statusskema: the table and the chart end with it.
+        self.month_box = QComboBox(measures)
+        self.month_box.setAccessibleName(self.tr("Sidste måned, der tælles med"))
+        self.month_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.month_box.setToolTip(
+            self.tr("Tabellen og diagrammet viser perioderne, der slutter senest i denne måned.")
+        )
         self.save_button = QPushButton(self.tr("Gem diagram …"), measures)
         measure_label = QLabel(self.tr("&Resultatkrav:"), measures)
         measure_label.setBuddy(self.measure_box)
@@ -183,6 +193,11 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         top.addSpacing(12)
         top.addWidget(group_label)
         top.addWidget(self.group_box)
+        top.addSpacing(12)
+        month_label = QLabel(self.tr("&Til og med:"), measures)
+        month_label.setBuddy(self.month_box)
+        top.addWidget(month_label)
+        top.addWidget(self.month_box)
         top.addStretch(0)
         top.addWidget(self.save_button)
         return top
@@ -254,6 +269,7 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
     def _connect_signals(self) -> None:
         self.measure_box.currentIndexChanged.connect(self._show_measure)
         self.group_box.currentIndexChanged.connect(self._apply_group)
+        self.month_box.currentIndexChanged.connect(self._month_chosen)
         self.view.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self.select_period(current.row())
         )
@@ -273,6 +289,7 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         for spec in project.template.measures:
             self.measure_box.addItem(spec.name, spec.id)
         self.measure_box.blockSignals(False)
+        self._fill_months(project)
         self._generation += 1
         generation = self._generation
         self.people = None
@@ -355,6 +372,7 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         self.model.set_results([])
         self.breakdown_model.set_rows([])
         self._board_loaded = False
+        self._months = []
         super().set_project(project)
 
     def _computed(self, report: Report, generation: int | None = None) -> None:
@@ -408,10 +426,45 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         self._show_measure()
         self.results_ready.emit()
 
+    # --- the last month ("Til og med") ------------------------------------------------------------------
+    def _fill_months(self, project: Project) -> None:
+        """The initiative's months, this month (or the last, once it has ended) chosen, as on
+        Statusskema; a choice made stays while the project is open."""
+        if self._months:
+            return
+        initiative = project.initiative
+        first, end = Month.of(initiative.start), Month.of(initiative.end)
+        self._months = [first + i for i in range(end.index - first.index + 1)]
+        self.month_box.blockSignals(True)
+        self.month_box.clear()
+        for month in self._months:
+            self.month_box.addItem(month_label(str(month)), str(month))
+        self.month_box.setCurrentIndex(
+            min(max(Month.of(project.as_of()).index - first.index, 0), len(self._months) - 1)
+        )
+        self.month_box.blockSignals(False)
+
+    @property
+    def last_month(self) -> Month | None:
+        """The last month counted ("Til og med"); None before a project is loaded."""
+        data = self.month_box.currentData()
+        return Month.parse(data) if data else None
+
+    def _month_chosen(self) -> None:
+        if self.shown is None:
+            return
+        self._show_measure()
+        self.results_ready.emit()
+
     # --- showing ------------------------------------------------------------------------------------
     def rows(self) -> list[MeasureResult]:
+        """The chosen measure's periods for the chosen group, those ending by "Til og med"."""
         measure_id = self.measure_box.currentData()
-        return self.shown.for_measure(measure_id) if self.shown is not None and measure_id else []
+        if self.shown is None or not measure_id:
+            return []
+        rows = self.shown.for_measure(measure_id)
+        last = self.last_month
+        return rows if last is None else [r for r in rows if r.period_end <= last]
 
     def _show_measure(self) -> None:
         if self.shown is None:
@@ -423,7 +476,14 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         else:
             selected = _default_period(rows, self.today) if rows else -1
         self._selected_measure = measure_id
-        self.status_label.setText(self._status(rows))
+        if not rows and measure_id and self.shown.for_measure(measure_id):
+            self.status_label.setText(  # the measure's first period ends after "Til og med"
+                self.tr("Ingen måleperioder slutter senest i {month}.").format(
+                    month=self.month_box.currentText()
+                )
+            )
+        else:
+            self.status_label.setText(self._status(rows))
         self.model.set_results(rows, self._no_data_reason(rows))
         self.period_box.blockSignals(True)
         self.period_box.clear()
@@ -506,6 +566,20 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         if result is None:
             return None
         dialog = MembersDialog(result, self)
+        dialog.citizen_chosen.connect(self.open_citizen_id)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
+
+    def open_citizen_id(self, citizen_id: str):
+        """A citizen chosen in the drill-down: their window, beside the page (as the register
+        opens it); what is saved there counts the measures again (``changed``)."""
+        from fsm_desktop.views.citizens.window import CitizenWindow
+
+        assert self.project is not None, "a drill-down is only shown for a project"
+        window = CitizenWindow(self.project, citizen_id, self)
+        window.changed.connect(self.changed)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        self.citizen_window = window
+        return window
