@@ -60,7 +60,7 @@ def test_validation_errors_exit_1_with_sheet_row_and_column_and_write_nothing(en
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[:3] == [
-        "fsm-desktop: fejl, række 2, kolonne D (indgang): »31-02-2020« er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)",
+        "fsm-desktop: fejl, række 2, kolonne D (indgang): »31-02-2020« findes ikke: februar 2020 har kun 29 dage",
         "fsm-desktop: fejl, række 3, kolonne B (navn): skal udfyldes",
         "fsm-desktop: fejl, række 3, kolonne C (gruppe): gruppe 3 findes ikke (brug 1 eller 2)",
     ]

@@ -176,7 +176,8 @@ def test_an_invalid_date():
     result = plan(sheet("Borgere", CITIZEN_HEADERS, citizen_row(indgang="31-02-2020")))
     assert (
         only_error(result)
-        == "Borgere, række 2, kolonne F (indgang): »31-02-2020« er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)"
+        # Issue 22: a day its month lacks is named as such, not as an unreadable date.
+        == "Borgere, række 2, kolonne F (indgang): »31-02-2020« findes ikke: februar 2020 har kun 29 dage"
     )
 
 
