@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from fsm_desktop.domain import cpr as cpr_rules
 from fsm_desktop.domain.caseload import MAX_HOURS
-from fsm_desktop.domain.danish import number
+from fsm_desktop.domain.danish import month_name, number
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     PERIOD_LABELS,
@@ -190,22 +190,6 @@ def _text_date(text: str, fmt: str) -> dt.date:
     raise CellProblem(f"»{show(text)}« er ikke en dato ({expected})")
 
 
-_MONTH_NAMES = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
 def _missing_day(text: str, fmt: str) -> str | None:
     """A date written as the format wants it, with a day its month does not have ("31-02-2021"):
     what to say instead of calling it unreadable. None when the text is not such a date."""
@@ -231,7 +215,7 @@ def _missing_day(text: str, fmt: str) -> str | None:
     days = calendar.monthrange(year, month)[1]
     if day <= days:
         return None
-    return f"»{show(text)}« findes ikke: {_MONTH_NAMES[month - 1]} {year} har kun {days} dage"
+    return f"»{show(text)}« findes ikke: {month_name(month)} {year} har kun {days} dage"
 
 
 _MONTH_FORMS = (

@@ -810,7 +810,7 @@ def test_a_filter_change_shows_every_column_from_the_top(window, page, qtbot):
     assert names(page, V) == ["Bo Berg", "Cai Hansen"]
     assert bars[-1].maximum() > 0  # still a board that scrolls
     qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
-    QTest.qWait(0)
+    qtbot.waitUntil(lambda: [bar.value() for bar in bars] == [0] * len(bars))
     assert [bar.value() for bar in bars] == [0] * len(bars)
 
 
@@ -822,7 +822,7 @@ def test_a_filter_change_keeps_the_focused_card_current_and_in_view(window, page
     assert ikke.hasFocus() and ikke.currentIndex().data(BOARD_CARD_ROLE).name == "Finn Friis"
     page.group_box.setCurrentIndex(page.group_box.findData(2))  # Cai and Finn
     qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
-    QTest.qWait(0)
+    qtbot.waitUntil(lambda: len({bar.value() for bar in bars}) == 1)
     current = ikke.currentIndex()
     assert current.isValid() and current.data(BOARD_CARD_ROLE).name == "Finn Friis"
     shown = ikke.visualRect(current)  # in view (a zoomed card may be taller than the view)
@@ -832,7 +832,7 @@ def test_a_filter_change_keeps_the_focused_card_current_and_in_view(window, page
     assert len({bar.value() for bar in bars}) == 1  # the lists still scroll together
     page.group_box.setCurrentIndex(page.group_box.findData(1))  # Finn is no longer shown
     qtbot.waitUntil(lambda: len({bar.maximum() for bar in bars}) == 1)
-    QTest.qWait(0)
+    qtbot.waitUntil(lambda: [bar.value() for bar in bars] == [0] * len(bars))
     assert [bar.value() for bar in bars] == [0] * len(bars)
 
 
@@ -887,7 +887,7 @@ def test_the_staff_boxes_are_not_clipped_at_1366_by_768(window, page, qtbot):
     window.resize(1366, 768)
     qtbot.waitUntil(lambda: window.width() <= 1366)
     page.load(window.project)  # the boxes filled again once the page is shown
-    QTest.qWait(0)
+    qtbot.waitUntil(lambda: page.caseworker_box.count() > 1)
     assert page.caseworker_box.itemText(0) == "Alle sagsbehandlere"
     for box in (page.broker_box, page.caseworker_box, page.group_box, page.flag_box):
         first = box.fontMetrics().horizontalAdvance(box.itemText(0))  # "Alle …"
