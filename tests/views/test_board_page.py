@@ -527,6 +527,7 @@ def test_meeting_mode_zoom_and_lane_steps(window, page, qtbot):
     page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
     page.meeting_action.setChecked(False)
     window.resize(1000, 560)  # the three lanes do not fit: there is something to step through
+    page.delegate.roomy = True  # meeting mode's tall cards
     page.set_zoom(1.6)
     view = page.views[-1]
     qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0)
@@ -619,6 +620,7 @@ def test_page_down_and_up_step_through_every_lane_and_back(window, page, qtbot):
     from the last lanes too (they cannot scroll to the top) and back."""
     page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
     window.resize(1000, 560)
+    page.delegate.roomy = True  # meeting mode's tall cards: the small board scrolls
     page.set_zoom(1.6)
     qtbot.waitUntil(lambda: page.views[-1].verticalScrollBar().maximum() > 0)
     keys = [lane.key for lane in page.layout_.lanes]  # SB, SC, none
@@ -755,6 +757,7 @@ def test_the_lists_keep_their_shared_position_while_laid_out_again(window, page,
     the shared position."""
     page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
     window.resize(1000, 560)
+    page.delegate.roomy = True  # meeting mode's tall cards: the small board scrolls
     page.set_zoom(1.6)
     lists = [*page.views, page.lane_view]
     for view in lists:
@@ -791,6 +794,7 @@ def _scrolled_down(window, page: BoardPage, qtbot):
     """Lanes by caseworker on a small, zoomed board, scrolled to its last lane."""
     page.lane_box.setCurrentIndex(page.lane_box.findData("sagsbehandler"))
     window.resize(1000, 560)
+    page.delegate.roomy = True  # meeting mode's tall cards: the small board scrolls
     page.set_zoom(1.6)
     bars = _shared_bars(page)
     qtbot.waitUntil(lambda: bars[-1].maximum() > 0 and len({bar.maximum() for bar in bars}) == 1)

@@ -69,13 +69,20 @@ def test_card_paints_its_text(card_index):
     assert dark > 50
 
 
-def test_size_hint_is_fixed_and_follows_zoom(card_index):
+def test_size_hint_is_fixed_and_follows_zoom_and_the_columns_width(card_index):
     _, index = card_index
     delegate = CardDelegate()
     option = QStyleOptionViewItem()
-    assert delegate.sizeHint(option, index) == CardDelegate.BASE_SIZE
+    size = delegate.sizeHint(option, index)
+    assert size.width() == CardDelegate.BASE_WIDTH
+    # Three lines: the bold name and two small ones, with the card's margins and padding.
+    _, _, fm_bold, fm = delegate._text_fonts(option.font)
+    assert size.height() == 2 * 2 + 2 * 3 + fm_bold.height() + 2 * (fm.height() + 1)
     delegate.zoom = 1.5
-    assert delegate.sizeHint(option, index) == QSize(375, 138)
+    bigger = delegate.sizeHint(option, index)
+    assert bigger.width() == 375 and bigger.height() > size.height()
+    delegate.card_width = 213
+    assert delegate.sizeHint(option, index).width() == 213
 
 
 def test_painting_20000_cards_keeps_none_refcount(card_index):
@@ -111,7 +118,7 @@ def test_no_flag_is_lost_however_many_and_whatever_the_zoom(app, zoom, flags):
     font = QFont(app.font())
     font.setPointSizeF(font.pointSizeF() * zoom * 0.9)
     fm = QFontMetrics(font)
-    room = round(CardDelegate.BASE_SIZE.width() * zoom - 22 * zoom)  # the card's inner width
+    room = delegate.inner_width()
     badges = delegate.badges(card, fm, room)
     assert _represented(badges) == flags
     pad, gap = round(8 * zoom), round(4 * zoom)
@@ -132,7 +139,7 @@ def test_the_step_up_follow_up_badge_is_drawn(app):
     image = QImage(QSize(300, 120), QImage.Format.Format_ARGB32)
     image.fill(QColor("#000000"))
     _paint(CardDelegate(), model.index(0, 0), image, 1)
-    colours = {image.pixelColor(x, y).name() for x in range(250) for y in range(60, 92)}
+    colours = {image.pixelColor(x, y).name() for x in range(250) for y in range(30, 60)}
     assert "#a15c00" in colours
 
 

@@ -3,7 +3,7 @@ together."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from fsm_desktop.views.board.models import (
     LaneLabelModel,
     column_label,
 )
+from fsm_desktop.views.kit.elided_label import ElidedLabel
 
 
 def _t(text: str) -> str:
@@ -39,6 +40,7 @@ class BoardBuilding(BoardBase):
 
     # --- building ---------------------------------------------------------------------------------
     def _build_filters(self) -> None:
+        self.header_row = self.compact_header()
         row1 = QHBoxLayout()
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Søg navn eller CPR"))
@@ -108,9 +110,10 @@ class BoardBuilding(BoardBase):
         ):
             row2.addWidget(toggle)
         row2.addSpacing(12)
-        self.filter_label = QLabel(self)
+        # One line, shortened where narrow (the whole in its tooltip): a long filter must not
+        # wrap and push the board down under the card the keyboard is on.
+        self.filter_label = ElidedLabel("", self)
         self.filter_label.setObjectName("dialogHint")
-        self.filter_label.setWordWrap(True)
         row2.addWidget(self.filter_label, 1)
         self.reset_button = QPushButton(self.tr("Nulstil filter"), self)
         row2.addWidget(self.reset_button)
@@ -129,7 +132,6 @@ class BoardBuilding(BoardBase):
         self.mine_button.clicked.connect(self._mine_clicked)
 
     def _build_actions(self) -> None:
-        row = QHBoxLayout()
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Fortryd"))
         self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Gentag"))
@@ -167,18 +169,25 @@ class BoardBuilding(BoardBase):
         ):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
-        for action in (self.undo_action, self.redo_action, self.meeting_action):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            row.addWidget(button)
-        for action in (self.zoom_out_action, self.zoom_in_action):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            row.addWidget(button)
-        row.addStretch(1)
+        # Title, as-of date and the board's actions share one row: the cards get the height
+        # (at 1366×768 the title, hint and three rows of controls took 245 pixels).
+        row = self.header_row
         self.as_of_label = QLabel(self)
         self.as_of_label.setObjectName("dialogHint")
-        row.addWidget(self.as_of_label)
+        row.addSpacing(12)
+        row.addWidget(self.as_of_label, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addStretch(1)
+        for action in (
+            self.undo_action,
+            self.redo_action,
+            self.meeting_action,
+            self.zoom_out_action,
+            self.zoom_in_action,
+        ):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            row.addWidget(button)
+        row.addSpacing(8)
         self.finish_button = QPushButton(self.tr("Afslut møde …"), self)
         self.history_button = QPushButton(self.tr("Møder …"), self)
         row.addWidget(self.finish_button)
@@ -187,7 +196,6 @@ class BoardBuilding(BoardBase):
         self.team_only("Tavlemødet (Afslut møde)", self.finish_button)
         self.finish_button.clicked.connect(self.finish_meeting)
         self.history_button.clicked.connect(self.show_meetings)
-        self.body.addLayout(row)
 
     def _build_board(self) -> None:
         self.delegate = CardDelegate(self)
@@ -235,6 +243,8 @@ class BoardBuilding(BoardBase):
             self.views.append(view)
             self.headers.append(header)
         grid.setRowStretch(1, 1)
+        for view in self.views:
+            view.viewport().installEventFilter(self)
         # One scroll position for every column and the lane names: scrolling any of them (wheel,
         # keys) moves them all; a guard keeps the echoes out. A list laid out again (after a
         # move; in batches) has a short range for a moment, which clamps its position: that is
@@ -253,6 +263,20 @@ class BoardBuilding(BoardBase):
         self.body.addWidget(self.empty_label)
         self.body.addLayout(grid, 1)
         self._set_lane_view_visible(False)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._fit_cards()
+        return super().eventFilter(watched, event)
+
+    def _fit_cards(self) -> None:
+        """Cards as wide as the narrowest column (the last has the scroll bar): their lines
+        depend on the width in meeting mode, and no column scrolls sideways."""
+        width = min(view.viewport().width() for view in self.views)
+        if width > 0 and width != self.delegate.card_width:
+            self.delegate.card_width = width
+            for view in (*self.views, self.lane_view):
+                view.doItemsLayout()
 
     def _scrolled(self, bar, value: int) -> None:
         if id(bar) in self._clamped:

@@ -45,6 +45,9 @@ class _SteppingView(QListView):
         self.setBatchSize(500)
         # By pixel in every list: the lists scroll together by the same scroll bar value.
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # The cards are as wide as the narrowest column (BoardBuilding._fit_cards): a list
+        # never scrolls sideways, and no bar takes height from the rows.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def dataChanged(self, top_left, bottom_right, roles=()) -> None:
         # Every row has the same size, so changed data never changes the layout: repaint only.
@@ -177,7 +180,7 @@ class LaneDelegate(CardDelegate):
 
     def sizeHint(self, option, index):
         self.zoom = self.page.zoom
-        return super().sizeHint(option, index)
+        return self.page.delegate.sizeHint(option, index)  # a lane as high as its cards
 
     def paint(self, painter, option, index) -> None:
         from PySide6.QtGui import QColor, QPen

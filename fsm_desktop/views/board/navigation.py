@@ -201,8 +201,8 @@ class BoardNavigation(BoardBase):
                 window.showNormal()
         if nav is not None:
             nav.setVisible(not on)
-        self.intro_label.setVisible(not on)
         self.leave_action.setEnabled(on)
+        self.delegate.roomy = on  # every text in full words on the projector
         self.set_zoom(MEETING_ZOOM if on else 1.0)
         if self.meeting_action.isChecked() != on:
             self.meeting_action.setChecked(on)

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from fsm_desktop.operations.changes import Changes, Done
 from fsm_desktop.storage.project import Project
@@ -57,6 +57,24 @@ class Page(QWidget):
         self.body = QVBoxLayout()
         self.body.setSpacing(12)
         outer.addLayout(self.body, 1)
+
+    def compact_header(self) -> QHBoxLayout:
+        """For a page whose body needs the height (the board): the title gets a row with room
+        for controls at its right (returned), the introduction becomes the title's tooltip
+        (the guide under *Hjælp* says it too), and the margins and spacing are tighter."""
+        outer = self.layout()
+        assert isinstance(outer, QVBoxLayout)
+        outer.setContentsMargins(28, 12, 28, 10)
+        outer.setSpacing(6)
+        self.body.setSpacing(6)
+        outer.removeWidget(self.title_label)
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(self.title_label)
+        outer.insertLayout(0, row)
+        self.title_label.setToolTip(self.intro_label.text())
+        self.intro_label.hide()
+        return row
 
     def key_help(self) -> tuple[KeyHelp, ...]:
         """Keys the page's widgets handle themselves (keyPressEvent), for Hjælp →
