@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QModelIndex,
     Qt,
     Signal,
 )
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 
 from fsm_desktop.domain.danish import date_dots, number
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.measures import Month
+from fsm_desktop.domain.measures import Member, Month
 from fsm_desktop.domain.status_sheet import (
+    MARK,
     MAX_MONTH_HOURS,
+    Row,
     StatusSheet,
     month_label,
 )
@@ -39,9 +42,11 @@ from fsm_desktop.operations.status import status_sheet
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
 from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.kit.members import MembersDialog
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.measures.dialogs import members_dialog
 from fsm_desktop.views.status.models import StatusSheetModel
 
 #: Light fills with dark text (contrast on a projector); the ✓ / ✗ marks say the same without colour.
@@ -57,13 +62,15 @@ class StatusSheetPage(Page):
     shows = Changes(citizens=True, stepup=True, staff=True, goals=True, imports=True)
     sheet_ready = Signal()
     exported = Signal(str)
+    members_shown = Signal(object)  # the MembersDialog of a cell
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             self.tr("Statusskema"),
             self.tr(
                 "Det månedlige statusskema til teamet, styregruppen og STAR: 0-punkt, én kolonne pr. måned "
-                "og målene. Grøn ✓: målet er nået, rød ✗: ikke nået. Dobbeltklik på et mål for at ændre det."
+                "og målene. Grøn ✓: målet er nået, rød ✗: ikke nået. Dobbeltklik på en måned for at se "
+                "borgerne bag tallet, og på et mål for at ændre det."
             ),
             parent,
         )
@@ -151,6 +158,8 @@ class StatusSheetPage(Page):
         self.model.goal_edited.connect(self._write_goal)
         self.model.mark_toggled.connect(self._write_mark)
         self.model.invalid.connect(self._tell)
+        # activated: a double-click that does not edit (a month's cell), and Enter.
+        self.view.activated.connect(self.open_cell)
 
     # --- loading --------------------------------------------------------------------------------
     def apply_read_only(self) -> None:
@@ -318,6 +327,96 @@ class StatusSheetPage(Page):
             self._tell(translate_error(error))
             return
         self._compute(self.project)
+
+    # --- the citizens behind a cell ---------------------------------------------------------------
+    def open_cell(self, index: QModelIndex) -> None:
+        """A double-click or Enter on a cell: a goal is edited; a month's count of citizens
+        lists them (``members_shown``), counted as the sheet counted the cell; any other cell
+        says why it has no citizens to show."""
+        if not index.isValid() or self.sheet is None:
+            return
+        k, row = index.column(), index.data(StatusSheetModel.ROW_ROLE)
+        if self.model.is_goal_column(k):
+            if self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                self.view.edit(index)  # Enter edits a goal as a double-click does
+            return
+        why = self.model.why_no_citizens(row, k)
+        if why:
+            if row.unit != MARK:  # the coordination row's cells are ticked, not explained
+                self._tell(why, error=False)
+            return
+        if row.engine:
+            self._show_measure_members(row, k)
+            return
+        if self.project is None:
+            return
+        sheet, generation, connect = self.sheet, self._generation, self.project.connector()
+
+        def work() -> tuple[list[Member], list[Member]]:
+            with connect() as own:
+                return status_ops.status_cell_members(own, sheet.last, row.id, k)
+
+        run_in_background(
+            work,
+            lambda found: self._cell_members_done(found, row, k, generation),
+            self._failed,
+            self,
+        )
+
+    def _column_text(self, k: int) -> str:
+        assert self.sheet is not None, "a cell is opened on a sheet"
+        column = self.sheet.columns[k]
+        if column.kind == "baseline" and column.day is not None:
+            return self.tr("0-punkt {day}").format(day=date_dots(column.day))
+        return month_label(column.month)
+
+    def _cell_members_done(
+        self, found: tuple[list[Member], list[Member]], row: Row, k: int, generation: int
+    ) -> None:
+        if generation != self._generation:
+            return  # the sheet was counted again meanwhile: its cell may say otherwise
+        numerator, denominator = found
+        summary = self.tr("{n} af {d} borgere. {definition}").format(
+            n=number(len(numerator)), d=number(len(denominator)), definition=row.definition
+        )
+        dialog = MembersDialog(
+            self.tr("{row}: {column}").format(row=row.label, column=self._column_text(k)),
+            summary,
+            [(self.tr("Tæller ({n})"), numerator), (self.tr("Nævner ({n})"), denominator)],
+            self,
+        )
+        self._show_members(dialog)
+
+    def _show_measure_members(self, row: Row, k: int) -> None:
+        """One of the initiative's measures: its result for the period ending in the column's
+        month, as the Mål page lists it."""
+        assert self.sheet is not None, "a cell is opened on a sheet"
+        month = self.sheet.columns[k].month
+        report = self.sheet.report
+        results = report.for_measure(row.id) if report is not None else []
+        result = next((r for r in results if str(r.period_end) == month), None)
+        if result is None:
+            return
+        self._show_members(members_dialog(result, self))
+
+    def _show_members(self, dialog: MembersDialog) -> None:
+        dialog.citizen_chosen.connect(self.open_citizen_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.members_shown.emit(dialog)
+
+    def open_citizen_id(self, citizen_id: str):
+        """A citizen chosen in a cell's list: their window, beside the page (as Mål opens it);
+        what is saved there counts the sheet again (``changed``)."""
+        from fsm_desktop.views.citizens.window import CitizenWindow
+
+        assert self.project is not None, "a cell's list is only shown for a project"
+        window = CitizenWindow(self.project, citizen_id, self)
+        window.changed.connect(self.changed)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        self.citizen_window = window
+        return window
 
     # --- export ---------------------------------------------------------------------------------
     def export(self) -> None:
