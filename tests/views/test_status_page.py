@@ -385,3 +385,41 @@ def test_every_cell_lists_as_many_citizens_as_it_counts(app, tmp_path):
                 assert {m.citizen_id for m in numerator} <= {m.citizen_id for m in denominator}
                 checked += 1
     assert checked > 50
+
+
+def _cut_columns(view) -> list[int]:
+    """The columns shown only in part: cut by the viewport's left or right edge."""
+    width = view.viewport().width()
+    cut = []
+    for k in range(view.model().columnCount()):
+        x, w = view.columnViewportPosition(k), view.columnWidth(k)
+        if x < width and x + w > 0 and (x < 0 or x + w > width):
+            cut.append(k)
+    return cut
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1500, 900)])
+def test_no_month_is_cut_in_half_at_the_edges(app, tmp_path, page_on, qtbot, size):
+    """At a full-HD window (and at a laptop's), the months are whole columns: the table's right
+    edge is the last visible column's, scrolled to the newest months and to the first."""
+    path = tmp_path / "demo.fsm"
+    from fsm_desktop.storage.demo import write_demo
+
+    write_demo(path, citizens=40, seed=2)
+    page = page_on(path)
+    window = page.window()
+    window.resize(*size)
+    view = page.view
+    qtbot.waitUntil(lambda: view.viewport().width() > 0 and window.width() == size[0])
+    bar = view.horizontalScrollBar()
+    assert bar.maximum() > 0  # more months than fit: the case where one was cut
+    qtbot.waitUntil(lambda: not _cut_columns(view))
+    last = max(k for k in range(page.model.columnCount()) if view.columnViewportPosition(k) >= 0)
+    assert view.columnViewportPosition(last) + view.columnWidth(last) == view.viewport().width()
+    for value in (bar.minimum(), (bar.minimum() + bar.maximum()) // 2, bar.maximum()):
+        bar.setValue(value)
+        assert _cut_columns(view) == []
+    # A narrower window: still whole columns.
+    window.resize(size[0] - 137, size[1])
+    qtbot.waitUntil(lambda: window.width() == size[0] - 137)
+    qtbot.waitUntil(lambda: not _cut_columns(view))

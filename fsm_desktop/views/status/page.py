@@ -9,8 +9,11 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QModelIndex,
+    QObject,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QFontMetrics
@@ -138,16 +141,25 @@ class StatusSheetPage(Page):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Whole columns: scrolled a column at a time, and as wide as makes the table's width
+        # a whole number of them (_fit_columns), so no month is cut in half at either edge.
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         rows = self.view.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 12)
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         columns = self.view.horizontalHeader()
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        columns.setDefaultSectionSize(
-            max(92, self.fontMetrics().horizontalAdvance("✗ 100,0 %") + 24)
-        )
+        #: The narrowest a column may be ("✗ 100,0 %" in full), and the label column's width
+        #: before it takes the pixels left over by whole columns.
+        self._column_width = max(92, self.fontMetrics().horizontalAdvance("✗ 100,0 %") + 24)
+        self._label_width = 0
+        columns.setDefaultSectionSize(self._column_width)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_columns)
+        self.view.viewport().installEventFilter(self)
         self.view.hide()
         self.body.addWidget(self.view, 1)
 
@@ -262,7 +274,50 @@ class StatusSheetPage(Page):
             ),
             default=0,
         )
-        header.setFixedWidth(widest + 2 * metrics.averageCharWidth() + 16)
+        self._label_width = widest + 2 * metrics.averageCharWidth() + 16
+        header.setFixedWidth(self._label_width)
+        self._fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            # After the table's layout: it ignores a change of the label column made inside it.
+            self._fit_timer.start()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """The months as whole columns at any window size: when they do not all fit at their
+        narrowest, as many as fit share the width, and the label column takes the pixels left
+        over, so the table's right edge is a column's edge (scrolled a column at a time, the
+        left edge is one too). The split is worked out from the width of labels and months
+        together, so the label column's change of width does not change it again."""
+        count = self.model.columnCount()
+        if not count or not self._label_width:
+            return
+        header = self.view.verticalHeader()
+        # The viewport's left margin is the label column's width as the table last laid it out.
+        margin = self.view.viewportMargins().left()
+        available = self.view.viewport().width() + margin - self._label_width
+        narrowest = self._column_width
+        if count * narrowest <= available:
+            width, extra = narrowest, 0  # all of them fit: no scrolling, nothing cut
+        else:
+            shown = max(1, available // narrowest)
+            width = max(narrowest, available // shown)
+            extra = max(0, available - shown * width)
+        columns = self.view.horizontalHeader()
+        columns.setDefaultSectionSize(width)
+        for k in range(count):
+            if columns.sectionSize(k) != width:
+                columns.resizeSection(k, width)
+        if margin != self._label_width + extra:
+            header.setFixedWidth(self._label_width + extra)
+            self.view.updateGeometries()  # the table does not lay out again by itself
+        # The months' offset as the scroll bar says (the table keeps the old one otherwise).
+        bar = self.view.horizontalScrollBar()
+        if bar.value() >= bar.maximum():
+            columns.setOffsetToLastSection()
+        else:
+            columns.setOffsetToSectionPosition(bar.value())
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError):
