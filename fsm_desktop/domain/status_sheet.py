@@ -41,6 +41,7 @@ from fsm_desktop.domain.measures import (
     FactRows,
     FactsNeeded,
     MeasureResult,
+    Member,
     Month,
     Report,
     check_in_period,
@@ -818,7 +819,7 @@ def _count_columns(
     citizens into each row's numerator and denominator masks, then the counts per column of
     every numerator and denominator."""
     sources = _Sources(template, facts, grid)
-    groups, inside = _group_masks(template, facts.rows, grid, sources)
+    groups, inside, _who = _group_masks(template, facts.rows, grid, sources)
     masks = _indsats_masks(inside, sources)
     masks.update(groups)
     counter = _Counts(grid.width, len(facts.rows.citizens))
@@ -938,11 +939,12 @@ class _Sources:
 
 def _group_masks(
     template: ProgramTemplate, rows: FactRows, grid: _Grid, sources: _Sources
-) -> tuple[dict[str, list[int]], list[tuple[int, int]]]:
+) -> tuple[dict[str, list[int]], list[tuple[int, int]], list[int]]:
     """The masks of the target group ("tg"), its groups ("g1", "g2"), gruppe 1 with a job broker,
     the indsatsgruppe on some day so far ("cum") and its citizens who ended into job or
-    education; and (citizen, columns) of the indsatsgruppe: gruppe 1, or everyone in an
-    initiative without groups.
+    education; (citizen, columns) of the indsatsgruppe: gruppe 1, or everyone in an
+    initiative without groups; and whose "tg" masks they are (the citizens' indices, in
+    order: :func:`cell_members` finds the owners of the other masks from them).
 
     In the target group per column, and on some day since the project's start (the engine's
     rule, docs/measures.md): entered by the column's last day (the entry of
@@ -953,6 +955,8 @@ def _group_masks(
     masks: dict[str, list[int]] = {name: [] for name in names}
     add_tg, add_g1, add_g2, add_cum, add_broker, add_ended = (masks[n].append for n in names)
     inside: list[tuple[int, int]] = []
+    who: list[int] = []
+    add_who = who.append
     has_groups, start_iso = bool(template.groups), template.start.isoformat()
     after, until, b, everything = grid.after, grid.until, grid.b, grid.months
     since, so_far, leaving_reasons = min(start_iso, b), grid.so_far, LEAVING_REASONS
@@ -977,6 +981,7 @@ def _group_masks(
         if not tg and not cum:
             continue
         add_tg(tg)
+        add_who(i)
         if group == INDSATS_GROUP:
             add_g1(tg)
             add_broker(tg & broker[i])
@@ -990,7 +995,7 @@ def _group_masks(
         add_ended(cum & _began(grid, starts, entry, start_iso, left) if starts else 0)
         if tg:
             inside.append((i, tg))
-    return masks, inside
+    return masks, inside, who
 
 
 def _began(
@@ -1124,3 +1129,85 @@ def _engine_cells(
             r = None
         cells.append(None if r is None else Cell(r.numerator, r.denominator))
     return cells, missing
+
+
+# --- the citizens behind a cell ------------------------------------------------------------------
+
+#: Why a citizen is in a row's numerator, by row ({when}: "i mar. 2021" or "den 01.11.2019").
+_MEMBER_REASONS = {
+    GROSS: "I målgruppen {when}",
+    JOB_BROKER: "Gruppe 1 med en jobformidler {when}",
+    REHAB: "Gruppe 2 i målgruppen {when}",
+    ABSENCE: "Fravær eller barsel {when}",
+    PASSIVE: "Hverken tilbud, job, fleksjob, SU-uddannelse eller løntimer {when}",
+    CV: "CV på Jobnet »ja« {when}",
+    JOB_GOAL: "Jobmål udfyldt {when}",
+    PAID: "Løntimer {when}",
+    PRAKTIK: "Virksomhedspraktik {when}",
+    LOENTILSKUD: "Løntilskud {when}",
+    COMPANY: "Praktik, løntilskud, løntimer, job, fleksjob eller SU-uddannelse {when}",
+    HOURS_OVER: "Løntimer over {x} timer {when}",
+    ENDED: "Job, fleksjob eller SU-uddannelse begyndt i målgruppen siden projektets start",
+}
+#: Why a citizen is in a denominator, by the name of its mask.
+_DENOMINATOR_REASONS = {
+    "tg": "I målgruppen {when}",
+    "ins": "I indsatsgruppen {when}",
+    "cum": "I indsatsgruppen på mindst én dag siden projektets start",
+}
+#: The rows whose cells count citizens (:func:`cell_members` lists them).
+CITIZEN_ROWS = frozenset(_MEMBER_REASONS)
+
+
+def cell_members(
+    template: ProgramTemplate, facts: SheetFacts, last: Month, row_id: str, k: int
+) -> tuple[list[Member], list[Member]]:
+    """(numerator, denominator): the citizens behind data column ``k`` of a row that counts
+    citizens (:data:`CITIZEN_ROWS`), by the very masks :func:`build` counts (the same pass
+    over the same rows), so the lists are as long as the cell's two numbers. Sorted by name.
+    Raises KeyError for a row that counts no citizens, IndexError for a column outside."""
+    if row_id not in CITIZEN_ROWS:
+        raise KeyError(row_id)
+    check_month(template, last)
+    first = Month.of(template.start)
+    grid = _Grid(first, last, template.baseline_date)
+    if not 0 <= k < grid.width:
+        raise IndexError(k)
+    sources = _Sources(template, facts, grid)
+    groups, inside, who = _group_masks(template, facts.rows, grid, sources)
+    citizens = facts.rows.citizens
+    has_groups = bool(template.groups)
+    g1 = [i for i in who if citizens[i][2] == INDSATS_GROUP]
+    owners = {
+        "tg": who,
+        "g1": g1,
+        JOB_BROKER: g1,
+        "g2": [i for i in who if citizens[i][2] == REHAB_GROUP],
+        "cum": [i for i in who if not has_groups or citizens[i][2] == INDSATS_GROUP],
+    }
+    owners[ENDED] = owners["cum"]
+    masks: dict[str, list[int]] = dict(groups)
+    masks.update(_indsats_masks(inside, sources))
+    for name in masks:
+        owners.setdefault(name, [i for i, _ins in inside])
+    numerator, denominator = _SHARES.get(row_id, (row_id, "ins"))
+    column = (
+        f"den {date_dots(template.baseline_date)}"
+        if k == 0
+        else f"i {month_label(str(first + (k - 1)))}"
+    )
+    x = number(facts.hours_over)
+
+    def members(name: str, reason: str) -> list[Member]:
+        bit = 1 << k
+        found = [
+            Member(citizens[i][0], citizens[i][1], reason)
+            for i, mask in zip(owners[name], masks[name], strict=True)
+            if mask & bit
+        ]
+        return sorted(found, key=lambda m: (m.name.casefold(), m.citizen_id))
+
+    return (
+        members(numerator, _MEMBER_REASONS[row_id].format(when=column, x=x)),
+        members(denominator, _DENOMINATOR_REASONS[denominator].format(when=column)),
+    )

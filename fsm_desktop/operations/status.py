@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from fsm_desktop.domain.measures import Month, compute
-from fsm_desktop.domain.status_sheet import StatusSheet, build, check_month
+from fsm_desktop.domain.measures import Member, Month, compute
+from fsm_desktop.domain.status_sheet import StatusSheet, build, cell_members, check_month
 from fsm_desktop.operations.changes import Changes, Done
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
@@ -30,6 +30,17 @@ def status_sheet(
             template, facts.rows, Month.of(template.start), last, project.initiative.grant_amount
         )
     return build(template, facts, last, today, report)
+
+
+def status_cell_members(
+    project: Project, last: Month, row_id: str, column: int
+) -> tuple[list[Member], list[Member]]:
+    """(numerator, denominator): the citizens behind data column ``column`` of the sheet's
+    row ``row_id`` up to ``last`` (a row of ``status_sheet.CITIZEN_ROWS``), counted by the same
+    pass as :func:`status_sheet` counts the cell."""
+    check_month(project.template, last)
+    facts = StatusSheetRepository(project).facts()
+    return cell_members(project.template, facts, last, row_id, column)
 
 
 def export_status(

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -830,3 +830,37 @@ def test_the_audit_log_shows_dates_as_dd_mm_yyyy(window, page, hans):
     assert any(r[5] == "lagermedarbejder fra 02-04-2021" for r in rows)
     iso = re.compile(r"\d{4}-\d{2}-\d{2}")
     assert not [r for r in rows if any(iso.search(cell) for cell in r)]
+
+
+def _tab_bar_y(page) -> int:
+    return page.tabs.tabBar().mapTo(page, QPoint(0, 0)).y()
+
+
+def test_the_tab_row_stays_put_when_the_header_rewraps(window, page, hans, qtbot):
+    """The header's line of facts wraps differently when the window is narrowed and when its
+    content changes (a long job goal, the CPR revealed): the tab row does not move, and no
+    fact is lost (what does not fit is in the tooltip)."""
+    page.resize(1000, 680)
+    qtbot.waitUntil(lambda: page.width() == 1000)
+    y = _tab_bar_y(page)
+    for width in (760, 640, 1200, 1000):
+        page.resize(width, 680)
+        qtbot.waitUntil(lambda width=width: page.width() == width)
+        assert _tab_bar_y(page) == y, width
+    page.reveal_button.click()
+    assert page.cpr_label.text() == "010170-1234"
+    assert _tab_bar_y(page) == y
+    long_goal = "lagermedarbejder eller chauffør med kørekort til lastbil " * 4
+    page.tabs.setCurrentIndex(5)
+    page.goal_field.setText(long_goal.strip())
+    page.goal_date.setText("02-10-2021")
+    assert page.add_status(StatusKind.JOB_GOAL)
+    assert "Jobmål: " + long_goal.strip() in page.summary.text()
+    for width in (1000, 700):
+        page.resize(width, 680)
+        qtbot.waitUntil(lambda width=width: page.width() == width)
+        assert _tab_bar_y(page) == y, width
+    # Whatever does not fit is in the tooltip, in full.
+    assert long_goal.strip() in page.summary.toolTip()
+    assert page.save()
+    assert _tab_bar_y(page) == y

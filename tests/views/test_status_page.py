@@ -261,3 +261,165 @@ def test_an_initiative_without_groups(app, tmp_path, page_on):
         goal = model.index(_row(page, row_id), model.columnCount() - 1)
         assert not goal.flags() & Qt.ItemFlag.ItemIsEditable
     assert model.headerData(0, Qt.Orientation.Horizontal) == "0-punkt\n01.01.2020"
+
+
+# --- the citizens behind a cell ------------------------------------------------------------------
+
+
+def _double_click(view, index) -> None:
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _members(dialog, model) -> list[str]:
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_a_month_cell_lists_its_citizens_and_opens_one(app, tmp_path, page_on, qtbot):
+    """Praktik in December 2019 is 1 of 4 (counted by hand: Borger 0 has praktik from
+    1 December 2019; all four entered 1 November 2019): a double-click lists that one citizen
+    over the four in the denominator, and a double-click on them opens their window."""
+    page = page_on(_project(tmp_path / "p.fsm"))
+    model, view = page.model, page.view
+    dec = model.index(_row(page, PRAKTIK), _column(page, "2019-12"))
+    cell = dec.data(StatusSheetModel.CELL_ROLE)
+    assert (cell.count, cell.denominator) == (1, 4)
+    assert "Dobbeltklik" in dec.data(Qt.ItemDataRole.ToolTipRole)
+    with qtbot.waitSignal(page.members_shown) as shown:
+        _double_click(view, dec)
+    dialog = shown.args[0]
+    testers = [QAbstractItemModelTester(m, WARN) for m in dialog.models]
+    assert dialog.numerator_model.rowCount() == cell.count == 1
+    assert dialog.denominator_model.rowCount() == cell.denominator == 4
+    assert _members(dialog, dialog.numerator_model) == ["Borger 0"]
+    assert _members(dialog, dialog.denominator_model) == [f"Borger {i}" for i in range(4)]
+    assert dialog.numerator_model.index(0, 1).data() == "Virksomhedspraktik i dec. 2019"
+    assert dialog.tabs.tabText(0) == "Tæller (1)" and dialog.tabs.tabText(1) == "Nævner (4)"
+    assert "Virksomhedspraktik" in dialog.windowTitle() and "dec. 2019" in dialog.windowTitle()
+    # A double-click on the citizen opens their window.
+    qtbot.waitExposed(dialog)
+    list_view = dialog.tabs.widget(0)
+    with qtbot.waitSignal(dialog.citizen_chosen) as chosen:
+        _double_click(list_view, dialog.numerator_model.index(0, 0))
+    qtbot.waitUntil(lambda: getattr(page, "citizen_window", None) is not None)
+    window = page.citizen_window
+    assert window.citizen_id == chosen.args[0]
+    with Project.open(page.project.path, read_only=True) as project:
+        assert CitizenRepository(project).get(window.citizen_id).name == "Borger 0"
+    window.close()
+    dialog.close()
+    testers.clear()
+
+
+def test_enter_lists_a_cell_and_a_meeting_count_says_why_not(app, tmp_path, page_on, qtbot):
+    page = page_on(_project(tmp_path / "p.fsm"))
+    model, view = page.model, page.view
+    paid = model.index(_row(page, PAID), _column(page, "2019-12"))
+    view.setFocus()
+    view.setCurrentIndex(paid)
+    with qtbot.waitSignal(page.members_shown) as shown:
+        QTest.keyClick(view, Qt.Key.Key_Return)
+    dialog = shown.args[0]
+    assert _members(dialog, dialog.numerator_model) == ["Borger 0"]
+    dialog.close()
+    # Step-up meetings are counted, not citizens: nothing to list, and the page says why.
+    meetings = model.index(_row(page, "stepup_meetings"), _column(page, "2019-12"))
+    assert "ikke borgere" in meetings.data(Qt.ItemDataRole.ToolTipRole)
+    with qtbot.assertNotEmitted(page.members_shown):
+        _double_click(view, meetings)
+    assert "tæller møder, ikke borgere" in page.message_label.text()
+    # A row without data: why there is nothing to list.
+    with qtbot.assertNotEmitted(page.members_shown):
+        _double_click(view, model.index(_row(page, EXEMPT_225), _column(page, "2019-12")))
+    assert "ingen data" in page.message_label.text()
+
+
+def test_a_measure_row_lists_its_citizens_as_mal_does(app, tmp_path, page_on, qtbot):
+    """A row of the initiative's own measures opens Mål's list of the same result."""
+    page = page_on(_project(tmp_path / "p.fsm"))
+    model, view = page.model, page.view
+    r, k = next(
+        (r, k)
+        for r, row in enumerate(model.sheet.rows)
+        if row.engine
+        for k in range(1, len(row.cells))
+        if model.lists_citizens(row, k) and row.cells[k].count
+    )
+    cell = model.index(r, k).data(StatusSheetModel.CELL_ROLE)
+    with qtbot.waitSignal(page.members_shown) as shown:
+        _double_click(view, model.index(r, k))
+    dialog = shown.args[0]
+    assert dialog.numerator_model.rowCount() == cell.count
+    assert dialog.denominator_model.rowCount() == cell.denominator
+    dialog.close()
+
+
+def test_every_cell_lists_as_many_citizens_as_it_counts(app, tmp_path):
+    """The drill-down takes its citizens from the masks the sheet counts: for every citizen
+    row and every column of a demo project, the lists are as long as the cell's numbers."""
+    from fsm_desktop.domain.measures import Month
+    from fsm_desktop.domain.status_sheet import CITIZEN_ROWS, OK
+    from fsm_desktop.operations.status import status_cell_members, status_sheet
+    from fsm_desktop.storage.demo import write_demo
+
+    path = tmp_path / "demo.fsm"
+    write_demo(path, citizens=80, seed=5)
+    checked = 0
+    with Project.open(path, read_only=True) as project:
+        last = Month.parse("2021-03")
+        sheet = status_sheet(project, last, project.as_of())
+        for row in sheet.rows:
+            if row.id not in CITIZEN_ROWS or row.availability != OK:
+                continue
+            for k in range(0, len(row.cells), 3):
+                cell = row.cells[k]
+                if cell is None:
+                    continue
+                numerator, denominator = status_cell_members(project, last, row.id, k)
+                assert (len(numerator), len(denominator)) == (cell.count, cell.denominator), (
+                    row.id,
+                    k,
+                )
+                assert {m.citizen_id for m in numerator} <= {m.citizen_id for m in denominator}
+                checked += 1
+    assert checked > 50
+
+
+def _cut_columns(view) -> list[int]:
+    """The columns shown only in part: cut by the viewport's left or right edge."""
+    width = view.viewport().width()
+    cut = []
+    for k in range(view.model().columnCount()):
+        x, w = view.columnViewportPosition(k), view.columnWidth(k)
+        if x < width and x + w > 0 and (x < 0 or x + w > width):
+            cut.append(k)
+    return cut
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1500, 900)])
+def test_no_month_is_cut_in_half_at_the_edges(app, tmp_path, page_on, qtbot, size):
+    """At a full-HD window (and at a laptop's), the months are whole columns: the table's right
+    edge is the last visible column's, scrolled to the newest months and to the first."""
+    path = tmp_path / "demo.fsm"
+    from fsm_desktop.storage.demo import write_demo
+
+    write_demo(path, citizens=40, seed=2)
+    page = page_on(path)
+    window = page.window()
+    window.resize(*size)
+    view = page.view
+    qtbot.waitUntil(lambda: view.viewport().width() > 0 and window.width() == size[0])
+    bar = view.horizontalScrollBar()
+    assert bar.maximum() > 0  # more months than fit: the case where one was cut
+    qtbot.waitUntil(lambda: not _cut_columns(view))
+    last = max(k for k in range(page.model.columnCount()) if view.columnViewportPosition(k) >= 0)
+    assert view.columnViewportPosition(last) + view.columnWidth(last) == view.viewport().width()
+    for value in (bar.minimum(), (bar.minimum() + bar.maximum()) // 2, bar.maximum()):
+        bar.setValue(value)
+        assert _cut_columns(view) == []
+    # A narrower window: still whole columns.
+    window.resize(size[0] - 137, size[1])
+    qtbot.waitUntil(lambda: window.width() == size[0] - 137)
+    qtbot.waitUntil(lambda: not _cut_columns(view))

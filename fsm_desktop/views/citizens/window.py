@@ -68,6 +68,7 @@ from fsm_desktop.views.citizens.tabs.network import NetworkTab
 from fsm_desktop.views.citizens.tabs.periods import PeriodsTab
 from fsm_desktop.views.citizens.tabs.status import StatusTab
 from fsm_desktop.views.citizens.tabs.stepup import StepUpTab
+from fsm_desktop.views.kit.fixed_lines import FixedLinesLabel
 from fsm_desktop.views.kit.header import title_label
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.shortcuts import describe
@@ -185,9 +186,10 @@ class CitizenWindow(
             )
         top.addWidget(self.column_box)
         self.outer.addLayout(top)
-        self.summary = QLabel(self)
+        # Two lines, always: a narrower window or a longer job goal rewraps the facts, and the
+        # tabs under them stay where they are (what does not fit is in the tooltip).
+        self.summary = FixedLinesLabel(2, self)
         self.summary.setObjectName("dialogHint")
-        self.summary.setWordWrap(True)
         self.outer.addWidget(self.summary)
         self.tabs = QTabWidget(self)
         self.outer.addWidget(self.tabs, 1)

@@ -15,8 +15,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from fsm_desktop.domain.danish import number, percent
-from fsm_desktop.domain.measures import MeasureResult, Member
+from fsm_desktop.domain.measures import MeasureResult
+from fsm_desktop.views.kit.members import MembersModel
 from fsm_desktop.views.kit.rows import RowTableModel
+
+__all__ = ["BreakdownModel", "MembersModel", "ResultsModel"]
 
 #: Typed as what it returns, its text (the calls keep the name pyside6-lupdate looks for).
 QT_TRANSLATE_NOOP: Callable[[str, str], str] = _QT_TRANSLATE_NOOP  # type: ignore[assignment]  # PySide6's stubs say it returns object
@@ -139,30 +142,6 @@ class ResultsModel(_RowsModel):
             return self.no_data_reason
         if role == self.RESULT_ROLE:
             return r
-        return None
-
-
-class MembersModel(_RowsModel):
-    NAME, REASON = range(2)
-    HEADERS = (
-        QT_TRANSLATE_NOOP("MeasuresPage", "Borger"),
-        QT_TRANSLATE_NOOP("MeasuresPage", "Tæller med, fordi"),
-    )
-
-    def __init__(self, members: list[Member], parent=None) -> None:
-        super().__init__(parent)
-        self._rows = list(members)
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        member = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return member.name if index.column() == self.NAME else member.reason
-        if role == Qt.ItemDataRole.UserRole:
-            return member.citizen_id
         return None
 
 

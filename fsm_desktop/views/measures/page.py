@@ -44,12 +44,13 @@ from fsm_desktop.operations.measures import read_for_counting
 from fsm_desktop.storage.board import BoardRepository
 from fsm_desktop.storage.breakdown import load_people
 from fsm_desktop.storage.project import Project
+from fsm_desktop.views.kit.members import MembersDialog
 from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
 from fsm_desktop.views.measures.board_chart import BoardHistoryChart
 from fsm_desktop.views.measures.breakdown import MeasuresBreakdown
 from fsm_desktop.views.measures.chart import preload
-from fsm_desktop.views.measures.dialogs import MembersDialog, measure_table
+from fsm_desktop.views.measures.dialogs import measure_table, members_dialog
 from fsm_desktop.views.measures.measure_chart import MeasureChart
 from fsm_desktop.views.measures.models import (
     BreakdownModel,
@@ -565,7 +566,7 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         result = index.data(ResultsModel.RESULT_ROLE) if index.isValid() else None
         if result is None:
             return None
-        dialog = MembersDialog(result, self)
+        dialog = members_dialog(result, self)
         dialog.citizen_chosen.connect(self.open_citizen_id)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from fsm_desktop.domain.danish import date_dots, number, percent
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.status_sheet import (
+    CITIZEN_ROWS,
     COORDINATION,
     COUNT,
     MARK,
@@ -139,6 +140,42 @@ class StatusSheetModel(QAbstractTableModel):
         elif row.id == COORDINATION and row.cells[index.column()] is not None:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
+
+    # --- the citizens behind a cell ---------------------------------------------------------------
+    def lists_citizens(self, row: Row, k: int) -> bool:
+        """Whether data column k of ``row`` is a count of citizens that can be listed: a row
+        of the sheet's own that counts citizens, or one of the initiative's measures, with a
+        number in the cell."""
+        if row.availability != OK or row.cell_note(k) or k >= len(row.cells):
+            return False
+        if row.cells[k] is None:
+            return False
+        return row.id in CITIZEN_ROWS or row.engine
+
+    def why_no_citizens(self, row: Row, k: int) -> str:
+        """Why data column k of ``row`` lists no citizens (Danish), or "" when it does."""
+        if self.lists_citizens(row, k):
+            return ""
+        if row.availability == NOT_RELEVANT:
+            return _t(
+                "»{label}« er ikke relevant for indsatsen: der er ingen borgere at vise."
+            ).format(label=row.label)
+        if row.cell_note(k):
+            reason = row.no_data_reason if k in row.no_data_columns else row.definition
+            return _t(
+                "»{label}« har ingen data her, så der er ingen borgere at vise. {reason}"
+            ).format(label=row.label, reason=reason)
+        if row.unit == COUNT and row.availability == OK:
+            return _t(
+                "»{label}« tæller møder, ikke borgere: møderne og deres borgere står på siden Step-up."
+            ).format(label=row.label)
+        if row.unit == MARK:
+            return _t("»{label}« er et kryds pr. måned, ikke et antal borgere.").format(
+                label=row.label
+            )
+        return _t("»{label}« har intet tal her, så der er ingen borgere at vise.").format(
+            label=row.label
+        )
 
     # --- contents -------------------------------------------------------------------------------
     def _goal_text(self, row: Row, value: float | None) -> str:
@@ -265,6 +302,10 @@ class StatusSheetModel(QAbstractTableModel):
         cell = row.cells[k] if k < len(row.cells) else None
         if cell is not None and row.unit == SHARE and cell.denominator is not None:
             lines.append(_t("{n} af {d}").format(n=number(cell.count), d=number(cell.denominator)))
+        if self.lists_citizens(row, k):
+            lines.append(_t("Dobbeltklik eller tryk Enter for at se borgerne."))
+        elif row.unit == COUNT and row.availability == OK:
+            lines.append(_t("Tæller møder, ikke borgere: møderne står på siden Step-up."))
         return "\n".join(lines)
 
     def setData(

@@ -9,7 +9,11 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QFontMetrics
@@ -27,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from fsm_desktop.domain.danish import date_dots, number
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.measures import Month
+from fsm_desktop.domain.measures import Member, Month
 from fsm_desktop.domain.status_sheet import (
+    MARK,
     MAX_MONTH_HOURS,
+    Row,
     StatusSheet,
     month_label,
 )
@@ -39,9 +45,11 @@ from fsm_desktop.operations.status import status_sheet
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.status_sheet import StatusSheetRepository
 from fsm_desktop.views.kit import file_dialogs
+from fsm_desktop.views.kit.members import MembersDialog
 from fsm_desktop.views.kit.messages import translate_error
 from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.measures.dialogs import members_dialog
 from fsm_desktop.views.status.models import StatusSheetModel
 
 #: Light fills with dark text (contrast on a projector); the ✓ / ✗ marks say the same without colour.
@@ -57,13 +65,15 @@ class StatusSheetPage(Page):
     shows = Changes(citizens=True, stepup=True, staff=True, goals=True, imports=True)
     sheet_ready = Signal()
     exported = Signal(str)
+    members_shown = Signal(object)  # the MembersDialog of a cell
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             self.tr("Statusskema"),
             self.tr(
                 "Det månedlige statusskema til teamet, styregruppen og STAR: 0-punkt, én kolonne pr. måned "
-                "og målene. Grøn ✓: målet er nået, rød ✗: ikke nået. Dobbeltklik på et mål for at ændre det."
+                "og målene. Grøn ✓: målet er nået, rød ✗: ikke nået. Dobbeltklik på en måned for at se "
+                "borgerne bag tallet, og på et mål for at ændre det."
             ),
             parent,
         )
@@ -131,16 +141,25 @@ class StatusSheetPage(Page):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Whole columns: scrolled a column at a time, and as wide as makes the table's width
+        # a whole number of them (_fit_columns), so no month is cut in half at either edge.
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         rows = self.view.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 12)
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         columns = self.view.horizontalHeader()
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        columns.setDefaultSectionSize(
-            max(92, self.fontMetrics().horizontalAdvance("✗ 100,0 %") + 24)
-        )
+        #: The narrowest a column may be ("✗ 100,0 %" in full), and the label column's width
+        #: before it takes the pixels left over by whole columns.
+        self._column_width = max(92, self.fontMetrics().horizontalAdvance("✗ 100,0 %") + 24)
+        self._label_width = 0
+        columns.setDefaultSectionSize(self._column_width)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_columns)
+        self.view.viewport().installEventFilter(self)
         self.view.hide()
         self.body.addWidget(self.view, 1)
 
@@ -151,6 +170,8 @@ class StatusSheetPage(Page):
         self.model.goal_edited.connect(self._write_goal)
         self.model.mark_toggled.connect(self._write_mark)
         self.model.invalid.connect(self._tell)
+        # activated: a double-click that does not edit (a month's cell), and Enter.
+        self.view.activated.connect(self.open_cell)
 
     # --- loading --------------------------------------------------------------------------------
     def apply_read_only(self) -> None:
@@ -253,7 +274,50 @@ class StatusSheetPage(Page):
             ),
             default=0,
         )
-        header.setFixedWidth(widest + 2 * metrics.averageCharWidth() + 16)
+        self._label_width = widest + 2 * metrics.averageCharWidth() + 16
+        header.setFixedWidth(self._label_width)
+        self._fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            # After the table's layout: it ignores a change of the label column made inside it.
+            self._fit_timer.start()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """The months as whole columns at any window size: when they do not all fit at their
+        narrowest, as many as fit share the width, and the label column takes the pixels left
+        over, so the table's right edge is a column's edge (scrolled a column at a time, the
+        left edge is one too). The split is worked out from the width of labels and months
+        together, so the label column's change of width does not change it again."""
+        count = self.model.columnCount()
+        if not count or not self._label_width:
+            return
+        header = self.view.verticalHeader()
+        # The viewport's left margin is the label column's width as the table last laid it out.
+        margin = self.view.viewportMargins().left()
+        available = self.view.viewport().width() + margin - self._label_width
+        narrowest = self._column_width
+        if count * narrowest <= available:
+            width, extra = narrowest, 0  # all of them fit: no scrolling, nothing cut
+        else:
+            shown = max(1, available // narrowest)
+            width = max(narrowest, available // shown)
+            extra = max(0, available - shown * width)
+        columns = self.view.horizontalHeader()
+        columns.setDefaultSectionSize(width)
+        for k in range(count):
+            if columns.sectionSize(k) != width:
+                columns.resizeSection(k, width)
+        if margin != self._label_width + extra:
+            header.setFixedWidth(self._label_width + extra)
+            self.view.updateGeometries()  # the table does not lay out again by itself
+        # The months' offset as the scroll bar says (the table keeps the old one otherwise).
+        bar = self.view.horizontalScrollBar()
+        if bar.value() >= bar.maximum():
+            columns.setOffsetToLastSection()
+        else:
+            columns.setOffsetToSectionPosition(bar.value())
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError):
@@ -318,6 +382,96 @@ class StatusSheetPage(Page):
             self._tell(translate_error(error))
             return
         self._compute(self.project)
+
+    # --- the citizens behind a cell ---------------------------------------------------------------
+    def open_cell(self, index: QModelIndex) -> None:
+        """A double-click or Enter on a cell: a goal is edited; a month's count of citizens
+        lists them (``members_shown``), counted as the sheet counted the cell; any other cell
+        says why it has no citizens to show."""
+        if not index.isValid() or self.sheet is None:
+            return
+        k, row = index.column(), index.data(StatusSheetModel.ROW_ROLE)
+        if self.model.is_goal_column(k):
+            if self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                self.view.edit(index)  # Enter edits a goal as a double-click does
+            return
+        why = self.model.why_no_citizens(row, k)
+        if why:
+            if row.unit != MARK:  # the coordination row's cells are ticked, not explained
+                self._tell(why, error=False)
+            return
+        if row.engine:
+            self._show_measure_members(row, k)
+            return
+        if self.project is None:
+            return
+        sheet, generation, connect = self.sheet, self._generation, self.project.connector()
+
+        def work() -> tuple[list[Member], list[Member]]:
+            with connect() as own:
+                return status_ops.status_cell_members(own, sheet.last, row.id, k)
+
+        run_in_background(
+            work,
+            lambda found: self._cell_members_done(found, row, k, generation),
+            self._failed,
+            self,
+        )
+
+    def _column_text(self, k: int) -> str:
+        assert self.sheet is not None, "a cell is opened on a sheet"
+        column = self.sheet.columns[k]
+        if column.kind == "baseline" and column.day is not None:
+            return self.tr("0-punkt {day}").format(day=date_dots(column.day))
+        return month_label(column.month)
+
+    def _cell_members_done(
+        self, found: tuple[list[Member], list[Member]], row: Row, k: int, generation: int
+    ) -> None:
+        if generation != self._generation:
+            return  # the sheet was counted again meanwhile: its cell may say otherwise
+        numerator, denominator = found
+        summary = self.tr("{n} af {d} borgere. {definition}").format(
+            n=number(len(numerator)), d=number(len(denominator)), definition=row.definition
+        )
+        dialog = MembersDialog(
+            self.tr("{row}: {column}").format(row=row.label, column=self._column_text(k)),
+            summary,
+            [(self.tr("Tæller ({n})"), numerator), (self.tr("Nævner ({n})"), denominator)],
+            self,
+        )
+        self._show_members(dialog)
+
+    def _show_measure_members(self, row: Row, k: int) -> None:
+        """One of the initiative's measures: its result for the period ending in the column's
+        month, as the Mål page lists it."""
+        assert self.sheet is not None, "a cell is opened on a sheet"
+        month = self.sheet.columns[k].month
+        report = self.sheet.report
+        results = report.for_measure(row.id) if report is not None else []
+        result = next((r for r in results if str(r.period_end) == month), None)
+        if result is None:
+            return
+        self._show_members(members_dialog(result, self))
+
+    def _show_members(self, dialog: MembersDialog) -> None:
+        dialog.citizen_chosen.connect(self.open_citizen_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.members_shown.emit(dialog)
+
+    def open_citizen_id(self, citizen_id: str):
+        """A citizen chosen in a cell's list: their window, beside the page (as Mål opens it);
+        what is saved there counts the sheet again (``changed``)."""
+        from fsm_desktop.views.citizens.window import CitizenWindow
+
+        assert self.project is not None, "a cell's list is only shown for a project"
+        window = CitizenWindow(self.project, citizen_id, self)
+        window.changed.connect(self.changed)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        self.citizen_window = window
+        return window
 
     # --- export ---------------------------------------------------------------------------------
     def export(self) -> None:
