@@ -27,7 +27,7 @@ from fsm_desktop.views.board.models import (
     LaneLabelModel,
     column_label,
 )
-from fsm_desktop.views.kit.elided_label import ElidedLabel
+from fsm_desktop.views.kit.fixed_lines import FixedLinesLabel
 
 
 def _t(text: str) -> str:
@@ -112,7 +112,7 @@ class BoardBuilding(BoardBase):
         row2.addSpacing(12)
         # One line, shortened where narrow (the whole in its tooltip): a long filter must not
         # wrap and push the board down under the card the keyboard is on.
-        self.filter_label = ElidedLabel("", self)
+        self.filter_label = FixedLinesLabel(1, self)
         self.filter_label.setObjectName("dialogHint")
         row2.addWidget(self.filter_label, 1)
         self.reset_button = QPushButton(self.tr("Nulstil filter"), self)
