@@ -13,7 +13,7 @@ writes a plan in one transaction (storage.imports).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -110,7 +110,7 @@ class ImportRow:
     __slots__ = ("problems", "raw", "row", "table", "values")
 
     def __init__(
-        self, table: ImportTable, row: int, raw: tuple[object, ...], values: list[Any]
+        self, table: ImportTable, row: int, raw: tuple[object, ...], values: Sequence[Any]
     ) -> None:
         self.table = table
         self.row = row

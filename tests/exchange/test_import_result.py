@@ -437,3 +437,80 @@ def test_an_import_writes_what_it_wrote_before(project, tmp_path):
     assert (counts(after_b), digests(after_b)) == (EXPECTED_B["counts"], EXPECTED_B["digests"])
     # And the undo of the second restores the first's rows exactly.
     assert {t: undone[t] for t in _DATA} == {t: after_a[t] for t in _DATA}
+
+
+def csv_run(project, tmp_path):
+    """CSV extracts with some of the template's columns (the rest missing), short rows and
+    rows with more cells than headers."""
+    rng = random.Random(25)
+    cprs = _cprs(rng, 120)
+    lines = ["CPR;Navn;Køn;Indgang"]
+    for i, cpr in enumerate(cprs):
+        cells = [
+            f"{cpr[:6]}-{cpr[6:]}",
+            f"Borger {i}",
+            rng.choice(("K", "M", "x", "")),
+            "01.02.2020",
+        ]
+        if i % 17 == 3:
+            cells.append("12,5")  # a cell beyond the headers
+        if i % 19 == 4:
+            cells = cells[:2]  # a short row
+        if i % 23 == 5:
+            cells[1] = ""  # a required cell left empty
+        lines.append(";".join(cells))
+    citizens = tmp_path / "borgere.csv"
+    citizens.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    a = prepare(project, citizens, as_of=dt.date(2024, 3, 1))
+    errors = [str(e) for e in a.plan.errors]
+    commit(project, a, valid_rows_only=True)
+    lines = ["cpr;type;fra"]
+    for i, cpr in enumerate(cprs):
+        lines.append(f"{cpr};{_KINDS[i % len(_KINDS)]};{1 + i % 28:02d}-03-2021")
+    lines.append(f"{cprs[0]};mentor")  # the required start missing
+    periods = tmp_path / "forloeb.csv"
+    periods.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    b = prepare(project, periods, as_of=dt.date(2024, 3, 1))
+    errors += [str(e) for e in b.plan.errors]
+    commit(project, b, valid_rows_only=True)
+    return errors, normalised(project)
+
+
+#: Recorded as EXPECTED_A.
+EXPECTED_CSV = {
+    "counts": {
+        "staff": 0,
+        "citizen": 82,
+        "assignment": 0,
+        "status_entry": 0,
+        "period": 82,
+        "paid_hours": 0,
+        "audit_log": 164,
+        "import_batch": 2,
+        "import_journal": 2,
+    },
+    "digests": {
+        "staff": "4f53cda18c2baa0c",
+        "citizen": "39cc8e01b5830f13",
+        "assignment": "4f53cda18c2baa0c",
+        "status_entry": "4f53cda18c2baa0c",
+        "period": "50462f8a36117c8e",
+        "paid_hours": "4f53cda18c2baa0c",
+        "audit_log": "7f9c116191174964",
+        "import_batch": "a674371ca5a94717",
+        "import_journal": "dcb4a1fe48f177f6",
+    },
+}
+#: The 83 errors of the two files (digest of the list of their texts).
+ERRORS_CSV = "8e77e6746856a107"
+
+
+def test_csv_extracts_with_some_columns_write_what_they_wrote_before(project, tmp_path):
+    errors, after = csv_run(project, tmp_path)
+    assert len(errors) == 83
+    assert errors[1] == (
+        "borgere, række 5, kolonne E: rækken har flere celler end overskrifter (»12,5«); står der et "
+        "skilletegn, fx et decimalkomma, i en celle uden anførselstegn?"
+    )
+    assert hashlib.sha256(repr(errors).encode()).hexdigest()[:16] == ERRORS_CSV, errors
+    assert (counts(after), digests(after)) == (EXPECTED_CSV["counts"], EXPECTED_CSV["digests"])
