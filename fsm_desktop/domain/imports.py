@@ -629,13 +629,14 @@ class _Planner:
 
     def _merge_citizen(self, old: Citizen | None, v: ImportRow) -> Citizen:
         """An empty cell or a missing column changes nothing (docs/import.md)."""
-        base = old or Citizen(cpr=v["cpr"], name=v["navn"], id=self.new_id())
         updates = {"name": v["navn"]}
         for key, attribute in _CITIZEN_FIELDS.items():
             value = v.get(key)
             if value is not None:
                 updates[attribute] = value
-        return replace(base, **updates)
+        if old is None:
+            return Citizen(cpr=v["cpr"], id=self.new_id(), **updates)
+        return replace(old, **updates)
 
     def _assignments(
         self, citizen: Citizen, v: ImportRow, staff: dict[str, Staff], new: bool
