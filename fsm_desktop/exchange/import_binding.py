@@ -178,7 +178,7 @@ def read_rows(
         if progress is not None:
             progress(rows)
 
-    caches: dict[Hashable, dict[object, Any]] = {}
+    caches: dict[Hashable, dict[type, dict[object, Any]]] = {}
     return ExtractRows(
         [_read_table(table, tick, caches) for table in binding.tables],
         list(binding.errors),
@@ -194,10 +194,14 @@ def read_rows(
 _BLOCK = 2000
 
 #: (position in the row's values, field key, required, column index, reader, cache)
-_Reader = tuple[int, str, bool, int, Callable[[object], Any], "dict[object, Any] | None"]
+_Reader = tuple[
+    int, str, bool, int, Callable[[object], Any], "dict[type, dict[object, Any]] | None"
+]
 
 
-def _readers(table: BoundTable, caches: dict[Hashable, dict[object, Any]]) -> list[_Reader]:
+def _readers(
+    table: BoundTable, caches: dict[Hashable, dict[type, dict[object, Any]]]
+) -> list[_Reader]:
     """How each field the sheet has is read. A value seen before is not read again (a CPR
     number, a date or a type repeats thousands of times in an extract): each kind of field
     read the same way has one cache, shared by the sheets (the CPR numbers of Forløb and
@@ -206,17 +210,19 @@ def _readers(table: BoundTable, caches: dict[Hashable, dict[object, Any]]) -> li
     options = table.options
     for i, f in enumerate(table.spec.fields):
         if f.key in table.columns:
-            cache: dict[object, Any] | None = None
+            cache: dict[type, dict[object, Any]] | None = None
             if f.kind != "text":
                 translated = options.values.get(f.key) or {}
                 way = (f.kind, options.date_format, options.decimal, tuple(translated.items()))
-                cache = caches.setdefault(way, {None: None})
+                cache = caches.setdefault(way, {})
             found.append((i, f.key, f.required, table.columns[f.key], reader(f, options), cache))
     return found
 
 
 def _read_table(
-    table: BoundTable, tick: Callable[[int], None], caches: dict[Hashable, dict[object, Any]]
+    table: BoundTable,
+    tick: Callable[[int], None],
+    caches: dict[Hashable, dict[type, dict[object, Any]]],
 ) -> ImportTable:
     """Every row's cells read into values, in the order of the table's fields: a block of
     rows at a time, column by column."""
@@ -284,11 +290,12 @@ def _read_column(
     key: str,
     required: bool,
     read: Callable[[object], Any],
-    cache: dict[object, Any] | None,
+    cache: dict[type, dict[object, Any]] | None,
     problems: list[tuple[int, str, str]],
 ) -> list[Any]:
     """A column's cells read into values (None for an empty or unreadable cell); what is
-    wrong goes to ``problems``."""
+    wrong goes to ``problems``. ``cache``: the values read before, by the cell's type (1, 1.0
+    and True are equal keys but different cells), or None to read every cell."""
     if cache is None:
         values: list[Any] = []
         for cell in cells:
@@ -298,24 +305,30 @@ def _read_column(
                 values.append(exc)
         distinct: Collection[Any] = values
     else:
-        # 1, 1.0 and True are equal keys but different cells.
-        keys: list[object] = (
-            cells
-            if set(map(type, cells)) <= _TEXT_OR_EMPTY
-            else [
-                cell if type(cell) is str or cell is None else (type(cell), cell) for cell in cells
-            ]
-        )
-        distinct = set(keys)
-        for new in distinct - cache.keys():
-            cell = new if type(new) is str else new[1]
-            try:
-                cache[new] = read(cell)
-            except CellProblem as exc:
-                cache[new] = exc
-        values = list(map(cache.__getitem__, keys))
-        distinct = [cache[k] for k in distinct]
-    if not ((required and None in distinct) or any(type(v) is CellProblem for v in distinct)):
+        types = set(map(type, cells))
+        types.discard(_NONE)
+        if len(types) == 1:  # as a column usually is: one lookup per cell, in C
+            known = cache.setdefault(types.pop(), {None: None})
+            seen = set(cells)
+            for cell in seen - known.keys():
+                try:
+                    known[cell] = read(cell)
+                except CellProblem as exc:
+                    known[cell] = exc
+            values = list(map(known.__getitem__, cells))
+            distinct = [known[cell] for cell in seen]
+        else:  # cells of several types (hours as 4 and 7.5): keyed by (type, cell)
+            known = cache.setdefault(_MIXED, {(_NONE, None): None})
+            keys: list[tuple[type, object]] = list(zip(map(type, cells), cells))
+            typed = set(keys)
+            for kind, cell in typed - known.keys():
+                try:
+                    known[kind, cell] = read(cell)
+                except CellProblem as exc:
+                    known[kind, cell] = exc
+            values = list(map(known.__getitem__, keys))
+            distinct = [known[k] for k in typed]
+    if not ((required and None in distinct) or CellProblem in set(map(type, distinct))):
         return values
     for at, value in enumerate(values):
         if value is None:
@@ -327,7 +340,9 @@ def _read_column(
     return values
 
 
-_TEXT_OR_EMPTY = {str, type(None)}
+_NONE = type(None)
+#: The cache of a column with cells of several types (no cell is a tuple).
+_MIXED = tuple
 
 
 def _beyond_the_headers(row: ImportRow, source: SourceTable, headed: int) -> None:

@@ -514,3 +514,37 @@ def test_csv_extracts_with_some_columns_write_what_they_wrote_before(project, tm
     )
     assert hashlib.sha256(repr(errors).encode()).hexdigest()[:16] == ERRORS_CSV, errors
     assert (counts(after), digests(after)) == (EXPECTED_CSV["counts"], EXPECTED_CSV["digests"])
+
+
+def test_equal_cells_of_different_types_are_read_each_as_itself():
+    """A value read once is not read again, but 1, 1.0 and True are different cells (True is
+    no number), in one block of rows or across blocks and sheets."""
+    from fsm_desktop.exchange.import_binding import bind, read_rows
+    from fsm_desktop.exchange.import_format import SourceTable
+
+    cpr = "0101801234"
+    borgere = SourceTable(
+        "Borgere",
+        ["cpr", "navn", "gruppe", "indgang"],
+        [
+            (2, (cpr, "A", 1, dt.datetime(2020, 1, 2))),
+            (3, ("0202802345", "B", True, "2020-01-02")),
+            (4, ("0303803456", "C", 1.0, dt.date(2020, 1, 2))),
+            (5, ("0404804567", "D", "1", None)),
+        ],
+    )
+    # Løntimer: int and float hours in one column, and a block boundary (2,000 rows) crossed.
+    hours = [
+        (n + 2, (cpr, f"{2000 + n // 12}-{n % 12 + 1:02d}", 4 if n % 2 else 7.5))
+        for n in range(2100)
+    ]
+    hours[2050] = (2052, (cpr, "2170-01", True))
+    loentimer = SourceTable("Løntimer", ["cpr", "måned", "timer"], hours)
+    rows = read_rows(bind([borgere, loentimer]))
+    citizens, paid = (t.rows for t in rows.tables)
+    assert [r["gruppe"] for r in citizens] == [1, None, 1, 1]
+    assert citizens[1].problems == [("C (gruppe)", "»True« er ikke et tal")]
+    assert [r["indgang"] for r in citizens] == [dt.date(2020, 1, 2)] * 3 + [None]
+    assert [type(r["timer"]) for r in paid[:2]] == [float, float] and paid[1]["timer"] == 4.0
+    assert paid[2050].problems == [("C (timer)", "»True« er ikke et tal")]
+    assert sum(1 for r in paid if r.problems) == 1
