@@ -841,7 +841,7 @@ class _Writer:
                 for p in periods
             ),
         )
-        self._journal("period", "insert", [[p.id, p.citizen_id] for p in periods])
+        self._journal("period", "insert", map(list, map(attrgetter("id", "citizen_id"), periods)))
         self._write_audit(
             (
                 "period",
@@ -880,9 +880,11 @@ class _Writer:
         hours = sorted(new, key=attrgetter("citizen_id", "month"))
         self.conn.executemany(
             "INSERT INTO paid_hours (citizen_id, month, hours) VALUES (?, ?, ?)",
-            ((h.citizen_id, h.month, h.hours) for h in hours),
+            map(attrgetter("citizen_id", "month", "hours"), hours),
         )
-        self._journal("paid_hours", "insert", [[h.citizen_id, h.month] for h in hours])
+        self._journal(
+            "paid_hours", "insert", map(list, map(attrgetter("citizen_id", "month"), hours))
+        )
         # New months are noted per citizen, every month with its hours ("2020-03: 12,5; …"): an
         # extract brings a dozen months per citizen, and 200,000 audit rows would cost more
         # than the hours themselves. Changed months get a row each, old → new.
