@@ -23,8 +23,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fsm_desktop.domain.danish import count, date_dots, number, percent
-from fsm_desktop.domain.measures import MeasureResult, PayoutForecast, Report, no_data_reason
+from fsm_desktop.domain.danish import count, date_dots, kroner, number, percent
+from fsm_desktop.domain.measures import (
+    MeasureResult,
+    Month,
+    PayoutForecast,
+    Report,
+    no_data_reason,
+)
 from fsm_desktop.domain.model import Initiative
 from fsm_desktop.domain.program import MeasureSpec
 from fsm_desktop.domain.status_sheet import (
@@ -386,7 +392,7 @@ def _measures(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) 
     for spec in specs:
         r = _measure_block(ws, r, spec, report, header)
     if report.payouts:
-        _payouts(ws, r, report.payouts, header)
+        _payouts(ws, r, report.payouts, header, finished=sheet.last >= Month.of(initiative.end))
     ws.column_dimensions["A"].width = 34
     for letter in "BCDEFG":
         ws.column_dimensions[letter].width = 15
@@ -479,16 +485,21 @@ def _measure_chart(
     ws.add_chart(chart, f"{get_column_letter(column)}{top}")
 
 
-def _payouts(ws, r: int, payouts: list[PayoutForecast], header: tuple[Font, PatternFill]) -> None:
-    """The payout forecast from row ``r``: one line per payout rule."""
-    from openpyxl.styles import Font
+def _payouts(
+    ws, r: int, payouts: list[PayoutForecast], header: tuple[Font, PatternFill], finished: bool
+) -> None:
+    """The payout forecast from row ``r``: one line per payout rule. The amount only where the
+    rule is met (the money is released); a rule not met says "ikke udløst" (and, while the
+    initiative runs, in a note what is still at stake)."""
+    from openpyxl.styles import Alignment, Font
 
     ws.cell(row=r, column=1, value="Udbetalingsprognose").font = Font(bold=True, size=12)
     r += 1
     _header_cells(
         ws,
         r,
-        ("Udbetalingsregel", "Opfyldt", "Bedste periode", "Andel", "Manglede borgere", "Beløb"),
+        ("Udbetalingsregel", "Opfyldt", "Bedste periode", "Andel", "Manglede borgere", "Beløb")
+        + (("Bemærkning",) if not finished and any(not p.met for p in payouts) else ()),
         header,
     )
     for p in payouts:
@@ -500,9 +511,17 @@ def _payouts(ws, r: int, payouts: list[PayoutForecast], header: tuple[Font, Patt
             share = ws.cell(row=r, column=4, value=p.best.share)
             share.number_format = _PERCENT
         ws.cell(row=r, column=5, value=p.needed)
-        if p.amount is not None:
-            amount = ws.cell(row=r, column=6, value=p.amount)
+        amount = ws.cell(row=r, column=6)
+        if not p.met:
+            amount.value = "ikke udløst"
+            amount.alignment = Alignment(horizontal="right")
+            if p.amount is not None and not finished:
+                ws.cell(row=r, column=7, value=f"{kroner(p.amount)} i spil, til indsatsen slutter")
+        elif p.amount is not None:
+            amount.value = p.amount
             amount.number_format = '#,##0 "kr."'
+        else:
+            amount.value = "udløst"
 
 
 def _axis_top(highest: float, caseload: bool) -> float:

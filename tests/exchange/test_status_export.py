@@ -246,3 +246,31 @@ def test_libreoffice_opens_the_workbook_without_repair(demos, tmp_path):
     pdf = tmp_path / "status.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     assert "repair" not in (result.stdout + result.stderr).lower()
+
+
+def _payout_rows(out) -> list[tuple]:
+    rows = list(load_workbook(out)["Resultatkrav"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "Udbetalingsregel")
+    assert rows[start][5] == "Beløb"
+    return [(*r, None)[:7] for r in rows[start + 1 :] if r[1] in ("ja", "nej")]
+
+
+def test_payout_says_ikke_udlost_where_money_was_not_released(demos, tmp_path):
+    # The whole initiative (the demo's grant is entered): a rule not met is lost.
+    out, *_ = _export(demos["frontrunner"], tmp_path)
+    payouts = _payout_rows(out)
+    assert {p[1] for p in payouts} == {"ja", "nej"}, payouts
+    for rule, met, *_, amount, note in payouts:
+        if met == "ja":
+            assert isinstance(amount, (int, float)) and amount > 0, rule
+        else:  # never a bare amount on a "nej" row
+            assert amount == "ikke udløst", rule
+        assert note is None
+    # Half way: still within reach; what is at stake is said in words beside it.
+    out, *_ = _export(demos["fsm2"], tmp_path, Month(2020, 10))
+    payouts = _payout_rows(out)
+    assert "nej" in {p[1] for p in payouts}, payouts
+    for _rule, met, *_, amount, note in payouts:
+        if met == "nej":
+            assert amount == "ikke udløst"
+            assert note.endswith(" kr. i spil, til indsatsen slutter"), note
