@@ -9,7 +9,8 @@ used): three sheets.
 - **Resultatkrav**: the initiative's measures over time as the measures engine counts them
   (the Mål page), each with a native Excel line chart whose threshold lines are extra series,
   and the payout forecast.
-- **Data**: every number of the status sheet in long form, one row per measure and column.
+- **Data**: every number of the status sheet, a line per measure and kind of number and a column
+  per month, under Danish headings: the months as dates, the shares as percentages.
 
 Every number is written as the domain computed it (tests/exchange/test_status_export.py opens
 the file again and compares). Text from data (the project's name, the municipality, a user's
@@ -61,6 +62,9 @@ _MET_FILL, _NOT_MET_FILL = "C6EFCE", "FFC7CE"  # Excel's own "good" and "bad" fi
 _MET_FONT, _NOT_MET_FONT = "006100", "9C0006"
 _HEADER_FILL, _GOAL_FILL, _GREY = "1F3A5F", "FFF2CC", "808080"
 _PERCENT, _COUNT, _RATIO = "0.0%", "#,##0", "0.0"
+#: The Data sheet's percentages ("12,5 %" in a Danish Excel) and dates.
+_DATA_PERCENT, _DAY = "0.0 %", "dd-mm-yyyy"
+_MONTH = "[$-406]mmm yyyy"  # a month as a date, its name in Danish whatever the machine's language
 
 
 def _marked(fmt: str, met: bool | None) -> str:
@@ -544,27 +548,31 @@ def _measure_row(ws, r: int, result: MeasureResult, caseload: bool) -> None:
         )
 
 
-DATA_HEADERS = ("Række", "Mål", "Tal")
+DATA_HEADERS = ("Mål", "Tal")
 
 
 def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> None:
     """Every number of the status sheet as plain numbers: per measure a line each for the count,
-    the denominator, the share and (step-up) the running total, one column per sheet column
-    (0-punkt as its day, months as ÅÅÅÅ-MM, goals as "Mål ÅÅÅÅ-MM")."""
-    from openpyxl.styles import Font
+    the denominator, the share and (step-up) the running total, one column per sheet column.
+    The column headings are dates, shown in Danish: the 0-punkt's day ("0-punkt 01-11-2019"),
+    each month's first day ("nov 2019") and the goals' months ("Mål okt 2020")."""
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     data_columns = sheet.data_columns
-    heading = list(DATA_HEADERS) + [
-        f"{c.day:%Y-%m-%d}"
-        if c.kind == "baseline"
-        else (f"Mål {c.month}" if c.kind == "goal" else c.month)
-        for c in sheet.columns
-    ]
-    ws.append(heading)
+    ws.append(list(DATA_HEADERS))
+    first = len(DATA_HEADERS) + 1
+    for j, c in enumerate(sheet.columns, start=first):
+        if c.kind == "baseline" and c.day is not None:
+            day, fmt = c.day, f'"0-punkt "{_DAY}'
+        else:
+            day = dt.date(int(c.month[:4]), int(c.month[5:7]), 1)
+            fmt = '[$-406]"Mål "mmm yyyy' if c.kind == "goal" else _MONTH
+        cell = ws.cell(row=1, column=j, value=day)
+        cell.number_format = fmt
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    first = len(DATA_HEADERS) + 1
+        cell.alignment = Alignment(horizontal="left" if cell.column < first else "right")
     goal_first = first + len(data_columns)
     r = 1
     for row in sheet.rows:
@@ -594,7 +602,7 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
             lines[0] = (lines[0][0], first_line)
         for n, (what, values) in enumerate(lines):
             r += 1
-            line: dict[int, object] = {1: row.id, 2: row.label, 3: what}
+            line: dict[int, object] = {1: row.label, 2: what}
             line.update({first + k: v for k, v in enumerate(values) if v is not None})
             if n == len(lines) - 1:  # the goals beside the share (or the count)
                 line.update(
@@ -607,19 +615,20 @@ def _data(ws, sheet: StatusSheet, initiative: Initiative, printed: dt.date) -> N
             ws.append(line)
             if what == "andel":
                 for j in range(first, first + len(sheet.columns)):
-                    ws.cell(row=r, column=j).number_format = "0.0000%"
+                    ws.cell(row=r, column=j).number_format = _DATA_PERCENT
             elif (
                 n == len(lines) - 1 and row.goal_unit == SHARE
             ):  # a share goal beside a count or a note
                 for j in range(goal_first, first + len(sheet.columns)):
-                    ws.cell(row=r, column=j).number_format = "0.0000%"
-    for j, width in enumerate((22, 44, 10), start=1):
+                    ws.cell(row=r, column=j).number_format = _DATA_PERCENT
+    # The 0-punkt's and the goals' headings are wider ("0-punkt 01-11-2019", "Mål okt 2020").
+    wide = {"baseline": 17.0, "goal": 14.0}
+    widths = [44.0, 10.0] + [wide.get(c.kind, 11.0) for c in sheet.columns]
+    for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
-    for j in range(first, first + len(sheet.columns)):
-        ws.column_dimensions[get_column_letter(j)].width = 11
     ws.freeze_panes = ws.cell(row=2, column=first)
     ws.print_title_rows = "1:1"
-    ws.print_title_cols = "A:C"
+    ws.print_title_cols = "A:B"
     _page(ws, initiative, sheet, printed)
 
 

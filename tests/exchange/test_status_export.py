@@ -117,20 +117,20 @@ def test_every_number_equals_the_sheet_and_the_engine(demos, tmp_path, program):
     # Data: per measure a line for each number, one column per sheet column.
     ws = workbook["Data"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:3] == DATA_HEADERS
-    assert len(rows[0]) == 3 + len(sheet.columns)
-    lines = {(line[0], line[2]): line[3:] for line in rows[1:]}
+    assert rows[0][:2] == DATA_HEADERS == ("Mål", "Tal")
+    assert len(rows[0]) == 2 + len(sheet.columns)
+    lines = {(line[0], line[1]): line[2:] for line in rows[1:]}
     approx = lambda v: v if v is None or isinstance(v, int) else pytest.approx(v, rel=1e-14)  # noqa: E731
     for row in sheet.rows:
         if row.availability != OK:
-            assert (row.id, row.note) in lines
+            assert (row.label, row.note) in lines
             continue
         if row.unit == MARK:
-            assert list(lines[(row.id, "møde")][:data_count]) == [
+            assert list(lines[(row.label, "møde")][:data_count]) == [
                 None if c is None else c.count for c in row.cells
             ]
             continue
-        assert list(lines[(row.id, "antal")][:data_count]) == [
+        assert list(lines[(row.label, "antal")][:data_count]) == [
             None if c is None else c.count for c in row.cells
         ]
         if row.unit == COUNT:
@@ -143,8 +143,8 @@ def test_every_number_equals_the_sheet_and_the_engine(demos, tmp_path, program):
                 ],
             }
         for what, values in expected.items():
-            assert list(lines[(row.id, what)][:data_count]) == values, (row.id, what)
-        last = lines[(row.id, list(expected)[-1])]
+            assert list(lines[(row.label, what)][:data_count]) == values, (row.id, what)
+        last = lines[(row.label, list(expected)[-1])]
         assert [last[data_count + g] for g in range(len(sheet.goal_columns))] == [
             row.goals.get(c.month) for c in sheet.goal_columns
         ]
@@ -201,7 +201,8 @@ def test_headers_name_the_initiative_and_goals_sit_beside_what_they_judge(demos,
     assert [ws.cell(row=first_line, column=j).value for j in goal_columns] == [None, None]
     # Data: a row without data keeps its share goals as percentages.
     data = workbook["Data"]
-    line = next(r for r in data.iter_rows(min_row=2) if r[0].value == EXEMPT_225)
+    label = sheet.row(EXEMPT_225).label
+    line = next(r for r in data.iter_rows(min_row=2) if r[0].value == label)
     goals = [
         cell
         for cell in line[len(DATA_HEADERS) + len(sheet.data_columns) :]
@@ -246,6 +247,37 @@ def test_libreoffice_opens_the_workbook_without_repair(demos, tmp_path):
     pdf = tmp_path / "status.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     assert "repair" not in (result.stdout + result.stderr).lower()
+
+
+def test_data_sheet_has_danish_headings_dates_and_percentages(demos, tmp_path):
+    out, sheet, _, _ = _export(demos["fsm2"], tmp_path, Month(2020, 10))
+    ws = load_workbook(out)["Data"]
+    heading = list(ws[1])
+    assert [c.value for c in heading[:2]] == ["Mål", "Tal"]
+    # No keys of the program (snake_case, English) anywhere a reader looks.
+    titles = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
+    assert set(titles) == {row.label for row in sheet.rows}
+    # The columns' headings are real dates, shown as Danish dates and months.
+    baseline, *months = heading[2 : 2 + len(sheet.data_columns)]
+    goals = heading[2 + len(sheet.data_columns) :]
+    assert baseline.value == dt.datetime(2019, 11, 1) and baseline.number_format.endswith(
+        "dd-mm-yyyy"
+    )
+    assert [(m.value.year, m.value.month) for m in months] == [
+        (int(c.month[:4]), int(c.month[5:])) for c in sheet.data_columns[1:]
+    ]
+    assert all(m.number_format == "[$-406]mmm yyyy" for m in months)
+    assert [g.value for g in goals] == [dt.datetime(2020, 10, 1), dt.datetime(2021, 10, 1)]
+    assert all(g.number_format == '[$-406]"Mål "mmm yyyy' for g in goals)
+    # A share is a number, shown as a percentage with one decimal ("12,5 %" in Danish).
+    shares = [
+        cell
+        for line in ws.iter_rows(min_row=2)
+        if line[1].value == "andel"
+        for cell in line[2:]
+        if isinstance(cell.value, float)
+    ]
+    assert shares and all(c.number_format == "0.0 %" for c in shares)
 
 
 def _payout_rows(out) -> list[tuple]:
