@@ -1,15 +1,25 @@
-"""Reading a source file into sheets (exchange.import_format.SourceTable): Excel (.xlsx, .xlsm) through
-the fast cell reader of exchange.xlsx (openpyxl's read-only mode for a package it does not
-expect), and CSV separated by ";", "," or tab, in UTF-8 (with or without
-BOM), UTF-16 or Windows-1252 (what Danish Excel writes).
+"""Reading a source file into sheets (exchange.import_format.SourceTable): spreadsheets —
+.xlsx, .xlsm, .xlsb, .xls and .ods — through python-calamine, and CSV separated by ";", ","
+or tab, in UTF-8 (with or without BOM), UTF-16 or Windows-1252 (what Danish Excel writes).
 
-A file that is not a spreadsheet at all — empty, random bytes, a broken or truncated .xlsx,
-the old .xls format — raises ImportFileError with a Danish message; nothing else escapes."""
+The content decides how a file is read, not its name: an .xls that is really an .xlsx, or a
+.csv that is really a workbook, is read as what it is. A file that is not a spreadsheet at all
+— empty, random bytes, a broken or truncated workbook, a web page saved as .xls, a workbook
+protected with a password — raises ImportFileError with a Danish message; nothing else
+escapes.
+
+The values are those openpyxl gives (data_only), which the reader before calamine gave and the
+import's cells are read from (exchange.cells): a whole number as int, a date cell as a datetime
+(by its number format, in Excel's 1900 or 1904 date system), a time as a time, a duration as a
+timedelta, text as str, a boolean as bool, an empty cell as None; the row numbers are Excel's.
+Where calamine differs it is converted (:func:`_value`); an .xlsx with error cells (#N/A,
+#DIV/0! …), which calamine reads as empty, is read with openpyxl, which keeps their text."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import re
 import warnings
@@ -17,7 +27,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from fsm_desktop.domain.danish import os_reason
+from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import ImportCancelled
 from fsm_desktop.exchange.import_format import SourceTable
@@ -25,7 +35,20 @@ from fsm_desktop.exchange.import_format import SourceTable
 #: The largest CSV field read (a bigger one is a broken file, not data).
 CSV_FIELD_LIMIT = 16 * 1024 * 1024
 #: Rows between progress reports and checks for "cancel".
-STEP = 2000
+STEP = 1000
+#: The most a zipped workbook (.xlsx, .xlsm, .xlsb, .ods) may unpack to. The template filled
+#: with 20,000 citizens, 100,000 periods and 200,000 paid-hours rows unpacks to 67 MB; four
+#: times that still reads in about ten seconds. A file that unpacks to far more is not an
+#: extract but a "zip bomb" (300 KB that unpacks to 300 MB kept the old reader busy for
+#: minutes).
+MAX_UNPACKED = 256 * 1024 * 1024
+#: The most cells a sheet's rectangle (from A1 to its last row and column) may hold: calamine
+#: holds a sheet as that rectangle, so two cells at A1 and XFD1048576 would ask for 17 billion
+#: (the process is aborted by the allocator, not refused). The 20,000-citizen template's
+#: largest sheet has 0.6 million.
+MAX_CELLS = 10_000_000
+#: File name endings of the spreadsheet formats read (the dialog's filter, the messages).
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
 Progress = Callable[[int, int], None]  # (rows read so far, rows expected or 0)
 
@@ -57,16 +80,19 @@ def _sheet(title: str, numbered: Iterable[tuple[int, Sequence]]) -> SourceTable:
     header: list[str] | None = None
     header_row = 1
     rows: list[tuple[int, tuple]] = []
-    for number, cells in numbered:
+    for number_, cells in numbered:
         row = tuple(cells)
         if not row or _is_blank(row):
             continue
         if header is None:
             header = ["" if cell is None else str(cell).strip() for cell in _trim(row)]
-            header_row = number
+            header_row = number_
             continue
-        rows.append((number, _trim(row)))
+        rows.append((number_, _trim(row)))
     return SourceTable(title, header or [], rows, header_row)
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def read_source(
@@ -91,118 +117,321 @@ def read_source(
         ) from None
     if not head:
         raise ImportFileError("Filen {path} er tom.", path=str(path))
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(
-            "Filen {path} er i det gamle Excel-format (.xls) eller beskyttet med adgangskode. "
-            "Åbn den i Excel og gem den som Excel-projektmappe (.xlsx) eller CSV.",
-            path=str(path),
-        )
+    if head.startswith(_OLE[:4]):
+        # An .xls (Excel 97–2003), or an .xlsx/.xlsb encrypted with a password (Office keeps
+        # those in the same container).
+        return _read_workbook(path, "xls", progress, cancelled)
     if head.startswith(b"PK"):
-        return _read_xlsx(path, progress, cancelled)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise ImportFileError(
-            "Filen {path} er ikke et Excel-regneark (den er beskadiget eller af en anden type).",
-            path=str(path),
-        )
+        return _read_workbook(path, _zip_kind(path), progress, cancelled)
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        _not_a_workbook(path, suffix)
+        try:
+            # A CSV file saved under a workbook's name (some systems do): read as what it is.
+            return [_read_csv(path, progress, cancelled)]
+        except ImportFileError:
+            raise ImportFileError(
+                "Filen {path} hedder {suffix}, men er ikke et regneark, og heller ikke en "
+                "CSV-fil (den er beskadiget eller af en anden type).",
+                path=str(path),
+                suffix=suffix,
+            ) from None
     return [_read_csv(path, progress, cancelled)]
 
 
-# --- Excel ---------------------------------------------------------------------------------------
+# --- workbooks -----------------------------------------------------------------------------------
 
 
-def _broken(path: Path, exc: BaseException) -> ImportFileError:
+def _broken(path: Path, reason: str) -> ImportFileError:
     return ImportFileError(
-        "Filen {path} kunne ikke læses som Excel-regneark; den er beskadiget eller ufuldstændig ({reason}).",
+        "Filen {path} kunne ikke læses som regneark; den er beskadiget eller ufuldstændig ({reason}).",
         path=str(path),
-        reason=type(exc).__name__,
+        reason=reason,
     )
 
 
-def _read_xlsx(
-    path: Path, progress: Progress | None, cancelled: Callable[[], bool]
+def _protected(path: Path) -> ImportFileError:
+    return ImportFileError(
+        "Filen {path} er beskyttet med adgangskode. Åbn den i Excel, fjern adgangskoden (Filer → "
+        "Oplysninger → Beskyt projektmappe → Krypter med adgangskode: tom), gem den, og importér "
+        "den igen.",
+        path=str(path),
+    )
+
+
+def _not_a_workbook(path: Path, suffix: str) -> None:
+    """A file named as a workbook whose content is none: a CSV file is read as one (the content
+    decides); anything else is refused, saying what it is where that can be told."""
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(512)
+    except OSError:
+        start = b""
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<workbook")):
+        raise ImportFileError(
+            "Filen {path} hedder {suffix}, men er ikke et regneark: den er en webside eller et "
+            "XML-dokument (som nogle systemer gemmer under navnet {suffix}). Åbn den i Excel, gem "
+            "den som Excel-projektmappe (.xlsx), og importér den igen.",
+            path=str(path),
+            suffix=suffix,
+        )
+    if b"\x00" in start or not start:
+        raise ImportFileError(
+            "Filen {path} hedder {suffix}, men er ikke et regneark (den er beskadiget eller af en "
+            "anden type).",
+            path=str(path),
+            suffix=suffix,
+        )
+
+
+def _zip_kind(path: Path) -> str:
+    """Which zipped workbook a file is, from its parts; refuses a zip that is none, and one
+    that unpacks to more than MAX_UNPACKED."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            mimetype = archive.read("mimetype")[:80] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise ImportFileError(
+            "Filen {path} er ikke et regneark, den er beskadiget eller ufuldstændig ({reason}).",
+            path=str(path),
+            reason=type(exc).__name__,
+        ) from None
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_UNPACKED:
+        raise ImportFileError(
+            "Filen {path} fylder {size} MB udpakket (et regneark må højst fylde {limit} MB "
+            "udpakket): den er enten langt større end et udtræk eller bygget til at fylde "
+            "hukommelsen op. Del udtrækket i flere filer, eller gem det som CSV.",
+            path=str(path),
+            size=number(unpacked // (1024 * 1024)),
+            limit=number(MAX_UNPACKED // (1024 * 1024)),
+        )
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if any(name.startswith("xl/") and name.endswith(".xml") for name in names):
+        return "xlsx"
+    if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and not mimetype):
+        return "ods"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        raise ImportFileError(
+            "Filen {path} er et OpenDocument-dokument, men ikke et regneark (.ods).", path=str(path)
+        )
+    raise ImportFileError(
+        "Filen {path} er en zip-fil, men ikke et regneark (som .xlsx eller .ods): måske et "
+        "Word-dokument eller en mappe pakket som zip.",
+        path=str(path),
+    )
+
+
+#: A cell's column in its reference (r="AB12"), and a cell's or a row's row number (r="12").
+_COLUMN_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})[0-9]""")
+_ROW_REF = re.compile(rb"""\sr\s*=\s*["'][A-Z]{0,3}([0-9]{1,7})["']""")
+#: Bytes of a sheet's XML looked at at a time by the check before calamine reads it.
+_CHUNK = 1 << 23
+
+
+def _column_number(letters: bytes) -> int:
+    found = 0
+    for ch in letters:
+        found = found * 26 + ch - 64
+    return found
+
+
+def _check_xlsx(path: Path) -> bool:
+    """Before calamine reads an .xlsx: refuses a sheet whose rectangle exceeds MAX_CELLS (from
+    its cells' references), and says whether any sheet has error cells (t="e")."""
+    errors = False
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            rows = columns = 0
+            tail = b""
+            with archive.open(info) as fh:
+                while block := fh.read(_CHUNK):
+                    # A reference cut by the block's end is found whole in the next one.
+                    data = tail + block
+                    tail = data[-40:]
+                    errors = errors or b't="e"' in data or b"t='e'" in data
+                    letters = set(_COLUMN_REF.findall(data))
+                    if letters:
+                        widest = max(letters, key=lambda col: (len(col), col))
+                        columns = max(columns, _column_number(widest))
+                    numbers = set(_ROW_REF.findall(data))
+                    if numbers:
+                        rows = max(rows, max(map(int, numbers)))
+            if rows * columns > MAX_CELLS:
+                raise _too_many_cells(path, _sheet_of(path, name), rows, columns)
+    return errors
+
+
+def _sheet_of(path: Path, part: str) -> str:
+    """The name of the sheet stored in ``part`` (for a message), or the part's own name."""
+    from openpyxl.reader.excel import ExcelReader
+
+    try:
+        reader = ExcelReader(path, read_only=True)
+        reader.read_manifest()
+        reader.read_workbook()
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target.lstrip("/") == part:
+                return sheet.name
+    except Exception:  # only for the message
+        pass
+    return part
+
+
+def _too_many_cells(path: Path, sheet: str, rows: int, columns: int) -> ImportFileError:
+    return ImportFileError(
+        "Arket »{sheet}« i filen {path} spænder over {rows} rækker og {columns} kolonner — over "
+        "{limit} celler, langt mere end et udtræk. Slet de tomme rækker og kolonner under og til "
+        "højre for dataene (eller gem arket som CSV), og importér filen igen.",
+        path=str(path),
+        sheet=sheet,
+        rows=number(rows),
+        columns=number(columns),
+        limit=number(MAX_CELLS),
+    )
+
+
+def _read_workbook(
+    path: Path, kind: str, progress: Progress | None, cancelled: Callable[[], bool]
 ) -> list[SourceTable]:
-    """The fast reader (exchange.xlsx); a package it does not expect goes to openpyxl."""
-    from xml.parsers import expat
+    """A workbook through calamine (an .xlsx with error cells through openpyxl)."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
-    from fsm_desktop.exchange import xlsx
-
+    if kind == "xlsx":
+        try:
+            has_errors = _check_xlsx(path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+            raise _broken(path, type(exc).__name__) from None
+        if has_errors:
+            return _read_xlsx_openpyxl(path, progress, cancelled)
     try:
-        if not zipfile.is_zipfile(path):
-            raise ImportFileError(
-                "Filen {path} er ikke et Excel-regneark (den er beskadiget).", path=str(path)
-            )
-        workbook = xlsx.Workbook(str(path))
-    except ImportFileError:
-        raise
-    except xlsx.Unsupported:
-        return _read_xlsx_openpyxl(path, progress, cancelled)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        expat.ExpatError,
-        KeyError,
-        ValueError,
-        IndexError,
-        EOFError,
-        OSError,
-    ) as exc:
-        raise _broken(path, exc) from None
+        # From the file's bytes, not its name: calamine would pick the format by the name's
+        # ending (an .xls that is an .xlsx would fail), read from a file it tells by content.
+        with path.open("rb") as fh:
+            workbook = CalamineWorkbook.from_filelike(fh)
+    except PasswordError:
+        raise _protected(path) from None
+    except OSError as exc:
+        raise ImportFileError(
+            "Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)
+        ) from None
+    except (CalamineError, ValueError) as exc:
+        if kind == "xls" and _encrypted_ooxml(path):
+            raise _protected(path) from None
+        raise _broken(path, _reason(exc)) from None
     try:
-        expected = sum(workbook.size(part) for _, part in workbook.sheets) or 1
-        done_bytes = 0
+        names = [
+            sheet.name
+            for sheet in workbook.sheets_metadata
+            if sheet.typ == SheetTypeEnum.WorkSheet  # chart and dialog sheets have no cells
+        ]
         tables = []
-        for title, part in workbook.sheets:
-            base = done_bytes
+        # Each sheet an equal share of the progress (its rows are known once calamine has read
+        # it), in thousandths: (sheets done × 1000 + the share of this one's rows, sheets × 1000).
+        expected = len(names) * 1000
+        for index, name in enumerate(names):
+            if cancelled():
+                raise ImportCancelled()
+            if progress is not None:
+                progress(index * 1000, expected)
+            try:
+                sheet = workbook.get_sheet_by_name(name)
+                end = sheet.end
+                if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_CELLS:
+                    raise _too_many_cells(path, name, end[0] + 1, end[1] + 1)
+                height = end[0] + 1 if end is not None else 0
+                # Rows come from row 1, but cells from the sheet's first column with one.
+                pad = [None] * (sheet.start[1] if sheet.start is not None else 0)
 
-            def report(done: int, base: int = base) -> None:
-                if progress is not None:
-                    # Bytes of XML, as rows: a sheet's rows are not counted before they are read.
-                    progress(base + done, expected)
+                def numbered(
+                    sheet=sheet, base=index * 1000, height=height, pad=pad
+                ) -> Iterator[tuple[int, list]]:
+                    for number_, row in enumerate(sheet.iter_rows(), start=1):
+                        if number_ % STEP == 0:
+                            if cancelled():
+                                raise ImportCancelled()
+                            if progress is not None:
+                                progress(base + 1000 * number_ // height, expected)
+                        yield number_, pad + _values(row) if pad else _values(row)
 
-            tables.append(_sheet(title, workbook.rows(part, report, cancelled)))
-            done_bytes += workbook.size(part)
+                tables.append(_sheet(name, numbered()))
+            except (CalamineError, OSError, ValueError, OverflowError) as exc:
+                raise ImportFileError(
+                    "Arket »{sheet}« i filen {path} kunne ikke læses; filen er beskadiget eller "
+                    "ufuldstændig ({reason}).",
+                    path=str(path),
+                    sheet=name,
+                    reason=_reason(exc),
+                ) from None
         if progress is not None:
             progress(expected, expected)
         return tables
-    except xlsx.Cancelled:
-        raise ImportCancelled() from None
-    except xlsx.Unsupported:
-        return _read_xlsx_openpyxl(path, progress, cancelled)
-    except (
-        zipfile.BadZipFile,
-        expat.ExpatError,
-        KeyError,
-        ValueError,
-        IndexError,
-        EOFError,
-        OSError,
-        TypeError,
-        OverflowError,
-    ) as exc:
-        raise _broken(path, exc) from None
     finally:
         workbook.close()
+
+
+def _reason(exc: BaseException) -> str:
+    """What calamine says, short (for the end of a message)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _encrypted_ooxml(path: Path) -> bool:
+    """An .xlsx or .xlsb saved with a password: Office wraps it in the old container with an
+    "EncryptionInfo" stream (whose name is in the container's directory, in UTF-16)."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(1 << 20)
+    except OSError:
+        return False
+    return "EncryptionInfo".encode("utf-16-le") in data
+
+
+def _values(row: list) -> list:
+    """A row's cells as openpyxl gives them (and the reader before calamine did): calamine
+    gives "" for an empty cell (None), a float for every number of an .xlsx (an int when whole,
+    as openpyxl reads "2"), and a date for a date cell without a time (a datetime at
+    midnight). Inline, per cell: a sheet of extracts has millions."""
+    return [
+        None
+        if cell == ""
+        else _whole(cell)
+        if type(cell) is float
+        else dt.datetime(cell.year, cell.month, cell.day)
+        if type(cell) is dt.date
+        else cell
+        for cell in row
+    ]
+
+
+def _whole(value: float) -> float | int:
+    """An int for a whole number below 10¹⁶, which a workbook stores without a decimal point or
+    an exponent ("150", read as int by openpyxl); a float for the rest, as stored ("1e+16")."""
+    return int(value) if value.is_integer() and abs(value) < 1e16 else value
 
 
 def _read_xlsx_openpyxl(
     path: Path, progress: Progress | None, cancelled: Callable[[], bool]
 ) -> list[SourceTable]:
+    """An .xlsx with error cells: openpyxl keeps their text ("#N/A"), which calamine reads as an
+    empty cell (a "til" read as empty would reopen a period)."""
     from openpyxl import load_workbook  # imported when a file is first read (start-up stays fast)
 
     try:
-        if not zipfile.is_zipfile(path):
-            raise ImportFileError(
-                "Filen {path} er ikke et Excel-regneark (den er beskadiget).", path=str(path)
-            )
         with warnings.catch_warnings():
             # openpyxl warns of what it does not keep ("Data Validation extension is not
             # supported …"); only the values are read, so that is no news for the user.
             warnings.simplefilter("ignore")
             workbook = load_workbook(path, read_only=True, data_only=True)
-    except ImportFileError:
-        raise
     except Exception as exc:  # openpyxl raises many kinds for a broken file (zip, XML, KeyError …)
-        raise _broken(path, exc) from None
+        raise _broken(path, type(exc).__name__) from None
     try:
         sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
         expected = 0
@@ -215,27 +444,31 @@ def _read_xlsx_openpyxl(
         done = 0
 
         def numbered(ws) -> Iterator[tuple[int, tuple]]:
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                if number % STEP == 0:
+            for number_, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                if number_ % STEP == 0:
                     if cancelled():
                         raise ImportCancelled()
                     if progress is not None:
-                        progress(done + number, expected)
-                yield number, row
+                        progress(done + number_, expected)
+                yield number_, row
 
         for ws in sheets:
+            if cancelled():
+                raise ImportCancelled()
             # The stored dimension can be wrong (A1:XFD1048576); read the cells that exist.
             ws.reset_dimensions()
             table = _sheet(ws.title, numbered(ws))
             done += len(table.rows) + 1
             tables.append(table)
+            if progress is not None:
+                progress(done, max(expected, done))
         if progress is not None:
             progress(done, done)
         return tables
     except (ImportCancelled, ImportFileError):
         raise
     except Exception as exc:  # a truncated or corrupt sheet part shows only while reading
-        raise _broken(path, exc) from None
+        raise _broken(path, type(exc).__name__) from None
     finally:
         workbook.close()
 
@@ -334,6 +567,26 @@ def _check_text(text: str, path: Path) -> str:
     return best
 
 
+def _check_open_quote(
+    path: Path, record: list[str], delimiter: str, row: int, first: int, last: int
+) -> None:
+    """A record over several lines is a quoted cell with line breaks, as Excel writes a note on
+    two lines; but a cell whose later lines hold the separator is a quote never closed, which
+    swallowed the rows after it (three citizens in the file, two imported): refused."""
+    for cell in record:
+        broken = cell.find("\n")
+        if broken >= 0 and delimiter in cell[broken:]:
+            raise ImportFileError(
+                'Filen {path} har i række {row} (linje {first}) et anførselstegn (") der aldrig '
+                "afsluttes: linje {first}–{last} ville blive læst som én celle, og rækkerne i dem "
+                "ville mangle. Ret anførselstegnet i linje {first}, og importér filen igen.",
+                path=str(path),
+                row=row,
+                first=first,
+                last=last,
+            )
+
+
 def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], bool]) -> SourceTable:
     try:
         data = path.read_bytes()
@@ -352,13 +605,17 @@ def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], boo
         expected = text.count("\n") + 1
 
         def numbered() -> Iterator[tuple[int, tuple]]:
-            for number, record in enumerate(reader, start=1):
-                if number % STEP == 0:
+            line = 0  # the last line of the previous record
+            for number_, record in enumerate(reader, start=1):
+                if number_ % STEP == 0:
                     if cancelled():
                         raise ImportCancelled()
                     if progress is not None:
-                        progress(number, expected)
-                yield number, tuple(cell if cell.strip() else None for cell in record)
+                        progress(number_, expected)
+                if reader.line_num > line + 1:
+                    _check_open_quote(path, record, delimiter, number_, line + 1, reader.line_num)
+                line = reader.line_num
+                yield number_, tuple(cell if cell.strip() else None for cell in record)
 
         table = _sheet(path.stem, numbered())
         table.csv = True

@@ -137,10 +137,12 @@ def test_a_sheet_with_a_wrong_dimension_and_1000_columns(tmp_path):
     "content, name, message",
     [
         (b"", "tom.xlsx", "er tom"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "gammel.xls", "gamle Excel-format"),
-        (bytes(range(256)) * 20, "tilfaeldig.xlsx", "ikke et Excel-regneark"),
+        # The old container's signature and nothing after it.
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "gammel.xls", "beskadiget"),
+        (bytes(range(256)) * 20, "tilfaeldig.xlsx", "hedder .xlsx, men er ikke et regneark"),
         (bytes(range(256)) * 20, "tilfaeldig.csv", "binære data"),
-        (b"PK\x03\x04" + b"\x00" * 100, "kaput.xlsx", "ikke et Excel-regneark"),
+        (b"PK\x03\x04" + b"\x00" * 100, "kaput.xlsx", "ikke et regneark"),
+        (b"<!DOCTYPE html><html><table><tr><td>cpr</td></tr></table>", "web.xls", "webside"),
     ],
 )
 def test_files_that_are_not_spreadsheets(tmp_path, content, name, message):

@@ -225,7 +225,7 @@ def test_a_file_that_is_not_a_spreadsheet(window, page, tmp_path):
     dialog = page.import_file(junk)
     assert dialog.stack.currentIndex() == ImportDialog.DONE
     assert (
-        "ikke et Excel-regneark" in dialog.done_label.text()
+        "hedder .xlsx, men er ikke et regneark" in dialog.done_label.text()
         and "Intet er skrevet." in dialog.done_label.text()
     )
     assert dialog.close_button.isVisible() and not dialog.import_button.isVisible()
