@@ -302,7 +302,7 @@ def _read_workbook(
     path: Path, kind: str, progress: Progress | None, cancelled: Callable[[], bool]
 ) -> list[SourceTable]:
     """A workbook through calamine (an .xlsx with error cells through openpyxl)."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
     if kind == "xlsx":
         try:
@@ -312,17 +312,23 @@ def _read_workbook(
         if has_errors:
             return _read_xlsx_openpyxl(path, progress, cancelled)
     try:
-        # From the file's bytes, not its name: calamine would pick the format by the name's
-        # ending (an .xls that is an .xlsx would fail), read from a file it tells by content.
-        with path.open("rb") as fh:
-            workbook = CalamineWorkbook.from_filelike(fh)
+        if path.suffix.lower() in _SUFFIXES[kind]:
+            workbook = CalamineWorkbook.from_path(str(path))
+        else:
+            # calamine picks the format by the name's ending (an .xls that is an .xlsx would
+            # fail); a file named otherwise is read from its bytes, which it tells by content.
+            with path.open("rb") as fh:
+                workbook = CalamineWorkbook.from_filelike(fh)
     except PasswordError:
         raise _protected(path) from None
     except OSError as exc:
         raise ImportFileError(
             "Filen {path} kunne ikke læses: {reason}.", path=str(path), reason=os_reason(exc)
         ) from None
-    except (CalamineError, ValueError) as exc:
+    except BaseException as exc:
+        # CalamineError, and the Rust side's panic on some broken files (a BaseException).
+        if not _calamine_failure(exc):
+            raise
         if kind == "xls" and _encrypted_ooxml(path):
             raise _protected(path) from None
         raise _broken(path, _reason(exc)) from None
@@ -362,7 +368,9 @@ def _read_workbook(
                         yield number_, pad + _values(row) if pad else _values(row)
 
                 tables.append(_sheet(name, numbered()))
-            except (CalamineError, OSError, ValueError, OverflowError) as exc:
+            except BaseException as exc:
+                if not _calamine_failure(exc):
+                    raise
                 raise ImportFileError(
                     "Arket »{sheet}« i filen {path} kunne ikke læses; filen er beskadiget eller "
                     "ufuldstændig ({reason}).",
@@ -375,6 +383,26 @@ def _read_workbook(
         return tables
     finally:
         workbook.close()
+
+
+#: The name endings calamine reads each kind of workbook by.
+_SUFFIXES = {
+    "xlsx": (".xlsx", ".xlsm"),
+    "xlsb": (".xlsb",),
+    "xls": (".xls",),
+    "ods": (".ods",),
+}
+
+
+def _calamine_failure(exc: BaseException) -> bool:
+    """Whether calamine failed on the file: its errors, what Python raises for what it gives
+    back, and a panic of the Rust code ("range end index 64 out of range" on a truncated
+    .xlsb), which pyo3 raises as a BaseException."""
+    from python_calamine import CalamineError
+
+    if isinstance(exc, (CalamineError, OSError, ValueError, OverflowError, TypeError)):
+        return True
+    return type(exc).__name__ == "PanicException"
 
 
 def _reason(exc: BaseException) -> str:

@@ -241,3 +241,32 @@ def test_any_malformed_csv_is_read_or_refused_with_a_message(tmp_path, rows):
     (table,) = tables
     for number, row in table.rows:
         assert number >= 2 and isinstance(row, tuple)
+
+
+def test_a_quote_never_closed_is_refused_naming_its_row(tmp_path):
+    """Read on, the quote would swallow the following rows into one name: three citizens in
+    the file, two imported (and exit 0)."""
+    path = tmp_path / "citat.csv"
+    path.write_text('cpr;navn\n0101801234;"Anna\n0202802345;Bo\n0303803456;Cai\n', encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        read_source(path)
+    message = caught.value.message
+    assert "række 2 (linje 2)" in message and "anførselstegn" in message and str(path) in message
+    # Also when a later quote closes it, far below.
+    path.write_text(
+        'cpr;navn\n0101801234;"Anna\n0202802345;Bo\n0303803456;"Cai"\n', encoding="utf-8"
+    )
+    with pytest.raises(ImportFileError, match=r"række 2 \(linje 2\)"):
+        read_source(path)
+
+
+def test_a_quoted_cell_on_two_lines_is_still_read(tmp_path):
+    path = tmp_path / "note.csv"
+    path.write_text(
+        'cpr;note\n0101801234;"første linje\nanden linje"\n0202802345;x\n', encoding="utf-8"
+    )
+    (table,) = read_source(path)
+    assert table.rows == [
+        (2, ("0101801234", "første linje\nanden linje")),
+        (3, ("0202802345", "x")),
+    ]
