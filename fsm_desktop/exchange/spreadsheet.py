@@ -24,8 +24,10 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from xml.parsers import expat
 
 from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
@@ -36,10 +38,11 @@ from fsm_desktop.exchange.import_format import SourceTable
 CSV_FIELD_LIMIT = 16 * 1024 * 1024
 #: Rows between progress reports and checks for "cancel".
 STEP = 1000
-#: The most a zipped workbook (.xlsx, .xlsm, .xlsb, .ods) may unpack to. The template filled
-#: with 20,000 citizens, 100,000 periods and 200,000 paid-hours rows unpacks to 67 MB; four
-#: times that still reads in about ten seconds. A file that unpacks to far more is not an
-#: extract but a "zip bomb" (300 KB that unpacks to 300 MB kept the old reader busy for
+#: The most a zipped Excel workbook (.xlsx, .xlsm, .xlsb) may unpack to; three times as much
+#: for an .ods. The template filled with 20,000 citizens, 100,000 periods and 200,000
+#: paid-hours rows unpacks to 67 MB as .xlsx and to 196 MB as .ods (LibreOffice writes more
+#: per cell); about four times that still reads in seconds. A file that unpacks to far more is
+#: not an extract but a "zip bomb" (300 KB that unpacks to 300 MB kept the old reader busy for
 #: minutes).
 MAX_UNPACKED = 256 * 1024 * 1024
 #: The most cells a sheet's rectangle (from A1 to its last row and column) may hold: calamine
@@ -185,45 +188,62 @@ def _not_a_workbook(path: Path, suffix: str) -> None:
         )
 
 
+#: What zipfile raises for a broken zip: its own errors, a bad deflate stream (zlib.error), a
+#: member compressed with a method it lacks (NotImplementedError) or encrypted (RuntimeError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def _zip_kind(path: Path) -> str:
     """Which zipped workbook a file is, from its parts; refuses a zip that is none, and one
-    that unpacks to more than MAX_UNPACKED."""
+    that unpacks to more than MAX_UNPACKED (three times that for an .ods)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
             mimetype = archive.read("mimetype")[:80] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except _ZIP_ERRORS as exc:
         raise ImportFileError(
             "Filen {path} er ikke et regneark, den er beskadiget eller ufuldstændig ({reason}).",
             path=str(path),
             reason=type(exc).__name__,
         ) from None
+    if "xl/workbook.bin" in names:
+        kind = "xlsb"
+    elif any(name.startswith("xl/") and name.endswith(".xml") for name in names):
+        kind = "xlsx"
+    elif b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and not mimetype):
+        kind = "ods"
+    elif mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        raise ImportFileError(
+            "Filen {path} er et OpenDocument-dokument, men ikke et regneark (.ods).", path=str(path)
+        )
+    else:
+        raise ImportFileError(
+            "Filen {path} er en zip-fil, men ikke et regneark (som .xlsx eller .ods): måske et "
+            "Word-dokument eller en mappe pakket som zip.",
+            path=str(path),
+        )
     unpacked = sum(info.file_size for info in infos)
-    if unpacked > MAX_UNPACKED:
+    limit = MAX_UNPACKED * (3 if kind == "ods" else 1)
+    if unpacked > limit:
         raise ImportFileError(
             "Filen {path} fylder {size} MB udpakket (et regneark må højst fylde {limit} MB "
             "udpakket): den er enten langt større end et udtræk eller bygget til at fylde "
             "hukommelsen op. Del udtrækket i flere filer, eller gem det som CSV.",
             path=str(path),
             size=number(unpacked // (1024 * 1024)),
-            limit=number(MAX_UNPACKED // (1024 * 1024)),
+            limit=number(limit // (1024 * 1024)),
         )
-    if "xl/workbook.bin" in names:
-        return "xlsb"
-    if any(name.startswith("xl/") and name.endswith(".xml") for name in names):
-        return "xlsx"
-    if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and not mimetype):
-        return "ods"
-    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
-        raise ImportFileError(
-            "Filen {path} er et OpenDocument-dokument, men ikke et regneark (.ods).", path=str(path)
-        )
-    raise ImportFileError(
-        "Filen {path} er en zip-fil, men ikke et regneark (som .xlsx eller .ods): måske et "
-        "Word-dokument eller en mappe pakket som zip.",
-        path=str(path),
-    )
+    return kind
 
 
 #: A cell's column in its reference (r="AB12"), and a cell's or a row's row number (r="12").
@@ -269,8 +289,153 @@ def _check_xlsx(path: Path) -> bool:
     return errors
 
 
+#: Records of an .xlsb sheet: a row's header (its row number), and the cells (their column
+#: first): BrtCellBlank … BrtFmlaError, BrtCellRString ([MS-XLSB] 2.3.2).
+_XLSB_ROW = 0
+_XLSB_CELLS = frozenset((*range(1, 12), 62))
+
+
+def _check_xlsb(path: Path) -> None:
+    """Before calamine reads an .xlsb: refuses a sheet whose rectangle exceeds MAX_CELLS, from
+    its row headers and cells' columns (a record each: a type and a size, both variable-length
+    numbers, then the data)."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".bin")):
+                continue
+            data = archive.read(info)
+            rows = columns = 0
+            pos, end = 0, len(data)
+            while pos < end:
+                kind = data[pos] & 0x7F
+                if data[pos] & 0x80:
+                    pos += 1
+                    kind |= (data[pos] & 0x7F) << 7
+                pos += 1
+                size = shift = 0
+                for _ in range(4):
+                    byte = data[pos]
+                    pos += 1
+                    size |= (byte & 0x7F) << shift
+                    shift += 7
+                    if not byte & 0x80:
+                        break
+                if kind == _XLSB_ROW:
+                    rows = max(rows, int.from_bytes(data[pos : pos + 4], "little") + 1)
+                elif kind in _XLSB_CELLS:
+                    columns = max(columns, int.from_bytes(data[pos : pos + 4], "little") + 1)
+                pos += size
+            if rows * columns > MAX_CELLS:
+                raise _too_many_cells(path, _sheet_of(path, name), rows, columns)
+
+
+def _check_ods(path: Path) -> None:
+    """Before calamine reads an .ods: refuses a sheet whose rectangle exceeds MAX_CELLS. An
+    .ods repeats a row or a cell by a count (number-rows-repeated="1048000"), so 20 KB can
+    hold 48 million cells; the rectangle runs to the last cell with a value or content. Names
+    are compared as written, with the "table:" prefix, as calamine compares them (it reads no
+    sheet from a file with another prefix)."""
+    with zipfile.ZipFile(path) as archive:
+        if "content.xml" not in archive.NameToInfo:
+            return  # calamine says what is missing
+        manifest = "META-INF/manifest.xml"
+        if manifest in archive.NameToInfo and b"encryption-data" in archive.read(manifest):
+            raise _protected(path)  # its content.xml is encrypted
+        extent = _OdsExtent(path)
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = extent.start
+        parser.EndElementHandler = extent.end
+        with archive.open("content.xml") as fh:
+            parser.ParseFile(fh)
+
+
+_ODS_CELLS = frozenset(("table:table-cell", "table:covered-table-cell"))
+
+
+class _OdsExtent:
+    """The rows and columns of each sheet of an .ods's content.xml, up to its last cell with a
+    value, as expat streams it (3 million elements for 20,000 citizens: little per element)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sheet = ""
+        self.row = self.column = self.rows = self.columns = 0
+        self.row_repeat = 1
+        self.cells: list[int] = []  # the open cells' repeats (a cell may hold a table)
+        self.content = False  # the innermost open cell has a value or content
+        self.tables: list[tuple[str, int, int, int, int, int, list[int]]] = []  # outer tables
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name in _ODS_CELLS:
+            repeat = attrs.get("table:number-columns-repeated")
+            self.cells.append(_count(repeat) if repeat else 1)
+            self.content = "office:value-type" in attrs
+            if self.content:
+                self._extend()
+        elif name == "table:table-row":
+            self.column = 0
+            repeat = attrs.get("table:number-rows-repeated")
+            self.row_repeat = _count(repeat) if repeat else 1
+        elif name == "table:table":
+            self.tables.append(
+                (
+                    self.sheet,
+                    self.row,
+                    self.column,
+                    self.rows,
+                    self.columns,
+                    self.row_repeat,
+                    self.cells,
+                )
+            )
+            self.sheet = attrs.get("table:name", "")
+            self.row = self.column = self.rows = self.columns = 0
+            self.row_repeat, self.cells, self.content = 1, [], False
+        elif self.cells and not self.content:
+            self.content = True  # text without a value type (older writers)
+            self._extend()
+
+    def _extend(self) -> None:
+        self.rows = max(self.rows, self.row + self.row_repeat)
+        self.columns = max(self.columns, self.column + self.cells[-1])
+        if self.rows * self.columns > MAX_CELLS:
+            raise _too_many_cells(self.path, self.sheet, self.rows, self.columns)
+
+    def end(self, name: str) -> None:
+        if name in _ODS_CELLS:
+            if self.cells:
+                self.column += self.cells.pop()
+            self.content = False
+        elif name == "table:table-row":
+            self.row += self.row_repeat
+        elif name == "table:table" and self.tables:
+            (
+                self.sheet,
+                self.row,
+                self.column,
+                self.rows,
+                self.columns,
+                self.row_repeat,
+                self.cells,
+            ) = self.tables.pop()
+            self.content = True  # a cell holding a table has content
+
+
+def _count(text: str | None) -> int:
+    """A repeat count as written (1 when absent or not a number)."""
+    if text is None:
+        return 1
+    try:
+        return max(int(text), 1)
+    except ValueError:
+        return 1
+
+
 def _sheet_of(path: Path, part: str) -> str:
     """The name of the sheet stored in ``part`` (for a message), or the part's own name."""
+    if part.endswith(".bin"):
+        return _xlsb_sheet_of(path, part)
     from openpyxl.reader.excel import ExcelReader
 
     try:
@@ -283,6 +448,20 @@ def _sheet_of(path: Path, part: str) -> str:
     except Exception:  # only for the message
         pass
     return part
+
+
+def _xlsb_sheet_of(path: Path, part: str) -> str:
+    """An .xlsb sheet's name: calamine lists the names in the workbook's order, and the parts
+    are sheet1.bin, sheet2.bin … in that order when Excel writes them."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        number_ = int(part.rsplit("sheet", 1)[1].split(".")[0])
+        with path.open("rb") as fh:
+            names = CalamineWorkbook.from_filelike(fh).sheet_names
+        return names[number_ - 1]
+    except Exception:  # only for the message
+        return part
 
 
 def _too_many_cells(path: Path, sheet: str, rows: int, columns: int) -> ImportFileError:
@@ -304,13 +483,17 @@ def _read_workbook(
     """A workbook through calamine (an .xlsx with error cells through openpyxl)."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
-    if kind == "xlsx":
-        try:
-            has_errors = _check_xlsx(path)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            raise _broken(path, type(exc).__name__) from None
-        if has_errors:
+    try:
+        if kind == "xlsx" and _check_xlsx(path):
             return _read_xlsx_openpyxl(path, progress, cancelled)
+        if kind == "xlsb":
+            _check_xlsb(path)
+        elif kind == "ods":
+            _check_ods(path)
+    except _ZIP_ERRORS as exc:
+        raise _broken(path, type(exc).__name__) from None
+    except expat.ExpatError as exc:
+        raise _broken(path, f"XML: {exc}") from None
     try:
         if path.suffix.lower() in _SUFFIXES[kind]:
             workbook = CalamineWorkbook.from_path(str(path))

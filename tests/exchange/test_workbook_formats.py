@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import struct
 import subprocess
 import zipfile
 from pathlib import Path
@@ -197,8 +198,24 @@ def test_a_zip_that_unpacks_to_more_than_the_limit_is_refused(tmp_path, monkeypa
 
 def test_the_unpacked_limit_leaves_room_for_a_large_extract():
     """The template of 20,000 citizens, 100,000 periods and 200,000 paid-hours rows unpacks to
-    67 MB (bench's import file)."""
+    67 MB as .xlsx (bench's import file) and 196 MB as .ods (LibreOffice's conversion)."""
     assert spreadsheet.MAX_UNPACKED >= 3 * 67 * 1024 * 1024
+
+
+def test_an_ods_may_unpack_to_three_times_as_much(tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED", 1024 * 1024)
+    path = tmp_path / "stor.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", b" " * (2 * 1024 * 1024))
+    with pytest.raises(ImportFileError) as caught:
+        read_source(path)
+    assert "udpakket" not in caught.value.message  # read (and found broken), not refused
+    archive = zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED)
+    archive.writestr("styles.xml", b" " * (2 * 1024 * 1024))
+    archive.close()
+    with pytest.raises(ImportFileError, match=r"fylder 4 MB udpakket .* højst fylde 3 MB"):
+        read_source(path)
 
 
 def test_a_zip_that_is_no_workbook_says_so(tmp_path):
@@ -246,3 +263,74 @@ def test_progress_per_thousand_rows_inside_a_sheet(tmp_path):
     with pytest.raises(ImportCancelled):
         read_source(path, cancelled=cancelled)
     assert len(checks) == 4
+
+
+def _biff12(kind: int, payload: bytes) -> bytes:
+    """An .xlsb record: its type and size as variable-length numbers, then its data."""
+
+    def number_(value: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, value = value & 0x7F, value >> 7
+            out.append(byte | (0x80 if value else 0))
+            if not value:
+                return bytes(out)
+
+    return number_(kind) + number_(len(payload)) + payload
+
+
+def _with_part(source: Path, target: Path, part: str, change) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info, change(data) if info.filename == part else data)
+    return target
+
+
+def test_an_xlsb_sheet_with_a_cell_far_out_is_refused_before_calamine_reads_it(tmp_path):
+    """A row header for row 1,048,576 and a cell in column 16,384 (XFD1048576), added to the
+    fixture's first sheet: calamine would allocate the rectangle (17 billion cells)."""
+
+    def far(data: bytes) -> bytes:
+        end = data.index(b"\x92\x01\x00")  # BrtEndSheetData
+        row = _biff12(0, struct.pack("<IIH", 1_048_575, 0, 300) + bytes(3) + bytes(4))
+        cell = _biff12(5, struct.pack("<I", 16_383) + bytes(4) + struct.pack("<d", 2.0))
+        return data[:end] + row + cell + data[end:]
+
+    path = _with_part(
+        FIXTURES / "udtraek.xlsb", tmp_path / "langt.xlsb", "xl/worksheets/sheet1.bin", far
+    )
+    with pytest.raises(ImportFileError, match="kolonner"):
+        spreadsheet._check_xlsb(path)  # before calamine, not after it has allocated
+    with pytest.raises(ImportFileError) as caught:
+        read_source(path)
+    assert "Arket »Borgere«" in caught.value.message
+    assert "1.048.576 rækker og 16.384 kolonner" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # 700 rows of one number repeated over 16,000 columns (20 KB holds 11 million cells).
+        '<table:table-row><table:table-cell table:number-columns-repeated="16000" '
+        'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+        "</table:table-row>" * 700,
+        # A number placed far out by a million empty rows and 100 empty cells before it.
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
+        '<table:table-row><table:table-cell table:number-columns-repeated="100"/>'
+        '<table:table-cell office:value-type="float" office:value="1"/></table:table-row>',
+    ],
+)
+def test_an_ods_sheet_whose_repeats_span_millions_of_cells_is_refused(tmp_path, rows):
+    def grown(data: bytes) -> bytes:
+        text = data.decode()
+        first_row = text.index("<table:table-row")
+        return (text[:first_row] + rows + text[first_row:]).encode()
+
+    path = _with_part(FIXTURES / "udtraek.ods", tmp_path / "gentaget.ods", "content.xml", grown)
+    assert path.stat().st_size < 40_000
+    with pytest.raises(ImportFileError, match="kolonner"):
+        spreadsheet._check_ods(path)  # before calamine, not after it has allocated
+    with pytest.raises(ImportFileError) as caught:
+        read_source(path)
+    assert "Arket »Vejledning«" in caught.value.message and "kolonner" in caught.value.message
