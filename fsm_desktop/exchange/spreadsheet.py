@@ -295,59 +295,129 @@ _XLSB_ROW = 0
 _XLSB_CELLS = frozenset((*range(1, 12), 62))
 
 
-def _check_xlsb(path: Path) -> None:
+#: Error cells by sheet, row and column (from 0): their text, such as "#N/A".
+ErrorCells = dict[str, dict[int, dict[int, str]]]
+#: The most error cells kept per file (a repeated error cell counts once per cell it covers).
+_MAX_ERROR_CELLS = 100_000
+
+
+def _xlsb_records(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """An .xlsb part's records as (type, start of data, size): each a type and a size, both
+    variable-length numbers ([MS-XLSB] 2.1.4), then the data."""
+    pos, end = 0, len(data)
+    while pos < end:
+        kind = data[pos] & 0x7F
+        if data[pos] & 0x80:
+            pos += 1
+            kind |= (data[pos] & 0x7F) << 7
+        pos += 1
+        size = shift = 0
+        for _ in range(4):
+            byte = data[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        yield kind, pos, size
+        pos += size
+
+
+#: BrtCellError and BrtFmlaError: a cell holding an error; its code → Excel's text.
+_XLSB_ERROR_CELLS = frozenset((3, 11))
+_XLSB_ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+    0x2B: "#GETTING_DATA",
+}
+
+
+def _check_xlsb(path: Path) -> ErrorCells:
     """Before calamine reads an .xlsb: refuses a sheet whose rectangle exceeds MAX_CELLS, from
-    its row headers and cells' columns (a record each: a type and a size, both variable-length
-    numbers, then the data)."""
+    its row headers and cells' columns. Returns the error cells (#N/A …), which calamine reads
+    as empty."""
+    errors: ErrorCells = {}
+    count = 0
     with zipfile.ZipFile(path) as archive:
+        names = _xlsb_sheet_names(archive)
         for info in archive.infolist():
-            name = info.filename
-            if not (name.startswith("xl/worksheets/") and name.endswith(".bin")):
+            part = info.filename
+            if not (part.startswith("xl/worksheets/") and part.endswith(".bin")):
                 continue
             data = archive.read(info)
-            rows = columns = 0
-            pos, end = 0, len(data)
-            while pos < end:
-                kind = data[pos] & 0x7F
-                if data[pos] & 0x80:
-                    pos += 1
-                    kind |= (data[pos] & 0x7F) << 7
-                pos += 1
-                size = shift = 0
-                for _ in range(4):
-                    byte = data[pos]
-                    pos += 1
-                    size |= (byte & 0x7F) << shift
-                    shift += 7
-                    if not byte & 0x80:
-                        break
+            rows = columns = row = 0
+            found: dict[int, dict[int, str]] = {}
+            for kind, pos, _size in _xlsb_records(data):
                 if kind == _XLSB_ROW:
-                    rows = max(rows, int.from_bytes(data[pos : pos + 4], "little") + 1)
+                    row = int.from_bytes(data[pos : pos + 4], "little")
+                    rows = max(rows, row + 1)
                 elif kind in _XLSB_CELLS:
-                    columns = max(columns, int.from_bytes(data[pos : pos + 4], "little") + 1)
-                pos += size
+                    column = int.from_bytes(data[pos : pos + 4], "little")
+                    columns = max(columns, column + 1)
+                    if kind in _XLSB_ERROR_CELLS and count < _MAX_ERROR_CELLS:
+                        text = _XLSB_ERRORS.get(data[pos + 8], "#VALUE!")
+                        found.setdefault(row, {})[column] = text
+                        count += 1
             if rows * columns > MAX_CELLS:
-                raise _too_many_cells(path, _sheet_of(path, name), rows, columns)
+                raise _too_many_cells(path, names.get(part, part), rows, columns)
+            if found and part in names:
+                errors[names[part]] = found
+    return errors
 
 
-def _check_ods(path: Path) -> None:
+def _xlsb_sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet part's sheet name: the workbook's BrtBundleSh records (a relationship id and
+    a name, as strings of UTF-16 with their length first) and its relationships."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        targets = {
+            rel.get("Id"): "xl/" + (rel.get("Target") or "").lstrip("/").removeprefix("xl/")
+            for rel in ET.fromstring(archive.read("xl/_rels/workbook.bin.rels"))
+        }
+        data = archive.read("xl/workbook.bin")
+    except (KeyError, ET.ParseError):
+        return {}
+    names = {}
+    for kind, pos, size in _xlsb_records(data):
+        if kind != 156:  # BrtBundleSh
+            continue
+        strings, at = [], pos + 8
+        for _ in range(2):
+            length = int.from_bytes(data[at : at + 4], "little")
+            strings.append(data[at + 4 : at + 4 + 2 * length].decode("utf-16-le", "replace"))
+            at += 4 + 2 * length
+        if at <= pos + size and strings[0] in targets:
+            names[targets[strings[0]]] = strings[1]
+    return names
+
+
+def _check_ods(path: Path) -> ErrorCells:
     """Before calamine reads an .ods: refuses a sheet whose rectangle exceeds MAX_CELLS. An
     .ods repeats a row or a cell by a count (number-rows-repeated="1048000"), so 20 KB can
     hold 48 million cells; the rectangle runs to the last cell with a value or content. Names
     are compared as written, with the "table:" prefix, as calamine compares them (it reads no
-    sheet from a file with another prefix)."""
+    sheet from a file with another prefix). Returns the error cells (#N/A, #DIV/0! …), which
+    calamine reads as empty: LibreOffice writes them as text with the error in the cell's
+    paragraph and an empty value."""
     with zipfile.ZipFile(path) as archive:
         if "content.xml" not in archive.NameToInfo:
-            return  # calamine says what is missing
+            return {}  # calamine says what is missing
         manifest = "META-INF/manifest.xml"
         if manifest in archive.NameToInfo and b"encryption-data" in archive.read(manifest):
             raise _protected(path)  # its content.xml is encrypted
-        extent = _OdsExtent(path)
         parser = expat.ParserCreate()
+        extent = _OdsExtent(path, parser)
         parser.StartElementHandler = extent.start
         parser.EndElementHandler = extent.end
         with archive.open("content.xml") as fh:
             parser.ParseFile(fh)
+        return extent.errors
 
 
 _ODS_CELLS = frozenset(("table:table-cell", "table:covered-table-cell"))
@@ -357,8 +427,12 @@ class _OdsExtent:
     """The rows and columns of each sheet of an .ods's content.xml, up to its last cell with a
     value, as expat streams it (3 million elements for 20,000 citizens: little per element)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, parser) -> None:
         self.path = path
+        self.parser = parser
+        self.errors: ErrorCells = {}
+        self.error_count = 0
+        self.error_text: list[str] | None = None  # the text of the error cell being read
         self.sheet = ""
         self.row = self.column = self.rows = self.columns = 0
         self.row_repeat = 1
@@ -373,6 +447,9 @@ class _OdsExtent:
             self.content = "office:value-type" in attrs
             if self.content:
                 self._extend()
+                if attrs.get("calcext:value-type") == "error" and not self.tables[1:]:
+                    self.error_text = []
+                    self.parser.CharacterDataHandler = self.error_text.append
         elif name == "table:table-row":
             self.column = 0
             repeat = attrs.get("table:number-rows-repeated")
@@ -396,6 +473,17 @@ class _OdsExtent:
             self.content = True  # text without a value type (older writers)
             self._extend()
 
+    def _error(self, text: str) -> None:
+        self.parser.CharacterDataHandler = None
+        self.error_text = None
+        sheet = self.errors.setdefault(self.sheet, {})
+        for row in range(self.row, self.row + self.row_repeat):
+            for column in range(self.column, self.column + self.cells[-1]):
+                if self.error_count >= _MAX_ERROR_CELLS:
+                    return
+                sheet.setdefault(row, {})[column] = text or "#VALUE!"
+                self.error_count += 1
+
     def _extend(self) -> None:
         self.rows = max(self.rows, self.row + self.row_repeat)
         self.columns = max(self.columns, self.column + self.cells[-1])
@@ -404,6 +492,8 @@ class _OdsExtent:
 
     def end(self, name: str) -> None:
         if name in _ODS_CELLS:
+            if self.error_text is not None:
+                self._error("".join(self.error_text).strip())
             if self.cells:
                 self.column += self.cells.pop()
             self.content = False
@@ -434,8 +524,6 @@ def _count(text: str | None) -> int:
 
 def _sheet_of(path: Path, part: str) -> str:
     """The name of the sheet stored in ``part`` (for a message), or the part's own name."""
-    if part.endswith(".bin"):
-        return _xlsb_sheet_of(path, part)
     from openpyxl.reader.excel import ExcelReader
 
     try:
@@ -448,20 +536,6 @@ def _sheet_of(path: Path, part: str) -> str:
     except Exception:  # only for the message
         pass
     return part
-
-
-def _xlsb_sheet_of(path: Path, part: str) -> str:
-    """An .xlsb sheet's name: calamine lists the names in the workbook's order, and the parts
-    are sheet1.bin, sheet2.bin … in that order when Excel writes them."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        number_ = int(part.rsplit("sheet", 1)[1].split(".")[0])
-        with path.open("rb") as fh:
-            names = CalamineWorkbook.from_filelike(fh).sheet_names
-        return names[number_ - 1]
-    except Exception:  # only for the message
-        return part
 
 
 def _too_many_cells(path: Path, sheet: str, rows: int, columns: int) -> ImportFileError:
@@ -483,14 +557,15 @@ def _read_workbook(
     """A workbook through calamine (an .xlsx with error cells through openpyxl)."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
+    errors: ErrorCells = {}
     try:
         if kind == "xlsx" and _check_xlsx(path):
             return _read_xlsx_openpyxl(path, progress, cancelled)
         if kind == "xlsb":
-            _check_xlsb(path)
+            errors = _check_xlsb(path)
         elif kind == "ods":
-            _check_ods(path)
-    except _ZIP_ERRORS as exc:
+            errors = _check_ods(path)
+    except (*_ZIP_ERRORS, IndexError) as exc:  # IndexError: an .xlsb record cut short
         raise _broken(path, type(exc).__name__) from None
     except expat.ExpatError as exc:
         raise _broken(path, f"XML: {exc}") from None
@@ -540,7 +615,11 @@ def _read_workbook(
                 pad = [None] * (sheet.start[1] if sheet.start is not None else 0)
 
                 def numbered(
-                    sheet=sheet, base=index * 1000, height=height, pad=pad
+                    sheet=sheet,
+                    base=index * 1000,
+                    height=height,
+                    pad=pad,
+                    fixes=errors.get(name, {}),
                 ) -> Iterator[tuple[int, list]]:
                     for number_, row in enumerate(sheet.iter_rows(), start=1):
                         if number_ % STEP == 0:
@@ -548,7 +627,11 @@ def _read_workbook(
                                 raise ImportCancelled()
                             if progress is not None:
                                 progress(base + 1000 * number_ // height, expected)
-                        yield number_, pad + _values(row) if pad else _values(row)
+                        values = pad + _values(row) if pad else _values(row)
+                        fix = fixes.get(number_ - 1) if fixes else None
+                        if fix:
+                            values = _with_errors(values, fix)
+                        yield number_, values
 
                 tables.append(_sheet(name, numbered()))
             except BaseException as exc:
@@ -620,6 +703,17 @@ def _values(row: list) -> list:
         else cell
         for cell in row
     ]
+
+
+def _with_errors(values: list, errors: dict[int, str]) -> list:
+    """A row with its error cells' text where calamine gave an empty cell."""
+    values = list(values)
+    for column, text in errors.items():
+        if column >= len(values):
+            values.extend([None] * (column + 1 - len(values)))
+        if values[column] is None:
+            values[column] = text
+    return values
 
 
 def _whole(value: float) -> float | int:

@@ -6,6 +6,8 @@ file (and the sheet, where one is at fault) and write nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import random
 import shutil
 import struct
 import subprocess
@@ -334,3 +336,81 @@ def test_an_ods_sheet_whose_repeats_span_millions_of_cells_is_refused(tmp_path, 
     with pytest.raises(ImportFileError) as caught:
         read_source(path)
     assert "Arket »Vejledning«" in caught.value.message and "kolonner" in caught.value.message
+
+
+def test_error_cells_of_an_ods_and_an_xlsb_keep_their_text(tmp_path):
+    """calamine reads an error cell as empty (an empty "timer" or "til" would be read as none);
+    the text (#N/A) is taken from the file, as openpyxl gives it for an .xlsx."""
+
+    def ods_row(data: bytes) -> bytes:
+        text = data.decode()
+        sheet = text.index('table:name="Løntimer"')
+        after_header = text.index("</table:table-row>", sheet) + len("</table:table-row>")
+        row = (
+            "<table:table-row>"
+            '<table:table-cell office:value-type="string"><text:p>0101801234</text:p></table:table-cell>'
+            '<table:table-cell office:value-type="string"><text:p>2020-07</text:p></table:table-cell>'
+            '<table:table-cell table:formula="of:=NA()" office:value-type="string" '
+            'office:string-value="" calcext:value-type="error"><text:p>#N/A</text:p></table:table-cell>'
+            "</table:table-row>"
+        )
+        return (text[:after_header] + row + text[after_header:]).encode()
+
+    ods = _with_part(FIXTURES / "udtraek.ods", tmp_path / "fejl.ods", "content.xml", ods_row)
+    (hours,) = [t for t in read_source(ods) if t.sheet == "Løntimer"]
+    assert hours.rows[0] == (2, ("0101801234", "2020-07", "#N/A"))
+
+    def xlsb_row(data: bytes) -> bytes:
+        end = data.index(b"\x92\x01\x00")  # BrtEndSheetData
+        row = _biff12(0, struct.pack("<IIH", 9, 0, 300) + bytes(3) + bytes(4))
+        cpr = _biff12(5, struct.pack("<I", 0) + bytes(4) + struct.pack("<d", 101801234.0))
+        error = _biff12(3, struct.pack("<I", 1) + bytes(4) + b"\x2a")  # #N/A in B10
+        return data[:end] + row + cpr + error + data[end:]
+
+    xlsb = _with_part(
+        FIXTURES / "udtraek.xlsb", tmp_path / "fejl.xlsb", "xl/worksheets/sheet1.bin", xlsb_row
+    )
+    (citizens,) = [t for t in read_source(xlsb) if t.sheet == "Borgere"]
+    assert citizens.rows[-1] == (10, (101801234, "#N/A"))
+
+
+def _mutations(data: bytes, rng: random.Random) -> list[bytes]:
+    """Bytes flipped, the file cut, and (in a zip) one part's bytes flipped or cut."""
+    out = []
+    for _ in range(4):
+        flipped = bytearray(data)
+        for _ in range(rng.choice((1, 5, 50))):
+            flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+        out.append(bytes(flipped))
+        out.append(data[: rng.randrange(len(data))])
+    if data.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(data)) as source:
+            parts = {name: source.read(name) for name in source.namelist()}
+        for _ in range(8):
+            target = rng.choice([name for name, part in parts.items() if part])
+            part = bytearray(parts[target])
+            if rng.random() < 0.5:
+                for _ in range(rng.choice((1, 3, 20))):
+                    part[rng.randrange(len(part))] = rng.choice(b'<>/"=0123456789AZ \x00')
+            else:
+                part = part[: rng.randrange(len(part))]
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as mutated:
+                for name, content in parts.items():
+                    mutated.writestr(name, bytes(part) if name == target else content)
+            out.append(buffer.getvalue())
+    return out
+
+
+@pytest.mark.parametrize("fmt", [*FORMATS, "xlsx"])
+def test_mutated_workbooks_are_read_or_refused_never_a_crash(tmp_path, fmt, xlsx):
+    """Each is read or refused with a message naming the file: no traceback, and no abort of
+    the process (calamine's Rust code aborts when an allocation fails)."""
+    source = xlsx if fmt == "xlsx" else FIXTURES / f"udtraek.{fmt}"
+    for number_, data in enumerate(_mutations(source.read_bytes(), random.Random(fmt))):
+        path = tmp_path / f"{number_}.{fmt}"
+        path.write_bytes(data)
+        try:
+            read_source(path)
+        except ImportFileError as exc:
+            assert str(path) in exc.message
