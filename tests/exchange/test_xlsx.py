@@ -282,3 +282,24 @@ def test_a_tiny_sheet_that_spans_millions_of_cells_is_refused(tmp_path, far):
     with pytest.raises(ImportFileError) as caught:
         read_source(path)
     assert "Udtræk" in caught.value.message and "kolonner" in caught.value.message
+
+
+@pytest.mark.parametrize("spelling", ["r='XFD1048576'", 'r = "XFD1048576"', '\nr="XFD1048576"'])
+def test_a_far_reference_in_any_spelling_xml_allows_is_found(tmp_path, spelling):
+    sheet = (
+        f'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c {spelling}><v>2</v></c></row>'
+    )
+    path = _package(tmp_path, sheet)
+    with pytest.raises(ImportFileError, match=r"1\.048\.576 rækker og 16\.384 kolonner"):
+        spreadsheet._check_xlsx(path)
+
+
+def test_error_cells_in_any_spelling_go_to_openpyxl(tmp_path):
+    sheet = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>til</t></is></c></row>'
+        "<row r='2'><c r='A2' t = 'e'><v>#N/A</v></c></row>"
+    )
+    path = _package(tmp_path, sheet)
+    assert spreadsheet._check_xlsx(path)
+    (table,) = read_source(path)
+    assert table.rows == [(2, ("#N/A",))]
