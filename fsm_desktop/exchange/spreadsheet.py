@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from xml.parsers import expat
+from xml.sax.saxutils import unescape
 
 from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
@@ -421,13 +422,115 @@ def _check_ods(path: Path) -> ErrorCells:
         manifest = "META-INF/manifest.xml"
         if manifest in archive.NameToInfo and b"encryption-data" in archive.read(manifest):
             raise _protected(path)  # its content.xml is encrypted
-        parser = expat.ParserCreate()
-        extent = _OdsExtent(path, parser)
-        parser.StartElementHandler = extent.start
-        parser.EndElementHandler = extent.end
-        with archive.open("content.xml") as fh:
-            parser.ParseFile(fh)
-        return extent.errors
+        data = _read_whole(archive, "content.xml")
+    if _ods_rectangles(data, path):
+        return {}
+    parser = expat.ParserCreate()
+    extent = _OdsExtent(path, parser)
+    parser.StartElementHandler = extent.start
+    parser.EndElementHandler = extent.end
+    parser.Parse(data, True)
+    return extent.errors
+
+
+def _read_whole(archive: zipfile.ZipFile, part: str) -> bytearray:
+    """A part unpacked into one buffer of its size, a block at a time (ZipFile.read joins
+    pieces: twice the size for a moment, 400 MB for the .ods of 20,000 citizens)."""
+    info = archive.getinfo(part)
+    data = bytearray(info.file_size)
+    view = memoryview(data)
+    done = 0
+    with archive.open(info) as fh:
+        while done < len(data) and (block := fh.read(min(_CHUNK, len(data) - done))):
+            view[done : done + len(block)] = block
+            done += len(block)
+    view.release()
+    if done < len(data):
+        raise EOFError(f"{part} is shorter than its directory says")
+    return data
+
+
+_ODS_SHEET = re.compile(rb"<table:table[\s>]")
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_ROWS_REPEATED = re.compile(rb'number-rows-repeated="([0-9]+)"')
+_ODS_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="([0-9]+)"')
+#: The empty cells LibreOffice ends every row with, up to column 16,384.
+_ODS_PADDING = re.compile(rb'<table:table-cell table:number-columns-repeated="[0-9]+"/>$')
+
+
+def _ods_rectangles(data: bytes | bytearray, path: Path) -> bool:
+    """The check of :func:`_check_ods` row by row with bytes' own searches, four times faster
+    than expat's call per element (a row's width is counted up to its last cell, LibreOffice's
+    padding left out: never less than calamine's). Refuses as that does; False when the content
+    holds what only the check element by element handles: error cells, a table inside a cell,
+    repeats spelled otherwise."""
+    if (
+        b'calcext:value-type="error"' in data
+        or b"repeated='" in data
+        or b"repeated =" in data
+        or b"repeated= " in data
+    ):
+        return False
+    sheets = [match.start() for match in _ODS_SHEET.finditer(data)]
+    for index, start in enumerate(sheets):
+        end = data.find(b"</table:table>", start)
+        if end < 0 or (index + 1 < len(sheets) and sheets[index + 1] < end):
+            return False
+        found = _ODS_NAME.search(data, start, data.find(b">", start))
+        name = unescape(found[1].decode("utf-8", "replace"), {"&quot;": '"'}) if found else ""
+        row = rows = columns = 0
+        covered = data.find(b"<table:covered-table-cell", start, end) >= 0
+        pos = start
+        while (pos := data.find(b"<table:table-row", pos, end)) >= 0:
+            tag_end = data.find(b">", pos, end)
+            if tag_end < 0:
+                return False
+            if data[pos + 16 : pos + 17] not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+                pos += 16  # <table:table-rows>, <table:table-row-group>
+                continue
+            repeat = 1
+            if data.find(b"repeated", pos, tag_end) >= 0:
+                found = _ODS_ROWS_REPEATED.search(data, pos, tag_end)
+                repeat = max(int(found[1]), 1) if found else 1
+            if data[tag_end - 1 : tag_end] == b"/":
+                row += repeat  # an empty row written as one element
+                pos = tag_end
+                continue
+            close = data.find(b"</table:table-row>", tag_end, end)
+            if close < 0:
+                return False
+            if (
+                data.find(b"value-type", tag_end, close) >= 0
+                or data.find(b"<text:", tag_end, close) >= 0
+            ):
+                width = data.count(b"<table:table-cell", tag_end, close)
+                if covered:
+                    width += data.count(b"<table:covered-table-cell", tag_end, close)
+                first = data.find(b"repeated", tag_end, close)
+                if first >= 0:
+                    last = data.rfind(b"<table:table-cell", tag_end, close)
+                    if (
+                        first > last
+                        and data[close - 2 : close] == b"/>"
+                        and data.find(b"value-type", last, close) < 0
+                    ):
+                        width -= 1  # only the empty cells that end the row repeat
+                    else:
+                        body = data[tag_end + 1 : close]
+                        padding = _ODS_PADDING.search(body)
+                        if padding is not None:
+                            body = body[: padding.start()]
+                            width -= 1
+                        width += sum(
+                            int(count) - 1 for count in _ODS_COLUMNS_REPEATED.findall(body)
+                        )
+                rows = row + repeat
+                columns = max(columns, width)
+                if rows * columns > MAX_CELLS:
+                    raise _too_many_cells(path, name, rows, columns)
+            row += repeat
+            pos = close
+    return True
 
 
 _ODS_CELLS = frozenset(("table:table-cell", "table:covered-table-cell"))

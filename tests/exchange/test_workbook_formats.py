@@ -321,9 +321,23 @@ def test_an_xlsb_sheet_with_a_cell_far_out_is_refused_before_calamine_reads_it(t
         '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
         '<table:table-row><table:table-cell table:number-columns-repeated="100"/>'
         '<table:table-cell office:value-type="float" office:value="1"/></table:table-row>',
+        # The same, the empty rows written as one element each, and a table-row-group.
+        '<table:table-row-group><table:table-row table:number-rows-repeated="1000000"/>'
+        "</table:table-row-group>"
+        '<table:table-row><table:table-cell table:number-columns-repeated="100"/>'
+        '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+        "</table:table-row>",
     ],
 )
-def test_an_ods_sheet_whose_repeats_span_millions_of_cells_is_refused(tmp_path, rows):
+@pytest.mark.parametrize("check", ["row by row", "element by element"])
+def test_an_ods_sheet_whose_repeats_span_millions_of_cells_is_refused(
+    tmp_path, monkeypatch, rows, check
+):
+    """Both checks: the fast one row by row, and expat's, which an .ods with error cells or a
+    table inside a cell gets."""
+    if check == "element by element":
+        monkeypatch.setattr(spreadsheet, "_ods_rectangles", lambda data, path: False)
+
     def grown(data: bytes) -> bytes:
         text = data.decode()
         first_row = text.index("<table:table-row")
