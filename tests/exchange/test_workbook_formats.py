@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from import_helpers import fill_template
 from openpyxl import Workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from test_importer import CITIZENS, HOURS, PERIODS, STAFF, _plain, dump
 
 from fsm_desktop.domain.imports import ImportCancelled
@@ -428,3 +429,26 @@ def test_mutated_workbooks_are_read_or_refused_never_a_crash(tmp_path, fmt, xlsx
             read_source(path)
         except ImportFileError as exc:
             assert str(path) in exc.message
+
+
+def test_the_1904_date_system_of_an_xls(soffice, tmp_path):
+    """A workbook in Excel's 1904 date system (older Mac Excel) keeps it as .xls (its DATEMODE
+    record says 1): its dates read as the same days, not four years and a day off."""
+    workbook = Workbook()
+    workbook.epoch = CALENDAR_MAC_1904
+    workbook.active.append(["fra"])
+    workbook.active.append([dt.datetime(2020, 3, 16)])
+    source = tmp_path / "mac.xlsx"
+    workbook.save(source)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    converted = tmp_path / "mac.xls"
+    assert b"\x22\x00\x02\x00\x01\x00" in converted.read_bytes()  # DATEMODE = 1904
+    for path in (source, converted):
+        (table,) = read_source(path)
+        assert table.rows == [(2, (dt.datetime(2020, 3, 16),))]
