@@ -61,6 +61,11 @@ class ImportFileError(KnownError):
     """The file is not a spreadsheet at all (or cannot be read): the command exits with 2."""
 
 
+class _NotCsv(ImportFileError):
+    """Not text in columns at all (binary data, no separators): for a file named as a
+    workbook, the message says it is neither."""
+
+
 def _is_blank(row: tuple) -> bool:
     for cell in row:
         if cell is not None and (not isinstance(cell, str) or cell.strip()):
@@ -132,8 +137,9 @@ def read_source(
         _not_a_workbook(path, suffix)
         try:
             # A CSV file saved under a workbook's name (some systems do): read as what it is.
+            # (A CSV file's own faults, an unclosed quote or two encodings, are said as such.)
             return [_read_csv(path, progress, cancelled)]
-        except ImportFileError:
+        except _NotCsv:
             raise ImportFileError(
                 "Filen {path} hedder {suffix}, men er ikke et regneark, og heller ikke en "
                 "CSV-fil (den er beskadiget eller af en anden type).",
@@ -904,11 +910,11 @@ def _decode(data: bytes, path: Path) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ImportFileError(
+            raise _NotCsv(
                 "Filen {path} kunne ikke læses som UTF-16-tekst.", path=str(path)
             ) from None
     if b"\x00" in data:
-        raise ImportFileError(
+        raise _NotCsv(
             "Filen {path} er hverken et Excel-regneark eller en CSV-fil (den indeholder binære data).",
             path=str(path),
         )
@@ -969,7 +975,7 @@ def _check_text(text: str, path: Path) -> str:
     # random bytes have one in every eight characters.
     noise = len(_NOISE.findall(text, 0, _SAMPLE))
     if noise >= 8 and noise * 100 > min(len(text), _SAMPLE):
-        raise ImportFileError(
+        raise _NotCsv(
             "Filen {path} er hverken et Excel-regneark eller en CSV-fil (den indeholder binære data).",
             path=str(path),
         )
@@ -977,7 +983,7 @@ def _check_text(text: str, path: Path) -> str:
     counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
     best = max(counts, key=lambda sep: (counts[sep], sep == ";"))
     if not counts[best]:
-        raise ImportFileError(
+        raise _NotCsv(
             "Filen {path} er ikke en CSV-fil: den første linje har ingen overskrifter adskilt af semikolon, "
             "komma eller tabulator.",
             path=str(path),
@@ -1014,7 +1020,7 @@ def _read_csv(path: Path, progress: Progress | None, cancelled: Callable[[], boo
         ) from None
     text = _decode(data, path)
     if not text.strip():
-        raise ImportFileError("Filen {path} indeholder ingen tekst.", path=str(path))
+        raise _NotCsv("Filen {path} indeholder ingen tekst.", path=str(path))
     delimiter = _check_text(text, path)
     previous = csv.field_size_limit()
     csv.field_size_limit(CSV_FIELD_LIMIT)

@@ -452,3 +452,10 @@ def test_the_1904_date_system_of_an_xls(soffice, tmp_path):
     for path in (source, converted):
         (table,) = read_source(path)
         assert table.rows == [(2, (dt.datetime(2020, 3, 16),))]
+
+
+def test_a_csv_saved_as_xls_with_an_unclosed_quote_says_so(tmp_path):
+    path = tmp_path / "momentum.xls"
+    path.write_text('cpr;navn\n0101801234;"Anna\n0202802345;Bo\n', encoding="utf-8")
+    with pytest.raises(ImportFileError, match="anførselstegn"):
+        read_source(path)
