@@ -82,3 +82,40 @@ def test_the_forms_refuse_the_same_names(name):
     assert "name" in validate_master(citizen, [1, 2])
     staff = validate_staff(StaffRecord(Staff("JF", name, StaffRole.JOB_BROKER)), [])
     assert "name" in staff
+
+
+def _with_number_text(path, number: str, text: str) -> None:
+    """The workbook with the number cell ``number`` stored as ``text`` (NaN, INF): what a
+    program other than Excel may write in a number cell."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    changed = 0
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/") and f"<v>{number}</v>".encode() in data:
+            parts[name] = data.replace(f"<v>{number}</v>".encode(), f"<v>{text}</v>".encode())
+            changed += 1
+    assert changed == 1
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+@pytest.mark.parametrize("text", ["NaN", "INF", "-inf"])
+def test_nan_or_infinity_in_a_number_cell_is_refused_as_in_a_csv(project, tmp_path, text):
+    """NaN or inf in an xlsx number cell became an empty cell (37 hours, no group); the same
+    in a CSV is refused: one rule for both, naming the row."""
+    path = fill_template(
+        tmp_path / "udtraek.xlsx",
+        citizens=[_citizen("Anna Hansen")],
+        hours=[("010180-1234", "2020-05", 12.25)],
+        staff=STAFF,
+    )
+    _with_number_text(path, "12.25", text)
+    errors = _errors(project, path)
+    assert len(errors) == 1 and errors[0].startswith("Løntimer, række 2:")
+    assert "er ikke et tal" in errors[0]
+    csv = tmp_path / "loentimer.csv"
+    csv.write_text(f"cpr;måned;timer\n010180-1234;2020-05;{text}\n", encoding="utf-8")
+    assert "er ikke et tal" in " ".join(_errors(project, csv))
