@@ -244,7 +244,9 @@ def _add_import(sub) -> None:
     )
     _add_db(imp)
     _add_password_file(imp)
-    imp.add_argument("path", metavar="STI", help="udtrækket (.xlsx eller .csv)")
+    imp.add_argument(
+        "path", metavar="STI", help="udtrækket (.xlsx, .xlsm, .xlsb, .xls, .ods eller .csv)"
+    )
     imp.add_argument("--dry-run", action="store_true", help="vis kun, hvad importen ville gøre")
     imp.add_argument(
         "--valid-rows-only",

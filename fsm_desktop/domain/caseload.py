@@ -24,14 +24,16 @@ from typing import Any
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import AssignmentRole, Staff, StaffRole
-from fsm_desktop.domain.text import control_problem
+from fsm_desktop.domain.text import name_problem
 
 #: A full-time week (Danish public sector: 37 hours). One full-time equivalent = 37 hours a week.
 FULL_TIME_HOURS = 37.0
 #: The most hours a week the register takes (the working-time directive's 48-hour average).
 MAX_HOURS = 48.0
 MAX_NAME = 200
-_INITIALS = re.compile(r"[0-9A-Za-zÆØÅæøåÄÖÜäöüÉé]{1,8}")
+#: Initials: 1 to 8 letters or digits, no spaces (the register's rule and the import's).
+INITIALS = re.compile(r"[0-9A-Za-zÆØÅæøåÄÖÜäöüÉé]{1,8}")
+INITIALS_RULE = "1 til 8 bogstaver eller tal, uden mellemrum"
 
 #: The staff roles that may hold each kind of assignment (docs/citizens.md: only job brokers are
 #: offered as job broker; caseworkers and pseudo-caseworkers as caseworker).
@@ -135,8 +137,8 @@ def validate_staff(record: StaffRecord, others: Iterable[StaffRecord]) -> dict[s
     initials = staff.initials.strip()
     if not initials:
         problems["initials"] = "Initialerne skal udfyldes."
-    elif not _INITIALS.fullmatch(initials):
-        problems["initials"] = "Initialer er 1 til 8 bogstaver eller tal, uden mellemrum."
+    elif not INITIALS.fullmatch(initials):
+        problems["initials"] = f"Initialer er {INITIALS_RULE}."
     else:
         for other in others:
             if other.id != record.id and other.initials.strip().casefold() == initials.casefold():
@@ -155,7 +157,7 @@ def validate_staff(record: StaffRecord, others: Iterable[StaffRecord]) -> dict[s
         problems["active_to"] = "»Aktiv til« {a} ligger før »aktiv fra« {b}.".format(
             a=_dk(record.active_to), b=_dk(record.active_from)
         )
-    if "name" not in problems and (problem := control_problem(staff.name)) is not None:
+    if "name" not in problems and (problem := name_problem(staff.name)) is not None:
         problems["name"] = problem
     return problems
 

@@ -29,7 +29,7 @@ from fsm_desktop.domain.model import (
     StatusEntry,
     StatusKind,
 )
-from fsm_desktop.domain.text import control_problem
+from fsm_desktop.domain.text import control_problem, name_problem
 
 #: After this many days without contact the page warns (BIR: weekly contact, seeds/002 §13-14).
 CONTACT_DAYS = 7
@@ -91,6 +91,8 @@ def validate_master(citizen: Citizen, group_ids: Iterable[int]) -> dict[str, str
         problems["name"] = "Navnet skal udfyldes."
     elif len(citizen.name) > MAX_NAME:
         problems["name"] = f"Navnet er for langt (højst {MAX_NAME} tegn)."
+    elif (problem := name_problem(citizen.name)) is not None:
+        problems["name"] = problem
     groups = set(group_ids)
     if citizen.group is not None and citizen.group not in groups:
         problems["group"] = "Indsatsen har ikke gruppe {g}.".format(g=citizen.group)

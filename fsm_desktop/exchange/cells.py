@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from fsm_desktop.domain import cpr as cpr_rules
-from fsm_desktop.domain.caseload import MAX_HOURS
+from fsm_desktop.domain.caseload import INITIALS, INITIALS_RULE, MAX_HOURS
 from fsm_desktop.domain.danish import month_name, number
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
@@ -29,7 +29,7 @@ from fsm_desktop.domain.model import (
     PeriodKind,
     StaffRole,
 )
-from fsm_desktop.domain.text import control_character
+from fsm_desktop.domain.text import control_character, is_direction_mark, line_break
 
 if TYPE_CHECKING:
     from fsm_desktop.exchange.import_format import FieldSpec
@@ -290,6 +290,11 @@ def read_text(value: object, max_length: int) -> str | None:
         raise CellProblem(f"teksten er for lang ({number(len(text))} tegn; højst {number(limit)})")
     control = control_character(text)
     if control is not None:
+        if is_direction_mark(control):
+            raise CellProblem(
+                f"teksten indeholder et usynligt retningstegn ({control}), der kan vende "
+                "teksten; ret cellen"
+            )
         raise CellProblem(f"teksten indeholder et kontroltegn ({control}); ret cellen")
     return text
 
@@ -355,9 +360,10 @@ def _week_hours(value: object, options: ReadOptions, key: str) -> float | None:
 
 
 def _initials(value: object, options: ReadOptions, key: str) -> str | None:
+    """Initials by the staff register's rule (domain.caseload.INITIALS): the same for both."""
     text = read_text(value, 20)
-    if text is not None and not re.fullmatch(r"[\wÆØÅæøå.\-]+", text):
-        raise CellProblem(f"»{show(text)}« er ikke initialer (bogstaver og tal, uden mellemrum)")
+    if text is not None and not INITIALS.fullmatch(text):
+        raise CellProblem(f"»{show(text)}« er ikke initialer ({INITIALS_RULE})")
     return text.upper() if text is not None else None
 
 
@@ -386,10 +392,13 @@ def reader(spec: FieldSpec, options: ReadOptions = ReadOptions()) -> Callable[[o
     translated = options.values.get(spec.key)
     read: Callable[[object], Any]
     if spec.kind == "text":
-        limit = spec.max_length
+        limit, one_line = spec.max_length, spec.one_line
 
         def read(value: object) -> Any:
-            return read_text(value, limit)
+            text = read_text(value, limit)
+            if one_line and text is not None and (found := line_break(text)) is not None:
+                raise CellProblem(f"navnet indeholder {found}; et navn står på én linje")
+            return text
 
     else:
         kind_reader, key = _READERS[spec.kind], spec.key

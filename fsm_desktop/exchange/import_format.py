@@ -66,6 +66,8 @@ class FieldSpec:
     help: str = ""  # for the template's guide sheet and docs/import.md
     aliases: tuple[str, ...] = ()
     max_length: int = 0
+    #: A name: one line (a line break or a tab is refused, as in the forms).
+    one_line: bool = False
 
     def matches(self, header: str) -> bool:
         target = norm(header)
@@ -102,7 +104,13 @@ CITIZENS = TableSpec(
     (
         _cpr("CPR-nummer, med eller uden bindestreg"),
         FieldSpec(
-            "navn", "text", True, "Borgerens navn", ("borger", "borgernavn", "fulde navn"), 200
+            "navn",
+            "text",
+            True,
+            "Borgerens navn",
+            ("borger", "borgernavn", "fulde navn"),
+            200,
+            one_line=True,
         ),
         FieldSpec(
             "gruppe",
@@ -221,7 +229,7 @@ STAFF = TableSpec(
     "Medarbejdere",
     (
         FieldSpec("initialer", "staff_initials", True, "Unikke initialer", ("init",)),
-        FieldSpec("navn", "text", True, "Medarbejderens navn", (), 200),
+        FieldSpec("navn", "text", True, "Medarbejderens navn", (), 200, one_line=True),
         FieldSpec(
             "rolle", "role", True, "jobformidler, sagsbehandler, leder eller pseudo", ("funktion",)
         ),

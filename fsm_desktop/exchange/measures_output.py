@@ -7,7 +7,7 @@ import json
 
 from fsm_desktop.domain.danish import date_dots, kroner, number, percent
 from fsm_desktop.domain.measures import MeasureResult, Report, no_data_reason
-from fsm_desktop.exchange.xlsx import csv_line
+from fsm_desktop.exchange.text_cells import csv_line
 
 UNIT_LABELS = {
     "month": "pr. måned",

@@ -15,7 +15,7 @@ from fsm_desktop.domain.danish import os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import RejectedRow
 from fsm_desktop.exchange.import_format import CHOICES, TABLES, TableSpec
-from fsm_desktop.exchange.xlsx import all_text_as_text
+from fsm_desktop.exchange.text_cells import all_text_as_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

@@ -1158,9 +1158,13 @@ class _Builder:
             e = s + rng.randint(91, 365)
             periods.append((uid(), cid, _MENTOR, iso(s), clip(e, w_end, closed), ""))
         if rng.random() < 0.2:
+            starts: set[int] = set()
             for _ in range(rng.randint(1, 2)):
                 s = rng.randint(a, w_end)
                 e = s + rng.randint(28, 120)
+                if s in starts:  # one offer per kind and day: an extract has no duplicates
+                    continue
+                starts.add(s)
                 periods.append((uid(), cid, _OTHER_OFFER, iso(s), clip(e, w_end, closed), ""))
 
     def _praktik(

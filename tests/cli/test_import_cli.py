@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cli_run import run
@@ -184,8 +186,8 @@ def test_a_program_error_is_one_line_that_names_the_log_and_exits_2(env, db, tmp
     "content, name, message",
     [
         (b"", "tom.xlsx", "er tom"),
-        (bytes(range(256)) * 8, "stoej.xlsx", "ikke et Excel-regneark"),
-        (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "gammel.xls", "gamle Excel-format"),
+        (bytes(range(256)) * 8, "stoej.xlsx", "hedder .xlsx, men er ikke et regneark"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "gammel.xls", "beskadiget"),
         (
             random.Random(1).randbytes(5000).replace(b"\x00", b""),
             "stoej.csv",
@@ -308,3 +310,32 @@ def test_an_older_extract_is_reported_masked_and_a_future_date_refused(env, db, 
     assert refused.returncode == 2 and "ligger efter i dag" in refused.stderr
     bad = run(env, "import", "--db", db, older, "--as-of", "15-03-2024")
     assert bad.returncode == 2 and "er ikke en dato (ÅÅÅÅ-MM-DD)" in bad.stderr
+
+
+FIXTURES = Path(__file__).parent.parent / "exchange" / "fixtures"
+
+
+@pytest.mark.parametrize("fmt", ["xls", "xlsb", "ods"])
+def test_an_xls_xlsb_or_ods_extract_imports_and_undoes_on_the_command_line(env, db, tmp_path, fmt):
+    source = tmp_path / f"udtraek.{fmt}"
+    shutil.copy(FIXTURES / source.name, source)
+    result = run(env, "import", "--db", db, source)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Importerede udtraek.{fmt}: borgere: 3 nye, 0 ændrede")
+    undo = run(env, "imports", "--db", db, "--undo")
+    assert undo.returncode == 0 and undo.stdout.startswith(f"Fortrød importen af udtraek.{fmt}")
+
+
+@pytest.mark.parametrize("fmt", ["xls", "xlsb", "ods"])
+def test_a_broken_or_protected_workbook_exits_2_and_writes_nothing(env, db, tmp_path, fmt):
+    truncated = tmp_path / f"afkortet.{fmt}"
+    truncated.write_bytes((FIXTURES / f"udtraek.{fmt}").read_bytes()[:3000])
+    protected = tmp_path / f"hemmelig.{fmt}"
+    shutil.copy(FIXTURES / f"calamine-password.{fmt}", protected)
+    before = _sha(db)
+    for path, message in ((truncated, "ikke"), (protected, "beskyttet med adgangskode")):
+        result = run(env, "import", "--db", db, path)
+        assert result.returncode == 2, result.stdout
+        assert message in result.stderr and str(path) in result.stderr
+        assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert _sha(db) == before

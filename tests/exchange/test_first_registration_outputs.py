@@ -229,12 +229,12 @@ def test_the_workbook_says_ingen_data_before_the_first_cv_and_never_0(
     assert (ws.cell(row=top, column=mar).value, ws.cell(row=bottom, column=mar).value) == (1, 0.5)
     # Data: "ingen data" on the count's line, nothing on the others — never a 0.
     data = {
-        (line[0], line[2]): line[3:10]
+        (line[0], line[1]): line[2:9]
         for line in workbook["Data"].iter_rows(min_row=2, values_only=True)
     }
-    assert list(data[(CV, "antal")]) == ["ingen data"] * 5 + [1, 2]
-    assert list(data[(CV, "nævner")]) == [None] * 5 + [2, 2]
-    assert list(data[(CV, "andel")]) == [None] * 5 + [0.5, 1]
+    assert list(data[(row.label, "antal")]) == ["ingen data"] * 5 + [1, 2]
+    assert list(data[(row.label, "nævner")]) == [None] * 5 + [2, 2]
+    assert list(data[(row.label, "andel")]) == [None] * 5 + [0.5, 1]
 
 
 def test_the_workbooks_measures_sheet_leaves_the_share_empty_and_says_why(tmp_path):

@@ -24,7 +24,7 @@ from fsm_desktop.domain.program import builtin_template, parse_template
 from fsm_desktop.exchange import measures_output
 from fsm_desktop.exchange.table_export import export_register, write_table
 from fsm_desktop.exchange.template import export_template, write_error_report
-from fsm_desktop.exchange.xlsx import all_text_as_text, csv_line, csv_text
+from fsm_desktop.exchange.text_cells import all_text_as_text, csv_line, csv_text
 from fsm_desktop.operations.status import export_status
 from fsm_desktop.storage.project import Project
 from fsm_desktop.storage.repositories import CitizenRepository, StaffRepository

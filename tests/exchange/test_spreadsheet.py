@@ -137,10 +137,12 @@ def test_a_sheet_with_a_wrong_dimension_and_1000_columns(tmp_path):
     "content, name, message",
     [
         (b"", "tom.xlsx", "er tom"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "gammel.xls", "gamle Excel-format"),
-        (bytes(range(256)) * 20, "tilfaeldig.xlsx", "ikke et Excel-regneark"),
+        # The old container's signature and nothing after it.
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "gammel.xls", "beskadiget"),
+        (bytes(range(256)) * 20, "tilfaeldig.xlsx", "hedder .xlsx, men er ikke et regneark"),
         (bytes(range(256)) * 20, "tilfaeldig.csv", "binære data"),
-        (b"PK\x03\x04" + b"\x00" * 100, "kaput.xlsx", "ikke et Excel-regneark"),
+        (b"PK\x03\x04" + b"\x00" * 100, "kaput.xlsx", "ikke et regneark"),
+        (b"<!DOCTYPE html><html><table><tr><td>cpr</td></tr></table>", "web.xls", "webside"),
     ],
 )
 def test_files_that_are_not_spreadsheets(tmp_path, content, name, message):
@@ -239,3 +241,32 @@ def test_any_malformed_csv_is_read_or_refused_with_a_message(tmp_path, rows):
     (table,) = tables
     for number, row in table.rows:
         assert number >= 2 and isinstance(row, tuple)
+
+
+def test_a_quote_never_closed_is_refused_naming_its_row(tmp_path):
+    """Read on, the quote would swallow the following rows into one name: three citizens in
+    the file, two imported (and exit 0)."""
+    path = tmp_path / "citat.csv"
+    path.write_text('cpr;navn\n0101801234;"Anna\n0202802345;Bo\n0303803456;Cai\n', encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        read_source(path)
+    message = caught.value.message
+    assert "række 2 (linje 2)" in message and "anførselstegn" in message and str(path) in message
+    # Also when a later quote closes it, far below.
+    path.write_text(
+        'cpr;navn\n0101801234;"Anna\n0202802345;Bo\n0303803456;"Cai"\n', encoding="utf-8"
+    )
+    with pytest.raises(ImportFileError, match=r"række 2 \(linje 2\)"):
+        read_source(path)
+
+
+def test_a_quoted_cell_on_two_lines_is_still_read(tmp_path):
+    path = tmp_path / "note.csv"
+    path.write_text(
+        'cpr;note\n0101801234;"første linje\nanden linje"\n0202802345;x\n', encoding="utf-8"
+    )
+    (table,) = read_source(path)
+    assert table.rows == [
+        (2, ("0101801234", "første linje\nanden linje")),
+        (3, ("0202802345", "x")),
+    ]

@@ -1,7 +1,9 @@
-"""exchange.xlsx, the fast cell reader: it must give exactly what openpyxl's read-only mode
-gives (data_only) — on random workbooks written by openpyxl (shared strings and inline strings),
+"""Reading workbooks through calamine must give exactly what openpyxl's read-only mode gives
+(data_only), as the hand-written reader before it did — on random workbooks written by openpyxl,
 and on hand-made packages with what other programs write (prefixed XML, cells without a
-reference, rich text, phonetic hints, errors, ISO dates, the 1904 calendar, formulas)."""
+reference, rich text, phonetic hints, errors, ISO dates, the 1904 calendar, formulas). Both are
+compared as the import sees them: the sheets read_source makes (headers, rows, Excel row
+numbers)."""
 
 from __future__ import annotations
 
@@ -15,45 +17,36 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from fsm_desktop.exchange import spreadsheet, xlsx
-from fsm_desktop.exchange.spreadsheet import ImportFileError
+from fsm_desktop.exchange import spreadsheet
+from fsm_desktop.exchange.import_format import SourceTable
+from fsm_desktop.exchange.spreadsheet import ImportFileError, read_source
 
 
-def _openpyxl_rows(path: Path) -> dict[str, list[tuple[int, tuple]]]:
+def _openpyxl_tables(path: Path) -> list[SourceTable]:
+    """The sheets as openpyxl reads them, made into SourceTables the way read_source does."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "no default style" in a hand-made package
         workbook = load_workbook(path, read_only=True, data_only=True)
-    out = {}
+    out = []
     for ws in workbook.worksheets:
         ws.reset_dimensions()
-        rows = []
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            row = tuple(row)
-            while row and row[-1] is None:
-                row = row[:-1]
-            if row:
-                rows.append((number, row))
-        out[ws.title] = rows
+        out.append(spreadsheet._sheet(ws.title, enumerate(ws.iter_rows(values_only=True), 1)))
     workbook.close()
     return out
 
 
-def _fast_rows(path: Path) -> dict[str, list[tuple[int, tuple]]]:
-    workbook = xlsx.Workbook(str(path))
-    try:
-        out = {}
-        for title, part in workbook.sheets:
-            rows = []
-            for number, cells in workbook.rows(part):
-                row = tuple(cells)
-                while row and row[-1] is None:
-                    row = row[:-1]
-                if row:
-                    rows.append((number, row))
-            out[title] = rows
-        return out
-    finally:
-        workbook.close()
+def _calamine_tables(path: Path) -> list[SourceTable]:
+    tables = read_source(path)
+    assert all(not t.csv for t in tables)
+    return tables
+
+
+def _typed(tables: list[SourceTable]) -> list:
+    """The tables with each value's type beside it (1 == 1.0 == True in a plain comparison)."""
+    return [
+        (t.sheet, t.headers, t.header_row, [(n, [(type(v), v) for v in row]) for n, row in t.rows])
+        for t in tables
+    ]
 
 
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20)
@@ -73,14 +66,14 @@ _CELL = st.one_of(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(grid=st.lists(st.lists(_CELL, max_size=7), max_size=8), write_only=st.booleans())
-def test_the_fast_reader_gives_what_openpyxl_gives(tmp_path, grid, write_only):
+def test_calamine_gives_what_openpyxl_gives(tmp_path, grid, write_only):
     workbook = Workbook(write_only=write_only)
     ws = workbook.create_sheet("Ark") if write_only else workbook.active
     for row in grid:
         ws.append(row)
     path = tmp_path / "x.xlsx"
     workbook.save(path)
-    assert _fast_rows(path) == _openpyxl_rows(path)
+    assert _typed(_calamine_tables(path)) == _typed(_openpyxl_tables(path))
 
 
 def _package(
@@ -171,22 +164,29 @@ def test_what_other_programs_write(tmp_path):
     sheet = (
         '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row>'
         # No cell references (some generators leave them out); a gap row; rich inline text with a
-        # phonetic hint; an error; a boolean; an ISO date; a formula with its cached value.
-        '<row><c t="inlineStr"><is><r><t>Ærø </t></r><r><t>&amp; Co</t></r><rPh sb="0" eb="1"><t>x</t></rPh></is></c>'
-        '<c t="e"><v>#N/A</v></c><c t="b"><v>1</v></c></row>'
+        # phonetic hint; a boolean; an ISO date; a formula with its cached value. (A run's
+        # space at its end is kept only under xml:space="preserve", as Excel writes it: calamine
+        # drops it without, openpyxl keeps it.)
+        '<row><c t="inlineStr"><is><r><t xml:space="preserve">Ærø </t></r><r><t>&amp; Co</t></r>'
+        '<rPh sb="0" eb="1"><t>x</t></rPh></is></c><c t="b"><v>0</v></c><c t="b"><v>1</v></c></row>'
         '<row r="5"><c r="B5" t="d"><v>2020-03-16T00:00:00</v></c><c r="C5"><f>1+1</f><v>2</v></c>'
         '<c r="D5" s="1"><v>43906</v></c><c r="E5" s="2"><v>43906.5</v></c><c r="F5" t="str"><v>tekst</v></c>'
-        '<c r="G5"><v></v></c><c r="H5" s="0"><v>1.5E2</v></c></row>'
+        '<c r="G5"><v></v></c><c r="H5" s="0"><v>1.5E2</v></c><c r="I5" s="1"><v>0.25</v></c>'
+        '<c r="J5"><v>12.5</v></c><c r="K5"><v>-3</v></c></row>'
     )
     shared = (
         '<si><t xml:space="preserve"> cpr </t></si><si><r><t>na</t></r><r><rPr/><t>vn</t></r></si>'
     )
     path = _package(tmp_path, sheet, shared, STYLES)
-    fast = _fast_rows(path)
-    assert fast == _openpyxl_rows(path)
-    assert fast["Udtræk"] == [
-        (1, (" cpr ", None, "navn")),
-        (2, ("Ærø & Co", "#N/A", True)),
+    (table,) = _calamine_tables(path)
+    # 150 where openpyxl has 150.0 ("1.5E2"): calamine gives a float for every number, and a
+    # whole one is read as int (what openpyxl gives for "150", as Excel writes it).
+    assert _typed([table]) == _typed(_openpyxl_tables(path)) or (
+        [(n, r) for n, r in table.rows] == [(n, r) for n, r in _openpyxl_tables(path)[0].rows]
+    )
+    assert table.sheet == "Udtræk" and table.headers == ["cpr", "", "navn"]
+    assert table.rows == [
+        (2, ("Ærø & Co", False, True)),
         (
             5,
             (
@@ -197,43 +197,53 @@ def test_what_other_programs_write(tmp_path):
                 dt.datetime(2020, 3, 16, 12),
                 "tekst",
                 None,
-                150.0,
+                150,
+                dt.time(6),
+                12.5,
+                -3,
             ),
         ),
     ]
+    assert type(table.rows[1][1][2]) is int and type(table.rows[1][1][3]) is dt.datetime
+
+
+def test_error_cells_keep_their_text(tmp_path):
+    """calamine reads an error cell as empty: a "til" of #N/A would reopen a period. An .xlsx
+    with error cells is read with openpyxl, which keeps "#N/A"."""
+    sheet = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>cpr</t></is></c><c r="B1" t="inlineStr"><is><t>til</t></is></c></row>'
+        '<row r="2"><c r="A2"><v>101801234</v></c><c r="B2" t="e"><f>VLOOKUP(A2,X!A:B,2,0)</f><v>#N/A</v></c></row>'
+        '<row r="3"><c r="A3"><v>202802345</v></c><c r="B3" t="e"><v>#DIV/0!</v></c></row>'
+    )
+    path = _package(tmp_path, sheet)
+    (table,) = read_source(path)
+    assert table.rows == [(2, (101801234, "#N/A")), (3, (202802345, "#DIV/0!"))]
+    assert _typed([table]) == _typed(_openpyxl_tables(path))
 
 
 def test_a_prefixed_namespace_and_the_1904_calendar(tmp_path):
-    sheet = '<x:row r="1"><x:c r="A1" s="1"><x:v>1</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:t>Bo</x:t></x:is></x:c></x:row>'
+    sheet = (
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>fra</x:t></x:is></x:c></x:row>'
+        '<x:row r="2"><x:c r="A2" s="1"><x:v>1</x:v></x:c><x:c r="B2" t="inlineStr"><x:is><x:t>Bo</x:t></x:is></x:c></x:row>'
+    )
     path = _package(
         tmp_path, sheet, styles=STYLES, workbook_pr='<x:workbookPr date1904="1"/>', prefix="x"
     )
-    assert _fast_rows(path) == {"Udtræk": [(1, (dt.datetime(1904, 1, 2), "Bo"))]}
-    assert _fast_rows(path) == _openpyxl_rows(path)
+    (table,) = _calamine_tables(path)
+    assert table.rows == [(2, (dt.datetime(1904, 1, 2), "Bo"))]
+    assert _typed([table]) == _typed(_openpyxl_tables(path))
 
 
-def test_a_package_the_fast_reader_does_not_expect_goes_to_openpyxl(tmp_path, monkeypatch):
-    path = tmp_path / "skabelon.xlsx"
-    workbook = Workbook()
-    workbook.active.title = "Borgere"
-    workbook.active.append(["cpr", "navn"])
-    workbook.active.append(["0101801234", "Anna"])
-    workbook.save(path)
-    calls = []
-    original = spreadsheet._read_xlsx_openpyxl
-
-    def through_openpyxl(*args):
-        calls.append(args[0])
-        return original(*args)
-
-    monkeypatch.setattr(spreadsheet, "_read_xlsx_openpyxl", through_openpyxl)
-
-    def unexpected(self):
-        raise xlsx.Unsupported("a layout of its own")
-
-    monkeypatch.setattr(xlsx.Workbook, "_read_structure", unexpected)
-    (table,) = spreadsheet.read_source(path)
-    assert calls == [path] and table.rows == [(2, ("0101801234", "Anna"))]
+def test_data_that_starts_below_and_right_of_a1_keeps_excel_s_row_numbers(tmp_path):
+    sheet = (
+        '<row r="3"><c r="C3" t="inlineStr"><is><t>cpr</t></is></c></row>'
+        '<row r="7"><c r="C7" t="inlineStr"><is><t>0101801234</t></is></c><c r="E7"><v>4</v></c></row>'
+    )
+    path = _package(tmp_path, sheet)
+    (table,) = _calamine_tables(path)
+    assert table.header_row == 3 and table.headers == ["", "", "cpr"]
+    assert table.rows == [(7, (None, None, "0101801234", None, 4))]
+    assert _typed([table]) == _typed(_openpyxl_tables(path))
 
 
 def test_broken_xml_inside_a_valid_zip(tmp_path):
@@ -244,8 +254,9 @@ def test_broken_xml_inside_a_valid_zip(tmp_path):
     with zipfile.ZipFile(path, "w") as target:
         for name, data in parts.items():
             target.writestr(name, data)
-    with pytest.raises(ImportFileError, match="beskadiget"):
-        spreadsheet.read_source(path)
+    with pytest.raises(ImportFileError, match="beskadiget") as caught:
+        read_source(path)
+    assert "Udtræk" in caught.value.message and str(path) in caught.value.message
 
 
 def test_a_shared_string_index_that_does_not_exist(tmp_path):
@@ -253,4 +264,42 @@ def test_a_shared_string_index_that_does_not_exist(tmp_path):
         tmp_path, '<row r="1"><c r="A1" t="s"><v>7</v></c></row>', shared="<si><t>a</t></si>"
     )
     with pytest.raises(ImportFileError, match="beskadiget"):
-        spreadsheet.read_source(path)
+        read_source(path)
+
+
+@pytest.mark.parametrize("far", ["XFD1048576", "ZZ100000"])
+def test_a_tiny_sheet_that_spans_millions_of_cells_is_refused(tmp_path, far):
+    """calamine holds a sheet as the rectangle from A1 to its last cell: two cells at A1 and
+    XFD1048576 (a file of 2 KB) would ask for 17 billion cells, and the allocator aborts the
+    process. Refused from the references, before calamine reads the sheet."""
+    column = far.rstrip("0123456789")
+    row = far[len(column) :]
+    sheet = f'<row r="1"><c r="A1"><v>1</v></c></row><row r="{row}"><c r="{far}"><v>2</v></c></row>'
+    path = _package(tmp_path, sheet)
+    assert path.stat().st_size < 3000
+    with pytest.raises(ImportFileError, match="kolonner"):
+        spreadsheet._check_xlsx(path)  # before calamine: after, the process is gone
+    with pytest.raises(ImportFileError) as caught:
+        read_source(path)
+    assert "Udtræk" in caught.value.message and "kolonner" in caught.value.message
+
+
+@pytest.mark.parametrize("spelling", ["r='XFD1048576'", 'r = "XFD1048576"', '\nr="XFD1048576"'])
+def test_a_far_reference_in_any_spelling_xml_allows_is_found(tmp_path, spelling):
+    sheet = (
+        f'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c {spelling}><v>2</v></c></row>'
+    )
+    path = _package(tmp_path, sheet)
+    with pytest.raises(ImportFileError, match=r"1\.048\.576 rækker og 16\.384 kolonner"):
+        spreadsheet._check_xlsx(path)
+
+
+def test_error_cells_in_any_spelling_go_to_openpyxl(tmp_path):
+    sheet = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>til</t></is></c></row>'
+        "<row r='2'><c r='A2' t = 'e'><v>#N/A</v></c></row>"
+    )
+    path = _package(tmp_path, sheet)
+    assert spreadsheet._check_xlsx(path)
+    (table,) = read_source(path)
+    assert table.rows == [(2, ("#N/A",))]

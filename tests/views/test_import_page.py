@@ -5,6 +5,8 @@ citizens, undo — and every model checked with QAbstractItemModelTester."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 from import_helpers import fill_template
@@ -225,7 +227,7 @@ def test_a_file_that_is_not_a_spreadsheet(window, page, tmp_path):
     dialog = page.import_file(junk)
     assert dialog.stack.currentIndex() == ImportDialog.DONE
     assert (
-        "ikke et Excel-regneark" in dialog.done_label.text()
+        "hedder .xlsx, men er ikke et regneark" in dialog.done_label.text()
         and "Intet er skrevet." in dialog.done_label.text()
     )
     assert dialog.close_button.isVisible() and not dialog.import_button.isVisible()
@@ -457,3 +459,24 @@ def test_an_older_extract_is_listed_and_not_written(window, page, qtbot, tmp_pat
         in texts
     )
     dialog.close()
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_an_xls_or_ods_extract_imports_and_undoes_like_an_xlsx(window, page, qtbot, tmp_path, fmt):
+    source = tmp_path / f"udtraek.{fmt}"
+    shutil.copy(Path(__file__).parent.parent / "exchange" / "fixtures" / source.name, source)
+    before = CitizenRepository(window.project).count()
+    dialog = page.import_file(source)
+    assert dialog.stack.currentIndex() == ImportDialog.PREVIEW
+    assert dialog.errors_model.rowCount() == 0
+    counts = {key: int(label.text()) for key, label in dialog.count_labels.items()}
+    # The fixture's three citizens (one of them already in the small project), four periods
+    # and three months of hours.
+    assert (counts["citizens_new"], counts["citizens_updated"]) == (2, 1)
+    assert (counts["periods_new"], counts["hours_new"]) == (4, 3)
+    with qtbot.waitSignal(dialog.imported):
+        dialog.import_button.click()
+    assert CitizenRepository(window.project).count() == before + 2
+    assert page.model.index(0, 1).data() == source.name
+    assert page.undo_latest(confirm=False)
+    assert CitizenRepository(window.project).count() == before

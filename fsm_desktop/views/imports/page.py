@@ -134,7 +134,7 @@ class ImportPage(Page):
             self,
             self.tr("Importér udtræk"),
             self._folder(),
-            self.tr("Regneark (*.xlsx *.xlsm *.csv *.txt);;Alle filer (*)"),
+            self.tr("Regneark (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.txt);;Alle filer (*)"),
         )
         if path:
             self.import_file(path)
