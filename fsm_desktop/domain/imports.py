@@ -13,7 +13,7 @@ writes a plan in one transaction (storage.imports).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,9 +26,9 @@ from fsm_desktop.domain.model import (
     Assignment,
     AssignmentRole,
     Citizen,
+    IdPool,
     PaidHours,
     Period,
-    PeriodKind,
     Staff,
     StaffRole,
     StatusEntry,
@@ -110,7 +110,7 @@ class ImportRow:
     __slots__ = ("problems", "raw", "row", "table", "values")
 
     def __init__(
-        self, table: ImportTable, row: int, raw: tuple[object, ...], values: list[Any]
+        self, table: ImportTable, row: int, raw: tuple[object, ...], values: Sequence[Any]
     ) -> None:
         self.table = table
         self.row = row
@@ -391,6 +391,8 @@ class _Planner:
         #: Initials (CPR numbers) of a rejected Medarbejdere (Borgere) row → its row number.
         self._rejected_initials: dict[str, int] = {}
         self._rejected_cpr: dict[str, int] = {}
+        #: The new rows' ids, made in batches (100,000s of rows).
+        self.new_id = IdPool()
 
     def _check(self) -> None:
         if self.cancelled():
@@ -627,13 +629,14 @@ class _Planner:
 
     def _merge_citizen(self, old: Citizen | None, v: ImportRow) -> Citizen:
         """An empty cell or a missing column changes nothing (docs/import.md)."""
-        base = old or Citizen(cpr=v["cpr"], name=v["navn"])
         updates = {"name": v["navn"]}
         for key, attribute in _CITIZEN_FIELDS.items():
             value = v.get(key)
             if value is not None:
                 updates[attribute] = value
-        return replace(base, **updates)
+        if old is None:
+            return Citizen(cpr=v["cpr"], id=self.new_id(), **updates)
+        return replace(old, **updates)
 
     def _assignments(
         self, citizen: Citizen, v: ImportRow, staff: dict[str, Staff], new: bool
@@ -664,7 +667,9 @@ class _Planner:
                     and citizen.entry_date <= day
                 ):
                     start = citizen.entry_date  # a citizen's first: from the entry date
-                self.result.assignments_new.append(Assignment(citizen.id, member.id, role, start))
+                self.result.assignments_new.append(
+                    Assignment(citizen.id, member.id, role, start, id=self.new_id())
+                )
             elif day < newest.start or (newest.end is not None and day <= newest.end):
                 self._older_assignment(citizen, (key, role), initials, member, day, newest)
             else:
@@ -710,7 +715,9 @@ class _Planner:
         result = self.result
         if newest.end is not None:
             # Ended before the day: the citizen has someone again.
-            result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
+            result.assignments_new.append(
+                Assignment(citizen.id, member.id, role, day, id=self.new_id())
+            )
             return
         plan = plan_handover((newest.id, newest.staff_id, newest.start), member.id, day)
         if plan is None:
@@ -720,7 +727,9 @@ class _Planner:
             result.assignments_moved.append((newest, replace(newest, staff_id=member.id)))
             return
         result.assignments_ended.append((newest, day - dt.timedelta(days=1)))
-        result.assignments_new.append(Assignment(citizen.id, member.id, role, day))
+        result.assignments_new.append(
+            Assignment(citizen.id, member.id, role, day, id=self.new_id())
+        )
 
     def _initials(self, staff_id: str) -> str:
         for member in self.existing.staff.values():
@@ -747,7 +756,9 @@ class _Planner:
                     newer = True
                     break
             if in_effect != value:
-                self.result.status_new.append(StatusEntry(citizen.id, kind, day, value))
+                self.result.status_new.append(
+                    StatusEntry(citizen.id, kind, day, value, id=self.new_id())
+                )
                 if newer:
                     self.result.status_history += 1
 
@@ -772,34 +783,36 @@ class _Planner:
         return citizen
 
     def _periods(self, rows: list[ImportRow], citizens: dict[str, Citizen]) -> None:
-        # Hot loops (100,000s of rows): the values by position, in the order of FIELDS[PERIODS].
-        cpr_at, type_at, from_at, to_at, note_at = range(5)
+        """One pass (100,000s of rows): a row's own checks (an end before its start, the same
+        period in an earlier row, its citizen), then what it changes."""
+        existing = self.existing.periods
+        new, updated = self.result.periods_new, self.result.periods_updated
+        new_id = self.new_id
+        first_seen: dict[tuple[str, str, dt.date], int] = {}
+        unchanged = 0
         for row in rows:
-            values = row.values
-            start, end = values[from_at], values[to_at]
+            cpr, kind, start, end, note = row.values  # the order of FIELDS[PERIODS]
             if end is not None and start is not None and end < start:
                 row.error(
                     "til", "slutdatoen {} ligger før startdatoen {}".format(_dk(end), _dk(start))
                 )
-        self._duplicates(
-            rows,
-            lambda r: (r.values[cpr_at], r.values[type_at], r.values[from_at]),
-            "Samme forløb (CPR, type og fra)",
-            "fra",
-        )
-        existing = self.existing.periods
-        new, updated = self.result.periods_new, self.result.periods_updated
-        unchanged = 0
-        for row in rows:
-            values = row.values
-            citizen = self._citizen_for(row, values[cpr_at], citizens)
-            if citizen is None or row.problems:
+            if cpr is not None and kind is not None and start is not None:
+                key = (cpr, kind._value_, start)
+                first = first_seen.get(key)
+                if first is None:
+                    first_seen[key] = row.row
+                else:
+                    row.error("fra", f"Samme forløb (CPR, type og fra) står også i række {first}")
+            citizen = citizens.get(cpr) if cpr is not None else None
+            if citizen is None:
+                self._citizen_for(row, cpr, citizens)  # says why
                 continue
-            kind: PeriodKind = values[type_at]
-            start, end, note = values[from_at], values[to_at], values[note_at] or ""
-            old = existing.get((citizen.id, kind.value, start.isoformat())) if existing else None
+            if row.problems:
+                continue
+            note = note or ""
+            old = existing.get((citizen.id, kind._value_, start.isoformat())) if existing else None
             if old is None:
-                new.append(Period(citizen.id, kind, start, end, note))
+                new.append(Period(citizen.id, kind, start, end, note, id=new_id()))
             elif (old.end, old.note) != (end, note):
                 updated.append((old, replace(old, end=end, note=note)))
             else:
@@ -807,24 +820,32 @@ class _Planner:
         self.result.periods_unchanged += unchanged
 
     def _paid_hours(self, rows: list[ImportRow], citizens: dict[str, Citizen]) -> None:
-        cpr_at, month_at, hours_at = range(3)  # the order of FIELDS[PAID_HOURS]
-        self._duplicates(
-            rows, lambda r: (r.values[cpr_at], r.values[month_at]), "Samme borger og måned", "måned"
-        )
+        """One pass, as :meth:`_periods`."""
         existing = self.existing.paid_hours
         new, updated = self.result.hours_new, self.result.hours_updated
+        first_seen: dict[tuple[str, str], int] = {}
         unchanged = 0
         for row in rows:
-            values = row.values
-            citizen = self._citizen_for(row, values[cpr_at], citizens)
-            if citizen is None or row.problems:
+            cpr, month, hours = row.values  # the order of FIELDS[PAID_HOURS]
+            if cpr is not None and month is not None:
+                key = (cpr, month)
+                first = first_seen.get(key)
+                if first is None:
+                    first_seen[key] = row.row
+                else:
+                    row.error("måned", f"Samme borger og måned står også i række {first}")
+            citizen = citizens.get(cpr) if cpr is not None else None
+            if citizen is None:
+                self._citizen_for(row, cpr, citizens)  # says why
                 continue
-            month, hours = values[month_at], values[hours_at]
-            old = existing.get((citizen.id, month)) if existing else None
+            if row.problems:
+                continue
+            cid = citizen.id
+            old = existing.get((cid, month)) if existing else None
             if old is None:
-                new.append(PaidHours(citizen.id, month, hours))
+                new.append(PaidHours(cid, month, hours))
             elif old != hours:
-                updated.append((PaidHours(citizen.id, month, hours), old))
+                updated.append((PaidHours(cid, month, hours), old))
             else:
                 unchanged += 1
         self.result.hours_unchanged += unchanged

@@ -37,6 +37,62 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+#: The sequence numbers as the third group of an id spells them ("7" + 3 hex digits).
+_SEQUENCES = [f"7{s:03x}" for s in range(0x1000)]
+#: A random byte with the variant's two bits (0b10) on top.
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` ids as :func:`new_id` makes them, in order, several times faster (a bulk write
+    of 100,000s of rows): one read of random bytes, and the time part spelled once for each
+    millisecond's 4,096 sequence numbers."""
+    if count <= 0:
+        return []
+    random_part = bytearray(os.urandom(8 * count))
+    random_part[0::8] = random_part[0::8].translate(_VARIANT)
+    hexed = random_part.hex()
+    ms = time.time_ns() // 1_000_000
+    last_ms, sequence = _last_id
+    if ms <= last_ms:
+        ms, sequence = last_ms, sequence + 1
+    else:
+        sequence = int.from_bytes(os.urandom(1), "big")
+    found: list[str] = []
+    done = 0
+    while done < count:
+        if sequence > 0xFFF:  # this millisecond's sequence is used up: borrow the next one
+            ms, sequence = ms + 1, 0
+        take = min(count - done, 0x1000 - sequence)
+        h = f"{ms:012x}"
+        prefix = f"{h[:8]}-{h[8:]}-"
+        found += [
+            f"{prefix}{seq}-{hexed[at : at + 4]}-{hexed[at + 4 : at + 16]}"
+            for seq, at in zip(
+                _SEQUENCES[sequence : sequence + take], range(16 * done, 16 * (done + take), 16)
+            )
+        ]
+        done += take
+        sequence += take
+    _last_id[0], _last_id[1] = ms, sequence - 1
+    return found
+
+
+class IdPool:
+    """Ids handed out one at a time from :func:`new_ids`' batches (a plan of 100,000s of rows)."""
+
+    __slots__ = ("_ids",)
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+
+    def __call__(self) -> str:
+        if not self._ids:
+            self._ids = new_ids(4096)
+            self._ids.reverse()
+        return self._ids.pop()
+
+
 class IsoDates(dict[str, dt.date]):
     """ISO text → date, each distinct text parsed once: a project has a few thousand distinct
     dates among 100,000s of rows. ``dates.of(text)`` gives None for None."""

@@ -5,8 +5,9 @@ into ``domain.imports``' typed rows (:func:`read_rows`) for ``domain.imports.pla
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from fsm_desktop.domain.imports import (
@@ -177,8 +178,9 @@ def read_rows(
         if progress is not None:
             progress(rows)
 
+    caches: dict[Hashable, dict[type, dict[object, Any]]] = {}
     return ExtractRows(
-        [_read_table(table, tick) for table in binding.tables],
+        [_read_table(table, tick, caches) for table in binding.tables],
         list(binding.errors),
         list(binding.ignored),
         [
@@ -188,27 +190,42 @@ def read_rows(
     )
 
 
-_MISSING = object()
+#: Rows read at a time: a column of a block is read as one list (and progress told per block).
+_BLOCK = 2000
 
 #: (position in the row's values, field key, required, column index, reader, cache)
-_Reader = tuple[int, str, bool, int, Callable[[object], Any], "dict[object, Any] | None"]
+_Reader = tuple[
+    int, str, bool, int, Callable[[object], Any], "dict[type, dict[object, Any]] | None"
+]
 
 
-def _readers(table: BoundTable) -> list[_Reader]:
-    """How each field the sheet has is read. A value seen before in the column is not read
-    again (a CPR number, a date or a type repeats thousands of times in an extract)."""
+def _readers(
+    table: BoundTable, caches: dict[Hashable, dict[type, dict[object, Any]]]
+) -> list[_Reader]:
+    """How each field the sheet has is read. A value seen before is not read again (a CPR
+    number, a date or a type repeats thousands of times in an extract): each kind of field
+    read the same way has one cache, shared by the sheets (the CPR numbers of Forløb and
+    Løntimer are those of Borgere). Text is read every time (names are seldom repeated)."""
     found: list[_Reader] = []
+    options = table.options
     for i, f in enumerate(table.spec.fields):
         if f.key in table.columns:
-            cache: dict[object, Any] | None = None if f.kind == "text" else {}
-            found.append(
-                (i, f.key, f.required, table.columns[f.key], reader(f, table.options), cache)
-            )
+            cache: dict[type, dict[object, Any]] | None = None
+            if f.kind != "text":
+                translated = options.values.get(f.key) or {}
+                way = (f.kind, options.date_format, options.decimal, tuple(translated.items()))
+                cache = caches.setdefault(way, {})
+            found.append((i, f.key, f.required, table.columns[f.key], reader(f, options), cache))
     return found
 
 
-def _read_table(table: BoundTable, tick: Callable[[int], None]) -> ImportTable:
-    """Every row's cells read into values, in the order of the table's fields."""
+def _read_table(
+    table: BoundTable,
+    tick: Callable[[int], None],
+    caches: dict[Hashable, dict[type, dict[object, Any]]],
+) -> ImportTable:
+    """Every row's cells read into values, in the order of the table's fields: a block of
+    rows at a time, column by column."""
     spec, source = table.spec, table.source
     result = ImportTable(
         spec.key,
@@ -216,24 +233,116 @@ def _read_table(table: BoundTable, tick: Callable[[int], None]) -> ImportTable:
         list(source.headers),
         {f.key: column_name(source, table.columns.get(f.key), f.key) for f in spec.fields},
     )
-    readers = _readers(table)
+    readers = _readers(table, caches)
     missing = [f.key for f in spec.fields if f.required and f.key not in table.columns]
     width = len(spec.fields)
-    # Rows come without their empty cells at the end: a longer row has a cell beyond the headers.
-    headed = len(source.headers) if source.csv else None
-    rows = result.rows
-    for seen, (number_, raw) in enumerate(source.rows, start=1):
-        if seen % 2000 == 0:
-            tick(2000)
-        row = ImportRow(result, number_, raw, [None] * width)
-        if headed is not None and len(raw) > headed:
-            _beyond_the_headers(row, source, headed)
-        _read_cells(row, readers)
-        for key in missing:
-            row.error(key, "kolonnen mangler i arket")
-        rows.append(row)
-    tick(len(rows) % 2000)
+    rows, source_rows = result.rows, source.rows
+    for start in range(0, len(source_rows), _BLOCK):
+        block = source_rows[start : start + _BLOCK]
+        rows += _read_block(result, block, readers, width, source, missing)
+        tick(len(block))
+    if not source_rows:
+        tick(0)
     return result
+
+
+def _read_block(
+    result: ImportTable,
+    block: Sequence[tuple[int, tuple[object, ...]]],
+    readers: list[_Reader],
+    width: int,
+    source: SourceTable,
+    missing: list[str],
+) -> list[ImportRow]:
+    raws = [raw for _, raw in block]
+    count = len(raws)
+    shortest = min(map(len, raws))
+    columns: list[Sequence[Any]] = [[None] * count] * width  # a field the sheet lacks
+    #: What is wrong, in the order each row is told: (row in the block, field key, message).
+    problems: list[tuple[int, str, str]] = []
+    for i, key, required, index, read, cache in readers:
+        if index < shortest:
+            cells: list[object] = list(map(itemgetter(index), raws))
+        else:
+            cells = [raw[index] if index < len(raw) else None for raw in raws]
+        columns[i] = _read_column(cells, key, required, read, cache, problems)
+    rows = [
+        ImportRow(result, number_, raw, values)
+        for (number_, raw), values in zip(block, zip(*columns))
+    ]
+    if source.csv:
+        # Rows come without their empty cells at the end: a longer row has a cell beyond the
+        # headers.
+        headed = len(source.headers)
+        for row in rows:
+            if len(row.raw) > headed:
+                _beyond_the_headers(row, source, headed)
+    for at, key, message in problems:
+        rows[at].error(key, message)
+    for key in missing:
+        for row in rows:
+            row.error(key, "kolonnen mangler i arket")
+    return rows
+
+
+def _read_column(
+    cells: list[object],
+    key: str,
+    required: bool,
+    read: Callable[[object], Any],
+    cache: dict[type, dict[object, Any]] | None,
+    problems: list[tuple[int, str, str]],
+) -> list[Any]:
+    """A column's cells read into values (None for an empty or unreadable cell); what is
+    wrong goes to ``problems``. ``cache``: the values read before, by the cell's type (1, 1.0
+    and True are equal keys but different cells), or None to read every cell."""
+    if cache is None:
+        values: list[Any] = []
+        for cell in cells:
+            try:
+                values.append(None if cell is None else read(cell))
+            except CellProblem as exc:
+                values.append(exc)
+        distinct: Collection[Any] = values
+    else:
+        types = set(map(type, cells))
+        types.discard(_NONE)
+        if len(types) == 1:  # as a column usually is: one lookup per cell, in C
+            known = cache.setdefault(types.pop(), {None: None})
+            seen = set(cells)
+            for cell in seen - known.keys():
+                try:
+                    known[cell] = read(cell)
+                except CellProblem as exc:
+                    known[cell] = exc
+            values = list(map(known.__getitem__, cells))
+            distinct = [known[cell] for cell in seen]
+        else:  # cells of several types (hours as 4 and 7.5): keyed by (type, cell)
+            known = cache.setdefault(_MIXED, {(_NONE, None): None})
+            keys: list[tuple[type, object]] = list(zip(map(type, cells), cells))
+            typed = set(keys)
+            for kind, cell in typed - known.keys():
+                try:
+                    known[kind, cell] = read(cell)
+                except CellProblem as exc:
+                    known[kind, cell] = exc
+            values = list(map(known.__getitem__, keys))
+            distinct = [known[k] for k in typed]
+    if not ((required and None in distinct) or CellProblem in set(map(type, distinct))):
+        return values
+    for at, value in enumerate(values):
+        if value is None:
+            if required:
+                problems.append((at, key, "skal udfyldes"))
+        elif type(value) is CellProblem:
+            problems.append((at, key, str(value)))
+            values[at] = None
+    return values
+
+
+_NONE = type(None)
+#: The cache of a column with cells of several types (no cell is a tuple).
+_MIXED = tuple
 
 
 def _beyond_the_headers(row: ImportRow, source: SourceTable, headed: int) -> None:
@@ -244,36 +353,3 @@ def _beyond_the_headers(row: ImportRow, source: SourceTable, headed: int) -> Non
         f"rækken har flere celler end overskrifter (»{show(raw[extra])}«); "
         "står der et skilletegn, fx et decimalkomma, i en celle uden anførselstegn?",
     )
-
-
-def _read_cells(row: ImportRow, readers: list[_Reader]) -> None:
-    raw, values = row.raw, row.values
-    size = len(raw)
-    for i, key, required, index, read, cache in readers:
-        cell = raw[index] if index < size else None
-        if cell is None:
-            if required:
-                row.error(key, "skal udfyldes")
-            continue
-        if cache is None:
-            try:
-                value = read(cell)
-            except CellProblem as exc:
-                value = exc
-        else:
-            # 1, 1.0 and True are equal keys but different cells.
-            cache_key = cell if type(cell) is str else (type(cell), cell)
-            value = cache.get(cache_key, _MISSING)
-            if value is _MISSING:
-                try:
-                    value = read(cell)
-                except CellProblem as exc:
-                    value = exc
-                cache[cache_key] = value
-        if type(value) is CellProblem:
-            row.error(key, str(value))
-        elif value is None:
-            if required:
-                row.error(key, "skal udfyldes")
-        else:
-            values[i] = value

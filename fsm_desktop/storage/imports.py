@@ -15,6 +15,7 @@ import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Protocol
 
 from fsm_desktop.domain.danish import date_text, datetime_text
@@ -34,6 +35,7 @@ from fsm_desktop.domain.model import (
     StaffRole,
     StatusEntry,
     new_id,
+    new_ids,
 )
 from fsm_desktop.storage.audit import AuditLog
 from fsm_desktop.storage.project import ConstraintError, Project
@@ -119,6 +121,7 @@ def _dk(day: dt.date | None) -> str:
     return date_text(day, "i gang")
 
 
+@functools.lru_cache(maxsize=4096)
 def _hours_text(hours: float | None) -> str | None:
     if hours is None:
         return None
@@ -590,9 +593,9 @@ class _Writer:
         """Append audit entries — (entity, entity id, citizen id, field, old, new) — to the log;
         without ``entries``, the ones noted so far."""
         at, user = self.at, self.user
+        rows = self.audit if entries is None else list(entries)
         self.audit_log.record_local_rows(
-            (new_id(), at, user, "import", *entry)
-            for entry in (self.audit if entries is None else entries)
+            [(i, at, user, "import", *entry) for i, entry in zip(new_ids(len(rows)), rows)]
         )
         if entries is None:
             self.audit.clear()
@@ -794,7 +797,7 @@ class _Writer:
         self.conn.executemany(
             "INSERT INTO assignment (id, citizen_id, staff_id, role, start, end) VALUES (?, ?, ?, ?, ?, NULL)",
             [
-                (a.id, a.citizen_id, a.staff_id, a.role.value, a.start.isoformat())
+                (a.id, a.citizen_id, a.staff_id, a.role._value_, a.start.isoformat())
                 for a in assignments
             ],
         )
@@ -813,7 +816,7 @@ class _Writer:
     def _insert_status(self, entries: Sequence[StatusEntry]) -> None:
         self.conn.executemany(
             "INSERT INTO status_entry (id, citizen_id, kind, date, value) VALUES (?, ?, ?, ?, ?)",
-            [(s.id, s.citizen_id, s.kind.value, s.date.isoformat(), s.value) for s in entries],
+            [(s.id, s.citizen_id, s.kind._value_, s.date.isoformat(), s.value) for s in entries],
         )
         self._journal("status_entry", "insert", [[s.id, s.citizen_id] for s in entries])
         for s in entries:
@@ -823,14 +826,14 @@ class _Writer:
     def _insert_periods(self, new: Sequence[Period]) -> None:
         # In the order of the citizen index (and, with time-ordered ids, of the primary key):
         # the B-trees grow at one end instead of at random pages.
-        periods = sorted(new, key=lambda p: (p.citizen_id, p.start))
+        periods = sorted(new, key=attrgetter("citizen_id", "start"))
         self.conn.executemany(
             "INSERT INTO period (id, citizen_id, kind, start, end, note) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 (
                     p.id,
                     p.citizen_id,
-                    p.kind.value,
+                    p.kind._value_,
                     p.start.isoformat(),
                     p.end.isoformat() if p.end else None,
                     p.note,
@@ -838,7 +841,7 @@ class _Writer:
                 for p in periods
             ),
         )
-        self._journal("period", "insert", [[p.id, p.citizen_id] for p in periods])
+        self._journal("period", "insert", map(list, map(attrgetter("id", "citizen_id"), periods)))
         self._write_audit(
             (
                 "period",
@@ -874,12 +877,14 @@ class _Writer:
 
     # --- paid hours
     def _insert_hours(self, new: Sequence[PaidHours]) -> None:
-        hours = sorted(new, key=lambda h: (h.citizen_id, h.month))
+        hours = sorted(new, key=attrgetter("citizen_id", "month"))
         self.conn.executemany(
             "INSERT INTO paid_hours (citizen_id, month, hours) VALUES (?, ?, ?)",
-            ((h.citizen_id, h.month, h.hours) for h in hours),
+            map(attrgetter("citizen_id", "month", "hours"), hours),
         )
-        self._journal("paid_hours", "insert", [[h.citizen_id, h.month] for h in hours])
+        self._journal(
+            "paid_hours", "insert", map(list, map(attrgetter("citizen_id", "month"), hours))
+        )
         # New months are noted per citizen, every month with its hours ("2020-03: 12,5; …"): an
         # extract brings a dozen months per citizen, and 200,000 audit rows would cost more
         # than the hours themselves. Changed months get a row each, old → new.
@@ -892,7 +897,7 @@ class _Writer:
                 None,
                 "; ".join(f"{h.month}: {_hours_text(h.hours)}" for h in group),
             )
-            for citizen_id, group in itertools.groupby(hours, key=lambda h: h.citizen_id)
+            for citizen_id, group in itertools.groupby(hours, key=attrgetter("citizen_id"))
         )
 
     def _update_hours(self, updated: Sequence[tuple[PaidHours, float]]) -> None:

@@ -180,6 +180,29 @@ def test_new_id_is_a_time_ordered_uuid():
     assert len({text[-12:] for text in ids}) == len(ids)
 
 
+def test_new_ids_in_bulk_are_the_same_kind_of_ids_in_order():
+    before = int(time.time() * 1000)
+    first = model.new_id()
+    bulk = model.new_ids(10_000)  # more than one millisecond's 4,096 sequence numbers
+    pool = model.IdPool()
+    pooled = [pool() for _ in range(5000)]  # more than one batch
+    last = model.new_id()
+    after = int(time.time() * 1000)
+    ids = [first, *bulk, *pooled, last]
+    assert len(bulk) == 10_000 and model.new_ids(0) == []
+    assert len(set(ids)) == len(ids)
+    assert ids == sorted(ids), "one after the other, in that order, across calls"
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122)
+        assert str(parsed) == text
+    stamps = [uuid.UUID(text).int >> 80 for text in ids]
+    assert before <= stamps[0] <= stamps[-1] <= after + 10
+    assert len({text[-12:] for text in ids}) == len(ids)
+    # Every variant bit pattern of the random part is 0b10, whatever the random byte was.
+    assert {text[19] for text in bulk} <= set("89ab") and len({text[19] for text in bulk}) == 4
+
+
 def test_rows_made_on_several_machines_get_uuid_ids():
     now = dt.datetime(2020, 1, 1, 12, 0)
     objects = [
