@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow lint bench deps screenshots clean
+.PHONY: run test test-slow lint bench deps screenshots icons clean
 
 run: deps $(STAMP)
 	$(BIN)/fsm-desktop --demo
@@ -46,6 +46,10 @@ screenshots: deps $(STAMP)
 	$(BIN)/fsm-desktop demo --db shots/demo.fsm --citizens 600 --seed 1 --force
 	xvfb-run -a -s '-screen 0 1366x768x24' $(BIN)/fsm-desktop --db shots/demo.fsm --size 1366x768 --screenshot shots/main-1366x768.png
 	xvfb-run -a -s '-screen 0 1920x1080x24' $(BIN)/fsm-desktop --db shots/demo.fsm --size 1920x1080 --screenshot shots/main-1920x1080.png
+
+# The program's icon in every size (resources/icons) from its SVG; committed, run after a change.
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info shots bench/.cache
