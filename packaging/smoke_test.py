@@ -9,14 +9,16 @@ the folder. Checks, in order:
 
 1. ``--version`` prints the package's version;
 2. ``demo --db X`` makes a demo project;
-3. the window on the board, offscreen, saved with ``--screenshot``: a picture of the window's
-   size, with text drawn (many colours), the navigation bar and the board's cards in their
-   colours; Qt's translator looked in the folder's own translations, where qtbase_da.qm is;
+3. the window on each page, offscreen, saved with ``--screenshot``: pictures of the window's
+   size, with text drawn (many colours), the navigation bar, the board's cards and the Mål
+   chart (matplotlib, numpy) in their colours; Qt's translator looked in the folder's own
+   translations, where qtbase_da.qm is;
 4. ``measures --format json`` gives JSON with a row per measure;
 5. ``export`` writes the status sheet, which openpyxl opens;
 6. Qt's own buttons are Danish: the bundled qtbase_da.qm translates "Cancel" to "Annuller";
 7. the resources are there (templates, style sheet, icons) and licenses/ holds the notices:
-   each of the project's notice files and, per bundled Python package, its licence files.
+   each of the project's notice files and, per bundled Python package, its licence files;
+8. the program logged no error in all this.
 
 Each step prints one line; the first failure stops with exit code 1. Personal data: none, the
 demo is invented."""
@@ -35,11 +37,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "fsm-desktop"
 SIZE = (1366, 768)
-#: The navigation bar's background, and two of the board's card colours (a card changed since
-#: the last meeting, a late contact's text): a window without its style sheet or without the
-#: board has none of them.
-NAV = (0x1F, 0x2A, 0x3A)
-BOARD = {"changed card": (0xFF, 0xF8, 0xD6), "late contact": (0xB3, 0x26, 0x1E)}
+#: The navigation bar's background: a window without its style sheet has none of it.
+NAV = ("the navigation bar", (0x1F, 0x2A, 0x3A), SIZE[0] * SIZE[1] // 20)
+#: What each page screenshotted must show, in pixels of exact colours (name, RGB, at least):
+#: the board's cards (one changed since the last meeting, a late contact's text); the Mål
+#: page's chart (the share's line, the best period's ring), drawn by matplotlib with numpy.
+#: The other pages are opened too: what fails there is in the log, which must have no error.
+PAGES: dict[str, tuple[tuple[str, tuple[int, int, int], int], ...]] = {
+    "tavle": (
+        NAV,
+        ("a card changed since the meeting", (0xFF, 0xF8, 0xD6), 200),
+        ("a late contact", (0xB3, 0x26, 0x1E), 200),
+    ),
+    "maal": (
+        NAV,
+        ("the chart's share line", (0x2F, 0x6F, 0xCA), 400),
+        ("the chart's best period", (0xC2, 0x5E, 0x00), 100),
+    ),
+    **dict.fromkeys(("borgere", "stepup", "statusskema", "medarbejdere", "import"), (NAV,)),
+}
 
 
 class Failed(Exception):
@@ -111,21 +127,21 @@ def check_demo(folder: Path, env: dict[str, str], db: Path) -> str:
     return f"demo: {result.stdout.strip()} ({seconds:.1f} s)"
 
 
-def check_screenshot(folder: Path, env: dict[str, str], db: Path, png: Path) -> str:
+def check_screenshot(folder: Path, env: dict[str, str], db: Path, png: Path, page: str) -> str:
     size = "{}x{}".format(*SIZE)
     result, seconds = _run(
-        folder, env, "--db", str(db), "--page", "tavle", "--size", size, "--screenshot", str(png)
+        folder, env, "--db", str(db), "--page", page, "--size", size, "--screenshot", str(png)
     )
     if not png.is_file():
         raise Failed(f"--screenshot wrote no {png}")
-    colours = judge_board_picture(png, SIZE)
+    colours = judge_picture(png, SIZE, page)
     _check_translator_folder(folder, result.stderr)
-    return f"screenshot: {png} {size}, {colours} colours, the board shown ({seconds:.1f} s)"
+    return f"screenshot of {page}: {png} {size}, {colours} colours, as it should ({seconds:.1f} s)"
 
 
-def judge_board_picture(png: Path, size: tuple[int, int]) -> int:
-    """Whether ``png`` is the main window on the board: the window's size, text drawn (many
-    colours), the navigation bar's colour and the board cards' colours. Its colour count."""
+def judge_picture(png: Path, size: tuple[int, int], page: str) -> int:
+    """Whether ``png`` is the main window showing ``page`` as it should: the window's size,
+    text drawn (many colours), and the colours of :data:`PAGES`. Its colour count."""
     from PIL import Image
 
     with Image.open(png) as image:
@@ -136,11 +152,12 @@ def judge_board_picture(png: Path, size: tuple[int, int]) -> int:
     counts = {rgb: n for n, rgb in picture.getcolors(pixels) or []}
     if len(counts) < 500:
         raise Failed(f"the screenshot has {len(counts)} colours: no text drawn? ({png})")
-    if counts.get(NAV, 0) < pixels // 20:
-        raise Failed(f"the screenshot lacks the navigation bar's colour #1f2a3a ({png})")
-    for what, rgb in BOARD.items():
-        if counts.get(rgb, 0) < 200:
-            raise Failed(f"the screenshot shows no board: no {what} colour ({png})")
+    for what, rgb, least in PAGES[page]:
+        if counts.get(rgb, 0) < least:
+            raise Failed(
+                "the screenshot of {} lacks {} (#{:02x}{:02x}{:02x}: {} pixels, not {}) "
+                "({})".format(page, what, *rgb, counts.get(rgb, 0), least, png)
+            )
     return len(counts)
 
 
@@ -255,6 +272,16 @@ def check_contents(folder: Path) -> str:
     )
 
 
+def check_log(home: Path) -> str:
+    """The program's log (in the user's data folder, here the scratch home) has no error: a
+    page that failed (a library that would not load) says "could not" on screen and logs why."""
+    logs = sorted(home.rglob("fsm-desktop.log"))
+    text = "\n".join(log.read_text("utf-8", errors="replace") for log in logs)
+    if " ERROR " in text or " CRITICAL " in text or "Traceback" in text:
+        raise Failed(f"the program logged errors:\n{text[-4000:]}")
+    return f"log: no errors ({len(logs)} file(s), {len(text)} characters)"
+
+
 def size_of(folder: Path) -> tuple[int, int]:
     """Bytes and files in ``folder``."""
     total = files = 0
@@ -277,11 +304,15 @@ def run(folder: Path, out: Path) -> None:
         steps = (
             lambda: check_version(folder, env),
             lambda: check_demo(folder, env, db),
-            lambda: check_screenshot(folder, env, db, out / "board.png"),
+            *(
+                lambda page=page: check_screenshot(folder, env, db, out / f"{page}.png", page)
+                for page in PAGES
+            ),
             lambda: check_measures(folder, env, db),
             lambda: check_export(folder, env, db, out / "status.xlsx"),
             lambda: check_qt_danish(folder),
             lambda: check_contents(folder),
+            lambda: check_log(home),
         )
         for step in steps:  # each line as soon as its step passed
             print(f"  ok  {step()}", flush=True)
