@@ -13,7 +13,8 @@ the folder. Checks, in order:
    size, with text drawn (many colours), the navigation bar, the board's cards and the Mål
    chart (matplotlib, numpy) in their colours; Qt's translator looked in the folder's own
    translations, where qtbase_da.qm is;
-4. ``measures --format json`` gives JSON with a row per measure;
+4. ``measures --format json`` gives JSON with a row per measure; a demo written with a
+   password (SQLCipher) is encrypted, read with it and refused without it;
 5. ``export`` writes the status sheet, which openpyxl opens;
 6. Qt's own buttons are Danish: the bundled qtbase_da.qm translates "Cancel" to "Annuller";
 7. the resources are there (templates, style sheet, icons) and licenses/ holds the notices:
@@ -94,6 +95,7 @@ def _run(folder: Path, env: dict[str, str], *args: str, timeout: int = 120):
     result = subprocess.run(
         [str(executable(folder)), *args],
         env=env,
+        stdin=subprocess.DEVNULL,  # never a password prompt
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -178,6 +180,37 @@ def _check_translator_folder(folder: Path, stderr: str) -> None:
         raise Failed(f"no qtbase_da.qm in {where}, where the program looks")
     if "were not found" in stderr:
         raise Failed(f"the program did not load Qt's Danish texts:\n{stderr[-2000:]}")
+
+
+def check_encrypted(folder: Path, env: dict[str, str], db: Path) -> str:
+    """SQLCipher (and the OpenSSL inside sqlcipher3) in the bundle: a demo written with a
+    password is not readable as SQLite, opens with the password and is refused without it."""
+    keyed = {**env, "FSM_PASSWORD": "røgtest med fire ord"}
+    _, seconds = _run(folder, keyed, "demo", "--db", str(db), "--citizens", "50", "--force")
+    if db.read_bytes()[:16] == b"SQLite format 3\x00":
+        raise Failed(f"demo with FSM_PASSWORD wrote a plain SQLite file: {db}")
+    result, _ = _run(folder, keyed, "measures", "--db", str(db), "--format", "json")
+    json.loads(result.stdout)
+    refused = subprocess.run(
+        [str(executable(folder)), "measures", "--db", str(db)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=120,
+        check=False,
+    )
+    if refused.returncode != 2 or not refused.stderr.strip():
+        raise Failed(
+            f"an encrypted project opened without its password: exit {refused.returncode}, "
+            f"{refused.stderr.strip()!r}"
+        )
+    return (
+        f"encrypted: demo with a password, measures read it, refused without one "
+        f"({refused.stderr.strip()[:80]}) ({seconds:.1f} s)"
+    )
 
 
 def check_measures(folder: Path, env: dict[str, str], db: Path) -> str:
@@ -309,6 +342,7 @@ def run(folder: Path, out: Path) -> None:
                 for page in PAGES
             ),
             lambda: check_measures(folder, env, db),
+            lambda: check_encrypted(folder, env, home / "krypteret.fsm"),
             lambda: check_export(folder, env, db, out / "status.xlsx"),
             lambda: check_qt_danish(folder),
             lambda: check_contents(folder),
