@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow lint bench deps screenshots clean
+.PHONY: run test test-slow lint bench deps screenshots dist dist-env icons clean
 
 run: deps $(STAMP)
 	$(BIN)/fsm-desktop --demo
@@ -47,5 +47,23 @@ screenshots: deps $(STAMP)
 	xvfb-run -a -s '-screen 0 1366x768x24' $(BIN)/fsm-desktop --db shots/demo.fsm --size 1366x768 --screenshot shots/main-1366x768.png
 	xvfb-run -a -s '-screen 0 1920x1080x24' $(BIN)/fsm-desktop --db shots/demo.fsm --size 1920x1080 --screenshot shots/main-1920x1080.png
 
+# The frozen program for people without Python: dist/fsm-desktop/ (PyInstaller, one folder, from
+# packaging/fsm-desktop.spec), then a smoke test of the built executable (packaging/smoke_test.py)
+# with the build time and the size. Built in its own environment, build/dist-venv, with the
+# package installed as a user gets it (not editable) and PySide6-Essentials as the only Qt binding.
+DIST_VENV := build/dist-venv
+
+dist: deps dist-env
+	env -u PYTHONPATH $(DIST_VENV)/bin/python packaging/build_dist.py
+
+dist-env:
+	@test -x $(DIST_VENV)/bin/python || $(PYTHON) -m venv $(DIST_VENV)
+	env -u PYTHONPATH $(DIST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	env -u PYTHONPATH $(DIST_VENV)/bin/python -m pip install --quiet '.[dist]'
+
+# The program's icon in every size (resources/icons) from its SVG; committed, run after a change.
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info shots bench/.cache
+	rm -rf $(VENV) build dist *.egg-info shots bench/.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     QTranslator,
 )
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from fsm_desktop import __version__
@@ -70,8 +72,25 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setStyle("Fusion")
     style = resources.files("fsm_desktop.resources").joinpath("style.qss").read_text("utf-8")
     app.setStyleSheet(style)
+    app.setWindowIcon(program_icon())
     _install_qt_danish(app)
     return app
+
+
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def program_icon() -> QIcon:
+    """The program's icon (resources/icons, rendered from fsm-desktop.svg by
+    packaging/make_icons.py) in every size it is drawn at, so no size is a scaled copy: the
+    title bar, the task bar and Alt+Tab each take the nearest."""
+    folder = resources.files("fsm_desktop.resources.icons")
+    icon = QIcon()
+    for size in ICON_SIZES:
+        pixmap = QPixmap()
+        if pixmap.loadFromData(folder.joinpath(f"fsm-desktop-{size}.png").read_bytes(), "PNG"):
+            icon.addPixmap(pixmap)
+    return icon
 
 
 _QT_DANISH = "fsm_qt_danish"
@@ -114,12 +133,25 @@ def _install_qt_danish(app: QApplication) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
     translator = QTranslator(app)
     translator.setObjectName(_QT_DANISH)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if load_qtbase_danish(translator, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+    app.installTranslator(QtDanishGaps(app))  # installed last, asked first
+
+
+def load_qtbase_danish(translator: QTranslator, folder: str) -> bool:
+    """Load Qt's Danish texts (qtbase_da.qm) from ``folder`` into ``translator``. When they are
+    missing (a build that left them out), the log says so: the program works, but Qt's own
+    buttons say "Cancel"."""
     if translator.load(
         QLocale(QLocale.Language.Danish, QLocale.Country.Denmark), "qtbase", "_", folder
     ):
-        app.installTranslator(translator)
-    app.installTranslator(QtDanishGaps(app))  # installed last, asked first
+        return True
+    logging.getLogger("fsm_desktop").warning(
+        "Qt's Danish texts (qtbase_da.qm) were not found in %s: Qt's own buttons and "
+        "dialogs are in English",
+        folder,
+    )
+    return False
 
 
 @dataclass
