@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from version_helpers import pyproject_version
 
+from fsm_desktop.app import log_folder
+from fsm_desktop.logs import LOG_NAME
+from fsm_desktop.views.main import about
+from fsm_desktop.views.main.about import AboutDialog, licences
 from fsm_desktop.views.main.window import MainWindow
 
 
@@ -19,6 +24,22 @@ def window(app, qtbot, settings):
     yield win
     if win.project is not None:
         win.project.close()
+
+
+def _help_action(window: MainWindow, text: str):
+    help_menu = next(
+        a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Hjælp"
+    )
+    return next(a for a in help_menu.actions() if a.text().replace("&", "") == text)
+
+
+@pytest.fixture
+def about_dialog(window, qtbot):
+    _help_action(window, "Om FSM Desktop").trigger()
+    dialogs = [d for d in window.findChildren(AboutDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    qtbot.addWidget(dialogs[0])
+    return dialogs[0]
 
 
 # --- the start page ------------------------------------------------------------------------
@@ -92,3 +113,40 @@ def test_recent_projects_open_from_the_start_page(window, qtbot, small_project_p
     assert window.welcome.recent_box.isVisible()
     qtbot.mouseClick(buttons[1], Qt.MouseButton.LeftButton)
     assert window.project is not None and window.project.path == small_project_path
+
+
+# --- Om FSM Desktop -------------------------------------------------------------------------
+
+
+def test_about_shows_the_pyproject_version(about_dialog):
+    assert about_dialog.windowTitle() == "Om FSM Desktop"
+    assert about_dialog.version_label.text() == pyproject_version()
+    assert f"FSM Desktop {pyproject_version()}" in [
+        label.text() for label in about_dialog.findChildren(type(about_dialog.version_label))
+    ]
+
+
+def test_about_shows_the_log_file_where_the_program_writes_it(about_dialog, monkeypatch):
+    expected = log_folder() / LOG_NAME
+    assert about_dialog.log_label.text() == str(expected)
+    assert about_dialog.folder_label.text() == str(log_folder())
+    opened = []
+    monkeypatch.setattr(about, "open_folder", lambda folder: opened.append(folder))
+    about_dialog.open_log_button.click()
+    assert opened == [log_folder()]
+
+
+def test_about_lists_every_bundled_library_and_shows_its_text(about_dialog):
+    tree = about_dialog.licence_list
+    rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    assert [(r.text(0), r.text(2)) for r in rows] == [(e.name, e.licence) for e in licences()]
+    names = " ".join(r.text(0) for r in rows)
+    for library in ("Qt", "matplotlib", "openpyxl", "NumPy", "Pillow", "sqlite-utils"):
+        assert library in names
+    assert about_dialog.licence_text.toPlainText() == ""
+    qt = next(r for r in rows if r.text(0).startswith("Qt"))
+    tree.setCurrentItem(qt)
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in about_dialog.licence_text.toPlainText()
+    numpy = next(r for r in rows if r.text(0) == "NumPy")
+    tree.setCurrentItem(numpy)
+    assert "NumPy" in about_dialog.licence_text.toPlainText()
