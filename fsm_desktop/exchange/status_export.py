@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fsm_desktop import __version__
 from fsm_desktop.domain.danish import count, date_dots, kroner, number, percent
 from fsm_desktop.domain.measures import (
     MeasureResult,
@@ -147,8 +148,8 @@ def _page(
     ws, initiative: Initiative, sheet: StatusSheet, printed: dt.date, title: str = ""
 ) -> None:
     """A4 landscape at :data:`SCALE` (not fitted: a fitted 25-month sheet prints at 48 %), the
-    initiative and the period in the page header, the sheet's ``title`` (its name) and the page
-    number in the footer."""
+    initiative and the period in the page header, the sheet's ``title`` (its name), the program's
+    version and the page number in the footer."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.scale = SCALE
@@ -168,8 +169,10 @@ def _page(
             part.size = 9
     for footer in (ws.oddFooter, ws.evenFooter):
         footer.left.text = _escape(title or ws.title)
+        # Which program wrote the sheet: a question about a figure starts from its version.
+        footer.center.text = _escape(f"FSM Desktop {__version__}")
         footer.right.text = "Side &P af &N"
-        footer.left.size = footer.right.size = 9
+        footer.left.size = footer.center.size = footer.right.size = 9
     # Excel scales the header and footer with the sheet unless told not to: 9 pt stays 9 pt.
     ws.HeaderFooter.scaleWithDoc = False
 

@@ -17,6 +17,14 @@ def test_version(env):
     assert result.stdout.strip() == f"fsm-desktop {__version__}"
 
 
+def test_version_is_the_one_in_pyproject(env):
+    """One version number, pyproject.toml's: --version prints it."""
+    from version_helpers import pyproject_version
+
+    result = run(env, "--version")
+    assert result.stdout.strip() == f"fsm-desktop {pyproject_version()}"
+
+
 def test_help_lists_every_subcommand(env):
     result = run(env, "--help")
     assert result.returncode == 0

@@ -431,3 +431,15 @@ def test_payout_says_ikke_udlost_where_money_was_not_released(demos, tmp_path):
         if met == "nej":
             assert amount == "ikke udløst"
             assert note.endswith(" kr. i spil, til indsatsen slutter"), note
+
+
+def test_every_printed_page_names_the_program_and_its_version(demos, tmp_path):
+    """The footer's middle says which version wrote the sheet (pyproject.toml's number)."""
+    from version_helpers import pyproject_version
+
+    out, *_ = _export(demos["fsm2"], tmp_path)
+    workbook = load_workbook(out)
+    for ws in workbook.worksheets:
+        for footer in (ws.oddFooter, ws.evenFooter):
+            assert footer.center.text == f"FSM Desktop {pyproject_version()}", ws.title
+            assert footer.right.text == "Side &P af &N"

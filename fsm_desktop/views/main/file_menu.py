@@ -4,12 +4,10 @@ About box."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QMessageBox,
-)
 
 from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
@@ -18,6 +16,9 @@ from fsm_desktop.views.kit import file_dialogs
 from fsm_desktop.views.kit.messages import log
 from fsm_desktop.views.main.base import MainWindowBase
 from fsm_desktop.views.main.new_project_dialog import NewProjectDialog
+
+if TYPE_CHECKING:
+    from fsm_desktop.views.main.about import AboutDialog
 
 DEMO_FILE = "demo.fsm"
 
@@ -241,14 +242,11 @@ class FileMenu(MainWindowBase):
         self.statusBar().showMessage(self.tr("Adgangskoden er skiftet."), 8000)
         return True
 
-    def about(self) -> None:
-        from fsm_desktop import __version__
+    def about(self) -> AboutDialog:
+        """Hjælp → Om FSM Desktop (not modal, as the guide)."""
+        from fsm_desktop.views.main.about import AboutDialog
 
-        QMessageBox.about(
-            self,
-            self.tr("Om FSM Desktop"),
-            self.tr(
-                "FSM Desktop {version}\n\nFølg en beskæftigelsesindsats måned for måned: tavlen, "
-                "step-up, resultatkravene og statusskemaet – også uden netværk."
-            ).format(version=__version__),
-        )
+        dialog = AboutDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog

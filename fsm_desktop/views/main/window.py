@@ -181,6 +181,7 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
         help_menu.addSeparator()
         help_menu.addAction(self.tr("&Om FSM Desktop"), self.about)
         self._rebuild_recent_menu()
+        self.welcome.use_actions(self.new_action, self.open_action, self.demo_action)
 
     def show_guide(self) -> GuideDialog:
         """Hjælp → Vejledning (not modal: it can stay open beside the window)."""
@@ -367,6 +368,7 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
         )
         if project is None:
             self.setWindowTitle("FSM Desktop")
+            self.welcome.show_recent(self.recent_files())
             self.stack.setCurrentWidget(self.welcome)
             self.nav.clearSelection()
             self.status_label.setText(self.tr("Intet projekt åbent"))
