@@ -21,6 +21,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import warnings
 import zipfile
@@ -91,7 +92,13 @@ def _sheet(title: str, numbered: Iterable[tuple[int, Sequence]]) -> SourceTable:
     rows: list[tuple[int, tuple]] = []
     for number_, cells in numbered:
         row = tuple(cells)
-        if not row or _is_blank(row):
+        if not row:
+            continue
+        last = row[-1]
+        if header is not None and last is not None and (type(last) is not str or last.strip()):
+            rows.append((number_, row))  # neither blank nor with empty cells at its end
+            continue
+        if _is_blank(row):
             continue
         if header is None:
             header = ["" if cell is None else str(cell).strip() for cell in _trim(row)]
@@ -813,18 +820,20 @@ def _read_workbook(
                     height=height,
                     pad=pad,
                     fixes=errors.get(name, {}),
-                ) -> Iterator[tuple[int, list]]:
-                    for number_, row in enumerate(sheet.iter_rows(), start=1):
-                        if number_ % STEP == 0:
-                            if cancelled():
-                                raise ImportCancelled()
-                            if progress is not None:
-                                progress(base + 1000 * number_ // height, expected)
-                        values = pad + _values(row) if pad else _values(row)
-                        fix = fixes.get(number_ - 1) if fixes else None
-                        if fix:
-                            values = _with_errors(values, fix)
-                        yield number_, values
+                ) -> Iterator[tuple[int, Sequence]]:
+                    number_ = 0
+                    for batch in _batches(sheet.iter_rows(), len(pad)):
+                        for values in batch:
+                            number_ += 1
+                            if number_ % STEP == 0:
+                                if cancelled():
+                                    raise ImportCancelled()
+                                if progress is not None:
+                                    progress(base + 1000 * number_ // height, expected)
+                            fix = fixes.get(number_ - 1) if fixes else None
+                            if fix:
+                                values = _with_errors(values, fix)
+                            yield number_, values
 
                 tables.append(_sheet(name, numbered()))
             except BaseException as exc:
@@ -898,7 +907,50 @@ def _values(row: list) -> list:
     ]
 
 
-def _with_errors(values: list, errors: dict[int, str]) -> list:
+class _Cells(dict):
+    """Cells as openpyxl gives them, by calamine's value: each distinct value converted once
+    (a date or a number of hours repeats thousands of times in an extract)."""
+
+    def __missing__(self, cell: object) -> object:
+        self[cell] = value = _values((cell,))[0]
+        return value
+
+
+#: The types of calamine's values that no value of another type equals: a column of only
+#: these is converted through _Cells (True == 1 == 1.0, and 10**16 == 1e16, are converted
+#: differently, so a column with a bool or an int is converted cell by cell).
+_DISTINCT = frozenset((str, float, dt.date, dt.datetime, dt.time, dt.timedelta))
+#: Rows converted at a time, column by column.
+_BATCH = 2000
+
+
+def _batches(rows: Iterator[list], pad: int) -> Iterator[Iterable[Sequence]]:
+    """calamine's rows as openpyxl gives them (:func:`_values`), in batches, each row after
+    ``pad`` empty cells: converted column by column, a column of text without an empty cell
+    not at all, and a column empty in every row of the batch left off at the row's end (as
+    :func:`_trim` would)."""
+    cells = _Cells()
+    while batch := list(itertools.islice(rows, _BATCH)):
+        if len({len(row) for row in batch}) != 1:
+            yield ([None] * pad + _values(row) for row in batch)
+            continue
+        columns: list[Sequence] = []
+        for column in zip(*batch):
+            kinds = set(map(type, column))
+            if kinds == {str} and "" not in column:
+                columns.append(column)
+            elif kinds <= _DISTINCT:
+                columns.append(list(map(cells.__getitem__, column)))
+            else:
+                columns.append(_values(column))
+        while columns and columns[-1].count(None) == len(batch):
+            columns.pop()
+        if pad:
+            columns[:0] = [(None,) * len(batch)] * pad
+        yield zip(*columns) if columns else [()] * len(batch)
+
+
+def _with_errors(values: Sequence, errors: dict[int, str]) -> list:
     """A row with its error cells' text where calamine gave an empty cell."""
     values = list(values)
     for column, text in errors.items():
