@@ -329,23 +329,23 @@ def _furthest(data: bytes, odd: bool, rows: int, columns: int) -> tuple[int, int
     searches = 0
     at = 0
     while True:
-        beyond = re.compile(prefix + _above(_column_letters(columns), 65, 90, 3) + b"[0-9]").search(
-            data, at
-        )
+        beyond = re.compile(
+            prefix + b"(" + _above(_column_letters(columns), 65, 90, 3) + b")[0-9]"
+        ).search(data, at)
         if beyond is None:
             break
         searches += 1
         if searches > _SEARCHES:
-            letters = set(column_ref.findall(data))
-            columns = max(columns, _column_number(max(letters, key=lambda c: (len(c), c))))
+            every = set(column_ref.findall(data))
+            columns = max(columns, _column_number(max(every, key=lambda c: (len(c), c))))
             break
-        columns = max(columns, _column_number(column_ref.match(data, beyond.start()).group(1)))
+        columns = max(columns, _column_number(beyond.group(1)))
         at = beyond.end()
     searches = 0
     at = 0
     while True:
         beyond = re.compile(
-            prefix + b"[A-Z]{0,3}" + _above(str(rows).encode(), 48, 57, 7) + quote
+            prefix + b"[A-Z]{0,3}(" + _above(str(rows).encode(), 48, 57, 7) + b")" + quote
         ).search(data, at)
         if beyond is None:
             break
@@ -353,7 +353,7 @@ def _furthest(data: bytes, odd: bool, rows: int, columns: int) -> tuple[int, int
         if searches > _SEARCHES:
             rows = max(rows, max(map(int, set(row_ref.findall(data)))))
             break
-        rows = max(rows, int(row_ref.match(data, beyond.start()).group(1)))
+        rows = max(rows, int(beyond.group(1)))
         at = beyond.end()
     return rows, columns
 
@@ -890,7 +890,7 @@ def _encrypted_ooxml(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in data
 
 
-def _values(row: list) -> list:
+def _values(row: Sequence) -> list:
     """A row's cells as openpyxl gives them (and the reader before calamine did): calamine
     gives "" for an empty cell (None), a float for every number of an .xlsx (an int when whole,
     as openpyxl reads "2"), and a date for a date cell without a time (a datetime at
@@ -907,7 +907,7 @@ def _values(row: list) -> list:
     ]
 
 
-class _Cells(dict):
+class _Cells(dict[object, object]):
     """Cells as openpyxl gives them, by calamine's value: each distinct value converted once
     (a date or a number of hours repeats thousands of times in an extract)."""
 
