@@ -21,6 +21,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import warnings
 import zipfile
@@ -91,7 +92,13 @@ def _sheet(title: str, numbered: Iterable[tuple[int, Sequence]]) -> SourceTable:
     rows: list[tuple[int, tuple]] = []
     for number_, cells in numbered:
         row = tuple(cells)
-        if not row or _is_blank(row):
+        if not row:
+            continue
+        last = row[-1]
+        if header is not None and last is not None and (type(last) is not str or last.strip()):
+            rows.append((number_, row))  # neither blank nor with empty cells at its end
+            continue
+        if _is_blank(row):
             continue
         if header is None:
             header = ["" if cell is None else str(cell).strip() for cell in _trim(row)]
@@ -257,14 +264,22 @@ def _zip_kind(path: Path) -> str:
 #: As every writer spells them (r="A1"), found fast by their literal start; any other
 #: spelling XML allows (r='A1', r = "A1") goes to the slower pair. Line breaks and tabs are
 #: made spaces first, so that a reference after one is found by the fast pair too.
-_COLUMN_REF = re.compile(rb' r="([A-Z]{1,3})[0-9]')
-_ROW_REF = re.compile(rb' r="[A-Z]{0,3}([0-9]{1,7})"')
-_ANY_COLUMN_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})[0-9]""")
-_ANY_ROW_REF = re.compile(rb"""\sr\s*=\s*["'][A-Z]{0,3}([0-9]{1,7})["']""")
+_FAST_REF = rb' r="'
+_ANY_REF = rb"""\sr\s*=\s*["']"""
+_COLUMN_REF = re.compile(_FAST_REF + rb"([A-Z]{1,3})[0-9]")
+_ROW_REF = re.compile(_FAST_REF + rb'[A-Z]{0,3}([0-9]{1,7})"')
+_ANY_COLUMN_REF = re.compile(_ANY_REF + rb"([A-Z]{1,3})[0-9]")
+_ANY_ROW_REF = re.compile(_ANY_REF + rb"""[A-Z]{0,3}([0-9]{1,7})["']""")
 _ANY_ERROR = re.compile(rb"""\st\s*=\s*["']e["']""")
 _SPACES = bytes.maketrans(b"\t\r\n", b"   ")
 #: Bytes of a sheet's XML looked at at a time by the check before calamine reads it.
 _CHUNK = 1 << 23
+#: Where a block's widest and furthest references are looked for first: its start (a
+#: header row is often the widest) and its end (rows come in order).
+_EDGE = 1 << 16
+#: Searches for a reference beyond the largest found so far, per block, before the block's
+#: references are all read (a sheet whose cells are out of order).
+_SEARCHES = 8
 
 
 def _column_number(letters: bytes) -> int:
@@ -272,6 +287,75 @@ def _column_number(letters: bytes) -> int:
     for ch in letters:
         found = found * 26 + ch - 64
     return found
+
+
+def _column_letters(number_: int) -> bytes:
+    letters = b""
+    while number_:
+        number_, rest = divmod(number_ - 1, 26)
+        letters = bytes((65 + rest,)) + letters
+    return letters
+
+
+def _above(value: bytes, low: int, high: int, longest: int) -> bytes:
+    """A pattern for a run of the characters low…high, at most ``longest`` long, that is more
+    than ``value`` (digits without leading zeros, or column letters): longer, or as long and
+    higher at its first difference. It may match more (a number with leading zeros), never
+    less: a reference it misses is not more than ``value``."""
+    any_ = b"[%c-%c]" % (low, high)
+    choices = [any_ + b"{%d,%d}" % (len(value) + 1, longest)] if len(value) < longest else []
+    for at, ch in enumerate(value):
+        if ch < high:
+            rest = len(value) - at - 1
+            choices.append(re.escape(value[:at]) + b"[%c-%c]" % (ch + 1, high) + (any_ * rest))
+    return b"(?:" + b"|".join(choices) + b")" if choices else b"(?!)"
+
+
+def _furthest(data: bytes, odd: bool, rows: int, columns: int) -> tuple[int, int]:
+    """The largest row number and column in ``data``'s references, at least rows and columns.
+    Found without reading every reference: the largest at the block's edges, then a search
+    for any beyond them (none, for a sheet in order); only a block whose references are out
+    of order past _SEARCHES finds is read reference by reference."""
+    column_ref, row_ref = (_ANY_COLUMN_REF, _ANY_ROW_REF) if odd else (_COLUMN_REF, _ROW_REF)
+    prefix = _ANY_REF if odd else _FAST_REF
+    quote = rb"""["']""" if odd else b'"'
+    for edge in (data[:_EDGE], data[-_EDGE:]):
+        letters = column_ref.findall(edge)
+        if letters:
+            columns = max(columns, _column_number(max(letters, key=lambda c: (len(c), c))))
+        numbers = row_ref.findall(edge)
+        if numbers:
+            rows = max(rows, max(map(int, numbers)))
+    searches = 0
+    at = 0
+    while True:
+        beyond = re.compile(
+            prefix + b"(" + _above(_column_letters(columns), 65, 90, 3) + b")[0-9]"
+        ).search(data, at)
+        if beyond is None:
+            break
+        searches += 1
+        if searches > _SEARCHES:
+            every = set(column_ref.findall(data))
+            columns = max(columns, _column_number(max(every, key=lambda c: (len(c), c))))
+            break
+        columns = max(columns, _column_number(beyond.group(1)))
+        at = beyond.end()
+    searches = 0
+    at = 0
+    while True:
+        beyond = re.compile(
+            prefix + b"[A-Z]{0,3}(" + _above(str(rows).encode(), 48, 57, 7) + b")" + quote
+        ).search(data, at)
+        if beyond is None:
+            break
+        searches += 1
+        if searches > _SEARCHES:
+            rows = max(rows, max(map(int, set(row_ref.findall(data)))))
+            break
+        rows = max(rows, int(beyond.group(1)))
+        at = beyond.end()
+    return rows, columns
 
 
 def _check_xlsx(path: Path) -> bool:
@@ -288,19 +372,16 @@ def _check_xlsx(path: Path) -> bool:
             with archive.open(info) as fh:
                 while block := fh.read(_CHUNK):
                     # A reference cut by the block's end is found whole in the next one.
-                    data = (tail + block).translate(_SPACES)
+                    data = tail + block
+                    if b"\n" in data or b"\r" in data or b"\t" in data:
+                        data = data.translate(_SPACES)
                     tail = data[-40:]
-                    odd = b"='" in data or b" =" in data or b"= " in data
+                    # Any "=" not followed by '"' (r='A1', r= "A1"), or one after a space.
+                    odd = data.count(b"=") != data.count(b'="') or b" =" in data
                     errors = errors or (
                         _ANY_ERROR.search(data) is not None if odd else b' t="e"' in data
                     )
-                    letters = set((_ANY_COLUMN_REF if odd else _COLUMN_REF).findall(data))
-                    if letters:
-                        widest = max(letters, key=lambda col: (len(col), col))
-                        columns = max(columns, _column_number(widest))
-                    numbers = set((_ANY_ROW_REF if odd else _ROW_REF).findall(data))
-                    if numbers:
-                        rows = max(rows, max(map(int, numbers)))
+                    rows, columns = _furthest(data, odd, rows, columns)
             if rows * columns > MAX_CELLS:
                 raise _too_many_cells(path, _sheet_of(path, name), rows, columns)
     return errors
@@ -739,18 +820,20 @@ def _read_workbook(
                     height=height,
                     pad=pad,
                     fixes=errors.get(name, {}),
-                ) -> Iterator[tuple[int, list]]:
-                    for number_, row in enumerate(sheet.iter_rows(), start=1):
-                        if number_ % STEP == 0:
-                            if cancelled():
-                                raise ImportCancelled()
-                            if progress is not None:
-                                progress(base + 1000 * number_ // height, expected)
-                        values = pad + _values(row) if pad else _values(row)
-                        fix = fixes.get(number_ - 1) if fixes else None
-                        if fix:
-                            values = _with_errors(values, fix)
-                        yield number_, values
+                ) -> Iterator[tuple[int, Sequence]]:
+                    number_ = 0
+                    for batch in _batches(sheet.iter_rows(), len(pad)):
+                        for values in batch:
+                            number_ += 1
+                            if number_ % STEP == 0:
+                                if cancelled():
+                                    raise ImportCancelled()
+                                if progress is not None:
+                                    progress(base + 1000 * number_ // height, expected)
+                            fix = fixes.get(number_ - 1) if fixes else None
+                            if fix:
+                                values = _with_errors(values, fix)
+                            yield number_, values
 
                 tables.append(_sheet(name, numbered()))
             except BaseException as exc:
@@ -807,7 +890,7 @@ def _encrypted_ooxml(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in data
 
 
-def _values(row: list) -> list:
+def _values(row: Sequence) -> list:
     """A row's cells as openpyxl gives them (and the reader before calamine did): calamine
     gives "" for an empty cell (None), a float for every number of an .xlsx (an int when whole,
     as openpyxl reads "2"), and a date for a date cell without a time (a datetime at
@@ -824,7 +907,50 @@ def _values(row: list) -> list:
     ]
 
 
-def _with_errors(values: list, errors: dict[int, str]) -> list:
+class _Cells(dict[object, object]):
+    """Cells as openpyxl gives them, by calamine's value: each distinct value converted once
+    (a date or a number of hours repeats thousands of times in an extract)."""
+
+    def __missing__(self, cell: object) -> object:
+        self[cell] = value = _values((cell,))[0]
+        return value
+
+
+#: The types of calamine's values that no value of another type equals: a column of only
+#: these is converted through _Cells (True == 1 == 1.0, and 10**16 == 1e16, are converted
+#: differently, so a column with a bool or an int is converted cell by cell).
+_DISTINCT = frozenset((str, float, dt.date, dt.datetime, dt.time, dt.timedelta))
+#: Rows converted at a time, column by column.
+_BATCH = 2000
+
+
+def _batches(rows: Iterator[list], pad: int) -> Iterator[Iterable[Sequence]]:
+    """calamine's rows as openpyxl gives them (:func:`_values`), in batches, each row after
+    ``pad`` empty cells: converted column by column, a column of text without an empty cell
+    not at all, and a column empty in every row of the batch left off at the row's end (as
+    :func:`_trim` would)."""
+    cells = _Cells()
+    while batch := list(itertools.islice(rows, _BATCH)):
+        if len({len(row) for row in batch}) != 1:
+            yield ([None] * pad + _values(row) for row in batch)
+            continue
+        columns: list[Sequence] = []
+        for column in zip(*batch):
+            kinds = set(map(type, column))
+            if kinds == {str} and "" not in column:
+                columns.append(column)
+            elif kinds <= _DISTINCT:
+                columns.append(list(map(cells.__getitem__, column)))
+            else:
+                columns.append(_values(column))
+        while columns and columns[-1].count(None) == len(batch):
+            columns.pop()
+        if pad:
+            columns[:0] = [(None,) * len(batch)] * pad
+        yield zip(*columns) if columns else [()] * len(batch)
+
+
+def _with_errors(values: Sequence, errors: dict[int, str]) -> list:
     """A row with its error cells' text where calamine gave an empty cell."""
     values = list(values)
     for column, text in errors.items():

@@ -842,16 +842,19 @@ class _Writer:
             ),
         )
         self._journal("period", "insert", map(list, map(attrgetter("id", "citizen_id"), periods)))
+        # New periods are noted per citizen, as new months of hours are ("virksomhedspraktik
+        # 03-02-2020 – 30-04-2020; mentor …", by start): an extract brings five or more per
+        # citizen. Changed periods get a row each, old → new.
         self._write_audit(
             (
                 "period",
-                p.id,
-                p.citizen_id,
-                "",
+                citizen_id,
+                citizen_id,
+                "forløb",
                 None,
-                f"{PERIOD_LABELS[p.kind]} {_dk(p.start)} – {_dk(p.end)}",
+                "; ".join(f"{PERIOD_LABELS[p.kind]} {_dk(p.start)} – {_dk(p.end)}" for p in group),
             )
-            for p in periods
+            for citizen_id, group in itertools.groupby(periods, key=attrgetter("citizen_id"))
         )
 
     def _update_periods(self, updated: Sequence[tuple[Period, Period]]) -> None:

@@ -303,3 +303,21 @@ def test_error_cells_in_any_spelling_go_to_openpyxl(tmp_path):
     assert spreadsheet._check_xlsx(path)
     (table,) = read_source(path)
     assert table.rows == [(2, ("#N/A",))]
+
+
+@pytest.mark.parametrize("searches", [0, 8])
+def test_a_far_reference_in_the_middle_of_a_long_sheet_is_found(tmp_path, monkeypatch, searches):
+    """The check reads a block's edges and then searches only for references beyond the
+    furthest found; one far cell among thousands in order, or many out of order, is found."""
+    monkeypatch.setattr(spreadsheet, "_EDGE", 200)
+    monkeypatch.setattr(spreadsheet, "_SEARCHES", searches)
+    rows = [
+        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="C{n}"><v>1</v></c></row>'
+        for n in range(1, 3000)
+    ]
+    rows[1000] = '<row r="1001"><c r="A1001"><v>1</v></c><c r="XFD1001"><v>2</v></c></row>'
+    rows[1500] = '<row r="900000"><c r="B900000"><v>1</v></c></row>'
+    rows[1600] = '<row r="20"><c r="D20"><v>1</v></c></row>'
+    path = _package(tmp_path, "".join(rows))
+    with pytest.raises(ImportFileError, match=r"900\.000 rækker og 16\.384 kolonner"):
+        spreadsheet._check_xlsx(path)

@@ -864,3 +864,32 @@ def test_the_tab_row_stays_put_when_the_header_rewraps(window, page, hans, qtbot
     assert long_goal.strip() in page.summary.toolTip()
     assert page.save()
     assert _tab_bar_y(page) == y
+
+
+def test_an_imports_new_periods_read_as_one_row_of_the_history(window, hans, qtbot, tmp_path):
+    """An import notes a citizen's new periods as one audit entry listing them (as it does
+    new months of hours); the Revisionslog shows it as one row."""
+    from import_helpers import fill_template
+
+    from fsm_desktop.exchange.importer import commit, prepare
+
+    path = fill_template(
+        tmp_path / "forloeb.xlsx",
+        periods=[
+            ("0101701234", "mentor", dt.date(2021, 7, 1), None, None),
+            ("0101701234", "virksomhedspraktik", dt.date(2021, 6, 1), dt.date(2021, 6, 30), None),
+        ],
+    )
+    prepared = prepare(window.project, path, as_of=dt.date(2021, 10, 31))
+    assert not prepared.plan.errors
+    commit(window.project, prepared)
+    register = window.stack.currentWidget()
+    citizen_window = register.open_citizen_id(hans.id)
+    qtbot.waitExposed(citizen_window)
+    newest = table_rows(citizen_window.audit_table)[0]
+    assert newest[2:] == [
+        "import",
+        "forløb",
+        "",
+        "virksomhedspraktik 01-06-2021 – 30-06-2021; mentor 01-07-2021 – i gang",
+    ]
