@@ -3,7 +3,7 @@ zoom."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QMainWindow
 
@@ -178,11 +178,7 @@ class BoardNavigation(BoardBase):
             return
         from fsm_desktop.views.citizens.window import CitizenWindow
 
-        window = CitizenWindow(self.project, card.citizen_id, self)
-        window.changed.connect(self.changed)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()  # beside the main window, which stays usable
-        self.citizen_window = window
+        CitizenWindow.open_beside(self, card.citizen_id)
 
     # --- meeting mode -------------------------------------------------------------------------------
     def set_meeting_mode(self, on: bool) -> None:

@@ -370,12 +370,7 @@ class CitizensPage(Page):
     def open_citizen_id(self, citizen_id: str):
         from fsm_desktop.views.citizens.window import CitizenWindow
 
-        window = CitizenWindow(self.project, citizen_id, self)
-        window.changed.connect(self.changed)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()  # beside the main window, which stays usable
-        self.citizen_window = window
-        return window
+        return CitizenWindow.open_beside(self, citizen_id)
 
 
 class _TypeToFilterTable(QTableView):

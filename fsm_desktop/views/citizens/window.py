@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -130,6 +130,19 @@ class CitizenWindow(
         self.reload()
         if project.read_only:
             self._make_read_only()
+
+    @classmethod
+    def open_beside(cls, page, citizen_id: str, changed=None) -> CitizenWindow:
+        """The citizen's window for a page (the board, the register, step-up, Mål, Statusskema):
+        shown beside the main window, which stays usable, and deleted when closed; what is saved
+        there goes to ``changed`` (the page's own ``changed`` signal by default), and the page
+        keeps it as ``citizen_window``."""
+        window = cls(page.project, citizen_id, page)
+        window.changed.connect(changed if changed is not None else page.changed)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        page.citizen_window = window
+        return window
 
     def _make_read_only(self) -> None:
         """A project open read-only: the page shows everything and changes nothing. Buttons

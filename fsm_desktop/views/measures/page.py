@@ -578,9 +578,4 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         from fsm_desktop.views.citizens.window import CitizenWindow
 
         assert self.project is not None, "a drill-down is only shown for a project"
-        window = CitizenWindow(self.project, citizen_id, self)
-        window.changed.connect(self.changed)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()
-        self.citizen_window = window
-        return window
+        return CitizenWindow.open_beside(self, citizen_id)

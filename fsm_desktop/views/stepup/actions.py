@@ -129,11 +129,7 @@ class StepUpActions(_PageBase):
             return
         from fsm_desktop.views.citizens.window import CitizenWindow
 
-        window = CitizenWindow(self.project, case.citizen_id, self)
-        window.changed.connect(self._citizen_saved)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()  # beside the main window, which stays usable
-        self.citizen_window = window
+        CitizenWindow.open_beside(self, case.citizen_id, self._citizen_saved)
 
     def _saved(self, changes: Changes) -> None:
         """A meeting or marking written here: told to the other pages, and read again here."""
