@@ -168,6 +168,12 @@ def _broken(path: Path, reason: str) -> ImportFileError:
 
 
 def _protected(path: Path) -> ImportFileError:
+    if path.suffix.lower() == ".ods":  # LibreOffice's own format: its way of removing it
+        return ImportFileError(
+            "Filen {path} er beskyttet med adgangskode. Åbn den i LibreOffice, vælg Filer → Gem "
+            "som, fjern fluebenet ved »Gem med adgangskode«, gem den, og importér den igen.",
+            path=str(path),
+        )
     return ImportFileError(
         "Filen {path} er beskyttet med adgangskode. Åbn den i Excel, fjern adgangskoden (Filer → "
         "Oplysninger → Beskyt projektmappe → Krypter med adgangskode: tom), gem den, og importér "

@@ -141,6 +141,8 @@ def test_a_workbook_protected_with_a_password_says_so(tmp_path, fmt):
     with pytest.raises(ImportFileError, match="beskyttet med adgangskode") as caught:
         read_source(path)
     assert str(path) in caught.value.message
+    # How to remove it, in the program that wrote the format.
+    assert ("LibreOffice" if fmt == "ods" else "Excel") in caught.value.message
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
