@@ -22,12 +22,15 @@ import csv
 import datetime as dt
 import io
 import itertools
+import posixpath
 import re
 import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.parsers import expat
 from xml.sax.saxutils import unescape
 
@@ -35,6 +38,9 @@ from fsm_desktop.domain.danish import number, os_reason
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import ImportCancelled
 from fsm_desktop.exchange.import_format import SourceTable
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineSheet, CalamineWorkbook
 
 #: The largest CSV field read (a bigger one is a broken file, not data).
 CSV_FIELD_LIMIT = 16 * 1024 * 1024
@@ -364,14 +370,19 @@ def _furthest(data: bytes, odd: bool, rows: int, columns: int) -> tuple[int, int
     return rows, columns
 
 
-def _check_xlsx(path: Path) -> bool:
+def _check_xlsx(path: Path, checked: Callable[[str], None] | None = None) -> bool:
     """Before calamine reads an .xlsx: refuses a sheet whose rectangle exceeds MAX_CELLS (from
-    its cells' references), and says whether any sheet has error cells (t="e")."""
+    its cells' references), and says whether any sheet has error cells (t="e"). Checks every
+    part under xl/worksheets/ and every part the workbook names as a sheet; ``checked`` is told
+    each sheet's name as soon as its part has passed (calamine may read it from then on)."""
     errors = False
     with zipfile.ZipFile(path) as archive:
+        sheets = _xlsx_sheet_parts(archive)
         for info in archive.infolist():
             name = info.filename
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            if name not in sheets and not (
+                name.startswith("xl/worksheets/") and name.endswith(".xml")
+            ):
                 continue
             rows = columns = 0
             tail = b""
@@ -389,8 +400,37 @@ def _check_xlsx(path: Path) -> bool:
                     )
                     rows, columns = _furthest(data, odd, rows, columns)
             if rows * columns > MAX_CELLS:
-                raise _too_many_cells(path, _sheet_of(path, name), rows, columns)
+                raise _too_many_cells(path, sheets.get(name, name), rows, columns)
+            if checked is not None and name in sheets:
+                checked(sheets[name])
     return errors
+
+
+def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's part in an .xlsx → the sheet's name, from the workbook (xl/workbook.xml)
+    and its relationships; {} where those cannot be read (calamine then says what is wrong).
+    Matched by local name, so that a Strict Open XML workbook's other namespaces count too."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        relationships = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, ET.ParseError, *_ZIP_ERRORS):
+        return {}
+    targets: dict[str, str] = {}
+    for relationship in relationships:
+        target = relationship.get("Target") or ""
+        part = target[1:] if target.startswith("/") else posixpath.normpath("xl/" + target)
+        targets[relationship.get("Id") or ""] = part
+    parts: dict[str, str] = {}
+    for element in workbook.iter():
+        if element.tag.rpartition("}")[2] != "sheet":
+            continue
+        rid = next((v for k, v in element.attrib.items() if k.rpartition("}")[2] == "id"), None)
+        name = element.get("name")
+        if rid in targets and name:
+            parts[targets[rid]] = name
+    return parts
 
 
 #: Records of an .xlsb sheet: a row's header (its row number), and the cells (their column
@@ -728,22 +768,6 @@ def _count(text: str | None) -> int:
         return 1
 
 
-def _sheet_of(path: Path, part: str) -> str:
-    """The name of the sheet stored in ``part`` (for a message), or the part's own name."""
-    from openpyxl.reader.excel import ExcelReader
-
-    try:
-        reader = ExcelReader(path, read_only=True)
-        reader.read_manifest()
-        reader.read_workbook()
-        for sheet, rel in reader.parser.find_sheets():
-            if rel.target.lstrip("/") == part:
-                return sheet.name
-    except Exception:  # only for the message
-        pass
-    return part
-
-
 def _too_many_cells(path: Path, sheet: str, rows: int, columns: int) -> ImportFileError:
     return ImportFileError(
         "Arket »{sheet}« i filen {path} spænder over {rows} rækker og {columns} kolonner — over "
@@ -761,11 +785,35 @@ def _read_workbook(
     path: Path, kind: str, progress: Progress | None, cancelled: Callable[[], bool]
 ) -> list[SourceTable]:
     """A workbook through calamine (an .xlsx with error cells through openpyxl)."""
-    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
+    from python_calamine import CalamineWorkbook
+
+    def open_workbook() -> CalamineWorkbook:
+        if path.suffix.lower() in _SUFFIXES[kind]:
+            return CalamineWorkbook.from_path(str(path))
+        # calamine picks the format by the name's ending (an .xls that is an .xlsx would fail);
+        # a file named otherwise is read from its bytes, which it tells by content.
+        with path.open("rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+
+    loads = _SheetLoads(open_workbook)
+    try:
+        return _read_sheets(path, kind, loads, progress, cancelled)
+    finally:
+        loads.close()
+
+
+def _read_sheets(
+    path: Path,
+    kind: str,
+    loads: _SheetLoads,
+    progress: Progress | None,
+    cancelled: Callable[[], bool],
+) -> list[SourceTable]:
+    from python_calamine import PasswordError
 
     errors: ErrorCells = {}
     try:
-        if kind == "xlsx" and _check_xlsx(path):
+        if kind == "xlsx" and _check_xlsx(path, loads.checked):
             return _read_xlsx_openpyxl(path, progress, cancelled)
         if kind == "xlsb":
             errors = _check_xlsb(path)
@@ -776,13 +824,7 @@ def _read_workbook(
     except expat.ExpatError as exc:
         raise _broken(path, f"XML: {exc}") from None
     try:
-        if path.suffix.lower() in _SUFFIXES[kind]:
-            workbook = CalamineWorkbook.from_path(str(path))
-        else:
-            # calamine picks the format by the name's ending (an .xls that is an .xlsx would
-            # fail); a file named otherwise is read from its bytes, which it tells by content.
-            with path.open("rb") as fh:
-                workbook = CalamineWorkbook.from_filelike(fh)
+        names = loads.names()
     except PasswordError:
         raise _protected(path) from None
     except OSError as exc:
@@ -796,67 +838,119 @@ def _read_workbook(
         if kind == "xls" and _encrypted_ooxml(path):
             raise _protected(path) from None
         raise _broken(path, _reason(exc)) from None
-    try:
+    tables = []
+    # Each sheet an equal share of the progress (its rows are known once calamine has read it),
+    # in thousandths: (sheets done × 1000 + the share of this one's rows, sheets × 1000).
+    expected = len(names) * 1000
+    for index, name in enumerate(names):
+        if cancelled():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(index * 1000, expected)
+        try:
+            sheet = loads.sheet(name)
+            end = sheet.end
+            if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_CELLS:
+                raise _too_many_cells(path, name, end[0] + 1, end[1] + 1)
+            height = end[0] + 1 if end is not None else 0
+            # Rows come from row 1, but cells from the sheet's first column with one.
+            pad = [None] * (sheet.start[1] if sheet.start is not None else 0)
+
+            def numbered(
+                sheet=sheet,
+                base=index * 1000,
+                height=height,
+                pad=pad,
+                fixes=errors.get(name, {}),
+            ) -> Iterator[tuple[int, Sequence]]:
+                number_ = 0
+                for batch in _batches(sheet.iter_rows(), len(pad)):
+                    for values in batch:
+                        number_ += 1
+                        if number_ % STEP == 0:
+                            if cancelled():
+                                raise ImportCancelled()
+                            if progress is not None:
+                                progress(base + 1000 * number_ // height, expected)
+                        fix = fixes.get(number_ - 1) if fixes else None
+                        if fix:
+                            values = _with_errors(values, fix)
+                        yield number_, values
+
+            tables.append(_sheet(name, numbered()))
+            del sheet  # its cells, held by calamine, are not needed again
+        except BaseException as exc:
+            if not _calamine_failure(exc):
+                raise
+            raise ImportFileError(
+                "Arket »{sheet}« i filen {path} kunne ikke læses; filen er beskadiget eller "
+                "ufuldstændig ({reason}).",
+                path=str(path),
+                sheet=name,
+                reason=_reason(exc),
+            ) from None
+    if progress is not None:
+        progress(expected, expected)
+    return tables
+
+
+class _SheetLoads:
+    """calamine opening a workbook and reading its sheets on a second thread, each sheet as
+    soon as the check before it has passed (``checked``): calamine lets go of the interpreter
+    while it reads, so a sheet is read while the next is checked and the one before converted.
+    Every call into the workbook is made on that thread (calamine refuses a second caller while
+    it reads); what is not asked for on the way is read when it is needed. Errors come where
+    they would without the thread: from :meth:`names` and :meth:`sheet`."""
+
+    def __init__(self, opener: Callable[[], CalamineWorkbook]) -> None:
+        self._opener = opener
+        self._pool: ThreadPoolExecutor | None = None
+        self._opened: Future[tuple[CalamineWorkbook, list[str]]] | None = None
+        self._sheets: dict[str, Future[CalamineSheet]] = {}
+
+    def _open(self) -> tuple[CalamineWorkbook, list[str]]:
+        from python_calamine import SheetTypeEnum
+
+        workbook = self._opener()
         names = [
             sheet.name
             for sheet in workbook.sheets_metadata
             if sheet.typ == SheetTypeEnum.WorkSheet  # chart and dialog sheets have no cells
         ]
-        tables = []
-        # Each sheet an equal share of the progress (its rows are known once calamine has read
-        # it), in thousandths: (sheets done × 1000 + the share of this one's rows, sheets × 1000).
-        expected = len(names) * 1000
-        for index, name in enumerate(names):
-            if cancelled():
-                raise ImportCancelled()
-            if progress is not None:
-                progress(index * 1000, expected)
-            try:
-                sheet = workbook.get_sheet_by_name(name)
-                end = sheet.end
-                if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_CELLS:
-                    raise _too_many_cells(path, name, end[0] + 1, end[1] + 1)
-                height = end[0] + 1 if end is not None else 0
-                # Rows come from row 1, but cells from the sheet's first column with one.
-                pad = [None] * (sheet.start[1] if sheet.start is not None else 0)
+        return workbook, names
 
-                def numbered(
-                    sheet=sheet,
-                    base=index * 1000,
-                    height=height,
-                    pad=pad,
-                    fixes=errors.get(name, {}),
-                ) -> Iterator[tuple[int, Sequence]]:
-                    number_ = 0
-                    for batch in _batches(sheet.iter_rows(), len(pad)):
-                        for values in batch:
-                            number_ += 1
-                            if number_ % STEP == 0:
-                                if cancelled():
-                                    raise ImportCancelled()
-                                if progress is not None:
-                                    progress(base + 1000 * number_ // height, expected)
-                            fix = fixes.get(number_ - 1) if fixes else None
-                            if fix:
-                                values = _with_errors(values, fix)
-                            yield number_, values
+    def _opening(self) -> Future[tuple[CalamineWorkbook, list[str]]]:
+        if self._opened is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="calamine")
+            self._opened = self._pool.submit(self._open)
+        return self._opened
 
-                tables.append(_sheet(name, numbered()))
-            except BaseException as exc:
-                if not _calamine_failure(exc):
-                    raise
-                raise ImportFileError(
-                    "Arket »{sheet}« i filen {path} kunne ikke læses; filen er beskadiget eller "
-                    "ufuldstændig ({reason}).",
-                    path=str(path),
-                    sheet=name,
-                    reason=_reason(exc),
-                ) from None
-        if progress is not None:
-            progress(expected, expected)
-        return tables
-    finally:
-        workbook.close()
+    def _load(self, name: str) -> Future[CalamineSheet]:
+        opened = self._opening()
+        assert self._pool is not None
+        return self._pool.submit(lambda: opened.result()[0].get_sheet_by_name(name))
+
+    def checked(self, name: str) -> None:
+        self._sheets[name] = self._load(name)
+
+    def names(self) -> list[str]:
+        """The work sheets' names (the workbook opened)."""
+        return self._opening().result()[1]
+
+    def sheet(self, name: str) -> CalamineSheet:
+        future = self._sheets.pop(name, None) or self._load(name)
+        return future.result()
+
+    def close(self) -> None:
+        """Waits for the thread (a sheet being read is finished, the rest not begun), then
+        closes the workbook if it was opened."""
+        if self._pool is None or self._opened is None:
+            return
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._sheets.clear()
+        opened = self._opened
+        if not opened.cancelled() and opened.exception() is None:
+            opened.result()[0].close()
 
 
 #: The name endings calamine reads each kind of workbook by.

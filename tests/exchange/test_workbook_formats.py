@@ -11,6 +11,7 @@ import random
 import shutil
 import struct
 import subprocess
+import threading
 import zipfile
 from pathlib import Path
 
@@ -246,6 +247,8 @@ def test_reading_reports_progress_per_sheet_and_stops_when_cancelled(fmt):
 
     with pytest.raises(ImportCancelled):
         read_source(path, cancelled=cancelled)
+    # calamine's reading thread is gone with the reading, whatever stopped it.
+    assert not [t for t in threading.enumerate() if t.name.startswith("calamine")]
 
 
 def test_progress_per_thousand_rows_inside_a_sheet(tmp_path):

@@ -284,6 +284,24 @@ def test_a_tiny_sheet_that_spans_millions_of_cells_is_refused(tmp_path, far):
     assert "Udtræk" in caught.value.message and "kolonner" in caught.value.message
 
 
+def test_a_sheet_stored_outside_the_worksheets_folder_is_checked_too(tmp_path):
+    """The workbook's relationships may put a sheet anywhere in the package; calamine reads it
+    from there, so the check before it looks there too."""
+    sheet = '<row r="1"><c r="A1"><v>1</v></c></row><row r="900000"><c r="ZZ900000"><v>2</v></c></row>'
+    path = _package(tmp_path, sheet)
+    with zipfile.ZipFile(path) as source:
+        parts = {item.filename: source.read(item) for item in source.infolist()}
+    parts["xl/data/udtraek.xml"] = parts.pop("xl/worksheets/sheet1.xml")
+    for name in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
+        parts[name] = parts[name].replace(b"worksheets/sheet1.xml", b"data/udtraek.xml")
+    moved = tmp_path / "flyttet.xlsx"
+    with zipfile.ZipFile(moved, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(ImportFileError, match=r"»Udtræk«.*900\.000 rækker og 702 kolonner"):
+        spreadsheet._check_xlsx(moved)
+
+
 @pytest.mark.parametrize("spelling", ["r='XFD1048576'", 'r = "XFD1048576"', '\nr="XFD1048576"'])
 def test_a_far_reference_in_any_spelling_xml_allows_is_found(tmp_path, spelling):
     sheet = (
