@@ -141,3 +141,66 @@ def test_make_dist_builds_a_program_that_passes_its_smoke_test(capsys):
     assert "Smoke test passed." in built.stdout
     assert "FAILED" not in output
     assert (ROOT / "dist" / "fsm-desktop" / "licenses" / "packages" / "INDEX.txt").is_file()
+
+
+#: Builds the spec's Windows version resource with the build environment's PyInstaller: the
+#: numbers and texts Explorer shows. (Its binary form is Windows' own: PyInstaller packs it
+#: with the platform's long, 8 bytes here, so it is not read back on Linux.)
+_VERSION_CHECK = """
+import importlib.metadata, json, re, sys, types
+# pefile and win32api (reading and writing .exe files) come with PyInstaller on Windows only;
+# the resource's own structures use neither.
+sys.modules.setdefault("pefile", types.ModuleType("pefile"))
+import PyInstaller.compat
+PyInstaller.compat.win32api = getattr(PyInstaller.compat, "win32api", None)
+from PyInstaller.utils.win32.versioninfo import VSVersionInfo
+NAME = "fsm-desktop"
+exec(sys.argv[1])
+info = _windows_version(importlib.metadata.version(NAME))
+assert isinstance(info, VSVersionInfo) and info.toRaw()
+strings = {s.name: s.val for s in info.kids[0].kids[0].kids}
+ms, ls = info.ffi.fileVersionMS, info.ffi.fileVersionLS
+print(json.dumps({"filevers": [ms >> 16, ms & 0xFFFF, ls >> 16, ls & 0xFFFF], "strings": strings}))
+"""
+
+
+def _version_function() -> str:
+    tree = ast.parse(SPEC.read_text("utf-8"), str(SPEC))
+    (function,) = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name == "_windows_version"
+    ]
+    return ast.unparse(function)
+
+
+def test_the_windows_executable_gets_the_version_resource():
+    tree = ast.parse(SPEC.read_text("utf-8"), str(SPEC))
+    (exe,) = _calls(tree, "EXE")
+    version = ast.unparse(_keyword(exe, "version"))
+    assert version.startswith("_windows_version(VERSION)") and "win32" in version
+    assert "importlib.metadata.version(NAME)" in SPEC.read_text("utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (ROOT / "build" / "dist-venv" / "bin" / "python").exists(),
+    reason="needs the build environment (make dist-env) with PyInstaller",
+)
+def test_the_version_resource_carries_pyprojects_version():
+    import json
+    import tomllib
+
+    python = ROOT / "build" / "dist-venv" / "bin" / "python"
+    done = subprocess.run(
+        [str(python), "-c", _VERSION_CHECK, _version_function()],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(done.stdout)
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    assert found["filevers"] == [*(int(n) for n in version.split(".")), 0]
+    assert found["strings"]["FileVersion"] == found["strings"]["ProductVersion"] == version
+    assert found["strings"]["OriginalFilename"] == "fsm-desktop.exe"
+    assert "beskæftigelsesindsatser" in found["strings"]["FileDescription"]
