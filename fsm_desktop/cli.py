@@ -59,6 +59,10 @@ _ARGPARSE_DANISH = (
         "{0}: »{1}« er ikke et af valgene {2}",
     ),
     (re.compile(r"the following arguments are required: (.*)"), "mangler: {0}"),
+    (
+        re.compile(r"one of the arguments (.*) is required"),
+        "angiv en af {0}",
+    ),
     (re.compile(r"unrecognized arguments: (.*)"), "ukendt argument: {0}"),
     (re.compile(r"argument (\S+): expected one argument"), "{0} skal have en værdi"),
     (re.compile(r"argument (\S+): invalid int value: '([^']*)'"), "{0}: »{1}« er ikke et helt tal"),
@@ -107,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="FSM Desktop: følg en beskæftigelsesindsats (Flere skal med, BIR, HIR) "
         "måned for måned – også uden netværk.",
         epilog="Uden underkommando åbnes vinduet. Underkommandoer: init, demo, measures, import, "
-        "imports, template, stepup, caseload, export, checkout, handin, merge. "
+        "imports, template, initiative, stepup, caseload, export, checkout, handin, merge. "
         "Se '%(prog)s KOMMANDO --help'.",
     )
     _add_window_options(parser)
@@ -126,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_handin,
         _add_merge,
         _add_template,
+        _add_initiative,
     ):
         add(sub)
     return parser
@@ -185,7 +190,13 @@ def _add_init(sub) -> None:
     init = sub.add_parser("init", help="opret et nyt, tomt projekt for en indsats")
     _add_db(init, "den nye projektfil (.fsm)")
     _add_password_file(init)
-    init.add_argument("--program", required=True, choices=BUILTIN, help="indsatsens skabelon")
+    which = init.add_mutually_exclusive_group(required=True)
+    which.add_argument("--program", choices=BUILTIN, help="en af programmets indsatser")
+    which.add_argument(
+        "--template",
+        metavar="FIL.json",
+        help="en skabelonfil (docs/templates.md), fx gemt fra Indsats → Gem skabelon som fil",
+    )
     init.add_argument("--name", metavar="NAVN", help="projektets navn (standard: indsatsens navn)")
     init.add_argument("--municipality", default="", metavar="KOMMUNE", help="kommunens navn")
     init.add_argument("--grant", type=float, metavar="KR", help="tilsagnsbeløbet i kroner")
@@ -387,6 +398,16 @@ def _add_merge(sub) -> None:
     )
     _add_format(merge)
     _add_password_file(merge)
+
+
+def _add_initiative(sub) -> None:
+    initiative = sub.add_parser(
+        "initiative",
+        help="gem projektets indsats som skabelonfil (JSON), til et nyt projekt eller en anden kommune",
+    )
+    _add_db(initiative, "projektfilen (.fsm)")
+    initiative.add_argument("--out", required=True, metavar="FIL.json", help="filen der skrives")
+    _add_password_file(initiative)
 
 
 def _add_template(sub) -> None:
@@ -824,6 +845,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_initiative(args: argparse.Namespace) -> int:
+    from fsm_desktop.exchange.template_file import write_template_file
+
+    with _open_project(args.db, write=False, args=args) as project:
+        template = project.template
+    path = write_template_file(template, args.out)
+    print(f"Skrev indsatsen »{template.name}« som skabelon i {path}.")
+    return 0
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from fsm_desktop.exchange.template import export_template, write_template
 
@@ -993,7 +1024,13 @@ def _print_merge_table(args: argparse.Namespace, changes, plan, message: str) ->
 
 def _cmd_init(args: argparse.Namespace) -> int:
     from fsm_desktop.domain.program import builtin_template
+    from fsm_desktop.exchange.template_file import read_template_file
     from fsm_desktop.storage.project import Project
+
+    # The template first: a bad file is said before a password is asked for.
+    template = (
+        read_template_file(args.template) if args.template else builtin_template(args.program)
+    )
 
     if args.grant is not None and args.grant < 0:
         raise UsageError("--grant skal være et positivt beløb")
@@ -1005,7 +1042,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
         )
     project = Project.create(
         args.db,
-        builtin_template(args.program),
+        template,
         name=args.name,
         municipality=args.municipality,
         grant_amount=args.grant,
@@ -1051,6 +1088,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "stepup": _cmd_stepup,
     "export": _cmd_export,
     "template": _cmd_template,
+    "initiative": _cmd_initiative,
     "checkout": _cmd_checkout,
     "handin": _cmd_handin,
     "merge": _cmd_merge,

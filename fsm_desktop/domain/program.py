@@ -376,16 +376,21 @@ def _goal(g: Any, where: str) -> Goal:
     )
 
 
-def parse_template_json(text: str) -> ProgramTemplate:
+def template_json(text: str) -> Any:
+    """A template's text as data; a ValidationError with the line and column where it is not
+    JSON."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationError(
             "Skabelonen er ikke gyldig JSON (linje {line}, kolonne {col}).",
             line=exc.lineno,
             col=exc.colno,
         ) from None
-    return parse_template(data)
+
+
+def parse_template_json(text: str) -> ProgramTemplate:
+    return parse_template(template_json(text))
 
 
 def builtin_template(key: str) -> ProgramTemplate:

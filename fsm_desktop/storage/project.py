@@ -780,6 +780,12 @@ class Project:
             )
         return self._initiative
 
+    def forget_initiative(self) -> None:
+        """The initiative and its template are read again when next asked for (after a change
+        of the template, storage.initiative)."""
+        self._initiative = None
+        self._template = None
+
     @property
     def template(self) -> ProgramTemplate:
         self.initiative  # noqa: B018 - loads both

@@ -213,7 +213,7 @@ def test_start_up_imports_neither_matplotlib_nor_openpyxl(env, tmp_path):
     "args, expected",
     [
         (["--bogus"], "fsm-desktop: fejl: ukendt argument: --bogus"),
-        (["init", "--db", "x.fsm"], "fsm-desktop: fejl: mangler: --program"),
+        (["init", "--db", "x.fsm"], "fsm-desktop: fejl: angiv en af --program --template"),
         (
             ["init", "--db", "x.fsm", "--program", "fsm9"],
             "fsm-desktop: fejl: --program: »fsm9« er ikke et af valgene 'fsm2', 'frontrunner', 'bir', 'hir'",
