@@ -308,6 +308,18 @@ def facts_needed(template: ProgramTemplate) -> FactsNeeded:
     )
 
 
+def every_fact() -> FactsNeeded:
+    """Every row any template's measures can read (the initiative editor's preview counts
+    templates that change as the user types, on rows read once)."""
+    return FactsNeeded(
+        frozenset(kind.value for kind in PeriodKind),
+        frozenset(),
+        True,
+        frozenset((JOB_BROKER, "sagsbehandler")),
+        True,
+    )
+
+
 def target_group_needs(template: ProgramTemplate) -> tuple[bool, bool]:
     """What :func:`target_group_entries` reads besides the citizens: whether it needs the
     target group's benefit periods of every citizen (else only of those without an entry

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fsm_desktop.domain.measures import FactRows, every_fact
 from fsm_desktop.domain.program import ProgramTemplate
 from fsm_desktop.operations.changes import Changes, Done
+from fsm_desktop.storage.facts import load_facts
 from fsm_desktop.storage.initiative import InitiativeRepository, TemplateChange
 from fsm_desktop.storage.project import Project
 
@@ -25,3 +27,13 @@ def undo_template_change(project: Project) -> Done[TemplateChange]:
 
 def last_template_change(project: Project) -> TemplateChange | None:
     return InitiativeRepository(project).last_change()
+
+
+def current_template_data(project: Project) -> dict:
+    """The project's template as data, with the status sheet's goals as the project has them."""
+    return InitiativeRepository(project).current()
+
+
+def preview_facts(project: Project) -> FactRows:
+    """Every row a template can count, read once for the editor's preview."""
+    return load_facts(project, every_fact())

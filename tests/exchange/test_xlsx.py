@@ -287,7 +287,9 @@ def test_a_tiny_sheet_that_spans_millions_of_cells_is_refused(tmp_path, far):
 def test_a_sheet_stored_outside_the_worksheets_folder_is_checked_too(tmp_path):
     """The workbook's relationships may put a sheet anywhere in the package; calamine reads it
     from there, so the check before it looks there too."""
-    sheet = '<row r="1"><c r="A1"><v>1</v></c></row><row r="900000"><c r="ZZ900000"><v>2</v></c></row>'
+    sheet = (
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="900000"><c r="ZZ900000"><v>2</v></c></row>'
+    )
     path = _package(tmp_path, sheet)
     with zipfile.ZipFile(path) as source:
         parts = {item.filename: source.read(item) for item in source.infolist()}

@@ -9,8 +9,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +45,19 @@ class NewProjectDialog(QDialog):
         self.grant_box.setGroupSeparatorShown(True)
         self.grant_box.setSuffix(" kr.")
         self.grant_box.setSpecialValueText(self.tr("ikke angivet"))
-        form.addRow(self.tr("Indsats:"), self.template_box)
+        choose = QWidget(self)
+        row = QHBoxLayout(choose)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.template_box, 1)
+        self.edit_button = QPushButton(self.tr("Ny indsats …"), choose)
+        self.edit_button.setToolTip(
+            self.tr("Lav en ny indsats i editoren, med den valgte som udgangspunkt")
+        )
+        self.file_button = QPushButton(self.tr("Fra fil …"), choose)
+        self.file_button.setToolTip(self.tr("En skabelonfil (.json), fx fra en nabokommune"))
+        row.addWidget(self.edit_button)
+        row.addWidget(self.file_button)
+        form.addRow(self.tr("Indsats:"), choose)
         form.addRow("", self.description)
         form.addRow(self.tr("Projektets navn:"), self.name_edit)
         form.addRow(self.tr("Kommune:"), self.municipality_edit)
@@ -68,6 +82,8 @@ class NewProjectDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.template_box.currentIndexChanged.connect(self._template_changed)
+        self.edit_button.clicked.connect(self.new_initiative)
+        self.file_button.clicked.connect(self.open_template_file)
         self._template_changed(0)
         self.setMinimumWidth(520)
 
@@ -81,6 +97,39 @@ class NewProjectDialog(QDialog):
                 end=date_dots(template.end),
             )
         )
+
+    def add_template(self, template: ProgramTemplate) -> None:
+        """A template made in the editor or read from a file: chosen at once."""
+        self.templates.append(template)
+        self.template_box.addItem(self.tr("{name} (egen)").format(name=template.name), template.key)
+        self.template_box.setCurrentIndex(self.template_box.count() - 1)
+
+    def new_initiative(self):
+        """Ny indsats: the editor, starting from a copy of the chosen template."""
+        import json
+
+        from fsm_desktop.views.initiative.editor import InitiativeEditor
+
+        editor = InitiativeEditor(
+            json.loads(self.template.to_json()),
+            self,
+            title=self.tr("Ny indsats"),
+            save_text=self.tr("Brug indsatsen"),
+        )
+        editor.accepted.connect(lambda: self._made(editor.template))
+        editor.open()
+        return editor
+
+    def _made(self, template: ProgramTemplate | None) -> None:
+        if template is not None:
+            self.add_template(template)
+
+    def open_template_file(self) -> None:
+        from fsm_desktop.views.initiative.files import open_template_file
+
+        template = open_template_file(self)
+        if template is not None:
+            self.add_template(template)
 
     def accept(self) -> None:
         if self.password_fields.problem() is None:

@@ -36,6 +36,7 @@ from fsm_desktop.views.main.bars import (
 )
 from fsm_desktop.views.main.file_menu import FileMenu
 from fsm_desktop.views.main.help import GuideDialog, ShortcutsDialog, shortcut_areas
+from fsm_desktop.views.main.initiative_menu import InitiativeMenu
 from fsm_desktop.views.main.laptop_copies import LaptopCopies
 from fsm_desktop.views.main.opening import Opening
 from fsm_desktop.views.main.registry import page_classes
@@ -48,7 +49,7 @@ MAX_RECENT = 8
 STATUS_SHOWS = Changes(citizens=True, staff=True, imports=True)
 
 
-class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
+class MainWindow(Opening, Backups, FileMenu, LaptopCopies, InitiativeMenu, QMainWindow):
     project_changed = Signal(object)  # Project | None
     #: After a project is opened or changed, hidden pages work ahead as soon as the shown page
     #: has loaded (ms: the first look, then every look until no worker has been busy at two
@@ -173,6 +174,7 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
         citizen_menu = self.menuBar().addMenu(self.tr("&Borger"))
         self.find_action = citizen_menu.addAction(self.tr("&Find borger …"), self.find_citizen)
         self.find_action.setShortcut(QKeySequence("Ctrl+G"))
+        self._build_initiative_menu()
         help_menu = self.menuBar().addMenu(self.tr("&Hjælp"))
         self.guide_action = help_menu.addAction(self.tr("&Vejledning"), self.show_guide)
         self.shortcuts_action = help_menu.addAction(
@@ -360,6 +362,7 @@ class MainWindow(Opening, Backups, FileMenu, LaptopCopies, QMainWindow):
         self.plain_bar.show_for(project)
         self.handed_back_bar.show_for(project)
         self._update_laptop_actions()
+        self._update_initiative_actions()
         self.password_action.setEnabled(
             project is not None and project.encrypted and not project.read_only
         )

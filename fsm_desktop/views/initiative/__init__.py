@@ -1,0 +1,1 @@
+"""The initiative editor (issue 25)."""
