@@ -15,7 +15,9 @@ the folder. Checks, in order:
    translations, where qtbase_da.qm is;
 4. ``measures --format json`` gives JSON with a row per measure; a demo written with a
    password (SQLCipher) is encrypted, read with it and refused without it;
-5. ``export`` writes the status sheet, which openpyxl opens;
+5. ``export`` writes the status sheet, which openpyxl opens; ``initiative`` writes the
+   demo's template as a file, ``init --template`` makes a project of it (jsonschema and its
+   schemas in the bundle), and a damaged one is refused with exit 2;
 6. Qt's own buttons are Danish: the bundled qtbase_da.qm translates "Cancel" to "Annuller";
 7. the resources are there (templates, style sheet, icons) and licenses/ holds the notices:
    each of the project's notice files and, per bundled Python package, its licence files;
@@ -182,17 +184,10 @@ def _check_translator_folder(folder: Path, stderr: str) -> None:
         raise Failed(f"the program did not load Qt's Danish texts:\n{stderr[-2000:]}")
 
 
-def check_encrypted(folder: Path, env: dict[str, str], db: Path) -> str:
-    """SQLCipher (and the OpenSSL inside sqlcipher3) in the bundle: a demo written with a
-    password is not readable as SQLite, opens with the password and is refused without it."""
-    keyed = {**env, "FSM_PASSWORD": "røgtest med fire ord"}
-    _, seconds = _run(folder, keyed, "demo", "--db", str(db), "--citizens", "50", "--force")
-    if db.read_bytes()[:16] == b"SQLite format 3\x00":
-        raise Failed(f"demo with FSM_PASSWORD wrote a plain SQLite file: {db}")
-    result, _ = _run(folder, keyed, "measures", "--db", str(db), "--format", "json")
-    json.loads(result.stdout)
-    refused = subprocess.run(
-        [str(executable(folder)), "measures", "--db", str(db)],
+def _refused(folder: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """The program run with ``args`` that it should refuse: its exit code and message."""
+    return subprocess.run(
+        [str(executable(folder)), *args],
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -202,6 +197,18 @@ def check_encrypted(folder: Path, env: dict[str, str], db: Path) -> str:
         timeout=120,
         check=False,
     )
+
+
+def check_encrypted(folder: Path, env: dict[str, str], db: Path) -> str:
+    """SQLCipher (and the OpenSSL inside sqlcipher3) in the bundle: a demo written with a
+    password is not readable as SQLite, opens with the password and is refused without it."""
+    keyed = {**env, "FSM_PASSWORD": "røgtest med fire ord"}
+    _, seconds = _run(folder, keyed, "demo", "--db", str(db), "--citizens", "50", "--force")
+    if db.read_bytes()[:16] == b"SQLite format 3\x00":
+        raise Failed(f"demo with FSM_PASSWORD wrote a plain SQLite file: {db}")
+    result, _ = _run(folder, keyed, "measures", "--db", str(db), "--format", "json")
+    json.loads(result.stdout)
+    refused = _refused(folder, env, "measures", "--db", str(db))
     if refused.returncode != 2 or not refused.stderr.strip():
         raise Failed(
             f"an encrypted project opened without its password: exit {refused.returncode}, "
@@ -243,6 +250,34 @@ def check_export(folder: Path, env: dict[str, str], db: Path, xlsx: Path) -> str
     if cells < 20:
         raise Failed(f"the exported {xlsx} has only {cells} cells with values")
     return f"export: {xlsx.name}, sheets {sheets}, {cells} cells with values ({seconds:.1f} s)"
+
+
+def check_template_file(folder: Path, env: dict[str, str], db: Path, home: Path) -> str:
+    """A template travels as a file: written from the demo, a project made of it; one with a
+    wrong field refused by the schema check (jsonschema's own schemas must be bundled)."""
+    template = home / "indsats.json"
+    _, seconds = _run(folder, env, "initiative", "--db", str(db), "--out", str(template))
+    data = json.loads(template.read_text("utf-8"))
+    made = home / "fra-skabelon.fsm"
+    _run(folder, env, "init", "--db", str(made), "--template", str(template), "--unencrypted")
+    data["measures"][0]["unit"] = "uge"
+    broken = home / "forkert.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    refused = _refused(
+        folder,
+        env,
+        "init",
+        "--db",
+        str(home / "nej.fsm"),
+        "--template",
+        str(broken),
+        "--unencrypted",
+    )
+    if refused.returncode != 2 or "measures[0].unit" not in refused.stderr:
+        raise Failed(
+            f"a wrong template was not refused: exit {refused.returncode}, {refused.stderr!r}"
+        )
+    return f"template file: written, a project made of it, a wrong one refused ({seconds:.1f} s)"
 
 
 def check_qt_danish(folder: Path) -> str:
@@ -344,6 +379,7 @@ def run(folder: Path, out: Path) -> None:
             lambda: check_measures(folder, env, db),
             lambda: check_encrypted(folder, env, home / "krypteret.fsm"),
             lambda: check_export(folder, env, db, out / "status.xlsx"),
+            lambda: check_template_file(folder, env, db, home),
             lambda: check_qt_danish(folder),
             lambda: check_contents(folder),
             lambda: check_log(home),

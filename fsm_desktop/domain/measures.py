@@ -39,7 +39,6 @@ from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     LEAVING_REASONS,
     PAID_HOURS,
-    PERIOD_LABELS,
     ExitReason,
     IsoDates,
     PeriodKind,
@@ -1024,7 +1023,9 @@ class _Share(_Kind):
             elif source == JOB_BROKER:
                 found = _job_broker_reason(citizen, first, last)
             else:
-                found = _period_reason(citizen, source, first, last)
+                found = _period_reason(
+                    citizen, source, self.run.ctx.template.kind(source).label, first, last
+                )
             if found:
                 return found
         return ""
@@ -1104,13 +1105,13 @@ def _job_broker_reason(citizen: CitizenFacts, first: dt.date, last: dt.date) -> 
     return None
 
 
-def _period_reason(citizen: CitizenFacts, source: str, first: dt.date, last: dt.date) -> str | None:
+def _period_reason(
+    citizen: CitizenFacts, source: str, label: str, first: dt.date, last: dt.date
+) -> str | None:
     for s in sorted(citizen.periods, key=lambda s: s.start):
         if s.kind == source and s.overlaps(first, last):
             end = _day(s.end) if s.end else "…"
-            return "{kind} {a} – {b}".format(
-                kind=PERIOD_LABELS[PeriodKind(source)], a=_day(s.start), b=end
-            )
+            return "{kind} {a} – {b}".format(kind=label, a=_day(s.start), b=end)
     return None
 
 

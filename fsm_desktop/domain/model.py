@@ -211,6 +211,44 @@ PERIOD_LABELS = {
     PeriodKind.FRAVAER: "fravær",
 }
 
+
+class CustomKind(str):
+    """A kind of period an initiative's template adds (docs/templates.md, ``period_kinds``): a
+    2026 benefit, a new offer. A str equal to its key, as a PeriodKind is, with its Danish
+    label and its category, so that it is recorded as itself and a measure can count it."""
+
+    label: str
+    category: PeriodCategory
+    _value_: str
+
+    def __new__(cls, key: str, label: str, category: PeriodCategory) -> CustomKind:
+        kind = super().__new__(cls, key)
+        kind.label = label
+        kind.category = category
+        kind._value_ = key  # as an enum member has it (the import reads it by that name)
+        return kind
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"CustomKind({self.value!r}, {self.label!r}, {self.category.value!r})"
+
+    def __reduce__(self) -> tuple[type[CustomKind], tuple[str, str, PeriodCategory]]:
+        return (CustomKind, (self.value, self.label, self.category))
+
+
+#: A kind of period: one the program knows, or one a template adds.
+Kind = PeriodKind | CustomKind
+
+
+def unknown_kind(key: str) -> CustomKind:
+    """A kind a project's rows hold that its template no longer names: shown by its key, as a
+    marking (it brings no one in and counts for nothing until the template names it again)."""
+    return CustomKind(key, key, PeriodCategory.MARKING)
+
+
 #: A qualifying source in a measure that is not a period: a month with paid hours > 0.
 PAID_HOURS = "loentimer"
 
@@ -343,7 +381,7 @@ class Period:
     """A typed period: a benefit, an offer, an outcome or a marking. ``end`` None = ongoing."""
 
     citizen_id: str
-    kind: PeriodKind
+    kind: Kind
     start: dt.date
     end: dt.date | None = None
     note: str = ""  # for fritagelse: its kind (barsel …)

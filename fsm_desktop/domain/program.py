@@ -11,12 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from fsm_desktop.domain.errors import ValidationError
-from fsm_desktop.domain.model import PAID_HOURS, ExitReason, Goal, PeriodKind
+from fsm_desktop.domain.model import (
+    PAID_HOURS,
+    PERIOD_LABELS,
+    CustomKind,
+    ExitReason,
+    Goal,
+    Kind,
+    PeriodCategory,
+    PeriodKind,
+    unknown_kind,
+)
 
 FORMAT = 1
 BUILTIN = ("fsm2", "frontrunner", "bir", "hir")
@@ -42,7 +53,7 @@ class Threshold:
 class Population:
     rule: str
     groups: tuple[int, ...]
-    exclude_markings: tuple[PeriodKind, ...]
+    exclude_markings: tuple[Kind, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +65,7 @@ class MeasureSpec:
     aggregate: str
     population: Population
     qualifying: tuple[str, ...]
-    never_qualifying: tuple[PeriodKind, ...]
+    never_qualifying: tuple[Kind, ...]
     direction: str
     thresholds: tuple[Threshold, ...]
     window: tuple[dt.date, dt.date] | None = None
@@ -76,7 +87,7 @@ class GroupSpec:
 @dataclass(frozen=True, slots=True)
 class TargetGroupSpec:
     description: str
-    benefits: tuple[PeriodKind, ...]
+    benefits: tuple[Kind, ...]
     min_age: int | None
     entry: str
     leaving_reasons: tuple[ExitReason, ...]
@@ -95,6 +106,24 @@ class ProgramTemplate:
     measures: tuple[MeasureSpec, ...]
     goals: tuple[Goal, ...]
     raw: dict[str, Any]
+    #: Kinds of period the template adds to the program's (a 2026 benefit, a new offer).
+    period_kinds: tuple[CustomKind, ...] = ()
+
+    def kind(self, key: str) -> Kind:
+        """The kind a stored key names: the program's, the template's own, or (a key its rows
+        hold that the template no longer names) :func:`unknown_kind`."""
+        try:
+            return PeriodKind(key)
+        except ValueError:
+            pass
+        for kind in self.period_kinds:
+            if kind == key:
+                return kind
+        return unknown_kind(key)
+
+    def kinds(self) -> list[Kind]:
+        """Every kind a period can have in this initiative: the program's, then its own."""
+        return [*PeriodKind, *self.period_kinds]
 
     @property
     def counts_caseload(self) -> bool:
@@ -149,11 +178,47 @@ def _choice(value: str, allowed: tuple[str, ...], where: str) -> str:
     return value
 
 
-def _period_kind(value: Any, where: str) -> PeriodKind:
+def _period_kind(value: Any, where: str, custom: dict[str, CustomKind]) -> Kind:
+    """A kind the program knows, or one the template adds in ``period_kinds``."""
+    if isinstance(value, str) and value in custom:
+        return custom[value]
     try:
         return PeriodKind(value)
     except ValueError:
         raise _err(where, f"ukendt forløbstype »{value}«") from None
+
+
+#: A kind's key: what is stored for each period (lower case letters, digits and _).
+_KIND_KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def _custom_kinds(items: list[Any]) -> list[CustomKind]:
+    """The kinds of period the template adds: a key none of the program's kinds has, a Danish
+    label no other kind has (an extract names a kind by its label), and a category."""
+    categories = {c.value: c for c in PeriodCategory}
+    labels = {label.casefold() for label in PERIOD_LABELS.values()}
+    kinds: list[CustomKind] = []
+    for i, item in enumerate(items):
+        where = f"period_kinds[{i}]"
+        key = _get(item, "key", where, str)
+        if not _KIND_KEY.match(key):
+            raise _err(f"{where}.key", "må kun indeholde små bogstaver (a–z), tal og _ (2–40 tegn)")
+        if key in {k.value for k in PeriodKind} or key in {k.value for k in kinds}:
+            raise _err(f"{where}.key", f"forløbstypen »{key}« findes allerede")
+        label = _get(item, "label", where, str).strip()
+        if not label:
+            raise _err(f"{where}.label", "mangler")
+        if label.casefold() in labels:
+            raise _err(f"{where}.label", f"en anden forløbstype hedder allerede »{label}«")
+        labels.add(label.casefold())
+        category = _get(item, "category", where, str)
+        if category not in categories:
+            raise _err(
+                f"{where}.category",
+                "»{}« er ikke en af {}".format(category, ", ".join(categories)),
+            )
+        kinds.append(CustomKind(key, label, categories[category]))
+    return kinds
 
 
 def _month_key(value: str, where: str) -> str:
@@ -184,9 +249,11 @@ def parse_template(data: Any) -> ProgramTemplate:
     name = _get(data, "name", "(rod)", str)
     start, end = _template_period(data)
     baseline = _date(data, "baseline_date", "(rod)")
-    target_group = _target_group(_get(data, "target_group", "(rod)", dict))
+    custom = _custom_kinds(_get(data, "period_kinds", "(rod)", list, optional=True) or [])
+    kinds = {kind.value: kind for kind in custom}
+    target_group = _target_group(_get(data, "target_group", "(rod)", dict), kinds)
     groups = _groups(_get(data, "groups", "(rod)", list))
-    measures = _measures(_get(data, "measures", "(rod)", list), {g.id for g in groups})
+    measures = _measures(_get(data, "measures", "(rod)", list), {g.id for g in groups}, kinds)
     goals = [_goal(g, f"goals[{i}]") for i, g in enumerate(_get(data, "goals", "(rod)", list))]
     return ProgramTemplate(
         key=key,
@@ -200,6 +267,7 @@ def parse_template(data: Any) -> ProgramTemplate:
         measures=tuple(measures),
         goals=tuple(goals),
         raw=data,
+        period_kinds=tuple(custom),
     )
 
 
@@ -223,9 +291,9 @@ def _template_period(data: dict[str, Any]) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def _target_group(tg: dict[str, Any]) -> TargetGroupSpec:
+def _target_group(tg: dict[str, Any], kinds: dict[str, CustomKind]) -> TargetGroupSpec:
     benefits = tuple(
-        _period_kind(b, f"target_group.benefits[{i}]")
+        _period_kind(b, f"target_group.benefits[{i}]", kinds)
         for i, b in enumerate(_get(tg, "benefits", "target_group", list))
     )
     min_age = _get(tg, "min_age", "target_group", int, optional=True)
@@ -262,19 +330,21 @@ def _groups(items: list[Any]) -> list[GroupSpec]:
     return groups
 
 
-def _measures(items: list[Any], group_ids: set[int]) -> list[MeasureSpec]:
-    measures = [_measure(m, f"measures[{i}]", group_ids) for i, m in enumerate(items)]
+def _measures(
+    items: list[Any], group_ids: set[int], kinds: dict[str, CustomKind]
+) -> list[MeasureSpec]:
+    measures = [_measure(m, f"measures[{i}]", group_ids, kinds) for i, m in enumerate(items)]
     ids = [m.id for m in measures]
     if len(set(ids)) != len(ids):
         raise _err("measures", "to mål har samme id")
     return measures
 
 
-def _measure(m: Any, where: str, group_ids: set[int]) -> MeasureSpec:
+def _measure(m: Any, where: str, group_ids: set[int], kinds: dict[str, CustomKind]) -> MeasureSpec:
     """One measure. Its parts are checked in this order (the first error found is named)."""
     pop = _get(m, "population", where, dict)
     pop_groups = _population_groups(pop, where, group_ids)
-    qualifying = _qualifying(m, where)
+    qualifying = _qualifying(m, where, kinds)
     thresholds = _thresholds(m, where)
     kind = _choice(_get(m, "kind", where, str), KINDS, f"{where}.kind")
     if kind == "share" and any(t.value > 1 for t in thresholds):
@@ -288,10 +358,10 @@ def _measure(m: Any, where: str, group_ids: set[int]) -> MeasureSpec:
         kind=kind,
         unit=_choice(_get(m, "unit", where, str), UNITS, f"{where}.unit"),
         aggregate=_choice(_get(m, "aggregate", where, str), AGGREGATES, f"{where}.aggregate"),
-        population=_population(pop, where, pop_groups),
+        population=_population(pop, where, pop_groups, kinds),
         qualifying=tuple(qualifying),
         never_qualifying=tuple(
-            _period_kind(k, f"{where}.never_qualifying[{j}]")
+            _period_kind(k, f"{where}.never_qualifying[{j}]", kinds)
             for j, k in enumerate(_get(m, "never_qualifying", where, list))
         ),
         direction=_choice(_get(m, "direction", where, str), DIRECTIONS, f"{where}.direction"),
@@ -310,7 +380,9 @@ def _population_groups(pop: dict[str, Any], where: str, group_ids: set[int]) -> 
     return pop_groups
 
 
-def _population(pop: dict[str, Any], where: str, groups: tuple[int, ...]) -> Population:
+def _population(
+    pop: dict[str, Any], where: str, groups: tuple[int, ...], kinds: dict[str, CustomKind]
+) -> Population:
     return Population(
         rule=_choice(
             _get(pop, "rule", f"{where}.population", str),
@@ -319,18 +391,18 @@ def _population(pop: dict[str, Any], where: str, groups: tuple[int, ...]) -> Pop
         ),
         groups=groups,
         exclude_markings=tuple(
-            _period_kind(k, f"{where}.population.exclude_markings[{j}]")
+            _period_kind(k, f"{where}.population.exclude_markings[{j}]", kinds)
             for j, k in enumerate(_get(pop, "exclude_markings", f"{where}.population", list))
         ),
     )
 
 
-def _qualifying(m: dict[str, Any], where: str) -> list[str]:
+def _qualifying(m: dict[str, Any], where: str, kinds: dict[str, CustomKind]) -> list[str]:
     """The sources that count: period kinds, paid hours or a job broker."""
     qualifying = []
     for j, q in enumerate(_get(m, "qualifying", where, list)):
         if q not in EXTRA_SOURCES:
-            _period_kind(q, f"{where}.qualifying[{j}]")
+            _period_kind(q, f"{where}.qualifying[{j}]", kinds)
         qualifying.append(q)
     return qualifying
 

@@ -51,7 +51,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from fsm_desktop.domain.model import Barrier, ParticipantRole, PeriodKind
+from fsm_desktop.domain.model import Barrier, Kind, ParticipantRole, PeriodKind
 from fsm_desktop.domain.text import control_problem
 
 #: Company-directed activity (virksomhedsrettet indsats) for the ressourceforløb rule.
@@ -270,7 +270,7 @@ class Marking:
 
 @dataclass(frozen=True, slots=True)
 class PlannedOffer:
-    offer: PeriodKind
+    offer: Kind
     planned_start: dt.date
     responsible: str = ""
     note: str = ""

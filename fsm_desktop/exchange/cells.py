@@ -13,7 +13,7 @@ import calendar
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from fsm_desktop.domain.model import (
     PERIOD_LABELS,
     ExitReason,
     Gender,
+    Kind,
     Origin,
     PeriodKind,
     StaffRole,
@@ -137,6 +138,18 @@ class ReadOptions:
     decimal: str = "auto"
     #: field key → {normalised source value → the value to read instead}
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The initiative's own kinds of period, by normalised label and key (period_kinds).
+    kinds: dict[str, Kind] = field(default_factory=dict)
+
+
+def own_kinds(kinds: Iterable[Kind]) -> dict[str, Kind]:
+    """An initiative's own kinds of period as the import reads them: by label and by key."""
+    found: dict[str, Kind] = {}
+    for kind in kinds:
+        if not isinstance(kind, PeriodKind):
+            found[norm(kind.label)] = kind
+            found[norm(kind.value)] = kind
+    return found
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
@@ -336,6 +349,17 @@ def _choice(vocabulary: dict[str, Any], what: str, choices: str) -> KindReader:
     return read
 
 
+def _period_type(value: object, options: ReadOptions, key: str) -> Kind | None:
+    """A kind of period by its Danish name or key: the program's, or the initiative's own."""
+    text = read_text(value, 100)
+    if text is None:
+        return None
+    found = PERIOD_TYPES.get(norm(text)) or options.kinds.get(norm(text))
+    if found is None:
+        raise CellProblem(f"»{show(text)}« er ikke en kendt forløbstype (se arket Vejledning)")
+    return found
+
+
 def _group(value: object, options: ReadOptions, key: str) -> int | None:
     found = read_number(value, options)
     if found is None:
@@ -383,7 +407,7 @@ _READERS: dict[str, KindReader] = {
     ),
     "role": _choice(ROLES, "en rolle", "jobformidler, sagsbehandler, leder eller pseudo"),
     "yes_no": _choice(YES_NO, "ja eller nej", "ja eller nej"),
-    "period_type": _choice(PERIOD_TYPES, "en kendt forløbstype", "se arket Vejledning"),
+    "period_type": _period_type,
 }
 
 

@@ -6,7 +6,7 @@ into ``domain.imports``' typed rows (:func:`read_rows`) for ``domain.imports.pla
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any
 
@@ -18,6 +18,7 @@ from fsm_desktop.domain.imports import (
     RejectedSheet,
     RowError,
 )
+from fsm_desktop.domain.model import Kind
 from fsm_desktop.exchange.cells import CellProblem, ReadOptions, column_letter, norm, reader, show
 from fsm_desktop.exchange.import_format import (
     GUIDE_SHEETS,
@@ -168,9 +169,14 @@ def read_rows(
     binding: Binding,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    kinds: dict[str, Kind] | None = None,
 ) -> ExtractRows:
     """Every cell of the bound sheets read into a value, or a problem of its row; progress
-    is told the rows read (every 2,000), and a cancel raises ImportCancelled."""
+    is told the rows read (every 2,000), and a cancel raises ImportCancelled. ``kinds``: the
+    initiative's own kinds of period (cells.own_kinds), read as the program's are."""
+    if kinds:
+        for table in binding.tables:
+            table.options = replace(table.options, kinds=kinds)
 
     def tick(rows: int) -> None:
         if cancelled is not None and cancelled():
@@ -213,7 +219,13 @@ def _readers(
             cache: dict[type, dict[object, Any]] | None = None
             if f.kind != "text":
                 translated = options.values.get(f.key) or {}
-                way = (f.kind, options.date_format, options.decimal, tuple(translated.items()))
+                way = (
+                    f.kind,
+                    options.date_format,
+                    options.decimal,
+                    tuple(translated.items()),
+                    tuple(options.kinds) if f.kind == "period_type" else (),
+                )
                 cache = caches.setdefault(way, {})
             found.append((i, f.key, f.required, table.columns[f.key], reader(f, options), cache))
     return found

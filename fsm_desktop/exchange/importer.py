@@ -22,6 +22,7 @@ from pathlib import Path
 
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import Existing, ImportCancelled, ImportPlan, RowError, plan_import
+from fsm_desktop.exchange.cells import own_kinds
 from fsm_desktop.exchange.import_binding import Binding, bind, read_rows
 from fsm_desktop.exchange.import_format import (
     EXTRACT_DATE_SOURCES,
@@ -204,7 +205,7 @@ def _prepare(
             )
 
     existing = repository.existing()
-    rows = read_rows(binding, validating, cancelled)
+    rows = read_rows(binding, validating, cancelled, own_kinds(project.template.period_kinds))
     plan = plan_import(rows, existing, dated.day, cancelled)
     _whole_file_errors(plan, binding, sources, path)
     # The rows are in the plan now (rejected rows keep their cells): the sheets' rows are let

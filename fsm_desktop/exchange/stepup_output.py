@@ -10,7 +10,7 @@ from collections.abc import Sequence, Set
 
 from fsm_desktop.domain.cpr import mask
 from fsm_desktop.domain.danish import date_text, number
-from fsm_desktop.domain.model import Barrier, ParticipantRole, PeriodKind
+from fsm_desktop.domain.model import Barrier, ParticipantRole
 from fsm_desktop.domain.stepup import (
     BARRIER_LABELS,
     DUE_LABELS,
@@ -163,6 +163,13 @@ def render_overview(
     cases: Sequence[StepUpCase], counts: Sequence[MonthCount], today: dt.date, fmt: str
 ) -> str:
     meetings = meetings_as_dicts(cases, today)
+    # The offers' names, the initiative's own kinds' included (a plan line holds its kind).
+    labels = {
+        line.offer.value: line.offer.label
+        for case in cases
+        for meeting in case.meetings
+        for line in meeting.plan
+    }
     if fmt == "json":
         data = {"as_of": today.isoformat(), "months": counts_as_dicts(counts), "meetings": meetings}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -187,7 +194,7 @@ def render_overview(
     mrows = []
     for m in meetings:
         plan = "; ".join(
-            f"{PeriodKind(p['offer']).label} {date_text(dt.date.fromisoformat(p['planned_start']))}: {p['status']}"
+            f"{labels.get(p['offer'], p['offer'])} {date_text(dt.date.fromisoformat(p['planned_start']))}: {p['status']}"
             for p in m["plan"]
         )
         barriers = ", ".join(BARRIER_LABELS[Barrier(b)] for b in m["barriers"])

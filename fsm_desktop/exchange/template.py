@@ -156,7 +156,13 @@ def _move_to_new_name(temporary: str, path: Path) -> Path:
     raise FileExistsError(f"{path} (and 999 more)")
 
 
-def _sheet(workbook, spec: TableSpec, rows: Sequence[tuple], lists_sheet: str | None):
+def _sheet(
+    workbook,
+    spec: TableSpec,
+    rows: Sequence[tuple],
+    lists_sheet: str | None,
+    choices: Mapping[str, Sequence[str]],
+):
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -189,7 +195,7 @@ def _sheet(workbook, spec: TableSpec, rows: Sequence[tuple], lists_sheet: str | 
         choice = _KIND_OF_CHOICE.get(f.kind)
         if choice and lists_sheet:
             column = list(_KIND_OF_CHOICE).index(choice) + 1
-            values = CHOICES[choice]
+            values = choices[choice]
             source = f"'{lists_sheet}'!${get_column_letter(column)}$2:${get_column_letter(column)}${len(values) + 1}"
             validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True)
             validation.error = "Vælg en værdi fra listen (se arket Vejledning)."
@@ -200,7 +206,7 @@ def _sheet(workbook, spec: TableSpec, rows: Sequence[tuple], lists_sheet: str | 
     return ws
 
 
-def _guide(workbook) -> None:
+def _guide(workbook, choices: Mapping[str, Sequence[str]]) -> None:
     from openpyxl.styles import Alignment, Font
 
     ws = workbook.create_sheet("Vejledning", 0)
@@ -228,19 +234,19 @@ def _guide(workbook) -> None:
     ws.append([])
     ws.append(["Forløbstyper"])
     ws[ws.max_row][0].font = Font(bold=True)
-    for value in CHOICES["period_type"]:
+    for value in choices["period_type"]:
         ws.append(["", value])
     for row in ws.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=False, vertical="top")
 
 
-def _lists(workbook) -> str:
+def _lists(workbook, choices: Mapping[str, Sequence[str]]) -> str:
     """The allowed values, for the drop-down lists (a hidden sheet)."""
     ws = workbook.create_sheet("Lister")
     for column, choice in enumerate(_KIND_OF_CHOICE, start=1):
         ws.cell(row=1, column=column, value=choice)
-        for row, value in enumerate(CHOICES[choice], start=2):
+        for row, value in enumerate(choices[choice], start=2):
             ws.cell(row=row, column=column, value=value)
     ws.sheet_state = "hidden"
     return ws.title
@@ -250,19 +256,22 @@ def write_template(
     path: str | Path,
     rows: Mapping[str, Sequence[tuple[object, ...]]] | None = None,
     personal: PersonalData | None = None,
+    own_kinds: Sequence[str] = (),
 ) -> Path:
     """The standard template (empty, or with ``rows`` per table key: the export). ``personal``:
-    the rows are a project's (:func:`export_template` says so)."""
+    the rows are a project's (:func:`export_template` says so). ``own_kinds``: the labels of
+    the initiative's own kinds of period, listed after the program's."""
     from openpyxl import Workbook
 
     if personal is not None:
         require_audit(personal.project)  # before the work, not after it
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # a new workbook has one sheet
-    lists = _lists(workbook)
+    choices = {**CHOICES, "period_type": [*CHOICES["period_type"], *own_kinds]}
+    lists = _lists(workbook, choices)
     for spec in TABLES:
-        _sheet(workbook, spec, (rows or {}).get(spec.key, ()), lists)
-    _guide(workbook)
+        _sheet(workbook, spec, (rows or {}).get(spec.key, ()), lists, choices)
+    _guide(workbook, choices)
     workbook.active = 1
     return _save(workbook, Path(path), personal=personal)
 
@@ -276,7 +285,12 @@ def export_template(project: Project, path: str | Path) -> Path:
     require_audit(project)
     rows = ImportRepository(project).template_rows()
     citizens = len(rows.get("borgere", ()))
-    return write_template(path, rows, PersonalData(project, TEMPLATE_WITH_DATA, citizens))
+    return write_template(
+        path,
+        rows,
+        PersonalData(project, TEMPLATE_WITH_DATA, citizens),
+        [kind.label for kind in project.template.period_kinds],
+    )
 
 
 def error_report_path(source: str | Path) -> Path:

@@ -24,7 +24,6 @@ from fsm_desktop.domain.model import (
     BoardColumn,
     IsoDates,
     PeriodCategory,
-    PeriodKind,
     new_id,
 )
 from fsm_desktop.storage.audit import AuditLog
@@ -207,7 +206,11 @@ class BoardRepository:
 
     def _offers(self, cards: dict[str, BoardCard], day: str) -> None:
         """The offer running today (the latest started)."""
-        offers = [kind.value for kind in PeriodKind if kind.category is PeriodCategory.OFFER]
+        offers = [
+            kind.value
+            for kind in self.project.template.kinds()
+            if kind.category is PeriodCategory.OFFER
+        ]
         marks = ", ".join("?" * len(offers))
         for cid, kind in self.conn.execute(
             f"SELECT citizen_id, kind FROM period WHERE kind IN ({marks}) AND start <= ? AND (end IS NULL OR end >= ?) "

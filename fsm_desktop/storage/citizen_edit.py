@@ -17,7 +17,6 @@ from fsm_desktop.domain.citizen_edit import (
 from fsm_desktop.domain.danish import date_text
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
-    PERIOD_LABELS,
     Assignment,
     AssignmentRole,
     AuditEntry,
@@ -76,7 +75,7 @@ def _dk(day: dt.date | None) -> str:
 
 
 def _period_text(p: Period) -> str:
-    text = f"{PERIOD_LABELS[p.kind]} {_dk(p.start)} – {_dk(p.end)}"
+    text = f"{p.kind.label} {_dk(p.start)} – {_dk(p.end)}"
     note = exemption_label(p.note) if p.kind is PeriodKind.FRITAGELSE else p.note
     return f"{text} ({note})" if note else text
 
@@ -128,8 +127,9 @@ class CitizenEditor:
         # Start and date columns are NOT NULL: dates[...]; an end may be NULL (open): day(...).
         dates = IsoDates()
         day = dates.of
+        kind_of = self.project.template.kind
         periods = [
-            Period(citizen_id, PeriodKind(kind), dates[start], day(end), note, id=pid)
+            Period(citizen_id, kind_of(kind), dates[start], day(end), note, id=pid)
             for pid, kind, start, end, note in conn.execute(
                 "SELECT id, kind, start, end, note FROM period WHERE citizen_id = ? ORDER BY start, kind",
                 [citizen_id],

@@ -39,6 +39,7 @@ from fsm_desktop.domain.model import (
     ExemptionKind,
     ExitReason,
     Gender,
+    Kind,
     Origin,
     ParticipantRole,
     PeriodKind,
@@ -690,7 +691,7 @@ class _Life:
     group2: bool
     factor: float  # how often they get offers and paid hours, against group 1
     first_period: int  # their first row in the period table
-    benefit: PeriodKind
+    benefit: Kind
     outcome_kind: PeriodKind | None  # ordinary employment, fleksjob or education
     outcome: int | None  # its start
     w_end: int  # offers and hours stop here (the day before the outcome, else b)

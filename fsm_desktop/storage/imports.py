@@ -22,7 +22,6 @@ from fsm_desktop.domain.danish import date_text, datetime_text
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.imports import Existing, ImportPlan
 from fsm_desktop.domain.model import (
-    PERIOD_LABELS,
     Assignment,
     AssignmentRole,
     Citizen,
@@ -30,7 +29,6 @@ from fsm_desktop.domain.model import (
     IsoDates,
     PaidHours,
     Period,
-    PeriodKind,
     Staff,
     StaffRole,
     StatusEntry,
@@ -155,7 +153,7 @@ class ImportRepository:
                 "SELECT id, initials, name, role, hours_per_week FROM staff"
             )
         }
-        kinds = {kind.value: kind for kind in PeriodKind}
+        kinds = {kind.value: kind for kind in self.project.template.kinds()}
         periods = {
             (cid, kind, start): Period(cid, kinds[kind], dates[start], day(end), note, id=pid)
             for pid, cid, kind, start, end, note in conn.execute(
@@ -493,7 +491,7 @@ class ImportRepository:
         periods = [
             (
                 f"{cpr[:6]}-{cpr[6:]}",
-                PERIOD_LABELS[PeriodKind(kind)],
+                self.project.template.kind(kind).label,
                 _d(start),
                 _d(end),
                 note or None,
@@ -833,7 +831,7 @@ class _Writer:
                 (
                     p.id,
                     p.citizen_id,
-                    p.kind._value_,
+                    p.kind.value,
                     p.start.isoformat(),
                     p.end.isoformat() if p.end else None,
                     p.note,
@@ -852,7 +850,7 @@ class _Writer:
                 citizen_id,
                 "forløb",
                 None,
-                "; ".join(f"{PERIOD_LABELS[p.kind]} {_dk(p.start)} – {_dk(p.end)}" for p in group),
+                "; ".join(f"{p.kind.label} {_dk(p.start)} – {_dk(p.end)}" for p in group),
             )
             for citizen_id, group in itertools.groupby(periods, key=attrgetter("citizen_id"))
         )
@@ -868,7 +866,7 @@ class _Writer:
             [(new.end.isoformat() if new.end else None, new.note, old.id) for old, new in updated],
         )
         for old, new in updated:
-            label = PERIOD_LABELS[old.kind]
+            label = old.kind.label
             self._note(
                 "period",
                 old.id,

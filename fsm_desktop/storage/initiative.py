@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import AuditEntry
 from fsm_desktop.domain.program import ProgramTemplate, parse_template
@@ -75,8 +76,23 @@ class InitiativeRepository:
         after = json.loads(template.to_json())
         if after == before:
             return False
+        self._refuse_removing_kinds_in_use(template)
         self._write(before, after, CHANGED)
         return True
+
+    def _refuse_removing_kinds_in_use(self, template: ProgramTemplate) -> None:
+        """A kind of period the project's periods have stays in the template (its periods
+        would lose their name and category)."""
+        kept = {kind.value for kind in template.kinds()}
+        for kind, count in self.conn.execute("SELECT kind, count(*) FROM period GROUP BY kind"):
+            if kind not in kept:
+                label = self.project.template.kind(kind).label
+                raise ValidationError(
+                    "Forløbstypen »{label}« kan ikke fjernes fra indsatsen: {count} forløb i "
+                    "projektet har den. Ret eller slet dem først.",
+                    label=label,
+                    count=number(count),
+                )
 
     def last_change(self) -> TemplateChange | None:
         """The newest change or undo of the template, if any."""
@@ -110,7 +126,9 @@ class InitiativeRepository:
                 "Indsatsen er ændret siden (fx statusskemaets mål), så ændringen kan ikke fortrydes "
                 "uden at miste det. Ret den i Indsats → Indstillinger i stedet."
             )
-        parse_template(last.before)  # a stored template that no longer parses is not restored
+        # A stored template that no longer parses is not restored, nor one without a kind the
+        # project's periods have got since.
+        self._refuse_removing_kinds_in_use(parse_template(last.before))
         self._write(last.after, last.before, UNDONE)
         return last
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fsm_desktop.domain.danish import os_reason
-from fsm_desktop.domain.errors import KnownError, ProjectFileError
+from fsm_desktop.domain.errors import KnownError, ProjectFileError, ValidationError
 from fsm_desktop.domain.model import Initiative
 from fsm_desktop.domain.program import ProgramTemplate, parse_template_json
 from fsm_desktop.storage import keys
@@ -543,7 +543,16 @@ class Project:
         if not read_only and not project.read_only and migrations.pending(db):
             project._migrate(version)
         _require_initiative(db, path)
-        project.initiative  # noqa: B018 - validates the row and the stored template
+        try:
+            project.initiative  # noqa: B018 - validates the row and the stored template
+        except ValidationError as exc:
+            # The template was checked when it was stored: one that no longer reads is damage.
+            raise ProjectFileError(
+                "Projektfilen {path} er beskadiget: indsatsen, den gemmer, kan ikke læses "
+                "({problem}). Gendan en sikkerhedskopi (Filer → Gendan sikkerhedskopi).",
+                path=str(path),
+                problem=exc.message,
+            ) from None
         project._read_laptop_copy()
         return project
 

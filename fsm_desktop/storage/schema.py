@@ -496,6 +496,34 @@ def m0010_sync(db: Database) -> None:
     )
 
 
+@migrations(name="0011_own_period_kinds")
+def m0011_own_period_kinds(db: Database) -> None:
+    """An initiative's template may add kinds of period (issue 25: a 2026 benefit, a new offer),
+    so the period table no longer lists the kinds: a kind is a key of lower case letters,
+    digits and _, which the template names (domain.program). SQLite cannot change a CHECK: the
+    table is made again with the same columns, rows and index."""
+    _run(
+        db,
+        """CREATE TABLE period_0011 (
+            id TEXT PRIMARY KEY,
+            citizen_id TEXT NOT NULL REFERENCES citizen(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (
+                length(kind) BETWEEN 2 AND 40 AND kind GLOB '[a-z]*' AND NOT kind GLOB '*[^a-z0-9_]*'
+            ),
+            start TEXT NOT NULL,
+            end TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            CHECK (end IS NULL OR end >= start)
+        )""",
+        "INSERT INTO period_0011 (id, citizen_id, kind, start, end, note) "
+        "SELECT id, citizen_id, kind, start, end, note FROM period",
+        "DROP TABLE period",
+        "ALTER TABLE period_0011 RENAME TO period",
+        "CREATE INDEX period_citizen ON period(citizen_id, kind, start)",
+        "PRAGMA user_version = 11",
+    )
+
+
 def known_migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

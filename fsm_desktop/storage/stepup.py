@@ -14,6 +14,7 @@ from fsm_desktop.domain.model import (
     Barrier,
     IsoDates,
     ParticipantRole,
+    PeriodCategory,
     PeriodKind,
     new_id,
 )
@@ -149,15 +150,15 @@ class StepUpRepository:
                 meetings[mid].participants.append(
                     Participant(ParticipantRole(role), name, HealthFunction(function))
                 )
+        kind_of = self.project.template.kind
         for lid, mid, offer, planned, responsible, note in self.conn.execute(
             f"SELECT id, meeting_id, offer, planned_start, responsible, note FROM stepup_plan_line{restrict} "
             "ORDER BY planned_start, rowid",
             args,
         ):
             if mid in meetings:
-                try:
-                    kind = PeriodKind(offer)
-                except ValueError:
+                kind = kind_of(offer)
+                if kind.category not in (PeriodCategory.OFFER, PeriodCategory.OUTCOME):
                     kind = PeriodKind.ANDET_AKTIVT_TILBUD  # an older free-text offer
                 meetings[mid].plan.append(
                     PlannedOffer(kind, dates[planned], responsible, note, lid)

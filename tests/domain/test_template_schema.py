@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 
 from fsm_desktop.domain import program
 from fsm_desktop.domain.errors import ValidationError
-from fsm_desktop.domain.model import PAID_HOURS, ExitReason, PeriodKind
+from fsm_desktop.domain.model import PAID_HOURS, ExitReason, PeriodCategory, PeriodKind
 from fsm_desktop.domain.program import BUILTIN, builtin_template
 from fsm_desktop.domain.template_schema import check_template, check_template_json, schema
 
@@ -38,14 +38,17 @@ def test_every_shipped_template_passes_the_schema(key):
 def test_the_schema_lists_what_the_program_knows():
     """The schema's choices are the program's own: a kind added to one is added to the other."""
     defs = schema()["$defs"]
-    assert defs["period_kind"]["enum"] == [k.value for k in PeriodKind]
+    assert defs["period_kind"]["examples"] == [k.value for k in PeriodKind]
     measure = defs["measure"]["properties"]
     assert tuple(measure["kind"]["enum"]) == program.KINDS
     assert tuple(measure["unit"]["enum"]) == program.UNITS
     assert tuple(measure["aggregate"]["enum"]) == program.AGGREGATES
     assert tuple(measure["direction"]["enum"]) == program.DIRECTIONS
     assert tuple(measure["population"]["properties"]["rule"]["enum"]) == program.POPULATION_RULES
-    assert measure["qualifying"]["items"]["anyOf"][1]["enum"] == [PAID_HOURS, "jobformidler"]
+    assert measure["qualifying"]["items"]["$ref"] == "#/$defs/period_kind"
+    assert {PAID_HOURS, "jobformidler"} <= set(program.EXTRA_SOURCES)
+    categories = schema()["properties"]["period_kinds"]["items"]["properties"]["category"]
+    assert categories["enum"] == [c.value for c in PeriodCategory]
     target_group = schema()["properties"]["target_group"]["properties"]
     assert tuple(target_group["entry"]["enum"]) == program.ENTRY_RULES
     assert target_group["leaving_reasons"]["items"]["enum"] == [r.value for r in ExitReason]
@@ -82,7 +85,7 @@ _DELETE = object()
         (
             _set("target_group/benefits/1", "dagpenge"),
             "target_group.benefits[1]",
-            "»dagpenge« er ikke en af kontanthjaelp_ap",
+            "ukendt forløbstype »dagpenge«",
         ),
         (
             _set("target_group/leaving_reasons/0", "afsluttet"),
@@ -95,7 +98,7 @@ _DELETE = object()
         (
             _set("measures/0/qualifying/1", "selvforsoergelse"),
             "measures[0].qualifying[1]",
-            "»selvforsoergelse« er ikke en af kontanthjaelp_ap",
+            "ukendt forløbstype »selvforsoergelse«",
         ),
         (_set("measures/0/window", {"start": "2020-01-01"}), "measures[0].window.end", "mangler"),
         (

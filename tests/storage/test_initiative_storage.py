@@ -108,3 +108,28 @@ def test_a_failed_write_changes_nothing(project, monkeypatch):
         change_template(project, builtin_template("bir"))
     assert InitiativeRepository(project).current() == before
     assert project.template.key == "fsm2"
+
+
+def test_a_kind_of_period_in_use_stays_in_the_template(project):
+    """An own kind (issue 25.3) that periods have cannot be taken out, by a change or an undo."""
+    from fsm_desktop.domain.model import Citizen
+    from fsm_desktop.storage.repositories import CitizenRepository
+
+    data = InitiativeRepository(project).current()
+    data["period_kinds"] = [{"key": "ips_forloeb", "label": "IPS-forløb", "category": "tilbud"}]
+    change_template(project, parse_template(data))
+    CitizenRepository(project).add(Citizen(cpr="0101801234", name="Anna", group=1))
+    anna = CitizenRepository(project).by_cpr("0101801234")
+    project.db.execute(
+        "INSERT INTO period (id, citizen_id, kind, start, end) VALUES ('p1', ?, ?, ?, ?)",
+        [anna.id, "ips_forloeb", "2020-03-01", "2020-04-30"],
+    )
+    without = copy.deepcopy(data)
+    del without["period_kinds"]
+    with pytest.raises(
+        ValidationError, match="»IPS-forløb« kan ikke fjernes fra indsatsen: 1 forløb"
+    ):
+        change_template(project, parse_template(without))
+    with pytest.raises(ValidationError, match="»IPS-forløb« kan ikke fjernes"):
+        undo_template_change(project)
+    assert project.template.kind("ips_forloeb").label == "IPS-forløb"

@@ -665,3 +665,37 @@ def test_a_frontrunner_project_from_before_gets_the_project_periods_job_broker_r
     before = sqlite3.connect(other).execute("SELECT template_json FROM initiative").fetchone()[0]
     with Project.open(other) as project:
         assert project.db.execute("SELECT template_json FROM initiative").fetchone()[0] == before
+
+
+def test_a_file_before_own_period_kinds_keeps_its_periods(tmp_path, monkeypatch):
+    """Migration 0011 makes the period table again without its fixed list of kinds (issue
+    25.3): the rows survive, a kind the template adds can be stored, a malformed key cannot."""
+    _patch_migrations(monkeypatch, {}, keep=10)
+    path = tmp_path / "v10.fsm"
+    with Project.create(path, builtin_template("fsm2")) as old:
+        CitizenRepository(old).add(_citizen("0101801234", "Anna"))
+        cid = old.db.execute("SELECT id FROM citizen").fetchone()[0]
+        old.db.execute(
+            "INSERT INTO period (id, citizen_id, kind, start) VALUES ('p1', ?, 'mentor', '2020-01-01')",
+            [cid],
+        )
+        with pytest.raises(Exception, match="CHECK"):
+            old.db.execute(
+                "INSERT INTO period (id, citizen_id, kind, start) VALUES ('p2', ?, 'ips_forloeb', '2020-01-01')",
+                [cid],
+            )
+    monkeypatch.undo()
+    with Project.open(path) as project:
+        assert _applied(project.db.conn) == CURRENT
+        assert project.db.execute("SELECT id, kind FROM period").fetchall() == [("p1", "mentor")]
+        project.db.execute(
+            "INSERT INTO period (id, citizen_id, kind, start) VALUES ('p2', ?, 'ips_forloeb', '2020-01-01')",
+            [cid],
+        )
+        with pytest.raises(Exception, match="CHECK"):
+            project.db.execute(
+                "INSERT INTO period (id, citizen_id, kind, start) VALUES ('p3', ?, 'IPS forløb', '2020-01-01')",
+                [cid],
+            )
+        indexes = {row[1] for row in project.db.execute("PRAGMA index_list(period)")}
+        assert "period_citizen" in indexes

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QMessageBox, QTableWidget
 
 from fsm_desktop.domain.measures import CitizenFacts, Facts, Span
 from fsm_desktop.domain.program import BUILTIN, builtin_template
+from fsm_desktop.domain.template_schema import check_template
 from fsm_desktop.exchange.template_file import write_template_file
 from fsm_desktop.storage.initiative import InitiativeRepository
 from fsm_desktop.storage.project import Project
@@ -151,11 +152,11 @@ def test_each_shipped_template_rebuilt_from_blank_is_the_same_template(app, qtbo
 
 
 def _afklaring_facts() -> Facts:
-    """Five citizens on kontanthjælp from February to June 2026; in April four of them have an
-    ordinary job (two from March, two only in April), one of them also in May."""
+    """Five citizens on the new jobafklaring benefit from February to June 2026; in April four
+    of them have an ordinary job (one from March to May, three only in April)."""
 
     def person(n: int, jobs: list[tuple[str, str]]) -> CitizenFacts:
-        periods = [Span("kontanthjaelp_ap", dt.date(2026, 2, 1), dt.date(2026, 6, 30))]
+        periods = [Span("jobafklaring", dt.date(2026, 2, 1), dt.date(2026, 6, 30))]
         periods += [
             Span("ordinaer_beskaeftigelse", dt.date.fromisoformat(a), dt.date.fromisoformat(b))
             for a, b in jobs
@@ -176,6 +177,7 @@ def _afklaring_facts() -> Facts:
 
 
 def test_an_afklaringspulje_made_in_the_editor_counts_hand_checked_figures(app, qtbot):
+    """80 % in one month, on a benefit the user adds (the 2026 jobafklaringsforløb)."""
     editor = _editor(qtbot, blank_template(dt.date(2026, 1, 7)), facts=_afklaring_facts())
     qtbot.waitUntil(lambda: editor.preview.report is not None)
     _type(qtbot, editor.name_edit, "Afklaringspulje")
@@ -183,7 +185,15 @@ def test_an_afklaringspulje_made_in_the_editor_counts_hand_checked_figures(app, 
     _date(editor.end_edit, "2026-06-30")
     _date(editor.start_edit, "2026-02-01")
     _date(editor.baseline_edit, "2026-02-01")
-    editor.benefits_list.tick("kontanthjaelp_ap")
+    editor.tabs.setCurrentIndex(5)
+    qtbot.mouseClick(editor.add_kind_button, Qt.MouseButton.LeftButton)
+    _cell(editor.kinds_table, 0, 0, "Jobafklaringsforløb")
+    assert editor.kinds_table.item(0, 1).text() == "jobafklaringsforloeb"
+    _cell(editor.kinds_table, 0, 1, "jobafklaring")
+    assert editor.data["period_kinds"] == [
+        {"key": "jobafklaring", "label": "Jobafklaringsforløb", "category": "ydelse"}
+    ]
+    editor.benefits_list.tick("jobafklaring")
     qtbot.mouseClick(editor.add_measure_button, Qt.MouseButton.LeftButton)
     _type(qtbot, editor.m_name, "Afklaret til job i en måned")
     editor.m_qualifying.tick("ordinaer_beskaeftigelse")
@@ -213,6 +223,9 @@ def test_an_afklaringspulje_made_in_the_editor_counts_hand_checked_figures(app, 
     with qtbot.waitSignal(editor.preview.counted):
         _cell(editor.m_thresholds, 0, 0, "85")
     assert editor.preview.rows[0][1] == 0
+    # The template travels with its own kind: checked again from its JSON, the same.
+    again = check_template(json.loads(editor.template.to_json()))
+    assert again.target_group.benefits[0].label == "Jobafklaringsforløb"
 
 
 def test_a_wrong_field_shows_its_message_under_it_and_gem_waits(app, qtbot):
@@ -408,3 +421,34 @@ def test_a_goal_that_is_not_month_and_value_is_named(app, qtbot):
     editor.goals_table.item(0, 3).setText("2020-10: 100 %; 2021-10: 95 %")
     assert editor.problem is None
     assert editor.template.goals[0].targets == {"2020-10": 1.0, "2021-10": 0.95}
+
+
+def test_an_own_kind_is_a_choice_wherever_a_kind_is_and_its_faults_are_named(app, qtbot):
+    editor = _editor(qtbot, json.loads(builtin_template("fsm2").to_json()))
+    editor.tabs.setCurrentIndex(5)
+    qtbot.mouseClick(editor.add_kind_button, Qt.MouseButton.LeftButton)
+    _cell(editor.kinds_table, 0, 0, "IPS-forløb")
+    _choose(editor.kinds_table.cellWidget(0, 2), "tilbud")
+    assert editor.problem is None, editor.status.text()
+    editor.m_qualifying.tick("ips_forloeb")
+    assert "ips_forloeb" in editor.template.measures[0].qualifying
+    editor.m_never.tick("ips_forloeb")
+    with pytest.raises(KeyError):
+        editor.benefits_list.tick("ips_forloeb")  # an offer, not a benefit
+    # A name another kind has: named under the table, in the editor's words.
+    _cell(editor.kinds_table, 0, 1, "ips")  # a key of the user's own: no longer follows the name
+    _cell(editor.kinds_table, 0, 0, "Mentor")
+    assert editor.kinds_table.item(0, 1).text() == "ips"
+    assert editor.status.text() == (
+        "Forløbstype 1: navn: en anden forløbstype hedder allerede »Mentor«"
+    )
+    assert editor._fields["period_kinds"].message.text().startswith("en anden forløbstype")
+    _cell(editor.kinds_table, 0, 1, "ips_forloeb")
+    assert editor.tabs.tabText(5).endswith("⚠")
+    _cell(editor.kinds_table, 0, 0, "IPS-forløb")
+    assert editor.problem is None
+    # Removing it takes it out of every list; what counted it must then be put right.
+    editor.kinds_table.setCurrentCell(0, 0)
+    qtbot.mouseClick(editor.remove_kind_button, Qt.MouseButton.LeftButton)
+    assert "period_kinds" not in editor.data
+    assert editor.status.text().endswith("ukendt forløbstype »ips_forloeb«")

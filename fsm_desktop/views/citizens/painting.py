@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from fsm_desktop.domain.danish import date_text, number
-from fsm_desktop.domain.model import PERIOD_LABELS, Period
+from fsm_desktop.domain.model import Period
 from fsm_desktop.views.citizens.labels import CATEGORY_COLORS, CATEGORY_LABELS
 
 
@@ -35,7 +35,7 @@ class Timeline(QWidget):
         self.today = today
         self.setToolTip(
             "\n".join(
-                f"{PERIOD_LABELS[p.kind]}: {date_text(p.start)} – {date_text(p.end) or _t('i gang')}"
+                f"{p.kind.label}: {date_text(p.start)} – {date_text(p.end) or _t('i gang')}"
                 for p in self.periods
             )
         )
@@ -79,7 +79,7 @@ class Timeline(QWidget):
                     painter.setPen(QPen(QColor("#ffffff"), 1))
                     painter.setBrush(CATEGORY_COLORS[category])
                     painter.drawRoundedRect(bar, 3, 3)
-                    label = PERIOD_LABELS[p.kind]
+                    label = p.kind.label
                     if (
                         bar.width() > painter.fontMetrics().horizontalAdvance(label) + 8
                         and height >= 12

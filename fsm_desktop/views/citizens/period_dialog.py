@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
@@ -20,7 +21,7 @@ from fsm_desktop.domain.citizen_edit import (
     exemption_label,
     validate_period,
 )
-from fsm_desktop.domain.model import PERIOD_LABELS, Period, PeriodKind
+from fsm_desktop.domain.model import Kind, Period, PeriodKind
 from fsm_desktop.views.citizens.labels import ERROR_STYLE
 from fsm_desktop.views.kit.dates import DateField
 from fsm_desktop.views.kit.errors import error_label, show_error
@@ -49,9 +50,12 @@ class PeriodDialog(QDialog):
         citizen_id: str,
         today: dt.date,
         parent=None,
+        kinds: Sequence[Kind] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_t("Forløb") if period is None else _t("Redigér forløb"))
+        #: The kinds a period can have: the program's and the initiative's own (``kinds``).
+        self.kinds = {kind.value: kind for kind in (kinds if kinds is not None else PeriodKind)}
         self.others = others
         self.citizen_id = citizen_id
         self.today = today
@@ -59,8 +63,8 @@ class PeriodDialog(QDialog):
         layout = QVBoxLayout(self)
         self.form = form = QFormLayout()
         self.kind_box = QComboBox(self)
-        for kind in PeriodKind:
-            self.kind_box.addItem(PERIOD_LABELS[kind], kind.value)
+        for kind in self.kinds.values():
+            self.kind_box.addItem(kind.label, kind.value)
         self.start_field = DateField(period.start if period else today, optional=False, parent=self)
         self.end_field = DateField(period.end if period else None, parent=self)
         self.end_field.setPlaceholderText(_t("tom = i gang"))
@@ -155,7 +159,7 @@ class PeriodDialog(QDialog):
         if problems or start is None:
             self._show(problems)
             return None
-        kind = PeriodKind(self.kind_box.currentData())
+        kind = self.kinds[self.kind_box.currentData()]
         if self.is_exemption:
             note = self.exemption_box.currentData() or ""
         else:

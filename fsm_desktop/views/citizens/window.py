@@ -40,7 +40,6 @@ from fsm_desktop.domain.danish import date_text, number
 from fsm_desktop.domain.errors import KnownError
 from fsm_desktop.domain.model import (
     BOARD_LABELS,
-    PERIOD_LABELS,
     AssignmentRole,
     BoardColumn,
     Period,
@@ -357,7 +356,7 @@ class CitizenWindow(
         notes = {p.id: _period_note(p) for p in ordered}
         self.markings_label.setText(
             "\n".join(
-                f"{PERIOD_LABELS[p.kind]}{f' ({notes[p.id]})' if notes[p.id] else ''}: {date_text(p.start)} – {date_text(p.end) or _t('i gang')}"
+                f"{p.kind.label}{f' ({notes[p.id]})' if notes[p.id] else ''}: {date_text(p.start)} – {date_text(p.end) or _t('i gang')}"
                 for p in markings
             )
             or _t("ingen (fritagelser og fravær registreres under Forløb)")
@@ -366,7 +365,7 @@ class CitizenWindow(
             self.period_table,
             [
                 [
-                    PERIOD_LABELS[p.kind],
+                    p.kind.label,
                     date_text(p.start),
                     date_text(p.end) or _t("i gang"),
                     notes[p.id],

@@ -176,7 +176,8 @@ class ImportPage(Page):
             if with_data and self.project is not None:
                 path = export_template(self.project, path)
             else:
-                write_template(path)
+                own = self.project.template.period_kinds if self.project is not None else ()
+                write_template(path, own_kinds=[kind.label for kind in own])
         except KnownError as error:
             QMessageBox.warning(
                 self, self.tr("Skabelonen kunne ikke gemmes"), translate_error(error)

@@ -49,9 +49,9 @@ from fsm_desktop.views.initiative.fields import (
     page_form,
     qdate_of,
     select_data,
-    source_words,
 )
 from fsm_desktop.views.initiative.files import open_template_file, save_template_file
+from fsm_desktop.views.initiative.kinds_tab import KindsTab
 from fsm_desktop.views.initiative.measures_tab import MeasuresTab
 from fsm_desktop.views.initiative.preview import Preview
 from fsm_desktop.views.initiative.tables_tabs import TablesTabs
@@ -59,7 +59,7 @@ from fsm_desktop.views.initiative.wording import in_percent, place
 from fsm_desktop.views.kit.dates import date_edit, pydate
 
 #: The tabs, in order.
-TABS = ("Indsats", "Målgruppe", "Grupper", "Resultatkrav", "Statusskema")
+TABS = ("Indsats", "Målgruppe", "Grupper", "Resultatkrav", "Statusskema", "Forløbstyper")
 #: Which tab a field of the template is on, by the first part of its path.
 _TAB_OF = {
     "format": 0,
@@ -73,6 +73,7 @@ _TAB_OF = {
     "groups": 2,
     "measures": 3,
     "goals": 4,
+    "period_kinds": 5,
 }
 _MEASURE = re.compile(r"^measures\[(\d+)\]")
 
@@ -103,7 +104,7 @@ def blank_template(today: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-class InitiativeEditor(MeasuresTab, TablesTabs):
+class InitiativeEditor(MeasuresTab, TablesTabs, KindsTab):
     """Edits ``data`` (a template's JSON); :attr:`template` is the checked result on accept.
     ``facts`` (the open project's rows) and ``grant`` feed the live preview."""
 
@@ -155,6 +156,7 @@ class InitiativeEditor(MeasuresTab, TablesTabs):
         self._build_groups()
         self._build_measures()
         self._build_goals()
+        self._build_kinds()
 
         self.status = QLabel(self)
         self.status.setObjectName("errorText")
@@ -263,9 +265,7 @@ class InitiativeEditor(MeasuresTab, TablesTabs):
         page, form = self._page(self.tr("Målgruppe"))
         self.description_edit = QPlainTextEdit(page)
         self.description_edit.setMaximumHeight(90)
-        self.benefits_list = ChoiceList(
-            {k: source_words()[k] for k in kinds_of(PeriodCategory.BENEFIT.value)}, page
-        )
+        self.benefits_list = ChoiceList(kinds_of(PeriodCategory.BENEFIT.value), page)
         self.min_age_box = QSpinBox(page)
         self.min_age_box.setRange(0, 120)
         self.min_age_box.setSpecialValueText(self.tr("ingen"))
@@ -322,6 +322,7 @@ class InitiativeEditor(MeasuresTab, TablesTabs):
                 (self.baseline_edit, d.get("baseline_date")),
             ):
                 edit.setDate(qdate_of(text))
+            self._load_kinds()  # before the lists of kinds, which show them
             group = d.get("target_group") or {}
             self.description_edit.setPlainText(str(group.get("description") or ""))
             self.benefits_list.set_values(group.get("benefits") or [])

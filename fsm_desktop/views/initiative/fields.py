@@ -32,7 +32,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("InitiativeEditor", text)
 
 
-def kind_words() -> dict[str, str]:
+def measure_kind_words() -> dict[str, str]:
     return {"share": _t("Andel"), "passive_share": _t("Passivandel"), "caseload": _t("Sagsstamme")}
 
 
@@ -81,16 +81,44 @@ def goal_unit_words() -> dict[str, str]:
     return {"share": _t("Andel (%)"), "count": _t("Antal")}
 
 
-def source_words() -> dict[str, str]:
-    """Every source a measure can count: the period kinds, paid hours and a job broker."""
+def own_kinds(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The template's own kinds of period as its data holds them (the well-formed ones)."""
+    found = data.get("period_kinds") or []
+    return [k for k in found if isinstance(k, dict) and isinstance(k.get("key"), str)]
+
+
+def kind_words(data: dict[str, Any] | None = None) -> dict[str, str]:
+    """Every kind of period: the program's, then the template's own (key → Danish name)."""
     words = {kind.value: PERIOD_LABELS[kind] for kind in PeriodKind}
+    for kind in own_kinds(data or {}):
+        words.setdefault(kind["key"], str(kind.get("label") or kind["key"]))
+    return words
+
+
+def source_words(data: dict[str, Any] | None = None) -> dict[str, str]:
+    """Every source a measure can count: the kinds of period, paid hours and a job broker."""
+    words = kind_words(data)
     words[PAID_HOURS] = _t("løntimer (en måned med løntimer)")
     words["jobformidler"] = _t("jobformidler tilknyttet")
     return words
 
 
-def kinds_of(category: str) -> list[str]:
-    return [kind.value for kind in PeriodKind if kind.category.value == category]
+def kinds_of(category: str, data: dict[str, Any] | None = None) -> dict[str, str]:
+    """The kinds of one category (PeriodCategory's value), the template's own included."""
+    words = {k.value: PERIOD_LABELS[k] for k in PeriodKind if k.category.value == category}
+    for kind in own_kinds(data or {}):
+        if kind.get("category") == category:
+            words.setdefault(kind["key"], str(kind.get("label") or kind["key"]))
+    return words
+
+
+def category_words() -> dict[str, str]:
+    return {
+        "ydelse": _t("ydelse"),
+        "tilbud": _t("tilbud"),
+        "resultat": _t("resultat (job, uddannelse)"),
+        "markering": _t("markering"),
+    }
 
 
 class Field(QWidget):
@@ -130,13 +158,22 @@ class ChoiceList(QListWidget):
         super().__init__(parent)
         self._order: list[str] = []
         self._loading = False
+        self.itemChanged.connect(self._ticked)
+        self.set_choices(words)
+
+    def set_choices(self, words: dict[str, str]) -> None:
+        """The choices (value → word shown); what is ticked stays ticked, in its order."""
+        self._loading = True
+        self.clear()
         for value, word in words.items():
             item = QListWidgetItem(word, self)
             item.setData(Qt.ItemDataRole.UserRole, value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if value in self._order else Qt.CheckState.Unchecked
+            )
             item.setToolTip(value)
-        self.itemChanged.connect(self._ticked)
+        self._loading = False
         self.fit(len(words))
 
     def fit(self, rows: int) -> None:

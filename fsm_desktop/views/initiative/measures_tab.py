@@ -34,6 +34,7 @@ from fsm_desktop.views.initiative.fields import (
     fill_combo,
     kind_words,
     kinds_of,
+    measure_kind_words,
     page_form,
     parse_number,
     plain_number,
@@ -69,7 +70,7 @@ class MeasuresTab(EditorBase):
         left = QVBoxLayout()
         self.measure_list = QListWidget(scroll)
         self.measure_list.setMaximumWidth(260)
-        left.addWidget(self._field("measures", self.measure_list, scroll), 1)
+        left.addWidget(self._field("measures", self.measure_list, scroll, grow=True), 1)
         self.add_measure_button = QPushButton(self.tr("Nyt resultatkrav"), scroll)
         self.copy_measure_button = QPushButton(self.tr("Kopiér"), scroll)
         self.remove_measure_button = QPushButton(self.tr("Slet"), scroll)
@@ -92,7 +93,7 @@ class MeasuresTab(EditorBase):
         self.m_id = QLineEdit(page)
         self.m_name = QLineEdit(page)
         self.m_kind = QComboBox(page)
-        fill_combo(self.m_kind, kind_words())
+        fill_combo(self.m_kind, measure_kind_words())
         self.m_unit = QComboBox(page)
         fill_combo(self.m_unit, unit_words())
         self.m_aggregate = QComboBox(page)
@@ -100,14 +101,9 @@ class MeasuresTab(EditorBase):
         self.m_rule = QComboBox(page)
         fill_combo(self.m_rule, rule_words())
         self.m_groups = ChoiceList({}, page)
-        self.m_markings = ChoiceList(
-            {k: source_words()[k] for k in kinds_of(PeriodCategory.MARKING.value)}, page
-        )
+        self.m_markings = ChoiceList(kinds_of(PeriodCategory.MARKING.value), page)
         self.m_qualifying = ChoiceList(source_words(), page)
-        self.m_never = ChoiceList(
-            {k: v for k, v in source_words().items() if k not in ("loentimer", "jobformidler")},
-            page,
-        )
+        self.m_never = ChoiceList(kind_words(), page)
         self.m_direction = QComboBox(page)
         fill_combo(self.m_direction, direction_words())
         self.m_window = OptionalWindow(page)

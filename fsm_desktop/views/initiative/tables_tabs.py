@@ -8,11 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
     QTableWidgetItem,
 )
 
@@ -34,70 +30,41 @@ class TablesTabs(EditorBase):
     """Mixed into InitiativeEditor: the Grupper and Statusskema tabs."""
 
     def _build_groups(self) -> None:
-        page, form = self._page(self.tr("Grupper"), stretch=False)
-        hint = QLabel(
+        self.groups_table, self.add_group_button, self.remove_group_button = self._table_tab(
+            self.tr("Grupper"),
             self.tr(
                 "Grupper deler målgruppen (fx gruppe 1 med personlig jobformidler). Et "
                 "resultatkrav kan gælde nogle af dem. Ingen grupper: alle tæller med."
             ),
-            page,
+            "groups",
+            [self.tr("Nr."), self.tr("Navn"), self.tr("Beskrivelse")],
+            (2,),
+            (self.tr("Tilføj gruppe"), self.tr("Slet gruppe")),
+            self._groups_edited,
+            self._add_group,
+            self._remove_group,
         )
-        hint.setWordWrap(True)
-        hint.setObjectName("dialogHint")
-        form.addRow(hint)
-        self.groups_table = QTableWidget(0, 3, page)
-        self.groups_table.setHorizontalHeaderLabels(
-            [self.tr("Nr."), self.tr("Navn"), self.tr("Beskrivelse")]
-        )
-        self.groups_table.verticalHeader().setVisible(False)
-        self.groups_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.groups_table.setMinimumHeight(150)
-        form.addRow(self._field("groups", self.groups_table, page, grow=True))
-        buttons = QHBoxLayout()
-        self.add_group_button = QPushButton(self.tr("Tilføj gruppe"), page)
-        self.remove_group_button = QPushButton(self.tr("Slet gruppe"), page)
-        buttons.addWidget(self.add_group_button)
-        buttons.addWidget(self.remove_group_button)
-        buttons.addStretch(1)
-        form.addRow(buttons)
-        self.groups_table.itemChanged.connect(lambda _item: self._groups_edited())
-        self.add_group_button.clicked.connect(self._add_group)
-        self.remove_group_button.clicked.connect(self._remove_group)
 
     def _build_goals(self) -> None:
-        page, form = self._page(self.tr("Statusskema"), stretch=False)
-        hint = QLabel(
+        self.goals_table, self.add_goal_button, self.remove_goal_button = self._table_tab(
+            self.tr("Statusskema"),
             self.tr(
                 "Statusskemaets mål: en række pr. mål med dens tal pr. måned, fx »2021-10: 90 %; "
                 "2022-10: 95 %« (andele i procent) eller »2021-10: 20« (antal). Rækkens måler er "
                 "en af statusskemaets rækker eller et resultatkravs id."
             ),
-            page,
+            "goals",
+            [self.tr("Række"), self.tr("Måler"), self.tr("Enhed"), self.tr("Mål pr. måned")],
+            (0, 3),
+            (self.tr("Tilføj mål"), self.tr("Slet mål")),
+            self._goals_edited,
+            self._add_goal,
+            self._remove_goal,
         )
-        hint.setWordWrap(True)
-        hint.setObjectName("dialogHint")
-        form.addRow(hint)
-        self.goals_table = QTableWidget(0, 4, page)
-        self.goals_table.setHorizontalHeaderLabels(
-            [self.tr("Række"), self.tr("Måler"), self.tr("Enhed"), self.tr("Mål pr. måned")]
+        self.goals_table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
         )
-        self.goals_table.verticalHeader().setVisible(False)
-        header = self.goals_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.goals_table.setMinimumHeight(260)
-        form.addRow(self._field("goals", self.goals_table, page, grow=True))
-        buttons = QHBoxLayout()
-        self.add_goal_button = QPushButton(self.tr("Tilføj mål"), page)
-        self.remove_goal_button = QPushButton(self.tr("Slet mål"), page)
-        buttons.addWidget(self.add_goal_button)
-        buttons.addWidget(self.remove_goal_button)
-        buttons.addStretch(1)
-        form.addRow(buttons)
-        self.goals_table.itemChanged.connect(lambda _item: self._goals_edited())
-        self.add_goal_button.clicked.connect(self._add_goal)
-        self.remove_goal_button.clicked.connect(self._remove_goal)
 
     # --- loading the data into the fields --------------------------------------------------
 

@@ -33,6 +33,7 @@ def _root_words() -> dict[str, str]:
         "groups": _t("Grupper"),
         "measures": _t("Resultatkrav"),
         "goals": _t("Statusskema"),
+        "period_kinds": _t("Forløbstyper"),
     }
 
 
@@ -79,6 +80,14 @@ def place(where: str, data: dict[str, Any]) -> str:
             "leaving_reasons": _t("går ud ved"),
         }.get(str(parts[1]), str(parts[1]))
         return _t("Målgruppe: {field}").format(field=field)
+    if head == "period_kinds" and len(parts) > 1 and isinstance(parts[1], int):
+        field = {
+            "key": _t("nøgle"),
+            "label": _t("navn"),
+            "category": _t("kategori"),
+        }.get(str(parts[2]) if len(parts) > 2 else "", "")
+        text = _t("Forløbstype {n}").format(n=parts[1] + 1)
+        return f"{text}: {field}" if field else text
     if head == "groups" and len(parts) > 1 and isinstance(parts[1], int):
         return _t("Gruppe {n}").format(n=parts[1] + 1)
     if head == "measures" and len(parts) > 1 and isinstance(parts[1], int):

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from fsm_desktop.domain.cpr import mask
 from fsm_desktop.domain.errors import KnownError
-from fsm_desktop.domain.model import Barrier, ParticipantRole, PeriodKind
+from fsm_desktop.domain.model import Barrier, Kind, ParticipantRole, PeriodCategory
 from fsm_desktop.domain.stepup import (
     BARRIER_LABELS,
     HEALTH_FUNCTION_LABELS,
@@ -259,11 +259,22 @@ class MeetingDialog(QDialog):
             role_changed()
         self._update_warnings()
 
+    def _plan_offers(self) -> dict[str, Kind]:
+        """What a plan line can start: the program's offers and outcomes, and the initiative's
+        own kinds of those categories."""
+        own = (
+            kind
+            for kind in self.project.template.period_kinds
+            if kind.category in (PeriodCategory.OFFER, PeriodCategory.OUTCOME)
+        )
+        offers: list[Kind] = [*PLAN_OFFERS, *own]
+        return {kind.value: kind for kind in offers}
+
     def add_line(self, line: PlannedOffer | None = None) -> None:
         row = self.plan.rowCount()
         self.plan.insertRow(row)
         offer = QComboBox(self.plan)
-        for kind in PLAN_OFFERS:
+        for kind in self._plan_offers().values():
             offer.addItem(kind.label, kind.value)
         if line is not None:
             offer.setCurrentIndex(offer.findData(line.offer.value))
@@ -328,7 +339,7 @@ class MeetingDialog(QDialog):
             note = self.plan.item(row, self.NOTE)
             lines.append(
                 PlannedOffer(
-                    PeriodKind(offer.currentData()),
+                    self._plan_offers()[offer.currentData()],
                     day,
                     responsible.text().strip() if responsible else "",
                     note.text().strip() if note else "",

@@ -54,7 +54,9 @@ class PeriodsTab(CitizenTab):
         self._changed()
 
     def add_period(self) -> PeriodDialog:
-        dialog = PeriodDialog(None, self.periods, self.citizen_id, self.today, self)
+        dialog = PeriodDialog(
+            None, self.periods, self.citizen_id, self.today, self, self.project.template.kinds()
+        )
         dialog.accepted.connect(lambda: self._save_period(dialog.period()))
         dialog.open()
         self.period_dialog = dialog
@@ -65,7 +67,9 @@ class PeriodsTab(CitizenTab):
         period = next((p for p in self.periods if p.id == period_id), None)
         if period is None:
             return None
-        dialog = PeriodDialog(period, self.periods, self.citizen_id, self.today, self)
+        dialog = PeriodDialog(
+            period, self.periods, self.citizen_id, self.today, self, self.project.template.kinds()
+        )
         dialog.accepted.connect(lambda: self._save_period(dialog.period()))
         dialog.open()
         self.period_dialog = dialog
