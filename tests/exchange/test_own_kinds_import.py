@@ -102,3 +102,27 @@ def test_an_unknown_kind_is_refused_naming_the_row(own, tmp_path):
     (rejected,) = [r for r in prepared.plan.rejected if r.sheet == "Forløb"]
     assert rejected.row == 6
     assert any("»dagpenge« er ikke en kendt forløbstype" in m for m in rejected.messages)
+
+
+def test_a_mapping_translates_a_case_systems_name_to_an_own_kind(own, tmp_path):
+    """Another layout, CSV: its mapping translates the case system's "IPS" to the kind."""
+    from fsm_desktop.exchange.import_format import Mapping, SheetMapping
+
+    commit(own, prepare(own, _filled(tmp_path / "udtraek.xlsx", own)))
+    csv = tmp_path / "forloeb.csv"
+    csv.write_text("Cpr;Type;Fra\n0101801234;IPS;01.05.2026\n", encoding="utf-8")
+    mapping = Mapping(
+        "Forløb fra sagssystemet",
+        {
+            "*": SheetMapping(
+                "forloeb",
+                {"cpr": "Cpr", "type": "Type", "fra": "Fra"},
+                values={"type": {"IPS": "ips_forloeb"}},
+            )
+        },
+    )
+    prepared = prepare(own, csv, mapping=mapping)
+    assert prepared.plan.counts()["periods_new"] == 1, [str(e) for e in prepared.plan.errors]
+    commit(own, prepared)
+    kinds = own.db.execute("SELECT kind FROM period WHERE start = '2026-05-01'").fetchall()
+    assert kinds == [("ips_forloeb",)]

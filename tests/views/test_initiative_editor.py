@@ -140,7 +140,7 @@ def _rebuild(qtbot, editor: InitiativeEditor, data: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("key", BUILTIN)
-def test_each_shipped_template_rebuilt_from_blank_is_the_same_template(app, qtbot, key):
+def test_each_shipped_template_rebuilt_from_blank_is_the_same_template(app, qtbot, key, tmp_path):
     shipped = json.loads(builtin_template(key).to_json())
     editor = _editor(qtbot, blank_template(dt.date(2026, 12, 7)))
     _rebuild(qtbot, editor, shipped)
@@ -149,6 +149,23 @@ def test_each_shipped_template_rebuilt_from_blank_is_the_same_template(app, qtbo
     assert json.loads(editor.template.to_json()) == shipped
     assert editor.template == builtin_template(key)
     assert editor.save_button.isEnabled()
+    # The same measures on the initiative's demo, period by period.
+    from fsm_desktop.domain.measures import compute
+    from fsm_desktop.storage.demo import write_demo
+    from fsm_desktop.storage.facts import load_facts
+
+    write_demo(tmp_path / "demo.fsm", program=key, citizens=60, seed=3)
+    with Project.open(tmp_path / "demo.fsm", read_only=True) as demo:
+        facts = load_facts(demo)
+
+    def counted(template):
+        return [
+            (r.measure, r.label, r.numerator, r.denominator, r.met)
+            for r in compute(template, facts).results
+        ]
+
+    assert counted(editor.template) == counted(builtin_template(key))
+    assert any(row[2] for row in counted(editor.template))  # the demo has successes to count
 
 
 def _afklaring_facts() -> Facts:
