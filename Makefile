@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow lint bench deps screenshots dist dist-env icons clean
+.PHONY: run test test-slow lint bench deps screenshots dist dist-env icons installer-check clean
 
 run: deps $(STAMP)
 	$(BIN)/fsm-desktop --demo
@@ -60,6 +60,12 @@ dist-env:
 	@test -x $(DIST_VENV)/bin/python || $(PYTHON) -m venv $(DIST_VENV)
 	env -u PYTHONPATH $(DIST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	env -u PYTHONPATH $(DIST_VENV)/bin/python -m pip install --quiet '.[dist]'
+
+# The Windows installer's script compiled, installed and uninstalled under Wine, with Inno
+# Setup's ISCC.exe (docs/install.md, "Checking the installer on Linux"):
+#     make installer-check ISCC=path/to/ISCC.exe
+installer-check: $(STAMP)
+	$(BIN)/python packaging/check_installer.py --iscc "$(ISCC)"
 
 # The program's icon in every size (resources/icons) from its SVG; committed, run after a change.
 icons: $(STAMP)

@@ -6,7 +6,11 @@ The workflow itself compiles, installs and uninstalls on Windows (docs/install.m
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +179,26 @@ def test_install_doc_says_how(workflow):
         assert needed in doc, needed
     assert _setup()["AppId"][1:] in doc
     assert Path(ISS).name in doc
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (os.environ.get("ISCC") and shutil.which("wine") and shutil.which("xvfb-run")),
+    reason="needs Wine, Xvfb and Inno Setup's ISCC.exe (ISCC=…; docs/install.md)",
+)
+def test_the_installer_compiles_installs_and_uninstalls_under_wine():
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "packaging" / "check_installer.py"),
+            "--iscc",
+            os.environ["ISCC"],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Installer check passed." in done.stdout
+    assert f"Programmer og funktioner: FSM Desktop {pyproject_version()}" in done.stdout
