@@ -111,7 +111,7 @@ def _row_of(page: MeasuresPage, period: str) -> int:
     return next(
         r
         for r in range(page.model.rowCount())
-        if page.model.index(r, ResultsModel.PERIOD).data() == period
+        if page.model.index(r, ResultsModel.PERIOD).data(ResultsModel.RESULT_ROLE).label == period
     )
 
 

@@ -113,8 +113,12 @@ def _open(qtbot, project: Project) -> MeasuresPage:
 
 
 def _row(page, period: str) -> int:
+    """The row of a period, by its stored label ("2020-03"; the table shows "mar 2020")."""
     for row in range(page.model.rowCount()):
-        if page.model.index(row, ResultsModel.PERIOD).data() == period:
+        if (
+            page.model.index(row, ResultsModel.PERIOD).data(ResultsModel.RESULT_ROLE).label
+            == period
+        ):
             return row
     raise AssertionError(period)
 
@@ -140,7 +144,7 @@ def _choose_group(page, qtbot, key: str) -> None:
 def test_results_per_month_with_thresholds(page):
     assert page.measure_box.count() == 1
     assert page.model.rowCount() == 24
-    assert _cells(page, "2020-03") == ["2020-03", "2", "5", "40,0 %", "15,0 % / 20,0 %", "ja / ja"]
+    assert _cells(page, "2020-03") == ["mar 2020", "2", "5", "40,0 %", "15,0 % / 20,0 %", "ja / ja"]
     # April: only the SU education goes on (the paid hours were March only).
     assert _cells(page, "2020-04")[1:4] == ["1", "5", "20,0 %"]
     assert _cells(page, "2020-05")[1:6] == ["0", "5", "0,0 %", "15,0 % / 20,0 %", "nej / nej"]
@@ -166,9 +170,17 @@ def test_til_og_med_ends_the_table_and_the_chart_with_the_month_chosen(page, qtb
     with qtbot.waitSignal(page.results_ready):
         box.setCurrentIndex(box.findData("2020-04"))
     labels = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
-    assert labels == ["2019-11", "2019-12", "2020-01", "2020-02", "2020-03", "2020-04"]
-    assert [r.label for r in page.chart.rows] == labels
+    assert labels == ["nov 2019", "dec 2019", "jan 2020", "feb 2020", "mar 2020", "apr 2020"]
+    assert [r.label for r in page.chart.rows] == [
+        "2019-11",
+        "2019-12",
+        "2020-01",
+        "2020-02",
+        "2020-03",
+        "2020-04",
+    ]
     assert page.period_box.count() == 6
+    assert page.period_box.itemText(0) == "nov 2019" and page.period_box.itemData(0) == "2019-11"
     assert page.status_label.text().endswith("af 6 perioder.")
     with qtbot.waitSignal(page.results_ready):
         box.setCurrentIndex(box.findData("2021-10"))
@@ -178,11 +190,11 @@ def test_til_og_med_ends_the_table_and_the_chart_with_the_month_chosen(page, qtb
 def test_payout_forecast_in_kroner(page):
     text = page.payout_label.text()
     assert (
-        "15 % udløser 40 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 400.000 kr. udløst"
+        "15 % udløser 40 % af tilsagnet: opfyldt – første gang mar 2020 (40,0 %) – 400.000 kr. udløst"
         in text
     )
     assert (
-        "20 % udløser de sidste 10 % af tilsagnet: opfyldt – første gang 2020-03 (40,0 %) – 100.000 kr. udløst"
+        "20 % udløser de sidste 10 % af tilsagnet: opfyldt – første gang mar 2020 (40,0 %) – 100.000 kr. udløst"
         in text
     )
     # The initiative ended in October 2021: what was not released is not "still at stake".
@@ -614,9 +626,9 @@ def test_click_on_a_period_opens_its_citizens(page, qtbot):
     assert clicked.args == [MARCH]
     (dialog,) = page.findChildren(MembersDialog)
     qtbot.addWidget(dialog)
-    assert dialog.windowTitle() == "Løntimer eller uddannelse i en måned: 2020-03"
+    assert dialog.windowTitle() == "Løntimer eller uddannelse i en måned: mar 2020"
     assert (dialog.numerator_model.rowCount(), dialog.denominator_model.rowCount()) == (2, 5)
-    assert page.view.currentIndex().row() == MARCH and page.period_box.currentText() == "2020-03"
+    assert page.view.currentIndex().row() == MARCH and page.period_box.currentText() == "mar 2020"
     assert _line(page, "Valgt periode").get_xdata()[0] == MARCH
 
 
@@ -731,7 +743,7 @@ def test_the_breakdown_of_a_period(page, qtbot):
         "50 år og derover": ["1", "1", "100,0 %"],
     }
     assert page.view.currentIndex().row() == MARCH  # the table follows the chosen period
-    assert page.breakdown_note.text().startswith("2020-03, hele målgruppen fordelt på grupper")
+    assert page.breakdown_note.text().startswith("mar 2020, hele målgruppen fordelt på grupper")
     # The breakdown is the whole group's, whatever "Vis for" shows.
     with qtbot.waitSignal(page.breakdown_ready):
         _choose_group(page, qtbot, "maend")

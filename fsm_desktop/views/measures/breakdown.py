@@ -10,6 +10,7 @@ from fsm_desktop.domain.breakdown import GroupCount, breakdown
 from fsm_desktop.domain.danish import percent
 from fsm_desktop.domain.measures import MeasureResult, no_data_reason
 from fsm_desktop.views.kit.tasks import run_in_background
+from fsm_desktop.views.measures.chart import period_label
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QComboBox, QLabel, QTableView, QTabWidget
@@ -95,7 +96,7 @@ class MeasuresBreakdown(_PageBase):
         thresholds = " / ".join(percent(t.value, trim=True) for t in result.spec.thresholds)
         note = self.tr(
             "{period}, hele målgruppen fordelt på grupper. Alder på periodens sidste dag."
-        ).format(period=result.label)
+        ).format(period=period_label(result))
         if thresholds:
             note += " " + self.tr("Andelen er grøn, når gruppen når {threshold}.").format(
                 threshold=percent(result.spec.thresholds[0].value, trim=True)

@@ -9,6 +9,7 @@ from fsm_desktop.domain.breakdown import GroupResult
 from fsm_desktop.domain.danish import number
 from fsm_desktop.domain.measures import MeasureResult
 from fsm_desktop.views.kit.members import MembersDialog
+from fsm_desktop.views.measures.chart import period_label
 
 
 def _t(text: str) -> str:
@@ -28,7 +29,10 @@ def measure_table(model: QAbstractTableModel, parent: QWidget) -> QTableView:
 def members_dialog(result: MeasureResult, parent: QWidget | None = None) -> MembersDialog:
     """The citizens behind one result: the numerator and the denominator, with reasons (the
     kit's dialog; a caseload's denominator is full-time caseworkers: no list)."""
-    title = _t("{measure}: {period}").format(measure=result.spec.name, period=result.label)
+    title = _t("{measure}: {period}").format(
+        measure=result.spec.name,
+        period=period_label(result),
+    )
     if isinstance(result, GroupResult):
         title += " – " + _t(result.group.label)
     numerator, denominator = result.members()

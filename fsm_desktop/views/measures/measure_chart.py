@@ -193,15 +193,16 @@ class MeasureChart(ChartView):
             return
         canvas.setCursor(Qt.CursorShape.PointingHandCursor)
         r = self.rows[k]
+        period = period_label(r)
         if r.no_data:  # no point drawn: the fact was not registered yet
-            text = _t("{period}: ingen data").format(period=r.label)
+            text = _t("{period}: ingen data").format(period=period)
         elif r.spec.kind == "caseload":
             text = _t("{period}: {share} sager pr. fuldtid").format(
-                period=r.label, share="–" if r.share is None else number(round(r.share, 1))
+                period=period, share="–" if r.share is None else number(round(r.share, 1))
             )
         else:
             text = _t("{period}: {share} ({n} af {d})\nKlik for at se borgerne").format(
-                period=r.label,
+                period=period,
                 share=percent(r.share),
                 n=number(r.numerator),
                 d=number(r.denominator),

@@ -18,6 +18,7 @@ from fsm_desktop.domain.danish import number, percent
 from fsm_desktop.domain.measures import MeasureResult
 from fsm_desktop.views.kit.members import MembersModel
 from fsm_desktop.views.kit.rows import RowTableModel
+from fsm_desktop.views.measures.chart import period_label
 
 __all__ = ["BreakdownModel", "MembersModel", "ResultsModel"]
 
@@ -110,7 +111,7 @@ class ResultsModel(_RowsModel):
         caseload = r.spec.kind == "caseload"
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.PERIOD:
-                return r.label
+                return period_label(r)
             if column == self.NUMERATOR:
                 return number(r.numerator)
             if column == self.DENOMINATOR:

@@ -49,7 +49,7 @@ from fsm_desktop.views.kit.page import Page
 from fsm_desktop.views.kit.tasks import run_in_background
 from fsm_desktop.views.measures.board_chart import BoardHistoryChart
 from fsm_desktop.views.measures.breakdown import MeasuresBreakdown
-from fsm_desktop.views.measures.chart import preload
+from fsm_desktop.views.measures.chart import period_label, preload
 from fsm_desktop.views.measures.dialogs import measure_table, members_dialog
 from fsm_desktop.views.measures.measure_chart import MeasureChart
 from fsm_desktop.views.measures.models import (
@@ -489,7 +489,7 @@ class MeasuresPage(MeasuresBreakdown, MeasuresTexts, Page):
         self.period_box.blockSignals(True)
         self.period_box.clear()
         for r in rows:
-            self.period_box.addItem(r.label)
+            self.period_box.addItem(period_label(r), r.label)
         self.period_box.blockSignals(False)
         self._selected = selected
         # The labels above and below are set: place the chart now, so that its one draw is at

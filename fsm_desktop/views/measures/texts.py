@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication
 
 from fsm_desktop.domain.danish import date_dots, kroner, percent
 from fsm_desktop.domain.measures import MeasureResult, PayoutForecast, no_data_reason
+from fsm_desktop.views.measures.chart import period_label
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLabel
@@ -101,7 +102,9 @@ class MeasuresTexts(_PageBase):
             label=p.threshold.label, status=self.tr("opfyldt") if p.met else not_met
         )
         if p.best is not None:
-            best = "{period} ({share})".format(period=p.best.label, share=percent(p.best.share))
+            best = "{period} ({share})".format(
+                period=period_label(p.best), share=percent(p.best.share)
+            )
             if p.met:
                 line += self.tr(" – første gang {best}").format(best=best)
             else:
