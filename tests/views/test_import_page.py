@@ -480,3 +480,15 @@ def test_an_xls_or_ods_extract_imports_and_undoes_like_an_xlsx(window, page, qtb
     assert page.model.index(0, 1).data() == source.name
     assert page.undo_latest(confirm=False)
     assert CitizenRepository(window.project).count() == before
+
+
+def test_without_imports_the_words_stay_by_the_buttons(window, page, qtbot):
+    """Before, the hidden list left its room to be shared out: the heading stood 150 px below
+    the buttons and the empty-state words 300 px further down."""
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: page.empty_label.isVisible())
+    buttons_bottom = page.import_button.mapTo(page, page.import_button.rect().bottomLeft()).y()
+    heading_top = page.list_heading.mapTo(page, page.list_heading.rect().topLeft()).y()
+    words_top = page.empty_label.mapTo(page, page.empty_label.rect().topLeft()).y()
+    assert 0 < heading_top - buttons_bottom < 40
+    assert 0 < words_top - heading_top < 60

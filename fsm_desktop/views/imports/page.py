@@ -82,7 +82,7 @@ class ImportPage(Page):
         self.template_button.clicked.connect(self.save_template)
         self.export_button.clicked.connect(self.export_project)
         self.undo_button.clicked.connect(self.undo_latest)
-        heading = QLabel(self.tr("Tidligere importer"), self)
+        self.list_heading = heading = QLabel(self.tr("Tidligere importer"), self)
         heading.setObjectName("comingHeading")
         self.body.addWidget(heading)
         self.model = ImportsModel(self)
@@ -98,6 +98,9 @@ class ImportPage(Page):
         self.empty_label.setWordWrap(True)
         self.body.addWidget(self.empty_label)
         self.body.addWidget(self.view, 1)
+        # Takes the room the list takes once there is one: with no imports, the heading and the
+        # words under it stay by the buttons instead of being spread down the page.
+        self.body.addStretch(0)
         self.dialog: ImportDialog | None = None
 
     def load(self, project: Project) -> None:
