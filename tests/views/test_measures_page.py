@@ -501,7 +501,9 @@ def test_chart_shows_share_thresholds_and_best_period(page):
 
 def test_a_payout_not_met_is_short_while_running_and_lost_when_ended():
     spec = builtin_template("fsm2").measures[0]
-    best = types.SimpleNamespace(period_start=Month(2020, 3), period_end=Month(2020, 3))
+    best = types.SimpleNamespace(
+        period_start=Month(2020, 3), period_end=Month(2020, 3), denominator=40
+    )
     short = PayoutForecast(spec, spec.thresholds[1], False, best, 2, 100_000.0)
     assert payout_text(short) == "mangler 2 borgere i mar 2020 – 100.000 kr. i spil"
     assert (

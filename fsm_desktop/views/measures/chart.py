@@ -151,6 +151,8 @@ def payout_text(p: PayoutForecast, finished: bool = False) -> str:
         return text
     if p.best is None:
         text = _t("ingen periode") if finished else _t("ingen periode endnu")
+    elif not p.best.denominator:
+        text = _t("ingen borgere at tælle endnu")  # a new project: nobody short either
     elif p.needed == 1:
         text = (
             _t("manglede 1 borger i {period}") if finished else _t("mangler 1 borger i {period}")

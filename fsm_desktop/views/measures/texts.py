@@ -101,7 +101,10 @@ class MeasuresTexts(_PageBase):
         line = "{label}: {status}".format(
             label=p.threshold.label, status=self.tr("opfyldt") if p.met else not_met
         )
-        if p.best is not None:
+        if p.best is not None and not p.best.denominator:
+            # A new project: nobody to count yet, so nobody "missing" either.
+            line += self.tr(" – ingen borgere at tælle endnu")
+        elif p.best is not None:
             best = "{period} ({share})".format(
                 period=period_label(p.best), share=percent(p.best.share)
             )

@@ -104,6 +104,9 @@ class StaffPage(StaffMonthView, StaffActions, Page):
         self._build_overview_tab()
         self._build_history_tab()
         self.body.addWidget(self.tabs, 1)
+        # The tabs' room while they are hidden (no staff yet): the lines above stay together,
+        # the buttons at the bottom.
+        self.body.addStretch(0)
         self._build_reassign_bar()
         self._connect_signals()
 

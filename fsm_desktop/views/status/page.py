@@ -162,6 +162,8 @@ class StatusSheetPage(Page):
         self.view.viewport().installEventFilter(self)
         self.view.hide()
         self.body.addWidget(self.view, 1)
+        # The sheet's room while it is hidden (no citizens yet): the lines above stay together.
+        self.body.addStretch(0)
 
     def _connect_signals(self) -> None:
         self.month_box.currentIndexChanged.connect(self._month_chosen)
