@@ -30,9 +30,15 @@ def no_preview_pause(monkeypatch):
     monkeypatch.setattr(preview, "DELAY_MS", 0)
 
 
+def _unchanged(editor: InitiativeEditor) -> None:
+    """Before the test's end closes an editor: as if saved, so that Annuller's question (for
+    a user) does not stop the close."""
+    editor.opened_with = copy.deepcopy(editor.data)
+
+
 def _editor(qtbot, data: dict[str, Any], **kwargs) -> InitiativeEditor:
     editor = InitiativeEditor(data, **kwargs)
-    qtbot.addWidget(editor)
+    qtbot.addWidget(editor, before_close_func=_unchanged)
     editor.show()
     qtbot.waitExposed(editor)
     return editor
@@ -311,7 +317,7 @@ def test_the_indsats_menu_changes_the_open_projects_initiative_and_undoes_it(
     assert window.edit_initiative_action.isEnabled()
     assert not window.undo_initiative_action.isEnabled()
     editor = window.edit_initiative()
-    qtbot.addWidget(editor)
+    qtbot.addWidget(editor, before_close_func=_unchanged)
     assert editor.preview.facts is not None
     qtbot.waitUntil(lambda: editor.preview.report is not None)
     editor.tabs.setCurrentIndex(3)
@@ -355,7 +361,7 @@ def test_new_project_takes_an_initiative_from_the_editor_or_a_file(
     qtbot.addWidget(dialog)
     dialog.template_box.setCurrentIndex(2)  # BIR
     editor = dialog.new_initiative()
-    qtbot.addWidget(editor)
+    qtbot.addWidget(editor, before_close_func=_unchanged)
     assert editor.template == builtin_template("bir")
     _type(qtbot, editor.name_edit, "BIR 2026")
     _type(qtbot, editor.key_edit, "bir2026")
@@ -469,3 +475,21 @@ def test_an_own_kind_is_a_choice_wherever_a_kind_is_and_its_faults_are_named(app
     qtbot.mouseClick(editor.remove_kind_button, Qt.MouseButton.LeftButton)
     assert "period_kinds" not in editor.data
     assert editor.status.text().endswith("ukendt forløbstype »ips_forloeb«")
+
+
+def test_annuller_asks_before_throwing_changes_away(app, qtbot, monkeypatch):
+    editor = _editor(qtbot, json.loads(builtin_template("hir").to_json()))
+    editor.reject()  # nothing changed: closes without a question
+    assert not editor.isVisible()
+    editor = _editor(qtbot, json.loads(builtin_template("hir").to_json()))
+    _type(qtbot, editor.name_edit, "HIR 2")
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kwargs: asked.append(args[2]) or answers.pop(0)
+    )
+    editor.reject()
+    assert editor.isVisible() and editor.data["name"] == "HIR 2"
+    editor.reject()
+    assert not editor.isVisible()
+    assert asked == ["Indsatsen er ændret. Skal ændringerne kasseres?"] * 2

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -173,6 +174,8 @@ class InitiativeEditor(MeasuresTab, TablesTabs, KindsTab):
         layout.addWidget(self.buttons)
         self.save_file_button.clicked.connect(self._save_file)
         self.load(self.data)
+        #: What the editor opened with: Annuller asks before it throws changes away.
+        self.opened_with = copy.deepcopy(self.data)
         self.resize(1180, 700)
 
     # --- starting points -------------------------------------------------------------------
@@ -442,3 +445,17 @@ class InitiativeEditor(MeasuresTab, TablesTabs, KindsTab):
             self.go_to_problem()
             return
         super().accept()
+
+    def reject(self) -> None:
+        """Annuller (or Esc, or the window's close): asks first when something was changed."""
+        if self.data != self.opened_with:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Annuller ændringerne"),
+                self.tr("Indsatsen er ændret. Skal ændringerne kasseres?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().reject()
