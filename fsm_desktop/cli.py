@@ -847,11 +847,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_initiative(args: argparse.Namespace) -> int:
     from fsm_desktop.exchange.template_file import write_template_file
+    from fsm_desktop.operations.initiative import current_template_data
 
     with _open_project(args.db, write=False, args=args) as project:
-        template = project.template
-    path = write_template_file(template, args.out)
-    print(f"Skrev indsatsen »{template.name}« som skabelon i {path}.")
+        # With the status sheet's goals as the project has them (Indsats → Gem … does the same).
+        data = current_template_data(project)
+    path = write_template_file(data, args.out)
+    print(f"Skrev indsatsen »{data['name']}« som skabelon i {path}.")
     return 0
 
 

@@ -125,16 +125,8 @@ def _describe_name(error: Any, where: str) -> tuple[str, str]:
 
 
 def _any_of(error: Any, where: str) -> tuple[str, str]:
-    """A value none of the alternatives takes: a choice among listed values (a period kind or
-    another source), or the alternative that came furthest (a window that is not null)."""
-    choices = [
-        str(choice)
-        for sub in error.context
-        if sub.validator == "enum"
-        for choice in sub.validator_value
-    ]
-    if choices and isinstance(error.instance, str):
-        return where, "»{}« er ikke en af {}".format(error.instance, ", ".join(choices))
+    """A value none of the alternatives takes (a window, a date, or null): said by the
+    alternative that came furthest (a window that is not null)."""
     deeper = [sub for sub in error.context if sub.validator != "type" or sub.relative_path]
     if deeper:
         return describe(max(deeper, key=lambda sub: len(sub.absolute_path)))

@@ -23,6 +23,7 @@ from fsm_desktop.domain.danish import month_name, number
 from fsm_desktop.domain.errors import ValidationError
 from fsm_desktop.domain.model import (
     PERIOD_LABELS,
+    CustomKind,
     ExitReason,
     Gender,
     Kind,
@@ -142,13 +143,13 @@ class ReadOptions:
     kinds: dict[str, Kind] = field(default_factory=dict)
 
 
-def own_kinds(kinds: Iterable[Kind]) -> dict[str, Kind]:
-    """An initiative's own kinds of period as the import reads them: by label and by key."""
+def own_kinds(kinds: Iterable[CustomKind]) -> dict[str, Kind]:
+    """An initiative's own kinds of period (its template's period_kinds) as the import reads
+    them: by label and by key."""
     found: dict[str, Kind] = {}
     for kind in kinds:
-        if not isinstance(kind, PeriodKind):
-            found[norm(kind.label)] = kind
-            found[norm(kind.value)] = kind
+        found[norm(kind.label)] = kind
+        found[norm(kind.value)] = kind
     return found
 
 

@@ -669,6 +669,10 @@ def _ods_rectangles(data: bytes | bytearray, path: Path) -> bool:
 _ODS_CELLS = frozenset(("table:table-cell", "table:covered-table-cell"))
 
 
+#: What an .ods table inside a cell sets aside of the table around it, and gets back after it.
+_ODS_TABLE_STATE = ("sheet", "row", "column", "rows", "columns", "row_repeat", "cells")
+
+
 class _OdsExtent:
     """The rows and columns of each sheet of an .ods's content.xml, up to its last cell with a
     value, as expat streams it (3 million elements for 20,000 citizens: little per element)."""
@@ -684,7 +688,7 @@ class _OdsExtent:
         self.row_repeat = 1
         self.cells: list[int] = []  # the open cells' repeats (a cell may hold a table)
         self.content = False  # the innermost open cell has a value or content
-        self.tables: list[tuple[str, int, int, int, int, int, list[int]]] = []  # outer tables
+        self.tables: list[tuple[object, ...]] = []  # outer tables (_ODS_TABLE_STATE)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name in _ODS_CELLS:
@@ -701,17 +705,7 @@ class _OdsExtent:
             repeat = attrs.get("table:number-rows-repeated")
             self.row_repeat = _count(repeat) if repeat else 1
         elif name == "table:table":
-            self.tables.append(
-                (
-                    self.sheet,
-                    self.row,
-                    self.column,
-                    self.rows,
-                    self.columns,
-                    self.row_repeat,
-                    self.cells,
-                )
-            )
+            self.tables.append(tuple(getattr(self, field) for field in _ODS_TABLE_STATE))
             self.sheet = attrs.get("table:name", "")
             self.row = self.column = self.rows = self.columns = 0
             self.row_repeat, self.cells, self.content = 1, [], False
@@ -746,15 +740,8 @@ class _OdsExtent:
         elif name == "table:table-row":
             self.row += self.row_repeat
         elif name == "table:table" and self.tables:
-            (
-                self.sheet,
-                self.row,
-                self.column,
-                self.rows,
-                self.columns,
-                self.row_repeat,
-                self.cells,
-            ) = self.tables.pop()
+            for field, value in zip(_ODS_TABLE_STATE, self.tables.pop(), strict=True):
+                setattr(self, field, value)
             self.content = True  # a cell holding a table has content
 
 

@@ -153,9 +153,13 @@ class ImportRepository:
                 "SELECT id, initials, name, role, hours_per_week FROM staff"
             )
         }
-        kinds = {kind.value: kind for kind in self.project.template.kinds()}
+        template = self.project.template
+        kinds = {kind.value: kind for kind in template.kinds()}
         periods = {
-            (cid, kind, start): Period(cid, kinds[kind], dates[start], day(end), note, id=pid)
+            # A key the template no longer names (a file edited by hand): template.kind says how.
+            (cid, kind, start): Period(
+                cid, kinds.get(kind) or template.kind(kind), dates[start], day(end), note, id=pid
+            )
             for pid, cid, kind, start, end, note in conn.execute(
                 "SELECT id, citizen_id, kind, start, end, note FROM period"
             )

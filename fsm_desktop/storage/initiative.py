@@ -146,8 +146,6 @@ class InitiativeRepository:
             json.dumps(before, ensure_ascii=False),
             json.dumps(after, ensure_ascii=False),
         )
-        stored = {key: value for key, value in after.items() if key != "goals"}
-        stored["goals"] = after["goals"]
         try:
             with self.db.atomic():
                 self.conn.execute(
@@ -158,7 +156,7 @@ class InitiativeRepository:
                         template.start.isoformat(),
                         template.end.isoformat(),
                         template.baseline_date.isoformat(),
-                        json.dumps(stored, ensure_ascii=False, indent=2),
+                        json.dumps(after, ensure_ascii=False, indent=2),
                     ],
                 )
                 self.conn.execute("DELETE FROM goal")

@@ -95,3 +95,18 @@ def test_init_wants_a_program_or_a_template(env, tmp_path, args, said):
     result = run(env, "init", "--db", tmp_path / "x.fsm", "--unencrypted", *args)
     assert result.returncode == 2
     assert said in result.stderr
+
+
+def test_the_written_template_has_the_goals_as_the_project_has_them(env, tmp_path):
+    """A goal changed on the Statusskema page travels with the template (as Indsats → Gem
+    indsatsen som skabelonfil writes it), not the goal the project was made with."""
+    from fsm_desktop.storage.status_sheet import StatusSheetRepository
+
+    path = tmp_path / "fsm2.fsm"
+    assert run(env, "init", "--db", path, "--program", "fsm2", "--unencrypted").returncode == 0
+    with Project.open(path) as project:
+        StatusSheetRepository(project).set_goal("praktik", "2021-10", 0.3)
+    out = tmp_path / "fsm2.json"
+    assert run(env, "initiative", "--db", path, "--out", out).returncode == 0
+    goals = {g["measure"]: g["targets"] for g in json.loads(out.read_text("utf-8"))["goals"]}
+    assert goals["praktik"] == {"2020-10": 0.2, "2021-10": 0.3}

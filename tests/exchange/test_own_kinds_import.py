@@ -126,3 +126,18 @@ def test_a_mapping_translates_a_case_systems_name_to_an_own_kind(own, tmp_path):
     commit(own, prepared)
     kinds = own.db.execute("SELECT kind FROM period WHERE start = '2026-05-01'").fetchall()
     assert kinds == [("ips_forloeb",)]
+
+
+def test_a_kind_the_template_no_longer_names_does_not_stop_an_import(own, tmp_path):
+    """A file edited by hand holds a period of a kind its template dropped: the next import
+    reads it as template.kind says (an unknown kind, a marking) instead of failing."""
+    commit(own, prepare(own, _filled(tmp_path / "udtraek.xlsx", own)))
+    anna = CitizenRepository(own).by_cpr("0101801234")
+    own.db.execute(
+        "INSERT INTO period (id, citizen_id, kind, start) VALUES ('p-gone', ?, 'forsvundet', '2026-01-05')",
+        [anna.id],
+    )
+    again = prepare(own, _filled(tmp_path / "igen.xlsx", own))
+    assert again.plan.counts()["periods_new"] == 0
+    (gone,) = [p for p in again.existing.periods.values() if p.id == "p-gone"]
+    assert (gone.kind, gone.kind.category) == ("forsvundet", PeriodCategory.MARKING)

@@ -314,6 +314,7 @@ def test_the_indsats_menu_changes_the_open_projects_initiative_and_undoes_it(
     open_window, small_project_path, qtbot, monkeypatch
 ):
     window = open_window(small_project_path, "maal")
+    window.initiative_menu.aboutToShow.emit()  # looked up as the menu opens
     assert window.edit_initiative_action.isEnabled()
     assert not window.undo_initiative_action.isEnabled()
     editor = window.edit_initiative()
@@ -328,6 +329,7 @@ def test_the_indsats_menu_changes_the_open_projects_initiative_and_undoes_it(
     assert project.db.execute(
         "SELECT count(*) FROM audit_log WHERE entity = 'initiative'"
     ).fetchone() == (1,)
+    window.initiative_menu.aboutToShow.emit()
     assert window.undo_initiative_action.isEnabled()
     asked = []
     monkeypatch.setattr(

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fsm_desktop.domain.model import PAID_HOURS, PERIOD_LABELS, ExitReason, PeriodKind
+from fsm_desktop.domain.model import PAID_HOURS, PERIOD_LABELS, PeriodKind
+from fsm_desktop.views.citizens.labels import EXIT_LABELS
 from fsm_desktop.views.kit.dates import date_edit, pydate, qdate
 
 
@@ -69,12 +70,8 @@ def entry_words() -> dict[str, str]:
 
 
 def leaving_words() -> dict[str, str]:
-    return {
-        ExitReason.MOVED_AWAY.value: _t("fraflyttet"),
-        ExitReason.RETIRED.value: _t("folkepension"),
-        ExitReason.DIED.value: _t("død"),
-        ExitReason.OTHER.value: _t("andet (sagen lukket)"),
-    }
+    """The exit reasons as the citizen page names them."""
+    return {reason.value: label for reason, label in EXIT_LABELS.items()}
 
 
 def goal_unit_words() -> dict[str, str]:

@@ -34,6 +34,9 @@ class InitiativeMenu(MainWindowBase):
         self.save_initiative_action = menu.addAction(
             self.tr("&Gem indsatsen som skabelonfil …"), self.save_initiative_file
         )
+        # Whether there is a change to undo is looked up when the menu opens, not at every
+        # opening of a project (it reads the audit log, millions of rows after years of imports).
+        menu.aboutToShow.connect(self._check_initiative_undo)
 
     def _update_initiative_actions(self) -> None:
         """The editor and its undo on a team copy that can be written; else disabled with why."""
@@ -48,10 +51,18 @@ class InitiativeMenu(MainWindowBase):
         for action in (self.edit_initiative_action, self.undo_initiative_action):
             action.setEnabled(why is None)
             action.setToolTip(why or "")
-        if why is None and project is not None and last_template_change(project) is None:
-            self.undo_initiative_action.setEnabled(False)
-            self.undo_initiative_action.setToolTip(self.tr("Indsatsen er ikke ændret i projektet."))
         self.save_initiative_action.setEnabled(project is not None)
+
+    def _check_initiative_undo(self) -> None:
+        """As the Indsats menu opens: Fortryd only when the initiative was changed."""
+        project = self.project
+        if not self.edit_initiative_action.isEnabled() or project is None:
+            return
+        changed = last_template_change(project) is not None
+        self.undo_initiative_action.setEnabled(changed)
+        self.undo_initiative_action.setToolTip(
+            "" if changed else self.tr("Indsatsen er ikke ændret i projektet.")
+        )
 
     def edit_initiative(self):
         """Indsats → Indstillinger: the editor on the project's template, with the preview
